@@ -1,0 +1,20 @@
+//! Generated gRPC code for Glocal's contract (`proto/glocal/**`). Nothing hand-written
+//! lives here except the module tree and the reflection descriptor.
+#![allow(missing_docs, clippy::all, clippy::pedantic)]
+
+/// Encoded `FileDescriptorSet` of every Glocal proto, for gRPC server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/glocal_descriptor.bin"));
+
+/// `glocal.common.v1`: paging and localized text.
+pub mod common {
+    pub mod v1 {
+        tonic::include_proto!("glocal.common.v1");
+    }
+}
+
+/// `glocal.requests.v1`: the Online Bureau.
+pub mod requests {
+    pub mod v1 {
+        tonic::include_proto!("glocal.requests.v1");
+    }
+}

@@ -1,0 +1,277 @@
+//! Who is calling: the identity the gateway establishes from a bearer token and passes
+//! to services in gRPC metadata, and the dev HS256 tokens `glocal token` mints.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use tonic::metadata::{BinaryMetadataValue, MetadataMap, MetadataValue};
+
+const SUB: &str = "glocal-caller-sub";
+const ORG: &str = "glocal-caller-org";
+const ROLES: &str = "glocal-caller-roles";
+const NAME: &str = "glocal-caller-name-bin";
+
+/// A role a caller can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// An official of one local government: sees and acts for it only.
+    LocalOfficial,
+    /// Bureau staff: their department's queue.
+    BureauStaff,
+    /// Bureau administrator: everything.
+    BureauAdmin,
+    /// A partner organisation: public data only.
+    Partner,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::LocalOfficial, Role::BureauStaff, Role::BureauAdmin, Role::Partner];
+
+    /// The role's name in tokens and metadata.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::LocalOfficial => "local_official",
+            Role::BureauStaff => "bureau_staff",
+            Role::BureauAdmin => "bureau_admin",
+            Role::Partner => "partner",
+        }
+    }
+
+    /// Parses a role name.
+    pub fn parse(s: &str) -> Result<Role, CallerError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| CallerError::UnknownRole(s.to_owned()))
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// Stable subject id (the token's `sub`).
+    pub subject: String,
+    /// Display name.
+    pub name: String,
+    /// Organisation: a local government's standard code, or the bureau's own code for staff.
+    pub org: String,
+    /// Roles, deduplicated and sorted.
+    pub roles: Vec<Role>,
+}
+
+/// Why a caller could not be read or a token not accepted.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CallerError {
+    /// A role name outside [`Role::ALL`].
+    #[error("unknown role `{0}`")]
+    UnknownRole(String),
+    /// Caller metadata present but malformed.
+    #[error("malformed caller metadata: {0}")]
+    Malformed(&'static str),
+    /// The bearer token is invalid or expired.
+    #[error("invalid token: {0}")]
+    InvalidToken(String),
+}
+
+impl Caller {
+    /// Builds a caller, normalising its roles.
+    pub fn new(subject: impl Into<String>, name: impl Into<String>, org: impl Into<String>, roles: impl IntoIterator<Item = Role>) -> Self {
+        let mut roles: Vec<Role> = roles.into_iter().collect();
+        roles.sort();
+        roles.dedup();
+        Caller { subject: subject.into(), name: name.into(), org: org.into(), roles }
+    }
+
+    /// True when the caller holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Writes the caller into gRPC request metadata.
+    pub fn to_metadata(&self, md: &mut MetadataMap) {
+        if let Ok(v) = MetadataValue::try_from(self.subject.as_str()) {
+            md.insert(SUB, v);
+        }
+        if let Ok(v) = MetadataValue::try_from(self.org.as_str()) {
+            md.insert(ORG, v);
+        }
+        let roles = self.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+        if let Ok(v) = MetadataValue::try_from(roles.as_str()) {
+            md.insert(ROLES, v);
+        }
+        md.insert_bin(NAME, BinaryMetadataValue::from_bytes(self.name.as_bytes()));
+    }
+
+    /// Reads the caller from gRPC request metadata; `Ok(None)` for an anonymous call.
+    pub fn from_metadata(md: &MetadataMap) -> Result<Option<Caller>, CallerError> {
+        let Some(sub) = md.get(SUB) else { return Ok(None) };
+        let subject = sub.to_str().map_err(|_| CallerError::Malformed("subject"))?.to_owned();
+        if subject.is_empty() {
+            return Err(CallerError::Malformed("subject"));
+        }
+        let org = md
+            .get(ORG)
+            .map(|v| v.to_str().map(str::to_owned))
+            .transpose()
+            .map_err(|_| CallerError::Malformed("org"))?
+            .unwrap_or_default();
+        let roles_raw = md
+            .get(ROLES)
+            .map(|v| v.to_str().map(str::to_owned))
+            .transpose()
+            .map_err(|_| CallerError::Malformed("roles"))?
+            .unwrap_or_default();
+        let roles = roles_raw
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(Role::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        let name = match md.get_bin(NAME) {
+            Some(v) => {
+                let bytes = v.to_bytes().map_err(|_| CallerError::Malformed("name"))?;
+                String::from_utf8(bytes.to_vec()).map_err(|_| CallerError::Malformed("name"))?
+            }
+            None => String::new(),
+        };
+        Ok(Some(Caller::new(subject, name, org, roles)))
+    }
+}
+
+/// The JWT claims Glocal reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Subject.
+    pub sub: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Organisation code.
+    #[serde(default)]
+    pub org: String,
+    /// Role names.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+    /// Issued at, seconds since the epoch.
+    pub iat: i64,
+}
+
+/// Mints and verifies HS256 tokens with the development secret.
+#[derive(Clone)]
+pub struct DevTokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+    audience: String,
+}
+
+impl std::fmt::Debug for DevTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevTokens").field("issuer", &self.issuer).field("audience", &self.audience).finish_non_exhaustive()
+    }
+}
+
+impl DevTokens {
+    /// Keys from the shared secret, with the issuer and audience every token must carry.
+    pub fn new(secret: &[u8], issuer: &str, audience: &str) -> Self {
+        DevTokens {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+        }
+    }
+
+    /// Mints a token for `caller`, valid for `ttl`.
+    pub fn mint(&self, caller: &Caller, ttl: std::time::Duration) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: caller.subject.clone(),
+            name: caller.name.clone(),
+            org: caller.org.clone(),
+            roles: caller.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
+        };
+        // Encoding HS256 claims with a valid key cannot fail.
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).unwrap_or_default()
+    }
+
+    /// Verifies signature, issuer, audience and expiry (30 s leeway) and returns the caller.
+    pub fn verify(&self, token: &str) -> Result<Caller, CallerError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.leeway = 30;
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map_err(|e| CallerError::InvalidToken(e.to_string()))?;
+        let c = data.claims;
+        if c.sub.is_empty() {
+            return Err(CallerError::InvalidToken("empty subject".into()));
+        }
+        let roles = c.roles.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Caller::new(c.sub, c.name, c.org, roles))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn official() -> Caller {
+        Caller::new("u1", "김민지", "11000", [Role::LocalOfficial])
+    }
+
+    #[test]
+    fn metadata_round_trip_keeps_unicode_name() {
+        let mut md = MetadataMap::new();
+        official().to_metadata(&mut md);
+        assert_eq!(Caller::from_metadata(&md).unwrap(), Some(official()));
+    }
+
+    #[test]
+    fn no_metadata_is_anonymous() {
+        assert_eq!(Caller::from_metadata(&MetadataMap::new()).unwrap(), None);
+    }
+
+    #[test]
+    fn unknown_role_in_metadata_is_rejected() {
+        let mut md = MetadataMap::new();
+        md.insert(SUB, "u1".parse().unwrap());
+        md.insert(ROLES, "local_official,root".parse().unwrap());
+        assert_eq!(Caller::from_metadata(&md), Err(CallerError::UnknownRole("root".into())));
+    }
+
+    #[test]
+    fn token_round_trip_and_wrong_secret_or_audience() {
+        let tokens = DevTokens::new(b"secret", "glocal-dev", "glocal");
+        let token = tokens.mint(&official(), std::time::Duration::from_secs(60));
+        assert_eq!(tokens.verify(&token).unwrap(), official());
+        let other = DevTokens::new(b"other", "glocal-dev", "glocal");
+        assert!(matches!(other.verify(&token), Err(CallerError::InvalidToken(_))));
+        let other_aud = DevTokens::new(b"secret", "glocal-dev", "someone-else");
+        assert!(other_aud.verify(&token).is_err());
+    }
+
+    #[test]
+    fn expired_token_is_rejected() {
+        let tokens = DevTokens::new(b"secret", "glocal-dev", "glocal");
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims { sub: "u1".into(), name: String::new(), org: "11000".into(), roles: vec![], iss: "glocal-dev".into(), aud: "glocal".into(), iat: now - 7200, exp: now - 3600 };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(b"secret")).unwrap();
+        assert!(tokens.verify(&token).is_err());
+    }
+}

@@ -1,0 +1,448 @@
+//! Typed, layered configuration: built-in defaults, then an optional TOML file, then
+//! `GLOCAL_*` environment variables (`GLOCAL_SECTION__KEY`, e.g. `GLOCAL_GATEWAY__LISTEN`).
+//! Unknown keys are rejected; secrets live in [`Secret`] and never print.
+//!
+//! The environment is passed in as an iterator, so tests never touch the process environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Prefix of the environment variables read.
+pub const ENV_PREFIX: &str = "GLOCAL_";
+
+/// A string that must never be printed (database URLs, JWT secrets).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// True when no value is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"[redacted]\"" })
+    }
+}
+
+/// Where the process runs; production turns on JSON logs and refuses dev-only settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// A developer's machine or a test.
+    #[default]
+    Development,
+    /// A real deployment.
+    Production,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, with trace ids.
+    Json,
+}
+
+/// Every component's settings; each reads the sections it needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Development or production.
+    pub environment: Environment,
+    /// Logging.
+    pub log: LogSettings,
+    /// Identity (dev JWT secret).
+    pub auth: AuthSettings,
+    /// Redis; absent URL = in-process cache.
+    pub redis: RedisSettings,
+    /// gRPC server behaviour shared by services.
+    pub grpc: GrpcSettings,
+    /// The GraphQL gateway.
+    pub gateway: GatewaySettings,
+    /// The requests service (Online Bureau).
+    pub requests: RequestsSettings,
+    /// `glocal dev`.
+    pub dev: DevSettings,
+}
+
+/// Logging.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// Format; unset = pretty in development, JSON in production.
+    pub format: Option<LogFormat>,
+    /// `tracing` env-filter directive, e.g. `info,glocal_requests=debug`.
+    pub filter: String,
+}
+
+/// Identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// HS256 secret for development tokens. Refused in production when left at the default.
+    pub jwt_secret: Secret,
+    /// Expected `iss`.
+    pub issuer: String,
+    /// Expected `aud`.
+    pub audience: String,
+}
+
+/// Redis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisSettings {
+    /// `redis://host:port/db`; empty = in-process cache.
+    pub url: Secret,
+    /// Prefix of every key this deployment writes.
+    pub key_prefix: String,
+}
+
+/// gRPC servers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GrpcSettings {
+    /// After SIGTERM, how long NOT_SERVING is reported before the listener closes (ms),
+    /// so load balancers stop sending new calls.
+    pub shutdown_delay_ms: u64,
+    /// Deadline for in-flight calls to finish after the listener closes (ms).
+    pub drain_timeout_ms: u64,
+}
+
+/// The GraphQL gateway.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatewaySettings {
+    /// HTTP listen address.
+    pub listen: SocketAddr,
+    /// gRPC endpoint of the requests service.
+    pub requests_url: String,
+    /// Largest accepted request body in bytes.
+    pub max_body_bytes: usize,
+    /// Deadline of each gRPC call (ms).
+    pub grpc_timeout_ms: u64,
+    /// Deadline of a whole HTTP request (ms).
+    pub request_timeout_ms: u64,
+    /// Serve GraphiQL on GET /graphql.
+    pub graphiql: bool,
+    /// Allow schema introspection.
+    pub introspection: bool,
+}
+
+/// The requests service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RequestsSettings {
+    /// gRPC listen address.
+    pub listen: SocketAddr,
+    /// `postgres://…` or `sqlite://…`.
+    pub database_url: Secret,
+    /// Days after the final response in which the requester may reopen.
+    pub reopen_window_days: u32,
+    /// Largest page a list call returns.
+    pub max_page_size: u32,
+}
+
+/// `glocal dev`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DevSettings {
+    /// Folder for the SQLite files.
+    pub data_dir: PathBuf,
+    /// Load demo data on first start.
+    pub demo_data: bool,
+}
+
+/// The secret `glocal dev` signs tokens with unless configured otherwise.
+pub const DEV_JWT_SECRET: &str = "glocal-dev-secret-not-for-production";
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            environment: Environment::Development,
+            log: LogSettings::default(),
+            auth: AuthSettings::default(),
+            redis: RedisSettings::default(),
+            grpc: GrpcSettings::default(),
+            gateway: GatewaySettings::default(),
+            requests: RequestsSettings::default(),
+            dev: DevSettings::default(),
+        }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        LogSettings { format: None, filter: "info".into() }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings { jwt_secret: Secret::new(DEV_JWT_SECRET), issuer: "glocal-dev".into(), audience: "glocal".into() }
+    }
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        RedisSettings { url: Secret::default(), key_prefix: "glocal:".into() }
+    }
+}
+
+impl Default for GrpcSettings {
+    fn default() -> Self {
+        GrpcSettings { shutdown_delay_ms: 0, drain_timeout_ms: 20_000 }
+    }
+}
+
+impl Default for GatewaySettings {
+    fn default() -> Self {
+        GatewaySettings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
+            requests_url: "http://127.0.0.1:50051".into(),
+            max_body_bytes: 256 * 1024,
+            grpc_timeout_ms: 5_000,
+            request_timeout_ms: 15_000,
+            graphiql: true,
+            introspection: true,
+        }
+    }
+}
+
+impl Default for RequestsSettings {
+    fn default() -> Self {
+        RequestsSettings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 50051)),
+            database_url: Secret::new("sqlite://.glocal/requests.db"),
+            reopen_window_days: 14,
+            max_page_size: 100,
+        }
+    }
+}
+
+impl Default for DevSettings {
+    fn default() -> Self {
+        DevSettings { data_dir: PathBuf::from(".glocal"), demo_data: true }
+    }
+}
+
+/// Why configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML.
+    #[error("config file {path} is not valid TOML: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Parser message.
+        message: String,
+    },
+    /// An environment variable does not name a setting or has a bad value.
+    #[error("environment variable {name}: {message}")]
+    Env {
+        /// The variable.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The merged settings do not fit the schema (unknown key, wrong type).
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    /// A setting is not allowed in this environment.
+    #[error("invalid configuration: {0}")]
+    Refused(&'static str),
+}
+
+impl Settings {
+    /// Loads defaults, then `file` (if any), then every `GLOCAL_*` pair of `env`.
+    /// `GLOCAL_CONFIG` in `env` names the file when `file` is `None`.
+    pub fn load<I>(file: Option<&Path>, env: I) -> Result<Settings, ConfigError>
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        let env: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
+        let defaults = toml::Table::try_from(Settings::default()).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let mut merged = defaults.clone();
+
+        let config_path = file
+            .map(Path::to_path_buf)
+            .or_else(|| env.iter().find(|(k, _)| k == "GLOCAL_CONFIG").map(|(_, v)| PathBuf::from(v)));
+        if let Some(path) = config_path {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+            let table: toml::Table =
+                toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.clone(), message: e.message().to_owned() })?;
+            merge(&mut merged, table);
+        }
+
+        for (name, raw) in &env {
+            if name == "GLOCAL_CONFIG" {
+                continue;
+            }
+            let key = name[ENV_PREFIX.len()..].to_ascii_lowercase();
+            let path: Vec<&str> = key.split("__").collect();
+            if path.iter().any(|p| p.is_empty()) {
+                return Err(ConfigError::Env { name: name.clone(), message: "empty key segment".into() });
+            }
+            let value = typed_env_value(&defaults, &path, raw).map_err(|message| ConfigError::Env { name: name.clone(), message })?;
+            set_path(&mut merged, &path, value).map_err(|message| ConfigError::Env { name: name.clone(), message })?;
+        }
+
+        let settings: Settings = toml::Value::Table(merged).try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Rules that span several settings.
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.environment == Environment::Production && self.auth.jwt_secret.expose() == DEV_JWT_SECRET {
+            return Err(ConfigError::Refused("auth.jwt_secret must be set in production (the dev secret is public)"));
+        }
+        if self.auth.jwt_secret.expose().len() < 16 {
+            return Err(ConfigError::Refused("auth.jwt_secret must be at least 16 bytes"));
+        }
+        if self.requests.max_page_size == 0 {
+            return Err(ConfigError::Refused("requests.max_page_size must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// The log format in effect.
+    pub fn log_format(&self) -> LogFormat {
+        self.log.format.unwrap_or(match self.environment {
+            Environment::Development => LogFormat::Pretty,
+            Environment::Production => LogFormat::Json,
+        })
+    }
+}
+
+fn merge(into: &mut toml::Table, from: toml::Table) {
+    for (k, v) in from {
+        match (into.get_mut(&k), v) {
+            (Some(toml::Value::Table(a)), toml::Value::Table(b)) => merge(a, b),
+            (_, v) => {
+                into.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Types an environment string by the default value at the same path: numbers and
+/// booleans parse, everything else stays a string. Unknown paths are left as strings and
+/// rejected later by `deny_unknown_fields`.
+fn typed_env_value(defaults: &toml::Table, path: &[&str], raw: &str) -> Result<toml::Value, String> {
+    let mut node: Option<&toml::Value> = None;
+    let mut table = Some(defaults);
+    for seg in path {
+        node = table.and_then(|t| t.get(*seg));
+        table = node.and_then(toml::Value::as_table);
+    }
+    Ok(match node {
+        Some(toml::Value::Integer(_)) => toml::Value::Integer(raw.trim().parse().map_err(|_| format!("`{raw}` is not an integer"))?),
+        Some(toml::Value::Boolean(_)) => toml::Value::Boolean(match raw.trim() {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            _ => return Err(format!("`{raw}` is not a boolean")),
+        }),
+        Some(toml::Value::Float(_)) => toml::Value::Float(raw.trim().parse().map_err(|_| format!("`{raw}` is not a number"))?),
+        Some(toml::Value::Table(_)) => return Err("names a section, not a setting".into()),
+        _ => toml::Value::String(raw.to_owned()),
+    })
+}
+
+fn set_path(root: &mut toml::Table, path: &[&str], value: toml::Value) -> Result<(), String> {
+    let (last, parents) = path.split_last().ok_or("empty key")?;
+    let mut table = root;
+    for seg in parents {
+        let entry = table.entry((*seg).to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = entry.as_table_mut().ok_or_else(|| format!("`{seg}` is a setting, not a section"))?;
+    }
+    table.insert((*last).to_owned(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn defaults_load() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(s, Settings::default());
+        assert_eq!(s.log_format(), LogFormat::Pretty);
+    }
+
+    #[test]
+    fn env_overrides_file_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("glocal-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("glocal.toml");
+        std::fs::write(&file, "[gateway]\nmax_body_bytes = 1000\ngrpc_timeout_ms = 7\n[requests]\nreopen_window_days = 3\n").unwrap();
+        let s = Settings::load(Some(&file), env(&[("GLOCAL_GATEWAY__MAX_BODY_BYTES", "2000"), ("GLOCAL_GATEWAY__GRAPHIQL", "false"), ("PATH", "/bin")])).unwrap();
+        assert_eq!(s.gateway.max_body_bytes, 2000);
+        assert_eq!(s.gateway.grpc_timeout_ms, 7);
+        assert!(!s.gateway.graphiql);
+        assert_eq!(s.requests.reopen_window_days, 3);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_from_env_and_file() {
+        let err = Settings::load(None, env(&[("GLOCAL_GATEWAY__LISTN", "0.0.0.0:1")])).unwrap_err();
+        assert!(err.to_string().contains("listn"), "{err}");
+        let dir = std::env::temp_dir().join(format!("glocal-config-unknown-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("glocal.toml");
+        std::fs::write(&file, "[nonsense]\nx = 1\n").unwrap();
+        assert!(Settings::load(Some(&file), env(&[])).is_err());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = Settings::load(None, env(&[("GLOCAL_GATEWAY__MAX_BODY_BYTES", "lots")])).unwrap_err();
+        assert!(err.to_string().contains("GLOCAL_GATEWAY__MAX_BODY_BYTES"), "{err}");
+        let err = Settings::load(None, env(&[("GLOCAL_GATEWAY__LISTEN", "nowhere")])).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid(_)), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Settings::load(None, env(&[("GLOCAL_REQUESTS__DATABASE_URL", "postgres://u:hunter2@db/x")])).unwrap();
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("hunter2"));
+        assert!(!printed.contains(DEV_JWT_SECRET));
+        assert_eq!(s.requests.database_url.expose(), "postgres://u:hunter2@db/x");
+    }
+
+    #[test]
+    fn production_refuses_the_dev_secret_and_logs_json() {
+        assert!(matches!(Settings::load(None, env(&[("GLOCAL_ENVIRONMENT", "production")])), Err(ConfigError::Refused(_))));
+        let s = Settings::load(None, env(&[("GLOCAL_ENVIRONMENT", "production"), ("GLOCAL_AUTH__JWT_SECRET", "a-real-secret-of-some-length")])).unwrap();
+        assert_eq!(s.log_format(), LogFormat::Json);
+    }
+}

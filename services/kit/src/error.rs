@@ -1,0 +1,217 @@
+//! The one error-code table shared by gRPC status codes and GraphQL `extensions.code`.
+//!
+//! Every service maps its own error enum to an [`ErrorCode`] once (by implementing
+//! [`ServiceError`]); the gRPC adapter turns it into a [`tonic::Status`] with
+//! [`to_status`], and the gateway turns a status back into the same code with
+//! [`RemoteError::from`].
+
+use tonic::metadata::MetadataValue;
+
+/// Metadata key carrying the offending input field of a BAD_USER_INPUT error.
+pub const FIELD_METADATA: &str = "glocal-error-field";
+
+/// The stable error codes clients see, in gRPC and GraphQL alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// No valid credentials.
+    Unauthenticated,
+    /// Authenticated, but not allowed.
+    Forbidden,
+    /// No such thing, or not visible to the caller.
+    NotFound,
+    /// The input is invalid; nothing was changed.
+    BadUserInput,
+    /// The state does not allow the change (illegal transition, stale version, duplicate).
+    Conflict,
+    /// A dependency is down or too slow; retry later.
+    Unavailable,
+    /// A bug or an unexpected failure.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in table order.
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::BadUserInput,
+        ErrorCode::Conflict,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as GraphQL `extensions.code` spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::Unavailable => "UNAVAILABLE",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// The gRPC status code this error travels as.
+    pub const fn grpc_code(self) -> tonic::Code {
+        match self {
+            ErrorCode::Unauthenticated => tonic::Code::Unauthenticated,
+            ErrorCode::Forbidden => tonic::Code::PermissionDenied,
+            ErrorCode::NotFound => tonic::Code::NotFound,
+            ErrorCode::BadUserInput => tonic::Code::InvalidArgument,
+            ErrorCode::Conflict => tonic::Code::FailedPrecondition,
+            ErrorCode::Unavailable => tonic::Code::Unavailable,
+            ErrorCode::Internal => tonic::Code::Internal,
+        }
+    }
+
+    /// The code a gRPC status maps back to. Codes outside the table fold into the
+    /// nearest one (e.g. ABORTED and ALREADY_EXISTS are conflicts, a deadline is UNAVAILABLE).
+    pub const fn from_grpc(code: tonic::Code) -> Self {
+        match code {
+            tonic::Code::Unauthenticated => ErrorCode::Unauthenticated,
+            tonic::Code::PermissionDenied => ErrorCode::Forbidden,
+            tonic::Code::NotFound => ErrorCode::NotFound,
+            tonic::Code::InvalidArgument | tonic::Code::OutOfRange => ErrorCode::BadUserInput,
+            tonic::Code::FailedPrecondition | tonic::Code::Aborted | tonic::Code::AlreadyExists => {
+                ErrorCode::Conflict
+            }
+            tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled => {
+                ErrorCode::Unavailable
+            }
+            _ => ErrorCode::Internal,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A service's error enum, mapped once to the shared table.
+pub trait ServiceError: std::error::Error {
+    /// The stable code of this error.
+    fn code(&self) -> ErrorCode;
+    /// The input field at fault, for BAD_USER_INPUT.
+    fn field(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Turns a service error into a gRPC status. INTERNAL and UNAVAILABLE errors are logged
+/// here (once, where they are handled) and their detail is not sent to the caller.
+pub fn to_status<E: ServiceError>(err: &E) -> tonic::Status {
+    let code = err.code();
+    let message = match code {
+        ErrorCode::Internal => {
+            tracing::error!(error = %err, "internal error");
+            "internal error".to_owned()
+        }
+        ErrorCode::Unavailable => {
+            tracing::warn!(error = %err, "dependency unavailable");
+            "service unavailable, retry later".to_owned()
+        }
+        _ => err.to_string(),
+    };
+    let mut status = tonic::Status::new(code.grpc_code(), message);
+    if let Some(field) = err.field() {
+        if let Ok(v) = MetadataValue::try_from(field) {
+            status.metadata_mut().insert(FIELD_METADATA, v);
+        }
+    }
+    status
+}
+
+/// An error received from another component over gRPC, back in the shared table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct RemoteError {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// The message the service chose to send.
+    pub message: String,
+    /// The input field at fault, if any.
+    pub field: Option<String>,
+}
+
+impl From<tonic::Status> for RemoteError {
+    fn from(status: tonic::Status) -> Self {
+        let code = ErrorCode::from_grpc(status.code());
+        let field = status
+            .metadata()
+            .get(FIELD_METADATA)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let message = match status.code() {
+            tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
+                if status.message().is_empty()
+                    || status.message().contains("transport")
+                    || status.message().contains("connect") =>
+            {
+                "service unavailable, retry later".to_owned()
+            }
+            _ => status.message().to_owned(),
+        };
+        RemoteError { code, message, field }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_round_trips_through_grpc() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_grpc(code.grpc_code()), code, "{code}");
+        }
+    }
+
+    #[test]
+    fn grpc_codes_are_distinct_per_error_code() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.grpc_code() as i32), "{code} shares a gRPC code");
+        }
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("title is required")]
+    struct MissingTitle;
+    impl ServiceError for MissingTitle {
+        fn code(&self) -> ErrorCode {
+            ErrorCode::BadUserInput
+        }
+        fn field(&self) -> Option<&str> {
+            Some("title")
+        }
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("db password is hunter2")]
+    struct Leaky;
+    impl ServiceError for Leaky {
+        fn code(&self) -> ErrorCode {
+            ErrorCode::Internal
+        }
+    }
+
+    #[test]
+    fn status_carries_code_message_and_field() {
+        let remote = RemoteError::from(to_status(&MissingTitle));
+        assert_eq!(remote.code, ErrorCode::BadUserInput);
+        assert_eq!(remote.message, "title is required");
+        assert_eq!(remote.field.as_deref(), Some("title"));
+    }
+
+    #[test]
+    fn internal_detail_is_not_sent() {
+        let status = to_status(&Leaky);
+        assert_eq!(status.code(), tonic::Code::Internal);
+        assert!(!status.message().contains("hunter2"));
+    }
+}

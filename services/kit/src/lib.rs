@@ -1,0 +1,20 @@
+//! glocal-kit: what every Glocal component does the same way. Configuration, telemetry,
+//! database connection, the cache, the gRPC server bootstrap and client helpers, graceful
+//! shutdown, the caller's identity, and the one error-code table.
+#![warn(missing_docs)]
+
+pub mod cache;
+pub mod caller;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod grpc;
+pub mod metrics;
+pub mod shutdown;
+pub mod telemetry;
+pub mod testing;
+
+pub use caller::{Caller, Role};
+pub use config::Settings;
+pub use error::{ErrorCode, RemoteError, ServiceError};
+pub use shutdown::Shutdown;

@@ -1,0 +1,66 @@
+//! Test support shared by every crate's tests: a fresh PostgreSQL database per test and a
+//! unique Redis key prefix, against the real servers (never mocks).
+//!
+//! `GLOCAL_TEST_DATABASE_URL` names the PostgreSQL server's admin database
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`); `GLOCAL_TEST_REDIS_URL` the
+//! Redis server (default `redis://127.0.0.1:6379`).
+
+use sea_orm::{ConnectionTrait, Database};
+
+/// Prefix of every database the tests create, so a test run can sweep leftovers.
+pub const TEST_DB_PREFIX: &str = "glocal_test_";
+
+/// The admin URL of the test PostgreSQL server.
+pub fn postgres_admin_url() -> String {
+    std::env::var("GLOCAL_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The test Redis server.
+pub fn redis_url() -> String {
+    std::env::var("GLOCAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A key prefix no other test uses.
+pub fn redis_prefix() -> String {
+    format!("glocal-test:{}:", uuid::Uuid::new_v4().simple())
+}
+
+/// A PostgreSQL database of one test's own, dropped when this value is dropped.
+#[derive(Debug)]
+pub struct TestDatabase {
+    /// URL of the new database.
+    pub url: String,
+    name: String,
+    admin: String,
+}
+
+impl TestDatabase {
+    /// Creates a new empty database on the test server.
+    pub async fn postgres() -> TestDatabase {
+        let admin = postgres_admin_url();
+        let name = format!("{TEST_DB_PREFIX}{}", uuid::Uuid::new_v4().simple());
+        let conn = Database::connect(&admin).await.unwrap_or_else(|e| panic!("test PostgreSQL at {admin} is not reachable: {e}"));
+        conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+        let _ = conn.close().await;
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        TestDatabase { url: format!("{base}/{name}"), name, admin }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let admin = self.admin.clone();
+        let name = self.name.clone();
+        // Drop needs async I/O: do it on a runtime of its own, off the test's runtime.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async move {
+                if let Ok(conn) = Database::connect(&admin).await {
+                    let _ = conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                    let _ = conn.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
