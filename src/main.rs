@@ -1,1 +1,20 @@
-fn main() {}
+//! The one `glocal` binary: `dev`, `serve <component>`, `migrate`, `seed`, `token`.
+//! Only wiring lives here; every component is a library.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = commands::Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("glocal: cannot start the async runtime: {e}");
+            return ExitCode::from(70);
+        }
+    };
+    runtime.block_on(commands::run(cli))
+}

@@ -15,9 +15,12 @@ pub struct Cache {
     prefix: Arc<str>,
 }
 
+/// The in-process store: key → (value, expiry).
+type MemoryMap = Arc<Mutex<HashMap<String, (Vec<u8>, Instant)>>>;
+
 #[derive(Clone)]
 enum Inner {
-    Memory(Arc<Mutex<HashMap<String, (Vec<u8>, Instant)>>>),
+    Memory(MemoryMap),
     Redis(redis::aio::ConnectionManager),
 }
 

@@ -118,10 +118,10 @@ pub fn to_status<E: ServiceError>(err: &E) -> tonic::Status {
         _ => err.to_string(),
     };
     let mut status = tonic::Status::new(code.grpc_code(), message);
-    if let Some(field) = err.field() {
-        if let Ok(v) = MetadataValue::try_from(field) {
-            status.metadata_mut().insert(FIELD_METADATA, v);
-        }
+    if let Some(field) = err.field()
+        && let Ok(v) = MetadataValue::try_from(field)
+    {
+        status.metadata_mut().insert(FIELD_METADATA, v);
     }
     status
 }

@@ -1,0 +1,181 @@
+//! DataLoaders over batched gRPC calls, one set per GraphQL request (they carry its
+//! caller): local governments by code (`BatchGetLocalGovernments`) and departments with
+//! their staff by code (`ListDepartments`). A page of N requests costs one call for all
+//! of their local governments.
+//!
+//! Local governments are public directory data, so they are also kept in the shared
+//! [`Cache`] for a few minutes; a cache failure only means a call to the service.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use glocal_kit::Caller;
+use glocal_kit::cache::Cache;
+use glocal_proto::requests::v1 as pb;
+use prost::Message;
+use tracing::Instrument;
+
+use crate::error;
+use crate::schema::Services;
+
+/// How long a local government stays in the shared cache.
+pub const LOCAL_GOVERNMENT_TTL: Duration = Duration::from_secs(300);
+
+const LOCAL_GOVERNMENT_KEY: &str = "gateway:local-government:";
+
+/// Loads local governments by standard code.
+pub struct LocalGovernmentLoader {
+    services: Services,
+    caller: Option<Caller>,
+    cache: Cache,
+}
+
+impl Loader<String> for LocalGovernmentLoader {
+    type Value = pb::LocalGovernment;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, pb::LocalGovernment>, async_graphql::Error> {
+        let mut found = HashMap::with_capacity(codes.len());
+        let mut missing = Vec::new();
+        for code in codes {
+            let cached = self
+                .cache
+                .get(&format!("{LOCAL_GOVERNMENT_KEY}{code}"))
+                .await;
+            match cached.and_then(|bytes| pb::LocalGovernment::decode(bytes.as_slice()).ok()) {
+                Some(lg) => {
+                    found.insert(code.clone(), lg);
+                }
+                None => missing.push(code.clone()),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let message = pb::BatchGetLocalGovernmentsRequest { codes: missing };
+        let request =
+            glocal_kit::grpc::request(message, self.caller.as_ref(), self.services.timeout);
+        let response = self
+            .services
+            .requests
+            .clone()
+            .batch_get_local_governments(request)
+            .await
+            .map_err(error::remote)?;
+        for lg in response.into_inner().local_governments {
+            self.cache
+                .set(
+                    &format!("{LOCAL_GOVERNMENT_KEY}{}", lg.code),
+                    &lg.encode_to_vec(),
+                    LOCAL_GOVERNMENT_TTL,
+                )
+                .await;
+            found.insert(lg.code.clone(), lg);
+        }
+        Ok(found)
+    }
+}
+
+/// A department with its staff.
+#[derive(Debug, Clone)]
+pub struct DepartmentEntry {
+    /// The department.
+    pub department: pb::Department,
+    /// Its staff, active or not.
+    pub staff: Vec<pb::Staff>,
+}
+
+/// Loads departments (with staff) by code; one `ListDepartments` call per batch.
+pub struct DepartmentLoader {
+    services: Services,
+    caller: Option<Caller>,
+}
+
+impl Loader<String> for DepartmentLoader {
+    type Value = DepartmentEntry;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, DepartmentEntry>, async_graphql::Error> {
+        let request = glocal_kit::grpc::request(
+            pb::ListDepartmentsRequest {},
+            self.caller.as_ref(),
+            self.services.timeout,
+        );
+        let response = self
+            .services
+            .requests
+            .clone()
+            .list_departments(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(group_staff(response)
+            .into_iter()
+            .filter(|entry| codes.contains(&entry.department.code))
+            .map(|entry| (entry.department.code.clone(), entry))
+            .collect())
+    }
+}
+
+/// Departments in the service's order, each with its staff.
+pub fn group_staff(response: pb::ListDepartmentsResponse) -> Vec<DepartmentEntry> {
+    let mut entries: Vec<DepartmentEntry> = response
+        .departments
+        .into_iter()
+        .map(|department| DepartmentEntry {
+            department,
+            staff: Vec::new(),
+        })
+        .collect();
+    for staff in response.staff {
+        if let Some(entry) = entries
+            .iter_mut()
+            .find(|e| e.department.code == staff.department_code)
+        {
+            entry.staff.push(staff);
+        }
+    }
+    entries
+}
+
+/// The loaders of one GraphQL request.
+pub struct Loaders {
+    /// Local governments by code.
+    pub local_governments: DataLoader<LocalGovernmentLoader, HashMapCache>,
+    /// Departments by code.
+    pub departments: DataLoader<DepartmentLoader, HashMapCache>,
+}
+
+impl Loaders {
+    /// Loaders that call the services as `caller`.
+    pub fn new(services: &Services, caller: Option<&Caller>, cache: &Cache) -> Loaders {
+        let local_governments = LocalGovernmentLoader {
+            services: services.clone(),
+            caller: caller.cloned(),
+            cache: cache.clone(),
+        };
+        let departments = DepartmentLoader {
+            services: services.clone(),
+            caller: caller.cloned(),
+        };
+        Loaders {
+            local_governments: DataLoader::with_cache(
+                local_governments,
+                |f| tokio::spawn(f.in_current_span()),
+                HashMapCache::default(),
+            ),
+            departments: DataLoader::with_cache(
+                departments,
+                |f| tokio::spawn(f.in_current_span()),
+                HashMapCache::default(),
+            ),
+        }
+    }
+}

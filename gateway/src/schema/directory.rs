@@ -1,0 +1,283 @@
+//! The bureau's directory and routing table: local governments, departments with their
+//! staff, and the rules that route a new request to a department.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use glocal_proto::requests::v1 as pb;
+
+use super::language::{self, Language};
+use super::requests::ServiceRequestType;
+use super::{non_empty, requests_call};
+use crate::error;
+use crate::loaders::{Loaders, group_staff};
+
+/// A local government (city, county, district, province) known to the bureau.
+pub struct LocalGovernment(pub(crate) pb::LocalGovernment);
+
+/// A local government.
+#[Object]
+impl LocalGovernment {
+    /// Standard administrative code, e.g. "11000" for Seoul.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Name in `lang` (default: the request's `Accept-Language`), falling back to English,
+    /// Korean, then any language that has one.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+        language::pick(self.0.name.as_ref(), language::effective(ctx, lang))
+    }
+
+    /// METROPOLITAN, PROVINCE, CITY, COUNTY or DISTRICT.
+    async fn level(&self) -> &str {
+        &self.0.level
+    }
+}
+
+/// Loads a local government through the request's DataLoader (`None` for an empty code).
+pub(crate) async fn load_local_government(
+    ctx: &Context<'_>,
+    code: &str,
+) -> Result<Option<LocalGovernment>> {
+    if code.is_empty() {
+        return Ok(None);
+    }
+    let loaders = ctx.data::<Loaders>()?;
+    Ok(loaders
+        .local_governments
+        .load_one(code.to_owned())
+        .await?
+        .map(LocalGovernment))
+}
+
+/// A department of the bureau.
+pub struct Department {
+    pub(crate) department: pb::Department,
+    /// Staff when already known (from `departments`); otherwise loaded on demand.
+    pub(crate) staff: Option<Vec<pb::Staff>>,
+}
+
+/// A department of the bureau.
+#[Object]
+impl Department {
+    /// Department code.
+    async fn code(&self) -> &str {
+        &self.department.code
+    }
+
+    /// Name in `lang` (default: the request's `Accept-Language`), with the usual fallback.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+        language::pick(
+            self.department.name.as_ref(),
+            language::effective(ctx, lang),
+        )
+    }
+
+    /// The department's staff, active or not.
+    async fn staff(&self, ctx: &Context<'_>) -> Result<Vec<Staff>> {
+        if let Some(staff) = &self.staff {
+            return Ok(staff.iter().cloned().map(Staff).collect());
+        }
+        let loaders = ctx.data::<Loaders>()?;
+        let entry = loaders
+            .departments
+            .load_one(self.department.code.clone())
+            .await?;
+        Ok(entry
+            .map(|e| e.staff.into_iter().map(Staff).collect())
+            .unwrap_or_default())
+    }
+}
+
+/// A member of the bureau's staff.
+pub struct Staff(pub(crate) pb::Staff);
+
+/// A member of the bureau's staff.
+#[Object]
+impl Staff {
+    /// Staff id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Code of the staff member's department.
+    async fn department_code(&self) -> &str {
+        &self.0.department_code
+    }
+
+    /// False for staff who no longer take new requests.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+}
+
+/// A routing rule: requests of a type (and language) go to a department.
+pub struct RoutingRule(pub(crate) pb::RoutingRule);
+
+/// A routing rule.
+#[Object]
+impl RoutingRule {
+    /// Rule id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Request type the rule applies to.
+    #[graphql(name = "type")]
+    async fn request_type(&self) -> Result<ServiceRequestType> {
+        ServiceRequestType::from_proto(self.0.r#type)
+    }
+
+    /// ISO 639-1 language the rule is for (interpretation/translation target); null for any.
+    async fn language(&self) -> Option<&str> {
+        non_empty(&self.0.language)
+    }
+
+    /// Code of the department the rule routes to.
+    async fn department_code(&self) -> &str {
+        &self.0.department_code
+    }
+
+    /// The department the rule routes to.
+    async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        let loaders = ctx.data::<Loaders>()?;
+        let entry = loaders
+            .departments
+            .load_one(self.0.department_code.clone())
+            .await?;
+        Ok(entry.map(|e| Department {
+            department: e.department,
+            staff: Some(e.staff),
+        }))
+    }
+
+    /// Lower wins among rules that match equally well.
+    async fn priority(&self) -> i32 {
+        self.0.priority
+    }
+}
+
+/// Creates or replaces a routing rule.
+#[derive(InputObject)]
+pub struct SetRoutingRuleInput {
+    /// Rule to replace; omit to create a new rule.
+    pub id: Option<ID>,
+    /// Request type the rule applies to.
+    #[graphql(name = "type")]
+    pub request_type: ServiceRequestType,
+    /// ISO 639-1 language the rule is for; omit for any.
+    pub language: Option<String>,
+    /// Department to route to.
+    pub department_code: String,
+    /// Lower wins among rules that match equally well.
+    #[graphql(default = 100)]
+    pub priority: i32,
+}
+
+/// A routing-rule id from GraphQL.
+fn rule_id(id: &ID, field: &str) -> Result<i64> {
+    id.parse::<i64>()
+        .map_err(|_| error::bad_input(format!("`{}` is not a routing rule id", id.as_str()), field))
+}
+
+/// Directory queries.
+#[derive(Default)]
+pub struct DirectoryQuery;
+
+#[Object]
+impl DirectoryQuery {
+    /// The bureau's departments with their staff.
+    async fn departments(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
+        let (mut client, request) = requests_call(ctx, pb::ListDepartmentsRequest {})?;
+        let response = client
+            .list_departments(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(group_staff(response)
+            .into_iter()
+            .map(|e| Department {
+                department: e.department,
+                staff: Some(e.staff),
+            })
+            .collect())
+    }
+
+    /// Every local government known to the bureau.
+    async fn local_governments(&self, ctx: &Context<'_>) -> Result<Vec<LocalGovernment>> {
+        let (mut client, request) = requests_call(ctx, pb::ListLocalGovernmentsRequest {})?;
+        let response = client
+            .list_local_governments(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(response
+            .local_governments
+            .into_iter()
+            .map(LocalGovernment)
+            .collect())
+    }
+
+    /// The routing table.
+    async fn routing_rules(&self, ctx: &Context<'_>) -> Result<Vec<RoutingRule>> {
+        let (mut client, request) = requests_call(ctx, pb::ListRoutingRulesRequest {})?;
+        let response = client
+            .list_routing_rules(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(response.rules.into_iter().map(RoutingRule).collect())
+    }
+}
+
+/// Routing-table mutations (bureau administrators).
+#[derive(Default)]
+pub struct DirectoryMutation;
+
+#[Object]
+impl DirectoryMutation {
+    /// Creates or replaces a routing rule.
+    async fn set_routing_rule(
+        &self,
+        ctx: &Context<'_>,
+        input: SetRoutingRuleInput,
+    ) -> Result<RoutingRule> {
+        let id = input
+            .id
+            .as_ref()
+            .map(|id| rule_id(id, "id"))
+            .transpose()?
+            .unwrap_or(0);
+        let rule = pb::RoutingRule {
+            id,
+            r#type: input.request_type.to_proto() as i32,
+            language: input.language.unwrap_or_default(),
+            department_code: input.department_code,
+            priority: input.priority,
+        };
+        let (mut client, request) =
+            requests_call(ctx, pb::SetRoutingRuleRequest { rule: Some(rule) })?;
+        Ok(RoutingRule(
+            client
+                .set_routing_rule(request)
+                .await
+                .map_err(error::remote)?
+                .into_inner(),
+        ))
+    }
+
+    /// Deletes a routing rule; true when done.
+    async fn delete_routing_rule(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        let id = rule_id(&id, "id")?;
+        let (mut client, request) = requests_call(ctx, pb::DeleteRoutingRuleRequest { id })?;
+        client
+            .delete_routing_rule(request)
+            .await
+            .map_err(error::remote)?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,112 @@
+//! The public GraphQL schema: one module per domain merged into the query and mutation
+//! roots, plus what every resolver needs to call a service (the clients in schema data,
+//! the caller and the loaders in request data).
+//!
+//! Resolvers are thin: input → proto, one call, proto → GraphQL type. Business rules
+//! (validation, scoping, transitions) live in the services.
+
+pub mod directory;
+pub mod language;
+pub mod me;
+pub mod requests;
+pub mod scalars;
+
+use std::time::Duration;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use chrono::{DateTime, Utc};
+use glocal_kit::Caller;
+use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
+use tonic::transport::Channel;
+
+use crate::auth::Identity;
+
+/// The gateway's schema type.
+pub type GatewaySchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The query root.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    requests::RequestsQuery,
+    directory::DirectoryQuery,
+    me::MeQuery,
+);
+
+/// The mutation root (POST only).
+#[derive(MergedObject, Default)]
+pub struct Mutation(requests::RequestsMutation, directory::DirectoryMutation);
+
+/// A schema builder with every type registered and no data attached.
+pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+}
+
+/// The service clients, shared by every request (schema data).
+#[derive(Clone, Debug)]
+pub struct Services {
+    /// The requests service (Online Bureau and directory).
+    pub requests: RequestsServiceClient<Channel>,
+    /// Deadline of each call.
+    pub timeout: Duration,
+}
+
+/// The caller of the current request, if authenticated.
+pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> Option<&'a Caller> {
+    ctx.data_opt::<Identity>().and_then(|i| i.0.as_ref())
+}
+
+/// A requests-service client and `message` wrapped with the caller, trace context and deadline.
+pub(crate) fn requests_call<T>(
+    ctx: &Context<'_>,
+    message: T,
+) -> async_graphql::Result<(RequestsServiceClient<Channel>, tonic::Request<T>)> {
+    let services = ctx.data::<Services>()?;
+    let request = glocal_kit::grpc::request(message, caller(ctx), services.timeout);
+    Ok((services.requests.clone(), request))
+}
+
+/// A protobuf timestamp as a UTC date-time (`None` when absent or out of range).
+pub(crate) fn datetime(ts: Option<&prost_types::Timestamp>) -> Option<DateTime<Utc>> {
+    let ts = ts?;
+    DateTime::from_timestamp(ts.seconds, u32::try_from(ts.nanos).ok()?)
+}
+
+/// A UTC date-time as a protobuf timestamp.
+pub(crate) fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: at.timestamp(),
+        nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0),
+    }
+}
+
+/// `None` for the empty string (proto3's "unset").
+pub(crate) fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip() {
+        let at = DateTime::from_timestamp(1_790_000_000, 123_000_000).unwrap();
+        assert_eq!(datetime(Some(&timestamp(at))), Some(at));
+        assert_eq!(datetime(None), None);
+    }
+
+    #[test]
+    fn sdl_has_the_root_fields_and_docs() {
+        let sdl = builder().finish().sdl();
+        for name in [
+            "serviceRequest(",
+            "serviceRequests(",
+            "submitServiceRequest(",
+            "departments:",
+            "me: Me",
+            "@oneOf",
+        ] {
+            assert!(sdl.contains(name), "SDL lacks {name}");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The subcommands of `glocal`: parse the command line, load settings, start telemetry,
+//! and hand over to the component libraries.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use glocal_kit::config::{ConfigError, Settings};
+use glocal_kit::{Caller, Role, Shutdown};
+use tokio::net::TcpListener;
+
+/// Exit code for bad configuration or usage (EX_USAGE).
+const EXIT_CONFIG: u8 = 64;
+/// Exit code for a failure at run time (EX_SOFTWARE).
+const EXIT_FAILURE: u8 = 70;
+
+/// Glocal: the international-affairs bureau platform.
+#[derive(Debug, Parser)]
+#[command(name = "glocal", version, about)]
+pub struct Cli {
+    /// TOML configuration file (also `GLOCAL_CONFIG`); `GLOCAL_*` variables override it.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Everything in one process on SQLite files and an in-process cache, with demo data.
+    Dev {
+        /// Folder for the SQLite files (default `.glocal`).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Gateway address (default 127.0.0.1:8080).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// One component, as deployed on Kubernetes.
+    Serve {
+        /// Which component.
+        component: Component,
+    },
+    /// Apply database migrations of every service (or the one named).
+    Migrate {
+        /// Only this service.
+        component: Option<Component>,
+    },
+    /// Load demo data into the configured databases (only where they are empty).
+    Seed,
+    /// Mint a development JWT signed with the configured HS256 secret.
+    Token {
+        /// Role: local_official, bureau_staff, bureau_admin or partner (repeatable).
+        #[arg(long, required = true)]
+        role: Vec<String>,
+        /// Organisation: a local government's code, or GAOK for the bureau.
+        #[arg(long)]
+        org: String,
+        /// Subject.
+        #[arg(long)]
+        sub: String,
+        /// Display name.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Lifetime in hours.
+        #[arg(long, default_value_t = 12)]
+        ttl_hours: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Component {
+    /// The GraphQL gateway.
+    Gateway,
+    /// The requests service (Online Bureau).
+    Requests,
+}
+
+/// Runs the parsed command line to its exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(s) => s,
+        Err(e) => return config_error(&e),
+    };
+    let result = match cli.command {
+        Command::Dev { data_dir, listen } => dev(settings, data_dir, listen).await,
+        Command::Serve { component } => serve(settings, component).await,
+        Command::Migrate { component } => migrate(settings, component).await,
+        Command::Seed => seed(settings).await,
+        Command::Token { role, org, sub, name, ttl_hours } => token(&settings, &role, org, sub, name, ttl_hours),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("glocal: {message}");
+            ExitCode::from(EXIT_CONFIG)
+        }
+        Err(Failure::Run(e)) => {
+            tracing::error!(error = %e, "glocal stopped with an error");
+            eprintln!("glocal: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn config_error(e: &ConfigError) -> ExitCode {
+    eprintln!("glocal: {e}");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+enum Failure {
+    Usage(String),
+    Run(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Run(e.into())
+    }
+}
+
+fn telemetry(settings: &Settings, name: &str) -> Result<glocal_kit::telemetry::TelemetryGuard, Failure> {
+    let endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").ok();
+    glocal_kit::telemetry::init(settings, name, endpoint.as_deref()).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, Failure> {
+    TcpListener::bind(addr).await.map_err(|e| Failure::Usage(format!("cannot listen on {addr}: {e}")))
+}
+
+async fn dev(mut settings: Settings, data_dir: Option<PathBuf>, listen: SocketAddr) -> Result<(), Failure> {
+    let _guard = telemetry(&settings, "glocal")?;
+    let data_dir = data_dir.unwrap_or_else(|| settings.dev.data_dir.clone());
+    std::fs::create_dir_all(&data_dir).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", data_dir.display())))?;
+    settings.requests.database_url = glocal_kit::config::Secret::new(format!("sqlite://{}/requests.db", data_dir.display()));
+    settings.redis.url = glocal_kit::config::Secret::default();
+
+    // Each service on its own loopback port, talking real gRPC to the gateway.
+    let requests_listener = bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    settings.requests.listen = requests_listener.local_addr()?;
+    settings.gateway.requests_url = format!("http://{}", settings.requests.listen);
+    let gateway_listener = bind(listen).await?;
+    settings.gateway.listen = gateway_listener.local_addr()?;
+
+    let db = glocal_kit::db::connect(settings.requests.database_url.expose()).await?;
+    glocal_requests::migrate(&db).await?;
+    if settings.dev.demo_data && glocal_requests::demo::seed_demo(&db).await? {
+        tracing::info!(data_dir = %data_dir.display(), "demo data loaded");
+    }
+
+    print_welcome(&settings, &data_dir);
+    let shutdown = Shutdown::on_signal();
+    let requests = tokio::spawn({
+        let (settings, shutdown) = (settings.clone(), shutdown.clone());
+        async move { glocal_requests::serve(db, &settings, requests_listener, shutdown).await }
+    });
+    let gateway = glocal_gateway::run(&settings, gateway_listener, shutdown.clone()).await;
+    let requests = requests.await?;
+    gateway?;
+    requests?;
+    Ok(())
+}
+
+fn print_welcome(settings: &Settings, data_dir: &std::path::Path) {
+    let tokens = dev_tokens(settings);
+    let addr = settings.gateway.listen;
+    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+    println!();
+    println!("Glocal is running (data in {}).", data_dir.display());
+    println!("  GraphiQL:  http://{host}:{}/graphql", addr.port());
+    println!("  requests:  gRPC on {}", settings.requests.listen);
+    println!();
+    println!("Demo tokens (paste into GraphiQL's headers as {{\"Authorization\": \"Bearer …\"}}):");
+    for caller in glocal_requests::demo::demo_callers() {
+        let roles: Vec<&str> = caller.roles.iter().map(|r| r.as_str()).collect();
+        println!("  {} ({}, org {}):", caller.subject, roles.join(","), caller.org);
+        println!("    {}", tokens.mint(&caller, Duration::from_secs(12 * 3600)));
+    }
+    println!();
+}
+
+fn dev_tokens(settings: &Settings) -> glocal_kit::caller::DevTokens {
+    glocal_kit::caller::DevTokens::new(settings.auth.jwt_secret.expose().as_bytes(), &settings.auth.issuer, &settings.auth.audience)
+}
+
+async fn serve(settings: Settings, component: Component) -> Result<(), Failure> {
+    let shutdown = Shutdown::on_signal();
+    match component {
+        Component::Gateway => {
+            let _guard = telemetry(&settings, "glocal-gateway")?;
+            let listener = bind(settings.gateway.listen).await?;
+            tracing::info!(addr = %settings.gateway.listen, "gateway listening");
+            glocal_gateway::run(&settings, listener, shutdown).await?;
+        }
+        Component::Requests => {
+            let _guard = telemetry(&settings, "glocal-requests")?;
+            let listener = bind(settings.requests.listen).await?;
+            tracing::info!(addr = %settings.requests.listen, "requests service listening");
+            glocal_requests::run(&settings, listener, shutdown).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn migrate(settings: Settings, component: Option<Component>) -> Result<(), Failure> {
+    let _guard = telemetry(&settings, "glocal-migrate")?;
+    if matches!(component, None | Some(Component::Requests)) {
+        let db = glocal_kit::db::connect(settings.requests.database_url.expose()).await?;
+        glocal_requests::migrate(&db).await?;
+        tracing::info!("requests database migrated");
+    }
+    Ok(())
+}
+
+async fn seed(settings: Settings) -> Result<(), Failure> {
+    let _guard = telemetry(&settings, "glocal-seed")?;
+    let db = glocal_kit::db::connect(settings.requests.database_url.expose()).await?;
+    glocal_requests::migrate(&db).await?;
+    if glocal_requests::demo::seed_demo(&db).await? {
+        println!("requests: demo data loaded");
+    } else {
+        println!("requests: already has data, left as it is");
+    }
+    Ok(())
+}
+
+fn token(settings: &Settings, roles: &[String], org: String, sub: String, name: String, ttl_hours: u64) -> Result<(), Failure> {
+    let roles = roles
+        .iter()
+        .flat_map(|r| r.split(','))
+        .map(Role::parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    if settings.environment == glocal_kit::config::Environment::Production {
+        return Err(Failure::Usage("`glocal token` mints development tokens only; production takes tokens from the identity provider".into()));
+    }
+    if sub.trim().is_empty() {
+        return Err(Failure::Usage("--sub must not be empty".into()));
+    }
+    let caller = Caller::new(sub, name, org, roles);
+    println!("{}", dev_tokens(settings).mint(&caller, Duration::from_secs(ttl_hours * 3600)));
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! Tests of the `glocal` binary as a newcomer uses it: `glocal token` and `glocal dev`
+//! (a real process on SQLite files, queried over HTTP, stopped with SIGTERM).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use glocal_kit::caller::DevTokens;
+use glocal_kit::config::DEV_JWT_SECRET;
+use glocal_kit::Role;
+
+fn glocal() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_glocal"));
+    // Only what the test sets: no GLOCAL_* from the developer's shell.
+    for (k, _) in std::env::vars() {
+        if k.starts_with("GLOCAL_") || k.starts_with("OTEL_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+#[test]
+fn token_mints_a_dev_jwt_the_gateway_accepts() {
+    let out = glocal().args(["token", "--role", "local_official", "--org", "11000", "--sub", "u1"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap();
+    let caller = DevTokens::new(DEV_JWT_SECRET.as_bytes(), "glocal-dev", "glocal").verify(token.trim()).unwrap();
+    assert_eq!(caller.subject, "u1");
+    assert_eq!(caller.org, "11000");
+    assert_eq!(caller.roles, vec![Role::LocalOfficial]);
+}
+
+#[test]
+fn token_with_an_unknown_role_is_a_usage_error() {
+    let out = glocal().args(["token", "--role", "emperor", "--org", "11000", "--sub", "u1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role `emperor`"));
+}
+
+#[test]
+fn unknown_config_key_exits_64_naming_it() {
+    let out = glocal().env("GLOCAL_GATEWAY__LISTN", "x").args(["token", "--role", "partner", "--org", "x", "--sub", "p"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("listn"));
+}
+
+struct Dev(Child);
+
+impl Drop for Dev {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
+    let data_dir = std::env::temp_dir().join(format!("glocal-dev-{}", uuid::Uuid::new_v4()));
+    let child = glocal()
+        .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data_dir)
+        .env("GLOCAL_LOG__FILTER", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut dev = Dev(child);
+    let stdout = dev.0.stdout.take().unwrap();
+
+    // Read the welcome text: the GraphiQL URL and the demo tokens.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut url = None;
+    let mut official_token = None;
+    let mut expect_token = false;
+    while Instant::now() < deadline && (url.is_none() || official_token.is_none()) {
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) else { continue };
+        if let Some(u) = line.trim().strip_prefix("GraphiQL:") {
+            url = Some(u.trim().to_owned());
+        } else if expect_token {
+            official_token = Some(line.trim().to_owned());
+            expect_token = false;
+        } else if line.contains("local_official") && line.contains("org 11000") {
+            expect_token = true;
+        }
+    }
+    let url = url.expect("dev prints the GraphiQL URL");
+    let token = official_token.expect("dev prints a demo token for a Seoul official");
+
+    let http = reqwest::Client::new();
+    let page = http.get(&url).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+
+    let resp: serde_json::Value = http
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "query": "{ serviceRequests(first: 50) { totalCount edges { node { number localGovernment { code } } } } departments { code } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(resp.get("errors").is_none(), "{resp:#}");
+    assert!(resp["data"]["departments"].as_array().unwrap().len() >= 3, "demo departments: {resp:#}");
+    let edges = resp["data"]["serviceRequests"]["edges"].as_array().unwrap();
+    assert!(!edges.is_empty(), "demo requests for Seoul: {resp:#}");
+    assert!(edges.iter().all(|e| e["node"]["localGovernment"]["code"] == "11000"), "an official sees only their own: {resp:#}");
+
+    assert!(data_dir.join("requests.db").exists(), "SQLite file under the data dir");
+
+    let pid = dev.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = dev.0.try_wait().unwrap() {
+            assert!(status.success(), "dev exits cleanly on SIGTERM: {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "dev did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = std::fs::remove_dir_all(data_dir);
+}
