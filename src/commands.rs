@@ -50,6 +50,8 @@ enum Command {
     },
     /// Load demo data into the configured databases (only where they are empty).
     Seed,
+    /// Print the public GraphQL schema (SDL).
+    Schema,
     /// Mint a development JWT signed with the configured HS256 secret.
     Token {
         /// Role: local_official, bureau_staff, bureau_admin or partner (repeatable).
@@ -89,7 +91,17 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve { component } => serve(settings, component).await,
         Command::Migrate { component } => migrate(settings, component).await,
         Command::Seed => seed(settings).await,
-        Command::Token { role, org, sub, name, ttl_hours } => token(&settings, &role, org, sub, name, ttl_hours),
+        Command::Schema => {
+            print!("{}", glocal_gateway::sdl());
+            Ok(())
+        }
+        Command::Token {
+            role,
+            org,
+            sub,
+            name,
+            ttl_hours,
+        } => token(&settings, &role, org, sub, name, ttl_hours),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,20 +133,32 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
     }
 }
 
-fn telemetry(settings: &Settings, name: &str) -> Result<glocal_kit::telemetry::TelemetryGuard, Failure> {
+fn telemetry(
+    settings: &Settings,
+    name: &str,
+) -> Result<glocal_kit::telemetry::TelemetryGuard, Failure> {
     let endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").ok();
-    glocal_kit::telemetry::init(settings, name, endpoint.as_deref()).map_err(|e| Failure::Usage(e.to_string()))
+    glocal_kit::telemetry::init(settings, name, endpoint.as_deref())
+        .map_err(|e| Failure::Usage(e.to_string()))
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, Failure> {
-    TcpListener::bind(addr).await.map_err(|e| Failure::Usage(format!("cannot listen on {addr}: {e}")))
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure::Usage(format!("cannot listen on {addr}: {e}")))
 }
 
-async fn dev(mut settings: Settings, data_dir: Option<PathBuf>, listen: SocketAddr) -> Result<(), Failure> {
+async fn dev(
+    mut settings: Settings,
+    data_dir: Option<PathBuf>,
+    listen: SocketAddr,
+) -> Result<(), Failure> {
     let _guard = telemetry(&settings, "glocal")?;
     let data_dir = data_dir.unwrap_or_else(|| settings.dev.data_dir.clone());
-    std::fs::create_dir_all(&data_dir).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", data_dir.display())))?;
-    settings.requests.database_url = glocal_kit::config::Secret::new(format!("sqlite://{}/requests.db", data_dir.display()));
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", data_dir.display())))?;
+    settings.requests.database_url =
+        glocal_kit::config::Secret::new(format!("sqlite://{}/requests.db", data_dir.display()));
     settings.redis.url = glocal_kit::config::Secret::default();
 
     // Each service on its own loopback port, talking real gRPC to the gateway.
@@ -166,7 +190,11 @@ async fn dev(mut settings: Settings, data_dir: Option<PathBuf>, listen: SocketAd
 fn print_welcome(settings: &Settings, data_dir: &std::path::Path) {
     let tokens = dev_tokens(settings);
     let addr = settings.gateway.listen;
-    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
     println!();
     println!("Glocal is running (data in {}).", data_dir.display());
     println!("  GraphiQL:  http://{host}:{}/graphql", addr.port());
@@ -175,14 +203,26 @@ fn print_welcome(settings: &Settings, data_dir: &std::path::Path) {
     println!("Demo tokens (paste into GraphiQL's headers as {{\"Authorization\": \"Bearer …\"}}):");
     for caller in glocal_requests::demo::demo_callers() {
         let roles: Vec<&str> = caller.roles.iter().map(|r| r.as_str()).collect();
-        println!("  {} ({}, org {}):", caller.subject, roles.join(","), caller.org);
-        println!("    {}", tokens.mint(&caller, Duration::from_secs(12 * 3600)));
+        println!(
+            "  {} ({}, org {}):",
+            caller.subject,
+            roles.join(","),
+            caller.org
+        );
+        println!(
+            "    {}",
+            tokens.mint(&caller, Duration::from_secs(12 * 3600))
+        );
     }
     println!();
 }
 
 fn dev_tokens(settings: &Settings) -> glocal_kit::caller::DevTokens {
-    glocal_kit::caller::DevTokens::new(settings.auth.jwt_secret.expose().as_bytes(), &settings.auth.issuer, &settings.auth.audience)
+    glocal_kit::caller::DevTokens::new(
+        settings.auth.jwt_secret.expose().as_bytes(),
+        &settings.auth.issuer,
+        &settings.auth.audience,
+    )
 }
 
 async fn serve(settings: Settings, component: Component) -> Result<(), Failure> {
@@ -226,7 +266,14 @@ async fn seed(settings: Settings) -> Result<(), Failure> {
     Ok(())
 }
 
-fn token(settings: &Settings, roles: &[String], org: String, sub: String, name: String, ttl_hours: u64) -> Result<(), Failure> {
+fn token(
+    settings: &Settings,
+    roles: &[String],
+    org: String,
+    sub: String,
+    name: String,
+    ttl_hours: u64,
+) -> Result<(), Failure> {
     let roles = roles
         .iter()
         .flat_map(|r| r.split(','))
@@ -240,6 +287,9 @@ fn token(settings: &Settings, roles: &[String], org: String, sub: String, name: 
         return Err(Failure::Usage("--sub must not be empty".into()));
     }
     let caller = Caller::new(sub, name, org, roles);
-    println!("{}", dev_tokens(settings).mint(&caller, Duration::from_secs(ttl_hours * 3600)));
+    println!(
+        "{}",
+        dev_tokens(settings).mint(&caller, Duration::from_secs(ttl_hours * 3600))
+    );
     Ok(())
 }

@@ -3,7 +3,8 @@
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 /// Encoded `FileDescriptorSet` of every Glocal proto, for gRPC server reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/glocal_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/glocal_descriptor.bin"));
 
 /// `glocal.common.v1`: paging and localized text.
 pub mod common {

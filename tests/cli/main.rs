@@ -5,9 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use glocal_kit::Role;
 use glocal_kit::caller::DevTokens;
 use glocal_kit::config::DEV_JWT_SECRET;
-use glocal_kit::Role;
 
 fn glocal() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_glocal"));
@@ -22,10 +22,27 @@ fn glocal() -> Command {
 
 #[test]
 fn token_mints_a_dev_jwt_the_gateway_accepts() {
-    let out = glocal().args(["token", "--role", "local_official", "--org", "11000", "--sub", "u1"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = glocal()
+        .args([
+            "token",
+            "--role",
+            "local_official",
+            "--org",
+            "11000",
+            "--sub",
+            "u1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8(out.stdout).unwrap();
-    let caller = DevTokens::new(DEV_JWT_SECRET.as_bytes(), "glocal-dev", "glocal").verify(token.trim()).unwrap();
+    let caller = DevTokens::new(DEV_JWT_SECRET.as_bytes(), "glocal-dev", "glocal")
+        .verify(token.trim())
+        .unwrap();
     assert_eq!(caller.subject, "u1");
     assert_eq!(caller.org, "11000");
     assert_eq!(caller.roles, vec![Role::LocalOfficial]);
@@ -33,14 +50,23 @@ fn token_mints_a_dev_jwt_the_gateway_accepts() {
 
 #[test]
 fn token_with_an_unknown_role_is_a_usage_error() {
-    let out = glocal().args(["token", "--role", "emperor", "--org", "11000", "--sub", "u1"]).output().unwrap();
+    let out = glocal()
+        .args([
+            "token", "--role", "emperor", "--org", "11000", "--sub", "u1",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role `emperor`"));
 }
 
 #[test]
 fn unknown_config_key_exits_64_naming_it() {
-    let out = glocal().env("GLOCAL_GATEWAY__LISTN", "x").args(["token", "--role", "partner", "--org", "x", "--sub", "p"]).output().unwrap();
+    let out = glocal()
+        .env("GLOCAL_GATEWAY__LISTN", "x")
+        .args(["token", "--role", "partner", "--org", "x", "--sub", "p"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&out.stderr).contains("listn"));
 }
@@ -81,7 +107,9 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
     let mut official_token = None;
     let mut expect_token = false;
     while Instant::now() < deadline && (url.is_none() || official_token.is_none()) {
-        let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) else { continue };
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) else {
+            continue;
+        };
         if let Some(u) = line.trim().strip_prefix("GraphiQL:") {
             url = Some(u.trim().to_owned());
         } else if expect_token {
@@ -95,9 +123,20 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
     let token = official_token.expect("dev prints a demo token for a Seoul official");
 
     let http = reqwest::Client::new();
-    let page = http.get(&url).header("accept", "text/html").send().await.unwrap();
+    let page = http
+        .get(&url)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("graphiql")
+    );
 
     let resp: serde_json::Value = http
         .post(&url)
@@ -110,15 +149,32 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
         .await
         .unwrap();
     assert!(resp.get("errors").is_none(), "{resp:#}");
-    assert!(resp["data"]["departments"].as_array().unwrap().len() >= 3, "demo departments: {resp:#}");
+    assert!(
+        resp["data"]["departments"].as_array().unwrap().len() >= 3,
+        "demo departments: {resp:#}"
+    );
     let edges = resp["data"]["serviceRequests"]["edges"].as_array().unwrap();
     assert!(!edges.is_empty(), "demo requests for Seoul: {resp:#}");
-    assert!(edges.iter().all(|e| e["node"]["localGovernment"]["code"] == "11000"), "an official sees only their own: {resp:#}");
+    assert!(
+        edges
+            .iter()
+            .all(|e| e["node"]["localGovernment"]["code"] == "11000"),
+        "an official sees only their own: {resp:#}"
+    );
 
-    assert!(data_dir.join("requests.db").exists(), "SQLite file under the data dir");
+    assert!(
+        data_dir.join("requests.db").exists(),
+        "SQLite file under the data dir"
+    );
 
     let pid = dev.0.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = dev.0.try_wait().unwrap() {

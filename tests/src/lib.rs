@@ -41,23 +41,34 @@ pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
     settings.redis.key_prefix = glocal_kit::testing::redis_prefix();
     settings.grpc.drain_timeout_ms = 2_000;
 
-    let requests_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind requests");
+    let requests_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind requests");
     settings.requests.listen = requests_listener.local_addr().expect("requests addr");
     settings.gateway.requests_url = format!("http://{}", settings.requests.listen);
-    let gateway_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind gateway");
+    let gateway_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind gateway");
     settings.gateway.listen = gateway_listener.local_addr().expect("gateway addr");
     adjust(&mut settings);
 
-    let db = glocal_kit::db::connect(settings.requests.database_url.expose()).await.expect("connect requests db");
-    glocal_requests::migrate(&db).await.expect("migrate requests db");
-    glocal_requests::demo::seed_directory(&db).await.expect("seed directory");
+    let db = glocal_kit::db::connect(settings.requests.database_url.expose())
+        .await
+        .expect("connect requests db");
+    glocal_requests::migrate(&db)
+        .await
+        .expect("migrate requests db");
+    glocal_requests::demo::seed_directory(&db)
+        .await
+        .expect("seed directory");
 
     let (trigger, shutdown) = glocal_kit::shutdown::channel();
     let mut tasks = Vec::new();
     {
         let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), db.clone());
         tasks.push(tokio::spawn(async move {
-            if let Err(e) = glocal_requests::serve(db, &settings, requests_listener, shutdown).await {
+            if let Err(e) = glocal_requests::serve(db, &settings, requests_listener, shutdown).await
+            {
                 panic!("requests service failed: {e}");
             }
         }));
@@ -70,12 +81,19 @@ pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
             }
         }));
     }
-    let tokens = DevTokens::new(settings.auth.jwt_secret.expose().as_bytes(), &settings.auth.issuer, &settings.auth.audience);
+    let tokens = DevTokens::new(
+        settings.auth.jwt_secret.expose().as_bytes(),
+        &settings.auth.issuer,
+        &settings.auth.audience,
+    );
     let stack = Stack {
         base_url: format!("http://{}", settings.gateway.listen),
         requests_db: db,
         tokens,
-        http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client"),
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client"),
         trigger,
         tasks,
         _database: database,
@@ -107,13 +125,19 @@ pub struct Gql {
 impl Gql {
     /// `data`, panicking with the errors when there are any.
     pub fn data(&self) -> &Value {
-        assert!(self.body.get("errors").is_none(), "unexpected errors: {:#}", self.body);
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {:#}",
+            self.body
+        );
         &self.body["data"]
     }
 
     /// The `extensions.code` of the first error.
     pub fn error_code(&self) -> &str {
-        self.body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {:#}", self.body))
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {:#}", self.body))
     }
 }
 
@@ -125,12 +149,22 @@ impl Stack {
 
     /// A token for a local official of `org`.
     pub fn official(&self, sub: &str, org: &str) -> String {
-        self.token(&Caller::new(sub, format!("Official {sub}"), org, [Role::LocalOfficial]))
+        self.token(&Caller::new(
+            sub,
+            format!("Official {sub}"),
+            org,
+            [Role::LocalOfficial],
+        ))
     }
 
     /// A token for bureau staff with subject `sub`.
     pub fn staff(&self, sub: &str) -> String {
-        self.token(&Caller::new(sub, format!("Staff {sub}"), "GAOK", [Role::BureauStaff]))
+        self.token(&Caller::new(
+            sub,
+            format!("Staff {sub}"),
+            "GAOK",
+            [Role::BureauStaff],
+        ))
     }
 
     /// A token for a bureau administrator.
@@ -164,10 +198,19 @@ impl Stack {
     /// Turns an HTTP response into a [`Gql`].
     pub async fn read(resp: reqwest::Response) -> Gql {
         let status = resp.status().as_u16();
-        let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         let text = resp.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or_else(|_| json!({ "raw": text }));
-        Gql { status, content_type, body }
+        Gql {
+            status,
+            content_type,
+            body,
+        }
     }
 
     /// Counts rows of a table in the requests service's database.
@@ -175,19 +218,41 @@ impl Stack {
         let backend = self.requests_db.get_database_backend();
         let row = self
             .requests_db
-            .query_one_raw(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .expect("count query")
             .expect("one row");
         row.try_get::<i64>("", "n").expect("count")
     }
 
+    /// The token subject of the staff member with directory id `staff_id`.
+    pub async fn staff_subject(&self, staff_id: &str) -> String {
+        let backend = self.requests_db.get_database_backend();
+        let row = self
+            .requests_db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                "SELECT subject FROM staff WHERE id = $1",
+                [staff_id.into()],
+            ))
+            .await
+            .expect("staff query")
+            .unwrap_or_else(|| panic!("no staff member {staff_id}"));
+        row.try_get::<String>("", "subject").expect("subject")
+    }
+
     async fn wait_ready(&self) {
         for _ in 0..100 {
-            if let Ok(r) = self.http.get(format!("{}/readyz", self.base_url)).send().await {
-                if r.status().is_success() {
-                    return;
-                }
+            let ready = self
+                .http
+                .get(format!("{}/readyz", self.base_url))
+                .send()
+                .await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

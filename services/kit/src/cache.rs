@@ -30,7 +30,10 @@ impl std::fmt::Debug for Cache {
             Inner::Memory(_) => "memory",
             Inner::Redis(_) => "redis",
         };
-        f.debug_struct("Cache").field("kind", &kind).field("prefix", &self.prefix).finish()
+        f.debug_struct("Cache")
+            .field("kind", &kind)
+            .field("prefix", &self.prefix)
+            .finish()
     }
 }
 
@@ -42,17 +45,26 @@ pub struct CacheConnectError(#[from] redis::RedisError);
 impl Cache {
     /// An in-process cache (no Redis).
     pub fn memory() -> Cache {
-        Cache { inner: Inner::Memory(Arc::default()), prefix: Arc::from("") }
+        Cache {
+            inner: Inner::Memory(Arc::default()),
+            prefix: Arc::from(""),
+        }
     }
 
     /// Redis at `url` when it is non-empty, else in-process. Keys get `prefix`.
     pub async fn connect(url: &str, prefix: &str) -> Result<Cache, CacheConnectError> {
         if url.is_empty() {
-            return Ok(Cache { prefix: Arc::from(prefix), ..Cache::memory() });
+            return Ok(Cache {
+                prefix: Arc::from(prefix),
+                ..Cache::memory()
+            });
         }
         let client = redis::Client::open(url)?;
         let manager = client.get_connection_manager().await?;
-        Ok(Cache { inner: Inner::Redis(manager), prefix: Arc::from(prefix) })
+        Ok(Cache {
+            inner: Inner::Redis(manager),
+            prefix: Arc::from(prefix),
+        })
     }
 
     /// True when backed by Redis.
@@ -72,7 +84,9 @@ impl Cache {
         let key = self.key(key);
         match &self.inner {
             Inner::Memory(map) => {
-                let mut map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut map = map
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 match map.get(&key) {
                     Some((v, exp)) if *exp > Instant::now() => Some(v.clone()),
                     Some(_) => {
@@ -100,7 +114,9 @@ impl Cache {
         let key = self.key(key);
         match &self.inner {
             Inner::Memory(map) => {
-                let mut map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut map = map
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 map.insert(key, (value.to_vec(), Instant::now() + ttl));
             }
             Inner::Redis(conn) => {
@@ -118,7 +134,9 @@ impl Cache {
         let key = self.key(key);
         match &self.inner {
             Inner::Memory(map) => {
-                map.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&key);
+                map.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .remove(&key);
             }
             Inner::Redis(conn) => {
                 let mut conn = conn.clone();
@@ -154,12 +172,23 @@ mod tests {
     #[tokio::test]
     async fn redis_cache_stores_under_its_prefix() {
         let prefix = crate::testing::redis_prefix();
-        let cache = Cache::connect(&crate::testing::redis_url(), &prefix).await.expect("test Redis is reachable");
+        let cache = Cache::connect(&crate::testing::redis_url(), &prefix)
+            .await
+            .expect("test Redis is reachable");
         assert!(cache.is_redis());
         exercise(cache.clone()).await;
         cache.set("c", b"3", Duration::from_secs(60)).await;
-        let other = Cache::connect(&crate::testing::redis_url(), &crate::testing::redis_prefix()).await.unwrap();
-        assert_eq!(other.get("c").await, None, "another prefix must not see this entry");
+        let other = Cache::connect(
+            &crate::testing::redis_url(),
+            &crate::testing::redis_prefix(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            other.get("c").await,
+            None,
+            "another prefix must not see this entry"
+        );
         cache.delete("c").await;
     }
 }

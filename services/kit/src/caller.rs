@@ -25,7 +25,12 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [Role::LocalOfficial, Role::BureauStaff, Role::BureauAdmin, Role::Partner];
+    pub const ALL: [Role; 4] = [
+        Role::LocalOfficial,
+        Role::BureauStaff,
+        Role::BureauAdmin,
+        Role::Partner,
+    ];
 
     /// The role's name in tokens and metadata.
     pub const fn as_str(self) -> &'static str {
@@ -81,11 +86,21 @@ pub enum CallerError {
 
 impl Caller {
     /// Builds a caller, normalising its roles.
-    pub fn new(subject: impl Into<String>, name: impl Into<String>, org: impl Into<String>, roles: impl IntoIterator<Item = Role>) -> Self {
+    pub fn new(
+        subject: impl Into<String>,
+        name: impl Into<String>,
+        org: impl Into<String>,
+        roles: impl IntoIterator<Item = Role>,
+    ) -> Self {
         let mut roles: Vec<Role> = roles.into_iter().collect();
         roles.sort();
         roles.dedup();
-        Caller { subject: subject.into(), name: name.into(), org: org.into(), roles }
+        Caller {
+            subject: subject.into(),
+            name: name.into(),
+            org: org.into(),
+            roles,
+        }
     }
 
     /// True when the caller holds `role`.
@@ -101,7 +116,12 @@ impl Caller {
         if let Ok(v) = MetadataValue::try_from(self.org.as_str()) {
             md.insert(ORG, v);
         }
-        let roles = self.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+        let roles = self
+            .roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
         if let Ok(v) = MetadataValue::try_from(roles.as_str()) {
             md.insert(ROLES, v);
         }
@@ -110,8 +130,13 @@ impl Caller {
 
     /// Reads the caller from gRPC request metadata; `Ok(None)` for an anonymous call.
     pub fn from_metadata(md: &MetadataMap) -> Result<Option<Caller>, CallerError> {
-        let Some(sub) = md.get(SUB) else { return Ok(None) };
-        let subject = sub.to_str().map_err(|_| CallerError::Malformed("subject"))?.to_owned();
+        let Some(sub) = md.get(SUB) else {
+            return Ok(None);
+        };
+        let subject = sub
+            .to_str()
+            .map_err(|_| CallerError::Malformed("subject"))?
+            .to_owned();
         if subject.is_empty() {
             return Err(CallerError::Malformed("subject"));
         }
@@ -178,7 +203,10 @@ pub struct DevTokens {
 
 impl std::fmt::Debug for DevTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DevTokens").field("issuer", &self.issuer).field("audience", &self.audience).finish_non_exhaustive()
+        f.debug_struct("DevTokens")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish_non_exhaustive()
     }
 }
 
@@ -207,7 +235,8 @@ impl DevTokens {
             exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
         };
         // Encoding HS256 claims with a valid key cannot fail.
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).unwrap_or_default()
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .unwrap_or_default()
     }
 
     /// Verifies signature, issuer, audience and expiry (30 s leeway) and returns the caller.
@@ -222,7 +251,11 @@ impl DevTokens {
         if c.sub.is_empty() {
             return Err(CallerError::InvalidToken("empty subject".into()));
         }
-        let roles = c.roles.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>, _>>()?;
+        let roles = c
+            .roles
+            .iter()
+            .map(|r| Role::parse(r))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Caller::new(c.sub, c.name, c.org, roles))
     }
 }
@@ -252,7 +285,10 @@ mod tests {
         let mut md = MetadataMap::new();
         md.insert(SUB, "u1".parse().unwrap());
         md.insert(ROLES, "local_official,root".parse().unwrap());
-        assert_eq!(Caller::from_metadata(&md), Err(CallerError::UnknownRole("root".into())));
+        assert_eq!(
+            Caller::from_metadata(&md),
+            Err(CallerError::UnknownRole("root".into()))
+        );
     }
 
     #[test]
@@ -261,7 +297,10 @@ mod tests {
         let token = tokens.mint(&official(), std::time::Duration::from_secs(60));
         assert_eq!(tokens.verify(&token).unwrap(), official());
         let other = DevTokens::new(b"other", "glocal-dev", "glocal");
-        assert!(matches!(other.verify(&token), Err(CallerError::InvalidToken(_))));
+        assert!(matches!(
+            other.verify(&token),
+            Err(CallerError::InvalidToken(_))
+        ));
         let other_aud = DevTokens::new(b"secret", "glocal-dev", "someone-else");
         assert!(other_aud.verify(&token).is_err());
     }
@@ -270,8 +309,22 @@ mod tests {
     fn expired_token_is_rejected() {
         let tokens = DevTokens::new(b"secret", "glocal-dev", "glocal");
         let now = chrono::Utc::now().timestamp();
-        let claims = Claims { sub: "u1".into(), name: String::new(), org: "11000".into(), roles: vec![], iss: "glocal-dev".into(), aud: "glocal".into(), iat: now - 7200, exp: now - 3600 };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(b"secret")).unwrap();
+        let claims = Claims {
+            sub: "u1".into(),
+            name: String::new(),
+            org: "11000".into(),
+            roles: vec![],
+            iss: "glocal-dev".into(),
+            aud: "glocal".into(),
+            iat: now - 7200,
+            exp: now - 3600,
+        };
+        let token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(b"secret"),
+        )
+        .unwrap();
         assert!(tokens.verify(&token).is_err());
     }
 }

@@ -34,7 +34,11 @@ impl Secret {
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"[redacted]\"" })
+        f.write_str(if self.0.is_empty() {
+            "\"\""
+        } else {
+            "\"[redacted]\""
+        })
     }
 }
 
@@ -188,25 +192,38 @@ impl Default for Settings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        LogSettings { format: None, filter: "info".into() }
+        LogSettings {
+            format: None,
+            filter: "info".into(),
+        }
     }
 }
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        AuthSettings { jwt_secret: Secret::new(DEV_JWT_SECRET), issuer: "glocal-dev".into(), audience: "glocal".into() }
+        AuthSettings {
+            jwt_secret: Secret::new(DEV_JWT_SECRET),
+            issuer: "glocal-dev".into(),
+            audience: "glocal".into(),
+        }
     }
 }
 
 impl Default for RedisSettings {
     fn default() -> Self {
-        RedisSettings { url: Secret::default(), key_prefix: "glocal:".into() }
+        RedisSettings {
+            url: Secret::default(),
+            key_prefix: "glocal:".into(),
+        }
     }
 }
 
 impl Default for GrpcSettings {
     fn default() -> Self {
-        GrpcSettings { shutdown_delay_ms: 0, drain_timeout_ms: 20_000 }
+        GrpcSettings {
+            shutdown_delay_ms: 0,
+            drain_timeout_ms: 20_000,
+        }
     }
 }
 
@@ -237,7 +254,10 @@ impl Default for RequestsSettings {
 
 impl Default for DevSettings {
     fn default() -> Self {
-        DevSettings { data_dir: PathBuf::from(".glocal"), demo_data: true }
+        DevSettings {
+            data_dir: PathBuf::from(".glocal"),
+            demo_data: true,
+        }
     }
 }
 
@@ -283,17 +303,28 @@ impl Settings {
     where
         I: IntoIterator<Item = (String, String)>,
     {
-        let env: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
-        let defaults = toml::Table::try_from(Settings::default()).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let env: Vec<(String, String)> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+            .collect();
+        let defaults = toml::Table::try_from(Settings::default())
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         let mut merged = defaults.clone();
 
-        let config_path = file
-            .map(Path::to_path_buf)
-            .or_else(|| env.iter().find(|(k, _)| k == "GLOCAL_CONFIG").map(|(_, v)| PathBuf::from(v)));
+        let config_path = file.map(Path::to_path_buf).or_else(|| {
+            env.iter()
+                .find(|(k, _)| k == "GLOCAL_CONFIG")
+                .map(|(_, v)| PathBuf::from(v))
+        });
         if let Some(path) = config_path {
-            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
-            let table: toml::Table =
-                toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.clone(), message: e.message().to_owned() })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let table: toml::Table = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                path: path.clone(),
+                message: e.message().to_owned(),
+            })?;
             merge(&mut merged, table);
         }
 
@@ -304,27 +335,47 @@ impl Settings {
             let key = name[ENV_PREFIX.len()..].to_ascii_lowercase();
             let path: Vec<&str> = key.split("__").collect();
             if path.iter().any(|p| p.is_empty()) {
-                return Err(ConfigError::Env { name: name.clone(), message: "empty key segment".into() });
+                return Err(ConfigError::Env {
+                    name: name.clone(),
+                    message: "empty key segment".into(),
+                });
             }
-            let value = typed_env_value(&defaults, &path, raw).map_err(|message| ConfigError::Env { name: name.clone(), message })?;
-            set_path(&mut merged, &path, value).map_err(|message| ConfigError::Env { name: name.clone(), message })?;
+            let value =
+                typed_env_value(&defaults, &path, raw).map_err(|message| ConfigError::Env {
+                    name: name.clone(),
+                    message,
+                })?;
+            set_path(&mut merged, &path, value).map_err(|message| ConfigError::Env {
+                name: name.clone(),
+                message,
+            })?;
         }
 
-        let settings: Settings = toml::Value::Table(merged).try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
+        let settings: Settings = toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
         settings.check()?;
         Ok(settings)
     }
 
     /// Rules that span several settings.
     fn check(&self) -> Result<(), ConfigError> {
-        if self.environment == Environment::Production && self.auth.jwt_secret.expose() == DEV_JWT_SECRET {
-            return Err(ConfigError::Refused("auth.jwt_secret must be set in production (the dev secret is public)"));
+        if self.environment == Environment::Production
+            && self.auth.jwt_secret.expose() == DEV_JWT_SECRET
+        {
+            return Err(ConfigError::Refused(
+                "auth.jwt_secret must be set in production (the dev secret is public)",
+            ));
         }
         if self.auth.jwt_secret.expose().len() < 16 {
-            return Err(ConfigError::Refused("auth.jwt_secret must be at least 16 bytes"));
+            return Err(ConfigError::Refused(
+                "auth.jwt_secret must be at least 16 bytes",
+            ));
         }
         if self.requests.max_page_size == 0 {
-            return Err(ConfigError::Refused("requests.max_page_size must be at least 1"));
+            return Err(ConfigError::Refused(
+                "requests.max_page_size must be at least 1",
+            ));
         }
         Ok(())
     }
@@ -352,7 +403,11 @@ fn merge(into: &mut toml::Table, from: toml::Table) {
 /// Types an environment string by the default value at the same path: numbers and
 /// booleans parse, everything else stays a string. Unknown paths are left as strings and
 /// rejected later by `deny_unknown_fields`.
-fn typed_env_value(defaults: &toml::Table, path: &[&str], raw: &str) -> Result<toml::Value, String> {
+fn typed_env_value(
+    defaults: &toml::Table,
+    path: &[&str],
+    raw: &str,
+) -> Result<toml::Value, String> {
     let mut node: Option<&toml::Value> = None;
     let mut table = Some(defaults);
     for seg in path {
@@ -360,13 +415,21 @@ fn typed_env_value(defaults: &toml::Table, path: &[&str], raw: &str) -> Result<t
         table = node.and_then(toml::Value::as_table);
     }
     Ok(match node {
-        Some(toml::Value::Integer(_)) => toml::Value::Integer(raw.trim().parse().map_err(|_| format!("`{raw}` is not an integer"))?),
+        Some(toml::Value::Integer(_)) => toml::Value::Integer(
+            raw.trim()
+                .parse()
+                .map_err(|_| format!("`{raw}` is not an integer"))?,
+        ),
         Some(toml::Value::Boolean(_)) => toml::Value::Boolean(match raw.trim() {
             "true" | "1" => true,
             "false" | "0" => false,
             _ => return Err(format!("`{raw}` is not a boolean")),
         }),
-        Some(toml::Value::Float(_)) => toml::Value::Float(raw.trim().parse().map_err(|_| format!("`{raw}` is not a number"))?),
+        Some(toml::Value::Float(_)) => toml::Value::Float(
+            raw.trim()
+                .parse()
+                .map_err(|_| format!("`{raw}` is not a number"))?,
+        ),
         Some(toml::Value::Table(_)) => return Err("names a section, not a setting".into()),
         _ => toml::Value::String(raw.to_owned()),
     })
@@ -376,8 +439,12 @@ fn set_path(root: &mut toml::Table, path: &[&str], value: toml::Value) -> Result
     let (last, parents) = path.split_last().ok_or("empty key")?;
     let mut table = root;
     for seg in parents {
-        let entry = table.entry((*seg).to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        table = entry.as_table_mut().ok_or_else(|| format!("`{seg}` is a setting, not a section"))?;
+        let entry = table
+            .entry((*seg).to_owned())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("`{seg}` is a setting, not a section"))?;
     }
     table.insert((*last).to_owned(), value);
     Ok(())
@@ -388,7 +455,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -404,7 +474,15 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("glocal.toml");
         std::fs::write(&file, "[gateway]\nmax_body_bytes = 1000\ngrpc_timeout_ms = 7\n[requests]\nreopen_window_days = 3\n").unwrap();
-        let s = Settings::load(Some(&file), env(&[("GLOCAL_GATEWAY__MAX_BODY_BYTES", "2000"), ("GLOCAL_GATEWAY__GRAPHIQL", "false"), ("PATH", "/bin")])).unwrap();
+        let s = Settings::load(
+            Some(&file),
+            env(&[
+                ("GLOCAL_GATEWAY__MAX_BODY_BYTES", "2000"),
+                ("GLOCAL_GATEWAY__GRAPHIQL", "false"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(s.gateway.max_body_bytes, 2000);
         assert_eq!(s.gateway.grpc_timeout_ms, 7);
         assert!(!s.gateway.graphiql);
@@ -415,7 +493,8 @@ mod tests {
     fn unknown_keys_are_rejected_from_env_and_file() {
         let err = Settings::load(None, env(&[("GLOCAL_GATEWAY__LISTN", "0.0.0.0:1")])).unwrap_err();
         assert!(err.to_string().contains("listn"), "{err}");
-        let dir = std::env::temp_dir().join(format!("glocal-config-unknown-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("glocal-config-unknown-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("glocal.toml");
         std::fs::write(&file, "[nonsense]\nx = 1\n").unwrap();
@@ -424,25 +503,46 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
-        let err = Settings::load(None, env(&[("GLOCAL_GATEWAY__MAX_BODY_BYTES", "lots")])).unwrap_err();
-        assert!(err.to_string().contains("GLOCAL_GATEWAY__MAX_BODY_BYTES"), "{err}");
+        let err =
+            Settings::load(None, env(&[("GLOCAL_GATEWAY__MAX_BODY_BYTES", "lots")])).unwrap_err();
+        assert!(
+            err.to_string().contains("GLOCAL_GATEWAY__MAX_BODY_BYTES"),
+            "{err}"
+        );
         let err = Settings::load(None, env(&[("GLOCAL_GATEWAY__LISTEN", "nowhere")])).unwrap_err();
         assert!(matches!(err, ConfigError::Invalid(_)), "{err}");
     }
 
     #[test]
     fn secrets_never_print() {
-        let s = Settings::load(None, env(&[("GLOCAL_REQUESTS__DATABASE_URL", "postgres://u:hunter2@db/x")])).unwrap();
+        let s = Settings::load(
+            None,
+            env(&[("GLOCAL_REQUESTS__DATABASE_URL", "postgres://u:hunter2@db/x")]),
+        )
+        .unwrap();
         let printed = format!("{s:?}");
         assert!(!printed.contains("hunter2"));
         assert!(!printed.contains(DEV_JWT_SECRET));
-        assert_eq!(s.requests.database_url.expose(), "postgres://u:hunter2@db/x");
+        assert_eq!(
+            s.requests.database_url.expose(),
+            "postgres://u:hunter2@db/x"
+        );
     }
 
     #[test]
     fn production_refuses_the_dev_secret_and_logs_json() {
-        assert!(matches!(Settings::load(None, env(&[("GLOCAL_ENVIRONMENT", "production")])), Err(ConfigError::Refused(_))));
-        let s = Settings::load(None, env(&[("GLOCAL_ENVIRONMENT", "production"), ("GLOCAL_AUTH__JWT_SECRET", "a-real-secret-of-some-length")])).unwrap();
+        assert!(matches!(
+            Settings::load(None, env(&[("GLOCAL_ENVIRONMENT", "production")])),
+            Err(ConfigError::Refused(_))
+        ));
+        let s = Settings::load(
+            None,
+            env(&[
+                ("GLOCAL_ENVIRONMENT", "production"),
+                ("GLOCAL_AUTH__JWT_SECRET", "a-real-secret-of-some-length"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(s.log_format(), LogFormat::Json);
     }
 }

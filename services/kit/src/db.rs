@@ -52,10 +52,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbConnectError> {
             o
         }
         Backend::Sqlite => {
-            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or_default();
             if !path.is_empty() && path != ":memory:" {
-                if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+                if let Some(parent) = std::path::Path::new(path)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                {
                     std::fs::create_dir_all(parent).map_err(DbConnectError::Folder)?;
                 }
                 if !url.contains("mode=") {

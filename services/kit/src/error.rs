@@ -156,7 +156,11 @@ impl From<tonic::Status> for RemoteError {
             }
             _ => status.message().to_owned(),
         };
-        RemoteError { code, message, field }
+        RemoteError {
+            code,
+            message,
+            field,
+        }
     }
 }
 
@@ -175,7 +179,10 @@ mod tests {
     fn grpc_codes_are_distinct_per_error_code() {
         let mut seen = std::collections::HashSet::new();
         for code in ErrorCode::ALL {
-            assert!(seen.insert(code.grpc_code() as i32), "{code} shares a gRPC code");
+            assert!(
+                seen.insert(code.grpc_code() as i32),
+                "{code} shares a gRPC code"
+            );
         }
     }
 

@@ -45,7 +45,9 @@ pub async fn serve(
 ) -> Result<(), GrpcError> {
     let (reporter, health) = tonic_health::server::health_reporter();
     for name in service_names {
-        reporter.set_service_status(*name, ServingStatus::Serving).await;
+        reporter
+            .set_service_status(*name, ServingStatus::Serving)
+            .await;
     }
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(glocal_proto::FILE_DESCRIPTOR_SET)
@@ -68,9 +70,13 @@ pub async fn serve(
         () = shutdown.wait() => {}
     }
     tracing::info!("gRPC server shutting down: reporting NOT_SERVING");
-    reporter.set_service_status("", ServingStatus::NotServing).await;
+    reporter
+        .set_service_status("", ServingStatus::NotServing)
+        .await;
     for name in service_names {
-        reporter.set_service_status(*name, ServingStatus::NotServing).await;
+        reporter
+            .set_service_status(*name, ServingStatus::NotServing)
+            .await;
     }
     let delay = Duration::from_millis(settings.shutdown_delay_ms);
     tokio::select! {
@@ -78,10 +84,18 @@ pub async fn serve(
         () = tokio::time::sleep(delay) => {}
     }
     let _ = stop_tx.send(());
-    match tokio::time::timeout(Duration::from_millis(settings.drain_timeout_ms), &mut server).await {
+    match tokio::time::timeout(
+        Duration::from_millis(settings.drain_timeout_ms),
+        &mut server,
+    )
+    .await
+    {
         Ok(result) => result.map_err(GrpcError::from),
         Err(_) => {
-            tracing::warn!(drain_timeout_ms = settings.drain_timeout_ms, "in-flight calls did not finish before the drain deadline");
+            tracing::warn!(
+                drain_timeout_ms = settings.drain_timeout_ms,
+                "in-flight calls did not finish before the drain deadline"
+            );
             Ok(())
         }
     }
@@ -91,7 +105,9 @@ pub async fn serve(
 fn server_span(req: &http::Request<()>) -> tracing::Span {
     let path = req.uri().path();
     let span = tracing::info_span!("grpc.server", otel.name = %path.trim_start_matches('/'), rpc.system = "grpc", otel.kind = "server");
-    let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(req.headers())));
+    let parent = opentelemetry::global::get_text_map_propagator(|p| {
+        p.extract(&HeaderExtractor(req.headers()))
+    });
     let _ = span.set_parent(parent);
     span
 }
@@ -111,7 +127,10 @@ struct MetadataInjector<'a>(&'a mut MetadataMap);
 
 impl Injector for MetadataInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
-        if let (Ok(k), Ok(v)) = (MetadataKey::from_bytes(key.as_bytes()), MetadataValue::try_from(value.as_str())) {
+        if let (Ok(k), Ok(v)) = (
+            MetadataKey::from_bytes(key.as_bytes()),
+            MetadataValue::try_from(value.as_str()),
+        ) {
             self.0.insert(k, v);
         }
     }
@@ -120,7 +139,9 @@ impl Injector for MetadataInjector<'_> {
 /// Writes the current span's W3C trace context into outgoing call metadata.
 pub fn inject_trace_context(md: &mut MetadataMap) {
     let cx = tracing::Span::current().context();
-    opentelemetry::global::get_text_map_propagator(|p| p.inject_context(&cx, &mut MetadataInjector(md)));
+    opentelemetry::global::get_text_map_propagator(|p| {
+        p.inject_context(&cx, &mut MetadataInjector(md))
+    });
 }
 
 /// Builds an outgoing request: the message, the caller (if any), the trace context and a deadline.
@@ -137,7 +158,8 @@ pub fn request<T>(message: T, caller: Option<&Caller>, timeout: Duration) -> ton
 /// A lazily connecting, reusable channel to `url` (connections are made on first use
 /// and re-made after failures).
 pub fn channel(url: &str, connect_timeout: Duration) -> Result<Channel, GrpcError> {
-    let endpoint = Endpoint::from_shared(url.to_owned()).map_err(|_| GrpcError::Endpoint(url.to_owned()))?;
+    let endpoint =
+        Endpoint::from_shared(url.to_owned()).map_err(|_| GrpcError::Endpoint(url.to_owned()))?;
     Ok(endpoint
         .connect_timeout(connect_timeout)
         .tcp_nodelay(true)

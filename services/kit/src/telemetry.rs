@@ -41,12 +41,21 @@ pub enum TelemetryError {
 
 /// Installs the global subscriber for a process whose components are named `service_name`.
 /// `otlp_endpoint` is the value of `OTEL_EXPORTER_OTLP_ENDPOINT`, if set.
-pub fn init(settings: &Settings, service_name: &str, otlp_endpoint: Option<&str>) -> Result<TelemetryGuard, TelemetryError> {
+pub fn init(
+    settings: &Settings,
+    service_name: &str,
+    otlp_endpoint: Option<&str>,
+) -> Result<TelemetryGuard, TelemetryError> {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
-    let filter = EnvFilter::try_new(&settings.log.filter).map_err(|e| TelemetryError::Filter(e.to_string()))?;
+    let filter = EnvFilter::try_new(&settings.log.filter)
+        .map_err(|e| TelemetryError::Filter(e.to_string()))?;
     let fmt = match settings.log_format() {
         LogFormat::Pretty => tracing_subscriber::fmt::layer().with_target(false).boxed(),
-        LogFormat::Json => tracing_subscriber::fmt::layer().json().flatten_event(true).with_current_span(true).boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .boxed(),
     };
     let mut provider = None;
     let otel = match otlp_endpoint.filter(|e| !e.is_empty()) {
@@ -57,9 +66,14 @@ pub fn init(settings: &Settings, service_name: &str, otlp_endpoint: Option<&str>
                 .map_err(|e| TelemetryError::Exporter(e.to_string()))?;
             let p = SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
-                .with_resource(opentelemetry_sdk::Resource::builder().with_service_name(service_name.to_owned()).build())
+                .with_resource(
+                    opentelemetry_sdk::Resource::builder()
+                        .with_service_name(service_name.to_owned())
+                        .build(),
+                )
                 .build();
-            let layer = tracing_opentelemetry::layer().with_tracer(p.tracer(service_name.to_owned()));
+            let layer =
+                tracing_opentelemetry::layer().with_tracer(p.tracer(service_name.to_owned()));
             opentelemetry::global::set_tracer_provider(p.clone());
             provider = Some(p);
             Some(layer)

@@ -12,7 +12,8 @@ pub const TEST_DB_PREFIX: &str = "glocal_test_";
 
 /// The admin URL of the test PostgreSQL server.
 pub fn postgres_admin_url() -> String {
-    std::env::var("GLOCAL_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("GLOCAL_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// The test Redis server.
@@ -39,11 +40,19 @@ impl TestDatabase {
     pub async fn postgres() -> TestDatabase {
         let admin = postgres_admin_url();
         let name = format!("{TEST_DB_PREFIX}{}", uuid::Uuid::new_v4().simple());
-        let conn = Database::connect(&admin).await.unwrap_or_else(|e| panic!("test PostgreSQL at {admin} is not reachable: {e}"));
-        conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+        let conn = Database::connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("test PostgreSQL at {admin} is not reachable: {e}"));
+        conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create test database");
         let _ = conn.close().await;
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        TestDatabase { url: format!("{base}/{name}"), name, admin }
+        TestDatabase {
+            url: format!("{base}/{name}"),
+            name,
+            admin,
+        }
     }
 }
 
@@ -53,10 +62,19 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         // Drop needs async I/O: do it on a runtime of its own, off the test's runtime.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async move {
                 if let Ok(conn) = Database::connect(&admin).await {
-                    let _ = conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                    let _ = conn
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
                     let _ = conn.close().await;
                 }
             });

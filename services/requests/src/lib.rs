@@ -1,1 +1,57 @@
-//! placeholder
+//! glocal-requests: the Online Bureau. Local governments submit service requests around the
+//! clock; the service registers, routes and assigns them at once, tracks responses through
+//! the bureau's workflow, and owns the directory (local governments, departments, staff)
+//! and the routing table. Served over gRPC (`glocal.requests.v1.RequestsService`).
+//!
+//! Layers: [`domain`] (types that parse, the state machine) ← [`service`] (operations,
+//! scoping, transactions) ← [`grpc`] (the tonic adapter); storage lives in a private
+//! `store` module (sea-orm entities, queries, migrations for PostgreSQL and SQLite).
+#![warn(missing_docs)]
+
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod grpc;
+pub mod service;
+mod store;
+
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::MigratorTrait;
+
+pub use error::RequestsError;
+pub use service::{Config, OnlineBureau};
+
+/// The gRPC service name, as health checks and reflection report it.
+pub const SERVICE_NAME: &str = "glocal.requests.v1.RequestsService";
+
+/// Brings the database schema up to date (idempotent).
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), RequestsError> {
+    store::migration::Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// Connects to `settings.requests.database_url`, migrates, and serves gRPC on `listener`
+/// until `shutdown` resolves.
+pub async fn run(
+    settings: &glocal_kit::Settings,
+    listener: tokio::net::TcpListener,
+    shutdown: glocal_kit::Shutdown,
+) -> Result<(), RequestsError> {
+    let db = glocal_kit::db::connect(settings.requests.database_url.expose()).await?;
+    migrate(&db).await?;
+    serve(db, settings, listener, shutdown).await
+}
+
+/// Serves gRPC over an already migrated database until `shutdown` resolves.
+pub async fn serve(
+    db: DatabaseConnection,
+    settings: &glocal_kit::Settings,
+    listener: tokio::net::TcpListener,
+    shutdown: glocal_kit::Shutdown,
+) -> Result<(), RequestsError> {
+    let bureau = OnlineBureau::new(db, Config::from_settings(&settings.requests));
+    let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau).into_server());
+    tracing::info!(addr = ?listener.local_addr().ok(), "requests service listening");
+    glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
+    Ok(())
+}

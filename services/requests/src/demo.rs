@@ -1,0 +1,521 @@
+//! Demo data for `glocal dev` and tests: real Korean local governments with their standard
+//! administrative codes, the bureau's departments, staff and routing rules, and a handful of
+//! requests walked through the workflow by the service itself.
+
+use chrono::{Duration, Utc};
+use glocal_kit::{Caller, Role};
+use sea_orm::{
+    ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+};
+
+use crate::domain::{
+    DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
+    InterpretationDraft, MessageBody, Reason, SubmitDraft, TranslationModeKind, VisitDraft,
+};
+use crate::error::RequestsError;
+use crate::service::{Config, OnlineBureau, ServiceRequest};
+use crate::store::entities::{department, local_government, routing_rule, staff};
+
+/// The bureau's own organisation code in demo tokens.
+pub const BUREAU_ORG: &str = "GAOK";
+
+const LOCAL_GOVERNMENTS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "11000",
+        "서울특별시",
+        "Seoul Metropolitan Government",
+        "首尔特别市",
+        "ソウル特別市",
+        "METROPOLITAN",
+    ),
+    (
+        "11680",
+        "서울특별시 강남구",
+        "Gangnam-gu, Seoul",
+        "首尔特别市江南区",
+        "ソウル特別市江南区",
+        "DISTRICT",
+    ),
+    (
+        "26000",
+        "부산광역시",
+        "Busan Metropolitan City",
+        "釜山广域市",
+        "釜山広域市",
+        "METROPOLITAN",
+    ),
+    (
+        "26350",
+        "부산광역시 해운대구",
+        "Haeundae-gu, Busan",
+        "釜山广域市海云台区",
+        "釜山広域市海雲台区",
+        "DISTRICT",
+    ),
+    (
+        "27000",
+        "대구광역시",
+        "Daegu Metropolitan City",
+        "大邱广域市",
+        "大邱広域市",
+        "METROPOLITAN",
+    ),
+    (
+        "28000",
+        "인천광역시",
+        "Incheon Metropolitan City",
+        "仁川广域市",
+        "仁川広域市",
+        "METROPOLITAN",
+    ),
+    (
+        "29000",
+        "광주광역시",
+        "Gwangju Metropolitan City",
+        "光州广域市",
+        "光州広域市",
+        "METROPOLITAN",
+    ),
+    (
+        "30000",
+        "대전광역시",
+        "Daejeon Metropolitan City",
+        "大田广域市",
+        "大田広域市",
+        "METROPOLITAN",
+    ),
+    (
+        "31000",
+        "울산광역시",
+        "Ulsan Metropolitan City",
+        "蔚山广域市",
+        "蔚山広域市",
+        "METROPOLITAN",
+    ),
+    (
+        "36110",
+        "세종특별자치시",
+        "Sejong Special Self-Governing City",
+        "世宗特别自治市",
+        "世宗特別自治市",
+        "METROPOLITAN",
+    ),
+    (
+        "41000",
+        "경기도",
+        "Gyeonggi Province",
+        "京畿道",
+        "京畿道",
+        "PROVINCE",
+    ),
+    (
+        "41110",
+        "경기도 수원시",
+        "Suwon-si, Gyeonggi",
+        "京畿道水原市",
+        "京畿道水原市",
+        "CITY",
+    ),
+    (
+        "47130",
+        "경상북도 경주시",
+        "Gyeongju-si, Gyeongsangbuk-do",
+        "庆尚北道庆州市",
+        "慶尚北道慶州市",
+        "CITY",
+    ),
+    (
+        "50000",
+        "제주특별자치도",
+        "Jeju Special Self-Governing Province",
+        "济州特别自治道",
+        "済州特別自治道",
+        "PROVINCE",
+    ),
+];
+
+const DEPARTMENTS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "INTERPRETATION",
+        "국제통역번역팀",
+        "Interpretation & Translation Team",
+        "国际口笔译组",
+        "国際通訳翻訳チーム",
+    ),
+    (
+        "JAPAN_DESK",
+        "대일협력팀",
+        "Japan Cooperation Desk",
+        "对日合作组",
+        "対日協力チーム",
+    ),
+    (
+        "EXCHANGE",
+        "국제교류지원부",
+        "International Exchange Support",
+        "国际交流支援部",
+        "国際交流支援部",
+    ),
+    (
+        "OVERSEAS",
+        "해외협력부",
+        "Overseas Cooperation",
+        "海外合作部",
+        "海外協力部",
+    ),
+    (
+        "RESEARCH",
+        "조사연구부",
+        "Research & Information",
+        "调查研究部",
+        "調査研究部",
+    ),
+    ("GENERAL", "총무부", "General Affairs", "总务部", "総務部"),
+];
+
+/// (id, subject, name, department, active). The inactive member of INTERPRETATION has the
+/// lowest id there, so routing that forgot to skip inactive staff would pick them.
+const STAFF: &[(&str, &str, &str, &str, bool)] = &[
+    (
+        "STF-100",
+        "staff-interp-park",
+        "박지민",
+        "INTERPRETATION",
+        false,
+    ),
+    (
+        "STF-101",
+        "staff-interp-kim",
+        "김서연",
+        "INTERPRETATION",
+        true,
+    ),
+    (
+        "STF-102",
+        "staff-interp-lee",
+        "이준호",
+        "INTERPRETATION",
+        true,
+    ),
+    (
+        "STF-151",
+        "staff-japan-sato",
+        "사토 유키",
+        "JAPAN_DESK",
+        true,
+    ),
+    ("STF-201", "staff-exchange-choi", "최유진", "EXCHANGE", true),
+    ("STF-202", "staff-exchange-jung", "정하늘", "EXCHANGE", true),
+    ("STF-301", "staff-overseas-kang", "강도현", "OVERSEAS", true),
+    ("STF-302", "staff-overseas-yoon", "윤소희", "OVERSEAS", true),
+    ("STF-401", "staff-research-han", "한지우", "RESEARCH", true),
+    ("STF-402", "staff-research-oh", "오세린", "RESEARCH", true),
+    ("STF-501", "staff-general-seo", "서민재", "GENERAL", true),
+    ("STF-502", "staff-general-moon", "문가은", "GENERAL", false),
+];
+
+/// (type, language, department, priority).
+const RULES: &[(&str, Option<&str>, &str, i32)] = &[
+    ("INTERPRETATION_TRANSLATION", None, "INTERPRETATION", 10),
+    ("INTERPRETATION_TRANSLATION", Some("ja"), "JAPAN_DESK", 10),
+    ("INTERNATIONAL_EXCHANGE", None, "EXCHANGE", 10),
+    ("OVERSEAS_VISIT", None, "OVERSEAS", 10),
+    ("INFORMATION_REQUEST", None, "RESEARCH", 10),
+    ("GENERAL_INQUIRY", None, "GENERAL", 10),
+];
+
+/// The callers the demo (and `glocal dev`'s printed tokens) act as: officials of Seoul and
+/// Busan, staff of the interpretation and exchange departments, and an administrator.
+pub fn demo_callers() -> Vec<Caller> {
+    vec![
+        Caller::new(
+            "official-seoul",
+            "김민지 (서울특별시)",
+            "11000",
+            [Role::LocalOfficial],
+        ),
+        Caller::new(
+            "official-busan",
+            "박성호 (부산광역시)",
+            "26000",
+            [Role::LocalOfficial],
+        ),
+        Caller::new(
+            "staff-interp-kim",
+            "김서연",
+            BUREAU_ORG,
+            [Role::BureauStaff],
+        ),
+        Caller::new(
+            "staff-exchange-choi",
+            "최유진",
+            BUREAU_ORG,
+            [Role::BureauStaff],
+        ),
+        Caller::new("admin", "관리자", BUREAU_ORG, [Role::BureauAdmin]),
+    ]
+}
+
+/// Loads the directory (local governments, departments, staff, routing rules) when it is
+/// empty; returns whether it did.
+pub async fn seed_directory(db: &DatabaseConnection) -> Result<bool, RequestsError> {
+    if local_government::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    let txn = db.begin().await?;
+    for (code, ko, en, zh, ja, level) in LOCAL_GOVERNMENTS {
+        let row = local_government::ActiveModel {
+            code: Set((*code).into()),
+            name_ko: Set((*ko).into()),
+            name_en: Set((*en).into()),
+            name_zh: Set((*zh).into()),
+            name_ja: Set((*ja).into()),
+            level: Set((*level).into()),
+        };
+        local_government::Entity::insert(row)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for (code, ko, en, zh, ja) in DEPARTMENTS {
+        let row = department::ActiveModel {
+            code: Set((*code).into()),
+            name_ko: Set((*ko).into()),
+            name_en: Set((*en).into()),
+            name_zh: Set((*zh).into()),
+            name_ja: Set((*ja).into()),
+        };
+        department::Entity::insert(row)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for (id, subject, name, dept, active) in STAFF {
+        let row = staff::ActiveModel {
+            id: Set((*id).into()),
+            subject: Set((*subject).into()),
+            name: Set((*name).into()),
+            department_code: Set((*dept).into()),
+            active: Set(*active),
+        };
+        staff::Entity::insert(row)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for (ty, lang, dept, priority) in RULES {
+        let row = routing_rule::ActiveModel {
+            request_type: Set((*ty).into()),
+            language: Set(lang.map(str::to_owned)),
+            department_code: Set((*dept).into()),
+            priority: Set(*priority),
+            ..Default::default()
+        };
+        routing_rule::Entity::insert(row)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+fn caller(subject: &str) -> Result<Caller, RequestsError> {
+    demo_callers()
+        .into_iter()
+        .find(|c| c.subject == subject)
+        .ok_or(RequestsError::NotFound("demo caller"))
+}
+
+fn draft(key: &str, title: &str, description: &str, details: DetailsDraft) -> SubmitDraft {
+    SubmitDraft {
+        idempotency_key: key.into(),
+        request_type: Some(details.request_type()),
+        title: title.into(),
+        description: description.into(),
+        details: Some(details),
+        local_government_code: String::new(),
+    }
+}
+
+fn body(text: &str) -> Result<MessageBody, RequestsError> {
+    Ok(MessageBody::parse(text)?)
+}
+
+/// Loads the directory and a handful of demo requests in different states, only when the
+/// directory is empty; returns whether it seeded. Requests go through the service, so they
+/// carry numbers, routing, history and outbox rows like any other.
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
+    if !seed_directory(db).await? {
+        return Ok(false);
+    }
+    let bureau = OnlineBureau::new(db.clone(), Config::default());
+    let seoul = caller("official-seoul")?;
+    let busan = caller("official-busan")?;
+    let interp = caller("staff-interp-kim")?;
+    let admin = caller("admin")?;
+    let soon = (Utc::now() + Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let later = (Utc::now() + Duration::days(32))
+        .format("%Y-%m-%d")
+        .to_string();
+
+    let translation = bureau
+        .submit(
+            Some(&seoul),
+            draft(
+                "demo-1",
+                "Translate the 2026 tourism brochure into English",
+                "Our 24-page brochure on Seoul's night tourism needs an English version for the ITB Berlin fair.",
+                DetailsDraft::InterpretationTranslation(InterpretationDraft {
+                    mode: Some(TranslationModeKind::Translation),
+                    source_language: "ko".into(),
+                    target_language: "en".into(),
+                    document_pages: 24,
+                    ..InterpretationDraft::default()
+                }),
+            ),
+        )
+        .await?;
+    let translation = bureau
+        .send_mid_response(
+            Some(&interp),
+            translation.id,
+            translation.version,
+            body("We have started; a first draft will be ready within the week.")?,
+            Some(Utc::now() + Duration::days(5)),
+        )
+        .await?;
+    let _ = translation;
+
+    bureau
+        .submit(
+            Some(&seoul),
+            draft(
+                "demo-2",
+                "Japanese interpreter for the Tokyo delegation",
+                "A delegation from Tokyo Metropolitan Government visits City Hall; we need consecutive interpretation.",
+                DetailsDraft::InterpretationTranslation(InterpretationDraft {
+                    mode: Some(TranslationModeKind::Interpretation),
+                    source_language: "ko".into(),
+                    target_language: "ja".into(),
+                    start_date: soon.clone(),
+                    end_date: later.clone(),
+                    venue: "Seoul City Hall, Conference Room 3".into(),
+                    ..InterpretationDraft::default()
+                }),
+            ),
+        )
+        .await?;
+
+    let exchange = bureau
+        .submit(
+            Some(&busan),
+            draft(
+                "demo-3",
+                "Sister-city agreement with Fukuoka: protocol support",
+                "We plan to renew the sister-city agreement with Fukuoka and need advice on the ceremony and the text.",
+                DetailsDraft::InternationalExchange(ExchangeDraft {
+                    partner_country: "JP".into(),
+                    partner_organization: "Fukuoka City".into(),
+                    exchange_kind: "SISTER_CITY".into(),
+                }),
+            ),
+        )
+        .await?;
+    let exchange = bureau
+        .send_final_response(
+            Some(&admin),
+            exchange.id,
+            exchange.version,
+            body("Attached: the protocol checklist and a draft text.")?,
+        )
+        .await?;
+    bureau
+        .close(Some(&busan), exchange.id, exchange.version)
+        .await?;
+
+    bureau
+        .submit(
+            Some(&busan),
+            draft(
+                "demo-4",
+                "Study visit on smart ports",
+                "A delegation of port officials will study smart port operations in Rotterdam and Hamburg.",
+                DetailsDraft::OverseasVisit(VisitDraft {
+                    destinations: vec![
+                        DestinationDraft { country: "NL".into(), city: "Rotterdam".into() },
+                        DestinationDraft { country: "DE".into(), city: "Hamburg".into() },
+                    ],
+                    departure_date: soon,
+                    return_date: later,
+                    delegation_size: 8,
+                    purpose: "Benchmark smart port operations and meet port authorities.".into(),
+                }),
+            ),
+        )
+        .await?;
+
+    let research = bureau
+        .submit(
+            Some(&seoul),
+            draft(
+                "demo-5",
+                "Foreign cases of youth housing policy",
+                "We are looking for examples of youth housing support in European capitals.",
+                DetailsDraft::InformationRequest(InformationDraft {
+                    topic: "Youth housing".into(),
+                    countries: vec!["FR".into(), "DE".into(), "AT".into()],
+                    needed_by: String::new(),
+                }),
+            ),
+        )
+        .await?;
+    bureau
+        .withdraw(
+            Some(&seoul),
+            research.id,
+            research.version,
+            Some(Reason::parse("Found the material ourselves")?),
+        )
+        .await?;
+
+    let inquiry = bureau
+        .submit(
+            Some(&seoul),
+            draft(
+                "demo-6",
+                "Who handles visa letters for invited experts?",
+                "We invite two experts from Singapore; which office issues the invitation letter?",
+                DetailsDraft::GeneralInquiry(InquiryDraft {
+                    topic: "Invitations".into(),
+                }),
+            ),
+        )
+        .await?;
+    reassign_demo(&bureau, &admin, inquiry).await?;
+    Ok(true)
+}
+
+async fn reassign_demo(
+    bureau: &OnlineBureau,
+    admin: &Caller,
+    inquiry: ServiceRequest,
+) -> Result<(), RequestsError> {
+    let to = DepartmentCode::parse("OVERSEAS")?;
+    let moved = bureau
+        .reassign(
+            Some(admin),
+            inquiry.id,
+            inquiry.version,
+            to,
+            None,
+            "Visa letters are handled by Overseas Cooperation".into(),
+        )
+        .await?;
+    bureau
+        .add_note(
+            Some(admin),
+            moved.id,
+            body("Check the template from last year's invitation.")?,
+        )
+        .await?;
+    Ok(())
+}

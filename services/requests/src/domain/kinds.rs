@@ -1,0 +1,189 @@
+//! Enumerations of the workflow: request types (with their service targets), states and
+//! message kinds, each with a stable text form used in storage.
+
+use std::fmt;
+
+use chrono::Duration;
+
+use super::InvalidInput;
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable text form (as stored and as GraphQL spells it).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            #[doc = concat!("Parses the text form; field `", $field, "`.")]
+            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(InvalidInput::new($field, format!("unknown value `{s}`"))),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What a local government asks the bureau for.
+    RequestType, "type" {
+        /// Spoken interpretation or document translation.
+        InterpretationTranslation => "INTERPRETATION_TRANSLATION",
+        /// Support for an exchange with a foreign partner.
+        InternationalExchange => "INTERNATIONAL_EXCHANGE",
+        /// Support for a delegation travelling abroad.
+        OverseasVisit => "OVERSEAS_VISIT",
+        /// Research or information about other countries.
+        InformationRequest => "INFORMATION_REQUEST",
+        /// Anything else.
+        GeneralInquiry => "GENERAL_INQUIRY",
+    }
+);
+
+text_enum!(
+    /// Where a request is in the workflow.
+    RequestState, "state" {
+        /// Received, not yet registered.
+        Submitted => "SUBMITTED",
+        /// Registered with a number and due times.
+        Registered => "REGISTERED",
+        /// Routed to a department.
+        DepartmentAssigned => "DEPARTMENT_ASSIGNED",
+        /// Assigned to a staff member.
+        StaffAssigned => "STAFF_ASSIGNED",
+        /// A mid-response was sent.
+        MidResponded => "MID_RESPONDED",
+        /// The final response was sent.
+        FinalResponded => "FINAL_RESPONDED",
+        /// Closed (terminal).
+        Closed => "CLOSED",
+        /// Withdrawn by the requester (terminal).
+        Withdrawn => "WITHDRAWN",
+        /// Rejected by the bureau (terminal).
+        Rejected => "REJECTED",
+        /// Reopened by the requester after the final response.
+        Reopened => "REOPENED",
+    }
+);
+
+text_enum!(
+    /// The kind of a message on a request.
+    MessageKind, "kind" {
+        /// A mid-response with an expected completion time.
+        MidResponse => "MID_RESPONSE",
+        /// The final response.
+        FinalResponse => "FINAL_RESPONSE",
+        /// A reply from the requester.
+        RequesterReply => "REQUESTER_REPLY",
+        /// An internal staff note, never shown to requesters.
+        StaffNote => "STAFF_NOTE",
+    }
+);
+
+impl RequestState {
+    /// No further change is possible.
+    pub const fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            RequestState::Closed | RequestState::Withdrawn | RequestState::Rejected
+        )
+    }
+
+    /// The bureau still owes work: neither terminal nor answered in full. Such requests
+    /// count towards a staff member's load and can be overdue.
+    pub const fn is_open(self) -> bool {
+        !self.is_terminal() && !matches!(self, RequestState::FinalResponded)
+    }
+
+    /// States that count as open (see [`RequestState::is_open`]).
+    pub fn open_states() -> Vec<RequestState> {
+        RequestState::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_open())
+            .collect()
+    }
+}
+
+/// How fast the bureau answers a request type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceTarget {
+    /// Until the first (mid or final) response.
+    pub first_response: Duration,
+    /// Until the final response.
+    pub resolution: Duration,
+}
+
+impl RequestType {
+    /// The bureau's service target for this type.
+    pub fn target(self) -> ServiceTarget {
+        let (first, resolution) = match self {
+            RequestType::InterpretationTranslation => (4, 72),
+            RequestType::InternationalExchange => (8, 240),
+            RequestType::OverseasVisit => (8, 336),
+            RequestType::InformationRequest => (4, 120),
+            RequestType::GeneralInquiry => (2, 48),
+        };
+        ServiceTarget {
+            first_response: Duration::hours(first),
+            resolution: Duration::hours(resolution),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_forms_round_trip() {
+        for t in RequestType::ALL {
+            assert_eq!(RequestType::parse(t.as_str()).unwrap(), *t);
+        }
+        for s in RequestState::ALL {
+            assert_eq!(RequestState::parse(s.as_str()).unwrap(), *s);
+        }
+        for k in MessageKind::ALL {
+            assert_eq!(MessageKind::parse(k.as_str()).unwrap(), *k);
+        }
+        assert_eq!(RequestType::parse("PIZZA").unwrap_err().field(), "type");
+    }
+
+    #[test]
+    fn open_and_terminal_states() {
+        assert_eq!(
+            RequestState::ALL.iter().filter(|s| s.is_terminal()).count(),
+            3
+        );
+        assert!(!RequestState::FinalResponded.is_open());
+        assert!(RequestState::Reopened.is_open());
+        assert_eq!(RequestState::open_states().len(), 6);
+    }
+
+    #[test]
+    fn targets_resolve_after_first_response() {
+        for t in RequestType::ALL {
+            let target = t.target();
+            assert!(target.first_response < target.resolution, "{t}");
+        }
+    }
+}

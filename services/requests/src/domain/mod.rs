@@ -1,0 +1,26 @@
+//! The Online Bureau's domain: types that parse (ids, numbers, texts, typed details) and
+//! the request workflow's state machine. No I/O, no proto, no SQL.
+
+mod details;
+mod error;
+mod ids;
+mod kinds;
+mod state_machine;
+mod submission;
+mod text;
+
+pub use details::{
+    Destination, DestinationDraft, DetailsDraft, ExchangeDraft, ExchangeKind, GeneralInquiry,
+    InformationDraft, InformationRequest, InquiryDraft, InternationalExchange, InterpretationDraft,
+    InterpretationMode, InterpretationTranslation, OverseasVisit, RequestDetails,
+    TranslationModeKind, VisitDraft,
+};
+pub use error::InvalidInput;
+pub use ids::{
+    CountryCode, DepartmentCode, IdempotencyKey, LanguageCode, LocalGovernmentCode, RequestId,
+    RequestNumber, StaffId, Version,
+};
+pub use kinds::{MessageKind, RequestState, RequestType, ServiceTarget};
+pub use state_machine::{Action, IllegalTransition, transition};
+pub use submission::{NewRequest, SubmitDraft};
+pub use text::{Description, MessageBody, Reason, Title};

@@ -1,0 +1,214 @@
+//! The workflow as one pure function: which action may move a request from which state,
+//! and to where. Who may take an action is the service's business; this is only the graph.
+//!
+//! ```text
+//! SUBMITTED ─register→ REGISTERED ─assign_department→ DEPARTMENT_ASSIGNED ─assign_staff→ STAFF_ASSIGNED
+//!   STAFF_ASSIGNED | REOPENED | MID_RESPONDED ─mid_response→ MID_RESPONDED
+//!   STAFF_ASSIGNED | MID_RESPONDED | REOPENED ─final_response→ FINAL_RESPONDED ─close→ CLOSED
+//!   FINAL_RESPONDED ─reopen→ REOPENED
+//!   any open state ─withdraw→ WITHDRAWN;  assigned-or-later open state ─reject→ REJECTED
+//! ```
+
+use std::fmt;
+
+use super::RequestState::{self, *};
+
+/// Something that may change a request's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// The bureau registers a submitted request.
+    Register,
+    /// Routing picks a department.
+    AssignDepartment,
+    /// Routing picks a staff member.
+    AssignStaff,
+    /// Staff move the request to a department and a staff member.
+    Reassign,
+    /// Staff move the request to a department with no staff member available.
+    ReassignToDepartment,
+    /// Staff send a mid-response.
+    MidResponse,
+    /// Staff send the final response.
+    FinalResponse,
+    /// The requester withdraws.
+    Withdraw,
+    /// Staff reject, with a reason.
+    Reject,
+    /// The requester reopens after the final response.
+    Reopen,
+    /// Requester or staff close after the final response.
+    Close,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 11] = [
+        Action::Register,
+        Action::AssignDepartment,
+        Action::AssignStaff,
+        Action::Reassign,
+        Action::ReassignToDepartment,
+        Action::MidResponse,
+        Action::FinalResponse,
+        Action::Withdraw,
+        Action::Reject,
+        Action::Reopen,
+        Action::Close,
+    ];
+
+    /// The action's name in history entries.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Action::Register => "register",
+            Action::AssignDepartment => "assign_department",
+            Action::AssignStaff => "assign_staff",
+            Action::Reassign | Action::ReassignToDepartment => "reassign",
+            Action::MidResponse => "mid_response",
+            Action::FinalResponse => "final_response",
+            Action::Withdraw => "withdraw",
+            Action::Reject => "reject",
+            Action::Reopen => "reopen",
+            Action::Close => "close",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An action the current state does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cannot {action} a request in state {state}")]
+pub struct IllegalTransition {
+    /// The state the request is in.
+    pub state: RequestState,
+    /// The action refused.
+    pub action: Action,
+}
+
+/// The state `action` leads to from `state`, or why it may not be taken.
+pub fn transition(state: RequestState, action: Action) -> Result<RequestState, IllegalTransition> {
+    let next = match (action, state) {
+        (Action::Register, Submitted) => Registered,
+        (Action::AssignDepartment, Registered) => DepartmentAssigned,
+        (Action::AssignStaff, DepartmentAssigned) => StaffAssigned,
+        (Action::Reassign, Registered | DepartmentAssigned | StaffAssigned) => StaffAssigned,
+        (Action::Reassign, MidResponded | Reopened) => state,
+        (Action::ReassignToDepartment, Registered | DepartmentAssigned | StaffAssigned) => {
+            DepartmentAssigned
+        }
+        (Action::MidResponse, StaffAssigned | MidResponded | Reopened) => MidResponded,
+        (Action::FinalResponse, StaffAssigned | MidResponded | Reopened) => FinalResponded,
+        (
+            Action::Withdraw,
+            Submitted | Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened,
+        ) => Withdrawn,
+        (
+            Action::Reject,
+            Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened,
+        ) => Rejected,
+        (Action::Reopen, FinalResponded) => Reopened,
+        (Action::Close, FinalResponded) => Closed,
+        _ => return Err(IllegalTransition { state, action }),
+    };
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::RequestState;
+
+    /// Every legal (from, action, to); any pair not listed must be illegal.
+    const LEGAL: &[(RequestState, Action, RequestState)] = &[
+        (Submitted, Action::Register, Registered),
+        (Registered, Action::AssignDepartment, DepartmentAssigned),
+        (DepartmentAssigned, Action::AssignStaff, StaffAssigned),
+        (Registered, Action::Reassign, StaffAssigned),
+        (DepartmentAssigned, Action::Reassign, StaffAssigned),
+        (StaffAssigned, Action::Reassign, StaffAssigned),
+        (MidResponded, Action::Reassign, MidResponded),
+        (Reopened, Action::Reassign, Reopened),
+        (Registered, Action::ReassignToDepartment, DepartmentAssigned),
+        (
+            DepartmentAssigned,
+            Action::ReassignToDepartment,
+            DepartmentAssigned,
+        ),
+        (
+            StaffAssigned,
+            Action::ReassignToDepartment,
+            DepartmentAssigned,
+        ),
+        (StaffAssigned, Action::MidResponse, MidResponded),
+        (MidResponded, Action::MidResponse, MidResponded),
+        (Reopened, Action::MidResponse, MidResponded),
+        (StaffAssigned, Action::FinalResponse, FinalResponded),
+        (MidResponded, Action::FinalResponse, FinalResponded),
+        (Reopened, Action::FinalResponse, FinalResponded),
+        (Submitted, Action::Withdraw, Withdrawn),
+        (Registered, Action::Withdraw, Withdrawn),
+        (DepartmentAssigned, Action::Withdraw, Withdrawn),
+        (StaffAssigned, Action::Withdraw, Withdrawn),
+        (MidResponded, Action::Withdraw, Withdrawn),
+        (Reopened, Action::Withdraw, Withdrawn),
+        (Registered, Action::Reject, Rejected),
+        (DepartmentAssigned, Action::Reject, Rejected),
+        (StaffAssigned, Action::Reject, Rejected),
+        (MidResponded, Action::Reject, Rejected),
+        (Reopened, Action::Reject, Rejected),
+        (FinalResponded, Action::Reopen, Reopened),
+        (FinalResponded, Action::Close, Closed),
+    ];
+
+    #[test]
+    fn every_state_action_pair_is_legal_exactly_when_listed() {
+        let mut legal = 0;
+        for &state in RequestState::ALL {
+            for action in Action::ALL {
+                let expected = LEGAL
+                    .iter()
+                    .find(|(s, a, _)| *s == state && *a == action)
+                    .map(|(_, _, to)| *to);
+                match (transition(state, action), expected) {
+                    (Ok(to), Some(want)) => {
+                        assert_eq!(to, want, "{state} --{action:?}-->");
+                        legal += 1;
+                    }
+                    (Err(e), None) => assert_eq!(e, IllegalTransition { state, action }),
+                    (got, want) => panic!("{state} --{action:?}--> got {got:?}, want {want:?}"),
+                }
+            }
+        }
+        assert_eq!(legal, LEGAL.len());
+        assert_eq!(RequestState::ALL.len() * Action::ALL.len(), 110);
+    }
+
+    #[test]
+    fn terminal_states_allow_nothing() {
+        for &state in RequestState::ALL.iter().filter(|s| s.is_terminal()) {
+            for action in Action::ALL {
+                assert!(transition(state, action).is_err(), "{state} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_six_steps_in_order() {
+        let mut s = Submitted;
+        for a in [
+            Action::Register,
+            Action::AssignDepartment,
+            Action::AssignStaff,
+            Action::MidResponse,
+            Action::FinalResponse,
+            Action::Close,
+        ] {
+            s = transition(s, a).unwrap();
+        }
+        assert_eq!(s, Closed);
+    }
+}

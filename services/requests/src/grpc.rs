@@ -1,0 +1,734 @@
+//! The tonic adapter: proto → domain (bad input is BAD_USER_INPUT naming the field), call
+//! the service, domain → proto, error → status. No rules live here.
+
+use chrono::{DateTime, Utc};
+use glocal_kit::Caller;
+use glocal_kit::error::to_status;
+use glocal_proto::common::v1 as common;
+use glocal_proto::requests::v1 as pb;
+use glocal_proto::requests::v1::requests_service_server::{RequestsService, RequestsServiceServer};
+use tonic::{Request, Response, Status};
+
+use crate::domain::{
+    DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
+    InterpretationDraft, InterpretationMode, InvalidInput, LanguageCode, LocalGovernmentCode,
+    MessageBody, MessageKind, Reason, RequestDetails, RequestId, RequestState, RequestType,
+    StaffId, SubmitDraft, TranslationModeKind, Version, VisitDraft,
+};
+use crate::error::RequestsError;
+use crate::service::{self, OnlineBureau};
+
+/// The gRPC face of [`OnlineBureau`].
+#[derive(Debug, Clone)]
+pub struct GrpcService {
+    bureau: OnlineBureau,
+}
+
+impl GrpcService {
+    /// Wraps the service.
+    pub fn new(bureau: OnlineBureau) -> Self {
+        GrpcService { bureau }
+    }
+
+    /// The tonic server for this adapter.
+    pub fn into_server(self) -> RequestsServiceServer<GrpcService> {
+        RequestsServiceServer::new(self)
+    }
+}
+
+type GrpcResult<T> = Result<Response<T>, Status>;
+
+fn status(e: RequestsError) -> Status {
+    to_status(&e)
+}
+
+fn bad(e: InvalidInput) -> Status {
+    status(RequestsError::Invalid(e))
+}
+
+fn caller<T>(req: &Request<T>) -> Result<Option<Caller>, Status> {
+    Caller::from_metadata(req.metadata()).map_err(|e| Status::unauthenticated(e.to_string()))
+}
+
+fn ts(t: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: t.timestamp(),
+        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
+    }
+}
+
+fn from_ts(t: &prost_types::Timestamp, field: &str) -> Result<DateTime<Utc>, Status> {
+    let nanos = u32::try_from(t.nanos)
+        .map_err(|_| bad(InvalidInput::new(field, "is not a valid timestamp")))?;
+    DateTime::from_timestamp(t.seconds, nanos)
+        .ok_or_else(|| bad(InvalidInput::new(field, "is not a valid timestamp")))
+}
+
+fn id(s: &str) -> Result<RequestId, Status> {
+    RequestId::parse(s).map_err(bad)
+}
+
+fn version(v: i64) -> Result<Version, Status> {
+    Version::parse(v).map_err(bad)
+}
+
+fn body(s: &str) -> Result<MessageBody, Status> {
+    MessageBody::parse(s).map_err(bad)
+}
+
+fn optional_reason(s: &str) -> Result<Option<Reason>, Status> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        Reason::parse(s).map(Some).map_err(bad)
+    }
+}
+
+fn request_type(v: i32, field: &str) -> Result<Option<RequestType>, Status> {
+    Ok(match pb::RequestType::try_from(v) {
+        Ok(pb::RequestType::Unspecified) => None,
+        Ok(pb::RequestType::InterpretationTranslation) => {
+            Some(RequestType::InterpretationTranslation)
+        }
+        Ok(pb::RequestType::InternationalExchange) => Some(RequestType::InternationalExchange),
+        Ok(pb::RequestType::OverseasVisit) => Some(RequestType::OverseasVisit),
+        Ok(pb::RequestType::InformationRequest) => Some(RequestType::InformationRequest),
+        Ok(pb::RequestType::GeneralInquiry) => Some(RequestType::GeneralInquiry),
+        Err(_) => {
+            return Err(bad(InvalidInput::new(
+                field,
+                format!("unknown request type {v}"),
+            )));
+        }
+    })
+}
+
+fn type_to_pb(t: RequestType) -> pb::RequestType {
+    match t {
+        RequestType::InterpretationTranslation => pb::RequestType::InterpretationTranslation,
+        RequestType::InternationalExchange => pb::RequestType::InternationalExchange,
+        RequestType::OverseasVisit => pb::RequestType::OverseasVisit,
+        RequestType::InformationRequest => pb::RequestType::InformationRequest,
+        RequestType::GeneralInquiry => pb::RequestType::GeneralInquiry,
+    }
+}
+
+fn state_to_pb(s: RequestState) -> pb::RequestState {
+    match s {
+        RequestState::Submitted => pb::RequestState::Submitted,
+        RequestState::Registered => pb::RequestState::Registered,
+        RequestState::DepartmentAssigned => pb::RequestState::DepartmentAssigned,
+        RequestState::StaffAssigned => pb::RequestState::StaffAssigned,
+        RequestState::MidResponded => pb::RequestState::MidResponded,
+        RequestState::FinalResponded => pb::RequestState::FinalResponded,
+        RequestState::Closed => pb::RequestState::Closed,
+        RequestState::Withdrawn => pb::RequestState::Withdrawn,
+        RequestState::Rejected => pb::RequestState::Rejected,
+        RequestState::Reopened => pb::RequestState::Reopened,
+    }
+}
+
+fn state_from_pb(v: i32) -> Result<RequestState, Status> {
+    let s = pb::RequestState::try_from(v)
+        .ok()
+        .filter(|s| *s != pb::RequestState::Unspecified);
+    let s = s.ok_or_else(|| {
+        bad(InvalidInput::new(
+            "filter.states",
+            format!("unknown state {v}"),
+        ))
+    })?;
+    RequestState::ALL
+        .iter()
+        .copied()
+        .find(|d| state_to_pb(*d) == s)
+        .ok_or_else(|| bad(InvalidInput::new("filter.states", "unknown state")))
+}
+
+fn kind_to_pb(k: MessageKind) -> pb::MessageKind {
+    match k {
+        MessageKind::MidResponse => pb::MessageKind::MidResponse,
+        MessageKind::FinalResponse => pb::MessageKind::FinalResponse,
+        MessageKind::RequesterReply => pb::MessageKind::RequesterReply,
+        MessageKind::StaffNote => pb::MessageKind::StaffNote,
+    }
+}
+
+fn details_draft(d: Option<pb::RequestDetails>) -> Option<DetailsDraft> {
+    use pb::request_details::Kind;
+    Some(match d?.kind? {
+        Kind::InterpretationTranslation(d) => {
+            DetailsDraft::InterpretationTranslation(InterpretationDraft {
+                mode: match pb::interpretation_translation_details::Mode::try_from(d.mode) {
+                    Ok(pb::interpretation_translation_details::Mode::Interpretation) => {
+                        Some(TranslationModeKind::Interpretation)
+                    }
+                    Ok(pb::interpretation_translation_details::Mode::Translation) => {
+                        Some(TranslationModeKind::Translation)
+                    }
+                    _ => None,
+                },
+                source_language: d.source_language,
+                target_language: d.target_language,
+                start_date: d.start_date,
+                end_date: d.end_date,
+                venue: d.venue,
+                online: d.online,
+                document_pages: d.document_pages,
+            })
+        }
+        Kind::InternationalExchange(d) => DetailsDraft::InternationalExchange(ExchangeDraft {
+            partner_country: d.partner_country,
+            partner_organization: d.partner_organization,
+            exchange_kind: d.exchange_kind,
+        }),
+        Kind::OverseasVisit(d) => DetailsDraft::OverseasVisit(VisitDraft {
+            destinations: d
+                .destinations
+                .into_iter()
+                .map(|x| DestinationDraft {
+                    country: x.country,
+                    city: x.city,
+                })
+                .collect(),
+            departure_date: d.departure_date,
+            return_date: d.return_date,
+            delegation_size: d.delegation_size,
+            purpose: d.purpose,
+        }),
+        Kind::InformationRequest(d) => DetailsDraft::InformationRequest(InformationDraft {
+            topic: d.topic,
+            countries: d.countries,
+            needed_by: d.needed_by,
+        }),
+        Kind::GeneralInquiry(d) => DetailsDraft::GeneralInquiry(InquiryDraft { topic: d.topic }),
+    })
+}
+
+fn details_to_pb(d: RequestDetails) -> pb::RequestDetails {
+    use pb::request_details::Kind;
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let kind = match d {
+        RequestDetails::InterpretationTranslation(d) => {
+            let mut out = pb::InterpretationTranslationDetails {
+                source_language: d.source_language.to_string(),
+                target_language: d.target_language.to_string(),
+                ..Default::default()
+            };
+            match d.mode {
+                InterpretationMode::Interpretation {
+                    start_date,
+                    end_date,
+                    venue,
+                    online,
+                } => {
+                    out.mode = pb::interpretation_translation_details::Mode::Interpretation as i32;
+                    out.start_date = date(start_date);
+                    out.end_date = date(end_date);
+                    out.venue = venue.unwrap_or_default();
+                    out.online = online;
+                }
+                InterpretationMode::Translation { document_pages } => {
+                    out.mode = pb::interpretation_translation_details::Mode::Translation as i32;
+                    out.document_pages = document_pages;
+                }
+            }
+            Kind::InterpretationTranslation(out)
+        }
+        RequestDetails::InternationalExchange(d) => {
+            Kind::InternationalExchange(pb::InternationalExchangeDetails {
+                partner_country: d.partner_country.to_string(),
+                partner_organization: d.partner_organization,
+                exchange_kind: d.exchange_kind.as_str().to_owned(),
+            })
+        }
+        RequestDetails::OverseasVisit(d) => Kind::OverseasVisit(pb::OverseasVisitDetails {
+            destinations: d
+                .destinations
+                .into_iter()
+                .map(|x| pb::Destination {
+                    country: x.country.to_string(),
+                    city: x.city,
+                })
+                .collect(),
+            departure_date: date(d.departure_date),
+            return_date: date(d.return_date),
+            delegation_size: d.delegation_size,
+            purpose: d.purpose,
+        }),
+        RequestDetails::InformationRequest(d) => {
+            Kind::InformationRequest(pb::InformationRequestDetails {
+                topic: d.topic,
+                countries: d.countries.into_iter().map(String::from).collect(),
+                needed_by: d.needed_by.map(date).unwrap_or_default(),
+            })
+        }
+        RequestDetails::GeneralInquiry(d) => {
+            Kind::GeneralInquiry(pb::GeneralInquiryDetails { topic: d.topic })
+        }
+    };
+    pb::RequestDetails { kind: Some(kind) }
+}
+
+fn name_to_pb(n: service::LocalizedName) -> common::LocalizedText {
+    common::LocalizedText {
+        ko: n.ko,
+        en: n.en,
+        zh: n.zh,
+        ja: n.ja,
+    }
+}
+
+fn lg_to_pb(l: service::LocalGovernment) -> pb::LocalGovernment {
+    pb::LocalGovernment {
+        code: l.code,
+        name: Some(name_to_pb(l.name)),
+        level: l.level,
+    }
+}
+
+fn dept_to_pb(d: service::Department) -> pb::Department {
+    pb::Department {
+        code: d.code,
+        name: Some(name_to_pb(d.name)),
+    }
+}
+
+fn staff_to_pb(s: service::StaffMember) -> pb::Staff {
+    pb::Staff {
+        id: s.id,
+        name: s.name,
+        department_code: s.department_code,
+        active: s.active,
+    }
+}
+
+fn rule_to_pb(r: service::RoutingRule) -> pb::RoutingRule {
+    pb::RoutingRule {
+        id: r.id,
+        r#type: type_to_pb(r.request_type) as i32,
+        language: r.language.map(String::from).unwrap_or_default(),
+        department_code: r.department_code.into(),
+        priority: r.priority,
+    }
+}
+
+fn request_to_pb(r: service::ServiceRequest) -> pb::ServiceRequest {
+    pb::ServiceRequest {
+        id: r.id.to_string(),
+        number: r.number.to_string(),
+        r#type: type_to_pb(r.request_type) as i32,
+        title: r.title,
+        description: r.description,
+        details: Some(details_to_pb(r.details)),
+        state: state_to_pb(r.state) as i32,
+        requester: Some(pb::Requester {
+            subject: r.requester.subject,
+            name: r.requester.name,
+            local_government_code: r.requester.local_government_code,
+        }),
+        local_government: r.local_government.map(lg_to_pb),
+        department: r.department.map(dept_to_pb),
+        assignee: r.assignee.map(staff_to_pb),
+        routing: r.routing,
+        created_at: Some(ts(r.created_at)),
+        updated_at: Some(ts(r.updated_at)),
+        first_response_due_at: Some(ts(r.first_response_due_at)),
+        resolution_due_at: Some(ts(r.resolution_due_at)),
+        first_responded_at: r.first_responded_at.map(ts),
+        final_responded_at: r.final_responded_at.map(ts),
+        expected_completion_at: r.expected_completion_at.map(ts),
+        overdue: r.overdue,
+        version: r.version.get(),
+        reject_reason: r.reject_reason.unwrap_or_default(),
+        messages: r
+            .messages
+            .into_iter()
+            .map(|m| pb::RequestMessage {
+                id: m.id.to_string(),
+                kind: kind_to_pb(m.kind) as i32,
+                body: m.body,
+                author_subject: m.author_subject,
+                author_name: m.author_name,
+                created_at: Some(ts(m.created_at)),
+                expected_completion_at: m.expected_completion_at.map(ts),
+            })
+            .collect(),
+        history: r
+            .history
+            .into_iter()
+            .map(|h| pb::HistoryEntry {
+                action: h.action,
+                from_state: h
+                    .from_state
+                    .map_or(pb::RequestState::Unspecified, state_to_pb)
+                    as i32,
+                to_state: state_to_pb(h.to_state) as i32,
+                actor_subject: h.actor_subject,
+                actor_name: h.actor_name,
+                at: Some(ts(h.at)),
+                note: h.note,
+            })
+            .collect(),
+    }
+}
+
+fn reply(r: Result<service::ServiceRequest, RequestsError>) -> GrpcResult<pb::ServiceRequest> {
+    r.map(|r| Response::new(request_to_pb(r))).map_err(status)
+}
+
+fn filter_from_pb(f: Option<pb::RequestFilter>) -> Result<service::RequestFilter, Status> {
+    let Some(f) = f else {
+        return Ok(service::RequestFilter::default());
+    };
+    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    Ok(service::RequestFilter {
+        states: f
+            .states
+            .iter()
+            .map(|s| state_from_pb(*s))
+            .collect::<Result<_, _>>()?,
+        types: f
+            .types
+            .iter()
+            .map(|t| {
+                request_type(*t, "filter.types")?
+                    .ok_or_else(|| bad(InvalidInput::new("filter.types", "unspecified type")))
+            })
+            .collect::<Result<_, _>>()?,
+        department: opt(&f.department_code)
+            .map(|s| DepartmentCode::parse(&s).map_err(|e| bad(e.at("filter.departmentCode"))))
+            .transpose()?,
+        assignee: opt(&f.assignee_id)
+            .map(|s| StaffId::parse(&s).map_err(|e| bad(e.at("filter.assigneeId"))))
+            .transpose()?,
+        local_government: opt(&f.local_government_code)
+            .map(|s| {
+                LocalGovernmentCode::parse(&s).map_err(|e| bad(e.at("filter.localGovernmentCode")))
+            })
+            .transpose()?,
+        created_from: f
+            .created_from
+            .as_ref()
+            .map(|t| from_ts(t, "filter.createdFrom"))
+            .transpose()?,
+        created_to: f
+            .created_to
+            .as_ref()
+            .map(|t| from_ts(t, "filter.createdTo"))
+            .transpose()?,
+        overdue: f.overdue,
+    })
+}
+
+#[tonic::async_trait]
+impl RequestsService for GrpcService {
+    async fn submit_request(
+        &self,
+        req: Request<pb::SubmitRequestRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let draft = SubmitDraft {
+            idempotency_key: m.idempotency_key,
+            request_type: request_type(m.r#type, "type")?,
+            title: m.title,
+            description: m.description,
+            details: details_draft(m.details),
+            local_government_code: m.local_government_code,
+        };
+        reply(self.bureau.submit(caller.as_ref(), draft).await)
+    }
+
+    async fn get_request(
+        &self,
+        req: Request<pb::GetRequestRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let id = id(&req.get_ref().id)?;
+        reply(self.bureau.get(caller.as_ref(), id).await)
+    }
+
+    async fn batch_get_requests(
+        &self,
+        req: Request<pb::BatchGetRequestsRequest>,
+    ) -> GrpcResult<pb::BatchGetRequestsResponse> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let ids = m
+            .ids
+            .iter()
+            .map(|s| RequestId::parse(s).map_err(|e| bad(e.at("ids"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let found = self
+            .bureau
+            .batch_get(caller.as_ref(), &ids, m.include_activity)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::BatchGetRequestsResponse {
+            requests: found.into_iter().map(request_to_pb).collect(),
+        }))
+    }
+
+    async fn list_requests(
+        &self,
+        req: Request<pb::ListRequestsRequest>,
+    ) -> GrpcResult<pb::ListRequestsResponse> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let filter = filter_from_pb(m.filter)?;
+        let page = m
+            .page
+            .map(|p| service::PageRequest {
+                first: p.first,
+                after: Some(p.after).filter(|a| !a.is_empty()),
+            })
+            .unwrap_or_default();
+        let page = self
+            .bureau
+            .list(caller.as_ref(), filter, page, m.include_activity)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListRequestsResponse {
+            requests: page.requests.into_iter().map(request_to_pb).collect(),
+            page_info: Some(common::PageInfo {
+                end_cursor: page.end_cursor.unwrap_or_default(),
+                has_next_page: page.has_next_page,
+            }),
+            cursors: page.cursors,
+            total_count: page.total_count,
+        }))
+    }
+
+    async fn send_mid_response(
+        &self,
+        req: Request<pb::SendMidResponseRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let expected = m
+            .expected_completion_at
+            .as_ref()
+            .map(|t| from_ts(t, "expectedCompletionAt"))
+            .transpose()?;
+        reply(
+            self.bureau
+                .send_mid_response(
+                    caller.as_ref(),
+                    id(&m.id)?,
+                    version(m.version)?,
+                    body(&m.body)?,
+                    expected,
+                )
+                .await,
+        )
+    }
+
+    async fn send_final_response(
+        &self,
+        req: Request<pb::SendFinalResponseRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        reply(
+            self.bureau
+                .send_final_response(
+                    caller.as_ref(),
+                    id(&m.id)?,
+                    version(m.version)?,
+                    body(&m.body)?,
+                )
+                .await,
+        )
+    }
+
+    async fn reassign(&self, req: Request<pb::ReassignRequest>) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let department = DepartmentCode::parse(m.department_code.trim()).map_err(bad)?;
+        let staff = if m.staff_id.trim().is_empty() {
+            None
+        } else {
+            Some(StaffId::parse(m.staff_id.trim()).map_err(bad)?)
+        };
+        reply(
+            self.bureau
+                .reassign(
+                    caller.as_ref(),
+                    id(&m.id)?,
+                    version(m.version)?,
+                    department,
+                    staff,
+                    m.note,
+                )
+                .await,
+        )
+    }
+
+    async fn withdraw(&self, req: Request<pb::WithdrawRequest>) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        reply(
+            self.bureau
+                .withdraw(
+                    caller.as_ref(),
+                    id(&m.id)?,
+                    version(m.version)?,
+                    optional_reason(&m.reason)?,
+                )
+                .await,
+        )
+    }
+
+    async fn reject(&self, req: Request<pb::RejectRequest>) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let reason = Reason::parse(&m.reason).map_err(bad)?;
+        reply(
+            self.bureau
+                .reject(caller.as_ref(), id(&m.id)?, version(m.version)?, reason)
+                .await,
+        )
+    }
+
+    async fn close(&self, req: Request<pb::CloseRequest>) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        reply(
+            self.bureau
+                .close(caller.as_ref(), id(&m.id)?, version(m.version)?)
+                .await,
+        )
+    }
+
+    async fn reopen(&self, req: Request<pb::ReopenRequest>) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        reply(
+            self.bureau
+                .reopen(
+                    caller.as_ref(),
+                    id(&m.id)?,
+                    version(m.version)?,
+                    optional_reason(&m.reason)?,
+                )
+                .await,
+        )
+    }
+
+    async fn add_note(&self, req: Request<pb::AddNoteRequest>) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        reply(
+            self.bureau
+                .add_note(caller.as_ref(), id(&m.id)?, body(&m.body)?)
+                .await,
+        )
+    }
+
+    async fn reply(&self, req: Request<pb::ReplyRequest>) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        reply(
+            self.bureau
+                .reply(caller.as_ref(), id(&m.id)?, body(&m.body)?)
+                .await,
+        )
+    }
+
+    async fn list_departments(
+        &self,
+        req: Request<pb::ListDepartmentsRequest>,
+    ) -> GrpcResult<pb::ListDepartmentsResponse> {
+        let caller = caller(&req)?;
+        let dir = self
+            .bureau
+            .directory(caller.as_ref())
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListDepartmentsResponse {
+            departments: dir.departments.into_iter().map(dept_to_pb).collect(),
+            staff: dir.staff.into_iter().map(staff_to_pb).collect(),
+        }))
+    }
+
+    async fn batch_get_local_governments(
+        &self,
+        req: Request<pb::BatchGetLocalGovernmentsRequest>,
+    ) -> GrpcResult<pb::BatchGetLocalGovernmentsResponse> {
+        let found = self
+            .bureau
+            .local_governments(&req.into_inner().codes)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::BatchGetLocalGovernmentsResponse {
+            local_governments: found.into_iter().map(lg_to_pb).collect(),
+        }))
+    }
+
+    async fn list_local_governments(
+        &self,
+        _req: Request<pb::ListLocalGovernmentsRequest>,
+    ) -> GrpcResult<pb::ListLocalGovernmentsResponse> {
+        let all = self.bureau.all_local_governments().await.map_err(status)?;
+        Ok(Response::new(pb::ListLocalGovernmentsResponse {
+            local_governments: all.into_iter().map(lg_to_pb).collect(),
+        }))
+    }
+
+    async fn list_routing_rules(
+        &self,
+        req: Request<pb::ListRoutingRulesRequest>,
+    ) -> GrpcResult<pb::ListRoutingRulesResponse> {
+        let caller = caller(&req)?;
+        let rules = self
+            .bureau
+            .routing_rules(caller.as_ref())
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListRoutingRulesResponse {
+            rules: rules.into_iter().map(rule_to_pb).collect(),
+        }))
+    }
+
+    async fn set_routing_rule(
+        &self,
+        req: Request<pb::SetRoutingRuleRequest>,
+    ) -> GrpcResult<pb::RoutingRule> {
+        let caller = caller(&req)?;
+        let rule = req
+            .into_inner()
+            .rule
+            .ok_or_else(|| bad(InvalidInput::new("rule", "is required")))?;
+        let draft = service::RoutingRuleDraft {
+            id: (rule.id != 0).then_some(rule.id),
+            request_type: request_type(rule.r#type, "type")?
+                .ok_or_else(|| bad(InvalidInput::new("type", "is required")))?,
+            language: if rule.language.trim().is_empty() {
+                None
+            } else {
+                Some(LanguageCode::parse(rule.language.trim()).map_err(bad)?)
+            },
+            department_code: DepartmentCode::parse(rule.department_code.trim()).map_err(bad)?,
+            priority: rule.priority,
+        };
+        let saved = self
+            .bureau
+            .set_routing_rule(caller.as_ref(), draft)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(rule_to_pb(saved)))
+    }
+
+    async fn delete_routing_rule(
+        &self,
+        req: Request<pb::DeleteRoutingRuleRequest>,
+    ) -> GrpcResult<pb::DeleteRoutingRuleResponse> {
+        let caller = caller(&req)?;
+        self.bureau
+            .delete_routing_rule(caller.as_ref(), req.get_ref().id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::DeleteRoutingRuleResponse {}))
+    }
+}

@@ -1,0 +1,222 @@
+//! One sea-orm entity per table.
+
+/// `local_government`: the directory of local governments.
+pub(crate) mod local_government {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "local_government")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub name_ko: String,
+        pub name_en: String,
+        pub name_zh: String,
+        pub name_ja: String,
+        pub level: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `department`: the bureau's departments.
+pub(crate) mod department {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "department")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub name_ko: String,
+        pub name_en: String,
+        pub name_zh: String,
+        pub name_ja: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `staff`: bureau staff, each in one department.
+pub(crate) mod staff {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(unique)]
+        pub subject: String,
+        pub name: String,
+        pub department_code: String,
+        pub active: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `routing_rule`: type (and language) → department.
+pub(crate) mod routing_rule {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "routing_rule")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub request_type: String,
+        pub language: Option<String>,
+        pub department_code: String,
+        pub priority: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `service_request`: one row per request; `seq` is the stable sort key.
+pub(crate) mod service_request {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "service_request")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        #[sea_orm(unique)]
+        pub number: String,
+        pub request_type: String,
+        pub title: String,
+        pub description: String,
+        pub details: String,
+        pub state: String,
+        pub requester_subject: String,
+        pub requester_name: String,
+        pub local_government_code: String,
+        pub department_code: Option<String>,
+        pub assignee_id: Option<String>,
+        pub routing: String,
+        pub idempotency_key: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub first_response_due_at: DateTimeUtc,
+        pub resolution_due_at: DateTimeUtc,
+        pub first_responded_at: Option<DateTimeUtc>,
+        pub final_responded_at: Option<DateTimeUtc>,
+        pub expected_completion_at: Option<DateTimeUtc>,
+        pub reject_reason: Option<String>,
+        pub version: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `request_message`: responses, replies and staff notes.
+pub(crate) mod request_message {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "request_message")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub request_id: Uuid,
+        pub kind: String,
+        pub body: String,
+        pub author_subject: String,
+        pub author_name: String,
+        pub created_at: DateTimeUtc,
+        pub expected_completion_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `request_history`: the audit trail, one row per change.
+pub(crate) mod request_history {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "request_history")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub request_id: Uuid,
+        pub action: String,
+        pub from_state: Option<String>,
+        pub to_state: String,
+        pub actor_subject: String,
+        pub actor_name: String,
+        pub at: DateTimeUtc,
+        pub note: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `outbox`: events written with each change, published later.
+pub(crate) mod outbox {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub aggregate_id: Uuid,
+        pub event_type: String,
+        pub payload: String,
+        pub created_at: DateTimeUtc,
+        pub published_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `request_counter`: the last serial handed out per year.
+pub(crate) mod request_counter {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "request_counter")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        pub last: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

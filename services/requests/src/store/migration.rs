@@ -1,0 +1,306 @@
+//! Schema migrations, written with the schema builder so PostgreSQL and SQLite both accept
+//! them (no ALTER TABLE beyond what SQLite supports).
+
+use sea_orm_migration::prelude::*;
+
+/// Every migration of the requests service, in order.
+pub(crate) struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(Initial)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        Alias::new("requests_migrations").into_iden()
+    }
+}
+
+struct Initial;
+
+impl MigrationName for Initial {
+    fn name(&self) -> &str {
+        "m20260101_000001_initial"
+    }
+}
+
+fn a(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+fn text(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).text().not_null().to_owned()
+}
+
+fn string(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).string().not_null().to_owned()
+}
+
+fn string_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).string().null().to_owned()
+}
+
+fn ts(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name))
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
+}
+
+fn ts_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name))
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
+}
+
+fn seq() -> ColumnDef {
+    ColumnDef::new(a("seq"))
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
+}
+
+fn uuid(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).uuid().not_null().to_owned()
+}
+
+fn names() -> [ColumnDef; 4] {
+    [
+        string("name_ko"),
+        string("name_en"),
+        string("name_zh"),
+        string("name_ja"),
+    ]
+}
+
+fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut idx = Index::create();
+    idx.name(name).table(a(table)).if_not_exists();
+    for c in cols {
+        idx.col(a(c));
+    }
+    if unique {
+        idx.unique();
+    }
+    idx.to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Initial {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let mut t = Table::create();
+        t.table(a("local_government"))
+            .if_not_exists()
+            .col(ColumnDef::new(a("code")).string().not_null().primary_key());
+        for c in names() {
+            t.col(c);
+        }
+        t.col(string("level"));
+        m.create_table(t.to_owned()).await?;
+
+        let mut t = Table::create();
+        t.table(a("department"))
+            .if_not_exists()
+            .col(ColumnDef::new(a("code")).string().not_null().primary_key());
+        for c in names() {
+            t.col(c);
+        }
+        m.create_table(t.to_owned()).await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("staff"))
+                .if_not_exists()
+                .col(ColumnDef::new(a("id")).string().not_null().primary_key())
+                .col(
+                    ColumnDef::new(a("subject"))
+                        .string()
+                        .not_null()
+                        .unique_key(),
+                )
+                .col(string("name"))
+                .col(string("department_code"))
+                .col(ColumnDef::new(a("active")).boolean().not_null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "staff",
+            "staff_department",
+            &["department_code"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("routing_rule"))
+                .if_not_exists()
+                .col(
+                    ColumnDef::new(a("id"))
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
+                .col(string("request_type"))
+                .col(string_null("language"))
+                .col(string("department_code"))
+                .col(ColumnDef::new(a("priority")).integer().not_null())
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("service_request"))
+                .if_not_exists()
+                .col(seq())
+                .col(uuid("id").unique_key().to_owned())
+                .col(string("number").unique_key().to_owned())
+                .col(string("request_type"))
+                .col(string("title"))
+                .col(text("description"))
+                .col(text("details"))
+                .col(string("state"))
+                .col(string("requester_subject"))
+                .col(string("requester_name"))
+                .col(string("local_government_code"))
+                .col(string_null("department_code"))
+                .col(string_null("assignee_id"))
+                .col(text("routing"))
+                .col(string("idempotency_key"))
+                .col(ts("created_at"))
+                .col(ts("updated_at"))
+                .col(ts("first_response_due_at"))
+                .col(ts("resolution_due_at"))
+                .col(ts_null("first_responded_at"))
+                .col(ts_null("final_responded_at"))
+                .col(ts_null("expected_completion_at"))
+                .col(ColumnDef::new(a("reject_reason")).text().null())
+                .col(ColumnDef::new(a("version")).big_integer().not_null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "service_request",
+            "service_request_idempotency",
+            &["requester_subject", "idempotency_key"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "service_request",
+            "service_request_local_government",
+            &["local_government_code"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "service_request",
+            "service_request_department",
+            &["department_code"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "service_request",
+            "service_request_assignee",
+            &["assignee_id", "state"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "service_request",
+            "service_request_state",
+            &["state"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("request_message"))
+                .if_not_exists()
+                .col(seq())
+                .col(uuid("id").unique_key().to_owned())
+                .col(uuid("request_id"))
+                .col(string("kind"))
+                .col(text("body"))
+                .col(string("author_subject"))
+                .col(string("author_name"))
+                .col(ts("created_at"))
+                .col(ts_null("expected_completion_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "request_message",
+            "request_message_request",
+            &["request_id"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("request_history"))
+                .if_not_exists()
+                .col(seq())
+                .col(uuid("request_id"))
+                .col(string("action"))
+                .col(string_null("from_state"))
+                .col(string("to_state"))
+                .col(string("actor_subject"))
+                .col(string("actor_name"))
+                .col(ts("at"))
+                .col(text("note"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "request_history",
+            "request_history_request",
+            &["request_id"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("outbox"))
+                .if_not_exists()
+                .col(seq())
+                .col(uuid("id").unique_key().to_owned())
+                .col(uuid("aggregate_id"))
+                .col(string("event_type"))
+                .col(text("payload"))
+                .col(ts("created_at"))
+                .col(ts_null("published_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "outbox",
+            "outbox_unpublished",
+            &["published_at", "seq"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("request_counter"))
+                .if_not_exists()
+                .col(ColumnDef::new(a("year")).integer().not_null().primary_key())
+                .col(ColumnDef::new(a("last")).big_integer().not_null())
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,6 @@
+//! Storage: sea-orm entities, the schema migrations (PostgreSQL and SQLite alike) and the
+//! queries the service runs. Nothing here knows about callers or the workflow's rules.
+
+pub(crate) mod entities;
+pub(crate) mod migration;
+pub(crate) mod queries;

@@ -1,0 +1,202 @@
+//! The gRPC face: the service served on port 0 and called with the generated client.
+
+use glocal_kit::caller::{Caller, Role};
+use glocal_kit::error::FIELD_METADATA;
+use glocal_proto::requests::v1 as pb;
+use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
+use tonic::Code;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+fn with_caller<T>(message: T, caller: Option<&Caller>) -> tonic::Request<T> {
+    let mut req = tonic::Request::new(message);
+    if let Some(c) = caller {
+        c.to_metadata(req.metadata_mut());
+    }
+    req
+}
+
+fn submit(key: &str, title: &str) -> pb::SubmitRequestRequest {
+    pb::SubmitRequestRequest {
+        idempotency_key: key.into(),
+        r#type: pb::RequestType::OverseasVisit as i32,
+        title: title.into(),
+        description: "Study tour on smart ports".into(),
+        details: Some(pb::RequestDetails {
+            kind: Some(pb::request_details::Kind::OverseasVisit(
+                pb::OverseasVisitDetails {
+                    destinations: vec![pb::Destination {
+                        country: "NL".into(),
+                        city: "Rotterdam".into(),
+                    }],
+                    departure_date: "2026-06-01".into(),
+                    return_date: "2026-06-05".into(),
+                    delegation_size: 6,
+                    purpose: "Benchmark smart ports".into(),
+                },
+            )),
+        }),
+        local_government_code: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
+    glocal_kit::telemetry::init_for_test();
+    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+    glocal_requests::migrate(&db).await.unwrap();
+    glocal_requests::demo::seed_directory(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = glocal_kit::Settings::default();
+    let (trigger, shutdown) = glocal_kit::shutdown::channel();
+    let server =
+        tokio::spawn(
+            async move { glocal_requests::serve(db, &settings, listener, shutdown).await },
+        );
+
+    let url = format!("http://{addr}");
+    let mut client = RequestsServiceClient::connect(url.clone()).await.unwrap();
+    let seoul = Caller::new("official-seoul", "김민지", "11000", [Role::LocalOfficial]);
+
+    let err = client
+        .submit_request(with_caller(submit("k1", "  "), Some(&seoul)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(
+        err.metadata()
+            .get(FIELD_METADATA)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        "title"
+    );
+
+    let mut bad_visit = submit("k1", "Visit");
+    if let Some(pb::request_details::Kind::OverseasVisit(v)) =
+        bad_visit.details.as_mut().and_then(|d| d.kind.as_mut())
+    {
+        v.delegation_size = 0;
+    }
+    let err = client
+        .submit_request(with_caller(bad_visit, Some(&seoul)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.metadata()
+            .get(FIELD_METADATA)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        "details.overseasVisit.delegationSize"
+    );
+
+    let err = client
+        .submit_request(with_caller(submit("k1", "Visit"), None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated);
+
+    let created = client
+        .submit_request(with_caller(submit("k1", "Visit"), Some(&seoul)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(created.state, pb::RequestState::StaffAssigned as i32);
+    assert!(created.number.starts_with("OB-"));
+    assert_eq!(created.department.unwrap().code, "OVERSEAS");
+    assert_eq!(created.history.len(), 4);
+
+    let busan = Caller::new("official-busan", "박성호", "26000", [Role::LocalOfficial]);
+    let err = client
+        .get_request(with_caller(
+            pb::GetRequestRequest {
+                id: created.id.clone(),
+            },
+            Some(&busan),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    let err = client
+        .get_request(with_caller(
+            pb::GetRequestRequest { id: "nope".into() },
+            Some(&seoul),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(
+        err.metadata()
+            .get(FIELD_METADATA)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        "id"
+    );
+    let err = client
+        .close(with_caller(
+            pb::CloseRequest {
+                id: created.id.clone(),
+                version: created.version,
+            },
+            Some(&seoul),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+
+    let page = client
+        .list_requests(with_caller(
+            pb::ListRequestsRequest {
+                filter: Some(pb::RequestFilter {
+                    overdue: Some(false),
+                    ..Default::default()
+                }),
+                page: Some(glocal_proto::common::v1::PageRequest {
+                    first: 1,
+                    after: String::new(),
+                }),
+                include_activity: false,
+            },
+            Some(&seoul),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.total_count, 1);
+    assert_eq!(page.cursors.len(), 1);
+    let lgs = client
+        .batch_get_local_governments(with_caller(
+            pb::BatchGetLocalGovernmentsRequest {
+                codes: vec!["26000".into()],
+            },
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        lgs.local_governments[0].name.as_ref().unwrap().ko,
+        "부산광역시"
+    );
+
+    let channel = tonic::transport::Endpoint::from_shared(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = HealthClient::new(channel);
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: glocal_requests::SERVICE_NAME.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(status.status, ServingStatus::Serving as i32);
+
+    trigger.trigger();
+    server.await.unwrap().unwrap();
+}

@@ -1,0 +1,1318 @@
+//! The service on real databases: every test body runs on PostgreSQL (a fresh database per
+//! test) and on SQLite in memory.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::{Caller, Role};
+use glocal_requests::domain::{
+    DepartmentCode, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
+    InterpretationDraft, LocalGovernmentCode, MessageBody, MessageKind, Reason, RequestState,
+    RequestType, StaffId, SubmitDraft, TranslationModeKind, Version,
+};
+use glocal_requests::service::{PageRequest, RequestFilter, RoutingRuleDraft, ServiceRequest};
+use glocal_requests::{Config, OnlineBureau, RequestsError};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+struct Env {
+    db: DatabaseConnection,
+    bureau: OnlineBureau,
+    now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+impl Env {
+    async fn new(db: DatabaseConnection) -> Env {
+        glocal_kit::telemetry::init_for_test();
+        glocal_requests::migrate(&db).await.unwrap();
+        assert!(glocal_requests::demo::seed_directory(&db).await.unwrap());
+        let now = Arc::new(Mutex::new(Utc::now().trunc_subsecs(6)));
+        let clock = now.clone();
+        let bureau = OnlineBureau::new(
+            db.clone(),
+            Config {
+                reopen_window: Duration::days(14),
+                max_page_size: 50,
+            },
+        )
+        .with_clock(Arc::new(move || *clock.lock().unwrap()));
+        Env { db, bureau, now }
+    }
+
+    fn advance(&self, by: Duration) {
+        *self.now.lock().unwrap() += by;
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "n").unwrap()
+    }
+
+    /// (history rows, outbox rows, messages, requests)
+    async fn counts(&self) -> (i64, i64, i64, i64) {
+        (
+            self.count("request_history").await,
+            self.count("outbox").await,
+            self.count("request_message").await,
+            self.count("service_request").await,
+        )
+    }
+
+    async fn exec(&self, sql: &str) {
+        self.db.execute_unprepared(sql).await.unwrap();
+    }
+}
+
+fn official(org: &str) -> Caller {
+    Caller::new(
+        format!("official-{org}"),
+        format!("Official {org}"),
+        org,
+        [Role::LocalOfficial],
+    )
+}
+
+fn staff(subject: &str) -> Caller {
+    Caller::new(subject, subject, "GAOK", [Role::BureauStaff])
+}
+
+fn admin() -> Caller {
+    Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin])
+}
+
+fn translation(key: &str, target: &str) -> SubmitDraft {
+    SubmitDraft {
+        idempotency_key: key.into(),
+        request_type: Some(RequestType::InterpretationTranslation),
+        title: format!("Translate {key}"),
+        description: "A brochure".into(),
+        details: Some(DetailsDraft::InterpretationTranslation(
+            InterpretationDraft {
+                mode: Some(TranslationModeKind::Translation),
+                source_language: "ko".into(),
+                target_language: target.into(),
+                document_pages: 10,
+                ..InterpretationDraft::default()
+            },
+        )),
+        local_government_code: String::new(),
+    }
+}
+
+fn inquiry(key: &str) -> SubmitDraft {
+    SubmitDraft {
+        idempotency_key: key.into(),
+        request_type: Some(RequestType::GeneralInquiry),
+        title: format!("Question {key}"),
+        description: "Who do we ask?".into(),
+        details: Some(DetailsDraft::GeneralInquiry(InquiryDraft {
+            topic: "Anything".into(),
+        })),
+        local_government_code: String::new(),
+    }
+}
+
+fn exchange(key: &str) -> SubmitDraft {
+    SubmitDraft {
+        idempotency_key: key.into(),
+        request_type: Some(RequestType::InternationalExchange),
+        title: format!("Exchange {key}"),
+        description: "Sister city".into(),
+        details: Some(DetailsDraft::InternationalExchange(ExchangeDraft {
+            partner_country: "JP".into(),
+            partner_organization: "Fukuoka".into(),
+            exchange_kind: "SISTER_CITY".into(),
+        })),
+        local_government_code: String::new(),
+    }
+}
+
+fn information(key: &str) -> SubmitDraft {
+    SubmitDraft {
+        idempotency_key: key.into(),
+        request_type: Some(RequestType::InformationRequest),
+        title: format!("Info {key}"),
+        description: "Cases".into(),
+        details: Some(DetailsDraft::InformationRequest(InformationDraft {
+            topic: "Housing".into(),
+            countries: vec!["FR".into()],
+            needed_by: String::new(),
+        })),
+        local_government_code: String::new(),
+    }
+}
+
+fn body(s: &str) -> MessageBody {
+    MessageBody::parse(s).unwrap()
+}
+
+fn code(e: &RequestsError) -> ErrorCode {
+    e.code()
+}
+
+fn assert_code<T: std::fmt::Debug>(r: Result<T, RequestsError>, want: ErrorCode) -> RequestsError {
+    let e = r.unwrap_err();
+    assert_eq!(code(&e), want, "{e}");
+    e
+}
+
+fn actions(r: &ServiceRequest) -> Vec<&str> {
+    r.history.iter().map(|h| h.action.as_str()).collect()
+}
+
+async fn submit_registers_routes_and_assigns(env: Env) {
+    let seoul = official("11000");
+    let r = env
+        .bureau
+        .submit(Some(&seoul), translation("k1", "en"))
+        .await
+        .unwrap();
+    let year = env.now.lock().unwrap().format("%Y").to_string();
+    assert_eq!(r.number.to_string(), format!("OB-{year}-000001"));
+    assert_eq!(r.state, RequestState::StaffAssigned);
+    assert_eq!(r.version, Version::FIRST);
+    assert_eq!(r.department.as_ref().unwrap().code, "INTERPRETATION");
+    // STF-100 is inactive (and would win the tie by id); STF-101 and STF-102 have no load.
+    assert_eq!(r.assignee.as_ref().unwrap().id, "STF-101");
+    assert_eq!(
+        r.routing,
+        "RULE 1: INTERPRETATION_TRANSLATION -> INTERPRETATION"
+    );
+    assert_eq!(r.first_response_due_at - r.created_at, Duration::hours(4));
+    assert_eq!(r.resolution_due_at - r.created_at, Duration::hours(72));
+    assert_eq!(
+        r.local_government.as_ref().unwrap().name.en,
+        "Seoul Metropolitan Government"
+    );
+    assert_eq!(r.requester.subject, "official-11000");
+    assert_eq!(
+        actions(&r),
+        ["submit", "register", "assign_department", "assign_staff"]
+    );
+    assert_eq!(r.history[0].from_state, None);
+    assert_eq!(r.history[3].to_state, RequestState::StaffAssigned);
+    assert!(r.history[2].note.contains("RULE 1"));
+    assert!(!r.overdue);
+    assert_eq!(env.counts().await, (4, 1, 0, 1));
+
+    // Least open load: the next one goes to STF-102, then back to STF-101.
+    let r2 = env
+        .bureau
+        .submit(Some(&seoul), translation("k2", "en"))
+        .await
+        .unwrap();
+    assert_eq!(r2.number.to_string(), format!("OB-{year}-000002"));
+    assert_eq!(r2.assignee.unwrap().id, "STF-102");
+    let r3 = env
+        .bureau
+        .submit(Some(&seoul), translation("k3", "zh"))
+        .await
+        .unwrap();
+    assert_eq!(r3.assignee.unwrap().id, "STF-101");
+    // A final response takes a request off the load.
+    let kim = staff("staff-interp-kim");
+    let r = env
+        .bureau
+        .send_final_response(Some(&kim), r.id, r.version, body("done"))
+        .await
+        .unwrap();
+    assert_eq!(r.state, RequestState::FinalResponded);
+    // (STF-101 and STF-102 now hold one open request each: the tie goes to the lower id.)
+    let r4 = env
+        .bureau
+        .submit(Some(&seoul), translation("k4", "en"))
+        .await
+        .unwrap();
+    assert_eq!(r4.assignee.unwrap().id, "STF-101");
+    let r5 = env
+        .bureau
+        .submit(Some(&seoul), translation("k5", "en"))
+        .await
+        .unwrap();
+    assert_eq!(r5.assignee.unwrap().id, "STF-102");
+}
+
+async fn language_specific_and_missing_routes(env: Env) {
+    let seoul = official("11000");
+    let ja = env
+        .bureau
+        .submit(Some(&seoul), translation("ja", "ja"))
+        .await
+        .unwrap();
+    assert_eq!(ja.department.unwrap().code, "JAPAN_DESK");
+    assert_eq!(ja.assignee.unwrap().id, "STF-151");
+    assert_eq!(
+        ja.routing,
+        "RULE 2: INTERPRETATION_TRANSLATION/ja -> JAPAN_DESK"
+    );
+
+    // A lower priority wins among language-less rules.
+    let rule = env
+        .bureau
+        .set_routing_rule(
+            Some(&admin()),
+            RoutingRuleDraft {
+                id: None,
+                request_type: RequestType::GeneralInquiry,
+                language: None,
+                department_code: DepartmentCode::parse("RESEARCH").unwrap(),
+                priority: 1,
+            },
+        )
+        .await
+        .unwrap();
+    let g = env
+        .bureau
+        .submit(Some(&seoul), inquiry("g1"))
+        .await
+        .unwrap();
+    assert_eq!(g.department.unwrap().code, "RESEARCH");
+    assert!(g.routing.starts_with(&format!("RULE {}:", rule.id)));
+
+    // No active staff: stays DEPARTMENT_ASSIGNED.
+    env.exec("UPDATE staff SET active = false WHERE department_code = 'RESEARCH'")
+        .await;
+    let g = env
+        .bureau
+        .submit(Some(&seoul), inquiry("g2"))
+        .await
+        .unwrap();
+    assert_eq!(g.state, RequestState::DepartmentAssigned);
+    assert!(g.assignee.is_none());
+    assert_eq!(actions(&g), ["submit", "register", "assign_department"]);
+
+    // No rule: stays REGISTERED.
+    for r in env.bureau.routing_rules(Some(&admin())).await.unwrap() {
+        if r.request_type == RequestType::GeneralInquiry {
+            env.bureau
+                .delete_routing_rule(Some(&admin()), r.id)
+                .await
+                .unwrap();
+        }
+    }
+    let g = env
+        .bureau
+        .submit(Some(&seoul), inquiry("g3"))
+        .await
+        .unwrap();
+    assert_eq!(g.state, RequestState::Registered);
+    assert!(g.department.is_none());
+    assert_eq!(g.routing, "");
+
+    // Only admins manage rules, and rules are validated.
+    assert_code(
+        env.bureau
+            .routing_rules(Some(&staff("staff-interp-kim")))
+            .await,
+        ErrorCode::Forbidden,
+    );
+    let bad = RoutingRuleDraft {
+        id: None,
+        request_type: RequestType::GeneralInquiry,
+        language: None,
+        department_code: DepartmentCode::parse("NOPE").unwrap(),
+        priority: 1,
+    };
+    let e = assert_code(
+        env.bureau.set_routing_rule(Some(&admin()), bad).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("departmentCode"));
+    assert_code(
+        env.bureau.delete_routing_rule(Some(&admin()), 9999).await,
+        ErrorCode::NotFound,
+    );
+}
+
+async fn six_step_happy_path(env: Env) {
+    let seoul = official("11000");
+    let kim = staff("staff-interp-kim");
+    let r = env
+        .bureau
+        .submit(Some(&seoul), translation("happy", "en"))
+        .await
+        .unwrap();
+    let expected = *env.now.lock().unwrap() + Duration::days(2);
+    let r = env
+        .bureau
+        .send_mid_response(
+            Some(&kim),
+            r.id,
+            r.version,
+            body("working on it"),
+            Some(expected),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.state, RequestState::MidResponded);
+    assert_eq!(r.version.get(), 2);
+    assert!(r.first_responded_at.is_some());
+    assert_eq!(r.expected_completion_at, Some(expected));
+    // A second mid-response updates the expected date.
+    let later = expected + Duration::days(1);
+    let r = env
+        .bureau
+        .send_mid_response(
+            Some(&kim),
+            r.id,
+            r.version,
+            body("one more day"),
+            Some(later),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.expected_completion_at, Some(later));
+    let r = env
+        .bureau
+        .send_final_response(Some(&kim), r.id, r.version, body("here it is"))
+        .await
+        .unwrap();
+    assert_eq!(r.state, RequestState::FinalResponded);
+    assert!(r.final_responded_at.is_some());
+    let r = env
+        .bureau
+        .close(Some(&seoul), r.id, r.version)
+        .await
+        .unwrap();
+    assert_eq!(r.state, RequestState::Closed);
+    assert_eq!(r.version.get(), 5);
+    assert_eq!(
+        actions(&r),
+        [
+            "submit",
+            "register",
+            "assign_department",
+            "assign_staff",
+            "mid_response",
+            "mid_response",
+            "final_response",
+            "close"
+        ]
+    );
+    let kinds: Vec<MessageKind> = r.messages.iter().map(|m| m.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            MessageKind::MidResponse,
+            MessageKind::MidResponse,
+            MessageKind::FinalResponse
+        ]
+    );
+    assert_eq!(env.counts().await, (8, 5, 3, 1));
+    // Terminal: nothing more.
+    assert_code(
+        env.bureau.reopen(Some(&seoul), r.id, r.version, None).await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        env.bureau.reply(Some(&seoul), r.id, body("thanks")).await,
+        ErrorCode::Conflict,
+    );
+}
+
+async fn illegal_transitions_change_nothing(env: Env) {
+    let seoul = official("11000");
+    let kim = staff("staff-interp-kim");
+    let r = env
+        .bureau
+        .submit(Some(&seoul), translation("illegal", "en"))
+        .await
+        .unwrap();
+    let before = env.counts().await;
+    assert_code(
+        env.bureau.close(Some(&seoul), r.id, r.version).await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        env.bureau.close(Some(&kim), r.id, r.version).await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(env.counts().await, before);
+    let r = env
+        .bureau
+        .send_final_response(Some(&kim), r.id, r.version, body("done"))
+        .await
+        .unwrap();
+    let before = env.counts().await;
+    let future = *env.now.lock().unwrap() + Duration::days(1);
+    assert_code(
+        env.bureau
+            .send_mid_response(Some(&kim), r.id, r.version, body("late"), Some(future))
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        env.bureau
+            .withdraw(Some(&seoul), r.id, r.version, None)
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        env.bureau
+            .reject(Some(&kim), r.id, r.version, Reason::parse("no").unwrap())
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        env.bureau
+            .reassign(
+                Some(&kim),
+                r.id,
+                r.version,
+                DepartmentCode::parse("EXCHANGE").unwrap(),
+                None,
+                String::new(),
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(env.counts().await, before);
+    let again = env.bureau.get(Some(&seoul), r.id).await.unwrap();
+    assert_eq!(
+        (again.state, again.version),
+        (RequestState::FinalResponded, r.version)
+    );
+    // Wrong role: forbidden, also without writing.
+    assert_code(
+        env.bureau.reopen(Some(&kim), r.id, r.version, None).await,
+        ErrorCode::Forbidden,
+    );
+    assert_code(
+        env.bureau
+            .send_final_response(Some(&seoul), r.id, r.version, body("x"))
+            .await,
+        ErrorCode::Forbidden,
+    );
+    assert_eq!(env.counts().await, before);
+}
+
+async fn stale_version_is_conflict(env: Env) {
+    let seoul = official("11000");
+    let kim = staff("staff-interp-kim");
+    let r = env
+        .bureau
+        .submit(Some(&seoul), translation("stale", "en"))
+        .await
+        .unwrap();
+    let future = *env.now.lock().unwrap() + Duration::days(1);
+    env.bureau
+        .send_mid_response(Some(&kim), r.id, r.version, body("soon"), Some(future))
+        .await
+        .unwrap();
+    let before = env.counts().await;
+    let e = assert_code(
+        env.bureau
+            .send_final_response(Some(&kim), r.id, r.version, body("done"))
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(e.to_string(), "version 1 is stale; current is 2");
+    assert_code(
+        env.bureau
+            .withdraw(Some(&seoul), r.id, r.version, None)
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(env.counts().await, before);
+    // Mid-response needs a future expected time.
+    let past = *env.now.lock().unwrap() - Duration::hours(1);
+    let e = assert_code(
+        env.bureau
+            .send_mid_response(
+                Some(&kim),
+                r.id,
+                Version::parse(2).unwrap(),
+                body("x"),
+                Some(past),
+            )
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("expectedCompletionAt"));
+    assert_eq!(env.counts().await, before);
+}
+
+async fn idempotent_submit(env: Env) {
+    let seoul = official("11000");
+    let first = env
+        .bureau
+        .submit(Some(&seoul), translation("same", "en"))
+        .await
+        .unwrap();
+    let before = env.counts().await;
+    let again = env
+        .bureau
+        .submit(Some(&seoul), translation("same", "en"))
+        .await
+        .unwrap();
+    assert_eq!(again.id, first.id);
+    assert_eq!(again.number, first.number);
+    assert_eq!(env.counts().await, before);
+    let mut different = translation("same", "en");
+    different.title = "Another title".into();
+    assert_code(
+        env.bureau.submit(Some(&seoul), different).await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(env.counts().await, before);
+    // The key is per requester.
+    let other = env
+        .bureau
+        .submit(Some(&official("26000")), translation("same", "en"))
+        .await
+        .unwrap();
+    assert_ne!(other.id, first.id);
+}
+
+async fn concurrent_retries_make_one_request(env: Env) {
+    let seoul = official("11000");
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let bureau = env.bureau.clone();
+        let seoul = seoul.clone();
+        // Half retry one key; half submit distinct ones, racing for numbers.
+        let key = if i % 2 == 0 {
+            "race".to_owned()
+        } else {
+            format!("race-{i}")
+        };
+        tasks.push(tokio::spawn(async move {
+            bureau.submit(Some(&seoul), inquiry(&key)).await
+        }));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap().unwrap());
+    }
+    let same: Vec<_> = results.iter().step_by(2).map(|r| r.id).collect();
+    assert!(same.iter().all(|id| *id == same[0]));
+    assert_eq!(env.count("service_request").await, 4);
+    let mut numbers: Vec<String> = results.iter().map(|r| r.number.to_string()).collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 4);
+    assert_eq!(env.count("outbox").await, 4);
+}
+
+async fn scoping(env: Env) {
+    let seoul = official("11000");
+    let busan = official("26000");
+    let kim = staff("staff-interp-kim");
+    let r = env
+        .bureau
+        .submit(Some(&seoul), translation("scope", "en"))
+        .await
+        .unwrap();
+    let b = env
+        .bureau
+        .submit(Some(&busan), exchange("scope-b"))
+        .await
+        .unwrap();
+
+    let e = assert_code(
+        env.bureau.get(Some(&busan), r.id).await,
+        ErrorCode::NotFound,
+    );
+    let missing = assert_code(
+        env.bureau
+            .get(Some(&busan), glocal_requests::domain::RequestId::new())
+            .await,
+        ErrorCode::NotFound,
+    );
+    assert_eq!(e.to_string(), missing.to_string());
+    assert_code(
+        env.bureau
+            .withdraw(Some(&busan), r.id, r.version, None)
+            .await,
+        ErrorCode::NotFound,
+    );
+    assert_code(
+        env.bureau.reply(Some(&busan), r.id, body("hi")).await,
+        ErrorCode::NotFound,
+    );
+    let page = env
+        .bureau
+        .list(
+            Some(&busan),
+            RequestFilter::default(),
+            PageRequest::default(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.requests.iter().map(|x| x.id).collect::<Vec<_>>(),
+        [b.id]
+    );
+    assert_eq!(page.total_count, 1);
+    assert!(
+        env.bureau
+            .batch_get(Some(&busan), &[r.id, b.id], false)
+            .await
+            .unwrap()
+            .iter()
+            .all(|x| x.id == b.id)
+    );
+
+    // Staff see their department only; admins see all.
+    assert_code(
+        env.bureau
+            .get(Some(&staff("staff-exchange-choi")), r.id)
+            .await,
+        ErrorCode::NotFound,
+    );
+    assert_code(env.bureau.get(Some(&kim), b.id).await, ErrorCode::NotFound);
+    assert_eq!(
+        env.bureau
+            .list(
+                Some(&kim),
+                RequestFilter::default(),
+                PageRequest::default(),
+                false
+            )
+            .await
+            .unwrap()
+            .total_count,
+        1
+    );
+    assert_eq!(
+        env.bureau
+            .list(
+                Some(&admin()),
+                RequestFilter::default(),
+                PageRequest::default(),
+                false
+            )
+            .await
+            .unwrap()
+            .total_count,
+        2
+    );
+
+    // Staff notes never reach officials.
+    let noted = env
+        .bureau
+        .add_note(Some(&kim), r.id, body("internal: check the glossary"))
+        .await
+        .unwrap();
+    assert!(
+        noted
+            .messages
+            .iter()
+            .any(|m| m.kind == MessageKind::StaffNote)
+    );
+    let seen = env.bureau.get(Some(&seoul), r.id).await.unwrap();
+    assert!(
+        seen.messages
+            .iter()
+            .all(|m| m.kind != MessageKind::StaffNote)
+    );
+    assert!(seen.history.iter().all(|h| h.action != "note"));
+    let replied = env
+        .bureau
+        .reply(Some(&seoul), r.id, body("thanks"))
+        .await
+        .unwrap();
+    assert_eq!(replied.messages.len(), 1);
+    assert_code(
+        env.bureau.add_note(Some(&seoul), r.id, body("x")).await,
+        ErrorCode::Forbidden,
+    );
+    let listed = env
+        .bureau
+        .list(
+            Some(&seoul),
+            RequestFilter::default(),
+            PageRequest::default(),
+            true,
+        )
+        .await
+        .unwrap();
+    assert!(
+        listed.requests[0]
+            .messages
+            .iter()
+            .all(|m| m.kind != MessageKind::StaffNote)
+    );
+
+    // Who may call at all.
+    assert_code(env.bureau.get(None, r.id).await, ErrorCode::Unauthenticated);
+    let partner = Caller::new("p", "Partner", "JICA", [Role::Partner]);
+    assert_code(
+        env.bureau.get(Some(&partner), r.id).await,
+        ErrorCode::Forbidden,
+    );
+    assert_code(
+        env.bureau
+            .submit(Some(&official("99999")), inquiry("unknown-org"))
+            .await,
+        ErrorCode::Forbidden,
+    );
+    let mut for_busan = inquiry("for-busan");
+    for_busan.local_government_code = "26000".into();
+    assert_code(
+        env.bureau.submit(Some(&seoul), for_busan).await,
+        ErrorCode::Forbidden,
+    );
+    // Directory: staff only for bureau callers.
+    assert!(
+        env.bureau
+            .directory(Some(&seoul))
+            .await
+            .unwrap()
+            .staff
+            .is_empty()
+    );
+    assert_eq!(
+        env.bureau.directory(Some(&kim)).await.unwrap().staff.len(),
+        12
+    );
+    assert_eq!(
+        env.bureau
+            .local_governments(&["26000".into(), "00000".into(), "11000".into()])
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn bad_input_writes_nothing(env: Env) {
+    let seoul = official("11000");
+    let mut no_title = inquiry("bad1");
+    no_title.title = "   ".into();
+    let e = assert_code(
+        env.bureau.submit(Some(&seoul), no_title).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("title"));
+    let mut mismatch = inquiry("bad2");
+    mismatch.request_type = Some(RequestType::OverseasVisit);
+    let e = assert_code(
+        env.bureau.submit(Some(&seoul), mismatch).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("details"));
+    let mut long = inquiry("bad3");
+    long.description = "x".repeat(10_001);
+    let e = assert_code(
+        env.bureau.submit(Some(&seoul), long).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("description"));
+    let mut no_type = inquiry("bad4");
+    no_type.request_type = None;
+    assert_eq!(
+        assert_code(
+            env.bureau.submit(Some(&seoul), no_type).await,
+            ErrorCode::BadUserInput
+        )
+        .field(),
+        Some("type")
+    );
+    let mut same_lang = translation("bad5", "ko");
+    same_lang.title = "t".into();
+    let e = assert_code(
+        env.bureau.submit(Some(&seoul), same_lang).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(
+        e.field(),
+        Some("details.interpretationTranslation.targetLanguage")
+    );
+    assert_eq!(env.counts().await, (0, 0, 0, 0));
+    assert_eq!(env.count("request_counter").await, 0);
+    // Staff submitting must name a known local government.
+    let e = assert_code(
+        env.bureau.submit(Some(&admin()), inquiry("bad6")).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("localGovernmentCode"));
+    let mut on_behalf = inquiry("ok");
+    on_behalf.local_government_code = "50000".into();
+    assert_eq!(
+        env.bureau
+            .submit(Some(&admin()), on_behalf)
+            .await
+            .unwrap()
+            .requester
+            .local_government_code,
+        "50000"
+    );
+    let r = env
+        .bureau
+        .list(
+            Some(&admin()),
+            RequestFilter::default(),
+            PageRequest {
+                first: 0,
+                after: Some("garbage".into()),
+            },
+            false,
+        )
+        .await;
+    assert_eq!(
+        assert_code(r, ErrorCode::BadUserInput).field(),
+        Some("after")
+    );
+}
+
+async fn reopen_window_reassign_reject_withdraw(env: Env) {
+    let seoul = official("11000");
+    let kim = staff("staff-interp-kim");
+    let a = env
+        .bureau
+        .submit(Some(&seoul), translation("ra", "en"))
+        .await
+        .unwrap();
+    let b = env
+        .bureau
+        .submit(Some(&seoul), translation("rb", "en"))
+        .await
+        .unwrap();
+    let a = env
+        .bureau
+        .send_final_response(Some(&kim), a.id, a.version, body("done"))
+        .await
+        .unwrap();
+    env.advance(Duration::days(13));
+    let a = env
+        .bureau
+        .reopen(
+            Some(&seoul),
+            a.id,
+            a.version,
+            Some(Reason::parse("page 3 missing").unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.state, RequestState::Reopened);
+    assert_eq!(a.assignee.as_ref().unwrap().id, "STF-101");
+    assert!(
+        !a.overdue,
+        "a reopened request gets a fresh resolution time"
+    );
+    let a = env
+        .bureau
+        .send_final_response(Some(&kim), a.id, a.version, body("fixed"))
+        .await
+        .unwrap();
+    env.advance(Duration::days(15));
+    let before = env.counts().await;
+    assert_code(
+        env.bureau.reopen(Some(&seoul), a.id, a.version, None).await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(env.counts().await, before);
+
+    // Reassign: to another department's least-loaded staff, keeping pre-response state.
+    let lee = staff("staff-interp-lee");
+    let b = env
+        .bureau
+        .reassign(
+            Some(&lee),
+            b.id,
+            b.version,
+            DepartmentCode::parse("EXCHANGE").unwrap(),
+            None,
+            "wrong team".into(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.state, RequestState::StaffAssigned);
+    assert_eq!(b.assignee.as_ref().unwrap().id, "STF-201");
+    assert_eq!(b.history.last().unwrap().action, "reassign");
+    // The old department can no longer see it; the new one can.
+    assert_code(env.bureau.get(Some(&lee), b.id).await, ErrorCode::NotFound);
+    let choi = staff("staff-exchange-choi");
+    let e = env
+        .bureau
+        .reassign(
+            Some(&choi),
+            b.id,
+            b.version,
+            DepartmentCode::parse("EXCHANGE").unwrap(),
+            Some(StaffId::parse("STF-100").unwrap()),
+            String::new(),
+        )
+        .await;
+    assert_eq!(
+        assert_code(e, ErrorCode::BadUserInput).field(),
+        Some("staffId")
+    );
+    let b = env
+        .bureau
+        .reassign(
+            Some(&choi),
+            b.id,
+            b.version,
+            DepartmentCode::parse("EXCHANGE").unwrap(),
+            Some(StaffId::parse("STF-202").unwrap()),
+            String::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.assignee.as_ref().unwrap().id, "STF-202");
+    // No active staff in the target department: DEPARTMENT_ASSIGNED.
+    env.exec("UPDATE staff SET active = false WHERE department_code = 'GENERAL'")
+        .await;
+    let b = env
+        .bureau
+        .reassign(
+            Some(&admin()),
+            b.id,
+            b.version,
+            DepartmentCode::parse("GENERAL").unwrap(),
+            None,
+            String::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.state, RequestState::DepartmentAssigned);
+    assert!(b.assignee.is_none());
+    let b = env
+        .bureau
+        .reject(
+            Some(&admin()),
+            b.id,
+            b.version,
+            Reason::parse("out of scope").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.state, RequestState::Rejected);
+    assert_eq!(b.reject_reason.as_deref(), Some("out of scope"));
+
+    let c = env
+        .bureau
+        .submit(Some(&seoul), inquiry("rc"))
+        .await
+        .unwrap();
+    assert_code(
+        env.bureau
+            .withdraw(Some(&admin()), c.id, c.version, None)
+            .await,
+        ErrorCode::Forbidden,
+    );
+    let c = env
+        .bureau
+        .withdraw(Some(&seoul), c.id, c.version, None)
+        .await
+        .unwrap();
+    assert_eq!(c.state, RequestState::Withdrawn);
+}
+
+async fn list_filters_paging_and_overdue(env: Env) {
+    let seoul = official("11000");
+    let busan = official("26000");
+    let t0 = *env.now.lock().unwrap();
+    let a = env
+        .bureau
+        .submit(Some(&seoul), translation("l1", "en"))
+        .await
+        .unwrap();
+    env.advance(Duration::minutes(1));
+    let b = env
+        .bureau
+        .submit(Some(&seoul), inquiry("l2"))
+        .await
+        .unwrap();
+    env.advance(Duration::minutes(1));
+    let c = env
+        .bureau
+        .submit(Some(&busan), exchange("l3"))
+        .await
+        .unwrap();
+    env.advance(Duration::minutes(1));
+    let d = env
+        .bureau
+        .submit(Some(&busan), information("l4"))
+        .await
+        .unwrap();
+    env.advance(Duration::minutes(1));
+    let e = env
+        .bureau
+        .submit(Some(&seoul), translation("l5", "ja"))
+        .await
+        .unwrap();
+    let admin = admin();
+    let all = |first, after| {
+        env.bureau.list(
+            Some(&admin),
+            RequestFilter::default(),
+            PageRequest { first, after },
+            false,
+        )
+    };
+
+    let p1 = all(2, None).await.unwrap();
+    assert_eq!(
+        p1.requests.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [e.id, d.id]
+    );
+    assert!(p1.has_next_page);
+    assert_eq!(p1.total_count, 5);
+    assert_eq!(p1.cursors.len(), 2);
+    assert_eq!(p1.end_cursor.as_ref(), p1.cursors.last());
+    let p2 = all(2, p1.end_cursor.clone()).await.unwrap();
+    assert_eq!(
+        p2.requests.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [c.id, b.id]
+    );
+    let p3 = all(2, p2.end_cursor.clone()).await.unwrap();
+    assert_eq!(p3.requests.iter().map(|r| r.id).collect::<Vec<_>>(), [a.id]);
+    assert!(!p3.has_next_page);
+    assert_eq!(all(0, None).await.unwrap().requests.len(), 5);
+    assert!(
+        p1.requests[0].history.is_empty(),
+        "activity only when asked"
+    );
+
+    let ids = |f: RequestFilter| {
+        let admin = admin.clone();
+        let bureau = env.bureau.clone();
+        async move {
+            bureau
+                .list(Some(&admin), f, PageRequest::default(), false)
+                .await
+                .unwrap()
+                .requests
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        ids(RequestFilter {
+            types: vec![RequestType::InterpretationTranslation],
+            ..Default::default()
+        })
+        .await,
+        [e.id, a.id]
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            local_government: Some(LocalGovernmentCode::parse("26000").unwrap()),
+            ..Default::default()
+        })
+        .await,
+        [d.id, c.id]
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            department: Some(DepartmentCode::parse("JAPAN_DESK").unwrap()),
+            ..Default::default()
+        })
+        .await,
+        [e.id]
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            assignee: Some(StaffId::parse("STF-101").unwrap()),
+            ..Default::default()
+        })
+        .await,
+        [a.id]
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            created_from: Some(t0 + Duration::seconds(90)),
+            created_to: Some(t0 + Duration::seconds(210)),
+            ..Default::default()
+        })
+        .await,
+        [d.id, c.id]
+    );
+    let kim = staff("staff-interp-kim");
+    env.bureau
+        .send_final_response(Some(&kim), a.id, a.version, body("done"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(RequestFilter {
+            states: vec![RequestState::FinalResponded],
+            ..Default::default()
+        })
+        .await,
+        [a.id]
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            states: vec![RequestState::StaffAssigned, RequestState::FinalResponded],
+            ..Default::default()
+        })
+        .await
+        .len(),
+        5
+    );
+
+    // After 3 hours only the general inquiry (2 h first-response target) is overdue.
+    env.advance(Duration::hours(3));
+    assert_eq!(
+        ids(RequestFilter {
+            overdue: Some(true),
+            ..Default::default()
+        })
+        .await,
+        [b.id]
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            overdue: Some(false),
+            ..Default::default()
+        })
+        .await,
+        [e.id, d.id, c.id, a.id]
+    );
+    assert!(env.bureau.get(Some(&seoul), b.id).await.unwrap().overdue);
+    // A mid-response meets the first-response target.
+    let seo = staff("staff-general-seo");
+    let future = *env.now.lock().unwrap() + Duration::days(1);
+    let b = env
+        .bureau
+        .send_mid_response(Some(&seo), b.id, b.version, body("looking"), Some(future))
+        .await
+        .unwrap();
+    assert!(!b.overdue);
+    assert!(
+        ids(RequestFilter {
+            overdue: Some(true),
+            ..Default::default()
+        })
+        .await
+        .is_empty()
+    );
+    // 73 h in: the translation (72 h) and the inquiry (48 h) are past resolution, the
+    // exchange (8 h) and the information request (4 h) never got a first response; the
+    // answered translation is not overdue.
+    env.advance(Duration::hours(70));
+    assert_eq!(
+        ids(RequestFilter {
+            overdue: Some(true),
+            ..Default::default()
+        })
+        .await,
+        [e.id, d.id, c.id, b.id]
+    );
+    assert_eq!(
+        ids(RequestFilter {
+            overdue: Some(false),
+            ..Default::default()
+        })
+        .await,
+        [a.id]
+    );
+}
+
+async fn demo_seeds_once(env: Env) {
+    // The directory is already there, so the demo does nothing on top of it.
+    assert!(!glocal_requests::demo::seed_demo(&env.db).await.unwrap());
+}
+
+async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
+    glocal_requests::migrate(&db).await.unwrap();
+    glocal_requests::migrate(&db).await.unwrap();
+    assert!(glocal_requests::demo::seed_demo(&db).await.unwrap());
+    assert!(!glocal_requests::demo::seed_demo(&db).await.unwrap());
+    let bureau = OnlineBureau::new(db.clone(), Config::default());
+    for caller in glocal_requests::demo::demo_callers() {
+        let page = bureau
+            .list(
+                Some(&caller),
+                RequestFilter::default(),
+                PageRequest::default(),
+                true,
+            )
+            .await
+            .unwrap();
+        assert!(page.total_count > 0, "{} sees nothing", caller.subject);
+    }
+    let admin = admin();
+    let states: Vec<RequestState> = bureau
+        .list(
+            Some(&admin),
+            RequestFilter::default(),
+            PageRequest::default(),
+            false,
+        )
+        .await
+        .unwrap()
+        .requests
+        .iter()
+        .map(|r| r.state)
+        .collect();
+    for s in [
+        RequestState::MidResponded,
+        RequestState::Closed,
+        RequestState::Withdrawn,
+        RequestState::StaffAssigned,
+    ] {
+        assert!(states.contains(&s), "{s} missing from {states:?}");
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let test_db = glocal_kit::testing::TestDatabase::postgres().await;
+                    let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
+                    super::$name(super::Env::new(db.clone()).await).await;
+                    let _ = db.close().await;
+                    drop(test_db);
+                }
+            )*
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn demo_seeds_an_empty_database() {
+                let test_db = glocal_kit::testing::TestDatabase::postgres().await;
+                let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
+                super::demo_seeds_an_empty_database(db.clone()).await;
+                let _ = db.close().await;
+                drop(test_db);
+            }
+        }
+
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+                    super::$name(super::Env::new(db).await).await;
+                }
+            )*
+
+            #[tokio::test]
+            async fn demo_seeds_an_empty_database() {
+                let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+                super::demo_seeds_an_empty_database(db).await;
+            }
+        }
+    };
+}
+
+on_both_backends!(
+    submit_registers_routes_and_assigns,
+    language_specific_and_missing_routes,
+    six_step_happy_path,
+    illegal_transitions_change_nothing,
+    stale_version_is_conflict,
+    idempotent_submit,
+    concurrent_retries_make_one_request,
+    scoping,
+    bad_input_writes_nothing,
+    reopen_window_reassign_reject_withdraw,
+    list_filters_paging_and_overdue,
+    demo_seeds_once,
+);

@@ -1,0 +1,83 @@
+//! GraphQL documents and helpers shared by the end-to-end tests.
+
+use glocal_e2e::{Gql, Stack};
+use serde_json::{Value, json};
+
+/// Every field of a ServiceRequest the tests look at.
+pub const REQUEST_FIELDS: &str = "id number type title state version routing overdue
+  requester { subject localGovernment { code } }
+  localGovernment { code name(lang: EN) }
+  department { code } assignee { id name }
+  firstResponseDueAt resolutionDueAt expectedCompletionAt rejectReason
+  details { __typename ... on InterpretationTranslationDetails { mode sourceLanguage targetLanguage } }
+  responses { kind body author { subject } }
+  history { action from to note }";
+
+/// Submits the standard interpretation request for `org` with `key`.
+pub async fn submit(stack: &Stack, token: &str, key: &str) -> Gql {
+    let q = format!(
+        "mutation($input: SubmitServiceRequestInput!) {{ submitServiceRequest(input: $input) {{ {REQUEST_FIELDS} }} }}"
+    );
+    stack
+        .gql(
+            Some(token),
+            &q,
+            json!({ "input": interpretation_input(key) }),
+        )
+        .await
+}
+
+/// A valid interpretation request.
+pub fn interpretation_input(key: &str) -> Value {
+    json!({
+        "idempotencyKey": key,
+        "type": "INTERPRETATION_TRANSLATION",
+        "title": "Interpreter for the Osaka delegation",
+        "description": "Korean-Japanese interpretation for the sister-city meeting.",
+        "details": { "interpretationTranslation": {
+            "mode": "INTERPRETATION", "sourceLanguage": "ko", "targetLanguage": "ja",
+            "startDate": "2030-12-10", "endDate": "2030-12-11", "venue": "Seoul City Hall", "online": false
+        } }
+    })
+}
+
+/// Runs a workflow mutation `name(input: $input)` and returns the response.
+pub async fn act(stack: &Stack, token: &str, name: &str, input: Value) -> Gql {
+    let q = format!(
+        "mutation($input: {}Input!) {{ {name}(input: $input) {{ {REQUEST_FIELDS} }} }}",
+        capitalize(name)
+    );
+    stack.gql(Some(token), &q, json!({ "input": input })).await
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// Reads one request.
+pub async fn get(stack: &Stack, token: &str, id: &str) -> Gql {
+    let q = format!("query($id: ID!) {{ serviceRequest(id: $id) {{ {REQUEST_FIELDS} }} }}");
+    stack.gql(Some(token), &q, json!({ "id": id })).await
+}
+
+/// A token for the staff member the request is assigned to.
+pub async fn assignee_token(stack: &Stack, request: &Value) -> String {
+    let staff_id = request["assignee"]["id"]
+        .as_str()
+        .expect("request has an assignee");
+    let subject = stack.staff_subject(staff_id).await;
+    stack.staff(&subject)
+}
+
+/// The action names of a request's history, in order.
+pub fn actions(request: &Value) -> Vec<String> {
+    request["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap().to_owned())
+        .collect()
+}
