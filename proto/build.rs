@@ -6,6 +6,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = [
         "glocal/common/v1/common.proto",
         "glocal/requests/v1/requests.proto",
+        "glocal/training/v1/training.proto",
+        "glocal/events/v1/events.proto",
+        "glocal/research/v1/research.proto",
     ];
     for f in &files {
         println!("cargo:rerun-if-changed={f}");

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use glocal_kit::config::{ConfigError, Settings};
+use glocal_kit::config::{ConfigError, Secret, Settings};
 use glocal_kit::{Caller, Role, Shutdown};
+use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 /// Exit code for bad configuration or usage (EX_USAGE).
@@ -78,6 +79,140 @@ enum Component {
     Gateway,
     /// The requests service (Online Bureau).
     Requests,
+    /// The training programmes service.
+    Training,
+    /// The events service.
+    Events,
+    /// The research service.
+    Research,
+}
+
+/// The gRPC services, each owning its own database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Service {
+    Requests,
+    Training,
+    Events,
+    Research,
+}
+
+impl Service {
+    const ALL: [Service; 4] = [
+        Service::Requests,
+        Service::Training,
+        Service::Events,
+        Service::Research,
+    ];
+
+    fn of(component: Component) -> Option<Service> {
+        match component {
+            Component::Gateway => None,
+            Component::Requests => Some(Service::Requests),
+            Component::Training => Some(Service::Training),
+            Component::Events => Some(Service::Events),
+            Component::Research => Some(Service::Research),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Service::Requests => "requests",
+            Service::Training => "training",
+            Service::Events => "events",
+            Service::Research => "research",
+        }
+    }
+
+    fn database_url(self, settings: &Settings) -> &Secret {
+        match self {
+            Service::Requests => &settings.requests.database_url,
+            Service::Training => &settings.training.database_url,
+            Service::Events => &settings.events.database_url,
+            Service::Research => &settings.research.database_url,
+        }
+    }
+
+    fn configure(self, settings: &mut Settings, database_url: Secret, listen: SocketAddr) {
+        let url = format!("http://{listen}");
+        match self {
+            Service::Requests => {
+                (
+                    settings.requests.database_url,
+                    settings.requests.listen,
+                    settings.gateway.requests_url,
+                ) = (database_url, listen, url);
+            }
+            Service::Training => {
+                (
+                    settings.training.database_url,
+                    settings.training.listen,
+                    settings.gateway.training_url,
+                ) = (database_url, listen, url);
+            }
+            Service::Events => {
+                (
+                    settings.events.database_url,
+                    settings.events.listen,
+                    settings.gateway.events_url,
+                ) = (database_url, listen, url);
+            }
+            Service::Research => {
+                (
+                    settings.research.database_url,
+                    settings.research.listen,
+                    settings.gateway.research_url,
+                ) = (database_url, listen, url);
+            }
+        }
+    }
+
+    fn listen(self, settings: &Settings) -> SocketAddr {
+        match self {
+            Service::Requests => settings.requests.listen,
+            Service::Training => settings.training.listen,
+            Service::Events => settings.events.listen,
+            Service::Research => settings.research.listen,
+        }
+    }
+
+    async fn connect(self, settings: &Settings) -> Result<DatabaseConnection, Failure> {
+        Ok(glocal_kit::db::connect(self.database_url(settings).expose()).await?)
+    }
+
+    async fn migrate(self, db: &DatabaseConnection) -> anyhow::Result<()> {
+        match self {
+            Service::Requests => glocal_requests::migrate(db).await?,
+            Service::Training => glocal_training::migrate(db).await?,
+            Service::Events => glocal_events::migrate(db).await?,
+            Service::Research => glocal_research::migrate(db).await?,
+        }
+        Ok(())
+    }
+
+    async fn seed_demo(self, db: &DatabaseConnection) -> anyhow::Result<bool> {
+        Ok(match self {
+            Service::Requests => glocal_requests::demo::seed_demo(db).await?,
+            Service::Training => glocal_training::demo::seed_demo(db).await?,
+            Service::Events => glocal_events::demo::seed_demo(db).await?,
+            Service::Research => glocal_research::demo::seed_demo(db).await?,
+        })
+    }
+
+    async fn serve(
+        self,
+        db: DatabaseConnection,
+        settings: Settings,
+        listener: TcpListener,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<()> {
+        match self {
+            Service::Requests => glocal_requests::serve(db, &settings, listener, shutdown).await?,
+            Service::Training => glocal_training::serve(db, &settings, listener, shutdown).await?,
+            Service::Events => glocal_events::serve(db, &settings, listener, shutdown).await?,
+            Service::Research => glocal_research::serve(db, &settings, listener, shutdown).await?,
+        }
+        Ok(())
+    }
 }
 
 /// Runs the parsed command line to its exit code.
@@ -157,33 +292,41 @@ async fn dev(
     let data_dir = data_dir.unwrap_or_else(|| settings.dev.data_dir.clone());
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", data_dir.display())))?;
-    settings.requests.database_url =
-        glocal_kit::config::Secret::new(format!("sqlite://{}/requests.db", data_dir.display()));
-    settings.redis.url = glocal_kit::config::Secret::default();
+    settings.redis.url = Secret::default();
 
-    // Each service on its own loopback port, talking real gRPC to the gateway.
-    let requests_listener = bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-    settings.requests.listen = requests_listener.local_addr()?;
-    settings.gateway.requests_url = format!("http://{}", settings.requests.listen);
+    // Each service on its own loopback port and SQLite file, talking real gRPC to the gateway.
+    let mut services = Vec::new();
+    for service in Service::ALL {
+        let listener = bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let url = Secret::new(format!(
+            "sqlite://{}/{}.db",
+            data_dir.display(),
+            service.name()
+        ));
+        service.configure(&mut settings, url, listener.local_addr()?);
+        let db = service.connect(&settings).await?;
+        service.migrate(&db).await?;
+        if settings.dev.demo_data && service.seed_demo(&db).await? {
+            tracing::info!(service = service.name(), "demo data loaded");
+        }
+        services.push((service, db, listener));
+    }
     let gateway_listener = bind(listen).await?;
     settings.gateway.listen = gateway_listener.local_addr()?;
 
-    let db = glocal_kit::db::connect(settings.requests.database_url.expose()).await?;
-    glocal_requests::migrate(&db).await?;
-    if settings.dev.demo_data && glocal_requests::demo::seed_demo(&db).await? {
-        tracing::info!(data_dir = %data_dir.display(), "demo data loaded");
-    }
-
     print_welcome(&settings, &data_dir);
     let shutdown = Shutdown::on_signal();
-    let requests = tokio::spawn({
-        let (settings, shutdown) = (settings.clone(), shutdown.clone());
-        async move { glocal_requests::serve(db, &settings, requests_listener, shutdown).await }
-    });
-    let gateway = glocal_gateway::run(&settings, gateway_listener, shutdown.clone()).await;
-    let requests = requests.await?;
+    let tasks: Vec<_> = services
+        .into_iter()
+        .map(|(service, db, listener)| {
+            tokio::spawn(service.serve(db, settings.clone(), listener, shutdown.clone()))
+        })
+        .collect();
+    let gateway = glocal_gateway::run(&settings, gateway_listener, shutdown).await;
+    for task in tasks {
+        task.await??;
+    }
     gateway?;
-    requests?;
     Ok(())
 }
 
@@ -198,7 +341,13 @@ fn print_welcome(settings: &Settings, data_dir: &std::path::Path) {
     println!();
     println!("Glocal is running (data in {}).", data_dir.display());
     println!("  GraphiQL:  http://{host}:{}/graphql", addr.port());
-    println!("  requests:  gRPC on {}", settings.requests.listen);
+    for service in Service::ALL {
+        println!(
+            "  {:<9}  gRPC on {}",
+            format!("{}:", service.name()),
+            service.listen(settings)
+        );
+    }
     println!();
     println!("Demo tokens (paste into GraphiQL's headers as {{\"Authorization\": \"Bearer …\"}}):");
     for caller in glocal_requests::demo::demo_callers() {
@@ -227,18 +376,18 @@ fn dev_tokens(settings: &Settings) -> glocal_kit::caller::DevTokens {
 
 async fn serve(settings: Settings, component: Component) -> Result<(), Failure> {
     let shutdown = Shutdown::on_signal();
-    match component {
-        Component::Gateway => {
+    match Service::of(component) {
+        None => {
             let _guard = telemetry(&settings, "glocal-gateway")?;
             let listener = bind(settings.gateway.listen).await?;
-            tracing::info!(addr = %settings.gateway.listen, "gateway listening");
             glocal_gateway::run(&settings, listener, shutdown).await?;
         }
-        Component::Requests => {
-            let _guard = telemetry(&settings, "glocal-requests")?;
-            let listener = bind(settings.requests.listen).await?;
-            tracing::info!(addr = %settings.requests.listen, "requests service listening");
-            glocal_requests::run(&settings, listener, shutdown).await?;
+        Some(service) => {
+            let _guard = telemetry(&settings, &format!("glocal-{}", service.name()))?;
+            let listener = bind(service.listen(&settings)).await?;
+            let db = service.connect(&settings).await?;
+            service.migrate(&db).await?;
+            service.serve(db, settings, listener, shutdown).await?;
         }
     }
     Ok(())
@@ -246,22 +395,30 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
 
 async fn migrate(settings: Settings, component: Option<Component>) -> Result<(), Failure> {
     let _guard = telemetry(&settings, "glocal-migrate")?;
-    if matches!(component, None | Some(Component::Requests)) {
-        let db = glocal_kit::db::connect(settings.requests.database_url.expose()).await?;
-        glocal_requests::migrate(&db).await?;
-        tracing::info!("requests database migrated");
+    let services = match component {
+        None => Service::ALL.to_vec(),
+        Some(c) => vec![
+            Service::of(c).ok_or_else(|| Failure::Usage("the gateway has no database".into()))?,
+        ],
+    };
+    for service in services {
+        let db = service.connect(&settings).await?;
+        service.migrate(&db).await?;
+        println!("{}: database migrated", service.name());
     }
     Ok(())
 }
 
 async fn seed(settings: Settings) -> Result<(), Failure> {
     let _guard = telemetry(&settings, "glocal-seed")?;
-    let db = glocal_kit::db::connect(settings.requests.database_url.expose()).await?;
-    glocal_requests::migrate(&db).await?;
-    if glocal_requests::demo::seed_demo(&db).await? {
-        println!("requests: demo data loaded");
-    } else {
-        println!("requests: already has data, left as it is");
+    for service in Service::ALL {
+        let db = service.connect(&settings).await?;
+        service.migrate(&db).await?;
+        if service.seed_demo(&db).await? {
+            println!("{}: demo data loaded", service.name());
+        } else {
+            println!("{}: already has data, left as it is", service.name());
+        }
     }
     Ok(())
 }

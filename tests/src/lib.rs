@@ -19,64 +19,140 @@ pub struct Stack {
     pub base_url: String,
     /// The requests service's own database, for asserting what was (not) written.
     pub requests_db: DatabaseConnection,
+    /// The training service's own database.
+    pub training_db: DatabaseConnection,
+    /// The events service's own database.
+    pub events_db: DatabaseConnection,
+    /// The research service's own database.
+    pub research_db: DatabaseConnection,
+    /// The settings every component was started with.
+    pub settings: Settings,
     tokens: DevTokens,
     http: reqwest::Client,
     trigger: ShutdownTrigger,
     tasks: Vec<tokio::task::JoinHandle<()>>,
-    _database: TestDatabase,
+    _databases: Vec<TestDatabase>,
 }
 
-/// Starts the requests service and the gateway on port 0 with the directory's demo data.
+/// Starts every service and the gateway on port 0, with the directory's demo data.
 pub async fn spawn_stack() -> Stack {
     spawn_stack_with(|_| {}).await
+}
+
+async fn listener() -> tokio::net::TcpListener {
+    tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0")
+}
+
+async fn database(url: &Secret) -> DatabaseConnection {
+    glocal_kit::db::connect(url.expose())
+        .await
+        .expect("connect test database")
 }
 
 /// Like [`spawn_stack`], with a hook to adjust the settings first.
 pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
     glocal_kit::telemetry::init_for_test();
-    let database = TestDatabase::postgres().await;
+    let mut databases = Vec::new();
+    for _ in 0..4 {
+        databases.push(TestDatabase::postgres().await);
+    }
     let mut settings = Settings::default();
-    settings.requests.database_url = Secret::new(database.url.clone());
     settings.redis.url = Secret::new(glocal_kit::testing::redis_url());
     settings.redis.key_prefix = glocal_kit::testing::redis_prefix();
     settings.grpc.drain_timeout_ms = 2_000;
 
-    let requests_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind requests");
-    settings.requests.listen = requests_listener.local_addr().expect("requests addr");
+    let (requests_l, training_l, events_l, research_l, gateway_l) = (
+        listener().await,
+        listener().await,
+        listener().await,
+        listener().await,
+        listener().await,
+    );
+    let addr = |l: &tokio::net::TcpListener| l.local_addr().expect("local addr");
+    settings.requests.database_url = Secret::new(databases[0].url.clone());
+    settings.requests.listen = addr(&requests_l);
     settings.gateway.requests_url = format!("http://{}", settings.requests.listen);
-    let gateway_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind gateway");
-    settings.gateway.listen = gateway_listener.local_addr().expect("gateway addr");
+    settings.training.database_url = Secret::new(databases[1].url.clone());
+    settings.training.listen = addr(&training_l);
+    settings.gateway.training_url = format!("http://{}", settings.training.listen);
+    settings.events.database_url = Secret::new(databases[2].url.clone());
+    settings.events.listen = addr(&events_l);
+    settings.gateway.events_url = format!("http://{}", settings.events.listen);
+    settings.research.database_url = Secret::new(databases[3].url.clone());
+    settings.research.listen = addr(&research_l);
+    settings.gateway.research_url = format!("http://{}", settings.research.listen);
+    settings.gateway.listen = addr(&gateway_l);
     adjust(&mut settings);
-
-    let db = glocal_kit::db::connect(settings.requests.database_url.expose())
-        .await
-        .expect("connect requests db");
-    glocal_requests::migrate(&db)
-        .await
-        .expect("migrate requests db");
-    glocal_requests::demo::seed_directory(&db)
-        .await
-        .expect("seed directory");
 
     let (trigger, shutdown) = glocal_kit::shutdown::channel();
     let mut tasks = Vec::new();
+
+    // requests: the directory (local governments, departments, staff, routing rules).
+    let requests_db = database(&settings.requests.database_url).await;
+    glocal_requests::migrate(&requests_db)
+        .await
+        .expect("migrate requests");
+    glocal_requests::demo::seed_directory(&requests_db)
+        .await
+        .expect("seed directory");
     {
-        let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), db.clone());
+        let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), requests_db.clone());
         tasks.push(tokio::spawn(async move {
-            if let Err(e) = glocal_requests::serve(db, &settings, requests_listener, shutdown).await
-            {
+            if let Err(e) = glocal_requests::serve(db, &settings, requests_l, shutdown).await {
                 panic!("requests service failed: {e}");
             }
         }));
     }
+
+    // training
+    let training_db = database(&settings.training.database_url).await;
+    glocal_training::migrate(&training_db)
+        .await
+        .expect("migrate training");
+    {
+        let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), training_db.clone());
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = glocal_training::serve(db, &settings, training_l, shutdown).await {
+                panic!("training service failed: {e}");
+            }
+        }));
+    }
+
+    // events
+    let events_db = database(&settings.events.database_url).await;
+    glocal_events::migrate(&events_db)
+        .await
+        .expect("migrate events");
+    {
+        let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), events_db.clone());
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = glocal_events::serve(db, &settings, events_l, shutdown).await {
+                panic!("events service failed: {e}");
+            }
+        }));
+    }
+
+    // research
+    let research_db = database(&settings.research.database_url).await;
+    glocal_research::migrate(&research_db)
+        .await
+        .expect("migrate research");
+    {
+        let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), research_db.clone());
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = glocal_research::serve(db, &settings, research_l, shutdown).await {
+                panic!("research service failed: {e}");
+            }
+        }));
+    }
+
+    // gateway
     {
         let (settings, shutdown) = (settings.clone(), shutdown.clone());
         tasks.push(tokio::spawn(async move {
-            if let Err(e) = glocal_gateway::run(&settings, gateway_listener, shutdown).await {
+            if let Err(e) = glocal_gateway::run(&settings, gateway_l, shutdown).await {
                 panic!("gateway failed: {e}");
             }
         }));
@@ -88,7 +164,11 @@ pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
     );
     let stack = Stack {
         base_url: format!("http://{}", settings.gateway.listen),
-        requests_db: db,
+        requests_db,
+        training_db,
+        events_db,
+        research_db,
+        settings,
         tokens,
         http: reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -96,7 +176,7 @@ pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
             .expect("http client"),
         trigger,
         tasks,
-        _database: database,
+        _databases: databases,
     };
     stack.wait_ready().await;
     stack
@@ -215,17 +295,7 @@ impl Stack {
 
     /// Counts rows of a table in the requests service's database.
     pub async fn count_rows(&self, table: &str) -> i64 {
-        let backend = self.requests_db.get_database_backend();
-        let row = self
-            .requests_db
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!("SELECT COUNT(*) AS n FROM {table}"),
-            ))
-            .await
-            .expect("count query")
-            .expect("one row");
-        row.try_get::<i64>("", "n").expect("count")
+        count_rows_in(&self.requests_db, table).await
     }
 
     /// The token subject of the staff member with directory id `staff_id`.
@@ -258,4 +328,18 @@ impl Stack {
         }
         panic!("stack did not become ready");
     }
+}
+
+/// Counts rows of `table` in `db` (any service's database).
+pub async fn count_rows_in(db: &DatabaseConnection, table: &str) -> i64 {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .expect("count query")
+        .expect("one row");
+    row.try_get::<i64>("", "n").expect("count")
 }

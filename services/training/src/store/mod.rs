@@ -1,0 +1,3 @@
+//! Storage of the training service: sea-orm entities, queries and migrations.
+
+pub(crate) mod migration;
