@@ -23,8 +23,6 @@ use glocal_kit::Shutdown;
 use glocal_kit::cache::Cache;
 use glocal_kit::caller::DevTokens;
 use glocal_kit::config::{GatewaySettings, Settings};
-use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
-use tonic::transport::Channel;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
@@ -40,8 +38,6 @@ pub struct AppState {
     pub schema: GatewaySchema,
     /// The service clients.
     pub services: Services,
-    /// The channel to the requests service (also used for its health).
-    pub channel: Channel,
     /// The shared cache (Redis or in-process).
     pub cache: Cache,
     /// The gateway's settings.
@@ -78,12 +74,7 @@ async fn cache(settings: &Settings) -> Cache {
 /// connect lazily, so this succeeds while they are still starting.
 pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
     let gateway = settings.gateway.clone();
-    let timeout = Duration::from_millis(gateway.grpc_timeout_ms);
-    let channel = glocal_kit::grpc::channel(&gateway.requests_url, timeout)?;
-    let services = Services {
-        requests: RequestsServiceClient::new(channel.clone()),
-        timeout,
-    };
+    let services = Services::connect(&gateway)?;
     let tokens = Arc::new(DevTokens::new(
         settings.auth.jwt_secret.expose().as_bytes(),
         &settings.auth.issuer,
@@ -93,7 +84,6 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
     let state = Arc::new(AppState {
         schema: build_schema(&gateway, &services),
         services,
-        channel,
         cache: cache(settings).await,
         settings: gateway.clone(),
     });

@@ -1,6 +1,5 @@
 //! Operational endpoints: `/healthz` (liveness: the process answers), `/readyz`
-//! (readiness: the requests service's `grpc.health.v1` reports SERVING) and `/metrics`
-//! (Prometheus text).
+//! (readiness, with each service's `grpc.health.v1` status) and `/metrics` (Prometheus text).
 
 use std::sync::Arc;
 
@@ -13,54 +12,55 @@ use tonic_health::pb::health_client::HealthClient;
 
 use crate::AppState;
 
-/// The gRPC service whose health `/readyz` checks.
-pub const REQUESTS_SERVICE: &str = "glocal.requests.v1.RequestsService";
-
 /// `GET /healthz`: always 200 while the process runs.
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// `GET /readyz`: 200 when the requests service is SERVING, else 503.
+/// `GET /readyz`: 200 while the gateway serves, with each service's `grpc.health.v1`
+/// status in the JSON body. A service that is down fails only its own fields, so it does
+/// not take the gateway out of rotation; operators alert on the body (or on UNAVAILABLE
+/// errors in `/metrics`).
 pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    match requests_status(&state).await {
-        Ok(ServingStatus::Serving) => (StatusCode::OK, "ready").into_response(),
-        Ok(status) => {
-            tracing::info!(
-                status = status.as_str_name(),
-                "requests service is not serving"
-            );
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "requests service not serving",
-            )
-                .into_response()
-        }
-        Err(status) => {
-            tracing::info!(code = ?status.code(), message = status.message(), "requests service health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "requests service unreachable",
-            )
-                .into_response()
-        }
+    let checks = state
+        .services
+        .health_targets()
+        .map(|(name, service, channel)| {
+            let timeout = state.services.timeout;
+            async move { (name, service_status(channel, service, timeout).await) }
+        });
+    let mut services = serde_json::Map::new();
+    for (name, status) in futures::future::join_all(checks).await {
+        let status = match status {
+            Ok(s) => s.as_str_name().to_owned(),
+            Err(e) => {
+                tracing::debug!(service = name, code = ?e.code(), "service health check failed");
+                "UNREACHABLE".to_owned()
+            }
+        };
+        services.insert(name.to_owned(), serde_json::Value::String(status));
     }
+    let body = serde_json::json!({ "status": "ready", "services": services });
+    (StatusCode::OK, axum::Json(body)).into_response()
 }
 
-/// The health of the requests service by name, or of its whole server when it does not
-/// register the name.
-async fn requests_status(state: &AppState) -> Result<ServingStatus, tonic::Status> {
-    let mut client = HealthClient::new(state.channel.clone());
+/// The health of `service` by name, or of its whole server when it does not register the name.
+async fn service_status(
+    channel: tonic::transport::Channel,
+    service: &'static str,
+    timeout: std::time::Duration,
+) -> Result<ServingStatus, tonic::Status> {
+    let mut client = HealthClient::new(channel);
     let check = |service: &str| {
         glocal_kit::grpc::request(
             HealthCheckRequest {
                 service: service.to_owned(),
             },
             None,
-            state.services.timeout,
+            timeout,
         )
     };
-    let response = match client.check(check(REQUESTS_SERVICE)).await {
+    let response = match client.check(check(service)).await {
         Err(status) if status.code() == tonic::Code::NotFound => client.check(check("")).await?,
         other => other?,
     };

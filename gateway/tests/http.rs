@@ -393,7 +393,7 @@ async fn fake_service() -> FakeService {
         let _ = glocal_kit::grpc::serve(
             listener,
             routes,
-            &[glocal_gateway::ops::REQUESTS_SERVICE],
+            &["glocal.requests.v1.RequestsService"],
             &GrpcSettings::default(),
             shutdown,
         )
@@ -620,8 +620,15 @@ async fn health_metrics_and_readiness_without_the_service() {
     let app = offline_app().await;
     let r = send(&app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK);
+    // Ready (a service that is down fails only its own fields), saying which is unreachable.
     let r = send(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
-    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.json()["services"]["requests"],
+        "UNREACHABLE",
+        "{}",
+        r.text
+    );
 
     send(
         &app,
@@ -672,6 +679,7 @@ async fn readiness_follows_the_service_health() {
     let app = glocal_gateway::app(&settings(&service.url)).await.unwrap();
     let r = send(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["services"]["requests"], "SERVING", "{}", r.text);
 }
 
 #[tokio::test]

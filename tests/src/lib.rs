@@ -321,8 +321,14 @@ impl Stack {
                 .get(format!("{}/readyz", self.base_url))
                 .send()
                 .await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                return;
+            if let Ok(body) = match ready {
+                Ok(r) => r.json::<Value>().await,
+                Err(e) => Err(e),
+            } {
+                let services = body["services"].as_object().cloned().unwrap_or_default();
+                if !services.is_empty() && services.values().all(|s| s == "SERVING") {
+                    return;
+                }
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

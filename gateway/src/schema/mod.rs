@@ -41,13 +41,67 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
-/// The service clients, shared by every request (schema data).
+/// The service clients, shared by every request (schema data). Channels connect lazily
+/// and are reused; typed clients over them are cheap to make per call.
 #[derive(Clone, Debug)]
 pub struct Services {
     /// The requests service (Online Bureau and directory).
     pub requests: RequestsServiceClient<Channel>,
+    /// Channel to the requests service (its health).
+    pub requests_channel: Channel,
+    /// Channel to the training service.
+    pub training: Channel,
+    /// Channel to the events service.
+    pub events: Channel,
+    /// Channel to the research service.
+    pub research: Channel,
     /// Deadline of each call.
     pub timeout: Duration,
+}
+
+impl Services {
+    /// Lazily connecting channels to every service of `settings`.
+    pub fn connect(
+        settings: &glocal_kit::config::GatewaySettings,
+    ) -> Result<Services, glocal_kit::grpc::GrpcError> {
+        let timeout = Duration::from_millis(settings.grpc_timeout_ms);
+        let channel = |url: &str| glocal_kit::grpc::channel(url, timeout);
+        let requests_channel = channel(&settings.requests_url)?;
+        Ok(Services {
+            requests: RequestsServiceClient::new(requests_channel.clone()),
+            requests_channel,
+            training: channel(&settings.training_url)?,
+            events: channel(&settings.events_url)?,
+            research: channel(&settings.research_url)?,
+            timeout,
+        })
+    }
+
+    /// (name, gRPC service name, channel) of every service, for readiness.
+    pub fn health_targets(&self) -> [(&'static str, &'static str, Channel); 4] {
+        [
+            (
+                "requests",
+                "glocal.requests.v1.RequestsService",
+                self.requests_channel.clone(),
+            ),
+            (
+                "training",
+                "glocal.training.v1.TrainingService",
+                self.training.clone(),
+            ),
+            (
+                "events",
+                "glocal.events.v1.EventsService",
+                self.events.clone(),
+            ),
+            (
+                "research",
+                "glocal.research.v1.ResearchService",
+                self.research.clone(),
+            ),
+        ]
+    }
 }
 
 /// The caller of the current request, if authenticated.
