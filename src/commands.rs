@@ -166,6 +166,25 @@ impl Service {
         }
     }
 
+    fn metrics_listen(self, settings: &Settings) -> SocketAddr {
+        match self {
+            Service::Requests => settings.metrics.requests_listen,
+            Service::Training => settings.metrics.training_listen,
+            Service::Events => settings.metrics.events_listen,
+            Service::Research => settings.metrics.research_listen,
+        }
+    }
+
+    /// Samples the pool and outbox of `db` into this process's metrics until `shutdown`.
+    fn sample_database(self, settings: &Settings, db: &DatabaseConnection, shutdown: &Shutdown) {
+        glocal_kit::metrics::spawn_database_sampler(
+            self.name(),
+            db.clone(),
+            Duration::from_millis(settings.metrics.sample_interval_ms),
+            shutdown.clone(),
+        );
+    }
+
     fn listen(self, settings: &Settings) -> SocketAddr {
         match self {
             Service::Requests => settings.requests.listen,
@@ -272,7 +291,9 @@ fn telemetry(
     settings: &Settings,
     name: &str,
 ) -> Result<glocal_kit::telemetry::TelemetryGuard, Failure> {
-    let endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").ok();
+    let endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .or_else(|_| std::env::var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+        .ok();
     glocal_kit::telemetry::init(settings, name, endpoint.as_deref())
         .map_err(|e| Failure::Usage(e.to_string()))
 }
@@ -319,6 +340,7 @@ async fn dev(
     let tasks: Vec<_> = services
         .into_iter()
         .map(|(service, db, listener)| {
+            service.sample_database(&settings, &db, &shutdown);
             tokio::spawn(service.serve(db, settings.clone(), listener, shutdown.clone()))
         })
         .collect();
@@ -385,8 +407,18 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
         Some(service) => {
             let _guard = telemetry(&settings, &format!("glocal-{}", service.name()))?;
             let listener = bind(service.listen(&settings)).await?;
+            let _ = glocal_kit::metrics::prometheus();
+            if settings.metrics.enabled {
+                let addr = service.metrics_listen(&settings);
+                glocal_kit::metrics::spawn_server(addr, shutdown.clone())
+                    .await
+                    .map_err(|e| {
+                        Failure::Usage(format!("cannot listen on {addr} (metrics): {e}"))
+                    })?;
+            }
             let db = service.connect(&settings).await?;
             service.migrate(&db).await?;
+            service.sample_database(&settings, &db, &shutdown);
             service.serve(db, settings, listener, shutdown).await?;
         }
     }

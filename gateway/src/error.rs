@@ -14,6 +14,12 @@ pub enum GatewayError {
     /// The HTTP server failed.
     #[error("HTTP server: {0}")]
     Serve(#[from] std::io::Error),
+    /// The settings are not usable for the gateway (e.g. production without an OIDC issuer).
+    #[error(transparent)]
+    Config(#[from] glocal_kit::config::ConfigError),
+    /// The OIDC client could not be built.
+    #[error(transparent)]
+    Oidc(#[from] crate::oidc::OidcError),
 }
 
 /// A GraphQL error carrying `code` (and `field`, when known) in its extensions.

@@ -11,6 +11,12 @@
 //! - Every error carries `extensions.code`: request errors get BAD_USER_INPUT, resolver
 //!   errors without a code INTERNAL.
 //! - `GET /graphql` from a browser without a query serves GraphiQL (when enabled).
+//! - A POST body may be a JSON array of requests (a batch, at most `gateway.max_batch`),
+//!   answered with an array in the same order.
+//! - `extensions.persistedQuery` (Apollo's automatic persisted queries, see
+//!   [`crate::apq`]) stands for the query, over GET and POST.
+//! - Documents nested too deep, too complex or with too many aliases are request errors
+//!   (see [`crate::limits`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,7 +33,9 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::apq::{self, ApqError, PersistedQuery};
 use crate::auth::Identity;
+use crate::limits;
 use crate::loaders::Loaders;
 use crate::schema::language::{Language, RequestLanguage};
 
@@ -119,15 +127,69 @@ struct Params {
     #[serde(rename = "operationName")]
     operation_name: Option<String>,
     variables: Option<Variables>,
+    extensions: Option<serde_json::Value>,
 }
 
-/// The GET form: `variables` is a JSON string.
+impl Params {
+    /// `extensions.persistedQuery`, when present; an error when it is malformed.
+    fn persisted_query(&self) -> Result<Option<PersistedQuery>, String> {
+        match self
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("persistedQuery"))
+        {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => serde_json::from_value(value.clone())
+                .map(Some)
+                .map_err(|e| format!("`extensions.persistedQuery` is malformed: {e}")),
+        }
+    }
+}
+
+/// The GET form: `variables` and `extensions` are JSON strings.
 #[derive(Debug, Default, Deserialize)]
 struct GetParams {
     query: Option<String>,
     #[serde(rename = "operationName")]
     operation_name: Option<String>,
     variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// One request's answer before it becomes an HTTP response (a batch puts several bodies
+/// in one array).
+struct Answer {
+    status: StatusCode,
+    body: serde_json::Value,
+    headers: HeaderMap,
+}
+
+impl Answer {
+    /// A GraphQL-shaped error with `code` (a string: APQ has its own).
+    fn error(status: StatusCode, code: &str, message: &str) -> Answer {
+        Answer {
+            status,
+            body: serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// A request error (nothing executed): 400 for `application/graphql-response+json`,
+    /// 200 for `application/json`, as the specification asks.
+    fn request_error(media: MediaType, code: &str, message: &str) -> Answer {
+        let status = if media == MediaType::GraphQLResponseJson {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        Answer::error(status, code, message)
+    }
+
+    fn into_response(self, media: MediaType) -> Response {
+        let mut response = json_response(self.status, media, &self.body);
+        response.headers_mut().extend(self.headers);
+        response
+    }
 }
 
 /// `GET /graphql`: queries from the query string, or GraphiQL for a browser.
@@ -175,12 +237,29 @@ pub async fn graphql_get(State(state): State<Arc<AppState>>, request: Request) -
             }
         },
     };
+    let extensions = match params.extensions.as_deref().filter(|v| !v.trim().is_empty()) {
+        None => None,
+        Some(raw) => match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(v) => Some(v),
+            Err(error) => {
+                return error_response_as(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::BadUserInput,
+                    &format!("`extensions` is not JSON: {error}"),
+                    media,
+                );
+            }
+        },
+    };
     let params = Params {
         query: params.query,
         operation_name: params.operation_name,
         variables,
+        extensions,
     };
-    execute(&state, identity, &headers, params, &Method::GET, media).await
+    execute(&state, identity, &headers, params, &Method::GET, media)
+        .await
+        .into_response(media)
 }
 
 /// `POST /graphql`: a JSON body.
@@ -232,26 +311,69 @@ pub async fn graphql_post(State(state): State<Arc<AppState>>, request: Request) 
             );
         }
     };
-    let params: Params = match serde_json::from_slice(&bytes) {
-        Ok(params) => params,
-        Err(error) => {
-            return error_response_as(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::BadUserInput,
-                &format!("the body is not a GraphQL request: {error}"),
-                media,
-            );
-        }
+    let bad_request = |message: &str| {
+        error_response_as(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            message,
+            media,
+        )
     };
-    execute(
-        &state,
-        identity,
-        &parts.headers,
-        params,
-        &Method::POST,
-        media,
-    )
-    .await
+    let batch = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Array(items)) => items,
+        Ok(single) => {
+            let params: Params = match serde_json::from_value(single) {
+                Ok(params) => params,
+                Err(error) => {
+                    return bad_request(&format!("the body is not a GraphQL request: {error}"));
+                }
+            };
+            return execute(
+                &state,
+                identity,
+                &parts.headers,
+                params,
+                &Method::POST,
+                media,
+            )
+            .await
+            .into_response(media);
+        }
+        Err(error) => return bad_request(&format!("the body is not a GraphQL request: {error}")),
+    };
+    let max = state.settings.max_batch;
+    if batch.is_empty() || batch.len() > max {
+        metrics::counter!("gateway_limit_refusals_total", "limit" => "batch").increment(1);
+        return bad_request(&if max == 0 {
+            "batched requests are not accepted".to_owned()
+        } else {
+            format!("a batch holds 1 to {max} requests")
+        });
+    }
+    let mut requests = Vec::with_capacity(batch.len());
+    for (i, item) in batch.into_iter().enumerate() {
+        match serde_json::from_value::<Params>(item) {
+            Ok(params) => requests.push(params),
+            Err(error) => {
+                return bad_request(&format!(
+                    "request {i} of the batch is not a GraphQL request: {error}"
+                ));
+            }
+        }
+    }
+    let answers = futures::future::join_all(requests.into_iter().map(|params| {
+        execute(
+            &state,
+            identity.clone(),
+            &parts.headers,
+            params,
+            &Method::POST,
+            media,
+        )
+    }))
+    .await;
+    let bodies = answers.into_iter().map(|a| a.body).collect();
+    json_response(StatusCode::OK, media, &serde_json::Value::Array(bodies))
 }
 
 enum BodyError {
@@ -352,22 +474,47 @@ pub fn execution_marker() -> impl ExtensionFactory {
     ExecutionMarker
 }
 
+/// The query `params` stand for: theirs, or the persisted one their hash names.
+async fn query_of(state: &AppState, params: &mut Params) -> Result<String, Answer> {
+    let bad = |message: &str| {
+        Answer::error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput.as_str(),
+            message,
+        )
+    };
+    let persisted = params.persisted_query().map_err(|m| bad(&m))?;
+    let query = params.query.take().filter(|q| !q.trim().is_empty());
+    let Some(persisted) = persisted else {
+        return query.ok_or_else(|| bad("the request has no `query`"));
+    };
+    state
+        .persisted_queries
+        .resolve(&persisted, query)
+        .await
+        .map_err(|error| match error {
+            // Apollo clients expect 200 here, then send the query with its hash.
+            ApqError::NotFound => Answer::error(StatusCode::OK, apq::NOT_FOUND_CODE, apq::NOT_FOUND_MESSAGE),
+            ApqError::HashMismatch | ApqError::Unsupported(_) => bad(&error.to_string()),
+        })
+}
+
 async fn execute(
     state: &AppState,
     identity: Identity,
     headers: &HeaderMap,
-    params: Params,
+    mut params: Params,
     method: &Method,
     media: MediaType,
-) -> Response {
-    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
-        return error_response_as(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadUserInput,
-            "the request has no `query`",
-            media,
-        );
+) -> Answer {
+    let query = match query_of(state, &mut params).await {
+        Ok(query) => query,
+        Err(answer) => return answer,
     };
+    if let Err(message) = limits::check_nesting(&query, limits::MAX_NESTING) {
+        metrics::counter!("gateway_limit_refusals_total", "limit" => "nesting").increment(1);
+        return Answer::request_error(media, ErrorCode::BadUserInput.as_str(), &message);
+    }
     let mut request =
         async_graphql::Request::new(query).variables(params.variables.unwrap_or_default());
     if let Some(name) = &params.operation_name {
@@ -378,16 +525,15 @@ async fn execute(
         .ok()
         .and_then(|doc| selected_operation(doc, params.operation_name.as_deref()));
     if method == Method::GET && matches!(selected, Some((_, OperationType::Mutation))) {
-        let mut response = error_response_as(
+        let mut answer = Answer::error(
             StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::BadUserInput,
+            ErrorCode::BadUserInput.as_str(),
             "mutations are only accepted over POST",
-            media,
         );
-        response
-            .headers_mut()
+        answer
+            .headers
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
+        return answer;
     }
     let operation = metric_label(
         params
@@ -402,7 +548,12 @@ async fn execute(
         .and_then(Language::from_accept_language)
         .unwrap_or_default();
     let executed = Arc::new(Executed::default());
-    let loaders = Loaders::new(&state.services, identity.0.as_ref(), &state.cache);
+    let loaders = Loaders::new(
+        &state.services,
+        identity.0.as_ref(),
+        &state.cache,
+        state.read_retry,
+    );
     let request = request
         .data(identity)
         .data(RequestLanguage(language))
@@ -447,11 +598,11 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    let mut http_response = json_response(status, media, &serde_json::Value::Object(body));
-    http_response
-        .headers_mut()
-        .extend(std::mem::take(&mut response.http_headers));
-    http_response
+    Answer {
+        status,
+        body: serde_json::Value::Object(body),
+        headers: std::mem::take(&mut response.http_headers),
+    }
 }
 
 /// Puts the `null` the specification requires where a failed field was left out of

@@ -3,14 +3,22 @@
 //! context and a deadline in every call. It holds no business rules and no database.
 //!
 //! Routes: `/graphql` (GraphQL over HTTP, GraphiQL for browsers), `/healthz`, `/readyz`,
-//! `/metrics`. Every request gets a tracing span and a deadline (`request_timeout_ms`).
+//! `/metrics`. Every request gets a tracing span and a deadline (`request_timeout_ms`);
+//! `/graphql` requests are authenticated (`auth`, `oidc`), rate limited per caller
+//! (`ratelimit`) and checked against the limits (`limits`); persisted queries (`apq`)
+//! stand in for query text. Service channels and read retries are in `clients`.
 #![warn(missing_docs)]
 
+pub mod apq;
 pub mod auth;
+pub mod clients;
 pub mod error;
 pub mod http;
+pub mod limits;
 pub mod loaders;
+pub mod oidc;
 pub mod ops;
+pub mod ratelimit;
 pub mod schema;
 
 use std::sync::Arc;
@@ -21,16 +29,15 @@ use axum::Router;
 use axum::routing::get;
 use glocal_kit::Shutdown;
 use glocal_kit::cache::Cache;
-use glocal_kit::caller::DevTokens;
 use glocal_kit::config::{GatewaySettings, Settings};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use error::GatewayError;
 use schema::{GatewaySchema, Services};
 
-/// Largest nesting of selections a query may have.
-const MAX_QUERY_DEPTH: usize = 32;
+/// How long start-up waits for Redis before using the in-process cache.
+const REDIS_CONNECT_DEADLINE: Duration = Duration::from_secs(3);
 
 /// What every HTTP handler shares.
 pub struct AppState {
@@ -42,16 +49,27 @@ pub struct AppState {
     pub cache: Cache,
     /// The gateway's settings.
     pub settings: GatewaySettings,
+    /// Automatic persisted queries (in `cache`).
+    pub persisted_queries: apq::PersistedQueries,
+    /// How reads to the services are retried.
+    pub read_retry: clients::ReadRetry,
 }
 
-/// The schema with its extensions and limits, and `services` as schema data.
-fn build_schema(settings: &GatewaySettings, services: &Services) -> GatewaySchema {
+/// The schema with its extensions and limits, and `services` and the read-retry policy as
+/// schema data.
+fn build_schema(settings: &Settings, services: &Services) -> GatewaySchema {
+    let gateway = &settings.gateway;
     let builder = schema::builder()
         .data(services.clone())
+        .data(clients::ReadRetry::from_settings(gateway))
         .extension(Tracing)
         .extension(http::execution_marker())
-        .limit_depth(MAX_QUERY_DEPTH);
-    if settings.introspection {
+        .extension(limits::AliasLimit {
+            max: gateway.max_aliases,
+        })
+        .limit_depth(gateway.max_depth)
+        .limit_complexity(gateway.max_complexity);
+    if gateway.introspection_enabled(settings.environment) {
         builder.finish()
     } else {
         builder.disable_introspection().finish()
@@ -61,10 +79,15 @@ fn build_schema(settings: &GatewaySettings, services: &Services) -> GatewaySchem
 /// The cache of `settings`: Redis when configured and reachable, else in-process (Redis is
 /// an accelerator, never a reason not to start).
 async fn cache(settings: &Settings) -> Cache {
-    match Cache::connect(settings.redis.url.expose(), &settings.redis.key_prefix).await {
-        Ok(cache) => cache,
-        Err(error) => {
+    let connect = Cache::connect(settings.redis.url.expose(), &settings.redis.key_prefix);
+    match tokio::time::timeout(REDIS_CONNECT_DEADLINE, connect).await {
+        Ok(Ok(cache)) => cache,
+        Ok(Err(error)) => {
             tracing::warn!(%error, "Redis unavailable; using the in-process cache");
+            Cache::memory()
+        }
+        Err(_) => {
+            tracing::warn!("Redis does not answer; using the in-process cache");
             Cache::memory()
         }
     }
@@ -73,29 +96,51 @@ async fn cache(settings: &Settings) -> Cache {
 /// The gateway's router: GraphQL, health, readiness and metrics. Channels to the services
 /// connect lazily, so this succeeds while they are still starting.
 pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
+    settings.check_gateway()?;
     let gateway = settings.gateway.clone();
     let services = Services::connect(&gateway)?;
-    let tokens = Arc::new(DevTokens::new(
-        settings.auth.jwt_secret.expose().as_bytes(),
-        &settings.auth.issuer,
-        &settings.auth.audience,
-    ));
+    let authenticator = Arc::new(auth::Authenticator::new(settings)?);
+    if let Some(oidc) = authenticator.oidc().cloned() {
+        // Warm the key cache; a failure is logged and retried with the first token.
+        tokio::spawn(async move {
+            if let Err(error) = oidc.refresh().await {
+                tracing::warn!(%error, issuer = oidc.issuer(), "OIDC keys not fetched at start-up");
+            }
+        });
+    }
+    let limiter = Arc::new(ratelimit::RateLimiter::new(settings));
     let _ = glocal_kit::metrics::prometheus();
+    let cache = cache(settings).await;
     let state = Arc::new(AppState {
-        schema: build_schema(&gateway, &services),
+        schema: build_schema(settings, &services),
         services,
-        cache: cache(settings).await,
+        persisted_queries: apq::PersistedQueries::new(
+            cache.clone(),
+            Duration::from_secs(gateway.apq_ttl_secs),
+        ),
+        cache,
+        read_retry: clients::ReadRetry::from_settings(&gateway),
         settings: gateway.clone(),
     });
 
+    // Layers run outside in: authentication first, then the rate limit by its caller.
     let graphql = get(http::graphql_get)
         .post(http::graphql_post)
-        .route_layer(axum::middleware::from_fn_with_state(tokens, auth::layer));
+        .route_layer(axum::middleware::from_fn_with_state(
+            limiter,
+            ratelimit::layer,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            authenticator,
+            auth::layer,
+        ));
     Ok(Router::new()
         .route("/graphql", graphql)
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .route("/feeds/practices.atom", get(schema::research_feed::practices_atom))
+        .merge(schema::events_ics::routes())
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(
             ::http::StatusCode::GATEWAY_TIMEOUT,
@@ -103,24 +148,39 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
         ))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(ops::http_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         ))
 }
 
-/// Serves the gateway on `listener` until `shutdown` resolves, then finishes in-flight
-/// requests (each bounded by `request_timeout_ms`).
+/// Serves the gateway on `listener` until `shutdown` resolves; then `/readyz` answers 503
+/// for `grpc.shutdown_delay_ms` (so load balancers stop sending requests) before the
+/// listener closes and in-flight requests finish (each bounded by `request_timeout_ms`).
 pub async fn run(
     settings: &Settings,
     listener: tokio::net::TcpListener,
     shutdown: Shutdown,
 ) -> Result<(), GatewayError> {
-    let router = app(settings).await?;
+    let draining = ops::Draining::default();
+    let router = app(settings)
+        .await?
+        .layer(axum::Extension(draining.clone()));
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "gateway listening");
     }
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown.wait())
+    let delay = Duration::from_millis(settings.grpc.shutdown_delay_ms);
+    let stop = async move {
+        shutdown.wait().await;
+        draining.start();
+        tracing::info!(
+            delay_ms = delay.as_millis() as u64,
+            "gateway shutting down: reporting not ready"
+        );
+        tokio::time::sleep(delay).await;
+    };
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(stop)
         .await?;
     tracing::info!("gateway stopped");
     Ok(())

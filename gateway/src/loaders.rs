@@ -4,7 +4,8 @@
 //! of their local governments.
 //!
 //! Local governments are public directory data, so they are also kept in the shared
-//! [`Cache`] for a few minutes; a cache failure only means a call to the service.
+//! [`Cache`] for a few minutes; a cache failure only means a call to the service. Both
+//! calls are reads, retried on UNAVAILABLE by the request's [`ReadRetry`] policy.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use glocal_proto::requests::v1 as pb;
 use prost::Message;
 use tracing::Instrument;
 
+use crate::clients::ReadRetry;
 use crate::error;
 use crate::schema::Services;
 
@@ -29,6 +31,7 @@ pub struct LocalGovernmentLoader {
     services: Services,
     caller: Option<Caller>,
     cache: Cache,
+    retry: ReadRetry,
 }
 
 impl Loader<String> for LocalGovernmentLoader {
@@ -56,14 +59,17 @@ impl Loader<String> for LocalGovernmentLoader {
         if missing.is_empty() {
             return Ok(found);
         }
-        let message = pb::BatchGetLocalGovernmentsRequest { codes: missing };
-        let request =
-            glocal_kit::grpc::request(message, self.caller.as_ref(), self.services.timeout);
         let response = self
-            .services
-            .requests
-            .clone()
-            .batch_get_local_governments(request)
+            .retry
+            .run("BatchGetLocalGovernments", || {
+                let message = pb::BatchGetLocalGovernmentsRequest {
+                    codes: missing.clone(),
+                };
+                let request =
+                    glocal_kit::grpc::request(message, self.caller.as_ref(), self.services.timeout);
+                let mut client = self.services.requests.clone();
+                async move { client.batch_get_local_governments(request).await }
+            })
             .await
             .map_err(error::remote)?;
         for lg in response.into_inner().local_governments {
@@ -93,6 +99,7 @@ pub struct DepartmentEntry {
 pub struct DepartmentLoader {
     services: Services,
     caller: Option<Caller>,
+    retry: ReadRetry,
 }
 
 impl Loader<String> for DepartmentLoader {
@@ -103,16 +110,17 @@ impl Loader<String> for DepartmentLoader {
         &self,
         codes: &[String],
     ) -> Result<HashMap<String, DepartmentEntry>, async_graphql::Error> {
-        let request = glocal_kit::grpc::request(
-            pb::ListDepartmentsRequest {},
-            self.caller.as_ref(),
-            self.services.timeout,
-        );
         let response = self
-            .services
-            .requests
-            .clone()
-            .list_departments(request)
+            .retry
+            .run("ListDepartments", || {
+                let request = glocal_kit::grpc::request(
+                    pb::ListDepartmentsRequest {},
+                    self.caller.as_ref(),
+                    self.services.timeout,
+                );
+                let mut client = self.services.requests.clone();
+                async move { client.list_departments(request).await }
+            })
             .await
             .map_err(error::remote)?
             .into_inner();
@@ -154,16 +162,23 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// Loaders that call the services as `caller`.
-    pub fn new(services: &Services, caller: Option<&Caller>, cache: &Cache) -> Loaders {
+    /// Loaders that call the services as `caller`, retrying reads by `retry`.
+    pub fn new(
+        services: &Services,
+        caller: Option<&Caller>,
+        cache: &Cache,
+        retry: ReadRetry,
+    ) -> Loaders {
         let local_governments = LocalGovernmentLoader {
             services: services.clone(),
             caller: caller.cloned(),
             cache: cache.clone(),
+            retry,
         };
         let departments = DepartmentLoader {
             services: services.clone(),
             caller: caller.cloned(),
+            retry,
         };
         Loaders {
             local_governments: DataLoader::with_cache(

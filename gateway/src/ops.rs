@@ -12,6 +12,36 @@ use tonic_health::pb::health_client::HealthClient;
 
 use crate::AppState;
 
+/// Set when shutdown starts: `/readyz` then reports the gateway not ready.
+#[derive(Debug, Clone, Default)]
+pub struct Draining(Arc<std::sync::atomic::AtomicBool>);
+
+impl Draining {
+    /// Marks the gateway as draining.
+    pub fn start(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// True once shutdown has started.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The root span of one HTTP request (the root of a GraphQL operation's trace, or a child of
+/// the client's `traceparent` when it sends one).
+pub fn http_span<B>(request: &http::Request<B>) -> tracing::Span {
+    let span = tracing::info_span!(
+        "http.request",
+        otel.name = %format_args!("{} {}", request.method(), request.uri().path()),
+        otel.kind = "server",
+        http.request.method = %request.method(),
+        url.path = %request.uri().path(),
+    );
+    glocal_kit::telemetry::set_remote_parent(&span, request.headers());
+    span
+}
+
 /// `GET /healthz`: always 200 while the process runs.
 pub async fn healthz() -> &'static str {
     "ok"
@@ -21,7 +51,17 @@ pub async fn healthz() -> &'static str {
 /// status in the JSON body. A service that is down fails only its own fields, so it does
 /// not take the gateway out of rotation; operators alert on the body (or on UNAVAILABLE
 /// errors in `/metrics`).
-pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+///
+/// Once shutdown starts it answers 503 `{"status":"draining"}`, so load balancers stop
+/// sending new requests while in-flight ones finish.
+pub async fn readyz(
+    State(state): State<Arc<AppState>>,
+    draining: Option<axum::Extension<Draining>>,
+) -> Response {
+    if draining.is_some_and(|d| d.0.is_draining()) {
+        let body = serde_json::json!({ "status": "draining" });
+        return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+    }
     let checks = state
         .services
         .health_targets()
@@ -69,7 +109,7 @@ async fn service_status(
 
 /// `GET /metrics`: every metric of this process in the Prometheus text format.
 pub async fn metrics() -> Response {
-    let mut response = glocal_kit::metrics::prometheus().render().into_response();
+    let mut response = glocal_kit::metrics::render().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

@@ -600,7 +600,7 @@ async fn tokens_are_checked() {
 #[tokio::test]
 async fn introspection_can_be_turned_off() {
     let mut s = settings(&closed_url().await);
-    s.gateway.introspection = false;
+    s.gateway.introspection = Some(false);
     let app = glocal_gateway::app(&s).await.unwrap();
     let r = send(
         &app,

@@ -19,3 +19,24 @@ pub mod requests {
         tonic::include_proto!("glocal.requests.v1");
     }
 }
+
+/// `glocal.research.v1`: the best-practice library and the partner network.
+pub mod research {
+    pub mod v1 {
+        tonic::include_proto!("glocal.research.v1");
+    }
+}
+
+/// `glocal.events.v1`: conferences, workshops, forums and lectures.
+pub mod events {
+    pub mod v1 {
+        tonic::include_proto!("glocal.events.v1");
+    }
+}
+
+/// `glocal.training.v1`: training programmes, applications, participants and certificates.
+pub mod training {
+    pub mod v1 {
+        tonic::include_proto!("glocal.training.v1");
+    }
+}

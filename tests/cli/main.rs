@@ -186,3 +186,137 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
     }
     let _ = std::fs::remove_dir_all(data_dir);
 }
+
+/// Graceful rollout: SIGTERM turns every component not-ready (the gateway's `/readyz` is
+/// 503, services report NOT_SERVING) for `grpc.shutdown_delay_ms`, a request already in
+/// flight at SIGTERM still completes, and the process exits cleanly within the deadline.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_turns_not_ready_and_finishes_in_flight_requests() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let data_dir = std::env::temp_dir().join(format!("glocal-drain-{}", uuid::Uuid::new_v4()));
+    let child = glocal()
+        .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data_dir)
+        .env("GLOCAL_LOG__FILTER", "warn")
+        .env("GLOCAL_GRPC__SHUTDOWN_DELAY_MS", "2000")
+        .env("GLOCAL_GRPC__DRAIN_TIMEOUT_MS", "5000")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut dev = Dev(child);
+    let stdout = dev.0.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut url, mut requests_addr, mut token, mut expect_token) = (None, None, None, false);
+    while Instant::now() < deadline && (url.is_none() || requests_addr.is_none() || token.is_none())
+    {
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) else {
+            continue;
+        };
+        if let Some(u) = line.trim().strip_prefix("GraphiQL:") {
+            url = Some(u.trim().to_owned());
+        } else if let Some(addr) = line.trim().strip_prefix("requests:") {
+            requests_addr = addr
+                .trim()
+                .strip_prefix("gRPC on")
+                .map(|a| a.trim().to_owned());
+        } else if expect_token {
+            token = Some(line.trim().to_owned());
+            expect_token = false;
+        } else if line.contains("local_official") && line.contains("org 11000") {
+            expect_token = true;
+        }
+    }
+    let url = url.expect("dev prints the GraphiQL URL");
+    let requests_addr = requests_addr.expect("dev prints the requests service's address");
+    let token = token.expect("dev prints a demo token");
+    let gateway = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/graphql")
+        .to_owned();
+
+    // A request in flight at SIGTERM: headers and half of the body sent before it.
+    let body = serde_json::json!({ "query": "{ departments { code } }" }).to_string();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut stream = tokio::net::TcpStream::connect(&gateway).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {gateway}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(first.as_bytes()).await.unwrap();
+    stream.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let pid = dev.0.id().to_string();
+    let terminated = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    // Not ready: the gateway's readiness and the service's gRPC health.
+    let ready = reqwest::get(format!("http://{gateway}/readyz"))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503, "gateway still ready after SIGTERM");
+    let channel =
+        glocal_kit::grpc::channel(&format!("http://{requests_addr}"), Duration::from_secs(2))
+            .unwrap();
+    let serving = glocal_kit::grpc::is_serving(
+        channel,
+        "glocal.requests.v1.RequestsService",
+        Duration::from_secs(2),
+    )
+    .await;
+    assert!(
+        matches!(serving, Ok(false)),
+        "requests service must report NOT_SERVING after SIGTERM: {serving:?}"
+    );
+
+    // The in-flight request completes.
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .expect("in-flight request answered")
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"departments\""), "{response}");
+    assert!(!response.contains("\"errors\""), "{response}");
+
+    // Then it exits cleanly, after the not-ready delay and well within the drain deadline.
+    loop {
+        if let Some(status) = dev.0.try_wait().unwrap() {
+            assert!(status.success(), "clean exit on SIGTERM: {status}");
+            break;
+        }
+        assert!(
+            terminated.elapsed() < Duration::from_secs(15),
+            "did not stop within the grace period"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        terminated.elapsed() >= Duration::from_millis(2000),
+        "stopped before the not-ready delay ended: {:?}",
+        terminated.elapsed()
+    );
+    let _ = std::fs::remove_dir_all(data_dir);
+}

@@ -6,10 +6,16 @@
 //! (validation, scoping, transitions) live in the services.
 
 pub mod directory;
+pub mod events;
+pub mod events_ics;
 pub mod language;
 pub mod me;
 pub mod requests;
+pub mod research;
+pub mod research_feed;
+pub mod research_loaders;
 pub mod scalars;
+pub mod training;
 
 use std::time::Duration;
 
@@ -30,11 +36,20 @@ pub struct Query(
     requests::RequestsQuery,
     directory::DirectoryQuery,
     me::MeQuery,
+    events::EventsQuery,
+    research::ResearchQuery,
+    training::TrainingQuery,
 );
 
 /// The mutation root (POST only).
 #[derive(MergedObject, Default)]
-pub struct Mutation(requests::RequestsMutation, directory::DirectoryMutation);
+pub struct Mutation(
+    requests::RequestsMutation,
+    directory::DirectoryMutation,
+    events::EventsMutation,
+    research::ResearchMutation,
+    training::TrainingMutation,
+);
 
 /// A schema builder with every type registered and no data attached.
 pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
@@ -60,12 +75,14 @@ pub struct Services {
 }
 
 impl Services {
-    /// Lazily connecting channels to every service of `settings`.
+    /// Lazily connecting channels to every service of `settings`, each balanced over the
+    /// addresses of its name for `dns+http://` URLs or `client_lb` (see
+    /// [`crate::clients::channel`]; needs a tokio runtime then).
     pub fn connect(
         settings: &glocal_kit::config::GatewaySettings,
     ) -> Result<Services, glocal_kit::grpc::GrpcError> {
         let timeout = Duration::from_millis(settings.grpc_timeout_ms);
-        let channel = |url: &str| glocal_kit::grpc::channel(url, timeout);
+        let channel = |url: &str| crate::clients::channel(url, settings);
         let requests_channel = channel(&settings.requests_url)?;
         Ok(Services {
             requests: RequestsServiceClient::new(requests_channel.clone()),

@@ -1,18 +1,27 @@
-//! glocal-events: Events: conferences, workshops, forums and lectures, with registration that never overbooks.
-//! Served over gRPC (`glocal.events.v1.EventsService`).
+//! glocal-events: the bureau's conferences, workshops, forums and glocalization lectures.
+//! Series with host rotations and yearly quotas; events with a timetable, a call for
+//! presentations, registration by individuals and delegations that never overbooks (with a
+//! waitlist and expiring offers) and per-day check-in; lecture requests from local
+//! governments. Served over gRPC (`glocal.events.v1.EventsService`).
 //!
-//! Layers, as in glocal-requests: `domain` (types that parse, state machines) ← `service`
-//! (operations, scoping, transactions) ← `grpc` (the tonic adapter); storage in `store`.
+//! Layers, as in glocal-requests: [`domain`] (types that parse, state machines) ←
+//! [`service`] (operations, scoping, transactions) ← [`grpc`] (the tonic adapter); storage
+//! in a private `store` module (sea-orm entities, queries, migrations for PostgreSQL and
+//! SQLite).
 #![warn(missing_docs)]
 
 pub mod demo;
+pub mod domain;
 pub mod error;
+pub mod grpc;
+pub mod service;
 mod store;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
 
 pub use error::EventsError;
+pub use service::{Config, EventOffice};
 
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.events.v1.EventsService";
@@ -35,15 +44,25 @@ pub async fn run(
     serve(db, settings, listener, shutdown).await
 }
 
-/// Serves gRPC over an already migrated database until `shutdown` resolves.
+/// Serves gRPC over an already migrated database until `shutdown` resolves, with the
+/// sweeper that expires lapsed offers running beside it (stopped by the same signal).
 pub async fn serve(
     db: DatabaseConnection,
     settings: &glocal_kit::Settings,
     listener: tokio::net::TcpListener,
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), EventsError> {
-    let _ = db;
-    let routes = tonic::service::Routes::default();
-    glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
+    let config = Config::from_settings(&settings.events);
+    let office = EventOffice::new(db, config);
+    let sweeper = service::spawn_sweeper(office.clone(), config.sweep_interval, shutdown.clone());
+    let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());
+    tracing::info!(addr = ?listener.local_addr().ok(), "events service listening");
+    let served =
+        glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await;
+    if served.is_err() {
+        sweeper.abort();
+    }
+    let _ = sweeper.await;
+    served?;
     Ok(())
 }

@@ -1,12 +1,17 @@
 //! The cache: Redis when configured, otherwise an in-process map. Redis is an accelerator,
 //! never a dependency: a Redis error is logged and treated as a miss, so callers fall back
 //! to the source of truth.
+//!
+//! Every read counts in `cache_requests_total{backend, result}` (`hit`, `miss`, `error`), so
+//! dashboards can show the hit ratio; every Redis command runs in a client span (`redis GET`,
+//! …) of the current trace.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redis::AsyncCommands;
+use tracing::Instrument;
 
 /// A byte cache with per-entry time-to-live.
 #[derive(Clone)]
@@ -82,31 +87,41 @@ impl Cache {
     /// The value under `key`, if present and fresh.
     pub async fn get(&self, key: &str) -> Option<Vec<u8>> {
         let key = self.key(key);
-        match &self.inner {
+        let (backend, value, result) = match &self.inner {
             Inner::Memory(map) => {
                 let mut map = map
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
-                match map.get(&key) {
+                let value = match map.get(&key) {
                     Some((v, exp)) if *exp > Instant::now() => Some(v.clone()),
                     Some(_) => {
                         map.remove(&key);
                         None
                     }
                     None => None,
-                }
+                };
+                let result = if value.is_some() { "hit" } else { "miss" };
+                ("memory", value, result)
             }
             Inner::Redis(conn) => {
                 let mut conn = conn.clone();
-                match conn.get::<_, Option<Vec<u8>>>(&key).await {
-                    Ok(v) => v,
+                match conn
+                    .get::<_, Option<Vec<u8>>>(&key)
+                    .instrument(redis_span("GET"))
+                    .await
+                {
+                    Ok(Some(v)) => ("redis", Some(v), "hit"),
+                    Ok(None) => ("redis", None, "miss"),
                     Err(error) => {
                         tracing::warn!(%error, "cache read failed; treating as a miss");
-                        None
+                        ("redis", None, "error")
                     }
                 }
             }
-        }
+        };
+        metrics::counter!("cache_requests_total", "backend" => backend, "result" => result)
+            .increment(1);
+        value
     }
 
     /// Stores `value` under `key` for `ttl`.
@@ -122,7 +137,11 @@ impl Cache {
             Inner::Redis(conn) => {
                 let mut conn = conn.clone();
                 let secs = ttl.as_secs().max(1);
-                if let Err(error) = conn.set_ex::<_, _, ()>(&key, value, secs).await {
+                if let Err(error) = conn
+                    .set_ex::<_, _, ()>(&key, value, secs)
+                    .instrument(redis_span("SETEX"))
+                    .await
+                {
                     tracing::warn!(%error, "cache write failed");
                 }
             }
@@ -140,12 +159,23 @@ impl Cache {
             }
             Inner::Redis(conn) => {
                 let mut conn = conn.clone();
-                if let Err(error) = conn.del::<_, ()>(&key).await {
+                if let Err(error) = conn.del::<_, ()>(&key).instrument(redis_span("DEL")).await {
                     tracing::warn!(%error, "cache delete failed");
                 }
             }
         }
     }
+}
+
+/// The client span of one Redis command.
+fn redis_span(command: &'static str) -> tracing::Span {
+    tracing::info_span!(
+        "redis",
+        otel.name = command,
+        otel.kind = "client",
+        db.system = "redis",
+        db.operation = command
+    )
 }
 
 #[cfg(test)]

@@ -168,6 +168,33 @@ impl Caller {
     }
 }
 
+/// The claims of a token from an OpenID Connect provider, already verified (signature,
+/// issuer, audience, expiry), as a caller: `sub`; `name` (or `preferred_username`); the
+/// organisation from `org_claim`; roles from `roles_claim`, an array or a space-separated
+/// string. Roles Glocal does not know (a provider's own, such as `offline_access`) are
+/// ignored: they grant nothing.
+pub fn caller_from_claims(
+    claims: &serde_json::Map<String, serde_json::Value>,
+    roles_claim: &str,
+    org_claim: &str,
+) -> Result<Caller, CallerError> {
+    let text = |key: &str| claims.get(key).and_then(serde_json::Value::as_str);
+    let subject = text("sub")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| CallerError::InvalidToken("no subject".into()))?;
+    let name = text("name").or_else(|| text("preferred_username"));
+    let org = text(org_claim).unwrap_or_default();
+    let names: Vec<&str> = match claims.get(roles_claim) {
+        Some(serde_json::Value::Array(items)) => {
+            items.iter().filter_map(serde_json::Value::as_str).collect()
+        }
+        Some(serde_json::Value::String(s)) => s.split_whitespace().collect(),
+        _ => Vec::new(),
+    };
+    let roles = names.into_iter().filter_map(|r| Role::parse(r).ok());
+    Ok(Caller::new(subject, name.unwrap_or_default(), org, roles))
+}
+
 /// The JWT claims Glocal reads.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -303,6 +330,27 @@ mod tests {
         ));
         let other_aud = DevTokens::new(b"secret", "glocal-dev", "someone-else");
         assert!(other_aud.verify(&token).is_err());
+    }
+
+    #[test]
+    fn oidc_claims_become_a_caller_and_unknown_roles_grant_nothing() {
+        let claims = serde_json::json!({
+            "sub": "u1", "preferred_username": "kim", "org": "11000",
+            "roles": ["local_official", "offline_access"]
+        });
+        let caller = caller_from_claims(claims.as_object().unwrap(), "roles", "org").unwrap();
+        assert_eq!(
+            caller,
+            Caller::new("u1", "kim", "11000", [Role::LocalOfficial])
+        );
+        let claims = serde_json::json!({ "sub": "u2", "name": "Lee", "groups": "bureau_staff partner", "dept": "GAOK" });
+        let caller = caller_from_claims(claims.as_object().unwrap(), "groups", "dept").unwrap();
+        assert_eq!(
+            caller,
+            Caller::new("u2", "Lee", "GAOK", [Role::BureauStaff, Role::Partner])
+        );
+        let claims = serde_json::json!({ "sub": "" });
+        assert!(caller_from_claims(claims.as_object().unwrap(), "roles", "org").is_err());
     }
 
     #[test]

@@ -89,6 +89,10 @@ pub struct Settings {
     pub research: ResearchSettings,
     /// `glocal dev`.
     pub dev: DevSettings,
+    /// Prometheus metrics of the gRPC services (the gateway serves `/metrics` itself).
+    pub metrics: MetricsSettings,
+    /// Trace export (OTLP itself is configured by the standard `OTEL_*` variables).
+    pub telemetry: TelemetrySettings,
 }
 
 /// Logging.
@@ -109,8 +113,25 @@ pub struct AuthSettings {
     pub jwt_secret: Secret,
     /// Expected `iss`.
     pub issuer: String,
-    /// Expected `aud`.
+    /// Expected `aud` (of development and OIDC tokens alike).
     pub audience: String,
+    /// Issuer URL of the OpenID Connect provider whose RS256/ES256 tokens the gateway
+    /// accepts (its discovery document is `{issuer}/.well-known/openid-configuration`);
+    /// empty = no OIDC. Required in production.
+    pub oidc_issuer: String,
+    /// Least time between two JWKS fetches caused by a token with an unknown `kid` (ms).
+    pub jwks_refresh_min_interval_ms: u64,
+    /// Age after which the cached JWKS is fetched again on its next use (ms).
+    pub jwks_max_age_ms: u64,
+    /// Deadline of each request to the OIDC provider (ms).
+    pub oidc_timeout_ms: u64,
+    /// Clock skew tolerated when checking `exp` and `nbf` (seconds).
+    pub leeway_secs: u64,
+    /// Claim of OIDC tokens that holds the caller's roles (an array or a space-separated
+    /// string; unknown roles are ignored).
+    pub roles_claim: String,
+    /// Claim of OIDC tokens that holds the caller's organisation code.
+    pub org_claim: String,
 }
 
 /// Redis.
@@ -156,8 +177,69 @@ pub struct GatewaySettings {
     pub request_timeout_ms: u64,
     /// Serve GraphiQL on GET /graphql.
     pub graphiql: bool,
-    /// Allow schema introspection.
-    pub introspection: bool,
+    /// Allow schema introspection; unset = on in development, off in production.
+    #[serde(deserialize_with = "lenient_bool", skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<bool>,
+    /// Deepest nesting of selections an operation may have.
+    pub max_depth: usize,
+    /// Highest complexity (selected fields, weighted) an operation may have.
+    pub max_complexity: usize,
+    /// Most aliased fields one document may hold.
+    pub max_aliases: usize,
+    /// Most operations in one batched POST (a JSON array); 0 refuses batches.
+    pub max_batch: usize,
+    /// Requests per window allowed to one authenticated caller (by subject); 0 = unlimited.
+    pub rate_limit_requests: u64,
+    /// Requests per window allowed to one anonymous client (by IP); 0 = unlimited.
+    pub rate_limit_anonymous_requests: u64,
+    /// Length of the rate-limit window (ms).
+    pub rate_limit_window_ms: u64,
+    /// Header that carries the client's address when behind a proxy (e.g.
+    /// `x-forwarded-for`, its last entry is used); empty = the TCP peer address.
+    pub client_ip_header: String,
+    /// How long an automatic persisted query stays stored (seconds).
+    pub apq_ttl_secs: u64,
+    /// Extra attempts of a failed idempotent read (UNAVAILABLE) to a service.
+    pub read_retries: u32,
+    /// First backoff before a retried read (ms); doubles each attempt, with jitter.
+    pub retry_backoff_ms: u64,
+    /// Balance every service URL over all addresses its host resolves to (as if each were
+    /// written `dns+http://…`), re-resolving every `client_lb_refresh_ms`.
+    pub client_lb: bool,
+    /// How often balanced service names are resolved again (ms).
+    pub client_lb_refresh_ms: u64,
+}
+
+/// A boolean that may also arrive as a string (`"true"`, `"false"`, `"1"`, `"0"`): an
+/// optional setting has no default to type an environment variable by.
+fn lenient_bool<'de, D>(deserializer: D) -> Result<Option<bool>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Bool(bool),
+        Text(String),
+    }
+    match Raw::deserialize(deserializer)? {
+        Raw::Bool(b) => Ok(Some(b)),
+        Raw::Text(t) => match t.trim() {
+            "true" | "1" => Ok(Some(true)),
+            "false" | "0" => Ok(Some(false)),
+            other => Err(serde::de::Error::custom(format!(
+                "`{other}` is not a boolean"
+            ))),
+        },
+    }
+}
+
+impl GatewaySettings {
+    /// Whether introspection is on in `environment`: as set, else only in development.
+    pub fn introspection_enabled(&self, environment: Environment) -> bool {
+        self.introspection
+            .unwrap_or(environment == Environment::Development)
+    }
 }
 
 /// The requests service.
@@ -206,6 +288,11 @@ pub struct EventsSettings {
     pub database_url: Secret,
     /// Largest page a list call returns.
     pub max_page_size: u32,
+    /// Minutes an offer of freed seats stays open before the next in line gets it.
+    pub offer_ttl_minutes: u32,
+    /// Seconds between two sweeps that expire lapsed offers (reads and writes expire them
+    /// too; the sweeper only makes the next offer go out without waiting for one).
+    pub sweep_interval_secs: u64,
 }
 
 impl Default for EventsSettings {
@@ -214,6 +301,8 @@ impl Default for EventsSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50053)),
             database_url: Secret::new("sqlite://.glocal/events.db"),
             max_page_size: 100,
+            offer_ttl_minutes: 2_880,
+            sweep_interval_secs: 60,
         }
     }
 }
@@ -250,6 +339,59 @@ pub struct DevSettings {
     pub demo_data: bool,
 }
 
+/// Prometheus metrics of the gRPC services: each `glocal serve <service>` answers
+/// `GET /metrics` and `GET /healthz` on its own HTTP port.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Serve the metrics port at all (`false` turns every service's metrics listener off).
+    pub enabled: bool,
+    /// Metrics address of the requests service.
+    pub requests_listen: SocketAddr,
+    /// Metrics address of the training service.
+    pub training_listen: SocketAddr,
+    /// Metrics address of the events service.
+    pub events_listen: SocketAddr,
+    /// Metrics address of the research service.
+    pub research_listen: SocketAddr,
+    /// How often database pool gauges and outbox lag are sampled (ms).
+    pub sample_interval_ms: u64,
+}
+
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        MetricsSettings {
+            enabled: true,
+            requests_listen: SocketAddr::from(([0, 0, 0, 0], 9091)),
+            training_listen: SocketAddr::from(([0, 0, 0, 0], 9092)),
+            events_listen: SocketAddr::from(([0, 0, 0, 0], 9093)),
+            research_listen: SocketAddr::from(([0, 0, 0, 0], 9094)),
+            sample_interval_ms: 15_000,
+        }
+    }
+}
+
+/// Trace export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelemetrySettings {
+    /// `tracing` filter of the spans exported over OTLP (independent of `log.filter`): the
+    /// default adds one span per SQL statement and transaction from sea-orm.
+    pub trace_filter: String,
+}
+
+/// The default [`TelemetrySettings::trace_filter`].
+pub const DEFAULT_TRACE_FILTER: &str =
+    "info,sea_orm::driver=trace,sea_orm::database::transaction=trace,h2=off,hyper=off";
+
+impl Default for TelemetrySettings {
+    fn default() -> Self {
+        TelemetrySettings {
+            trace_filter: DEFAULT_TRACE_FILTER.into(),
+        }
+    }
+}
+
 /// The secret `glocal dev` signs tokens with unless configured otherwise.
 pub const DEV_JWT_SECRET: &str = "glocal-dev-secret-not-for-production";
 
@@ -267,6 +409,8 @@ impl Default for Settings {
             events: EventsSettings::default(),
             research: ResearchSettings::default(),
             dev: DevSettings::default(),
+            metrics: MetricsSettings::default(),
+            telemetry: TelemetrySettings::default(),
         }
     }
 }
@@ -286,6 +430,13 @@ impl Default for AuthSettings {
             jwt_secret: Secret::new(DEV_JWT_SECRET),
             issuer: "glocal-dev".into(),
             audience: "glocal".into(),
+            oidc_issuer: String::new(),
+            jwks_refresh_min_interval_ms: 30_000,
+            jwks_max_age_ms: 3_600_000,
+            oidc_timeout_ms: 5_000,
+            leeway_secs: 30,
+            roles_claim: "roles".into(),
+            org_claim: "org".into(),
         }
     }
 }
@@ -320,7 +471,20 @@ impl Default for GatewaySettings {
             grpc_timeout_ms: 5_000,
             request_timeout_ms: 15_000,
             graphiql: true,
-            introspection: true,
+            introspection: None,
+            max_depth: 16,
+            max_complexity: 1_000,
+            max_aliases: 30,
+            max_batch: 10,
+            rate_limit_requests: 1_200,
+            rate_limit_anonymous_requests: 300,
+            rate_limit_window_ms: 60_000,
+            client_ip_header: String::new(),
+            apq_ttl_secs: 86_400,
+            read_retries: 2,
+            retry_backoff_ms: 50,
+            client_lb: false,
+            client_lb_refresh_ms: 10_000,
         }
     }
 }
@@ -466,6 +630,42 @@ impl Settings {
         {
             return Err(ConfigError::Refused(
                 "max_page_size must be at least 1 in every service section",
+            ));
+        }
+        if self.metrics.sample_interval_ms == 0 {
+            return Err(ConfigError::Refused(
+                "metrics.sample_interval_ms must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Rules of the gateway's own settings, checked when it starts (not by every
+    /// component): production needs an OIDC issuer (development tokens are never accepted
+    /// there), and limits must be usable.
+    pub fn check_gateway(&self) -> Result<(), ConfigError> {
+        if self.environment == Environment::Production && self.auth.oidc_issuer.trim().is_empty()
+        {
+            return Err(ConfigError::Refused(
+                "auth.oidc_issuer must be set in production (HS256 development tokens are refused there)",
+            ));
+        }
+        let issuer = self.auth.oidc_issuer.trim();
+        if !issuer.is_empty() && !issuer.starts_with("https://") && !issuer.starts_with("http://")
+        {
+            return Err(ConfigError::Refused(
+                "auth.oidc_issuer must be an http(s) URL",
+            ));
+        }
+        let g = &self.gateway;
+        if g.max_depth == 0 || g.max_complexity == 0 {
+            return Err(ConfigError::Refused(
+                "gateway.max_depth and gateway.max_complexity must be at least 1",
+            ));
+        }
+        if g.rate_limit_window_ms == 0 || g.client_lb_refresh_ms == 0 {
+            return Err(ConfigError::Refused(
+                "gateway.rate_limit_window_ms and gateway.client_lb_refresh_ms must be at least 1",
             ));
         }
         Ok(())
@@ -618,6 +818,44 @@ mod tests {
             s.requests.database_url.expose(),
             "postgres://u:hunter2@db/x"
         );
+    }
+
+    #[test]
+    fn introspection_follows_the_environment_unless_set() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert!(s.gateway.introspection_enabled(Environment::Development));
+        assert!(!s.gateway.introspection_enabled(Environment::Production));
+        for (raw, expected) in [("true", true), ("0", false), ("false", false)] {
+            let s = Settings::load(None, env(&[("GLOCAL_GATEWAY__INTROSPECTION", raw)])).unwrap();
+            assert_eq!(s.gateway.introspection, Some(expected), "{raw}");
+            assert_eq!(
+                s.gateway.introspection_enabled(Environment::Production),
+                expected
+            );
+        }
+        assert!(
+            Settings::load(None, env(&[("GLOCAL_GATEWAY__INTROSPECTION", "maybe")])).is_err()
+        );
+    }
+
+    #[test]
+    fn the_gateway_needs_an_oidc_issuer_in_production() {
+        let production = env(&[
+            ("GLOCAL_ENVIRONMENT", "production"),
+            ("GLOCAL_AUTH__JWT_SECRET", "a-real-secret-of-some-length"),
+        ]);
+        let s = Settings::load(None, production.clone()).unwrap();
+        assert!(matches!(s.check_gateway(), Err(ConfigError::Refused(_))));
+        let mut with_issuer = production;
+        with_issuer.extend(env(&[(
+            "GLOCAL_AUTH__OIDC_ISSUER",
+            "https://id.example.org/realms/glocal",
+        )]));
+        let s = Settings::load(None, with_issuer).unwrap();
+        s.check_gateway().unwrap();
+        let s = Settings::load(None, env(&[("GLOCAL_AUTH__OIDC_ISSUER", "id.example.org")])).unwrap();
+        assert!(s.check_gateway().is_err());
+        Settings::default().check_gateway().unwrap();
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! gRPC plumbing every component shares: the server bootstrap (health, reflection, trace
-//! context extraction, graceful drain) and the client side (channels, caller and trace
-//! context injection).
+//! context extraction, per-method metrics, graceful drain) and the client side (channels,
+//! caller and trace context injection).
 
-use std::time::Duration;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use opentelemetry::propagation::{Extractor, Injector};
 use tokio::net::TcpListener;
@@ -59,6 +62,7 @@ pub async fn serve(
     let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
     let server = tonic::transport::Server::builder()
         .trace_fn(server_span)
+        .layer(MetricsLayer)
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming, async {
             let _ = stop_rx.await;
@@ -104,15 +108,118 @@ pub async fn serve(
 /// The span of one incoming call, a child of the caller's W3C trace context.
 fn server_span(req: &http::Request<()>) -> tracing::Span {
     let path = req.uri().path();
-    let span = tracing::info_span!("grpc.server", otel.name = %path.trim_start_matches('/'), rpc.system = "grpc", otel.kind = "server");
-    let parent = opentelemetry::global::get_text_map_propagator(|p| {
-        p.extract(&HeaderExtractor(req.headers()))
-    });
-    let _ = span.set_parent(parent);
+    let name = path.trim_start_matches('/');
+    let (service, method) = name.split_once('/').unwrap_or((name, ""));
+    let span = tracing::info_span!(
+        "grpc.server",
+        otel.name = %name,
+        otel.kind = "server",
+        rpc.system = "grpc",
+        rpc.service = %service,
+        rpc.method = %method,
+    );
+    crate::telemetry::set_remote_parent(&span, req.headers());
     span
 }
 
-struct HeaderExtractor<'a>(&'a http::HeaderMap);
+/// A tower layer that counts every call served (`grpc_server_requests_total` by service,
+/// method and status code) and records its duration (`grpc_server_request_duration_seconds`
+/// by service and method, until the response headers: the whole call for unary methods).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MetricsLayer;
+
+impl<S> tower::Layer<S> for MetricsLayer {
+    type Service = MetricsService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        MetricsService { inner }
+    }
+}
+
+/// The service of [`MetricsLayer`].
+#[derive(Debug, Clone)]
+pub struct MetricsService<S> {
+    inner: S,
+}
+
+impl<S, B, R> tower::Service<http::Request<B>> for MetricsService<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<R>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let path = req.uri().path().to_owned();
+        let started = Instant::now();
+        let call = self.inner.call(req);
+        Box::pin(async move {
+            let result = call.await;
+            let code = match &result {
+                Ok(response) => response
+                    .headers()
+                    .get("grpc-status")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<i32>().ok())
+                    .map_or(tonic::Code::Ok, tonic::Code::from_i32),
+                Err(_) => tonic::Code::Internal,
+            };
+            let (service, method) = match path.trim_start_matches('/').split_once('/') {
+                // Unknown paths are the client's choice: keep them out of the label space.
+                Some((service, method)) if code != tonic::Code::Unimplemented => {
+                    (service.to_owned(), method.to_owned())
+                }
+                _ => ("unknown".to_owned(), "unknown".to_owned()),
+            };
+            metrics::counter!(
+                "grpc_server_requests_total",
+                "service" => service.clone(),
+                "method" => method.clone(),
+                "code" => code_name(code),
+            )
+            .increment(1);
+            metrics::histogram!(
+                "grpc_server_request_duration_seconds",
+                "service" => service,
+                "method" => method,
+            )
+            .record(started.elapsed().as_secs_f64());
+            result
+        })
+    }
+}
+
+/// The canonical upper-case name of a gRPC status code (`OK`, `NOT_FOUND`, …).
+pub fn code_name(code: tonic::Code) -> &'static str {
+    use tonic::Code;
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
+/// Reads W3C trace context from HTTP headers.
+pub(crate) struct HeaderExtractor<'a>(pub(crate) &'a http::HeaderMap);
 
 impl Extractor for HeaderExtractor<'_> {
     fn get(&self, key: &str) -> Option<&str> {
@@ -153,6 +260,25 @@ pub fn request<T>(message: T, caller: Option<&Caller>, timeout: Duration) -> ton
     inject_trace_context(req.metadata_mut());
     req.set_timeout(timeout);
     req
+}
+
+/// Whether `service` (`""` for the whole server) on `channel` answers SERVING on
+/// `grpc.health.v1`; an unreachable server or unknown service is an error.
+pub async fn is_serving(
+    channel: Channel,
+    service: &str,
+    timeout: Duration,
+) -> Result<bool, tonic::Status> {
+    let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
+    let request = request(
+        tonic_health::pb::HealthCheckRequest {
+            service: service.to_owned(),
+        },
+        None,
+        timeout,
+    );
+    let status = client.check(request).await?.into_inner().status();
+    Ok(status == tonic_health::pb::health_check_response::ServingStatus::Serving)
 }
 
 /// A lazily connecting, reusable channel to `url` (connections are made on first use

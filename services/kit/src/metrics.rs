@@ -1,8 +1,40 @@
-//! Prometheus metrics: one recorder per process, rendered on each component's `/metrics`.
+//! Prometheus metrics: one recorder per process, rendered on the gateway's `/metrics` and
+//! on each service's metrics port ([`serve`]), plus the samplers every service shares:
+//! database pool gauges and outbox lag ([`spawn_database_sampler`]).
+//!
+//! Metric names (every `_seconds` metric is a histogram with [`BUCKETS`]):
+//!
+//! | name | labels | what |
+//! | --- | --- | --- |
+//! | `graphql_operations_total` | `operation`, `outcome` | GraphQL operations (gateway) |
+//! | `graphql_operation_duration_seconds` | `operation` | their duration |
+//! | `grpc_server_requests_total` | `service`, `method`, `code` | gRPC calls served, by status code |
+//! | `grpc_server_request_duration_seconds` | `service`, `method` | their duration |
+//! | `db_pool_connections` | `service`, `state` (`idle`, `in_use`) | database pool |
+//! | `db_pool_max_connections` | `service` | pool size limit |
+//! | `outbox_unpublished` | `service` | outbox rows not yet published |
+//! | `outbox_oldest_unpublished_age_seconds` | `service` | age of the oldest of them (0 when none) |
+//! | `cache_requests_total` | `backend`, `result` (`hit`, `miss`, `error`) | cache reads |
 
+use std::net::SocketAddr;
 use std::sync::OnceLock;
+use std::time::Duration;
 
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use axum::Router;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+
+use crate::shutdown::Shutdown;
+
+/// Histogram buckets of every `_seconds` metric (5 ms to 10 s).
+pub const BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// The `Content-Type` of the Prometheus text format.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -10,7 +42,10 @@ static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 pub fn prometheus() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)
+                .map(PrometheusBuilder::build_recorder)
+                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
             let handle = recorder.handle();
             // Another recorder may already be installed (e.g. by a test harness); ours
             // still renders what it records.
@@ -18,4 +53,220 @@ pub fn prometheus() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+/// Every metric of this process in the Prometheus text format.
+pub fn render() -> String {
+    let handle = prometheus();
+    handle.run_upkeep();
+    handle.render()
+}
+
+/// `GET /metrics`.
+async fn metrics_endpoint() -> impl IntoResponse {
+    ([(http::header::CONTENT_TYPE, CONTENT_TYPE)], render())
+}
+
+/// The metrics port's routes: `GET /metrics` (Prometheus text) and `GET /healthz`
+/// (200 while the process runs).
+pub fn router() -> Router {
+    Router::new()
+        .route("/metrics", get(metrics_endpoint))
+        .route("/healthz", get(|| async { "ok" }))
+}
+
+/// Serves [`router`] on `listener` until `shutdown` resolves.
+pub async fn serve(listener: tokio::net::TcpListener, shutdown: Shutdown) -> std::io::Result<()> {
+    let _ = prometheus();
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "metrics listening");
+    }
+    axum::serve(listener, router())
+        .with_graceful_shutdown(shutdown.wait())
+        .await
+}
+
+/// Binds `addr` and serves the metrics port in the background until `shutdown`; a bind
+/// failure is returned at once (a port conflict is a configuration error).
+pub async fn spawn_server(addr: SocketAddr, shutdown: Shutdown) -> std::io::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    tokio::spawn(async move {
+        if let Err(error) = serve(listener, shutdown).await {
+            tracing::warn!(%error, "metrics server stopped");
+        }
+    });
+    Ok(local)
+}
+
+/// Samples `db`'s pool and its `outbox` table every `interval` into the gauges
+/// `db_pool_*` and `outbox_*` labelled `service`, until `shutdown`. A service without an
+/// outbox table gets pool gauges only.
+pub fn spawn_database_sampler(
+    service: &'static str,
+    db: DatabaseConnection,
+    interval: Duration,
+    shutdown: Shutdown,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut outbox_missing_logged = false;
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                () = shutdown.clone().wait() => return,
+            }
+            record_pool(service, &db);
+            match outbox_lag(&db).await {
+                Ok((count, age)) => {
+                    metrics::gauge!("outbox_unpublished", "service" => service).set(count as f64);
+                    metrics::gauge!("outbox_oldest_unpublished_age_seconds", "service" => service)
+                        .set(age.as_secs_f64());
+                }
+                Err(error) if !outbox_missing_logged => {
+                    outbox_missing_logged = true;
+                    tracing::debug!(service, %error, "outbox lag not sampled");
+                }
+                Err(_) => {}
+            }
+        }
+    })
+}
+
+/// Sets the pool gauges of `service` from `db`'s pool.
+fn record_pool(service: &'static str, db: &DatabaseConnection) {
+    let (size, idle, max) = match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        DatabaseBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        _ => return,
+    };
+    let idle = u32::try_from(idle).unwrap_or(u32::MAX).min(size);
+    metrics::gauge!("db_pool_connections", "service" => service, "state" => "idle")
+        .set(f64::from(idle));
+    metrics::gauge!("db_pool_connections", "service" => service, "state" => "in_use")
+        .set(f64::from(size - idle));
+    metrics::gauge!("db_pool_max_connections", "service" => service).set(f64::from(max));
+}
+
+/// How many outbox rows wait to be published, and how long the oldest has waited.
+pub async fn outbox_lag(db: &DatabaseConnection) -> Result<(u64, Duration), sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE published_at IS NULL",
+        ))
+        .await?;
+    let Some(row) = row else {
+        return Ok((0, Duration::ZERO));
+    };
+    let count = row.try_get::<i64>("", "n")?;
+    let oldest = row
+        .try_get::<Option<chrono::DateTime<chrono::Utc>>>("", "oldest")
+        .ok()
+        .flatten()
+        .or_else(|| {
+            let text = row.try_get::<Option<String>>("", "oldest").ok().flatten()?;
+            parse_timestamp(&text)
+        });
+    let age = oldest
+        .and_then(|t| (chrono::Utc::now() - t).to_std().ok())
+        .unwrap_or(Duration::ZERO);
+    Ok((u64::try_from(count).unwrap_or(0), age))
+}
+
+/// A timestamp as SQLite stores it (RFC 3339, or `YYYY-MM-DD HH:MM:SS[.f][+zz:zz]`).
+fn parse_timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .or_else(|_| chrono::DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z"))
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_parse_in_every_stored_form() {
+        for text in [
+            "2026-01-02T03:04:05Z",
+            "2026-01-02 03:04:05+00:00",
+            "2026-01-02 03:04:05.123",
+        ] {
+            assert!(parse_timestamp(text).is_some(), "{text}");
+        }
+        assert!(parse_timestamp("yesterday").is_none());
+    }
+
+    #[tokio::test]
+    async fn outbox_lag_counts_unpublished_rows_and_their_age() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        db.execute_unprepared(
+            "CREATE TABLE outbox (seq INTEGER PRIMARY KEY, created_at TEXT NOT NULL, published_at TEXT)",
+        )
+        .await
+        .unwrap();
+        assert_eq!(outbox_lag(&db).await.unwrap(), (0, Duration::ZERO));
+        let old = (chrono::Utc::now() - chrono::Duration::seconds(120)).to_rfc3339();
+        let now = chrono::Utc::now().to_rfc3339();
+        db.execute_unprepared(&format!(
+            "INSERT INTO outbox (created_at, published_at) VALUES ('{old}', NULL), ('{now}', NULL), ('{old}', '{now}')"
+        ))
+        .await
+        .unwrap();
+        let (count, age) = outbox_lag(&db).await.unwrap();
+        assert_eq!(count, 2);
+        assert!(age >= Duration::from_secs(119), "{age:?}");
+    }
+
+    #[tokio::test]
+    async fn metrics_port_serves_prometheus_text_and_health() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (trigger, shutdown) = crate::shutdown::channel();
+        let server = tokio::spawn(serve(listener, shutdown));
+        let _ = prometheus();
+        metrics::counter!("kit_metrics_test_total").increment(3);
+        let body = http_get(addr, "/metrics").await;
+        assert!(body.contains("200 OK"), "{body}");
+        assert!(body.contains("text/plain; version=0.0.4"), "{body}");
+        assert!(body.contains("kit_metrics_test_total 3"), "{body}");
+        assert!(http_get(addr, "/healthz").await.ends_with("ok"));
+        trigger.trigger();
+        server.await.unwrap().unwrap();
+    }
+
+    /// A minimal HTTP/1.0 GET, answering the whole response as text.
+    async fn http_get(addr: SocketAddr, path: &str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(format!("GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut out = String::new();
+        stream.read_to_string(&mut out).await.unwrap();
+        out
+    }
 }

@@ -1,13 +1,45 @@
 //! `ResearchError`: every failure of the research service, mapped once to the shared code table.
 
 use glocal_kit::error::{ErrorCode, ServiceError};
+use sea_orm::{DbErr, RuntimeErr};
+
+use crate::domain::{IllegalTransition, InvalidInput, Revision};
 
 /// Every failure of the research service.
 #[derive(Debug, thiserror::Error)]
 pub enum ResearchError {
+    /// No caller identity where one is needed.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// The caller may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// No such thing, or not visible to the caller (the same message either way).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Input that does not parse.
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// The practice workflow refuses the action.
+    #[error(transparent)]
+    IllegalTransition(#[from] IllegalTransition),
+    /// Someone changed the record since the caller saw it.
+    #[error("revision {seen} is stale; current is {current}")]
+    StaleRevision {
+        /// What the caller sent.
+        seen: Revision,
+        /// What is stored.
+        current: i64,
+    },
+    /// Another conflict with the current state (key reuse, a concept in use, a duplicate tie).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The database failed.
     #[error("database: {0}")]
-    Db(#[from] sea_orm::DbErr),
+    Db(#[from] DbErr),
+    /// Stored data that does not parse (a bug or a manual edit).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
     /// The database could not be opened.
     #[error(transparent)]
     Connect(#[from] glocal_kit::db::DbConnectError),
@@ -16,11 +48,95 @@ pub enum ResearchError {
     Grpc(#[from] glocal_kit::grpc::GrpcError),
 }
 
+impl ResearchError {
+    /// A BAD_USER_INPUT error about `field`.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ResearchError::Invalid(InvalidInput::new(field, message))
+    }
+
+    /// Stored data that does not parse.
+    pub(crate) fn corrupt(e: impl std::fmt::Display) -> Self {
+        ResearchError::Corrupt(e.to_string())
+    }
+}
+
 impl ServiceError for ResearchError {
     fn code(&self) -> ErrorCode {
         match self {
-            ResearchError::Db(_) | ResearchError::Grpc(_) => ErrorCode::Internal,
+            ResearchError::Unauthenticated => ErrorCode::Unauthenticated,
+            ResearchError::Forbidden(_) => ErrorCode::Forbidden,
+            ResearchError::NotFound(_) => ErrorCode::NotFound,
+            ResearchError::Invalid(_) => ErrorCode::BadUserInput,
+            ResearchError::IllegalTransition(_)
+            | ResearchError::StaleRevision { .. }
+            | ResearchError::Conflict(_) => ErrorCode::Conflict,
+            ResearchError::Db(e) if is_connection_error(e) => ErrorCode::Unavailable,
             ResearchError::Connect(_) => ErrorCode::Unavailable,
+            ResearchError::Db(_) | ResearchError::Corrupt(_) | ResearchError::Grpc(_) => {
+                ErrorCode::Internal
+            }
         }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            ResearchError::Invalid(e) => Some(e.field()),
+            _ => None,
+        }
+    }
+}
+
+fn is_connection_error(e: &DbErr) -> bool {
+    match e {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                **e,
+                sea_orm::sqlx::Error::Io(_)
+                    | sea_orm::sqlx::Error::PoolTimedOut
+                    | sea_orm::sqlx::Error::PoolClosed
+            )
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{PracticeAction, PracticeState, Stage};
+
+    #[test]
+    fn codes_and_fields() {
+        let e = ResearchError::invalid("title.ko", "is required");
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::BadUserInput, Some("title.ko"))
+        );
+        let e = ResearchError::from(IllegalTransition {
+            stage: Stage {
+                state: PracticeState::Withdrawn,
+                approved: false,
+            },
+            action: PracticeAction::Publish,
+        });
+        assert_eq!(e.code(), ErrorCode::Conflict);
+        let stale = ResearchError::StaleRevision {
+            seen: Revision::FIRST,
+            current: 2,
+        };
+        assert_eq!(stale.to_string(), "revision 1 is stale; current is 2");
+        assert_eq!(
+            ResearchError::NotFound("practice").code(),
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            ResearchError::Db(DbErr::Conn(RuntimeErr::Internal("down".into()))).code(),
+            ErrorCode::Unavailable
+        );
+        assert_eq!(
+            ResearchError::Db(DbErr::Custom("x".into())).code(),
+            ErrorCode::Internal
+        );
     }
 }

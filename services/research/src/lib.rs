@@ -1,25 +1,35 @@
-//! glocal-research: Research: the best-practice library in four languages, and the partner network.
-//! Served over gRPC (`glocal.research.v1.ResearchService`).
+//! glocal-research: the bureau's library of foreign best practices in Korean, English,
+//! Chinese and Japanese (a controlled area vocabulary, a review workflow with versions and
+//! tombstones, ranked multilingual search with facets) and its partner network
+//! (organisations and contacts, sister/friendship-city relationships with an interaction
+//! log, opportunities). Served over gRPC (`glocal.research.v1.ResearchService`).
 //!
-//! Layers, as in glocal-requests: `domain` (types that parse, state machines) ← `service`
-//! (operations, scoping, transactions) ← `grpc` (the tonic adapter); storage in `store`.
+//! Layers, as in glocal-requests: [`domain`] (types that parse, state machines) ←
+//! [`service`] (operations, scoping, transactions) ← [`grpc`] (the tonic adapter); storage
+//! in a private `store` module (entities, search SQL per engine, migrations).
 #![warn(missing_docs)]
 
 pub mod demo;
+pub mod domain;
 pub mod error;
+pub mod grpc;
+pub mod service;
 mod store;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
 
 pub use error::ResearchError;
+pub use service::{Config, Research};
 
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.research.v1.ResearchService";
 
-/// Brings the database schema up to date (idempotent).
+/// Brings the database schema up to date (idempotent) and makes sure the bureau's area
+/// vocabulary is there.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), ResearchError> {
     store::migration::Migrator::up(db, None).await?;
+    demo::seed_areas(db).await?;
     Ok(())
 }
 
@@ -42,8 +52,9 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), ResearchError> {
-    let _ = db;
-    let routes = tonic::service::Routes::default();
+    let research = Research::new(db, Config::from_settings(&settings.research));
+    let routes = tonic::service::Routes::new(grpc::GrpcService::new(research).into_server());
+    tracing::info!(addr = ?listener.local_addr().ok(), "research service listening");
     glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
     Ok(())
 }

@@ -1,13 +1,54 @@
-//! `TrainingError`: every failure of the training service, mapped once to the shared code table.
+//! `TrainingError`: every failure of the training service, mapped once to the shared code
+//! table.
 
 use glocal_kit::error::{ErrorCode, ServiceError};
+use sea_orm::{DbErr, RuntimeErr};
+
+use crate::domain::{
+    EligibilityFailure, IllegalPaymentTransition, IllegalTransition, InvalidInput, Version,
+};
 
 /// Every failure of the training service.
 #[derive(Debug, thiserror::Error)]
 pub enum TrainingError {
+    /// No caller identity.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// The caller may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// No such thing, or not visible to the caller (the same message either way).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Input that does not parse.
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// The applicant fails eligibility rules (every failed rule, in rule order; never empty).
+    #[error("not eligible: {}", .0.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join("; "))]
+    Ineligible(Vec<EligibilityFailure>),
+    /// The application workflow refuses the action.
+    #[error(transparent)]
+    IllegalTransition(#[from] IllegalTransition),
+    /// The payment workflow refuses the action.
+    #[error(transparent)]
+    IllegalPaymentTransition(#[from] IllegalPaymentTransition),
+    /// Someone changed the record since the caller saw it.
+    #[error("version {seen} is stale; current is {current}")]
+    StaleVersion {
+        /// What the caller sent.
+        seen: Version,
+        /// What is stored.
+        current: i64,
+    },
+    /// Another conflict with the current state (capacity, idempotency key reuse, …).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The database failed.
     #[error("database: {0}")]
-    Db(#[from] sea_orm::DbErr),
+    Db(#[from] DbErr),
+    /// Stored data that does not parse (a bug or a manual edit).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
     /// The database could not be opened.
     #[error(transparent)]
     Connect(#[from] glocal_kit::db::DbConnectError),
@@ -16,11 +57,107 @@ pub enum TrainingError {
     Grpc(#[from] glocal_kit::grpc::GrpcError),
 }
 
+impl TrainingError {
+    /// A BAD_USER_INPUT error about `field`.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        TrainingError::Invalid(InvalidInput::new(field, message))
+    }
+
+    /// Stored data that does not parse.
+    pub(crate) fn corrupt(e: impl std::fmt::Display) -> Self {
+        TrainingError::Corrupt(e.to_string())
+    }
+}
+
 impl ServiceError for TrainingError {
     fn code(&self) -> ErrorCode {
         match self {
-            TrainingError::Db(_) | TrainingError::Grpc(_) => ErrorCode::Internal,
+            TrainingError::Unauthenticated => ErrorCode::Unauthenticated,
+            TrainingError::Forbidden(_) => ErrorCode::Forbidden,
+            TrainingError::NotFound(_) => ErrorCode::NotFound,
+            TrainingError::Invalid(_) | TrainingError::Ineligible(_) => ErrorCode::BadUserInput,
+            TrainingError::IllegalTransition(_)
+            | TrainingError::IllegalPaymentTransition(_)
+            | TrainingError::StaleVersion { .. }
+            | TrainingError::Conflict(_) => ErrorCode::Conflict,
+            TrainingError::Db(e) if is_connection_error(e) => ErrorCode::Unavailable,
             TrainingError::Connect(_) => ErrorCode::Unavailable,
+            TrainingError::Db(_) | TrainingError::Corrupt(_) | TrainingError::Grpc(_) => {
+                ErrorCode::Internal
+            }
         }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            TrainingError::Invalid(e) => Some(e.field()),
+            TrainingError::Ineligible(failures) => failures.first().map(|f| f.field.as_str()),
+            _ => None,
+        }
+    }
+}
+
+fn is_connection_error(e: &DbErr) -> bool {
+    match e {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                **e,
+                sea_orm::sqlx::Error::Io(_)
+                    | sea_orm::sqlx::Error::PoolTimedOut
+                    | sea_orm::sqlx::Error::PoolClosed
+            )
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Action, ApplicationState, EligibilityRule};
+
+    #[test]
+    fn codes_fields_and_messages() {
+        let e = TrainingError::invalid("profile.grade", "must be 1 to 9");
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::BadUserInput, Some("profile.grade"))
+        );
+        let e = TrainingError::Ineligible(vec![
+            EligibilityFailure {
+                rule: EligibilityRule::Grade,
+                field: "profile.grade".into(),
+                reason: "grade 4 is outside 5 to 9".into(),
+            },
+            EligibilityFailure {
+                rule: EligibilityRule::Language,
+                field: "profile.languages".into(),
+                reason: "this edition works in en".into(),
+            },
+        ]);
+        assert_eq!(e.code(), ErrorCode::BadUserInput);
+        assert_eq!(e.field(), Some("profile.grade"));
+        assert_eq!(
+            e.to_string(),
+            "not eligible: grade 4 is outside 5 to 9; this edition works in en"
+        );
+        let e = TrainingError::from(IllegalTransition {
+            state: ApplicationState::Rejected,
+            action: Action::Accept,
+        });
+        assert_eq!(e.code(), ErrorCode::Conflict);
+        assert_eq!(
+            TrainingError::NotFound("edition").code(),
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            TrainingError::Db(DbErr::Conn(RuntimeErr::Internal("down".into()))).code(),
+            ErrorCode::Unavailable
+        );
+        assert_eq!(
+            TrainingError::Db(DbErr::Custom("x".into())).code(),
+            ErrorCode::Internal
+        );
     }
 }

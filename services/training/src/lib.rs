@@ -6,13 +6,17 @@
 #![warn(missing_docs)]
 
 pub mod demo;
+pub mod domain;
 pub mod error;
+pub mod grpc;
+pub mod service;
 mod store;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
 
 pub use error::TrainingError;
+pub use service::{Config, TrainingOffice};
 
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.training.v1.TrainingService";
@@ -42,8 +46,9 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), TrainingError> {
-    let _ = db;
-    let routes = tonic::service::Routes::default();
+    let office = TrainingOffice::new(db, Config::from_settings(&settings.training));
+    let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());
+    tracing::info!(addr = ?listener.local_addr().ok(), "training service listening");
     glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
     Ok(())
 }

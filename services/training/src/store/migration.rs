@@ -1,4 +1,5 @@
-//! Schema migrations (PostgreSQL and SQLite alike).
+//! Schema migrations, written with the schema builder so PostgreSQL and SQLite both accept
+//! them (no ALTER TABLE beyond what SQLite supports).
 
 use sea_orm_migration::prelude::*;
 
@@ -8,6 +9,434 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![]
+        vec![Box::new(Initial)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        Alias::new("training_migrations").into_iden()
+    }
+}
+
+struct Initial;
+
+impl MigrationName for Initial {
+    fn name(&self) -> &str {
+        "m20260201_000001_initial"
+    }
+}
+
+fn a(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+fn text(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).text().not_null().to_owned()
+}
+
+fn string(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).string().not_null().to_owned()
+}
+
+fn string_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).string().null().to_owned()
+}
+
+fn int(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).integer().not_null().to_owned()
+}
+
+fn int_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).integer().null().to_owned()
+}
+
+fn big(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).big_integer().not_null().to_owned()
+}
+
+fn boolean(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).boolean().not_null().to_owned()
+}
+
+fn date(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).date().not_null().to_owned()
+}
+
+fn date_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).date().null().to_owned()
+}
+
+fn ts(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name))
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
+}
+
+fn ts_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name))
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
+}
+
+fn seq() -> ColumnDef {
+    ColumnDef::new(a("seq"))
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
+}
+
+fn uuid(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).uuid().not_null().to_owned()
+}
+
+fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut idx = Index::create();
+    idx.name(name).table(a(table)).if_not_exists();
+    for c in cols {
+        idx.col(a(c));
+    }
+    if unique {
+        idx.unique();
+    }
+    idx.to_owned()
+}
+
+fn table(name: &str, cols: Vec<ColumnDef>) -> TableCreateStatement {
+    let mut t = Table::create();
+    t.table(a(name)).if_not_exists().col(seq());
+    for mut c in cols {
+        t.col(&mut c);
+    }
+    t.to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Initial {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let mut programme = vec![uuid("id").unique_key().to_owned(), string("kind")];
+        for part in ["title", "description"] {
+            for lang in ["ko", "en", "zh", "ja"] {
+                programme.push(text(&format!("{part}_{lang}")));
+            }
+        }
+        programme.extend([
+            boolean("published"),
+            string("created_by"),
+            string("idempotency_key"),
+            ts("created_at"),
+            ts("updated_at"),
+            big("version"),
+        ]);
+        m.create_table(table("programme", programme)).await?;
+        m.create_index(index(
+            "programme",
+            "programme_idempotency",
+            &["created_by", "idempotency_key"],
+            true,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "edition",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("programme_id"),
+                string("term"),
+                date("starts_on"),
+                date("ends_on"),
+                date("applications_open_on"),
+                date("applications_close_on"),
+                int("capacity"),
+                int("accepted_count"),
+                string("languages"),
+                string("applicant_kinds"),
+                string("organisation_types"),
+                string("nationality"),
+                int_null("min_grade"),
+                int_null("max_grade"),
+                text("cost_policy"),
+                text("host_codes"),
+                boolean("published"),
+                string("created_by"),
+                string("idempotency_key"),
+                ts("created_at"),
+                ts("updated_at"),
+                big("version"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "edition",
+            "edition_idempotency",
+            &["created_by", "idempotency_key"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "edition",
+            "edition_programme",
+            &["programme_id"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "review_stage",
+            vec![
+                uuid("edition_id"),
+                int("number"),
+                string("name"),
+                string("cut_kind"),
+                int("cut_value"),
+                boolean("blind"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "review_stage",
+            "review_stage_edition",
+            &["edition_id", "number"],
+            true,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "stage_reviewer",
+            vec![uuid("edition_id"), int("stage"), string("reviewer_subject")],
+        ))
+        .await?;
+        m.create_index(index(
+            "stage_reviewer",
+            "stage_reviewer_unique",
+            &["edition_id", "stage", "reviewer_subject"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "stage_reviewer",
+            "stage_reviewer_subject",
+            &["reviewer_subject"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "application",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("edition_id"),
+                string("applicant_kind"),
+                string("applicant_subject"),
+                string("applicant_name"),
+                string("org_code"),
+                string("full_name"),
+                string("nationality"),
+                string("organisation_type"),
+                string("organisation"),
+                int_null("grade"),
+                string("languages"),
+                text("answers"),
+                text("attachments"),
+                string("state"),
+                int("current_stage"),
+                string_null("active_key"),
+                string("idempotency_key"),
+                text("decision_note"),
+                string_null("host_code"),
+                string_null("mentor"),
+                date_null("joined_on"),
+                date_null("left_on"),
+                ts_null("waitlisted_at"),
+                ts_null("submitted_at"),
+                ts("created_at"),
+                ts("updated_at"),
+                big("version"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "application",
+            "application_idempotency",
+            &["applicant_subject", "idempotency_key"],
+            true,
+        ))
+        .await?;
+        // NULLs are distinct in both engines: only active applications collide.
+        m.create_index(index(
+            "application",
+            "application_one_active",
+            &["active_key"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "application",
+            "application_edition_state",
+            &["edition_id", "state"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "application",
+            "application_applicant",
+            &["applicant_subject"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "review",
+            vec![
+                uuid("application_id"),
+                int("stage"),
+                string("reviewer_subject"),
+                string("reviewer_name"),
+                int("score"),
+                text("comment"),
+                ts("at"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "review",
+            "review_unique",
+            &["application_id", "stage", "reviewer_subject"],
+            true,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "session",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("edition_id"),
+                string("kind"),
+                string("title"),
+                ts("starts_at"),
+                ts("ends_at"),
+                string("location"),
+                ts("created_at"),
+            ],
+        ))
+        .await?;
+        m.create_index(index("session", "session_edition", &["edition_id"], false))
+            .await?;
+
+        m.create_table(table(
+            "attendance",
+            vec![
+                uuid("session_id"),
+                uuid("application_id"),
+                string("status"),
+                text("note"),
+                string("recorded_by"),
+                ts("recorded_at"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "attendance",
+            "attendance_unique",
+            &["session_id", "application_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "attendance",
+            "attendance_application",
+            &["application_id"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "stipend_payment",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("application_id"),
+                string("payer"),
+                int("period"),
+                date("period_start"),
+                date("period_end"),
+                int("days_present"),
+                int("days_in_period"),
+                big("amount_minor"),
+                string("currency"),
+                string("state"),
+                text("note"),
+                ts("created_at"),
+                ts("updated_at"),
+                big("version"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "stipend_payment",
+            "stipend_payment_unique",
+            &["application_id", "payer", "period"],
+            true,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "certificate",
+            vec![
+                string("code").unique_key().to_owned(),
+                uuid("application_id").unique_key().to_owned(),
+                uuid("edition_id"),
+                string("holder_name"),
+                date("issued_on"),
+                string("issued_by"),
+                ts("created_at"),
+            ],
+        ))
+        .await?;
+
+        m.create_table(table(
+            "history",
+            vec![
+                string("aggregate_type"),
+                uuid("aggregate_id"),
+                string("action"),
+                string_null("from_state"),
+                string_null("to_state"),
+                string("actor_subject"),
+                string("actor_name"),
+                ts("at"),
+                text("note"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "history",
+            "history_aggregate",
+            &["aggregate_id"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "outbox",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("aggregate_id"),
+                string("event_type"),
+                text("payload"),
+                ts("created_at"),
+                ts_null("published_at"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "outbox",
+            "outbox_unpublished",
+            &["published_at", "seq"],
+            false,
+        ))
+        .await?;
+        Ok(())
     }
 }

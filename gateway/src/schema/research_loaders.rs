@@ -1,0 +1,160 @@
+//! DataLoaders over the research service's batched lookups: practices
+//! (`BatchGetPractices`), organisations (`BatchGetOrganisations`) and the area vocabulary
+//! (`ListAreas`, once per batch).
+//!
+//! A resolver that returns many research objects makes one [`ResearchLoaders`] and hands it
+//! to every node, so the nodes' references load in one call per kind. Other domains that
+//! refer to practices or organisations by id (e.g. an event's related practices) do the same:
+//! `ResearchLoaders::new(ctx)?` in the parent resolver, then `load_practices` on the children.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::{Context, Result};
+use glocal_kit::Caller;
+use glocal_proto::research::v1 as pb;
+use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
+use tracing::Instrument;
+
+use super::{Services, caller};
+use crate::error;
+
+/// What every research loader needs: the channel, the caller and the deadline.
+#[derive(Clone)]
+struct Remote {
+    services: Services,
+    caller: Option<Caller>,
+}
+
+impl Remote {
+    fn call<T>(
+        &self,
+        message: T,
+    ) -> (
+        ResearchServiceClient<tonic::transport::Channel>,
+        tonic::Request<T>,
+    ) {
+        (
+            ResearchServiceClient::new(self.services.research.clone()),
+            glocal_kit::grpc::request(message, self.caller.as_ref(), self.services.timeout),
+        )
+    }
+}
+
+/// Loads practices (current versions) by id; ids the caller may not see are absent.
+pub struct PracticeLoader(Remote);
+
+impl Loader<String> for PracticeLoader {
+    type Value = pb::Practice;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::Practice>, async_graphql::Error> {
+        let (mut client, request) = self
+            .0
+            .call(pb::BatchGetPracticesRequest { ids: ids.to_vec() });
+        let response = client
+            .batch_get_practices(request)
+            .await
+            .map_err(error::remote)?;
+        Ok(response
+            .into_inner()
+            .practices
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect())
+    }
+}
+
+/// Loads organisations by id; ids the caller may not see are absent.
+pub struct OrganisationLoader(Remote);
+
+impl Loader<String> for OrganisationLoader {
+    type Value = pb::Organisation;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::Organisation>, async_graphql::Error> {
+        let (mut client, request) = self
+            .0
+            .call(pb::BatchGetOrganisationsRequest { ids: ids.to_vec() });
+        let response = client
+            .batch_get_organisations(request)
+            .await
+            .map_err(error::remote)?;
+        Ok(response
+            .into_inner()
+            .organisations
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect())
+    }
+}
+
+/// Loads concepts of the area vocabulary by code (one `ListAreas` per batch).
+pub struct AreaLoader(Remote);
+
+impl Loader<String> for AreaLoader {
+    type Value = pb::Area;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, pb::Area>, async_graphql::Error> {
+        let (mut client, request) = self.0.call(pb::ListAreasRequest {});
+        let response = client.list_areas(request).await.map_err(error::remote)?;
+        Ok(response
+            .into_inner()
+            .areas
+            .into_iter()
+            .filter(|a| codes.contains(&a.code))
+            .map(|a| (a.code.clone(), a))
+            .collect())
+    }
+}
+
+/// The research loaders of one resolver's subtree, as the current caller.
+pub struct ResearchLoaders {
+    /// Practices by id.
+    pub practices: DataLoader<PracticeLoader, HashMapCache>,
+    /// Organisations by id.
+    pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
+    /// Areas by code.
+    pub areas: DataLoader<AreaLoader, HashMapCache>,
+}
+
+impl ResearchLoaders {
+    /// Loaders that call the research service as the request's caller.
+    pub fn new(ctx: &Context<'_>) -> Result<Arc<ResearchLoaders>> {
+        let remote = Remote {
+            services: ctx.data::<Services>()?.clone(),
+            caller: caller(ctx).cloned(),
+        };
+        let spawn = |f: futures::future::BoxFuture<'static, ()>| tokio::spawn(f.in_current_span());
+        Ok(Arc::new(ResearchLoaders {
+            practices: DataLoader::with_cache(
+                PracticeLoader(remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            ),
+            organisations: DataLoader::with_cache(
+                OrganisationLoader(remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            ),
+            areas: DataLoader::with_cache(AreaLoader(remote), spawn, HashMapCache::default()),
+        }))
+    }
+
+    /// The practices of `ids` the caller may see, in the order asked.
+    pub async fn load_practices(&self, ids: &[String]) -> Result<Vec<pb::Practice>> {
+        let found = self.practices.load_many(ids.iter().cloned()).await?;
+        Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
+    }
+}

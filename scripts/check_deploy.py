@@ -1,0 +1,347 @@
+#!/usr/bin/env python3
+"""Offline checks of Glocal's deployment manifests; run through scripts/check-deploy.
+
+1. helm/glocal: lint (strict) and render with default and production values through Helm's
+   own Go SDK (helm-python-sdk); values the schema must reject are rejected.
+2. k8s/base is the chart's default render (regenerate with --write-k8s-base); the kustomize
+   overlays render with `kubectl kustomize`.
+3. Every rendered manifest validates against the Kubernetes schema (kubernetes-validate,
+   strict; a kind without a schema fails, except the two CRD kinds checked below).
+4. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import helm_python as helm
+import jsonschema
+import kubernetes_validate
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHART = ROOT / "helm" / "glocal"
+K8S = ROOT / "k8s"
+OUT = ROOT / "target" / "deploy-check"
+KUBE_VERSION = "1.33.0"
+RELEASE = "glocal"
+
+# Kinds from CRDs (Prometheus Operator, Gateway API) that kubernetes-validate has no schema
+# for: checked against the parts of their CRD schemas the chart uses.
+CRD_SCHEMAS = {
+    ("monitoring.coreos.com/v1", "ServiceMonitor"): {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "metadata": {"type": "object", "required": ["name"]},
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["selector", "endpoints"],
+                "properties": {
+                    "selector": {"type": "object", "required": ["matchLabels"]},
+                    "namespaceSelector": {"type": "object"},
+                    "endpoints": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["port"],
+                            "properties": {
+                                "port": {"type": "string"},
+                                "path": {"type": "string", "pattern": "^/"},
+                                "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    ("gateway.networking.k8s.io/v1", "HTTPRoute"): {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "metadata": {"type": "object", "required": ["name"]},
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["parentRefs", "rules"],
+                "properties": {
+                    "parentRefs": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "object", "required": ["name"]},
+                    },
+                    "hostnames": {"type": "array", "items": {"type": "string"}},
+                    "rules": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "matches": {"type": "array"},
+                                "backendRefs": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["name", "port"],
+                                        "properties": {"port": {"type": "integer"}},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+# Values the schema must refuse, each with why.
+REJECTED = [
+    ({"environment": "staging"}, "unknown environment"),
+    ({"gateway": {"port": 70000}}, "port out of range"),
+    ({"existingSecret": ""}, "no Secret for the credentials"),
+    ({"securityContext": {"readOnlyRootFilesystem": False}}, "writable root filesystem"),
+    ({"securityContext": {"allowPrivilegeEscalation": True}}, "privilege escalation"),
+    ({"podSecurityContext": {"runAsNonRoot": False}}, "root"),
+    ({"image": {"digest": "latest"}}, "a digest that is not sha256"),
+    ({"services": {"requests": {"grpcService": "requests"}}}, "not a gRPC service name"),
+    ({"replicas": 3}, "unknown top-level key"),
+    ({"services": {"events": {"resources": {"limits": {"gpu": 1}}}}}, "unknown resource"),
+    ({"httpRoute": {"enabled": True, "parentRefs": []}}, "HTTPRoute without a parent"),
+]
+
+failures: list[str] = []
+
+
+def fail(message: str) -> None:
+    failures.append(message)
+    print(f"FAIL: {message}")
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def documents(text: str) -> list[dict]:
+    return [d for d in yaml.safe_load_all(text) if d]
+
+
+def lint(values: dict, label: str) -> None:
+    report = helm.lint(CHART, values, strict=True, kube_version=f"v{KUBE_VERSION}")
+    problems = list(report.get("errors") or [])
+    for message in report.get("messages") or []:
+        if message.get("severity", 0) >= 2:
+            problems.append(f"{message.get('path')}: {message.get('error')}")
+    for problem in problems:
+        fail(f"helm lint --strict ({label}): {problem}")
+    if not problems:
+        print(f"helm lint --strict ({label}): clean")
+
+
+def render(values: dict, label: str) -> list[dict]:
+    chart = helm.Chart.load(CHART)
+    merged = chart.merge_values(values)
+    chart.validate_schema(merged)
+    manifests = chart.render(values, name=RELEASE, namespace=RELEASE, is_install=True)
+    target = OUT / f"helm-{label}"
+    target.mkdir(parents=True, exist_ok=True)
+    docs: list[dict] = []
+    for path, text in sorted(manifests.items()):
+        if path.endswith("NOTES.txt") or not text.strip():
+            continue
+        name = path.split("/templates/", 1)[-1].replace("/", "-")
+        (target / name).write_text(text)
+        docs.extend(documents(text))
+    kinds = sorted({d["kind"] for d in docs})
+    print(f"helm render ({label}): {len(docs)} manifests ({', '.join(kinds)})")
+    return docs
+
+
+def check_rejections(defaults: dict) -> None:
+    chart = helm.Chart.load(CHART)
+    for override, why in REJECTED:
+        merged = deep_merge(defaults, override)
+        try:
+            chart.validate_schema(merged)
+        except helm.HelmError:
+            continue
+        fail(f"values.schema.json accepts {override} ({why})")
+    print(f"values.schema.json: {len(REJECTED)} bad value sets checked")
+
+
+def k8s_base(default_docs: list[dict]) -> dict[str, str]:
+    """The chart's default render as plain manifests, one file per kind."""
+    files: dict[str, list[dict]] = {}
+    for doc in copy.deepcopy(default_docs):
+        annotations = doc.get("metadata", {}).get("annotations") or {}
+        if annotations.get("helm.sh/hook") == "test":
+            continue
+        for key in [k for k in annotations if k.startswith("helm.sh/")]:
+            del annotations[key]
+        if not annotations:
+            doc["metadata"].pop("annotations", None)
+        doc["metadata"].pop("namespace", None)  # overlays choose the namespace
+        labels = doc["metadata"].get("labels") or {}
+        labels.pop("helm.sh/chart", None)
+        if "app.kubernetes.io/managed-by" in labels:
+            labels["app.kubernetes.io/managed-by"] = "kustomize"
+        files.setdefault(doc["kind"].lower(), []).append(doc)
+    header = (
+        "# Generated from helm/glocal (default values, release `glocal`) by\n"
+        "# `scripts/check-deploy --write-k8s-base`; CI fails when it drifts. Do not edit.\n"
+    )
+    out = {
+        f"{kind}.yaml": header
+        + "---\n".join(yaml.safe_dump(d, sort_keys=False, width=100) for d in docs)
+        for kind, docs in sorted(files.items())
+    }
+    resources = "".join(f"  - {name}\n" for name in sorted(out))
+    out["kustomization.yaml"] = (
+        header
+        + "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
+        + resources
+    )
+    return out
+
+
+def check_k8s_base(expected: dict[str, str], write: bool) -> None:
+    base = K8S / "base"
+    if write:
+        base.mkdir(parents=True, exist_ok=True)
+        for old in base.glob("*.yaml"):
+            old.unlink()
+        for name, text in expected.items():
+            (base / name).write_text(text)
+        print(f"k8s/base: written ({len(expected)} files)")
+        return
+    actual = {p.name: p.read_text() for p in base.glob("*.yaml")} if base.is_dir() else {}
+    if actual != expected:
+        stale = sorted(set(actual) ^ set(expected) | {n for n in expected if actual.get(n) != expected[n]})
+        fail(f"k8s/base is not the chart's render ({', '.join(stale)}): run scripts/check-deploy --write-k8s-base")
+    else:
+        print("k8s/base: in sync with the chart")
+
+
+def kustomize(overlay: str) -> list[dict]:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        fail("kubectl not found for `kubectl kustomize`")
+        return []
+    result = subprocess.run(
+        [kubectl, "kustomize", str(K8S / "overlays" / overlay)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        fail(f"kubectl kustomize k8s/overlays/{overlay}: {result.stderr.strip()}")
+        return []
+    (OUT / f"kustomize-{overlay}.yaml").write_text(result.stdout)
+    docs = documents(result.stdout)
+    print(f"kubectl kustomize k8s/overlays/{overlay}: {len(docs)} manifests")
+    return docs
+
+
+def validate(docs: list[dict], label: str) -> None:
+    checked = 0
+    for doc in docs:
+        what = f"{label}: {doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
+        key = (doc.get("apiVersion"), doc.get("kind"))
+        try:
+            kubernetes_validate.validate(doc, KUBE_VERSION, strict=True)
+        except kubernetes_validate.SchemaNotFoundError:
+            schema = CRD_SCHEMAS.get(key)
+            if schema is None:
+                fail(f"{what}: no schema for {key[0]} {key[1]} in Kubernetes {KUBE_VERSION}")
+                continue
+            try:
+                jsonschema.validate(doc, schema)
+            except jsonschema.ValidationError as e:
+                fail(f"{what}: {e.message}")
+                continue
+        except kubernetes_validate.ValidationError as e:
+            fail(f"{what}: {e.message}")
+            continue
+        checked += 1
+    print(f"kubernetes-validate {KUBE_VERSION} --strict ({label}): {checked}/{len(docs)} valid")
+
+
+def checkov() -> None:
+    exe = Path(sys.executable).parent / "checkov"
+    result = subprocess.run(
+        [
+            str(exe),
+            "--directory",
+            str(OUT),
+            "--framework",
+            "kubernetes",
+            "--config-file",
+            str(ROOT / "scripts" / "checkov.yaml"),
+            "--compact",
+            "--quiet",
+            "--skip-download",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        print(output)
+        fail("checkov found failing checks")
+    else:
+        summary = [line for line in output.splitlines() if "Passed checks" in line]
+        print(f"checkov: clean {summary[0].strip() if summary else ''}")
+
+
+def main() -> int:
+    write_base = "--write-k8s-base" in sys.argv[1:]
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+
+    print("== helm (helm-python-sdk, Helm SDK", helm.helm_sdk_version(), ")")
+    chart = helm.Chart.load(CHART)
+    defaults = chart.values
+    production = helm.values_from_yaml((CHART / "values-production.yaml").read_text())
+    lint({}, "default values")
+    lint(production, "production values")
+    check_rejections(defaults)
+    default_docs = render({}, "default")
+    production_docs = render(production, "production")
+
+    print("== k8s (kustomize)")
+    check_k8s_base(k8s_base(default_docs), write_base)
+    overlays = {o: kustomize(o) for o in ("dev", "prod")}
+
+    print("== kubernetes-validate")
+    validate(default_docs, "helm default")
+    validate(production_docs, "helm production")
+    for overlay, docs in overlays.items():
+        validate(docs, f"kustomize {overlay}")
+
+    print("== checkov")
+    checkov()
+
+    if failures:
+        print(f"\ncheck-deploy: {len(failures)} problem(s)")
+        return 1
+    print("\ncheck-deploy: all deploy checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,622 @@
+//! The queries the service runs, each over any connection or transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::entities::{
+    audit, check_in, contribution, event, idempotency, lecture_request, outbox, registration,
+    series, session,
+};
+
+/// Appends an audit row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_audit<C: ConnectionTrait>(
+    c: &C,
+    aggregate_type: &str,
+    aggregate_id: Uuid,
+    action: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    actor: (&str, &str),
+    at: DateTime<Utc>,
+    note: &str,
+) -> Result<(), DbErr> {
+    let row = audit::ActiveModel {
+        aggregate_type: Set(aggregate_type.to_owned()),
+        aggregate_id: Set(aggregate_id),
+        action: Set(action.to_owned()),
+        from_state: Set(from.map(str::to_owned)),
+        to_state: Set(to.map(str::to_owned)),
+        actor_subject: Set(actor.0.to_owned()),
+        actor_name: Set(actor.1.to_owned()),
+        at: Set(at),
+        note: Set(note.to_owned()),
+        ..Default::default()
+    };
+    audit::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// The audit rows of several aggregates (one query), oldest first.
+pub(crate) async fn audit_of<C: ConnectionTrait>(
+    c: &C,
+    ids: &[Uuid],
+) -> Result<Vec<audit::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    audit::Entity::find()
+        .filter(audit::Column::AggregateId.is_in(ids.iter().copied()))
+        .order_by_asc(audit::Column::Seq)
+        .all(c)
+        .await
+}
+
+/// Appends an outbox event.
+pub(crate) async fn insert_outbox<C: ConnectionTrait>(
+    c: &C,
+    aggregate_id: Uuid,
+    event_type: &str,
+    payload: &serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = outbox::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        aggregate_id: Set(aggregate_id),
+        event_type: Set(event_type.to_owned()),
+        payload: Set(payload.to_string()),
+        created_at: Set(at),
+        published_at: Set(None),
+        ..Default::default()
+    };
+    outbox::Entity::insert(row)
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// What `(subject, operation, key)` created before, if anything.
+pub(crate) async fn find_idempotent<C: ConnectionTrait>(
+    c: &C,
+    subject: &str,
+    operation: &str,
+    key: &str,
+) -> Result<Option<idempotency::Model>, DbErr> {
+    idempotency::Entity::find()
+        .filter(idempotency::Column::Subject.eq(subject))
+        .filter(idempotency::Column::Operation.eq(operation))
+        .filter(idempotency::Column::Key.eq(key))
+        .one(c)
+        .await
+}
+
+/// Records what `(subject, operation, key)` created (unique: a concurrent twin fails here).
+pub(crate) async fn insert_idempotent<C: ConnectionTrait>(
+    c: &C,
+    subject: &str,
+    operation: &str,
+    key: &str,
+    fingerprint: &str,
+    aggregate_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = idempotency::ActiveModel {
+        subject: Set(subject.to_owned()),
+        operation: Set(operation.to_owned()),
+        key: Set(key.to_owned()),
+        fingerprint: Set(fingerprint.to_owned()),
+        aggregate_id: Set(aggregate_id),
+        created_at: Set(at),
+        ..Default::default()
+    };
+    idempotency::Entity::insert(row)
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// Every series, by code.
+pub(crate) async fn all_series<C: ConnectionTrait>(c: &C) -> Result<Vec<series::Model>, DbErr> {
+    series::Entity::find()
+        .order_by_asc(series::Column::Code)
+        .all(c)
+        .await
+}
+
+/// A series by id; `lock` takes its row lock (PostgreSQL) for the rest of the transaction.
+pub(crate) async fn find_series<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<series::Model>, DbErr> {
+    let mut q = series::Entity::find().filter(series::Column::Id.eq(id));
+    if lock {
+        q = q.lock_exclusive();
+    }
+    q.one(c).await
+}
+
+/// A series by code.
+pub(crate) async fn find_series_by_code<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+) -> Result<Option<series::Model>, DbErr> {
+    series::Entity::find()
+        .filter(series::Column::Code.eq(code))
+        .one(c)
+        .await
+}
+
+/// Every event of the given series, by edition (one query).
+pub(crate) async fn editions_of<C: ConnectionTrait>(
+    c: &C,
+    series_ids: &[Uuid],
+) -> Result<Vec<event::Model>, DbErr> {
+    if series_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    event::Entity::find()
+        .filter(event::Column::SeriesId.is_in(series_ids.iter().copied()))
+        .order_by_asc(event::Column::Edition)
+        .all(c)
+        .await
+}
+
+/// Events of a series starting in `[from, to]` that are not in `except_state`.
+pub(crate) async fn count_series_events_between<C: ConnectionTrait>(
+    c: &C,
+    series_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    except_state: &str,
+) -> Result<u64, DbErr> {
+    event::Entity::find()
+        .filter(event::Column::SeriesId.eq(series_id))
+        .filter(event::Column::StartDate.gte(from))
+        .filter(event::Column::StartDate.lte(to))
+        .filter(event::Column::State.ne(except_state))
+        .count(c)
+        .await
+}
+
+/// An event by id; `lock` takes its row lock (PostgreSQL) for the rest of the transaction,
+/// which serializes every seat change of the event. SQLite runs one writer at a time anyway.
+pub(crate) async fn find_event<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<event::Model>, DbErr> {
+    let mut q = event::Entity::find().filter(event::Column::Id.eq(id));
+    if lock {
+        q = q.lock_exclusive();
+    }
+    q.one(c).await
+}
+
+/// Events by id, in no particular order (one query).
+pub(crate) async fn find_events<C: ConnectionTrait>(
+    c: &C,
+    ids: &[Uuid],
+) -> Result<Vec<event::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    event::Entity::find()
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .all(c)
+        .await
+}
+
+/// Takes `n` seats of an event if they are free: one conditional UPDATE, so the seats held
+/// never exceed the capacity whatever runs concurrently. False when they are not free.
+pub(crate) async fn take_seats<C: ConnectionTrait>(c: &C, id: Uuid, n: i32) -> Result<bool, DbErr> {
+    let result = event::Entity::update_many()
+        .col_expr(
+            event::Column::SeatsTaken,
+            Expr::col(event::Column::SeatsTaken).add(n),
+        )
+        .filter(event::Column::Id.eq(id))
+        .filter(
+            Expr::col(event::Column::SeatsTaken)
+                .add(n)
+                .lte(Expr::col(event::Column::Capacity)),
+        )
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Gives back `n` seats of an event.
+pub(crate) async fn release_seats<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+    n: i32,
+) -> Result<(), DbErr> {
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::SeatsTaken,
+            Expr::col(event::Column::SeatsTaken).sub(n),
+        )
+        .filter(event::Column::Id.eq(id))
+        .filter(event::Column::SeatsTaken.gte(n))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+macro_rules! update_if_version {
+    ($(#[$doc:meta])* $name:ident, $entity:ident) => {
+        $(#[$doc])*
+        pub(crate) async fn $name<C: ConnectionTrait>(
+            c: &C,
+            id: Uuid,
+            version: i64,
+            mut changes: $entity::ActiveModel,
+        ) -> Result<bool, DbErr> {
+            changes.version = Set(version + 1);
+            let result = $entity::Entity::update_many()
+                .set(changes)
+                .filter($entity::Column::Id.eq(id))
+                .filter($entity::Column::Version.eq(version))
+                .exec(c)
+                .await?;
+            Ok(result.rows_affected == 1)
+        }
+    };
+}
+
+update_if_version!(
+    /// Applies `changes` to an event only if its version is still `version`, bumping it.
+    update_event, event
+);
+update_if_version!(
+    /// Applies `changes` to a registration only if its version is still `version`, bumping it.
+    update_registration, registration
+);
+update_if_version!(
+    /// Applies `changes` to a contribution only if its version is still `version`, bumping it.
+    update_contribution, contribution
+);
+update_if_version!(
+    /// Applies `changes` to a lecture request only if its version is still `version`, bumping it.
+    update_lecture, lecture_request
+);
+
+/// A list of events: visibility, filters and the page window.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EventQuery {
+    pub include_drafts: bool,
+    pub kinds: Vec<String>,
+    pub states: Vec<String>,
+    pub series_id: Option<Uuid>,
+    pub host_country: Option<String>,
+    pub from_date: Option<NaiveDate>,
+    pub to_date: Option<NaiveDate>,
+    pub after: Option<(NaiveDate, i64)>,
+    pub limit: u64,
+}
+
+/// One page of events by (start date, seq), and how many match in all.
+pub(crate) async fn list_events<C: ConnectionTrait>(
+    c: &C,
+    q: &EventQuery,
+) -> Result<(Vec<event::Model>, u64), DbErr> {
+    use event::Column as E;
+    let mut cond = Condition::all();
+    if !q.include_drafts {
+        cond = cond.add(E::State.ne("DRAFT"));
+    }
+    if !q.kinds.is_empty() {
+        cond = cond.add(E::Kind.is_in(q.kinds.iter().cloned()));
+    }
+    if !q.states.is_empty() {
+        cond = cond.add(E::State.is_in(q.states.iter().cloned()));
+    }
+    if let Some(s) = q.series_id {
+        cond = cond.add(E::SeriesId.eq(s));
+    }
+    if let Some(h) = &q.host_country {
+        cond = cond.add(E::HostCountry.eq(h.as_str()));
+    }
+    if let Some(from) = q.from_date {
+        cond = cond.add(E::EndDate.gte(from));
+    }
+    if let Some(to) = q.to_date {
+        cond = cond.add(E::StartDate.lte(to));
+    }
+    let total = event::Entity::find().filter(cond.clone()).count(c).await?;
+    if let Some((date, seq)) = q.after {
+        cond = cond.add(
+            Condition::any().add(E::StartDate.gt(date)).add(
+                Condition::all()
+                    .add(E::StartDate.eq(date))
+                    .add(E::Seq.gt(seq)),
+            ),
+        );
+    }
+    let rows = event::Entity::find()
+        .filter(cond)
+        .order_by_asc(E::StartDate)
+        .order_by_asc(E::Seq)
+        .limit(q.limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Waitlisted registrations per event (one grouped query); events with none are absent.
+pub(crate) async fn waitlist_counts<C: ConnectionTrait>(
+    c: &C,
+    event_ids: &[Uuid],
+) -> Result<HashMap<Uuid, i64>, DbErr> {
+    if event_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, i64)> = registration::Entity::find()
+        .select_only()
+        .column(registration::Column::EventId)
+        .column_as(registration::Column::Seq.count(), "n")
+        .filter(registration::Column::EventId.is_in(event_ids.iter().copied()))
+        .filter(registration::Column::State.eq("WAITLISTED"))
+        .group_by(registration::Column::EventId)
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The sessions of several events (one query), by start.
+pub(crate) async fn sessions_of<C: ConnectionTrait>(
+    c: &C,
+    event_ids: &[Uuid],
+) -> Result<Vec<session::Model>, DbErr> {
+    if event_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    session::Entity::find()
+        .filter(session::Column::EventId.is_in(event_ids.iter().copied()))
+        .order_by_asc(session::Column::StartsAt)
+        .order_by_asc(session::Column::Seq)
+        .all(c)
+        .await
+}
+
+/// A session by id.
+pub(crate) async fn find_session<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+) -> Result<Option<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::Id.eq(id))
+        .one(c)
+        .await
+}
+
+/// Deletes a session.
+pub(crate) async fn delete_session<C: ConnectionTrait>(c: &C, id: Uuid) -> Result<(), DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// A registration by id.
+pub(crate) async fn find_registration<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+) -> Result<Option<registration::Model>, DbErr> {
+    registration::Entity::find()
+        .filter(registration::Column::Id.eq(id))
+        .one(c)
+        .await
+}
+
+/// A registrant's registrations of an event in any of `states`.
+pub(crate) async fn registrations_of_registrant<C: ConnectionTrait>(
+    c: &C,
+    event_id: Uuid,
+    subject: &str,
+    states: &[&str],
+) -> Result<Vec<registration::Model>, DbErr> {
+    registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::RegistrantSubject.eq(subject))
+        .filter(registration::Column::State.is_in(states.iter().copied()))
+        .all(c)
+        .await
+}
+
+/// An event's registrations in `state`, oldest first.
+pub(crate) async fn registrations_in_state<C: ConnectionTrait>(
+    c: &C,
+    event_id: Uuid,
+    state: &str,
+) -> Result<Vec<registration::Model>, DbErr> {
+    registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::State.eq(state))
+        .order_by_asc(registration::Column::Seq)
+        .all(c)
+        .await
+}
+
+/// Events with an offer that lapsed at or before `now`.
+pub(crate) async fn events_with_lapsed_offers<C: ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, DbErr> {
+    registration::Entity::find()
+        .select_only()
+        .column(registration::Column::EventId)
+        .distinct()
+        .filter(registration::Column::State.eq("OFFERED"))
+        .filter(registration::Column::OfferExpiresAt.lte(now))
+        .into_tuple()
+        .all(c)
+        .await
+}
+
+/// The ids of an event's waitlisted registrations, in line order (first = next).
+pub(crate) async fn waitlist_order<C: ConnectionTrait>(
+    c: &C,
+    event_ids: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
+    if event_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    registration::Entity::find()
+        .select_only()
+        .column(registration::Column::EventId)
+        .column(registration::Column::Id)
+        .filter(registration::Column::EventId.is_in(event_ids.iter().copied()))
+        .filter(registration::Column::State.eq("WAITLISTED"))
+        .order_by_asc(registration::Column::Seq)
+        .into_tuple()
+        .all(c)
+        .await
+}
+
+/// A list of registrations: scope, filters and the page window.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RegistrationQuery {
+    pub registrant: Option<String>,
+    pub event_id: Option<Uuid>,
+    pub states: Vec<String>,
+    pub after_seq: Option<i64>,
+    pub limit: u64,
+}
+
+/// One page of registrations, oldest first, and how many match in all.
+pub(crate) async fn list_registrations<C: ConnectionTrait>(
+    c: &C,
+    q: &RegistrationQuery,
+) -> Result<(Vec<registration::Model>, u64), DbErr> {
+    use registration::Column as R;
+    let mut cond = Condition::all();
+    if let Some(s) = &q.registrant {
+        cond = cond.add(R::RegistrantSubject.eq(s.as_str()));
+    }
+    if let Some(e) = q.event_id {
+        cond = cond.add(R::EventId.eq(e));
+    }
+    if !q.states.is_empty() {
+        cond = cond.add(R::State.is_in(q.states.iter().cloned()));
+    }
+    let total = registration::Entity::find()
+        .filter(cond.clone())
+        .count(c)
+        .await?;
+    if let Some(after) = q.after_seq {
+        cond = cond.add(R::Seq.gt(after));
+    }
+    let rows = registration::Entity::find()
+        .filter(cond)
+        .order_by_asc(R::Seq)
+        .limit(q.limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The check-ins of several registrations (one query), oldest first.
+pub(crate) async fn check_ins_of<C: ConnectionTrait>(
+    c: &C,
+    registration_ids: &[Uuid],
+) -> Result<Vec<check_in::Model>, DbErr> {
+    if registration_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    check_in::Entity::find()
+        .filter(check_in::Column::RegistrationId.is_in(registration_ids.iter().copied()))
+        .order_by_asc(check_in::Column::Seq)
+        .all(c)
+        .await
+}
+
+/// A contribution by id.
+pub(crate) async fn find_contribution<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+) -> Result<Option<contribution::Model>, DbErr> {
+    contribution::Entity::find()
+        .filter(contribution::Column::Id.eq(id))
+        .one(c)
+        .await
+}
+
+/// The contributions of several events (one query), oldest first.
+pub(crate) async fn contributions_of<C: ConnectionTrait>(
+    c: &C,
+    event_ids: &[Uuid],
+    submitter: Option<&str>,
+) -> Result<Vec<contribution::Model>, DbErr> {
+    let mut q = contribution::Entity::find();
+    if !event_ids.is_empty() {
+        q = q.filter(contribution::Column::EventId.is_in(event_ids.iter().copied()));
+    }
+    if let Some(s) = submitter {
+        q = q.filter(contribution::Column::SubmitterSubject.eq(s));
+    }
+    q.order_by_asc(contribution::Column::Seq).all(c).await
+}
+
+/// A lecture request by id.
+pub(crate) async fn find_lecture<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+) -> Result<Option<lecture_request::Model>, DbErr> {
+    lecture_request::Entity::find()
+        .filter(lecture_request::Column::Id.eq(id))
+        .one(c)
+        .await
+}
+
+/// A list of lecture requests: scope, filters and the page window.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LectureQuery {
+    pub local_government: Option<String>,
+    pub states: Vec<String>,
+    pub year: Option<i32>,
+    pub after_seq: Option<i64>,
+    pub limit: u64,
+}
+
+/// One page of lecture requests, oldest first, and how many match in all.
+pub(crate) async fn list_lectures<C: ConnectionTrait>(
+    c: &C,
+    q: &LectureQuery,
+) -> Result<(Vec<lecture_request::Model>, u64), DbErr> {
+    use lecture_request::Column as L;
+    let mut cond = Condition::all();
+    if let Some(lg) = &q.local_government {
+        cond = cond.add(L::LocalGovernmentCode.eq(lg.as_str()));
+    }
+    if !q.states.is_empty() {
+        cond = cond.add(L::State.is_in(q.states.iter().cloned()));
+    }
+    if let Some(y) = q.year {
+        cond = cond.add(L::Year.eq(y));
+    }
+    let total = lecture_request::Entity::find()
+        .filter(cond.clone())
+        .count(c)
+        .await?;
+    if let Some(after) = q.after_seq {
+        cond = cond.add(L::Seq.gt(after));
+    }
+    let rows = lecture_request::Entity::find()
+        .filter(cond)
+        .order_by_asc(L::Seq)
+        .limit(q.limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}

@@ -1,0 +1,1401 @@
+//! The service on real databases: every test body runs on PostgreSQL (a fresh database per
+//! test) and on SQLite in memory.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use glocal_events::domain::{
+    ContributionAction, ContributionDraft, ContributionState, EntityId, EventAction, EventDraft,
+    EventKind, EventState, LectureDraft, LectureState, PracticeIds, RegistrationDraft,
+    RegistrationKind, RegistrationState, SeriesDraft, SessionDraft, SessionKind, SpeakerDraft,
+    TextDraft, Version,
+};
+use glocal_events::service::{
+    EventFilter, EventView, PageRequest, RegistrationFilter, RegistrationView, ScheduleDraft,
+    SeriesView,
+};
+use glocal_events::{Config, EventOffice, EventsError};
+use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::{Caller, Role};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+struct Env {
+    db: DatabaseConnection,
+    office: EventOffice,
+    now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+impl Env {
+    async fn new(db: DatabaseConnection) -> Env {
+        glocal_kit::telemetry::init_for_test();
+        glocal_events::migrate(&db).await.unwrap();
+        let now = Arc::new(Mutex::new(
+            DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc)
+                .trunc_subsecs(6),
+        ));
+        let clock = now.clone();
+        let office = EventOffice::new(
+            db.clone(),
+            Config {
+                max_page_size: 50,
+                offer_ttl: Duration::hours(24),
+                sweep_interval: std::time::Duration::from_millis(20),
+            },
+        )
+        .with_clock(Arc::new(move || *clock.lock().unwrap()));
+        Env { db, office, now }
+    }
+
+    fn advance(&self, by: Duration) {
+        *self.now.lock().unwrap() += by;
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "n").unwrap()
+    }
+
+    /// (events, registrations, sessions, contributions, audit rows, outbox rows)
+    async fn counts(&self) -> [i64; 6] {
+        [
+            self.count("event").await,
+            self.count("registration").await,
+            self.count("session").await,
+            self.count("contribution").await,
+            self.count("audit").await,
+            self.count("outbox").await,
+        ]
+    }
+
+    /// A registration's stored state, read without going through the service (which would
+    /// settle lapsed offers first).
+    async fn stored_state(&self, id: EntityId) -> String {
+        let backend = self.db.get_database_backend();
+        let sql = match backend {
+            sea_orm::DatabaseBackend::Postgres => "SELECT state FROM registration WHERE id = $1",
+            _ => "SELECT state FROM registration WHERE id = ?",
+        };
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [id.as_uuid().into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "state").unwrap()
+    }
+
+    async fn series(
+        &self,
+        code: &str,
+        kind: EventKind,
+        rotation: &[&str],
+        quota: u32,
+    ) -> SeriesView {
+        self.office
+            .create_series(
+                Some(&staff()),
+                SeriesDraft {
+                    idempotency_key: format!("series-{code}"),
+                    code: code.into(),
+                    kind: Some(kind),
+                    title: TextDraft::new("시리즈", code, "", ""),
+                    description: TextDraft::new("", "A series", "", ""),
+                    rotation: rotation.iter().map(|s| s.to_string()).collect(),
+                    yearly_quota: quota,
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    /// A stand-alone forum with `capacity` seats, taking registrations.
+    async fn open_event(&self, key: &str, capacity: u32) -> EventView {
+        let e = self
+            .office
+            .create_event(Some(&staff()), forum(key, capacity))
+            .await
+            .unwrap();
+        self.walk(&e, &[EventAction::Publish, EventAction::OpenRegistration])
+            .await
+    }
+
+    async fn walk(&self, e: &EventView, actions: &[EventAction]) -> EventView {
+        let mut e = e.clone();
+        for a in actions {
+            e = self
+                .office
+                .transition_event(Some(&staff()), e.id, e.version, *a, None)
+                .await
+                .unwrap();
+        }
+        e
+    }
+
+    async fn register(&self, who: &Caller, event: &EventView, key: &str) -> RegistrationView {
+        self.office
+            .register(Some(who), event.id, individual(key))
+            .await
+            .unwrap()
+    }
+}
+
+fn staff() -> Caller {
+    Caller::new("staff-events", "Lee", "GAOK", [Role::BureauStaff])
+}
+
+fn official(sub: &str, org: &str) -> Caller {
+    Caller::new(sub, format!("Official {sub}"), org, [Role::LocalOfficial])
+}
+
+fn partner(sub: &str) -> Caller {
+    Caller::new(sub, format!("Partner {sub}"), "JP-FUKUOKA", [Role::Partner])
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn forum(key: &str, capacity: u32) -> EventDraft {
+    EventDraft {
+        idempotency_key: key.into(),
+        kind: Some(EventKind::Forum),
+        title: TextDraft::new("국제교류 포럼", "Exchange forum", "", ""),
+        description: TextDraft::new("", "Expert presentations, debate, Q&A", "", ""),
+        host_country: "KR".into(),
+        host_city: "Seoul".into(),
+        host_organization: "GAOK".into(),
+        venue: "Press Center".into(),
+        time_zone: "Asia/Seoul".into(),
+        start_date: "2026-08-26".into(),
+        end_date: "2026-08-27".into(),
+        working_languages: vec!["ko".into()],
+        interpretation_languages: vec!["en".into()],
+        capacity,
+        ..EventDraft::default()
+    }
+}
+
+fn edition(key: &str, series: &SeriesView, host: &str, year: i32) -> EventDraft {
+    EventDraft {
+        series_id: series.id.to_string(),
+        kind: None,
+        host_country: host.into(),
+        start_date: format!("{year}-08-26"),
+        end_date: format!("{year}-08-29"),
+        ..forum(key, 300)
+    }
+}
+
+fn individual(key: &str) -> RegistrationDraft {
+    RegistrationDraft {
+        idempotency_key: key.into(),
+        kind: Some(RegistrationKind::Individual),
+        ..RegistrationDraft::default()
+    }
+}
+
+fn delegation(key: &str, members: &[&str]) -> RegistrationDraft {
+    RegistrationDraft {
+        idempotency_key: key.into(),
+        kind: Some(RegistrationKind::Delegation),
+        country: "JP".into(),
+        organization: "Fukuoka City".into(),
+        head_of_delegation: "Tanaka".into(),
+        members: members.iter().map(|m| m.to_string()).collect(),
+        ..RegistrationDraft::default()
+    }
+}
+
+fn session(key: &str, room: &str, starts: &str, ends: &str) -> SessionDraft {
+    SessionDraft {
+        idempotency_key: key.into(),
+        kind: Some(SessionKind::Presentation),
+        title: TextDraft::new("발표", key, "", ""),
+        room: room.into(),
+        speakers: vec![SpeakerDraft {
+            name: "Kim".into(),
+            affiliation: "GAOK".into(),
+        }],
+        interpretation_languages: vec!["en".into()],
+        starts_at: Some(at(starts)),
+        ends_at: Some(at(ends)),
+    }
+}
+
+fn assert_code<T: std::fmt::Debug>(r: Result<T, EventsError>, want: ErrorCode) -> EventsError {
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), want, "{e}");
+    e
+}
+
+fn field(e: &EventsError) -> Option<&str> {
+    e.field()
+}
+
+async fn rotation_rule(env: Env) {
+    let kcj = env
+        .series(
+            "KCJ-CONFERENCE",
+            EventKind::Conference,
+            &["KR", "CN", "JP"],
+            0,
+        )
+        .await;
+    assert_eq!(kcj.next_host_country, None);
+    let first = env
+        .office
+        .create_event(Some(&staff()), edition("e1", &kcj, "KR", 2025))
+        .await
+        .unwrap();
+    assert_eq!(first.edition, 1);
+    assert_eq!(first.kind, EventKind::Conference);
+    let series = env.office.list_series().await.unwrap();
+    assert_eq!(series[0].next_host_country.as_deref(), Some("CN"));
+
+    // Japan out of turn: refused with the reason, nothing written.
+    let before = env.counts().await;
+    let e = assert_code(
+        env.office
+            .create_event(Some(&staff()), edition("e2", &kcj, "JP", 2026))
+            .await,
+        ErrorCode::Conflict,
+    );
+    let reason = e.to_string();
+    assert!(reason.contains("hosted by KR"), "{reason}");
+    assert!(reason.contains("next host is CN"), "{reason}");
+    assert_eq!(env.counts().await, before);
+
+    // A country outside the rotation is refused too.
+    let e = assert_code(
+        env.office
+            .create_event(Some(&staff()), edition("e2", &kcj, "US", 2026))
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert!(e.to_string().contains("not in this series"), "{e}");
+
+    let second = env
+        .office
+        .create_event(Some(&staff()), edition("e3", &kcj, "CN", 2026))
+        .await
+        .unwrap();
+    assert_eq!(second.edition, 2);
+
+    // A cancelled edition does not take a turn: after cancelling China's, it is China again.
+    env.office
+        .transition_event(
+            Some(&staff()),
+            second.id,
+            second.version,
+            EventAction::Cancel,
+            Some("venue unavailable".into()),
+        )
+        .await
+        .unwrap();
+    assert_code(
+        env.office
+            .create_event(Some(&staff()), edition("e4", &kcj, "JP", 2026))
+            .await,
+        ErrorCode::Conflict,
+    );
+    let third = env
+        .office
+        .create_event(Some(&staff()), edition("e5", &kcj, "CN", 2026))
+        .await
+        .unwrap();
+    assert_eq!(third.edition, 3);
+    let next = env.office.list_series().await.unwrap();
+    assert_eq!(next[0].next_host_country.as_deref(), Some("JP"));
+
+    // The kind must match the series'.
+    let mut wrong = edition("e6", &kcj, "JP", 2027);
+    wrong.kind = Some(EventKind::Lecture);
+    let e = assert_code(
+        env.office.create_event(Some(&staff()), wrong).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("kind"));
+}
+
+async fn capacity_holds_under_concurrent_registrations(env: Env) {
+    let event = env.open_event("busy", 7).await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let office = env.office.clone();
+        let id = event.id;
+        tasks.push(tokio::spawn(async move {
+            let who = official(&format!("o{i}"), "11000");
+            // Every third caller brings a delegation of two.
+            let draft = if i % 3 == 0 {
+                delegation(&format!("k{i}"), &["Sato"])
+            } else {
+                individual(&format!("k{i}"))
+            };
+            office.register(Some(&who), id, draft).await
+        }));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap().unwrap());
+    }
+    let confirmed: u32 = results
+        .iter()
+        .filter(|r| r.state == RegistrationState::Confirmed)
+        .map(|r| r.seats)
+        .sum();
+    let waiting = results
+        .iter()
+        .filter(|r| r.state == RegistrationState::Waitlisted)
+        .count();
+    assert!(confirmed <= 7, "overbooked: {confirmed} seats confirmed");
+    assert!(confirmed >= 6, "seats left unused: {confirmed}");
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r.state == RegistrationState::Confirmed)
+            .count()
+            + waiting,
+        24
+    );
+    let stored = env.office.get_event(None, event.id).await.unwrap();
+    assert_eq!(stored.seats_taken, confirmed);
+    assert_eq!(stored.waitlist_length as usize, waiting);
+    // The database agrees with what the callers were told.
+    let backend = env.db.get_database_backend();
+    let row = env
+        .db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COALESCE(SUM(seats), 0) AS n FROM registration WHERE state = 'CONFIRMED'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let sum: i64 = row.try_get("", "n").unwrap();
+    assert_eq!(sum, i64::from(confirmed));
+}
+
+async fn waitlist_offer_expiry_chain(env: Env) {
+    let event = env.open_event("small", 1).await;
+    let (a, b, c) = (official("a", "11000"), official("b", "26000"), partner("c"));
+    let ra = env.register(&a, &event, "ka").await;
+    let rb = env.register(&b, &event, "kb").await;
+    let rc = env.register(&c, &event, "kc").await;
+    assert_eq!(ra.state, RegistrationState::Confirmed);
+    assert_eq!(
+        (rb.state, rb.waitlist_position),
+        (RegistrationState::Waitlisted, Some(1))
+    );
+    assert_eq!(rc.waitlist_position, Some(2));
+
+    // A cancels: B (first in line) is offered the seat for 24 hours; C moves up.
+    env.office
+        .cancel_registration(Some(&a), ra.id, ra.version, Some("cannot travel".into()))
+        .await
+        .unwrap();
+    let rb = env.office.get_registration(Some(&b), rb.id).await.unwrap();
+    assert_eq!(rb.state, RegistrationState::Offered);
+    let now = *env.now.lock().unwrap();
+    assert_eq!(rb.offer_expires_at, Some(now + Duration::hours(24)));
+    let rc = env.office.get_registration(Some(&c), rc.id).await.unwrap();
+    assert_eq!(rc.waitlist_position, Some(1));
+    assert_eq!(
+        env.office
+            .get_event(None, event.id)
+            .await
+            .unwrap()
+            .seats_taken,
+        1
+    );
+
+    // B lets it lapse. No sweeper runs: the next read expires it and offers C the seat.
+    env.advance(Duration::hours(24) + Duration::seconds(1));
+    let rc = env.office.get_registration(Some(&c), rc.id).await.unwrap();
+    assert_eq!(rc.state, RegistrationState::Offered);
+    let e = assert_code(
+        env.office.accept_offer(Some(&b), rb.id, rb.version).await,
+        ErrorCode::Conflict,
+    );
+    assert!(e.to_string().contains("lapsed"), "{e}");
+    let rb = env.office.get_registration(Some(&b), rb.id).await.unwrap();
+    assert_eq!(rb.state, RegistrationState::Expired);
+    let actions: Vec<&str> = rb.history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(actions, ["register", "waitlist", "offer", "expire"]);
+
+    // Only C may accept C's offer; then C holds the one seat.
+    assert_code(
+        env.office.accept_offer(Some(&b), rc.id, rc.version).await,
+        ErrorCode::NotFound,
+    );
+    let rc = env
+        .office
+        .accept_offer(Some(&c), rc.id, rc.version)
+        .await
+        .unwrap();
+    assert_eq!(rc.state, RegistrationState::Confirmed);
+    assert_eq!(rc.offer_expires_at, None);
+    let stored = env.office.get_event(None, event.id).await.unwrap();
+    assert_eq!((stored.seats_taken, stored.waitlist_length), (1, 0));
+    // Accepting twice is an illegal transition.
+    assert_code(
+        env.office.accept_offer(Some(&c), rc.id, rc.version).await,
+        ErrorCode::Conflict,
+    );
+}
+
+async fn sweeper_expires_offers_on_its_own_and_stops_on_shutdown(env: Env) {
+    let event = env.open_event("swept", 1).await;
+    let (a, b, c) = (
+        official("a", "11000"),
+        official("b", "26000"),
+        official("c", "27000"),
+    );
+    let ra = env.register(&a, &event, "ka").await;
+    let rb = env.register(&b, &event, "kb").await;
+    let rc = env.register(&c, &event, "kc").await;
+    env.office
+        .cancel_registration(Some(&a), ra.id, ra.version, None)
+        .await
+        .unwrap();
+    assert_eq!(env.stored_state(rb.id).await, "OFFERED");
+    env.advance(Duration::hours(25));
+    assert_eq!(env.stored_state(rb.id).await, "OFFERED", "nothing ran yet");
+
+    let (trigger, shutdown) = glocal_kit::shutdown::channel();
+    let sweeper = glocal_events::service::spawn_sweeper(
+        env.office.clone(),
+        std::time::Duration::from_millis(20),
+        shutdown,
+    );
+    let mut swept = false;
+    for _ in 0..200 {
+        if env.stored_state(rc.id).await == "OFFERED" {
+            swept = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(swept, "the sweeper did not offer C the seat");
+    assert_eq!(env.stored_state(rb.id).await, "EXPIRED");
+    trigger.trigger();
+    tokio::time::timeout(std::time::Duration::from_secs(5), sweeper)
+        .await
+        .expect("the sweeper stops on shutdown")
+        .unwrap();
+}
+
+async fn timetable_overlaps_and_time_zones(env: Env) {
+    let event = env.open_event("tt", 50).await;
+    // 09:00–10:30 in Seoul on the first day.
+    let s1 = env
+        .office
+        .add_session(
+            Some(&staff()),
+            event.id,
+            session(
+                "s1",
+                "Hall A",
+                "2026-08-26T00:00:00Z",
+                "2026-08-26T01:30:00Z",
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s1.starts_at_local, "2026-08-26T09:00:00+09:00");
+    assert_eq!(s1.ends_at_local, "2026-08-26T10:30:00+09:00");
+    assert_eq!(s1.local_date, date("2026-08-26"));
+    assert_eq!(event.utc_offset, "+09:00");
+
+    let before = env.counts().await;
+    let e = assert_code(
+        env.office
+            .add_session(
+                Some(&staff()),
+                event.id,
+                session(
+                    "s2",
+                    " hall a",
+                    "2026-08-26T01:00:00Z",
+                    "2026-08-26T02:00:00Z",
+                ),
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert!(e.to_string().contains("2026-08-26T09:00:00+09:00"), "{e}");
+    assert_eq!(
+        env.counts().await,
+        before,
+        "a refused session writes nothing"
+    );
+
+    // Another room at the same time, and the same room right after, are fine.
+    env.office
+        .add_session(
+            Some(&staff()),
+            event.id,
+            session(
+                "s3",
+                "Hall B",
+                "2026-08-26T01:00:00Z",
+                "2026-08-26T02:00:00Z",
+            ),
+        )
+        .await
+        .unwrap();
+    env.office
+        .add_session(
+            Some(&staff()),
+            event.id,
+            session(
+                "s4",
+                "Hall A",
+                "2026-08-26T01:30:00Z",
+                "2026-08-26T02:00:00Z",
+            ),
+        )
+        .await
+        .unwrap();
+    // 23:30 UTC on the 25th is 08:30 on the 26th in Seoul: inside the event.
+    env.office
+        .add_session(
+            Some(&staff()),
+            event.id,
+            session(
+                "s5",
+                "Hall C",
+                "2026-08-25T23:30:00Z",
+                "2026-08-25T23:50:00Z",
+            ),
+        )
+        .await
+        .unwrap();
+    // 14:00 UTC on the 25th is 23:00 on the 25th in Seoul: outside.
+    let e = assert_code(
+        env.office
+            .add_session(
+                Some(&staff()),
+                event.id,
+                session(
+                    "s6",
+                    "Hall C",
+                    "2026-08-25T14:00:00Z",
+                    "2026-08-25T14:30:00Z",
+                ),
+            )
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("startsAt"));
+
+    let sessions = env.office.sessions(None, &[event.id]).await.unwrap();
+    let rooms: Vec<&str> = sessions.iter().map(|s| s.room.as_str()).collect();
+    assert_eq!(
+        rooms,
+        ["Hall C", "Hall A", "Hall B", "Hall A"],
+        "ordered by start"
+    );
+
+    // The same instant shows in New York's time for an event held there.
+    let mut ny = forum("ny", 10);
+    ny.time_zone = "America/New_York".into();
+    ny.host_country = "US".into();
+    let ny = env.office.create_event(Some(&staff()), ny).await.unwrap();
+    assert_eq!(ny.utc_offset, "-04:00");
+    let s = env
+        .office
+        .add_session(
+            Some(&staff()),
+            ny.id,
+            session(
+                "ny1",
+                "Room 1",
+                "2026-08-26T13:00:00Z",
+                "2026-08-26T14:00:00Z",
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.starts_at_local, "2026-08-26T09:00:00-04:00");
+
+    // Only the bureau edits timetables.
+    assert_code(
+        env.office
+            .add_session(
+                Some(&official("o", "11000")),
+                event.id,
+                session(
+                    "x",
+                    "Hall Z",
+                    "2026-08-26T05:00:00Z",
+                    "2026-08-26T06:00:00Z",
+                ),
+            )
+            .await,
+        ErrorCode::Forbidden,
+    );
+    env.office
+        .remove_session(Some(&staff()), s1.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        env.office.sessions(None, &[event.id]).await.unwrap().len(),
+        3
+    );
+}
+
+async fn delegations_and_check_in(env: Env) {
+    let event = env.open_event("deleg", 10).await;
+    let fukuoka = partner("fukuoka");
+    let r = env
+        .office
+        .register(
+            Some(&fukuoka),
+            event.id,
+            delegation("d1", &["Sato", "Suzuki"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.state, RegistrationState::Confirmed);
+    assert_eq!(r.kind, RegistrationKind::Delegation);
+    assert_eq!(r.seats, 3);
+    assert_eq!(r.attendee_name, "Tanaka");
+    assert_eq!(r.country.as_deref(), Some("JP"));
+    assert_eq!(
+        env.office
+            .get_event(None, event.id)
+            .await
+            .unwrap()
+            .seats_taken,
+        3
+    );
+
+    // A delegation larger than the event is bad input, and writes nothing.
+    let before = env.counts().await;
+    let big: Vec<String> = (0..10).map(|i| format!("M{i}")).collect();
+    let big: Vec<&str> = big.iter().map(String::as_str).collect();
+    let e = assert_code(
+        env.office
+            .register(Some(&partner("big")), event.id, delegation("d2", &big))
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("members"));
+    assert_eq!(env.counts().await, before);
+    // One active registration per registrant and event.
+    assert_code(
+        env.office
+            .register(Some(&fukuoka), event.id, individual("d3"))
+            .await,
+        ErrorCode::Conflict,
+    );
+
+    // Check-in only while the event is under way.
+    assert_code(
+        env.office
+            .check_in(Some(&staff()), r.id, Some(date("2026-08-26")), None)
+            .await,
+        ErrorCode::Conflict,
+    );
+    env.walk(
+        &env.office
+            .get_event(Some(&staff()), event.id)
+            .await
+            .unwrap(),
+        &[EventAction::CloseRegistration, EventAction::Start],
+    )
+    .await;
+    let r1 = env
+        .office
+        .check_in(
+            Some(&staff()),
+            r.id,
+            Some(date("2026-08-26")),
+            Some("Sato".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r1.check_ins.len(), 1);
+    assert_eq!(r1.check_ins[0].attendee, "Sato");
+    // The head by default; the same member again on another day.
+    env.office
+        .check_in(Some(&staff()), r.id, Some(date("2026-08-26")), None)
+        .await
+        .unwrap();
+    let r3 = env
+        .office
+        .check_in(
+            Some(&staff()),
+            r.id,
+            Some(date("2026-08-27")),
+            Some("Sato".into()),
+        )
+        .await
+        .unwrap();
+    let days: Vec<(String, String)> = r3
+        .check_ins
+        .iter()
+        .map(|c| (c.day.to_string(), c.attendee.clone()))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("2026-08-26".to_owned(), "Sato".to_owned()),
+            ("2026-08-26".to_owned(), "Tanaka".to_owned()),
+            ("2026-08-27".to_owned(), "Sato".to_owned()),
+        ]
+    );
+    assert_code(
+        env.office
+            .check_in(
+                Some(&staff()),
+                r.id,
+                Some(date("2026-08-26")),
+                Some("Sato".into()),
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+    let e = assert_code(
+        env.office
+            .check_in(
+                Some(&staff()),
+                r.id,
+                Some(date("2026-08-26")),
+                Some("Nobody".into()),
+            )
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("attendee"));
+    let e = assert_code(
+        env.office
+            .check_in(Some(&staff()), r.id, Some(date("2026-08-30")), None)
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("day"));
+    assert_code(
+        env.office
+            .check_in(Some(&fukuoka), r.id, Some(date("2026-08-27")), None)
+            .await,
+        ErrorCode::Forbidden,
+    );
+}
+
+async fn scoping(env: Env) {
+    let draft = env
+        .office
+        .create_event(Some(&staff()), forum("draft", 10))
+        .await
+        .unwrap();
+    let open = env.open_event("open", 10).await;
+    // The public sees published events, never drafts.
+    assert_code(
+        env.office.get_event(None, draft.id).await,
+        ErrorCode::NotFound,
+    );
+    assert_eq!(
+        env.office.get_event(None, open.id).await.unwrap().id,
+        open.id
+    );
+    let public = env
+        .office
+        .list_events(None, EventFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(public.total_count, 1);
+    let bureau = env
+        .office
+        .list_events(
+            Some(&staff()),
+            EventFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(bureau.total_count, 2);
+    let found = env
+        .office
+        .batch_get_events(None, &[draft.id, open.id])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+
+    // Registering needs a caller; a draft cannot be registered for (it is not there).
+    assert_code(
+        env.office.register(None, open.id, individual("k")).await,
+        ErrorCode::Unauthenticated,
+    );
+    let seoul = official("seoul", "11000");
+    assert_code(
+        env.office
+            .register(Some(&seoul), draft.id, individual("k"))
+            .await,
+        ErrorCode::NotFound,
+    );
+    let mine = env.register(&seoul, &open, "k").await;
+    // Someone else's registration does not exist for them; the bureau sees all.
+    let busan = official("busan", "26000");
+    assert_code(
+        env.office.get_registration(Some(&busan), mine.id).await,
+        ErrorCode::NotFound,
+    );
+    assert_code(
+        env.office
+            .cancel_registration(Some(&busan), mine.id, mine.version, None)
+            .await,
+        ErrorCode::NotFound,
+    );
+    env.register(&busan, &open, "k").await;
+    let theirs = env
+        .office
+        .list_registrations(
+            Some(&busan),
+            RegistrationFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(theirs.total_count, 1);
+    let all = env
+        .office
+        .list_registrations(
+            Some(&staff()),
+            RegistrationFilter {
+                event_id: Some(open.id),
+                ..RegistrationFilter::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.total_count, 2);
+
+    // Only the bureau manages events.
+    assert_code(
+        env.office.create_event(Some(&seoul), forum("x", 1)).await,
+        ErrorCode::Forbidden,
+    );
+    assert_code(
+        env.office
+            .transition_event(
+                Some(&seoul),
+                open.id,
+                open.version,
+                EventAction::Cancel,
+                Some("x".into()),
+            )
+            .await,
+        ErrorCode::Forbidden,
+    );
+}
+
+async fn bad_input_idempotency_and_versions(env: Env) {
+    let before = env.counts().await;
+    let mut bad = forum("bad", 10);
+    bad.time_zone = "Seoul".into();
+    let e = assert_code(
+        env.office.create_event(Some(&staff()), bad).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("timeZone"));
+    assert_eq!(env.counts().await, before);
+
+    // The same key and input: the same event; the same key, other input: CONFLICT.
+    let a = env
+        .office
+        .create_event(Some(&staff()), forum("same", 10))
+        .await
+        .unwrap();
+    let b = env
+        .office
+        .create_event(Some(&staff()), forum("same", 10))
+        .await
+        .unwrap();
+    assert_eq!(a.id, b.id);
+    assert_code(
+        env.office
+            .create_event(Some(&staff()), forum("same", 11))
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(env.count("event").await, 1);
+
+    // Concurrent retries of one registration make one registration.
+    let open = env
+        .walk(&a, &[EventAction::Publish, EventAction::OpenRegistration])
+        .await;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let office = env.office.clone();
+        tasks.push(tokio::spawn(async move {
+            office
+                .register(Some(&official("retry", "11000")), open.id, individual("r1"))
+                .await
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap().unwrap().id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(env.count("registration").await, 1);
+
+    // Stale version and illegal transitions are conflicts that change nothing.
+    let before = env.counts().await;
+    assert_code(
+        env.office
+            .transition_event(
+                Some(&staff()),
+                open.id,
+                Version::FIRST,
+                EventAction::Start,
+                None,
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        env.office
+            .transition_event(
+                Some(&staff()),
+                open.id,
+                open.version,
+                EventAction::Publish,
+                None,
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+    let e = assert_code(
+        env.office
+            .transition_event(
+                Some(&staff()),
+                open.id,
+                open.version,
+                EventAction::Cancel,
+                None,
+            )
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("reason"));
+    assert_eq!(env.counts().await, before);
+
+    // Every change writes one audit row and one outbox row with it.
+    let closed = env
+        .office
+        .transition_event(
+            Some(&staff()),
+            open.id,
+            open.version,
+            EventAction::CloseRegistration,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(closed.state, EventState::RegistrationClosed);
+    let after = env.counts().await;
+    assert_eq!((after[4] - before[4], after[5] - before[5]), (1, 1));
+    // Registration is refused once closed.
+    assert_code(
+        env.office
+            .register(
+                Some(&official("late", "11000")),
+                open.id,
+                individual("late"),
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+    // Paging is stable and complete.
+    for i in 0..5 {
+        env.office
+            .create_event(Some(&staff()), forum(&format!("p{i}"), 10))
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut after_cursor = None;
+    loop {
+        let page = env
+            .office
+            .list_events(
+                Some(&staff()),
+                EventFilter::default(),
+                PageRequest {
+                    first: 2,
+                    after: after_cursor.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.total_count, 6);
+        seen.extend(page.items.iter().map(|e| e.id));
+        if !page.has_next_page {
+            break;
+        }
+        after_cursor = page.cursors.last().cloned();
+    }
+    assert_eq!(seen.len(), 6);
+    let e = assert_code(
+        env.office
+            .list_events(
+                None,
+                EventFilter::default(),
+                PageRequest {
+                    first: 2,
+                    after: Some("nonsense".into()),
+                },
+            )
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("after"));
+}
+
+async fn contributions_and_practices(env: Env) {
+    let event = env.open_event("cfp", 10).await;
+    let busan = official("busan", "26000");
+    let c = env
+        .office
+        .submit_contribution(
+            Some(&busan),
+            event.id,
+            ContributionDraft {
+                idempotency_key: "c1".into(),
+                title: TextDraft::new("항만", "Smart ports", "", ""),
+                abstract_text: TextDraft::new("", "Busan and Rotterdam", "", ""),
+                presenter_name: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.state, ContributionState::Submitted);
+    assert_eq!(c.presenter_name, "Official busan");
+    // Not yet accepted: the public does not see it, its submitter does.
+    assert!(
+        env.office
+            .contributions(None, &[event.id], false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        env.office
+            .contributions(Some(&busan), &[event.id], false)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Rejecting with practices is bad input; only the bureau reviews.
+    let e = assert_code(
+        env.office
+            .review_contribution(
+                Some(&staff()),
+                c.id,
+                c.version,
+                ContributionAction::Reject,
+                String::new(),
+                PracticeIds::parse(&["bp-1".into()]).unwrap(),
+            )
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("practiceIds"));
+    assert_code(
+        env.office
+            .review_contribution(
+                Some(&busan),
+                c.id,
+                c.version,
+                ContributionAction::Accept,
+                String::new(),
+                PracticeIds::default(),
+            )
+            .await,
+        ErrorCode::Forbidden,
+    );
+    let accepted = env
+        .office
+        .review_contribution(
+            Some(&staff()),
+            c.id,
+            c.version,
+            ContributionAction::Accept,
+            "Day 2".into(),
+            PracticeIds::parse(&["bp-1".into(), "bp-2".into()]).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(accepted.state, ContributionState::Accepted);
+    assert_eq!(accepted.practice_ids, ["bp-1", "bp-2"]);
+    let public = env
+        .office
+        .contributions(None, &[event.id], false)
+        .await
+        .unwrap();
+    assert_eq!(public.len(), 1);
+    let linked = env
+        .office
+        .link_practices(
+            Some(&staff()),
+            c.id,
+            accepted.version,
+            PracticeIds::parse(&["bp-3".into()]).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(linked.practice_ids, ["bp-3"]);
+    // Someone else cannot withdraw it; its submitter can (with the current version).
+    assert_code(
+        env.office
+            .withdraw_contribution(Some(&staff()), c.id, linked.version)
+            .await,
+        ErrorCode::Forbidden,
+    );
+    assert_code(
+        env.office
+            .withdraw_contribution(Some(&busan), c.id, accepted.version)
+            .await,
+        ErrorCode::Conflict,
+    );
+    let withdrawn = env
+        .office
+        .withdraw_contribution(Some(&busan), c.id, linked.version)
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.state, ContributionState::Withdrawn);
+    // The call closes once the event is under way.
+    env.walk(
+        &env.office.get_event(None, event.id).await.unwrap(),
+        &[EventAction::Start],
+    )
+    .await;
+    assert_code(
+        env.office
+            .submit_contribution(
+                Some(&busan),
+                event.id,
+                ContributionDraft {
+                    idempotency_key: "c2".into(),
+                    title: TextDraft::new("", "Late", "", ""),
+                    abstract_text: TextDraft::new("", "Late", "", ""),
+                    presenter_name: String::new(),
+                },
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+}
+
+async fn lecture_requests_respect_the_yearly_quota(env: Env) {
+    let series = env
+        .series("GLOCAL-LECTURE", EventKind::Lecture, &[], 2)
+        .await;
+    let lecture = |key: &str, day: &str| LectureDraft {
+        idempotency_key: key.into(),
+        theme: "International protocol".into(),
+        preferred_dates: vec![day.into()],
+        venue: "City Hall".into(),
+        local_government_code: String::new(),
+    };
+    let seoul = official("seoul", "11000");
+    let busan = official("busan", "26000");
+    let mut requests = Vec::new();
+    for (i, who) in [&seoul, &busan, &seoul].into_iter().enumerate() {
+        requests.push(
+            env.office
+                .request_lecture(
+                    Some(who),
+                    lecture(&format!("l{i}"), &format!("2026-09-0{}", i + 1)),
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(requests[0].year, 2026);
+    assert_eq!(requests[0].local_government_code, "11000");
+    // Past dates are bad input; partners do not request lectures.
+    let e = assert_code(
+        env.office
+            .request_lecture(Some(&seoul), lecture("past", "2026-01-01"))
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("preferredDates[0]"));
+    assert_code(
+        env.office
+            .request_lecture(Some(&partner("p")), lecture("p", "2026-09-09"))
+            .await,
+        ErrorCode::Forbidden,
+    );
+    // Officials see their own local government's requests.
+    let own = env
+        .office
+        .lecture_requests(Some(&busan), Default::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(own.total_count, 1);
+
+    let schedule = |host: &str| ScheduleDraft {
+        series_id: series.id,
+        date: None,
+        title: None,
+        capacity: None,
+        host_city: host.into(),
+    };
+    for r in &requests[..2] {
+        let (l, e) = env
+            .office
+            .schedule_lecture(Some(&staff()), r.id, r.version, schedule("Seoul"))
+            .await
+            .unwrap();
+        assert_eq!(l.state, LectureState::Scheduled);
+        assert_eq!(l.event_id, Some(e.id));
+        assert_eq!(e.state, EventState::Published);
+        assert_eq!(e.kind, EventKind::Lecture);
+        assert_eq!(
+            e.host_local_government_code.as_deref(),
+            Some(r.local_government_code.as_str())
+        );
+    }
+    let before = env.counts().await;
+    let e = assert_code(
+        env.office
+            .schedule_lecture(
+                Some(&staff()),
+                requests[2].id,
+                requests[2].version,
+                schedule("Seoul"),
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert!(e.to_string().contains("quota of 2"), "{e}");
+    assert_eq!(env.counts().await, before);
+    // Next year has its own quota.
+    let (_, next) = env
+        .office
+        .schedule_lecture(
+            Some(&staff()),
+            requests[2].id,
+            requests[2].version,
+            ScheduleDraft {
+                date: Some(date("2027-03-10")),
+                ..schedule("Seoul")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.start_date, date("2027-03-10"));
+    let declined = env
+        .office
+        .request_lecture(Some(&busan), lecture("l9", "2026-10-01"))
+        .await
+        .unwrap();
+    let declined = env
+        .office
+        .decline_lecture(
+            Some(&staff()),
+            declined.id,
+            declined.version,
+            "Quota used up".into(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(declined.state, LectureState::Declined);
+    assert_eq!(declined.decline_reason.as_deref(), Some("Quota used up"));
+}
+
+async fn demo_seeds_once(env: Env) {
+    assert!(glocal_events::demo::seed_demo(&env.db).await.unwrap());
+    assert!(!glocal_events::demo::seed_demo(&env.db).await.unwrap());
+    let office = EventOffice::new(env.db.clone(), Config::default());
+    let series = office.list_series().await.unwrap();
+    assert_eq!(series.len(), 4);
+    let kcj = series.iter().find(|s| s.code == "KCJ-CONFERENCE").unwrap();
+    assert_eq!(kcj.next_host_country.as_deref(), Some("CN"));
+    let events = office
+        .list_events(None, EventFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    let kinds: Vec<EventKind> = events.items.iter().map(|e| e.kind).collect();
+    for k in [EventKind::Conference, EventKind::Workshop, EventKind::Forum] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    let conference = events
+        .items
+        .iter()
+        .find(|e| e.kind == EventKind::Conference && e.edition == 2)
+        .expect("this year's conference");
+    assert_eq!(conference.host_country, "KR");
+    assert_eq!(conference.seats_taken, 4);
+    assert_eq!(
+        office.sessions(None, &[conference.id]).await.unwrap().len(),
+        4
+    );
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let test_db = glocal_kit::testing::TestDatabase::postgres().await;
+                    let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
+                    super::$name(super::Env::new(db.clone()).await).await;
+                    let _ = db.close().await;
+                    drop(test_db);
+                }
+            )*
+        }
+
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+                    super::$name(super::Env::new(db).await).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    rotation_rule,
+    capacity_holds_under_concurrent_registrations,
+    waitlist_offer_expiry_chain,
+    sweeper_expires_offers_on_its_own_and_stops_on_shutdown,
+    timetable_overlaps_and_time_zones,
+    delegations_and_check_in,
+    scoping,
+    bad_input_idempotency_and_versions,
+    contributions_and_practices,
+    lecture_requests_respect_the_yearly_quota,
+    demo_seeds_once,
+);

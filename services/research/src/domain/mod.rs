@@ -1,0 +1,24 @@
+//! The research domain: types that parse (ids, codes, localized text, practice content,
+//! partner-network inputs) and the workflows as pure functions. No I/O, no proto, no SQL.
+
+mod error;
+mod ids;
+mod network;
+mod practice;
+mod text;
+
+pub use error::InvalidInput;
+pub use ids::{
+    AreaCode, ContactId, CountryCode, IdempotencyKey, InteractionId, IsoDate, LocalGovernmentCode,
+    OpportunityId, OrganisationId, PracticeId, RelationshipId, Revision, Tag,
+};
+pub use network::{
+    ContactDraft, InteractionKind, NewArea, NewContact, NewOpportunity, NewOrganisation,
+    OpportunityDraft, OpportunityStatus, OrganisationDraft, OrganisationKind, RelationshipKind,
+    RelationshipStatus, language_codes,
+};
+pub use practice::{
+    Attachment, AttachmentDraft, IllegalTransition, Link, LinkDraft, PracticeAction,
+    PracticeContent, PracticeDraft, PracticeState, Stage, transition,
+};
+pub use text::{Lang, LocalizedDraft, LocalizedText};

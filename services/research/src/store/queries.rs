@@ -1,0 +1,154 @@
+//! Queries beyond plain entity reads: row locks that keep the vocabulary consistent under
+//! concurrent calls, usage counts, the outbox, the audit log and the idempotency ledger.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    Statement,
+};
+use uuid::Uuid;
+
+use super::entities::{audit_log, idempotency, outbox};
+use super::search::contains_pattern;
+
+/// Whether the area exists, locking its row until the transaction ends: shared (`FOR
+/// SHARE`, taken by writes that use the concept) or exclusive (`FOR UPDATE`, taken by its
+/// deletion) on PostgreSQL. SQLite runs one writer at a time, which is the same guarantee.
+pub(crate) async fn lock_area<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+    exclusive: bool,
+) -> Result<bool, DbErr> {
+    let backend = c.get_database_backend();
+    let sql = match (backend, exclusive) {
+        (DbBackend::Postgres, false) => "SELECT code FROM research_area WHERE code = $1 FOR SHARE",
+        (DbBackend::Postgres, true) => "SELECT code FROM research_area WHERE code = $1 FOR UPDATE",
+        _ => "SELECT code FROM research_area WHERE code = ?",
+    };
+    Ok(
+        c.query_one_raw(Statement::from_sql_and_values(backend, sql, [code.into()]))
+            .await?
+            .is_some(),
+    )
+}
+
+/// How many practices, contacts and opportunities use the area.
+pub(crate) async fn area_usage<C: ConnectionTrait>(c: &C, code: &str) -> Result<i64, DbErr> {
+    let backend = c.get_database_backend();
+    let (p1, p2, p3) = if backend == DbBackend::Postgres {
+        ("$1", "$2", "$3")
+    } else {
+        ("?", "?", "?")
+    };
+    let list = contains_pattern(&format!(",{code},"));
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM practice WHERE area_code = {p1}) \
+         + (SELECT COUNT(*) FROM contact WHERE expertise LIKE {p2} ESCAPE '!') \
+         + (SELECT COUNT(*) FROM opportunity WHERE area_codes LIKE {p3} ESCAPE '!') AS n"
+    );
+    let row = c
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [code.into(), list.clone().into(), list.into()],
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("usage".into()))?;
+    row.try_get("", "n")
+}
+
+/// Appends an event for the outbox relay.
+pub(crate) async fn insert_outbox<C: ConnectionTrait>(
+    c: &C,
+    aggregate_id: &str,
+    event_type: &str,
+    payload: &serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = outbox::ActiveModel {
+        id: Set(Uuid::new_v4().to_string()),
+        aggregate_id: Set(aggregate_id.to_owned()),
+        event_type: Set(event_type.to_owned()),
+        payload: Set(payload.to_string()),
+        created_at: Set(at),
+        published_at: Set(None),
+        ..Default::default()
+    };
+    outbox::Entity::insert(row)
+        .exec_without_returning(c)
+        .await
+        .map(|_| ())
+}
+
+/// One audit row of the partner network or the vocabulary.
+pub(crate) struct AuditRow<'a> {
+    pub aggregate_type: &'a str,
+    pub aggregate_id: &'a str,
+    pub action: &'a str,
+    pub actor_subject: &'a str,
+    pub actor_name: &'a str,
+    pub at: DateTime<Utc>,
+    pub detail: serde_json::Value,
+}
+
+/// Appends an audit row.
+pub(crate) async fn insert_audit<C: ConnectionTrait>(
+    c: &C,
+    row: AuditRow<'_>,
+) -> Result<(), DbErr> {
+    let active = audit_log::ActiveModel {
+        aggregate_type: Set(row.aggregate_type.to_owned()),
+        aggregate_id: Set(row.aggregate_id.to_owned()),
+        action: Set(row.action.to_owned()),
+        actor_subject: Set(row.actor_subject.to_owned()),
+        actor_name: Set(row.actor_name.to_owned()),
+        at: Set(row.at),
+        detail: Set(row.detail.to_string()),
+        ..Default::default()
+    };
+    audit_log::Entity::insert(active)
+        .exec_without_returning(c)
+        .await
+        .map(|_| ())
+}
+
+/// The ledger entry of (subject, operation, key), if any.
+pub(crate) async fn find_idempotency<C: ConnectionTrait>(
+    c: &C,
+    subject: &str,
+    operation: &str,
+    key: &str,
+) -> Result<Option<idempotency::Model>, DbErr> {
+    idempotency::Entity::find()
+        .filter(idempotency::Column::Subject.eq(subject))
+        .filter(idempotency::Column::Operation.eq(operation))
+        .filter(idempotency::Column::Key.eq(key))
+        .one(c)
+        .await
+}
+
+/// Claims (subject, operation, key) for `resource_id`; a unique violation means another
+/// call holds it.
+pub(crate) async fn insert_idempotency<C: ConnectionTrait>(
+    c: &C,
+    subject: &str,
+    operation: &str,
+    key: &str,
+    resource_id: &str,
+    fingerprint: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = idempotency::ActiveModel {
+        subject: Set(subject.to_owned()),
+        operation: Set(operation.to_owned()),
+        key: Set(key.to_owned()),
+        resource_id: Set(resource_id.to_owned()),
+        fingerprint: Set(fingerprint.to_owned()),
+        created_at: Set(at),
+        ..Default::default()
+    };
+    idempotency::Entity::insert(row)
+        .exec_without_returning(c)
+        .await
+        .map(|_| ())
+}

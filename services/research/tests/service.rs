@@ -1,0 +1,1435 @@
+//! The service on real databases: every test body runs on PostgreSQL (a fresh database per
+//! test) and on SQLite in memory.
+
+use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::{Caller, Role};
+use glocal_research::domain::{
+    ContactDraft, InteractionKind, Lang, LocalizedDraft, OpportunityDraft, OpportunityStatus,
+    OrganisationDraft, OrganisationKind, PracticeDraft, PracticeId, PracticeState,
+    RelationshipKind, RelationshipStatus,
+};
+use glocal_research::service::{
+    InteractionDraft, OpportunityFilter, OrganisationFilter, PageRequest, Practice, PracticeFilter,
+    PracticeSearch, RelationshipDraft, RelationshipFilter,
+};
+use glocal_research::{Config, Research, ResearchError};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+struct Env {
+    db: DatabaseConnection,
+    research: Research,
+}
+
+impl Env {
+    async fn new(db: DatabaseConnection) -> Env {
+        glocal_kit::telemetry::init_for_test();
+        glocal_research::migrate(&db).await.unwrap();
+        let research = Research::new(db.clone(), Config { max_page_size: 50 });
+        Env { db, research }
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "n").unwrap()
+    }
+
+    /// (practices, versions, history, outbox, audit, idempotency)
+    async fn counts(&self) -> [i64; 6] {
+        [
+            self.count("practice").await,
+            self.count("practice_version").await,
+            self.count("practice_history").await,
+            self.count("outbox").await,
+            self.count("audit_log").await,
+            self.count("idempotency").await,
+        ]
+    }
+
+    /// Drafts, submits, approves (as another staff member) and publishes.
+    async fn publish(&self, key: &str, draft: &PracticeDraft) -> Practice {
+        let r = &self.research;
+        let d = r.draft_practice(Some(&author()), key, draft).await.unwrap();
+        let id = d.id.to_key();
+        let s = r
+            .submit_practice(Some(&author()), &id, d.revision.get())
+            .await
+            .unwrap();
+        let a = r
+            .review_practice(Some(&reviewer()), &id, s.revision.get(), true, "")
+            .await
+            .unwrap();
+        r.publish_practice(Some(&reviewer()), &id, a.revision.get())
+            .await
+            .unwrap()
+    }
+
+    async fn search(&self, caller: Option<&Caller>, query: &str) -> Vec<String> {
+        self.search_with(caller, query, PracticeFilter::default())
+            .await
+            .page
+            .items
+            .iter()
+            .map(|p| {
+                p.content
+                    .title()
+                    .get(p.content.original_language())
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    async fn search_with(
+        &self,
+        caller: Option<&Caller>,
+        query: &str,
+        filter: PracticeFilter,
+    ) -> glocal_research::service::PracticePage {
+        self.research
+            .search_practices(
+                caller,
+                &PracticeSearch {
+                    query: query.into(),
+                    filter,
+                    ..PracticeSearch::default()
+                },
+            )
+            .await
+            .unwrap()
+    }
+}
+
+fn author() -> Caller {
+    Caller::new("staff-lee", "Lee", "GAOK", [Role::BureauStaff])
+}
+
+fn reviewer() -> Caller {
+    Caller::new("staff-park", "Park", "GAOK", [Role::BureauStaff])
+}
+
+fn admin() -> Caller {
+    Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin])
+}
+
+fn official(org: &str) -> Caller {
+    Caller::new(
+        format!("official-{org}"),
+        "Official",
+        org,
+        [Role::LocalOfficial],
+    )
+}
+
+fn partner() -> Caller {
+    Caller::new("partner-clair", "CLAIR", "CLAIR", [Role::Partner])
+}
+
+fn code(e: &ResearchError) -> ErrorCode {
+    e.code()
+}
+
+#[track_caller]
+fn assert_code<T: std::fmt::Debug>(r: Result<T, ResearchError>, want: ErrorCode) -> ResearchError {
+    let e = r.expect_err("expected an error");
+    assert_eq!(code(&e), want, "{e}");
+    e
+}
+
+fn practice(
+    lang: &str,
+    title: &str,
+    summary: &str,
+    area: &str,
+    country: &str,
+    year: i32,
+) -> PracticeDraft {
+    let mut t = LocalizedDraft::default();
+    let mut s = LocalizedDraft::default();
+    match lang {
+        "ko" => (t.ko, s.ko) = (title.into(), summary.into()),
+        "zh" => (t.zh, s.zh) = (title.into(), summary.into()),
+        "ja" => (t.ja, s.ja) = (title.into(), summary.into()),
+        _ => (t.en, s.en) = (title.into(), summary.into()),
+    }
+    PracticeDraft {
+        title: t,
+        summary: s,
+        original_language: lang.into(),
+        area_code: area.into(),
+        country: country.into(),
+        year,
+        ..PracticeDraft::default()
+    }
+}
+
+fn lanes() -> PracticeDraft {
+    practice(
+        "en",
+        "Bicycle lanes for commuters",
+        "Protected lanes across the city.",
+        "transportation",
+        "NL",
+        2020,
+    )
+}
+
+async fn workflow_versions_and_history(env: Env) {
+    let r = &env.research;
+    let d = r
+        .draft_practice(Some(&author()), "k1", &lanes())
+        .await
+        .unwrap();
+    assert_eq!(
+        (d.state, d.version, d.revision.get(), d.approved),
+        (PracticeState::Draft, 1, 1, false)
+    );
+    let id = d.id.to_key();
+    // Nobody outside the bureau sees a draft.
+    assert_code(r.get_practice(None, d.id, None).await, ErrorCode::NotFound);
+    assert_code(
+        r.get_practice(Some(&official("11000")), d.id, None).await,
+        ErrorCode::NotFound,
+    );
+
+    // Editing a draft changes it in place.
+    let mut edited = lanes();
+    edited.summary.en = "Protected lanes, now with signals.".into();
+    let e = r
+        .update_practice(Some(&author()), &id, 1, &edited, "typo")
+        .await
+        .unwrap();
+    assert_eq!((e.version, e.revision.get()), (1, 2));
+
+    let s = r.submit_practice(Some(&author()), &id, 2).await.unwrap();
+    assert_eq!(s.state, PracticeState::InReview);
+    // Four eyes: the author may not review; publishing needs an approval.
+    assert_code(
+        r.review_practice(Some(&author()), &id, 3, true, "").await,
+        ErrorCode::Forbidden,
+    );
+    assert_code(
+        r.publish_practice(Some(&reviewer()), &id, 3).await,
+        ErrorCode::Conflict,
+    );
+    // Requesting changes needs a note and goes back to DRAFT.
+    let e = assert_code(
+        r.review_practice(Some(&reviewer()), &id, 3, false, " ")
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("note"));
+    let back = r
+        .review_practice(Some(&reviewer()), &id, 3, false, "Cite the source")
+        .await
+        .unwrap();
+    assert_eq!(back.state, PracticeState::Draft);
+    let s = r
+        .submit_practice(Some(&author()), &id, back.revision.get())
+        .await
+        .unwrap();
+    let a = r
+        .review_practice(Some(&reviewer()), &id, s.revision.get(), true, "ok")
+        .await
+        .unwrap();
+    assert!(a.approved);
+    let p = r
+        .publish_practice(Some(&reviewer()), &id, a.revision.get())
+        .await
+        .unwrap();
+    assert_eq!(p.state, PracticeState::Published);
+    assert!(p.published_at.is_some());
+
+    // The public sees it now.
+    let public = r.get_practice(None, d.id, None).await.unwrap();
+    assert_eq!(
+        public.content.summary().get(Lang::En),
+        "Protected lanes, now with signals."
+    );
+    assert!(public.history.is_empty(), "history is for bureau staff");
+
+    // Editing a published practice makes version 2; version 1 stays readable.
+    let mut v2 = edited.clone();
+    v2.summary.en = "Protected lanes and a bike highway.".into();
+    let p2 = r
+        .update_practice(
+            Some(&author()),
+            &id,
+            p.revision.get(),
+            &v2,
+            "highway opened",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (p2.state, p2.version, p2.latest_version),
+        (PracticeState::Published, 2, 2)
+    );
+    let old = r.get_practice(None, d.id, Some(1)).await.unwrap();
+    assert_eq!((old.version, old.latest_version), (1, 2));
+    assert_eq!(
+        old.content.summary().get(Lang::En),
+        "Protected lanes, now with signals."
+    );
+    let new = r.get_practice(None, d.id, None).await.unwrap();
+    assert_eq!(
+        new.content.summary().get(Lang::En),
+        "Protected lanes and a bike highway."
+    );
+    assert_eq!(
+        new.versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(new.versions[1].note, "highway opened");
+    assert_code(
+        r.get_practice(None, d.id, Some(3)).await,
+        ErrorCode::NotFound,
+    );
+
+    let staff_view = r.get_practice(Some(&author()), d.id, None).await.unwrap();
+    let actions: Vec<&str> = staff_view
+        .history
+        .iter()
+        .map(|h| h.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "draft",
+            "edit",
+            "submit",
+            "request_changes",
+            "submit",
+            "approve",
+            "publish",
+            "edit"
+        ]
+    );
+    // Every change wrote one history row and one outbox row; versions: 2.
+    let [practices, versions, history, outbox, _, keys] = env.counts().await;
+    assert_eq!(
+        (practices, versions, history, outbox, keys),
+        (1, 2, 8, 8, 1)
+    );
+}
+
+async fn stale_revisions_and_illegal_actions_change_nothing(env: Env) {
+    let r = &env.research;
+    let p = env.publish("k1", &lanes()).await;
+    let id = p.id.to_key();
+    let before = env.counts().await;
+    assert_code(
+        r.update_practice(Some(&author()), &id, p.revision.get() - 1, &lanes(), "")
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        r.submit_practice(Some(&author()), &id, p.revision.get())
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        r.publish_practice(Some(&author()), &id, p.revision.get())
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        r.withdraw_practice(Some(&author()), &id, p.revision.get(), "")
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_code(
+        r.withdraw_practice(Some(&official("11000")), &id, p.revision.get(), "no")
+            .await,
+        ErrorCode::Forbidden,
+    );
+    assert_code(
+        r.withdraw_practice(None, &id, p.revision.get(), "no").await,
+        ErrorCode::Unauthenticated,
+    );
+    assert_eq!(env.counts().await, before);
+    assert_eq!(
+        r.get_practice(None, p.id, None).await.unwrap().revision,
+        p.revision
+    );
+}
+
+async fn concurrent_transitions_let_exactly_one_win(env: Env) {
+    let r = env.research.clone();
+    let d = r
+        .draft_practice(Some(&author()), "k1", &lanes())
+        .await
+        .unwrap();
+    let id = d.id.to_key();
+    let mut calls = Vec::new();
+    for _ in 0..8 {
+        let (r, id) = (r.clone(), id.clone());
+        calls.push(tokio::spawn(async move {
+            r.submit_practice(Some(&author()), &id, 1).await
+        }));
+    }
+    let mut ok = 0;
+    for c in calls {
+        match c.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(e) => assert_eq!(e.code(), ErrorCode::Conflict, "{e}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    let p = r.get_practice(Some(&author()), d.id, None).await.unwrap();
+    assert_eq!((p.state, p.revision.get()), (PracticeState::InReview, 2));
+    assert_eq!(p.history.len(), 2);
+}
+
+async fn tombstone_after_withdrawal(env: Env) {
+    let r = &env.research;
+    let p = env.publish("k1", &lanes()).await;
+    let w = r
+        .withdraw_practice(
+            Some(&reviewer()),
+            &p.id.to_key(),
+            p.revision.get(),
+            "Outdated figures",
+        )
+        .await
+        .unwrap();
+    assert_eq!(w.state, PracticeState::Withdrawn);
+    assert!(!w.tombstone, "bureau staff still see the content");
+    for viewer in [None, Some(partner()), Some(official("26000"))] {
+        let t = r.get_practice(viewer.as_ref(), p.id, None).await.unwrap();
+        assert!(t.tombstone);
+        assert_eq!(t.state, PracticeState::Withdrawn);
+        assert_eq!(t.withdrawal_reason.as_deref(), Some("Outdated figures"));
+        assert_eq!(
+            t.content.title().get(Lang::En),
+            "Bicycle lanes for commuters"
+        );
+        assert!(t.content.summary().is_empty());
+        // Earlier versions of a withdrawn practice are tombstones too.
+        assert!(
+            r.get_practice(viewer.as_ref(), p.id, Some(1))
+                .await
+                .unwrap()
+                .content
+                .summary()
+                .is_empty()
+        );
+    }
+    // It left the library and the batch lookup says it was withdrawn.
+    assert!(env.search(None, "bicycle").await.is_empty());
+    let batch = r.batch_get_practices(None, &[p.id.to_key()]).await.unwrap();
+    assert!(batch[0].tombstone);
+    // A draft that was never published leaves nothing public behind.
+    let d = r
+        .draft_practice(Some(&author()), "k2", &lanes())
+        .await
+        .unwrap();
+    r.withdraw_practice(Some(&author()), &d.id.to_key(), 1, "duplicate")
+        .await
+        .unwrap();
+    assert_code(r.get_practice(None, d.id, None).await, ErrorCode::NotFound);
+    assert!(
+        r.batch_get_practices(None, &[d.id.to_key()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Withdrawn is final.
+    assert_code(
+        r.submit_practice(Some(&author()), &d.id.to_key(), 2).await,
+        ErrorCode::Conflict,
+    );
+}
+
+async fn vocabulary_in_four_languages(env: Env) {
+    let r = &env.research;
+    let areas = r.list_areas().await.unwrap();
+    assert_eq!(areas.len(), 17);
+    for a in &areas {
+        for l in Lang::ALL {
+            assert!(!a.label.get(l).is_empty(), "{} lacks {l}", a.code);
+        }
+    }
+    let transport = areas.iter().find(|a| a.code == "transportation").unwrap();
+    assert_eq!(
+        Lang::ALL.map(|l| transport.label.get(l)),
+        ["교통", "Transportation", "交通", "交通"]
+    );
+    let label = LocalizedDraft::of("스마트시티", "Smart city", "智慧城市", "スマートシティ");
+    assert_code(
+        r.create_area(Some(&author()), "smart_city", &label).await,
+        ErrorCode::Forbidden,
+    );
+    let e = assert_code(
+        r.create_area(
+            Some(&admin()),
+            "smart_city",
+            &LocalizedDraft::of("스마트시티", "Smart city", "智慧城市", ""),
+        )
+        .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("label.ja"));
+    let created = r
+        .create_area(Some(&admin()), "smart_city", &label)
+        .await
+        .unwrap();
+    assert_eq!(created.position, 18);
+    assert_code(
+        r.create_area(Some(&admin()), "smart_city", &label).await,
+        ErrorCode::Conflict,
+    );
+
+    // A concept in use cannot be deleted; an unused one can.
+    env.publish(
+        "k1",
+        &practice("en", "Smart poles", "", "smart_city", "KR", 2024),
+    )
+    .await;
+    assert_code(
+        r.delete_area(Some(&admin()), "smart_city").await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(
+        r.list_areas()
+            .await
+            .unwrap()
+            .iter()
+            .find(|a| a.code == "smart_city")
+            .unwrap()
+            .practice_count,
+        1
+    );
+    r.delete_area(Some(&admin()), "fire_prevention")
+        .await
+        .unwrap();
+    assert_code(
+        r.delete_area(Some(&admin()), "fire_prevention").await,
+        ErrorCode::NotFound,
+    );
+    assert_eq!(r.list_areas().await.unwrap().len(), 17);
+    // Contacts and opportunities count as use too.
+    let org = OrganisationDraft {
+        kind: Some(OrganisationKind::Academia),
+        name: LocalizedDraft::of("", "Aalto", "", ""),
+        original_language: "en".into(),
+        country: "FI".into(),
+        public: true,
+        contacts: vec![ContactDraft {
+            name: "Aino".into(),
+            expertise_area_codes: vec!["welfare".into()],
+            ..ContactDraft::default()
+        }],
+        ..OrganisationDraft::default()
+    };
+    r.create_organisation(Some(&author()), "o1", &org)
+        .await
+        .unwrap();
+    assert_code(
+        r.delete_area(Some(&admin()), "welfare").await,
+        ErrorCode::Conflict,
+    );
+}
+
+async fn concurrent_deletion_never_orphans_a_practice(env: Env) {
+    let r = env.research.clone();
+    let label = LocalizedDraft::of("가", "A", "甲", "あ");
+    for round in 0..4 {
+        let code = format!("temp_{round}");
+        r.create_area(Some(&admin()), &code, &label).await.unwrap();
+        let mut calls = Vec::new();
+        for i in 0..4 {
+            let (r, code) = (r.clone(), code.clone());
+            calls.push(tokio::spawn(async move {
+                let d = practice("en", "Temp", "", &code, "KR", 2024);
+                r.draft_practice(Some(&author()), &format!("k-{code}-{i}"), &d)
+                    .await
+                    .map(|_| ())
+            }));
+        }
+        let (r2, code2) = (r.clone(), code.clone());
+        calls.push(tokio::spawn(async move {
+            r2.delete_area(Some(&admin()), &code2).await
+        }));
+        for c in calls {
+            if let Err(e) = c.await.unwrap() {
+                assert!(
+                    matches!(e.code(), ErrorCode::BadUserInput | ErrorCode::Conflict),
+                    "{e}"
+                );
+            }
+        }
+    }
+    // Every practice's area still exists.
+    let backend = env.db.get_database_backend();
+    let orphans: i64 = env
+        .db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COUNT(*) AS n FROM practice p WHERE NOT EXISTS (SELECT 1 FROM research_area a WHERE a.code = p.area_code)",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "n")
+        .unwrap();
+    assert_eq!(orphans, 0);
+}
+
+async fn search_in_four_languages(env: Env) {
+    env.publish(
+        "ko",
+        &practice(
+            "ko",
+            "대중교통정책 혁신",
+            "버스 노선 개편",
+            "transportation",
+            "KR",
+            2021,
+        ),
+    )
+    .await;
+    env.publish(
+        "zh",
+        &practice(
+            "zh",
+            "城市公共交通规划",
+            "地铁与公交一体化",
+            "transportation",
+            "CN",
+            2020,
+        ),
+    )
+    .await;
+    env.publish(
+        "ja",
+        &practice(
+            "ja",
+            "地域公共交通計画",
+            "コミュニティバスの運行",
+            "transportation",
+            "JP",
+            2019,
+        ),
+    )
+    .await;
+    env.publish("en-title", &lanes()).await;
+    env.publish(
+        "en-body",
+        &practice(
+            "en",
+            "Commuter parking",
+            "A garage where each bicycle has a place.",
+            "transportation",
+            "DE",
+            2018,
+        ),
+    )
+    .await;
+    env.publish(
+        "en-other",
+        &practice(
+            "en",
+            "Elderly care at home",
+            "Nurses visit daily.",
+            "welfare",
+            "SE",
+            2017,
+        ),
+    )
+    .await;
+
+    // Korean: a two-character word inside a longer compound, and a longer one.
+    assert_eq!(env.search(None, "정책").await, ["대중교통정책 혁신"]);
+    assert_eq!(env.search(None, "대중교통").await, ["대중교통정책 혁신"]);
+    // Chinese and Japanese share 交通; each finds its own compound too.
+    let mut both = env.search(None, "交通").await;
+    both.sort();
+    assert_eq!(both, ["地域公共交通計画", "城市公共交通规划"]);
+    assert_eq!(env.search(None, "规划").await, ["城市公共交通规划"]);
+    assert_eq!(env.search(None, "計画").await, ["地域公共交通計画"]);
+    assert_eq!(env.search(None, "バス").await, ["地域公共交通計画"]);
+    // English: plural and singular match; a title hit outranks a summary hit.
+    assert_eq!(
+        env.search(None, "bicycle").await,
+        ["Bicycle lanes for commuters", "Commuter parking"]
+    );
+    assert_eq!(
+        env.search(None, "bicycles").await,
+        ["Bicycle lanes for commuters", "Commuter parking"]
+    );
+    assert_eq!(
+        env.search(None, "LANE").await,
+        ["Bicycle lanes for commuters"]
+    );
+    // All words must match.
+    assert_eq!(
+        env.search(None, "bicycle garage").await,
+        ["Commuter parking"]
+    );
+    assert!(env.search(None, "submarine").await.is_empty());
+    // Wildcards are literal.
+    assert!(env.search(None, "%").await.is_empty());
+    // Without a query: everything published, newest first.
+    assert_eq!(env.search(None, "").await.len(), 6);
+    let e = assert_code(
+        env.research
+            .search_practices(
+                None,
+                &PracticeSearch {
+                    query: "a ".repeat(11),
+                    ..PracticeSearch::default()
+                },
+            )
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("search"));
+}
+
+async fn facets_match_the_results_and_pages_cover_them(env: Env) {
+    let mut years = Vec::new();
+    for i in 0..7 {
+        let (lang, area, country) = match i % 3 {
+            0 => ("en", "transportation", "NL"),
+            1 => ("ja", "environment", "JP"),
+            _ => ("ko", "transportation", "KR"),
+        };
+        let year = 2018 + (i % 2);
+        years.push(year);
+        let mut d = practice(
+            lang,
+            &format!("교통 transport 交通 {i}"),
+            "",
+            area,
+            country,
+            year,
+        );
+        if i == 3 {
+            d.summary.ko = "한국어 요약도 있음".into();
+        }
+        env.publish(&format!("k{i}"), &d).await;
+    }
+    // One draft that search must not count.
+    env.research
+        .draft_practice(
+            Some(&author()),
+            "draft",
+            &practice("en", "transport draft", "", "transportation", "NL", 2018),
+        )
+        .await
+        .unwrap();
+
+    let filter = PracticeFilter {
+        area_codes: vec!["transportation".into()],
+        ..PracticeFilter::default()
+    };
+    let all = env.search_with(None, "transport", filter.clone()).await;
+    assert_eq!(all.page.total_count, 5);
+    let sum = |v: &[glocal_research::service::FacetCount]| v.iter().map(|c| c.count).sum::<u64>();
+    assert_eq!(sum(&all.facets.areas), 5);
+    assert_eq!(sum(&all.facets.countries), 5);
+    assert_eq!(sum(&all.facets.years), 5);
+    assert_eq!(all.facets.areas[0].value, "transportation");
+    let countries: Vec<(&str, u64)> = all
+        .facets
+        .countries
+        .iter()
+        .map(|c| (c.value.as_str(), c.count))
+        .collect();
+    assert_eq!(countries, [("NL", 3), ("KR", 2)]);
+    // Languages: one practice has two, so the language counts add up to one more than the total.
+    let langs: Vec<(&str, u64)> = all
+        .facets
+        .languages
+        .iter()
+        .map(|c| (c.value.as_str(), c.count))
+        .collect();
+    assert_eq!(langs, [("ko", 3), ("en", 3)]);
+    let by_lang = env
+        .search_with(
+            None,
+            "transport",
+            PracticeFilter {
+                languages: vec!["ja".into()],
+                ..filter.clone()
+            },
+        )
+        .await;
+    assert_eq!(
+        by_lang.page.total_count, 0,
+        "no Japanese transport practice in the area"
+    );
+    let jp = env
+        .search_with(
+            None,
+            "",
+            PracticeFilter {
+                languages: vec!["ja".into()],
+                ..PracticeFilter::default()
+            },
+        )
+        .await;
+    assert_eq!(jp.page.total_count, 2);
+    assert_eq!(
+        jp.facets
+            .languages
+            .iter()
+            .find(|c| c.value == "ja")
+            .unwrap()
+            .count,
+        2
+    );
+    let in_year = env
+        .search_with(
+            None,
+            "",
+            PracticeFilter {
+                years: vec![2019],
+                ..PracticeFilter::default()
+            },
+        )
+        .await;
+    assert_eq!(
+        in_year.page.total_count,
+        years.iter().filter(|y| **y == 2019).count() as u64
+    );
+
+    // Paging walks every result once.
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = env
+            .research
+            .search_practices(
+                None,
+                &PracticeSearch {
+                    query: "transport".into(),
+                    page: PageRequest {
+                        first: 2,
+                        after: after.clone(),
+                    },
+                    ..PracticeSearch::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.page.total_count, 7);
+        seen.extend(page.page.items.iter().map(|p| p.id));
+        if !page.page.has_next_page {
+            break;
+        }
+        after = page.page.end_cursor().map(str::to_owned);
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 7);
+
+    // Staff may list drafts; others may not.
+    let drafts = env
+        .search_with(
+            Some(&author()),
+            "",
+            PracticeFilter {
+                states: vec![PracticeState::Draft],
+                ..PracticeFilter::default()
+            },
+        )
+        .await;
+    assert_eq!(drafts.page.total_count, 1);
+    assert_code(
+        env.research
+            .search_practices(
+                Some(&partner()),
+                &PracticeSearch {
+                    filter: PracticeFilter {
+                        states: vec![PracticeState::Draft],
+                        ..PracticeFilter::default()
+                    },
+                    ..PracticeSearch::default()
+                },
+            )
+            .await,
+        ErrorCode::Forbidden,
+    );
+    let e = assert_code(
+        env.research
+            .search_practices(
+                None,
+                &PracticeSearch {
+                    filter: PracticeFilter {
+                        countries: vec!["Korea".into()],
+                        ..PracticeFilter::default()
+                    },
+                    ..PracticeSearch::default()
+                },
+            )
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("filter.countries[0]"));
+}
+
+async fn idempotent_drafts(env: Env) {
+    let r = env.research.clone();
+    let a = r
+        .draft_practice(Some(&author()), "same", &lanes())
+        .await
+        .unwrap();
+    let b = r
+        .draft_practice(Some(&author()), "same", &lanes())
+        .await
+        .unwrap();
+    assert_eq!(a.id, b.id);
+    let mut other = lanes();
+    other.year = 2021;
+    assert_code(
+        r.draft_practice(Some(&author()), "same", &other).await,
+        ErrorCode::Conflict,
+    );
+    // Another caller's key space is separate.
+    let c = r
+        .draft_practice(Some(&reviewer()), "same", &lanes())
+        .await
+        .unwrap();
+    assert_ne!(c.id, a.id);
+    // Concurrent retries make one practice.
+    let mut calls = Vec::new();
+    for _ in 0..6 {
+        let r = r.clone();
+        calls.push(tokio::spawn(async move {
+            r.draft_practice(Some(&author()), "burst", &lanes()).await
+        }));
+    }
+    let mut ids = Vec::new();
+    for c in calls {
+        ids.push(c.await.unwrap().unwrap().id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(env.count("practice").await, 3);
+}
+
+async fn bad_input_writes_nothing(env: Env) {
+    let r = &env.research;
+    let before = env.counts().await;
+    let cases: Vec<(PracticeDraft, &str)> = vec![
+        (
+            {
+                let mut d = lanes();
+                d.country = "Netherlands".into();
+                d
+            },
+            "country",
+        ),
+        (
+            {
+                let mut d = lanes();
+                d.area_code = "space_travel".into();
+                d
+            },
+            "areaCode",
+        ),
+        (
+            {
+                let mut d = lanes();
+                d.source_organisation_id = PracticeId::new().to_key();
+                d
+            },
+            "sourceOrganisationId",
+        ),
+        (
+            {
+                let mut d = lanes();
+                d.title.en = String::new();
+                d
+            },
+            "title.en",
+        ),
+        (
+            {
+                let mut d = lanes();
+                d.year = 3000;
+                d
+            },
+            "year",
+        ),
+    ];
+    for (draft, field) in cases {
+        let e = assert_code(
+            r.draft_practice(Some(&author()), "k", &draft).await,
+            ErrorCode::BadUserInput,
+        );
+        assert_eq!(e.field(), Some(field));
+    }
+    let e = assert_code(
+        r.draft_practice(Some(&author()), " ", &lanes()).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("idempotencyKey"));
+    assert_code(
+        r.draft_practice(Some(&partner()), "k", &lanes()).await,
+        ErrorCode::Forbidden,
+    );
+    assert_eq!(env.counts().await, before);
+    // The key is still free after a failed attempt.
+    r.draft_practice(Some(&author()), "k", &lanes())
+        .await
+        .unwrap();
+}
+
+fn foreign_city(name: &str, public: bool) -> OrganisationDraft {
+    OrganisationDraft {
+        kind: Some(OrganisationKind::ForeignLocalGovernment),
+        name: LocalizedDraft::of("", "", "", name),
+        original_language: "ja".into(),
+        country: "JP".into(),
+        languages: vec!["ja".into()],
+        public,
+        contacts: vec![ContactDraft {
+            name: "Sato".into(),
+            position: "International Relations".into(),
+            languages: vec!["ja".into(), "ko".into()],
+            expertise_area_codes: vec!["cultural_tourism".into()],
+            email: "sato@example.jp".into(),
+            phone: "+81 6 0000 0000".into(),
+        }],
+        ..OrganisationDraft::default()
+    }
+}
+
+async fn partner_network_scoping(env: Env) {
+    let r = &env.research;
+    let osaka = r
+        .create_organisation(Some(&author()), "o1", &foreign_city("大阪市", true))
+        .await
+        .unwrap();
+    let hidden = r
+        .create_organisation(Some(&author()), "o2", &foreign_city("非公開市", false))
+        .await
+        .unwrap();
+    assert_code(
+        r.create_organisation(Some(&partner()), "o3", &foreign_city("x", true))
+            .await,
+        ErrorCode::Forbidden,
+    );
+
+    // Contacts' personal details only for bureau staff; private organisations only for staff.
+    let staff_view = r
+        .batch_get_organisations(Some(&author()), &[osaka.id.to_key(), hidden.id.to_key()])
+        .await
+        .unwrap();
+    assert_eq!(staff_view.len(), 2);
+    assert_eq!(
+        staff_view[0].contacts[0].email.as_deref(),
+        Some("sato@example.jp")
+    );
+    let partner_view = r
+        .batch_get_organisations(Some(&partner()), &[hidden.id.to_key(), osaka.id.to_key()])
+        .await
+        .unwrap();
+    assert_eq!(partner_view.len(), 1);
+    assert_eq!(partner_view[0].contacts[0].email, None);
+    assert_eq!(partner_view[0].contacts[0].phone, None);
+    assert_eq!(partner_view[0].contacts[0].name, "Sato");
+    let listed = r
+        .list_organisations(
+            None,
+            &OrganisationFilter {
+                name_contains: "大阪".into(),
+                ..OrganisationFilter::default()
+            },
+            &PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.total_count, 1);
+    assert_eq!(
+        r.list_organisations(
+            None,
+            &OrganisationFilter::default(),
+            &PageRequest::default()
+        )
+        .await
+        .unwrap()
+        .total_count,
+        1
+    );
+    assert_eq!(
+        r.list_organisations(
+            Some(&admin()),
+            &OrganisationFilter::default(),
+            &PageRequest::default()
+        )
+        .await
+        .unwrap()
+        .total_count,
+        2
+    );
+
+    // Relationships: a proposed one is for staff and its own local government only.
+    let draft = RelationshipDraft {
+        kind: Some(RelationshipKind::SisterCity),
+        local_government_code: "26000".into(),
+        partner_organisation_id: osaka.id.to_key(),
+        status: None,
+        signed_on: String::new(),
+        note: String::new(),
+    };
+    let rel = r
+        .create_relationship(Some(&author()), "r1", &draft)
+        .await
+        .unwrap();
+    assert_eq!(rel.status, RelationshipStatus::Proposed);
+    assert!(
+        r.batch_get_relationships(None, &[rel.id.to_key()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        r.batch_get_relationships(Some(&official("11000")), &[rel.id.to_key()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        r.batch_get_relationships(Some(&official("26000")), &[rel.id.to_key()])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // One live relationship of a kind per pair.
+    assert_code(
+        r.create_relationship(Some(&author()), "r2", &draft).await,
+        ErrorCode::Conflict,
+    );
+    let mut not_city = draft.clone();
+    not_city.partner_organisation_id = r
+        .create_organisation(
+            Some(&author()),
+            "o4",
+            &OrganisationDraft {
+                kind: Some(OrganisationKind::Academia),
+                ..foreign_city("大学", true)
+            },
+        )
+        .await
+        .unwrap()
+        .id
+        .to_key();
+    let e = assert_code(
+        r.create_relationship(Some(&author()), "r3", &not_city)
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("partnerOrganisationId"));
+
+    let active = r
+        .set_relationship_status(
+            Some(&author()),
+            &rel.id.to_key(),
+            1,
+            Some(RelationshipStatus::Active),
+            "2026-05-01",
+            "",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (active.status, active.signed_on.as_deref()),
+        (RelationshipStatus::Active, Some("2026-05-01"))
+    );
+    assert_code(
+        r.set_relationship_status(
+            Some(&author()),
+            &rel.id.to_key(),
+            1,
+            Some(RelationshipStatus::Ended),
+            "",
+            "",
+        )
+        .await,
+        ErrorCode::Conflict,
+    );
+    assert_code(
+        r.set_relationship_status(
+            Some(&author()),
+            &rel.id.to_key(),
+            2,
+            Some(RelationshipStatus::Proposed),
+            "",
+            "",
+        )
+        .await,
+        ErrorCode::Conflict,
+    );
+    let public = r
+        .list_relationships(
+            None,
+            &RelationshipFilter {
+                local_government_code: "26000".into(),
+                ..RelationshipFilter::default()
+            },
+            &PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(public.total_count, 1);
+
+    // The interaction log: staff and the local government concerned.
+    let visit = InteractionDraft {
+        relationship_id: rel.id.to_key(),
+        kind: Some(InteractionKind::Visit),
+        occurred_on: "2026-06-01".into(),
+        summary: "Mayor's visit".into(),
+    };
+    let i = r
+        .record_interaction(Some(&official("26000")), "i1", &visit)
+        .await
+        .unwrap();
+    assert_eq!(i.recorded_by_subject, "official-26000");
+    assert_code(
+        r.record_interaction(Some(&official("11000")), "i1", &visit)
+            .await,
+        ErrorCode::Forbidden,
+    );
+    assert_code(
+        r.record_interaction(None, "i1", &visit).await,
+        ErrorCode::Unauthenticated,
+    );
+    assert_code(
+        r.list_interactions(Some(&partner()), &rel.id.to_key(), &PageRequest::default())
+            .await,
+        ErrorCode::Forbidden,
+    );
+    let log = r
+        .list_interactions(Some(&author()), &rel.id.to_key(), &PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(log.items.len(), 1);
+    let e = assert_code(
+        r.record_interaction(
+            Some(&author()),
+            "i2",
+            &InteractionDraft {
+                occurred_on: "June".into(),
+                ..visit.clone()
+            },
+        )
+        .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("occurredOn"));
+    assert_eq!(
+        r.batch_get_relationships(None, &[rel.id.to_key()])
+            .await
+            .unwrap()[0]
+            .interaction_count,
+        1
+    );
+
+    // Once ended, a new relationship of the same kind may start.
+    let ended = r
+        .set_relationship_status(
+            Some(&author()),
+            &rel.id.to_key(),
+            2,
+            Some(RelationshipStatus::Ended),
+            "2030-01-01",
+            "",
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended.ended_on.as_deref(), Some("2030-01-01"));
+    r.create_relationship(Some(&author()), "r4", &draft)
+        .await
+        .unwrap();
+    assert_code(
+        r.record_interaction(Some(&author()), "i3", &visit).await,
+        ErrorCode::Conflict,
+    );
+}
+
+async fn opportunities_are_screened(env: Env) {
+    let r = &env.research;
+    let draft = OpportunityDraft {
+        title: LocalizedDraft::of("", "Youth climate camp", "", ""),
+        original_language: "en".into(),
+        area_codes: vec!["environment".into()],
+        countries: vec!["jp".into()],
+        deadline: "2027-03-31".into(),
+        ..OpportunityDraft::default()
+    };
+    assert_code(
+        r.propose_opportunity(None, "p1", &draft).await,
+        ErrorCode::Unauthenticated,
+    );
+    let e = assert_code(
+        r.propose_opportunity(
+            Some(&partner()),
+            "p1",
+            &OpportunityDraft {
+                area_codes: vec!["space".into()],
+                ..draft.clone()
+            },
+        )
+        .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("areaCodes[0]"));
+    let o = r
+        .propose_opportunity(Some(&partner()), "p1", &draft)
+        .await
+        .unwrap();
+    assert_eq!(
+        (o.status, o.countries.clone()),
+        (OpportunityStatus::Proposed, vec!["JP".to_owned()])
+    );
+    let all = OpportunityFilter::default();
+    assert_eq!(
+        r.list_opportunities(None, &all, &PageRequest::default())
+            .await
+            .unwrap()
+            .total_count,
+        0
+    );
+    assert_eq!(
+        r.list_opportunities(Some(&partner()), &all, &PageRequest::default())
+            .await
+            .unwrap()
+            .total_count,
+        1
+    );
+    assert_code(
+        r.set_opportunity_status(
+            Some(&partner()),
+            &o.id.to_key(),
+            1,
+            Some(OpportunityStatus::Open),
+        )
+        .await,
+        ErrorCode::Forbidden,
+    );
+    r.set_opportunity_status(
+        Some(&author()),
+        &o.id.to_key(),
+        1,
+        Some(OpportunityStatus::Open),
+    )
+    .await
+    .unwrap();
+    assert_code(
+        r.set_opportunity_status(
+            Some(&author()),
+            &o.id.to_key(),
+            1,
+            Some(OpportunityStatus::Closed),
+        )
+        .await,
+        ErrorCode::Conflict,
+    );
+    let public = r
+        .list_opportunities(
+            None,
+            &OpportunityFilter {
+                area_code: "environment".into(),
+                ..all.clone()
+            },
+            &PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(public.total_count, 1);
+    assert_eq!(
+        r.list_opportunities(
+            None,
+            &OpportunityFilter {
+                area_code: "welfare".into(),
+                ..all
+            },
+            &PageRequest::default()
+        )
+        .await
+        .unwrap()
+        .total_count,
+        0
+    );
+    // The environment area is now in use.
+    assert_code(
+        r.delete_area(Some(&admin()), "environment").await,
+        ErrorCode::Conflict,
+    );
+}
+
+async fn demo_seeds_once(env: Env) {
+    assert!(glocal_research::demo::seed_demo(&env.db).await.unwrap());
+    assert!(!glocal_research::demo::seed_demo(&env.db).await.unwrap());
+    let all = env.search_with(None, "", PracticeFilter::default()).await;
+    assert!(all.page.total_count >= 24, "{}", all.page.total_count);
+    assert!(all.facets.areas.len() >= 12);
+    assert_eq!(all.facets.languages.len(), 4);
+    assert!(!env.search(None, "交通").await.is_empty());
+    assert!(!env.search(None, "bicycles").await.is_empty());
+    let rels = env
+        .research
+        .list_relationships(
+            None,
+            &RelationshipFilter::default(),
+            &PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rels.total_count, 3);
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let test_db = glocal_kit::testing::TestDatabase::postgres().await;
+                    let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
+                    super::$name(super::Env::new(db.clone()).await).await;
+                    let _ = db.close().await;
+                    drop(test_db);
+                }
+            )*
+        }
+
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+                    super::$name(super::Env::new(db).await).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    workflow_versions_and_history,
+    stale_revisions_and_illegal_actions_change_nothing,
+    concurrent_transitions_let_exactly_one_win,
+    tombstone_after_withdrawal,
+    vocabulary_in_four_languages,
+    concurrent_deletion_never_orphans_a_practice,
+    search_in_four_languages,
+    facets_match_the_results_and_pages_cover_them,
+    idempotent_drafts,
+    bad_input_writes_nothing,
+    partner_network_scoping,
+    opportunities_are_screened,
+    demo_seeds_once,
+);

@@ -1,0 +1,291 @@
+//! Identifiers and codes: entity ids, versions, idempotency keys, ISO and administrative
+//! codes, edition terms, administrative grades and calendar dates.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::InvalidInput;
+
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new random id.
+            pub fn new() -> Self {
+                $name(Uuid::new_v4())
+            }
+
+            #[doc = concat!("Parses the textual form; field `", $field, "`.")]
+            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
+                Uuid::parse_str(s.trim())
+                    .map($name)
+                    .map_err(|_| InvalidInput::new($field, concat!("must be ", $what, " id (UUID)")))
+            }
+
+            /// The UUID.
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::new()
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(u: Uuid) -> Self {
+                $name(u)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// A programme's id.
+    ProgrammeId, "id", "a programme"
+);
+uuid_id!(
+    /// An edition's id.
+    EditionId, "editionId", "an edition"
+);
+uuid_id!(
+    /// An application's id.
+    ApplicationId, "id", "an application"
+);
+uuid_id!(
+    /// A session's id.
+    SessionId, "sessionId", "a session"
+);
+uuid_id!(
+    /// A stipend payment's id.
+    PaymentId, "id", "a payment"
+);
+
+/// The version of a record a caller saw (optimistic concurrency); starts at 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version(i64);
+
+impl Version {
+    /// The first version of every record.
+    pub const FIRST: Version = Version(1);
+
+    /// Parses a version number; field `version`.
+    pub fn parse(v: i64) -> Result<Self, InvalidInput> {
+        if v < 1 {
+            return Err(InvalidInput::new(
+                "version",
+                "must be the version you saw (at least 1)",
+            ));
+        }
+        Ok(Version(v))
+    }
+
+    /// The number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A client-chosen key that makes a create idempotent (1..=100 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Parses a key; field `idempotencyKey`.
+    pub fn parse(s: &str) -> Result<Self, InvalidInput> {
+        let s = s.trim();
+        match s.chars().count() {
+            0 => Err(InvalidInput::new("idempotencyKey", "is required")),
+            n if n > 100 => Err(InvalidInput::new(
+                "idempotencyKey",
+                "must be at most 100 characters",
+            )),
+            _ => Ok(IdempotencyKey(s.to_owned())),
+        }
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+macro_rules! string_code {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            #[doc = concat!("Parses a code; field `", $field, "`.")]
+            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
+                let check: fn(&str) -> bool = $check;
+                let s = s.trim();
+                if check(s) {
+                    Ok($name(s.to_owned()))
+                } else {
+                    Err(InvalidInput::new($field, $what))
+                }
+            }
+
+            /// The code as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(c: $name) -> String {
+                c.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+string_code!(
+    /// An ISO 639-1 language code: two lowercase letters, e.g. `ko`.
+    LanguageCode,
+    "languages",
+    |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase()),
+    "must be ISO 639-1 codes: two lowercase letters, e.g. \"ko\""
+);
+string_code!(
+    /// An ISO 3166-1 alpha-2 country code: two uppercase letters, e.g. `VN`.
+    CountryCode,
+    "nationality",
+    |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
+    "must be an ISO 3166-1 alpha-2 code: two uppercase letters, e.g. \"VN\""
+);
+string_code!(
+    /// A Korean local government's standard administrative code: five digits, e.g. `11000`.
+    LocalGovernmentCode,
+    "hostCode",
+    |s| s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()),
+    "must be a five-digit administrative code, e.g. \"11000\""
+);
+string_code!(
+    /// An edition's term: 1..=20 letters, digits or `-`, e.g. `2026` or `2026-1`.
+    Term,
+    "term",
+    |s| (1..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+    "must be 1–20 letters, digits or '-', e.g. \"2026-1\""
+);
+
+impl CountryCode {
+    /// The Republic of Korea.
+    pub fn is_korea(&self) -> bool {
+        self.0 == "KR"
+    }
+}
+
+/// A Korean administrative grade, 1 (highest) to 9 (lowest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Grade(u8);
+
+impl Grade {
+    /// Parses a grade; field `grade`.
+    pub fn parse(n: u32) -> Result<Self, InvalidInput> {
+        match u8::try_from(n) {
+            Ok(g @ 1..=9) => Ok(Grade(g)),
+            _ => Err(InvalidInput::new(
+                "grade",
+                "must be an administrative grade from 1 to 9",
+            )),
+        }
+    }
+
+    /// The number.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Parses `YYYY-MM-DD`; `field` names the input.
+pub fn parse_date(s: &str, field: &str) -> Result<NaiveDate, InvalidInput> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| InvalidInput::new(field, "must be a date YYYY-MM-DD"))
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parse_uuids_only_and_name_their_field() {
+        let id = EditionId::new();
+        assert_eq!(EditionId::parse(&id.to_string()).unwrap(), id);
+        assert_eq!(EditionId::parse("x").unwrap_err().field(), "editionId");
+        assert_eq!(ApplicationId::parse("").unwrap_err().field(), "id");
+    }
+
+    #[test]
+    fn versions_and_keys() {
+        assert!(Version::parse(0).is_err());
+        assert_eq!(Version::parse(3).unwrap().get(), 3);
+        assert_eq!(
+            IdempotencyKey::parse(" ").unwrap_err().field(),
+            "idempotencyKey"
+        );
+        assert!(IdempotencyKey::parse(&"k".repeat(100)).is_ok());
+        assert!(IdempotencyKey::parse(&"k".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn codes_grades_and_dates() {
+        assert!(LanguageCode::parse("en").is_ok());
+        assert!(LanguageCode::parse("EN").is_err());
+        assert!(CountryCode::parse("KR").unwrap().is_korea());
+        assert!(!CountryCode::parse("VN").unwrap().is_korea());
+        assert!(CountryCode::parse("kr").is_err());
+        assert!(LocalGovernmentCode::parse("26000").is_ok());
+        assert!(LocalGovernmentCode::parse("2600").is_err());
+        assert!(Term::parse("2026-1").is_ok());
+        assert!(Term::parse("2026 spring").is_err());
+        assert_eq!(Grade::parse(5).unwrap().get(), 5);
+        for bad in [0, 10, 300] {
+            assert_eq!(Grade::parse(bad).unwrap_err().field(), "grade");
+        }
+        let d = parse_date("2026-04-01", "startsOn").unwrap();
+        assert_eq!(format_date(d), "2026-04-01");
+        assert_eq!(
+            parse_date("01/04/2026", "startsOn").unwrap_err().field(),
+            "startsOn"
+        );
+    }
+}

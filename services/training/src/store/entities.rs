@@ -1,0 +1,262 @@
+//! One sea-orm entity per table. Lists of codes are stored comma-separated; structured
+//! policies as JSON text; dates as SQL dates (text on SQLite).
+
+macro_rules! entity {
+    ($(#[$doc:meta])* $module:ident, $table:literal, { $($body:tt)* }) => {
+        $(#[$doc])*
+        pub(crate) mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                $($body)*
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+entity!(
+    /// `programme`: the bureau's programmes.
+    programme, "programme", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub kind: String,
+        pub title_ko: String,
+        pub title_en: String,
+        pub title_zh: String,
+        pub title_ja: String,
+        pub description_ko: String,
+        pub description_en: String,
+        pub description_zh: String,
+        pub description_ja: String,
+        pub published: bool,
+        pub created_by: String,
+        pub idempotency_key: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+);
+
+entity!(
+    /// `edition`: one run of a programme; `accepted_count` is kept under `capacity` by a
+    /// conditional update.
+    edition, "edition", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub programme_id: Uuid,
+        pub term: String,
+        pub starts_on: Date,
+        pub ends_on: Date,
+        pub applications_open_on: Date,
+        pub applications_close_on: Date,
+        pub capacity: i32,
+        pub accepted_count: i32,
+        pub languages: String,
+        pub applicant_kinds: String,
+        pub organisation_types: String,
+        pub nationality: String,
+        pub min_grade: Option<i32>,
+        pub max_grade: Option<i32>,
+        pub cost_policy: String,
+        pub host_codes: String,
+        pub published: bool,
+        pub created_by: String,
+        pub idempotency_key: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+);
+
+entity!(
+    /// `review_stage`: the stages of an edition.
+    review_stage, "review_stage", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub edition_id: Uuid,
+        pub number: i32,
+        pub name: String,
+        pub cut_kind: String,
+        pub cut_value: i32,
+        pub blind: bool,
+    }
+);
+
+entity!(
+    /// `stage_reviewer`: who scores at which stage.
+    stage_reviewer, "stage_reviewer", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub edition_id: Uuid,
+        pub stage: i32,
+        pub reviewer_subject: String,
+    }
+);
+
+entity!(
+    /// `application`: one row per application; `active_key` is set while the application
+    /// is active, and unique, so one applicant has one active application per edition.
+    application, "application", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub edition_id: Uuid,
+        pub applicant_kind: String,
+        pub applicant_subject: String,
+        pub applicant_name: String,
+        pub org_code: String,
+        pub full_name: String,
+        pub nationality: String,
+        pub organisation_type: String,
+        pub organisation: String,
+        pub grade: Option<i32>,
+        pub languages: String,
+        pub answers: String,
+        pub attachments: String,
+        pub state: String,
+        pub current_stage: i32,
+        pub active_key: Option<String>,
+        pub idempotency_key: String,
+        pub decision_note: String,
+        pub host_code: Option<String>,
+        pub mentor: Option<String>,
+        pub joined_on: Option<Date>,
+        pub left_on: Option<Date>,
+        pub waitlisted_at: Option<DateTimeUtc>,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+);
+
+entity!(
+    /// `review`: one reviewer's score of one application at one stage.
+    review, "review", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub application_id: Uuid,
+        pub stage: i32,
+        pub reviewer_subject: String,
+        pub reviewer_name: String,
+        pub score: i32,
+        pub comment: String,
+        pub at: DateTimeUtc,
+    }
+);
+
+entity!(
+    /// `session`: a session of an edition.
+    session, "session", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub edition_id: Uuid,
+        pub kind: String,
+        pub title: String,
+        pub starts_at: DateTimeUtc,
+        pub ends_at: DateTimeUtc,
+        pub location: String,
+        pub created_at: DateTimeUtc,
+    }
+);
+
+entity!(
+    /// `attendance`: one participant at one session.
+    attendance, "attendance", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub session_id: Uuid,
+        pub application_id: Uuid,
+        pub status: String,
+        pub note: String,
+        pub recorded_by: String,
+        pub recorded_at: DateTimeUtc,
+    }
+);
+
+entity!(
+    /// `stipend_payment`: one payer's payment of one stipend month to one participant.
+    stipend_payment, "stipend_payment", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub application_id: Uuid,
+        pub payer: String,
+        pub period: i32,
+        pub period_start: Date,
+        pub period_end: Date,
+        pub days_present: i32,
+        pub days_in_period: i32,
+        pub amount_minor: i64,
+        pub currency: String,
+        pub state: String,
+        pub note: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+);
+
+entity!(
+    /// `certificate`: a certificate of completion and its verification code.
+    certificate, "certificate", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub code: String,
+        #[sea_orm(unique)]
+        pub application_id: Uuid,
+        pub edition_id: Uuid,
+        pub holder_name: String,
+        pub issued_on: Date,
+        pub issued_by: String,
+        pub created_at: DateTimeUtc,
+    }
+);
+
+entity!(
+    /// `history`: the audit trail of every change, one row per change.
+    history, "history", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub aggregate_type: String,
+        pub aggregate_id: Uuid,
+        pub action: String,
+        pub from_state: Option<String>,
+        pub to_state: Option<String>,
+        pub actor_subject: String,
+        pub actor_name: String,
+        pub at: DateTimeUtc,
+        pub note: String,
+    }
+);
+
+entity!(
+    /// `outbox`: events written with each change, published later.
+    outbox, "outbox", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub aggregate_id: Uuid,
+        pub event_type: String,
+        pub payload: String,
+        pub created_at: DateTimeUtc,
+        pub published_at: Option<DateTimeUtc>,
+    }
+);

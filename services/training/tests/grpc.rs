@@ -1,0 +1,240 @@
+//! The gRPC face: the service served on port 0 and called with the generated client.
+
+use glocal_kit::caller::{Caller, Role};
+use glocal_kit::error::FIELD_METADATA;
+use glocal_proto::common::v1::LocalizedText;
+use glocal_proto::training::v1 as pb;
+use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
+use tonic::Code;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+fn with_caller<T>(message: T, caller: Option<&Caller>) -> tonic::Request<T> {
+    let mut req = tonic::Request::new(message);
+    if let Some(c) = caller {
+        c.to_metadata(req.metadata_mut());
+    }
+    req
+}
+
+fn field(status: &tonic::Status) -> String {
+    status
+        .metadata()
+        .get(FIELD_METADATA)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_grpc_api_maps_input_rules_and_codes() {
+    glocal_kit::telemetry::init_for_test();
+    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+    glocal_training::migrate(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = glocal_kit::Settings::default();
+    let (trigger, shutdown) = glocal_kit::shutdown::channel();
+    let server = tokio::spawn(async move {
+        glocal_training::serve(db, &settings, listener, shutdown).await
+    });
+    let url = format!("http://{addr}");
+    let mut client = TrainingServiceClient::connect(url.clone()).await.unwrap();
+    let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
+    let applicant = Caller::new("lan", "Lan", "VN-DN", [Role::LocalOfficial]);
+
+    // Anonymous writes are unauthenticated; bad input names its field.
+    let programme = pb::CreateProgrammeRequest {
+        idempotency_key: "p1".into(),
+        kind: pb::ProgrammeKind::Academy as i32,
+        title: Some(LocalizedText {
+            en: "Academy for International Affairs".into(),
+            ..LocalizedText::default()
+        }),
+        description: None,
+        published: true,
+    };
+    let err = client
+        .create_programme(with_caller(programme.clone(), None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated);
+    let err = client
+        .create_programme(with_caller(
+            pb::CreateProgrammeRequest {
+                kind: 0,
+                ..programme.clone()
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!((err.code(), field(&err).as_str()), (Code::InvalidArgument, "kind"));
+    let p = client
+        .create_programme(with_caller(programme, Some(&admin)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(p.kind, pb::ProgrammeKind::Academy as i32);
+
+    // An edition whose window is always open, for Korean grade 5–9 officials.
+    let edition = pb::CreateEditionRequest {
+        idempotency_key: "e1".into(),
+        programme_id: p.id.clone(),
+        term: "2099-1".into(),
+        starts_on: "2099-05-01".into(),
+        ends_on: "2099-05-31".into(),
+        applications_open_on: "2000-01-01".into(),
+        applications_close_on: "2099-04-30".into(),
+        capacity: 2,
+        languages: vec!["ko".into()],
+        eligibility: Some(pb::Eligibility {
+            nationality: pb::NationalityRule::Korean as i32,
+            min_grade: 5,
+            max_grade: 9,
+            ..pb::Eligibility::default()
+        }),
+        published: true,
+        ..pb::CreateEditionRequest::default()
+    };
+    let err = client
+        .create_edition(with_caller(
+            pb::CreateEditionRequest {
+                capacity: 0,
+                ..edition.clone()
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&err), "capacity");
+    let e = client
+        .create_edition(with_caller(edition, Some(&admin)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(e.stages.len(), 1);
+    assert_eq!(e.stages[0].name, "Review");
+
+    // An ineligible application: BAD_USER_INPUT on the first field, every rule in metadata.
+    let submit = pb::SubmitApplicationRequest {
+        idempotency_key: "a1".into(),
+        edition_id: e.id.clone(),
+        profile: Some(pb::ApplicantProfile {
+            kind: pb::ApplicantKind::Official as i32,
+            full_name: "Nguyen Thi Lan".into(),
+            nationality: "VN".into(),
+            organisation_type: pb::OrganisationType::ForeignLocalGovernment as i32,
+            organisation: "Da Nang".into(),
+            grade: 0,
+            languages: vec!["en".into()],
+        }),
+        ..pb::SubmitApplicationRequest::default()
+    };
+    let err = client
+        .submit_application(with_caller(submit.clone(), Some(&applicant)))
+        .await
+        .unwrap_err();
+    assert_eq!((err.code(), field(&err).as_str()), (Code::InvalidArgument, "profile.nationality"));
+    let rules = err
+        .metadata()
+        .get_bin(glocal_training::grpc::ELIGIBILITY_METADATA)
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&rules).unwrap();
+    let names: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["NATIONALITY", "GRADE", "LANGUAGE"]);
+
+    let check = client
+        .check_eligibility(with_caller(
+            pb::CheckEligibilityRequest {
+                edition_id: e.id.clone(),
+                profile: submit.profile.clone(),
+            },
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!check.eligible);
+    assert_eq!(check.failures[0].rule, pb::EligibilityRule::Nationality as i32);
+
+    let kim = Caller::new("kim", "Kim", "11000", [Role::LocalOfficial]);
+    let ok = client
+        .submit_application(with_caller(
+            pb::SubmitApplicationRequest {
+                profile: Some(pb::ApplicantProfile {
+                    nationality: "KR".into(),
+                    organisation_type: pb::OrganisationType::KoreanLocalGovernment as i32,
+                    grade: 7,
+                    languages: vec!["ko".into()],
+                    ..submit.profile.clone().unwrap()
+                }),
+                ..submit
+            },
+            Some(&kim),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ok.state, pb::ApplicationState::Submitted as i32);
+    assert_eq!(ok.history[0].action, "submit");
+
+    // Someone else's application is not found; a decision on a submitted one is a conflict.
+    let err = client
+        .get_application(with_caller(pb::GetApplicationRequest { id: ok.id.clone() }, Some(&applicant)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    let err = client
+        .decide_application(with_caller(
+            pb::DecideApplicationRequest {
+                id: ok.id.clone(),
+                version: ok.version,
+                decision: pb::Decision::Accept as i32,
+                note: String::new(),
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+
+    // Verification is public; an unknown code is NOT_FOUND, garbage BAD_USER_INPUT.
+    let err = client
+        .verify_certificate(pb::VerifyCertificateRequest {
+            code: "GLC-0000-0000-0000-0000-0000".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    let err = client
+        .verify_certificate(pb::VerifyCertificateRequest { code: "x".into() })
+        .await
+        .unwrap_err();
+    assert_eq!((err.code(), field(&err).as_str()), (Code::InvalidArgument, "code"));
+
+    let channel = tonic::transport::Endpoint::from_shared(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = HealthClient::new(channel);
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: glocal_training::SERVICE_NAME.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .status;
+    assert_eq!(status, ServingStatus::Serving as i32);
+
+    trigger.trigger();
+    server.await.unwrap().unwrap();
+}

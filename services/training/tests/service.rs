@@ -1,0 +1,1217 @@
+//! The service on real databases: every test body runs on PostgreSQL (a fresh database per
+//! test) and on SQLite in memory, with the clock set to 15 March 2026 (the fellowship's
+//! application window is March; it runs April to September).
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::{Caller, Role};
+use glocal_training::domain::{
+    Answer, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, AttendanceDraft,
+    AttendanceStatus, CostDraft, CutKind, Decision, EditionDraft, EditionId, EligibilityDraft,
+    EligibilityRule, NationalityRule, Note, OrganisationType, ParticipantDraft, Payer,
+    PaymentAction, PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeKind, Score,
+    ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft, TextDraft, Version,
+};
+use glocal_training::service::{
+    Application, ApplicationFilter, Edition, PageRequest, Programme,
+};
+use glocal_training::{Config, TrainingError, TrainingOffice};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+struct Env {
+    db: DatabaseConnection,
+    office: TrainingOffice,
+    now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+impl Env {
+    async fn new(db: DatabaseConnection) -> Env {
+        glocal_kit::telemetry::init_for_test();
+        glocal_training::migrate(&db).await.unwrap();
+        let now = Arc::new(Mutex::new(at(2026, 3, 15)));
+        let clock = now.clone();
+        let office = TrainingOffice::new(db.clone(), Config { max_page_size: 50 })
+            .with_clock(Arc::new(move || *clock.lock().unwrap()));
+        Env { db, office, now }
+    }
+
+    fn set_now(&self, t: DateTime<Utc>) {
+        *self.now.lock().unwrap() = t;
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "n").unwrap()
+    }
+
+    /// (applications, history rows, outbox rows)
+    async fn counts(&self) -> (i64, i64, i64) {
+        (
+            self.count("application").await,
+            self.count("history").await,
+            self.count("outbox").await,
+        )
+    }
+
+    async fn programme(&self, kind: ProgrammeKind) -> Programme {
+        self.office
+            .create_programme(
+                Some(&admin()),
+                ProgrammeDraft {
+                    idempotency_key: format!("p-{kind}"),
+                    kind: Some(kind),
+                    title: TextDraft {
+                        en: format!("{kind} programme"),
+                        ko: "연수".into(),
+                        ..TextDraft::default()
+                    },
+                    description: TextDraft::default(),
+                    published: true,
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    async fn edition(&self, draft: EditionDraft) -> Edition {
+        self.office.create_edition(Some(&admin()), draft).await.unwrap()
+    }
+
+    async fn fellowship(&self, capacity: u32) -> Edition {
+        let p = self.programme(ProgrammeKind::InvitationFellowship).await;
+        self.edition(fellowship_draft(&p, capacity)).await
+    }
+
+    async fn apply(&self, who: &Caller, key: &str, edition: &Edition, profile: ProfileDraft) -> Result<Application, TrainingError> {
+        self.office
+            .submit_application(Some(who), application(key, edition, profile))
+            .await
+    }
+
+    /// Submitted → screening → under review at stage 1.
+    async fn to_review(&self, a: &Application) -> Application {
+        let a = self
+            .office
+            .screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Start, note(""))
+            .await
+            .unwrap();
+        self.office
+            .screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Pass, note(""))
+            .await
+            .unwrap()
+    }
+
+    async fn decide(&self, a: &Application, d: Decision) -> Result<Application, TrainingError> {
+        self.office
+            .decide(Some(&admin()), a.id, a.version, d, note(""))
+            .await
+    }
+
+    async fn get(&self, who: &Caller, id: ApplicationId) -> Result<Application, TrainingError> {
+        self.office.get_application(Some(who), id).await
+    }
+}
+
+fn admin() -> Caller {
+    Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin])
+}
+
+fn staff(subject: &str) -> Caller {
+    Caller::new(subject, subject, "GAOK", [Role::BureauStaff])
+}
+
+fn official(sub: &str, org: &str) -> Caller {
+    Caller::new(sub, format!("Official {sub}"), org, [Role::LocalOfficial])
+}
+
+fn partner() -> Caller {
+    Caller::new("partner-1", "Partner", "JP-OSAKA", [Role::Partner])
+}
+
+fn note(s: &str) -> Note {
+    Note::parse(s).unwrap()
+}
+
+fn foreign(name: &str) -> ProfileDraft {
+    ProfileDraft {
+        kind: Some(ApplicantKind::Official),
+        full_name: name.into(),
+        nationality: "VN".into(),
+        organisation_type: Some(OrganisationType::ForeignLocalGovernment),
+        organisation: "Da Nang City".into(),
+        grade: 0,
+        languages: vec!["en".into()],
+    }
+}
+
+fn korean(name: &str, grade: u32, langs: &[&str]) -> ProfileDraft {
+    ProfileDraft {
+        kind: Some(ApplicantKind::Official),
+        full_name: name.into(),
+        nationality: "KR".into(),
+        organisation_type: Some(OrganisationType::KoreanLocalGovernment),
+        organisation: "Seoul".into(),
+        grade,
+        languages: langs.iter().map(|l| (*l).to_owned()).collect(),
+    }
+}
+
+fn application(key: &str, edition: &Edition, profile: ProfileDraft) -> ApplicationDraft {
+    ApplicationDraft {
+        idempotency_key: key.into(),
+        edition_id: edition.id.to_string(),
+        profile,
+        answers: vec![Answer {
+            question: "Why?".into(),
+            answer: "To learn.".into(),
+        }],
+        attachments: vec![],
+        as_draft: false,
+    }
+}
+
+fn fellowship_draft(p: &Programme, capacity: u32) -> EditionDraft {
+    EditionDraft {
+        idempotency_key: format!("e-{}-{capacity}", p.id),
+        programme_id: p.id.to_string(),
+        term: "2026".into(),
+        starts_on: "2026-04-01".into(),
+        ends_on: "2026-09-30".into(),
+        applications_open_on: "2026-03-01".into(),
+        applications_close_on: "2026-03-31".into(),
+        capacity,
+        languages: vec!["en".into(), "ko".into()],
+        eligibility: EligibilityDraft {
+            organisation_types: vec![OrganisationType::ForeignLocalGovernment],
+            nationality: Some(NationalityRule::Foreign),
+            ..EligibilityDraft::default()
+        },
+        stipends: vec![
+            StipendDraft {
+                payer: Some(Payer::Association),
+                amount_minor: 400_000,
+                currency: "KRW".into(),
+            },
+            StipendDraft {
+                payer: Some(Payer::HostLocalGovernment),
+                amount_minor: 400_000,
+                currency: "KRW".into(),
+            },
+        ],
+        costs: vec![CostDraft {
+            payer: Some(Payer::HostLocalGovernment),
+            item: "accommodation".into(),
+        }],
+        host_codes: vec!["26000".into(), "11000".into()],
+        stages: vec![],
+        published: true,
+    }
+}
+
+fn contest_draft(p: &Programme, reviewers: [&str; 3]) -> EditionDraft {
+    EditionDraft {
+        idempotency_key: "contest".into(),
+        programme_id: p.id.to_string(),
+        term: "2026".into(),
+        starts_on: "2026-05-01".into(),
+        ends_on: "2026-06-30".into(),
+        applications_open_on: "2026-03-01".into(),
+        applications_close_on: "2026-03-31".into(),
+        capacity: 3,
+        languages: vec!["en".into(), "zh".into(), "ja".into()],
+        eligibility: EligibilityDraft {
+            organisation_types: vec![OrganisationType::KoreanLocalGovernment],
+            nationality: Some(NationalityRule::Korean),
+            min_grade: 5,
+            max_grade: 9,
+            ..EligibilityDraft::default()
+        },
+        stipends: vec![],
+        costs: vec![],
+        host_codes: vec![],
+        stages: vec![
+            StageDraft {
+                name: "Preliminaries".into(),
+                cut: Some(CutKind::TopN),
+                cut_value: 2,
+                blind: true,
+                reviewers: vec![reviewers[0].into(), reviewers[1].into()],
+            },
+            StageDraft {
+                name: "Finals".into(),
+                reviewers: vec![reviewers[2].into()],
+                ..StageDraft::default()
+            },
+        ],
+        published: true,
+    }
+}
+
+fn code<T: std::fmt::Debug>(r: Result<T, TrainingError>) -> ErrorCode {
+    r.unwrap_err().code()
+}
+
+fn field<T: std::fmt::Debug>(r: Result<T, TrainingError>) -> String {
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::BadUserInput, "{e}");
+    e.field().unwrap_or_default().to_owned()
+}
+
+fn actions(a: &Application) -> Vec<&str> {
+    a.history.iter().map(|h| h.action.as_str()).collect()
+}
+
+// ---- tests ------------------------------------------------------------------------------
+
+async fn the_public_sees_published_programmes_only(env: Env) {
+    let p = env
+        .office
+        .create_programme(
+            Some(&staff("staff-1")),
+            ProgrammeDraft {
+                idempotency_key: "academy".into(),
+                kind: Some(ProgrammeKind::Academy),
+                title: TextDraft {
+                    ko: "국제화 아카데미".into(),
+                    ..TextDraft::default()
+                },
+                description: TextDraft::default(),
+                published: false,
+            },
+        )
+        .await
+        .unwrap();
+    let mut draft = fellowship_draft(&p, 40);
+    draft.published = false;
+    draft.stipends.clear();
+    draft.costs.clear();
+    draft.stages = vec![StageDraft {
+        name: "Review".into(),
+        reviewers: vec!["staff-2".into()],
+        ..StageDraft::default()
+    }];
+    let e = env
+        .office
+        .create_edition(Some(&staff("staff-1")), draft.clone())
+        .await
+        .unwrap();
+    // The same key again is the same edition.
+    let again = env
+        .office
+        .create_edition(Some(&staff("staff-1")), draft)
+        .await
+        .unwrap();
+    assert_eq!(again.id, e.id);
+
+    let public = env.office.list_programmes(None, &[], PageRequest::default()).await.unwrap();
+    assert_eq!(public.total_count, 0);
+    assert_eq!(code(env.office.get_programme(None, p.id).await), ErrorCode::NotFound);
+    assert_eq!(code(env.office.get_edition(None, e.id, false).await), ErrorCode::NotFound);
+    let seoul = official("u1", "11000");
+    assert_eq!(
+        code(env.office.get_edition(Some(&seoul), e.id, false).await),
+        ErrorCode::NotFound
+    );
+    // Staff see drafts; managers see who reviews.
+    let mine = env.office.get_edition(Some(&staff("staff-1")), e.id, false).await.unwrap();
+    assert_eq!(mine.stages[0].reviewers, ["staff-2"]);
+
+    assert_eq!(
+        code(env.office.publish_edition(Some(&seoul), e.id, e.version).await),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        code(env.office.publish_edition(Some(&staff("staff-2")), e.id, e.version).await),
+        ErrorCode::Forbidden,
+        "a reviewer of the edition does not manage it"
+    );
+    let published = env.office.publish_edition(Some(&admin()), e.id, e.version).await.unwrap();
+    assert!(published.published);
+    assert_eq!(
+        code(env.office.publish_edition(Some(&admin()), e.id, e.version).await),
+        ErrorCode::Conflict
+    );
+    let public = env.office.list_programmes(None, &[], PageRequest::default()).await.unwrap();
+    assert_eq!(public.total_count, 1);
+    let listed = &public.items[0];
+    assert_eq!(listed.title.ko, "국제화 아카데미");
+    assert_eq!(listed.editions.len(), 1);
+    assert!(listed.editions[0].stages[0].reviewers.is_empty(), "the public does not see reviewers");
+    let only_contests = env
+        .office
+        .list_programmes(None, &[ProgrammeKind::SpeechContest], PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(only_contests.total_count, 0);
+
+    assert_eq!(
+        code(env.office.create_programme(None, ProgrammeDraft::default()).await),
+        ErrorCode::Unauthenticated
+    );
+    assert_eq!(
+        code(env.office.create_programme(Some(&seoul), ProgrammeDraft::default()).await),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(env.count("programme").await, 1);
+    assert_eq!(env.count("edition").await, 1);
+}
+
+async fn eligibility_failures_name_every_rule(env: Env) {
+    let p = env.programme(ProgrammeKind::SpeechContest).await;
+    let contest = env.edition(contest_draft(&p, ["r1", "r2", "r3"])).await;
+    let seoul = official("kim", "11000");
+    let before = env.counts().await;
+
+    // Grade 4, Vietnamese, foreign organisation, Korean only: four rules fail at once.
+    let mut p1 = korean("Kim", 4, &["ko"]);
+    p1.nationality = "VN".into();
+    p1.organisation_type = Some(OrganisationType::ForeignLocalGovernment);
+    let err = env.apply(&seoul, "k1", &contest, p1.clone()).await.unwrap_err();
+    let TrainingError::Ineligible(failures) = &err else {
+        panic!("{err:?}")
+    };
+    let rules: Vec<EligibilityRule> = failures.iter().map(|f| f.rule).collect();
+    assert_eq!(
+        rules,
+        [
+            EligibilityRule::OrganisationType,
+            EligibilityRule::Nationality,
+            EligibilityRule::Grade,
+            EligibilityRule::Language,
+        ]
+    );
+    assert_eq!(err.code(), ErrorCode::BadUserInput);
+    assert_eq!(err.field(), Some("profile.organisationType"));
+    assert!(err.to_string().contains("grade 4 is outside it"), "{err}");
+    assert_eq!(env.counts().await, before, "an ineligible application writes nothing");
+
+    // The same answer before applying.
+    let preview = env
+        .office
+        .check_eligibility(Some(&seoul), contest.id, p1)
+        .await
+        .unwrap();
+    assert_eq!(preview.len(), 4);
+
+    // A grade rule needs a grade.
+    let err = env.apply(&seoul, "k2", &contest, korean("Kim", 0, &["en"])).await.unwrap_err();
+    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::Grade && f[0].reason.contains("state your grade")));
+
+    // Eligible: grade 9, Japanese.
+    let ok = env.apply(&seoul, "k3", &contest, korean("Kim", 9, &["ja"])).await.unwrap();
+    assert_eq!(ok.state, ApplicationState::Submitted);
+    assert_eq!(actions(&ok), ["submit"]);
+
+    // One active application per edition, and the preview says so too.
+    let err = env.apply(&seoul, "k4", &contest, korean("Kim", 9, &["ja"])).await.unwrap_err();
+    assert!(matches!(&err, TrainingError::Ineligible(f) if f.len() == 1 && f[0].rule == EligibilityRule::OneActiveApplication));
+    let preview = env
+        .office
+        .check_eligibility(Some(&seoul), contest.id, korean("Kim", 9, &["ja"]))
+        .await
+        .unwrap();
+    assert_eq!(preview[0].rule, EligibilityRule::OneActiveApplication);
+
+    // After the window.
+    env.set_now(at(2026, 4, 1));
+    let err = env
+        .apply(&official("lee", "26000"), "k5", &contest, korean("Lee", 6, &["en"]))
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicationWindow && f[0].reason == "applications are taken from 2026-03-01 to 2026-03-31"));
+
+    // Coaching takes local governments, not officials.
+    env.set_now(at(2026, 3, 15));
+    let coaching = env.programme(ProgrammeKind::Coaching).await;
+    let mut d = fellowship_draft(&coaching, 12);
+    d.eligibility = EligibilityDraft {
+        applicant_kinds: vec![ApplicantKind::LocalGovernment],
+        ..EligibilityDraft::default()
+    };
+    d.stipends.clear();
+    d.costs.clear();
+    let coaching = env.edition(d).await;
+    let err = env.apply(&seoul, "k6", &coaching, korean("Kim", 7, &["ko"])).await.unwrap_err();
+    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicantKind && f[0].field == "profile.kind"));
+    let mut org = korean("Seoul International Relations Division", 0, &["ko"]);
+    org.kind = Some(ApplicantKind::LocalGovernment);
+    let lg = env.apply(&seoul, "k7", &coaching, org.clone()).await.unwrap();
+    // Another official of the same local government sees it, and cannot apply again for it.
+    let colleague = official("park", "11000");
+    assert_eq!(env.get(&colleague, lg.id).await.unwrap().id, lg.id);
+    let err = env.apply(&colleague, "k8", &coaching, org).await.unwrap_err();
+    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::OneActiveApplication));
+}
+
+async fn bad_input_writes_nothing(env: Env) {
+    let e = env.fellowship(60).await;
+    let danang = official("lan", "VN-DN");
+    let before = env.counts().await;
+    let mut bad = foreign("Lan");
+    bad.grade = 12;
+    assert_eq!(field(env.apply(&danang, "k", &e, bad).await), "profile.grade");
+    let mut bad = foreign("Lan");
+    bad.languages = vec!["english".into()];
+    assert_eq!(field(env.apply(&danang, "k", &e, bad).await), "profile.languages[0]");
+    assert_eq!(field(env.apply(&danang, " ", &e, foreign("Lan")).await), "idempotencyKey");
+    let mut d = application("k", &e, foreign("Lan"));
+    d.edition_id = "nope".into();
+    assert_eq!(field(env.office.submit_application(Some(&danang), d).await), "editionId");
+    let mut d = application("k", &e, foreign("Lan"));
+    d.answers[0].question = String::new();
+    assert_eq!(field(env.office.submit_application(Some(&danang), d).await), "answers[0].question");
+    let mut d = fellowship_draft(&env.programme(ProgrammeKind::Academy).await, 0);
+    assert_eq!(field(env.office.create_edition(Some(&admin()), d.clone()).await), "capacity");
+    d.capacity = 5;
+    d.ends_on = "2026-03-01".into();
+    assert_eq!(field(env.office.create_edition(Some(&admin()), d).await), "endsOn");
+    let bad_cursor = env
+        .office
+        .list_applications(
+            Some(&admin()),
+            ApplicationFilter::default(),
+            PageRequest {
+                first: 5,
+                after: Some("garbage".into()),
+            },
+        )
+        .await;
+    assert_eq!(field(bad_cursor), "after");
+    let after = env.counts().await;
+    assert_eq!((after.0, after.2), (before.0, before.2 + 1), "only the academy programme was written");
+}
+
+async fn submit_is_idempotent_also_under_concurrent_retries(env: Env) {
+    let e = env.fellowship(60).await;
+    let lan = official("lan", "VN-DN");
+    let first = env.apply(&lan, "same", &e, foreign("Lan")).await.unwrap();
+    let again = env.apply(&lan, "same", &e, foreign("Lan")).await.unwrap();
+    assert_eq!(again.id, first.id);
+    assert_eq!(
+        code(env.apply(&lan, "same", &e, foreign("Somebody else")).await),
+        ErrorCode::Conflict
+    );
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let office = env.office.clone();
+        let minh = official("minh", "VN-HUE");
+        let draft = application("race", &e, foreign("Minh"));
+        tasks.push(tokio::spawn(async move {
+            office.submit_application(Some(&minh), draft).await
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap().unwrap().id);
+    }
+    assert!(ids.iter().all(|id| *id == ids[0]));
+    assert_eq!(env.count("application").await, 2);
+    assert_eq!(env.count("outbox").await, 2 + 2, "programme, edition and two submissions");
+}
+
+async fn capacity_holds_under_concurrent_accepts(env: Env) {
+    let e = env.fellowship(3).await;
+    let mut ready = Vec::new();
+    for i in 0..8 {
+        let who = official(&format!("fellow-{i}"), "VN-DN");
+        let a = env.apply(&who, "k", &e, foreign(&format!("Fellow {i}"))).await.unwrap();
+        ready.push(env.to_review(&a).await);
+    }
+    let mut tasks = Vec::new();
+    for a in ready.clone() {
+        let office = env.office.clone();
+        tasks.push(tokio::spawn(async move {
+            office
+                .decide(Some(&admin()), a.id, a.version, Decision::Accept, Note::parse("").unwrap())
+                .await
+        }));
+    }
+    let mut accepted = 0;
+    let mut full = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(a) => {
+                assert_eq!(a.state, ApplicationState::Accepted);
+                accepted += 1;
+            }
+            Err(e) => {
+                assert_eq!(e.code(), ErrorCode::Conflict, "{e}");
+                assert!(e.to_string().contains("full"), "{e}");
+                full += 1;
+            }
+        }
+    }
+    assert_eq!((accepted, full), (3, 5));
+    let edition = env.office.get_edition(Some(&admin()), e.id, false).await.unwrap();
+    assert_eq!(edition.accepted_count, 3);
+    let page = env
+        .office
+        .list_applications(
+            Some(&admin()),
+            ApplicationFilter {
+                edition_id: Some(e.id),
+                states: vec![ApplicationState::Accepted],
+                stage: None,
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total_count, 3);
+}
+
+async fn the_first_waitlisted_is_promoted_when_a_participant_withdraws(env: Env) {
+    let e = env.fellowship(1).await;
+    let mut apps = Vec::new();
+    let mut callers = Vec::new();
+    for name in ["a", "b", "c"] {
+        let who = official(name, "VN-DN");
+        let a = env.apply(&who, "k", &e, foreign(name)).await.unwrap();
+        apps.push(env.to_review(&a).await);
+        callers.push(who);
+    }
+    let a = env.decide(&apps[0], Decision::Accept).await.unwrap();
+    // Full: B cannot be accepted, so B and then C are waitlisted.
+    assert_eq!(code(env.decide(&apps[1], Decision::Accept).await), ErrorCode::Conflict);
+    let b = env.decide(&apps[1], Decision::Waitlist).await.unwrap();
+    env.set_now(at(2026, 3, 16));
+    let c = env.decide(&apps[2], Decision::Waitlist).await.unwrap();
+    assert_eq!((b.waitlist_position, c.waitlist_position), (Some(1), Some(2)));
+
+    let withdrawn = env
+        .office
+        .withdraw(Some(&callers[0]), a.id, a.version, note("family reasons"))
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.state, ApplicationState::Withdrawn);
+    let b = env.get(&admin(), b.id).await.unwrap();
+    assert_eq!(b.state, ApplicationState::Accepted);
+    let promote = b.history.last().unwrap();
+    assert_eq!(promote.action, "promote");
+    assert_eq!(promote.actor_subject, "system");
+    assert!(promote.note.contains(&a.id.to_string()), "{}", promote.note);
+    let c = env.get(&admin(), c.id).await.unwrap();
+    assert_eq!((c.state, c.waitlist_position), (ApplicationState::Waitlisted, Some(1)));
+    let edition = env.office.get_edition(Some(&admin()), e.id, false).await.unwrap();
+    assert_eq!((edition.accepted_count, edition.waitlisted_count), (1, 1));
+
+    // A waitlisted applicant withdrawing frees no place: nobody is promoted.
+    let c = env
+        .office
+        .withdraw(Some(&callers[2]), c.id, c.version, note(""))
+        .await
+        .unwrap();
+    assert_eq!(c.state, ApplicationState::Withdrawn);
+    assert_eq!(env.office.get_edition(Some(&admin()), e.id, false).await.unwrap().accepted_count, 1);
+    // The withdrawn applicant may apply again (one *active* application per edition).
+    let again = env.apply(&callers[0], "k2", &e, foreign("a")).await.unwrap();
+    assert_eq!(again.state, ApplicationState::Submitted);
+}
+
+async fn the_speech_contest_cut_advances_the_top_n_and_ties(env: Env) {
+    let p = env.programme(ProgrammeKind::SpeechContest).await;
+    let contest = env.edition(contest_draft(&p, ["r1", "r2", "r3"])).await;
+    let mut apps = Vec::new();
+    for (i, name) in ["Kim", "Lee", "Park", "Choi"].iter().enumerate() {
+        let who = official(&format!("o{i}"), "11000");
+        let a = env.apply(&who, "k", &contest, korean(name, 6, &["en"])).await.unwrap();
+        apps.push(env.to_review(&a).await);
+    }
+    assert_eq!(apps[0].current_stage, 1);
+    let (r1, r2, r3) = (staff("r1"), staff("r2"), staff("r3"));
+    let score = |s: u32| Score::parse(s).unwrap();
+    let comment = || glocal_training::domain::Comment::parse("").unwrap();
+
+    // Blind: the reviewer sees the speech, not who gave it.
+    let seen = env.get(&r1, apps[0].id).await.unwrap();
+    assert!(seen.blind);
+    assert_eq!(seen.profile.full_name, "");
+    assert_eq!(seen.applicant_subject, "");
+    assert_eq!(seen.answers[0].answer, "To learn.");
+    assert!(seen.history.is_empty());
+    // Reviewers score their stage only, and do not decide.
+    assert_eq!(
+        code(env.office.review(Some(&r3), apps[0].id, 1, score(90), comment()).await),
+        ErrorCode::NotFound,
+        "a finals reviewer does not see preliminaries"
+    );
+    assert_eq!(
+        code(env.office.review(Some(&r1), apps[0].id, 2, score(90), comment()).await),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        code(env.office.decide(Some(&r1), apps[0].id, apps[0].version, Decision::Accept, note("")).await),
+        ErrorCode::Forbidden
+    );
+
+    // Means: Kim 90, Lee 80, Park (70+90)/2 = 80, Choi 60 → top 2 with ties: Kim, Lee, Park.
+    for (a, s1, s2) in [
+        (&apps[0], 90, 90),
+        (&apps[1], 80, 80),
+        (&apps[2], 70, 90),
+    ] {
+        env.office.review(Some(&r1), a.id, 1, score(s1), comment()).await.unwrap();
+        env.office.review(Some(&r2), a.id, 1, score(s2), comment()).await.unwrap();
+    }
+    // Choi has no score yet: no cut.
+    let err = env.office.apply_cut(Some(&admin()), contest.id, 1).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains(&apps[3].id.to_string()), "{err}");
+    // Scoring again replaces the reviewer's score.
+    env.office.review(Some(&r1), apps[3].id, 1, score(10), comment()).await.unwrap();
+    let rescored = env.office.review(Some(&r1), apps[3].id, 1, score(60), comment()).await.unwrap();
+    assert_eq!(rescored.reviews.len(), 1);
+    assert_eq!(rescored.reviews[0].score, 60);
+    // Accepting before the cut is refused; the last stage has no cut.
+    assert_eq!(code(env.decide(&apps[0], Decision::Accept).await), ErrorCode::Conflict);
+    assert_eq!(code(env.office.apply_cut(Some(&admin()), contest.id, 2).await), ErrorCode::Conflict);
+    assert_eq!(code(env.office.apply_cut(Some(&r1), contest.id, 1).await), ErrorCode::Forbidden);
+
+    let cut = env.office.apply_cut(Some(&admin()), contest.id, 1).await.unwrap();
+    let ranks: Vec<(ApplicationId, u32, bool)> =
+        cut.outcomes.iter().map(|o| (o.id, o.rank, o.advanced)).collect();
+    assert_eq!(
+        ranks,
+        [
+            (apps[0].id, 1, true),
+            (apps[1].id, 2, true),
+            (apps[2].id, 2, true),
+            (apps[3].id, 4, false),
+        ]
+    );
+    let choi = env.get(&admin(), apps[3].id).await.unwrap();
+    assert_eq!(choi.state, ApplicationState::Rejected);
+    assert!(choi.decision_note.contains("not advanced at Preliminaries: rank 4"), "{}", choi.decision_note);
+    let kim = env.get(&admin(), apps[0].id).await.unwrap();
+    assert_eq!((kim.state, kim.current_stage), (ApplicationState::UnderReview, 2));
+    assert_eq!(kim.scores[0].mean_centi, 9000);
+    assert_eq!(actions(&kim).last(), Some(&"advance"));
+
+    // The preliminary reviewer still sees what they scored; the finals reviewer sees the finalists.
+    let r1_sees = env
+        .office
+        .list_applications(Some(&r1), ApplicationFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(r1_sees.total_count, 4);
+    let r3_sees = env
+        .office
+        .list_applications(Some(&r3), ApplicationFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(r3_sees.total_count, 3);
+    assert!(!r3_sees.items[0].blind, "the finals are not blind");
+    assert!(r3_sees.items[0].reviews.is_empty(), "reviewers see only their own scores");
+
+    env.office.review(Some(&r3), apps[2].id, 2, score(95), comment()).await.unwrap();
+    let park = env.get(&admin(), apps[2].id).await.unwrap();
+    let park = env.decide(&park, Decision::Accept).await.unwrap();
+    assert_eq!(park.state, ApplicationState::Accepted);
+}
+
+async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
+    let e = env.fellowship(10).await;
+    let lan = official("lan", "VN-DN");
+    let a = env.apply(&lan, "k", &e, foreign("Lan")).await.unwrap();
+    let a = env.to_review(&a).await;
+    // Only participants have stipends.
+    assert_eq!(
+        code(env.office.generate_stipend_schedule(Some(&admin()), a.id).await),
+        ErrorCode::Conflict
+    );
+    let a = env.decide(&a, Decision::Accept).await.unwrap();
+    // The host pays half: the placement comes first.
+    assert_eq!(
+        code(env.office.generate_stipend_schedule(Some(&admin()), a.id).await),
+        ErrorCode::Conflict
+    );
+    let bad = ParticipantDraft {
+        host_code: "27000".into(),
+        ..ParticipantDraft::default()
+    };
+    assert_eq!(
+        field(env.office.update_participant(Some(&admin()), a.id, a.version, bad).await),
+        "hostCode"
+    );
+    let bad = ParticipantDraft {
+        left_on: "2026-10-15".into(),
+        ..ParticipantDraft::default()
+    };
+    assert_eq!(
+        field(env.office.update_participant(Some(&admin()), a.id, a.version, bad).await),
+        "leftOn"
+    );
+    let a = env
+        .office
+        .update_participant(
+            Some(&admin()),
+            a.id,
+            a.version,
+            ParticipantDraft {
+                host_code: "26000".into(),
+                mentor: "Jung Ha-neul".into(),
+                joined_on: "2026-04-16".into(),
+                left_on: "2026-09-10".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let p = a.participation.clone().unwrap();
+    assert_eq!((p.host_code.as_deref(), p.joined_on), (Some("26000"), day("2026-04-16")));
+
+    let s = env.office.generate_stipend_schedule(Some(&admin()), a.id).await.unwrap();
+    assert_eq!(s.payments.len(), 12);
+    let association: Vec<i64> = s
+        .payments
+        .iter()
+        .filter(|p| p.payer == Payer::Association)
+        .map(|p| p.amount.amount_minor())
+        .collect();
+    // April: 15 of 30 days; September: 10 of 30 days, rounded down.
+    assert_eq!(association, [200_000, 400_000, 400_000, 400_000, 400_000, 133_333]);
+    assert_eq!(s.totals.len(), 1);
+    assert_eq!(s.totals[0].amount_minor(), 2 * 1_933_333);
+    assert_eq!(s.totals[0].currency(), "KRW");
+    assert!(s.payments.iter().all(|p| p.state == PaymentState::Scheduled));
+
+    // SCHEDULED → APPROVED → PAID; APPROVED → FAILED → APPROVED.
+    let first = &s.payments[0];
+    assert_eq!(
+        code(env.office.update_payment(Some(&admin()), first.id, first.version, PaymentAction::Pay, note("")).await),
+        ErrorCode::Conflict
+    );
+    let approved = env
+        .office
+        .update_payment(Some(&admin()), first.id, first.version, PaymentAction::Approve, note(""))
+        .await
+        .unwrap();
+    assert_eq!(
+        code(env.office.update_payment(Some(&admin()), first.id, first.version, PaymentAction::Pay, note("")).await),
+        ErrorCode::Conflict,
+        "stale version"
+    );
+    let paid = env
+        .office
+        .update_payment(Some(&admin()), first.id, approved.version, PaymentAction::Pay, note("transfer 123"))
+        .await
+        .unwrap();
+    assert_eq!(paid.state, PaymentState::Paid);
+    let second = &s.payments[1];
+    let approved = env
+        .office
+        .update_payment(Some(&admin()), second.id, second.version, PaymentAction::Approve, note(""))
+        .await
+        .unwrap();
+    let failed = env
+        .office
+        .update_payment(Some(&admin()), second.id, approved.version, PaymentAction::Fail, note("bank refused"))
+        .await
+        .unwrap();
+    let retried = env
+        .office
+        .update_payment(Some(&admin()), second.id, failed.version, PaymentAction::Retry, note(""))
+        .await
+        .unwrap();
+    assert_eq!(retried.state, PaymentState::Approved);
+
+    // Staying to the end: regenerating keeps what was paid or approved.
+    let a = env.get(&admin(), a.id).await.unwrap();
+    env.office
+        .update_participant(
+            Some(&admin()),
+            a.id,
+            a.version,
+            ParticipantDraft {
+                left_on: "2026-09-30".into(),
+                ..ParticipantDraft::default()
+            },
+        )
+        .await
+        .unwrap();
+    let s = env.office.generate_stipend_schedule(Some(&admin()), a.id).await.unwrap();
+    assert_eq!(s.payments.len(), 12);
+    assert_eq!(s.payments[0].state, PaymentState::Paid);
+    assert_eq!(s.payments[0].amount.amount_minor(), 200_000);
+    assert_eq!(s.payments[5].amount.amount_minor(), 400_000);
+
+    // The participant sees their own schedule; another official does not.
+    assert_eq!(env.office.stipend_schedule(Some(&lan), a.id).await.unwrap().payments.len(), 12);
+    assert_eq!(
+        code(env.office.stipend_schedule(Some(&official("x", "VN-HUE")), a.id).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        code(env.office.stipend_schedule(None, a.id).await),
+        ErrorCode::Unauthenticated
+    );
+}
+
+async fn attendance_completion_and_verified_certificates(env: Env) {
+    let e = env.fellowship(10).await;
+    let (lan, minh, hoa) = (official("lan", "VN-DN"), official("minh", "VN-HUE"), official("hoa", "VN-HN"));
+    let mut participants = Vec::new();
+    for (who, name) in [(&lan, "Nguyen Thi Lan"), (&minh, "Tran Van Minh")] {
+        let a = env.apply(who, "k", &e, foreign(name)).await.unwrap();
+        let a = env.to_review(&a).await;
+        participants.push(env.decide(&a, Decision::Accept).await.unwrap());
+    }
+    let not_accepted = env.apply(&hoa, "k", &e, foreign("Hoa")).await.unwrap();
+    let mut sessions = Vec::new();
+    for (i, kind) in [
+        SessionKind::PreTraining,
+        SessionKind::Lecture,
+        SessionKind::Placement,
+        SessionKind::Lecture,
+        SessionKind::Ceremony,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let start = at(2026, 4, 1) + Duration::days(30 * i as i64);
+        sessions.push(
+            env.office
+                .schedule_session(
+                    Some(&admin()),
+                    SessionDraft {
+                        edition_id: e.id.to_string(),
+                        kind: Some(kind),
+                        title: format!("Session {i}"),
+                        starts_at: Some(start),
+                        ends_at: Some(start + Duration::hours(3)),
+                        location: "Seoul".into(),
+                    },
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    // A non-participant in the list: nothing is written.
+    let before = env.count("attendance").await;
+    let err = env
+        .office
+        .record_attendance(
+            Some(&admin()),
+            sessions[0].id,
+            vec![
+                AttendanceDraft {
+                    application_id: participants[0].id.to_string(),
+                    status: Some(AttendanceStatus::Present),
+                    note: String::new(),
+                },
+                AttendanceDraft {
+                    application_id: not_accepted.id.to_string(),
+                    status: Some(AttendanceStatus::Present),
+                    note: String::new(),
+                },
+            ],
+        )
+        .await;
+    assert_eq!(field(err), "entries[1].applicationId");
+    assert_eq!(env.count("attendance").await, before);
+
+    // Lan: present, late, present, excused, present → 4 of 4 counted. Minh: 3 of 5.
+    let lan_marks = [
+        AttendanceStatus::Present,
+        AttendanceStatus::Late,
+        AttendanceStatus::Present,
+        AttendanceStatus::Excused,
+        AttendanceStatus::Present,
+    ];
+    let minh_marks = [
+        AttendanceStatus::Present,
+        AttendanceStatus::Absent,
+        AttendanceStatus::Present,
+        AttendanceStatus::Absent,
+        AttendanceStatus::Present,
+    ];
+    for (i, s) in sessions.iter().enumerate() {
+        let recorded = env
+            .office
+            .record_attendance(
+                Some(&admin()),
+                s.id,
+                vec![
+                    AttendanceDraft {
+                        application_id: participants[0].id.to_string(),
+                        status: Some(lan_marks[i]),
+                        note: String::new(),
+                    },
+                    AttendanceDraft {
+                        application_id: participants[1].id.to_string(),
+                        status: Some(minh_marks[i]),
+                        note: String::new(),
+                    },
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(recorded.attendance.len(), 2);
+    }
+    // The participant sees their own attendance only.
+    let seen = env.office.get_edition(Some(&lan), e.id, true).await.unwrap();
+    assert_eq!(seen.sessions.len(), 5);
+    assert!(seen.sessions.iter().all(|s| s.attendance.len() == 1 && s.attendance[0].application_id == participants[0].id));
+    let public = env.office.get_edition(None, e.id, true).await.unwrap();
+    assert!(public.sessions.iter().all(|s| s.attendance.is_empty()));
+
+    env.set_now(at(2026, 10, 1));
+    let issued = env.office.issue_certificates(Some(&admin()), e.id).await.unwrap();
+    assert_eq!(issued.issued.len(), 1);
+    assert_eq!(issued.issued[0].application_id, participants[0].id);
+    assert_eq!(issued.skipped.len(), 1);
+    assert_eq!(issued.skipped[0].application_id, participants[1].id);
+    assert_eq!(issued.skipped[0].reason, "attended 3 of 5 sessions (at least 80% needed)");
+    let again = env.office.issue_certificates(Some(&admin()), e.id).await.unwrap();
+    assert_eq!((again.issued.len(), again.already_issued), (0, 1));
+
+    let certificate = &issued.issued[0];
+    let verified = env.office.verify_certificate(certificate.code.as_str()).await.unwrap();
+    assert_eq!(verified.holder_name, "Nguyen Thi Lan");
+    assert_eq!(verified.programme_kind, ProgrammeKind::InvitationFellowship);
+    assert_eq!(verified.programme_title.en, "INVITATION_FELLOWSHIP programme");
+    assert_eq!(verified.edition_term, "2026");
+    assert_eq!(verified.issued_on, day("2026-10-01"));
+    // Typed sloppily, it still verifies.
+    let sloppy = certificate.code.as_str().to_ascii_lowercase().replace('-', " ");
+    assert_eq!(env.office.verify_certificate(&sloppy).await.unwrap().code, certificate.code.as_str());
+    assert_eq!(
+        code(env.office.verify_certificate("GLC-0000-0000-0000-0000-0000").await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(field(env.office.verify_certificate("hello").await), "code");
+    // The participant sees their code on the application.
+    let mine = env.get(&lan, participants[0].id).await.unwrap();
+    assert_eq!(mine.certificate_code.as_deref(), Some(certificate.code.as_str()));
+    assert!(actions(&mine).contains(&"certify"));
+}
+
+async fn illegal_transitions_and_stale_versions_change_nothing(env: Env) {
+    let e = env.fellowship(5).await;
+    let lan = official("lan", "VN-DN");
+    let a = env.apply(&lan, "k", &e, foreign("Lan")).await.unwrap();
+    let before = env.counts().await;
+    assert_eq!(code(env.decide(&a, Decision::Accept).await), ErrorCode::Conflict);
+    assert_eq!(
+        code(env.office.screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Pass, note("")).await),
+        ErrorCode::Conflict
+    );
+    let started = env
+        .office
+        .screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Start, note(""))
+        .await
+        .unwrap();
+    assert_eq!(started.state, ApplicationState::Screening);
+    // A stale version, and a failed screening without a reason.
+    assert_eq!(
+        code(env.office.screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Pass, note("")).await),
+        ErrorCode::Conflict
+    );
+    assert_eq!(
+        field(env.office.screen(Some(&admin()), a.id, started.version, ScreeningOutcome::Fail, note("")).await),
+        "note"
+    );
+    let after = env.counts().await;
+    assert_eq!(after, (before.0, before.1 + 1, before.2 + 1), "only the screening start was written");
+    let rejected = env
+        .office
+        .screen(Some(&admin()), a.id, started.version, ScreeningOutcome::Fail, note("incomplete documents"))
+        .await
+        .unwrap();
+    assert_eq!(rejected.state, ApplicationState::Rejected);
+    assert_eq!(rejected.decision_note, "incomplete documents");
+    assert_eq!(
+        code(env.office.withdraw(Some(&lan), a.id, rejected.version, note("")).await),
+        ErrorCode::Conflict
+    );
+    // Staff do not withdraw for the applicant; versions must be at least 1.
+    let b = env.apply(&official("minh", "VN-HUE"), "k", &e, foreign("Minh")).await.unwrap();
+    assert_eq!(
+        code(env.office.withdraw(Some(&admin()), b.id, b.version, note("")).await),
+        ErrorCode::Forbidden
+    );
+    assert!(Version::parse(0).is_err());
+}
+
+async fn applicants_see_their_own_applications_only(env: Env) {
+    let e = env.fellowship(5).await;
+    let (lan, minh) = (official("lan", "VN-DN"), official("minh", "VN-HUE"));
+    let a = env.apply(&lan, "k", &e, foreign("Lan")).await.unwrap();
+    env.apply(&minh, "k", &e, foreign("Minh")).await.unwrap();
+    assert_eq!(code(env.get(&minh, a.id).await), ErrorCode::NotFound);
+    assert_eq!(code(env.get(&partner(), a.id).await), ErrorCode::Forbidden);
+    assert_eq!(
+        code(env.office.get_application(None, a.id).await),
+        ErrorCode::Unauthenticated
+    );
+    let mine = env
+        .office
+        .list_applications(Some(&lan), ApplicationFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(mine.total_count, 1);
+    assert_eq!(mine.items[0].id, a.id);
+    assert_eq!(mine.items[0].profile.full_name, "Lan");
+    assert!(mine.items[0].scores.is_empty());
+    assert_eq!(
+        code(env.office.withdraw(Some(&minh), a.id, a.version, note("")).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        code(env.office.list_applications(Some(&partner()), ApplicationFilter::default(), PageRequest::default()).await),
+        ErrorCode::Forbidden
+    );
+    // Paging: newest first, stable cursors.
+    for i in 0..3 {
+        env.apply(&official(&format!("p{i}"), "VN-DN"), "k", &e, foreign("P")).await.unwrap();
+    }
+    let first = env
+        .office
+        .list_applications(Some(&admin()), ApplicationFilter::default(), PageRequest { first: 2, after: None })
+        .await
+        .unwrap();
+    assert_eq!((first.items.len(), first.total_count, first.has_next_page), (2, 5, true));
+    let rest = env
+        .office
+        .list_applications(
+            Some(&admin()),
+            ApplicationFilter::default(),
+            PageRequest {
+                first: 10,
+                after: first.end_cursor.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((rest.items.len(), rest.has_next_page), (3, false));
+    assert_eq!(rest.items.last().unwrap().id, a.id);
+    assert!(first.items[0].created_at >= rest.items[0].created_at);
+    let _ = EditionId::new();
+}
+
+async fn drafts_are_checked_when_submitted(env: Env) {
+    let e = env.fellowship(5).await;
+    let lan = official("lan", "VN-DN");
+    let mut d = application("draft", &e, foreign("Lan"));
+    d.as_draft = true;
+    let draft = env.office.submit_application(Some(&lan), d).await.unwrap();
+    assert_eq!(draft.state, ApplicationState::Draft);
+    assert_eq!(actions(&draft), ["save_draft"]);
+    // A draft holds the edition: no second application.
+    let err = env.apply(&lan, "other", &e, foreign("Lan")).await.unwrap_err();
+    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::OneActiveApplication));
+    // Submitted after the window: refused with the reason, nothing changed.
+    env.set_now(at(2026, 4, 2));
+    let err = env.office.submit_draft(Some(&lan), draft.id, draft.version).await.unwrap_err();
+    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicationWindow));
+    env.set_now(at(2026, 3, 20));
+    let submitted = env.office.submit_draft(Some(&lan), draft.id, draft.version).await.unwrap();
+    assert_eq!(submitted.state, ApplicationState::Submitted);
+    assert!(submitted.submitted_at.is_some());
+}
+
+async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
+    glocal_training::migrate(&db).await.unwrap();
+    glocal_training::migrate(&db).await.unwrap();
+    assert!(glocal_training::demo::seed_demo(&db).await.unwrap());
+    assert!(!glocal_training::demo::seed_demo(&db).await.unwrap());
+    let office = TrainingOffice::new(db.clone(), Config::default());
+    let public = office.list_programmes(None, &[], PageRequest::default()).await.unwrap();
+    let mut kinds: Vec<ProgrammeKind> = public.items.iter().map(|p| p.kind).collect();
+    kinds.sort();
+    assert_eq!(kinds, ProgrammeKind::ALL);
+    let today = Utc::now().date_naive();
+    for p in &public.items {
+        assert!(
+            p.editions.iter().any(|e| e.applications_open_on <= today && today <= e.applications_close_on),
+            "{} has no edition open for applications",
+            p.kind
+        );
+    }
+    let admin = admin();
+    let all = office
+        .list_applications(Some(&admin), ApplicationFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    let code = all
+        .items
+        .iter()
+        .find_map(|a| a.certificate_code.clone())
+        .expect("a certified alumnus");
+    assert_eq!(office.verify_certificate(&code).await.unwrap().holder_name, "Tran Van Minh");
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let test_db = glocal_kit::testing::TestDatabase::postgres().await;
+                    let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
+                    super::$name(super::Env::new(db.clone()).await).await;
+                    let _ = db.close().await;
+                    drop(test_db);
+                }
+            )*
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn demo_seeds_an_empty_database() {
+                let test_db = glocal_kit::testing::TestDatabase::postgres().await;
+                let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
+                super::demo_seeds_an_empty_database(db.clone()).await;
+                let _ = db.close().await;
+                drop(test_db);
+            }
+        }
+
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+                    super::$name(super::Env::new(db).await).await;
+                }
+            )*
+
+            #[tokio::test]
+            async fn demo_seeds_an_empty_database() {
+                let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+                super::demo_seeds_an_empty_database(db).await;
+            }
+        }
+    };
+}
+
+on_both_backends!(
+    the_public_sees_published_programmes_only,
+    eligibility_failures_name_every_rule,
+    bad_input_writes_nothing,
+    submit_is_idempotent_also_under_concurrent_retries,
+    capacity_holds_under_concurrent_accepts,
+    the_first_waitlisted_is_promoted_when_a_participant_withdraws,
+    the_speech_contest_cut_advances_the_top_n_and_ties,
+    stipends_follow_the_policy_with_pro_rating,
+    attendance_completion_and_verified_certificates,
+    illegal_transitions_and_stale_versions_change_nothing,
+    applicants_see_their_own_applications_only,
+    drafts_are_checked_when_submitted,
+);

@@ -1,0 +1,498 @@
+//! Training programmes end to end: an applicant from application to verified certificate
+//! through the gateway, and the rules around it (eligibility with reasons, scoping,
+//! capacity and version conflicts, bad input that writes nothing).
+
+use glocal_e2e::{Gql, Stack, count_rows_in, spawn_stack};
+use glocal_kit::{Caller, Role};
+use serde_json::{Value, json};
+
+const APPLICATION_FIELDS: &str = "id state version currentStage editionTerm programmeKind
+  programmeTitle(lang: EN) certificateCode waitlistPosition
+  profile { fullName nationality grade }
+  participation { hostCode mentor joinedOn leftOn host { code name(lang: EN) } }
+  history { action from to actorSubject note }";
+
+fn foreign_official(stack: &Stack, sub: &str) -> String {
+    stack.token(&Caller::new(
+        sub,
+        format!("Official {sub}"),
+        "VN-DN",
+        [Role::LocalOfficial],
+    ))
+}
+
+fn profile(name: &str) -> Value {
+    json!({
+        "kind": "OFFICIAL",
+        "fullName": name,
+        "nationality": "VN",
+        "organisationType": "FOREIGN_LOCAL_GOVERNMENT",
+        "organisation": "Da Nang City People's Committee",
+        "languages": ["en"],
+    })
+}
+
+/// A published fellowship whose application window is always open (the tests cannot move
+/// the gateway's clock), running April to September 2100.
+async fn fellowship(stack: &Stack, capacity: i64) -> (String, Value) {
+    let admin = stack.admin();
+    let p = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { id kind published } }",
+            json!({ "input": {
+                "idempotencyKey": "k2h",
+                "kind": "INVITATION_FELLOWSHIP",
+                "title": { "en": "Training Program for Foreign Public Officials (K2H)", "ko": "외국 지방공무원 초청 연수" },
+                "published": true,
+            } }),
+        )
+        .await;
+    let programme_id = p.data()["createProgramme"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let e = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateEditionInput!) { createEdition(input: $input) {
+                id term version capacity hostCodes hosts { code name(lang: EN) }
+                costPolicy { stipends { payer monthly { amountMinor currency } } }
+                stages { number name } } }",
+            json!({ "input": {
+                "idempotencyKey": format!("k2h-2100-{capacity}"),
+                "programmeId": programme_id,
+                "term": "2100",
+                "startsOn": "2100-04-01",
+                "endsOn": "2100-09-30",
+                "applicationsOpenOn": "2000-01-01",
+                "applicationsCloseOn": "2100-03-31",
+                "capacity": capacity,
+                "languages": ["en", "ko"],
+                "eligibility": { "organisationTypes": ["FOREIGN_LOCAL_GOVERNMENT"], "nationality": "FOREIGN" },
+                "stipends": [
+                    { "payer": "ASSOCIATION", "monthlyAmountMinor": 400000, "currency": "KRW" },
+                    { "payer": "HOST_LOCAL_GOVERNMENT", "monthlyAmountMinor": 400000, "currency": "KRW" },
+                ],
+                "costs": [
+                    { "payer": "ASSOCIATION", "item": "medical and accident insurance" },
+                    { "payer": "HOST_LOCAL_GOVERNMENT", "item": "accommodation" },
+                ],
+                "hostCodes": ["26000", "11000"],
+                "published": true,
+            } }),
+        )
+        .await;
+    (programme_id, e.data()["createEdition"].clone())
+}
+
+async fn apply(stack: &Stack, token: &str, key: &str, edition_id: &str, profile: Value) -> Gql {
+    let q = format!(
+        "mutation($input: SubmitApplicationInput!) {{ submitApplication(input: $input) {{ {APPLICATION_FIELDS} }} }}"
+    );
+    stack
+        .gql(
+            Some(token),
+            &q,
+            json!({ "input": {
+                "idempotencyKey": key,
+                "editionId": edition_id,
+                "profile": profile,
+                "answers": [{ "question": "Why do you apply?", "answer": "A smart-port project with Busan." }],
+            } }),
+        )
+        .await
+}
+
+/// Runs `name(input: $input)` returning an application.
+async fn act(stack: &Stack, token: &str, name: &str, input_type: &str, input: Value) -> Gql {
+    let q = format!(
+        "mutation($input: {input_type}!) {{ {name}(input: $input) {{ {APPLICATION_FIELDS} }} }}"
+    );
+    stack.gql(Some(token), &q, json!({ "input": input })).await
+}
+
+fn field<'a>(gql: &'a Gql, name: &str) -> &'a Value {
+    &gql.data()[name]
+}
+
+fn version(app: &Value) -> i64 {
+    app["version"].as_i64().unwrap()
+}
+
+/// Applied, screened and accepted; returns the accepted application.
+async fn accepted(stack: &Stack, token: &str, key: &str, edition_id: &str, name: &str) -> Value {
+    let admin = stack.admin();
+    let a = apply(stack, token, key, edition_id, profile(name)).await;
+    let mut app = field(&a, "submitApplication").clone();
+    for outcome in ["START", "PASS"] {
+        let r = act(
+            stack,
+            &admin,
+            "screenApplication",
+            "ScreenApplicationInput",
+            json!({ "id": app["id"], "version": version(&app), "outcome": outcome }),
+        )
+        .await;
+        app = field(&r, "screenApplication").clone();
+    }
+    let r = act(
+        stack,
+        &admin,
+        "decideApplication",
+        "DecideApplicationInput",
+        json!({ "id": app["id"], "version": version(&app), "decision": "ACCEPT", "note": "Welcome" }),
+    )
+    .await;
+    field(&r, "decideApplication").clone()
+}
+
+#[tokio::test]
+async fn an_applicant_goes_from_application_to_a_verified_certificate() {
+    let stack = spawn_stack().await;
+    let admin = stack.admin();
+    let lan = foreign_official(&stack, "official-danang");
+    let (_, edition) = fellowship(&stack, 60).await;
+    let edition_id = edition["id"].as_str().unwrap();
+    assert_eq!(edition["stages"][0]["name"], "Review");
+    // Host local governments come from the requests service's directory, by code.
+    assert_eq!(edition["hosts"][0]["name"], "Busan Metropolitan City");
+
+    // The public sees the published programme and its edition, in Korean when asked.
+    let public = stack
+        .gql(
+            None,
+            "{ programmes { totalCount edges { node { kind title(lang: KO) editions { term capacity } } } } }",
+            json!({}),
+        )
+        .await;
+    let programmes = &public.data()["programmes"];
+    assert_eq!(programmes["totalCount"], 1);
+    assert_eq!(
+        programmes["edges"][0]["node"]["title"],
+        "외국 지방공무원 초청 연수"
+    );
+    assert_eq!(
+        programmes["edges"][0]["node"]["editions"][0]["term"],
+        "2100"
+    );
+
+    // Before applying, the applicant can check; then apply.
+    let check = stack
+        .gql(
+            Some(&lan),
+            "query($e: ID!, $p: ApplicantProfileInput!) { checkEligibility(editionId: $e, profile: $p) { eligible failures { rule } } }",
+            json!({ "e": edition_id, "p": profile("Nguyen Thi Lan") }),
+        )
+        .await;
+    assert_eq!(check.data()["checkEligibility"]["eligible"], true);
+    let app = accepted(&stack, &lan, "lan-2100", edition_id, "Nguyen Thi Lan").await;
+    assert_eq!(app["state"], "ACCEPTED");
+    let id = app["id"].as_str().unwrap().to_owned();
+    let actions: Vec<&str> = app["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["submit", "start_screening", "pass_screening", "accept"]
+    );
+
+    // Placement in Busan with a mentor, joining two weeks late.
+    let placed = act(
+        &stack,
+        &admin,
+        "updateParticipant",
+        "UpdateParticipantInput",
+        json!({ "id": id, "version": version(&app), "hostCode": "26000", "mentor": "Jung Ha-neul", "joinedOn": "2100-04-16" }),
+    )
+    .await;
+    let p = &field(&placed, "updateParticipant")["participation"];
+    assert_eq!(p["host"]["name"], "Busan Metropolitan City");
+    assert_eq!(
+        (p["joinedOn"].as_str(), p["leftOn"].as_str()),
+        (Some("2100-04-16"), Some("2100-09-30"))
+    );
+
+    // Stipends: six months from each payer, April pro-rated (15 of 30 days).
+    let schedule = stack
+        .gql(
+            Some(&admin),
+            "mutation($id: ID!) { generateStipendSchedule(input: { applicationId: $id }) {
+                payments { id version payer period daysPresent amount { amountMinor currency } state }
+                totals { amountMinor currency } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let s = &schedule.data()["generateStipendSchedule"];
+    let payments = s["payments"].as_array().unwrap();
+    assert_eq!(payments.len(), 12);
+    assert_eq!(payments[0]["amount"]["amountMinor"], 200_000);
+    assert_eq!(payments[0]["daysPresent"], 15);
+    assert_eq!(s["totals"][0]["amountMinor"], 2 * (200_000 + 5 * 400_000));
+    let approved = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: UpdateStipendPaymentInput!) { updateStipendPayment(input: $input) { state version } }",
+            json!({ "input": { "id": payments[0]["id"], "version": payments[0]["version"], "action": "APPROVE" } }),
+        )
+        .await;
+    assert_eq!(approved.data()["updateStipendPayment"]["state"], "APPROVED");
+    // The participant sees their schedule too.
+    let mine = stack
+        .gql(
+            Some(&lan),
+            "query($id: ID!) { stipendSchedule(applicationId: $id) { payments { state } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        mine.data()["stipendSchedule"]["payments"][0]["state"],
+        "APPROVED"
+    );
+
+    // The ceremony, attended.
+    let session = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: ScheduleSessionInput!) { scheduleSession(input: $input) { id kind } }",
+            json!({ "input": {
+                "editionId": edition_id, "kind": "CEREMONY", "title": "Certification ceremony",
+                "startsAt": "2100-09-30T01:00:00Z", "endsAt": "2100-09-30T04:00:00Z", "location": "Seoul",
+            } }),
+        )
+        .await;
+    let session_id = session.data()["scheduleSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let recorded = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: RecordAttendanceInput!) { recordAttendance(input: $input) { attendance { participantName status } } }",
+            json!({ "input": { "sessionId": session_id, "entries": [{ "applicationId": id, "status": "PRESENT" }] } }),
+        )
+        .await;
+    assert_eq!(
+        recorded.data()["recordAttendance"]["attendance"][0]["participantName"],
+        "Nguyen Thi Lan"
+    );
+
+    // Certificates, then anyone verifies the code.
+    let issued = stack
+        .gql(
+            Some(&admin),
+            "mutation($e: ID!) { issueCertificates(input: { editionId: $e }) { issued { code applicationId holderName } skipped { reason } alreadyIssued } }",
+            json!({ "e": edition_id }),
+        )
+        .await;
+    let i = &issued.data()["issueCertificates"];
+    assert_eq!(i["issued"].as_array().unwrap().len(), 1);
+    assert_eq!(i["issued"][0]["applicationId"], id.as_str());
+    let code = i["issued"][0]["code"].as_str().unwrap().to_owned();
+    assert!(code.starts_with("GLC-"), "{code}");
+
+    let verified = stack
+        .gql(
+            None,
+            "query($c: String!) { verifyCertificate(code: $c) { code holderName programmeTitle(lang: EN) programmeKind editionTerm issuedOn } }",
+            json!({ "c": code.to_lowercase() }),
+        )
+        .await;
+    let v = &verified.data()["verifyCertificate"];
+    assert_eq!(v["code"], code.as_str());
+    assert_eq!(v["holderName"], "Nguyen Thi Lan");
+    assert_eq!(
+        v["programmeTitle"],
+        "Training Program for Foreign Public Officials (K2H)"
+    );
+    assert_eq!(v["programmeKind"], "INVITATION_FELLOWSHIP");
+    assert_eq!(v["editionTerm"], "2100");
+    assert!(v["issuedOn"].as_str().unwrap().len() == 10);
+    // The public learns nothing more: the type has no other fields.
+    let nosy = stack
+        .gql(
+            None,
+            "query($c: String!) { verifyCertificate(code: $c) { applicationId } }",
+            json!({ "c": code }),
+        )
+        .await;
+    assert_eq!(nosy.error_code(), "BAD_USER_INPUT");
+    let unknown = stack
+        .gql(
+            None,
+            "{ verifyCertificate(code: \"GLC-0000-0000-0000-0000-0000\") { holderName } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(unknown.data()["verifyCertificate"], Value::Null);
+
+    // The participant sees the code on their application.
+    let mine = stack
+        .gql(
+            Some(&lan),
+            "query($id: ID!) { application(id: $id) { certificateCode } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(mine.data()["application"]["certificateCode"], code.as_str());
+
+    // Every change left an audit row and an outbox row in the training database.
+    assert!(count_rows_in(&stack.training_db, "history").await >= 10);
+    assert!(count_rows_in(&stack.training_db, "outbox").await >= 10);
+}
+
+#[tokio::test]
+async fn eligibility_scoping_capacity_and_versions() {
+    let stack = spawn_stack().await;
+    let admin = stack.admin();
+    let (_, edition) = fellowship(&stack, 1).await;
+    let edition_id = edition["id"].as_str().unwrap();
+
+    // A Korean official is not eligible for the fellowship (foreign officials only); every
+    // failed rule is listed, and nothing is written.
+    let seoul = stack.official("official-seoul", "11000");
+    let outbox_before = count_rows_in(&stack.training_db, "outbox").await;
+    let korean = json!({
+        "kind": "OFFICIAL", "fullName": "김민지", "nationality": "KR",
+        "organisationType": "KOREAN_LOCAL_GOVERNMENT", "organisation": "Seoul", "languages": ["zh"],
+    });
+    let refused = apply(&stack, &seoul, "k1", edition_id, korean).await;
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    let ext = &refused.body["errors"][0]["extensions"];
+    assert_eq!(ext["field"], "profile.organisationType");
+    let rules: Vec<&str> = ext["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["ORGANISATION_TYPE", "NATIONALITY", "LANGUAGE"]);
+    assert_eq!(count_rows_in(&stack.training_db, "application").await, 0);
+    assert_eq!(
+        count_rows_in(&stack.training_db, "outbox").await,
+        outbox_before
+    );
+
+    // Malformed input names its field.
+    let mut bad = profile("Lan");
+    bad["grade"] = json!(12);
+    let lan = foreign_official(&stack, "official-danang");
+    let invalid = apply(&stack, &lan, "k2", edition_id, bad).await;
+    assert_eq!(invalid.error_code(), "BAD_USER_INPUT");
+    assert_eq!(
+        invalid.body["errors"][0]["extensions"]["field"],
+        "profile.grade"
+    );
+    assert_eq!(count_rows_in(&stack.training_db, "application").await, 0);
+
+    // One place: the first is accepted, the second cannot be.
+    let first = accepted(&stack, &lan, "lan", edition_id, "Lan").await;
+    assert_eq!(first["state"], "ACCEPTED");
+    let minh = foreign_official(&stack, "official-hue");
+    let second = apply(&stack, &minh, "minh", edition_id, profile("Minh")).await;
+    let mut app = field(&second, "submitApplication").clone();
+    for outcome in ["START", "PASS"] {
+        let r = act(
+            &stack,
+            &admin,
+            "screenApplication",
+            "ScreenApplicationInput",
+            json!({ "id": app["id"], "version": version(&app), "outcome": outcome }),
+        )
+        .await;
+        app = field(&r, "screenApplication").clone();
+    }
+    let full = act(
+        &stack,
+        &admin,
+        "decideApplication",
+        "DecideApplicationInput",
+        json!({ "id": app["id"], "version": version(&app), "decision": "ACCEPT" }),
+    )
+    .await;
+    assert_eq!(full.error_code(), "CONFLICT");
+    // A stale version is a conflict too.
+    let stale = act(
+        &stack,
+        &admin,
+        "decideApplication",
+        "DecideApplicationInput",
+        json!({ "id": app["id"], "version": version(&app) - 1, "decision": "WAITLIST" }),
+    )
+    .await;
+    assert_eq!(stale.error_code(), "CONFLICT");
+    let waitlisted = act(
+        &stack,
+        &admin,
+        "decideApplication",
+        "DecideApplicationInput",
+        json!({ "id": app["id"], "version": version(&app), "decision": "WAITLIST" }),
+    )
+    .await;
+    assert_eq!(
+        field(&waitlisted, "decideApplication")["waitlistPosition"],
+        1
+    );
+
+    // Someone else's application is not found; officials see their own only.
+    let peek = stack
+        .gql(
+            Some(&minh),
+            "query($id: ID!) { application(id: $id) { id } }",
+            json!({ "id": first["id"] }),
+        )
+        .await;
+    assert_eq!(peek.error_code(), "NOT_FOUND");
+    let mine = stack
+        .gql(
+            Some(&minh),
+            "{ applications { totalCount edges { node { id state } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(mine.data()["applications"]["totalCount"], 1);
+    let anonymous = stack
+        .gql(None, "{ applications { totalCount } }", json!({}))
+        .await;
+    assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
+
+    // The participant withdraws: the first on the waitlist takes the place.
+    let withdrawn = act(
+        &stack,
+        &lan,
+        "withdrawApplication",
+        "WithdrawApplicationInput",
+        json!({ "id": first["id"], "version": version(&first), "reason": "Family reasons" }),
+    )
+    .await;
+    assert_eq!(
+        field(&withdrawn, "withdrawApplication")["state"],
+        "WITHDRAWN"
+    );
+    let promoted = stack
+        .gql(
+            Some(&minh),
+            "query($id: ID!) { application(id: $id) { state history { action actorSubject } } }",
+            json!({ "id": app["id"] }),
+        )
+        .await;
+    let p = &promoted.data()["application"];
+    assert_eq!(p["state"], "ACCEPTED");
+    let last = p["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["action"].as_str(), last["actorSubject"].as_str()),
+        (Some("promote"), Some("system"))
+    );
+    let e = stack
+        .gql(
+            None,
+            "query($id: ID!) { edition(id: $id) { acceptedCount waitlistedCount } }",
+            json!({ "id": edition_id }),
+        )
+        .await;
+    assert_eq!(e.data()["edition"]["acceptedCount"], 1);
+    assert_eq!(e.data()["edition"]["waitlistedCount"], 0);
+}
