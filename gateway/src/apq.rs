@@ -125,7 +125,10 @@ mod tests {
         let store = PersistedQueries::new(Cache::memory(), Duration::from_secs(60));
         let query = "{ me { subject } }";
         let hash = sha256_hex(query);
-        assert_eq!(store.resolve(&pq(&hash), None).await, Err(ApqError::NotFound));
+        assert_eq!(
+            store.resolve(&pq(&hash), None).await,
+            Err(ApqError::NotFound)
+        );
         assert_eq!(
             store.resolve(&pq(&hash), Some("{ other }".into())).await,
             Err(ApqError::HashMismatch)

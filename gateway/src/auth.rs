@@ -88,10 +88,7 @@ impl Authenticator {
             return dev.verify(token).map_err(|e| e.to_string());
         }
         if OidcVerifier::handles(&header) {
-            let oidc = self
-                .oidc
-                .as_ref()
-                .ok_or("no OIDC issuer is configured")?;
+            let oidc = self.oidc.as_ref().ok_or("no OIDC issuer is configured")?;
             return oidc.verify(token).await.map_err(|e| e.to_string());
         }
         Err(format!("algorithm {:?} is not accepted", header.alg))
@@ -163,7 +160,8 @@ mod tests {
         let auth = Authenticator::dev(tokens);
         assert_eq!(auth.authenticate(&HeaderMap::new()).await, Ok(None));
         assert_eq!(
-            auth.authenticate(&headers(&format!("Bearer {token}"))).await,
+            auth.authenticate(&headers(&format!("Bearer {token}")))
+                .await,
             Ok(Some(caller))
         );
         assert_eq!(
@@ -188,10 +186,7 @@ mod tests {
         .mint(&caller, std::time::Duration::from_secs(60));
         let bearer = headers(&format!("Bearer {token}"));
         let development = Authenticator::new(&settings).unwrap();
-        assert_eq!(
-            development.authenticate(&bearer).await,
-            Ok(Some(caller))
-        );
+        assert_eq!(development.authenticate(&bearer).await, Ok(Some(caller)));
         settings.environment = Environment::Production;
         settings.auth.oidc_issuer = "https://id.example.org".into();
         let production = Authenticator::new(&settings).unwrap();

@@ -92,7 +92,8 @@ pub fn balanced_channel(
     let runtime = tokio::runtime::Handle::try_current().map_err(|_| invalid())?;
     let fallback = endpoint(url, &uri, connect_timeout).ok_or_else(invalid)?;
     let (channel, changes) = Channel::balance_channel::<Target>(64);
-    let make = move |addr: SocketAddr| endpoint(&format!("{scheme}://{addr}"), &uri, connect_timeout);
+    let make =
+        move |addr: SocketAddr| endpoint(&format!("{scheme}://{addr}"), &uri, connect_timeout);
     runtime.spawn(async move {
         let mut current: HashSet<Target> = HashSet::new();
         loop {
@@ -186,7 +187,11 @@ impl ReadRetry {
     /// anew, with a fresh deadline). When the method only reads (see
     /// [`is_idempotent_read`]) a failure with UNAVAILABLE is retried; any other method is
     /// called exactly once.
-    pub async fn run<T, F, Fut>(&self, method: &'static str, mut call: F) -> Result<T, tonic::Status>
+    pub async fn run<T, F, Fut>(
+        &self,
+        method: &'static str,
+        mut call: F,
+    ) -> Result<T, tonic::Status>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, tonic::Status>>,
@@ -329,10 +334,20 @@ mod tests {
 
     #[test]
     fn reads_are_told_from_writes() {
-        for read in ["GetRequest", "ListRequests", "BatchGetLocalGovernments", "SearchPractices"] {
+        for read in [
+            "GetRequest",
+            "ListRequests",
+            "BatchGetLocalGovernments",
+            "SearchPractices",
+        ] {
             assert!(is_idempotent_read(read), "{read}");
         }
-        for write in ["SubmitRequest", "Close", "SetRoutingRule", "DeleteRoutingRule"] {
+        for write in [
+            "SubmitRequest",
+            "Close",
+            "SetRoutingRule",
+            "DeleteRoutingRule",
+        ] {
             assert!(!is_idempotent_read(write), "{write}");
         }
     }

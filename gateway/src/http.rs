@@ -37,6 +37,7 @@ use crate::apq::{self, ApqError, PersistedQuery};
 use crate::auth::Identity;
 use crate::limits;
 use crate::loaders::Loaders;
+use crate::schema::SharedLoaders;
 use crate::schema::language::{Language, RequestLanguage};
 
 /// The media type of the GraphQL-over-HTTP specification.
@@ -237,7 +238,11 @@ pub async fn graphql_get(State(state): State<Arc<AppState>>, request: Request) -
             }
         },
     };
-    let extensions = match params.extensions.as_deref().filter(|v| !v.trim().is_empty()) {
+    let extensions = match params
+        .extensions
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+    {
         None => None,
         Some(raw) => match serde_json::from_str::<serde_json::Value>(raw) {
             Ok(v) => Some(v),
@@ -494,7 +499,9 @@ async fn query_of(state: &AppState, params: &mut Params) -> Result<String, Answe
         .await
         .map_err(|error| match error {
             // Apollo clients expect 200 here, then send the query with its hash.
-            ApqError::NotFound => Answer::error(StatusCode::OK, apq::NOT_FOUND_CODE, apq::NOT_FOUND_MESSAGE),
+            ApqError::NotFound => {
+                Answer::error(StatusCode::OK, apq::NOT_FOUND_CODE, apq::NOT_FOUND_MESSAGE)
+            }
             ApqError::HashMismatch | ApqError::Unsupported(_) => bad(&error.to_string()),
         })
 }
@@ -524,6 +531,7 @@ async fn execute(
         .parsed_query()
         .ok()
         .and_then(|doc| selected_operation(doc, params.operation_name.as_deref()));
+    let is_query = matches!(selected, Some((_, OperationType::Query)));
     if method == Method::GET && matches!(selected, Some((_, OperationType::Mutation))) {
         let mut answer = Answer::error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -554,11 +562,15 @@ async fn execute(
         &state.cache,
         state.read_retry,
     );
-    let request = request
+    let mut request = request
         .data(identity)
         .data(RequestLanguage(language))
         .data(loaders)
         .data(executed.clone());
+    if is_query {
+        // One set of loaders for every root field of a query; mutations read fresh state.
+        request = request.data(SharedLoaders::default());
+    }
 
     let started = Instant::now();
     let mut response = state.schema.execute(request).await;

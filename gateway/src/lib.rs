@@ -2,17 +2,26 @@
 //! lookups with DataLoaders, and calls the services over gRPC with the caller, the trace
 //! context and a deadline in every call. It holds no business rules and no database.
 //!
-//! Routes: `/graphql` (GraphQL over HTTP, GraphiQL for browsers), `/healthz`, `/readyz`,
+//! Routes: `/graphql` (GraphQL over HTTP, GraphiQL for browsers, GraphQL over WebSocket
+//! for subscriptions: `ws`), `/healthz`, `/readyz`,
 //! `/metrics`. Every request gets a tracing span and a deadline (`request_timeout_ms`);
 //! `/graphql` requests are authenticated (`auth`, `oidc`), rate limited per caller
 //! (`ratelimit`) and checked against the limits (`limits`); persisted queries (`apq`)
-//! stand in for query text. Service channels and read retries are in `clients`.
+//! stand in for query text. Service channels and read retries are in `clients`. Root
+//! fields are authorized at the edge by the matrix in `authz`; the graph is also an Apollo
+//! Federation v2 subgraph for partners (`federation`). Public entities are cached by id
+//! (`entity_cache`) and the services' change events (`changes`) invalidate them and feed
+//! the subscriptions.
 #![warn(missing_docs)]
 
 pub mod apq;
 pub mod auth;
+pub mod authz;
+pub mod changes;
 pub mod clients;
+pub mod entity_cache;
 pub mod error;
+pub mod federation;
 pub mod http;
 pub mod limits;
 pub mod loaders;
@@ -20,6 +29,7 @@ pub mod oidc;
 pub mod ops;
 pub mod ratelimit;
 pub mod schema;
+pub mod ws;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,17 +63,29 @@ pub struct AppState {
     pub persisted_queries: apq::PersistedQueries,
     /// How reads to the services are retried.
     pub read_retry: clients::ReadRetry,
+    /// Verifies bearer tokens (also those in a WebSocket's `connection_init`).
+    pub authenticator: Arc<auth::Authenticator>,
+    /// The change-event consumer (cache invalidation, subscriptions); stops when dropped.
+    pub changes: changes::ConsumerHandle,
 }
 
-/// The schema with its extensions and limits, and `services` and the read-retry policy as
-/// schema data.
-fn build_schema(settings: &Settings, services: &Services) -> GatewaySchema {
+/// The schema with its extensions and limits, and `services`, the read-retry policy, the
+/// entity cache and the change hub as schema data.
+fn build_schema(
+    settings: &Settings,
+    services: &Services,
+    entities: entity_cache::EntityCache,
+    hub: changes::ChangeHub,
+) -> GatewaySchema {
     let gateway = &settings.gateway;
     let builder = schema::builder()
         .data(services.clone())
         .data(clients::ReadRetry::from_settings(gateway))
+        .data(entities)
+        .data(hub)
         .extension(Tracing)
         .extension(http::execution_marker())
+        .extension(authz::EdgeAuthorization)
         .extension(limits::AliasLimit {
             max: gateway.max_aliases,
         })
@@ -76,12 +98,16 @@ fn build_schema(settings: &Settings, services: &Services) -> GatewaySchema {
     }
 }
 
-/// The cache of `settings`: Redis when configured and reachable, else in-process (Redis is
-/// an accelerator, never a reason not to start).
+/// The cache of `settings`: Redis (with the in-process first level of `cache.*`) when
+/// configured and reachable, else in-process (Redis is an accelerator, never a reason not
+/// to start).
 async fn cache(settings: &Settings) -> Cache {
     let connect = Cache::connect(settings.redis.url.expose(), &settings.redis.key_prefix);
     match tokio::time::timeout(REDIS_CONNECT_DEADLINE, connect).await {
-        Ok(Ok(cache)) => cache,
+        Ok(Ok(cache)) => cache.with_local_tier(
+            settings.cache.local_capacity,
+            Duration::from_millis(settings.cache.local_ttl_ms),
+        ),
         Ok(Err(error)) => {
             tracing::warn!(%error, "Redis unavailable; using the in-process cache");
             Cache::memory()
@@ -111,8 +137,10 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
     let limiter = Arc::new(ratelimit::RateLimiter::new(settings));
     let _ = glocal_kit::metrics::prometheus();
     let cache = cache(settings).await;
+    let entities = entity_cache::EntityCache::from_settings(cache.clone(), &settings.cache);
+    let (hub, consumer) = changes::start(settings, entities.clone());
     let state = Arc::new(AppState {
-        schema: build_schema(settings, &services),
+        schema: build_schema(settings, &services, entities, hub),
         services,
         persisted_queries: apq::PersistedQueries::new(
             cache.clone(),
@@ -121,10 +149,12 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
         cache,
         read_retry: clients::ReadRetry::from_settings(&gateway),
         settings: gateway.clone(),
+        authenticator: authenticator.clone(),
+        changes: consumer,
     });
 
     // Layers run outside in: authentication first, then the rate limit by its caller.
-    let graphql = get(http::graphql_get)
+    let graphql = get(ws::graphql_get)
         .post(http::graphql_post)
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,
@@ -139,7 +169,10 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .route("/feeds/practices.atom", get(schema::research_feed::practices_atom))
+        .route(
+            "/feeds/practices.atom",
+            get(schema::research_feed::practices_atom),
+        )
         .merge(schema::events_ics::routes())
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(

@@ -33,7 +33,11 @@ pub fn check_nesting(query: &str, max: usize) -> Result<(), String> {
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
                 i += 3;
                 while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
                 }
                 i += 2;
             }
@@ -78,7 +82,8 @@ fn in_selection_set(set: &Positioned<SelectionSet>) -> usize {
         .iter()
         .map(|item| match &item.node {
             Selection::Field(field) => {
-                usize::from(field.node.alias.is_some()) + in_selection_set(&field.node.selection_set)
+                usize::from(field.node.alias.is_some())
+                    + in_selection_set(&field.node.selection_set)
             }
             Selection::InlineFragment(fragment) => in_selection_set(&fragment.node.selection_set),
             Selection::FragmentSpread(_) => 0,
@@ -133,7 +138,10 @@ mod tests {
         assert!(check_nesting("{ a { b(x: [1, {y: 2}]) } }", 4).is_err());
         let quoted = r#"{ a(s: "{{{{{{", t: """ {{{{{ \""" {{{ """) # {{{{{{
         }"#;
-        assert!(check_nesting(quoted, 2).is_ok(), "strings and comments are skipped");
+        assert!(
+            check_nesting(quoted, 2).is_ok(),
+            "strings and comments are skipped"
+        );
         let hostile = format!("{}{}", "{a".repeat(100_000), "}".repeat(100_000));
         assert!(check_nesting(&hostile, MAX_NESTING).is_err());
     }

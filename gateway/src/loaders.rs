@@ -4,7 +4,8 @@
 //! of their local governments.
 //!
 //! Local governments are public directory data, so they are also kept in the shared
-//! [`Cache`] for a few minutes; a cache failure only means a call to the service. Both
+//! [`Cache`] ([`EntityCache`]: first level, one `MGET`, one call for the misses) for a few
+//! minutes; a cache failure only means a call to the service. Both
 //! calls are reads, retried on UNAVAILABLE by the request's [`ReadRetry`] policy.
 
 use std::collections::HashMap;
@@ -14,17 +15,15 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use glocal_kit::Caller;
 use glocal_kit::cache::Cache;
 use glocal_proto::requests::v1 as pb;
-use prost::Message;
 use tracing::Instrument;
 
 use crate::clients::ReadRetry;
+use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 use crate::schema::Services;
 
 /// How long a local government stays in the shared cache.
 pub const LOCAL_GOVERNMENT_TTL: Duration = Duration::from_secs(300);
-
-const LOCAL_GOVERNMENT_KEY: &str = "gateway:local-government:";
 
 /// Loads local governments by standard code.
 pub struct LocalGovernmentLoader {
@@ -42,47 +41,38 @@ impl Loader<String> for LocalGovernmentLoader {
         &self,
         codes: &[String],
     ) -> Result<HashMap<String, pb::LocalGovernment>, async_graphql::Error> {
-        let mut found = HashMap::with_capacity(codes.len());
-        let mut missing = Vec::new();
-        for code in codes {
-            let cached = self
-                .cache
-                .get(&format!("{LOCAL_GOVERNMENT_KEY}{code}"))
-                .await;
-            match cached.and_then(|bytes| pb::LocalGovernment::decode(bytes.as_slice()).ok()) {
-                Some(lg) => {
-                    found.insert(code.clone(), lg);
-                }
-                None => missing.push(code.clone()),
-            }
-        }
-        if missing.is_empty() {
-            return Ok(found);
-        }
-        let response = self
-            .retry
-            .run("BatchGetLocalGovernments", || {
-                let message = pb::BatchGetLocalGovernmentsRequest {
-                    codes: missing.clone(),
-                };
-                let request =
-                    glocal_kit::grpc::request(message, self.caller.as_ref(), self.services.timeout);
-                let mut client = self.services.requests.clone();
-                async move { client.batch_get_local_governments(request).await }
-            })
+        let entities = EntityCache::new(self.cache.clone(), LOCAL_GOVERNMENT_TTL);
+        entities
+            .batch(
+                EntityKind::LocalGovernment,
+                self.caller.as_ref(),
+                codes,
+                |missing| async move {
+                    let response = self
+                        .retry
+                        .run("BatchGetLocalGovernments", || {
+                            let message = pb::BatchGetLocalGovernmentsRequest {
+                                codes: missing.clone(),
+                            };
+                            let request = glocal_kit::grpc::request(
+                                message,
+                                self.caller.as_ref(),
+                                self.services.timeout,
+                            );
+                            let mut client = self.services.requests.clone();
+                            async move { client.batch_get_local_governments(request).await }
+                        })
+                        .await
+                        .map_err(error::remote)?;
+                    Ok(response
+                        .into_inner()
+                        .local_governments
+                        .into_iter()
+                        .map(|lg| (lg.code.clone(), lg))
+                        .collect())
+                },
+            )
             .await
-            .map_err(error::remote)?;
-        for lg in response.into_inner().local_governments {
-            self.cache
-                .set(
-                    &format!("{LOCAL_GOVERNMENT_KEY}{}", lg.code),
-                    &lg.encode_to_vec(),
-                    LOCAL_GOVERNMENT_TTL,
-                )
-                .await;
-            found.insert(lg.code.clone(), lg);
-        }
-        Ok(found)
     }
 }
 

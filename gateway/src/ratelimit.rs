@@ -128,7 +128,11 @@ impl RateLimiter {
             Some(caller) => ("sub", caller.subject.clone(), self.authenticated),
             None => {
                 let ip = self.client_ip(peer, headers);
-                ("ip", ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()), self.anonymous)
+                (
+                    "ip",
+                    ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+                    self.anonymous,
+                )
             }
         };
         if limit == 0 {

@@ -47,6 +47,10 @@ async fn offline_app() -> Router {
         .unwrap()
 }
 
+fn admin() -> Caller {
+    Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin])
+}
+
 fn token(caller: &Caller) -> String {
     let s = Settings::default();
     DevTokens::new(
@@ -130,6 +134,12 @@ struct Recorded {
     batch_local_government_calls: Vec<Vec<String>>,
     include_activity: Vec<bool>,
     callers: Vec<Option<String>>,
+    /// How many `BatchGetLocalGovernments` calls still fail with UNAVAILABLE.
+    unavailable_batches: usize,
+    /// Every `BatchGetLocalGovernments` call, failed or not.
+    batch_attempts: usize,
+    /// `SubmitRequest` fails with UNAVAILABLE.
+    unavailable_submits: bool,
 }
 
 #[derive(Clone, Default)]
@@ -220,6 +230,9 @@ impl RequestsService for Fake {
         request: tonic::Request<pb::SubmitRequestRequest>,
     ) -> R<pb::ServiceRequest> {
         self.record_caller(&request);
+        if self.0.lock().unwrap().unavailable_submits {
+            return Err(Status::unavailable("restarting"));
+        }
         let mut status = Status::invalid_argument("title is required");
         status
             .metadata_mut()
@@ -334,11 +347,13 @@ impl RequestsService for Fake {
     ) -> R<pb::BatchGetLocalGovernmentsResponse> {
         let codes = request.into_inner().codes;
         let local_governments = codes.iter().map(|c| local_government(c)).collect();
-        self.0
-            .lock()
-            .unwrap()
-            .batch_local_government_calls
-            .push(codes);
+        let mut recorded = self.0.lock().unwrap();
+        recorded.batch_attempts += 1;
+        if recorded.unavailable_batches > 0 {
+            recorded.unavailable_batches -= 1;
+            return Err(Status::unavailable("restarting"));
+        }
+        recorded.batch_local_government_calls.push(codes);
         Ok(Response::new(pb::BatchGetLocalGovernmentsResponse {
             local_governments,
         }))
@@ -508,6 +523,10 @@ async fn mutations_over_get_are_405_and_queries_work() {
         &app,
         Request::get(uri)
             .header(header::ACCEPT, GQL)
+            .header(
+                header::AUTHORIZATION,
+                format!("Bearer {}", token(&official())),
+            )
             .body(Body::empty())
             .unwrap(),
     )
@@ -740,7 +759,7 @@ async fn activity_is_asked_for_only_when_selected() {
     let service = fake_service().await;
     let app = glocal_gateway::app(&settings(&service.url)).await.unwrap();
     let q = "{ serviceRequests { edges { node { ...N } } } } fragment N on ServiceRequest { history { action } }";
-    let r = send(&app, gql(q, json!({}), None, None)).await;
+    let r = send(&app, gql(q, json!({}), None, Some(&token(&official())))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(service.fake.0.lock().unwrap().include_activity, [true]);
 }
@@ -753,7 +772,7 @@ async fn accept_language_sets_the_default_language() {
         "{ departments { code name staff { id name active } } }",
         json!({}),
         None,
-        None,
+        Some(&token(&official())),
     );
     request.headers_mut().insert(
         header::ACCEPT_LANGUAGE,
@@ -823,7 +842,7 @@ async fn service_errors_keep_their_code_and_field() {
     .await;
     assert_eq!(r.codes(), ["CONFLICT"]);
 
-    let r = send(&app, gql("{ localGovernments { code } routingRules { id type departmentCode department { code } } }", json!({}), None, None)).await;
+    let r = send(&app, gql("{ localGovernments { code } routingRules { id type departmentCode department { code } } }", json!({}), None, Some(&token(&admin())))).await;
     let body = r.json();
     assert_eq!(r.codes(), ["UNAVAILABLE"]);
     assert_eq!(
@@ -837,10 +856,53 @@ async fn one_request_with_its_details() {
     let service = fake_service().await;
     let app = glocal_gateway::app(&settings(&service.url)).await.unwrap();
     let q = r#"{ serviceRequest(id: "r1") { id title createdAt localGovernment { name(lang: EN) } department { code } assignee { id } routing } }"#;
-    let r = send(&app, gql(q, json!({}), None, None)).await;
+    let r = send(&app, gql(q, json!({}), None, Some(&token(&official())))).await;
     assert_eq!(
         r.json(),
         json!({ "data": { "serviceRequest": { "id": "r1", "title": "Request 1", "createdAt": "2026-05-28T20:26:40+00:00",
             "localGovernment": { "name": "Seoul" }, "department": null, "assignee": null, "routing": null } } })
     );
+}
+
+#[tokio::test]
+async fn unavailable_reads_are_retried_and_writes_are_not() {
+    let service = fake_service().await;
+    let mut s = settings(&service.url);
+    s.gateway.retry_backoff_ms = 1;
+    let t = token(&official());
+    let q = "{ serviceRequests(first: 5) { edges { node { localGovernment { code } } } } }";
+
+    // Two failures, then an answer: within the two retries.
+    service.fake.0.lock().unwrap().unavailable_batches = 2;
+    let app = glocal_gateway::app(&s).await.unwrap();
+    let r = send(&app, gql(q, json!({}), None, Some(&t))).await;
+    assert!(r.json().get("errors").is_none(), "{}", r.text);
+    assert_eq!(
+        r.json()["data"]["serviceRequests"]["edges"][0]["node"]["localGovernment"]["code"],
+        "11000"
+    );
+    assert_eq!(service.fake.0.lock().unwrap().batch_attempts, 3);
+
+    // Three failures: the read gives up after its retries and only its fields fail.
+    {
+        let mut recorded = service.fake.0.lock().unwrap();
+        recorded.unavailable_batches = 3;
+        recorded.batch_attempts = 0;
+    }
+    let app = glocal_gateway::app(&s).await.unwrap();
+    let r = send(&app, gql(q, json!({}), None, Some(&t))).await;
+    assert!(r.codes().iter().all(|c| c == "UNAVAILABLE"), "{}", r.text);
+    assert_eq!(service.fake.0.lock().unwrap().batch_attempts, 3);
+
+    // A write that meets UNAVAILABLE is sent once.
+    {
+        let mut recorded = service.fake.0.lock().unwrap();
+        recorded.unavailable_submits = true;
+        recorded.callers.clear();
+    }
+    let submit = r#"mutation { submitServiceRequest(input: { idempotencyKey: "k", type: GENERAL_INQUIRY,
+        title: "t", description: "d", details: { generalInquiry: { topic: "x" } } }) { id } }"#;
+    let r = send(&app, gql(submit, json!({}), None, Some(&t))).await;
+    assert_eq!(r.codes(), ["UNAVAILABLE"], "{}", r.text);
+    assert_eq!(service.fake.0.lock().unwrap().callers.len(), 1);
 }

@@ -14,7 +14,7 @@ use crate::loaders::{Loaders, group_staff};
 pub struct LocalGovernment(pub(crate) pb::LocalGovernment);
 
 /// A local government.
-#[Object]
+#[Object(tag = "public")]
 impl LocalGovernment {
     /// Standard administrative code, e.g. "11000" for Seoul.
     async fn code(&self) -> &str {
@@ -191,6 +191,7 @@ pub struct DirectoryQuery;
 #[Object]
 impl DirectoryQuery {
     /// The bureau's departments with their staff.
+    #[graphql(inaccessible)]
     async fn departments(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
         let (mut client, request) = requests_call(ctx, pb::ListDepartmentsRequest {})?;
         let response = client
@@ -223,6 +224,7 @@ impl DirectoryQuery {
     }
 
     /// The routing table.
+    #[graphql(inaccessible)]
     async fn routing_rules(&self, ctx: &Context<'_>) -> Result<Vec<RoutingRule>> {
         let (mut client, request) = requests_call(ctx, pb::ListRoutingRulesRequest {})?;
         let response = client

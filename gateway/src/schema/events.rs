@@ -2,12 +2,13 @@
 //! presentations and registrations (individuals and delegations, waitlist, offers, check-in),
 //! and glocalization lecture requests.
 //!
-//! Nested lookups are batched per root field: the objects of one root field share an
+//! Nested lookups are batched per query (per root field in mutations): the objects share an
 //! [`EventLoaders`] whose DataLoaders turn N events' sessions, contributions, series or
 //! best practices into one gRPC call each (`ListSessions`, `ListContributions`,
 //! `ListSeries`, `BatchGetEvents`, and the research service's `BatchGetPractices` through
 //! its [`ResearchLoaders`]). Local
-//! governments go through the request's shared directory loader.
+//! governments go through the request's shared directory loader. Events and series by id
+//! (loaders and `event(id)`) go through the [`EntityCache`] for callers with the public view.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use super::research::Practice;
 use super::research_loaders::ResearchLoaders;
 use super::scalars::Date;
 use super::{Services, caller, datetime, non_empty, timestamp};
+use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 
 /// A GraphQL enum mirrored by name on a proto enum (`PREFIX_` + the GraphQL name).
@@ -274,10 +276,20 @@ pub struct EventLoaders {
 }
 
 impl EventLoaders {
-    fn new(ctx: &Context<'_>) -> Result<Arc<EventLoaders>> {
+    /// The request's shared loaders (see [`super::SharedLoaders`]), or a fresh set.
+    pub(crate) fn new(ctx: &Context<'_>) -> Result<Arc<EventLoaders>> {
+        super::SharedLoaders::get_or_make(ctx, |s| &s.events, || EventLoaders::make(ctx))
+    }
+
+    fn make(ctx: &Context<'_>) -> Result<Arc<EventLoaders>> {
         let services = ctx.data::<Services>()?.clone();
         let caller = caller(ctx).cloned();
-        let base = Base { services, caller };
+        let entities = ctx.data_opt::<EntityCache>().cloned();
+        let base = Base {
+            services,
+            caller,
+            entities,
+        };
         Ok(Arc::new(EventLoaders {
             sessions: DataLoader::new(SessionLoader(base.clone()), |f| {
                 tokio::spawn(f.in_current_span())
@@ -298,9 +310,30 @@ impl EventLoaders {
 struct Base {
     services: Services,
     caller: Option<Caller>,
+    /// Public events and series by id (see [`EntityCache`]).
+    entities: Option<EntityCache>,
 }
 
 impl Base {
+    /// The entities of `ids` through the entity cache (when there is one), `fetch`
+    /// answering the misses.
+    async fn cached<T, F, Fut>(
+        &self,
+        kind: EntityKind,
+        ids: &[String],
+        fetch: F,
+    ) -> Result<HashMap<String, T>>
+    where
+        T: prost::Message + Default,
+        F: FnOnce(Vec<String>) -> Fut,
+        Fut: std::future::Future<Output = Result<HashMap<String, T>>>,
+    {
+        match &self.entities {
+            Some(entities) => entities.batch(kind, self.caller.as_ref(), ids, fetch).await,
+            None => fetch(ids.to_vec()).await,
+        }
+    }
+
     fn request<T>(&self, message: T) -> tonic::Request<T> {
         glocal_kit::grpc::request(message, self.caller.as_ref(), self.services.timeout)
     }
@@ -369,19 +402,23 @@ impl Loader<String> for EventLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Event>> {
-        let message = pb::BatchGetEventsRequest { ids: ids.to_vec() };
-        let response = self
-            .0
-            .events()
-            .batch_get_events(self.0.request(message))
+        self.0
+            .cached(EntityKind::Event, ids, |ids| async move {
+                let message = pb::BatchGetEventsRequest { ids };
+                let response = self
+                    .0
+                    .events()
+                    .batch_get_events(self.0.request(message))
+                    .await
+                    .map_err(error::remote)?;
+                Ok(response
+                    .into_inner()
+                    .events
+                    .into_iter()
+                    .map(|e| (e.id.clone(), e))
+                    .collect())
+            })
             .await
-            .map_err(error::remote)?;
-        Ok(response
-            .into_inner()
-            .events
-            .into_iter()
-            .map(|e| (e.id.clone(), e))
-            .collect())
     }
 }
 
@@ -393,19 +430,23 @@ impl Loader<String> for SeriesLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Series>> {
-        let response = self
-            .0
-            .events()
-            .list_series(self.0.request(pb::ListSeriesRequest {}))
+        self.0
+            .cached(EntityKind::Series, ids, |ids| async move {
+                let response = self
+                    .0
+                    .events()
+                    .list_series(self.0.request(pb::ListSeriesRequest {}))
+                    .await
+                    .map_err(error::remote)?;
+                Ok(response
+                    .into_inner()
+                    .series
+                    .into_iter()
+                    .filter(|s| ids.contains(&s.id))
+                    .map(|s| (s.id.clone(), s))
+                    .collect())
+            })
             .await
-            .map_err(error::remote)?;
-        Ok(response
-            .into_inner()
-            .series
-            .into_iter()
-            .filter(|s| ids.contains(&s.id))
-            .map(|s| (s.id.clone(), s))
-            .collect())
     }
 }
 
@@ -471,7 +512,7 @@ pub struct Event {
 }
 
 /// An event.
-#[Object]
+#[Object(tag = "public")]
 impl Event {
     /// Event id.
     async fn id(&self) -> ID {
@@ -1496,6 +1537,14 @@ fn event(data: pb::Event, loaders: &Arc<EventLoaders>) -> Event {
     }
 }
 
+/// The event `id` through the request's batched `BatchGetEvents` loader (federation
+/// entities); `None` when the caller may not see it.
+pub(crate) async fn load_event(ctx: &Context<'_>, id: String) -> Result<Option<Event>> {
+    let loaders = EventLoaders::new(ctx)?;
+    let found = loaders.events.load_one(id).await?;
+    Ok(found.map(|data| event(data, &loaders)))
+}
+
 fn registration(data: pb::Registration, loaders: &Arc<EventLoaders>) -> EventRegistration {
     EventRegistration {
         data,
@@ -1584,12 +1633,22 @@ impl EventsQuery {
 
     /// One event the caller may see, with its timetable.
     async fn event(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Event>> {
-        let (mut client, request) = call(ctx, pb::GetEventRequest { id: id.0 })?;
-        let data = client
-            .get_event(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let fetch = || async {
+            let (mut client, request) = call(ctx, pb::GetEventRequest { id: id.0.clone() })?;
+            Ok(client
+                .get_event(request)
+                .await
+                .map_err(error::remote)?
+                .into_inner())
+        };
+        let data = match ctx.data_opt::<EntityCache>() {
+            Some(entities) => {
+                entities
+                    .one(EntityKind::Event, caller(ctx), &id.0, fetch)
+                    .await?
+            }
+            None => fetch().await?,
+        };
         Ok(Some(event(data, &EventLoaders::new(ctx)?)))
     }
 
@@ -1608,6 +1667,7 @@ impl EventsQuery {
     }
 
     /// One registration: the caller's own, or any for the bureau.
+    #[graphql(inaccessible)]
     async fn event_registration(
         &self,
         ctx: &Context<'_>,
@@ -1623,6 +1683,7 @@ impl EventsQuery {
     }
 
     /// Registrations, oldest first: the caller's own, or (bureau) any.
+    #[graphql(inaccessible)]
     async fn event_registrations(
         &self,
         ctx: &Context<'_>,
@@ -1676,6 +1737,7 @@ impl EventsQuery {
     }
 
     /// The caller's own contributions, in every state.
+    #[graphql(inaccessible)]
     async fn my_contributions(&self, ctx: &Context<'_>) -> Result<Vec<Contribution>> {
         let message = pb::ListContributionsRequest {
             event_ids: Vec::new(),
@@ -1696,6 +1758,7 @@ impl EventsQuery {
 
     /// Lecture requests, oldest first: a local official's own local government's, or
     /// (bureau) all.
+    #[graphql(inaccessible)]
     async fn lecture_requests(
         &self,
         ctx: &Context<'_>,

@@ -69,6 +69,7 @@ pub struct MeQuery;
 #[Object]
 impl MeQuery {
     /// The authenticated caller; null when anonymous.
+    #[graphql(inaccessible)]
     async fn me(&self, ctx: &Context<'_>) -> Option<Me> {
         caller(ctx).cloned().map(Me)
     }

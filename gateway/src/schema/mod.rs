@@ -4,6 +4,10 @@
 //!
 //! Resolvers are thin: input → proto, one call, proto → GraphQL type. Business rules
 //! (validation, scoping, transitions) live in the services.
+//!
+//! The schema is also an Apollo Federation v2 subgraph (see [`crate::federation`]): the
+//! mutation root and the private query fields are `@inaccessible`, so a partner's supergraph
+//! only exposes public data.
 
 pub mod directory;
 pub mod events;
@@ -15,11 +19,13 @@ pub mod research;
 pub mod research_feed;
 pub mod research_loaders;
 pub mod scalars;
+pub mod subscriptions;
 pub mod training;
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{Context, MergedObject, Schema, SchemaBuilder};
 use chrono::{DateTime, Utc};
 use glocal_kit::Caller;
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
@@ -28,7 +34,7 @@ use tonic::transport::Channel;
 use crate::auth::Identity;
 
 /// The gateway's schema type.
-pub type GatewaySchema = Schema<Query, Mutation, EmptySubscription>;
+pub type GatewaySchema = Schema<Query, Mutation, subscriptions::Subscription>;
 
 /// The query root.
 #[derive(MergedObject, Default)]
@@ -39,10 +45,12 @@ pub struct Query(
     events::EventsQuery,
     research::ResearchQuery,
     training::TrainingQuery,
+    crate::federation::EntitiesQuery,
 );
 
-/// The mutation root (POST only).
+/// The mutation root (POST only). Not part of the partners' federated graph.
 #[derive(MergedObject, Default)]
+#[graphql(inaccessible)]
 pub struct Mutation(
     requests::RequestsMutation,
     directory::DirectoryMutation,
@@ -51,9 +59,44 @@ pub struct Mutation(
     training::TrainingMutation,
 );
 
-/// A schema builder with every type registered and no data attached.
-pub fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+/// A schema builder with every type registered and no data attached, serving Apollo
+/// Federation's `_service` and `_entities`.
+pub fn builder() -> SchemaBuilder<Query, Mutation, subscriptions::Subscription> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscriptions::Subscription,
+    )
+    .enable_federation()
+}
+
+/// DataLoaders shared by every root field of one query (request data, set by
+/// [`crate::http`] for queries only: each mutation's fields read fresh state). Without it,
+/// each root field makes its own.
+#[derive(Default)]
+pub struct SharedLoaders {
+    pub(crate) events: OnceLock<Arc<events::EventLoaders>>,
+    pub(crate) research: OnceLock<Arc<research_loaders::ResearchLoaders>>,
+}
+
+impl SharedLoaders {
+    /// The loaders in `slot` of the request's shared set, made by `make` on first use; a
+    /// fresh set from `make` when the request shares none.
+    pub(crate) fn get_or_make<T>(
+        ctx: &Context<'_>,
+        slot: impl FnOnce(&SharedLoaders) -> &OnceLock<Arc<T>>,
+        make: impl FnOnce() -> async_graphql::Result<Arc<T>>,
+    ) -> async_graphql::Result<Arc<T>> {
+        let Some(shared) = ctx.data_opt::<SharedLoaders>() else {
+            return make();
+        };
+        let slot = slot(shared);
+        if let Some(loaders) = slot.get() {
+            return Ok(loaders.clone());
+        }
+        let made = make()?;
+        Ok(slot.get_or_init(|| made).clone())
+    }
 }
 
 /// The service clients, shared by every request (schema data). Channels connect lazily

@@ -768,8 +768,9 @@ impl ServiceRequestFilter {
     }
 }
 
-/// Relay page information.
+/// Relay page information (`@shareable`: partners' subgraphs define it too).
 #[derive(SimpleObject)]
+#[graphql(shareable)]
 pub struct PageInfo {
     /// True when more items follow this page.
     pub has_next_page: bool,
@@ -925,6 +926,7 @@ pub struct RequestsQuery;
 #[Object]
 impl RequestsQuery {
     /// One request the caller may see, with its responses and history.
+    #[graphql(inaccessible)]
     async fn service_request(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ServiceRequest>> {
         let (mut client, request) = requests_call(ctx, pb::GetRequestRequest { id: id.0 })?;
         Ok(Some(ServiceRequest(
@@ -937,6 +939,7 @@ impl RequestsQuery {
     }
 
     /// The requests the caller may see, newest first, as a Relay connection.
+    #[graphql(inaccessible)]
     async fn service_requests(
         &self,
         ctx: &Context<'_>,

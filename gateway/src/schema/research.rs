@@ -379,7 +379,7 @@ impl Practice {
 }
 
 /// A foreign (or domestic) best practice in the bureau's library.
-#[Object]
+#[Object(tag = "public")]
 impl Practice {
     /// Practice id (stable across versions).
     async fn id(&self) -> ID {
@@ -878,7 +878,7 @@ pub struct Organisation(pub(crate) pb::Organisation, pub(crate) Arc<ResearchLoad
 
 /// A partner organisation: association, overseas office, foreign mission, advisor, foreign
 /// local government or academia.
-#[Object]
+#[Object(tag = "public")]
 impl Organisation {
     /// Organisation id.
     async fn id(&self) -> ID {

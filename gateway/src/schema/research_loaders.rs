@@ -1,13 +1,16 @@
 //! DataLoaders over the research service's batched lookups: practices
 //! (`BatchGetPractices`), organisations (`BatchGetOrganisations`) and the area vocabulary
-//! (`ListAreas`, once per batch).
+//! (`ListAreas`, once per batch). Each goes through the [`EntityCache`] for callers who get
+//! the public view, so only the misses reach the service.
 //!
-//! A resolver that returns many research objects makes one [`ResearchLoaders`] and hands it
-//! to every node, so the nodes' references load in one call per kind. Other domains that
+//! A resolver that returns many research objects takes the request's [`ResearchLoaders`]
+//! (one set per query, see [`super::SharedLoaders`]) and hands it to every node, so the
+//! nodes' references load in one call per kind. Other domains that
 //! refer to practices or organisations by id (e.g. an event's related practices) do the same:
 //! `ResearchLoaders::new(ctx)?` in the parent resolver, then `load_practices` on the children.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -18,16 +21,38 @@ use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use tracing::Instrument;
 
 use super::{Services, caller};
+use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 
-/// What every research loader needs: the channel, the caller and the deadline.
+/// What every research loader needs: the channel, the caller, the deadline and the entity
+/// cache (public views only, see [`EntityCache`]).
 #[derive(Clone)]
 struct Remote {
     services: Services,
     caller: Option<Caller>,
+    entities: Option<EntityCache>,
 }
 
 impl Remote {
+    /// The entities of `ids` through the entity cache (when there is one), `fetch`
+    /// answering the misses.
+    async fn cached<T, F, Fut>(
+        &self,
+        kind: EntityKind,
+        ids: &[String],
+        fetch: F,
+    ) -> Result<HashMap<String, T>>
+    where
+        T: prost::Message + Default,
+        F: FnOnce(Vec<String>) -> Fut,
+        Fut: Future<Output = Result<HashMap<String, T>>>,
+    {
+        match &self.entities {
+            Some(entities) => entities.batch(kind, self.caller.as_ref(), ids, fetch).await,
+            None => fetch(ids.to_vec()).await,
+        }
+    }
+
     fn call<T>(
         &self,
         message: T,
@@ -53,19 +78,21 @@ impl Loader<String> for PracticeLoader {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, pb::Practice>, async_graphql::Error> {
-        let (mut client, request) = self
-            .0
-            .call(pb::BatchGetPracticesRequest { ids: ids.to_vec() });
-        let response = client
-            .batch_get_practices(request)
+        self.0
+            .cached(EntityKind::Practice, ids, |ids| async move {
+                let (mut client, request) = self.0.call(pb::BatchGetPracticesRequest { ids });
+                let response = client
+                    .batch_get_practices(request)
+                    .await
+                    .map_err(error::remote)?;
+                Ok(response
+                    .into_inner()
+                    .practices
+                    .into_iter()
+                    .map(|p| (p.id.clone(), p))
+                    .collect())
+            })
             .await
-            .map_err(error::remote)?;
-        Ok(response
-            .into_inner()
-            .practices
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect())
     }
 }
 
@@ -80,19 +107,21 @@ impl Loader<String> for OrganisationLoader {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, pb::Organisation>, async_graphql::Error> {
-        let (mut client, request) = self
-            .0
-            .call(pb::BatchGetOrganisationsRequest { ids: ids.to_vec() });
-        let response = client
-            .batch_get_organisations(request)
+        self.0
+            .cached(EntityKind::Organisation, ids, |ids| async move {
+                let (mut client, request) = self.0.call(pb::BatchGetOrganisationsRequest { ids });
+                let response = client
+                    .batch_get_organisations(request)
+                    .await
+                    .map_err(error::remote)?;
+                Ok(response
+                    .into_inner()
+                    .organisations
+                    .into_iter()
+                    .map(|o| (o.id.clone(), o))
+                    .collect())
+            })
             .await
-            .map_err(error::remote)?;
-        Ok(response
-            .into_inner()
-            .organisations
-            .into_iter()
-            .map(|o| (o.id.clone(), o))
-            .collect())
     }
 }
 
@@ -107,15 +136,19 @@ impl Loader<String> for AreaLoader {
         &self,
         codes: &[String],
     ) -> Result<HashMap<String, pb::Area>, async_graphql::Error> {
-        let (mut client, request) = self.0.call(pb::ListAreasRequest {});
-        let response = client.list_areas(request).await.map_err(error::remote)?;
-        Ok(response
-            .into_inner()
-            .areas
-            .into_iter()
-            .filter(|a| codes.contains(&a.code))
-            .map(|a| (a.code.clone(), a))
-            .collect())
+        self.0
+            .cached(EntityKind::Area, codes, |codes| async move {
+                let (mut client, request) = self.0.call(pb::ListAreasRequest {});
+                let response = client.list_areas(request).await.map_err(error::remote)?;
+                Ok(response
+                    .into_inner()
+                    .areas
+                    .into_iter()
+                    .filter(|a| codes.contains(&a.code))
+                    .map(|a| (a.code.clone(), a))
+                    .collect())
+            })
+            .await
     }
 }
 
@@ -130,11 +163,17 @@ pub struct ResearchLoaders {
 }
 
 impl ResearchLoaders {
-    /// Loaders that call the research service as the request's caller.
+    /// Loaders that call the research service as the request's caller: the request's
+    /// shared set (see [`super::SharedLoaders`]), or a fresh one.
     pub fn new(ctx: &Context<'_>) -> Result<Arc<ResearchLoaders>> {
+        super::SharedLoaders::get_or_make(ctx, |s| &s.research, || ResearchLoaders::make(ctx))
+    }
+
+    fn make(ctx: &Context<'_>) -> Result<Arc<ResearchLoaders>> {
         let remote = Remote {
             services: ctx.data::<Services>()?.clone(),
             caller: caller(ctx).cloned(),
+            entities: ctx.data_opt::<EntityCache>().cloned(),
         };
         let spawn = |f: futures::future::BoxFuture<'static, ()>| tokio::spawn(f.in_current_span());
         Ok(Arc::new(ResearchLoaders {

@@ -23,6 +23,7 @@ use super::language::{self, Language};
 use super::requests::PageInfo;
 use super::scalars::Date;
 use super::{Services, caller, datetime, non_empty, timestamp};
+use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 use crate::loaders::Loaders;
 
@@ -352,7 +353,7 @@ impl TrainingMoney {
 pub struct Programme(pub(crate) pb::Programme);
 
 /// A programme the bureau runs, in editions.
-#[Object]
+#[Object(tag = "public")]
 impl Programme {
     /// Programme id.
     async fn id(&self) -> ID {
@@ -463,7 +464,7 @@ pub struct ReviewStage {
 pub struct ProgrammeEdition(pub(crate) pb::Edition);
 
 /// One run of a programme.
-#[Object]
+#[Object(tag = "public")]
 impl ProgrammeEdition {
     /// Edition id.
     async fn id(&self) -> ID {
@@ -1854,37 +1855,59 @@ impl TrainingQuery {
 
     /// One programme the caller may see.
     async fn programme(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
-        let (mut client, request) = call(ctx, pb::GetProgrammeRequest { id: id.0 })?;
-        Ok(Some(Programme(
-            client
+        let fetch = || async {
+            let (mut client, request) = call(ctx, pb::GetProgrammeRequest { id: id.0.clone() })?;
+            Ok(client
                 .get_programme(request)
                 .await
                 .map_err(remote)?
-                .into_inner(),
-        )))
+                .into_inner())
+        };
+        // A change to one of its editions also drops the cached programme.
+        let editions = |p: &pb::Programme| p.editions.iter().map(|e| e.id.clone()).collect();
+        let data = match ctx.data_opt::<EntityCache>() {
+            Some(entities) => {
+                entities
+                    .one_with_parts(EntityKind::Programme, caller(ctx), &id.0, fetch, editions)
+                    .await?
+            }
+            None => fetch().await?,
+        };
+        Ok(Some(Programme(data)))
     }
 
     /// One edition the caller may see, with its sessions.
     async fn edition(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ProgrammeEdition>> {
         let include_sessions = ctx.look_ahead().field("sessions").exists();
-        let (mut client, request) = call(
-            ctx,
-            pb::GetEditionRequest {
-                id: id.0,
-                include_sessions,
-            },
-        )?;
-        Ok(Some(ProgrammeEdition(
-            client
+        let fetch = || async {
+            let (mut client, request) = call(
+                ctx,
+                pb::GetEditionRequest {
+                    id: id.0.clone(),
+                    include_sessions,
+                },
+            )?;
+            Ok(client
                 .get_edition(request)
                 .await
                 .map_err(remote)?
-                .into_inner(),
-        )))
+                .into_inner())
+        };
+        // Sessions (with attendance) depend on the caller: only the edition itself is cached.
+        let data = match ctx.data_opt::<EntityCache>().filter(|_| !include_sessions) {
+            Some(entities) => {
+                entities
+                    .one(EntityKind::Edition, caller(ctx), &id.0, fetch)
+                    .await?
+            }
+            None => fetch().await?,
+        };
+        Ok(Some(ProgrammeEdition(data)))
     }
 
     /// The applications the caller may see, newest first: applicants their own, managers
     /// everything, reviewers those at their stages and those they scored.
+    #[graphql(inaccessible)]
     async fn applications(
         &self,
         ctx: &Context<'_>,
@@ -1934,6 +1957,7 @@ impl TrainingQuery {
     }
 
     /// One application the caller may see.
+    #[graphql(inaccessible)]
     async fn application(&self, ctx: &Context<'_>, id: ID) -> Result<Option<TrainingApplication>> {
         let (mut client, request) = call(ctx, pb::GetApplicationRequest { id: id.0 })?;
         Ok(Some(TrainingApplication(
@@ -1946,6 +1970,7 @@ impl TrainingQuery {
     }
 
     /// Every eligibility rule `profile` fails for an edition today, before applying.
+    #[graphql(inaccessible)]
     async fn check_eligibility(
         &self,
         ctx: &Context<'_>,
@@ -1977,6 +2002,7 @@ impl TrainingQuery {
     }
 
     /// A participant's stipend schedule (managers and the participant).
+    #[graphql(inaccessible)]
     async fn stipend_schedule(
         &self,
         ctx: &Context<'_>,

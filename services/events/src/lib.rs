@@ -52,6 +52,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), EventsError> {
+    glocal_kit::outbox::spawn("events", db.clone(), settings, shutdown.clone());
     let config = Config::from_settings(&settings.events);
     let office = EventOffice::new(db, config);
     let sweeper = service::spawn_sweeper(office.clone(), config.sweep_interval, shutdown.clone());

@@ -93,6 +93,11 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     /// Trace export (OTLP itself is configured by the standard `OTEL_*` variables).
     pub telemetry: TelemetrySettings,
+    /// The outbox relay of every service (outbox rows → Redis Streams) and the gateway's
+    /// stream consumer.
+    pub outbox: OutboxSettings,
+    /// The gateway's entity cache (in-process first level, Redis second level).
+    pub cache: CacheSettings,
 }
 
 /// Logging.
@@ -178,7 +183,10 @@ pub struct GatewaySettings {
     /// Serve GraphiQL on GET /graphql.
     pub graphiql: bool,
     /// Allow schema introspection; unset = on in development, off in production.
-    #[serde(deserialize_with = "lenient_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub introspection: Option<bool>,
     /// Deepest nesting of selections an operation may have.
     pub max_depth: usize,
@@ -380,6 +388,67 @@ pub struct TelemetrySettings {
     pub trace_filter: String,
 }
 
+/// The outbox relay: each service publishes its unpublished outbox rows, in order, to the
+/// Redis Stream `{redis.key_prefix}events:{service}` (or to the in-process bus when
+/// `redis.url` is empty), and the gateway reads those streams.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboxSettings {
+    /// Relay the outbox at all (`false` leaves rows unpublished).
+    pub enabled: bool,
+    /// How often the relay looks for new rows when the last batch was not full (ms).
+    pub poll_interval_ms: u64,
+    /// Most rows published per batch (one transaction).
+    pub batch_size: u32,
+    /// Approximate length each stream is trimmed to (`XADD MAXLEN ~`).
+    pub stream_maxlen: u64,
+    /// Longest wait between two attempts while Redis or the database fails (ms); the wait
+    /// starts at `poll_interval_ms` and doubles.
+    pub retry_max_backoff_ms: u64,
+    /// How long the gateway's `XREAD BLOCK` waits for new entries (ms).
+    pub consumer_block_ms: u64,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        OutboxSettings {
+            enabled: true,
+            poll_interval_ms: 200,
+            batch_size: 100,
+            stream_maxlen: 100_000,
+            retry_max_backoff_ms: 5_000,
+            consumer_block_ms: 5_000,
+        }
+    }
+}
+
+/// The gateway's cache of public, read-mostly entities (programmes, editions, events,
+/// practices, research areas, organisations, local governments), keyed by id and
+/// invalidated by the services' change events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheSettings {
+    /// Cache entities at all (`false`: every read goes to the services).
+    pub enabled: bool,
+    /// How long an entity stays in Redis (seconds).
+    pub entity_ttl_secs: u64,
+    /// Most entries of the gateway's in-process first level (0 turns it off).
+    pub local_capacity: usize,
+    /// How long an entry stays in the in-process first level (ms).
+    pub local_ttl_ms: u64,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        CacheSettings {
+            enabled: true,
+            entity_ttl_secs: 300,
+            local_capacity: 4_096,
+            local_ttl_ms: 30_000,
+        }
+    }
+}
+
 /// The default [`TelemetrySettings::trace_filter`].
 pub const DEFAULT_TRACE_FILTER: &str =
     "info,sea_orm::driver=trace,sea_orm::database::transaction=trace,h2=off,hyper=off";
@@ -411,6 +480,8 @@ impl Default for Settings {
             dev: DevSettings::default(),
             metrics: MetricsSettings::default(),
             telemetry: TelemetrySettings::default(),
+            outbox: OutboxSettings::default(),
+            cache: CacheSettings::default(),
         }
     }
 }
@@ -632,6 +703,14 @@ impl Settings {
                 "max_page_size must be at least 1 in every service section",
             ));
         }
+        if self.outbox.poll_interval_ms == 0
+            || self.outbox.batch_size == 0
+            || self.outbox.consumer_block_ms == 0
+        {
+            return Err(ConfigError::Refused(
+                "outbox.poll_interval_ms, outbox.batch_size and outbox.consumer_block_ms must be at least 1",
+            ));
+        }
         if self.metrics.sample_interval_ms == 0 {
             return Err(ConfigError::Refused(
                 "metrics.sample_interval_ms must be at least 1",
@@ -644,15 +723,13 @@ impl Settings {
     /// component): production needs an OIDC issuer (development tokens are never accepted
     /// there), and limits must be usable.
     pub fn check_gateway(&self) -> Result<(), ConfigError> {
-        if self.environment == Environment::Production && self.auth.oidc_issuer.trim().is_empty()
-        {
+        if self.environment == Environment::Production && self.auth.oidc_issuer.trim().is_empty() {
             return Err(ConfigError::Refused(
                 "auth.oidc_issuer must be set in production (HS256 development tokens are refused there)",
             ));
         }
         let issuer = self.auth.oidc_issuer.trim();
-        if !issuer.is_empty() && !issuer.starts_with("https://") && !issuer.starts_with("http://")
-        {
+        if !issuer.is_empty() && !issuer.starts_with("https://") && !issuer.starts_with("http://") {
             return Err(ConfigError::Refused(
                 "auth.oidc_issuer must be an http(s) URL",
             ));
@@ -833,9 +910,7 @@ mod tests {
                 expected
             );
         }
-        assert!(
-            Settings::load(None, env(&[("GLOCAL_GATEWAY__INTROSPECTION", "maybe")])).is_err()
-        );
+        assert!(Settings::load(None, env(&[("GLOCAL_GATEWAY__INTROSPECTION", "maybe")])).is_err());
     }
 
     #[test]
@@ -853,7 +928,8 @@ mod tests {
         )]));
         let s = Settings::load(None, with_issuer).unwrap();
         s.check_gateway().unwrap();
-        let s = Settings::load(None, env(&[("GLOCAL_AUTH__OIDC_ISSUER", "id.example.org")])).unwrap();
+        let s =
+            Settings::load(None, env(&[("GLOCAL_AUTH__OIDC_ISSUER", "id.example.org")])).unwrap();
         assert!(s.check_gateway().is_err());
         Settings::default().check_gateway().unwrap();
     }

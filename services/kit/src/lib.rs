@@ -1,6 +1,7 @@
 //! glocal-kit: what every Glocal component does the same way. Configuration, telemetry,
 //! database connection, the cache, the gRPC server bootstrap and client helpers, graceful
-//! shutdown, the caller's identity, and the one error-code table.
+//! shutdown, the caller's identity, the one error-code table, and the outbox relay that
+//! turns every service's outbox rows into change events.
 #![warn(missing_docs)]
 
 pub mod cache;
@@ -10,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod grpc;
 pub mod metrics;
+pub mod outbox;
 pub mod shutdown;
 pub mod telemetry;
 pub mod testing;

@@ -14,7 +14,9 @@
 //! | `db_pool_max_connections` | `service` | pool size limit |
 //! | `outbox_unpublished` | `service` | outbox rows not yet published |
 //! | `outbox_oldest_unpublished_age_seconds` | `service` | age of the oldest of them (0 when none) |
-//! | `cache_requests_total` | `backend`, `result` (`hit`, `miss`, `error`) | cache reads |
+//! | `cache_requests_total` | `layer` (`local`, `shared`), `backend`, `result` (`hit`, `miss`, `error`) | cache reads (see [`crate::cache`]) |
+//! | `outbox_published_total` | `service` | outbox rows relayed (see [`crate::outbox`]) |
+//! | `outbox_relay_errors_total` | `service` | failed relay rounds (rows stay and are retried) |
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;

@@ -49,6 +49,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), RequestsError> {
+    glocal_kit::outbox::spawn("requests", db.clone(), settings, shutdown.clone());
     let bureau = OnlineBureau::new(db, Config::from_settings(&settings.requests));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "requests service listening");

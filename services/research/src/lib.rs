@@ -52,6 +52,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), ResearchError> {
+    glocal_kit::outbox::spawn("research", db.clone(), settings, shutdown.clone());
     let research = Research::new(db, Config::from_settings(&settings.research));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(research).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "research service listening");

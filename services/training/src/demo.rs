@@ -368,7 +368,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
 
     let mut editions = Vec::new();
     let mut fellowship = None;
-    for spec in specs(today.year()) {
+    // Terms are named after the year the editions start in.
+    let start_year = current_dates(today, 1).2.year();
+    for spec in specs(start_year) {
         let dates = current_dates(today, spec.months);
         let (programme, edition) = create(&office, &admin, spec, "current", dates, None).await?;
         if programme.kind == ProgrammeKind::InvitationFellowship {
@@ -463,7 +465,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
     let past =
         TrainingOffice::new(db.clone(), Config::default()).with_clock(Arc::new(move || year_ago));
     let last_year = year_ago.date_naive();
-    let spec = specs(last_year.year())
+    let spec = specs(current_dates(last_year, 6).2.year())
         .into_iter()
         .find(|s| s.kind == ProgrammeKind::InvitationFellowship)
         .ok_or(TrainingError::NotFound("demo fellowship"))?;

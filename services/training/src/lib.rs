@@ -46,6 +46,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), TrainingError> {
+    glocal_kit::outbox::spawn("training", db.clone(), settings, shutdown.clone());
     let office = TrainingOffice::new(db, Config::from_settings(&settings.training));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "training service listening");

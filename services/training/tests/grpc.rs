@@ -34,9 +34,10 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
     let addr = listener.local_addr().unwrap();
     let settings = glocal_kit::Settings::default();
     let (trigger, shutdown) = glocal_kit::shutdown::channel();
-    let server = tokio::spawn(async move {
-        glocal_training::serve(db, &settings, listener, shutdown).await
-    });
+    let server =
+        tokio::spawn(
+            async move { glocal_training::serve(db, &settings, listener, shutdown).await },
+        );
     let url = format!("http://{addr}");
     let mut client = TrainingServiceClient::connect(url.clone()).await.unwrap();
     let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
@@ -68,7 +69,10 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
         ))
         .await
         .unwrap_err();
-    assert_eq!((err.code(), field(&err).as_str()), (Code::InvalidArgument, "kind"));
+    assert_eq!(
+        (err.code(), field(&err).as_str()),
+        (Code::InvalidArgument, "kind")
+    );
     let p = client
         .create_programme(with_caller(programme, Some(&admin)))
         .await
@@ -134,7 +138,10 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
         .submit_application(with_caller(submit.clone(), Some(&applicant)))
         .await
         .unwrap_err();
-    assert_eq!((err.code(), field(&err).as_str()), (Code::InvalidArgument, "profile.nationality"));
+    assert_eq!(
+        (err.code(), field(&err).as_str()),
+        (Code::InvalidArgument, "profile.nationality")
+    );
     let rules = err
         .metadata()
         .get_bin(glocal_training::grpc::ELIGIBILITY_METADATA)
@@ -162,7 +169,10 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
         .unwrap()
         .into_inner();
     assert!(!check.eligible);
-    assert_eq!(check.failures[0].rule, pb::EligibilityRule::Nationality as i32);
+    assert_eq!(
+        check.failures[0].rule,
+        pb::EligibilityRule::Nationality as i32
+    );
 
     let kim = Caller::new("kim", "Kim", "11000", [Role::LocalOfficial]);
     let ok = client
@@ -187,7 +197,10 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
 
     // Someone else's application is not found; a decision on a submitted one is a conflict.
     let err = client
-        .get_application(with_caller(pb::GetApplicationRequest { id: ok.id.clone() }, Some(&applicant)))
+        .get_application(with_caller(
+            pb::GetApplicationRequest { id: ok.id.clone() },
+            Some(&applicant),
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
@@ -217,7 +230,10 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
         .verify_certificate(pb::VerifyCertificateRequest { code: "x".into() })
         .await
         .unwrap_err();
-    assert_eq!((err.code(), field(&err).as_str()), (Code::InvalidArgument, "code"));
+    assert_eq!(
+        (err.code(), field(&err).as_str()),
+        (Code::InvalidArgument, "code")
+    );
 
     let channel = tonic::transport::Endpoint::from_shared(url)
         .unwrap()

@@ -14,9 +14,7 @@ use glocal_training::domain::{
     PaymentAction, PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeKind, Score,
     ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft, TextDraft, Version,
 };
-use glocal_training::service::{
-    Application, ApplicationFilter, Edition, PageRequest, Programme,
-};
+use glocal_training::service::{Application, ApplicationFilter, Edition, PageRequest, Programme};
 use glocal_training::{Config, TrainingError, TrainingOffice};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
@@ -93,7 +91,10 @@ impl Env {
     }
 
     async fn edition(&self, draft: EditionDraft) -> Edition {
-        self.office.create_edition(Some(&admin()), draft).await.unwrap()
+        self.office
+            .create_edition(Some(&admin()), draft)
+            .await
+            .unwrap()
     }
 
     async fn fellowship(&self, capacity: u32) -> Edition {
@@ -101,7 +102,13 @@ impl Env {
         self.edition(fellowship_draft(&p, capacity)).await
     }
 
-    async fn apply(&self, who: &Caller, key: &str, edition: &Edition, profile: ProfileDraft) -> Result<Application, TrainingError> {
+    async fn apply(
+        &self,
+        who: &Caller,
+        key: &str,
+        edition: &Edition,
+        profile: ProfileDraft,
+    ) -> Result<Application, TrainingError> {
         self.office
             .submit_application(Some(who), application(key, edition, profile))
             .await
@@ -111,11 +118,23 @@ impl Env {
     async fn to_review(&self, a: &Application) -> Application {
         let a = self
             .office
-            .screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Start, note(""))
+            .screen(
+                Some(&admin()),
+                a.id,
+                a.version,
+                ScreeningOutcome::Start,
+                note(""),
+            )
             .await
             .unwrap();
         self.office
-            .screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Pass, note(""))
+            .screen(
+                Some(&admin()),
+                a.id,
+                a.version,
+                ScreeningOutcome::Pass,
+                note(""),
+            )
             .await
             .unwrap()
     }
@@ -322,53 +341,102 @@ async fn the_public_sees_published_programmes_only(env: Env) {
         .unwrap();
     assert_eq!(again.id, e.id);
 
-    let public = env.office.list_programmes(None, &[], PageRequest::default()).await.unwrap();
+    let public = env
+        .office
+        .list_programmes(None, &[], PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(public.total_count, 0);
-    assert_eq!(code(env.office.get_programme(None, p.id).await), ErrorCode::NotFound);
-    assert_eq!(code(env.office.get_edition(None, e.id, false).await), ErrorCode::NotFound);
+    assert_eq!(
+        code(env.office.get_programme(None, p.id).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        code(env.office.get_edition(None, e.id, false).await),
+        ErrorCode::NotFound
+    );
     let seoul = official("u1", "11000");
     assert_eq!(
         code(env.office.get_edition(Some(&seoul), e.id, false).await),
         ErrorCode::NotFound
     );
     // Staff see drafts; managers see who reviews.
-    let mine = env.office.get_edition(Some(&staff("staff-1")), e.id, false).await.unwrap();
+    let mine = env
+        .office
+        .get_edition(Some(&staff("staff-1")), e.id, false)
+        .await
+        .unwrap();
     assert_eq!(mine.stages[0].reviewers, ["staff-2"]);
 
     assert_eq!(
-        code(env.office.publish_edition(Some(&seoul), e.id, e.version).await),
+        code(
+            env.office
+                .publish_edition(Some(&seoul), e.id, e.version)
+                .await
+        ),
         ErrorCode::Forbidden
     );
     assert_eq!(
-        code(env.office.publish_edition(Some(&staff("staff-2")), e.id, e.version).await),
+        code(
+            env.office
+                .publish_edition(Some(&staff("staff-2")), e.id, e.version)
+                .await
+        ),
         ErrorCode::Forbidden,
         "a reviewer of the edition does not manage it"
     );
-    let published = env.office.publish_edition(Some(&admin()), e.id, e.version).await.unwrap();
+    let published = env
+        .office
+        .publish_edition(Some(&admin()), e.id, e.version)
+        .await
+        .unwrap();
     assert!(published.published);
     assert_eq!(
-        code(env.office.publish_edition(Some(&admin()), e.id, e.version).await),
+        code(
+            env.office
+                .publish_edition(Some(&admin()), e.id, e.version)
+                .await
+        ),
         ErrorCode::Conflict
     );
-    let public = env.office.list_programmes(None, &[], PageRequest::default()).await.unwrap();
+    let public = env
+        .office
+        .list_programmes(None, &[], PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(public.total_count, 1);
     let listed = &public.items[0];
     assert_eq!(listed.title.ko, "국제화 아카데미");
     assert_eq!(listed.editions.len(), 1);
-    assert!(listed.editions[0].stages[0].reviewers.is_empty(), "the public does not see reviewers");
+    assert!(
+        listed.editions[0].stages[0].reviewers.is_empty(),
+        "the public does not see reviewers"
+    );
     let only_contests = env
         .office
-        .list_programmes(None, &[ProgrammeKind::SpeechContest], PageRequest::default())
+        .list_programmes(
+            None,
+            &[ProgrammeKind::SpeechContest],
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(only_contests.total_count, 0);
 
     assert_eq!(
-        code(env.office.create_programme(None, ProgrammeDraft::default()).await),
+        code(
+            env.office
+                .create_programme(None, ProgrammeDraft::default())
+                .await
+        ),
         ErrorCode::Unauthenticated
     );
     assert_eq!(
-        code(env.office.create_programme(Some(&seoul), ProgrammeDraft::default()).await),
+        code(
+            env.office
+                .create_programme(Some(&seoul), ProgrammeDraft::default())
+                .await
+        ),
         ErrorCode::Forbidden
     );
     assert_eq!(env.count("programme").await, 1);
@@ -385,7 +453,10 @@ async fn eligibility_failures_name_every_rule(env: Env) {
     let mut p1 = korean("Kim", 4, &["ko"]);
     p1.nationality = "VN".into();
     p1.organisation_type = Some(OrganisationType::ForeignLocalGovernment);
-    let err = env.apply(&seoul, "k1", &contest, p1.clone()).await.unwrap_err();
+    let err = env
+        .apply(&seoul, "k1", &contest, p1.clone())
+        .await
+        .unwrap_err();
     let TrainingError::Ineligible(failures) = &err else {
         panic!("{err:?}")
     };
@@ -402,7 +473,11 @@ async fn eligibility_failures_name_every_rule(env: Env) {
     assert_eq!(err.code(), ErrorCode::BadUserInput);
     assert_eq!(err.field(), Some("profile.organisationType"));
     assert!(err.to_string().contains("grade 4 is outside it"), "{err}");
-    assert_eq!(env.counts().await, before, "an ineligible application writes nothing");
+    assert_eq!(
+        env.counts().await,
+        before,
+        "an ineligible application writes nothing"
+    );
 
     // The same answer before applying.
     let preview = env
@@ -413,17 +488,30 @@ async fn eligibility_failures_name_every_rule(env: Env) {
     assert_eq!(preview.len(), 4);
 
     // A grade rule needs a grade.
-    let err = env.apply(&seoul, "k2", &contest, korean("Kim", 0, &["en"])).await.unwrap_err();
-    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::Grade && f[0].reason.contains("state your grade")));
+    let err = env
+        .apply(&seoul, "k2", &contest, korean("Kim", 0, &["en"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::Grade && f[0].reason.contains("state your grade"))
+    );
 
     // Eligible: grade 9, Japanese.
-    let ok = env.apply(&seoul, "k3", &contest, korean("Kim", 9, &["ja"])).await.unwrap();
+    let ok = env
+        .apply(&seoul, "k3", &contest, korean("Kim", 9, &["ja"]))
+        .await
+        .unwrap();
     assert_eq!(ok.state, ApplicationState::Submitted);
     assert_eq!(actions(&ok), ["submit"]);
 
     // One active application per edition, and the preview says so too.
-    let err = env.apply(&seoul, "k4", &contest, korean("Kim", 9, &["ja"])).await.unwrap_err();
-    assert!(matches!(&err, TrainingError::Ineligible(f) if f.len() == 1 && f[0].rule == EligibilityRule::OneActiveApplication));
+    let err = env
+        .apply(&seoul, "k4", &contest, korean("Kim", 9, &["ja"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TrainingError::Ineligible(f) if f.len() == 1 && f[0].rule == EligibilityRule::OneActiveApplication)
+    );
     let preview = env
         .office
         .check_eligibility(Some(&seoul), contest.id, korean("Kim", 9, &["ja"]))
@@ -434,10 +522,17 @@ async fn eligibility_failures_name_every_rule(env: Env) {
     // After the window.
     env.set_now(at(2026, 4, 1));
     let err = env
-        .apply(&official("lee", "26000"), "k5", &contest, korean("Lee", 6, &["en"]))
+        .apply(
+            &official("lee", "26000"),
+            "k5",
+            &contest,
+            korean("Lee", 6, &["en"]),
+        )
         .await
         .unwrap_err();
-    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicationWindow && f[0].reason == "applications are taken from 2026-03-01 to 2026-03-31"));
+    assert!(
+        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicationWindow && f[0].reason == "applications are taken from 2026-03-01 to 2026-03-31")
+    );
 
     // Coaching takes local governments, not officials.
     env.set_now(at(2026, 3, 15));
@@ -450,16 +545,29 @@ async fn eligibility_failures_name_every_rule(env: Env) {
     d.stipends.clear();
     d.costs.clear();
     let coaching = env.edition(d).await;
-    let err = env.apply(&seoul, "k6", &coaching, korean("Kim", 7, &["ko"])).await.unwrap_err();
-    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicantKind && f[0].field == "profile.kind"));
+    let err = env
+        .apply(&seoul, "k6", &coaching, korean("Kim", 7, &["ko"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicantKind && f[0].field == "profile.kind")
+    );
     let mut org = korean("Seoul International Relations Division", 0, &["ko"]);
     org.kind = Some(ApplicantKind::LocalGovernment);
-    let lg = env.apply(&seoul, "k7", &coaching, org.clone()).await.unwrap();
+    let lg = env
+        .apply(&seoul, "k7", &coaching, org.clone())
+        .await
+        .unwrap();
     // Another official of the same local government sees it, and cannot apply again for it.
     let colleague = official("park", "11000");
     assert_eq!(env.get(&colleague, lg.id).await.unwrap().id, lg.id);
-    let err = env.apply(&colleague, "k8", &coaching, org).await.unwrap_err();
-    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::OneActiveApplication));
+    let err = env
+        .apply(&colleague, "k8", &coaching, org)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::OneActiveApplication)
+    );
 }
 
 async fn bad_input_writes_nothing(env: Env) {
@@ -468,22 +576,43 @@ async fn bad_input_writes_nothing(env: Env) {
     let before = env.counts().await;
     let mut bad = foreign("Lan");
     bad.grade = 12;
-    assert_eq!(field(env.apply(&danang, "k", &e, bad).await), "profile.grade");
+    assert_eq!(
+        field(env.apply(&danang, "k", &e, bad).await),
+        "profile.grade"
+    );
     let mut bad = foreign("Lan");
     bad.languages = vec!["english".into()];
-    assert_eq!(field(env.apply(&danang, "k", &e, bad).await), "profile.languages[0]");
-    assert_eq!(field(env.apply(&danang, " ", &e, foreign("Lan")).await), "idempotencyKey");
+    assert_eq!(
+        field(env.apply(&danang, "k", &e, bad).await),
+        "profile.languages[0]"
+    );
+    assert_eq!(
+        field(env.apply(&danang, " ", &e, foreign("Lan")).await),
+        "idempotencyKey"
+    );
     let mut d = application("k", &e, foreign("Lan"));
     d.edition_id = "nope".into();
-    assert_eq!(field(env.office.submit_application(Some(&danang), d).await), "editionId");
+    assert_eq!(
+        field(env.office.submit_application(Some(&danang), d).await),
+        "editionId"
+    );
     let mut d = application("k", &e, foreign("Lan"));
     d.answers[0].question = String::new();
-    assert_eq!(field(env.office.submit_application(Some(&danang), d).await), "answers[0].question");
+    assert_eq!(
+        field(env.office.submit_application(Some(&danang), d).await),
+        "answers[0].question"
+    );
     let mut d = fellowship_draft(&env.programme(ProgrammeKind::Academy).await, 0);
-    assert_eq!(field(env.office.create_edition(Some(&admin()), d.clone()).await), "capacity");
+    assert_eq!(
+        field(env.office.create_edition(Some(&admin()), d.clone()).await),
+        "capacity"
+    );
     d.capacity = 5;
     d.ends_on = "2026-03-01".into();
-    assert_eq!(field(env.office.create_edition(Some(&admin()), d).await), "endsOn");
+    assert_eq!(
+        field(env.office.create_edition(Some(&admin()), d).await),
+        "endsOn"
+    );
     let bad_cursor = env
         .office
         .list_applications(
@@ -497,7 +626,11 @@ async fn bad_input_writes_nothing(env: Env) {
         .await;
     assert_eq!(field(bad_cursor), "after");
     let after = env.counts().await;
-    assert_eq!((after.0, after.2), (before.0, before.2 + 1), "only the academy programme was written");
+    assert_eq!(
+        (after.0, after.2),
+        (before.0, before.2 + 1),
+        "only the academy programme was written"
+    );
 }
 
 async fn submit_is_idempotent_also_under_concurrent_retries(env: Env) {
@@ -525,7 +658,11 @@ async fn submit_is_idempotent_also_under_concurrent_retries(env: Env) {
     }
     assert!(ids.iter().all(|id| *id == ids[0]));
     assert_eq!(env.count("application").await, 2);
-    assert_eq!(env.count("outbox").await, 2 + 2, "programme, edition and two submissions");
+    assert_eq!(
+        env.count("outbox").await,
+        2 + 2,
+        "programme, edition and two submissions"
+    );
 }
 
 async fn capacity_holds_under_concurrent_accepts(env: Env) {
@@ -533,7 +670,10 @@ async fn capacity_holds_under_concurrent_accepts(env: Env) {
     let mut ready = Vec::new();
     for i in 0..8 {
         let who = official(&format!("fellow-{i}"), "VN-DN");
-        let a = env.apply(&who, "k", &e, foreign(&format!("Fellow {i}"))).await.unwrap();
+        let a = env
+            .apply(&who, "k", &e, foreign(&format!("Fellow {i}")))
+            .await
+            .unwrap();
         ready.push(env.to_review(&a).await);
     }
     let mut tasks = Vec::new();
@@ -541,7 +681,13 @@ async fn capacity_holds_under_concurrent_accepts(env: Env) {
         let office = env.office.clone();
         tasks.push(tokio::spawn(async move {
             office
-                .decide(Some(&admin()), a.id, a.version, Decision::Accept, Note::parse("").unwrap())
+                .decide(
+                    Some(&admin()),
+                    a.id,
+                    a.version,
+                    Decision::Accept,
+                    Note::parse("").unwrap(),
+                )
                 .await
         }));
     }
@@ -561,7 +707,11 @@ async fn capacity_holds_under_concurrent_accepts(env: Env) {
         }
     }
     assert_eq!((accepted, full), (3, 5));
-    let edition = env.office.get_edition(Some(&admin()), e.id, false).await.unwrap();
+    let edition = env
+        .office
+        .get_edition(Some(&admin()), e.id, false)
+        .await
+        .unwrap();
     assert_eq!(edition.accepted_count, 3);
     let page = env
         .office
@@ -591,11 +741,17 @@ async fn the_first_waitlisted_is_promoted_when_a_participant_withdraws(env: Env)
     }
     let a = env.decide(&apps[0], Decision::Accept).await.unwrap();
     // Full: B cannot be accepted, so B and then C are waitlisted.
-    assert_eq!(code(env.decide(&apps[1], Decision::Accept).await), ErrorCode::Conflict);
+    assert_eq!(
+        code(env.decide(&apps[1], Decision::Accept).await),
+        ErrorCode::Conflict
+    );
     let b = env.decide(&apps[1], Decision::Waitlist).await.unwrap();
     env.set_now(at(2026, 3, 16));
     let c = env.decide(&apps[2], Decision::Waitlist).await.unwrap();
-    assert_eq!((b.waitlist_position, c.waitlist_position), (Some(1), Some(2)));
+    assert_eq!(
+        (b.waitlist_position, c.waitlist_position),
+        (Some(1), Some(2))
+    );
 
     let withdrawn = env
         .office
@@ -610,8 +766,15 @@ async fn the_first_waitlisted_is_promoted_when_a_participant_withdraws(env: Env)
     assert_eq!(promote.actor_subject, "system");
     assert!(promote.note.contains(&a.id.to_string()), "{}", promote.note);
     let c = env.get(&admin(), c.id).await.unwrap();
-    assert_eq!((c.state, c.waitlist_position), (ApplicationState::Waitlisted, Some(1)));
-    let edition = env.office.get_edition(Some(&admin()), e.id, false).await.unwrap();
+    assert_eq!(
+        (c.state, c.waitlist_position),
+        (ApplicationState::Waitlisted, Some(1))
+    );
+    let edition = env
+        .office
+        .get_edition(Some(&admin()), e.id, false)
+        .await
+        .unwrap();
     assert_eq!((edition.accepted_count, edition.waitlisted_count), (1, 1));
 
     // A waitlisted applicant withdrawing frees no place: nobody is promoted.
@@ -621,9 +784,19 @@ async fn the_first_waitlisted_is_promoted_when_a_participant_withdraws(env: Env)
         .await
         .unwrap();
     assert_eq!(c.state, ApplicationState::Withdrawn);
-    assert_eq!(env.office.get_edition(Some(&admin()), e.id, false).await.unwrap().accepted_count, 1);
+    assert_eq!(
+        env.office
+            .get_edition(Some(&admin()), e.id, false)
+            .await
+            .unwrap()
+            .accepted_count,
+        1
+    );
     // The withdrawn applicant may apply again (one *active* application per edition).
-    let again = env.apply(&callers[0], "k2", &e, foreign("a")).await.unwrap();
+    let again = env
+        .apply(&callers[0], "k2", &e, foreign("a"))
+        .await
+        .unwrap();
     assert_eq!(again.state, ApplicationState::Submitted);
 }
 
@@ -633,7 +806,10 @@ async fn the_speech_contest_cut_advances_the_top_n_and_ties(env: Env) {
     let mut apps = Vec::new();
     for (i, name) in ["Kim", "Lee", "Park", "Choi"].iter().enumerate() {
         let who = official(&format!("o{i}"), "11000");
-        let a = env.apply(&who, "k", &contest, korean(name, 6, &["en"])).await.unwrap();
+        let a = env
+            .apply(&who, "k", &contest, korean(name, 6, &["en"]))
+            .await
+            .unwrap();
         apps.push(env.to_review(&a).await);
     }
     assert_eq!(apps[0].current_stage, 1);
@@ -650,45 +826,92 @@ async fn the_speech_contest_cut_advances_the_top_n_and_ties(env: Env) {
     assert!(seen.history.is_empty());
     // Reviewers score their stage only, and do not decide.
     assert_eq!(
-        code(env.office.review(Some(&r3), apps[0].id, 1, score(90), comment()).await),
+        code(
+            env.office
+                .review(Some(&r3), apps[0].id, 1, score(90), comment())
+                .await
+        ),
         ErrorCode::NotFound,
         "a finals reviewer does not see preliminaries"
     );
     assert_eq!(
-        code(env.office.review(Some(&r1), apps[0].id, 2, score(90), comment()).await),
+        code(
+            env.office
+                .review(Some(&r1), apps[0].id, 2, score(90), comment())
+                .await
+        ),
         ErrorCode::Forbidden
     );
     assert_eq!(
-        code(env.office.decide(Some(&r1), apps[0].id, apps[0].version, Decision::Accept, note("")).await),
+        code(
+            env.office
+                .decide(
+                    Some(&r1),
+                    apps[0].id,
+                    apps[0].version,
+                    Decision::Accept,
+                    note("")
+                )
+                .await
+        ),
         ErrorCode::Forbidden
     );
 
     // Means: Kim 90, Lee 80, Park (70+90)/2 = 80, Choi 60 → top 2 with ties: Kim, Lee, Park.
-    for (a, s1, s2) in [
-        (&apps[0], 90, 90),
-        (&apps[1], 80, 80),
-        (&apps[2], 70, 90),
-    ] {
-        env.office.review(Some(&r1), a.id, 1, score(s1), comment()).await.unwrap();
-        env.office.review(Some(&r2), a.id, 1, score(s2), comment()).await.unwrap();
+    for (a, s1, s2) in [(&apps[0], 90, 90), (&apps[1], 80, 80), (&apps[2], 70, 90)] {
+        env.office
+            .review(Some(&r1), a.id, 1, score(s1), comment())
+            .await
+            .unwrap();
+        env.office
+            .review(Some(&r2), a.id, 1, score(s2), comment())
+            .await
+            .unwrap();
     }
     // Choi has no score yet: no cut.
-    let err = env.office.apply_cut(Some(&admin()), contest.id, 1).await.unwrap_err();
+    let err = env
+        .office
+        .apply_cut(Some(&admin()), contest.id, 1)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(err.to_string().contains(&apps[3].id.to_string()), "{err}");
     // Scoring again replaces the reviewer's score.
-    env.office.review(Some(&r1), apps[3].id, 1, score(10), comment()).await.unwrap();
-    let rescored = env.office.review(Some(&r1), apps[3].id, 1, score(60), comment()).await.unwrap();
+    env.office
+        .review(Some(&r1), apps[3].id, 1, score(10), comment())
+        .await
+        .unwrap();
+    let rescored = env
+        .office
+        .review(Some(&r1), apps[3].id, 1, score(60), comment())
+        .await
+        .unwrap();
     assert_eq!(rescored.reviews.len(), 1);
     assert_eq!(rescored.reviews[0].score, 60);
     // Accepting before the cut is refused; the last stage has no cut.
-    assert_eq!(code(env.decide(&apps[0], Decision::Accept).await), ErrorCode::Conflict);
-    assert_eq!(code(env.office.apply_cut(Some(&admin()), contest.id, 2).await), ErrorCode::Conflict);
-    assert_eq!(code(env.office.apply_cut(Some(&r1), contest.id, 1).await), ErrorCode::Forbidden);
+    assert_eq!(
+        code(env.decide(&apps[0], Decision::Accept).await),
+        ErrorCode::Conflict
+    );
+    assert_eq!(
+        code(env.office.apply_cut(Some(&admin()), contest.id, 2).await),
+        ErrorCode::Conflict
+    );
+    assert_eq!(
+        code(env.office.apply_cut(Some(&r1), contest.id, 1).await),
+        ErrorCode::Forbidden
+    );
 
-    let cut = env.office.apply_cut(Some(&admin()), contest.id, 1).await.unwrap();
-    let ranks: Vec<(ApplicationId, u32, bool)> =
-        cut.outcomes.iter().map(|o| (o.id, o.rank, o.advanced)).collect();
+    let cut = env
+        .office
+        .apply_cut(Some(&admin()), contest.id, 1)
+        .await
+        .unwrap();
+    let ranks: Vec<(ApplicationId, u32, bool)> = cut
+        .outcomes
+        .iter()
+        .map(|o| (o.id, o.rank, o.advanced))
+        .collect();
     assert_eq!(
         ranks,
         [
@@ -700,29 +923,51 @@ async fn the_speech_contest_cut_advances_the_top_n_and_ties(env: Env) {
     );
     let choi = env.get(&admin(), apps[3].id).await.unwrap();
     assert_eq!(choi.state, ApplicationState::Rejected);
-    assert!(choi.decision_note.contains("not advanced at Preliminaries: rank 4"), "{}", choi.decision_note);
+    assert!(
+        choi.decision_note
+            .contains("not advanced at Preliminaries: rank 4"),
+        "{}",
+        choi.decision_note
+    );
     let kim = env.get(&admin(), apps[0].id).await.unwrap();
-    assert_eq!((kim.state, kim.current_stage), (ApplicationState::UnderReview, 2));
+    assert_eq!(
+        (kim.state, kim.current_stage),
+        (ApplicationState::UnderReview, 2)
+    );
     assert_eq!(kim.scores[0].mean_centi, 9000);
     assert_eq!(actions(&kim).last(), Some(&"advance"));
 
     // The preliminary reviewer still sees what they scored; the finals reviewer sees the finalists.
     let r1_sees = env
         .office
-        .list_applications(Some(&r1), ApplicationFilter::default(), PageRequest::default())
+        .list_applications(
+            Some(&r1),
+            ApplicationFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(r1_sees.total_count, 4);
     let r3_sees = env
         .office
-        .list_applications(Some(&r3), ApplicationFilter::default(), PageRequest::default())
+        .list_applications(
+            Some(&r3),
+            ApplicationFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(r3_sees.total_count, 3);
     assert!(!r3_sees.items[0].blind, "the finals are not blind");
-    assert!(r3_sees.items[0].reviews.is_empty(), "reviewers see only their own scores");
+    assert!(
+        r3_sees.items[0].reviews.is_empty(),
+        "reviewers see only their own scores"
+    );
 
-    env.office.review(Some(&r3), apps[2].id, 2, score(95), comment()).await.unwrap();
+    env.office
+        .review(Some(&r3), apps[2].id, 2, score(95), comment())
+        .await
+        .unwrap();
     let park = env.get(&admin(), apps[2].id).await.unwrap();
     let park = env.decide(&park, Decision::Accept).await.unwrap();
     assert_eq!(park.state, ApplicationState::Accepted);
@@ -735,13 +980,21 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
     let a = env.to_review(&a).await;
     // Only participants have stipends.
     assert_eq!(
-        code(env.office.generate_stipend_schedule(Some(&admin()), a.id).await),
+        code(
+            env.office
+                .generate_stipend_schedule(Some(&admin()), a.id)
+                .await
+        ),
         ErrorCode::Conflict
     );
     let a = env.decide(&a, Decision::Accept).await.unwrap();
     // The host pays half: the placement comes first.
     assert_eq!(
-        code(env.office.generate_stipend_schedule(Some(&admin()), a.id).await),
+        code(
+            env.office
+                .generate_stipend_schedule(Some(&admin()), a.id)
+                .await
+        ),
         ErrorCode::Conflict
     );
     let bad = ParticipantDraft {
@@ -749,7 +1002,11 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
         ..ParticipantDraft::default()
     };
     assert_eq!(
-        field(env.office.update_participant(Some(&admin()), a.id, a.version, bad).await),
+        field(
+            env.office
+                .update_participant(Some(&admin()), a.id, a.version, bad)
+                .await
+        ),
         "hostCode"
     );
     let bad = ParticipantDraft {
@@ -757,7 +1014,11 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
         ..ParticipantDraft::default()
     };
     assert_eq!(
-        field(env.office.update_participant(Some(&admin()), a.id, a.version, bad).await),
+        field(
+            env.office
+                .update_participant(Some(&admin()), a.id, a.version, bad)
+                .await
+        ),
         "leftOn"
     );
     let a = env
@@ -776,9 +1037,16 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
         .await
         .unwrap();
     let p = a.participation.clone().unwrap();
-    assert_eq!((p.host_code.as_deref(), p.joined_on), (Some("26000"), day("2026-04-16")));
+    assert_eq!(
+        (p.host_code.as_deref(), p.joined_on),
+        (Some("26000"), day("2026-04-16"))
+    );
 
-    let s = env.office.generate_stipend_schedule(Some(&admin()), a.id).await.unwrap();
+    let s = env
+        .office
+        .generate_stipend_schedule(Some(&admin()), a.id)
+        .await
+        .unwrap();
     assert_eq!(s.payments.len(), 12);
     let association: Vec<i64> = s
         .payments
@@ -787,48 +1055,105 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
         .map(|p| p.amount.amount_minor())
         .collect();
     // April: 15 of 30 days; September: 10 of 30 days, rounded down.
-    assert_eq!(association, [200_000, 400_000, 400_000, 400_000, 400_000, 133_333]);
+    assert_eq!(
+        association,
+        [200_000, 400_000, 400_000, 400_000, 400_000, 133_333]
+    );
     assert_eq!(s.totals.len(), 1);
     assert_eq!(s.totals[0].amount_minor(), 2 * 1_933_333);
     assert_eq!(s.totals[0].currency(), "KRW");
-    assert!(s.payments.iter().all(|p| p.state == PaymentState::Scheduled));
+    assert!(
+        s.payments
+            .iter()
+            .all(|p| p.state == PaymentState::Scheduled)
+    );
 
     // SCHEDULED → APPROVED → PAID; APPROVED → FAILED → APPROVED.
     let first = &s.payments[0];
     assert_eq!(
-        code(env.office.update_payment(Some(&admin()), first.id, first.version, PaymentAction::Pay, note("")).await),
+        code(
+            env.office
+                .update_payment(
+                    Some(&admin()),
+                    first.id,
+                    first.version,
+                    PaymentAction::Pay,
+                    note("")
+                )
+                .await
+        ),
         ErrorCode::Conflict
     );
     let approved = env
         .office
-        .update_payment(Some(&admin()), first.id, first.version, PaymentAction::Approve, note(""))
+        .update_payment(
+            Some(&admin()),
+            first.id,
+            first.version,
+            PaymentAction::Approve,
+            note(""),
+        )
         .await
         .unwrap();
     assert_eq!(
-        code(env.office.update_payment(Some(&admin()), first.id, first.version, PaymentAction::Pay, note("")).await),
+        code(
+            env.office
+                .update_payment(
+                    Some(&admin()),
+                    first.id,
+                    first.version,
+                    PaymentAction::Pay,
+                    note("")
+                )
+                .await
+        ),
         ErrorCode::Conflict,
         "stale version"
     );
     let paid = env
         .office
-        .update_payment(Some(&admin()), first.id, approved.version, PaymentAction::Pay, note("transfer 123"))
+        .update_payment(
+            Some(&admin()),
+            first.id,
+            approved.version,
+            PaymentAction::Pay,
+            note("transfer 123"),
+        )
         .await
         .unwrap();
     assert_eq!(paid.state, PaymentState::Paid);
     let second = &s.payments[1];
     let approved = env
         .office
-        .update_payment(Some(&admin()), second.id, second.version, PaymentAction::Approve, note(""))
+        .update_payment(
+            Some(&admin()),
+            second.id,
+            second.version,
+            PaymentAction::Approve,
+            note(""),
+        )
         .await
         .unwrap();
     let failed = env
         .office
-        .update_payment(Some(&admin()), second.id, approved.version, PaymentAction::Fail, note("bank refused"))
+        .update_payment(
+            Some(&admin()),
+            second.id,
+            approved.version,
+            PaymentAction::Fail,
+            note("bank refused"),
+        )
         .await
         .unwrap();
     let retried = env
         .office
-        .update_payment(Some(&admin()), second.id, failed.version, PaymentAction::Retry, note(""))
+        .update_payment(
+            Some(&admin()),
+            second.id,
+            failed.version,
+            PaymentAction::Retry,
+            note(""),
+        )
         .await
         .unwrap();
     assert_eq!(retried.state, PaymentState::Approved);
@@ -847,16 +1172,32 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
         )
         .await
         .unwrap();
-    let s = env.office.generate_stipend_schedule(Some(&admin()), a.id).await.unwrap();
+    let s = env
+        .office
+        .generate_stipend_schedule(Some(&admin()), a.id)
+        .await
+        .unwrap();
     assert_eq!(s.payments.len(), 12);
     assert_eq!(s.payments[0].state, PaymentState::Paid);
     assert_eq!(s.payments[0].amount.amount_minor(), 200_000);
     assert_eq!(s.payments[5].amount.amount_minor(), 400_000);
 
     // The participant sees their own schedule; another official does not.
-    assert_eq!(env.office.stipend_schedule(Some(&lan), a.id).await.unwrap().payments.len(), 12);
     assert_eq!(
-        code(env.office.stipend_schedule(Some(&official("x", "VN-HUE")), a.id).await),
+        env.office
+            .stipend_schedule(Some(&lan), a.id)
+            .await
+            .unwrap()
+            .payments
+            .len(),
+        12
+    );
+    assert_eq!(
+        code(
+            env.office
+                .stipend_schedule(Some(&official("x", "VN-HUE")), a.id)
+                .await
+        ),
         ErrorCode::NotFound
     );
     assert_eq!(
@@ -867,7 +1208,11 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
 
 async fn attendance_completion_and_verified_certificates(env: Env) {
     let e = env.fellowship(10).await;
-    let (lan, minh, hoa) = (official("lan", "VN-DN"), official("minh", "VN-HUE"), official("hoa", "VN-HN"));
+    let (lan, minh, hoa) = (
+        official("lan", "VN-DN"),
+        official("minh", "VN-HUE"),
+        official("hoa", "VN-HN"),
+    );
     let mut participants = Vec::new();
     for (who, name) in [(&lan, "Nguyen Thi Lan"), (&minh, "Tran Van Minh")] {
         let a = env.apply(who, "k", &e, foreign(name)).await.unwrap();
@@ -967,40 +1312,80 @@ async fn attendance_completion_and_verified_certificates(env: Env) {
         assert_eq!(recorded.attendance.len(), 2);
     }
     // The participant sees their own attendance only.
-    let seen = env.office.get_edition(Some(&lan), e.id, true).await.unwrap();
+    let seen = env
+        .office
+        .get_edition(Some(&lan), e.id, true)
+        .await
+        .unwrap();
     assert_eq!(seen.sessions.len(), 5);
-    assert!(seen.sessions.iter().all(|s| s.attendance.len() == 1 && s.attendance[0].application_id == participants[0].id));
+    assert!(
+        seen.sessions.iter().all(
+            |s| s.attendance.len() == 1 && s.attendance[0].application_id == participants[0].id
+        )
+    );
     let public = env.office.get_edition(None, e.id, true).await.unwrap();
     assert!(public.sessions.iter().all(|s| s.attendance.is_empty()));
 
     env.set_now(at(2026, 10, 1));
-    let issued = env.office.issue_certificates(Some(&admin()), e.id).await.unwrap();
+    let issued = env
+        .office
+        .issue_certificates(Some(&admin()), e.id)
+        .await
+        .unwrap();
     assert_eq!(issued.issued.len(), 1);
     assert_eq!(issued.issued[0].application_id, participants[0].id);
     assert_eq!(issued.skipped.len(), 1);
     assert_eq!(issued.skipped[0].application_id, participants[1].id);
-    assert_eq!(issued.skipped[0].reason, "attended 3 of 5 sessions (at least 80% needed)");
-    let again = env.office.issue_certificates(Some(&admin()), e.id).await.unwrap();
+    assert_eq!(
+        issued.skipped[0].reason,
+        "attended 3 of 5 sessions (at least 80% needed)"
+    );
+    let again = env
+        .office
+        .issue_certificates(Some(&admin()), e.id)
+        .await
+        .unwrap();
     assert_eq!((again.issued.len(), again.already_issued), (0, 1));
 
     let certificate = &issued.issued[0];
-    let verified = env.office.verify_certificate(certificate.code.as_str()).await.unwrap();
+    let verified = env
+        .office
+        .verify_certificate(certificate.code.as_str())
+        .await
+        .unwrap();
     assert_eq!(verified.holder_name, "Nguyen Thi Lan");
     assert_eq!(verified.programme_kind, ProgrammeKind::InvitationFellowship);
-    assert_eq!(verified.programme_title.en, "INVITATION_FELLOWSHIP programme");
+    assert_eq!(
+        verified.programme_title.en,
+        "INVITATION_FELLOWSHIP programme"
+    );
     assert_eq!(verified.edition_term, "2026");
     assert_eq!(verified.issued_on, day("2026-10-01"));
     // Typed sloppily, it still verifies.
-    let sloppy = certificate.code.as_str().to_ascii_lowercase().replace('-', " ");
-    assert_eq!(env.office.verify_certificate(&sloppy).await.unwrap().code, certificate.code.as_str());
+    let sloppy = certificate
+        .code
+        .as_str()
+        .to_ascii_lowercase()
+        .replace('-', " ");
     assert_eq!(
-        code(env.office.verify_certificate("GLC-0000-0000-0000-0000-0000").await),
+        env.office.verify_certificate(&sloppy).await.unwrap().code,
+        certificate.code.as_str()
+    );
+    assert_eq!(
+        code(
+            env.office
+                .verify_certificate("GLC-0000-0000-0000-0000-0000")
+                .await
+        ),
         ErrorCode::NotFound
     );
     assert_eq!(field(env.office.verify_certificate("hello").await), "code");
     // The participant sees their code on the application.
     let mine = env.get(&lan, participants[0].id).await.unwrap();
-    assert_eq!(mine.certificate_code.as_deref(), Some(certificate.code.as_str()));
+    assert_eq!(
+        mine.certificate_code.as_deref(),
+        Some(certificate.code.as_str())
+    );
     assert!(actions(&mine).contains(&"certify"));
 }
 
@@ -1009,43 +1394,103 @@ async fn illegal_transitions_and_stale_versions_change_nothing(env: Env) {
     let lan = official("lan", "VN-DN");
     let a = env.apply(&lan, "k", &e, foreign("Lan")).await.unwrap();
     let before = env.counts().await;
-    assert_eq!(code(env.decide(&a, Decision::Accept).await), ErrorCode::Conflict);
     assert_eq!(
-        code(env.office.screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Pass, note("")).await),
+        code(env.decide(&a, Decision::Accept).await),
+        ErrorCode::Conflict
+    );
+    assert_eq!(
+        code(
+            env.office
+                .screen(
+                    Some(&admin()),
+                    a.id,
+                    a.version,
+                    ScreeningOutcome::Pass,
+                    note("")
+                )
+                .await
+        ),
         ErrorCode::Conflict
     );
     let started = env
         .office
-        .screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Start, note(""))
+        .screen(
+            Some(&admin()),
+            a.id,
+            a.version,
+            ScreeningOutcome::Start,
+            note(""),
+        )
         .await
         .unwrap();
     assert_eq!(started.state, ApplicationState::Screening);
     // A stale version, and a failed screening without a reason.
     assert_eq!(
-        code(env.office.screen(Some(&admin()), a.id, a.version, ScreeningOutcome::Pass, note("")).await),
+        code(
+            env.office
+                .screen(
+                    Some(&admin()),
+                    a.id,
+                    a.version,
+                    ScreeningOutcome::Pass,
+                    note("")
+                )
+                .await
+        ),
         ErrorCode::Conflict
     );
     assert_eq!(
-        field(env.office.screen(Some(&admin()), a.id, started.version, ScreeningOutcome::Fail, note("")).await),
+        field(
+            env.office
+                .screen(
+                    Some(&admin()),
+                    a.id,
+                    started.version,
+                    ScreeningOutcome::Fail,
+                    note("")
+                )
+                .await
+        ),
         "note"
     );
     let after = env.counts().await;
-    assert_eq!(after, (before.0, before.1 + 1, before.2 + 1), "only the screening start was written");
+    assert_eq!(
+        after,
+        (before.0, before.1 + 1, before.2 + 1),
+        "only the screening start was written"
+    );
     let rejected = env
         .office
-        .screen(Some(&admin()), a.id, started.version, ScreeningOutcome::Fail, note("incomplete documents"))
+        .screen(
+            Some(&admin()),
+            a.id,
+            started.version,
+            ScreeningOutcome::Fail,
+            note("incomplete documents"),
+        )
         .await
         .unwrap();
     assert_eq!(rejected.state, ApplicationState::Rejected);
     assert_eq!(rejected.decision_note, "incomplete documents");
     assert_eq!(
-        code(env.office.withdraw(Some(&lan), a.id, rejected.version, note("")).await),
+        code(
+            env.office
+                .withdraw(Some(&lan), a.id, rejected.version, note(""))
+                .await
+        ),
         ErrorCode::Conflict
     );
     // Staff do not withdraw for the applicant; versions must be at least 1.
-    let b = env.apply(&official("minh", "VN-HUE"), "k", &e, foreign("Minh")).await.unwrap();
+    let b = env
+        .apply(&official("minh", "VN-HUE"), "k", &e, foreign("Minh"))
+        .await
+        .unwrap();
     assert_eq!(
-        code(env.office.withdraw(Some(&admin()), b.id, b.version, note("")).await),
+        code(
+            env.office
+                .withdraw(Some(&admin()), b.id, b.version, note(""))
+                .await
+        ),
         ErrorCode::Forbidden
     );
     assert!(Version::parse(0).is_err());
@@ -1064,7 +1509,11 @@ async fn applicants_see_their_own_applications_only(env: Env) {
     );
     let mine = env
         .office
-        .list_applications(Some(&lan), ApplicationFilter::default(), PageRequest::default())
+        .list_applications(
+            Some(&lan),
+            ApplicationFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(mine.total_count, 1);
@@ -1072,23 +1521,47 @@ async fn applicants_see_their_own_applications_only(env: Env) {
     assert_eq!(mine.items[0].profile.full_name, "Lan");
     assert!(mine.items[0].scores.is_empty());
     assert_eq!(
-        code(env.office.withdraw(Some(&minh), a.id, a.version, note("")).await),
+        code(
+            env.office
+                .withdraw(Some(&minh), a.id, a.version, note(""))
+                .await
+        ),
         ErrorCode::NotFound
     );
     assert_eq!(
-        code(env.office.list_applications(Some(&partner()), ApplicationFilter::default(), PageRequest::default()).await),
+        code(
+            env.office
+                .list_applications(
+                    Some(&partner()),
+                    ApplicationFilter::default(),
+                    PageRequest::default()
+                )
+                .await
+        ),
         ErrorCode::Forbidden
     );
     // Paging: newest first, stable cursors.
     for i in 0..3 {
-        env.apply(&official(&format!("p{i}"), "VN-DN"), "k", &e, foreign("P")).await.unwrap();
+        env.apply(&official(&format!("p{i}"), "VN-DN"), "k", &e, foreign("P"))
+            .await
+            .unwrap();
     }
     let first = env
         .office
-        .list_applications(Some(&admin()), ApplicationFilter::default(), PageRequest { first: 2, after: None })
+        .list_applications(
+            Some(&admin()),
+            ApplicationFilter::default(),
+            PageRequest {
+                first: 2,
+                after: None,
+            },
+        )
         .await
         .unwrap();
-    assert_eq!((first.items.len(), first.total_count, first.has_next_page), (2, 5, true));
+    assert_eq!(
+        (first.items.len(), first.total_count, first.has_next_page),
+        (2, 5, true)
+    );
     let rest = env
         .office
         .list_applications(
@@ -1116,14 +1589,29 @@ async fn drafts_are_checked_when_submitted(env: Env) {
     assert_eq!(draft.state, ApplicationState::Draft);
     assert_eq!(actions(&draft), ["save_draft"]);
     // A draft holds the edition: no second application.
-    let err = env.apply(&lan, "other", &e, foreign("Lan")).await.unwrap_err();
-    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::OneActiveApplication));
+    let err = env
+        .apply(&lan, "other", &e, foreign("Lan"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::OneActiveApplication)
+    );
     // Submitted after the window: refused with the reason, nothing changed.
     env.set_now(at(2026, 4, 2));
-    let err = env.office.submit_draft(Some(&lan), draft.id, draft.version).await.unwrap_err();
-    assert!(matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicationWindow));
+    let err = env
+        .office
+        .submit_draft(Some(&lan), draft.id, draft.version)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicationWindow)
+    );
     env.set_now(at(2026, 3, 20));
-    let submitted = env.office.submit_draft(Some(&lan), draft.id, draft.version).await.unwrap();
+    let submitted = env
+        .office
+        .submit_draft(Some(&lan), draft.id, draft.version)
+        .await
+        .unwrap();
     assert_eq!(submitted.state, ApplicationState::Submitted);
     assert!(submitted.submitted_at.is_some());
 }
@@ -1134,21 +1622,30 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
     assert!(glocal_training::demo::seed_demo(&db).await.unwrap());
     assert!(!glocal_training::demo::seed_demo(&db).await.unwrap());
     let office = TrainingOffice::new(db.clone(), Config::default());
-    let public = office.list_programmes(None, &[], PageRequest::default()).await.unwrap();
+    let public = office
+        .list_programmes(None, &[], PageRequest::default())
+        .await
+        .unwrap();
     let mut kinds: Vec<ProgrammeKind> = public.items.iter().map(|p| p.kind).collect();
     kinds.sort();
     assert_eq!(kinds, ProgrammeKind::ALL);
     let today = Utc::now().date_naive();
     for p in &public.items {
         assert!(
-            p.editions.iter().any(|e| e.applications_open_on <= today && today <= e.applications_close_on),
+            p.editions
+                .iter()
+                .any(|e| e.applications_open_on <= today && today <= e.applications_close_on),
             "{} has no edition open for applications",
             p.kind
         );
     }
     let admin = admin();
     let all = office
-        .list_applications(Some(&admin), ApplicationFilter::default(), PageRequest::default())
+        .list_applications(
+            Some(&admin),
+            ApplicationFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     let code = all
@@ -1156,7 +1653,10 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
         .iter()
         .find_map(|a| a.certificate_code.clone())
         .expect("a certified alumnus");
-    assert_eq!(office.verify_certificate(&code).await.unwrap().holder_name, "Tran Van Minh");
+    assert_eq!(
+        office.verify_certificate(&code).await.unwrap().holder_name,
+        "Tran Van Minh"
+    );
 }
 
 macro_rules! on_both_backends {

@@ -1,9 +1,13 @@
 //! End-to-end tests: real HTTP → gateway → real gRPC over loopback → requests service →
 //! PostgreSQL (a database of each test's own), with Redis under a prefix of each test's own.
 
+mod authorization;
+mod caching;
 mod events;
+mod federation;
 mod graphql_http;
 mod research;
+mod subscriptions;
 mod support;
 mod training;
 mod workflow;

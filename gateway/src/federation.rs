@@ -1,0 +1,175 @@
+//! Apollo Federation v2: the public graph as a subgraph partners compose into their own
+//! supergraph (docs/federation.md).
+//!
+//! - Entities, each with `@key` and `@tag(name: "public")`: `Event(id)`, `Programme(id)`,
+//!   `ProgrammeEdition(id)`, `Practice(id)`, `Organisation(id)` and `LocalGovernment(code)`.
+//!   `_entities` resolves them as the caller, through the request's batched loaders where
+//!   the service has a batch lookup (`BatchGetEvents`, `BatchGetPractices`,
+//!   `BatchGetOrganisations`, `BatchGetLocalGovernments`); programmes and editions have none
+//!   yet and cost one `GetProgramme`/`GetEdition` each. An entity the caller may not see is
+//!   `null`.
+//! - `_service { sdl }` serves the subgraph SDL (`@link` to federation v2.5).
+//! - Private operations are `@inaccessible`: the whole mutation root and the query fields
+//!   the anonymous public may not read (service requests, applications, registrations,
+//!   contributions, lecture requests, routing, departments, `me`, eligibility checks,
+//!   stipends). A supergraph keeps them out of its API schema; they stay reachable on our
+//!   own `/graphql` for portal clients. `PageInfo` is `@shareable`.
+
+use async_graphql::{Context, ID, Object, Result};
+use glocal_proto::training::v1 as training_pb;
+use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
+
+use crate::error;
+use crate::schema::directory::{LocalGovernment, load_local_government};
+use crate::schema::events::{Event, load_event};
+use crate::schema::research::{Organisation, Practice};
+use crate::schema::research_loaders::ResearchLoaders;
+use crate::schema::training::{Programme, ProgrammeEdition};
+use crate::schema::{Services, caller};
+
+/// The entity resolvers behind `_entities` (merged into the query root; they add no fields).
+#[derive(Default)]
+pub struct EntitiesQuery;
+
+/// `None` for NOT_FOUND (an entity the caller may not see), the GraphQL error otherwise.
+fn absent_if_not_found<T>(result: Result<T, tonic::Status>) -> Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(status) if status.code() == tonic::Code::NotFound => Ok(None),
+        Err(status) => Err(error::remote(status)),
+    }
+}
+
+/// A training-service client and `message` wrapped with the caller and deadline.
+fn training_call<T>(
+    ctx: &Context<'_>,
+    message: T,
+) -> Result<(
+    TrainingServiceClient<tonic::transport::Channel>,
+    tonic::Request<T>,
+)> {
+    let services = ctx.data::<Services>()?;
+    Ok((
+        TrainingServiceClient::new(services.training.clone()),
+        glocal_kit::grpc::request(message, caller(ctx), services.timeout),
+    ))
+}
+
+#[Object]
+impl EntitiesQuery {
+    /// An event by id (`BatchGetEvents` for all the representations of a request).
+    #[graphql(entity)]
+    async fn find_event_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Event>> {
+        load_event(ctx, id.0).await
+    }
+
+    /// A best practice by id (`BatchGetPractices`).
+    #[graphql(entity)]
+    async fn find_practice_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Practice>> {
+        let loaders = ResearchLoaders::new(ctx)?;
+        let found = loaders.practices.load_one(id.0).await?;
+        Ok(found.map(|p| Practice(p, loaders)))
+    }
+
+    /// An organisation of the partner network by id (`BatchGetOrganisations`).
+    #[graphql(entity)]
+    async fn find_organisation_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<Organisation>> {
+        let loaders = ResearchLoaders::new(ctx)?;
+        let found = loaders.organisations.load_one(id.0).await?;
+        Ok(found.map(|o| Organisation(o, loaders)))
+    }
+
+    /// A local government by standard code (`BatchGetLocalGovernments`).
+    #[graphql(entity)]
+    async fn find_local_government_by_code(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> Result<Option<LocalGovernment>> {
+        load_local_government(ctx, &code).await
+    }
+
+    /// A training programme by id (`GetProgramme`).
+    #[graphql(entity)]
+    async fn find_programme_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
+        let (mut client, request) =
+            training_call(ctx, training_pb::GetProgrammeRequest { id: id.0 })?;
+        let found = absent_if_not_found(client.get_programme(request).await)?;
+        Ok(found.map(|r| Programme(r.into_inner())))
+    }
+
+    /// An edition of a training programme by id (`GetEdition`, with its sessions).
+    #[graphql(entity)]
+    async fn find_programme_edition_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<ProgrammeEdition>> {
+        let message = training_pb::GetEditionRequest {
+            id: id.0,
+            include_sessions: true,
+        };
+        let (mut client, request) = training_call(ctx, message)?;
+        let found = absent_if_not_found(client.get_edition(request).await)?;
+        Ok(found.map(|r| ProgrammeEdition(r.into_inner())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema;
+
+    /// The subgraph SDL the gateway serves as `_service { sdl }`.
+    async fn subgraph_sdl() -> String {
+        let schema = schema::builder().finish();
+        let response = schema.execute("{ _service { sdl } }").await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        let data = response.data.into_json().unwrap();
+        data["_service"]["sdl"].as_str().unwrap().to_owned()
+    }
+
+    #[tokio::test]
+    async fn the_subgraph_declares_entities_and_hides_private_operations() {
+        let sdl = subgraph_sdl().await;
+        assert!(
+            sdl.contains("https://specs.apollo.dev/federation/v2"),
+            "{sdl}"
+        );
+        for (ty, key) in [
+            ("Event", "id"),
+            ("Programme", "id"),
+            ("ProgrammeEdition", "id"),
+            ("Practice", "id"),
+            ("Organisation", "id"),
+            ("LocalGovernment", "code"),
+        ] {
+            let header = format!("type {ty} @key(fields: \"{key}\") @tag(name: \"public\") {{");
+            assert!(sdl.contains(&header), "no `{header}` in the subgraph SDL");
+        }
+        assert!(sdl.contains("type Mutation @inaccessible {"));
+        assert!(sdl.contains("type PageInfo @shareable {"));
+        for private in [
+            "serviceRequest(id: ID!): ServiceRequest @inaccessible",
+            "routingRules: [RoutingRule!]! @inaccessible",
+            "me: Me @inaccessible",
+        ] {
+            assert!(sdl.contains(private), "`{private}` is not @inaccessible");
+        }
+        // Every query field left public is open to the anonymous public.
+        for (field, directives) in crate::authz::tests::object_fields(&sdl, "Query") {
+            if directives.iter().any(|d| d == "inaccessible") {
+                continue;
+            }
+            let access = crate::authz::decide(crate::authz::Root::Query, &field, None);
+            assert_ne!(
+                access,
+                crate::authz::Access::Denied,
+                "`{field}` is in the public graph but closed to the anonymous public"
+            );
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Live subscriptions (GraphQL over WebSocket, see [`crate::ws`]): a request's changes for
+//! its requester and the bureau, and a department's queue for bureau staff.
+//!
+//! Both are fed by the services' change events ([`ChangeHub`]), which every gateway replica
+//! reads from the same Redis Streams. A subscriber only receives what it may see: on every
+//! event the request is read again from the requests service *as the subscriber*, so the
+//! service's own scoping decides; a request it may not see (NOT_FOUND) is skipped, and a
+//! staff note never wakes a requester.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Result, Subscription};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use glocal_kit::error::ErrorCode;
+use glocal_kit::outbox::OutboxEvent;
+use glocal_kit::{Caller, Role};
+use glocal_proto::requests::v1 as pb;
+use tokio::sync::broadcast;
+
+use super::requests::ServiceRequest;
+use super::{Services, caller};
+use crate::changes::ChangeHub;
+use crate::error;
+
+/// The subscription root.
+#[derive(Default)]
+pub struct Subscription;
+
+/// What a subscription stream needs after its resolver returned.
+struct Feed {
+    services: Services,
+    caller: Caller,
+    events: broadcast::Receiver<Arc<OutboxEvent>>,
+    hub: ChangeHub,
+}
+
+impl Feed {
+    fn new(ctx: &Context<'_>, caller: &Caller) -> Result<Feed> {
+        let hub = ctx.data::<ChangeHub>()?.clone();
+        Ok(Feed {
+            services: ctx.data::<Services>()?.clone(),
+            caller: caller.clone(),
+            events: hub.subscribe(),
+            hub,
+        })
+    }
+
+    /// The request `id` as the subscriber sees it now; `None` when it may not see it.
+    async fn read(&self, id: &str) -> Option<Result<pb::ServiceRequest>> {
+        let request = glocal_kit::grpc::request(
+            pb::GetRequestRequest { id: id.to_owned() },
+            Some(&self.caller),
+            self.services.timeout,
+        );
+        let mut client = self.services.requests.clone();
+        match client.get_request(request).await {
+            Ok(response) => Some(Ok(response.into_inner())),
+            Err(status)
+                if matches!(
+                    status.code(),
+                    tonic::Code::NotFound | tonic::Code::PermissionDenied
+                ) =>
+            {
+                None
+            }
+            Err(status) => Some(Err(error::remote(status))),
+        }
+    }
+
+    /// The next requests-service event that `keep` accepts; `None` once the gateway stops.
+    async fn next_event(
+        &mut self,
+        keep: impl Fn(&OutboxEvent) -> bool,
+    ) -> Option<Arc<OutboxEvent>> {
+        loop {
+            let received = tokio::select! {
+                received = self.events.recv() => received,
+                () = self.hub.stopped().wait() => return None,
+            };
+            match received {
+                Ok(event) if event.service == "requests" && keep(&event) => return Some(event),
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "subscription fell behind; events skipped");
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+/// True for bureau staff and administrators.
+fn is_bureau(caller: &Caller) -> bool {
+    caller.has(Role::BureauStaff) || caller.has(Role::BureauAdmin)
+}
+
+/// Whether `event` may concern `caller` at all: staff notes never reach requesters.
+fn may_concern(caller: &Caller, event: &OutboxEvent) -> bool {
+    is_bureau(caller) || event.payload_json()["kind"] != "STAFF_NOTE"
+}
+
+fn authenticated<'a>(ctx: &'a Context<'_>) -> Result<&'a Caller> {
+    caller(ctx).ok_or_else(|| {
+        error::coded(
+            ErrorCode::Unauthenticated,
+            "subscriptions need a bearer token (in `connection_init` or the handshake)",
+            None,
+        )
+    })
+}
+
+#[Subscription]
+impl Subscription {
+    /// Every change of one service request: state changes, the mid-response, the final
+    /// response, replies and reassignments, each as the request now is. For its requester's
+    /// local government and for bureau staff who may see it; anyone else gets NOT_FOUND.
+    async fn service_request_updated(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<BoxStream<'static, Result<ServiceRequest>>> {
+        let caller = authenticated(ctx)?;
+        let feed = Feed::new(ctx, caller)?;
+        // Refuse at once what the subscriber may not see (the service decides).
+        let (mut client, request) =
+            super::requests_call(ctx, pb::GetRequestRequest { id: id.0.clone() })?;
+        client.get_request(request).await.map_err(error::remote)?;
+        let id = id.0;
+        Ok(futures::stream::unfold(feed, move |mut feed| {
+            let id = id.clone();
+            async move {
+                loop {
+                    let caller = feed.caller.clone();
+                    feed.next_event(|e| e.aggregate_id == id && may_concern(&caller, e))
+                        .await?;
+                    match feed.read(&id).await {
+                        Some(read) => return Some((read.map(ServiceRequest), feed)),
+                        None => continue,
+                    }
+                }
+            }
+        })
+        .boxed())
+    }
+
+    /// The bureau's queue: every change of a request in `departmentCode` (every department
+    /// when absent) that the subscriber may see. Bureau staff and administrators only.
+    async fn service_request_queue(
+        &self,
+        ctx: &Context<'_>,
+        department_code: Option<String>,
+    ) -> Result<BoxStream<'static, Result<ServiceRequest>>> {
+        let caller = authenticated(ctx)?;
+        if !is_bureau(caller) {
+            return Err(error::coded(
+                ErrorCode::Forbidden,
+                "only bureau staff may follow the queue",
+                None,
+            ));
+        }
+        let feed = Feed::new(ctx, caller)?;
+        let department = department_code.filter(|d| !d.is_empty());
+        Ok(futures::stream::unfold(feed, move |mut feed| {
+            let department = department.clone();
+            async move {
+                loop {
+                    let event = feed.next_event(|_| true).await?;
+                    let hinted = event.payload_json()["departmentCode"]
+                        .as_str()
+                        .map(str::to_owned);
+                    if let (Some(wanted), Some(hinted)) = (&department, &hinted)
+                        && wanted != hinted
+                    {
+                        continue;
+                    }
+                    match feed.read(&event.aggregate_id).await {
+                        Some(Ok(request))
+                            if department.as_ref().is_some_and(|d| {
+                                Some(d) != request.department.as_ref().map(|x| &x.code)
+                            }) =>
+                        {
+                            continue;
+                        }
+                        Some(read) => return Some((read.map(ServiceRequest), feed)),
+                        None => continue,
+                    }
+                }
+            }
+        })
+        .boxed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_notes_never_wake_requesters() {
+        let note = OutboxEvent {
+            service: "requests".into(),
+            id: "e".into(),
+            aggregate_id: "r".into(),
+            event_type: "ServiceRequestMessageAdded".into(),
+            payload: r#"{"kind":"STAFF_NOTE"}"#.into(),
+        };
+        let official = Caller::new("o", "O", "11000", [Role::LocalOfficial]);
+        let staff = Caller::new("s", "S", "GAOK", [Role::BureauStaff]);
+        assert!(!may_concern(&official, &note));
+        assert!(may_concern(&staff, &note));
+        let reply = OutboxEvent {
+            payload: r#"{"kind":"MID_RESPONSE"}"#.into(),
+            ..note
+        };
+        assert!(may_concern(&official, &reply));
+    }
+}

@@ -1,0 +1,226 @@
+//! Limits against abuse, each attacked with a hostile request over real HTTP: depth,
+//! complexity, aliases, batches, bracket nesting (the parser's stack), body size, the
+//! per-request deadline, and introspection in production.
+
+mod support;
+
+use std::time::Duration;
+
+use glocal_kit::config::Environment;
+use serde_json::{Value, json};
+use support::{Gateway, closed_url, post, query, serve};
+
+const GQL: &str = "application/graphql-response+json";
+
+/// The introspection query GraphiQL and client code generators send.
+const INTROSPECTION: &str = r"
+query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) {
+    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
+  }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}";
+
+async fn gateway() -> Gateway {
+    serve(support::settings(&closed_url().await)).await
+}
+
+/// POSTs `query` asking for `application/graphql-response+json`.
+async fn strict(gateway: &Gateway, query: &str) -> support::Reply {
+    support::reply(
+        support::client()
+            .post(gateway.graphql())
+            .header("accept", GQL)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+fn assert_request_error(r: &support::Reply, needle: &str) {
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.get("data").is_none(), "no execution: {}", r.body);
+    assert_eq!(r.codes(), ["BAD_USER_INPUT"], "{}", r.body);
+    let message = r.body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(needle), "{message:?} lacks {needle:?}");
+}
+
+#[tokio::test]
+async fn deep_queries_are_refused() {
+    let gateway = gateway().await;
+    // Introspection nests legitimately deep: allowed.
+    let r = strict(&gateway, INTROSPECTION).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body["data"]["__schema"]["types"].is_array());
+    // 20 levels of `ofType`: too deep for the default of 16.
+    let hostile = format!(
+        "{{ __type(name: \"Query\") {}{}",
+        "{ ofType ".repeat(20),
+        "{ name }".to_owned() + &"}".repeat(21)
+    );
+    assert_request_error(&strict(&gateway, &hostile).await, "nested too deep");
+}
+
+#[tokio::test]
+async fn complex_queries_are_refused() {
+    let mut settings = support::settings(&closed_url().await);
+    settings.gateway.max_aliases = 10_000;
+    let gateway = serve(settings).await;
+    // 600 × `me { subject }` (two fields each): complexity over the default of 1,000.
+    let fields: String = (0..600)
+        .map(|i| format!("m{i}: me {{ subject }} "))
+        .collect();
+    let r = strict(&gateway, &format!("{{ {fields} }}")).await;
+    assert_request_error(&r, "too complex");
+}
+
+#[tokio::test]
+async fn alias_floods_are_refused() {
+    let gateway = gateway().await;
+    let fields: String = (0..31)
+        .map(|i| format!("a{i}: me {{ subject }} "))
+        .collect();
+    assert_request_error(
+        &strict(&gateway, &format!("{{ {fields} }}")).await,
+        "aliases",
+    );
+    // Hidden in a fragment, they count too.
+    let hidden = format!("{{ ...F }} fragment F on Query {{ {fields} }}");
+    assert_request_error(&strict(&gateway, &hidden).await, "aliases");
+    // Thirty are fine.
+    let fields: String = (0..30)
+        .map(|i| format!("a{i}: me {{ subject }} "))
+        .collect();
+    let r = strict(&gateway, &format!("{{ {fields} }}")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn bracket_bombs_are_refused_before_parsing() {
+    let mut settings = support::settings(&closed_url().await);
+    settings.gateway.max_body_bytes = 1 << 20;
+    let gateway = serve(settings).await;
+    for bomb in [
+        format!("{}{}", "{a".repeat(50_000), "}".repeat(50_000)),
+        format!("{{ me(x: {}1{}) }}", "[".repeat(50_000), "]".repeat(50_000)),
+    ] {
+        assert_request_error(&strict(&gateway, &bomb).await, "nests deeper");
+    }
+    // The gateway is still there.
+    let r = query(&gateway, "{ __typename }", None).await;
+    assert_eq!(r.body["data"]["__typename"], "Query");
+}
+
+#[tokio::test]
+async fn batches_are_capped() {
+    let gateway = gateway().await;
+    let one = json!({ "query": "{ __typename }" });
+    let r = post(
+        &gateway.graphql(),
+        &Value::Array(vec![one.clone(); 3]),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let answers = r.body.as_array().expect("an array of answers");
+    assert_eq!(answers.len(), 3);
+    assert!(answers.iter().all(|a| a["data"]["__typename"] == "Query"));
+
+    // A batch keeps each answer in its place, errors included.
+    let mixed = json!([{ "query": "{ __typename }" }, { "query": "{ nope }" }]);
+    let r = post(&gateway.graphql(), &mixed, None).await;
+    assert_eq!(r.body[0]["data"]["__typename"], "Query", "{}", r.body);
+    assert_eq!(
+        r.body[1]["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+
+    for hostile in [Value::Array(vec![one; 11]), json!([])] {
+        let r = post(&gateway.graphql(), &hostile, None).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(r.codes(), ["BAD_USER_INPUT"]);
+    }
+
+    let mut settings = support::settings(&closed_url().await);
+    settings.gateway.max_batch = 0;
+    let no_batches = serve(settings).await;
+    let r = post(
+        &no_batches.graphql(),
+        &json!([{ "query": "{ __typename }" }]),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+}
+
+#[tokio::test]
+async fn large_bodies_are_413() {
+    let mut settings = support::settings(&closed_url().await);
+    settings.gateway.max_body_bytes = 4_096;
+    let gateway = serve(settings).await;
+    let padded = format!("{{ __typename }} # {}", "x".repeat(8_192));
+    let r = query(&gateway, &padded, None).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert_eq!(r.codes(), ["BAD_USER_INPUT"]);
+}
+
+#[tokio::test]
+async fn slow_requests_hit_the_deadline() {
+    // A "service" that accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let mut settings = support::settings(&url);
+    settings.gateway.request_timeout_ms = 300;
+    settings.gateway.grpc_timeout_ms = 10_000;
+    let gateway = serve(settings).await;
+    let started = std::time::Instant::now();
+    let r = query(&gateway, "{ localGovernments { code } }", None).await;
+    assert_eq!(r.status, 504, "{}", r.body);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn introspection_is_off_in_production_unless_enabled() {
+    let introspect = "{ __schema { queryType { name } } }";
+    let mut settings = support::settings(&closed_url().await);
+    let development = serve(settings.clone()).await;
+    let r = query(&development, introspect, None).await;
+    assert_eq!(r.body["data"]["__schema"]["queryType"]["name"], "Query");
+
+    settings.environment = Environment::Production;
+    // Production needs an issuer; it need not answer for this test.
+    settings.auth.oidc_issuer = closed_url().await;
+    let production = serve(settings.clone()).await;
+    let r = query(&production, introspect, None).await;
+    assert_eq!(r.body["data"]["__schema"], Value::Null, "{}", r.body);
+
+    settings.gateway.introspection = Some(true);
+    let enabled = serve(settings).await;
+    let r = query(&enabled, introspect, None).await;
+    assert_eq!(r.body["data"]["__schema"]["queryType"]["name"], "Query");
+}

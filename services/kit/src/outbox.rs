@@ -1,0 +1,567 @@
+//! The outbox relay: every state change writes an outbox row in its own transaction; this
+//! task moves those rows, in `seq` order, to where the gateway reads change events.
+//!
+//! - With Redis (`redis.url` set) each row becomes one entry of the stream
+//!   `{redis.key_prefix}events:{service}` (fields `id`, `aggregate_id`, `event_type`,
+//!   `payload`; `XADD MAXLEN ~ outbox.stream_maxlen`). The row is marked published only
+//!   after its `XADD` succeeded, in the same transaction that selected it — on PostgreSQL
+//!   with `FOR UPDATE SKIP LOCKED`, so replicas of a service never publish the same row
+//!   at the same time. Delivery is at least once: a crash between `XADD` and `COMMIT`
+//!   publishes the row again, so consumers dedupe by the event `id`.
+//! - Without Redis (`glocal dev`) rows go to the process-wide [`bus`], which the gateway
+//!   in the same process subscribes to.
+//!
+//! When Redis or the database fails, rows stay unpublished and the relay retries with a
+//! doubling backoff (up to `outbox.retry_max_backoff_ms`): nothing is lost.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use redis::streams::StreamMaxlen;
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, QueryResult, Statement,
+    TransactionTrait,
+};
+use tokio::sync::broadcast;
+use tracing::Instrument;
+
+use crate::config::{OutboxSettings, Settings};
+use crate::shutdown::Shutdown;
+
+/// One change event, as a service's outbox row holds it and as it travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    /// The service that wrote it (`requests`, `training`, `events`, `research`).
+    pub service: String,
+    /// The event's own id (a UUID): consumers dedupe by it.
+    pub id: String,
+    /// The id of the changed thing (a request, an event, a practice…).
+    pub aggregate_id: String,
+    /// What happened, e.g. `ServiceRequestStateChanged`.
+    pub event_type: String,
+    /// JSON text with the event's details.
+    pub payload: String,
+}
+
+impl OutboxEvent {
+    /// The stream fields of this event, in the order written.
+    pub fn fields(&self) -> [(&'static str, &str); 4] {
+        [
+            ("id", &self.id),
+            ("aggregate_id", &self.aggregate_id),
+            ("event_type", &self.event_type),
+            ("payload", &self.payload),
+        ]
+    }
+
+    /// The event of a stream entry of `service` (`None` when a field is missing).
+    pub fn from_stream_entry(service: &str, entry: &redis::streams::StreamId) -> Option<Self> {
+        Some(OutboxEvent {
+            service: service.to_owned(),
+            id: entry.get("id")?,
+            aggregate_id: entry.get("aggregate_id")?,
+            event_type: entry.get("event_type")?,
+            payload: entry.get("payload")?,
+        })
+    }
+
+    /// The payload as JSON (`Null` when it is not JSON).
+    pub fn payload_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// How long connecting to Redis or one batch's `XADD`s may take before the round fails
+/// (and is retried): the selected rows stay locked meanwhile.
+const PUBLISH_DEADLINE: Duration = Duration::from_secs(5);
+
+fn timed_out() -> redis::RedisError {
+    redis::RedisError::from((redis::ErrorKind::Io, "Redis did not answer in time"))
+}
+
+/// The services that relay an outbox, by the name their stream carries.
+pub const SERVICES: [&str; 4] = ["requests", "training", "events", "research"];
+
+/// The Redis Stream of `service`'s events under `prefix`.
+pub fn stream_key(prefix: &str, service: &str) -> String {
+    format!("{prefix}events:{service}")
+}
+
+/// The process-wide in-process bus that carries change events when there is no Redis
+/// (`glocal dev`, where every component runs in one process).
+pub mod bus {
+    use super::*;
+
+    /// One message on the bus: the key prefix of the deployment that sent it (so two
+    /// stacks in one process never see each other's events) and the event.
+    #[derive(Debug, Clone)]
+    pub struct BusMessage {
+        /// `redis.key_prefix` of the sender.
+        pub prefix: Arc<str>,
+        /// The event.
+        pub event: Arc<OutboxEvent>,
+    }
+
+    /// Messages a slow receiver may fall behind by before it misses some.
+    const CAPACITY: usize = 4_096;
+
+    fn sender() -> &'static broadcast::Sender<BusMessage> {
+        static BUS: OnceLock<broadcast::Sender<BusMessage>> = OnceLock::new();
+        BUS.get_or_init(|| broadcast::channel(CAPACITY).0)
+    }
+
+    /// Receives every message sent from now on.
+    pub fn subscribe() -> broadcast::Receiver<BusMessage> {
+        sender().subscribe()
+    }
+
+    /// Sends `event` under `prefix` to every receiver (none listening is fine: without
+    /// Redis there is no log to replay from).
+    pub fn publish(prefix: &str, event: OutboxEvent) {
+        let _ = sender().send(BusMessage {
+            prefix: Arc::from(prefix),
+            event: Arc::new(event),
+        });
+    }
+}
+
+/// Where the relay sends events.
+enum Sink {
+    Redis {
+        client: redis::Client,
+        conn: Option<redis::aio::ConnectionManager>,
+        prefix: String,
+        maxlen: usize,
+    },
+    Bus {
+        prefix: String,
+    },
+}
+
+/// Why a relay round failed (rows stay unpublished and are retried).
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    /// Reading or marking rows failed.
+    #[error("outbox database error: {0}")]
+    Database(#[from] DbErr),
+    /// Redis refused or did not answer.
+    #[error("cannot publish to Redis: {0}")]
+    Redis(#[from] redis::RedisError),
+    /// A row could not be read.
+    #[error("outbox row unreadable: {0}")]
+    Row(String),
+}
+
+/// Moves `service`'s outbox rows out of `db`.
+pub struct Relay {
+    service: &'static str,
+    db: DatabaseConnection,
+    sink: Sink,
+    settings: OutboxSettings,
+}
+
+impl Relay {
+    /// A relay of `service`'s outbox in `db`, to Redis when `settings.redis.url` is set,
+    /// else to the in-process [`bus`].
+    pub fn new(
+        service: &'static str,
+        db: DatabaseConnection,
+        settings: &Settings,
+    ) -> Result<Relay, RelayError> {
+        let url = settings.redis.url.expose();
+        let prefix = settings.redis.key_prefix.clone();
+        let sink = if url.is_empty() {
+            Sink::Bus { prefix }
+        } else {
+            Sink::Redis {
+                client: redis::Client::open(url)?,
+                conn: None,
+                prefix,
+                maxlen: usize::try_from(settings.outbox.stream_maxlen).unwrap_or(usize::MAX),
+            }
+        };
+        Ok(Relay {
+            service,
+            db,
+            sink,
+            settings: settings.outbox.clone(),
+        })
+    }
+
+    /// Publishes up to one batch of unpublished rows; answers how many.
+    pub async fn relay_once(&mut self) -> Result<usize, RelayError> {
+        let backend = self.db.get_database_backend();
+        let limit = self.settings.batch_size;
+        match backend {
+            DatabaseBackend::Postgres => {
+                let txn = self.db.begin().await?;
+                let rows = txn
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!(
+                            "SELECT seq, CAST(id AS TEXT) AS id, CAST(aggregate_id AS TEXT) AS aggregate_id, \
+                             event_type, payload FROM outbox WHERE published_at IS NULL \
+                             ORDER BY seq LIMIT {limit} FOR UPDATE SKIP LOCKED"
+                        ),
+                    ))
+                    .await?;
+                let events = self.decode(&rows)?;
+                if events.is_empty() {
+                    txn.commit().await?;
+                    return Ok(0);
+                }
+                self.publish(&events).await?;
+                mark_published(&txn, backend, &events).await?;
+                txn.commit().await?;
+                Ok(events.len())
+            }
+            _ => {
+                // SQLite: one embedded process, one connection; no row locks to take.
+                let rows = self
+                    .db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!(
+                            "SELECT seq, id, aggregate_id, event_type, payload FROM outbox \
+                             WHERE published_at IS NULL ORDER BY seq LIMIT {limit}"
+                        ),
+                    ))
+                    .await?;
+                let events = self.decode(&rows)?;
+                if events.is_empty() {
+                    return Ok(0);
+                }
+                self.publish(&events).await?;
+                mark_published(&self.db, backend, &events).await?;
+                Ok(events.len())
+            }
+        }
+    }
+
+    fn decode(&self, rows: &[QueryResult]) -> Result<Vec<(i64, OutboxEvent)>, RelayError> {
+        rows.iter()
+            .map(|row| {
+                let seq = row
+                    .try_get::<i64>("", "seq")
+                    .map_err(|e| RelayError::Row(e.to_string()))?;
+                Ok((
+                    seq,
+                    OutboxEvent {
+                        service: self.service.to_owned(),
+                        id: uuid_text(row, "id")?,
+                        aggregate_id: uuid_text(row, "aggregate_id")?,
+                        event_type: row
+                            .try_get::<String>("", "event_type")
+                            .map_err(|e| RelayError::Row(e.to_string()))?,
+                        payload: row
+                            .try_get::<String>("", "payload")
+                            .map_err(|e| RelayError::Row(e.to_string()))?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    async fn publish(&mut self, events: &[(i64, OutboxEvent)]) -> Result<(), RelayError> {
+        match &mut self.sink {
+            Sink::Bus { prefix } => {
+                for (_, event) in events {
+                    bus::publish(prefix, event.clone());
+                }
+                Ok(())
+            }
+            Sink::Redis {
+                client,
+                conn,
+                prefix,
+                maxlen,
+            } => {
+                let manager = match conn {
+                    Some(manager) => manager.clone(),
+                    None => {
+                        let manager =
+                            tokio::time::timeout(PUBLISH_DEADLINE, client.get_connection_manager())
+                                .await
+                                .map_err(|_| timed_out())??;
+                        *conn = Some(manager.clone());
+                        manager
+                    }
+                };
+                let key = stream_key(prefix, self.service);
+                let mut pipe = redis::pipe();
+                for (_, event) in events {
+                    pipe.xadd_maxlen(&key, StreamMaxlen::Approx(*maxlen), "*", &event.fields())
+                        .ignore();
+                }
+                let mut manager = manager;
+                let span = tracing::info_span!(
+                    "redis",
+                    otel.name = "XADD",
+                    otel.kind = "client",
+                    db.system = "redis",
+                    db.operation = "XADD"
+                );
+                tokio::time::timeout(PUBLISH_DEADLINE, pipe.query_async::<()>(&mut manager))
+                    .instrument(span)
+                    .await
+                    .map_err(|_| timed_out())??;
+                Ok(())
+            }
+        }
+    }
+
+    /// Relays until `shutdown`: a full batch is followed at once by the next, otherwise
+    /// the relay waits `poll_interval_ms`; failures back off up to
+    /// `retry_max_backoff_ms`. A last round runs after `shutdown` so that the changes of
+    /// the final requests leave too.
+    pub async fn run(mut self, shutdown: Shutdown) {
+        let poll = Duration::from_millis(self.settings.poll_interval_ms);
+        let max_backoff = Duration::from_millis(self.settings.retry_max_backoff_ms).max(poll);
+        let full = usize::try_from(self.settings.batch_size).unwrap_or(usize::MAX);
+        let mut backoff = poll;
+        let mut failing = false;
+        loop {
+            let wait = match self.relay_once().await {
+                Ok(n) => {
+                    if failing {
+                        tracing::info!(service = self.service, "outbox relay recovered");
+                        failing = false;
+                    }
+                    backoff = poll;
+                    if n > 0 {
+                        metrics::counter!("outbox_published_total", "service" => self.service)
+                            .increment(n as u64);
+                    }
+                    if n >= full { Duration::ZERO } else { poll }
+                }
+                Err(error) => {
+                    if !failing {
+                        tracing::warn!(service = self.service, %error, "outbox relay failed; rows stay unpublished and are retried");
+                        failing = true;
+                    }
+                    metrics::counter!("outbox_relay_errors_total", "service" => self.service)
+                        .increment(1);
+                    let wait = backoff;
+                    backoff = (backoff * 2).min(max_backoff);
+                    wait
+                }
+            };
+            if shutdown.is_triggered() {
+                break;
+            }
+            if !wait.is_zero() {
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = shutdown.clone().wait() => {}
+                }
+            }
+        }
+        if tokio::time::timeout(Duration::from_secs(2), self.relay_once())
+            .await
+            .is_err()
+        {
+            tracing::info!(
+                service = self.service,
+                "outbox relay stopped before its last round finished"
+            );
+        }
+    }
+}
+
+/// Starts relaying `service`'s outbox in `db` as `settings` say, until `shutdown`
+/// (nothing when `outbox.enabled` is off or the Redis URL is malformed, which is logged).
+pub fn spawn(
+    service: &'static str,
+    db: DatabaseConnection,
+    settings: &Settings,
+    shutdown: Shutdown,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if !settings.outbox.enabled {
+        return None;
+    }
+    match Relay::new(service, db, settings) {
+        Ok(relay) => Some(tokio::spawn(relay.run(shutdown))),
+        Err(error) => {
+            tracing::error!(service, %error, "outbox relay not started");
+            None
+        }
+    }
+}
+
+/// A UUID column as text, whether the backend stores it as `uuid`, text or bytes.
+fn uuid_text(row: &QueryResult, column: &str) -> Result<String, RelayError> {
+    if let Ok(text) = row.try_get::<String>("", column) {
+        return Ok(text);
+    }
+    row.try_get::<uuid::Uuid>("", column)
+        .map(|u| u.to_string())
+        .map_err(|e| RelayError::Row(format!("{column}: {e}")))
+}
+
+/// Marks `events`' rows published now.
+async fn mark_published<C: ConnectionTrait>(
+    c: &C,
+    backend: DatabaseBackend,
+    events: &[(i64, OutboxEvent)],
+) -> Result<(), DbErr> {
+    let seqs: Vec<String> = events.iter().map(|(seq, _)| seq.to_string()).collect();
+    let placeholder = if backend == DatabaseBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    c.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "UPDATE outbox SET published_at = {placeholder} WHERE seq IN ({})",
+            seqs.join(", ")
+        ),
+        [chrono::Utc::now().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+    use crate::testing::{TestDatabase, redis_prefix, redis_url};
+    use redis::AsyncCommands;
+
+    const CREATE_POSTGRES: &str = "CREATE TABLE outbox (seq BIGSERIAL PRIMARY KEY, id UUID NOT NULL UNIQUE, \
+        aggregate_id UUID NOT NULL, event_type VARCHAR NOT NULL, payload TEXT NOT NULL, \
+        created_at TIMESTAMPTZ NOT NULL, published_at TIMESTAMPTZ NULL)";
+    const CREATE_SQLITE: &str = "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id uuid_text NOT NULL UNIQUE, \
+        aggregate_id uuid_text NOT NULL, event_type varchar NOT NULL, payload text NOT NULL, \
+        created_at timestamp_with_timezone_text NOT NULL, published_at timestamp_with_timezone_text NULL)";
+
+    async fn insert(db: &DatabaseConnection, aggregate: uuid::Uuid, n: i32) {
+        let backend = db.get_database_backend();
+        let sql = if backend == DatabaseBackend::Postgres {
+            "INSERT INTO outbox (id, aggregate_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5)"
+        } else {
+            "INSERT INTO outbox (id, aggregate_id, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?)"
+        };
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                uuid::Uuid::new_v4().into(),
+                aggregate.into(),
+                "ThingChanged".into(),
+                format!("{{\"n\":{n}}}").into(),
+                chrono::Utc::now().into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    }
+
+    fn settings(redis: &str, prefix: &str) -> Settings {
+        let mut s = Settings::default();
+        s.redis.url = Secret::new(redis);
+        s.redis.key_prefix = prefix.to_owned();
+        s.outbox.batch_size = 2;
+        s
+    }
+
+    async fn unpublished(db: &DatabaseConnection) -> u64 {
+        crate::metrics::outbox_lag(db).await.unwrap().0
+    }
+
+    #[tokio::test]
+    async fn rows_go_to_the_redis_stream_in_order_and_are_marked_published() {
+        let pg = TestDatabase::postgres().await;
+        let db = crate::db::connect(&pg.url).await.unwrap();
+        db.execute_unprepared(CREATE_POSTGRES).await.unwrap();
+        let aggregate = uuid::Uuid::new_v4();
+        for n in 0..3 {
+            insert(&db, aggregate, n).await;
+        }
+        let prefix = redis_prefix();
+        let mut relay =
+            Relay::new("requests", db.clone(), &settings(&redis_url(), &prefix)).unwrap();
+        assert_eq!(relay.relay_once().await.unwrap(), 2, "one batch at a time");
+        assert_eq!(relay.relay_once().await.unwrap(), 1);
+        assert_eq!(relay.relay_once().await.unwrap(), 0);
+        assert_eq!(unpublished(&db).await, 0);
+
+        let client = redis::Client::open(redis_url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let key = stream_key(&prefix, "requests");
+        let entries: redis::streams::StreamRangeReply = conn.xrange_all(&key).await.unwrap();
+        let events: Vec<OutboxEvent> = entries
+            .ids
+            .iter()
+            .map(|e| OutboxEvent::from_stream_entry("requests", e).unwrap())
+            .collect();
+        assert_eq!(events.len(), 3);
+        assert!(
+            events
+                .iter()
+                .all(|e| e.aggregate_id == aggregate.to_string())
+        );
+        let ns: Vec<i64> = events
+            .iter()
+            .map(|e| e.payload_json()["n"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ns, [0, 1, 2]);
+        let _: () = conn.del(&key).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn with_redis_down_rows_stay_unpublished() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        db.execute_unprepared(CREATE_SQLITE).await.unwrap();
+        insert(&db, uuid::Uuid::new_v4(), 1).await;
+        // Nothing listens on port 1.
+        let mut relay =
+            Relay::new("events", db.clone(), &settings("redis://127.0.0.1:1", "x:")).unwrap();
+        assert!(relay.relay_once().await.is_err());
+        assert_eq!(unpublished(&db).await, 1);
+    }
+
+    #[tokio::test]
+    async fn without_redis_rows_go_to_the_in_process_bus() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        db.execute_unprepared(CREATE_SQLITE).await.unwrap();
+        let aggregate = uuid::Uuid::new_v4();
+        insert(&db, aggregate, 7).await;
+        let prefix = redis_prefix();
+        let mut bus = bus::subscribe();
+        let mut relay = Relay::new("research", db.clone(), &settings("", &prefix)).unwrap();
+        assert_eq!(relay.relay_once().await.unwrap(), 1);
+        assert_eq!(unpublished(&db).await, 0);
+        let message = loop {
+            let m = bus.recv().await.unwrap();
+            if *m.prefix == *prefix {
+                break m;
+            }
+        };
+        assert_eq!(message.event.service, "research");
+        assert_eq!(message.event.aggregate_id, aggregate.to_string());
+        assert_eq!(message.event.payload_json()["n"], 7);
+    }
+
+    #[tokio::test]
+    async fn the_task_relays_until_shutdown() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        db.execute_unprepared(CREATE_SQLITE).await.unwrap();
+        let prefix = redis_prefix();
+        let mut s = settings("", &prefix);
+        s.outbox.poll_interval_ms = 10;
+        let (trigger, shutdown) = crate::shutdown::channel();
+        let task = spawn("training", db.clone(), &s, shutdown).unwrap();
+        insert(&db, uuid::Uuid::new_v4(), 1).await;
+        for _ in 0..200 {
+            if unpublished(&db).await == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(unpublished(&db).await, 0);
+        trigger.trigger();
+        task.await.unwrap();
+    }
+}
