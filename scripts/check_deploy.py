@@ -7,7 +7,10 @@
    overlays render with `kubectl kustomize`.
 3. Every rendered manifest validates against the Kubernetes schema (kubernetes-validate,
    strict; a kind without a schema fails, except the two CRD kinds checked below).
-4. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
+4. Each workload references only its own secret keys; production renders (Helm production
+   values, the prod overlay) run environment=production with an https OIDC issuer that the
+   gateway may reach.
+5. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import helm_python as helm
 import jsonschema
@@ -115,7 +119,34 @@ REJECTED = [
     ({"replicas": 3}, "unknown top-level key"),
     ({"services": {"events": {"resources": {"limits": {"gpu": 1}}}}}, "unknown resource"),
     ({"httpRoute": {"enabled": True, "parentRefs": []}}, "HTTPRoute without a parent"),
+    ({"environment": "production"}, "production without an OIDC issuer"),
+    (
+        {"environment": "production", "auth": {"oidcIssuer": "http://id.example.org/realms/glocal"}},
+        "production OIDC issuer over plain http",
+    ),
+    ({"auth": {"oidcIssuer": "id.example.org"}}, "OIDC issuer that is not a URL"),
+    ({"outbox": {"batchSize": 0}}, "empty outbox batches"),
+    ({"outbox": {"pollIntervalMs": "200ms"}}, "outbox interval that is not an integer"),
+    ({"cache": {"localCapacity": -1}}, "negative cache capacity"),
+    ({"cache": {"entityTtl": 300}}, "unknown cache setting"),
 ]
+
+# The secret environment each workload may have (by `app.kubernetes.io/component`), all
+# `secretKeyRef`s with optional: false: the JWT secret everywhere (the configuration loader
+# refuses the public default in production), Redis for the gateway and the services' outbox
+# relays, a service's own database URL, and every database URL for the migration Job.
+SERVICES = ("requests", "training", "events", "research")
+DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__DATABASE_URL" for s in SERVICES}
+
+
+def expected_secret_env(component: str) -> set[str]:
+    names = {"GLOCAL_AUTH__JWT_SECRET"}
+    if component == "migrate":
+        return names | set(DATABASE_URLS.values())
+    names.add("GLOCAL_REDIS__URL")
+    if component in DATABASE_URLS:
+        names.add(DATABASE_URLS[component])
+    return names
 
 failures: list[str] = []
 
@@ -279,6 +310,72 @@ def validate(docs: list[dict], label: str) -> None:
     print(f"kubernetes-validate {KUBE_VERSION} --strict ({label}): {checked}/{len(docs)} valid")
 
 
+def check_secret_scoping(docs: list[dict], label: str) -> None:
+    """Every Deployment and Job gets exactly its own secret keys, never a whole Secret."""
+    checked = 0
+    for doc in docs:
+        if doc.get("kind") not in ("Deployment", "Job"):
+            continue
+        name = doc["metadata"]["name"]
+        component = (doc["metadata"].get("labels") or {}).get("app.kubernetes.io/component", "")
+        expected = expected_secret_env(component)
+        for container in doc["spec"]["template"]["spec"].get("containers") or []:
+            what = f"{label}: {doc['kind']}/{name} container {container.get('name')}"
+            if any("secretRef" in source for source in container.get("envFrom") or []):
+                fail(f"{what}: envFrom of a whole Secret")
+            refs = {}
+            for env in container.get("env") or []:
+                ref = (env.get("valueFrom") or {}).get("secretKeyRef")
+                if ref is not None:
+                    refs[env["name"]] = ref
+            if set(refs) != expected:
+                extra = sorted(set(refs) - expected)
+                missing = sorted(expected - set(refs))
+                fail(f"{what}: secret env {sorted(refs)} (extra {extra}, missing {missing})")
+            lenient = sorted(n for n, ref in refs.items() if ref.get("optional") is not False)
+            if lenient:
+                fail(f"{what}: secretKeyRef without optional: false: {lenient}")
+        checked += 1
+    print(f"secret scoping ({label}): {checked} workloads reference only their own keys")
+
+
+def check_production(docs: list[dict], label: str) -> None:
+    """A production render: environment=production, an https OIDC issuer, and gateway egress
+    to the issuer's port (the gateway refuses to start, or to accept any token, otherwise)."""
+    config = [d for d in docs if d.get("kind") == "ConfigMap"]
+    if len(config) != 1:
+        fail(f"{label}: expected one ConfigMap, found {len(config)}")
+        return
+    data = config[0].get("data") or {}
+    environment = data.get("GLOCAL_ENVIRONMENT")
+    issuer = (data.get("GLOCAL_AUTH__OIDC_ISSUER") or "").strip()
+    if environment != "production":
+        fail(f"{label}: GLOCAL_ENVIRONMENT is {environment!r}, not production")
+    parts = urlsplit(issuer)
+    if parts.scheme != "https" or not parts.hostname:
+        fail(f"{label}: GLOCAL_AUTH__OIDC_ISSUER {issuer!r} is not an https URL")
+        return
+    port = parts.port or 443
+    policies = [
+        d
+        for d in docs
+        if d.get("kind") == "NetworkPolicy"
+        and (d["spec"].get("podSelector", {}).get("matchLabels") or {}).get(
+            "app.kubernetes.io/component"
+        )
+        == "gateway"
+    ]
+    reachable = any(
+        p.get("port") == port and p.get("protocol", "TCP") == "TCP"
+        for policy in policies
+        for rule in policy["spec"].get("egress") or []
+        for p in rule.get("ports") or []
+    )
+    if policies and not reachable:
+        fail(f"{label}: the gateway's NetworkPolicy has no egress to TCP {port} (OIDC provider)")
+    print(f"production ({label}): environment=production, OIDC issuer {issuer}, gateway egress to :{port}")
+
+
 def checkov() -> None:
     exe = Path(sys.executable).parent / "checkov"
     result = subprocess.run(
@@ -332,6 +429,14 @@ def main() -> int:
     validate(production_docs, "helm production")
     for overlay, docs in overlays.items():
         validate(docs, f"kustomize {overlay}")
+
+    print("== secrets and production settings")
+    check_secret_scoping(default_docs, "helm default")
+    check_secret_scoping(production_docs, "helm production")
+    for overlay, docs in overlays.items():
+        check_secret_scoping(docs, f"kustomize {overlay}")
+    check_production(production_docs, "helm production")
+    check_production(overlays["prod"], "kustomize prod")
 
     print("== checkov")
     checkov()

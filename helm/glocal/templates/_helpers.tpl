@@ -67,9 +67,26 @@ gateway:
 GLOCAL_ENVIRONMENT: {{ .Values.environment | quote }}
 GLOCAL_LOG__FILTER: {{ .Values.log.filter | quote }}
 GLOCAL_LOG__FORMAT: {{ .Values.log.format | quote }}
-GLOCAL_AUTH__ISSUER: {{ .Values.auth.issuer | quote }}
+GLOCAL_AUTH__OIDC_ISSUER: {{ .Values.auth.oidcIssuer | quote }}
 GLOCAL_AUTH__AUDIENCE: {{ .Values.auth.audience | quote }}
+GLOCAL_AUTH__ISSUER: {{ .Values.auth.issuer | quote }}
+GLOCAL_AUTH__ROLES_CLAIM: {{ .Values.auth.rolesClaim | quote }}
+GLOCAL_AUTH__ORG_CLAIM: {{ .Values.auth.orgClaim | quote }}
+GLOCAL_AUTH__LEEWAY_SECS: {{ .Values.auth.leewaySecs | int64 | quote }}
+GLOCAL_AUTH__OIDC_TIMEOUT_MS: {{ .Values.auth.oidcTimeoutMs | int64 | quote }}
+GLOCAL_AUTH__JWKS_REFRESH_MIN_INTERVAL_MS: {{ .Values.auth.jwksRefreshMinIntervalMs | int64 | quote }}
+GLOCAL_AUTH__JWKS_MAX_AGE_MS: {{ .Values.auth.jwksMaxAgeMs | int64 | quote }}
 GLOCAL_REDIS__KEY_PREFIX: {{ .Values.redis.keyPrefix | quote }}
+GLOCAL_OUTBOX__ENABLED: {{ .Values.outbox.enabled | quote }}
+GLOCAL_OUTBOX__POLL_INTERVAL_MS: {{ .Values.outbox.pollIntervalMs | int64 | quote }}
+GLOCAL_OUTBOX__BATCH_SIZE: {{ .Values.outbox.batchSize | int64 | quote }}
+GLOCAL_OUTBOX__STREAM_MAXLEN: {{ .Values.outbox.streamMaxlen | int64 | quote }}
+GLOCAL_OUTBOX__RETRY_MAX_BACKOFF_MS: {{ .Values.outbox.retryMaxBackoffMs | int64 | quote }}
+GLOCAL_OUTBOX__CONSUMER_BLOCK_MS: {{ .Values.outbox.consumerBlockMs | int64 | quote }}
+GLOCAL_CACHE__ENABLED: {{ .Values.cache.enabled | quote }}
+GLOCAL_CACHE__ENTITY_TTL_SECS: {{ .Values.cache.entityTtlSecs | int64 | quote }}
+GLOCAL_CACHE__LOCAL_CAPACITY: {{ .Values.cache.localCapacity | int64 | quote }}
+GLOCAL_CACHE__LOCAL_TTL_MS: {{ .Values.cache.localTtlMs | int64 | quote }}
 GLOCAL_GRPC__SHUTDOWN_DELAY_MS: {{ .Values.grpc.shutdownDelayMs | quote }}
 GLOCAL_GRPC__DRAIN_TIMEOUT_MS: {{ .Values.grpc.drainTimeoutMs | quote }}
 GLOCAL_GATEWAY__LISTEN: {{ printf "0.0.0.0:%v" .Values.gateway.port | quote }}
@@ -89,26 +106,39 @@ OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 {{- end }}
 {{- end }}
 
-{{/* Secret environment: every database URL, Redis and the JWT secret. */}}
+{{/*
+Secret environment of one component, each variable a secretKeyRef into `existingSecret`
+(optional: false, so a missing key keeps the pod from starting). Called with
+(dict "root" $ "component" <gateway|requests|training|events|research|migrate>):
+  - every process: the JWT secret. The gateway signs and checks development tokens with it
+    (outside production); the configuration loader of every process refuses the public
+    default secret in production, so services and the migration need it too;
+  - the gateway and each service: the Redis URL (entity cache, rate limits and change
+    streams in the gateway; the outbox relay in every service);
+  - each service: its own database URL only; the migration Job: every database URL
+    (`glocal migrate` migrates every service).
+*/}}
 {{- define "glocal.secretEnv" -}}
-- name: GLOCAL_AUTH__JWT_SECRET
+{{- $root := .root }}
+{{- $component := .component }}
+{{- $vars := list (list "GLOCAL_AUTH__JWT_SECRET" "jwtSecret") }}
+{{- if ne $component "migrate" }}
+{{- $vars = append $vars (list "GLOCAL_REDIS__URL" "redisUrl") }}
+{{- end }}
+{{- range $service := list "requests" "training" "events" "research" }}
+{{- if or (eq $component "migrate") (eq $component $service) }}
+{{- $vars = append $vars (list (printf "GLOCAL_%s__DATABASE_URL" (upper $service)) (printf "%sDatabaseUrl" $service)) }}
+{{- end }}
+{{- end }}
+{{- range $i, $var := $vars }}
+{{- if $i }}{{ "\n" }}{{ end -}}
+- name: {{ index $var 0 }}
   valueFrom:
-    secretKeyRef: { name: {{ .Values.existingSecret | quote }}, key: {{ .Values.secretKeys.jwtSecret | quote }} }
-- name: GLOCAL_REDIS__URL
-  valueFrom:
-    secretKeyRef: { name: {{ .Values.existingSecret | quote }}, key: {{ .Values.secretKeys.redisUrl | quote }} }
-- name: GLOCAL_REQUESTS__DATABASE_URL
-  valueFrom:
-    secretKeyRef: { name: {{ .Values.existingSecret | quote }}, key: {{ .Values.secretKeys.requestsDatabaseUrl | quote }} }
-- name: GLOCAL_TRAINING__DATABASE_URL
-  valueFrom:
-    secretKeyRef: { name: {{ .Values.existingSecret | quote }}, key: {{ .Values.secretKeys.trainingDatabaseUrl | quote }} }
-- name: GLOCAL_EVENTS__DATABASE_URL
-  valueFrom:
-    secretKeyRef: { name: {{ .Values.existingSecret | quote }}, key: {{ .Values.secretKeys.eventsDatabaseUrl | quote }} }
-- name: GLOCAL_RESEARCH__DATABASE_URL
-  valueFrom:
-    secretKeyRef: { name: {{ .Values.existingSecret | quote }}, key: {{ .Values.secretKeys.researchDatabaseUrl | quote }} }
+    secretKeyRef:
+      name: {{ $root.Values.existingSecret | quote }}
+      key: {{ get $root.Values.secretKeys (index $var 1) | quote }}
+      optional: false
+{{- end }}
 {{- end }}
 
 {{/* Downward-API environment: pod identity as OpenTelemetry resource attributes. */}}
