@@ -7,9 +7,9 @@
    overlays render with `kubectl kustomize`.
 3. Every rendered manifest validates against the Kubernetes schema (kubernetes-validate,
    strict; a kind without a schema fails, except the two CRD kinds checked below).
-4. Each workload references only its own secret keys; production renders (Helm production
-   values, the prod overlay) run environment=production with an https OIDC issuer that the
-   gateway may reach.
+4. Each workload references only its own secret keys (the JWT secret: the gateway only,
+   and not in production); production renders (Helm production values, the prod overlay)
+   run environment=production with an https OIDC issuer that the gateway may reach.
 5. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
 """
 
@@ -132,18 +132,20 @@ REJECTED = [
 ]
 
 # The secret environment each workload may have (by `app.kubernetes.io/component`), all
-# `secretKeyRef`s with optional: false: the JWT secret everywhere (the configuration loader
-# refuses the public default in production), Redis for the gateway and the services' outbox
-# relays, a service's own database URL, and every database URL for the migration Job.
+# `secretKeyRef`s with optional: false: the JWT secret for the gateway only and only outside
+# production (it checks development tokens, which production neither accepts nor mints; no
+# other process uses it), Redis for the gateway and the services' outbox relays, a service's
+# own database URL, and every database URL for the migration Job.
 SERVICES = ("requests", "training", "events", "research")
 DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__DATABASE_URL" for s in SERVICES}
 
 
-def expected_secret_env(component: str) -> set[str]:
-    names = {"GLOCAL_AUTH__JWT_SECRET"}
+def expected_secret_env(component: str, production: bool) -> set[str]:
     if component == "migrate":
-        return names | set(DATABASE_URLS.values())
-    names.add("GLOCAL_REDIS__URL")
+        return set(DATABASE_URLS.values())
+    names = {"GLOCAL_REDIS__URL"}
+    if component == "gateway" and not production:
+        names.add("GLOCAL_AUTH__JWT_SECRET")
     if component in DATABASE_URLS:
         names.add(DATABASE_URLS[component])
     return names
@@ -310,15 +312,28 @@ def validate(docs: list[dict], label: str) -> None:
     print(f"kubernetes-validate {KUBE_VERSION} --strict ({label}): {checked}/{len(docs)} valid")
 
 
+def environment_of(docs: list[dict]) -> str | None:
+    """GLOCAL_ENVIRONMENT of a render's (single) ConfigMap."""
+    config = [d for d in docs if d.get("kind") == "ConfigMap"]
+    if len(config) != 1:
+        return None
+    return (config[0].get("data") or {}).get("GLOCAL_ENVIRONMENT")
+
+
 def check_secret_scoping(docs: list[dict], label: str) -> None:
     """Every Deployment and Job gets exactly its own secret keys, never a whole Secret."""
+    environment = environment_of(docs)
+    if environment not in ("development", "production"):
+        fail(f"{label}: no single ConfigMap with GLOCAL_ENVIRONMENT development or production")
+        return
+    production = environment == "production"
     checked = 0
     for doc in docs:
         if doc.get("kind") not in ("Deployment", "Job"):
             continue
         name = doc["metadata"]["name"]
         component = (doc["metadata"].get("labels") or {}).get("app.kubernetes.io/component", "")
-        expected = expected_secret_env(component)
+        expected = expected_secret_env(component, production)
         for container in doc["spec"]["template"]["spec"].get("containers") or []:
             what = f"{label}: {doc['kind']}/{name} container {container.get('name')}"
             if any("secretRef" in source for source in container.get("envFrom") or []):
@@ -336,7 +351,7 @@ def check_secret_scoping(docs: list[dict], label: str) -> None:
             if lenient:
                 fail(f"{what}: secretKeyRef without optional: false: {lenient}")
         checked += 1
-    print(f"secret scoping ({label}): {checked} workloads reference only their own keys")
+    print(f"secret scoping ({label}, {environment}): {checked} workloads reference only their own keys")
 
 
 def check_production(docs: list[dict], label: str) -> None:

@@ -110,9 +110,9 @@ OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 Secret environment of one component, each variable a secretKeyRef into `existingSecret`
 (optional: false, so a missing key keeps the pod from starting). Called with
 (dict "root" $ "component" <gateway|requests|training|events|research|migrate>):
-  - every process: the JWT secret. The gateway signs and checks development tokens with it
-    (outside production); the configuration loader of every process refuses the public
-    default secret in production, so services and the migration need it too;
+  - the gateway, outside production only: the JWT secret, which checks development (HS256)
+    tokens. Services and the migration never use it; in production development tokens are
+    neither accepted nor minted, so no workload references it (the Secret needn't hold it);
   - the gateway and each service: the Redis URL (entity cache, rate limits and change
     streams in the gateway; the outbox relay in every service);
   - each service: its own database URL only; the migration Job: every database URL
@@ -121,7 +121,10 @@ Secret environment of one component, each variable a secretKeyRef into `existing
 {{- define "glocal.secretEnv" -}}
 {{- $root := .root }}
 {{- $component := .component }}
-{{- $vars := list (list "GLOCAL_AUTH__JWT_SECRET" "jwtSecret") }}
+{{- $vars := list }}
+{{- if and (eq $component "gateway") (ne $root.Values.environment "production") }}
+{{- $vars = append $vars (list "GLOCAL_AUTH__JWT_SECRET" "jwtSecret") }}
+{{- end }}
 {{- if ne $component "migrate" }}
 {{- $vars = append $vars (list "GLOCAL_REDIS__URL" "redisUrl") }}
 {{- end }}
