@@ -663,6 +663,21 @@ impl TrainingService for GrpcService {
         )
     }
 
+    async fn batch_get_programmes(
+        &self,
+        req: Request<pb::BatchGetProgrammesRequest>,
+    ) -> GrpcResult<pb::BatchGetProgrammesResponse> {
+        let caller = caller(&req)?;
+        reply(
+            self.office
+                .batch_get_programmes(caller.as_ref(), &req.get_ref().ids)
+                .await,
+            |programmes| pb::BatchGetProgrammesResponse {
+                programmes: programmes.into_iter().map(programme_to_pb).collect(),
+            },
+        )
+    }
+
     async fn create_edition(
         &self,
         req: Request<pb::CreateEditionRequest>,
@@ -686,6 +701,22 @@ impl TrainingService for GrpcService {
         reply(
             self.office.publish_edition(caller.as_ref(), id, v).await,
             edition_to_pb,
+        )
+    }
+
+    async fn batch_get_editions(
+        &self,
+        req: Request<pb::BatchGetEditionsRequest>,
+    ) -> GrpcResult<pb::BatchGetEditionsResponse> {
+        let caller = caller(&req)?;
+        let m = req.get_ref();
+        reply(
+            self.office
+                .batch_get_editions(caller.as_ref(), &m.ids, m.include_sessions)
+                .await,
+            |editions| pb::BatchGetEditionsResponse {
+                editions: editions.into_iter().map(edition_to_pb).collect(),
+            },
         )
     }
 

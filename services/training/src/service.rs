@@ -49,6 +49,9 @@ type Result<T, E = TrainingError> = std::result::Result<T, E>;
 /// The page size when a list call asks for none.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
+/// Most ids one batched lookup (`batch_get_programmes`, `batch_get_editions`) takes.
+pub const MAX_BATCH_IDS: usize = 500;
+
 const SYSTEM_SUBJECT: &str = "system";
 const SYSTEM_NAME: &str = "Training Office";
 
@@ -1498,6 +1501,28 @@ impl TrainingOffice {
         }
     }
 
+    /// The programmes of `ids` the caller may see, in the order asked, without duplicates;
+    /// unknown, hidden (unpublished, for anyone but the bureau) and malformed ids are left
+    /// out. One query for the programmes, one for all their editions.
+    pub async fn batch_get_programmes(
+        &self,
+        caller: Option<&Caller>,
+        ids: &[String],
+    ) -> Result<Vec<Programme>> {
+        let ids = batch_ids(ids, |s| ProgrammeId::parse(s).ok().map(|id| id.as_uuid()))?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let who = self.who(&self.db, caller).await?;
+        let rows = queries::programmes_by_ids(&self.db, &ids)
+            .await?
+            .into_iter()
+            .filter(|p| p.published || who.is_bureau())
+            .collect();
+        let views = self.programme_views(&self.db, &who, rows).await?;
+        Ok(in_order(&ids, views, |p| p.id.as_uuid()))
+    }
+
     /// Creates an edition of a programme (bureau staff), with its stages and reviewers.
     /// Idempotent per key.
     pub async fn create_edition(
@@ -1694,6 +1719,30 @@ impl TrainingOffice {
             .await?
             .pop()
             .ok_or(TrainingError::NotFound("edition"))
+    }
+
+    /// The editions of `ids` the caller may see, as [`Self::get_edition`] answers them, in
+    /// the order asked, without duplicates; unknown, hidden and malformed ids are left out.
+    pub async fn batch_get_editions(
+        &self,
+        caller: Option<&Caller>,
+        ids: &[String],
+        include_sessions: bool,
+    ) -> Result<Vec<Edition>> {
+        let ids = batch_ids(ids, |s| EditionId::parse(s).ok().map(|id| id.as_uuid()))?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let who = self.who(&self.db, caller).await?;
+        let rows = queries::editions_by_ids(&self.db, &ids)
+            .await?
+            .into_iter()
+            .filter(|e| e.published || who.is_bureau())
+            .collect();
+        let views = self
+            .edition_views(&self.db, &who, rows, include_sessions)
+            .await?;
+        Ok(in_order(&ids, views, |e| e.id.as_uuid()))
     }
 
     // ---- applications -----------------------------------------------------------------
@@ -3194,4 +3243,27 @@ mod tests {
             active_key(e, ApplicantKind::LocalGovernment, "u2", "11000")
         );
     }
+}
+
+/// The distinct ids of a batched lookup that `parse` accepts, in the order asked; more than
+/// [`MAX_BATCH_IDS`] ids is an error.
+fn batch_ids(ids: &[String], parse: impl Fn(&str) -> Option<Uuid>) -> Result<Vec<Uuid>> {
+    if ids.len() > MAX_BATCH_IDS {
+        return Err(TrainingError::invalid(
+            "ids",
+            format!("at most {MAX_BATCH_IDS} ids per call"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    Ok(ids
+        .iter()
+        .filter_map(|s| parse(s))
+        .filter(|id| seen.insert(*id))
+        .collect())
+}
+
+/// `items` in the order of `ids` (items whose id is not asked are dropped).
+fn in_order<T>(ids: &[Uuid], items: Vec<T>, id_of: impl Fn(&T) -> Uuid) -> Vec<T> {
+    let mut by_id: HashMap<Uuid, T> = items.into_iter().map(|t| (id_of(&t), t)).collect();
+    ids.iter().filter_map(|id| by_id.remove(id)).collect()
 }

@@ -1659,6 +1659,85 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
     );
 }
 
+async fn batched_lookups_answer_what_single_lookups_answer(env: Env) {
+    let published = env.fellowship(10).await;
+    let p = env
+        .office
+        .create_programme(
+            Some(&admin()),
+            ProgrammeDraft {
+                idempotency_key: "hidden".into(),
+                kind: Some(ProgrammeKind::Academy),
+                title: TextDraft {
+                    en: "Hidden".into(),
+                    ..TextDraft::default()
+                },
+                description: TextDraft::default(),
+                published: false,
+            },
+        )
+        .await
+        .unwrap();
+    let mut draft = fellowship_draft(&p, 5);
+    draft.idempotency_key = "hidden-edition".into();
+    draft.published = false;
+    let hidden = env.edition(draft).await;
+
+    let programme_ids = [
+        hidden.programme.id.to_string(),
+        "not-an-id".to_owned(),
+        published.programme.id.to_string(),
+        published.programme.id.to_string(),
+        EditionId::new().to_string(),
+    ];
+    // The public: only the published programme, once, with its editions as GetProgramme has them.
+    let found = env
+        .office
+        .batch_get_programmes(None, &programme_ids)
+        .await
+        .unwrap();
+    let single = env
+        .office
+        .get_programme(None, published.programme.id)
+        .await
+        .unwrap();
+    assert_eq!(found, vec![single]);
+    // Bureau staff see the draft too, in the order asked.
+    let found = env
+        .office
+        .batch_get_programmes(Some(&admin()), &programme_ids)
+        .await
+        .unwrap();
+    let ids: Vec<_> = found.iter().map(|p| p.id).collect();
+    assert_eq!(ids, [hidden.programme.id, published.programme.id]);
+
+    let edition_ids = [published.id.to_string(), hidden.id.to_string()];
+    let found = env
+        .office
+        .batch_get_editions(None, &edition_ids, true)
+        .await
+        .unwrap();
+    let single = env
+        .office
+        .get_edition(None, published.id, true)
+        .await
+        .unwrap();
+    assert_eq!(found, vec![single]);
+    let found = env
+        .office
+        .batch_get_editions(Some(&admin()), &edition_ids, false)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 2);
+
+    // Too many ids is bad input, not a silent truncation.
+    let many = vec![published.id.to_string(); glocal_training::service::MAX_BATCH_IDS + 1];
+    assert_eq!(
+        field(env.office.batch_get_editions(None, &many, false).await),
+        "ids"
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod postgres {
@@ -1714,4 +1793,5 @@ on_both_backends!(
     illegal_transitions_and_stale_versions_change_nothing,
     applicants_see_their_own_applications_only,
     drafts_are_checked_when_submitted,
+    batched_lookups_answer_what_single_lookups_answer,
 );
