@@ -3202,6 +3202,29 @@ impl TrainingOffice {
     }
 }
 
+/// The distinct ids of a batched lookup that `parse` accepts, in the order asked; more than
+/// [`MAX_BATCH_IDS`] ids is an error.
+fn batch_ids(ids: &[String], parse: impl Fn(&str) -> Option<Uuid>) -> Result<Vec<Uuid>> {
+    if ids.len() > MAX_BATCH_IDS {
+        return Err(TrainingError::invalid(
+            "ids",
+            format!("at most {MAX_BATCH_IDS} ids per call"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    Ok(ids
+        .iter()
+        .filter_map(|s| parse(s))
+        .filter(|id| seen.insert(*id))
+        .collect())
+}
+
+/// `items` in the order of `ids` (items whose id is not asked are dropped).
+fn in_order<T>(ids: &[Uuid], items: Vec<T>, id_of: impl Fn(&T) -> Uuid) -> Vec<T> {
+    let mut by_id: HashMap<Uuid, T> = items.into_iter().map(|t| (id_of(&t), t)).collect();
+    ids.iter().filter_map(|id| by_id.remove(id)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3243,27 +3266,4 @@ mod tests {
             active_key(e, ApplicantKind::LocalGovernment, "u2", "11000")
         );
     }
-}
-
-/// The distinct ids of a batched lookup that `parse` accepts, in the order asked; more than
-/// [`MAX_BATCH_IDS`] ids is an error.
-fn batch_ids(ids: &[String], parse: impl Fn(&str) -> Option<Uuid>) -> Result<Vec<Uuid>> {
-    if ids.len() > MAX_BATCH_IDS {
-        return Err(TrainingError::invalid(
-            "ids",
-            format!("at most {MAX_BATCH_IDS} ids per call"),
-        ));
-    }
-    let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    Ok(ids
-        .iter()
-        .filter_map(|s| parse(s))
-        .filter(|id| seen.insert(*id))
-        .collect())
-}
-
-/// `items` in the order of `ids` (items whose id is not asked are dropped).
-fn in_order<T>(ids: &[Uuid], items: Vec<T>, id_of: impl Fn(&T) -> Uuid) -> Vec<T> {
-    let mut by_id: HashMap<Uuid, T> = items.into_iter().map(|t| (id_of(&t), t)).collect();
-    ids.iter().filter_map(|id| by_id.remove(id)).collect()
 }
