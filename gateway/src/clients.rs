@@ -6,12 +6,17 @@
 //!   `name` resolves to, resolved again every `client_lb_refresh_ms`: pods that appear
 //!   join, pods that go away leave. When the name resolves to nothing the name itself is
 //!   kept as the one endpoint, so calls fail fast (UNAVAILABLE) instead of waiting.
-//! - [`ReadRetry`] retries a read (a `Get…`, `List…` or `BatchGet…` call) that failed with
-//!   UNAVAILABLE, with exponential backoff and jitter. Writes are never retried: a write
-//!   whose answer was lost may have happened, and repeating it is the client's decision
-//!   (mutations take an idempotency key for that).
+//! - [`ReadRetry`] retries a read (a `Get…`, `List…`, `BatchGet…`, `Search…` or `Verify…`
+//!   call, or `CheckEligibility`: see [`is_idempotent_read`]) that failed with
+//!   UNAVAILABLE, with exponential backoff and jitter. Every read the gateway makes goes
+//!   through it: the resolvers' (`crate::schema::read` and each domain's wrapper), the
+//!   DataLoaders', federation's entity lookups, the practices feed and the iCalendar
+//!   routes. Writes are never retried: a write whose answer was lost may have happened,
+//!   and repeating it is the client's decision (mutations take an idempotency key for
+//!   that).
 //!
-//! Every call still carries its own deadline (`glocal_kit::grpc::request`).
+//! Every attempt is a fresh request with its own deadline and trace context
+//! ([`ReadRetry::read`], over `glocal_kit::grpc::request`).
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -21,6 +26,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use glocal_kit::Caller;
 use glocal_kit::config::GatewaySettings;
 use glocal_kit::grpc::GrpcError;
 use http::Uri;
@@ -218,6 +224,32 @@ impl ReadRetry {
         }
     }
 
+    /// Calls the gRPC method named `method` through a clone of `client`, each attempt
+    /// sending `message` in a fresh request (`caller`, trace context, a deadline of
+    /// `timeout`), retried as [`ReadRetry::run`] says. `call` makes the one call, e.g.
+    /// `|mut client, request| async move { client.get_request(request).await }`.
+    pub async fn read<C, M, R, F, Fut>(
+        &self,
+        method: &'static str,
+        client: &C,
+        message: M,
+        caller: Option<&Caller>,
+        timeout: Duration,
+        mut call: F,
+    ) -> Result<tonic::Response<R>, tonic::Status>
+    where
+        C: Clone,
+        M: Clone,
+        F: FnMut(C, tonic::Request<M>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+    {
+        self.run(method, || {
+            let request = glocal_kit::grpc::request(message.clone(), caller, timeout);
+            call(client.clone(), request)
+        })
+        .await
+    }
+
     /// The wait before retry number `attempt` (1-based): uniform in
     /// `0..=min(backoff × 2^(attempt-1), 1 s)`.
     fn delay(&self, attempt: u32) -> Duration {
@@ -234,12 +266,17 @@ impl ReadRetry {
 }
 
 /// True when `method` (a gRPC method name, e.g. `GetRequest`) only reads, so repeating it
-/// is safe.
+/// is safe: `Get…`, `List…`, `BatchGet…`, `Search…`, `Verify…` and `CheckEligibility`
+/// (not `CheckIn`, a write).
 pub fn is_idempotent_read(method: &str) -> bool {
-    ["Get", "List", "BatchGet", "Search"]
+    ["Get", "List", "BatchGet", "Search", "Verify"]
         .iter()
         .any(|prefix| method.starts_with(prefix))
+        || READS.contains(&method)
 }
+
+/// Reads whose verb also names writes (`CheckIn` is a write).
+const READS: [&str; 1] = ["CheckEligibility"];
 
 /// A random number for jitter (from the standard library's per-hasher random keys).
 fn random() -> u64 {
@@ -339,6 +376,8 @@ mod tests {
             "ListRequests",
             "BatchGetLocalGovernments",
             "SearchPractices",
+            "VerifyCertificate",
+            "CheckEligibility",
         ] {
             assert!(is_idempotent_read(read), "{read}");
         }
@@ -347,6 +386,8 @@ mod tests {
             "Close",
             "SetRoutingRule",
             "DeleteRoutingRule",
+            "CheckIn",
+            "GenerateStipendSchedule",
         ] {
             assert!(!is_idempotent_read(write), "{write}");
         }

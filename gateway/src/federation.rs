@@ -17,15 +17,13 @@
 
 use async_graphql::{Context, ID, Object, Result};
 use glocal_proto::training::v1 as training_pb;
-use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 
 use crate::error;
 use crate::schema::directory::{LocalGovernment, load_local_government};
 use crate::schema::events::{Event, load_event};
 use crate::schema::research::{Organisation, Practice};
 use crate::schema::research_loaders::ResearchLoaders;
-use crate::schema::training::{Programme, ProgrammeEdition};
-use crate::schema::{Services, caller};
+use crate::schema::training::{self, Programme, ProgrammeEdition};
 
 /// The entity resolvers behind `_entities` (merged into the query root; they add no fields).
 #[derive(Default)]
@@ -38,21 +36,6 @@ fn absent_if_not_found<T>(result: Result<T, tonic::Status>) -> Result<Option<T>>
         Err(status) if status.code() == tonic::Code::NotFound => Ok(None),
         Err(status) => Err(error::remote(status)),
     }
-}
-
-/// A training-service client and `message` wrapped with the caller and deadline.
-fn training_call<T>(
-    ctx: &Context<'_>,
-    message: T,
-) -> Result<(
-    TrainingServiceClient<tonic::transport::Channel>,
-    tonic::Request<T>,
-)> {
-    let services = ctx.data::<Services>()?;
-    Ok((
-        TrainingServiceClient::new(services.training.clone()),
-        glocal_kit::grpc::request(message, caller(ctx), services.timeout),
-    ))
 }
 
 #[Object]
@@ -96,9 +79,15 @@ impl EntitiesQuery {
     /// A training programme by id (`GetProgramme`).
     #[graphql(entity)]
     async fn find_programme_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
-        let (mut client, request) =
-            training_call(ctx, training_pb::GetProgrammeRequest { id: id.0 })?;
-        let found = absent_if_not_found(client.get_programme(request).await)?;
+        let found = absent_if_not_found(
+            training::read(
+                ctx,
+                "GetProgramme",
+                training_pb::GetProgrammeRequest { id: id.0 },
+                |mut client, request| async move { client.get_programme(request).await },
+            )
+            .await,
+        )?;
         Ok(found.map(|r| Programme(r.into_inner())))
     }
 
@@ -113,8 +102,15 @@ impl EntitiesQuery {
             id: id.0,
             include_sessions: true,
         };
-        let (mut client, request) = training_call(ctx, message)?;
-        let found = absent_if_not_found(client.get_edition(request).await)?;
+        let found = absent_if_not_found(
+            training::read(
+                ctx,
+                "GetEdition",
+                message,
+                |mut client, request| async move { client.get_edition(request).await },
+            )
+            .await,
+        )?;
         Ok(found.map(|r| ProgrammeEdition(r.into_inner())))
     }
 }

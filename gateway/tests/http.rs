@@ -140,6 +140,10 @@ struct Recorded {
     batch_attempts: usize,
     /// `SubmitRequest` fails with UNAVAILABLE.
     unavailable_submits: bool,
+    /// How many `GetRequest` and `ListRequests` calls still fail with UNAVAILABLE.
+    unavailable_reads: usize,
+    /// Every `GetRequest` and `ListRequests` call, failed or not.
+    read_attempts: usize,
 }
 
 #[derive(Clone, Default)]
@@ -219,6 +223,18 @@ impl Fake {
             .map(str::to_owned);
         self.0.lock().unwrap().callers.push(sub);
     }
+
+    /// Counts a `GetRequest` or `ListRequests` call; UNAVAILABLE while
+    /// `unavailable_reads` lasts.
+    fn read_attempt(&self) -> Result<(), Status> {
+        let mut recorded = self.0.lock().unwrap();
+        recorded.read_attempts += 1;
+        if recorded.unavailable_reads > 0 {
+            recorded.unavailable_reads -= 1;
+            return Err(Status::unavailable("restarting"));
+        }
+        Ok(())
+    }
 }
 
 type R<T> = Result<Response<T>, Status>;
@@ -244,6 +260,7 @@ impl RequestsService for Fake {
         request: tonic::Request<pb::GetRequestRequest>,
     ) -> R<pb::ServiceRequest> {
         self.record_caller(&request);
+        self.read_attempt()?;
         if request.get_ref().id == "r1" {
             Ok(Response::new(fake_request(1, "11000")))
         } else {
@@ -261,6 +278,7 @@ impl RequestsService for Fake {
         request: tonic::Request<pb::ListRequestsRequest>,
     ) -> R<pb::ListRequestsResponse> {
         self.record_caller(&request);
+        self.read_attempt()?;
         self.0
             .lock()
             .unwrap()
@@ -905,4 +923,52 @@ async fn unavailable_reads_are_retried_and_writes_are_not() {
     let r = send(&app, gql(submit, json!({}), None, Some(&t))).await;
     assert_eq!(r.codes(), ["UNAVAILABLE"], "{}", r.text);
     assert_eq!(service.fake.0.lock().unwrap().callers.len(), 1);
+}
+
+#[tokio::test]
+async fn resolver_reads_are_retried_too() {
+    let service = fake_service().await;
+    let mut s = settings(&service.url);
+    s.gateway.read_retries = 2;
+    s.gateway.retry_backoff_ms = 1;
+    let t = token(&official());
+    let app = glocal_gateway::app(&s).await.unwrap();
+
+    // `serviceRequest(id)` (GetRequest): two failures, then an answer.
+    service.fake.0.lock().unwrap().unavailable_reads = 2;
+    let q = r#"{ serviceRequest(id: "r1") { id title } }"#;
+    let r = send(&app, gql(q, json!({}), None, Some(&t))).await;
+    assert!(r.json().get("errors").is_none(), "{}", r.text);
+    assert_eq!(
+        r.json()["data"]["serviceRequest"],
+        json!({ "id": "r1", "title": "Request 1" })
+    );
+    assert_eq!(service.fake.0.lock().unwrap().read_attempts, 3);
+
+    // `serviceRequests` (ListRequests): two failures, then the page.
+    {
+        let mut recorded = service.fake.0.lock().unwrap();
+        recorded.unavailable_reads = 2;
+        recorded.read_attempts = 0;
+    }
+    let q = "{ serviceRequests(first: 5) { totalCount } }";
+    let r = send(&app, gql(q, json!({}), None, Some(&t))).await;
+    assert!(r.json().get("errors").is_none(), "{}", r.text);
+    assert_eq!(r.json()["data"]["serviceRequests"]["totalCount"], 12);
+    assert_eq!(service.fake.0.lock().unwrap().read_attempts, 3);
+
+    // More failures than retries: UNAVAILABLE after one call and two retries.
+    for q in [
+        r#"{ serviceRequest(id: "r1") { id } }"#,
+        "{ serviceRequests(first: 5) { totalCount } }",
+    ] {
+        {
+            let mut recorded = service.fake.0.lock().unwrap();
+            recorded.unavailable_reads = 3;
+            recorded.read_attempts = 0;
+        }
+        let r = send(&app, gql(q, json!({}), None, Some(&t))).await;
+        assert_eq!(r.codes(), ["UNAVAILABLE"], "{q}: {}", r.text);
+        assert_eq!(service.fake.0.lock().unwrap().read_attempts, 3, "{q}");
+    }
 }

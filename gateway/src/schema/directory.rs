@@ -6,7 +6,7 @@ use glocal_proto::requests::v1 as pb;
 
 use super::language::{self, Language};
 use super::requests::ServiceRequestType;
-use super::{non_empty, requests_call};
+use super::{non_empty, requests_call, requests_read};
 use crate::error;
 use crate::loaders::{Loaders, group_staff};
 
@@ -193,12 +193,15 @@ impl DirectoryQuery {
     /// The bureau's departments with their staff.
     #[graphql(inaccessible)]
     async fn departments(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
-        let (mut client, request) = requests_call(ctx, pb::ListDepartmentsRequest {})?;
-        let response = client
-            .list_departments(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let response = requests_read(
+            ctx,
+            "ListDepartments",
+            pb::ListDepartmentsRequest {},
+            |mut client, request| async move { client.list_departments(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         Ok(group_staff(response)
             .into_iter()
             .map(|e| Department {
@@ -210,12 +213,15 @@ impl DirectoryQuery {
 
     /// Every local government known to the bureau.
     async fn local_governments(&self, ctx: &Context<'_>) -> Result<Vec<LocalGovernment>> {
-        let (mut client, request) = requests_call(ctx, pb::ListLocalGovernmentsRequest {})?;
-        let response = client
-            .list_local_governments(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let response = requests_read(
+            ctx,
+            "ListLocalGovernments",
+            pb::ListLocalGovernmentsRequest {},
+            |mut client, request| async move { client.list_local_governments(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         Ok(response
             .local_governments
             .into_iter()
@@ -226,12 +232,15 @@ impl DirectoryQuery {
     /// The routing table.
     #[graphql(inaccessible)]
     async fn routing_rules(&self, ctx: &Context<'_>) -> Result<Vec<RoutingRule>> {
-        let (mut client, request) = requests_call(ctx, pb::ListRoutingRulesRequest {})?;
-        let response = client
-            .list_routing_rules(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let response = requests_read(
+            ctx,
+            "ListRoutingRules",
+            pb::ListRoutingRulesRequest {},
+            |mut client, request| async move { client.list_routing_rules(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         Ok(response.rules.into_iter().map(RoutingRule).collect())
     }
 }

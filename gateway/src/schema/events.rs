@@ -30,6 +30,7 @@ use super::research::Practice;
 use super::research_loaders::ResearchLoaders;
 use super::scalars::Date;
 use super::{Services, caller, datetime, non_empty, timestamp};
+use crate::clients::ReadRetry;
 use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 
@@ -212,6 +213,28 @@ fn call<T>(
     Ok((client, request))
 }
 
+/// A read from the events service: [`super::read`], retried on UNAVAILABLE.
+async fn read<M, R, F, Fut>(
+    ctx: &Context<'_>,
+    method: &'static str,
+    message: M,
+    call: F,
+) -> Result<tonic::Response<R>, tonic::Status>
+where
+    M: Clone,
+    F: FnMut(EventsServiceClient<Channel>, tonic::Request<M>) -> Fut,
+    Fut: std::future::Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+{
+    super::read(
+        ctx,
+        method,
+        |s| EventsServiceClient::new(s.events.clone()),
+        message,
+        call,
+    )
+    .await
+}
+
 fn text_in(t: EventTextInput) -> Option<LocalizedText> {
     Some(LocalizedText {
         ko: t.ko.unwrap_or_default(),
@@ -289,6 +312,10 @@ impl EventLoaders {
             services,
             caller,
             entities,
+            retry: ctx
+                .data_opt::<ReadRetry>()
+                .copied()
+                .unwrap_or(ReadRetry::NONE),
         };
         Ok(Arc::new(EventLoaders {
             sessions: DataLoader::new(SessionLoader(base.clone()), |f| {
@@ -312,6 +339,8 @@ struct Base {
     caller: Option<Caller>,
     /// Public events and series by id (see [`EntityCache`]).
     entities: Option<EntityCache>,
+    /// How the loaders' reads are retried.
+    retry: ReadRetry,
 }
 
 impl Base {
@@ -334,12 +363,29 @@ impl Base {
         }
     }
 
-    fn request<T>(&self, message: T) -> tonic::Request<T> {
-        glocal_kit::grpc::request(message, self.caller.as_ref(), self.services.timeout)
-    }
-
-    fn events(&self) -> EventsServiceClient<Channel> {
-        EventsServiceClient::new(self.services.events.clone())
+    /// The events service's read `method` as the loaders' caller, retried on UNAVAILABLE.
+    async fn read<M, R, F, Fut>(
+        &self,
+        method: &'static str,
+        message: M,
+        call: F,
+    ) -> Result<tonic::Response<R>, tonic::Status>
+    where
+        M: Clone,
+        F: FnMut(EventsServiceClient<Channel>, tonic::Request<M>) -> Fut,
+        Fut: std::future::Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+    {
+        let client = EventsServiceClient::new(self.services.events.clone());
+        self.retry
+            .read(
+                method,
+                &client,
+                message,
+                self.caller.as_ref(),
+                self.services.timeout,
+                call,
+            )
+            .await
     }
 }
 
@@ -356,8 +402,9 @@ impl Loader<String> for SessionLoader {
         };
         let response = self
             .0
-            .events()
-            .list_sessions(self.0.request(message))
+            .read("ListSessions", message, |mut client, request| async move {
+                client.list_sessions(request).await
+            })
             .await
             .map_err(error::remote)?;
         let mut out: HashMap<String, Vec<pb::Session>> = HashMap::new();
@@ -382,8 +429,11 @@ impl Loader<String> for ContributionLoader {
         };
         let response = self
             .0
-            .events()
-            .list_contributions(self.0.request(message))
+            .read(
+                "ListContributions",
+                message,
+                |mut client, request| async move { client.list_contributions(request).await },
+            )
             .await
             .map_err(error::remote)?;
         let mut out: HashMap<String, Vec<pb::Contribution>> = HashMap::new();
@@ -407,8 +457,11 @@ impl Loader<String> for EventLoader {
                 let message = pb::BatchGetEventsRequest { ids };
                 let response = self
                     .0
-                    .events()
-                    .batch_get_events(self.0.request(message))
+                    .read(
+                        "BatchGetEvents",
+                        message,
+                        |mut client, request| async move { client.batch_get_events(request).await },
+                    )
                     .await
                     .map_err(error::remote)?;
                 Ok(response
@@ -432,10 +485,12 @@ impl Loader<String> for SeriesLoader {
     async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Series>> {
         self.0
             .cached(EntityKind::Series, ids, |ids| async move {
+                let message = pb::ListSeriesRequest {};
                 let response = self
                     .0
-                    .events()
-                    .list_series(self.0.request(pb::ListSeriesRequest {}))
+                    .read("ListSeries", message, |mut client, request| async move {
+                        client.list_series(request).await
+                    })
                     .await
                     .map_err(error::remote)?;
                 Ok(response
@@ -1605,12 +1660,15 @@ impl EventsQuery {
                 after: after.unwrap_or_default(),
             }),
         };
-        let (mut client, request) = call(ctx, message)?;
-        let response = client
-            .list_events(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let response = read(
+            ctx,
+            "ListEvents",
+            message,
+            |mut client, request| async move { client.list_events(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         if response.cursors.len() != response.events.len() {
             return Err(error::internal("ListEvents returned mismatched cursors"));
         }
@@ -1634,12 +1692,15 @@ impl EventsQuery {
     /// One event the caller may see, with its timetable.
     async fn event(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Event>> {
         let fetch = || async {
-            let (mut client, request) = call(ctx, pb::GetEventRequest { id: id.0.clone() })?;
-            Ok(client
-                .get_event(request)
-                .await
-                .map_err(error::remote)?
-                .into_inner())
+            Ok(read(
+                ctx,
+                "GetEvent",
+                pb::GetEventRequest { id: id.0.clone() },
+                |mut client, request| async move { client.get_event(request).await },
+            )
+            .await
+            .map_err(error::remote)?
+            .into_inner())
         };
         let data = match ctx.data_opt::<EntityCache>() {
             Some(entities) => {
@@ -1654,16 +1715,19 @@ impl EventsQuery {
 
     /// Every series, by code.
     async fn series(&self, ctx: &Context<'_>) -> Result<Vec<EventSeries>> {
-        let (mut client, request) = call(ctx, pb::ListSeriesRequest {})?;
-        Ok(client
-            .list_series(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner()
-            .series
-            .into_iter()
-            .map(EventSeries)
-            .collect())
+        Ok(read(
+            ctx,
+            "ListSeries",
+            pb::ListSeriesRequest {},
+            |mut client, request| async move { client.list_series(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner()
+        .series
+        .into_iter()
+        .map(EventSeries)
+        .collect())
     }
 
     /// One registration: the caller's own, or any for the bureau.
@@ -1673,12 +1737,15 @@ impl EventsQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<Option<EventRegistration>> {
-        let (mut client, request) = call(ctx, pb::GetRegistrationRequest { id: id.0 })?;
-        let data = client
-            .get_registration(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let data = read(
+            ctx,
+            "GetRegistration",
+            pb::GetRegistrationRequest { id: id.0 },
+            |mut client, request| async move { client.get_registration(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         Ok(Some(registration(data, &EventLoaders::new(ctx)?)))
     }
 
@@ -1708,12 +1775,15 @@ impl EventsQuery {
                 after: after.unwrap_or_default(),
             }),
         };
-        let (mut client, request) = call(ctx, message)?;
-        let response = client
-            .list_registrations(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let response = read(
+            ctx,
+            "ListRegistrations",
+            message,
+            |mut client, request| async move { client.list_registrations(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         if response.cursors.len() != response.registrations.len() {
             return Err(error::internal(
                 "ListRegistrations returned mismatched cursors",
@@ -1743,17 +1813,20 @@ impl EventsQuery {
             event_ids: Vec::new(),
             mine: true,
         };
-        let (mut client, request) = call(ctx, message)?;
         let loaders = EventLoaders::new(ctx)?;
-        Ok(client
-            .list_contributions(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner()
-            .contributions
-            .into_iter()
-            .map(|c| contribution(c, &loaders))
-            .collect())
+        Ok(read(
+            ctx,
+            "ListContributions",
+            message,
+            |mut client, request| async move { client.list_contributions(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner()
+        .contributions
+        .into_iter()
+        .map(|c| contribution(c, &loaders))
+        .collect())
     }
 
     /// Lecture requests, oldest first: a local official's own local government's, or
@@ -1780,12 +1853,15 @@ impl EventsQuery {
                 after: after.unwrap_or_default(),
             }),
         };
-        let (mut client, request) = call(ctx, message)?;
-        let response = client
-            .list_lecture_requests(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let response = read(
+            ctx,
+            "ListLectureRequests",
+            message,
+            |mut client, request| async move { client.list_lecture_requests(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         if response.cursors.len() != response.lecture_requests.len() {
             return Err(error::internal(
                 "ListLectureRequests returned mismatched cursors",

@@ -4,6 +4,7 @@
 //! public: the events service is called anonymously, so only published events appear.
 //! `?lang=ko|en|zh|ja` picks the language (default English, with the usual fallback).
 
+use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
@@ -18,6 +19,7 @@ use glocal_proto::events::v1 as pb;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
 use icalendar::{Calendar, Component, EventLike, EventStatus};
 use serde::Deserialize;
+use tonic::transport::Channel;
 
 use super::datetime;
 use super::language::{self, Language};
@@ -73,12 +75,24 @@ fn calendar_response(calendar: &Calendar) -> Response {
         .into_response()
 }
 
-fn client(state: &AppState) -> EventsServiceClient<tonic::transport::Channel> {
-    EventsServiceClient::new(state.services.events.clone())
-}
-
-fn request<T>(state: &AppState, message: T) -> tonic::Request<T> {
-    glocal_kit::grpc::request(message, None, state.services.timeout)
+/// The read `method` of the events service, made anonymously and retried on UNAVAILABLE
+/// by the gateway's read-retry policy (see [`crate::clients::ReadRetry::read`]).
+async fn read<M, R, F, Fut>(
+    state: &AppState,
+    method: &'static str,
+    message: M,
+    call: F,
+) -> Result<tonic::Response<R>, tonic::Status>
+where
+    M: Clone,
+    F: FnMut(EventsServiceClient<Channel>, tonic::Request<M>) -> Fut,
+    Fut: Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+{
+    let client = EventsServiceClient::new(state.services.events.clone());
+    state
+        .read_retry
+        .read(method, &client, message, None, state.services.timeout, call)
+        .await
 }
 
 fn date(s: &str) -> Option<NaiveDate> {
@@ -159,21 +173,28 @@ pub async fn event_feed(
         return (StatusCode::NOT_FOUND, "feeds end in .ics").into_response();
     };
     let lang = lang(&params);
-    let event = match client(&state)
-        .get_event(request(&state, pb::GetEventRequest { id: id.to_owned() }))
-        .await
+    let message = pb::GetEventRequest { id: id.to_owned() };
+    let event = match read(
+        &state,
+        "GetEvent",
+        message,
+        |mut client, request| async move { client.get_event(request).await },
+    )
+    .await
     {
         Ok(r) => r.into_inner(),
         Err(status) => return failure(status),
     };
-    let sessions = match client(&state)
-        .list_sessions(request(
-            &state,
-            pb::ListSessionsRequest {
-                event_ids: vec![event.id.clone()],
-            },
-        ))
-        .await
+    let message = pb::ListSessionsRequest {
+        event_ids: vec![event.id.clone()],
+    };
+    let sessions = match read(
+        &state,
+        "ListSessions",
+        message,
+        |mut client, request| async move { client.list_sessions(request).await },
+    )
+    .await
     {
         Ok(r) => r.into_inner().sessions,
         Err(status) => return failure(status),
@@ -201,9 +222,14 @@ pub async fn series_feed(
         return (StatusCode::NOT_FOUND, "feeds end in .ics").into_response();
     };
     let lang = lang(&params);
-    let series = match client(&state)
-        .list_series(request(&state, pb::ListSeriesRequest {}))
-        .await
+    let message = pb::ListSeriesRequest {};
+    let series = match read(
+        &state,
+        "ListSeries",
+        message,
+        |mut client, request| async move { client.list_series(request).await },
+    )
+    .await
     {
         Ok(r) => r.into_inner().series.into_iter().find(|s| s.id == id),
         Err(status) => return failure(status),
@@ -225,7 +251,13 @@ pub async fn series_feed(
                 after: after.clone(),
             }),
         };
-        let page = match client(&state).list_events(request(&state, message)).await {
+        let listed = read(
+            &state,
+            "ListEvents",
+            message,
+            |mut client, request| async move { client.list_events(request).await },
+        );
+        let page = match listed.await {
             Ok(r) => r.into_inner(),
             Err(status) => return failure(status),
         };

@@ -1,6 +1,7 @@
 //! The public GraphQL schema: one module per domain merged into the query and mutation
 //! roots, plus what every resolver needs to call a service (the clients in schema data,
-//! the caller and the loaders in request data).
+//! the caller and the loaders in request data). Every read goes through [`read`], which
+//! retries UNAVAILABLE by the schema's read-retry policy; writes are made once.
 //!
 //! Resolvers are thin: input → proto, one call, proto → GraphQL type. Business rules
 //! (validation, scoping, transitions) live in the services.
@@ -22,6 +23,7 @@ pub mod scalars;
 pub mod subscriptions;
 pub mod training;
 
+use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -32,6 +34,7 @@ use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use tonic::transport::Channel;
 
 use crate::auth::Identity;
+use crate::clients::ReadRetry;
 
 /// The gateway's schema type.
 pub type GatewaySchema = Schema<Query, Mutation, subscriptions::Subscription>;
@@ -177,6 +180,57 @@ pub(crate) fn requests_call<T>(
     let services = ctx.data::<Services>()?;
     let request = glocal_kit::grpc::request(message, caller(ctx), services.timeout);
     Ok((services.requests.clone(), request))
+}
+
+/// Calls the read `method` (its gRPC name, e.g. `GetRequest`) of the client that `client`
+/// picks from the schema's [`Services`]: each attempt sends `message` in a fresh request
+/// (caller, trace context, deadline) and UNAVAILABLE is retried by the schema's
+/// [`ReadRetry`] (none when the schema has no policy). See [`ReadRetry::read`].
+pub(crate) async fn read<C, M, R, F, Fut>(
+    ctx: &Context<'_>,
+    method: &'static str,
+    client: impl FnOnce(&Services) -> C,
+    message: M,
+    call: F,
+) -> Result<tonic::Response<R>, tonic::Status>
+where
+    C: Clone,
+    M: Clone,
+    F: FnMut(C, tonic::Request<M>) -> Fut,
+    Fut: Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+{
+    let Some(services) = ctx.data_opt::<Services>() else {
+        return Err(tonic::Status::internal("the schema has no service clients"));
+    };
+    let retry = ctx
+        .data_opt::<ReadRetry>()
+        .copied()
+        .unwrap_or(ReadRetry::NONE);
+    retry
+        .read(
+            method,
+            &client(services),
+            message,
+            caller(ctx),
+            services.timeout,
+            call,
+        )
+        .await
+}
+
+/// [`read`] from the requests service.
+pub(crate) async fn requests_read<M, R, F, Fut>(
+    ctx: &Context<'_>,
+    method: &'static str,
+    message: M,
+    call: F,
+) -> Result<tonic::Response<R>, tonic::Status>
+where
+    M: Clone,
+    F: FnMut(RequestsServiceClient<Channel>, tonic::Request<M>) -> Fut,
+    Fut: Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+{
+    read(ctx, method, |s| s.requests.clone(), message, call).await
 }
 
 /// A protobuf timestamp as a UTC date-time (`None` when absent or out of range).

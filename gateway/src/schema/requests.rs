@@ -15,7 +15,7 @@ use glocal_proto::requests::v1::request_details::Kind;
 
 use super::directory::{Department, LocalGovernment, Staff, load_local_government};
 use super::scalars::Date;
-use super::{datetime, non_empty, requests_call, timestamp};
+use super::{datetime, non_empty, requests_call, requests_read, timestamp};
 use crate::error;
 
 /// The kind of service a local government asks for.
@@ -928,14 +928,16 @@ impl RequestsQuery {
     /// One request the caller may see, with its responses and history.
     #[graphql(inaccessible)]
     async fn service_request(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ServiceRequest>> {
-        let (mut client, request) = requests_call(ctx, pb::GetRequestRequest { id: id.0 })?;
-        Ok(Some(ServiceRequest(
-            client
-                .get_request(request)
-                .await
-                .map_err(error::remote)?
-                .into_inner(),
-        )))
+        let message = pb::GetRequestRequest { id: id.0 };
+        let response = requests_read(
+            ctx,
+            "GetRequest",
+            message,
+            |mut client, request| async move { client.get_request(request).await },
+        )
+        .await
+        .map_err(error::remote)?;
+        Ok(Some(ServiceRequest(response.into_inner())))
     }
 
     /// The requests the caller may see, newest first, as a Relay connection.
@@ -959,12 +961,15 @@ impl RequestsQuery {
             }),
             include_activity,
         };
-        let (mut client, request) = requests_call(ctx, message)?;
-        let response = client
-            .list_requests(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let response = requests_read(
+            ctx,
+            "ListRequests",
+            message,
+            |mut client, request| async move { client.list_requests(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         if response.cursors.len() != response.requests.len() {
             return Err(error::internal(
                 "ListRequests returned a cursor count unlike its request count",

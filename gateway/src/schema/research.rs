@@ -36,6 +36,28 @@ fn call<T>(
     ))
 }
 
+/// A read from the research service: [`super::read`], retried on UNAVAILABLE.
+async fn read<M, R, F, Fut>(
+    ctx: &Context<'_>,
+    method: &'static str,
+    message: M,
+    call: F,
+) -> Result<tonic::Response<R>, tonic::Status>
+where
+    M: Clone,
+    F: FnMut(ResearchServiceClient<Channel>, tonic::Request<M>) -> Fut,
+    Fut: std::future::Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+{
+    super::read(
+        ctx,
+        method,
+        |s| ResearchServiceClient::new(s.research.clone()),
+        message,
+        call,
+    )
+    .await
+}
+
 /// `text` in `lang`, else the original language, else Korean, English, then any.
 pub fn pick_original(text: Option<&LocalizedText>, lang: Language, original: &str) -> String {
     let Some(text) = text else {
@@ -1053,12 +1075,15 @@ impl Relationship {
             relationship_id: self.0.id.clone(),
             page: page(first, after)?,
         };
-        let (mut client, request) = call(ctx, message)?;
-        let r = client
-            .list_interactions(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "ListInteractions",
+            message,
+            |mut client, request| async move { client.list_interactions(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         Ok(Some(InteractionConnection {
             page_info: page_info(r.page_info, &r.cursors),
             total_count: total(r.total_count),
@@ -1372,12 +1397,15 @@ impl ResearchQuery {
             page: page(first, after)?,
             sort: sort.map_or(0, PracticeSort::to_proto),
         };
-        let (mut client, request) = call(ctx, message)?;
-        let r = client
-            .search_practices(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "SearchPractices",
+            message,
+            |mut client, request| async move { client.search_practices(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         if r.cursors.len() != r.practices.len() {
             return Err(error::internal(
                 "SearchPractices returned a cursor count unlike its practice count",
@@ -1421,29 +1449,32 @@ impl ResearchQuery {
     /// One practice (or one earlier `version` of it). A withdrawn practice still answers,
     /// as a tombstone; one the caller may not see is NOT_FOUND.
     async fn practice(&self, ctx: &Context<'_>, id: ID, version: Option<i32>) -> Result<Practice> {
-        let (mut client, request) = call(
+        let p = read(
             ctx,
+            "GetPractice",
             pb::GetPracticeRequest {
                 id: id.0,
                 version: version.unwrap_or(0),
             },
-        )?;
-        let p = client
-            .get_practice(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+            |mut client, request| async move { client.get_practice(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         Ok(Practice(p, ResearchLoaders::new(ctx)?))
     }
 
     /// The research-area vocabulary, in order.
     async fn research_areas(&self, ctx: &Context<'_>) -> Result<Vec<ResearchArea>> {
-        let (mut client, request) = call(ctx, pb::ListAreasRequest {})?;
-        let r = client
-            .list_areas(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "ListAreas",
+            pb::ListAreasRequest {},
+            |mut client, request| async move { client.list_areas(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         Ok(r.areas.into_iter().map(ResearchArea).collect())
     }
 
@@ -1467,12 +1498,15 @@ impl ResearchQuery {
             name_contains: f.name_contains.unwrap_or_default(),
             page: page(first, after)?,
         };
-        let (mut client, request) = call(ctx, message)?;
-        let r = client
-            .list_organisations(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "ListOrganisations",
+            message,
+            |mut client, request| async move { client.list_organisations(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         let loaders = ResearchLoaders::new(ctx)?;
         Ok(OrganisationConnection {
             page_info: page_info(r.page_info, &r.cursors),
@@ -1521,12 +1555,15 @@ impl ResearchQuery {
                 .collect(),
             page: page(first, after)?,
         };
-        let (mut client, request) = call(ctx, message)?;
-        let r = client
-            .list_relationships(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "ListRelationships",
+            message,
+            |mut client, request| async move { client.list_relationships(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         let loaders = ResearchLoaders::new(ctx)?;
         Ok(RelationshipConnection {
             page_info: page_info(r.page_info, &r.cursors),
@@ -1562,12 +1599,15 @@ impl ResearchQuery {
             area_code: f.area_code.unwrap_or_default(),
             page: page(first, after)?,
         };
-        let (mut client, request) = call(ctx, message)?;
-        let r = client
-            .list_opportunities(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "ListOpportunities",
+            message,
+            |mut client, request| async move { client.list_opportunities(request).await },
+        )
+        .await
+        .map_err(error::remote)?
+        .into_inner();
         let loaders = ResearchLoaders::new(ctx)?;
         Ok(OpportunityConnection {
             page_info: page_info(r.page_info, &r.cursors),

@@ -123,9 +123,16 @@ pub async fn practices_atom(
         }),
         sort: pb::PracticeSort::Newest as i32,
     };
-    let request = glocal_kit::grpc::request(message, None, state.services.timeout);
-    let mut client = ResearchServiceClient::new(state.services.research.clone());
-    match client.search_practices(request).await {
+    let client = ResearchServiceClient::new(state.services.research.clone());
+    let searched = state.read_retry.read(
+        "SearchPractices",
+        &client,
+        message,
+        None,
+        state.services.timeout,
+        |mut client, request| async move { client.search_practices(request).await },
+    );
+    match searched.await {
         Ok(response) => {
             let body = feed(&response.into_inner().practices, lang).to_string();
             (

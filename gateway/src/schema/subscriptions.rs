@@ -21,6 +21,7 @@ use tokio::sync::broadcast;
 use super::requests::ServiceRequest;
 use super::{Services, caller};
 use crate::changes::ChangeHub;
+use crate::clients::ReadRetry;
 use crate::error;
 
 /// The subscription root.
@@ -33,6 +34,8 @@ struct Feed {
     caller: Caller,
     events: broadcast::Receiver<Arc<OutboxEvent>>,
     hub: ChangeHub,
+    /// How its reads of the request are retried.
+    retry: ReadRetry,
 }
 
 impl Feed {
@@ -43,18 +46,27 @@ impl Feed {
             caller: caller.clone(),
             events: hub.subscribe(),
             hub,
+            retry: ctx
+                .data_opt::<ReadRetry>()
+                .copied()
+                .unwrap_or(ReadRetry::NONE),
         })
     }
 
     /// The request `id` as the subscriber sees it now; `None` when it may not see it.
     async fn read(&self, id: &str) -> Option<Result<pb::ServiceRequest>> {
-        let request = glocal_kit::grpc::request(
-            pb::GetRequestRequest { id: id.to_owned() },
-            Some(&self.caller),
-            self.services.timeout,
-        );
-        let mut client = self.services.requests.clone();
-        match client.get_request(request).await {
+        let read = self
+            .retry
+            .read(
+                "GetRequest",
+                &self.services.requests,
+                pb::GetRequestRequest { id: id.to_owned() },
+                Some(&self.caller),
+                self.services.timeout,
+                |mut client, request| async move { client.get_request(request).await },
+            )
+            .await;
+        match read {
             Ok(response) => Some(Ok(response.into_inner())),
             Err(status)
                 if matches!(
@@ -123,9 +135,15 @@ impl Subscription {
         let caller = authenticated(ctx)?;
         let feed = Feed::new(ctx, caller)?;
         // Refuse at once what the subscriber may not see (the service decides).
-        let (mut client, request) =
-            super::requests_call(ctx, pb::GetRequestRequest { id: id.0.clone() })?;
-        client.get_request(request).await.map_err(error::remote)?;
+        let message = pb::GetRequestRequest { id: id.0.clone() };
+        super::requests_read(
+            ctx,
+            "GetRequest",
+            message,
+            |mut client, request| async move { client.get_request(request).await },
+        )
+        .await
+        .map_err(error::remote)?;
         let id = id.0;
         Ok(futures::stream::unfold(feed, move |mut feed| {
             let id = id.clone();

@@ -43,6 +43,28 @@ fn call<T>(
     ))
 }
 
+/// A read from the training service: [`super::read`], retried on UNAVAILABLE.
+pub(crate) async fn read<M, R, F, Fut>(
+    ctx: &Context<'_>,
+    method: &'static str,
+    message: M,
+    call: F,
+) -> Result<tonic::Response<R>, tonic::Status>
+where
+    M: Clone,
+    F: FnMut(TrainingServiceClient<Channel>, tonic::Request<M>) -> Fut,
+    Fut: std::future::Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+{
+    super::read(
+        ctx,
+        method,
+        |s| TrainingServiceClient::new(s.training.clone()),
+        message,
+        call,
+    )
+    .await
+}
+
 /// A failed call as a GraphQL error; an ineligible application also carries
 /// `extensions.reasons: [{rule, field, reason}]`.
 fn remote(status: tonic::Status) -> async_graphql::Error {
@@ -1831,12 +1853,15 @@ impl TrainingQuery {
                 .collect(),
             page: Some(page_request(first, after)?),
         };
-        let (mut client, request) = call(ctx, message)?;
-        let r = client
-            .list_programmes(request)
-            .await
-            .map_err(remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "ListProgrammes",
+            message,
+            |mut client, request| async move { client.list_programmes(request).await },
+        )
+        .await
+        .map_err(remote)?
+        .into_inner();
         let info = page_info(&r.cursors, r.page_info.as_ref());
         Ok(ProgrammeConnection {
             edges: r
@@ -1856,12 +1881,15 @@ impl TrainingQuery {
     /// One programme the caller may see.
     async fn programme(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
         let fetch = || async {
-            let (mut client, request) = call(ctx, pb::GetProgrammeRequest { id: id.0.clone() })?;
-            Ok(client
-                .get_programme(request)
-                .await
-                .map_err(remote)?
-                .into_inner())
+            Ok(read(
+                ctx,
+                "GetProgramme",
+                pb::GetProgrammeRequest { id: id.0.clone() },
+                |mut client, request| async move { client.get_programme(request).await },
+            )
+            .await
+            .map_err(remote)?
+            .into_inner())
         };
         // A change to one of its editions also drops the cached programme.
         let editions = |p: &pb::Programme| p.editions.iter().map(|e| e.id.clone()).collect();
@@ -1880,18 +1908,18 @@ impl TrainingQuery {
     async fn edition(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ProgrammeEdition>> {
         let include_sessions = ctx.look_ahead().field("sessions").exists();
         let fetch = || async {
-            let (mut client, request) = call(
+            Ok(read(
                 ctx,
+                "GetEdition",
                 pb::GetEditionRequest {
                     id: id.0.clone(),
                     include_sessions,
                 },
-            )?;
-            Ok(client
-                .get_edition(request)
-                .await
-                .map_err(remote)?
-                .into_inner())
+                |mut client, request| async move { client.get_edition(request).await },
+            )
+            .await
+            .map_err(remote)?
+            .into_inner())
         };
         // Sessions (with attendance) depend on the caller: only the edition itself is cached.
         let data = match ctx.data_opt::<EntityCache>().filter(|_| !include_sessions) {
@@ -1929,12 +1957,15 @@ impl TrainingQuery {
             }),
             page: Some(page_request(first, after)?),
         };
-        let (mut client, request) = call(ctx, message)?;
-        let r = client
-            .list_applications(request)
-            .await
-            .map_err(remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "ListApplications",
+            message,
+            |mut client, request| async move { client.list_applications(request).await },
+        )
+        .await
+        .map_err(remote)?
+        .into_inner();
         if r.cursors.len() != r.applications.len() {
             return Err(error::internal(
                 "ListApplications returned a cursor count unlike its item count",
@@ -1959,13 +1990,16 @@ impl TrainingQuery {
     /// One application the caller may see.
     #[graphql(inaccessible)]
     async fn application(&self, ctx: &Context<'_>, id: ID) -> Result<Option<TrainingApplication>> {
-        let (mut client, request) = call(ctx, pb::GetApplicationRequest { id: id.0 })?;
         Ok(Some(TrainingApplication(
-            client
-                .get_application(request)
-                .await
-                .map_err(remote)?
-                .into_inner(),
+            read(
+                ctx,
+                "GetApplication",
+                pb::GetApplicationRequest { id: id.0 },
+                |mut client, request| async move { client.get_application(request).await },
+            )
+            .await
+            .map_err(remote)?
+            .into_inner(),
         )))
     }
 
@@ -1981,12 +2015,15 @@ impl TrainingQuery {
             edition_id: edition_id.0,
             profile: Some(profile.into_proto()?),
         };
-        let (mut client, request) = call(ctx, message)?;
-        let r = client
-            .check_eligibility(request)
-            .await
-            .map_err(remote)?
-            .into_inner();
+        let r = read(
+            ctx,
+            "CheckEligibility",
+            message,
+            |mut client, request| async move { client.check_eligibility(request).await },
+        )
+        .await
+        .map_err(remote)?
+        .into_inner();
         Ok(EligibilityCheck {
             eligible: r.eligible,
             failures: r
@@ -2008,18 +2045,18 @@ impl TrainingQuery {
         ctx: &Context<'_>,
         application_id: ID,
     ) -> Result<StipendSchedule> {
-        let (mut client, request) = call(
-            ctx,
-            pb::GetStipendScheduleRequest {
-                application_id: application_id.0,
-            },
-        )?;
         Ok(StipendSchedule(
-            client
-                .get_stipend_schedule(request)
-                .await
-                .map_err(remote)?
-                .into_inner(),
+            read(
+                ctx,
+                "GetStipendSchedule",
+                pb::GetStipendScheduleRequest {
+                    application_id: application_id.0,
+                },
+                |mut client, request| async move { client.get_stipend_schedule(request).await },
+            )
+            .await
+            .map_err(remote)?
+            .into_inner(),
         ))
     }
 
@@ -2029,8 +2066,14 @@ impl TrainingQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> Result<Option<VerifiedCertificate>> {
-        let (mut client, request) = call(ctx, pb::VerifyCertificateRequest { code })?;
-        match client.verify_certificate(request).await {
+        match read(
+            ctx,
+            "VerifyCertificate",
+            pb::VerifyCertificateRequest { code },
+            |mut client, request| async move { client.verify_certificate(request).await },
+        )
+        .await
+        {
             Ok(r) => Ok(Some(VerifiedCertificate(r.into_inner()))),
             Err(s) if s.code() == tonic::Code::NotFound => Ok(None),
             Err(s) => Err(remote(s)),
