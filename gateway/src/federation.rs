@@ -4,10 +4,10 @@
 //! - Entities, each with `@key` and `@tag(name: "public")`: `Event(id)`, `Programme(id)`,
 //!   `ProgrammeEdition(id)`, `Practice(id)`, `Organisation(id)` and `LocalGovernment(code)`.
 //!   `_entities` resolves them as the caller, through the request's batched loaders where
-//!   the service has a batch lookup (`BatchGetEvents`, `BatchGetPractices`,
-//!   `BatchGetOrganisations`, `BatchGetLocalGovernments`); programmes and editions have none
-//!   yet and cost one `GetProgramme`/`GetEdition` each. An entity the caller may not see is
-//!   `null`.
+//!   one batched lookup per kind (`BatchGetEvents`, `BatchGetPractices`,
+//!   `BatchGetOrganisations`, `BatchGetLocalGovernments`, `BatchGetProgrammes`,
+//!   `BatchGetEditions`), however many representations a request carries. An entity the
+//!   caller may not see is `null`.
 //! - `_service { sdl }` serves the subgraph SDL (`@link` to federation v2.5).
 //! - Private operations are `@inaccessible`: the whole mutation root and the query fields
 //!   the anonymous public may not read (service requests, applications, registrations,
@@ -16,27 +16,17 @@
 //!   own `/graphql` for portal clients. `PageInfo` is `@shareable`.
 
 use async_graphql::{Context, ID, Object, Result};
-use glocal_proto::training::v1 as training_pb;
 
-use crate::error;
 use crate::schema::directory::{LocalGovernment, load_local_government};
 use crate::schema::events::{Event, load_event};
 use crate::schema::research::{Organisation, Practice};
 use crate::schema::research_loaders::ResearchLoaders;
-use crate::schema::training::{self, Programme, ProgrammeEdition};
+use crate::schema::training::{Programme, ProgrammeEdition};
+use crate::schema::training_loaders::TrainingLoaders;
 
 /// The entity resolvers behind `_entities` (merged into the query root; they add no fields).
 #[derive(Default)]
 pub struct EntitiesQuery;
-
-/// `None` for NOT_FOUND (an entity the caller may not see), the GraphQL error otherwise.
-fn absent_if_not_found<T>(result: Result<T, tonic::Status>) -> Result<Option<T>> {
-    match result {
-        Ok(value) => Ok(Some(value)),
-        Err(status) if status.code() == tonic::Code::NotFound => Ok(None),
-        Err(status) => Err(error::remote(status)),
-    }
-}
 
 #[Object]
 impl EntitiesQuery {
@@ -76,42 +66,22 @@ impl EntitiesQuery {
         load_local_government(ctx, &code).await
     }
 
-    /// A training programme by id (`GetProgramme`).
+    /// A training programme by id (`BatchGetProgrammes`).
     #[graphql(entity)]
     async fn find_programme_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
-        let found = absent_if_not_found(
-            training::read(
-                ctx,
-                "GetProgramme",
-                training_pb::GetProgrammeRequest { id: id.0 },
-                |mut client, request| async move { client.get_programme(request).await },
-            )
-            .await,
-        )?;
-        Ok(found.map(|r| Programme(r.into_inner())))
+        let loaders = TrainingLoaders::new(ctx)?;
+        Ok(loaders.programmes.load_one(id.0).await?.map(Programme))
     }
 
-    /// An edition of a training programme by id (`GetEdition`, with its sessions).
+    /// An edition of a training programme by id (`BatchGetEditions`, with its sessions).
     #[graphql(entity)]
     async fn find_programme_edition_by_id(
         &self,
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<Option<ProgrammeEdition>> {
-        let message = training_pb::GetEditionRequest {
-            id: id.0,
-            include_sessions: true,
-        };
-        let found = absent_if_not_found(
-            training::read(
-                ctx,
-                "GetEdition",
-                message,
-                |mut client, request| async move { client.get_edition(request).await },
-            )
-            .await,
-        )?;
-        Ok(found.map(|r| ProgrammeEdition(r.into_inner())))
+        let loaders = TrainingLoaders::new(ctx)?;
+        Ok(loaders.edition(id.0, true).await?.map(ProgrammeEdition))
     }
 }
 

@@ -22,6 +22,7 @@ pub mod research_loaders;
 pub mod scalars;
 pub mod subscriptions;
 pub mod training;
+pub mod training_loaders;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -80,6 +81,7 @@ pub fn builder() -> SchemaBuilder<Query, Mutation, subscriptions::Subscription> 
 pub struct SharedLoaders {
     pub(crate) events: OnceLock<Arc<events::EventLoaders>>,
     pub(crate) research: OnceLock<Arc<research_loaders::ResearchLoaders>>,
+    pub(crate) training: OnceLock<Arc<training_loaders::TrainingLoaders>>,
 }
 
 impl SharedLoaders {

@@ -1,7 +1,8 @@
 //! DataLoaders over the research service's batched lookups: practices
 //! (`BatchGetPractices`), organisations (`BatchGetOrganisations`) and the area vocabulary
 //! (`ListAreas`, once per batch). Each goes through the [`EntityCache`] for callers who get
-//! the public view, so only the misses reach the service.
+//! the public view, so only the misses reach the service, and retries on UNAVAILABLE by the
+//! schema's [`ReadRetry`].
 //!
 //! A resolver that returns many research objects takes the request's [`ResearchLoaders`]
 //! (one set per query, see [`super::SharedLoaders`]) and hands it to every node, so the
@@ -21,15 +22,17 @@ use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use tracing::Instrument;
 
 use super::{Services, caller};
+use crate::clients::ReadRetry;
 use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 
-/// What every research loader needs: the channel, the caller, the deadline and the entity
-/// cache (public views only, see [`EntityCache`]).
+/// What every research loader needs: the channel, the caller, the deadline, the retry
+/// policy and the entity cache (public views only, see [`EntityCache`]).
 #[derive(Clone)]
 struct Remote {
     services: Services,
     caller: Option<Caller>,
+    retry: ReadRetry,
     entities: Option<EntityCache>,
 }
 
@@ -53,17 +56,27 @@ impl Remote {
         }
     }
 
-    fn call<T>(
-        &self,
-        message: T,
-    ) -> (
-        ResearchServiceClient<tonic::transport::Channel>,
-        tonic::Request<T>,
-    ) {
-        (
-            ResearchServiceClient::new(self.services.research.clone()),
-            glocal_kit::grpc::request(message, self.caller.as_ref(), self.services.timeout),
-        )
+    /// Calls the read `method` (retried on UNAVAILABLE, a fresh request per attempt).
+    async fn read<M, R, F, Fut>(&self, method: &'static str, message: M, call: F) -> Result<R>
+    where
+        M: Clone,
+        F: FnMut(ResearchServiceClient<tonic::transport::Channel>, tonic::Request<M>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+    {
+        let client = ResearchServiceClient::new(self.services.research.clone());
+        let response = self
+            .retry
+            .read(
+                method,
+                &client,
+                message,
+                self.caller.as_ref(),
+                self.services.timeout,
+                call,
+            )
+            .await
+            .map_err(error::remote)?;
+        Ok(response.into_inner())
     }
 }
 
@@ -80,13 +93,17 @@ impl Loader<String> for PracticeLoader {
     ) -> Result<HashMap<String, pb::Practice>, async_graphql::Error> {
         self.0
             .cached(EntityKind::Practice, ids, |ids| async move {
-                let (mut client, request) = self.0.call(pb::BatchGetPracticesRequest { ids });
-                let response = client
-                    .batch_get_practices(request)
-                    .await
-                    .map_err(error::remote)?;
+                let response =
+                    self.0
+                        .read(
+                            "BatchGetPractices",
+                            pb::BatchGetPracticesRequest { ids },
+                            |mut client, request| async move {
+                                client.batch_get_practices(request).await
+                            },
+                        )
+                        .await?;
                 Ok(response
-                    .into_inner()
                     .practices
                     .into_iter()
                     .map(|p| (p.id.clone(), p))
@@ -109,13 +126,17 @@ impl Loader<String> for OrganisationLoader {
     ) -> Result<HashMap<String, pb::Organisation>, async_graphql::Error> {
         self.0
             .cached(EntityKind::Organisation, ids, |ids| async move {
-                let (mut client, request) = self.0.call(pb::BatchGetOrganisationsRequest { ids });
-                let response = client
-                    .batch_get_organisations(request)
-                    .await
-                    .map_err(error::remote)?;
+                let response = self
+                    .0
+                    .read(
+                        "BatchGetOrganisations",
+                        pb::BatchGetOrganisationsRequest { ids },
+                        |mut client, request| async move {
+                            client.batch_get_organisations(request).await
+                        },
+                    )
+                    .await?;
                 Ok(response
-                    .into_inner()
                     .organisations
                     .into_iter()
                     .map(|o| (o.id.clone(), o))
@@ -138,10 +159,15 @@ impl Loader<String> for AreaLoader {
     ) -> Result<HashMap<String, pb::Area>, async_graphql::Error> {
         self.0
             .cached(EntityKind::Area, codes, |codes| async move {
-                let (mut client, request) = self.0.call(pb::ListAreasRequest {});
-                let response = client.list_areas(request).await.map_err(error::remote)?;
+                let response = self
+                    .0
+                    .read(
+                        "ListAreas",
+                        pb::ListAreasRequest {},
+                        |mut client, request| async move { client.list_areas(request).await },
+                    )
+                    .await?;
                 Ok(response
-                    .into_inner()
                     .areas
                     .into_iter()
                     .filter(|a| codes.contains(&a.code))
@@ -173,6 +199,10 @@ impl ResearchLoaders {
         let remote = Remote {
             services: ctx.data::<Services>()?.clone(),
             caller: caller(ctx).cloned(),
+            retry: ctx
+                .data_opt::<ReadRetry>()
+                .copied()
+                .unwrap_or(ReadRetry::NONE),
             entities: ctx.data_opt::<EntityCache>().cloned(),
         };
         let spawn = |f: futures::future::BoxFuture<'static, ()>| tokio::spawn(f.in_current_span());

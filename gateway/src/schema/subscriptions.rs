@@ -12,7 +12,6 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Result, Subscription};
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use glocal_kit::error::ErrorCode;
 use glocal_kit::outbox::OutboxEvent;
 use glocal_kit::{Caller, Role};
 use glocal_proto::requests::v1 as pb;
@@ -20,6 +19,7 @@ use tokio::sync::broadcast;
 
 use super::requests::ServiceRequest;
 use super::{Services, caller};
+use crate::authz::{self, Root};
 use crate::changes::ChangeHub;
 use crate::clients::ReadRetry;
 use crate::error;
@@ -112,14 +112,12 @@ fn may_concern(caller: &Caller, event: &OutboxEvent) -> bool {
     is_bureau(caller) || event.payload_json()["kind"] != "STAFF_NOTE"
 }
 
-fn authenticated<'a>(ctx: &'a Context<'_>) -> Result<&'a Caller> {
-    caller(ctx).ok_or_else(|| {
-        error::coded(
-            ErrorCode::Unauthenticated,
-            "subscriptions need a bearer token (in `connection_init` or the handshake)",
-            None,
-        )
-    })
+/// The subscriber, when the authorization matrix lets them use subscription `field`
+/// (`UNAUTHENTICATED` without a token, `FORBIDDEN` for a role the matrix denies).
+fn subscriber<'a>(ctx: &'a Context<'_>, field: &str) -> Result<&'a Caller> {
+    let caller = caller(ctx);
+    authz::require(Root::Subscription, field, caller)?;
+    caller.ok_or_else(|| error::internal("the matrix lets no anonymous subscriber in"))
 }
 
 #[Subscription]
@@ -132,7 +130,7 @@ impl Subscription {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<BoxStream<'static, Result<ServiceRequest>>> {
-        let caller = authenticated(ctx)?;
+        let caller = subscriber(ctx, "serviceRequestUpdated")?;
         let feed = Feed::new(ctx, caller)?;
         // Refuse at once what the subscriber may not see (the service decides).
         let message = pb::GetRequestRequest { id: id.0.clone() };
@@ -169,14 +167,7 @@ impl Subscription {
         ctx: &Context<'_>,
         department_code: Option<String>,
     ) -> Result<BoxStream<'static, Result<ServiceRequest>>> {
-        let caller = authenticated(ctx)?;
-        if !is_bureau(caller) {
-            return Err(error::coded(
-                ErrorCode::Forbidden,
-                "only bureau staff may follow the queue",
-                None,
-            ));
-        }
+        let caller = subscriber(ctx, "serviceRequestQueue")?;
         let feed = Feed::new(ctx, caller)?;
         let department = department_code.filter(|d| !d.is_empty());
         Ok(futures::stream::unfold(feed, move |mut feed| {

@@ -22,8 +22,8 @@ use super::directory::{LocalGovernment, load_local_government};
 use super::language::{self, Language};
 use super::requests::PageInfo;
 use super::scalars::Date;
+use super::training_loaders::TrainingLoaders;
 use super::{Services, caller, datetime, non_empty, timestamp};
-use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 use crate::loaders::Loaders;
 
@@ -1878,59 +1878,20 @@ impl TrainingQuery {
         })
     }
 
-    /// One programme the caller may see.
+    /// One programme the caller may see (null when there is none), with its editions.
     async fn programme(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
-        let fetch = || async {
-            Ok(read(
-                ctx,
-                "GetProgramme",
-                pb::GetProgrammeRequest { id: id.0.clone() },
-                |mut client, request| async move { client.get_programme(request).await },
-            )
-            .await
-            .map_err(remote)?
-            .into_inner())
-        };
-        // A change to one of its editions also drops the cached programme.
-        let editions = |p: &pb::Programme| p.editions.iter().map(|e| e.id.clone()).collect();
-        let data = match ctx.data_opt::<EntityCache>() {
-            Some(entities) => {
-                entities
-                    .one_with_parts(EntityKind::Programme, caller(ctx), &id.0, fetch, editions)
-                    .await?
-            }
-            None => fetch().await?,
-        };
-        Ok(Some(Programme(data)))
+        let loaders = TrainingLoaders::new(ctx)?;
+        Ok(loaders.programmes.load_one(id.0).await?.map(Programme))
     }
 
-    /// One edition the caller may see, with its sessions.
+    /// One edition the caller may see (null when there is none), with its sessions.
     async fn edition(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ProgrammeEdition>> {
         let include_sessions = ctx.look_ahead().field("sessions").exists();
-        let fetch = || async {
-            Ok(read(
-                ctx,
-                "GetEdition",
-                pb::GetEditionRequest {
-                    id: id.0.clone(),
-                    include_sessions,
-                },
-                |mut client, request| async move { client.get_edition(request).await },
-            )
-            .await
-            .map_err(remote)?
-            .into_inner())
-        };
-        // Sessions (with attendance) depend on the caller: only the edition itself is cached.
-        let data = match ctx.data_opt::<EntityCache>().filter(|_| !include_sessions) {
-            Some(entities) => {
-                entities
-                    .one(EntityKind::Edition, caller(ctx), &id.0, fetch)
-                    .await?
-            }
-            None => fetch().await?,
-        };
-        Ok(Some(ProgrammeEdition(data)))
+        let loaders = TrainingLoaders::new(ctx)?;
+        Ok(loaders
+            .edition(id.0, include_sessions)
+            .await?
+            .map(ProgrammeEdition))
     }
 
     /// The applications the caller may see, newest first: applicants their own, managers

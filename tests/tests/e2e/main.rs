@@ -2,6 +2,7 @@
 //! PostgreSQL (a database of each test's own), with Redis under a prefix of each test's own.
 
 mod authorization;
+mod batching;
 mod caching;
 mod events;
 mod federation;

@@ -1,13 +1,16 @@
 //! Live subscriptions over a real WebSocket (`graphql-transport-ws`) against the running
 //! stack: a requester sees the mid-response arrive live, the department's staff see it in
 //! their queue, and an official of another local government subscribing to the same
-//! request gets NOT_FOUND and nothing else. Events travel outbox → relay → Redis Stream →
+//! request gets NOT_FOUND and nothing else; every subscription cell of the authorization
+//! matrix is checked as every role. Events travel outbox → relay → Redis Stream →
 //! gateway → subscriber.
 
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use glocal_e2e::{Stack, spawn_stack};
+use glocal_gateway::authz::{Access, MATRIX, Role, Root};
+use glocal_kit::{Caller, Role as KitRole};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -206,7 +209,7 @@ async fn the_requester_and_the_queue_receive_the_mid_response_live_and_no_one_el
 }
 
 #[tokio::test]
-async fn subscriptions_need_a_valid_token_and_the_queue_is_for_staff() {
+async fn subscriptions_follow_the_authorization_matrix() {
     let stack = spawn_stack().await;
 
     // A token that does not verify closes the connection during `connection_init`.
@@ -218,38 +221,102 @@ async fn subscriptions_need_a_valid_token_and_the_queue_is_for_staff() {
         Ok(_) => panic!("an invalid token was accepted"),
     }
 
-    // Anonymous: UNAUTHENTICATED.
-    let mut anonymous = Client::connect(&stack, json!({})).await.expect("ack");
-    anonymous
-        .subscribe(
-            "a",
-            UPDATED,
-            json!({ "id": uuid::Uuid::new_v4().to_string() }),
-        )
-        .await;
-    let m = anonymous
-        .next_message(Duration::from_secs(10))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        m["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
-        "{m:#}"
-    );
+    // A request of Seoul's, routed to a department with an assignee.
+    let seoul = stack.official("official-seoul", "11000");
+    let submitted = submit(&stack, &seoul, "k-matrix").await;
+    let r = submitted.data()["submitServiceRequest"].clone();
+    let id = r["id"].as_str().unwrap().to_owned();
+    let staff = assignee_token(&stack, &r).await;
+    let tokens = [
+        (Role::Anonymous, None),
+        (Role::LocalOfficial, Some(seoul)),
+        (Role::BureauStaff, Some(staff.clone())),
+        (Role::BureauAdmin, Some(stack.admin())),
+        (
+            Role::Partner,
+            Some(stack.token(&Caller::new(
+                "sub-partner",
+                "Partner",
+                "JP",
+                [KitRole::Partner],
+            ))),
+        ),
+    ];
 
-    // A local official may not follow the bureau's queue.
-    let official = stack.official("official-seoul", "11000");
-    let mut client = Client::with_token(&stack, &official).await;
-    client.subscribe("q", QUEUE, json!({ "d": null })).await;
-    let m = client
-        .next_message(Duration::from_secs(10))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        m["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
-        "{m:#}"
-    );
+    // Every subscription root field of the matrix, as every role: a denied cell is refused
+    // at once with UNAUTHENTICATED (anonymous) or FORBIDDEN; any other cell subscribes and
+    // then receives the request's next change.
+    let rules: Vec<_> = MATRIX
+        .iter()
+        .filter(|r| r.root == Root::Subscription)
+        .collect();
+    assert_eq!(rules.len(), 2, "the subscriptions of the schema");
+    let mut accepted = Vec::new();
+    for rule in &rules {
+        let (query, variables) = match rule.field {
+            "serviceRequestUpdated" => (UPDATED, json!({ "id": id })),
+            "serviceRequestQueue" => (QUEUE, json!({ "d": null })),
+            other => panic!("no operation for subscription {other}"),
+        };
+        for (role, token) in &tokens {
+            let mut client = match token {
+                Some(token) => Client::with_token(&stack, token).await,
+                None => Client::connect(&stack, json!({})).await.expect("ack"),
+            };
+            client.subscribe("s", query, variables.clone()).await;
+            let first = client.next_message(Duration::from_millis(700)).await;
+            let cell = format!("{} as {}", rule.field, role.as_str());
+            match rule.access_of(*role) {
+                Access::Denied => {
+                    let m = first
+                        .expect("open")
+                        .unwrap_or_else(|| panic!("{cell}: no refusal"));
+                    let wanted = if *role == Role::Anonymous {
+                        "UNAUTHENTICATED"
+                    } else {
+                        "FORBIDDEN"
+                    };
+                    assert_eq!(
+                        m["payload"]["errors"][0]["extensions"]["code"], wanted,
+                        "{cell}: {m:#}"
+                    );
+                }
+                _ => {
+                    // Open: quiet, or already delivering (the submission's own event may
+                    // arrive after the subscription started), never an error.
+                    let delivering =
+                        |m: &Value| m["type"] == "next" && m["payload"]["errors"].is_null();
+                    assert!(
+                        matches!(&first, Ok(None))
+                            || matches!(&first, Ok(Some(m)) if delivering(m)),
+                        "{cell}: expected an open subscription, got {first:?}"
+                    );
+                    accepted.push((cell, rule.field, client));
+                }
+            }
+        }
+    }
+    assert_eq!(accepted.len(), 5, "allowed and scoped cells");
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mid = act(
+        &stack,
+        &staff,
+        "sendMidResponse",
+        json!({ "id": id, "version": r["version"], "body": "On it.",
+            "expectedCompletionAt": "2030-12-01T09:00:00Z" }),
+    )
+    .await;
+    assert_eq!(mid.data()["sendMidResponse"]["state"], "MID_RESPONDED");
+    for (cell, field, mut client) in accepted {
+        let seen = client
+            .until("s", |p| {
+                p["data"][field]["id"] == id.as_str()
+                    && p["data"][field]["state"] == "MID_RESPONDED"
+            })
+            .await;
+        assert!(!seen.is_empty(), "{cell}");
+    }
 }
 
 #[tokio::test]

@@ -1,0 +1,383 @@
+//! DataLoader batching, proven by counting gRPC calls: the gateway talks to every service
+//! through a counting proxy, and a page of at least five items whose cross-service
+//! references are all selected costs at most one call per gRPC method — one batched lookup
+//! per referenced service and kind, never one per item. Two lists in one query cost at most
+//! one lookup each (their pages arrive at different moments, so each fills its own batch).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use glocal_e2e::{Stack, spawn_stack_with};
+use serde_json::{Value, json};
+use tonic::transport::{Channel, Endpoint};
+use tower::ServiceExt;
+
+use crate::support::interpretation_input;
+
+/// The gRPC methods the gateway called, by path (`/package.Service/Method`).
+#[derive(Clone, Default)]
+struct Calls(Arc<Mutex<Vec<String>>>);
+
+impl Calls {
+    fn take(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for path in self.0.lock().unwrap().drain(..) {
+            *counts.entry(path).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+#[derive(Clone)]
+struct Proxy {
+    upstream: Channel,
+    calls: Calls,
+}
+
+/// Forwards one gRPC call to the upstream service, counting it.
+async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
+    proxy
+        .calls
+        .0
+        .lock()
+        .unwrap()
+        .push(request.uri().path().to_owned());
+    let request = request.map(tonic::body::Body::new);
+    match proxy.upstream.oneshot(request).await {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(error) => (http_status_bad_gateway(), error.to_string()).into_response(),
+    }
+}
+
+fn http_status_bad_gateway() -> axum::http::StatusCode {
+    axum::http::StatusCode::BAD_GATEWAY
+}
+
+/// Starts a counting h2c proxy to `upstream` on a port of its own; returns its URL.
+fn spawn_proxy(upstream: SocketAddr, calls: &Calls) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let addr = listener.local_addr().expect("proxy addr");
+    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+    let proxy = Proxy {
+        upstream: Endpoint::from_shared(format!("http://{upstream}"))
+            .expect("upstream URL")
+            .connect_lazy(),
+        calls: calls.clone(),
+    };
+    let router = axum::Router::new().fallback(forward).with_state(proxy);
+    tokio::spawn(async move {
+        tonic::transport::Server::builder()
+            .add_routes(tonic::service::Routes::from(router))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+            .await
+            .expect("proxy serves");
+    });
+    format!("http://{addr}")
+}
+
+/// A stack whose gateway reaches every service through one counting proxy.
+async fn counted_stack() -> (Stack, Calls) {
+    let calls = Calls::default();
+    let stack = spawn_stack_with(|s| {
+        s.gateway.requests_url = spawn_proxy(s.requests.listen, &calls);
+        s.gateway.training_url = spawn_proxy(s.training.listen, &calls);
+        s.gateway.events_url = spawn_proxy(s.events.listen, &calls);
+        s.gateway.research_url = spawn_proxy(s.research.listen, &calls);
+    })
+    .await;
+    (stack, calls)
+}
+
+/// Runs `query` as `token` and returns its data with the gRPC calls it made, checking no
+/// method was called more than once.
+async fn counted(
+    stack: &Stack,
+    calls: &Calls,
+    token: &str,
+    query: &str,
+) -> (Value, BTreeMap<String, usize>) {
+    counted_within(stack, calls, token, query, 1).await
+}
+
+/// Like [`counted`], allowing each method up to `budget` calls.
+async fn counted_within(
+    stack: &Stack,
+    calls: &Calls,
+    token: &str,
+    query: &str,
+    budget: usize,
+) -> (Value, BTreeMap<String, usize>) {
+    calls.take();
+    let answer = stack.gql(Some(token), query, json!({})).await;
+    let data = answer.data().clone();
+    let counts = calls.take();
+    eprintln!("gRPC calls of `{query}`: {counts:?}");
+    for (method, n) in &counts {
+        assert!(
+            *n <= budget,
+            "{method} was called {n} times for one query: {counts:?}"
+        );
+    }
+    (data, counts)
+}
+
+fn nodes<'a>(data: &'a Value, root: &str) -> Vec<&'a Value> {
+    data[root]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {root} edges in {data}"))
+        .iter()
+        .map(|e| &e["node"])
+        .collect()
+}
+
+const LG_BATCH: &str = "/glocal.requests.v1.RequestsService/BatchGetLocalGovernments";
+
+#[tokio::test]
+async fn a_page_costs_one_call_per_referenced_service() {
+    let (stack, calls) = counted_stack().await;
+    let admin = stack.admin();
+
+    // Five requests from five local governments.
+    let codes = ["11000", "11680", "26000", "26350", "27000"];
+    for (i, code) in codes.iter().enumerate() {
+        let token = stack.official(&format!("batch-{code}"), code);
+        let submitted = stack
+            .gql(
+                Some(&token),
+                "mutation($input: SubmitServiceRequestInput!) { submitServiceRequest(input: $input) { id } }",
+                json!({ "input": interpretation_input(&format!("batch-{i}")) }),
+            )
+            .await;
+        submitted.data();
+    }
+    let (data, counts) = counted(
+        &stack,
+        &calls,
+        &admin,
+        "{ serviceRequests(first: 10) { edges { node { id \
+           localGovernment { code name(lang: EN) } \
+           requester { localGovernment { code level } } } } } }",
+    )
+    .await;
+    let requests = nodes(&data, "serviceRequests");
+    assert_eq!(requests.len(), 5);
+    for r in &requests {
+        assert!(
+            r["localGovernment"]["name"]
+                .as_str()
+                .is_some_and(|n| !n.is_empty()),
+            "{r}"
+        );
+        assert_eq!(
+            r["requester"]["localGovernment"]["code"],
+            r["localGovernment"]["code"]
+        );
+    }
+    assert_eq!(counts.get(LG_BATCH), Some(&1), "{counts:?}");
+
+    // The research library and network (demo data), with every cross-service reference.
+    glocal_research::demo::seed_demo(&stack.research_db)
+        .await
+        .expect("seed research");
+    // Two more relationships (with local governments no query has looked up yet), so the
+    // page has more than five. The partner comes from a list, not from a lookup.
+    let organisations = stack
+        .gql(
+            Some(&admin),
+            "{ organisations(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let partner = organisations.data()["organisations"]["edges"][0]["node"]["id"].clone();
+    for (i, code) in ["29000", "30000"].iter().enumerate() {
+        let input = json!({
+            "idempotencyKey": format!("batch-relationship-{i}"),
+            "kind": "FRIENDSHIP_CITY",
+            "localGovernmentCode": code,
+            "partnerOrganisationId": partner,
+            "status": "ACTIVE",
+        });
+        stack
+            .gql(
+                Some(&admin),
+                "mutation($input: CreateRelationshipInput!) { createRelationship(input: $input) { id } }",
+                json!({ "input": input }),
+            )
+            .await
+            .data();
+    }
+    // Two lists in one query: at most one organisation lookup per list, however many
+    // items each has (run first, while no cache holds an organisation).
+    let (data, counts) = counted_within(
+        &stack,
+        &calls,
+        &admin,
+        "{ a: practices(first: 30) { edges { node { sourceOrganisation { id } } } } \
+           b: relationships(first: 6) { edges { node { partner { id } } } } }",
+        2,
+    )
+    .await;
+    assert_eq!(nodes(&data, "b").len(), 6, "{data}");
+    assert!(
+        counts
+            .get("/glocal.research.v1.ResearchService/BatchGetOrganisations")
+            .is_some_and(|n| (1..=2).contains(n)),
+        "{counts:?}"
+    );
+
+    let (data, counts) = counted(
+        &stack,
+        &calls,
+        &admin,
+        "{ practices(first: 30) { edges { node { id \
+             localGovernment { code name } area { code label } sourceOrganisation { id name } } } } }",
+    )
+    .await;
+    let practices = nodes(&data, "practices");
+    assert!(practices.len() >= 5, "{data}");
+    assert!(practices.iter().any(|p| !p["area"].is_null()), "{data}");
+    assert!(
+        practices.iter().any(|p| !p["sourceOrganisation"].is_null()),
+        "{data}"
+    );
+    assert!(
+        !counts
+            .keys()
+            .any(|m| m.ends_with("/GetPractice") || m.ends_with("/GetOrganisation")),
+        "{counts:?}"
+    );
+
+    let (data, counts) = counted(
+        &stack,
+        &calls,
+        &admin,
+        "{ relationships(first: 10) { edges { node { id \
+             localGovernment { code name } partner { id name country } } } } }",
+    )
+    .await;
+    let relationships = nodes(&data, "relationships");
+    assert!(relationships.len() >= 5, "{data}");
+    for r in &relationships {
+        assert!(!r["partner"].is_null(), "{r}");
+    }
+    // 29000 and 30000 were never looked up before.
+    assert_eq!(counts.get(LG_BATCH), Some(&1), "{counts:?}");
+
+    // Events (demo data): series, timetables, contributions and their practices, hosts.
+    glocal_events::demo::seed_demo(&stack.events_db)
+        .await
+        .expect("seed events");
+    // Link every demo contribution to two practices of the library.
+    let ids: Vec<&Value> = practices.iter().take(2).map(|p| &p["id"]).collect();
+    let listed = stack
+        .gql(
+            Some(&admin),
+            "{ events(first: 20) { edges { node { contributions { id version } } } } }",
+            json!({}),
+        )
+        .await;
+    let contributions: Vec<Value> = nodes(listed.data(), "events")
+        .iter()
+        .flat_map(|e| e["contributions"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert!(!contributions.is_empty(), "the demo has contributions");
+    for c in &contributions {
+        let input = json!({ "id": c["id"], "version": c["version"], "practiceIds": ids });
+        stack
+            .gql(
+                Some(&admin),
+                "mutation($input: LinkPracticesInput!) { linkContributionPractices(input: $input) { id } }",
+                json!({ "input": input }),
+            )
+            .await
+            .data();
+    }
+    let (data, counts) = counted(
+        &stack,
+        &calls,
+        &admin,
+        "{ events(first: 20) { edges { node { id \
+             hostLocalGovernment { code } series { id code } sessions { id } \
+             contributions { id practices { id title } } } } } }",
+    )
+    .await;
+    let events = nodes(&data, "events");
+    assert!(events.len() >= 5, "{data}");
+    // Sessions and series are read here for the first time; contributions and practices
+    // may come from a cache by now (at most one call each, as for every method).
+    for method in ["ListSessions", "ListSeries"] {
+        let path = format!("/glocal.events.v1.EventsService/{method}");
+        assert_eq!(counts.get(&path), Some(&1), "{counts:?}");
+    }
+    let linked = events
+        .iter()
+        .flat_map(|e| e["contributions"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["practices"].as_array().is_some_and(|p| p.len() == 2))
+        .count();
+    assert_eq!(linked, contributions.len(), "{data}");
+
+    // Training (demo data): applications' local governments and placements' hosts (the
+    // directory answers from the shared cache by now, so at most one call).
+    glocal_training::demo::seed_demo(&stack.training_db)
+        .await
+        .expect("seed training");
+    let (data, counts) = counted(
+        &stack,
+        &calls,
+        &admin,
+        "{ applications(first: 20) { edges { node { id localGovernment { code } \
+             participation { host { code } } } } } }",
+    )
+    .await;
+    assert!(!nodes(&data, "applications").is_empty(), "{data}");
+    assert!(counts.get(LG_BATCH) <= Some(&1), "{counts:?}");
+
+    // Federation: a partner's router resolving every programme and edition of the demo in
+    // one `_entities` request costs one batched lookup per kind.
+    let listed = stack
+        .gql(
+            Some(&admin),
+            "{ programmes(first: 20) { edges { node { id editions { id } } } } }",
+            json!({}),
+        )
+        .await;
+    let programmes = nodes(listed.data(), "programmes");
+    let mut representations: Vec<Value> = Vec::new();
+    for p in &programmes {
+        representations.push(json!({ "__typename": "Programme", "id": p["id"] }));
+        for e in p["editions"].as_array().unwrap() {
+            representations.push(json!({ "__typename": "ProgrammeEdition", "id": e["id"] }));
+        }
+    }
+    let editions = representations.len() - programmes.len();
+    assert!(
+        programmes.len() >= 2 && editions >= 2,
+        "{representations:?}"
+    );
+    calls.take();
+    let answer = stack
+        .gql(
+            None,
+            "query($r: [_Any!]!) { _entities(representations: $r) { \
+               ... on Programme { id title } ... on ProgrammeEdition { id term sessions { id } } } }",
+            json!({ "r": representations }),
+        )
+        .await;
+    let counts = calls.take();
+    let entities = answer.data()["_entities"].as_array().unwrap().clone();
+    assert_eq!(entities.len(), representations.len(), "{entities:?}");
+    for method in ["BatchGetProgrammes", "BatchGetEditions"] {
+        let path = format!("/glocal.training.v1.TrainingService/{method}");
+        assert_eq!(counts.get(&path), Some(&1), "{counts:?}");
+    }
+    assert!(
+        !counts
+            .keys()
+            .any(|m| m.ends_with("/GetProgramme") || m.ends_with("/GetEdition")),
+        "{counts:?}"
+    );
+}
