@@ -559,7 +559,7 @@ async fn execute(
     let loaders = Loaders::new(
         &state.services,
         identity.0.as_ref(),
-        &state.cache,
+        &state.entities,
         state.read_retry,
     );
     let mut request = request

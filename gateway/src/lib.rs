@@ -55,8 +55,9 @@ pub struct AppState {
     pub schema: GatewaySchema,
     /// The service clients.
     pub services: Services,
-    /// The shared cache (Redis or in-process).
-    pub cache: Cache,
+    /// The entity cache over the shared cache (Redis or in-process), as `cache.*` configures
+    /// it; the request loaders read local governments through it.
+    pub entities: entity_cache::EntityCache,
     /// The gateway's settings.
     pub settings: GatewaySettings,
     /// Automatic persisted queries (in `cache`).
@@ -140,13 +141,13 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
     let entities = entity_cache::EntityCache::from_settings(cache.clone(), &settings.cache);
     let (hub, consumer) = changes::start(settings, entities.clone());
     let state = Arc::new(AppState {
-        schema: build_schema(settings, &services, entities, hub),
+        schema: build_schema(settings, &services, entities.clone(), hub),
         services,
         persisted_queries: apq::PersistedQueries::new(
             cache.clone(),
             Duration::from_secs(gateway.apq_ttl_secs),
         ),
-        cache,
+        entities,
         read_retry: clients::ReadRetry::from_settings(&gateway),
         settings: gateway.clone(),
         authenticator: authenticator.clone(),

@@ -3,17 +3,16 @@
 //! their staff by code (`ListDepartments`). A page of N requests costs one call for all
 //! of their local governments.
 //!
-//! Local governments are public directory data, so they are also kept in the shared
-//! [`Cache`] ([`EntityCache`]: first level, one `MGET`, one call for the misses) for a few
-//! minutes; a cache failure only means a call to the service. Both
+//! Local governments are public directory data, so they are also kept in the shared cache
+//! ([`EntityCache`]: first level, one `MGET`, one call for the misses) for
+//! `cache.entity_ttl_secs`, like every cached entity (not at all with `cache.enabled =
+//! false`); a cache failure only means a call to the service. Both
 //! calls are reads, retried on UNAVAILABLE by the request's [`ReadRetry`] policy.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use glocal_kit::Caller;
-use glocal_kit::cache::Cache;
 use glocal_proto::requests::v1 as pb;
 use tracing::Instrument;
 
@@ -22,14 +21,11 @@ use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 use crate::schema::Services;
 
-/// How long a local government stays in the shared cache.
-pub const LOCAL_GOVERNMENT_TTL: Duration = Duration::from_secs(300);
-
 /// Loads local governments by standard code.
 pub struct LocalGovernmentLoader {
     services: Services,
     caller: Option<Caller>,
-    cache: Cache,
+    entities: EntityCache,
     retry: ReadRetry,
 }
 
@@ -41,8 +37,7 @@ impl Loader<String> for LocalGovernmentLoader {
         &self,
         codes: &[String],
     ) -> Result<HashMap<String, pb::LocalGovernment>, async_graphql::Error> {
-        let entities = EntityCache::new(self.cache.clone(), LOCAL_GOVERNMENT_TTL);
-        entities
+        self.entities
             .batch(
                 EntityKind::LocalGovernment,
                 self.caller.as_ref(),
@@ -152,17 +147,18 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// Loaders that call the services as `caller`, retrying reads by `retry`.
+    /// Loaders that call the services as `caller`, retrying reads by `retry`, with local
+    /// governments through `entities`.
     pub fn new(
         services: &Services,
         caller: Option<&Caller>,
-        cache: &Cache,
+        entities: &EntityCache,
         retry: ReadRetry,
     ) -> Loaders {
         let local_governments = LocalGovernmentLoader {
             services: services.clone(),
             caller: caller.cloned(),
-            cache: cache.clone(),
+            entities: entities.clone(),
             retry,
         };
         let departments = DepartmentLoader {

@@ -64,7 +64,7 @@ pub async fn graphql_get(state: State<Arc<AppState>>, request: Request) -> Respo
     let schema = state.schema.clone();
     let authenticator = state.authenticator.clone();
     let services = state.services.clone();
-    let cache = state.cache.clone();
+    let entities = state.entities.clone();
     let read_retry = state.read_retry;
     drop(state);
     upgrade
@@ -80,7 +80,8 @@ pub async fn graphql_get(state: State<Arc<AppState>>, request: Request) -> Respo
                         ),
                         None => identity,
                     };
-                    let loaders = Loaders::new(&services, identity.0.as_ref(), &cache, read_retry);
+                    let loaders =
+                        Loaders::new(&services, identity.0.as_ref(), &entities, read_retry);
                     let mut data = Data::default();
                     data.insert(identity);
                     data.insert(loaders);
