@@ -6,9 +6,9 @@
 //!   `name` resolves to, resolved again every `client_lb_refresh_ms`: pods that appear
 //!   join, pods that go away leave. When the name resolves to nothing the name itself is
 //!   kept as the one endpoint, so calls fail fast (UNAVAILABLE) instead of waiting.
-//! - [`ReadRetry`] retries a read (a `Get…`, `List…`, `BatchGet…`, `Search…` or `Verify…`
-//!   call, or `CheckEligibility`: see [`is_idempotent_read`]) that failed with
-//!   UNAVAILABLE, with exponential backoff and jitter. Every read the gateway makes goes
+//! - [`ReadRetry`] retries a read (a `Get…`, `List…`, `BatchGet…`, `BatchList…`, `Search…`
+//!   or `Verify…` call, or `CheckEligibility`: see [`is_idempotent_read`]) that failed
+//!   with UNAVAILABLE, with exponential backoff and jitter. Every read the gateway makes goes
 //!   through it: the resolvers' (`crate::schema::read` and each domain's wrapper), the
 //!   DataLoaders', federation's entity lookups, the practices feed and the iCalendar
 //!   routes. Writes are never retried: a write whose answer was lost may have happened,
@@ -266,10 +266,10 @@ impl ReadRetry {
 }
 
 /// True when `method` (a gRPC method name, e.g. `GetRequest`) only reads, so repeating it
-/// is safe: `Get…`, `List…`, `BatchGet…`, `Search…`, `Verify…` and `CheckEligibility`
-/// (not `CheckIn`, a write).
+/// is safe: `Get…`, `List…`, `BatchGet…`, `BatchList…`, `Search…`, `Verify…` and
+/// `CheckEligibility` (not `CheckIn`, a write).
 pub fn is_idempotent_read(method: &str) -> bool {
-    ["Get", "List", "BatchGet", "Search", "Verify"]
+    ["Get", "List", "BatchGet", "BatchList", "Search", "Verify"]
         .iter()
         .any(|prefix| method.starts_with(prefix))
         || READS.contains(&method)
@@ -375,6 +375,7 @@ mod tests {
             "GetRequest",
             "ListRequests",
             "BatchGetLocalGovernments",
+            "BatchListInteractions",
             "SearchPractices",
             "VerifyCertificate",
             "CheckEligibility",

@@ -1071,19 +1071,37 @@ impl Relationship {
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> Result<Option<InteractionConnection>> {
-        let message = pb::ListInteractionsRequest {
-            relationship_id: self.0.id.clone(),
-            page: page(first, after)?,
+        let r = match after.filter(|a| !a.is_empty()) {
+            // The first page: one BatchListInteractions for every relationship of the request.
+            None => {
+                self.1
+                    .first_interactions(self.0.id.clone(), self::first(first)?)
+                    .await?
+            }
+            Some(after) => {
+                let message = pb::ListInteractionsRequest {
+                    relationship_id: self.0.id.clone(),
+                    page: page(first, Some(after))?,
+                };
+                let r = read(
+                    ctx,
+                    "ListInteractions",
+                    message,
+                    |mut client, request| async move { client.list_interactions(request).await },
+                )
+                .await
+                .map_err(error::remote)?
+                .into_inner();
+                pb::InteractionPage {
+                    relationship_id: self.0.id.clone(),
+                    interactions: r.interactions,
+                    cursors: r.cursors,
+                    page_info: r.page_info,
+                    total_count: r.total_count,
+                    error: None,
+                }
+            }
         };
-        let r = read(
-            ctx,
-            "ListInteractions",
-            message,
-            |mut client, request| async move { client.list_interactions(request).await },
-        )
-        .await
-        .map_err(error::remote)?
-        .into_inner();
         Ok(Some(InteractionConnection {
             page_info: page_info(r.page_info, &r.cursors),
             total_count: total(r.total_count),

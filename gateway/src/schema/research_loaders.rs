@@ -1,8 +1,9 @@
 //! DataLoaders over the research service's batched lookups: practices
-//! (`BatchGetPractices`), organisations (`BatchGetOrganisations`) and the area vocabulary
-//! (`ListAreas`, once per batch). Each goes through the [`EntityCache`] for callers who get
-//! the public view, so only the misses reach the service, and retries on UNAVAILABLE by the
-//! schema's [`ReadRetry`].
+//! (`BatchGetPractices`), organisations (`BatchGetOrganisations`), the area vocabulary
+//! (`ListAreas`, once per batch) and the first pages of relationships' interaction logs
+//! (`BatchListInteractions`). The first three go through the [`EntityCache`] for callers who
+//! get the public view, so only the misses reach the service; logs, which depend on the
+//! caller, never do. Every one retries on UNAVAILABLE by the schema's [`ReadRetry`].
 //!
 //! A resolver that returns many research objects takes the request's [`ResearchLoaders`]
 //! (one set per query, see [`super::SharedLoaders`]) and hands it to every node, so the
@@ -10,13 +11,14 @@
 //! refer to practices or organisations by id (e.g. an event's related practices) do the same:
 //! `ResearchLoaders::new(ctx)?` in the parent resolver, then `load_practices` on the children.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_kit::Caller;
+use glocal_kit::error::{ErrorCode, FIELD_METADATA};
 use glocal_proto::research::v1 as pb;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use tracing::Instrument;
@@ -178,6 +180,85 @@ impl Loader<String> for AreaLoader {
     }
 }
 
+/// Most relationships one `BatchListInteractions` call takes (the service's cap): a larger
+/// DataLoader batch is split into several calls.
+pub const MAX_LOG_BATCH: usize = 100;
+
+/// The first page of `first` entries (0: the service's default) of a relationship's log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LogPageKey {
+    /// The relationship.
+    pub relationship_id: String,
+    /// Page size, as `ListInteractions` takes it.
+    pub first: u32,
+}
+
+/// Loads the first pages of relationships' logs (`BatchListInteractions`, one call per page
+/// size in the batch). A page the caller may not read comes with the error `ListInteractions`
+/// would have given ([`pb::PageError`]); never cached beyond the request.
+pub struct InteractionPageLoader(Remote);
+
+impl Loader<LogPageKey> for InteractionPageLoader {
+    type Value = pb::InteractionPage;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[LogPageKey],
+    ) -> Result<HashMap<LogPageKey, pb::InteractionPage>, async_graphql::Error> {
+        let mut by_first: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        for key in keys {
+            by_first
+                .entry(key.first)
+                .or_default()
+                .push(key.relationship_id.clone());
+        }
+        let calls = by_first
+            .into_iter()
+            .map(|(first, relationship_ids)| async move {
+                let message = pb::BatchListInteractionsRequest {
+                    relationship_ids,
+                    first,
+                };
+                let response = self
+                    .0
+                    .read(
+                        "BatchListInteractions",
+                        message,
+                        |mut client, request| async move {
+                            client.batch_list_interactions(request).await
+                        },
+                    )
+                    .await?;
+                Ok::<_, async_graphql::Error>(response.pages.into_iter().map(move |page| {
+                    let key = LogPageKey {
+                        relationship_id: page.relationship_id.clone(),
+                        first,
+                    };
+                    (key, page)
+                }))
+            });
+        Ok(futures::future::try_join_all(calls)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+}
+
+/// A page's error as the GraphQL error of the `ListInteractions` call it stands for (the
+/// same code, message and field, through [`error::remote`]).
+fn page_error(e: pb::PageError) -> async_graphql::Error {
+    let Some(code) = ErrorCode::ALL.into_iter().find(|c| c.as_str() == e.code) else {
+        return error::internal(format!("unknown error code `{}` in a log page", e.code));
+    };
+    let mut status = tonic::Status::new(code.grpc_code(), e.message);
+    if let Some(field) = crate::schema::non_empty(&e.field).and_then(|f| f.parse().ok()) {
+        status.metadata_mut().insert(FIELD_METADATA, field);
+    }
+    error::remote(status)
+}
+
 /// The research loaders of one resolver's subtree, as the current caller.
 pub struct ResearchLoaders {
     /// Practices by id.
@@ -186,6 +267,8 @@ pub struct ResearchLoaders {
     pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
     /// Areas by code.
     pub areas: DataLoader<AreaLoader, HashMapCache>,
+    /// First pages of relationships' logs by relationship and page size.
+    pub interactions: DataLoader<InteractionPageLoader, HashMapCache>,
 }
 
 impl ResearchLoaders {
@@ -217,8 +300,39 @@ impl ResearchLoaders {
                 spawn,
                 HashMapCache::default(),
             ),
-            areas: DataLoader::with_cache(AreaLoader(remote), spawn, HashMapCache::default()),
+            areas: DataLoader::with_cache(
+                AreaLoader(remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            ),
+            interactions: DataLoader::with_cache(
+                InteractionPageLoader(remote),
+                spawn,
+                HashMapCache::default(),
+            )
+            .max_batch_size(MAX_LOG_BATCH),
         }))
+    }
+
+    /// The first page of `first` entries of the relationship's log (batched with every other
+    /// relationship's of the request), or the error `ListInteractions` gives the caller for it.
+    pub async fn first_interactions(
+        &self,
+        relationship_id: String,
+        first: u32,
+    ) -> Result<pb::InteractionPage> {
+        let page = self
+            .interactions
+            .load_one(LogPageKey {
+                relationship_id,
+                first,
+            })
+            .await?
+            .ok_or_else(|| error::internal("BatchListInteractions left out a relationship"))?;
+        match page.error {
+            Some(e) => Err(page_error(e)),
+            None => Ok(page),
+        }
     }
 
     /// The practices of `ids` the caller may see, in the order asked.

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use glocal_kit::Caller;
-use glocal_kit::error::to_status;
+use glocal_kit::error::{ServiceError as _, to_status};
 use glocal_proto::common::v1 as common;
 use glocal_proto::research::v1 as pb;
 use glocal_proto::research::v1::research_service_server::{ResearchService, ResearchServiceServer};
@@ -17,8 +17,9 @@ use crate::domain::{
 };
 use crate::error::ResearchError;
 use crate::service::{
-    self, Facets, InteractionDraft, OpportunityFilter, OrganisationFilter, Page, PageRequest,
-    PracticeFilter, PracticeSearch, PracticeSort, RelationshipDraft, RelationshipFilter, Research,
+    self, Facets, InteractionDraft, InteractionLog, OpportunityFilter, OrganisationFilter, Page,
+    PageRequest, PracticeFilter, PracticeSearch, PracticeSort, RelationshipDraft,
+    RelationshipFilter, Research,
 };
 
 /// The gRPC face of [`Research`].
@@ -378,6 +379,30 @@ fn interaction_out(i: service::Interaction) -> pb::Interaction {
         recorded_by_subject: i.recorded_by_subject,
         recorded_by_name: i.recorded_by_name,
         created_at: Some(ts(i.created_at)),
+    }
+}
+
+/// One relationship's first page, or the error ListInteractions would have failed with for
+/// it (the same code, message and field as its status).
+fn interaction_page_out(log: InteractionLog) -> pb::InteractionPage {
+    match log.page {
+        Ok(page) => pb::InteractionPage {
+            relationship_id: log.relationship_id,
+            page_info: Some(page_info(&page)),
+            total_count: page.total_count,
+            cursors: page.cursors,
+            interactions: page.items.into_iter().map(interaction_out).collect(),
+            error: None,
+        },
+        Err(e) => pb::InteractionPage {
+            relationship_id: log.relationship_id,
+            error: Some(pb::PageError {
+                code: e.code().as_str().to_owned(),
+                message: to_status(&e).message().to_owned(),
+                field: e.field().unwrap_or_default().to_owned(),
+            }),
+            ..pb::InteractionPage::default()
+        },
     }
 }
 
@@ -821,6 +846,22 @@ impl ResearchService for GrpcService {
             total_count: page.total_count,
             cursors: page.cursors,
             interactions: page.items.into_iter().map(interaction_out).collect(),
+        }))
+    }
+
+    async fn batch_list_interactions(
+        &self,
+        req: Request<pb::BatchListInteractionsRequest>,
+    ) -> GrpcResult<pb::BatchListInteractionsResponse> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let logs = self
+            .research
+            .batch_list_interactions(caller.as_ref(), &m.relationship_ids, m.first)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::BatchListInteractionsResponse {
+            pages: logs.into_iter().map(interaction_page_out).collect(),
         }))
     }
 

@@ -43,6 +43,9 @@ type Result<T, E = ResearchError> = std::result::Result<T, E>;
 /// The page size when a list call asks for none.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
+/// Most relationships one [`Research::batch_list_interactions`] call takes.
+pub const MAX_BATCH_IDS: usize = 100;
+
 /// Where the service reads the time; tests move it by hand.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -412,6 +415,15 @@ pub struct Interaction {
     pub created_at: DateTime<Utc>,
 }
 
+/// One relationship's answer in [`Research::batch_list_interactions`].
+#[derive(Debug)]
+pub struct InteractionLog {
+    /// The relationship id, as asked.
+    pub relationship_id: String,
+    /// The first page of its log, or the error `list_interactions` gives for it.
+    pub page: Result<Page<Interaction>>,
+}
+
 /// A project proposed through the network.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opportunity {
@@ -522,6 +534,12 @@ fn decode_cursor(cursor: &str) -> Result<u64> {
     text.strip_prefix("o:")
         .and_then(|n| n.parse().ok())
         .ok_or_else(bad)
+}
+
+/// The distinct values, in the order first seen.
+fn distinct<'a>(values: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    values.filter(|v| seen.insert(*v)).cloned().collect()
 }
 
 fn bounded(s: &str, field: &str, min: usize, max: usize) -> Result<String> {
@@ -2203,21 +2221,7 @@ impl Research {
         rows: Vec<relationship::Model>,
     ) -> Result<Vec<Relationship>> {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let counts: HashMap<String, i64> = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            interaction::Entity::find()
-                .select_only()
-                .column(interaction::Column::RelationshipId)
-                .column_as(Expr::col(interaction::Column::Seq).count(), "n")
-                .filter(interaction::Column::RelationshipId.is_in(ids))
-                .group_by(interaction::Column::RelationshipId)
-                .into_tuple::<(String, i64)>()
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .collect()
-        };
+        let counts = self.interaction_counts(ids).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(Relationship {
@@ -2225,9 +2229,7 @@ impl Research {
                     kind: RelationshipKind::parse(&r.kind).map_err(ResearchError::corrupt)?,
                     status: RelationshipStatus::parse(&r.status).map_err(ResearchError::corrupt)?,
                     revision: Revision::parse(r.revision).map_err(ResearchError::corrupt)?,
-                    interaction_count: counts
-                        .get(&r.id)
-                        .map_or(0, |n| u64::try_from(*n).unwrap_or(0)),
+                    interaction_count: counts.get(&r.id).copied().unwrap_or(0),
                     local_government_code: r.local_government_code,
                     partner_organisation_id: r.partner_organisation_id,
                     signed_on: r.signed_on,
@@ -2239,22 +2241,55 @@ impl Research {
             .collect()
     }
 
+    /// How many entries each of the relationships' logs has (absent: none), in one query.
+    async fn interaction_counts(&self, ids: Vec<String>) -> Result<HashMap<String, u64>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(interaction::Entity::find()
+            .select_only()
+            .column(interaction::Column::RelationshipId)
+            .column_as(Expr::col(interaction::Column::Seq).count(), "n")
+            .filter(interaction::Column::RelationshipId.is_in(ids))
+            .group_by(interaction::Column::RelationshipId)
+            .into_tuple::<(String, i64)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+            .collect())
+    }
+
     /// The relationship if the caller may read and write its log: bureau staff, or an
     /// official of its Korean local government. Others: NOT_FOUND when they cannot even see
     /// the relationship, FORBIDDEN when they can.
     async fn log_access(&self, caller: Option<&Caller>, id: &str) -> Result<relationship::Model> {
-        let viewer = viewer_of(caller);
+        let key = Self::log_key(caller, id)?;
+        let row = relationship::Entity::find()
+            .filter(relationship::Column::Id.eq(key))
+            .one(&self.db)
+            .await?;
+        Self::log_readable(&viewer_of(caller), row)
+    }
+
+    /// The first checks of [`Self::log_access`], before any read: a signed-in caller and a
+    /// relationship id that parses (its stored key).
+    fn log_key(caller: Option<&Caller>, id: &str) -> Result<String> {
         if caller.is_none() {
             return Err(ResearchError::Unauthenticated);
         }
-        let id = RelationshipId::parse(id, "relationshipId")?;
-        let row = relationship::Entity::find()
-            .filter(relationship::Column::Id.eq(id.to_key()))
-            .one(&self.db)
-            .await?
-            .filter(|r| Self::relationship_visible(&viewer, r))
+        Ok(RelationshipId::parse(id, "relationshipId")?.to_key())
+    }
+
+    /// The rest of [`Self::log_access`], on the relationship's row (`None`: no such row).
+    fn log_readable(
+        viewer: &Viewer,
+        row: Option<relationship::Model>,
+    ) -> Result<relationship::Model> {
+        let row = row
+            .filter(|r| Self::relationship_visible(viewer, r))
             .ok_or(ResearchError::NotFound("relationship"))?;
-        match &viewer {
+        match viewer {
             Viewer::Staff => Ok(row),
             Viewer::Official(org) if *org == row.local_government_code => Ok(row),
             _ => Err(ResearchError::Forbidden(
@@ -2363,6 +2398,81 @@ impl Research {
             .map(Self::interaction_view)
             .collect::<Result<Vec<_>>>()?;
         Ok(Self::paged(items, offset, first, total))
+    }
+
+    /// The first page of several relationships' logs (each what `list_interactions` without
+    /// `after` answers: the same items, cursors, next-page flag and total), one entry per id
+    /// in the order asked. Access is checked per relationship as `list_interactions` does,
+    /// and a log the caller may not read carries that error in its entry alone. At most three
+    /// queries however many ids: the relationships, one window query for every page and one
+    /// grouped count. More than [`MAX_BATCH_IDS`] ids is BAD_USER_INPUT.
+    pub async fn batch_list_interactions(
+        &self,
+        caller: Option<&Caller>,
+        relationship_ids: &[String],
+        first: u32,
+    ) -> Result<Vec<InteractionLog>> {
+        if relationship_ids.len() > MAX_BATCH_IDS {
+            return Err(ResearchError::invalid(
+                "relationshipIds",
+                format!("at most {MAX_BATCH_IDS} ids per call"),
+            ));
+        }
+        let (offset, first) = self.window(&PageRequest { first, after: None })?;
+        let viewer = viewer_of(caller);
+        let keys: Vec<Result<String>> = relationship_ids
+            .iter()
+            .map(|id| Self::log_key(caller, id))
+            .collect();
+        let wanted = distinct(keys.iter().filter_map(|k| k.as_ref().ok()));
+        let rows: HashMap<String, relationship::Model> = if wanted.is_empty() {
+            HashMap::new()
+        } else {
+            relationship::Entity::find()
+                .filter(relationship::Column::Id.is_in(wanted))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|r| (r.id.clone(), r))
+                .collect()
+        };
+        let access: Vec<Result<String>> = keys
+            .into_iter()
+            .map(|key| Self::log_readable(&viewer, rows.get(&key?).cloned()).map(|r| r.id))
+            .collect();
+        let readable = distinct(access.iter().filter_map(|k| k.as_ref().ok()));
+        let mut entries: HashMap<String, Vec<interaction::Model>> = HashMap::new();
+        for row in queries::latest_interactions(&self.db, &readable, first + 1).await? {
+            entries
+                .entry(row.relationship_id.clone())
+                .or_default()
+                .push(row);
+        }
+        let counts = self.interaction_counts(readable).await?;
+        relationship_ids
+            .iter()
+            .zip(access)
+            .map(|(asked, access)| {
+                let page = match access {
+                    Err(e) => Err(e),
+                    Ok(key) => {
+                        let items = entries
+                            .get(&key)
+                            .into_iter()
+                            .flatten()
+                            .cloned()
+                            .map(Self::interaction_view)
+                            .collect::<Result<Vec<_>>>()?;
+                        let total = counts.get(&key).copied().unwrap_or(0);
+                        Ok(Self::paged(items, offset, first, total))
+                    }
+                };
+                Ok(InteractionLog {
+                    relationship_id: asked.clone(),
+                    page,
+                })
+            })
+            .collect()
     }
 
     // ------------------------------------------------------------ opportunities

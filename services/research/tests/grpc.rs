@@ -187,6 +187,66 @@ async fn grpc_round_trip_errors_carry_code_and_field_and_health_is_serving() {
         .unwrap_err();
     assert_eq!(missing.code(), Code::NotFound);
 
+    // A batched log page carries the error ListInteractions gives for its relationship.
+    for (caller, id) in [
+        (None, "nope".to_owned()),
+        (Some(&author), "nope".to_owned()),
+        (Some(&author), uuid::Uuid::new_v4().to_string()),
+    ] {
+        let single = client
+            .list_interactions(with_caller(
+                pb::ListInteractionsRequest {
+                    relationship_id: id.clone(),
+                    page: None,
+                },
+                caller,
+            ))
+            .await
+            .unwrap_err();
+        let batch = client
+            .batch_list_interactions(with_caller(
+                pb::BatchListInteractionsRequest {
+                    relationship_ids: vec![id.clone()],
+                    first: 0,
+                },
+                caller,
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        let page = &batch.pages[0];
+        let error = page.error.as_ref().expect("an error entry");
+        let remote = glocal_kit::error::RemoteError::from(single);
+        assert_eq!(page.relationship_id, id);
+        assert_eq!(
+            (
+                error.code.as_str(),
+                error.message.as_str(),
+                error.field.as_str()
+            ),
+            (
+                remote.code.as_str(),
+                remote.message.as_str(),
+                remote.field.as_deref().unwrap_or_default()
+            )
+        );
+    }
+    let too_many = client
+        .batch_list_interactions(with_caller(
+            pb::BatchListInteractionsRequest {
+                relationship_ids: vec!["x".into(); 101],
+                first: 0,
+            },
+            Some(&author),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(too_many.code(), Code::InvalidArgument);
+    assert_eq!(
+        too_many.metadata().get(FIELD_METADATA).unwrap(),
+        "relationshipIds"
+    );
+
     let areas = client
         .list_areas(pb::ListAreasRequest {})
         .await

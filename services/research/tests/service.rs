@@ -9,8 +9,8 @@ use glocal_research::domain::{
     RelationshipKind, RelationshipStatus,
 };
 use glocal_research::service::{
-    InteractionDraft, OpportunityFilter, OrganisationFilter, PageRequest, Practice, PracticeFilter,
-    PracticeSearch, RelationshipDraft, RelationshipFilter,
+    InteractionDraft, MAX_BATCH_IDS, OpportunityFilter, OrganisationFilter, PageRequest, Practice,
+    PracticeFilter, PracticeSearch, RelationshipDraft, RelationshipFilter,
 };
 use glocal_research::{Config, Research, ResearchError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -1259,6 +1259,207 @@ async fn partner_network_scoping(env: Env) {
     );
 }
 
+/// A relationship between `lg` and `partner`, recorded by staff.
+async fn relationship(
+    r: &Research,
+    key: &str,
+    lg: &str,
+    partner: &str,
+    status: RelationshipStatus,
+) -> String {
+    r.create_relationship(
+        Some(&author()),
+        key,
+        &RelationshipDraft {
+            kind: Some(RelationshipKind::FriendshipCity),
+            local_government_code: lg.into(),
+            partner_organisation_id: partner.into(),
+            status: Some(status),
+            signed_on: String::new(),
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+    .to_key()
+}
+
+async fn batched_logs_answer_like_single_lists(env: Env) {
+    let r = &env.research;
+    let osaka = r
+        .create_organisation(Some(&author()), "o1", &foreign_city("大阪市", true))
+        .await
+        .unwrap()
+        .id
+        .to_key();
+    let busan = relationship(r, "r1", "26000", &osaka, RelationshipStatus::Active).await;
+    let seoul = relationship(r, "r2", "11000", &osaka, RelationshipStatus::Active).await;
+    let quiet = relationship(r, "r3", "26350", &osaka, RelationshipStatus::Active).await;
+    // Under negotiation: invisible to everyone but staff and Daegu.
+    let proposed = relationship(r, "r4", "27000", &osaka, RelationshipStatus::Proposed).await;
+    // Five entries for Busan (two on one day: the later recorded comes first), two for
+    // Seoul, none for the quiet one.
+    let log = [
+        (&busan, "2026-01-05"),
+        (&busan, "2026-03-01"),
+        (&seoul, "2025-06-30"),
+        (&busan, "2026-03-01"),
+        (&busan, "2025-12-31"),
+        (&seoul, "2026-02-14"),
+        (&busan, "2026-02-10"),
+    ];
+    for (i, (rel, on)) in log.iter().enumerate() {
+        let draft = InteractionDraft {
+            relationship_id: (*rel).clone(),
+            kind: Some(InteractionKind::Meeting),
+            occurred_on: (*on).into(),
+            summary: format!("entry {i}"),
+        };
+        r.record_interaction(Some(&author()), &format!("i{i}"), &draft)
+            .await
+            .unwrap();
+    }
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let ids = vec![
+        busan.clone(),
+        seoul.clone(),
+        quiet.clone(),
+        proposed.clone(),
+        unknown,
+        "nope".to_owned(),
+        // Asked twice (and in upper case), answered twice under the id as asked.
+        busan.to_uppercase(),
+    ];
+
+    for caller in [
+        Some(author()),
+        Some(official("26000")),
+        Some(official("27000")),
+        Some(partner()),
+        None,
+    ] {
+        for first in [0, 1, 2, 5, 6, 80] {
+            let batch = r
+                .batch_list_interactions(caller.as_ref(), &ids, first)
+                .await
+                .unwrap();
+            assert_eq!(
+                batch
+                    .iter()
+                    .map(|l| l.relationship_id.as_str())
+                    .collect::<Vec<_>>(),
+                ids.iter().map(String::as_str).collect::<Vec<_>>()
+            );
+            for (id, entry) in ids.iter().zip(batch) {
+                let page = PageRequest { first, after: None };
+                let single = r.list_interactions(caller.as_ref(), id, &page).await;
+                let what = format!("{caller:?}, first {first}, {id}");
+                match (entry.page, single) {
+                    (Ok(batched), Ok(single)) => assert_eq!(batched, single, "{what}"),
+                    (Err(batched), Err(single)) => assert_eq!(
+                        (code(&batched), batched.to_string(), batched.field()),
+                        (code(&single), single.to_string(), single.field()),
+                        "{what}"
+                    ),
+                    (batched, single) => panic!("{what}: batch {batched:?}, single {single:?}"),
+                }
+            }
+        }
+    }
+
+    // What the callers get, spelled out (staff, then Busan's official).
+    let staff = r
+        .batch_list_interactions(Some(&author()), &ids, 2)
+        .await
+        .unwrap();
+    let summaries = |i: usize| -> Vec<String> {
+        let page = staff[i].page.as_ref().unwrap();
+        page.items.iter().map(|x| x.summary.clone()).collect()
+    };
+    assert_eq!(summaries(0), ["entry 3", "entry 1"]);
+    assert_eq!(summaries(1), ["entry 5", "entry 2"]);
+    assert!(summaries(2).is_empty());
+    assert!(summaries(3).is_empty());
+    let busan_page = staff[0].page.as_ref().unwrap();
+    assert_eq!(
+        (busan_page.total_count, busan_page.has_next_page),
+        (5, true)
+    );
+    assert_eq!(staff[6].page.as_ref().unwrap(), busan_page);
+    assert_eq!(
+        code(staff[4].page.as_ref().unwrap_err()),
+        ErrorCode::NotFound
+    );
+    let e = staff[5].page.as_ref().unwrap_err();
+    assert_eq!(
+        (code(e), e.field()),
+        (ErrorCode::BadUserInput, Some("relationshipId"))
+    );
+    // The batch's cursors continue on the single list.
+    let rest = r
+        .list_interactions(
+            Some(&author()),
+            &busan,
+            &PageRequest {
+                first: 10,
+                after: busan_page.end_cursor().map(str::to_owned),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.items
+            .iter()
+            .map(|x| x.summary.as_str())
+            .collect::<Vec<_>>(),
+        ["entry 6", "entry 0", "entry 4"]
+    );
+    let mine = r
+        .batch_list_interactions(Some(&official("26000")), &ids, 0)
+        .await
+        .unwrap();
+    let codes: Vec<Option<ErrorCode>> = mine
+        .iter()
+        .map(|l| l.page.as_ref().err().map(code))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            None,
+            Some(ErrorCode::Forbidden),
+            Some(ErrorCode::Forbidden),
+            Some(ErrorCode::NotFound),
+            Some(ErrorCode::NotFound),
+            Some(ErrorCode::BadUserInput),
+            None,
+        ]
+    );
+
+    // Nothing asked, nothing answered; the cap is BAD_USER_INPUT for the whole call.
+    assert!(
+        r.batch_list_interactions(Some(&author()), &[], 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let many = vec![busan.clone(); MAX_BATCH_IDS];
+    assert_eq!(
+        r.batch_list_interactions(Some(&author()), &many, 5)
+            .await
+            .unwrap()
+            .len(),
+        MAX_BATCH_IDS
+    );
+    let too_many = vec![busan; MAX_BATCH_IDS + 1];
+    let e = assert_code(
+        r.batch_list_interactions(Some(&author()), &too_many, 5)
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("relationshipIds"));
+}
+
 async fn opportunities_are_screened(env: Env) {
     let r = &env.research;
     let draft = OpportunityDraft {
@@ -1430,6 +1631,7 @@ on_both_backends!(
     idempotent_drafts,
     bad_input_writes_nothing,
     partner_network_scoping,
+    batched_logs_answer_like_single_lists,
     opportunities_are_screened,
     demo_seeds_once,
 );

@@ -193,6 +193,7 @@ async fn a_page_costs_one_call_per_referenced_service() {
         )
         .await;
     let partner = organisations.data()["organisations"]["edges"][0]["node"]["id"].clone();
+    let mut created = Vec::new();
     for (i, code) in ["29000", "30000"].iter().enumerate() {
         let input = json!({
             "idempotencyKey": format!("batch-relationship-{i}"),
@@ -201,14 +202,14 @@ async fn a_page_costs_one_call_per_referenced_service() {
             "partnerOrganisationId": partner,
             "status": "ACTIVE",
         });
-        stack
+        let made = stack
             .gql(
                 Some(&admin),
                 "mutation($input: CreateRelationshipInput!) { createRelationship(input: $input) { id } }",
                 json!({ "input": input }),
             )
-            .await
-            .data();
+            .await;
+        created.push(made.data()["createRelationship"]["id"].clone());
     }
     // Two lists in one query: at most one organisation lookup per list, however many
     // items each has (run first, while no cache holds an organisation).
@@ -266,6 +267,88 @@ async fn a_page_costs_one_call_per_referenced_service() {
     }
     // 29000 and 30000 were never looked up before.
     assert_eq!(counts.get(LG_BATCH), Some(&1), "{counts:?}");
+
+    // Every relationship's log on the page: one BatchListInteractions, no ListInteractions.
+    // Two entries for 29000's relationship, one for 30000's.
+    for (i, (relationship, on)) in [
+        (&created[0], "2026-04-01"),
+        (&created[0], "2026-04-02"),
+        (&created[1], "2026-04-03"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let input = json!({
+            "idempotencyKey": format!("batch-interaction-{i}"),
+            "relationshipId": relationship,
+            "kind": "MEETING",
+            "occurredOn": on,
+            "summary": format!("meeting {i}"),
+        });
+        stack
+            .gql(
+                Some(&admin),
+                "mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }",
+                json!({ "input": input }),
+            )
+            .await
+            .data();
+    }
+    const LOG_BATCH: &str = "/glocal.research.v1.ResearchService/BatchListInteractions";
+    const LOG_LIST: &str = "/glocal.research.v1.ResearchService/ListInteractions";
+    let logs = "{ relationships(first: 10) { edges { node { id localGovernmentCode \
+                  interactions(first: 3) { totalCount edges { node { id } } } } } } }";
+    let (data, counts) = counted(&stack, &calls, &admin, logs).await;
+    let relationships = nodes(&data, "relationships");
+    assert!(relationships.len() >= 5, "{data}");
+    let log_of = |code: &str| {
+        relationships
+            .iter()
+            .find(|r| r["localGovernmentCode"] == code)
+            .map(|r| r["interactions"].clone())
+            .unwrap_or_else(|| panic!("no relationship of {code} in {data}"))
+    };
+    for (code, n) in [("29000", 2), ("30000", 1)] {
+        let log = log_of(code);
+        assert_eq!(log["totalCount"], n, "{log}");
+        assert_eq!(log["edges"].as_array().map(Vec::len), Some(n), "{log}");
+    }
+    assert!(
+        relationships.iter().all(|r| r["interactions"].is_object()),
+        "{data}"
+    );
+    assert_eq!(counts.get(LOG_BATCH), Some(&1), "{counts:?}");
+    assert!(!counts.contains_key(LOG_LIST), "{counts:?}");
+    // An official reads their own relationship's log; every other log fails alone, with
+    // the error ListInteractions gives, and the page still costs one call.
+    let official = stack.official("batch-29000", "29000");
+    calls.take();
+    let answer = stack.gql(Some(&official), logs, json!({})).await;
+    let counts = calls.take();
+    assert_eq!(counts.get(LOG_BATCH), Some(&1), "{counts:?}");
+    assert!(!counts.contains_key(LOG_LIST), "{counts:?}");
+    let seen = nodes(&answer.body["data"], "relationships");
+    assert!(seen.len() >= 2, "{:#}", answer.body);
+    let mine = seen
+        .iter()
+        .find(|r| r["localGovernmentCode"] == "29000")
+        .expect("the official's own relationship");
+    assert_eq!(mine["interactions"]["totalCount"], 2, "{mine}");
+    let errors = answer.body["errors"].as_array().expect("denied logs");
+    assert_eq!(errors.len(), seen.len() - 1, "{:#}", answer.body);
+    for e in errors {
+        assert_eq!(e["extensions"]["code"], "FORBIDDEN", "{e}");
+        assert_eq!(
+            e["message"],
+            "forbidden: the interaction log is for bureau staff and the local government concerned",
+            "{e}"
+        );
+        assert_eq!(
+            e["path"].as_array().and_then(|p| p.last()),
+            Some(&json!("interactions")),
+            "{e}"
+        );
+    }
 
     // Events (demo data): series, timetables, contributions and their practices, hosts.
     glocal_events::demo::seed_demo(&stack.events_db)

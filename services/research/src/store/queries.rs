@@ -1,5 +1,6 @@
 //! Queries beyond plain entity reads: row locks that keep the vocabulary consistent under
-//! concurrent calls, usage counts, the outbox, the audit log and the idempotency ledger.
+//! concurrent calls, usage counts, the first pages of several interaction logs at once, the
+//! outbox, the audit log and the idempotency ledger.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -8,8 +9,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entities::{audit_log, idempotency, outbox};
-use super::search::contains_pattern;
+use super::entities::{audit_log, idempotency, interaction, outbox};
+use super::search::{Sql, contains_pattern};
 
 /// Whether the area exists, locking its row until the transaction ends: shared (`FOR
 /// SHARE`, taken by writes that use the concept) or exclusive (`FOR UPDATE`, taken by its
@@ -55,6 +56,34 @@ pub(crate) async fn area_usage<C: ConnectionTrait>(c: &C, code: &str) -> Result<
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("usage".into()))?;
     row.try_get("", "n")
+}
+
+/// The newest `per` entries of each of the relationships' logs, in the order of
+/// `list_interactions` (`occurred_on`, then `seq`, descending) within each relationship: one
+/// window query for all of them, whatever their number.
+pub(crate) async fn latest_interactions<C: ConnectionTrait>(
+    c: &C,
+    relationship_ids: &[String],
+    per: u64,
+) -> Result<Vec<interaction::Model>, DbErr> {
+    if relationship_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        c.get_database_backend(),
+        "SELECT seq, id, relationship_id, kind, occurred_on, summary, recorded_by_subject, \
+         recorded_by_name, created_at FROM (SELECT interaction.*, ROW_NUMBER() OVER \
+         (PARTITION BY relationship_id ORDER BY occurred_on DESC, seq DESC) AS rn \
+         FROM interaction WHERE relationship_id IN ",
+    );
+    sql.bind_list(relationship_ids);
+    sql.push(") ranked WHERE rn <= ");
+    sql.bind(i64::try_from(per).unwrap_or(i64::MAX));
+    sql.push(" ORDER BY relationship_id, rn");
+    interaction::Entity::find()
+        .from_raw_sql(sql.statement())
+        .all(c)
+        .await
 }
 
 /// Appends an event for the outbox relay.

@@ -19,14 +19,14 @@ use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 use crate::domain::Lang;
 
 /// A statement under construction with backend-specific placeholders.
-struct Sql {
+pub(crate) struct Sql {
     backend: DbBackend,
     text: String,
     values: Vec<Value>,
 }
 
 impl Sql {
-    fn new(backend: DbBackend, text: &str) -> Self {
+    pub(crate) fn new(backend: DbBackend, text: &str) -> Self {
         Sql {
             backend,
             text: text.to_owned(),
@@ -34,12 +34,12 @@ impl Sql {
         }
     }
 
-    fn push(&mut self, s: &str) -> &mut Self {
+    pub(crate) fn push(&mut self, s: &str) -> &mut Self {
         self.text.push_str(s);
         self
     }
 
-    fn bind(&mut self, v: impl Into<Value>) -> &mut Self {
+    pub(crate) fn bind(&mut self, v: impl Into<Value>) -> &mut Self {
         self.values.push(v.into());
         if self.backend == DbBackend::Postgres {
             let n = self.values.len();
@@ -50,7 +50,7 @@ impl Sql {
         self
     }
 
-    fn bind_list<V: Into<Value> + Clone>(&mut self, items: &[V]) -> &mut Self {
+    pub(crate) fn bind_list<V: Into<Value> + Clone>(&mut self, items: &[V]) -> &mut Self {
         self.push("(");
         for (i, v) in items.iter().enumerate() {
             if i > 0 {
@@ -69,7 +69,7 @@ impl Sql {
         }
     }
 
-    fn statement(self) -> Statement {
+    pub(crate) fn statement(self) -> Statement {
         Statement::from_sql_and_values(self.backend, self.text, self.values)
     }
 }
