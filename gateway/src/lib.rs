@@ -37,6 +37,7 @@ use std::time::Duration;
 use async_graphql::extensions::Tracing;
 use axum::Router;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use glocal_kit::Shutdown;
 use glocal_kit::cache::Cache;
 use glocal_kit::config::{GatewaySettings, Settings};
@@ -213,6 +214,13 @@ pub async fn run(
         tokio::time::sleep(delay).await;
     };
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // TCP_NODELAY on every accepted connection: small responses leave at once instead of
+    // waiting for the client's delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(listener, service)
         .with_graceful_shutdown(stop)
         .await?;
