@@ -1,0 +1,1005 @@
+#!/usr/bin/env python3
+"""Glocal's benchmark harness (run it through `scripts/bench`; stdlib only).
+
+Builds the release binaries, starts the stack (four services on PostgreSQL, two gateways
+on Redis: one with the entity cache, one without), seeds a realistic data set, starts the
+floor server and the peers (PostGraphile over the same tables, Apollo Gateway in front of
+ours), warms up, then runs every target in each of several interleaved rounds with wrk
+(closed loop, every response checked by a Lua script), an open-loop pass with oha at a
+fixed rate (latency corrected for coordinated omission), the gRPC load client, and a
+callgrind count of the gateway's hot path. Writes results.json and results.md into
+bench-results/<UTC timestamp>/ and prints that path.
+
+A run whose responses were not all 200 with the expected body and no GraphQL `errors` is
+VOID: it is marked so in the results and the harness exits non-zero.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / ".bench"
+TOOLS = SCRATCH / "tools"
+PEERS = SCRATCH / "peers"
+RELEASE = ROOT / "target" / "release"
+GLOCAL = RELEASE / "glocal"
+BENCH = RELEASE / "glocal-bench"
+PG = "postgres://postgres@127.0.0.1:5432"
+REDIS_PREFIX = "glocal-bench:"
+SERVICES = ["requests", "training", "events", "research"]
+GRPC_PORT = {"requests": 15051, "training": 15052, "events": 15053, "research": 15054}
+METRICS_PORT = {"requests": 19091, "training": 19092, "events": 19093, "research": 19094}
+GW_CACHED = 18080
+GW_NOCACHE = 18081
+GW_CALLGRIND = 18082
+FLOOR = 18090
+PGL_REQUESTS = 18100
+PGL_EVENTS = 18101
+APOLLO = 18110
+
+PROCS = {}  # name -> Popen
+RUN_INDEX = 0  # wrk runs so far: gives the PostGraphile inserts a number space each
+LOGS = SCRATCH / "logs"
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def sh(cmd, check=True, capture=False, env=None, cwd=None):
+    r = subprocess.run(cmd, check=False, text=True, env=env, cwd=cwd,
+                       stdout=subprocess.PIPE if capture else None,
+                       stderr=subprocess.PIPE if capture else None)
+    if check and r.returncode != 0:
+        raise SystemExit(f"command failed ({r.returncode}): {' '.join(map(str, cmd))}\n"
+                         f"{(r.stderr or '')[-3000:]}")
+    return r
+
+
+# ---------------------------------------------------------------- tools and build
+
+def ensure_tools(need_oha):
+    missing = [p for p in ("wrk", "valgrind") if not shutil.which(p)]
+    if missing:
+        log(f"installing {' '.join(missing)} from Debian")
+        sh(["apt-get", "update", "-qq"], check=False)
+        sh(["apt-get", "install", "-y", "-qq", *missing])
+    oha = TOOLS / "bin" / "oha"
+    if need_oha and not oha.exists():
+        log("installing oha (cargo install --locked) into .bench/tools; first time only")
+        sh(["cargo", "install", "oha", "--locked", "--root", str(TOOLS)])
+    # Two folders: PostGraphile 4 needs graphql 15, Apollo's packages graphql 16.
+    for peer, probe in (("postgraphile", "postgraphile"), ("federation", "@apollo/gateway")):
+        dest = PEERS / peer
+        dest.mkdir(parents=True, exist_ok=True)
+        for f in (ROOT / "benches" / "peers" / peer).iterdir():
+            shutil.copy(f, dest / f.name)
+        if not (dest / "node_modules" / probe).exists():
+            log(f"installing the {peer} peer (npm) into .bench/peers/{peer}; first time only")
+            sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=dest)
+
+
+def build():
+    # One package at a time: built together, cargo would unify their features and rebuild
+    # the whole release tree of `glocal` once more.
+    for package in ("glocal", "glocal-bench"):
+        log(f"cargo build --release -p {package}")
+        sh(["cargo", "build", "--release", "-p", package], cwd=ROOT)
+
+
+# ---------------------------------------------------------------- the stack
+
+def db_url(service):
+    return f"{PG}/glocal_bench_{service}"
+
+
+def stack_env(**extra):
+    env = dict(os.environ)
+    for k in list(env):
+        if k.startswith("GLOCAL_") or k.startswith("OTEL_"):
+            del env[k]
+    env.update({
+        "GLOCAL_ENVIRONMENT": "development",
+        "GLOCAL_LOG__FILTER": "warn",
+        "GLOCAL_REDIS__URL": "redis://127.0.0.1:6379",
+        "GLOCAL_REDIS__KEY_PREFIX": REDIS_PREFIX,
+        "GLOCAL_GATEWAY__RATE_LIMIT_REQUESTS": "0",
+        "GLOCAL_GATEWAY__RATE_LIMIT_ANONYMOUS_REQUESTS": "0",
+        "GLOCAL_GATEWAY__GRAPHIQL": "false",
+    })
+    for s in SERVICES:
+        env[f"GLOCAL_{s.upper()}__DATABASE_URL"] = db_url(s)
+        env[f"GLOCAL_{s.upper()}__LISTEN"] = f"127.0.0.1:{GRPC_PORT[s]}"
+        env[f"GLOCAL_METRICS__{s.upper()}_LISTEN"] = f"127.0.0.1:{METRICS_PORT[s]}"
+        env[f"GLOCAL_GATEWAY__{s.upper()}_URL"] = f"http://127.0.0.1:{GRPC_PORT[s]}"
+    env.update(extra)
+    return env
+
+
+def fresh_databases():
+    for s in SERVICES:
+        name = f"glocal_bench_{s}"
+        sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
+            f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture=True)
+        sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"],
+           capture=True)
+    keys = sh(["redis-cli", "--scan", "--pattern", f"{REDIS_PREFIX}*"], capture=True).stdout.split()
+    for i in range(0, len(keys), 500):
+        sh(["redis-cli", "DEL", *keys[i:i + 500]], capture=True)
+
+
+def start(name, cmd, env=None, cwd=None):
+    LOGS.mkdir(parents=True, exist_ok=True)
+    out = open(LOGS / f"{name}.log", "w")
+    p = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    PROCS[name] = p
+    return p
+
+
+def stop(name):
+    p = PROCS.pop(name, None)
+    if p and p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def stop_all():
+    for name in list(PROCS)[::-1]:
+        stop(name)
+
+
+def wait_http(url, name, timeout=60, ok=lambda status, body: status == 200):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        p = PROCS.get(name)
+        if p is not None and p.poll() is not None:
+            raise SystemExit(f"{name} exited ({p.returncode}); see {LOGS / (name + '.log')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                body = r.read()
+                if ok(r.status, body):
+                    return
+        except Exception as e:  # noqa: BLE001 - any failure means not up yet
+            last = e
+        time.sleep(0.2)
+    raise SystemExit(f"{name} not up at {url} after {timeout}s: {last}")
+
+
+def gql(port, query, token=None, variables=None, path="/graphql"):
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, method="POST")
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, r.read()
+
+
+def token(role, org, sub, name):
+    return sh([str(GLOCAL), "token", "--role", role, "--org", org, "--sub", sub, "--name", name],
+              capture=True, env=stack_env()).stdout.strip()
+
+
+def start_gateway(name, port, cached, wrapper=()):
+    env = stack_env(GLOCAL_GATEWAY__LISTEN=f"127.0.0.1:{port}",
+                    GLOCAL_CACHE__ENABLED="true" if cached else "false")
+    start(name, [*wrapper, str(GLOCAL), "serve", "gateway"], env=env)
+    wait_http(f"http://127.0.0.1:{port}/healthz", name, timeout=300 if wrapper else 60)
+
+
+def start_stack(args):
+    fresh_databases()
+    env = stack_env()
+    log("migrating and loading the demo data (glocal migrate, glocal seed)")
+    sh([str(GLOCAL), "migrate"], env=env, capture=True)
+    sh([str(GLOCAL), "seed"], env=env, capture=True)
+    for s in SERVICES:
+        start(s, [str(GLOCAL), "serve", s], env=env)
+    for s in SERVICES:
+        wait_http(f"http://127.0.0.1:{METRICS_PORT[s]}/healthz", s)
+    log("seeding the benchmark data set over gRPC")
+    t0 = time.time()
+    sizes = ["--requests", "600", "--practices", "120", "--events", "60"] if args.quick else []
+    sh([str(BENCH), "seed",
+        "--requests-url", f"http://127.0.0.1:{GRPC_PORT['requests']}",
+        "--events-url", f"http://127.0.0.1:{GRPC_PORT['events']}",
+        "--research-url", f"http://127.0.0.1:{GRPC_PORT['research']}", *sizes])
+    seed_seconds = time.time() - t0
+    start_gateway("gateway", GW_CACHED, cached=True)
+    start_gateway("gateway-nocache", GW_NOCACHE, cached=False)
+    return seed_seconds
+
+
+def data_counts():
+    out = {}
+    q = {
+        "requests": "SELECT count(*) FROM service_request",
+        "events": "SELECT count(*) FROM event",
+        "contributions": "SELECT count(*) FROM contribution",
+        "practices": "SELECT count(*) FROM practice",
+        "organisations": "SELECT count(*) FROM organisation",
+    }
+    db = {"requests": "requests", "events": "events", "contributions": "events",
+          "practices": "research", "organisations": "research"}
+    for k, sql in q.items():
+        r = sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", f"glocal_bench_{db[k]}", "-tAc",
+                sql], capture=True, check=False)
+        out[k] = int(r.stdout.strip()) if r.returncode == 0 and r.stdout.strip() else None
+    r = sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "glocal_bench_research", "-tAc",
+            "SELECT original_language, count(*) FROM practice GROUP BY 1 ORDER BY 1"],
+           capture=True, check=False)
+    out["practice_versions_by_language"] = r.stdout.strip().replace("\n", ", ") if r.returncode == 0 else None
+    return out
+
+
+# ---------------------------------------------------------------- peers
+
+def start_peers():
+    node = shutil.which("node")
+    pgl = str(PEERS / "postgraphile" / "node_modules" / ".bin" / "postgraphile")
+    common = ["--disable-query-log", "--host", "127.0.0.1", "--disable-graphiql", "--cors"]
+    start("postgraphile-requests", [pgl, "-c", db_url("requests"), "--port", str(PGL_REQUESTS),
+                                    *common], cwd=PEERS / "postgraphile")
+    start("postgraphile-events", [pgl, "-c", db_url("events"), "--port", str(PGL_EVENTS),
+                                  *common], cwd=PEERS / "postgraphile")
+    start("apollo-gateway", [node, str(PEERS / "federation" / "federation-gateway.mjs"),
+                             f"http://127.0.0.1:{GW_CACHED}/graphql", str(APOLLO)], cwd=PEERS / "federation")
+    for name, url in (("postgraphile-requests", f"http://127.0.0.1:{PGL_REQUESTS}/graphql"),
+                      ("postgraphile-events", f"http://127.0.0.1:{PGL_EVENTS}/graphql"),
+                      ("apollo-gateway", f"http://127.0.0.1:{APOLLO}/")):
+        deadline = time.time() + 90
+        while True:
+            if PROCS[name].poll() is not None:
+                raise SystemExit(f"{name} exited; see {LOGS / (name + '.log')}")
+            try:
+                status, _ = gql_url(url, {"query": "{ __typename }"})
+                if status == 200:
+                    break
+            except Exception:  # noqa: BLE001 - not up yet
+                pass
+            if time.time() > deadline:
+                raise SystemExit(f"{name} did not start; see {LOGS / (name + '.log')}")
+            time.sleep(0.3)
+
+
+# ---------------------------------------------------------------- measurement helpers
+
+def clk_tck():
+    return os.sysconf(os.sysconf_names["SC_CLK_TCK"])
+
+
+def pids_named(*names):
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                comm = (d / "comm").read_text().strip()
+            except OSError:
+                continue
+            if any(comm.startswith(n) for n in names):
+                out.append(int(d.name))
+    return out
+
+
+def cpu_ticks(pid):
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def vm_hwm_kb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def descendants(pid):
+    """pid and its children (node's workers, the npm .bin shim's child)."""
+    out = [pid]
+    try:
+        for t in Path(f"/proc/{pid}/task").iterdir():
+            kids = (t / "children").read_text().split()
+            for k in kids:
+                out.extend(descendants(int(k)))
+    except OSError:
+        pass
+    return out
+
+
+def group_pids(group):
+    """Processes of a target's stack, by role."""
+    roles = {}
+    for name in group:
+        if name in ("postgres", "redis"):
+            roles[name] = pids_named("postgres") if name == "postgres" else pids_named("redis-server")
+        elif name in PROCS:
+            roles[name] = descendants(PROCS[name].pid)
+    return roles
+
+
+def cpu_snapshot(roles):
+    return {role: sum(cpu_ticks(p) for p in pids) for role, pids in roles.items()}
+
+
+def scrape(port, path="/metrics"):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.read().decode()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def metric_sum(text, name, label_filter=None):
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            if label_filter and not re.search(label_filter, line):
+                continue
+            try:
+                total += float(line.rsplit(" ", 1)[1])
+            except ValueError:
+                pass
+    return total
+
+
+def grpc_calls_total():
+    return sum(metric_sum(scrape(METRICS_PORT[s]), "grpc_server_requests_total") for s in SERVICES)
+
+
+def gateway_ops(port):
+    text = scrape(port)
+    return {
+        "all": metric_sum(text, "graphql_operations_total"),
+        "not_ok": metric_sum(text, "graphql_operations_total", r'outcome="(?!ok")'),
+    }
+
+
+# ---------------------------------------------------------------- wrk with a validating Lua script
+
+LUA = r"""
+-- generated by benches/run.py for target %(name)s
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+%(auth)s
+local body = %(body)s
+local expect = %(expect)s
+local count_pattern = %(count_pattern)s
+local count_n = %(count_n)d
+local exact = %(exact)s
+local mutation = %(mutation)s
+local nonce = %(nonce)s
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  ok = 0; bad = 0; first_bad = ""; n = 0
+  wrk.body = body
+end
+function request()
+  if mutation then
+    n = n + 1
+    local key = string.format("%%s-%%d-%%d", nonce, tid, n)
+    local uuid = string.format("%%08x-%%04x-4000-8000-%%012x", nonce_num, tid, n)
+    local num = string.format("OB-%%d-%%06d", run_year, tid * 500000 + n)
+    local b = body:gsub("@KEY@", key):gsub("@UUID@", uuid):gsub("@NUM@", num)
+    return wrk.format(nil, nil, nil, b)
+  end
+  return wrk.format(nil, nil, nil, body)
+end
+local function count(s, p)
+  local c = 0
+  for _ in string.gmatch(s, p) do c = c + 1 end
+  return c
+end
+function response(status, headers, resp)
+  local good = status == 200 and not string.find(resp, '"errors"', 1, true)
+  if good and exact ~= nil then good = (resp == exact) end
+  if good and expect ~= nil then good = string.find(resp, expect, 1, true) ~= nil end
+  if good and count_pattern ~= nil then good = count(resp, count_pattern) == count_n end
+  if good then ok = ok + 1 else
+    bad = bad + 1
+    if first_bad == "" then first_bad = status .. " " .. string.sub(resp, 1, 400) end
+  end
+end
+function done(summary, latency, requests)
+  local tok, tbad, fb = 0, 0, ""
+  for _, t in ipairs(threads) do
+    tok = tok + t:get("ok"); tbad = tbad + t:get("bad")
+    if fb == "" then fb = t:get("first_bad") end
+  end
+  io.write("WRKJSON ")
+  io.write(string.format('{"requests":%%d,"duration_us":%%d,"ok":%%d,"bad":%%d,' ..
+    '"connect_errors":%%d,"read_errors":%%d,"write_errors":%%d,"status_errors":%%d,"timeouts":%%d,' ..
+    '"p50_us":%%d,"p90_us":%%d,"p99_us":%%d,"max_us":%%d,"first_bad":%%q}\n',
+    summary.requests, summary.duration, tok, tbad, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.status, summary.errors.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, fb))
+end
+"""
+
+
+def lua_str(s):
+    if s is None:
+        return "nil"
+    return "[==[" + s + "]==]"
+
+
+def write_lua(path, target, nonce):
+    auth = ""
+    if target.get("token"):
+        auth = f'wrk.headers["Authorization"] = "Bearer {target["token"]}"'
+    text = LUA % {
+        "name": target["name"],
+        "auth": auth,
+        "body": lua_str(json.dumps(target["body"])),
+        "expect": lua_str(target.get("expect")),
+        "count_pattern": lua_str(target.get("count_pattern")),
+        "count_n": target.get("count_n", 0),
+        "exact": lua_str(target.get("exact")),
+        "mutation": "true" if target.get("mutation") else "false",
+        "nonce": lua_str(nonce),
+    }
+    text = text.replace("nonce_num", str(int(time.time() * 1000) % (1 << 32)))
+    global RUN_INDEX
+    RUN_INDEX += 1
+    text = text.replace("run_year", str(2030 + RUN_INDEX % 70))
+    path.write_text(text)
+
+
+def run_wrk(target, seconds, conns, threads, lua_dir, tag):
+    lua = lua_dir / f"{target['name']}.lua"
+    nonce = f"bench-{tag}-{int(time.time() * 1000)}"
+    write_lua(lua, target, nonce)
+    roles = group_pids(target["stack"])
+    ops_port = target.get("ops_port")
+    ops0 = gateway_ops(ops_port) if ops_port else None
+    grpc0 = grpc_calls_total() if target.get("count_grpc") else None
+    cpu0 = cpu_snapshot(roles)
+    r = sh(["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{seconds}s", "--latency",
+            "-s", str(lua), target["url"]], capture=True, check=False)
+    cpu1 = cpu_snapshot(roles)
+    grpc1 = grpc_calls_total() if target.get("count_grpc") else None
+    ops1 = gateway_ops(ops_port) if ops_port else None
+    m = re.search(r"WRKJSON (\{.*\})", r.stdout)
+    if not m:
+        return {"void": True, "why": f"wrk failed: {r.stdout[-500:]} {r.stderr[-500:]}"}
+    w = json.loads(m.group(1))
+    n = w["requests"]
+    errors = w["connect_errors"] + w["read_errors"] + w["write_errors"] + w["status_errors"] + w["timeouts"]
+    res = {
+        "rps": n / (w["duration_us"] / 1e6),
+        "requests": n,
+        "p50_ms": w["p50_us"] / 1000, "p90_ms": w["p90_us"] / 1000, "p99_ms": w["p99_us"] / 1000,
+        "max_ms": w["max_us"] / 1000,
+        "ok": w["ok"], "bad": w["bad"], "socket_errors": errors,
+        # PostgreSQL backends that exit during a run take their ticks with them: clamp at 0
+        "cpu_ms_per_req": {role: max(0, cpu1[role] - cpu0[role]) * 1000 / clk_tck() / max(n, 1) for role in roles},
+    }
+    res["cpu_ms_per_req_total"] = sum(res["cpu_ms_per_req"].values())
+    if grpc0 is not None:
+        res["grpc_calls_per_req"] = (grpc1 - grpc0) / max(n, 1)
+    why = []
+    if w["bad"]:
+        why.append(f"{w['bad']} bad responses, first: {w['first_bad']}")
+    if errors:
+        why.append(f"{errors} socket errors/timeouts")
+    if w["ok"] != n:
+        why.append(f"ok {w['ok']} != requests {n}")
+    if ops0 is not None:
+        d_all = ops1["all"] - ops0["all"]
+        d_bad = ops1["not_ok"] - ops0["not_ok"]
+        res["gateway_operations"] = d_all
+        if d_bad:
+            why.append(f"gateway counted {d_bad:.0f} operations not ok")
+        # wrk's last in-flight requests reach the gateway but are not counted by wrk
+        if d_all < n:
+            why.append(f"gateway counted {d_all:.0f} operations < {n} responses")
+    res["void"] = bool(why)
+    if why:
+        res["why"] = "; ".join(why)
+    return res
+
+
+def run_oha(target, rate, seconds, conns):
+    oha = TOOLS / "bin" / "oha"
+    headers = ["-H", "Content-Type: application/json"]
+    if target.get("token"):
+        headers += ["-H", f"Authorization: Bearer {target['token']}"]
+    ops_port = target.get("ops_port")
+    ops0 = gateway_ops(ops_port) if ops_port else None
+    r = sh([str(oha), "--no-tui", "--output-format", "json", "-z", f"{seconds}s", "-q", str(rate),
+            "--latency-correction", "-c", str(conns),
+            "-m", "POST", *headers, "-d", json.dumps(target["body"]), target["url"]],
+           capture=True, check=False)
+    ops1 = gateway_ops(ops_port) if ops_port else None
+    try:
+        j = json.loads(r.stdout)
+    except json.JSONDecodeError:
+        return {"void": True, "why": f"oha failed: {r.stdout[-300:]} {r.stderr[-300:]}"}
+    codes = j.get("statusCodeDistribution", {})
+    total = sum(codes.values())
+    pct = j.get("latencyPercentiles", {})
+    summary = j.get("summary", {})
+    res = {
+        "rate": rate, "requests": total, "status_codes": codes,
+        "rps": summary.get("requestsPerSec"),
+        "p50_ms": (pct.get("p50") or 0) * 1000, "p90_ms": (pct.get("p90") or 0) * 1000,
+        "p99_ms": (pct.get("p99") or 0) * 1000, "p999_ms": (pct.get("p99.9") or 0) * 1000,
+        "max_ms": (summary.get("slowest") or 0) * 1000,
+        "errors": {k: v for k, v in j.get("errorDistribution", {}).items() if k != "aborted due to deadline"},
+        "in_flight_at_end": j.get("errorDistribution", {}).get("aborted due to deadline", 0),
+    }
+    why = []
+    if set(codes) - {"200"}:
+        why.append(f"status codes {codes}")
+    if res["errors"]:
+        why.append(f"errors {res['errors']}")
+    if ops0 is not None and ops1["not_ok"] - ops0["not_ok"]:
+        why.append(f"gateway counted {ops1['not_ok'] - ops0['not_ok']:.0f} operations not ok")
+    res["void"] = bool(why)
+    if why:
+        res["why"] = "; ".join(why)
+    return res
+
+
+# ---------------------------------------------------------------- scenarios
+
+S2_QUERY = ("query Hot($id: ID!) { event(id: $id) { id title(lang: EN) kind state hostCountry "
+            "hostCity venue startDate endDate capacity seatsTaken } }")
+S3_QUERY = ("query FanOut { events(first: 20) { totalCount edges { cursor node { id title(lang: EN) "
+            "startDate contributions { title(lang: EN) practices { id title(lang: EN) country } } } } } }")
+S4_QUERY = ("query Mine { serviceRequests(first: 20) { totalCount pageInfo { hasNextPage endCursor } "
+            "edges { cursor node { id number title state type createdAt localGovernment { code name } } } } }")
+S5_MUTATION = ("mutation Submit { submitServiceRequest(input: { idempotencyKey: \"@KEY@\", "
+               "type: GENERAL_INQUIRY, title: \"Benchmark inquiry\", description: \"Load test of the submission path.\", "
+               "details: { generalInquiry: { topic: \"benchmark\" } } }) { id number state version } }")
+PGL_S3_QUERY = ("query FanOut { allEvents(first: 20, orderBy: [START_DATE_ASC, SEQ_ASC], "
+                "condition: { state: \"PUBLISHED\" }) { totalCount edges { cursor node { id titleEn startDate "
+                "contributionsByEventId(condition: { state: \"ACCEPTED\" }) { nodes { titleEn practiceIds } } } } } }")
+PGL_S5_MUTATION = ("mutation Submit { createServiceRequest(input: { serviceRequest: { id: \"@UUID@\", "
+                   "number: \"@NUM@\", requestType: \"GENERAL_INQUIRY\", title: \"Benchmark inquiry\", "
+                   "description: \"Load test of the submission path.\", details: \"{}\", state: \"SUBMITTED\", "
+                   "requesterSubject: \"bench-pg\", requesterName: \"Bench\", localGovernmentCode: \"99999\", "
+                   "routing: \"\", idempotencyKey: \"@KEY@\", createdAt: \"2026-01-01T00:00:00Z\", "
+                   "updatedAt: \"2026-01-01T00:00:00Z\", firstResponseDueAt: \"2026-01-02T00:00:00Z\", "
+                   "resolutionDueAt: \"2026-01-10T00:00:00Z\", version: \"1\" } }) { serviceRequest { id number state } } }")
+
+OURS = ["gateway", "requests", "training", "events", "research", "postgres", "redis"]
+
+
+def targets(tokens, event_id, s2_body):
+    s2 = {"query": S2_QUERY, "variables": {"id": event_id}}
+    return [
+        {"name": "floor", "scenario": "1 floor (bare axum, scenario 2's bytes)",
+         "url": f"http://127.0.0.1:{FLOOR}/graphql", "body": s2, "exact": s2_body, "stack": ["floor"]},
+        {"name": "s2-cached-read", "scenario": "2 cached hot read: event(id)",
+         "url": f"http://127.0.0.1:{GW_CACHED}/graphql", "body": s2, "exact": s2_body,
+         "stack": OURS, "ops_port": GW_CACHED, "count_grpc": True},
+        {"name": "s2-via-apollo", "scenario": "2 via Apollo Gateway (federation peer)",
+         "url": f"http://127.0.0.1:{APOLLO}/", "body": s2, "expect": f'"id":"{event_id}"',
+         "stack": ["apollo-gateway", *OURS], "ops_port": GW_CACHED, "count_grpc": True},
+        {"name": "s3-fanout", "scenario": "3 uncached fan-out: events page of 20 → contributions → practices",
+         "url": f"http://127.0.0.1:{GW_NOCACHE}/graphql", "body": {"query": S3_QUERY},
+         "count_pattern": '"cursor":', "count_n": 20, "expect": '"practices":[{',
+         "stack": ["gateway-nocache", *OURS[1:]], "ops_port": GW_NOCACHE, "count_grpc": True},
+        {"name": "s3-postgraphile", "scenario": "3 PostGraphile: events page of 20 with contributions (events DB)",
+         "url": f"http://127.0.0.1:{PGL_EVENTS}/graphql", "body": {"query": PGL_S3_QUERY},
+         "count_pattern": '"cursor":', "count_n": 20, "expect": '"practiceIds":',
+         "stack": ["postgraphile-events", "postgres"]},
+        {"name": "s4-private-read", "scenario": "4 authenticated private read: own requests, page of 20",
+         "url": f"http://127.0.0.1:{GW_CACHED}/graphql", "body": {"query": S4_QUERY}, "token": tokens["official"],
+         "count_pattern": '"cursor":', "count_n": 20, "expect": '"localGovernment":{"code":"11000"',
+         "stack": OURS, "ops_port": GW_CACHED, "count_grpc": True},
+        {"name": "s5-mutation", "scenario": "5 mutation: submitServiceRequest (idempotency key, audit, outbox)",
+         "url": f"http://127.0.0.1:{GW_CACHED}/graphql", "body": {"query": S5_MUTATION}, "token": tokens["submitter"],
+         "mutation": True, "expect": '"state":"STAFF_ASSIGNED"',
+         "stack": OURS, "ops_port": GW_CACHED, "count_grpc": True},
+        {"name": "s5-postgraphile", "scenario": "5 PostGraphile: createServiceRequest (one INSERT)",
+         "url": f"http://127.0.0.1:{PGL_REQUESTS}/graphql", "body": {"query": PGL_S5_MUTATION},
+         "mutation": True, "expect": '"state":"SUBMITTED"', "stack": ["postgraphile-requests", "postgres"]},
+    ]
+
+
+# ---------------------------------------------------------------- callgrind
+
+def callgrind(n, event_id, out_dir):
+    if not shutil.which("valgrind"):
+        return {"error": "valgrind not installed"}
+    prefix = out_dir / "callgrind.out"
+    start_gateway("gateway-callgrind", GW_CALLGRIND, cached=True,
+                  wrapper=("valgrind", "--tool=callgrind", f"--callgrind-out-file={prefix}.%p",
+                           "--dump-instr=no", "--collect-atstart=yes"))
+    body = {"query": S2_QUERY, "variables": {"id": event_id}}
+    for _ in range(50):
+        gql(GW_CALLGRIND, body["query"], variables=body["variables"])
+    pid = PROCS["gateway-callgrind"].pid
+    sh(["callgrind_control", "--zero", str(pid)], capture=True)
+    t0 = time.time()
+    for _ in range(n):
+        status, resp = gql(GW_CALLGRIND, body["query"], variables=body["variables"])
+        if status != 200 or b'"errors"' in resp:
+            return {"error": f"bad response under callgrind: {resp[:200]!r}"}
+    wall = time.time() - t0
+    sh(["callgrind_control", "--dump=bench", str(pid)], capture=True)
+    time.sleep(1)
+    dumps = sorted(out_dir.glob(f"callgrind.out.{pid}.*"), key=lambda p: p.stat().st_mtime)
+    stop("gateway-callgrind")
+    if not dumps:
+        return {"error": "no callgrind dump"}
+    dump = dumps[-1]
+    total = None
+    for line in dump.read_text(errors="replace").splitlines():
+        if line.startswith("summary:") or line.startswith("totals:"):
+            total = int(line.split()[1])
+    ann = sh(["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(dump)],
+             capture=True, check=False).stdout
+    top = []
+    for line in ann.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(\s*([\d.]+)%\)\s+(.*)", line)
+        if m and "PROGRAM TOTALS" not in line and float(m.group(2)) <= 100.0 and "'2" not in line:
+            name = m.group(3)
+            name = re.sub(r"^\?\?\?:", "", name)
+            name = re.sub(r" \[.*\]$", "", name)
+            top.append({"ir": int(m.group(1).replace(",", "")), "pct": float(m.group(2)), "fn": name[:160]})
+    excl = sh(["callgrind_annotate", "--threshold=100", str(dump)], capture=True, check=False).stdout
+    top_self = []
+    for line in excl.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(\s*([\d.]+)%\)\s+(.*)", line)
+        # callgrind_annotate 3.19 also lists the thread entry frames here; they are not self cost
+        if m and "PROGRAM TOTALS" not in line and float(m.group(2)) < 50.0:
+            name = re.sub(r" \[.*\]$", "", re.sub(r"^\?\?\?:", "", m.group(3)))
+            top_self.append({"ir": int(m.group(1).replace(",", "")), "pct": float(m.group(2)), "fn": name[:160]})
+    (out_dir / "callgrind_inclusive.txt").write_text(ann)
+    (out_dir / "callgrind_self.txt").write_text(excl)
+    return {"requests": n, "total_ir": total, "ir_per_request": (total or 0) / n,
+            "wall_s_under_valgrind": wall, "dump": dump.name,
+            "top_inclusive": top[:40], "top_self": top_self[:30]}
+
+
+# ---------------------------------------------------------------- report
+
+def med(values):
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=2):
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return f"{v:,}"
+
+
+def summarise(runs):
+    good = [r for r in runs if not r.get("void")]
+    out = {"rounds": len(runs), "void_rounds": len(runs) - len(good)}
+    for key in ("rps", "p50_ms", "p99_ms", "cpu_ms_per_req_total", "grpc_calls_per_req"):
+        vals = [r[key] for r in good if r.get(key) is not None]
+        if vals:
+            out[key] = {"median": med(vals), "min": min(vals), "max": max(vals)}
+    roles = {}
+    for r in good:
+        for role, v in r.get("cpu_ms_per_req", {}).items():
+            roles.setdefault(role, []).append(v)
+    out["cpu_ms_per_req_by_process"] = {k: med(v) for k, v in roles.items()}
+    return out
+
+
+def mmm(s, key, digits=2):
+    v = s.get(key)
+    if not v:
+        return "—"
+    return f"{fmt(v['median'], digits)} ({fmt(v['min'], digits)}–{fmt(v['max'], digits)})"
+
+
+def write_report(out_dir, result):
+    (out_dir / "results.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    L = []
+    L.append(f"# Glocal benchmark results — {result['started_utc']}\n")
+    m = result["machine"]
+    L.append(f"Machine: {m['cpu']} × {m['nproc']} CPUs, {m['mem_gb']} GB, kernel {m['kernel']}; "
+             f"load average before the run {m['loadavg_before']}.\n")
+    L.append(f"Rounds: {result['config']['rounds']} interleaved × {len(result['summary'])} targets × "
+             f"{result['config']['seconds']} s, wrk -t{result['config']['threads']} -c{result['config']['connections']} "
+             "(closed loop). Medians, min–max over rounds.\n")
+    L.append("Data: " + ", ".join(f"{k} {v}" for k, v in result["data"].items()) + ".\n")
+    L.append("| target | scenario | req/s | p50 ms | p99 ms | CPU ms/req (stack) | gRPC calls/req | void |")
+    L.append("| --- | --- | --: | --: | --: | --: | --: | --: |")
+    for t in result["targets"]:
+        s = result["summary"][t["name"]]
+        L.append(f"| {t['name']} | {t['scenario']} | {mmm(s, 'rps', 0)} | {mmm(s, 'p50_ms')} | "
+                 f"{mmm(s, 'p99_ms')} | {mmm(s, 'cpu_ms_per_req_total', 3)} | {mmm(s, 'grpc_calls_per_req')} | "
+                 f"{s['void_rounds']}/{s['rounds']} |")
+    L.append("\n## Ratios\n")
+    L.append("| ratio | value |")
+    L.append("| --- | --: |")
+    for k, v in result["ratios"].items():
+        L.append(f"| {k} | {fmt(v)} |")
+    L.append("\n## CPU per request by process (medians, ms)\n")
+    L.append("| target | " + " | ".join(["process", "ms/req"]) + " |")
+    L.append("| --- | --- | --: |")
+    for t in result["targets"]:
+        for role, v in result["summary"][t["name"]]["cpu_ms_per_req_by_process"].items():
+            L.append(f"| {t['name']} | {role} | {fmt(v, 3)} |")
+    L.append("\n## Open loop (oha, fixed rate, latency corrected for coordinated omission)\n")
+    L.append("| target | rate | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | void |")
+    L.append("| --- | --: | --: | --: | --: | --: | --: | --- |")
+    for name, r in result["open_loop"].items():
+        L.append(f"| {name} | {r.get('rate')} | {fmt(r.get('rps'), 0)} | {fmt(r.get('p50_ms'))} | "
+                 f"{fmt(r.get('p99_ms'))} | {fmt(r.get('p999_ms'))} | {fmt(r.get('max_ms'))} | "
+                 f"{'VOID: ' + r['why'] if r.get('void') else 'no'} |")
+    L.append("\n## gRPC alone (glocal-bench grpc-load, closed loop, hdrhistogram)\n")
+    L.append("| call | concurrency | req/s | p50 µs | p90 µs | p99 µs | max µs |")
+    L.append("| --- | --: | --: | --: | --: | --: | --: |")
+    for r in result["grpc_load"]:
+        if "error" in r:
+            L.append(f"| {r.get('call')} | — | error: {r['error']} | | | | |")
+        else:
+            L.append(f"| {r['call']} | {r['concurrency']} | {fmt(r['rps'], 0)} | {r['p50_us']} | {r['p90_us']} | "
+                     f"{r['p99_us']} | {r['max_us']} |")
+    L.append("\n## Peak RSS (VmHWM, MB)\n")
+    L.append("| process | MB |")
+    L.append("| --- | --: |")
+    for k, v in result["peak_rss_mb"].items():
+        L.append(f"| {k} | {fmt(v, 1)} |")
+    cg = result.get("callgrind", {})
+    L.append("\n## Callgrind: gateway hot path (scenario 2, cached)\n")
+    if "error" in cg:
+        L.append(f"Error: {cg['error']}")
+    else:
+        L.append(f"{fmt(cg['ir_per_request'], 0)} instructions per request "
+                 f"({cg['requests']} requests after warm-up, total {fmt(cg['total_ir'])} Ir).\n")
+        L.append("Top inclusive:\n")
+        L.append("| % | function |")
+        L.append("| --: | --- |")
+        for f in cg["top_inclusive"][:25]:
+            L.append(f"| {f['pct']:.1f} | `{f['fn']}` |")
+        L.append("\nTop self:\n")
+        L.append("| % | function |")
+        L.append("| --: | --- |")
+        for f in cg["top_self"][:20]:
+            L.append(f"| {f['pct']:.1f} | `{f['fn']}` |")
+    voids = [f"{t} round {i + 1}: {r['why']}" for t, runs in result["runs"].items()
+             for i, r in enumerate(runs) if r.get("void")]
+    voids += [f"open loop {k}: {r['why']}" for k, r in result["open_loop"].items() if r.get("void")]
+    L.append("\n## Void runs\n")
+    L.append("\n".join(f"- {v}" for v in voids) if voids else "None: every response was 200 with the expected body "
+             "and no GraphQL errors.")
+    (out_dir / "results.md").write_text("\n".join(L) + "\n")
+
+
+def machine():
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            mem = round(int(line.split()[1]) / 1024 / 1024, 1)
+    return {"cpu": cpu, "nproc": os.cpu_count(), "mem_gb": mem, "kernel": os.uname().release,
+            "loadavg_before": Path("/proc/loadavg").read_text().split()[:3]}
+
+
+def versions():
+    def out(cmd):
+        r = sh(cmd, capture=True, check=False)
+        return (r.stdout or r.stderr).strip().splitlines()[0] if (r.stdout or r.stderr).strip() else "?"
+    pkg = lambda p, peer: json.loads((PEERS / peer / "node_modules" / p / "package.json").read_text())["version"]  # noqa: E731
+    return {
+        "rustc": out(["rustc", "--version"]),
+        "glocal": out([str(GLOCAL), "--version"]),
+        "wrk": out(["wrk", "-v"]),
+        "oha": out([str(TOOLS / "bin" / "oha"), "--version"]),
+        "valgrind": out(["valgrind", "--version"]),
+        "node": out(["node", "--version"]),
+        "postgres": out(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"]),
+        "redis": next((line.strip() for line in sh(["redis-cli", "INFO", "server"], capture=True).stdout.splitlines()
+                       if line.startswith("redis_version")), "?"),
+        "postgraphile": pkg("postgraphile", "postgraphile"),
+        "@apollo/gateway": pkg("@apollo/gateway", "federation"),
+        "@apollo/server": pkg("@apollo/server", "federation"),
+    }
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="smoke check: 1 round, short runs, small data set")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--seconds", type=int, default=6, help="seconds per closed-loop run")
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rate", type=int, default=0,
+                    help="open-loop requests per second (default: half the slowest closed-loop rate of each group)")
+    ap.add_argument("--callgrind-requests", type=int, default=200)
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--out", help="results folder (default bench-results/<UTC timestamp>)")
+    args = ap.parse_args()
+    if args.quick:
+        args.rounds, args.seconds, args.callgrind_requests = 1, 2, 30
+    started = datetime.now(timezone.utc)
+    out_dir = Path(args.out) if args.out else ROOT / "bench-results" / started.strftime("%Y%m%dT%H%M%SZ")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lua_dir = out_dir / "lua"
+    lua_dir.mkdir(exist_ok=True)
+    t_start = time.time()
+    mach = machine()
+    ensure_tools(need_oha=True)
+    if not args.no_build:
+        build()
+    any_void = False
+    try:
+        seed_seconds = start_stack(args)
+        data = data_counts()
+        data["seed_seconds"] = round(seed_seconds, 1)
+        log(f"data: {data}")
+        tokens = {
+            "official": token("local_official", "11000", "bench-official-11000-0", "Bench Official Seoul"),
+            "submitter": token("local_official", "26000", "bench-submitter", "Bench Submitter Busan"),
+        }
+        status, resp = gql(GW_CACHED, "{ events(first: 1) { edges { node { id } } } }")
+        event_id = json.loads(resp)["data"]["events"]["edges"][0]["node"]["id"]
+        status, s2_bytes = gql(GW_CACHED, S2_QUERY, variables={"id": event_id})
+        s2_body = s2_bytes.decode()
+        if status != 200 or '"errors"' in s2_body:
+            raise SystemExit(f"scenario 2 answer is not clean: {s2_body}")
+        (out_dir / "scenario2-body.json").write_bytes(s2_bytes)
+        start("floor", [str(BENCH), "floor", "--listen", f"127.0.0.1:{FLOOR}", "--body",
+                        str(out_dir / "scenario2-body.json")])
+        wait_http(f"http://127.0.0.1:{FLOOR}/graphql", "floor")
+        log("starting the peers (PostGraphile ×2, Apollo Gateway)")
+        start_peers()
+        tgts = targets(tokens, event_id, s2_body)
+        for t in tgts:  # one clean answer each, before any load
+            status, resp = gql_url(t["url"], t["body"], t.get("token"), mutation=t.get("mutation"))
+            if status != 200 or b'"errors"' in resp:
+                raise SystemExit(f"target {t['name']} answers badly: {status} {resp[:500]!r}")
+        log("warming up every target")
+        for t in tgts:
+            run_wrk(t, 1 if args.quick else 2, args.connections, args.threads, lua_dir, "warmup")
+        runs = {t["name"]: [] for t in tgts}
+        for rnd in range(args.rounds):
+            order = tgts[rnd % len(tgts):] + tgts[:rnd % len(tgts)]
+            for t in order:
+                r = run_wrk(t, args.seconds, args.connections, args.threads, lua_dir, f"r{rnd}")
+                r["round"] = rnd + 1
+                runs[t["name"]].append(r)
+                log(f"round {rnd + 1} {t['name']}: {r.get('rps', 0):.0f} req/s p99 {r.get('p99_ms', 0):.2f} ms"
+                    f" cpu {r.get('cpu_ms_per_req_total', 0):.3f} ms/req"
+                    + (f" grpc {r['grpc_calls_per_req']:.2f}/req" if "grpc_calls_per_req" in r else "")
+                    + (f" VOID {r['why']}" if r.get("void") else ""))
+        open_loop = {}
+        by_name = {t["name"]: t for t in tgts}
+
+        def median_rps(name):
+            good = [r["rps"] for r in runs[name] if not r.get("void")]
+            return statistics.median(good) if good else 1
+
+        # One fixed rate per group, the same for every member: half what the slowest member
+        # sustained closed-loop (or --rate), so each runs at a steady, unsaturated load.
+        for group in (("floor", "s2-cached-read", "s2-via-apollo"), ("s3-fanout", "s3-postgraphile")):
+            rate = args.rate or max(5, int(0.5 * min(median_rps(n) for n in group)))
+            log(f"open loop at {rate} req/s: {', '.join(group)}")
+            for name in group:
+                open_loop[name] = run_oha(by_name[name], rate, 3 if args.quick else 8, args.connections)
+            log(f"open loop {name}: p99 {open_loop[name].get('p99_ms', 0):.2f} ms"
+                + (f" VOID {open_loop[name]['why']}" if open_loop[name].get("void") else ""))
+        log("gRPC alone")
+        grpc_load = []
+        for call, svc in (("get-practice", "research"), ("batch-get-local-governments", "requests")):
+            r = sh([str(BENCH), "grpc-load", "--url", f"http://127.0.0.1:{GRPC_PORT[svc]}", "--call", call,
+                    "--concurrency", str(args.connections), "--duration", "2" if args.quick else "5"],
+                   capture=True, check=False)
+            try:
+                grpc_load.append(json.loads(r.stdout.strip().splitlines()[-1]))
+            except (json.JSONDecodeError, IndexError):
+                grpc_load.append({"call": call, "error": (r.stderr or r.stdout)[-300:]})
+        peak = {}
+        for name, p in PROCS.items():
+            kb = sum(vm_hwm_kb(pid) or 0 for pid in descendants(p.pid))
+            peak[name] = kb / 1024
+        log(f"callgrind: {args.callgrind_requests} scenario-2 requests through a gateway under valgrind")
+        cg = callgrind(args.callgrind_requests, event_id, out_dir)
+        summary = {name: summarise(rs) for name, rs in runs.items()}
+
+        def m(name, key):
+            v = summary[name].get(key)
+            return v["median"] if v else None
+
+        def ratio(a, b):
+            return a / b if a is not None and b else None
+
+        ratios = {
+            "scenario 2 / floor, req/s": ratio(m("s2-cached-read", "rps"), m("floor", "rps")),
+            "scenario 2 / floor, CPU per request": ratio(m("s2-cached-read", "cpu_ms_per_req_total"),
+                                                        m("floor", "cpu_ms_per_req_total")),
+            "via Apollo Gateway / direct, CPU per request (scenario 2)":
+                ratio(m("s2-via-apollo", "cpu_ms_per_req_total"), m("s2-cached-read", "cpu_ms_per_req_total")),
+            "via Apollo Gateway / direct, req/s (scenario 2)":
+                ratio(m("s2-via-apollo", "rps"), m("s2-cached-read", "rps")),
+            "ours / PostGraphile, CPU per request (scenario 3)":
+                ratio(m("s3-fanout", "cpu_ms_per_req_total"), m("s3-postgraphile", "cpu_ms_per_req_total")),
+            "ours / PostGraphile, req/s (scenario 3)": ratio(m("s3-fanout", "rps"), m("s3-postgraphile", "rps")),
+            "ours / PostGraphile, CPU per request (scenario 5)":
+                ratio(m("s5-mutation", "cpu_ms_per_req_total"), m("s5-postgraphile", "cpu_ms_per_req_total")),
+            "ours / PostGraphile, req/s (scenario 5)": ratio(m("s5-mutation", "rps"), m("s5-postgraphile", "rps")),
+            "open-loop p99 ms: ours scenario 2 / via Apollo":
+                ratio(open_loop["s2-cached-read"].get("p99_ms"), open_loop["s2-via-apollo"].get("p99_ms")),
+            "open-loop p99 ms: ours scenario 3 / PostGraphile":
+                ratio(open_loop["s3-fanout"].get("p99_ms"), open_loop["s3-postgraphile"].get("p99_ms")),
+        }
+        result = {
+            "started_utc": started.isoformat(timespec="seconds"),
+            "wall_seconds": None,
+            "machine": mach, "versions": versions(), "data": data,
+            "config": {"rounds": args.rounds, "seconds": args.seconds, "connections": args.connections,
+                       "threads": args.threads, "rate": args.rate, "quick": args.quick},
+            "queries": {"s2": S2_QUERY, "s3": S3_QUERY, "s4": S4_QUERY, "s5": S5_MUTATION,
+                        "postgraphile_s3": PGL_S3_QUERY, "postgraphile_s5": PGL_S5_MUTATION},
+            "targets": [{"name": t["name"], "scenario": t["scenario"], "url": t["url"]} for t in tgts],
+            "runs": runs, "summary": summary, "ratios": ratios, "open_loop": open_loop,
+            "grpc_load": grpc_load, "peak_rss_mb": peak, "callgrind": cg,
+            "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
+        }
+        result["wall_seconds"] = round(time.time() - t_start, 1)
+        write_report(out_dir, result)
+        any_void = any(r.get("void") for rs in runs.values() for r in rs) or \
+            any(r.get("void") for r in open_loop.values())
+    finally:
+        stop_all()
+    print((out_dir / "results.md").read_text())
+    log(f"results: {out_dir} ({time.time() - t_start:.0f} s)")
+    if any_void:
+        log("some runs are VOID (see the table)")
+        sys.exit(1)
+
+
+def gql_url(url, body, token=None, mutation=False):
+    text = json.dumps(body)
+    if mutation:
+        stamp = f"check-{int(time.time() * 1000)}"
+        text = text.replace("@KEY@", stamp).replace("@NUM@", "OB-2029-000001").replace("@UUID@", "00000000-0000-4000-8000-" + f"{int(time.time()*1000) % 10**12:012d}")
+    req = urllib.request.Request(url, data=text.encode(), method="POST")
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+if __name__ == "__main__":
+    main()
