@@ -10,12 +10,17 @@
 4. Each workload references only its own secret keys (the JWT secret: the gateway only,
    and not in production); production renders (Helm production values, the prod overlay)
    run environment=production with an https OIDC issuer that the gateway may reach.
-5. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
+5. NetworkPolicy egress is exactly what each component needs (default deny underneath):
+   the gateway reaches the services' gRPC ports, Redis, the collector, DNS and (with an OIDC
+   issuer) the provider, never PostgreSQL; each service PostgreSQL, Redis, the collector and
+   DNS; the migration Job PostgreSQL, the collector and DNS, never Redis.
+6. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import subprocess
 import sys
@@ -391,6 +396,137 @@ def check_production(docs: list[dict], label: str) -> None:
     print(f"production ({label}): environment=production, OIDC issuer {issuer}, gateway egress to :{port}")
 
 
+# NetworkPolicy egress, as a set of (protocol, port, peers) per component: peers is "anywhere"
+# (a rule without `to`), or the sorted peers of the rule's `to`: "dns" (the kube-dns pods of
+# networkPolicy.dns), "pods:<component>" (this release's pods of a component), "cidr:<cidr>".
+Egress = tuple[str, object, str]
+ANYWHERE = "anywhere"
+
+
+def peer_name(peer: dict, own_labels: dict, dns: dict) -> str:
+    if set(peer) == {"ipBlock"} and set(peer["ipBlock"]) == {"cidr"}:
+        return f"cidr:{peer['ipBlock']['cidr']}"
+    if set(peer) == {"namespaceSelector", "podSelector"} and peer == {
+        "namespaceSelector": dns["namespaceSelector"],
+        "podSelector": dns["podSelector"],
+    }:
+        return "dns"
+    if set(peer) == {"podSelector"}:
+        labels = dict(peer["podSelector"].get("matchLabels") or {})
+        component = labels.pop("app.kubernetes.io/component", None)
+        if component and set(peer["podSelector"]) == {"matchLabels"} and labels == own_labels:
+            return f"pods:{component}"
+    return json.dumps(peer, sort_keys=True)
+
+
+def egress_of(policy: dict, dns: dict) -> set[Egress]:
+    selector = dict(policy["spec"].get("podSelector", {}).get("matchLabels") or {})
+    selector.pop("app.kubernetes.io/component", None)
+    out: set[Egress] = set()
+    for rule in policy["spec"].get("egress") or []:
+        to = rule.get("to") or []
+        peers = ",".join(sorted(peer_name(p, selector, dns) for p in to)) if to else ANYWHERE
+        # A rule without ports opens every port (and protocol): never expected.
+        ports = rule.get("ports") or [{"protocol": "any", "port": "all ports"}]
+        for port in ports:
+            out.add((port.get("protocol", "TCP"), port.get("port", "all ports"), peers))
+    return out
+
+
+def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egress], dict]:
+    """The egress a component may have, and a name for each (protocol, port) in it."""
+    def external(key: str) -> Egress:
+        cidrs = values[key].get("cidrs") or []
+        peers = ",".join(sorted(f"cidr:{c}" for c in cidrs)) if cidrs else ANYWHERE
+        return ("TCP", values[key]["port"], peers)
+
+    names = {
+        ("UDP", 53): "DNS",
+        ("TCP", 53): "DNS",
+        ("TCP", values["postgresql"]["port"]): "PostgreSQL",
+        ("TCP", values["redisServer"]["port"]): "Redis",
+        ("TCP", values["otel"]["port"]): "OTLP collector",
+        ("TCP", values["oidcProvider"]["port"]): "OIDC provider",
+        ("TCP", values["gateway"]["port"]): "gateway HTTP",
+    }
+    services = {n: s for n, s in values["services"].items() if s.get("enabled")}
+    for name, svc in services.items():
+        names[("TCP", svc["port"])] = f"{name} gRPC"
+    egress = {("UDP", 53, "dns"), ("TCP", 53, "dns")}
+    if component == "gateway":
+        egress |= {("TCP", svc["port"], f"pods:{name}") for name, svc in services.items()}
+        egress |= {external("redisServer"), external("otel")}
+        if oidc:
+            egress.add(external("oidcProvider"))
+    elif component in SERVICES:
+        egress |= {external("postgresql"), external("redisServer"), external("otel")}
+    elif component == "migrate":
+        egress |= {external("postgresql"), external("otel")}
+    elif component == "test":
+        egress.add(("TCP", values["gateway"]["port"], "pods:gateway"))
+    else:
+        return set(), names
+    return egress, names
+
+
+def check_egress(docs: list[dict], values: dict, label: str) -> None:
+    """Default deny, then per component exactly the egress it needs: the gateway never
+    PostgreSQL, the migration Job never Redis, each service both."""
+    config = [d for d in docs if d.get("kind") == "ConfigMap"]
+    issuer = ((config[0].get("data") or {}).get("GLOCAL_AUTH__OIDC_ISSUER") or "").strip() if config else ""
+    dns = values["networkPolicy"]["dns"]
+    policies: dict[str | None, list[dict]] = {}
+    for doc in docs:
+        if doc.get("kind") == "NetworkPolicy":
+            labels = doc["spec"].get("podSelector", {}).get("matchLabels") or {}
+            policies.setdefault(labels.get("app.kubernetes.io/component"), []).append(doc)
+    deny = policies.pop(None, [])
+    if len(deny) != 1 or any(
+        set(d["spec"].get("policyTypes") or []) != {"Ingress", "Egress"}
+        or d["spec"].get("ingress")
+        or d["spec"].get("egress")
+        for d in deny
+    ):
+        fail(f"{label}: expected one default-deny NetworkPolicy (all pods, Ingress and Egress, no rules), found {len(deny)} without a component selector")
+    workloads = {
+        (d["spec"]["template"]["metadata"].get("labels") or {}).get("app.kubernetes.io/component")
+        for d in docs
+        if d.get("kind") in ("Deployment", "Job")
+    }
+    for component in sorted(workloads - set(policies), key=str):
+        fail(f"{label}: no NetworkPolicy selects the {component} pods")
+
+    def describe(entries: set[Egress], names: dict) -> str:
+        return ", ".join(
+            f"{proto} {port} ({names.get((proto, port), '?')}) to {peers}"
+            for proto, port, peers in sorted(entries, key=str)
+        )
+
+    rows: dict[str, list[str]] = {}
+    order = ["gateway", *SERVICES, "migrate", "test"]
+    for component, found in sorted(policies.items(), key=lambda kv: (order + [kv[0]]).index(kv[0])):
+        expected, names = expected_egress(component, values, bool(issuer))
+        if not expected:
+            fail(f"{label}: NetworkPolicy for an unknown component {component!r}")
+            continue
+        if len(found) != 1:
+            fail(f"{label}: {len(found)} NetworkPolicies select the {component} pods")
+        actual = set().union(*(egress_of(p, dns) for p in found))
+        if actual != expected:
+            extra, missing = actual - expected, expected - actual
+            if extra:
+                fail(f"{label}: {component} NetworkPolicy allows egress it must not: {describe(extra, names)}")
+            if missing:
+                fail(f"{label}: {component} NetworkPolicy lacks egress: {describe(missing, names)}")
+        reached = {names.get((proto, port), "?") for proto, port, _ in expected}
+        grpc = sorted(n for n in reached if n.endswith(" gRPC"))
+        summary = sorted(reached - set(grpc)) + ([f"{len(grpc)} gRPC"] if grpc else [])
+        rows.setdefault(", ".join(summary), []).append(component)
+    print(f"egress ({label}):")
+    for reached, components in rows.items():
+        print(f"  {', '.join(components)} -> {reached}")
+
+
 def checkov() -> None:
     exe = Path(sys.executable).parent / "checkov"
     result = subprocess.run(
@@ -452,6 +588,13 @@ def main() -> int:
         check_secret_scoping(docs, f"kustomize {overlay}")
     check_production(production_docs, "helm production")
     check_production(overlays["prod"], "kustomize prod")
+
+    print("== network policy egress")
+    default_values = chart.merge_values({})
+    check_egress(default_docs, default_values, "helm default")
+    check_egress(production_docs, chart.merge_values(production), "helm production")
+    for overlay, docs in overlays.items():
+        check_egress(docs, default_values, f"kustomize {overlay}")  # k8s/base: default values
 
     print("== checkov")
     checkov()

@@ -156,22 +156,30 @@ Secret environment of one component, each variable a secretKeyRef into `existing
   value: "k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE)"
 {{- end }}
 
-{{/* Egress every Glocal pod needs: DNS, PostgreSQL, Redis and the collector. */}}
-{{- define "glocal.egress" -}}
+{{/*
+Egress rules, composed per component by networkpolicy.yaml (no component gets a shared set):
+  glocal.egressDns       DNS (UDP and TCP 53) to the pods of networkPolicy.dns;
+  glocal.egressExternal  TCP to one external endpoint's `port`, to its `cidrs` when listed
+                         (any address otherwise); called with the values block
+                         (.Values.postgresql, .Values.redisServer, .Values.otel or
+                         .Values.oidcProvider).
+*/}}
+{{- define "glocal.egressDns" -}}
 - to:
     - namespaceSelector: {{- toYaml .Values.networkPolicy.dns.namespaceSelector | nindent 8 }}
       podSelector: {{- toYaml .Values.networkPolicy.dns.podSelector | nindent 8 }}
   ports:
     - { protocol: UDP, port: 53 }
     - { protocol: TCP, port: 53 }
-{{- range $target := list .Values.postgresql .Values.redisServer .Values.otel }}
+{{- end }}
+
+{{- define "glocal.egressExternal" -}}
 - ports:
-    - { protocol: TCP, port: {{ $target.port }} }
-  {{- with $target.cidrs }}
+    - { protocol: TCP, port: {{ .port }} }
+  {{- with .cidrs }}
   to:
     {{- range . }}
     - ipBlock: { cidr: {{ . | quote }} }
     {{- end }}
   {{- end }}
-{{- end }}
 {{- end }}
