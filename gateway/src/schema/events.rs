@@ -16,7 +16,6 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use glocal_kit::Caller;
 use glocal_proto::common::v1::{LocalizedText, PageRequest};
 use glocal_proto::events::v1 as pb;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
@@ -25,12 +24,12 @@ use tracing::Instrument;
 
 use super::directory::{LocalGovernment, load_local_government};
 use super::language::{self, Language};
+use super::loader_base::LoaderBase;
 use super::requests::{PageInfo, Person};
 use super::research::Practice;
 use super::research_loaders::ResearchLoaders;
 use super::scalars::Date;
 use super::{Services, caller, datetime, non_empty, timestamp};
-use crate::clients::ReadRetry;
 use crate::entity_cache::{EntityCache, EntityKind};
 use crate::error;
 
@@ -305,18 +304,7 @@ impl EventLoaders {
     }
 
     fn make(ctx: &Context<'_>) -> Result<Arc<EventLoaders>> {
-        let services = ctx.data::<Services>()?.clone();
-        let caller = caller(ctx).cloned();
-        let entities = ctx.data_opt::<EntityCache>().cloned();
-        let base = Base {
-            services,
-            caller,
-            entities,
-            retry: ctx
-                .data_opt::<ReadRetry>()
-                .copied()
-                .unwrap_or(ReadRetry::NONE),
-        };
+        let base = Base::of(ctx, |s| EventsServiceClient::new(s.events.clone()))?;
         Ok(Arc::new(EventLoaders {
             sessions: DataLoader::new(SessionLoader(base.clone()), |f| {
                 tokio::spawn(f.in_current_span())
@@ -333,61 +321,9 @@ impl EventLoaders {
     }
 }
 
-#[derive(Clone)]
-struct Base {
-    services: Services,
-    caller: Option<Caller>,
-    /// Public events and series by id (see [`EntityCache`]).
-    entities: Option<EntityCache>,
-    /// How the loaders' reads are retried.
-    retry: ReadRetry,
-}
-
-impl Base {
-    /// The entities of `ids` through the entity cache (when there is one), `fetch`
-    /// answering the misses.
-    async fn cached<T, F, Fut>(
-        &self,
-        kind: EntityKind,
-        ids: &[String],
-        fetch: F,
-    ) -> Result<HashMap<String, T>>
-    where
-        T: prost::Message + Default,
-        F: FnOnce(Vec<String>) -> Fut,
-        Fut: std::future::Future<Output = Result<HashMap<String, T>>>,
-    {
-        match &self.entities {
-            Some(entities) => entities.batch(kind, self.caller.as_ref(), ids, fetch).await,
-            None => fetch(ids.to_vec()).await,
-        }
-    }
-
-    /// The events service's read `method` as the loaders' caller, retried on UNAVAILABLE.
-    async fn read<M, R, F, Fut>(
-        &self,
-        method: &'static str,
-        message: M,
-        call: F,
-    ) -> Result<tonic::Response<R>, tonic::Status>
-    where
-        M: Clone,
-        F: FnMut(EventsServiceClient<Channel>, tonic::Request<M>) -> Fut,
-        Fut: std::future::Future<Output = Result<tonic::Response<R>, tonic::Status>>,
-    {
-        let client = EventsServiceClient::new(self.services.events.clone());
-        self.retry
-            .read(
-                method,
-                &client,
-                message,
-                self.caller.as_ref(),
-                self.services.timeout,
-                call,
-            )
-            .await
-    }
-}
+/// The events client with the request's caller, retry policy and entity cache (public
+/// events and series by id, see [`EntityCache`]).
+type Base = LoaderBase<EventsServiceClient<Channel>>;
 
 /// An event's sessions by event id (`ListSessions` for the whole batch).
 struct SessionLoader(Base);

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod events;
 pub mod events_ics;
 pub mod language;
+pub(crate) mod loader_base;
 pub mod me;
 pub mod requests;
 pub mod research;

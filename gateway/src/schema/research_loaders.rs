@@ -1,9 +1,9 @@
 //! DataLoaders over the research service's batched lookups: practices
 //! (`BatchGetPractices`), organisations (`BatchGetOrganisations`), the area vocabulary
 //! (`ListAreas`, once per batch) and the first pages of relationships' interaction logs
-//! (`BatchListInteractions`). The first three go through the [`EntityCache`] for callers who
+//! (`BatchListInteractions`). The first three go through the [`crate::entity_cache::EntityCache`] for callers who
 //! get the public view, so only the misses reach the service; logs, which depend on the
-//! caller, never do. Every one retries on UNAVAILABLE by the schema's [`ReadRetry`].
+//! caller, never do. Every one retries on UNAVAILABLE by the schema's [`crate::clients::ReadRetry`].
 //!
 //! A resolver that returns many research objects takes the request's [`ResearchLoaders`]
 //! (one set per query, see [`super::SharedLoaders`]) and hands it to every node, so the
@@ -12,75 +12,24 @@
 //! `ResearchLoaders::new(ctx)?` in the parent resolver, then `load_practices` on the children.
 
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
-use glocal_kit::Caller;
 use glocal_kit::error::{ErrorCode, FIELD_METADATA};
 use glocal_proto::research::v1 as pb;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use tracing::Instrument;
 
-use super::{Services, caller};
-use crate::clients::ReadRetry;
-use crate::entity_cache::{EntityCache, EntityKind};
+use tonic::transport::Channel;
+
+use super::loader_base::LoaderBase;
+use crate::entity_cache::EntityKind;
 use crate::error;
 
-/// What every research loader needs: the channel, the caller, the deadline, the retry
-/// policy and the entity cache (public views only, see [`EntityCache`]).
-#[derive(Clone)]
-struct Remote {
-    services: Services,
-    caller: Option<Caller>,
-    retry: ReadRetry,
-    entities: Option<EntityCache>,
-}
-
-impl Remote {
-    /// The entities of `ids` through the entity cache (when there is one), `fetch`
-    /// answering the misses.
-    async fn cached<T, F, Fut>(
-        &self,
-        kind: EntityKind,
-        ids: &[String],
-        fetch: F,
-    ) -> Result<HashMap<String, T>>
-    where
-        T: prost::Message + Default,
-        F: FnOnce(Vec<String>) -> Fut,
-        Fut: Future<Output = Result<HashMap<String, T>>>,
-    {
-        match &self.entities {
-            Some(entities) => entities.batch(kind, self.caller.as_ref(), ids, fetch).await,
-            None => fetch(ids.to_vec()).await,
-        }
-    }
-
-    /// Calls the read `method` (retried on UNAVAILABLE, a fresh request per attempt).
-    async fn read<M, R, F, Fut>(&self, method: &'static str, message: M, call: F) -> Result<R>
-    where
-        M: Clone,
-        F: FnMut(ResearchServiceClient<tonic::transport::Channel>, tonic::Request<M>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<R>, tonic::Status>>,
-    {
-        let client = ResearchServiceClient::new(self.services.research.clone());
-        let response = self
-            .retry
-            .read(
-                method,
-                &client,
-                message,
-                self.caller.as_ref(),
-                self.services.timeout,
-                call,
-            )
-            .await
-            .map_err(error::remote)?;
-        Ok(response.into_inner())
-    }
-}
+/// The research client with the request's caller, retry policy and entity cache (public
+/// views only, see [`crate::entity_cache::EntityCache`]).
+type Remote = LoaderBase<ResearchServiceClient<Channel>>;
 
 /// Loads practices (current versions) by id; ids the caller may not see are absent.
 pub struct PracticeLoader(Remote);
@@ -104,7 +53,9 @@ impl Loader<String> for PracticeLoader {
                                 client.batch_get_practices(request).await
                             },
                         )
-                        .await?;
+                        .await
+                        .map_err(error::remote)?
+                        .into_inner();
                 Ok(response
                     .practices
                     .into_iter()
@@ -137,7 +88,9 @@ impl Loader<String> for OrganisationLoader {
                             client.batch_get_organisations(request).await
                         },
                     )
-                    .await?;
+                    .await
+                    .map_err(error::remote)?
+                    .into_inner();
                 Ok(response
                     .organisations
                     .into_iter()
@@ -168,7 +121,9 @@ impl Loader<String> for AreaLoader {
                         pb::ListAreasRequest {},
                         |mut client, request| async move { client.list_areas(request).await },
                     )
-                    .await?;
+                    .await
+                    .map_err(error::remote)?
+                    .into_inner();
                 Ok(response
                     .areas
                     .into_iter()
@@ -229,7 +184,9 @@ impl Loader<LogPageKey> for InteractionPageLoader {
                             client.batch_list_interactions(request).await
                         },
                     )
-                    .await?;
+                    .await
+                    .map_err(error::remote)?
+                    .into_inner();
                 Ok::<_, async_graphql::Error>(response.pages.into_iter().map(move |page| {
                     let key = LogPageKey {
                         relationship_id: page.relationship_id.clone(),
@@ -279,15 +236,7 @@ impl ResearchLoaders {
     }
 
     fn make(ctx: &Context<'_>) -> Result<Arc<ResearchLoaders>> {
-        let remote = Remote {
-            services: ctx.data::<Services>()?.clone(),
-            caller: caller(ctx).cloned(),
-            retry: ctx
-                .data_opt::<ReadRetry>()
-                .copied()
-                .unwrap_or(ReadRetry::NONE),
-            entities: ctx.data_opt::<EntityCache>().cloned(),
-        };
+        let remote = Remote::of(ctx, |s| ResearchServiceClient::new(s.research.clone()))?;
         let spawn = |f: futures::future::BoxFuture<'static, ()>| tokio::spawn(f.in_current_span());
         Ok(Arc::new(ResearchLoaders {
             practices: DataLoader::with_cache(

@@ -1,60 +1,30 @@
 //! DataLoaders over the training service's batched lookups: programmes
 //! (`BatchGetProgrammes`, each with its editions) and editions (`BatchGetEditions`), so
 //! `programme(id)`, `edition(id)` and Apollo Federation's `_entities` cost one call per kind
-//! however many of them a request asks for. Public views go through the [`EntityCache`]
+//! however many of them a request asks for. Public views go through the
+//! [`crate::entity_cache::EntityCache`]
 //! (only the misses reach the service); editions with their sessions (whose attendance
 //! depends on the caller) never do. Every call is a read, retried on UNAVAILABLE by the
-//! schema's [`ReadRetry`].
+//! schema's [`crate::clients::ReadRetry`] (see [`LoaderBase`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
-use glocal_kit::Caller;
 use glocal_proto::training::v1 as pb;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
+use tonic::transport::Channel;
 use tracing::Instrument;
 
-use super::{Services, caller};
-use crate::clients::ReadRetry;
-use crate::entity_cache::{EntityCache, EntityKind};
+use super::loader_base::LoaderBase;
+use crate::entity_cache::EntityKind;
 use crate::error;
 
-/// What every training loader needs: the channel, the caller, the deadline, the retry
-/// policy and the entity cache.
-#[derive(Clone)]
-struct Remote {
-    services: Services,
-    caller: Option<Caller>,
-    retry: ReadRetry,
-    entities: Option<EntityCache>,
-}
+/// The training client with the request's caller, retry policy and entity cache.
+type Remote = LoaderBase<TrainingServiceClient<Channel>>;
 
 impl Remote {
-    /// Calls the read `method` (retried on UNAVAILABLE, a fresh request per attempt).
-    async fn read<M, R, F, Fut>(&self, method: &'static str, message: M, call: F) -> Result<R>
-    where
-        M: Clone,
-        F: FnMut(TrainingServiceClient<tonic::transport::Channel>, tonic::Request<M>) -> Fut,
-        Fut: std::future::Future<Output = Result<tonic::Response<R>, tonic::Status>>,
-    {
-        let client = TrainingServiceClient::new(self.services.training.clone());
-        let response = self
-            .retry
-            .read(
-                method,
-                &client,
-                message,
-                self.caller.as_ref(),
-                self.services.timeout,
-                call,
-            )
-            .await
-            .map_err(error::remote)?;
-        Ok(response.into_inner())
-    }
-
     async fn programmes(&self, ids: Vec<String>) -> Result<HashMap<String, pb::Programme>> {
         let response = self
             .read(
@@ -62,8 +32,10 @@ impl Remote {
                 pb::BatchGetProgrammesRequest { ids },
                 |mut client, request| async move { client.batch_get_programmes(request).await },
             )
-            .await?;
+            .await
+            .map_err(error::remote)?;
         Ok(response
+            .into_inner()
             .programmes
             .into_iter()
             .map(|p| (p.id.clone(), p))
@@ -85,8 +57,10 @@ impl Remote {
                 message,
                 |mut client, request| async move { client.batch_get_editions(request).await },
             )
-            .await?;
+            .await
+            .map_err(error::remote)?;
         Ok(response
+            .into_inner()
             .editions
             .into_iter()
             .map(|e| (e.id.clone(), e))
@@ -103,23 +77,16 @@ impl Loader<String> for ProgrammeLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Programme>> {
-        let remote = &self.0;
-        let fetch = |ids| remote.programmes(ids);
-        match &remote.entities {
-            // A change to one of its editions also drops the cached programme.
-            Some(entities) => {
-                entities
-                    .batch_with_parts(
-                        EntityKind::Programme,
-                        remote.caller.as_ref(),
-                        ids,
-                        fetch,
-                        |p: &pb::Programme| p.editions.iter().map(|e| e.id.clone()).collect(),
-                    )
-                    .await
-            }
-            None => fetch(ids.to_vec()).await,
-        }
+        // A change to one of its editions also drops the cached programme.
+        let editions = |p: &pb::Programme| p.editions.iter().map(|e| e.id.clone()).collect();
+        self.0
+            .cached_with_parts(
+                EntityKind::Programme,
+                ids,
+                |ids| self.0.programmes(ids),
+                editions,
+            )
+            .await
     }
 }
 
@@ -135,15 +102,12 @@ impl Loader<String> for EditionLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Edition>> {
-        let remote = &self.remote;
-        let fetch = |ids| remote.editions(ids, self.include_sessions);
-        match remote.entities.as_ref().filter(|_| !self.include_sessions) {
-            Some(entities) => {
-                entities
-                    .batch(EntityKind::Edition, remote.caller.as_ref(), ids, fetch)
-                    .await
-            }
-            None => fetch(ids.to_vec()).await,
+        let fetch = |ids| self.remote.editions(ids, self.include_sessions);
+        if self.include_sessions {
+            // Sessions carry the caller's attendance: never from the shared cache.
+            fetch(ids.to_vec()).await
+        } else {
+            self.remote.cached(EntityKind::Edition, ids, fetch).await
         }
     }
 }
@@ -165,15 +129,7 @@ impl TrainingLoaders {
     }
 
     fn make(ctx: &Context<'_>) -> Result<Arc<TrainingLoaders>> {
-        let remote = Remote {
-            services: ctx.data::<Services>()?.clone(),
-            caller: caller(ctx).cloned(),
-            retry: ctx
-                .data_opt::<ReadRetry>()
-                .copied()
-                .unwrap_or(ReadRetry::NONE),
-            entities: ctx.data_opt::<EntityCache>().cloned(),
-        };
+        let remote = Remote::of(ctx, |s| TrainingServiceClient::new(s.training.clone()))?;
         let spawn = |f: futures::future::BoxFuture<'static, ()>| tokio::spawn(f.in_current_span());
         let editions = |include_sessions| {
             DataLoader::with_cache(
