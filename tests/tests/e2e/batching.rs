@@ -5,88 +5,20 @@
 //! one lookup each (their pages arrive at different moments, so each fills its own batch).
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
-use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
 use glocal_e2e::{Stack, spawn_stack_with};
 use serde_json::{Value, json};
-use tonic::transport::{Channel, Endpoint};
-use tower::ServiceExt;
 
-use crate::support::interpretation_input;
-
-/// The gRPC methods the gateway called, by path (`/package.Service/Method`).
-#[derive(Clone, Default)]
-struct Calls(Arc<Mutex<Vec<String>>>);
-
-impl Calls {
-    fn take(&self) -> BTreeMap<String, usize> {
-        let mut counts = BTreeMap::new();
-        for path in self.0.lock().unwrap().drain(..) {
-            *counts.entry(path).or_insert(0) += 1;
-        }
-        counts
-    }
-}
-
-#[derive(Clone)]
-struct Proxy {
-    upstream: Channel,
-    calls: Calls,
-}
-
-/// Forwards one gRPC call to the upstream service, counting it.
-async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
-    proxy
-        .calls
-        .0
-        .lock()
-        .unwrap()
-        .push(request.uri().path().to_owned());
-    let request = request.map(tonic::body::Body::new);
-    match proxy.upstream.oneshot(request).await {
-        Ok(response) => response.map(axum::body::Body::new),
-        Err(error) => (http_status_bad_gateway(), error.to_string()).into_response(),
-    }
-}
-
-fn http_status_bad_gateway() -> axum::http::StatusCode {
-    axum::http::StatusCode::BAD_GATEWAY
-}
-
-/// Starts a counting h2c proxy to `upstream` on a port of its own; returns its URL.
-fn spawn_proxy(upstream: SocketAddr, calls: &Calls) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind proxy");
-    listener.set_nonblocking(true).expect("nonblocking");
-    let addr = listener.local_addr().expect("proxy addr");
-    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-    let proxy = Proxy {
-        upstream: Endpoint::from_shared(format!("http://{upstream}"))
-            .expect("upstream URL")
-            .connect_lazy(),
-        calls: calls.clone(),
-    };
-    let router = axum::Router::new().fallback(forward).with_state(proxy);
-    tokio::spawn(async move {
-        tonic::transport::Server::builder()
-            .add_routes(tonic::service::Routes::from(router))
-            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
-            .await
-            .expect("proxy serves");
-    });
-    format!("http://{addr}")
-}
+use crate::support::{Calls, counting_proxy, interpretation_input};
 
 /// A stack whose gateway reaches every service through one counting proxy.
 async fn counted_stack() -> (Stack, Calls) {
     let calls = Calls::default();
     let stack = spawn_stack_with(|s| {
-        s.gateway.requests_url = spawn_proxy(s.requests.listen, &calls);
-        s.gateway.training_url = spawn_proxy(s.training.listen, &calls);
-        s.gateway.events_url = spawn_proxy(s.events.listen, &calls);
-        s.gateway.research_url = spawn_proxy(s.research.listen, &calls);
+        s.gateway.requests_url = counting_proxy(s.requests.listen, &calls);
+        s.gateway.training_url = counting_proxy(s.training.listen, &calls);
+        s.gateway.events_url = counting_proxy(s.events.listen, &calls);
+        s.gateway.research_url = counting_proxy(s.research.listen, &calls);
     })
     .await;
     (stack, calls)

@@ -5,20 +5,17 @@
 //! callers, and with Redis cut off (a TCP proxy in front of it is closed) reads are still
 //! answered by the services, writes succeed, and their events leave once Redis is back.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
 use glocal_e2e::{Stack, spawn_stack_with};
 use glocal_kit::config::Secret;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
-use tonic::transport::{Channel, Endpoint};
-use tower::ServiceExt;
+
+use crate::support::{Calls, counting_proxy};
 
 const ORGANISATIONS: &str = "/glocal.research.v1.ResearchService/BatchGetOrganisations";
 
@@ -30,66 +27,6 @@ const CREATE: &str =
 
 const ADD_CONTACT: &str = "mutation($i: AddContactInput!) { addContact(input: $i) {
     id contacts { name } } }";
-
-/// The gRPC methods that reached the research service, by path.
-#[derive(Clone, Default)]
-struct Calls(Arc<Mutex<Vec<String>>>);
-
-impl Calls {
-    fn take(&self) -> BTreeMap<String, usize> {
-        let mut counts = BTreeMap::new();
-        for path in self.0.lock().unwrap().drain(..) {
-            *counts.entry(path).or_insert(0) += 1;
-        }
-        counts
-    }
-}
-
-#[derive(Clone)]
-struct GrpcProxy {
-    upstream: Channel,
-    calls: Calls,
-}
-
-async fn forward(State(proxy): State<GrpcProxy>, request: Request) -> Response {
-    proxy
-        .calls
-        .0
-        .lock()
-        .unwrap()
-        .push(request.uri().path().to_owned());
-    match proxy
-        .upstream
-        .oneshot(request.map(tonic::body::Body::new))
-        .await
-    {
-        Ok(response) => response.map(axum::body::Body::new),
-        Err(error) => (axum::http::StatusCode::BAD_GATEWAY, error.to_string()).into_response(),
-    }
-}
-
-/// A counting h2c proxy to the gRPC server at `upstream`; answers its URL.
-fn counting_proxy(upstream: SocketAddr, calls: &Calls) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind proxy");
-    listener.set_nonblocking(true).expect("nonblocking");
-    let addr = listener.local_addr().expect("proxy addr");
-    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-    let proxy = GrpcProxy {
-        upstream: Endpoint::from_shared(format!("http://{upstream}"))
-            .expect("upstream URL")
-            .connect_lazy(),
-        calls: calls.clone(),
-    };
-    let router = axum::Router::new().fallback(forward).with_state(proxy);
-    tokio::spawn(async move {
-        tonic::transport::Server::builder()
-            .add_routes(tonic::service::Routes::from(router))
-            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
-            .await
-            .expect("proxy serves");
-    });
-    format!("http://{addr}")
-}
 
 /// A TCP proxy in front of the test Redis that can cut every connection and refuse new
 /// ones, as if Redis went down, and let them through again.

@@ -1,7 +1,16 @@
-//! GraphQL documents and helpers shared by the end-to-end tests.
+//! GraphQL documents and helpers shared by the end-to-end tests, and a counting gRPC proxy
+//! (the batching and caching tests put it between the gateway and a service).
 
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
 use glocal_e2e::{Gql, Stack};
 use serde_json::{Value, json};
+use tonic::transport::{Channel, Endpoint};
+use tower::ServiceExt;
 
 /// Every field of a ServiceRequest the tests look at.
 pub const REQUEST_FIELDS: &str = "id number type title state version routing overdue
@@ -80,4 +89,69 @@ pub fn actions(request: &Value) -> Vec<String> {
         .iter()
         .map(|h| h["action"].as_str().unwrap().to_owned())
         .collect()
+}
+
+// ---- a counting gRPC proxy (batching and caching tests) ----
+
+/// The gRPC methods a counting proxy forwarded, by path (`/package.Service/Method`).
+#[derive(Clone, Default)]
+pub struct Calls(Arc<Mutex<Vec<String>>>);
+
+impl Calls {
+    /// How many times each method was called since the last `take`.
+    pub fn take(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for path in self.0.lock().unwrap().drain(..) {
+            *counts.entry(path).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+#[derive(Clone)]
+struct GrpcProxy {
+    upstream: Channel,
+    calls: Calls,
+}
+
+/// Forwards one gRPC call to the upstream service, counting it.
+async fn forward(State(proxy): State<GrpcProxy>, request: Request) -> Response {
+    proxy
+        .calls
+        .0
+        .lock()
+        .unwrap()
+        .push(request.uri().path().to_owned());
+    match proxy
+        .upstream
+        .oneshot(request.map(tonic::body::Body::new))
+        .await
+    {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(error) => (axum::http::StatusCode::BAD_GATEWAY, error.to_string()).into_response(),
+    }
+}
+
+/// A counting h2c proxy to the gRPC server at `upstream` on a port of its own; answers
+/// its URL.
+pub fn counting_proxy(upstream: SocketAddr, calls: &Calls) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let addr = listener.local_addr().expect("proxy addr");
+    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+    let proxy = GrpcProxy {
+        upstream: Endpoint::from_shared(format!("http://{upstream}"))
+            .expect("upstream URL")
+            .connect_lazy(),
+        calls: calls.clone(),
+    };
+    let router = axum::Router::new().fallback(forward).with_state(proxy);
+    tokio::spawn(async move {
+        tonic::transport::Server::builder()
+            .add_routes(tonic::service::Routes::from(router))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+            .await
+            .expect("proxy serves");
+    });
+    format!("http://{addr}")
 }
