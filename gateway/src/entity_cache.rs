@@ -110,6 +110,12 @@ pub fn shareable(caller: Option<&Caller>) -> bool {
     caller.is_none_or(|c| !c.has(Role::BureauStaff) && !c.has(Role::BureauAdmin))
 }
 
+/// Request data that keeps a request's loaders away from the entity cache: set for
+/// mutations (and WebSocket operations), whose answers must show the state they just changed
+/// even before its change event has reached the caches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadThrough;
+
 /// The entity cache over the shared [`Cache`] (schema data; cheap to clone).
 #[derive(Clone, Debug)]
 pub struct EntityCache {

@@ -35,6 +35,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::apq::{self, ApqError, PersistedQuery};
 use crate::auth::Identity;
+use crate::entity_cache::ReadThrough;
 use crate::limits;
 use crate::loaders::Loaders;
 use crate::schema::SharedLoaders;
@@ -568,8 +569,12 @@ async fn execute(
         .data(loaders)
         .data(executed.clone());
     if is_query {
-        // One set of loaders for every root field of a query; mutations read fresh state.
+        // One set of loaders for every root field of a query.
         request = request.data(SharedLoaders::default());
+    } else {
+        // A mutation's answer reads what it just changed from the services, not from a
+        // cache its change event may not have reached yet.
+        request = request.data(ReadThrough);
     }
 
     let started = Instant::now();

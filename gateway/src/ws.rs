@@ -20,6 +20,7 @@ use http::{HeaderMap, HeaderValue, header};
 
 use crate::AppState;
 use crate::auth::{Authenticator, Identity};
+use crate::entity_cache::ReadThrough;
 use crate::loaders::Loaders;
 use crate::schema::language::{Language, RequestLanguage};
 
@@ -85,6 +86,9 @@ pub async fn graphql_get(state: State<Arc<AppState>>, request: Request) -> Respo
                     let mut data = Data::default();
                     data.insert(identity);
                     data.insert(loaders);
+                    // Operations over the socket include mutations, whose answers must show
+                    // what they changed: no entity cache on this path.
+                    data.insert(ReadThrough);
                     data.insert(RequestLanguage(language));
                     Ok(data)
                 })

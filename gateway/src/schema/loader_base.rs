@@ -1,7 +1,8 @@
 //! What every request's DataLoaders share ([`LoaderBase`]): the service's client, the
 //! request's caller, the deadline, the read-retry policy and the entity cache. The
 //! per-service loader sets (events, research, training) each hold one, so their batched
-//! reads retry and use the cache the same way.
+//! reads retry and use the cache the same way. A request marked [`ReadThrough`] (a
+//! mutation) reads every entity from its service.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -12,7 +13,7 @@ use glocal_kit::Caller;
 
 use super::{Services, caller};
 use crate::clients::ReadRetry;
-use crate::entity_cache::{EntityCache, EntityKind};
+use crate::entity_cache::{EntityCache, EntityKind, ReadThrough};
 
 /// A service client `C` with what its loaders' calls need.
 #[derive(Clone)]
@@ -39,7 +40,11 @@ impl<C: Clone> LoaderBase<C> {
                 .data_opt::<ReadRetry>()
                 .copied()
                 .unwrap_or(ReadRetry::NONE),
-            entities: ctx.data_opt::<EntityCache>().cloned(),
+            entities: ctx
+                .data_opt::<ReadThrough>()
+                .is_none()
+                .then(|| ctx.data_opt::<EntityCache>().cloned())
+                .flatten(),
         })
     }
 
