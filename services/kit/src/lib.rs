@@ -1,5 +1,5 @@
 //! glocal-kit: what every Glocal component does the same way. Configuration, telemetry,
-//! database connection, the cache, the gRPC server bootstrap and client helpers, graceful
+//! database connection and the store's handles (`store::Db`, `store::Tx`), the cache, the gRPC server bootstrap and client helpers, graceful
 //! shutdown, the caller's identity, the one error-code table, and the outbox relay that
 //! turns every service's outbox rows into change events.
 #![warn(missing_docs)]
@@ -13,6 +13,7 @@ pub mod grpc;
 pub mod metrics;
 pub mod outbox;
 pub mod shutdown;
+pub mod store;
 pub mod telemetry;
 pub mod testing;
 
