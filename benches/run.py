@@ -300,12 +300,14 @@ def pids_named(*names):
 
 
 def cpu_ticks(pid):
+    """(own, reaped) CPU ticks of pid: its utime+stime, and the cutime+cstime of the children it has
+    waited for. (0, 0) when the process is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return 0
+        return 0, 0
     fields = stat[stat.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
+    return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
 
 
 def vm_hwm_kb(pid):
@@ -331,19 +333,81 @@ def descendants(pid):
     return out
 
 
-def group_pids(group):
-    """Processes of a target's stack, by role."""
-    roles = {}
-    for name in group:
-        if name in ("postgres", "redis"):
-            roles[name] = pids_named("postgres") if name == "postgres" else pids_named("redis-server")
-        elif name in PROCS:
-            roles[name] = descendants(PROCS[name].pid)
-    return roles
+def role_pids(name):
+    """The processes of one role of a target's stack, as they are now."""
+    if name == "postgres":
+        return pids_named("postgres")
+    if name == "redis":
+        return pids_named("redis-server")
+    if name in PROCS:
+        return descendants(PROCS[name].pid)
+    return []
 
 
-def cpu_snapshot(roles):
-    return {role: sum(cpu_ticks(p) for p in pids) for role, pids in roles.items()}
+def cpu_snapshot(group):
+    """CPU ticks of each role of a target's stack, counted completely.
+
+    The processes are listed anew at every snapshot, and each counts its own time plus the time of
+    the children it has reaped (cutime+cstime). A child that exits during a run — a PostgreSQL
+    backend whose client pool recycled its connection, a node worker — moves its whole time into its
+    parent's reaped time, so the difference of two snapshots keeps it: a backend alive at the first
+    snapshot is counted there by its own time and at the second inside the postmaster's reaped
+    time; one started and ended in between counts only in the second. Other clients of the same
+    PostgreSQL during a run would be counted too: run benchmarks on an otherwise idle machine."""
+    out = {}
+    for role in group:
+        own = reaped = 0
+        for pid in role_pids(role):
+            o, r = cpu_ticks(pid)
+            own += o
+            reaped += r
+        out[role] = own + reaped
+    return out
+
+
+# ---------------------------------------------------------------- PostgreSQL's own view
+
+def psql(sql, db="postgres"):
+    r = sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-tAc", sql], capture=True, check=False)
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def pg_statements_ready():
+    """Makes pg_stat_statements available (the cross-check of the /proc accounting). Loading it needs
+    shared_preload_libraries and a restart of the server, which the harness does once, saying so;
+    with BENCH_NO_PG_RESTART=1 it only uses the extension when already loaded."""
+    libs = psql("SHOW shared_preload_libraries") or ""
+    if "pg_stat_statements" not in libs:
+        if os.environ.get("BENCH_NO_PG_RESTART"):
+            log("pg_stat_statements is not loaded (BENCH_NO_PG_RESTART set): no cross-check of database CPU")
+            return False
+        log("loading pg_stat_statements: ALTER SYSTEM shared_preload_libraries and a restart of PostgreSQL")
+        new = ",".join(x for x in [libs, "pg_stat_statements"] if x)
+        psql(f"ALTER SYSTEM SET shared_preload_libraries = '{new}'")
+        version = sorted(os.listdir("/etc/postgresql"), key=lambda v: [int(x) for x in v.split(".")])[-1]
+        sh(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=False)
+        for _ in range(60):
+            if psql("SELECT 1") == "1":
+                break
+            time.sleep(0.5)
+    psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    return psql("SELECT count(*) FROM pg_stat_statements") is not None
+
+
+def pg_counters(reset=False):
+    """Transactions (all databases) and, where pg_stat_statements is loaded, its summed execution and
+    planning time in ms — PostgreSQL's own account of the statements it ran. With reset, the
+    statements' figures start again from zero (before a run, so no entry is evicted mid-count)."""
+    if reset:
+        psql("SELECT pg_stat_statements_reset()")
+    xacts = psql("SELECT coalesce(sum(xact_commit + xact_rollback), 0) FROM pg_stat_database")
+    stmt = psql("SELECT coalesce(sum(total_exec_time + total_plan_time), 0), coalesce(sum(calls), 0) "
+                "FROM pg_stat_statements")
+    out = {"xacts": int(float(xacts)) if xacts else None}
+    if stmt:
+        ms, calls = stmt.split("|")
+        out["statement_ms"], out["statement_calls"] = float(ms), int(float(calls))
+    return out
 
 
 def scrape(port, path="/metrics"):
@@ -478,14 +542,17 @@ def run_wrk(target, seconds, conns, threads, lua_dir, tag):
     lua = lua_dir / f"{target['name']}.lua"
     nonce = f"bench-{tag}-{int(time.time() * 1000)}"
     write_lua(lua, target, nonce)
-    roles = group_pids(target["stack"])
+    roles = target["stack"]
     ops_port = target.get("ops_port")
     ops0 = gateway_ops(ops_port) if ops_port else None
     grpc0 = grpc_calls_total() if target.get("count_grpc") else None
+    uses_pg = "postgres" in roles
+    pg0 = pg_counters(reset=True) if uses_pg else None
     cpu0 = cpu_snapshot(roles)
     r = sh(["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{seconds}s", "--latency",
             "-s", str(lua), target["url"]], capture=True, check=False)
     cpu1 = cpu_snapshot(roles)
+    pg1 = pg_counters() if uses_pg else None
     grpc1 = grpc_calls_total() if target.get("count_grpc") else None
     ops1 = gateway_ops(ops_port) if ops_port else None
     m = re.search(r"WRKJSON (\{.*\})", r.stdout)
@@ -500,8 +567,8 @@ def run_wrk(target, seconds, conns, threads, lua_dir, tag):
         "p50_ms": w["p50_us"] / 1000, "p90_ms": w["p90_us"] / 1000, "p99_ms": w["p99_us"] / 1000,
         "max_ms": w["max_us"] / 1000,
         "ok": w["ok"], "bad": w["bad"], "socket_errors": errors,
-        # PostgreSQL backends that exit during a run take their ticks with them: clamp at 0
-        "cpu_ms_per_req": {role: max(0, cpu1[role] - cpu0[role]) * 1000 / clk_tck() / max(n, 1) for role in roles},
+        # complete: live processes plus what their parents reaped (see cpu_snapshot); never clamped
+        "cpu_ms_per_req": {role: (cpu1[role] - cpu0[role]) * 1000 / clk_tck() / max(n, 1) for role in roles},
     }
     res["cpu_ms_per_req_total"] = sum(res["cpu_ms_per_req"].values())
     if grpc0 is not None:
@@ -513,6 +580,17 @@ def run_wrk(target, seconds, conns, threads, lua_dir, tag):
         why.append(f"{errors} socket errors/timeouts")
     if w["ok"] != n:
         why.append(f"ok {w['ok']} != requests {n}")
+    if uses_pg:
+        xacts = (pg1["xacts"] or 0) - (pg0["xacts"] or 0)
+        res["pg_xacts_per_req"] = xacts / max(n, 1)
+        if "statement_ms" in pg1 and "statement_ms" in pg0:
+            res["pg_statement_ms_per_req"] = (pg1["statement_ms"] - pg0["statement_ms"]) / max(n, 1)
+        # self-check: the database answered queries, so its CPU cannot be zero
+        if xacts > 0 and res["cpu_ms_per_req"]["postgres"] <= 0:
+            why.append(f"SUSPECT: PostgreSQL ran {xacts} transactions but its CPU counted "
+                       f"{res['cpu_ms_per_req']['postgres']:.3f} ms/req")
+    if any(v < 0 for v in res["cpu_ms_per_req"].values()):
+        why.append(f"SUSPECT: negative CPU {res['cpu_ms_per_req']}")
     if ops0 is not None:
         d_all = ops1["all"] - ops0["all"]
         d_bad = ops1["not_ok"] - ops0["not_ok"]
@@ -701,7 +779,8 @@ def fmt(v, digits=2):
 def summarise(runs):
     good = [r for r in runs if not r.get("void")]
     out = {"rounds": len(runs), "void_rounds": len(runs) - len(good)}
-    for key in ("rps", "p50_ms", "p99_ms", "cpu_ms_per_req_total", "grpc_calls_per_req"):
+    for key in ("rps", "p50_ms", "p99_ms", "cpu_ms_per_req_total", "grpc_calls_per_req",
+                "pg_xacts_per_req", "pg_statement_ms_per_req"):
         vals = [r[key] for r in good if r.get(key) is not None]
         if vals:
             out[key] = {"median": med(vals), "min": min(vals), "max": max(vals)}
@@ -749,6 +828,22 @@ def write_report(out_dir, result):
     for t in result["targets"]:
         for role, v in result["summary"][t["name"]]["cpu_ms_per_req_by_process"].items():
             L.append(f"| {t['name']} | {role} | {fmt(v, 3)} |")
+    L.append("\n## Database CPU, counted two ways (medians, ms per request)\n")
+    L.append("/proc: the CPU time of every PostgreSQL process, live backends plus what the postmaster "
+             "reaped from backends that exited during the run (the figure every table above uses). "
+             "pg_stat_statements: PostgreSQL's own execution + planning time of the statements (wall "
+             "time inside the executor; it leaves out parsing, the protocol, commits and connection "
+             "start-up, and counts waits), a cross-check of the order of magnitude.\n")
+    L.append("| target | transactions/req | /proc CPU ms/req | pg_stat_statements ms/req | /proc ÷ statements |")
+    L.append("| --- | --: | --: | --: | --: |")
+    for t in result["targets"]:
+        s = result["summary"][t["name"]]
+        pg = s["cpu_ms_per_req_by_process"].get("postgres")
+        if pg is None:
+            continue
+        st = s.get("pg_statement_ms_per_req", {}).get("median")
+        L.append(f"| {t['name']} | {fmt(s.get('pg_xacts_per_req', {}).get('median'), 2)} | {fmt(pg, 3)} | "
+                 f"{fmt(st, 3)} | {fmt(pg / st if st else None)} |")
     L.append("\n## Open loop (oha, fixed rate, latency corrected for coordinated omission)\n")
     L.append("| target | rate | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | void |")
     L.append("| --- | --: | --: | --: | --: | --: | --: | --- |")
@@ -858,6 +953,7 @@ def main():
     ensure_tools(need_oha=True)
     if not args.no_build:
         build()
+    mach["pg_stat_statements"] = pg_statements_ready()
     any_void = False
     try:
         seed_seconds = start_stack(args)
