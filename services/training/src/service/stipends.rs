@@ -1,0 +1,244 @@
+//! Stipend schedules and payments.
+
+use super::*;
+
+impl TrainingOffice {
+    // ---- stipends ---------------------------------------------------------------------
+
+    pub(super) fn payment_view(p: stipend_payment::Model) -> Result<StipendPayment> {
+        Ok(StipendPayment {
+            id: PaymentId::from(p.id),
+            application_id: ApplicationId::from(p.application_id),
+            payer: Payer::parse(&p.payer).map_err(TrainingError::corrupt)?,
+            period: count(p.period),
+            period_start: p.period_start,
+            period_end: p.period_end,
+            days_present: count(p.days_present),
+            days_in_period: count(p.days_in_period),
+            amount: Money::new(p.amount_minor, &p.currency).map_err(TrainingError::corrupt)?,
+            state: PaymentState::parse(&p.state).map_err(TrainingError::corrupt)?,
+            note: p.note,
+            version: version_of(p.version)?,
+        })
+    }
+
+    pub(super) async fn schedule_view<C: ConnectionTrait>(
+        c: &C,
+        application_id: Uuid,
+    ) -> Result<StipendSchedule> {
+        let payments = queries::payments_of(c, application_id)
+            .await?
+            .into_iter()
+            .map(Self::payment_view)
+            .collect::<Result<Vec<_>>>()?;
+        let mut totals: Vec<(String, i64)> = Vec::new();
+        for p in &payments {
+            match totals.iter_mut().find(|(c, _)| c == p.amount.currency()) {
+                Some((_, t)) => *t += p.amount.amount_minor(),
+                None => totals.push((p.amount.currency().to_owned(), p.amount.amount_minor())),
+            }
+        }
+        Ok(StipendSchedule {
+            application_id: ApplicationId::from(application_id),
+            payments,
+            totals: totals
+                .into_iter()
+                .map(|(c, t)| Money::new(t, &c).map_err(TrainingError::corrupt))
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    /// Managers generate an accepted participant's stipend schedule from the edition's
+    /// policy and the participant's dates. Regenerating replaces the payments still
+    /// SCHEDULED and keeps those already approved, paid or failed.
+    pub async fn generate_stipend_schedule(
+        &self,
+        caller: Option<&Caller>,
+        id: ApplicationId,
+    ) -> Result<StipendSchedule> {
+        let who = self.who(&self.db, caller).await?;
+        let txn = self.db.begin().await?;
+        let row = Self::visible_application(&txn, &who, id).await?;
+        who.require_manager(row.edition_id, "manage stipends")?;
+        if row.state != ApplicationState::Accepted.as_str() {
+            return Err(TrainingError::Conflict(format!(
+                "only accepted participants have stipends; the application is {}",
+                row.state
+            )));
+        }
+        let e = queries::find_edition(&txn, row.edition_id)
+            .await?
+            .ok_or(TrainingError::NotFound("edition"))?;
+        let policy = policy_from_text(&e.cost_policy)?;
+        if policy.stipends.is_empty() {
+            return Err(TrainingError::Conflict(
+                "the edition has no stipend policy".into(),
+            ));
+        }
+        if policy
+            .stipends
+            .iter()
+            .any(|s| s.payer == Payer::HostLocalGovernment)
+            && row.host_code.is_none()
+        {
+            return Err(TrainingError::Conflict(
+                "a host local government pays part of the stipend: assign the placement first"
+                    .into(),
+            ));
+        }
+        let joined = row.joined_on.unwrap_or(e.starts_on);
+        let left = row.left_on.unwrap_or(e.ends_on);
+        let planned = schedule(&policy.stipends, e.starts_on, e.ends_on, joined, left);
+        let kept: Vec<(String, i32)> = queries::payments_of(&txn, row.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.state != PaymentState::Scheduled.as_str())
+            .map(|p| (p.payer, p.period))
+            .collect();
+        queries::delete_scheduled_payments(&txn, row.id).await?;
+        let now = self.now();
+        let mut created = 0;
+        for p in planned {
+            let period = i32::try_from(p.period.number).unwrap_or(i32::MAX);
+            if kept
+                .iter()
+                .any(|(payer, n)| payer == p.payer.as_str() && *n == period)
+            {
+                continue;
+            }
+            queries::insert(
+                &txn,
+                stipend_payment::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    application_id: Set(row.id),
+                    payer: Set(p.payer.as_str().to_owned()),
+                    period: Set(period),
+                    period_start: Set(p.period.start),
+                    period_end: Set(p.period.end),
+                    days_present: Set(i32::try_from(p.days_present).unwrap_or(0)),
+                    days_in_period: Set(i32::try_from(p.period.full_days).unwrap_or(0)),
+                    amount_minor: Set(p.amount_minor),
+                    currency: Set(p.currency),
+                    state: Set(PaymentState::Scheduled.as_str().to_owned()),
+                    note: Set(String::new()),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    version: Set(Version::FIRST.get()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            created += 1;
+        }
+        let accepted = ApplicationState::Accepted.as_str();
+        let note = format!("{created} payment(s) scheduled for {joined} – {left}");
+        queries::insert(
+            &txn,
+            history_row(
+                "application",
+                row.id,
+                "generate_stipends",
+                Some(accepted),
+                Some(accepted),
+                &who.actor.subject,
+                &who.actor.name,
+                now,
+                &note,
+            ),
+        )
+        .await?;
+        let payload = json!({
+            "applicationId": row.id.to_string(),
+            "editionId": row.edition_id.to_string(),
+            "scheduled": created,
+        });
+        queries::insert_outbox(&txn, row.id, "StipendScheduleGenerated", &payload, now).await?;
+        txn.commit().await?;
+        Self::schedule_view(&self.db, row.id).await
+    }
+
+    /// A participant's stipend schedule: for managers and the participant.
+    pub async fn stipend_schedule(
+        &self,
+        caller: Option<&Caller>,
+        id: ApplicationId,
+    ) -> Result<StipendSchedule> {
+        let who = self.who(&self.db, caller).await?;
+        let row = Self::visible_application(&self.db, &who, id).await?;
+        if !(who.manages(row.edition_id) || who.owns(&row)) {
+            return Err(TrainingError::Forbidden(
+                "stipends are for managers and the participant".into(),
+            ));
+        }
+        Self::schedule_view(&self.db, row.id).await
+    }
+
+    /// Managers move a payment: SCHEDULED → APPROVED → PAID | FAILED, FAILED → APPROVED.
+    pub async fn update_payment(
+        &self,
+        caller: Option<&Caller>,
+        id: PaymentId,
+        version: Version,
+        action: PaymentAction,
+        note: Note,
+    ) -> Result<StipendPayment> {
+        let who = self.who(&self.db, caller).await?;
+        who.require_bureau("manage stipends")?;
+        let txn = self.db.begin().await?;
+        let p = queries::find_payment(&txn, id.as_uuid())
+            .await?
+            .ok_or(TrainingError::NotFound("payment"))?;
+        let app = queries::find_application(&txn, p.application_id)
+            .await?
+            .ok_or(TrainingError::NotFound("payment"))?;
+        who.require_manager(app.edition_id, "manage stipends")?;
+        let from = PaymentState::parse(&p.state).map_err(TrainingError::corrupt)?;
+        let to = payment_transition(from, action)?;
+        Self::check_version(p.version, version)?;
+        let now = self.now();
+        let set = stipend_payment::ActiveModel {
+            state: Set(to.as_str().to_owned()),
+            note: Set(note.as_str().to_owned()),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        if !queries::update_payment_if_version(&txn, p.id, p.version, set).await? {
+            return Err(TrainingError::StaleVersion {
+                seen: version,
+                current: p.version + 1,
+            });
+        }
+        let action_name = action.as_str().to_ascii_lowercase();
+        queries::insert(
+            &txn,
+            history_row(
+                "payment",
+                p.id,
+                &action_name,
+                Some(from.as_str()),
+                Some(to.as_str()),
+                &who.actor.subject,
+                &who.actor.name,
+                now,
+                note.as_str(),
+            ),
+        )
+        .await?;
+        let payload = json!({
+            "id": p.id.to_string(),
+            "applicationId": p.application_id.to_string(),
+            "payer": p.payer,
+            "period": p.period,
+            "fromState": from.as_str(),
+            "state": to.as_str(),
+            "amountMinor": p.amount_minor,
+            "currency": p.currency,
+        });
+        queries::insert_outbox(&txn, p.id, "StipendPaymentChanged", &payload, now).await?;
+        txn.commit().await?;
+        let row = queries::find_payment(&self.db, p.id)
+            .await?
+            .ok_or(TrainingError::NotFound("payment"))?;
+        Self::payment_view(row)
+    }
+}

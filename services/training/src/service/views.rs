@@ -1,0 +1,408 @@
+//! The caller's views of stored rows: one query per related table, not per row; and the
+//! lookups that hide what the caller may not see.
+
+use super::*;
+
+impl TrainingOffice {
+    // ---- views ------------------------------------------------------------------------
+
+    pub(super) async fn edition_views<C: ConnectionTrait>(
+        &self,
+        c: &C,
+        who: &Who,
+        rows: Vec<edition::Model>,
+        include_sessions: bool,
+    ) -> Result<Vec<Edition>> {
+        let edition_ids: Vec<Uuid> = rows.iter().map(|e| e.id).collect();
+        let programmes: HashMap<Uuid, ProgrammeSummary> =
+            queries::programmes_by_ids(c, &unique_ids(rows.iter().map(|e| e.programme_id)))
+                .await?
+                .iter()
+                .map(|p| Ok((p.id, summary_of(p)?)))
+                .collect::<Result<_>>()?;
+        let mut stages: HashMap<Uuid, Vec<ReviewStage>> = HashMap::new();
+        for s in queries::stages_of(c, &edition_ids).await? {
+            stages.entry(s.edition_id).or_default().push(ReviewStage {
+                number: count(s.number),
+                name: s.name.clone(),
+                cut: cut_of(&s)?,
+                blind: s.blind,
+                reviewers: Vec::new(),
+            });
+        }
+        for r in queries::reviewers_of(c, &edition_ids).await? {
+            if !who.manages(r.edition_id) {
+                continue;
+            }
+            if let Some(stage) = stages
+                .get_mut(&r.edition_id)
+                .and_then(|s| s.iter_mut().find(|s| s.number == count(r.stage)))
+            {
+                stage.reviewers.push(r.reviewer_subject);
+            }
+        }
+        let mut waitlisted: HashMap<Uuid, u32> = HashMap::new();
+        for a in queries::waitlists_of(c, &edition_ids).await? {
+            *waitlisted.entry(a.edition_id).or_default() += 1;
+        }
+        let mut sessions: HashMap<Uuid, Vec<Session>> = HashMap::new();
+        if include_sessions {
+            for s in self
+                .session_views(c, who, queries::sessions_of(c, &edition_ids).await?)
+                .await?
+            {
+                sessions.entry(s.edition_id.as_uuid()).or_default().push(s);
+            }
+        }
+        rows.into_iter()
+            .map(|e| {
+                Ok(Edition {
+                    id: EditionId::from(e.id),
+                    programme: programmes
+                        .get(&e.programme_id)
+                        .cloned()
+                        .ok_or_else(|| TrainingError::corrupt("edition without programme"))?,
+                    eligibility: eligibility_of(&e)?,
+                    cost_policy: policy_from_text(&e.cost_policy)?,
+                    languages: split(&e.languages),
+                    host_codes: split(&e.host_codes),
+                    stages: stages.remove(&e.id).unwrap_or_default(),
+                    waitlisted_count: waitlisted.get(&e.id).copied().unwrap_or(0),
+                    sessions: sessions.remove(&e.id).unwrap_or_default(),
+                    version: version_of(e.version)?,
+                    term: e.term,
+                    starts_on: e.starts_on,
+                    ends_on: e.ends_on,
+                    applications_open_on: e.applications_open_on,
+                    applications_close_on: e.applications_close_on,
+                    capacity: count(e.capacity),
+                    accepted_count: count(e.accepted_count),
+                    published: e.published,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn session_views<C: ConnectionTrait>(
+        &self,
+        c: &C,
+        who: &Who,
+        rows: Vec<session::Model>,
+    ) -> Result<Vec<Session>> {
+        let session_ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
+        let records = queries::attendance_at(c, &session_ids).await?;
+        let participants: HashMap<Uuid, application::Model> =
+            queries::applications_by_ids(c, &unique_ids(records.iter().map(|r| r.application_id)))
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a))
+                .collect();
+        let mut by_session: HashMap<Uuid, Vec<AttendanceRecord>> = HashMap::new();
+        for r in records {
+            let Some(p) = participants.get(&r.application_id) else {
+                continue;
+            };
+            if !(who.manages(p.edition_id) || who.owns(p)) {
+                continue;
+            }
+            by_session
+                .entry(r.session_id)
+                .or_default()
+                .push(AttendanceRecord {
+                    application_id: ApplicationId::from(r.application_id),
+                    participant_name: p.full_name.clone(),
+                    status: AttendanceStatus::parse(&r.status).map_err(TrainingError::corrupt)?,
+                    note: r.note,
+                });
+        }
+        rows.into_iter()
+            .map(|s| {
+                Ok(Session {
+                    id: SessionId::from(s.id),
+                    edition_id: EditionId::from(s.edition_id),
+                    kind: SessionKind::parse(&s.kind).map_err(TrainingError::corrupt)?,
+                    attendance: by_session.remove(&s.id).unwrap_or_default(),
+                    title: s.title,
+                    starts_at: s.starts_at,
+                    ends_at: s.ends_at,
+                    location: s.location,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn programme_views<C: ConnectionTrait>(
+        &self,
+        c: &C,
+        who: &Who,
+        rows: Vec<programme::Model>,
+    ) -> Result<Vec<Programme>> {
+        let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+        let editions = queries::editions_of(c, &ids, !who.is_bureau()).await?;
+        let mut by_programme: HashMap<Uuid, Vec<Edition>> = HashMap::new();
+        for e in self.edition_views(c, who, editions, false).await? {
+            by_programme
+                .entry(e.programme.id.as_uuid())
+                .or_default()
+                .push(e);
+        }
+        rows.into_iter()
+            .map(|p| {
+                let summary = summary_of(&p)?;
+                Ok(Programme {
+                    id: summary.id,
+                    kind: summary.kind,
+                    title: summary.title,
+                    description: LocalizedText {
+                        ko: p.description_ko,
+                        en: p.description_en,
+                        zh: p.description_zh,
+                        ja: p.description_ja,
+                    },
+                    published: p.published,
+                    editions: by_programme.remove(&p.id).unwrap_or_default(),
+                    version: version_of(p.version)?,
+                    created_at: p.created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Builds the caller's view of `rows`: one query per related table, not per row.
+    pub(super) async fn application_views<C: ConnectionTrait>(
+        &self,
+        c: &C,
+        who: &Who,
+        rows: Vec<application::Model>,
+    ) -> Result<Vec<Application>> {
+        let app_ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
+        let edition_ids = unique_ids(rows.iter().map(|a| a.edition_id));
+        let editions: HashMap<Uuid, edition::Model> = queries::editions_by_ids(c, &edition_ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        let programmes: HashMap<Uuid, ProgrammeSummary> =
+            queries::programmes_by_ids(c, &unique_ids(editions.values().map(|e| e.programme_id)))
+                .await?
+                .iter()
+                .map(|p| Ok((p.id, summary_of(p)?)))
+                .collect::<Result<_>>()?;
+        let mut blind_stages: HashMap<Uuid, Vec<i32>> = HashMap::new();
+        for s in queries::stages_of(c, &edition_ids).await? {
+            if s.blind {
+                blind_stages.entry(s.edition_id).or_default().push(s.number);
+            }
+        }
+        let mut reviews: HashMap<Uuid, Vec<review::Model>> = HashMap::new();
+        for r in queries::reviews_of(c, &app_ids).await? {
+            reviews.entry(r.application_id).or_default().push(r);
+        }
+        let certificates: HashMap<Uuid, String> = queries::certificates_of(c, &app_ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.application_id, c.code))
+            .collect();
+        let mut histories: HashMap<Uuid, Vec<HistoryEntry>> = HashMap::new();
+        for h in queries::history_of(c, &app_ids).await? {
+            let parse = |s: Option<&str>| s.map(state_of).transpose();
+            histories
+                .entry(h.aggregate_id)
+                .or_default()
+                .push(HistoryEntry {
+                    from_state: parse(h.from_state.as_deref())?,
+                    to_state: parse(h.to_state.as_deref())?,
+                    action: h.action,
+                    actor_subject: h.actor_subject,
+                    actor_name: h.actor_name,
+                    at: h.at,
+                    note: h.note,
+                });
+        }
+        let mut positions: HashMap<Uuid, u32> = HashMap::new();
+        let waitlisted_editions = unique_ids(
+            rows.iter()
+                .filter(|a| a.state == ApplicationState::Waitlisted.as_str())
+                .map(|a| a.edition_id),
+        );
+        let mut place: HashMap<Uuid, u32> = HashMap::new();
+        for w in queries::waitlists_of(c, &waitlisted_editions).await? {
+            let n = place.entry(w.edition_id).or_default();
+            *n += 1;
+            positions.insert(w.id, *n);
+        }
+
+        rows.into_iter()
+            .map(|a| {
+                let e = editions
+                    .get(&a.edition_id)
+                    .ok_or_else(|| TrainingError::corrupt("application without edition"))?;
+                let manager = who.manages(a.edition_id);
+                let my_stages = who.stages_reviewed(a.edition_id);
+                let reviewer = !manager && !my_stages.is_empty();
+                let blind = reviewer
+                    && blind_stages
+                        .get(&a.edition_id)
+                        .is_some_and(|b| b.iter().any(|s| my_stages.contains(s)));
+                let all_reviews = reviews.remove(&a.id).unwrap_or_default();
+                let mut scores: Vec<StageScore> = Vec::new();
+                if manager {
+                    for r in &all_reviews {
+                        let stage = count(r.stage);
+                        match scores.iter_mut().find(|s| s.stage == stage) {
+                            Some(s) => {
+                                s.reviews += 1;
+                                s.mean_centi += i64::from(r.score);
+                            }
+                            None => scores.push(StageScore {
+                                stage,
+                                reviews: 1,
+                                mean_centi: i64::from(r.score),
+                            }),
+                        }
+                    }
+                    for s in &mut scores {
+                        s.mean_centi = s.mean_centi * 100 / i64::from(s.reviews.max(1));
+                    }
+                }
+                let reviews: Vec<ReviewView> = all_reviews
+                    .into_iter()
+                    .filter(|r| manager || (reviewer && r.reviewer_subject == who.actor.subject))
+                    .map(|r| ReviewView {
+                        stage: count(r.stage),
+                        score: u8::try_from(r.score).unwrap_or(0),
+                        reviewer_subject: r.reviewer_subject,
+                        reviewer_name: r.reviewer_name,
+                        comment: r.comment,
+                        at: r.at,
+                    })
+                    .collect();
+                let state = state_of(&a.state)?;
+                let participation = (state == ApplicationState::Accepted
+                    || a.host_code.is_some()
+                    || a.mentor.is_some())
+                .then(|| Participation {
+                    host_code: a.host_code.clone(),
+                    mentor: a.mentor.clone(),
+                    joined_on: a.joined_on.unwrap_or(e.starts_on),
+                    left_on: a.left_on.unwrap_or(e.ends_on),
+                });
+                let hide = |s: String| if blind { String::new() } else { s };
+                Ok(Application {
+                    id: ApplicationId::from(a.id),
+                    edition_id: EditionId::from(a.edition_id),
+                    edition_term: e.term.clone(),
+                    programme: programmes
+                        .get(&e.programme_id)
+                        .cloned()
+                        .ok_or_else(|| TrainingError::corrupt("edition without programme"))?,
+                    state,
+                    current_stage: count(a.current_stage),
+                    profile: ProfileView {
+                        kind: ApplicantKind::parse(&a.applicant_kind)
+                            .map_err(TrainingError::corrupt)?,
+                        full_name: hide(a.full_name),
+                        nationality: hide(a.nationality),
+                        organisation_type: OrganisationType::parse(&a.organisation_type)
+                            .map_err(TrainingError::corrupt)?,
+                        organisation: hide(a.organisation),
+                        grade: a.grade.and_then(|g| u8::try_from(g).ok()),
+                        languages: split(&a.languages),
+                    },
+                    applicant_subject: hide(a.applicant_subject),
+                    organisation_code: hide(a.org_code),
+                    blind,
+                    answers: answers_from_text(&a.answers)?,
+                    attachments: attachments_from_text(&a.attachments)?,
+                    reviews,
+                    scores,
+                    participation,
+                    decision_note: a.decision_note,
+                    certificate_code: certificates.get(&a.id).cloned(),
+                    history: if reviewer {
+                        Vec::new()
+                    } else {
+                        histories.remove(&a.id).unwrap_or_default()
+                    },
+                    version: version_of(a.version)?,
+                    created_at: a.created_at,
+                    submitted_at: a.submitted_at,
+                    updated_at: a.updated_at,
+                    waitlist_position: positions.get(&a.id).copied(),
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn application_view(&self, who: &Who, id: Uuid) -> Result<Application> {
+        let row = queries::find_application(&self.db, id)
+            .await?
+            .ok_or(TrainingError::NotFound("application"))?;
+        self.application_views(&self.db, who, vec![row])
+            .await?
+            .pop()
+            .ok_or(TrainingError::NotFound("application"))
+    }
+
+    pub(super) async fn edition_view(
+        &self,
+        who: &Who,
+        id: Uuid,
+        include_sessions: bool,
+    ) -> Result<Edition> {
+        let row = queries::find_edition(&self.db, id)
+            .await?
+            .ok_or(TrainingError::NotFound("edition"))?;
+        self.edition_views(&self.db, who, vec![row], include_sessions)
+            .await?
+            .pop()
+            .ok_or(TrainingError::NotFound("edition"))
+    }
+
+    /// The edition if the caller may see it (published, or bureau).
+    pub(super) async fn visible_edition<C: ConnectionTrait>(
+        c: &C,
+        who: &Who,
+        id: Uuid,
+    ) -> Result<edition::Model> {
+        match queries::find_edition(c, id).await? {
+            Some(e) if e.published || who.is_bureau() => Ok(e),
+            _ => Err(TrainingError::NotFound("edition")),
+        }
+    }
+
+    /// The application if the caller may see it; NOT_FOUND otherwise.
+    pub(super) async fn visible_application<C: ConnectionTrait>(
+        c: &C,
+        who: &Who,
+        id: ApplicationId,
+    ) -> Result<application::Model> {
+        who.scope()?;
+        let row = queries::find_application(c, id.as_uuid())
+            .await?
+            .ok_or(TrainingError::NotFound("application"))?;
+        let scored_it = if who.stages_reviewed(row.edition_id).is_empty() {
+            false
+        } else {
+            queries::reviews_of(c, &[row.id])
+                .await?
+                .iter()
+                .any(|r| r.reviewer_subject == who.actor.subject)
+        };
+        if who.sees_application(&row, scored_it) {
+            Ok(row)
+        } else {
+            Err(TrainingError::NotFound("application"))
+        }
+    }
+
+    pub(super) fn check_version(row_version: i64, seen: Version) -> Result<()> {
+        if row_version != seen.get() {
+            return Err(TrainingError::StaleVersion {
+                seen,
+                current: row_version,
+            });
+        }
+        Ok(())
+    }
+}
