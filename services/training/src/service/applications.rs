@@ -28,8 +28,9 @@ impl TrainingOffice {
         edition_id: EditionId,
         profile: ProfileDraft,
     ) -> Result<Vec<EligibilityFailure>> {
-        let who = self.who(&self.db, caller).await?;
-        let e = Self::visible_edition(&self.db, &who, edition_id.as_uuid()).await?;
+        let who = self.who(caller).await?;
+        let e =
+            who.visible_edition(queries::find_edition(&self.db, edition_id.as_uuid()).await?)?;
         let profile = profile.parse()?;
         let active = match &who.viewer {
             Viewer::Applicant { subject, org } => {
@@ -59,7 +60,7 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         draft: ApplicationDraft,
     ) -> Result<Application> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_authenticated()?;
         let Viewer::Applicant { subject, org } = who.viewer.clone() else {
             return Err(TrainingError::Forbidden(
@@ -72,7 +73,8 @@ impl TrainingOffice {
         {
             return self.replay(&who, existing, &new).await;
         }
-        let e = Self::visible_edition(&self.db, &who, new.edition_id.as_uuid()).await?;
+        let e =
+            who.visible_edition(queries::find_edition(&self.db, new.edition_id.as_uuid()).await?)?;
         let key = active_key(e.id, new.profile.kind, &subject, &org);
         let active = queries::active_application(&self.db, &key)
             .await?
@@ -154,7 +156,7 @@ impl TrainingOffice {
                 new.idempotency_key.as_str()
             )));
         }
-        self.application_views(&self.db, who, vec![existing])
+        self.application_views(who, vec![existing])
             .await?
             .pop()
             .ok_or(TrainingError::NotFound("application"))
@@ -162,7 +164,7 @@ impl TrainingOffice {
 
     pub(super) async fn insert_application(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Tx,
         who: &Who,
         new: &NewApplication,
         subject: &str,
@@ -176,57 +178,34 @@ impl TrainingOffice {
         } else {
             ApplicationState::Submitted
         };
-        let p = &new.profile;
-        let langs: Vec<&str> = p.languages.iter().map(LanguageCode::as_str).collect();
-        queries::insert(
+        writes::insert_application(
             txn,
-            application::ActiveModel {
-                id: Set(id),
-                edition_id: Set(new.edition_id.as_uuid()),
-                applicant_kind: Set(p.kind.as_str().to_owned()),
-                applicant_subject: Set(subject.to_owned()),
-                applicant_name: Set(who.actor.name.clone()),
-                org_code: Set(org.to_owned()),
-                full_name: Set(p.full_name.as_str().to_owned()),
-                nationality: Set(p.nationality.as_str().to_owned()),
-                organisation_type: Set(p.organisation_type.as_str().to_owned()),
-                organisation: Set(p.organisation.clone()),
-                grade: Set(p.grade.map(|g| i32::from(g.get()))),
-                languages: Set(join(&langs)),
-                answers: Set(answers_to_text(&new.answers)),
-                attachments: Set(attachments_to_text(&new.attachments)),
-                state: Set(state.as_str().to_owned()),
-                current_stage: Set(0),
-                active_key: Set(Some(key.to_owned())),
-                idempotency_key: Set(new.idempotency_key.as_str().to_owned()),
-                decision_note: Set(String::new()),
-                host_code: Set(None),
-                mentor: Set(None),
-                joined_on: Set(None),
-                left_on: Set(None),
-                waitlisted_at: Set(None),
-                submitted_at: Set((!new.as_draft).then_some(now)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                version: Set(Version::FIRST.get()),
-                ..Default::default()
+            id,
+            new,
+            state,
+            Applicant {
+                subject,
+                name: &who.actor.name,
+                org,
             },
+            key,
+            now,
         )
         .await?;
         let action = if new.as_draft { "save_draft" } else { "submit" };
-        queries::insert(
+        writes::insert_history(
             txn,
-            history_row(
-                "application",
+            Audit {
+                aggregate_type: "application",
                 id,
                 action,
-                None,
-                Some(state.as_str()),
-                &who.actor.subject,
-                &who.actor.name,
-                now,
-                "",
-            ),
+                from: None,
+                to: Some(state.as_str()),
+                actor_subject: &who.actor.subject,
+                actor_name: &who.actor.name,
+                at: now,
+                note: "",
+            },
         )
         .await?;
         let payload = json!({
@@ -254,41 +233,35 @@ impl TrainingOffice {
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn try_change(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Tx,
         row: &application::Model,
         actor: &Actor,
         now: DateTime<Utc>,
         action: Action,
         to: ApplicationState,
-        mut set: application::ActiveModel,
+        change: ApplicationChange,
         note: &str,
     ) -> Result<bool> {
         let from = state_of(&row.state)?;
-        set.state = Set(to.as_str().to_owned());
-        set.updated_at = Set(now);
-        if to.is_terminal() {
-            set.active_key = Set(None);
-        }
-        let current_stage = match &set.current_stage {
-            sea_orm::ActiveValue::Set(s) => *s,
-            _ => row.current_stage,
-        };
-        if !queries::update_application_if_version(txn, row.id, row.version, set).await? {
+        let current_stage = change.current_stage.unwrap_or(row.current_stage);
+        if !writes::change_application_if_version(txn, row.id, row.version, to, now, &change)
+            .await?
+        {
             return Ok(false);
         }
-        queries::insert(
+        writes::insert_history(
             txn,
-            history_row(
-                "application",
-                row.id,
-                action.as_str(),
-                Some(from.as_str()),
-                Some(to.as_str()),
-                &actor.subject,
-                &actor.name,
-                now,
+            Audit {
+                aggregate_type: "application",
+                id: row.id,
+                action: action.as_str(),
+                from: Some(from.as_str()),
+                to: Some(to.as_str()),
+                actor_subject: &actor.subject,
+                actor_name: &actor.name,
+                at: now,
                 note,
-            ),
+            },
         )
         .await?;
         let payload = json!({
@@ -311,13 +284,13 @@ impl TrainingOffice {
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn change(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Tx,
         row: &application::Model,
         actor: &Actor,
         now: DateTime<Utc>,
         action: Action,
         to: ApplicationState,
-        set: application::ActiveModel,
+        set: ApplicationChange,
         note: &str,
     ) -> Result<()> {
         if self
@@ -358,9 +331,17 @@ impl TrainingOffice {
         id: ApplicationId,
         version: Version,
     ) -> Result<Application> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = Self::visible_application(&txn, &who, id).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &txn,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
         if !who.owns(&row) {
             return Err(TrainingError::Forbidden(
                 "only the applicant may submit".into(),
@@ -383,8 +364,8 @@ impl TrainingOffice {
             return Err(TrainingError::Ineligible(failures));
         }
         let now = self.now();
-        let set = application::ActiveModel {
-            submitted_at: Set(Some(now)),
+        let set = ApplicationChange {
+            submitted_at: Some(now),
             ..Default::default()
         };
         self.change(&txn, &row, &who.actor, now, Action::Submit, to, set, "")
@@ -399,9 +380,17 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         id: ApplicationId,
     ) -> Result<Application> {
-        let who = self.who(&self.db, caller).await?;
-        let row = Self::visible_application(&self.db, &who, id).await?;
-        self.application_views(&self.db, &who, vec![row])
+        let who = self.who(caller).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &self.db,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
+        self.application_views(&who, vec![row])
             .await?
             .pop()
             .ok_or(TrainingError::NotFound("application"))
@@ -414,7 +403,7 @@ impl TrainingOffice {
         filter: ApplicationFilter,
         page: PageRequest,
     ) -> Result<Page<Application>> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let scope = who.scope()?;
         let first = self.page_size(&page);
         let after_seq = page
@@ -439,7 +428,7 @@ impl TrainingOffice {
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
         let cursors: Vec<String> = rows.iter().map(|r| encode_cursor(r.seq)).collect();
-        let items = self.application_views(&self.db, &who, rows).await?;
+        let items = self.application_views(&who, rows).await?;
         Ok(Page {
             end_cursor: cursors.last().cloned(),
             items,
@@ -459,9 +448,17 @@ impl TrainingOffice {
         version: Version,
         reason: Note,
     ) -> Result<Application> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = Self::visible_application(&txn, &who, id).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &txn,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
         if !who.owns(&row) {
             return Err(TrainingError::Forbidden(
                 "only the applicant may withdraw".into(),
@@ -483,7 +480,7 @@ impl TrainingOffice {
             now,
             Action::Withdraw,
             to,
-            application::ActiveModel::default(),
+            ApplicationChange::default(),
             reason.as_str(),
         )
         .await?;

@@ -12,10 +12,10 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         edition_id: EditionId,
     ) -> Result<IssueOutcome> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_manager(edition_id.as_uuid(), "issue certificates")?;
         let txn = self.db.begin().await?;
-        Self::visible_edition(&txn, &who, edition_id.as_uuid()).await?;
+        who.visible_edition(queries::find_edition(&txn, edition_id.as_uuid()).await?)?;
         let participants = queries::applications_in(
             &txn,
             edition_id.as_uuid(),
@@ -67,34 +67,32 @@ impl TrainingOffice {
                 continue;
             }
             let code = CertificateCode::generate();
-            queries::insert(
+            writes::insert_certificate(
                 &txn,
-                certificate::ActiveModel {
-                    code: Set(code.as_str().to_owned()),
-                    application_id: Set(p.id),
-                    edition_id: Set(p.edition_id),
-                    holder_name: Set(p.full_name.clone()),
-                    issued_on: Set(now.date_naive()),
-                    issued_by: Set(who.actor.subject.clone()),
-                    created_at: Set(now),
-                    ..Default::default()
+                NewCertificate {
+                    code: code.as_str(),
+                    application_id: p.id,
+                    edition_id: p.edition_id,
+                    holder_name: &p.full_name,
+                    issued_by: &who.actor.subject,
+                    at: now,
                 },
             )
             .await?;
             let accepted = ApplicationState::Accepted.as_str();
-            queries::insert(
+            writes::insert_history(
                 &txn,
-                history_row(
-                    "application",
-                    p.id,
-                    "certify",
-                    Some(accepted),
-                    Some(accepted),
-                    &who.actor.subject,
-                    &who.actor.name,
-                    now,
-                    &completion.to_string(),
-                ),
+                Audit {
+                    aggregate_type: "application",
+                    id: p.id,
+                    action: "certify",
+                    from: Some(accepted),
+                    to: Some(accepted),
+                    actor_subject: &who.actor.subject,
+                    actor_name: &who.actor.name,
+                    at: now,
+                    note: &completion.to_string(),
+                },
             )
             .await?;
             let payload = json!({

@@ -13,23 +13,29 @@ impl TrainingOffice {
         outcome: ScreeningOutcome,
         note: Note,
     ) -> Result<Application> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = Self::visible_application(&txn, &who, id).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &txn,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
         who.require_manager(row.edition_id, "screen applications")?;
         let state = state_of(&row.state)?;
         let (action, mut set) = match outcome {
-            ScreeningOutcome::Start => {
-                (Action::StartScreening, application::ActiveModel::default())
-            }
+            ScreeningOutcome::Start => (Action::StartScreening, ApplicationChange::default()),
             ScreeningOutcome::Pass => (
                 Action::PassScreening,
-                application::ActiveModel {
-                    current_stage: Set(1),
+                ApplicationChange {
+                    current_stage: Some(1),
                     ..Default::default()
                 },
             ),
-            ScreeningOutcome::Fail => (Action::FailScreening, application::ActiveModel::default()),
+            ScreeningOutcome::Fail => (Action::FailScreening, ApplicationChange::default()),
         };
         let to = transition(state, action)?;
         if outcome == ScreeningOutcome::Fail && note.as_str().is_empty() {
@@ -40,7 +46,7 @@ impl TrainingOffice {
         }
         Self::check_version(row.version, version)?;
         if !note.as_str().is_empty() {
-            set.decision_note = Set(note.as_str().to_owned());
+            set.decision_note = Some(note.as_str().to_owned());
         }
         let now = self.now();
         self.change(&txn, &row, &who.actor, now, action, to, set, note.as_str())
@@ -59,9 +65,17 @@ impl TrainingOffice {
         score: Score,
         comment: crate::domain::Comment,
     ) -> Result<Application> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = Self::visible_application(&txn, &who, id).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &txn,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
         let stage_no = i32::try_from(stage).unwrap_or(i32::MAX);
         if !who.stages_reviewed(row.edition_id).contains(&stage_no) {
             return Err(TrainingError::Forbidden(format!(
@@ -76,33 +90,32 @@ impl TrainingOffice {
             )));
         }
         let now = self.now();
-        queries::upsert_review(
+        writes::record_review(
             &txn,
-            review::ActiveModel {
-                application_id: Set(row.id),
-                stage: Set(stage_no),
-                reviewer_subject: Set(who.actor.subject.clone()),
-                reviewer_name: Set(who.actor.name.clone()),
-                score: Set(i32::from(score.get())),
-                comment: Set(comment.as_str().to_owned()),
-                at: Set(now),
-                ..Default::default()
+            NewReview {
+                application_id: row.id,
+                stage: stage_no,
+                reviewer_subject: &who.actor.subject,
+                reviewer_name: &who.actor.name,
+                score: score.get(),
+                comment: comment.as_str(),
+                at: now,
             },
         )
         .await?;
-        queries::insert(
+        writes::insert_history(
             &txn,
-            history_row(
-                "application",
-                row.id,
-                "review",
-                Some(state.as_str()),
-                Some(state.as_str()),
-                &who.actor.subject,
-                &who.actor.name,
-                now,
-                &format!("stage {stage}: score {}", score.get()),
-            ),
+            Audit {
+                aggregate_type: "application",
+                id: row.id,
+                action: "review",
+                from: Some(state.as_str()),
+                to: Some(state.as_str()),
+                actor_subject: &who.actor.subject,
+                actor_name: &who.actor.name,
+                at: now,
+                note: &format!("stage {stage}: score {}", score.get()),
+            },
         )
         .await?;
         let payload = json!({
@@ -126,10 +139,10 @@ impl TrainingOffice {
         edition_id: EditionId,
         stage: u32,
     ) -> Result<CutResult> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_manager(edition_id.as_uuid(), "apply review cuts")?;
         let txn = self.db.begin().await?;
-        Self::visible_edition(&txn, &who, edition_id.as_uuid()).await?;
+        who.visible_edition(queries::find_edition(&txn, edition_id.as_uuid()).await?)?;
         let stages = queries::stages_of(&txn, &[edition_id.as_uuid()]).await?;
         let stage_no = i32::try_from(stage).unwrap_or(i32::MAX);
         let Some(current) = stages.iter().find(|s| s.number == stage_no) else {
@@ -186,8 +199,8 @@ impl TrainingOffice {
             };
             let mean = format!("{}.{:02}", o.mean_centi / 100, o.mean_centi % 100);
             if o.advanced {
-                let set = application::ActiveModel {
-                    current_stage: Set(stage_no + 1),
+                let set = ApplicationChange {
+                    current_stage: Some(stage_no + 1),
                     ..Default::default()
                 };
                 let note = format!(
@@ -212,8 +225,8 @@ impl TrainingOffice {
                     "not advanced at {}: rank {}, mean {mean}",
                     current.name, o.rank
                 );
-                let set = application::ActiveModel {
-                    decision_note: Set(note.clone()),
+                let set = ApplicationChange {
+                    decision_note: Some(note.clone()),
                     ..Default::default()
                 };
                 self.change(
@@ -235,19 +248,19 @@ impl TrainingOffice {
             current.name,
             outcomes.len()
         );
-        queries::insert(
+        writes::insert_history(
             &txn,
-            history_row(
-                "edition",
-                edition_id.as_uuid(),
-                "review_cut",
-                None,
-                None,
-                &who.actor.subject,
-                &who.actor.name,
-                now,
-                &note,
-            ),
+            Audit {
+                aggregate_type: "edition",
+                id: edition_id.as_uuid(),
+                action: "review_cut",
+                from: None,
+                to: None,
+                actor_subject: &who.actor.subject,
+                actor_name: &who.actor.name,
+                at: now,
+                note: &note,
+            },
         )
         .await?;
         let payload = json!({
@@ -283,21 +296,29 @@ impl TrainingOffice {
         decision: Decision,
         note: Note,
     ) -> Result<Application> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = Self::visible_application(&txn, &who, id).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &txn,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
         who.require_manager(row.edition_id, "decide on applications")?;
         let state = state_of(&row.state)?;
         let (action, mut set) = match decision {
-            Decision::Accept => (Action::Accept, application::ActiveModel::default()),
+            Decision::Accept => (Action::Accept, ApplicationChange::default()),
             Decision::Waitlist => (
                 Action::Waitlist,
-                application::ActiveModel {
-                    waitlisted_at: Set(Some(self.now())),
+                ApplicationChange {
+                    waitlisted_at: Some(Some(self.now())),
                     ..Default::default()
                 },
             ),
-            Decision::Reject => (Action::Reject, application::ActiveModel::default()),
+            Decision::Reject => (Action::Reject, ApplicationChange::default()),
         };
         let to = transition(state, action)?;
         if state == ApplicationState::UnderReview && decision != Decision::Reject {
@@ -320,7 +341,7 @@ impl TrainingOffice {
                 e.accepted_count, e.capacity
             )));
         }
-        set.decision_note = Set(note.as_str().to_owned());
+        set.decision_note = Some(note.as_str().to_owned());
         let now = self.now();
         self.change(&txn, &row, &who.actor, now, action, to, set, note.as_str())
             .await?;
@@ -331,7 +352,7 @@ impl TrainingOffice {
     /// Gives a freed place to the first waitlisted application that can still take it.
     pub(super) async fn promote_next(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &Tx,
         edition_id: Uuid,
         freed_by: Uuid,
         now: DateTime<Utc>,
@@ -354,8 +375,8 @@ impl TrainingOffice {
                     now,
                     Action::Promote,
                     to,
-                    application::ActiveModel {
-                        waitlisted_at: Set(None),
+                    ApplicationChange {
+                        waitlisted_at: Some(None),
                         ..Default::default()
                     },
                     &note,

@@ -18,10 +18,8 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use glocal_kit::store::{Db, Tx};
 use glocal_kit::{Caller, Role};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait,
-};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -36,11 +34,9 @@ use crate::domain::{
 };
 use crate::error::TrainingError;
 use crate::store::codec::*;
-use crate::store::entities::{
-    application, attendance, certificate, edition, programme, review, review_stage, session,
-    stage_reviewer, stipend_payment,
-};
+use crate::store::entities::{application, edition, programme, review, session, stipend_payment};
 use crate::store::queries::{self, AppListQuery, AppScope};
+use crate::store::writes::{self, Applicant, ApplicationChange, Audit, NewCertificate, NewReview};
 
 type Result<T, E = TrainingError> = std::result::Result<T, E>;
 
@@ -194,6 +190,35 @@ impl Who {
         }
     }
 
+    /// The editions the caller reviews (staff only).
+    fn reviewed_editions(&self) -> Vec<Uuid> {
+        if !matches!(self.viewer, Viewer::Staff { .. }) {
+            return Vec::new();
+        }
+        unique_ids(self.assignments.iter().map(|(e, _)| *e))
+    }
+
+    /// The edition `found` if the caller may see it (published, or bureau).
+    fn visible_edition(&self, found: Option<edition::Model>) -> Result<edition::Model> {
+        match found {
+            Some(e) if e.published || self.is_bureau() => Ok(e),
+            _ => Err(TrainingError::NotFound("edition")),
+        }
+    }
+
+    /// The application `found` (with whether the caller scored it) if the caller may see
+    /// it; NOT_FOUND otherwise.
+    fn visible_application(
+        &self,
+        found: Option<(application::Model, bool)>,
+    ) -> Result<application::Model> {
+        self.scope()?;
+        match found {
+            Some((row, scored_it)) if self.sees_application(&row, scored_it) => Ok(row),
+            _ => Err(TrainingError::NotFound("application")),
+        }
+    }
+
     fn scope(&self) -> Result<AppScope> {
         match &self.viewer {
             Viewer::Admin => Ok(AppScope::All),
@@ -247,7 +272,7 @@ fn active_key(edition: Uuid, kind: ApplicantKind, subject: &str, org: &str) -> S
 /// The training office: every operation of the training service.
 #[derive(Clone)]
 pub struct TrainingOffice {
-    db: DatabaseConnection,
+    db: Db,
     config: Config,
     clock: Clock,
 }
@@ -262,9 +287,9 @@ impl std::fmt::Debug for TrainingOffice {
 
 impl TrainingOffice {
     /// The service over `db` (already migrated), on the wall clock.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+    pub fn new(db: impl Into<Db>, config: Config) -> Self {
         TrainingOffice {
-            db,
+            db: db.into(),
             config,
             clock: Arc::new(Utc::now),
         }
@@ -278,7 +303,7 @@ impl TrainingOffice {
     }
 
     /// The database this service runs on.
-    pub fn db(&self) -> &DatabaseConnection {
+    pub fn db(&self) -> &Db {
         &self.db
     }
 
@@ -290,7 +315,7 @@ impl TrainingOffice {
         self.now().date_naive()
     }
 
-    async fn who<C: ConnectionTrait>(&self, c: &C, caller: Option<&Caller>) -> Result<Who> {
+    async fn who(&self, caller: Option<&Caller>) -> Result<Who> {
         let Some(caller) = caller else {
             return Ok(Who {
                 viewer: Viewer::Public {
@@ -310,7 +335,7 @@ impl TrainingOffice {
         let (viewer, assignments) = if caller.has(Role::BureauAdmin) {
             (Viewer::Admin, Vec::new())
         } else if caller.has(Role::BureauStaff) {
-            let assignments = queries::assignments_of(c, &caller.subject).await?;
+            let assignments = queries::assignments_of(&self.db, &caller.subject).await?;
             (
                 Viewer::Staff {
                     subject: caller.subject.clone(),

@@ -14,10 +14,18 @@ impl TrainingOffice {
         version: Version,
         draft: ParticipantDraft,
     ) -> Result<Application> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let update = draft.parse()?;
         let txn = self.db.begin().await?;
-        let row = Self::visible_application(&txn, &who, id).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &txn,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
         who.require_manager(row.edition_id, "manage participants")?;
         let to = transition(state_of(&row.state)?, Action::UpdateParticipation)?;
         Self::check_version(row.version, version)?;
@@ -48,22 +56,22 @@ impl TrainingOffice {
                 "must be on or after joinedOn and within the edition's dates",
             ));
         }
-        let mut set = application::ActiveModel::default();
+        let mut set = ApplicationChange::default();
         let mut notes = Vec::new();
         if let Some(h) = &update.host_code {
-            set.host_code = Set(Some(h.as_str().to_owned()));
+            set.host_code = Some(h.as_str().to_owned());
             notes.push(format!("host {h}"));
         }
         if let Some(m) = &update.mentor {
-            set.mentor = Set(Some(m.as_str().to_owned()));
+            set.mentor = Some(m.as_str().to_owned());
             notes.push(format!("mentor {m}"));
         }
         if let Some(d) = update.joined_on {
-            set.joined_on = Set(Some(d));
+            set.joined_on = Some(d);
             notes.push(format!("joins {d}"));
         }
         if let Some(d) = update.left_on {
-            set.left_on = Set(Some(d));
+            set.left_on = Some(d);
             notes.push(format!("leaves {d}"));
         }
         let now = self.now();
@@ -88,42 +96,29 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         draft: SessionDraft,
     ) -> Result<Session> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_bureau("schedule sessions")?;
         let new = draft.parse()?;
         who.require_manager(new.edition_id.as_uuid(), "schedule sessions")?;
-        let e = Self::visible_edition(&self.db, &who, new.edition_id.as_uuid()).await?;
+        let e =
+            who.visible_edition(queries::find_edition(&self.db, new.edition_id.as_uuid()).await?)?;
         let now = self.now();
         let id = Uuid::new_v4();
         let txn = self.db.begin().await?;
-        queries::insert(
+        writes::insert_session(&txn, id, e.id, &new, now).await?;
+        writes::insert_history(
             &txn,
-            session::ActiveModel {
-                id: Set(id),
-                edition_id: Set(e.id),
-                kind: Set(new.kind.as_str().to_owned()),
-                title: Set(new.title.as_str().to_owned()),
-                starts_at: Set(new.starts_at.trunc_subsecs(6)),
-                ends_at: Set(new.ends_at.trunc_subsecs(6)),
-                location: Set(new.location.as_str().to_owned()),
-                created_at: Set(now),
-                ..Default::default()
-            },
-        )
-        .await?;
-        queries::insert(
-            &txn,
-            history_row(
-                "session",
+            Audit {
+                aggregate_type: "session",
                 id,
-                "schedule",
-                None,
-                None,
-                &who.actor.subject,
-                &who.actor.name,
-                now,
-                new.title.as_str(),
-            ),
+                action: "schedule",
+                from: None,
+                to: None,
+                actor_subject: &who.actor.subject,
+                actor_name: &who.actor.name,
+                at: now,
+                note: new.title.as_str(),
+            },
         )
         .await?;
         let payload = json!({
@@ -141,7 +136,7 @@ impl TrainingOffice {
         let row = queries::find_session(&self.db, id)
             .await?
             .ok_or(TrainingError::NotFound("session"))?;
-        self.session_views(&self.db, who, vec![row])
+        self.session_views(who, vec![row])
             .await?
             .pop()
             .ok_or(TrainingError::NotFound("session"))
@@ -155,7 +150,7 @@ impl TrainingOffice {
         session_id: SessionId,
         entries: Vec<crate::domain::AttendanceDraft>,
     ) -> Result<Session> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_bureau("record attendance")?;
         let entries = parse_attendance(entries)?;
         let s = queries::find_session(&self.db, session_id.as_uuid())
@@ -185,33 +180,30 @@ impl TrainingOffice {
         let now = self.now();
         let txn = self.db.begin().await?;
         for entry in &entries {
-            queries::upsert_attendance(
+            writes::record_attendance(
                 &txn,
-                attendance::ActiveModel {
-                    session_id: Set(s.id),
-                    application_id: Set(entry.application_id.as_uuid()),
-                    status: Set(entry.status.as_str().to_owned()),
-                    note: Set(entry.note.as_str().to_owned()),
-                    recorded_by: Set(who.actor.subject.clone()),
-                    recorded_at: Set(now),
-                    ..Default::default()
-                },
+                s.id,
+                entry.application_id.as_uuid(),
+                entry.status,
+                entry.note.as_str(),
+                &who.actor.subject,
+                now,
             )
             .await?;
             let accepted = ApplicationState::Accepted.as_str();
-            queries::insert(
+            writes::insert_history(
                 &txn,
-                history_row(
-                    "application",
-                    entry.application_id.as_uuid(),
-                    "attendance",
-                    Some(accepted),
-                    Some(accepted),
-                    &who.actor.subject,
-                    &who.actor.name,
-                    now,
-                    &format!("{}: {}", s.title, entry.status),
-                ),
+                Audit {
+                    aggregate_type: "application",
+                    id: entry.application_id.as_uuid(),
+                    action: "attendance",
+                    from: Some(accepted),
+                    to: Some(accepted),
+                    actor_subject: &who.actor.subject,
+                    actor_name: &who.actor.name,
+                    at: now,
+                    note: &format!("{}: {}", s.title, entry.status),
+                },
             )
             .await?;
         }

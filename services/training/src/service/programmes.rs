@@ -12,7 +12,7 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         draft: ProgrammeDraft,
     ) -> Result<Programme> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_bureau("create programmes")?;
         let new = draft.parse()?;
         let existing =
@@ -35,42 +35,20 @@ impl TrainingOffice {
                 let now = self.now();
                 let id = Uuid::new_v4();
                 let txn = self.db.begin().await?;
-                queries::insert(
+                writes::insert_programme(&txn, id, &new, &who.actor.subject, now).await?;
+                writes::insert_history(
                     &txn,
-                    programme::ActiveModel {
-                        id: Set(id),
-                        kind: Set(new.kind.as_str().to_owned()),
-                        title_ko: Set(new.title.ko.clone()),
-                        title_en: Set(new.title.en.clone()),
-                        title_zh: Set(new.title.zh.clone()),
-                        title_ja: Set(new.title.ja.clone()),
-                        description_ko: Set(new.description.ko.clone()),
-                        description_en: Set(new.description.en.clone()),
-                        description_zh: Set(new.description.zh.clone()),
-                        description_ja: Set(new.description.ja.clone()),
-                        published: Set(new.published),
-                        created_by: Set(who.actor.subject.clone()),
-                        idempotency_key: Set(new.idempotency_key.as_str().to_owned()),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        version: Set(Version::FIRST.get()),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                queries::insert(
-                    &txn,
-                    history_row(
-                        "programme",
+                    Audit {
+                        aggregate_type: "programme",
                         id,
-                        "create",
-                        None,
-                        None,
-                        &who.actor.subject,
-                        &who.actor.name,
-                        now,
-                        new.title.best(),
-                    ),
+                        action: "create",
+                        from: None,
+                        to: None,
+                        actor_subject: &who.actor.subject,
+                        actor_name: &who.actor.name,
+                        at: now,
+                        note: new.title.best(),
+                    },
                 )
                 .await?;
                 let payload = json!({ "id": id.to_string(), "kind": new.kind.as_str(), "published": new.published });
@@ -83,7 +61,7 @@ impl TrainingOffice {
         let row = queries::find_programme(&self.db, id)
             .await?
             .ok_or(TrainingError::NotFound("programme"))?;
-        self.programme_views(&self.db, &who, vec![row])
+        self.programme_views(&who, vec![row])
             .await?
             .pop()
             .ok_or(TrainingError::NotFound("programme"))
@@ -97,7 +75,7 @@ impl TrainingOffice {
         kinds: &[ProgrammeKind],
         page: PageRequest,
     ) -> Result<Page<Programme>> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let first = self.page_size(&page);
         let after = page
             .after
@@ -117,7 +95,7 @@ impl TrainingOffice {
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
         let cursors: Vec<String> = rows.iter().map(|r| encode_cursor(r.seq)).collect();
-        let items = self.programme_views(&self.db, &who, rows).await?;
+        let items = self.programme_views(&who, rows).await?;
         Ok(Page {
             end_cursor: cursors.last().cloned(),
             items,
@@ -133,10 +111,10 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         id: ProgrammeId,
     ) -> Result<Programme> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         match queries::find_programme(&self.db, id.as_uuid()).await? {
             Some(p) if p.published || who.is_bureau() => self
-                .programme_views(&self.db, &who, vec![p])
+                .programme_views(&who, vec![p])
                 .await?
                 .pop()
                 .ok_or(TrainingError::NotFound("programme")),
@@ -156,13 +134,13 @@ impl TrainingOffice {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let rows = queries::programmes_by_ids(&self.db, &ids)
             .await?
             .into_iter()
             .filter(|p| p.published || who.is_bureau())
             .collect();
-        let views = self.programme_views(&self.db, &who, rows).await?;
+        let views = self.programme_views(&who, rows).await?;
         Ok(in_order(&ids, views, |p| p.id.as_uuid()))
     }
 
@@ -173,7 +151,7 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         draft: EditionDraft,
     ) -> Result<Edition> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_bureau("create editions")?;
         let new = draft.parse()?;
         if queries::find_programme(&self.db, new.programme_id.as_uuid())
@@ -197,91 +175,20 @@ impl TrainingOffice {
         let now = self.now();
         let id = Uuid::new_v4();
         let txn = self.db.begin().await?;
-        let kinds: Vec<&str> = new
-            .eligibility
-            .applicant_kinds
-            .iter()
-            .map(|k| k.as_str())
-            .collect();
-        let types: Vec<&str> = new
-            .eligibility
-            .organisation_types
-            .iter()
-            .map(|t| t.as_str())
-            .collect();
-        let langs: Vec<&str> = new.languages.iter().map(LanguageCode::as_str).collect();
-        let hosts: Vec<&str> = new.host_codes.iter().map(|h| h.as_str()).collect();
-        queries::insert(
+        writes::insert_edition(&txn, id, &new, &who.actor.subject, now).await?;
+        writes::insert_history(
             &txn,
-            edition::ActiveModel {
-                id: Set(id),
-                programme_id: Set(new.programme_id.as_uuid()),
-                term: Set(new.term.as_str().to_owned()),
-                starts_on: Set(new.starts_on),
-                ends_on: Set(new.ends_on),
-                applications_open_on: Set(new.applications_open_on),
-                applications_close_on: Set(new.applications_close_on),
-                capacity: Set(i32::try_from(new.capacity).unwrap_or(i32::MAX)),
-                accepted_count: Set(0),
-                languages: Set(join(&langs)),
-                applicant_kinds: Set(join(&kinds)),
-                organisation_types: Set(join(&types)),
-                nationality: Set(new.eligibility.nationality.as_str().to_owned()),
-                min_grade: Set(new.eligibility.min_grade.map(i32::from)),
-                max_grade: Set(new.eligibility.max_grade.map(i32::from)),
-                cost_policy: Set(policy_to_text(&new.cost_policy)),
-                host_codes: Set(join(&hosts)),
-                published: Set(new.published),
-                created_by: Set(who.actor.subject.clone()),
-                idempotency_key: Set(new.idempotency_key.as_str().to_owned()),
-                created_at: Set(now),
-                updated_at: Set(now),
-                version: Set(Version::FIRST.get()),
-                ..Default::default()
-            },
-        )
-        .await?;
-        for stage in &new.stages {
-            let number = i32::try_from(stage.number).unwrap_or(i32::MAX);
-            queries::insert(
-                &txn,
-                review_stage::ActiveModel {
-                    edition_id: Set(id),
-                    number: Set(number),
-                    name: Set(stage.name.clone()),
-                    cut_kind: Set(cut_kind_text(stage.cut).to_owned()),
-                    cut_value: Set(i32::try_from(stage.cut.value()).unwrap_or(i32::MAX)),
-                    blind: Set(stage.blind),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            for r in &stage.reviewers {
-                queries::insert(
-                    &txn,
-                    stage_reviewer::ActiveModel {
-                        edition_id: Set(id),
-                        stage: Set(number),
-                        reviewer_subject: Set(r.clone()),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            }
-        }
-        queries::insert(
-            &txn,
-            history_row(
-                "edition",
+            Audit {
+                aggregate_type: "edition",
                 id,
-                "create",
-                None,
-                None,
-                &who.actor.subject,
-                &who.actor.name,
-                now,
-                new.term.as_str(),
-            ),
+                action: "create",
+                from: None,
+                to: None,
+                actor_subject: &who.actor.subject,
+                actor_name: &who.actor.name,
+                at: now,
+                note: new.term.as_str(),
+            },
         )
         .await?;
         let payload = json!({
@@ -311,7 +218,7 @@ impl TrainingOffice {
         id: EditionId,
         version: Version,
     ) -> Result<Edition> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_manager(id.as_uuid(), "publish editions")?;
         let txn = self.db.begin().await?;
         let e = queries::find_edition(&txn, id.as_uuid())
@@ -324,31 +231,26 @@ impl TrainingOffice {
             ));
         }
         let now = self.now();
-        let set = edition::ActiveModel {
-            published: Set(true),
-            updated_at: Set(now),
-            ..Default::default()
-        };
-        if !queries::update_edition_if_version(&txn, e.id, e.version, set).await? {
+        if !writes::publish_edition_if_version(&txn, e.id, e.version, now).await? {
             return Err(TrainingError::StaleVersion {
                 seen: version,
                 current: e.version + 1,
             });
         }
         queries::publish_programme(&txn, e.programme_id, now).await?;
-        queries::insert(
+        writes::insert_history(
             &txn,
-            history_row(
-                "edition",
-                e.id,
-                "publish",
-                None,
-                None,
-                &who.actor.subject,
-                &who.actor.name,
-                now,
-                &e.term,
-            ),
+            Audit {
+                aggregate_type: "edition",
+                id: e.id,
+                action: "publish",
+                from: None,
+                to: None,
+                actor_subject: &who.actor.subject,
+                actor_name: &who.actor.name,
+                at: now,
+                note: &e.term,
+            },
         )
         .await?;
         let payload = json!({ "id": e.id.to_string(), "programmeId": e.programme_id.to_string(), "term": e.term });
@@ -365,9 +267,9 @@ impl TrainingOffice {
         id: EditionId,
         include_sessions: bool,
     ) -> Result<Edition> {
-        let who = self.who(&self.db, caller).await?;
-        let row = Self::visible_edition(&self.db, &who, id.as_uuid()).await?;
-        self.edition_views(&self.db, &who, vec![row], include_sessions)
+        let who = self.who(caller).await?;
+        let row = who.visible_edition(queries::find_edition(&self.db, id.as_uuid()).await?)?;
+        self.edition_views(&who, vec![row], include_sessions)
             .await?
             .pop()
             .ok_or(TrainingError::NotFound("edition"))
@@ -385,15 +287,13 @@ impl TrainingOffice {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let rows = queries::editions_by_ids(&self.db, &ids)
             .await?
             .into_iter()
             .filter(|e| e.published || who.is_bureau())
             .collect();
-        let views = self
-            .edition_views(&self.db, &who, rows, include_sessions)
-            .await?;
+        let views = self.edition_views(&who, rows, include_sessions).await?;
         Ok(in_order(&ids, views, |e| e.id.as_uuid()))
     }
 }

@@ -22,11 +22,8 @@ impl TrainingOffice {
         })
     }
 
-    pub(super) async fn schedule_view<C: ConnectionTrait>(
-        c: &C,
-        application_id: Uuid,
-    ) -> Result<StipendSchedule> {
-        let payments = queries::payments_of(c, application_id)
+    pub(super) async fn schedule_view(&self, application_id: Uuid) -> Result<StipendSchedule> {
+        let payments = queries::payments_of(&self.db, application_id)
             .await?
             .into_iter()
             .map(Self::payment_view)
@@ -56,9 +53,17 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         id: ApplicationId,
     ) -> Result<StipendSchedule> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = Self::visible_application(&txn, &who, id).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &txn,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
         who.require_manager(row.edition_id, "manage stipends")?;
         if row.state != ApplicationState::Accepted.as_str() {
             return Err(TrainingError::Conflict(format!(
@@ -106,45 +111,24 @@ impl TrainingOffice {
             {
                 continue;
             }
-            queries::insert(
-                &txn,
-                stipend_payment::ActiveModel {
-                    id: Set(Uuid::new_v4()),
-                    application_id: Set(row.id),
-                    payer: Set(p.payer.as_str().to_owned()),
-                    period: Set(period),
-                    period_start: Set(p.period.start),
-                    period_end: Set(p.period.end),
-                    days_present: Set(i32::try_from(p.days_present).unwrap_or(0)),
-                    days_in_period: Set(i32::try_from(p.period.full_days).unwrap_or(0)),
-                    amount_minor: Set(p.amount_minor),
-                    currency: Set(p.currency),
-                    state: Set(PaymentState::Scheduled.as_str().to_owned()),
-                    note: Set(String::new()),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    version: Set(Version::FIRST.get()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            writes::insert_payment(&txn, row.id, p, now).await?;
             created += 1;
         }
         let accepted = ApplicationState::Accepted.as_str();
         let note = format!("{created} payment(s) scheduled for {joined} – {left}");
-        queries::insert(
+        writes::insert_history(
             &txn,
-            history_row(
-                "application",
-                row.id,
-                "generate_stipends",
-                Some(accepted),
-                Some(accepted),
-                &who.actor.subject,
-                &who.actor.name,
-                now,
-                &note,
-            ),
+            Audit {
+                aggregate_type: "application",
+                id: row.id,
+                action: "generate_stipends",
+                from: Some(accepted),
+                to: Some(accepted),
+                actor_subject: &who.actor.subject,
+                actor_name: &who.actor.name,
+                at: now,
+                note: &note,
+            },
         )
         .await?;
         let payload = json!({
@@ -154,7 +138,7 @@ impl TrainingOffice {
         });
         queries::insert_outbox(&txn, row.id, "StipendScheduleGenerated", &payload, now).await?;
         txn.commit().await?;
-        Self::schedule_view(&self.db, row.id).await
+        self.schedule_view(row.id).await
     }
 
     /// A participant's stipend schedule: for managers and the participant.
@@ -163,14 +147,22 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         id: ApplicationId,
     ) -> Result<StipendSchedule> {
-        let who = self.who(&self.db, caller).await?;
-        let row = Self::visible_application(&self.db, &who, id).await?;
+        let who = self.who(caller).await?;
+        let row = who.visible_application(
+            queries::application_scored_by(
+                &self.db,
+                id.as_uuid(),
+                &who.actor.subject,
+                &who.reviewed_editions(),
+            )
+            .await?,
+        )?;
         if !(who.manages(row.edition_id) || who.owns(&row)) {
             return Err(TrainingError::Forbidden(
                 "stipends are for managers and the participant".into(),
             ));
         }
-        Self::schedule_view(&self.db, row.id).await
+        self.schedule_view(row.id).await
     }
 
     /// Managers move a payment: SCHEDULED → APPROVED → PAID | FAILED, FAILED → APPROVED.
@@ -182,7 +174,7 @@ impl TrainingOffice {
         action: PaymentAction,
         note: Note,
     ) -> Result<StipendPayment> {
-        let who = self.who(&self.db, caller).await?;
+        let who = self.who(caller).await?;
         who.require_bureau("manage stipends")?;
         let txn = self.db.begin().await?;
         let p = queries::find_payment(&txn, id.as_uuid())
@@ -196,32 +188,27 @@ impl TrainingOffice {
         let to = payment_transition(from, action)?;
         Self::check_version(p.version, version)?;
         let now = self.now();
-        let set = stipend_payment::ActiveModel {
-            state: Set(to.as_str().to_owned()),
-            note: Set(note.as_str().to_owned()),
-            updated_at: Set(now),
-            ..Default::default()
-        };
-        if !queries::update_payment_if_version(&txn, p.id, p.version, set).await? {
+        if !writes::change_payment_if_version(&txn, p.id, p.version, to, note.as_str(), now).await?
+        {
             return Err(TrainingError::StaleVersion {
                 seen: version,
                 current: p.version + 1,
             });
         }
         let action_name = action.as_str().to_ascii_lowercase();
-        queries::insert(
+        writes::insert_history(
             &txn,
-            history_row(
-                "payment",
-                p.id,
-                &action_name,
-                Some(from.as_str()),
-                Some(to.as_str()),
-                &who.actor.subject,
-                &who.actor.name,
-                now,
-                note.as_str(),
-            ),
+            Audit {
+                aggregate_type: "payment",
+                id: p.id,
+                action: &action_name,
+                from: Some(from.as_str()),
+                to: Some(to.as_str()),
+                actor_subject: &who.actor.subject,
+                actor_name: &who.actor.name,
+                at: now,
+                note: note.as_str(),
+            },
         )
         .await?;
         let payload = json!({

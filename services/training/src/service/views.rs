@@ -6,22 +6,21 @@ use super::*;
 impl TrainingOffice {
     // ---- views ------------------------------------------------------------------------
 
-    pub(super) async fn edition_views<C: ConnectionTrait>(
+    pub(super) async fn edition_views(
         &self,
-        c: &C,
         who: &Who,
         rows: Vec<edition::Model>,
         include_sessions: bool,
     ) -> Result<Vec<Edition>> {
         let edition_ids: Vec<Uuid> = rows.iter().map(|e| e.id).collect();
         let programmes: HashMap<Uuid, ProgrammeSummary> =
-            queries::programmes_by_ids(c, &unique_ids(rows.iter().map(|e| e.programme_id)))
+            queries::programmes_by_ids(&self.db, &unique_ids(rows.iter().map(|e| e.programme_id)))
                 .await?
                 .iter()
                 .map(|p| Ok((p.id, summary_of(p)?)))
                 .collect::<Result<_>>()?;
         let mut stages: HashMap<Uuid, Vec<ReviewStage>> = HashMap::new();
-        for s in queries::stages_of(c, &edition_ids).await? {
+        for s in queries::stages_of(&self.db, &edition_ids).await? {
             stages.entry(s.edition_id).or_default().push(ReviewStage {
                 number: count(s.number),
                 name: s.name.clone(),
@@ -30,7 +29,7 @@ impl TrainingOffice {
                 reviewers: Vec::new(),
             });
         }
-        for r in queries::reviewers_of(c, &edition_ids).await? {
+        for r in queries::reviewers_of(&self.db, &edition_ids).await? {
             if !who.manages(r.edition_id) {
                 continue;
             }
@@ -42,13 +41,13 @@ impl TrainingOffice {
             }
         }
         let mut waitlisted: HashMap<Uuid, u32> = HashMap::new();
-        for a in queries::waitlists_of(c, &edition_ids).await? {
+        for a in queries::waitlists_of(&self.db, &edition_ids).await? {
             *waitlisted.entry(a.edition_id).or_default() += 1;
         }
         let mut sessions: HashMap<Uuid, Vec<Session>> = HashMap::new();
         if include_sessions {
             for s in self
-                .session_views(c, who, queries::sessions_of(c, &edition_ids).await?)
+                .session_views(who, queries::sessions_of(&self.db, &edition_ids).await?)
                 .await?
             {
                 sessions.entry(s.edition_id.as_uuid()).or_default().push(s);
@@ -83,20 +82,21 @@ impl TrainingOffice {
             .collect()
     }
 
-    pub(super) async fn session_views<C: ConnectionTrait>(
+    pub(super) async fn session_views(
         &self,
-        c: &C,
         who: &Who,
         rows: Vec<session::Model>,
     ) -> Result<Vec<Session>> {
         let session_ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
-        let records = queries::attendance_at(c, &session_ids).await?;
-        let participants: HashMap<Uuid, application::Model> =
-            queries::applications_by_ids(c, &unique_ids(records.iter().map(|r| r.application_id)))
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a))
-                .collect();
+        let records = queries::attendance_at(&self.db, &session_ids).await?;
+        let participants: HashMap<Uuid, application::Model> = queries::applications_by_ids(
+            &self.db,
+            &unique_ids(records.iter().map(|r| r.application_id)),
+        )
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
         let mut by_session: HashMap<Uuid, Vec<AttendanceRecord>> = HashMap::new();
         for r in records {
             let Some(p) = participants.get(&r.application_id) else {
@@ -131,16 +131,15 @@ impl TrainingOffice {
             .collect()
     }
 
-    pub(super) async fn programme_views<C: ConnectionTrait>(
+    pub(super) async fn programme_views(
         &self,
-        c: &C,
         who: &Who,
         rows: Vec<programme::Model>,
     ) -> Result<Vec<Programme>> {
         let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
-        let editions = queries::editions_of(c, &ids, !who.is_bureau()).await?;
+        let editions = queries::editions_of(&self.db, &ids, !who.is_bureau()).await?;
         let mut by_programme: HashMap<Uuid, Vec<Edition>> = HashMap::new();
-        for e in self.edition_views(c, who, editions, false).await? {
+        for e in self.edition_views(who, editions, false).await? {
             by_programme
                 .entry(e.programme.id.as_uuid())
                 .or_default()
@@ -169,42 +168,44 @@ impl TrainingOffice {
     }
 
     /// Builds the caller's view of `rows`: one query per related table, not per row.
-    pub(super) async fn application_views<C: ConnectionTrait>(
+    pub(super) async fn application_views(
         &self,
-        c: &C,
         who: &Who,
         rows: Vec<application::Model>,
     ) -> Result<Vec<Application>> {
         let app_ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
         let edition_ids = unique_ids(rows.iter().map(|a| a.edition_id));
-        let editions: HashMap<Uuid, edition::Model> = queries::editions_by_ids(c, &edition_ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
-        let programmes: HashMap<Uuid, ProgrammeSummary> =
-            queries::programmes_by_ids(c, &unique_ids(editions.values().map(|e| e.programme_id)))
+        let editions: HashMap<Uuid, edition::Model> =
+            queries::editions_by_ids(&self.db, &edition_ids)
                 .await?
-                .iter()
-                .map(|p| Ok((p.id, summary_of(p)?)))
-                .collect::<Result<_>>()?;
+                .into_iter()
+                .map(|e| (e.id, e))
+                .collect();
+        let programmes: HashMap<Uuid, ProgrammeSummary> = queries::programmes_by_ids(
+            &self.db,
+            &unique_ids(editions.values().map(|e| e.programme_id)),
+        )
+        .await?
+        .iter()
+        .map(|p| Ok((p.id, summary_of(p)?)))
+        .collect::<Result<_>>()?;
         let mut blind_stages: HashMap<Uuid, Vec<i32>> = HashMap::new();
-        for s in queries::stages_of(c, &edition_ids).await? {
+        for s in queries::stages_of(&self.db, &edition_ids).await? {
             if s.blind {
                 blind_stages.entry(s.edition_id).or_default().push(s.number);
             }
         }
         let mut reviews: HashMap<Uuid, Vec<review::Model>> = HashMap::new();
-        for r in queries::reviews_of(c, &app_ids).await? {
+        for r in queries::reviews_of(&self.db, &app_ids).await? {
             reviews.entry(r.application_id).or_default().push(r);
         }
-        let certificates: HashMap<Uuid, String> = queries::certificates_of(c, &app_ids)
+        let certificates: HashMap<Uuid, String> = queries::certificates_of(&self.db, &app_ids)
             .await?
             .into_iter()
             .map(|c| (c.application_id, c.code))
             .collect();
         let mut histories: HashMap<Uuid, Vec<HistoryEntry>> = HashMap::new();
-        for h in queries::history_of(c, &app_ids).await? {
+        for h in queries::history_of(&self.db, &app_ids).await? {
             let parse = |s: Option<&str>| s.map(state_of).transpose();
             histories
                 .entry(h.aggregate_id)
@@ -226,7 +227,7 @@ impl TrainingOffice {
                 .map(|a| a.edition_id),
         );
         let mut place: HashMap<Uuid, u32> = HashMap::new();
-        for w in queries::waitlists_of(c, &waitlisted_editions).await? {
+        for w in queries::waitlists_of(&self.db, &waitlisted_editions).await? {
             let n = place.entry(w.edition_id).or_default();
             *n += 1;
             positions.insert(w.id, *n);
@@ -338,7 +339,7 @@ impl TrainingOffice {
         let row = queries::find_application(&self.db, id)
             .await?
             .ok_or(TrainingError::NotFound("application"))?;
-        self.application_views(&self.db, who, vec![row])
+        self.application_views(who, vec![row])
             .await?
             .pop()
             .ok_or(TrainingError::NotFound("application"))
@@ -353,47 +354,10 @@ impl TrainingOffice {
         let row = queries::find_edition(&self.db, id)
             .await?
             .ok_or(TrainingError::NotFound("edition"))?;
-        self.edition_views(&self.db, who, vec![row], include_sessions)
+        self.edition_views(who, vec![row], include_sessions)
             .await?
             .pop()
             .ok_or(TrainingError::NotFound("edition"))
-    }
-
-    /// The edition if the caller may see it (published, or bureau).
-    pub(super) async fn visible_edition<C: ConnectionTrait>(
-        c: &C,
-        who: &Who,
-        id: Uuid,
-    ) -> Result<edition::Model> {
-        match queries::find_edition(c, id).await? {
-            Some(e) if e.published || who.is_bureau() => Ok(e),
-            _ => Err(TrainingError::NotFound("edition")),
-        }
-    }
-
-    /// The application if the caller may see it; NOT_FOUND otherwise.
-    pub(super) async fn visible_application<C: ConnectionTrait>(
-        c: &C,
-        who: &Who,
-        id: ApplicationId,
-    ) -> Result<application::Model> {
-        who.scope()?;
-        let row = queries::find_application(c, id.as_uuid())
-            .await?
-            .ok_or(TrainingError::NotFound("application"))?;
-        let scored_it = if who.stages_reviewed(row.edition_id).is_empty() {
-            false
-        } else {
-            queries::reviews_of(c, &[row.id])
-                .await?
-                .iter()
-                .any(|r| r.reviewer_subject == who.actor.subject)
-        };
-        if who.sees_application(&row, scored_it) {
-            Ok(row)
-        } else {
-            Err(TrainingError::NotFound("application"))
-        }
     }
 
     pub(super) fn check_version(row_version: i64, seen: Version) -> Result<()> {

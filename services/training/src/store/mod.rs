@@ -5,3 +5,4 @@ pub(crate) mod codec;
 pub(crate) mod entities;
 pub(crate) mod migration;
 pub(crate) mod queries;
+pub(crate) mod writes;
