@@ -7,7 +7,7 @@ impl TrainingOffice {
     // ---- applications -----------------------------------------------------------------
 
     pub(super) fn facts<'a>(
-        e: &edition::Model,
+        e: &EditionRow,
         eligibility: &'a Eligibility,
         languages: &'a [LanguageCode],
     ) -> EditionFacts<'a> {
@@ -144,7 +144,7 @@ impl TrainingOffice {
     pub(super) async fn replay(
         &self,
         who: &Who,
-        existing: application::Model,
+        existing: ApplicationRow,
         new: &NewApplication,
     ) -> Result<Application> {
         if existing.edition_id != new.edition_id.as_uuid()
@@ -234,7 +234,7 @@ impl TrainingOffice {
     pub(super) async fn try_change(
         &self,
         txn: &Tx,
-        row: &application::Model,
+        row: &ApplicationRow,
         actor: &Actor,
         now: DateTime<Utc>,
         action: Action,
@@ -285,7 +285,7 @@ impl TrainingOffice {
     pub(super) async fn change(
         &self,
         txn: &Tx,
-        row: &application::Model,
+        row: &ApplicationRow,
         actor: &Actor,
         now: DateTime<Utc>,
         action: Action,
@@ -308,7 +308,7 @@ impl TrainingOffice {
         })
     }
 
-    pub(super) fn profile_of(row: &application::Model) -> Result<crate::domain::ApplicantProfile> {
+    pub(super) fn profile_of(row: &ApplicationRow) -> Result<crate::domain::ApplicantProfile> {
         ProfileDraft {
             kind: Some(ApplicantKind::parse(&row.applicant_kind).map_err(TrainingError::corrupt)?),
             full_name: row.full_name.clone(),

@@ -157,7 +157,7 @@ impl TrainingOffice {
             ));
         }
         let rule = cut_of(current)?;
-        let apps: Vec<application::Model> = queries::applications_in(
+        let apps: Vec<ApplicationRow> = queries::applications_in(
             &txn,
             edition_id.as_uuid(),
             &[ApplicationState::UnderReview.as_str()],

@@ -34,9 +34,9 @@ use crate::domain::{
 };
 use crate::error::TrainingError;
 use crate::store::codec::*;
-use crate::store::entities::{application, edition, programme, review, session, stipend_payment};
 use crate::store::queries::{self, AppListQuery, AppScope};
 use crate::store::writes::{self, Applicant, ApplicationChange, Audit, NewCertificate, NewReview};
+use crate::store::{ApplicationRow, EditionRow, ProgrammeRow, ReviewRow, SessionRow};
 
 type Result<T, E = TrainingError> = std::result::Result<T, E>;
 
@@ -163,7 +163,7 @@ impl Who {
         }
     }
 
-    fn owns(&self, row: &application::Model) -> bool {
+    fn owns(&self, row: &ApplicationRow) -> bool {
         match &self.viewer {
             Viewer::Applicant { subject, org } => {
                 row.applicant_subject == *subject
@@ -175,7 +175,7 @@ impl Who {
     }
 
     /// Sees `row`, given whether the caller scored it.
-    fn sees_application(&self, row: &application::Model, scored_it: bool) -> bool {
+    fn sees_application(&self, row: &ApplicationRow, scored_it: bool) -> bool {
         match &self.viewer {
             Viewer::Admin => true,
             Viewer::Applicant { .. } => self.owns(row),
@@ -199,7 +199,7 @@ impl Who {
     }
 
     /// The edition `found` if the caller may see it (published, or bureau).
-    fn visible_edition(&self, found: Option<edition::Model>) -> Result<edition::Model> {
+    fn visible_edition(&self, found: Option<EditionRow>) -> Result<EditionRow> {
         match found {
             Some(e) if e.published || self.is_bureau() => Ok(e),
             _ => Err(TrainingError::NotFound("edition")),
@@ -208,10 +208,7 @@ impl Who {
 
     /// The application `found` (with whether the caller scored it) if the caller may see
     /// it; NOT_FOUND otherwise.
-    fn visible_application(
-        &self,
-        found: Option<(application::Model, bool)>,
-    ) -> Result<application::Model> {
+    fn visible_application(&self, found: Option<(ApplicationRow, bool)>) -> Result<ApplicationRow> {
         self.scope()?;
         match found {
             Some((row, scored_it)) if self.sees_application(&row, scored_it) => Ok(row),

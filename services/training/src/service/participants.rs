@@ -129,7 +129,16 @@ impl TrainingOffice {
         });
         queries::insert_outbox(&txn, id, "SessionScheduled", &payload, now).await?;
         txn.commit().await?;
-        self.session(&who, id).await
+        Ok(Session {
+            id: SessionId::from(id),
+            edition_id: EditionId::from(e.id),
+            kind: new.kind,
+            title: new.title.as_str().to_owned(),
+            starts_at: new.starts_at.trunc_subsecs(6),
+            ends_at: new.ends_at.trunc_subsecs(6),
+            location: new.location.as_str().to_owned(),
+            attendance: Vec::new(),
+        })
     }
 
     pub(super) async fn session(&self, who: &Who, id: Uuid) -> Result<Session> {
@@ -158,7 +167,7 @@ impl TrainingOffice {
             .ok_or(TrainingError::NotFound("session"))?;
         who.require_manager(s.edition_id, "record attendance")?;
         let ids: Vec<Uuid> = entries.iter().map(|e| e.application_id.as_uuid()).collect();
-        let participants: HashMap<Uuid, application::Model> =
+        let participants: HashMap<Uuid, ApplicationRow> =
             queries::applications_by_ids(&self.db, &ids)
                 .await?
                 .into_iter()

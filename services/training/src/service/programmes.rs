@@ -18,7 +18,7 @@ impl TrainingOffice {
         let existing =
             queries::programme_by_key(&self.db, &who.actor.subject, new.idempotency_key.as_str())
                 .await?;
-        let id = match existing {
+        match existing {
             Some(p) => {
                 if p.kind != new.kind.as_str()
                     || p.title_en != new.title.en
@@ -29,7 +29,10 @@ impl TrainingOffice {
                         new.idempotency_key.as_str()
                     )));
                 }
-                p.id
+                self.programme_views(&who, vec![p])
+                    .await?
+                    .pop()
+                    .ok_or(TrainingError::NotFound("programme"))
             }
             None => {
                 let now = self.now();
@@ -55,16 +58,18 @@ impl TrainingOffice {
                 queries::insert_outbox(&txn, id, "ProgrammeCreated", &payload, now).await?;
                 txn.commit().await?;
                 tracing::info!(programme_id = %id, kind = %new.kind, "programme created");
-                id
+                Ok(Programme {
+                    id: ProgrammeId::from(id),
+                    kind: new.kind,
+                    title: new.title,
+                    description: new.description,
+                    published: new.published,
+                    editions: Vec::new(),
+                    version: Version::FIRST,
+                    created_at: now,
+                })
             }
-        };
-        let row = queries::find_programme(&self.db, id)
-            .await?
-            .ok_or(TrainingError::NotFound("programme"))?;
-        self.programme_views(&who, vec![row])
-            .await?
-            .pop()
-            .ok_or(TrainingError::NotFound("programme"))
+        }
     }
 
     /// A page of the programmes the caller may see (the public: published ones), in

@@ -3,30 +3,11 @@
 use super::*;
 
 impl TrainingOffice {
-    // ---- stipends ---------------------------------------------------------------------
-
-    pub(super) fn payment_view(p: stipend_payment::Model) -> Result<StipendPayment> {
-        Ok(StipendPayment {
-            id: PaymentId::from(p.id),
-            application_id: ApplicationId::from(p.application_id),
-            payer: Payer::parse(&p.payer).map_err(TrainingError::corrupt)?,
-            period: count(p.period),
-            period_start: p.period_start,
-            period_end: p.period_end,
-            days_present: count(p.days_present),
-            days_in_period: count(p.days_in_period),
-            amount: Money::new(p.amount_minor, &p.currency).map_err(TrainingError::corrupt)?,
-            state: PaymentState::parse(&p.state).map_err(TrainingError::corrupt)?,
-            note: p.note,
-            version: version_of(p.version)?,
-        })
-    }
-
     pub(super) async fn schedule_view(&self, application_id: Uuid) -> Result<StipendSchedule> {
         let payments = queries::payments_of(&self.db, application_id)
             .await?
             .into_iter()
-            .map(Self::payment_view)
+            .map(payment_of)
             .collect::<Result<Vec<_>>>()?;
         let mut totals: Vec<(String, i64)> = Vec::new();
         for p in &payments {
@@ -226,6 +207,6 @@ impl TrainingOffice {
         let row = queries::find_payment(&self.db, p.id)
             .await?
             .ok_or(TrainingError::NotFound("payment"))?;
-        Self::payment_view(row)
+        payment_of(row)
     }
 }

@@ -9,7 +9,7 @@ impl TrainingOffice {
     pub(super) async fn edition_views(
         &self,
         who: &Who,
-        rows: Vec<edition::Model>,
+        rows: Vec<EditionRow>,
         include_sessions: bool,
     ) -> Result<Vec<Edition>> {
         let edition_ids: Vec<Uuid> = rows.iter().map(|e| e.id).collect();
@@ -85,11 +85,11 @@ impl TrainingOffice {
     pub(super) async fn session_views(
         &self,
         who: &Who,
-        rows: Vec<session::Model>,
+        rows: Vec<SessionRow>,
     ) -> Result<Vec<Session>> {
         let session_ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
         let records = queries::attendance_at(&self.db, &session_ids).await?;
-        let participants: HashMap<Uuid, application::Model> = queries::applications_by_ids(
+        let participants: HashMap<Uuid, ApplicationRow> = queries::applications_by_ids(
             &self.db,
             &unique_ids(records.iter().map(|r| r.application_id)),
         )
@@ -134,7 +134,7 @@ impl TrainingOffice {
     pub(super) async fn programme_views(
         &self,
         who: &Who,
-        rows: Vec<programme::Model>,
+        rows: Vec<ProgrammeRow>,
     ) -> Result<Vec<Programme>> {
         let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
         let editions = queries::editions_of(&self.db, &ids, !who.is_bureau()).await?;
@@ -171,16 +171,15 @@ impl TrainingOffice {
     pub(super) async fn application_views(
         &self,
         who: &Who,
-        rows: Vec<application::Model>,
+        rows: Vec<ApplicationRow>,
     ) -> Result<Vec<Application>> {
         let app_ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
         let edition_ids = unique_ids(rows.iter().map(|a| a.edition_id));
-        let editions: HashMap<Uuid, edition::Model> =
-            queries::editions_by_ids(&self.db, &edition_ids)
-                .await?
-                .into_iter()
-                .map(|e| (e.id, e))
-                .collect();
+        let editions: HashMap<Uuid, EditionRow> = queries::editions_by_ids(&self.db, &edition_ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
         let programmes: HashMap<Uuid, ProgrammeSummary> = queries::programmes_by_ids(
             &self.db,
             &unique_ids(editions.values().map(|e| e.programme_id)),
@@ -195,7 +194,7 @@ impl TrainingOffice {
                 blind_stages.entry(s.edition_id).or_default().push(s.number);
             }
         }
-        let mut reviews: HashMap<Uuid, Vec<review::Model>> = HashMap::new();
+        let mut reviews: HashMap<Uuid, Vec<ReviewRow>> = HashMap::new();
         for r in queries::reviews_of(&self.db, &app_ids).await? {
             reviews.entry(r.application_id).or_default().push(r);
         }

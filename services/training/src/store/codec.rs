@@ -6,14 +6,15 @@ use sea_orm::{ActiveValue::Set, DbErr, SqlErr};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::views::ProgrammeSummary;
+use crate::domain::views::{ProgrammeSummary, StipendPayment};
 use crate::domain::{
-    Answer, ApplicantKind, ApplicationState, Attachment, CostPolicy, CostShare, CutKind, CutRule,
-    Eligibility, LanguageCode, LocalizedText, Money, NationalityRule, OrganisationType, Payer,
-    ProgrammeId, ProgrammeKind, StipendLine, Version,
+    Answer, ApplicantKind, ApplicationId, ApplicationState, Attachment, CostPolicy, CostShare,
+    CutKind, CutRule, Eligibility, LanguageCode, LocalizedText, Money, NationalityRule,
+    OrganisationType, Payer, PaymentId, PaymentState, ProgrammeId, ProgrammeKind, StipendLine,
+    Version,
 };
 use crate::error::TrainingError;
-use crate::store::entities::{edition, history, programme, review_stage};
+use crate::store::entities::{edition, history, programme, review_stage, stipend_payment};
 
 type Result<T, E = TrainingError> = std::result::Result<T, E>;
 
@@ -259,6 +260,24 @@ pub(crate) fn history_row(
         note: Set(note.to_owned()),
         ..Default::default()
     }
+}
+
+/// A stored payment as the service answers it.
+pub(crate) fn payment_of(p: stipend_payment::Model) -> Result<StipendPayment> {
+    Ok(StipendPayment {
+        id: PaymentId::from(p.id),
+        application_id: ApplicationId::from(p.application_id),
+        payer: Payer::parse(&p.payer).map_err(TrainingError::corrupt)?,
+        period: count(p.period),
+        period_start: p.period_start,
+        period_end: p.period_end,
+        days_present: count(p.days_present),
+        days_in_period: count(p.days_in_period),
+        amount: Money::new(p.amount_minor, &p.currency).map_err(TrainingError::corrupt)?,
+        state: PaymentState::parse(&p.state).map_err(TrainingError::corrupt)?,
+        note: p.note,
+        version: version_of(p.version)?,
+    })
 }
 
 #[cfg(test)]

@@ -6,3 +6,14 @@ pub(crate) mod entities;
 pub(crate) mod migration;
 pub(crate) mod queries;
 pub(crate) mod writes;
+
+/// A stored application, as the queries return it.
+pub(crate) type ApplicationRow = entities::application::Model;
+/// A stored edition.
+pub(crate) type EditionRow = entities::edition::Model;
+/// A stored programme.
+pub(crate) type ProgrammeRow = entities::programme::Model;
+/// A stored review.
+pub(crate) type ReviewRow = entities::review::Model;
+/// A stored session.
+pub(crate) type SessionRow = entities::session::Model;
