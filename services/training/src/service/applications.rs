@@ -4,22 +4,6 @@
 use super::*;
 
 impl TrainingOffice {
-    // ---- applications -----------------------------------------------------------------
-
-    pub(super) fn facts<'a>(
-        e: &EditionRow,
-        eligibility: &'a Eligibility,
-        languages: &'a [LanguageCode],
-    ) -> EditionFacts<'a> {
-        EditionFacts {
-            published: e.published,
-            open_on: e.applications_open_on,
-            close_on: e.applications_close_on,
-            eligibility,
-            languages,
-        }
-    }
-
     /// Every eligibility rule `profile` fails for an edition today (empty when eligible).
     /// For an applicant this includes an active application they already have.
     pub async fn check_eligibility(
@@ -44,7 +28,7 @@ impl TrainingOffice {
         let eligibility = eligibility_of(&e)?;
         let languages = languages_of(&e)?;
         Ok(check_eligibility(
-            Self::facts(&e, &eligibility, &languages),
+            facts_of(&e, &eligibility, &languages),
             &profile,
             self.today(),
             active.as_deref(),
@@ -88,7 +72,7 @@ impl TrainingOffice {
             let eligibility = eligibility_of(&e)?;
             let languages = languages_of(&e)?;
             check_eligibility(
-                Self::facts(&e, &eligibility, &languages),
+                facts_of(&e, &eligibility, &languages),
                 &new.profile,
                 self.today(),
                 active.as_deref(),
@@ -308,22 +292,6 @@ impl TrainingOffice {
         })
     }
 
-    pub(super) fn profile_of(row: &ApplicationRow) -> Result<crate::domain::ApplicantProfile> {
-        ProfileDraft {
-            kind: Some(ApplicantKind::parse(&row.applicant_kind).map_err(TrainingError::corrupt)?),
-            full_name: row.full_name.clone(),
-            nationality: row.nationality.clone(),
-            organisation_type: Some(
-                OrganisationType::parse(&row.organisation_type).map_err(TrainingError::corrupt)?,
-            ),
-            organisation: row.organisation.clone(),
-            grade: row.grade.and_then(|g| u32::try_from(g).ok()).unwrap_or(0),
-            languages: split(&row.languages),
-        }
-        .parse()
-        .map_err(TrainingError::corrupt)
-    }
-
     /// Submits a draft: the eligibility rules are checked now.
     pub async fn submit_draft(
         &self,
@@ -355,8 +323,8 @@ impl TrainingOffice {
         let eligibility = eligibility_of(&e)?;
         let languages = languages_of(&e)?;
         let failures = check_eligibility(
-            Self::facts(&e, &eligibility, &languages),
-            &Self::profile_of(&row)?,
+            facts_of(&e, &eligibility, &languages),
+            &profile_of(&row)?,
             self.today(),
             None,
         );

@@ -55,29 +55,14 @@ impl TrainingOffice {
         }
         rows.into_iter()
             .map(|e| {
-                Ok(Edition {
-                    id: EditionId::from(e.id),
-                    programme: programmes
-                        .get(&e.programme_id)
-                        .cloned()
-                        .ok_or_else(|| TrainingError::corrupt("edition without programme"))?,
-                    eligibility: eligibility_of(&e)?,
-                    cost_policy: policy_from_text(&e.cost_policy)?,
-                    languages: split(&e.languages),
-                    host_codes: split(&e.host_codes),
-                    stages: stages.remove(&e.id).unwrap_or_default(),
-                    waitlisted_count: waitlisted.get(&e.id).copied().unwrap_or(0),
-                    sessions: sessions.remove(&e.id).unwrap_or_default(),
-                    version: version_of(e.version)?,
-                    term: e.term,
-                    starts_on: e.starts_on,
-                    ends_on: e.ends_on,
-                    applications_open_on: e.applications_open_on,
-                    applications_close_on: e.applications_close_on,
-                    capacity: count(e.capacity),
-                    accepted_count: count(e.accepted_count),
-                    published: e.published,
-                })
+                let programme = programmes
+                    .get(&e.programme_id)
+                    .cloned()
+                    .ok_or_else(|| TrainingError::corrupt("edition without programme"))?;
+                let stages = stages.remove(&e.id).unwrap_or_default();
+                let waitlisted = waitlisted.get(&e.id).copied().unwrap_or(0);
+                let sessions = sessions.remove(&e.id).unwrap_or_default();
+                edition_of(e, programme, stages, waitlisted, sessions)
             })
             .collect()
     }
@@ -117,16 +102,8 @@ impl TrainingOffice {
         }
         rows.into_iter()
             .map(|s| {
-                Ok(Session {
-                    id: SessionId::from(s.id),
-                    edition_id: EditionId::from(s.edition_id),
-                    kind: SessionKind::parse(&s.kind).map_err(TrainingError::corrupt)?,
-                    attendance: by_session.remove(&s.id).unwrap_or_default(),
-                    title: s.title,
-                    starts_at: s.starts_at,
-                    ends_at: s.ends_at,
-                    location: s.location,
-                })
+                let attendance = by_session.remove(&s.id).unwrap_or_default();
+                session_of(s, attendance)
             })
             .collect()
     }
@@ -147,22 +124,8 @@ impl TrainingOffice {
         }
         rows.into_iter()
             .map(|p| {
-                let summary = summary_of(&p)?;
-                Ok(Programme {
-                    id: summary.id,
-                    kind: summary.kind,
-                    title: summary.title,
-                    description: LocalizedText {
-                        ko: p.description_ko,
-                        en: p.description_en,
-                        zh: p.description_zh,
-                        ja: p.description_ja,
-                    },
-                    published: p.published,
-                    editions: by_programme.remove(&p.id).unwrap_or_default(),
-                    version: version_of(p.version)?,
-                    created_at: p.created_at,
-                })
+                let editions = by_programme.remove(&p.id).unwrap_or_default();
+                programme_of(p, editions)
             })
             .collect()
     }

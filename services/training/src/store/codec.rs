@@ -6,15 +6,20 @@ use sea_orm::{ActiveValue::Set, DbErr, SqlErr};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::views::{ProgrammeSummary, StipendPayment};
+use crate::domain::views::{
+    AttendanceRecord, Edition, Programme, ProgrammeSummary, Session, StipendPayment,
+};
 use crate::domain::{
-    Answer, ApplicantKind, ApplicationId, ApplicationState, Attachment, CostPolicy, CostShare,
-    CutKind, CutRule, Eligibility, LanguageCode, LocalizedText, Money, NationalityRule,
-    OrganisationType, Payer, PaymentId, PaymentState, ProgrammeId, ProgrammeKind, StipendLine,
+    Answer, ApplicantKind, ApplicantProfile, ApplicationId, ApplicationState, Attachment,
+    CostPolicy, CostShare, CutKind, CutRule, EditionFacts, EditionId, Eligibility, LanguageCode,
+    LocalizedText, Money, NationalityRule, OrganisationType, Payer, PaymentId, PaymentState,
+    ProfileDraft, ProgrammeId, ProgrammeKind, ReviewStage, SessionId, SessionKind, StipendLine,
     Version,
 };
 use crate::error::TrainingError;
-use crate::store::entities::{edition, history, programme, review_stage, stipend_payment};
+use crate::store::entities::{
+    application, edition, history, programme, review_stage, session, stipend_payment,
+};
 
 type Result<T, E = TrainingError> = std::result::Result<T, E>;
 
@@ -278,6 +283,102 @@ pub(crate) fn payment_of(p: stipend_payment::Model) -> Result<StipendPayment> {
         note: p.note,
         version: version_of(p.version)?,
     })
+}
+
+/// A stored edition, with what the caller may see of its related rows.
+pub(crate) fn edition_of(
+    e: edition::Model,
+    programme: ProgrammeSummary,
+    stages: Vec<ReviewStage>,
+    waitlisted_count: u32,
+    sessions: Vec<Session>,
+) -> Result<Edition> {
+    Ok(Edition {
+        id: EditionId::from(e.id),
+        programme,
+        eligibility: eligibility_of(&e)?,
+        cost_policy: policy_from_text(&e.cost_policy)?,
+        languages: split(&e.languages),
+        host_codes: split(&e.host_codes),
+        stages,
+        waitlisted_count,
+        sessions,
+        version: version_of(e.version)?,
+        term: e.term,
+        starts_on: e.starts_on,
+        ends_on: e.ends_on,
+        applications_open_on: e.applications_open_on,
+        applications_close_on: e.applications_close_on,
+        capacity: count(e.capacity),
+        accepted_count: count(e.accepted_count),
+        published: e.published,
+    })
+}
+
+/// A stored session, with the attendance the caller may see.
+pub(crate) fn session_of(s: session::Model, attendance: Vec<AttendanceRecord>) -> Result<Session> {
+    Ok(Session {
+        id: SessionId::from(s.id),
+        edition_id: EditionId::from(s.edition_id),
+        kind: SessionKind::parse(&s.kind).map_err(TrainingError::corrupt)?,
+        attendance,
+        title: s.title,
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        location: s.location,
+    })
+}
+
+/// A stored programme, with the editions the caller may see.
+pub(crate) fn programme_of(p: programme::Model, editions: Vec<Edition>) -> Result<Programme> {
+    let summary = summary_of(&p)?;
+    Ok(Programme {
+        id: summary.id,
+        kind: summary.kind,
+        title: summary.title,
+        description: LocalizedText {
+            ko: p.description_ko,
+            en: p.description_en,
+            zh: p.description_zh,
+            ja: p.description_ja,
+        },
+        published: p.published,
+        editions,
+        version: version_of(p.version)?,
+        created_at: p.created_at,
+    })
+}
+
+/// What the eligibility rules need to know about a stored edition.
+pub(crate) fn facts_of<'a>(
+    e: &edition::Model,
+    eligibility: &'a Eligibility,
+    languages: &'a [LanguageCode],
+) -> EditionFacts<'a> {
+    EditionFacts {
+        published: e.published,
+        open_on: e.applications_open_on,
+        close_on: e.applications_close_on,
+        eligibility,
+        languages,
+    }
+}
+
+/// A stored application's applicant profile.
+pub(crate) fn profile_of(row: &application::Model) -> Result<ApplicantProfile> {
+    ProfileDraft {
+        kind: Some(ApplicantKind::parse(&row.applicant_kind).map_err(TrainingError::corrupt)?),
+        full_name: row.full_name.clone(),
+        nationality: row.nationality.clone(),
+        organisation_type: Some(
+            OrganisationType::parse(&row.organisation_type).map_err(TrainingError::corrupt)?,
+        ),
+        organisation: row.organisation.clone(),
+        grade: row.grade.and_then(|g| u32::try_from(g).ok()).unwrap_or(0),
+        languages: split(&row.languages),
+    }
+    .parse()
+    .map_err(TrainingError::corrupt)
 }
 
 #[cfg(test)]
