@@ -168,19 +168,8 @@ impl TrainingOffice {
             .collect();
         let mut histories: HashMap<Uuid, Vec<HistoryEntry>> = HashMap::new();
         for h in queries::history_of(&self.db, &app_ids).await? {
-            let parse = |s: Option<&str>| s.map(state_of).transpose();
-            histories
-                .entry(h.aggregate_id)
-                .or_default()
-                .push(HistoryEntry {
-                    from_state: parse(h.from_state.as_deref())?,
-                    to_state: parse(h.to_state.as_deref())?,
-                    action: h.action,
-                    actor_subject: h.actor_subject,
-                    actor_name: h.actor_name,
-                    at: h.at,
-                    note: h.note,
-                });
+            let (aggregate_id, entry) = history_entry_of(h)?;
+            histories.entry(aggregate_id).or_default().push(entry);
         }
         let mut positions: HashMap<Uuid, u32> = HashMap::new();
         let waitlisted_editions = unique_ids(

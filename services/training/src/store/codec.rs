@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::views::{
-    AttendanceRecord, Edition, Programme, ProgrammeSummary, Session, StipendPayment,
+    AttendanceRecord, Edition, HistoryEntry, Programme, ProgrammeSummary, Session, StipendPayment,
 };
 use crate::domain::{
     Answer, ApplicantKind, ApplicantProfile, ApplicationId, ApplicationState, Attachment,
@@ -379,6 +379,23 @@ pub(crate) fn profile_of(row: &application::Model) -> Result<ApplicantProfile> {
     }
     .parse()
     .map_err(TrainingError::corrupt)
+}
+
+/// A stored audit row: the id of its aggregate and the entry.
+pub(crate) fn history_entry_of(h: history::Model) -> Result<(Uuid, HistoryEntry)> {
+    let parse = |s: Option<&str>| s.map(state_of).transpose();
+    Ok((
+        h.aggregate_id,
+        HistoryEntry {
+            from_state: parse(h.from_state.as_deref())?,
+            to_state: parse(h.to_state.as_deref())?,
+            action: h.action,
+            actor_subject: h.actor_subject,
+            actor_name: h.actor_name,
+            at: h.at,
+            note: h.note,
+        },
+    ))
 }
 
 #[cfg(test)]

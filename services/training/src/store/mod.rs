@@ -1,5 +1,7 @@
 //! Storage of the training service: sea-orm entities, the schema migrations (PostgreSQL and
-//! SQLite alike) and the queries the service runs. Nothing here knows about callers or rules.
+//! SQLite alike), the queries the service runs (`queries`), the writes it makes from domain
+//! values (`writes`) and the mapping between rows and domain values (`codec`). Nothing here
+//! knows about callers or rules; the `service` modules never name a sea-orm type.
 
 pub(crate) mod codec;
 pub(crate) mod entities;
