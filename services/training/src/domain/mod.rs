@@ -14,6 +14,7 @@ mod review;
 mod state_machine;
 mod stipend;
 mod text;
+pub mod views;
 
 pub use application::{
     Answer, ApplicantProfile, ApplicationDraft, Attachment, NewApplication, ProfileDraft,

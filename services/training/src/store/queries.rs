@@ -261,6 +261,25 @@ pub(crate) async fn assignments_of<C: ConnectionTrait>(
 
 // ---- applications -----------------------------------------------------------------------
 
+/// An application by id, and whether `scorer` reviewed it; the reviews are read only when
+/// the application's edition is one of `scorer_reviews`.
+pub(crate) async fn application_scored_by<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+    scorer: &str,
+    scorer_reviews: &[Uuid],
+) -> Result<Option<(application::Model, bool)>, DbErr> {
+    let Some(row) = find_application(c, id).await? else {
+        return Ok(None);
+    };
+    let scored = scorer_reviews.contains(&row.edition_id)
+        && reviews_of(c, &[row.id])
+            .await?
+            .iter()
+            .any(|r| r.reviewer_subject == scorer);
+    Ok(Some((row, scored)))
+}
+
 /// An application by id.
 pub(crate) async fn find_application<C: ConnectionTrait>(
     c: &C,

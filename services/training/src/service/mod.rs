@@ -1,0 +1,426 @@
+//! The training office's business operations: domain types in, domain types out. Every
+//! operation resolves the caller, scopes what they may see and do, and makes each change in
+//! one transaction together with its audit rows and outbox events.
+//!
+//! Who may do what:
+//! - the public (anonymous or partner) sees published programmes and editions and may
+//!   verify certificates;
+//! - an applicant (`local_official`) applies, sees and withdraws their own applications
+//!   (and their local government's organisational ones) and sees their own attendance and
+//!   stipends;
+//! - bureau staff and admins manage programmes, editions, screening, decisions, sessions,
+//!   attendance, stipends and certificates — except that staff assigned as reviewers of an
+//!   edition do not manage it: they score the applications at their stages (blind to who
+//!   applied when the stage is blind) and see only those and the ones they scored.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use glocal_kit::store::{Db, Tx};
+use glocal_kit::{Caller, Role};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::{
+    Action, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, AttendanceStatus,
+    CertificateCode, Completion, Decision, EditionDraft, EditionId, EligibilityFailure,
+    EligibilityRule, Money, NewApplication, Note, OrganisationType, ParticipantDraft, Payer,
+    PaymentAction, PaymentId, PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeId,
+    ProgrammeKind, ReviewStage, Score, ScreeningOutcome, SessionDraft, SessionId, SessionRecord,
+    Tally, Version, apply_cut, check_eligibility, parse_attendance, payment_transition, schedule,
+    transition,
+};
+use crate::error::TrainingError;
+use crate::store::codec::*;
+use crate::store::queries::{self, AppListQuery, AppScope};
+use crate::store::writes::{self, Applicant, ApplicationChange, Audit, NewCertificate, NewReview};
+use crate::store::{ApplicationRow, EditionRow, ProgrammeRow, ReviewRow, SessionRow};
+
+type Result<T, E = TrainingError> = std::result::Result<T, E>;
+
+/// The page size when a list call asks for none.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+/// Most ids one batched lookup (`batch_get_programmes`, `batch_get_editions`) takes.
+pub const MAX_BATCH_IDS: usize = 500;
+
+const SYSTEM_SUBJECT: &str = "system";
+const SYSTEM_NAME: &str = "Training Office";
+
+/// Where the service reads the time; tests move it by hand.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Tunables of the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Largest page a list call returns.
+    pub max_page_size: u32,
+}
+
+impl Config {
+    /// The service's part of the process settings.
+    pub fn from_settings(settings: &glocal_kit::config::TrainingSettings) -> Self {
+        Config {
+            max_page_size: settings.max_page_size.max(1),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { max_page_size: 100 }
+    }
+}
+
+mod applications;
+mod certificates;
+mod decisions;
+mod participants;
+mod programmes;
+mod stipends;
+mod views;
+
+pub use crate::domain::views::*;
+
+// ---- who is calling ---------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+enum Viewer {
+    Public { authenticated: bool },
+    Applicant { subject: String, org: String },
+    Staff { subject: String },
+    Admin,
+}
+
+#[derive(Debug, Clone)]
+struct Actor {
+    subject: String,
+    name: String,
+}
+
+/// The caller, with the (edition, stage) pairs they review when they are staff.
+#[derive(Debug, Clone)]
+struct Who {
+    viewer: Viewer,
+    actor: Actor,
+    assignments: Vec<(Uuid, i32)>,
+}
+
+impl Who {
+    fn is_bureau(&self) -> bool {
+        matches!(self.viewer, Viewer::Staff { .. } | Viewer::Admin)
+    }
+
+    fn stages_reviewed(&self, edition: Uuid) -> Vec<i32> {
+        if !matches!(self.viewer, Viewer::Staff { .. }) {
+            return Vec::new();
+        }
+        self.assignments
+            .iter()
+            .filter(|(e, _)| *e == edition)
+            .map(|(_, s)| *s)
+            .collect()
+    }
+
+    fn manages(&self, edition: Uuid) -> bool {
+        match self.viewer {
+            Viewer::Admin => true,
+            Viewer::Staff { .. } => self.stages_reviewed(edition).is_empty(),
+            _ => false,
+        }
+    }
+
+    fn require_authenticated(&self) -> Result<()> {
+        match self.viewer {
+            Viewer::Public {
+                authenticated: false,
+            } => Err(TrainingError::Unauthenticated),
+            _ => Ok(()),
+        }
+    }
+
+    fn require_bureau(&self, what: &str) -> Result<()> {
+        self.require_authenticated()?;
+        if self.is_bureau() {
+            Ok(())
+        } else {
+            Err(TrainingError::Forbidden(format!(
+                "only bureau staff may {what}"
+            )))
+        }
+    }
+
+    fn require_manager(&self, edition: Uuid, what: &str) -> Result<()> {
+        self.require_bureau(what)?;
+        if self.manages(edition) {
+            Ok(())
+        } else {
+            Err(TrainingError::Forbidden(format!(
+                "reviewers of an edition may not {what} in it"
+            )))
+        }
+    }
+
+    fn owns(&self, row: &ApplicationRow) -> bool {
+        match &self.viewer {
+            Viewer::Applicant { subject, org } => {
+                row.applicant_subject == *subject
+                    || (row.applicant_kind == ApplicantKind::LocalGovernment.as_str()
+                        && row.org_code == *org)
+            }
+            _ => false,
+        }
+    }
+
+    /// Sees `row`, given whether the caller scored it.
+    fn sees_application(&self, row: &ApplicationRow, scored_it: bool) -> bool {
+        match &self.viewer {
+            Viewer::Admin => true,
+            Viewer::Applicant { .. } => self.owns(row),
+            Viewer::Staff { .. } => {
+                let stages = self.stages_reviewed(row.edition_id);
+                stages.is_empty()
+                    || scored_it
+                    || (row.state == ApplicationState::UnderReview.as_str()
+                        && stages.contains(&row.current_stage))
+            }
+            Viewer::Public { .. } => false,
+        }
+    }
+
+    /// The editions the caller reviews (staff only).
+    fn reviewed_editions(&self) -> Vec<Uuid> {
+        if !matches!(self.viewer, Viewer::Staff { .. }) {
+            return Vec::new();
+        }
+        unique_ids(self.assignments.iter().map(|(e, _)| *e))
+    }
+
+    /// The edition `found` if the caller may see it (published, or bureau).
+    fn visible_edition(&self, found: Option<EditionRow>) -> Result<EditionRow> {
+        match found {
+            Some(e) if e.published || self.is_bureau() => Ok(e),
+            _ => Err(TrainingError::NotFound("edition")),
+        }
+    }
+
+    /// The application `found` (with whether the caller scored it) if the caller may see
+    /// it; NOT_FOUND otherwise.
+    fn visible_application(&self, found: Option<(ApplicationRow, bool)>) -> Result<ApplicationRow> {
+        self.scope()?;
+        match found {
+            Some((row, scored_it)) if self.sees_application(&row, scored_it) => Ok(row),
+            _ => Err(TrainingError::NotFound("application")),
+        }
+    }
+
+    fn scope(&self) -> Result<AppScope> {
+        match &self.viewer {
+            Viewer::Admin => Ok(AppScope::All),
+            Viewer::Applicant { subject, org } => Ok(AppScope::Applicant {
+                subject: subject.clone(),
+                org: org.clone(),
+            }),
+            Viewer::Staff { subject } => Ok(AppScope::Staff {
+                subject: subject.clone(),
+                assignments: self.assignments.clone(),
+            }),
+            Viewer::Public {
+                authenticated: false,
+            } => Err(TrainingError::Unauthenticated),
+            Viewer::Public { .. } => Err(TrainingError::Forbidden(
+                "applications are for applicants and bureau staff".into(),
+            )),
+        }
+    }
+}
+
+fn encode_cursor(seq: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("seq:{seq}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<i64> {
+    let bad = || TrainingError::invalid("after", "is not a cursor from this list");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    text.strip_prefix("seq:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(bad)
+}
+
+fn unique_ids(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
+    let mut v: Vec<Uuid> = ids.into_iter().collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn active_key(edition: Uuid, kind: ApplicantKind, subject: &str, org: &str) -> String {
+    match kind {
+        ApplicantKind::Official => format!("{edition}:official:{subject}"),
+        ApplicantKind::LocalGovernment => format!("{edition}:org:{org}"),
+    }
+}
+
+/// The training office: every operation of the training service.
+#[derive(Clone)]
+pub struct TrainingOffice {
+    db: Db,
+    config: Config,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for TrainingOffice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrainingOffice")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrainingOffice {
+    /// The service over `db` (already migrated), on the wall clock.
+    pub fn new(db: impl Into<Db>, config: Config) -> Self {
+        TrainingOffice {
+            db: db.into(),
+            config,
+            clock: Arc::new(Utc::now),
+        }
+    }
+
+    /// The same service reading the time from `clock`.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The database this service runs on.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)().trunc_subsecs(6)
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+
+    async fn who(&self, caller: Option<&Caller>) -> Result<Who> {
+        let Some(caller) = caller else {
+            return Ok(Who {
+                viewer: Viewer::Public {
+                    authenticated: false,
+                },
+                actor: Actor {
+                    subject: "anonymous".into(),
+                    name: String::new(),
+                },
+                assignments: Vec::new(),
+            });
+        };
+        let actor = Actor {
+            subject: caller.subject.clone(),
+            name: caller.name.clone(),
+        };
+        let (viewer, assignments) = if caller.has(Role::BureauAdmin) {
+            (Viewer::Admin, Vec::new())
+        } else if caller.has(Role::BureauStaff) {
+            let assignments = queries::assignments_of(&self.db, &caller.subject).await?;
+            (
+                Viewer::Staff {
+                    subject: caller.subject.clone(),
+                },
+                assignments,
+            )
+        } else if caller.has(Role::LocalOfficial) {
+            if caller.org.is_empty() {
+                return Err(TrainingError::Forbidden(
+                    "local officials need an organisation".into(),
+                ));
+            }
+            (
+                Viewer::Applicant {
+                    subject: caller.subject.clone(),
+                    org: caller.org.clone(),
+                },
+                Vec::new(),
+            )
+        } else {
+            (
+                Viewer::Public {
+                    authenticated: true,
+                },
+                Vec::new(),
+            )
+        };
+        Ok(Who {
+            viewer,
+            actor,
+            assignments,
+        })
+    }
+
+    fn page_size(&self, page: &PageRequest) -> u32 {
+        if page.first == 0 {
+            DEFAULT_PAGE_SIZE
+        } else {
+            page.first
+        }
+        .min(self.config.max_page_size)
+    }
+}
+
+/// The distinct ids of a batched lookup that `parse` accepts, in the order asked; more than
+/// [`MAX_BATCH_IDS`] ids is an error.
+fn batch_ids(ids: &[String], parse: impl Fn(&str) -> Option<Uuid>) -> Result<Vec<Uuid>> {
+    if ids.len() > MAX_BATCH_IDS {
+        return Err(TrainingError::invalid(
+            "ids",
+            format!("at most {MAX_BATCH_IDS} ids per call"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    Ok(ids
+        .iter()
+        .filter_map(|s| parse(s))
+        .filter(|id| seen.insert(*id))
+        .collect())
+}
+
+/// `items` in the order of `ids` (items whose id is not asked are dropped).
+fn in_order<T>(ids: &[Uuid], items: Vec<T>, id_of: impl Fn(&T) -> Uuid) -> Vec<T> {
+    let mut by_id: HashMap<Uuid, T> = items.into_iter().map(|t| (id_of(&t), t)).collect();
+    ids.iter().filter_map(|id| by_id.remove(id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_bad_input() {
+        assert_eq!(decode_cursor(&encode_cursor(42)).unwrap(), 42);
+        let err = decode_cursor("not a cursor!").unwrap_err();
+        assert!(matches!(err, TrainingError::Invalid(ref e) if e.field() == "after"));
+    }
+
+    #[test]
+    fn active_keys_separate_people_from_organisations() {
+        let e = Uuid::new_v4();
+        assert_ne!(
+            active_key(e, ApplicantKind::Official, "u1", "11000"),
+            active_key(e, ApplicantKind::LocalGovernment, "u1", "11000")
+        );
+        assert_eq!(
+            active_key(e, ApplicantKind::LocalGovernment, "u1", "11000"),
+            active_key(e, ApplicantKind::LocalGovernment, "u2", "11000")
+        );
+    }
+}
