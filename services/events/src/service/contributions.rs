@@ -84,19 +84,12 @@ impl EventOffice {
         let to = contribution_transition(from, action)?;
         check_version(version, row.version)?;
         let now = self.now();
-        if !writes::change_contribution(
-            &txn,
-            row.id,
-            row.version,
-            to,
-            note.as_deref(),
-            practices.as_ref(),
-            now,
-        )
-        .await?
-        {
+        let Some(written) =
+            writes::change_contribution(&txn, &row, to, note.as_deref(), practices.as_ref(), now)
+                .await?
+        else {
             return Err(stale(version, row.version + 1));
-        }
+        };
         queries::insert_audit(
             &txn,
             "contribution",
@@ -118,7 +111,8 @@ impl EventOffice {
         });
         queries::insert_outbox(&txn, row.id, "ContributionChanged", &payload, now).await?;
         txn.commit().await?;
-        self.contribution_as(&viewer, id).await
+        // Visible to the actor still: the submitter withdraws, the bureau sees every one.
+        views::contribution_view(written)
     }
 
     /// Accepts (with the best practices it draws on) or rejects a contribution (bureau).

@@ -231,9 +231,9 @@ impl EventOffice {
         } else {
             row.cancel_reason.clone()
         };
-        if !writes::change_event(&txn, row.id, row.version, to, cancel_reason, now).await? {
+        let Some(written) = writes::change_event(&txn, &row, to, cancel_reason, now).await? else {
             return Err(stale(version, row.version + 1));
-        }
+        };
         queries::insert_audit(
             &txn,
             "event",
@@ -256,6 +256,9 @@ impl EventOffice {
         queries::insert_outbox(&txn, row.id, "EventStateChanged", &payload, now).await?;
         txn.commit().await?;
         tracing::info!(event_id = %row.id, action = action.as_str(), from = %from, to = %to, "event changed");
-        self.event_as(&Some(actor), id).await
+        self.event_views(vec![written])
+            .await?
+            .pop()
+            .ok_or(EventsError::NotFound("event"))
     }
 }

@@ -137,10 +137,11 @@ impl EventOffice {
             EventState::Published,
         )
         .await?;
-        if !writes::change_lecture(&txn, row.id, row.version, to, Some(event_id), None, now).await?
-        {
+        let Some(written) =
+            writes::change_lecture(&txn, &row, to, Some(event_id), None, now).await?
+        else {
             return Err(stale(version, row.version + 1));
-        }
+        };
         queries::insert_audit(
             &txn,
             "lecture_request",
@@ -164,7 +165,7 @@ impl EventOffice {
         txn.commit().await?;
         let viewer = Some(actor);
         Ok((
-            self.lecture_as(&viewer, id).await?,
+            views::lecture_view(written)?,
             self.event_as(&viewer, EntityId::from(event_id)).await?,
         ))
     }
@@ -187,9 +188,11 @@ impl EventOffice {
         let to = lecture_transition(from, LectureAction::Decline)?;
         check_version(version, row.version)?;
         let now = self.now();
-        if !writes::change_lecture(&txn, row.id, row.version, to, None, Some(&reason), now).await? {
+        let Some(written) =
+            writes::change_lecture(&txn, &row, to, None, Some(&reason), now).await?
+        else {
             return Err(stale(version, row.version + 1));
-        }
+        };
         queries::insert_audit(
             &txn,
             "lecture_request",
@@ -205,7 +208,7 @@ impl EventOffice {
         let payload = json!({ "id": row.id.to_string(), "state": to.as_str(), "localGovernmentCode": row.local_government_code });
         queries::insert_outbox(&txn, row.id, "LectureDeclined", &payload, now).await?;
         txn.commit().await?;
-        self.lecture_as(&Some(actor), id).await
+        views::lecture_view(written)
     }
 
     /// A page of lecture requests, oldest first: a local official's own local government's,

@@ -149,22 +149,31 @@ pub(crate) async fn insert_event(
     Ok(())
 }
 
-/// Moves an event to `state` (with `cancel_reason`) if its version is still `version`.
+/// Moves an event to `state` (with `cancel_reason`) if its version is still the one in
+/// `row`; returns the row as written, or `None` when someone changed it first.
 pub(crate) async fn change_event(
     db: &impl ConnectionTrait,
-    id: Uuid,
-    version: i64,
+    row: &event::Model,
     state: EventState,
     cancel_reason: Option<String>,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<event::Model>, DbErr> {
     let changes = event::ActiveModel {
         state: Set(state.as_str().to_owned()),
         updated_at: Set(now),
-        cancel_reason: Set(cancel_reason),
+        cancel_reason: Set(cancel_reason.clone()),
         ..Default::default()
     };
-    queries::update_event(db, id, version, changes).await
+    if !queries::update_event(db, row.id, row.version, changes).await? {
+        return Ok(None);
+    }
+    Ok(Some(event::Model {
+        state: state.as_str().to_owned(),
+        updated_at: now,
+        cancel_reason,
+        version: row.version + 1,
+        ..row.clone()
+    }))
 }
 
 /// Takes `n` seats of an event if they are free.
@@ -362,16 +371,22 @@ pub(crate) async fn insert_contribution(
 }
 
 /// Moves a contribution to `state` (replacing its review note and practices when given) if
-/// its version is still `version`.
+/// its version is still the one in `row`; returns the row as written, or `None` when someone
+/// changed it first.
 pub(crate) async fn change_contribution(
     db: &impl ConnectionTrait,
-    id: Uuid,
-    version: i64,
+    row: &contribution::Model,
     state: ContributionState,
     note: Option<&str>,
     practices: Option<&PracticeIds>,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<contribution::Model>, DbErr> {
+    let mut written = contribution::Model {
+        state: state.as_str().to_owned(),
+        updated_at: now,
+        version: row.version + 1,
+        ..row.clone()
+    };
     let mut changes = contribution::ActiveModel {
         state: Set(state.as_str().to_owned()),
         updated_at: Set(now),
@@ -379,11 +394,16 @@ pub(crate) async fn change_contribution(
     };
     if let Some(note) = note {
         changes.review_note = Set(note.to_owned());
+        note.clone_into(&mut written.review_note);
     }
     if let Some(p) = practices {
-        changes.practice_ids = Set(to_json(&p.ids()));
+        written.practice_ids = to_json(&p.ids());
+        changes.practice_ids = Set(written.practice_ids.clone());
     }
-    queries::update_contribution(db, id, version, changes).await
+    if !queries::update_contribution(db, row.id, row.version, changes).await? {
+        return Ok(None);
+    }
+    Ok(Some(written))
 }
 
 /// Inserts a REQUESTED lecture request for local government `lg` by `author`.
@@ -420,16 +440,22 @@ pub(crate) async fn insert_lecture(
 }
 
 /// Moves a lecture request to `state`, linking `event_id` or giving `decline_reason` when
-/// set, if its version is still `version`.
+/// set, if its version is still the one in `row`; returns the row as written, or `None` when
+/// someone changed it first.
 pub(crate) async fn change_lecture(
     db: &impl ConnectionTrait,
-    id: Uuid,
-    version: i64,
+    row: &lecture_request::Model,
     state: LectureState,
     event_id: Option<Uuid>,
     decline_reason: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<lecture_request::Model>, DbErr> {
+    let mut written = lecture_request::Model {
+        state: state.as_str().to_owned(),
+        updated_at: now,
+        version: row.version + 1,
+        ..row.clone()
+    };
     let mut changes = lecture_request::ActiveModel {
         state: Set(state.as_str().to_owned()),
         updated_at: Set(now),
@@ -437,9 +463,14 @@ pub(crate) async fn change_lecture(
     };
     if let Some(e) = event_id {
         changes.event_id = Set(Some(e));
+        written.event_id = Some(e);
     }
     if let Some(r) = decline_reason {
         changes.decline_reason = Set(Some(r.to_owned()));
+        written.decline_reason = Some(r.to_owned());
     }
-    queries::update_lecture(db, id, version, changes).await
+    if !queries::update_lecture(db, row.id, row.version, changes).await? {
+        return Ok(None);
+    }
+    Ok(Some(written))
 }
