@@ -1,6 +1,22 @@
 //! Contributions: the call for presentations and its review.
 
-use super::*;
+use super::{
+    Actor, ContributionView, EventOffice, Result, Viewer, bureau, check_version,
+    contribution_visible, event_visible, member, stale, viewer,
+};
+use crate::domain::{
+    ContributionAction, ContributionDraft, ContributionState, EntityId, EventState, PracticeIds,
+    Version, bounded, contribution_transition,
+};
+use crate::error::EventsError;
+use crate::store::EventRow;
+use crate::store::queries;
+use crate::store::views::{self, corrupt, event_state};
+use crate::store::writes;
+use glocal_kit::Caller;
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 impl EventOffice {
     /// Submits a contribution to an event whose call for presentations is open (PUBLISHED

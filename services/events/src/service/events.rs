@@ -1,6 +1,24 @@
 //! Events: create, read, list and move events through their life cycle.
 
-use super::*;
+use super::{
+    Actor, EventFilter, EventOffice, EventView, Page, PageRequest, Result, Viewer, bureau,
+    check_version, decode_event_cursor, event_cursor, event_visible, is_bureau, stale, viewer,
+};
+use crate::domain::{
+    EntityId, EventAction, EventDraft, EventState, NewEvent, Version, bounded, event_transition,
+    quota_allows,
+};
+use crate::error::EventsError;
+use crate::store::EventRow;
+use crate::store::queries::{self, EventQuery};
+use crate::store::views::{self, event_state, u32_of};
+use crate::store::writes;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use glocal_kit::Caller;
+use glocal_kit::store::Tx;
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 impl EventOffice {
     /// Creates an event in DRAFT (bureau only). An edition of a rotating series must be

@@ -1,6 +1,22 @@
 //! Lecture requests: local governments ask, the bureau schedules or declines.
 
-use super::*;
+use super::{
+    BUREAU_TIME_ZONE, EventOffice, EventView, LectureFilter, LectureView, Page, PageRequest,
+    Result, ScheduleDraft, Viewer, bureau, check_version, decode_seq, lecture_visible, member,
+    seq_cursor, stale,
+};
+use crate::domain::{
+    EntityId, EventDraft, EventKind, EventState, InvalidInput, LectureAction, LectureDraft,
+    LectureState, TextDraft, TimeZone, Version, bounded, lecture_transition,
+};
+use crate::error::EventsError;
+use crate::store::queries::{self, LectureQuery};
+use crate::store::views::{self, corrupt};
+use crate::store::writes;
+use chrono::NaiveDate;
+use glocal_kit::Caller;
+use serde_json::json;
+use uuid::Uuid;
 
 impl EventOffice {
     pub(super) fn bureau_today(&self) -> NaiveDate {

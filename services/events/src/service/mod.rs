@@ -12,30 +12,21 @@
 //! in line offered, by whichever comes first: any write on the event's registrations (in its
 //! transaction), any read of events or registrations, or the periodic sweeper.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 use glocal_kit::store::{Db, Tx};
 use glocal_kit::{Caller, Role};
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::{
-    ContributionAction, ContributionDraft, ContributionState, CountryCode, EntityId, EventAction,
-    EventDraft, EventKind, EventState, IdempotencyKey, InvalidInput, LectureAction, LectureDraft,
-    LectureState, NewEvent, PracticeIds, RegistrationAction, RegistrationDraft, RegistrationState,
-    SeriesDraft, SessionDraft, TextDraft, TimeZone, Version, bounded, contribution_transition,
-    event_transition, lecture_transition, overlaps, quota_allows, registration_transition,
-    same_room,
+    ContributionState, CountryCode, EntityId, EventKind, EventState, IdempotencyKey, LectureState,
+    RegistrationState, TextDraft, Version,
 };
 use crate::error::EventsError;
-use crate::store::queries::{self, EventQuery, LectureQuery, RegistrationQuery};
-use crate::store::views::{
-    self as views, corrupt, event_state, from_json, registration_state, text_of, u32_of, zone_of,
-};
-use crate::store::writes::{self, Author, OfferDeadline};
+use crate::store::queries;
+use crate::store::writes::{self, Author};
 use crate::store::{ContributionRow, EventRow, IdempotencyRow, LectureRow, RegistrationRow};
 
 type Result<T, E = EventsError> = std::result::Result<T, E>;

@@ -1,6 +1,25 @@
 //! Registrations: register, the waitlist and its offers, cancel, check in.
 
-use super::*;
+use super::{
+    EventOffice, Page, PageRequest, RegistrationFilter, RegistrationView, Result, SYSTEM, Viewer,
+    bureau, check_version, decode_seq, event_visible, member, registration_visible, seq_cursor,
+    stale,
+};
+use crate::domain::{
+    EntityId, EventState, RegistrationAction, RegistrationDraft, RegistrationState, Version,
+    bounded, registration_transition,
+};
+use crate::error::EventsError;
+use crate::store::queries::{self, RegistrationQuery};
+use crate::store::views::{
+    self as views, event_state, from_json, registration_state, u32_of, zone_of,
+};
+use crate::store::writes::{self, OfferDeadline};
+use crate::store::{EventRow, RegistrationRow};
+use chrono::{DateTime, NaiveDate, Utc};
+use glocal_kit::Caller;
+use glocal_kit::store::Tx;
+use serde_json::json;
 
 impl EventOffice {
     /// Registers the caller (an individual) or a delegation for an event whose registration

@@ -1,6 +1,13 @@
 //! Series: create a series and list them with whose turn it is to host next.
 
-use super::*;
+use super::{EventOffice, Result, SeriesView, bureau};
+use crate::domain::{EntityId, SeriesDraft};
+use crate::error::EventsError;
+use crate::store::queries;
+use crate::store::views;
+use crate::store::writes;
+use glocal_kit::Caller;
+use serde_json::json;
 
 impl EventOffice {
     /// Creates a series (bureau only). Idempotent per key.

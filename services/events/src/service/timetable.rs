@@ -1,6 +1,15 @@
 //! Timetable: an event's sessions.
 
-use super::*;
+use super::{EventOffice, Result, SessionView, bureau, event_visible, viewer};
+use crate::domain::{EntityId, SessionDraft, TimeZone, overlaps, same_room};
+use crate::error::EventsError;
+use crate::store::queries;
+use crate::store::views::{self, event_state, text_of, zone_of};
+use crate::store::writes;
+use glocal_kit::Caller;
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 impl EventOffice {
     /// Adds a session to an event's timetable (bureau only). It must fall on the event's
