@@ -11,6 +11,11 @@
 //! served) is offered them until `offer_ttl` passes. Lapsed offers are expired, and the next
 //! in line offered, by whichever comes first: any write on the event's registrations (in its
 //! transaction), any read of events or registrations, or the periodic sweeper.
+//!
+//! Layout: this module holds the service, its tunables, scoping (who acts, who may see what)
+//! and cursors; one module per aggregate holds its operations. Every query, write and
+//! row-to-view mapping lives in `store/`; operations only begin and commit transactions on
+//! the kit's [`Db`] and pass it (or the [`Tx`]) along.
 
 use std::sync::Arc;
 
