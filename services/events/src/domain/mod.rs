@@ -49,6 +49,7 @@ mod rotation;
 mod series;
 mod timetable;
 mod values;
+pub mod views;
 
 pub use contribution::{
     ContributionAction, ContributionDraft, ContributionState, NewContribution, PracticeIds,

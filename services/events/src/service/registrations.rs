@@ -1,0 +1,509 @@
+//! Registrations: register, the waitlist and its offers, cancel, check in.
+
+use super::{
+    EventOffice, Page, PageRequest, RegistrationFilter, RegistrationView, Result, SYSTEM, Viewer,
+    bureau, check_version, decode_seq, event_visible, member, registration_visible, seq_cursor,
+    stale,
+};
+use crate::domain::{
+    EntityId, EventState, RegistrationAction, RegistrationDraft, RegistrationState, Version,
+    bounded, registration_transition,
+};
+use crate::error::EventsError;
+use crate::store::queries::{self, RegistrationQuery};
+use crate::store::views::{
+    self as views, event_state, from_json, registration_state, u32_of, zone_of,
+};
+use crate::store::writes::{self, OfferDeadline};
+use crate::store::{EventRow, RegistrationRow};
+use chrono::{DateTime, NaiveDate, Utc};
+use glocal_kit::Caller;
+use glocal_kit::store::Tx;
+use serde_json::json;
+
+impl EventOffice {
+    /// Registers the caller (an individual) or a delegation for an event whose registration
+    /// is open: CONFIRMED when the seats are free and nobody waits, else WAITLISTED.
+    /// Idempotent per key; one active registration per caller and event.
+    pub async fn register(
+        &self,
+        caller: Option<&Caller>,
+        event_id: EntityId,
+        draft: RegistrationDraft,
+    ) -> Result<RegistrationView> {
+        let actor = member(caller)?;
+        let new = draft.parse(&actor.name)?;
+        let fingerprint = format!("{event_id} {new:?}");
+        let id = self
+            .idempotent(&actor, "registration", &new.idempotency_key, fingerprint, async |txn, now, id| {
+                let row = queries::find_event(txn, event_id.as_uuid(), true)
+                    .await?
+                    .filter(|r| event_visible(&Some(actor.clone()), r))
+                    .ok_or(EventsError::NotFound("event"))?;
+                self.settle(txn, &row, now).await?;
+                let state = event_state(&row)?;
+                if state != EventState::RegistrationOpen {
+                    return Err(EventsError::Conflict(format!(
+                        "registration for this event is not open (it is {state})"
+                    )));
+                }
+                if let Some(opens) = row.registration_opens_at.filter(|o| now < *o) {
+                    return Err(EventsError::Conflict(format!(
+                        "registration opens at {}",
+                        opens.to_rfc3339()
+                    )));
+                }
+                if let Some(closed) = row.registration_closes_at.filter(|c| now >= *c) {
+                    return Err(EventsError::Conflict(format!(
+                        "registration closed at {}",
+                        closed.to_rfc3339()
+                    )));
+                }
+                let seats = new.party.seats();
+                if seats > u32_of(row.capacity) {
+                    return Err(EventsError::invalid(
+                        "members",
+                        format!(
+                            "the delegation ({seats} people) is larger than the event ({} seats)",
+                            row.capacity
+                        ),
+                    ));
+                }
+                let active: Vec<&str> = RegistrationState::ALL
+                    .iter()
+                    .filter(|s| s.is_active())
+                    .map(|s| s.as_str())
+                    .collect();
+                if !queries::registrations_of_registrant(txn, row.id, &actor.subject, &active)
+                    .await?
+                    .is_empty()
+                {
+                    return Err(EventsError::Conflict(
+                        "you already have a registration for this event".into(),
+                    ));
+                }
+                let nobody_waits = queries::registrations_in_state(
+                    txn,
+                    row.id,
+                    RegistrationState::Waitlisted.as_str(),
+                )
+                .await?
+                .is_empty();
+                let (action, to) = if nobody_waits
+                    && writes::take_seats(txn, row.id, seats).await?
+                {
+                    let to = registration_transition(RegistrationState::Pending, RegistrationAction::Confirm)?;
+                    (RegistrationAction::Confirm, to)
+                } else {
+                    let to = registration_transition(RegistrationState::Pending, RegistrationAction::Waitlist)?;
+                    (RegistrationAction::Waitlist, to)
+                };
+                writes::insert_registration(txn, id, row.id, &new.party, actor.author(), to, now)
+                    .await?;
+                let pending = RegistrationState::Pending.as_str();
+                queries::insert_audit(txn, "registration", id, "register", None, Some(pending), actor.pair(), now, &format!("{seats} seat(s)")).await?;
+                queries::insert_audit(txn, "registration", id, action.as_str(), Some(pending), Some(to.as_str()), SYSTEM, now, "").await?;
+                let payload = json!({
+                    "id": id.to_string(),
+                    "eventId": row.id.to_string(),
+                    "kind": new.party.kind().as_str(),
+                    "state": to.as_str(),
+                    "seats": seats,
+                    "registrantSubject": actor.subject,
+                });
+                queries::insert_outbox(txn, id, "RegistrationCreated", &payload, now).await?;
+                tracing::info!(registration_id = %id, event_id = %row.id, state = %to, seats, "registration created");
+                Ok(())
+            })
+            .await?;
+        self.registration_as(&Some(actor), EntityId::from(id)).await
+    }
+
+    /// Expires the event's lapsed offers and offers freed seats to the waitlist, in line
+    /// order, while the first in line fits. Runs under the event's row lock.
+    pub(super) async fn settle(&self, txn: &Tx, row: &EventRow, now: DateTime<Utc>) -> Result<()> {
+        let offered =
+            queries::registrations_in_state(txn, row.id, RegistrationState::Offered.as_str())
+                .await?;
+        for reg in offered
+            .into_iter()
+            .filter(|r| r.offer_expires_at.is_some_and(|t| t <= now))
+        {
+            let to =
+                registration_transition(RegistrationState::Offered, RegistrationAction::Expire)?;
+            if !writes::change_registration(txn, reg.id, reg.version, to, OfferDeadline::Keep, now)
+                .await?
+            {
+                continue;
+            }
+            queries::release_seats(txn, row.id, reg.seats).await?;
+            let lapsed = reg
+                .offer_expires_at
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default();
+            self.registration_changed(
+                txn,
+                &reg,
+                RegistrationAction::Expire,
+                to,
+                SYSTEM,
+                now,
+                &format!("offer lapsed at {lapsed}"),
+            )
+            .await?;
+        }
+        if event_state(row)?.is_terminal() {
+            return Ok(());
+        }
+        let waiting =
+            queries::registrations_in_state(txn, row.id, RegistrationState::Waitlisted.as_str())
+                .await?;
+        for reg in waiting {
+            if !queries::take_seats(txn, row.id, reg.seats).await? {
+                break;
+            }
+            let to =
+                registration_transition(RegistrationState::Waitlisted, RegistrationAction::Offer)?;
+            let expires = now + self.config.offer_ttl;
+            let offer = OfferDeadline::Until(expires);
+            if !writes::change_registration(txn, reg.id, reg.version, to, offer, now).await? {
+                queries::release_seats(txn, row.id, reg.seats).await?;
+                continue;
+            }
+            self.registration_changed(
+                txn,
+                &reg,
+                RegistrationAction::Offer,
+                to,
+                SYSTEM,
+                now,
+                &format!("offer open until {}", expires.to_rfc3339()),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Audit row and outbox event of a registration's state change.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn registration_changed(
+        &self,
+        txn: &Tx,
+        before: &RegistrationRow,
+        action: RegistrationAction,
+        to: RegistrationState,
+        actor: (&str, &str),
+        now: DateTime<Utc>,
+        note: &str,
+    ) -> Result<()> {
+        queries::insert_audit(
+            txn,
+            "registration",
+            before.id,
+            action.as_str(),
+            Some(&before.state),
+            Some(to.as_str()),
+            actor,
+            now,
+            note,
+        )
+        .await?;
+        let payload = json!({
+            "id": before.id.to_string(),
+            "eventId": before.event_id.to_string(),
+            "action": action.as_str(),
+            "fromState": before.state,
+            "state": to.as_str(),
+            "version": before.version + 1,
+            "registrantSubject": before.registrant_subject,
+        });
+        queries::insert_outbox(txn, before.id, "RegistrationStateChanged", &payload, now).await?;
+        tracing::info!(registration_id = %before.id, action = action.as_str(), from = %before.state, to = %to, "registration changed");
+        Ok(())
+    }
+
+    /// Expires every lapsed offer and offers the freed seats to the next in line, one
+    /// transaction per event; returns how many events it settled. The sweeper calls this
+    /// periodically, and reads call it first, so no lapsed offer is ever shown as open.
+    pub async fn expire_lapsed_offers(&self) -> Result<usize> {
+        let now = self.now();
+        let events = queries::events_with_lapsed_offers(&self.db, now).await?;
+        for id in &events {
+            let txn = self.db.begin().await?;
+            if let Some(row) = queries::find_event(&txn, *id, true).await? {
+                self.settle(&txn, &row, now).await?;
+            }
+            txn.commit().await?;
+        }
+        Ok(events.len())
+    }
+
+    /// Loads a registration the caller may see, locks its event and settles it; the
+    /// registration is re-read after settling.
+    pub(super) async fn locked_registration(
+        &self,
+        txn: &Tx,
+        viewer: &Viewer,
+        id: EntityId,
+        now: DateTime<Utc>,
+    ) -> Result<(RegistrationRow, EventRow)> {
+        let reg = queries::find_registration(txn, id.as_uuid())
+            .await?
+            .filter(|r| registration_visible(viewer, r))
+            .ok_or(EventsError::NotFound("registration"))?;
+        let event = queries::find_event(txn, reg.event_id, true)
+            .await?
+            .ok_or(EventsError::NotFound("event"))?;
+        self.settle(txn, &event, now).await?;
+        let reg = queries::find_registration(txn, reg.id)
+            .await?
+            .ok_or(EventsError::NotFound("registration"))?;
+        Ok((reg, event))
+    }
+
+    /// Cancels a registration (its registrant or the bureau); freed seats are offered to
+    /// the next in line.
+    pub async fn cancel_registration(
+        &self,
+        caller: Option<&Caller>,
+        id: EntityId,
+        version: Version,
+        reason: Option<String>,
+    ) -> Result<RegistrationView> {
+        let actor = member(caller)?;
+        let reason = reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| bounded(r, "reason", 1, 2_000))
+            .transpose()?;
+        let viewer = Some(actor.clone());
+        let txn = self.db.begin().await?;
+        let now = self.now();
+        let (reg, event) = self.locked_registration(&txn, &viewer, id, now).await?;
+        let from = registration_state(&reg)?;
+        let to = registration_transition(from, RegistrationAction::Cancel)?;
+        check_version(version, reg.version)?;
+        if !writes::change_registration(&txn, reg.id, reg.version, to, OfferDeadline::Clear, now)
+            .await?
+        {
+            return Err(stale(version, reg.version + 1));
+        }
+        if from.holds_seats() {
+            queries::release_seats(&txn, event.id, reg.seats).await?;
+        }
+        self.registration_changed(
+            &txn,
+            &reg,
+            RegistrationAction::Cancel,
+            to,
+            actor.pair(),
+            now,
+            reason.as_deref().unwrap_or_default(),
+        )
+        .await?;
+        self.settle(&txn, &event, now).await?;
+        txn.commit().await?;
+        self.registration_as(&viewer, id).await
+    }
+
+    /// The registrant takes the seats offered to them, before the offer lapses.
+    pub async fn accept_offer(
+        &self,
+        caller: Option<&Caller>,
+        id: EntityId,
+        version: Version,
+    ) -> Result<RegistrationView> {
+        let actor = member(caller)?;
+        let viewer = Some(actor.clone());
+        let txn = self.db.begin().await?;
+        let now = self.now();
+        let (reg, _) = self.locked_registration(&txn, &viewer, id, now).await?;
+        if reg.registrant_subject != actor.subject {
+            return Err(EventsError::Forbidden(
+                "only the registrant may accept an offer".into(),
+            ));
+        }
+        let from = registration_state(&reg)?;
+        if from == RegistrationState::Expired {
+            // Keep the expiry (and the offer to the next in line) that settling just wrote.
+            txn.commit().await?;
+            return Err(EventsError::Conflict(format!(
+                "the offer lapsed at {}",
+                reg.offer_expires_at
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_default()
+            )));
+        }
+        let to = registration_transition(from, RegistrationAction::Accept)?;
+        check_version(version, reg.version)?;
+        if !writes::change_registration(&txn, reg.id, reg.version, to, OfferDeadline::Clear, now)
+            .await?
+        {
+            return Err(stale(version, reg.version + 1));
+        }
+        self.registration_changed(
+            &txn,
+            &reg,
+            RegistrationAction::Accept,
+            to,
+            actor.pair(),
+            now,
+            "",
+        )
+        .await?;
+        txn.commit().await?;
+        self.registration_as(&viewer, id).await
+    }
+
+    /// Checks an attendee of a confirmed registration in on one day of an ongoing event
+    /// (bureau only). `day` defaults to today in the event's time zone, `attendee` to the
+    /// individual or the head of delegation.
+    pub async fn check_in(
+        &self,
+        caller: Option<&Caller>,
+        registration_id: EntityId,
+        day: Option<NaiveDate>,
+        attendee: Option<String>,
+    ) -> Result<RegistrationView> {
+        let actor = bureau(caller, "check attendees in")?;
+        let viewer = Some(actor.clone());
+        let txn = self.db.begin().await?;
+        let now = self.now();
+        let (reg, event) = self
+            .locked_registration(&txn, &viewer, registration_id, now)
+            .await?;
+        let state = event_state(&event)?;
+        if state != EventState::Ongoing {
+            return Err(EventsError::Conflict(format!(
+                "check-in happens while the event is ONGOING (it is {state})"
+            )));
+        }
+        if registration_state(&reg)? != RegistrationState::Confirmed {
+            return Err(EventsError::Conflict(format!(
+                "only confirmed registrations check in (this one is {})",
+                reg.state
+            )));
+        }
+        let zone = zone_of(&event)?;
+        let day = day.unwrap_or_else(|| zone.local_date(now));
+        if day < event.start_date || day > event.end_date {
+            return Err(EventsError::invalid(
+                "day",
+                format!(
+                    "must be a day of the event ({} to {})",
+                    event.start_date, event.end_date
+                ),
+            ));
+        }
+        let members: Vec<String> = from_json(&reg.members)?;
+        let everyone: Vec<&str> = std::iter::once(reg.attendee_name.as_str())
+            .chain(members.iter().map(String::as_str))
+            .collect();
+        let attendee = match attendee.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            None => reg.attendee_name.clone(),
+            Some(a) if everyone.contains(&a) => a.to_owned(),
+            Some(_) => {
+                return Err(EventsError::invalid(
+                    "attendee",
+                    "is not on this registration",
+                ));
+            }
+        };
+        let already = queries::check_ins_of(&txn, &[reg.id])
+            .await?
+            .into_iter()
+            .any(|c| c.day == day && c.attendee == attendee);
+        if already {
+            return Err(EventsError::Conflict(format!(
+                "{attendee} is already checked in on {day}"
+            )));
+        }
+        if !writes::insert_check_in(&txn, reg.id, day, &attendee, now, &actor.subject).await? {
+            return Err(EventsError::Conflict(format!(
+                "{attendee} is already checked in on {day}"
+            )));
+        }
+        let confirmed = RegistrationState::Confirmed.as_str();
+        queries::insert_audit(
+            &txn,
+            "registration",
+            reg.id,
+            "check_in",
+            Some(confirmed),
+            Some(confirmed),
+            actor.pair(),
+            now,
+            &format!("{attendee} on {day}"),
+        )
+        .await?;
+        let payload = json!({
+            "id": reg.id.to_string(),
+            "eventId": event.id.to_string(),
+            "day": day.to_string(),
+            "attendee": attendee,
+        });
+        queries::insert_outbox(&txn, reg.id, "AttendeeCheckedIn", &payload, now).await?;
+        txn.commit().await?;
+        self.registration_as(&viewer, registration_id).await
+    }
+
+    /// One registration: the registrant's own, or any for the bureau; NOT_FOUND otherwise.
+    pub async fn get_registration(
+        &self,
+        caller: Option<&Caller>,
+        id: EntityId,
+    ) -> Result<RegistrationView> {
+        let actor = member(caller)?;
+        self.expire_lapsed_offers().await?;
+        self.registration_as(&Some(actor), id).await
+    }
+
+    pub(super) async fn registration_as(
+        &self,
+        viewer: &Viewer,
+        id: EntityId,
+    ) -> Result<RegistrationView> {
+        let row = queries::find_registration(&self.db, id.as_uuid())
+            .await?
+            .filter(|r| registration_visible(viewer, r))
+            .ok_or(EventsError::NotFound("registration"))?;
+        views::registration_views(&self.db, vec![row])
+            .await?
+            .pop()
+            .ok_or(EventsError::NotFound("registration"))
+    }
+
+    /// A page of registrations, oldest first: the caller's own, or (bureau) any.
+    pub async fn list_registrations(
+        &self,
+        caller: Option<&Caller>,
+        filter: RegistrationFilter,
+        page: PageRequest,
+    ) -> Result<Page<RegistrationView>> {
+        let actor = member(caller)?;
+        self.expire_lapsed_offers().await?;
+        let first = self.page_size(page.first);
+        let query = RegistrationQuery {
+            registrant: (filter.mine || !actor.bureau).then(|| actor.subject.clone()),
+            event_id: filter.event_id.map(|e| e.as_uuid()),
+            states: filter
+                .states
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+            after_seq: decode_seq(page.after.as_deref())?,
+            limit: u64::from(first) + 1,
+        };
+        let (mut rows, total_count) = queries::list_registrations(&self.db, &query).await?;
+        let has_next_page = rows.len() > first as usize;
+        rows.truncate(first as usize);
+        let cursors = rows.iter().map(|r| seq_cursor(r.seq)).collect();
+        Ok(Page {
+            items: views::registration_views(&self.db, rows).await?,
+            cursors,
+            has_next_page,
+            total_count,
+        })
+    }
+}
