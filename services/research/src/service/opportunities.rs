@@ -52,7 +52,7 @@ impl Research {
             Self::require_organisation(&tx, org, "organisationId").await?;
         }
         let now = self.now();
-        store::insert(&tx, id, &new, &actor.subject, now).await?;
+        let proposed = store::insert(&tx, id, &new, &actor.subject, now).await?;
         Self::audit(
             &tx,
             "opportunity",
@@ -66,7 +66,7 @@ impl Research {
         )
         .await?;
         tx.commit().await?;
-        self.opportunity(caller, &id.to_key()).await
+        Ok(proposed)
     }
 
     /// Moves an opportunity to another status (bureau staff), quoting its revision.

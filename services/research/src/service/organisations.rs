@@ -50,15 +50,12 @@ impl Research {
             .await?;
         }
         let now = self.now();
-        org_store::insert(&tx, id, &org, now).await?;
-        for c in &org.contacts {
-            org_store::insert_contact(&tx, &id.to_key(), c, now).await?;
-        }
+        let created = org_store::insert(&tx, id, &org, now).await?;
         Self::audit(&tx, "organisation", &id.to_key(), "OrganisationCreated", &actor, now, json!({
             "id": id.to_key(), "kind": org.kind.as_str(), "country": org.country, "public": org.public,
         })).await?;
         tx.commit().await?;
-        self.organisation(caller, &id.to_key()).await
+        Ok(created)
     }
 
     /// Adds a contact to an organisation (bureau staff).
@@ -82,7 +79,10 @@ impl Research {
             "contact.expertiseAreaCodes",
         )
         .await?;
-        let contact_id = org_store::insert_contact(&tx, &org_id.to_key(), &new, now).await?;
+        let contact_id = org_store::insert_contact(&tx, &org_id.to_key(), &new, now)
+            .await?
+            .id
+            .to_key();
         org_store::touch(&tx, &org_id.to_key(), now).await?;
         Self::audit(
             &tx,

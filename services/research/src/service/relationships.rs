@@ -113,12 +113,12 @@ impl Research {
             signed_on: signed_on.map(|d| d.to_string()),
             note,
         };
-        if !store::insert(&tx, new, now).await? {
+        let Some(created) = store::insert(&tx, new, now).await? else {
             return Err(ResearchError::Conflict(format!(
                 "{lg} already has a live {kind} relationship with this partner",
                 lg = lg.as_str()
             )));
-        }
+        };
         Self::audit(
             &tx,
             "relationship",
@@ -133,7 +133,7 @@ impl Research {
         )
         .await?;
         tx.commit().await?;
-        self.relationship(caller, &id.to_key()).await
+        Ok(created)
     }
 
     /// Moves a relationship to another status (bureau staff), quoting its revision.

@@ -118,14 +118,14 @@ pub(crate) async fn list(
     Ok((total, rows.into_iter().map(view).collect::<Result<_>>()?))
 }
 
-/// Records a proposal (PROPOSED, first revision).
+/// Records a proposal (PROPOSED, first revision); answers it as stored.
 pub(crate) async fn insert(
     db: &impl ConnectionTrait,
     id: OpportunityId,
     new: &NewOpportunity,
     proposer_subject: &str,
     at: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Opportunity> {
     let (t_ko, t_en, t_zh, t_ja) = new.title.clone().into_parts();
     let (d_ko, d_en, d_zh, d_ja) = new.description.clone().into_parts();
     opportunity::Entity::insert(opportunity::ActiveModel {
@@ -152,7 +152,20 @@ pub(crate) async fn insert(
     })
     .exec_without_returning(db)
     .await?;
-    Ok(())
+    Ok(Opportunity {
+        id,
+        title: new.title.clone(),
+        description: new.description.clone(),
+        original_language: new.original_language,
+        area_codes: new.area_codes.clone(),
+        countries: new.countries.clone(),
+        organisation_id: new.organisation_id.clone().filter(|o| !o.is_empty()),
+        status: OpportunityStatus::Proposed,
+        deadline: new.deadline.map(|d| d.to_string()),
+        proposer_subject: proposer_subject.to_owned(),
+        created_at: at,
+        revision: Revision::FIRST,
+    })
 }
 
 /// Writes the new status only when the stored revision is still `revision` (then it goes up

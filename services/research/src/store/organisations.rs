@@ -44,13 +44,14 @@ pub(crate) async fn kind_of(
         .transpose()
 }
 
-/// Adds the organisation (first revision); its contacts go in with [`insert_contact`].
+/// Adds the organisation (first revision) with its contacts; answers it as stored, its
+/// contacts' personal details included.
 pub(crate) async fn insert(
     db: &impl ConnectionTrait,
     id: OrganisationId,
     org: &NewOrganisation,
     at: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Organisation> {
     let (name_ko, name_en, name_zh, name_ja) = org.name.clone().into_parts();
     let (d_ko, d_en, d_zh, d_ja) = org.description.clone().into_parts();
     organisation::Entity::insert(organisation::ActiveModel {
@@ -77,19 +78,37 @@ pub(crate) async fn insert(
     })
     .exec_without_returning(db)
     .await?;
-    Ok(())
+    let mut contacts = Vec::with_capacity(org.contacts.len());
+    for c in &org.contacts {
+        contacts.push(insert_contact(db, &id.to_key(), c, at).await?);
+    }
+    Ok(Organisation {
+        id,
+        kind: org.kind,
+        name: org.name.clone(),
+        original_language: org.original_language,
+        country: org.country.clone(),
+        city: org.city.clone(),
+        languages: org.languages.clone(),
+        website: org.website.clone(),
+        description: org.description.clone(),
+        public: org.public,
+        contacts,
+        created_at: at,
+        revision: Revision::FIRST,
+    })
 }
 
-/// Adds a contact to the organisation; answers its id.
+/// Adds a contact to the organisation; answers it, personal details included.
 pub(crate) async fn insert_contact(
     db: &impl ConnectionTrait,
     org_key: &str,
     contact: &NewContact,
     at: DateTime<Utc>,
-) -> Result<String> {
-    let id = ContactId::new().to_key();
+) -> Result<Contact> {
+    let id = ContactId::new();
     contact::Entity::insert(contact::ActiveModel {
-        id: Set(id.clone()),
+        id: Set(id.to_key()),
         organisation_id: Set(org_key.to_owned()),
         name: Set(contact.name.clone()),
         position: Set(contact.position.clone()),
@@ -102,7 +121,15 @@ pub(crate) async fn insert_contact(
     })
     .exec_without_returning(db)
     .await?;
-    Ok(id)
+    Ok(Contact {
+        id,
+        name: contact.name.clone(),
+        position: contact.position.clone(),
+        languages: contact.languages.clone(),
+        expertise_area_codes: contact.expertise_area_codes.clone(),
+        email: Some(contact.email.clone()),
+        phone: Some(contact.phone.clone()),
+    })
 }
 
 /// Counts a change of the organisation (its revision goes up by one).

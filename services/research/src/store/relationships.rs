@@ -158,23 +158,23 @@ pub(crate) async fn list(
     Ok((total, rows.into_iter().map(view).collect::<Result<_>>()?))
 }
 
-/// Records the relationship (first revision); `Ok(false)` when the pair already has a live
-/// one of the kind (a unique violation).
+/// Records the relationship (first revision) and answers it as stored (an empty log);
+/// `Ok(None)` when the pair already has a live one of the kind (a unique violation).
 pub(crate) async fn insert(
     db: &impl ConnectionTrait,
     new: NewRelationship<'_>,
     at: DateTime<Utc>,
-) -> Result<bool> {
+) -> Result<Option<crate::domain::Relationship>> {
     let result = relationship::Entity::insert(relationship::ActiveModel {
         id: Set(new.id.to_key()),
         kind: Set(new.kind.as_str().to_owned()),
         status: Set(new.status.as_str().to_owned()),
         local_government_code: Set(new.local_government_code.to_owned()),
-        partner_organisation_id: Set(new.partner_organisation_id),
+        partner_organisation_id: Set(new.partner_organisation_id.clone()),
         live_key: Set("open".into()),
-        signed_on: Set(new.signed_on),
+        signed_on: Set(new.signed_on.clone()),
         ended_on: Set(None),
-        note: Set(new.note),
+        note: Set(new.note.clone()),
         created_at: Set(at),
         updated_at: Set(at),
         revision: Set(1),
@@ -182,7 +182,21 @@ pub(crate) async fn insert(
     })
     .exec_without_returning(db)
     .await;
-    super::inserted(result)
+    Ok(
+        super::inserted(result)?.then(|| crate::domain::Relationship {
+            id: new.id,
+            kind: new.kind,
+            status: new.status,
+            local_government_code: new.local_government_code.to_owned(),
+            partner_organisation_id: new.partner_organisation_id,
+            signed_on: new.signed_on,
+            ended_on: None,
+            note: new.note,
+            created_at: at,
+            revision: Revision::FIRST,
+            interaction_count: 0,
+        }),
+    )
 }
 
 /// Writes the status change only when the stored revision is still `revision` (then it goes
