@@ -6,6 +6,7 @@ mod ids;
 mod network;
 mod practice;
 mod text;
+mod views;
 
 pub use error::InvalidInput;
 pub use ids::{
@@ -22,3 +23,7 @@ pub use practice::{
     PracticeContent, PracticeDraft, PracticeState, Stage, transition,
 };
 pub use text::{Lang, LocalizedDraft, LocalizedText};
+pub use views::{
+    Area, Contact, Interaction, Opportunity, Organisation, Practice, PracticeHistoryEntry,
+    PracticeVersionInfo, Relationship,
+};

@@ -1,7 +1,46 @@
 //! Storage of the research service: sea-orm entities, the search SQL (per engine), the
-//! queries that lock or count, and migrations.
+//! queries that lock or count, and migrations. One module per aggregate turns rows into the
+//! domain's views and domain values into rows, so the `service` modules never name an ORM
+//! type: they pass a `glocal_kit::store::{Db, Tx}` to functions taking
+//! `db: &impl ConnectionTrait`.
 
+pub(crate) mod areas;
 pub(crate) mod entities;
 pub(crate) mod migration;
+pub(crate) mod opportunities;
+pub(crate) mod organisations;
+pub(crate) mod practices;
 pub(crate) mod queries;
+pub(crate) mod relationships;
 pub(crate) mod search;
+
+use sea_orm::{DbErr, SqlErr};
+
+use crate::error::ResearchError;
+
+/// What the store layer answers: the service's error (database failures and corrupt rows).
+pub(crate) type Result<T, E = ResearchError> = std::result::Result<T, E>;
+
+/// Whether the statement failed on a unique constraint.
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// `Ok(true)` when the insert went through, `Ok(false)` when a unique constraint refused it.
+fn inserted<T>(result: std::result::Result<T, DbErr>) -> Result<bool> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Several languages' columns as one localized text.
+fn localized(ko: &str, en: &str, zh: &str, ja: &str) -> crate::domain::LocalizedText {
+    crate::domain::LocalizedText::from_stored(
+        ko.to_owned(),
+        en.to_owned(),
+        zh.to_owned(),
+        ja.to_owned(),
+    )
+}

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::entities::{audit_log, idempotency, interaction, outbox};
 use super::search::{Sql, contains_pattern};
+use crate::error::ResearchError;
 
 /// Whether the area exists, locking its row until the transaction ends: shared (`FOR
 /// SHARE`, taken by writes that use the concept) or exclusive (`FOR UPDATE`, taken by its
@@ -141,23 +142,36 @@ pub(crate) async fn insert_audit<C: ConnectionTrait>(
         .map(|_| ())
 }
 
+/// An idempotency ledger entry: what a key made, and from which input.
+pub(crate) struct LedgerEntry {
+    /// The resource the first call made.
+    pub(crate) resource_id: String,
+    /// The first call's input.
+    pub(crate) fingerprint: String,
+}
+
 /// The ledger entry of (subject, operation, key), if any.
 pub(crate) async fn find_idempotency<C: ConnectionTrait>(
     c: &C,
     subject: &str,
     operation: &str,
     key: &str,
-) -> Result<Option<idempotency::Model>, DbErr> {
-    idempotency::Entity::find()
+) -> Result<Option<LedgerEntry>, DbErr> {
+    Ok(idempotency::Entity::find()
         .filter(idempotency::Column::Subject.eq(subject))
         .filter(idempotency::Column::Operation.eq(operation))
         .filter(idempotency::Column::Key.eq(key))
         .one(c)
-        .await
+        .await?
+        .map(|row| LedgerEntry {
+            resource_id: row.resource_id,
+            fingerprint: row.fingerprint,
+        }))
 }
 
-/// Claims (subject, operation, key) for `resource_id`; a unique violation means another
-/// call holds it.
+/// Claims (subject, operation, key) for `resource_id`: `Ok(None)` when claimed, `Ok(Some(e))`
+/// when another call holds it (`e` is the unique violation, for a caller that finds no holder
+/// after all).
 pub(crate) async fn insert_idempotency<C: ConnectionTrait>(
     c: &C,
     subject: &str,
@@ -166,7 +180,7 @@ pub(crate) async fn insert_idempotency<C: ConnectionTrait>(
     resource_id: &str,
     fingerprint: &str,
     at: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<Option<ResearchError>, ResearchError> {
     let row = idempotency::ActiveModel {
         subject: Set(subject.to_owned()),
         operation: Set(operation.to_owned()),
@@ -176,8 +190,22 @@ pub(crate) async fn insert_idempotency<C: ConnectionTrait>(
         created_at: Set(at),
         ..Default::default()
     };
-    idempotency::Entity::insert(row)
+    match idempotency::Entity::insert(row)
         .exec_without_returning(c)
         .await
-        .map(|_| ())
+    {
+        Ok(_) => Ok(None),
+        Err(e) if super::is_unique_violation(&e) => Ok(Some(e.into())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes the audit row of a change and its outbox event (the same detail).
+pub(crate) async fn record_change<C: ConnectionTrait>(
+    c: &C,
+    row: AuditRow<'_>,
+) -> Result<(), DbErr> {
+    let (id, action, at, detail) = (row.aggregate_id, row.action, row.at, row.detail.clone());
+    insert_audit(c, row).await?;
+    insert_outbox(c, id, action, &detail, at).await
 }

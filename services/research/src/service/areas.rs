@@ -1,0 +1,81 @@
+//! The area vocabulary: listing it, and its admins' additions and deletions.
+
+use glocal_kit::Caller;
+use serde_json::json;
+
+use super::{Research, Result, area_store, require_admin};
+use crate::domain::{Area, AreaCode, LocalizedDraft, NewArea};
+use crate::error::ResearchError;
+use crate::store::queries;
+
+impl Research {
+    /// The area vocabulary in order, with each concept's published practice count.
+    pub async fn list_areas(&self) -> Result<Vec<Area>> {
+        area_store::list(&self.db).await
+    }
+
+    /// Adds a concept (bureau admin). CONFLICT when the code exists.
+    pub async fn create_area(
+        &self,
+        caller: Option<&Caller>,
+        code: &str,
+        label: &LocalizedDraft,
+    ) -> Result<Area> {
+        let actor = require_admin(caller, "change the area vocabulary")?;
+        let area = NewArea::parse(code, label)?;
+        let now = self.now();
+        let exists =
+            || ResearchError::Conflict(format!("area `{}` already exists", area.code.as_str()));
+        let tx = self.db.begin().await?;
+        if queries::lock_area(&tx, area.code.as_str(), true).await? {
+            return Err(exists());
+        }
+        let created = area_store::insert(&tx, &area, now)
+            .await?
+            .ok_or_else(exists)?;
+        Self::audit(
+            &tx,
+            "research_area",
+            area.code.as_str(),
+            "ResearchAreaCreated",
+            &actor,
+            now,
+            json!({ "code": area.code.as_str() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Deletes a concept nothing uses (bureau admin); CONFLICT when a practice, contact or
+    /// opportunity uses it. Safe against concurrent writes that start using it.
+    pub async fn delete_area(&self, caller: Option<&Caller>, code: &str) -> Result<()> {
+        let actor = require_admin(caller, "change the area vocabulary")?;
+        let code = AreaCode::parse(code, "code")?;
+        let now = self.now();
+        let tx = self.db.begin().await?;
+        if !queries::lock_area(&tx, code.as_str(), true).await? {
+            return Err(ResearchError::NotFound("research area"));
+        }
+        let used = queries::area_usage(&tx, code.as_str()).await?;
+        if used > 0 {
+            return Err(ResearchError::Conflict(format!(
+                "area `{}` is in use ({used} practices, contacts or opportunities)",
+                code.as_str()
+            )));
+        }
+        area_store::delete(&tx, code.as_str()).await?;
+        Self::audit(
+            &tx,
+            "research_area",
+            code.as_str(),
+            "ResearchAreaDeleted",
+            &actor,
+            now,
+            json!({ "code": code.as_str() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,431 @@
+//! Practices: drafting and editing content (versions), the review workflow, and reading a
+//! practice as the caller may see it (a withdrawn one as a tombstone).
+
+use glocal_kit::Caller;
+use glocal_kit::store::Tx;
+use serde_json::json;
+
+use super::{Actor, Research, Result, Viewer, bounded, require_staff, viewer_of};
+use crate::domain::{
+    IdempotencyKey, Practice, PracticeAction, PracticeContent, PracticeDraft, PracticeId,
+    PracticeState, Revision, Stage, transition,
+};
+use crate::error::ResearchError;
+use crate::store::practices::{
+    self as store, ContentChange, Editor, Milestone, PracticeRecord, StageChange, Step,
+};
+use crate::store::queries;
+
+impl Actor {
+    fn editor(&self) -> Editor<'_> {
+        Editor {
+            subject: &self.subject,
+            name: &self.name,
+        }
+    }
+}
+
+/// The outbox event of a change to `before`.
+fn practice_event(
+    before: &Practice,
+    action: &str,
+    state: PracticeState,
+    version: i32,
+    revision: i64,
+) -> serde_json::Value {
+    json!({
+        "id": before.id.to_key(),
+        "action": action,
+        "fromState": before.state.as_str(),
+        "state": state.as_str(),
+        "version": version,
+        "revision": revision,
+        "areaCode": before.content.area_code(),
+        "country": before.content.country(),
+    })
+}
+
+/// May the viewer see this practice, and only as a tombstone?
+fn practice_access(viewer: &Viewer, record: &PracticeRecord) -> Option<bool> {
+    match (viewer, record.practice.state) {
+        (Viewer::Staff, _) => Some(false),
+        (_, PracticeState::Published) => Some(false),
+        (_, PracticeState::Withdrawn) if record.was_published => Some(true),
+        _ => None,
+    }
+}
+
+/// The practice as shown: a tombstone keeps only the title.
+fn as_seen(mut practice: Practice, tombstone: bool) -> Practice {
+    if tombstone {
+        practice.tombstone = true;
+        practice.content = practice.content.tombstone();
+    }
+    practice
+}
+
+impl Research {
+    /// Drafts a practice (bureau staff). Idempotent per (caller, key).
+    pub async fn draft_practice(
+        &self,
+        caller: Option<&Caller>,
+        idempotency_key: &str,
+        draft: &PracticeDraft,
+    ) -> Result<Practice> {
+        let actor = require_staff(caller, "draft practices")?;
+        let key = IdempotencyKey::parse(idempotency_key)?;
+        let content = PracticeContent::parse(draft)?;
+        let id = PracticeId::new();
+        let fingerprint = format!("{content:?}");
+        let tx = match self
+            .claim(&actor, "draft_practice", &key, &fingerprint, &id.to_key())
+            .await?
+        {
+            super::Claim::Replay(existing) => {
+                let id = PracticeId::parse(&existing, "id").map_err(ResearchError::corrupt)?;
+                return self.get_practice(caller, id, None).await;
+            }
+            super::Claim::Claimed(tx) => tx,
+        };
+        Self::check_references(&tx, &content).await?;
+        let now = self.now();
+        let editor = actor.editor();
+        store::insert_draft(&tx, id, &content, &editor, now).await?;
+        store::insert_version(&tx, &id.to_key(), 1, &content, &editor, "", now).await?;
+        store::insert_history(
+            &tx,
+            &id.to_key(),
+            Step {
+                action: "draft",
+                from: None,
+                to: PracticeState::Draft,
+                note: "",
+                version: 1,
+            },
+            &editor,
+            now,
+        )
+        .await?;
+        queries::insert_outbox(
+            &tx,
+            &id.to_key(),
+            "PracticeDrafted",
+            &json!({ "id": id.to_key(), "state": "DRAFT", "version": 1, "revision": 1, "areaCode": content.area_code() }),
+            now,
+        )
+        .await?;
+        store::reindex(&tx, &id.to_key(), &content).await?;
+        tx.commit().await?;
+        tracing::info!(practice_id = %id, "practice drafted");
+        self.get_practice(caller, id, None).await
+    }
+
+    async fn check_references(tx: &Tx, content: &PracticeContent) -> Result<()> {
+        Self::require_areas(tx, &[content.area_code().to_owned()], "areaCode").await?;
+        if let Some(org) = content.source_organisation_id() {
+            Self::require_organisation(tx, org, "sourceOrganisationId").await?;
+        }
+        Ok(())
+    }
+
+    async fn practice_record(&self, id: PracticeId) -> Result<PracticeRecord> {
+        store::find(&self.db, id)
+            .await?
+            .ok_or(ResearchError::NotFound("practice"))
+    }
+
+    /// Edits a practice (bureau staff): a draft in place, a published practice into a new
+    /// version (earlier versions stay readable).
+    pub async fn update_practice(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        draft: &PracticeDraft,
+        note: &str,
+    ) -> Result<Practice> {
+        let actor = require_staff(caller, "edit practices")?;
+        let id = PracticeId::parse(id, "id")?;
+        let seen = Revision::parse(revision)?;
+        let content = PracticeContent::parse(draft)?;
+        let note = bounded(note, "note", 0, 2_000)?;
+        let row = self.practice_record(id).await?.practice;
+        Self::check_revision(row.revision.get(), seen)?;
+        let from = row.state;
+        let next = transition(
+            Stage {
+                state: from,
+                approved: row.approved,
+            },
+            PracticeAction::Edit,
+        )?;
+        let now = self.now();
+        let key = id.to_key();
+        let editor = actor.editor();
+        let tx = self.db.begin().await?;
+        Self::check_references(&tx, &content).await?;
+        let new_version = from == PracticeState::Published;
+        let version = if new_version {
+            row.version + 1
+        } else {
+            row.version
+        };
+        let change = ContentChange {
+            approved: next.approved,
+            version,
+            at: now,
+            content: &content,
+        };
+        store::update_content_if(&tx, &key, row.revision.get(), &change).await?;
+        if new_version {
+            store::insert_version(&tx, &key, version, &content, &editor, &note, now).await?;
+        } else {
+            store::rewrite_version(&tx, &key, version, &content, &editor, &note).await?;
+        }
+        store::insert_history(
+            &tx,
+            &key,
+            Step {
+                action: "edit",
+                from: Some(from),
+                to: next.state,
+                note: &note,
+                version,
+            },
+            &editor,
+            now,
+        )
+        .await?;
+        queries::insert_outbox(
+            &tx,
+            &key,
+            "PracticeEdited",
+            &practice_event(&row, "edit", next.state, version, row.revision.get() + 1),
+            now,
+        )
+        .await?;
+        store::reindex(&tx, &key, &content).await?;
+        tx.commit().await?;
+        self.get_practice(caller, id, None).await
+    }
+
+    /// Sends a draft to review (bureau staff).
+    pub async fn submit_practice(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+    ) -> Result<Practice> {
+        self.act(caller, id, revision, PracticeAction::Submit, "")
+            .await
+    }
+
+    /// Reviews a practice in review (bureau staff other than its author): approve, or
+    /// request changes with a note (back to DRAFT).
+    pub async fn review_practice(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        approve: bool,
+        note: &str,
+    ) -> Result<Practice> {
+        if approve {
+            self.act(caller, id, revision, PracticeAction::Approve, note)
+                .await
+        } else {
+            self.act(caller, id, revision, PracticeAction::RequestChanges, note)
+                .await
+        }
+    }
+
+    /// Publishes an approved practice (bureau staff).
+    pub async fn publish_practice(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+    ) -> Result<Practice> {
+        self.act(caller, id, revision, PracticeAction::Publish, "")
+            .await
+    }
+
+    /// Withdraws a practice (bureau staff), with a reason; its id keeps answering with a
+    /// tombstone.
+    pub async fn withdraw_practice(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        reason: &str,
+    ) -> Result<Practice> {
+        self.act(caller, id, revision, PracticeAction::Withdraw, reason)
+            .await
+    }
+
+    async fn act(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        action: PracticeAction,
+        note: &str,
+    ) -> Result<Practice> {
+        let actor = require_staff(caller, &format!("{action} practices"))?;
+        let id = PracticeId::parse(id, "id")?;
+        let seen = Revision::parse(revision)?;
+        let note = match action {
+            PracticeAction::RequestChanges => bounded(note, "note", 1, 2_000)?,
+            PracticeAction::Withdraw => bounded(note, "reason", 1, 2_000)?,
+            _ => bounded(note, "note", 0, 2_000)?,
+        };
+        let record = self.practice_record(id).await?;
+        let row = &record.practice;
+        let from = row.state;
+        let next = transition(
+            Stage {
+                state: from,
+                approved: row.approved,
+            },
+            action,
+        )?;
+        if matches!(
+            action,
+            PracticeAction::Approve | PracticeAction::RequestChanges
+        ) && row.author_subject == actor.subject
+        {
+            return Err(ResearchError::Forbidden(
+                "authors may not review their own practice".into(),
+            ));
+        }
+        Self::check_revision(row.revision.get(), seen)?;
+        let now = self.now();
+        let milestone = match action {
+            PracticeAction::Publish => Milestone::Published {
+                first_time: !record.was_published,
+            },
+            PracticeAction::Withdraw => Milestone::Withdrawn {
+                reason: note.clone(),
+            },
+            _ => Milestone::None,
+        };
+        let event = match action {
+            PracticeAction::Submit => "PracticeSubmitted",
+            PracticeAction::Approve => "PracticeApproved",
+            PracticeAction::RequestChanges => "PracticeChangesRequested",
+            PracticeAction::Publish => "PracticePublished",
+            PracticeAction::Withdraw => "PracticeWithdrawn",
+            PracticeAction::Edit => "PracticeEdited",
+        };
+        let key = id.to_key();
+        let change = StageChange {
+            state: next.state,
+            approved: next.approved,
+            at: now,
+            milestone,
+        };
+        let tx = self.db.begin().await?;
+        store::update_stage_if(&tx, &key, row.revision.get(), change).await?;
+        store::insert_history(
+            &tx,
+            &key,
+            Step {
+                action: action.as_str(),
+                from: Some(from),
+                to: next.state,
+                note: &note,
+                version: row.version,
+            },
+            &actor.editor(),
+            now,
+        )
+        .await?;
+        queries::insert_outbox(
+            &tx,
+            &key,
+            event,
+            &practice_event(
+                row,
+                action.as_str(),
+                next.state,
+                row.version,
+                row.revision.get() + 1,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(practice_id = %id, action = %action, state = %next.state, "practice changed");
+        self.get_practice(caller, id, None).await
+    }
+
+    /// One practice (its current version, or `version`) the caller may see; a withdrawn
+    /// one answers as a tombstone to everyone but bureau staff.
+    pub async fn get_practice(
+        &self,
+        caller: Option<&Caller>,
+        id: PracticeId,
+        version: Option<i32>,
+    ) -> Result<Practice> {
+        let viewer = viewer_of(caller);
+        let record = self.practice_record(id).await?;
+        let Some(tombstone) = practice_access(&viewer, &record) else {
+            return Err(ResearchError::NotFound("practice"));
+        };
+        let key = id.to_key();
+        let versions = store::versions(&self.db, &key).await?;
+        let shown = match version {
+            None => None,
+            Some(v) if v == record.practice.version => None,
+            Some(v) => Some(
+                versions
+                    .iter()
+                    .find(|r| r.info.version == v)
+                    .ok_or(ResearchError::NotFound("practice version"))?,
+            ),
+        };
+        let content_override = shown.map(|v| v.content()).transpose()?;
+        let history = if viewer == Viewer::Staff {
+            store::history(&self.db, &key).await?
+        } else {
+            Vec::new()
+        };
+        let mut view = as_seen(record.practice, tombstone);
+        if let Some((content, info)) = content_override.zip(shown) {
+            view.content = if tombstone {
+                content.tombstone()
+            } else {
+                content
+            };
+            view.version = info.info.version;
+        }
+        view.history = history;
+        view.versions = versions.into_iter().map(|v| v.info).collect();
+        Ok(view)
+    }
+
+    /// Current versions of several practices, in the order asked, leaving out those the
+    /// caller may not see (and ids that do not parse).
+    pub async fn batch_get_practices(
+        &self,
+        caller: Option<&Caller>,
+        ids: &[String],
+    ) -> Result<Vec<Practice>> {
+        let viewer = viewer_of(caller);
+        let keys: Vec<String> = ids
+            .iter()
+            .filter_map(|i| PracticeId::parse(i, "ids").ok().map(PracticeId::to_key))
+            .collect();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut by_id = std::collections::HashMap::new();
+        for record in store::find_many(&self.db, &keys).await? {
+            if let Some(tombstone) = practice_access(&viewer, &record) {
+                let practice = as_seen(record.practice, tombstone);
+                by_id.insert(practice.id.to_key(), practice);
+            }
+        }
+        Ok(keys.iter().filter_map(|k| by_id.get(k).cloned()).collect())
+    }
+}
