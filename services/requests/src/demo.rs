@@ -3,18 +3,18 @@
 //! requests walked through the workflow by the service itself.
 
 use chrono::{Duration, Utc};
+use glocal_kit::store::Db;
 use glocal_kit::{Caller, Role};
-use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
-};
+use sea_orm::DatabaseConnection;
 
 use crate::domain::{
     DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
-    InterpretationDraft, MessageBody, Reason, SubmitDraft, TranslationModeKind, VisitDraft,
+    InterpretationDraft, LanguageCode, LocalGovernment, LocalizedName, MessageBody, NewRequest,
+    Reason, RequestType, SubmitDraft, TranslationModeKind, VisitDraft,
 };
 use crate::error::RequestsError;
-use crate::service::{Config, OnlineBureau, ServiceRequest};
-use crate::store::entities::{department, local_government, routing_rule, staff};
+use crate::service::{Config, Department, OnlineBureau, ServiceRequest, StaffMember};
+use crate::store::{directory as dir_store, routing as rule_store};
 
 /// The bureau's own organisation code in demo tokens.
 pub const BUREAU_ORG: &str = "GAOK";
@@ -259,60 +259,48 @@ pub fn demo_callers() -> Vec<Caller> {
 /// Loads the directory (local governments, departments, staff, routing rules) when it is
 /// empty; returns whether it did.
 pub async fn seed_directory(db: &DatabaseConnection) -> Result<bool, RequestsError> {
-    if local_government::Entity::find().count(db).await? > 0 {
+    let db = Db::new(db.clone());
+    if dir_store::has_local_governments(&db).await? {
         return Ok(false);
     }
-    let txn = db.begin().await?;
+    let names = |ko: &str, en: &str, zh: &str, ja: &str| LocalizedName {
+        ko: ko.into(),
+        en: en.into(),
+        zh: zh.into(),
+        ja: ja.into(),
+    };
+    let tx = db.begin().await?;
     for (code, ko, en, zh, ja, level) in LOCAL_GOVERNMENTS {
-        let row = local_government::ActiveModel {
-            code: Set((*code).into()),
-            name_ko: Set((*ko).into()),
-            name_en: Set((*en).into()),
-            name_zh: Set((*zh).into()),
-            name_ja: Set((*ja).into()),
-            level: Set((*level).into()),
+        let lg = LocalGovernment {
+            code: (*code).into(),
+            name: names(ko, en, zh, ja),
+            level: (*level).into(),
         };
-        local_government::Entity::insert(row)
-            .exec_without_returning(&txn)
-            .await?;
+        dir_store::insert_local_government(&tx, &lg).await?;
     }
     for (code, ko, en, zh, ja) in DEPARTMENTS {
-        let row = department::ActiveModel {
-            code: Set((*code).into()),
-            name_ko: Set((*ko).into()),
-            name_en: Set((*en).into()),
-            name_zh: Set((*zh).into()),
-            name_ja: Set((*ja).into()),
+        let dept = Department {
+            code: (*code).into(),
+            name: names(ko, en, zh, ja),
         };
-        department::Entity::insert(row)
-            .exec_without_returning(&txn)
-            .await?;
+        dir_store::insert_department(&tx, &dept).await?;
     }
     for (id, subject, name, dept, active) in STAFF {
-        let row = staff::ActiveModel {
-            id: Set((*id).into()),
-            subject: Set((*subject).into()),
-            name: Set((*name).into()),
-            department_code: Set((*dept).into()),
-            active: Set(*active),
+        let member = StaffMember {
+            id: (*id).into(),
+            name: (*name).into(),
+            department_code: (*dept).into(),
+            active: *active,
         };
-        staff::Entity::insert(row)
-            .exec_without_returning(&txn)
-            .await?;
+        dir_store::insert_staff(&tx, &member, subject).await?;
     }
     for (ty, lang, dept, priority) in RULES {
-        let row = routing_rule::ActiveModel {
-            request_type: Set((*ty).into()),
-            language: Set(lang.map(str::to_owned)),
-            department_code: Set((*dept).into()),
-            priority: Set(*priority),
-            ..Default::default()
-        };
-        routing_rule::Entity::insert(row)
-            .exec_without_returning(&txn)
-            .await?;
+        let ty = RequestType::parse(ty)?;
+        let lang = lang.map(LanguageCode::parse).transpose()?;
+        let dept = DepartmentCode::parse(dept)?;
+        rule_store::save_rule(&tx, None, ty, lang.as_ref(), &dept, *priority).await?;
     }
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -323,15 +311,21 @@ fn caller(subject: &str) -> Result<Caller, RequestsError> {
         .ok_or(RequestsError::NotFound("demo caller"))
 }
 
-fn draft(key: &str, title: &str, description: &str, details: DetailsDraft) -> SubmitDraft {
-    SubmitDraft {
+fn draft(
+    key: &str,
+    title: &str,
+    description: &str,
+    details: DetailsDraft,
+) -> Result<NewRequest, RequestsError> {
+    let draft = SubmitDraft {
         idempotency_key: key.into(),
         request_type: Some(details.request_type()),
         title: title.into(),
         description: description.into(),
         details: Some(details),
         local_government_code: String::new(),
-    }
+    };
+    Ok(draft.parse()?)
 }
 
 fn body(text: &str) -> Result<MessageBody, RequestsError> {
@@ -371,7 +365,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
                     document_pages: 24,
                     ..InterpretationDraft::default()
                 }),
-            ),
+            )?,
         )
         .await?;
     let translation = bureau
@@ -401,7 +395,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
                     venue: "Seoul City Hall, Conference Room 3".into(),
                     ..InterpretationDraft::default()
                 }),
-            ),
+            )?,
         )
         .await?;
 
@@ -417,7 +411,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
                     partner_organization: "Fukuoka City".into(),
                     exchange_kind: "SISTER_CITY".into(),
                 }),
-            ),
+            )?,
         )
         .await?;
     let exchange = bureau
@@ -449,7 +443,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
                     delegation_size: 8,
                     purpose: "Benchmark smart port operations and meet port authorities.".into(),
                 }),
-            ),
+            )?,
         )
         .await?;
 
@@ -465,7 +459,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
                     countries: vec!["FR".into(), "DE".into(), "AT".into()],
                     needed_by: String::new(),
                 }),
-            ),
+            )?,
         )
         .await?;
     bureau
@@ -487,7 +481,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
                 DetailsDraft::GeneralInquiry(InquiryDraft {
                     topic: "Invitations".into(),
                 }),
-            ),
+            )?,
         )
         .await?;
     reassign_demo(&bureau, &admin, inquiry).await?;

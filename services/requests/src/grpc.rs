@@ -12,8 +12,8 @@ use tonic::{Request, Response, Status};
 use crate::domain::{
     DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
     InterpretationDraft, InterpretationMode, InvalidInput, LanguageCode, LocalGovernmentCode,
-    MessageBody, MessageKind, Reason, RequestDetails, RequestId, RequestState, RequestType,
-    StaffId, SubmitDraft, TranslationModeKind, Version, VisitDraft,
+    MessageBody, MessageKind, NewRequest, Reason, RequestDetails, RequestId, RequestState,
+    RequestType, StaffId, SubmitDraft, TranslationModeKind, Version, VisitDraft,
 };
 use crate::error::RequestsError;
 use crate::service::{self, OnlineBureau};
@@ -57,11 +57,10 @@ fn ts(t: DateTime<Utc>) -> prost_types::Timestamp {
     }
 }
 
-fn from_ts(t: &prost_types::Timestamp, field: &str) -> Result<DateTime<Utc>, Status> {
-    let nanos = u32::try_from(t.nanos)
-        .map_err(|_| bad(InvalidInput::new(field, "is not a valid timestamp")))?;
-    DateTime::from_timestamp(t.seconds, nanos)
-        .ok_or_else(|| bad(InvalidInput::new(field, "is not a valid timestamp")))
+fn from_ts(t: &prost_types::Timestamp, field: &str) -> Result<DateTime<Utc>, InvalidInput> {
+    let invalid = || InvalidInput::new(field, "is not a valid timestamp");
+    let nanos = u32::try_from(t.nanos).map_err(|_| invalid())?;
+    DateTime::from_timestamp(t.seconds, nanos).ok_or_else(invalid)
 }
 
 fn id(s: &str) -> Result<RequestId, Status> {
@@ -84,7 +83,7 @@ fn optional_reason(s: &str) -> Result<Option<Reason>, Status> {
     }
 }
 
-fn request_type(v: i32, field: &str) -> Result<Option<RequestType>, Status> {
+fn request_type(v: i32, field: &str) -> Result<Option<RequestType>, InvalidInput> {
     Ok(match pb::RequestType::try_from(v) {
         Ok(pb::RequestType::Unspecified) => None,
         Ok(pb::RequestType::InterpretationTranslation) => {
@@ -95,10 +94,10 @@ fn request_type(v: i32, field: &str) -> Result<Option<RequestType>, Status> {
         Ok(pb::RequestType::InformationRequest) => Some(RequestType::InformationRequest),
         Ok(pb::RequestType::GeneralInquiry) => Some(RequestType::GeneralInquiry),
         Err(_) => {
-            return Err(bad(InvalidInput::new(
+            return Err(InvalidInput::new(
                 field,
                 format!("unknown request type {v}"),
-            )));
+            ));
         }
     })
 }
@@ -128,21 +127,16 @@ fn state_to_pb(s: RequestState) -> pb::RequestState {
     }
 }
 
-fn state_from_pb(v: i32) -> Result<RequestState, Status> {
+fn state_from_pb(v: i32) -> Result<RequestState, InvalidInput> {
     let s = pb::RequestState::try_from(v)
         .ok()
         .filter(|s| *s != pb::RequestState::Unspecified);
-    let s = s.ok_or_else(|| {
-        bad(InvalidInput::new(
-            "filter.states",
-            format!("unknown state {v}"),
-        ))
-    })?;
+    let s = s.ok_or_else(|| InvalidInput::new("filter.states", format!("unknown state {v}")))?;
     RequestState::ALL
         .iter()
         .copied()
         .find(|d| state_to_pb(*d) == s)
-        .ok_or_else(|| bad(InvalidInput::new("filter.states", "unknown state")))
+        .ok_or_else(|| InvalidInput::new("filter.states", "unknown state"))
 }
 
 fn kind_to_pb(k: MessageKind) -> pb::MessageKind {
@@ -377,48 +371,84 @@ fn reply(r: Result<service::ServiceRequest, RequestsError>) -> GrpcResult<pb::Se
     r.map(|r| Response::new(request_to_pb(r))).map_err(status)
 }
 
-fn filter_from_pb(f: Option<pb::RequestFilter>) -> Result<service::RequestFilter, Status> {
-    let Some(f) = f else {
-        return Ok(service::RequestFilter::default());
-    };
-    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-    Ok(service::RequestFilter {
-        states: f
-            .states
-            .iter()
-            .map(|s| state_from_pb(*s))
-            .collect::<Result<_, _>>()?,
-        types: f
-            .types
-            .iter()
-            .map(|t| {
-                request_type(*t, "filter.types")?
-                    .ok_or_else(|| bad(InvalidInput::new("filter.types", "unspecified type")))
-            })
-            .collect::<Result<_, _>>()?,
-        department: opt(&f.department_code)
-            .map(|s| DepartmentCode::parse(&s).map_err(|e| bad(e.at("filter.departmentCode"))))
-            .transpose()?,
-        assignee: opt(&f.assignee_id)
-            .map(|s| StaffId::parse(&s).map_err(|e| bad(e.at("filter.assigneeId"))))
-            .transpose()?,
-        local_government: opt(&f.local_government_code)
-            .map(|s| {
-                LocalGovernmentCode::parse(&s).map_err(|e| bad(e.at("filter.localGovernmentCode")))
-            })
-            .transpose()?,
-        created_from: f
-            .created_from
-            .as_ref()
-            .map(|t| from_ts(t, "filter.createdFrom"))
-            .transpose()?,
-        created_to: f
-            .created_to
-            .as_ref()
-            .map(|t| from_ts(t, "filter.createdTo"))
-            .transpose()?,
-        overdue: f.overdue,
-    })
+impl TryFrom<pb::SubmitRequestRequest> for NewRequest {
+    type Error = InvalidInput;
+
+    fn try_from(m: pb::SubmitRequestRequest) -> Result<Self, InvalidInput> {
+        SubmitDraft {
+            idempotency_key: m.idempotency_key,
+            request_type: request_type(m.r#type, "type")?,
+            title: m.title,
+            description: m.description,
+            details: details_draft(m.details),
+            local_government_code: m.local_government_code,
+        }
+        .parse()
+    }
+}
+
+impl TryFrom<pb::RequestFilter> for service::RequestFilter {
+    type Error = InvalidInput;
+
+    fn try_from(f: pb::RequestFilter) -> Result<Self, InvalidInput> {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        Ok(service::RequestFilter {
+            states: f
+                .states
+                .iter()
+                .map(|s| state_from_pb(*s))
+                .collect::<Result<_, _>>()?,
+            types: f
+                .types
+                .iter()
+                .map(|t| {
+                    request_type(*t, "filter.types")?
+                        .ok_or_else(|| InvalidInput::new("filter.types", "unspecified type"))
+                })
+                .collect::<Result<_, _>>()?,
+            department: opt(&f.department_code)
+                .map(|s| DepartmentCode::parse(&s).map_err(|e| e.at("filter.departmentCode")))
+                .transpose()?,
+            assignee: opt(&f.assignee_id)
+                .map(|s| StaffId::parse(&s).map_err(|e| e.at("filter.assigneeId")))
+                .transpose()?,
+            local_government: opt(&f.local_government_code)
+                .map(|s| {
+                    LocalGovernmentCode::parse(&s).map_err(|e| e.at("filter.localGovernmentCode"))
+                })
+                .transpose()?,
+            created_from: f
+                .created_from
+                .as_ref()
+                .map(|t| from_ts(t, "filter.createdFrom"))
+                .transpose()?,
+            created_to: f
+                .created_to
+                .as_ref()
+                .map(|t| from_ts(t, "filter.createdTo"))
+                .transpose()?,
+            overdue: f.overdue,
+        })
+    }
+}
+
+impl TryFrom<pb::RoutingRule> for service::RoutingRuleDraft {
+    type Error = InvalidInput;
+
+    fn try_from(rule: pb::RoutingRule) -> Result<Self, InvalidInput> {
+        Ok(service::RoutingRuleDraft {
+            id: (rule.id != 0).then_some(rule.id),
+            request_type: request_type(rule.r#type, "type")?
+                .ok_or_else(|| InvalidInput::new("type", "is required"))?,
+            language: if rule.language.trim().is_empty() {
+                None
+            } else {
+                Some(LanguageCode::parse(rule.language.trim())?)
+            },
+            department_code: DepartmentCode::parse(rule.department_code.trim())?,
+            priority: rule.priority,
+        })
+    }
 }
 
 #[tonic::async_trait]
@@ -428,16 +458,8 @@ impl RequestsService for GrpcService {
         req: Request<pb::SubmitRequestRequest>,
     ) -> GrpcResult<pb::ServiceRequest> {
         let caller = caller(&req)?;
-        let m = req.into_inner();
-        let draft = SubmitDraft {
-            idempotency_key: m.idempotency_key,
-            request_type: request_type(m.r#type, "type")?,
-            title: m.title,
-            description: m.description,
-            details: details_draft(m.details),
-            local_government_code: m.local_government_code,
-        };
-        reply(self.bureau.submit(caller.as_ref(), draft).await)
+        let new = NewRequest::try_from(req.into_inner()).map_err(bad)?;
+        reply(self.bureau.submit(caller.as_ref(), new).await)
     }
 
     async fn get_request(
@@ -476,7 +498,12 @@ impl RequestsService for GrpcService {
     ) -> GrpcResult<pb::ListRequestsResponse> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let filter = filter_from_pb(m.filter)?;
+        let filter = m
+            .filter
+            .map(service::RequestFilter::try_from)
+            .transpose()
+            .map_err(bad)?
+            .unwrap_or_default();
         let page = m
             .page
             .map(|p| service::PageRequest {
@@ -510,7 +537,8 @@ impl RequestsService for GrpcService {
             .expected_completion_at
             .as_ref()
             .map(|t| from_ts(t, "expectedCompletionAt"))
-            .transpose()?;
+            .transpose()
+            .map_err(bad)?;
         reply(
             self.bureau
                 .send_mid_response(
@@ -700,18 +728,7 @@ impl RequestsService for GrpcService {
             .into_inner()
             .rule
             .ok_or_else(|| bad(InvalidInput::new("rule", "is required")))?;
-        let draft = service::RoutingRuleDraft {
-            id: (rule.id != 0).then_some(rule.id),
-            request_type: request_type(rule.r#type, "type")?
-                .ok_or_else(|| bad(InvalidInput::new("type", "is required")))?,
-            language: if rule.language.trim().is_empty() {
-                None
-            } else {
-                Some(LanguageCode::parse(rule.language.trim()).map_err(bad)?)
-            },
-            department_code: DepartmentCode::parse(rule.department_code.trim()).map_err(bad)?,
-            priority: rule.priority,
-        };
+        let draft = service::RoutingRuleDraft::try_from(rule).map_err(bad)?;
         let saved = self
             .bureau
             .set_routing_rule(caller.as_ref(), draft)

@@ -151,6 +151,15 @@ fn information(key: &str) -> SubmitDraft {
     }
 }
 
+/// Submits a draft as the gRPC adapter does: parse it, then call the service.
+async fn submit(
+    bureau: &OnlineBureau,
+    caller: Option<&Caller>,
+    draft: SubmitDraft,
+) -> Result<ServiceRequest, RequestsError> {
+    bureau.submit(caller, draft.parse()?).await
+}
+
 fn body(s: &str) -> MessageBody {
     MessageBody::parse(s).unwrap()
 }
@@ -171,9 +180,7 @@ fn actions(r: &ServiceRequest) -> Vec<&str> {
 
 async fn submit_registers_routes_and_assigns(env: Env) {
     let seoul = official("11000");
-    let r = env
-        .bureau
-        .submit(Some(&seoul), translation("k1", "en"))
+    let r = submit(&env.bureau, Some(&seoul), translation("k1", "en"))
         .await
         .unwrap();
     let year = env.now.lock().unwrap().format("%Y").to_string();
@@ -205,16 +212,12 @@ async fn submit_registers_routes_and_assigns(env: Env) {
     assert_eq!(env.counts().await, (4, 1, 0, 1));
 
     // Least open load: the next one goes to STF-102, then back to STF-101.
-    let r2 = env
-        .bureau
-        .submit(Some(&seoul), translation("k2", "en"))
+    let r2 = submit(&env.bureau, Some(&seoul), translation("k2", "en"))
         .await
         .unwrap();
     assert_eq!(r2.number.to_string(), format!("OB-{year}-000002"));
     assert_eq!(r2.assignee.unwrap().id, "STF-102");
-    let r3 = env
-        .bureau
-        .submit(Some(&seoul), translation("k3", "zh"))
+    let r3 = submit(&env.bureau, Some(&seoul), translation("k3", "zh"))
         .await
         .unwrap();
     assert_eq!(r3.assignee.unwrap().id, "STF-101");
@@ -227,15 +230,11 @@ async fn submit_registers_routes_and_assigns(env: Env) {
         .unwrap();
     assert_eq!(r.state, RequestState::FinalResponded);
     // (STF-101 and STF-102 now hold one open request each: the tie goes to the lower id.)
-    let r4 = env
-        .bureau
-        .submit(Some(&seoul), translation("k4", "en"))
+    let r4 = submit(&env.bureau, Some(&seoul), translation("k4", "en"))
         .await
         .unwrap();
     assert_eq!(r4.assignee.unwrap().id, "STF-101");
-    let r5 = env
-        .bureau
-        .submit(Some(&seoul), translation("k5", "en"))
+    let r5 = submit(&env.bureau, Some(&seoul), translation("k5", "en"))
         .await
         .unwrap();
     assert_eq!(r5.assignee.unwrap().id, "STF-102");
@@ -243,9 +242,7 @@ async fn submit_registers_routes_and_assigns(env: Env) {
 
 async fn language_specific_and_missing_routes(env: Env) {
     let seoul = official("11000");
-    let ja = env
-        .bureau
-        .submit(Some(&seoul), translation("ja", "ja"))
+    let ja = submit(&env.bureau, Some(&seoul), translation("ja", "ja"))
         .await
         .unwrap();
     assert_eq!(ja.department.unwrap().code, "JAPAN_DESK");
@@ -270,9 +267,7 @@ async fn language_specific_and_missing_routes(env: Env) {
         )
         .await
         .unwrap();
-    let g = env
-        .bureau
-        .submit(Some(&seoul), inquiry("g1"))
+    let g = submit(&env.bureau, Some(&seoul), inquiry("g1"))
         .await
         .unwrap();
     assert_eq!(g.department.unwrap().code, "RESEARCH");
@@ -281,9 +276,7 @@ async fn language_specific_and_missing_routes(env: Env) {
     // No active staff: stays DEPARTMENT_ASSIGNED.
     env.exec("UPDATE staff SET active = false WHERE department_code = 'RESEARCH'")
         .await;
-    let g = env
-        .bureau
-        .submit(Some(&seoul), inquiry("g2"))
+    let g = submit(&env.bureau, Some(&seoul), inquiry("g2"))
         .await
         .unwrap();
     assert_eq!(g.state, RequestState::DepartmentAssigned);
@@ -299,9 +292,7 @@ async fn language_specific_and_missing_routes(env: Env) {
                 .unwrap();
         }
     }
-    let g = env
-        .bureau
-        .submit(Some(&seoul), inquiry("g3"))
+    let g = submit(&env.bureau, Some(&seoul), inquiry("g3"))
         .await
         .unwrap();
     assert_eq!(g.state, RequestState::Registered);
@@ -336,9 +327,7 @@ async fn language_specific_and_missing_routes(env: Env) {
 async fn six_step_happy_path(env: Env) {
     let seoul = official("11000");
     let kim = staff("staff-interp-kim");
-    let r = env
-        .bureau
-        .submit(Some(&seoul), translation("happy", "en"))
+    let r = submit(&env.bureau, Some(&seoul), translation("happy", "en"))
         .await
         .unwrap();
     let expected = *env.now.lock().unwrap() + Duration::days(2);
@@ -422,9 +411,7 @@ async fn six_step_happy_path(env: Env) {
 async fn illegal_transitions_change_nothing(env: Env) {
     let seoul = official("11000");
     let kim = staff("staff-interp-kim");
-    let r = env
-        .bureau
-        .submit(Some(&seoul), translation("illegal", "en"))
+    let r = submit(&env.bureau, Some(&seoul), translation("illegal", "en"))
         .await
         .unwrap();
     let before = env.counts().await;
@@ -498,9 +485,7 @@ async fn illegal_transitions_change_nothing(env: Env) {
 async fn stale_version_is_conflict(env: Env) {
     let seoul = official("11000");
     let kim = staff("staff-interp-kim");
-    let r = env
-        .bureau
-        .submit(Some(&seoul), translation("stale", "en"))
+    let r = submit(&env.bureau, Some(&seoul), translation("stale", "en"))
         .await
         .unwrap();
     let future = *env.now.lock().unwrap() + Duration::days(1);
@@ -543,15 +528,11 @@ async fn stale_version_is_conflict(env: Env) {
 
 async fn idempotent_submit(env: Env) {
     let seoul = official("11000");
-    let first = env
-        .bureau
-        .submit(Some(&seoul), translation("same", "en"))
+    let first = submit(&env.bureau, Some(&seoul), translation("same", "en"))
         .await
         .unwrap();
     let before = env.counts().await;
-    let again = env
-        .bureau
-        .submit(Some(&seoul), translation("same", "en"))
+    let again = submit(&env.bureau, Some(&seoul), translation("same", "en"))
         .await
         .unwrap();
     assert_eq!(again.id, first.id);
@@ -560,16 +541,18 @@ async fn idempotent_submit(env: Env) {
     let mut different = translation("same", "en");
     different.title = "Another title".into();
     assert_code(
-        env.bureau.submit(Some(&seoul), different).await,
+        submit(&env.bureau, Some(&seoul), different).await,
         ErrorCode::Conflict,
     );
     assert_eq!(env.counts().await, before);
     // The key is per requester.
-    let other = env
-        .bureau
-        .submit(Some(&official("26000")), translation("same", "en"))
-        .await
-        .unwrap();
+    let other = submit(
+        &env.bureau,
+        Some(&official("26000")),
+        translation("same", "en"),
+    )
+    .await
+    .unwrap();
     assert_ne!(other.id, first.id);
 }
 
@@ -586,7 +569,7 @@ async fn concurrent_retries_make_one_request(env: Env) {
             format!("race-{i}")
         };
         tasks.push(tokio::spawn(async move {
-            bureau.submit(Some(&seoul), inquiry(&key)).await
+            submit(&bureau, Some(&seoul), inquiry(&key)).await
         }));
     }
     let mut results = Vec::new();
@@ -607,14 +590,10 @@ async fn scoping(env: Env) {
     let seoul = official("11000");
     let busan = official("26000");
     let kim = staff("staff-interp-kim");
-    let r = env
-        .bureau
-        .submit(Some(&seoul), translation("scope", "en"))
+    let r = submit(&env.bureau, Some(&seoul), translation("scope", "en"))
         .await
         .unwrap();
-    let b = env
-        .bureau
-        .submit(Some(&busan), exchange("scope-b"))
+    let b = submit(&env.bureau, Some(&busan), exchange("scope-b"))
         .await
         .unwrap();
 
@@ -752,15 +731,18 @@ async fn scoping(env: Env) {
         ErrorCode::Forbidden,
     );
     assert_code(
-        env.bureau
-            .submit(Some(&official("99999")), inquiry("unknown-org"))
-            .await,
+        submit(
+            &env.bureau,
+            Some(&official("99999")),
+            inquiry("unknown-org"),
+        )
+        .await,
         ErrorCode::Forbidden,
     );
     let mut for_busan = inquiry("for-busan");
     for_busan.local_government_code = "26000".into();
     assert_code(
-        env.bureau.submit(Some(&seoul), for_busan).await,
+        submit(&env.bureau, Some(&seoul), for_busan).await,
         ErrorCode::Forbidden,
     );
     // Directory: staff only for bureau callers.
@@ -791,21 +773,21 @@ async fn bad_input_writes_nothing(env: Env) {
     let mut no_title = inquiry("bad1");
     no_title.title = "   ".into();
     let e = assert_code(
-        env.bureau.submit(Some(&seoul), no_title).await,
+        submit(&env.bureau, Some(&seoul), no_title).await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(e.field(), Some("title"));
     let mut mismatch = inquiry("bad2");
     mismatch.request_type = Some(RequestType::OverseasVisit);
     let e = assert_code(
-        env.bureau.submit(Some(&seoul), mismatch).await,
+        submit(&env.bureau, Some(&seoul), mismatch).await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(e.field(), Some("details"));
     let mut long = inquiry("bad3");
     long.description = "x".repeat(10_001);
     let e = assert_code(
-        env.bureau.submit(Some(&seoul), long).await,
+        submit(&env.bureau, Some(&seoul), long).await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(e.field(), Some("description"));
@@ -813,7 +795,7 @@ async fn bad_input_writes_nothing(env: Env) {
     no_type.request_type = None;
     assert_eq!(
         assert_code(
-            env.bureau.submit(Some(&seoul), no_type).await,
+            submit(&env.bureau, Some(&seoul), no_type).await,
             ErrorCode::BadUserInput
         )
         .field(),
@@ -822,7 +804,7 @@ async fn bad_input_writes_nothing(env: Env) {
     let mut same_lang = translation("bad5", "ko");
     same_lang.title = "t".into();
     let e = assert_code(
-        env.bureau.submit(Some(&seoul), same_lang).await,
+        submit(&env.bureau, Some(&seoul), same_lang).await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(
@@ -833,15 +815,14 @@ async fn bad_input_writes_nothing(env: Env) {
     assert_eq!(env.count("request_counter").await, 0);
     // Staff submitting must name a known local government.
     let e = assert_code(
-        env.bureau.submit(Some(&admin()), inquiry("bad6")).await,
+        submit(&env.bureau, Some(&admin()), inquiry("bad6")).await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(e.field(), Some("localGovernmentCode"));
     let mut on_behalf = inquiry("ok");
     on_behalf.local_government_code = "50000".into();
     assert_eq!(
-        env.bureau
-            .submit(Some(&admin()), on_behalf)
+        submit(&env.bureau, Some(&admin()), on_behalf)
             .await
             .unwrap()
             .requester
@@ -869,14 +850,10 @@ async fn bad_input_writes_nothing(env: Env) {
 async fn reopen_window_reassign_reject_withdraw(env: Env) {
     let seoul = official("11000");
     let kim = staff("staff-interp-kim");
-    let a = env
-        .bureau
-        .submit(Some(&seoul), translation("ra", "en"))
+    let a = submit(&env.bureau, Some(&seoul), translation("ra", "en"))
         .await
         .unwrap();
-    let b = env
-        .bureau
-        .submit(Some(&seoul), translation("rb", "en"))
+    let b = submit(&env.bureau, Some(&seoul), translation("rb", "en"))
         .await
         .unwrap();
     let a = env
@@ -992,9 +969,7 @@ async fn reopen_window_reassign_reject_withdraw(env: Env) {
     assert_eq!(b.state, RequestState::Rejected);
     assert_eq!(b.reject_reason.as_deref(), Some("out of scope"));
 
-    let c = env
-        .bureau
-        .submit(Some(&seoul), inquiry("rc"))
+    let c = submit(&env.bureau, Some(&seoul), inquiry("rc"))
         .await
         .unwrap();
     assert_code(
@@ -1015,33 +990,23 @@ async fn list_filters_paging_and_overdue(env: Env) {
     let seoul = official("11000");
     let busan = official("26000");
     let t0 = *env.now.lock().unwrap();
-    let a = env
-        .bureau
-        .submit(Some(&seoul), translation("l1", "en"))
+    let a = submit(&env.bureau, Some(&seoul), translation("l1", "en"))
         .await
         .unwrap();
     env.advance(Duration::minutes(1));
-    let b = env
-        .bureau
-        .submit(Some(&seoul), inquiry("l2"))
+    let b = submit(&env.bureau, Some(&seoul), inquiry("l2"))
         .await
         .unwrap();
     env.advance(Duration::minutes(1));
-    let c = env
-        .bureau
-        .submit(Some(&busan), exchange("l3"))
+    let c = submit(&env.bureau, Some(&busan), exchange("l3"))
         .await
         .unwrap();
     env.advance(Duration::minutes(1));
-    let d = env
-        .bureau
-        .submit(Some(&busan), information("l4"))
+    let d = submit(&env.bureau, Some(&busan), information("l4"))
         .await
         .unwrap();
     env.advance(Duration::minutes(1));
-    let e = env
-        .bureau
-        .submit(Some(&seoul), translation("l5", "ja"))
+    let e = submit(&env.bureau, Some(&seoul), translation("l5", "ja"))
         .await
         .unwrap();
     let admin = admin();

@@ -1,5 +1,6 @@
 //! The Online Bureau's domain: types that parse (ids, numbers, texts, typed details) and
-//! the request workflow's state machine. No I/O, no proto, no SQL.
+//! the request workflow's state machine, and the read models the service answers with.
+//! No I/O, no proto, no SQL.
 
 mod details;
 mod error;
@@ -8,6 +9,7 @@ mod kinds;
 mod state_machine;
 mod submission;
 mod text;
+mod views;
 
 pub use details::{
     Destination, DestinationDraft, DetailsDraft, ExchangeDraft, ExchangeKind, GeneralInquiry,
@@ -24,3 +26,7 @@ pub use kinds::{MessageKind, RequestState, RequestType, ServiceTarget};
 pub use state_machine::{Action, IllegalTransition, transition};
 pub use submission::{NewRequest, SubmitDraft};
 pub use text::{Description, MessageBody, Reason, Title};
+pub use views::{
+    Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, Requester,
+    RoutingRule, ServiceRequest, StaffMember,
+};

@@ -1,6 +1,12 @@
 //! Storage: sea-orm entities, the schema migrations (PostgreSQL and SQLite alike) and the
-//! queries the service runs. Nothing here knows about callers or the workflow's rules.
+//! queries the service runs, one module per aggregate. Every function takes any connection
+//! or transaction (`db: &impl ConnectionTrait`) and speaks domain and view types; nothing
+//! here knows about callers or the workflow's rules.
 
+pub(crate) mod activity;
+pub(crate) mod directory;
 pub(crate) mod entities;
 pub(crate) mod migration;
-pub(crate) mod queries;
+pub(crate) mod requests;
+pub(crate) mod routing;
+pub(crate) mod views;

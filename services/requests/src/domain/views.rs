@@ -1,0 +1,183 @@
+//! The read models the service answers with: a request as a caller sees it, the directory's
+//! entries and the routing rules. Plain data in domain types; the store builds them from its
+//! rows and the service scopes them.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{
+    DepartmentCode, LanguageCode, MessageKind, RequestDetails, RequestId, RequestNumber,
+    RequestState, RequestType, Version,
+};
+
+/// A name in the bureau's four languages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LocalizedName {
+    /// Korean.
+    pub ko: String,
+    /// English.
+    pub en: String,
+    /// Chinese.
+    pub zh: String,
+    /// Japanese.
+    pub ja: String,
+}
+
+/// A local government of the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalGovernment {
+    /// Standard administrative code.
+    pub code: String,
+    /// Name.
+    pub name: LocalizedName,
+    /// METROPOLITAN, PROVINCE, CITY, COUNTY or DISTRICT.
+    pub level: String,
+}
+
+/// A bureau department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Department {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: LocalizedName,
+}
+
+/// A bureau staff member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Department.
+    pub department_code: String,
+    /// Takes new work.
+    pub active: bool,
+}
+
+/// Who submitted a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requester {
+    /// Caller subject.
+    pub subject: String,
+    /// Display name.
+    pub name: String,
+    /// For which local government.
+    pub local_government_code: String,
+}
+
+/// A response, reply or note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestMessage {
+    /// Id.
+    pub id: Uuid,
+    /// Kind.
+    pub kind: MessageKind,
+    /// Text.
+    pub body: String,
+    /// Author subject.
+    pub author_subject: String,
+    /// Author name.
+    pub author_name: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Mid-responses: when the bureau expects to answer in full.
+    pub expected_completion_at: Option<DateTime<Utc>>,
+}
+
+/// One audit entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// Action name, e.g. `submit`, `assign_department`.
+    pub action: String,
+    /// State before (`None` for the submit itself).
+    pub from_state: Option<RequestState>,
+    /// State after.
+    pub to_state: RequestState,
+    /// Who.
+    pub actor_subject: String,
+    /// Their name.
+    pub actor_name: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Free note (the routing rule that fired, a reason, …).
+    pub note: String,
+}
+
+/// A service request as the caller may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceRequest {
+    /// Id.
+    pub id: RequestId,
+    /// Human-readable number.
+    pub number: RequestNumber,
+    /// Type.
+    pub request_type: RequestType,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Typed details.
+    pub details: RequestDetails,
+    /// State.
+    pub state: RequestState,
+    /// Who asked.
+    pub requester: Requester,
+    /// The requesting local government.
+    pub local_government: Option<LocalGovernment>,
+    /// The department handling it.
+    pub department: Option<Department>,
+    /// The staff member handling it.
+    pub assignee: Option<StaffMember>,
+    /// The routing rule that chose the department, `RULE <id>: <type>[/<lang>] -> <dept>`.
+    pub routing: String,
+    /// Submitted.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// First response due.
+    pub first_response_due_at: DateTime<Utc>,
+    /// Final response due.
+    pub resolution_due_at: DateTime<Utc>,
+    /// First (mid or final) response sent.
+    pub first_responded_at: Option<DateTime<Utc>>,
+    /// Final response sent.
+    pub final_responded_at: Option<DateTime<Utc>>,
+    /// Expected completion from the last mid-response.
+    pub expected_completion_at: Option<DateTime<Utc>>,
+    /// Past a due time while the bureau still owes an answer.
+    pub overdue: bool,
+    /// Version for optimistic concurrency.
+    pub version: Version,
+    /// Why it was rejected.
+    pub reject_reason: Option<String>,
+    /// Messages (when activity was asked for); staff notes only for bureau callers.
+    pub messages: Vec<RequestMessage>,
+    /// History (when activity was asked for).
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A routing rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutingRule {
+    /// Id.
+    pub id: i64,
+    /// Type it routes.
+    pub request_type: RequestType,
+    /// Language it is for, if any.
+    pub language: Option<LanguageCode>,
+    /// Where to.
+    pub department_code: DepartmentCode,
+    /// Lower wins among equally specific rules.
+    pub priority: i32,
+}
+
+impl ServiceRequest {
+    /// Whether the bureau still owes an answer past a due time at `now`.
+    pub fn is_overdue_at(&self, now: DateTime<Utc>) -> bool {
+        self.state.is_open()
+            && (now > self.resolution_due_at
+                || (self.first_responded_at.is_none() && now > self.first_response_due_at))
+    }
+}

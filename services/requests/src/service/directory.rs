@@ -1,0 +1,48 @@
+//! The directory: the bureau's departments and staff, and the local governments.
+
+use std::collections::HashMap;
+
+use glocal_kit::{Caller, Role};
+
+use super::{OnlineBureau, Result};
+use crate::domain::{Department, LocalGovernment, StaffMember};
+use crate::error::RequestsError;
+use crate::store::directory as dir_store;
+
+/// The bureau's departments and (for bureau callers) staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directory {
+    /// Departments, by code.
+    pub departments: Vec<Department>,
+    /// Staff, by id; empty for callers outside the bureau.
+    pub staff: Vec<StaffMember>,
+}
+
+impl OnlineBureau {
+    /// The bureau's departments, and its staff for bureau callers.
+    pub async fn directory(&self, caller: Option<&Caller>) -> Result<Directory> {
+        let caller = caller.ok_or(RequestsError::Unauthenticated)?;
+        let departments = dir_store::all_departments(&self.db).await?;
+        let staff = if caller.has(Role::BureauStaff) || caller.has(Role::BureauAdmin) {
+            dir_store::all_staff(&self.db).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Directory { departments, staff })
+    }
+
+    /// Local governments by code, in the order asked; unknown codes are left out. Public.
+    pub async fn local_governments(&self, codes: &[String]) -> Result<Vec<LocalGovernment>> {
+        let found: HashMap<String, LocalGovernment> = dir_store::local_governments(&self.db, codes)
+            .await?
+            .into_iter()
+            .map(|l| (l.code.clone(), l))
+            .collect();
+        Ok(codes.iter().filter_map(|c| found.get(c).cloned()).collect())
+    }
+
+    /// Every local government, by code. Public.
+    pub async fn all_local_governments(&self) -> Result<Vec<LocalGovernment>> {
+        dir_store::all_local_governments(&self.db).await
+    }
+}

@@ -1,0 +1,295 @@
+//! The Online Bureau's business operations: domain types in, domain types out. Every
+//! operation reads the caller, scopes what it may see and do, and makes each change in one
+//! transaction together with its audit row and outbox event. One module per aggregate:
+//! [`submit`](OnlineBureau::submit) and the reads and workflow actions of requests, the
+//! directory, the routing table. Storage goes through the crate's `store`; nothing here
+//! names an ORM type.
+
+mod directory;
+mod reads;
+mod routing;
+mod submit;
+mod workflow;
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use glocal_kit::store::Db;
+use glocal_kit::{Caller, Role};
+
+pub use crate::domain::{
+    Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, Requester,
+    RoutingRule, ServiceRequest, StaffMember,
+};
+use crate::domain::{MessageKind, Version};
+use crate::error::RequestsError;
+use crate::store::requests::{Scope, StoredRequest};
+use crate::store::{self, directory as dir_store};
+pub use directory::Directory;
+pub use reads::{PageRequest, RequestFilter, RequestPage};
+pub use routing::RoutingRuleDraft;
+
+type Result<T, E = RequestsError> = std::result::Result<T, E>;
+
+/// The page size when a list call asks for none.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+/// Where the service reads the time; tests move it by hand.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Tunables of the workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// How long after the final response the requester may reopen.
+    pub reopen_window: Duration,
+    /// Largest page a list call returns.
+    pub max_page_size: u32,
+}
+
+impl Config {
+    /// The service's part of the process settings.
+    pub fn from_settings(settings: &glocal_kit::config::RequestsSettings) -> Self {
+        Config {
+            reopen_window: Duration::days(i64::from(settings.reopen_window_days)),
+            max_page_size: settings.max_page_size.max(1),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            reopen_window: Duration::days(14),
+            max_page_size: 100,
+        }
+    }
+}
+
+/// Who acts, as resolved from the caller.
+#[derive(Debug, Clone)]
+enum Viewer {
+    Official { org: String },
+    Staff { id: String, department: String },
+    Admin,
+}
+
+/// The caller as an author of history rows and messages.
+#[derive(Debug, Clone)]
+struct Actor {
+    subject: String,
+    name: String,
+}
+
+/// The Online Bureau: every operation of the requests service.
+#[derive(Clone)]
+pub struct OnlineBureau {
+    db: Db,
+    config: Config,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for OnlineBureau {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnlineBureau")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+fn encode_cursor(seq: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("seq:{seq}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<i64> {
+    let bad = || RequestsError::invalid("after", "is not a cursor from this list");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    text.strip_prefix("seq:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(bad)
+}
+
+impl OnlineBureau {
+    /// The service over `db` (already migrated; a `DatabaseConnection` or a
+    /// [`Db`]), on the wall clock.
+    pub fn new(db: impl Into<Db>, config: Config) -> Self {
+        OnlineBureau {
+            db: db.into(),
+            config,
+            clock: Arc::new(Utc::now),
+        }
+    }
+
+    /// The same service reading the time from `clock`.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The database this service runs on.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)().trunc_subsecs(6)
+    }
+
+    async fn viewer(&self, caller: Option<&Caller>) -> Result<(Viewer, Actor)> {
+        let caller = caller.ok_or(RequestsError::Unauthenticated)?;
+        let actor = Actor {
+            subject: caller.subject.clone(),
+            name: caller.name.clone(),
+        };
+        if caller.has(Role::BureauAdmin) {
+            return Ok((Viewer::Admin, actor));
+        }
+        if caller.has(Role::BureauStaff) {
+            return match dir_store::staff_by_subject(&self.db, &caller.subject).await? {
+                Some(s) => Ok((
+                    Viewer::Staff {
+                        id: s.id,
+                        department: s.department_code,
+                    },
+                    actor,
+                )),
+                None => Err(RequestsError::Forbidden(
+                    "no bureau staff record for this caller".into(),
+                )),
+            };
+        }
+        if caller.has(Role::LocalOfficial) {
+            if caller.org.is_empty() {
+                return Err(RequestsError::Forbidden(
+                    "local officials need an organisation".into(),
+                ));
+            }
+            return Ok((
+                Viewer::Official {
+                    org: caller.org.clone(),
+                },
+                actor,
+            ));
+        }
+        Err(RequestsError::Forbidden(
+            "service requests are for local governments and bureau staff".into(),
+        ))
+    }
+
+    fn visible(viewer: &Viewer, row: &StoredRequest) -> bool {
+        match viewer {
+            Viewer::Admin => true,
+            Viewer::Official { org } => row.local_government_code == *org,
+            Viewer::Staff { id, department } => {
+                row.department_code.as_deref() == Some(department.as_str())
+                    || row.assignee_id.as_deref() == Some(id.as_str())
+            }
+        }
+    }
+
+    fn scope(viewer: &Viewer) -> Scope {
+        match viewer {
+            Viewer::Admin => Scope::All,
+            Viewer::Official { org } => Scope::LocalGovernment(org.clone()),
+            Viewer::Staff { id, department } => Scope::Department {
+                department: department.clone(),
+                staff_id: id.clone(),
+            },
+        }
+    }
+
+    /// The request found, when the viewer may see it; NOT_FOUND otherwise.
+    fn visible_row(viewer: &Viewer, found: Option<StoredRequest>) -> Result<StoredRequest> {
+        match found {
+            Some(row) if Self::visible(viewer, &row) => Ok(row),
+            _ => Err(RequestsError::NotFound("service request")),
+        }
+    }
+
+    fn require_bureau(viewer: &Viewer, what: &str) -> Result<()> {
+        match viewer {
+            Viewer::Official { .. } => Err(RequestsError::Forbidden(format!(
+                "only bureau staff may {what}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn require_requester(viewer: &Viewer, what: &str) -> Result<()> {
+        match viewer {
+            Viewer::Official { .. } => Ok(()),
+            _ => Err(RequestsError::Forbidden(format!(
+                "only the requesting local government may {what}"
+            ))),
+        }
+    }
+
+    fn require_handler(viewer: &Viewer, row: &StoredRequest, what: &str) -> Result<()> {
+        Self::require_bureau(viewer, what)?;
+        if let Viewer::Staff { id, department } = viewer {
+            let handles = row.department_code.as_deref() == Some(department.as_str())
+                || row.assignee_id.as_deref() == Some(id.as_str());
+            if !handles {
+                return Err(RequestsError::Forbidden(format!(
+                    "only staff of the request's department may {what}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_version(row: &StoredRequest, seen: Version) -> Result<()> {
+        if row.version != seen {
+            return Err(RequestsError::StaleVersion {
+                seen,
+                current: row.version.get(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The caller's view of `rows`: the store's views, judged overdue now, with staff notes
+    /// hidden from local officials.
+    async fn views(
+        &self,
+        viewer: &Viewer,
+        rows: Vec<StoredRequest>,
+        include_activity: bool,
+    ) -> Result<Vec<ServiceRequest>> {
+        let now = self.now();
+        let hide_internal = matches!(viewer, Viewer::Official { .. });
+        let mut views = store::views::views(&self.db, rows, include_activity).await?;
+        for v in &mut views {
+            v.overdue = v.is_overdue_at(now);
+            if hide_internal {
+                v.messages.retain(|m| m.kind != MessageKind::StaffNote);
+                v.history.retain(|h| h.action != "note");
+            }
+        }
+        Ok(views)
+    }
+
+    /// The caller's view of one request.
+    async fn view(&self, viewer: &Viewer, row: StoredRequest) -> Result<ServiceRequest> {
+        self.views(viewer, vec![row], true)
+            .await?
+            .pop()
+            .ok_or(RequestsError::NotFound("service request"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_bad_input() {
+        assert_eq!(decode_cursor(&encode_cursor(42)).unwrap(), 42);
+        let err = decode_cursor("not a cursor!").unwrap_err();
+        assert!(matches!(err, RequestsError::Invalid(ref e) if e.field() == "after"));
+    }
+}

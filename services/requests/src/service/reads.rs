@@ -1,0 +1,136 @@
+//! Reading requests: one, several, or a filtered page, always within the caller's scope.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use glocal_kit::Caller;
+
+use super::{DEFAULT_PAGE_SIZE, OnlineBureau, Result, decode_cursor, encode_cursor};
+use crate::domain::{
+    DepartmentCode, LocalGovernmentCode, RequestId, RequestState, RequestType, ServiceRequest,
+    StaffId,
+};
+use crate::store::requests::{self as request_store, ListQuery};
+
+/// Filters of a list call; empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestFilter {
+    /// Any of these states.
+    pub states: Vec<RequestState>,
+    /// Any of these types.
+    pub types: Vec<RequestType>,
+    /// Handled by this department.
+    pub department: Option<DepartmentCode>,
+    /// Assigned to this staff member.
+    pub assignee: Option<StaffId>,
+    /// From this local government.
+    pub local_government: Option<LocalGovernmentCode>,
+    /// Submitted at or after.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Submitted before.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Only overdue (true) or only not overdue (false).
+    pub overdue: Option<bool>,
+}
+
+/// A page window: at most `first` (0 = default) after the opaque cursor `after`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    /// How many.
+    pub first: u32,
+    /// Cursor of the last item already seen.
+    pub after: Option<String>,
+}
+
+/// One page of requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestPage {
+    /// The requests, newest first.
+    pub requests: Vec<ServiceRequest>,
+    /// The cursor of each request.
+    pub cursors: Vec<String>,
+    /// Cursor of the last one.
+    pub end_cursor: Option<String>,
+    /// More follow.
+    pub has_next_page: bool,
+    /// How many match the filter in all.
+    pub total_count: u64,
+}
+
+impl OnlineBureau {
+    /// One request with its activity; NOT_FOUND when the caller may not see it.
+    pub async fn get(&self, caller: Option<&Caller>, id: RequestId) -> Result<ServiceRequest> {
+        let (viewer, _) = self.viewer(caller).await?;
+        let row = Self::visible_row(&viewer, request_store::find(&self.db, id).await?)?;
+        self.view(&viewer, row).await
+    }
+
+    /// Several requests, in the order asked, leaving out those the caller may not see.
+    pub async fn batch_get(
+        &self,
+        caller: Option<&Caller>,
+        ids: &[RequestId],
+        include_activity: bool,
+    ) -> Result<Vec<ServiceRequest>> {
+        let (viewer, _) = self.viewer(caller).await?;
+        let rows: Vec<_> = request_store::find_many(&self.db, ids)
+            .await?
+            .into_iter()
+            .filter(|r| Self::visible(&viewer, r))
+            .collect();
+        let views = self.views(&viewer, rows, include_activity).await?;
+        let by_id: HashMap<RequestId, ServiceRequest> =
+            views.into_iter().map(|v| (v.id, v)).collect();
+        Ok(ids.iter().filter_map(|id| by_id.get(id).cloned()).collect())
+    }
+
+    /// A page of the requests the caller may see, newest first.
+    pub async fn list(
+        &self,
+        caller: Option<&Caller>,
+        filter: RequestFilter,
+        page: PageRequest,
+        include_activity: bool,
+    ) -> Result<RequestPage> {
+        let (viewer, _) = self.viewer(caller).await?;
+        let first = if page.first == 0 {
+            DEFAULT_PAGE_SIZE
+        } else {
+            page.first
+        }
+        .min(self.config.max_page_size);
+        let after_seq = page
+            .after
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .map(decode_cursor)
+            .transpose()?;
+        let query = ListQuery {
+            scope: Self::scope(&viewer),
+            states: filter.states,
+            types: filter.types,
+            department: filter.department,
+            assignee: filter.assignee,
+            local_government: filter.local_government,
+            created_from: filter.created_from,
+            created_to: filter.created_to,
+            overdue: filter.overdue,
+            open_states: RequestState::open_states(),
+            now: self.now(),
+            after_seq,
+            limit: u64::from(first) + 1,
+        };
+        let (mut rows, total_count) = request_store::list(&self.db, &query).await?;
+        let has_next_page = rows.len() > first as usize;
+        rows.truncate(first as usize);
+        let cursors: Vec<String> = rows.iter().map(|r| encode_cursor(r.seq)).collect();
+        let requests = self.views(&viewer, rows, include_activity).await?;
+        Ok(RequestPage {
+            end_cursor: cursors.last().cloned(),
+            requests,
+            cursors,
+            has_next_page,
+            total_count,
+        })
+    }
+}

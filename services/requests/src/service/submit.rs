@@ -1,0 +1,265 @@
+//! Submitting a request: registered, routed and assigned in the same transaction. A retry
+//! with the same idempotency key answers with the first request.
+
+use chrono::{DateTime, Datelike, Utc};
+use glocal_kit::Caller;
+use glocal_kit::store::Tx;
+use serde_json::json;
+
+use super::{Actor, OnlineBureau, Result, Viewer};
+use crate::domain::{
+    Action, HistoryEntry, NewRequest, RequestId, RequestNumber, RequestState, ServiceRequest,
+    Version, transition,
+};
+use crate::error::RequestsError;
+use crate::store::requests::{self as request_store, StoredRequest};
+use crate::store::{activity, directory as dir_store};
+
+const SYSTEM_SUBJECT: &str = "system";
+const SYSTEM_NAME: &str = "Online Bureau";
+
+/// The outbox payload of a request's state change.
+pub(super) fn event_payload(
+    row: &StoredRequest,
+    from: Option<RequestState>,
+    to: RequestState,
+    action: &str,
+) -> serde_json::Value {
+    json!({
+        "id": row.id.to_string(),
+        "number": row.number.to_string(),
+        "type": row.request_type.as_str(),
+        "action": action,
+        "fromState": from.map(RequestState::as_str),
+        "state": to.as_str(),
+        "version": row.version.get(),
+        "localGovernmentCode": row.local_government_code,
+        "departmentCode": row.department_code,
+        "assigneeId": row.assignee_id,
+    })
+}
+
+/// An audit entry.
+pub(super) fn history_entry(
+    action: &str,
+    from: Option<RequestState>,
+    to: RequestState,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    note: &str,
+) -> HistoryEntry {
+    HistoryEntry {
+        action: action.to_owned(),
+        from_state: from,
+        to_state: to,
+        actor_subject: actor.subject.clone(),
+        actor_name: actor.name.clone(),
+        at,
+        note: note.to_owned(),
+    }
+}
+
+impl OnlineBureau {
+    /// Submits a request and, in the same transaction, registers and routes it.
+    /// A retry with the same idempotency key returns the first request.
+    pub async fn submit(&self, caller: Option<&Caller>, new: NewRequest) -> Result<ServiceRequest> {
+        let (viewer, actor) = self.viewer(caller).await?;
+        let lg_code = match (&viewer, &new.local_government_code) {
+            (Viewer::Official { org }, Some(code)) if code.as_str() != org => {
+                return Err(RequestsError::Forbidden(
+                    "officials submit for their own local government only".into(),
+                ));
+            }
+            (Viewer::Official { org }, _) => {
+                if dir_store::local_governments(&self.db, std::slice::from_ref(org))
+                    .await?
+                    .is_empty()
+                {
+                    return Err(RequestsError::Forbidden(format!(
+                        "organisation `{org}` is not a known local government"
+                    )));
+                }
+                org.clone()
+            }
+            (_, Some(code)) => {
+                if dir_store::local_governments(&self.db, &[code.as_str().to_owned()])
+                    .await?
+                    .is_empty()
+                {
+                    return Err(RequestsError::invalid(
+                        "localGovernmentCode",
+                        "unknown local government",
+                    ));
+                }
+                code.as_str().to_owned()
+            }
+            (_, None) => {
+                return Err(RequestsError::invalid(
+                    "localGovernmentCode",
+                    "is required when bureau staff submit",
+                ));
+            }
+        };
+
+        let key = new.idempotency_key.as_str();
+        if let Some(existing) =
+            request_store::find_by_idempotency(&self.db, &actor.subject, key).await?
+        {
+            return self.replay(&viewer, existing, &new, &lg_code).await;
+        }
+        let tx = self.db.begin().await?;
+        match self.insert_new(&tx, &actor, &new, &lg_code).await {
+            Ok((row, history)) => {
+                tx.commit().await?;
+                // Answer from what was written; the submitter may not see a request that
+                // was routed away from them (bureau staff submitting for others).
+                if !Self::visible(&viewer, &row) {
+                    return Err(RequestsError::NotFound("service request"));
+                }
+                let mut view = self
+                    .views(&viewer, vec![row], false)
+                    .await?
+                    .pop()
+                    .ok_or(RequestsError::NotFound("service request"))?;
+                view.history = history;
+                Ok(view)
+            }
+            Err(e) if request_store::is_unique_violation(&e) => {
+                drop(tx);
+                match request_store::find_by_idempotency(&self.db, &actor.subject, key).await? {
+                    Some(existing) => self.replay(&viewer, existing, &new, &lg_code).await,
+                    None => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn replay(
+        &self,
+        viewer: &Viewer,
+        existing: StoredRequest,
+        new: &NewRequest,
+        lg_code: &str,
+    ) -> Result<ServiceRequest> {
+        let same = existing.request_type == new.request_type()
+            && existing.title == new.title.as_str()
+            && existing.description == new.description.as_str()
+            && existing.local_government_code == lg_code
+            && existing.details == new.details;
+        if !same {
+            return Err(RequestsError::Conflict(format!(
+                "idempotency key `{}` was already used for a different request",
+                new.idempotency_key.as_str()
+            )));
+        }
+        self.view(viewer, existing).await
+    }
+
+    /// Writes the new request, registered and (when a rule matches) routed and assigned,
+    /// with its history and outbox event; answers with what it wrote.
+    async fn insert_new(
+        &self,
+        tx: &Tx,
+        actor: &Actor,
+        new: &NewRequest,
+        lg_code: &str,
+    ) -> Result<(StoredRequest, Vec<HistoryEntry>)> {
+        let now = self.now();
+        let ty = new.request_type();
+        let serial = request_store::next_serial(tx, now.year()).await?;
+        let number = RequestNumber::new(now.year(), serial)?;
+        let id = RequestId::new();
+        let system = Actor {
+            subject: SYSTEM_SUBJECT.into(),
+            name: SYSTEM_NAME.into(),
+        };
+
+        let mut history = Vec::new();
+        history.push(history_entry(
+            "submit",
+            None,
+            RequestState::Submitted,
+            actor,
+            now,
+            "",
+        ));
+        let mut state = transition(RequestState::Submitted, Action::Register)?;
+        history.push(history_entry(
+            Action::Register.as_str(),
+            Some(RequestState::Submitted),
+            state,
+            &system,
+            now,
+            &number.to_string(),
+        ));
+
+        let mut routing = String::new();
+        let mut department_code = None;
+        let mut assignee_id = None;
+        if let Some(rule) = Self::route(tx, ty, &new.details).await? {
+            routing = Self::describe_rule(&rule);
+            let next = transition(state, Action::AssignDepartment)?;
+            history.push(history_entry(
+                Action::AssignDepartment.as_str(),
+                Some(state),
+                next,
+                &system,
+                now,
+                &routing,
+            ));
+            state = next;
+            if let Some((member, load)) =
+                Self::least_loaded(tx, rule.department_code.as_str()).await?
+            {
+                let next = transition(state, Action::AssignStaff)?;
+                let note = format!("{} {} (open load {load})", member.id, member.name);
+                history.push(history_entry(
+                    Action::AssignStaff.as_str(),
+                    Some(state),
+                    next,
+                    &system,
+                    now,
+                    &note,
+                ));
+                state = next;
+                assignee_id = Some(member.id);
+            }
+            department_code = Some(String::from(rule.department_code));
+        }
+
+        let target = ty.target();
+        let row = StoredRequest {
+            seq: 0,
+            id,
+            number,
+            request_type: ty,
+            title: new.title.as_str().to_owned(),
+            description: new.description.as_str().to_owned(),
+            details: new.details.clone(),
+            state,
+            requester_subject: actor.subject.clone(),
+            requester_name: actor.name.clone(),
+            local_government_code: lg_code.to_owned(),
+            department_code,
+            assignee_id,
+            routing,
+            idempotency_key: new.idempotency_key.as_str().to_owned(),
+            created_at: now,
+            updated_at: now,
+            first_response_due_at: now + target.first_response,
+            resolution_due_at: now + target.resolution,
+            first_responded_at: None,
+            final_responded_at: None,
+            expected_completion_at: None,
+            reject_reason: None,
+            version: Version::FIRST,
+        };
+        let payload = event_payload(&row, None, state, "submit");
+        request_store::insert(tx, &row).await?;
+        activity::insert_history(tx, id, &history).await?;
+        activity::insert_outbox(tx, id, "ServiceRequestSubmitted", &payload, now).await?;
+        tracing::info!(request_id = %id, number = %row.number, state = %state, "service request submitted");
+        Ok((row, history))
+    }
+}

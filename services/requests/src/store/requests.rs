@@ -1,0 +1,391 @@
+//! The `service_request` table: the stored request in domain types, its reads and versioned
+//! writes, the yearly request counter, staff's open loads and the scoped list query.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, SqlErr,
+};
+
+use super::entities::{request_counter, service_request};
+use crate::domain::{
+    DepartmentCode, InvalidInput, LocalGovernmentCode, RequestDetails, RequestId, RequestNumber,
+    RequestState, RequestType, StaffId, Version,
+};
+use crate::error::RequestsError;
+
+type Result<T, E = RequestsError> = std::result::Result<T, E>;
+
+/// A request as stored, parsed into domain types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredRequest {
+    /// The stable sort key (0 before the insert assigns one).
+    pub seq: i64,
+    pub id: RequestId,
+    pub number: RequestNumber,
+    pub request_type: RequestType,
+    pub title: String,
+    pub description: String,
+    pub details: RequestDetails,
+    pub state: RequestState,
+    pub requester_subject: String,
+    pub requester_name: String,
+    pub local_government_code: String,
+    pub department_code: Option<String>,
+    pub assignee_id: Option<String>,
+    pub routing: String,
+    pub idempotency_key: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_due_at: DateTime<Utc>,
+    pub resolution_due_at: DateTime<Utc>,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub final_responded_at: Option<DateTime<Utc>>,
+    pub expected_completion_at: Option<DateTime<Utc>>,
+    pub reject_reason: Option<String>,
+    pub version: Version,
+}
+
+pub(super) fn corrupt(e: InvalidInput) -> RequestsError {
+    RequestsError::Corrupt(e.to_string())
+}
+
+impl TryFrom<service_request::Model> for StoredRequest {
+    type Error = RequestsError;
+
+    fn try_from(m: service_request::Model) -> Result<Self> {
+        Ok(StoredRequest {
+            seq: m.seq,
+            id: RequestId::from(m.id),
+            number: RequestNumber::parse(&m.number).map_err(corrupt)?,
+            request_type: RequestType::parse(&m.request_type).map_err(corrupt)?,
+            details: serde_json::from_str(&m.details)
+                .map_err(|e| RequestsError::Corrupt(e.to_string()))?,
+            state: RequestState::parse(&m.state).map_err(corrupt)?,
+            version: Version::parse(m.version).map_err(corrupt)?,
+            title: m.title,
+            description: m.description,
+            requester_subject: m.requester_subject,
+            requester_name: m.requester_name,
+            local_government_code: m.local_government_code,
+            department_code: m.department_code,
+            assignee_id: m.assignee_id,
+            routing: m.routing,
+            idempotency_key: m.idempotency_key,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            first_response_due_at: m.first_response_due_at,
+            resolution_due_at: m.resolution_due_at,
+            first_responded_at: m.first_responded_at,
+            final_responded_at: m.final_responded_at,
+            expected_completion_at: m.expected_completion_at,
+            reject_reason: m.reject_reason,
+        })
+    }
+}
+
+fn parse_all(rows: Vec<service_request::Model>) -> Result<Vec<StoredRequest>> {
+    rows.into_iter().map(StoredRequest::try_from).collect()
+}
+
+/// Whether `e` is a database unique-key violation (a concurrent insert won the race).
+pub(crate) fn is_unique_violation(e: &RequestsError) -> bool {
+    matches!(
+        e,
+        RequestsError::Database(db) if matches!(db.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+    )
+}
+
+/// Hands out the next serial of `year`, safely under concurrent submits (one upsert).
+pub(crate) async fn next_serial(db: &impl ConnectionTrait, year: i32) -> Result<i64> {
+    let stmt = Query::insert()
+        .into_table(request_counter::Entity)
+        .columns([request_counter::Column::Year, request_counter::Column::Last])
+        .values_panic([year.into(), 1i64.into()])
+        .on_conflict(
+            OnConflict::column(request_counter::Column::Year)
+                .value(
+                    request_counter::Column::Last,
+                    Expr::col((request_counter::Entity, request_counter::Column::Last)).add(1),
+                )
+                .to_owned(),
+        )
+        .returning_col(request_counter::Column::Last)
+        .to_owned();
+    let row = db
+        .query_one(&stmt)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("request_counter".into()))?;
+    Ok(row.try_get("", "last")?)
+}
+
+/// A request by id.
+pub(crate) async fn find(
+    db: &impl ConnectionTrait,
+    id: RequestId,
+) -> Result<Option<StoredRequest>> {
+    service_request::Entity::find()
+        .filter(service_request::Column::Id.eq(id.as_uuid()))
+        .one(db)
+        .await?
+        .map(StoredRequest::try_from)
+        .transpose()
+}
+
+/// Requests by id, in no particular order.
+pub(crate) async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: &[RequestId],
+) -> Result<Vec<StoredRequest>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = service_request::Entity::find()
+        .filter(service_request::Column::Id.is_in(ids.iter().map(RequestId::as_uuid)))
+        .all(db)
+        .await?;
+    parse_all(rows)
+}
+
+/// The request a requester submitted under an idempotency key.
+pub(crate) async fn find_by_idempotency(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    key: &str,
+) -> Result<Option<StoredRequest>> {
+    service_request::Entity::find()
+        .filter(service_request::Column::RequesterSubject.eq(subject))
+        .filter(service_request::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?
+        .map(StoredRequest::try_from)
+        .transpose()
+}
+
+fn details_text(details: &RequestDetails) -> Result<String> {
+    serde_json::to_string(details).map_err(|e| RequestsError::Corrupt(e.to_string()))
+}
+
+/// Inserts a new request (its `seq` is assigned by the database).
+pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Result<()> {
+    let row = service_request::ActiveModel {
+        seq: NotSet,
+        id: Set(r.id.as_uuid()),
+        number: Set(r.number.to_string()),
+        request_type: Set(r.request_type.as_str().to_owned()),
+        title: Set(r.title.clone()),
+        description: Set(r.description.clone()),
+        details: Set(details_text(&r.details)?),
+        state: Set(r.state.as_str().to_owned()),
+        requester_subject: Set(r.requester_subject.clone()),
+        requester_name: Set(r.requester_name.clone()),
+        local_government_code: Set(r.local_government_code.clone()),
+        department_code: Set(r.department_code.clone()),
+        assignee_id: Set(r.assignee_id.clone()),
+        routing: Set(r.routing.clone()),
+        idempotency_key: Set(r.idempotency_key.clone()),
+        created_at: Set(r.created_at),
+        updated_at: Set(r.updated_at),
+        first_response_due_at: Set(r.first_response_due_at),
+        resolution_due_at: Set(r.resolution_due_at),
+        first_responded_at: Set(r.first_responded_at),
+        final_responded_at: Set(r.final_responded_at),
+        expected_completion_at: Set(r.expected_completion_at),
+        reject_reason: Set(r.reject_reason.clone()),
+        version: Set(r.version.get()),
+    };
+    service_request::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Writes the changeable columns of `after` (state, routing, response times, reason,
+/// version) only if the stored version is still `stored`; false when someone else changed
+/// the row first.
+pub(crate) async fn update_if_version(
+    db: &impl ConnectionTrait,
+    after: &StoredRequest,
+    stored: Version,
+) -> Result<bool> {
+    let changes = service_request::ActiveModel {
+        state: Set(after.state.as_str().to_owned()),
+        department_code: Set(after.department_code.clone()),
+        assignee_id: Set(after.assignee_id.clone()),
+        updated_at: Set(after.updated_at),
+        resolution_due_at: Set(after.resolution_due_at),
+        first_responded_at: Set(after.first_responded_at),
+        final_responded_at: Set(after.final_responded_at),
+        expected_completion_at: Set(after.expected_completion_at),
+        reject_reason: Set(after.reject_reason.clone()),
+        version: Set(after.version.get()),
+        ..Default::default()
+    };
+    let result = service_request::Entity::update_many()
+        .set(changes)
+        .filter(service_request::Column::Id.eq(after.id.as_uuid()))
+        .filter(service_request::Column::Version.eq(stored.get()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The stored version of a request, if it exists.
+pub(crate) async fn current_version(
+    db: &impl ConnectionTrait,
+    id: RequestId,
+) -> Result<Option<i64>> {
+    Ok(service_request::Entity::find()
+        .filter(service_request::Column::Id.eq(id.as_uuid()))
+        .one(db)
+        .await?
+        .map(|r| r.version))
+}
+
+/// Requests in `states` per staff member (one grouped query); members with none are absent.
+pub(crate) async fn loads(
+    db: &impl ConnectionTrait,
+    staff_ids: &[String],
+    states: &[RequestState],
+) -> Result<HashMap<String, i64>> {
+    if staff_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Option<String>, i64)> = service_request::Entity::find()
+        .select_only()
+        .column(service_request::Column::AssigneeId)
+        .column_as(service_request::Column::Seq.count(), "load")
+        .filter(service_request::Column::AssigneeId.is_in(staff_ids.iter().cloned()))
+        .filter(service_request::Column::State.is_in(states.iter().map(|s| s.as_str())))
+        .group_by(service_request::Column::AssigneeId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, n)| id.map(|id| (id, n)))
+        .collect())
+}
+
+/// Which requests a caller may see.
+#[derive(Debug, Clone)]
+pub(crate) enum Scope {
+    /// Everything (admins).
+    All,
+    /// One local government's requests.
+    LocalGovernment(String),
+    /// A department's requests and those assigned to one staff member.
+    Department {
+        /// The department.
+        department: String,
+        /// The staff member.
+        staff_id: String,
+    },
+}
+
+impl Scope {
+    fn condition(&self) -> Condition {
+        match self {
+            Scope::All => Condition::all(),
+            Scope::LocalGovernment(code) => {
+                Condition::all().add(service_request::Column::LocalGovernmentCode.eq(code.as_str()))
+            }
+            Scope::Department {
+                department,
+                staff_id,
+            } => Condition::any()
+                .add(service_request::Column::DepartmentCode.eq(department.as_str()))
+                .add(service_request::Column::AssigneeId.eq(staff_id.as_str())),
+        }
+    }
+}
+
+/// A list query: scope, filters and the page window.
+#[derive(Debug, Clone)]
+pub(crate) struct ListQuery {
+    pub scope: Scope,
+    pub states: Vec<RequestState>,
+    pub types: Vec<RequestType>,
+    pub department: Option<DepartmentCode>,
+    pub assignee: Option<StaffId>,
+    pub local_government: Option<LocalGovernmentCode>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    /// Only overdue (true) or only not overdue (false) at `now`, as judged by `open_states`.
+    pub overdue: Option<bool>,
+    pub open_states: Vec<RequestState>,
+    pub now: DateTime<Utc>,
+    pub after_seq: Option<i64>,
+    pub limit: u64,
+}
+
+impl ListQuery {
+    fn condition(&self) -> Condition {
+        use service_request::Column as C;
+        let mut cond = Condition::all().add(self.scope.condition());
+        if !self.states.is_empty() {
+            cond = cond.add(C::State.is_in(self.states.iter().map(|s| s.as_str())));
+        }
+        if !self.types.is_empty() {
+            cond = cond.add(C::RequestType.is_in(self.types.iter().map(|t| t.as_str())));
+        }
+        if let Some(d) = &self.department {
+            cond = cond.add(C::DepartmentCode.eq(d.as_str()));
+        }
+        if let Some(a) = &self.assignee {
+            cond = cond.add(C::AssigneeId.eq(a.as_str()));
+        }
+        if let Some(l) = &self.local_government {
+            cond = cond.add(C::LocalGovernmentCode.eq(l.as_str()));
+        }
+        if let Some(from) = self.created_from {
+            cond = cond.add(C::CreatedAt.gte(from));
+        }
+        if let Some(to) = self.created_to {
+            cond = cond.add(C::CreatedAt.lt(to));
+        }
+        if let Some(overdue) = self.overdue {
+            let is_overdue = Condition::all()
+                .add(C::State.is_in(self.open_states.iter().map(|s| s.as_str())))
+                .add(
+                    Condition::any().add(C::ResolutionDueAt.lt(self.now)).add(
+                        Condition::all()
+                            .add(C::FirstRespondedAt.is_null())
+                            .add(C::FirstResponseDueAt.lt(self.now)),
+                    ),
+                );
+            cond = cond.add(if overdue {
+                is_overdue
+            } else {
+                is_overdue.not()
+            });
+        }
+        cond
+    }
+}
+
+/// One page of requests, newest first, and how many match in all.
+pub(crate) async fn list(
+    db: &impl ConnectionTrait,
+    q: &ListQuery,
+) -> Result<(Vec<StoredRequest>, u64)> {
+    let cond = q.condition();
+    let total = service_request::Entity::find()
+        .filter(cond.clone())
+        .count(db)
+        .await?;
+    let mut select = service_request::Entity::find().filter(cond);
+    if let Some(after) = q.after_seq {
+        select = select.filter(service_request::Column::Seq.lt(after));
+    }
+    let rows = select
+        .order_by_desc(service_request::Column::Seq)
+        .limit(q.limit)
+        .all(db)
+        .await?;
+    Ok((parse_all(rows)?, total))
+}

@@ -1,0 +1,98 @@
+//! Builds the views of stored requests: one query per related table, not per request.
+
+use std::collections::HashMap;
+
+use sea_orm::ConnectionTrait;
+
+use super::requests::StoredRequest;
+use super::{activity, directory};
+use crate::domain::{
+    Department, HistoryEntry, LocalGovernment, RequestId, RequestMessage, Requester,
+    ServiceRequest, StaffMember,
+};
+use crate::error::RequestsError;
+
+fn distinct(codes: impl Iterator<Item = String>) -> Vec<String> {
+    let mut codes: Vec<String> = codes.collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// The views of `rows` with their local government, department and assignee, and (when
+/// `include_activity`) every message and history entry. Nothing is scoped or judged here:
+/// `overdue` is left false for the service to decide, staff notes are included.
+pub(crate) async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<StoredRequest>,
+    include_activity: bool,
+) -> Result<Vec<ServiceRequest>, RequestsError> {
+    let lg_codes = distinct(rows.iter().map(|r| r.local_government_code.clone()));
+    let dept_codes = distinct(rows.iter().filter_map(|r| r.department_code.clone()));
+    let staff_ids = distinct(rows.iter().filter_map(|r| r.assignee_id.clone()));
+    let lgs: HashMap<String, LocalGovernment> = directory::local_governments(db, &lg_codes)
+        .await?
+        .into_iter()
+        .map(|l| (l.code.clone(), l))
+        .collect();
+    let depts: HashMap<String, Department> = directory::departments(db, &dept_codes)
+        .await?
+        .into_iter()
+        .map(|d| (d.code.clone(), d))
+        .collect();
+    let members: HashMap<String, StaffMember> = directory::staff_by_ids(db, &staff_ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+
+    let mut messages: HashMap<RequestId, Vec<RequestMessage>> = HashMap::new();
+    let mut history: HashMap<RequestId, Vec<HistoryEntry>> = HashMap::new();
+    if include_activity {
+        let ids: Vec<RequestId> = rows.iter().map(|r| r.id).collect();
+        for (id, m) in activity::messages_of(db, &ids).await? {
+            messages.entry(id).or_default().push(m);
+        }
+        for (id, h) in activity::history_of(db, &ids).await? {
+            history.entry(id).or_default().push(h);
+        }
+    }
+
+    Ok(rows
+        .into_iter()
+        .map(|r| ServiceRequest {
+            local_government: lgs.get(&r.local_government_code).cloned(),
+            department: r
+                .department_code
+                .as_ref()
+                .and_then(|d| depts.get(d))
+                .cloned(),
+            assignee: r.assignee_id.as_ref().and_then(|s| members.get(s)).cloned(),
+            messages: messages.remove(&r.id).unwrap_or_default(),
+            history: history.remove(&r.id).unwrap_or_default(),
+            overdue: false,
+            id: r.id,
+            number: r.number,
+            request_type: r.request_type,
+            title: r.title,
+            description: r.description,
+            details: r.details,
+            state: r.state,
+            requester: Requester {
+                subject: r.requester_subject,
+                name: r.requester_name,
+                local_government_code: r.local_government_code,
+            },
+            routing: r.routing,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            first_response_due_at: r.first_response_due_at,
+            resolution_due_at: r.resolution_due_at,
+            first_responded_at: r.first_responded_at,
+            final_responded_at: r.final_responded_at,
+            expected_completion_at: r.expected_completion_at,
+            version: r.version,
+            reject_reason: r.reject_reason,
+        })
+        .collect())
+}
