@@ -2,34 +2,27 @@
 //! lookups with DataLoaders, and calls the services over gRPC with the caller, the trace
 //! context and a deadline in every call. It holds no business rules and no database.
 //!
-//! Routes: `/graphql` (GraphQL over HTTP, GraphiQL for browsers, GraphQL over WebSocket
-//! for subscriptions: `ws`), `/healthz`, `/readyz`,
-//! `/metrics`. Every request gets a tracing span and a deadline (`request_timeout_ms`);
-//! `/graphql` requests are authenticated (`auth`, `oidc`), rate limited per caller
-//! (`ratelimit`) and checked against the limits (`limits`); persisted queries (`apq`)
-//! stand in for query text. Service channels and read retries are in `clients`. Root
-//! fields are authorized at the edge by the matrix in `authz`; the graph is also an Apollo
-//! Federation v2 subgraph for partners (`federation`). Public entities are cached by id
-//! (`entity_cache`) and the services' change events (`changes`) invalidate them and feed
-//! the subscriptions.
+//! Three floors, imports only going down:
+//!
+//! - [`edge`]: what a request meets first. The `/graphql` endpoints (GraphQL over HTTP,
+//!   GraphiQL, GraphQL over WebSocket), authentication (`auth`, `oidc`), the authorization
+//!   matrix (`authz`), rate limits, document limits, persisted queries (`apq`), the edge's
+//!   error responses, and `/healthz`, `/readyz`, `/metrics`. [`feeds`] (iCalendar, Atom)
+//!   are plain HTTP routes on the same floor.
+//! - [`schema`]: the GraphQL schema, one module per domain, thin resolvers.
+//! - [`upstream`]: the services. Clients and read retries, the typed per-service
+//!   `read`/`call`, the one error mapping, the entity cache, the change-stream consumer
+//!   and every DataLoader (the one by-id path, which alone decides when the entity cache
+//!   may be read).
+//!
+//! This file wires them: the schema with its data, the router, `run`.
 #![warn(missing_docs)]
 
-pub mod apq;
-pub mod auth;
-pub mod authz;
-pub mod changes;
-pub mod clients;
-pub mod entity_cache;
+pub mod edge;
 pub mod error;
-pub mod federation;
-pub mod http;
-pub mod limits;
-pub mod loaders;
-pub mod oidc;
-pub mod ops;
-pub mod ratelimit;
+pub mod feeds;
 pub mod schema;
-pub mod ws;
+pub mod upstream;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,36 +33,19 @@ use axum::routing::get;
 use axum::serve::ListenerExt;
 use glocal_kit::Shutdown;
 use glocal_kit::cache::Cache;
-use glocal_kit::config::{GatewaySettings, Settings};
+use glocal_kit::config::Settings;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub use edge::{AppState, apq, authz};
+use edge::{auth, http, limits, ops, ratelimit, ws};
 pub use error::GatewayError;
-use schema::{GatewaySchema, Services};
+use schema::GatewaySchema;
+pub use upstream::clients;
+use upstream::{Services, changes, entity_cache};
 
 /// How long start-up waits for Redis before using the in-process cache.
 const REDIS_CONNECT_DEADLINE: Duration = Duration::from_secs(3);
-
-/// What every HTTP handler shares.
-pub struct AppState {
-    /// The executable schema (with the service clients as schema data).
-    pub schema: GatewaySchema,
-    /// The service clients.
-    pub services: Services,
-    /// The entity cache over the shared cache (Redis or in-process), as `cache.*` configures
-    /// it; the request loaders read local governments through it.
-    pub entities: entity_cache::EntityCache,
-    /// The gateway's settings.
-    pub settings: GatewaySettings,
-    /// Automatic persisted queries (in `cache`).
-    pub persisted_queries: apq::PersistedQueries,
-    /// How reads to the services are retried.
-    pub read_retry: clients::ReadRetry,
-    /// Verifies bearer tokens (also those in a WebSocket's `connection_init`).
-    pub authenticator: Arc<auth::Authenticator>,
-    /// The change-event consumer (cache invalidation, subscriptions); stops when dropped.
-    pub changes: changes::ConsumerHandle,
-}
 
 /// The schema with its extensions and limits, and `services`, the read-retry policy, the
 /// entity cache and the change hub as schema data.
@@ -85,6 +61,9 @@ fn build_schema(
         .data(clients::ReadRetry::from_settings(gateway))
         .data(entities)
         .data(hub)
+        .data(schema::subscriptions::SubscriptionGate(
+            authz::require_subscription,
+        ))
         .extension(Tracing)
         .extension(http::execution_marker())
         .extension(authz::EdgeAuthorization)
@@ -141,6 +120,7 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
     let cache = cache(settings).await;
     let entities = entity_cache::EntityCache::from_settings(cache.clone(), &settings.cache);
     let (hub, consumer) = changes::start(settings, entities.clone());
+    let services_for_feeds = services.clone();
     let state = Arc::new(AppState {
         schema: build_schema(settings, &services, entities.clone(), hub),
         services,
@@ -171,12 +151,11 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .route(
-            "/feeds/practices.atom",
-            get(schema::research_feed::practices_atom),
-        )
-        .merge(schema::events_ics::routes())
         .with_state(state)
+        .merge(feeds::routes(Arc::new(feeds::FeedState {
+            services: services_for_feeds,
+            read_retry: clients::ReadRetry::from_settings(&gateway),
+        })))
         .layer(TimeoutLayer::with_status_code(
             ::http::StatusCode::GATEWAY_TIMEOUT,
             Duration::from_millis(gateway.request_timeout_ms),

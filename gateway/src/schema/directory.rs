@@ -4,11 +4,12 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use glocal_proto::requests::v1 as pb;
 
+use super::common::non_empty;
 use super::language::{self, Language};
 use super::requests::ServiceRequestType;
-use super::{non_empty, requests_call, requests_read};
-use crate::error;
-use crate::loaders::{Loaders, group_staff};
+use crate::upstream::error;
+use crate::upstream::loaders::requests::{Loaders, group_staff};
+use crate::upstream::{Requests, call, read};
 
 /// A local government (city, county, district, province) known to the bureau.
 pub struct LocalGovernment(pub(crate) pb::LocalGovernment);
@@ -41,7 +42,7 @@ pub(crate) async fn load_local_government(
     if code.is_empty() {
         return Ok(None);
     }
-    let loaders = ctx.data::<Loaders>()?;
+    let loaders = Loaders::new(ctx)?;
     Ok(loaders
         .local_governments
         .load_one(code.to_owned())
@@ -77,7 +78,7 @@ impl Department {
         if let Some(staff) = &self.staff {
             return Ok(staff.iter().cloned().map(Staff).collect());
         }
-        let loaders = ctx.data::<Loaders>()?;
+        let loaders = Loaders::new(ctx)?;
         let entry = loaders
             .departments
             .load_one(self.department.code.clone())
@@ -144,7 +145,7 @@ impl RoutingRule {
 
     /// The department the rule routes to.
     async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
-        let loaders = ctx.data::<Loaders>()?;
+        let loaders = Loaders::new(ctx)?;
         let entry = loaders
             .departments
             .load_one(self.0.department_code.clone())
@@ -193,14 +194,14 @@ impl DirectoryQuery {
     /// The bureau's departments with their staff.
     #[graphql(inaccessible)]
     async fn departments(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
-        let response = requests_read(
+        let response = read(
             ctx,
+            Requests,
             "ListDepartments",
             pb::ListDepartmentsRequest {},
             |mut client, request| async move { client.list_departments(request).await },
         )
-        .await
-        .map_err(error::remote)?
+        .await?
         .into_inner();
         Ok(group_staff(response)
             .into_iter()
@@ -213,14 +214,14 @@ impl DirectoryQuery {
 
     /// Every local government known to the bureau.
     async fn local_governments(&self, ctx: &Context<'_>) -> Result<Vec<LocalGovernment>> {
-        let response = requests_read(
+        let response = read(
             ctx,
+            Requests,
             "ListLocalGovernments",
             pb::ListLocalGovernmentsRequest {},
             |mut client, request| async move { client.list_local_governments(request).await },
         )
-        .await
-        .map_err(error::remote)?
+        .await?
         .into_inner();
         Ok(response
             .local_governments
@@ -232,14 +233,14 @@ impl DirectoryQuery {
     /// The routing table.
     #[graphql(inaccessible)]
     async fn routing_rules(&self, ctx: &Context<'_>) -> Result<Vec<RoutingRule>> {
-        let response = requests_read(
+        let response = read(
             ctx,
+            Requests,
             "ListRoutingRules",
             pb::ListRoutingRulesRequest {},
             |mut client, request| async move { client.list_routing_rules(request).await },
         )
-        .await
-        .map_err(error::remote)?
+        .await?
         .into_inner();
         Ok(response.rules.into_iter().map(RoutingRule).collect())
     }
@@ -270,8 +271,11 @@ impl DirectoryMutation {
             department_code: input.department_code,
             priority: input.priority,
         };
-        let (mut client, request) =
-            requests_call(ctx, pb::SetRoutingRuleRequest { rule: Some(rule) })?;
+        let (mut client, request) = call(
+            ctx,
+            Requests,
+            pb::SetRoutingRuleRequest { rule: Some(rule) },
+        )?;
         Ok(RoutingRule(
             client
                 .set_routing_rule(request)
@@ -284,7 +288,7 @@ impl DirectoryMutation {
     /// Deletes a routing rule; true when done.
     async fn delete_routing_rule(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
         let id = rule_id(&id, "id")?;
-        let (mut client, request) = requests_call(ctx, pb::DeleteRoutingRuleRequest { id })?;
+        let (mut client, request) = call(ctx, Requests, pb::DeleteRoutingRuleRequest { id })?;
         client
             .delete_routing_rule(request)
             .await

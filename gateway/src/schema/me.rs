@@ -3,8 +3,8 @@
 use async_graphql::{Context, Enum, Object, Result};
 use glocal_kit::{Caller, Role as KitRole};
 
-use super::caller;
 use super::directory::{LocalGovernment, load_local_government};
+use crate::upstream::caller;
 
 /// A role a caller holds.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]

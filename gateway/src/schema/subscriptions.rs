@@ -1,4 +1,4 @@
-//! Live subscriptions (GraphQL over WebSocket, see [`crate::ws`]): a request's changes for
+//! Live subscriptions (GraphQL over WebSocket, the edge serves it): a request's changes for
 //! its requester and the bureau, and a department's queue for bureau staff.
 //!
 //! Both are fed by the services' change events ([`ChangeHub`]), which every gateway replica
@@ -18,11 +18,10 @@ use glocal_proto::requests::v1 as pb;
 use tokio::sync::broadcast;
 
 use super::requests::ServiceRequest;
-use super::{Services, caller};
-use crate::authz::{self, Root};
-use crate::changes::ChangeHub;
-use crate::clients::ReadRetry;
-use crate::error;
+use crate::upstream::changes::ChangeHub;
+use crate::upstream::clients::ReadRetry;
+use crate::upstream::error;
+use crate::upstream::{Requests, Services, caller, read};
 
 /// The subscription root.
 #[derive(Default)]
@@ -116,9 +115,17 @@ fn may_concern(caller: &Caller, event: &OutboxEvent) -> bool {
 /// (`UNAUTHENTICATED` without a token, `FORBIDDEN` for a role the matrix denies).
 fn subscriber<'a>(ctx: &'a Context<'_>, field: &str) -> Result<&'a Caller> {
     let caller = caller(ctx);
-    authz::require(Root::Subscription, field, caller)?;
+    match ctx.data_opt::<SubscriptionGate>() {
+        Some(gate) => (gate.0)(field, caller)?,
+        None => return Err(error::internal("the schema has no subscription gate")),
+    }
     caller.ok_or_else(|| error::internal("the matrix lets no anonymous subscriber in"))
 }
+
+/// Who may use a subscription root field (schema data): the edge's authorization matrix,
+/// handed down so the schema does not import the edge.
+#[derive(Clone, Copy)]
+pub struct SubscriptionGate(pub fn(&str, Option<&Caller>) -> Result<()>);
 
 #[Subscription]
 impl Subscription {
@@ -134,14 +141,14 @@ impl Subscription {
         let feed = Feed::new(ctx, caller)?;
         // Refuse at once what the subscriber may not see (the service decides).
         let message = pb::GetRequestRequest { id: id.0.clone() };
-        super::requests_read(
+        read(
             ctx,
+            Requests,
             "GetRequest",
             message,
             |mut client, request| async move { client.get_request(request).await },
         )
-        .await
-        .map_err(error::remote)?;
+        .await?;
         let id = id.0;
         Ok(futures::stream::unfold(feed, move |mut feed| {
             let id = id.clone();

@@ -1,0 +1,533 @@
+//! The authorization matrix: for every root field of the public graph (queries and
+//! mutations of every service) and every role, whether the caller is allowed, allowed with
+//! scoping (the service narrows what they see or may change), or denied.
+//!
+//! The gateway enforces it at the edge ([`EdgeAuthorization`]): a denied root field fails
+//! before any service is called, with `UNAUTHENTICATED` for the anonymous public and
+//! `FORBIDDEN` for everyone else; only that field fails. Services enforce the same rules
+//! again (and do the scoping). A root field missing from [`MATRIX`] is denied (fail closed);
+//! tests make sure none is missing. `docs/api.md` renders the matrix ([`markdown`]).
+//!
+//! Subscription root fields are rows of the same matrix; async-graphql runs no resolve hook
+//! for them, so each subscription resolver asks [`require`] before it subscribes (and then
+//! checks the subscriber may see each event it would deliver).
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
+};
+use async_graphql::{PathSegment, ServerError, ServerResult, Value};
+use glocal_kit::error::ErrorCode;
+use glocal_kit::{Caller, Role as KitRole};
+
+use crate::edge::auth::Identity;
+
+/// The roles of the matrix, in column order: the anonymous public and the four token roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// No bearer token.
+    Anonymous,
+    /// `local_official`: acts for their own local government.
+    LocalOfficial,
+    /// `bureau_staff`: their department's queue, the bureau's catalogues.
+    BureauStaff,
+    /// `bureau_admin`: everything.
+    BureauAdmin,
+    /// `partner`, or a token without a known role: public data only.
+    Partner,
+}
+
+impl Role {
+    /// Every role, in column order.
+    pub const ALL: [Role; 5] = [
+        Role::Anonymous,
+        Role::LocalOfficial,
+        Role::BureauStaff,
+        Role::BureauAdmin,
+        Role::Partner,
+    ];
+
+    /// The role's name as tokens spell it (`anonymous` for no token).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Anonymous => "anonymous",
+            Role::LocalOfficial => "local_official",
+            Role::BureauStaff => "bureau_staff",
+            Role::BureauAdmin => "bureau_admin",
+            Role::Partner => "partner",
+        }
+    }
+
+    const fn column(self) -> usize {
+        match self {
+            Role::Anonymous => 0,
+            Role::LocalOfficial => 1,
+            Role::BureauStaff => 2,
+            Role::BureauAdmin => 3,
+            Role::Partner => 4,
+        }
+    }
+}
+
+impl From<KitRole> for Role {
+    fn from(role: KitRole) -> Role {
+        match role {
+            KitRole::LocalOfficial => Role::LocalOfficial,
+            KitRole::BureauStaff => Role::BureauStaff,
+            KitRole::BureauAdmin => Role::BureauAdmin,
+            KitRole::Partner => Role::Partner,
+        }
+    }
+}
+
+/// What a role may do with a root field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    /// Refused at the edge: `UNAUTHENTICATED` (anonymous) or `FORBIDDEN`.
+    Denied,
+    /// Passed to the service, which limits it to what the caller may see or change (their
+    /// own local government, department, registrations, published items…).
+    Scoped,
+    /// Passed to the service without scoping.
+    Allowed,
+}
+
+impl Access {
+    /// The symbol `docs/api.md` uses.
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            Access::Allowed => "allowed",
+            Access::Scoped => "scoped",
+            Access::Denied => "—",
+        }
+    }
+}
+
+/// The root type a field belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Root {
+    /// `Query`.
+    Query,
+    /// `Mutation`.
+    Mutation,
+    /// `Subscription` (over WebSocket).
+    Subscription,
+}
+
+impl Root {
+    /// The GraphQL type name.
+    pub const fn type_name(self) -> &'static str {
+        match self {
+            Root::Query => "Query",
+            Root::Mutation => "Mutation",
+            Root::Subscription => "Subscription",
+        }
+    }
+}
+
+/// One row of the matrix.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Query or mutation.
+    pub root: Root,
+    /// The root field's GraphQL name.
+    pub field: &'static str,
+    /// The service that answers it (`gateway` for fields the gateway answers itself).
+    pub service: &'static str,
+    /// Access per role, in [`Role::ALL`] order.
+    pub access: [Access; 5],
+}
+
+impl Rule {
+    /// What `role` may do.
+    pub const fn access_of(&self, role: Role) -> Access {
+        self.access[role.column()]
+    }
+}
+
+const A: Access = Access::Allowed;
+const S: Access = Access::Scoped;
+const D: Access = Access::Denied;
+
+macro_rules! rules {
+    ($($root:ident $service:literal $field:literal [$a:ident $o:ident $s:ident $ad:ident $p:ident]),+ $(,)?) => {
+        &[$(Rule { root: Root::$root, field: $field, service: $service, access: [$a, $o, $s, $ad, $p] }),+]
+    };
+}
+
+/// The matrix. Columns: anonymous, local_official, bureau_staff, bureau_admin, partner.
+pub const MATRIX: &[Rule] = rules![
+    // The Online Bureau and the directory (requests service).
+    Query "requests" "serviceRequest" [D S S A D],
+    Query "requests" "serviceRequests" [D S S A D],
+    Query "requests" "departments" [D S A A S],
+    Query "requests" "localGovernments" [A A A A A],
+    Query "requests" "routingRules" [D D D A D],
+    Query "gateway" "me" [A A A A A],
+    // Events.
+    Query "events" "events" [S S A A S],
+    Query "events" "event" [S S A A S],
+    Query "events" "series" [A A A A A],
+    Query "events" "eventRegistration" [D S A A S],
+    Query "events" "eventRegistrations" [D S A A S],
+    Query "events" "myContributions" [D S S S S],
+    Query "events" "lectureRequests" [D S A A D],
+    // Research: the best-practice library and the partner network.
+    Query "research" "practices" [S S A A S],
+    Query "research" "practice" [S S A A S],
+    Query "research" "researchAreas" [A A A A A],
+    Query "research" "organisations" [S S A A S],
+    Query "research" "organisation" [S S A A S],
+    Query "research" "relationships" [S S A A S],
+    Query "research" "opportunities" [S S A A S],
+    // Training.
+    Query "training" "programmes" [S S A A S],
+    Query "training" "programme" [S S A A S],
+    Query "training" "edition" [S S A A S],
+    Query "training" "applications" [D S S A D],
+    Query "training" "application" [D S S A D],
+    Query "training" "checkEligibility" [S S A A S],
+    Query "training" "stipendSchedule" [D S S A D],
+    Query "training" "verifyCertificate" [A A A A A],
+    // Apollo Federation: the SDL, and entities resolved as the caller (public data).
+    Query "gateway" "_service" [A A A A A],
+    Query "gateway" "_entities" [S S S S S],
+    // Online Bureau mutations.
+    Mutation "requests" "submitServiceRequest" [D S A A D],
+    Mutation "requests" "sendMidResponse" [D D S A D],
+    Mutation "requests" "sendFinalResponse" [D D S A D],
+    Mutation "requests" "reassignServiceRequest" [D D S A D],
+    Mutation "requests" "addRequestNote" [D D S A D],
+    Mutation "requests" "replyToServiceRequest" [D S D D D],
+    Mutation "requests" "withdrawServiceRequest" [D S D D D],
+    Mutation "requests" "rejectServiceRequest" [D D S A D],
+    Mutation "requests" "closeServiceRequest" [D S S A D],
+    Mutation "requests" "reopenServiceRequest" [D S D D D],
+    Mutation "requests" "setRoutingRule" [D D D A D],
+    Mutation "requests" "deleteRoutingRule" [D D D A D],
+    // Events mutations.
+    Mutation "events" "createEventSeries" [D D A A D],
+    Mutation "events" "createEvent" [D D A A D],
+    Mutation "events" "changeEventState" [D D A A D],
+    Mutation "events" "addEventSession" [D D A A D],
+    Mutation "events" "removeEventSession" [D D A A D],
+    Mutation "events" "registerForEvent" [D S A A S],
+    Mutation "events" "cancelRegistration" [D S A A S],
+    Mutation "events" "acceptOffer" [D S S S S],
+    Mutation "events" "checkIn" [D D A A D],
+    Mutation "events" "submitContribution" [D S S S S],
+    Mutation "events" "reviewContribution" [D D A A D],
+    Mutation "events" "withdrawContribution" [D S S S S],
+    Mutation "events" "linkContributionPractices" [D D A A D],
+    Mutation "events" "requestLecture" [D S A A D],
+    Mutation "events" "scheduleLecture" [D D A A D],
+    Mutation "events" "declineLecture" [D D A A D],
+    // Research mutations.
+    Mutation "research" "draftPractice" [D D A A D],
+    Mutation "research" "updatePractice" [D D A A D],
+    Mutation "research" "submitPractice" [D D A A D],
+    Mutation "research" "reviewPractice" [D D S S D],
+    Mutation "research" "publishPractice" [D D A A D],
+    Mutation "research" "withdrawPractice" [D D A A D],
+    Mutation "research" "createResearchArea" [D D D A D],
+    Mutation "research" "deleteResearchArea" [D D D A D],
+    Mutation "research" "createOrganisation" [D D A A D],
+    Mutation "research" "addContact" [D D A A D],
+    Mutation "research" "createRelationship" [D D A A D],
+    Mutation "research" "setRelationshipStatus" [D D A A D],
+    Mutation "research" "recordInteraction" [D S A A D],
+    Mutation "research" "proposeOpportunity" [D A A A A],
+    Mutation "research" "setOpportunityStatus" [D D A A D],
+    // Training mutations.
+    Mutation "training" "createProgramme" [D D A A D],
+    Mutation "training" "createEdition" [D D A A D],
+    Mutation "training" "publishEdition" [D D S A D],
+    Mutation "training" "submitApplication" [D S D D D],
+    Mutation "training" "saveApplicationDraft" [D S D D D],
+    Mutation "training" "submitApplicationDraft" [D S D D D],
+    Mutation "training" "screenApplication" [D D S A D],
+    Mutation "training" "reviewApplication" [D D S D D],
+    Mutation "training" "applyReviewCut" [D D S A D],
+    Mutation "training" "decideApplication" [D D S A D],
+    Mutation "training" "withdrawApplication" [D S D D D],
+    Mutation "training" "updateParticipant" [D D S A D],
+    Mutation "training" "scheduleSession" [D D S A D],
+    Mutation "training" "recordAttendance" [D D S A D],
+    Mutation "training" "generateStipendSchedule" [D D S A D],
+    Mutation "training" "updateStipendPayment" [D D S A D],
+    Mutation "training" "issueCertificates" [D D S A D],
+    // Live updates (graphql-transport-ws): a request's own changes for whoever may read it,
+    // the bureau's queue for bureau staff (the events of requests they may see).
+    Subscription "requests" "serviceRequestUpdated" [D S S A D],
+    Subscription "requests" "serviceRequestQueue" [D D S A D],
+];
+
+/// The rule of `root`'s field `field`, when the matrix has one.
+pub fn rule(root: Root, field: &str) -> Option<&'static Rule> {
+    MATRIX.iter().find(|r| r.root == root && r.field == field)
+}
+
+/// The matrix roles of `caller`: anonymous without one, `partner` for a token without a
+/// known role.
+pub fn roles_of(caller: Option<&Caller>) -> Vec<Role> {
+    match caller {
+        None => vec![Role::Anonymous],
+        Some(c) if c.roles.is_empty() => vec![Role::Partner],
+        Some(c) => c.roles.iter().copied().map(Role::from).collect(),
+    }
+}
+
+/// What `caller` may do with `root`'s field `field`: the most permissive access of their
+/// roles; [`Access::Denied`] for a field the matrix does not know.
+pub fn decide(root: Root, field: &str, caller: Option<&Caller>) -> Access {
+    let Some(rule) = rule(root, field) else {
+        return Access::Denied;
+    };
+    roles_of(caller)
+        .into_iter()
+        .map(|role| rule.access_of(role))
+        .max()
+        .unwrap_or(Access::Denied)
+}
+
+/// The error of a denied root field: `UNAUTHENTICATED` for the anonymous public,
+/// `FORBIDDEN` for everyone else.
+fn refusal(field: &str, caller: Option<&Caller>) -> (ErrorCode, String) {
+    match caller {
+        None => (
+            ErrorCode::Unauthenticated,
+            format!("`{field}` needs a bearer token"),
+        ),
+        Some(_) => (
+            ErrorCode::Forbidden,
+            format!("your role may not use `{field}`"),
+        ),
+    }
+}
+
+/// Checks the matrix for a root field whose resolver runs without [`EdgeAuthorization`]
+/// (subscriptions): the refusal as a GraphQL error when `caller` is denied.
+pub fn require(root: Root, field: &str, caller: Option<&Caller>) -> async_graphql::Result<Access> {
+    match decide(root, field, caller) {
+        Access::Denied => {
+            let (code, message) = refusal(field, caller);
+            Err(crate::upstream::error::coded(code, message, None))
+        }
+        access => Ok(access),
+    }
+}
+
+/// [`require`] for a subscription root field (the schema's
+/// [`crate::schema::subscriptions::SubscriptionGate`]).
+pub fn require_subscription(field: &str, caller: Option<&Caller>) -> async_graphql::Result<()> {
+    require(Root::Subscription, field, caller).map(|_| ())
+}
+
+/// The schema extension that enforces [`MATRIX`] on root fields of queries and mutations.
+pub struct EdgeAuthorization;
+
+impl ExtensionFactory for EdgeAuthorization {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(EdgeAuthorization)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for EdgeAuthorization {
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        let root = match info.parent_type {
+            "Query" => Some(Root::Query),
+            "Mutation" => Some(Root::Mutation),
+            _ => None,
+        };
+        let Some(root) = root.filter(|_| {
+            info.path_node.parent.is_none()
+                && !info.is_for_introspection
+                && !info.name.starts_with("__")
+        }) else {
+            return next.run(ctx, info).await;
+        };
+        let caller = ctx.data_opt::<Identity>().and_then(|i| i.0.as_ref());
+        if decide(root, info.name, caller) != Access::Denied {
+            return next.run(ctx, info).await;
+        }
+        if rule(root, info.name).is_none() {
+            tracing::error!(
+                field = info.name,
+                "root field missing from the authorization matrix"
+            );
+        }
+        let (code, message) = refusal(info.name, caller);
+        let mut error = ServerError::new(message, None);
+        error.path = vec![PathSegment::Field(
+            info.alias.unwrap_or(info.name).to_owned(),
+        )];
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
+        Err(error)
+    }
+}
+
+/// The matrix as a Markdown table (what `docs/api.md` shows between its
+/// `authorization-matrix` markers).
+pub fn markdown() -> String {
+    let mut out = String::from("| root field | service |");
+    for role in Role::ALL {
+        out.push_str(&format!(" {} |", role.as_str()));
+    }
+    out.push_str("\n| --- | --- |");
+    out.push_str(&" :-: |".repeat(Role::ALL.len()));
+    out.push('\n');
+    for rule in MATRIX {
+        let kind = match rule.root {
+            Root::Query => "query",
+            Root::Mutation => "mutation",
+            Root::Subscription => "subscription",
+        };
+        out.push_str(&format!("| {kind} `{}` | {} |", rule.field, rule.service));
+        for role in Role::ALL {
+            out.push_str(&format!(" {} |", rule.access_of(role).symbol()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_field_of_the_public_subgraph_is_open_to_the_public() {
+        let sdl = crate::schema::federation::tests::subgraph_sdl().await;
+        // Every query field left public is open to the anonymous public.
+        for (field, directives) in object_fields(&sdl, "Query") {
+            if directives.iter().any(|d| d == "inaccessible") {
+                continue;
+            }
+            let access = decide(Root::Query, &field, None);
+            assert_ne!(
+                access,
+                Access::Denied,
+                "`{field}` is in the public graph but closed to the anonymous public"
+            );
+        }
+    }
+
+    /// The fields of object type `type_name` in `sdl`, each with its directives' names.
+    pub(crate) fn object_fields(sdl: &str, type_name: &str) -> Vec<(String, Vec<String>)> {
+        use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+        let doc = async_graphql::parser::parse_schema(sdl).expect("the SDL parses");
+        doc.definitions
+            .into_iter()
+            .filter_map(|d| match d {
+                TypeSystemDefinition::Type(t) if t.node.name.node == type_name => Some(t.node.kind),
+                _ => None,
+            })
+            .flat_map(|kind| match kind {
+                TypeKind::Object(o) => o.fields,
+                _ => Vec::new(),
+            })
+            .map(|f| {
+                let directives = f
+                    .node
+                    .directives
+                    .iter()
+                    .map(|d| d.node.name.node.to_string());
+                (f.node.name.node.to_string(), directives.collect())
+            })
+            .collect()
+    }
+
+    fn root_fields(sdl: &str, type_name: &str) -> Vec<String> {
+        object_fields(sdl, type_name)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    #[test]
+    fn every_root_field_has_a_rule_and_every_rule_a_field() {
+        let sdl = crate::schema::builder().finish().sdl();
+        for root in [Root::Query, Root::Mutation, Root::Subscription] {
+            let fields = root_fields(&sdl, root.type_name());
+            assert!(fields.len() > 1, "no fields found for {root:?}");
+            for field in &fields {
+                assert!(
+                    rule(root, field).is_some(),
+                    "{root:?}.{field} is not in the matrix"
+                );
+            }
+            for rule in MATRIX.iter().filter(|r| r.root == root) {
+                assert!(
+                    fields.iter().any(|f| f == rule.field) || rule.field.starts_with('_'),
+                    "the matrix names {root:?}.{} which the schema lacks",
+                    rule.field
+                );
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for rule in MATRIX {
+            assert!(seen.insert((rule.root, rule.field)), "{} twice", rule.field);
+        }
+    }
+
+    #[test]
+    fn callers_get_their_most_permissive_role() {
+        let official = Caller::new("u", "U", "11000", [KitRole::LocalOfficial]);
+        let admin = Caller::new("a", "A", "GAOK", [KitRole::BureauAdmin]);
+        let both = Caller::new("b", "B", "GAOK", [KitRole::Partner, KitRole::BureauStaff]);
+        let none = Caller::new("n", "N", "JP", []);
+        assert_eq!(decide(Root::Query, "routingRules", None), Access::Denied);
+        assert_eq!(
+            decide(Root::Query, "routingRules", Some(&official)),
+            Access::Denied
+        );
+        assert_eq!(
+            decide(Root::Query, "routingRules", Some(&admin)),
+            Access::Allowed
+        );
+        assert_eq!(
+            decide(Root::Query, "serviceRequests", Some(&official)),
+            Access::Scoped
+        );
+        assert_eq!(
+            decide(Root::Mutation, "createEvent", Some(&both)),
+            Access::Allowed
+        );
+        assert_eq!(
+            decide(Root::Query, "serviceRequests", Some(&none)),
+            Access::Denied
+        );
+        assert_eq!(
+            decide(Root::Query, "localGovernments", None),
+            Access::Allowed
+        );
+        assert_eq!(
+            decide(Root::Query, "noSuchField", Some(&admin)),
+            Access::Denied
+        );
+    }
+
+    #[test]
+    fn docs_render_the_matrix() {
+        let api = include_str!("../../../docs/api.md");
+        let start = "<!-- authorization-matrix:start -->\n";
+        let end = "<!-- authorization-matrix:end -->";
+        let from = api.find(start).expect("docs/api.md has the start marker") + start.len();
+        let to = api.find(end).expect("docs/api.md has the end marker");
+        assert_eq!(
+            &api[from..to],
+            markdown(),
+            "docs/api.md's matrix is stale: paste authz::markdown() between the markers"
+        );
+    }
+}

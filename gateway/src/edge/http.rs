@@ -1,0 +1,685 @@
+//! The GraphQL-over-HTTP endpoint, by hand so it follows the specification:
+//!
+//! - `POST` with an `application/json` body, `GET` with `query`, `variables` and
+//!   `operationName` parameters; a mutation over `GET` is 405 with `Allow: POST`.
+//! - `Accept` negotiation: `application/graphql-response+json` is answered in kind, with
+//!   400 when the request fails before execution (parse or validation errors, no `data`);
+//!   `application/json` (also for no `Accept` or `*/*`) always gets 200 for a well-formed
+//!   request; anything else is 406.
+//! - Malformed JSON or a missing query is 400, a body over `max_body_bytes` is 413; both
+//!   answer with a GraphQL-shaped error.
+//! - Every error carries `extensions.code`: request errors get BAD_USER_INPUT, resolver
+//!   errors without a code INTERNAL.
+//! - `GET /graphql` from a browser without a query serves GraphiQL (when enabled).
+//! - A POST body may be a JSON array of requests (a batch, at most `gateway.max_batch`),
+//!   answered with an array in the same order.
+//! - `extensions.persistedQuery` (Apollo's automatic persisted queries, see
+//!   [`crate::edge::apq`]) stands for the query, over GET and POST.
+//! - Documents nested too deep, too complex or with too many aliases are request errors
+//!   (see [`crate::edge::limits`]).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::{PathSegment, ServerError, Variables};
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::response::{Html, IntoResponse, Response};
+use glocal_kit::error::ErrorCode;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use serde::Deserialize;
+
+use super::AppState;
+use super::errors::{MediaType, error_response, error_response_as, json_response, negotiate};
+use crate::edge::apq::{self, ApqError, PersistedQuery};
+use crate::edge::auth::Identity;
+use crate::edge::limits;
+use crate::schema::language::{Language, RequestLanguage};
+use crate::upstream::entity_cache::ReadThrough;
+use crate::upstream::loaders::SharedLoaders;
+
+/// The parameters of one GraphQL request, from a POST body or GET query string.
+#[derive(Debug, Default, Deserialize)]
+struct Params {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<Variables>,
+    extensions: Option<serde_json::Value>,
+}
+
+impl Params {
+    /// `extensions.persistedQuery`, when present; an error when it is malformed.
+    fn persisted_query(&self) -> Result<Option<PersistedQuery>, String> {
+        match self
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("persistedQuery"))
+        {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => serde_json::from_value(value.clone())
+                .map(Some)
+                .map_err(|e| format!("`extensions.persistedQuery` is malformed: {e}")),
+        }
+    }
+}
+
+/// The GET form: `variables` and `extensions` are JSON strings.
+#[derive(Debug, Default, Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// One request's answer before it becomes an HTTP response (a batch puts several bodies
+/// in one array).
+struct Answer {
+    status: StatusCode,
+    body: serde_json::Value,
+    headers: HeaderMap,
+}
+
+impl Answer {
+    /// A GraphQL-shaped error with `code` (a string: APQ has its own).
+    fn error(status: StatusCode, code: &str, message: &str) -> Answer {
+        Answer {
+            status,
+            body: serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// A request error (nothing executed): 400 for `application/graphql-response+json`,
+    /// 200 for `application/json`, as the specification asks.
+    fn request_error(media: MediaType, code: &str, message: &str) -> Answer {
+        let status = if media == MediaType::GraphQLResponseJson {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        Answer::error(status, code, message)
+    }
+
+    fn into_response(self, media: MediaType) -> Response {
+        let mut response = json_response(self.status, media, &self.body);
+        response.headers_mut().extend(self.headers);
+        response
+    }
+}
+
+/// `GET /graphql`: queries from the query string, or GraphiQL for a browser.
+pub async fn graphql_get(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let identity = request
+        .extensions()
+        .get::<Identity>()
+        .cloned()
+        .unwrap_or_default();
+    let headers = request.headers().clone();
+    let params = match Query::<GetParams>::try_from_uri(request.uri()) {
+        Ok(Query(params)) => params,
+        Err(error) => {
+            let media = negotiate(&headers).unwrap_or(MediaType::Json);
+            return error_response_as(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &format!("invalid query string: {error}"),
+                media,
+            );
+        }
+    };
+    if params.query.is_none() && state.settings.graphiql && accepts_html(&headers) {
+        return Html(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .finish(),
+        )
+        .into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let variables = match params.variables.as_deref().filter(|v| !v.trim().is_empty()) {
+        None => None,
+        Some(raw) => match serde_json::from_str::<Variables>(raw) {
+            Ok(v) => Some(v),
+            Err(error) => {
+                return error_response_as(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::BadUserInput,
+                    &format!("`variables` is not a JSON object: {error}"),
+                    media,
+                );
+            }
+        },
+    };
+    let extensions = match params
+        .extensions
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+    {
+        None => None,
+        Some(raw) => match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(v) => Some(v),
+            Err(error) => {
+                return error_response_as(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::BadUserInput,
+                    &format!("`extensions` is not JSON: {error}"),
+                    media,
+                );
+            }
+        },
+    };
+    let params = Params {
+        query: params.query,
+        operation_name: params.operation_name,
+        variables,
+        extensions,
+    };
+    execute(&state, identity, &headers, params, &Method::GET, media)
+        .await
+        .into_response(media)
+}
+
+/// `POST /graphql`: a JSON body.
+pub async fn graphql_post(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let identity = parts
+        .extensions
+        .get::<Identity>()
+        .cloned()
+        .unwrap_or_default();
+    let Some(media) = negotiate(&parts.headers) else {
+        return not_acceptable();
+    };
+    if let Some(content_type) = parts.headers.get(header::CONTENT_TYPE) {
+        let essence = content_type
+            .to_str()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/json" {
+            return error_response_as(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::BadUserInput,
+                "the body must be application/json",
+                media,
+            );
+        }
+    }
+    let limit = state.settings.max_body_bytes;
+    let bytes = match read_body(body, &parts.headers, limit).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            return error_response_as(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BadUserInput,
+                &format!("the request body exceeds {limit} bytes"),
+                media,
+            );
+        }
+        Err(BodyError::Unreadable) => {
+            return error_response_as(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                "the request body could not be read",
+                media,
+            );
+        }
+    };
+    let bad_request = |message: &str| {
+        error_response_as(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            message,
+            media,
+        )
+    };
+    let batch = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Array(items)) => items,
+        Ok(single) => {
+            let params: Params = match serde_json::from_value(single) {
+                Ok(params) => params,
+                Err(error) => {
+                    return bad_request(&format!("the body is not a GraphQL request: {error}"));
+                }
+            };
+            return execute(
+                &state,
+                identity,
+                &parts.headers,
+                params,
+                &Method::POST,
+                media,
+            )
+            .await
+            .into_response(media);
+        }
+        Err(error) => return bad_request(&format!("the body is not a GraphQL request: {error}")),
+    };
+    let max = state.settings.max_batch;
+    if batch.is_empty() || batch.len() > max {
+        metrics::counter!("gateway_limit_refusals_total", "limit" => "batch").increment(1);
+        return bad_request(&if max == 0 {
+            "batched requests are not accepted".to_owned()
+        } else {
+            format!("a batch holds 1 to {max} requests")
+        });
+    }
+    let mut requests = Vec::with_capacity(batch.len());
+    for (i, item) in batch.into_iter().enumerate() {
+        match serde_json::from_value::<Params>(item) {
+            Ok(params) => requests.push(params),
+            Err(error) => {
+                return bad_request(&format!(
+                    "request {i} of the batch is not a GraphQL request: {error}"
+                ));
+            }
+        }
+    }
+    let answers = futures::future::join_all(requests.into_iter().map(|params| {
+        execute(
+            &state,
+            identity.clone(),
+            &parts.headers,
+            params,
+            &Method::POST,
+            media,
+        )
+    }))
+    .await;
+    let bodies = answers.into_iter().map(|a| a.body).collect();
+    json_response(StatusCode::OK, media, &serde_json::Value::Array(bodies))
+}
+
+enum BodyError {
+    TooLarge,
+    Unreadable,
+}
+
+async fn read_body(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<axum::body::Bytes, BodyError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+        while let Some(e) = source {
+            if e.is::<http_body_util::LengthLimitError>() {
+                return BodyError::TooLarge;
+            }
+            source = e.source();
+        }
+        BodyError::Unreadable
+    })
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("text/html"))
+}
+
+fn not_acceptable() -> Response {
+    error_response(
+        StatusCode::NOT_ACCEPTABLE,
+        ErrorCode::BadUserInput,
+        "acceptable response types are application/graphql-response+json and application/json",
+    )
+}
+
+/// The operation of `doc` that `name` selects (the only one when `name` is absent).
+fn selected_operation<'a>(
+    doc: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<(Option<&'a str>, OperationType)> {
+    let mut ops = doc.operations.iter();
+    match name {
+        Some(name) => ops
+            .find(|(n, _)| n.map(|n| n.as_str()) == Some(name))
+            .map(|(n, op)| (n.map(|n| n.as_str()), op.node.ty)),
+        None => {
+            let (n, op) = ops.next()?;
+            ops.next()
+                .is_none()
+                .then_some((n.map(|n| n.as_str()), op.node.ty))
+        }
+    }
+}
+
+/// Set by [`ExecutionMarker`] once an operation passed parsing and validation.
+#[derive(Debug, Default)]
+struct Executed(AtomicBool);
+
+/// Records in the request data that execution started, which tells request errors
+/// (no `data`) from field errors.
+struct ExecutionMarker;
+
+impl ExtensionFactory for ExecutionMarker {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ExecutionMarker)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ExecutionMarker {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> async_graphql::Response {
+        if let Some(executed) = ctx.data_opt::<Arc<Executed>>() {
+            executed.0.store(true, Ordering::Relaxed);
+        }
+        next.run(ctx, operation_name).await
+    }
+}
+
+/// The extension the schema needs for [`execute`] to tell request errors from field errors.
+pub fn execution_marker() -> impl ExtensionFactory {
+    ExecutionMarker
+}
+
+/// The query `params` stand for: theirs, or the persisted one their hash names.
+async fn query_of(state: &AppState, params: &mut Params) -> Result<String, Answer> {
+    let bad = |message: &str| {
+        Answer::error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput.as_str(),
+            message,
+        )
+    };
+    let persisted = params.persisted_query().map_err(|m| bad(&m))?;
+    let query = params.query.take().filter(|q| !q.trim().is_empty());
+    let Some(persisted) = persisted else {
+        return query.ok_or_else(|| bad("the request has no `query`"));
+    };
+    state
+        .persisted_queries
+        .resolve(&persisted, query)
+        .await
+        .map_err(|error| match error {
+            // Apollo clients expect 200 here, then send the query with its hash.
+            ApqError::NotFound => {
+                Answer::error(StatusCode::OK, apq::NOT_FOUND_CODE, apq::NOT_FOUND_MESSAGE)
+            }
+            ApqError::HashMismatch | ApqError::Unsupported(_) => bad(&error.to_string()),
+        })
+}
+
+async fn execute(
+    state: &AppState,
+    identity: Identity,
+    headers: &HeaderMap,
+    mut params: Params,
+    method: &Method,
+    media: MediaType,
+) -> Answer {
+    let query = match query_of(state, &mut params).await {
+        Ok(query) => query,
+        Err(answer) => return answer,
+    };
+    if let Err(message) = limits::check_nesting(&query, limits::MAX_NESTING) {
+        metrics::counter!("gateway_limit_refusals_total", "limit" => "nesting").increment(1);
+        return Answer::request_error(media, ErrorCode::BadUserInput.as_str(), &message);
+    }
+    let mut request =
+        async_graphql::Request::new(query).variables(params.variables.unwrap_or_default());
+    if let Some(name) = &params.operation_name {
+        request = request.operation_name(name.clone());
+    }
+    let selected = request
+        .parsed_query()
+        .ok()
+        .and_then(|doc| selected_operation(doc, params.operation_name.as_deref()));
+    let is_query = matches!(selected, Some((_, OperationType::Query)));
+    if method == Method::GET && matches!(selected, Some((_, OperationType::Mutation))) {
+        let mut answer = Answer::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::BadUserInput.as_str(),
+            "mutations are only accepted over POST",
+        );
+        answer
+            .headers
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return answer;
+    }
+    let operation = metric_label(
+        params
+            .operation_name
+            .as_deref()
+            .or(selected.and_then(|(name, _)| name)),
+    );
+
+    let language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or_default();
+    let executed = Arc::new(Executed::default());
+    let mut request = request
+        .data(identity)
+        .data(RequestLanguage(language))
+        .data(executed.clone());
+    if is_query {
+        // One set of loaders for every root field of a query.
+        request = request.data(SharedLoaders::default());
+    } else {
+        // A mutation's answer reads what it just changed from the services, not from a
+        // cache its change event may not have reached yet.
+        request = request.data(ReadThrough);
+    }
+
+    let started = Instant::now();
+    let mut response = state.schema.execute(request).await;
+    let executed = executed.0.load(Ordering::Relaxed);
+    let outcome = match (executed, response.errors.is_empty()) {
+        (false, _) => "rejected",
+        (true, true) => "ok",
+        (true, false) => "error",
+    };
+    metrics::counter!("graphql_operations_total", "operation" => operation.clone(), "outcome" => outcome).increment(1);
+    metrics::histogram!("graphql_operation_duration_seconds", "operation" => operation)
+        .record(started.elapsed().as_secs_f64());
+
+    fill_codes(&mut response.errors, executed);
+    let mut body = serde_json::Map::new();
+    if executed {
+        let mut data = serde_json::to_value(&response.data).unwrap_or(serde_json::Value::Null);
+        for error in &response.errors {
+            null_at(&mut data, &error.path);
+        }
+        body.insert("data".into(), data);
+    }
+    if !response.errors.is_empty() {
+        body.insert(
+            "errors".into(),
+            serde_json::to_value(&response.errors).unwrap_or_default(),
+        );
+    }
+    if !response.extensions.is_empty() {
+        body.insert(
+            "extensions".into(),
+            serde_json::to_value(&response.extensions).unwrap_or_default(),
+        );
+    }
+    let status = if !executed && media == MediaType::GraphQLResponseJson {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Answer {
+        status,
+        body: serde_json::Value::Object(body),
+        headers: std::mem::take(&mut response.http_headers),
+    }
+}
+
+/// Puts the `null` the specification requires where a failed field was left out of
+/// `data` (async-graphql omits a field whose resolver failed).
+fn null_at(value: &mut serde_json::Value, path: &[PathSegment]) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    match (first, value) {
+        (PathSegment::Field(name), value @ serde_json::Value::Null) if rest.is_empty() => {
+            *value = serde_json::json!({ name.as_str(): null });
+        }
+        (PathSegment::Field(name), serde_json::Value::Object(map)) => {
+            if rest.is_empty() {
+                map.entry(name.as_str()).or_insert(serde_json::Value::Null);
+            } else if let Some(child) = map.get_mut(name.as_str()) {
+                null_at(child, rest);
+            }
+        }
+        (PathSegment::Index(i), serde_json::Value::Array(items)) => {
+            if let Some(child) = items.get_mut(*i) {
+                null_at(child, rest);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `operation` label: the operation's name (bounded in length), or `anonymous`.
+fn metric_label(name: Option<&str>) -> String {
+    match name {
+        Some(name) if !name.is_empty() => name.chars().take(64).collect(),
+        _ => "anonymous".to_owned(),
+    }
+}
+
+/// Gives every error an `extensions.code`: request errors (before execution) and input
+/// coercion errors are BAD_USER_INPUT; other errors without a code are INTERNAL.
+fn fill_codes(errors: &mut [ServerError], executed: bool) {
+    for error in errors {
+        if error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some())
+        {
+            continue;
+        }
+        let code = if !executed || is_input_error(&error.message) {
+            ErrorCode::BadUserInput
+        } else {
+            tracing::error!(error = %error.message, "resolver error without a code");
+            ErrorCode::Internal
+        };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
+    }
+}
+
+/// async-graphql's own messages for arguments that fail to coerce while executing.
+fn is_input_error(message: &str) -> bool {
+    message.starts_with("Failed to parse")
+        || message.starts_with("Expected input type")
+        || message.starts_with("Invalid value for argument")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edge::errors::GRAPHQL_RESPONSE_JSON;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn negotiation_follows_the_spec() {
+        assert_eq!(negotiate(&HeaderMap::new()), Some(MediaType::Json));
+        assert_eq!(negotiate(&accept("*/*")), Some(MediaType::Json));
+        assert_eq!(
+            negotiate(&accept("application/json")),
+            Some(MediaType::Json)
+        );
+        assert_eq!(
+            negotiate(&accept(GRAPHQL_RESPONSE_JSON)),
+            Some(MediaType::GraphQLResponseJson)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/graphql-response+json, application/json;q=0.9"
+            )),
+            Some(MediaType::GraphQLResponseJson)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/json;q=0.5, application/graphql-response+json"
+            )),
+            Some(MediaType::GraphQLResponseJson)
+        );
+        assert_eq!(
+            negotiate(&accept("text/html, */*;q=0.8")),
+            Some(MediaType::Json)
+        );
+        assert_eq!(negotiate(&accept("text/html")), None);
+        assert_eq!(negotiate(&accept("application/json;q=0")), None);
+    }
+
+    #[test]
+    fn failed_fields_become_null() {
+        let field = |s: &str| PathSegment::Field(s.to_owned());
+        let mut data = serde_json::Value::Null;
+        null_at(&mut data, &[field("a")]);
+        assert_eq!(data, serde_json::json!({ "a": null }));
+        let mut data = serde_json::json!({ "list": [{ "x": 1 }, { "x": 2 }] });
+        null_at(
+            &mut data,
+            &[field("list"), PathSegment::Index(1), field("y")],
+        );
+        null_at(&mut data, &[field("missing"), field("y")]);
+        assert_eq!(
+            data,
+            serde_json::json!({ "list": [{ "x": 1 }, { "x": 2, "y": null }] })
+        );
+    }
+
+    #[test]
+    fn operations_are_selected_by_name() {
+        let doc = async_graphql::parser::parse_query(
+            "query A { me { subject } } mutation B { deleteRoutingRule(id: 1) }",
+        )
+        .unwrap();
+        assert_eq!(
+            selected_operation(&doc, Some("B")).map(|(_, t)| t),
+            Some(OperationType::Mutation)
+        );
+        assert_eq!(
+            selected_operation(&doc, Some("A")).map(|(_, t)| t),
+            Some(OperationType::Query)
+        );
+        assert_eq!(selected_operation(&doc, None), None);
+        let single =
+            async_graphql::parser::parse_query("mutation { deleteRoutingRule(id: 1) }").unwrap();
+        assert_eq!(
+            selected_operation(&single, None),
+            Some((None, OperationType::Mutation))
+        );
+    }
+}

@@ -1,0 +1,47 @@
+//! The floor a request meets first: the GraphQL endpoints over HTTP ([`http`]) and
+//! WebSocket ([`ws`]), authentication ([`auth`], [`oidc`]), the authorization matrix
+//! ([`authz`]), per-caller rate limits ([`ratelimit`]), document limits ([`limits`]),
+//! automatic persisted queries ([`apq`]), the edge's own error responses ([`errors`]) and
+//! the operational routes ([`ops`]). It uses the schema and the upstream floor, never the
+//! other way round.
+
+pub mod apq;
+pub mod auth;
+pub mod authz;
+pub mod errors;
+pub mod http;
+pub mod limits;
+pub mod oidc;
+pub mod ops;
+pub mod ratelimit;
+pub mod ws;
+
+use std::sync::Arc;
+
+use glocal_kit::config::GatewaySettings;
+
+use crate::schema::GatewaySchema;
+use crate::upstream::clients::ReadRetry;
+use crate::upstream::entity_cache::EntityCache;
+use crate::upstream::{Services, changes};
+
+/// What every HTTP handler shares.
+pub struct AppState {
+    /// The executable schema (with the service clients as schema data).
+    pub schema: GatewaySchema,
+    /// The service clients.
+    pub services: Services,
+    /// The entity cache over the shared cache (Redis or in-process), as `cache.*` configures
+    /// it; the request loaders read local governments through it.
+    pub entities: EntityCache,
+    /// The gateway's settings.
+    pub settings: GatewaySettings,
+    /// Automatic persisted queries (in `cache`).
+    pub persisted_queries: apq::PersistedQueries,
+    /// How reads to the services are retried.
+    pub read_retry: ReadRetry,
+    /// Verifies bearer tokens (also those in a WebSocket's `connection_init`).
+    pub authenticator: Arc<auth::Authenticator>,
+    /// The change-event consumer (cache invalidation, subscriptions); stops when dropped.
+    pub changes: changes::ConsumerHandle,
+}

@@ -1,0 +1,246 @@
+//! Rate limiting per caller, in Redis so every gateway replica shares the count: a fixed
+//! window of `rate_limit_window_ms` per caller — the token's subject, or the client's IP
+//! address when anonymous — allowing `rate_limit_requests` (authenticated) or
+//! `rate_limit_anonymous_requests` (anonymous) requests. Over the limit the answer is 429
+//! with `Retry-After` (seconds until the window ends) and a GraphQL error.
+//!
+//! One Lua script counts and sets the expiry atomically; keys are
+//! `{redis.key_prefix}gateway:ratelimit:{sub|ip}:{id}`. Redis is an accelerator: when it is
+//! not configured nothing is limited, and when it fails or is slow the request passes
+//! (fail open) and the failure is logged and counted.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use glocal_kit::config::Settings;
+use glocal_kit::error::ErrorCode;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use crate::edge::auth::Identity;
+use crate::edge::errors::error_response;
+
+/// Increments the window's counter, starting its expiry with the first request; returns
+/// the count and the milliseconds left in the window.
+const SCRIPT: &str = r"
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+";
+
+/// How long the limiter waits for Redis before letting a request pass.
+const REDIS_DEADLINE: Duration = Duration::from_millis(250);
+
+/// What the limiter decided for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Under the limit (or not limited, or Redis failed).
+    Allow,
+    /// Over the limit until the window ends.
+    Deny {
+        /// Time left in the window.
+        retry_after: Duration,
+    },
+}
+
+/// The per-caller rate limiter.
+pub struct RateLimiter {
+    redis: Option<ConnectionManager>,
+    script: redis::Script,
+    prefix: String,
+    window: Duration,
+    authenticated: u64,
+    anonymous: u64,
+    ip_header: Option<http::HeaderName>,
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("redis", &self.redis.is_some())
+            .field("window", &self.window)
+            .field("authenticated", &self.authenticated)
+            .field("anonymous", &self.anonymous)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RateLimiter {
+    /// The limiter of `settings`. The Redis connection is made lazily and re-made after
+    /// failures, so a Redis that is down at start-up only means no limiting until it is
+    /// back.
+    pub fn new(settings: &Settings) -> RateLimiter {
+        let g = &settings.gateway;
+        let redis = match settings.redis.url.expose() {
+            "" => None,
+            url => match redis::Client::open(url).and_then(|client| {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(REDIS_DEADLINE))
+                    .set_response_timeout(Some(REDIS_DEADLINE))
+                    .set_number_of_retries(1)
+                    .set_max_delay(Duration::from_secs(1));
+                ConnectionManager::new_lazy_with_config(client, config)
+            }) {
+                Ok(manager) => Some(manager),
+                Err(error) => {
+                    tracing::warn!(%error, "rate limiter without Redis: requests are not limited");
+                    None
+                }
+            },
+        };
+        let ip_header = match g.client_ip_header.trim() {
+            "" => None,
+            name => http::HeaderName::from_bytes(name.as_bytes()).ok(),
+        };
+        RateLimiter {
+            redis,
+            script: redis::Script::new(SCRIPT),
+            prefix: settings.redis.key_prefix.clone(),
+            window: Duration::from_millis(g.rate_limit_window_ms),
+            authenticated: g.rate_limit_requests,
+            anonymous: g.rate_limit_anonymous_requests,
+            ip_header,
+        }
+    }
+
+    /// Counts one request of `identity` (from `peer`, with `headers`) and decides.
+    pub async fn check(
+        &self,
+        identity: &Identity,
+        peer: Option<IpAddr>,
+        headers: &HeaderMap,
+    ) -> Decision {
+        let Some(redis) = &self.redis else {
+            return Decision::Allow;
+        };
+        let (kind, id, limit) = match &identity.0 {
+            Some(caller) => ("sub", caller.subject.clone(), self.authenticated),
+            None => {
+                let ip = self.client_ip(peer, headers);
+                (
+                    "ip",
+                    ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+                    self.anonymous,
+                )
+            }
+        };
+        if limit == 0 {
+            return Decision::Allow;
+        }
+        let id: String = id.chars().take(128).collect();
+        let key = format!("{}gateway:ratelimit:{kind}:{id}", self.prefix);
+        let window_ms = u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX);
+        let mut conn = redis.clone();
+        let mut invocation = self.script.key(&key);
+        invocation.arg(window_ms);
+        let counted = tokio::time::timeout(
+            REDIS_DEADLINE,
+            invocation.invoke_async::<(u64, i64)>(&mut conn),
+        )
+        .await;
+        match counted {
+            Ok(Ok((count, ttl_ms))) if count > limit => {
+                metrics::counter!("gateway_rate_limited_total", "kind" => kind).increment(1);
+                let ttl = u64::try_from(ttl_ms).unwrap_or(window_ms).max(1);
+                Decision::Deny {
+                    retry_after: Duration::from_millis(ttl),
+                }
+            }
+            Ok(Ok(_)) => Decision::Allow,
+            Ok(Err(error)) => {
+                metrics::counter!("gateway_rate_limiter_errors_total").increment(1);
+                tracing::warn!(%error, "rate limiter: Redis failed; letting the request pass");
+                Decision::Allow
+            }
+            Err(_) => {
+                metrics::counter!("gateway_rate_limiter_errors_total").increment(1);
+                tracing::warn!("rate limiter: Redis too slow; letting the request pass");
+                Decision::Allow
+            }
+        }
+    }
+
+    /// The client's address: the last entry of the configured header (the one the
+    /// trusted proxy added), else the TCP peer.
+    fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        let forwarded = self.ip_header.as_ref().and_then(|name| {
+            headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|v| v.trim().parse::<IpAddr>().ok())
+                .next_back()
+        });
+        forwarded.or(peer)
+    }
+}
+
+/// Middleware (after authentication): 429 with `Retry-After` when the caller is over its
+/// limit.
+pub async fn layer(
+    State(limiter): State<Arc<RateLimiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let identity = request
+        .extensions()
+        .get::<Identity>()
+        .cloned()
+        .unwrap_or_default();
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    match limiter.check(&identity, peer, request.headers()).await {
+        Decision::Allow => next.run(request).await,
+        Decision::Deny { retry_after } => {
+            let secs = retry_after.as_millis().div_ceil(1000).max(1);
+            let mut response = error_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::Unavailable,
+                &format!("too many requests; retry after {secs} s"),
+            );
+            if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_ip_is_the_last_forwarded_entry_or_the_peer() {
+        let mut settings = Settings::default();
+        let peer: IpAddr = "10.0.0.9".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.1.1.1, 203.0.113.7"),
+        );
+        let limiter = RateLimiter::new(&settings);
+        assert_eq!(limiter.client_ip(Some(peer), &headers), Some(peer));
+        settings.gateway.client_ip_header = "X-Forwarded-For".into();
+        let limiter = RateLimiter::new(&settings);
+        assert_eq!(
+            limiter.client_ip(Some(peer), &headers),
+            Some("203.0.113.7".parse().unwrap())
+        );
+        assert_eq!(limiter.client_ip(Some(peer), &HeaderMap::new()), Some(peer));
+    }
+}

@@ -1,0 +1,374 @@
+//! The events mutation root's resolvers (POST only).
+
+use super::*;
+
+#[Object]
+impl EventsMutation {
+    /// Creates a series (bureau). Idempotent per key.
+    async fn create_event_series(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEventSeriesInput,
+    ) -> Result<EventSeries> {
+        let message = pb::CreateSeriesRequest {
+            idempotency_key: input.idempotency_key,
+            code: input.code,
+            kind: input.kind.to_proto(),
+            title: text_in(input.title),
+            description: text_in(input.description),
+            rotation: input.rotation,
+            yearly_quota: count_in(input.yearly_quota, "yearlyQuota")?,
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        Ok(EventSeries(
+            client
+                .create_series(request)
+                .await
+                .map_err(error::remote)?
+                .into_inner(),
+        ))
+    }
+
+    /// Creates an event in DRAFT (bureau). Idempotent per key.
+    async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> Result<Event> {
+        let message = pb::CreateEventRequest {
+            idempotency_key: input.idempotency_key,
+            series_id: input.series_id.map(|s| s.0).unwrap_or_default(),
+            kind: input.kind.map_or(0, EventKind::to_proto),
+            title: text_in(input.title),
+            description: text_in(input.description),
+            host_country: input.host_country,
+            host_city: input.host_city,
+            host_organization: input.host_organization,
+            host_local_government_code: input.host_local_government_code.unwrap_or_default(),
+            venue: input.venue,
+            time_zone: input.time_zone,
+            start_date: input.start_date.to_string(),
+            end_date: input.end_date.to_string(),
+            working_languages: input.working_languages,
+            interpretation_languages: input.interpretation_languages,
+            capacity: count_in(Some(input.capacity), "capacity")?,
+            registration_opens_at: input.registration_opens_at.map(timestamp),
+            registration_closes_at: input.registration_closes_at.map(timestamp),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .create_event(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(event(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Publishes, opens or closes registration, starts, completes or cancels an event
+    /// (bureau), given the version the caller saw.
+    async fn change_event_state(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeEventStateInput,
+    ) -> Result<Event> {
+        let message = pb::TransitionEventRequest {
+            id: input.id.0,
+            version: version_in(input.version, "version")?,
+            action: input.action.to_proto(),
+            reason: input.reason.unwrap_or_default(),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .transition_event(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(event(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Adds a session to an event's timetable (bureau). Idempotent per key.
+    async fn add_event_session(
+        &self,
+        ctx: &Context<'_>,
+        input: AddEventSessionInput,
+    ) -> Result<EventSession> {
+        let message = pb::AddSessionRequest {
+            idempotency_key: input.idempotency_key,
+            event_id: input.event_id.0,
+            kind: input.kind.to_proto(),
+            title: text_in(input.title),
+            room: input.room,
+            speakers: input
+                .speakers
+                .into_iter()
+                .map(|s| pb::Speaker {
+                    name: s.name,
+                    affiliation: s.affiliation.unwrap_or_default(),
+                })
+                .collect(),
+            interpretation_languages: input.interpretation_languages,
+            starts_at: Some(timestamp(input.starts_at)),
+            ends_at: Some(timestamp(input.ends_at)),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        Ok(EventSession(
+            client
+                .add_session(request)
+                .await
+                .map_err(error::remote)?
+                .into_inner(),
+        ))
+    }
+
+    /// Removes a session (bureau); returns its id.
+    async fn remove_event_session(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        let (mut client, request) = call(ctx, Events, pb::RemoveSessionRequest { id: id.0 })?;
+        Ok(ID(client
+            .remove_session(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner()
+            .id))
+    }
+
+    /// Registers the caller (or a delegation): CONFIRMED while seats are free and nobody
+    /// waits, else WAITLISTED. Idempotent per key.
+    async fn register_for_event(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterForEventInput,
+    ) -> Result<EventRegistration> {
+        let message = pb::RegisterRequest {
+            idempotency_key: input.idempotency_key,
+            event_id: input.event_id.0,
+            kind: input.kind.to_proto(),
+            attendee_name: input.attendee_name.unwrap_or_default(),
+            country: input.country.unwrap_or_default(),
+            organization: input.organization.unwrap_or_default(),
+            head_of_delegation: input.head_of_delegation.unwrap_or_default(),
+            members: input.members,
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .register(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(registration(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Cancels a registration; freed seats are offered to the first in line.
+    async fn cancel_registration(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelRegistrationInput,
+    ) -> Result<EventRegistration> {
+        let message = pb::CancelRegistrationRequest {
+            id: input.id.0,
+            version: version_in(input.version, "version")?,
+            reason: input.reason.unwrap_or_default(),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .cancel_registration(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(registration(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Takes the seats offered to the caller's waitlisted registration, before the offer
+    /// lapses.
+    async fn accept_offer(
+        &self,
+        ctx: &Context<'_>,
+        input: AcceptOfferInput,
+    ) -> Result<EventRegistration> {
+        let message = pb::AcceptOfferRequest {
+            id: input.id.0,
+            version: version_in(input.version, "version")?,
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .accept_offer(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(registration(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Checks an attendee in on one day of an ongoing event (bureau).
+    async fn check_in(&self, ctx: &Context<'_>, input: CheckInInput) -> Result<EventRegistration> {
+        let message = pb::CheckInRequest {
+            registration_id: input.registration_id.0,
+            day: input.day.map(|d| d.to_string()).unwrap_or_default(),
+            attendee: input.attendee.unwrap_or_default(),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .check_in(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(registration(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Submits a contribution to an event's call for presentations. Idempotent per key.
+    async fn submit_contribution(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitContributionInput,
+    ) -> Result<Contribution> {
+        let message = pb::SubmitContributionRequest {
+            idempotency_key: input.idempotency_key,
+            event_id: input.event_id.0,
+            title: text_in(input.title),
+            abstract_text: text_in(input.abstract_text),
+            presenter_name: input.presenter_name.unwrap_or_default(),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .submit_contribution(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(contribution(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Accepts (with the best practices it draws on) or rejects a contribution (bureau).
+    async fn review_contribution(
+        &self,
+        ctx: &Context<'_>,
+        input: ReviewContributionInput,
+    ) -> Result<Contribution> {
+        let message = pb::ReviewContributionRequest {
+            id: input.id.0,
+            version: version_in(input.version, "version")?,
+            decision: input.decision.to_proto(),
+            note: input.note.unwrap_or_default(),
+            practice_ids: input.practice_ids.into_iter().map(|p| p.0).collect(),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .review_contribution(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(contribution(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Withdraws the caller's contribution.
+    async fn withdraw_contribution(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawContributionInput,
+    ) -> Result<Contribution> {
+        let message = pb::WithdrawContributionRequest {
+            id: input.id.0,
+            version: version_in(input.version, "version")?,
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .withdraw_contribution(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(contribution(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Replaces the best practices an accepted contribution draws on (bureau).
+    async fn link_contribution_practices(
+        &self,
+        ctx: &Context<'_>,
+        input: LinkPracticesInput,
+    ) -> Result<Contribution> {
+        let message = pb::LinkPracticesRequest {
+            id: input.id.0,
+            version: version_in(input.version, "version")?,
+            practice_ids: input.practice_ids.into_iter().map(|p| p.0).collect(),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .link_practices(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(contribution(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Asks the bureau for a glocalization lecture. Idempotent per key.
+    async fn request_lecture(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestLectureInput,
+    ) -> Result<LectureRequest> {
+        let message = pb::RequestLectureRequest {
+            idempotency_key: input.idempotency_key,
+            theme: input.theme,
+            preferred_dates: input
+                .preferred_dates
+                .into_iter()
+                .map(|d| d.to_string())
+                .collect(),
+            venue: input.venue,
+            local_government_code: input.local_government_code.unwrap_or_default(),
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .request_lecture(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(lecture(data, &EventLoaders::new(ctx)?))
+    }
+
+    /// Schedules a lecture request as a published lecture event (bureau), within the
+    /// series' yearly quota.
+    async fn schedule_lecture(
+        &self,
+        ctx: &Context<'_>,
+        input: ScheduleLectureInput,
+    ) -> Result<ScheduleLecturePayload> {
+        let message = pb::ScheduleLectureRequest {
+            id: input.id.0,
+            version: version_in(input.version, "version")?,
+            series_id: input.series_id.0,
+            date: input.date.map(|d| d.to_string()).unwrap_or_default(),
+            title: input.title.and_then(text_in),
+            capacity: count_in(input.capacity, "capacity")?,
+            host_city: input.host_city,
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let response = client
+            .schedule_lecture(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        let loaders = EventLoaders::new(ctx)?;
+        let (Some(l), Some(e)) = (response.lecture_request, response.event) else {
+            return Err(error::internal(
+                "ScheduleLecture returned no request or event",
+            ));
+        };
+        Ok(ScheduleLecturePayload {
+            lecture_request: lecture(l, &loaders),
+            event: event(e, &loaders),
+        })
+    }
+
+    /// Declines a lecture request, with a reason (bureau).
+    async fn decline_lecture(
+        &self,
+        ctx: &Context<'_>,
+        input: DeclineLectureInput,
+    ) -> Result<LectureRequest> {
+        let message = pb::DeclineLectureRequest {
+            id: input.id.0,
+            version: version_in(input.version, "version")?,
+            reason: input.reason,
+        };
+        let (mut client, request) = call(ctx, Events, message)?;
+        let data = client
+            .decline_lecture(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(lecture(data, &EventLoaders::new(ctx)?))
+    }
+}

@@ -1,0 +1,80 @@
+//! The requests query root's resolvers.
+
+use super::*;
+
+#[Object]
+impl RequestsQuery {
+    /// One request the caller may see, with its responses and history.
+    #[graphql(inaccessible)]
+    async fn service_request(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ServiceRequest>> {
+        let message = pb::GetRequestRequest { id: id.0 };
+        let response = read(
+            ctx,
+            Requests,
+            "GetRequest",
+            message,
+            |mut client, request| async move { client.get_request(request).await },
+        )
+        .await?;
+        Ok(Some(ServiceRequest(response.into_inner())))
+    }
+
+    /// The requests the caller may see, newest first, as a Relay connection.
+    #[graphql(inaccessible)]
+    async fn service_requests(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ServiceRequestFilter>,
+        #[graphql(default = 20)] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ServiceRequestConnection> {
+        let first = u32::try_from(first.unwrap_or(20))
+            .map_err(|_| error::bad_input("`first` must not be negative", "first"))?;
+        let node = ctx.look_ahead().field("edges").field("node");
+        let include_activity = node.field("responses").exists() || node.field("history").exists();
+        let message = pb::ListRequestsRequest {
+            filter: Some(filter.unwrap_or_default().into_proto()),
+            page: Some(PageRequest {
+                first,
+                after: after.unwrap_or_default(),
+            }),
+            include_activity,
+        };
+        let response = read(
+            ctx,
+            Requests,
+            "ListRequests",
+            message,
+            |mut client, request| async move { client.list_requests(request).await },
+        )
+        .await?
+        .into_inner();
+        if response.cursors.len() != response.requests.len() {
+            return Err(error::internal(
+                "ListRequests returned a cursor count unlike its request count",
+            ));
+        }
+        let edges: Vec<ServiceRequestEdge> = response
+            .requests
+            .into_iter()
+            .zip(response.cursors)
+            .map(|(node, cursor)| ServiceRequestEdge {
+                cursor,
+                node: ServiceRequest(node),
+            })
+            .collect();
+        let page = response.page_info.unwrap_or_default();
+        Ok(ServiceRequestConnection {
+            page_info: PageInfo {
+                has_next_page: page.has_next_page,
+                has_previous_page: false,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: non_empty(&page.end_cursor)
+                    .map(str::to_owned)
+                    .or_else(|| edges.last().map(|e| e.cursor.clone())),
+            },
+            edges,
+            total_count: i32::try_from(response.total_count).unwrap_or(i32::MAX),
+        })
+    }
+}

@@ -1,0 +1,283 @@
+//! The services' change events, as the gateway receives them: one task per gateway reads
+//! every service's Redis Stream (`{redis.key_prefix}events:{service}`, `XREAD BLOCK` from
+//! the last entry it saw), or the in-process bus when there is no Redis (`glocal dev`),
+//! and turns each event into
+//!
+//! - cache invalidations ([`EntityCache::invalidate`]), so an edit is visible on the
+//!   next read, on every replica (each reads every stream);
+//! - a message on the [`ChangeHub`], which live subscriptions listen to.
+//!
+//! Delivery is at least once (the relay may publish a row twice), so events are deduped
+//! by id. While the streams cannot be read (Redis down) the entity cache is suspended
+//! ([`Cache::suspend`](glocal_kit::cache::Cache::suspend)): deletes would be missed, so
+//! every read goes to the services. When reading works again every cached entity is
+//! dropped first (what changed meanwhile may still wait in a service's outbox), then the
+//! cache resumes; reading resumes from the last entry seen, so the events published
+//! meanwhile still reach the subscriptions.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use glocal_kit::Shutdown;
+use glocal_kit::config::Settings;
+use glocal_kit::outbox::{self, OutboxEvent};
+use glocal_kit::shutdown::ShutdownTrigger;
+use redis::AsyncCommands;
+use redis::streams::{StreamRangeReply, StreamReadOptions, StreamReadReply};
+use tokio::sync::broadcast;
+use tracing::Instrument;
+
+use crate::upstream::entity_cache::EntityCache;
+
+/// Events a slow subscriber may fall behind by before it misses some.
+const HUB_CAPACITY: usize = 1_024;
+
+/// How many recent event ids are remembered to drop duplicates.
+const DEDUPE_WINDOW: usize = 10_000;
+
+/// Most entries taken from the streams per read.
+const READ_COUNT: usize = 256;
+
+/// The change events of every service, for live subscriptions (schema data; cheap to
+/// clone). It closes when the gateway stops.
+#[derive(Clone, Debug)]
+pub struct ChangeHub {
+    sender: broadcast::Sender<Arc<OutboxEvent>>,
+    stop: Shutdown,
+}
+
+impl ChangeHub {
+    /// Receives every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<OutboxEvent>> {
+        self.sender.subscribe()
+    }
+
+    /// Resolves when the gateway stops (subscriptions then complete).
+    pub fn stopped(&self) -> Shutdown {
+        self.stop.clone()
+    }
+
+    /// Hands `event` to the subscribers.
+    fn publish(&self, event: Arc<OutboxEvent>) {
+        let _ = self.sender.send(event);
+    }
+}
+
+/// Keeps the consumer running; dropping it stops the consumer and completes every
+/// subscription.
+#[derive(Debug)]
+pub struct ConsumerHandle(#[allow(dead_code)] ShutdownTrigger);
+
+/// Starts the consumer of `settings`' streams (or bus), invalidating `entities` and
+/// publishing to the returned hub until the handle is dropped.
+pub fn start(settings: &Settings, entities: EntityCache) -> (ChangeHub, ConsumerHandle) {
+    let (trigger, stop) = glocal_kit::shutdown::channel();
+    let hub = ChangeHub {
+        sender: broadcast::channel(HUB_CAPACITY).0,
+        stop: stop.clone(),
+    };
+    let consumer = Consumer {
+        hub: hub.clone(),
+        entities,
+        seen: Dedupe::default(),
+        stale: false,
+    };
+    let url = settings.redis.url.expose().to_owned();
+    let prefix = settings.redis.key_prefix.clone();
+    if url.is_empty() {
+        tokio::spawn(consumer.read_bus(prefix, stop));
+    } else {
+        // Until the streams are read, deletes could be missed.
+        consumer.entities.cache().suspend();
+        let block = Duration::from_millis(settings.outbox.consumer_block_ms);
+        let max_backoff = Duration::from_millis(settings.outbox.retry_max_backoff_ms.max(100));
+        tokio::spawn(consumer.read_redis(url, prefix, block, max_backoff, stop));
+    }
+    (hub, ConsumerHandle(trigger))
+}
+
+/// Event ids seen recently.
+#[derive(Default)]
+struct Dedupe {
+    ids: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl Dedupe {
+    /// True the first time `id` is seen (within the window).
+    fn first(&mut self, id: &str) -> bool {
+        if self.ids.contains(id) {
+            return false;
+        }
+        if self.order.len() >= DEDUPE_WINDOW
+            && let Some(old) = self.order.pop_front()
+        {
+            self.ids.remove(&old);
+        }
+        self.ids.insert(id.to_owned());
+        self.order.push_back(id.to_owned());
+        true
+    }
+}
+
+struct Consumer {
+    hub: ChangeHub,
+    entities: EntityCache,
+    seen: Dedupe,
+    /// Events may have been missed: drop every cached entity before resuming.
+    stale: bool,
+}
+
+impl Consumer {
+    async fn handle(&mut self, event: OutboxEvent) {
+        if !self.seen.first(&event.id) {
+            metrics::counter!("gateway_change_events_total", "service" => event.service.clone(), "result" => "duplicate").increment(1);
+            return;
+        }
+        metrics::counter!("gateway_change_events_total", "service" => event.service.clone(), "result" => "applied").increment(1);
+        tracing::debug!(service = %event.service, event_type = %event.event_type, aggregate_id = %event.aggregate_id, "change event");
+        self.entities.invalidate(&event).await;
+        self.hub.publish(Arc::new(event));
+    }
+
+    /// Without Redis: the in-process bus, filtered to this deployment's prefix.
+    async fn read_bus(mut self, prefix: String, stop: Shutdown) {
+        let mut bus = outbox::bus::subscribe();
+        loop {
+            let message = tokio::select! {
+                message = bus.recv() => message,
+                () = stop.clone().wait() => return,
+            };
+            match message {
+                Ok(m) if *m.prefix == *prefix => self.handle((*m.event).clone()).await,
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(
+                        missed,
+                        "change events missed: the gateway fell behind the bus"
+                    );
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+
+    /// With Redis: `XREAD BLOCK` on every service's stream, reconnecting with backoff.
+    async fn read_redis(
+        mut self,
+        url: String,
+        prefix: String,
+        block: Duration,
+        max_backoff: Duration,
+        stop: Shutdown,
+    ) {
+        let keys: Vec<String> = outbox::SERVICES
+            .iter()
+            .map(|s| outbox::stream_key(&prefix, s))
+            .collect();
+        let mut last: Option<Vec<String>> = None;
+        let initial_backoff = Duration::from_millis(100);
+        let mut backoff = initial_backoff;
+        let mut failing = false;
+        while !stop.is_triggered() {
+            let mut connected = false;
+            let outcome = tokio::select! {
+                outcome = self.read_streams(&url, &keys, &mut last, block, &mut connected) => outcome,
+                () = stop.clone().wait() => return,
+            };
+            let Err(error) = outcome else { continue };
+            self.entities.cache().suspend();
+            self.stale = true;
+            if connected {
+                failing = false;
+                backoff = initial_backoff;
+            }
+            if !failing {
+                tracing::warn!(%error, "change events unreadable; retrying (entity cache suspended)");
+                failing = true;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                () = stop.clone().wait() => return,
+            }
+            backoff = (backoff * 2).min(max_backoff);
+        }
+    }
+
+    /// Connects and reads until an error: the first read starts after each stream's
+    /// newest entry (or at its beginning when it does not exist yet), later ones after
+    /// the last entry seen.
+    async fn read_streams(
+        &mut self,
+        url: &str,
+        keys: &[String],
+        last: &mut Option<Vec<String>>,
+        block: Duration,
+        connected: &mut bool,
+    ) -> redis::RedisResult<()> {
+        let client = redis::Client::open(url)?;
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(block + Duration::from_secs(5)));
+        let mut conn = client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await?;
+        let mut ids = match last.take() {
+            Some(ids) => ids,
+            None => {
+                let mut ids = Vec::with_capacity(keys.len());
+                for key in keys {
+                    let newest: StreamRangeReply = conn.xrevrange_count(key, "+", "-", 1).await?;
+                    ids.push(
+                        newest
+                            .ids
+                            .first()
+                            .map_or_else(|| "0-0".to_owned(), |e| e.id.clone()),
+                    );
+                }
+                ids
+            }
+        };
+        *last = Some(ids.clone());
+        *connected = true;
+        if self.stale {
+            self.entities.flush().await?;
+            self.stale = false;
+        }
+        self.entities.cache().resume();
+        tracing::info!(streams = keys.len(), "reading change events");
+        let options = StreamReadOptions::default()
+            .block(usize::try_from(block.as_millis()).unwrap_or(usize::MAX))
+            .count(READ_COUNT);
+        loop {
+            let span = tracing::debug_span!(
+                "redis",
+                otel.name = "XREAD",
+                otel.kind = "client",
+                db.system = "redis",
+                db.operation = "XREAD"
+            );
+            let reply: Option<StreamReadReply> = conn
+                .xread_options(keys, &ids, &options)
+                .instrument(span)
+                .await?;
+            for stream in reply.map(|r| r.keys).unwrap_or_default() {
+                let Some(index) = keys.iter().position(|k| *k == stream.key) else {
+                    continue;
+                };
+                let service = outbox::SERVICES[index];
+                for entry in &stream.ids {
+                    ids[index].clone_from(&entry.id);
+                    match OutboxEvent::from_stream_entry(service, entry) {
+                        Some(event) => self.handle(event).await,
+                        None => {
+                            tracing::warn!(service, entry = %entry.id, "malformed change event skipped");
+                        }
+                    }
+                }
+                *last = Some(ids.clone());
+            }
+        }
+    }
+}

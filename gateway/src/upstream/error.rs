@@ -1,0 +1,100 @@
+//! The one mapping of a service's failure to a GraphQL error: a gRPC status (through the
+//! kit's shared table) becomes `extensions.code` and `extensions.field` (and, for an
+//! ineligible application, `extensions.reasons`). A failing call fails only the field that
+//! made it.
+
+use async_graphql::ErrorExtensions;
+use glocal_kit::error::{ErrorCode, RemoteError};
+
+/// A GraphQL error carrying `code` (and `field`, when known) in its extensions.
+pub fn coded(
+    code: ErrorCode,
+    message: impl Into<String>,
+    field: Option<&str>,
+) -> async_graphql::Error {
+    let error = async_graphql::Error::new(message);
+    error.extend_with(|_, ext| {
+        ext.set("code", code.as_str());
+        if let Some(field) = field {
+            ext.set("field", field);
+        }
+    })
+}
+
+/// Invalid input caught while converting it for a service (e.g. a negative count).
+pub fn bad_input(message: impl Into<String>, field: &str) -> async_graphql::Error {
+    coded(ErrorCode::BadUserInput, message, Some(field))
+}
+
+/// The service answered something the gateway cannot represent (a bug on one side).
+pub fn internal(message: impl Into<String>) -> async_graphql::Error {
+    let message = message.into();
+    tracing::error!(error = %message, "unrepresentable service response");
+    coded(ErrorCode::Internal, "internal error", None)
+}
+
+/// Binary metadata in which the training service lists every failed eligibility rule.
+pub const ELIGIBILITY_METADATA: &str = "glocal-eligibility-bin";
+
+/// A failed gRPC call as a GraphQL error: its code and field through the shared table,
+/// and, when the service listed failed eligibility rules, `extensions.reasons: [{rule,
+/// field, reason}]`. Unavailable and internal failures are logged here, where they are
+/// handled.
+pub fn remote(status: tonic::Status) -> async_graphql::Error {
+    let reasons = status
+        .metadata()
+        .get_bin(ELIGIBILITY_METADATA)
+        .and_then(|v| v.to_bytes().ok())
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|r| async_graphql::Value::from_json(r).ok());
+    let remote = RemoteError::from(status);
+    match remote.code {
+        ErrorCode::Internal => tracing::error!(error = %remote, "service call failed"),
+        ErrorCode::Unavailable => tracing::warn!(error = %remote, "service unavailable"),
+        _ => {}
+    }
+    let error = coded(remote.code, remote.message, remote.field.as_deref());
+    match reasons {
+        Some(reasons) => error.extend_with(|_, ext| ext.set("reasons", reasons)),
+        None => error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ext(error: &async_graphql::Error, key: &str) -> Option<async_graphql::Value> {
+        error.extensions.as_ref().and_then(|e| e.get(key)).cloned()
+    }
+
+    #[test]
+    fn status_code_and_field_reach_extensions() {
+        let mut status = tonic::Status::invalid_argument("title is required");
+        status
+            .metadata_mut()
+            .insert(glocal_kit::error::FIELD_METADATA, "title".parse().unwrap());
+        let error = remote(status);
+        assert_eq!(error.message, "title is required");
+        assert_eq!(
+            ext(&error, "code"),
+            Some(async_graphql::Value::from("BAD_USER_INPUT"))
+        );
+        assert_eq!(
+            ext(&error, "field"),
+            Some(async_graphql::Value::from("title"))
+        );
+    }
+
+    #[test]
+    fn every_grpc_code_maps_to_the_shared_table() {
+        for code in ErrorCode::ALL {
+            let error = remote(tonic::Status::new(code.grpc_code(), "x"));
+            assert_eq!(
+                ext(&error, "code"),
+                Some(async_graphql::Value::from(code.as_str()))
+            );
+            assert_eq!(ext(&error, "field"), None);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The events service's DataLoaders for one request: sessions and contributions by event,
+//! events and series by id (through the entity cache, see [`LoaderBase`]), and the research
+//! loaders the events' linked practices use.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, Result};
+use glocal_proto::events::v1 as pb;
+use glocal_proto::events::v1::events_service_client::EventsServiceClient;
+use tonic::transport::Channel;
+use tracing::Instrument;
+
+use super::LoaderBase;
+use super::research::ResearchLoaders;
+use crate::upstream::entity_cache::EntityKind;
+use crate::upstream::error;
+
+/// The DataLoaders shared by the objects of one root field (they carry its caller).
+pub struct EventLoaders {
+    /// An event's sessions by event id.
+    pub sessions: DataLoader<SessionLoader>,
+    /// An event's contributions by event id.
+    pub contributions: DataLoader<ContributionLoader>,
+    /// Events by id.
+    pub events: DataLoader<EventLoader>,
+    /// Series by id.
+    pub series: DataLoader<SeriesLoader>,
+    /// The research loaders (linked practices).
+    pub research: Arc<ResearchLoaders>,
+    base: Base,
+}
+
+impl EventLoaders {
+    /// The request's shared loaders (see [`super::SharedLoaders`]), or a fresh set.
+    pub fn new(ctx: &Context<'_>) -> Result<Arc<EventLoaders>> {
+        super::SharedLoaders::get_or_make(ctx, |s| &s.events, || EventLoaders::make(ctx))
+    }
+
+    fn make(ctx: &Context<'_>) -> Result<Arc<EventLoaders>> {
+        let base = Base::of(ctx, |s| EventsServiceClient::new(s.events.clone()))?;
+        Ok(Arc::new(EventLoaders {
+            sessions: DataLoader::new(SessionLoader(base.clone()), |f| {
+                tokio::spawn(f.in_current_span())
+            }),
+            contributions: DataLoader::new(ContributionLoader(base.clone()), |f| {
+                tokio::spawn(f.in_current_span())
+            }),
+            events: DataLoader::new(EventLoader(base.clone()), |f| {
+                tokio::spawn(f.in_current_span())
+            }),
+            series: DataLoader::new(SeriesLoader(base.clone()), |f| {
+                tokio::spawn(f.in_current_span())
+            }),
+            research: ResearchLoaders::new(ctx)?,
+            base,
+        }))
+    }
+
+    /// One event with its timetable (`GetEvent`, NOT_FOUND when the caller may not see
+    /// it), through the entity cache like every by-id read.
+    pub async fn event(&self, id: &str) -> Result<pb::Event> {
+        self.base
+            .cached_one(EntityKind::Event, id, || async {
+                let message = pb::GetEventRequest { id: id.to_owned() };
+                Ok(self
+                    .base
+                    .read("GetEvent", message, |mut client, request| async move {
+                        client.get_event(request).await
+                    })
+                    .await
+                    .map_err(error::remote)?
+                    .into_inner())
+            })
+            .await
+    }
+}
+
+/// The events client with the request's caller, retry policy and entity cache (public
+/// events and series by id, see [`EntityCache`]).
+type Base = LoaderBase<EventsServiceClient<Channel>>;
+
+/// An event's sessions by event id (`ListSessions` for the whole batch).
+pub struct SessionLoader(Base);
+
+impl Loader<String> for SessionLoader {
+    type Value = Vec<pb::Session>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, Vec<pb::Session>>> {
+        let message = pb::ListSessionsRequest {
+            event_ids: ids.to_vec(),
+        };
+        let response = self
+            .0
+            .read("ListSessions", message, |mut client, request| async move {
+                client.list_sessions(request).await
+            })
+            .await
+            .map_err(error::remote)?;
+        let mut out: HashMap<String, Vec<pb::Session>> = HashMap::new();
+        for s in response.into_inner().sessions {
+            out.entry(s.event_id.clone()).or_default().push(s);
+        }
+        Ok(out)
+    }
+}
+
+/// An event's contributions visible to the caller, by event id (`ListContributions`).
+pub struct ContributionLoader(Base);
+
+impl Loader<String> for ContributionLoader {
+    type Value = Vec<pb::Contribution>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, Vec<pb::Contribution>>> {
+        let message = pb::ListContributionsRequest {
+            event_ids: ids.to_vec(),
+            mine: false,
+        };
+        let response = self
+            .0
+            .read(
+                "ListContributions",
+                message,
+                |mut client, request| async move { client.list_contributions(request).await },
+            )
+            .await
+            .map_err(error::remote)?;
+        let mut out: HashMap<String, Vec<pb::Contribution>> = HashMap::new();
+        for c in response.into_inner().contributions {
+            out.entry(c.event_id.clone()).or_default().push(c);
+        }
+        Ok(out)
+    }
+}
+
+/// Events by id (`BatchGetEvents`).
+pub struct EventLoader(Base);
+
+impl Loader<String> for EventLoader {
+    type Value = pb::Event;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Event>> {
+        self.0
+            .cached(EntityKind::Event, ids, |ids| async move {
+                let message = pb::BatchGetEventsRequest { ids };
+                let response = self
+                    .0
+                    .read(
+                        "BatchGetEvents",
+                        message,
+                        |mut client, request| async move { client.batch_get_events(request).await },
+                    )
+                    .await
+                    .map_err(error::remote)?;
+                Ok(response
+                    .into_inner()
+                    .events
+                    .into_iter()
+                    .map(|e| (e.id.clone(), e))
+                    .collect())
+            })
+            .await
+    }
+}
+
+/// Series by id (`ListSeries`: the list is short and public).
+pub struct SeriesLoader(Base);
+
+impl Loader<String> for SeriesLoader {
+    type Value = pb::Series;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Series>> {
+        self.0
+            .cached(EntityKind::Series, ids, |ids| async move {
+                let message = pb::ListSeriesRequest {};
+                let response = self
+                    .0
+                    .read("ListSeries", message, |mut client, request| async move {
+                        client.list_series(request).await
+                    })
+                    .await
+                    .map_err(error::remote)?;
+                Ok(response
+                    .into_inner()
+                    .series
+                    .into_iter()
+                    .filter(|s| ids.contains(&s.id))
+                    .map(|s| (s.id.clone(), s))
+                    .collect())
+            })
+            .await
+    }
+}

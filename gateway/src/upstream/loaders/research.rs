@@ -1,0 +1,295 @@
+//! DataLoaders over the research service's batched lookups: practices
+//! (`BatchGetPractices`), organisations (`BatchGetOrganisations`), the area vocabulary
+//! (`ListAreas`, once per batch) and the first pages of relationships' interaction logs
+//! (`BatchListInteractions`). The first three go through the [`crate::upstream::entity_cache::EntityCache`] for callers who
+//! get the public view, so only the misses reach the service; logs, which depend on the
+//! caller, never do. Every one retries on UNAVAILABLE by the schema's [`crate::upstream::clients::ReadRetry`].
+//!
+//! A resolver that returns many research objects takes the request's [`ResearchLoaders`]
+//! (one set per query, see [`super::SharedLoaders`]) and hands it to every node, so the
+//! nodes' references load in one call per kind. Other domains that
+//! refer to practices or organisations by id (e.g. an event's related practices) do the same:
+//! `ResearchLoaders::new(ctx)?` in the parent resolver, then `load_practices` on the children.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::{Context, Result};
+use glocal_kit::error::{ErrorCode, FIELD_METADATA};
+use glocal_proto::research::v1 as pb;
+use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
+use tracing::Instrument;
+
+use tonic::transport::Channel;
+
+use crate::upstream::entity_cache::EntityKind;
+use crate::upstream::error;
+use crate::upstream::loaders::LoaderBase;
+
+/// The research client with the request's caller, retry policy and entity cache (public
+/// views only, see [`crate::upstream::entity_cache::EntityCache`]).
+type Remote = LoaderBase<ResearchServiceClient<Channel>>;
+
+/// Loads practices (current versions) by id; ids the caller may not see are absent.
+pub struct PracticeLoader(Remote);
+
+impl Loader<String> for PracticeLoader {
+    type Value = pb::Practice;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::Practice>, async_graphql::Error> {
+        self.0
+            .cached(EntityKind::Practice, ids, |ids| async move {
+                let response =
+                    self.0
+                        .read(
+                            "BatchGetPractices",
+                            pb::BatchGetPracticesRequest { ids },
+                            |mut client, request| async move {
+                                client.batch_get_practices(request).await
+                            },
+                        )
+                        .await
+                        .map_err(error::remote)?
+                        .into_inner();
+                Ok(response
+                    .practices
+                    .into_iter()
+                    .map(|p| (p.id.clone(), p))
+                    .collect())
+            })
+            .await
+    }
+}
+
+/// Loads organisations by id; ids the caller may not see are absent.
+pub struct OrganisationLoader(Remote);
+
+impl Loader<String> for OrganisationLoader {
+    type Value = pb::Organisation;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::Organisation>, async_graphql::Error> {
+        self.0
+            .cached(EntityKind::Organisation, ids, |ids| async move {
+                let response = self
+                    .0
+                    .read(
+                        "BatchGetOrganisations",
+                        pb::BatchGetOrganisationsRequest { ids },
+                        |mut client, request| async move {
+                            client.batch_get_organisations(request).await
+                        },
+                    )
+                    .await
+                    .map_err(error::remote)?
+                    .into_inner();
+                Ok(response
+                    .organisations
+                    .into_iter()
+                    .map(|o| (o.id.clone(), o))
+                    .collect())
+            })
+            .await
+    }
+}
+
+/// Loads concepts of the area vocabulary by code (one `ListAreas` per batch).
+pub struct AreaLoader(Remote);
+
+impl Loader<String> for AreaLoader {
+    type Value = pb::Area;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, pb::Area>, async_graphql::Error> {
+        self.0
+            .cached(EntityKind::Area, codes, |codes| async move {
+                let response = self
+                    .0
+                    .read(
+                        "ListAreas",
+                        pb::ListAreasRequest {},
+                        |mut client, request| async move { client.list_areas(request).await },
+                    )
+                    .await
+                    .map_err(error::remote)?
+                    .into_inner();
+                Ok(response
+                    .areas
+                    .into_iter()
+                    .filter(|a| codes.contains(&a.code))
+                    .map(|a| (a.code.clone(), a))
+                    .collect())
+            })
+            .await
+    }
+}
+
+/// Most relationships one `BatchListInteractions` call takes (the service's cap): a larger
+/// DataLoader batch is split into several calls.
+pub const MAX_LOG_BATCH: usize = 100;
+
+/// The first page of `first` entries (0: the service's default) of a relationship's log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LogPageKey {
+    /// The relationship.
+    pub relationship_id: String,
+    /// Page size, as `ListInteractions` takes it.
+    pub first: u32,
+}
+
+/// Loads the first pages of relationships' logs (`BatchListInteractions`, one call per page
+/// size in the batch). A page the caller may not read comes with the error `ListInteractions`
+/// would have given ([`pb::PageError`]); never cached beyond the request.
+pub struct InteractionPageLoader(Remote);
+
+impl Loader<LogPageKey> for InteractionPageLoader {
+    type Value = pb::InteractionPage;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[LogPageKey],
+    ) -> Result<HashMap<LogPageKey, pb::InteractionPage>, async_graphql::Error> {
+        let mut by_first: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        for key in keys {
+            by_first
+                .entry(key.first)
+                .or_default()
+                .push(key.relationship_id.clone());
+        }
+        let calls = by_first
+            .into_iter()
+            .map(|(first, relationship_ids)| async move {
+                let message = pb::BatchListInteractionsRequest {
+                    relationship_ids,
+                    first,
+                };
+                let response = self
+                    .0
+                    .read(
+                        "BatchListInteractions",
+                        message,
+                        |mut client, request| async move {
+                            client.batch_list_interactions(request).await
+                        },
+                    )
+                    .await
+                    .map_err(error::remote)?
+                    .into_inner();
+                Ok::<_, async_graphql::Error>(response.pages.into_iter().map(move |page| {
+                    let key = LogPageKey {
+                        relationship_id: page.relationship_id.clone(),
+                        first,
+                    };
+                    (key, page)
+                }))
+            });
+        Ok(futures::future::try_join_all(calls)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+}
+
+/// A page's error as the GraphQL error of the `ListInteractions` call it stands for (the
+/// same code, message and field, through [`error::remote`]).
+fn page_error(e: pb::PageError) -> async_graphql::Error {
+    let Some(code) = ErrorCode::ALL.into_iter().find(|c| c.as_str() == e.code) else {
+        return error::internal(format!("unknown error code `{}` in a log page", e.code));
+    };
+    let mut status = tonic::Status::new(code.grpc_code(), e.message);
+    if let Some(field) = Some(e.field.as_str())
+        .filter(|f| !f.is_empty())
+        .and_then(|f| f.parse().ok())
+    {
+        status.metadata_mut().insert(FIELD_METADATA, field);
+    }
+    error::remote(status)
+}
+
+/// The research loaders of one resolver's subtree, as the current caller.
+pub struct ResearchLoaders {
+    /// Practices by id.
+    pub practices: DataLoader<PracticeLoader, HashMapCache>,
+    /// Organisations by id.
+    pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
+    /// Areas by code.
+    pub areas: DataLoader<AreaLoader, HashMapCache>,
+    /// First pages of relationships' logs by relationship and page size.
+    pub interactions: DataLoader<InteractionPageLoader, HashMapCache>,
+}
+
+impl ResearchLoaders {
+    /// Loaders that call the research service as the request's caller: the request's
+    /// shared set (see [`super::SharedLoaders`]), or a fresh one.
+    pub fn new(ctx: &Context<'_>) -> Result<Arc<ResearchLoaders>> {
+        super::SharedLoaders::get_or_make(ctx, |s| &s.research, || ResearchLoaders::make(ctx))
+    }
+
+    fn make(ctx: &Context<'_>) -> Result<Arc<ResearchLoaders>> {
+        let remote = Remote::of(ctx, |s| ResearchServiceClient::new(s.research.clone()))?;
+        let spawn = |f: futures::future::BoxFuture<'static, ()>| tokio::spawn(f.in_current_span());
+        Ok(Arc::new(ResearchLoaders {
+            practices: DataLoader::with_cache(
+                PracticeLoader(remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            ),
+            organisations: DataLoader::with_cache(
+                OrganisationLoader(remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            ),
+            areas: DataLoader::with_cache(
+                AreaLoader(remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            ),
+            interactions: DataLoader::with_cache(
+                InteractionPageLoader(remote),
+                spawn,
+                HashMapCache::default(),
+            )
+            .max_batch_size(MAX_LOG_BATCH),
+        }))
+    }
+
+    /// The first page of `first` entries of the relationship's log (batched with every other
+    /// relationship's of the request), or the error `ListInteractions` gives the caller for it.
+    pub async fn first_interactions(
+        &self,
+        relationship_id: String,
+        first: u32,
+    ) -> Result<pb::InteractionPage> {
+        let page = self
+            .interactions
+            .load_one(LogPageKey {
+                relationship_id,
+                first,
+            })
+            .await?
+            .ok_or_else(|| error::internal("BatchListInteractions left out a relationship"))?;
+        match page.error {
+            Some(e) => Err(page_error(e)),
+            None => Ok(page),
+        }
+    }
+
+    /// The practices of `ids` the caller may see, in the order asked.
+    pub async fn load_practices(&self, ids: &[String]) -> Result<Vec<pb::Practice>> {
+        let found = self.practices.load_many(ids.iter().cloned()).await?;
+        Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
+    }
+}
