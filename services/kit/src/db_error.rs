@@ -3,8 +3,6 @@
 //! constraint refused the row" (usually a lost race or a reused key, answered CONFLICT or
 //! resolved by re-reading).
 
-use std::borrow::Cow;
-
 use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr, SqlErr};
 
 /// SQLSTATEs after which the database (not the statement) is at fault and a retry later
@@ -47,8 +45,8 @@ fn runtime_unavailable(r: &RuntimeErr) -> bool {
     }
 }
 
-fn sqlstate_unavailable(code: &Cow<'_, str>) -> bool {
-    code.starts_with("08") || UNAVAILABLE_SQLSTATES.contains(&code.as_ref())
+fn sqlstate_unavailable(code: &str) -> bool {
+    code.starts_with("08") || UNAVAILABLE_SQLSTATES.contains(&code)
 }
 
 fn terminating(message: &str) -> bool {
@@ -75,6 +73,7 @@ pub fn is_unique_violation(e: &DbErr) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
     use std::sync::Arc;
 
     use sea_orm::sqlx::error::{DatabaseError, ErrorKind};
