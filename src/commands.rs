@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use glocal_kit::component::Component as KitComponent;
 use glocal_kit::config::{ConfigError, Secret, Settings};
 use glocal_kit::{Caller, Role, Shutdown};
 use sea_orm::DatabaseConnection;
@@ -114,65 +115,26 @@ impl Service {
         }
     }
 
-    fn name(self) -> &'static str {
+    /// The service's library, driven through the one [`KitComponent`] trait.
+    fn component(self) -> &'static dyn KitComponent {
         match self {
-            Service::Requests => "requests",
-            Service::Training => "training",
-            Service::Events => "events",
-            Service::Research => "research",
+            Service::Requests => &glocal_requests::RequestsComponent,
+            Service::Training => &glocal_training::TrainingComponent,
+            Service::Events => &glocal_events::EventsComponent,
+            Service::Research => &glocal_research::ResearchComponent,
         }
     }
 
-    fn database_url(self, settings: &Settings) -> &Secret {
-        match self {
-            Service::Requests => &settings.requests.database_url,
-            Service::Training => &settings.training.database_url,
-            Service::Events => &settings.events.database_url,
-            Service::Research => &settings.research.database_url,
-        }
+    fn name(self) -> &'static str {
+        self.component().name()
     }
 
     fn configure(self, settings: &mut Settings, database_url: Secret, listen: SocketAddr) {
-        let url = format!("http://{listen}");
-        match self {
-            Service::Requests => {
-                (
-                    settings.requests.database_url,
-                    settings.requests.listen,
-                    settings.gateway.requests_url,
-                ) = (database_url, listen, url);
-            }
-            Service::Training => {
-                (
-                    settings.training.database_url,
-                    settings.training.listen,
-                    settings.gateway.training_url,
-                ) = (database_url, listen, url);
-            }
-            Service::Events => {
-                (
-                    settings.events.database_url,
-                    settings.events.listen,
-                    settings.gateway.events_url,
-                ) = (database_url, listen, url);
-            }
-            Service::Research => {
-                (
-                    settings.research.database_url,
-                    settings.research.listen,
-                    settings.gateway.research_url,
-                ) = (database_url, listen, url);
-            }
-        }
+        self.component().configure(settings, database_url, listen);
     }
 
     fn metrics_listen(self, settings: &Settings) -> SocketAddr {
-        match self {
-            Service::Requests => settings.metrics.requests_listen,
-            Service::Training => settings.metrics.training_listen,
-            Service::Events => settings.metrics.events_listen,
-            Service::Research => settings.metrics.research_listen,
-        }
+        self.component().metrics_listen(settings)
     }
 
     /// Samples the pool and outbox of `db` into this process's metrics until `shutdown`.
@@ -186,35 +148,26 @@ impl Service {
     }
 
     fn listen(self, settings: &Settings) -> SocketAddr {
-        match self {
-            Service::Requests => settings.requests.listen,
-            Service::Training => settings.training.listen,
-            Service::Events => settings.events.listen,
-            Service::Research => settings.research.listen,
-        }
+        self.component().listen(settings)
     }
 
     async fn connect(self, settings: &Settings) -> Result<DatabaseConnection, Failure> {
-        Ok(glocal_kit::db::connect(self.database_url(settings).expose()).await?)
+        let url = self.component().database_url(settings);
+        Ok(glocal_kit::db::connect(url.expose()).await?)
     }
 
     async fn migrate(self, db: &DatabaseConnection) -> anyhow::Result<()> {
-        match self {
-            Service::Requests => glocal_requests::migrate(db).await?,
-            Service::Training => glocal_training::migrate(db).await?,
-            Service::Events => glocal_events::migrate(db).await?,
-            Service::Research => glocal_research::migrate(db).await?,
-        }
-        Ok(())
+        self.component()
+            .migrate(db)
+            .await
+            .map_err(anyhow::Error::from_boxed)
     }
 
     async fn seed_demo(self, db: &DatabaseConnection) -> anyhow::Result<bool> {
-        Ok(match self {
-            Service::Requests => glocal_requests::demo::seed_demo(db).await?,
-            Service::Training => glocal_training::demo::seed_demo(db).await?,
-            Service::Events => glocal_events::demo::seed_demo(db).await?,
-            Service::Research => glocal_research::demo::seed_demo(db).await?,
-        })
+        self.component()
+            .seed_demo(db)
+            .await
+            .map_err(anyhow::Error::from_boxed)
     }
 
     async fn serve(
@@ -224,13 +177,10 @@ impl Service {
         listener: TcpListener,
         shutdown: Shutdown,
     ) -> anyhow::Result<()> {
-        match self {
-            Service::Requests => glocal_requests::serve(db, &settings, listener, shutdown).await?,
-            Service::Training => glocal_training::serve(db, &settings, listener, shutdown).await?,
-            Service::Events => glocal_events::serve(db, &settings, listener, shutdown).await?,
-            Service::Research => glocal_research::serve(db, &settings, listener, shutdown).await?,
-        }
-        Ok(())
+        self.component()
+            .serve(db, &settings, listener, shutdown)
+            .await
+            .map_err(anyhow::Error::from_boxed)
     }
 }
 

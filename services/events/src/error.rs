@@ -1,7 +1,7 @@
 //! `EventsError`: every failure of the events service, mapped once to the shared code table.
 
 use glocal_kit::error::{ErrorCode, ServiceError};
-use sea_orm::{DbErr, RuntimeErr};
+use sea_orm::DbErr;
 
 use crate::domain::{IllegalTransition, InvalidInput, Version};
 
@@ -65,7 +65,9 @@ impl ServiceError for EventsError {
             EventsError::IllegalTransition(_)
             | EventsError::StaleVersion { .. }
             | EventsError::Conflict(_) => ErrorCode::Conflict,
-            EventsError::Database(e) if is_connection_error(e) => ErrorCode::Unavailable,
+            EventsError::Database(e) if glocal_kit::db_error::is_unavailable(e) => {
+                ErrorCode::Unavailable
+            }
             EventsError::Connect(_) => ErrorCode::Unavailable,
             EventsError::Database(_) | EventsError::Corrupt(_) | EventsError::Serve(_) => {
                 ErrorCode::Internal
@@ -81,24 +83,10 @@ impl ServiceError for EventsError {
     }
 }
 
-fn is_connection_error(e: &DbErr) -> bool {
-    match e {
-        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                **e,
-                sea_orm::sqlx::Error::Io(_)
-                    | sea_orm::sqlx::Error::PoolTimedOut
-                    | sea_orm::sqlx::Error::PoolClosed
-            )
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sea_orm::RuntimeErr;
 
     #[test]
     fn codes_and_fields() {

@@ -1359,43 +1359,20 @@ async fn demo_seeds_once(env: Env) {
     );
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let test_db = glocal_kit::testing::TestDatabase::postgres().await;
-                    let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
-                    super::$name(super::Env::new(db.clone()).await).await;
-                    let _ = db.close().await;
-                    drop(test_db);
-                }
-            )*
-        }
-
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-                    super::$name(super::Env::new(db).await).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
-    rotation_rule,
-    capacity_holds_under_concurrent_registrations,
-    waitlist_offer_expiry_chain,
-    sweeper_expires_offers_on_its_own_and_stops_on_shutdown,
-    timetable_overlaps_and_time_zones,
-    delegations_and_check_in,
-    scoping,
-    bad_input_idempotency_and_versions,
-    contributions_and_practices,
-    lecture_requests_respect_the_yearly_quota,
-    demo_seeds_once,
+glocal_kit::on_both_backends!(
+    postgres(flavor = "multi_thread", worker_threads = 4),
+    sqlite(flavor = "multi_thread", worker_threads = 2);
+    env: [
+        rotation_rule,
+        capacity_holds_under_concurrent_registrations,
+        waitlist_offer_expiry_chain,
+        sweeper_expires_offers_on_its_own_and_stops_on_shutdown,
+        timetable_overlaps_and_time_zones,
+        delegations_and_check_in,
+        scoping,
+        bad_input_idempotency_and_versions,
+        contributions_and_practices,
+        lecture_requests_respect_the_yearly_quota,
+        demo_seeds_once,
+    ]
 );

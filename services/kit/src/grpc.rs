@@ -19,6 +19,9 @@ use crate::caller::Caller;
 use crate::config::GrpcSettings;
 use crate::shutdown::Shutdown;
 
+pub mod adapter;
+pub use adapter::{bad, caller, from_opt_ts, from_ts, status, ts};
+
 /// Errors of the gRPC bootstrap.
 #[derive(Debug, thiserror::Error)]
 pub enum GrpcError {

@@ -1,17 +1,32 @@
-//! glocal-kit: what every Glocal component does the same way. Configuration, telemetry,
-//! database connection and the store's handles (`store::Db`, `store::Tx`), the cache, the gRPC server bootstrap and client helpers, graceful
-//! shutdown, the caller's identity, the one error-code table, and the outbox relay that
-//! turns every service's outbox rows into change events.
+//! glocal-kit: what every Glocal component does the same way, written once. Configuration,
+//! telemetry, database connection and the store's handles (`store::Db`, `store::Tx`),
+//! database error classification (`db_error`), schema-migration helpers and the outbox
+//! table (`migration`), the outbox's write side and its relay (`outbox`), audit rows
+//! (`audit`), paging and cursors (`paging`), the cache, the gRPC server bootstrap, client
+//! helpers and adapter helpers (`grpc`), graceful shutdown, the caller's identity, the one
+//! error-code table, the domain's input error and parsing macros (`domain`), the services'
+//! shared lifecycle (`component`) and test support (`testing`).
+//!
+//! Charter: kit holds plumbing that at least two components need *the same way*, with no
+//! knowledge of any one service's domain. It does not hold a service's business rules,
+//! entities, proto conversions of its own messages, or anything only one component uses;
+//! modules are named by capability (never `utils`/`common`).
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod cache;
 pub mod caller;
+pub mod component;
 pub mod config;
 pub mod db;
+pub mod db_error;
+pub mod domain;
 pub mod error;
 pub mod grpc;
 pub mod metrics;
+pub mod migration;
 pub mod outbox;
+pub mod paging;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;

@@ -28,6 +28,9 @@ use tracing::Instrument;
 use crate::config::{OutboxSettings, Settings};
 use crate::shutdown::Shutdown;
 
+mod write;
+pub use write::{AggregateId, append, entity};
+
 /// One change event, as a service's outbox row holds it and as it travels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEvent {

@@ -83,3 +83,75 @@ impl Drop for TestDatabase {
         });
     }
 }
+
+/// Runs each named scenario of a service's tests on both backends: a `postgres` module
+/// (a fresh [`TestDatabase`] per test) and a `sqlite` module (`sqlite::memory:`). A
+/// scenario is `async fn name(env: Env)`, given `Env::new(db).await` of the calling module;
+/// those listed after `db:` take the `DatabaseConnection` itself.
+///
+/// The short form runs PostgreSQL tests on a two-worker runtime and SQLite tests on the
+/// current thread; the long form names each backend's `#[tokio::test]` arguments:
+///
+/// ```ignore
+/// glocal_kit::on_both_backends!(scoping, demo_seeds_once);
+/// glocal_kit::on_both_backends!(
+///     postgres(flavor = "multi_thread", worker_threads = 4),
+///     sqlite(flavor = "multi_thread", worker_threads = 2);
+///     env: [rotation_rule, scoping];
+///     db: [demo_seeds_an_empty_database]
+/// );
+/// ```
+#[macro_export]
+macro_rules! on_both_backends {
+    (
+        postgres $pg:tt, sqlite $sq:tt;
+        env: [$($name:ident),* $(,)?]
+        $(; db: [$($plain:ident),* $(,)?])? $(;)?
+    ) => {
+        mod postgres {
+            $(
+                #[tokio::test $pg]
+                async fn $name() {
+                    let test_db = $crate::testing::TestDatabase::postgres().await;
+                    let db = $crate::db::connect(&test_db.url).await.unwrap();
+                    super::$name(super::Env::new(db.clone()).await).await;
+                    let _ = db.close().await;
+                    drop(test_db);
+                }
+            )*
+            $($(
+                #[tokio::test $pg]
+                async fn $plain() {
+                    let test_db = $crate::testing::TestDatabase::postgres().await;
+                    let db = $crate::db::connect(&test_db.url).await.unwrap();
+                    super::$plain(db.clone()).await;
+                    let _ = db.close().await;
+                    drop(test_db);
+                }
+            )*)?
+        }
+
+        mod sqlite {
+            $(
+                #[tokio::test $sq]
+                async fn $name() {
+                    let db = $crate::db::connect("sqlite::memory:").await.unwrap();
+                    super::$name(super::Env::new(db).await).await;
+                }
+            )*
+            $($(
+                #[tokio::test $sq]
+                async fn $plain() {
+                    let db = $crate::db::connect("sqlite::memory:").await.unwrap();
+                    super::$plain(db).await;
+                }
+            )*)?
+        }
+    };
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(
+            postgres(flavor = "multi_thread", worker_threads = 2), sqlite();
+            env: [$($name),*]
+        );
+    };
+}

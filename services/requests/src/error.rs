@@ -1,7 +1,7 @@
 //! The service's one error enum and its mapping to the shared code table.
 
 use glocal_kit::error::{ErrorCode, ServiceError};
-use sea_orm::{DbErr, RuntimeErr};
+use sea_orm::DbErr;
 
 use crate::domain::{IllegalTransition, InvalidInput, Version};
 
@@ -65,7 +65,9 @@ impl ServiceError for RequestsError {
             RequestsError::IllegalTransition(_)
             | RequestsError::StaleVersion { .. }
             | RequestsError::Conflict(_) => ErrorCode::Conflict,
-            RequestsError::Database(e) if is_connection_error(e) => ErrorCode::Unavailable,
+            RequestsError::Database(e) if glocal_kit::db_error::is_unavailable(e) => {
+                ErrorCode::Unavailable
+            }
             RequestsError::Connect(_) => ErrorCode::Unavailable,
             RequestsError::Database(_) | RequestsError::Corrupt(_) | RequestsError::Serve(_) => {
                 ErrorCode::Internal
@@ -81,25 +83,11 @@ impl ServiceError for RequestsError {
     }
 }
 
-fn is_connection_error(e: &DbErr) -> bool {
-    match e {
-        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                **e,
-                sea_orm::sqlx::Error::Io(_)
-                    | sea_orm::sqlx::Error::PoolTimedOut
-                    | sea_orm::sqlx::Error::PoolClosed
-            )
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{Action, RequestState};
+    use sea_orm::RuntimeErr;
 
     #[test]
     fn codes_and_fields() {

@@ -1225,59 +1225,22 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let test_db = glocal_kit::testing::TestDatabase::postgres().await;
-                    let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
-                    super::$name(super::Env::new(db.clone()).await).await;
-                    let _ = db.close().await;
-                    drop(test_db);
-                }
-            )*
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn demo_seeds_an_empty_database() {
-                let test_db = glocal_kit::testing::TestDatabase::postgres().await;
-                let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
-                super::demo_seeds_an_empty_database(db.clone()).await;
-                let _ = db.close().await;
-                drop(test_db);
-            }
-        }
-
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-                    super::$name(super::Env::new(db).await).await;
-                }
-            )*
-
-            #[tokio::test]
-            async fn demo_seeds_an_empty_database() {
-                let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-                super::demo_seeds_an_empty_database(db).await;
-            }
-        }
-    };
-}
-
-on_both_backends!(
-    submit_registers_routes_and_assigns,
-    language_specific_and_missing_routes,
-    six_step_happy_path,
-    illegal_transitions_change_nothing,
-    stale_version_is_conflict,
-    idempotent_submit,
-    concurrent_retries_make_one_request,
-    scoping,
-    bad_input_writes_nothing,
-    reopen_window_reassign_reject_withdraw,
-    list_filters_paging_and_overdue,
-    demo_seeds_once,
+glocal_kit::on_both_backends!(
+    postgres(flavor = "multi_thread", worker_threads = 2),
+    sqlite();
+    env: [
+        submit_registers_routes_and_assigns,
+        language_specific_and_missing_routes,
+        six_step_happy_path,
+        illegal_transitions_change_nothing,
+        stale_version_is_conflict,
+        idempotent_submit,
+        concurrent_retries_make_one_request,
+        scoping,
+        bad_input_writes_nothing,
+        reopen_window_reassign_reject_withdraw,
+        list_filters_paging_and_overdue,
+        demo_seeds_once,
+    ];
+    db: [demo_seeds_an_empty_database]
 );

@@ -1,7 +1,7 @@
 //! `ResearchError`: every failure of the research service, mapped once to the shared code table.
 
 use glocal_kit::error::{ErrorCode, ServiceError};
-use sea_orm::{DbErr, RuntimeErr};
+use sea_orm::DbErr;
 
 use crate::domain::{IllegalTransition, InvalidInput, Revision};
 
@@ -70,7 +70,9 @@ impl ServiceError for ResearchError {
             ResearchError::IllegalTransition(_)
             | ResearchError::StaleRevision { .. }
             | ResearchError::Conflict(_) => ErrorCode::Conflict,
-            ResearchError::Db(e) if is_connection_error(e) => ErrorCode::Unavailable,
+            ResearchError::Db(e) if glocal_kit::db_error::is_unavailable(e) => {
+                ErrorCode::Unavailable
+            }
             ResearchError::Connect(_) => ErrorCode::Unavailable,
             ResearchError::Db(_) | ResearchError::Corrupt(_) | ResearchError::Grpc(_) => {
                 ErrorCode::Internal
@@ -86,25 +88,11 @@ impl ServiceError for ResearchError {
     }
 }
 
-fn is_connection_error(e: &DbErr) -> bool {
-    match e {
-        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                **e,
-                sea_orm::sqlx::Error::Io(_)
-                    | sea_orm::sqlx::Error::PoolTimedOut
-                    | sea_orm::sqlx::Error::PoolClosed
-            )
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{PracticeAction, PracticeState, Stage};
+    use sea_orm::RuntimeErr;
 
     #[test]
     fn codes_and_fields() {

@@ -1592,34 +1592,7 @@ async fn demo_seeds_once(env: Env) {
     assert_eq!(rels.total_count, 3);
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let test_db = glocal_kit::testing::TestDatabase::postgres().await;
-                    let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
-                    super::$name(super::Env::new(db.clone()).await).await;
-                    let _ = db.close().await;
-                    drop(test_db);
-                }
-            )*
-        }
-
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-                    super::$name(super::Env::new(db).await).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+glocal_kit::on_both_backends!(
     workflow_versions_and_history,
     stale_revisions_and_illegal_actions_change_nothing,
     concurrent_transitions_let_exactly_one_win,

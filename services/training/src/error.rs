@@ -2,7 +2,7 @@
 //! table.
 
 use glocal_kit::error::{ErrorCode, ServiceError};
-use sea_orm::{DbErr, RuntimeErr};
+use sea_orm::DbErr;
 
 use crate::domain::{
     EligibilityFailure, IllegalPaymentTransition, IllegalTransition, InvalidInput, Version,
@@ -80,7 +80,9 @@ impl ServiceError for TrainingError {
             | TrainingError::IllegalPaymentTransition(_)
             | TrainingError::StaleVersion { .. }
             | TrainingError::Conflict(_) => ErrorCode::Conflict,
-            TrainingError::Db(e) if is_connection_error(e) => ErrorCode::Unavailable,
+            TrainingError::Db(e) if glocal_kit::db_error::is_unavailable(e) => {
+                ErrorCode::Unavailable
+            }
             TrainingError::Connect(_) => ErrorCode::Unavailable,
             TrainingError::Db(_) | TrainingError::Corrupt(_) | TrainingError::Grpc(_) => {
                 ErrorCode::Internal
@@ -97,25 +99,11 @@ impl ServiceError for TrainingError {
     }
 }
 
-fn is_connection_error(e: &DbErr) -> bool {
-    match e {
-        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                **e,
-                sea_orm::sqlx::Error::Io(_)
-                    | sea_orm::sqlx::Error::PoolTimedOut
-                    | sea_orm::sqlx::Error::PoolClosed
-            )
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{Action, ApplicationState, EligibilityRule};
+    use sea_orm::RuntimeErr;
 
     #[test]
     fn codes_fields_and_messages() {

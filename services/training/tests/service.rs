@@ -1738,60 +1738,23 @@ async fn batched_lookups_answer_what_single_lookups_answer(env: Env) {
     );
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let test_db = glocal_kit::testing::TestDatabase::postgres().await;
-                    let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
-                    super::$name(super::Env::new(db.clone()).await).await;
-                    let _ = db.close().await;
-                    drop(test_db);
-                }
-            )*
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn demo_seeds_an_empty_database() {
-                let test_db = glocal_kit::testing::TestDatabase::postgres().await;
-                let db = glocal_kit::db::connect(&test_db.url).await.unwrap();
-                super::demo_seeds_an_empty_database(db.clone()).await;
-                let _ = db.close().await;
-                drop(test_db);
-            }
-        }
-
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-                    super::$name(super::Env::new(db).await).await;
-                }
-            )*
-
-            #[tokio::test]
-            async fn demo_seeds_an_empty_database() {
-                let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-                super::demo_seeds_an_empty_database(db).await;
-            }
-        }
-    };
-}
-
-on_both_backends!(
-    the_public_sees_published_programmes_only,
-    eligibility_failures_name_every_rule,
-    bad_input_writes_nothing,
-    submit_is_idempotent_also_under_concurrent_retries,
-    capacity_holds_under_concurrent_accepts,
-    the_first_waitlisted_is_promoted_when_a_participant_withdraws,
-    the_speech_contest_cut_advances_the_top_n_and_ties,
-    stipends_follow_the_policy_with_pro_rating,
-    attendance_completion_and_verified_certificates,
-    illegal_transitions_and_stale_versions_change_nothing,
-    applicants_see_their_own_applications_only,
-    drafts_are_checked_when_submitted,
-    batched_lookups_answer_what_single_lookups_answer,
+glocal_kit::on_both_backends!(
+    postgres(flavor = "multi_thread", worker_threads = 2),
+    sqlite();
+    env: [
+        the_public_sees_published_programmes_only,
+        eligibility_failures_name_every_rule,
+        bad_input_writes_nothing,
+        submit_is_idempotent_also_under_concurrent_retries,
+        capacity_holds_under_concurrent_accepts,
+        the_first_waitlisted_is_promoted_when_a_participant_withdraws,
+        the_speech_contest_cut_advances_the_top_n_and_ties,
+        stipends_follow_the_policy_with_pro_rating,
+        attendance_completion_and_verified_certificates,
+        illegal_transitions_and_stale_versions_change_nothing,
+        applicants_see_their_own_applications_only,
+        drafts_are_checked_when_submitted,
+        batched_lookups_answer_what_single_lookups_answer,
+    ];
+    db: [demo_seeds_an_empty_database]
 );

@@ -3,40 +3,10 @@
 //! registrations, contributions and lecture requests, the series' host rotation and the
 //! timetable's rules. No I/O, no proto, no SQL.
 
-/// A closed set of values with a stable text form (as stored and as GraphQL spells it).
+/// `glocal_kit::text_enum!`, kept in textual scope for the modules below.
 macro_rules! text_enum {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable text form.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            #[doc = concat!("Parses the text form; field `", $field, "`.")]
-            pub fn parse(s: &str) -> Result<Self, $crate::domain::InvalidInput> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err($crate::domain::InvalidInput::new($field, format!("unknown value `{s}`"))),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+    ($($t:tt)*) => {
+        glocal_kit::text_enum!($($t)*);
     };
 }
 

@@ -6,7 +6,11 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Offset, TimeZone as _, Utc};
 use uuid::Uuid;
 
+use glocal_kit::string_code;
+
 use super::InvalidInput;
+
+pub use glocal_kit::domain::bounded;
 
 /// The id of anything the service stores (a UUID).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,65 +100,10 @@ impl IdempotencyKey {
     }
 }
 
-/// Trims `s` and checks its length in characters; `min == 0` allows empty text.
-pub fn bounded(s: &str, field: &str, min: usize, max: usize) -> Result<String, InvalidInput> {
-    let s = s.trim();
-    let n = s.chars().count();
-    if n < min {
-        return Err(InvalidInput::new(
-            field,
-            if min == 1 {
-                "is required".to_owned()
-            } else {
-                format!("must be at least {min} characters")
-            },
-        ));
-    }
-    if n > max {
-        return Err(InvalidInput::new(
-            field,
-            format!("must be at most {max} characters (got {n})"),
-        ));
-    }
-    Ok(s.to_owned())
-}
-
 /// Parses a `YYYY-MM-DD` date.
 pub fn parse_date(s: &str, field: &str) -> Result<NaiveDate, InvalidInput> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| InvalidInput::new(field, "must be a date (YYYY-MM-DD)"))
-}
-
-macro_rules! string_code {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
-
-        impl $name {
-            #[doc = concat!("Parses a code; field `", $field, "`.")]
-            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-                let check: fn(&str) -> bool = $check;
-                let s = s.trim();
-                if check(s) {
-                    Ok($name(s.to_owned()))
-                } else {
-                    Err(InvalidInput::new($field, $what))
-                }
-            }
-
-            /// The code as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
 }
 
 string_code!(

@@ -2,6 +2,7 @@
 //! them (no ALTER TABLE beyond what SQLite supports). Lists (languages, speakers, members,
 //! practice ids, preferred dates, rotations) are JSON text.
 
+use glocal_kit::migration::{OutboxKeys, a, index, nullable, outbox_table, seq};
 use sea_orm_migration::prelude::*;
 
 /// Every migration of the events service, in order.
@@ -24,19 +25,6 @@ impl MigrationName for Initial {
     fn name(&self) -> &str {
         "m20260101_000001_initial"
     }
-}
-
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn nullable(mut c: ColumnDef, null: bool) -> ColumnDef {
-    if null {
-        c.null();
-    } else {
-        c.not_null();
-    }
-    c
 }
 
 fn string(name: &str, null: bool) -> ColumnDef {
@@ -70,27 +58,6 @@ fn int(name: &str, null: bool) -> ColumnDef {
 
 fn bigint(name: &str, null: bool) -> ColumnDef {
     nullable(ColumnDef::new(a(name)).big_integer().to_owned(), null)
-}
-
-fn seq() -> ColumnDef {
-    ColumnDef::new(a("seq"))
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(name).table(a(table)).if_not_exists();
-    for c in cols {
-        idx.col(a(c));
-    }
-    if unique {
-        idx.unique();
-    }
-    idx.to_owned()
 }
 
 #[async_trait::async_trait]
@@ -280,20 +247,7 @@ impl MigrationTrait for Initial {
                 .to_owned(),
         )
         .await?;
-        m.create_table(
-            Table::create()
-                .table(a("outbox"))
-                .if_not_exists()
-                .col(seq())
-                .col(uuid("id", false).unique_key().to_owned())
-                .col(uuid("aggregate_id", false))
-                .col(string("event_type", false))
-                .col(text("payload", false))
-                .col(ts("created_at", false))
-                .col(ts("published_at", true))
-                .to_owned(),
-        )
-        .await?;
+        m.create_table(outbox_table(OutboxKeys::Uuid)).await?;
         m.create_table(
             Table::create()
                 .table(a("idempotency"))

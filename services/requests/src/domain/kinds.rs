@@ -1,47 +1,9 @@
 //! Enumerations of the workflow: request types (with their service targets), states and
 //! message kinds, each with a stable text form used in storage.
 
-use std::fmt;
-
 use chrono::Duration;
 
-use super::InvalidInput;
-
-macro_rules! text_enum {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable text form (as stored and as GraphQL spells it).
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            #[doc = concat!("Parses the text form; field `", $field, "`.")]
-            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(InvalidInput::new($field, format!("unknown value `{s}`"))),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use glocal_kit::text_enum;
 
 text_enum!(
     /// What a local government asks the bureau for.

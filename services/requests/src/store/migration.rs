@@ -1,6 +1,9 @@
 //! Schema migrations, written with the schema builder so PostgreSQL and SQLite both accept
 //! them (no ALTER TABLE beyond what SQLite supports).
 
+use glocal_kit::migration::{
+    OutboxKeys, a, create_outbox, index, seq, string, string_null, text, ts, ts_null, uuid,
+};
 use sea_orm_migration::prelude::*;
 
 /// Every migration of the requests service, in order.
@@ -25,49 +28,6 @@ impl MigrationName for Initial {
     }
 }
 
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn text(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).text().not_null().to_owned()
-}
-
-fn string(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).string().not_null().to_owned()
-}
-
-fn string_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).string().null().to_owned()
-}
-
-fn ts(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn ts_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-
-fn seq() -> ColumnDef {
-    ColumnDef::new(a("seq"))
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn uuid(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).uuid().not_null().to_owned()
-}
-
 fn names() -> [ColumnDef; 4] {
     [
         string("name_ko"),
@@ -75,18 +35,6 @@ fn names() -> [ColumnDef; 4] {
         string("name_zh"),
         string("name_ja"),
     ]
-}
-
-fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(name).table(a(table)).if_not_exists();
-    for c in cols {
-        idx.col(a(c));
-    }
-    if unique {
-        idx.unique();
-    }
-    idx.to_owned()
 }
 
 #[async_trait::async_trait]
@@ -270,27 +218,7 @@ impl MigrationTrait for Initial {
         ))
         .await?;
 
-        m.create_table(
-            Table::create()
-                .table(a("outbox"))
-                .if_not_exists()
-                .col(seq())
-                .col(uuid("id").unique_key().to_owned())
-                .col(uuid("aggregate_id"))
-                .col(string("event_type"))
-                .col(text("payload"))
-                .col(ts("created_at"))
-                .col(ts_null("published_at"))
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index(
-            "outbox",
-            "outbox_unpublished",
-            &["published_at", "seq"],
-            false,
-        ))
-        .await?;
+        create_outbox(m, OutboxKeys::Uuid).await?;
 
         m.create_table(
             Table::create()

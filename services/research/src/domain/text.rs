@@ -5,6 +5,8 @@ use std::fmt;
 
 use super::InvalidInput;
 
+pub(crate) use glocal_kit::domain::bounded;
+
 /// A language the bureau publishes in.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -55,34 +57,6 @@ impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// Trims `s` and checks it has `min..=max` characters.
-pub(crate) fn bounded(
-    s: &str,
-    field: &str,
-    min: usize,
-    max: usize,
-) -> Result<String, InvalidInput> {
-    let s = s.trim();
-    let n = s.chars().count();
-    if n < min {
-        return Err(InvalidInput::new(
-            field,
-            if min == 1 {
-                "is required".to_owned()
-            } else {
-                format!("must be at least {min} characters")
-            },
-        ));
-    }
-    if n > max {
-        return Err(InvalidInput::new(
-            field,
-            format!("must be at most {max} characters (got {n})"),
-        ));
-    }
-    Ok(s.to_owned())
 }
 
 /// Text in any subset of the four languages, each trimmed and at most a bound long.

@@ -3,6 +3,10 @@
 //! matching, which CJK needs) and an `english` full-text index (stemming); on SQLite two
 //! FTS5 tables, one with the trigram tokenizer and one with the porter stemmer.
 
+use glocal_kit::migration::{
+    OutboxKeys, a, big, boolean, create_outbox, index, int, seq, string, text, text_null, ts,
+    ts_null,
+};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
@@ -28,57 +32,6 @@ impl MigrationName for Initial {
     }
 }
 
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn text(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).text().not_null().to_owned()
-}
-
-fn text_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).text().null().to_owned()
-}
-
-fn string(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).string().not_null().to_owned()
-}
-
-fn int(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).integer().not_null().to_owned()
-}
-
-fn big(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).big_integer().not_null().to_owned()
-}
-
-fn boolean(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).boolean().not_null().to_owned()
-}
-
-fn ts(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn ts_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-
-fn seq() -> ColumnDef {
-    ColumnDef::new(a("seq"))
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
 fn id() -> ColumnDef {
     ColumnDef::new(a("id"))
         .string()
@@ -89,18 +42,6 @@ fn id() -> ColumnDef {
 
 fn localized(prefix: &str) -> [ColumnDef; 4] {
     ["ko", "en", "zh", "ja"].map(|l| text(&format!("{prefix}_{l}")))
-}
-
-fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(name).table(a(table)).if_not_exists();
-    for c in cols {
-        idx.col(a(c));
-    }
-    if unique {
-        idx.unique();
-    }
-    idx.to_owned()
 }
 
 async fn table(m: &SchemaManager<'_>, name: &str, cols: Vec<ColumnDef>) -> Result<(), DbErr> {
@@ -383,27 +324,7 @@ impl MigrationTrait for Initial {
         ))
         .await?;
 
-        table(
-            m,
-            "outbox",
-            vec![
-                seq(),
-                id(),
-                string("aggregate_id"),
-                string("event_type"),
-                text("payload"),
-                ts("created_at"),
-                ts_null("published_at"),
-            ],
-        )
-        .await?;
-        m.create_index(index(
-            "outbox",
-            "outbox_unpublished",
-            &["published_at", "seq"],
-            false,
-        ))
-        .await?;
+        create_outbox(m, OutboxKeys::Text).await?;
 
         let c = m.get_connection();
         match m.get_database_backend() {

@@ -6,6 +6,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use glocal_kit::string_code;
+
 use super::InvalidInput;
 
 macro_rules! uuid_id {
@@ -127,44 +129,6 @@ impl IdempotencyKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-macro_rules! string_code {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
-
-        impl $name {
-            #[doc = concat!("Parses a code; field `", $field, "`.")]
-            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-                let check: fn(&str) -> bool = $check;
-                let s = s.trim();
-                if check(s) {
-                    Ok($name(s.to_owned()))
-                } else {
-                    Err(InvalidInput::new($field, $what))
-                }
-            }
-
-            /// The code as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(c: $name) -> String {
-                c.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
 }
 
 string_code!(

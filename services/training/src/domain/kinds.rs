@@ -1,45 +1,7 @@
 //! Enumerations of the training domain, each with a stable text form used in storage and
 //! spelled the same way in GraphQL.
 
-use std::fmt;
-
-use super::InvalidInput;
-
-macro_rules! text_enum {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable text form (as stored and as GraphQL spells it).
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            #[doc = concat!("Parses the text form; field `", $field, "`.")]
-            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(InvalidInput::new($field, format!("unknown value `{s}`"))),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use glocal_kit::text_enum;
 
 text_enum!(
     /// The bureau's programmes.
@@ -248,7 +210,10 @@ text_enum!(
 
 #[cfg(test)]
 mod tests {
+    use std::fmt;
+
     use super::*;
+    use crate::domain::InvalidInput;
 
     fn round_trip<T: Copy + PartialEq + fmt::Debug>(
         all: &[T],

@@ -1,62 +1,10 @@
 //! Free text with bounds, and text in the bureau's four languages.
 
-use std::fmt;
+use glocal_kit::bounded_text;
 
 use super::InvalidInput;
 
-/// Trims `s` and checks its length in characters.
-pub(crate) fn bounded(
-    s: &str,
-    field: &str,
-    min: usize,
-    max: usize,
-) -> Result<String, InvalidInput> {
-    let s = s.trim();
-    let n = s.chars().count();
-    if n < min {
-        return Err(InvalidInput::new(
-            field,
-            if min == 1 {
-                "is required".to_owned()
-            } else {
-                format!("must be at least {min} characters")
-            },
-        ));
-    }
-    if n > max {
-        return Err(InvalidInput::new(
-            field,
-            format!("must be at most {max} characters (got {n})"),
-        ));
-    }
-    Ok(s.to_owned())
-}
-
-macro_rules! bounded_text {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $min:literal, $max:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub struct $name(String);
-
-        impl $name {
-            #[doc = concat!("Trims and checks the length; field `", $field, "`.")]
-            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-                bounded(s, $field, $min, $max).map($name)
-            }
-
-            /// The text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
+pub(crate) use glocal_kit::domain::bounded;
 
 bounded_text!(
     /// A person's full name: 1..=200 characters.

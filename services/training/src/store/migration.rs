@@ -1,6 +1,10 @@
 //! Schema migrations, written with the schema builder so PostgreSQL and SQLite both accept
 //! them (no ALTER TABLE beyond what SQLite supports).
 
+use glocal_kit::migration::{
+    OutboxKeys, big, boolean, create_outbox, date, date_null, index, int, int_null, string,
+    string_null, table, text, ts, ts_null, uuid,
+};
 use sea_orm_migration::prelude::*;
 
 /// Every migration of the training service, in order.
@@ -23,94 +27,6 @@ impl MigrationName for Initial {
     fn name(&self) -> &str {
         "m20260201_000001_initial"
     }
-}
-
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn text(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).text().not_null().to_owned()
-}
-
-fn string(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).string().not_null().to_owned()
-}
-
-fn string_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).string().null().to_owned()
-}
-
-fn int(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).integer().not_null().to_owned()
-}
-
-fn int_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).integer().null().to_owned()
-}
-
-fn big(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).big_integer().not_null().to_owned()
-}
-
-fn boolean(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).boolean().not_null().to_owned()
-}
-
-fn date(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).date().not_null().to_owned()
-}
-
-fn date_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).date().null().to_owned()
-}
-
-fn ts(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn ts_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-
-fn seq() -> ColumnDef {
-    ColumnDef::new(a("seq"))
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn uuid(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).uuid().not_null().to_owned()
-}
-
-fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(name).table(a(table)).if_not_exists();
-    for c in cols {
-        idx.col(a(c));
-    }
-    if unique {
-        idx.unique();
-    }
-    idx.to_owned()
-}
-
-fn table(name: &str, cols: Vec<ColumnDef>) -> TableCreateStatement {
-    let mut t = Table::create();
-    t.table(a(name)).if_not_exists().col(seq());
-    for mut c in cols {
-        t.col(&mut c);
-    }
-    t.to_owned()
 }
 
 #[async_trait::async_trait]
@@ -418,25 +334,7 @@ impl MigrationTrait for Initial {
         ))
         .await?;
 
-        m.create_table(table(
-            "outbox",
-            vec![
-                uuid("id").unique_key().to_owned(),
-                uuid("aggregate_id"),
-                string("event_type"),
-                text("payload"),
-                ts("created_at"),
-                ts_null("published_at"),
-            ],
-        ))
-        .await?;
-        m.create_index(index(
-            "outbox",
-            "outbox_unpublished",
-            &["published_at", "seq"],
-            false,
-        ))
-        .await?;
+        create_outbox(m, OutboxKeys::Uuid).await?;
         Ok(())
     }
 }

@@ -1,0 +1,135 @@
+//! The lifecycle every gRPC service shares, written once: a [`Component`] names itself,
+//! finds its settings, migrates its database, seeds demo data and serves; [`run`] is the one
+//! path from settings to a serving component (connect, migrate, serve), and the `glocal`
+//! binary drives every service through the trait instead of a `match` per step.
+
+use std::net::SocketAddr;
+
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::config::{Secret, Settings};
+use crate::shutdown::Shutdown;
+
+/// The attribute a [`Component`] impl needs (re-exported so services need no dependency).
+pub use async_trait::async_trait;
+
+/// A component's failure, whatever its own error type.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// One gRPC service with its own database.
+#[async_trait::async_trait]
+pub trait Component: Send + Sync {
+    /// Its short name (`requests`, `training`, …): logs, metrics, outbox stream.
+    fn name(&self) -> &'static str;
+    /// Its database URL in `settings`.
+    fn database_url<'a>(&self, settings: &'a Settings) -> &'a Secret;
+    /// Its gRPC listen address in `settings`.
+    fn listen(&self, settings: &Settings) -> SocketAddr;
+    /// Its metrics listen address in `settings`.
+    fn metrics_listen(&self, settings: &Settings) -> SocketAddr;
+    /// Points `settings` at a database and a listen address (and the gateway at it), for
+    /// `glocal dev`.
+    fn configure(&self, settings: &mut Settings, database_url: Secret, listen: SocketAddr);
+    /// Brings its schema up to date (idempotent).
+    async fn migrate(&self, db: &DatabaseConnection) -> Result<(), BoxError>;
+    /// Loads demo data into an empty database; `false` when it already had data.
+    async fn seed_demo(&self, db: &DatabaseConnection) -> Result<bool, BoxError>;
+    /// Serves gRPC over an already migrated database until `shutdown` resolves.
+    async fn serve(
+        &self,
+        db: DatabaseConnection,
+        settings: &Settings,
+        listener: TcpListener,
+        shutdown: Shutdown,
+    ) -> Result<(), BoxError>;
+}
+
+/// Connects to `component`'s database, migrates it, and serves on `listener` until
+/// `shutdown` resolves.
+pub async fn run(
+    component: &dyn Component,
+    settings: &Settings,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> Result<(), BoxError> {
+    let db = crate::db::connect(component.database_url(settings).expose()).await?;
+    component.migrate(&db).await?;
+    component.serve(db, settings, listener, shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A component that records the steps `run` takes.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<&'static str>>);
+
+    #[async_trait]
+    impl Component for Recorder {
+        fn name(&self) -> &'static str {
+            "recorder"
+        }
+        fn database_url<'a>(&self, settings: &'a Settings) -> &'a Secret {
+            &settings.requests.database_url
+        }
+        fn listen(&self, settings: &Settings) -> SocketAddr {
+            settings.requests.listen
+        }
+        fn metrics_listen(&self, settings: &Settings) -> SocketAddr {
+            settings.metrics.requests_listen
+        }
+        fn configure(&self, settings: &mut Settings, database_url: Secret, listen: SocketAddr) {
+            settings.requests.database_url = database_url;
+            settings.requests.listen = listen;
+        }
+        async fn migrate(&self, _db: &DatabaseConnection) -> Result<(), BoxError> {
+            self.0.lock().unwrap().push("migrate");
+            Ok(())
+        }
+        async fn seed_demo(&self, _db: &DatabaseConnection) -> Result<bool, BoxError> {
+            Ok(false)
+        }
+        async fn serve(
+            &self,
+            _db: DatabaseConnection,
+            _settings: &Settings,
+            _listener: TcpListener,
+            _shutdown: Shutdown,
+        ) -> Result<(), BoxError> {
+            self.0.lock().unwrap().push("serve");
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn run_connects_migrates_then_serves() {
+        let recorder = Recorder::default();
+        let mut settings = Settings::default();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        recorder.configure(&mut settings, Secret::new("sqlite::memory:"), addr);
+        assert_eq!(recorder.listen(&settings), addr);
+        run(&recorder, &settings, listener, crate::shutdown::channel().1)
+            .await
+            .unwrap();
+        assert_eq!(*recorder.0.lock().unwrap(), ["migrate", "serve"]);
+    }
+
+    #[tokio::test]
+    async fn an_unusable_database_url_stops_before_migrating() {
+        let recorder = Recorder::default();
+        let mut settings = Settings::default();
+        settings.requests.database_url = Secret::new("mysql://nope");
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        assert!(
+            run(&recorder, &settings, listener, crate::shutdown::channel().1)
+                .await
+                .is_err()
+        );
+        assert!(recorder.0.lock().unwrap().is_empty());
+    }
+}

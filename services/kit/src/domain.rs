@@ -1,0 +1,292 @@
+//! What every service's domain parses with: the one input error ([`InvalidInput`], a field
+//! path and a message), bounded free text ([`bounded`], [`bounded_text!`](crate::bounded_text)),
+//! closed sets with a stable text form ([`text_enum!`](crate::text_enum)) and checked codes
+//! ([`string_code!`](crate::string_code)). The macros expand in the service's crate and
+//! return this module's [`InvalidInput`].
+
+use crate::error::{ErrorCode, ServiceError};
+
+/// Input that does not parse; names the field at fault (a camelCase GraphQL-style path such
+/// as `details.overseasVisit.delegationSize`, `title.ko` or `links[2].url`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidInput {
+    field: String,
+    message: String,
+}
+
+impl InvalidInput {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        InvalidInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error, reported against another field path.
+    #[must_use]
+    pub fn at(mut self, field: impl Into<String>) -> Self {
+        self.field = field.into();
+        self
+    }
+
+    /// The same error, with `prefix.` put before its field path.
+    #[must_use]
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.field = format!("{prefix}.{}", self.field);
+        self
+    }
+
+    /// The field path at fault.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// BAD_USER_INPUT about the field, so an adapter can answer it without the service's enum.
+impl ServiceError for InvalidInput {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::BadUserInput
+    }
+
+    fn field(&self) -> Option<&str> {
+        Some(&self.field)
+    }
+}
+
+/// Trims `s` and checks its length in characters: at least `min` ("is required" when
+/// `min` is 1), at most `max`.
+pub fn bounded(s: &str, field: &str, min: usize, max: usize) -> Result<String, InvalidInput> {
+    let s = s.trim();
+    let n = s.chars().count();
+    if n < min {
+        return Err(InvalidInput::new(
+            field,
+            if min == 1 {
+                "is required".to_owned()
+            } else {
+                format!("must be at least {min} characters")
+            },
+        ));
+    }
+    if n > max {
+        return Err(InvalidInput::new(
+            field,
+            format!("must be at most {max} characters (got {n})"),
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// A closed set of values with a stable text form (as stored and as GraphQL spells it):
+/// `ALL`, `as_str`, `parse` (unknown text is [`InvalidInput`] on `$field`) and `Display`.
+///
+/// ```
+/// glocal_kit::text_enum!(
+///     /// A colour.
+///     Colour, "colour" {
+///         /// Red.
+///         Red => "RED",
+///     }
+/// );
+/// assert_eq!(Colour::parse("RED").unwrap(), Colour::Red);
+/// ```
+#[macro_export]
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable text form (as stored and as GraphQL spells it).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            #[doc = concat!("Parses the text form; field `", $field, "`.")]
+            pub fn parse(s: &str) -> ::std::result::Result<Self, $crate::domain::InvalidInput> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err($crate::domain::InvalidInput::new($field, format!("unknown value `{s}`"))),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// Free text of `$min..=$max` characters after trimming (see [`bounded`]): `MIN`, `MAX`,
+/// `parse` (field `$field`), `as_str` and `Display`.
+#[macro_export]
+macro_rules! bounded_text {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $min:literal, $max:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Smallest accepted length in characters (after trimming).
+            pub const MIN: usize = $min;
+            /// Largest accepted length in characters (after trimming).
+            pub const MAX: usize = $max;
+
+            #[doc = concat!("Trims and checks the length; field `", $field, "`.")]
+            pub fn parse(s: &str) -> ::std::result::Result<Self, $crate::domain::InvalidInput> {
+                $crate::domain::bounded(s, $field, $min, $max).map($name)
+            }
+
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+/// A code checked by `$check` after trimming (`$what` is the message when it fails, on
+/// field `$field`): `parse`, `as_str`, `Display` and `From<$name> for String`.
+#[macro_export]
+macro_rules! string_code {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            #[doc = concat!("Parses a code; field `", $field, "`.")]
+            pub fn parse(s: &str) -> ::std::result::Result<Self, $crate::domain::InvalidInput> {
+                let check: fn(&str) -> bool = $check;
+                let s = s.trim();
+                if check(s) {
+                    Ok($name(s.to_owned()))
+                } else {
+                    Err($crate::domain::InvalidInput::new($field, $what))
+                }
+            }
+
+            /// The code as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(c: $name) -> String {
+                c.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::text_enum!(
+        /// A test set.
+        Colour, "colour" {
+            /// Red.
+            Red => "RED",
+            /// Blue.
+            Blue => "BLUE",
+        }
+    );
+
+    crate::bounded_text!(
+        /// A test text.
+        Title, "title", 1, 5
+    );
+
+    crate::string_code!(
+        /// A test code.
+        Country,
+        "country",
+        |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
+        "must be two uppercase letters"
+    );
+
+    #[test]
+    fn field_paths_compose() {
+        let e = InvalidInput::new("grade", "out of range").under("profile");
+        assert_eq!(e.field(), "profile.grade");
+        assert_eq!(e.to_string(), "profile.grade: out of range");
+        assert_eq!(e.message(), "out of range");
+        assert_eq!(e.at("x").field(), "x");
+    }
+
+    #[test]
+    fn invalid_input_is_bad_user_input_about_its_field() {
+        let e = InvalidInput::new("title", "is required");
+        assert_eq!(ServiceError::code(&e), ErrorCode::BadUserInput);
+        assert_eq!(ServiceError::field(&e), Some("title"));
+    }
+
+    #[test]
+    fn bounded_trims_and_counts_characters() {
+        assert_eq!(bounded("  ab ", "f", 1, 2).unwrap(), "ab");
+        assert_eq!(bounded("가나", "f", 1, 2).unwrap(), "가나");
+        assert_eq!(
+            bounded(" ", "f", 1, 2).unwrap_err().message(),
+            "is required"
+        );
+        assert_eq!(
+            bounded("a", "f", 2, 3).unwrap_err().message(),
+            "must be at least 2 characters"
+        );
+        assert_eq!(
+            bounded("abcd", "f", 0, 3).unwrap_err().to_string(),
+            "f: must be at most 3 characters (got 4)"
+        );
+        assert_eq!(bounded("", "f", 0, 3).unwrap(), "");
+    }
+
+    #[test]
+    fn macros_parse_and_print() {
+        assert_eq!(Colour::parse("BLUE").unwrap(), Colour::Blue);
+        assert_eq!(Colour::ALL, &[Colour::Red, Colour::Blue]);
+        assert_eq!(Colour::Red.to_string(), "RED");
+        assert_eq!(
+            Colour::parse("red").unwrap_err().to_string(),
+            "colour: unknown value `red`"
+        );
+        assert_eq!(Title::parse(" hi ").unwrap().as_str(), "hi");
+        assert_eq!((Title::MIN, Title::MAX), (1, 5));
+        assert_eq!(Title::parse("").unwrap_err().field(), "title");
+        assert_eq!(String::from(Country::parse(" VN ").unwrap()), "VN");
+        assert_eq!(
+            Country::parse("vn").unwrap_err().to_string(),
+            "country: must be two uppercase letters"
+        );
+    }
+}
