@@ -1569,7 +1569,7 @@ async fn applicants_see_their_own_applications_only(env: Env) {
             ApplicationFilter::default(),
             PageRequest {
                 first: 10,
-                after: first.end_cursor.clone(),
+                after: first.end_cursor().map(str::to_owned),
             },
         )
         .await

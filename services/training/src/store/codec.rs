@@ -2,7 +2,7 @@
 //! rows to domain values.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, DbErr, SqlErr};
+use sea_orm::ActiveValue::Set;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -235,10 +235,6 @@ pub(crate) fn summary_of(p: &programme::Model) -> Result<ProgrammeSummary> {
             ja: p.title_ja.clone(),
         },
     })
-}
-
-pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 #[allow(clippy::too_many_arguments)]
