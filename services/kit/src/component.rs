@@ -58,6 +58,97 @@ pub async fn run(
     component.serve(db, settings, listener, shutdown).await
 }
 
+/// What a service's [`Component`] impl refers to, for [`component!`](crate::component!)
+/// expansions.
+#[doc(hidden)]
+pub mod __macro {
+    pub use sea_orm::DatabaseConnection;
+    pub use tokio::net::TcpListener;
+}
+
+/// A service's [`Component`] impl, from the names that differ between services: its short
+/// name, its section in [`Settings`] (`database_url`, `listen`), its fields in
+/// `settings.metrics` and `settings.gateway`, and its crate's `migrate`, `seed_demo` and
+/// `serve` functions (each returning the service's own error).
+///
+/// ```ignore
+/// glocal_kit::component!(
+///     /// The training service as a component.
+///     TrainingComponent, "training",
+///     settings: training, metrics: training_listen, gateway: training_url,
+///     migrate: migrate, seed: demo::seed_demo, serve: serve
+/// );
+/// ```
+#[macro_export]
+macro_rules! component {
+    (
+        $(#[$doc:meta])* $ty:ident, $name:literal,
+        settings: $section:ident, metrics: $metrics:ident, gateway: $gateway:ident,
+        migrate: $migrate:path, seed: $seed:path, serve: $serve:path $(,)?
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $ty;
+
+        #[$crate::component::async_trait]
+        impl $crate::component::Component for $ty {
+            fn name(&self) -> &'static str {
+                $name
+            }
+
+            fn database_url<'a>(
+                &self,
+                settings: &'a $crate::Settings,
+            ) -> &'a $crate::config::Secret {
+                &settings.$section.database_url
+            }
+
+            fn listen(&self, settings: &$crate::Settings) -> ::std::net::SocketAddr {
+                settings.$section.listen
+            }
+
+            fn metrics_listen(&self, settings: &$crate::Settings) -> ::std::net::SocketAddr {
+                settings.metrics.$metrics
+            }
+
+            fn configure(
+                &self,
+                settings: &mut $crate::Settings,
+                database_url: $crate::config::Secret,
+                listen: ::std::net::SocketAddr,
+            ) {
+                settings.$section.database_url = database_url;
+                settings.$section.listen = listen;
+                settings.gateway.$gateway = format!("http://{listen}");
+            }
+
+            async fn migrate(
+                &self,
+                db: &$crate::component::__macro::DatabaseConnection,
+            ) -> ::std::result::Result<(), $crate::component::BoxError> {
+                Ok($migrate(db).await?)
+            }
+
+            async fn seed_demo(
+                &self,
+                db: &$crate::component::__macro::DatabaseConnection,
+            ) -> ::std::result::Result<bool, $crate::component::BoxError> {
+                Ok($seed(db).await?)
+            }
+
+            async fn serve(
+                &self,
+                db: $crate::component::__macro::DatabaseConnection,
+                settings: &$crate::Settings,
+                listener: $crate::component::__macro::TcpListener,
+                shutdown: $crate::Shutdown,
+            ) -> ::std::result::Result<(), $crate::component::BoxError> {
+                Ok($serve(db, settings, listener, shutdown).await?)
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;

@@ -1,7 +1,8 @@
 //! What every service's domain parses with: the one input error ([`InvalidInput`], a field
 //! path and a message), bounded free text ([`bounded`], [`bounded_text!`](crate::bounded_text)),
-//! closed sets with a stable text form ([`text_enum!`](crate::text_enum)) and checked codes
-//! ([`string_code!`](crate::string_code)). The macros expand in the service's crate and
+//! closed sets with a stable text form ([`text_enum!`](crate::text_enum)), checked codes
+//! ([`string_code!`](crate::string_code)), UUID ids ([`uuid_id!`](crate::uuid_id)) and the
+//! optimistic-concurrency [`Version`]. The macros expand in the service's crate and
 //! return this module's [`InvalidInput`].
 
 use crate::error::{ErrorCode, ServiceError};
@@ -209,9 +210,145 @@ macro_rules! string_code {
     };
 }
 
+/// The version of a record a caller saw (optimistic concurrency); starts at 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version(i64);
+
+impl Version {
+    /// The first version of every record.
+    pub const FIRST: Version = Version(1);
+
+    /// Parses a version number; field `version`.
+    pub fn parse(v: i64) -> Result<Self, InvalidInput> {
+        if v < 1 {
+            return Err(InvalidInput::new(
+                "version",
+                "must be the version you saw (at least 1)",
+            ));
+        }
+        Ok(Version(v))
+    }
+
+    /// The number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The `uuid` crate, for [`uuid_id!`](crate::uuid_id) expansions.
+#[doc(hidden)]
+pub use uuid as __uuid;
+
+/// An entity id that is a UUID: `new` (random), `Default`, `From<Uuid>`, `as_uuid`,
+/// `to_key` (hyphenated lower case, as stored and sent), `Display` and
+/// `parse(s, field)`, which trims and answers [`InvalidInput`] on `field`: `$invalid` for
+/// text that is not a UUID, and for empty text `$empty` (default `"is required"`).
+///
+/// ```
+/// glocal_kit::uuid_id!(
+///     /// A thing's id.
+///     ThingId, "is not a thing id"
+/// );
+/// let id = ThingId::new();
+/// assert_eq!(ThingId::parse(&id.to_key(), "thingId").unwrap(), id);
+/// assert_eq!(ThingId::parse(" ", "thingId").unwrap_err().message(), "is required");
+/// ```
+#[macro_export]
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident, $invalid:expr, empty: $empty:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name($crate::domain::__uuid::Uuid);
+
+        impl $name {
+            /// A new random id.
+            pub fn new() -> Self {
+                $name($crate::domain::__uuid::Uuid::new_v4())
+            }
+
+            /// Parses the textual form; `field` names the input.
+            pub fn parse(s: &str, field: &str) -> ::std::result::Result<Self, $crate::domain::InvalidInput> {
+                let s = s.trim();
+                if s.is_empty() {
+                    return Err($crate::domain::InvalidInput::new(field, $empty));
+                }
+                $crate::domain::__uuid::Uuid::parse_str(s)
+                    .map($name)
+                    .map_err(|_| $crate::domain::InvalidInput::new(field, $invalid))
+            }
+
+            /// The UUID.
+            pub fn as_uuid(&self) -> $crate::domain::__uuid::Uuid {
+                self.0
+            }
+
+            /// The id as stored and sent (hyphenated lower case).
+            pub fn to_key(self) -> String {
+                self.0.to_string()
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::new()
+            }
+        }
+
+        impl From<$crate::domain::__uuid::Uuid> for $name {
+            fn from(u: $crate::domain::__uuid::Uuid) -> Self {
+                $name(u)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident, $invalid:expr) => {
+        $crate::uuid_id!($(#[$doc])* $name, $invalid, empty: "is required");
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::uuid_id!(
+        /// An id whose empty text has its own message.
+        StrictId, "must be a strict id (UUID)", empty: "must be a strict id (UUID)"
+    );
+
+    #[test]
+    fn versions_start_at_one() {
+        assert_eq!(Version::parse(3).unwrap().get(), 3);
+        assert_eq!(Version::FIRST.to_string(), "1");
+        let e = Version::parse(0).unwrap_err();
+        assert_eq!(e.field(), "version");
+        assert_eq!(e.message(), "must be the version you saw (at least 1)");
+    }
+
+    #[test]
+    fn uuid_ids_parse_on_the_named_field() {
+        let id = StrictId::new();
+        assert_eq!(StrictId::parse(&format!(" {id} "), "id").unwrap(), id);
+        assert_eq!(StrictId::from(id.as_uuid()), id);
+        assert_eq!(id.to_key(), id.to_string());
+        let e = StrictId::parse("", "editionId").unwrap_err();
+        assert_eq!(e.field(), "editionId");
+        assert_eq!(e.message(), "must be a strict id (UUID)");
+        assert_eq!(
+            StrictId::parse("x", "id").unwrap_err().message(),
+            "must be a strict id (UUID)"
+        );
+    }
 
     crate::text_enum!(
         /// A test set.

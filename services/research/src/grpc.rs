@@ -1,9 +1,8 @@
 //! The tonic adapter: proto → domain drafts, call the service, domain → proto, error →
 //! status. No rules live here: every check is in the domain or the service.
 
-use chrono::{DateTime, Utc};
-use glocal_kit::Caller;
 use glocal_kit::error::{ServiceError as _, to_status};
+use glocal_kit::grpc::{bad, caller, ts};
 use glocal_proto::common::v1 as common;
 use glocal_proto::research::v1 as pb;
 use glocal_proto::research::v1::research_service_server::{ResearchService, ResearchServiceServer};
@@ -17,9 +16,8 @@ use crate::domain::{
 };
 use crate::error::ResearchError;
 use crate::service::{
-    self, Facets, InteractionDraft, InteractionLog, OpportunityFilter, OrganisationFilter, Page,
-    PageRequest, PracticeFilter, PracticeSearch, PracticeSort, RelationshipDraft,
-    RelationshipFilter, Research,
+    self, Facets, InteractionDraft, InteractionLog, OpportunityFilter, OrganisationFilter,
+    PracticeFilter, PracticeSearch, PracticeSort, RelationshipDraft, RelationshipFilter, Research,
 };
 
 /// The gRPC face of [`Research`].
@@ -46,21 +44,6 @@ fn status(e: ResearchError) -> Status {
     to_status(&e)
 }
 
-fn bad(field: &str, message: impl Into<String>) -> Status {
-    status(ResearchError::Invalid(InvalidInput::new(field, message)))
-}
-
-fn caller<T>(req: &Request<T>) -> Result<Option<Caller>, Status> {
-    Caller::from_metadata(req.metadata()).map_err(|e| Status::unauthenticated(e.to_string()))
-}
-
-fn ts(t: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: t.timestamp(),
-        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
-    }
-}
-
 fn text_in(t: Option<&common::LocalizedText>) -> LocalizedDraft {
     t.map(|t| LocalizedDraft::of(&t.ko, &t.en, &t.zh, &t.ja))
         .unwrap_or_default()
@@ -76,21 +59,6 @@ fn text_out(t: &LocalizedText) -> common::LocalizedText {
     }
 }
 
-fn page_in(p: Option<&common::PageRequest>) -> PageRequest {
-    p.map(|p| PageRequest {
-        first: p.first,
-        after: (!p.after.is_empty()).then(|| p.after.clone()),
-    })
-    .unwrap_or_default()
-}
-
-fn page_info<T>(p: &Page<T>) -> common::PageInfo {
-    common::PageInfo {
-        end_cursor: p.end_cursor().unwrap_or_default().to_owned(),
-        has_next_page: p.has_next_page,
-    }
-}
-
 fn state_in(v: i32, field: &str) -> Result<Option<PracticeState>, Status> {
     Ok(match pb::PracticeState::try_from(v) {
         Ok(pb::PracticeState::Unspecified) => None,
@@ -98,7 +66,12 @@ fn state_in(v: i32, field: &str) -> Result<Option<PracticeState>, Status> {
         Ok(pb::PracticeState::InReview) => Some(PracticeState::InReview),
         Ok(pb::PracticeState::Published) => Some(PracticeState::Published),
         Ok(pb::PracticeState::Withdrawn) => Some(PracticeState::Withdrawn),
-        Err(_) => return Err(bad(field, format!("unknown practice state {v}"))),
+        Err(_) => {
+            return Err(bad(InvalidInput::new(
+                field,
+                format!("unknown practice state {v}"),
+            )));
+        }
     })
 }
 
@@ -117,7 +90,7 @@ macro_rules! enum_map {
             match <$pb>::try_from(v) {
                 Ok(<$pb>::Unspecified) => Ok(None),
                 $(Ok(<$pb>::$p) => Ok(Some(<$domain>::$d)),)*
-                Err(_) => Err(bad(field, format!(concat!("unknown ", $what, " {}"), v))),
+                Err(_) => Err(bad(InvalidInput::new(field, format!(concat!("unknown ", $what, " {}"), v)))),
             }
         }
 
@@ -388,7 +361,7 @@ fn interaction_page_out(log: InteractionLog) -> pb::InteractionPage {
     match log.page {
         Ok(page) => pb::InteractionPage {
             relationship_id: log.relationship_id,
-            page_info: Some(page_info(&page)),
+            page_info: Some(page.info()),
             total_count: page.total_count,
             cursors: page.cursors,
             interactions: page.items.into_iter().map(interaction_out).collect(),
@@ -570,7 +543,7 @@ impl ResearchService for GrpcService {
         let m = req.into_inner();
         let id = PracticeId::parse(&m.id, "id").map_err(|e| status(e.into()))?;
         if m.version < 0 {
-            return Err(bad("version", "must be positive"));
+            return Err(bad(InvalidInput::new("version", "must be positive")));
         }
         let p = self
             .research
@@ -615,12 +588,17 @@ impl ResearchService for GrpcService {
                 source_organisation_id: f.source_organisation_id,
                 tag: f.tag,
             },
-            page: page_in(m.page.as_ref()),
+            page: m.page.clone().unwrap_or_default().into(),
             sort: match pb::PracticeSort::try_from(m.sort) {
                 Ok(pb::PracticeSort::Unspecified) => PracticeSort::Default,
                 Ok(pb::PracticeSort::Relevance) => PracticeSort::Relevance,
                 Ok(pb::PracticeSort::Newest) => PracticeSort::Newest,
-                Err(_) => return Err(bad("sort", format!("unknown sort {}", m.sort))),
+                Err(_) => {
+                    return Err(bad(InvalidInput::new(
+                        "sort",
+                        format!("unknown sort {}", m.sort),
+                    )));
+                }
             },
         };
         let result = self
@@ -630,7 +608,7 @@ impl ResearchService for GrpcService {
             .map_err(status)?;
         let page = result.page;
         Ok(Response::new(pb::SearchPracticesResponse {
-            page_info: Some(page_info(&page)),
+            page_info: Some(page.info()),
             total_count: page.total_count,
             cursors: page.cursors,
             practices: page.items.into_iter().map(practice_out).collect(),
@@ -711,11 +689,15 @@ impl ResearchService for GrpcService {
         };
         let page = self
             .research
-            .list_organisations(caller.as_ref(), &filter, &page_in(m.page.as_ref()))
+            .list_organisations(
+                caller.as_ref(),
+                &filter,
+                &m.page.clone().unwrap_or_default().into(),
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(pb::ListOrganisationsResponse {
-            page_info: Some(page_info(&page)),
+            page_info: Some(page.info()),
             total_count: page.total_count,
             cursors: page.cursors,
             organisations: page.items.into_iter().map(organisation_out).collect(),
@@ -795,11 +777,15 @@ impl ResearchService for GrpcService {
         };
         let page = self
             .research
-            .list_relationships(caller.as_ref(), &filter, &page_in(m.page.as_ref()))
+            .list_relationships(
+                caller.as_ref(),
+                &filter,
+                &m.page.clone().unwrap_or_default().into(),
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(pb::ListRelationshipsResponse {
-            page_info: Some(page_info(&page)),
+            page_info: Some(page.info()),
             total_count: page.total_count,
             cursors: page.cursors,
             relationships: page.items.into_iter().map(relationship_out).collect(),
@@ -837,12 +823,12 @@ impl ResearchService for GrpcService {
             .list_interactions(
                 caller.as_ref(),
                 &m.relationship_id,
-                &page_in(m.page.as_ref()),
+                &m.page.clone().unwrap_or_default().into(),
             )
             .await
             .map_err(status)?;
         Ok(Response::new(pb::ListInteractionsResponse {
-            page_info: Some(page_info(&page)),
+            page_info: Some(page.info()),
             total_count: page.total_count,
             cursors: page.cursors,
             interactions: page.items.into_iter().map(interaction_out).collect(),
@@ -935,11 +921,15 @@ impl ResearchService for GrpcService {
         };
         let page = self
             .research
-            .list_opportunities(caller.as_ref(), &filter, &page_in(m.page.as_ref()))
+            .list_opportunities(
+                caller.as_ref(),
+                &filter,
+                &m.page.clone().unwrap_or_default().into(),
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(pb::ListOpportunitiesResponse {
-            page_info: Some(page_info(&page)),
+            page_info: Some(page.info()),
             total_count: page.total_count,
             cursors: page.cursors,
             opportunities: page.items.into_iter().map(opportunity_out).collect(),

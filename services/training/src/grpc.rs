@@ -3,9 +3,9 @@
 //!
 //! Enums cross by name: the proto value `PROGRAMME_KIND_ACADEMY` is the domain's `ACADEMY`.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use glocal_kit::Caller;
+use chrono::NaiveDate;
 use glocal_kit::error::to_status;
+use glocal_kit::grpc::{bad, caller, from_opt_ts, ts};
 use glocal_proto::common::v1 as common;
 use glocal_proto::training::v1 as pb;
 use glocal_proto::training::v1::training_service_server::{TrainingService, TrainingServiceServer};
@@ -71,37 +71,8 @@ fn status(e: TrainingError) -> Status {
     status
 }
 
-fn bad(e: InvalidInput) -> Status {
-    status(TrainingError::Invalid(e))
-}
-
 fn reply<T, U>(r: Result<T, TrainingError>, f: impl FnOnce(T) -> U) -> GrpcResult<U> {
     r.map(|v| Response::new(f(v))).map_err(status)
-}
-
-fn caller<T>(req: &Request<T>) -> Result<Option<Caller>, Status> {
-    Caller::from_metadata(req.metadata()).map_err(|e| Status::unauthenticated(e.to_string()))
-}
-
-fn ts(t: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: t.timestamp(),
-        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
-    }
-}
-
-fn from_ts(
-    t: Option<&prost_types::Timestamp>,
-    field: &str,
-) -> Result<Option<DateTime<Utc>>, Status> {
-    let Some(t) = t else {
-        return Ok(None);
-    };
-    let nanos = u32::try_from(t.nanos)
-        .map_err(|_| bad(InvalidInput::new(field, "is not a valid timestamp")))?;
-    DateTime::from_timestamp(t.seconds, nanos)
-        .map(Some)
-        .ok_or_else(|| bad(InvalidInput::new(field, "is not a valid timestamp")))
 }
 
 fn date(d: NaiveDate) -> String {
@@ -498,21 +469,6 @@ fn schedule_to_pb(s: service::StipendSchedule) -> pb::StipendSchedule {
     }
 }
 
-fn page_from_pb(p: Option<common::PageRequest>) -> service::PageRequest {
-    let p = p.unwrap_or_default();
-    service::PageRequest {
-        first: p.first,
-        after: (!p.after.is_empty()).then_some(p.after),
-    }
-}
-
-fn page_info<T>(page: &service::Page<T>) -> common::PageInfo {
-    common::PageInfo {
-        end_cursor: page.end_cursor.clone().unwrap_or_default(),
-        has_next_page: page.has_next_page,
-    }
-}
-
 fn profile_from_pb(p: Option<pb::ApplicantProfile>) -> Result<ProfileDraft, Status> {
     let p = p.unwrap_or_default();
     Ok(ProfileDraft {
@@ -640,10 +596,10 @@ impl TrainingService for GrpcService {
             .collect();
         reply(
             self.office
-                .list_programmes(caller.as_ref(), &kinds, page_from_pb(m.page))
+                .list_programmes(caller.as_ref(), &kinds, m.page.unwrap_or_default().into())
                 .await,
             |page| pb::ListProgrammesResponse {
-                page_info: Some(page_info(&page)),
+                page_info: Some(page.info()),
                 total_count: page.total_count,
                 cursors: page.cursors,
                 programmes: page.items.into_iter().map(programme_to_pb).collect(),
@@ -656,7 +612,7 @@ impl TrainingService for GrpcService {
         req: Request<pb::GetProgrammeRequest>,
     ) -> GrpcResult<pb::Programme> {
         let caller = caller(&req)?;
-        let id = ProgrammeId::parse(&req.get_ref().id).map_err(bad)?;
+        let id = ProgrammeId::parse(&req.get_ref().id, "id").map_err(bad)?;
         reply(
             self.office.get_programme(caller.as_ref(), id).await,
             programme_to_pb,
@@ -696,7 +652,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::Edition> {
         let caller = caller(&req)?;
         let m = req.get_ref();
-        let id = EditionId::parse(&m.id).map_err(|e| bad(e.at("id")))?;
+        let id = EditionId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
         reply(
             self.office.publish_edition(caller.as_ref(), id, v).await,
@@ -723,7 +679,7 @@ impl TrainingService for GrpcService {
     async fn get_edition(&self, req: Request<pb::GetEditionRequest>) -> GrpcResult<pb::Edition> {
         let caller = caller(&req)?;
         let m = req.get_ref();
-        let id = EditionId::parse(&m.id).map_err(|e| bad(e.at("id")))?;
+        let id = EditionId::parse(&m.id, "id").map_err(bad)?;
         reply(
             self.office
                 .get_edition(caller.as_ref(), id, m.include_sessions)
@@ -738,7 +694,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::CheckEligibilityResponse> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let edition = EditionId::parse(&m.edition_id).map_err(bad)?;
+        let edition = EditionId::parse(&m.edition_id, "editionId").map_err(bad)?;
         let profile = profile_from_pb(m.profile)?;
         reply(
             self.office
@@ -800,7 +756,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
         let m = req.get_ref();
-        let id = ApplicationId::parse(&m.id).map_err(bad)?;
+        let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
         reply(
             self.office.submit_draft(caller.as_ref(), id, v).await,
@@ -813,7 +769,7 @@ impl TrainingService for GrpcService {
         req: Request<pb::GetApplicationRequest>,
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
-        let id = ApplicationId::parse(&req.get_ref().id).map_err(bad)?;
+        let id = ApplicationId::parse(&req.get_ref().id, "id").map_err(bad)?;
         reply(
             self.office.get_application(caller.as_ref(), id).await,
             application_to_pb,
@@ -829,7 +785,7 @@ impl TrainingService for GrpcService {
         let f = m.filter.unwrap_or_default();
         let filter = service::ApplicationFilter {
             edition_id: (!f.edition_id.trim().is_empty())
-                .then(|| EditionId::parse(&f.edition_id).map_err(|e| bad(e.at("filter.editionId"))))
+                .then(|| EditionId::parse(&f.edition_id, "filter.editionId").map_err(bad))
                 .transpose()?,
             states: f
                 .states
@@ -843,10 +799,10 @@ impl TrainingService for GrpcService {
         };
         reply(
             self.office
-                .list_applications(caller.as_ref(), filter, page_from_pb(m.page))
+                .list_applications(caller.as_ref(), filter, m.page.unwrap_or_default().into())
                 .await,
             |page| pb::ListApplicationsResponse {
-                page_info: Some(page_info(&page)),
+                page_info: Some(page.info()),
                 total_count: page.total_count,
                 cursors: page.cursors,
                 applications: page.items.into_iter().map(application_to_pb).collect(),
@@ -860,7 +816,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let id = ApplicationId::parse(&m.id).map_err(bad)?;
+        let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
         let outcome = required(outcome_from_pb(m.outcome, "outcome")?, "outcome")?;
         let n = note(&m.note, "note")?;
@@ -876,7 +832,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let id = ApplicationId::parse(&m.id).map_err(bad)?;
+        let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         if m.stage == 0 {
             return Err(bad(InvalidInput::new("stage", "is required (1-based)")));
         }
@@ -896,7 +852,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::ApplyReviewCutResponse> {
         let caller = caller(&req)?;
         let m = req.get_ref();
-        let edition = EditionId::parse(&m.edition_id).map_err(bad)?;
+        let edition = EditionId::parse(&m.edition_id, "editionId").map_err(bad)?;
         if m.stage == 0 {
             return Err(bad(InvalidInput::new("stage", "is required (1-based)")));
         }
@@ -926,7 +882,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let id = ApplicationId::parse(&m.id).map_err(bad)?;
+        let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
         let decision = required(decision_from_pb(m.decision, "decision")?, "decision")?;
         let n = note(&m.note, "note")?;
@@ -944,7 +900,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let id = ApplicationId::parse(&m.id).map_err(bad)?;
+        let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
         let reason = note(&m.reason, "reason")?;
         reply(
@@ -959,7 +915,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let id = ApplicationId::parse(&m.id).map_err(bad)?;
+        let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
         let draft = ParticipantDraft {
             host_code: m.host_code,
@@ -985,8 +941,8 @@ impl TrainingService for GrpcService {
             edition_id: m.edition_id,
             kind: session_kind_from_pb(m.kind, "kind")?,
             title: m.title,
-            starts_at: from_ts(m.starts_at.as_ref(), "startsAt")?,
-            ends_at: from_ts(m.ends_at.as_ref(), "endsAt")?,
+            starts_at: from_opt_ts(m.starts_at.as_ref(), "startsAt")?,
+            ends_at: from_opt_ts(m.ends_at.as_ref(), "endsAt")?,
             location: m.location,
         };
         reply(
@@ -1001,7 +957,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::Session> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let session = SessionId::parse(&m.session_id).map_err(bad)?;
+        let session = SessionId::parse(&m.session_id, "sessionId").map_err(bad)?;
         let entries = m
             .entries
             .into_iter()
@@ -1027,8 +983,8 @@ impl TrainingService for GrpcService {
         req: Request<pb::GenerateStipendScheduleRequest>,
     ) -> GrpcResult<pb::StipendSchedule> {
         let caller = caller(&req)?;
-        let id = ApplicationId::parse(&req.get_ref().application_id)
-            .map_err(|e| bad(e.at("applicationId")))?;
+        let id =
+            ApplicationId::parse(&req.get_ref().application_id, "applicationId").map_err(bad)?;
         reply(
             self.office
                 .generate_stipend_schedule(caller.as_ref(), id)
@@ -1042,8 +998,8 @@ impl TrainingService for GrpcService {
         req: Request<pb::GetStipendScheduleRequest>,
     ) -> GrpcResult<pb::StipendSchedule> {
         let caller = caller(&req)?;
-        let id = ApplicationId::parse(&req.get_ref().application_id)
-            .map_err(|e| bad(e.at("applicationId")))?;
+        let id =
+            ApplicationId::parse(&req.get_ref().application_id, "applicationId").map_err(bad)?;
         reply(
             self.office.stipend_schedule(caller.as_ref(), id).await,
             schedule_to_pb,
@@ -1056,7 +1012,7 @@ impl TrainingService for GrpcService {
     ) -> GrpcResult<pb::StipendPayment> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let id = PaymentId::parse(&m.id).map_err(bad)?;
+        let id = PaymentId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
         let action = required(payment_action_from_pb(m.action, "action")?, "action")?;
         let n = note(&m.note, "note")?;
@@ -1073,7 +1029,7 @@ impl TrainingService for GrpcService {
         req: Request<pb::IssueCertificatesRequest>,
     ) -> GrpcResult<pb::IssueCertificatesResponse> {
         let caller = caller(&req)?;
-        let edition = EditionId::parse(&req.get_ref().edition_id).map_err(bad)?;
+        let edition = EditionId::parse(&req.get_ref().edition_id, "editionId").map_err(bad)?;
         reply(
             self.office
                 .issue_certificates(caller.as_ref(), edition)

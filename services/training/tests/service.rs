@@ -16,7 +16,7 @@ use glocal_training::domain::{
 };
 use glocal_training::service::{Application, ApplicationFilter, Edition, PageRequest, Programme};
 use glocal_training::{Config, TrainingError, TrainingOffice};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
 
 struct Env {
     db: DatabaseConnection,
@@ -48,17 +48,7 @@ impl Env {
     }
 
     async fn count(&self, table: &str) -> i64 {
-        let backend = self.db.get_database_backend();
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!("SELECT COUNT(*) AS n FROM {table}"),
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get("", "n").unwrap()
+        glocal_kit::testing::count_rows(&self.db, table).await
     }
 
     /// (applications, history rows, outbox rows)
@@ -1569,7 +1559,7 @@ async fn applicants_see_their_own_applications_only(env: Env) {
             ApplicationFilter::default(),
             PageRequest {
                 first: 10,
-                after: first.end_cursor.clone(),
+                after: first.end_cursor().map(str::to_owned),
             },
         )
         .await

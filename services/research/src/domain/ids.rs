@@ -4,76 +4,34 @@
 use std::fmt;
 
 use chrono::NaiveDate;
-use uuid::Uuid;
 
 use super::InvalidInput;
 
-macro_rules! uuid_id {
-    ($(#[$doc:meta])* $name:ident, $what:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Uuid);
-
-        impl $name {
-            /// A fresh random id.
-            pub fn new() -> Self {
-                $name(Uuid::new_v4())
-            }
-
-            /// Parses a UUID; `field` names the input.
-            pub fn parse(s: &str, field: &str) -> Result<Self, InvalidInput> {
-                let s = s.trim();
-                if s.is_empty() {
-                    return Err(InvalidInput::new(field, "is required"));
-                }
-                Uuid::parse_str(s)
-                    .map($name)
-                    .map_err(|_| InvalidInput::new(field, concat!("is not a ", $what, " id")))
-            }
-
-            /// The id as stored and sent (hyphenated lower case).
-            pub fn to_key(self) -> String {
-                self.0.to_string()
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    };
-}
+use glocal_kit::uuid_id;
 
 uuid_id!(
     /// A practice's id.
-    PracticeId, "practice"
+    PracticeId, "is not a practice id"
 );
 uuid_id!(
     /// An organisation's id.
-    OrganisationId, "organisation"
+    OrganisationId, "is not a organisation id"
 );
 uuid_id!(
     /// A contact's id.
-    ContactId, "contact"
+    ContactId, "is not a contact id"
 );
 uuid_id!(
     /// A relationship's id.
-    RelationshipId, "relationship"
+    RelationshipId, "is not a relationship id"
 );
 uuid_id!(
     /// An interaction's id.
-    InteractionId, "interaction"
+    InteractionId, "is not a interaction id"
 );
 uuid_id!(
     /// An opportunity's id.
-    OpportunityId, "opportunity"
+    OpportunityId, "is not a opportunity id"
 );
 
 /// A client-chosen key that makes a create idempotent: 1..=100 printable characters.

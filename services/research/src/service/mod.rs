@@ -17,8 +17,8 @@ mod search;
 
 use std::sync::Arc;
 
-use base64::Engine as _;
 use chrono::{DateTime, SubsecRound, Utc};
+use glocal_kit::paging;
 use glocal_kit::store::{Db, Tx};
 use glocal_kit::{Caller, Role};
 
@@ -100,14 +100,7 @@ pub enum PracticeSort {
     Newest,
 }
 
-/// A page window: at most `first` (0 = default) after the opaque cursor `after`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageRequest {
-    /// How many.
-    pub first: u32,
-    /// Cursor of the last item already seen.
-    pub after: Option<String>,
-}
+pub use glocal_kit::paging::{Page, PageRequest};
 
 /// A search of the library.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -142,26 +135,6 @@ pub struct Facets {
     pub years: Vec<FacetCount>,
     /// Per language (a practice in two languages counts in both).
     pub languages: Vec<FacetCount>,
-}
-
-/// One page of a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page<T> {
-    /// The items.
-    pub items: Vec<T>,
-    /// The cursor of each item.
-    pub cursors: Vec<String>,
-    /// More follow.
-    pub has_next_page: bool,
-    /// How many match in all.
-    pub total_count: u64,
-}
-
-impl<T> Page<T> {
-    /// Cursor of the last item.
-    pub fn end_cursor(&self) -> Option<&str> {
-        self.cursors.last().map(String::as_str)
-    }
 }
 
 /// A page of search results with its facets.
@@ -300,19 +273,20 @@ fn require_admin(caller: Option<&Caller>, what: &str) -> Result<Actor> {
     Ok(actor)
 }
 
+/// The cursor of the item at `offset` in a list (`o:{offset}`).
 fn encode_cursor(offset: u64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
+    paging::encode_cursor(&format!("o:{offset}"))
 }
 
+/// The offset of a cursor made by [`encode_cursor`]; anything else is BAD_USER_INPUT on
+/// `after`.
 fn decode_cursor(cursor: &str) -> Result<u64> {
-    let bad = || ResearchError::invalid("after", "is not a cursor from this list");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.trim())
-        .map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix("o:")
+    paging::decode_cursor(cursor)?
+        .strip_prefix("o:")
         .and_then(|n| n.parse().ok())
-        .ok_or_else(bad)
+        .ok_or_else(|| {
+            ResearchError::invalid(paging::CURSOR_FIELD, "is not a cursor from this list")
+        })
 }
 
 /// The distinct values, in the order first seen.

@@ -14,17 +14,13 @@ pub(crate) mod queries;
 pub(crate) mod relationships;
 pub(crate) mod search;
 
-use sea_orm::{DbErr, SqlErr};
+use glocal_kit::db_error::is_unique_violation;
+use sea_orm::DbErr;
 
 use crate::error::ResearchError;
 
 /// What the store layer answers: the service's error (database failures and corrupt rows).
 pub(crate) type Result<T, E = ResearchError> = std::result::Result<T, E>;
-
-/// Whether the statement failed on a unique constraint.
-fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
 
 /// `Ok(true)` when the insert went through, `Ok(false)` when a unique constraint refused it.
 fn inserted<T>(result: std::result::Result<T, DbErr>) -> Result<bool> {

@@ -195,7 +195,7 @@ pub(crate) async fn insert_idempotency<C: ConnectionTrait>(
         .await
     {
         Ok(_) => Ok(None),
-        Err(e) if super::is_unique_violation(&e) => Ok(Some(e.into())),
+        Err(e) if glocal_kit::db_error::is_unique_violation(&e) => Ok(Some(e.into())),
         Err(e) => Err(e.into()),
     }
 }

@@ -149,7 +149,7 @@ impl ApplicationDraft {
     /// Validates every field, reporting the first one at fault.
     pub fn parse(self) -> Result<NewApplication, InvalidInput> {
         let idempotency_key = IdempotencyKey::parse(&self.idempotency_key)?;
-        let edition_id = EditionId::parse(&self.edition_id)?;
+        let edition_id = EditionId::parse(&self.edition_id, "editionId")?;
         let profile = self.profile.parse()?;
         if self.answers.len() > MAX_ANSWERS {
             return Err(InvalidInput::new(

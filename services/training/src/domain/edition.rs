@@ -370,8 +370,7 @@ impl EditionDraft {
     /// Validates every field, reporting the first one at fault.
     pub fn parse(self) -> Result<NewEdition, InvalidInput> {
         let idempotency_key = IdempotencyKey::parse(&self.idempotency_key)?;
-        let programme_id =
-            ProgrammeId::parse(&self.programme_id).map_err(|e| e.at("programmeId"))?;
+        let programme_id = ProgrammeId::parse(&self.programme_id, "programmeId")?;
         let term = Term::parse(&self.term)?;
         let open = parse_date(&self.applications_open_on, "applicationsOpenOn")?;
         let close = parse_date(&self.applications_close_on, "applicationsCloseOn")?;

@@ -4,108 +4,45 @@
 use std::fmt;
 
 use chrono::NaiveDate;
-use uuid::Uuid;
 
 use glocal_kit::string_code;
 
 use super::InvalidInput;
 
-macro_rules! uuid_id {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $what:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Uuid);
-
-        impl $name {
-            /// A new random id.
-            pub fn new() -> Self {
-                $name(Uuid::new_v4())
-            }
-
-            #[doc = concat!("Parses the textual form; field `", $field, "`.")]
-            pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-                Uuid::parse_str(s.trim())
-                    .map($name)
-                    .map_err(|_| InvalidInput::new($field, concat!("must be ", $what, " id (UUID)")))
-            }
-
-            /// The UUID.
-            pub fn as_uuid(&self) -> Uuid {
-                self.0
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                $name::new()
-            }
-        }
-
-        impl From<Uuid> for $name {
-            fn from(u: Uuid) -> Self {
-                $name(u)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
+/// Training's ids answer the same message for empty and malformed text.
+macro_rules! training_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        glocal_kit::uuid_id!(
+            $(#[$doc])*
+            $name,
+            concat!("must be ", $what, " id (UUID)"),
+            empty: concat!("must be ", $what, " id (UUID)")
+        );
     };
 }
 
-uuid_id!(
-    /// A programme's id.
-    ProgrammeId, "id", "a programme"
+training_id!(
+    /// A programme's id (field `id` unless named otherwise).
+    ProgrammeId, "a programme"
 );
-uuid_id!(
-    /// An edition's id.
-    EditionId, "editionId", "an edition"
+training_id!(
+    /// An edition's id (field `editionId` unless named otherwise).
+    EditionId, "an edition"
 );
-uuid_id!(
-    /// An application's id.
-    ApplicationId, "id", "an application"
+training_id!(
+    /// An application's id (field `id` unless named otherwise).
+    ApplicationId, "an application"
 );
-uuid_id!(
-    /// A session's id.
-    SessionId, "sessionId", "a session"
+training_id!(
+    /// A session's id (field `sessionId` unless named otherwise).
+    SessionId, "a session"
 );
-uuid_id!(
-    /// A stipend payment's id.
-    PaymentId, "id", "a payment"
+training_id!(
+    /// A stipend payment's id (field `id` unless named otherwise).
+    PaymentId, "a payment"
 );
 
-/// The version of a record a caller saw (optimistic concurrency); starts at 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Version(i64);
-
-impl Version {
-    /// The first version of every record.
-    pub const FIRST: Version = Version(1);
-
-    /// Parses a version number; field `version`.
-    pub fn parse(v: i64) -> Result<Self, InvalidInput> {
-        if v < 1 {
-            return Err(InvalidInput::new(
-                "version",
-                "must be the version you saw (at least 1)",
-            ));
-        }
-        Ok(Version(v))
-    }
-
-    /// The number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use glocal_kit::domain::Version;
 
 /// A client-chosen key that makes a create idempotent (1..=100 characters).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -213,9 +150,12 @@ mod tests {
     #[test]
     fn ids_parse_uuids_only_and_name_their_field() {
         let id = EditionId::new();
-        assert_eq!(EditionId::parse(&id.to_string()).unwrap(), id);
-        assert_eq!(EditionId::parse("x").unwrap_err().field(), "editionId");
-        assert_eq!(ApplicationId::parse("").unwrap_err().field(), "id");
+        assert_eq!(EditionId::parse(&id.to_string(), "editionId").unwrap(), id);
+        assert_eq!(
+            EditionId::parse("x", "editionId").unwrap_err().field(),
+            "editionId"
+        );
+        assert_eq!(ApplicationId::parse("", "id").unwrap_err().field(), "id");
     }
 
     #[test]

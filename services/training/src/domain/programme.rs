@@ -122,7 +122,7 @@ pub struct NewSession {
 impl SessionDraft {
     /// Validates every field, reporting the first one at fault.
     pub fn parse(self) -> Result<NewSession, InvalidInput> {
-        let edition_id = EditionId::parse(&self.edition_id)?;
+        let edition_id = EditionId::parse(&self.edition_id, "editionId")?;
         let kind = self
             .kind
             .ok_or_else(|| InvalidInput::new("kind", "is required"))?;
@@ -191,8 +191,7 @@ pub fn parse_attendance(
     let mut out: Vec<AttendanceEntry> = Vec::with_capacity(drafts.len());
     for (i, d) in drafts.into_iter().enumerate() {
         let at = |f: &str| format!("entries[{i}].{f}");
-        let application_id =
-            ApplicationId::parse(&d.application_id).map_err(|e| e.at(at("applicationId")))?;
+        let application_id = ApplicationId::parse(&d.application_id, &at("applicationId"))?;
         if out.iter().any(|e| e.application_id == application_id) {
             return Err(InvalidInput::new(at("applicationId"), "is listed twice"));
         }

@@ -339,29 +339,7 @@ pub struct VerifiedCertificate {
     pub issued_on: NaiveDate,
 }
 
-/// A page window: at most `first` (0 = default) after the opaque cursor `after`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageRequest {
-    /// How many.
-    pub first: u32,
-    /// Cursor of the last item already seen.
-    pub after: Option<String>,
-}
-
-/// One page of a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page<T> {
-    /// The items.
-    pub items: Vec<T>,
-    /// The cursor of each item.
-    pub cursors: Vec<String>,
-    /// Cursor of the last one.
-    pub end_cursor: Option<String>,
-    /// More follow.
-    pub has_next_page: bool,
-    /// How many match in all.
-    pub total_count: u64,
-}
+pub use glocal_kit::paging::{Page, PageRequest};
 
 /// Filters of the applications list; empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

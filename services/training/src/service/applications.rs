@@ -374,12 +374,7 @@ impl TrainingOffice {
         let who = self.who(caller).await?;
         let scope = who.scope()?;
         let first = self.page_size(&page);
-        let after_seq = page
-            .after
-            .as_deref()
-            .filter(|a| !a.is_empty())
-            .map(decode_cursor)
-            .transpose()?;
+        let after_seq = after_seq(&page)?;
         let query = AppListQuery {
             scope,
             edition_id: filter.edition_id.map(|e| e.as_uuid()),
@@ -395,10 +390,9 @@ impl TrainingOffice {
         let (mut rows, total_count) = queries::list_applications(&self.db, &query).await?;
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
-        let cursors: Vec<String> = rows.iter().map(|r| encode_cursor(r.seq)).collect();
+        let cursors: Vec<String> = rows.iter().map(|r| seq_cursor(r.seq)).collect();
         let items = self.application_views(&who, rows).await?;
         Ok(Page {
-            end_cursor: cursors.last().cloned(),
             items,
             cursors,
             has_next_page,

@@ -16,8 +16,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use glocal_kit::db_error::is_unique_violation;
+use glocal_kit::paging::{decode_seq, seq_cursor};
 use glocal_kit::store::{Db, Tx};
 use glocal_kit::{Caller, Role};
 use serde_json::json;
@@ -237,19 +238,10 @@ impl Who {
     }
 }
 
-fn encode_cursor(seq: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("seq:{seq}"))
-}
-
-fn decode_cursor(cursor: &str) -> Result<i64> {
-    let bad = || TrainingError::invalid("after", "is not a cursor from this list");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.trim())
-        .map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix("seq:")
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(bad)
+/// The sequence number after which a page starts (`None` for the first page); a cursor
+/// not from this list is BAD_USER_INPUT on `after`.
+fn after_seq(page: &PageRequest) -> Result<Option<i64>> {
+    Ok(decode_seq(page.after.as_deref().filter(|a| !a.is_empty()))?)
 }
 
 fn unique_ids(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
@@ -406,8 +398,13 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_bad_input() {
-        assert_eq!(decode_cursor(&encode_cursor(42)).unwrap(), 42);
-        let err = decode_cursor("not a cursor!").unwrap_err();
+        let page = |after: &str| PageRequest {
+            first: 0,
+            after: Some(after.to_owned()),
+        };
+        assert_eq!(after_seq(&page(&seq_cursor(42))).unwrap(), Some(42));
+        assert_eq!(after_seq(&page("")).unwrap(), None);
+        let err = after_seq(&page("not a cursor!")).unwrap_err();
         assert!(matches!(err, TrainingError::Invalid(ref e) if e.field() == "after"));
     }
 

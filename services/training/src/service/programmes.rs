@@ -82,12 +82,7 @@ impl TrainingOffice {
     ) -> Result<Page<Programme>> {
         let who = self.who(caller).await?;
         let first = self.page_size(&page);
-        let after = page
-            .after
-            .as_deref()
-            .filter(|a| !a.is_empty())
-            .map(decode_cursor)
-            .transpose()?;
+        let after = after_seq(&page)?;
         let kinds: Vec<String> = kinds.iter().map(|k| k.as_str().to_owned()).collect();
         let (mut rows, total_count) = queries::list_programmes(
             &self.db,
@@ -99,10 +94,9 @@ impl TrainingOffice {
         .await?;
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
-        let cursors: Vec<String> = rows.iter().map(|r| encode_cursor(r.seq)).collect();
+        let cursors: Vec<String> = rows.iter().map(|r| seq_cursor(r.seq)).collect();
         let items = self.programme_views(&who, rows).await?;
         Ok(Page {
-            end_cursor: cursors.last().cloned(),
             items,
             cursors,
             has_next_page,
@@ -135,7 +129,9 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         ids: &[String],
     ) -> Result<Vec<Programme>> {
-        let ids = batch_ids(ids, |s| ProgrammeId::parse(s).ok().map(|id| id.as_uuid()))?;
+        let ids = batch_ids(ids, |s| {
+            ProgrammeId::parse(s, "id").ok().map(|id| id.as_uuid())
+        })?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -288,7 +284,9 @@ impl TrainingOffice {
         ids: &[String],
         include_sessions: bool,
     ) -> Result<Vec<Edition>> {
-        let ids = batch_ids(ids, |s| EditionId::parse(s).ok().map(|id| id.as_uuid()))?;
+        let ids = batch_ids(ids, |s| {
+            EditionId::parse(s, "editionId").ok().map(|id| id.as_uuid())
+        })?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }

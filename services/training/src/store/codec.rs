@@ -1,8 +1,6 @@
 //! How domain values are stored: comma lists, JSON columns, enum texts, and the mapping of
 //! rows to domain values.
 
-use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, DbErr, SqlErr};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -235,36 +233,6 @@ pub(crate) fn summary_of(p: &programme::Model) -> Result<ProgrammeSummary> {
             ja: p.title_ja.clone(),
         },
     })
-}
-
-pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn history_row(
-    aggregate_type: &str,
-    id: Uuid,
-    action: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-    actor_subject: &str,
-    actor_name: &str,
-    at: DateTime<Utc>,
-    note: &str,
-) -> history::ActiveModel {
-    history::ActiveModel {
-        aggregate_type: Set(aggregate_type.to_owned()),
-        aggregate_id: Set(id),
-        action: Set(action.to_owned()),
-        from_state: Set(from.map(str::to_owned)),
-        to_state: Set(to.map(str::to_owned)),
-        actor_subject: Set(actor_subject.to_owned()),
-        actor_name: Set(actor_name.to_owned()),
-        at: Set(at),
-        note: Set(note.to_owned()),
-        ..Default::default()
-    }
 }
 
 /// A stored payment as the service answers it.

@@ -2,12 +2,11 @@
 //! its audit row where the caller asks for one), so the service never builds a row.
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use glocal_kit::audit::AuditEntry;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr};
 use uuid::Uuid;
 
-use super::codec::{
-    answers_to_text, attachments_to_text, cut_kind_text, history_row, join, policy_to_text,
-};
+use super::codec::{answers_to_text, attachments_to_text, cut_kind_text, join, policy_to_text};
 use super::entities::{
     application, attendance, certificate, edition, programme, review, review_stage, session,
     stage_reviewer, stipend_payment,
@@ -41,23 +40,20 @@ pub(crate) struct Audit<'a> {
     pub note: &'a str,
 }
 
-/// Stores an audit row.
+/// Stores an audit row in `history` (kit's audit row shape).
 pub(crate) async fn insert_history(db: &impl ConnectionTrait, a: Audit<'_>) -> Result<(), DbErr> {
-    queries::insert(
-        db,
-        history_row(
-            a.aggregate_type,
-            a.id,
-            a.action,
-            a.from,
-            a.to,
-            a.actor_subject,
-            a.actor_name,
-            a.at,
-            a.note,
-        ),
-    )
-    .await
+    let entry = AuditEntry {
+        aggregate_type: a.aggregate_type.to_owned(),
+        aggregate_id: a.id.into(),
+        action: a.action.to_owned(),
+        from_state: a.from.map(str::to_owned),
+        to_state: a.to.map(str::to_owned),
+        actor_subject: a.actor_subject.to_owned(),
+        actor_name: a.actor_name.to_owned(),
+        at: a.at,
+        note: a.note.to_owned(),
+    };
+    glocal_kit::audit::insert(db, "history", &entry).await
 }
 
 /// Stores a new programme at version 1.
