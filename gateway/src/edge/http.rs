@@ -8,8 +8,10 @@
 //!   request; anything else is 406.
 //! - Malformed JSON or a missing query is 400, a body over `max_body_bytes` is 413; both
 //!   answer with a GraphQL-shaped error.
-//! - Every error carries `extensions.code`: request errors get BAD_USER_INPUT, resolver
-//!   errors without a code INTERNAL.
+//! - Every error carries `extensions.code`: request errors (parse, validation, limits) get
+//!   BAD_USER_INPUT, an argument that fails to coerce gets BAD_USER_INPUT where it is
+//!   coerced (see [`execution_marker`]), service errors theirs
+//!   ([`crate::upstream::error`]), and a resolver error without a code INTERNAL.
 //! - `GET /graphql` from a browser without a query serves GraphiQL (when enabled).
 //! - A POST body may be a JSON array of requests (a batch, at most `gateway.max_batch`),
 //!   answered with an array in the same order.
@@ -22,9 +24,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{PathSegment, ServerError, Variables};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo,
+};
+use async_graphql::parser::types::{ExecutableDocument, Field, OperationType};
+use async_graphql::{PathSegment, ServerError, ServerResult, Variables};
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::response::{Html, IntoResponse, Response};
@@ -370,7 +374,8 @@ fn selected_operation<'a>(
 struct Executed(AtomicBool);
 
 /// Records in the request data that execution started, which tells request errors
-/// (no `data`) from field errors.
+/// (no `data`) from field errors; and gives an argument that fails to coerce while a field
+/// executes (a variable's value a scalar or an input validator refuses) BAD_USER_INPUT.
 struct ExecutionMarker;
 
 impl ExtensionFactory for ExecutionMarker {
@@ -392,9 +397,44 @@ impl Extension for ExecutionMarker {
         }
         next.run(ctx, operation_name).await
     }
+
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<async_graphql::Value>> {
+        let arguments = info.field;
+        next.run(ctx, info).await.map_err(|mut error| {
+            if is_argument_error(&error, arguments) {
+                error
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .set("code", ErrorCode::BadUserInput.as_str());
+            }
+            error
+        })
+    }
 }
 
-/// The extension the schema needs for [`execute`] to tell request errors from field errors.
+/// Whether `error` was raised coercing one of `field`'s arguments: async-graphql places
+/// such an error at the argument's value, while a resolver's error is at the field, and
+/// neither carries a code.
+fn is_argument_error(error: &ServerError, field: &Field) -> bool {
+    let uncoded = error
+        .extensions
+        .as_ref()
+        .is_none_or(|e| e.get("code").is_none());
+    uncoded
+        && !error.locations.is_empty()
+        && error
+            .locations
+            .iter()
+            .all(|at| field.arguments.iter().any(|(_, value)| value.pos == *at))
+}
+
+/// The extension the schema needs for [`execute`] to tell request errors from field
+/// errors, and to code argument errors.
 pub fn execution_marker() -> impl ExtensionFactory {
     ExecutionMarker
 }
@@ -568,8 +608,10 @@ fn metric_label(name: Option<&str>) -> String {
     }
 }
 
-/// Gives every error an `extensions.code`: request errors (before execution) and input
-/// coercion errors are BAD_USER_INPUT; other errors without a code are INTERNAL.
+/// Gives every error an `extensions.code`: request errors (before execution) are
+/// BAD_USER_INPUT; an executed field's error without a code (argument errors got theirs
+/// from [`ExecutionMarker`], service errors theirs from [`crate::upstream::error`]) is
+/// INTERNAL.
 fn fill_codes(errors: &mut [ServerError], executed: bool) {
     for error in errors {
         if error
@@ -579,7 +621,7 @@ fn fill_codes(errors: &mut [ServerError], executed: bool) {
         {
             continue;
         }
-        let code = if !executed || is_input_error(&error.message) {
+        let code = if !executed {
             ErrorCode::BadUserInput
         } else {
             tracing::error!(error = %error.message, "resolver error without a code");
@@ -590,13 +632,6 @@ fn fill_codes(errors: &mut [ServerError], executed: bool) {
             .get_or_insert_with(Default::default)
             .set("code", code.as_str());
     }
-}
-
-/// async-graphql's own messages for arguments that fail to coerce while executing.
-fn is_input_error(message: &str) -> bool {
-    message.starts_with("Failed to parse")
-        || message.starts_with("Expected input type")
-        || message.starts_with("Invalid value for argument")
 }
 
 #[cfg(test)]
@@ -680,6 +715,78 @@ mod tests {
         assert_eq!(
             selected_operation(&single, None),
             Some((None, OperationType::Mutation))
+        );
+    }
+
+    /// A scalar the validation lets through and the coercion refuses, as a value an
+    /// input validator refuses would be.
+    struct Refused;
+
+    #[async_graphql::Scalar]
+    impl async_graphql::ScalarType for Refused {
+        fn parse(_: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+            Err(async_graphql::InputValueError::custom("refused"))
+        }
+
+        fn to_value(&self) -> async_graphql::Value {
+            async_graphql::Value::Null
+        }
+    }
+
+    struct Root;
+
+    #[async_graphql::Object]
+    impl Root {
+        async fn coerced(&self, #[graphql(name = "value")] _value: Refused) -> bool {
+            true
+        }
+
+        async fn broken(
+            &self,
+            #[graphql(name = "value")] _value: Option<String>,
+        ) -> async_graphql::Result<bool> {
+            Err("boom".into())
+        }
+    }
+
+    #[tokio::test]
+    async fn argument_errors_are_bad_user_input_and_uncoded_resolver_errors_internal() {
+        let schema = async_graphql::Schema::build(
+            Root,
+            async_graphql::EmptyMutation,
+            async_graphql::EmptySubscription,
+        )
+        .extension(execution_marker())
+        .finish();
+        let executed = Arc::new(Executed::default());
+        let request = async_graphql::Request::new(
+            r#"query($v: Refused!) { coerced(value: $v) broken(value: "x") }"#,
+        )
+        .variables(Variables::from_json(serde_json::json!({ "v": "x" })))
+        .data(executed.clone());
+        let mut response = schema.execute(request).await;
+        assert!(executed.0.load(Ordering::Relaxed));
+        fill_codes(&mut response.errors, true);
+        let codes: Vec<_> = response
+            .errors
+            .iter()
+            .map(|e| {
+                let code = e.extensions.as_ref().and_then(|x| x.get("code")).cloned();
+                (e.message.clone(), code)
+            })
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (
+                    r#"Failed to parse "Refused": refused"#.to_owned(),
+                    Some(async_graphql::Value::from("BAD_USER_INPUT"))
+                ),
+                (
+                    "boom".to_owned(),
+                    Some(async_graphql::Value::from("INTERNAL"))
+                ),
+            ]
         );
     }
 }

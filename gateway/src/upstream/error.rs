@@ -1,7 +1,8 @@
 //! The one mapping of a service's failure to a GraphQL error: a gRPC status (through the
 //! kit's shared table) becomes `extensions.code` and `extensions.field` (and, for an
 //! ineligible application, `extensions.reasons`). A failing call fails only the field that
-//! made it.
+//! made it. A batch's per-item error (e.g. a research log page the caller may not read)
+//! takes the same road from its code, message and field ([`reported`]).
 
 use async_graphql::ErrorExtensions;
 use glocal_kit::error::{ErrorCode, RemoteError};
@@ -47,7 +48,27 @@ pub fn remote(status: tonic::Status) -> async_graphql::Error {
         .and_then(|v| v.to_bytes().ok())
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
         .and_then(|r| async_graphql::Value::from_json(r).ok());
-    let remote = RemoteError::from(status);
+    from_remote(RemoteError::from(status), reasons)
+}
+
+/// A service's error that came as data (one item of a batch answer: its code as the
+/// shared table spells it, its message and its field, empty for none): the same GraphQL
+/// error as the failed call it stands for. An unknown code is an internal error.
+pub fn reported(code: &str, message: impl Into<String>, field: &str) -> async_graphql::Error {
+    let Some(code) = ErrorCode::ALL.into_iter().find(|c| c.as_str() == code) else {
+        return internal(format!("unknown error code `{code}` in a service's answer"));
+    };
+    let remote = RemoteError {
+        code,
+        message: message.into(),
+        field: Some(field).filter(|f| !f.is_empty()).map(str::to_owned),
+    };
+    from_remote(remote, None)
+}
+
+/// `remote` as a GraphQL error, with `reasons` when there are some; logs unavailable and
+/// internal failures.
+fn from_remote(remote: RemoteError, reasons: Option<async_graphql::Value>) -> async_graphql::Error {
     match remote.code {
         ErrorCode::Internal => tracing::error!(error = %remote, "service call failed"),
         ErrorCode::Unavailable => tracing::warn!(error = %remote, "service unavailable"),
@@ -96,5 +117,30 @@ mod tests {
             );
             assert_eq!(ext(&error, "field"), None);
         }
+    }
+
+    #[test]
+    fn a_reported_error_is_the_error_of_the_call_it_stands_for() {
+        for code in ErrorCode::ALL {
+            for field in ["", "first"] {
+                let mut status = tonic::Status::new(code.grpc_code(), "not yours");
+                if !field.is_empty() {
+                    status
+                        .metadata_mut()
+                        .insert(glocal_kit::error::FIELD_METADATA, field.parse().unwrap());
+                }
+                let called = remote(status);
+                let reported = reported(code.as_str(), "not yours", field);
+                assert_eq!(reported.message, called.message);
+                assert_eq!(ext(&reported, "code"), ext(&called, "code"));
+                assert_eq!(ext(&reported, "field"), ext(&called, "field"));
+            }
+        }
+        let unknown = reported("NO_SUCH_CODE", "x", "");
+        assert_eq!(unknown.message, "internal error");
+        assert_eq!(
+            ext(&unknown, "code"),
+            Some(async_graphql::Value::from("INTERNAL"))
+        );
     }
 }

@@ -7,6 +7,7 @@ mod caching;
 mod events;
 mod federation;
 mod graphql_http;
+mod read_through;
 mod research;
 mod subscriptions;
 mod support;

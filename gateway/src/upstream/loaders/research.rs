@@ -16,7 +16,6 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
-use glocal_kit::error::{ErrorCode, FIELD_METADATA};
 use glocal_proto::research::v1 as pb;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use tracing::Instrument;
@@ -203,22 +202,6 @@ impl Loader<LogPageKey> for InteractionPageLoader {
     }
 }
 
-/// A page's error as the GraphQL error of the `ListInteractions` call it stands for (the
-/// same code, message and field, through [`error::remote`]).
-fn page_error(e: pb::PageError) -> async_graphql::Error {
-    let Some(code) = ErrorCode::ALL.into_iter().find(|c| c.as_str() == e.code) else {
-        return error::internal(format!("unknown error code `{}` in a log page", e.code));
-    };
-    let mut status = tonic::Status::new(code.grpc_code(), e.message);
-    if let Some(field) = Some(e.field.as_str())
-        .filter(|f| !f.is_empty())
-        .and_then(|f| f.parse().ok())
-    {
-        status.metadata_mut().insert(FIELD_METADATA, field);
-    }
-    error::remote(status)
-}
-
 /// The research loaders of one resolver's subtree, as the current caller.
 pub struct ResearchLoaders {
     /// Practices by id.
@@ -282,7 +265,7 @@ impl ResearchLoaders {
             .await?
             .ok_or_else(|| error::internal("BatchListInteractions left out a relationship"))?;
         match page.error {
-            Some(e) => Err(page_error(e)),
+            Some(e) => Err(error::reported(&e.code, e.message, &e.field)),
             None => Ok(page),
         }
     }
