@@ -71,6 +71,57 @@ fn unknown_config_key_exits_64_naming_it() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("listn"));
 }
 
+/// Runs `glocal` with `args` (and `env`) and returns its exit code and stderr.
+fn exit_of(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut cmd = glocal();
+    cmd.args(args).env("GLOCAL_LOG__FILTER", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn usage_errors_exit_64_as_the_readme_says() {
+    for args in [
+        &["frobnicate"][..],
+        &["token", "--role", "partner", "--sub", "p"],
+        &["dev", "--listen", "not-an-address"],
+        &["serve", "nope"],
+        &[],
+    ] {
+        let (code, stderr) = exit_of(args, &[]);
+        assert_eq!(code, Some(64), "glocal {args:?}: {stderr}");
+        assert!(!stderr.is_empty(), "glocal {args:?} says why");
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    for args in [&["--help"][..], &["--version"], &["token", "--help"]] {
+        let out = glocal().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "glocal {args:?}");
+        assert!(!out.stdout.is_empty(), "glocal {args:?} prints to stdout");
+    }
+}
+
+#[test]
+fn production_gateway_without_an_oidc_issuer_exits_64() {
+    let (code, stderr) = exit_of(
+        &["serve", "gateway"],
+        &[
+            ("GLOCAL_ENVIRONMENT", "production"),
+            ("GLOCAL_GATEWAY__LISTEN", "127.0.0.1:0"),
+        ],
+    );
+    assert_eq!(code, Some(64), "{stderr}");
+    assert!(stderr.contains("invalid configuration"), "{stderr}");
+}
+
 struct Dev(Child);
 
 impl Drop for Dev {
