@@ -213,12 +213,39 @@ pub async fn run(cli: Cli) -> ExitCode {
             eprintln!("glocal: {message}");
             ExitCode::from(EXIT_CONFIG)
         }
+        Err(Failure::Run(e)) if is_configuration(&e) => {
+            eprintln!("glocal: {e:#}");
+            ExitCode::from(EXIT_CONFIG)
+        }
         Err(Failure::Run(e)) => {
             tracing::error!(error = %e, "glocal stopped with an error");
             eprintln!("glocal: {e:#}");
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+/// The exit code of a command line clap refused: `--help` and `--version` print and succeed,
+/// every usage error prints clap's message and exits 64 (EX_USAGE) as documented, not clap's 2.
+pub fn usage_error(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    if e.use_stderr() {
+        ExitCode::from(EXIT_CONFIG)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Whether a failure is a configuration error found after start-up (e.g. a production
+/// gateway without `auth.oidc_issuer`): those exit 64 like the ones found while loading.
+fn is_configuration(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.downcast_ref::<ConfigError>().is_some()
+            || matches!(
+                cause.downcast_ref::<glocal_gateway::GatewayError>(),
+                Some(glocal_gateway::GatewayError::Config(_))
+            )
+    })
 }
 
 fn config_error(e: &ConfigError) -> ExitCode {

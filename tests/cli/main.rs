@@ -71,6 +71,145 @@ fn unknown_config_key_exits_64_naming_it() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("listn"));
 }
 
+/// Runs `glocal` with `args` (and `env`) and returns its exit code and stderr.
+fn exit_of(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut cmd = glocal();
+    cmd.args(args).env("GLOCAL_LOG__FILTER", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn usage_errors_exit_64_as_the_readme_says() {
+    for args in [
+        &["frobnicate"][..],
+        &["token", "--role", "partner", "--sub", "p"],
+        &["dev", "--listen", "not-an-address"],
+        &["serve", "nope"],
+        &[],
+    ] {
+        let (code, stderr) = exit_of(args, &[]);
+        assert_eq!(code, Some(64), "glocal {args:?}: {stderr}");
+        assert!(!stderr.is_empty(), "glocal {args:?} says why");
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    for args in [&["--help"][..], &["--version"], &["token", "--help"]] {
+        let out = glocal().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "glocal {args:?}");
+        assert!(!out.stdout.is_empty(), "glocal {args:?} prints to stdout");
+    }
+}
+
+#[test]
+fn production_gateway_without_an_oidc_issuer_exits_64() {
+    let (code, stderr) = exit_of(
+        &["serve", "gateway"],
+        &[
+            ("GLOCAL_ENVIRONMENT", "production"),
+            ("GLOCAL_GATEWAY__LISTEN", "127.0.0.1:0"),
+        ],
+    );
+    assert_eq!(code, Some(64), "{stderr}");
+    assert!(stderr.contains("invalid configuration"), "{stderr}");
+}
+
+/// The safe loopback commands the docs show (`glocal token …`, `glocal schema`), as inline
+/// code or in fenced blocks of README.md and docs/*.md, each with its optional `[…]` parts
+/// left out.
+fn documented_commands() -> Vec<(String, Vec<String>)> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files = vec!["README.md".to_owned()];
+    for entry in std::fs::read_dir(format!("{root}/docs")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.ends_with(".md") {
+            files.push(format!("docs/{name}"));
+        }
+    }
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+        for piece in text.split('`') {
+            let line = piece.lines().next().unwrap_or_default().trim();
+            let Some(rest) = line.strip_prefix("glocal ") else {
+                continue;
+            };
+            let mut args = Vec::new();
+            let mut optional = 0;
+            for word in rest.split_whitespace() {
+                optional += word.matches('[').count();
+                if optional == 0 {
+                    args.push(word.to_owned());
+                }
+                optional -= word.matches(']').count();
+            }
+            let safe = match args.first().map(String::as_str) {
+                Some("schema") => args.len() == 1,
+                Some("token") => args.len() > 1,
+                _ => false,
+            };
+            if safe {
+                found.push((file.clone(), args));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_documented_token_and_schema_commands_run() {
+    let commands = documented_commands();
+    assert!(
+        commands
+            .iter()
+            .any(|(_, a)| a.contains(&"staff-japan-sato".to_owned())),
+        "the README shows how to mint the walkthrough's staff token: {commands:?}"
+    );
+    assert!(
+        commands.iter().any(|(_, a)| a[0] == "schema"),
+        "{commands:?}"
+    );
+    let tokens = DevTokens::new(DEV_JWT_SECRET.as_bytes(), "glocal-dev", "glocal");
+    let demo = glocal_requests::demo::demo_callers();
+    for (file, args) in commands {
+        let out = glocal().args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{file}: glocal {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        if args[0] == "schema" {
+            let documented = std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/docs/schema.graphql"
+            ))
+            .unwrap();
+            assert_eq!(
+                stdout, documented,
+                "glocal schema prints docs/schema.graphql"
+            );
+            continue;
+        }
+        let caller = tokens.verify(stdout.trim()).unwrap();
+        if caller.roles.contains(&Role::BureauStaff) {
+            assert!(
+                demo.iter().any(|c| c.subject == caller.subject),
+                "{file}: the staff subject {} is a demo staff member",
+                caller.subject
+            );
+        }
+    }
+}
+
 struct Dev(Child);
 
 impl Drop for Dev {

@@ -53,6 +53,16 @@ async fn database(url: &Secret) -> DatabaseConnection {
 
 /// Like [`spawn_stack`], with a hook to adjust the settings first.
 pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
+    spawn(adjust, false).await
+}
+
+/// Like [`spawn_stack`], with every service's demo data loaded as `glocal dev` loads it
+/// (requests, training, events, research): what the README's examples run against.
+pub async fn spawn_demo_stack() -> Stack {
+    spawn(|_| {}, true).await
+}
+
+async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
     glocal_kit::telemetry::init_for_test();
     let mut databases = Vec::new();
     for _ in 0..4 {
@@ -94,9 +104,15 @@ pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
     glocal_requests::migrate(&requests_db)
         .await
         .expect("migrate requests");
-    glocal_requests::demo::seed_directory(&requests_db)
-        .await
-        .expect("seed directory");
+    if demo {
+        glocal_requests::demo::seed_demo(&requests_db)
+            .await
+            .expect("seed requests demo");
+    } else {
+        glocal_requests::demo::seed_directory(&requests_db)
+            .await
+            .expect("seed directory");
+    }
     {
         let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), requests_db.clone());
         tasks.push(tokio::spawn(async move {
@@ -111,6 +127,11 @@ pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
     glocal_training::migrate(&training_db)
         .await
         .expect("migrate training");
+    if demo {
+        glocal_training::demo::seed_demo(&training_db)
+            .await
+            .expect("seed training demo");
+    }
     {
         let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), training_db.clone());
         tasks.push(tokio::spawn(async move {
@@ -125,6 +146,11 @@ pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
     glocal_events::migrate(&events_db)
         .await
         .expect("migrate events");
+    if demo {
+        glocal_events::demo::seed_demo(&events_db)
+            .await
+            .expect("seed events demo");
+    }
     {
         let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), events_db.clone());
         tasks.push(tokio::spawn(async move {
@@ -139,6 +165,11 @@ pub async fn spawn_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
     glocal_research::migrate(&research_db)
         .await
         .expect("migrate research");
+    if demo {
+        glocal_research::demo::seed_demo(&research_db)
+            .await
+            .expect("seed research demo");
+    }
     {
         let (settings, shutdown, db) = (settings.clone(), shutdown.clone(), research_db.clone());
         tasks.push(tokio::spawn(async move {

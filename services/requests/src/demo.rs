@@ -225,7 +225,9 @@ const RULES: &[(&str, Option<&str>, &str, i32)] = &[
 ];
 
 /// The callers the demo (and `glocal dev`'s printed tokens) act as: officials of Seoul and
-/// Busan, staff of the interpretation and exchange departments, and an administrator.
+/// Busan, staff of the interpretation, Japan desk and exchange departments, and an
+/// administrator. `staff-japan-sato` is the assignee of any Korean–Japanese interpretation
+/// request, such as the README walkthrough's.
 pub fn demo_callers() -> Vec<Caller> {
     vec![
         Caller::new(
@@ -243,6 +245,12 @@ pub fn demo_callers() -> Vec<Caller> {
         Caller::new(
             "staff-interp-kim",
             "김서연",
+            BUREAU_ORG,
+            [Role::BureauStaff],
+        ),
+        Caller::new(
+            "staff-japan-sato",
+            "사토 유키",
             BUREAU_ORG,
             [Role::BureauStaff],
         ),
@@ -379,7 +387,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
         .await?;
     let _ = translation;
 
-    bureau
+    let tokyo = bureau
         .submit(
             Some(&seoul),
             draft(
@@ -398,6 +406,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
             )?,
         )
         .await?;
+    backdate(db, &tokyo, Duration::days(20)).await?;
 
     let exchange = bureau
         .submit(
@@ -486,6 +495,33 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
         .await?;
     reassign_demo(&bureau, &admin, inquiry).await?;
     Ok(true)
+}
+
+/// Moves `request`'s submission and due times `by` into the past, so the demo holds a request
+/// the bureau owes an answer on (`serviceRequests(filter: { overdue: true })` finds it).
+async fn backdate(
+    db: &DatabaseConnection,
+    request: &ServiceRequest,
+    by: Duration,
+) -> Result<(), RequestsError> {
+    use crate::store::entities::service_request::{Column, Entity};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Entity::update_many()
+        .col_expr(Column::CreatedAt, Expr::value(request.created_at - by))
+        .col_expr(Column::UpdatedAt, Expr::value(request.updated_at - by))
+        .col_expr(
+            Column::FirstResponseDueAt,
+            Expr::value(request.first_response_due_at - by),
+        )
+        .col_expr(
+            Column::ResolutionDueAt,
+            Expr::value(request.resolution_due_at - by),
+        )
+        .filter(Column::Id.eq(request.id.as_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 async fn reassign_demo(

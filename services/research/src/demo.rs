@@ -214,6 +214,26 @@ const PRACTICES: &[Demo] = &[
         tags: &["electric bus", "public transport"],
     },
     Demo {
+        area: "transportation",
+        country: "BR",
+        city: "Curitiba",
+        year: 2016,
+        lang: "en",
+        title: [
+            "쿠리치바 간선급행버스(BRT) 대중교통",
+            "Curitiba's bus rapid transit",
+            "库里蒂巴快速公交系统",
+            "クリチバのバス高速輸送システム",
+        ],
+        summary: [
+            "전용차로와 원통형 정류장으로 지하철처럼 운행하는 버스 중심 대중교통 체계.",
+            "Dedicated lanes and tube stations with level boarding let buses run like a metro, at a fraction of its cost.",
+            "专用车道和管状车站让公交车像地铁一样运行，成本却低得多。",
+            "専用レーンとチューブ型の停留所で、バスを地下鉄のように運行する公共交通。",
+        ],
+        tags: &["bus rapid transit", "public transport"],
+    },
+    Demo {
         area: "environment",
         country: "DE",
         city: "Freiburg",
