@@ -26,6 +26,20 @@ pub fn redis_prefix() -> String {
     format!("glocal-test:{}:", uuid::Uuid::new_v4().simple())
 }
 
+/// How many rows `table` holds (a test's check that a change wrote, or did not write, its
+/// rows), on either backend.
+pub async fn count_rows(db: &impl ConnectionTrait, table: &str) -> i64 {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .expect("count rows")
+        .expect("a count row");
+    row.try_get("", "n").expect("a count")
+}
+
 /// A PostgreSQL database of one test's own, dropped when this value is dropped.
 #[derive(Debug)]
 pub struct TestDatabase {
