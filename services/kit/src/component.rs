@@ -5,8 +5,11 @@
 
 use std::net::SocketAddr;
 
-use sea_orm::DatabaseConnection;
-use tokio::net::TcpListener;
+/// The connection a [`Component`] migrates, seeds and serves over (re-exported for
+/// [`component!`](crate::component!)).
+pub use sea_orm::DatabaseConnection;
+/// The listener a [`Component`] serves on (re-exported for [`component!`](crate::component!)).
+pub use tokio::net::TcpListener;
 
 use crate::config::{Secret, Settings};
 use crate::shutdown::Shutdown;
@@ -56,6 +59,91 @@ pub async fn run(
     let db = crate::db::connect(component.database_url(settings).expose()).await?;
     component.migrate(&db).await?;
     component.serve(db, settings, listener, shutdown).await
+}
+
+/// Implements [`Component`] for a service's unit struct from its settings section, its
+/// metrics and gateway fields, and its `migrate`, `seed_demo` and `serve` functions (each
+/// may return its own error type):
+///
+/// ```ignore
+/// glocal_kit::component!(EventsComponent {
+///     name: "events",
+///     settings: events,
+///     metrics_listen: events_listen,
+///     gateway_url: events_url,
+///     migrate: crate::migrate,
+///     seed_demo: crate::demo::seed_demo,
+///     serve: crate::serve,
+/// });
+/// ```
+#[macro_export]
+macro_rules! component {
+    ($ty:ty {
+        name: $name:literal,
+        settings: $section:ident,
+        metrics_listen: $metrics:ident,
+        gateway_url: $gateway:ident,
+        migrate: $migrate:path,
+        seed_demo: $seed:path,
+        serve: $serve:path $(,)?
+    }) => {
+        #[$crate::component::async_trait]
+        impl $crate::component::Component for $ty {
+            fn name(&self) -> &'static str {
+                $name
+            }
+
+            fn database_url<'a>(
+                &self,
+                settings: &'a $crate::Settings,
+            ) -> &'a $crate::config::Secret {
+                &settings.$section.database_url
+            }
+
+            fn listen(&self, settings: &$crate::Settings) -> ::std::net::SocketAddr {
+                settings.$section.listen
+            }
+
+            fn metrics_listen(&self, settings: &$crate::Settings) -> ::std::net::SocketAddr {
+                settings.metrics.$metrics
+            }
+
+            fn configure(
+                &self,
+                settings: &mut $crate::Settings,
+                database_url: $crate::config::Secret,
+                listen: ::std::net::SocketAddr,
+            ) {
+                settings.$section.database_url = database_url;
+                settings.$section.listen = listen;
+                settings.gateway.$gateway = format!("http://{listen}");
+            }
+
+            async fn migrate(
+                &self,
+                db: &$crate::component::DatabaseConnection,
+            ) -> ::std::result::Result<(), $crate::component::BoxError> {
+                Ok($migrate(db).await?)
+            }
+
+            async fn seed_demo(
+                &self,
+                db: &$crate::component::DatabaseConnection,
+            ) -> ::std::result::Result<bool, $crate::component::BoxError> {
+                Ok($seed(db).await?)
+            }
+
+            async fn serve(
+                &self,
+                db: $crate::component::DatabaseConnection,
+                settings: &$crate::Settings,
+                listener: $crate::component::TcpListener,
+                shutdown: $crate::Shutdown,
+            ) -> ::std::result::Result<(), $crate::component::BoxError> {
+                Ok($serve(db, settings, listener, shutdown).await?)
+            }
+        }
+    };
 }
 
 #[cfg(test)]

@@ -39,62 +39,15 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), ResearchError> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ResearchComponent;
 
-#[glocal_kit::component::async_trait]
-impl glocal_kit::component::Component for ResearchComponent {
-    fn name(&self) -> &'static str {
-        "research"
-    }
-
-    fn database_url<'a>(
-        &self,
-        settings: &'a glocal_kit::Settings,
-    ) -> &'a glocal_kit::config::Secret {
-        &settings.research.database_url
-    }
-
-    fn listen(&self, settings: &glocal_kit::Settings) -> std::net::SocketAddr {
-        settings.research.listen
-    }
-
-    fn metrics_listen(&self, settings: &glocal_kit::Settings) -> std::net::SocketAddr {
-        settings.metrics.research_listen
-    }
-
-    fn configure(
-        &self,
-        settings: &mut glocal_kit::Settings,
-        database_url: glocal_kit::config::Secret,
-        listen: std::net::SocketAddr,
-    ) {
-        settings.research.database_url = database_url;
-        settings.research.listen = listen;
-        settings.gateway.research_url = format!("http://{listen}");
-    }
-
-    async fn migrate(
-        &self,
-        db: &DatabaseConnection,
-    ) -> Result<(), glocal_kit::component::BoxError> {
-        Ok(migrate(db).await?)
-    }
-
-    async fn seed_demo(
-        &self,
-        db: &DatabaseConnection,
-    ) -> Result<bool, glocal_kit::component::BoxError> {
-        Ok(demo::seed_demo(db).await?)
-    }
-
-    async fn serve(
-        &self,
-        db: DatabaseConnection,
-        settings: &glocal_kit::Settings,
-        listener: tokio::net::TcpListener,
-        shutdown: glocal_kit::Shutdown,
-    ) -> Result<(), glocal_kit::component::BoxError> {
-        Ok(serve(db, settings, listener, shutdown).await?)
-    }
-}
+glocal_kit::component!(ResearchComponent {
+    name: "research",
+    settings: research,
+    metrics_listen: research_listen,
+    gateway_url: research_url,
+    migrate: crate::migrate,
+    seed_demo: crate::demo::seed_demo,
+    serve: crate::serve,
+});
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves.
 pub async fn serve(
