@@ -164,65 +164,6 @@ impl From<tonic::Status> for RemoteError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_code_round_trips_through_grpc() {
-        for code in ErrorCode::ALL {
-            assert_eq!(ErrorCode::from_grpc(code.grpc_code()), code, "{code}");
-        }
-    }
-
-    #[test]
-    fn grpc_codes_are_distinct_per_error_code() {
-        let mut seen = std::collections::HashSet::new();
-        for code in ErrorCode::ALL {
-            assert!(
-                seen.insert(code.grpc_code() as i32),
-                "{code} shares a gRPC code"
-            );
-        }
-    }
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("title is required")]
-    struct MissingTitle;
-    impl ServiceError for MissingTitle {
-        fn code(&self) -> ErrorCode {
-            ErrorCode::BadUserInput
-        }
-        fn field(&self) -> Option<&str> {
-            Some("title")
-        }
-    }
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("db password is hunter2")]
-    struct Leaky;
-    impl ServiceError for Leaky {
-        fn code(&self) -> ErrorCode {
-            ErrorCode::Internal
-        }
-    }
-
-    #[test]
-    fn status_carries_code_message_and_field() {
-        let remote = RemoteError::from(to_status(&MissingTitle));
-        assert_eq!(remote.code, ErrorCode::BadUserInput);
-        assert_eq!(remote.message, "title is required");
-        assert_eq!(remote.field.as_deref(), Some("title"));
-    }
-
-    #[test]
-    fn internal_detail_is_not_sent() {
-        let status = to_status(&Leaky);
-        assert_eq!(status.code(), tonic::Code::Internal);
-        assert!(!status.message().contains("hunter2"));
-    }
-}
-
 /// Defines a service's one error enum with the variants every service shares (who may act,
 /// what parses, the state machine, optimistic concurrency, conflicts, the database, the
 /// server) and its [`ServiceError`] mapping, given the service's own
@@ -316,4 +257,63 @@ macro_rules! service_error {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_round_trips_through_grpc() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_grpc(code.grpc_code()), code, "{code}");
+        }
+    }
+
+    #[test]
+    fn grpc_codes_are_distinct_per_error_code() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(
+                seen.insert(code.grpc_code() as i32),
+                "{code} shares a gRPC code"
+            );
+        }
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("title is required")]
+    struct MissingTitle;
+    impl ServiceError for MissingTitle {
+        fn code(&self) -> ErrorCode {
+            ErrorCode::BadUserInput
+        }
+        fn field(&self) -> Option<&str> {
+            Some("title")
+        }
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("db password is hunter2")]
+    struct Leaky;
+    impl ServiceError for Leaky {
+        fn code(&self) -> ErrorCode {
+            ErrorCode::Internal
+        }
+    }
+
+    #[test]
+    fn status_carries_code_message_and_field() {
+        let remote = RemoteError::from(to_status(&MissingTitle));
+        assert_eq!(remote.code, ErrorCode::BadUserInput);
+        assert_eq!(remote.message, "title is required");
+        assert_eq!(remote.field.as_deref(), Some("title"));
+    }
+
+    #[test]
+    fn internal_detail_is_not_sent() {
+        let status = to_status(&Leaky);
+        assert_eq!(status.code(), tonic::Code::Internal);
+        assert!(!status.message().contains("hunter2"));
+    }
 }
