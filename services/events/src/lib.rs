@@ -38,15 +38,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), EventsError> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EventsComponent;
 
-glocal_kit::component!(EventsComponent {
-    name: "events",
-    settings: events,
-    metrics_listen: events_listen,
-    gateway_url: events_url,
-    migrate: crate::migrate,
-    seed_demo: crate::demo::seed_demo,
-    serve: crate::serve,
-});
+glocal_kit::component!(EventsComponent: events, events_listen, events_url);
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves, with the
 /// sweeper that expires lapsed offers running beside it (stopped by the same signal).

@@ -63,9 +63,13 @@ pub async fn run(
 
 /// Implements [`Component`] for a service's unit struct from its settings section, its
 /// metrics and gateway fields, and its `migrate`, `seed_demo` and `serve` functions (each
-/// may return its own error type):
+/// may return its own error type). The short form names the settings section (which is also
+/// the component's name), the metrics and the gateway fields, and takes the crate's
+/// `migrate`, `demo::seed_demo` and `serve`:
 ///
 /// ```ignore
+/// glocal_kit::component!(EventsComponent: events, events_listen, events_url);
+/// // the same, in full:
 /// glocal_kit::component!(EventsComponent {
 ///     name: "events",
 ///     settings: events,
@@ -78,8 +82,19 @@ pub async fn run(
 /// ```
 #[macro_export]
 macro_rules! component {
+    ($ty:ty: $section:ident, $metrics:ident, $gateway:ident) => {
+        $crate::component!($ty {
+            name: stringify!($section),
+            settings: $section,
+            metrics_listen: $metrics,
+            gateway_url: $gateway,
+            migrate: crate::migrate,
+            seed_demo: crate::demo::seed_demo,
+            serve: crate::serve,
+        });
+    };
     ($ty:ty {
-        name: $name:literal,
+        name: $name:expr,
         settings: $section:ident,
         metrics_listen: $metrics:ident,
         gateway_url: $gateway:ident,

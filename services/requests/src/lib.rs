@@ -36,15 +36,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), RequestsError> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RequestsComponent;
 
-glocal_kit::component!(RequestsComponent {
-    name: "requests",
-    settings: requests,
-    metrics_listen: requests_listen,
-    gateway_url: requests_url,
-    migrate: crate::migrate,
-    seed_demo: crate::demo::seed_demo,
-    serve: crate::serve,
-});
+glocal_kit::component!(RequestsComponent: requests, requests_listen, requests_url);
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves.
 pub async fn serve(

@@ -39,15 +39,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), ResearchError> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ResearchComponent;
 
-glocal_kit::component!(ResearchComponent {
-    name: "research",
-    settings: research,
-    metrics_listen: research_listen,
-    gateway_url: research_url,
-    migrate: crate::migrate,
-    seed_demo: crate::demo::seed_demo,
-    serve: crate::serve,
-});
+glocal_kit::component!(ResearchComponent: research, research_listen, research_url);
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves.
 pub async fn serve(

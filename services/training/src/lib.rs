@@ -33,15 +33,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), TrainingError> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TrainingComponent;
 
-glocal_kit::component!(TrainingComponent {
-    name: "training",
-    settings: training,
-    metrics_listen: training_listen,
-    gateway_url: training_url,
-    migrate: crate::migrate,
-    seed_demo: crate::demo::seed_demo,
-    serve: crate::serve,
-});
+glocal_kit::component!(TrainingComponent: training, training_listen, training_url);
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves.
 pub async fn serve(
