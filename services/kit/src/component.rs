@@ -80,6 +80,8 @@ pub async fn run(
 ///     serve: crate::serve,
 /// });
 /// ```
+// The short form means the calling crate's `migrate`, `demo` and `serve`: `crate`, not `$crate`.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! component {
     ($ty:ty: $section:ident, $metrics:ident, $gateway:ident) => {
