@@ -1,9 +1,8 @@
 //! The tonic adapter: proto → domain (bad input is BAD_USER_INPUT naming the field), call
 //! the service, domain → proto, error → status. No rules live here.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use glocal_kit::Caller;
-use glocal_kit::error::to_status;
+use chrono::NaiveDate;
+use glocal_kit::grpc::{bad, caller, from_opt_ts, status, ts};
 use glocal_proto::common::v1 as common;
 use glocal_proto::events::v1 as pb;
 use glocal_proto::events::v1::events_service_server::{EventsService, EventsServiceServer};
@@ -39,39 +38,6 @@ impl GrpcService {
 }
 
 type GrpcResult<T> = Result<Response<T>, Status>;
-
-fn status(e: EventsError) -> Status {
-    to_status(&e)
-}
-
-fn bad(e: InvalidInput) -> Status {
-    status(EventsError::Invalid(e))
-}
-
-fn caller<T>(req: &Request<T>) -> Result<Option<Caller>, Status> {
-    Caller::from_metadata(req.metadata()).map_err(|e| Status::unauthenticated(e.to_string()))
-}
-
-fn ts(t: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: t.timestamp(),
-        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
-    }
-}
-
-fn from_ts(
-    t: Option<&prost_types::Timestamp>,
-    field: &str,
-) -> Result<Option<DateTime<Utc>>, Status> {
-    let Some(t) = t else {
-        return Ok(None);
-    };
-    let invalid = || bad(InvalidInput::new(field, "is not a valid timestamp"));
-    let nanos = u32::try_from(t.nanos).map_err(|_| invalid())?;
-    DateTime::from_timestamp(t.seconds, nanos)
-        .map(Some)
-        .ok_or_else(invalid)
-}
 
 fn id(s: &str, field: &str) -> Result<EntityId, Status> {
     EntityId::parse(s, field).map_err(bad)
@@ -120,18 +86,7 @@ fn text_out(t: &LocalizedText) -> Option<common::LocalizedText> {
 }
 
 fn page_in(p: Option<common::PageRequest>) -> PageRequest {
-    let p = p.unwrap_or_default();
-    PageRequest {
-        first: p.first,
-        after: opt_text(&p.after),
-    }
-}
-
-fn page_out<T>(page: &service::Page<T>) -> Option<common::PageInfo> {
-    Some(common::PageInfo {
-        end_cursor: page.cursors.last().cloned().unwrap_or_default(),
-        has_next_page: page.has_next_page,
-    })
+    p.map(PageRequest::from).unwrap_or_default()
 }
 
 /// Maps a domain enum to its proto enum by name (`EVENT_STATE_` + `PUBLISHED`) and back.
@@ -432,11 +387,11 @@ impl EventsService for GrpcService {
             working_languages: m.working_languages,
             interpretation_languages: m.interpretation_languages,
             capacity: m.capacity,
-            registration_opens_at: from_ts(
+            registration_opens_at: from_opt_ts(
                 m.registration_opens_at.as_ref(),
                 "registrationOpensAt",
             )?,
-            registration_closes_at: from_ts(
+            registration_closes_at: from_opt_ts(
                 m.registration_closes_at.as_ref(),
                 "registrationClosesAt",
             )?,
@@ -491,7 +446,7 @@ impl EventsService for GrpcService {
                 .list_events(caller.as_ref(), filter, page_in(m.page))
                 .await,
             |page| pb::ListEventsResponse {
-                page_info: page_out(&page),
+                page_info: Some(page.info()),
                 total_count: page.total_count,
                 cursors: page.cursors,
                 events: page.items.into_iter().map(event_out).collect(),
@@ -539,8 +494,8 @@ impl EventsService for GrpcService {
                 })
                 .collect(),
             interpretation_languages: m.interpretation_languages,
-            starts_at: from_ts(m.starts_at.as_ref(), "startsAt")?,
-            ends_at: from_ts(m.ends_at.as_ref(), "endsAt")?,
+            starts_at: from_opt_ts(m.starts_at.as_ref(), "startsAt")?,
+            ends_at: from_opt_ts(m.ends_at.as_ref(), "endsAt")?,
         };
         reply(
             self.office
@@ -625,7 +580,7 @@ impl EventsService for GrpcService {
                 .list_registrations(caller.as_ref(), filter, page_in(m.page))
                 .await,
             |page| pb::ListRegistrationsResponse {
-                page_info: page_out(&page),
+                page_info: Some(page.info()),
                 total_count: page.total_count,
                 cursors: page.cursors,
                 registrations: page.items.into_iter().map(registration_out).collect(),
@@ -874,7 +829,7 @@ impl EventsService for GrpcService {
                 .lecture_requests(caller.as_ref(), filter, page_in(m.page))
                 .await,
             |page| pb::ListLectureRequestsResponse {
-                page_info: page_out(&page),
+                page_info: Some(page.info()),
                 total_count: page.total_count,
                 cursors: page.cursors,
                 lecture_requests: page.items.into_iter().map(lecture_out).collect(),

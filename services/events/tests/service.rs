@@ -53,17 +53,7 @@ impl Env {
     }
 
     async fn count(&self, table: &str) -> i64 {
-        let backend = self.db.get_database_backend();
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!("SELECT COUNT(*) AS n FROM {table}"),
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get("", "n").unwrap()
+        glocal_kit::testing::count_rows(&self.db, table).await
     }
 
     /// (events, registrations, sessions, contributions, audit rows, outbox rows)

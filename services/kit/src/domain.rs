@@ -61,6 +61,43 @@ impl ServiceError for InvalidInput {
     }
 }
 
+/// The version of a record a caller saw (optimistic concurrency); starts at 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version(i64);
+
+impl Version {
+    /// The first version of every record.
+    pub const FIRST: Version = Version(1);
+
+    /// Parses a version number; field `version`.
+    pub fn parse(v: i64) -> Result<Self, InvalidInput> {
+        if v < 1 {
+            return Err(InvalidInput::new(
+                "version",
+                "must be the version you saw (at least 1)",
+            ));
+        }
+        Ok(Version(v))
+    }
+
+    /// The number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The version after one more change.
+    #[must_use]
+    pub fn next(&self) -> Version {
+        Version(self.0 + 1)
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// Trims `s` and checks its length in characters: at least `min` ("is required" when
 /// `min` is 1), at most `max`.
 pub fn bounded(s: &str, field: &str, min: usize, max: usize) -> Result<String, InvalidInput> {
@@ -208,37 +245,6 @@ macro_rules! string_code {
             }
         }
     };
-}
-
-/// The version of a record a caller saw (optimistic concurrency); starts at 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Version(i64);
-
-impl Version {
-    /// The first version of every record.
-    pub const FIRST: Version = Version(1);
-
-    /// Parses a version number; field `version`.
-    pub fn parse(v: i64) -> Result<Self, InvalidInput> {
-        if v < 1 {
-            return Err(InvalidInput::new(
-                "version",
-                "must be the version you saw (at least 1)",
-            ));
-        }
-        Ok(Version(v))
-    }
-
-    /// The number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-}
-
-impl std::fmt::Display for Version {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
 }
 
 /// The `uuid` crate, for [`uuid_id!`](crate::uuid_id) expansions.

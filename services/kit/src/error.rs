@@ -164,6 +164,101 @@ impl From<tonic::Status> for RemoteError {
     }
 }
 
+/// Defines a service's one error enum with the variants every service shares (who may act,
+/// what parses, the state machine, optimistic concurrency, conflicts, the database, the
+/// server) and its [`ServiceError`] mapping, given the service's own
+/// `IllegalTransition` and `Version` types. The caller depends on `thiserror` and `sea-orm`.
+///
+/// ```ignore
+/// glocal_kit::service_error!(
+///     /// Every failure of the events service.
+///     EventsError { transition: IllegalTransition, version: Version }
+/// );
+/// ```
+#[macro_export]
+macro_rules! service_error {
+    ($(#[$doc:meta])* $name:ident { transition: $transition:ty, version: $version:ty $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, ::thiserror::Error)]
+        pub enum $name {
+            /// No caller identity where one is needed.
+            #[error("authentication required")]
+            Unauthenticated,
+            /// The caller may not do this.
+            #[error("forbidden: {0}")]
+            Forbidden(String),
+            /// No such thing, or not visible to the caller (the same message either way).
+            #[error("{0} not found")]
+            NotFound(&'static str),
+            /// Input that does not parse.
+            #[error(transparent)]
+            Invalid(#[from] $crate::domain::InvalidInput),
+            /// A state machine refuses the action.
+            #[error(transparent)]
+            IllegalTransition(#[from] $transition),
+            /// Someone changed the thing since the caller saw it.
+            #[error("version {seen} is stale; current is {current}")]
+            StaleVersion {
+                /// What the caller sent.
+                seen: $version,
+                /// What is stored.
+                current: i64,
+            },
+            /// Another conflict with the current state.
+            #[error("conflict: {0}")]
+            Conflict(String),
+            /// The database failed.
+            #[error("database: {0}")]
+            Database(#[from] ::sea_orm::DbErr),
+            /// Stored data that does not parse (a bug or a manual edit).
+            #[error("corrupt stored data: {0}")]
+            Corrupt(String),
+            /// The database could not be opened.
+            #[error(transparent)]
+            Connect(#[from] $crate::db::DbConnectError),
+            /// The gRPC server failed.
+            #[error(transparent)]
+            Serve(#[from] $crate::grpc::GrpcError),
+        }
+
+        impl $name {
+            /// A BAD_USER_INPUT error about `field`.
+            pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+                $name::Invalid($crate::domain::InvalidInput::new(field, message))
+            }
+        }
+
+        impl $crate::error::ServiceError for $name {
+            fn code(&self) -> $crate::error::ErrorCode {
+                use $crate::error::ErrorCode;
+                match self {
+                    $name::Unauthenticated => ErrorCode::Unauthenticated,
+                    $name::Forbidden(_) => ErrorCode::Forbidden,
+                    $name::NotFound(_) => ErrorCode::NotFound,
+                    $name::Invalid(_) => ErrorCode::BadUserInput,
+                    $name::IllegalTransition(_)
+                    | $name::StaleVersion { .. }
+                    | $name::Conflict(_) => ErrorCode::Conflict,
+                    $name::Database(e) if $crate::db_error::is_unavailable(e) => {
+                        ErrorCode::Unavailable
+                    }
+                    $name::Connect(_) => ErrorCode::Unavailable,
+                    $name::Database(_) | $name::Corrupt(_) | $name::Serve(_) => {
+                        ErrorCode::Internal
+                    }
+                }
+            }
+
+            fn field(&self) -> Option<&str> {
+                match self {
+                    $name::Invalid(e) => Some(e.field()),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

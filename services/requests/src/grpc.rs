@@ -1,9 +1,7 @@
 //! The tonic adapter: proto → domain (bad input is BAD_USER_INPUT naming the field), call
 //! the service, domain → proto, error → status. No rules live here.
 
-use chrono::{DateTime, Utc};
-use glocal_kit::Caller;
-use glocal_kit::error::to_status;
+use glocal_kit::grpc::{bad, caller, parse_ts as from_ts, status, ts};
 use glocal_proto::common::v1 as common;
 use glocal_proto::requests::v1 as pb;
 use glocal_proto::requests::v1::requests_service_server::{RequestsService, RequestsServiceServer};
@@ -37,31 +35,6 @@ impl GrpcService {
 }
 
 type GrpcResult<T> = Result<Response<T>, Status>;
-
-fn status(e: RequestsError) -> Status {
-    to_status(&e)
-}
-
-fn bad(e: InvalidInput) -> Status {
-    status(RequestsError::Invalid(e))
-}
-
-fn caller<T>(req: &Request<T>) -> Result<Option<Caller>, Status> {
-    Caller::from_metadata(req.metadata()).map_err(|e| Status::unauthenticated(e.to_string()))
-}
-
-fn ts(t: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: t.timestamp(),
-        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
-    }
-}
-
-fn from_ts(t: &prost_types::Timestamp, field: &str) -> Result<DateTime<Utc>, InvalidInput> {
-    let invalid = || InvalidInput::new(field, "is not a valid timestamp");
-    let nanos = u32::try_from(t.nanos).map_err(|_| invalid())?;
-    DateTime::from_timestamp(t.seconds, nanos).ok_or_else(invalid)
-}
 
 fn id(s: &str) -> Result<RequestId, Status> {
     RequestId::parse(s).map_err(bad)
@@ -504,24 +477,15 @@ impl RequestsService for GrpcService {
             .transpose()
             .map_err(bad)?
             .unwrap_or_default();
-        let page = m
-            .page
-            .map(|p| service::PageRequest {
-                first: p.first,
-                after: Some(p.after).filter(|a| !a.is_empty()),
-            })
-            .unwrap_or_default();
+        let page = m.page.map(service::PageRequest::from).unwrap_or_default();
         let page = self
             .bureau
             .list(caller.as_ref(), filter, page, m.include_activity)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::ListRequestsResponse {
-            requests: page.requests.into_iter().map(request_to_pb).collect(),
-            page_info: Some(common::PageInfo {
-                end_cursor: page.end_cursor.unwrap_or_default(),
-                has_next_page: page.has_next_page,
-            }),
+            page_info: Some(page.info()),
+            requests: page.items.into_iter().map(request_to_pb).collect(),
             cursors: page.cursors,
             total_count: page.total_count,
         }))

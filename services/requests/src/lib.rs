@@ -30,68 +30,14 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), RequestsError> {
     Ok(())
 }
 
-/// The requests service as a [`Component`](glocal_kit::component::Component): what `glocal
-/// serve requests`, `glocal migrate`, `glocal seed` and `glocal dev` drive, and what
-/// [`glocal_kit::component::run`] connects, migrates and serves.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RequestsComponent;
-
-#[glocal_kit::component::async_trait]
-impl glocal_kit::component::Component for RequestsComponent {
-    fn name(&self) -> &'static str {
-        "requests"
-    }
-
-    fn database_url<'a>(
-        &self,
-        settings: &'a glocal_kit::Settings,
-    ) -> &'a glocal_kit::config::Secret {
-        &settings.requests.database_url
-    }
-
-    fn listen(&self, settings: &glocal_kit::Settings) -> std::net::SocketAddr {
-        settings.requests.listen
-    }
-
-    fn metrics_listen(&self, settings: &glocal_kit::Settings) -> std::net::SocketAddr {
-        settings.metrics.requests_listen
-    }
-
-    fn configure(
-        &self,
-        settings: &mut glocal_kit::Settings,
-        database_url: glocal_kit::config::Secret,
-        listen: std::net::SocketAddr,
-    ) {
-        settings.requests.database_url = database_url;
-        settings.requests.listen = listen;
-        settings.gateway.requests_url = format!("http://{listen}");
-    }
-
-    async fn migrate(
-        &self,
-        db: &DatabaseConnection,
-    ) -> Result<(), glocal_kit::component::BoxError> {
-        Ok(migrate(db).await?)
-    }
-
-    async fn seed_demo(
-        &self,
-        db: &DatabaseConnection,
-    ) -> Result<bool, glocal_kit::component::BoxError> {
-        Ok(demo::seed_demo(db).await?)
-    }
-
-    async fn serve(
-        &self,
-        db: DatabaseConnection,
-        settings: &glocal_kit::Settings,
-        listener: tokio::net::TcpListener,
-        shutdown: glocal_kit::Shutdown,
-    ) -> Result<(), glocal_kit::component::BoxError> {
-        Ok(serve(db, settings, listener, shutdown).await?)
-    }
-}
+glocal_kit::component!(
+    /// The requests service as a [`Component`](glocal_kit::component::Component): what `glocal
+    /// serve requests`, `glocal migrate`, `glocal seed` and `glocal dev` drive, and what
+    /// [`glocal_kit::component::run`] connects, migrates and serves.
+    RequestsComponent, "requests",
+    settings: requests, metrics: requests_listen, gateway: requests_url,
+    migrate: migrate, seed: demo::seed_demo, serve: serve
+);
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves.
 pub async fn serve(

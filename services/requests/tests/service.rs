@@ -13,7 +13,7 @@ use glocal_requests::domain::{
 };
 use glocal_requests::service::{PageRequest, RequestFilter, RoutingRuleDraft, ServiceRequest};
 use glocal_requests::{Config, OnlineBureau, RequestsError};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 struct Env {
     db: DatabaseConnection,
@@ -44,17 +44,7 @@ impl Env {
     }
 
     async fn count(&self, table: &str) -> i64 {
-        let backend = self.db.get_database_backend();
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!("SELECT COUNT(*) AS n FROM {table}"),
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get("", "n").unwrap()
+        glocal_kit::testing::count_rows(&self.db, table).await
     }
 
     /// (history rows, outbox rows, messages, requests)
@@ -628,10 +618,7 @@ async fn scoping(env: Env) {
         )
         .await
         .unwrap();
-    assert_eq!(
-        page.requests.iter().map(|x| x.id).collect::<Vec<_>>(),
-        [b.id]
-    );
+    assert_eq!(page.items.iter().map(|x| x.id).collect::<Vec<_>>(), [b.id]);
     assert_eq!(page.total_count, 1);
     assert!(
         env.bureau
@@ -717,7 +704,7 @@ async fn scoping(env: Env) {
         .await
         .unwrap();
     assert!(
-        listed.requests[0]
+        listed.items[0]
             .messages
             .iter()
             .all(|m| m.kind != MessageKind::StaffNote)
@@ -1021,26 +1008,23 @@ async fn list_filters_paging_and_overdue(env: Env) {
 
     let p1 = all(2, None).await.unwrap();
     assert_eq!(
-        p1.requests.iter().map(|r| r.id).collect::<Vec<_>>(),
+        p1.items.iter().map(|r| r.id).collect::<Vec<_>>(),
         [e.id, d.id]
     );
     assert!(p1.has_next_page);
     assert_eq!(p1.total_count, 5);
     assert_eq!(p1.cursors.len(), 2);
-    assert_eq!(p1.end_cursor.as_ref(), p1.cursors.last());
-    let p2 = all(2, p1.end_cursor.clone()).await.unwrap();
+    assert_eq!(p1.end_cursor(), p1.cursors.last().map(String::as_str));
+    let p2 = all(2, p1.end_cursor().map(str::to_owned)).await.unwrap();
     assert_eq!(
-        p2.requests.iter().map(|r| r.id).collect::<Vec<_>>(),
+        p2.items.iter().map(|r| r.id).collect::<Vec<_>>(),
         [c.id, b.id]
     );
-    let p3 = all(2, p2.end_cursor.clone()).await.unwrap();
-    assert_eq!(p3.requests.iter().map(|r| r.id).collect::<Vec<_>>(), [a.id]);
+    let p3 = all(2, p2.end_cursor().map(str::to_owned)).await.unwrap();
+    assert_eq!(p3.items.iter().map(|r| r.id).collect::<Vec<_>>(), [a.id]);
     assert!(!p3.has_next_page);
-    assert_eq!(all(0, None).await.unwrap().requests.len(), 5);
-    assert!(
-        p1.requests[0].history.is_empty(),
-        "activity only when asked"
-    );
+    assert_eq!(all(0, None).await.unwrap().items.len(), 5);
+    assert!(p1.items[0].history.is_empty(), "activity only when asked");
 
     let ids = |f: RequestFilter| {
         let admin = admin.clone();
@@ -1050,7 +1034,7 @@ async fn list_filters_paging_and_overdue(env: Env) {
                 .list(Some(&admin), f, PageRequest::default(), false)
                 .await
                 .unwrap()
-                .requests
+                .items
                 .into_iter()
                 .map(|r| r.id)
                 .collect::<Vec<_>>()
@@ -1211,7 +1195,7 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
         )
         .await
         .unwrap()
-        .requests
+        .items
         .iter()
         .map(|r| r.state)
         .collect();

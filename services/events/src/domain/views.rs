@@ -1,6 +1,7 @@
 //! What the service answers: the views of its aggregates, as callers see them.
 
 use chrono::{DateTime, NaiveDate, Utc};
+pub use glocal_kit::paging::{Page, PageRequest};
 
 use super::{
     ContributionState, EntityId, EventKind, EventState, LectureState, LocalizedText,
@@ -257,26 +258,4 @@ pub struct LectureView {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
-}
-
-/// A page window: at most `first` (0 = default) after the opaque cursor `after`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageRequest {
-    /// How many.
-    pub first: u32,
-    /// Cursor of the last item already seen.
-    pub after: Option<String>,
-}
-
-/// One page of a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page<T> {
-    /// The items.
-    pub items: Vec<T>,
-    /// The cursor of each item.
-    pub cursors: Vec<String>,
-    /// More follow.
-    pub has_next_page: bool,
-    /// How many match in all.
-    pub total_count: u64,
 }

@@ -19,8 +19,8 @@
 
 use std::sync::Arc;
 
-use base64::Engine as _;
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use glocal_kit::paging::{decode_cursor, encode_cursor, seq_cursor};
 use glocal_kit::store::{Db, Tx};
 use glocal_kit::{Caller, Role};
 use uuid::Uuid;
@@ -202,31 +202,13 @@ fn bureau(caller: Option<&Caller>, what: &str) -> Result<Actor> {
     Ok(actor)
 }
 
-fn encode_cursor(text: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
-}
-
-fn decode_cursor(cursor: &str) -> Result<String> {
-    let bad = || EventsError::invalid("after", "is not a cursor from this list");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.trim())
-        .map_err(|_| bad())?;
-    String::from_utf8(bytes).map_err(|_| bad())
-}
-
-fn seq_cursor(seq: i64) -> String {
-    encode_cursor(&format!("seq:{seq}"))
+/// The cursor a page asks to continue after; blank is the first page.
+fn after(cursor: Option<&str>) -> Option<&str> {
+    cursor.filter(|c| !c.trim().is_empty())
 }
 
 fn decode_seq(cursor: Option<&str>) -> Result<Option<i64>> {
-    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    decode_cursor(cursor)?
-        .strip_prefix("seq:")
-        .and_then(|n| n.parse().ok())
-        .map(Some)
-        .ok_or_else(|| EventsError::invalid("after", "is not a cursor from this list"))
+    Ok(glocal_kit::paging::decode_seq(after(cursor))?)
 }
 
 fn event_cursor(row: &EventRow) -> String {
@@ -234,7 +216,7 @@ fn event_cursor(row: &EventRow) -> String {
 }
 
 fn decode_event_cursor(cursor: Option<&str>) -> Result<Option<(NaiveDate, i64)>> {
-    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
+    let Some(cursor) = after(cursor) else {
         return Ok(None);
     };
     let text = decode_cursor(cursor)?;

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use glocal_kit::audit::AuditEntry;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -15,7 +16,7 @@ use super::entities::{
     series, session,
 };
 
-/// Appends an audit row.
+/// Appends an audit row (kit's one audit shape).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_audit<C: ConnectionTrait>(
     c: &C,
@@ -28,20 +29,18 @@ pub(crate) async fn insert_audit<C: ConnectionTrait>(
     at: DateTime<Utc>,
     note: &str,
 ) -> Result<(), DbErr> {
-    let row = audit::ActiveModel {
-        aggregate_type: Set(aggregate_type.to_owned()),
-        aggregate_id: Set(aggregate_id),
-        action: Set(action.to_owned()),
-        from_state: Set(from.map(str::to_owned)),
-        to_state: Set(to.map(str::to_owned)),
-        actor_subject: Set(actor.0.to_owned()),
-        actor_name: Set(actor.1.to_owned()),
-        at: Set(at),
-        note: Set(note.to_owned()),
-        ..Default::default()
+    let entry = AuditEntry {
+        aggregate_type: aggregate_type.to_owned(),
+        aggregate_id: aggregate_id.into(),
+        action: action.to_owned(),
+        from_state: from.map(str::to_owned),
+        to_state: to.map(str::to_owned),
+        actor_subject: actor.0.to_owned(),
+        actor_name: actor.1.to_owned(),
+        at,
+        note: note.to_owned(),
     };
-    audit::Entity::insert(row).exec_without_returning(c).await?;
-    Ok(())
+    glocal_kit::audit::insert(c, "audit", &entry).await
 }
 
 /// The audit rows of several aggregates (one query), oldest first.

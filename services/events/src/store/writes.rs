@@ -2,7 +2,8 @@
 //! changes, from domain types. A unique violation comes back as an answer, not an error.
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, SqlErr};
+use glocal_kit::db_error::is_unique_violation;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use uuid::Uuid;
 
 use super::entities::{
@@ -21,10 +22,6 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 
 fn i32_of(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
-}
-
-fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Who makes a change: subject, name and organisation.

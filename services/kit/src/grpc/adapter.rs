@@ -1,6 +1,6 @@
 //! What every service's gRPC adapter repeats: an error to a `Status` ([`status`], [`bad`]),
 //! the caller from the request's metadata ([`caller`]), and timestamps both ways ([`ts`],
-//! [`from_ts`], [`from_opt_ts`]).
+//! [`from_ts`], [`from_opt_ts`], [`parse_ts`]).
 
 use chrono::{DateTime, Utc};
 use tonic::{Request, Status};
@@ -37,7 +37,13 @@ pub fn ts(t: DateTime<Utc>) -> prost_types::Timestamp {
 
 /// The time of a protobuf `Timestamp`; out of range is BAD_USER_INPUT on `field`.
 pub fn from_ts(t: &prost_types::Timestamp, field: &str) -> Result<DateTime<Utc>, Status> {
-    let invalid = || bad(InvalidInput::new(field, "is not a valid timestamp"));
+    parse_ts(t, field).map_err(bad)
+}
+
+/// [`from_ts`] as a domain input error, for a `TryFrom<pb::…>` that answers
+/// [`InvalidInput`].
+pub fn parse_ts(t: &prost_types::Timestamp, field: &str) -> Result<DateTime<Utc>, InvalidInput> {
+    let invalid = || InvalidInput::new(field, "is not a valid timestamp");
     let nanos = u32::try_from(t.nanos).map_err(|_| invalid())?;
     DateTime::from_timestamp(t.seconds, nanos).ok_or_else(invalid)
 }

@@ -103,42 +103,7 @@ impl fmt::Display for RequestNumber {
     }
 }
 
-/// The version of a request a caller saw (optimistic concurrency); starts at 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Version(i64);
-
-impl Version {
-    /// The first version of every request.
-    pub const FIRST: Version = Version(1);
-
-    /// Parses a version number; field `version`.
-    pub fn parse(v: i64) -> Result<Self, InvalidInput> {
-        if v < 1 {
-            return Err(InvalidInput::new(
-                "version",
-                "must be the version you saw (at least 1)",
-            ));
-        }
-        Ok(Version(v))
-    }
-
-    /// The number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The version after one more change.
-    #[must_use]
-    pub fn next(&self) -> Version {
-        Version(self.0 + 1)
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use glocal_kit::domain::Version;
 
 /// A client-chosen key that makes submit idempotent (1..=100 characters).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -13,7 +13,6 @@ mod workflow;
 
 use std::sync::Arc;
 
-use base64::Engine as _;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use glocal_kit::store::Db;
 use glocal_kit::{Caller, Role};
@@ -27,7 +26,7 @@ use crate::error::RequestsError;
 use crate::store::requests::{Scope, StoredRequest};
 use crate::store::{self, directory as dir_store};
 pub use directory::Directory;
-pub use reads::{PageRequest, RequestFilter, RequestPage};
+pub use reads::{Page, PageRequest, RequestFilter, RequestPage};
 pub use routing::RoutingRuleDraft;
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
@@ -95,21 +94,6 @@ impl std::fmt::Debug for OnlineBureau {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
-}
-
-fn encode_cursor(seq: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("seq:{seq}"))
-}
-
-fn decode_cursor(cursor: &str) -> Result<i64> {
-    let bad = || RequestsError::invalid("after", "is not a cursor from this list");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.trim())
-        .map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix("seq:")
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(bad)
 }
 
 impl OnlineBureau {
@@ -284,12 +268,14 @@ impl OnlineBureau {
 
 #[cfg(test)]
 mod tests {
+    use glocal_kit::paging::{decode_seq, seq_cursor};
+
     use super::*;
 
     #[test]
     fn cursors_round_trip_and_garbage_is_bad_input() {
-        assert_eq!(decode_cursor(&encode_cursor(42)).unwrap(), 42);
-        let err = decode_cursor("not a cursor!").unwrap_err();
+        assert_eq!(decode_seq(Some(&seq_cursor(42))).unwrap(), Some(42));
+        let err = RequestsError::from(decode_seq(Some("not a cursor!")).unwrap_err());
         assert!(matches!(err, RequestsError::Invalid(ref e) if e.field() == "after"));
     }
 }

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use glocal_kit::Caller;
 
-use super::{DEFAULT_PAGE_SIZE, OnlineBureau, Result, decode_cursor, encode_cursor};
+pub use glocal_kit::paging::{Page, PageRequest};
+use glocal_kit::paging::{decode_seq, seq_cursor};
+
+use super::{DEFAULT_PAGE_SIZE, OnlineBureau, Result};
 use crate::domain::{
     DepartmentCode, LocalGovernmentCode, RequestId, RequestState, RequestType, ServiceRequest,
     StaffId,
@@ -33,29 +36,8 @@ pub struct RequestFilter {
     pub overdue: Option<bool>,
 }
 
-/// A page window: at most `first` (0 = default) after the opaque cursor `after`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageRequest {
-    /// How many.
-    pub first: u32,
-    /// Cursor of the last item already seen.
-    pub after: Option<String>,
-}
-
-/// One page of requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestPage {
-    /// The requests, newest first.
-    pub requests: Vec<ServiceRequest>,
-    /// The cursor of each request.
-    pub cursors: Vec<String>,
-    /// Cursor of the last one.
-    pub end_cursor: Option<String>,
-    /// More follow.
-    pub has_next_page: bool,
-    /// How many match the filter in all.
-    pub total_count: u64,
-}
+/// One page of requests, newest first; `total_count` is how many match the filter in all.
+pub type RequestPage = Page<ServiceRequest>;
 
 impl OnlineBureau {
     /// One request with its activity; NOT_FOUND when the caller may not see it.
@@ -99,12 +81,7 @@ impl OnlineBureau {
             page.first
         }
         .min(self.config.max_page_size);
-        let after_seq = page
-            .after
-            .as_deref()
-            .filter(|a| !a.is_empty())
-            .map(decode_cursor)
-            .transpose()?;
+        let after_seq = decode_seq(page.after.as_deref().filter(|a| !a.is_empty()))?;
         let query = ListQuery {
             scope: Self::scope(&viewer),
             states: filter.states,
@@ -123,11 +100,10 @@ impl OnlineBureau {
         let (mut rows, total_count) = request_store::list(&self.db, &query).await?;
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
-        let cursors: Vec<String> = rows.iter().map(|r| encode_cursor(r.seq)).collect();
-        let requests = self.views(&viewer, rows, include_activity).await?;
-        Ok(RequestPage {
-            end_cursor: cursors.last().cloned(),
-            requests,
+        let cursors: Vec<String> = rows.iter().map(|r| seq_cursor(r.seq)).collect();
+        let items = self.views(&viewer, rows, include_activity).await?;
+        Ok(Page {
+            items,
             cursors,
             has_next_page,
             total_count,

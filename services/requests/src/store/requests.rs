@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqlErr,
+    QueryOrder, QuerySelect,
 };
 
 use super::entities::{request_counter, service_request};
@@ -96,7 +96,7 @@ fn parse_all(rows: Vec<service_request::Model>) -> Result<Vec<StoredRequest>> {
 pub(crate) fn is_unique_violation(e: &RequestsError) -> bool {
     matches!(
         e,
-        RequestsError::Database(db) if matches!(db.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+        RequestsError::Database(db) if glocal_kit::db_error::is_unique_violation(db)
     )
 }
 
