@@ -208,7 +208,7 @@ impl TrainingOffice {
             "ApplicationSubmitted"
         };
         let change = Change::new("Application", id, event, payload)
-            .touching("Edition", &new.edition_id)
+            .touching("Edition", new.edition_id.to_string())
             .touching("ApplicantOrganisation", org);
         outbox::append(txn, &change, now).await?;
         tracing::info!(application_id = %id, edition_id = %new.edition_id, state = %state, "application created");

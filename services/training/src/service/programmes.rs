@@ -209,7 +209,7 @@ impl TrainingOffice {
             "published": new.published,
         });
         let change = Change::new("Edition", id, "EditionCreated", payload)
-            .touching("Programme", &new.programme_id);
+            .touching("Programme", new.programme_id.to_string());
         outbox::append(&txn, &change, now).await?;
         if let Err(e) = txn.commit().await {
             if is_unique_violation(&e) {
