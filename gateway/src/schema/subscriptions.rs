@@ -79,7 +79,8 @@ impl Feed {
         }
     }
 
-    /// The next requests-service event that `keep` accepts; `None` once the gateway stops.
+    /// The next change of a service request that `keep` accepts; `None` once the gateway
+    /// stops.
     async fn next_event(
         &mut self,
         keep: impl Fn(&OutboxEvent) -> bool,
@@ -90,7 +91,7 @@ impl Feed {
                 () = self.hub.stopped().wait() => return None,
             };
             match received {
-                Ok(event) if event.service == "requests" && keep(&event) => return Some(event),
+                Ok(event) if is_request_change(&event) && keep(&event) => return Some(event),
                 Ok(_) => {}
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::warn!(missed, "subscription fell behind; events skipped");
@@ -99,6 +100,21 @@ impl Feed {
             }
         }
     }
+}
+
+/// True for a change event about a service request (an event relayed before events were
+/// typed has no aggregate type; the requests service wrote only those).
+fn is_request_change(event: &OutboxEvent) -> bool {
+    event.service == "requests" && matches!(event.aggregate_type.as_str(), "ServiceRequest" | "")
+}
+
+/// The department a request change names, if any.
+fn department_of(event: &OutboxEvent) -> Option<String> {
+    event
+        .touched
+        .iter()
+        .find(|r| r.entity_type == "Department")
+        .map(|r| r.id.clone())
 }
 
 /// True for bureau staff and administrators.
@@ -182,9 +198,7 @@ impl Subscription {
             async move {
                 loop {
                     let event = feed.next_event(|_| true).await?;
-                    let hinted = event.payload_json()["departmentCode"]
-                        .as_str()
-                        .map(str::to_owned);
+                    let hinted = department_of(&event);
                     if let (Some(wanted), Some(hinted)) = (&department, &hinted)
                         && wanted != hinted
                     {
@@ -211,16 +225,21 @@ impl Subscription {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use glocal_kit::outbox::EntityRef;
 
     #[test]
     fn staff_notes_never_wake_requesters() {
         let note = OutboxEvent {
             service: "requests".into(),
             id: "e".into(),
+            aggregate_type: "ServiceRequest".into(),
             aggregate_id: "r".into(),
             event_type: "ServiceRequestMessageAdded".into(),
+            touched: vec![EntityRef::new("Department", "GAOK")],
             payload: r#"{"kind":"STAFF_NOTE"}"#.into(),
         };
+        assert!(is_request_change(&note));
+        assert_eq!(department_of(&note).as_deref(), Some("GAOK"));
         let official = Caller::new("o", "O", "11000", [Role::LocalOfficial]);
         let staff = Caller::new("s", "S", "GAOK", [Role::BureauStaff]);
         assert!(!may_concern(&official, &note));
@@ -230,5 +249,11 @@ mod tests {
             ..note
         };
         assert!(may_concern(&official, &reply));
+        let registration = OutboxEvent {
+            service: "events".into(),
+            aggregate_type: "Registration".into(),
+            ..reply
+        };
+        assert!(!is_request_change(&registration));
     }
 }

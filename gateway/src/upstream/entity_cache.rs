@@ -9,9 +9,10 @@
 //! ([`shareable`]). Every other caller gets what the service answers the anonymous public.
 //! (Local governments are the same for every caller, so everyone shares them.)
 //!
-//! Entries are deleted when a change event names them ([`EntityCache::invalidate`], called
-//! by [`crate::upstream::changes`] for every event of every service, on every replica), so an edit is
-//! visible on the next read; the TTL (`cache.entity_ttl_secs`) bounds anything an event
+//! Entries are deleted when a change event names them — as its aggregate or among the
+//! entities it `touched`, each typed ([`EntityCache::invalidate`], called by
+//! [`crate::upstream::changes`] for every event of every service, on every replica), so an
+//! edit is visible on the next read; the TTL (`cache.entity_ttl_secs`) bounds anything an event
 //! could not reach. An entity that embeds others (a programme its editions) records the
 //! embedded ids, so a change to an edition also drops the programme.
 
@@ -21,7 +22,7 @@ use std::time::Duration;
 
 use glocal_kit::cache::Cache;
 use glocal_kit::config::CacheSettings;
-use glocal_kit::outbox::OutboxEvent;
+use glocal_kit::outbox::{EntityRef, OutboxEvent};
 use glocal_kit::{Caller, Role};
 
 /// A kind of cached entity.
@@ -70,6 +71,22 @@ impl EntityKind {
             EntityKind::Programme => "programme",
             EntityKind::Edition => "edition",
         }
+    }
+
+    /// The kind cached for the entity type a change event names (`None` for types the
+    /// gateway does not cache, e.g. `Registration`).
+    pub fn of_type(entity_type: &str) -> Option<EntityKind> {
+        Some(match entity_type {
+            "LocalGovernment" => EntityKind::LocalGovernment,
+            "Practice" => EntityKind::Practice,
+            "Organisation" => EntityKind::Organisation,
+            "ResearchArea" => EntityKind::Area,
+            "Event" => EntityKind::Event,
+            "Series" => EntityKind::Series,
+            "Programme" => EntityKind::Programme,
+            "Edition" => EntityKind::Edition,
+            _ => return None,
+        })
     }
 
     /// True when the service answers every caller alike (the directory's local
@@ -277,26 +294,18 @@ impl EntityCache {
         self.cache.delete_prefixed("entity").await
     }
 
-    /// Deletes every entry `event` may have made stale: the entities of its service whose
-    /// id is the event's aggregate or an id or code in its payload (`id`, `code`, `…Id`,
-    /// `…Code`, `…Ids`, `…Codes`), and the entities that embed those.
+    /// Deletes every entry `event` may have made stale: the cached entities it names (its
+    /// aggregate and what it touched), and the entities that embed any of them.
     pub async fn invalidate(&self, event: &OutboxEvent) {
-        let ids = mentioned_ids(event);
-        let kinds: Vec<EntityKind> = EntityKind::ALL
-            .into_iter()
-            .filter(|k| k.service() == event.service)
-            .collect();
-        if ids.is_empty() || kinds.is_empty() {
+        let named: Vec<EntityRef> = event.touches().filter(|r| !r.id.is_empty()).collect();
+        if named.is_empty() {
             return;
         }
-        let embedded: Vec<String> = ids
+        let embedded: Vec<String> = named
             .iter()
-            .map(|id| embedded_key(&event.service, id))
+            .map(|r| embedded_key(&event.service, &r.id))
             .collect();
-        let mut keys: Vec<String> = ids
-            .iter()
-            .flat_map(|id| kinds.iter().map(move |k| key(*k, id)))
-            .collect();
+        let mut keys = stale_keys(event);
         for parent in self.cache.get_many(&embedded).await.into_iter().flatten() {
             if let Ok(parent) = String::from_utf8(parent) {
                 keys.push(parent);
@@ -307,36 +316,26 @@ impl EntityCache {
     }
 }
 
-/// The ids an event names: its aggregate, and the payload's ids and codes.
-pub fn mentioned_ids(event: &OutboxEvent) -> Vec<String> {
-    let mut ids = vec![event.aggregate_id.clone()];
-    if let serde_json::Value::Object(fields) = event.payload_json() {
-        for (name, value) in &fields {
-            let names_an_id = name == "id"
-                || name == "code"
-                || name.ends_with("Id")
-                || name.ends_with("Code")
-                || name.ends_with("Ids")
-                || name.ends_with("Codes");
-            if !names_an_id {
-                continue;
-            }
-            match value {
-                serde_json::Value::String(s) if !s.is_empty() => ids.push(s.clone()),
-                serde_json::Value::Array(items) => ids.extend(
-                    items
-                        .iter()
-                        .filter_map(serde_json::Value::as_str)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned),
-                ),
-                _ => {}
-            }
-        }
+/// The cache keys of the entities `event` names: its aggregate and every touched entity
+/// of a cached kind. An event relayed before events were typed (no aggregate type) drops
+/// its aggregate id under every kind of its service.
+pub fn stale_keys(event: &OutboxEvent) -> Vec<String> {
+    let mut keys: Vec<String> = event
+        .touches()
+        .filter(|r| !r.id.is_empty())
+        .filter_map(|r| EntityKind::of_type(&r.entity_type).map(|k| key(k, &r.id)))
+        .collect();
+    if event.aggregate_type.is_empty() {
+        keys.extend(
+            EntityKind::ALL
+                .into_iter()
+                .filter(|k| k.service() == event.service)
+                .map(|k| key(k, &event.aggregate_id)),
+        );
     }
-    ids.sort();
-    ids.dedup();
-    ids
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 #[cfg(test)]
@@ -345,25 +344,53 @@ mod tests {
     use glocal_proto::requests::v1::LocalGovernment;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn event(service: &str, aggregate: &str, payload: serde_json::Value) -> OutboxEvent {
+    fn event(service: &str, aggregate: (&str, &str), touched: &[(&str, &str)]) -> OutboxEvent {
         OutboxEvent {
             service: service.into(),
             id: "e1".into(),
-            aggregate_id: aggregate.into(),
+            aggregate_type: aggregate.0.into(),
+            aggregate_id: aggregate.1.into(),
             event_type: "Changed".into(),
-            payload: payload.to_string(),
+            touched: touched
+                .iter()
+                .map(|(t, id)| EntityRef::new(t, id))
+                .collect(),
+            payload: "{}".into(),
         }
     }
 
     #[test]
-    fn events_name_their_aggregate_and_the_ids_in_their_payload() {
+    fn events_drop_their_aggregate_and_the_entities_they_touched() {
         let e = event(
             "events",
-            "r1",
-            serde_json::json!({ "id": "r1", "eventId": "ev1", "practiceIds": ["p1", "p2"],
-                "localGovernmentCode": "11000", "title": "not an id", "seats": 3 }),
+            ("Event", "r1"),
+            &[
+                ("Series", "s1"),
+                ("Practice", "p1"),
+                ("Practice", "p2"),
+                ("LocalGovernment", "11000"),
+                ("Registration", "not cached"),
+            ],
         );
-        assert_eq!(mentioned_ids(&e), ["11000", "ev1", "p1", "p2", "r1"]);
+        assert_eq!(
+            stale_keys(&e),
+            [
+                "entity:event:r1",
+                "entity:local-government:11000",
+                "entity:practice:p1",
+                "entity:practice:p2",
+                "entity:series:s1",
+            ]
+        );
+        let untyped = OutboxEvent {
+            aggregate_type: String::new(),
+            touched: Vec::new(),
+            ..e
+        };
+        assert_eq!(
+            stale_keys(&untyped),
+            ["entity:event:r1", "entity:series:r1"]
+        );
     }
 
     #[test]
@@ -442,8 +469,8 @@ mod tests {
             .unwrap();
         assert_eq!(calls.load(Ordering::SeqCst), 3);
 
-        let change = serde_json::json!({ "organisationId": "o1" });
-        cache.invalidate(&event("research", "x", change)).await;
+        let change = event("research", ("Relationship", "x"), &[("Organisation", "o1")]);
+        cache.invalidate(&change).await;
         let third = cache
             .batch(kind, None, &ids[..2], fetch("new"))
             .await
@@ -476,8 +503,8 @@ mod tests {
         cache
             .invalidate(&event(
                 "training",
-                "A1",
-                serde_json::json!({ "editionId": "E1" }),
+                ("Application", "A1"),
+                &[("Edition", "E1")],
             ))
             .await;
         cache

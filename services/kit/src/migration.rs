@@ -180,6 +180,56 @@ pub async fn create_outbox(m: &SchemaManager<'_>, keys: OutboxKeys) -> Result<()
     m.create_index(outbox_index()).await
 }
 
+/// The migration that gives an existing `outbox` table the typed-change columns:
+/// `aggregate_type` (`varchar NOT NULL DEFAULT ''`) and `touched` (the touched entities as
+/// a JSON array, `text NOT NULL DEFAULT '[]'`); rows written before keep those defaults.
+/// Every service lists it after its initial migration.
+pub struct OutboxChangeColumns;
+
+impl MigrationName for OutboxChangeColumns {
+    fn name(&self) -> &str {
+        "m20261202_000001_outbox_change_columns"
+    }
+}
+
+/// The two `ALTER TABLE outbox ADD COLUMN` statements of [`OutboxChangeColumns`] (one
+/// column each: SQLite adds one at a time).
+pub fn outbox_change_columns() -> [TableAlterStatement; 2] {
+    [
+        Table::alter()
+            .table(a("outbox"))
+            .add_column(string("aggregate_type").default("").to_owned())
+            .to_owned(),
+        Table::alter()
+            .table(a("outbox"))
+            .add_column(text("touched").default("[]").to_owned())
+            .to_owned(),
+    ]
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for OutboxChangeColumns {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for alter in outbox_change_columns() {
+            m.alter_table(alter).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in ["touched", "aggregate_type"] {
+            m.alter_table(
+                Table::alter()
+                    .table(a("outbox"))
+                    .drop_column(a(column))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::DbBackend;

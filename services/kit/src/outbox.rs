@@ -2,8 +2,9 @@
 //! task moves those rows, in `seq` order, to where the gateway reads change events.
 //!
 //! - With Redis (`redis.url` set) each row becomes one entry of the stream
-//!   `{redis.key_prefix}events:{service}` (fields `id`, `aggregate_id`, `event_type`,
-//!   `payload`; `XADD MAXLEN ~ outbox.stream_maxlen`). The row is marked published only
+//!   `{redis.key_prefix}events:{service}` (fields `id`, `aggregate_type`, `aggregate_id`,
+//!   `event_type`, `touched` (a JSON array of `{"type","id"}`), `payload`;
+//!   `XADD MAXLEN ~ outbox.stream_maxlen`). The row is marked published only
 //!   after its `XADD` succeeded, in the same transaction that selected it — on PostgreSQL
 //!   with `FOR UPDATE SKIP LOCKED`, so replicas of a service never publish the same row
 //!   at the same time. Delivery is at least once: a crash between `XADD` and `COMMIT`
@@ -29,7 +30,7 @@ use crate::config::{OutboxSettings, Settings};
 use crate::shutdown::Shutdown;
 
 mod write;
-pub use write::{AggregateId, append, entity};
+pub use write::{AggregateId, Change, EntityRef, append, entity};
 
 /// One change event, as a service's outbox row holds it and as it travels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,34 +39,50 @@ pub struct OutboxEvent {
     pub service: String,
     /// The event's own id (a UUID): consumers dedupe by it.
     pub id: String,
+    /// The type of the changed thing, e.g. `ServiceRequest` (empty for events written
+    /// before types existed).
+    pub aggregate_type: String,
     /// The id of the changed thing (a request, an event, a practice…).
     pub aggregate_id: String,
     /// What happened, e.g. `ServiceRequestStateChanged`.
     pub event_type: String,
+    /// The other entities the change touched, as the service named them.
+    pub touched: Vec<EntityRef>,
     /// JSON text with the event's details.
     pub payload: String,
 }
 
 impl OutboxEvent {
     /// The stream fields of this event, in the order written.
-    pub fn fields(&self) -> [(&'static str, &str); 4] {
+    pub fn fields(&self) -> [(&'static str, String); 6] {
         [
-            ("id", &self.id),
-            ("aggregate_id", &self.aggregate_id),
-            ("event_type", &self.event_type),
-            ("payload", &self.payload),
+            ("id", self.id.clone()),
+            ("aggregate_type", self.aggregate_type.clone()),
+            ("aggregate_id", self.aggregate_id.clone()),
+            ("event_type", self.event_type.clone()),
+            ("touched", EntityRef::list_json(&self.touched)),
+            ("payload", self.payload.clone()),
         ]
     }
 
-    /// The event of a stream entry of `service` (`None` when a field is missing).
+    /// The event of a stream entry of `service` (`None` when a field is missing; an entry
+    /// written before `aggregate_type` and `touched` existed has them empty).
     pub fn from_stream_entry(service: &str, entry: &redis::streams::StreamId) -> Option<Self> {
         Some(OutboxEvent {
             service: service.to_owned(),
             id: entry.get("id")?,
+            aggregate_type: entry.get("aggregate_type").unwrap_or_default(),
             aggregate_id: entry.get("aggregate_id")?,
             event_type: entry.get("event_type")?,
+            touched: EntityRef::parse_list(&entry.get::<String>("touched").unwrap_or_default()),
             payload: entry.get("payload")?,
         })
+    }
+
+    /// Every entity the change touched: its aggregate first, then the others.
+    pub fn touches(&self) -> impl Iterator<Item = EntityRef> + '_ {
+        std::iter::once(EntityRef::new(&self.aggregate_type, &self.aggregate_id))
+            .chain(self.touched.iter().cloned())
     }
 
     /// The payload as JSON (`Null` when it is not JSON).
@@ -202,8 +219,8 @@ impl Relay {
                     .query_all_raw(Statement::from_string(
                         backend,
                         format!(
-                            "SELECT seq, CAST(id AS TEXT) AS id, CAST(aggregate_id AS TEXT) AS aggregate_id, \
-                             event_type, payload FROM outbox WHERE published_at IS NULL \
+                            "SELECT seq, CAST(id AS TEXT) AS id, aggregate_type, \
+                             CAST(aggregate_id AS TEXT) AS aggregate_id, event_type, touched, payload FROM outbox WHERE published_at IS NULL \
                              ORDER BY seq LIMIT {limit} FOR UPDATE SKIP LOCKED"
                         ),
                     ))
@@ -225,7 +242,7 @@ impl Relay {
                     .query_all_raw(Statement::from_string(
                         backend,
                         format!(
-                            "SELECT seq, id, aggregate_id, event_type, payload FROM outbox \
+                            "SELECT seq, id, aggregate_type, aggregate_id, event_type, touched, payload FROM outbox \
                              WHERE published_at IS NULL ORDER BY seq LIMIT {limit}"
                         ),
                     ))
@@ -252,10 +269,17 @@ impl Relay {
                     OutboxEvent {
                         service: self.service.to_owned(),
                         id: uuid_text(row, "id")?,
+                        aggregate_type: row
+                            .try_get::<String>("", "aggregate_type")
+                            .map_err(|e| RelayError::Row(e.to_string()))?,
                         aggregate_id: uuid_text(row, "aggregate_id")?,
                         event_type: row
                             .try_get::<String>("", "event_type")
                             .map_err(|e| RelayError::Row(e.to_string()))?,
+                        touched: EntityRef::parse_list(
+                            &row.try_get::<String>("", "touched")
+                                .map_err(|e| RelayError::Row(e.to_string()))?,
+                        ),
                         payload: row
                             .try_get::<String>("", "payload")
                             .map_err(|e| RelayError::Row(e.to_string()))?,
@@ -434,31 +458,22 @@ mod tests {
 
     const CREATE_POSTGRES: &str = "CREATE TABLE outbox (seq BIGSERIAL PRIMARY KEY, id UUID NOT NULL UNIQUE, \
         aggregate_id UUID NOT NULL, event_type VARCHAR NOT NULL, payload TEXT NOT NULL, \
-        created_at TIMESTAMPTZ NOT NULL, published_at TIMESTAMPTZ NULL)";
+        created_at TIMESTAMPTZ NOT NULL, published_at TIMESTAMPTZ NULL, \
+        aggregate_type VARCHAR NOT NULL DEFAULT '', touched TEXT NOT NULL DEFAULT '[]')";
     const CREATE_SQLITE: &str = "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id uuid_text NOT NULL UNIQUE, \
         aggregate_id uuid_text NOT NULL, event_type varchar NOT NULL, payload text NOT NULL, \
-        created_at timestamp_with_timezone_text NOT NULL, published_at timestamp_with_timezone_text NULL)";
+        created_at timestamp_with_timezone_text NOT NULL, published_at timestamp_with_timezone_text NULL, \
+        aggregate_type varchar NOT NULL DEFAULT '', touched text NOT NULL DEFAULT '[]')";
 
     async fn insert(db: &DatabaseConnection, aggregate: uuid::Uuid, n: i32) {
-        let backend = db.get_database_backend();
-        let sql = if backend == DatabaseBackend::Postgres {
-            "INSERT INTO outbox (id, aggregate_id, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5)"
-        } else {
-            "INSERT INTO outbox (id, aggregate_id, event_type, payload, created_at) VALUES (?, ?, ?, ?, ?)"
-        };
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                uuid::Uuid::new_v4().into(),
-                aggregate.into(),
-                "ThingChanged".into(),
-                format!("{{\"n\":{n}}}").into(),
-                chrono::Utc::now().into(),
-            ],
-        ))
-        .await
-        .unwrap();
+        let change = Change::new(
+            "Thing",
+            aggregate,
+            "ThingChanged",
+            serde_json::json!({ "n": n }),
+        )
+        .touching("Event", format!("ev{n}"));
+        append(db, &change, chrono::Utc::now()).await.unwrap();
     }
 
     fn settings(redis: &str, prefix: &str) -> Settings {
@@ -510,6 +525,14 @@ mod tests {
             .map(|e| e.payload_json()["n"].as_i64().unwrap())
             .collect();
         assert_eq!(ns, [0, 1, 2]);
+        assert!(events.iter().all(|e| e.aggregate_type == "Thing"));
+        let touched: Vec<Vec<EntityRef>> = events.iter().map(|e| e.touched.clone()).collect();
+        assert_eq!(
+            touched,
+            (0..3)
+                .map(|n| vec![EntityRef::new("Event", format!("ev{n}"))])
+                .collect::<Vec<_>>()
+        );
         let _: () = conn.del(&key).await.unwrap();
     }
 
@@ -545,6 +568,16 @@ mod tests {
         assert_eq!(message.event.service, "research");
         assert_eq!(message.event.aggregate_id, aggregate.to_string());
         assert_eq!(message.event.payload_json()["n"], 7);
+        assert_eq!(message.event.aggregate_type, "Thing");
+        assert_eq!(message.event.event_type, "ThingChanged");
+        assert_eq!(message.event.touched, [EntityRef::new("Event", "ev7")]);
+        assert_eq!(
+            message.event.touches().collect::<Vec<_>>(),
+            [
+                EntityRef::new("Thing", aggregate),
+                EntityRef::new("Event", "ev7")
+            ]
+        );
     }
 
     #[tokio::test]

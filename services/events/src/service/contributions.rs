@@ -14,6 +14,7 @@ use crate::store::queries;
 use crate::store::views::{self, corrupt, event_state};
 use crate::store::writes;
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change, EntityRef};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -45,7 +46,7 @@ impl EventOffice {
                 writes::insert_contribution(txn, id, row.id, &new, actor.author(), now).await?;
                 queries::insert_audit(txn, "contribution", id, "submit", None, Some(ContributionState::Submitted.as_str()), actor.pair(), now, "").await?;
                 let payload = json!({ "id": id.to_string(), "eventId": row.id.to_string(), "state": "SUBMITTED" });
-                queries::insert_outbox(txn, id, "ContributionSubmitted", &payload, now).await?;
+                outbox::append(txn, &Change::new("Contribution", id, "ContributionSubmitted", payload).touching("Event", row.id), now).await?;
                 Ok(())
             })
             .await?;
@@ -125,7 +126,13 @@ impl EventOffice {
             "state": to.as_str(),
             "practiceIds": practices.as_ref().map(|p| p.ids().to_vec()),
         });
-        queries::insert_outbox(&txn, row.id, "ContributionChanged", &payload, now).await?;
+        let practice_refs = practices
+            .iter()
+            .flat_map(|p| p.ids().iter().map(|id| EntityRef::new("Practice", id)));
+        let change = Change::new("Contribution", row.id, "ContributionChanged", payload)
+            .touching("Event", row.event_id)
+            .touching_all(practice_refs);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         // Visible to the actor still: the submitter withdraws, the bureau sees every one.
         views::contribution_view(written)

@@ -15,6 +15,7 @@ use crate::store::views::{self, event_state, u32_of};
 use crate::store::writes;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change, EntityRef};
 use glocal_kit::store::Tx;
 use serde_json::json;
 use std::collections::HashMap;
@@ -130,7 +131,9 @@ impl EventOffice {
             "state": state.as_str(),
             "version": 1,
         });
-        queries::insert_outbox(txn, id, "EventCreated", &payload, now).await?;
+        let change = Change::new("Event", id, "EventCreated", payload)
+            .touching_all(new.series_id.map(|s| EntityRef::new("Series", s)));
+        outbox::append(txn, &change, now).await?;
         tracing::info!(event_id = %id, kind = %kind, edition, "event created");
         Ok(())
     }
@@ -271,7 +274,12 @@ impl EventOffice {
             "state": to.as_str(),
             "version": row.version + 1,
         });
-        queries::insert_outbox(&txn, row.id, "EventStateChanged", &payload, now).await?;
+        outbox::append(
+            &txn,
+            &Change::new("Event", row.id, "EventStateChanged", payload),
+            now,
+        )
+        .await?;
         txn.commit().await?;
         tracing::info!(event_id = %row.id, action = action.as_str(), from = %from, to = %to, "event changed");
         self.event_views(vec![written])

@@ -15,6 +15,7 @@ use crate::store::views::{self, corrupt};
 use crate::store::writes;
 use chrono::NaiveDate;
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -64,7 +65,7 @@ impl EventOffice {
                 writes::insert_lecture(txn, id, &lg, &new, actor.author(), now).await?;
                 queries::insert_audit(txn, "lecture_request", id, "request", None, Some(LectureState::Requested.as_str()), actor.pair(), now, &new.theme).await?;
                 let payload = json!({ "id": id.to_string(), "localGovernmentCode": lg, "year": new.year(), "state": "REQUESTED" });
-                queries::insert_outbox(txn, id, "LectureRequested", &payload, now).await?;
+                outbox::append(txn, &Change::new("LectureRequest", id, "LectureRequested", payload).touching("LocalGovernment", &lg), now).await?;
                 Ok(())
             })
             .await?;
@@ -177,7 +178,10 @@ impl EventOffice {
             "date": date.to_string(),
             "state": to.as_str(),
         });
-        queries::insert_outbox(&txn, row.id, "LectureScheduled", &payload, now).await?;
+        let change = Change::new("LectureRequest", row.id, "LectureScheduled", payload)
+            .touching("Event", event_id)
+            .touching("LocalGovernment", &row.local_government_code);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         let viewer = Some(actor);
         Ok((
@@ -222,7 +226,9 @@ impl EventOffice {
         )
         .await?;
         let payload = json!({ "id": row.id.to_string(), "state": to.as_str(), "localGovernmentCode": row.local_government_code });
-        queries::insert_outbox(&txn, row.id, "LectureDeclined", &payload, now).await?;
+        let change = Change::new("LectureRequest", row.id, "LectureDeclined", payload)
+            .touching("LocalGovernment", &row.local_government_code);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         views::lecture_view(written)
     }

@@ -18,6 +18,7 @@ use crate::store::writes::{self, OfferDeadline};
 use crate::store::{EventRow, RegistrationRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::Tx;
 use serde_json::json;
 
@@ -111,7 +112,7 @@ impl EventOffice {
                     "seats": seats,
                     "registrantSubject": actor.subject,
                 });
-                queries::insert_outbox(txn, id, "RegistrationCreated", &payload, now).await?;
+                outbox::append(txn, &Change::new("Registration", id, "RegistrationCreated", payload).touching("Event", row.id), now).await?;
                 tracing::info!(registration_id = %id, event_id = %row.id, state = %to, seats, "registration created");
                 Ok(())
             })
@@ -217,7 +218,14 @@ impl EventOffice {
             "version": before.version + 1,
             "registrantSubject": before.registrant_subject,
         });
-        queries::insert_outbox(txn, before.id, "RegistrationStateChanged", &payload, now).await?;
+        let change = Change::new(
+            "Registration",
+            before.id,
+            "RegistrationStateChanged",
+            payload,
+        )
+        .touching("Event", before.event_id);
+        outbox::append(txn, &change, now).await?;
         tracing::info!(registration_id = %before.id, action = action.as_str(), from = %before.state, to = %to, "registration changed");
         Ok(())
     }
@@ -443,7 +451,9 @@ impl EventOffice {
             "day": day.to_string(),
             "attendee": attendee,
         });
-        queries::insert_outbox(&txn, reg.id, "AttendeeCheckedIn", &payload, now).await?;
+        let change = Change::new("Registration", reg.id, "AttendeeCheckedIn", payload)
+            .touching("Event", event.id);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         self.registration_as(&viewer, registration_id).await
     }

@@ -7,6 +7,7 @@ use crate::store::queries;
 use crate::store::views;
 use crate::store::writes;
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change};
 use serde_json::json;
 
 impl EventOffice {
@@ -33,7 +34,7 @@ impl EventOffice {
                 writes::insert_series(txn, id, &new, now).await?;
                 queries::insert_audit(txn, "series", id, "create", None, None, actor.pair(), now, new.code.as_str()).await?;
                 let payload = json!({ "id": id.to_string(), "code": new.code.as_str(), "kind": new.kind.as_str() });
-                queries::insert_outbox(txn, id, "SeriesCreated", &payload, now).await?;
+                outbox::append(txn, &Change::new("Series", id, "SeriesCreated", payload).touching("Series", new.code.as_str()), now).await?;
                 Ok(())
             })
             .await?;

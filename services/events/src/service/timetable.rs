@@ -7,6 +7,7 @@ use crate::store::queries;
 use crate::store::views::{self, event_state, text_of, zone_of};
 use crate::store::writes;
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -53,7 +54,7 @@ impl EventOffice {
                 writes::insert_session(txn, id, row.id, &new).await?;
                 queries::insert_audit(txn, "event", row.id, "add_session", None, None, actor.pair(), now, &format!("{id} {}", new.title.any())).await?;
                 let payload = json!({ "id": id.to_string(), "eventId": row.id.to_string(), "room": new.room });
-                queries::insert_outbox(txn, row.id, "SessionAdded", &payload, now).await?;
+                outbox::append(txn, &Change::new("Event", row.id, "SessionAdded", payload).touching("EventSession", id), now).await?;
                 Ok(())
             })
             .await?;
@@ -97,7 +98,9 @@ impl EventOffice {
         )
         .await?;
         let payload = json!({ "id": session.id.to_string(), "eventId": row.id.to_string() });
-        queries::insert_outbox(&txn, row.id, "SessionRemoved", &payload, now).await?;
+        let change = Change::new("Event", row.id, "SessionRemoved", payload)
+            .touching("EventSession", session.id);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         Ok(())
     }

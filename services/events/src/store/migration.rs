@@ -2,7 +2,9 @@
 //! them (no ALTER TABLE beyond what SQLite supports). Lists (languages, speakers, members,
 //! practice ids, preferred dates, rotations) are JSON text.
 
-use glocal_kit::migration::{OutboxKeys, a, index, nullable, outbox_table, seq};
+use glocal_kit::migration::{
+    OutboxChangeColumns, OutboxKeys, a, index, nullable, outbox_table, seq,
+};
 use sea_orm_migration::prelude::*;
 
 /// Every migration of the events service, in order.
@@ -11,7 +13,7 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial)]
+        vec![Box::new(Initial), Box::new(OutboxChangeColumns)]
     }
 
     fn migration_table_name() -> DynIden {

@@ -12,8 +12,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{
-    audit, check_in, contribution, event, idempotency, lecture_request, outbox, registration,
-    series, session,
+    audit, check_in, contribution, event, idempotency, lecture_request, registration, series,
+    session,
 };
 
 /// Appends an audit row (kit's one audit shape).
@@ -56,29 +56,6 @@ pub(crate) async fn audit_of<C: ConnectionTrait>(
         .order_by_asc(audit::Column::Seq)
         .all(c)
         .await
-}
-
-/// Appends an outbox event.
-pub(crate) async fn insert_outbox<C: ConnectionTrait>(
-    c: &C,
-    aggregate_id: Uuid,
-    event_type: &str,
-    payload: &serde_json::Value,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let row = outbox::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        aggregate_id: Set(aggregate_id),
-        event_type: Set(event_type.to_owned()),
-        payload: Set(payload.to_string()),
-        created_at: Set(at),
-        published_at: Set(None),
-        ..Default::default()
-    };
-    outbox::Entity::insert(row)
-        .exec_without_returning(c)
-        .await?;
-    Ok(())
 }
 
 /// What `(subject, operation, key)` created before, if anything.

@@ -2,6 +2,7 @@
 //! the request workflow's state machine, and the read models the service answers with.
 //! No I/O, no proto, no SQL.
 
+pub mod changes;
 mod details;
 mod error;
 mod ids;

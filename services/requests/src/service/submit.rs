@@ -3,10 +3,12 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::Tx;
 use serde_json::json;
 
 use super::{Actor, OnlineBureau, Result, Viewer};
+use crate::domain::changes::{SERVICE_REQUEST, request_touches};
 use crate::domain::{
     Action, HistoryEntry, NewRequest, RequestId, RequestNumber, RequestState, ServiceRequest,
     Version, transition,
@@ -258,7 +260,20 @@ impl OnlineBureau {
         let payload = event_payload(&row, None, state, "submit");
         request_store::insert(tx, &row).await?;
         activity::insert_history(tx, id, &history).await?;
-        activity::insert_outbox(tx, id, "ServiceRequestSubmitted", &payload, now).await?;
+        let touched = request_touches(
+            &row.local_government_code,
+            row.department_code.as_deref(),
+            row.assignee_id.as_deref(),
+            None,
+        );
+        let change = Change::new(
+            SERVICE_REQUEST,
+            id.as_uuid(),
+            "ServiceRequestSubmitted",
+            payload,
+        )
+        .touching_all(touched);
+        outbox::append(tx, &change, now).await?;
         tracing::info!(request_id = %id, number = %row.number, state = %state, "service request submitted");
         Ok((row, history))
     }

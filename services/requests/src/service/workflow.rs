@@ -4,12 +4,14 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change as OutboxChange};
 use glocal_kit::store::Tx;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::submit::{event_payload, history_entry};
 use super::{Actor, OnlineBureau, Result, Viewer};
+use crate::domain::changes::{SERVICE_REQUEST, request_touches};
 use crate::domain::{
     Action, DepartmentCode, MessageBody, MessageKind, Reason, RequestId, RequestMessage,
     RequestState, ServiceRequest, StaffId, Version, transition,
@@ -80,7 +82,20 @@ impl OnlineBureau {
         let entry = history_entry(action, Some(from), change.to, actor, now, &change.note);
         activity::insert_history(tx, row.id, &[entry]).await?;
         let payload = event_payload(&after, Some(from), change.to, action);
-        activity::insert_outbox(tx, row.id, "ServiceRequestStateChanged", &payload, now).await?;
+        let touched = request_touches(
+            &after.local_government_code,
+            after.department_code.as_deref(),
+            after.assignee_id.as_deref(),
+            None,
+        );
+        let event = OutboxChange::new(
+            SERVICE_REQUEST,
+            row.id.as_uuid(),
+            "ServiceRequestStateChanged",
+            payload,
+        )
+        .touching_all(touched);
+        outbox::append(tx, &event, now).await?;
         tracing::info!(request_id = %row.id, action, from = %from, to = %change.to, "service request changed");
         Ok(after)
     }
@@ -414,7 +429,20 @@ impl OnlineBureau {
             "departmentCode": row.department_code,
             "assigneeId": row.assignee_id,
         });
-        activity::insert_outbox(&tx, row.id, "ServiceRequestMessageAdded", &payload, now).await?;
+        let touched = request_touches(
+            &row.local_government_code,
+            row.department_code.as_deref(),
+            row.assignee_id.as_deref(),
+            Some(m.id.to_string()),
+        );
+        let change = OutboxChange::new(
+            SERVICE_REQUEST,
+            row.id.as_uuid(),
+            "ServiceRequestMessageAdded",
+            payload,
+        )
+        .touching_all(touched);
+        outbox::append(&tx, &change, now).await?;
         tx.commit().await?;
         self.view(&viewer, row).await
     }

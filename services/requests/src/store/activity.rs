@@ -1,13 +1,11 @@
-//! A request's activity: its messages, its audit history and the outbox events written with
-//! each change.
+//! A request's activity: its messages and its audit history (the outbox events written with
+//! each change go through `glocal_kit::outbox::append`).
 
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
-use uuid::Uuid;
 
-use super::entities::{outbox, request_history, request_message};
+use super::entities::{request_history, request_message};
 use super::requests::corrupt;
 use crate::domain::{HistoryEntry, MessageKind, RequestId, RequestMessage, RequestState};
 use crate::error::RequestsError;
@@ -59,29 +57,6 @@ pub(crate) async fn insert_history(
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
-}
-
-/// Appends an outbox event about a request.
-pub(crate) async fn insert_outbox(
-    db: &impl ConnectionTrait,
-    aggregate: RequestId,
-    event_type: &str,
-    payload: &serde_json::Value,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    let row = outbox::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        aggregate_id: Set(aggregate.as_uuid()),
-        event_type: Set(event_type.to_owned()),
-        payload: Set(payload.to_string()),
-        created_at: Set(at),
-        published_at: Set(None),
-        ..Default::default()
-    };
-    outbox::Entity::insert(row)
-        .exec_without_returning(db)
-        .await?;
     Ok(())
 }
 

@@ -179,30 +179,6 @@ pub(crate) mod request_history {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// `outbox`: events written with each change, published later.
-pub(crate) mod outbox {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "outbox")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub seq: i64,
-        #[sea_orm(unique)]
-        pub id: Uuid,
-        pub aggregate_id: Uuid,
-        pub event_type: String,
-        pub payload: String,
-        pub created_at: DateTimeUtc,
-        pub published_at: Option<DateTimeUtc>,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
 /// `request_counter`: the last serial handed out per year.
 pub(crate) mod request_counter {
     use sea_orm::entity::prelude::*;

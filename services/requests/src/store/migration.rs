@@ -2,7 +2,8 @@
 //! them (no ALTER TABLE beyond what SQLite supports).
 
 use glocal_kit::migration::{
-    OutboxKeys, a, create_outbox, index, seq, string, string_null, text, ts, ts_null, uuid,
+    OutboxChangeColumns, OutboxKeys, a, create_outbox, index, seq, string, string_null, text, ts,
+    ts_null, uuid,
 };
 use sea_orm_migration::prelude::*;
 
@@ -12,7 +13,7 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial)]
+        vec![Box::new(Initial), Box::new(OutboxChangeColumns)]
     }
 
     fn migration_table_name() -> DynIden {

@@ -1,6 +1,7 @@
 //! The research domain: types that parse (ids, codes, localized text, practice content,
 //! partner-network inputs) and the workflows as pure functions. No I/O, no proto, no SQL.
 
+pub mod changes;
 mod error;
 mod ids;
 mod network;

@@ -41,6 +41,7 @@ impl Research {
             &actor,
             now,
             json!({ "code": area.code.as_str() }),
+            Vec::new(),
         )
         .await?;
         tx.commit().await?;
@@ -73,6 +74,7 @@ impl Research {
             &actor,
             now,
             json!({ "code": code.as_str() }),
+            Vec::new(),
         )
         .await?;
         tx.commit().await?;

@@ -18,10 +18,12 @@ mod search;
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
+use glocal_kit::outbox::{self, Change, EntityRef};
 use glocal_kit::paging;
 use glocal_kit::store::{Db, Tx};
 use glocal_kit::{Caller, Role};
 
+use crate::domain::changes;
 pub use crate::domain::{
     Area, Contact, Interaction, Opportunity, Organisation, Practice, PracticeHistoryEntry,
     PracticeVersionInfo, Relationship,
@@ -440,7 +442,9 @@ impl Research {
         }
     }
 
-    /// Writes the audit row of a change and its outbox event.
+    /// Writes the audit row of a change and its outbox event (the same detail), which
+    /// names `touched` besides the aggregate.
+    #[allow(clippy::too_many_arguments)]
     async fn audit(
         tx: &Tx,
         kind: &str,
@@ -449,8 +453,11 @@ impl Research {
         actor: &Actor,
         at: DateTime<Utc>,
         detail: serde_json::Value,
+        touched: Vec<EntityRef>,
     ) -> Result<()> {
-        queries::record_change(
+        let change = Change::new(changes::aggregate_type(kind), id, action, detail.clone())
+            .touching_all(touched);
+        queries::insert_audit(
             tx,
             AuditRow {
                 aggregate_type: kind,
@@ -463,6 +470,7 @@ impl Research {
             },
         )
         .await?;
+        outbox::append(tx, &change, at).await?;
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! Opportunities: international projects proposed through the network and screened by the
 //! bureau.
 
+use crate::domain::changes;
 use std::collections::HashMap;
 
 use glocal_kit::Caller;
@@ -63,6 +64,7 @@ impl Research {
             json!({
                 "id": id.to_key(), "areaCodes": new.area_codes, "status": "PROPOSED",
             }),
+            changes::areas(new.area_codes()),
         )
         .await?;
         tx.commit().await?;
@@ -111,6 +113,7 @@ impl Research {
             json!({
                 "id": key, "from": from.as_str(), "status": to.as_str(),
             }),
+            Vec::new(),
         )
         .await?;
         tx.commit().await?;

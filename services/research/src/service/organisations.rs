@@ -1,5 +1,6 @@
 //! Partner organisations and their contacts.
 
+use glocal_kit::outbox::EntityRef;
 use std::collections::HashMap;
 
 use glocal_kit::Caller;
@@ -53,7 +54,7 @@ impl Research {
         let created = org_store::insert(&tx, id, &org, now).await?;
         Self::audit(&tx, "organisation", &id.to_key(), "OrganisationCreated", &actor, now, json!({
             "id": id.to_key(), "kind": org.kind.as_str(), "country": org.country, "public": org.public,
-        })).await?;
+        }), Vec::new()).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -94,6 +95,7 @@ impl Research {
             json!({
                 "id": org_id.to_key(), "contactId": contact_id,
             }),
+            vec![EntityRef::new("Contact", &contact_id)],
         )
         .await?;
         tx.commit().await?;

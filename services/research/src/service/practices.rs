@@ -2,10 +2,12 @@
 //! practice as the caller may see it (a withdrawn one as a tombstone).
 
 use glocal_kit::Caller;
+use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::Tx;
 use serde_json::json;
 
 use super::{Actor, Research, Result, Viewer, bounded, require_staff, viewer_of};
+use crate::domain::changes::{PRACTICE, practice_touches};
 use crate::domain::{
     IdempotencyKey, Practice, PracticeAction, PracticeContent, PracticeDraft, PracticeId,
     PracticeState, Revision, Stage, transition,
@@ -14,7 +16,6 @@ use crate::error::ResearchError;
 use crate::store::practices::{
     self as store, ContentChange, Editor, Milestone, PracticeRecord, StageChange, Step,
 };
-use crate::store::queries;
 
 impl Actor {
     fn editor(&self) -> Editor<'_> {
@@ -106,14 +107,10 @@ impl Research {
             now,
         )
         .await?;
-        queries::insert_outbox(
-            &tx,
-            &id.to_key(),
-            "PracticeDrafted",
-            &json!({ "id": id.to_key(), "state": "DRAFT", "version": 1, "revision": 1, "areaCode": content.area_code() }),
-            now,
-        )
-        .await?;
+        let payload = json!({ "id": id.to_key(), "state": "DRAFT", "version": 1, "revision": 1, "areaCode": content.area_code() });
+        let change = Change::new(PRACTICE, id.to_key(), "PracticeDrafted", payload)
+            .touching_all(practice_touches(&content));
+        outbox::append(&tx, &change, now).await?;
         store::reindex(&tx, &id.to_key(), &content).await?;
         tx.commit().await?;
         tracing::info!(practice_id = %id, "practice drafted");
@@ -196,14 +193,13 @@ impl Research {
             now,
         )
         .await?;
-        queries::insert_outbox(
-            &tx,
-            &key,
-            "PracticeEdited",
-            &practice_event(&row, "edit", next.state, version, row.revision.get() + 1),
-            now,
-        )
-        .await?;
+        let payload = practice_event(&row, "edit", next.state, version, row.revision.get() + 1);
+        let touched = practice_touches(&row.content)
+            .into_iter()
+            .chain(practice_touches(&content));
+        let change =
+            Change::new(PRACTICE, key.as_str(), "PracticeEdited", payload).touching_all(touched);
+        outbox::append(&tx, &change, now).await?;
         store::reindex(&tx, &key, &content).await?;
         tx.commit().await?;
         self.get_practice(caller, id, None).await
@@ -340,20 +336,16 @@ impl Research {
             now,
         )
         .await?;
-        queries::insert_outbox(
-            &tx,
-            &key,
-            event,
-            &practice_event(
-                row,
-                action.as_str(),
-                next.state,
-                row.version,
-                row.revision.get() + 1,
-            ),
-            now,
-        )
-        .await?;
+        let payload = practice_event(
+            row,
+            action.as_str(),
+            next.state,
+            row.version,
+            row.revision.get() + 1,
+        );
+        let change = Change::new(PRACTICE, key.as_str(), event, payload)
+            .touching_all(practice_touches(&row.content));
+        outbox::append(&tx, &change, now).await?;
         tx.commit().await?;
         tracing::info!(practice_id = %id, action = %action, state = %next.state, "practice changed");
         self.get_practice(caller, id, None).await

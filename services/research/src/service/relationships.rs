@@ -1,6 +1,8 @@
 //! Relationships between Korean and foreign local governments, and their interaction logs
 //! (read and written by bureau staff and the local government concerned).
 
+use crate::domain::changes;
+use glocal_kit::outbox::EntityRef;
 use std::collections::HashMap;
 
 use glocal_kit::Caller;
@@ -130,6 +132,10 @@ impl Research {
                 "id": id.to_key(), "kind": kind.as_str(), "status": status.as_str(),
                 "localGovernmentCode": lg.as_str(), "partnerOrganisationId": partner.to_key(),
             }),
+            vec![
+                EntityRef::new("LocalGovernment", lg.as_str()),
+                EntityRef::new(changes::ORGANISATION, partner.to_key()),
+            ],
         )
         .await?;
         tx.commit().await?;
@@ -200,6 +206,7 @@ impl Research {
             json!({
                 "id": key, "from": from.as_str(), "status": to.as_str(), "note": note,
             }),
+            Vec::new(),
         )
         .await?;
         tx.commit().await?;
@@ -364,7 +371,7 @@ impl Research {
         store::insert_interaction(&tx, &entry).await?;
         Self::audit(&tx, "relationship", &rel_key, "InteractionRecorded", &actor, now, json!({
             "id": id.to_key(), "relationshipId": rel_key, "kind": kind.as_str(), "occurredOn": occurred_on.to_string(),
-        })).await?;
+        }), vec![EntityRef::new("Interaction", id.to_key())]).await?;
         tx.commit().await?;
         Ok(entry)
     }

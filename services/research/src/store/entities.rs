@@ -242,20 +242,6 @@ entity!(
     }
 );
 
-entity!(
-    /// `outbox`: events waiting to leave for Redis Streams.
-    outbox, "outbox", {
-        #[sea_orm(primary_key)]
-        seq: i64,
-        id: String,
-        aggregate_id: String,
-        event_type: String,
-        payload: String,
-        created_at: DateTimeUtc,
-        published_at: Option<DateTimeUtc>,
-    }
-);
-
 /// `,a,b,`: a list as stored.
 pub(crate) fn join_list<S: AsRef<str>>(items: &[S]) -> String {
     if items.is_empty() {

@@ -4,8 +4,8 @@
 //! FTS5 tables, one with the trigram tokenizer and one with the porter stemmer.
 
 use glocal_kit::migration::{
-    OutboxKeys, a, big, boolean, create_outbox, index, int, seq, string, text, text_null, ts,
-    ts_null,
+    OutboxChangeColumns, OutboxKeys, a, big, boolean, create_outbox, index, int, seq, string, text,
+    text_null, ts, ts_null,
 };
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -16,7 +16,7 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial)]
+        vec![Box::new(Initial), Box::new(OutboxChangeColumns)]
     }
 
     fn migration_table_name() -> DynIden {

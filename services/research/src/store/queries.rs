@@ -1,15 +1,14 @@
 //! Queries beyond plain entity reads: row locks that keep the vocabulary consistent under
 //! concurrent calls, usage counts, the first pages of several interaction logs at once, the
-//! outbox, the audit log and the idempotency ledger.
+//! audit log and the idempotency ledger.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
     Statement,
 };
-use uuid::Uuid;
 
-use super::entities::{audit_log, idempotency, interaction, outbox};
+use super::entities::{audit_log, idempotency, interaction};
 use super::search::{Sql, contains_pattern};
 use crate::error::ResearchError;
 
@@ -85,29 +84,6 @@ pub(crate) async fn latest_interactions<C: ConnectionTrait>(
         .from_raw_sql(sql.statement())
         .all(c)
         .await
-}
-
-/// Appends an event for the outbox relay.
-pub(crate) async fn insert_outbox<C: ConnectionTrait>(
-    c: &C,
-    aggregate_id: &str,
-    event_type: &str,
-    payload: &serde_json::Value,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let row = outbox::ActiveModel {
-        id: Set(Uuid::new_v4().to_string()),
-        aggregate_id: Set(aggregate_id.to_owned()),
-        event_type: Set(event_type.to_owned()),
-        payload: Set(payload.to_string()),
-        created_at: Set(at),
-        published_at: Set(None),
-        ..Default::default()
-    };
-    outbox::Entity::insert(row)
-        .exec_without_returning(c)
-        .await
-        .map(|_| ())
 }
 
 /// One audit row of the partner network or the vocabulary.
@@ -198,14 +174,4 @@ pub(crate) async fn insert_idempotency<C: ConnectionTrait>(
         Err(e) if glocal_kit::db_error::is_unique_violation(&e) => Ok(Some(e.into())),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Writes the audit row of a change and its outbox event (the same detail).
-pub(crate) async fn record_change<C: ConnectionTrait>(
-    c: &C,
-    row: AuditRow<'_>,
-) -> Result<(), DbErr> {
-    let (id, action, at, detail) = (row.aggregate_id, row.action, row.at, row.detail.clone());
-    insert_audit(c, row).await?;
-    insert_outbox(c, id, action, &detail, at).await
 }

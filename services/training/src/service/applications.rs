@@ -2,6 +2,7 @@
 //! changes every decision writes.
 
 use super::*;
+use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
     /// Every eligibility rule `profile` fails for an edition today (empty when eligible).
@@ -206,7 +207,10 @@ impl TrainingOffice {
         } else {
             "ApplicationSubmitted"
         };
-        queries::insert_outbox(txn, id, event, &payload, now).await?;
+        let change = Change::new("Application", id, event, payload)
+            .touching("Edition", new.edition_id.to_string())
+            .touching("ApplicantOrganisation", org);
+        outbox::append(txn, &change, now).await?;
         tracing::info!(application_id = %id, edition_id = %new.edition_id, state = %state, "application created");
         Ok(id)
     }
@@ -259,7 +263,10 @@ impl TrainingOffice {
             "applicantSubject": row.applicant_subject,
             "orgCode": row.org_code,
         });
-        queries::insert_outbox(txn, row.id, "ApplicationStateChanged", &payload, now).await?;
+        let change = Change::new("Application", row.id, "ApplicationStateChanged", payload)
+            .touching("Edition", row.edition_id)
+            .touching("ApplicantOrganisation", &row.org_code);
+        outbox::append(txn, &change, now).await?;
         tracing::info!(application_id = %row.id, action = action.as_str(), from = %from, to = %to, "application changed");
         Ok(true)
     }

@@ -1,6 +1,7 @@
 //! Certificates: issuing for completing participants and public verification.
 
 use super::*;
+use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
     // ---- certificates -----------------------------------------------------------------
@@ -100,7 +101,10 @@ impl TrainingOffice {
                 "editionId": p.edition_id.to_string(),
                 "code": code.as_str(),
             });
-            queries::insert_outbox(&txn, p.id, "CertificateIssued", &payload, now).await?;
+            let change = Change::new("Application", p.id, "CertificateIssued", payload)
+                .touching("Edition", p.edition_id)
+                .touching("Certificate", code.as_str());
+            outbox::append(&txn, &change, now).await?;
             outcome.issued.push(Certificate {
                 code,
                 application_id: ApplicationId::from(p.id),

@@ -1,6 +1,7 @@
 //! Screening, scoring, the stage cut and decisions; a freed place goes to the waitlist.
 
 use super::*;
+use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
     /// Staff screen an application: START (submitted → screening), PASS (→ the first review
@@ -124,7 +125,9 @@ impl TrainingOffice {
             "stage": stage,
             "reviewerSubject": who.actor.subject,
         });
-        queries::insert_outbox(&txn, row.id, "ApplicationReviewed", &payload, now).await?;
+        let change = Change::new("Application", row.id, "ApplicationReviewed", payload)
+            .touching("Edition", row.edition_id);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         self.application_view(&who, row.id).await
     }
@@ -269,14 +272,8 @@ impl TrainingOffice {
             "advanced": outcomes.iter().filter(|o| o.advanced).map(|o| o.id.to_string()).collect::<Vec<_>>(),
             "eliminated": outcomes.iter().filter(|o| !o.advanced).map(|o| o.id.to_string()).collect::<Vec<_>>(),
         });
-        queries::insert_outbox(
-            &txn,
-            edition_id.as_uuid(),
-            "ReviewCutApplied",
-            &payload,
-            now,
-        )
-        .await?;
+        let change = Change::new("Edition", edition_id.as_uuid(), "ReviewCutApplied", payload);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         tracing::info!(edition_id = %edition_id, stage, advanced, total = outcomes.len(), "review cut applied");
         Ok(CutResult {

@@ -1,6 +1,7 @@
 //! Accepted participants: placement, sessions and attendance.
 
 use super::*;
+use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
     // ---- participants -----------------------------------------------------------------
@@ -127,7 +128,9 @@ impl TrainingOffice {
             "kind": new.kind.as_str(),
             "startsAt": new.starts_at.to_rfc3339(),
         });
-        queries::insert_outbox(&txn, id, "SessionScheduled", &payload, now).await?;
+        let change = Change::new("TrainingSession", id, "SessionScheduled", payload)
+            .touching("Edition", e.id);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         Ok(Session {
             id: SessionId::from(id),
@@ -224,7 +227,9 @@ impl TrainingOffice {
                 "status": e.status.as_str(),
             })).collect::<Vec<_>>(),
         });
-        queries::insert_outbox(&txn, s.id, "AttendanceRecorded", &payload, now).await?;
+        let change = Change::new("TrainingSession", s.id, "AttendanceRecorded", payload)
+            .touching("Edition", s.edition_id);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         self.session(&who, s.id).await
     }

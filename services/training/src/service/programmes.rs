@@ -1,6 +1,7 @@
 //! Programmes and their editions: creation, publication and lookups.
 
 use super::*;
+use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
     // ---- programmes and editions -------------------------------------------------------
@@ -55,7 +56,12 @@ impl TrainingOffice {
                 )
                 .await?;
                 let payload = json!({ "id": id.to_string(), "kind": new.kind.as_str(), "published": new.published });
-                queries::insert_outbox(&txn, id, "ProgrammeCreated", &payload, now).await?;
+                outbox::append(
+                    &txn,
+                    &Change::new("Programme", id, "ProgrammeCreated", payload),
+                    now,
+                )
+                .await?;
                 txn.commit().await?;
                 tracing::info!(programme_id = %id, kind = %new.kind, "programme created");
                 Ok(Programme {
@@ -198,7 +204,9 @@ impl TrainingOffice {
             "term": new.term.as_str(),
             "published": new.published,
         });
-        queries::insert_outbox(&txn, id, "EditionCreated", &payload, now).await?;
+        let change = Change::new("Edition", id, "EditionCreated", payload)
+            .touching("Programme", new.programme_id.to_string());
+        outbox::append(&txn, &change, now).await?;
         if let Err(e) = txn.commit().await {
             if is_unique_violation(&e) {
                 return Err(TrainingError::Conflict(
@@ -255,7 +263,9 @@ impl TrainingOffice {
         )
         .await?;
         let payload = json!({ "id": e.id.to_string(), "programmeId": e.programme_id.to_string(), "term": e.term });
-        queries::insert_outbox(&txn, e.id, "EditionPublished", &payload, now).await?;
+        let change = Change::new("Edition", e.id, "EditionPublished", payload)
+            .touching("Programme", e.programme_id);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         self.edition_view(&who, e.id, false).await
     }

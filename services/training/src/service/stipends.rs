@@ -1,6 +1,7 @@
 //! Stipend schedules and payments.
 
 use super::*;
+use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
     pub(super) async fn schedule_view(&self, application_id: Uuid) -> Result<StipendSchedule> {
@@ -117,7 +118,9 @@ impl TrainingOffice {
             "editionId": row.edition_id.to_string(),
             "scheduled": created,
         });
-        queries::insert_outbox(&txn, row.id, "StipendScheduleGenerated", &payload, now).await?;
+        let change = Change::new("Application", row.id, "StipendScheduleGenerated", payload)
+            .touching("Edition", row.edition_id);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         self.schedule_view(row.id).await
     }
@@ -202,7 +205,9 @@ impl TrainingOffice {
             "amountMinor": p.amount_minor,
             "currency": p.currency,
         });
-        queries::insert_outbox(&txn, p.id, "StipendPaymentChanged", &payload, now).await?;
+        let change = Change::new("StipendPayment", p.id, "StipendPaymentChanged", payload)
+            .touching("Application", p.application_id);
+        outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         let row = queries::find_payment(&self.db, p.id)
             .await?

@@ -245,18 +245,3 @@ entity!(
         pub note: String,
     }
 );
-
-entity!(
-    /// `outbox`: events written with each change, published later.
-    outbox, "outbox", {
-        #[sea_orm(primary_key)]
-        pub seq: i64,
-        #[sea_orm(unique)]
-        pub id: Uuid,
-        pub aggregate_id: Uuid,
-        pub event_type: String,
-        pub payload: String,
-        pub created_at: DateTimeUtc,
-        pub published_at: Option<DateTimeUtc>,
-    }
-);

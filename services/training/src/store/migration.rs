@@ -2,8 +2,8 @@
 //! them (no ALTER TABLE beyond what SQLite supports).
 
 use glocal_kit::migration::{
-    OutboxKeys, big, boolean, create_outbox, date, date_null, index, int, int_null, string,
-    string_null, table, text, ts, ts_null, uuid,
+    OutboxChangeColumns, OutboxKeys, big, boolean, create_outbox, date, date_null, index, int,
+    int_null, string, string_null, table, text, ts, ts_null, uuid,
 };
 use sea_orm_migration::prelude::*;
 
@@ -13,7 +13,7 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial)]
+        vec![Box::new(Initial), Box::new(OutboxChangeColumns)]
     }
 
     fn migration_table_name() -> DynIden {

@@ -10,8 +10,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{
-    application, attendance, certificate, edition, history, outbox, programme, review,
-    review_stage, session, stage_reviewer, stipend_payment,
+    application, attendance, certificate, edition, history, programme, review, review_stage,
+    session, stage_reviewer, stipend_payment,
 };
 
 // ---- programmes -------------------------------------------------------------------------
@@ -671,7 +671,7 @@ pub(crate) async fn certificate_by_code<C: ConnectionTrait>(
         .await
 }
 
-// ---- audit and outbox -------------------------------------------------------------------
+// ---- audit --------------------------------------------------------------------------
 
 /// Inserts one row of any table.
 pub(crate) async fn insert<C, A>(c: &C, row: A) -> Result<(), DbErr>
@@ -698,27 +698,4 @@ pub(crate) async fn history_of<C: ConnectionTrait>(
         .order_by_asc(history::Column::Seq)
         .all(c)
         .await
-}
-
-/// Appends an outbox event.
-pub(crate) async fn insert_outbox<C: ConnectionTrait>(
-    c: &C,
-    aggregate_id: Uuid,
-    event_type: &str,
-    payload: &serde_json::Value,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    insert(
-        c,
-        outbox::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            aggregate_id: Set(aggregate_id),
-            event_type: Set(event_type.to_owned()),
-            payload: Set(payload.to_string()),
-            created_at: Set(at),
-            published_at: Set(None),
-            ..Default::default()
-        },
-    )
-    .await
 }

@@ -1,0 +1,42 @@
+//! Which entities a request's change touches (what the outbox names besides the request,
+//! so consumers drop exactly those cached copies): its local government, its department,
+//! its assignee and, for a reply, the message.
+
+use glocal_kit::outbox::EntityRef;
+
+/// The aggregate type of a request in change events.
+pub const SERVICE_REQUEST: &str = "ServiceRequest";
+
+/// The entities a change of a request of `local_government`, routed to `department` and
+/// assigned to `assignee`, touches (`message` when it added one).
+pub fn request_touches(
+    local_government: &str,
+    department: Option<&str>,
+    assignee: Option<&str>,
+    message: Option<String>,
+) -> Vec<EntityRef> {
+    let mut touched = vec![EntityRef::new("LocalGovernment", local_government)];
+    touched.extend(department.map(|d| EntityRef::new("Department", d)));
+    touched.extend(assignee.map(|a| EntityRef::new("Staff", a)));
+    touched.extend(message.map(|m| EntityRef::new("RequestMessage", m)));
+    touched.retain(|r| !r.id.is_empty());
+    touched
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_touches_its_local_government_department_assignee_and_message() {
+        let touched = request_touches("11000", Some("GAOK"), None, Some("m1".into()));
+        assert_eq!(
+            touched,
+            [
+                EntityRef::new("LocalGovernment", "11000"),
+                EntityRef::new("Department", "GAOK"),
+                EntityRef::new("RequestMessage", "m1"),
+            ]
+        );
+    }
+}
