@@ -2,7 +2,8 @@
 //! (an open transaction). Both implement sea-orm's `ConnectionTrait`, so a service's `store/`
 //! functions take either one (`db: &impl ConnectionTrait`), while the `service/` modules only
 //! pass them along and begin and commit transactions: they never name an ORM type or call an
-//! ORM API. Dropping a [`Tx`] without [`Tx::commit`] rolls it back.
+//! ORM API (a helper that works on either bounds its argument by [`Handle`]). Dropping a [`Tx`]
+//! without [`Tx::commit`] rolls it back.
 
 use std::ops::Deref;
 
@@ -67,6 +68,14 @@ impl Deref for Tx {
         &self.0
     }
 }
+
+/// What a service's business operations pass to their store: the pool ([`Db`]) or an open
+/// transaction ([`Tx`]). A `service/` helper that works either way takes `db: &impl Handle`
+/// without naming the ORM; store functions accept it as a `ConnectionTrait`.
+pub trait Handle: ConnectionTrait + Send + Sync {}
+
+impl Handle for Db {}
+impl Handle for Tx {}
 
 /// Delegates every required method of `ConnectionTrait` to the wrapped connection.
 macro_rules! delegate_connection {

@@ -308,15 +308,7 @@ impl TrainingOffice {
     ) -> Result<Application> {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &txn,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&txn, id).await?;
         if !who.owns(&row) {
             return Err(TrainingError::Forbidden(
                 "only the applicant may submit".into(),
@@ -356,15 +348,7 @@ impl TrainingOffice {
         id: ApplicationId,
     ) -> Result<Application> {
         let who = self.who(caller).await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &self.db,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&self.db, id).await?;
         self.application_views(&who, vec![row])
             .await?
             .pop()
@@ -419,15 +403,7 @@ impl TrainingOffice {
     ) -> Result<Application> {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &txn,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&txn, id).await?;
         if !who.owns(&row) {
             return Err(TrainingError::Forbidden(
                 "only the applicant may withdraw".into(),

@@ -16,15 +16,7 @@ impl TrainingOffice {
     ) -> Result<Application> {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &txn,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&txn, id).await?;
         who.require_manager(row.edition_id, "screen applications")?;
         let state = state_of(&row.state)?;
         let (action, mut set) = match outcome {
@@ -68,15 +60,7 @@ impl TrainingOffice {
     ) -> Result<Application> {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &txn,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&txn, id).await?;
         let stage_no = i32::try_from(stage).unwrap_or(i32::MAX);
         if !who.stages_reviewed(row.edition_id).contains(&stage_no) {
             return Err(TrainingError::Forbidden(format!(
@@ -295,15 +279,7 @@ impl TrainingOffice {
     ) -> Result<Application> {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &txn,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&txn, id).await?;
         who.require_manager(row.edition_id, "decide on applications")?;
         let state = state_of(&row.state)?;
         let (action, mut set) = match decision {

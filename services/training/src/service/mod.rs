@@ -19,7 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use glocal_kit::db_error::is_unique_violation;
 use glocal_kit::paging::{decode_seq, seq_cursor};
-use glocal_kit::store::{Db, Tx};
+use glocal_kit::store::{Db, Handle, Tx};
 use glocal_kit::{Caller, Role};
 use serde_json::json;
 use uuid::Uuid;
@@ -205,6 +205,19 @@ impl Who {
             Some(e) if e.published || self.is_bureau() => Ok(e),
             _ => Err(TrainingError::NotFound("edition")),
         }
+    }
+
+    /// The application `id`, read through `db`, if the caller may see it; NOT_FOUND
+    /// otherwise.
+    async fn application(&self, db: &impl Handle, id: ApplicationId) -> Result<ApplicationRow> {
+        let found = queries::application_scored_by(
+            db,
+            id.as_uuid(),
+            &self.actor.subject,
+            &self.reviewed_editions(),
+        )
+        .await?;
+        self.visible_application(found)
     }
 
     /// The application `found` (with whether the caller scored it) if the caller may see

@@ -18,15 +18,7 @@ impl TrainingOffice {
         let who = self.who(caller).await?;
         let update = draft.parse()?;
         let txn = self.db.begin().await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &txn,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&txn, id).await?;
         who.require_manager(row.edition_id, "manage participants")?;
         let to = transition(state_of(&row.state)?, Action::UpdateParticipation)?;
         Self::check_version(row.version, version)?;

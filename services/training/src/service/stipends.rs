@@ -37,15 +37,7 @@ impl TrainingOffice {
     ) -> Result<StipendSchedule> {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &txn,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&txn, id).await?;
         who.require_manager(row.edition_id, "manage stipends")?;
         if row.state != ApplicationState::Accepted.as_str() {
             return Err(TrainingError::Conflict(format!(
@@ -132,15 +124,7 @@ impl TrainingOffice {
         id: ApplicationId,
     ) -> Result<StipendSchedule> {
         let who = self.who(caller).await?;
-        let row = who.visible_application(
-            queries::application_scored_by(
-                &self.db,
-                id.as_uuid(),
-                &who.actor.subject,
-                &who.reviewed_editions(),
-            )
-            .await?,
-        )?;
+        let row = who.application(&self.db, id).await?;
         if !(who.manages(row.edition_id) || who.owns(&row)) {
             return Err(TrainingError::Forbidden(
                 "stipends are for managers and the participant".into(),
