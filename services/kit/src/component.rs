@@ -71,7 +71,7 @@ pub mod __macro {
 /// `settings.metrics` and `settings.gateway`, and its crate's `migrate`, `seed_demo` and
 /// `serve` functions (each returning the service's own error).
 ///
-/// ```ignore
+/// ```text
 /// glocal_kit::component!(
 ///     /// The training service as a component.
 ///     TrainingComponent, "training",

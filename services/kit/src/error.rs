@@ -169,7 +169,7 @@ impl From<tonic::Status> for RemoteError {
 /// server) and its [`ServiceError`] mapping, given the service's own
 /// `IllegalTransition` and `Version` types. The caller depends on `thiserror` and `sea-orm`.
 ///
-/// ```ignore
+/// ```text
 /// glocal_kit::service_error!(
 ///     /// Every failure of the events service.
 ///     EventsError { transition: IllegalTransition, version: Version }

@@ -108,7 +108,7 @@ impl Drop for TestDatabase {
 /// The short form runs PostgreSQL tests on a two-worker runtime and SQLite tests on the
 /// current thread; the long form names each backend's `#[tokio::test]` arguments:
 ///
-/// ```ignore
+/// ```text
 /// glocal_kit::on_both_backends!(scoping, demo_seeds_once);
 /// glocal_kit::on_both_backends!(
 ///     postgres(flavor = "multi_thread", worker_threads = 4),
