@@ -225,6 +225,16 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
         .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(&data_dir)
         .env("GLOCAL_LOG__FILTER", "warn")
+        // README: `glocal dev` sets up its own topology whatever the configuration says: the
+        // gateway's configured listen address, a service's database URL and Redis are ignored
+        // (none of these could be used: a port nobody may bind, a database that does not exist,
+        // a Redis that does not answer).
+        .env("GLOCAL_GATEWAY__LISTEN", "192.0.2.1:1")
+        .env(
+            "GLOCAL_REQUESTS__DATABASE_URL",
+            "postgres://nobody@127.0.0.1:1/nothing",
+        )
+        .env("GLOCAL_REDIS__URL", "redis://127.0.0.1:1")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -259,6 +269,10 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
         }
     }
     let url = url.expect("dev prints the GraphiQL URL");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.contains("192.0.2.1"),
+        "dev listens on --listen, not gateway.listen: {url}"
+    );
     let token = official_token.expect("dev prints a demo token for a Seoul official");
 
     let http = reqwest::Client::new();

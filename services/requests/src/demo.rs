@@ -359,6 +359,29 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
         .format("%Y-%m-%d")
         .to_string();
 
+    // The overdue request first: it is backdated, and lists come newest first by submission,
+    // so its number and place must be the oldest too.
+    let tokyo = bureau
+        .submit(
+            Some(&seoul),
+            draft(
+                "demo-2",
+                "Japanese interpreter for the Tokyo delegation",
+                "A delegation from Tokyo Metropolitan Government visits City Hall; we need consecutive interpretation.",
+                DetailsDraft::InterpretationTranslation(InterpretationDraft {
+                    mode: Some(TranslationModeKind::Interpretation),
+                    source_language: "ko".into(),
+                    target_language: "ja".into(),
+                    start_date: soon.clone(),
+                    end_date: later.clone(),
+                    venue: "Seoul City Hall, Conference Room 3".into(),
+                    ..InterpretationDraft::default()
+                }),
+            )?,
+        )
+        .await?;
+    backdate(db, &tokyo, Duration::days(20)).await?;
+
     let translation = bureau
         .submit(
             Some(&seoul),
@@ -386,27 +409,6 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
         )
         .await?;
     let _ = translation;
-
-    let tokyo = bureau
-        .submit(
-            Some(&seoul),
-            draft(
-                "demo-2",
-                "Japanese interpreter for the Tokyo delegation",
-                "A delegation from Tokyo Metropolitan Government visits City Hall; we need consecutive interpretation.",
-                DetailsDraft::InterpretationTranslation(InterpretationDraft {
-                    mode: Some(TranslationModeKind::Interpretation),
-                    source_language: "ko".into(),
-                    target_language: "ja".into(),
-                    start_date: soon.clone(),
-                    end_date: later.clone(),
-                    venue: "Seoul City Hall, Conference Room 3".into(),
-                    ..InterpretationDraft::default()
-                }),
-            )?,
-        )
-        .await?;
-    backdate(db, &tokyo, Duration::days(20)).await?;
 
     let exchange = bureau
         .submit(

@@ -4,6 +4,7 @@
 mod authorization;
 mod batching;
 mod caching;
+mod doc_claims;
 mod doc_examples;
 mod events;
 mod federation;

@@ -221,6 +221,25 @@ async fn subscriptions_follow_the_authorization_matrix() {
         Ok(_) => panic!("an invalid token was accepted"),
     }
 
+    // The same token in the handshake's `Authorization` header is refused before the upgrade
+    // with HTTP 401, as docs/api.md says (not a 1002 close: there is no WebSocket yet).
+    let url = format!("{}/graphql", stack.base_url.replacen("http", "ws", 1));
+    let mut request = url.into_client_request().expect("ws request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    request
+        .headers_mut()
+        .insert("authorization", "Bearer not-a-token".parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 401, "{response:?}");
+        }
+        Err(other) => panic!("expected HTTP 401 before the upgrade, got {other}"),
+        Ok(_) => panic!("a bad token in the handshake header was upgraded"),
+    }
+
     // A request of Seoul's, routed to a department with an assignee.
     let seoul = stack.official("official-seoul", "11000");
     let submitted = submit(&stack, &seoul, "k-matrix").await;
