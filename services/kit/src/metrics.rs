@@ -26,8 +26,9 @@
 //! | `glocal_notices_sent_total`, `glocal_notices_failed_total` | `channel` | notices delivered / failed ([`notice_delivered`]) |
 //!
 //! Counters a component may never increment in a healthy run (errors) are created at 0 when the
-//! component starts ([`Job::new`], [`change_stream_started`], the relay), so alert rules see a
-//! series from the start and dashboards do not show "no data".
+//! component starts ([`Job::new`], [`change_stream_started`], [`outbox_relay_started`]; these
+//! install the recorder first), so alert rules see a series from the start and dashboards do
+//! not show "no data".
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -130,6 +131,7 @@ pub fn outbox_published(service: &'static str, rows: u64) {
 /// Creates the relay's counters of `service` at 0 (so `rate()` sees a series before the
 /// first publish or failure).
 pub fn outbox_relay_started(service: &'static str) {
+    let _ = prometheus();
     metrics::counter!("outbox_published_total", "service" => service).increment(0);
     metrics::counter!("outbox_relay_errors_total", "service" => service).increment(0);
 }
@@ -147,7 +149,9 @@ pub fn stream_entry_time(entry_id: &str) -> Option<f64> {
 /// an id, e.g. from the in-process bus, now). Compared with
 /// `outbox_last_published_timestamp_seconds` it gives the consumer's lag.
 pub fn change_stream_event(consumer: &'static str, service: &str, entry_id: Option<&str>) {
-    let at = entry_id.and_then(stream_entry_time).unwrap_or_else(unix_now);
+    let at = entry_id
+        .and_then(stream_entry_time)
+        .unwrap_or_else(unix_now);
     metrics::gauge!(
         "change_stream_last_event_timestamp_seconds",
         "consumer" => consumer,
@@ -163,6 +167,7 @@ pub fn change_stream_error(consumer: &'static str) {
 
 /// Creates `consumer`'s read-error counter at 0 when it starts reading.
 pub fn change_stream_started(consumer: &'static str) {
+    let _ = prometheus();
     metrics::counter!("change_stream_read_errors_total", "consumer" => consumer).increment(0);
 }
 
@@ -197,6 +202,7 @@ pub struct Job {
 impl Job {
     /// Declares the job `name` running every `interval` (its runs counted from 0).
     pub fn new(name: &'static str, interval: Duration) -> Self {
+        let _ = prometheus();
         metrics::gauge!("glocal_job_interval_seconds", "name" => name).set(interval.as_secs_f64());
         for outcome in ["success", "failure"] {
             metrics::counter!("glocal_job_runs_total", "name" => name, "outcome" => outcome)
@@ -342,7 +348,10 @@ mod tests {
 
     #[test]
     fn stream_entry_ids_give_their_time() {
-        assert_eq!(stream_entry_time("1700000000123-4"), Some(1_700_000_000.123));
+        assert_eq!(
+            stream_entry_time("1700000000123-4"),
+            Some(1_700_000_000.123)
+        );
         assert_eq!(stream_entry_time("0-0"), Some(0.0));
         assert_eq!(stream_entry_time("1700000000123"), None);
         assert_eq!(stream_entry_time("abc-1"), None);
@@ -353,17 +362,44 @@ mod tests {
         let _ = prometheus();
         let job = Job::new("kit_metrics_test_job", Duration::from_secs(30));
         let before = render();
-        assert!(before.contains("glocal_job_interval_seconds{name=\"kit_metrics_test_job\"} 30"), "{before}");
-        assert!(before.contains("glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"failure\"} 0"), "{before}");
-        assert!(!before.contains("glocal_job_last_success_timestamp_seconds{name=\"kit_metrics_test_job\"}"), "{before}");
+        assert!(
+            before.contains("glocal_job_interval_seconds{name=\"kit_metrics_test_job\"} 30"),
+            "{before}"
+        );
+        assert!(
+            before.contains(
+                "glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"failure\"} 0"
+            ),
+            "{before}"
+        );
+        assert!(
+            !before.contains(
+                "glocal_job_last_success_timestamp_seconds{name=\"kit_metrics_test_job\"}"
+            ),
+            "{before}"
+        );
         job.succeeded();
         job.failed();
         let after = render();
-        assert!(after.contains("glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"success\"} 1"), "{after}");
-        assert!(after.contains("glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"failure\"} 1"), "{after}");
+        assert!(
+            after.contains(
+                "glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"success\"} 1"
+            ),
+            "{after}"
+        );
+        assert!(
+            after.contains(
+                "glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"failure\"} 1"
+            ),
+            "{after}"
+        );
         let line = after
             .lines()
-            .find(|l| l.starts_with("glocal_job_last_success_timestamp_seconds{name=\"kit_metrics_test_job\"}"))
+            .find(|l| {
+                l.starts_with(
+                    "glocal_job_last_success_timestamp_seconds{name=\"kit_metrics_test_job\"}",
+                )
+            })
             .expect("last success");
         let at: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
         assert!((at - unix_now()).abs() < 60.0, "{line}");
