@@ -196,8 +196,9 @@ REJECTED = [
     ({"backup": {"image": {"digest": "latest"}}}, "backup image digest that is not sha256"),
 ]
 
-# Values of the operations renders: alert rules, dashboards and backups on, to a volume and
-# to an S3-compatible bucket.
+# Values of the operations renders (over the defaults; values-production.yaml turns alerts,
+# dashboards and backups to a volume on as well): alert rules, dashboards and backups on, to a
+# volume and to an S3-compatible bucket.
 OPS_VALUES = {
     "serviceMonitor": {"enabled": True},
     "alerts": {"enabled": True},
@@ -802,7 +803,7 @@ def main() -> int:
     production_docs = render(production, "production")
 
     print("== operations (alerts, dashboards, backups)")
-    ops_values = deep_merge(production, OPS_VALUES)
+    ops_values = OPS_VALUES  # over the defaults (development); production values turn them on too
     ops_docs = render(ops_values, "operations")
     ops_s3_docs = render(OPS_S3_VALUES, "operations-s3")
     check_alerts(ops_docs, chart.merge_values(ops_values))
@@ -834,7 +835,6 @@ def main() -> int:
     check_secret_scoping(ops_docs, "helm operations", chart.merge_values(ops_values))
     check_secret_scoping(ops_s3_docs, "helm operations-s3", chart.merge_values(OPS_S3_VALUES))
     check_production(production_docs, "helm production")
-    check_production(ops_docs, "helm operations")
     check_production(overlays["prod"], "kustomize prod")
 
     print("== network policy egress")
