@@ -34,8 +34,27 @@ const KEYWORDS: [&str; 12] = [
     "inf",
 ];
 
+/// PromQL's aggregation operators (`sum by (x) (…)` puts a clause between name and `(`).
+const AGGREGATIONS: [&str; 14] = [
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "group",
+    "stddev",
+    "stdvar",
+    "count",
+    "count_values",
+    "bottomk",
+    "topk",
+    "quantile",
+    "limitk",
+    "limit_ratio",
+];
+
 /// The metric names a PromQL expression selects: identifiers that are not functions,
-/// keywords, numbers, label names (inside `{…}` or after `by`, `on`, …) or strings.
+/// aggregations, keywords, numbers, label names (inside `{…}` or after `by`, `on`, …) or
+/// strings.
 fn metric_names(expr: &str) -> BTreeSet<String> {
     let chars: Vec<char> = expr.chars().collect();
     let mut names = BTreeSet::new();
@@ -96,7 +115,10 @@ fn metric_names(expr: &str) -> BTreeSet<String> {
                     "by" | "without" | "on" | "ignoring" | "group_left" | "group_right"
                 ) {
                     skip_label_list = true;
-                } else if KEYWORDS.contains(&lower.as_str()) || chars.get(next) == Some(&'(') {
+                } else if KEYWORDS.contains(&lower.as_str())
+                    || AGGREGATIONS.contains(&lower.as_str())
+                    || chars.get(next) == Some(&'(')
+                {
                     // A keyword, or a function / aggregation.
                 } else {
                     names.insert(word);
