@@ -15,6 +15,13 @@
    issuer) the provider, never PostgreSQL; each service PostgreSQL, Redis, the collector and
    DNS; the migration Job PostgreSQL, the collector and DNS, never Redis.
 6. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
+7. Operations renders (alerts, dashboards, backups on; backups to a volume and to S3): the
+   PrometheusRule passes `promtool check rules` and the unit tests of deploy/prometheus-tests
+   (`promtool test rules`), every alert has a runbook_url whose anchor is a heading of
+   docs/operations.md and a unit test; every dashboard is valid JSON whose queries promtool
+   parses (as recording rules); the backup CronJob gets only the database URLs (and S3 keys).
+   That the dashboards name only exported metrics is checked against running components by
+   tests/tests/e2e/dashboards.rs.
 """
 
 from __future__ import annotations
@@ -65,9 +72,53 @@ CRD_SCHEMAS = {
                                 "port": {"type": "string"},
                                 "path": {"type": "string", "pattern": "^/"},
                                 "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                                "honorLabels": {"type": "boolean"},
                             },
                         },
                     },
+                },
+            },
+        },
+    },
+    ("monitoring.coreos.com/v1", "PrometheusRule"): {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "metadata": {"type": "object", "required": ["name"]},
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["groups"],
+                "properties": {
+                    "groups": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["name", "rules"],
+                            "properties": {
+                                "name": {"type": "string", "minLength": 1},
+                                "interval": {"type": "string"},
+                                "rules": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "additionalProperties": False,
+                                        "required": ["expr"],
+                                        "properties": {
+                                            "alert": {"type": "string"},
+                                            "record": {"type": "string"},
+                                            "expr": {"type": "string"},
+                                            "for": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h|d)$"},
+                                            "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                                            "annotations": {"type": "object", "additionalProperties": {"type": "string"}},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    }
                 },
             },
         },
@@ -134,7 +185,40 @@ REJECTED = [
     ({"outbox": {"pollIntervalMs": "200ms"}}, "outbox interval that is not an integer"),
     ({"cache": {"localCapacity": -1}}, "negative cache capacity"),
     ({"cache": {"entityTtl": 300}}, "unknown cache setting"),
+    ({"alerts": {"enabled": "yes"}}, "alerts switch that is not a boolean"),
+    ({"alerts": {"runbookBaseUrl": "docs/operations.md"}}, "runbook base that is not a URL"),
+    ({"alerts": {"severity": "page"}}, "unknown alerts setting"),
+    ({"dashboards": {"label": ""}}, "dashboards without a sidecar label"),
+    ({"backup": {"retentionDays": 0}}, "backups kept for no day"),
+    ({"backup": {"schedule": "daily"}}, "backup schedule that is not cron"),
+    ({"backup": {"services": ["gateway"]}}, "backup of a component without a database"),
+    ({"backup": {"s3": {"enabled": True}}}, "S3 backups without a bucket"),
+    ({"backup": {"image": {"digest": "latest"}}}, "backup image digest that is not sha256"),
 ]
+
+# Values of the operations renders (over the defaults; values-production.yaml turns alerts,
+# dashboards and backups to a volume on as well): alert rules, dashboards and backups on, to a
+# volume and to an S3-compatible bucket.
+OPS_VALUES = {
+    "serviceMonitor": {"enabled": True},
+    "alerts": {"enabled": True},
+    "dashboards": {"enabled": True},
+    "backup": {"enabled": True},
+}
+OPS_S3_VALUES = {
+    "backup": {
+        "enabled": True,
+        "s3": {
+            "enabled": True,
+            "bucket": "glocal-backups",
+            "endpoint": "https://minio.example.org:9000",
+            "port": 9000,
+            "cidrs": ["10.20.0.0/16"],
+        },
+    },
+}
+PROMETHEUS_TESTS = ROOT / "deploy" / "prometheus-tests"
+OPERATIONS_DOC = ROOT / "docs" / "operations.md"
 
 # The secret environment each workload may have (by `app.kubernetes.io/component`), all
 # `secretKeyRef`s with optional: false: the JWT secret for the gateway only and only outside
@@ -145,9 +229,13 @@ SERVICES = ("requests", "training", "events", "research")
 DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__DATABASE_URL" for s in SERVICES}
 
 
-def expected_secret_env(component: str, production: bool) -> set[str]:
+def expected_secret_env(component: str, production: bool, values: dict | None = None) -> set[str]:
     if component == "migrate":
         return set(DATABASE_URLS.values())
+    if component == "backup":
+        backup = (values or {}).get("backup") or {}
+        names = {DATABASE_URLS[s] for s in backup.get("services", SERVICES)}
+        return names | ({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} if backup.get("s3", {}).get("enabled") else set())
     names = {"GLOCAL_REDIS__URL"}
     if component == "gateway" and not production:
         names.add("GLOCAL_AUTH__JWT_SECRET")
@@ -317,15 +405,37 @@ def validate(docs: list[dict], label: str) -> None:
     print(f"kubernetes-validate {KUBE_VERSION} --strict ({label}): {checked}/{len(docs)} valid")
 
 
+def settings_config_maps(docs: list[dict]) -> list[dict]:
+    """The ConfigMaps holding settings (not the dashboards')."""
+    return [
+        d
+        for d in docs
+        if d.get("kind") == "ConfigMap" and "-dashboard-" not in d["metadata"]["name"]
+    ]
+
+
 def environment_of(docs: list[dict]) -> str | None:
     """GLOCAL_ENVIRONMENT of a render's (single) ConfigMap."""
-    config = [d for d in docs if d.get("kind") == "ConfigMap"]
+    config = settings_config_maps(docs)
     if len(config) != 1:
         return None
     return (config[0].get("data") or {}).get("GLOCAL_ENVIRONMENT")
 
 
-def check_secret_scoping(docs: list[dict], label: str) -> None:
+def pod_spec(doc: dict) -> dict:
+    """The pod template's spec of a Deployment, Job or CronJob."""
+    if doc["kind"] == "CronJob":
+        return doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return doc["spec"]["template"]["spec"]
+
+
+def pod_labels(doc: dict) -> dict:
+    """The pod template's labels of a Deployment, Job or CronJob."""
+    spec = doc["spec"]["jobTemplate"]["spec"] if doc["kind"] == "CronJob" else doc["spec"]
+    return spec["template"]["metadata"].get("labels") or {}
+
+
+def check_secret_scoping(docs: list[dict], label: str, values: dict | None = None) -> None:
     """Every Deployment and Job gets exactly its own secret keys, never a whole Secret."""
     environment = environment_of(docs)
     if environment not in ("development", "production"):
@@ -334,12 +444,23 @@ def check_secret_scoping(docs: list[dict], label: str) -> None:
     production = environment == "production"
     checked = 0
     for doc in docs:
-        if doc.get("kind") not in ("Deployment", "Job"):
+        if doc.get("kind") not in ("Deployment", "Job", "CronJob"):
             continue
         name = doc["metadata"]["name"]
         component = (doc["metadata"].get("labels") or {}).get("app.kubernetes.io/component", "")
-        expected = expected_secret_env(component, production)
-        for container in doc["spec"]["template"]["spec"].get("containers") or []:
+        expected = expected_secret_env(component, production, values)
+        spec = pod_spec(doc)
+        if component == "backup":
+            # The dump and the upload are separate containers: check the pod's union.
+            containers = spec.get("initContainers") or []
+            merged = {"name": "(all)", "env": [e for c in containers + spec.get("containers", []) for e in c.get("env") or []]}
+            for c in containers + spec.get("containers", []):
+                if any("secretRef" in source for source in c.get("envFrom") or []):
+                    fail(f"{label}: CronJob/{name} container {c.get('name')}: envFrom of a whole Secret")
+            containers = [merged]
+        else:
+            containers = spec.get("containers") or []
+        for container in containers:
             what = f"{label}: {doc['kind']}/{name} container {container.get('name')}"
             if any("secretRef" in source for source in container.get("envFrom") or []):
                 fail(f"{what}: envFrom of a whole Secret")
@@ -362,7 +483,7 @@ def check_secret_scoping(docs: list[dict], label: str) -> None:
 def check_production(docs: list[dict], label: str) -> None:
     """A production render: environment=production, an https OIDC issuer, and gateway egress
     to the issuer's port (the gateway refuses to start, or to accept any token, otherwise)."""
-    config = [d for d in docs if d.get("kind") == "ConfigMap"]
+    config = settings_config_maps(docs)
     if len(config) != 1:
         fail(f"{label}: expected one ConfigMap, found {len(config)}")
         return
@@ -449,6 +570,7 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
         ("TCP", values["oidcProvider"]["port"]): "OIDC provider",
         ("TCP", values["gateway"]["port"]): "gateway HTTP",
     }
+    names.setdefault(("TCP", values["backup"]["s3"]["port"]), "object storage")
     services = {n: s for n, s in values["services"].items() if s.get("enabled")}
     for name, svc in services.items():
         names[("TCP", svc["port"])] = f"{name} gRPC"
@@ -462,6 +584,12 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
         egress |= {external("postgresql"), external("redisServer"), external("otel")}
     elif component == "migrate":
         egress |= {external("postgresql"), external("otel")}
+    elif component == "backup":
+        egress.add(external("postgresql"))
+        if values["backup"]["s3"]["enabled"]:
+            s3 = values["backup"]["s3"]
+            cidrs = s3.get("cidrs") or []
+            egress.add(("TCP", s3["port"], ",".join(sorted(f"cidr:{c}" for c in cidrs)) if cidrs else ANYWHERE))
     elif component == "test":
         egress.add(("TCP", values["gateway"]["port"], "pods:gateway"))
     else:
@@ -472,7 +600,7 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
 def check_egress(docs: list[dict], values: dict, label: str) -> None:
     """Default deny, then per component exactly the egress it needs: the gateway never
     PostgreSQL, the migration Job never Redis, each service both."""
-    config = [d for d in docs if d.get("kind") == "ConfigMap"]
+    config = settings_config_maps(docs)
     issuer = ((config[0].get("data") or {}).get("GLOCAL_AUTH__OIDC_ISSUER") or "").strip() if config else ""
     dns = values["networkPolicy"]["dns"]
     policies: dict[str | None, list[dict]] = {}
@@ -489,9 +617,9 @@ def check_egress(docs: list[dict], values: dict, label: str) -> None:
     ):
         fail(f"{label}: expected one default-deny NetworkPolicy (all pods, Ingress and Egress, no rules), found {len(deny)} without a component selector")
     workloads = {
-        (d["spec"]["template"]["metadata"].get("labels") or {}).get("app.kubernetes.io/component")
+        pod_labels(d).get("app.kubernetes.io/component")
         for d in docs
-        if d.get("kind") in ("Deployment", "Job")
+        if d.get("kind") in ("Deployment", "Job", "CronJob")
     }
     for component in sorted(workloads - set(policies), key=str):
         fail(f"{label}: no NetworkPolicy selects the {component} pods")
@@ -503,7 +631,7 @@ def check_egress(docs: list[dict], values: dict, label: str) -> None:
         )
 
     rows: dict[str, list[str]] = {}
-    order = ["gateway", *SERVICES, "migrate", "test"]
+    order = ["gateway", *SERVICES, "migrate", "backup", "test"]
     for component, found in sorted(policies.items(), key=lambda kv: (order + [kv[0]]).index(kv[0])):
         expected, names = expected_egress(component, values, bool(issuer))
         if not expected:
@@ -525,6 +653,109 @@ def check_egress(docs: list[dict], values: dict, label: str) -> None:
     print(f"egress ({label}):")
     for reached, components in rows.items():
         print(f"  {', '.join(components)} -> {reached}")
+
+
+def promtool(*args: str) -> subprocess.CompletedProcess:
+    exe = shutil.which("promtool")
+    if exe is None:
+        raise SystemExit("promtool not found (scripts/check-deploy installs Debian's prometheus package)")
+    return subprocess.run([exe, *args], capture_output=True, text=True, check=False)
+
+
+def github_anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives the headings of `markdown`."""
+    anchors = set()
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            title = "".join(c for c in title if c.isalnum() or c in " -_")
+            anchors.add(title.replace(" ", "-"))
+    return anchors
+
+
+def check_alerts(docs: list[dict], values: dict) -> None:
+    """The PrometheusRule: promtool check rules, promtool test rules (deploy/prometheus-tests),
+    a runbook section per alert, a unit test per alert."""
+    rules = [d for d in docs if d.get("kind") == "PrometheusRule"]
+    if len(rules) != 1:
+        fail(f"alerts: expected one PrometheusRule with alerts.enabled, found {len(rules)}")
+        return
+    groups = rules[0]["spec"]["groups"]
+    target = OUT / "prometheus"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "rules.yaml").write_text(yaml.safe_dump({"groups": groups}, sort_keys=False, width=200))
+    result = promtool("check", "rules", str(target / "rules.yaml"))
+    if result.returncode != 0:
+        fail(f"promtool check rules: {(result.stdout + result.stderr).strip()}")
+    else:
+        print(f"promtool check rules: {result.stdout.strip().splitlines()[-1].strip()}")
+    tests = sorted(PROMETHEUS_TESTS.glob("*.yaml"))
+    if not tests:
+        fail(f"no promtool unit tests in {PROMETHEUS_TESTS.relative_to(ROOT)}")
+    tested: set[str] = set()
+    for test in tests:
+        copy_path = target / test.name
+        shutil.copyfile(test, copy_path)
+        for case in yaml.safe_load(test.read_text()).get("tests") or []:
+            for alert_test in case.get("alert_rule_test") or []:
+                if alert_test.get("exp_alerts"):
+                    tested.add(alert_test["alertname"])
+        result = promtool("test", "rules", str(copy_path))
+        if result.returncode != 0:
+            fail(f"promtool test rules {test.name}:\n{(result.stdout + result.stderr).strip()}")
+        else:
+            print(f"promtool test rules {test.name}: passed")
+    anchors = github_anchors(OPERATIONS_DOC.read_text())
+    base = values["alerts"]["runbookBaseUrl"]
+    alerts = [r for g in groups for r in g["rules"] if "alert" in r]
+    for rule in alerts:
+        name = rule["alert"]
+        url = (rule.get("annotations") or {}).get("runbook_url", "")
+        if not url.startswith(base + "#") or url.split("#", 1)[1] not in anchors:
+            fail(f"alert {name}: runbook_url {url!r} is not a section of docs/operations.md")
+        if name not in tested:
+            fail(f"alert {name}: no promtool unit test expects it to fire")
+        if (rule.get("labels") or {}).get("severity") not in ("critical", "warning"):
+            fail(f"alert {name}: severity must be critical or warning")
+    print(f"alerts: {len(alerts)} alerts, each with a runbook section and a firing unit test")
+
+
+def check_dashboards(docs: list[dict], values: dict) -> None:
+    """Dashboard ConfigMaps: the sidecar's label, valid JSON, unique uids, and every query
+    parsed by promtool (written as recording rules)."""
+    maps = [d for d in docs if d.get("kind") == "ConfigMap" and "-dashboard-" in d["metadata"]["name"]]
+    expected = sorted(p.stem for p in (CHART / "dashboards").glob("*.json"))
+    if sorted(m["metadata"]["name"].rsplit("-dashboard-", 1)[1] for m in maps) != expected:
+        fail(f"dashboards: ConfigMaps {[m['metadata']['name'] for m in maps]} do not match dashboards/{expected}")
+    label, value = values["dashboards"]["label"], values["dashboards"]["labelValue"]
+    uids: set[str] = set()
+    records = []
+    for cm in maps:
+        name = cm["metadata"]["name"]
+        if (cm["metadata"].get("labels") or {}).get(label) != value:
+            fail(f"dashboards: {name} lacks the label {label}: {value!r}")
+        for key, text in (cm.get("data") or {}).items():
+            try:
+                board = json.loads(text)
+            except json.JSONDecodeError as e:
+                fail(f"dashboards: {name}/{key} is not JSON: {e}")
+                continue
+            if board.get("uid") in uids or not board.get("uid"):
+                fail(f"dashboards: {name}/{key} has a missing or duplicate uid {board.get('uid')!r}")
+            uids.add(board.get("uid"))
+            for panel in board.get("panels") or []:
+                for target in panel.get("targets") or []:
+                    records.append({"record": f"dashboard:check:{len(records)}", "expr": target["expr"]})
+                    records[-1]["labels"] = {"dashboard": board["uid"], "panel": panel["title"][:60]}
+    target = OUT / "prometheus"
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / "dashboard-queries.yaml"
+    path.write_text(yaml.safe_dump({"groups": [{"name": "dashboards", "rules": records}]}, sort_keys=False, width=400))
+    result = promtool("check", "rules", str(path))
+    if result.returncode != 0 or not records:
+        fail(f"dashboards: promtool cannot parse every query:\n{(result.stdout + result.stderr).strip()}")
+    else:
+        print(f"dashboards: {len(maps)} ConfigMaps, {len(records)} queries parsed by promtool")
 
 
 def checkov() -> None:
@@ -571,6 +802,19 @@ def main() -> int:
     default_docs = render({}, "default")
     production_docs = render(production, "production")
 
+    print("== operations (alerts, dashboards, backups)")
+    ops_values = OPS_VALUES  # over the defaults (development); production values turn them on too
+    ops_docs = render(ops_values, "operations")
+    ops_s3_docs = render(OPS_S3_VALUES, "operations-s3")
+    check_alerts(ops_docs, chart.merge_values(ops_values))
+    check_dashboards(ops_docs, chart.merge_values(ops_values))
+    for label, docs in (("operations", ops_docs), ("operations-s3", ops_s3_docs)):
+        backups = [d for d in docs if d.get("kind") == "CronJob"]
+        if len(backups) != 1:
+            fail(f"{label}: expected one backup CronJob, found {len(backups)}")
+    if any(d.get("kind") in ("CronJob", "PrometheusRule") for d in default_docs):
+        fail("default values render a backup CronJob or a PrometheusRule (both are off by default)")
+
     print("== k8s (kustomize)")
     check_k8s_base(k8s_base(default_docs), write_base)
     overlays = {o: kustomize(o) for o in ("dev", "prod")}
@@ -580,12 +824,16 @@ def main() -> int:
     validate(production_docs, "helm production")
     for overlay, docs in overlays.items():
         validate(docs, f"kustomize {overlay}")
+    validate(ops_docs, "helm operations")
+    validate(ops_s3_docs, "helm operations-s3")
 
     print("== secrets and production settings")
     check_secret_scoping(default_docs, "helm default")
     check_secret_scoping(production_docs, "helm production")
     for overlay, docs in overlays.items():
         check_secret_scoping(docs, f"kustomize {overlay}")
+    check_secret_scoping(ops_docs, "helm operations", chart.merge_values(ops_values))
+    check_secret_scoping(ops_s3_docs, "helm operations-s3", chart.merge_values(OPS_S3_VALUES))
     check_production(production_docs, "helm production")
     check_production(overlays["prod"], "kustomize prod")
 
@@ -595,6 +843,8 @@ def main() -> int:
     check_egress(production_docs, chart.merge_values(production), "helm production")
     for overlay, docs in overlays.items():
         check_egress(docs, default_values, f"kustomize {overlay}")  # k8s/base: default values
+    check_egress(ops_docs, chart.merge_values(ops_values), "helm operations")
+    check_egress(ops_s3_docs, chart.merge_values(OPS_S3_VALUES), "helm operations-s3")
 
     print("== checkov")
     checkov()

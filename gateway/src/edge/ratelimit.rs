@@ -99,6 +99,12 @@ impl RateLimiter {
                 }
             },
         };
+        if redis.is_some() {
+            // From 0, so the "Redis down" alert sees the series before the first failure
+            // (the recorder first, or the 0 is recorded nowhere).
+            let _ = glocal_kit::metrics::prometheus();
+            metrics::counter!("gateway_rate_limiter_errors_total").increment(0);
+        }
         let ip_header = match g.client_ip_header.trim() {
             "" => None,
             name => http::HeaderName::from_bytes(name.as_bytes()).ok(),

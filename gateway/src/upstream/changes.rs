@@ -130,7 +130,8 @@ struct Consumer {
 }
 
 impl Consumer {
-    async fn handle(&mut self, event: OutboxEvent) {
+    async fn handle(&mut self, event: OutboxEvent, entry_id: Option<&str>) {
+        glocal_kit::metrics::change_stream_event("gateway", &event.service, entry_id);
         if !self.seen.first(&event.id) {
             metrics::counter!("gateway_change_events_total", "service" => event.service.clone(), "result" => "duplicate").increment(1);
             return;
@@ -150,7 +151,7 @@ impl Consumer {
                 () = stop.clone().wait() => return,
             };
             match message {
-                Ok(m) if *m.prefix == *prefix => self.handle((*m.event).clone()).await,
+                Ok(m) if *m.prefix == *prefix => self.handle((*m.event).clone(), None).await,
                 Ok(_) => {}
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::warn!(
@@ -180,6 +181,7 @@ impl Consumer {
         let initial_backoff = Duration::from_millis(100);
         let mut backoff = initial_backoff;
         let mut failing = false;
+        glocal_kit::metrics::change_stream_started("gateway");
         while !stop.is_triggered() {
             let mut connected = false;
             let outcome = tokio::select! {
@@ -187,6 +189,7 @@ impl Consumer {
                 () = stop.clone().wait() => return,
             };
             let Err(error) = outcome else { continue };
+            glocal_kit::metrics::change_stream_error("gateway");
             self.entities.cache().suspend();
             self.stale = true;
             if connected {
@@ -270,7 +273,7 @@ impl Consumer {
                 for entry in &stream.ids {
                     ids[index].clone_from(&entry.id);
                     match OutboxEvent::from_stream_entry(service, entry) {
-                        Some(event) => self.handle(event).await,
+                        Some(event) => self.handle(event, Some(&entry.id)).await,
                         None => {
                             tracing::warn!(service, entry = %entry.id, "malformed change event skipped");
                         }

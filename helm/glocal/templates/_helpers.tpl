@@ -183,3 +183,12 @@ Egress rules, composed per component by networkpolicy.yaml (no component gets a 
     {{- end }}
   {{- end }}
 {{- end }}
+
+{{/* A backup image reference ({repository, tag, digest}): the digest wins over the tag. */}}
+{{- define "glocal.backupImage" -}}
+{{- if .digest }}
+{{- printf "%s@%s" .repository .digest }}
+{{- else }}
+{{- printf "%s:%s" .repository .tag }}
+{{- end }}
+{{- end }}

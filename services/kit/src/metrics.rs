@@ -17,6 +17,18 @@
 //! | `cache_requests_total` | `layer` (`local`, `shared`), `backend`, `result` (`hit`, `miss`, `error`) | cache reads (see [`crate::cache`]) |
 //! | `outbox_published_total` | `service` | outbox rows relayed (see [`crate::outbox`]) |
 //! | `outbox_relay_errors_total` | `service` | failed relay rounds (rows stay and are retried) |
+//! | `outbox_last_published_timestamp_seconds` | `service` | Unix time of the relay's last published batch ([`outbox_published`]) |
+//! | `change_stream_last_event_timestamp_seconds` | `consumer`, `service` | Unix time (the stream entry's) of the newest change event a consumer handled ([`change_stream_event`]) |
+//! | `change_stream_read_errors_total` | `consumer` | failed reads of the change streams (Redis down) ([`change_stream_error`]) |
+//! | `glocal_job_interval_seconds` | `name` | how often a background job runs ([`Job`]) |
+//! | `glocal_job_last_success_timestamp_seconds` | `name` | Unix time of its last successful run |
+//! | `glocal_job_runs_total` | `name`, `outcome` (`success`, `failure`) | its runs |
+//! | `glocal_notices_sent_total`, `glocal_notices_failed_total` | `channel` | notices delivered / failed ([`notice_delivered`]) |
+//!
+//! Counters a component may never increment in a healthy run (errors) are created at 0 when the
+//! component starts ([`Job::new`], [`change_stream_started`], [`outbox_relay_started`]; these
+//! install the recorder first), so alert rules see a series from the start and dashboards do
+//! not show "no data".
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -99,6 +111,119 @@ pub async fn spawn_server(addr: SocketAddr, shutdown: Shutdown) -> std::io::Resu
         }
     });
     Ok(local)
+}
+
+/// Seconds since the Unix epoch, now.
+fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Records that `service`'s outbox relay published `rows` rows (in one batch) just now:
+/// `outbox_published_total` and `outbox_last_published_timestamp_seconds`.
+pub fn outbox_published(service: &'static str, rows: u64) {
+    metrics::counter!("outbox_published_total", "service" => service).increment(rows);
+    metrics::gauge!("outbox_last_published_timestamp_seconds", "service" => service)
+        .set(unix_now());
+}
+
+/// Creates the relay's counters of `service` at 0 (so `rate()` sees a series before the
+/// first publish or failure).
+pub fn outbox_relay_started(service: &'static str) {
+    let _ = prometheus();
+    metrics::counter!("outbox_published_total", "service" => service).increment(0);
+    metrics::counter!("outbox_relay_errors_total", "service" => service).increment(0);
+}
+
+/// The time a Redis Stream entry id (`<milliseconds>-<sequence>`) was added, in seconds
+/// since the Unix epoch (`None` for anything else).
+pub fn stream_entry_time(entry_id: &str) -> Option<f64> {
+    let (millis, sequence) = entry_id.split_once('-')?;
+    sequence.parse::<u64>().ok()?;
+    millis.parse::<u64>().ok().map(|ms| ms as f64 / 1000.0)
+}
+
+/// Records that `consumer` (e.g. `gateway`, `notifier`) handled `service`'s change event
+/// whose stream entry id is `entry_id` (its time is when the relay published it; without
+/// an id, e.g. from the in-process bus, now). Compared with
+/// `outbox_last_published_timestamp_seconds` it gives the consumer's lag.
+pub fn change_stream_event(consumer: &'static str, service: &str, entry_id: Option<&str>) {
+    let at = entry_id
+        .and_then(stream_entry_time)
+        .unwrap_or_else(unix_now);
+    metrics::gauge!(
+        "change_stream_last_event_timestamp_seconds",
+        "consumer" => consumer,
+        "service" => service.to_owned()
+    )
+    .set(at);
+}
+
+/// Records a failed read of the change streams by `consumer`.
+pub fn change_stream_error(consumer: &'static str) {
+    metrics::counter!("change_stream_read_errors_total", "consumer" => consumer).increment(1);
+}
+
+/// Creates `consumer`'s read-error counter at 0 when it starts reading.
+pub fn change_stream_started(consumer: &'static str) {
+    let _ = prometheus();
+    metrics::counter!("change_stream_read_errors_total", "consumer" => consumer).increment(0);
+}
+
+/// Records one notice's delivery on `channel` (e.g. `email`): `glocal_notices_sent_total`
+/// when `delivered`, `glocal_notices_failed_total` otherwise (the alert
+/// `GlocalNoticesFailing` watches the latter).
+pub fn notice_delivered(channel: &'static str, delivered: bool) {
+    if delivered {
+        metrics::counter!("glocal_notices_sent_total", "channel" => channel).increment(1);
+    } else {
+        metrics::counter!("glocal_notices_failed_total", "channel" => channel).increment(1);
+    }
+}
+
+/// A background job's health metrics (the SLA scheduler, the certificate job, the events
+/// offer sweeper, …): `glocal_job_interval_seconds`, `glocal_job_runs_total` and
+/// `glocal_job_last_success_timestamp_seconds`, labelled `name` (not `job`: Prometheus
+/// gives every scraped series a `job` label of its own). The alert
+/// `GlocalJobNotRunning` fires when a job has not succeeded for three intervals (plus
+/// five minutes), or never since its process started.
+///
+/// ```
+/// let job = glocal_kit::metrics::Job::new("sla_scheduler", std::time::Duration::from_secs(30));
+/// // each run:
+/// job.succeeded(); // or job.failed()
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Job {
+    name: &'static str,
+}
+
+impl Job {
+    /// Declares the job `name` running every `interval` (its runs counted from 0).
+    pub fn new(name: &'static str, interval: Duration) -> Self {
+        let _ = prometheus();
+        metrics::gauge!("glocal_job_interval_seconds", "name" => name).set(interval.as_secs_f64());
+        for outcome in ["success", "failure"] {
+            metrics::counter!("glocal_job_runs_total", "name" => name, "outcome" => outcome)
+                .increment(0);
+        }
+        Self { name }
+    }
+
+    /// Records a successful run, now.
+    pub fn succeeded(&self) {
+        metrics::counter!("glocal_job_runs_total", "name" => self.name, "outcome" => "success")
+            .increment(1);
+        metrics::gauge!("glocal_job_last_success_timestamp_seconds", "name" => self.name)
+            .set(unix_now());
+    }
+
+    /// Records a failed run.
+    pub fn failed(&self) {
+        metrics::counter!("glocal_job_runs_total", "name" => self.name, "outcome" => "failure")
+            .increment(1);
+    }
 }
 
 /// Samples `db`'s pool and its `outbox` table every `interval` into the gauges
@@ -219,6 +344,65 @@ mod tests {
             assert!(parse_timestamp(text).is_some(), "{text}");
         }
         assert!(parse_timestamp("yesterday").is_none());
+    }
+
+    #[test]
+    fn stream_entry_ids_give_their_time() {
+        assert_eq!(
+            stream_entry_time("1700000000123-4"),
+            Some(1_700_000_000.123)
+        );
+        assert_eq!(stream_entry_time("0-0"), Some(0.0));
+        assert_eq!(stream_entry_time("1700000000123"), None);
+        assert_eq!(stream_entry_time("abc-1"), None);
+    }
+
+    #[test]
+    fn jobs_report_interval_runs_and_last_success() {
+        let _ = prometheus();
+        let job = Job::new("kit_metrics_test_job", Duration::from_secs(30));
+        let before = render();
+        assert!(
+            before.contains("glocal_job_interval_seconds{name=\"kit_metrics_test_job\"} 30"),
+            "{before}"
+        );
+        assert!(
+            before.contains(
+                "glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"failure\"} 0"
+            ),
+            "{before}"
+        );
+        assert!(
+            !before.contains(
+                "glocal_job_last_success_timestamp_seconds{name=\"kit_metrics_test_job\"}"
+            ),
+            "{before}"
+        );
+        job.succeeded();
+        job.failed();
+        let after = render();
+        assert!(
+            after.contains(
+                "glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"success\"} 1"
+            ),
+            "{after}"
+        );
+        assert!(
+            after.contains(
+                "glocal_job_runs_total{name=\"kit_metrics_test_job\",outcome=\"failure\"} 1"
+            ),
+            "{after}"
+        );
+        let line = after
+            .lines()
+            .find(|l| {
+                l.starts_with(
+                    "glocal_job_last_success_timestamp_seconds{name=\"kit_metrics_test_job\"}",
+                )
+            })
+            .expect("last success");
+        let at: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+        assert!((at - unix_now()).abs() < 60.0, "{line}");
     }
 
     #[tokio::test]

@@ -347,6 +347,7 @@ impl Relay {
         let full = usize::try_from(self.settings.batch_size).unwrap_or(usize::MAX);
         let mut backoff = poll;
         let mut failing = false;
+        crate::metrics::outbox_relay_started(self.service);
         loop {
             let wait = match self.relay_once().await {
                 Ok(n) => {
@@ -356,8 +357,7 @@ impl Relay {
                     }
                     backoff = poll;
                     if n > 0 {
-                        metrics::counter!("outbox_published_total", "service" => self.service)
-                            .increment(n as u64);
+                        crate::metrics::outbox_published(self.service, n as u64);
                     }
                     if n >= full { Duration::ZERO } else { poll }
                 }

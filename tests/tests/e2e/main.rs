@@ -4,6 +4,7 @@
 mod authorization;
 mod batching;
 mod caching;
+mod dashboards;
 mod doc_claims;
 mod doc_examples;
 mod events;

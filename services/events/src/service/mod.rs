@@ -383,7 +383,8 @@ impl EventOffice {
     }
 }
 
-/// Runs [`EventOffice::expire_lapsed_offers`] every `interval` until `shutdown` resolves.
+/// Runs [`EventOffice::expire_lapsed_offers`] every `interval` until `shutdown` resolves,
+/// reporting each run as the job `offer_sweeper` ([`glocal_kit::metrics::Job`]).
 /// Correctness does not depend on it (reads and writes settle lapsed offers first); it
 /// makes the next in line get their offer without waiting for someone to look.
 pub fn spawn_sweeper(
@@ -391,6 +392,7 @@ pub fn spawn_sweeper(
     interval: std::time::Duration,
     shutdown: glocal_kit::Shutdown,
 ) -> tokio::task::JoinHandle<()> {
+    let job = glocal_kit::metrics::Job::new("offer_sweeper", interval);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -400,9 +402,15 @@ pub fn spawn_sweeper(
             tokio::select! {
                 () = &mut stop => break,
                 _ = tick.tick() => match office.expire_lapsed_offers().await {
-                    Ok(0) => {}
-                    Ok(events) => tracing::info!(events, "lapsed offers expired"),
-                    Err(error) => tracing::warn!(%error, "offer sweep failed; retrying next tick"),
+                    Ok(0) => job.succeeded(),
+                    Ok(events) => {
+                        job.succeeded();
+                        tracing::info!(events, "lapsed offers expired");
+                    }
+                    Err(error) => {
+                        job.failed();
+                        tracing::warn!(%error, "offer sweep failed; retrying next tick");
+                    }
                 },
             }
         }
