@@ -456,7 +456,12 @@ impl ListQuery {
             let is_breached = Condition::any()
                 .add(C::BreachedAt.is_not_null())
                 .add(self.late(C::ResolutionDueAt))
-                .add(Expr::col(C::FinalRespondedAt).gt(Expr::col(C::ResolutionDueAt)));
+                .add(
+                    // Guarded, so that NOT of this condition is never NULL.
+                    Condition::all()
+                        .add(C::FinalRespondedAt.is_not_null())
+                        .add(Expr::col(C::FinalRespondedAt).gt(Expr::col(C::ResolutionDueAt))),
+                );
             cond = cond.add(if breached {
                 is_breached
             } else {
