@@ -938,7 +938,10 @@ mod tests {
             ("GLOCAL_REQUESTS__SLA__SCHEDULER_BATCH", "0"),
         ] {
             assert!(
-                matches!(Settings::load(None, env(&[bad])), Err(ConfigError::Refused(_))),
+                matches!(
+                    Settings::load(None, env(&[bad])),
+                    Err(ConfigError::Refused(_))
+                ),
                 "{bad:?}"
             );
         }

@@ -648,7 +648,12 @@ impl RequestsService for GrpcService {
         let m = req.into_inner();
         reply(
             self.bureau
-                .ask_requester(caller.as_ref(), id(&m.id)?, version(m.version)?, body(&m.body)?)
+                .ask_requester(
+                    caller.as_ref(),
+                    id(&m.id)?,
+                    version(m.version)?,
+                    body(&m.body)?,
+                )
                 .await,
         )
     }

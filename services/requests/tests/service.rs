@@ -1043,7 +1043,13 @@ async fn list_filters_paging_and_overdue(env: Env) {
         let bureau = env.bureau.clone();
         async move {
             bureau
-                .list(Some(&admin), f, RequestOrder::Newest, PageRequest::default(), false)
+                .list(
+                    Some(&admin),
+                    f,
+                    RequestOrder::Newest,
+                    PageRequest::default(),
+                    false,
+                )
                 .await
                 .unwrap()
                 .items

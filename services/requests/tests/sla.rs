@@ -86,12 +86,7 @@ impl Env {
 }
 
 fn seoul() -> Caller {
-    Caller::new(
-        "official-seoul",
-        "김민지",
-        "11000",
-        [Role::LocalOfficial],
-    )
+    Caller::new("official-seoul", "김민지", "11000", [Role::LocalOfficial])
 }
 
 fn staff(subject: &str) -> Caller {
@@ -190,7 +185,12 @@ async fn asking_pauses_the_clock_and_the_reply_resumes_it(env: Env) {
     );
     assert_code(
         env.bureau
-            .ask_requester(Some(&staff("staff-general-seo")), r.id, r.version, body("?"))
+            .ask_requester(
+                Some(&staff("staff-general-seo")),
+                r.id,
+                r.version,
+                body("?"),
+            )
             .await,
         ErrorCode::NotFound,
     );
@@ -251,7 +251,11 @@ async fn asking_pauses_the_clock_and_the_reply_resumes_it(env: Env) {
     assert_eq!(&actions[actions.len() - 2..], ["ask_requester", "resume"]);
     let resume = resumed.history.last().unwrap();
     assert_eq!(resume.from_state, Some(RequestState::AwaitingRequester));
-    assert!(resume.note.contains("after 2700 business minutes"), "{}", resume.note);
+    assert!(
+        resume.note.contains("after 2700 business minutes"),
+        "{}",
+        resume.note
+    );
 
     // The change events carry the contract's fields.
     let asked_events = env.events("ServiceRequestQuestionAsked").await;
@@ -302,8 +306,17 @@ async fn the_scheduler_warns_then_marks_the_breach_once(env: Env) {
     assert_eq!(env.bureau.run_sla_scheduler().await.unwrap().warned, 0);
     env.set(kst("2026-12-02T14:30:00"));
     let run = env.bureau.run_sla_scheduler().await.unwrap();
-    assert_eq!(run, SchedulerRun { warned: 1, breached: 0 });
-    assert_eq!(env.bureau.run_sla_scheduler().await.unwrap(), SchedulerRun::default());
+    assert_eq!(
+        run,
+        SchedulerRun {
+            warned: 1,
+            breached: 0
+        }
+    );
+    assert_eq!(
+        env.bureau.run_sla_scheduler().await.unwrap(),
+        SchedulerRun::default()
+    );
     let warned = env.get(&q).await;
     assert_eq!(warned.sla.warned_at, Some(kst("2026-12-02T14:30:00")));
     assert!(!warned.sla.resolution_breached);
@@ -314,8 +327,17 @@ async fn the_scheduler_warns_then_marks_the_breach_once(env: Env) {
 
     env.set(kst("2026-12-03T10:01:00"));
     let run = env.bureau.run_sla_scheduler().await.unwrap();
-    assert_eq!(run, SchedulerRun { warned: 0, breached: 1 });
-    assert_eq!(env.bureau.run_sla_scheduler().await.unwrap(), SchedulerRun::default());
+    assert_eq!(
+        run,
+        SchedulerRun {
+            warned: 0,
+            breached: 1
+        }
+    );
+    assert_eq!(
+        env.bureau.run_sla_scheduler().await.unwrap(),
+        SchedulerRun::default()
+    );
     let breached = env.get(&q).await;
     assert!(breached.sla.resolution_breached);
     assert_eq!(breached.sla.breached_at, Some(kst("2026-12-03T10:01:00")));
@@ -352,13 +374,20 @@ async fn two_schedulers_mark_each_request_once(env: Env) {
         env.set(kst(at));
         let (a, b) = tokio::join!(env.bureau.run_sla_scheduler(), other.run_sla_scheduler());
         let (a, b) = (a.unwrap(), b.unwrap());
-        assert_eq!(a.warned + b.warned + a.breached + b.breached, 8, "{at}: {a:?} {b:?}");
+        assert_eq!(
+            a.warned + b.warned + a.breached + b.breached,
+            8,
+            "{at}: {a:?} {b:?}"
+        );
     }
     assert_eq!(env.events("ServiceRequestSlaWarning").await.len(), 8);
     assert_eq!(env.events("ServiceRequestSlaBreached").await.len(), 8);
     let history = env.count("request_history").await;
     let (a, b) = tokio::join!(env.bureau.run_sla_scheduler(), other.run_sla_scheduler());
-    assert_eq!((a.unwrap(), b.unwrap()), (SchedulerRun::default(), SchedulerRun::default()));
+    assert_eq!(
+        (a.unwrap(), b.unwrap()),
+        (SchedulerRun::default(), SchedulerRun::default())
+    );
     assert_eq!(env.count("request_history").await, history);
 }
 
@@ -434,7 +463,10 @@ async fn the_calendar_is_audited_admin_data(env: Env) {
         .set_holiday(Some(&admin()), founders.clone())
         .await
         .unwrap();
-    assert_eq!(env.get(&before).await.resolution_due_at, kst("2026-12-04T10:00:00"));
+    assert_eq!(
+        env.get(&before).await.resolution_due_at,
+        kst("2026-12-04T10:00:00")
+    );
     let after = submit(&env, translation("t2")).await;
     assert_eq!(after.resolution_due_at, kst("2026-12-07T10:00:00"));
     let december = env
@@ -442,14 +474,21 @@ async fn the_calendar_is_audited_admin_data(env: Env) {
         .business_calendar(Some(&admin()), 2026)
         .await
         .unwrap();
-    assert!(december.holidays.iter().any(|h| h.name.en == "Founders' day off"));
+    assert!(
+        december
+            .holidays
+            .iter()
+            .any(|h| h.name.en == "Founders' day off")
+    );
     let changes = env.events("BusinessCalendarChanged").await;
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["date"], "2026-12-03");
     assert_eq!(changes[0]["action"], "SET_HOLIDAY");
 
     assert_code(
-        env.bureau.remove_holiday(Some(&admin()), "2026-12-02").await,
+        env.bureau
+            .remove_holiday(Some(&admin()), "2026-12-02")
+            .await,
         ErrorCode::NotFound,
     );
     let removed = env
@@ -566,7 +605,12 @@ async fn the_queue_filters_and_sorts_by_due_time_and_breach(env: Env) {
     .await;
     assert_eq!(rest.items.iter().map(|r| r.id).collect::<Vec<_>>(), [t.id]);
     // A newest-first cursor is not a due-order cursor.
-    let newest = list(RequestFilter::default(), RequestOrder::Newest, PageRequest::default()).await;
+    let newest = list(
+        RequestFilter::default(),
+        RequestOrder::Newest,
+        PageRequest::default(),
+    )
+    .await;
     assert_eq!(newest.items[0].id, q2.id);
     let e = assert_code(
         env.bureau
@@ -595,7 +639,10 @@ async fn the_queue_filters_and_sorts_by_due_time_and_breach(env: Env) {
         PageRequest::default(),
     )
     .await;
-    assert_eq!(due_soon.items.iter().map(|r| r.id).collect::<Vec<_>>(), [q.id]);
+    assert_eq!(
+        due_soon.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [q.id]
+    );
 
     // Thursday 12:00: the first inquiry is breached (before the scheduler marks it, too).
     env.set(kst("2026-12-03T12:00:00"));
@@ -607,16 +654,31 @@ async fn the_queue_filters_and_sorts_by_due_time_and_breach(env: Env) {
         p.items.into_iter().map(|r| r.id).collect::<Vec<_>>()
     };
     assert_eq!(
-        ids(list(breached(true), RequestOrder::DueSoonest, PageRequest::default()).await),
+        ids(list(
+            breached(true),
+            RequestOrder::DueSoonest,
+            PageRequest::default()
+        )
+        .await),
         [q.id]
     );
     env.bureau.run_sla_scheduler().await.unwrap();
     assert_eq!(
-        ids(list(breached(true), RequestOrder::DueSoonest, PageRequest::default()).await),
+        ids(list(
+            breached(true),
+            RequestOrder::DueSoonest,
+            PageRequest::default()
+        )
+        .await),
         [q.id]
     );
     assert_eq!(
-        ids(list(breached(false), RequestOrder::DueSoonest, PageRequest::default()).await),
+        ids(list(
+            breached(false),
+            RequestOrder::DueSoonest,
+            PageRequest::default()
+        )
+        .await),
         [q2.id, t.id]
     );
     // Awaiting the requester: the queue can ask for exactly those.
@@ -652,7 +714,11 @@ async fn the_queue_filters_and_sorts_by_due_time_and_breach(env: Env) {
         .unwrap();
     assert_eq!(general.request_type, RequestType::GeneralInquiry);
     assert_eq!(
-        (general.tally.total, general.tally.breached, general.tally.pending),
+        (
+            general.tally.total,
+            general.tally.breached,
+            general.tally.pending
+        ),
         (2, 1, 1)
     );
     assert_eq!(general.tally.compliance_percent(), Some(0.0));
@@ -664,11 +730,15 @@ async fn the_queue_filters_and_sorts_by_due_time_and_breach(env: Env) {
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].department_code.as_deref(), Some("INTERPRETATION"));
     assert_code(
-        env.bureau.sla_compliance(Some(&seoul()), from, to, None).await,
+        env.bureau
+            .sla_compliance(Some(&seoul()), from, to, None)
+            .await,
         ErrorCode::Forbidden,
     );
     assert_code(
-        env.bureau.sla_compliance(Some(&admin), to, from, None).await,
+        env.bureau
+            .sla_compliance(Some(&admin), to, from, None)
+            .await,
         ErrorCode::BadUserInput,
     );
 }
@@ -697,8 +767,15 @@ async fn two_replicas_on_one_postgres_database_mark_once() {
     let replica = bureau_on(&two, &env.now);
     env.set(kst("2026-12-03T11:00:00"));
     let mut runs = Vec::new();
-    for bureau in [env.bureau.clone(), replica.clone(), env.bureau.clone(), replica] {
-        runs.push(tokio::spawn(async move { bureau.run_sla_scheduler().await.unwrap() }));
+    for bureau in [
+        env.bureau.clone(),
+        replica.clone(),
+        env.bureau.clone(),
+        replica,
+    ] {
+        runs.push(tokio::spawn(async move {
+            bureau.run_sla_scheduler().await.unwrap()
+        }));
     }
     let mut breached = 0;
     for run in runs {

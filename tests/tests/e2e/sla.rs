@@ -24,7 +24,10 @@ async fn sla_of(stack: &Stack, token: &str, id: &str) -> Value {
 
 async fn queue(stack: &Stack, token: &str, filter: Value) -> Vec<String> {
     let q = "query($f: ServiceRequestFilter) { serviceRequests(filter: $f, orderBy: DUE_SOONEST) { edges { node { id } } } }";
-    stack.gql(Some(token), q, json!({ "f": filter })).await.data()["serviceRequests"]["edges"]
+    stack
+        .gql(Some(token), q, json!({ "f": filter }))
+        .await
+        .data()["serviceRequests"]["edges"]
         .as_array()
         .unwrap()
         .iter()
@@ -58,23 +61,37 @@ async fn ask_reply_resume_breach_and_the_queue() {
     let staff = assignee_token(&stack, &r).await;
     let fresh = sla_of(&stack, &official, &id).await;
     assert_eq!(fresh["sla"]["resolutionClock"], "BUSINESS");
-    assert!(fresh["sla"]["remainingMinutes"].as_i64().unwrap() > 0, "{fresh:#}");
+    assert!(
+        fresh["sla"]["remainingMinutes"].as_i64().unwrap() > 0,
+        "{fresh:#}"
+    );
     assert!(fresh["sla"]["pausedSince"].is_null());
 
     // Officials may not ask; the assignee asks and the clock pauses.
     let q = "mutation($input: AskRequesterInput!) { askRequester(input: $input) { id state version sla { pausedSince } responses { kind body } } }";
     let input = json!({ "id": id, "version": r["version"], "body": "Which dialect does the delegation speak?" });
-    let refused = stack.gql(Some(&official), q, json!({ "input": input })).await;
+    let refused = stack
+        .gql(Some(&official), q, json!({ "input": input }))
+        .await;
     assert_eq!(refused.error_code(), "FORBIDDEN");
     let asked = stack.gql(Some(&staff), q, json!({ "input": input })).await;
     let asked = &asked.data()["askRequester"];
     assert_eq!(asked["state"], "AWAITING_REQUESTER");
     assert!(asked["sla"]["pausedSince"].is_string());
-    assert_eq!(asked["responses"].as_array().unwrap().last().unwrap()["kind"], "QUESTION");
+    assert_eq!(
+        asked["responses"].as_array().unwrap().last().unwrap()["kind"],
+        "QUESTION"
+    );
     // The requester sees the question.
     let seen = sla_of(&stack, &official, &id).await;
     assert_eq!(seen["state"], "AWAITING_REQUESTER");
-    assert!(seen["responses"].as_array().unwrap().iter().any(|m| m["kind"] == "QUESTION"));
+    assert!(
+        seen["responses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["kind"] == "QUESTION")
+    );
 
     // The staff queue can ask for the requests waiting on their requester.
     let waiting = queue(&stack, &staff, json!({ "states": ["AWAITING_REQUESTER"] })).await;
@@ -120,16 +137,26 @@ async fn ask_reply_resume_breach_and_the_queue() {
     assert_eq!(breached["overdue"], true);
     assert!(breached["sla"]["remainingMinutes"].as_i64().unwrap() < 0);
     assert_eq!(actions(&breached).last().unwrap(), "sla_breach");
-    let marks = glocal_e2e::count_rows_in(&stack.requests_db, "outbox WHERE event_type = 'ServiceRequestSlaBreached'").await;
+    let marks = glocal_e2e::count_rows_in(
+        &stack.requests_db,
+        "outbox WHERE event_type = 'ServiceRequestSlaBreached'",
+    )
+    .await;
     assert_eq!(marks, 1);
 
     // The queue: breached ones, not-breached ones, due soonest first.
-    assert_eq!(queue(&stack, &staff, json!({ "breached": true })).await, [id.clone()]);
+    assert_eq!(
+        queue(&stack, &staff, json!({ "breached": true })).await,
+        [id.clone()]
+    );
     assert_eq!(
         queue(&stack, &staff, json!({ "breached": false })).await,
         [other_id.clone()]
     );
-    assert_eq!(queue(&stack, &staff, json!({})).await, [id.clone(), other_id]);
+    assert_eq!(
+        queue(&stack, &staff, json!({})).await,
+        [id.clone(), other_id]
+    );
 
     // Compliance for the bureau: one breached, one pending interpretation request.
     let figures = stack
@@ -142,14 +169,30 @@ async fn ask_reply_resume_breach_and_the_queue() {
     let rows = figures.data()["slaCompliance"].as_array().unwrap().clone();
     assert_eq!(rows.len(), 1, "{rows:#}");
     assert_eq!(rows[0]["type"], "INTERPRETATION_TRANSLATION");
-    assert_eq!((rows[0]["total"].as_i64(), rows[0]["breached"].as_i64(), rows[0]["pending"].as_i64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(
+        (
+            rows[0]["total"].as_i64(),
+            rows[0]["breached"].as_i64(),
+            rows[0]["pending"].as_i64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
     assert_eq!(rows[0]["compliancePercent"], 0.0);
 
     // Answering late keeps the breach on record.
     let v = breached["version"].clone();
-    let done = act(&stack, &staff, "sendFinalResponse", json!({ "id": id, "version": v, "body": "Interpreter booked." })).await;
+    let done = act(
+        &stack,
+        &staff,
+        "sendFinalResponse",
+        json!({ "id": id, "version": v, "body": "Interpreter booked." }),
+    )
+    .await;
     assert_eq!(done.data()["sendFinalResponse"]["state"], "FINAL_RESPONDED");
-    assert_eq!(sla_of(&stack, &official, &id).await["sla"]["resolutionBreached"], true);
+    assert_eq!(
+        sla_of(&stack, &official, &id).await["sla"]["resolutionBreached"],
+        true
+    );
 }
 
 #[tokio::test]
@@ -166,16 +209,33 @@ async fn an_admin_maintains_the_business_calendar_and_policies() {
         )
         .await;
     let cal = &year.data()["businessCalendar"];
-    assert_eq!((cal["workdayStart"].as_str(), cal["workdayEnd"].as_str()), (Some("09:00"), Some("18:00")));
+    assert_eq!(
+        (cal["workdayStart"].as_str(), cal["workdayEnd"].as_str()),
+        (Some("09:00"), Some("18:00"))
+    );
     assert_eq!(cal["workingDays"], 244);
     let holidays = cal["holidays"].as_array().unwrap();
-    assert!(holidays.iter().any(|h| h["date"] == "2025-10-06" && h["name"] == "Chuseok"));
-    assert!(holidays.iter().any(|h| h["date"] == "2025-06-03" && h["kind"] == "ONE_OFF"));
+    assert!(
+        holidays
+            .iter()
+            .any(|h| h["date"] == "2025-10-06" && h["name"] == "Chuseok")
+    );
+    assert!(
+        holidays
+            .iter()
+            .any(|h| h["date"] == "2025-06-03" && h["kind"] == "ONE_OFF")
+    );
 
     let set = "mutation($input: SetHolidayInput!) { setHoliday(input: $input) { date kind name(lang: KO) } }";
     let input = json!({ "input": { "date": "2026-12-31", "kind": "ONE_OFF",
         "name": { "ko": "임시공휴일", "en": "Temporary holiday", "zh": "临时公休日", "ja": "臨時公休日" } } });
-    assert_eq!(stack.gql(Some(&staff), set, input.clone()).await.error_code(), "FORBIDDEN");
+    assert_eq!(
+        stack
+            .gql(Some(&staff), set, input.clone())
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
     let added = stack.gql(Some(&admin), set, input).await;
     assert_eq!(added.data()["setHoliday"]["name"], "임시공휴일");
     let bad = json!({ "input": { "date": "2026-12-30", "kind": "ONE_OFF",
@@ -185,11 +245,19 @@ async fn an_admin_maintains_the_business_calendar_and_policies() {
     assert_eq!(stack.count_rows("sla_audit").await, 1);
 
     let removed = stack
-        .gql(Some(&admin), "mutation { removeHoliday(date: \"2026-12-31\") { date } }", json!({}))
+        .gql(
+            Some(&admin),
+            "mutation { removeHoliday(date: \"2026-12-31\") { date } }",
+            json!({}),
+        )
         .await;
     assert_eq!(removed.data()["removeHoliday"]["date"], "2026-12-31");
     let again = stack
-        .gql(Some(&admin), "mutation { removeHoliday(date: \"2026-12-31\") { date } }", json!({}))
+        .gql(
+            Some(&admin),
+            "mutation { removeHoliday(date: \"2026-12-31\") { date } }",
+            json!({}),
+        )
         .await;
     assert_eq!(again.error_code(), "NOT_FOUND");
     assert_eq!(stack.count_rows("sla_audit").await, 2);
@@ -203,11 +271,19 @@ async fn an_admin_maintains_the_business_calendar_and_policies() {
         .await;
     assert_eq!(policy.data()["setSlaPolicy"]["warningPercent"], 80);
     let policies = stack
-        .gql(Some(&staff), "query { slaPolicies { type resolutionClock } }", json!({}))
+        .gql(
+            Some(&staff),
+            "query { slaPolicies { type resolutionClock } }",
+            json!({}),
+        )
         .await;
     let listed = policies.data()["slaPolicies"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 5);
-    assert!(listed.iter().any(|p| p["type"] == "GENERAL_INQUIRY" && p["resolutionClock"] == "CALENDAR"));
+    assert!(
+        listed
+            .iter()
+            .any(|p| p["type"] == "GENERAL_INQUIRY" && p["resolutionClock"] == "CALENDAR")
+    );
     let out_of_range = stack
         .gql(
             Some(&admin),

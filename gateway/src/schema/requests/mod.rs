@@ -25,8 +25,8 @@ mod sla;
 #[cfg(test)]
 mod tests;
 
-pub use sla::{SlaMutation, SlaQuery};
 use sla::{ServiceRequestOrder, ServiceRequestSla};
+pub use sla::{SlaMutation, SlaQuery};
 
 /// The kind of service a local government asks for.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]

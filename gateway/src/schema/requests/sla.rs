@@ -496,7 +496,11 @@ impl SlaMutation {
 
     /// Sets a request type's service level (bureau admins). Requests already submitted
     /// keep their due times.
-    async fn set_sla_policy(&self, ctx: &Context<'_>, input: SetSlaPolicyInput) -> Result<SlaPolicy> {
+    async fn set_sla_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: SetSlaPolicyInput,
+    ) -> Result<SlaPolicy> {
         let warning_percent = match input.warning_percent {
             None => 0,
             Some(p) => u32::try_from(p)

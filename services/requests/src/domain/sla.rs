@@ -271,8 +271,7 @@ impl SlaPolicy {
                 "must be between 1 and 99",
             ));
         }
-        if first_response.clock == resolution.clock && first_response.minutes > resolution.minutes
-        {
+        if first_response.clock == resolution.clock && first_response.minutes > resolution.minutes {
             return Err(InvalidInput::new(
                 "firstResponseMinutes",
                 "must not exceed the resolution target",
@@ -481,12 +480,7 @@ pub fn seed_holidays() -> Vec<(NaiveDate, HolidayKind, [&'static str; 4])> {
     use HolidayKind::{OneOff, Public, Substitute};
     const NEW_YEAR: [&str; 4] = ["신정", "New Year's Day", "元旦", "元日"];
     const SEOLLAL: [&str; 4] = ["설날", "Seollal (Lunar New Year)", "春节", "旧正月"];
-    const MARCH_FIRST: [&str; 4] = [
-        "삼일절",
-        "Independence Movement Day",
-        "三一节",
-        "三・一節",
-    ];
+    const MARCH_FIRST: [&str; 4] = ["삼일절", "Independence Movement Day", "三一节", "三・一節"];
     const CHILDREN: [&str; 4] = ["어린이날", "Children's Day", "儿童节", "こどもの日"];
     const BUDDHA: [&str; 4] = ["부처님오신날", "Buddha's Birthday", "佛诞日", "釈迦誕生日"];
     const CHILDREN_AND_BUDDHA: [&str; 4] = [
@@ -502,7 +496,12 @@ pub fn seed_holidays() -> Vec<(NaiveDate, HolidayKind, [&'static str; 4])> {
     const HANGUL: [&str; 4] = ["한글날", "Hangul Day", "韩文日", "ハングルの日"];
     const CHRISTMAS: [&str; 4] = ["기독탄신일", "Christmas Day", "圣诞节", "クリスマス"];
     const SUBSTITUTE: [&str; 4] = ["대체공휴일", "Substitute holiday", "补休日", "振替休日"];
-    const TEMPORARY: [&str; 4] = ["임시공휴일", "Temporary holiday", "临时公休日", "臨時公休日"];
+    const TEMPORARY: [&str; 4] = [
+        "임시공휴일",
+        "Temporary holiday",
+        "临时公休日",
+        "臨時公休日",
+    ];
     const PRESIDENTIAL: [&str; 4] = [
         "제21대 대통령선거일",
         "Presidential election day",

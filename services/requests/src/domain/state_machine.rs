@@ -117,21 +117,12 @@ pub fn transition(state: RequestState, action: Action) -> Result<RequestState, I
         (Action::FinalResponse, StaffAssigned | MidResponded | Reopened) => FinalResponded,
         (
             Action::Withdraw,
-            Submitted
-            | Registered
-            | DepartmentAssigned
-            | StaffAssigned
-            | MidResponded
-            | Reopened
+            Submitted | Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened
             | AwaitingRequester,
         ) => Withdrawn,
         (
             Action::Reject,
-            Registered
-            | DepartmentAssigned
-            | StaffAssigned
-            | MidResponded
-            | Reopened
+            Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened
             | AwaitingRequester,
         ) => Rejected,
         (Action::AskRequester, StaffAssigned | MidResponded | Reopened) => AwaitingRequester,

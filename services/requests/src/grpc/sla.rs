@@ -105,11 +105,10 @@ pub(super) fn compliance_query(
         .as_ref()
         .ok_or_else(|| InvalidInput::new("from", "is required"))
         .and_then(|t| from_ts(t, "from"))?;
-    let to = m
-        .to
-        .as_ref()
-        .ok_or_else(|| InvalidInput::new("to", "is required"))
-        .and_then(|t| from_ts(t, "to"))?;
+    let to =
+        m.to.as_ref()
+            .ok_or_else(|| InvalidInput::new("to", "is required"))
+            .and_then(|t| from_ts(t, "to"))?;
     let department = match m.department_code.trim() {
         "" => None,
         code => Some(DepartmentCode::parse(code).map_err(|e| e.at("departmentCode"))?),

@@ -12,7 +12,9 @@ use glocal_kit::store::Tx;
 use serde_json::json;
 
 use super::{Actor, OnlineBureau, Result, Viewer};
-use crate::domain::changes::{BUSINESS_CALENDAR, BUSINESS_CALENDAR_ID, SLA_POLICIES, SLA_POLICIES_ID};
+use crate::domain::changes::{
+    BUSINESS_CALENDAR, BUSINESS_CALENDAR_ID, SLA_POLICIES, SLA_POLICIES_ID,
+};
 use crate::domain::sla::{
     Holiday, HolidayKind, SlaClock, SlaFacts, SlaPolicy, SlaStatus, SlaTarget, Tally,
 };
@@ -187,7 +189,10 @@ impl OnlineBureau {
     ) -> Result<BusinessCalendarView> {
         self.viewer(caller).await?;
         if !(2000..=2100).contains(&year) {
-            return Err(RequestsError::invalid("year", "must be between 2000 and 2100"));
+            return Err(RequestsError::invalid(
+                "year",
+                "must be between 2000 and 2100",
+            ));
         }
         let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January");
         let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December");
@@ -209,7 +214,11 @@ impl OnlineBureau {
 
     /// Adds a holiday or replaces the one on its date (bureau admins). Due times already
     /// set do not move; due times computed from now on skip the day.
-    pub async fn set_holiday(&self, caller: Option<&Caller>, draft: HolidayDraft) -> Result<Holiday> {
+    pub async fn set_holiday(
+        &self,
+        caller: Option<&Caller>,
+        draft: HolidayDraft,
+    ) -> Result<Holiday> {
         let (viewer, actor) = self.viewer(caller).await?;
         Self::require_bureau_admin(&viewer, "change the business calendar")?;
         let holiday = draft.parse()?;
@@ -229,7 +238,8 @@ impl OnlineBureau {
             now,
             holiday.name.en.clone(),
         );
-        self.calendar_changed(&tx, &entry, Some(&holiday), now).await?;
+        self.calendar_changed(&tx, &entry, Some(&holiday), now)
+            .await?;
         tx.commit().await?;
         Ok(holiday)
     }
@@ -380,11 +390,13 @@ impl OnlineBureau {
         }
         Ok(groups
             .into_iter()
-            .map(|((department_code, request_type), tally)| ComplianceFigures {
-                department_code,
-                request_type,
-                tally,
-            })
+            .map(
+                |((department_code, request_type), tally)| ComplianceFigures {
+                    department_code,
+                    request_type,
+                    tally,
+                },
+            )
             .collect())
     }
 }

@@ -19,17 +19,17 @@ use chrono::{DateTime, Duration, NaiveTime, SubsecRound, Utc};
 use glocal_kit::store::Db;
 use glocal_kit::{Caller, Role};
 
+use crate::domain::sla::{self, BusinessCalendar, SlaFacts, SlaStatus};
 pub use crate::domain::{
     Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, Requester,
     RoutingRule, ServiceRequest, StaffMember,
 };
-use crate::domain::sla::{self, BusinessCalendar, SlaFacts, SlaStatus};
 use crate::domain::{MessageKind, Version};
 use crate::error::RequestsError;
 use crate::store::requests::{Scope, StoredRequest};
 use crate::store::{self, directory as dir_store};
-pub use directory::Directory;
 pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPolicyDraft};
+pub use directory::Directory;
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
 pub use routing::RoutingRuleDraft;
 pub use service_levels::{SchedulerRun, spawn_sla_scheduler};

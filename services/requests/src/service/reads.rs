@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use glocal_kit::Caller;
 
-pub use glocal_kit::paging::{Page, PageRequest};
 use glocal_kit::domain::InvalidInput;
+pub use glocal_kit::paging::{Page, PageRequest};
 use glocal_kit::paging::{decode_cursor, decode_seq, encode_cursor, seq_cursor};
 
 use super::{DEFAULT_PAGE_SIZE, OnlineBureau, Result};

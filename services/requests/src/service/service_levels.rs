@@ -84,8 +84,7 @@ impl OnlineBureau {
         let to = resume(row.state, asked_from)?;
         let paused_at = row.paused_at.unwrap_or(now);
         let calendar = self.calendar(tx).await?;
-        let moved =
-            |due: DateTime<Utc>, clock| resume_due(&calendar, due, paused_at, now, clock);
+        let moved = |due: DateTime<Utc>, clock| resume_due(&calendar, due, paused_at, now, clock);
         let mut after = row.clone();
         after.resolution_due_at = moved(row.resolution_due_at, row.resolution_clock);
         if row.first_responded_at.is_none() {

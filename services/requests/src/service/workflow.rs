@@ -98,8 +98,13 @@ impl OnlineBureau {
             after.assignee_id.as_deref(),
             None,
         );
-        let event = OutboxChange::new(SERVICE_REQUEST, row.id.as_uuid(), change.event_type, payload)
-            .touching_all(touched);
+        let event = OutboxChange::new(
+            SERVICE_REQUEST,
+            row.id.as_uuid(),
+            change.event_type,
+            payload,
+        )
+        .touching_all(touched);
         outbox::append(tx, &event, now).await?;
         tracing::info!(request_id = %row.id, action, from = %from, to = %change.to, "service request changed");
         Ok(after)
@@ -445,7 +450,13 @@ impl OnlineBureau {
         let entry = history_entry(action, Some(state), state, &actor, now, "");
         activity::insert_history(&tx, row.id, &[entry]).await?;
         let mut payload = self
-            .event_payload(&tx, &row, Some(state), action, Some((kind, m.body.as_str())))
+            .event_payload(
+                &tx,
+                &row,
+                Some(state),
+                action,
+                Some((kind, m.body.as_str())),
+            )
             .await?;
         payload["messageId"] = json!(m.id.to_string());
         payload["kind"] = json!(kind.as_str());

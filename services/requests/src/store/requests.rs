@@ -67,7 +67,9 @@ pub(crate) struct StoredRequest {
 
 /// A stored clock; rows from before service levels counted around the clock.
 fn clock(text: Option<&str>) -> Result<SlaClock> {
-    text.map_or(Ok(SlaClock::Calendar), |t| SlaClock::parse(t).map_err(corrupt))
+    text.map_or(Ok(SlaClock::Calendar), |t| {
+        SlaClock::parse(t).map_err(corrupt)
+    })
 }
 
 pub(super) fn corrupt(e: InvalidInput) -> RequestsError {

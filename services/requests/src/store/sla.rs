@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use glocal_kit::audit::{self, AuditEntry};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use super::entities::{business_holiday, sla_policy};
 use super::requests::corrupt;
@@ -95,7 +97,9 @@ pub(crate) async fn upsert_holiday(db: &impl ConnectionTrait, h: &Holiday) -> Re
 
 /// Removes the holiday on `date`; false when there was none.
 pub(crate) async fn delete_holiday(db: &impl ConnectionTrait, date: NaiveDate) -> Result<bool> {
-    let result = business_holiday::Entity::delete_by_id(date).exec(db).await?;
+    let result = business_holiday::Entity::delete_by_id(date)
+        .exec(db)
+        .await?;
     Ok(result.rows_affected == 1)
 }
 

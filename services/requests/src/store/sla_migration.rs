@@ -40,9 +40,9 @@ impl MigrationTrait for ServiceLevels {
         )
         .await?;
         let mut insert = Query::insert();
-        insert.into_table(a("business_holiday")).columns(
-            ["day", "kind", "name_ko", "name_en", "name_zh", "name_ja"].map(a),
-        );
+        insert
+            .into_table(a("business_holiday"))
+            .columns(["day", "kind", "name_ko", "name_en", "name_zh", "name_ja"].map(a));
         for (day, kind, [ko, en, zh, ja]) in seed_holidays() {
             insert.values_panic([
                 day.into(),
@@ -65,9 +65,17 @@ impl MigrationTrait for ServiceLevels {
                         .not_null()
                         .primary_key(),
                 )
-                .col(ColumnDef::new(a("first_response_minutes")).big_integer().not_null())
+                .col(
+                    ColumnDef::new(a("first_response_minutes"))
+                        .big_integer()
+                        .not_null(),
+                )
                 .col(string("first_response_clock"))
-                .col(ColumnDef::new(a("resolution_minutes")).big_integer().not_null())
+                .col(
+                    ColumnDef::new(a("resolution_minutes"))
+                        .big_integer()
+                        .not_null(),
+                )
                 .col(string("resolution_clock"))
                 .col(int("warning_percent"))
                 .to_owned(),

@@ -24,28 +24,55 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 #[test]
 fn within_one_working_day() {
     let cal = seeded();
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 1, 9, 0), 240), k(2026, 12, 1, 13, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 1, 9, 0), 240),
+        k(2026, 12, 1, 13, 0)
+    );
     // Exactly a working day ends at closing time, not at the next opening.
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 1, 9, 0), 540), k(2026, 12, 1, 18, 0));
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 1, 9, 0), 541), k(2026, 12, 2, 9, 1));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 1, 9, 0), 540),
+        k(2026, 12, 1, 18, 0)
+    );
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 1, 9, 0), 541),
+        k(2026, 12, 2, 9, 1)
+    );
 }
 
 #[test]
 fn before_opening_and_after_closing_count_from_the_next_opening() {
     let cal = seeded();
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 1, 7, 0), 30), k(2026, 12, 1, 9, 30));
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 1, 18, 0), 1), k(2026, 12, 2, 9, 1));
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 1, 21, 0), 60), k(2026, 12, 2, 10, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 1, 7, 0), 30),
+        k(2026, 12, 1, 9, 30)
+    );
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 1, 18, 0), 1),
+        k(2026, 12, 2, 9, 1)
+    );
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 1, 21, 0), 60),
+        k(2026, 12, 2, 10, 0)
+    );
 }
 
 #[test]
 fn weekends_do_not_count() {
     let cal = seeded();
     // Friday 17:00 + 2 hours: one hour on Friday, one on Monday.
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 4, 17, 0), 120), k(2026, 12, 7, 10, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 4, 17, 0), 120),
+        k(2026, 12, 7, 10, 0)
+    );
     // Saturday and Sunday starts wait for Monday.
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 5, 11, 0), 60), k(2026, 12, 7, 10, 0));
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 6, 23, 0), 60), k(2026, 12, 7, 10, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 5, 11, 0), 60),
+        k(2026, 12, 7, 10, 0)
+    );
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 6, 23, 0), 60),
+        k(2026, 12, 7, 10, 0)
+    );
     assert!(!cal.is_working_day(day(2026, 12, 5)));
     assert!(!cal.is_working_day(day(2026, 12, 6)));
     assert!(cal.is_working_day(day(2026, 12, 7)));
@@ -55,7 +82,10 @@ fn weekends_do_not_count() {
 fn filed_at_23_59_on_a_friday() {
     let cal = seeded();
     // Four business hours from Friday 23:59 KST: Monday 13:00.
-    assert_eq!(cal.add_business_minutes(k(2026, 11, 27, 23, 59), 240), k(2026, 11, 30, 13, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 11, 27, 23, 59), 240),
+        k(2026, 11, 30, 13, 0)
+    );
     // Around the clock it is Saturday 03:59.
     assert_eq!(
         cal.add(k(2026, 11, 27, 23, 59), 240, SlaClock::Calendar),
@@ -71,11 +101,20 @@ fn filed_at_23_59_on_a_friday() {
 fn holidays_do_not_count() {
     let cal = seeded();
     // Thursday 24 December 2026 17:30 + 1 hour: Christmas (Friday) and the weekend are off.
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 24, 17, 30), 60), k(2026, 12, 28, 9, 30));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 24, 17, 30), 60),
+        k(2026, 12, 28, 9, 30)
+    );
     // Substitute holiday: 1 March 2026 was a Sunday, Monday 2 March is off.
-    assert_eq!(cal.add_business_minutes(k(2026, 2, 27, 18, 0), 60), k(2026, 3, 3, 10, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 2, 27, 18, 0), 60),
+        k(2026, 3, 3, 10, 0)
+    );
     // One-off day: the 2026 local elections (Wednesday 3 June).
-    assert_eq!(cal.add_business_minutes(k(2026, 6, 2, 17, 0), 120), k(2026, 6, 4, 10, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 6, 2, 17, 0), 120),
+        k(2026, 6, 4, 10, 0)
+    );
 }
 
 #[test]
@@ -87,7 +126,10 @@ fn a_deadline_across_the_chuseok_holiday_week() {
     for d in 3..=9 {
         assert!(!cal.is_working_day(day(2025, 10, d)), "2025-10-{d:02}");
     }
-    assert_eq!(cal.add_business_minutes(k(2025, 10, 2, 17, 0), 240), k(2025, 10, 10, 12, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2025, 10, 2, 17, 0), 240),
+        k(2025, 10, 10, 12, 0)
+    );
     // Three working days from Thursday 10:00: 480 minutes on the 2nd, 540 on the 10th,
     // 540 on Monday the 13th, the last 60 on Tuesday the 14th.
     let policy = SlaPolicy::default_for(RequestType::InterpretationTranslation);
@@ -101,7 +143,10 @@ fn a_deadline_across_the_chuseok_holiday_week() {
         1_620
     );
     // 2026: Chuseok is Thursday 24 to Saturday 26 September.
-    assert_eq!(cal.add_business_minutes(k(2026, 9, 23, 17, 0), 120), k(2026, 9, 28, 10, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 9, 23, 17, 0), 120),
+        k(2026, 9, 28, 10, 0)
+    );
 }
 
 #[test]
@@ -141,7 +186,10 @@ fn the_seed_has_one_row_per_day_and_substitutes_fall_on_weekdays() {
         }
     }
     let per_year = |y| seed.iter().filter(|(d, _, _)| d.year() == y).count();
-    assert_eq!((per_year(2025), per_year(2026), per_year(2027)), (19, 20, 20));
+    assert_eq!(
+        (per_year(2025), per_year(2026), per_year(2027)),
+        (19, 20, 20)
+    );
     assert!(seed.iter().any(|(_, k, _)| *k == HolidayKind::OneOff));
 }
 
@@ -181,7 +229,10 @@ fn adding_then_measuring_gives_back_the_minutes() {
                 "{start} + {minutes}"
             );
             let local = due.with_timezone(&kst());
-            assert!(cal.is_working_day(local.date_naive()), "{due} is a working day");
+            assert!(
+                cal.is_working_day(local.date_naive()),
+                "{due} is a working day"
+            );
             assert!(local.time() > cal.opens() && local.time() <= cal.closes());
         }
         start += Duration::minutes(97);
@@ -196,7 +247,8 @@ fn every_working_day_of_the_seeded_years_has_nine_hours() {
     while d <= day(2027, 12, 31) {
         let open = k(d.year(), d.month(), d.day(), 9, 0);
         let close = k(d.year(), d.month(), d.day(), 18, 0);
-        let minutes = cal.business_minutes_between(open - Duration::hours(9), close + Duration::hours(6));
+        let minutes =
+            cal.business_minutes_between(open - Duration::hours(9), close + Duration::hours(6));
         if cal.is_working_day(d) {
             working += 1;
             assert_eq!(minutes, 540, "{d}");
@@ -239,7 +291,13 @@ fn a_pause_keeps_the_time_that_was_left() {
     );
     // Resumed late in the day: the rest runs into the next morning.
     assert_eq!(
-        resume_due(&cal, due, paused, k(2026, 12, 9, 17, 30), SlaClock::Business),
+        resume_due(
+            &cal,
+            due,
+            paused,
+            k(2026, 12, 9, 17, 30),
+            SlaClock::Business
+        ),
         k(2026, 12, 10, 10, 30)
     );
     // Around the clock the due time moves by the pause's length.
@@ -250,7 +308,13 @@ fn a_pause_keeps_the_time_that_was_left() {
     // Already late when paused: the breach stands.
     let (early_due, late_pause) = (k(2026, 12, 7, 10, 0), k(2026, 12, 7, 12, 0));
     assert_eq!(
-        resume_due(&cal, early_due, late_pause, k(2026, 12, 9, 15, 0), SlaClock::Business),
+        resume_due(
+            &cal,
+            early_due,
+            late_pause,
+            k(2026, 12, 9, 15, 0),
+            SlaClock::Business
+        ),
         early_due
     );
     // Paused Friday evening after closing with Monday 10:00 due (one working hour left);
@@ -375,10 +439,15 @@ fn policies_and_calendars_refuse_nonsense() {
         "workingHours"
     );
     assert_eq!(
-        parse_time_of_day("25:00", "workdayStart").unwrap_err().field(),
+        parse_time_of_day("25:00", "workdayStart")
+            .unwrap_err()
+            .field(),
         "workdayStart"
     );
-    assert_eq!(parse_time_of_day("08:30", "x").unwrap(), NaiveTime::from_hms_opt(8, 30, 0).unwrap());
+    assert_eq!(
+        parse_time_of_day("08:30", "x").unwrap(),
+        NaiveTime::from_hms_opt(8, 30, 0).unwrap()
+    );
 }
 
 #[test]
@@ -401,7 +470,10 @@ fn a_custom_working_day() {
     )
     .unwrap();
     assert_eq!(cal.minutes_per_day(), 540);
-    assert_eq!(cal.add_business_minutes(k(2026, 12, 1, 8, 0), 30), k(2026, 12, 1, 9, 0));
+    assert_eq!(
+        cal.add_business_minutes(k(2026, 12, 1, 8, 0), 30),
+        k(2026, 12, 1, 9, 0)
+    );
     // No holidays in this calendar: Christmas 2026 is a working Friday.
     assert!(cal.is_working_day(day(2026, 12, 25)));
 }
@@ -444,7 +516,12 @@ fn compliance_counts_met_breached_pending_and_cancelled() {
         final_responded_at: None,
         ..base
     };
-    t.count(false, false, true, &SlaStatus::at(&cal, &withdrawn, k(2026, 12, 2, 9, 0)));
+    t.count(
+        false,
+        false,
+        true,
+        &SlaStatus::at(&cal, &withdrawn, k(2026, 12, 2, 9, 0)),
+    );
     assert_eq!(
         t,
         Tally {
