@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_requests::domain::sla::SlaClock;

@@ -11,13 +11,13 @@ pub const SERVICE_REQUEST: &str = "ServiceRequest";
 pub const BUSINESS_CALENDAR: &str = "BusinessCalendar";
 
 /// The id of the one business calendar in change events.
-pub const BUSINESS_CALENDAR_ID: uuid::Uuid = uuid::Uuid::from_u128(0xb05_ca1e);
+pub const BUSINESS_CALENDAR_ID: uuid::Uuid = uuid::Uuid::from_u128(0x0b05_ca1e);
 
 /// The aggregate type of the service-level policies (one aggregate, [`SLA_POLICIES_ID`]).
 pub const SLA_POLICIES: &str = "SlaPolicies";
 
 /// The id of the policies in change events.
-pub const SLA_POLICIES_ID: uuid::Uuid = uuid::Uuid::from_u128(0x5_1a_9011c1e5);
+pub const SLA_POLICIES_ID: uuid::Uuid = uuid::Uuid::from_u128(0x051a_9011_c1e5);
 
 /// The entities a change of a request of `local_government`, routed to `department` and
 /// assigned to `assignee`, touches (`message` when it added one).
