@@ -167,7 +167,7 @@ async fn ask_reply_resume_breach_and_the_queue() {
         )
         .await;
     let rows = figures.data()["slaCompliance"].as_array().unwrap().clone();
-    assert_eq!(rows.len(), 1, "{rows:#}");
+    assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["type"], "INTERPRETATION_TRANSLATION");
     assert_eq!(
         (
