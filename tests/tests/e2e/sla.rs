@@ -95,7 +95,7 @@ async fn ask_reply_resume_breach_and_the_queue() {
 
     // The staff queue can ask for the requests waiting on their requester.
     let waiting = queue(&stack, &staff, json!({ "states": ["AWAITING_REQUESTER"] })).await;
-    assert_eq!(waiting, [id.clone()]);
+    assert_eq!(waiting, std::slice::from_ref(&id));
 
     // The reply resumes the clock: back to STAFF_ASSIGNED, pause and resume in the history.
     let replied = stack
@@ -147,11 +147,11 @@ async fn ask_reply_resume_breach_and_the_queue() {
     // The queue: breached ones, not-breached ones, due soonest first.
     assert_eq!(
         queue(&stack, &staff, json!({ "breached": true })).await,
-        [id.clone()]
+        std::slice::from_ref(&id)
     );
     assert_eq!(
         queue(&stack, &staff, json!({ "breached": false })).await,
-        [other_id.clone()]
+        std::slice::from_ref(&other_id)
     );
     assert_eq!(
         queue(&stack, &staff, json!({})).await,
