@@ -334,6 +334,39 @@ impl RequestsService for Fake {
     async fn reply(&self, _: tonic::Request<pb::ReplyRequest>) -> R<pb::ServiceRequest> {
         Err(Status::unimplemented("fake"))
     }
+    async fn ask_requester(
+        &self,
+        _: tonic::Request<pb::AskRequesterRequest>,
+    ) -> R<pb::ServiceRequest> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn get_business_calendar(
+        &self,
+        _: tonic::Request<pb::GetBusinessCalendarRequest>,
+    ) -> R<pb::BusinessCalendar> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn set_holiday(&self, _: tonic::Request<pb::SetHolidayRequest>) -> R<pb::Holiday> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn remove_holiday(&self, _: tonic::Request<pb::RemoveHolidayRequest>) -> R<pb::Holiday> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn list_sla_policies(
+        &self,
+        _: tonic::Request<pb::ListSlaPoliciesRequest>,
+    ) -> R<pb::ListSlaPoliciesResponse> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn set_sla_policy(&self, _: tonic::Request<pb::SetSlaPolicyRequest>) -> R<pb::SlaPolicy> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn get_sla_compliance(
+        &self,
+        _: tonic::Request<pb::GetSlaComplianceRequest>,
+    ) -> R<pb::GetSlaComplianceResponse> {
+        Err(Status::unimplemented("fake"))
+    }
     async fn list_departments(
         &self,
         _: tonic::Request<pb::ListDepartmentsRequest>,

@@ -164,6 +164,9 @@ pub const MATRIX: &[Rule] = rules![
     Query "requests" "departments" [D S A A S],
     Query "requests" "localGovernments" [A A A A A],
     Query "requests" "routingRules" [D D D A D],
+    Query "requests" "businessCalendar" [D A A A D],
+    Query "requests" "slaPolicies" [D A A A D],
+    Query "requests" "slaCompliance" [D D S A D],
     Query "gateway" "me" [A A A A A],
     // Events.
     Query "events" "events" [S S A A S],
@@ -206,6 +209,10 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "requests" "reopenServiceRequest" [D S D D D],
     Mutation "requests" "setRoutingRule" [D D D A D],
     Mutation "requests" "deleteRoutingRule" [D D D A D],
+    Mutation "requests" "askRequester" [D D S A D],
+    Mutation "requests" "setHoliday" [D D D A D],
+    Mutation "requests" "removeHoliday" [D D D A D],
+    Mutation "requests" "setSlaPolicy" [D D D A D],
     // Events mutations.
     Mutation "events" "createEventSeries" [D D A A D],
     Mutation "events" "createEvent" [D D A A D],

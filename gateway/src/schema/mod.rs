@@ -31,6 +31,7 @@ pub type GatewaySchema = Schema<Query, Mutation, subscriptions::Subscription>;
 #[derive(MergedObject, Default)]
 pub struct Query(
     requests::RequestsQuery,
+    requests::SlaQuery,
     directory::DirectoryQuery,
     me::MeQuery,
     events::EventsQuery,
@@ -44,6 +45,7 @@ pub struct Query(
 #[graphql(inaccessible)]
 pub struct Mutation(
     requests::RequestsMutation,
+    requests::SlaMutation,
     directory::DirectoryMutation,
     events::EventsMutation,
     research::ResearchMutation,

@@ -263,6 +263,34 @@ pub struct RequestsSettings {
     pub reopen_window_days: u32,
     /// Largest page a list call returns.
     pub max_page_size: u32,
+    /// Service levels: working hours and the scheduler that warns and marks breaches.
+    pub sla: SlaSettings,
+}
+
+/// The requests service's service levels (`[requests.sla]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SlaSettings {
+    /// When the bureau's working day opens, `HH:MM` Korea Standard Time.
+    pub workday_start: String,
+    /// When it closes, `HH:MM` KST (after `workday_start`).
+    pub workday_end: String,
+    /// Seconds between two runs of the scheduler that sends warnings and marks breaches;
+    /// 0 turns it off in this process (another replica's does the work).
+    pub scheduler_interval_secs: u64,
+    /// Most requests one scheduler run warns or marks per kind.
+    pub scheduler_batch: u32,
+}
+
+impl Default for SlaSettings {
+    fn default() -> Self {
+        SlaSettings {
+            workday_start: "09:00".into(),
+            workday_end: "18:00".into(),
+            scheduler_interval_secs: 60,
+            scheduler_batch: 100,
+        }
+    }
 }
 
 /// The training programmes service.
@@ -568,6 +596,7 @@ impl Default for RequestsSettings {
             database_url: Secret::new("sqlite://.glocal/requests.db"),
             reopen_window_days: 14,
             max_page_size: 100,
+            sla: SlaSettings::default(),
         }
     }
 }
@@ -703,6 +732,21 @@ impl Settings {
         {
             return Err(ConfigError::Refused(
                 "outbox.poll_interval_ms, outbox.batch_size and outbox.consumer_block_ms must be at least 1",
+            ));
+        }
+        let sla = &self.requests.sla;
+        let time = |t: &str| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+        match (time(&sla.workday_start), time(&sla.workday_end)) {
+            (Some(start), Some(end)) if start < end => {}
+            _ => {
+                return Err(ConfigError::Refused(
+                    "requests.sla.workday_start and workday_end must be HH:MM with start before end",
+                ));
+            }
+        }
+        if sla.scheduler_batch == 0 {
+            return Err(ConfigError::Refused(
+                "requests.sla.scheduler_batch must be at least 1",
             ));
         }
         if self.metrics.sample_interval_ms == 0 {
@@ -873,6 +917,34 @@ mod tests {
         );
         let err = Settings::load(None, env(&[("GLOCAL_GATEWAY__LISTEN", "nowhere")])).unwrap_err();
         assert!(matches!(err, ConfigError::Invalid(_)), "{err}");
+    }
+
+    #[test]
+    fn sla_settings_load_from_env_and_refuse_a_backwards_day() {
+        let s = Settings::load(
+            None,
+            env(&[
+                ("GLOCAL_REQUESTS__SLA__WORKDAY_START", "08:30"),
+                ("GLOCAL_REQUESTS__SLA__SCHEDULER_INTERVAL_SECS", "0"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.requests.sla.workday_start, "08:30");
+        assert_eq!(s.requests.sla.workday_end, "18:00");
+        assert_eq!(s.requests.sla.scheduler_interval_secs, 0);
+        for bad in [
+            ("GLOCAL_REQUESTS__SLA__WORKDAY_END", "08:00"),
+            ("GLOCAL_REQUESTS__SLA__WORKDAY_START", "9 o'clock"),
+            ("GLOCAL_REQUESTS__SLA__SCHEDULER_BATCH", "0"),
+        ] {
+            assert!(
+                matches!(
+                    Settings::load(None, env(&[bad])),
+                    Err(ConfigError::Refused(_))
+                ),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

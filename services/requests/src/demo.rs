@@ -214,6 +214,16 @@ const STAFF: &[(&str, &str, &str, &str, bool)] = &[
     ("STF-502", "staff-general-moon", "문가은", "GENERAL", false),
 ];
 
+/// (department, lead staff id): who hears of a breach in the department.
+const LEADS: &[(&str, &str)] = &[
+    ("INTERPRETATION", "STF-101"),
+    ("JAPAN_DESK", "STF-151"),
+    ("EXCHANGE", "STF-201"),
+    ("OVERSEAS", "STF-301"),
+    ("RESEARCH", "STF-401"),
+    ("GENERAL", "STF-501"),
+];
+
 /// (type, language, department, priority).
 const RULES: &[(&str, Option<&str>, &str, i32)] = &[
     ("INTERPRETATION_TRANSLATION", None, "INTERPRETATION", 10),
@@ -301,6 +311,9 @@ pub async fn seed_directory(db: &DatabaseConnection) -> Result<bool, RequestsErr
             active: *active,
         };
         dir_store::insert_staff(&tx, &member, subject).await?;
+    }
+    for (dept, lead) in LEADS {
+        dir_store::set_department_lead(&tx, dept, lead).await?;
     }
     for (ty, lang, dept, priority) in RULES {
         let ty = RequestType::parse(ty)?;
@@ -437,7 +450,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
         .close(Some(&busan), exchange.id, exchange.version)
         .await?;
 
-    bureau
+    let visit = bureau
         .submit(
             Some(&busan),
             draft(
@@ -455,6 +468,16 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
                     purpose: "Benchmark smart port operations and meet port authorities.".into(),
                 }),
             )?,
+        )
+        .await?;
+    // The bureau needs an answer from Busan first: the request awaits its requester and its
+    // clock stands still.
+    bureau
+        .ask_requester(
+            Some(&admin),
+            visit.id,
+            visit.version,
+            body("Should the programme include the Port of Antwerp as well? Please confirm the delegation list.")?,
         )
         .await?;
 
@@ -496,11 +519,15 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
         )
         .await?;
     reassign_demo(&bureau, &admin, inquiry).await?;
+    // The backdated Tokyo request is past its resolution due time: one scheduler run marks
+    // it breached (and tells the Japan desk's lead), as a running service would.
+    bureau.run_sla_scheduler().await?;
     Ok(true)
 }
 
-/// Moves `request`'s submission and due times `by` into the past, so the demo holds a request
-/// the bureau owes an answer on (`serviceRequests(filter: { overdue: true })` finds it).
+/// Moves `request`'s submission, due and warning times `by` into the past, so the demo holds
+/// a request the bureau owes an answer on (`serviceRequests(filter: { overdue: true })` finds
+/// it, and the scheduler marks it breached).
 async fn backdate(
     db: &DatabaseConnection,
     request: &ServiceRequest,
@@ -520,6 +547,7 @@ async fn backdate(
             Column::ResolutionDueAt,
             Expr::value(request.resolution_due_at - by),
         )
+        .col_expr(Column::WarningAt, Expr::value(request.created_at - by))
         .filter(Column::Id.eq(request.id.as_uuid()))
         .exec(db)
         .await?;

@@ -16,6 +16,8 @@ use crate::domain::{
 use crate::error::RequestsError;
 use crate::service::{self, OnlineBureau};
 
+mod sla;
+
 /// The gRPC face of [`OnlineBureau`].
 #[derive(Debug, Clone)]
 pub struct GrpcService {
@@ -97,6 +99,7 @@ fn state_to_pb(s: RequestState) -> pb::RequestState {
         RequestState::Withdrawn => pb::RequestState::Withdrawn,
         RequestState::Rejected => pb::RequestState::Rejected,
         RequestState::Reopened => pb::RequestState::Reopened,
+        RequestState::AwaitingRequester => pb::RequestState::AwaitingRequester,
     }
 }
 
@@ -118,6 +121,7 @@ fn kind_to_pb(k: MessageKind) -> pb::MessageKind {
         MessageKind::FinalResponse => pb::MessageKind::FinalResponse,
         MessageKind::RequesterReply => pb::MessageKind::RequesterReply,
         MessageKind::StaffNote => pb::MessageKind::StaffNote,
+        MessageKind::Question => pb::MessageKind::Question,
     }
 }
 
@@ -308,6 +312,7 @@ fn request_to_pb(r: service::ServiceRequest) -> pb::ServiceRequest {
         overdue: r.overdue,
         version: r.version.get(),
         reject_reason: r.reject_reason.unwrap_or_default(),
+        sla: Some(sla::request_sla_to_pb(r.sla)),
         messages: r
             .messages
             .into_iter()
@@ -401,6 +406,12 @@ impl TryFrom<pb::RequestFilter> for service::RequestFilter {
                 .map(|t| from_ts(t, "filter.createdTo"))
                 .transpose()?,
             overdue: f.overdue,
+            breached: f.breached,
+            due_before: f
+                .due_before
+                .as_ref()
+                .map(|t| from_ts(t, "filter.dueBefore"))
+                .transpose()?,
         })
     }
 }
@@ -478,9 +489,10 @@ impl RequestsService for GrpcService {
             .map_err(bad)?
             .unwrap_or_default();
         let page = m.page.map(service::PageRequest::from).unwrap_or_default();
+        let order = sla::order(m.order).map_err(bad)?;
         let page = self
             .bureau
-            .list(caller.as_ref(), filter, page, m.include_activity)
+            .list(caller.as_ref(), filter, order, page, m.include_activity)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::ListRequestsResponse {
@@ -626,6 +638,107 @@ impl RequestsService for GrpcService {
                 .reply(caller.as_ref(), id(&m.id)?, body(&m.body)?)
                 .await,
         )
+    }
+
+    async fn ask_requester(
+        &self,
+        req: Request<pb::AskRequesterRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        reply(
+            self.bureau
+                .ask_requester(
+                    caller.as_ref(),
+                    id(&m.id)?,
+                    version(m.version)?,
+                    body(&m.body)?,
+                )
+                .await,
+        )
+    }
+
+    async fn get_business_calendar(
+        &self,
+        req: Request<pb::GetBusinessCalendarRequest>,
+    ) -> GrpcResult<pb::BusinessCalendar> {
+        let caller = caller(&req)?;
+        let year = req.get_ref().year;
+        let calendar = self
+            .bureau
+            .business_calendar(caller.as_ref(), year)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(sla::calendar_to_pb(calendar)))
+    }
+
+    async fn set_holiday(&self, req: Request<pb::SetHolidayRequest>) -> GrpcResult<pb::Holiday> {
+        let caller = caller(&req)?;
+        let draft = sla::holiday_draft(req.into_inner().holiday).map_err(bad)?;
+        let saved = self
+            .bureau
+            .set_holiday(caller.as_ref(), draft)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(sla::holiday_to_pb(saved)))
+    }
+
+    async fn remove_holiday(
+        &self,
+        req: Request<pb::RemoveHolidayRequest>,
+    ) -> GrpcResult<pb::Holiday> {
+        let caller = caller(&req)?;
+        let removed = self
+            .bureau
+            .remove_holiday(caller.as_ref(), &req.get_ref().date)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(sla::holiday_to_pb(removed)))
+    }
+
+    async fn list_sla_policies(
+        &self,
+        req: Request<pb::ListSlaPoliciesRequest>,
+    ) -> GrpcResult<pb::ListSlaPoliciesResponse> {
+        let caller = caller(&req)?;
+        let policies = self
+            .bureau
+            .sla_policies(caller.as_ref())
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListSlaPoliciesResponse {
+            policies: policies.into_iter().map(sla::policy_to_pb).collect(),
+        }))
+    }
+
+    async fn set_sla_policy(
+        &self,
+        req: Request<pb::SetSlaPolicyRequest>,
+    ) -> GrpcResult<pb::SlaPolicy> {
+        let caller = caller(&req)?;
+        let draft = sla::policy_draft(req.into_inner().policy).map_err(bad)?;
+        let saved = self
+            .bureau
+            .set_sla_policy(caller.as_ref(), draft)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(sla::policy_to_pb(saved)))
+    }
+
+    async fn get_sla_compliance(
+        &self,
+        req: Request<pb::GetSlaComplianceRequest>,
+    ) -> GrpcResult<pb::GetSlaComplianceResponse> {
+        let caller = caller(&req)?;
+        let (from, to, department) = sla::compliance_query(req.into_inner()).map_err(bad)?;
+        let rows = self
+            .bureau
+            .sla_compliance(caller.as_ref(), from, to, department)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::GetSlaComplianceResponse {
+            rows: rows.into_iter().map(sla::compliance_to_pb).collect(),
+        }))
     }
 
     async fn list_departments(

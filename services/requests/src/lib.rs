@@ -39,7 +39,8 @@ glocal_kit::component!(
     migrate: migrate, seed: demo::seed_demo, serve: serve
 );
 
-/// Serves gRPC over an already migrated database until `shutdown` resolves.
+/// Serves gRPC over an already migrated database until `shutdown` resolves, with the
+/// service-level scheduler (warnings, breaches) beside it unless configured off.
 pub async fn serve(
     db: DatabaseConnection,
     settings: &glocal_kit::Settings,
@@ -47,9 +48,21 @@ pub async fn serve(
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), RequestsError> {
     glocal_kit::outbox::spawn("requests", db.clone(), settings, shutdown.clone());
-    let bureau = OnlineBureau::new(db, Config::from_settings(&settings.requests));
+    let config = Config::from_settings(&settings.requests);
+    let bureau = OnlineBureau::new(db, config);
+    let scheduler = config
+        .scheduler_interval
+        .map(|every| service::spawn_sla_scheduler(bureau.clone(), every, shutdown.clone()));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "requests service listening");
-    glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
+    let served =
+        glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await;
+    if let Some(scheduler) = scheduler {
+        if served.is_err() {
+            scheduler.abort();
+        }
+        let _ = scheduler.await;
+    }
+    served?;
     Ok(())
 }

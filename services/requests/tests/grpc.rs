@@ -159,6 +159,7 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
                     after: String::new(),
                 }),
                 include_activity: false,
+                order: pb::RequestOrder::Newest as i32,
             },
             Some(&seoul),
         ))

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, Utc};
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_requests::domain::{
@@ -11,7 +11,9 @@ use glocal_requests::domain::{
     InterpretationDraft, LocalGovernmentCode, MessageBody, MessageKind, Reason, RequestState,
     RequestType, StaffId, SubmitDraft, TranslationModeKind, Version,
 };
-use glocal_requests::service::{PageRequest, RequestFilter, RoutingRuleDraft, ServiceRequest};
+use glocal_requests::service::{
+    PageRequest, RequestFilter, RequestOrder, RoutingRuleDraft, ServiceRequest,
+};
 use glocal_requests::{Config, OnlineBureau, RequestsError};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
@@ -26,13 +28,17 @@ impl Env {
         glocal_kit::telemetry::init_for_test();
         glocal_requests::migrate(&db).await.unwrap();
         assert!(glocal_requests::demo::seed_directory(&db).await.unwrap());
-        let now = Arc::new(Mutex::new(Utc::now().trunc_subsecs(6)));
+        // Tuesday 1 December 2026, 10:00 KST: a working day, so business-hour targets read
+        // like hours in the tests.
+        let start = DateTime::parse_from_rfc3339("2026-12-01T10:00:00+09:00").unwrap();
+        let now = Arc::new(Mutex::new(start.with_timezone(&Utc)));
         let clock = now.clone();
         let bureau = OnlineBureau::new(
             db.clone(),
             Config {
                 reopen_window: Duration::days(14),
                 max_page_size: 50,
+                ..Config::default()
             },
         )
         .with_clock(Arc::new(move || *clock.lock().unwrap()));
@@ -613,6 +619,7 @@ async fn scoping(env: Env) {
         .list(
             Some(&busan),
             RequestFilter::default(),
+            RequestOrder::Newest,
             PageRequest::default(),
             false,
         )
@@ -642,6 +649,7 @@ async fn scoping(env: Env) {
             .list(
                 Some(&kim),
                 RequestFilter::default(),
+                RequestOrder::Newest,
                 PageRequest::default(),
                 false
             )
@@ -655,6 +663,7 @@ async fn scoping(env: Env) {
             .list(
                 Some(&admin()),
                 RequestFilter::default(),
+                RequestOrder::Newest,
                 PageRequest::default(),
                 false
             )
@@ -698,6 +707,7 @@ async fn scoping(env: Env) {
         .list(
             Some(&seoul),
             RequestFilter::default(),
+            RequestOrder::Newest,
             PageRequest::default(),
             true,
         )
@@ -821,6 +831,7 @@ async fn bad_input_writes_nothing(env: Env) {
         .list(
             Some(&admin()),
             RequestFilter::default(),
+            RequestOrder::Newest,
             PageRequest {
                 first: 0,
                 after: Some("garbage".into()),
@@ -1001,6 +1012,7 @@ async fn list_filters_paging_and_overdue(env: Env) {
         env.bureau.list(
             Some(&admin),
             RequestFilter::default(),
+            RequestOrder::Newest,
             PageRequest { first, after },
             false,
         )
@@ -1031,7 +1043,13 @@ async fn list_filters_paging_and_overdue(env: Env) {
         let bureau = env.bureau.clone();
         async move {
             bureau
-                .list(Some(&admin), f, PageRequest::default(), false)
+                .list(
+                    Some(&admin),
+                    f,
+                    RequestOrder::Newest,
+                    PageRequest::default(),
+                    false,
+                )
                 .await
                 .unwrap()
                 .items
@@ -1178,6 +1196,7 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
             .list(
                 Some(&caller),
                 RequestFilter::default(),
+                RequestOrder::Newest,
                 PageRequest::default(),
                 true,
             )
@@ -1190,6 +1209,7 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
         .list(
             Some(&admin),
             RequestFilter::default(),
+            RequestOrder::Newest,
             PageRequest::default(),
             false,
         )

@@ -12,6 +12,7 @@ mod federation;
 mod graphql_http;
 mod read_through;
 mod research;
+mod sla;
 mod subscriptions;
 mod support;
 mod training;

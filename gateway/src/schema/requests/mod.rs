@@ -21,8 +21,12 @@ use crate::upstream::{Requests, call, read};
 
 mod mutation;
 mod query;
+mod sla;
 #[cfg(test)]
 mod tests;
+
+use sla::{ServiceRequestOrder, ServiceRequestSla};
+pub use sla::{SlaMutation, SlaQuery};
 
 /// The kind of service a local government asks for.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +89,9 @@ pub enum ServiceRequestState {
     Rejected,
     /// Reopened by the requester after the final response.
     Reopened,
+    /// The bureau asked the requester a question; the service-level clock stands still
+    /// until they reply.
+    AwaitingRequester,
 }
 
 impl ServiceRequestState {
@@ -101,6 +108,7 @@ impl ServiceRequestState {
             pb::RequestState::Withdrawn => Self::Withdrawn,
             pb::RequestState::Rejected => Self::Rejected,
             pb::RequestState::Reopened => Self::Reopened,
+            pb::RequestState::AwaitingRequester => Self::AwaitingRequester,
         })
     }
 
@@ -116,6 +124,7 @@ impl ServiceRequestState {
             Self::Withdrawn => pb::RequestState::Withdrawn,
             Self::Rejected => pb::RequestState::Rejected,
             Self::Reopened => pb::RequestState::Reopened,
+            Self::AwaitingRequester => pb::RequestState::AwaitingRequester,
         }
     }
 }
@@ -131,6 +140,8 @@ pub enum MessageKind {
     RequesterReply,
     /// An internal staff note; requesters never see these.
     StaffNote,
+    /// A question from the bureau to the requester (pauses the clock).
+    Question,
 }
 
 /// Interpretation (spoken) or translation (written).
@@ -492,6 +503,7 @@ impl RequestMessage {
             pb::MessageKind::FinalResponse => MessageKind::FinalResponse,
             pb::MessageKind::RequesterReply => MessageKind::RequesterReply,
             pb::MessageKind::StaffNote => MessageKind::StaffNote,
+            pb::MessageKind::Question => MessageKind::Question,
             pb::MessageKind::Unspecified => {
                 return Err(error::internal("message kind unspecified"));
             }
@@ -708,6 +720,11 @@ impl ServiceRequest {
         self.0.overdue
     }
 
+    /// The service level: due times, pause, time left, warning and breach.
+    async fn sla(&self) -> ServiceRequestSla {
+        self.sla_view()
+    }
+
     /// Optimistic-concurrency version: pass it back to workflow mutations.
     async fn version(&self) -> Result<i32> {
         version_out(self.0.version)
@@ -738,6 +755,10 @@ pub struct ServiceRequestFilter {
     pub created_to: Option<DateTime<Utc>>,
     /// Only overdue (true) or only not overdue (false) requests.
     pub overdue: Option<bool>,
+    /// Only requests whose resolution target is breached (true) or not (false).
+    pub breached: Option<bool>,
+    /// Only requests whose resolution is due before this instant.
+    pub due_before: Option<DateTime<Utc>>,
 }
 
 impl ServiceRequestFilter {
@@ -761,6 +782,8 @@ impl ServiceRequestFilter {
             created_from: self.created_from.map(timestamp),
             created_to: self.created_to.map(timestamp),
             overdue: self.overdue,
+            breached: self.breached,
+            due_before: self.due_before.map(timestamp),
         }
     }
 }
@@ -774,7 +797,7 @@ pub struct ServiceRequestEdge {
     pub node: ServiceRequest,
 }
 
-/// A page of service requests, newest first.
+/// A page of service requests, in the order asked.
 #[derive(SimpleObject)]
 pub struct ServiceRequestConnection {
     /// The requests of this page.

@@ -19,12 +19,14 @@ impl RequestsQuery {
         Ok(Some(ServiceRequest(response.into_inner())))
     }
 
-    /// The requests the caller may see, newest first, as a Relay connection.
+    /// The requests the caller may see, as a Relay connection: newest first, or for the
+    /// staff queue the resolution due soonest first (`orderBy: DUE_SOONEST`).
     #[graphql(inaccessible)]
     async fn service_requests(
         &self,
         ctx: &Context<'_>,
         filter: Option<ServiceRequestFilter>,
+        #[graphql(default)] order_by: ServiceRequestOrder,
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> Result<ServiceRequestConnection> {
@@ -39,6 +41,7 @@ impl RequestsQuery {
                 after: after.unwrap_or_default(),
             }),
             include_activity,
+            order: order_by.to_proto() as i32,
         };
         let response = read(
             ctx,

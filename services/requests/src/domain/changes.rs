@@ -7,6 +7,18 @@ use glocal_kit::outbox::EntityRef;
 /// The aggregate type of a request in change events.
 pub const SERVICE_REQUEST: &str = "ServiceRequest";
 
+/// The aggregate type of the business calendar (one aggregate, [`BUSINESS_CALENDAR_ID`]).
+pub const BUSINESS_CALENDAR: &str = "BusinessCalendar";
+
+/// The id of the one business calendar in change events.
+pub const BUSINESS_CALENDAR_ID: uuid::Uuid = uuid::Uuid::from_u128(0x0b05_ca1e);
+
+/// The aggregate type of the service-level policies (one aggregate, [`SLA_POLICIES_ID`]).
+pub const SLA_POLICIES: &str = "SlaPolicies";
+
+/// The id of the policies in change events.
+pub const SLA_POLICIES_ID: uuid::Uuid = uuid::Uuid::from_u128(0x051a_9011_c1e5);
+
 /// The entities a change of a request of `local_government`, routed to `department` and
 /// assigned to `assignee`, touches (`message` when it added one).
 pub fn request_touches(

@@ -1,8 +1,6 @@
 //! Enumerations of the workflow: request types (with their service targets), states and
 //! message kinds, each with a stable text form used in storage.
 
-use chrono::Duration;
-
 use glocal_kit::text_enum;
 
 text_enum!(
@@ -44,6 +42,9 @@ text_enum!(
         Rejected => "REJECTED",
         /// Reopened by the requester after the final response.
         Reopened => "REOPENED",
+        /// Staff asked the requester a question; the service-level clock stands still
+        /// until the requester replies.
+        AwaitingRequester => "AWAITING_REQUESTER",
     }
 );
 
@@ -58,6 +59,8 @@ text_enum!(
         RequesterReply => "REQUESTER_REPLY",
         /// An internal staff note, never shown to requesters.
         StaffNote => "STAFF_NOTE",
+        /// A question from staff to the requester (pauses the clock).
+        Question => "QUESTION",
     }
 );
 
@@ -76,6 +79,11 @@ impl RequestState {
         !self.is_terminal() && !matches!(self, RequestState::FinalResponded)
     }
 
+    /// The clock is paused: the bureau waits for the requester.
+    pub const fn is_paused(self) -> bool {
+        matches!(self, RequestState::AwaitingRequester)
+    }
+
     /// States that count as open (see [`RequestState::is_open`]).
     pub fn open_states() -> Vec<RequestState> {
         RequestState::ALL
@@ -83,32 +91,6 @@ impl RequestState {
             .copied()
             .filter(|s| s.is_open())
             .collect()
-    }
-}
-
-/// How fast the bureau answers a request type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ServiceTarget {
-    /// Until the first (mid or final) response.
-    pub first_response: Duration,
-    /// Until the final response.
-    pub resolution: Duration,
-}
-
-impl RequestType {
-    /// The bureau's service target for this type.
-    pub fn target(self) -> ServiceTarget {
-        let (first, resolution) = match self {
-            RequestType::InterpretationTranslation => (4, 72),
-            RequestType::InternationalExchange => (8, 240),
-            RequestType::OverseasVisit => (8, 336),
-            RequestType::InformationRequest => (4, 120),
-            RequestType::GeneralInquiry => (2, 48),
-        };
-        ServiceTarget {
-            first_response: Duration::hours(first),
-            resolution: Duration::hours(resolution),
-        }
     }
 }
 
@@ -138,14 +120,8 @@ mod tests {
         );
         assert!(!RequestState::FinalResponded.is_open());
         assert!(RequestState::Reopened.is_open());
-        assert_eq!(RequestState::open_states().len(), 6);
-    }
-
-    #[test]
-    fn targets_resolve_after_first_response() {
-        for t in RequestType::ALL {
-            let target = t.target();
-            assert!(target.first_response < target.resolution, "{t}");
-        }
+        assert_eq!(RequestState::open_states().len(), 7);
+        assert!(RequestState::AwaitingRequester.is_open());
+        assert!(RequestState::AwaitingRequester.is_paused());
     }
 }

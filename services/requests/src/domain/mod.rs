@@ -7,6 +7,7 @@ mod details;
 mod error;
 mod ids;
 mod kinds;
+pub mod sla;
 mod state_machine;
 mod submission;
 mod text;
@@ -23,11 +24,11 @@ pub use ids::{
     CountryCode, DepartmentCode, IdempotencyKey, LanguageCode, LocalGovernmentCode, RequestId,
     RequestNumber, StaffId, Version,
 };
-pub use kinds::{MessageKind, RequestState, RequestType, ServiceTarget};
-pub use state_machine::{Action, IllegalTransition, transition};
+pub use kinds::{MessageKind, RequestState, RequestType};
+pub use state_machine::{Action, IllegalTransition, resume, transition};
 pub use submission::{NewRequest, SubmitDraft};
 pub use text::{Description, MessageBody, Reason, Title};
 pub use views::{
-    Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, Requester,
-    RoutingRule, ServiceRequest, StaffMember,
+    Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, RequestSla,
+    Requester, RoutingRule, ServiceRequest, StaffMember,
 };

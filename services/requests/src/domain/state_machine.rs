@@ -7,7 +7,12 @@
 //!   STAFF_ASSIGNED | MID_RESPONDED | REOPENED ─final_response→ FINAL_RESPONDED ─close→ CLOSED
 //!   FINAL_RESPONDED ─reopen→ REOPENED
 //!   any open state ─withdraw→ WITHDRAWN;  assigned-or-later open state ─reject→ REJECTED
+//!   STAFF_ASSIGNED | MID_RESPONDED | REOPENED ─ask_requester→ AWAITING_REQUESTER
+//!   AWAITING_REQUESTER ─resume (the requester replies)→ the state it was asked from
 //! ```
+//!
+//! `resume` returns to the state the question was asked from, so it is not a fixed edge of
+//! [`transition`] but its own function, [`resume`], that is given that state.
 
 use std::fmt;
 
@@ -38,11 +43,15 @@ pub enum Action {
     Reopen,
     /// Requester or staff close after the final response.
     Close,
+    /// Staff ask the requester a question; the clock pauses.
+    AskRequester,
+    /// The requester answers the question; the clock resumes (see [`resume`]).
+    Resume,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::Register,
         Action::AssignDepartment,
         Action::AssignStaff,
@@ -54,6 +63,8 @@ impl Action {
         Action::Reject,
         Action::Reopen,
         Action::Close,
+        Action::AskRequester,
+        Action::Resume,
     ];
 
     /// The action's name in history entries.
@@ -69,6 +80,8 @@ impl Action {
             Action::Reject => "reject",
             Action::Reopen => "reopen",
             Action::Close => "close",
+            Action::AskRequester => "ask_requester",
+            Action::Resume => "resume",
         }
     }
 }
@@ -96,7 +109,7 @@ pub fn transition(state: RequestState, action: Action) -> Result<RequestState, I
         (Action::AssignDepartment, Registered) => DepartmentAssigned,
         (Action::AssignStaff, DepartmentAssigned) => StaffAssigned,
         (Action::Reassign, Registered | DepartmentAssigned | StaffAssigned) => StaffAssigned,
-        (Action::Reassign, MidResponded | Reopened) => state,
+        (Action::Reassign, MidResponded | Reopened | AwaitingRequester) => state,
         (Action::ReassignToDepartment, Registered | DepartmentAssigned | StaffAssigned) => {
             DepartmentAssigned
         }
@@ -104,17 +117,39 @@ pub fn transition(state: RequestState, action: Action) -> Result<RequestState, I
         (Action::FinalResponse, StaffAssigned | MidResponded | Reopened) => FinalResponded,
         (
             Action::Withdraw,
-            Submitted | Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened,
+            Submitted | Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened
+            | AwaitingRequester,
         ) => Withdrawn,
         (
             Action::Reject,
-            Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened,
+            Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened
+            | AwaitingRequester,
         ) => Rejected,
+        (Action::AskRequester, StaffAssigned | MidResponded | Reopened) => AwaitingRequester,
         (Action::Reopen, FinalResponded) => Reopened,
         (Action::Close, FinalResponded) => Closed,
         _ => return Err(IllegalTransition { state, action }),
     };
     Ok(next)
+}
+
+/// The state a request awaiting the requester returns to when they answer: the one the
+/// question was asked from (`asked_from`, which must be a state a question may be asked in).
+pub fn resume(
+    state: RequestState,
+    asked_from: RequestState,
+) -> Result<RequestState, IllegalTransition> {
+    let illegal = IllegalTransition {
+        state,
+        action: Action::Resume,
+    };
+    if state != AwaitingRequester {
+        return Err(illegal);
+    }
+    match transition(asked_from, Action::AskRequester) {
+        Ok(AwaitingRequester) => Ok(asked_from),
+        _ => Err(illegal),
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +197,12 @@ mod tests {
         (Reopened, Action::Reject, Rejected),
         (FinalResponded, Action::Reopen, Reopened),
         (FinalResponded, Action::Close, Closed),
+        (AwaitingRequester, Action::Reassign, AwaitingRequester),
+        (AwaitingRequester, Action::Withdraw, Withdrawn),
+        (AwaitingRequester, Action::Reject, Rejected),
+        (StaffAssigned, Action::AskRequester, AwaitingRequester),
+        (MidResponded, Action::AskRequester, AwaitingRequester),
+        (Reopened, Action::AskRequester, AwaitingRequester),
     ];
 
     #[test]
@@ -184,7 +225,7 @@ mod tests {
             }
         }
         assert_eq!(legal, LEGAL.len());
-        assert_eq!(RequestState::ALL.len() * Action::ALL.len(), 110);
+        assert_eq!(RequestState::ALL.len() * Action::ALL.len(), 143);
     }
 
     #[test]
@@ -194,6 +235,31 @@ mod tests {
                 assert!(transition(state, action).is_err(), "{state} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn resume_returns_to_the_state_the_question_was_asked_from() {
+        for &from in RequestState::ALL {
+            let asked = transition(from, Action::AskRequester);
+            match resume(AwaitingRequester, from) {
+                Ok(back) => {
+                    assert_eq!(back, from);
+                    assert_eq!(asked, Ok(AwaitingRequester));
+                }
+                Err(e) => {
+                    assert!(asked.is_err(), "{from}");
+                    assert_eq!(e.action, Action::Resume);
+                }
+            }
+            // Only a request awaiting the requester resumes.
+            if from != AwaitingRequester {
+                assert!(resume(from, StaffAssigned).is_err(), "{from}");
+            }
+        }
+        assert_eq!(resume(AwaitingRequester, MidResponded), Ok(MidResponded));
+        // A pause does not answer: no final response while awaiting the requester.
+        assert!(transition(AwaitingRequester, Action::FinalResponse).is_err());
+        assert!(transition(AwaitingRequester, Action::AskRequester).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::sla::SlaClock;
 use super::{
     DepartmentCode, LanguageCode, MessageKind, RequestDetails, RequestId, RequestNumber,
     RequestState, RequestType, Version,
@@ -148,6 +149,8 @@ pub struct ServiceRequest {
     pub expected_completion_at: Option<DateTime<Utc>>,
     /// Past a due time while the bureau still owes an answer.
     pub overdue: bool,
+    /// The service level: clocks, pause, time left, warnings and breaches.
+    pub sla: RequestSla,
     /// Version for optimistic concurrency.
     pub version: Version,
     /// Why it was rejected.
@@ -156,6 +159,28 @@ pub struct ServiceRequest {
     pub messages: Vec<RequestMessage>,
     /// History (when activity was asked for).
     pub history: Vec<HistoryEntry>,
+}
+
+/// A request's service level as a view shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestSla {
+    /// How the first-response target counts time.
+    pub first_response_clock: SlaClock,
+    /// How the resolution target counts time.
+    pub resolution_clock: SlaClock,
+    /// Awaiting the requester since (the clock stands still).
+    pub paused_since: Option<DateTime<Utc>>,
+    /// Minutes left until the resolution is due, on its clock (negative when past it;
+    /// none once answered in full).
+    pub remaining_minutes: Option<i64>,
+    /// The first response is (or was) late.
+    pub first_response_breached: bool,
+    /// The final response is (or was) late.
+    pub resolution_breached: bool,
+    /// When the assignee was warned.
+    pub warned_at: Option<DateTime<Utc>>,
+    /// When the breach was marked (and the department's lead told).
+    pub breached_at: Option<DateTime<Utc>>,
 }
 
 /// A routing rule.
@@ -174,8 +199,10 @@ pub struct RoutingRule {
 }
 
 impl ServiceRequest {
-    /// Whether the bureau still owes an answer past a due time at `now`.
+    /// Whether the bureau still owes an answer past a due time at `now` (while the request
+    /// awaits its requester, as the clock stood when it paused).
     pub fn is_overdue_at(&self, now: DateTime<Utc>) -> bool {
+        let now = self.sla.paused_since.unwrap_or(now);
         self.state.is_open()
             && (now > self.resolution_due_at
                 || (self.first_responded_at.is_none() && now > self.first_response_due_at))

@@ -5,18 +5,21 @@
 //! directory, the routing table. Storage goes through the crate's `store`; nothing here
 //! names an ORM type.
 
+mod calendar;
 mod directory;
 mod reads;
 mod routing;
+mod service_levels;
 mod submit;
 mod workflow;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, NaiveTime, SubsecRound, Utc};
 use glocal_kit::store::Db;
 use glocal_kit::{Caller, Role};
 
+use crate::domain::sla::{self, BusinessCalendar, SlaFacts, SlaStatus};
 pub use crate::domain::{
     Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, Requester,
     RoutingRule, ServiceRequest, StaffMember,
@@ -25,9 +28,11 @@ use crate::domain::{MessageKind, Version};
 use crate::error::RequestsError;
 use crate::store::requests::{Scope, StoredRequest};
 use crate::store::{self, directory as dir_store};
+pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPolicyDraft};
 pub use directory::Directory;
-pub use reads::{Page, PageRequest, RequestFilter, RequestPage};
+pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
 pub use routing::RoutingRuleDraft;
+pub use service_levels::{SchedulerRun, spawn_sla_scheduler};
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
 
@@ -44,23 +49,42 @@ pub struct Config {
     pub reopen_window: Duration,
     /// Largest page a list call returns.
     pub max_page_size: u32,
+    /// When the bureau's working day opens and closes (KST).
+    pub workday: (NaiveTime, NaiveTime),
+    /// Time between two runs of the service-level scheduler; `None`: it does not run here.
+    pub scheduler_interval: Option<std::time::Duration>,
+    /// Most requests one scheduler run warns or marks breached, each.
+    pub scheduler_batch: u32,
 }
 
 impl Config {
-    /// The service's part of the process settings.
+    /// The service's part of the process settings (already checked when loaded).
     pub fn from_settings(settings: &glocal_kit::config::RequestsSettings) -> Self {
+        let default = Config::default();
+        let time = |t: &str, or: NaiveTime| sla::parse_time_of_day(t, "workday").unwrap_or(or);
         Config {
             reopen_window: Duration::days(i64::from(settings.reopen_window_days)),
             max_page_size: settings.max_page_size.max(1),
+            workday: (
+                time(&settings.sla.workday_start, default.workday.0),
+                time(&settings.sla.workday_end, default.workday.1),
+            ),
+            scheduler_interval: (settings.sla.scheduler_interval_secs > 0)
+                .then(|| std::time::Duration::from_secs(settings.sla.scheduler_interval_secs)),
+            scheduler_batch: settings.sla.scheduler_batch.max(1),
         }
     }
 }
 
 impl Default for Config {
     fn default() -> Self {
+        let standard = sla::BusinessCalendar::standard([]);
         Config {
             reopen_window: Duration::days(14),
             max_page_size: 100,
+            workday: (standard.opens(), standard.closes()),
+            scheduler_interval: Some(std::time::Duration::from_secs(60)),
+            scheduler_batch: 100,
         }
     }
 }
@@ -236,8 +260,15 @@ impl OnlineBureau {
         Ok(())
     }
 
-    /// The caller's view of `rows`: the store's views, judged overdue now, with staff notes
-    /// hidden from local officials.
+    /// The business calendar as it stands: the configured working day and every holiday.
+    async fn calendar(&self, db: &impl glocal_kit::store::Handle) -> Result<BusinessCalendar> {
+        let (opens, closes) = self.config.workday;
+        let holidays = store::sla::holiday_dates(db).await?;
+        Ok(BusinessCalendar::new(opens, closes, holidays)?)
+    }
+
+    /// The caller's view of `rows`: the store's views, judged overdue and measured against
+    /// their service level now, with staff notes hidden from local officials.
     async fn views(
         &self,
         viewer: &Viewer,
@@ -246,8 +277,23 @@ impl OnlineBureau {
     ) -> Result<Vec<ServiceRequest>> {
         let now = self.now();
         let hide_internal = matches!(viewer, Viewer::Official { .. });
+        let calendar = self.calendar(&self.db).await?;
         let mut views = store::views::views(&self.db, rows, include_activity).await?;
         for v in &mut views {
+            let facts = SlaFacts {
+                open: v.state.is_open(),
+                first_response_due_at: v.first_response_due_at,
+                first_responded_at: v.first_responded_at,
+                resolution_due_at: v.resolution_due_at,
+                final_responded_at: v.final_responded_at,
+                paused_at: v.sla.paused_since,
+                breached_at: v.sla.breached_at,
+                resolution_clock: v.sla.resolution_clock,
+            };
+            let status = SlaStatus::at(&calendar, &facts, now);
+            v.sla.remaining_minutes = status.remaining_minutes;
+            v.sla.first_response_breached = status.first_response_breached;
+            v.sla.resolution_breached = status.resolution_breached;
             v.overdue = v.is_overdue_at(now);
             if hide_internal {
                 v.messages.retain(|m| m.kind != MessageKind::StaffNote);

@@ -5,15 +5,31 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use glocal_kit::Caller;
 
+use glocal_kit::domain::InvalidInput;
 pub use glocal_kit::paging::{Page, PageRequest};
-use glocal_kit::paging::{decode_seq, seq_cursor};
+use glocal_kit::paging::{decode_cursor, decode_seq, encode_cursor, seq_cursor};
 
 use super::{DEFAULT_PAGE_SIZE, OnlineBureau, Result};
 use crate::domain::{
     DepartmentCode, LocalGovernmentCode, RequestId, RequestState, RequestType, ServiceRequest,
     StaffId,
 };
-use crate::store::requests::{self as request_store, ListQuery};
+use crate::store::requests::{self as request_store, After, ListOrder, ListQuery};
+
+/// The cursor of a request in due-time order: its due time (microseconds) and `seq`.
+fn due_cursor(due: DateTime<Utc>, seq: i64) -> String {
+    encode_cursor(&format!("due:{}:{seq}", due.timestamp_micros()))
+}
+
+fn decode_due(cursor: &str) -> Result<After, InvalidInput> {
+    let bad = || InvalidInput::new("after", "is not a cursor of this list");
+    let text = decode_cursor(cursor)?;
+    let mut parts = text.strip_prefix("due:").ok_or_else(bad)?.split(':');
+    let micros: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let seq: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let due = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+    Ok(After::Due(due, seq))
+}
 
 /// Filters of a list call; empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,6 +50,20 @@ pub struct RequestFilter {
     pub created_to: Option<DateTime<Utc>>,
     /// Only overdue (true) or only not overdue (false).
     pub overdue: Option<bool>,
+    /// Only with the resolution target breached (true) or not (false).
+    pub breached: Option<bool>,
+    /// Only with the resolution due before this instant.
+    pub due_before: Option<DateTime<Utc>>,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RequestOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// The resolution due soonest first (the staff queue).
+    DueSoonest,
 }
 
 /// One page of requests, newest first; `total_count` is how many match the filter in all.
@@ -66,11 +96,12 @@ impl OnlineBureau {
         Ok(ids.iter().filter_map(|id| by_id.get(id).cloned()).collect())
     }
 
-    /// A page of the requests the caller may see, newest first.
+    /// A page of the requests the caller may see, in `order`.
     pub async fn list(
         &self,
         caller: Option<&Caller>,
         filter: RequestFilter,
+        order: RequestOrder,
         page: PageRequest,
         include_activity: bool,
     ) -> Result<RequestPage> {
@@ -81,7 +112,11 @@ impl OnlineBureau {
             page.first
         }
         .min(self.config.max_page_size);
-        let after_seq = decode_seq(page.after.as_deref().filter(|a| !a.is_empty()))?;
+        let cursor = page.after.as_deref().filter(|a| !a.is_empty());
+        let after = match order {
+            RequestOrder::Newest => decode_seq(cursor)?.map(After::Seq),
+            RequestOrder::DueSoonest => cursor.map(decode_due).transpose()?,
+        };
         let query = ListQuery {
             scope: Self::scope(&viewer),
             states: filter.states,
@@ -92,15 +127,27 @@ impl OnlineBureau {
             created_from: filter.created_from,
             created_to: filter.created_to,
             overdue: filter.overdue,
+            breached: filter.breached,
+            due_before: filter.due_before,
             open_states: RequestState::open_states(),
             now: self.now(),
-            after_seq,
+            order: match order {
+                RequestOrder::Newest => ListOrder::Newest,
+                RequestOrder::DueSoonest => ListOrder::DueSoonest,
+            },
+            after,
             limit: u64::from(first) + 1,
         };
         let (mut rows, total_count) = request_store::list(&self.db, &query).await?;
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
-        let cursors: Vec<String> = rows.iter().map(|r| seq_cursor(r.seq)).collect();
+        let cursors: Vec<String> = rows
+            .iter()
+            .map(|r| match order {
+                RequestOrder::Newest => seq_cursor(r.seq),
+                RequestOrder::DueSoonest => due_cursor(r.resolution_due_at, r.seq),
+            })
+            .collect();
         let items = self.views(&viewer, rows, include_activity).await?;
         Ok(Page {
             items,

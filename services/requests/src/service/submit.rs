@@ -4,41 +4,70 @@
 use chrono::{DateTime, Datelike, Utc};
 use glocal_kit::Caller;
 use glocal_kit::outbox::{self, Change};
-use glocal_kit::store::Tx;
+use glocal_kit::store::{Handle, Tx};
 use serde_json::json;
 
 use super::{Actor, OnlineBureau, Result, Viewer};
 use crate::domain::changes::{SERVICE_REQUEST, request_touches};
 use crate::domain::{
-    Action, HistoryEntry, NewRequest, RequestId, RequestNumber, RequestState, ServiceRequest,
-    Version, transition,
+    Action, HistoryEntry, MessageKind, NewRequest, RequestId, RequestNumber, RequestState,
+    ServiceRequest, Version, transition,
 };
 use crate::error::RequestsError;
 use crate::store::requests::{self as request_store, StoredRequest};
-use crate::store::{activity, directory as dir_store};
+use crate::store::{activity, directory as dir_store, sla as sla_store};
 
-const SYSTEM_SUBJECT: &str = "system";
-const SYSTEM_NAME: &str = "Online Bureau";
+pub(super) const SYSTEM_SUBJECT: &str = "system";
+pub(super) const SYSTEM_NAME: &str = "Online Bureau";
 
-/// The outbox payload of a request's state change.
-pub(super) fn event_payload(
-    row: &StoredRequest,
-    from: Option<RequestState>,
-    to: RequestState,
-    action: &str,
-) -> serde_json::Value {
-    json!({
-        "id": row.id.to_string(),
-        "number": row.number.to_string(),
-        "type": row.request_type.as_str(),
-        "action": action,
-        "fromState": from.map(RequestState::as_str),
-        "state": to.as_str(),
-        "version": row.version.get(),
-        "localGovernmentCode": row.local_government_code,
-        "departmentCode": row.department_code,
-        "assigneeId": row.assignee_id,
-    })
+impl OnlineBureau {
+    /// The payload of a request's change event (the contract in docs/events.md): the
+    /// request's number, title and state, the people it concerns by token subject
+    /// (requester, assignee, department lead), its resolution due time while the bureau owes
+    /// an answer, and the message sent with the change, if any.
+    pub(super) async fn event_payload(
+        &self,
+        db: &impl Handle,
+        row: &StoredRequest,
+        from: Option<RequestState>,
+        action: &str,
+        message: Option<(MessageKind, &str)>,
+    ) -> Result<serde_json::Value> {
+        let (assignee, lead) = dir_store::people_of(
+            db,
+            row.assignee_id.as_deref(),
+            row.department_code.as_deref(),
+        )
+        .await?;
+        let rfc = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339());
+        let owed = row.state.is_open();
+        let mut payload = json!({
+            "id": row.id.to_string(),
+            "number": row.number.to_string(),
+            "title": row.title,
+            "type": row.request_type.as_str(),
+            "action": action,
+            "fromState": from.map(RequestState::as_str),
+            "state": row.state.as_str(),
+            "version": row.version.get(),
+            "requester": row.requester_subject,
+            "localGovernmentCode": row.local_government_code,
+            "departmentCode": row.department_code,
+            "assigneeId": row.assignee_id,
+            "assignee": assignee,
+            "departmentLead": lead,
+            "dueAt": rfc(owed.then_some(row.resolution_due_at)),
+            "firstResponseDueAt": rfc(
+                (owed && row.first_responded_at.is_none()).then_some(row.first_response_due_at)
+            ),
+            "pausedAt": rfc(row.paused_at),
+        });
+        if let Some((kind, text)) = message {
+            payload["messageKind"] = json!(kind.as_str());
+            payload["message"] = json!(text);
+        }
+        Ok(payload)
+    }
 }
 
 /// An audit entry.
@@ -230,7 +259,8 @@ impl OnlineBureau {
             department_code = Some(String::from(rule.department_code));
         }
 
-        let target = ty.target();
+        let policy = sla_store::policy_of(tx, ty).await?;
+        let due = policy.due_times(&self.calendar(tx).await?, now);
         let row = StoredRequest {
             seq: 0,
             id,
@@ -249,16 +279,23 @@ impl OnlineBureau {
             idempotency_key: new.idempotency_key.as_str().to_owned(),
             created_at: now,
             updated_at: now,
-            first_response_due_at: now + target.first_response,
-            resolution_due_at: now + target.resolution,
+            first_response_due_at: due.first_response_due_at,
+            resolution_due_at: due.resolution_due_at,
             first_responded_at: None,
             final_responded_at: None,
             expected_completion_at: None,
             reject_reason: None,
             version: Version::FIRST,
+            paused_at: None,
+            paused_from_state: None,
+            first_response_clock: policy.first_response.clock,
+            resolution_clock: policy.resolution.clock,
+            warning_at: Some(due.warning_at),
+            warned_at: None,
+            breached_at: None,
         };
-        let payload = event_payload(&row, None, state, "submit");
         request_store::insert(tx, &row).await?;
+        let payload = self.event_payload(tx, &row, None, "submit", None).await?;
         activity::insert_history(tx, id, &history).await?;
         let touched = request_touches(
             &row.local_government_code,

@@ -9,7 +9,7 @@ use glocal_kit::store::Tx;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::submit::{event_payload, history_entry};
+use super::submit::history_entry;
 use super::{Actor, OnlineBureau, Result, Viewer};
 use crate::domain::changes::{SERVICE_REQUEST, request_touches};
 use crate::domain::{
@@ -18,20 +18,25 @@ use crate::domain::{
 };
 use crate::error::RequestsError;
 use crate::store::requests::{self as request_store, StoredRequest};
-use crate::store::{activity, directory as dir_store};
+use crate::store::{activity, directory as dir_store, sla as sla_store};
 
 /// A state change about to be written.
-struct Change {
-    action: Action,
-    to: RequestState,
-    note: String,
+pub(super) struct Change {
+    /// The change event's type (`ServiceRequestStateChanged` unless the action has its own).
+    pub(super) event_type: &'static str,
+    pub(super) action: Action,
+    pub(super) to: RequestState,
+    pub(super) note: String,
     /// The request as the change leaves it; `apply` sets its state, version and update time.
-    after: StoredRequest,
+    pub(super) after: StoredRequest,
     /// A message sent with the change: kind, text and (mid-responses) expected completion.
-    message: Option<(MessageKind, String, Option<DateTime<Utc>>)>,
+    pub(super) message: Option<(MessageKind, String, Option<DateTime<Utc>>)>,
 }
 
-fn message(
+/// The event type of an ordinary state change.
+pub(super) const STATE_CHANGED: &str = "ServiceRequestStateChanged";
+
+pub(super) fn message(
     kind: MessageKind,
     body: String,
     actor: &Actor,
@@ -52,7 +57,7 @@ fn message(
 impl OnlineBureau {
     /// Writes a state change: the versioned update, the message (if any), the history row
     /// and the outbox event, all in `tx`; answers with the request as written.
-    async fn apply(
+    pub(super) async fn apply(
         &self,
         tx: &Tx,
         row: &StoredRequest,
@@ -74,14 +79,19 @@ impl OnlineBureau {
                 current,
             });
         }
+        let mut sent = None;
         if let Some((kind, body, expected)) = change.message {
             let m = message(kind, body, actor, now, expected);
             activity::insert_message(tx, row.id, &m).await?;
+            sent = Some(m);
         }
         let action = change.action.as_str();
         let entry = history_entry(action, Some(from), change.to, actor, now, &change.note);
         activity::insert_history(tx, row.id, &[entry]).await?;
-        let payload = event_payload(&after, Some(from), change.to, action);
+        let said = sent.as_ref().map(|m| (m.kind, m.body.as_str()));
+        let payload = self
+            .event_payload(tx, &after, Some(from), action, said)
+            .await?;
         let touched = request_touches(
             &after.local_government_code,
             after.department_code.as_deref(),
@@ -91,7 +101,7 @@ impl OnlineBureau {
         let event = OutboxChange::new(
             SERVICE_REQUEST,
             row.id.as_uuid(),
-            "ServiceRequestStateChanged",
+            change.event_type,
             payload,
         )
         .touching_all(touched);
@@ -102,7 +112,7 @@ impl OnlineBureau {
 
     /// Common frame of every workflow action: resolve the caller, open a transaction, load
     /// the visible row, let `decide` check permissions and build the change, apply, commit.
-    async fn act<F>(
+    pub(super) async fn act<F>(
         &self,
         caller: Option<&Caller>,
         id: RequestId,
@@ -151,6 +161,7 @@ impl OnlineBureau {
             after.expected_completion_at = Some(expected);
             let note = format!("expected completion {}", expected.to_rfc3339());
             Ok(Change {
+                event_type: STATE_CHANGED,
                 action: Action::MidResponse,
                 to,
                 note,
@@ -180,6 +191,7 @@ impl OnlineBureau {
             after.first_responded_at = Some(row.first_responded_at.unwrap_or(now));
             after.final_responded_at = Some(now);
             Ok(Change {
+                event_type: STATE_CHANGED,
                 action: Action::FinalResponse,
                 to,
                 note: String::new(),
@@ -249,6 +261,7 @@ impl OnlineBureau {
             after.department_code = Some(department.as_str().to_owned());
             after.assignee_id = member.map(|m| m.id);
             Ok(Change {
+                event_type: STATE_CHANGED,
                 action,
                 to,
                 note,
@@ -272,6 +285,7 @@ impl OnlineBureau {
             let to = transition(row.state, Action::Withdraw)?;
             let note = reason.map(|r| r.as_str().to_owned()).unwrap_or_default();
             Ok(Change {
+                event_type: STATE_CHANGED,
                 action: Action::Withdraw,
                 to,
                 note,
@@ -296,6 +310,7 @@ impl OnlineBureau {
             let mut after = row.clone();
             after.reject_reason = Some(reason.as_str().to_owned());
             Ok(Change {
+                event_type: STATE_CHANGED,
                 action: Action::Reject,
                 to,
                 note: reason.as_str().to_owned(),
@@ -319,6 +334,7 @@ impl OnlineBureau {
             }
             let to = transition(row.state, Action::Close)?;
             Ok(Change {
+                event_type: STATE_CHANGED,
                 action: Action::Close,
                 to,
                 note: String::new(),
@@ -339,7 +355,7 @@ impl OnlineBureau {
         reason: Option<Reason>,
     ) -> Result<ServiceRequest> {
         let window = self.config.reopen_window;
-        self.act(caller, id, version, async |_, viewer, row, now| {
+        self.act(caller, id, version, async |tx, viewer, row, now| {
             Self::require_requester(viewer, "reopen")?;
             let to = transition(row.state, Action::Reopen)?;
             let answered = row.final_responded_at.unwrap_or(row.updated_at);
@@ -350,10 +366,18 @@ impl OnlineBureau {
                     (answered + window).to_rfc3339()
                 )));
             }
+            // A fresh resolution clock under the type's policy and today's calendar.
+            let policy = sla_store::policy_of(tx, row.request_type).await?;
+            let due = policy.due_times(&self.calendar(tx).await?, now);
             let mut after = row.clone();
-            after.resolution_due_at = now + row.request_type.target().resolution;
+            after.resolution_due_at = due.resolution_due_at;
+            after.resolution_clock = policy.resolution.clock;
+            after.warning_at = Some(due.warning_at);
+            after.warned_at = None;
+            after.breached_at = None;
             let note = reason.map(|r| r.as_str().to_owned()).unwrap_or_default();
             Ok(Change {
+                event_type: STATE_CHANGED,
                 action: Action::Reopen,
                 to,
                 note,
@@ -386,8 +410,8 @@ impl OnlineBureau {
             .await
     }
 
-    /// Adds a message that changes no state; answers with the request as read in the same
-    /// transaction (the message does not change its row).
+    /// Adds a message that changes no state (a reply to a request awaiting its requester
+    /// resumes it instead); answers with the request as read in the same transaction.
     async fn add_message(
         &self,
         caller: Option<&Caller>,
@@ -399,10 +423,10 @@ impl OnlineBureau {
         let tx = self.db.begin().await?;
         let row = Self::visible_row(&viewer, request_store::find(&tx, id).await?)?;
         let state = row.state;
-        let action = match kind {
+        let (action, event_type) = match kind {
             MessageKind::StaffNote => {
                 Self::require_handler(&viewer, &row, "add notes")?;
-                "note"
+                ("note", "ServiceRequestMessageAdded")
             }
             _ => {
                 Self::require_requester(&viewer, "reply")?;
@@ -411,7 +435,13 @@ impl OnlineBureau {
                         "cannot reply to a request in state {state}"
                     )));
                 }
-                "reply"
+                if state.is_paused() {
+                    let now = self.now();
+                    let after = self.resume_with_reply(&tx, &row, &actor, now, body).await?;
+                    tx.commit().await?;
+                    return self.view(&viewer, after).await;
+                }
+                ("reply", REPLIED)
             }
         };
         let now = self.now();
@@ -419,31 +449,30 @@ impl OnlineBureau {
         activity::insert_message(&tx, row.id, &m).await?;
         let entry = history_entry(action, Some(state), state, &actor, now, "");
         activity::insert_history(&tx, row.id, &[entry]).await?;
-        let payload = json!({
-            "id": row.id.to_string(),
-            "number": row.number.to_string(),
-            "messageId": m.id.to_string(),
-            "kind": kind.as_str(),
-            "state": state.as_str(),
-            "localGovernmentCode": row.local_government_code,
-            "departmentCode": row.department_code,
-            "assigneeId": row.assignee_id,
-        });
+        let mut payload = self
+            .event_payload(
+                &tx,
+                &row,
+                Some(state),
+                action,
+                Some((kind, m.body.as_str())),
+            )
+            .await?;
+        payload["messageId"] = json!(m.id.to_string());
+        payload["kind"] = json!(kind.as_str());
         let touched = request_touches(
             &row.local_government_code,
             row.department_code.as_deref(),
             row.assignee_id.as_deref(),
             Some(m.id.to_string()),
         );
-        let change = OutboxChange::new(
-            SERVICE_REQUEST,
-            row.id.as_uuid(),
-            "ServiceRequestMessageAdded",
-            payload,
-        )
-        .touching_all(touched);
+        let change = OutboxChange::new(SERVICE_REQUEST, row.id.as_uuid(), event_type, payload)
+            .touching_all(touched);
         outbox::append(&tx, &change, now).await?;
         tx.commit().await?;
         self.view(&viewer, row).await
     }
 }
+
+/// The event type of a requester's reply (with or without resuming the clock).
+pub(super) const REPLIED: &str = "ServiceRequestReplied";

@@ -191,6 +191,7 @@ pub(crate) async fn insert_department(db: &impl ConnectionTrait, d: &Department)
         name_en: Set(d.name.en.clone()),
         name_zh: Set(d.name.zh.clone()),
         name_ja: Set(d.name.ja.clone()),
+        lead_staff_id: Set(None),
     };
     department::Entity::insert(row)
         .exec_without_returning(db)
@@ -215,4 +216,54 @@ pub(crate) async fn insert_staff(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Makes `staff_id` the lead of `department` (told of breaches).
+pub(crate) async fn set_department_lead(
+    db: &impl ConnectionTrait,
+    department: &str,
+    staff_id: &str,
+) -> Result<()> {
+    department::Entity::update_many()
+        .col_expr(
+            department::Column::LeadStaffId,
+            sea_orm::sea_query::Expr::value(staff_id),
+        )
+        .filter(department::Column::Code.eq(department))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The token subjects of a request's assignee and of its department's lead, as change
+/// events name them.
+pub(crate) async fn people_of(
+    db: &impl ConnectionTrait,
+    assignee_id: Option<&str>,
+    department: Option<&str>,
+) -> Result<(Option<String>, Option<String>)> {
+    let lead_id = match department {
+        Some(code) => department::Entity::find_by_id(code.to_owned())
+            .one(db)
+            .await?
+            .and_then(|d| d.lead_staff_id),
+        None => None,
+    };
+    let ids: Vec<String> = assignee_id
+        .map(str::to_owned)
+        .into_iter()
+        .chain(lead_id.clone())
+        .collect();
+    if ids.is_empty() {
+        return Ok((None, None));
+    }
+    let rows = staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let subject_of = |id: Option<&str>| {
+        id.and_then(|id| rows.iter().find(|r| r.id == id))
+            .map(|r| r.subject.clone())
+    };
+    Ok((subject_of(assignee_id), subject_of(lead_id.as_deref())))
 }

@@ -35,6 +35,8 @@ pub(crate) mod department {
         pub name_en: String,
         pub name_zh: String,
         pub name_ja: String,
+        /// The staff member who leads the department (told of breaches).
+        pub lead_staff_id: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -120,6 +122,13 @@ pub(crate) mod service_request {
         pub expected_completion_at: Option<DateTimeUtc>,
         pub reject_reason: Option<String>,
         pub version: i64,
+        pub paused_at: Option<DateTimeUtc>,
+        pub paused_from_state: Option<String>,
+        pub first_response_clock: Option<String>,
+        pub resolution_clock: Option<String>,
+        pub warning_at: Option<DateTimeUtc>,
+        pub warned_at: Option<DateTimeUtc>,
+        pub breached_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -189,6 +198,50 @@ pub(crate) mod request_counter {
         #[sea_orm(primary_key, auto_increment = false)]
         pub year: i32,
         pub last: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `business_holiday`: the business calendar's days off, one row per KST date.
+pub(crate) mod business_holiday {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "business_holiday")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: Date,
+        pub kind: String,
+        pub name_ko: String,
+        pub name_en: String,
+        pub name_zh: String,
+        pub name_ja: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `sla_policy`: the service level of each request type.
+pub(crate) mod sla_policy {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sla_policy")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub request_type: String,
+        pub first_response_minutes: i64,
+        pub first_response_clock: String,
+        pub resolution_minutes: i64,
+        pub resolution_clock: String,
+        pub warning_percent: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

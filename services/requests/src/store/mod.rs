@@ -9,4 +9,6 @@ pub(crate) mod entities;
 pub(crate) mod migration;
 pub(crate) mod requests;
 pub(crate) mod routing;
+pub(crate) mod sla;
+mod sla_migration;
 pub(crate) mod views;

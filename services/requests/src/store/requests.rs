@@ -12,6 +12,7 @@ use sea_orm::{
 };
 
 use super::entities::{request_counter, service_request};
+use crate::domain::sla::SlaClock;
 use crate::domain::{
     DepartmentCode, InvalidInput, LocalGovernmentCode, RequestDetails, RequestId, RequestNumber,
     RequestState, RequestType, StaffId, Version,
@@ -48,6 +49,27 @@ pub(crate) struct StoredRequest {
     pub expected_completion_at: Option<DateTime<Utc>>,
     pub reject_reason: Option<String>,
     pub version: Version,
+    /// Awaiting the requester since (the clock stands still).
+    pub paused_at: Option<DateTime<Utc>>,
+    /// The state the question was asked from (where a reply returns the request).
+    pub paused_from_state: Option<RequestState>,
+    /// How the first-response target counts time.
+    pub first_response_clock: SlaClock,
+    /// How the resolution target counts time.
+    pub resolution_clock: SlaClock,
+    /// When the assignee is to be warned.
+    pub warning_at: Option<DateTime<Utc>>,
+    /// When the scheduler warned the assignee.
+    pub warned_at: Option<DateTime<Utc>>,
+    /// When the scheduler marked the resolution breached.
+    pub breached_at: Option<DateTime<Utc>>,
+}
+
+/// A stored clock; rows from before service levels counted around the clock.
+fn clock(text: Option<&str>) -> Result<SlaClock> {
+    text.map_or(Ok(SlaClock::Calendar), |t| {
+        SlaClock::parse(t).map_err(corrupt)
+    })
 }
 
 pub(super) fn corrupt(e: InvalidInput) -> RequestsError {
@@ -67,6 +89,18 @@ impl TryFrom<service_request::Model> for StoredRequest {
                 .map_err(|e| RequestsError::Corrupt(e.to_string()))?,
             state: RequestState::parse(&m.state).map_err(corrupt)?,
             version: Version::parse(m.version).map_err(corrupt)?,
+            paused_from_state: m
+                .paused_from_state
+                .as_deref()
+                .map(RequestState::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            first_response_clock: clock(m.first_response_clock.as_deref())?,
+            resolution_clock: clock(m.resolution_clock.as_deref())?,
+            paused_at: m.paused_at,
+            warning_at: m.warning_at,
+            warned_at: m.warned_at,
+            breached_at: m.breached_at,
             title: m.title,
             description: m.description,
             requester_subject: m.requester_subject,
@@ -197,6 +231,13 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Resu
         expected_completion_at: Set(r.expected_completion_at),
         reject_reason: Set(r.reject_reason.clone()),
         version: Set(r.version.get()),
+        paused_at: Set(r.paused_at),
+        paused_from_state: Set(r.paused_from_state.map(|s| s.as_str().to_owned())),
+        first_response_clock: Set(Some(r.first_response_clock.as_str().to_owned())),
+        resolution_clock: Set(Some(r.resolution_clock.as_str().to_owned())),
+        warning_at: Set(r.warning_at),
+        warned_at: Set(r.warned_at),
+        breached_at: Set(r.breached_at),
     };
     service_request::Entity::insert(row)
         .exec_without_returning(db)
@@ -204,8 +245,8 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Resu
     Ok(())
 }
 
-/// Writes the changeable columns of `after` (state, routing, response times, reason,
-/// version) only if the stored version is still `stored`; false when someone else changed
+/// Writes the changeable columns of `after` (state, routing, response and due times, the
+/// pause, the warning and breach marks, reason, version) only if the stored version is still `stored`; false when someone else changed
 /// the row first.
 pub(crate) async fn update_if_version(
     db: &impl ConnectionTrait,
@@ -217,7 +258,13 @@ pub(crate) async fn update_if_version(
         department_code: Set(after.department_code.clone()),
         assignee_id: Set(after.assignee_id.clone()),
         updated_at: Set(after.updated_at),
+        first_response_due_at: Set(after.first_response_due_at),
         resolution_due_at: Set(after.resolution_due_at),
+        paused_at: Set(after.paused_at),
+        paused_from_state: Set(after.paused_from_state.map(|s| s.as_str().to_owned())),
+        warning_at: Set(after.warning_at),
+        warned_at: Set(after.warned_at),
+        breached_at: Set(after.breached_at),
         first_responded_at: Set(after.first_responded_at),
         final_responded_at: Set(after.final_responded_at),
         expected_completion_at: Set(after.expected_completion_at),
@@ -304,6 +351,24 @@ impl Scope {
     }
 }
 
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListOrder {
+    /// Newest first (by `seq`).
+    Newest,
+    /// Soonest resolution due first (by due time, then `seq`).
+    DueSoonest,
+}
+
+/// Where a page starts: after this `seq` (newest first) or after this (due time, `seq`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum After {
+    /// Newest-first paging.
+    Seq(i64),
+    /// Due-time paging.
+    Due(DateTime<Utc>, i64),
+}
+
 /// A list query: scope, filters and the page window.
 #[derive(Debug, Clone)]
 pub(crate) struct ListQuery {
@@ -317,13 +382,39 @@ pub(crate) struct ListQuery {
     pub created_to: Option<DateTime<Utc>>,
     /// Only overdue (true) or only not overdue (false) at `now`, as judged by `open_states`.
     pub overdue: Option<bool>,
+    /// Only requests whose resolution is breached (true) or not (false).
+    pub breached: Option<bool>,
+    /// Only requests whose resolution is due before this instant.
+    pub due_before: Option<DateTime<Utc>>,
     pub open_states: Vec<RequestState>,
     pub now: DateTime<Utc>,
-    pub after_seq: Option<i64>,
+    pub order: ListOrder,
+    pub after: Option<After>,
     pub limit: u64,
 }
 
 impl ListQuery {
+    /// Open and past `due` as the clock stands: at `now`, or at the pause's start while the
+    /// request awaits its requester.
+    fn late(&self, due: service_request::Column) -> Condition {
+        use service_request::Column as C;
+        Condition::all()
+            .add(C::State.is_in(self.open_states.iter().map(|s| s.as_str())))
+            .add(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(C::PausedAt.is_null())
+                            .add(due.lt(self.now)),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(C::PausedAt.is_not_null())
+                            .add(Expr::col(due).lt(Expr::col(C::PausedAt))),
+                    ),
+            )
+    }
+
     fn condition(&self) -> Condition {
         use service_request::Column as C;
         let mut cond = Condition::all().add(self.scope.condition());
@@ -348,44 +439,163 @@ impl ListQuery {
         if let Some(to) = self.created_to {
             cond = cond.add(C::CreatedAt.lt(to));
         }
+        if let Some(before) = self.due_before {
+            cond = cond.add(C::ResolutionDueAt.lt(before));
+        }
         if let Some(overdue) = self.overdue {
-            let is_overdue = Condition::all()
-                .add(C::State.is_in(self.open_states.iter().map(|s| s.as_str())))
-                .add(
-                    Condition::any().add(C::ResolutionDueAt.lt(self.now)).add(
-                        Condition::all()
-                            .add(C::FirstRespondedAt.is_null())
-                            .add(C::FirstResponseDueAt.lt(self.now)),
-                    ),
-                );
+            let is_overdue = Condition::any().add(self.late(C::ResolutionDueAt)).add(
+                Condition::all()
+                    .add(C::FirstRespondedAt.is_null())
+                    .add(self.late(C::FirstResponseDueAt)),
+            );
             cond = cond.add(if overdue {
                 is_overdue
             } else {
                 is_overdue.not()
             });
         }
+        if let Some(breached) = self.breached {
+            let is_breached = Condition::any()
+                .add(C::BreachedAt.is_not_null())
+                .add(self.late(C::ResolutionDueAt))
+                .add(
+                    // Guarded, so that NOT of this condition is never NULL.
+                    Condition::all()
+                        .add(C::FinalRespondedAt.is_not_null())
+                        .add(Expr::col(C::FinalRespondedAt).gt(Expr::col(C::ResolutionDueAt))),
+                );
+            cond = cond.add(if breached {
+                is_breached
+            } else {
+                is_breached.not()
+            });
+        }
         cond
     }
 }
 
-/// One page of requests, newest first, and how many match in all.
+/// One page of requests in the query's order, and how many match in all.
 pub(crate) async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,
 ) -> Result<(Vec<StoredRequest>, u64)> {
+    use service_request::Column as C;
     let cond = q.condition();
     let total = service_request::Entity::find()
         .filter(cond.clone())
         .count(db)
         .await?;
     let mut select = service_request::Entity::find().filter(cond);
-    if let Some(after) = q.after_seq {
-        select = select.filter(service_request::Column::Seq.lt(after));
-    }
-    let rows = select
-        .order_by_desc(service_request::Column::Seq)
-        .limit(q.limit)
+    select = match q.after {
+        Some(After::Seq(after)) => select.filter(C::Seq.lt(after)),
+        Some(After::Due(due, seq)) => select.filter(
+            Condition::any().add(C::ResolutionDueAt.gt(due)).add(
+                Condition::all()
+                    .add(C::ResolutionDueAt.eq(due))
+                    .add(C::Seq.gt(seq)),
+            ),
+        ),
+        None => select,
+    };
+    select = match q.order {
+        ListOrder::Newest => select.order_by_desc(C::Seq),
+        ListOrder::DueSoonest => select.order_by_asc(C::ResolutionDueAt).order_by_asc(C::Seq),
+    };
+    let rows = select.limit(q.limit).all(db).await?;
+    Ok((parse_all(rows)?, total))
+}
+
+/// Requests of `states` whose warning time has come and whose assignee was not warned yet
+/// (not paused, not yet due), oldest warning first, at most `limit`.
+pub(crate) async fn due_for_warning(
+    db: &impl ConnectionTrait,
+    states: &[RequestState],
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<StoredRequest>> {
+    use service_request::Column as C;
+    let rows = service_request::Entity::find()
+        .filter(C::State.is_in(states.iter().map(|s| s.as_str())))
+        .filter(C::WarnedAt.is_null())
+        .filter(C::PausedAt.is_null())
+        .filter(C::WarningAt.lte(now))
+        // Past the due time the breach supersedes the warning.
+        .filter(C::ResolutionDueAt.gt(now))
+        .order_by_asc(C::WarningAt)
+        .limit(limit)
         .all(db)
         .await?;
-    Ok((parse_all(rows)?, total))
+    parse_all(rows)
+}
+
+/// Requests of `states` past their resolution due time, not paused and not yet marked
+/// breached, most overdue first, at most `limit`.
+pub(crate) async fn due_for_breach(
+    db: &impl ConnectionTrait,
+    states: &[RequestState],
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<StoredRequest>> {
+    use service_request::Column as C;
+    let rows = service_request::Entity::find()
+        .filter(C::State.is_in(states.iter().map(|s| s.as_str())))
+        .filter(C::BreachedAt.is_null())
+        .filter(C::PausedAt.is_null())
+        .filter(C::ResolutionDueAt.lte(now))
+        .order_by_asc(C::ResolutionDueAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    parse_all(rows)
+}
+
+/// Which mark a scheduler claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mark {
+    /// `warned_at`.
+    Warned,
+    /// `breached_at`.
+    Breached,
+}
+
+/// Sets `mark` on request `id` to `at` only if nobody set it first and the request is
+/// still in a state of `states` and not paused: the one write that makes a warning or a
+/// breach happen once however many schedulers race for it. True when this call won.
+pub(crate) async fn claim_mark(
+    db: &impl ConnectionTrait,
+    id: RequestId,
+    mark: Mark,
+    states: &[RequestState],
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    use service_request::Column as C;
+    let column = match mark {
+        Mark::Warned => C::WarnedAt,
+        Mark::Breached => C::BreachedAt,
+    };
+    let result = service_request::Entity::update_many()
+        .col_expr(column, Expr::value(at))
+        .filter(C::Id.eq(id.as_uuid()))
+        .filter(column.is_null())
+        .filter(C::PausedAt.is_null())
+        .filter(C::State.is_in(states.iter().map(|s| s.as_str())))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The facts the compliance figures need of every request submitted in `[from, to)`.
+pub(crate) async fn submitted_between(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<StoredRequest>> {
+    use service_request::Column as C;
+    let rows = service_request::Entity::find()
+        .filter(C::CreatedAt.gte(from))
+        .filter(C::CreatedAt.lt(to))
+        .order_by_asc(C::Seq)
+        .all(db)
+        .await?;
+    parse_all(rows)
 }

@@ -7,7 +7,7 @@ use sea_orm::ConnectionTrait;
 use super::requests::StoredRequest;
 use super::{activity, directory};
 use crate::domain::{
-    Department, HistoryEntry, LocalGovernment, RequestId, RequestMessage, Requester,
+    Department, HistoryEntry, LocalGovernment, RequestId, RequestMessage, RequestSla, Requester,
     ServiceRequest, StaffMember,
 };
 use crate::error::RequestsError;
@@ -21,7 +21,8 @@ fn distinct(codes: impl Iterator<Item = String>) -> Vec<String> {
 
 /// The views of `rows` with their local government, department and assignee, and (when
 /// `include_activity`) every message and history entry. Nothing is scoped or judged here:
-/// `overdue` is left false for the service to decide, staff notes are included.
+/// `overdue` and the service level's judged figures are left for the service to decide,
+/// staff notes are included.
 pub(crate) async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<StoredRequest>,
@@ -71,6 +72,16 @@ pub(crate) async fn views(
             messages: messages.remove(&r.id).unwrap_or_default(),
             history: history.remove(&r.id).unwrap_or_default(),
             overdue: false,
+            sla: RequestSla {
+                first_response_clock: r.first_response_clock,
+                resolution_clock: r.resolution_clock,
+                paused_since: r.paused_at,
+                remaining_minutes: None,
+                first_response_breached: false,
+                resolution_breached: r.breached_at.is_some(),
+                warned_at: r.warned_at,
+                breached_at: r.breached_at,
+            },
             id: r.id,
             number: r.number,
             request_type: r.request_type,
