@@ -38,6 +38,7 @@ pub(super) fn event_payload(
         "localGovernmentCode": row.local_government_code,
         "departmentCode": row.department_code,
         "assigneeId": row.assignee_id,
+        "requester": row.requester_subject,
     })
 }
 
