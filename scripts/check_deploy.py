@@ -141,7 +141,7 @@ REJECTED = [
 # production (it checks development tokens, which production neither accepts nor mints; no
 # other process uses it), Redis for the gateway and the services' outbox relays, a service's
 # own database URL, and every database URL for the migration Job.
-SERVICES = ("requests", "training", "events", "research")
+SERVICES = ("requests", "training", "events", "research", "notifier")
 DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__DATABASE_URL" for s in SERVICES}
 
 
@@ -448,6 +448,7 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
         ("TCP", values["otel"]["port"]): "OTLP collector",
         ("TCP", values["oidcProvider"]["port"]): "OIDC provider",
         ("TCP", values["gateway"]["port"]): "gateway HTTP",
+        ("TCP", values["smtpServer"]["port"]): "SMTP",
     }
     services = {n: s for n, s in values["services"].items() if s.get("enabled")}
     for name, svc in services.items():
@@ -460,6 +461,8 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
             egress.add(external("oidcProvider"))
     elif component in SERVICES:
         egress |= {external("postgresql"), external("redisServer"), external("otel")}
+        if component == "notifier":
+            egress.add(external("smtpServer"))
     elif component == "migrate":
         egress |= {external("postgresql"), external("otel")}
     elif component == "test":

@@ -388,6 +388,9 @@ pub struct NotificationSettings {
     pub retry_max_ms: u64,
     /// How often the sender looks for due messages (ms).
     pub poll_interval_ms: u64,
+    /// How long one attempt holds a message before another attempt may take it (ms): a
+    /// notifier that dies mid-attempt leaves the message to be retried after this.
+    pub attempt_lease_ms: u64,
     /// Events older than this (hours) when first read start no notice (a new notifier
     /// does not mail the streams' whole history).
     pub max_event_age_hours: u64,
@@ -404,6 +407,7 @@ impl Default for NotificationSettings {
             retry_base_ms: 30_000,
             retry_max_ms: 3_600_000,
             poll_interval_ms: 1_000,
+            attempt_lease_ms: 60_000,
             max_event_age_hours: 24,
         }
     }

@@ -18,9 +18,6 @@ use super::{Notifier, Result};
 use crate::domain::EmailStatus;
 use crate::store;
 
-/// How long one attempt may hold a delivery before another sender may retry it.
-const LEASE: Duration = Duration::from_secs(60);
-
 /// Most deliveries taken per round.
 const BATCH: u64 = 50;
 
@@ -53,6 +50,8 @@ pub struct Retry {
     pub base: Duration,
     /// Longest wait.
     pub max: Duration,
+    /// How long one attempt holds a delivery before another may take it.
+    pub lease: Duration,
 }
 
 impl Retry {
@@ -62,6 +61,7 @@ impl Retry {
             max_attempts: settings.max_attempts,
             base: Duration::from_millis(settings.retry_base_ms),
             max: Duration::from_millis(settings.retry_max_ms.max(settings.retry_base_ms)),
+            lease: Duration::from_millis(settings.attempt_lease_ms.max(1)),
         }
     }
 
@@ -105,7 +105,8 @@ impl Sender {
         let due = store::due_mail(db, now, BATCH).await?;
         let mut attempted = 0;
         for mail in due {
-            let lease = Utc::now() + LEASE;
+            let lease = Utc::now()
+                + chrono::Duration::from_std(self.retry.lease).unwrap_or(chrono::Duration::MAX);
             if !store::claim(db, mail.seq, mail.attempts, lease).await? {
                 continue;
             }
@@ -178,6 +179,7 @@ mod tests {
             max_attempts: 5,
             base: Duration::from_secs(30),
             max: Duration::from_secs(300),
+            lease: Duration::from_secs(60),
         };
         let waits: Vec<u64> = (1..=6).map(|n| r.backoff(n).as_secs()).collect();
         assert_eq!(waits, [30, 60, 120, 240, 300, 300]);
