@@ -140,7 +140,8 @@ REJECTED = [
 # `secretKeyRef`s with optional: false: the JWT secret for the gateway only and only outside
 # production (it checks development tokens, which production neither accepts nor mints; no
 # other process uses it), Redis for the gateway and the services' outbox relays, a service's
-# own database URL, and every database URL for the migration Job.
+# own database URL (and the SMTP URL for the notifier), and every database URL for the
+# migration Job.
 SERVICES = ("requests", "training", "events", "research", "notifier")
 DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__DATABASE_URL" for s in SERVICES}
 
@@ -153,6 +154,8 @@ def expected_secret_env(component: str, production: bool) -> set[str]:
         names.add("GLOCAL_AUTH__JWT_SECRET")
     if component in DATABASE_URLS:
         names.add(DATABASE_URLS[component])
+    if component == "notifier":
+        names.add("GLOCAL_NOTIFICATIONS__SMTP_URL")
     return names
 
 failures: list[str] = []

@@ -298,7 +298,9 @@ async fn dev(
         .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", data_dir.display())))?;
     settings.redis.url = Secret::default();
     // Without an SMTP server every message becomes an .eml file in the data folder.
-    if settings.notifications.smtp_url.is_empty() && settings.notifications.mail_dir.as_os_str().is_empty() {
+    if settings.notifications.smtp_url.is_empty()
+        && settings.notifications.mail_dir.as_os_str().is_empty()
+    {
         settings.notifications.mail_dir = data_dir.join("mail");
     }
 

@@ -476,9 +476,8 @@ pub struct Mail {
 }
 
 fn smtp_python() -> String {
-    std::env::var("GLOCAL_TEST_SMTP_PYTHON").unwrap_or_else(|_| {
-        format!("{}/../.venv/bin/python", env!("CARGO_MANIFEST_DIR"))
-    })
+    std::env::var("GLOCAL_TEST_SMTP_PYTHON")
+        .unwrap_or_else(|_| format!("{}/../.venv/bin/python", env!("CARGO_MANIFEST_DIR")))
 }
 
 /// A port on 127.0.0.1 nothing listens on right now.
@@ -512,7 +511,10 @@ impl SmtpSink {
             .unwrap_or_else(|e| panic!("cannot start the SMTP sink with {python} (run scripts/test to install aiosmtpd): {e}"));
         let sink = SmtpSink { child, port, dir };
         for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
                 return sink;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -541,7 +543,11 @@ print(json.dumps(out))
             .arg(self.dir.join("maildir"))
             .output()
             .expect("read the maildir");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let list: Vec<Value> = serde_json::from_slice(&output.stdout).expect("maildir JSON");
         list.into_iter()
             .map(|m| Mail {

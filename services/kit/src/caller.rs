@@ -143,7 +143,10 @@ impl Caller {
         }
         md.insert_bin(NAME, BinaryMetadataValue::from_bytes(self.name.as_bytes()));
         for (key, value) in [(EMAIL, &self.email), (LOCALE, &self.locale)] {
-            if let Some(v) = value.as_deref().and_then(|v| MetadataValue::try_from(v).ok()) {
+            if let Some(v) = value
+                .as_deref()
+                .and_then(|v| MetadataValue::try_from(v).ok())
+            {
                 md.insert(key, v);
             }
         }
@@ -185,11 +188,7 @@ impl Caller {
             }
             None => String::new(),
         };
-        let text = |key: &str| {
-            md.get(key)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let text = |key: &str| md.get(key).and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(Some(
             Caller::new(subject, name, org, roles).with_contact(text(EMAIL), text(LOCALE)),
         ))
@@ -221,8 +220,10 @@ pub fn caller_from_claims(
     };
     let roles = names.into_iter().filter_map(|r| Role::parse(r).ok());
     Ok(
-        Caller::new(subject, name.unwrap_or_default(), org, roles)
-            .with_contact(text("email").map(str::to_owned), text("locale").map(str::to_owned)),
+        Caller::new(subject, name.unwrap_or_default(), org, roles).with_contact(
+            text("email").map(str::to_owned),
+            text("locale").map(str::to_owned),
+        ),
     )
 }
 
@@ -350,7 +351,8 @@ mod tests {
         let mut md = MetadataMap::new();
         caller.to_metadata(&mut md);
         assert_eq!(Caller::from_metadata(&md).unwrap(), Some(caller));
-        let claims = serde_json::json!({ "sub": "u3", "email": "lee@example.org", "locale": "en-GB" });
+        let claims =
+            serde_json::json!({ "sub": "u3", "email": "lee@example.org", "locale": "en-GB" });
         let c = caller_from_claims(claims.as_object().unwrap(), "roles", "org").unwrap();
         assert_eq!(
             (c.email.as_deref(), c.locale.as_deref()),

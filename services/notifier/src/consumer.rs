@@ -38,7 +38,11 @@ fn change(event: &OutboxEvent) -> ChangeEvent {
 }
 
 /// Reads events as `settings` say and hands them to `notifier` until `shutdown`.
-pub fn spawn(notifier: Notifier, settings: &Settings, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    notifier: Notifier,
+    settings: &Settings,
+    shutdown: Shutdown,
+) -> tokio::task::JoinHandle<()> {
     let url = settings.redis.url.expose().to_owned();
     let prefix = settings.redis.key_prefix.clone();
     if url.is_empty() {
@@ -57,7 +61,12 @@ pub fn spawn(notifier: Notifier, settings: &Settings, shutdown: Shutdown) -> tok
 
 /// Handles `event`, retrying while the database fails (until `shutdown`); false when
 /// stopped first.
-async fn handle(notifier: &Notifier, event: &ChangeEvent, entry: Option<StreamEntry<'_>>, shutdown: &Shutdown) -> bool {
+async fn handle(
+    notifier: &Notifier,
+    event: &ChangeEvent,
+    entry: Option<StreamEntry<'_>>,
+    shutdown: &Shutdown,
+) -> bool {
     let mut backoff = Duration::from_millis(100);
     loop {
         match notifier.ingest(event, entry).await {
@@ -89,7 +98,10 @@ async fn read_bus(notifier: Notifier, prefix: String, shutdown: Shutdown) {
             }
             Ok(_) => {}
             Err(broadcast::error::RecvError::Lagged(missed)) => {
-                tracing::warn!(missed, "change events missed: the notifier fell behind the bus");
+                tracing::warn!(
+                    missed,
+                    "change events missed: the notifier fell behind the bus"
+                );
             }
             Err(broadcast::error::RecvError::Closed) => return,
         }
@@ -137,7 +149,10 @@ impl Reader {
     }
 
     /// Connects and reads until an error (or `shutdown`).
-    async fn read(&self, shutdown: &Shutdown) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    async fn read(
+        &self,
+        shutdown: &Shutdown,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let keys: Vec<String> = SOURCES
             .iter()
             .map(|s| outbox::stream_key(&self.prefix, s))
@@ -153,7 +168,9 @@ impl Reader {
         let config = redis::AsyncConnectionConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(self.block + Duration::from_secs(5)));
-        let mut conn = client.get_multiplexed_async_connection_with_config(&config).await?;
+        let mut conn = client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await?;
         tracing::info!(streams = keys.len(), "notifier reading change events");
         let options = StreamReadOptions::default()
             .block(usize::try_from(self.block.as_millis()).unwrap_or(usize::MAX))
@@ -168,12 +185,16 @@ impl Reader {
                 };
                 let service = SOURCES[index];
                 for entry in &stream.ids {
-                    let stale = fresh[index] && entry_millis(&entry.id).is_some_and(|ms| ms < oldest);
+                    let stale =
+                        fresh[index] && entry_millis(&entry.id).is_some_and(|ms| ms < oldest);
                     fresh[index] &= stale;
                     let event = OutboxEvent::from_stream_entry(service, entry);
                     match event {
                         Some(event) if !stale => {
-                            let at = StreamEntry { stream: &stream.key, id: &entry.id };
+                            let at = StreamEntry {
+                                stream: &stream.key,
+                                id: &entry.id,
+                            };
                             if !handle(&self.notifier, &change(&event), Some(at), shutdown).await {
                                 return Ok(());
                             }

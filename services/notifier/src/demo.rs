@@ -13,11 +13,31 @@ use crate::store;
 /// The demo people's contacts: (subject, address, language).
 pub const DEMO_CONTACTS: [(&str, &str, Language); 7] = [
     ("official-seoul", "minji.kim@seoul.example.kr", Language::Ko),
-    ("official-busan", "sungho.park@busan.example.kr", Language::Ko),
-    ("staff-interp-kim", "seoyeon.kim@gaok.example.kr", Language::Ko),
-    ("staff-japan-sato", "yuki.sato@gaok.example.kr", Language::Ja),
-    ("staff-exchange-choi", "yujin.choi@gaok.example.kr", Language::Ko),
-    ("official-foreign-1", "official@partner.example.org", Language::En),
+    (
+        "official-busan",
+        "sungho.park@busan.example.kr",
+        Language::Ko,
+    ),
+    (
+        "staff-interp-kim",
+        "seoyeon.kim@gaok.example.kr",
+        Language::Ko,
+    ),
+    (
+        "staff-japan-sato",
+        "yuki.sato@gaok.example.kr",
+        Language::Ja,
+    ),
+    (
+        "staff-exchange-choi",
+        "yujin.choi@gaok.example.kr",
+        Language::Ko,
+    ),
+    (
+        "official-foreign-1",
+        "official@partner.example.org",
+        Language::En,
+    ),
     ("admin", "admin@gaok.example.kr", Language::Ko),
 ];
 

@@ -67,8 +67,17 @@ mod tests {
     #[test]
     fn codes_and_fields() {
         let e = NotifierError::from(InvalidInput::new("email", "is not an e-mail address"));
-        assert_eq!((e.code(), e.field()), (ErrorCode::BadUserInput, Some("email")));
-        assert_eq!(NotifierError::NotFound("notification").code(), ErrorCode::NotFound);
-        assert_eq!(NotifierError::Unauthenticated.code(), ErrorCode::Unauthenticated);
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::BadUserInput, Some("email"))
+        );
+        assert_eq!(
+            NotifierError::NotFound("notification").code(),
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            NotifierError::Unauthenticated.code(),
+            ErrorCode::Unauthenticated
+        );
     }
 }

@@ -67,7 +67,10 @@ fn contact_out(c: Option<Contact>) -> pb::Contact {
     match c {
         Some(c) => pb::Contact {
             email: c.email.unwrap_or_default(),
-            language: c.language.map(|l| l.as_str().to_owned()).unwrap_or_default(),
+            language: c
+                .language
+                .map(|l| l.as_str().to_owned())
+                .unwrap_or_default(),
             source: c.source.as_str().to_owned(),
         },
         None => pb::Contact {
@@ -136,7 +139,11 @@ impl NotifierService for GrpcService {
         req: Request<pb::GetPreferencesRequest>,
     ) -> GrpcResult<pb::Preferences> {
         let who = caller(&req)?;
-        let p = self.notifier.preferences(who.as_ref()).await.map_err(status)?;
+        let p = self
+            .notifier
+            .preferences(who.as_ref())
+            .await
+            .map_err(status)?;
         Ok(Response::new(preferences_out(p)))
     }
 

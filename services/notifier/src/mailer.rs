@@ -28,14 +28,18 @@ pub struct LettreMailer {
 
 impl std::fmt::Debug for LettreMailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LettreMailer").field("from", &self.from.to_string()).finish_non_exhaustive()
+        f.debug_struct("LettreMailer")
+            .field("from", &self.from.to_string())
+            .finish_non_exhaustive()
     }
 }
 
 impl LettreMailer {
     /// The mailer `settings` ask for: SMTP when `smtp_url` is set, else the `mail_dir`
     /// folder (created), else none.
-    pub fn from_settings(settings: &NotificationSettings) -> Result<Option<LettreMailer>, NotifierError> {
+    pub fn from_settings(
+        settings: &NotificationSettings,
+    ) -> Result<Option<LettreMailer>, NotifierError> {
         let from: Mailbox = settings
             .from
             .parse()
@@ -50,7 +54,10 @@ impl LettreMailer {
             )
         } else if !settings.mail_dir.as_os_str().is_empty() {
             std::fs::create_dir_all(&settings.mail_dir).map_err(|e| {
-                NotifierError::Transport(format!("cannot create {}: {e}", settings.mail_dir.display()))
+                NotifierError::Transport(format!(
+                    "cannot create {}: {e}",
+                    settings.mail_dir.display()
+                ))
             })?;
             Transport::Folder(
                 AsyncFileTransport::<Tokio1Executor>::new(&settings.mail_dir),
@@ -74,7 +81,10 @@ impl LettreMailer {
 #[glocal_kit::component::async_trait]
 impl Mailer for LettreMailer {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), String> {
-        let to: Mailbox = mail.to.parse().map_err(|e| format!("recipient address: {e}"))?;
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .map_err(|e| format!("recipient address: {e}"))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

@@ -85,8 +85,10 @@ async fn the_six_steps_notify_each_requester_in_their_language() {
     let sink = SmtpSink::start().await;
     let url = sink.url();
     let stack = spawn_stack_with(move |s| s.notifications.smtp_url = Secret::new(url)).await;
-    let kim = stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko-KR");
-    let jane = stack.official_with_contact("official-busan", "26000", "jane@busan.example.org", "en");
+    let kim =
+        stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko-KR");
+    let jane =
+        stack.official_with_contact("official-busan", "26000", "jane@busan.example.org", "en");
 
     let seoul = six_steps(&stack, &kim, "k-notice-ko").await;
     let busan = six_steps(&stack, &jane, "k-notice-en").await;
@@ -94,14 +96,21 @@ async fn the_six_steps_notify_each_requester_in_their_language() {
     let messages = sink.wait_for(6).await;
     wait_deliveries(&stack, 6, "SENT").await;
     let messages_now = sink.messages();
-    assert_eq!(messages_now.len(), 6, "exactly the expected messages: {messages_now:#?}");
+    assert_eq!(
+        messages_now.len(),
+        6,
+        "exactly the expected messages: {messages_now:#?}"
+    );
     let mut ids: Vec<&str> = messages.iter().map(|m| m.message_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 6, "every message once");
 
     let number = seoul["number"].as_str().unwrap();
-    let link = format!("https://portal.glocal.test/requests/{}", seoul["id"].as_str().unwrap());
+    let link = format!(
+        "https://portal.glocal.test/requests/{}",
+        seoul["id"].as_str().unwrap()
+    );
     let ko = to(&messages, "minji@seoul.example.kr");
     let subjects: Vec<&str> = ko.iter().map(|m| m.subject.as_str()).collect();
     assert_eq!(
@@ -113,7 +122,10 @@ async fn the_six_steps_notify_each_requester_in_their_language() {
         ]
     );
     assert!(ko.iter().all(|m| m.body.contains(&link)), "{ko:#?}");
-    assert!(ko.iter().any(|m| m.body.contains(&format!("접수번호: {number}"))));
+    assert!(
+        ko.iter()
+            .any(|m| m.body.contains(&format!("접수번호: {number}")))
+    );
 
     let number = busan["number"].as_str().unwrap();
     let en = to(&messages, "jane@busan.example.org");
@@ -126,18 +138,37 @@ async fn the_six_steps_notify_each_requester_in_their_language() {
             format!("[Glocal] Request {number} registered"),
         ]
     );
-    assert!(en.iter().any(|m| m.body.contains(&format!("Number: {number}"))));
+    assert!(
+        en.iter()
+            .any(|m| m.body.contains(&format!("Number: {number}")))
+    );
 
     // The same notices wait in the requester's inbox, in their language, e-mail sent.
     let inbox = stack.gql(Some(&kim), INBOX, json!({})).await;
     let n = &inbox.data()["notifications"];
-    assert_eq!((n["totalCount"].as_i64(), n["unreadCount"].as_i64()), (Some(3), Some(3)));
-    let nodes: Vec<&Value> = n["edges"].as_array().unwrap().iter().map(|e| &e["node"]).collect();
+    assert_eq!(
+        (n["totalCount"].as_i64(), n["unreadCount"].as_i64()),
+        (Some(3), Some(3))
+    );
+    let nodes: Vec<&Value> = n["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .collect();
     assert_eq!(nodes[0]["kind"], "REQUEST_FINAL_RESPONSE", "newest first");
-    assert!(nodes.iter().all(|n| n["language"] == "KO" && n["emailStatus"] == "SENT" && n["link"] == link.as_str()));
+    assert!(nodes.iter().all(|n| n["language"] == "KO"
+        && n["emailStatus"] == "SENT"
+        && n["link"] == link.as_str()));
 
     // The contact came from the token's claims; the person's own edit wins from then on.
-    let contact = stack.gql(Some(&kim), "{ myContact { email language source } }", json!({})).await;
+    let contact = stack
+        .gql(
+            Some(&kim),
+            "{ myContact { email language source } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         contact.data()["myContact"],
         json!({ "email": "minji@seoul.example.kr", "language": "KO", "source": "CLAIMS" })
@@ -147,25 +178,54 @@ async fn the_six_steps_notify_each_requester_in_their_language() {
         .await;
     assert_eq!(set.data()["setMyContact"]["source"], "PERSON");
     let bad = stack
-        .gql(Some(&kim), "mutation { setMyContact(email: \"not an address\", language: KO) { email } }", json!({}))
+        .gql(
+            Some(&kim),
+            "mutation { setMyContact(email: \"not an address\", language: KO) { email } }",
+            json!({}),
+        )
         .await;
     assert_eq!(bad.error_code(), "BAD_USER_INPUT");
-    let contact = stack.gql(Some(&kim), "{ myContact { email language source } }", json!({})).await;
-    assert_eq!(contact.data()["myContact"]["email"], "minji.kim@seoul.example.kr");
+    let contact = stack
+        .gql(
+            Some(&kim),
+            "{ myContact { email language source } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        contact.data()["myContact"]["email"],
+        "minji.kim@seoul.example.kr"
+    );
 
     // Read receipts and preferences are the caller's own.
     let marked = stack
-        .gql(Some(&kim), "mutation { markNotificationsRead(all: true) { marked unreadCount } }", json!({}))
+        .gql(
+            Some(&kim),
+            "mutation { markNotificationsRead(all: true) { marked unreadCount } }",
+            json!({}),
+        )
         .await;
-    assert_eq!(marked.data()["markNotificationsRead"], json!({ "marked": 3, "unreadCount": 0 }));
-    let jane_inbox = stack.gql(Some(&jane), INBOX, json!({ "unread": true })).await;
+    assert_eq!(
+        marked.data()["markNotificationsRead"],
+        json!({ "marked": 3, "unreadCount": 0 })
+    );
+    let jane_inbox = stack
+        .gql(Some(&jane), INBOX, json!({ "unread": true }))
+        .await;
     assert_eq!(jane_inbox.data()["notifications"]["totalCount"], 3);
     let prefs = stack
         .gql(Some(&jane), "mutation { setNotificationPreferences(preferences: [{kind: \"REQUEST_MID_RESPONSE\", email: false, inbox: true}]) { kind email inbox } }", json!({}))
         .await;
-    let prefs = prefs.data()["setNotificationPreferences"].as_array().unwrap().clone();
-    assert!(prefs.contains(&json!({ "kind": "REQUEST_MID_RESPONSE", "email": false, "inbox": true })));
-    assert!(prefs.contains(&json!({ "kind": "REQUEST_FINAL_RESPONSE", "email": true, "inbox": true })));
+    let prefs = prefs.data()["setNotificationPreferences"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        prefs.contains(&json!({ "kind": "REQUEST_MID_RESPONSE", "email": false, "inbox": true }))
+    );
+    assert!(
+        prefs.contains(&json!({ "kind": "REQUEST_FINAL_RESPONSE", "email": true, "inbox": true }))
+    );
     let bad = stack
         .gql(Some(&jane), "mutation { setNotificationPreferences(preferences: [{kind: \"NOPE\", email: false, inbox: false}]) { kind } }", json!({}))
         .await;
@@ -183,14 +243,18 @@ async fn a_notifier_killed_mid_batch_and_restarted_sends_no_duplicate() {
         s.notifications.poll_interval_ms = 300;
     })
     .await;
-    let kim = stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko");
+    let kim =
+        stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko");
     const N: usize = 8;
     for i in 0..N {
         submit(&stack, &kim, &format!("k-kill-{i}")).await.data();
         if i == 2 {
             // Wait for the notifier to be under way, then kill it wherever it is.
             for _ in 0..200 {
-                if !texts(&stack, "SELECT kind AS v FROM notice").await.is_empty() {
+                if !texts(&stack, "SELECT kind AS v FROM notice")
+                    .await
+                    .is_empty()
+                {
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -226,27 +290,40 @@ async fn an_smtp_server_that_is_down_leaves_notices_pending_until_it_is_back() {
         s.notifications.max_attempts = 1_000;
     })
     .await;
-    let kim = stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko");
+    let kim =
+        stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko");
     submit(&stack, &kim, "k-down").await.data();
 
     // Tried and failed at least twice, still pending.
     for _ in 0..300 {
         let attempts = texts(&stack, "SELECT CAST(attempts AS TEXT) AS v FROM delivery").await;
-        if attempts.first().is_some_and(|a| a.parse::<i32>().unwrap_or(0) >= 2) {
+        if attempts
+            .first()
+            .is_some_and(|a| a.parse::<i32>().unwrap_or(0) >= 2)
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(texts(&stack, "SELECT state AS v FROM delivery").await, ["PENDING"]);
+    assert_eq!(
+        texts(&stack, "SELECT state AS v FROM delivery").await,
+        ["PENDING"]
+    );
     let inbox = stack.gql(Some(&kim), INBOX, json!({})).await;
-    assert_eq!(inbox.data()["notifications"]["edges"][0]["node"]["emailStatus"], "PENDING");
+    assert_eq!(
+        inbox.data()["notifications"]["edges"][0]["node"]["emailStatus"],
+        "PENDING"
+    );
 
     // The server comes back: the notice goes out, once.
     let sink = SmtpSink::start_on(port).await;
     let messages = sink.wait_for(1).await;
     wait_deliveries(&stack, 1, "SENT").await;
     assert_eq!(sink.messages().len(), 1);
-    assert!(messages[0].subject.contains("접수되었습니다"), "{messages:#?}");
+    assert!(
+        messages[0].subject.contains("접수되었습니다"),
+        "{messages:#?}"
+    );
 }
 
 #[tokio::test]
@@ -257,9 +334,13 @@ async fn after_the_last_try_a_notice_shows_failed() {
         s.notifications.max_attempts = 2;
     })
     .await;
-    let kim = stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko");
+    let kim =
+        stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko");
     submit(&stack, &kim, "k-failed").await.data();
     wait_deliveries(&stack, 1, "FAILED").await;
     let inbox = stack.gql(Some(&kim), INBOX, json!({})).await;
-    assert_eq!(inbox.data()["notifications"]["edges"][0]["node"]["emailStatus"], "FAILED");
+    assert_eq!(
+        inbox.data()["notifications"]["edges"][0]["node"]["emailStatus"],
+        "FAILED"
+    );
 }

@@ -219,9 +219,13 @@ impl NotificationsQuery {
             }),
             unread_only: unread_only.unwrap_or(false),
         };
-        let r = read(ctx, Notifier, "ListNotifications", message, |mut c, req| async move {
-            c.list_notifications(req).await
-        })
+        let r = read(
+            ctx,
+            Notifier,
+            "ListNotifications",
+            message,
+            |mut c, req| async move { c.list_notifications(req).await },
+        )
         .await?
         .into_inner();
         let info = r.page_info.unwrap_or_default();
@@ -253,9 +257,13 @@ impl NotificationsQuery {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<NotificationPreference>> {
-        let r = read(ctx, Notifier, "GetPreferences", pb::GetPreferencesRequest {}, |mut c, req| async move {
-            c.get_preferences(req).await
-        })
+        let r = read(
+            ctx,
+            Notifier,
+            "GetPreferences",
+            pb::GetPreferencesRequest {},
+            |mut c, req| async move { c.get_preferences(req).await },
+        )
         .await?;
         Ok(preferences_out(r.into_inner()))
     }
@@ -264,9 +272,13 @@ impl NotificationsQuery {
     /// they set their own.
     #[graphql(inaccessible)]
     async fn my_contact(&self, ctx: &Context<'_>) -> Result<ContactInfo> {
-        let r = read(ctx, Notifier, "GetContact", pb::GetContactRequest {}, |mut c, req| async move {
-            c.get_contact(req).await
-        })
+        let r = read(
+            ctx,
+            Notifier,
+            "GetContact",
+            pb::GetContactRequest {},
+            |mut c, req| async move { c.get_contact(req).await },
+        )
         .await?;
         Ok(r.into_inner().into())
     }
@@ -379,7 +391,9 @@ pub fn received(
             let read = retry
                 .read(
                     "GetNotification",
-                    &pb::notifier_service_client::NotifierServiceClient::new(services.notifier.clone()),
+                    &pb::notifier_service_client::NotifierServiceClient::new(
+                        services.notifier.clone(),
+                    ),
                     pb::GetNotificationRequest {
                         id: event.aggregate_id.clone(),
                     },

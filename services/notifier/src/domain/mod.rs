@@ -128,7 +128,9 @@ impl EmailAddress {
     pub fn parse(field: &str, text: &str) -> Result<EmailAddress, InvalidInput> {
         let t = text.trim();
         let ok = t.len() <= 254
-            && !t.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';'))
+            && !t
+                .chars()
+                .any(|c| c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';'))
             && matches!(t.split_once('@'), Some((local, domain))
                 if !local.is_empty() && domain.contains('.') && !domain.contains('@')
                     && !domain.starts_with('.') && !domain.ends_with('.'));
@@ -168,9 +170,13 @@ impl ContactSource {
 
     /// The source of a stored name (`None` for anything else).
     pub fn from_name(text: &str) -> Option<ContactSource> {
-        [ContactSource::Claims, ContactSource::Person, ContactSource::Demo]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        [
+            ContactSource::Claims,
+            ContactSource::Person,
+            ContactSource::Demo,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 
     /// True when a contact from `self` may replace one from `stored`: only the person's
@@ -293,7 +299,15 @@ mod tests {
     #[test]
     fn addresses_parse() {
         assert!(EmailAddress::parse("email", "kim@seoul.go.kr").is_ok());
-        for bad in ["", "kim", "kim@", "@x.kr", "kim@localhost", "a b@x.kr", "<a@x.kr>"] {
+        for bad in [
+            "",
+            "kim",
+            "kim@",
+            "@x.kr",
+            "kim@localhost",
+            "a b@x.kr",
+            "<a@x.kr>",
+        ] {
             assert!(EmailAddress::parse("email", bad).is_err(), "{bad}");
         }
     }

@@ -121,7 +121,10 @@ mod tests {
         for language in Language::ALL {
             for kind in NoticeKind::ALL {
                 let r = render(language, *kind, &vars(), &link).unwrap();
-                assert!(!r.subject.is_empty() && r.subject.starts_with("[Glocal]"), "{language:?} {kind:?}");
+                assert!(
+                    !r.subject.is_empty() && r.subject.starts_with("[Glocal]"),
+                    "{language:?} {kind:?}"
+                );
                 assert!(!r.subject.contains('\n'), "{language:?} {kind:?}");
                 assert!(r.body.contains(&link), "{language:?} {kind:?}: {}", r.body);
                 assert!(!r.body.contains("{{") && !r.body.contains("{%"));
@@ -136,8 +139,15 @@ mod tests {
     fn the_same_notice_reads_in_each_language() {
         let l = "https://p/requests/r1";
         let ko = render(Language::Ko, NoticeKind::RequestRegistered, &vars(), l).unwrap();
-        assert_eq!(ko.subject, "[Glocal] 요청 OB-2026-000042이(가) 접수되었습니다");
-        assert!(ko.body.contains("처리 기한: 2026-12-04 09:00 UTC"), "{}", ko.body);
+        assert_eq!(
+            ko.subject,
+            "[Glocal] 요청 OB-2026-000042이(가) 접수되었습니다"
+        );
+        assert!(
+            ko.body.contains("처리 기한: 2026-12-04 09:00 UTC"),
+            "{}",
+            ko.body
+        );
         let en = render(Language::En, NoticeKind::RequestRegistered, &vars(), l).unwrap();
         assert_eq!(en.subject, "[Glocal] Request OB-2026-000042 registered");
         assert!(en.body.contains("Due by: 2026-12-04 09:00 UTC"));

@@ -77,18 +77,19 @@ impl ChangeEvent {
 /// The notices `event` calls for, at most one per recipient (the first rule wins).
 pub fn select(event: &ChangeEvent) -> Vec<Planned> {
     let mut out: Vec<Planned> = Vec::new();
-    let mut push = |recipient: Option<&str>, kind: NoticeKind, vars: &Map<String, Value>, path: &str| {
-        if let Some(r) = recipient
-            && !out.iter().any(|p| p.recipient == r)
-        {
-            out.push(Planned {
-                recipient: r.to_owned(),
-                kind,
-                vars: vars.clone(),
-                path: path.to_owned(),
-            });
-        }
-    };
+    let mut push =
+        |recipient: Option<&str>, kind: NoticeKind, vars: &Map<String, Value>, path: &str| {
+            if let Some(r) = recipient
+                && !out.iter().any(|p| p.recipient == r)
+            {
+                out.push(Planned {
+                    recipient: r.to_owned(),
+                    kind,
+                    vars: vars.clone(),
+                    path: path.to_owned(),
+                });
+            }
+        };
     match event.service.as_str() {
         "requests" => {
             let vars = pick(event, &["number", "title", "dueAt", "message", "state"]);
@@ -149,7 +150,12 @@ pub fn select(event: &ChangeEvent) -> Vec<Planned> {
                     push(registrant, NoticeKind::EventSeatOffered, &vars, &path);
                 }
                 ("RegistrationStateChanged" | "RegistrationCreated", Some("CONFIRMED")) => {
-                    push(registrant, NoticeKind::EventRegistrationConfirmed, &vars, &path);
+                    push(
+                        registrant,
+                        NoticeKind::EventRegistrationConfirmed,
+                        &vars,
+                        &path,
+                    );
                 }
                 _ => {}
             }
@@ -212,7 +218,10 @@ mod tests {
     }
 
     fn who(plans: &[Planned]) -> Vec<(&str, NoticeKind)> {
-        plans.iter().map(|p| (p.recipient.as_str(), p.kind)).collect()
+        plans
+            .iter()
+            .map(|p| (p.recipient.as_str(), p.kind))
+            .collect()
     }
 
     #[test]
@@ -226,7 +235,10 @@ mod tests {
         let plans = select(&e);
         assert_eq!(
             who(&plans),
-            [("kim", NoticeKind::RequestRegistered), ("staff-1", NoticeKind::RequestAssigned)]
+            [
+                ("kim", NoticeKind::RequestRegistered),
+                ("staff-1", NoticeKind::RequestAssigned)
+            ]
         );
         assert_eq!(plans[0].vars["number"], "OB-2026-000001");
         assert_eq!(plans[0].vars["dueAt"], "2026-12-04T09:00:00Z");
@@ -261,9 +273,18 @@ mod tests {
                 .map(|(r, k)| (r.to_owned(), k))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(with("mid_response"), [("kim".to_owned(), NoticeKind::RequestMidResponse)]);
-        assert_eq!(with("final_response"), [("kim".to_owned(), NoticeKind::RequestFinalResponse)]);
-        assert_eq!(with("reassign"), [("staff-2".to_owned(), NoticeKind::RequestAssigned)]);
+        assert_eq!(
+            with("mid_response"),
+            [("kim".to_owned(), NoticeKind::RequestMidResponse)]
+        );
+        assert_eq!(
+            with("final_response"),
+            [("kim".to_owned(), NoticeKind::RequestFinalResponse)]
+        );
+        assert_eq!(
+            with("reassign"),
+            [("staff-2".to_owned(), NoticeKind::RequestAssigned)]
+        );
         assert!(with("close").is_empty());
         assert!(with("withdraw").is_empty());
     }
@@ -276,16 +297,27 @@ mod tests {
         assert_eq!(who(&q), [("kim", NoticeKind::RequestQuestion)]);
         assert_eq!(q[0].vars["message"], "Which date?");
         assert_eq!(
-            who(&select(&event("requests", "ServiceRequestReplied", p.clone()))),
+            who(&select(&event(
+                "requests",
+                "ServiceRequestReplied",
+                p.clone()
+            ))),
             [("staff-1", NoticeKind::RequestReply)]
         );
         assert_eq!(
-            who(&select(&event("requests", "ServiceRequestSlaWarning", p.clone()))),
+            who(&select(&event(
+                "requests",
+                "ServiceRequestSlaWarning",
+                p.clone()
+            ))),
             [("staff-1", NoticeKind::RequestSlaWarning)]
         );
         assert_eq!(
             who(&select(&event("requests", "ServiceRequestSlaBreached", p))),
-            [("staff-1", NoticeKind::RequestSlaBreached), ("lead-1", NoticeKind::RequestSlaBreached)]
+            [
+                ("staff-1", NoticeKind::RequestSlaBreached),
+                ("lead-1", NoticeKind::RequestSlaBreached)
+            ]
         );
         // No assignee yet: nobody to warn, nothing made.
         let none = json!({ "requester": "kim", "assignee": null });
@@ -309,7 +341,10 @@ mod tests {
             "RegistrationCreated",
             json!({ "state": "CONFIRMED", "eventId": "ev1", "registrantSubject": "lee" }),
         );
-        assert_eq!(who(&select(&confirmed)), [("lee", NoticeKind::EventRegistrationConfirmed)]);
+        assert_eq!(
+            who(&select(&confirmed)),
+            [("lee", NoticeKind::EventRegistrationConfirmed)]
+        );
         let waitlisted = event(
             "events",
             "RegistrationCreated",
@@ -348,7 +383,14 @@ mod tests {
     #[test]
     fn other_services_and_events_make_nothing() {
         assert!(select(&event("research", "PracticePublished", json!({}))).is_empty());
-        assert!(select(&event("requests", "Whatever", json!({ "requester": "kim" }))).is_empty());
+        assert!(
+            select(&event(
+                "requests",
+                "Whatever",
+                json!({ "requester": "kim" })
+            ))
+            .is_empty()
+        );
     }
 
     #[test]

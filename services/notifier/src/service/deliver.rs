@@ -89,7 +89,12 @@ pub struct Sender {
 
 impl Sender {
     /// A sender of `notifier`'s deliveries through `mailer`.
-    pub fn new(notifier: Notifier, mailer: Arc<dyn Mailer>, retry: Retry, poll: Duration) -> Sender {
+    pub fn new(
+        notifier: Notifier,
+        mailer: Arc<dyn Mailer>,
+        retry: Retry,
+        poll: Duration,
+    ) -> Sender {
         Sender {
             notifier,
             mailer,
@@ -121,14 +126,30 @@ impl Sender {
             let now = Utc::now();
             match self.mailer.send(&outgoing).await {
                 Ok(()) => {
-                    store::settle(db, mail.seq, mail.notice_id, EmailStatus::Sent, now, None, now)
-                        .await?;
+                    store::settle(
+                        db,
+                        mail.seq,
+                        mail.notice_id,
+                        EmailStatus::Sent,
+                        now,
+                        None,
+                        now,
+                    )
+                    .await?;
                     metrics::counter!("notifier_emails_total", "result" => "sent").increment(1);
                     tracing::info!(delivery = mail.seq, attempts, "e-mail sent");
                 }
                 Err(error) if attempts >= self.retry.max_attempts => {
-                    store::settle(db, mail.seq, mail.notice_id, EmailStatus::Failed, now, Some(error.clone()), now)
-                        .await?;
+                    store::settle(
+                        db,
+                        mail.seq,
+                        mail.notice_id,
+                        EmailStatus::Failed,
+                        now,
+                        Some(error.clone()),
+                        now,
+                    )
+                    .await?;
                     metrics::counter!("notifier_emails_total", "result" => "failed").increment(1);
                     tracing::error!(delivery = mail.seq, attempts, %error, "e-mail failed for good");
                 }
@@ -136,8 +157,16 @@ impl Sender {
                     let next = now
                         + chrono::Duration::from_std(self.retry.backoff(attempts))
                             .unwrap_or(chrono::Duration::MAX);
-                    store::settle(db, mail.seq, mail.notice_id, EmailStatus::Pending, next, Some(error.clone()), now)
-                        .await?;
+                    store::settle(
+                        db,
+                        mail.seq,
+                        mail.notice_id,
+                        EmailStatus::Pending,
+                        next,
+                        Some(error.clone()),
+                        now,
+                    )
+                    .await?;
                     metrics::counter!("notifier_emails_total", "result" => "retry").increment(1);
                     tracing::warn!(delivery = mail.seq, attempts, %error, "e-mail not sent; will retry");
                 }

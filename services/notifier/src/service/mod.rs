@@ -18,8 +18,7 @@ use uuid::Uuid;
 use crate::domain::render::{self, link};
 use crate::domain::select::{ChangeEvent, select};
 use crate::domain::{
-    Contact, ContactSource, EmailAddress, EmailStatus, Language, NoticeKind, NoticeView,
-    Preference,
+    Contact, ContactSource, EmailAddress, EmailStatus, Language, NoticeKind, NoticeView, Preference,
 };
 use crate::error::NotifierError;
 use crate::store;
@@ -89,7 +88,11 @@ impl Notifier {
     /// Turns `event` into notices (idempotently: a change already handled makes nothing
     /// new) and, when it came from a stream, stores `entry` as read, in one transaction.
     /// Answers how many notices were made.
-    pub async fn ingest(&self, event: &ChangeEvent, entry: Option<StreamEntry<'_>>) -> Result<usize> {
+    pub async fn ingest(
+        &self,
+        event: &ChangeEvent,
+        entry: Option<StreamEntry<'_>>,
+    ) -> Result<usize> {
         let now = Utc::now();
         let tx = self.db.begin().await?;
         if let Some(actor) = event.actor() {
@@ -140,9 +143,7 @@ impl Notifier {
             .into_iter()
             .find(|p| p.kind == plan.kind)
             .unwrap_or(Preference::default_for(plan.kind));
-        let address = contact
-            .and_then(|c| c.email)
-            .filter(|_| preference.email);
+        let address = contact.and_then(|c| c.email).filter(|_| preference.email);
         let link = link(&self.config.portal_url, &plan.path);
         let text = render::render(language, plan.kind, &plan.vars, &link)?;
         let id = Uuid::now_v7();
@@ -236,8 +237,12 @@ impl Notifier {
         let ids: Vec<Uuid> = ids
             .iter()
             .map(|i| {
-                Uuid::parse_str(i.trim())
-                    .map_err(|_| glocal_kit::domain::InvalidInput::new("ids", "contains an id that is not a notification id"))
+                Uuid::parse_str(i.trim()).map_err(|_| {
+                    glocal_kit::domain::InvalidInput::new(
+                        "ids",
+                        "contains an id that is not a notification id",
+                    )
+                })
             })
             .collect::<std::result::Result<_, _>>()?;
         let marked =

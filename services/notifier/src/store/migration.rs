@@ -3,8 +3,8 @@
 //! with their attempts and state), the stored stream positions, and the outbox.
 
 use glocal_kit::migration::{
-    OutboxChangeColumns, OutboxKeys, boolean, create_outbox, index, int, string, string_null, table,
-    text, text_null, ts, ts_null, uuid,
+    OutboxChangeColumns, OutboxKeys, boolean, create_outbox, index, int, string, string_null,
+    table, text, text_null, ts, ts_null, uuid,
 };
 use sea_orm_migration::prelude::*;
 
@@ -86,8 +86,13 @@ impl MigrationTrait for Initial {
             .await?;
         m.create_index(index("notice", "notice_key", &["idempotency_key"], true))
             .await?;
-        m.create_index(index("notice", "notice_recipient", &["recipient", "seq"], false))
-            .await?;
+        m.create_index(index(
+            "notice",
+            "notice_recipient",
+            &["recipient", "seq"],
+            false,
+        ))
+        .await?;
         m.create_table(table(
             "delivery",
             vec![
@@ -103,8 +108,13 @@ impl MigrationTrait for Initial {
             ],
         ))
         .await?;
-        m.create_index(index("delivery", "delivery_key", &["idempotency_key"], true))
-            .await?;
+        m.create_index(index(
+            "delivery",
+            "delivery_key",
+            &["idempotency_key"],
+            true,
+        ))
+        .await?;
         m.create_index(index(
             "delivery",
             "delivery_due",

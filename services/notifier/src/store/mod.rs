@@ -130,14 +130,14 @@ pub(crate) async fn preferences(
     Ok(NoticeKind::ALL
         .iter()
         .map(|kind| {
-            stored
-                .iter()
-                .find(|p| p.kind == kind.as_str())
-                .map_or(Preference::default_for(*kind), |p| Preference {
+            stored.iter().find(|p| p.kind == kind.as_str()).map_or(
+                Preference::default_for(*kind),
+                |p| Preference {
                     kind: *kind,
                     email: p.email,
                     inbox: p.inbox,
-                })
+                },
+            )
         })
         .collect())
 }
