@@ -54,7 +54,8 @@ async fn six_steps(stack: &Stack, official: &str, key: &str) -> Value {
         stack,
         &staff,
         "sendMidResponse",
-        json!({ "id": id, "version": r["version"], "body": "Interpreter booked; name follows." }),
+        json!({ "id": id, "version": r["version"], "body": "Interpreter booked; name follows.",
+                "expectedCompletionAt": "2030-12-01T09:00:00Z" }),
     )
     .await;
     let version = mid.data()["sendMidResponse"]["version"].clone();
