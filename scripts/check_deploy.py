@@ -224,8 +224,9 @@ OPERATIONS_DOC = ROOT / "docs" / "operations.md"
 # `secretKeyRef`s with optional: false: the JWT secret for the gateway only and only outside
 # production (it checks development tokens, which production neither accepts nor mints; no
 # other process uses it), Redis for the gateway and the services' outbox relays, a service's
-# own database URL, and every database URL for the migration Job.
-SERVICES = ("requests", "training", "events", "research")
+# own database URL (and the SMTP URL for the notifier), and every database URL for the
+# migration Job.
+SERVICES = ("requests", "training", "events", "research", "notifier")
 DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__DATABASE_URL" for s in SERVICES}
 
 
@@ -241,6 +242,8 @@ def expected_secret_env(component: str, production: bool, values: dict | None = 
         names.add("GLOCAL_AUTH__JWT_SECRET")
     if component in DATABASE_URLS:
         names.add(DATABASE_URLS[component])
+    if component == "notifier":
+        names.add("GLOCAL_NOTIFICATIONS__SMTP_URL")
     return names
 
 failures: list[str] = []
@@ -569,6 +572,7 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
         ("TCP", values["otel"]["port"]): "OTLP collector",
         ("TCP", values["oidcProvider"]["port"]): "OIDC provider",
         ("TCP", values["gateway"]["port"]): "gateway HTTP",
+        ("TCP", values["smtpServer"]["port"]): "SMTP",
     }
     names.setdefault(("TCP", values["backup"]["s3"]["port"]), "object storage")
     services = {n: s for n, s in values["services"].items() if s.get("enabled")}
@@ -582,6 +586,8 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
             egress.add(external("oidcProvider"))
     elif component in SERVICES:
         egress |= {external("postgresql"), external("redisServer"), external("otel")}
+        if component == "notifier":
+            egress.add(external("smtpServer"))
     elif component == "migrate":
         egress |= {external("postgresql"), external("otel")}
     elif component == "backup":

@@ -86,6 +86,8 @@ enum Component {
     Events,
     /// The research service.
     Research,
+    /// The notifier (notices by e-mail and in-app inbox).
+    Notifier,
 }
 
 /// The gRPC services, each owning its own database.
@@ -95,14 +97,16 @@ enum Service {
     Training,
     Events,
     Research,
+    Notifier,
 }
 
 impl Service {
-    const ALL: [Service; 4] = [
+    const ALL: [Service; 5] = [
         Service::Requests,
         Service::Training,
         Service::Events,
         Service::Research,
+        Service::Notifier,
     ];
 
     fn of(component: Component) -> Option<Service> {
@@ -112,6 +116,7 @@ impl Service {
             Component::Training => Some(Service::Training),
             Component::Events => Some(Service::Events),
             Component::Research => Some(Service::Research),
+            Component::Notifier => Some(Service::Notifier),
         }
     }
 
@@ -122,6 +127,7 @@ impl Service {
             Service::Training => &glocal_training::TrainingComponent,
             Service::Events => &glocal_events::EventsComponent,
             Service::Research => &glocal_research::ResearchComponent,
+            Service::Notifier => &glocal_notifier::NotifierComponent,
         }
     }
 
@@ -291,6 +297,12 @@ async fn dev(
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", data_dir.display())))?;
     settings.redis.url = Secret::default();
+    // Without an SMTP server every message becomes an .eml file in the data folder.
+    if settings.notifications.smtp_url.is_empty()
+        && settings.notifications.mail_dir.as_os_str().is_empty()
+    {
+        settings.notifications.mail_dir = data_dir.join("mail");
+    }
 
     // Each service on its own loopback port and SQLite file, talking real gRPC to the gateway.
     let mut services = Vec::new();
@@ -345,6 +357,12 @@ fn print_welcome(settings: &Settings, data_dir: &std::path::Path) {
             "  {:<9}  gRPC on {}",
             format!("{}:", service.name()),
             service.listen(settings)
+        );
+    }
+    if settings.notifications.smtp_url.is_empty() {
+        println!(
+            "  e-mail:     written as .eml files to {}",
+            settings.notifications.mail_dir.display()
         );
     }
     println!();

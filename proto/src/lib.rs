@@ -40,3 +40,10 @@ pub mod training {
         tonic::include_proto!("glocal.training.v1");
     }
 }
+
+/// `glocal.notifier.v1`: a person's inbox of notices, preferences and contact.
+pub mod notifier {
+    pub mod v1 {
+        tonic::include_proto!("glocal.notifier.v1");
+    }
+}

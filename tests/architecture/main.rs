@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-const SERVICES: [&str; 4] = ["requests", "training", "events", "research"];
+const SERVICES: [&str; 5] = ["requests", "training", "events", "research", "notifier"];
 const MAX_LINES: usize = 1_200;
 
 fn root() -> PathBuf {

@@ -25,13 +25,23 @@ pub struct Stack {
     pub events_db: DatabaseConnection,
     /// The research service's own database.
     pub research_db: DatabaseConnection,
+    /// The notifier's own database.
+    pub notifier_db: DatabaseConnection,
     /// The settings every component was started with.
     pub settings: Settings,
     tokens: DevTokens,
     http: reqwest::Client,
     trigger: ShutdownTrigger,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    notifier: Option<NotifierRun>,
     _databases: Vec<TestDatabase>,
+}
+
+/// The notifier, in a runtime of its own so that a test can kill it at any await point
+/// (as a crashed process stops) and start it again.
+struct NotifierRun {
+    runtime: tokio::runtime::Runtime,
+    trigger: ShutdownTrigger,
 }
 
 /// Starts every service and the gateway on port 0, with the directory's demo data.
@@ -65,7 +75,7 @@ pub async fn spawn_demo_stack() -> Stack {
 async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
     glocal_kit::telemetry::init_for_test();
     let mut databases = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         databases.push(TestDatabase::postgres().await);
     }
     let mut settings = Settings::default();
@@ -94,6 +104,16 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
     settings.research.listen = addr(&research_l);
     settings.gateway.research_url = format!("http://{}", settings.research.listen);
     settings.gateway.listen = addr(&gateway_l);
+    let notifier_l = listener().await;
+    settings.notifier.database_url = Secret::new(databases[4].url.clone());
+    settings.notifier.listen = addr(&notifier_l);
+    settings.gateway.notifier_url = format!("http://{}", settings.notifier.listen);
+    drop(notifier_l);
+    settings.notifications.portal_url = "https://portal.glocal.test".into();
+    settings.notifications.poll_interval_ms = 100;
+    settings.notifications.retry_base_ms = 200;
+    settings.notifications.retry_max_ms = 1_000;
+    settings.notifications.attempt_lease_ms = 2_000;
     adjust(&mut settings);
 
     let (trigger, shutdown) = glocal_kit::shutdown::channel();
@@ -179,6 +199,17 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
         }));
     }
 
+    // notifier
+    let notifier_db = database(&settings.notifier.database_url).await;
+    glocal_notifier::migrate(&notifier_db)
+        .await
+        .expect("migrate notifier");
+    if demo {
+        glocal_notifier::demo::seed_demo(&notifier_db)
+            .await
+            .expect("seed notifier demo");
+    }
+
     // gateway
     {
         let (settings, shutdown) = (settings.clone(), shutdown.clone());
@@ -199,6 +230,7 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
         training_db,
         events_db,
         research_db,
+        notifier_db,
         settings,
         tokens,
         http: reqwest::Client::builder()
@@ -207,14 +239,18 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
             .expect("http client"),
         trigger,
         tasks,
+        notifier: None,
         _databases: databases,
     };
+    let mut stack = stack;
+    stack.start_notifier();
     stack.wait_ready().await;
     stack
 }
 
 impl Drop for Stack {
     fn drop(&mut self) {
+        self.kill_notifier();
         self.trigger.trigger();
         for t in &self.tasks {
             t.abort();
@@ -276,6 +312,55 @@ impl Stack {
             "GAOK",
             [Role::BureauStaff],
         ))
+    }
+
+    /// A token for a local official of `org` whose token carries the standard `email` and
+    /// `locale` claims.
+    pub fn official_with_contact(&self, sub: &str, org: &str, email: &str, locale: &str) -> String {
+        self.token(
+            &Caller::new(sub, format!("Official {sub}"), org, [Role::LocalOfficial])
+                .with_contact(Some(email.to_owned()), Some(locale.to_owned())),
+        )
+    }
+
+    /// Starts the notifier (again) on its configured address, reading the change streams
+    /// from its stored positions.
+    pub fn start_notifier(&mut self) {
+        self.kill_notifier();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("notifier runtime");
+        let (trigger, shutdown) = glocal_kit::shutdown::channel();
+        let settings = self.settings.clone();
+        runtime.spawn(async move {
+            let db = database(&settings.notifier.database_url).await;
+            let mut listener = None;
+            for _ in 0..100 {
+                match tokio::net::TcpListener::bind(settings.notifier.listen).await {
+                    Ok(l) => {
+                        listener = Some(l);
+                        break;
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
+            }
+            let listener = listener.expect("notifier address free again");
+            if let Err(e) = glocal_notifier::serve(db, &settings, listener, shutdown).await {
+                panic!("notifier failed: {e}");
+            }
+        });
+        self.notifier = Some(NotifierRun { runtime, trigger });
+    }
+
+    /// Stops the notifier at once, wherever it is (its tasks are dropped at their next
+    /// await point, as when its process is killed).
+    pub fn kill_notifier(&mut self) {
+        if let Some(run) = self.notifier.take() {
+            run.trigger.trigger();
+            run.runtime.shutdown_background();
+        }
     }
 
     /// A token for a bureau administrator.
@@ -364,6 +449,134 @@ impl Stack {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("stack did not become ready");
+    }
+}
+
+/// An SMTP server on loopback (aiosmtpd from PyPI, which `scripts/test` installs into
+/// `.venv`; `GLOCAL_TEST_SMTP_PYTHON` names its Python) that stores every message it accepts
+/// in a Maildir of its own. Stopped when dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    dir: std::path::PathBuf,
+}
+
+/// One message an [`SmtpSink`] received, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// The `To` header.
+    pub to: String,
+    /// The decoded subject.
+    pub subject: String,
+    /// The decoded plain-text body.
+    pub body: String,
+    /// The `Message-ID` header.
+    pub message_id: String,
+}
+
+fn smtp_python() -> String {
+    std::env::var("GLOCAL_TEST_SMTP_PYTHON")
+        .unwrap_or_else(|_| format!("{}/../.venv/bin/python", env!("CARGO_MANIFEST_DIR")))
+}
+
+/// A port on 127.0.0.1 nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+impl SmtpSink {
+    /// Starts a sink on a free port.
+    pub async fn start() -> SmtpSink {
+        SmtpSink::start_on(free_port()).await
+    }
+
+    /// Starts a sink on `port` and waits until it accepts connections (a test that cannot
+    /// run it fails: run `scripts/test`, which installs it).
+    pub async fn start_on(port: u16) -> SmtpSink {
+        let dir = std::env::temp_dir().join(format!("glocal-smtp-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("maildir folder");
+        let python = smtp_python();
+        let child = std::process::Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.join("maildir"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start the SMTP sink with {python} (run scripts/test to install aiosmtpd): {e}"));
+        let sink = SmtpSink { child, port, dir };
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return sink;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the SMTP sink did not start on port {port}");
+    }
+
+    /// `smtp://127.0.0.1:{port}` (plain SMTP: the sink offers no TLS).
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far, in no particular order.
+    pub fn messages(&self) -> Vec<Mail> {
+        const DUMP: &str = r#"
+import email, email.policy, json, os, sys
+d = os.path.join(sys.argv[1], 'new')
+out = []
+for f in (sorted(os.listdir(d)) if os.path.isdir(d) else []):
+    m = email.message_from_bytes(open(os.path.join(d, f), 'rb').read(), policy=email.policy.default)
+    out.append({'to': str(m['To']), 'subject': str(m['Subject']), 'body': m.get_content(), 'message_id': str(m['Message-ID'])})
+print(json.dumps(out))
+"#;
+        let output = std::process::Command::new(smtp_python())
+            .args(["-c", DUMP])
+            .arg(self.dir.join("maildir"))
+            .output()
+            .expect("read the maildir");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let list: Vec<Value> = serde_json::from_slice(&output.stdout).expect("maildir JSON");
+        list.into_iter()
+            .map(|m| Mail {
+                to: m["to"].as_str().unwrap_or_default().to_owned(),
+                subject: m["subject"].as_str().unwrap_or_default().to_owned(),
+                body: m["body"].as_str().unwrap_or_default().to_owned(),
+                message_id: m["message_id"].as_str().unwrap_or_default().to_owned(),
+            })
+            .collect()
+    }
+
+    /// The messages once at least `n` arrived (panics after 30 s).
+    pub async fn wait_for(&self, n: usize) -> Vec<Mail> {
+        for _ in 0..300 {
+            let messages = self.messages();
+            if messages.len() >= n {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("expected {n} messages, got {:#?}", self.messages());
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -193,6 +193,10 @@ pub const MATRIX: &[Rule] = rules![
     Query "training" "checkEligibility" [S S A A S],
     Query "training" "stipendSchedule" [D S S A D],
     Query "training" "verifyCertificate" [A A A A A],
+    // Notices: each person's own inbox, preferences and contact (notifier).
+    Query "notifier" "notifications" [D A A A A],
+    Query "notifier" "notificationPreferences" [D A A A A],
+    Query "notifier" "myContact" [D A A A A],
     // Apollo Federation: the SDL, and entities resolved as the caller (public data).
     Query "gateway" "_service" [A A A A A],
     Query "gateway" "_entities" [S S S S S],
@@ -213,6 +217,10 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "requests" "setHoliday" [D D D A D],
     Mutation "requests" "removeHoliday" [D D D A D],
     Mutation "requests" "setSlaPolicy" [D D D A D],
+    // Notice mutations.
+    Mutation "notifier" "markNotificationsRead" [D A A A A],
+    Mutation "notifier" "setNotificationPreferences" [D A A A A],
+    Mutation "notifier" "setMyContact" [D A A A A],
     // Events mutations.
     Mutation "events" "createEventSeries" [D D A A D],
     Mutation "events" "createEvent" [D D A A D],
@@ -268,6 +276,7 @@ pub const MATRIX: &[Rule] = rules![
     // the bureau's queue for bureau staff (the events of requests they may see).
     Subscription "requests" "serviceRequestUpdated" [D S S A D],
     Subscription "requests" "serviceRequestQueue" [D D S A D],
+    Subscription "notifier" "notificationReceived" [D A A A A],
 ];
 
 /// The rule of `root`'s field `field`, when the matrix has one.

@@ -1,5 +1,5 @@
 //! The public GraphQL schema: one module per domain merged into the query and mutation
-//! roots (`requests`, `directory`, `me`, `events`, `research`, `training`, the federation
+//! roots (`requests`, `directory`, `me`, `events`, `research`, `training`, `notifications`, the federation
 //! `_entities` lookups, `subscriptions`), and [`common`] for the types they share.
 //!
 //! Resolvers are thin: input → proto, one call through [`crate::upstream`] (a typed
@@ -16,6 +16,7 @@ pub mod events;
 pub mod federation;
 pub mod language;
 pub mod me;
+pub mod notifications;
 pub mod requests;
 pub mod research;
 pub mod scalars;
@@ -37,6 +38,7 @@ pub struct Query(
     events::EventsQuery,
     research::ResearchQuery,
     training::TrainingQuery,
+    notifications::NotificationsQuery,
     federation::EntitiesQuery,
 );
 
@@ -50,6 +52,7 @@ pub struct Mutation(
     events::EventsMutation,
     research::ResearchMutation,
     training::TrainingMutation,
+    notifications::NotificationsMutation,
 );
 
 /// A schema builder with every type registered and no data attached, serving Apollo

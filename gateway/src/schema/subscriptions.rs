@@ -1,5 +1,6 @@
 //! Live subscriptions (GraphQL over WebSocket, the edge serves it): a request's changes for
-//! its requester and the bureau, and a department's queue for bureau staff.
+//! its requester and the bureau, a department's queue for bureau staff, and each person's
+//! new notices.
 //!
 //! Both are fed by the services' change events ([`ChangeHub`]), which every gateway replica
 //! reads from the same Redis Streams. A subscriber only receives what it may see: on every
@@ -219,6 +220,15 @@ impl Subscription {
             }
         })
         .boxed())
+    }
+
+    /// Every new notice in the caller's inbox, as it is made (see `notifications`).
+    async fn notification_received(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<BoxStream<'static, Result<super::notifications::Notification>>> {
+        let caller = subscriber(ctx, "notificationReceived")?;
+        super::notifications::received(ctx, caller)
     }
 }
 

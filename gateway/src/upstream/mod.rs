@@ -19,6 +19,7 @@ use std::time::Duration;
 use async_graphql::Context;
 use glocal_kit::Caller;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
+use glocal_proto::notifier::v1::notifier_service_client::NotifierServiceClient;
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
@@ -50,6 +51,9 @@ pub struct Services {
     pub events: Channel,
     /// Channel to the research service.
     pub research: Channel,
+    /// Channel to the notifier (not part of readiness: notices are never on a request's
+    /// critical path).
+    pub notifier: Channel,
     /// Deadline of each call.
     pub timeout: Duration,
 }
@@ -70,6 +74,7 @@ impl Services {
             training: channel(&settings.training_url)?,
             events: channel(&settings.events_url)?,
             research: channel(&settings.research_url)?,
+            notifier: channel(&settings.notifier_url)?,
             timeout,
         })
     }
@@ -125,6 +130,17 @@ pub struct Research;
 /// The training service.
 #[derive(Clone, Copy, Debug)]
 pub struct Training;
+
+/// The notifier.
+#[derive(Clone, Copy, Debug)]
+pub struct Notifier;
+
+impl Service for Notifier {
+    type Client = NotifierServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        NotifierServiceClient::new(services.notifier.clone())
+    }
+}
 
 impl Service for Requests {
     type Client = RequestsServiceClient<Channel>;

@@ -94,6 +94,11 @@ GLOCAL_GATEWAY__GRAPHIQL: {{ .Values.gateway.graphiql | quote }}
 GLOCAL_GATEWAY__INTROSPECTION: {{ .Values.gateway.introspection | quote }}
 GLOCAL_GATEWAY__GRPC_TIMEOUT_MS: {{ .Values.gateway.grpcTimeoutMs | quote }}
 GLOCAL_GATEWAY__REQUEST_TIMEOUT_MS: {{ .Values.gateway.requestTimeoutMs | quote }}
+GLOCAL_NOTIFICATIONS__FROM: {{ .Values.notifications.from | quote }}
+GLOCAL_NOTIFICATIONS__PORTAL_URL: {{ .Values.notifications.portalUrl | quote }}
+GLOCAL_NOTIFICATIONS__MAX_ATTEMPTS: {{ .Values.notifications.maxAttempts | int64 | quote }}
+GLOCAL_NOTIFICATIONS__RETRY_BASE_MS: {{ .Values.notifications.retryBaseMs | int64 | quote }}
+GLOCAL_NOTIFICATIONS__RETRY_MAX_MS: {{ .Values.notifications.retryMaxMs | int64 | quote }}
 {{- $root := . }}
 {{- range $name, $svc := .Values.services }}
 {{- $upper := upper $name }}
@@ -109,14 +114,15 @@ OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 {{/*
 Secret environment of one component, each variable a secretKeyRef into `existingSecret`
 (optional: false, so a missing key keeps the pod from starting). Called with
-(dict "root" $ "component" <gateway|requests|training|events|research|migrate>):
+(dict "root" $ "component" <gateway|requests|training|events|research|notifier|migrate>):
   - the gateway, outside production only: the JWT secret, which checks development (HS256)
     tokens. Services and the migration never use it; in production development tokens are
     neither accepted nor minted, so no workload references it (the Secret needn't hold it);
   - the gateway and each service: the Redis URL (entity cache, rate limits and change
     streams in the gateway; the outbox relay in every service);
   - each service: its own database URL only; the migration Job: every database URL
-    (`glocal migrate` migrates every service).
+    (`glocal migrate` migrates every service);
+  - the notifier: the SMTP URL too (it may hold the mail server's password).
 */}}
 {{- define "glocal.secretEnv" -}}
 {{- $root := .root }}
@@ -128,10 +134,13 @@ Secret environment of one component, each variable a secretKeyRef into `existing
 {{- if ne $component "migrate" }}
 {{- $vars = append $vars (list "GLOCAL_REDIS__URL" "redisUrl") }}
 {{- end }}
-{{- range $service := list "requests" "training" "events" "research" }}
+{{- range $service := list "requests" "training" "events" "research" "notifier" }}
 {{- if or (eq $component "migrate") (eq $component $service) }}
 {{- $vars = append $vars (list (printf "GLOCAL_%s__DATABASE_URL" (upper $service)) (printf "%sDatabaseUrl" $service)) }}
 {{- end }}
+{{- end }}
+{{- if eq $component "notifier" }}
+{{- $vars = append $vars (list "GLOCAL_NOTIFICATIONS__SMTP_URL" "smtpUrl") }}
 {{- end }}
 {{- range $i, $var := $vars }}
 {{- if $i }}{{ "\n" }}{{ end -}}

@@ -9,6 +9,8 @@ const SUB: &str = "glocal-caller-sub";
 const ORG: &str = "glocal-caller-org";
 const ROLES: &str = "glocal-caller-roles";
 const NAME: &str = "glocal-caller-name-bin";
+const EMAIL: &str = "glocal-caller-email";
+const LOCALE: &str = "glocal-caller-locale";
 
 /// A role a caller can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,6 +70,10 @@ pub struct Caller {
     pub org: String,
     /// Roles, deduplicated and sorted.
     pub roles: Vec<Role>,
+    /// E-mail address from the token's standard `email` claim, when it has one.
+    pub email: Option<String>,
+    /// Preferred language from the token's standard `locale` claim (e.g. `ko`, `en-GB`).
+    pub locale: Option<String>,
 }
 
 /// Why a caller could not be read or a token not accepted.
@@ -100,7 +106,17 @@ impl Caller {
             name: name.into(),
             org: org.into(),
             roles,
+            email: None,
+            locale: None,
         }
+    }
+
+    /// The same caller with the contact its token carries (`email`, `locale` claims; empty
+    /// values count as absent).
+    pub fn with_contact(mut self, email: Option<String>, locale: Option<String>) -> Self {
+        self.email = email.filter(|e| !e.trim().is_empty());
+        self.locale = locale.filter(|l| !l.trim().is_empty());
+        self
     }
 
     /// True when the caller holds `role`.
@@ -126,6 +142,14 @@ impl Caller {
             md.insert(ROLES, v);
         }
         md.insert_bin(NAME, BinaryMetadataValue::from_bytes(self.name.as_bytes()));
+        for (key, value) in [(EMAIL, &self.email), (LOCALE, &self.locale)] {
+            if let Some(v) = value
+                .as_deref()
+                .and_then(|v| MetadataValue::try_from(v).ok())
+            {
+                md.insert(key, v);
+            }
+        }
     }
 
     /// Reads the caller from gRPC request metadata; `Ok(None)` for an anonymous call.
@@ -164,7 +188,10 @@ impl Caller {
             }
             None => String::new(),
         };
-        Ok(Some(Caller::new(subject, name, org, roles)))
+        let text = |key: &str| md.get(key).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(Some(
+            Caller::new(subject, name, org, roles).with_contact(text(EMAIL), text(LOCALE)),
+        ))
     }
 }
 
@@ -192,7 +219,12 @@ pub fn caller_from_claims(
         _ => Vec::new(),
     };
     let roles = names.into_iter().filter_map(|r| Role::parse(r).ok());
-    Ok(Caller::new(subject, name.unwrap_or_default(), org, roles))
+    Ok(
+        Caller::new(subject, name.unwrap_or_default(), org, roles).with_contact(
+            text("email").map(str::to_owned),
+            text("locale").map(str::to_owned),
+        ),
+    )
 }
 
 /// The JWT claims Glocal reads.
@@ -209,6 +241,12 @@ pub struct Claims {
     /// Role names.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// E-mail address (the standard OpenID Connect claim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Preferred language (the standard OpenID Connect claim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
     /// Issuer.
     pub iss: String,
     /// Audience.
@@ -256,6 +294,8 @@ impl DevTokens {
             name: caller.name.clone(),
             org: caller.org.clone(),
             roles: caller.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            email: caller.email.clone(),
+            locale: caller.locale.clone(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
@@ -283,7 +323,7 @@ impl DevTokens {
             .iter()
             .map(|r| Role::parse(r))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Caller::new(c.sub, c.name, c.org, roles))
+        Ok(Caller::new(c.sub, c.name, c.org, roles).with_contact(c.email, c.locale))
     }
 }
 
@@ -300,6 +340,24 @@ mod tests {
         let mut md = MetadataMap::new();
         official().to_metadata(&mut md);
         assert_eq!(Caller::from_metadata(&md).unwrap(), Some(official()));
+    }
+
+    #[test]
+    fn contact_claims_travel_in_tokens_and_metadata() {
+        let caller = official().with_contact(Some("kim@example.kr".into()), Some("ko".into()));
+        let tokens = DevTokens::new(b"secret", "glocal-dev", "glocal");
+        let token = tokens.mint(&caller, std::time::Duration::from_secs(60));
+        assert_eq!(tokens.verify(&token).unwrap(), caller);
+        let mut md = MetadataMap::new();
+        caller.to_metadata(&mut md);
+        assert_eq!(Caller::from_metadata(&md).unwrap(), Some(caller));
+        let claims =
+            serde_json::json!({ "sub": "u3", "email": "lee@example.org", "locale": "en-GB" });
+        let c = caller_from_claims(claims.as_object().unwrap(), "roles", "org").unwrap();
+        assert_eq!(
+            (c.email.as_deref(), c.locale.as_deref()),
+            (Some("lee@example.org"), Some("en-GB"))
+        );
     }
 
     #[test]
@@ -362,6 +420,8 @@ mod tests {
             name: String::new(),
             org: "11000".into(),
             roles: vec![],
+            email: None,
+            locale: None,
             iss: "glocal-dev".into(),
             aud: "glocal".into(),
             iat: now - 7200,

@@ -87,6 +87,10 @@ pub struct Settings {
     pub events: EventsSettings,
     /// The research service (best practices, partner network).
     pub research: ResearchSettings,
+    /// The notifier service (its database, gRPC and the streams it reads).
+    pub notifier: NotifierSettings,
+    /// What notices say and how they leave: SMTP, sender, portal links, retries.
+    pub notifications: NotificationSettings,
     /// `glocal dev`.
     pub dev: DevSettings,
     /// Prometheus metrics of the gRPC services (the gateway serves `/metrics` itself).
@@ -175,6 +179,8 @@ pub struct GatewaySettings {
     pub events_url: String,
     /// gRPC endpoint of the research service.
     pub research_url: String,
+    /// Notifier service URL.
+    pub notifier_url: String,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
     /// Deadline of each gRPC call (ms).
@@ -366,6 +372,75 @@ impl Default for ResearchSettings {
     }
 }
 
+/// The notifier service: turns the services' change events into notices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifierSettings {
+    /// gRPC listen address.
+    pub listen: SocketAddr,
+    /// `postgres://…` or `sqlite://…`.
+    pub database_url: Secret,
+    /// Largest page a list call returns.
+    pub max_page_size: u32,
+}
+
+impl Default for NotifierSettings {
+    fn default() -> Self {
+        NotifierSettings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 50055)),
+            database_url: Secret::new("sqlite://.glocal/notifier.db"),
+            max_page_size: 100,
+        }
+    }
+}
+
+/// Notices: where e-mail goes, who sends it, where links point, how failures are retried.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// `smtp://[user:password@]host[:port]` (STARTTLS when offered, `?tls=required` to
+    /// insist) or `smtps://…` (TLS from the start); empty: no SMTP.
+    pub smtp_url: Secret,
+    /// The `From` address of every message.
+    pub from: String,
+    /// Base URL of the portal; every notice links into it.
+    pub portal_url: String,
+    /// Folder where each message is written as an `.eml` file instead of being sent (what
+    /// `glocal dev` uses); empty: off. Used only when `smtp_url` is empty.
+    pub mail_dir: PathBuf,
+    /// Attempts per message before it is marked FAILED.
+    pub max_attempts: u32,
+    /// Wait before the second attempt (ms); doubled for each further one.
+    pub retry_base_ms: u64,
+    /// Longest wait between two attempts (ms).
+    pub retry_max_ms: u64,
+    /// How often the sender looks for due messages (ms).
+    pub poll_interval_ms: u64,
+    /// How long one attempt holds a message before another attempt may take it (ms): a
+    /// notifier that dies mid-attempt leaves the message to be retried after this.
+    pub attempt_lease_ms: u64,
+    /// Events older than this (hours) when first read start no notice (a new notifier
+    /// does not mail the streams' whole history).
+    pub max_event_age_hours: u64,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            smtp_url: Secret::default(),
+            from: "Glocal <no-reply@glocal.invalid>".into(),
+            portal_url: "http://127.0.0.1:8080".into(),
+            mail_dir: PathBuf::new(),
+            max_attempts: 8,
+            retry_base_ms: 30_000,
+            retry_max_ms: 3_600_000,
+            poll_interval_ms: 1_000,
+            attempt_lease_ms: 60_000,
+            max_event_age_hours: 24,
+        }
+    }
+}
+
 /// `glocal dev`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -391,6 +466,8 @@ pub struct MetricsSettings {
     pub events_listen: SocketAddr,
     /// Metrics address of the research service.
     pub research_listen: SocketAddr,
+    /// Metrics address of the notifier.
+    pub notifier_listen: SocketAddr,
     /// How often database pool gauges and outbox lag are sampled (ms).
     pub sample_interval_ms: u64,
 }
@@ -403,6 +480,7 @@ impl Default for MetricsSettings {
             training_listen: SocketAddr::from(([0, 0, 0, 0], 9092)),
             events_listen: SocketAddr::from(([0, 0, 0, 0], 9093)),
             research_listen: SocketAddr::from(([0, 0, 0, 0], 9094)),
+            notifier_listen: SocketAddr::from(([0, 0, 0, 0], 9095)),
             sample_interval_ms: 15_000,
         }
     }
@@ -506,6 +584,8 @@ impl Default for Settings {
             training: TrainingSettings::default(),
             events: EventsSettings::default(),
             research: ResearchSettings::default(),
+            notifier: NotifierSettings::default(),
+            notifications: NotificationSettings::default(),
             dev: DevSettings::default(),
             metrics: MetricsSettings::default(),
             telemetry: TelemetrySettings::default(),
@@ -567,6 +647,7 @@ impl Default for GatewaySettings {
             training_url: "http://127.0.0.1:50052".into(),
             events_url: "http://127.0.0.1:50053".into(),
             research_url: "http://127.0.0.1:50054".into(),
+            notifier_url: "http://127.0.0.1:50055".into(),
             max_body_bytes: 256 * 1024,
             grpc_timeout_ms: 5_000,
             request_timeout_ms: 15_000,
@@ -719,6 +800,7 @@ impl Settings {
             self.training.max_page_size,
             self.events.max_page_size,
             self.research.max_page_size,
+            self.notifier.max_page_size,
         ]
         .contains(&0)
         {
@@ -747,6 +829,12 @@ impl Settings {
         if sla.scheduler_batch == 0 {
             return Err(ConfigError::Refused(
                 "requests.sla.scheduler_batch must be at least 1",
+            ));
+        }
+        let n = &self.notifications;
+        if n.max_attempts == 0 || n.retry_base_ms == 0 || n.poll_interval_ms == 0 {
+            return Err(ConfigError::Refused(
+                "notifications.max_attempts, retry_base_ms and poll_interval_ms must be at least 1",
             ));
         }
         if self.metrics.sample_interval_ms == 0 {

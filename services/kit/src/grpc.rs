@@ -68,6 +68,7 @@ pub async fn serve(
     let server = tonic::transport::Server::builder()
         .trace_fn(server_span)
         .layer(MetricsLayer)
+        .layer(crate::outbox::ActorLayer)
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming, async {
             let _ = stop_rx.await;

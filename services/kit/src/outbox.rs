@@ -29,13 +29,15 @@ use tracing::Instrument;
 use crate::config::{OutboxSettings, Settings};
 use crate::shutdown::Shutdown;
 
+pub mod actor;
 mod write;
+pub use actor::ActorLayer;
 pub use write::{AggregateId, Change, EntityRef, append, entity};
 
 /// One change event, as a service's outbox row holds it and as it travels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEvent {
-    /// The service that wrote it (`requests`, `training`, `events`, `research`).
+    /// The service that wrote it (`requests`, `training`, `events`, `research`, `notifier`).
     pub service: String,
     /// The event's own id (a UUID): consumers dedupe by it.
     pub id: String,
@@ -100,7 +102,7 @@ fn timed_out() -> redis::RedisError {
 }
 
 /// The services that relay an outbox, by the name their stream carries.
-pub const SERVICES: [&str; 4] = ["requests", "training", "events", "research"];
+pub const SERVICES: [&str; 5] = ["requests", "training", "events", "research", "notifier"];
 
 /// The Redis Stream of `service`'s events under `prefix`.
 pub fn stream_key(prefix: &str, service: &str) -> String {

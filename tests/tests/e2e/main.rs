@@ -10,6 +10,7 @@ mod doc_examples;
 mod events;
 mod federation;
 mod graphql_http;
+mod notices;
 mod read_through;
 mod research;
 mod sla;

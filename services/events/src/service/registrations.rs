@@ -217,6 +217,8 @@ impl EventOffice {
             "state": to.as_str(),
             "version": before.version + 1,
             "registrantSubject": before.registrant_subject,
+            "offerExpiresAt": (action == RegistrationAction::Offer)
+                .then(|| (now + self.config.offer_ttl).to_rfc3339()),
         });
         let change = Change::new(
             "Registration",

@@ -200,7 +200,7 @@ pub async fn append(
             change.aggregate_type.into(),
             change.kind.as_str().into(),
             EntityRef::list_json(&change.touched).into(),
-            change.payload.to_string().into(),
+            super::actor::stamp(&change.payload).to_string().into(),
             at.into(),
         ])
         .to_owned();

@@ -100,6 +100,7 @@ impl TrainingOffice {
                 "applicationId": p.id.to_string(),
                 "editionId": p.edition_id.to_string(),
                 "code": code.as_str(),
+                "applicantSubject": p.applicant_subject,
             });
             let change = Change::new("Application", p.id, "CertificateIssued", payload)
                 .touching("Edition", p.edition_id)

@@ -1,0 +1,60 @@
+//! Demo contacts for `glocal dev` and `glocal seed`: the demo people of the requests
+//! service (officials and bureau staff) with addresses under `example.kr` and their
+//! languages, so that the notices of a walkthrough are written (as `.eml` files in dev)
+//! in the right language.
+
+use sea_orm::DatabaseConnection;
+
+use crate::domain::Language;
+use crate::error::NotifierError;
+use crate::service::{Config, Notifier};
+use crate::store;
+
+/// The demo people's contacts: (subject, address, language).
+pub const DEMO_CONTACTS: [(&str, &str, Language); 7] = [
+    ("official-seoul", "minji.kim@seoul.example.kr", Language::Ko),
+    (
+        "official-busan",
+        "sungho.park@busan.example.kr",
+        Language::Ko,
+    ),
+    (
+        "staff-interp-kim",
+        "seoyeon.kim@gaok.example.kr",
+        Language::Ko,
+    ),
+    (
+        "staff-japan-sato",
+        "yuki.sato@gaok.example.kr",
+        Language::Ja,
+    ),
+    (
+        "staff-exchange-choi",
+        "yujin.choi@gaok.example.kr",
+        Language::Ko,
+    ),
+    (
+        "official-foreign-1",
+        "official@partner.example.org",
+        Language::En,
+    ),
+    ("admin", "admin@gaok.example.kr", Language::Ko),
+];
+
+/// Loads the demo contacts when no contact is stored yet; returns whether it did.
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, NotifierError> {
+    if store::contact(db, DEMO_CONTACTS[0].0).await?.is_some() {
+        return Ok(false);
+    }
+    let notifier = Notifier::new(
+        db.clone(),
+        Config {
+            portal_url: String::new(),
+            max_page_size: 1,
+        },
+    );
+    for (subject, email, language) in DEMO_CONTACTS {
+        notifier.seed_contact(subject, email, language).await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,64 @@
+//! 日本語の通知文。
+
+use crate::domain::NoticeKind::{self, *};
+
+pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
+    match kind {
+        RequestRegistered => (
+            "[Glocal] 依頼 {{ number }} を受け付けました",
+            "ご依頼を受け付けました。\n受付番号：{{ number }}{% if title %}\n件名：{{ title }}{% endif %}{% if dueAt %}\n対応期限：{{ dueAt|when }}{% endif %}\n\n進捗を見る：{{ link }}\n",
+        ),
+        RequestAssigned => (
+            "[Glocal] 依頼 {{ number }} の担当になりました",
+            "依頼 {{ number }}{% if title %}（{{ title }}）{% endif %} の担当に割り当てられました。{% if dueAt %}\n対応期限：{{ dueAt|when }}{% endif %}\n\n依頼を見る：{{ link }}\n",
+        ),
+        RequestMidResponse => (
+            "[Glocal] 依頼 {{ number }} に中間回答が届きました",
+            "依頼 {{ number }} への中間回答です。{% if message %}\n\n{{ message }}{% endif %}\n\n回答を見る：{{ link }}\n",
+        ),
+        RequestQuestion => (
+            "[Glocal] 依頼 {{ number }} について質問があります",
+            "担当者から依頼 {{ number }} について質問があります。{% if message %}\n\n{{ message }}{% endif %}\n\n返信する：{{ link }}\n",
+        ),
+        RequestReply => (
+            "[Glocal] 依頼 {{ number }} に依頼者から返信がありました",
+            "依頼者が依頼 {{ number }} に返信しました。{% if message %}\n\n{{ message }}{% endif %}\n\n依頼を見る：{{ link }}\n",
+        ),
+        RequestFinalResponse => (
+            "[Glocal] 依頼 {{ number }} に最終回答が届きました",
+            "依頼 {{ number }} への最終回答です。{% if message %}\n\n{{ message }}{% endif %}\n\n回答を見る：{{ link }}\n",
+        ),
+        RequestSlaWarning => (
+            "[Glocal] 依頼 {{ number }} の期限が迫っています",
+            "依頼 {{ number }} の対応期限{% if dueAt %}（{{ dueAt|when }}）{% endif %}が近づいています。\n\n依頼を見る：{{ link }}\n",
+        ),
+        RequestSlaBreached => (
+            "[Glocal] 依頼 {{ number }} が期限を過ぎました",
+            "依頼 {{ number }} は対応期限{% if dueAt %}（{{ dueAt|when }}）{% endif %}を過ぎました。\n\n依頼を見る：{{ link }}\n",
+        ),
+        EventSeatOffered => (
+            "[Glocal] キャンセル待ちの行事に空きが出ました",
+            "キャンセル待ちの行事に空きが出たため、ご案内します。{% if expiresAt %}\n{{ expiresAt|when }} までに承諾されない場合、次の方にご案内します。{% endif %}\n\n承諾する：{{ link }}\n",
+        ),
+        EventRegistrationConfirmed => (
+            "[Glocal] 行事の参加登録が確定しました",
+            "行事の参加登録が確定しました。\n\n行事を見る：{{ link }}\n",
+        ),
+        ApplicationAccepted => (
+            "[Glocal] 研修への応募が承認されました",
+            "おめでとうございます。研修への応募が承認されました。\n\n応募を見る：{{ link }}\n",
+        ),
+        ApplicationWaitlisted => (
+            "[Glocal] 研修への応募がキャンセル待ちになりました",
+            "研修への応募はキャンセル待ちとなりました。空きが出次第、順にご案内します。\n\n応募を見る：{{ link }}\n",
+        ),
+        ApplicationRefused => (
+            "[Glocal] 研修への応募結果のお知らせ",
+            "残念ながら、今回の研修への応募は承認されませんでした。\n\n応募を見る：{{ link }}\n",
+        ),
+        CertificateIssued => (
+            "[Glocal] 修了証が発行されました",
+            "修了証{% if code %}（{{ code }}）{% endif %}が発行されました。\n\n修了証を見る：{{ link }}\n",
+        ),
+    }
+}

@@ -1,0 +1,64 @@
+//! 한국어 알림 문안.
+
+use crate::domain::NoticeKind::{self, *};
+
+pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
+    match kind {
+        RequestRegistered => (
+            "[Glocal] 요청 {{ number }}이(가) 접수되었습니다",
+            "요청이 접수되었습니다.\n접수번호: {{ number }}{% if title %}\n제목: {{ title }}{% endif %}{% if dueAt %}\n처리 기한: {{ dueAt|when }}{% endif %}\n\n진행 상황: {{ link }}\n",
+        ),
+        RequestAssigned => (
+            "[Glocal] 요청 {{ number }}이(가) 배정되었습니다",
+            "요청 {{ number }}{% if title %} ({{ title }}){% endif %}이(가) 담당자로 배정되었습니다.{% if dueAt %}\n처리 기한: {{ dueAt|when }}{% endif %}\n\n요청 보기: {{ link }}\n",
+        ),
+        RequestMidResponse => (
+            "[Glocal] 요청 {{ number }}에 중간 답변이 도착했습니다",
+            "요청 {{ number }}에 대한 중간 답변입니다.{% if message %}\n\n{{ message }}{% endif %}\n\n답변 보기: {{ link }}\n",
+        ),
+        RequestQuestion => (
+            "[Glocal] 요청 {{ number }}에 대한 질문이 있습니다",
+            "담당자가 요청 {{ number }}에 대해 질문했습니다.{% if message %}\n\n{{ message }}{% endif %}\n\n답변하기: {{ link }}\n",
+        ),
+        RequestReply => (
+            "[Glocal] 요청 {{ number }}에 요청자의 답변이 왔습니다",
+            "요청자가 요청 {{ number }}에 답변했습니다.{% if message %}\n\n{{ message }}{% endif %}\n\n요청 보기: {{ link }}\n",
+        ),
+        RequestFinalResponse => (
+            "[Glocal] 요청 {{ number }}에 최종 답변이 도착했습니다",
+            "요청 {{ number }}에 대한 최종 답변입니다.{% if message %}\n\n{{ message }}{% endif %}\n\n답변 보기: {{ link }}\n",
+        ),
+        RequestSlaWarning => (
+            "[Glocal] 요청 {{ number }}의 처리 기한이 다가옵니다",
+            "요청 {{ number }}의 처리 기한{% if dueAt %}({{ dueAt|when }}){% endif %}이 곧 지납니다.\n\n요청 보기: {{ link }}\n",
+        ),
+        RequestSlaBreached => (
+            "[Glocal] 요청 {{ number }}의 처리 기한이 지났습니다",
+            "요청 {{ number }}이(가) 처리 기한{% if dueAt %}({{ dueAt|when }}){% endif %}을 넘겼습니다.\n\n요청 보기: {{ link }}\n",
+        ),
+        EventSeatOffered => (
+            "[Glocal] 대기 중인 행사에 자리가 났습니다",
+            "대기자 명단에 있던 행사에 자리가 생겨 제안드립니다.{% if expiresAt %}\n{{ expiresAt|when }}까지 수락하지 않으면 다음 대기자에게 넘어갑니다.{% endif %}\n\n수락하기: {{ link }}\n",
+        ),
+        EventRegistrationConfirmed => (
+            "[Glocal] 행사 등록이 확정되었습니다",
+            "행사 등록이 확정되었습니다.\n\n행사 보기: {{ link }}\n",
+        ),
+        ApplicationAccepted => (
+            "[Glocal] 연수 신청이 승인되었습니다",
+            "축하합니다. 연수 신청이 승인되었습니다.\n\n신청 보기: {{ link }}\n",
+        ),
+        ApplicationWaitlisted => (
+            "[Glocal] 연수 신청이 대기자 명단에 올랐습니다",
+            "연수 신청이 대기자 명단에 올랐습니다. 자리가 나면 순서대로 안내드립니다.\n\n신청 보기: {{ link }}\n",
+        ),
+        ApplicationRefused => (
+            "[Glocal] 연수 신청 결과 안내",
+            "아쉽게도 이번 연수 신청은 승인되지 않았습니다.\n\n신청 보기: {{ link }}\n",
+        ),
+        CertificateIssued => (
+            "[Glocal] 수료증이 발급되었습니다",
+            "수료증{% if code %}({{ code }}){% endif %}이 발급되었습니다.\n\n수료증 보기: {{ link }}\n",
+        ),
+    }
+}

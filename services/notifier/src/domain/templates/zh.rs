@@ -1,0 +1,64 @@
+//! 中文通知文本。
+
+use crate::domain::NoticeKind::{self, *};
+
+pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
+    match kind {
+        RequestRegistered => (
+            "[Glocal] 申请 {{ number }} 已受理",
+            "您的申请已受理。\n编号：{{ number }}{% if title %}\n标题：{{ title }}{% endif %}{% if dueAt %}\n办理期限：{{ dueAt|when }}{% endif %}\n\n查看进度：{{ link }}\n",
+        ),
+        RequestAssigned => (
+            "[Glocal] 申请 {{ number }} 已分配给您",
+            "申请 {{ number }}{% if title %}（{{ title }}）{% endif %} 已分配给您负责。{% if dueAt %}\n办理期限：{{ dueAt|when }}{% endif %}\n\n查看申请：{{ link }}\n",
+        ),
+        RequestMidResponse => (
+            "[Glocal] 申请 {{ number }} 收到中间答复",
+            "关于申请 {{ number }} 的中间答复如下。{% if message %}\n\n{{ message }}{% endif %}\n\n查看答复：{{ link }}\n",
+        ),
+        RequestQuestion => (
+            "[Glocal] 关于申请 {{ number }} 的提问",
+            "负责人对申请 {{ number }} 提出了问题。{% if message %}\n\n{{ message }}{% endif %}\n\n回复：{{ link }}\n",
+        ),
+        RequestReply => (
+            "[Glocal] 申请人已回复申请 {{ number }}",
+            "申请人已回复申请 {{ number }}。{% if message %}\n\n{{ message }}{% endif %}\n\n查看申请：{{ link }}\n",
+        ),
+        RequestFinalResponse => (
+            "[Glocal] 申请 {{ number }} 收到最终答复",
+            "关于申请 {{ number }} 的最终答复如下。{% if message %}\n\n{{ message }}{% endif %}\n\n查看答复：{{ link }}\n",
+        ),
+        RequestSlaWarning => (
+            "[Glocal] 申请 {{ number }} 即将到期",
+            "申请 {{ number }} 的办理期限{% if dueAt %}（{{ dueAt|when }}）{% endif %}即将到来。\n\n查看申请：{{ link }}\n",
+        ),
+        RequestSlaBreached => (
+            "[Glocal] 申请 {{ number }} 已超期",
+            "申请 {{ number }} 已超过办理期限{% if dueAt %}（{{ dueAt|when }}）{% endif %}。\n\n查看申请：{{ link }}\n",
+        ),
+        EventSeatOffered => (
+            "[Glocal] 您候补的活动有空位了",
+            "您候补的活动空出了名额，现提供给您。{% if expiresAt %}\n请在 {{ expiresAt|when }} 前接受，否则名额将转给下一位候补者。{% endif %}\n\n接受：{{ link }}\n",
+        ),
+        EventRegistrationConfirmed => (
+            "[Glocal] 活动报名已确认",
+            "您的活动报名已确认。\n\n查看活动：{{ link }}\n",
+        ),
+        ApplicationAccepted => (
+            "[Glocal] 研修申请已获批准",
+            "恭喜：您的研修申请已获批准。\n\n查看申请：{{ link }}\n",
+        ),
+        ApplicationWaitlisted => (
+            "[Glocal] 研修申请已列入候补名单",
+            "您的研修申请已列入候补名单，如有名额将依次通知。\n\n查看申请：{{ link }}\n",
+        ),
+        ApplicationRefused => (
+            "[Glocal] 研修申请结果通知",
+            "很遗憾，您本次的研修申请未获批准。\n\n查看申请：{{ link }}\n",
+        ),
+        CertificateIssued => (
+            "[Glocal] 结业证书已签发",
+            "您的结业证书{% if code %}（{{ code }}）{% endif %}已签发。\n\n查看证书：{{ link }}\n",
+        ),
+    }
+}

@@ -1,0 +1,83 @@
+//! `NotifierError`: every failure of the notifier, mapped once to the shared code table.
+
+use glocal_kit::domain::InvalidInput;
+use glocal_kit::error::{ErrorCode, ServiceError};
+use sea_orm::DbErr;
+
+use crate::domain::render::RenderError;
+
+/// Every failure of the notifier.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifierError {
+    /// No caller identity where one is needed.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// No such notice, or not the caller's (the same message either way).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Input that does not parse.
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// A notice template does not render (a bug).
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Connect(#[from] glocal_kit::db::DbConnectError),
+    /// The gRPC server failed.
+    #[error(transparent)]
+    Serve(#[from] glocal_kit::grpc::GrpcError),
+    /// The mail transport could not be set up from `notifications.smtp_url`.
+    #[error("notifications.smtp_url: {0}")]
+    Transport(String),
+}
+
+impl ServiceError for NotifierError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            NotifierError::Unauthenticated => ErrorCode::Unauthenticated,
+            NotifierError::NotFound(_) => ErrorCode::NotFound,
+            NotifierError::Invalid(_) => ErrorCode::BadUserInput,
+            NotifierError::Database(e) if glocal_kit::db_error::is_unavailable(e) => {
+                ErrorCode::Unavailable
+            }
+            NotifierError::Connect(_) => ErrorCode::Unavailable,
+            NotifierError::Database(_)
+            | NotifierError::Render(_)
+            | NotifierError::Serve(_)
+            | NotifierError::Transport(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            NotifierError::Invalid(e) => Some(e.field()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_fields() {
+        let e = NotifierError::from(InvalidInput::new("email", "is not an e-mail address"));
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::BadUserInput, Some("email"))
+        );
+        assert_eq!(
+            NotifierError::NotFound("notification").code(),
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            NotifierError::Unauthenticated.code(),
+            ErrorCode::Unauthenticated
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! The tonic adapter: proto → arguments, call the service, domain → proto, error →
+//! status. Every call acts for the caller in the metadata.
+
+use glocal_kit::error::to_status;
+use glocal_kit::grpc::{caller, ts};
+use glocal_kit::paging::PageRequest;
+use glocal_proto::notifier::v1 as pb;
+use glocal_proto::notifier::v1::notifier_service_server::{NotifierService, NotifierServiceServer};
+use tonic::{Request, Response, Status};
+
+use crate::domain::{Contact, NoticeView, Preference};
+use crate::error::NotifierError;
+use crate::service::Notifier;
+
+/// The gRPC face of [`Notifier`].
+#[derive(Debug, Clone)]
+pub struct GrpcService {
+    notifier: Notifier,
+}
+
+impl GrpcService {
+    /// Wraps the service.
+    pub fn new(notifier: Notifier) -> Self {
+        GrpcService { notifier }
+    }
+
+    /// The tonic server for this adapter.
+    pub fn into_server(self) -> NotifierServiceServer<GrpcService> {
+        NotifierServiceServer::new(self)
+    }
+}
+
+type GrpcResult<T> = Result<Response<T>, Status>;
+
+fn status(e: NotifierError) -> Status {
+    to_status(&e)
+}
+
+fn notice_out(n: NoticeView) -> pb::Notification {
+    pb::Notification {
+        id: n.id.to_string(),
+        kind: n.kind,
+        subject: n.subject,
+        body: n.body,
+        link: n.link,
+        language: n.language,
+        created_at: Some(ts(n.created_at)),
+        read_at: n.read_at.map(ts),
+        email_status: n.email_status.as_str().to_owned(),
+    }
+}
+
+fn preferences_out(p: Vec<Preference>) -> pb::Preferences {
+    pb::Preferences {
+        preferences: p
+            .into_iter()
+            .map(|p| pb::Preference {
+                kind: p.kind.as_str().to_owned(),
+                email: p.email,
+                inbox: p.inbox,
+            })
+            .collect(),
+    }
+}
+
+fn contact_out(c: Option<Contact>) -> pb::Contact {
+    match c {
+        Some(c) => pb::Contact {
+            email: c.email.unwrap_or_default(),
+            language: c
+                .language
+                .map(|l| l.as_str().to_owned())
+                .unwrap_or_default(),
+            source: c.source.as_str().to_owned(),
+        },
+        None => pb::Contact {
+            source: "NONE".into(),
+            ..Default::default()
+        },
+    }
+}
+
+#[tonic::async_trait]
+impl NotifierService for GrpcService {
+    async fn list_notifications(
+        &self,
+        req: Request<pb::ListNotificationsRequest>,
+    ) -> GrpcResult<pb::ListNotificationsResponse> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let page = PageRequest::from(r.page.unwrap_or_default());
+        let inbox = self
+            .notifier
+            .inbox(who.as_ref(), &page, r.unread_only)
+            .await
+            .map_err(status)?;
+        let page_info = Some(inbox.page.info());
+        Ok(Response::new(pb::ListNotificationsResponse {
+            page_info,
+            total_count: inbox.page.total_count,
+            unread_count: inbox.unread,
+            cursors: inbox.page.cursors,
+            notifications: inbox.page.items.into_iter().map(notice_out).collect(),
+        }))
+    }
+
+    async fn get_notification(
+        &self,
+        req: Request<pb::GetNotificationRequest>,
+    ) -> GrpcResult<pb::Notification> {
+        let who = caller(&req)?;
+        let n = self
+            .notifier
+            .notification(who.as_ref(), &req.get_ref().id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(notice_out(n)))
+    }
+
+    async fn mark_notifications_read(
+        &self,
+        req: Request<pb::MarkNotificationsReadRequest>,
+    ) -> GrpcResult<pb::MarkNotificationsReadResponse> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let (marked, unread_count) = self
+            .notifier
+            .mark_read(who.as_ref(), &r.ids, r.all)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::MarkNotificationsReadResponse {
+            marked,
+            unread_count,
+        }))
+    }
+
+    async fn get_preferences(
+        &self,
+        req: Request<pb::GetPreferencesRequest>,
+    ) -> GrpcResult<pb::Preferences> {
+        let who = caller(&req)?;
+        let p = self
+            .notifier
+            .preferences(who.as_ref())
+            .await
+            .map_err(status)?;
+        Ok(Response::new(preferences_out(p)))
+    }
+
+    async fn set_preferences(
+        &self,
+        req: Request<pb::SetPreferencesRequest>,
+    ) -> GrpcResult<pb::Preferences> {
+        let who = caller(&req)?;
+        let choices: Vec<(String, bool, bool)> = req
+            .into_inner()
+            .preferences
+            .into_iter()
+            .map(|p| (p.kind, p.email, p.inbox))
+            .collect();
+        let p = self
+            .notifier
+            .set_preferences(who.as_ref(), &choices)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(preferences_out(p)))
+    }
+
+    async fn get_contact(&self, req: Request<pb::GetContactRequest>) -> GrpcResult<pb::Contact> {
+        let who = caller(&req)?;
+        let c = self.notifier.contact(who.as_ref()).await.map_err(status)?;
+        Ok(Response::new(contact_out(c)))
+    }
+
+    async fn set_contact(&self, req: Request<pb::SetContactRequest>) -> GrpcResult<pb::Contact> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let c = self
+            .notifier
+            .set_contact(who.as_ref(), &r.email, &r.language)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(contact_out(Some(c))))
+    }
+}

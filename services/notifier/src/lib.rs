@@ -1,0 +1,77 @@
+//! glocal-notifier: turns the services' change events into notices for the people they
+//! concern, in each person's language (Korean, English, Chinese, Japanese): e-mail over
+//! SMTP (at least once, never twice for one change, recipient and channel; retried with
+//! backoff, FAILED after the last try) and an in-app inbox with per-kind preferences.
+//! Served over gRPC (`glocal.notifier.v1.NotifierService`).
+//!
+//! Layers as in the other services: [`domain`] (kinds, languages, who gets what, the
+//! templates) ← [`service`] (ingest, inbox, sending) ← [`grpc`]; the [`consumer`] reads the
+//! change streams, the [`mailer`] talks SMTP; storage in a private `store` module.
+#![warn(missing_docs)]
+
+pub mod consumer;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod grpc;
+pub mod mailer;
+pub mod service;
+mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::MigratorTrait;
+
+pub use error::NotifierError;
+pub use service::{Config, Notifier};
+
+/// The gRPC service name, as health checks and reflection report it.
+pub const SERVICE_NAME: &str = "glocal.notifier.v1.NotifierService";
+
+/// Brings the database schema up to date (idempotent).
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), NotifierError> {
+    store::migration::Migrator::up(db, None).await?;
+    Ok(())
+}
+
+glocal_kit::component!(
+    /// The notifier as a [`Component`](glocal_kit::component::Component): what `glocal serve
+    /// notifier`, `glocal migrate`, `glocal seed` and `glocal dev` drive.
+    NotifierComponent, "notifier",
+    settings: notifier, metrics: notifier_listen, gateway: notifier_url,
+    migrate: migrate, seed: demo::seed_demo, serve: serve
+);
+
+/// Serves gRPC over an already migrated database until `shutdown` resolves, reading the
+/// change streams and sending e-mail meanwhile.
+pub async fn serve(
+    db: DatabaseConnection,
+    settings: &glocal_kit::Settings,
+    listener: tokio::net::TcpListener,
+    shutdown: glocal_kit::Shutdown,
+) -> Result<(), NotifierError> {
+    glocal_kit::outbox::spawn("notifier", db.clone(), settings, shutdown.clone());
+    let notifier = Notifier::new(db, Config::from_settings(settings));
+    match mailer::LettreMailer::from_settings(&settings.notifications)? {
+        Some(mailer) => {
+            if let Some(dir) = mailer.folder() {
+                tracing::info!(dir = %dir.display(), "e-mail is written to .eml files");
+            }
+            let sender = service::deliver::Sender::new(
+                notifier.clone(),
+                Arc::new(mailer),
+                service::deliver::Retry::from_settings(&settings.notifications),
+                Duration::from_millis(settings.notifications.poll_interval_ms),
+            );
+            tokio::spawn(sender.run(shutdown.clone()));
+        }
+        None => tracing::warn!("no notifications.smtp_url nor mail_dir: e-mail stays pending"),
+    }
+    consumer::spawn(notifier.clone(), settings, shutdown.clone());
+    let routes = tonic::service::Routes::new(grpc::GrpcService::new(notifier).into_server());
+    tracing::info!(addr = ?listener.local_addr().ok(), "notifier listening");
+    glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
+    Ok(())
+}
