@@ -137,6 +137,7 @@ impl Sender {
                     )
                     .await?;
                     metrics::counter!("notifier_emails_total", "result" => "sent").increment(1);
+                    glocal_kit::metrics::notice_delivered("email", true);
                     tracing::info!(delivery = mail.seq, attempts, "e-mail sent");
                 }
                 Err(error) if attempts >= self.retry.max_attempts => {
@@ -151,6 +152,7 @@ impl Sender {
                     )
                     .await?;
                     metrics::counter!("notifier_emails_total", "result" => "failed").increment(1);
+                    glocal_kit::metrics::notice_delivered("email", false);
                     tracing::error!(delivery = mail.seq, attempts, %error, "e-mail failed for good");
                 }
                 Err(error) => {
@@ -168,6 +170,7 @@ impl Sender {
                     )
                     .await?;
                     metrics::counter!("notifier_emails_total", "result" => "retry").increment(1);
+                    glocal_kit::metrics::notice_delivered("email", false);
                     tracing::warn!(delivery = mail.seq, attempts, %error, "e-mail not sent; will retry");
                 }
             }

@@ -197,6 +197,7 @@ pub fn spawn_sla_scheduler(
     shutdown: glocal_kit::Shutdown,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let job = glocal_kit::metrics::Job::new("sla_scheduler", interval);
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let stop = shutdown.wait();
@@ -205,9 +206,15 @@ pub fn spawn_sla_scheduler(
             tokio::select! {
                 () = &mut stop => break,
                 _ = tick.tick() => match bureau.run_sla_scheduler().await {
-                    Ok(SchedulerRun { warned: 0, breached: 0 }) => {}
-                    Ok(run) => tracing::info!(warned = run.warned, breached = run.breached, "service levels checked"),
-                    Err(error) => tracing::warn!(%error, "service-level scheduler run failed; retrying next tick"),
+                    Ok(SchedulerRun { warned: 0, breached: 0 }) => job.succeeded(),
+                    Ok(run) => {
+                        job.succeeded();
+                        tracing::info!(warned = run.warned, breached = run.breached, "service levels checked");
+                    }
+                    Err(error) => {
+                        job.failed();
+                        tracing::warn!(%error, "service-level scheduler run failed; retrying next tick");
+                    }
                 },
             }
         }
