@@ -180,6 +180,11 @@ REJECTED = [
         {"environment": "production", "auth": {"oidcIssuer": "http://id.example.org/realms/glocal"}},
         "production OIDC issuer over plain http",
     ),
+    (
+        {"environment": "production", "auth": {"oidcIssuer": "https://id.example.org/realms/glocal"}},
+        "production without the services' caller-token keys",
+    ),
+    ({"grpc": {"identityKeys": ["not a key"]}}, "caller-token key that is not base64url Ed25519"),
     ({"auth": {"oidcIssuer": "id.example.org"}}, "OIDC issuer that is not a URL"),
     ({"outbox": {"batchSize": 0}}, "empty outbox batches"),
     ({"outbox": {"pollIntervalMs": "200ms"}}, "outbox interval that is not an integer"),
@@ -223,7 +228,7 @@ OPERATIONS_DOC = ROOT / "docs" / "operations.md"
 # The secret environment each workload may have (by `app.kubernetes.io/component`), all
 # `secretKeyRef`s with optional: false: the JWT secret for the gateway only and only outside
 # production (it checks development tokens, which production neither accepts nor mints; no
-# other process uses it), Redis for the gateway and the services' outbox relays, a service's
+# other process uses it), the caller-signing key for the gateway only and only in production, Redis for the gateway and the services' outbox relays, a service's
 # own database URL (and the SMTP URL for the notifier), and every database URL for the
 # migration Job.
 SERVICES = ("requests", "training", "events", "research", "notifier")
@@ -240,6 +245,8 @@ def expected_secret_env(component: str, production: bool, values: dict | None = 
     names = {"GLOCAL_REDIS__URL"}
     if component == "gateway" and not production:
         names.add("GLOCAL_AUTH__JWT_SECRET")
+    if component == "gateway" and production:
+        names.add("GLOCAL_GRPC__IDENTITY_SIGNING_KEY")
     if component in DATABASE_URLS:
         names.add(DATABASE_URLS[component])
     if component == "notifier":
@@ -484,8 +491,9 @@ def check_secret_scoping(docs: list[dict], label: str, values: dict | None = Non
 
 
 def check_production(docs: list[dict], label: str) -> None:
-    """A production render: environment=production, an https OIDC issuer, and gateway egress
-    to the issuer's port (the gateway refuses to start, or to accept any token, otherwise)."""
+    """A production render: environment=production, an https OIDC issuer, the services'
+    caller-token keys, and gateway egress to the issuer's port (the gateway refuses to start,
+    or to accept any token, otherwise)."""
     config = settings_config_maps(docs)
     if len(config) != 1:
         fail(f"{label}: expected one ConfigMap, found {len(config)}")
@@ -495,6 +503,8 @@ def check_production(docs: list[dict], label: str) -> None:
     issuer = (data.get("GLOCAL_AUTH__OIDC_ISSUER") or "").strip()
     if environment != "production":
         fail(f"{label}: GLOCAL_ENVIRONMENT is {environment!r}, not production")
+    if not (data.get("GLOCAL_GRPC__IDENTITY_KEYS") or "").strip():
+        fail(f"{label}: no GLOCAL_GRPC__IDENTITY_KEYS (services refuse to start in production without them)")
     parts = urlsplit(issuer)
     if parts.scheme != "https" or not parts.hostname:
         fail(f"{label}: GLOCAL_AUTH__OIDC_ISSUER {issuer!r} is not an https URL")

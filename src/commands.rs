@@ -72,6 +72,9 @@ enum Command {
         #[arg(long, default_value_t = 12)]
         ttl_hours: u64,
     },
+    /// Generate a key pair for signed caller identity: the private key for the gateway's
+    /// `grpc.identity_signing_key`, the public key for the services' `grpc.identity_keys`.
+    Keygen,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -212,6 +215,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             name,
             ttl_hours,
         } => token(&settings, &role, org, sub, name, ttl_hours),
+        Command::Keygen => keygen(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -400,6 +404,7 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
             glocal_gateway::run(&settings, listener, shutdown).await?;
         }
         Some(service) => {
+            settings.check_service()?;
             let _guard = telemetry(&settings, &format!("glocal-{}", service.name()))?;
             let listener = bind(service.listen(&settings)).await?;
             let _ = glocal_kit::metrics::prometheus();
@@ -447,6 +452,13 @@ async fn seed(settings: Settings) -> Result<(), Failure> {
             println!("{}: already has data, left as it is", service.name());
         }
     }
+    Ok(())
+}
+
+fn keygen() -> Result<(), Failure> {
+    let (private, public) = glocal_kit::identity::generate()?;
+    println!("GLOCAL_GRPC__IDENTITY_SIGNING_KEY={private}");
+    println!("GLOCAL_GRPC__IDENTITY_KEYS={public}");
     Ok(())
 }
 

@@ -12,6 +12,9 @@ pub enum GatewayError {
     /// The settings are not usable for the gateway (e.g. production without an OIDC issuer).
     #[error(transparent)]
     Config(#[from] glocal_kit::config::ConfigError),
+    /// The caller-signing key does not parse (checked before, so not expected).
+    #[error(transparent)]
+    Identity(#[from] glocal_kit::identity::KeyError),
     /// The OIDC client could not be built.
     #[error(transparent)]
     Oidc(#[from] crate::edge::oidc::OidcError),

@@ -104,6 +104,10 @@ async fn cache(settings: &Settings) -> Cache {
 /// connect lazily, so this succeeds while they are still starting.
 pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
     settings.check_gateway()?;
+    let signer = glocal_kit::identity::Signer::new(settings.grpc.identity_signing_key.expose())?;
+    if !glocal_kit::identity::install_signer(signer) {
+        tracing::debug!("caller-signing key already installed in this process; kept");
+    }
     let gateway = settings.gateway.clone();
     let services = Services::connect(&gateway)?;
     let authenticator = Arc::new(auth::Authenticator::new(settings)?);

@@ -215,6 +215,9 @@ async fn introspection_is_off_in_production_unless_enabled() {
     settings.environment = Environment::Production;
     // Production needs an issuer; it need not answer for this test.
     settings.auth.oidc_issuer = closed_url().await;
+    // And its own caller-signing key (docs/adr/0014-signed-caller-identity.md).
+    settings.grpc.identity_signing_key =
+        glocal_kit::config::Secret::new(glocal_kit::identity::generate().unwrap().0);
     let production = serve(settings.clone()).await;
     let r = query(&production, introspect, None).await;
     assert_eq!(r.body["data"]["__schema"], Value::Null, "{}", r.body);

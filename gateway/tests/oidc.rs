@@ -310,6 +310,15 @@ async fn production_needs_an_issuer_and_refuses_development_tokens() {
     let rsa = rsa1();
     let provider = Provider::start(&[&rsa]).await;
     settings.auth.oidc_issuer = provider.issuer.clone();
+    let Err(error) = glocal_gateway::app(&settings).await else {
+        panic!("production without a caller-signing key must be refused");
+    };
+    assert!(
+        error.to_string().contains("identity_signing_key"),
+        "{error}"
+    );
+    settings.grpc.identity_signing_key =
+        glocal_kit::config::Secret::new(glocal_kit::identity::generate().unwrap().0);
     let gateway = serve(settings.clone()).await;
     let dev = Settings::default();
     let hs256 = DevTokens::new(

@@ -122,6 +122,63 @@ fn production_gateway_without_an_oidc_issuer_exits_64() {
     assert!(stderr.contains("invalid configuration"), "{stderr}");
 }
 
+#[test]
+fn production_components_without_caller_identity_keys_exit_64() {
+    let production = ("GLOCAL_ENVIRONMENT", "production");
+    let (code, stderr) = exit_of(
+        &["serve", "gateway"],
+        &[
+            production,
+            ("GLOCAL_GATEWAY__LISTEN", "127.0.0.1:0"),
+            (
+                "GLOCAL_AUTH__OIDC_ISSUER",
+                "https://id.example.org/realms/glocal",
+            ),
+        ],
+    );
+    assert_eq!(code, Some(64), "{stderr}");
+    assert!(stderr.contains("grpc.identity_signing_key"), "{stderr}");
+
+    let (code, stderr) = exit_of(
+        &["serve", "requests"],
+        &[production, ("GLOCAL_REQUESTS__LISTEN", "127.0.0.1:0")],
+    );
+    assert_eq!(code, Some(64), "{stderr}");
+    assert!(stderr.contains("grpc.identity_keys"), "{stderr}");
+
+    let (code, stderr) = exit_of(
+        &["serve", "events"],
+        &[("GLOCAL_GRPC__IDENTITY_KEYS", "bm90LWEta2V5")],
+    );
+    assert_eq!(code, Some(64), "{stderr}");
+    assert!(stderr.contains("an Ed25519 public key is 32"), "{stderr}");
+}
+
+#[test]
+fn keygen_prints_a_pair_whose_halves_belong_together() {
+    let out = glocal().arg("keygen").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .to_owned()
+    };
+    let private = value("GLOCAL_GRPC__IDENTITY_SIGNING_KEY");
+    let public = value("GLOCAL_GRPC__IDENTITY_KEYS");
+    assert_eq!(
+        glocal_kit::identity::public_key_of(&private).unwrap(),
+        public
+    );
+    let second = glocal().arg("keygen").output().unwrap().stdout;
+    assert_ne!(
+        String::from_utf8(second).unwrap(),
+        text,
+        "every pair is new"
+    );
+}
+
 /// The safe loopback commands the docs show (`glocal token …`, `glocal schema`), as inline
 /// code or in fenced blocks of README.md and docs/*.md, each with its optional `[…]` parts
 /// left out.

@@ -89,6 +89,9 @@ GLOCAL_CACHE__LOCAL_CAPACITY: {{ .Values.cache.localCapacity | int64 | quote }}
 GLOCAL_CACHE__LOCAL_TTL_MS: {{ .Values.cache.localTtlMs | int64 | quote }}
 GLOCAL_GRPC__SHUTDOWN_DELAY_MS: {{ .Values.grpc.shutdownDelayMs | quote }}
 GLOCAL_GRPC__DRAIN_TIMEOUT_MS: {{ .Values.grpc.drainTimeoutMs | quote }}
+{{- with .Values.grpc.identityKeys }}
+GLOCAL_GRPC__IDENTITY_KEYS: {{ join "," . | quote }}
+{{- end }}
 GLOCAL_GATEWAY__LISTEN: {{ printf "0.0.0.0:%v" .Values.gateway.port | quote }}
 GLOCAL_GATEWAY__GRAPHIQL: {{ .Values.gateway.graphiql | quote }}
 GLOCAL_GATEWAY__INTROSPECTION: {{ .Values.gateway.introspection | quote }}
@@ -122,7 +125,9 @@ Secret environment of one component, each variable a secretKeyRef into `existing
     streams in the gateway; the outbox relay in every service);
   - each service: its own database URL only; the migration Job: every database URL
     (`glocal migrate` migrates every service);
-  - the notifier: the SMTP URL too (it may hold the mail server's password).
+  - the notifier: the SMTP URL too (it may hold the mail server's password);
+  - the gateway, in production only: its private key signing callers for the services
+    (outside production the public development key pair is used).
 */}}
 {{- define "glocal.secretEnv" -}}
 {{- $root := .root }}
@@ -130,6 +135,9 @@ Secret environment of one component, each variable a secretKeyRef into `existing
 {{- $vars := list }}
 {{- if and (eq $component "gateway") (ne $root.Values.environment "production") }}
 {{- $vars = append $vars (list "GLOCAL_AUTH__JWT_SECRET" "jwtSecret") }}
+{{- end }}
+{{- if and (eq $component "gateway") (eq $root.Values.environment "production") }}
+{{- $vars = append $vars (list "GLOCAL_GRPC__IDENTITY_SIGNING_KEY" "identitySigningKey") }}
 {{- end }}
 {{- if ne $component "migrate" }}
 {{- $vars = append $vars (list "GLOCAL_REDIS__URL" "redisUrl") }}

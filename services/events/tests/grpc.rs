@@ -12,9 +12,7 @@ use tonic_health::pb::health_client::HealthClient;
 
 fn with_caller<T>(message: T, caller: Option<&Caller>) -> tonic::Request<T> {
     let mut req = tonic::Request::new(message);
-    if let Some(c) = caller {
-        c.to_metadata(req.metadata_mut());
-    }
+    glocal_kit::grpc::sign_caller(req.metadata_mut(), caller);
     req
 }
 

@@ -1,5 +1,6 @@
 //! Who is calling: the identity the gateway establishes from a bearer token and passes
-//! to services in gRPC metadata, and the dev HS256 tokens `glocal token` mints.
+//! to services in gRPC metadata (signed: [`crate::identity`]), and the dev HS256 tokens
+//! `glocal token` mints.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -60,7 +61,7 @@ impl std::fmt::Display for Role {
 }
 
 /// An authenticated caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Caller {
     /// Stable subject id (the token's `sub`).
     pub subject: String,

@@ -163,6 +163,13 @@ pub struct GrpcSettings {
     pub shutdown_delay_ms: u64,
     /// Deadline for in-flight calls to finish after the listener closes (ms).
     pub drain_timeout_ms: u64,
+    /// The gateway's private key signing the caller of every call (secret; base64 of the
+    /// 32-byte Ed25519 seed, from `glocal keygen`). Empty: the development key, refused in
+    /// production. Only the gateway needs it.
+    pub identity_signing_key: Secret,
+    /// The public keys a service trusts for caller tokens (base64url, comma-separated; two
+    /// while a key is rotated). Empty: the development key, refused in production.
+    pub identity_keys: String,
 }
 
 /// The GraphQL gateway.
@@ -635,6 +642,8 @@ impl Default for GrpcSettings {
         GrpcSettings {
             shutdown_delay_ms: 0,
             drain_timeout_ms: 20_000,
+            identity_signing_key: Secret::default(),
+            identity_keys: String::new(),
         }
     }
 }
@@ -845,9 +854,23 @@ impl Settings {
         Ok(())
     }
 
+    /// Rules of a gRPC service's own settings, checked when it starts: production trusts
+    /// configured caller-token keys only, and the keys must parse.
+    pub fn check_service(&self) -> Result<(), ConfigError> {
+        if self.environment == Environment::Production && self.grpc.identity_keys.trim().is_empty()
+        {
+            return Err(ConfigError::Refused(
+                "grpc.identity_keys must list the gateway's public key in production (the development key is public)",
+            ));
+        }
+        crate::identity::Verifier::new(&self.grpc.identity_keys)
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        Ok(())
+    }
+
     /// Rules of the gateway's own settings, checked when it starts (not by every
     /// component): production needs an OIDC issuer (development tokens are never accepted
-    /// there), and limits must be usable.
+    /// there) and its own caller-signing key, and limits must be usable.
     pub fn check_gateway(&self) -> Result<(), ConfigError> {
         if self.environment == Environment::Production && self.auth.oidc_issuer.trim().is_empty() {
             return Err(ConfigError::Refused(
@@ -860,6 +883,14 @@ impl Settings {
                 "auth.oidc_issuer must be an http(s) URL",
             ));
         }
+        if self.environment == Environment::Production && self.grpc.identity_signing_key.is_empty()
+        {
+            return Err(ConfigError::Refused(
+                "grpc.identity_signing_key must be set in production (the development key is public)",
+            ));
+        }
+        crate::identity::Signer::new(self.grpc.identity_signing_key.expose())
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         let g = &self.gateway;
         if g.max_depth == 0 || g.max_complexity == 0 {
             return Err(ConfigError::Refused(
@@ -1080,6 +1111,14 @@ mod tests {
             "GLOCAL_AUTH__OIDC_ISSUER",
             "https://id.example.org/realms/glocal",
         )]));
+        let s = Settings::load(None, with_issuer.clone()).unwrap();
+        let err = s.check_gateway().unwrap_err();
+        assert!(
+            err.to_string().contains("grpc.identity_signing_key"),
+            "{err}"
+        );
+        let (private, _) = crate::identity::generate().unwrap();
+        with_issuer.push(("GLOCAL_GRPC__IDENTITY_SIGNING_KEY".into(), private));
         let s = Settings::load(None, with_issuer).unwrap();
         s.check_gateway().unwrap();
         let s =

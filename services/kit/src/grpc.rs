@@ -1,6 +1,6 @@
 //! gRPC plumbing every component shares: the server bootstrap (health, reflection, trace
-//! context extraction, per-method metrics, graceful drain) and the client side (channels,
-//! caller and trace context injection).
+//! context extraction, per-method metrics, signed caller verification, graceful drain) and the
+//! client side (channels, signed caller and trace context injection).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -34,10 +34,16 @@ pub enum GrpcError {
     /// A client endpoint URL is invalid.
     #[error("invalid endpoint `{0}`")]
     Endpoint(String),
+    /// The trusted caller-token keys (`grpc.identity_keys`) do not parse.
+    #[error(transparent)]
+    Identity(#[from] crate::identity::KeyError),
 }
 
 /// Serves `routes` (the component's services) on `listener` together with
 /// `grpc.health.v1` and server reflection, until `shutdown` resolves.
+///
+/// Every call but health checks and reflection must carry a caller token signed by a key of
+/// `grpc.identity_keys` ([`IdentityLayer`]).
 ///
 /// On shutdown every service named in `service_names` (and the server as a whole) turns
 /// NOT_SERVING; after `shutdown_delay_ms` the listener closes and in-flight calls get
@@ -60,6 +66,7 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
     let routes = routes.add_service(health).add_service(reflection);
+    let identity = IdentityLayer::new(crate::identity::Verifier::new(&settings.identity_keys)?);
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     // Accepted connections get TCP_NODELAY: without it Nagle's algorithm holds each small
@@ -68,6 +75,7 @@ pub async fn serve(
     let server = tonic::transport::Server::builder()
         .trace_fn(server_span)
         .layer(MetricsLayer)
+        .layer(identity)
         .layer(crate::outbox::ActorLayer)
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming, async {
@@ -200,6 +208,98 @@ where
     }
 }
 
+/// A tower layer that admits a call only with a valid caller token
+/// ([`crate::identity::TOKEN_METADATA`]) and replaces every `glocal-caller-*` header by what
+/// the verified token says, so handlers read a caller nobody could forge. Health checks and
+/// reflection need no token. A refused call is answered UNAUTHENTICATED and counted.
+#[derive(Debug, Clone)]
+pub struct IdentityLayer {
+    verifier: std::sync::Arc<crate::identity::Verifier>,
+}
+
+impl IdentityLayer {
+    /// A layer trusting `verifier`'s keys.
+    pub fn new(verifier: crate::identity::Verifier) -> Self {
+        IdentityLayer {
+            verifier: std::sync::Arc::new(verifier),
+        }
+    }
+}
+
+impl<S> tower::Layer<S> for IdentityLayer {
+    type Service = IdentityService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        IdentityService {
+            inner,
+            verifier: self.verifier.clone(),
+        }
+    }
+}
+
+/// The service of [`IdentityLayer`].
+#[derive(Debug, Clone)]
+pub struct IdentityService<S> {
+    inner: S,
+    verifier: std::sync::Arc<crate::identity::Verifier>,
+}
+
+impl<S, B> tower::Service<http::Request<B>> for IdentityService<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<tonic::body::Body>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: http::Request<B>) -> Self::Future {
+        let path = req.uri().path();
+        if path.starts_with("/grpc.health.v1.") || path.starts_with("/grpc.reflection.") {
+            return Box::pin(self.inner.call(req));
+        }
+        match admit(&self.verifier, req.headers_mut()) {
+            Ok(()) => Box::pin(self.inner.call(req)),
+            Err(status) => {
+                metrics::counter!("grpc_server_unauthenticated_total").increment(1);
+                tracing::warn!(path = %req.uri().path(), reason = status.message(), "call refused: caller token");
+                Box::pin(async move { Ok(status.into_http()) })
+            }
+        }
+    }
+}
+
+/// Verifies the call's caller token and rewrites its caller headers from the token.
+fn admit(
+    verifier: &crate::identity::Verifier,
+    headers: &mut http::HeaderMap,
+) -> Result<(), tonic::Status> {
+    let token = headers
+        .get(crate::identity::TOKEN_METADATA)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| tonic::Status::unauthenticated("caller token missing"))?;
+    let caller = verifier
+        .verify(token)
+        .map_err(|e| tonic::Status::unauthenticated(format!("caller token refused: {e}")))?;
+    let forged: Vec<http::HeaderName> = headers
+        .keys()
+        .filter(|k| k.as_str().starts_with("glocal-caller-"))
+        .cloned()
+        .collect();
+    for name in forged {
+        headers.remove(name);
+    }
+    if let Some(caller) = caller {
+        let mut md = MetadataMap::new();
+        caller.to_metadata(&mut md);
+        headers.extend(md.into_headers());
+    }
+    Ok(())
+}
+
 /// The canonical upper-case name of a gRPC status code (`OK`, `NOT_FOUND`, …).
 pub fn code_name(code: tonic::Code) -> &'static str {
     use tonic::Code;
@@ -257,15 +357,22 @@ pub fn inject_trace_context(md: &mut MetadataMap) {
     });
 }
 
-/// Builds an outgoing request: the message, the caller (if any), the trace context and a deadline.
+/// Builds an outgoing request: the message, the caller (`None`: anonymous) signed by this
+/// process's [`crate::identity::signer`], the trace context and a deadline.
 pub fn request<T>(message: T, caller: Option<&Caller>, timeout: Duration) -> tonic::Request<T> {
     let mut req = tonic::Request::new(message);
-    if let Some(caller) = caller {
-        caller.to_metadata(req.metadata_mut());
-    }
+    sign_caller(req.metadata_mut(), caller);
     inject_trace_context(req.metadata_mut());
     req.set_timeout(timeout);
     req
+}
+
+/// Writes the signed caller token (`None`: anonymous) into outgoing call metadata.
+pub fn sign_caller(md: &mut MetadataMap, caller: Option<&Caller>) {
+    let token = crate::identity::signer().token(caller);
+    if let Ok(v) = MetadataValue::try_from(token.as_str()) {
+        md.insert(crate::identity::TOKEN_METADATA, v);
+    }
 }
 
 /// Whether `service` (`""` for the whole server) on `channel` answers SERVING on

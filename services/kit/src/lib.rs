@@ -23,6 +23,7 @@ pub mod db_error;
 pub mod domain;
 pub mod error;
 pub mod grpc;
+pub mod identity;
 pub mod metrics;
 pub mod migration;
 pub mod outbox;

@@ -28,6 +28,7 @@ async fn health_turns_not_serving_then_the_server_stops() {
     let settings = GrpcSettings {
         shutdown_delay_ms: 400,
         drain_timeout_ms: 1_000,
+        ..GrpcSettings::default()
     };
     let server = tokio::spawn(async move {
         glocal_kit::grpc::serve(
@@ -83,6 +84,7 @@ async fn reflection_lists_the_glocal_services() {
     let settings = GrpcSettings {
         shutdown_delay_ms: 0,
         drain_timeout_ms: 1_000,
+        ..GrpcSettings::default()
     };
     let server = tokio::spawn(async move {
         glocal_kit::grpc::serve(

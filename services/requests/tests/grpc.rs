@@ -10,9 +10,7 @@ use tonic_health::pb::health_client::HealthClient;
 
 fn with_caller<T>(message: T, caller: Option<&Caller>) -> tonic::Request<T> {
     let mut req = tonic::Request::new(message);
-    if let Some(c) = caller {
-        c.to_metadata(req.metadata_mut());
-    }
+    glocal_kit::grpc::sign_caller(req.metadata_mut(), caller);
     req
 }
 
@@ -197,6 +195,113 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
         .unwrap()
         .into_inner();
     assert_eq!(status.status, ServingStatus::Serving as i32);
+
+    trigger.trigger();
+    server.await.unwrap().unwrap();
+}
+
+/// Signed caller identity (docs/adr/0014-signed-caller-identity.md): a service serves only
+/// callers whose token a trusted key signed, and reads the caller from the token, never from
+/// whatever `glocal-caller-*` metadata came along.
+#[tokio::test]
+async fn only_callers_signed_by_a_trusted_key_are_served() {
+    use glocal_kit::identity::{Signer, TOKEN_METADATA, development_public_key, generate};
+    use tonic::metadata::MetadataValue;
+
+    glocal_kit::telemetry::init_for_test();
+    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+    glocal_requests::migrate(&db).await.unwrap();
+    glocal_requests::demo::seed_directory(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Mid-rotation: the development key and a new one are both trusted.
+    let (rotated_private, rotated_public) = generate().unwrap();
+    let mut settings = glocal_kit::Settings::default();
+    settings.grpc.identity_keys = format!("{}, {rotated_public}", development_public_key());
+    let (trigger, shutdown) = glocal_kit::shutdown::channel();
+    let server =
+        tokio::spawn(
+            async move { glocal_requests::serve(db, &settings, listener, shutdown).await },
+        );
+    let url = format!("http://{addr}");
+    let mut client = RequestsServiceClient::connect(url.clone()).await.unwrap();
+    let admin = Caller::new("admin-lee", "이지은", "GAOK", [Role::BureauAdmin]);
+    let seoul = Caller::new("official-seoul", "김민지", "11000", [Role::LocalOfficial]);
+    let rules = |token: Option<String>, forged: bool| {
+        let mut req = tonic::Request::new(pb::ListRoutingRulesRequest {});
+        if forged {
+            // What any process on the network could send: an admin in plain metadata.
+            admin.to_metadata(req.metadata_mut());
+        }
+        if let Some(token) = token {
+            req.metadata_mut()
+                .insert(TOKEN_METADATA, MetadataValue::try_from(token).unwrap());
+        }
+        req
+    };
+
+    // No token: refused, however the plain metadata reads.
+    let err = client
+        .list_routing_rules(rules(None, true))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated, "{err:?}");
+    assert!(err.message().contains("caller token missing"), "{err:?}");
+
+    // A token of a key the service does not trust: refused.
+    let (stranger, _) = generate().unwrap();
+    let token = Signer::new(&stranger).unwrap().token(Some(&admin));
+    let err = client
+        .list_routing_rules(rules(Some(token), false))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated, "{err:?}");
+
+    // A tampered token (the payload changed, the signature kept): refused.
+    let token = Signer::development().token(Some(&seoul));
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    let admin_token = Signer::development().token(Some(&admin));
+    parts[1] = admin_token.split('.').nth(1).unwrap().to_owned();
+    let err = client
+        .list_routing_rules(rules(Some(parts.join(".")), false))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated, "{err:?}");
+
+    // A valid official's token with forged admin metadata beside it: the token wins.
+    let err = client
+        .list_routing_rules(rules(Some(Signer::development().token(Some(&seoul))), true))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied, "{err:?}");
+
+    // Both trusted keys serve the admin.
+    for signer in [
+        Signer::development(),
+        Signer::new(&rotated_private).unwrap(),
+    ] {
+        client
+            .list_routing_rules(rules(Some(signer.token(Some(&admin))), false))
+            .await
+            .unwrap();
+    }
+
+    // Health checks need no token (kubelet and operators call them).
+    let channel = tonic::transport::Channel::from_shared(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = HealthClient::new(channel);
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .status();
+    assert_eq!(status, ServingStatus::Serving);
 
     trigger.trigger();
     server.await.unwrap().unwrap();

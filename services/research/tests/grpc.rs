@@ -11,9 +11,7 @@ use tonic_health::pb::health_client::HealthClient;
 
 fn with_caller<T>(message: T, caller: Option<&Caller>) -> tonic::Request<T> {
     let mut req = tonic::Request::new(message);
-    if let Some(c) = caller {
-        c.to_metadata(req.metadata_mut());
-    }
+    glocal_kit::grpc::sign_caller(req.metadata_mut(), caller);
     req
 }
 
@@ -248,7 +246,7 @@ async fn grpc_round_trip_errors_carry_code_and_field_and_health_is_serving() {
     );
 
     let areas = client
-        .list_areas(pb::ListAreasRequest {})
+        .list_areas(with_caller(pb::ListAreasRequest {}, None))
         .await
         .unwrap()
         .into_inner()

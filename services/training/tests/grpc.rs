@@ -11,9 +11,7 @@ use tonic_health::pb::health_client::HealthClient;
 
 fn with_caller<T>(message: T, caller: Option<&Caller>) -> tonic::Request<T> {
     let mut req = tonic::Request::new(message);
-    if let Some(c) = caller {
-        c.to_metadata(req.metadata_mut());
-    }
+    glocal_kit::grpc::sign_caller(req.metadata_mut(), caller);
     req
 }
 
@@ -220,14 +218,20 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
 
     // Verification is public; an unknown code is NOT_FOUND, garbage BAD_USER_INPUT.
     let err = client
-        .verify_certificate(pb::VerifyCertificateRequest {
-            code: "GLC-0000-0000-0000-0000-0000".into(),
-        })
+        .verify_certificate(with_caller(
+            pb::VerifyCertificateRequest {
+                code: "GLC-0000-0000-0000-0000-0000".into(),
+            },
+            None,
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
     let err = client
-        .verify_certificate(pb::VerifyCertificateRequest { code: "x".into() })
+        .verify_certificate(with_caller(
+            pb::VerifyCertificateRequest { code: "x".into() },
+            None,
+        ))
         .await
         .unwrap_err();
     assert_eq!(
