@@ -355,22 +355,27 @@ fn after(a: &str, b: &str) -> bool {
     }
 }
 
-/// Whether entries of `key` after `position` may be gone: the stream was trimmed or had
-/// entries deleted past it (`max-deleted-entry-id`, Redis 7; before, its first entry is
-/// after it), it no longer exists though something was read, or its newest id is older
-/// than `position` (Redis lost entries).
+/// Whether entries of `key` after `position` may be gone: its newest id is older than
+/// `position` (Redis lost entries), it no longer exists or is empty though entries were added
+/// after `position`, entries after `position` were deleted (`max-deleted-entry-id`), or it
+/// was trimmed past `position` (its first entry is after it and entries were removed).
 async fn lost_after(
     conn: &mut redis::aio::MultiplexedConnection,
     key: &str,
     position: &str,
 ) -> redis::RedisResult<bool> {
     let read_nothing = entry_id(position) == Some((0, 0));
-    let info: redis::RedisResult<HashMap<String, redis::Value>> =
-        redis::cmd("XINFO").arg("STREAM").arg(key).query_async(conn).await;
+    let info: redis::RedisResult<HashMap<String, redis::Value>> = redis::cmd("XINFO")
+        .arg("STREAM")
+        .arg(key)
+        .query_async(conn)
+        .await;
     let info = match info {
         Ok(info) => info,
-        Err(error) if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ResponseError) => {
-            // No such stream.
+        Err(error)
+            if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ResponseError) =>
+        {
+            // No such stream: a gap unless nothing had been read from it.
             return Ok(!read_nothing);
         }
         Err(error) => return Err(error),
@@ -379,19 +384,27 @@ async fn lost_after(
         info.get(name)
             .and_then(|v| redis::from_redis_value_ref::<String>(v).ok())
     };
-    if let Some(newest) = text("last-generated-id")
-        && after(position, &newest)
-    {
+    let number = |name: &str| -> Option<u64> {
+        info.get(name)
+            .and_then(|v| redis::from_redis_value_ref::<u64>(v).ok())
+    };
+    let newest = text("last-generated-id").unwrap_or_else(|| "0-0".to_owned());
+    if after(position, &newest) {
         return Ok(true);
     }
-    if let Some(deleted) = text("max-deleted-entry-id") {
-        return Ok(after(&deleted, position));
+    if text("max-deleted-entry-id").is_some_and(|deleted| after(&deleted, position)) {
+        return Ok(true);
     }
+    let length = number("length").unwrap_or(0);
+    if length == 0 {
+        return Ok(after(&newest, position));
+    }
+    let removed = number("entries-added").is_none_or(|added| added > length);
     let first = info.get("first-entry").and_then(|v| match v {
         redis::Value::Array(entry) => entry
             .first()
             .and_then(|id| redis::from_redis_value_ref::<String>(id).ok()),
         _ => None,
     });
-    Ok(first.is_some_and(|first| after(&first, position) && !read_nothing))
+    Ok(removed && first.is_some_and(|first| after(&first, position)))
 }
