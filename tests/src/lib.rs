@@ -388,7 +388,9 @@ impl Stack {
     /// Like [`Stack::start_replica`], with a hook to adjust its settings first.
     pub async fn start_replica_with(&self, adjust: impl FnOnce(&mut Settings)) -> Replica {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("nonblocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("nonblocking listener");
         let mut settings = self.settings.clone();
         settings.gateway.listen = listener.local_addr().expect("local addr");
         adjust(&mut settings);

@@ -181,7 +181,9 @@ fn kind_and_id(text: &str) -> Option<(String, String)> {
 
 impl Operations {
     fn set(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// A client message: `subscribe` (`start`) opens an operation, `complete` (`stop`) ends it.

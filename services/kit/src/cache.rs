@@ -291,7 +291,29 @@ impl SharedTier {
         }
         set_tier_gauge(Tier::Shared);
         tracing::info!("Redis answers; cache on the shared tier");
+        self.report_persistence(&mut conn).await;
         true
+    }
+
+    /// Sets `redis_append_only` (1 when Redis keeps an append-only file, so change events
+    /// survive its restart) and warns when it does not.
+    async fn report_persistence(&self, conn: &mut redis::aio::ConnectionManager) {
+        let info = within(
+            self.deadline,
+            redis::cmd("INFO")
+                .arg("persistence")
+                .query_async::<String>(conn)
+                .instrument(redis_span("INFO")),
+        )
+        .await;
+        let Ok(info) = info else { return };
+        let append_only = info.lines().any(|l| l.trim() == "aof_enabled:1");
+        metrics::gauge!("redis_append_only").set(if append_only { 1.0 } else { 0.0 });
+        if !append_only {
+            tracing::warn!(
+                "Redis runs without append-only persistence: a restart loses unread change events"
+            );
+        }
     }
 
     /// Replays the deletes made while Redis did not answer.
@@ -372,7 +394,11 @@ async fn delete_matching(
         )
         .await?;
         if !keys.is_empty() {
-            within(deadline, conn.del::<_, ()>(&keys).instrument(redis_span("DEL"))).await?;
+            within(
+                deadline,
+                conn.del::<_, ()>(&keys).instrument(redis_span("DEL")),
+            )
+            .await?;
         }
         if next == 0 {
             return Ok(());

@@ -231,7 +231,14 @@ impl RedisServer {
             .arg("--dir")
             .arg(&self.dir)
             .args(["--appendonly", appendonly, "--appendfsync", "everysec"])
-            .args(["--save", "", "--protected-mode", "no", "--loglevel", "warning"])
+            .args([
+                "--save",
+                "",
+                "--protected-mode",
+                "no",
+                "--loglevel",
+                "warning",
+            ])
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("redis-server runs (install redis-server)");

@@ -28,7 +28,9 @@ const READ: &str = "query($id: ID!) { organisation(id: $id) { id contacts { name
 
 /// The contact names of organisation `id` as the public reads it through `base_url`.
 async fn contacts(stack: &Stack, base_url: &str, id: &str) -> Vec<String> {
-    let read = stack.gql_at(base_url, None, READ, json!({ "id": id })).await;
+    let read = stack
+        .gql_at(base_url, None, READ, json!({ "id": id }))
+        .await;
     read.data()["organisation"]["contacts"]
         .as_array()
         .map(|c| {
@@ -229,9 +231,7 @@ async fn a_replica_started_without_redis_joins_the_shared_tier_when_redis_appear
     let other = sha256_hex("query Theirs { __typename }");
     let mut crossed = false;
     for _ in 0..20 {
-        assert!(
-            register_on(stack.http(), &stack.base_url, "query Theirs { __typename }").await
-        );
+        assert!(register_on(stack.http(), &stack.base_url, "query Theirs { __typename }").await);
         let answer = by_hash(late.base_url.clone(), other.clone()).await;
         if answer["data"]["__typename"] == "Query" {
             crossed = true;
@@ -239,7 +239,10 @@ async fn a_replica_started_without_redis_joins_the_shared_tier_when_redis_appear
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(crossed, "a query persisted on the other replica runs on the late one");
+    assert!(
+        crossed,
+        "a query persisted on the other replica runs on the late one"
+    );
 }
 
 /// Sends `query` with its hash to `base_url`; true when it ran.
@@ -338,11 +341,9 @@ async fn sigterm_completes_every_subscription_and_closes_the_socket_with_1001() 
     let stopping = tokio::spawn(replica.stop());
     // While draining, no new WebSocket is accepted.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let upgrade = tokio_tungstenite::connect_async(format!(
-        "{}/graphql",
-        base_url.replacen("http", "ws", 1)
-    ))
-    .await;
+    let upgrade =
+        tokio_tungstenite::connect_async(format!("{}/graphql", base_url.replacen("http", "ws", 1)))
+            .await;
     assert!(upgrade.is_err(), "a draining replica refuses new sockets");
 
     for (n, client) in clients.iter_mut().enumerate() {
