@@ -44,9 +44,6 @@ use schema::GatewaySchema;
 pub use upstream::clients;
 use upstream::{Services, changes, entity_cache};
 
-/// How long start-up waits for Redis before using the in-process cache.
-const REDIS_CONNECT_DEADLINE: Duration = Duration::from_secs(3);
-
 /// The schema with its extensions and limits, and `services`, the read-retry policy, the
 /// entity cache and the change hub as schema data.
 fn build_schema(
@@ -80,21 +77,17 @@ fn build_schema(
 }
 
 /// The cache of `settings`: Redis (with the in-process first level of `cache.*`) when
-/// configured and reachable, else in-process (Redis is an accelerator, never a reason not
-/// to start).
+/// configured, else in-process. It never waits for Redis: it serves from this process'
+/// own map (the local tier) until Redis answers, then joins the shared tier, and moves
+/// between the two on its own ([`glocal_kit::cache`]).
 async fn cache(settings: &Settings) -> Cache {
-    let connect = Cache::connect(settings.redis.url.expose(), &settings.redis.key_prefix);
-    match tokio::time::timeout(REDIS_CONNECT_DEADLINE, connect).await {
-        Ok(Ok(cache)) => cache.with_local_tier(
+    match Cache::connect(settings.redis.url.expose(), &settings.redis.key_prefix).await {
+        Ok(cache) => cache.with_local_tier(
             settings.cache.local_capacity,
             Duration::from_millis(settings.cache.local_ttl_ms),
         ),
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "Redis unavailable; using the in-process cache");
-            Cache::memory()
-        }
-        Err(_) => {
-            tracing::warn!("Redis does not answer; using the in-process cache");
+        Err(error) => {
+            tracing::warn!(%error, "Redis URL unusable; using the in-process cache");
             Cache::memory()
         }
     }
@@ -103,6 +96,11 @@ async fn cache(settings: &Settings) -> Cache {
 /// The gateway's router: GraphQL, health, readiness and metrics. Channels to the services
 /// connect lazily, so this succeeds while they are still starting.
 pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
+    router(settings, ops::Draining::default()).await
+}
+
+/// [`app`], draining (readiness, subscriptions, WebSockets) when `draining` starts.
+async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, GatewayError> {
     settings.check_gateway()?;
     let signer = glocal_kit::identity::Signer::new(settings.grpc.identity_signing_key.expose())?;
     if !glocal_kit::identity::install_signer(signer) {
@@ -123,7 +121,7 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
     let _ = glocal_kit::metrics::prometheus();
     let cache = cache(settings).await;
     let entities = entity_cache::EntityCache::from_settings(cache.clone(), &settings.cache);
-    let (hub, consumer) = changes::start(settings, entities.clone());
+    let (hub, consumer) = changes::start(settings, entities.clone(), draining.signal());
     let services_for_feeds = services.clone();
     let state = Arc::new(AppState {
         schema: build_schema(settings, &services, entities.clone(), hub),
@@ -156,6 +154,7 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .with_state(state)
+        .layer(axum::Extension(draining))
         .merge(feeds::routes(Arc::new(feeds::FeedState {
             services: services_for_feeds,
             read_retry: clients::ReadRetry::from_settings(&gateway),
@@ -174,15 +173,17 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
 /// Serves the gateway on `listener` until `shutdown` resolves; then `/readyz` answers 503
 /// for `grpc.shutdown_delay_ms` (so load balancers stop sending requests) before the
 /// listener closes and in-flight requests finish (each bounded by `request_timeout_ms`).
+/// Meanwhile every subscription completes and every GraphQL WebSocket closes with 1001
+/// ([`ws`]); `run` returns once they are closed, at most `grpc.drain_timeout_ms` after the
+/// listener.
 pub async fn run(
     settings: &Settings,
     listener: tokio::net::TcpListener,
     shutdown: Shutdown,
 ) -> Result<(), GatewayError> {
     let draining = ops::Draining::default();
-    let router = app(settings)
-        .await?
-        .layer(axum::Extension(draining.clone()));
+    let router = router(settings, draining.clone()).await?;
+    let sockets = draining.clone();
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "gateway listening");
     }
@@ -207,6 +208,12 @@ pub async fn run(
     axum::serve(listener, service)
         .with_graceful_shutdown(stop)
         .await?;
+    let open = sockets
+        .sockets_closed(Duration::from_millis(settings.grpc.drain_timeout_ms))
+        .await;
+    if open > 0 {
+        tracing::warn!(open, "gateway stopped with WebSockets still open");
+    }
     tracing::info!("gateway stopped");
     Ok(())
 }

@@ -33,6 +33,7 @@ pub struct Stack {
     http: reqwest::Client,
     trigger: ShutdownTrigger,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    gateway: Option<(ShutdownTrigger, tokio::task::JoinHandle<()>)>,
     notifier: Option<NotifierRun>,
     _databases: Vec<TestDatabase>,
 }
@@ -210,15 +211,17 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
             .expect("seed notifier demo");
     }
 
-    // gateway
-    {
-        let (settings, shutdown) = (settings.clone(), shutdown.clone());
-        tasks.push(tokio::spawn(async move {
+    // gateway (stopped with the stack, or alone by `stop_gateway`)
+    let gateway = {
+        let settings = settings.clone();
+        let (trigger, shutdown) = glocal_kit::shutdown::channel();
+        let task = tokio::spawn(async move {
             if let Err(e) = glocal_gateway::run(&settings, gateway_l, shutdown).await {
                 panic!("gateway failed: {e}");
             }
-        }));
-    }
+        });
+        (trigger, task)
+    };
     let tokens = DevTokens::new(
         settings.auth.jwt_secret.expose().as_bytes(),
         &settings.auth.issuer,
@@ -239,6 +242,7 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
             .expect("http client"),
         trigger,
         tasks,
+        gateway: Some(gateway),
         notifier: None,
         _databases: databases,
     };
@@ -251,6 +255,10 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
 impl Drop for Stack {
     fn drop(&mut self) {
         self.kill_notifier();
+        if let Some((trigger, task)) = self.gateway.take() {
+            trigger.trigger();
+            task.abort();
+        }
         self.trigger.trigger();
         for t in &self.tasks {
             t.abort();
@@ -363,6 +371,74 @@ impl Stack {
         }
     }
 
+    /// Stops the stack's own gateway (as SIGTERM does) and waits until it has stopped; the
+    /// services keep running. [`Stack::start_replica`] starts gateways again.
+    pub async fn stop_gateway(&mut self) {
+        if let Some((trigger, task)) = self.gateway.take() {
+            trigger.trigger();
+            let _ = tokio::time::timeout(Duration::from_secs(30), task).await;
+        }
+    }
+
+    /// Starts another gateway replica of this stack on a port of its own.
+    pub async fn start_replica(&self) -> Replica {
+        self.start_replica_with(|_| {}).await
+    }
+
+    /// Like [`Stack::start_replica`], with a hook to adjust its settings first.
+    pub async fn start_replica_with(&self, adjust: impl FnOnce(&mut Settings)) -> Replica {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("nonblocking listener");
+        let mut settings = self.settings.clone();
+        settings.gateway.listen = listener.local_addr().expect("local addr");
+        adjust(&mut settings);
+        let base_url = format!("http://{}", settings.gateway.listen);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("replica runtime");
+        let (trigger, shutdown) = glocal_kit::shutdown::channel();
+        let (done, finished) = tokio::sync::oneshot::channel();
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            if let Err(e) = glocal_gateway::run(&settings, listener, shutdown).await {
+                panic!("gateway replica failed: {e}");
+            }
+            let _ = done.send(());
+        });
+        let replica = Replica {
+            base_url,
+            runtime: Some(runtime),
+            trigger,
+            finished: Some(finished),
+            http: self.http.clone(),
+        };
+        replica.wait_listening().await;
+        replica
+    }
+
+    /// POSTs a GraphQL operation to the gateway at `base_url` (see [`Stack::gql`]).
+    pub async fn gql_at(
+        &self,
+        base_url: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Gql {
+        let mut req = self
+            .http
+            .post(format!("{base_url}/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        Self::read(req.send().await.expect("gateway reachable")).await
+    }
+
     /// A token for a bureau administrator.
     pub fn admin(&self) -> String {
         self.token(&Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]))
@@ -442,13 +518,106 @@ impl Stack {
                 Err(e) => Err(e),
             } {
                 let services = body["services"].as_object().cloned().unwrap_or_default();
-                if !services.is_empty() && services.values().all(|s| s == "SERVING") {
+                let cache = if self.settings.redis.url.expose().is_empty() {
+                    "local"
+                } else {
+                    "shared"
+                };
+                if !services.is_empty()
+                    && services.values().all(|s| s == "SERVING")
+                    && body["cache"] == cache
+                {
                     return;
                 }
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("stack did not become ready");
+    }
+}
+
+/// A gateway replica in a runtime of its own, so that a test can stop it as SIGTERM does
+/// (then the runtime ends when `run` returns, as the process exits) or kill it at any await
+/// point (as SIGKILL does). Killed when dropped.
+pub struct Replica {
+    /// `http://127.0.0.1:<port>` of this replica.
+    pub base_url: String,
+    runtime: Option<tokio::runtime::Runtime>,
+    trigger: ShutdownTrigger,
+    finished: Option<tokio::sync::oneshot::Receiver<()>>,
+    http: reqwest::Client,
+}
+
+impl Replica {
+    async fn wait_listening(&self) {
+        for _ in 0..200 {
+            let alive = self
+                .http
+                .get(format!("{}/healthz", self.base_url))
+                .send()
+                .await;
+            if alive.is_ok_and(|r| r.status().is_success()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("gateway replica did not start");
+    }
+
+    /// The body of `/readyz` (`Null` when it does not answer JSON).
+    pub async fn readyz(&self) -> Value {
+        match self
+            .http
+            .get(format!("{}/readyz", self.base_url))
+            .send()
+            .await
+        {
+            Ok(r) => r.json().await.unwrap_or(Value::Null),
+            Err(_) => Value::Null,
+        }
+    }
+
+    /// Waits until `/readyz` says `"cache": tier`; false when it did not within `wait`.
+    pub async fn wait_for_tier(&self, tier: &str, wait: Duration) -> bool {
+        let until = tokio::time::Instant::now() + wait;
+        while tokio::time::Instant::now() < until {
+            if self.readyz().await["cache"] == tier {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// Stops the replica as SIGTERM does: starts its shutdown, waits (at most 30 s) until
+    /// `run` returns, then ends its runtime as the process would exit. Answers how long
+    /// `run` took to return.
+    pub async fn stop(mut self) -> Duration {
+        let started = std::time::Instant::now();
+        self.trigger.trigger();
+        if let Some(finished) = self.finished.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(30), finished).await;
+        }
+        let took = started.elapsed();
+        self.kill_now();
+        took
+    }
+
+    /// Kills the replica at once, wherever it is (SIGKILL).
+    pub fn kill(mut self) {
+        self.kill_now();
+    }
+
+    fn kill_now(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        self.kill_now();
     }
 }
 

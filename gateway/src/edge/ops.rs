@@ -2,9 +2,12 @@
 //! (readiness, with each service's `grpc.health.v1` status) and `/metrics` (Prometheus text).
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use glocal_kit::Shutdown;
+use glocal_kit::shutdown::ShutdownTrigger;
 use http::{HeaderValue, StatusCode, header};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -12,19 +15,85 @@ use tonic_health::pb::health_client::HealthClient;
 
 use super::AppState;
 
-/// Set when shutdown starts: `/readyz` then reports the gateway not ready.
-#[derive(Debug, Clone, Default)]
-pub struct Draining(Arc<std::sync::atomic::AtomicBool>);
+/// Set when shutdown starts: `/readyz` then reports the gateway not ready, WebSocket
+/// upgrades are refused, and the open GraphQL WebSockets complete their subscriptions and
+/// close ([`crate::edge::ws`]). Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Draining {
+    trigger: Arc<ShutdownTrigger>,
+    signal: Shutdown,
+    sockets: Arc<Sockets>,
+}
+
+/// The GraphQL WebSockets open now.
+#[derive(Debug, Default)]
+struct Sockets {
+    open: std::sync::atomic::AtomicUsize,
+    closed: tokio::sync::Notify,
+}
+
+/// Counts one open WebSocket until dropped.
+#[derive(Debug)]
+pub struct SocketGuard(Arc<Sockets>);
+
+impl Drop for SocketGuard {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+        self.0.closed.notify_waiters();
+    }
+}
+
+impl Default for Draining {
+    fn default() -> Draining {
+        let (trigger, signal) = glocal_kit::shutdown::channel();
+        Draining {
+            trigger: Arc::new(trigger),
+            signal,
+            sockets: Arc::default(),
+        }
+    }
+}
 
 impl Draining {
     /// Marks the gateway as draining.
     pub fn start(&self) {
-        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.trigger.trigger();
     }
 
     /// True once shutdown has started.
     pub fn is_draining(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
+        self.signal.is_triggered()
+    }
+
+    /// Resolves when draining starts.
+    pub fn signal(&self) -> Shutdown {
+        self.signal.clone()
+    }
+
+    /// Counts a WebSocket as open until the guard is dropped.
+    pub fn socket_opened(&self) -> SocketGuard {
+        self.sockets.open.fetch_add(1, Ordering::SeqCst);
+        SocketGuard(self.sockets.clone())
+    }
+
+    /// How many WebSockets are open.
+    pub fn open_sockets(&self) -> usize {
+        self.sockets.open.load(Ordering::SeqCst)
+    }
+
+    /// Waits until every WebSocket has closed, at most `deadline`; the number still open.
+    pub async fn sockets_closed(&self, deadline: std::time::Duration) -> usize {
+        let wait = async {
+            loop {
+                let closed = self.sockets.closed.notified();
+                if self.open_sockets() == 0 {
+                    return;
+                }
+                closed.await;
+            }
+        };
+        let _ = tokio::time::timeout(deadline, wait).await;
+        self.open_sockets()
     }
 }
 
@@ -48,7 +117,8 @@ pub async fn healthz() -> &'static str {
 }
 
 /// `GET /readyz`: 200 while the gateway serves, with each service's `grpc.health.v1`
-/// status in the JSON body. A service that is down fails only its own fields, so it does
+/// status and the cache tier in use (`"cache": "shared"` on Redis, `"local"` while Redis
+/// does not answer: never a reason to leave rotation) in the JSON body. A service that is down fails only its own fields, so it does
 /// not take the gateway out of rotation; operators alert on the body (or on UNAVAILABLE
 /// errors in `/metrics`).
 ///
@@ -58,7 +128,7 @@ pub async fn readyz(
     State(state): State<Arc<AppState>>,
     draining: Option<axum::Extension<Draining>>,
 ) -> Response {
-    if draining.is_some_and(|d| d.0.is_draining()) {
+    if draining.is_some_and(|d| d.is_draining()) {
         let body = serde_json::json!({ "status": "draining" });
         return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
     }
@@ -80,7 +150,8 @@ pub async fn readyz(
         };
         services.insert(name.to_owned(), serde_json::Value::String(status));
     }
-    let body = serde_json::json!({ "status": "ready", "services": services });
+    let cache = state.entities.cache().tier().as_str();
+    let body = serde_json::json!({ "status": "ready", "cache": cache, "services": services });
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 

@@ -89,7 +89,7 @@ impl Feed {
         loop {
             let received = tokio::select! {
                 received = self.events.recv() => received,
-                () = self.hub.stopped().wait() => return None,
+                () = self.hub.stopped() => return None,
             };
             match received {
                 Ok(event) if is_request_change(&event) && keep(&event) => return Some(event),

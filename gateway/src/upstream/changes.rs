@@ -7,6 +7,16 @@
 //!   next read, on every replica (each reads every stream);
 //! - a message on the [`ChangeHub`], which live subscriptions listen to.
 //!
+//! Reading resumes where the replicas left off: after each batch a replica records the last
+//! entry it applied of each stream in the hash `{redis.key_prefix}gateway:changes:applied`,
+//! and a replica that starts reads every stream from there, so a change published while no
+//! replica was reading is still applied. When the record cannot prove that nothing was
+//! missed — there is none (first start, or Redis lost its data: a restart without
+//! persistence, a flush), the stream was trimmed or deleted past it, or the stream is older
+//! than a position this replica already read (entries lost) — the replica drops every
+//! cached entity before the cache serves, and starts from each stream's newest entry: nothing
+//! stale outlives a gap.
+//!
 //! Delivery is at least once (the relay may publish a row twice), so events are deduped
 //! by id. While the streams cannot be read (Redis down) the entity cache is suspended
 //! ([`Cache::suspend`](glocal_kit::cache::Cache::suspend)): deletes would be missed, so
@@ -15,7 +25,7 @@
 //! cache resumes; reading resumes from the last entry seen, so the events published
 //! meanwhile still reach the subscriptions.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,11 +50,12 @@ const DEDUPE_WINDOW: usize = 10_000;
 const READ_COUNT: usize = 256;
 
 /// The change events of every service, for live subscriptions (schema data; cheap to
-/// clone). It closes when the gateway stops.
+/// clone). It closes when the gateway starts draining or stops.
 #[derive(Clone, Debug)]
 pub struct ChangeHub {
     sender: broadcast::Sender<Arc<OutboxEvent>>,
     stop: Shutdown,
+    closing: Shutdown,
 }
 
 impl ChangeHub {
@@ -53,9 +64,13 @@ impl ChangeHub {
         self.sender.subscribe()
     }
 
-    /// Resolves when the gateway stops (subscriptions then complete).
-    pub fn stopped(&self) -> Shutdown {
-        self.stop.clone()
+    /// Resolves when the gateway starts draining or stops (subscriptions then complete, and
+    /// new ones complete at once).
+    pub async fn stopped(&self) {
+        tokio::select! {
+            () = self.stop.clone().wait() => {}
+            () = self.closing.clone().wait() => {}
+        }
     }
 
     /// Hands `event` to the subscribers.
@@ -69,13 +84,24 @@ impl ChangeHub {
 #[derive(Debug)]
 pub struct ConsumerHandle(#[allow(dead_code)] ShutdownTrigger);
 
+/// The hash where the replicas record the last entry applied of each stream.
+pub fn applied_key(prefix: &str) -> String {
+    format!("{prefix}gateway:changes:applied")
+}
+
 /// Starts the consumer of `settings`' streams (or bus), invalidating `entities` and
-/// publishing to the returned hub until the handle is dropped.
-pub fn start(settings: &Settings, entities: EntityCache) -> (ChangeHub, ConsumerHandle) {
+/// publishing to the returned hub until the handle is dropped; the hub closes early when
+/// `closing` resolves (the gateway drains).
+pub fn start(
+    settings: &Settings,
+    entities: EntityCache,
+    closing: Shutdown,
+) -> (ChangeHub, ConsumerHandle) {
     let (trigger, stop) = glocal_kit::shutdown::channel();
     let hub = ChangeHub {
         sender: broadcast::channel(HUB_CAPACITY).0,
         stop: stop.clone(),
+        closing,
     };
     let consumer = Consumer {
         hub: hub.clone(),
@@ -185,7 +211,7 @@ impl Consumer {
         while !stop.is_triggered() {
             let mut connected = false;
             let outcome = tokio::select! {
-                outcome = self.read_streams(&url, &keys, &mut last, block, &mut connected) => outcome,
+                outcome = self.read_streams(&url, &prefix, &keys, &mut last, block, &mut connected) => outcome,
                 () = stop.clone().wait() => return,
             };
             let Err(error) = outcome else { continue };
@@ -209,11 +235,12 @@ impl Consumer {
     }
 
     /// Connects and reads until an error: the first read starts after each stream's
-    /// newest entry (or at its beginning when it does not exist yet), later ones after
-    /// the last entry seen.
+    /// recorded position (see the module docs for a gap), later ones after the last entry
+    /// seen; the positions are recorded after every batch.
     async fn read_streams(
         &mut self,
         url: &str,
+        prefix: &str,
         keys: &[String],
         last: &mut Option<Vec<String>>,
         block: Duration,
@@ -226,11 +253,21 @@ impl Consumer {
         let mut conn = client
             .get_multiplexed_async_connection_with_config(&config)
             .await?;
-        let mut ids = match last.take() {
-            Some(ids) => ids,
-            None => {
-                let mut ids = Vec::with_capacity(keys.len());
-                for key in keys {
+        let applied = applied_key(prefix);
+        let recorded: HashMap<String, String> = conn.hgetall(&applied).await?;
+        // No record at all: the first replica ever, or Redis lost its data.
+        let mut gap = recorded.is_empty();
+        let mine = last.take();
+        let mut ids = Vec::with_capacity(keys.len());
+        for (i, key) in keys.iter().enumerate() {
+            let from = mine
+                .as_ref()
+                .map(|ids| ids[i].clone())
+                .or_else(|| recorded.get(key).cloned());
+            match from {
+                Some(id) if !lost_after(&mut conn, key, &id).await? => ids.push(id),
+                _ => {
+                    gap = true;
                     let newest: StreamRangeReply = conn.xrevrange_count(key, "+", "-", 1).await?;
                     ids.push(
                         newest
@@ -239,21 +276,30 @@ impl Consumer {
                             .map_or_else(|| "0-0".to_owned(), |e| e.id.clone()),
                     );
                 }
-                ids
             }
-        };
+        }
+        if gap {
+            metrics::counter!("gateway_change_stream_gaps_total").increment(1);
+            tracing::warn!("change events may have been missed; dropping every cached entity");
+            self.stale = true;
+        }
+        let fields: Vec<(&String, &String)> = keys.iter().zip(&ids).collect();
+        conn.hset_multiple::<_, _, _, ()>(&applied, &fields).await?;
         *last = Some(ids.clone());
         *connected = true;
         if self.stale {
             self.entities.flush().await?;
             self.stale = false;
         }
-        self.entities.cache().resume();
         tracing::info!(streams = keys.len(), "reading change events");
-        let options = StreamReadOptions::default()
+        // The backlog first, without blocking; the cache serves again once it is applied.
+        let mut caught_up = false;
+        let blocking = StreamReadOptions::default()
             .block(usize::try_from(block.as_millis()).unwrap_or(usize::MAX))
             .count(READ_COUNT);
+        let backlog = StreamReadOptions::default().count(READ_COUNT);
         loop {
+            let options = if caught_up { &blocking } else { &backlog };
             let span = tracing::debug_span!(
                 "redis",
                 otel.name = "XREAD",
@@ -262,10 +308,16 @@ impl Consumer {
                 db.operation = "XREAD"
             );
             let reply: Option<StreamReadReply> = conn
-                .xread_options(keys, &ids, &options)
+                .xread_options(keys, &ids, options)
                 .instrument(span)
                 .await?;
-            for stream in reply.map(|r| r.keys).unwrap_or_default() {
+            let streams = reply.map(|r| r.keys).unwrap_or_default();
+            let read = !streams.is_empty();
+            if !read && !caught_up {
+                caught_up = true;
+                self.entities.cache().resume();
+            }
+            for stream in streams {
                 let Some(index) = keys.iter().position(|k| *k == stream.key) else {
                     continue;
                 };
@@ -281,6 +333,78 @@ impl Consumer {
                 }
                 *last = Some(ids.clone());
             }
+            if read {
+                let fields: Vec<(&String, &String)> = keys.iter().zip(&ids).collect();
+                conn.hset_multiple::<_, _, _, ()>(&applied, &fields).await?;
+            }
         }
     }
+}
+
+/// A stream entry id as (milliseconds, sequence).
+fn entry_id(id: &str) -> Option<(u64, u64)> {
+    let (ms, seq) = id.split_once('-').unwrap_or((id, "0"));
+    Some((ms.parse().ok()?, seq.parse().ok()?))
+}
+
+/// True when `a` comes after `b` (unparsable ids count as after: a gap is assumed).
+fn after(a: &str, b: &str) -> bool {
+    match (entry_id(a), entry_id(b)) {
+        (Some(a), Some(b)) => a > b,
+        _ => true,
+    }
+}
+
+/// Whether entries of `key` after `position` may be gone: its newest id is older than
+/// `position` (Redis lost entries), it no longer exists or is empty though entries were added
+/// after `position`, entries after `position` were deleted (`max-deleted-entry-id`), or it
+/// was trimmed past `position` (its first entry is after it and entries were removed).
+async fn lost_after(
+    conn: &mut redis::aio::MultiplexedConnection,
+    key: &str,
+    position: &str,
+) -> redis::RedisResult<bool> {
+    let read_nothing = entry_id(position) == Some((0, 0));
+    let info: redis::RedisResult<HashMap<String, redis::Value>> = redis::cmd("XINFO")
+        .arg("STREAM")
+        .arg(key)
+        .query_async(conn)
+        .await;
+    let info = match info {
+        Ok(info) => info,
+        Err(error)
+            if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ResponseError) =>
+        {
+            // No such stream: a gap unless nothing had been read from it.
+            return Ok(!read_nothing);
+        }
+        Err(error) => return Err(error),
+    };
+    let text = |name: &str| -> Option<String> {
+        info.get(name)
+            .and_then(|v| redis::from_redis_value_ref::<String>(v).ok())
+    };
+    let number = |name: &str| -> Option<u64> {
+        info.get(name)
+            .and_then(|v| redis::from_redis_value_ref::<u64>(v).ok())
+    };
+    let newest = text("last-generated-id").unwrap_or_else(|| "0-0".to_owned());
+    if after(position, &newest) {
+        return Ok(true);
+    }
+    if text("max-deleted-entry-id").is_some_and(|deleted| after(&deleted, position)) {
+        return Ok(true);
+    }
+    let length = number("length").unwrap_or(0);
+    if length == 0 {
+        return Ok(after(&newest, position));
+    }
+    let removed = number("entries-added").is_none_or(|added| added > length);
+    let first = info.get("first-entry").and_then(|v| match v {
+        redis::Value::Array(entry) => entry
+            .first()
+            .and_then(|id| redis::from_redis_value_ref::<String>(id).ok()),
+        _ => None,
+    });
+    Ok(removed && first.is_some_and(|first| after(&first, position)))
 }

@@ -14,6 +14,15 @@
 //! batch API is suspended ([`Cache::suspend`]): every batch read misses, nothing is stored,
 //! and the first level is empty, so nothing stale is served.
 //!
+//! A Redis-backed cache has two tiers and moves between them on its own: **shared** while
+//! Redis answers, **local** (an in-process map of this process alone) while it does not. It
+//! starts local and joins the shared tier as soon as a `PING` answers (a background probe
+//! with backoff, so start-up never waits for Redis); a failed command sends it back to local
+//! and the probe starts again. Deletes made while local are replayed on Redis before the
+//! cache serves from it again, and the local map is emptied, so neither tier outlives the
+//! other's changes. The gauge `cache_tier{tier}` (1 for the tier in use) and [`Cache::tier`]
+//! say which one serves.
+//!
 //! Every read counts in `cache_requests_total{layer, backend, result}` (`layer`: `local`
 //! for the first level, `shared` for Redis or the in-process store; `result`: `hit`,
 //! `miss`, `error`), so dashboards can show the hit ratio; every Redis command runs in a
@@ -172,7 +181,236 @@ type MemoryMap = Arc<Mutex<HashMap<String, (Vec<u8>, Instant)>>>;
 #[derive(Clone)]
 enum Inner {
     Memory(MemoryMap),
-    Redis(redis::aio::ConnectionManager),
+    Redis(Arc<SharedTier>),
+}
+
+/// Which store serves a cache: Redis, shared by every process with the same prefix, or
+/// this process' own map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// Redis answers: every replica sees the same entries.
+    Shared,
+    /// In-process only (no Redis configured, or Redis does not answer now).
+    Local,
+}
+
+impl Tier {
+    /// `shared` or `local` (metric label and readiness detail).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Tier::Shared => "shared",
+            Tier::Local => "local",
+        }
+    }
+}
+
+/// Most keys remembered for replay while Redis is down; beyond, deletes are lost (logged).
+const MISSED_DELETES_CAP: usize = 100_000;
+
+/// Longest wait between two probes of a Redis that does not answer.
+const PROBE_MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// Deletes made while Redis did not answer, to replay on it before it serves again.
+#[derive(Default)]
+struct MissedDeletes {
+    keys: std::collections::HashSet<String>,
+    prefixes: Vec<String>,
+    overflowed: bool,
+}
+
+/// Redis behind a cache, with the local map that serves while Redis does not answer.
+struct SharedTier {
+    conn: redis::aio::ConnectionManager,
+    /// True while Redis serves (the shared tier).
+    up: AtomicBool,
+    /// True while a probe task runs.
+    probing: AtomicBool,
+    /// The local tier: serves while `up` is false; emptied when Redis serves again.
+    fallback: MemoryMap,
+    missed: Mutex<MissedDeletes>,
+    deadline: Duration,
+}
+
+impl SharedTier {
+    /// Counts a failed command: a connection failure or timeout sends the cache to the local
+    /// tier and starts the probe.
+    fn failed(self: &Arc<Self>, error: &redis::RedisError) {
+        let lost = error.is_io_error()
+            || error.is_timeout()
+            || error.is_connection_dropped()
+            || error.is_connection_refusal();
+        if lost && self.up.swap(false, Ordering::SeqCst) {
+            tracing::warn!(%error, "Redis does not answer; cache on the local tier");
+            set_tier_gauge(Tier::Local);
+            self.probe();
+        }
+    }
+
+    /// Starts the probe unless one runs: `PING` with backoff until Redis answers, then the
+    /// missed deletes are replayed and the shared tier serves again. The task ends when
+    /// every clone of the cache is gone.
+    fn probe(self: &Arc<Self>) {
+        if self.probing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(100);
+            loop {
+                let Some(tier) = weak.upgrade() else { return };
+                if tier.try_join().await {
+                    tier.probing.store(false, Ordering::SeqCst);
+                    return;
+                }
+                drop(tier);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(PROBE_MAX_BACKOFF);
+            }
+        });
+    }
+
+    /// One attempt to (re)join the shared tier.
+    async fn try_join(&self) -> bool {
+        let mut conn = self.conn.clone();
+        let ping = within(
+            self.deadline,
+            redis::cmd("PING")
+                .query_async::<String>(&mut conn)
+                .instrument(redis_span("PING")),
+        )
+        .await;
+        if ping.is_err() || self.replay(&mut conn).await.is_err() {
+            return false;
+        }
+        lock(&self.fallback).clear();
+        self.up.store(true, Ordering::SeqCst);
+        // Deletes recorded between the replay and `up`.
+        if self.replay(&mut conn).await.is_err() {
+            self.up.store(false, Ordering::SeqCst);
+            return false;
+        }
+        set_tier_gauge(Tier::Shared);
+        tracing::info!("Redis answers; cache on the shared tier");
+        self.report_persistence(&mut conn).await;
+        true
+    }
+
+    /// Sets `redis_append_only` (1 when Redis keeps an append-only file, so change events
+    /// survive its restart) and warns when it does not.
+    async fn report_persistence(&self, conn: &mut redis::aio::ConnectionManager) {
+        let info = within(
+            self.deadline,
+            redis::cmd("INFO")
+                .arg("persistence")
+                .query_async::<String>(conn)
+                .instrument(redis_span("INFO")),
+        )
+        .await;
+        let Ok(info) = info else { return };
+        let append_only = info.lines().any(|l| l.trim() == "aof_enabled:1");
+        metrics::gauge!("redis_append_only").set(if append_only { 1.0 } else { 0.0 });
+        if !append_only {
+            tracing::warn!(
+                "Redis runs without append-only persistence: a restart loses unread change events"
+            );
+        }
+    }
+
+    /// Replays the deletes made while Redis did not answer.
+    async fn replay(&self, conn: &mut redis::aio::ConnectionManager) -> redis::RedisResult<()> {
+        let missed = std::mem::take(&mut *lock(&self.missed));
+        if missed.overflowed {
+            tracing::warn!(
+                cap = MISSED_DELETES_CAP,
+                "more cache deletes were missed while Redis was down than remembered"
+            );
+        }
+        let keys: Vec<String> = missed.keys.iter().cloned().collect();
+        let outcome = async {
+            for chunk in keys.chunks(1_000) {
+                within(
+                    self.deadline,
+                    conn.del::<_, ()>(chunk).instrument(redis_span("DEL")),
+                )
+                .await?;
+            }
+            for prefix in &missed.prefixes {
+                delete_matching(conn, prefix, self.deadline).await?;
+            }
+            Ok(())
+        }
+        .await;
+        if outcome.is_err() {
+            // Keep them for the next attempt.
+            let mut again = lock(&self.missed);
+            again.keys.extend(missed.keys);
+            again.prefixes.extend(missed.prefixes);
+        }
+        outcome
+    }
+
+    /// Remembers deletes made on the local tier.
+    fn remember(&self, keys: &[String], prefix: Option<&str>) {
+        let mut missed = lock(&self.missed);
+        if let Some(prefix) = prefix {
+            missed.prefixes.push(prefix.to_owned());
+        }
+        for key in keys {
+            if missed.keys.len() >= MISSED_DELETES_CAP {
+                missed.overflowed = true;
+                break;
+            }
+            missed.keys.insert(key.clone());
+        }
+    }
+}
+
+/// Sets `cache_tier{tier}`: 1 for `tier`, 0 for the other.
+fn set_tier_gauge(tier: Tier) {
+    for t in [Tier::Shared, Tier::Local] {
+        metrics::gauge!("cache_tier", "tier" => t.as_str()).set(if t == tier { 1.0 } else { 0.0 });
+    }
+}
+
+/// Deletes every key matching `full*` (`SCAN` + `DEL`).
+async fn delete_matching(
+    conn: &mut redis::aio::ConnectionManager,
+    full: &str,
+    deadline: Duration,
+) -> redis::RedisResult<()> {
+    let pattern = format!("{}*", glob_escape(full));
+    let mut cursor: u64 = 0;
+    loop {
+        let (next, keys): (u64, Vec<String>) = within(
+            deadline,
+            redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1_000)
+                .query_async(conn)
+                .instrument(redis_span("SCAN")),
+        )
+        .await?;
+        if !keys.is_empty() {
+            within(
+                deadline,
+                conn.del::<_, ()>(&keys).instrument(redis_span("DEL")),
+            )
+            .await?;
+        }
+        if next == 0 {
+            return Ok(());
+        }
+        cursor = next;
+    }
+}
+
+/// The store a command goes to now.
+enum Backend<'a> {
+    Memory(&'a MemoryMap),
+    Redis(&'a Arc<SharedTier>),
 }
 
 impl std::fmt::Debug for Cache {
@@ -183,13 +421,14 @@ impl std::fmt::Debug for Cache {
         };
         f.debug_struct("Cache")
             .field("kind", &kind)
+            .field("tier", &self.tier())
             .field("prefix", &self.prefix)
             .field("local_tier", &self.local.as_ref().map(|l| l.capacity))
             .finish()
     }
 }
 
-/// Redis could not be reached at start-up.
+/// The Redis URL is not one.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot connect to Redis: {0}")]
 pub struct CacheConnectError(#[from] redis::RedisError);
@@ -208,17 +447,37 @@ impl Cache {
     }
 
     /// Redis at `url` when it is non-empty, else in-process. Keys get `prefix`.
+    ///
+    /// Returns at once, on the local tier: a background probe joins the shared tier as
+    /// soon as Redis answers ([`Cache::wait_for_shared`] waits for it). Fails only on a
+    /// malformed URL.
     pub async fn connect(url: &str, prefix: &str) -> Result<Cache, CacheConnectError> {
         if url.is_empty() {
+            set_tier_gauge(Tier::Local);
             return Ok(Cache {
                 prefix: Arc::from(prefix),
                 ..Cache::memory()
             });
         }
         let client = redis::Client::open(url)?;
-        let manager = client.get_connection_manager().await?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(DEFAULT_DEADLINE))
+            .set_response_timeout(Some(DEFAULT_DEADLINE))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_secs(1));
+        let manager = redis::aio::ConnectionManager::new_lazy_with_config(client, config)?;
+        let tier = Arc::new(SharedTier {
+            conn: manager,
+            up: AtomicBool::new(false),
+            probing: AtomicBool::new(false),
+            fallback: MemoryMap::default(),
+            missed: Mutex::default(),
+            deadline: DEFAULT_DEADLINE,
+        });
+        set_tier_gauge(Tier::Local);
+        tier.probe();
         Ok(Cache {
-            inner: Inner::Redis(manager),
+            inner: Inner::Redis(tier),
             prefix: Arc::from(prefix),
             local: None,
             deletes: Arc::default(),
@@ -247,6 +506,44 @@ impl Cache {
     pub fn with_deadline(mut self, deadline: Duration) -> Cache {
         self.deadline = deadline;
         self
+    }
+
+    /// The tier serving now.
+    pub fn tier(&self) -> Tier {
+        match &self.inner {
+            Inner::Redis(tier) if tier.up.load(Ordering::SeqCst) => Tier::Shared,
+            _ => Tier::Local,
+        }
+    }
+
+    /// Waits up to `timeout` for the shared tier; true once on it.
+    pub async fn wait_for_shared(&self, timeout: Duration) -> bool {
+        let until = Instant::now() + timeout;
+        loop {
+            if self.tier() == Tier::Shared {
+                return true;
+            }
+            if !self.is_redis() || Instant::now() >= until {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Where a command goes now: Redis on the shared tier, else the local map.
+    fn backend(&self) -> Backend<'_> {
+        match &self.inner {
+            Inner::Memory(map) => Backend::Memory(map),
+            Inner::Redis(tier) if tier.up.load(Ordering::SeqCst) => Backend::Redis(tier),
+            Inner::Redis(tier) => Backend::Memory(&tier.fallback),
+        }
+    }
+
+    /// Remembers deletes made on the local tier of a Redis-backed cache.
+    fn remember_deletes(&self, keys: &[String], prefix: Option<&str>) {
+        if let Inner::Redis(tier) = &self.inner {
+            tier.remember(keys, prefix);
+        }
     }
 
     /// Suspends the batch API until [`Cache::resume`]: [`Cache::get_many`] misses without
@@ -291,41 +588,21 @@ impl Cache {
         if let Some(local) = &self.local {
             lock(&local.map).retain(|k, _| !k.starts_with(&full));
         }
-        let conn = match &self.inner {
-            Inner::Memory(map) => {
+        let tier = match self.backend() {
+            Backend::Memory(map) => {
                 lock(map).retain(|k, _| !k.starts_with(&full));
+                self.remember_deletes(&[], Some(&full));
                 return Ok(());
             }
-            Inner::Redis(conn) => conn,
+            Backend::Redis(tier) => tier,
         };
-        let mut conn = conn.clone();
-        let pattern = format!("{}*", glob_escape(&full));
-        let mut cursor: u64 = 0;
-        loop {
-            let (next, keys): (u64, Vec<String>) = within(
-                self.deadline,
-                redis::cmd("SCAN")
-                    .arg(cursor)
-                    .arg("MATCH")
-                    .arg(&pattern)
-                    .arg("COUNT")
-                    .arg(1_000)
-                    .query_async(&mut conn)
-                    .instrument(redis_span("SCAN")),
-            )
-            .await?;
-            if !keys.is_empty() {
-                within(
-                    self.deadline,
-                    conn.del::<_, ()>(&keys).instrument(redis_span("DEL")),
-                )
-                .await?;
-            }
-            if next == 0 {
-                return Ok(());
-            }
-            cursor = next;
+        let mut conn = tier.conn.clone();
+        let outcome = delete_matching(&mut conn, &full, self.deadline).await;
+        if let Err(error) = &outcome {
+            tier.failed(error);
+            tier.remember(&[], Some(&full));
         }
+        outcome
     }
 
     /// The key prefix of this cache (empty for the in-process store).
@@ -355,8 +632,8 @@ impl Cache {
                 return value;
             }
         }
-        let (backend, value, result) = match &self.inner {
-            Inner::Memory(map) => {
+        let (backend, value, result) = match self.backend() {
+            Backend::Memory(map) => {
                 let mut map = map
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -371,8 +648,8 @@ impl Cache {
                 let result = if value.is_some() { "hit" } else { "miss" };
                 ("memory", value, result)
             }
-            Inner::Redis(conn) => {
-                let mut conn = conn.clone();
+            Backend::Redis(tier) => {
+                let mut conn = tier.conn.clone();
                 match within(
                     self.deadline,
                     conn.get::<_, Option<Vec<u8>>>(&key)
@@ -383,6 +660,7 @@ impl Cache {
                     Ok(Some(v)) => ("redis", Some(v), "hit"),
                     Ok(None) => ("redis", None, "miss"),
                     Err(error) => {
+                        tier.failed(&error);
                         tracing::warn!(%error, "cache read failed; treating as a miss");
                         ("redis", None, "error")
                     }
@@ -421,8 +699,8 @@ impl Cache {
         if wanted.is_empty() {
             return values;
         }
-        match &self.inner {
-            Inner::Memory(map) => {
+        match self.backend() {
+            Backend::Memory(map) => {
                 let now = Instant::now();
                 let mut map = lock(map);
                 for i in wanted {
@@ -437,8 +715,8 @@ impl Cache {
                     count_read("shared", "memory", values[i].is_some());
                 }
             }
-            Inner::Redis(conn) => {
-                let mut conn = conn.clone();
+            Backend::Redis(tier) => {
+                let mut conn = tier.conn.clone();
                 let asked: Vec<&String> = wanted.iter().map(|&i| &full[i]).collect();
                 let answer = within(
                     self.deadline,
@@ -465,6 +743,7 @@ impl Cache {
                         count_errors(wanted.len());
                     }
                     Err(error) => {
+                        tier.failed(&error);
                         tracing::warn!(%error, "cache batch read failed; treating as misses");
                         count_errors(wanted.len());
                     }
@@ -499,16 +778,16 @@ impl Cache {
                 local.put(k, v, ttl);
             }
         }
-        match &self.inner {
-            Inner::Memory(map) => {
+        match self.backend() {
+            Backend::Memory(map) => {
                 let expiry = Instant::now() + ttl;
                 let mut map = lock(map);
                 for (k, v) in fresh {
                     map.insert(k, (v.to_vec(), expiry));
                 }
             }
-            Inner::Redis(conn) => {
-                let mut conn = conn.clone();
+            Backend::Redis(tier) => {
+                let mut conn = tier.conn.clone();
                 let secs = ttl.as_secs().max(1);
                 let mut pipe = redis::pipe();
                 for (k, v) in &fresh {
@@ -521,6 +800,7 @@ impl Cache {
                 )
                 .await
                 {
+                    tier.failed(&error);
                     tracing::warn!(%error, "cache batch write failed");
                 }
             }
@@ -537,21 +817,24 @@ impl Cache {
         if let Some(local) = &self.local {
             local.remove(&full);
         }
-        match &self.inner {
-            Inner::Memory(map) => {
+        match self.backend() {
+            Backend::Memory(map) => {
                 let mut map = lock(map);
                 for k in &full {
                     map.remove(k);
                 }
+                self.remember_deletes(&full, None);
             }
-            Inner::Redis(conn) => {
-                let mut conn = conn.clone();
+            Backend::Redis(tier) => {
+                let mut conn = tier.conn.clone();
                 if let Err(error) = within(
                     self.deadline,
                     conn.del::<_, ()>(&full).instrument(redis_span("DEL")),
                 )
                 .await
                 {
+                    tier.failed(&error);
+                    tier.remember(&full, None);
                     tracing::warn!(%error, "cache delete failed");
                 }
             }
@@ -564,15 +847,15 @@ impl Cache {
         if let Some(local) = &self.local {
             local.put(&key, value, ttl);
         }
-        match &self.inner {
-            Inner::Memory(map) => {
+        match self.backend() {
+            Backend::Memory(map) => {
                 let mut map = map
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 map.insert(key, (value.to_vec(), Instant::now() + ttl));
             }
-            Inner::Redis(conn) => {
-                let mut conn = conn.clone();
+            Backend::Redis(tier) => {
+                let mut conn = tier.conn.clone();
                 let secs = ttl.as_secs().max(1);
                 if let Err(error) = within(
                     self.deadline,
@@ -581,6 +864,7 @@ impl Cache {
                 )
                 .await
                 {
+                    tier.failed(&error);
                     tracing::warn!(%error, "cache write failed");
                 }
             }
@@ -594,20 +878,21 @@ impl Cache {
         if let Some(local) = &self.local {
             local.remove(std::slice::from_ref(&key));
         }
-        match &self.inner {
-            Inner::Memory(map) => {
-                map.lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .remove(&key);
+        match self.backend() {
+            Backend::Memory(map) => {
+                lock(map).remove(&key);
+                self.remember_deletes(std::slice::from_ref(&key), None);
             }
-            Inner::Redis(conn) => {
-                let mut conn = conn.clone();
+            Backend::Redis(tier) => {
+                let mut conn = tier.conn.clone();
                 if let Err(error) = within(
                     self.deadline,
                     conn.del::<_, ()>(&key).instrument(redis_span("DEL")),
                 )
                 .await
                 {
+                    tier.failed(&error);
+                    tier.remember(std::slice::from_ref(&key), None);
                     tracing::warn!(%error, "cache delete failed");
                 }
             }
@@ -655,6 +940,16 @@ fn redis_span(command: &'static str) -> tracing::Span {
 mod tests {
     use super::*;
 
+    /// A Redis-backed cache on the shared tier.
+    async fn shared(url: &str, prefix: &str) -> Cache {
+        let cache = Cache::connect(url, prefix).await.expect("a Redis URL");
+        assert!(
+            cache.wait_for_shared(Duration::from_secs(5)).await,
+            "test Redis is reachable"
+        );
+        cache
+    }
+
     async fn exercise(cache: Cache) {
         assert_eq!(cache.get("a").await, None);
         cache.set("a", b"1", Duration::from_secs(60)).await;
@@ -675,18 +970,15 @@ mod tests {
     #[tokio::test]
     async fn redis_cache_stores_under_its_prefix() {
         let prefix = crate::testing::redis_prefix();
-        let cache = Cache::connect(&crate::testing::redis_url(), &prefix)
-            .await
-            .expect("test Redis is reachable");
+        let cache = shared(&crate::testing::redis_url(), &prefix).await;
         assert!(cache.is_redis());
         exercise(cache.clone()).await;
         cache.set("c", b"3", Duration::from_secs(60)).await;
-        let other = Cache::connect(
+        let other = shared(
             &crate::testing::redis_url(),
             &crate::testing::redis_prefix(),
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(
             other.get("c").await,
             None,
@@ -735,20 +1027,17 @@ mod tests {
 
     #[tokio::test]
     async fn batches_read_and_write_many_keys_in_redis_with_a_local_tier() {
-        let cache = Cache::connect(
+        let cache = shared(
             &crate::testing::redis_url(),
             &crate::testing::redis_prefix(),
         )
         .await
-        .unwrap()
         .with_local_tier(2, Duration::from_secs(60));
         exercise_batches(cache.clone()).await;
 
         // The first level answers without Redis: another client's write is not seen until
         // the entry is deleted or the cache suspended.
-        let other = Cache::connect(&crate::testing::redis_url(), cache.prefix())
-            .await
-            .unwrap();
+        let other = shared(&crate::testing::redis_url(), cache.prefix()).await;
         cache.set("k", b"local", Duration::from_secs(60)).await;
         other.set("k", b"remote", Duration::from_secs(60)).await;
         assert_eq!(cache.get("k").await.as_deref(), Some(&b"local"[..]));
@@ -802,5 +1091,46 @@ mod tests {
         cache
             .delete_many(&["a", "b", "c", "d", "k"].map(str::to_owned))
             .await;
+    }
+
+    #[tokio::test]
+    async fn a_cache_started_without_redis_joins_the_shared_tier_when_redis_appears() {
+        let mut server = crate::testing::RedisServer::new(false);
+        let started = Instant::now();
+        let cache = Cache::connect(&server.url(), "t:").await.unwrap();
+        assert!(
+            started.elapsed() < Duration::from_millis(100),
+            "start-up does not wait for Redis"
+        );
+        assert_eq!(cache.tier(), Tier::Local);
+        // The local tier serves meanwhile.
+        cache.set("apq", b"query", Duration::from_secs(60)).await;
+        assert_eq!(cache.get("apq").await.as_deref(), Some(&b"query"[..]));
+
+        server.start();
+        let other = shared(&server.url(), "t:").await;
+        other.set("seen", b"by both", Duration::from_secs(60)).await;
+        other.set("gone", b"stale", Duration::from_secs(60)).await;
+        cache.delete("gone").await;
+        assert!(cache.wait_for_shared(Duration::from_secs(10)).await);
+        assert_eq!(
+            cache.get("seen").await.as_deref(),
+            Some(&b"by both"[..]),
+            "the late cache reads what another process stored"
+        );
+        assert_eq!(
+            other.get("gone").await,
+            None,
+            "a delete made on the local tier is replayed on Redis"
+        );
+        assert_eq!(cache.get("apq").await, None, "the local tier is dropped");
+
+        // Redis goes away: the first failure moves the cache to the local tier, and it
+        // comes back on its own.
+        server.kill();
+        cache.set("x", b"1", Duration::from_secs(60)).await;
+        assert_eq!(cache.tier(), Tier::Local);
+        server.start();
+        assert!(cache.wait_for_shared(Duration::from_secs(10)).await);
     }
 }

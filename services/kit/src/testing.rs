@@ -171,3 +171,108 @@ macro_rules! on_both_backends {
         );
     };
 }
+
+/// A `redis-server` of one test's own (the binary named by `GLOCAL_TEST_REDIS_SERVER`,
+/// default `redis-server`), on a free loopback port with its data in a temporary directory,
+/// for tests that stop, restart or start Redis late. It is killed (and its directory
+/// removed) when dropped; the shared test Redis is never touched.
+#[derive(Debug)]
+pub struct RedisServer {
+    port: u16,
+    dir: std::path::PathBuf,
+    append_only: bool,
+    child: Option<std::process::Child>,
+}
+
+impl RedisServer {
+    /// A server not started yet (its URL is known, nothing answers there).
+    ///
+    /// # Panics
+    /// When no port or directory can be had.
+    pub fn new(append_only: bool) -> RedisServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = std::env::temp_dir().join(format!("glocal-redis-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        RedisServer {
+            port,
+            dir,
+            append_only,
+            child: None,
+        }
+    }
+
+    /// A server started now (append-only persistence when `append_only`).
+    pub fn started(append_only: bool) -> RedisServer {
+        let mut server = RedisServer::new(append_only);
+        server.start();
+        server
+    }
+
+    /// `redis://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server (on its port and directory) and waits until it accepts
+    /// connections.
+    ///
+    /// # Panics
+    /// When `redis-server` cannot run or does not listen within 10 s.
+    pub fn start(&mut self) {
+        assert!(self.child.is_none(), "already started");
+        let binary =
+            std::env::var("GLOCAL_TEST_REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
+        let appendonly = if self.append_only { "yes" } else { "no" };
+        let child = std::process::Command::new(binary)
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .args(["--appendonly", appendonly, "--appendfsync", "everysec"])
+            .args([
+                "--save",
+                "",
+                "--protected-mode",
+                "no",
+                "--loglevel",
+                "warning",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server runs (install redis-server)");
+        self.child = Some(child);
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(std::time::Instant::now() < until, "redis-server listens");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the server as an operator's restart does (SIGTERM: it writes its append-only
+    /// file and exits) and waits for it.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+    }
+
+    /// Kills the server (SIGKILL) and waits for it.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -12,6 +12,7 @@ mod federation;
 mod graphql_http;
 mod notices;
 mod read_through;
+mod replicas;
 mod research;
 mod sla;
 mod subscriptions;

@@ -23,13 +23,13 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// What a connection ended with, when the server closed it.
 #[derive(Debug)]
-enum Closed {
+pub(crate) enum Closed {
     /// Close frame code and reason.
     Frame(u16, String),
 }
 
 /// A GraphQL WebSocket client speaking `graphql-transport-ws`.
-struct Client {
+pub(crate) struct Client {
     socket: Socket,
 }
 
@@ -37,7 +37,12 @@ impl Client {
     /// Opens `ws://…/graphql`, sends `connection_init` with `payload`, and answers the
     /// server's first message: `Ok` after `connection_ack`, `Err` when it closed instead.
     async fn connect(stack: &Stack, payload: Value) -> Result<Client, Closed> {
-        let url = format!("{}/graphql", stack.base_url.replacen("http", "ws", 1));
+        Client::connect_to(&stack.base_url, payload).await
+    }
+
+    /// Like [`Client::connect`], to the gateway at `base_url`.
+    pub(crate) async fn connect_to(base_url: &str, payload: Value) -> Result<Client, Closed> {
+        let url = format!("{}/graphql", base_url.replacen("http", "ws", 1));
         let mut request = url.into_client_request().expect("ws request");
         request.headers_mut().insert(
             "sec-websocket-protocol",
@@ -68,7 +73,7 @@ impl Client {
             .expect("connection accepted")
     }
 
-    async fn send(&mut self, message: Value) {
+    pub(crate) async fn send(&mut self, message: Value) {
         self.socket
             .send(Message::Text(message.to_string().into()))
             .await
@@ -76,7 +81,7 @@ impl Client {
     }
 
     /// Starts operation `id`.
-    async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+    pub(crate) async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
         self.send(json!({ "id": id, "type": "subscribe",
             "payload": { "query": query, "variables": variables } }))
             .await;
@@ -84,7 +89,7 @@ impl Client {
 
     /// The next JSON message within `wait` (`Ok(None)` when none came), or how the
     /// connection was closed.
-    async fn next_message(&mut self, wait: Duration) -> Result<Option<Value>, Closed> {
+    pub(crate) async fn next_message(&mut self, wait: Duration) -> Result<Option<Value>, Closed> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let next = match tokio::time::timeout_at(deadline, self.socket.next()).await {
@@ -109,7 +114,7 @@ impl Client {
     }
 
     /// The payloads of operation `id`'s `next` messages until one satisfies `done`.
-    async fn until(&mut self, id: &str, done: impl Fn(&Value) -> bool) -> Vec<Value> {
+    pub(crate) async fn until(&mut self, id: &str, done: impl Fn(&Value) -> bool) -> Vec<Value> {
         let mut seen = Vec::new();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         while tokio::time::Instant::now() < deadline {
@@ -127,7 +132,7 @@ impl Client {
     }
 }
 
-const UPDATED: &str = "subscription($id: ID!) { serviceRequestUpdated(id: $id) {
+pub(crate) const UPDATED: &str = "subscription($id: ID!) { serviceRequestUpdated(id: $id) {
     id state version title responses { kind body } } }";
 
 const QUEUE: &str = "subscription($d: String) { serviceRequestQueue(departmentCode: $d) {

@@ -381,7 +381,7 @@ pub fn received(
             let (events, hub, services, retry, caller) = &mut state;
             let received: Result<Arc<OutboxEvent>, broadcast::error::RecvError> = tokio::select! {
                 r = events.recv() => r,
-                () = hub.stopped().wait() => return None,
+                () = hub.stopped() => return None,
             };
             let event = match received {
                 Ok(e) if is_notice_for(&e, &caller.subject) => e,
