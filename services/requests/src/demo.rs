@@ -300,6 +300,7 @@ pub async fn seed_directory(db: &DatabaseConnection) -> Result<bool, RequestsErr
         let dept = Department {
             code: (*code).into(),
             name: names(ko, en, zh, ja),
+            lead_staff_id: None,
         };
         dir_store::insert_department(&tx, &dept).await?;
     }

@@ -42,6 +42,31 @@ pub struct Department {
     pub code: String,
     /// Name.
     pub name: LocalizedName,
+    /// The staff id of its lead (told of every breached service level), if any.
+    pub lead_staff_id: Option<String>,
+}
+
+impl Department {
+    /// Whether `member` may lead this department: the lead is an active member of it (a
+    /// breach notice goes to someone who works the department's queue).
+    pub fn check_lead(&self, member: &StaffMember) -> Result<(), super::InvalidInput> {
+        if member.department_code != self.code {
+            return Err(super::InvalidInput::new(
+                "staffId",
+                format!(
+                    "{} is a member of department {}, not {}",
+                    member.id, member.department_code, self.code
+                ),
+            ));
+        }
+        if !member.active {
+            return Err(super::InvalidInput::new(
+                "staffId",
+                format!("{} no longer takes requests", member.id),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A bureau staff member.

@@ -138,7 +138,7 @@ impl SlaPolicyDraft {
     }
 }
 
-fn audit_entry(
+pub(super) fn audit_entry(
     aggregate_type: &str,
     id: String,
     action: &str,
@@ -172,7 +172,7 @@ fn describe(p: &SlaPolicy) -> String {
 }
 
 impl OnlineBureau {
-    fn require_bureau_admin(viewer: &Viewer, what: &str) -> Result<()> {
+    pub(super) fn require_bureau_admin(viewer: &Viewer, what: &str) -> Result<()> {
         match viewer {
             Viewer::Admin => Ok(()),
             _ => Err(RequestsError::Forbidden(format!(
