@@ -788,8 +788,8 @@ impl RequestsService for GrpcService {
     ) -> GrpcResult<pb::Department> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let department = DepartmentCode::parse(m.department_code.trim())
-            .map_err(|e| bad(e.at("department")))?;
+        let department =
+            DepartmentCode::parse(m.department_code.trim()).map_err(|e| bad(e.at("department")))?;
         let staff = StaffId::parse(m.staff_id.trim()).map_err(|e| bad(e.at("staffId")))?;
         let dept = self
             .bureau

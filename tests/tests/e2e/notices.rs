@@ -341,7 +341,8 @@ async fn an_smtp_server_that_is_down_leaves_notices_pending_until_it_is_back() {
 
 const DELIVERIES: &str = "query($status: EmailDeliveryStatus) { emailDeliveries(first: 10, status: $status) {
   totalCount edges { node { id notificationId recipient kind address status attempts lastError sentAt } } } }";
-const RESEND: &str = "mutation($id: ID!) { resendEmailDelivery(id: $id) { id status attempts lastError } }";
+const RESEND: &str =
+    "mutation($id: ID!) { resendEmailDelivery(id: $id) { id status attempts lastError } }";
 
 #[tokio::test]
 async fn after_the_last_try_a_notice_shows_failed_and_an_admin_resends_it() {
@@ -377,7 +378,13 @@ async fn after_the_last_try_a_notice_shows_failed_and_an_admin_resends_it() {
     assert_eq!(page["totalCount"], 1, "{page:#}");
     let d = &page["edges"][0]["node"];
     assert_eq!(
-        (&d["recipient"], &d["kind"], &d["address"], &d["status"], &d["attempts"]),
+        (
+            &d["recipient"],
+            &d["kind"],
+            &d["address"],
+            &d["status"],
+            &d["attempts"]
+        ),
         (
             &json!("official-seoul"),
             &json!("REQUEST_REGISTERED"),
@@ -412,7 +419,10 @@ async fn after_the_last_try_a_notice_shows_failed_and_an_admin_resends_it() {
     );
     let messages = sink.wait_for(1).await;
     wait_deliveries(&stack, 1, "SENT").await;
-    assert!(messages[0].subject.contains("접수되었습니다"), "{messages:#?}");
+    assert!(
+        messages[0].subject.contains("접수되었습니다"),
+        "{messages:#?}"
+    );
     let inbox = stack.gql(Some(&kim), INBOX, json!({})).await;
     assert_eq!(
         inbox.data()["notifications"]["edges"][0]["node"]["emailStatus"],
@@ -476,7 +486,10 @@ async fn a_missed_first_response_reaches_the_assignee_and_the_department_lead() 
                 "staffId": "STF-101" }),
     )
     .await;
-    assert_eq!(moved.data()["reassignServiceRequest"]["assignee"]["id"], "STF-101");
+    assert_eq!(
+        moved.data()["reassignServiceRequest"]["assignee"]["id"],
+        "STF-101"
+    );
     stack
         .requests_db
         .execute_raw(Statement::from_sql_and_values(
@@ -503,7 +516,11 @@ async fn a_missed_first_response_reaches_the_assignee_and_the_department_lead() 
         ],
         "{to_kim:#?}"
     );
-    assert!(to_kim[0].body.contains("첫 응답 기한"), "{}", to_kim[0].body);
+    assert!(
+        to_kim[0].body.contains("첫 응답 기한"),
+        "{}",
+        to_kim[0].body
+    );
     let to_lee = to(&messages, "junho.lee@gaok.example.kr");
     assert_eq!(to_lee.len(), 1, "{to_lee:#?}");
     assert_eq!(
@@ -591,7 +608,9 @@ async fn event_notices_name_the_event() {
         ["[Glocal] 행사 등록이 확정되었습니다: 지방축제 포럼"]
     );
     assert!(
-        ko[0].body.contains("지방축제 포럼 참가 자리가 확정되었습니다."),
+        ko[0]
+            .body
+            .contains("지방축제 포럼 참가 자리가 확정되었습니다."),
         "{}",
         ko[0].body
     );
@@ -601,9 +620,9 @@ async fn event_notices_name_the_event() {
         ["[Glocal] A seat is free for you at Forum on local festivals"]
     );
     assert!(
-        en[0]
-            .body
-            .starts_with("A seat freed up at Forum on local festivals, an event you are waitlisted for"),
+        en[0].body.starts_with(
+            "A seat freed up at Forum on local festivals, an event you are waitlisted for"
+        ),
         "{}",
         en[0].body
     );

@@ -266,7 +266,10 @@ async fn the_first_response_is_warned_and_breached_once_on_its_own() {
     .await;
     let warned = wait_for_action(&stack, &staff, &id, "sla_first_response_warning").await;
     assert_eq!(warned["sla"]["firstResponseBreached"], false);
-    assert!(warned["sla"]["warnedAt"].is_null(), "the resolution is not warned");
+    assert!(
+        warned["sla"]["warnedAt"].is_null(),
+        "the resolution is not warned"
+    );
     let warnings = payloads(&stack, &id, "ServiceRequestSlaWarning").await;
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0]["target"], "FIRST_RESPONSE");
@@ -291,7 +294,9 @@ async fn the_first_response_is_warned_and_breached_once_on_its_own() {
     assert_eq!(breaches[0]["target"], "FIRST_RESPONSE");
     assert_eq!(breaches[0]["departmentLead"], "staff-japan-sato");
     assert_eq!(
-        payloads(&stack, &id, "ServiceRequestSlaWarning").await.len(),
+        payloads(&stack, &id, "ServiceRequestSlaWarning")
+            .await
+            .len(),
         1
     );
     let again = sla_of(&stack, &staff, &id).await;
@@ -403,7 +408,11 @@ async fn an_admin_chooses_a_departments_lead() {
         (Some("STF-101"), Some("STF-102"))
     );
     let listed = stack
-        .gql(Some(&admin), "{ departments { code leadStaffId } }", json!({}))
+        .gql(
+            Some(&admin),
+            "{ departments { code leadStaffId } }",
+            json!({}),
+        )
         .await;
     assert!(
         listed.data()["departments"]

@@ -375,7 +375,9 @@ mod tests {
         );
         for bad in ["NONE", "failed", ""] {
             assert_eq!(
-                EmailStatus::parse_delivery("status", bad).unwrap_err().field(),
+                EmailStatus::parse_delivery("status", bad)
+                    .unwrap_err()
+                    .field(),
                 "status"
             );
         }

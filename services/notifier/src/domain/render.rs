@@ -190,15 +190,29 @@ mod tests {
         );
         let l = "https://p/events/e1";
         let ko = render(Language::Ko, NoticeKind::EventRegistrationConfirmed, &v, l).unwrap();
-        assert!(ko.body.contains("한일 교류 포럼 참가 자리가 확정"), "{}", ko.body);
+        assert!(
+            ko.body.contains("한일 교류 포럼 참가 자리가 확정"),
+            "{}",
+            ko.body
+        );
         let en = render(Language::En, NoticeKind::EventRegistrationConfirmed, &v, l).unwrap();
-        assert!(en.body.contains("Your seat at Korea–Japan Forum is confirmed."));
-        assert_eq!(en.subject, "[Glocal] Your registration is confirmed: Korea–Japan Forum");
+        assert!(
+            en.body
+                .contains("Your seat at Korea–Japan Forum is confirmed.")
+        );
+        assert_eq!(
+            en.subject,
+            "[Glocal] Your registration is confirmed: Korea–Japan Forum"
+        );
         // No Chinese title: the English one.
         let zh = render(Language::Zh, NoticeKind::EventSeatOffered, &v, l).unwrap();
         assert!(zh.body.contains("“Korea–Japan Forum”"), "{}", zh.body);
         let ja = render(Language::Ja, NoticeKind::ApplicationAccepted, &v, l).unwrap();
-        assert!(ja.body.contains("「日韓交流フォーラム」研修"), "{}", ja.body);
+        assert!(
+            ja.body.contains("「日韓交流フォーラム」研修"),
+            "{}",
+            ja.body
+        );
     }
 
     #[test]
@@ -208,7 +222,10 @@ mod tests {
         let l = "https://p/requests/r1";
         let en = render(Language::En, NoticeKind::RequestSlaBreached, &v, l).unwrap();
         assert!(en.subject.ends_with("is overdue for its first response"));
-        assert!(en.body.contains("missed its first-response time (2026-12-04 09:00 UTC)"));
+        assert!(
+            en.body
+                .contains("missed its first-response time (2026-12-04 09:00 UTC)")
+        );
         let ko = render(Language::Ko, NoticeKind::RequestSlaWarning, &v, l).unwrap();
         assert!(ko.body.contains("첫 응답 기한"), "{}", ko.body);
         v.insert("target".into(), json!("RESOLUTION"));

@@ -353,7 +353,11 @@ mod tests {
         assert_eq!(plans.len(), 2);
         assert_eq!(plans[1].vars["target"], "FIRST_RESPONSE");
         assert_eq!(plans[1].vars["dueAt"], "2026-12-04T13:00:00Z");
-        let old = select(&event("requests", "ServiceRequestSlaWarning", json!({ "assignee": "s" })));
+        let old = select(&event(
+            "requests",
+            "ServiceRequestSlaWarning",
+            json!({ "assignee": "s" }),
+        ));
         assert_eq!(old[0].vars["target"], "RESOLUTION");
         // No assignee yet: nobody to warn, nothing made.
         let none = json!({ "requester": "kim", "assignee": null });

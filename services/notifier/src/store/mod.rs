@@ -14,8 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::domain::{
-    Contact, ContactSource, DeliveryView, EmailStatus, Language, NoticeKind, NoticeView,
-    Preference,
+    Contact, ContactSource, DeliveryView, EmailStatus, Language, NoticeKind, NoticeView, Preference,
 };
 use entities::{contact, delivery, notice, preference, stream_position};
 
@@ -469,7 +468,10 @@ pub(crate) async fn deliveries(
 }
 
 /// Delivery `seq`, if it exists.
-pub(crate) async fn delivery(db: &impl ConnectionTrait, seq: i64) -> Result<Option<DeliveryView>, DbErr> {
+pub(crate) async fn delivery(
+    db: &impl ConnectionTrait,
+    seq: i64,
+) -> Result<Option<DeliveryView>, DbErr> {
     let rows = delivery::Entity::find()
         .filter(delivery::Column::Seq.eq(seq))
         .all(db)
@@ -522,7 +524,10 @@ pub(crate) async fn requeue_failed(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let r = delivery::Entity::update_many()
-        .col_expr(delivery::Column::State, Expr::value(EmailStatus::Pending.as_str()))
+        .col_expr(
+            delivery::Column::State,
+            Expr::value(EmailStatus::Pending.as_str()),
+        )
         .col_expr(delivery::Column::Attempts, Expr::value(0i32))
         .col_expr(delivery::Column::NextAttemptAt, Expr::value(now))
         .filter(delivery::Column::Seq.eq(seq))
@@ -533,7 +538,10 @@ pub(crate) async fn requeue_failed(
         return Ok(false);
     }
     notice::Entity::update_many()
-        .col_expr(notice::Column::EmailStatus, Expr::value(EmailStatus::Pending.as_str()))
+        .col_expr(
+            notice::Column::EmailStatus,
+            Expr::value(EmailStatus::Pending.as_str()),
+        )
         .filter(notice::Column::Id.eq(notice_id))
         .exec(db)
         .await?;

@@ -7,8 +7,8 @@ use glocal_kit::{Caller, Role};
 use serde_json::json;
 
 use super::calendar::audit_entry;
-use crate::domain::changes::{DIRECTORY, DIRECTORY_ID};
 use super::{OnlineBureau, Result};
+use crate::domain::changes::{DIRECTORY, DIRECTORY_ID};
 use crate::domain::{Department, DepartmentCode, LocalGovernment, StaffId, StaffMember};
 use crate::error::RequestsError;
 use crate::store::{directory as dir_store, sla as sla_store};

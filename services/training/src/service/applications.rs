@@ -448,7 +448,8 @@ pub(super) async fn programme_title(
 ) -> Result<serde_json::Value> {
     Ok(queries::programme_of_edition(txn, edition_id)
         .await?
-        .map_or(serde_json::Value::Null, |p| {
-            json!({ "ko": p.title_ko, "en": p.title_en, "zh": p.title_zh, "ja": p.title_ja })
-        }))
+        .map_or(
+            serde_json::Value::Null,
+            |p| json!({ "ko": p.title_ko, "en": p.title_en, "zh": p.title_zh, "ja": p.title_ja }),
+        ))
 }

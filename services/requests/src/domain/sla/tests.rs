@@ -544,8 +544,13 @@ fn the_first_response_warning_counts_on_its_own_clock() {
     let cal = seeded();
     let first = SlaTarget::parse(60, SlaClock::Calendar, "f").unwrap();
     let resolution = SlaTarget::parse(540, SlaClock::Business, "r").unwrap();
-    let policy =
-        SlaPolicy::new(RequestType::InterpretationTranslation, first, resolution, 50).unwrap();
+    let policy = SlaPolicy::new(
+        RequestType::InterpretationTranslation,
+        first,
+        resolution,
+        50,
+    )
+    .unwrap();
     // Filed on a Saturday evening: the first response counts around the clock.
     let due = policy.due_times(&cal, k(2025, 10, 11, 20, 0));
     assert_eq!(due.first_response_warning_at, k(2025, 10, 11, 20, 30));
