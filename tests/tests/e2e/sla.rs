@@ -14,7 +14,8 @@ use crate::support::{act, actions, assignee_token, submit};
 
 const SLA: &str = "id state version overdue
   sla { firstResponseDueAt resolutionDueAt firstResponseClock resolutionClock pausedSince
-        remainingMinutes firstResponseBreached resolutionBreached warnedAt breachedAt }
+        remainingMinutes firstResponseBreached resolutionBreached warnedAt breachedAt
+        firstResponseWarnedAt firstResponseBreachedAt }
   responses { kind body }
   history { action from to note }";
 
@@ -267,6 +268,11 @@ async fn the_first_response_is_warned_and_breached_once_on_its_own() {
     let warned = wait_for_action(&stack, &staff, &id, "sla_first_response_warning").await;
     assert_eq!(warned["sla"]["firstResponseBreached"], false);
     assert!(
+        warned["sla"]["firstResponseWarnedAt"].is_string(),
+        "{warned:#}"
+    );
+    assert!(warned["sla"]["firstResponseBreachedAt"].is_null());
+    assert!(
         warned["sla"]["warnedAt"].is_null(),
         "the resolution is not warned"
     );
@@ -285,6 +291,7 @@ async fn the_first_response_is_warned_and_breached_once_on_its_own() {
     .await;
     let breached = wait_for_action(&stack, &staff, &id, "sla_first_response_breach").await;
     assert_eq!(breached["sla"]["firstResponseBreached"], true);
+    assert!(breached["sla"]["firstResponseBreachedAt"].is_string());
     assert_eq!(breached["sla"]["resolutionBreached"], false);
     assert!(breached["sla"]["breachedAt"].is_null());
     // A few more scheduler rounds write nothing new.

@@ -422,6 +422,8 @@ pub struct SlaFacts {
     pub paused_at: Option<DateTime<Utc>>,
     /// The scheduler marked the resolution breached.
     pub breached_at: Option<DateTime<Utc>>,
+    /// The scheduler marked the first response breached.
+    pub first_response_breached_at: Option<DateTime<Utc>>,
     /// The resolution's clock.
     pub resolution_clock: SlaClock,
 }
@@ -431,10 +433,11 @@ impl SlaStatus {
     pub fn at(calendar: &BusinessCalendar, facts: &SlaFacts, now: DateTime<Utc>) -> Self {
         // While paused the clock stands at the pause's start.
         let clock_now = facts.paused_at.unwrap_or(now);
-        let first_response_breached = match facts.first_responded_at {
-            Some(at) => at > facts.first_response_due_at,
-            None => facts.open && clock_now > facts.first_response_due_at,
-        };
+        let first_response_breached = facts.first_response_breached_at.is_some()
+            || match facts.first_responded_at {
+                Some(at) => at > facts.first_response_due_at,
+                None => facts.open && clock_now > facts.first_response_due_at,
+            };
         let resolution_breached = facts.breached_at.is_some()
             || match facts.final_responded_at {
                 Some(at) if !facts.open => at > facts.resolution_due_at,

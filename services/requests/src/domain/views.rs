@@ -202,10 +202,14 @@ pub struct RequestSla {
     pub first_response_breached: bool,
     /// The final response is (or was) late.
     pub resolution_breached: bool,
-    /// When the assignee was warned.
+    /// When the assignee was warned of the resolution.
     pub warned_at: Option<DateTime<Utc>>,
-    /// When the breach was marked (and the department's lead told).
+    /// When the resolution's breach was marked (and the department's lead told).
     pub breached_at: Option<DateTime<Utc>>,
+    /// When the assignee was warned of the first response.
+    pub first_response_warned_at: Option<DateTime<Utc>>,
+    /// When the first response's breach was marked (and the department's lead told).
+    pub first_response_breached_at: Option<DateTime<Utc>>,
 }
 
 /// A routing rule.

@@ -375,6 +375,7 @@ impl OnlineBureau {
                 final_responded_at: row.final_responded_at,
                 paused_at: row.paused_at,
                 breached_at: row.breached_at,
+                first_response_breached_at: row.first_response_breached_at,
                 resolution_clock: row.resolution_clock,
             };
             let status = SlaStatus::at(&calendar, &facts, now);

@@ -365,6 +365,7 @@ fn status_while_open_paused_and_answered() {
         final_responded_at: None,
         paused_at: None,
         breached_at: None,
+        first_response_breached_at: None,
         resolution_clock: SlaClock::Business,
     };
     let s = SlaStatus::at(&cal, &facts, k(2026, 12, 1, 12, 0));
@@ -407,9 +408,18 @@ fn status_while_open_paused_and_answered() {
     assert!(SlaStatus::at(&cal, &late, k(2026, 12, 20, 10, 0)).resolution_breached);
     let marked = SlaFacts {
         breached_at: Some(k(2026, 12, 3, 18, 0)),
+        first_response_breached_at: None,
         ..answered
     };
     assert!(SlaStatus::at(&cal, &marked, k(2026, 12, 20, 10, 0)).resolution_breached);
+    // The scheduler marks a first response breached at its due minute: breached from then
+    // on, even when the response follows in that minute.
+    let marked_first = SlaFacts {
+        first_response_breached_at: Some(k(2026, 12, 1, 13, 0)),
+        ..facts
+    };
+    let s = SlaStatus::at(&cal, &marked_first, k(2026, 12, 1, 13, 0));
+    assert!(s.first_response_breached && !s.resolution_breached);
 }
 
 #[test]
@@ -492,6 +502,7 @@ fn compliance_counts_met_breached_pending_and_cancelled() {
         final_responded_at: Some(k(2026, 12, 2, 11, 0)),
         paused_at: None,
         breached_at: None,
+        first_response_breached_at: None,
         resolution_clock: SlaClock::Business,
     };
     let mut t = Tally::default();
