@@ -460,10 +460,16 @@ async fn a_missed_first_response_reaches_the_assignee_and_the_department_lead() 
         let q = format!(
             "mutation {{ setMyContact(email: \"{email}\", language: {lang}) {{ source }} }}"
         );
-        assert_eq!(
-            stack.gql(Some(token), &q, json!({})).await.data()["setMyContact"]["source"],
-            "PERSON"
-        );
+        // The notifier may still be starting: a mutation is not retried by the gateway.
+        let mut set = stack.gql(Some(token), &q, json!({})).await;
+        for _ in 0..50 {
+            if set.body["errors"][0]["extensions"]["code"] != "UNAVAILABLE" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            set = stack.gql(Some(token), &q, json!({})).await;
+        }
+        assert_eq!(set.data()["setMyContact"]["source"], "PERSON");
     }
     let lead = stack
         .gql(
