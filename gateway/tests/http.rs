@@ -367,6 +367,12 @@ impl RequestsService for Fake {
     ) -> R<pb::GetSlaComplianceResponse> {
         Err(Status::unimplemented("fake"))
     }
+    async fn set_department_lead(
+        &self,
+        _: tonic::Request<pb::SetDepartmentLeadRequest>,
+    ) -> R<pb::Department> {
+        Err(Status::unimplemented("fake"))
+    }
     async fn list_departments(
         &self,
         _: tonic::Request<pb::ListDepartmentsRequest>,
@@ -375,6 +381,7 @@ impl RequestsService for Fake {
             departments: vec![pb::Department {
                 code: "D1".into(),
                 name: text("국제교류부", "International Exchange"),
+                lead_staff_id: String::new(),
             }],
             staff: vec![
                 pb::Staff {

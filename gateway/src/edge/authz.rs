@@ -197,6 +197,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "notifier" "notifications" [D A A A A],
     Query "notifier" "notificationPreferences" [D A A A A],
     Query "notifier" "myContact" [D A A A A],
+    Query "notifier" "emailDeliveries" [D D D A D],
     // Apollo Federation: the SDL, and entities resolved as the caller (public data).
     Query "gateway" "_service" [A A A A A],
     Query "gateway" "_entities" [S S S S S],
@@ -213,6 +214,7 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "requests" "reopenServiceRequest" [D S D D D],
     Mutation "requests" "setRoutingRule" [D D D A D],
     Mutation "requests" "deleteRoutingRule" [D D D A D],
+    Mutation "requests" "setDepartmentLead" [D D D A D],
     Mutation "requests" "askRequester" [D D S A D],
     Mutation "requests" "setHoliday" [D D D A D],
     Mutation "requests" "removeHoliday" [D D D A D],
@@ -221,6 +223,7 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "notifier" "markNotificationsRead" [D A A A A],
     Mutation "notifier" "setNotificationPreferences" [D A A A A],
     Mutation "notifier" "setMyContact" [D A A A A],
+    Mutation "notifier" "resendEmailDelivery" [D D D A D],
     // Events mutations.
     Mutation "events" "createEventSeries" [D D A A D],
     Mutation "events" "createEvent" [D D A A D],

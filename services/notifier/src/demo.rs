@@ -10,8 +10,9 @@ use crate::error::NotifierError;
 use crate::service::{Config, Notifier};
 use crate::store;
 
-/// The demo people's contacts: (subject, address, language).
-pub const DEMO_CONTACTS: [(&str, &str, Language); 7] = [
+/// The demo people's contacts: (subject, address, language). Every department lead of the
+/// requests service's demo directory is here, so a breach notice reaches them in dev.
+pub const DEMO_CONTACTS: [(&str, &str, Language); 10] = [
     ("official-seoul", "minji.kim@seoul.example.kr", Language::Ko),
     (
         "official-busan",
@@ -37,6 +38,21 @@ pub const DEMO_CONTACTS: [(&str, &str, Language); 7] = [
         "official-foreign-1",
         "official@partner.example.org",
         Language::En,
+    ),
+    (
+        "staff-overseas-kang",
+        "dohyun.kang@gaok.example.kr",
+        Language::Ko,
+    ),
+    (
+        "staff-research-han",
+        "jiwoo.han@gaok.example.kr",
+        Language::Ko,
+    ),
+    (
+        "staff-general-seo",
+        "minjae.seo@gaok.example.kr",
+        Language::Ko,
     ),
     ("admin", "admin@gaok.example.kr", Language::Ko),
 ];

@@ -15,6 +15,12 @@ pub enum NotifierError {
     /// No such notice, or not the caller's (the same message either way).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The caller may not do this (the e-mail deliveries are for bureau administrators).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The change does not fit what is stored (a delivery that is not FAILED resent).
+    #[error("{0}")]
+    Conflict(String),
     /// Input that does not parse.
     #[error(transparent)]
     Invalid(#[from] InvalidInput),
@@ -40,6 +46,8 @@ impl ServiceError for NotifierError {
         match self {
             NotifierError::Unauthenticated => ErrorCode::Unauthenticated,
             NotifierError::NotFound(_) => ErrorCode::NotFound,
+            NotifierError::Forbidden(_) => ErrorCode::Forbidden,
+            NotifierError::Conflict(_) => ErrorCode::Conflict,
             NotifierError::Invalid(_) => ErrorCode::BadUserInput,
             NotifierError::Database(e) if glocal_kit::db_error::is_unavailable(e) => {
                 ErrorCode::Unavailable

@@ -8,7 +8,7 @@ use glocal_proto::notifier::v1 as pb;
 use glocal_proto::notifier::v1::notifier_service_server::{NotifierService, NotifierServiceServer};
 use tonic::{Request, Response, Status};
 
-use crate::domain::{Contact, NoticeView, Preference};
+use crate::domain::{Contact, DeliveryView, NoticeView, Preference};
 use crate::error::NotifierError;
 use crate::service::Notifier;
 
@@ -47,6 +47,22 @@ fn notice_out(n: NoticeView) -> pb::Notification {
         created_at: Some(ts(n.created_at)),
         read_at: n.read_at.map(ts),
         email_status: n.email_status.as_str().to_owned(),
+    }
+}
+
+fn delivery_out(d: DeliveryView) -> pb::Delivery {
+    pb::Delivery {
+        id: d.id.to_string(),
+        notice_id: d.notice_id.to_string(),
+        recipient: d.recipient,
+        kind: d.kind,
+        address: d.address,
+        status: d.status.as_str().to_owned(),
+        attempts: d.attempts,
+        last_error: d.last_error.unwrap_or_default(),
+        created_at: Some(ts(d.created_at)),
+        next_attempt_at: Some(ts(d.next_attempt_at)),
+        sent_at: d.sent_at.map(ts),
     }
 }
 
@@ -181,5 +197,38 @@ impl NotifierService for GrpcService {
             .await
             .map_err(status)?;
         Ok(Response::new(contact_out(Some(c))))
+    }
+
+    async fn list_deliveries(
+        &self,
+        req: Request<pb::ListDeliveriesRequest>,
+    ) -> GrpcResult<pb::ListDeliveriesResponse> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let page = PageRequest::from(r.page.unwrap_or_default());
+        let found = self
+            .notifier
+            .deliveries(who.as_ref(), &page, Some(r.status.as_str()))
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListDeliveriesResponse {
+            page_info: Some(found.info()),
+            total_count: found.total_count,
+            cursors: found.cursors,
+            deliveries: found.items.into_iter().map(delivery_out).collect(),
+        }))
+    }
+
+    async fn resend_delivery(
+        &self,
+        req: Request<pb::ResendDeliveryRequest>,
+    ) -> GrpcResult<pb::Delivery> {
+        let who = caller(&req)?;
+        let d = self
+            .notifier
+            .resend(who.as_ref(), &req.get_ref().id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(delivery_out(d)))
     }
 }

@@ -300,6 +300,7 @@ pub async fn seed_directory(db: &DatabaseConnection) -> Result<bool, RequestsErr
         let dept = Department {
             code: (*code).into(),
             name: names(ko, en, zh, ja),
+            lead_staff_id: None,
         };
         dir_store::insert_department(&tx, &dept).await?;
     }
@@ -519,8 +520,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
         )
         .await?;
     reassign_demo(&bureau, &admin, inquiry).await?;
-    // The backdated Tokyo request is past its resolution due time: one scheduler run marks
-    // it breached (and tells the Japan desk's lead), as a running service would.
+    // The backdated Tokyo request is past its first-response and resolution due times: one
+    // scheduler run marks both breached (and tells the Japan desk's lead), as a running
+    // service would.
     bureau.run_sla_scheduler().await?;
     Ok(true)
 }
@@ -548,6 +550,10 @@ async fn backdate(
             Expr::value(request.resolution_due_at - by),
         )
         .col_expr(Column::WarningAt, Expr::value(request.created_at - by))
+        .col_expr(
+            Column::FirstResponseWarningAt,
+            Expr::value(request.created_at - by),
+        )
         .filter(Column::Id.eq(request.id.as_uuid()))
         .exec(db)
         .await?;

@@ -262,6 +262,7 @@ fn dept_to_pb(d: service::Department) -> pb::Department {
     pb::Department {
         code: d.code,
         name: Some(name_to_pb(d.name)),
+        lead_staff_id: d.lead_staff_id.unwrap_or_default(),
     }
 }
 
@@ -779,6 +780,23 @@ impl RequestsService for GrpcService {
         Ok(Response::new(pb::ListLocalGovernmentsResponse {
             local_governments: all.into_iter().map(lg_to_pb).collect(),
         }))
+    }
+
+    async fn set_department_lead(
+        &self,
+        req: Request<pb::SetDepartmentLeadRequest>,
+    ) -> GrpcResult<pb::Department> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let department =
+            DepartmentCode::parse(m.department_code.trim()).map_err(|e| bad(e.at("department")))?;
+        let staff = StaffId::parse(m.staff_id.trim()).map_err(|e| bad(e.at("staffId")))?;
+        let dept = self
+            .bureau
+            .set_department_lead(caller.as_ref(), department, staff)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(dept_to_pb(dept)))
     }
 
     async fn list_routing_rules(

@@ -19,7 +19,7 @@ use glocal_requests::service::{
 };
 use glocal_requests::{Config, OnlineBureau, RequestsError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 struct Env {
     db: DatabaseConnection,
@@ -60,6 +60,15 @@ impl Env {
     }
 
     /// Every outbox row of `event_type`, payload parsed, in order.
+    /// The payloads of `event_type` about `target` (`FIRST_RESPONSE` or `RESOLUTION`).
+    async fn events_of(&self, event_type: &str, target: &str) -> Vec<Value> {
+        self.events(event_type)
+            .await
+            .into_iter()
+            .filter(|p| p["target"] == target)
+            .collect()
+    }
+
     async fn events(&self, event_type: &str) -> Vec<Value> {
         let rows = self
             .db
@@ -302,8 +311,59 @@ async fn the_scheduler_warns_then_marks_the_breach_once(env: Env) {
         .await
         .unwrap();
     assert_eq!(q.resolution_due_at, kst("2026-12-03T10:00:00"));
+    // The first response (two working hours, warned at 90 minutes) comes first.
+    assert_eq!(q.first_response_due_at, kst("2026-12-01T12:00:00"));
+    env.set(kst("2026-12-01T11:29:00"));
+    assert_eq!(
+        env.bureau.run_sla_scheduler().await.unwrap(),
+        SchedulerRun::default()
+    );
+    env.set(kst("2026-12-01T11:30:00"));
+    let run = env.bureau.run_sla_scheduler().await.unwrap();
+    assert_eq!(
+        run,
+        SchedulerRun {
+            warned: 1,
+            breached: 0
+        }
+    );
+    env.set(kst("2026-12-01T12:00:00"));
+    let run = env.bureau.run_sla_scheduler().await.unwrap();
+    assert_eq!(
+        run,
+        SchedulerRun {
+            warned: 0,
+            breached: 1
+        }
+    );
+    let first = env.get(&q).await;
+    assert!(first.sla.first_response_breached);
+    assert!(!first.sla.resolution_breached);
+    assert_eq!((first.sla.warned_at, first.sla.breached_at), (None, None));
+    assert_eq!(
+        first.history.last().unwrap().action,
+        "sla_first_response_breach"
+    );
+    let w = env
+        .events_of("ServiceRequestSlaWarning", "FIRST_RESPONSE")
+        .await;
+    assert_eq!(w.len(), 1);
+    assert_eq!(
+        w[0]["targetDueAt"],
+        json!(q.first_response_due_at.to_rfc3339())
+    );
+    let b = env
+        .events_of("ServiceRequestSlaBreached", "FIRST_RESPONSE")
+        .await;
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["departmentLead"], "staff-general-seo");
+
+    // Then the resolution.
     env.set(kst("2026-12-02T14:29:00"));
-    assert_eq!(env.bureau.run_sla_scheduler().await.unwrap().warned, 0);
+    assert_eq!(
+        env.bureau.run_sla_scheduler().await.unwrap(),
+        SchedulerRun::default()
+    );
     env.set(kst("2026-12-02T14:30:00"));
     let run = env.bureau.run_sla_scheduler().await.unwrap();
     assert_eq!(
@@ -320,7 +380,9 @@ async fn the_scheduler_warns_then_marks_the_breach_once(env: Env) {
     let warned = env.get(&q).await;
     assert_eq!(warned.sla.warned_at, Some(kst("2026-12-02T14:30:00")));
     assert!(!warned.sla.resolution_breached);
-    let warnings = env.events("ServiceRequestSlaWarning").await;
+    let warnings = env
+        .events_of("ServiceRequestSlaWarning", "RESOLUTION")
+        .await;
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0]["assignee"], "staff-general-seo");
     assert_eq!(warnings[0]["number"], q.number.to_string());
@@ -343,8 +405,11 @@ async fn the_scheduler_warns_then_marks_the_breach_once(env: Env) {
     assert_eq!(breached.sla.breached_at, Some(kst("2026-12-03T10:01:00")));
     assert_eq!(breached.sla.remaining_minutes, Some(-1));
     assert_eq!(breached.history.last().unwrap().action, "sla_breach");
-    let breaches = env.events("ServiceRequestSlaBreached").await;
+    let breaches = env
+        .events_of("ServiceRequestSlaBreached", "RESOLUTION")
+        .await;
     assert_eq!(breaches.len(), 1);
+    assert_eq!(env.events("ServiceRequestSlaBreached").await.len(), 2);
     assert_eq!(breaches[0]["departmentLead"], "staff-general-seo");
     assert_eq!(breaches[0]["state"], "STAFF_ASSIGNED");
     // The paused request was neither warned nor marked.
@@ -367,10 +432,16 @@ async fn two_schedulers_mark_each_request_once(env: Env) {
     for i in 0..8 {
         ids.push(submit(&env, inquiry(&format!("q{i}"))).await.id);
     }
-    // Past every warning time but before the due time, then past the due time: two
-    // schedulers on the same database race for each mark.
+    // Past every warning time but before the due time, then past the due time, first of
+    // the first response, then of the resolution: two schedulers on the same database race
+    // for each mark.
     let other = bureau_on(&env.db, &env.now);
-    for at in ["2026-12-02T17:00:00", "2026-12-03T11:00:00"] {
+    for at in [
+        "2026-12-01T11:45:00",
+        "2026-12-01T12:30:00",
+        "2026-12-02T17:00:00",
+        "2026-12-03T11:00:00",
+    ] {
         env.set(kst(at));
         let (a, b) = tokio::join!(env.bureau.run_sla_scheduler(), other.run_sla_scheduler());
         let (a, b) = (a.unwrap(), b.unwrap());
@@ -380,8 +451,15 @@ async fn two_schedulers_mark_each_request_once(env: Env) {
             "{at}: {a:?} {b:?}"
         );
     }
-    assert_eq!(env.events("ServiceRequestSlaWarning").await.len(), 8);
-    assert_eq!(env.events("ServiceRequestSlaBreached").await.len(), 8);
+    for event in ["ServiceRequestSlaWarning", "ServiceRequestSlaBreached"] {
+        for target in ["FIRST_RESPONSE", "RESOLUTION"] {
+            assert_eq!(
+                env.events_of(event, target).await.len(),
+                8,
+                "{event} {target}"
+            );
+        }
+    }
     let history = env.count("request_history").await;
     let (a, b) = tokio::join!(env.bureau.run_sla_scheduler(), other.run_sla_scheduler());
     assert_eq!(
@@ -781,8 +859,16 @@ async fn two_replicas_on_one_postgres_database_mark_once() {
     for run in runs {
         breached += run.await.unwrap().breached;
     }
-    assert_eq!(breached, 12);
-    assert_eq!(env.events("ServiceRequestSlaBreached").await.len(), 12);
+    // Both targets of every request are past due: one breach each.
+    assert_eq!(breached, 24);
+    for target in ["FIRST_RESPONSE", "RESOLUTION"] {
+        assert_eq!(
+            env.events_of("ServiceRequestSlaBreached", target)
+                .await
+                .len(),
+            12
+        );
+    }
     let _ = one.close().await;
     let _ = two.close().await;
     drop(test_db);

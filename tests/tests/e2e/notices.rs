@@ -3,7 +3,9 @@
 //! SMTP server on loopback (aiosmtpd) and listed in each requester's inbox; a notifier
 //! killed mid-batch and restarted (reading every stream entry again) sends nothing twice;
 //! an SMTP server that is down leaves notices pending until it is back, and the last failed
-//! try leaves a visible FAILED state.
+//! try leaves a visible FAILED state that a bureau admin lists and resends; a missed
+//! first-response time reaches the assignee and the department's lead by e-mail, naming the
+//! target; event notices name the event.
 
 use glocal_e2e::{Mail, SmtpSink, Stack, free_port, spawn_stack_with};
 use glocal_kit::config::Secret;
@@ -337,8 +339,13 @@ async fn an_smtp_server_that_is_down_leaves_notices_pending_until_it_is_back() {
     );
 }
 
+const DELIVERIES: &str = "query($status: EmailDeliveryStatus) { emailDeliveries(first: 10, status: $status) {
+  totalCount edges { node { id notificationId recipient kind address status attempts lastError sentAt } } } }";
+const RESEND: &str =
+    "mutation($id: ID!) { resendEmailDelivery(id: $id) { id status attempts lastError } }";
+
 #[tokio::test]
-async fn after_the_last_try_a_notice_shows_failed() {
+async fn after_the_last_try_a_notice_shows_failed_and_an_admin_resends_it() {
     let port = free_port();
     let stack = spawn_stack_with(move |s| {
         s.notifications.smtp_url = Secret::new(format!("smtp://127.0.0.1:{port}"));
@@ -353,5 +360,276 @@ async fn after_the_last_try_a_notice_shows_failed() {
     assert_eq!(
         inbox.data()["notifications"]["edges"][0]["node"]["emailStatus"],
         "FAILED"
+    );
+
+    // Only bureau admins see the deliveries.
+    let staff = stack.staff("staff-japan-sato");
+    for token in [&kim, &staff] {
+        let refused = stack.gql(Some(token), DELIVERIES, json!({})).await;
+        assert_eq!(refused.error_code(), "FORBIDDEN");
+        let refused = stack.gql(Some(token), RESEND, json!({ "id": "1" })).await;
+        assert_eq!(refused.error_code(), "FORBIDDEN");
+    }
+    let admin = stack.admin();
+    let failed = stack
+        .gql(Some(&admin), DELIVERIES, json!({ "status": "FAILED" }))
+        .await;
+    let page = &failed.data()["emailDeliveries"];
+    assert_eq!(page["totalCount"], 1, "{page:#}");
+    let d = &page["edges"][0]["node"];
+    assert_eq!(
+        (
+            &d["recipient"],
+            &d["kind"],
+            &d["address"],
+            &d["status"],
+            &d["attempts"]
+        ),
+        (
+            &json!("official-seoul"),
+            &json!("REQUEST_REGISTERED"),
+            &json!("minji@seoul.example.kr"),
+            &json!("FAILED"),
+            &json!(2)
+        )
+    );
+    assert!(d["lastError"].is_string(), "{d:#}");
+    assert!(d["sentAt"].is_null());
+    let none_sent = stack
+        .gql(Some(&admin), DELIVERIES, json!({ "status": "SENT" }))
+        .await;
+    assert_eq!(none_sent.data()["emailDeliveries"]["totalCount"], 0);
+    assert_eq!(
+        stack
+            .gql(Some(&admin), RESEND, json!({ "id": "999999" }))
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+
+    // The server is back; the admin resends: PENDING with no attempts, then sent, once.
+    let sink = SmtpSink::start_on(port).await;
+    let resent = stack
+        .gql(Some(&admin), RESEND, json!({ "id": d["id"] }))
+        .await;
+    let resent = &resent.data()["resendEmailDelivery"];
+    assert_eq!(
+        (&resent["status"], &resent["attempts"]),
+        (&json!("PENDING"), &json!(0))
+    );
+    let messages = sink.wait_for(1).await;
+    wait_deliveries(&stack, 1, "SENT").await;
+    assert!(
+        messages[0].subject.contains("접수되었습니다"),
+        "{messages:#?}"
+    );
+    let inbox = stack.gql(Some(&kim), INBOX, json!({})).await;
+    assert_eq!(
+        inbox.data()["notifications"]["edges"][0]["node"]["emailStatus"],
+        "SENT"
+    );
+    // A sent one is not sent again.
+    let again = stack
+        .gql(Some(&admin), RESEND, json!({ "id": d["id"] }))
+        .await;
+    assert_eq!(again.error_code(), "CONFLICT");
+    assert_eq!(sink.messages().len(), 1);
+    let sent = stack
+        .gql(Some(&admin), DELIVERIES, json!({ "status": "SENT" }))
+        .await;
+    assert!(sent.data()["emailDeliveries"]["edges"][0]["node"]["sentAt"].is_string());
+}
+
+#[tokio::test]
+async fn a_missed_first_response_reaches_the_assignee_and_the_department_lead() {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let stack = spawn_stack_with(move |s| {
+        s.notifications.smtp_url = Secret::new(url);
+        s.requests.sla.scheduler_interval_secs = 1;
+    })
+    .await;
+    let admin = stack.admin();
+    // The assignee reads Korean, the lead English.
+    let kim = stack.staff("staff-interp-kim");
+    let lee = stack.staff("staff-interp-lee");
+    for (token, email, lang) in [
+        (&kim, "seoyeon.kim@gaok.example.kr", "KO"),
+        (&lee, "junho.lee@gaok.example.kr", "EN"),
+    ] {
+        let q = format!(
+            "mutation {{ setMyContact(email: \"{email}\", language: {lang}) {{ source }} }}"
+        );
+        // The notifier may still be starting: a mutation is not retried by the gateway.
+        let mut set = stack.gql(Some(token), &q, json!({})).await;
+        for _ in 0..50 {
+            if set.body["errors"][0]["extensions"]["code"] != "UNAVAILABLE" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            set = stack.gql(Some(token), &q, json!({})).await;
+        }
+        assert_eq!(set.data()["setMyContact"]["source"], "PERSON");
+    }
+    let lead = stack
+        .gql(
+            Some(&admin),
+            "mutation { setDepartmentLead(department: \"INTERPRETATION\", staffId: \"STF-102\") { leadStaffId } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(lead.data()["setDepartmentLead"]["leadStaffId"], "STF-102");
+
+    let official = stack.official("official-seoul", "11000");
+    let r = submit(&stack, &official, "k-first-late").await.data()["submitServiceRequest"].clone();
+    let id = r["id"].as_str().unwrap().to_owned();
+    let number = r["number"].as_str().unwrap().to_owned();
+    let moved = act(
+        &stack,
+        &admin,
+        "reassignServiceRequest",
+        json!({ "id": id, "version": r["version"], "departmentCode": "INTERPRETATION",
+                "staffId": "STF-101" }),
+    )
+    .await;
+    assert_eq!(
+        moved.data()["reassignServiceRequest"]["assignee"]["id"],
+        "STF-101"
+    );
+    stack
+        .requests_db
+        .execute_raw(Statement::from_sql_and_values(
+            stack.requests_db.get_database_backend(),
+            "UPDATE service_request SET first_response_warning_at = now() - interval '2 minutes', \
+             first_response_due_at = now() - interval '1 minute' WHERE id = $1::uuid",
+            [id.clone().into()],
+        ))
+        .await
+        .unwrap();
+
+    // The assignee: the assignment, then the breach; the lead: the breach. Nothing else.
+    let messages = sink.wait_for(3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    let messages_now = sink.messages();
+    assert_eq!(messages_now.len(), 3, "{messages_now:#?}");
+    let to_kim = to(&messages, "seoyeon.kim@gaok.example.kr");
+    let subjects: Vec<&str> = to_kim.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(
+        subjects,
+        [
+            format!("[Glocal] 요청 {number}의 첫 응답 기한이 지났습니다"),
+            format!("[Glocal] 요청 {number}이(가) 배정되었습니다"),
+        ],
+        "{to_kim:#?}"
+    );
+    assert!(
+        to_kim[0].body.contains("첫 응답 기한"),
+        "{}",
+        to_kim[0].body
+    );
+    let to_lee = to(&messages, "junho.lee@gaok.example.kr");
+    assert_eq!(to_lee.len(), 1, "{to_lee:#?}");
+    assert_eq!(
+        to_lee[0].subject,
+        format!("[Glocal] Request {number} is overdue for its first response")
+    );
+    assert!(
+        to_lee[0]
+            .body
+            .contains(&format!("Request {number} missed its first-response time")),
+        "{}",
+        to_lee[0].body
+    );
+}
+
+#[tokio::test]
+async fn event_notices_name_the_event() {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let stack = spawn_stack_with(move |s| s.notifications.smtp_url = Secret::new(url)).await;
+    let staff = stack.staff("staff-events");
+    let kim =
+        stack.official_with_contact("official-seoul", "11000", "minji@seoul.example.kr", "ko");
+    let jane =
+        stack.official_with_contact("official-busan", "26000", "jane@busan.example.org", "en");
+
+    let input = json!({
+        "idempotencyKey": "k-titled-event", "kind": "FORUM",
+        "title": { "en": "Forum on local festivals", "ko": "지방축제 포럼" },
+        "description": { "en": "Expert presentations, debate and Q&A" },
+        "hostCountry": "KR", "hostCity": "Seoul", "hostOrganization": "Governors Association of Korea",
+        "venue": "Korea Press Center", "timeZone": "Asia/Seoul",
+        "startDate": "2030-08-26", "endDate": "2030-08-27",
+        "workingLanguages": ["ko", "en"], "interpretationLanguages": ["en"], "capacity": 1
+    });
+    let created = stack
+        .gql(
+            Some(&staff),
+            "mutation($input: CreateEventInput!) { createEvent(input: $input) { id version } }",
+            json!({ "input": input }),
+        )
+        .await;
+    let mut event = created.data()["createEvent"].clone();
+    for action in ["PUBLISH", "OPEN_REGISTRATION"] {
+        let changed = stack
+            .gql(
+                Some(&staff),
+                "mutation($input: ChangeEventStateInput!) { changeEventState(input: $input) { id version state } }",
+                json!({ "input": { "id": event["id"], "version": event["version"], "action": action } }),
+            )
+            .await;
+        event = changed.data()["changeEventState"].clone();
+    }
+    let register = "mutation($input: RegisterForEventInput!) { registerForEvent(input: $input) { id version state } }";
+    let mine = stack
+        .gql(
+            Some(&kim),
+            register,
+            json!({ "input": { "idempotencyKey": "r1", "eventId": event["id"], "kind": "INDIVIDUAL" } }),
+        )
+        .await;
+    let mine = mine.data()["registerForEvent"].clone();
+    assert_eq!(mine["state"], "CONFIRMED");
+    let waiting = stack
+        .gql(
+            Some(&jane),
+            register,
+            json!({ "input": { "idempotencyKey": "r2", "eventId": event["id"], "kind": "INDIVIDUAL" } }),
+        )
+        .await;
+    assert_eq!(waiting.data()["registerForEvent"]["state"], "WAITLISTED");
+    let cancelled = stack
+        .gql(
+            Some(&kim),
+            "mutation($input: CancelRegistrationInput!) { cancelRegistration(input: $input) { state } }",
+            json!({ "input": { "id": mine["id"], "version": mine["version"] } }),
+        )
+        .await;
+    assert_eq!(cancelled.data()["cancelRegistration"]["state"], "CANCELLED");
+
+    let messages = sink.wait_for(2).await;
+    let ko = to(&messages, "minji@seoul.example.kr");
+    assert_eq!(
+        ko.iter().map(|m| m.subject.as_str()).collect::<Vec<_>>(),
+        ["[Glocal] 행사 등록이 확정되었습니다: 지방축제 포럼"]
+    );
+    assert!(
+        ko[0]
+            .body
+            .contains("지방축제 포럼 참가 자리가 확정되었습니다."),
+        "{}",
+        ko[0].body
+    );
+    let en = to(&messages, "jane@busan.example.org");
+    assert_eq!(
+        en.iter().map(|m| m.subject.as_str()).collect::<Vec<_>>(),
+        ["[Glocal] A seat is free for you at Forum on local festivals"]
+    );
+    assert!(
+        en[0].body.starts_with(
+            "A seat freed up at Forum on local festivals, an event you are waitlisted for"
+        ),
+        "{}",
+        en[0].body
     );
 }

@@ -1,7 +1,8 @@
 //! Service levels end to end: a question pauses a request's clock and the reply resumes
 //! it, the service's scheduler marks a request breached once its due time has passed, the
 //! staff queue filters and sorts by due time and breach, and the business calendar is
-//! maintained by an admin through GraphQL.
+//! maintained by an admin through GraphQL; the first-response target is warned and breached
+//! on its own, once each; an admin chooses each department's lead.
 
 use std::time::Duration;
 
@@ -13,7 +14,8 @@ use crate::support::{act, actions, assignee_token, submit};
 
 const SLA: &str = "id state version overdue
   sla { firstResponseDueAt resolutionDueAt firstResponseClock resolutionClock pausedSince
-        remainingMinutes firstResponseBreached resolutionBreached warnedAt breachedAt }
+        remainingMinutes firstResponseBreached resolutionBreached warnedAt breachedAt
+        firstResponseWarnedAt firstResponseBreachedAt }
   responses { kind body }
   history { action from to note }";
 
@@ -137,12 +139,20 @@ async fn ask_reply_resume_breach_and_the_queue() {
     assert_eq!(breached["overdue"], true);
     assert!(breached["sla"]["remainingMinutes"].as_i64().unwrap() < 0);
     assert_eq!(actions(&breached).last().unwrap(), "sla_breach");
-    let marks = glocal_e2e::count_rows_in(
-        &stack.requests_db,
-        "outbox WHERE event_type = 'ServiceRequestSlaBreached'",
-    )
-    .await;
-    assert_eq!(marks, 1);
+    // Both targets were past due (the question did not count as a first response): one
+    // breach event each, naming its target.
+    for target in ["RESOLUTION", "FIRST_RESPONSE"] {
+        let marks = glocal_e2e::count_rows_in(
+            &stack.requests_db,
+            &format!(
+                "outbox WHERE event_type = 'ServiceRequestSlaBreached' \
+                 AND payload LIKE '%\"target\":\"{target}\"%'"
+            ),
+        )
+        .await;
+        assert_eq!(marks, 1, "{target}");
+    }
+    assert!(actions(&breached).contains(&"sla_first_response_breach".to_owned()));
 
     // The queue: breached ones, not-breached ones, due soonest first.
     assert_eq!(
@@ -193,6 +203,254 @@ async fn ask_reply_resume_breach_and_the_queue() {
         sla_of(&stack, &official, &id).await["sla"]["resolutionBreached"],
         true
     );
+}
+
+/// Runs `sql` (with `$1` the request id) against the requests database.
+async fn age(stack: &Stack, id: &str, sql: &str) {
+    stack
+        .requests_db
+        .execute_raw(Statement::from_sql_and_values(
+            stack.requests_db.get_database_backend(),
+            sql,
+            [id.into()],
+        ))
+        .await
+        .expect("age the request");
+}
+
+/// Polls the request until `action` is in its history and its `sla.<mark>` is set (the
+/// gateway's cached copy of the request catches up with its history a moment later).
+async fn wait_for_mark(stack: &Stack, token: &str, id: &str, action: &str, mark: &str) -> Value {
+    let mut seen = Value::Null;
+    for _ in 0..100 {
+        seen = sla_of(stack, token, id).await;
+        if actions(&seen).iter().any(|a| a == action) && seen["sla"][mark].is_string() {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{action} never happened: {seen:#}");
+}
+
+/// The payloads of the request's outbox events of `event_type`.
+async fn payloads(stack: &Stack, id: &str, event_type: &str) -> Vec<Value> {
+    let backend = stack.requests_db.get_database_backend();
+    stack
+        .requests_db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT CAST(payload AS TEXT) AS p FROM outbox \
+             WHERE event_type = $1 AND aggregate_id = $2::uuid ORDER BY seq",
+            [event_type.into(), id.into()],
+        ))
+        .await
+        .expect("outbox")
+        .iter()
+        .map(|r| serde_json::from_str(&r.try_get::<String>("", "p").unwrap()).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_first_response_is_warned_and_breached_once_on_its_own() {
+    let stack = spawn_stack_with(|s| s.requests.sla.scheduler_interval_secs = 1).await;
+    let official = stack.official("official-seoul", "11000");
+    let r = submit(&stack, &official, "k-first").await.data()["submitServiceRequest"].clone();
+    let id = r["id"].as_str().unwrap().to_owned();
+    let staff = assignee_token(&stack, &r).await;
+
+    // The warning share of the first-response time is used, the due time not yet.
+    age(
+        &stack,
+        &id,
+        "UPDATE service_request SET first_response_warning_at = now() - interval '1 minute', \
+         first_response_due_at = now() + interval '1 hour' WHERE id = $1::uuid",
+    )
+    .await;
+    let warned = wait_for_mark(
+        &stack,
+        &staff,
+        &id,
+        "sla_first_response_warning",
+        "firstResponseWarnedAt",
+    )
+    .await;
+    assert_eq!(warned["sla"]["firstResponseBreached"], false);
+    assert!(
+        warned["sla"]["firstResponseWarnedAt"].is_string(),
+        "{warned:#}"
+    );
+    assert!(warned["sla"]["firstResponseBreachedAt"].is_null());
+    assert!(
+        warned["sla"]["warnedAt"].is_null(),
+        "the resolution is not warned"
+    );
+    let warnings = payloads(&stack, &id, "ServiceRequestSlaWarning").await;
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0]["target"], "FIRST_RESPONSE");
+    assert!(warnings[0]["targetDueAt"].is_string());
+
+    // Its due time passes: the breach, once, naming the target and the department lead.
+    age(
+        &stack,
+        &id,
+        "UPDATE service_request SET first_response_due_at = now() - interval '1 minute' \
+         WHERE id = $1::uuid",
+    )
+    .await;
+    let breached = wait_for_mark(
+        &stack,
+        &staff,
+        &id,
+        "sla_first_response_breach",
+        "firstResponseBreachedAt",
+    )
+    .await;
+    assert_eq!(breached["sla"]["firstResponseBreached"], true);
+    assert!(
+        breached["sla"]["firstResponseBreachedAt"].is_string(),
+        "{breached:#}"
+    );
+    assert_eq!(breached["sla"]["resolutionBreached"], false);
+    assert!(breached["sla"]["breachedAt"].is_null());
+    // A few more scheduler rounds write nothing new.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let breaches = payloads(&stack, &id, "ServiceRequestSlaBreached").await;
+    assert_eq!(breaches.len(), 1, "{breaches:#?}");
+    assert_eq!(breaches[0]["target"], "FIRST_RESPONSE");
+    assert_eq!(breaches[0]["departmentLead"], "staff-japan-sato");
+    assert_eq!(
+        payloads(&stack, &id, "ServiceRequestSlaWarning")
+            .await
+            .len(),
+        1
+    );
+    let again = sla_of(&stack, &staff, &id).await;
+    assert_eq!(
+        actions(&again)
+            .iter()
+            .filter(|a| a.starts_with("sla_first_response"))
+            .count(),
+        2
+    );
+
+    // A request answered in time is never warned of its first response.
+    let answered =
+        submit(&stack, &official, "k-first-2").await.data()["submitServiceRequest"].clone();
+    let answered_id = answered["id"].as_str().unwrap().to_owned();
+    let mid = act(
+        &stack,
+        &staff,
+        "sendMidResponse",
+        json!({ "id": answered_id, "version": answered["version"], "body": "On it.",
+                "expectedCompletionAt": "2030-12-01T09:00:00Z" }),
+    )
+    .await;
+    assert_eq!(mid.data()["sendMidResponse"]["state"], "MID_RESPONDED");
+    age(
+        &stack,
+        &answered_id,
+        "UPDATE service_request SET first_response_warning_at = now() - interval '2 minutes', \
+         first_response_due_at = now() - interval '1 minute' WHERE id = $1::uuid",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let quiet = sla_of(&stack, &staff, &answered_id).await;
+    assert!(
+        !actions(&quiet)
+            .iter()
+            .any(|a| a.starts_with("sla_first_response")),
+        "{quiet:#}"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_chooses_a_departments_lead() {
+    let stack = spawn_stack_with(|s| s.requests.sla.scheduler_interval_secs = 0).await;
+    let admin = stack.admin();
+    let q = "mutation($d: String!, $s: ID!) { setDepartmentLead(department: $d, staffId: $s) { code leadStaffId } }";
+    let set = |d: &str, s: &str| json!({ "d": d, "s": s });
+
+    let staff = stack.staff("staff-interp-kim");
+    assert_eq!(
+        stack
+            .gql(Some(&staff), q, set("INTERPRETATION", "STF-102"))
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        stack
+            .gql(None, q, set("INTERPRETATION", "STF-102"))
+            .await
+            .error_code(),
+        "UNAUTHENTICATED"
+    );
+    for (dept, staff_id, field) in [
+        ("NO_SUCH_DEPT", "STF-102", "department"),
+        ("INTERPRETATION", "STF-999", "staffId"),
+        // A member of another department.
+        ("INTERPRETATION", "STF-151", "staffId"),
+        // No longer active.
+        ("INTERPRETATION", "STF-100", "staffId"),
+        ("INTERPRETATION", "not an id", "staffId"),
+    ] {
+        let refused = stack.gql(Some(&admin), q, set(dept, staff_id)).await;
+        assert_eq!(refused.error_code(), "BAD_USER_INPUT", "{dept} {staff_id}");
+        assert_eq!(
+            refused.body["errors"][0]["extensions"]["field"], field,
+            "{dept} {staff_id}: {:#}",
+            refused.body
+        );
+    }
+    assert_eq!(stack.count_rows("sla_audit").await, 0);
+
+    let done = stack
+        .gql(Some(&admin), q, set("INTERPRETATION", "STF-102"))
+        .await;
+    assert_eq!(
+        done.data()["setDepartmentLead"],
+        json!({ "code": "INTERPRETATION", "leadStaffId": "STF-102" })
+    );
+    assert_eq!(stack.count_rows("sla_audit").await, 1);
+    let (from, to) = {
+        let backend = stack.requests_db.get_database_backend();
+        let row = stack
+            .requests_db
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT from_state, to_state FROM sla_audit WHERE action = 'SET_LEAD'",
+            ))
+            .await
+            .unwrap()
+            .expect("an audit row");
+        (
+            row.try_get::<Option<String>>("", "from_state").unwrap(),
+            row.try_get::<Option<String>>("", "to_state").unwrap(),
+        )
+    };
+    assert_eq!(
+        (from.as_deref(), to.as_deref()),
+        (Some("STF-101"), Some("STF-102"))
+    );
+    let listed = stack
+        .gql(
+            Some(&admin),
+            "{ departments { code leadStaffId } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        listed.data()["departments"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "code": "INTERPRETATION", "leadStaffId": "STF-102" }))
+    );
+    // Setting the same lead again changes (and audits) nothing.
+    stack
+        .gql(Some(&admin), q, set("INTERPRETATION", "STF-102"))
+        .await
+        .data();
+    assert_eq!(stack.count_rows("sla_audit").await, 1);
 }
 
 #[tokio::test]

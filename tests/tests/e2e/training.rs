@@ -342,6 +342,26 @@ async fn an_applicant_goes_from_application_to_a_verified_certificate() {
     // Every change left an audit row and an outbox row in the training database.
     assert!(count_rows_in(&stack.training_db, "history").await >= 10);
     assert!(count_rows_in(&stack.training_db, "outbox").await >= 10);
+    // The decisions and the certificate name the programme, in four languages, so the
+    // applicant's notices can say which (docs/events.md).
+    for event in ["ApplicationStateChanged", "CertificateIssued"] {
+        let titled = count_rows_in(
+            &stack.training_db,
+            &format!(
+                "outbox WHERE event_type = '{event}' AND CAST(payload AS TEXT) \
+                 LIKE '%\"programmeTitle\":{{%\"en\":\"Training Program for Foreign Public Officials (K2H)\"%'"
+            ),
+        )
+        .await;
+        assert!(titled >= 1, "{event} names its programme");
+    }
+    let untitled = count_rows_in(
+        &stack.training_db,
+        "outbox WHERE event_type IN ('ApplicationStateChanged', 'CertificateIssued') \
+         AND CAST(payload AS TEXT) NOT LIKE '%programmeTitle%'",
+    )
+    .await;
+    assert_eq!(untitled, 0);
 }
 
 #[tokio::test]

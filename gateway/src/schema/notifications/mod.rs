@@ -1,7 +1,8 @@
 //! Notices: the caller's in-app inbox (`notifications`, `markNotificationsRead`, and the
 //! `notificationReceived` subscription), their preferences per kind of notice, and their
-//! contact (`myContact`, `setMyContact`: e-mail address and language). Everything here is
-//! the caller's own; the notifier decides, the resolvers convert.
+//! contact (`myContact`, `setMyContact`: e-mail address and language), each the caller's
+//! own; and for bureau administrators the e-mail deliveries (`emailDeliveries`,
+//! `resendEmailDelivery`). The notifier decides, the resolvers convert.
 
 use std::sync::Arc;
 
@@ -42,6 +43,100 @@ impl EmailStatus {
             _ => EmailStatus::None,
         }
     }
+}
+
+/// Where an e-mail delivery is (a filter of `emailDeliveries`).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailDeliveryStatus {
+    /// Waiting to be sent, or to be retried after a failure.
+    Pending,
+    /// Accepted by the mail server.
+    Sent,
+    /// Every attempt failed; `resendEmailDelivery` puts it back to PENDING.
+    Failed,
+}
+
+impl EmailDeliveryStatus {
+    fn of(name: &str) -> EmailDeliveryStatus {
+        match name {
+            "SENT" => EmailDeliveryStatus::Sent,
+            "FAILED" => EmailDeliveryStatus::Failed,
+            _ => EmailDeliveryStatus::Pending,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            EmailDeliveryStatus::Pending => "PENDING",
+            EmailDeliveryStatus::Sent => "SENT",
+            EmailDeliveryStatus::Failed => "FAILED",
+        }
+    }
+}
+
+/// One e-mail of a notice, as bureau administrators watch them.
+#[derive(SimpleObject)]
+pub struct EmailDelivery {
+    /// Its id.
+    pub id: ID,
+    /// The notice it sends.
+    pub notification_id: ID,
+    /// The recipient's subject (as their token names them).
+    pub recipient: String,
+    /// The notice's kind, e.g. `REQUEST_SLA_BREACHED`.
+    pub kind: String,
+    /// The address it goes to.
+    pub address: String,
+    /// Where it is.
+    pub status: EmailDeliveryStatus,
+    /// Attempts so far (0 again after a resend).
+    pub attempts: i32,
+    /// The last failed attempt's error; null when none failed.
+    pub last_error: Option<String>,
+    /// When it was made.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it is (or was) next tried.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When the mail server accepted it; null until then.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<pb::Delivery> for EmailDelivery {
+    fn from(d: pb::Delivery) -> Self {
+        EmailDelivery {
+            id: ID(d.id),
+            notification_id: ID(d.notice_id),
+            recipient: d.recipient,
+            kind: d.kind,
+            address: d.address,
+            status: EmailDeliveryStatus::of(&d.status),
+            attempts: d.attempts,
+            last_error: non_empty(&d.last_error).map(str::to_owned),
+            created_at: datetime(d.created_at.as_ref()),
+            next_attempt_at: datetime(d.next_attempt_at.as_ref()),
+            sent_at: datetime(d.sent_at.as_ref()),
+        }
+    }
+}
+
+/// One e-mail delivery in a page, with its cursor.
+#[derive(SimpleObject)]
+pub struct EmailDeliveryEdge {
+    /// Opaque cursor.
+    pub cursor: String,
+    /// The delivery.
+    pub node: EmailDelivery,
+}
+
+/// A page of e-mail deliveries, newest first.
+#[derive(SimpleObject)]
+pub struct EmailDeliveryConnection {
+    /// The deliveries of this page.
+    pub edges: Vec<EmailDeliveryEdge>,
+    /// Where this page ends.
+    pub page_info: PageInfo,
+    /// How many match in all.
+    pub total_count: i32,
 }
 
 /// A language notices are written in.
@@ -268,6 +363,53 @@ impl NotificationsQuery {
         Ok(preferences_out(r.into_inner()))
     }
 
+    /// Every e-mail delivery of notices, newest first, of one `status` when given (bureau
+    /// administrators: FAILED ones are the ones to look at and resend).
+    #[graphql(inaccessible)]
+    async fn email_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        status: Option<EmailDeliveryStatus>,
+    ) -> Result<EmailDeliveryConnection> {
+        let message = pb::ListDeliveriesRequest {
+            page: Some(common::PageRequest {
+                first: u32::try_from(first.unwrap_or(20).max(0)).unwrap_or(0),
+                after: after.unwrap_or_default(),
+            }),
+            status: status.map(|s| s.name().to_owned()).unwrap_or_default(),
+        };
+        let r = read(
+            ctx,
+            Notifier,
+            "ListDeliveries",
+            message,
+            |mut c, req| async move { c.list_deliveries(req).await },
+        )
+        .await?
+        .into_inner();
+        let info = r.page_info.unwrap_or_default();
+        Ok(EmailDeliveryConnection {
+            page_info: PageInfo {
+                has_next_page: info.has_next_page,
+                has_previous_page: false,
+                start_cursor: r.cursors.first().cloned(),
+                end_cursor: non_empty(&info.end_cursor).map(str::to_owned),
+            },
+            edges: r
+                .deliveries
+                .into_iter()
+                .zip(r.cursors)
+                .map(|(d, cursor)| EmailDeliveryEdge {
+                    cursor,
+                    node: d.into(),
+                })
+                .collect(),
+            total_count: count(r.total_count),
+        })
+    }
+
     /// How notices reach the caller: from their token's `email` and `locale` claims until
     /// they set their own.
     #[graphql(inaccessible)]
@@ -336,6 +478,18 @@ impl NotificationsMutation {
             .await
             .map_err(error::remote)?;
         Ok(preferences_out(r.into_inner()))
+    }
+
+    /// Sends a FAILED e-mail again: back to PENDING with its attempts reset, tried on the
+    /// sender's next round (bureau administrators; CONFLICT for a delivery that is not
+    /// FAILED, NOT_FOUND for an unknown id).
+    async fn resend_email_delivery(&self, ctx: &Context<'_>, id: ID) -> Result<EmailDelivery> {
+        let (mut client, request) = call(ctx, Notifier, pb::ResendDeliveryRequest { id: id.0 })?;
+        let r = client
+            .resend_delivery(request)
+            .await
+            .map_err(error::remote)?;
+        Ok(r.into_inner().into())
     }
 
     /// Sets the caller's own e-mail address (empty clears it) and language; it wins over

@@ -149,6 +149,16 @@ impl ServiceRequestSla {
     async fn breached_at(&self) -> Option<DateTime<Utc>> {
         datetime(self.sla.breached_at.as_ref())
     }
+
+    /// When the assignee was warned that the first-response time nears.
+    async fn first_response_warned_at(&self) -> Option<DateTime<Utc>> {
+        datetime(self.sla.first_response_warned_at.as_ref())
+    }
+
+    /// When the first response's breach was recorded (and the department's lead notified).
+    async fn first_response_breached_at(&self) -> Option<DateTime<Utc>> {
+        datetime(self.sla.first_response_breached_at.as_ref())
+    }
 }
 
 impl ServiceRequest {

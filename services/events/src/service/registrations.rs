@@ -111,6 +111,7 @@ impl EventOffice {
                     "state": to.as_str(),
                     "seats": seats,
                     "registrantSubject": actor.subject,
+                    "eventTitle": event_title(&row),
                 });
                 outbox::append(txn, &Change::new("Registration", id, "RegistrationCreated", payload).touching("Event", row.id), now).await?;
                 tracing::info!(registration_id = %id, event_id = %row.id, state = %to, seats, "registration created");
@@ -144,6 +145,7 @@ impl EventOffice {
                 .unwrap_or_default();
             self.registration_changed(
                 txn,
+                row,
                 &reg,
                 RegistrationAction::Expire,
                 to,
@@ -173,6 +175,7 @@ impl EventOffice {
             }
             self.registration_changed(
                 txn,
+                row,
                 &reg,
                 RegistrationAction::Offer,
                 to,
@@ -185,11 +188,13 @@ impl EventOffice {
         Ok(())
     }
 
-    /// Audit row and outbox event of a registration's state change.
+    /// Audit row and outbox event of a registration's state change (naming the event, so a
+    /// notice can say which).
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn registration_changed(
         &self,
         txn: &Tx,
+        event: &EventRow,
         before: &RegistrationRow,
         action: RegistrationAction,
         to: RegistrationState,
@@ -217,6 +222,7 @@ impl EventOffice {
             "state": to.as_str(),
             "version": before.version + 1,
             "registrantSubject": before.registrant_subject,
+            "eventTitle": event_title(event),
             "offerExpiresAt": (action == RegistrationAction::Offer)
                 .then(|| (now + self.config.offer_ttl).to_rfc3339()),
         });
@@ -304,6 +310,7 @@ impl EventOffice {
         }
         self.registration_changed(
             &txn,
+            &event,
             &reg,
             RegistrationAction::Cancel,
             to,
@@ -328,7 +335,7 @@ impl EventOffice {
         let viewer = Some(actor.clone());
         let txn = self.db.begin().await?;
         let now = self.now();
-        let (reg, _) = self.locked_registration(&txn, &viewer, id, now).await?;
+        let (reg, event) = self.locked_registration(&txn, &viewer, id, now).await?;
         if reg.registrant_subject != actor.subject {
             return Err(EventsError::Forbidden(
                 "only the registrant may accept an offer".into(),
@@ -354,6 +361,7 @@ impl EventOffice {
         }
         self.registration_changed(
             &txn,
+            &event,
             &reg,
             RegistrationAction::Accept,
             to,
@@ -518,4 +526,15 @@ impl EventOffice {
             total_count,
         })
     }
+}
+
+/// The event's title in the four languages, as registration change events carry it
+/// (`eventTitle`, docs/events.md).
+fn event_title(event: &EventRow) -> serde_json::Value {
+    json!({
+        "ko": event.title_ko,
+        "en": event.title_en,
+        "zh": event.title_zh,
+        "ja": event.title_ja,
+    })
 }

@@ -256,6 +256,50 @@ impl EmailStatus {
     }
 }
 
+impl EmailStatus {
+    /// Parses the status of an e-mail delivery a bureau admin filters by: `PENDING`,
+    /// `SENT` or `FAILED` (a delivery is never `NONE`).
+    pub fn parse_delivery(field: &str, text: &str) -> Result<EmailStatus, InvalidInput> {
+        match EmailStatus::from_name(text.trim()) {
+            Some(s) if s != EmailStatus::None => Ok(s),
+            _ => Err(InvalidInput::new(field, "must be PENDING, SENT or FAILED")),
+        }
+    }
+
+    /// Whether a delivery in this status may be sent again by hand: only a FAILED one (a
+    /// PENDING one is still being tried; a SENT one must not go twice).
+    pub fn may_resend(self) -> bool {
+        self == EmailStatus::Failed
+    }
+}
+
+/// One e-mail delivery as a bureau admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryView {
+    /// Its id (the delivery's sequence number).
+    pub id: i64,
+    /// The notice it sends.
+    pub notice_id: uuid::Uuid,
+    /// The recipient's subject.
+    pub recipient: String,
+    /// The notice's kind.
+    pub kind: String,
+    /// The address it goes to.
+    pub address: String,
+    /// PENDING, SENT or FAILED.
+    pub status: EmailStatus,
+    /// Attempts so far.
+    pub attempts: i32,
+    /// The last attempt's error, if it failed.
+    pub last_error: Option<String>,
+    /// When it was made.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When it is (or was) next tried.
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    /// When the SMTP server accepted it.
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// One notice as its recipient sees it in the inbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeView {
@@ -317,6 +361,26 @@ mod tests {
         assert!(!ContactSource::Claims.may_replace(ContactSource::Person));
         assert!(ContactSource::Claims.may_replace(ContactSource::Demo));
         assert!(ContactSource::Person.may_replace(ContactSource::Person));
+    }
+
+    #[test]
+    fn only_failed_deliveries_are_resent_and_filters_name_a_delivery_status() {
+        assert!(EmailStatus::Failed.may_resend());
+        for s in [EmailStatus::Pending, EmailStatus::Sent, EmailStatus::None] {
+            assert!(!s.may_resend(), "{s:?}");
+        }
+        assert_eq!(
+            EmailStatus::parse_delivery("status", "FAILED").unwrap(),
+            EmailStatus::Failed
+        );
+        for bad in ["NONE", "failed", ""] {
+            assert_eq!(
+                EmailStatus::parse_delivery("status", bad)
+                    .unwrap_err()
+                    .field(),
+                "status"
+            );
+        }
     }
 
     #[test]

@@ -73,7 +73,28 @@ pub fn link(portal_url: &str, path: &str) -> String {
     format!("{}{path}", portal_url.trim_end_matches('/'))
 }
 
-/// `kind` in `language` with `vars`, linking to `link`.
+/// A text given in the four languages (`{"ko": …, "en": …, "zh": …, "ja": …}`) in
+/// `language`, falling back to English, Korean, then any language that has one; any other
+/// value as it is.
+fn localize(value: &Value, language: Language) -> Value {
+    let Some(texts) = value.as_object() else {
+        return value.clone();
+    };
+    let text = |code: &str| {
+        texts
+            .get(code)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    };
+    [language.as_str(), "en", "ko", "zh", "ja"]
+        .into_iter()
+        .find_map(text)
+        .map_or(Value::Null, |t| Value::String(t.to_owned()))
+}
+
+/// `kind` in `language` with `vars` (a text in four languages read in `language`), linking
+/// to `link`.
 pub fn render(
     language: Language,
     kind: NoticeKind,
@@ -81,7 +102,10 @@ pub fn render(
     link: &str,
 ) -> Result<Rendered, RenderError> {
     let env = environment()?;
-    let mut context = vars.clone();
+    let mut context: Map<String, Value> = vars
+        .iter()
+        .map(|(k, v)| (k.clone(), localize(v, language)))
+        .collect();
     context.insert("link".into(), Value::String(link.to_owned()));
     let context = Jinja::from_serialize(&context);
     let part = |part: &str| {
@@ -155,5 +179,59 @@ mod tests {
         assert!(zh.body.contains("中间答复") && zh.body.contains("Interpreter booked."));
         let ja = render(Language::Ja, NoticeKind::EventSeatOffered, &vars(), l).unwrap();
         assert!(ja.body.contains("2026-12-05 00:00 UTC まで"), "{}", ja.body);
+    }
+
+    #[test]
+    fn a_title_in_four_languages_reads_in_the_recipients_with_a_fallback() {
+        let mut v = Map::new();
+        v.insert(
+            "title".into(),
+            json!({ "ko": "한일 교류 포럼", "en": "Korea–Japan Forum", "zh": "", "ja": "日韓交流フォーラム" }),
+        );
+        let l = "https://p/events/e1";
+        let ko = render(Language::Ko, NoticeKind::EventRegistrationConfirmed, &v, l).unwrap();
+        assert!(
+            ko.body.contains("한일 교류 포럼 참가 자리가 확정"),
+            "{}",
+            ko.body
+        );
+        let en = render(Language::En, NoticeKind::EventRegistrationConfirmed, &v, l).unwrap();
+        assert!(
+            en.body
+                .contains("Your seat at Korea–Japan Forum is confirmed.")
+        );
+        assert_eq!(
+            en.subject,
+            "[Glocal] Your registration is confirmed: Korea–Japan Forum"
+        );
+        // No Chinese title: the English one.
+        let zh = render(Language::Zh, NoticeKind::EventSeatOffered, &v, l).unwrap();
+        assert!(zh.body.contains("“Korea–Japan Forum”"), "{}", zh.body);
+        let ja = render(Language::Ja, NoticeKind::ApplicationAccepted, &v, l).unwrap();
+        assert!(
+            ja.body.contains("「日韓交流フォーラム」研修"),
+            "{}",
+            ja.body
+        );
+    }
+
+    #[test]
+    fn service_level_notices_name_the_target() {
+        let mut v = vars();
+        v.insert("target".into(), json!("FIRST_RESPONSE"));
+        let l = "https://p/requests/r1";
+        let en = render(Language::En, NoticeKind::RequestSlaBreached, &v, l).unwrap();
+        assert!(en.subject.ends_with("is overdue for its first response"));
+        assert!(
+            en.body
+                .contains("missed its first-response time (2026-12-04 09:00 UTC)")
+        );
+        let ko = render(Language::Ko, NoticeKind::RequestSlaWarning, &v, l).unwrap();
+        assert!(ko.body.contains("첫 응답 기한"), "{}", ko.body);
+        v.insert("target".into(), json!("RESOLUTION"));
+        let en = render(Language::En, NoticeKind::RequestSlaBreached, &v, l).unwrap();
+        assert_eq!(en.subject, "[Glocal] Request OB-2026-000042 is overdue");
+        let ja = render(Language::Ja, NoticeKind::RequestSlaWarning, &v, l).unwrap();
+        assert!(ja.body.contains("対応期限"), "{}", ja.body);
     }
 }

@@ -1,7 +1,9 @@
 //! Who gets which notice for one change event: pure rules over the event's type and JSON
 //! payload. Fields are read as the services write them (the requests contract: `number`,
 //! `title`, `state`, `action`, `requester`, `assignee`, `departmentLead`, `dueAt`,
-//! `message`; events' `registrantSubject`, `offerExpiresAt`; training's `applicantSubject`)
+//! `message`, and on service-level events `target`, `targetDueAt`; events'
+//! `registrantSubject`, `offerExpiresAt`, `eventTitle`; training's `applicantSubject`,
+//! `programmeTitle`)
 //! and every missing field is tolerated: a notice whose recipient is unknown is not made,
 //! a missing detail is left out of the text.
 
@@ -127,9 +129,11 @@ pub fn select(event: &ChangeEvent) -> Vec<Planned> {
                     push(assignee, NoticeKind::RequestReply, &vars, &path);
                 }
                 ("ServiceRequestSlaWarning", _) => {
+                    let vars = sla_vars(event, vars);
                     push(assignee, NoticeKind::RequestSlaWarning, &vars, &path);
                 }
                 ("ServiceRequestSlaBreached", _) => {
+                    let vars = sla_vars(event, vars);
                     push(assignee, NoticeKind::RequestSlaBreached, &vars, &path);
                     let lead = event.text("departmentLead");
                     push(lead, NoticeKind::RequestSlaBreached, &vars, &path);
@@ -139,6 +143,7 @@ pub fn select(event: &ChangeEvent) -> Vec<Planned> {
         }
         "events" => {
             let mut vars = pick(event, &["eventId", "seats"]);
+            titled(&mut vars, event, "eventTitle");
             if let Some(t) = event.text("offerExpiresAt") {
                 vars.insert("expiresAt".into(), Value::String(t.to_owned()));
             }
@@ -161,7 +166,8 @@ pub fn select(event: &ChangeEvent) -> Vec<Planned> {
             }
         }
         "training" => {
-            let vars = pick(event, &["code", "editionId"]);
+            let mut vars = pick(event, &["code", "editionId"]);
+            titled(&mut vars, event, "programmeTitle");
             let applicant = event.text("applicantSubject");
             match (event.event_type.as_str(), event.text("state")) {
                 ("ApplicationStateChanged", Some(state)) => {
@@ -186,6 +192,26 @@ pub fn select(event: &ChangeEvent) -> Vec<Planned> {
         _ => {}
     }
     out
+}
+
+/// A service-level notice's details: which target (`FIRST_RESPONSE` or `RESOLUTION`) and
+/// that target's due time as `dueAt` (older events without `target` are about the
+/// resolution, whose due time `dueAt` already is).
+fn sla_vars(event: &ChangeEvent, mut vars: Map<String, Value>) -> Map<String, Value> {
+    let target = event.text("target").unwrap_or("RESOLUTION");
+    vars.insert("target".into(), Value::String(target.to_owned()));
+    if let Some(due) = event.text("targetDueAt") {
+        vars.insert("dueAt".into(), Value::String(due.to_owned()));
+    }
+    vars
+}
+
+/// Puts the payload's `key` (a title, in the four languages) in `vars` as `title`; the
+/// renderer picks the recipient's language.
+fn titled(vars: &mut Map<String, Value>, event: &ChangeEvent, key: &str) {
+    if let Some(title) = event.payload.get(key).filter(|v| !v.is_null()) {
+        vars.insert("title".into(), title.clone());
+    }
 }
 
 /// The payload's `keys` that are present and not null.
@@ -319,6 +345,20 @@ mod tests {
                 ("lead-1", NoticeKind::RequestSlaBreached)
             ]
         );
+        // The target and its due time reach the notice; without one it is the resolution.
+        let first = json!({ "assignee": "staff-1", "departmentLead": "lead-1",
+                            "target": "FIRST_RESPONSE", "dueAt": "2026-12-10T09:00:00Z",
+                            "targetDueAt": "2026-12-04T13:00:00Z" });
+        let plans = select(&event("requests", "ServiceRequestSlaBreached", first));
+        assert_eq!(plans.len(), 2);
+        assert_eq!(plans[1].vars["target"], "FIRST_RESPONSE");
+        assert_eq!(plans[1].vars["dueAt"], "2026-12-04T13:00:00Z");
+        let old = select(&event(
+            "requests",
+            "ServiceRequestSlaWarning",
+            json!({ "assignee": "s" }),
+        ));
+        assert_eq!(old[0].vars["target"], "RESOLUTION");
         // No assignee yet: nobody to warn, nothing made.
         let none = json!({ "requester": "kim", "assignee": null });
         assert!(select(&event("requests", "ServiceRequestSlaWarning", none)).is_empty());
@@ -334,6 +374,14 @@ mod tests {
         );
         let plans = select(&offered);
         assert_eq!(who(&plans), [("lee", NoticeKind::EventSeatOffered)]);
+        assert!(!plans[0].vars.contains_key("title"));
+        let titled = event(
+            "events",
+            "RegistrationStateChanged",
+            json!({ "state": "CONFIRMED", "registrantSubject": "lee",
+                    "eventTitle": { "ko": "포럼", "en": "Forum", "zh": "", "ja": "" } }),
+        );
+        assert_eq!(select(&titled)[0].vars["title"]["en"], "Forum");
         assert_eq!(plans[0].vars["expiresAt"], "2026-12-05T00:00:00Z");
         assert_eq!(plans[0].path, "/events/ev1");
         let confirmed = event(
@@ -373,9 +421,11 @@ mod tests {
         let cert = event(
             "training",
             "CertificateIssued",
-            json!({ "code": "K2H-2026-0001", "applicantSubject": "park" }),
+            json!({ "code": "K2H-2026-0001", "applicantSubject": "park",
+                    "programmeTitle": { "en": "K2H" } }),
         );
         let plans = select(&cert);
+        assert_eq!(plans[0].vars["title"]["en"], "K2H");
         assert_eq!(who(&plans), [("park", NoticeKind::CertificateIssued)]);
         assert_eq!(plans[0].path, "/certificates/K2H-2026-0001");
     }

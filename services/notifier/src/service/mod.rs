@@ -11,14 +11,15 @@ use chrono::{DateTime, Utc};
 use glocal_kit::outbox::{self, Change};
 use glocal_kit::paging::{Page, PageRequest, decode_seq, seq_cursor};
 use glocal_kit::store::{Db, Tx};
-use glocal_kit::{Caller, config::Settings};
+use glocal_kit::{Caller, Role, config::Settings};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::render::{self, link};
 use crate::domain::select::{ChangeEvent, select};
 use crate::domain::{
-    Contact, ContactSource, EmailAddress, EmailStatus, Language, NoticeKind, NoticeView, Preference,
+    Contact, ContactSource, DeliveryView, EmailAddress, EmailStatus, Language, NoticeKind,
+    NoticeView, Preference,
 };
 use crate::error::NotifierError;
 use crate::store;
@@ -68,6 +69,24 @@ pub struct Inbox {
 pub struct Notifier {
     db: Db,
     config: Config,
+}
+
+/// The caller, if a bureau administrator (the e-mail deliveries are theirs to watch).
+fn require_admin(caller: Option<&Caller>) -> Result<&Caller> {
+    let caller = caller.ok_or(NotifierError::Unauthenticated)?;
+    if !caller.has(Role::BureauAdmin) {
+        return Err(NotifierError::Forbidden(
+            "e-mail deliveries are for bureau administrators".into(),
+        ));
+    }
+    Ok(caller)
+}
+
+/// A delivery id from a caller.
+fn delivery_id(id: &str) -> Result<i64> {
+    id.trim()
+        .parse::<i64>()
+        .map_err(|_| NotifierError::NotFound("e-mail delivery"))
 }
 
 fn subject(caller: Option<&Caller>) -> Result<&str> {
@@ -326,6 +345,72 @@ impl Notifier {
         };
         store::learn_contact(&*self.db, subject, &contact, Utc::now()).await?;
         Ok(())
+    }
+
+    /// E-mail deliveries, newest first, of `status` (`PENDING`, `SENT` or `FAILED`) when
+    /// given (bureau admins).
+    pub async fn deliveries(
+        &self,
+        caller: Option<&Caller>,
+        page: &PageRequest,
+        status: Option<&str>,
+    ) -> Result<Page<DeliveryView>> {
+        require_admin(caller)?;
+        let status = status
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| EmailStatus::parse_delivery("status", s))
+            .transpose()?;
+        let before = decode_seq(page.after.as_deref())?;
+        let limit = page.limit(self.config.max_page_size);
+        let (rows, total) =
+            store::deliveries(&*self.db, status, before, u64::from(limit) + 1).await?;
+        let has_next_page = rows.len() > limit as usize;
+        let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
+        Ok(Page {
+            cursors: rows.iter().map(|d| seq_cursor(d.id)).collect(),
+            items: rows,
+            has_next_page,
+            total_count: total,
+        })
+    }
+
+    /// Sends a FAILED delivery again (bureau admins): back to PENDING with its attempts
+    /// reset, due now, and its notice's e-mail status PENDING again; the sender takes it
+    /// on its next round. CONFLICT for a delivery that is not FAILED.
+    pub async fn resend(&self, caller: Option<&Caller>, id: &str) -> Result<DeliveryView> {
+        let admin = require_admin(caller)?;
+        let seq = delivery_id(id)?;
+        let tx = self.db.begin().await?;
+        let found = store::delivery(&tx, seq)
+            .await?
+            .ok_or(NotifierError::NotFound("e-mail delivery"))?;
+        if !found.status.may_resend() {
+            return Err(NotifierError::Conflict(format!(
+                "only a FAILED delivery can be resent; this one is {}",
+                found.status.as_str()
+            )));
+        }
+        let now = Utc::now();
+        if !store::requeue_failed(&tx, seq, found.notice_id, now).await? {
+            return Err(NotifierError::Conflict(
+                "the delivery changed meanwhile; read it again".into(),
+            ));
+        }
+        let change = Change::new(
+            "Notification",
+            found.notice_id,
+            "EmailDeliveryResent",
+            json!({ "deliveryId": seq.to_string(), "recipient": found.recipient,
+                    "kind": found.kind, "actor": admin.subject }),
+        )
+        .touching("Person", &found.recipient);
+        outbox::append(&tx, &change, now).await?;
+        let resent = store::delivery(&tx, seq)
+            .await?
+            .ok_or(NotifierError::NotFound("e-mail delivery"))?;
+        tx.commit().await?;
+        tracing::info!(delivery = seq, kind = %resent.kind, "e-mail delivery resent");
+        Ok(resent)
     }
 
     /// The stored position of `stream` (`None` before its first entry was handled).

@@ -14,7 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::domain::{
-    Contact, ContactSource, EmailStatus, Language, NoticeKind, NoticeView, Preference,
+    Contact, ContactSource, DeliveryView, EmailStatus, Language, NoticeKind, NoticeView, Preference,
 };
 use entities::{contact, delivery, notice, preference, stream_position};
 
@@ -441,6 +441,111 @@ pub(crate) async fn settle(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// One page of e-mail deliveries, newest first (of `status` only when given): deliveries
+/// before the one with `before_seq`, at most `limit`, plus how many match in all.
+pub(crate) async fn deliveries(
+    db: &impl ConnectionTrait,
+    status: Option<EmailStatus>,
+    before_seq: Option<i64>,
+    limit: u64,
+) -> Result<(Vec<DeliveryView>, u64), DbErr> {
+    let mut q = delivery::Entity::find();
+    if let Some(s) = status {
+        q = q.filter(delivery::Column::State.eq(s.as_str()));
+    }
+    let total = q.clone().count(db).await?;
+    if let Some(seq) = before_seq {
+        q = q.filter(delivery::Column::Seq.lt(seq));
+    }
+    let rows = q
+        .order_by_desc(delivery::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((delivery_views(db, rows).await?, total))
+}
+
+/// Delivery `seq`, if it exists.
+pub(crate) async fn delivery(
+    db: &impl ConnectionTrait,
+    seq: i64,
+) -> Result<Option<DeliveryView>, DbErr> {
+    let rows = delivery::Entity::find()
+        .filter(delivery::Column::Seq.eq(seq))
+        .all(db)
+        .await?;
+    Ok(delivery_views(db, rows).await?.pop())
+}
+
+/// The views of `rows`, with their notices' recipient and kind (one query).
+async fn delivery_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<delivery::Model>,
+) -> Result<Vec<DeliveryView>, DbErr> {
+    let ids: Vec<Uuid> = rows.iter().map(|d| d.notice_id).collect();
+    let notices = if ids.is_empty() {
+        Vec::new()
+    } else {
+        notice::Entity::find()
+            .filter(notice::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|d| {
+            let n = notices.iter().find(|n| n.id == d.notice_id);
+            DeliveryView {
+                id: d.seq,
+                notice_id: d.notice_id,
+                recipient: n.map(|n| n.recipient.clone()).unwrap_or_default(),
+                kind: n.map(|n| n.kind.clone()).unwrap_or_default(),
+                address: d.address,
+                status: EmailStatus::from_name(&d.state).unwrap_or(EmailStatus::Pending),
+                attempts: d.attempts,
+                last_error: d.last_error,
+                created_at: d.created_at,
+                next_attempt_at: d.next_attempt_at,
+                sent_at: d.sent_at,
+            }
+        })
+        .collect())
+}
+
+/// Puts FAILED delivery `seq` (of notice `notice_id`) back to PENDING with no attempts,
+/// due at `now` (its last error stays until the next attempt); false when it is not
+/// FAILED (any more).
+pub(crate) async fn requeue_failed(
+    db: &impl ConnectionTrait,
+    seq: i64,
+    notice_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let r = delivery::Entity::update_many()
+        .col_expr(
+            delivery::Column::State,
+            Expr::value(EmailStatus::Pending.as_str()),
+        )
+        .col_expr(delivery::Column::Attempts, Expr::value(0i32))
+        .col_expr(delivery::Column::NextAttemptAt, Expr::value(now))
+        .filter(delivery::Column::Seq.eq(seq))
+        .filter(delivery::Column::State.eq(EmailStatus::Failed.as_str()))
+        .exec(db)
+        .await?;
+    if r.rows_affected != 1 {
+        return Ok(false);
+    }
+    notice::Entity::update_many()
+        .col_expr(
+            notice::Column::EmailStatus,
+            Expr::value(EmailStatus::Pending.as_str()),
+        )
+        .filter(notice::Column::Id.eq(notice_id))
+        .exec(db)
+        .await?;
+    Ok(true)
 }
 
 // ---- stream positions ----

@@ -13,6 +13,13 @@ pub const BUSINESS_CALENDAR: &str = "BusinessCalendar";
 /// The id of the one business calendar in change events.
 pub const BUSINESS_CALENDAR_ID: uuid::Uuid = uuid::Uuid::from_u128(0x0b05_ca1e);
 
+/// The aggregate type of the directory's changes (one aggregate, [`DIRECTORY_ID`]; each
+/// change touches the department it is about).
+pub const DIRECTORY: &str = "Directory";
+
+/// The id of the directory in change events.
+pub const DIRECTORY_ID: uuid::Uuid = uuid::Uuid::from_u128(0xd1_4ec7_0421);
+
 /// The aggregate type of the service-level policies (one aggregate, [`SLA_POLICIES_ID`]).
 pub const SLA_POLICIES: &str = "SlaPolicies";
 

@@ -43,6 +43,25 @@ text_enum!(
 );
 
 text_enum!(
+    /// Which target of a policy a warning or breach is about.
+    SlaTargetKind, "target" {
+        /// Until the first (mid or final) response.
+        FirstResponse => "FIRST_RESPONSE",
+        /// Until the final response.
+        Resolution => "RESOLUTION",
+    }
+);
+
+/// A point on a target's time at which the scheduler acts, once per request and target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaThreshold {
+    /// The warning share of the target's time is used: the assignee is warned.
+    Warning,
+    /// The target's due time passed: breached, the department lead is told.
+    Breach,
+}
+
+text_enum!(
     /// Why a day is off.
     HolidayKind, "kind" {
         /// A statutory public holiday (including the lunar ones).
@@ -249,7 +268,7 @@ pub struct SlaPolicy {
     pub first_response: SlaTarget,
     /// Until the final response.
     pub resolution: SlaTarget,
-    /// Share of the resolution time (percent) after which the assignee is warned.
+    /// Share of each target's time (percent) after which the assignee is warned.
     pub warning_percent: u8,
 }
 
@@ -314,6 +333,11 @@ impl SlaPolicy {
         self.resolution.minutes * i64::from(self.warning_percent) / 100
     }
 
+    /// The minutes of the first-response target after which the assignee is warned.
+    pub fn first_response_warning_minutes(&self) -> i64 {
+        self.first_response.minutes * i64::from(self.warning_percent) / 100
+    }
+
     /// The due times of a request whose clock starts at `start`.
     pub fn due_times(&self, calendar: &BusinessCalendar, start: DateTime<Utc>) -> DueTimes {
         DueTimes {
@@ -324,6 +348,11 @@ impl SlaPolicy {
             ),
             resolution_due_at: calendar.add(start, self.resolution.minutes, self.resolution.clock),
             warning_at: calendar.add(start, self.warning_minutes(), self.resolution.clock),
+            first_response_warning_at: calendar.add(
+                start,
+                self.first_response_warning_minutes(),
+                self.first_response.clock,
+            ),
         }
     }
 }
@@ -335,8 +364,10 @@ pub struct DueTimes {
     pub first_response_due_at: DateTime<Utc>,
     /// The final response.
     pub resolution_due_at: DateTime<Utc>,
-    /// When the assignee is warned.
+    /// When the assignee is warned of the resolution.
     pub warning_at: DateTime<Utc>,
+    /// When the assignee is warned of the first response.
+    pub first_response_warning_at: DateTime<Utc>,
 }
 
 /// Where a due time lands once a pause from `paused_at` ends at `resumed_at`: the time that
@@ -391,6 +422,8 @@ pub struct SlaFacts {
     pub paused_at: Option<DateTime<Utc>>,
     /// The scheduler marked the resolution breached.
     pub breached_at: Option<DateTime<Utc>>,
+    /// The scheduler marked the first response breached.
+    pub first_response_breached_at: Option<DateTime<Utc>>,
     /// The resolution's clock.
     pub resolution_clock: SlaClock,
 }
@@ -400,10 +433,11 @@ impl SlaStatus {
     pub fn at(calendar: &BusinessCalendar, facts: &SlaFacts, now: DateTime<Utc>) -> Self {
         // While paused the clock stands at the pause's start.
         let clock_now = facts.paused_at.unwrap_or(now);
-        let first_response_breached = match facts.first_responded_at {
-            Some(at) => at > facts.first_response_due_at,
-            None => facts.open && clock_now > facts.first_response_due_at,
-        };
+        let first_response_breached = facts.first_response_breached_at.is_some()
+            || match facts.first_responded_at {
+                Some(at) => at > facts.first_response_due_at,
+                None => facts.open && clock_now > facts.first_response_due_at,
+            };
         let resolution_breached = facts.breached_at.is_some()
             || match facts.final_responded_at {
                 Some(at) if !facts.open => at > facts.resolution_due_at,

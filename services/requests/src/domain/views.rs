@@ -42,6 +42,31 @@ pub struct Department {
     pub code: String,
     /// Name.
     pub name: LocalizedName,
+    /// The staff id of its lead (told of every breached service level), if any.
+    pub lead_staff_id: Option<String>,
+}
+
+impl Department {
+    /// Whether `member` may lead this department: the lead is an active member of it (a
+    /// breach notice goes to someone who works the department's queue).
+    pub fn check_lead(&self, member: &StaffMember) -> Result<(), super::InvalidInput> {
+        if member.department_code != self.code {
+            return Err(super::InvalidInput::new(
+                "staffId",
+                format!(
+                    "{} is a member of department {}, not {}",
+                    member.id, member.department_code, self.code
+                ),
+            ));
+        }
+        if !member.active {
+            return Err(super::InvalidInput::new(
+                "staffId",
+                format!("{} no longer takes requests", member.id),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A bureau staff member.
@@ -177,10 +202,14 @@ pub struct RequestSla {
     pub first_response_breached: bool,
     /// The final response is (or was) late.
     pub resolution_breached: bool,
-    /// When the assignee was warned.
+    /// When the assignee was warned of the resolution.
     pub warned_at: Option<DateTime<Utc>>,
-    /// When the breach was marked (and the department's lead told).
+    /// When the resolution's breach was marked (and the department's lead told).
     pub breached_at: Option<DateTime<Utc>>,
+    /// When the assignee was warned of the first response.
+    pub first_response_warned_at: Option<DateTime<Utc>>,
+    /// When the first response's breach was marked (and the department's lead told).
+    pub first_response_breached_at: Option<DateTime<Utc>>,
 }
 
 /// A routing rule.

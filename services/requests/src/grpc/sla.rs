@@ -23,6 +23,8 @@ pub(super) fn request_sla_to_pb(s: RequestSla) -> pb::RequestSla {
         resolution_breached: s.resolution_breached,
         warned_at: s.warned_at.map(ts),
         breached_at: s.breached_at.map(ts),
+        first_response_warned_at: s.first_response_warned_at.map(ts),
+        first_response_breached_at: s.first_response_breached_at.map(ts),
     }
 }
 

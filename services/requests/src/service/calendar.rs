@@ -138,7 +138,7 @@ impl SlaPolicyDraft {
     }
 }
 
-fn audit_entry(
+pub(super) fn audit_entry(
     aggregate_type: &str,
     id: String,
     action: &str,
@@ -172,7 +172,7 @@ fn describe(p: &SlaPolicy) -> String {
 }
 
 impl OnlineBureau {
-    fn require_bureau_admin(viewer: &Viewer, what: &str) -> Result<()> {
+    pub(super) fn require_bureau_admin(viewer: &Viewer, what: &str) -> Result<()> {
         match viewer {
             Viewer::Admin => Ok(()),
             _ => Err(RequestsError::Forbidden(format!(
@@ -375,6 +375,7 @@ impl OnlineBureau {
                 final_responded_at: row.final_responded_at,
                 paused_at: row.paused_at,
                 breached_at: row.breached_at,
+                first_response_breached_at: row.first_response_breached_at,
                 resolution_clock: row.resolution_clock,
             };
             let status = SlaStatus::at(&calendar, &facts, now);

@@ -2,12 +2,19 @@
 
 use std::collections::HashMap;
 
+use glocal_kit::outbox::{self, Change as OutboxChange};
 use glocal_kit::{Caller, Role};
+use serde_json::json;
 
+use super::calendar::audit_entry;
 use super::{OnlineBureau, Result};
-use crate::domain::{Department, LocalGovernment, StaffMember};
+use crate::domain::changes::{DIRECTORY, DIRECTORY_ID};
+use crate::domain::{Department, DepartmentCode, LocalGovernment, StaffId, StaffMember};
 use crate::error::RequestsError;
-use crate::store::directory as dir_store;
+use crate::store::{directory as dir_store, sla as sla_store};
+
+/// The aggregate type of a department in audit rows and change events.
+const DEPARTMENT: &str = "Department";
 
 /// The bureau's departments and (for bureau callers) staff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +46,57 @@ impl OnlineBureau {
             .map(|l| (l.code.clone(), l))
             .collect();
         Ok(codes.iter().filter_map(|c| found.get(c).cloned()).collect())
+    }
+
+    /// Makes `staff_id` the lead of `department` (bureau admins), the person told of every
+    /// breached service level of its requests. The lead must be an active member of the
+    /// department ([`Department::check_lead`]). Audited in `sla_audit` (from the old lead to
+    /// the new) and published as `DepartmentLeadChanged`.
+    pub async fn set_department_lead(
+        &self,
+        caller: Option<&Caller>,
+        department: DepartmentCode,
+        staff_id: StaffId,
+    ) -> Result<Department> {
+        let (viewer, actor) = self.viewer(caller).await?;
+        Self::require_bureau_admin(&viewer, "choose department leads")?;
+        let tx = self.db.begin().await?;
+        let mut dept = dir_store::department(&tx, department.as_str())
+            .await?
+            .ok_or_else(|| RequestsError::invalid("department", "unknown department"))?;
+        let member = dir_store::staff_by_ids(&tx, &[staff_id.as_str().to_owned()])
+            .await?
+            .pop()
+            .ok_or_else(|| RequestsError::invalid("staffId", "unknown staff member"))?;
+        dept.check_lead(&member)?;
+        let before = dept.lead_staff_id.replace(member.id.clone());
+        if before.as_deref() == Some(member.id.as_str()) {
+            return Ok(dept);
+        }
+        dir_store::set_department_lead(&tx, &dept.code, &member.id).await?;
+        let now = self.now();
+        let entry = audit_entry(
+            DEPARTMENT,
+            dept.code.clone(),
+            "SET_LEAD",
+            (before.clone(), Some(member.id.clone())),
+            &actor,
+            now,
+            format!("{} leads {}", member.name, dept.code),
+        );
+        sla_store::audit(&tx, &entry).await?;
+        let payload = json!({
+            "code": dept.code,
+            "fromLeadStaffId": before,
+            "leadStaffId": member.id,
+            "actor": actor.subject,
+        });
+        let change = OutboxChange::new(DIRECTORY, DIRECTORY_ID, "DepartmentLeadChanged", payload)
+            .touching(DEPARTMENT, &dept.code);
+        outbox::append(&tx, &change, now).await?;
+        tx.commit().await?;
+        tracing::info!(department = %dept.code, lead = %member.id, "department lead set");
+        Ok(dept)
     }
 
     /// Every local government, by code. Public.

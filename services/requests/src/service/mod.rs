@@ -288,6 +288,7 @@ impl OnlineBureau {
                 final_responded_at: v.final_responded_at,
                 paused_at: v.sla.paused_since,
                 breached_at: v.sla.breached_at,
+                first_response_breached_at: v.sla.first_response_breached_at,
                 resolution_clock: v.sla.resolution_clock,
             };
             let status = SlaStatus::at(&calendar, &facts, now);

@@ -1,7 +1,7 @@
 //! The service-level clock of a request: staff ask the requester a question (the clock
 //! pauses), the requester's reply resumes it with the time that was left, and the scheduler
-//! warns the assignee at the policy's share of the time and marks the breach at the due
-//! time, each exactly once however many replicas run it (a conditional update claims the
+//! warns the assignee at the policy's share of each target's time (first response and
+//! resolution) and marks each target's breach at its due time, each exactly once however many replicas run it (a conditional update claims the
 //! mark; only the claimant writes the history row and the change event).
 
 use chrono::{DateTime, Utc};
@@ -14,7 +14,7 @@ use super::submit::history_entry;
 use super::workflow::{Change, REPLIED};
 use super::{Actor, OnlineBureau, Result};
 use crate::domain::changes::{SERVICE_REQUEST, request_touches};
-use crate::domain::sla::resume_due;
+use crate::domain::sla::{SlaTargetKind, SlaThreshold, resume_due};
 use crate::domain::{
     Action, MessageBody, MessageKind, RequestId, RequestState, ServiceRequest, Version, resume,
     transition,
@@ -25,9 +25,9 @@ use crate::store::requests::{self as request_store, Mark, StoredRequest};
 
 /// The change event of a question to the requester.
 pub(super) const QUESTION_ASKED: &str = "ServiceRequestQuestionAsked";
-/// The change event of a warning to the assignee.
+/// The change event of a warning to the assignee (its payload's `target` names which).
 pub(super) const SLA_WARNING: &str = "ServiceRequestSlaWarning";
-/// The change event of a breached resolution target.
+/// The change event of a breached target (its payload's `target` names which).
 pub(super) const SLA_BREACHED: &str = "ServiceRequestSlaBreached";
 
 /// What one scheduler run did.
@@ -94,6 +94,11 @@ impl OnlineBureau {
         if row.warned_at.is_none() {
             after.warning_at = row.warning_at.map(|w| moved(w, row.resolution_clock));
         }
+        if row.first_responded_at.is_none() && row.first_response_warned_at.is_none() {
+            after.first_response_warning_at = row
+                .first_response_warning_at
+                .map(|w| moved(w, row.first_response_clock));
+        }
         after.paused_at = None;
         after.paused_from_state = None;
         let paused = calendar.minutes_between(paused_at, now, row.resolution_clock);
@@ -113,30 +118,31 @@ impl OnlineBureau {
         self.apply(tx, row, actor, now, change).await
     }
 
-    /// One run of the service-level scheduler: warns the assignees of requests past their
-    /// warning time and marks breached those past their resolution due time (at most the
-    /// configured batch of each). Safe to run from several replicas at once: each warning
-    /// and each breach is written once.
+    /// One run of the service-level scheduler: for each target (first response, then
+    /// resolution) warns the assignees of requests past the target's warning time and marks
+    /// breached those past its due time (at most the configured batch of each). Safe to run
+    /// from several replicas at once: each warning and each breach of a target is written
+    /// once.
     pub async fn run_sla_scheduler(&self) -> Result<SchedulerRun> {
         let now = self.now();
         let open = RequestState::open_states();
         let limit = u64::from(self.config.scheduler_batch);
         let mut run = SchedulerRun::default();
-        for row in request_store::due_for_warning(&self.db, &open, now, limit).await? {
-            if self.mark(row.id, Mark::Warned, &open, now).await? {
-                run.warned += 1;
-            }
-        }
-        for row in request_store::due_for_breach(&self.db, &open, now, limit).await? {
-            if self.mark(row.id, Mark::Breached, &open, now).await? {
-                run.breached += 1;
+        for mark in Mark::ALL {
+            for row in request_store::due_for(&self.db, mark, &open, now, limit).await? {
+                if self.mark(row.id, mark, &open, now).await? {
+                    match mark.threshold {
+                        SlaThreshold::Warning => run.warned += 1,
+                        SlaThreshold::Breach => run.breached += 1,
+                    }
+                }
             }
         }
         Ok(run)
     }
 
     /// Claims `mark` on one request and, when this call won the claim, writes its history
-    /// row and change event in the same transaction.
+    /// row and change event (naming the target) in the same transaction.
     async fn mark(
         &self,
         id: RequestId,
@@ -151,19 +157,12 @@ impl OnlineBureau {
         let row = request_store::find(&tx, id)
             .await?
             .ok_or(RequestsError::NotFound("service request"))?;
-        let due = row.resolution_due_at.to_rfc3339();
-        let (action, event_type, note) = match mark {
-            Mark::Warned => (
-                "sla_warning",
-                SLA_WARNING,
-                format!("the warning share of the resolution time is used; due {due}"),
-            ),
-            Mark::Breached => (
-                "sla_breach",
-                SLA_BREACHED,
-                format!("the resolution was due {due}"),
-            ),
+        let due = match mark.target {
+            SlaTargetKind::FirstResponse => row.first_response_due_at,
+            SlaTargetKind::Resolution => row.resolution_due_at,
         };
+        let (action, event_type) = sla_action(mark);
+        let note = sla_note(mark, due);
         let system = Actor {
             subject: super::submit::SYSTEM_SUBJECT.into(),
             name: super::submit::SYSTEM_NAME.into(),
@@ -173,8 +172,14 @@ impl OnlineBureau {
         let mut payload = self
             .event_payload(&tx, &row, Some(row.state), action, None)
             .await?;
+        payload["target"] = json!(mark.target.as_str());
+        payload["targetDueAt"] = json!(due.to_rfc3339());
         payload["warningAt"] = json!(row.warning_at.map(|t| t.to_rfc3339()));
         payload["breachedAt"] = json!(row.breached_at.map(|t| t.to_rfc3339()));
+        payload["firstResponseWarningAt"] =
+            json!(row.first_response_warning_at.map(|t| t.to_rfc3339()));
+        payload["firstResponseBreachedAt"] =
+            json!(row.first_response_breached_at.map(|t| t.to_rfc3339()));
         let touched = request_touches(
             &row.local_government_code,
             row.department_code.as_deref(),
@@ -187,6 +192,39 @@ impl OnlineBureau {
         tx.commit().await?;
         tracing::info!(request_id = %row.id, number = %row.number, action, "service level mark");
         Ok(true)
+    }
+}
+
+/// The history action and change event of a mark.
+fn sla_action(mark: Mark) -> (&'static str, &'static str) {
+    match (mark.target, mark.threshold) {
+        (SlaTargetKind::FirstResponse, SlaThreshold::Warning) => {
+            ("sla_first_response_warning", SLA_WARNING)
+        }
+        (SlaTargetKind::FirstResponse, SlaThreshold::Breach) => {
+            ("sla_first_response_breach", SLA_BREACHED)
+        }
+        (SlaTargetKind::Resolution, SlaThreshold::Warning) => ("sla_warning", SLA_WARNING),
+        (SlaTargetKind::Resolution, SlaThreshold::Breach) => ("sla_breach", SLA_BREACHED),
+    }
+}
+
+/// The history note of a mark.
+fn sla_note(mark: Mark, due: DateTime<Utc>) -> String {
+    let due = due.to_rfc3339();
+    match (mark.target, mark.threshold) {
+        (SlaTargetKind::FirstResponse, SlaThreshold::Warning) => {
+            format!("the warning share of the first-response time is used; due {due}")
+        }
+        (SlaTargetKind::FirstResponse, SlaThreshold::Breach) => {
+            format!("the first response was due {due}")
+        }
+        (SlaTargetKind::Resolution, SlaThreshold::Warning) => {
+            format!("the warning share of the resolution time is used; due {due}")
+        }
+        (SlaTargetKind::Resolution, SlaThreshold::Breach) => {
+            format!("the resolution was due {due}")
+        }
     }
 }
 

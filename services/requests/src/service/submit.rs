@@ -293,6 +293,9 @@ impl OnlineBureau {
             warning_at: Some(due.warning_at),
             warned_at: None,
             breached_at: None,
+            first_response_warning_at: Some(due.first_response_warning_at),
+            first_response_warned_at: None,
+            first_response_breached_at: None,
         };
         request_store::insert(tx, &row).await?;
         let payload = self.event_payload(tx, &row, None, "submit", None).await?;

@@ -1,5 +1,5 @@
-//! The bureau's directory: local governments, departments and staff, read as views and
-//! written by the demo seed.
+//! The bureau's directory: local governments, departments (with their leads) and staff,
+//! read as views and written by the demo seed and the admins' lead changes.
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -28,6 +28,7 @@ fn dept_view(m: department::Model) -> Department {
     Department {
         name: names(m.name_ko, m.name_en, m.name_zh, m.name_ja),
         code: m.code,
+        lead_staff_id: m.lead_staff_id,
     }
 }
 
@@ -90,6 +91,14 @@ pub(crate) async fn departments(
         .into_iter()
         .map(dept_view)
         .collect())
+}
+
+/// A department by code.
+pub(crate) async fn department(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<Department>> {
+    Ok(departments(db, &[code.to_owned()]).await?.pop())
 }
 
 /// Whether a department exists.
@@ -191,7 +200,7 @@ pub(crate) async fn insert_department(db: &impl ConnectionTrait, d: &Department)
         name_en: Set(d.name.en.clone()),
         name_zh: Set(d.name.zh.clone()),
         name_ja: Set(d.name.ja.clone()),
-        lead_staff_id: Set(None),
+        lead_staff_id: Set(d.lead_staff_id.clone()),
     };
     department::Entity::insert(row)
         .exec_without_returning(db)

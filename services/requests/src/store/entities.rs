@@ -129,6 +129,9 @@ pub(crate) mod service_request {
         pub warning_at: Option<DateTimeUtc>,
         pub warned_at: Option<DateTimeUtc>,
         pub breached_at: Option<DateTimeUtc>,
+        pub first_response_warning_at: Option<DateTimeUtc>,
+        pub first_response_warned_at: Option<DateTimeUtc>,
+        pub first_response_breached_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(Initial),
             Box::new(OutboxChangeColumns),
             Box::new(super::sla_migration::ServiceLevels),
+            Box::new(super::sla_migration::FirstResponseMarks),
         ]
     }
 

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::entities::{request_counter, service_request};
-use crate::domain::sla::SlaClock;
+use crate::domain::sla::{SlaClock, SlaTargetKind, SlaThreshold};
 use crate::domain::{
     DepartmentCode, InvalidInput, LocalGovernmentCode, RequestDetails, RequestId, RequestNumber,
     RequestState, RequestType, StaffId, Version,
@@ -63,6 +63,12 @@ pub(crate) struct StoredRequest {
     pub warned_at: Option<DateTime<Utc>>,
     /// When the scheduler marked the resolution breached.
     pub breached_at: Option<DateTime<Utc>>,
+    /// When the assignee is to be warned of the first response.
+    pub first_response_warning_at: Option<DateTime<Utc>>,
+    /// When the scheduler warned the assignee of the first response.
+    pub first_response_warned_at: Option<DateTime<Utc>>,
+    /// When the scheduler marked the first response breached.
+    pub first_response_breached_at: Option<DateTime<Utc>>,
 }
 
 /// A stored clock; rows from before service levels counted around the clock.
@@ -101,6 +107,9 @@ impl TryFrom<service_request::Model> for StoredRequest {
             warning_at: m.warning_at,
             warned_at: m.warned_at,
             breached_at: m.breached_at,
+            first_response_warning_at: m.first_response_warning_at,
+            first_response_warned_at: m.first_response_warned_at,
+            first_response_breached_at: m.first_response_breached_at,
             title: m.title,
             description: m.description,
             requester_subject: m.requester_subject,
@@ -238,6 +247,9 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Resu
         warning_at: Set(r.warning_at),
         warned_at: Set(r.warned_at),
         breached_at: Set(r.breached_at),
+        first_response_warning_at: Set(r.first_response_warning_at),
+        first_response_warned_at: Set(r.first_response_warned_at),
+        first_response_breached_at: Set(r.first_response_breached_at),
     };
     service_request::Entity::insert(row)
         .exec_without_returning(db)
@@ -265,6 +277,9 @@ pub(crate) async fn update_if_version(
         warning_at: Set(after.warning_at),
         warned_at: Set(after.warned_at),
         breached_at: Set(after.breached_at),
+        first_response_warning_at: Set(after.first_response_warning_at),
+        first_response_warned_at: Set(after.first_response_warned_at),
+        first_response_breached_at: Set(after.first_response_breached_at),
         first_responded_at: Set(after.first_responded_at),
         final_responded_at: Set(after.final_responded_at),
         expected_completion_at: Set(after.expected_completion_at),
@@ -505,62 +520,82 @@ pub(crate) async fn list(
     Ok((parse_all(rows)?, total))
 }
 
-/// Requests of `states` whose warning time has come and whose assignee was not warned yet
-/// (not paused, not yet due), oldest warning first, at most `limit`.
-pub(crate) async fn due_for_warning(
+/// Requests of `states` that have reached `threshold` of `target` and were not marked for
+/// it yet (not paused; a first response only while none was sent; a warning only before
+/// the due time, where the breach supersedes it), soonest first, at most `limit`.
+pub(crate) async fn due_for(
     db: &impl ConnectionTrait,
+    mark: Mark,
     states: &[RequestState],
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<StoredRequest>> {
     use service_request::Column as C;
-    let rows = service_request::Entity::find()
+    let (due, reached) = match (mark.target, mark.threshold) {
+        (SlaTargetKind::FirstResponse, SlaThreshold::Warning) => {
+            (C::FirstResponseDueAt, C::FirstResponseWarningAt)
+        }
+        (SlaTargetKind::FirstResponse, SlaThreshold::Breach) => {
+            (C::FirstResponseDueAt, C::FirstResponseDueAt)
+        }
+        (SlaTargetKind::Resolution, SlaThreshold::Warning) => (C::ResolutionDueAt, C::WarningAt),
+        (SlaTargetKind::Resolution, SlaThreshold::Breach) => {
+            (C::ResolutionDueAt, C::ResolutionDueAt)
+        }
+    };
+    let mut select = service_request::Entity::find()
         .filter(C::State.is_in(states.iter().map(|s| s.as_str())))
-        .filter(C::WarnedAt.is_null())
+        .filter(mark.column().is_null())
         .filter(C::PausedAt.is_null())
-        .filter(C::WarningAt.lte(now))
-        // Past the due time the breach supersedes the warning.
-        .filter(C::ResolutionDueAt.gt(now))
-        .order_by_asc(C::WarningAt)
-        .limit(limit)
-        .all(db)
-        .await?;
+        .filter(reached.lte(now));
+    if mark.target == SlaTargetKind::FirstResponse {
+        select = select.filter(C::FirstRespondedAt.is_null());
+    }
+    if mark.threshold == SlaThreshold::Warning {
+        select = select.filter(due.gt(now));
+    }
+    let rows = select.order_by_asc(reached).limit(limit).all(db).await?;
     parse_all(rows)
 }
 
-/// Requests of `states` past their resolution due time, not paused and not yet marked
-/// breached, most overdue first, at most `limit`.
-pub(crate) async fn due_for_breach(
-    db: &impl ConnectionTrait,
-    states: &[RequestState],
-    now: DateTime<Utc>,
-    limit: u64,
-) -> Result<Vec<StoredRequest>> {
-    use service_request::Column as C;
-    let rows = service_request::Entity::find()
-        .filter(C::State.is_in(states.iter().map(|s| s.as_str())))
-        .filter(C::BreachedAt.is_null())
-        .filter(C::PausedAt.is_null())
-        .filter(C::ResolutionDueAt.lte(now))
-        .order_by_asc(C::ResolutionDueAt)
-        .limit(limit)
-        .all(db)
-        .await?;
-    parse_all(rows)
-}
-
-/// Which mark a scheduler claims.
+/// Which mark a scheduler claims: a threshold of a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mark {
-    /// `warned_at`.
-    Warned,
-    /// `breached_at`.
-    Breached,
+pub(crate) struct Mark {
+    /// The target.
+    pub target: SlaTargetKind,
+    /// The threshold reached.
+    pub threshold: SlaThreshold,
+}
+
+impl Mark {
+    /// Every mark, in the order a scheduler run claims them.
+    pub const ALL: [Mark; 4] = [
+        Mark::new(SlaTargetKind::FirstResponse, SlaThreshold::Warning),
+        Mark::new(SlaTargetKind::FirstResponse, SlaThreshold::Breach),
+        Mark::new(SlaTargetKind::Resolution, SlaThreshold::Warning),
+        Mark::new(SlaTargetKind::Resolution, SlaThreshold::Breach),
+    ];
+
+    const fn new(target: SlaTargetKind, threshold: SlaThreshold) -> Self {
+        Mark { target, threshold }
+    }
+
+    /// The column that records it.
+    fn column(self) -> service_request::Column {
+        use service_request::Column as C;
+        match (self.target, self.threshold) {
+            (SlaTargetKind::FirstResponse, SlaThreshold::Warning) => C::FirstResponseWarnedAt,
+            (SlaTargetKind::FirstResponse, SlaThreshold::Breach) => C::FirstResponseBreachedAt,
+            (SlaTargetKind::Resolution, SlaThreshold::Warning) => C::WarnedAt,
+            (SlaTargetKind::Resolution, SlaThreshold::Breach) => C::BreachedAt,
+        }
+    }
 }
 
 /// Sets `mark` on request `id` to `at` only if nobody set it first and the request is
-/// still in a state of `states` and not paused: the one write that makes a warning or a
-/// breach happen once however many schedulers race for it. True when this call won.
+/// still in a state of `states`, not paused (and, for the first response, still without
+/// one): the one write that makes a warning or a breach happen once however many schedulers
+/// race for it. True when this call won.
 pub(crate) async fn claim_mark(
     db: &impl ConnectionTrait,
     id: RequestId,
@@ -569,18 +604,17 @@ pub(crate) async fn claim_mark(
     at: DateTime<Utc>,
 ) -> Result<bool> {
     use service_request::Column as C;
-    let column = match mark {
-        Mark::Warned => C::WarnedAt,
-        Mark::Breached => C::BreachedAt,
-    };
-    let result = service_request::Entity::update_many()
+    let column = mark.column();
+    let mut update = service_request::Entity::update_many()
         .col_expr(column, Expr::value(at))
         .filter(C::Id.eq(id.as_uuid()))
         .filter(column.is_null())
         .filter(C::PausedAt.is_null())
-        .filter(C::State.is_in(states.iter().map(|s| s.as_str())))
-        .exec(db)
-        .await?;
+        .filter(C::State.is_in(states.iter().map(|s| s.as_str())));
+    if mark.target == SlaTargetKind::FirstResponse {
+        update = update.filter(C::FirstRespondedAt.is_null());
+    }
+    let result = update.exec(db).await?;
     Ok(result.rows_affected == 1)
 }
 

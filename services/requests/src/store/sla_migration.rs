@@ -151,3 +151,35 @@ impl MigrationTrait for ServiceLevels {
         Ok(())
     }
 }
+
+/// The first-response target's own warning and breach marks (the scheduler warns and
+/// breaches each target once): when its warning is due, and when the scheduler claimed the
+/// warning and the breach.
+pub(crate) struct FirstResponseMarks;
+
+impl MigrationName for FirstResponseMarks {
+    fn name(&self) -> &str {
+        "m20261203_000002_first_response_marks"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for FirstResponseMarks {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for col in [
+            ts_null("first_response_warning_at"),
+            ts_null("first_response_warned_at"),
+            ts_null("first_response_breached_at"),
+        ] {
+            add_column(m, "service_request", col).await?;
+        }
+        m.create_index(index(
+            "service_request",
+            "service_request_first_response_due",
+            &["first_response_due_at"],
+            false,
+        ))
+        .await?;
+        Ok(())
+    }
+}

@@ -201,6 +201,7 @@ impl TrainingOffice {
             "version": Version::FIRST.get(),
             "applicantSubject": subject,
             "orgCode": org,
+            "programmeTitle": programme_title(txn, new.edition_id.as_uuid()).await?,
         });
         let event = if new.as_draft {
             "ApplicationDrafted"
@@ -262,6 +263,7 @@ impl TrainingOffice {
             "version": row.version + 1,
             "applicantSubject": row.applicant_subject,
             "orgCode": row.org_code,
+            "programmeTitle": programme_title(txn, row.edition_id).await?,
         });
         let change = Change::new("Application", row.id, "ApplicationStateChanged", payload)
             .touching("Edition", row.edition_id)
@@ -435,4 +437,19 @@ impl TrainingOffice {
         txn.commit().await?;
         self.application_view(&who, row.id).await
     }
+}
+
+/// The title of the programme of edition `edition_id` in the four languages, as application
+/// and certificate change events carry it (`programmeTitle`, docs/events.md); null when the
+/// edition is gone.
+pub(super) async fn programme_title(
+    txn: &impl Handle,
+    edition_id: Uuid,
+) -> Result<serde_json::Value> {
+    Ok(queries::programme_of_edition(txn, edition_id)
+        .await?
+        .map_or(
+            serde_json::Value::Null,
+            |p| json!({ "ko": p.title_ko, "en": p.title_en, "zh": p.title_zh, "ja": p.title_ja }),
+        ))
 }

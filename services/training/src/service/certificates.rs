@@ -101,6 +101,7 @@ impl TrainingOffice {
                 "editionId": p.edition_id.to_string(),
                 "code": code.as_str(),
                 "applicantSubject": p.applicant_subject,
+                "programmeTitle": super::applications::programme_title(&txn, p.edition_id).await?,
             });
             let change = Change::new("Application", p.id, "CertificateIssued", payload)
                 .touching("Edition", p.edition_id)

@@ -104,6 +104,17 @@ pub(crate) async fn publish_programme<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The programme an edition belongs to.
+pub(crate) async fn programme_of_edition<C: ConnectionTrait>(
+    c: &C,
+    edition_id: Uuid,
+) -> Result<Option<programme::Model>, DbErr> {
+    match find_edition(c, edition_id).await? {
+        Some(e) => find_programme(c, e.programme_id).await,
+        None => Ok(None),
+    }
+}
+
 // ---- editions ---------------------------------------------------------------------------
 
 /// An edition by id.

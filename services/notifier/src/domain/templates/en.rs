@@ -29,36 +29,36 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "The bureau sent the final response to request {{ number }}.{% if message %}\n\n{{ message }}{% endif %}\n\nRead it: {{ link }}\n",
         ),
         RequestSlaWarning => (
-            "[Glocal] Request {{ number }} is nearly due",
-            "Request {{ number }} is due soon{% if dueAt %} ({{ dueAt|when }}){% endif %}.\n\nOpen it: {{ link }}\n",
+            "[Glocal] Request {{ number }} is nearly due{% if target == 'FIRST_RESPONSE' %} for its first response{% endif %}",
+            "{% if target == 'FIRST_RESPONSE' %}The first response to request {{ number }} is due soon{% else %}Request {{ number }} is due soon{% endif %}{% if dueAt %} ({{ dueAt|when }}){% endif %}.\n\nOpen it: {{ link }}\n",
         ),
         RequestSlaBreached => (
-            "[Glocal] Request {{ number }} is overdue",
-            "Request {{ number }} missed its due time{% if dueAt %} ({{ dueAt|when }}){% endif %}.\n\nOpen it: {{ link }}\n",
+            "[Glocal] Request {{ number }} is overdue{% if target == 'FIRST_RESPONSE' %} for its first response{% endif %}",
+            "{% if target == 'FIRST_RESPONSE' %}Request {{ number }} missed its first-response time{% else %}Request {{ number }} missed its due time{% endif %}{% if dueAt %} ({{ dueAt|when }}){% endif %}.\n\nOpen it: {{ link }}\n",
         ),
         EventSeatOffered => (
-            "[Glocal] A seat is free for you",
-            "A seat freed up at an event you are waitlisted for, and it is offered to you.{% if expiresAt %}\nAccept by {{ expiresAt|when }}, or it goes to the next in line.{% endif %}\n\nAccept: {{ link }}\n",
+            "[Glocal] A seat is free for you{% if title %} at {{ title }}{% endif %}",
+            "A seat freed up at {% if title %}{{ title }}, {% endif %}an event you are waitlisted for, and it is offered to you.{% if expiresAt %}\nAccept by {{ expiresAt|when }}, or it goes to the next in line.{% endif %}\n\nAccept: {{ link }}\n",
         ),
         EventRegistrationConfirmed => (
-            "[Glocal] Your registration is confirmed",
-            "Your event registration is confirmed.\n\nSee the event: {{ link }}\n",
+            "[Glocal] Your registration is confirmed{% if title %}: {{ title }}{% endif %}",
+            "{% if title %}Your seat at {{ title }} is confirmed.{% else %}Your event registration is confirmed.{% endif %}\n\nSee the event: {{ link }}\n",
         ),
         ApplicationAccepted => (
-            "[Glocal] Your training application was accepted",
-            "Congratulations: your training application was accepted.\n\nSee it: {{ link }}\n",
+            "[Glocal] Your training application was accepted{% if title %}: {{ title }}{% endif %}",
+            "Congratulations: your application{% if title %} to {{ title }}{% endif %} was accepted.\n\nSee it: {{ link }}\n",
         ),
         ApplicationWaitlisted => (
-            "[Glocal] Your training application is on the waitlist",
-            "Your training application is on the waitlist; you will hear from us in turn if a place frees up.\n\nSee it: {{ link }}\n",
+            "[Glocal] Your training application is on the waitlist{% if title %}: {{ title }}{% endif %}",
+            "Your application{% if title %} to {{ title }}{% endif %} is on the waitlist; you will hear from us in turn if a place frees up.\n\nSee it: {{ link }}\n",
         ),
         ApplicationRefused => (
-            "[Glocal] About your training application",
-            "We are sorry: your training application was not accepted this time.\n\nSee it: {{ link }}\n",
+            "[Glocal] About your training application{% if title %}: {{ title }}{% endif %}",
+            "We are sorry: your application{% if title %} to {{ title }}{% endif %} was not accepted this time.\n\nSee it: {{ link }}\n",
         ),
         CertificateIssued => (
-            "[Glocal] Your certificate has been issued",
-            "Your certificate{% if code %} ({{ code }}){% endif %} has been issued.\n\nSee it: {{ link }}\n",
+            "[Glocal] Your certificate has been issued{% if title %}: {{ title }}{% endif %}",
+            "Your certificate{% if title %} for {{ title }}{% endif %}{% if code %} ({{ code }}){% endif %} has been issued.\n\nSee it: {{ link }}\n",
         ),
     }
 }

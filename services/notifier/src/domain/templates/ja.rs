@@ -29,36 +29,36 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "依頼 {{ number }} への最終回答です。{% if message %}\n\n{{ message }}{% endif %}\n\n回答を見る：{{ link }}\n",
         ),
         RequestSlaWarning => (
-            "[Glocal] 依頼 {{ number }} の期限が迫っています",
-            "依頼 {{ number }} の対応期限{% if dueAt %}（{{ dueAt|when }}）{% endif %}が近づいています。\n\n依頼を見る：{{ link }}\n",
+            "[Glocal] 依頼 {{ number }} の{% if target == 'FIRST_RESPONSE' %}初回回答{% endif %}期限が迫っています",
+            "依頼 {{ number }} の{% if target == 'FIRST_RESPONSE' %}初回回答期限{% else %}対応期限{% endif %}{% if dueAt %}（{{ dueAt|when }}）{% endif %}が近づいています。\n\n依頼を見る：{{ link }}\n",
         ),
         RequestSlaBreached => (
-            "[Glocal] 依頼 {{ number }} が期限を過ぎました",
-            "依頼 {{ number }} は対応期限{% if dueAt %}（{{ dueAt|when }}）{% endif %}を過ぎました。\n\n依頼を見る：{{ link }}\n",
+            "[Glocal] 依頼 {{ number }} が{% if target == 'FIRST_RESPONSE' %}初回回答{% endif %}期限を過ぎました",
+            "依頼 {{ number }} は{% if target == 'FIRST_RESPONSE' %}初回回答期限{% else %}対応期限{% endif %}{% if dueAt %}（{{ dueAt|when }}）{% endif %}を過ぎました。\n\n依頼を見る：{{ link }}\n",
         ),
         EventSeatOffered => (
-            "[Glocal] キャンセル待ちの行事に空きが出ました",
-            "キャンセル待ちの行事に空きが出たため、ご案内します。{% if expiresAt %}\n{{ expiresAt|when }} までに承諾されない場合、次の方にご案内します。{% endif %}\n\n承諾する：{{ link }}\n",
+            "[Glocal] {% if title %}{{ title }}{% else %}キャンセル待ちの行事{% endif %}に空きが出ました",
+            "キャンセル待ちの行事{% if title %}「{{ title }}」{% endif %}に空きが出たため、ご案内します。{% if expiresAt %}\n{{ expiresAt|when }} までに承諾されない場合、次の方にご案内します。{% endif %}\n\n承諾する：{{ link }}\n",
         ),
         EventRegistrationConfirmed => (
-            "[Glocal] 行事の参加登録が確定しました",
-            "行事の参加登録が確定しました。\n\n行事を見る：{{ link }}\n",
+            "[Glocal] 行事の参加登録が確定しました{% if title %}：{{ title }}{% endif %}",
+            "{% if title %}「{{ title }}」のお席が確定しました。{% else %}行事の参加登録が確定しました。{% endif %}\n\n行事を見る：{{ link }}\n",
         ),
         ApplicationAccepted => (
-            "[Glocal] 研修への応募が承認されました",
-            "おめでとうございます。研修への応募が承認されました。\n\n応募を見る：{{ link }}\n",
+            "[Glocal] 研修への応募が承認されました{% if title %}：{{ title }}{% endif %}",
+            "おめでとうございます。{% if title %}「{{ title }}」{% endif %}研修への応募が承認されました。\n\n応募を見る：{{ link }}\n",
         ),
         ApplicationWaitlisted => (
-            "[Glocal] 研修への応募がキャンセル待ちになりました",
-            "研修への応募はキャンセル待ちとなりました。空きが出次第、順にご案内します。\n\n応募を見る：{{ link }}\n",
+            "[Glocal] 研修への応募がキャンセル待ちになりました{% if title %}：{{ title }}{% endif %}",
+            "{% if title %}「{{ title }}」{% endif %}研修への応募はキャンセル待ちとなりました。空きが出次第、順にご案内します。\n\n応募を見る：{{ link }}\n",
         ),
         ApplicationRefused => (
-            "[Glocal] 研修への応募結果のお知らせ",
-            "残念ながら、今回の研修への応募は承認されませんでした。\n\n応募を見る：{{ link }}\n",
+            "[Glocal] 研修への応募結果のお知らせ{% if title %}：{{ title }}{% endif %}",
+            "残念ながら、今回の{% if title %}「{{ title }}」{% endif %}研修への応募は承認されませんでした。\n\n応募を見る：{{ link }}\n",
         ),
         CertificateIssued => (
-            "[Glocal] 修了証が発行されました",
-            "修了証{% if code %}（{{ code }}）{% endif %}が発行されました。\n\n修了証を見る：{{ link }}\n",
+            "[Glocal] 修了証が発行されました{% if title %}：{{ title }}{% endif %}",
+            "{% if title %}「{{ title }}」の{% endif %}修了証{% if code %}（{{ code }}）{% endif %}が発行されました。\n\n修了証を見る：{{ link }}\n",
         ),
     }
 }

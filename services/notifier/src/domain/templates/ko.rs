@@ -29,36 +29,36 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "요청 {{ number }}에 대한 최종 답변입니다.{% if message %}\n\n{{ message }}{% endif %}\n\n답변 보기: {{ link }}\n",
         ),
         RequestSlaWarning => (
-            "[Glocal] 요청 {{ number }}의 처리 기한이 다가옵니다",
-            "요청 {{ number }}의 처리 기한{% if dueAt %}({{ dueAt|when }}){% endif %}이 곧 지납니다.\n\n요청 보기: {{ link }}\n",
+            "[Glocal] 요청 {{ number }}의 {% if target == 'FIRST_RESPONSE' %}첫 응답 기한{% else %}처리 기한{% endif %}이 다가옵니다",
+            "요청 {{ number }}의 {% if target == 'FIRST_RESPONSE' %}첫 응답 기한{% else %}처리 기한{% endif %}{% if dueAt %}({{ dueAt|when }}){% endif %}이 곧 지납니다.\n\n요청 보기: {{ link }}\n",
         ),
         RequestSlaBreached => (
-            "[Glocal] 요청 {{ number }}의 처리 기한이 지났습니다",
-            "요청 {{ number }}이(가) 처리 기한{% if dueAt %}({{ dueAt|when }}){% endif %}을 넘겼습니다.\n\n요청 보기: {{ link }}\n",
+            "[Glocal] 요청 {{ number }}의 {% if target == 'FIRST_RESPONSE' %}첫 응답 기한{% else %}처리 기한{% endif %}이 지났습니다",
+            "요청 {{ number }}이(가) {% if target == 'FIRST_RESPONSE' %}첫 응답 기한{% else %}처리 기한{% endif %}{% if dueAt %}({{ dueAt|when }}){% endif %}을 넘겼습니다.\n\n요청 보기: {{ link }}\n",
         ),
         EventSeatOffered => (
-            "[Glocal] 대기 중인 행사에 자리가 났습니다",
-            "대기자 명단에 있던 행사에 자리가 생겨 제안드립니다.{% if expiresAt %}\n{{ expiresAt|when }}까지 수락하지 않으면 다음 대기자에게 넘어갑니다.{% endif %}\n\n수락하기: {{ link }}\n",
+            "[Glocal] {% if title %}{{ title }}에 {% else %}대기 중인 행사에 {% endif %}자리가 났습니다",
+            "대기자 명단에 있던 행사{% if title %} {{ title }}{% endif %}에 자리가 생겨 제안드립니다.{% if expiresAt %}\n{{ expiresAt|when }}까지 수락하지 않으면 다음 대기자에게 넘어갑니다.{% endif %}\n\n수락하기: {{ link }}\n",
         ),
         EventRegistrationConfirmed => (
-            "[Glocal] 행사 등록이 확정되었습니다",
-            "행사 등록이 확정되었습니다.\n\n행사 보기: {{ link }}\n",
+            "[Glocal] 행사 등록이 확정되었습니다{% if title %}: {{ title }}{% endif %}",
+            "{% if title %}{{ title }} 참가 자리가 확정되었습니다.{% else %}행사 등록이 확정되었습니다.{% endif %}\n\n행사 보기: {{ link }}\n",
         ),
         ApplicationAccepted => (
-            "[Glocal] 연수 신청이 승인되었습니다",
-            "축하합니다. 연수 신청이 승인되었습니다.\n\n신청 보기: {{ link }}\n",
+            "[Glocal] 연수 신청이 승인되었습니다{% if title %}: {{ title }}{% endif %}",
+            "축하합니다. {% if title %}{{ title }} {% endif %}연수 신청이 승인되었습니다.\n\n신청 보기: {{ link }}\n",
         ),
         ApplicationWaitlisted => (
-            "[Glocal] 연수 신청이 대기자 명단에 올랐습니다",
-            "연수 신청이 대기자 명단에 올랐습니다. 자리가 나면 순서대로 안내드립니다.\n\n신청 보기: {{ link }}\n",
+            "[Glocal] 연수 신청이 대기자 명단에 올랐습니다{% if title %}: {{ title }}{% endif %}",
+            "{% if title %}{{ title }} {% endif %}연수 신청이 대기자 명단에 올랐습니다. 자리가 나면 순서대로 안내드립니다.\n\n신청 보기: {{ link }}\n",
         ),
         ApplicationRefused => (
-            "[Glocal] 연수 신청 결과 안내",
-            "아쉽게도 이번 연수 신청은 승인되지 않았습니다.\n\n신청 보기: {{ link }}\n",
+            "[Glocal] 연수 신청 결과 안내{% if title %}: {{ title }}{% endif %}",
+            "아쉽게도 이번 {% if title %}{{ title }} {% endif %}연수 신청은 승인되지 않았습니다.\n\n신청 보기: {{ link }}\n",
         ),
         CertificateIssued => (
-            "[Glocal] 수료증이 발급되었습니다",
-            "수료증{% if code %}({{ code }}){% endif %}이 발급되었습니다.\n\n수료증 보기: {{ link }}\n",
+            "[Glocal] 수료증이 발급되었습니다{% if title %}: {{ title }}{% endif %}",
+            "{% if title %}{{ title }} {% endif %}수료증{% if code %}({{ code }}){% endif %}이 발급되었습니다.\n\n수료증 보기: {{ link }}\n",
         ),
     }
 }

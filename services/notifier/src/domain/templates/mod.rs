@@ -1,6 +1,8 @@
 //! The text of every notice, per language: a subject line and a plain-text body, each a
-//! MiniJinja template over the notice's details (`number`, `title`, `dueAt`, `message`,
-//! `expiresAt`, `code`) and its `link`. `{{ x|when }}` formats a timestamp.
+//! MiniJinja template over the notice's details (`number`, `title` — a request's, or an
+//! event's or programme's already in the recipient's language —, `dueAt`, `target` of a
+//! service-level notice, `message`, `expiresAt`, `code`) and its `link`. `{{ x|when }}`
+//! formats a timestamp.
 
 mod en;
 mod ja;

@@ -29,36 +29,36 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "关于申请 {{ number }} 的最终答复如下。{% if message %}\n\n{{ message }}{% endif %}\n\n查看答复：{{ link }}\n",
         ),
         RequestSlaWarning => (
-            "[Glocal] 申请 {{ number }} 即将到期",
-            "申请 {{ number }} 的办理期限{% if dueAt %}（{{ dueAt|when }}）{% endif %}即将到来。\n\n查看申请：{{ link }}\n",
+            "[Glocal] 申请 {{ number }} 的{% if target == 'FIRST_RESPONSE' %}首次答复{% else %}办理{% endif %}期限即将到期",
+            "申请 {{ number }} 的{% if target == 'FIRST_RESPONSE' %}首次答复期限{% else %}办理期限{% endif %}{% if dueAt %}（{{ dueAt|when }}）{% endif %}即将到来。\n\n查看申请：{{ link }}\n",
         ),
         RequestSlaBreached => (
-            "[Glocal] 申请 {{ number }} 已超期",
-            "申请 {{ number }} 已超过办理期限{% if dueAt %}（{{ dueAt|when }}）{% endif %}。\n\n查看申请：{{ link }}\n",
+            "[Glocal] 申请 {{ number }} 已超{% if target == 'FIRST_RESPONSE' %}首次答复期限{% else %}期{% endif %}",
+            "申请 {{ number }} 已超过{% if target == 'FIRST_RESPONSE' %}首次答复期限{% else %}办理期限{% endif %}{% if dueAt %}（{{ dueAt|when }}）{% endif %}。\n\n查看申请：{{ link }}\n",
         ),
         EventSeatOffered => (
-            "[Glocal] 您候补的活动有空位了",
-            "您候补的活动空出了名额，现提供给您。{% if expiresAt %}\n请在 {{ expiresAt|when }} 前接受，否则名额将转给下一位候补者。{% endif %}\n\n接受：{{ link }}\n",
+            "[Glocal] {% if title %}{{ title }}{% else %}您候补的活动{% endif %}有空位了",
+            "您候补的活动{% if title %}“{{ title }}”{% endif %}空出了名额，现提供给您。{% if expiresAt %}\n请在 {{ expiresAt|when }} 前接受，否则名额将转给下一位候补者。{% endif %}\n\n接受：{{ link }}\n",
         ),
         EventRegistrationConfirmed => (
-            "[Glocal] 活动报名已确认",
-            "您的活动报名已确认。\n\n查看活动：{{ link }}\n",
+            "[Glocal] 活动报名已确认{% if title %}：{{ title }}{% endif %}",
+            "{% if title %}您在“{{ title }}”的席位已确认。{% else %}您的活动报名已确认。{% endif %}\n\n查看活动：{{ link }}\n",
         ),
         ApplicationAccepted => (
-            "[Glocal] 研修申请已获批准",
-            "恭喜：您的研修申请已获批准。\n\n查看申请：{{ link }}\n",
+            "[Glocal] 研修申请已获批准{% if title %}：{{ title }}{% endif %}",
+            "恭喜：您的{% if title %}“{{ title }}”{% endif %}研修申请已获批准。\n\n查看申请：{{ link }}\n",
         ),
         ApplicationWaitlisted => (
-            "[Glocal] 研修申请已列入候补名单",
-            "您的研修申请已列入候补名单，如有名额将依次通知。\n\n查看申请：{{ link }}\n",
+            "[Glocal] 研修申请已列入候补名单{% if title %}：{{ title }}{% endif %}",
+            "您的{% if title %}“{{ title }}”{% endif %}研修申请已列入候补名单，如有名额将依次通知。\n\n查看申请：{{ link }}\n",
         ),
         ApplicationRefused => (
-            "[Glocal] 研修申请结果通知",
-            "很遗憾，您本次的研修申请未获批准。\n\n查看申请：{{ link }}\n",
+            "[Glocal] 研修申请结果通知{% if title %}：{{ title }}{% endif %}",
+            "很遗憾，您本次的{% if title %}“{{ title }}”{% endif %}研修申请未获批准。\n\n查看申请：{{ link }}\n",
         ),
         CertificateIssued => (
-            "[Glocal] 结业证书已签发",
-            "您的结业证书{% if code %}（{{ code }}）{% endif %}已签发。\n\n查看证书：{{ link }}\n",
+            "[Glocal] 结业证书已签发{% if title %}：{{ title }}{% endif %}",
+            "您的{% if title %}“{{ title }}”{% endif %}结业证书{% if code %}（{{ code }}）{% endif %}已签发。\n\n查看证书：{{ link }}\n",
         ),
     }
 }

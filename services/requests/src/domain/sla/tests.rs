@@ -138,6 +138,8 @@ fn a_deadline_across_the_chuseok_holiday_week() {
     assert_eq!(due.resolution_due_at, k(2025, 10, 14, 10, 0));
     // The warning at 75 % of 1,620 minutes (1,215): 480 + 540 + 195 → Monday 12:15.
     assert_eq!(due.warning_at, k(2025, 10, 13, 12, 15));
+    // The first-response warning at 75 % of 240 minutes: 180 minutes after 10:00.
+    assert_eq!(due.first_response_warning_at, k(2025, 10, 2, 13, 0));
     assert_eq!(
         cal.business_minutes_between(k(2025, 10, 2, 10, 0), due.resolution_due_at),
         1_620
@@ -363,6 +365,7 @@ fn status_while_open_paused_and_answered() {
         final_responded_at: None,
         paused_at: None,
         breached_at: None,
+        first_response_breached_at: None,
         resolution_clock: SlaClock::Business,
     };
     let s = SlaStatus::at(&cal, &facts, k(2026, 12, 1, 12, 0));
@@ -405,9 +408,18 @@ fn status_while_open_paused_and_answered() {
     assert!(SlaStatus::at(&cal, &late, k(2026, 12, 20, 10, 0)).resolution_breached);
     let marked = SlaFacts {
         breached_at: Some(k(2026, 12, 3, 18, 0)),
+        first_response_breached_at: None,
         ..answered
     };
     assert!(SlaStatus::at(&cal, &marked, k(2026, 12, 20, 10, 0)).resolution_breached);
+    // The scheduler marks a first response breached at its due minute: breached from then
+    // on, even when the response follows in that minute.
+    let marked_first = SlaFacts {
+        first_response_breached_at: Some(k(2026, 12, 1, 13, 0)),
+        ..facts
+    };
+    let s = SlaStatus::at(&cal, &marked_first, k(2026, 12, 1, 13, 0));
+    assert!(s.first_response_breached && !s.resolution_breached);
 }
 
 #[test]
@@ -490,6 +502,7 @@ fn compliance_counts_met_breached_pending_and_cancelled() {
         final_responded_at: Some(k(2026, 12, 2, 11, 0)),
         paused_at: None,
         breached_at: None,
+        first_response_breached_at: None,
         resolution_clock: SlaClock::Business,
     };
     let mut t = Tally::default();
@@ -535,4 +548,29 @@ fn compliance_counts_met_breached_pending_and_cancelled() {
         }
     );
     assert_eq!(t.compliance_percent(), Some(50.0));
+}
+
+#[test]
+fn the_first_response_warning_counts_on_its_own_clock() {
+    let cal = seeded();
+    let first = SlaTarget::parse(60, SlaClock::Calendar, "f").unwrap();
+    let resolution = SlaTarget::parse(540, SlaClock::Business, "r").unwrap();
+    let policy = SlaPolicy::new(
+        RequestType::InterpretationTranslation,
+        first,
+        resolution,
+        50,
+    )
+    .unwrap();
+    // Filed on a Saturday evening: the first response counts around the clock.
+    let due = policy.due_times(&cal, k(2025, 10, 11, 20, 0));
+    assert_eq!(due.first_response_warning_at, k(2025, 10, 11, 20, 30));
+    assert_eq!(due.first_response_due_at, k(2025, 10, 11, 21, 0));
+    // The resolution waits for Monday's working hours.
+    assert_eq!(due.warning_at, k(2025, 10, 13, 13, 30));
+    assert_eq!(SlaTargetKind::FirstResponse.as_str(), "FIRST_RESPONSE");
+    assert_eq!(
+        SlaTargetKind::parse("RESOLUTION").unwrap(),
+        SlaTargetKind::Resolution
+    );
 }
