@@ -67,12 +67,21 @@ fn build_schema(
         .extension(Tracing)
         .extension(http::execution_marker())
         .extension(authz::EdgeAuthorization)
-        .extension(limits::AliasLimit {
-            max: gateway.max_aliases,
-        })
+        .extension(limits::DocumentLimits(limits::Limits::from_settings(gateway)))
         .limit_depth(gateway.max_depth)
         .limit_complexity(gateway.max_complexity);
-    if gateway.introspection_enabled(settings.environment) {
+    let environment = settings.environment;
+    let builder = if gateway.service_sdl_enabled(environment) {
+        builder
+    } else {
+        builder.extension(schema::federation::WithoutServiceSdl)
+    };
+    let builder = if gateway.field_suggestions_enabled(environment) {
+        builder
+    } else {
+        builder.disable_suggestions()
+    };
+    if gateway.introspection_enabled(environment) {
         builder.finish()
     } else {
         builder.disable_introspection().finish()
@@ -131,6 +140,7 @@ pub async fn app(settings: &Settings) -> Result<Router, GatewayError> {
         entities,
         read_retry: clients::ReadRetry::from_settings(&gateway),
         settings: gateway.clone(),
+        graphiql: gateway.graphiql_enabled(settings.environment),
         authenticator: authenticator.clone(),
         changes: consumer,
     });
