@@ -13,15 +13,18 @@
 //!   2^30. Validation and execution then only ever meet documents whose expansion is
 //!   bounded by `max_complexity`.
 //!
-//! [`DocumentLimits`] applies them to every operation (HTTP and WebSocket alike). A
+//! [`DocumentLimits`] applies them to every operation (HTTP and WebSocket alike), before
+//! async-graphql's own parse step. A
 //! refused document is a request error (no `data`, `BAD_USER_INPUT`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Positioned, ServerError, ServerResult, Variables};
+use async_graphql::{Positioned, Request, ServerError, ServerResult};
 use glocal_kit::config::GatewaySettings;
 
 /// Deepest bracket nesting (`{`, `(`, `[`) a document may have before it is parsed.
@@ -320,9 +323,13 @@ pub fn analyse(doc: &ExecutableDocument) -> Result<Analysis, Refusal> {
     Ok(analysis)
 }
 
-/// Refuses `doc` when it breaks one of `limits` (the written counts first: they are the
-/// cheapest to explain).
-pub fn check(doc: &ExecutableDocument, variables: &Variables, limits: &Limits) -> Result<Analysis, Refusal> {
+/// Refuses `doc`, sent with `sent_variables` variables, when it breaks one of `limits`
+/// (the written counts first: they are the cheapest to explain).
+pub fn check(
+    doc: &ExecutableDocument,
+    sent_variables: usize,
+    limits: &Limits,
+) -> Result<Analysis, Refusal> {
     let analysis = analyse(doc)?;
     let over = |count: usize, max: usize| count > max;
     if over(analysis.fragment_spreads, limits.fragment_spreads) {
@@ -343,7 +350,7 @@ pub fn check(doc: &ExecutableDocument, variables: &Variables, limits: &Limits) -
             ),
         ));
     }
-    let sent = variables.len();
+    let sent = sent_variables;
     if over(analysis.variables.max(sent), limits.variables) {
         return Err(Refusal::new(
             "variables",
@@ -402,18 +409,24 @@ fn refuse(limit: &'static str, message: String) -> ServerError {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for DocumentLimits {
-    async fn parse_query(
+    /// Before async-graphql's own parse step, whose recursion check
+    /// (`limit_recursive_depth`) follows every spread path by path: the document is parsed
+    /// here (the schema reuses it) and measured first.
+    async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        check_size(query, self.0.document_bytes).map_err(|m| refuse("document_bytes", m))?;
-        check_nesting(query, MAX_NESTING).map_err(|m| refuse("nesting", m))?;
-        let doc = next.run(ctx, query, variables).await?;
-        check(&doc, variables, &self.0).map_err(|r| refuse(r.limit, r.message))?;
-        Ok(doc)
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        check_size(&request.query, self.0.document_bytes)
+            .map_err(|m| refuse("document_bytes", m))?;
+        check_nesting(&request.query, MAX_NESTING).map_err(|m| refuse("nesting", m))?;
+        let sent = request.variables.len();
+        // A document that does not parse is left to the schema, which reports why.
+        if let Ok(doc) = request.parsed_query() {
+            check(doc, sent, &self.0).map_err(|r| refuse(r.limit, r.message))?;
+        }
+        next.run(ctx, request).await
     }
 }
 
@@ -485,7 +498,7 @@ mod tests {
         assert_eq!(a.cost.fields, 2usize.pow(30) * 2);
         assert_eq!(a.cost.depth, 2);
         assert!(a.work < 4 * bomb.len(), "{} steps for {} bytes", a.work, bomb.len());
-        let refused = check(&parse(&bomb), &Variables::default(), &Limits { complexity: 1000, ..OPEN });
+        let refused = check(&parse(&bomb), 0, &Limits { complexity: 1000, ..OPEN });
         assert_eq!(refused.unwrap_err().limit, "complexity");
 
         // 2^200 saturates instead of overflowing.
@@ -511,15 +524,13 @@ mod tests {
         );
         let a = analyse(&doc).unwrap();
         assert_eq!((a.fragment_spreads, a.directives, a.variables), (1, 6, 2));
-        let none = Variables::default();
-        let limit = |l: Limits| check(&doc, &none, &l).map(|_| ()).map_err(|r| r.limit);
+        let limit = |l: Limits| check(&doc, 0, &l).map(|_| ()).map_err(|r| r.limit);
         assert_eq!(limit(OPEN), Ok(()));
         assert_eq!(limit(Limits { fragment_spreads: 0, ..OPEN }), Err("fragment_spreads"));
         assert_eq!(limit(Limits { directives: 5, ..OPEN }), Err("directives"));
         assert_eq!(limit(Limits { variables: 1, ..OPEN }), Err("variables"));
         assert_eq!(limit(Limits { depth: 0, ..OPEN }), Err("depth"));
-        let sent = Variables::from_json(serde_json::json!({ "a": 1, "b": 2, "c": 3 }));
-        let refused = check(&doc, &sent, &Limits { variables: 2, ..OPEN });
+        let refused = check(&doc, 3, &Limits { variables: 2, ..OPEN });
         assert_eq!(refused.unwrap_err().limit, "variables");
     }
 
