@@ -13,6 +13,7 @@ mod graphql_http;
 mod notices;
 mod read_through;
 mod research;
+mod resilience;
 mod sla;
 mod subscriptions;
 mod support;
