@@ -67,7 +67,9 @@ fn build_schema(
         .extension(Tracing)
         .extension(http::execution_marker())
         .extension(authz::EdgeAuthorization)
-        .extension(limits::DocumentLimits(limits::Limits::from_settings(gateway)))
+        .extension(limits::DocumentLimits(limits::Limits::from_settings(
+            gateway,
+        )))
         .limit_depth(gateway.max_depth)
         .limit_complexity(gateway.max_complexity);
     let environment = settings.environment;

@@ -32,7 +32,9 @@ async fn requests_service() -> Requests {
 /// real one (e.g. through a proxy that can be cut).
 async fn requests_service_via(route: impl FnOnce(&str) -> String) -> Requests {
     let database = TestDatabase::postgres().await;
-    let db = glocal_kit::db::connect(&route(&database.url)).await.unwrap();
+    let db = glocal_kit::db::connect(&route(&database.url))
+        .await
+        .unwrap();
     glocal_requests::migrate(&db).await.unwrap();
     glocal_requests::demo::seed_directory(&db).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -331,7 +333,10 @@ async fn a_service_without_its_database_is_not_serving_and_fails_fast() {
     let gateway = gateway(&requests, String::new()).await;
     let token = official_token();
     let name = glocal_requests::SERVICE_NAME;
-    assert_eq!(health(&requests.url, name).await, ServingStatus::Serving as i32);
+    assert_eq!(
+        health(&requests.url, name).await,
+        ServingStatus::Serving as i32
+    );
     let r = query(&gateway, "{ localGovernments { code } }", Some(&token)).await;
     assert!(r.body.get("errors").is_none(), "{}", r.body);
 
@@ -352,14 +357,23 @@ async fn a_service_without_its_database_is_not_serving_and_fails_fast() {
     );
     // Calls fail at once with UNAVAILABLE and a retry hint, not after the 5 s deadline.
     let started = std::time::Instant::now();
-    let r = query(&gateway, "{ localGovernments { code } me { subject } }", Some(&token)).await;
+    let r = query(
+        &gateway,
+        "{ localGovernments { code } me { subject } }",
+        Some(&token),
+    )
+    .await;
     assert!(
         started.elapsed() < Duration::from_secs(1),
         "{:?}",
         started.elapsed()
     );
     assert_eq!(r.codes(), ["UNAVAILABLE"], "{}", r.body);
-    assert_eq!(r.body["errors"][0]["extensions"]["retryAfterMs"], 1000, "{}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["retryAfterMs"], 1000,
+        "{}",
+        r.body
+    );
     assert_eq!(r.body["data"]["me"]["subject"], "official-seoul");
     // `/readyz` names the dependency that is down.
     let ready = support::reply(
@@ -371,8 +385,16 @@ async fn a_service_without_its_database_is_not_serving_and_fails_fast() {
     )
     .await;
     assert_eq!(ready.status, 200, "{}", ready.body);
-    assert_eq!(ready.body["services"]["requests"], "NOT_SERVING", "{}", ready.body);
-    assert_eq!(ready.body["databases"]["requests"], "NOT_SERVING", "{}", ready.body);
+    assert_eq!(
+        ready.body["services"]["requests"], "NOT_SERVING",
+        "{}",
+        ready.body
+    );
+    assert_eq!(
+        ready.body["databases"]["requests"], "NOT_SERVING",
+        "{}",
+        ready.body
+    );
     let down = ready.body["down"].as_array().unwrap();
     assert!(down.contains(&json!("requests.database")), "{}", ready.body);
 

@@ -231,7 +231,11 @@ async fn introspection_is_off_in_production_unless_enabled() {
 fn spread_bomb(n: usize) -> String {
     let mut q = String::from("query{...B0}");
     for i in 0..n {
-        q.push_str(&format!(" fragment B{i} on Query{{...B{} ...B{}}}", i + 1, i + 1));
+        q.push_str(&format!(
+            " fragment B{i} on Query{{...B{} ...B{}}}",
+            i + 1,
+            i + 1
+        ));
     }
     q.push_str(&format!(" fragment B{n} on Query{{departments{{code}}}}"));
     q
@@ -255,7 +259,10 @@ async fn document_bombs_are_refused_quickly() {
         "query({}) {{ __typename }}",
         (0..150).map(|i| format!("$v{i}: Int ")).collect::<String>()
     );
-    let spreads = format!("{{ {} }} fragment F on Query {{ __typename }}", "...F ".repeat(300));
+    let spreads = format!(
+        "{{ {} }} fragment F on Query {{ __typename }}",
+        "...F ".repeat(300)
+    );
     let huge = format!("{{ __typename }} # {}", "x".repeat(40_000));
     for (shape, bomb, needle) in [
         ("fragment chain", spread_bomb(30), "too complex"),
@@ -277,7 +284,10 @@ async fn document_bombs_are_refused_quickly() {
     }
     // Without aliases, a wide query is too complex.
     let wide: String = "__typename ".repeat(1_001);
-    assert_request_error(&strict(&gateway, &format!("{{ {wide} }}")).await, "too complex");
+    assert_request_error(
+        &strict(&gateway, &format!("{{ {wide} }}")).await,
+        "too complex",
+    );
     // Two chains of 2^40 in parallel: both refused at once, /healthz still answers.
     let bomb = spread_bomb(40);
     let (a, b) = tokio::join!(strict(&gateway, &bomb), strict(&gateway, &bomb));
@@ -291,7 +301,11 @@ async fn document_bombs_are_refused_quickly() {
         .unwrap();
     assert_eq!(health.status(), 200);
     // A modest chain within the limits still runs.
-    let r = strict(&gateway, "{ ...A } fragment A on Query { ...B ...B } fragment B on Query { __typename }").await;
+    let r = strict(
+        &gateway,
+        "{ ...A } fragment A on Query { ...B ...B } fragment B on Query { __typename }",
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
@@ -309,10 +323,19 @@ async fn production_turns_off_graphiql_suggestions_and_the_sdl_unless_enabled() 
                 .send()
                 .await
                 .unwrap();
-            page.text().await.unwrap().to_lowercase().contains("graphiql")
+            page.text()
+                .await
+                .unwrap()
+                .to_lowercase()
+                .contains("graphiql")
         }
     };
-    let message = |r: &support::Reply| r.body["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
+    let message = |r: &support::Reply| {
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
 
     let mut settings = support::settings(&closed_url().await);
     let development = serve(settings.clone()).await;

@@ -206,7 +206,11 @@ impl<'a> Walk<'a> {
 
 /// The cost of `set`, given the cost of every fragment it spreads (an unknown fragment
 /// costs nothing here; validation refuses it).
-fn cost_of(set: &Positioned<SelectionSet>, fragments: &HashMap<&str, Cost>, work: &mut usize) -> Cost {
+fn cost_of(
+    set: &Positioned<SelectionSet>,
+    fragments: &HashMap<&str, Cost>,
+    work: &mut usize,
+) -> Cost {
     let mut cost = Cost::default();
     for item in &set.node.items {
         *work += 1;
@@ -452,7 +456,11 @@ mod tests {
     fn doubling_chain(n: usize) -> String {
         let mut q = String::from("query{...B0}");
         for i in 0..n {
-            q.push_str(&format!(" fragment B{i} on Query{{...B{} ...B{}}}", i + 1, i + 1));
+            q.push_str(&format!(
+                " fragment B{i} on Query{{...B{} ...B{}}}",
+                i + 1,
+                i + 1
+            ));
         }
         q.push_str(&format!(" fragment B{n} on Query{{departments{{code}}}}"));
         q
@@ -485,20 +493,38 @@ mod tests {
 
     #[test]
     fn fragments_count_as_expanded_without_being_expanded() {
-        let doc = parse(
-            "{ a { ...F } } fragment F on T { b { c ...G } } fragment G on T { d e { f } }",
-        );
+        let doc =
+            parse("{ a { ...F } } fragment F on T { b { c ...G } } fragment G on T { d e { f } }");
         let a = analyse(&doc).unwrap();
         // a, b, c, d, e, f; a > b > e > f.
-        assert_eq!(a.cost, Cost { depth: 4, fields: 6, aliases: 0 });
+        assert_eq!(
+            a.cost,
+            Cost {
+                depth: 4,
+                fields: 6,
+                aliases: 0
+            }
+        );
         assert_eq!((a.fragment_spreads, a.directives, a.variables), (2, 0, 0));
 
         let bomb = doubling_chain(30);
         let a = analyse(&parse(&bomb)).unwrap();
         assert_eq!(a.cost.fields, 2usize.pow(30) * 2);
         assert_eq!(a.cost.depth, 2);
-        assert!(a.work < 4 * bomb.len(), "{} steps for {} bytes", a.work, bomb.len());
-        let refused = check(&parse(&bomb), 0, &Limits { complexity: 1000, ..OPEN });
+        assert!(
+            a.work < 4 * bomb.len(),
+            "{} steps for {} bytes",
+            a.work,
+            bomb.len()
+        );
+        let refused = check(
+            &parse(&bomb),
+            0,
+            &Limits {
+                complexity: 1000,
+                ..OPEN
+            },
+        );
         assert_eq!(refused.unwrap_err().limit, "complexity");
 
         // 2^200 saturates instead of overflowing.
@@ -526,18 +552,45 @@ mod tests {
         assert_eq!((a.fragment_spreads, a.directives, a.variables), (1, 6, 2));
         let limit = |l: Limits| check(&doc, 0, &l).map(|_| ()).map_err(|r| r.limit);
         assert_eq!(limit(OPEN), Ok(()));
-        assert_eq!(limit(Limits { fragment_spreads: 0, ..OPEN }), Err("fragment_spreads"));
-        assert_eq!(limit(Limits { directives: 5, ..OPEN }), Err("directives"));
-        assert_eq!(limit(Limits { variables: 1, ..OPEN }), Err("variables"));
+        assert_eq!(
+            limit(Limits {
+                fragment_spreads: 0,
+                ..OPEN
+            }),
+            Err("fragment_spreads")
+        );
+        assert_eq!(
+            limit(Limits {
+                directives: 5,
+                ..OPEN
+            }),
+            Err("directives")
+        );
+        assert_eq!(
+            limit(Limits {
+                variables: 1,
+                ..OPEN
+            }),
+            Err("variables")
+        );
         assert_eq!(limit(Limits { depth: 0, ..OPEN }), Err("depth"));
-        let refused = check(&doc, 3, &Limits { variables: 2, ..OPEN });
+        let refused = check(
+            &doc,
+            3,
+            &Limits {
+                variables: 2,
+                ..OPEN
+            },
+        );
         assert_eq!(refused.unwrap_err().limit, "variables");
     }
 
     /// A random document from a seeded generator: fragments spreading later fragments
     /// (any number of times), fields, aliases, inline fragments and directives.
     fn random_document(seed: u64) -> String {
-        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let mut next = move |n: u64| {
             state ^= state << 13;
             state ^= state >> 7;
@@ -546,7 +599,13 @@ mod tests {
         };
         let fragments = next(40) as usize + 1;
         let mut q = String::from("query {");
-        fn selection_set(q: &mut String, next: &mut dyn FnMut(u64) -> u64, from: usize, fragments: usize, depth: usize) {
+        fn selection_set(
+            q: &mut String,
+            next: &mut dyn FnMut(u64) -> u64,
+            from: usize,
+            fragments: usize,
+            depth: usize,
+        ) {
             let items = next(4) + 1;
             for _ in 0..items {
                 match next(5) {
@@ -560,7 +619,11 @@ mod tests {
                         q.push_str(" }");
                     }
                     3 if depth < 3 => {
-                        q.push_str(&format!(" a{}: f{} @include(if: true) {{", next(9), next(9)));
+                        q.push_str(&format!(
+                            " a{}: f{} @include(if: true) {{",
+                            next(9),
+                            next(9)
+                        ));
                         selection_set(q, next, from, fragments, depth + 1);
                         q.push_str(" }");
                     }

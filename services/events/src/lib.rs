@@ -56,15 +56,15 @@ pub async fn serve(
     let sweeper = service::spawn_sweeper(office.clone(), config.sweep_interval, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "events service listening");
-    let served =
-        glocal_kit::grpc::serve_with_database(
+    let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
         &[SERVICE_NAME],
         &settings.grpc,
         probe,
         shutdown,
-    ).await;
+    )
+    .await;
     if served.is_err() {
         sweeper.abort();
     }

@@ -1123,12 +1123,18 @@ mod tests {
     fn graphiql_suggestions_and_sdl_follow_the_environment_unless_set() {
         type Switch = fn(&GatewaySettings, Environment) -> bool;
         let switches: [(&str, Switch); 3] = [
-            ("GLOCAL_GATEWAY__GRAPHIQL", GatewaySettings::graphiql_enabled),
+            (
+                "GLOCAL_GATEWAY__GRAPHIQL",
+                GatewaySettings::graphiql_enabled,
+            ),
             (
                 "GLOCAL_GATEWAY__FIELD_SUGGESTIONS",
                 GatewaySettings::field_suggestions_enabled,
             ),
-            ("GLOCAL_GATEWAY__SERVICE_SDL", GatewaySettings::service_sdl_enabled),
+            (
+                "GLOCAL_GATEWAY__SERVICE_SDL",
+                GatewaySettings::service_sdl_enabled,
+            ),
         ];
         for (name, enabled) in switches {
             let s = Settings::load(None, env(&[])).unwrap();

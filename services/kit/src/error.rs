@@ -403,7 +403,10 @@ mod tests {
         assert_eq!(remote.retry_after, Some(DEFAULT_RETRY_AFTER));
         let hinted = RemoteError::from(unavailable("later", Duration::from_millis(250)));
         assert_eq!(hinted.retry_after, Some(Duration::from_millis(250)));
-        assert_eq!(RemoteError::from(to_status(&MissingTitle)).retry_after, None);
+        assert_eq!(
+            RemoteError::from(to_status(&MissingTitle)).retry_after,
+            None
+        );
     }
 
     #[test]

@@ -74,7 +74,15 @@ pub async fn serve_with_database(
     db: sea_orm::DatabaseConnection,
     shutdown: Shutdown,
 ) -> Result<(), GrpcError> {
-    serve_inner(listener, routes, service_names, settings, Some(db), shutdown).await
+    serve_inner(
+        listener,
+        routes,
+        service_names,
+        settings,
+        Some(db),
+        shutdown,
+    )
+    .await
 }
 
 /// Whether the database answers `SELECT 1` within [`DATABASE_CHECK_INTERVAL`].

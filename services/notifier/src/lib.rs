@@ -80,6 +80,7 @@ pub async fn serve(
         &settings.grpc,
         probe,
         shutdown,
-    ).await?;
+    )
+    .await?;
     Ok(())
 }

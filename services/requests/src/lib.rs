@@ -56,15 +56,15 @@ pub async fn serve(
         .map(|every| service::spawn_sla_scheduler(bureau.clone(), every, shutdown.clone()));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "requests service listening");
-    let served =
-        glocal_kit::grpc::serve_with_database(
+    let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
         &[SERVICE_NAME],
         &settings.grpc,
         probe,
         shutdown,
-    ).await;
+    )
+    .await;
     if let Some(scheduler) = scheduler {
         if served.is_err() {
             scheduler.abort();

@@ -61,6 +61,7 @@ pub async fn serve(
         &settings.grpc,
         probe,
         shutdown,
-    ).await?;
+    )
+    .await?;
     Ok(())
 }

@@ -55,6 +55,7 @@ pub async fn serve(
         &settings.grpc,
         probe,
         shutdown,
-    ).await?;
+    )
+    .await?;
     Ok(())
 }

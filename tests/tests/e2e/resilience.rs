@@ -19,7 +19,12 @@ fn codes(r: &Gql) -> Vec<String> {
         .map(|errors| {
             errors
                 .iter()
-                .map(|e| e["extensions"]["code"].as_str().unwrap_or("none").to_owned())
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("none")
+                        .to_owned()
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -115,14 +120,27 @@ async fn a_service_killed_with_calls_in_flight_is_unavailable_never_internal() {
     let answers: Vec<Gql> = answers.into_iter().flatten().collect();
     let all: Vec<String> = answers.iter().flat_map(codes).collect();
     assert!(!all.iter().any(|c| c != "UNAVAILABLE"), "{all:?}");
-    assert!(all.iter().any(|c| c == "UNAVAILABLE"), "the kill was not seen");
+    assert!(
+        all.iter().any(|c| c == "UNAVAILABLE"),
+        "the kill was not seen"
+    );
 
     // After the kill: UNAVAILABLE with a retry hint, and the rest of the answer arrives.
     let r = stack
-        .gql(Some(&token), "{ localGovernments { code } me { subject } }", json!({}))
+        .gql(
+            Some(&token),
+            "{ localGovernments { code } me { subject } }",
+            json!({}),
+        )
         .await;
     assert_eq!(codes(&r), ["UNAVAILABLE"], "{}", r.body);
-    assert!(r.body["errors"][0]["extensions"]["retryAfterMs"].as_u64().is_some(), "{}", r.body);
+    assert!(
+        r.body["errors"][0]["extensions"]["retryAfterMs"]
+            .as_u64()
+            .is_some(),
+        "{}",
+        r.body
+    );
     assert_eq!(r.body["data"]["me"]["subject"], "u-kill");
 }
 
