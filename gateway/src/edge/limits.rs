@@ -1,5 +1,5 @@
 //! Limits against abusive documents, checked in time linear in the document's size
-//! (ADR 0019), before async-graphql validates or runs anything:
+//! (ADR 0014), before async-graphql validates or runs anything:
 //!
 //! - [`check_size`] refuses a document longer than `gateway.max_document_bytes` and
 //!   [`check_nesting`] one nested deeper than [`MAX_NESTING`] brackets, both before it is
