@@ -64,12 +64,23 @@ fn build_schema(
         .extension(Tracing)
         .extension(http::execution_marker())
         .extension(authz::EdgeAuthorization)
-        .extension(limits::AliasLimit {
-            max: gateway.max_aliases,
-        })
+        .extension(limits::DocumentLimits(limits::Limits::from_settings(
+            gateway,
+        )))
         .limit_depth(gateway.max_depth)
         .limit_complexity(gateway.max_complexity);
-    if gateway.introspection_enabled(settings.environment) {
+    let environment = settings.environment;
+    let builder = if gateway.service_sdl_enabled(environment) {
+        builder
+    } else {
+        builder.extension(schema::federation::WithoutServiceSdl)
+    };
+    let builder = if gateway.field_suggestions_enabled(environment) {
+        builder
+    } else {
+        builder.disable_suggestions()
+    };
+    if gateway.introspection_enabled(environment) {
         builder.finish()
     } else {
         builder.disable_introspection().finish()
@@ -133,6 +144,7 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
         entities,
         read_retry: clients::ReadRetry::from_settings(&gateway),
         settings: gateway.clone(),
+        graphiql: gateway.graphiql_enabled(settings.environment),
         authenticator: authenticator.clone(),
         changes: consumer,
     });

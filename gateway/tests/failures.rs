@@ -1,7 +1,9 @@
 //! Failure behaviour over real HTTP with the real requests service (on its own PostgreSQL
 //! database): when Redis is down or silent, reads go to the services, writes succeed and
 //! the gateway stays ready; when a service is down or stopped, only its fields fail with
-//! UNAVAILABLE and the rest of the response arrives.
+//! UNAVAILABLE and the rest of the response arrives; when a service's database is
+//! unreachable, the service reports NOT_SERVING, fails calls at once with UNAVAILABLE, and
+//! `/readyz` names the database.
 
 mod support;
 
@@ -23,8 +25,16 @@ struct Requests {
 }
 
 async fn requests_service() -> Requests {
+    requests_service_via(|url| url.to_owned()).await
+}
+
+/// [`requests_service`], connecting to its database through the URL `route` makes of the
+/// real one (e.g. through a proxy that can be cut).
+async fn requests_service_via(route: impl FnOnce(&str) -> String) -> Requests {
     let database = TestDatabase::postgres().await;
-    let db = glocal_kit::db::connect(&database.url).await.unwrap();
+    let db = glocal_kit::db::connect(&route(&database.url))
+        .await
+        .unwrap();
     glocal_requests::migrate(&db).await.unwrap();
     glocal_requests::demo::seed_directory(&db).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -109,6 +119,39 @@ async fn redis_proxy() -> RedisProxy {
         }
     });
     RedisProxy { url, cut }
+}
+
+/// A TCP proxy to `target` (`host:port`) that can be cut (every connection closed, new
+/// ones closed at once: the database went away) and restored.
+struct CuttableProxy {
+    addr: std::net::SocketAddr,
+    cut: tokio::sync::watch::Sender<bool>,
+}
+
+fn cuttable_proxy(target: String) -> CuttableProxy {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    let (cut, watch) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let (target, mut stop) = (target.clone(), watch.clone());
+            if *stop.borrow() {
+                continue;
+            }
+            tokio::spawn(async move {
+                let Ok(mut server) = tokio::net::TcpStream::connect(&target).await else {
+                    return;
+                };
+                tokio::select! {
+                    _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                    _ = stop.wait_for(|cut| *cut) => {}
+                }
+            });
+        }
+    });
+    CuttableProxy { addr, cut }
 }
 
 async fn gateway(requests: &Requests, redis_url: String) -> Gateway {
@@ -243,4 +286,134 @@ async fn a_service_down_fails_only_its_own_fields() {
         .await
         .unwrap();
     assert_eq!(ready.status(), 200);
+}
+
+/// The health `service` of the server at `url` reports.
+async fn health(url: &str, service: &str) -> i32 {
+    let channel = glocal_kit::grpc::channel(url, Duration::from_secs(2)).unwrap();
+    let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
+    client
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: service.to_owned(),
+        })
+        .await
+        .map_or(-1, |r| r.into_inner().status)
+}
+
+/// Polls `check` every 100 ms for up to `within`; true once it holds.
+async fn eventually<F: std::future::Future<Output = bool>>(
+    within: Duration,
+    mut check: impl FnMut() -> F,
+) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < within {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_service_without_its_database_is_not_serving_and_fails_fast() {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    let mut proxy = None;
+    let requests = requests_service_via(|url| {
+        // postgres://user@host:port/db → the same through a proxy on another port.
+        let (scheme_user, rest) = url.split_once('@').unwrap();
+        let (host_port, db) = rest.split_once('/').unwrap();
+        let p = cuttable_proxy(host_port.to_owned());
+        let routed = format!("{scheme_user}@{}/{db}", p.addr);
+        proxy = Some(p);
+        routed
+    })
+    .await;
+    let proxy = proxy.unwrap();
+    let gateway = gateway(&requests, String::new()).await;
+    let token = official_token();
+    let name = glocal_requests::SERVICE_NAME;
+    assert_eq!(
+        health(&requests.url, name).await,
+        ServingStatus::Serving as i32
+    );
+    let r = query(&gateway, "{ localGovernments { code } }", Some(&token)).await;
+    assert!(r.body.get("errors").is_none(), "{}", r.body);
+
+    // The database goes away: within a few seconds the service says so.
+    proxy.cut.send(true).unwrap();
+    let url = requests.url.clone();
+    assert!(
+        eventually(Duration::from_secs(5), || {
+            let url = url.clone();
+            async move { health(&url, name).await == ServingStatus::NotServing as i32 }
+        })
+        .await,
+        "the service never reported NOT_SERVING"
+    );
+    assert_eq!(
+        health(&requests.url, glocal_kit::grpc::DATABASE_HEALTH).await,
+        ServingStatus::NotServing as i32
+    );
+    // Calls fail at once with UNAVAILABLE and a retry hint, not after the 5 s deadline.
+    let started = std::time::Instant::now();
+    let r = query(
+        &gateway,
+        "{ localGovernments { code } me { subject } }",
+        Some(&token),
+    )
+    .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(r.codes(), ["UNAVAILABLE"], "{}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["retryAfterMs"], 1000,
+        "{}",
+        r.body
+    );
+    assert_eq!(r.body["data"]["me"]["subject"], "official-seoul");
+    // `/readyz` names the dependency that is down.
+    let ready = support::reply(
+        support::client()
+            .get(format!("{}/readyz", gateway.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert_eq!(
+        ready.body["services"]["requests"], "NOT_SERVING",
+        "{}",
+        ready.body
+    );
+    assert_eq!(
+        ready.body["databases"]["requests"], "NOT_SERVING",
+        "{}",
+        ready.body
+    );
+    let down = ready.body["down"].as_array().unwrap();
+    assert!(down.contains(&json!("requests.database")), "{}", ready.body);
+
+    // The database comes back: so does the service.
+    proxy.cut.send(false).unwrap();
+    assert!(
+        eventually(Duration::from_secs(8), || {
+            let url = url.clone();
+            async move { health(&url, name).await == ServingStatus::Serving as i32 }
+        })
+        .await,
+        "the service never reported SERVING again"
+    );
+    assert!(
+        eventually(Duration::from_secs(8), || async {
+            let r = query(&gateway, "{ localGovernments { code } }", Some(&token)).await;
+            r.body.get("errors").is_none()
+        })
+        .await,
+        "calls never succeeded again"
+    );
 }

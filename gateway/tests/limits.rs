@@ -118,6 +118,7 @@ async fn alias_floods_are_refused() {
 async fn bracket_bombs_are_refused_before_parsing() {
     let mut settings = support::settings(&closed_url().await);
     settings.gateway.max_body_bytes = 1 << 20;
+    settings.gateway.max_document_bytes = 1 << 20;
     let gateway = serve(settings).await;
     for bomb in [
         format!("{}{}", "{a".repeat(50_000), "}".repeat(50_000)),
@@ -226,4 +227,145 @@ async fn introspection_is_off_in_production_unless_enabled() {
     let enabled = serve(settings).await;
     let r = query(&enabled, introspect, None).await;
     assert_eq!(r.body["data"]["__schema"]["queryType"]["name"], "Query");
+}
+
+/// `query{...B0} fragment B0 on Query{...B1 ...B1} … fragment B{n} on Query{departments{code}}`:
+/// 2^n fields for about 40·n bytes.
+fn spread_bomb(n: usize) -> String {
+    let mut q = String::from("query{...B0}");
+    for i in 0..n {
+        q.push_str(&format!(
+            " fragment B{i} on Query{{...B{} ...B{}}}",
+            i + 1,
+            i + 1
+        ));
+    }
+    q.push_str(&format!(" fragment B{n} on Query{{departments{{code}}}}"));
+    q
+}
+
+/// Each bomb shape is refused with BAD_USER_INPUT, quickly, and the gateway keeps answering.
+#[tokio::test]
+async fn document_bombs_are_refused_quickly() {
+    let mut settings = support::settings(&closed_url().await);
+    settings.gateway.max_body_bytes = 1 << 20;
+    let gateway = serve(settings).await;
+    let wide: String = (0..1_001).map(|i| format!("f{i}: __typename ")).collect();
+    let deep = format!(
+        "{{ ...D0 }} {} fragment D40 on Query {{ __typename }}",
+        (0..40)
+            .map(|i| format!("fragment D{i} on Query {{ me {{ ...D{} }} }}", i + 1))
+            .collect::<String>()
+    );
+    let directives = format!("{{ __typename {} }}", "@include(if: true) ".repeat(200));
+    let variables = format!(
+        "query({}) {{ __typename }}",
+        (0..150).map(|i| format!("$v{i}: Int ")).collect::<String>()
+    );
+    let spreads = format!(
+        "{{ {} }} fragment F on Query {{ __typename }}",
+        "...F ".repeat(300)
+    );
+    let huge = format!("{{ __typename }} # {}", "x".repeat(40_000));
+    for (shape, bomb, needle) in [
+        ("fragment chain", spread_bomb(30), "too complex"),
+        ("wide", format!("{{ {wide} }}"), "aliases"),
+        ("deep through fragments", deep, "nested too deep"),
+        ("directives", directives, "directives"),
+        ("variables", variables, "variables"),
+        ("spreads", spreads, "fragment spreads"),
+        ("document size", huge, "bytes"),
+    ] {
+        let started = std::time::Instant::now();
+        let r = strict(&gateway, &bomb).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{shape}: {:?}",
+            started.elapsed()
+        );
+        assert_request_error(&r, needle);
+    }
+    // Without aliases, a wide query is too complex.
+    let wide: String = "__typename ".repeat(1_001);
+    assert_request_error(
+        &strict(&gateway, &format!("{{ {wide} }}")).await,
+        "too complex",
+    );
+    // Two chains of 2^40 in parallel: both refused at once, /healthz still answers.
+    let bomb = spread_bomb(40);
+    let (a, b) = tokio::join!(strict(&gateway, &bomb), strict(&gateway, &bomb));
+    assert_request_error(&a, "too complex");
+    assert_request_error(&b, "too complex");
+    let health = support::client()
+        .get(format!("{}/healthz", gateway.url))
+        .timeout(Duration::from_secs(1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    // A modest chain within the limits still runs.
+    let r = strict(
+        &gateway,
+        "{ ...A } fragment A on Query { ...B ...B } fragment B on Query { __typename }",
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn production_turns_off_graphiql_suggestions_and_the_sdl_unless_enabled() {
+    let misspelt = "{ departmentz { code } }";
+    let sdl = "{ _service { sdl } }";
+    let hidden_sdl = "{ ...S } fragment S on Query { _service { sdl } }";
+    let graphiql = |gateway: &Gateway| {
+        let url = gateway.graphql();
+        async move {
+            let page = support::client()
+                .get(url)
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            page.text()
+                .await
+                .unwrap()
+                .to_lowercase()
+                .contains("graphiql")
+        }
+    };
+    let message = |r: &support::Reply| {
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+
+    let mut settings = support::settings(&closed_url().await);
+    let development = serve(settings.clone()).await;
+    assert!(graphiql(&development).await);
+    let r = strict(&development, misspelt).await;
+    assert!(message(&r).contains("Did you mean"), "{}", r.body);
+    let r = strict(&development, sdl).await;
+    assert!(r.body["data"]["_service"]["sdl"].is_string(), "{}", r.body);
+
+    settings.environment = Environment::Production;
+    settings.auth.oidc_issuer = closed_url().await;
+    let production = serve(settings.clone()).await;
+    assert!(!graphiql(&production).await);
+    let r = strict(&production, misspelt).await;
+    assert_eq!(r.codes(), ["BAD_USER_INPUT"], "{}", r.body);
+    assert!(!message(&r).contains("Did you mean"), "{}", r.body);
+    for q in [sdl, hidden_sdl] {
+        assert_request_error(&strict(&production, q).await, "_service");
+    }
+
+    settings.gateway.graphiql = Some(true);
+    settings.gateway.field_suggestions = Some(true);
+    settings.gateway.service_sdl = Some(true);
+    let enabled = serve(settings).await;
+    assert!(graphiql(&enabled).await);
+    let r = strict(&enabled, misspelt).await;
+    assert!(message(&r).contains("Did you mean"), "{}", r.body);
+    let r = strict(&enabled, sdl).await;
+    assert!(r.body["data"]["_service"]["sdl"].is_string(), "{}", r.body);
 }

@@ -137,7 +137,7 @@ pub async fn graphql_get(State(state): State<Arc<AppState>>, request: Request) -
             );
         }
     };
-    if params.query.is_none() && state.settings.graphiql && accepts_html(&headers) {
+    if params.query.is_none() && state.graphiql && accepts_html(&headers) {
         return Html(
             async_graphql::http::GraphiQLSource::build()
                 .endpoint("/graphql")
@@ -478,8 +478,15 @@ async fn execute(
         Ok(query) => query,
         Err(answer) => return answer,
     };
-    if let Err(message) = limits::check_nesting(&query, limits::MAX_NESTING) {
-        metrics::counter!("gateway_limit_refusals_total", "limit" => "nesting").increment(1);
+    // Before the operation's type is read below (which parses it): the schema's
+    // `DocumentLimits` checks the same again for every other way in.
+    let unparsable = limits::check_size(&query, state.settings.max_document_bytes)
+        .map_err(|m| ("document_bytes", m))
+        .and_then(|()| {
+            limits::check_nesting(&query, limits::MAX_NESTING).map_err(|m| ("nesting", m))
+        });
+    if let Err((limit, message)) = unparsable {
+        metrics::counter!("gateway_limit_refusals_total", "limit" => limit).increment(1);
         return Answer::request_error(media, ErrorCode::BadUserInput.as_str(), &message);
     }
     let mut request =

@@ -36,6 +36,8 @@ pub struct AppState {
     pub entities: EntityCache,
     /// The gateway's settings.
     pub settings: GatewaySettings,
+    /// Whether GraphiQL is served (`gateway.graphiql` in this environment).
+    pub graphiql: bool,
     /// Automatic persisted queries (in `cache`).
     pub persisted_queries: apq::PersistedQueries,
     /// How reads to the services are retried.

@@ -1,5 +1,6 @@
 //! Operational endpoints: `/healthz` (liveness: the process answers), `/readyz`
-//! (readiness, with each service's `grpc.health.v1` status) and `/metrics` (Prometheus text).
+//! (readiness, with each service's and each service database's `grpc.health.v1` status,
+//! naming what is down) and `/metrics` (Prometheus text).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -117,10 +118,13 @@ pub async fn healthz() -> &'static str {
 }
 
 /// `GET /readyz`: 200 while the gateway serves, with each service's `grpc.health.v1`
-/// status and the cache tier in use (`"cache": "shared"` on Redis, `"local"` while Redis
-/// does not answer: never a reason to leave rotation) in the JSON body. A service that is down fails only its own fields, so it does
-/// not take the gateway out of rotation; operators alert on the body (or on UNAVAILABLE
-/// errors in `/metrics`).
+/// status in the JSON body, its database's (`databases`, what the service reports under
+/// [`glocal_kit::grpc::DATABASE_HEALTH`]), `down`: every dependency that is not serving,
+/// named `<service>` or `<service>.database`, and the cache tier in use (`"cache":
+/// "shared"` on Redis, `"local"` while Redis does not answer: never a reason to leave
+/// rotation). A service that is down fails only its own fields, so it does not take the
+/// gateway out of rotation; operators alert on the body (or on UNAVAILABLE errors in
+/// `/metrics`).
 ///
 /// Once shutdown starts it answers 503 `{"status":"draining"}`, so load balancers stop
 /// sending new requests while in-flight ones finish.
@@ -137,21 +141,45 @@ pub async fn readyz(
         .health_targets()
         .map(|(name, service, channel)| {
             let timeout = state.services.timeout;
-            async move { (name, service_status(channel, service, timeout).await) }
+            async move {
+                let (service, database) = futures::future::join(
+                    service_status(channel.clone(), service, timeout),
+                    database_status(channel, timeout),
+                )
+                .await;
+                (name, service, database)
+            }
         });
     let mut services = serde_json::Map::new();
-    for (name, status) in futures::future::join_all(checks).await {
-        let status = match status {
+    let mut databases = serde_json::Map::new();
+    let mut down = Vec::new();
+    for (name, service, database) in futures::future::join_all(checks).await {
+        let service = match service {
             Ok(s) => s.as_str_name().to_owned(),
             Err(e) => {
                 tracing::debug!(service = name, code = ?e.code(), "service health check failed");
                 "UNREACHABLE".to_owned()
             }
         };
-        services.insert(name.to_owned(), serde_json::Value::String(status));
+        if service != "SERVING" {
+            down.push(serde_json::Value::String(name.to_owned()));
+        }
+        services.insert(name.to_owned(), serde_json::Value::String(service));
+        if let Some(database) = database {
+            if database != "SERVING" {
+                down.push(serde_json::Value::String(format!("{name}.database")));
+            }
+            databases.insert(name.to_owned(), serde_json::Value::String(database));
+        }
     }
     let cache = state.entities.cache().tier().as_str();
-    let body = serde_json::json!({ "status": "ready", "cache": cache, "services": services });
+    let body = serde_json::json!({
+        "status": "ready",
+        "cache": cache,
+        "services": services,
+        "databases": databases,
+        "down": down,
+    });
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
@@ -176,6 +204,24 @@ async fn service_status(
         other => other?,
     };
     Ok(response.into_inner().status())
+}
+
+/// What `channel`'s server reports for its database: `SERVING`, `NOT_SERVING`, or
+/// `None` when the server is unreachable or reports no database (an older build).
+async fn database_status(
+    channel: tonic::transport::Channel,
+    timeout: std::time::Duration,
+) -> Option<String> {
+    let mut client = HealthClient::new(channel);
+    let request = glocal_kit::grpc::request(
+        HealthCheckRequest {
+            service: glocal_kit::grpc::DATABASE_HEALTH.to_owned(),
+        },
+        None,
+        timeout,
+    );
+    let response = client.check(request).await.ok()?;
+    Some(response.into_inner().status().as_str_name().to_owned())
 }
 
 /// `GET /metrics`: every metric of this process in the Prometheus text format.

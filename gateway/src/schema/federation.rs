@@ -8,14 +8,22 @@
 //!   `BatchGetOrganisations`, `BatchGetLocalGovernments`, `BatchGetProgrammes`,
 //!   `BatchGetEditions`), however many representations a request carries. An entity the
 //!   caller may not see is `null`.
-//! - `_service { sdl }` serves the subgraph SDL (`@link` to federation v2.5).
+//! - `_service { sdl }` serves the subgraph SDL (`@link` to federation v2.5), unless
+//!   `gateway.service_sdl` is off (the default in production): then [`WithoutServiceSdl`]
+//!   refuses any document that selects `_service`.
 //! - Private operations are `@inaccessible`: the whole mutation root and the query fields
 //!   the anonymous public may not read (service requests, applications, registrations,
 //!   contributions, lecture requests, routing, departments, `me`, eligibility checks,
 //!   stipends). A supergraph keeps them out of its API schema; they stay reachable on our
 //!   own `/graphql` for portal clients. `PageInfo` is `@shareable`.
 
-use async_graphql::{Context, ID, Object, Result};
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{
+    Context, ID, Object, Positioned, Result, ServerError, ServerResult, Variables,
+};
 
 use crate::schema::directory::{LocalGovernment, load_local_government};
 use crate::schema::events::{Event, load_event};
@@ -82,6 +90,55 @@ impl EntitiesQuery {
     ) -> Result<Option<ProgrammeEdition>> {
         let loaders = TrainingLoaders::new(ctx)?;
         Ok(loaders.edition(id.0, true).await?.map(ProgrammeEdition))
+    }
+}
+
+/// Refuses every document that selects `_service` (anywhere: the field exists only on the
+/// query root, so a selection by that name anywhere, fragments included, asks for it).
+#[derive(Debug, Clone, Copy)]
+pub struct WithoutServiceSdl;
+
+impl ExtensionFactory for WithoutServiceSdl {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(WithoutServiceSdl)
+    }
+}
+
+fn selects_service(set: &Positioned<SelectionSet>) -> bool {
+    set.node.items.iter().any(|item| match &item.node {
+        Selection::Field(field) => {
+            field.node.name.node == "_service" || selects_service(&field.node.selection_set)
+        }
+        Selection::InlineFragment(fragment) => selects_service(&fragment.node.selection_set),
+        Selection::FragmentSpread(_) => false,
+    })
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for WithoutServiceSdl {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let asked = doc
+            .operations
+            .iter()
+            .any(|(_, op)| selects_service(&op.node.selection_set))
+            || doc
+                .fragments
+                .values()
+                .any(|f| selects_service(&f.node.selection_set));
+        if asked {
+            return Err(ServerError::new(
+                "`_service` is not served here (gateway.service_sdl is off)",
+                None,
+            ));
+        }
+        Ok(doc)
     }
 }
 

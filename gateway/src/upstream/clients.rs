@@ -191,8 +191,9 @@ impl ReadRetry {
 
     /// Runs `call` of the gRPC method named `method` (each attempt builds its request
     /// anew, with a fresh deadline). When the method only reads (see
-    /// [`is_idempotent_read`]) a failure with UNAVAILABLE is retried; any other method is
-    /// called exactly once.
+    /// [`is_idempotent_read`]) a failure with UNAVAILABLE (or a transport failure, see
+    /// [`glocal_kit::error::is_transport_failure`]) is retried; any other method is called
+    /// exactly once.
     pub async fn run<T, F, Fut>(
         &self,
         method: &'static str,
@@ -210,7 +211,10 @@ impl ReadRetry {
         let mut attempt = 0;
         loop {
             match call().await {
-                Err(status) if status.code() == tonic::Code::Unavailable => {
+                Err(status)
+                    if status.code() == tonic::Code::Unavailable
+                        || glocal_kit::error::is_transport_failure(&status) =>
+                {
                     if attempt >= retries {
                         return Err(status);
                     }

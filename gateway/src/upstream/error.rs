@@ -1,6 +1,8 @@
 //! The one mapping of a service's failure to a GraphQL error: a gRPC status (through the
-//! kit's shared table) becomes `extensions.code` and `extensions.field` (and, for an
-//! ineligible application, `extensions.reasons`). A failing call fails only the field that
+//! kit's shared table and its classification of transport failures) becomes
+//! `extensions.code` and `extensions.field` (and, for an ineligible application,
+//! `extensions.reasons`; for UNAVAILABLE, `extensions.retryAfterMs`: the service's
+//! `grpc-retry-pushback-ms` hint, else the kit's default). A failing call fails only the field that
 //! made it. A batch's per-item error (e.g. a research log page the caller may not read)
 //! takes the same road from its code, message and field ([`reported`]).
 
@@ -62,6 +64,8 @@ pub fn reported(code: &str, message: impl Into<String>, field: &str) -> async_gr
         code,
         message: message.into(),
         field: Some(field).filter(|f| !f.is_empty()).map(str::to_owned),
+        retry_after: (code == ErrorCode::Unavailable)
+            .then_some(glocal_kit::error::DEFAULT_RETRY_AFTER),
     };
     from_remote(remote, None)
 }
@@ -74,7 +78,11 @@ fn from_remote(remote: RemoteError, reasons: Option<async_graphql::Value>) -> as
         ErrorCode::Unavailable => tracing::warn!(error = %remote, "service unavailable"),
         _ => {}
     }
-    let error = coded(remote.code, remote.message, remote.field.as_deref());
+    let mut error = coded(remote.code, remote.message, remote.field.as_deref());
+    if let Some(after) = remote.retry_after {
+        let millis = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+        error = error.extend_with(|_, ext| ext.set("retryAfterMs", millis));
+    }
     match reasons {
         Some(reasons) => error.extend_with(|_, ext| ext.set("reasons", reasons)),
         None => error,
@@ -105,6 +113,32 @@ mod tests {
             ext(&error, "field"),
             Some(async_graphql::Value::from("title"))
         );
+    }
+
+    #[test]
+    fn transport_failures_are_unavailable_with_a_retry_hint() {
+        let broken = tonic::Status::from_error(Box::new(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset,
+        )));
+        let error = remote(broken);
+        assert_eq!(
+            ext(&error, "code"),
+            Some(async_graphql::Value::from("UNAVAILABLE"))
+        );
+        assert_eq!(
+            ext(&error, "retryAfterMs"),
+            Some(async_graphql::Value::from(1_000u64))
+        );
+        let hinted = remote(glocal_kit::error::unavailable(
+            "later",
+            std::time::Duration::from_millis(300),
+        ));
+        assert_eq!(
+            ext(&hinted, "retryAfterMs"),
+            Some(async_graphql::Value::from(300u64))
+        );
+        let internal = remote(tonic::Status::internal("boom"));
+        assert_eq!(ext(&internal, "retryAfterMs"), None);
     }
 
     #[test]

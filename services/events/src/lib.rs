@@ -50,13 +50,21 @@ pub async fn serve(
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), EventsError> {
     glocal_kit::outbox::spawn("events", db.clone(), settings, shutdown.clone());
+    let probe = db.clone();
     let config = Config::from_settings(&settings.events);
     let office = EventOffice::new(db, config);
     let sweeper = service::spawn_sweeper(office.clone(), config.sweep_interval, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "events service listening");
-    let served =
-        glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await;
+    let served = glocal_kit::grpc::serve_with_database(
+        listener,
+        routes,
+        &[SERVICE_NAME],
+        &settings.grpc,
+        probe,
+        shutdown,
+    )
+    .await;
     if served.is_err() {
         sweeper.abort();
     }

@@ -256,6 +256,9 @@ pub struct Claims {
     pub exp: i64,
     /// Issued at, seconds since the epoch.
     pub iat: i64,
+    /// Not before, seconds since the epoch (a token is refused until then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 /// Mints and verifies HS256 tokens with the development secret.
@@ -301,18 +304,21 @@ impl DevTokens {
             aud: self.audience.clone(),
             iat: now,
             exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
+            nbf: None,
         };
         // Encoding HS256 claims with a valid key cannot fail.
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .unwrap_or_default()
     }
 
-    /// Verifies signature, issuer, audience and expiry (30 s leeway) and returns the caller.
+    /// Verifies signature, issuer, audience, expiry and not-before (30 s leeway each) and
+    /// returns the caller.
     pub fn verify(&self, token: &str) -> Result<Caller, CallerError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.leeway = 30;
+        validation.validate_nbf = true;
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map_err(|e| CallerError::InvalidToken(e.to_string()))?;
         let c = data.claims;
@@ -427,6 +433,7 @@ mod tests {
             aud: "glocal".into(),
             iat: now - 7200,
             exp: now - 3600,
+            nbf: None,
         };
         let token = jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
@@ -435,5 +442,39 @@ mod tests {
         )
         .unwrap();
         assert!(tokens.verify(&token).is_err());
+    }
+
+    #[test]
+    fn a_token_not_valid_yet_is_rejected() {
+        let tokens = DevTokens::new(b"secret", "glocal-dev", "glocal");
+        let now = chrono::Utc::now().timestamp();
+        let with_nbf = |nbf: i64| {
+            let claims = Claims {
+                sub: "u1".into(),
+                name: String::new(),
+                org: "11000".into(),
+                roles: vec![],
+                email: None,
+                locale: None,
+                iss: "glocal-dev".into(),
+                aud: "glocal".into(),
+                iat: now,
+                exp: now + 7200,
+                nbf: Some(nbf),
+            };
+            jsonwebtoken::encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(b"secret"),
+            )
+            .unwrap()
+        };
+        assert!(matches!(
+            tokens.verify(&with_nbf(now + 3600)),
+            Err(CallerError::InvalidToken(_))
+        ));
+        // Within the leeway, and in the past, it is valid.
+        assert!(tokens.verify(&with_nbf(now + 10)).is_ok());
+        assert!(tokens.verify(&with_nbf(now - 60)).is_ok());
     }
 }

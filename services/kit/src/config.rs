@@ -194,20 +194,46 @@ pub struct GatewaySettings {
     pub grpc_timeout_ms: u64,
     /// Deadline of a whole HTTP request (ms).
     pub request_timeout_ms: u64,
-    /// Serve GraphiQL on GET /graphql.
-    pub graphiql: bool,
+    /// Serve GraphiQL on GET /graphql; unset = on in development, off in production.
+    #[serde(
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub graphiql: Option<bool>,
     /// Allow schema introspection; unset = on in development, off in production.
     #[serde(
         deserialize_with = "lenient_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub introspection: Option<bool>,
+    /// Suggest field names in validation errors ("Did you mean …"); unset = on in
+    /// development, off in production.
+    #[serde(
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub field_suggestions: Option<bool>,
+    /// Serve the full schema as Apollo Federation's `_service { sdl }`; unset = on in
+    /// development, off in production.
+    #[serde(
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_sdl: Option<bool>,
     /// Deepest nesting of selections an operation may have.
     pub max_depth: usize,
     /// Highest complexity (selected fields, weighted) an operation may have.
     pub max_complexity: usize,
-    /// Most aliased fields one document may hold.
+    /// Most aliased fields one operation may select, fragments counted where spread.
     pub max_aliases: usize,
+    /// Longest GraphQL document in bytes, checked before it is parsed.
+    pub max_document_bytes: usize,
+    /// Most fragment spreads (`...Name`) one document may write.
+    pub max_fragment_spreads: usize,
+    /// Most directives one document may write.
+    pub max_directives: usize,
+    /// Most variables one document may define (or one request may send).
+    pub max_variables: usize,
     /// Most operations in one batched POST (a JSON array); 0 refuses batches.
     pub max_batch: usize,
     /// Requests per window allowed to one authenticated caller (by subject); 0 = unlimited.
@@ -260,6 +286,26 @@ impl GatewaySettings {
     /// Whether introspection is on in `environment`: as set, else only in development.
     pub fn introspection_enabled(&self, environment: Environment) -> bool {
         self.introspection
+            .unwrap_or(environment == Environment::Development)
+    }
+
+    /// Whether GraphiQL is served in `environment`: as set, else only in development.
+    pub fn graphiql_enabled(&self, environment: Environment) -> bool {
+        self.graphiql
+            .unwrap_or(environment == Environment::Development)
+    }
+
+    /// Whether validation errors suggest field names in `environment`: as set, else only
+    /// in development.
+    pub fn field_suggestions_enabled(&self, environment: Environment) -> bool {
+        self.field_suggestions
+            .unwrap_or(environment == Environment::Development)
+    }
+
+    /// Whether `_service { sdl }` serves the schema in `environment`: as set, else only in
+    /// development.
+    pub fn service_sdl_enabled(&self, environment: Environment) -> bool {
+        self.service_sdl
             .unwrap_or(environment == Environment::Development)
     }
 }
@@ -660,11 +706,17 @@ impl Default for GatewaySettings {
             max_body_bytes: 256 * 1024,
             grpc_timeout_ms: 5_000,
             request_timeout_ms: 15_000,
-            graphiql: true,
+            graphiql: None,
             introspection: None,
+            field_suggestions: None,
+            service_sdl: None,
             max_depth: 16,
             max_complexity: 1_000,
             max_aliases: 30,
+            max_document_bytes: 32 * 1024,
+            max_fragment_spreads: 256,
+            max_directives: 128,
+            max_variables: 100,
             max_batch: 10,
             rate_limit_requests: 1_200,
             rate_limit_anonymous_requests: 300,
@@ -892,9 +944,9 @@ impl Settings {
         crate::identity::Signer::new(self.grpc.identity_signing_key.expose())
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         let g = &self.gateway;
-        if g.max_depth == 0 || g.max_complexity == 0 {
+        if g.max_depth == 0 || g.max_complexity == 0 || g.max_document_bytes == 0 {
             return Err(ConfigError::Refused(
-                "gateway.max_depth and gateway.max_complexity must be at least 1",
+                "gateway.max_depth, gateway.max_complexity and gateway.max_document_bytes must be at least 1",
             ));
         }
         if g.rate_limit_window_ms == 0 || g.client_lb_refresh_ms == 0 {
@@ -1010,7 +1062,7 @@ mod tests {
         .unwrap();
         assert_eq!(s.gateway.max_body_bytes, 2000);
         assert_eq!(s.gateway.grpc_timeout_ms, 7);
-        assert!(!s.gateway.graphiql);
+        assert_eq!(s.gateway.graphiql, Some(false));
         assert_eq!(s.requests.reopen_window_days, 3);
     }
 
@@ -1096,6 +1148,34 @@ mod tests {
             );
         }
         assert!(Settings::load(None, env(&[("GLOCAL_GATEWAY__INTROSPECTION", "maybe")])).is_err());
+    }
+
+    #[test]
+    fn graphiql_suggestions_and_sdl_follow_the_environment_unless_set() {
+        type Switch = fn(&GatewaySettings, Environment) -> bool;
+        let switches: [(&str, Switch); 3] = [
+            (
+                "GLOCAL_GATEWAY__GRAPHIQL",
+                GatewaySettings::graphiql_enabled,
+            ),
+            (
+                "GLOCAL_GATEWAY__FIELD_SUGGESTIONS",
+                GatewaySettings::field_suggestions_enabled,
+            ),
+            (
+                "GLOCAL_GATEWAY__SERVICE_SDL",
+                GatewaySettings::service_sdl_enabled,
+            ),
+        ];
+        for (name, enabled) in switches {
+            let s = Settings::load(None, env(&[])).unwrap();
+            assert!(enabled(&s.gateway, Environment::Development), "{name}");
+            assert!(!enabled(&s.gateway, Environment::Production), "{name}");
+            let on = Settings::load(None, env(&[(name, "true")])).unwrap();
+            assert!(enabled(&on.gateway, Environment::Production), "{name}");
+            let off = Settings::load(None, env(&[(name, "false")])).unwrap();
+            assert!(!enabled(&off.gateway, Environment::Development), "{name}");
+        }
     }
 
     #[test]

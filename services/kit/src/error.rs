@@ -5,10 +5,20 @@
 //! [`to_status`], and the gateway turns a status back into the same code with
 //! [`RemoteError::from`].
 
+use std::time::Duration;
+
 use tonic::metadata::MetadataValue;
 
 /// Metadata key carrying the offending input field of a BAD_USER_INPUT error.
 pub const FIELD_METADATA: &str = "glocal-error-field";
+
+/// Metadata key of the retry hint an UNAVAILABLE status carries: milliseconds to wait
+/// before trying again (gRPC's own name for it).
+pub const RETRY_PUSHBACK_METADATA: &str = "grpc-retry-pushback-ms";
+
+/// How long a client should wait before retrying after UNAVAILABLE when nobody said
+/// otherwise (a transport failure carries no hint).
+pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_millis(1_000);
 
 /// The stable error codes clients see, in gRPC and GraphQL alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,6 +94,64 @@ impl ErrorCode {
             _ => ErrorCode::Internal,
         }
     }
+
+    /// The code of a failed call as the caller sees it: a transport failure (see
+    /// [`is_transport_failure`]) is UNAVAILABLE whatever code tonic gave it, anything
+    /// else is the status's own code through [`ErrorCode::from_grpc`].
+    pub fn of_status(status: &tonic::Status) -> Self {
+        if is_transport_failure(status) {
+            ErrorCode::Unavailable
+        } else {
+            ErrorCode::from_grpc(status.code())
+        }
+    }
+}
+
+/// Whether `status` was made on this side of the wire because the call's transport
+/// failed (connection refused, reset or closed with the call in flight, an HTTP/2 error)
+/// rather than answered by the service. tonic reports such failures as UNKNOWN
+/// ("transport error") or INTERNAL ("h2 protocol error"), which are not bugs: the
+/// service may be restarting, and a retry later may succeed. A service's own answer never
+/// carries a source error; tonic attaches one exactly when it turns a local failure into
+/// a status.
+pub fn is_transport_failure(status: &tonic::Status) -> bool {
+    use std::error::Error as _;
+    let Some(first) = status.source() else {
+        return false;
+    };
+    let mut source = Some(first);
+    while let Some(e) = source {
+        if e.is::<tonic::transport::Error>() || e.is::<std::io::Error>() {
+            return true;
+        }
+        source = e.source();
+    }
+    matches!(
+        status.code(),
+        tonic::Code::Unknown
+            | tonic::Code::Internal
+            | tonic::Code::Unavailable
+            | tonic::Code::Cancelled
+    )
+}
+
+/// The retry hint `status` carries in [`RETRY_PUSHBACK_METADATA`], if any.
+pub fn retry_pushback(status: &tonic::Status) -> Option<Duration> {
+    status
+        .metadata()
+        .get(RETRY_PUSHBACK_METADATA)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis)
+}
+
+/// An UNAVAILABLE status with `message` and the retry hint `retry_after`.
+pub fn unavailable(message: impl Into<String>, retry_after: Duration) -> tonic::Status {
+    let mut status = tonic::Status::unavailable(message);
+    if let Ok(v) = MetadataValue::try_from(retry_after.as_millis().to_string()) {
+        status.metadata_mut().insert(RETRY_PUSHBACK_METADATA, v);
+    }
+    status
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -103,7 +171,8 @@ pub trait ServiceError: std::error::Error {
 }
 
 /// Turns a service error into a gRPC status. INTERNAL and UNAVAILABLE errors are logged
-/// here (once, where they are handled) and their detail is not sent to the caller.
+/// here (once, where they are handled) and their detail is not sent to the caller;
+/// UNAVAILABLE carries the retry hint [`DEFAULT_RETRY_AFTER`].
 pub fn to_status<E: ServiceError>(err: &E) -> tonic::Status {
     let code = err.code();
     let message = match code {
@@ -113,7 +182,7 @@ pub fn to_status<E: ServiceError>(err: &E) -> tonic::Status {
         }
         ErrorCode::Unavailable => {
             tracing::warn!(error = %err, "dependency unavailable");
-            "service unavailable, retry later".to_owned()
+            return unavailable("service unavailable, retry later", DEFAULT_RETRY_AFTER);
         }
         _ => err.to_string(),
     };
@@ -136,17 +205,21 @@ pub struct RemoteError {
     pub message: String,
     /// The input field at fault, if any.
     pub field: Option<String>,
+    /// For UNAVAILABLE: how long to wait before retrying (the service's hint, else
+    /// [`DEFAULT_RETRY_AFTER`]); `None` for every other code.
+    pub retry_after: Option<Duration>,
 }
 
 impl From<tonic::Status> for RemoteError {
     fn from(status: tonic::Status) -> Self {
-        let code = ErrorCode::from_grpc(status.code());
+        let code = ErrorCode::of_status(&status);
         let field = status
             .metadata()
             .get(FIELD_METADATA)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let message = match status.code() {
+            _ if is_transport_failure(&status) => "service unavailable, retry later".to_owned(),
             tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
                 if status.message().is_empty()
                     || status.message().contains("transport")
@@ -156,10 +229,13 @@ impl From<tonic::Status> for RemoteError {
             }
             _ => status.message().to_owned(),
         };
+        let retry_after = (code == ErrorCode::Unavailable)
+            .then(|| retry_pushback(&status).unwrap_or(DEFAULT_RETRY_AFTER));
         RemoteError {
             code,
             message,
             field,
+            retry_after,
         }
     }
 }
@@ -308,6 +384,49 @@ mod tests {
         assert_eq!(remote.code, ErrorCode::BadUserInput);
         assert_eq!(remote.message, "title is required");
         assert_eq!(remote.field.as_deref(), Some("title"));
+    }
+
+    #[test]
+    fn unavailable_carries_a_retry_hint_and_others_none() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("pool timed out")]
+        struct Down;
+        impl ServiceError for Down {
+            fn code(&self) -> ErrorCode {
+                ErrorCode::Unavailable
+            }
+        }
+        let status = to_status(&Down);
+        assert_eq!(retry_pushback(&status), Some(DEFAULT_RETRY_AFTER));
+        let remote = RemoteError::from(status);
+        assert_eq!(remote.code, ErrorCode::Unavailable);
+        assert_eq!(remote.retry_after, Some(DEFAULT_RETRY_AFTER));
+        let hinted = RemoteError::from(unavailable("later", Duration::from_millis(250)));
+        assert_eq!(hinted.retry_after, Some(Duration::from_millis(250)));
+        assert_eq!(
+            RemoteError::from(to_status(&MissingTitle)).retry_after,
+            None
+        );
+    }
+
+    #[test]
+    fn transport_failures_are_unavailable_and_answers_keep_their_code() {
+        // What tonic makes of a connection that broke with the call in flight.
+        let broken = tonic::Status::from_error(Box::new(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset,
+        )));
+        assert_eq!(broken.code(), tonic::Code::Unknown);
+        assert!(is_transport_failure(&broken));
+        assert_eq!(ErrorCode::of_status(&broken), ErrorCode::Unavailable);
+        let remote = RemoteError::from(broken);
+        assert_eq!(remote.message, "service unavailable, retry later");
+        assert_eq!(remote.retry_after, Some(DEFAULT_RETRY_AFTER));
+        // A service's own INTERNAL or UNKNOWN answer stays what it is.
+        for code in [tonic::Code::Internal, tonic::Code::Unknown] {
+            let answered = tonic::Status::new(code, "boom");
+            assert!(!is_transport_failure(&answered));
+            assert_eq!(ErrorCode::of_status(&answered), ErrorCode::Internal);
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! gRPC plumbing every component shares: the server bootstrap (health, reflection, trace
-//! context extraction, per-method metrics, signed caller verification, graceful drain) and the
-//! client side (channels, signed caller and trace context injection).
+//! context extraction, per-method metrics, signed caller verification, graceful drain,
+//! readiness that follows the database) and the client side (channels, signed caller and
+//! trace context injection).
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -39,6 +42,13 @@ pub enum GrpcError {
     Identity(#[from] crate::identity::KeyError),
 }
 
+/// The `grpc.health.v1` name under which a service reports its database alone (SERVING
+/// while `SELECT 1` answers), so that a readiness check can say which dependency is down.
+pub const DATABASE_HEALTH: &str = "glocal.database";
+
+/// How often the database behind a server is checked, and how long one check may take.
+pub const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
 /// Serves `routes` (the component's services) on `listener` together with
 /// `grpc.health.v1` and server reflection, until `shutdown` resolves.
 ///
@@ -55,12 +65,106 @@ pub async fn serve(
     settings: &GrpcSettings,
     shutdown: Shutdown,
 ) -> Result<(), GrpcError> {
+    serve_inner(listener, routes, service_names, settings, None, shutdown).await
+}
+
+/// [`serve`] for a service over `db`: readiness follows the database. A cheap `SELECT 1`
+/// every [`DATABASE_CHECK_INTERVAL`] (bounded by the same) decides; while it fails the
+/// server and every named service report NOT_SERVING (and [`DATABASE_HEALTH`] says why),
+/// and each call fails at once with UNAVAILABLE and a retry hint instead of waiting for
+/// its deadline on a pool that cannot connect.
+pub async fn serve_with_database(
+    listener: TcpListener,
+    routes: Routes,
+    service_names: &[&str],
+    settings: &GrpcSettings,
+    db: sea_orm::DatabaseConnection,
+    shutdown: Shutdown,
+) -> Result<(), GrpcError> {
+    serve_inner(
+        listener,
+        routes,
+        service_names,
+        settings,
+        Some(db),
+        shutdown,
+    )
+    .await
+}
+
+/// Whether the database answers `SELECT 1` within [`DATABASE_CHECK_INTERVAL`].
+pub async fn database_answers(db: &sea_orm::DatabaseConnection) -> bool {
+    matches!(
+        tokio::time::timeout(DATABASE_CHECK_INTERVAL, db.ping()).await,
+        Ok(Ok(()))
+    )
+}
+
+/// Checks `db` every [`DATABASE_CHECK_INTERVAL`], keeping `up` and the health statuses of
+/// the server, `names` and [`DATABASE_HEALTH`] in step with it.
+async fn watch_database(
+    db: sea_orm::DatabaseConnection,
+    up: Arc<AtomicBool>,
+    reporter: tonic_health::server::HealthReporter,
+    names: Vec<String>,
+) {
+    let mut last = true;
+    loop {
+        tokio::time::sleep(DATABASE_CHECK_INTERVAL).await;
+        let now = database_answers(&db).await;
+        up.store(now, Ordering::Relaxed);
+        if now == last {
+            continue;
+        }
+        last = now;
+        let status = if now {
+            tracing::info!("database answers again: reporting SERVING");
+            ServingStatus::Serving
+        } else {
+            tracing::warn!("database unreachable: reporting NOT_SERVING, failing calls fast");
+            ServingStatus::NotServing
+        };
+        metrics::gauge!("grpc_server_database_up").set(f64::from(u8::from(now)));
+        reporter.set_service_status("", status).await;
+        reporter.set_service_status(DATABASE_HEALTH, status).await;
+        for name in &names {
+            reporter.set_service_status(name.as_str(), status).await;
+        }
+    }
+}
+
+async fn serve_inner(
+    listener: TcpListener,
+    routes: Routes,
+    service_names: &[&str],
+    settings: &GrpcSettings,
+    db: Option<sea_orm::DatabaseConnection>,
+    shutdown: Shutdown,
+) -> Result<(), GrpcError> {
     let (reporter, health) = tonic_health::server::health_reporter();
     for name in service_names {
         reporter
             .set_service_status(*name, ServingStatus::Serving)
             .await;
     }
+    let up = Arc::new(AtomicBool::new(true));
+    let watcher = match db {
+        Some(db) => {
+            reporter
+                .set_service_status(DATABASE_HEALTH, ServingStatus::Serving)
+                .await;
+            metrics::gauge!("grpc_server_database_up").set(1.0);
+            let names = service_names.iter().map(|n| (*n).to_owned()).collect();
+            Some(tokio::spawn(watch_database(
+                db,
+                up.clone(),
+                reporter.clone(),
+                names,
+            )))
+        }
+        None => None,
+    };
+    let watching = AbortOnDrop(watcher);
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(glocal_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -76,6 +180,7 @@ pub async fn serve(
         .trace_fn(server_span)
         .layer(MetricsLayer)
         .layer(identity)
+        .layer(FailFastLayer { up })
         .layer(crate::outbox::ActorLayer)
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming, async {
@@ -88,6 +193,7 @@ pub async fn serve(
         () = shutdown.wait() => {}
     }
     tracing::info!("gRPC server shutting down: reporting NOT_SERVING");
+    drop(watching);
     reporter
         .set_service_status("", ServingStatus::NotServing)
         .await;
@@ -116,6 +222,69 @@ pub async fn serve(
             );
             Ok(())
         }
+    }
+}
+
+/// Aborts the database watcher when serving ends, however it ends.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = self.0.take() {
+            task.abort();
+        }
+    }
+}
+
+/// A tower layer that answers every call but health checks and reflection at once with
+/// UNAVAILABLE (and the retry hint) while `up` is false: the database is unreachable.
+#[derive(Debug, Clone)]
+pub struct FailFastLayer {
+    up: Arc<AtomicBool>,
+}
+
+impl<S> tower::Layer<S> for FailFastLayer {
+    type Service = FailFast<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        FailFast {
+            inner,
+            up: self.up.clone(),
+        }
+    }
+}
+
+/// The service of [`FailFastLayer`].
+#[derive(Debug, Clone)]
+pub struct FailFast<S> {
+    inner: S,
+    up: Arc<AtomicBool>,
+}
+
+impl<S, B> tower::Service<http::Request<B>> for FailFast<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<tonic::body::Body>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let path = req.uri().path();
+        let exempt = path.starts_with("/grpc.health.") || path.starts_with("/grpc.reflection.");
+        if !exempt && !self.up.load(Ordering::Relaxed) {
+            let status = crate::error::unavailable(
+                "database unavailable, retry later",
+                crate::error::DEFAULT_RETRY_AFTER,
+            );
+            return Box::pin(std::future::ready(Ok(status.into_http())));
+        }
+        Box::pin(self.inner.call(req))
     }
 }
 

@@ -53,6 +53,7 @@ pub async fn serve(
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), NotifierError> {
     glocal_kit::outbox::spawn("notifier", db.clone(), settings, shutdown.clone());
+    let probe = db.clone();
     let notifier = Notifier::new(db, Config::from_settings(settings));
     match mailer::LettreMailer::from_settings(&settings.notifications)? {
         Some(mailer) => {
@@ -72,6 +73,14 @@ pub async fn serve(
     consumer::spawn(notifier.clone(), settings, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(notifier).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "notifier listening");
-    glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
+    glocal_kit::grpc::serve_with_database(
+        listener,
+        routes,
+        &[SERVICE_NAME],
+        &settings.grpc,
+        probe,
+        shutdown,
+    )
+    .await?;
     Ok(())
 }

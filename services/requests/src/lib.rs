@@ -48,6 +48,7 @@ pub async fn serve(
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), RequestsError> {
     glocal_kit::outbox::spawn("requests", db.clone(), settings, shutdown.clone());
+    let probe = db.clone();
     let config = Config::from_settings(&settings.requests);
     let bureau = OnlineBureau::new(db, config);
     let scheduler = config
@@ -55,8 +56,15 @@ pub async fn serve(
         .map(|every| service::spawn_sla_scheduler(bureau.clone(), every, shutdown.clone()));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "requests service listening");
-    let served =
-        glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await;
+    let served = glocal_kit::grpc::serve_with_database(
+        listener,
+        routes,
+        &[SERVICE_NAME],
+        &settings.grpc,
+        probe,
+        shutdown,
+    )
+    .await;
     if let Some(scheduler) = scheduler {
         if served.is_err() {
             scheduler.abort();

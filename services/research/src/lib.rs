@@ -50,9 +50,18 @@ pub async fn serve(
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), ResearchError> {
     glocal_kit::outbox::spawn("research", db.clone(), settings, shutdown.clone());
+    let probe = db.clone();
     let research = Research::new(db, Config::from_settings(&settings.research));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(research).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "research service listening");
-    glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
+    glocal_kit::grpc::serve_with_database(
+        listener,
+        routes,
+        &[SERVICE_NAME],
+        &settings.grpc,
+        probe,
+        shutdown,
+    )
+    .await?;
     Ok(())
 }

@@ -44,9 +44,18 @@ pub async fn serve(
     shutdown: glocal_kit::Shutdown,
 ) -> Result<(), TrainingError> {
     glocal_kit::outbox::spawn("training", db.clone(), settings, shutdown.clone());
+    let probe = db.clone();
     let office = TrainingOffice::new(db, Config::from_settings(&settings.training));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "training service listening");
-    glocal_kit::grpc::serve(listener, routes, &[SERVICE_NAME], &settings.grpc, shutdown).await?;
+    glocal_kit::grpc::serve_with_database(
+        listener,
+        routes,
+        &[SERVICE_NAME],
+        &settings.grpc,
+        probe,
+        shutdown,
+    )
+    .await?;
     Ok(())
 }

@@ -14,6 +14,7 @@ mod notices;
 mod read_through;
 mod replicas;
 mod research;
+mod resilience;
 mod sla;
 mod subscriptions;
 mod support;
