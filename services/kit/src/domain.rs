@@ -3,7 +3,10 @@
 //! closed sets with a stable text form ([`text_enum!`](crate::text_enum)), checked codes
 //! ([`string_code!`](crate::string_code)), UUID ids ([`uuid_id!`](crate::uuid_id)) and the
 //! optimistic-concurrency [`Version`]. The macros expand in the service's crate and
-//! return this module's [`InvalidInput`].
+//! return this module's [`InvalidInput`]. Language and country codes are checked against the
+//! ISO lists in [`iso`].
+
+pub mod iso;
 
 use crate::error::{ErrorCode, ServiceError};
 
@@ -210,7 +213,7 @@ macro_rules! bounded_text {
 /// field `$field`): `parse`, `as_str`, `Display` and `From<$name> for String`.
 #[macro_export]
 macro_rules! string_code {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
