@@ -8,10 +8,11 @@ use glocal_proto::requests::v1::requests_service_server::{RequestsService, Reque
 use tonic::{Request, Response, Status};
 
 use crate::domain::{
-    DepartmentCode, DestinationDraft, HistoryVisibility, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
-    InterpretationDraft, InterpretationMode, InvalidInput, LanguageCode, LocalGovernmentCode,
-    MessageBody, MessageKind, NewRequest, Reason, RequestDetails, RequestId, RequestState,
-    RequestType, StaffId, SubmitDraft, TranslationModeKind, Version, VisitDraft,
+    DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, HistoryVisibility,
+    InformationDraft, InquiryDraft, InterpretationDraft, InterpretationMode, InvalidInput,
+    LanguageCode, LocalGovernmentCode, MessageBody, MessageKind, NewRequest, Reason,
+    RequestDetails, RequestId, RequestState, RequestType, StaffId, SubmitDraft,
+    TranslationModeKind, Version, VisitDraft,
 };
 use crate::error::RequestsError;
 use crate::service::{self, OnlineBureau};

@@ -44,10 +44,7 @@ async fn request_codes_off_the_iso_lists_are_refused_with_their_field() {
         interpretation,
     )
     .await;
-    bad_input_on(
-        &body,
-        "details.interpretationTranslation.targetLanguage",
-    );
+    bad_input_on(&body, "details.interpretationTranslation.targetLanguage");
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("ISO 639-1"), "{message}");
 
@@ -56,15 +53,20 @@ async fn request_codes_off_the_iso_lists_are_refused_with_their_field() {
     let body = submit_details(&stack, &seoul, "k-qq", "INTERNATIONAL_EXCHANGE", exchange).await;
     bad_input_on(&body, "details.internationalExchange.partnerCountry");
 
-    let information = json!({ "informationRequest": { "topic": "Bike sharing", "countries": ["NL", "ZZ"] } });
+    let information =
+        json!({ "informationRequest": { "topic": "Bike sharing", "countries": ["NL", "ZZ"] } });
     let body = submit_details(&stack, &seoul, "k-zz", "INFORMATION_REQUEST", information).await;
     bad_input_on(&body, "details.informationRequest.countries[1]");
 
     // Nothing was written; real codes still pass.
     assert_eq!(stack.count_rows("service_request").await, 0);
-    let information = json!({ "informationRequest": { "topic": "Bike sharing", "countries": ["NL", "DK"] } });
+    let information =
+        json!({ "informationRequest": { "topic": "Bike sharing", "countries": ["NL", "DK"] } });
     let body = submit_details(&stack, &seoul, "k-ok", "INFORMATION_REQUEST", information).await;
-    assert!(body["data"]["submitServiceRequest"]["id"].is_string(), "{body:#}");
+    assert!(
+        body["data"]["submitServiceRequest"]["id"].is_string(),
+        "{body:#}"
+    );
 
     // The routing table takes ISO 639-1 languages too.
     let rule = stack
@@ -110,7 +112,10 @@ async fn me_carries_the_staff_record_department_and_permissions() {
     let me = stack.gql(Some(&seoul), q, json!({})).await;
     let me = &me.data()["me"];
     assert_eq!(me["localGovernment"]["code"], "11000");
-    assert!(me["staff"].is_null() && me["department"].is_null(), "{me:#}");
+    assert!(
+        me["staff"].is_null() && me["department"].is_null(),
+        "{me:#}"
+    );
     assert!(permitted(me, "submitServiceRequest").is_some());
     assert!(permitted(me, "reopenServiceRequest").is_some());
     assert!(permitted(me, "sendFinalResponse").is_none());
@@ -143,7 +148,9 @@ async fn assignee_id_takes_a_staff_id_or_a_token_subject_and_refuses_anything_el
         assert_eq!(page["totalCount"], 1, "{given}: {page:#}");
         assert_eq!(page["edges"][0]["node"]["id"], id.as_str());
     }
-    let unknown = stack.gql(Some(&staff), q, json!({ "a": "nobody-here" })).await;
+    let unknown = stack
+        .gql(Some(&staff), q, json!({ "a": "nobody-here" }))
+        .await;
     bad_input_on(&unknown.body, "filter.assigneeId");
 }
 
@@ -165,7 +172,10 @@ async fn requesters_never_see_internal_history_staff_do() {
         .iter()
         .find(|h| h["action"] == "assign_department")
         .expect("routing entry");
-    assert!(routed["note"].as_str().unwrap().starts_with("RULE "), "{s:#}");
+    assert!(
+        routed["note"].as_str().unwrap().starts_with("RULE "),
+        "{s:#}"
+    );
     assert_eq!(routed["visibility"], "INTERNAL");
     let assigned = history
         .iter()

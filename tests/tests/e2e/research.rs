@@ -570,19 +570,34 @@ async fn codes_off_the_iso_lists_are_refused_with_their_field() {
         })
     };
     let body = stack
-        .gql(Some(&staff), create, json!({ "i": org("QQ", json!(["ja"])) }))
+        .gql(
+            Some(&staff),
+            create,
+            json!({ "i": org("QQ", json!(["ja"])) }),
+        )
         .await
         .body;
     refused(&body, "country");
     let body = stack
-        .gql(Some(&staff), create, json!({ "i": org("JP", json!(["ja", "xx"])) }))
+        .gql(
+            Some(&staff),
+            create,
+            json!({ "i": org("JP", json!(["ja", "xx"])) }),
+        )
         .await
         .body;
     refused(&body, "languages[1]");
     // Real codes beyond the bureau's four pass (Swahili).
     let body = stack
-        .gql(Some(&staff), create, json!({ "i": org("TZ", json!(["sw"])) }))
+        .gql(
+            Some(&staff),
+            create,
+            json!({ "i": org("TZ", json!(["sw"])) }),
+        )
         .await
         .body;
-    assert!(body["data"]["createOrganisation"]["id"].is_string(), "{body:#}");
+    assert!(
+        body["data"]["createOrganisation"]["id"].is_string(),
+        "{body:#}"
+    );
 }

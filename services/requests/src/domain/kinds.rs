@@ -140,10 +140,28 @@ mod tests {
     #[test]
     fn routing_and_staff_business_is_internal_history() {
         use super::HistoryVisibility::{Internal, Requester};
-        for action in ["assign_department", "assign_staff", "reassign", "note", "sla_warning", "sla_breach"] {
+        for action in [
+            "assign_department",
+            "assign_staff",
+            "reassign",
+            "note",
+            "sla_warning",
+            "sla_breach",
+        ] {
             assert_eq!(HistoryVisibility::of_action(action), Internal, "{action}");
         }
-        for action in ["submit", "register", "mid_response", "final_response", "withdraw", "reject", "close", "reopen", "ask_requester", "resume"] {
+        for action in [
+            "submit",
+            "register",
+            "mid_response",
+            "final_response",
+            "withdraw",
+            "reject",
+            "close",
+            "reopen",
+            "ask_requester",
+            "resume",
+        ] {
             assert_eq!(HistoryVisibility::of_action(action), Requester, "{action}");
         }
     }

@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::sla::SlaClock;
 use super::{
-    DepartmentCode, HistoryVisibility, LanguageCode, MessageKind, RequestDetails, RequestId, RequestNumber,
-    RequestState, RequestType, Version,
+    DepartmentCode, HistoryVisibility, LanguageCode, MessageKind, RequestDetails, RequestId,
+    RequestNumber, RequestState, RequestType, Version,
 };
 
 /// A name in the bureau's four languages.

@@ -10,8 +10,8 @@ use serde_json::json;
 use super::{Actor, OnlineBureau, Result, Viewer};
 use crate::domain::changes::{SERVICE_REQUEST, request_touches};
 use crate::domain::{
-    Action, HistoryEntry, HistoryVisibility, MessageKind, NewRequest, RequestId, RequestNumber, RequestState,
-    ServiceRequest, Version, transition,
+    Action, HistoryEntry, HistoryVisibility, MessageKind, NewRequest, RequestId, RequestNumber,
+    RequestState, ServiceRequest, Version, transition,
 };
 use crate::error::RequestsError;
 use crate::store::requests::{self as request_store, StoredRequest};

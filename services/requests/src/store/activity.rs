@@ -7,7 +7,9 @@ use sea_orm::{
 
 use super::entities::{request_history, request_message};
 use super::requests::corrupt;
-use crate::domain::{HistoryEntry, HistoryVisibility, MessageKind, RequestId, RequestMessage, RequestState};
+use crate::domain::{
+    HistoryEntry, HistoryVisibility, MessageKind, RequestId, RequestMessage, RequestState,
+};
 use crate::error::RequestsError;
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
