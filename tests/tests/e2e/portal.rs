@@ -81,6 +81,56 @@ async fn request_codes_off_the_iso_lists_are_refused_with_their_field() {
 }
 
 #[tokio::test]
+async fn titles_with_control_characters_are_refused() {
+    let stack = spawn_stack().await;
+    let seoul = stack.official("official-seoul", "11000");
+    let q = "mutation($input: SubmitServiceRequestInput!) { submitServiceRequest(input: $input) { id } }";
+    for title in ["Visit\u{0}", "Visit\nto Osaka", "\u{1b}[31mVisit"] {
+        let mut input = interpretation_input(&format!("k-{}", title.len()));
+        input["title"] = json!(title);
+        let body = stack
+            .gql(Some(&seoul), q, json!({ "input": input }))
+            .await
+            .body;
+        bad_input_on(&body, "title");
+    }
+    // Descriptions keep their line breaks but not NUL.
+    let mut input = interpretation_input("k-desc");
+    input["description"] = json!("Line one\nline two\u{0}");
+    let body = stack
+        .gql(Some(&seoul), q, json!({ "input": input }))
+        .await
+        .body;
+    bad_input_on(&body, "description");
+    let mut input = interpretation_input("k-lines");
+    input["description"] = json!("Line one\nline two");
+    let body = stack
+        .gql(Some(&seoul), q, json!({ "input": input }))
+        .await
+        .body;
+    assert!(
+        body["data"]["submitServiceRequest"]["id"].is_string(),
+        "{body:#}"
+    );
+    assert_eq!(stack.count_rows("service_request").await, 1);
+
+    // Localized titles elsewhere (an event's) refuse NUL too.
+    let event = stack
+        .gql(
+            Some(&stack.admin()),
+            "mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }",
+            json!({ "input": {
+                "idempotencyKey": "nul", "kind": "FORUM",
+                "title": { "en": "Forum\u{0}" }, "description": { "en": "d" },
+                "hostCountry": "KR", "hostCity": "Seoul", "hostOrganization": "GAOK",
+                "venue": "Hall", "timeZone": "Asia/Seoul", "startDate": "2030-08-26",
+                "endDate": "2030-08-26", "workingLanguages": ["ko"], "capacity": 10 } }),
+        )
+        .await;
+    bad_input_on(&event.body, "title.en");
+}
+
+#[tokio::test]
 async fn me_carries_the_staff_record_department_and_permissions() {
     let stack = spawn_stack().await;
     let q = "{ me { subject roles localGovernment { code } staff { id name departmentCode }
