@@ -468,6 +468,8 @@ mod tests {
             );
         }
         assert_eq!(Line::parse("a\rb").unwrap_err().field(), "line");
+        assert_eq!(Line::parse(" ab ").unwrap().as_str(), "ab");
+        assert_eq!((Line::MIN, Line::MAX), (1, 5));
     }
 
     #[test]
