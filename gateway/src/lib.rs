@@ -61,6 +61,7 @@ fn build_schema(
         .data(schema::subscriptions::SubscriptionGate(
             authz::require_subscription,
         ))
+        .data(schema::me::PermissionsOf(authz::permissions))
         .extension(Tracing)
         .extension(http::execution_marker())
         .extension(authz::EdgeAuthorization)

@@ -399,6 +399,12 @@ impl RequestsService for Fake {
             ],
         }))
     }
+    async fn get_caller_staff(
+        &self,
+        _: tonic::Request<pb::GetCallerStaffRequest>,
+    ) -> R<pb::GetCallerStaffResponse> {
+        Err(Status::unimplemented("fake"))
+    }
     async fn batch_get_local_governments(
         &self,
         request: tonic::Request<pb::BatchGetLocalGovernmentsRequest>,

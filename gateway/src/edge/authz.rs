@@ -22,6 +22,7 @@ use glocal_kit::error::ErrorCode;
 use glocal_kit::{Caller, Role as KitRole};
 
 use crate::edge::auth::Identity;
+use crate::schema::me::{OperationType, Permission};
 
 /// The roles of the matrix, in column order: the anonymous public and the four token roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -308,6 +309,30 @@ pub fn decide(root: Root, field: &str, caller: Option<&Caller>) -> Access {
         .map(|role| rule.access_of(role))
         .max()
         .unwrap_or(Access::Denied)
+}
+
+/// Every root field `caller` may use, with whether the service scopes it (what `me {
+/// permissions }` shows), in the matrix's order. Handed to the schema as
+/// [`crate::schema::me::PermissionsOf`].
+pub fn permissions(caller: Option<&Caller>) -> Vec<Permission> {
+    MATRIX
+        .iter()
+        .filter_map(|rule| {
+            let operation = match rule.root {
+                Root::Query => OperationType::Query,
+                Root::Mutation => OperationType::Mutation,
+                Root::Subscription => OperationType::Subscription,
+            };
+            match decide(rule.root, rule.field, caller) {
+                Access::Denied => None,
+                access => Some(Permission {
+                    operation,
+                    field: rule.field.to_owned(),
+                    scoped: access == Access::Scoped,
+                }),
+            }
+        })
+        .collect()
 }
 
 /// The error of a denied root field: `UNAUTHENTICATED` for the anonymous public,

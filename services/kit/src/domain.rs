@@ -3,7 +3,10 @@
 //! closed sets with a stable text form ([`text_enum!`](crate::text_enum)), checked codes
 //! ([`string_code!`](crate::string_code)), UUID ids ([`uuid_id!`](crate::uuid_id)) and the
 //! optimistic-concurrency [`Version`]. The macros expand in the service's crate and
-//! return this module's [`InvalidInput`].
+//! return this module's [`InvalidInput`]. Language and country codes are checked against the
+//! ISO lists in [`iso`].
+
+pub mod iso;
 
 use crate::error::{ErrorCode, ServiceError};
 
@@ -99,8 +102,17 @@ impl std::fmt::Display for Version {
 }
 
 /// Trims `s` and checks its length in characters: at least `min` ("is required" when
-/// `min` is 1), at most `max`.
+/// `min` is 1), at most `max`; control characters other than tab and line breaks (NUL, escape,
+/// …) are refused.
 pub fn bounded(s: &str, field: &str, min: usize, max: usize) -> Result<String, InvalidInput> {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(InvalidInput::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
     let s = s.trim();
     let n = s.chars().count();
     if n < min {
@@ -172,11 +184,30 @@ macro_rules! text_enum {
     };
 }
 
-/// Free text of `$min..=$max` characters after trimming (see [`bounded`]): `MIN`, `MAX`,
-/// `parse` (field `$field`), `as_str` and `Display`.
+/// Like [`bounded`], for one line of text such as a title: no control characters at all
+/// (no tab or line break either).
+pub fn single_line(s: &str, field: &str, min: usize, max: usize) -> Result<String, InvalidInput> {
+    if s.trim().chars().any(char::is_control) {
+        return Err(InvalidInput::new(
+            field,
+            "must be one line without control characters",
+        ));
+    }
+    bounded(s, field, min, max)
+}
+
+/// Free text of `$min..=$max` characters after trimming (see [`bounded`]; with a trailing
+/// `single_line`, [`single_line`]): `MIN`, `MAX`, `parse` (field `$field`), `as_str` and
+/// `Display`.
 #[macro_export]
 macro_rules! bounded_text {
     ($(#[$doc:meta])* $name:ident, $field:literal, $min:literal, $max:literal) => {
+        $crate::bounded_text!(@with bounded $(#[$doc])* $name, $field, $min, $max);
+    };
+    ($(#[$doc:meta])* $name:ident, $field:literal, $min:literal, $max:literal, single_line) => {
+        $crate::bounded_text!(@with single_line $(#[$doc])* $name, $field, $min, $max);
+    };
+    (@with $check:ident $(#[$doc:meta])* $name:ident, $field:literal, $min:literal, $max:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $name(String);
@@ -189,7 +220,7 @@ macro_rules! bounded_text {
 
             #[doc = concat!("Trims and checks the length; field `", $field, "`.")]
             pub fn parse(s: &str) -> ::std::result::Result<Self, $crate::domain::InvalidInput> {
-                $crate::domain::bounded(s, $field, $min, $max).map($name)
+                $crate::domain::$check(s, $field, $min, $max).map($name)
             }
 
             /// The text.
@@ -210,7 +241,7 @@ macro_rules! bounded_text {
 /// field `$field`): `parse`, `as_str`, `Display` and `From<$name> for String`.
 #[macro_export]
 macro_rules! string_code {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
@@ -371,6 +402,11 @@ mod tests {
         Title, "title", 1, 5
     );
 
+    crate::bounded_text!(
+        /// A test line.
+        Line, "line", 1, 5, single_line
+    );
+
     crate::string_code!(
         /// A test code.
         Country,
@@ -412,6 +448,28 @@ mod tests {
             "f: must be at most 3 characters (got 4)"
         );
         assert_eq!(bounded("", "f", 0, 3).unwrap(), "");
+        assert_eq!(bounded("a\n\tb", "f", 0, 9).unwrap(), "a\n\tb");
+        for bad in ["a\0b", "\u{1b}[31m", "a\u{7f}", "a\u{85}"] {
+            assert_eq!(
+                bounded(bad, "f", 0, 9).unwrap_err().message(),
+                "must not contain control characters",
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn single_lines_refuse_every_control_character() {
+        assert_eq!(single_line(" Visit ", "title", 1, 9).unwrap(), "Visit");
+        for bad in ["a\nb", "a\tb", "a\0"] {
+            assert_eq!(
+                single_line(bad, "title", 1, 9).unwrap_err().field(),
+                "title"
+            );
+        }
+        assert_eq!(Line::parse("a\rb").unwrap_err().field(), "line");
+        assert_eq!(Line::parse(" ab ").unwrap().as_str(), "ab");
+        assert_eq!((Line::MIN, Line::MAX), (1, 5));
     }
 
     #[test]

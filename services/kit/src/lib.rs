@@ -4,8 +4,8 @@
 //! table (`migration`), the outbox's write side and its relay (`outbox`), audit rows
 //! (`audit`), paging and cursors (`paging`), the cache, the gRPC server bootstrap, client
 //! helpers and adapter helpers (`grpc`), graceful shutdown, the caller's identity, the one
-//! error-code table, the domain's input error and parsing macros (`domain`), the services'
-//! shared lifecycle (`component`) and test support (`testing`).
+//! error-code table, the domain's input error, parsing macros and ISO code lists (`domain`),
+//! the services' shared lifecycle (`component`) and test support (`testing`).
 //!
 //! Charter: kit holds plumbing that at least two components need *the same way*, with no
 //! knowledge of any one service's domain. It does not hold a service's business rules,

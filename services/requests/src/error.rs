@@ -22,7 +22,7 @@ mod tests {
         assert_eq!(e.code(), ErrorCode::BadUserInput);
         assert_eq!(e.field(), Some("title"));
         let e = RequestsError::from(IllegalTransition {
-            state: RequestState::Closed,
+            state: RequestState::Withdrawn,
             action: Action::Reopen,
         });
         assert_eq!(e.code(), ErrorCode::Conflict);

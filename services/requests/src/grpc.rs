@@ -8,10 +8,11 @@ use glocal_proto::requests::v1::requests_service_server::{RequestsService, Reque
 use tonic::{Request, Response, Status};
 
 use crate::domain::{
-    DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
-    InterpretationDraft, InterpretationMode, InvalidInput, LanguageCode, LocalGovernmentCode,
-    MessageBody, MessageKind, NewRequest, Reason, RequestDetails, RequestId, RequestState,
-    RequestType, StaffId, SubmitDraft, TranslationModeKind, Version, VisitDraft,
+    DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, HistoryVisibility,
+    InformationDraft, InquiryDraft, InterpretationDraft, InterpretationMode, InvalidInput,
+    LanguageCode, LocalGovernmentCode, MessageBody, MessageKind, NewRequest, Reason,
+    RequestDetails, RequestId, RequestState, RequestType, StaffId, SubmitDraft,
+    TranslationModeKind, Version, VisitDraft,
 };
 use crate::error::RequestsError;
 use crate::service::{self, OnlineBureau};
@@ -341,6 +342,10 @@ fn request_to_pb(r: service::ServiceRequest) -> pb::ServiceRequest {
                 actor_name: h.actor_name,
                 at: Some(ts(h.at)),
                 note: h.note,
+                visibility: match h.visibility {
+                    HistoryVisibility::Requester => pb::HistoryVisibility::Requester,
+                    HistoryVisibility::Internal => pb::HistoryVisibility::Internal,
+                } as i32,
             })
             .collect(),
     }
@@ -755,6 +760,25 @@ impl RequestsService for GrpcService {
         Ok(Response::new(pb::ListDepartmentsResponse {
             departments: dir.departments.into_iter().map(dept_to_pb).collect(),
             staff: dir.staff.into_iter().map(staff_to_pb).collect(),
+        }))
+    }
+
+    async fn get_caller_staff(
+        &self,
+        req: Request<pb::GetCallerStaffRequest>,
+    ) -> GrpcResult<pb::GetCallerStaffResponse> {
+        let caller = caller(&req)?;
+        let found = self
+            .bureau
+            .caller_staff(caller.as_ref())
+            .await
+            .map_err(status)?;
+        Ok(Response::new(match found {
+            Some((staff, department)) => pb::GetCallerStaffResponse {
+                staff: Some(staff_to_pb(staff)),
+                department: department.map(dept_to_pb),
+            },
+            None => pb::GetCallerStaffResponse::default(),
         }))
     }
 

@@ -104,7 +104,14 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
     assert_eq!(created.state, pb::RequestState::StaffAssigned as i32);
     assert!(created.number.starts_with("OB-"));
     assert_eq!(created.department.unwrap().code, "OVERSEAS");
-    assert_eq!(created.history.len(), 4);
+    // The requester is sent the requester-visible entries only (submit, register).
+    assert_eq!(created.history.len(), 2);
+    assert!(
+        created
+            .history
+            .iter()
+            .all(|h| h.visibility == pb::HistoryVisibility::Requester as i32)
+    );
 
     let busan = Caller::new("official-busan", "박성호", "26000", [Role::LocalOfficial]);
     let err = client

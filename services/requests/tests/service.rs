@@ -186,6 +186,10 @@ async fn submit_registers_routes_and_assigns(env: Env) {
     assert_eq!(r.department.as_ref().unwrap().code, "INTERPRETATION");
     // STF-100 is inactive (and would win the tie by id); STF-101 and STF-102 have no load.
     assert_eq!(r.assignee.as_ref().unwrap().id, "STF-101");
+    // The requester sees where it went, not the rule nor the routing steps (internal).
+    assert_eq!(r.routing, "");
+    assert_eq!(actions(&r), ["submit", "register"]);
+    let r = env.bureau.get(Some(&admin()), r.id).await.unwrap();
     assert_eq!(
         r.routing,
         "RULE 1: INTERPRETATION_TRANSLATION -> INTERPRETATION"
@@ -243,6 +247,7 @@ async fn language_specific_and_missing_routes(env: Env) {
         .unwrap();
     assert_eq!(ja.department.unwrap().code, "JAPAN_DESK");
     assert_eq!(ja.assignee.unwrap().id, "STF-151");
+    let ja = env.bureau.get(Some(&admin()), ja.id).await.unwrap();
     assert_eq!(
         ja.routing,
         "RULE 2: INTERPRETATION_TRANSLATION/ja -> JAPAN_DESK"
@@ -267,6 +272,7 @@ async fn language_specific_and_missing_routes(env: Env) {
         .await
         .unwrap();
     assert_eq!(g.department.unwrap().code, "RESEARCH");
+    let g = env.bureau.get(Some(&admin()), g.id).await.unwrap();
     assert!(g.routing.starts_with(&format!("RULE {}:", rule.id)));
 
     // No active staff: stays DEPARTMENT_ASSIGNED.
@@ -277,6 +283,8 @@ async fn language_specific_and_missing_routes(env: Env) {
         .unwrap();
     assert_eq!(g.state, RequestState::DepartmentAssigned);
     assert!(g.assignee.is_none());
+    assert_eq!(actions(&g), ["submit", "register"]);
+    let g = env.bureau.get(Some(&admin()), g.id).await.unwrap();
     assert_eq!(actions(&g), ["submit", "register", "assign_department"]);
 
     // No rule: stays REGISTERED.
@@ -375,13 +383,16 @@ async fn six_step_happy_path(env: Env) {
         [
             "submit",
             "register",
-            "assign_department",
-            "assign_staff",
             "mid_response",
             "mid_response",
             "final_response",
             "close"
         ]
+    );
+    let seen_by_staff = env.bureau.get(Some(&kim), r.id).await.unwrap();
+    assert_eq!(
+        actions(&seen_by_staff)[2..4],
+        ["assign_department", "assign_staff"]
     );
     let kinds: Vec<MessageKind> = r.messages.iter().map(|m| m.kind).collect();
     assert_eq!(
@@ -393,15 +404,23 @@ async fn six_step_happy_path(env: Env) {
         ]
     );
     assert_eq!(env.counts().await, (8, 5, 3, 1));
-    // Terminal: nothing more.
-    assert_code(
-        env.bureau.reopen(Some(&seoul), r.id, r.version, None).await,
-        ErrorCode::Conflict,
-    );
+    // Closed: no more replies, but the requester who closed too early may still reopen
+    // within the window (staff may not).
     assert_code(
         env.bureau.reply(Some(&seoul), r.id, body("thanks")).await,
         ErrorCode::Conflict,
     );
+    assert_code(
+        env.bureau.reopen(Some(&kim), r.id, r.version, None).await,
+        ErrorCode::Forbidden,
+    );
+    let r = env
+        .bureau
+        .reopen(Some(&seoul), r.id, r.version, None)
+        .await
+        .unwrap();
+    assert_eq!(r.state, RequestState::Reopened);
+    assert_eq!(r.assignee.as_ref().unwrap().id, "STF-101");
 }
 
 async fn illegal_transitions_change_nothing(env: Env) {

@@ -1569,6 +1569,8 @@ async fn demo_seeds_once(env: Env) {
     assert!(all.facets.areas.len() >= 12);
     assert_eq!(all.facets.languages.len(), 4);
     assert!(!env.search(None, "交通").await.is_empty());
+    // The README's example, on both engines (SQLite is what `glocal dev` runs on).
+    assert!(!env.search(None, "교통").await.is_empty());
     assert!(!env.search(None, "bicycles").await.is_empty());
     let rels = env
         .research

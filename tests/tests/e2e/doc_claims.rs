@@ -1,6 +1,7 @@
 //! Claims the docs make in prose, checked against the code so they cannot drift: the order of
 //! every list (docs/api.md "Conventions"), the error-code table (docs/api.md "Errors") and the
-//! development issuer the chart and the manifests configure (README "Configuration").
+//! development issuer the chart and the manifests configure (README "Configuration"), and the
+//! ISO code lists the Online Bureau's inputs are checked against (docs/api.md).
 //!
 //! Examples that are operations run in `doc_examples.rs`; these are the statements around them.
 
@@ -193,4 +194,46 @@ fn the_chart_and_manifests_expect_the_binarys_default_issuer() {
         repo_file("README.md").contains(&format!("`{default}`")),
         "README names the default issuer"
     );
+}
+
+/// docs/api.md, "The Online Bureau": language and country codes are checked against the ISO
+/// lists, not only for their shape; a code of the right shape that is not on the list is
+/// BAD_USER_INPUT naming the field, and a listed one passes.
+#[tokio::test(flavor = "multi_thread")]
+async fn codes_are_checked_against_the_iso_lists_as_the_docs_say() {
+    let api = repo_file("docs/api.md");
+    let bureau = section(&api, "## The Online Bureau");
+    for claim in [
+        "ISO 639-1 languages (two lowercase letters on the ISO list",
+        "ISO 3166-1 alpha-2 country (two uppercase letters on the ISO list",
+    ] {
+        assert!(
+            bureau.contains(claim),
+            "the docs' wording changed: update this test with it ({claim})"
+        );
+    }
+    assert!(!api.contains("not checked against the ISO list"));
+    assert!(glocal_kit::domain::iso::LANGUAGE_RULE.contains("on the ISO list"));
+    assert!(glocal_kit::domain::iso::COUNTRY_RULE.contains("on the ISO list"));
+
+    let stack = spawn_demo_stack().await;
+    let seoul = stack.official("official-seoul", "11000");
+    let exchange = "mutation($c: String!, $k: String!) { submitServiceRequest(input: {
+        idempotencyKey: $k, type: INTERNATIONAL_EXCHANGE, title: \"Partnership\", description: \"MOU\",
+        details: { internationalExchange: { partnerCountry: $c, partnerOrganization: \"City\",
+          exchangeKind: \"MEMORANDUM\" } } }) { id } }";
+    let refused = stack
+        .gql(Some(&seoul), exchange, json!({ "c": "QQ", "k": "iso-qq" }))
+        .await;
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["field"],
+        "details.internationalExchange.partnerCountry",
+        "{:#}",
+        refused.body
+    );
+    let accepted = stack
+        .gql(Some(&seoul), exchange, json!({ "c": "JP", "k": "iso-jp" }))
+        .await;
+    assert!(accepted.data()["submitServiceRequest"]["id"].is_string());
 }

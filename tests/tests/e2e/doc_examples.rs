@@ -105,9 +105,11 @@ fn plan(text: &str) -> Result<Plan, String> {
     }
 }
 
-/// Null, `[]`, `0`, `""`, `false`, or an object of only those.
+/// Null, `[]`, `0`, `""`, `false`, an object of only those, or a connection without edges
+/// (whatever its facets or page info say).
 fn is_empty(v: &Value) -> bool {
     match v {
+        Value::Object(o) if o.contains_key("edges") => is_empty(&o["edges"]),
         Value::Null => true,
         Value::Bool(b) => !b,
         Value::Number(n) => n.as_f64() == Some(0.0),

@@ -676,3 +676,36 @@ async fn rotation_contributions_and_lecture_quota() {
         .await;
     assert_eq!(own.data()["lectureRequests"]["totalCount"], 2);
 }
+
+#[tokio::test]
+async fn codes_off_the_iso_lists_are_refused_with_their_field() {
+    let stack = spawn_stack().await;
+    let admin = stack.admin();
+    let q = format!(
+        "mutation($input: CreateEventInput!) {{ createEvent(input: $input) {{ {EVENT_FIELDS} }} }}"
+    );
+    for (field, value, at) in [
+        ("hostCountry", json!("ZZ"), "hostCountry"),
+        (
+            "workingLanguages",
+            json!(["ko", "xx"]),
+            "workingLanguages[1]",
+        ),
+        (
+            "interpretationLanguages",
+            json!(["qq"]),
+            "interpretationLanguages[0]",
+        ),
+    ] {
+        let mut input = event_input(&format!("k-{field}"), 10);
+        input[field] = value;
+        let r = stack.gql(Some(&admin), &q, json!({ "input": input })).await;
+        assert_eq!(r.error_code(), "BAD_USER_INPUT", "{field}: {:#}", r.body);
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["field"], at,
+            "{:#}",
+            r.body
+        );
+    }
+    assert_eq!(count_rows_in(&stack.events_db, "event").await, 0);
+}

@@ -11,6 +11,7 @@ mod events;
 mod federation;
 mod graphql_http;
 mod notices;
+mod portal;
 mod read_through;
 mod replicas;
 mod research;

@@ -534,3 +534,70 @@ async fn the_partner_network_with_references_across_services() {
         1
     );
 }
+
+#[tokio::test]
+async fn codes_off_the_iso_lists_are_refused_with_their_field() {
+    let stack = spawn_stack().await;
+    let author = stack.staff("staff-research-lee");
+    let refused = |body: &Value, field: &str| {
+        let e = &body["errors"][0]["extensions"];
+        assert_eq!(e["code"], "BAD_USER_INPUT", "{body:#}");
+        assert_eq!(e["field"], field, "{body:#}");
+    };
+
+    // A practice's country: two letters, but not a country.
+    let mut bad = content("k-zz");
+    bad["country"] = json!("ZZ");
+    refused(&draft(&stack, &author, bad).await, "country");
+    assert_eq!(count_rows_in(&stack.research_db, "practice").await, 0);
+
+    // The search filter's countries.
+    let q = "query($f: PracticeFilter) { practices(filter: $f, first: 1) { totalCount } }";
+    let body = stack
+        .gql(None, q, json!({ "f": { "countries": ["NL", "QQ"] } }))
+        .await
+        .body;
+    refused(&body, "filter.countries[1]");
+
+    // A partner organisation's country and languages.
+    let staff = stack.staff("staff-network");
+    let create = "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { id } }";
+    let org = |country: &str, languages: Value| {
+        json!({
+            "idempotencyKey": format!("org-{country}"), "kind": "FOREIGN_LOCAL_GOVERNMENT",
+            "name": { "ja": "大阪市" }, "originalLanguage": "JA",
+            "country": country, "public": true, "languages": languages,
+        })
+    };
+    let body = stack
+        .gql(
+            Some(&staff),
+            create,
+            json!({ "i": org("QQ", json!(["ja"])) }),
+        )
+        .await
+        .body;
+    refused(&body, "country");
+    let body = stack
+        .gql(
+            Some(&staff),
+            create,
+            json!({ "i": org("JP", json!(["ja", "xx"])) }),
+        )
+        .await
+        .body;
+    refused(&body, "languages[1]");
+    // Real codes beyond the bureau's four pass (Swahili).
+    let body = stack
+        .gql(
+            Some(&staff),
+            create,
+            json!({ "i": org("TZ", json!(["sw"])) }),
+        )
+        .await
+        .body;
+    assert!(
+        body["data"]["createOrganisation"]["id"].is_string(),
+        "{body:#}"
+    );
+}

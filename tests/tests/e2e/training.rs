@@ -516,3 +516,22 @@ async fn eligibility_scoping_capacity_and_versions() {
     assert_eq!(e.data()["edition"]["acceptedCount"], 1);
     assert_eq!(e.data()["edition"]["waitlistedCount"], 0);
 }
+
+#[tokio::test]
+async fn codes_off_the_iso_lists_are_refused_with_their_field() {
+    let stack = spawn_stack().await;
+    let (_, edition) = fellowship(&stack, 2).await;
+    let edition_id = edition["id"].as_str().unwrap();
+    let lan = foreign_official(&stack, "official-danang");
+    for (field, value, at) in [
+        ("nationality", json!("QQ"), "profile.nationality"),
+        ("languages", json!(["en", "xx"]), "profile.languages[1]"),
+    ] {
+        let mut bad = profile("Lan");
+        bad[field] = value;
+        let refused = apply(&stack, &lan, &format!("k-{field}"), edition_id, bad).await;
+        assert_eq!(refused.error_code(), "BAD_USER_INPUT", "{:#}", refused.body);
+        assert_eq!(refused.body["errors"][0]["extensions"]["field"], at);
+    }
+    assert_eq!(count_rows_in(&stack.training_db, "application").await, 0);
+}

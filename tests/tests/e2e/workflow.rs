@@ -23,17 +23,24 @@ async fn the_six_steps_from_request_to_final_response() {
     assert_eq!(r["localGovernment"]["code"], "11000");
     assert_eq!(r["requester"]["subject"], "official-seoul");
     assert!(r["department"]["code"].is_string());
-    assert!(!r["routing"].as_str().unwrap().is_empty());
     assert!(r["firstResponseDueAt"].is_string() && r["resolutionDueAt"].is_string());
-    assert_eq!(
-        actions(&r),
-        ["submit", "register", "assign_department", "assign_staff"]
-    );
+    // The requester sees neither the routing rule nor the routing steps (internal).
+    assert!(r["routing"].is_null(), "{r:#}");
+    assert_eq!(actions(&r), ["submit", "register"]);
     let id = r["id"].as_str().unwrap().to_owned();
     let version = r["version"].as_i64().unwrap();
 
-    // 5: the assignee sends a mid-response; the official sees it.
+    // The staff see them.
     let staff = assignee_token(&stack, &r).await;
+    let as_staff = get(&stack, &staff, &id).await;
+    let s = &as_staff.data()["serviceRequest"];
+    assert!(!s["routing"].as_str().unwrap().is_empty());
+    assert_eq!(
+        actions(s),
+        ["submit", "register", "assign_department", "assign_staff"]
+    );
+
+    // 5: the assignee sends a mid-response; the official sees it.
     let mid = act(
         &stack,
         &staff,
@@ -102,15 +109,14 @@ async fn the_six_steps_from_request_to_final_response() {
         [
             "submit",
             "register",
-            "assign_department",
-            "assign_staff",
             "mid_response",
             "final_response",
             "close"
         ]
     );
 
-    // Every change left an audit row and an outbox row (the note's row is hidden from the official).
+    // Every change left an audit row and an outbox row (the routing and note rows are hidden
+    // from the official).
     assert_eq!(stack.count_rows("request_history").await, 8);
     assert!(stack.count_rows("outbox").await >= 4);
 }

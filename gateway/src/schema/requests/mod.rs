@@ -572,6 +572,24 @@ impl HistoryEntry {
     async fn note(&self) -> Option<&str> {
         non_empty(&self.0.note)
     }
+
+    /// Who may read the entry. Requesters only ever receive REQUESTER entries.
+    async fn visibility(&self) -> HistoryVisibility {
+        match pb::HistoryVisibility::try_from(self.0.visibility) {
+            Ok(pb::HistoryVisibility::Internal) => HistoryVisibility::Internal,
+            _ => HistoryVisibility::Requester,
+        }
+    }
+}
+
+/// Who may read a history entry.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryVisibility {
+    /// The requester and the bureau.
+    Requester,
+    /// Bureau staff only: routing decisions, reassignments, staff notes and service-level
+    /// marks.
+    Internal,
 }
 
 /// A service request from a local government to the bureau.
@@ -660,7 +678,8 @@ impl ServiceRequest {
             .map(Staff)
     }
 
-    /// The routing rule that chose the department, as "RULE <id>: <type>[/<lang>] -> <dept>".
+    /// The routing rule that chose the department, as "RULE <id>: <type>[/<lang>] -> <dept>";
+    /// null for requesters (internal).
     async fn routing(&self) -> Option<&str> {
         non_empty(&self.0.routing)
     }
@@ -745,7 +764,8 @@ pub struct ServiceRequestFilter {
     pub types: Option<Vec<ServiceRequestType>>,
     /// Handled by this department.
     pub department_code: Option<String>,
-    /// Assigned to this staff member.
+    /// Assigned to this staff member: a staff id (`Staff.id`, e.g. "STF-101") or a staff
+    /// member's token subject (`Me.subject`); anything else is BAD_USER_INPUT.
     pub assignee_id: Option<ID>,
     /// Made for this local government.
     pub local_government_code: Option<String>,

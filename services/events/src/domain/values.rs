@@ -78,18 +78,18 @@ pub fn parse_date(s: &str, field: &str) -> Result<NaiveDate, InvalidInput> {
 }
 
 string_code!(
-    /// An ISO 639-1 language code: two lowercase letters, e.g. `ko`.
+    /// An ISO 639-1 language code on the ISO list, e.g. `ko`.
     LanguageCode,
     "language",
-    |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase()),
-    "must be an ISO 639-1 code: two lowercase letters, e.g. \"ko\""
+    glocal_kit::domain::iso::is_language,
+    glocal_kit::domain::iso::LANGUAGE_RULE
 );
 string_code!(
-    /// An ISO 3166-1 alpha-2 country code: two uppercase letters, e.g. `JP`.
+    /// An ISO 3166-1 alpha-2 country code on the ISO list, e.g. `JP`.
     CountryCode,
     "country",
-    |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
-    "must be an ISO 3166-1 alpha-2 code: two uppercase letters, e.g. \"JP\""
+    glocal_kit::domain::iso::is_country,
+    glocal_kit::domain::iso::COUNTRY_RULE
 );
 string_code!(
     /// A local government's standard administrative code: five digits, e.g. `11000`.

@@ -133,7 +133,7 @@ impl IdempotencyKey {
 }
 
 macro_rules! string_code {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr, $what:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -178,18 +178,18 @@ macro_rules! string_code {
 }
 
 string_code!(
-    /// An ISO 639-1 language code: two lowercase letters, e.g. `ko`.
+    /// An ISO 639-1 language code on the ISO list, e.g. `ko`.
     LanguageCode,
     "language",
-    |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase()),
-    "must be an ISO 639-1 code: two lowercase letters, e.g. \"ko\""
+    glocal_kit::domain::iso::is_language,
+    glocal_kit::domain::iso::LANGUAGE_RULE
 );
 string_code!(
-    /// An ISO 3166-1 alpha-2 country code: two uppercase letters, e.g. `JP`.
+    /// An ISO 3166-1 alpha-2 country code on the ISO list, e.g. `JP`.
     CountryCode,
     "country",
-    |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
-    "must be an ISO 3166-1 alpha-2 code: two uppercase letters, e.g. \"JP\""
+    glocal_kit::domain::iso::is_country,
+    glocal_kit::domain::iso::COUNTRY_RULE
 );
 string_code!(
     /// A local government's standard administrative code: five digits, e.g. `11000`.

@@ -34,13 +34,14 @@ text_enum!(
         MidResponded => "MID_RESPONDED",
         /// The final response was sent.
         FinalResponded => "FINAL_RESPONDED",
-        /// Closed (terminal).
+        /// Closed (terminal; the requester may still reopen it within the reopen window).
         Closed => "CLOSED",
         /// Withdrawn by the requester (terminal).
         Withdrawn => "WITHDRAWN",
         /// Rejected by the bureau (terminal).
         Rejected => "REJECTED",
-        /// Reopened by the requester after the final response.
+        /// Reopened by the requester after the final response (or after closing it, within
+        /// the reopen window).
         Reopened => "REOPENED",
         /// Staff asked the requester a question; the service-level clock stands still
         /// until the requester replies.
@@ -64,8 +65,32 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Who may read a history entry. Routing decisions (the rule that fired, the staff member
+    /// picked and their load), reassignments, staff notes and service-level marks are the
+    /// bureau's internal business; the requester sees the rest.
+    HistoryVisibility, "visibility" {
+        /// The requester and the bureau.
+        Requester => "REQUESTER",
+        /// Bureau staff only.
+        Internal => "INTERNAL",
+    }
+);
+
+impl HistoryVisibility {
+    /// Who may read the history entry of `action` (as history entries name it).
+    pub fn of_action(action: &str) -> Self {
+        match action {
+            "assign_department" | "assign_staff" | "reassign" | "note" | "sla_warning"
+            | "sla_breach" => HistoryVisibility::Internal,
+            _ => HistoryVisibility::Requester,
+        }
+    }
+}
+
 impl RequestState {
-    /// No further change is possible.
+    /// Done: closed, withdrawn or rejected. No work is owed and nothing changes, except that
+    /// a requester may reopen a closed request within the reopen window.
     pub const fn is_terminal(self) -> bool {
         matches!(
             self,
@@ -110,6 +135,35 @@ mod tests {
             assert_eq!(MessageKind::parse(k.as_str()).unwrap(), *k);
         }
         assert_eq!(RequestType::parse("PIZZA").unwrap_err().field(), "type");
+    }
+
+    #[test]
+    fn routing_and_staff_business_is_internal_history() {
+        use super::HistoryVisibility::{Internal, Requester};
+        for action in [
+            "assign_department",
+            "assign_staff",
+            "reassign",
+            "note",
+            "sla_warning",
+            "sla_breach",
+        ] {
+            assert_eq!(HistoryVisibility::of_action(action), Internal, "{action}");
+        }
+        for action in [
+            "submit",
+            "register",
+            "mid_response",
+            "final_response",
+            "withdraw",
+            "reject",
+            "close",
+            "reopen",
+            "ask_requester",
+            "resume",
+        ] {
+            assert_eq!(HistoryVisibility::of_action(action), Requester, "{action}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use ids::{
     CountryCode, DepartmentCode, IdempotencyKey, LanguageCode, LocalGovernmentCode, RequestId,
     RequestNumber, StaffId, Version,
 };
-pub use kinds::{MessageKind, RequestState, RequestType};
+pub use kinds::{HistoryVisibility, MessageKind, RequestState, RequestType};
 pub use state_machine::{Action, IllegalTransition, resume, transition};
 pub use submission::{NewRequest, SubmitDraft};
 pub use text::{Description, MessageBody, Reason, Title};

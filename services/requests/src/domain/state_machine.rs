@@ -5,7 +5,8 @@
 //! SUBMITTED ─register→ REGISTERED ─assign_department→ DEPARTMENT_ASSIGNED ─assign_staff→ STAFF_ASSIGNED
 //!   STAFF_ASSIGNED | REOPENED | MID_RESPONDED ─mid_response→ MID_RESPONDED
 //!   STAFF_ASSIGNED | MID_RESPONDED | REOPENED ─final_response→ FINAL_RESPONDED ─close→ CLOSED
-//!   FINAL_RESPONDED ─reopen→ REOPENED
+//!   FINAL_RESPONDED | CLOSED ─reopen→ REOPENED   (the service allows it within the reopen
+//!                                                window after the final response)
 //!   any open state ─withdraw→ WITHDRAWN;  assigned-or-later open state ─reject→ REJECTED
 //!   STAFF_ASSIGNED | MID_RESPONDED | REOPENED ─ask_requester→ AWAITING_REQUESTER
 //!   AWAITING_REQUESTER ─resume (the requester replies)→ the state it was asked from
@@ -39,7 +40,8 @@ pub enum Action {
     Withdraw,
     /// Staff reject, with a reason.
     Reject,
-    /// The requester reopens after the final response.
+    /// The requester reopens after the final response, also after closing it (within the
+    /// reopen window, which the service checks).
     Reopen,
     /// Requester or staff close after the final response.
     Close,
@@ -126,7 +128,8 @@ pub fn transition(state: RequestState, action: Action) -> Result<RequestState, I
             | AwaitingRequester,
         ) => Rejected,
         (Action::AskRequester, StaffAssigned | MidResponded | Reopened) => AwaitingRequester,
-        (Action::Reopen, FinalResponded) => Reopened,
+        // A requester who closed too early may still reopen within the window.
+        (Action::Reopen, FinalResponded | Closed) => Reopened,
         (Action::Close, FinalResponded) => Closed,
         _ => return Err(IllegalTransition { state, action }),
     };
@@ -196,6 +199,7 @@ mod tests {
         (MidResponded, Action::Reject, Rejected),
         (Reopened, Action::Reject, Rejected),
         (FinalResponded, Action::Reopen, Reopened),
+        (Closed, Action::Reopen, Reopened),
         (FinalResponded, Action::Close, Closed),
         (AwaitingRequester, Action::Reassign, AwaitingRequester),
         (AwaitingRequester, Action::Withdraw, Withdrawn),
@@ -229,10 +233,15 @@ mod tests {
     }
 
     #[test]
-    fn terminal_states_allow_nothing() {
+    fn terminal_states_allow_nothing_but_reopening_a_closed_request() {
         for &state in RequestState::ALL.iter().filter(|s| s.is_terminal()) {
             for action in Action::ALL {
-                assert!(transition(state, action).is_err(), "{state} {action:?}");
+                let reopen_closed = state == Closed && action == Action::Reopen;
+                assert_eq!(
+                    transition(state, action).is_ok(),
+                    reopen_closed,
+                    "{state} {action:?}"
+                );
             }
         }
     }

@@ -6,8 +6,8 @@ use glocal_kit::domain::bounded;
 use super::InvalidInput;
 
 bounded_text!(
-    /// A request's title: 1..=200 characters.
-    Title, "title", 1, 200
+    /// A request's title: one line of 1..=200 characters.
+    Title, "title", 1, 200, single_line
 );
 bounded_text!(
     /// A request's description: 1..=10 000 characters.

@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::sla::SlaClock;
 use super::{
-    DepartmentCode, LanguageCode, MessageKind, RequestDetails, RequestId, RequestNumber,
-    RequestState, RequestType, Version,
+    DepartmentCode, HistoryVisibility, LanguageCode, MessageKind, RequestDetails, RequestId,
+    RequestNumber, RequestState, RequestType, Version,
 };
 
 /// A name in the bureau's four languages.
@@ -129,6 +129,8 @@ pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     /// Free note (the routing rule that fired, a reason, …).
     pub note: String,
+    /// Who may read it (follows from the action, [`HistoryVisibility::of_action`]).
+    pub visibility: HistoryVisibility,
 }
 
 /// A service request as the caller may see it.

@@ -38,6 +38,23 @@ impl OnlineBureau {
         Ok(Directory { departments, staff })
     }
 
+    /// The caller's own staff record and its department, found by the caller's token subject;
+    /// `None` for a caller who is not on the bureau's staff (local officials, partners).
+    pub async fn caller_staff(
+        &self,
+        caller: Option<&Caller>,
+    ) -> Result<Option<(StaffMember, Option<Department>)>> {
+        let caller = caller.ok_or(RequestsError::Unauthenticated)?;
+        let Some(member) = dir_store::staff_by_subject(&self.db, &caller.subject).await? else {
+            return Ok(None);
+        };
+        let department = dir_store::all_departments(&self.db)
+            .await?
+            .into_iter()
+            .find(|d| d.code.as_str() == member.department_code);
+        Ok(Some((member, department)))
+    }
+
     /// Local governments by code, in the order asked; unknown codes are left out. Public.
     pub async fn local_governments(&self, codes: &[String]) -> Result<Vec<LocalGovernment>> {
         let found: HashMap<String, LocalGovernment> = dir_store::local_governments(&self.db, codes)

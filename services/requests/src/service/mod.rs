@@ -24,7 +24,7 @@ pub use crate::domain::{
     Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, Requester,
     RoutingRule, ServiceRequest, StaffMember,
 };
-use crate::domain::{MessageKind, Version};
+use crate::domain::{HistoryVisibility, MessageKind, Version};
 use crate::error::RequestsError;
 use crate::store::requests::{Scope, StoredRequest};
 use crate::store::{self, directory as dir_store};
@@ -268,7 +268,8 @@ impl OnlineBureau {
     }
 
     /// The caller's view of `rows`: the store's views, judged overdue and measured against
-    /// their service level now, with staff notes hidden from local officials.
+    /// their service level now, with staff notes, internal history entries and the routing
+    /// rule hidden from local officials.
     async fn views(
         &self,
         viewer: &Viewer,
@@ -276,7 +277,6 @@ impl OnlineBureau {
         include_activity: bool,
     ) -> Result<Vec<ServiceRequest>> {
         let now = self.now();
-        let hide_internal = matches!(viewer, Viewer::Official { .. });
         let calendar = self.calendar(&self.db).await?;
         let mut views = store::views::views(&self.db, rows, include_activity).await?;
         for v in &mut views {
@@ -296,12 +296,20 @@ impl OnlineBureau {
             v.sla.first_response_breached = status.first_response_breached;
             v.sla.resolution_breached = status.resolution_breached;
             v.overdue = v.is_overdue_at(now);
-            if hide_internal {
-                v.messages.retain(|m| m.kind != MessageKind::StaffNote);
-                v.history.retain(|h| h.action != "note");
-            }
+            Self::redact(viewer, v);
         }
         Ok(views)
+    }
+
+    /// Hides the bureau's internal business from requesters: staff notes, internal history
+    /// entries (routing, staff loads, reassignments, service-level marks) and the routing rule.
+    fn redact(viewer: &Viewer, v: &mut ServiceRequest) {
+        if matches!(viewer, Viewer::Official { .. }) {
+            v.messages.retain(|m| m.kind != MessageKind::StaffNote);
+            v.history
+                .retain(|h| h.visibility == HistoryVisibility::Requester);
+            v.routing.clear();
+        }
     }
 
     /// The caller's view of one request.

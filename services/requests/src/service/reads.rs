@@ -14,6 +14,8 @@ use crate::domain::{
     DepartmentCode, LocalGovernmentCode, RequestId, RequestState, RequestType, ServiceRequest,
     StaffId,
 };
+use crate::error::RequestsError;
+use crate::store::directory as dir_store;
 use crate::store::requests::{self as request_store, After, ListOrder, ListQuery};
 
 /// The cursor of a request in due-time order: its due time (microseconds) and `seq`.
@@ -70,6 +72,22 @@ pub enum RequestOrder {
 pub type RequestPage = Page<ServiceRequest>;
 
 impl OnlineBureau {
+    /// The staff id `given` names: a staff id, or a staff member's token subject (what a
+    /// portal knows from `me`); BAD_USER_INPUT on `filter.assigneeId` when it is neither.
+    async fn staff_id_of(&self, given: &StaffId) -> Result<StaffId> {
+        let by_id = dir_store::staff_by_ids(&self.db, &[given.as_str().to_owned()]).await?;
+        if !by_id.is_empty() {
+            return Ok(given.clone());
+        }
+        match dir_store::staff_by_subject(&self.db, given.as_str()).await? {
+            Some(member) => Ok(StaffId::parse(&member.id)?),
+            None => Err(RequestsError::invalid(
+                "filter.assigneeId",
+                format!("`{given}` is neither a staff id nor a staff member's token subject"),
+            )),
+        }
+    }
+
     /// One request with its activity; NOT_FOUND when the caller may not see it.
     pub async fn get(&self, caller: Option<&Caller>, id: RequestId) -> Result<ServiceRequest> {
         let (viewer, _) = self.viewer(caller).await?;
@@ -106,6 +124,10 @@ impl OnlineBureau {
         include_activity: bool,
     ) -> Result<RequestPage> {
         let (viewer, _) = self.viewer(caller).await?;
+        let assignee = match filter.assignee {
+            Some(a) => Some(self.staff_id_of(&a).await?),
+            None => None,
+        };
         let first = if page.first == 0 {
             DEFAULT_PAGE_SIZE
         } else {
@@ -122,7 +144,7 @@ impl OnlineBureau {
             states: filter.states,
             types: filter.types,
             department: filter.department,
-            assignee: filter.assignee,
+            assignee,
             local_government: filter.local_government,
             created_from: filter.created_from,
             created_to: filter.created_to,

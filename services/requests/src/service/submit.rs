@@ -10,8 +10,8 @@ use serde_json::json;
 use super::{Actor, OnlineBureau, Result, Viewer};
 use crate::domain::changes::{SERVICE_REQUEST, request_touches};
 use crate::domain::{
-    Action, HistoryEntry, MessageKind, NewRequest, RequestId, RequestNumber, RequestState,
-    ServiceRequest, Version, transition,
+    Action, HistoryEntry, HistoryVisibility, MessageKind, NewRequest, RequestId, RequestNumber,
+    RequestState, ServiceRequest, Version, transition,
 };
 use crate::error::RequestsError;
 use crate::store::requests::{self as request_store, StoredRequest};
@@ -87,6 +87,7 @@ pub(super) fn history_entry(
         actor_name: actor.name.clone(),
         at,
         note: note.to_owned(),
+        visibility: HistoryVisibility::of_action(action),
     }
 }
 
@@ -153,6 +154,7 @@ impl OnlineBureau {
                     .pop()
                     .ok_or(RequestsError::NotFound("service request"))?;
                 view.history = history;
+                Self::redact(&viewer, &mut view);
                 Ok(view)
             }
             Err(e) if request_store::is_unique_violation(&e) => {

@@ -7,7 +7,9 @@ use sea_orm::{
 
 use super::entities::{request_history, request_message};
 use super::requests::corrupt;
-use crate::domain::{HistoryEntry, MessageKind, RequestId, RequestMessage, RequestState};
+use crate::domain::{
+    HistoryEntry, HistoryVisibility, MessageKind, RequestId, RequestMessage, RequestState,
+};
 use crate::error::RequestsError;
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
@@ -112,6 +114,7 @@ pub(crate) async fn history_of(
                     .transpose()
                     .map_err(corrupt)?,
                 to_state: RequestState::parse(&h.to_state).map_err(corrupt)?,
+                visibility: HistoryVisibility::of_action(&h.action),
                 action: h.action,
                 actor_subject: h.actor_subject,
                 actor_name: h.actor_name,

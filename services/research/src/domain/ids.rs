@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::InvalidInput;
 
+use glocal_kit::domain::iso;
 use glocal_kit::uuid_id;
 
 uuid_id!(
@@ -89,24 +90,22 @@ impl fmt::Display for Revision {
     }
 }
 
-/// An ISO 3166-1 alpha-2 country code, upper case.
+/// An ISO 3166-1 alpha-2 country code on the ISO list, upper case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountryCode(String);
 
 impl CountryCode {
-    /// Parses two ASCII letters (any case); `field` names the input.
+    /// Parses a code of the ISO list (any case); `field` names the input.
     pub fn parse(s: &str, field: &str) -> Result<Self, InvalidInput> {
         let s = s.trim();
         if s.is_empty() {
             return Err(InvalidInput::new(field, "is required"));
         }
-        if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(InvalidInput::new(
-                field,
-                format!("`{s}` is not an ISO 3166-1 alpha-2 code such as JP"),
-            ));
+        let upper = s.to_ascii_uppercase();
+        if !iso::is_country(&upper) {
+            return Err(InvalidInput::new(field, iso::COUNTRY_RULE));
         }
-        Ok(CountryCode(s.to_ascii_uppercase()))
+        Ok(CountryCode(upper))
     }
 
     /// The code.

@@ -147,21 +147,16 @@ impl OpportunityStatus {
     }
 }
 
-/// ISO 639-1 codes partners commonly work in beyond the bureau's four.
-const ISO_639_1: &[&str] = &[
-    "ko", "en", "zh", "ja", "fr", "de", "es", "ru", "vi", "th", "id", "ms", "mn", "ar", "pt", "it",
-    "nl", "tl", "hi", "uz", "kk", "tr", "pl",
-];
-
-/// Parses spoken-language codes: any of [`ISO_639_1`], lower-cased and deduplicated.
+/// Parses spoken-language codes: ISO 639-1 codes of the ISO list (any case), lower-cased
+/// and deduplicated.
 pub fn language_codes(list: &[String], field: &str) -> Result<Vec<String>, InvalidInput> {
     let mut out: Vec<String> = Vec::new();
     for (i, l) in list.iter().enumerate() {
         let l = l.trim().to_ascii_lowercase();
-        if !ISO_639_1.contains(&l.as_str()) {
+        if !glocal_kit::domain::iso::is_language(&l) {
             return Err(InvalidInput::new(
                 format!("{field}[{i}]"),
-                "unknown language",
+                glocal_kit::domain::iso::LANGUAGE_RULE,
             ));
         }
         if !out.contains(&l) {

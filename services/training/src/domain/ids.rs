@@ -69,18 +69,18 @@ impl IdempotencyKey {
 }
 
 string_code!(
-    /// An ISO 639-1 language code: two lowercase letters, e.g. `ko`.
+    /// An ISO 639-1 language code on the ISO list, e.g. `ko`.
     LanguageCode,
     "languages",
-    |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase()),
-    "must be ISO 639-1 codes: two lowercase letters, e.g. \"ko\""
+    glocal_kit::domain::iso::is_language,
+    glocal_kit::domain::iso::LANGUAGE_RULE
 );
 string_code!(
-    /// An ISO 3166-1 alpha-2 country code: two uppercase letters, e.g. `VN`.
+    /// An ISO 3166-1 alpha-2 country code on the ISO list, e.g. `VN`.
     CountryCode,
     "nationality",
-    |s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()),
-    "must be an ISO 3166-1 alpha-2 code: two uppercase letters, e.g. \"VN\""
+    glocal_kit::domain::iso::is_country,
+    glocal_kit::domain::iso::COUNTRY_RULE
 );
 string_code!(
     /// A Korean local government's standard administrative code: five digits, e.g. `11000`.

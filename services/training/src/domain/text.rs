@@ -19,8 +19,8 @@ bounded_text!(
     Comment, "comment", 0, 2_000
 );
 bounded_text!(
-    /// A session's title: 1..=200 characters.
-    SessionTitle, "title", 1, 200
+    /// A session's title: one line of 1..=200 characters.
+    SessionTitle, "title", 1, 200, single_line
 );
 bounded_text!(
     /// A session's location: 0..=200 characters.
