@@ -71,7 +71,7 @@ fn killable(target: SocketAddr) -> Killable {
 
 /// One operation of the mixed traffic: a submission (a write) or a read of the queue.
 async fn operation(stack: &Stack, token: &str, i: usize) -> Gql {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         submit(stack, token, &uuid::Uuid::new_v4().to_string()).await
     } else {
         stack
