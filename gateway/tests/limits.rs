@@ -350,6 +350,8 @@ async fn production_turns_off_graphiql_suggestions_and_the_sdl_unless_enabled() 
 
     settings.environment = Environment::Production;
     settings.auth.oidc_issuer = closed_url().await;
+    settings.grpc.identity_signing_key =
+        glocal_kit::config::Secret::new(glocal_kit::identity::generate().unwrap().0);
     let production = serve(settings.clone()).await;
     assert!(!graphiql(&production).await);
     let r = strict(&production, misspelt).await;
