@@ -143,21 +143,20 @@ impl std::fmt::Debug for Signer {
 impl Signer {
     /// A signer with `private` (base64 of the 32-byte Ed25519 seed); empty: the development key.
     pub fn new(private: &str) -> Result<Signer, KeyError> {
-        let seed = if private.trim().is_empty() {
-            DEVELOPMENT_SEED
-        } else {
-            decode_seed(private)?
-        };
-        Ok(Signer {
-            key: EncodingKey::from_ed_der(&pkcs8(&seed)),
-            cache: Mutex::new(HashMap::new()),
-        })
+        if private.trim().is_empty() {
+            return Ok(Signer::development());
+        }
+        Ok(Signer::from_seed(&decode_seed(private)?))
     }
 
     /// The signer of the development key.
     pub fn development() -> Signer {
+        Signer::from_seed(&DEVELOPMENT_SEED)
+    }
+
+    fn from_seed(seed: &[u8; 32]) -> Signer {
         Signer {
-            key: EncodingKey::from_ed_der(&pkcs8(&DEVELOPMENT_SEED)),
+            key: EncodingKey::from_ed_der(&pkcs8(seed)),
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -265,9 +264,8 @@ impl Verifier {
             decoded.push(DecodingKey::from_ed_der(&bytes));
         }
         if decoded.is_empty() {
-            let public = development_public_key();
-            let bytes = URL_SAFE_NO_PAD.decode(public).unwrap_or_default();
-            decoded.push(DecodingKey::from_ed_der(&bytes));
+            let public = SigningKey::from_bytes(&DEVELOPMENT_SEED).verifying_key();
+            decoded.push(DecodingKey::from_ed_der(public.as_bytes()));
         }
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[ISSUER]);
