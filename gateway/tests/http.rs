@@ -367,6 +367,18 @@ impl RequestsService for Fake {
     ) -> R<pb::GetSlaComplianceResponse> {
         Err(Status::unimplemented("fake"))
     }
+    async fn rate_request(
+        &self,
+        _: tonic::Request<pb::RateRequestRequest>,
+    ) -> R<pb::ServiceRequest> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn get_survey_statistics(
+        &self,
+        _: tonic::Request<pb::GetSurveyStatisticsRequest>,
+    ) -> R<pb::GetSurveyStatisticsResponse> {
+        Err(Status::unimplemented("fake"))
+    }
     async fn set_department_lead(
         &self,
         _: tonic::Request<pb::SetDepartmentLeadRequest>,

@@ -168,6 +168,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "requests" "businessCalendar" [D A A A D],
     Query "requests" "slaPolicies" [D A A A D],
     Query "requests" "slaCompliance" [D D S A D],
+    Query "requests" "serviceRequestSurveyStatistics" [D D S A D],
     Query "gateway" "me" [A A A A A],
     // Events.
     Query "events" "events" [S S A A S],
@@ -220,6 +221,7 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "requests" "setHoliday" [D D D A D],
     Mutation "requests" "removeHoliday" [D D D A D],
     Mutation "requests" "setSlaPolicy" [D D D A D],
+    Mutation "requests" "rateServiceRequest" [D S D D D],
     // Notice mutations.
     Mutation "notifier" "markNotificationsRead" [D A A A A],
     Mutation "notifier" "setNotificationPreferences" [D A A A A],

@@ -33,6 +33,7 @@ pub type GatewaySchema = Schema<Query, Mutation, subscriptions::Subscription>;
 pub struct Query(
     requests::RequestsQuery,
     requests::SlaQuery,
+    requests::SurveyQuery,
     directory::DirectoryQuery,
     me::MeQuery,
     events::EventsQuery,
@@ -48,6 +49,7 @@ pub struct Query(
 pub struct Mutation(
     requests::RequestsMutation,
     requests::SlaMutation,
+    requests::SurveyMutation,
     directory::DirectoryMutation,
     events::EventsMutation,
     research::ResearchMutation,

@@ -1,7 +1,8 @@
 //! The one mapping of a service's failure to a GraphQL error: a gRPC status (through the
 //! kit's shared table and its classification of transport failures) becomes
 //! `extensions.code` and `extensions.field` (and, for an ineligible application,
-//! `extensions.reasons`; for UNAVAILABLE, `extensions.retryAfterMs`: the service's
+//! `extensions.reasons`; for a refusal with a stable reason, `extensions.reason`, e.g.
+//! `SURVEY_WINDOW_CLOSED`; for UNAVAILABLE, `extensions.retryAfterMs`: the service's
 //! `grpc-retry-pushback-ms` hint, else the kit's default). A failing call fails only the field that
 //! made it. A batch's per-item error (e.g. a research log page the caller may not read)
 //! takes the same road from its code, message and field ([`reported`]).
@@ -50,7 +51,16 @@ pub fn remote(status: tonic::Status) -> async_graphql::Error {
         .and_then(|v| v.to_bytes().ok())
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
         .and_then(|r| async_graphql::Value::from_json(r).ok());
-    from_remote(RemoteError::from(status), reasons)
+    let reason = status
+        .metadata()
+        .get(glocal_kit::error::REASON_METADATA)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let error = from_remote(RemoteError::from(status), reasons);
+    match reason {
+        Some(reason) => error.extend_with(|_, ext| ext.set("reason", reason.as_str())),
+        None => error,
+    }
 }
 
 /// A service's error that came as data (one item of a batch answer: its code as the
@@ -95,6 +105,28 @@ mod tests {
 
     fn ext(error: &async_graphql::Error, key: &str) -> Option<async_graphql::Value> {
         error.extensions.as_ref().and_then(|e| e.get(key)).cloned()
+    }
+
+    #[test]
+    fn a_refusal_reason_reaches_extensions() {
+        let mut status = tonic::Status::failed_precondition("the window closed");
+        status.metadata_mut().insert(
+            glocal_kit::error::REASON_METADATA,
+            "SURVEY_WINDOW_CLOSED".parse().unwrap(),
+        );
+        let error = remote(status);
+        assert_eq!(
+            ext(&error, "code"),
+            Some(async_graphql::Value::from("CONFLICT"))
+        );
+        assert_eq!(
+            ext(&error, "reason"),
+            Some(async_graphql::Value::from("SURVEY_WINDOW_CLOSED"))
+        );
+        assert_eq!(
+            ext(&remote(tonic::Status::failed_precondition("x")), "reason"),
+            None
+        );
     }
 
     #[test]

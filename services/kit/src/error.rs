@@ -12,6 +12,10 @@ use tonic::metadata::MetadataValue;
 /// Metadata key carrying the offending input field of a BAD_USER_INPUT error.
 pub const FIELD_METADATA: &str = "glocal-error-field";
 
+/// Metadata key carrying the stable reason of a [`Refusal`] (e.g. `SURVEY_WINDOW_CLOSED`),
+/// which the gateway surfaces as `extensions.reason`.
+pub const REASON_METADATA: &str = "glocal-error-reason";
+
 /// Metadata key of the retry hint an UNAVAILABLE status carries: milliseconds to wait
 /// before trying again (gRPC's own name for it).
 pub const RETRY_PUSHBACK_METADATA: &str = "grpc-retry-pushback-ms";
@@ -168,6 +172,35 @@ pub trait ServiceError: std::error::Error {
     fn field(&self) -> Option<&str> {
         None
     }
+    /// A stable, machine-readable reason finer than the code (see [`Refusal`]).
+    fn reason(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A business rule's refusal with a stable reason beside its code, so that clients can
+/// tell apart two refusals that share a code (e.g. two CONFLICTs: not yet answered, and
+/// the window passed). The reason travels in [`REASON_METADATA`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Refusal {
+    /// The code of the table.
+    pub code: ErrorCode,
+    /// The stable reason, SCREAMING_SNAKE_CASE.
+    pub reason: &'static str,
+    /// What a person reads.
+    pub message: String,
+}
+
+impl Refusal {
+    /// A refusal with `code`, `reason` and `message`.
+    pub fn new(code: ErrorCode, reason: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            code,
+            reason,
+            message: message.into(),
+        }
+    }
 }
 
 /// Turns a service error into a gRPC status. INTERNAL and UNAVAILABLE errors are logged
@@ -191,6 +224,11 @@ pub fn to_status<E: ServiceError>(err: &E) -> tonic::Status {
         && let Ok(v) = MetadataValue::try_from(field)
     {
         status.metadata_mut().insert(FIELD_METADATA, v);
+    }
+    if let Some(reason) = err.reason()
+        && let Ok(v) = MetadataValue::try_from(reason)
+    {
+        status.metadata_mut().insert(REASON_METADATA, v);
     }
     status
 }
@@ -295,6 +333,9 @@ macro_rules! service_error {
             /// The gRPC server failed.
             #[error(transparent)]
             Serve(#[from] $crate::grpc::GrpcError),
+            /// A business rule refused, with a stable reason.
+            #[error(transparent)]
+            Refused(#[from] $crate::error::Refusal),
         }
 
         impl $name {
@@ -322,12 +363,20 @@ macro_rules! service_error {
                     $name::Database(_) | $name::Corrupt(_) | $name::Serve(_) => {
                         ErrorCode::Internal
                     }
+                    $name::Refused(r) => r.code,
                 }
             }
 
             fn field(&self) -> Option<&str> {
                 match self {
                     $name::Invalid(e) => Some(e.field()),
+                    _ => None,
+                }
+            }
+
+            fn reason(&self) -> Option<&str> {
+                match self {
+                    $name::Refused(r) => Some(r.reason),
                     _ => None,
                 }
             }

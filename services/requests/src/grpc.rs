@@ -18,6 +18,7 @@ use crate::error::RequestsError;
 use crate::service::{self, OnlineBureau};
 
 mod sla;
+mod survey;
 
 /// The gRPC face of [`OnlineBureau`].
 #[derive(Debug, Clone)]
@@ -348,6 +349,7 @@ fn request_to_pb(r: service::ServiceRequest) -> pb::ServiceRequest {
                 } as i32,
             })
             .collect(),
+        survey: r.survey.map(survey::response_to_pb),
     }
 }
 
@@ -662,6 +664,31 @@ impl RequestsService for GrpcService {
                 )
                 .await,
         )
+    }
+
+    async fn rate_request(
+        &self,
+        req: Request<pb::RateRequestRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let (id, rating, comment) = survey::rate(req.get_ref()).map_err(bad)?;
+        reply(self.bureau.rate(caller.as_ref(), id, rating, comment).await)
+    }
+
+    async fn get_survey_statistics(
+        &self,
+        req: Request<pb::GetSurveyStatisticsRequest>,
+    ) -> GrpcResult<pb::GetSurveyStatisticsResponse> {
+        let caller = caller(&req)?;
+        let (from, to, department) = survey::statistics_query(req.get_ref()).map_err(bad)?;
+        let rows = self
+            .bureau
+            .survey_statistics(caller.as_ref(), from, to, department)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::GetSurveyStatisticsResponse {
+            rows: rows.into_iter().map(survey::figures_to_pb).collect(),
+        }))
     }
 
     async fn get_business_calendar(

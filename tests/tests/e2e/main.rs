@@ -5,6 +5,7 @@ mod authorization;
 mod batching;
 mod caching;
 mod dashboards;
+mod depth;
 mod doc_claims;
 mod doc_examples;
 mod events;

@@ -22,11 +22,14 @@ use crate::upstream::{Requests, call, read};
 mod mutation;
 mod query;
 mod sla;
+mod survey;
 #[cfg(test)]
 mod tests;
 
 use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use sla::{SlaMutation, SlaQuery};
+use survey::ServiceRequestSurvey;
+pub use survey::{SurveyMutation, SurveyQuery};
 
 /// The kind of service a local government asks for.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -752,6 +755,12 @@ impl ServiceRequest {
     /// Why the bureau rejected the request, when it did.
     async fn reject_reason(&self) -> Option<&str> {
         non_empty(&self.0.reject_reason)
+    }
+
+    /// The requester's rating of the final answer, once given (`rateServiceRequest`);
+    /// whoever may read the request reads it.
+    async fn survey(&self) -> Option<ServiceRequestSurvey> {
+        self.survey_view()
     }
 }
 

@@ -10,6 +10,7 @@ mod kinds;
 pub mod sla;
 mod state_machine;
 mod submission;
+pub mod survey;
 mod text;
 mod views;
 

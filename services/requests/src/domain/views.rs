@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::sla::SlaClock;
+use super::survey::SurveyResponse;
 use super::{
     DepartmentCode, HistoryVisibility, LanguageCode, MessageKind, RequestDetails, RequestId,
     RequestNumber, RequestState, RequestType, Version,
@@ -186,6 +187,8 @@ pub struct ServiceRequest {
     pub messages: Vec<RequestMessage>,
     /// History (when activity was asked for).
     pub history: Vec<HistoryEntry>,
+    /// The requester's rating of the answer, if they gave one.
+    pub survey: Option<SurveyResponse>,
 }
 
 /// A request's service level as a view shows it.

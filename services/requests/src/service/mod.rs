@@ -11,6 +11,7 @@ mod reads;
 mod routing;
 mod service_levels;
 mod submit;
+mod survey;
 mod workflow;
 
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub use directory::Directory;
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
 pub use routing::RoutingRuleDraft;
 pub use service_levels::{SchedulerRun, spawn_sla_scheduler};
+pub use survey::RATED;
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
 

@@ -252,3 +252,28 @@ pub(crate) mod sla_policy {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// `request_survey`: the requester's rating of a request's answer (one per request).
+pub(crate) mod request_survey {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "request_survey")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub request_id: Uuid,
+        pub rating: i32,
+        pub comment: Option<String>,
+        pub respondent_subject: String,
+        pub respondent_name: String,
+        pub submitted_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

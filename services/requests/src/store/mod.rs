@@ -4,6 +4,7 @@
 //! here knows about callers or the workflow's rules.
 
 pub(crate) mod activity;
+mod depth_migration;
 pub(crate) mod directory;
 pub(crate) mod entities;
 pub(crate) mod migration;
@@ -11,4 +12,5 @@ pub(crate) mod requests;
 pub(crate) mod routing;
 pub(crate) mod sla;
 mod sla_migration;
+pub(crate) mod survey;
 pub(crate) mod views;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::ConnectionTrait;
 
 use super::requests::StoredRequest;
-use super::{activity, directory};
+use super::{activity, directory, survey};
 use crate::domain::{
     Department, HistoryEntry, LocalGovernment, RequestId, RequestMessage, RequestSla, Requester,
     ServiceRequest, StaffMember,
@@ -20,7 +20,7 @@ fn distinct(codes: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// The views of `rows` with their local government, department and assignee, and (when
-/// `include_activity`) every message and history entry. Nothing is scoped or judged here:
+/// `include_activity`) every message and history entry; the rating always. Nothing is scoped or judged here:
 /// `overdue` and the service level's judged figures are left for the service to decide,
 /// staff notes are included.
 pub(crate) async fn views(
@@ -47,10 +47,11 @@ pub(crate) async fn views(
         .map(|s| (s.id.clone(), s))
         .collect();
 
+    let ids: Vec<RequestId> = rows.iter().map(|r| r.id).collect();
+    let mut surveys = survey::of(db, &ids).await?;
     let mut messages: HashMap<RequestId, Vec<RequestMessage>> = HashMap::new();
     let mut history: HashMap<RequestId, Vec<HistoryEntry>> = HashMap::new();
     if include_activity {
-        let ids: Vec<RequestId> = rows.iter().map(|r| r.id).collect();
         for (id, m) in activity::messages_of(db, &ids).await? {
             messages.entry(id).or_default().push(m);
         }
@@ -71,6 +72,7 @@ pub(crate) async fn views(
             assignee: r.assignee_id.as_ref().and_then(|s| members.get(s)).cloned(),
             messages: messages.remove(&r.id).unwrap_or_default(),
             history: history.remove(&r.id).unwrap_or_default(),
+            survey: surveys.remove(&r.id),
             overdue: false,
             sla: RequestSla {
                 first_response_clock: r.first_response_clock,
