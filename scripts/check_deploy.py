@@ -235,9 +235,13 @@ SERVICES = ("requests", "training", "events", "research", "notifier")
 DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__DATABASE_URL" for s in SERVICES}
 
 
+MIGRATION_DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__MIGRATION_DATABASE_URL" for s in SERVICES}
+
+
 def expected_secret_env(component: str, production: bool, values: dict | None = None) -> set[str]:
     if component == "migrate":
-        return set(DATABASE_URLS.values())
+        separate = ((values or {}).get("migrations") or {}).get("separateCredentials")
+        return set((MIGRATION_DATABASE_URLS if separate else DATABASE_URLS).values())
     if component == "backup":
         backup = (values or {}).get("backup") or {}
         names = {DATABASE_URLS[s] for s in backup.get("services", SERVICES)}
@@ -671,6 +675,55 @@ def check_egress(docs: list[dict], values: dict, label: str) -> None:
         print(f"  {', '.join(components)} -> {reached}")
 
 
+def surge(value, replicas: int) -> int:
+    """The extra pods a RollingUpdate's maxSurge allows over `replicas`."""
+    if isinstance(value, str) and value.endswith("%"):
+        return -(-replicas * int(value[:-1]) // 100)
+    return int(value if value is not None else 0)
+
+
+def check_connection_budget(docs: list[dict], values: dict, label: str) -> None:
+    """Every PostgreSQL connection the render can open at once fits under the server's
+    max_connections minus its reserved ones: each service's pods at the HPA maximum plus the
+    rollout's surge, times its pool size (from the ConfigMap), plus the migration Job (at
+    least two connections) and the backup (one pg_dump at a time)."""
+    config = settings_config_maps(docs)
+    data = (config[0].get("data") or {}) if len(config) == 1 else {}
+    hpa_max = {
+        d["spec"]["scaleTargetRef"]["name"]: d["spec"]["maxReplicas"]
+        for d in docs
+        if d.get("kind") == "HorizontalPodAutoscaler"
+    }
+    total, parts = 0, []
+    for doc in docs:
+        component = pod_labels(doc).get("app.kubernetes.io/component") if doc.get("kind") in ("Deployment", "Job", "CronJob") else None
+        if component in SERVICES and doc["kind"] == "Deployment":
+            pool = data.get(f"GLOCAL_{component.upper()}__POOL__MAX_CONNECTIONS")
+            if pool is None:
+                fail(f"{label}: no GLOCAL_{component.upper()}__POOL__MAX_CONNECTIONS in the ConfigMap")
+                continue
+            replicas = hpa_max.get(doc["metadata"]["name"], doc["spec"].get("replicas", 1))
+            rolling = (doc["spec"].get("strategy") or {}).get("rollingUpdate") or {}
+            pods = replicas + surge(rolling.get("maxSurge", "25%"), replicas)
+            total += pods * int(pool)
+            parts.append(f"{component} {pods}x{pool}")
+        elif component == "migrate":
+            pools = [int(v) for k, v in data.items() if k.endswith("__POOL__MAX_CONNECTIONS")]
+            env = {e["name"]: e.get("value") for c in pod_spec(doc)["containers"] for e in c.get("env") or []}
+            pools += [int(v) for k, v in env.items() if k.endswith("__POOL__MAX_CONNECTIONS") and v]
+            job = max([2, *pools])
+            total += job
+            parts.append(f"migrate {job}")
+        elif component == "backup":
+            total += 1
+            parts.append("backup 1")
+    limit = values["postgresql"]["maxConnections"] - values["postgresql"]["reservedConnections"]
+    if total > limit:
+        fail(f"{label}: up to {total} PostgreSQL connections ({', '.join(parts)}) exceed max_connections {values['postgresql']['maxConnections']} - {values['postgresql']['reservedConnections']} reserved")
+    else:
+        print(f"connections ({label}): at most {total} of {limit} ({', '.join(parts)})")
+
+
 def promtool(*args: str) -> subprocess.CompletedProcess:
     exe = shutil.which("promtool")
     if exe is None:
@@ -844,10 +897,10 @@ def main() -> int:
     validate(ops_s3_docs, "helm operations-s3")
 
     print("== secrets and production settings")
-    check_secret_scoping(default_docs, "helm default")
-    check_secret_scoping(production_docs, "helm production")
+    check_secret_scoping(default_docs, "helm default", chart.merge_values({}))
+    check_secret_scoping(production_docs, "helm production", chart.merge_values(production))
     for overlay, docs in overlays.items():
-        check_secret_scoping(docs, f"kustomize {overlay}")
+        check_secret_scoping(docs, f"kustomize {overlay}", chart.merge_values({}))
     check_secret_scoping(ops_docs, "helm operations", chart.merge_values(ops_values))
     check_secret_scoping(ops_s3_docs, "helm operations-s3", chart.merge_values(OPS_S3_VALUES))
     check_production(production_docs, "helm production")
@@ -861,6 +914,13 @@ def main() -> int:
         check_egress(docs, default_values, f"kustomize {overlay}")  # k8s/base: default values
     check_egress(ops_docs, chart.merge_values(ops_values), "helm operations")
     check_egress(ops_s3_docs, chart.merge_values(OPS_S3_VALUES), "helm operations-s3")
+
+    print("== PostgreSQL connections at the HPA maximums")
+    check_connection_budget(default_docs, default_values, "helm default")
+    check_connection_budget(production_docs, chart.merge_values(production), "helm production")
+    check_connection_budget(ops_docs, chart.merge_values(ops_values), "helm operations")
+    for overlay, docs in overlays.items():
+        check_connection_budget(docs, default_values, f"kustomize {overlay}")
 
     print("== checkov")
     checkov()

@@ -108,6 +108,10 @@ GLOCAL_NOTIFICATIONS__RETRY_MAX_MS: {{ .Values.notifications.retryMaxMs | int64 
 GLOCAL_{{ $upper }}__LISTEN: {{ printf "0.0.0.0:%v" $svc.port | quote }}
 GLOCAL_METRICS__{{ $upper }}_LISTEN: {{ printf "0.0.0.0:%v" $svc.metricsPort | quote }}
 GLOCAL_GATEWAY__{{ $upper }}_URL: {{ printf "http://%s-%s:%v" (include "glocal.fullname" $root) $name $svc.port | quote }}
+GLOCAL_{{ $upper }}__POOL__MAX_CONNECTIONS: {{ $svc.pool.maxConnections | int64 | quote }}
+GLOCAL_{{ $upper }}__POOL__MIN_CONNECTIONS: {{ $svc.pool.minConnections | int64 | quote }}
+GLOCAL_{{ $upper }}__POOL__CONNECT_TIMEOUT_MS: {{ $svc.pool.connectTimeoutMs | int64 | quote }}
+GLOCAL_{{ $upper }}__POOL__ACQUIRE_TIMEOUT_MS: {{ $svc.pool.acquireTimeoutMs | int64 | quote }}
 {{- end }}
 {{- with .Values.otel.endpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
@@ -124,7 +128,8 @@ Secret environment of one component, each variable a secretKeyRef into `existing
   - the gateway and each service: the Redis URL (entity cache, rate limits and change
     streams in the gateway; the outbox relay in every service);
   - each service: its own database URL only; the migration Job: every database URL
-    (`glocal migrate` migrates every service);
+    (`glocal migrate` migrates every service), or with migrations.separateCredentials every
+    migration (DDL) URL instead;
   - the notifier: the SMTP URL too (it may hold the mail server's password);
   - the gateway, in production only: its private key signing callers for the services
     (outside production the public development key pair is used).
@@ -143,7 +148,9 @@ Secret environment of one component, each variable a secretKeyRef into `existing
 {{- $vars = append $vars (list "GLOCAL_REDIS__URL" "redisUrl") }}
 {{- end }}
 {{- range $service := list "requests" "training" "events" "research" "notifier" }}
-{{- if or (eq $component "migrate") (eq $component $service) }}
+{{- if and (eq $component "migrate") $root.Values.migrations.separateCredentials }}
+{{- $vars = append $vars (list (printf "GLOCAL_%s__MIGRATION_DATABASE_URL" (upper $service)) (printf "%sMigrationDatabaseUrl" $service)) }}
+{{- else if or (eq $component "migrate") (eq $component $service) }}
 {{- $vars = append $vars (list (printf "GLOCAL_%s__DATABASE_URL" (upper $service)) (printf "%sDatabaseUrl" $service)) }}
 {{- end }}
 {{- end }}

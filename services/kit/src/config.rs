@@ -316,8 +316,12 @@ impl GatewaySettings {
 pub struct RequestsSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Days after the final response in which the requester may reopen.
     pub reopen_window_days: u32,
     /// Largest page a list call returns.
@@ -358,8 +362,12 @@ impl Default for SlaSettings {
 pub struct TrainingSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Largest page a list call returns.
     pub max_page_size: u32,
 }
@@ -369,6 +377,8 @@ impl Default for TrainingSettings {
         TrainingSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50052)),
             database_url: Secret::new("sqlite://.glocal/training.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             max_page_size: 100,
         }
     }
@@ -380,8 +390,12 @@ impl Default for TrainingSettings {
 pub struct EventsSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Largest page a list call returns.
     pub max_page_size: u32,
     /// Minutes an offer of freed seats stays open before the next in line gets it.
@@ -396,6 +410,8 @@ impl Default for EventsSettings {
         EventsSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50053)),
             database_url: Secret::new("sqlite://.glocal/events.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             max_page_size: 100,
             offer_ttl_minutes: 2_880,
             sweep_interval_secs: 60,
@@ -409,8 +425,12 @@ impl Default for EventsSettings {
 pub struct ResearchSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Largest page a list call returns.
     pub max_page_size: u32,
 }
@@ -420,6 +440,8 @@ impl Default for ResearchSettings {
         ResearchSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50054)),
             database_url: Secret::new("sqlite://.glocal/research.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             max_page_size: 100,
         }
     }
@@ -431,8 +453,12 @@ impl Default for ResearchSettings {
 pub struct NotifierSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Largest page a list call returns.
     pub max_page_size: u32,
 }
@@ -442,7 +468,36 @@ impl Default for NotifierSettings {
         NotifierSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50055)),
             database_url: Secret::new("sqlite://.glocal/notifier.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             max_page_size: 100,
+        }
+    }
+}
+
+/// A service's PostgreSQL connection pool (`[<service>.pool]`). The defaults keep every
+/// replica of every service at its HPA maximum under PostgreSQL's default `max_connections`
+/// of 100 (scripts/check-deploy computes it for the chart); SQLite always gets one connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PoolSettings {
+    /// Most connections one process opens.
+    pub max_connections: u32,
+    /// Connections kept open while idle.
+    pub min_connections: u32,
+    /// Deadline of opening one connection (ms).
+    pub connect_timeout_ms: u64,
+    /// Longest wait for a free connection before a call fails (ms).
+    pub acquire_timeout_ms: u64,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 3,
+            min_connections: 1,
+            connect_timeout_ms: 5_000,
+            acquire_timeout_ms: 10_000,
         }
     }
 }
@@ -736,6 +791,8 @@ impl Default for RequestsSettings {
         RequestsSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50051)),
             database_url: Secret::new("sqlite://.glocal/requests.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             reopen_window_days: 14,
             max_page_size: 100,
             sla: SlaSettings::default(),
@@ -868,6 +925,23 @@ impl Settings {
             return Err(ConfigError::Refused(
                 "max_page_size must be at least 1 in every service section",
             ));
+        }
+        for pool in [
+            &self.requests.pool,
+            &self.training.pool,
+            &self.events.pool,
+            &self.research.pool,
+            &self.notifier.pool,
+        ] {
+            if pool.max_connections == 0
+                || pool.min_connections > pool.max_connections
+                || pool.connect_timeout_ms == 0
+                || pool.acquire_timeout_ms == 0
+            {
+                return Err(ConfigError::Refused(
+                    "every <service>.pool needs max_connections >= 1, min_connections <= max_connections and timeouts >= 1 ms",
+                ));
+            }
         }
         if self.outbox.poll_interval_ms == 0
             || self.outbox.batch_size == 0
