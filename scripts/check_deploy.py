@@ -199,6 +199,9 @@ REJECTED = [
     ({"backup": {"services": ["gateway"]}}, "backup of a component without a database"),
     ({"backup": {"s3": {"enabled": True}}}, "S3 backups without a bucket"),
     ({"backup": {"image": {"digest": "latest"}}}, "backup image digest that is not sha256"),
+    ({"networkPolicy": {"extraIngress": {"nobody": []}}}, "extra ingress for an unknown component"),
+    ({"services": {"requests": {"pool": {"maxConnections": 0, "minConnections": 0, "connectTimeoutMs": 1, "acquireTimeoutMs": 1}}}}, "an empty pool"),
+    ({"migrations": {"activeDeadlineSeconds": 600}}, "a hook deadline beyond Helm's default timeout"),
 ]
 
 # Values of the operations renders (over the defaults; values-production.yaml turns alerts,
@@ -654,6 +657,9 @@ def check_egress(docs: list[dict], values: dict, label: str) -> None:
     order = ["gateway", *SERVICES, "migrate", "backup", "test"]
     for component, found in sorted(policies.items(), key=lambda kv: (order + [kv[0]]).index(kv[0])):
         expected, names = expected_egress(component, values, bool(issuer))
+        extra = (values["networkPolicy"].get("extraEgress") or {}).get(component) or []
+        if extra and found:
+            expected |= egress_of({"spec": {"podSelector": found[0]["spec"]["podSelector"], "egress": extra}}, dns)
         if not expected:
             fail(f"{label}: NetworkPolicy for an unknown component {component!r}")
             continue
@@ -722,6 +728,75 @@ def check_connection_budget(docs: list[dict], values: dict, label: str) -> None:
         fail(f"{label}: up to {total} PostgreSQL connections ({', '.join(parts)}) exceed max_connections {values['postgresql']['maxConnections']} - {values['postgresql']['reservedConnections']} reserved")
     else:
         print(f"connections ({label}): at most {total} of {limit} ({', '.join(parts)})")
+
+
+def ingress_of(policy: dict, dns: dict) -> set[Egress]:
+    """A policy's ingress as (protocol, port, peers), peers named as for egress."""
+    selector = dict(policy["spec"].get("podSelector", {}).get("matchLabels") or {})
+    selector.pop("app.kubernetes.io/component", None)
+    out: set[Egress] = set()
+    for rule in policy["spec"].get("ingress") or []:
+        peers = rule.get("from") or []
+        name = ",".join(sorted(peer_name(p, selector, dns) for p in peers)) if peers else ANYWHERE
+        for port in rule.get("ports") or [{"protocol": "any", "port": "all ports"}]:
+            out.add((port.get("protocol", "TCP"), port.get("port", "all ports"), name))
+    return out
+
+
+def check_ingress(docs: list[dict], values: dict, label: str) -> None:
+    """Ingress per component: the gateway's HTTP port from networkPolicy.gatewayFrom and, when
+    that is restricted, also from the release's `helm test` pods, the metrics scrapers and (with
+    an HTTPRoute) the Gateway API data plane; each service's gRPC port from the gateway pods and
+    its metrics port from metricsFrom; nothing into the Jobs and test pods; plus extraIngress."""
+    np = values["networkPolicy"]
+    dns = np["dns"]
+    own = {"app.kubernetes.io/name": "glocal", "app.kubernetes.io/instance": RELEASE}
+
+    def peers(items: list[dict]) -> str:
+        return ",".join(sorted(peer_name(p, own, dns) for p in items)) if items else ANYWHERE
+
+    checked = 0
+    for doc in docs:
+        if doc.get("kind") != "NetworkPolicy":
+            continue
+        component = (doc["spec"].get("podSelector", {}).get("matchLabels") or {}).get("app.kubernetes.io/component")
+        if component is None:
+            continue
+        expected: set[Egress] = set()
+        if component == "gateway":
+            port = values["gateway"]["port"]
+            expected.add(("TCP", port, peers(np["gatewayFrom"])))
+            if np["gatewayFrom"]:
+                expected.add(("TCP", port, "pods:test"))
+                expected.add(("TCP", port, peers(np["metricsFrom"])))
+                if values["httpRoute"]["enabled"]:
+                    expected.add(("TCP", port, peers(np.get("gatewayApiFrom") or [])))
+        elif component in SERVICES:
+            svc = values["services"][component]
+            expected.add(("TCP", svc["port"], "pods:gateway"))
+            expected.add(("TCP", svc["metricsPort"], peers(np["metricsFrom"])))
+        extra = (np.get("extraIngress") or {}).get(component) or []
+        if extra:
+            expected |= ingress_of({"spec": {"podSelector": doc["spec"]["podSelector"], "ingress": extra}}, dns)
+        actual = ingress_of(doc, dns)
+        if actual != expected:
+            fail(f"{label}: {component} NetworkPolicy ingress {sorted(actual, key=str)} is not {sorted(expected, key=str)}")
+        checked += 1
+    if values["httpRoute"]["enabled"] and np["gatewayFrom"]:
+        print(f"ingress ({label}): {checked} policies; the gateway admits the ingress controller, the Gateway API data plane, scrapers and test pods")
+    else:
+        print(f"ingress ({label}): {checked} policies as expected")
+
+
+def check_render_refused(values: dict, why: str) -> None:
+    """A values set the chart's templates must refuse to render (a `fail` guard)."""
+    chart = helm.Chart.load(CHART)
+    try:
+        chart.render(values, name=RELEASE, namespace=RELEASE, is_install=True)
+    except helm.HelmError:
+        print(f"render refused as it must: {why}")
+        return
+    fail(f"the chart renders {values} ({why})")
 
 
 def promtool(*args: str) -> subprocess.CompletedProcess:
@@ -914,6 +989,27 @@ def main() -> int:
         check_egress(docs, default_values, f"kustomize {overlay}")  # k8s/base: default values
     check_egress(ops_docs, chart.merge_values(ops_values), "helm operations")
     check_egress(ops_s3_docs, chart.merge_values(OPS_S3_VALUES), "helm operations-s3")
+
+    print("== network policy ingress")
+    check_ingress(default_docs, default_values, "helm default")
+    check_ingress(production_docs, chart.merge_values(production), "helm production")
+    for overlay, docs in overlays.items():
+        check_ingress(docs, default_values, f"kustomize {overlay}")
+    extra_values = {
+        "networkPolicy": {
+            "extraIngress": {"requests": [{"from": [{"ipBlock": {"cidr": "10.9.0.0/16"}}], "ports": [{"protocol": "TCP", "port": 50051}]}]},
+            "extraEgress": {"gateway": [{"to": [{"ipBlock": {"cidr": "10.8.0.0/16"}}], "ports": [{"protocol": "TCP", "port": 8443}]}]},
+        }
+    }
+    extra_docs = render(extra_values, "extra-rules")
+    check_ingress(extra_docs, chart.merge_values(extra_values), "helm extra-rules")
+    check_egress(extra_docs, chart.merge_values(extra_values), "helm extra-rules")
+    if not any(("TCP", 8443, "cidr:10.8.0.0/16") in egress_of(d, default_values["networkPolicy"]["dns"]) for d in extra_docs if d.get("kind") == "NetworkPolicy"):
+        fail("networkPolicy.extraEgress.gateway is not rendered")
+    check_render_refused(
+        deep_merge(production, {"networkPolicy": {"gatewayApiFrom": []}}),
+        "an HTTPRoute behind a restricted gateway without the Gateway API data plane's peers",
+    )
 
     print("== PostgreSQL connections at the HPA maximums")
     check_connection_budget(default_docs, default_values, "helm default")

@@ -216,3 +216,10 @@ Egress rules, composed per component by networkpolicy.yaml (no component gets a 
 {{- printf "%s:%s" .repository .tag }}
 {{- end }}
 {{- end }}
+
+{{/* networkPolicy.extraEgress rules of one component: (dict "root" $ "component" <name>). */}}
+{{- define "glocal.extraEgress" -}}
+{{- with (get .root.Values.networkPolicy.extraEgress .component) }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}
