@@ -455,6 +455,13 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
         None => {
             let _guard = telemetry(&settings, "glocal-gateway")?;
             let listener = bind(settings.gateway.listen).await?;
+            if settings.metrics.enabled {
+                // The admin port: liveness and metrics off the traffic port.
+                let addr = settings.metrics.gateway_listen;
+                glocal_kit::metrics::spawn_server(addr, shutdown.clone())
+                    .await
+                    .map_err(|e| Failure::Usage(format!("cannot listen on {addr} (admin): {e}")))?;
+            }
             glocal_gateway::run(&settings, listener, shutdown).await?;
         }
         Some(service) => {

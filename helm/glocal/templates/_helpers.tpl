@@ -97,6 +97,9 @@ GLOCAL_GATEWAY__GRAPHIQL: {{ .Values.gateway.graphiql | quote }}
 GLOCAL_GATEWAY__INTROSPECTION: {{ .Values.gateway.introspection | quote }}
 GLOCAL_GATEWAY__GRPC_TIMEOUT_MS: {{ .Values.gateway.grpcTimeoutMs | quote }}
 GLOCAL_GATEWAY__REQUEST_TIMEOUT_MS: {{ .Values.gateway.requestTimeoutMs | quote }}
+GLOCAL_GATEWAY__READINESS_TIMEOUT_MS: {{ .Values.gateway.readinessTimeoutMs | int64 | quote }}
+GLOCAL_GATEWAY__CLIENT_IP_HEADER: {{ .Values.gateway.clientIpHeader | quote }}
+GLOCAL_METRICS__GATEWAY_LISTEN: {{ printf "0.0.0.0:%v" .Values.gateway.adminPort | quote }}
 GLOCAL_NOTIFICATIONS__FROM: {{ .Values.notifications.from | quote }}
 GLOCAL_NOTIFICATIONS__PORTAL_URL: {{ .Values.notifications.portalUrl | quote }}
 GLOCAL_NOTIFICATIONS__MAX_ATTEMPTS: {{ .Values.notifications.maxAttempts | int64 | quote }}

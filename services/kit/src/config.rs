@@ -242,6 +242,9 @@ pub struct GatewaySettings {
     pub rate_limit_anonymous_requests: u64,
     /// Length of the rate-limit window (ms).
     pub rate_limit_window_ms: u64,
+    /// Deadline of each dependency check of `/readyz` (ms), well under the readiness
+    /// probe's timeout so one slow service cannot make the probe time out.
+    pub readiness_timeout_ms: u64,
     /// Header that carries the client's address when behind a proxy (e.g.
     /// `x-forwarded-for`, its last entry is used); empty = the TCP peer address.
     pub client_ip_header: String,
@@ -559,13 +562,16 @@ pub struct DevSettings {
     pub demo_data: bool,
 }
 
-/// Prometheus metrics of the gRPC services: each `glocal serve <service>` answers
-/// `GET /metrics` and `GET /healthz` on its own HTTP port.
+/// The admin ports: each `glocal serve <component>` answers `GET /metrics` and
+/// `GET /healthz` (liveness, off the traffic port) on its own HTTP port.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MetricsSettings {
     /// Serve the metrics port at all (`false` turns every service's metrics listener off).
     pub enabled: bool,
+    /// Admin (metrics, liveness) address of `glocal serve gateway`; the gateway also serves
+    /// `/metrics` and `/healthz` on its traffic port.
+    pub gateway_listen: SocketAddr,
     /// Metrics address of the requests service.
     pub requests_listen: SocketAddr,
     /// Metrics address of the training service.
@@ -584,6 +590,7 @@ impl Default for MetricsSettings {
     fn default() -> Self {
         MetricsSettings {
             enabled: true,
+            gateway_listen: SocketAddr::from(([0, 0, 0, 0], 9090)),
             requests_listen: SocketAddr::from(([0, 0, 0, 0], 9091)),
             training_listen: SocketAddr::from(([0, 0, 0, 0], 9092)),
             events_listen: SocketAddr::from(([0, 0, 0, 0], 9093)),
@@ -776,6 +783,7 @@ impl Default for GatewaySettings {
             rate_limit_requests: 1_200,
             rate_limit_anonymous_requests: 300,
             rate_limit_window_ms: 60_000,
+            readiness_timeout_ms: 1_000,
             client_ip_header: String::new(),
             apq_ttl_secs: 86_400,
             read_retries: 2,
