@@ -788,6 +788,36 @@ def check_ingress(docs: list[dict], values: dict, label: str) -> None:
         print(f"ingress ({label}): {checked} policies as expected")
 
 
+def check_balanced_urls(docs: list[dict], values: dict, label: str) -> None:
+    """The gateway reaches each enabled service through `dns+http://` on its headless Service
+    (clusterIP None, selecting that service's pods, its gRPC port), so it balances over every
+    ready pod instead of pinning one HTTP/2 connection to a ClusterIP."""
+    config = settings_config_maps(docs)
+    data = (config[0].get("data") or {}) if len(config) == 1 else {}
+    services = {d["metadata"]["name"]: d for d in docs if d.get("kind") == "Service"}
+    checked = 0
+    for name, svc in values["services"].items():
+        if not svc.get("enabled"):
+            continue
+        headless = f"{RELEASE}-{name}-headless"
+        url = data.get(f"GLOCAL_GATEWAY__{name.upper()}_URL")
+        if url != f"dns+http://{headless}:{svc['port']}":
+            fail(f"{label}: GLOCAL_GATEWAY__{name.upper()}_URL is {url!r}, not dns+http:// on the headless Service")
+            continue
+        doc = services.get(headless)
+        spec = (doc or {}).get("spec") or {}
+        if (
+            doc is None
+            or spec.get("clusterIP") != "None"
+            or (spec.get("selector") or {}).get("app.kubernetes.io/component") != name
+            or [p.get("port") for p in spec.get("ports") or []] != [svc["port"]]
+        ):
+            fail(f"{label}: no headless Service {headless} selecting the {name} pods on {svc['port']}")
+            continue
+        checked += 1
+    print(f"balanced gRPC ({label}): {checked} services reached through dns+http:// on headless Services")
+
+
 def check_render_refused(values: dict, why: str) -> None:
     """A values set the chart's templates must refuse to render (a `fail` guard)."""
     chart = helm.Chart.load(CHART)
@@ -963,6 +993,19 @@ def main() -> int:
     check_k8s_base(k8s_base(default_docs), write_base)
     overlays = {o: kustomize(o) for o in ("dev", "prod")}
 
+    for overlay, docs in overlays.items():
+        images = {
+            c["image"]
+            for d in docs
+            if d.get("kind") in ("Deployment", "Job", "CronJob")
+            for c in pod_spec(d).get("containers", []) + (pod_spec(d).get("initContainers") or [])
+        }
+        mutable = sorted(i for i in images if "@sha256:" not in i)
+        if mutable:
+            fail(f"kustomize {overlay}: mutable image references {mutable} (pin a digest)")
+        else:
+            print(f"kustomize {overlay}: every image pinned by digest")
+
     print("== kubernetes-validate")
     validate(default_docs, "helm default")
     validate(production_docs, "helm production")
@@ -1006,10 +1049,22 @@ def main() -> int:
     check_egress(extra_docs, chart.merge_values(extra_values), "helm extra-rules")
     if not any(("TCP", 8443, "cidr:10.8.0.0/16") in egress_of(d, default_values["networkPolicy"]["dns"]) for d in extra_docs if d.get("kind") == "NetworkPolicy"):
         fail("networkPolicy.extraEgress.gateway is not rendered")
+    for values, why in (
+        ({"terminationGracePeriodSeconds": 20}, "a grace period shorter than shutdown delay + drain"),
+        ({"gateway": {"autoscaling": {"minReplicas": 5, "maxReplicas": 3}}}, "HPA minReplicas above maxReplicas"),
+        ({"services": {"requests": {"podDisruptionBudget": {"enabled": True, "maxUnavailable": 0}}}}, "a PDB of maxUnavailable 0"),
+    ):
+        check_render_refused(values, why)
     check_render_refused(
         deep_merge(production, {"networkPolicy": {"gatewayApiFrom": []}}),
         "an HTTPRoute behind a restricted gateway without the Gateway API data plane's peers",
     )
+
+    print("== gRPC balancing")
+    check_balanced_urls(default_docs, default_values, "helm default")
+    check_balanced_urls(production_docs, chart.merge_values(production), "helm production")
+    for overlay, docs in overlays.items():
+        check_balanced_urls(docs, default_values, f"kustomize {overlay}")
 
     print("== PostgreSQL connections at the HPA maximums")
     check_connection_budget(default_docs, default_values, "helm default")

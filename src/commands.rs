@@ -466,6 +466,11 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
         }
         Some(service) => {
             settings.check_service()?;
+            // A relay that cannot start would leave the service SERVING while its change
+            // events never leave: refuse to start instead (never ready).
+            glocal_kit::outbox::check(&settings).map_err(|e| {
+                Failure::Usage(format!("outbox relay cannot start (redis.url): {e}"))
+            })?;
             let _guard = telemetry(&settings, &format!("glocal-{}", service.name()))?;
             let listener = bind(service.listen(&settings)).await?;
             let _ = glocal_kit::metrics::prometheus();

@@ -267,3 +267,33 @@ async fn an_older_release_serves_a_newer_schema_with_data_only_credentials() {
         .await;
     let _ = admin.close().await;
 }
+
+/// A Redis URL the outbox relay cannot use (a scheme this build does not support, as
+/// `rediss://` is without TLS) keeps the service from ever serving: it exits 64 naming the
+/// relay instead of reporting SERVING while change events pile up.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_whose_outbox_relay_cannot_start_never_serves() {
+    let db = TestDatabase::postgres().await;
+    let migrated = glocal()
+        .args(["migrate", "training"])
+        .env("GLOCAL_LOG__FILTER", "off")
+        .env("GLOCAL_TRAINING__DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(migrated.status.success());
+    let out = glocal()
+        .args(["serve", "training"])
+        .env("GLOCAL_LOG__FILTER", "off")
+        .env("GLOCAL_TRAINING__DATABASE_URL", &db.url)
+        .env(
+            "GLOCAL_TRAINING__LISTEN",
+            format!("127.0.0.1:{}", free_port()),
+        )
+        .env("GLOCAL_METRICS__ENABLED", "false")
+        .env("GLOCAL_REDIS__URL", "unix-but-not-really://127.0.0.1:1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(64), "{stderr}");
+    assert!(stderr.contains("outbox relay cannot start"), "{stderr}");
+}

@@ -110,7 +110,7 @@ GLOCAL_NOTIFICATIONS__RETRY_MAX_MS: {{ .Values.notifications.retryMaxMs | int64 
 {{- $upper := upper $name }}
 GLOCAL_{{ $upper }}__LISTEN: {{ printf "0.0.0.0:%v" $svc.port | quote }}
 GLOCAL_METRICS__{{ $upper }}_LISTEN: {{ printf "0.0.0.0:%v" $svc.metricsPort | quote }}
-GLOCAL_GATEWAY__{{ $upper }}_URL: {{ printf "http://%s-%s:%v" (include "glocal.fullname" $root) $name $svc.port | quote }}
+GLOCAL_GATEWAY__{{ $upper }}_URL: {{ printf "dns+http://%s-%s-headless:%v" (include "glocal.fullname" $root) $name $svc.port | quote }}
 GLOCAL_{{ $upper }}__POOL__MAX_CONNECTIONS: {{ $svc.pool.maxConnections | int64 | quote }}
 GLOCAL_{{ $upper }}__POOL__MIN_CONNECTIONS: {{ $svc.pool.minConnections | int64 | quote }}
 GLOCAL_{{ $upper }}__POOL__CONNECT_TIMEOUT_MS: {{ $svc.pool.connectTimeoutMs | int64 | quote }}
@@ -224,5 +224,39 @@ Egress rules, composed per component by networkpolicy.yaml (no component gets a 
 {{- define "glocal.extraEgress" -}}
 {{- with (get .root.Values.networkPolicy.extraEgress .component) }}
 {{- toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+sha256 of the values of the Secret keys one component references, looked up in the cluster
+((dict "root" $ "component" <name>); empty data under `helm template` or before the Secret
+exists).
+*/}}
+{{- define "glocal.secretChecksum" -}}
+{{- $root := .root }}
+{{- $secret := lookup "v1" "Secret" $root.Release.Namespace $root.Values.existingSecret }}
+{{- $data := (get (default dict $secret) "data") | default dict }}
+{{- $values := list }}
+{{- range $ref := include "glocal.secretEnv" . | fromYamlArray }}
+{{- $key := $ref.valueFrom.secretKeyRef.key }}
+{{- $values = append $values (printf "%s=%s" $key (get $data $key | default "")) }}
+{{- end }}
+{{- join "\n" $values | sha256sum }}
+{{- end }}
+
+{{/* Cross-field rules the schema cannot express; each a clear `fail` at render time. */}}
+{{- define "glocal.validate" -}}
+{{- $g := .Values.grpc }}
+{{- $needed := add (div (add $g.shutdownDelayMs $g.drainTimeoutMs) 1000) 1 }}
+{{- if lt (int .Values.terminationGracePeriodSeconds) (int $needed) }}
+{{- fail (printf "terminationGracePeriodSeconds (%v) must exceed grpc.shutdownDelayMs + grpc.drainTimeoutMs (%v s)" .Values.terminationGracePeriodSeconds (sub $needed 1)) }}
+{{- end }}
+{{- range $name, $c := include "glocal.components" . | fromYaml }}
+{{- if and $c.autoscaling.enabled (gt (int $c.autoscaling.minReplicas) (int $c.autoscaling.maxReplicas)) }}
+{{- fail (printf "%s: autoscaling.minReplicas (%v) is above maxReplicas (%v)" $name $c.autoscaling.minReplicas $c.autoscaling.maxReplicas) }}
+{{- end }}
+{{- if and $c.podDisruptionBudget.enabled (or (eq (toString $c.podDisruptionBudget.maxUnavailable) "0") (eq (toString $c.podDisruptionBudget.maxUnavailable) "0%")) }}
+{{- fail (printf "%s: podDisruptionBudget.maxUnavailable 0 blocks every node drain" $name) }}
+{{- end }}
 {{- end }}
 {{- end }}

@@ -397,8 +397,20 @@ impl Relay {
     }
 }
 
+/// Whether the relay can start with `settings` (relaying on, a Redis URL this build can use):
+/// `glocal serve <service>` checks it before serving, so a service whose change events could
+/// never leave is never ready instead of reporting SERVING while events pile up.
+pub fn check(settings: &Settings) -> Result<(), RelayError> {
+    let url = settings.redis.url.expose();
+    if settings.outbox.enabled && !url.is_empty() {
+        redis::Client::open(url)?;
+    }
+    Ok(())
+}
+
 /// Starts relaying `service`'s outbox in `db` as `settings` say, until `shutdown`
-/// (nothing when `outbox.enabled` is off or the Redis URL is malformed, which is logged).
+/// (nothing when `outbox.enabled` is off or the Redis URL is unusable, which is logged;
+/// `glocal serve` refuses such a URL up front with [`check`]).
 pub fn spawn(
     service: &'static str,
     db: DatabaseConnection,
