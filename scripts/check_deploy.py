@@ -1044,6 +1044,21 @@ def main() -> int:
             "extraEgress": {"gateway": [{"to": [{"ipBlock": {"cidr": "10.8.0.0/16"}}], "ports": [{"protocol": "TCP", "port": 8443}]}]},
         }
     }
+    volumes_values = {
+        "caBundle": {"configMap": "corporate-ca", "key": "ca.crt"},
+        "extraVolumes": [{"name": "client-certs", "secret": {"secretName": "pg-client"}}],
+        "extraVolumeMounts": [{"name": "client-certs", "mountPath": "/etc/glocal/pg", "readOnly": True}],
+    }
+    volume_docs = render(volumes_values, "volumes")
+    validate(volume_docs, "helm volumes")
+    for doc in volume_docs:
+        if doc.get("kind") in ("Deployment", "Job"):
+            spec = pod_spec(doc)
+            names = {v["name"] for v in spec.get("volumes") or []}
+            mounts = {(m["name"], m["mountPath"]) for c in spec["containers"] for m in c.get("volumeMounts") or []}
+            if names != {"ca-bundle", "client-certs"} or mounts != {("ca-bundle", "/etc/glocal/ca"), ("client-certs", "/etc/glocal/pg")}:
+                fail(f"helm volumes: {doc['kind']}/{doc['metadata']['name']} lacks the CA bundle or the extra volume ({names}, {mounts})")
+    print("helm volumes: the CA bundle and extraVolumes reach every Deployment and the migration Job")
     extra_docs = render(extra_values, "extra-rules")
     check_ingress(extra_docs, chart.merge_values(extra_values), "helm extra-rules")
     check_egress(extra_docs, chart.merge_values(extra_values), "helm extra-rules")

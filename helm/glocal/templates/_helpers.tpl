@@ -260,3 +260,29 @@ exists).
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* Volume mounts of every component's container and the migration Job: the CA bundle and extraVolumeMounts. */}}
+{{- define "glocal.volumeMounts" -}}
+{{- if .Values.caBundle.configMap }}
+- name: ca-bundle
+  mountPath: /etc/glocal/ca
+  readOnly: true
+{{- end }}
+{{- with .Values.extraVolumeMounts }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Volumes of every component's pod and the migration Job. */}}
+{{- define "glocal.volumes" -}}
+{{- if .Values.caBundle.configMap }}
+- name: ca-bundle
+  configMap:
+    name: {{ .Values.caBundle.configMap | quote }}
+    items:
+      - { key: {{ .Values.caBundle.key | quote }}, path: {{ .Values.caBundle.key | quote }} }
+{{- end }}
+{{- with .Values.extraVolumes }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
