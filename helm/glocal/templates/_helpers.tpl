@@ -83,6 +83,7 @@ GLOCAL_OUTBOX__BATCH_SIZE: {{ .Values.outbox.batchSize | int64 | quote }}
 GLOCAL_OUTBOX__STREAM_MAXLEN: {{ .Values.outbox.streamMaxlen | int64 | quote }}
 GLOCAL_OUTBOX__RETRY_MAX_BACKOFF_MS: {{ .Values.outbox.retryMaxBackoffMs | int64 | quote }}
 GLOCAL_OUTBOX__CONSUMER_BLOCK_MS: {{ .Values.outbox.consumerBlockMs | int64 | quote }}
+GLOCAL_OUTBOX__RETENTION_HOURS: {{ .Values.outbox.retentionHours | int64 | quote }}
 GLOCAL_CACHE__ENABLED: {{ .Values.cache.enabled | quote }}
 GLOCAL_CACHE__ENTITY_TTL_SECS: {{ .Values.cache.entityTtlSecs | int64 | quote }}
 GLOCAL_CACHE__LOCAL_CAPACITY: {{ .Values.cache.localCapacity | int64 | quote }}

@@ -629,6 +629,9 @@ pub struct OutboxSettings {
     pub retry_max_backoff_ms: u64,
     /// How long the gateway's `XREAD BLOCK` waits for new entries (ms).
     pub consumer_block_ms: u64,
+    /// Hours a published outbox row is kept before the relay deletes it (about once an
+    /// hour); 0 keeps them for ever.
+    pub retention_hours: u64,
 }
 
 impl Default for OutboxSettings {
@@ -640,6 +643,7 @@ impl Default for OutboxSettings {
             stream_maxlen: 100_000,
             retry_max_backoff_ms: 5_000,
             consumer_block_ms: 5_000,
+            retention_hours: 168,
         }
     }
 }
