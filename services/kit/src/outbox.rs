@@ -339,10 +339,6 @@ impl Relay {
         }
     }
 
-    /// Relays until `shutdown`: a full batch is followed at once by the next, otherwise
-    /// the relay waits `poll_interval_ms`; failures back off up to
-    /// `retry_max_backoff_ms`. A last round runs after `shutdown` so that the changes of
-    /// the final requests leave too.
     /// Deletes the rows published more than `outbox.retention_hours` before `now` (none
     /// when it is 0; unpublished rows never); answers how many.
     pub async fn prune_once(&self, now: chrono::DateTime<chrono::Utc>) -> Result<u64, DbErr> {
@@ -376,6 +372,11 @@ impl Relay {
         Ok(done.rows_affected())
     }
 
+    /// Relays until `shutdown`: a full batch is followed at once by the next, otherwise
+    /// the relay waits `poll_interval_ms`; failures back off up to
+    /// `retry_max_backoff_ms`. A last round runs after `shutdown` so that the changes of
+    /// the final requests leave too. Published rows past `outbox.retention_hours` are pruned
+    /// at start and about hourly.
     pub async fn run(mut self, shutdown: Shutdown) {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
         let max_backoff = Duration::from_millis(self.settings.retry_max_backoff_ms).max(poll);
