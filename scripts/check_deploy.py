@@ -199,6 +199,9 @@ REJECTED = [
     ({"backup": {"services": ["gateway"]}}, "backup of a component without a database"),
     ({"backup": {"s3": {"enabled": True}}}, "S3 backups without a bucket"),
     ({"backup": {"image": {"digest": "latest"}}}, "backup image digest that is not sha256"),
+    ({"networkPolicy": {"extraIngress": {"nobody": []}}}, "extra ingress for an unknown component"),
+    ({"services": {"requests": {"pool": {"maxConnections": 0, "minConnections": 0, "connectTimeoutMs": 1, "acquireTimeoutMs": 1}}}}, "an empty pool"),
+    ({"migrations": {"activeDeadlineSeconds": 600}}, "a hook deadline beyond Helm's default timeout"),
 ]
 
 # Values of the operations renders (over the defaults; values-production.yaml turns alerts,
@@ -235,9 +238,13 @@ SERVICES = ("requests", "training", "events", "research", "notifier")
 DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__DATABASE_URL" for s in SERVICES}
 
 
+MIGRATION_DATABASE_URLS = {s: f"GLOCAL_{s.upper()}__MIGRATION_DATABASE_URL" for s in SERVICES}
+
+
 def expected_secret_env(component: str, production: bool, values: dict | None = None) -> set[str]:
     if component == "migrate":
-        return set(DATABASE_URLS.values())
+        separate = ((values or {}).get("migrations") or {}).get("separateCredentials")
+        return set((MIGRATION_DATABASE_URLS if separate else DATABASE_URLS).values())
     if component == "backup":
         backup = (values or {}).get("backup") or {}
         names = {DATABASE_URLS[s] for s in backup.get("services", SERVICES)}
@@ -650,6 +657,9 @@ def check_egress(docs: list[dict], values: dict, label: str) -> None:
     order = ["gateway", *SERVICES, "migrate", "backup", "test"]
     for component, found in sorted(policies.items(), key=lambda kv: (order + [kv[0]]).index(kv[0])):
         expected, names = expected_egress(component, values, bool(issuer))
+        extra = (values["networkPolicy"].get("extraEgress") or {}).get(component) or []
+        if extra and found:
+            expected |= egress_of({"spec": {"podSelector": found[0]["spec"]["podSelector"], "egress": extra}}, dns)
         if not expected:
             fail(f"{label}: NetworkPolicy for an unknown component {component!r}")
             continue
@@ -669,6 +679,154 @@ def check_egress(docs: list[dict], values: dict, label: str) -> None:
     print(f"egress ({label}):")
     for reached, components in rows.items():
         print(f"  {', '.join(components)} -> {reached}")
+
+
+def surge(value, replicas: int) -> int:
+    """The extra pods a RollingUpdate's maxSurge allows over `replicas`."""
+    if isinstance(value, str) and value.endswith("%"):
+        return -(-replicas * int(value[:-1]) // 100)
+    return int(value if value is not None else 0)
+
+
+def check_connection_budget(docs: list[dict], values: dict, label: str) -> None:
+    """Every PostgreSQL connection the render can open at once fits under the server's
+    max_connections minus its reserved ones: each service's pods at the HPA maximum plus the
+    rollout's surge, times its pool size (from the ConfigMap), plus the migration Job (at
+    least two connections) and the backup (one pg_dump at a time)."""
+    config = settings_config_maps(docs)
+    data = (config[0].get("data") or {}) if len(config) == 1 else {}
+    hpa_max = {
+        d["spec"]["scaleTargetRef"]["name"]: d["spec"]["maxReplicas"]
+        for d in docs
+        if d.get("kind") == "HorizontalPodAutoscaler"
+    }
+    total, parts = 0, []
+    for doc in docs:
+        component = pod_labels(doc).get("app.kubernetes.io/component") if doc.get("kind") in ("Deployment", "Job", "CronJob") else None
+        if component in SERVICES and doc["kind"] == "Deployment":
+            pool = data.get(f"GLOCAL_{component.upper()}__POOL__MAX_CONNECTIONS")
+            if pool is None:
+                fail(f"{label}: no GLOCAL_{component.upper()}__POOL__MAX_CONNECTIONS in the ConfigMap")
+                continue
+            replicas = hpa_max.get(doc["metadata"]["name"], doc["spec"].get("replicas", 1))
+            rolling = (doc["spec"].get("strategy") or {}).get("rollingUpdate") or {}
+            pods = replicas + surge(rolling.get("maxSurge", "25%"), replicas)
+            total += pods * int(pool)
+            parts.append(f"{component} {pods}x{pool}")
+        elif component == "migrate":
+            pools = [int(v) for k, v in data.items() if k.endswith("__POOL__MAX_CONNECTIONS")]
+            env = {e["name"]: e.get("value") for c in pod_spec(doc)["containers"] for e in c.get("env") or []}
+            pools += [int(v) for k, v in env.items() if k.endswith("__POOL__MAX_CONNECTIONS") and v]
+            job = max([2, *pools])
+            total += job
+            parts.append(f"migrate {job}")
+        elif component == "backup":
+            total += 1
+            parts.append("backup 1")
+    limit = values["postgresql"]["maxConnections"] - values["postgresql"]["reservedConnections"]
+    if total > limit:
+        fail(f"{label}: up to {total} PostgreSQL connections ({', '.join(parts)}) exceed max_connections {values['postgresql']['maxConnections']} - {values['postgresql']['reservedConnections']} reserved")
+    else:
+        print(f"connections ({label}): at most {total} of {limit} ({', '.join(parts)})")
+
+
+def ingress_of(policy: dict, dns: dict) -> set[Egress]:
+    """A policy's ingress as (protocol, port, peers), peers named as for egress."""
+    selector = dict(policy["spec"].get("podSelector", {}).get("matchLabels") or {})
+    selector.pop("app.kubernetes.io/component", None)
+    out: set[Egress] = set()
+    for rule in policy["spec"].get("ingress") or []:
+        peers = rule.get("from") or []
+        name = ",".join(sorted(peer_name(p, selector, dns) for p in peers)) if peers else ANYWHERE
+        for port in rule.get("ports") or [{"protocol": "any", "port": "all ports"}]:
+            out.add((port.get("protocol", "TCP"), port.get("port", "all ports"), name))
+    return out
+
+
+def check_ingress(docs: list[dict], values: dict, label: str) -> None:
+    """Ingress per component: the gateway's HTTP port from networkPolicy.gatewayFrom and, when
+    that is restricted, also from the release's `helm test` pods, the metrics scrapers and (with
+    an HTTPRoute) the Gateway API data plane; each service's gRPC port from the gateway pods and
+    its metrics port from metricsFrom; nothing into the Jobs and test pods; plus extraIngress."""
+    np = values["networkPolicy"]
+    dns = np["dns"]
+    own = {"app.kubernetes.io/name": "glocal", "app.kubernetes.io/instance": RELEASE}
+
+    def peers(items: list[dict]) -> str:
+        return ",".join(sorted(peer_name(p, own, dns) for p in items)) if items else ANYWHERE
+
+    checked = 0
+    for doc in docs:
+        if doc.get("kind") != "NetworkPolicy":
+            continue
+        component = (doc["spec"].get("podSelector", {}).get("matchLabels") or {}).get("app.kubernetes.io/component")
+        if component is None:
+            continue
+        expected: set[Egress] = set()
+        if component == "gateway":
+            port = values["gateway"]["port"]
+            expected.add(("TCP", port, peers(np["gatewayFrom"])))
+            if np["gatewayFrom"]:
+                expected.add(("TCP", port, "pods:test"))
+                expected.add(("TCP", port, peers(np["metricsFrom"])))
+                if values["httpRoute"]["enabled"]:
+                    expected.add(("TCP", port, peers(np.get("gatewayApiFrom") or [])))
+        elif component in SERVICES:
+            svc = values["services"][component]
+            expected.add(("TCP", svc["port"], "pods:gateway"))
+            expected.add(("TCP", svc["metricsPort"], peers(np["metricsFrom"])))
+        extra = (np.get("extraIngress") or {}).get(component) or []
+        if extra:
+            expected |= ingress_of({"spec": {"podSelector": doc["spec"]["podSelector"], "ingress": extra}}, dns)
+        actual = ingress_of(doc, dns)
+        if actual != expected:
+            fail(f"{label}: {component} NetworkPolicy ingress {sorted(actual, key=str)} is not {sorted(expected, key=str)}")
+        checked += 1
+    if values["httpRoute"]["enabled"] and np["gatewayFrom"]:
+        print(f"ingress ({label}): {checked} policies; the gateway admits the ingress controller, the Gateway API data plane, scrapers and test pods")
+    else:
+        print(f"ingress ({label}): {checked} policies as expected")
+
+
+def check_balanced_urls(docs: list[dict], values: dict, label: str) -> None:
+    """The gateway reaches each enabled service through `dns+http://` on its headless Service
+    (clusterIP None, selecting that service's pods, its gRPC port), so it balances over every
+    ready pod instead of pinning one HTTP/2 connection to a ClusterIP."""
+    config = settings_config_maps(docs)
+    data = (config[0].get("data") or {}) if len(config) == 1 else {}
+    services = {d["metadata"]["name"]: d for d in docs if d.get("kind") == "Service"}
+    checked = 0
+    for name, svc in values["services"].items():
+        if not svc.get("enabled"):
+            continue
+        headless = f"{RELEASE}-{name}-headless"
+        url = data.get(f"GLOCAL_GATEWAY__{name.upper()}_URL")
+        if url != f"dns+http://{headless}:{svc['port']}":
+            fail(f"{label}: GLOCAL_GATEWAY__{name.upper()}_URL is {url!r}, not dns+http:// on the headless Service")
+            continue
+        doc = services.get(headless)
+        spec = (doc or {}).get("spec") or {}
+        if (
+            doc is None
+            or spec.get("clusterIP") != "None"
+            or (spec.get("selector") or {}).get("app.kubernetes.io/component") != name
+            or [p.get("port") for p in spec.get("ports") or []] != [svc["port"]]
+        ):
+            fail(f"{label}: no headless Service {headless} selecting the {name} pods on {svc['port']}")
+            continue
+        checked += 1
+    print(f"balanced gRPC ({label}): {checked} services reached through dns+http:// on headless Services")
+
+
+def check_render_refused(values: dict, why: str) -> None:
+    """A values set the chart's templates must refuse to render (a `fail` guard)."""
+    chart = helm.Chart.load(CHART)
+    try:
+        chart.render(values, name=RELEASE, namespace=RELEASE, is_install=True)
+    except helm.HelmError:
+        print(f"render refused as it must: {why}")
+        return
+    fail(f"the chart renders {values} ({why})")
 
 
 def promtool(*args: str) -> subprocess.CompletedProcess:
@@ -835,6 +993,19 @@ def main() -> int:
     check_k8s_base(k8s_base(default_docs), write_base)
     overlays = {o: kustomize(o) for o in ("dev", "prod")}
 
+    for overlay, docs in overlays.items():
+        images = {
+            c["image"]
+            for d in docs
+            if d.get("kind") in ("Deployment", "Job", "CronJob")
+            for c in pod_spec(d).get("containers", []) + (pod_spec(d).get("initContainers") or [])
+        }
+        mutable = sorted(i for i in images if "@sha256:" not in i)
+        if mutable:
+            fail(f"kustomize {overlay}: mutable image references {mutable} (pin a digest)")
+        else:
+            print(f"kustomize {overlay}: every image pinned by digest")
+
     print("== kubernetes-validate")
     validate(default_docs, "helm default")
     validate(production_docs, "helm production")
@@ -844,10 +1015,10 @@ def main() -> int:
     validate(ops_s3_docs, "helm operations-s3")
 
     print("== secrets and production settings")
-    check_secret_scoping(default_docs, "helm default")
-    check_secret_scoping(production_docs, "helm production")
+    check_secret_scoping(default_docs, "helm default", chart.merge_values({}))
+    check_secret_scoping(production_docs, "helm production", chart.merge_values(production))
     for overlay, docs in overlays.items():
-        check_secret_scoping(docs, f"kustomize {overlay}")
+        check_secret_scoping(docs, f"kustomize {overlay}", chart.merge_values({}))
     check_secret_scoping(ops_docs, "helm operations", chart.merge_values(ops_values))
     check_secret_scoping(ops_s3_docs, "helm operations-s3", chart.merge_values(OPS_S3_VALUES))
     check_production(production_docs, "helm production")
@@ -861,6 +1032,61 @@ def main() -> int:
         check_egress(docs, default_values, f"kustomize {overlay}")  # k8s/base: default values
     check_egress(ops_docs, chart.merge_values(ops_values), "helm operations")
     check_egress(ops_s3_docs, chart.merge_values(OPS_S3_VALUES), "helm operations-s3")
+
+    print("== network policy ingress")
+    check_ingress(default_docs, default_values, "helm default")
+    check_ingress(production_docs, chart.merge_values(production), "helm production")
+    for overlay, docs in overlays.items():
+        check_ingress(docs, default_values, f"kustomize {overlay}")
+    extra_values = {
+        "networkPolicy": {
+            "extraIngress": {"requests": [{"from": [{"ipBlock": {"cidr": "10.9.0.0/16"}}], "ports": [{"protocol": "TCP", "port": 50051}]}]},
+            "extraEgress": {"gateway": [{"to": [{"ipBlock": {"cidr": "10.8.0.0/16"}}], "ports": [{"protocol": "TCP", "port": 8443}]}]},
+        }
+    }
+    volumes_values = {
+        "caBundle": {"configMap": "corporate-ca", "key": "ca.crt"},
+        "extraVolumes": [{"name": "client-certs", "secret": {"secretName": "pg-client"}}],
+        "extraVolumeMounts": [{"name": "client-certs", "mountPath": "/etc/glocal/pg", "readOnly": True}],
+    }
+    volume_docs = render(volumes_values, "volumes")
+    validate(volume_docs, "helm volumes")
+    for doc in volume_docs:
+        if doc.get("kind") in ("Deployment", "Job"):
+            spec = pod_spec(doc)
+            names = {v["name"] for v in spec.get("volumes") or []}
+            mounts = {(m["name"], m["mountPath"]) for c in spec["containers"] for m in c.get("volumeMounts") or []}
+            if names != {"ca-bundle", "client-certs"} or mounts != {("ca-bundle", "/etc/glocal/ca"), ("client-certs", "/etc/glocal/pg")}:
+                fail(f"helm volumes: {doc['kind']}/{doc['metadata']['name']} lacks the CA bundle or the extra volume ({names}, {mounts})")
+    print("helm volumes: the CA bundle and extraVolumes reach every Deployment and the migration Job")
+    extra_docs = render(extra_values, "extra-rules")
+    check_ingress(extra_docs, chart.merge_values(extra_values), "helm extra-rules")
+    check_egress(extra_docs, chart.merge_values(extra_values), "helm extra-rules")
+    if not any(("TCP", 8443, "cidr:10.8.0.0/16") in egress_of(d, default_values["networkPolicy"]["dns"]) for d in extra_docs if d.get("kind") == "NetworkPolicy"):
+        fail("networkPolicy.extraEgress.gateway is not rendered")
+    for values, why in (
+        ({"terminationGracePeriodSeconds": 20}, "a grace period shorter than shutdown delay + drain"),
+        ({"gateway": {"autoscaling": {"minReplicas": 5, "maxReplicas": 3}}}, "HPA minReplicas above maxReplicas"),
+        ({"services": {"requests": {"podDisruptionBudget": {"enabled": True, "maxUnavailable": 0}}}}, "a PDB of maxUnavailable 0"),
+    ):
+        check_render_refused(values, why)
+    check_render_refused(
+        deep_merge(production, {"networkPolicy": {"gatewayApiFrom": []}}),
+        "an HTTPRoute behind a restricted gateway without the Gateway API data plane's peers",
+    )
+
+    print("== gRPC balancing")
+    check_balanced_urls(default_docs, default_values, "helm default")
+    check_balanced_urls(production_docs, chart.merge_values(production), "helm production")
+    for overlay, docs in overlays.items():
+        check_balanced_urls(docs, default_values, f"kustomize {overlay}")
+
+    print("== PostgreSQL connections at the HPA maximums")
+    check_connection_budget(default_docs, default_values, "helm default")
+    check_connection_budget(production_docs, chart.merge_values(production), "helm production")
+    check_connection_budget(ops_docs, chart.merge_values(ops_values), "helm operations")
+    for overlay, docs in overlays.items():
+        check_connection_budget(docs, default_values, f"kustomize {overlay}")
 
     print("== checkov")
     checkov()

@@ -17,6 +17,9 @@ use tokio::net::TcpListener;
 const EXIT_CONFIG: u8 = 64;
 /// Exit code for a failure at run time (EX_SOFTWARE).
 const EXIT_FAILURE: u8 = 70;
+/// Exit code of `glocal serve` over a database lacking migrations this release needs
+/// (EX_TEMPFAIL: it serves once the migration Job has run).
+const EXIT_SCHEMA_BEHIND: u8 = 75;
 
 /// Glocal: the international-affairs bureau platform.
 #[derive(Debug, Parser)]
@@ -40,12 +43,14 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
-    /// One component, as deployed on Kubernetes.
+    /// One component, as deployed on Kubernetes. Never migrates: a service exits 75 when its
+    /// database lacks migrations (run `glocal migrate` first) and tolerates newer ones.
     Serve {
         /// Which component.
         component: Component,
     },
-    /// Apply database migrations of every service (or the one named).
+    /// Apply database migrations of every service (or the one named) with the DDL
+    /// credentials; concurrent runs wait for each other (PostgreSQL advisory lock).
     Migrate {
         /// Only this service.
         component: Option<Component>,
@@ -160,9 +165,24 @@ impl Service {
         self.component().listen(settings)
     }
 
+    /// Its pool over the data credentials (`database_url`), sized by `<service>.pool`.
     async fn connect(self, settings: &Settings) -> Result<DatabaseConnection, Failure> {
-        let url = self.component().database_url(settings);
-        Ok(glocal_kit::db::connect(url.expose()).await?)
+        let component = self.component();
+        let url = component.database_url(settings);
+        Ok(glocal_kit::db::connect_with(url.expose(), component.pool(settings)).await?)
+    }
+
+    /// Its pool over the DDL credentials (`migration_database_url`, else `database_url`),
+    /// with at least two connections: one holds the migration lock while the others migrate.
+    async fn connect_for_migration(
+        self,
+        settings: &Settings,
+    ) -> Result<DatabaseConnection, Failure> {
+        let component = self.component();
+        let url = component.migration_database_url(settings);
+        let mut pool = component.pool(settings).clone();
+        pool.max_connections = pool.max_connections.max(2);
+        Ok(glocal_kit::db::connect_with(url.expose(), &pool).await?)
     }
 
     async fn migrate(self, db: &DatabaseConnection) -> anyhow::Result<()> {
@@ -170,6 +190,25 @@ impl Service {
             .migrate(db)
             .await
             .map_err(anyhow::Error::from_boxed)
+    }
+
+    /// Refuses a schema lacking migrations this release needs; tolerates (and logs) newer ones.
+    async fn check_schema(self, db: &DatabaseConnection) -> anyhow::Result<()> {
+        let status = self.component().check_schema(db).await.map_err(|e| {
+            // Keep the typed error findable: `run` maps a schema behind to its exit code.
+            match e.downcast::<glocal_kit::schema::SchemaError>() {
+                Ok(schema) => anyhow::Error::new(*schema),
+                Err(e) => anyhow::Error::from_boxed(e),
+            }
+        })?;
+        if !status.newer.is_empty() {
+            tracing::warn!(
+                service = self.name(),
+                newer = ?status.newer,
+                "the database has migrations newer than this release (tolerated: expand/contract, ADR 0020)"
+            );
+        }
+        Ok(())
     }
 
     async fn seed_demo(self, db: &DatabaseConnection) -> anyhow::Result<bool> {
@@ -227,6 +266,11 @@ pub async fn run(cli: Cli) -> ExitCode {
             eprintln!("glocal: {e:#}");
             ExitCode::from(EXIT_CONFIG)
         }
+        Err(Failure::Run(e)) if is_schema_behind(&e) => {
+            tracing::error!(error = %e, "the database schema is behind this release");
+            eprintln!("glocal: {e:#}");
+            ExitCode::from(EXIT_SCHEMA_BEHIND)
+        }
         Err(Failure::Run(e)) => {
             tracing::error!(error = %e, "glocal stopped with an error");
             eprintln!("glocal: {e:#}");
@@ -255,6 +299,16 @@ fn is_configuration(e: &anyhow::Error) -> bool {
                 cause.downcast_ref::<glocal_gateway::GatewayError>(),
                 Some(glocal_gateway::GatewayError::Config(_))
             )
+    })
+}
+
+/// Whether a failure is a database lacking migrations this release needs.
+fn is_schema_behind(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<glocal_kit::schema::SchemaError>(),
+            Some(glocal_kit::schema::SchemaError::Behind { .. })
+        )
     })
 }
 
@@ -401,10 +455,22 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
         None => {
             let _guard = telemetry(&settings, "glocal-gateway")?;
             let listener = bind(settings.gateway.listen).await?;
+            if settings.metrics.enabled {
+                // The admin port: liveness and metrics off the traffic port.
+                let addr = settings.metrics.gateway_listen;
+                glocal_kit::metrics::spawn_server(addr, shutdown.clone())
+                    .await
+                    .map_err(|e| Failure::Usage(format!("cannot listen on {addr} (admin): {e}")))?;
+            }
             glocal_gateway::run(&settings, listener, shutdown).await?;
         }
         Some(service) => {
             settings.check_service()?;
+            // A relay that cannot start would leave the service SERVING while its change
+            // events never leave: refuse to start instead (never ready).
+            glocal_kit::outbox::check(&settings).map_err(|e| {
+                Failure::Usage(format!("outbox relay cannot start (redis.url): {e}"))
+            })?;
             let _guard = telemetry(&settings, &format!("glocal-{}", service.name()))?;
             let listener = bind(service.listen(&settings)).await?;
             let _ = glocal_kit::metrics::prometheus();
@@ -416,8 +482,10 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
                         Failure::Usage(format!("cannot listen on {addr} (metrics): {e}"))
                     })?;
             }
+            // Never migrates (the migration Job does, ADR 0020): checks the schema is recent
+            // enough, tolerating a newer release's migrations (after a rollback).
             let db = service.connect(&settings).await?;
-            service.migrate(&db).await?;
+            service.check_schema(&db).await?;
             service.sample_database(&settings, &db, &shutdown);
             service.serve(db, settings, listener, shutdown).await?;
         }
@@ -434,8 +502,9 @@ async fn migrate(settings: Settings, component: Option<Component>) -> Result<(),
         ],
     };
     for service in services {
-        let db = service.connect(&settings).await?;
+        let db = service.connect_for_migration(&settings).await?;
         service.migrate(&db).await?;
+        let _ = db.close().await;
         println!("{}: database migrated", service.name());
     }
     Ok(())
@@ -444,7 +513,7 @@ async fn migrate(settings: Settings, component: Option<Component>) -> Result<(),
 async fn seed(settings: Settings) -> Result<(), Failure> {
     let _guard = telemetry(&settings, "glocal-seed")?;
     for service in Service::ALL {
-        let db = service.connect(&settings).await?;
+        let db = service.connect_for_migration(&settings).await?;
         service.migrate(&db).await?;
         if service.seed_demo(&db).await? {
             println!("{}: demo data loaded", service.name());

@@ -1,5 +1,8 @@
 //! Tests of the `glocal` binary as a newcomer uses it: `glocal token` and `glocal dev`
-//! (a real process on SQLite files, queried over HTTP, stopped with SIGTERM).
+//! (a real process on SQLite files, queried over HTTP, stopped with SIGTERM); `upgrades`:
+//! migrate, serve, upgrade and rollback on PostgreSQL.
+
+mod upgrades;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

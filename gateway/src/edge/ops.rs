@@ -140,7 +140,7 @@ pub async fn readyz(
         .services
         .health_targets()
         .map(|(name, service, channel)| {
-            let timeout = state.services.timeout;
+            let timeout = std::time::Duration::from_millis(state.settings.readiness_timeout_ms);
             async move {
                 let (service, database) = futures::future::join(
                     service_status(channel.clone(), service, timeout),

@@ -83,6 +83,7 @@ GLOCAL_OUTBOX__BATCH_SIZE: {{ .Values.outbox.batchSize | int64 | quote }}
 GLOCAL_OUTBOX__STREAM_MAXLEN: {{ .Values.outbox.streamMaxlen | int64 | quote }}
 GLOCAL_OUTBOX__RETRY_MAX_BACKOFF_MS: {{ .Values.outbox.retryMaxBackoffMs | int64 | quote }}
 GLOCAL_OUTBOX__CONSUMER_BLOCK_MS: {{ .Values.outbox.consumerBlockMs | int64 | quote }}
+GLOCAL_OUTBOX__RETENTION_HOURS: {{ .Values.outbox.retentionHours | int64 | quote }}
 GLOCAL_CACHE__ENABLED: {{ .Values.cache.enabled | quote }}
 GLOCAL_CACHE__ENTITY_TTL_SECS: {{ .Values.cache.entityTtlSecs | int64 | quote }}
 GLOCAL_CACHE__LOCAL_CAPACITY: {{ .Values.cache.localCapacity | int64 | quote }}
@@ -97,6 +98,9 @@ GLOCAL_GATEWAY__GRAPHIQL: {{ .Values.gateway.graphiql | quote }}
 GLOCAL_GATEWAY__INTROSPECTION: {{ .Values.gateway.introspection | quote }}
 GLOCAL_GATEWAY__GRPC_TIMEOUT_MS: {{ .Values.gateway.grpcTimeoutMs | quote }}
 GLOCAL_GATEWAY__REQUEST_TIMEOUT_MS: {{ .Values.gateway.requestTimeoutMs | quote }}
+GLOCAL_GATEWAY__READINESS_TIMEOUT_MS: {{ .Values.gateway.readinessTimeoutMs | int64 | quote }}
+GLOCAL_GATEWAY__CLIENT_IP_HEADER: {{ .Values.gateway.clientIpHeader | quote }}
+GLOCAL_METRICS__GATEWAY_LISTEN: {{ printf "0.0.0.0:%v" .Values.gateway.adminPort | quote }}
 GLOCAL_NOTIFICATIONS__FROM: {{ .Values.notifications.from | quote }}
 GLOCAL_NOTIFICATIONS__PORTAL_URL: {{ .Values.notifications.portalUrl | quote }}
 GLOCAL_NOTIFICATIONS__MAX_ATTEMPTS: {{ .Values.notifications.maxAttempts | int64 | quote }}
@@ -107,7 +111,11 @@ GLOCAL_NOTIFICATIONS__RETRY_MAX_MS: {{ .Values.notifications.retryMaxMs | int64 
 {{- $upper := upper $name }}
 GLOCAL_{{ $upper }}__LISTEN: {{ printf "0.0.0.0:%v" $svc.port | quote }}
 GLOCAL_METRICS__{{ $upper }}_LISTEN: {{ printf "0.0.0.0:%v" $svc.metricsPort | quote }}
-GLOCAL_GATEWAY__{{ $upper }}_URL: {{ printf "http://%s-%s:%v" (include "glocal.fullname" $root) $name $svc.port | quote }}
+GLOCAL_GATEWAY__{{ $upper }}_URL: {{ printf "dns+http://%s-%s-headless:%v" (include "glocal.fullname" $root) $name $svc.port | quote }}
+GLOCAL_{{ $upper }}__POOL__MAX_CONNECTIONS: {{ $svc.pool.maxConnections | int64 | quote }}
+GLOCAL_{{ $upper }}__POOL__MIN_CONNECTIONS: {{ $svc.pool.minConnections | int64 | quote }}
+GLOCAL_{{ $upper }}__POOL__CONNECT_TIMEOUT_MS: {{ $svc.pool.connectTimeoutMs | int64 | quote }}
+GLOCAL_{{ $upper }}__POOL__ACQUIRE_TIMEOUT_MS: {{ $svc.pool.acquireTimeoutMs | int64 | quote }}
 {{- end }}
 {{- with .Values.otel.endpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
@@ -124,7 +132,8 @@ Secret environment of one component, each variable a secretKeyRef into `existing
   - the gateway and each service: the Redis URL (entity cache, rate limits and change
     streams in the gateway; the outbox relay in every service);
   - each service: its own database URL only; the migration Job: every database URL
-    (`glocal migrate` migrates every service);
+    (`glocal migrate` migrates every service), or with migrations.separateCredentials every
+    migration (DDL) URL instead;
   - the notifier: the SMTP URL too (it may hold the mail server's password);
   - the gateway, in production only: its private key signing callers for the services
     (outside production the public development key pair is used).
@@ -143,7 +152,9 @@ Secret environment of one component, each variable a secretKeyRef into `existing
 {{- $vars = append $vars (list "GLOCAL_REDIS__URL" "redisUrl") }}
 {{- end }}
 {{- range $service := list "requests" "training" "events" "research" "notifier" }}
-{{- if or (eq $component "migrate") (eq $component $service) }}
+{{- if and (eq $component "migrate") $root.Values.migrations.separateCredentials }}
+{{- $vars = append $vars (list (printf "GLOCAL_%s__MIGRATION_DATABASE_URL" (upper $service)) (printf "%sMigrationDatabaseUrl" $service)) }}
+{{- else if or (eq $component "migrate") (eq $component $service) }}
 {{- $vars = append $vars (list (printf "GLOCAL_%s__DATABASE_URL" (upper $service)) (printf "%sDatabaseUrl" $service)) }}
 {{- end }}
 {{- end }}
@@ -207,5 +218,72 @@ Egress rules, composed per component by networkpolicy.yaml (no component gets a 
 {{- printf "%s@%s" .repository .digest }}
 {{- else }}
 {{- printf "%s:%s" .repository .tag }}
+{{- end }}
+{{- end }}
+
+{{/* networkPolicy.extraEgress rules of one component: (dict "root" $ "component" <name>). */}}
+{{- define "glocal.extraEgress" -}}
+{{- with (get .root.Values.networkPolicy.extraEgress .component) }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+sha256 of the values of the Secret keys one component references, looked up in the cluster
+((dict "root" $ "component" <name>); empty data under `helm template` or before the Secret
+exists).
+*/}}
+{{- define "glocal.secretChecksum" -}}
+{{- $root := .root }}
+{{- $secret := lookup "v1" "Secret" $root.Release.Namespace $root.Values.existingSecret }}
+{{- $data := (get (default dict $secret) "data") | default dict }}
+{{- $values := list }}
+{{- range $ref := include "glocal.secretEnv" . | fromYamlArray }}
+{{- $key := $ref.valueFrom.secretKeyRef.key }}
+{{- $values = append $values (printf "%s=%s" $key (get $data $key | default "")) }}
+{{- end }}
+{{- join "\n" $values | sha256sum }}
+{{- end }}
+
+{{/* Cross-field rules the schema cannot express; each a clear `fail` at render time. */}}
+{{- define "glocal.validate" -}}
+{{- $g := .Values.grpc }}
+{{- $needed := add (div (add $g.shutdownDelayMs $g.drainTimeoutMs) 1000) 1 }}
+{{- if lt (int .Values.terminationGracePeriodSeconds) (int $needed) }}
+{{- fail (printf "terminationGracePeriodSeconds (%v) must exceed grpc.shutdownDelayMs + grpc.drainTimeoutMs (%v s)" .Values.terminationGracePeriodSeconds (sub $needed 1)) }}
+{{- end }}
+{{- range $name, $c := include "glocal.components" . | fromYaml }}
+{{- if and $c.autoscaling.enabled (gt (int $c.autoscaling.minReplicas) (int $c.autoscaling.maxReplicas)) }}
+{{- fail (printf "%s: autoscaling.minReplicas (%v) is above maxReplicas (%v)" $name $c.autoscaling.minReplicas $c.autoscaling.maxReplicas) }}
+{{- end }}
+{{- if and $c.podDisruptionBudget.enabled (or (eq (toString $c.podDisruptionBudget.maxUnavailable) "0") (eq (toString $c.podDisruptionBudget.maxUnavailable) "0%")) }}
+{{- fail (printf "%s: podDisruptionBudget.maxUnavailable 0 blocks every node drain" $name) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Volume mounts of every component's container and the migration Job: the CA bundle and extraVolumeMounts. */}}
+{{- define "glocal.volumeMounts" -}}
+{{- if .Values.caBundle.configMap }}
+- name: ca-bundle
+  mountPath: /etc/glocal/ca
+  readOnly: true
+{{- end }}
+{{- with .Values.extraVolumeMounts }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Volumes of every component's pod and the migration Job. */}}
+{{- define "glocal.volumes" -}}
+{{- if .Values.caBundle.configMap }}
+- name: ca-bundle
+  configMap:
+    name: {{ .Values.caBundle.configMap | quote }}
+    items:
+      - { key: {{ .Values.caBundle.key | quote }}, path: {{ .Values.caBundle.key | quote }} }
+{{- end }}
+{{- with .Values.extraVolumes }}
+{{ toYaml . }}
 {{- end }}
 {{- end }}

@@ -18,7 +18,6 @@ pub mod service;
 mod store;
 
 use sea_orm::DatabaseConnection;
-use sea_orm_migration::MigratorTrait;
 
 pub use error::EventsError;
 pub use service::{Config, EventOffice};
@@ -26,19 +25,28 @@ pub use service::{Config, EventOffice};
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.events.v1.EventsService";
 
-/// Brings the database schema up to date (idempotent).
+/// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
+/// lock, so concurrent migrators wait for each other).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), EventsError> {
-    store::migration::Migrator::up(db, None).await?;
+    glocal_kit::schema::migrate_locked::<store::migration::Migrator>(db, "events").await?;
     Ok(())
+}
+
+/// Checks that the database holds every migration this release needs, changing nothing
+/// (what `glocal serve events` runs instead of migrating); newer migrations are tolerated.
+pub async fn check_schema(
+    db: &DatabaseConnection,
+) -> Result<glocal_kit::schema::SchemaStatus, glocal_kit::schema::SchemaError> {
+    glocal_kit::schema::check::<store::migration::Migrator>(db, "events").await
 }
 
 glocal_kit::component!(
     /// The events service as a [`Component`](glocal_kit::component::Component): what `glocal
     /// serve events`, `glocal migrate`, `glocal seed` and `glocal dev` drive, and what
-    /// [`glocal_kit::component::run`] connects, migrates and serves.
+    /// [`glocal_kit::component::run`] connects to, checks the schema of, and serves.
     EventsComponent, "events",
     settings: events, metrics: events_listen, gateway: events_url,
-    migrate: migrate, seed: demo::seed_demo, serve: serve
+    migrate: migrate, check: check_schema, seed: demo::seed_demo, serve: serve
 );
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves, with the

@@ -242,6 +242,9 @@ pub struct GatewaySettings {
     pub rate_limit_anonymous_requests: u64,
     /// Length of the rate-limit window (ms).
     pub rate_limit_window_ms: u64,
+    /// Deadline of each dependency check of `/readyz` (ms), well under the readiness
+    /// probe's timeout so one slow service cannot make the probe time out.
+    pub readiness_timeout_ms: u64,
     /// Header that carries the client's address when behind a proxy (e.g.
     /// `x-forwarded-for`, its last entry is used); empty = the TCP peer address.
     pub client_ip_header: String,
@@ -316,8 +319,12 @@ impl GatewaySettings {
 pub struct RequestsSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Days after the final response in which the requester may reopen.
     pub reopen_window_days: u32,
     /// Largest page a list call returns.
@@ -358,8 +365,12 @@ impl Default for SlaSettings {
 pub struct TrainingSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Largest page a list call returns.
     pub max_page_size: u32,
 }
@@ -369,6 +380,8 @@ impl Default for TrainingSettings {
         TrainingSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50052)),
             database_url: Secret::new("sqlite://.glocal/training.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             max_page_size: 100,
         }
     }
@@ -380,8 +393,12 @@ impl Default for TrainingSettings {
 pub struct EventsSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Largest page a list call returns.
     pub max_page_size: u32,
     /// Minutes an offer of freed seats stays open before the next in line gets it.
@@ -396,6 +413,8 @@ impl Default for EventsSettings {
         EventsSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50053)),
             database_url: Secret::new("sqlite://.glocal/events.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             max_page_size: 100,
             offer_ttl_minutes: 2_880,
             sweep_interval_secs: 60,
@@ -409,8 +428,12 @@ impl Default for EventsSettings {
 pub struct ResearchSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Largest page a list call returns.
     pub max_page_size: u32,
 }
@@ -420,6 +443,8 @@ impl Default for ResearchSettings {
         ResearchSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50054)),
             database_url: Secret::new("sqlite://.glocal/research.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             max_page_size: 100,
         }
     }
@@ -431,8 +456,12 @@ impl Default for ResearchSettings {
 pub struct NotifierSettings {
     /// gRPC listen address.
     pub listen: SocketAddr,
-    /// `postgres://…` or `sqlite://…`.
+    /// `postgres://…` or `sqlite://…`: the serving process's data credentials (no DDL needed).
     pub database_url: Secret,
+    /// The URL `glocal migrate` uses (DDL credentials: the migration Job's); empty = `database_url`.
+    pub migration_database_url: Secret,
+    /// The connection pool of each process serving this service.
+    pub pool: PoolSettings,
     /// Largest page a list call returns.
     pub max_page_size: u32,
 }
@@ -442,7 +471,36 @@ impl Default for NotifierSettings {
         NotifierSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50055)),
             database_url: Secret::new("sqlite://.glocal/notifier.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             max_page_size: 100,
+        }
+    }
+}
+
+/// A service's PostgreSQL connection pool (`[<service>.pool]`). The defaults keep every
+/// replica of every service at its HPA maximum under PostgreSQL's default `max_connections`
+/// of 100 (scripts/check-deploy computes it for the chart); SQLite always gets one connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PoolSettings {
+    /// Most connections one process opens.
+    pub max_connections: u32,
+    /// Connections kept open while idle.
+    pub min_connections: u32,
+    /// Deadline of opening one connection (ms).
+    pub connect_timeout_ms: u64,
+    /// Longest wait for a free connection before a call fails (ms).
+    pub acquire_timeout_ms: u64,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 3,
+            min_connections: 1,
+            connect_timeout_ms: 5_000,
+            acquire_timeout_ms: 10_000,
         }
     }
 }
@@ -504,13 +562,16 @@ pub struct DevSettings {
     pub demo_data: bool,
 }
 
-/// Prometheus metrics of the gRPC services: each `glocal serve <service>` answers
-/// `GET /metrics` and `GET /healthz` on its own HTTP port.
+/// The admin ports: each `glocal serve <component>` answers `GET /metrics` and
+/// `GET /healthz` (liveness, off the traffic port) on its own HTTP port.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MetricsSettings {
     /// Serve the metrics port at all (`false` turns every service's metrics listener off).
     pub enabled: bool,
+    /// Admin (metrics, liveness) address of `glocal serve gateway`; the gateway also serves
+    /// `/metrics` and `/healthz` on its traffic port.
+    pub gateway_listen: SocketAddr,
     /// Metrics address of the requests service.
     pub requests_listen: SocketAddr,
     /// Metrics address of the training service.
@@ -529,6 +590,7 @@ impl Default for MetricsSettings {
     fn default() -> Self {
         MetricsSettings {
             enabled: true,
+            gateway_listen: SocketAddr::from(([0, 0, 0, 0], 9090)),
             requests_listen: SocketAddr::from(([0, 0, 0, 0], 9091)),
             training_listen: SocketAddr::from(([0, 0, 0, 0], 9092)),
             events_listen: SocketAddr::from(([0, 0, 0, 0], 9093)),
@@ -567,6 +629,9 @@ pub struct OutboxSettings {
     pub retry_max_backoff_ms: u64,
     /// How long the gateway's `XREAD BLOCK` waits for new entries (ms).
     pub consumer_block_ms: u64,
+    /// Hours a published outbox row is kept before the relay deletes it (about once an
+    /// hour); 0 keeps them for ever.
+    pub retention_hours: u64,
 }
 
 impl Default for OutboxSettings {
@@ -578,6 +643,7 @@ impl Default for OutboxSettings {
             stream_maxlen: 100_000,
             retry_max_backoff_ms: 5_000,
             consumer_block_ms: 5_000,
+            retention_hours: 168,
         }
     }
 }
@@ -721,6 +787,7 @@ impl Default for GatewaySettings {
             rate_limit_requests: 1_200,
             rate_limit_anonymous_requests: 300,
             rate_limit_window_ms: 60_000,
+            readiness_timeout_ms: 1_000,
             client_ip_header: String::new(),
             apq_ttl_secs: 86_400,
             read_retries: 2,
@@ -736,6 +803,8 @@ impl Default for RequestsSettings {
         RequestsSettings {
             listen: SocketAddr::from(([0, 0, 0, 0], 50051)),
             database_url: Secret::new("sqlite://.glocal/requests.db"),
+            migration_database_url: Secret::default(),
+            pool: PoolSettings::default(),
             reopen_window_days: 14,
             max_page_size: 100,
             sla: SlaSettings::default(),
@@ -868,6 +937,23 @@ impl Settings {
             return Err(ConfigError::Refused(
                 "max_page_size must be at least 1 in every service section",
             ));
+        }
+        for pool in [
+            &self.requests.pool,
+            &self.training.pool,
+            &self.events.pool,
+            &self.research.pool,
+            &self.notifier.pool,
+        ] {
+            if pool.max_connections == 0
+                || pool.min_connections > pool.max_connections
+                || pool.connect_timeout_ms == 0
+                || pool.acquire_timeout_ms == 0
+            {
+                return Err(ConfigError::Refused(
+                    "every <service>.pool needs max_connections >= 1, min_connections <= max_connections and timeouts >= 1 ms",
+                ));
+            }
         }
         if self.outbox.poll_interval_ms == 0
             || self.outbox.batch_size == 0

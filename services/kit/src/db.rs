@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
+use crate::config::PoolSettings;
+
 /// Which engine a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -40,15 +42,24 @@ impl Backend {
     }
 }
 
-/// Opens a pool. SQLite files (and their folder) are created when missing; SQLite gets a
-/// single connection so writers never meet SQLITE_BUSY.
+/// Opens a pool with the default [`PoolSettings`] (see [`connect_with`]).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbConnectError> {
+    connect_with(url, &PoolSettings::default()).await
+}
+
+/// Opens a pool sized and timed by `pool` (PostgreSQL). SQLite files (and their folder) are
+/// created when missing; SQLite gets a single connection so writers never meet SQLITE_BUSY.
+pub async fn connect_with(
+    url: &str,
+    pool: &PoolSettings,
+) -> Result<DatabaseConnection, DbConnectError> {
     let backend = Backend::of(url)?;
     let mut url = url.to_owned();
     let mut opts = match backend {
         Backend::Postgres => {
             let mut o = ConnectOptions::new(url);
-            o.max_connections(16).min_connections(1);
+            o.max_connections(pool.max_connections)
+                .min_connections(pool.min_connections.min(pool.max_connections));
             o
         }
         Backend::Sqlite => {
@@ -73,8 +84,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbConnectError> {
             o
         }
     };
-    opts.connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+    opts.connect_timeout(Duration::from_millis(pool.connect_timeout_ms))
+        .acquire_timeout(Duration::from_millis(pool.acquire_timeout_ms))
         .sqlx_logging(false);
     Ok(Database::connect(opts).await?)
 }

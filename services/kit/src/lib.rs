@@ -1,7 +1,7 @@
 //! glocal-kit: what every Glocal component does the same way, written once. Configuration,
 //! telemetry, database connection and the store's handles (`store::Db`, `store::Tx`),
 //! database error classification (`db_error`), schema-migration helpers and the outbox
-//! table (`migration`), the outbox's write side and its relay (`outbox`), audit rows
+//! table (`migration`), who migrates and what a serving process accepts (`schema`), the outbox's write side and its relay (`outbox`), audit rows
 //! (`audit`), paging and cursors (`paging`), the cache, the gRPC server bootstrap, client
 //! helpers and adapter helpers (`grpc`), graceful shutdown, the caller's identity, the one
 //! error-code table, the domain's input error, parsing macros and ISO code lists (`domain`),
@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod migration;
 pub mod outbox;
 pub mod paging;
+pub mod schema;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;

@@ -339,18 +339,65 @@ impl Relay {
         }
     }
 
+    /// Deletes the rows published more than `outbox.retention_hours` before `now` (none
+    /// when it is 0; unpublished rows never); answers how many.
+    pub async fn prune_once(&self, now: chrono::DateTime<chrono::Utc>) -> Result<u64, DbErr> {
+        let hours = self.settings.retention_hours;
+        if hours == 0 {
+            return Ok(0);
+        }
+        let Some(cutoff) = i64::try_from(hours)
+            .ok()
+            .and_then(chrono::Duration::try_hours)
+            .and_then(|age| now.checked_sub_signed(age))
+        else {
+            return Ok(0);
+        };
+        let backend = self.db.get_database_backend();
+        let placeholder = if backend == DatabaseBackend::Postgres {
+            "$1"
+        } else {
+            "?"
+        };
+        let done = self
+            .db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < {placeholder}"
+                ),
+                [cutoff.into()],
+            ))
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Relays until `shutdown`: a full batch is followed at once by the next, otherwise
     /// the relay waits `poll_interval_ms`; failures back off up to
     /// `retry_max_backoff_ms`. A last round runs after `shutdown` so that the changes of
-    /// the final requests leave too.
+    /// the final requests leave too. Published rows past `outbox.retention_hours` are pruned
+    /// at start and about hourly.
     pub async fn run(mut self, shutdown: Shutdown) {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
         let max_backoff = Duration::from_millis(self.settings.retry_max_backoff_ms).max(poll);
         let full = usize::try_from(self.settings.batch_size).unwrap_or(usize::MAX);
         let mut backoff = poll;
         let mut failing = false;
+        let mut pruned_at: Option<std::time::Instant> = None;
         crate::metrics::outbox_relay_started(self.service);
         loop {
+            if pruned_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(3_600)) {
+                pruned_at = Some(std::time::Instant::now());
+                match self.prune_once(chrono::Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(rows) => {
+                        tracing::info!(service = self.service, rows, "published outbox rows pruned")
+                    }
+                    Err(error) => {
+                        tracing::warn!(service = self.service, %error, "outbox pruning failed; retried in an hour")
+                    }
+                }
+            }
             let wait = match self.relay_once().await {
                 Ok(n) => {
                     if failing {
@@ -397,8 +444,20 @@ impl Relay {
     }
 }
 
+/// Whether the relay can start with `settings` (relaying on, a Redis URL this build can use):
+/// `glocal serve <service>` checks it before serving, so a service whose change events could
+/// never leave is never ready instead of reporting SERVING while events pile up.
+pub fn check(settings: &Settings) -> Result<(), RelayError> {
+    let url = settings.redis.url.expose();
+    if settings.outbox.enabled && !url.is_empty() {
+        redis::Client::open(url)?;
+    }
+    Ok(())
+}
+
 /// Starts relaying `service`'s outbox in `db` as `settings` say, until `shutdown`
-/// (nothing when `outbox.enabled` is off or the Redis URL is malformed, which is logged).
+/// (nothing when `outbox.enabled` is off or the Redis URL is unusable, which is logged;
+/// `glocal serve` refuses such a URL up front with [`check`]).
 pub fn spawn(
     service: &'static str,
     db: DatabaseConnection,
@@ -536,6 +595,38 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         let _: () = conn.del(&key).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn published_rows_older_than_the_retention_are_pruned_and_unpublished_ones_never() {
+        let pg = TestDatabase::postgres().await;
+        let db = crate::db::connect(&pg.url).await.unwrap();
+        db.execute_unprepared(CREATE_POSTGRES).await.unwrap();
+        for n in 0..4 {
+            insert(&db, uuid::Uuid::new_v4(), n).await;
+        }
+        // Two published 10 days ago, one published an hour ago, one unpublished.
+        db.execute_unprepared(
+            "UPDATE outbox SET published_at = now() - interval '10 days' WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT 2); \
+             UPDATE outbox SET published_at = now() - interval '1 hour' WHERE seq = (SELECT max(seq) - 1 FROM outbox)",
+        )
+        .await
+        .unwrap();
+        let mut s = settings(&redis_url(), &redis_prefix());
+        s.outbox.retention_hours = 7 * 24;
+        let relay = Relay::new("requests", db.clone(), &s).unwrap();
+        assert_eq!(relay.prune_once(chrono::Utc::now()).await.unwrap(), 2);
+        assert_eq!(crate::testing::count_rows(&db, "outbox").await, 2);
+        assert_eq!(unpublished(&db).await, 1);
+        assert_eq!(relay.prune_once(chrono::Utc::now()).await.unwrap(), 0);
+        s.outbox.retention_hours = 0;
+        let keep = Relay::new("requests", db.clone(), &s).unwrap();
+        let later = chrono::Utc::now() + chrono::Duration::days(365);
+        assert_eq!(
+            keep.prune_once(later).await.unwrap(),
+            0,
+            "0 keeps every row"
+        );
     }
 
     #[tokio::test]

@@ -22,7 +22,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
-use sea_orm_migration::MigratorTrait;
 
 pub use error::NotifierError;
 pub use service::{Config, Notifier};
@@ -30,10 +29,19 @@ pub use service::{Config, Notifier};
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.notifier.v1.NotifierService";
 
-/// Brings the database schema up to date (idempotent).
+/// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
+/// lock, so concurrent migrators wait for each other).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), NotifierError> {
-    store::migration::Migrator::up(db, None).await?;
+    glocal_kit::schema::migrate_locked::<store::migration::Migrator>(db, "notifier").await?;
     Ok(())
+}
+
+/// Checks that the database holds every migration this release needs, changing nothing
+/// (what `glocal serve notifier` runs instead of migrating); newer migrations are tolerated.
+pub async fn check_schema(
+    db: &DatabaseConnection,
+) -> Result<glocal_kit::schema::SchemaStatus, glocal_kit::schema::SchemaError> {
+    glocal_kit::schema::check::<store::migration::Migrator>(db, "notifier").await
 }
 
 glocal_kit::component!(
@@ -41,7 +49,7 @@ glocal_kit::component!(
     /// notifier`, `glocal migrate`, `glocal seed` and `glocal dev` drive.
     NotifierComponent, "notifier",
     settings: notifier, metrics: notifier_listen, gateway: notifier_url,
-    migrate: migrate, seed: demo::seed_demo, serve: serve
+    migrate: migrate, check: check_schema, seed: demo::seed_demo, serve: serve
 );
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves, reading the

@@ -16,7 +16,6 @@ pub mod service;
 mod store;
 
 use sea_orm::DatabaseConnection;
-use sea_orm_migration::MigratorTrait;
 
 pub use error::RequestsError;
 pub use service::{Config, OnlineBureau};
@@ -24,19 +23,28 @@ pub use service::{Config, OnlineBureau};
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.requests.v1.RequestsService";
 
-/// Brings the database schema up to date (idempotent).
+/// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
+/// lock, so concurrent migrators wait for each other).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), RequestsError> {
-    store::migration::Migrator::up(db, None).await?;
+    glocal_kit::schema::migrate_locked::<store::migration::Migrator>(db, "requests").await?;
     Ok(())
+}
+
+/// Checks that the database holds every migration this release needs, changing nothing
+/// (what `glocal serve requests` runs instead of migrating); newer migrations are tolerated.
+pub async fn check_schema(
+    db: &DatabaseConnection,
+) -> Result<glocal_kit::schema::SchemaStatus, glocal_kit::schema::SchemaError> {
+    glocal_kit::schema::check::<store::migration::Migrator>(db, "requests").await
 }
 
 glocal_kit::component!(
     /// The requests service as a [`Component`](glocal_kit::component::Component): what `glocal
     /// serve requests`, `glocal migrate`, `glocal seed` and `glocal dev` drive, and what
-    /// [`glocal_kit::component::run`] connects, migrates and serves.
+    /// [`glocal_kit::component::run`] connects to, checks the schema of, and serves.
     RequestsComponent, "requests",
     settings: requests, metrics: requests_listen, gateway: requests_url,
-    migrate: migrate, seed: demo::seed_demo, serve: serve
+    migrate: migrate, check: check_schema, seed: demo::seed_demo, serve: serve
 );
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves, with the

@@ -17,7 +17,6 @@ pub mod service;
 mod store;
 
 use sea_orm::DatabaseConnection;
-use sea_orm_migration::MigratorTrait;
 
 pub use error::ResearchError;
 pub use service::{Config, Research};
@@ -25,21 +24,30 @@ pub use service::{Config, Research};
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.research.v1.ResearchService";
 
-/// Brings the database schema up to date (idempotent) and makes sure the bureau's area
+/// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
+/// lock, so concurrent migrators wait for each other) and makes sure the bureau's area
 /// vocabulary is there.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), ResearchError> {
-    store::migration::Migrator::up(db, None).await?;
+    glocal_kit::schema::migrate_locked::<store::migration::Migrator>(db, "research").await?;
     demo::seed_areas(db).await?;
     Ok(())
+}
+
+/// Checks that the database holds every migration this release needs, changing nothing
+/// (what `glocal serve research` runs instead of migrating); newer migrations are tolerated.
+pub async fn check_schema(
+    db: &DatabaseConnection,
+) -> Result<glocal_kit::schema::SchemaStatus, glocal_kit::schema::SchemaError> {
+    glocal_kit::schema::check::<store::migration::Migrator>(db, "research").await
 }
 
 glocal_kit::component!(
     /// The research service as a [`Component`](glocal_kit::component::Component): what `glocal
     /// serve research`, `glocal migrate`, `glocal seed` and `glocal dev` drive, and what
-    /// [`glocal_kit::component::run`] connects, migrates and serves.
+    /// [`glocal_kit::component::run`] connects to, checks the schema of, and serves.
     ResearchComponent, "research",
     settings: research, metrics: research_listen, gateway: research_url,
-    migrate: migrate, seed: demo::seed_demo, serve: serve
+    migrate: migrate, check: check_schema, seed: demo::seed_demo, serve: serve
 );
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves.

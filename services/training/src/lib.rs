@@ -13,7 +13,6 @@ pub mod service;
 mod store;
 
 use sea_orm::DatabaseConnection;
-use sea_orm_migration::MigratorTrait;
 
 pub use error::TrainingError;
 pub use service::{Config, TrainingOffice};
@@ -21,19 +20,28 @@ pub use service::{Config, TrainingOffice};
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.training.v1.TrainingService";
 
-/// Brings the database schema up to date (idempotent).
+/// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
+/// lock, so concurrent migrators wait for each other).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), TrainingError> {
-    store::migration::Migrator::up(db, None).await?;
+    glocal_kit::schema::migrate_locked::<store::migration::Migrator>(db, "training").await?;
     Ok(())
+}
+
+/// Checks that the database holds every migration this release needs, changing nothing
+/// (what `glocal serve training` runs instead of migrating); newer migrations are tolerated.
+pub async fn check_schema(
+    db: &DatabaseConnection,
+) -> Result<glocal_kit::schema::SchemaStatus, glocal_kit::schema::SchemaError> {
+    glocal_kit::schema::check::<store::migration::Migrator>(db, "training").await
 }
 
 glocal_kit::component!(
     /// The training service as a [`Component`](glocal_kit::component::Component): what `glocal
     /// serve training`, `glocal migrate`, `glocal seed` and `glocal dev` drive, and what
-    /// [`glocal_kit::component::run`] connects, migrates and serves.
+    /// [`glocal_kit::component::run`] connects to, checks the schema of, and serves.
     TrainingComponent, "training",
     settings: training, metrics: training_listen, gateway: training_url,
-    migrate: migrate, seed: demo::seed_demo, serve: serve
+    migrate: migrate, check: check_schema, seed: demo::seed_demo, serve: serve
 );
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves.

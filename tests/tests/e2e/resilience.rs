@@ -215,3 +215,42 @@ async fn postgres_terminating_connections_mid_traffic_is_never_internal() {
     }
     assert!(ok, "the service never recovered");
 }
+
+/// A service that accepts connections but never answers (a hung pod) costs `/readyz` at most
+/// `gateway.readiness_timeout_ms`, not the 5 s gRPC deadline: the readiness probe (3 s
+/// timeout) keeps succeeding and reports the service UNREACHABLE.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_gives_a_hung_service_its_short_deadline_only() {
+    let stack = spawn_stack().await;
+    // Accepts TCP connections and never reads or writes.
+    let hung = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hung_addr = hung.local_addr().unwrap();
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = hung.accept().await {
+            held.push(socket);
+        }
+    });
+    let replica = stack
+        .start_replica_with(|s| {
+            s.gateway.research_url = format!("http://{hung_addr}");
+            s.gateway.grpc_timeout_ms = 5_000;
+            s.gateway.readiness_timeout_ms = 400;
+        })
+        .await;
+    let started = Instant::now();
+    let ready = reqwest::get(format!("{}/readyz", replica.base_url))
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(ready.status(), 200);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["services"]["research"], "UNREACHABLE", "{body}");
+    assert_eq!(body["services"]["requests"], "SERVING", "{body}");
+    assert!(
+        elapsed < Duration::from_millis(2_500),
+        "/readyz took {elapsed:?} with a hung service"
+    );
+    holder.abort();
+    replica.kill();
+}
