@@ -295,6 +295,9 @@ macro_rules! service_error {
             /// The gRPC server failed.
             #[error(transparent)]
             Serve(#[from] $crate::grpc::GrpcError),
+            /// Object storage (uploaded files) failed.
+            #[error(transparent)]
+            Files(#[from] $crate::files::FilesError),
         }
 
         impl $name {
@@ -318,7 +321,11 @@ macro_rules! service_error {
                     $name::Database(e) if $crate::db_error::is_unavailable(e) => {
                         ErrorCode::Unavailable
                     }
-                    $name::Connect(_) => ErrorCode::Unavailable,
+                    $name::Connect(_)
+                    | $name::Files($crate::files::FilesError::Unavailable(_)) => {
+                        ErrorCode::Unavailable
+                    }
+                    $name::Files(_) => ErrorCode::Internal,
                     $name::Database(_) | $name::Corrupt(_) | $name::Serve(_) => {
                         ErrorCode::Internal
                     }
