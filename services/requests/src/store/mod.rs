@@ -4,6 +4,7 @@
 //! here knows about callers or the workflow's rules.
 
 pub(crate) mod activity;
+pub(crate) mod attachments;
 pub(crate) mod directory;
 pub(crate) mod entities;
 pub(crate) mod migration;
