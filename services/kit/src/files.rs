@@ -167,9 +167,7 @@ impl FileStore {
 
     /// Writes `bytes` at `key` in one piece (tests and the sweeper's own checks).
     pub async fn put(&self, key: &str, bytes: Bytes) -> Result<(), FilesError> {
-        self.store
-            .put(&ObjectPath::from(key), bytes.into())
-            .await?;
+        self.store.put(&ObjectPath::from(key), bytes.into()).await?;
         Ok(())
     }
 
@@ -396,7 +394,10 @@ mod tests {
         assert_eq!(sniff(b"MZ\x90\0\x03\0"), None, "a Windows executable");
         assert_eq!(sniff(b"\x7fELF\x02\x01"), None, "an ELF executable");
         assert_eq!(sniff(b""), None);
-        assert_eq!(Sniffed::Zip.media_type("보고서.DOCX"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        assert_eq!(
+            Sniffed::Zip.media_type("보고서.DOCX"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
         assert_eq!(Sniffed::Pdf.media_type("photo.png"), "application/pdf");
         assert_eq!(Sniffed::Ole.media_type("공문.hwp"), "application/x-hwp");
     }
@@ -414,7 +415,13 @@ mod tests {
             written.sha256,
             "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
         );
-        let read: Vec<Bytes> = store.read("r1/a1").await.unwrap().try_collect().await.unwrap();
+        let read: Vec<Bytes> = store
+            .read("r1/a1")
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
         assert_eq!(read.concat(), b"hello world");
         let mut aborted = store.writer("r1/a2");
         aborted

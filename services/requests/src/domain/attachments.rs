@@ -67,8 +67,15 @@ impl FileName {
         if name.chars().count() > MAX_FILE_NAME_CHARS {
             return Err(bad("is longer than 255 characters"));
         }
-        if name.chars().any(|c| c.is_control() || c == '/' || c == '\\') || name == "." || name == ".." {
-            return Err(bad("must be a file name without a path or control characters"));
+        if name
+            .chars()
+            .any(|c| c.is_control() || c == '/' || c == '\\')
+            || name == "."
+            || name == ".."
+        {
+            return Err(bad(
+                "must be a file name without a path or control characters",
+            ));
         }
         Ok(FileName(name.to_owned()))
     }
@@ -197,9 +204,16 @@ mod tests {
 
     #[test]
     fn names_parse_and_paths_are_refused() {
-        assert_eq!(FileName::parse(" 번역본.pdf ").unwrap().as_str(), "번역본.pdf");
+        assert_eq!(
+            FileName::parse(" 번역본.pdf ").unwrap().as_str(),
+            "번역본.pdf"
+        );
         for bad in ["", "  ", "../etc/passwd", "a\\b", "a\u{0}b", ".."] {
-            assert_eq!(FileName::parse(bad).unwrap_err().field(), "fileName", "{bad:?}");
+            assert_eq!(
+                FileName::parse(bad).unwrap_err().field(),
+                "fileName",
+                "{bad:?}"
+            );
         }
         assert!(FileName::parse(&"가".repeat(256)).is_err());
     }
@@ -213,16 +227,30 @@ mod tests {
         };
         assert_eq!(limits.room(0, 0).unwrap(), 10);
         assert_eq!(limits.room(2, 20).unwrap(), 5);
-        assert!(limits.room(3, 0).unwrap_err().message().starts_with("ATTACHMENT_LIMIT"));
+        assert!(
+            limits
+                .room(3, 0)
+                .unwrap_err()
+                .message()
+                .starts_with("ATTACHMENT_LIMIT")
+        );
         assert!(limits.room(1, 25).is_err());
     }
 
     #[test]
     fn media_types_come_from_the_content() {
         let name = FileName::parse("report.pdf").unwrap();
-        assert_eq!(media_type_of(b"%PDF-1.4", &name).unwrap(), "application/pdf");
+        assert_eq!(
+            media_type_of(b"%PDF-1.4", &name).unwrap(),
+            "application/pdf"
+        );
         let err = media_type_of(b"MZ\x90\0", &name).unwrap_err();
         assert!(err.message().starts_with("UNSUPPORTED_MEDIA_TYPE"));
-        assert!(media_type_of(b"", &name).unwrap_err().message().starts_with("EMPTY_FILE"));
+        assert!(
+            media_type_of(b"", &name)
+                .unwrap_err()
+                .message()
+                .starts_with("EMPTY_FILE")
+        );
     }
 }

@@ -90,7 +90,9 @@ impl RequestAttachmentsService for AttachmentsGrpc {
             .check_upload(caller.as_ref(), &target)
             .await
             .map_err(status)?;
-        Ok(Response::new(pb::CheckAttachmentUploadResponse { max_bytes }))
+        Ok(Response::new(pb::CheckAttachmentUploadResponse {
+            max_bytes,
+        }))
     }
 
     async fn upload_attachment(
@@ -122,7 +124,10 @@ impl RequestAttachmentsService for AttachmentsGrpc {
             )),
             Err(e) => Err(RequestsError::invalid(
                 "file",
-                format!("UPLOAD_INTERRUPTED: the upload stream failed: {}", e.message()),
+                format!(
+                    "UPLOAD_INTERRUPTED: the upload stream failed: {}",
+                    e.message()
+                ),
             )),
         });
         let kept = self

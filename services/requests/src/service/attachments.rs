@@ -61,7 +61,11 @@ impl OnlineBureau {
     /// Whether the caller may attach a file to `target` now, and how many bytes it may
     /// have: NOT_FOUND for a request (or message) the caller may not see, CONFLICT for a
     /// closed, withdrawn or rejected request, BAD_USER_INPUT when the request is full.
-    pub async fn check_upload(&self, caller: Option<&Caller>, target: &UploadTarget) -> Result<u64> {
+    pub async fn check_upload(
+        &self,
+        caller: Option<&Caller>,
+        target: &UploadTarget,
+    ) -> Result<u64> {
         let (viewer, _) = self.viewer(caller).await?;
         Ok(self.checked(&viewer, target, &self.db).await?.room)
     }
@@ -130,7 +134,9 @@ impl OnlineBureau {
                     return Err(too_large(checked.room).into());
                 }
                 if media_type.is_none() {
-                    head.extend_from_slice(&chunk[..chunk.len().min(SNIFF_BYTES - head.len().min(SNIFF_BYTES))]);
+                    head.extend_from_slice(
+                        &chunk[..chunk.len().min(SNIFF_BYTES - head.len().min(SNIFF_BYTES))],
+                    );
                     if head.len() >= SNIFF_BYTES || done {
                         media_type = Some(media_type_of(&head, &target.name)?);
                     }
@@ -174,7 +180,11 @@ impl OnlineBureau {
                 .await?
                 .ok_or(RequestsError::NotFound("service request"))?;
             let entry = history_entry(
-                if attachment.internal { "attach_internal_file" } else { "attach_file" },
+                if attachment.internal {
+                    "attach_internal_file"
+                } else {
+                    "attach_file"
+                },
                 Some(row.state),
                 row.state,
                 &actor,

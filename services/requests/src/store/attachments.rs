@@ -124,7 +124,10 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, f: &Attachment) -> Result<
 }
 
 /// One attachment by id.
-pub(crate) async fn find(db: &impl ConnectionTrait, id: AttachmentId) -> Result<Option<Attachment>> {
+pub(crate) async fn find(
+    db: &impl ConnectionTrait,
+    id: AttachmentId,
+) -> Result<Option<Attachment>> {
     Ok(Entity::find()
         .filter(Column::Id.eq(id.as_uuid()))
         .one(db)
