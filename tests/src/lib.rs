@@ -115,6 +115,10 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
     settings.notifications.retry_base_ms = 200;
     settings.notifications.retry_max_ms = 1_000;
     settings.notifications.attempt_lease_ms = 2_000;
+    settings.storage.url = std::env::temp_dir()
+        .join(format!("glocal-e2e-files-{}", uuid::Uuid::new_v4()))
+        .display()
+        .to_string();
     adjust(&mut settings);
 
     let (trigger, shutdown) = glocal_kit::shutdown::channel();

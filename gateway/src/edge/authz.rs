@@ -220,6 +220,7 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "requests" "setHoliday" [D D D A D],
     Mutation "requests" "removeHoliday" [D D D A D],
     Mutation "requests" "setSlaPolicy" [D D D A D],
+    Mutation "requests" "createRequestAttachmentUpload" [D S S A D],
     // Notice mutations.
     Mutation "notifier" "markNotificationsRead" [D A A A A],
     Mutation "notifier" "setNotificationPreferences" [D A A A A],

@@ -48,6 +48,7 @@ pub struct Query(
 pub struct Mutation(
     requests::RequestsMutation,
     requests::SlaMutation,
+    requests::RequestAttachmentsMutation,
     directory::DirectoryMutation,
     events::EventsMutation,
     research::ResearchMutation,

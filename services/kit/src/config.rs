@@ -138,6 +138,8 @@ pub struct StorageSettings {
     pub sweep_interval_secs: u64,
     /// How long an upload or download link the gateway signs stays valid (seconds).
     pub link_ttl_secs: u64,
+    /// Deadline of one upload or download through the gateway (seconds).
+    pub transfer_timeout_secs: u64,
 }
 
 impl Default for StorageSettings {
@@ -155,6 +157,7 @@ impl Default for StorageSettings {
             orphan_grace_secs: 6 * 3600,
             sweep_interval_secs: 3600,
             link_ttl_secs: 300,
+            transfer_timeout_secs: 1800,
         }
     }
 }
@@ -959,9 +962,10 @@ impl Settings {
             || storage.max_owner_bytes < storage.max_file_bytes
             || storage.max_owner_files == 0
             || storage.link_ttl_secs == 0
+            || storage.transfer_timeout_secs == 0
         {
             return Err(ConfigError::Refused(
-                "storage.max_file_bytes, max_owner_files and link_ttl_secs must be at least 1, and max_owner_bytes at least max_file_bytes",
+                "storage.max_file_bytes, max_owner_files, link_ttl_secs and transfer_timeout_secs must be at least 1, and max_owner_bytes at least max_file_bytes",
             ));
         }
         if self.metrics.sample_interval_ms == 0 {

@@ -19,6 +19,7 @@ use super::scalars::Date;
 use crate::upstream::error;
 use crate::upstream::{Requests, call, read};
 
+mod attachments;
 mod mutation;
 mod query;
 mod sla;
@@ -26,6 +27,9 @@ mod sla;
 mod tests;
 
 use sla::{ServiceRequestOrder, ServiceRequestSla};
+pub use attachments::{
+    AttachmentLinks, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
+};
 pub use sla::{SlaMutation, SlaQuery};
 
 /// The kind of service a local government asks for.
@@ -692,6 +696,12 @@ impl ServiceRequest {
             .cloned()
             .map(RequestMessage)
             .collect()
+    }
+
+    /// Files attached to it (with the submission, a message or the final response), oldest
+    /// first; files of staff notes only for the bureau.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<attachments::RequestAttachment>> {
+        attachments::attachments_of(ctx, &self.0.id).await
     }
 
     /// The audit history, oldest first.

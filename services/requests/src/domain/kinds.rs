@@ -82,7 +82,7 @@ impl HistoryVisibility {
     pub fn of_action(action: &str) -> Self {
         match action {
             "assign_department" | "assign_staff" | "reassign" | "note" | "sla_warning"
-            | "sla_breach" => HistoryVisibility::Internal,
+            | "sla_breach" | "attach_internal_file" => HistoryVisibility::Internal,
             _ => HistoryVisibility::Requester,
         }
     }
