@@ -142,7 +142,9 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
     let services_for_feeds = services.clone();
     let file_state = Arc::new(files::FileState {
         services: services.clone(),
-        links: glocal_kit::identity::LinkVerifier::new(settings.grpc.identity_signing_key.expose())?,
+        links: glocal_kit::identity::LinkVerifier::new(
+            settings.grpc.identity_signing_key.expose(),
+        )?,
         transfer_timeout: Duration::from_secs(settings.storage.transfer_timeout_secs),
     });
     let state = Arc::new(AppState {

@@ -267,6 +267,15 @@ impl Drop for Stack {
         for t in &self.tasks {
             t.abort();
         }
+        // Attachments a test stored in a folder of its own (never a bucket or a configured path).
+        let folder = std::path::Path::new(&self.settings.storage.url);
+        if folder.starts_with(std::env::temp_dir())
+            && folder
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("glocal-e2e-"))
+        {
+            let _ = std::fs::remove_dir_all(folder);
+        }
     }
 }
 

@@ -176,7 +176,13 @@ async fn upload(
 fn disposition(name: &str) -> HeaderValue {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded: String = name
         .bytes()
@@ -238,8 +244,14 @@ async fn download(State(state): State<Arc<FileState>>, Path(token): Path<String>
     }
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(head.size_bytes));
     headers.insert(header::CONTENT_DISPOSITION, disposition(&head.file_name));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", head.sha256)) {
         headers.insert(header::ETAG, v);
     }
@@ -254,7 +266,11 @@ mod tests {
     fn dispositions_keep_unicode_names_safe() {
         let v = disposition("번역 \"본\".pdf");
         let s = v.to_str().unwrap();
-        assert!(s.starts_with("attachment; filename=\"__ __.pdf\"") || s.contains("filename*=UTF-8''%EB"), "{s}");
+        assert!(
+            s.starts_with("attachment; filename=\"__ __.pdf\"")
+                || s.contains("filename*=UTF-8''%EB"),
+            "{s}"
+        );
         assert!(s.contains("filename*=UTF-8''%EB%B2%88"), "{s}");
     }
 }

@@ -223,7 +223,13 @@ struct LinkClaims {
 
 impl Signer {
     /// A link token acting for `caller`, for `purpose` on `target`, valid for `ttl`.
-    pub fn link(&self, caller: &Caller, purpose: &str, target: Vec<String>, ttl: Duration) -> String {
+    pub fn link(
+        &self,
+        caller: &Caller,
+        purpose: &str,
+        target: Vec<String>,
+        ttl: Duration,
+    ) -> String {
         let iat = chrono::Utc::now().timestamp();
         let claims = LinkClaims {
             caller: Claims {
@@ -453,19 +459,35 @@ mod tests {
         let signer = Signer::development();
         let links = LinkVerifier::new("").unwrap();
         let ttl = Duration::from_secs(60);
-        let link = signer.link(&official(), "upload", vec!["r1".into(), "a.pdf".into()], ttl);
+        let link = signer.link(
+            &official(),
+            "upload",
+            vec!["r1".into(), "a.pdf".into()],
+            ttl,
+        );
         let (caller, target) = links.verify(&link, "upload").unwrap();
         assert_eq!(caller, official());
         assert_eq!(target, vec!["r1", "a.pdf"]);
         assert!(links.verify(&link, "download").is_err());
         // A caller token is not a link, a link is not a caller token.
-        assert!(links.verify(&signer.token(Some(&official())), "upload").is_err());
+        assert!(
+            links
+                .verify(&signer.token(Some(&official())), "upload")
+                .is_err()
+        );
         assert!(Verifier::new("").unwrap().verify(&link).is_err());
         // Another gateway's links, and expired ones, are refused.
         let (private, _) = generate().unwrap();
-        let stranger = Signer::new(&private).unwrap().link(&official(), "upload", vec![], ttl);
+        let stranger = Signer::new(&private)
+            .unwrap()
+            .link(&official(), "upload", vec![], ttl);
         assert!(links.verify(&stranger, "upload").is_err());
-        assert!(LinkVerifier::new(&private).unwrap().verify(&stranger, "upload").is_ok());
+        assert!(
+            LinkVerifier::new(&private)
+                .unwrap()
+                .verify(&stranger, "upload")
+                .is_ok()
+        );
     }
 
     #[test]

@@ -26,6 +26,15 @@ struct Env {
     files: FileStore,
     now: Arc<Mutex<DateTime<Utc>>>,
     _s3: Option<S3Server>,
+    folder: Option<std::path::PathBuf>,
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        if let Some(folder) = &self.folder {
+            let _ = std::fs::remove_dir_all(folder);
+        }
+    }
 }
 
 const LIMITS: AttachmentLimits = AttachmentLimits {
@@ -38,7 +47,9 @@ impl Env {
     /// Files in a fresh folder.
     async fn new(db: DatabaseConnection) -> Env {
         let dir = std::env::temp_dir().join(format!("glocal-attach-{}", uuid::Uuid::new_v4()));
-        Env::with(db, FileStore::folder(&dir).unwrap(), None).await
+        let mut env = Env::with(db, FileStore::folder(&dir).unwrap(), None).await;
+        env.folder = Some(dir);
+        env
     }
 
     /// Files in a bucket of a fresh S3-compatible server.
@@ -75,6 +86,7 @@ impl Env {
             files,
             now,
             _s3: s3,
+            folder: None,
         }
     }
 

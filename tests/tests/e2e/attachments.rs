@@ -94,15 +94,25 @@ async fn round_trip(stack: &Stack, size: usize) {
         assert!(file["messageId"].is_null());
         let resp = stack
             .http()
-            .get(format!("{}{}", stack.base_url, file["downloadUrl"].as_str().unwrap()))
+            .get(format!(
+                "{}{}",
+                stack.base_url,
+                file["downloadUrl"].as_str().unwrap()
+            ))
             .send()
             .await
             .unwrap();
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["content-type"], "application/pdf");
         assert_eq!(resp.headers()["content-length"], size.to_string().as_str());
-        let disposition = resp.headers()["content-disposition"].to_str().unwrap().to_owned();
-        assert!(disposition.contains("filename*=UTF-8''%EC%9B%90%EB%AC%B8.pdf"), "{disposition}");
+        let disposition = resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            disposition.contains("filename*=UTF-8''%EC%9B%90%EB%AC%B8.pdf"),
+            "{disposition}"
+        );
         let mut hasher = sha2::Sha256::new();
         let mut got = 0;
         let mut body = resp.bytes_stream();
@@ -112,7 +122,11 @@ async fn round_trip(stack: &Stack, size: usize) {
             hasher.update(&chunk);
         }
         assert_eq!(got, size);
-        let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(digest, pdf_sha256(size));
     }
     assert_eq!(stack.count_rows("request_attachment").await, 1);
@@ -140,7 +154,10 @@ async fn a_busan_official_neither_lists_nor_fetches_nor_adds_a_seoul_file() {
     let r = submit(&stack, &seoul, "attach-scope").await.data()["submitServiceRequest"].clone();
     let id = r["id"].as_str().unwrap();
     let link = upload_link(&stack, &seoul, id, "a.pdf").await;
-    let url = link.data()["createRequestAttachmentUpload"]["url"].as_str().unwrap().to_owned();
+    let url = link.data()["createRequestAttachmentUpload"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(put(&stack, &url, pdf_stream(1000)).await.0, 201);
 
     let theirs = upload_link(&stack, &busan, id, "b.pdf").await;
@@ -148,11 +165,18 @@ async fn a_busan_official_neither_lists_nor_fetches_nor_adds_a_seoul_file() {
     assert_eq!(files(&stack, &busan, id).await.error_code(), "NOT_FOUND");
     // Another department's staff neither.
     let other = stack.staff("staff-exchange-choi");
-    assert_eq!(upload_link(&stack, &other, id, "c.pdf").await.error_code(), "NOT_FOUND");
+    assert_eq!(
+        upload_link(&stack, &other, id, "c.pdf").await.error_code(),
+        "NOT_FOUND"
+    );
     assert_eq!(files(&stack, &other, id).await.error_code(), "NOT_FOUND");
     // No link for the anonymous public.
     let anonymous = stack
-        .gql(None, UPLOAD, json!({ "input": { "requestId": id, "fileName": "d.pdf" } }))
+        .gql(
+            None,
+            UPLOAD,
+            json!({ "input": { "requestId": id, "fileName": "d.pdf" } }),
+        )
         .await;
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
 
@@ -164,7 +188,10 @@ async fn a_busan_official_neither_lists_nor_fetches_nor_adds_a_seoul_file() {
         .to_owned();
     let token = download.trim_start_matches("/files/download/");
     let (status, answer) = put(&stack, &format!("/files/upload/{token}"), pdf_stream(10)).await;
-    assert_eq!((status, answer["errors"][0]["extensions"]["code"].as_str()), (401, Some("UNAUTHENTICATED")));
+    assert_eq!(
+        (status, answer["errors"][0]["extensions"]["code"].as_str()),
+        (401, Some("UNAUTHENTICATED"))
+    );
     let mut forged = token.to_owned();
     forged.pop();
     forged.push(if token.ends_with('A') { 'B' } else { 'A' });
@@ -194,10 +221,16 @@ async fn refused_uploads_answer_stable_codes_and_leave_nothing() {
 
     let bad_name = upload_link(&stack, &seoul, id, "../../etc/passwd").await;
     assert_eq!(bad_name.error_code(), "BAD_USER_INPUT");
-    assert_eq!(bad_name.body["errors"][0]["extensions"]["field"], "fileName");
+    assert_eq!(
+        bad_name.body["errors"][0]["extensions"]["field"],
+        "fileName"
+    );
 
     let link = upload_link(&stack, &seoul, id, "invoice.pdf").await;
-    let url = link.data()["createRequestAttachmentUpload"]["url"].as_str().unwrap().to_owned();
+    let url = link.data()["createRequestAttachmentUpload"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut exe = b"MZ\x90\x00\x03\x00".to_vec();
     exe.resize(8192, 0);
     let (status, answer) = put(&stack, &url, reqwest::Body::from(exe)).await;
@@ -205,11 +238,22 @@ async fn refused_uploads_answer_stable_codes_and_leave_nothing() {
     let error = &answer["errors"][0];
     assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(error["extensions"]["field"], "file");
-    assert!(error["message"].as_str().unwrap().starts_with("file: UNSUPPORTED_MEDIA_TYPE"), "{error:#}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("file: UNSUPPORTED_MEDIA_TYPE"),
+        "{error:#}"
+    );
 
     let (status, answer) = put(&stack, &url, pdf_stream(2 * 1024 * 1024 + 1)).await;
     assert_eq!(status, 400, "{answer:#}");
-    assert!(answer["errors"][0]["message"].as_str().unwrap().starts_with("file: FILE_TOO_LARGE"));
+    assert!(
+        answer["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("file: FILE_TOO_LARGE")
+    );
 
     assert_eq!(stack.count_rows("request_attachment").await, 0);
     let left: Vec<_> = walk(&dir);

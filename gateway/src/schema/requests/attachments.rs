@@ -34,7 +34,9 @@ impl Default for AttachmentLinks {
 }
 
 fn links(ctx: &Context<'_>) -> AttachmentLinks {
-    ctx.data_opt::<AttachmentLinks>().copied().unwrap_or_default()
+    ctx.data_opt::<AttachmentLinks>()
+        .copied()
+        .unwrap_or_default()
 }
 
 /// A file attached to a request, with the submission, a message or the final response.
@@ -92,7 +94,11 @@ impl RequestAttachment {
     /// few minutes (`storage.link_ttl_secs`); relative to the gateway's origin.
     async fn download_url(&self, ctx: &Context<'_>) -> Result<String> {
         let caller = caller(ctx).ok_or_else(|| {
-            error::coded(glocal_kit::ErrorCode::Unauthenticated, "authentication required", None)
+            error::coded(
+                glocal_kit::ErrorCode::Unauthenticated,
+                "authentication required",
+                None,
+            )
         })?;
         let token = glocal_kit::identity::signer().link(
             caller,
@@ -105,16 +111,27 @@ impl RequestAttachment {
 }
 
 /// The files of a request the caller may see, oldest first.
-pub(super) async fn attachments_of(ctx: &Context<'_>, request_id: &str) -> Result<Vec<RequestAttachment>> {
+pub(super) async fn attachments_of(
+    ctx: &Context<'_>,
+    request_id: &str,
+) -> Result<Vec<RequestAttachment>> {
     let message = pb::ListAttachmentsRequest {
         request_ids: vec![request_id.to_owned()],
     };
-    let answer = read(ctx, RequestAttachments, "ListAttachments", message, |mut c, r| async move {
-        c.list_attachments(r).await
-    })
+    let answer = read(
+        ctx,
+        RequestAttachments,
+        "ListAttachments",
+        message,
+        |mut c, r| async move { c.list_attachments(r).await },
+    )
     .await?
     .into_inner();
-    Ok(answer.attachments.into_iter().map(RequestAttachment).collect())
+    Ok(answer
+        .attachments
+        .into_iter()
+        .map(RequestAttachment)
+        .collect())
 }
 
 /// Where a new file goes.
@@ -160,7 +177,11 @@ impl RequestAttachmentsMutation {
     ) -> Result<AttachmentUpload> {
         let message = pb::CheckAttachmentUploadRequest {
             request_id: input.request_id.0.clone(),
-            message_id: input.message_id.as_ref().map(|m| m.0.clone()).unwrap_or_default(),
+            message_id: input
+                .message_id
+                .as_ref()
+                .map(|m| m.0.clone())
+                .unwrap_or_default(),
             file_name: input.file_name.clone(),
         };
         let (mut client, request) = call(ctx, RequestAttachments, message.clone())?;
@@ -170,7 +191,11 @@ impl RequestAttachmentsMutation {
             .map_err(error::remote)?
             .into_inner();
         let caller = caller(ctx).ok_or_else(|| {
-            error::coded(glocal_kit::ErrorCode::Unauthenticated, "authentication required", None)
+            error::coded(
+                glocal_kit::ErrorCode::Unauthenticated,
+                "authentication required",
+                None,
+            )
         })?;
         let ttl = links(ctx).ttl;
         let token = glocal_kit::identity::signer().link(

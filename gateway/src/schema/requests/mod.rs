@@ -26,10 +26,10 @@ mod sla;
 #[cfg(test)]
 mod tests;
 
-use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use attachments::{
     AttachmentLinks, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
 };
+use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use sla::{SlaMutation, SlaQuery};
 
 /// The kind of service a local government asks for.
