@@ -6,6 +6,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = [
         "glocal/common/v1/common.proto",
         "glocal/requests/v1/requests.proto",
+        "glocal/requests/v1/attachments.proto",
         "glocal/training/v1/training.proto",
         "glocal/events/v1/events.proto",
         "glocal/research/v1/research.proto",

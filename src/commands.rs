@@ -361,6 +361,10 @@ async fn dev(
     {
         settings.notifications.mail_dir = data_dir.join("mail");
     }
+    // Attachments go to the `files` folder of the data folder unless storage is configured.
+    if settings.storage.url.trim().is_empty() {
+        settings.storage.url = data_dir.join("files").display().to_string();
+    }
 
     // Each service on its own loopback port and SQLite file, talking real gRPC to the gateway.
     let mut services = Vec::new();

@@ -8,7 +8,8 @@
 //!   GraphiQL, GraphQL over WebSocket), authentication (`auth`, `oidc`), the authorization
 //!   matrix (`authz`), rate limits, document limits, persisted queries (`apq`), the edge's
 //!   error responses, and `/healthz`, `/readyz`, `/metrics`. [`feeds`] (iCalendar, Atom)
-//!   are plain HTTP routes on the same floor.
+//!   are plain HTTP routes on the same floor, and so are [`files`] (uploads and downloads
+//!   over signed links).
 //! - [`schema`]: the GraphQL schema, one module per domain, thin resolvers.
 //! - [`upstream`]: the services. Clients and read retries, the typed per-service
 //!   `read`/`call`, the one error mapping, the entity cache, the change-stream consumer
@@ -21,6 +22,7 @@
 pub mod edge;
 pub mod error;
 pub mod feeds;
+pub mod files;
 pub mod schema;
 pub mod upstream;
 
@@ -58,6 +60,9 @@ fn build_schema(
         .data(clients::ReadRetry::from_settings(gateway))
         .data(entities)
         .data(hub)
+        .data(schema::requests::AttachmentLinks {
+            ttl: Duration::from_secs(settings.storage.link_ttl_secs),
+        })
         .data(schema::subscriptions::SubscriptionGate(
             authz::require_subscription,
         ))
@@ -135,6 +140,13 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
     let entities = entity_cache::EntityCache::from_settings(cache.clone(), &settings.cache);
     let (hub, consumer) = changes::start(settings, entities.clone(), draining.signal());
     let services_for_feeds = services.clone();
+    let file_state = Arc::new(files::FileState {
+        services: services.clone(),
+        links: glocal_kit::identity::LinkVerifier::new(
+            settings.grpc.identity_signing_key.expose(),
+        )?,
+        transfer_timeout: Duration::from_secs(settings.storage.transfer_timeout_secs),
+    });
     let state = Arc::new(AppState {
         schema: build_schema(settings, &services, entities.clone(), hub),
         services,
@@ -176,6 +188,8 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
             ::http::StatusCode::GATEWAY_TIMEOUT,
             Duration::from_millis(gateway.request_timeout_ms),
         ))
+        // Files stream for longer than a GraphQL request may take.
+        .merge(files::routes(file_state))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(ops::http_span)

@@ -115,6 +115,10 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
     settings.notifications.retry_base_ms = 200;
     settings.notifications.retry_max_ms = 1_000;
     settings.notifications.attempt_lease_ms = 2_000;
+    settings.storage.url = std::env::temp_dir()
+        .join(format!("glocal-e2e-files-{}", uuid::Uuid::new_v4()))
+        .display()
+        .to_string();
     adjust(&mut settings);
 
     let (trigger, shutdown) = glocal_kit::shutdown::channel();
@@ -262,6 +266,15 @@ impl Drop for Stack {
         self.trigger.trigger();
         for t in &self.tasks {
             t.abort();
+        }
+        // Attachments a test stored in a folder of its own (never a bucket or a configured path).
+        let folder = std::path::Path::new(&self.settings.storage.url);
+        if folder.starts_with(std::env::temp_dir())
+            && folder
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("glocal-e2e-"))
+        {
+            let _ = std::fs::remove_dir_all(folder);
         }
     }
 }

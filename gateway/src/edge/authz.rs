@@ -222,6 +222,7 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "requests" "removeHoliday" [D D D A D],
     Mutation "requests" "setSlaPolicy" [D D D A D],
     Mutation "requests" "rateServiceRequest" [D S D D D],
+    Mutation "requests" "createRequestAttachmentUpload" [D S S A D],
     // Notice mutations.
     Mutation "notifier" "markNotificationsRead" [D A A A A],
     Mutation "notifier" "setNotificationPreferences" [D A A A A],

@@ -50,6 +50,7 @@ pub struct Mutation(
     requests::RequestsMutation,
     requests::SlaMutation,
     requests::SurveyMutation,
+    requests::RequestAttachmentsMutation,
     directory::DirectoryMutation,
     events::EventsMutation,
     research::ResearchMutation,

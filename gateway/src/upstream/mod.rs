@@ -20,6 +20,7 @@ use async_graphql::Context;
 use glocal_kit::Caller;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
 use glocal_proto::notifier::v1::notifier_service_client::NotifierServiceClient;
+use glocal_proto::requests::v1::request_attachments_service_client::RequestAttachmentsServiceClient;
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
@@ -118,6 +119,17 @@ pub trait Service: Copy {
 /// The requests service (Online Bureau and directory).
 #[derive(Clone, Copy, Debug)]
 pub struct Requests;
+
+/// The requests service's attachments (ADR 0022).
+#[derive(Clone, Copy, Debug)]
+pub struct RequestAttachments;
+
+impl Service for RequestAttachments {
+    type Client = RequestAttachmentsServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        RequestAttachmentsServiceClient::new(services.requests_channel.clone())
+    }
+}
 
 /// The events service.
 #[derive(Clone, Copy, Debug)]

@@ -102,6 +102,64 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     /// The gateway's entity cache (in-process first level, Redis second level).
     pub cache: CacheSettings,
+    /// Object storage of uploaded files (attachments): a folder or an S3-compatible bucket.
+    pub storage: StorageSettings,
+}
+
+/// Object storage of uploaded files (`[storage]`), shared by every service that keeps
+/// files; each writes under its own prefix (`requests/`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageSettings {
+    /// `s3://bucket[/prefix]` for S3-compatible storage, `file:///absolute/folder` or a
+    /// plain folder path for the filesystem; empty = the `files` folder under
+    /// `dev.data_dir` (refused in production).
+    pub url: String,
+    /// Endpoint of an S3-compatible server (e.g. `http://minio:9000`); empty = AWS.
+    pub endpoint: String,
+    /// Region of the bucket.
+    pub region: String,
+    /// Access key id (secret).
+    pub access_key_id: Secret,
+    /// Secret access key (secret).
+    pub secret_access_key: Secret,
+    /// Allow a plain `http://` endpoint (a server inside the cluster).
+    pub allow_http: bool,
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Most bytes all files of one request (application, practice) may add up to.
+    pub max_owner_bytes: u64,
+    /// Most files one request (application, practice) may carry.
+    pub max_owner_files: u32,
+    /// Age after which an object without a metadata row is an orphan of a crash and is
+    /// removed by the sweeper (seconds); longer than any upload takes.
+    pub orphan_grace_secs: u64,
+    /// Time between two sweeps for orphans (seconds); 0 = no sweeper in this process.
+    pub sweep_interval_secs: u64,
+    /// How long an upload or download link the gateway signs stays valid (seconds).
+    pub link_ttl_secs: u64,
+    /// Deadline of one upload or download through the gateway (seconds).
+    pub transfer_timeout_secs: u64,
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        StorageSettings {
+            url: String::new(),
+            endpoint: String::new(),
+            region: "us-east-1".into(),
+            access_key_id: Secret::default(),
+            secret_access_key: Secret::default(),
+            allow_http: false,
+            max_file_bytes: 100 * 1024 * 1024,
+            max_owner_bytes: 250 * 1024 * 1024,
+            max_owner_files: 50,
+            orphan_grace_secs: 6 * 3600,
+            sweep_interval_secs: 3600,
+            link_ttl_secs: 300,
+            transfer_timeout_secs: 1800,
+        }
+    }
 }
 
 /// Logging.
@@ -710,6 +768,7 @@ impl Default for Settings {
             telemetry: TelemetrySettings::default(),
             outbox: OutboxSettings::default(),
             cache: CacheSettings::default(),
+            storage: StorageSettings::default(),
         }
     }
 }
@@ -982,6 +1041,17 @@ impl Settings {
         if n.max_attempts == 0 || n.retry_base_ms == 0 || n.poll_interval_ms == 0 {
             return Err(ConfigError::Refused(
                 "notifications.max_attempts, retry_base_ms and poll_interval_ms must be at least 1",
+            ));
+        }
+        let storage = &self.storage;
+        if storage.max_file_bytes == 0
+            || storage.max_owner_bytes < storage.max_file_bytes
+            || storage.max_owner_files == 0
+            || storage.link_ttl_secs == 0
+            || storage.transfer_timeout_secs == 0
+        {
+            return Err(ConfigError::Refused(
+                "storage.max_file_bytes, max_owner_files, link_ttl_secs and transfer_timeout_secs must be at least 1, and max_owner_bytes at least max_file_bytes",
             ));
         }
         if self.metrics.sample_interval_ms == 0 {

@@ -336,6 +336,9 @@ macro_rules! service_error {
             /// A business rule refused, with a stable reason.
             #[error(transparent)]
             Refused(#[from] $crate::error::Refusal),
+            /// Object storage (uploaded files) failed.
+            #[error(transparent)]
+            Files(#[from] $crate::files::FilesError),
         }
 
         impl $name {
@@ -359,7 +362,11 @@ macro_rules! service_error {
                     $name::Database(e) if $crate::db_error::is_unavailable(e) => {
                         ErrorCode::Unavailable
                     }
-                    $name::Connect(_) => ErrorCode::Unavailable,
+                    $name::Connect(_)
+                    | $name::Files($crate::files::FilesError::Unavailable(_)) => {
+                        ErrorCode::Unavailable
+                    }
+                    $name::Files(_) => ErrorCode::Internal,
                     $name::Database(_) | $name::Corrupt(_) | $name::Serve(_) => {
                         ErrorCode::Internal
                     }

@@ -207,6 +207,101 @@ impl Signer {
     }
 }
 
+/// The `aud` of signed file links (upload and download links the gateway hands out; ADR
+/// 0022): never accepted as a caller token, and caller tokens are never accepted as links.
+pub const LINK_AUDIENCE: &str = "glocal-file-link";
+
+/// The claims of a signed file link: the caller it acts for, what it is for (`purpose`,
+/// e.g. `upload`) and what it names (`target`, e.g. a request id and a file name).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct LinkClaims {
+    #[serde(flatten)]
+    caller: Claims,
+    purpose: String,
+    target: Vec<String>,
+}
+
+impl Signer {
+    /// A link token acting for `caller`, for `purpose` on `target`, valid for `ttl`.
+    pub fn link(
+        &self,
+        caller: &Caller,
+        purpose: &str,
+        target: Vec<String>,
+        ttl: Duration,
+    ) -> String {
+        let iat = chrono::Utc::now().timestamp();
+        let claims = LinkClaims {
+            caller: Claims {
+                iss: ISSUER.into(),
+                aud: LINK_AUDIENCE.into(),
+                iat,
+                exp: iat + i64::try_from(ttl.as_secs()).unwrap_or(300),
+                sub: Some(caller.subject.clone()),
+                name: caller.name.clone(),
+                org: caller.org.clone(),
+                roles: caller.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+                email: caller.email.clone(),
+                locale: caller.locale.clone(),
+            },
+            purpose: purpose.to_owned(),
+            target,
+        };
+        // Encoding known claims with a valid Ed25519 key cannot fail.
+        jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.key).unwrap_or_default()
+    }
+}
+
+/// Verifies the links a gateway signed with its own key (every replica has the same key).
+pub struct LinkVerifier {
+    key: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for LinkVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkVerifier").finish_non_exhaustive()
+    }
+}
+
+impl LinkVerifier {
+    /// A verifier of the links signed with `private` (empty: the development key).
+    pub fn new(private: &str) -> Result<LinkVerifier, KeyError> {
+        let seed = if private.trim().is_empty() {
+            DEVELOPMENT_SEED
+        } else {
+            decode_seed(private)?
+        };
+        let public = SigningKey::from_bytes(&seed).verifying_key();
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[LINK_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = LEEWAY_S;
+        Ok(LinkVerifier {
+            key: DecodingKey::from_ed_der(public.as_bytes()),
+            validation,
+        })
+    }
+
+    /// The caller and target of a link for `purpose`; an error for a forged, expired or
+    /// other-purpose link.
+    pub fn verify(&self, token: &str, purpose: &str) -> Result<(Caller, Vec<String>), CallerError> {
+        let claims = jsonwebtoken::decode::<LinkClaims>(token, &self.key, &self.validation)
+            .map_err(|e| CallerError::InvalidToken(e.to_string()))?
+            .claims;
+        if claims.purpose != purpose {
+            return Err(CallerError::InvalidToken(format!(
+                "a {} link, not a {purpose} link",
+                claims.purpose
+            )));
+        }
+        let caller = to_caller(claims.caller)?
+            .ok_or_else(|| CallerError::InvalidToken("a link names a caller".into()))?;
+        Ok((caller, claims.target))
+    }
+}
+
 static SIGNER: OnceLock<Signer> = OnceLock::new();
 
 /// Makes `signer` the one this process signs its outgoing calls with (the gateway does this
@@ -357,6 +452,42 @@ mod tests {
         assert_eq!(verifier.verify(&signer.token(None)).unwrap(), None);
         // Reused while fresh: one signature per caller, not per call.
         assert_eq!(signer.token(Some(&official())), token);
+    }
+
+    #[test]
+    fn links_round_trip_for_their_purpose_only() {
+        let signer = Signer::development();
+        let links = LinkVerifier::new("").unwrap();
+        let ttl = Duration::from_secs(60);
+        let link = signer.link(
+            &official(),
+            "upload",
+            vec!["r1".into(), "a.pdf".into()],
+            ttl,
+        );
+        let (caller, target) = links.verify(&link, "upload").unwrap();
+        assert_eq!(caller, official());
+        assert_eq!(target, vec!["r1", "a.pdf"]);
+        assert!(links.verify(&link, "download").is_err());
+        // A caller token is not a link, a link is not a caller token.
+        assert!(
+            links
+                .verify(&signer.token(Some(&official())), "upload")
+                .is_err()
+        );
+        assert!(Verifier::new("").unwrap().verify(&link).is_err());
+        // Another gateway's links, and expired ones, are refused.
+        let (private, _) = generate().unwrap();
+        let stranger = Signer::new(&private)
+            .unwrap()
+            .link(&official(), "upload", vec![], ttl);
+        assert!(links.verify(&stranger, "upload").is_err());
+        assert!(
+            LinkVerifier::new(&private)
+                .unwrap()
+                .verify(&stranger, "upload")
+                .is_ok()
+        );
     }
 
     #[test]

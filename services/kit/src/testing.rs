@@ -276,3 +276,84 @@ impl Drop for RedisServer {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// An S3-compatible server on loopback for the file-storage tests: moto's server (PyPI
+/// `moto[server]`, which `scripts/test` installs into the checkout's `.venv`;
+/// `GLOCAL_TEST_S3_PYTHON` names its Python), with one empty bucket. A test that cannot start
+/// it fails. Stopped when dropped.
+pub struct S3Server {
+    child: std::process::Child,
+    /// `http://127.0.0.1:{port}`.
+    pub endpoint: String,
+    /// The bucket made for the test.
+    pub bucket: String,
+}
+
+impl S3Server {
+    /// Starts a server on a free port, waits until it answers and makes a bucket.
+    pub async fn start() -> S3Server {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let python = std::env::var("GLOCAL_TEST_S3_PYTHON")
+            .or_else(|_| std::env::var("GLOCAL_TEST_SMTP_PYTHON"))
+            .unwrap_or_else(|_| format!("{}/../../.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let child = std::process::Command::new(&python)
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p"])
+            .arg(port.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start the S3 server with {python} (run scripts/test to install moto[server]): {e}")
+            });
+        let server = S3Server {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            bucket: format!("glocal-test-{}", uuid::Uuid::new_v4().simple()),
+        };
+        for _ in 0..600 {
+            if let Ok(mut conn) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+                let put = format!(
+                    "PUT /{} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    server.bucket
+                );
+                conn.write_all(put.as_bytes())
+                    .await
+                    .expect("create the bucket");
+                let mut answer = Vec::new();
+                let _ = conn.read_to_end(&mut answer).await;
+                let answer = String::from_utf8_lossy(&answer);
+                assert!(
+                    answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
+                    "the S3 server refused to create a bucket: {answer}"
+                );
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the S3 server ({python} -m moto.server) did not start on port {port} within 30 s");
+    }
+
+    /// Storage settings pointing at this server's bucket.
+    pub fn settings(&self) -> crate::config::StorageSettings {
+        crate::config::StorageSettings {
+            url: format!("s3://{}", self.bucket),
+            endpoint: self.endpoint.clone(),
+            region: "us-east-1".into(),
+            access_key_id: crate::config::Secret::new("test"),
+            secret_access_key: crate::config::Secret::new("test"),
+            allow_http: true,
+            ..crate::config::StorageSettings::default()
+        }
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

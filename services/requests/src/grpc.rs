@@ -17,6 +17,7 @@ use crate::domain::{
 use crate::error::RequestsError;
 use crate::service::{self, OnlineBureau};
 
+pub mod attachments;
 mod sla;
 mod survey;
 

@@ -19,6 +19,7 @@ use super::scalars::Date;
 use crate::upstream::error;
 use crate::upstream::{Requests, call, read};
 
+mod attachments;
 mod mutation;
 mod query;
 mod sla;
@@ -26,6 +27,9 @@ mod survey;
 #[cfg(test)]
 mod tests;
 
+pub use attachments::{
+    AttachmentLinks, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
+};
 use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use sla::{SlaMutation, SlaQuery};
 use survey::ServiceRequestSurvey;
@@ -695,6 +699,12 @@ impl ServiceRequest {
             .cloned()
             .map(RequestMessage)
             .collect()
+    }
+
+    /// Files attached to it (with the submission, a message or the final response), oldest
+    /// first; files of staff notes only for the bureau.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<attachments::RequestAttachment>> {
+        attachments::attachments_of(ctx, &self.0.id).await
     }
 
     /// The audit history, oldest first.

@@ -81,8 +81,13 @@ impl HistoryVisibility {
     /// Who may read the history entry of `action` (as history entries name it).
     pub fn of_action(action: &str) -> Self {
         match action {
-            "assign_department" | "assign_staff" | "reassign" | "note" | "sla_warning"
-            | "sla_breach" => HistoryVisibility::Internal,
+            "assign_department"
+            | "assign_staff"
+            | "reassign"
+            | "note"
+            | "sla_warning"
+            | "sla_breach"
+            | "attach_internal_file" => HistoryVisibility::Internal,
             _ => HistoryVisibility::Requester,
         }
     }

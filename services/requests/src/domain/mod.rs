@@ -2,6 +2,7 @@
 //! the request workflow's state machine, and the read models the service answers with.
 //! No I/O, no proto, no SQL.
 
+mod attachments;
 pub mod changes;
 mod details;
 mod error;
@@ -14,6 +15,10 @@ pub mod survey;
 mod text;
 mod views;
 
+pub use attachments::{
+    Attachment, AttachmentId, AttachmentLimits, FileName, MAX_FILE_NAME_CHARS, media_type_of,
+    object_key, too_large,
+};
 pub use details::{
     Destination, DestinationDraft, DetailsDraft, ExchangeDraft, ExchangeKind, GeneralInquiry,
     InformationDraft, InformationRequest, InquiryDraft, InternationalExchange, InterpretationDraft,

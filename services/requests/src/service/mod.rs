@@ -5,6 +5,7 @@
 //! directory, the routing table. Storage goes through the crate's `store`; nothing here
 //! names an ORM type.
 
+mod attachments;
 mod calendar;
 mod directory;
 mod reads;
@@ -29,6 +30,7 @@ use crate::domain::{HistoryVisibility, MessageKind, Version};
 use crate::error::RequestsError;
 use crate::store::requests::{Scope, StoredRequest};
 use crate::store::{self, directory as dir_store};
+pub use attachments::{UploadTarget, spawn_file_sweeper};
 pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPolicyDraft};
 pub use directory::Directory;
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
@@ -112,6 +114,8 @@ pub struct OnlineBureau {
     db: Db,
     config: Config,
     clock: Clock,
+    files: Option<glocal_kit::files::FileStore>,
+    limits: crate::domain::AttachmentLimits,
 }
 
 impl std::fmt::Debug for OnlineBureau {
@@ -130,6 +134,8 @@ impl OnlineBureau {
             db: db.into(),
             config,
             clock: Arc::new(Utc::now),
+            files: None,
+            limits: crate::domain::AttachmentLimits::default(),
         }
     }
 

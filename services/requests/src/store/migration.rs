@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(OutboxChangeColumns),
             Box::new(super::sla_migration::ServiceLevels),
             Box::new(super::sla_migration::FirstResponseMarks),
+            Box::new(super::attachments::Attachments),
             Box::new(super::depth_migration::Survey),
         ]
     }

@@ -5,6 +5,7 @@
 
 pub(crate) mod activity;
 mod depth_migration;
+pub(crate) mod attachments;
 pub(crate) mod directory;
 pub(crate) mod entities;
 pub(crate) mod migration;

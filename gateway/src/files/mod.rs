@@ -1,0 +1,276 @@
+//! The routes files travel over (ADR 0022), beside the edge like the feeds: `PUT
+//! /files/upload/{token}` streams a request's body into the requests service's
+//! `UploadAttachment`, and `GET /files/download/{token}` streams `DownloadAttachment` back,
+//! each as the caller the signed link names (the service checks scoping again). Neither
+//! holds a whole file: chunks pass through as they come. They run outside the GraphQL
+//! request timeout, bounded by `storage.transfer_timeout_secs` instead.
+//!
+//! Errors are GraphQL-shaped (`{"errors":[{"message","extensions":{"code","field"}}]}`) with
+//! the HTTP status of their code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use futures::StreamExt;
+use glocal_kit::error::{ErrorCode, RemoteError};
+use glocal_kit::identity::LinkVerifier;
+use glocal_proto::requests::v1 as pb;
+use http::{HeaderValue, StatusCode, header};
+
+use crate::schema::requests::{DOWNLOAD_PURPOSE, UPLOAD_PURPOSE};
+use crate::upstream::{RequestAttachments, Service, Services};
+
+/// Largest chunk one upload message carries to the service.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// What the file routes need.
+pub struct FileState {
+    /// The service clients.
+    pub services: Services,
+    /// Verifies the links this gateway (or a replica) signed.
+    pub links: LinkVerifier,
+    /// Deadline of one transfer.
+    pub transfer_timeout: Duration,
+}
+
+/// The file routes, with their state, to merge into the gateway's router.
+pub fn routes<S>(state: Arc<FileState>) -> Router<S> {
+    Router::new()
+        .route("/files/upload/{token}", put(upload))
+        .route("/files/download/{token}", get(download))
+        .with_state(state)
+}
+
+fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn failure(code: ErrorCode, message: &str, field: Option<&str>) -> Response {
+    let mut extensions = serde_json::json!({ "code": code.as_str() });
+    if let Some(field) = field {
+        extensions["field"] = field.into();
+    }
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": extensions }] });
+    let mut response = (status_of(code), body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn remote(status: tonic::Status) -> Response {
+    let e = RemoteError::from(status);
+    match e.code {
+        ErrorCode::Internal => tracing::error!(error = %e, "file transfer failed"),
+        ErrorCode::Unavailable => tracing::warn!(error = %e, "file transfer failed"),
+        _ => {}
+    }
+    let message = if e.code == ErrorCode::Internal {
+        "internal error"
+    } else {
+        e.message.as_str()
+    };
+    failure(e.code, message, e.field.as_deref())
+}
+
+fn bad_link(error: &glocal_kit::caller::CallerError) -> Response {
+    tracing::debug!(%error, "file link refused");
+    failure(
+        ErrorCode::Unauthenticated,
+        "the link is invalid or has expired; ask for a new one",
+        None,
+    )
+}
+
+/// An attachment as the upload answers it.
+fn attachment_json(a: &pb::Attachment) -> serde_json::Value {
+    serde_json::json!({
+        "id": a.id,
+        "requestId": a.request_id,
+        "messageId": (!a.message_id.is_empty()).then_some(&a.message_id),
+        "fileName": a.file_name,
+        "sizeBytes": a.size_bytes,
+        "mediaType": a.media_type,
+        "sha256": a.sha256,
+    })
+}
+
+/// `PUT /files/upload/{token}`: the body, as it is, becomes the file.
+async fn upload(
+    State(state): State<Arc<FileState>>,
+    Path(token): Path<String>,
+    body: Body,
+) -> Response {
+    use pb::upload_attachment_request::Part;
+    let (caller, target) = match state.links.verify(&token, UPLOAD_PURPOSE) {
+        Ok(found) => found,
+        Err(error) => return bad_link(&error),
+    };
+    let [request_id, message_id, file_name] = <[String; 3]>::try_from(target).unwrap_or_default();
+    let start = pb::UploadAttachmentRequest {
+        part: Some(Part::Start(pb::UploadStart {
+            request_id,
+            message_id,
+            file_name,
+        })),
+    };
+    // A body that breaks off must not end the call cleanly (the service would keep a
+    // truncated file): the stream then never ends and the call is dropped, which the
+    // service sees as a failed stream and aborts.
+    let (broken_tx, broken_rx) = tokio::sync::oneshot::channel::<String>();
+    let mut broken_tx = Some(broken_tx);
+    let chunks = body.into_data_stream().flat_map(move |frame| match frame {
+        Ok(bytes) => futures::stream::iter(
+            bytes
+                .chunks(CHUNK_BYTES)
+                .map(|c| pb::UploadAttachmentRequest {
+                    part: Some(Part::Chunk(c.to_vec())),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .left_stream(),
+        Err(error) => {
+            if let Some(tx) = broken_tx.take() {
+                let _ = tx.send(error.to_string());
+            }
+            futures::stream::pending().right_stream()
+        }
+    });
+    let messages = futures::stream::once(async move { start }).chain(chunks);
+    let request = glocal_kit::grpc::request(messages, Some(&caller), state.transfer_timeout);
+    let mut client = RequestAttachments.client(&state.services);
+    tokio::select! {
+        answer = client.upload_attachment(request) => match answer {
+            Ok(kept) => {
+                let body = serde_json::json!({ "data": { "attachment": attachment_json(kept.get_ref()) } });
+                let mut response = (StatusCode::CREATED, body.to_string()).into_response();
+                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                response
+            }
+            Err(status) => remote(status),
+        },
+        Ok(why) = broken_rx => failure(
+            ErrorCode::BadUserInput,
+            &format!("UPLOAD_INTERRUPTED: the request body broke off: {why}"),
+            Some("file"),
+        ),
+    }
+}
+
+/// `Content-Disposition: attachment` with the file's name, ASCII fallback and RFC 5987
+/// UTF-8 form.
+fn disposition(name: &str) -> HeaderValue {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// `GET /files/download/{token}`: the file, streamed.
+async fn download(State(state): State<Arc<FileState>>, Path(token): Path<String>) -> Response {
+    use pb::download_attachment_response::Part;
+    let (caller, target) = match state.links.verify(&token, DOWNLOAD_PURPOSE) {
+        Ok(found) => found,
+        Err(error) => return bad_link(&error),
+    };
+    let attachment_id = target.into_iter().next().unwrap_or_default();
+    let request = glocal_kit::grpc::request(
+        pb::DownloadAttachmentRequest { attachment_id },
+        Some(&caller),
+        state.transfer_timeout,
+    );
+    let mut client = RequestAttachments.client(&state.services);
+    let mut parts = match client.download_attachment(request).await {
+        Ok(answer) => answer.into_inner(),
+        Err(status) => return remote(status),
+    };
+    let head = match parts.message().await {
+        Ok(Some(pb::DownloadAttachmentResponse {
+            part: Some(Part::Attachment(head)),
+        })) => head,
+        Ok(_) => return failure(ErrorCode::Internal, "internal error", None),
+        Err(status) => return remote(status),
+    };
+    let body = Body::from_stream(parts.filter_map(|part| async move {
+        match part {
+            Ok(pb::DownloadAttachmentResponse {
+                part: Some(Part::Chunk(bytes)),
+            }) => Some(Ok(axum::body::Bytes::from(bytes))),
+            Ok(_) => None,
+            Err(status) => {
+                tracing::warn!(error = %status, "download broke off");
+                Some(Err(std::io::Error::other(status.message().to_owned())))
+            }
+        }
+    }));
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&head.media_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(head.size_bytes));
+    headers.insert(header::CONTENT_DISPOSITION, disposition(&head.file_name));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", head.sha256)) {
+        headers.insert(header::ETAG, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispositions_keep_unicode_names_safe() {
+        let v = disposition("번역 \"본\".pdf");
+        let s = v.to_str().unwrap();
+        assert!(
+            s.starts_with("attachment; filename=\"__ __.pdf\"")
+                || s.contains("filename*=UTF-8''%EB"),
+            "{s}"
+        );
+        assert!(s.contains("filename*=UTF-8''%EB%B2%88"), "{s}");
+    }
+}

@@ -1,0 +1,215 @@
+//! Files attached to service requests (ADR 0022): `ServiceRequest.attachments`, each with a
+//! short-lived signed download link, and `createRequestAttachmentUpload`, which asks the
+//! requests service whether the caller may attach the file and answers a signed upload
+//! link. The bytes travel over the gateway's `/files/…` routes ([`crate::files`]), never
+//! through GraphQL.
+
+use std::time::Duration;
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use glocal_proto::requests::v1 as pb;
+
+use super::super::common::{Person, datetime};
+use crate::upstream::{RequestAttachments, call, caller, error, read};
+
+/// What a signed upload link is for.
+pub const UPLOAD_PURPOSE: &str = "upload";
+/// What a signed download link is for.
+pub const DOWNLOAD_PURPOSE: &str = "download";
+
+/// How long the links this schema signs stay valid (`storage.link_ttl_secs`; schema data).
+#[derive(Debug, Clone, Copy)]
+pub struct AttachmentLinks {
+    /// Validity of each link.
+    pub ttl: Duration,
+}
+
+impl Default for AttachmentLinks {
+    fn default() -> Self {
+        AttachmentLinks {
+            ttl: Duration::from_secs(glocal_kit::config::StorageSettings::default().link_ttl_secs),
+        }
+    }
+}
+
+fn links(ctx: &Context<'_>) -> AttachmentLinks {
+    ctx.data_opt::<AttachmentLinks>()
+        .copied()
+        .unwrap_or_default()
+}
+
+/// A file attached to a request, with the submission, a message or the final response.
+pub struct RequestAttachment(pub(crate) pb::Attachment);
+
+/// A file attached to a request, with the submission, a message or the final response.
+#[Object]
+impl RequestAttachment {
+    /// Attachment id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+
+    /// The message (response, reply, note) it goes with; null: the request itself.
+    async fn message_id(&self) -> Option<ID> {
+        (!self.0.message_id.is_empty()).then(|| ID(self.0.message_id.clone()))
+    }
+
+    /// The uploader's name for it.
+    async fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+
+    /// Size in bytes.
+    async fn size_bytes(&self) -> Result<i32> {
+        i32::try_from(self.0.size_bytes)
+            .map_err(|_| error::internal(format!("file size {} out of range", self.0.size_bytes)))
+    }
+
+    /// Media type, judged from the content (the name only refines a container, e.g. a ZIP
+    /// named `.docx`).
+    async fn media_type(&self) -> &str {
+        &self.0.media_type
+    }
+
+    /// SHA-256 of the content, lowercase hex.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+
+    /// Who uploaded it.
+    async fn uploaded_by(&self) -> Person {
+        Person {
+            subject: self.0.uploaded_by_subject.clone(),
+            name: self.0.uploaded_by_name.clone(),
+        }
+    }
+
+    /// When.
+    async fn uploaded_at(&self) -> Option<DateTime<Utc>> {
+        datetime(self.0.uploaded_at.as_ref())
+    }
+
+    /// A link that downloads the file as the caller (`GET`, no token needed), valid for a
+    /// few minutes (`storage.link_ttl_secs`); relative to the gateway's origin.
+    async fn download_url(&self, ctx: &Context<'_>) -> Result<String> {
+        let caller = caller(ctx).ok_or_else(|| {
+            error::coded(
+                glocal_kit::ErrorCode::Unauthenticated,
+                "authentication required",
+                None,
+            )
+        })?;
+        let token = glocal_kit::identity::signer().link(
+            caller,
+            DOWNLOAD_PURPOSE,
+            vec![self.0.id.clone()],
+            links(ctx).ttl,
+        );
+        Ok(format!("/files/download/{token}"))
+    }
+}
+
+/// The files of a request the caller may see, oldest first.
+pub(super) async fn attachments_of(
+    ctx: &Context<'_>,
+    request_id: &str,
+) -> Result<Vec<RequestAttachment>> {
+    let message = pb::ListAttachmentsRequest {
+        request_ids: vec![request_id.to_owned()],
+    };
+    let answer = read(
+        ctx,
+        RequestAttachments,
+        "ListAttachments",
+        message,
+        |mut c, r| async move { c.list_attachments(r).await },
+    )
+    .await?
+    .into_inner();
+    Ok(answer
+        .attachments
+        .into_iter()
+        .map(RequestAttachment)
+        .collect())
+}
+
+/// Where a new file goes.
+#[derive(InputObject)]
+pub struct CreateRequestAttachmentUploadInput {
+    /// The request.
+    pub request_id: ID,
+    /// The message (response, reply, note) it goes with; omitted: the request itself (the
+    /// submission).
+    pub message_id: Option<ID>,
+    /// The file's name (1–255 characters, no path).
+    pub file_name: String,
+}
+
+/// A signed link to upload one file: `PUT` the bytes to `url`, as they are (no form, no
+/// base64), before `expiresAt`.
+#[derive(SimpleObject)]
+pub struct AttachmentUpload {
+    /// Relative to the gateway's origin: `/files/upload/<token>`.
+    pub url: String,
+    /// The HTTP method: `PUT`.
+    pub method: String,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+    /// The most bytes the file may have (the per-file limit, or what the request has left).
+    pub max_bytes: f64,
+}
+
+/// Attachment mutations.
+#[derive(Default)]
+pub struct RequestAttachmentsMutation;
+
+#[Object]
+impl RequestAttachmentsMutation {
+    /// A signed link to upload a file to a request (with the submission, a message or the
+    /// final response), if the caller may: NOT_FOUND for a request they may not see,
+    /// CONFLICT for a closed, withdrawn or rejected one, BAD_USER_INPUT for a bad name or a
+    /// full request. The upload itself checks size and type again.
+    async fn create_request_attachment_upload(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateRequestAttachmentUploadInput,
+    ) -> Result<AttachmentUpload> {
+        let message = pb::CheckAttachmentUploadRequest {
+            request_id: input.request_id.0.clone(),
+            message_id: input
+                .message_id
+                .as_ref()
+                .map(|m| m.0.clone())
+                .unwrap_or_default(),
+            file_name: input.file_name.clone(),
+        };
+        let (mut client, request) = call(ctx, RequestAttachments, message.clone())?;
+        let checked = client
+            .check_attachment_upload(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        let caller = caller(ctx).ok_or_else(|| {
+            error::coded(
+                glocal_kit::ErrorCode::Unauthenticated,
+                "authentication required",
+                None,
+            )
+        })?;
+        let ttl = links(ctx).ttl;
+        let token = glocal_kit::identity::signer().link(
+            caller,
+            UPLOAD_PURPOSE,
+            vec![message.request_id, message.message_id, message.file_name],
+            ttl,
+        );
+        Ok(AttachmentUpload {
+            url: format!("/files/upload/{token}"),
+            method: "PUT".into(),
+            expires_at: Utc::now()
+                + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(5)),
+            max_bytes: checked.max_bytes as f64,
+        })
+    }
+}
