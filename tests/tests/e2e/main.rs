@@ -7,10 +7,12 @@ mod caching;
 mod dashboards;
 mod doc_claims;
 mod doc_examples;
+
 mod events;
 mod federation;
 mod graphql_http;
 mod notices;
+mod partner_graph;
 mod portal;
 mod read_through;
 mod replicas;
