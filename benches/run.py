@@ -261,7 +261,7 @@ def start_peers():
     start("postgraphile-events", [pgl, "-c", db_url("events"), "--port", str(PGL_EVENTS),
                                   *common], cwd=PEERS / "postgraphile")
     start("apollo-gateway", [node, str(PEERS / "federation" / "federation-gateway.mjs"),
-                             f"http://127.0.0.1:{GW_CACHED}/graphql", str(APOLLO)], cwd=PEERS / "federation")
+                             f"http://127.0.0.1:{GW_CACHED}/subgraph", str(APOLLO)], cwd=PEERS / "federation")
     for name, url in (("postgraphile-requests", f"http://127.0.0.1:{PGL_REQUESTS}/graphql"),
                       ("postgraphile-events", f"http://127.0.0.1:{PGL_EVENTS}/graphql"),
                       ("apollo-gateway", f"http://127.0.0.1:{APOLLO}/")):

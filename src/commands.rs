@@ -58,7 +58,11 @@ enum Command {
     /// Load demo data into the configured databases (only where they are empty).
     Seed,
     /// Print the public GraphQL schema (SDL).
-    Schema,
+    Schema {
+        /// Print the partner graph's subgraph SDL (`/subgraph`'s `_service { sdl }`) instead.
+        #[arg(long)]
+        partner: bool,
+    },
     /// Mint a development JWT signed with the configured HS256 secret.
     Token {
         /// Role: local_official, bureau_staff, bureau_admin or partner (repeatable).
@@ -243,8 +247,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve { component } => serve(settings, component).await,
         Command::Migrate { component } => migrate(settings, component).await,
         Command::Seed => seed(settings).await,
-        Command::Schema => {
-            print!("{}", glocal_gateway::sdl());
+        Command::Schema { partner } => {
+            if partner {
+                print!("{}", glocal_gateway::partner_sdl());
+            } else {
+                print!("{}", glocal_gateway::sdl());
+            }
             Ok(())
         }
         Command::Token {

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::extensions::Tracing;
+use async_graphql::{ObjectType, Schema, SchemaBuilder, SubscriptionType};
 use axum::Router;
 use axum::routing::get;
 use axum::serve::ListenerExt;
@@ -42,23 +43,20 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub use edge::{AppState, apq, authz};
 use edge::{auth, http, limits, ops, ratelimit, ws};
 pub use error::GatewayError;
-use schema::GatewaySchema;
+use schema::{GatewaySchema, PartnerSchema};
 pub use upstream::clients;
 use upstream::{Services, changes, entity_cache};
 
-/// The schema with its extensions and limits, and `services`, the read-retry policy, the
-/// entity cache and the change hub as schema data.
-fn build_schema(
+/// The portal's schema (`/graphql`) and the partner graph's (`/subgraph`), each with its
+/// extensions and limits, and `services`, the read-retry policy, the entity cache and the
+/// change hub as schema data.
+fn build_schemas(
     settings: &Settings,
     services: &Services,
     entities: entity_cache::EntityCache,
     hub: changes::ChangeHub,
-) -> GatewaySchema {
-    let gateway = &settings.gateway;
-    let builder = schema::builder()
-        .data(services.clone())
-        .data(clients::ReadRetry::from_settings(gateway))
-        .data(entities)
+) -> (GatewaySchema, PartnerSchema) {
+    let portal = configure(settings, services, &entities, schema::builder())
         .data(hub)
         .data(schema::requests::AttachmentLinks {
             ttl: Duration::from_secs(settings.storage.link_ttl_secs),
@@ -67,6 +65,29 @@ fn build_schema(
             authz::require_subscription,
         ))
         .data(schema::me::PermissionsOf(authz::permissions))
+        // The whole schema is never handed out as a subgraph (`/subgraph` is).
+        .extension(schema::federation::WithoutServiceSdl::PORTAL);
+    let partner = configure(settings, services, &entities, schema::partner_builder());
+    let partner = if settings.gateway.service_sdl_enabled(settings.environment) {
+        partner
+    } else {
+        partner.extension(schema::federation::WithoutServiceSdl::OFF)
+    };
+    (finish(settings, portal), finish(settings, partner))
+}
+
+/// What both schemas share: data, extensions and limits.
+fn configure<Q, M, S>(
+    settings: &Settings,
+    services: &Services,
+    entities: &entity_cache::EntityCache,
+    builder: SchemaBuilder<Q, M, S>,
+) -> SchemaBuilder<Q, M, S> {
+    let gateway = &settings.gateway;
+    builder
+        .data(services.clone())
+        .data(clients::ReadRetry::from_settings(gateway))
+        .data(entities.clone())
         .extension(Tracing)
         .extension(http::execution_marker())
         .extension(authz::EdgeAuthorization)
@@ -74,13 +95,17 @@ fn build_schema(
             gateway,
         )))
         .limit_depth(gateway.max_depth)
-        .limit_complexity(gateway.max_complexity);
-    let environment = settings.environment;
-    let builder = if gateway.service_sdl_enabled(environment) {
-        builder
-    } else {
-        builder.extension(schema::federation::WithoutServiceSdl)
-    };
+        .limit_complexity(gateway.max_complexity)
+}
+
+/// Suggestions and introspection as `settings` say, then the schema.
+fn finish<Q, M, S>(settings: &Settings, builder: SchemaBuilder<Q, M, S>) -> Schema<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    let (gateway, environment) = (&settings.gateway, settings.environment);
     let builder = if gateway.field_suggestions_enabled(environment) {
         builder
     } else {
@@ -147,8 +172,10 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
         )?,
         transfer_timeout: Duration::from_secs(settings.storage.transfer_timeout_secs),
     });
+    let (schema, partner_schema) = build_schemas(settings, &services, entities.clone(), hub);
     let state = Arc::new(AppState {
-        schema: build_schema(settings, &services, entities.clone(), hub),
+        schema,
+        partner_schema,
         services,
         persisted_queries: apq::PersistedQueries::new(
             cache.clone(),
@@ -166,6 +193,15 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
     let graphql = get(ws::graphql_get)
         .post(http::graphql_post)
         .route_layer(axum::middleware::from_fn_with_state(
+            limiter.clone(),
+            ratelimit::layer,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            authenticator.clone(),
+            auth::layer,
+        ));
+    let subgraph = axum::routing::post(http::subgraph_post)
+        .route_layer(axum::middleware::from_fn_with_state(
             limiter,
             ratelimit::layer,
         ))
@@ -175,6 +211,7 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
         ));
     Ok(Router::new()
         .route("/graphql", graphql)
+        .route("/subgraph", subgraph)
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -248,4 +285,13 @@ pub async fn run(
 /// The public schema in SDL, for clients, docs and schema checks.
 pub fn sdl() -> String {
     schema::builder().finish().sdl()
+}
+
+/// The partner graph's subgraph SDL (what `/subgraph` serves as `_service { sdl }`).
+pub fn partner_sdl() -> String {
+    schema::partner_builder().finish().sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .federation()
+            .compose_directive(),
+    )
 }

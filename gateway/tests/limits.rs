@@ -44,9 +44,14 @@ async fn gateway() -> Gateway {
 
 /// POSTs `query` asking for `application/graphql-response+json`.
 async fn strict(gateway: &Gateway, query: &str) -> support::Reply {
+    strict_at(&gateway.graphql(), query).await
+}
+
+/// [`strict`] to `url`.
+async fn strict_at(url: &str, query: &str) -> support::Reply {
     support::reply(
         support::client()
-            .post(gateway.graphql())
+            .post(url)
             .header("accept", GQL)
             .json(&json!({ "query": query }))
             .send()
@@ -345,8 +350,12 @@ async fn production_turns_off_graphiql_suggestions_and_the_sdl_unless_enabled() 
     assert!(graphiql(&development).await);
     let r = strict(&development, misspelt).await;
     assert!(message(&r).contains("Did you mean"), "{}", r.body);
-    let r = strict(&development, sdl).await;
+    let r = strict_at(&development.subgraph(), sdl).await;
     assert!(r.body["data"]["_service"]["sdl"].is_string(), "{}", r.body);
+    // The portal's whole schema is never served as a subgraph.
+    for q in [sdl, hidden_sdl] {
+        assert_request_error(&strict(&development, q).await, "/subgraph");
+    }
 
     settings.environment = Environment::Production;
     settings.auth.oidc_issuer = closed_url().await;
@@ -358,7 +367,7 @@ async fn production_turns_off_graphiql_suggestions_and_the_sdl_unless_enabled() 
     assert_eq!(r.codes(), ["BAD_USER_INPUT"], "{}", r.body);
     assert!(!message(&r).contains("Did you mean"), "{}", r.body);
     for q in [sdl, hidden_sdl] {
-        assert_request_error(&strict(&production, q).await, "_service");
+        assert_request_error(&strict_at(&production.subgraph(), q).await, "_service");
     }
 
     settings.gateway.graphiql = Some(true);
@@ -368,6 +377,7 @@ async fn production_turns_off_graphiql_suggestions_and_the_sdl_unless_enabled() 
     assert!(graphiql(&enabled).await);
     let r = strict(&enabled, misspelt).await;
     assert!(message(&r).contains("Did you mean"), "{}", r.body);
-    let r = strict(&enabled, sdl).await;
+    let r = strict_at(&enabled.subgraph(), sdl).await;
     assert!(r.body["data"]["_service"]["sdl"].is_string(), "{}", r.body);
+    assert_request_error(&strict(&enabled, sdl).await, "/subgraph");
 }

@@ -1,9 +1,12 @@
-// Composes Glocal's subgraph with the partner's into a supergraph with @apollo/composition
-// (failing on any composition error) and serves it through @apollo/gateway.
+// Composes Glocal's partner graph with the partner's subgraph into a supergraph with
+// @apollo/composition (failing on any composition error) and serves it through
+// @apollo/gateway.
 //
-// Usage: node gateway.mjs <glocal /graphql URL> <partner URL>
-//   → prints `GATEWAY_URL=<url>` once listening on 127.0.0.1. The caller's
-//     `Authorization` header is passed on to both subgraphs.
+// Usage: node gateway.mjs <glocal /subgraph URL> <partner URL>
+//   → prints `API_TYPES=<JSON list>`, the named types of the supergraph's API schema (what
+//     a client of the router can introspect), `GLOCAL_TYPES=<JSON list>`, those of them
+//     Glocal's subgraph defines, then `GATEWAY_URL=<url>` once listening on
+//     127.0.0.1. The caller's `Authorization` header is passed on to both subgraphs.
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { composeServices } from '@apollo/composition';
@@ -41,6 +44,16 @@ if (composed.errors) {
   process.exit(1);
 }
 for (const hint of composed.hints ?? []) console.error(`hint: ${hint.toString()}`);
+const api = composed.schema.toAPISchema().toGraphQLJSSchema();
+const apiTypes = Object.keys(api.getTypeMap()).filter((name) => !name.startsWith('__'));
+// The API schema's types that Glocal's subgraph defines (its `@join__type` names GLOCAL).
+const fromGlocal = apiTypes.filter((name) =>
+  (composed.schema.type(name)?.appliedDirectives ?? []).some(
+    (d) => d.name === 'join__type' && d.arguments().graph === 'GLOCAL',
+  ),
+);
+console.log(`API_TYPES=${JSON.stringify(apiTypes)}`);
+console.log(`GLOCAL_TYPES=${JSON.stringify(fromGlocal)}`);
 
 const gateway = new ApolloGateway({
   supergraphSdl: composed.supergraphSdl,

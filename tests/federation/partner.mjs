@@ -1,6 +1,8 @@
 // A partner organisation's subgraph, written for the federation test with Apollo's own
 // packages: it extends Glocal's `LocalGovernment` entity (key `code`) with the partner's
-// liaison office, and offers a root field whose offices refer back to Glocal's entity.
+// liaison office, offers a root field whose offices refer back to Glocal's entity, and
+// owns generic names of its own (`Department`, `Staff`, `Contact`, a `Language` enum with
+// other values, `EventFilter`) that Glocal's partner graph must leave free.
 //
 // Usage: node partner.mjs   → prints `PARTNER_URL=<url>` once listening on 127.0.0.1.
 import { ApolloServer } from '@apollo/server';
@@ -29,9 +31,38 @@ const typeDefs = parse(`
     localGovernment: LocalGovernment!
   }
 
+  "The partner's own languages (not Glocal's)."
+  enum Language { FR DE EN }
+
+  "A department of the partner."
+  type Department {
+    code: ID!
+    name(lang: Language): String!
+    staff: [Staff!]!
+    contact: Contact
+  }
+
+  "Someone at the partner."
+  type Staff {
+    id: ID!
+    displayName: String!
+  }
+
+  "How to reach a department."
+  type Contact {
+    email: String!
+  }
+
+  "The partner's own event filter."
+  input EventFilter {
+    city: String!
+  }
+
   type Query {
     "Every liaison office of the partner."
     partnerOffices: [PartnerOffice!]!
+    "The partner's departments."
+    departments(filter: EventFilter): [Department!]!
   }
 `);
 
@@ -40,9 +71,22 @@ const offices = [
   { id: 'fukuoka', city: 'Fukuoka', country: 'JP', since: 2015, code: '26000' },
 ];
 
+const departments = [
+  {
+    code: 'intl',
+    names: { FR: 'Relations internationales', DE: 'Internationale Beziehungen', EN: 'International relations' },
+    staff: [{ id: 's1', displayName: 'Camille' }],
+    contact: { email: 'intl@partner.example' },
+  },
+];
+
 const resolvers = {
   Query: {
     partnerOffices: () => offices,
+    departments: () => departments,
+  },
+  Department: {
+    name: (department, { lang }) => department.names[lang ?? 'EN'],
   },
   LocalGovernment: {
     __resolveReference: (reference) => ({ code: reference.code }),

@@ -467,6 +467,24 @@ impl Stack {
         format!("{}/graphql", self.base_url)
     }
 
+    /// `{base_url}/subgraph`, the partner graph.
+    pub fn subgraph_url(&self) -> String {
+        format!("{}/subgraph", self.base_url)
+    }
+
+    /// POSTs a GraphQL operation to the partner graph (`/subgraph`).
+    pub async fn subgraph(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut req = self
+            .http
+            .post(self.subgraph_url())
+            .header("accept", "application/graphql-response+json")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        Self::read(req.send().await.expect("gateway reachable")).await
+    }
+
     /// POSTs a GraphQL operation (JSON, `Accept: application/graphql-response+json`).
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
         let mut req = self

@@ -1,8 +1,9 @@
 // The federation peer: Apollo Gateway in front of Glocal's gateway as its only subgraph,
-// with a supergraph composed by @apollo/composition from Glocal's `_service { sdl }`.
+// with a supergraph composed by @apollo/composition from the `_service { sdl }` of Glocal's
+// partner graph (`/subgraph`).
 // A partner's router adds exactly this hop; the benchmark measures what it costs.
 //
-// Usage: node federation-gateway.mjs <glocal /graphql URL> <port>
+// Usage: node federation-gateway.mjs <glocal /subgraph URL> <port>
 //   → prints `GATEWAY_URL=<url>` once listening on 127.0.0.1:<port>. The caller's
 //     `Authorization` header is passed on to the subgraph.
 import { ApolloServer } from '@apollo/server';

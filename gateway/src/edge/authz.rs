@@ -423,6 +423,86 @@ impl Extension for EdgeAuthorization {
     }
 }
 
+/// The private types: the types of the portal's schema that only root fields closed to the
+/// anonymous public (every mutation and subscription, the queries the matrix denies to
+/// `anonymous`) reach. None may be in the partner graph or a partner's supergraph; a type
+/// a new private root field brings is in this set by construction.
+pub fn private_types() -> std::collections::BTreeSet<String> {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    let sdl = crate::sdl();
+    let doc = async_graphql::parser::parse_schema(&sdl).expect("the SDL parses");
+    // Each type's fields, as (name, the named types the field and its arguments use).
+    let mut edges: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    for definition in doc.definitions {
+        let TypeSystemDefinition::Type(t) = definition else {
+            continue;
+        };
+        let named = |ty: &async_graphql::parser::types::Type| {
+            ty.to_string()
+                .trim_matches(|c| matches!(c, '[' | ']' | '!'))
+                .to_owned()
+        };
+        let fields = match &t.node.kind {
+            TypeKind::Object(o) => o
+                .fields
+                .iter()
+                .map(|f| {
+                    let mut uses = vec![named(&f.node.ty.node)];
+                    uses.extend(f.node.arguments.iter().map(|a| named(&a.node.ty.node)));
+                    (f.node.name.node.to_string(), uses)
+                })
+                .collect(),
+            TypeKind::Interface(i) => i
+                .fields
+                .iter()
+                .map(|f| (f.node.name.node.to_string(), vec![named(&f.node.ty.node)]))
+                .collect(),
+            TypeKind::InputObject(i) => i
+                .fields
+                .iter()
+                .map(|f| (f.node.name.node.to_string(), vec![named(&f.node.ty.node)]))
+                .collect(),
+            TypeKind::Union(u) => u
+                .members
+                .iter()
+                .map(|m| (String::new(), vec![m.node.to_string()]))
+                .collect(),
+            _ => Vec::new(),
+        };
+        edges.insert(t.node.name.node.to_string(), fields);
+    }
+    let reach = |from: Vec<String>| {
+        let mut seen = BTreeSet::new();
+        let mut todo = from;
+        while let Some(ty) = todo.pop() {
+            if seen.insert(ty.clone()) {
+                for (_, uses) in edges.get(&ty).into_iter().flatten() {
+                    todo.extend(uses.iter().cloned());
+                }
+            }
+        }
+        seen
+    };
+    let roots = |open: bool| {
+        let mut uses = Vec::new();
+        for root in [Root::Query, Root::Mutation, Root::Subscription] {
+            for (field, types) in edges.get(root.type_name()).into_iter().flatten() {
+                let public = root == Root::Query && decide(root, field, None) != Access::Denied;
+                if public == open {
+                    uses.extend(types.iter().cloned());
+                }
+            }
+        }
+        uses
+    };
+    let open = reach(roots(true));
+    let mut private: BTreeSet<String> = reach(roots(false)).difference(&open).cloned().collect();
+    private.extend(["Mutation".to_owned(), "Subscription".to_owned()]);
+    private
+}
+
 /// The matrix as a Markdown table (what `docs/api.md` shows between its
 /// `authorization-matrix` markers).
 pub fn markdown() -> String {
@@ -453,13 +533,44 @@ pub(crate) mod tests {
     use super::*;
 
     #[tokio::test]
+    async fn no_private_type_is_in_the_partner_graph() {
+        let private = private_types();
+        for known in [
+            "ServiceRequest",
+            "RoutingRule",
+            "TrainingApplication",
+            "StipendSchedule",
+            "EventRegistration",
+            "LectureRequest",
+            "SubmitServiceRequestInput",
+            "Mutation",
+        ] {
+            assert!(
+                private.contains(known),
+                "{known} is not private: {private:?}"
+            );
+        }
+        let sdl = crate::schema::federation::tests::subgraph_sdl().await;
+        let doc = async_graphql::parser::parse_schema(&sdl).expect("the SDL parses");
+        for definition in doc.definitions {
+            if let async_graphql::parser::types::TypeSystemDefinition::Type(t) = definition {
+                let name = t.node.name.node.to_string();
+                let name = name
+                    .strip_prefix(crate::schema::federation::PREFIX)
+                    .unwrap_or(&name);
+                assert!(
+                    !private.contains(name),
+                    "private `{name}` is in the partner graph"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
     async fn every_field_of_the_public_subgraph_is_open_to_the_public() {
         let sdl = crate::schema::federation::tests::subgraph_sdl().await;
-        // Every query field left public is open to the anonymous public.
-        for (field, directives) in object_fields(&sdl, "Query") {
-            if directives.iter().any(|d| d == "inaccessible") {
-                continue;
-            }
+        // Every query field of the partner graph is open to the anonymous public.
+        for (field, _) in object_fields(&sdl, "Query") {
             let access = decide(Root::Query, &field, None);
             assert_ne!(
                 access,

@@ -186,13 +186,39 @@ pub async fn graphql_get(State(state): State<Arc<AppState>>, request: Request) -
         variables,
         extensions,
     };
-    execute(&state, identity, &headers, params, &Method::GET, media)
-        .await
-        .into_response(media)
+    execute(
+        &state,
+        Graph::Portal,
+        identity,
+        &headers,
+        params,
+        &Method::GET,
+        media,
+    )
+    .await
+    .into_response(media)
+}
+
+/// Which schema a request runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Graph {
+    /// The portal's whole schema (`/graphql`).
+    Portal,
+    /// The partner graph (`/subgraph`): public data, no mutations.
+    Partner,
 }
 
 /// `POST /graphql`: a JSON body.
 pub async fn graphql_post(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    post(&state, request, Graph::Portal).await
+}
+
+/// `POST /subgraph`: a JSON body for the partner graph (what a partner's router sends).
+pub async fn subgraph_post(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    post(&state, request, Graph::Partner).await
+}
+
+async fn post(state: &AppState, request: Request, graph: Graph) -> Response {
     let (parts, body) = request.into_parts();
     let identity = parts
         .extensions
@@ -258,7 +284,8 @@ pub async fn graphql_post(State(state): State<Arc<AppState>>, request: Request) 
                 }
             };
             return execute(
-                &state,
+                state,
+                graph,
                 identity,
                 &parts.headers,
                 params,
@@ -292,7 +319,8 @@ pub async fn graphql_post(State(state): State<Arc<AppState>>, request: Request) 
     }
     let answers = futures::future::join_all(requests.into_iter().map(|params| {
         execute(
-            &state,
+            state,
+            graph,
             identity.clone(),
             &parts.headers,
             params,
@@ -468,6 +496,7 @@ async fn query_of(state: &AppState, params: &mut Params) -> Result<String, Answe
 
 async fn execute(
     state: &AppState,
+    graph: Graph,
     identity: Identity,
     headers: &HeaderMap,
     mut params: Params,
@@ -537,7 +566,10 @@ async fn execute(
     }
 
     let started = Instant::now();
-    let mut response = state.schema.execute(request).await;
+    let mut response = match graph {
+        Graph::Portal => state.schema.execute(request).await,
+        Graph::Partner => state.partner_schema.execute(request).await,
+    };
     let executed = executed.0.load(Ordering::Relaxed);
     let outcome = match (executed, response.errors.is_empty()) {
         (false, _) => "rejected",

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use glocal_kit::config::GatewaySettings;
 
-use crate::schema::GatewaySchema;
+use crate::schema::{GatewaySchema, PartnerSchema};
 use crate::upstream::clients::ReadRetry;
 use crate::upstream::entity_cache::EntityCache;
 use crate::upstream::{Services, changes};
@@ -29,6 +29,8 @@ use crate::upstream::{Services, changes};
 pub struct AppState {
     /// The executable schema (with the service clients as schema data).
     pub schema: GatewaySchema,
+    /// The partner graph's schema (`/subgraph`): public data only, no mutations.
+    pub partner_schema: PartnerSchema,
     /// The service clients.
     pub services: Services,
     /// The entity cache over the shared cache (Redis or in-process), as `cache.*` configures

@@ -6,9 +6,10 @@
 //! `read`/`call`, or a DataLoader), proto → GraphQL type. Business rules (validation,
 //! scoping, transitions) live in the services.
 //!
-//! The schema is also an Apollo Federation v2 subgraph (see [`federation`]): the mutation
-//! root and the private query fields are `@inaccessible`, so a partner's supergraph only
-//! exposes public data.
+//! Two schemas share these types ([`federation`]): the portal's whole schema on `/graphql`
+//! ([`builder`]), and the partner graph on `/subgraph` ([`partner_builder`]), an Apollo
+//! Federation v2 subgraph without the `@inaccessible` (portal-only) parts: no mutation
+//! root, no private query field, no type only they reach.
 
 pub mod common;
 pub mod directory;
@@ -23,12 +24,20 @@ pub mod scalars;
 pub mod subscriptions;
 pub mod training;
 
-use async_graphql::{MergedObject, Schema, SchemaBuilder};
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
-/// The gateway's schema type.
-pub type GatewaySchema = Schema<Query, Mutation, subscriptions::Subscription>;
+use federation::{PartnerQuery, PortalQuery};
+
+/// The gateway's schema type (the portal's `/graphql`).
+pub type GatewaySchema = Schema<PortalQuery, Mutation, subscriptions::Subscription>;
+
+/// The partner graph's schema type (`/subgraph`): queries of public data only.
+pub type PartnerSchema = Schema<PartnerQuery, EmptyMutation, EmptySubscription>;
 
 /// The query root.
+//
+// Every query field of every domain: the root of both graphs, through
+// [`federation::Root`].
 #[derive(MergedObject, Default)]
 pub struct Query(
     requests::RequestsQuery,
@@ -60,13 +69,19 @@ pub struct Mutation(
 
 /// A schema builder with every type registered and no data attached, serving Apollo
 /// Federation's `_service` and `_entities`.
-pub fn builder() -> SchemaBuilder<Query, Mutation, subscriptions::Subscription> {
+pub fn builder() -> SchemaBuilder<PortalQuery, Mutation, subscriptions::Subscription> {
     Schema::build(
-        Query::default(),
+        PortalQuery::default(),
         Mutation::default(),
         subscriptions::Subscription,
     )
     .enable_federation()
+}
+
+/// A builder of the partner graph's schema (no data attached), serving `_service` and
+/// `_entities`.
+pub fn partner_builder() -> SchemaBuilder<PartnerQuery, EmptyMutation, EmptySubscription> {
+    Schema::build(PartnerQuery::default(), EmptyMutation, EmptySubscription).enable_federation()
 }
 
 #[cfg(test)]

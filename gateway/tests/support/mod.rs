@@ -20,6 +20,11 @@ impl Gateway {
     pub fn graphql(&self) -> String {
         format!("{}/graphql", self.url)
     }
+
+    /// `http://127.0.0.1:port/subgraph`, the partner graph.
+    pub fn subgraph(&self) -> String {
+        format!("{}/subgraph", self.url)
+    }
 }
 
 /// Serves a gateway with `settings` and waits until it answers.

@@ -271,8 +271,8 @@ pub struct GatewaySettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub field_suggestions: Option<bool>,
-    /// Serve the full schema as Apollo Federation's `_service { sdl }`; unset = on in
-    /// development, off in production.
+    /// Serve the partner graph's SDL as Apollo Federation's `_service { sdl }` on
+    /// `/subgraph`; unset = on in development, off in production.
     #[serde(
         deserialize_with = "lenient_bool",
         skip_serializing_if = "Option::is_none"

@@ -1,11 +1,15 @@
-//! Apollo Federation v2: Glocal's subgraph composed with a partner's subgraph by Apollo's
-//! own packages (`tests/federation/`: @apollo/subgraph for the partner, @apollo/composition
-//! to compose, @apollo/gateway to serve the supergraph), and queries that cross both
-//! through the Apollo gateway against the running stack.
+//! Apollo Federation v2: Glocal's partner graph (`/subgraph`) composed with a partner's
+//! subgraph by Apollo's own packages (`tests/federation/`: @apollo/subgraph for the
+//! partner, @apollo/composition to compose, @apollo/gateway to serve the supergraph), and
+//! queries that cross both through the Apollo gateway against the running stack. The
+//! partner owns generic names (`Department`, `Staff`, `Contact`, a `Language` enum,
+//! `EventFilter`) and the composition must still succeed; the supergraph's API schema must
+//! hold none of the private types ([`glocal_gateway::authz::private_types`], derived from
+//! the authorization matrix).
 //!
 //! The npm packages are installed by this test with `npm ci` into
-//! `target/federation-node` (never committed). Without `npm`/`node` on the machine the
-//! test says so and passes; everywhere else it runs for real.
+//! `target/federation-node` (never committed). Without `npm` or `node` on the machine the
+//! test fails and says what to install (`scripts/test` installs them).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -82,9 +86,9 @@ impl Drop for Node {
     }
 }
 
-/// Runs `node script args…` in `dir` and waits for the `PREFIX=<url>` line it prints when
-/// listening.
-async fn start(dir: &Path, script: &str, args: &[&str], prefix: &str) -> (Node, String) {
+/// Runs `node script args…` in `dir` and waits for the `PREFIX=<value>` line of each of
+/// `prefixes` (the last one is printed when listening); the values in `prefixes` order.
+async fn start(dir: &Path, script: &str, args: &[&str], prefixes: &[&str]) -> (Node, Vec<String>) {
     let stderr = dir.join(format!("{script}.stderr.log"));
     let mut child = Command::new("node")
         .arg(script)
@@ -98,19 +102,27 @@ async fn start(dir: &Path, script: &str, args: &[&str], prefix: &str) -> (Node, 
     let stdout = child.stdout.take().expect("stdout");
     let node = Node { child, stderr };
     let (tx, rx) = mpsc::channel();
-    let prefix = format!("{prefix}=");
+    let wanted: Vec<String> = prefixes.iter().map(|p| format!("{p}=")).collect();
     std::thread::spawn(move || {
+        let mut values = Vec::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix(&prefix) {
-                let _ = tx.send(url.trim().to_owned());
+            if let Some(value) = wanted
+                .get(values.len())
+                .and_then(|prefix| line.strip_prefix(prefix.as_str()))
+            {
+                values.push(value.trim().to_owned());
+                if values.len() == wanted.len() {
+                    let _ = tx.send(values);
+                    return;
+                }
             }
         }
     });
-    let url = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(90)))
+    let values = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(90)))
         .await
         .expect("join");
-    match url {
-        Ok(url) => (node, url),
+    match values {
+        Ok(values) => (node, values),
         Err(_) => panic!(
             "`node {script}` did not start:\n{}",
             std::fs::read_to_string(&node.stderr).unwrap_or_default()
@@ -137,11 +149,13 @@ async fn post(http: &reqwest::Client, url: &str, token: Option<&str>, query: &st
 
 #[tokio::test]
 async fn a_partner_supergraph_composes_us_and_crosses_both_subgraphs() {
-    if !available("npm") || !available("node") {
-        eprintln!(
-            "SKIPPED: npm and node are needed to compose the supergraph with Apollo's packages"
+    for program in ["node", "npm"] {
+        assert!(
+            available(program),
+            "`{program}` is not on PATH: this test composes the supergraph with Apollo's npm \
+             packages and needs Node.js 20 or later with npm (Debian: `apt-get install nodejs \
+             npm`; scripts/test installs them)"
         );
-        return;
     }
     let stack = spawn_stack().await;
     let dir = scratch();
@@ -152,15 +166,75 @@ async fn a_partner_supergraph_composes_us_and_crosses_both_subgraphs() {
     .await
     .expect("install");
 
-    let (_partner, partner_url) = start(&dir, "partner.mjs", &[], "PARTNER_URL").await;
-    let (_gateway, gateway_url) = start(
+    let (_partner, partner) = start(&dir, "partner.mjs", &[], &["PARTNER_URL"]).await;
+    let partner_url = partner[0].clone();
+    let (_gateway, composed) = start(
         &dir,
         "gateway.mjs",
-        &[&stack.graphql_url(), &partner_url],
-        "GATEWAY_URL",
+        &[&stack.subgraph_url(), &partner_url],
+        &["API_TYPES", "GLOCAL_TYPES", "GATEWAY_URL"],
     )
     .await;
+    let [api_types, glocal_types, gateway_url] = <[String; 3]>::try_from(composed).unwrap();
+    let api_types: Vec<String> = serde_json::from_str(&api_types).expect("API_TYPES");
+    let glocal_types: Vec<String> = serde_json::from_str(&glocal_types).expect("GLOCAL_TYPES");
     let http = stack.http();
+
+    // The supergraph's API schema holds no private type of ours: none of the types only the
+    // matrix's closed root fields reach, and none of the portal-only types public types
+    // lead to on /graphql. The partner's own `Department`, `Staff`, `Contact`, `Language`
+    // and `EventFilter` are there, and they are the partner's.
+    let private = glocal_gateway::authz::private_types();
+    assert!(
+        private.contains("ServiceRequest") && private.contains("RoutingRule"),
+        "{private:?}"
+    );
+    assert!(
+        glocal_types.iter().any(|t| t == "Event"),
+        "{glocal_types:?}"
+    );
+    for ty in &glocal_types {
+        let ours = ty.strip_prefix("Glocal").unwrap_or(ty);
+        assert!(
+            !private.contains(ours),
+            "private `{ty}` is in the supergraph"
+        );
+    }
+    for portal_only in [
+        "Contribution",
+        "Interaction",
+        "TrainingAttendance",
+        "PracticeHistoryEntry",
+        "PracticeVersion",
+        "Me",
+        "Mutation",
+        "Subscription",
+        "Staff",
+        "Department",
+        "Contact",
+        "Language",
+    ] {
+        assert!(
+            !glocal_types.iter().any(|t| t == portal_only),
+            "`{portal_only}` of ours is in the supergraph: {glocal_types:?}"
+        );
+    }
+    for theirs in ["Department", "Staff", "Contact", "Language", "EventFilter"] {
+        assert!(api_types.iter().any(|t| t == theirs), "{api_types:?}");
+    }
+    let names = post(
+        http,
+        &gateway_url,
+        None,
+        "{ departments { code name(lang: FR) staff { displayName } contact { email } } \
+           localGovernments { code name(lang: EN) } }",
+    )
+    .await;
+    assert!(names.get("errors").is_none(), "{names:#}");
+    assert_eq!(
+        names["data"]["departments"][0]["name"],
+        "Relations internationales"
+    );
 
     // From the partner's root into our entity, and from our root into the partner's field.
     let crossed = post(
@@ -224,7 +298,7 @@ async fn a_partner_supergraph_composes_us_and_crosses_both_subgraphs() {
     // Entities straight from our subgraph: found ones resolved, unknown ones null.
     let entities = post(
         http,
-        &stack.graphql_url(),
+        &stack.subgraph_url(),
         None,
         "{ _entities(representations: [\
              {__typename: \"LocalGovernment\", code: \"26000\"}, \

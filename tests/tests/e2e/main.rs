@@ -9,10 +9,12 @@ mod dashboards;
 mod depth;
 mod doc_claims;
 mod doc_examples;
+
 mod events;
 mod federation;
 mod graphql_http;
 mod notices;
+mod partner_graph;
 mod portal;
 mod read_through;
 mod replicas;

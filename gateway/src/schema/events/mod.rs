@@ -486,6 +486,7 @@ impl Event {
 
     /// Contributions the caller may see: accepted ones for everyone, their own for
     /// submitters, all for the bureau.
+    #[graphql(inaccessible)]
     async fn contributions(&self) -> Result<Vec<Contribution>> {
         Ok(self
             .loaders

@@ -388,6 +388,7 @@ impl Practice {
         self.0.latest_version
     }
     /// Concurrency token: quote it in the next change.
+    #[graphql(inaccessible)]
     async fn revision(&self) -> Result<i32> {
         int(self.0.revision, "revision")
     }
@@ -505,6 +506,7 @@ impl Practice {
         non_empty(&self.0.withdrawal_reason)
     }
     /// Audit trail (bureau staff, on `practice(id)`).
+    #[graphql(inaccessible)]
     async fn history(&self) -> Vec<PracticeHistoryEntry> {
         self.0
             .history
@@ -514,6 +516,7 @@ impl Practice {
             .collect()
     }
     /// Every content version (on `practice(id)`).
+    #[graphql(inaccessible)]
     async fn versions(&self) -> Vec<PracticeVersion> {
         self.0
             .versions

@@ -90,6 +90,7 @@ impl Organisation {
         self.0.public
     }
     /// People to talk to.
+    #[graphql(inaccessible)]
     async fn contacts(&self) -> Vec<Contact> {
         self.0
             .contacts
@@ -99,6 +100,7 @@ impl Organisation {
             .collect()
     }
     /// Concurrency token.
+    #[graphql(inaccessible)]
     async fn revision(&self) -> Result<i32> {
         int(self.0.revision, "revision")
     }
@@ -195,10 +197,12 @@ impl Relationship {
         Date::parse(&self.0.ended_on)
     }
     /// Note.
+    #[graphql(inaccessible)]
     async fn note(&self) -> Option<&str> {
         non_empty(&self.0.note)
     }
     /// Concurrency token.
+    #[graphql(inaccessible)]
     async fn revision(&self) -> Result<i32> {
         int(self.0.revision, "revision")
     }
@@ -208,6 +212,7 @@ impl Relationship {
     }
     /// Its log, most recent first: bureau staff and the local government concerned only
     /// (anyone else gets an error on this field alone).
+    #[graphql(inaccessible)]
     async fn interactions(
         &self,
         ctx: &Context<'_>,
@@ -310,6 +315,7 @@ impl Opportunity {
         datetime(self.0.created_at.as_ref())
     }
     /// Concurrency token.
+    #[graphql(inaccessible)]
     async fn revision(&self) -> Result<i32> {
         int(self.0.revision, "revision")
     }

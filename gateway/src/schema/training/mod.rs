@@ -434,6 +434,7 @@ pub struct ReviewStage {
     /// Reviewers do not see who applied.
     pub blind: bool,
     /// Subjects of the staff reviewing at this stage (shown to the edition's managers).
+    #[graphql(inaccessible)]
     pub reviewer_subjects: Vec<String>,
 }
 
@@ -670,6 +671,7 @@ impl TrainingSession {
     }
 
     /// Attendance the caller may see (managers: everyone; a participant: their own).
+    #[graphql(inaccessible)]
     async fn attendance(&self) -> Vec<TrainingAttendance> {
         self.0
             .attendance
