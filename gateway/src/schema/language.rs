@@ -51,6 +51,17 @@ impl Language {
     }
 }
 
+impl From<Language> for glocal_kit::i18n::Lang {
+    fn from(lang: Language) -> Self {
+        match lang {
+            Language::Ko => glocal_kit::i18n::Lang::Ko,
+            Language::En => glocal_kit::i18n::Lang::En,
+            Language::Zh => glocal_kit::i18n::Lang::Zh,
+            Language::Ja => glocal_kit::i18n::Lang::Ja,
+        }
+    }
+}
+
 /// The language a request asked for through `Accept-Language` (request data).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RequestLanguage(pub Language);

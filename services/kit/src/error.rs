@@ -7,10 +7,16 @@
 
 use std::time::Duration;
 
-use tonic::metadata::MetadataValue;
+use tonic::metadata::{BinaryMetadataValue, MetadataValue};
+
+use crate::i18n::Message;
 
 /// Metadata key carrying the offending input field of a BAD_USER_INPUT error.
 pub const FIELD_METADATA: &str = "glocal-error-field";
+
+/// Binary metadata key carrying the catalogue message of an error (JSON `{"key", "args"}`,
+/// see [`crate::i18n::Message`]), so the gateway can say it in the caller's language.
+pub const MESSAGE_METADATA: &str = "glocal-message-bin";
 
 /// Metadata key of the retry hint an UNAVAILABLE status carries: milliseconds to wait
 /// before trying again (gRPC's own name for it).
@@ -168,6 +174,10 @@ pub trait ServiceError: std::error::Error {
     fn field(&self) -> Option<&str> {
         None
     }
+    /// The catalogue message saying this error in any language, when there is one.
+    fn catalogue_message(&self) -> Option<Message> {
+        None
+    }
 }
 
 /// Turns a service error into a gRPC status. INTERNAL and UNAVAILABLE errors are logged
@@ -192,6 +202,12 @@ pub fn to_status<E: ServiceError>(err: &E) -> tonic::Status {
     {
         status.metadata_mut().insert(FIELD_METADATA, v);
     }
+    if let Some(message) = err.catalogue_message() {
+        status.metadata_mut().insert_bin(
+            MESSAGE_METADATA,
+            BinaryMetadataValue::from_bytes(&message.to_bytes()),
+        );
+    }
     status
 }
 
@@ -208,6 +224,8 @@ pub struct RemoteError {
     /// For UNAVAILABLE: how long to wait before retrying (the service's hint, else
     /// [`DEFAULT_RETRY_AFTER`]); `None` for every other code.
     pub retry_after: Option<Duration>,
+    /// The catalogue message the service named, to render in the caller's language.
+    pub localized: Option<Message>,
 }
 
 impl From<tonic::Status> for RemoteError {
@@ -231,11 +249,20 @@ impl From<tonic::Status> for RemoteError {
         };
         let retry_after = (code == ErrorCode::Unavailable)
             .then(|| retry_pushback(&status).unwrap_or(DEFAULT_RETRY_AFTER));
+        let localized = match code {
+            ErrorCode::Internal | ErrorCode::Unavailable => None,
+            _ => status
+                .metadata()
+                .get_bin(MESSAGE_METADATA)
+                .and_then(|v| v.to_bytes().ok())
+                .and_then(|b| Message::from_bytes(&b)),
+        };
         RemoteError {
             code,
             message,
             field,
             retry_after,
+            localized,
         }
     }
 }
@@ -328,6 +355,21 @@ macro_rules! service_error {
             fn field(&self) -> Option<&str> {
                 match self {
                     $name::Invalid(e) => Some(e.field()),
+                    _ => None,
+                }
+            }
+
+            fn catalogue_message(&self) -> Option<$crate::i18n::Message> {
+                use $crate::i18n::Message;
+                match self {
+                    $name::Unauthenticated => Some(Message::new("error-unauthenticated")),
+                    $name::NotFound(what) => Some(Message::new("error-not-found").arg("what", what)),
+                    $name::Invalid(e) => e.catalogue_message().cloned(),
+                    $name::StaleVersion { seen, current } => Some(
+                        Message::new("error-stale-version")
+                            .arg("seen", seen)
+                            .arg("current", current),
+                    ),
                     _ => None,
                 }
             }
@@ -427,6 +469,24 @@ mod tests {
             assert!(!is_transport_failure(&answered));
             assert_eq!(ErrorCode::of_status(&answered), ErrorCode::Internal);
         }
+    }
+
+    #[test]
+    fn the_catalogue_message_travels_with_the_status() {
+        let invalid = crate::domain::InvalidInput::localized(
+            "title",
+            Message::new("input-too-long").arg("max", 3).arg("got", 4),
+        );
+        let remote = RemoteError::from(to_status(&invalid));
+        assert_eq!(
+            remote.message,
+            "title: must be at most 3 characters (got 4)"
+        );
+        assert_eq!(
+            remote.localized,
+            Some(Message::new("input-too-long").arg("max", 3).arg("got", 4))
+        );
+        assert_eq!(RemoteError::from(to_status(&MissingTitle)).localized, None);
     }
 
     #[test]
