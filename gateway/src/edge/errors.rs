@@ -99,7 +99,9 @@ pub(crate) fn json_response(
 /// and `messageArgs`, from a service or the gateway) is rendered from it, keeping a leading
 /// `field: `; an English text the catalogue holds word for word becomes that message; any
 /// other error keeps its English text in English, and in another language says the generic
-/// message of its `extensions.code` with the English text as `extensions.detail`.
+/// message of its `extensions.code` with the English text as `extensions.detail`. Each
+/// failed eligibility rule of `extensions.reasons` is said the same way, with its
+/// `reasonKey`.
 pub fn localize(body: &mut serde_json::Value, lang: Lang) {
     if let serde_json::Value::Array(items) = body {
         for item in items {
@@ -130,6 +132,18 @@ fn localize_error(error: &mut serde_json::Value, lang: Lang) {
     let Some(ext) = extensions.as_object_mut() else {
         return;
     };
+    if let Some(reasons) = ext.get_mut("reasons").and_then(|r| r.as_array_mut()) {
+        for reason in reasons.iter_mut().filter_map(|r| r.as_object_mut()) {
+            let text = reason
+                .get("reason")
+                .and_then(|r| r.as_str())
+                .unwrap_or_default();
+            if let i18n::Stored::Message(m) = i18n::Stored::parse(text) {
+                reason.insert("reason".into(), m.render(lang).into());
+                reason.insert("reasonKey".into(), m.key.into());
+            }
+        }
+    }
     let field = ext.get("field").and_then(|f| f.as_str()).map(str::to_owned);
     let named = ext.get("messageKey").and_then(|k| k.as_str()).map(|key| {
         let args = ext

@@ -72,6 +72,17 @@ pub fn effective(ctx: &Context<'_>, lang: Option<Language>) -> Language {
         .unwrap_or_default()
 }
 
+/// A text a service sent for a person to read, which is either a catalogue message
+/// ([`glocal_kit::i18n::Message::store`]) or plain text, in `lang`; with the message's key
+/// (the stable machine-readable code beside it), `None` for plain text.
+pub fn say(text: &str, lang: Language) -> (String, Option<String>) {
+    use glocal_kit::i18n::Stored;
+    match Stored::parse(text) {
+        Stored::Message(m) => (m.render(lang.into()), Some(m.key)),
+        Stored::Text(t) => (t, None),
+    }
+}
+
 /// `text` in `lang`, falling back to English, then Korean, then any non-empty language.
 pub fn pick(text: Option<&LocalizedText>, lang: Language) -> String {
     let Some(text) = text else {

@@ -37,8 +37,27 @@ limit-directives = the document has { $count } directives; at most { $max } are 
 limit-variables = the request has { $count } variables; at most { $max } are allowed
 limit-fragment-cycle = the fragment "{ $fragment }" spreads itself
 
-## Training: why an applicant is not eligible.
-eligibility-grade-below = grade { $grade } is below the minimum { $min }
-eligibility-age-out-of-range = age { $age } is outside { $min }–{ $max }
-eligibility-language-missing = the programme requires { $language } at level { $level } or above
-eligibility-country-not-eligible = { $country } is not among the eligible countries
+## Training: why an applicant is not eligible (EligibilityFailure.reason).
+eligibility-not-published = the edition is not open to applications
+eligibility-window = applications are taken from { $from } to { $to }
+eligibility-applicant-kind = this edition takes { $kinds } applicants only
+eligibility-organisation-type = this edition is for { $types } only
+eligibility-korean-nationals = this edition is for Korean nationals
+eligibility-foreign-nationals = this edition is for foreign nationals
+eligibility-grade-missing = this edition is for { $bound ->
+        [both] grades { $min } to { $max }
+        [min] grade { $min } and below
+        [max] grade { $max } and above
+       *[any] any grade
+    }: state your grade
+eligibility-grade-outside = this edition is for { $bound ->
+        [both] grades { $min } to { $max }
+        [min] grade { $min } and below
+        [max] grade { $max } and above
+       *[any] any grade
+    }; grade { $grade } is outside it
+eligibility-languages = this edition works in { $languages }; name one of them
+eligibility-one-active = there is already an active application ({ $application }) for this edition
+
+## Training: why a participant got no certificate (CertificateSkip.reason).
+certificate-attendance = attended { $attended } of { $counted } sessions (at least { $percent }% needed)

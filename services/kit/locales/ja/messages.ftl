@@ -36,8 +36,27 @@ limit-directives = ディレクティブが { $count } 個あります。最大 
 limit-variables = 変数が { $count } 個あります。最大 { $max } 個まで許可されています
 limit-fragment-cycle = フラグメント "{ $fragment }" が自分自身を展開しています
 
-## 研修：申請者が資格を満たさない理由。
-eligibility-grade-below = 職級 { $grade } は最低職級 { $min } を下回っています
-eligibility-age-out-of-range = 年齢 { $age } 歳は { $min }–{ $max } 歳の範囲外です
-eligibility-language-missing = このプログラムには { $language } の { $level } 以上のレベルが必要です
-eligibility-country-not-eligible = { $country } は対象国ではありません
+## 研修：申請者が資格を満たさない理由（EligibilityFailure.reason）。
+eligibility-not-published = この回は申請を受け付けていません
+eligibility-window = 申請期間は { $from } から { $to } までです
+eligibility-applicant-kind = この回は { $kinds } の申請者のみ受け付けます
+eligibility-organisation-type = この回は { $types } のみが対象です
+eligibility-korean-nationals = この回は韓国籍の方が対象です
+eligibility-foreign-nationals = この回は外国籍の方が対象です
+eligibility-grade-missing = この回は{ $bound ->
+        [both] { $min } 級から { $max } 級まで
+        [min] { $min } 級以下
+        [max] { $max } 級以上
+       *[any] すべての職級
+    }が対象です：職級を入力してください
+eligibility-grade-outside = この回は{ $bound ->
+        [both] { $min } 級から { $max } 級まで
+        [min] { $min } 級以下
+        [max] { $max } 級以上
+       *[any] すべての職級
+    }が対象です。{ $grade } 級は対象外です
+eligibility-languages = この回の使用言語は { $languages } です。いずれかを指定してください
+eligibility-one-active = この回にはすでに進行中の申請（{ $application }）があります
+
+## 研修：参加者に修了証が発行されなかった理由（CertificateSkip.reason）。
+certificate-attendance = { $counted } 回中 { $attended } 回出席（{ $percent }% 以上の出席が必要）

@@ -36,8 +36,27 @@ limit-directives = 지시어가 { $count }개입니다. 최대 { $max }개까지
 limit-variables = 변수가 { $count }개입니다. 최대 { $max }개까지 허용됩니다
 limit-fragment-cycle = 프래그먼트 "{ $fragment }"이(가) 자기 자신을 전개합니다
 
-## 연수: 신청자가 자격이 없는 이유.
-eligibility-grade-below = 직급 { $grade }은(는) 최소 직급 { $min }보다 낮습니다
-eligibility-age-out-of-range = 나이 { $age }세는 { $min }–{ $max }세 범위를 벗어납니다
-eligibility-language-missing = 이 과정은 { $language } { $level } 이상의 수준을 요구합니다
-eligibility-country-not-eligible = { $country }은(는) 신청 가능 국가가 아닙니다
+## 연수: 신청자가 자격이 없는 이유 (EligibilityFailure.reason).
+eligibility-not-published = 이 차수는 신청을 받지 않습니다
+eligibility-window = 신청 기간은 { $from }부터 { $to }까지입니다
+eligibility-applicant-kind = 이 차수는 { $kinds } 신청자만 받습니다
+eligibility-organisation-type = 이 차수는 { $types } 기관만 대상입니다
+eligibility-korean-nationals = 이 차수는 한국 국적자 대상입니다
+eligibility-foreign-nationals = 이 차수는 외국 국적자 대상입니다
+eligibility-grade-missing = 이 차수는 { $bound ->
+        [both] { $min }급부터 { $max }급까지
+        [min] { $min }급 이하
+        [max] { $max }급 이상
+       *[any] 모든 직급
+    } 대상입니다: 직급을 입력하세요
+eligibility-grade-outside = 이 차수는 { $bound ->
+        [both] { $min }급부터 { $max }급까지
+        [min] { $min }급 이하
+        [max] { $max }급 이상
+       *[any] 모든 직급
+    } 대상입니다. { $grade }급은 해당하지 않습니다
+eligibility-languages = 이 차수의 사용 언어는 { $languages }입니다. 그중 하나를 입력하세요
+eligibility-one-active = 이 차수에 이미 진행 중인 신청({ $application })이 있습니다
+
+## 연수: 참가자가 수료증을 받지 못한 이유 (CertificateSkip.reason).
+certificate-attendance = { $counted }회 중 { $attended }회 출석 (최소 { $percent }% 필요)

@@ -36,8 +36,27 @@ limit-directives = 文档有 { $count } 个指令；最多允许 { $max } 个
 limit-variables = 请求有 { $count } 个变量；最多允许 { $max } 个
 limit-fragment-cycle = 片段 "{ $fragment }" 展开了自身
 
-## 培训：申请人不符合资格的原因。
-eligibility-grade-below = 职级 { $grade } 低于最低要求 { $min }
-eligibility-age-out-of-range = 年龄 { $age } 不在 { $min }–{ $max } 范围内
-eligibility-language-missing = 该课程要求 { $language } 达到 { $level } 或以上水平
-eligibility-country-not-eligible = { $country } 不在可申请国家之列
+## 培训：申请人不符合资格的原因（EligibilityFailure.reason）。
+eligibility-not-published = 该期次不接受申请
+eligibility-window = 申请时间为 { $from } 至 { $to }
+eligibility-applicant-kind = 该期次只接受 { $kinds } 类申请人
+eligibility-organisation-type = 该期次仅面向 { $types }
+eligibility-korean-nationals = 该期次仅面向韩国国籍人士
+eligibility-foreign-nationals = 该期次仅面向外国国籍人士
+eligibility-grade-missing = 该期次面向{ $bound ->
+        [both] { $min } 至 { $max } 级
+        [min] { $min } 级及以下
+        [max] { $max } 级及以上
+       *[any] 所有职级
+    }：请填写您的职级
+eligibility-grade-outside = 该期次面向{ $bound ->
+        [both] { $min } 至 { $max } 级
+        [min] { $min } 级及以下
+        [max] { $max } 级及以上
+       *[any] 所有职级
+    }；{ $grade } 级不在范围内
+eligibility-languages = 该期次的工作语言为 { $languages }；请填写其中之一
+eligibility-one-active = 该期次已有一份进行中的申请（{ $application }）
+
+## 培训：参与者未获得证书的原因（CertificateSkip.reason）。
+certificate-attendance = 出席 { $counted } 次中的 { $attended } 次（至少需要 { $percent }%）
