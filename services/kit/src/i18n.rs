@@ -54,24 +54,12 @@ impl Lang {
 }
 
 /// The Fluent sources of one language, as embedded.
-fn sources(lang: Lang) -> [&'static str; 2] {
+fn sources(lang: Lang) -> [&'static str; 1] {
     match lang {
-        Lang::Ko => [
-            include_str!("../locales/ko/messages.ftl"),
-            include_str!("../locales/ko/labels.ftl"),
-        ],
-        Lang::En => [
-            include_str!("../locales/en/messages.ftl"),
-            include_str!("../locales/en/labels.ftl"),
-        ],
-        Lang::Zh => [
-            include_str!("../locales/zh/messages.ftl"),
-            include_str!("../locales/zh/labels.ftl"),
-        ],
-        Lang::Ja => [
-            include_str!("../locales/ja/messages.ftl"),
-            include_str!("../locales/ja/labels.ftl"),
-        ],
+        Lang::Ko => [include_str!("../locales/ko/messages.ftl")],
+        Lang::En => [include_str!("../locales/en/messages.ftl")],
+        Lang::Zh => [include_str!("../locales/zh/messages.ftl")],
+        Lang::Ja => [include_str!("../locales/ja/messages.ftl")],
     }
 }
 

@@ -574,8 +574,7 @@ pub struct PracticeFacets {
     pub countries: Vec<FacetCount>,
     /// Per year, newest first.
     pub years: Vec<FacetCount>,
-    /// Per language (a practice in two languages counts in both), spelt as
-    /// `Practice.languages` and the `languages` filter spell it.
+    /// Per language (a practice in two languages counts in both), as `Practice.languages`.
     pub languages: Vec<LanguageFacet>,
 }
 

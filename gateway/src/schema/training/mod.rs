@@ -839,8 +839,7 @@ pub struct IssuedCertificate {
 pub struct CertificateSkip {
     /// The participant's application.
     pub application_id: ID,
-    /// Why, in the request's language (`Accept-Language`), e.g. "attended 3 of 5 sessions
-    /// (at least 80% needed)".
+    /// Why, in the request's language, e.g. "attended 3 of 5 sessions (at least 80% needed)".
     pub reason: String,
     /// The catalogue key of `reason` (stable, e.g. `certificate-attendance`).
     pub reason_key: Option<String>,
