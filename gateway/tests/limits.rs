@@ -129,7 +129,7 @@ async fn bracket_bombs_are_refused_before_parsing() {
         format!("{}{}", "{a".repeat(50_000), "}".repeat(50_000)),
         format!("{{ me(x: {}1{}) }}", "[".repeat(50_000), "]".repeat(50_000)),
     ] {
-        assert_request_error(&strict(&gateway, &bomb).await, "nests deeper");
+        assert_request_error(&strict(&gateway, &bomb).await, "nested too deep");
     }
     // The gateway is still there.
     let r = query(&gateway, "{ __typename }", None).await;
@@ -380,4 +380,87 @@ async fn production_turns_off_graphiql_suggestions_and_the_sdl_unless_enabled() 
     let r = strict_at(&enabled.subgraph(), sdl).await;
     assert!(r.body["data"]["_service"]["sdl"].is_string(), "{}", r.body);
     assert_request_error(&strict(&enabled, sdl).await, "/subgraph");
+}
+
+/// `{ __type(name: "Query") { ofType { … { name } … } } }` with `levels` field levels.
+fn nested(levels: usize) -> String {
+    let inner = levels.saturating_sub(2);
+    format!(
+        "{{ __type(name: \"Query\") {}{{ name }}{}",
+        "{ ofType ".repeat(inner),
+        "}".repeat(inner + 1)
+    )
+}
+
+#[tokio::test]
+async fn too_deep_is_one_message_and_code_at_any_depth() {
+    let gateway = gateway().await;
+    let r = strict(&gateway, &nested(16)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let expected = "the query is nested too deep; at most 16 levels are allowed";
+    for levels in (17..=32).chain([33, 40, 50, 64, 100]) {
+        let r = strict(&gateway, &nested(levels)).await;
+        assert_eq!(r.status, 400, "{levels}: {}", r.body);
+        assert_eq!(r.codes(), ["BAD_USER_INPUT"], "{levels}: {}", r.body);
+        assert_eq!(r.body["errors"][0]["message"], expected, "{levels}");
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["messageKey"], "limit-depth",
+            "{levels}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refusals_are_said_in_the_callers_language() {
+    let gateway = gateway().await;
+    let mut seen = std::collections::BTreeSet::new();
+    for (lang, accept) in [
+        ("ko", "ko-KR,ko;q=0.9"),
+        ("zh", "zh-CN"),
+        ("ja", "ja"),
+        ("en", "fr, en;q=0.5"),
+    ] {
+        let r = support::reply(
+            support::client()
+                .post(gateway.graphql())
+                .header("accept", GQL)
+                .header("accept-language", accept)
+                .json(&json!({ "query": nested(20) }))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.codes(), ["BAD_USER_INPUT"], "{}", r.body);
+        let message = r.body["errors"][0]["message"].as_str().unwrap().to_owned();
+        let catalogue = glocal_kit::i18n::Message::new("limit-depth")
+            .arg("max", 16)
+            .render(glocal_kit::i18n::Lang::from_tag(lang).unwrap());
+        assert_eq!(message, catalogue, "{lang}");
+        seen.insert(message);
+    }
+    assert_eq!(seen.len(), 4, "one message per language: {seen:?}");
+    // A request error the catalogue has no key for keeps its English text as the detail.
+    let r = support::reply(
+        support::client()
+            .post(gateway.graphql())
+            .header("accept-language", "ja")
+            .json(&json!({ "query": "{ noSuchField }" }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.codes(), ["BAD_USER_INPUT"], "{}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["message"],
+        "リクエストが正しくありません"
+    );
+    assert!(
+        r.body["errors"][0]["extensions"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("noSuchField")),
+        "{}",
+        r.body
+    );
 }

@@ -498,6 +498,26 @@ impl Stack {
         Self::read(req.send().await.expect("gateway reachable")).await
     }
 
+    /// [`Stack::gql`] with `Accept-Language: accept_language`.
+    pub async fn gql_in(
+        &self,
+        accept_language: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Gql {
+        let mut req = self
+            .http
+            .post(self.graphql_url())
+            .header("accept", "application/graphql-response+json")
+            .header("accept-language", accept_language)
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        Self::read(req.send().await.expect("gateway reachable")).await
+    }
+
     /// Turns an HTTP response into a [`Gql`].
     pub async fn read(resp: reqwest::Response) -> Gql {
         let status = resp.status().as_u16();

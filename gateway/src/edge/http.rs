@@ -37,7 +37,9 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::Deserialize;
 
 use super::AppState;
-use super::errors::{MediaType, error_response, error_response_as, json_response, negotiate};
+use super::errors::{
+    MediaType, error_response, error_response_as, json_response, localize, negotiate,
+};
 use crate::edge::apq::{self, ApqError, PersistedQuery};
 use crate::edge::auth::Identity;
 use crate::edge::limits;
@@ -494,11 +496,35 @@ async fn query_of(state: &AppState, params: &mut Params) -> Result<String, Answe
         })
 }
 
+/// Runs one request and says its errors in the caller's language (`Accept-Language`).
 async fn execute(
     state: &AppState,
     graph: Graph,
     identity: Identity,
     headers: &HeaderMap,
+    params: Params,
+    method: &Method,
+    media: MediaType,
+) -> Answer {
+    let language = request_language(headers);
+    let mut answer = execute_in(state, identity, language, params, method, media).await;
+    localize(&mut answer.body, language.into());
+    answer
+}
+
+/// The language `Accept-Language` asks for (English when none of the four).
+fn request_language(headers: &HeaderMap) -> Language {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or_default()
+}
+
+async fn execute_in(
+    state: &AppState,
+    identity: Identity,
+    language: Language,
     mut params: Params,
     method: &Method,
     media: MediaType,
@@ -512,11 +538,20 @@ async fn execute(
     let unparsable = limits::check_size(&query, state.settings.max_document_bytes)
         .map_err(|m| ("document_bytes", m))
         .and_then(|()| {
-            limits::check_nesting(&query, limits::MAX_NESTING).map_err(|m| ("nesting", m))
+            limits::check_nesting(&query, limits::MAX_NESTING, state.settings.max_depth)
+                .map_err(|m| ("nesting", m))
         });
     if let Err((limit, message)) = unparsable {
         metrics::counter!("gateway_limit_refusals_total", "limit" => limit).increment(1);
-        return Answer::request_error(media, ErrorCode::BadUserInput.as_str(), &message);
+        let mut answer = Answer::request_error(
+            media,
+            ErrorCode::BadUserInput.as_str(),
+            &message.render(glocal_kit::i18n::Lang::En),
+        );
+        answer.body["errors"][0]["extensions"]["messageKey"] = message.key.clone().into();
+        answer.body["errors"][0]["extensions"]["messageArgs"] =
+            serde_json::to_value(&message.args).unwrap_or_default();
+        return answer;
     }
     let mut request =
         async_graphql::Request::new(query).variables(params.variables.unwrap_or_default());
@@ -546,11 +581,6 @@ async fn execute(
             .or(selected.and_then(|(name, _)| name)),
     );
 
-    let language = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Language::from_accept_language)
-        .unwrap_or_default();
     let executed = Arc::new(Executed::default());
     let mut request = request
         .data(identity)

@@ -26,24 +26,28 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Positioned, Request, ServerError, ServerResult};
 use glocal_kit::config::GatewaySettings;
+use glocal_kit::i18n::{Lang, Message};
 
-/// Deepest bracket nesting (`{`, `(`, `[`) a document may have before it is parsed.
-pub const MAX_NESTING: usize = 64;
+/// Deepest bracket nesting (`{`, `(`, `[`) a document may have before it is parsed: at or
+/// below the parser's own recursion limit (32), so that a document nested deeper is refused
+/// here with the same message and code as one nested deeper than `max_depth` fields, never
+/// with the parser's "recursion depth" error.
+pub const MAX_NESTING: usize = 32;
 
 /// Refuses `query` when it is longer than `max` bytes.
-pub fn check_size(query: &str, max: usize) -> Result<(), String> {
+pub fn check_size(query: &str, max: usize) -> Result<(), Message> {
     if query.len() > max {
-        return Err(format!(
-            "the document has {} bytes; at most {max} are allowed",
-            query.len()
-        ));
+        return Err(Message::new("limit-document-bytes")
+            .arg("bytes", query.len())
+            .arg("max", max));
     }
     Ok(())
 }
 
 /// Refuses `query` when its brackets nest deeper than `max` (strings and comments do not
-/// count).
-pub fn check_nesting(query: &str, max: usize) -> Result<(), String> {
+/// count), with the message of a query nested too deep for `max_depth` field levels (one
+/// message and one code however deep the document is).
+pub fn check_nesting(query: &str, max: usize, max_depth: usize) -> Result<(), Message> {
     let bytes = query.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -74,7 +78,7 @@ pub fn check_nesting(query: &str, max: usize) -> Result<(), String> {
             b'{' | b'(' | b'[' => {
                 depth += 1;
                 if depth > max {
-                    return Err(format!("the document nests deeper than {max} levels"));
+                    return Err(too_deep(max_depth));
                 }
             }
             b'}' | b')' | b']' => depth = depth.saturating_sub(1),
@@ -83,6 +87,11 @@ pub fn check_nesting(query: &str, max: usize) -> Result<(), String> {
         i += 1;
     }
     Ok(())
+}
+
+/// What a document nested deeper than `max_depth` field levels is told.
+pub fn too_deep(max_depth: usize) -> Message {
+    Message::new("limit-depth").arg("max", max_depth)
 }
 
 /// The limits a parsed document must keep (from `gateway.*`).
@@ -161,11 +170,11 @@ pub struct Refusal {
     /// The `limit` label of `gateway_limit_refusals_total`.
     pub limit: &'static str,
     /// What the client is told.
-    pub message: String,
+    pub message: Message,
 }
 
 impl Refusal {
-    fn new(limit: &'static str, message: String) -> Refusal {
+    fn new(limit: &'static str, message: Message) -> Refusal {
         Refusal { limit, message }
     }
 }
@@ -294,7 +303,7 @@ pub fn analyse(doc: &ExecutableDocument) -> Result<Analysis, Refusal> {
                     Some(Mark::Open) => {
                         return Err(Refusal::new(
                             "fragment_cycle",
-                            format!("the fragment \"{child}\" spreads itself"),
+                            Message::new("limit-fragment-cycle").arg("fragment", child),
                         ));
                     }
                     Some(Mark::Done) => {}
@@ -339,57 +348,45 @@ pub fn check(
     if over(analysis.fragment_spreads, limits.fragment_spreads) {
         return Err(Refusal::new(
             "fragment_spreads",
-            format!(
-                "the document has {} fragment spreads; at most {} are allowed",
-                analysis.fragment_spreads, limits.fragment_spreads
-            ),
+            Message::new("limit-fragment-spreads")
+                .arg("count", analysis.fragment_spreads)
+                .arg("max", limits.fragment_spreads),
         ));
     }
     if over(analysis.directives, limits.directives) {
         return Err(Refusal::new(
             "directives",
-            format!(
-                "the document has {} directives; at most {} are allowed",
-                analysis.directives, limits.directives
-            ),
+            Message::new("limit-directives")
+                .arg("count", analysis.directives)
+                .arg("max", limits.directives),
         ));
     }
     let sent = sent_variables;
     if over(analysis.variables.max(sent), limits.variables) {
         return Err(Refusal::new(
             "variables",
-            format!(
-                "the request has {} variables; at most {} are allowed",
-                analysis.variables.max(sent),
-                limits.variables
-            ),
+            Message::new("limit-variables")
+                .arg("count", analysis.variables.max(sent))
+                .arg("max", limits.variables),
         ));
     }
     if over(analysis.cost.depth, limits.depth) {
-        return Err(Refusal::new(
-            "depth",
-            format!(
-                "the query is nested too deep: {} levels; at most {} are allowed",
-                analysis.cost.depth, limits.depth
-            ),
-        ));
+        return Err(Refusal::new("depth", too_deep(limits.depth)));
     }
     if over(analysis.cost.aliases, limits.aliases) {
         return Err(Refusal::new(
             "aliases",
-            format!(
-                "the document has {} aliases; at most {} are allowed",
-                analysis.cost.aliases, limits.aliases
-            ),
+            Message::new("limit-aliases")
+                .arg("count", analysis.cost.aliases)
+                .arg("max", limits.aliases),
         ));
     }
     if over(analysis.cost.fields, limits.complexity) {
         return Err(Refusal::new(
             "complexity",
-            format!(
-                "the query is too complex: {} fields; at most {} are allowed",
-                analysis.cost.fields, limits.complexity
-            ),
+            Message::new("limit-complexity")
+                .arg("count", analysis.cost.fields)
+                .arg("max", limits.complexity),
         ));
     }
     Ok(analysis)
@@ -406,9 +403,26 @@ impl ExtensionFactory for DocumentLimits {
     }
 }
 
-fn refuse(limit: &'static str, message: String) -> ServerError {
+/// The request error for a broken limit, carrying its catalogue message
+/// (`extensions.messageKey`, `messageArgs`) for the edge to render in the caller's language.
+fn refuse(limit: &'static str, message: Message) -> ServerError {
     metrics::counter!("gateway_limit_refusals_total", "limit" => limit).increment(1);
-    ServerError::new(message, None)
+    let mut error = ServerError::new(message.render(Lang::En), None);
+    let ext = error.extensions.get_or_insert_with(Default::default);
+    ext.set("messageKey", message.key.as_str());
+    let args: async_graphql::indexmap::IndexMap<async_graphql::Name, async_graphql::Value> =
+        message
+            .args
+            .iter()
+            .map(|(k, v)| {
+                (
+                    async_graphql::Name::new(k),
+                    async_graphql::Value::from(v.as_str()),
+                )
+            })
+            .collect();
+    ext.set("messageArgs", async_graphql::Value::Object(args));
+    error
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -424,7 +438,8 @@ impl Extension for DocumentLimits {
     ) -> ServerResult<Request> {
         check_size(&request.query, self.0.document_bytes)
             .map_err(|m| refuse("document_bytes", m))?;
-        check_nesting(&request.query, MAX_NESTING).map_err(|m| refuse("nesting", m))?;
+        check_nesting(&request.query, MAX_NESTING, self.0.depth)
+            .map_err(|m| refuse("nesting", m))?;
         let sent = request.variables.len();
         // A document that does not parse is left to the schema, which reports why.
         if let Ok(doc) = request.parsed_query() {
@@ -468,16 +483,16 @@ mod tests {
 
     #[test]
     fn nesting_counts_brackets_outside_strings_and_comments() {
-        assert!(check_nesting("{ a { b(x: [1, {y: 2}]) } }", 5).is_ok());
-        assert!(check_nesting("{ a { b(x: [1, {y: 2}]) } }", 4).is_err());
+        assert!(check_nesting("{ a { b(x: [1, {y: 2}]) } }", 5, 16).is_ok());
+        assert!(check_nesting("{ a { b(x: [1, {y: 2}]) } }", 4, 16).is_err());
         let quoted = r#"{ a(s: "{{{{{{", t: """ {{{{{ \""" {{{ """) # {{{{{{
         }"#;
         assert!(
-            check_nesting(quoted, 2).is_ok(),
+            check_nesting(quoted, 2, 16).is_ok(),
             "strings and comments are skipped"
         );
         let hostile = format!("{}{}", "{a".repeat(100_000), "}".repeat(100_000));
-        assert!(check_nesting(&hostile, MAX_NESTING).is_err());
+        assert!(check_nesting(&hostile, MAX_NESTING, 16).is_err());
     }
 
     #[test]

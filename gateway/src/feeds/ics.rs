@@ -95,6 +95,27 @@ where
         .await
 }
 
+/// `text` as an RFC 5545 TEXT value (section 3.3.11): backslash, semicolon, comma and line
+/// breaks escaped. The `icalendar` crate does this for the properties it knows (SUMMARY,
+/// DESCRIPTION, LOCATION, …) but not for `NAME` (RFC 7986) and `X-WR-CALNAME`.
+fn escape_text(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace(['\n', '\r'], "\\n")
+}
+
+/// A calendar named `name` (`NAME` and `X-WR-CALNAME`, both escaped once).
+fn named_calendar(name: &str) -> Calendar {
+    let mut calendar = Calendar::new();
+    // The crate escapes `X-WR-CALNAME` itself, not `NAME`.
+    calendar
+        .append_property(icalendar::Property::new("NAME", escape_text(name)))
+        .append_property(icalendar::Property::new("X-WR-CALNAME", name));
+    calendar
+}
+
 fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
@@ -199,10 +220,8 @@ pub async fn event_feed(
         Ok(r) => r.into_inner().sessions,
         Err(status) => return failure(status),
     };
-    let mut calendar = Calendar::new();
-    calendar
-        .name(&language::pick(event.title.as_ref(), lang))
-        .timezone(event.time_zone.as_str());
+    let mut calendar = named_calendar(&language::pick(event.title.as_ref(), lang));
+    calendar.timezone(event.time_zone.as_str());
     calendar.extend(event_entry(&event, lang));
     calendar.extend(
         sessions
@@ -237,8 +256,7 @@ pub async fn series_feed(
     let Some(series) = series else {
         return (StatusCode::NOT_FOUND, "no such series").into_response();
     };
-    let mut calendar = Calendar::new();
-    calendar.name(&language::pick(series.title.as_ref(), lang));
+    let mut calendar = named_calendar(&language::pick(series.title.as_ref(), lang));
     let mut after = String::new();
     for _ in 0..MAX_SERIES_PAGES {
         let message = pb::ListEventsRequest {
@@ -269,4 +287,30 @@ pub async fn series_feed(
         after = info.end_cursor;
     }
     calendar_response(&calendar.done())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_values_are_escaped_everywhere_including_the_calendar_name() {
+        let title = "Korea, Japan; A\\B\nForum";
+        let mut calendar = named_calendar(title);
+        let mut entry = icalendar::Event::new();
+        entry
+            .uid("event-1@glocal")
+            .summary(title)
+            .location("Hall A, Seoul");
+        calendar.push(entry.done());
+        let text = calendar.done().to_string();
+        let escaped = r"Korea\, Japan\; A\\B\nForum";
+        for property in ["NAME", "X-WR-CALNAME", "SUMMARY"] {
+            assert!(
+                text.contains(&format!("\r\n{property}:{escaped}\r\n")),
+                "{property} in {text}"
+            );
+        }
+        assert!(text.contains(r"LOCATION:Hall A\, Seoul"), "{text}");
+    }
 }

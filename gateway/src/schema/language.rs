@@ -51,6 +51,17 @@ impl Language {
     }
 }
 
+impl From<Language> for glocal_kit::i18n::Lang {
+    fn from(lang: Language) -> Self {
+        match lang {
+            Language::Ko => glocal_kit::i18n::Lang::Ko,
+            Language::En => glocal_kit::i18n::Lang::En,
+            Language::Zh => glocal_kit::i18n::Lang::Zh,
+            Language::Ja => glocal_kit::i18n::Lang::Ja,
+        }
+    }
+}
+
 /// The language a request asked for through `Accept-Language` (request data).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RequestLanguage(pub Language);
@@ -59,6 +70,17 @@ pub struct RequestLanguage(pub Language);
 pub fn effective(ctx: &Context<'_>, lang: Option<Language>) -> Language {
     lang.or_else(|| ctx.data_opt::<RequestLanguage>().map(|l| l.0))
         .unwrap_or_default()
+}
+
+/// A text a service sent for a person to read, which is either a catalogue message
+/// ([`glocal_kit::i18n::Message::store`]) or plain text, in `lang`; with the message's key
+/// (the stable machine-readable code beside it), `None` for plain text.
+pub fn say(text: &str, lang: Language) -> (String, Option<String>) {
+    use glocal_kit::i18n::Stored;
+    match Stored::parse(text) {
+        Stored::Message(m) => (m.render(lang.into()), Some(m.key)),
+        Stored::Text(t) => (t, None),
+    }
 }
 
 /// `text` in `lang`, falling back to English, then Korean, then any non-empty language.

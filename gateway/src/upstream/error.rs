@@ -25,6 +25,32 @@ pub fn coded(
     })
 }
 
+/// `error` with the catalogue message that says it in any language
+/// (`extensions.messageKey` and `extensions.messageArgs`), which the edge renders in the
+/// caller's language ([`crate::edge::errors::localize`]).
+pub fn with_message(
+    error: async_graphql::Error,
+    message: &glocal_kit::i18n::Message,
+) -> async_graphql::Error {
+    error.extend_with(|_, ext| {
+        ext.set("messageKey", message.key.as_str());
+        if !message.args.is_empty() {
+            let args: async_graphql::indexmap::IndexMap<async_graphql::Name, async_graphql::Value> =
+                message
+                    .args
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            async_graphql::Name::new(k),
+                            async_graphql::Value::from(v.as_str()),
+                        )
+                    })
+                    .collect();
+            ext.set("messageArgs", async_graphql::Value::Object(args));
+        }
+    })
+}
+
 /// Invalid input caught while converting it for a service (e.g. a negative count).
 pub fn bad_input(message: impl Into<String>, field: &str) -> async_graphql::Error {
     coded(ErrorCode::BadUserInput, message, Some(field))
@@ -76,6 +102,7 @@ pub fn reported(code: &str, message: impl Into<String>, field: &str) -> async_gr
         field: Some(field).filter(|f| !f.is_empty()).map(str::to_owned),
         retry_after: (code == ErrorCode::Unavailable)
             .then_some(glocal_kit::error::DEFAULT_RETRY_AFTER),
+        localized: None,
     };
     from_remote(remote, None)
 }
@@ -89,6 +116,9 @@ fn from_remote(remote: RemoteError, reasons: Option<async_graphql::Value>) -> as
         _ => {}
     }
     let mut error = coded(remote.code, remote.message, remote.field.as_deref());
+    if let Some(message) = remote.localized {
+        error = with_message(error, &message);
+    }
     if let Some(after) = remote.retry_after {
         let millis = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
         error = error.extend_with(|_, ext| ext.set("retryAfterMs", millis));

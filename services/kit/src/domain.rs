@@ -9,6 +9,7 @@
 pub mod iso;
 
 use crate::error::{ErrorCode, ServiceError};
+use crate::i18n::{Lang, Message};
 
 /// Input that does not parse; names the field at fault (a camelCase GraphQL-style path such
 /// as `details.overseasVisit.delegationSize`, `title.ko` or `links[2].url`).
@@ -17,15 +18,35 @@ use crate::error::{ErrorCode, ServiceError};
 pub struct InvalidInput {
     field: String,
     message: String,
+    localized: Option<Message>,
 }
 
 impl InvalidInput {
-    /// An error about `field`.
+    /// An error about `field` in English: when the catalogue holds `message` word for word
+    /// it is that catalogue message; otherwise the gateway answers other languages with the
+    /// generic message of BAD_USER_INPUT and this text as `extensions.detail`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
         InvalidInput {
             field: field.into(),
-            message: message.into(),
+            localized: Message::of_english(&message),
+            message,
         }
+    }
+
+    /// An error about `field` saying `message` from the catalogue (rendered in the reader's
+    /// language by the gateway; [`InvalidInput::message`] is its English text).
+    pub fn localized(field: impl Into<String>, message: Message) -> Self {
+        InvalidInput {
+            field: field.into(),
+            message: message.render(Lang::En),
+            localized: Some(message),
+        }
+    }
+
+    /// The catalogue message, when the error has one.
+    pub fn catalogue_message(&self) -> Option<&Message> {
+        self.localized.as_ref()
     }
 
     /// The same error, reported against another field path.
@@ -62,6 +83,10 @@ impl ServiceError for InvalidInput {
     fn field(&self) -> Option<&str> {
         Some(&self.field)
     }
+
+    fn catalogue_message(&self) -> Option<Message> {
+        self.localized.clone()
+    }
 }
 
 /// The version of a record a caller saw (optimistic concurrency); starts at 1.
@@ -75,9 +100,9 @@ impl Version {
     /// Parses a version number; field `version`.
     pub fn parse(v: i64) -> Result<Self, InvalidInput> {
         if v < 1 {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "version",
-                "must be the version you saw (at least 1)",
+                Message::new("input-version"),
             ));
         }
         Ok(Version(v))
@@ -108,27 +133,27 @@ pub fn bounded(s: &str, field: &str, min: usize, max: usize) -> Result<String, I
     if s.chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
-        return Err(InvalidInput::new(
+        return Err(InvalidInput::localized(
             field,
-            "must not contain control characters",
+            Message::new("input-control-characters"),
         ));
     }
     let s = s.trim();
     let n = s.chars().count();
     if n < min {
-        return Err(InvalidInput::new(
+        return Err(InvalidInput::localized(
             field,
             if min == 1 {
-                "is required".to_owned()
+                Message::new("input-required")
             } else {
-                format!("must be at least {min} characters")
+                Message::new("input-too-short").arg("min", min)
             },
         ));
     }
     if n > max {
-        return Err(InvalidInput::new(
+        return Err(InvalidInput::localized(
             field,
-            format!("must be at most {max} characters (got {n})"),
+            Message::new("input-too-long").arg("max", max).arg("got", n),
         ));
     }
     Ok(s.to_owned())
@@ -171,7 +196,10 @@ macro_rules! text_enum {
             pub fn parse(s: &str) -> ::std::result::Result<Self, $crate::domain::InvalidInput> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err($crate::domain::InvalidInput::new($field, format!("unknown value `{s}`"))),
+                    _ => Err($crate::domain::InvalidInput::localized(
+                        $field,
+                        $crate::i18n::Message::new("input-unknown-value").arg("value", s),
+                    )),
                 }
             }
         }
@@ -188,9 +216,9 @@ macro_rules! text_enum {
 /// (no tab or line break either).
 pub fn single_line(s: &str, field: &str, min: usize, max: usize) -> Result<String, InvalidInput> {
     if s.trim().chars().any(char::is_control) {
-        return Err(InvalidInput::new(
+        return Err(InvalidInput::localized(
             field,
-            "must be one line without control characters",
+            Message::new("input-one-line"),
         ));
     }
     bounded(s, field, min, max)

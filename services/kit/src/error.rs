@@ -7,7 +7,9 @@
 
 use std::time::Duration;
 
-use tonic::metadata::MetadataValue;
+use tonic::metadata::{BinaryMetadataValue, MetadataValue};
+
+use crate::i18n::Message;
 
 /// Metadata key carrying the offending input field of a BAD_USER_INPUT error.
 pub const FIELD_METADATA: &str = "glocal-error-field";
@@ -15,6 +17,9 @@ pub const FIELD_METADATA: &str = "glocal-error-field";
 /// Metadata key carrying the stable reason of a [`Refusal`] (e.g. `SURVEY_WINDOW_CLOSED`),
 /// which the gateway surfaces as `extensions.reason`.
 pub const REASON_METADATA: &str = "glocal-error-reason";
+/// Binary metadata key carrying the catalogue message of an error (JSON `{"key", "args"}`,
+/// see [`crate::i18n::Message`]), so the gateway can say it in the caller's language.
+pub const MESSAGE_METADATA: &str = "glocal-message-bin";
 
 /// Metadata key of the retry hint an UNAVAILABLE status carries: milliseconds to wait
 /// before trying again (gRPC's own name for it).
@@ -176,6 +181,10 @@ pub trait ServiceError: std::error::Error {
     fn reason(&self) -> Option<&str> {
         None
     }
+    /// The catalogue message saying this error in any language, when there is one.
+    fn catalogue_message(&self) -> Option<Message> {
+        None
+    }
 }
 
 /// A business rule's refusal with a stable reason beside its code, so that clients can
@@ -230,6 +239,12 @@ pub fn to_status<E: ServiceError>(err: &E) -> tonic::Status {
     {
         status.metadata_mut().insert(REASON_METADATA, v);
     }
+    if let Some(message) = err.catalogue_message() {
+        status.metadata_mut().insert_bin(
+            MESSAGE_METADATA,
+            BinaryMetadataValue::from_bytes(&message.to_bytes()),
+        );
+    }
     status
 }
 
@@ -246,6 +261,8 @@ pub struct RemoteError {
     /// For UNAVAILABLE: how long to wait before retrying (the service's hint, else
     /// [`DEFAULT_RETRY_AFTER`]); `None` for every other code.
     pub retry_after: Option<Duration>,
+    /// The catalogue message the service named, to render in the caller's language.
+    pub localized: Option<Message>,
 }
 
 impl From<tonic::Status> for RemoteError {
@@ -269,11 +286,20 @@ impl From<tonic::Status> for RemoteError {
         };
         let retry_after = (code == ErrorCode::Unavailable)
             .then(|| retry_pushback(&status).unwrap_or(DEFAULT_RETRY_AFTER));
+        let localized = match code {
+            ErrorCode::Internal | ErrorCode::Unavailable => None,
+            _ => status
+                .metadata()
+                .get_bin(MESSAGE_METADATA)
+                .and_then(|v| v.to_bytes().ok())
+                .and_then(|b| Message::from_bytes(&b)),
+        };
         RemoteError {
             code,
             message,
             field,
             retry_after,
+            localized,
         }
     }
 }
@@ -387,6 +413,21 @@ macro_rules! service_error {
                     _ => None,
                 }
             }
+
+            fn catalogue_message(&self) -> Option<$crate::i18n::Message> {
+                use $crate::i18n::Message;
+                match self {
+                    $name::Unauthenticated => Some(Message::new("error-unauthenticated")),
+                    $name::NotFound(what) => Some(Message::new("error-not-found").arg("what", what)),
+                    $name::Invalid(e) => e.catalogue_message().cloned(),
+                    $name::StaleVersion { seen, current } => Some(
+                        Message::new("error-stale-version")
+                            .arg("seen", seen)
+                            .arg("current", current),
+                    ),
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -483,6 +524,24 @@ mod tests {
             assert!(!is_transport_failure(&answered));
             assert_eq!(ErrorCode::of_status(&answered), ErrorCode::Internal);
         }
+    }
+
+    #[test]
+    fn the_catalogue_message_travels_with_the_status() {
+        let invalid = crate::domain::InvalidInput::localized(
+            "title",
+            Message::new("input-too-long").arg("max", 3).arg("got", 4),
+        );
+        let remote = RemoteError::from(to_status(&invalid));
+        assert_eq!(
+            remote.message,
+            "title: must be at most 3 characters (got 4)"
+        );
+        assert_eq!(
+            remote.localized,
+            Some(Message::new("input-too-long").arg("max", 3).arg("got", 4))
+        );
+        assert_eq!(RemoteError::from(to_status(&MissingTitle)).localized, None);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! (`audit`), paging and cursors (`paging`), the cache, the gRPC server bootstrap, client
 //! helpers and adapter helpers (`grpc`), graceful shutdown, the caller's identity, the one
 //! error-code table, the domain's input error, parsing macros and ISO code lists (`domain`),
-//! uploaded files in object storage (`files`), the services' shared lifecycle (`component`) and test support (`testing`).
+//! uploaded files in object storage (`files`), the services' shared lifecycle (`component`),
+//! the message catalogue in four languages (`i18n`) and test support (`testing`).
 //!
 //! Charter: kit holds plumbing that at least two components need *the same way*, with no
 //! knowledge of any one service's domain. It does not hold a service's business rules,
@@ -24,6 +25,7 @@ pub mod domain;
 pub mod error;
 pub mod files;
 pub mod grpc;
+pub mod i18n;
 pub mod identity;
 pub mod metrics;
 pub mod migration;

@@ -24,7 +24,7 @@ pub enum TrainingError {
     #[error(transparent)]
     Invalid(#[from] InvalidInput),
     /// The applicant fails eligibility rules (every failed rule, in rule order; never empty).
-    #[error("not eligible: {}", .0.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join("; "))]
+    #[error("not eligible: {}", .0.iter().map(|f| f.reason.render(glocal_kit::i18n::Lang::En)).collect::<Vec<_>>().join("; "))]
     Ineligible(Vec<EligibilityFailure>),
     /// The application workflow refuses the action.
     #[error(transparent)]
@@ -116,19 +116,25 @@ mod tests {
             EligibilityFailure {
                 rule: EligibilityRule::Grade,
                 field: "profile.grade".into(),
-                reason: "grade 4 is outside 5 to 9".into(),
+                reason: glocal_kit::i18n::Message::new("eligibility-grade-outside")
+                    .arg("bound", "both")
+                    .arg("min", 5)
+                    .arg("max", 9)
+                    .arg("grade", 4),
             },
             EligibilityFailure {
                 rule: EligibilityRule::Language,
                 field: "profile.languages".into(),
-                reason: "this edition works in en".into(),
+                reason: glocal_kit::i18n::Message::new("eligibility-languages")
+                    .arg("languages", "en"),
             },
         ]);
         assert_eq!(e.code(), ErrorCode::BadUserInput);
         assert_eq!(e.field(), Some("profile.grade"));
         assert_eq!(
             e.to_string(),
-            "not eligible: grade 4 is outside 5 to 9; this edition works in en"
+            "not eligible: this edition is for grades 5 to 9; grade 4 is outside it; \
+             this edition works in en; name one of them"
         );
         let e = TrainingError::from(IllegalTransition {
             state: ApplicationState::Rejected,

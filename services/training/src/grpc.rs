@@ -58,7 +58,7 @@ fn status(e: TrainingError) -> Status {
                     serde_json::json!({
                         "rule": f.rule.as_str(),
                         "field": f.field,
-                        "reason": f.reason,
+                        "reason": f.reason.store(),
                     })
                 })
                 .collect(),
@@ -707,7 +707,7 @@ impl TrainingService for GrpcService {
                     .map(|f| pb::EligibilityFailure {
                         rule: rule_to_pb(f.rule),
                         field: f.field,
-                        reason: f.reason,
+                        reason: f.reason.store(),
                     })
                     .collect(),
             },
@@ -1050,7 +1050,7 @@ impl TrainingService for GrpcService {
                     .into_iter()
                     .map(|s| pb::IssueSkip {
                         application_id: s.application_id.to_string(),
-                        reason: s.reason,
+                        reason: s.reason.store(),
                     })
                     .collect(),
                 already_issued: o.already_issued,
@@ -1117,7 +1117,7 @@ mod tests {
         let e = TrainingError::Ineligible(vec![crate::domain::EligibilityFailure {
             rule: EligibilityRule::Grade,
             field: "profile.grade".into(),
-            reason: "grade 4 is outside 5 to 9".into(),
+            reason: glocal_kit::i18n::Message::new("eligibility-not-published"),
         }]);
         let s = status(e);
         assert_eq!(s.code(), tonic::Code::InvalidArgument);

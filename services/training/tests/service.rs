@@ -483,7 +483,7 @@ async fn eligibility_failures_name_every_rule(env: Env) {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::Grade && f[0].reason.contains("state your grade"))
+        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::Grade && f[0].reason.render(glocal_kit::i18n::Lang::En).contains("state your grade"))
     );
 
     // Eligible: grade 9, Japanese.
@@ -521,7 +521,7 @@ async fn eligibility_failures_name_every_rule(env: Env) {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicationWindow && f[0].reason == "applications are taken from 2026-03-01 to 2026-03-31")
+        matches!(&err, TrainingError::Ineligible(f) if f[0].rule == EligibilityRule::ApplicationWindow && f[0].reason.render(glocal_kit::i18n::Lang::En) == "applications are taken from 2026-03-01 to 2026-03-31")
     );
 
     // Coaching takes local governments, not officials.
@@ -1327,7 +1327,7 @@ async fn attendance_completion_and_verified_certificates(env: Env) {
     assert_eq!(issued.skipped.len(), 1);
     assert_eq!(issued.skipped[0].application_id, participants[1].id);
     assert_eq!(
-        issued.skipped[0].reason,
+        issued.skipped[0].reason.render(glocal_kit::i18n::Lang::En),
         "attended 3 of 5 sessions (at least 80% needed)"
     );
     let again = env

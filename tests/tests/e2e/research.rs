@@ -224,7 +224,8 @@ async fn the_library_from_draft_to_tombstone() {
     );
     assert_eq!(
         found["facets"]["languages"],
-        json!([{ "value": "ko", "count": 1 }, { "value": "en", "count": 1 }])
+        json!([{ "value": "KO", "count": 1 }, { "value": "EN", "count": 1 }]),
+        "the same case as Practice.languages and the filter"
     );
     assert_eq!(
         search(&stack, None, "reforms", json!(null)).await["totalCount"],

@@ -535,3 +535,83 @@ async fn codes_off_the_iso_lists_are_refused_with_their_field() {
     }
     assert_eq!(count_rows_in(&stack.training_db, "application").await, 0);
 }
+
+/// Issue 15.6: what the training service tells a person comes in the caller's language
+/// (`Accept-Language`), from the catalogue, with its key beside it.
+#[tokio::test]
+async fn eligibility_reasons_and_bad_input_are_said_in_the_callers_language() {
+    use glocal_kit::i18n::{Lang, Message};
+    let stack = spawn_stack().await;
+    let lan = foreign_official(&stack, "official-danang");
+    let (_, edition) = fellowship(&stack, 60).await;
+    let edition_id = edition["id"].as_str().unwrap();
+    let check = "query($e: ID!, $p: ApplicantProfileInput!) { checkEligibility(editionId: $e, profile: $p) { eligible failures { rule field reason reasonKey } } }";
+
+    // A Korean national applying to a fellowship for foreign nationals, asked in Japanese.
+    let mut korean = profile("Kim");
+    korean["nationality"] = json!("KR");
+    let r = stack
+        .gql_in(
+            "ja",
+            Some(&lan),
+            check,
+            json!({ "e": edition_id, "p": korean }),
+        )
+        .await;
+    let failure = &r.data()["checkEligibility"]["failures"][0];
+    assert_eq!(failure["rule"], "NATIONALITY", "{}", r.body);
+    assert_eq!(failure["reasonKey"], "eligibility-foreign-nationals");
+    assert_eq!(
+        failure["reason"],
+        Message::new("eligibility-foreign-nationals").render(Lang::Ja)
+    );
+    assert_eq!(failure["reason"], "この回は外国籍の方が対象です");
+    // Without Accept-Language: English, as before.
+    let r = stack
+        .gql(Some(&lan), check, json!({ "e": edition_id, "p": korean }))
+        .await;
+    assert_eq!(
+        r.data()["checkEligibility"]["failures"][0]["reason"],
+        "this edition is for foreign nationals"
+    );
+
+    // Submitting anyway: BAD_USER_INPUT whose reasons are said in Chinese.
+    let q = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }";
+    let input = json!({ "input": { "idempotencyKey": "kim-1", "editionId": edition_id, "profile": korean } });
+    let r = stack.gql_in("zh-CN", Some(&lan), q, input).await;
+    assert_eq!(r.error_code(), "BAD_USER_INPUT", "{}", r.body);
+    let reasons = &r.body["errors"][0]["extensions"]["reasons"];
+    assert_eq!(reasons[0]["reasonKey"], "eligibility-foreign-nationals");
+    assert_eq!(reasons[0]["reason"], "该期次仅面向外国国籍人士");
+
+    // A country code that is not on the ISO list: one message per language, each the
+    // catalogue's, with the same code and key.
+    let mut unlisted = profile("Kim");
+    unlisted["nationality"] = json!("QQ");
+    let mut seen = std::collections::BTreeSet::new();
+    for lang in [Lang::Ko, Lang::Zh, Lang::Ja, Lang::En] {
+        let r = stack
+            .gql_in(
+                lang.as_str(),
+                Some(&lan),
+                check,
+                json!({ "e": edition_id, "p": unlisted }),
+            )
+            .await;
+        assert_eq!(r.error_code(), "BAD_USER_INPUT", "{}", r.body);
+        let error = &r.body["errors"][0];
+        assert_eq!(error["extensions"]["messageKey"], "input-country-code");
+        let field = error["extensions"]["field"].as_str().unwrap();
+        assert_eq!(
+            error["message"].as_str().unwrap(),
+            format!(
+                "{field}: {}",
+                Message::new("input-country-code").render(lang)
+            ),
+            "{}",
+            r.body
+        );
+        seen.insert(error["message"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+}

@@ -577,8 +577,17 @@ pub struct PracticeFacets {
     pub countries: Vec<FacetCount>,
     /// Per year, newest first.
     pub years: Vec<FacetCount>,
-    /// Per language (a practice in two languages counts in both).
-    pub languages: Vec<FacetCount>,
+    /// Per language (a practice in two languages counts in both), as `Practice.languages`.
+    pub languages: Vec<LanguageFacet>,
+}
+
+/// A language and how many results are in it.
+#[derive(SimpleObject)]
+pub struct LanguageFacet {
+    /// The language.
+    pub value: Language,
+    /// Matches in it.
+    pub count: i32,
 }
 
 /// A page of practices.

@@ -57,7 +57,16 @@ impl ResearchQuery {
                     .collect(),
                 countries: plain(facets.countries),
                 years: plain(facets.years),
-                languages: plain(facets.languages),
+                languages: facets
+                    .languages
+                    .into_iter()
+                    .filter_map(|c| {
+                        Some(LanguageFacet {
+                            value: Language::from_tag(&c.value)?,
+                            count: total(c.count),
+                        })
+                    })
+                    .collect(),
             },
             edges: r
                 .practices

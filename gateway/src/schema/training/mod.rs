@@ -786,8 +786,10 @@ pub struct EligibilityFailure {
     pub rule: Option<EligibilityRule>,
     /// The input field at fault, e.g. "profile.grade".
     pub field: String,
-    /// Why.
+    /// Why, in the request's language (`Accept-Language`).
     pub reason: String,
+    /// The catalogue key of `reason` (stable, e.g. `eligibility-window`).
+    pub reason_key: Option<String>,
 }
 
 /// The outcome of an eligibility check.
@@ -839,8 +841,10 @@ pub struct IssuedCertificate {
 pub struct CertificateSkip {
     /// The participant's application.
     pub application_id: ID,
-    /// Why, e.g. "attended 3 of 5 sessions (at least 80% needed)".
+    /// Why, in the request's language, e.g. "attended 3 of 5 sessions (at least 80% needed)".
     pub reason: String,
+    /// The catalogue key of `reason` (stable, e.g. `certificate-attendance`).
+    pub reason_key: Option<String>,
 }
 
 /// What one `issueCertificates` call did.

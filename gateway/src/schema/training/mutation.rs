@@ -355,6 +355,7 @@ impl TrainingMutation {
         ctx: &Context<'_>,
         input: IssueCertificatesInput,
     ) -> Result<CertificateIssue> {
+        let lang = language::effective(ctx, None);
         let message = pb::IssueCertificatesRequest {
             edition_id: input.edition_id.0,
         };
@@ -378,9 +379,13 @@ impl TrainingMutation {
             skipped: r
                 .skipped
                 .into_iter()
-                .map(|s| CertificateSkip {
-                    application_id: ID(s.application_id),
-                    reason: s.reason,
+                .map(|s| {
+                    let (reason, reason_key) = language::say(&s.reason, lang);
+                    CertificateSkip {
+                        application_id: ID(s.application_id),
+                        reason,
+                        reason_key,
+                    }
                 })
                 .collect(),
             already_issued: count(r.already_issued),

@@ -139,6 +139,7 @@ impl TrainingQuery {
         edition_id: ID,
         profile: ApplicantProfileInput,
     ) -> Result<EligibilityCheck> {
+        let lang = language::effective(ctx, None);
         let message = pb::CheckEligibilityRequest {
             edition_id: edition_id.0,
             profile: Some(profile.into_proto()?),
@@ -157,10 +158,14 @@ impl TrainingQuery {
             failures: r
                 .failures
                 .into_iter()
-                .map(|f| EligibilityFailure {
-                    rule: EligibilityRule::from_proto(f.rule),
-                    field: f.field,
-                    reason: f.reason,
+                .map(|f| {
+                    let (reason, reason_key) = language::say(&f.reason, lang);
+                    EligibilityFailure {
+                        rule: EligibilityRule::from_proto(f.rule),
+                        field: f.field,
+                        reason,
+                        reason_key,
+                    }
                 })
                 .collect(),
         })

@@ -59,6 +59,14 @@ impl Completion {
     pub fn completes(self) -> bool {
         self.attended * 100 >= COMPLETION_PERCENT * self.counted
     }
+
+    /// What a participant who does not complete is told.
+    pub fn message(self) -> glocal_kit::i18n::Message {
+        glocal_kit::i18n::Message::new("certificate-attendance")
+            .arg("attended", self.attended)
+            .arg("counted", self.counted)
+            .arg("percent", COMPLETION_PERCENT)
+    }
 }
 
 impl fmt::Display for Completion {

@@ -2,6 +2,7 @@
 //! function that reports each failed rule with the input field at fault and a reason.
 
 use chrono::NaiveDate;
+use glocal_kit::i18n::{Lang, Message};
 
 use super::{
     ApplicantKind, ApplicantProfile, Eligibility, EligibilityRule, LanguageCode, NationalityRule,
@@ -15,13 +16,20 @@ pub struct EligibilityFailure {
     pub rule: EligibilityRule,
     /// The camelCase input field at fault.
     pub field: String,
-    /// Why, in words an applicant understands.
-    pub reason: String,
+    /// Why, in words an applicant understands (a catalogue message, said in the reader's
+    /// language by the gateway).
+    pub reason: Message,
 }
 
 impl std::fmt::Display for EligibilityFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.rule, self.field, self.reason)
+        write!(
+            f,
+            "{} ({}): {}",
+            self.rule,
+            self.field,
+            self.reason.render(Lang::En)
+        )
     }
 }
 
@@ -40,7 +48,7 @@ pub struct EditionFacts<'a> {
     pub languages: &'a [LanguageCode],
 }
 
-fn fail(rule: EligibilityRule, field: &str, reason: String) -> EligibilityFailure {
+fn fail(rule: EligibilityRule, field: &str, reason: Message) -> EligibilityFailure {
     EligibilityFailure {
         rule,
         field: field.to_owned(),
@@ -48,13 +56,28 @@ fn fail(rule: EligibilityRule, field: &str, reason: String) -> EligibilityFailur
     }
 }
 
-fn grade_range(min: Option<u8>, max: Option<u8>) -> String {
-    match (min, max) {
-        (Some(a), Some(b)) => format!("grades {a} to {b}"),
-        (Some(a), None) => format!("grade {a} and below"),
-        (None, Some(b)) => format!("grade {b} and above"),
-        (None, None) => "any grade".into(),
-    }
+/// `key` about the grade range `min..=max` (either bound may be open).
+fn grade_range(key: &str, min: Option<u8>, max: Option<u8>) -> Message {
+    let bound = match (min, max) {
+        (Some(_), Some(_)) => "both",
+        (Some(_), None) => "min",
+        (None, Some(_)) => "max",
+        (None, None) => "any",
+    };
+    let text = |g: Option<u8>| g.map(|g| g.to_string()).unwrap_or_default();
+    Message::new(key)
+        .arg("bound", bound)
+        .arg("min", text(min))
+        .arg("max", text(max))
+}
+
+/// The failure when another active application (`id`) holds the caller's place.
+pub fn one_active(id: &str) -> EligibilityFailure {
+    fail(
+        EligibilityRule::OneActiveApplication,
+        "editionId",
+        Message::new("eligibility-one-active").arg("application", id),
+    )
 }
 
 /// Every rule `profile` fails for `edition` on `today`; empty when eligible.
@@ -71,18 +94,16 @@ pub fn check(
         out.push(fail(
             EligibilityRule::Published,
             "editionId",
-            "the edition is not open to applications".into(),
+            Message::new("eligibility-not-published"),
         ));
     }
     if today < edition.open_on || today > edition.close_on {
         out.push(fail(
             EligibilityRule::ApplicationWindow,
             "editionId",
-            format!(
-                "applications are taken from {} to {}",
-                format_date(edition.open_on),
-                format_date(edition.close_on)
-            ),
+            Message::new("eligibility-window")
+                .arg("from", format_date(edition.open_on))
+                .arg("to", format_date(edition.close_on)),
         ));
     }
     if !rules.applicant_kinds.contains(&profile.kind) {
@@ -90,7 +111,7 @@ pub fn check(
         out.push(fail(
             EligibilityRule::ApplicantKind,
             "profile.kind",
-            format!("this edition takes {} applicants only", kinds.join(" or ")),
+            Message::new("eligibility-applicant-kind").arg("kinds", kinds.join(" / ")),
         ));
     }
     if !rules.organisation_types.is_empty()
@@ -106,30 +127,33 @@ pub fn check(
         out.push(fail(
             EligibilityRule::OrganisationType,
             "profile.organisationType",
-            format!("this edition is for {} only", types.join(" or ")),
+            Message::new("eligibility-organisation-type").arg("types", types.join(" / ")),
         ));
     }
     match rules.nationality {
         NationalityRule::Korean if !profile.nationality.is_korea() => out.push(fail(
             EligibilityRule::Nationality,
             "profile.nationality",
-            "this edition is for Korean nationals".into(),
+            Message::new("eligibility-korean-nationals"),
         )),
         NationalityRule::Foreign if profile.nationality.is_korea() => out.push(fail(
             EligibilityRule::Nationality,
             "profile.nationality",
-            "this edition is for foreign nationals".into(),
+            Message::new("eligibility-foreign-nationals"),
         )),
         _ => {}
     }
     let graded = rules.min_grade.is_some() || rules.max_grade.is_some();
     if graded && profile.kind == ApplicantKind::Official {
-        let range = grade_range(rules.min_grade, rules.max_grade);
         match profile.grade {
             None => out.push(fail(
                 EligibilityRule::Grade,
                 "profile.grade",
-                format!("this edition is for {range}: state your grade"),
+                grade_range(
+                    "eligibility-grade-missing",
+                    rules.min_grade,
+                    rules.max_grade,
+                ),
             )),
             Some(g) => {
                 let g = g.get();
@@ -139,7 +163,12 @@ pub fn check(
                     out.push(fail(
                         EligibilityRule::Grade,
                         "profile.grade",
-                        format!("this edition is for {range}; grade {g} is outside it"),
+                        grade_range(
+                            "eligibility-grade-outside",
+                            rules.min_grade,
+                            rules.max_grade,
+                        )
+                        .arg("grade", g),
                     ));
                 }
             }
@@ -155,18 +184,11 @@ pub fn check(
         out.push(fail(
             EligibilityRule::Language,
             "profile.languages",
-            format!(
-                "this edition works in {}; name one of them",
-                langs.join(", ")
-            ),
+            Message::new("eligibility-languages").arg("languages", langs.join(", ")),
         ));
     }
     if let Some(id) = active_application {
-        out.push(fail(
-            EligibilityRule::OneActiveApplication,
-            "editionId",
-            format!("there is already an active application ({id}) for this edition"),
-        ));
+        out.push(one_active(id));
     }
     out
 }
@@ -289,12 +311,12 @@ mod tests {
             .unwrap();
         assert_eq!(grade.field, "profile.grade");
         assert_eq!(
-            grade.reason,
+            grade.reason.render(Lang::En),
             "this edition is for grades 5 to 9; grade 4 is outside it"
         );
         let window = &failures[1];
         assert_eq!(
-            window.reason,
+            window.reason.render(Lang::En),
             "applications are taken from 2026-03-01 to 2026-03-31"
         );
     }
@@ -319,7 +341,7 @@ mod tests {
         };
         let f = run(&rules);
         assert_eq!(rules_failed(&f), [EligibilityRule::Grade]);
-        assert!(f[0].reason.contains("state your grade"));
+        assert!(f[0].reason.render(Lang::En).contains("state your grade"));
         rules.nationality = NationalityRule::Foreign;
         rules.organisation_types.clear();
         rules.min_grade = None;

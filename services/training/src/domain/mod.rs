@@ -25,7 +25,9 @@ pub use edition::{
     EligibilityDraft, Money, NewEdition, ReviewStage, StageDraft, StipendDraft, StipendLine,
     parse_languages,
 };
-pub use eligibility::{EditionFacts, EligibilityFailure, check as check_eligibility};
+pub use eligibility::{
+    EditionFacts, EligibilityFailure, check as check_eligibility, one_active as one_active_failure,
+};
 pub use error::InvalidInput;
 pub use ids::{
     ApplicationId, CountryCode, EditionId, Grade, IdempotencyKey, LanguageCode,

@@ -307,8 +307,8 @@ pub struct Certificate {
 pub struct IssueSkip {
     /// The participant's application.
     pub application_id: ApplicationId,
-    /// Why.
-    pub reason: String,
+    /// Why (a catalogue message, said in the reader's language by the gateway).
+    pub reason: glocal_kit::i18n::Message,
 }
 
 /// What one `issue_certificates` call did.

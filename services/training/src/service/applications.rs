@@ -119,11 +119,7 @@ impl TrainingOffice {
     }
 
     pub(super) fn one_active_failure(id: &str) -> EligibilityFailure {
-        EligibilityFailure {
-            rule: EligibilityRule::OneActiveApplication,
-            field: "editionId".into(),
-            reason: format!("there is already an active application ({id}) for this edition"),
-        }
+        crate::domain::one_active_failure(id)
     }
 
     pub(super) async fn replay(

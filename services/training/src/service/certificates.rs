@@ -63,7 +63,7 @@ impl TrainingOffice {
             if !completion.completes() {
                 outcome.skipped.push(IssueSkip {
                     application_id: ApplicationId::from(p.id),
-                    reason: completion.to_string(),
+                    reason: completion.message(),
                 });
                 continue;
             }

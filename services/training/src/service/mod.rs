@@ -26,12 +26,11 @@ use uuid::Uuid;
 
 use crate::domain::{
     Action, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, AttendanceStatus,
-    CertificateCode, Completion, Decision, EditionDraft, EditionId, EligibilityFailure,
-    EligibilityRule, Money, NewApplication, Note, OrganisationType, ParticipantDraft, Payer,
-    PaymentAction, PaymentId, PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeId,
-    ProgrammeKind, ReviewStage, Score, ScreeningOutcome, SessionDraft, SessionId, SessionRecord,
-    Tally, Version, apply_cut, check_eligibility, parse_attendance, payment_transition, schedule,
-    transition,
+    CertificateCode, Completion, Decision, EditionDraft, EditionId, EligibilityFailure, Money,
+    NewApplication, Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentId,
+    PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeId, ProgrammeKind, ReviewStage, Score,
+    ScreeningOutcome, SessionDraft, SessionId, SessionRecord, Tally, Version, apply_cut,
+    check_eligibility, parse_attendance, payment_transition, schedule, transition,
 };
 use crate::error::TrainingError;
 use crate::store::codec::*;

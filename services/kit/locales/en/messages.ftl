@@ -1,0 +1,63 @@
+# Messages a person reads: English. Every key here exists in ko, zh and ja with the same
+# placeables (checked by glocal_kit::i18n's tests). Keys are stable: clients may match them.
+
+## What an error says when no more specific message applies (by extensions.code).
+code-unauthenticated = authentication required
+code-forbidden = you may not do this
+code-not-found = not found, or not visible to you
+code-bad-user-input = the request is not valid
+code-bad-user-input-field = the input `{ $field }` is not valid
+code-conflict = the current state does not allow this change
+code-unavailable = service unavailable, retry later
+code-internal = internal error
+
+## Input that does not parse (BAD_USER_INPUT).
+input-required = is required
+input-too-short = must be at least { $min } characters
+input-too-long = must be at most { $max } characters (got { $got })
+input-control-characters = must not contain control characters
+input-one-line = must be one line without control characters
+input-unknown-value = unknown value `{ $value }`
+input-language-code = must be an ISO 639-1 language code: two lowercase letters on the ISO list, e.g. "ko"
+input-country-code = must be an ISO 3166-1 alpha-2 country code: two uppercase letters on the ISO list, e.g. "JP"
+input-version = must be the version you saw (at least 1)
+
+## Errors every service shares.
+error-unauthenticated = authentication required
+error-not-found = { $what } not found
+error-stale-version = version { $seen } is stale; current is { $current }
+
+## The gateway's limits on documents.
+limit-depth = the query is nested too deep; at most { $max } levels are allowed
+limit-document-bytes = the document has { $bytes } bytes; at most { $max } are allowed
+limit-complexity = the query is too complex: { $count } fields; at most { $max } are allowed
+limit-aliases = the document has { $count } aliases; at most { $max } are allowed
+limit-fragment-spreads = the document has { $count } fragment spreads; at most { $max } are allowed
+limit-directives = the document has { $count } directives; at most { $max } are allowed
+limit-variables = the request has { $count } variables; at most { $max } are allowed
+limit-fragment-cycle = the fragment "{ $fragment }" spreads itself
+
+## Training: why an applicant is not eligible (EligibilityFailure.reason).
+eligibility-not-published = the edition is not open to applications
+eligibility-window = applications are taken from { $from } to { $to }
+eligibility-applicant-kind = this edition takes { $kinds } applicants only
+eligibility-organisation-type = this edition is for { $types } only
+eligibility-korean-nationals = this edition is for Korean nationals
+eligibility-foreign-nationals = this edition is for foreign nationals
+eligibility-grade-missing = this edition is for { $bound ->
+        [both] grades { $min } to { $max }
+        [min] grade { $min } and below
+        [max] grade { $max } and above
+       *[any] any grade
+    }: state your grade
+eligibility-grade-outside = this edition is for { $bound ->
+        [both] grades { $min } to { $max }
+        [min] grade { $min } and below
+        [max] grade { $max } and above
+       *[any] any grade
+    }; grade { $grade } is outside it
+eligibility-languages = this edition works in { $languages }; name one of them
+eligibility-one-active = there is already an active application ({ $application }) for this edition
+
+## Training: why a participant got no certificate (CertificateSkip.reason).
+certificate-attendance = attended { $attended } of { $counted } sessions (at least { $percent }% needed)

@@ -1,0 +1,62 @@
+# 人が読むメッセージ：日本語。すべてのキーは ko、en、zh に同じプレースホルダーで存在しなければなりません。
+
+## より具体的なメッセージがないときのエラーの文言（extensions.code ごと）。
+code-unauthenticated = 認証が必要です
+code-forbidden = この操作を行う権限がありません
+code-not-found = 見つからないか、閲覧できません
+code-bad-user-input = リクエストが正しくありません
+code-bad-user-input-field = 入力 `{ $field }` が正しくありません
+code-conflict = 現在の状態ではこの変更はできません
+code-unavailable = サービスを利用できません。しばらくしてから再試行してください
+code-internal = 内部エラーが発生しました
+
+## 解析できない入力（BAD_USER_INPUT）。
+input-required = 必須項目です
+input-too-short = { $min } 文字以上で入力してください
+input-too-long = { $max } 文字以内で入力してください（入力：{ $got } 文字）
+input-control-characters = 制御文字を含めることはできません
+input-one-line = 制御文字を含まない 1 行で入力してください
+input-unknown-value = 不明な値 `{ $value }`
+input-language-code = ISO 639-1 の言語コードを指定してください：ISO のリストにある小文字 2 文字（例："ko"）
+input-country-code = ISO 3166-1 alpha-2 の国コードを指定してください：ISO のリストにある大文字 2 文字（例："JP"）
+input-version = 参照したバージョンを指定してください（1 以上）
+
+## すべてのサービスに共通のエラー。
+error-unauthenticated = 認証が必要です
+error-not-found = { $what } が見つかりません
+error-stale-version = バージョン { $seen } は古くなっています。現在のバージョンは { $current } です
+
+## ゲートウェイのドキュメント制限。
+limit-depth = クエリのネストが深すぎます。最大 { $max } 階層まで許可されています
+limit-document-bytes = ドキュメントは { $bytes } バイトです。最大 { $max } バイトまで許可されています
+limit-complexity = クエリが複雑すぎます：フィールド { $count } 個。最大 { $max } 個まで許可されています
+limit-aliases = エイリアスが { $count } 個あります。最大 { $max } 個まで許可されています
+limit-fragment-spreads = フラグメントの展開が { $count } 個あります。最大 { $max } 個まで許可されています
+limit-directives = ディレクティブが { $count } 個あります。最大 { $max } 個まで許可されています
+limit-variables = 変数が { $count } 個あります。最大 { $max } 個まで許可されています
+limit-fragment-cycle = フラグメント "{ $fragment }" が自分自身を展開しています
+
+## 研修：申請者が資格を満たさない理由（EligibilityFailure.reason）。
+eligibility-not-published = この回は申請を受け付けていません
+eligibility-window = 申請期間は { $from } から { $to } までです
+eligibility-applicant-kind = この回は { $kinds } の申請者のみ受け付けます
+eligibility-organisation-type = この回は { $types } のみが対象です
+eligibility-korean-nationals = この回は韓国籍の方が対象です
+eligibility-foreign-nationals = この回は外国籍の方が対象です
+eligibility-grade-missing = この回は{ $bound ->
+        [both] { $min } 級から { $max } 級まで
+        [min] { $min } 級以下
+        [max] { $max } 級以上
+       *[any] すべての職級
+    }が対象です：職級を入力してください
+eligibility-grade-outside = この回は{ $bound ->
+        [both] { $min } 級から { $max } 級まで
+        [min] { $min } 級以下
+        [max] { $max } 級以上
+       *[any] すべての職級
+    }が対象です。{ $grade } 級は対象外です
+eligibility-languages = この回の使用言語は { $languages } です。いずれかを指定してください
+eligibility-one-active = この回にはすでに進行中の申請（{ $application }）があります
+
+## 研修：参加者に修了証が発行されなかった理由（CertificateSkip.reason）。
+certificate-attendance = { $counted } 回中 { $attended } 回出席（{ $percent }% 以上の出席が必要）

@@ -1,0 +1,62 @@
+# 供人阅读的消息：中文。每个键都必须以相同的占位符存在于 ko、en、ja 中。
+
+## 没有更具体的消息时错误的说明（按 extensions.code）。
+code-unauthenticated = 需要身份验证
+code-forbidden = 您无权执行此操作
+code-not-found = 未找到，或您无权查看
+code-bad-user-input = 请求无效
+code-bad-user-input-field = 输入 `{ $field }` 无效
+code-conflict = 当前状态不允许此更改
+code-unavailable = 服务不可用，请稍后重试
+code-internal = 内部错误
+
+## 无法解析的输入（BAD_USER_INPUT）。
+input-required = 为必填项
+input-too-short = 至少需要 { $min } 个字符
+input-too-long = 最多 { $max } 个字符（实际 { $got } 个）
+input-control-characters = 不得包含控制字符
+input-one-line = 必须为一行且不含控制字符
+input-unknown-value = 未知的值 `{ $value }`
+input-language-code = 必须是 ISO 639-1 语言代码：ISO 列表中的两个小写字母，例如 "ko"
+input-country-code = 必须是 ISO 3166-1 alpha-2 国家代码：ISO 列表中的两个大写字母，例如 "JP"
+input-version = 必须是您看到的版本（至少为 1）
+
+## 所有服务共有的错误。
+error-unauthenticated = 需要身份验证
+error-not-found = 未找到 { $what }
+error-stale-version = 版本 { $seen } 已过期；当前版本为 { $current }
+
+## 网关对文档的限制。
+limit-depth = 查询嵌套过深；最多允许 { $max } 层
+limit-document-bytes = 文档有 { $bytes } 字节；最多允许 { $max } 字节
+limit-complexity = 查询过于复杂：{ $count } 个字段；最多允许 { $max } 个
+limit-aliases = 文档有 { $count } 个别名；最多允许 { $max } 个
+limit-fragment-spreads = 文档有 { $count } 个片段展开；最多允许 { $max } 个
+limit-directives = 文档有 { $count } 个指令；最多允许 { $max } 个
+limit-variables = 请求有 { $count } 个变量；最多允许 { $max } 个
+limit-fragment-cycle = 片段 "{ $fragment }" 展开了自身
+
+## 培训：申请人不符合资格的原因（EligibilityFailure.reason）。
+eligibility-not-published = 该期次不接受申请
+eligibility-window = 申请时间为 { $from } 至 { $to }
+eligibility-applicant-kind = 该期次只接受 { $kinds } 类申请人
+eligibility-organisation-type = 该期次仅面向 { $types }
+eligibility-korean-nationals = 该期次仅面向韩国国籍人士
+eligibility-foreign-nationals = 该期次仅面向外国国籍人士
+eligibility-grade-missing = 该期次面向{ $bound ->
+        [both] { $min } 至 { $max } 级
+        [min] { $min } 级及以下
+        [max] { $max } 级及以上
+       *[any] 所有职级
+    }：请填写您的职级
+eligibility-grade-outside = 该期次面向{ $bound ->
+        [both] { $min } 至 { $max } 级
+        [min] { $min } 级及以下
+        [max] { $max } 级及以上
+       *[any] 所有职级
+    }；{ $grade } 级不在范围内
+eligibility-languages = 该期次的工作语言为 { $languages }；请填写其中之一
+eligibility-one-active = 该期次已有一份进行中的申请（{ $application }）
+
+## 培训：参与者未获得证书的原因（CertificateSkip.reason）。
+certificate-attendance = 出席 { $counted } 次中的 { $attended } 次（至少需要 { $percent }%）
