@@ -507,7 +507,7 @@ async fn execute(
     media: MediaType,
 ) -> Answer {
     let language = request_language(headers);
-    let mut answer = execute_in(state, identity, language, params, method, media).await;
+    let mut answer = execute_in(state, graph, identity, language, params, method, media).await;
     localize(&mut answer.body, language.into());
     answer
 }
@@ -523,6 +523,7 @@ fn request_language(headers: &HeaderMap) -> Language {
 
 async fn execute_in(
     state: &AppState,
+    graph: Graph,
     identity: Identity,
     language: Language,
     mut params: Params,
