@@ -186,6 +186,11 @@ async fn every_role_meets_the_matrix_on_every_root_field() {
         };
         for field in fields {
             let name = field["name"].as_str().unwrap();
+            if name == "_service" {
+                // `/graphql` refuses `_service` to everyone (the SDL is served on `/subgraph`,
+                // where the matrix row applies): partner_graph.rs checks both.
+                continue;
+            }
             let rule = MATRIX
                 .iter()
                 .find(|r| r.root == root && r.field == name)

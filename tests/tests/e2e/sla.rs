@@ -44,9 +44,11 @@ async fn expire(stack: &Stack, id: &str) {
         .requests_db
         .execute_raw(Statement::from_sql_and_values(
             stack.requests_db.get_database_backend(),
-            "UPDATE service_request SET resolution_due_at = now() - interval '1 hour', \
-             first_response_due_at = now() - interval '2 hours', \
-             warning_at = now() - interval '3 hours' WHERE id = $1::uuid",
+            // Days, not hours: the remaining time counts business minutes, and an hour ago
+            // may lie outside working hours (then none of it counts and nothing is overdue).
+            "UPDATE service_request SET resolution_due_at = now() - interval '30 days', \
+             first_response_due_at = now() - interval '31 days', \
+             warning_at = now() - interval '32 days' WHERE id = $1::uuid",
             [id.into()],
         ))
         .await

@@ -4,8 +4,8 @@
 //! here knows about callers or the workflow's rules.
 
 pub(crate) mod activity;
-mod depth_migration;
 pub(crate) mod attachments;
+mod depth_migration;
 pub(crate) mod directory;
 pub(crate) mod entities;
 pub(crate) mod migration;
