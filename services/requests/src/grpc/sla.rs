@@ -97,25 +97,32 @@ pub(super) fn policy_draft(p: Option<pb::SlaPolicy>) -> Result<SlaPolicyDraft, I
     })
 }
 
-type ComplianceQuery = (DateTime<Utc>, DateTime<Utc>, Option<DepartmentCode>);
+/// A reporting period `[from, to)` with an optional department (compliance and survey figures).
+pub(super) type PeriodQuery = (DateTime<Utc>, DateTime<Utc>, Option<DepartmentCode>);
 
-pub(super) fn compliance_query(
-    m: pb::GetSlaComplianceRequest,
-) -> Result<ComplianceQuery, InvalidInput> {
-    let from = m
-        .from
-        .as_ref()
+/// Parses a reporting period: both ends required, an empty department code meaning all.
+pub(super) fn period_query(
+    from: Option<&prost_types::Timestamp>,
+    to: Option<&prost_types::Timestamp>,
+    department_code: &str,
+) -> Result<PeriodQuery, InvalidInput> {
+    let from = from
         .ok_or_else(|| InvalidInput::new("from", "is required"))
         .and_then(|t| from_ts(t, "from"))?;
-    let to =
-        m.to.as_ref()
-            .ok_or_else(|| InvalidInput::new("to", "is required"))
-            .and_then(|t| from_ts(t, "to"))?;
-    let department = match m.department_code.trim() {
+    let to = to
+        .ok_or_else(|| InvalidInput::new("to", "is required"))
+        .and_then(|t| from_ts(t, "to"))?;
+    let department = match department_code.trim() {
         "" => None,
         code => Some(DepartmentCode::parse(code).map_err(|e| e.at("departmentCode"))?),
     };
     Ok((from, to, department))
+}
+
+pub(super) fn compliance_query(
+    m: pb::GetSlaComplianceRequest,
+) -> Result<PeriodQuery, InvalidInput> {
+    period_query(m.from.as_ref(), m.to.as_ref(), &m.department_code)
 }
 
 pub(super) fn compliance_to_pb(c: ComplianceFigures) -> pb::SlaComplianceRow {

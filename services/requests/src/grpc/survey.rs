@@ -1,11 +1,12 @@
 //! Proto ⇄ domain for the satisfaction survey: a rating, its request and the statistics.
 
-use glocal_kit::grpc::{parse_ts as from_ts, ts};
+use glocal_kit::grpc::ts;
 use glocal_proto::requests::v1 as pb;
 
+use super::sla::{PeriodQuery, period_query};
 use super::type_to_pb;
 use crate::domain::survey::{Rating, SurveyComment, SurveyFigures, SurveyResponse};
-use crate::domain::{DepartmentCode, InvalidInput, RequestId};
+use crate::domain::{InvalidInput, RequestId};
 
 pub(super) fn response_to_pb(s: SurveyResponse) -> pb::SurveyResponse {
     pb::SurveyResponse {
@@ -28,27 +29,10 @@ pub(super) fn rate(m: &pb::RateRequestRequest) -> Result<Rate, InvalidInput> {
     ))
 }
 
-type Period = (
-    chrono::DateTime<chrono::Utc>,
-    chrono::DateTime<chrono::Utc>,
-    Option<DepartmentCode>,
-);
-
-pub(super) fn statistics_query(m: &pb::GetSurveyStatisticsRequest) -> Result<Period, InvalidInput> {
-    let from = m
-        .from
-        .as_ref()
-        .ok_or_else(|| InvalidInput::new("from", "is required"))
-        .and_then(|t| from_ts(t, "from"))?;
-    let to =
-        m.to.as_ref()
-            .ok_or_else(|| InvalidInput::new("to", "is required"))
-            .and_then(|t| from_ts(t, "to"))?;
-    let department = match m.department_code.trim() {
-        "" => None,
-        code => Some(DepartmentCode::parse(code).map_err(|e| e.at("departmentCode"))?),
-    };
-    Ok((from, to, department))
+pub(super) fn statistics_query(
+    m: &pb::GetSurveyStatisticsRequest,
+) -> Result<PeriodQuery, InvalidInput> {
+    period_query(m.from.as_ref(), m.to.as_ref(), &m.department_code)
 }
 
 pub(super) fn figures_to_pb(f: SurveyFigures) -> pb::SurveyStatisticsRow {
