@@ -1,6 +1,8 @@
 //! The one `glocal` binary: `dev`, `serve <component>`, `migrate`, `seed`, `token`.
 //! Only wiring lives here; every component is a library.
 
+#![recursion_limit = "256"]
+
 mod commands;
 
 use std::process::ExitCode;
