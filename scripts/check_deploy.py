@@ -3,8 +3,9 @@
 
 1. helm/glocal: lint (strict) and render with default and production values through Helm's
    own Go SDK (helm-python-sdk); values the schema must reject are rejected.
-2. k8s/base is the chart's default render (regenerate with --write-k8s-base); the kustomize
-   overlays render with `kubectl kustomize`.
+2. k8s/base is the chart's default render and k8s/production its production render (the
+   prod overlay's base), so neither can drift from the chart (regenerate both with
+   --write-k8s-base); the kustomize overlays render with `kubectl kustomize`.
 3. Every rendered manifest validates against the Kubernetes schema (kubernetes-validate,
    strict; a kind without a schema fails, except the two CRD kinds checked below).
 4. Each workload references only its own secret keys (the JWT secret: the gateway only,
@@ -325,10 +326,11 @@ def check_rejections(defaults: dict) -> None:
     print(f"values.schema.json: {len(REJECTED)} bad value sets checked")
 
 
-def k8s_base(default_docs: list[dict]) -> dict[str, str]:
-    """The chart's default render as plain manifests, one file per kind."""
+def k8s_base(rendered: list[dict], values: str = "default values") -> dict[str, str]:
+    """A render of the chart as plain manifests, one file per kind (helm test pods and Helm's
+    own annotations and labels left out)."""
     files: dict[str, list[dict]] = {}
-    for doc in copy.deepcopy(default_docs):
+    for doc in copy.deepcopy(rendered):
         annotations = doc.get("metadata", {}).get("annotations") or {}
         if annotations.get("helm.sh/hook") == "test":
             continue
@@ -343,7 +345,7 @@ def k8s_base(default_docs: list[dict]) -> dict[str, str]:
             labels["app.kubernetes.io/managed-by"] = "kustomize"
         files.setdefault(doc["kind"].lower(), []).append(doc)
     header = (
-        "# Generated from helm/glocal (default values, release `glocal`) by\n"
+        f"# Generated from helm/glocal ({values}, release `glocal`) by\n"
         "# `scripts/check-deploy --write-k8s-base`; CI fails when it drifts. Do not edit.\n"
     )
     out = {
@@ -360,22 +362,23 @@ def k8s_base(default_docs: list[dict]) -> dict[str, str]:
     return out
 
 
-def check_k8s_base(expected: dict[str, str], write: bool) -> None:
-    base = K8S / "base"
+def check_k8s_base(expected: dict[str, str], write: bool, folder: str = "base") -> None:
+    """k8s/<folder> holds exactly `expected` (or is rewritten with it)."""
+    base = K8S / folder
     if write:
         base.mkdir(parents=True, exist_ok=True)
         for old in base.glob("*.yaml"):
             old.unlink()
         for name, text in expected.items():
             (base / name).write_text(text)
-        print(f"k8s/base: written ({len(expected)} files)")
+        print(f"k8s/{folder}: written ({len(expected)} files)")
         return
     actual = {p.name: p.read_text() for p in base.glob("*.yaml")} if base.is_dir() else {}
     if actual != expected:
         stale = sorted(set(actual) ^ set(expected) | {n for n in expected if actual.get(n) != expected[n]})
-        fail(f"k8s/base is not the chart's render ({', '.join(stale)}): run scripts/check-deploy --write-k8s-base")
+        fail(f"k8s/{folder} is not the chart's render ({', '.join(stale)}): run scripts/check-deploy --write-k8s-base")
     else:
-        print("k8s/base: in sync with the chart")
+        print(f"k8s/{folder}: in sync with the chart")
 
 
 def kustomize(overlay: str) -> list[dict]:
@@ -991,6 +994,10 @@ def main() -> int:
 
     print("== k8s (kustomize)")
     check_k8s_base(k8s_base(default_docs), write_base)
+    # The prod overlay's base is the chart's production render, so the two cannot drift apart.
+    check_k8s_base(
+        k8s_base(production_docs, "values-production.yaml"), write_base, "production"
+    )
     overlays = {o: kustomize(o) for o in ("dev", "prod")}
 
     for overlay, docs in overlays.items():
@@ -1018,7 +1025,9 @@ def main() -> int:
     check_secret_scoping(default_docs, "helm default", chart.merge_values({}))
     check_secret_scoping(production_docs, "helm production", chart.merge_values(production))
     for overlay, docs in overlays.items():
-        check_secret_scoping(docs, f"kustomize {overlay}", chart.merge_values({}))
+        check_secret_scoping(
+            docs, f"kustomize {overlay}", chart.merge_values(production if overlay == "prod" else {})
+        )
     check_secret_scoping(ops_docs, "helm operations", chart.merge_values(ops_values))
     check_secret_scoping(ops_s3_docs, "helm operations-s3", chart.merge_values(OPS_S3_VALUES))
     check_production(production_docs, "helm production")
@@ -1026,10 +1035,12 @@ def main() -> int:
 
     print("== network policy egress")
     default_values = chart.merge_values({})
+    production_values = chart.merge_values(production)
+    overlay_values = {"dev": default_values, "prod": production_values}
     check_egress(default_docs, default_values, "helm default")
     check_egress(production_docs, chart.merge_values(production), "helm production")
     for overlay, docs in overlays.items():
-        check_egress(docs, default_values, f"kustomize {overlay}")  # k8s/base: default values
+        check_egress(docs, overlay_values[overlay], f"kustomize {overlay}")
     check_egress(ops_docs, chart.merge_values(ops_values), "helm operations")
     check_egress(ops_s3_docs, chart.merge_values(OPS_S3_VALUES), "helm operations-s3")
 
@@ -1037,7 +1048,7 @@ def main() -> int:
     check_ingress(default_docs, default_values, "helm default")
     check_ingress(production_docs, chart.merge_values(production), "helm production")
     for overlay, docs in overlays.items():
-        check_ingress(docs, default_values, f"kustomize {overlay}")
+        check_ingress(docs, overlay_values[overlay], f"kustomize {overlay}")
     extra_values = {
         "networkPolicy": {
             "extraIngress": {"requests": [{"from": [{"ipBlock": {"cidr": "10.9.0.0/16"}}], "ports": [{"protocol": "TCP", "port": 50051}]}]},
@@ -1079,14 +1090,14 @@ def main() -> int:
     check_balanced_urls(default_docs, default_values, "helm default")
     check_balanced_urls(production_docs, chart.merge_values(production), "helm production")
     for overlay, docs in overlays.items():
-        check_balanced_urls(docs, default_values, f"kustomize {overlay}")
+        check_balanced_urls(docs, overlay_values[overlay], f"kustomize {overlay}")
 
     print("== PostgreSQL connections at the HPA maximums")
     check_connection_budget(default_docs, default_values, "helm default")
     check_connection_budget(production_docs, chart.merge_values(production), "helm production")
     check_connection_budget(ops_docs, chart.merge_values(ops_values), "helm operations")
     for overlay, docs in overlays.items():
-        check_connection_budget(docs, default_values, f"kustomize {overlay}")
+        check_connection_budget(docs, overlay_values[overlay], f"kustomize {overlay}")
 
     print("== checkov")
     checkov()

@@ -1,7 +1,9 @@
 //! Tests of the `glocal` binary as a newcomer uses it: `glocal token` and `glocal dev`
 //! (a real process on SQLite files, queried over HTTP, stopped with SIGTERM); `upgrades`:
-//! migrate, serve, upgrade and rollback on PostgreSQL.
+//! migrate, serve, upgrade and rollback on PostgreSQL; `redis_tls`: the outbox relay over
+//! `rediss://`.
 
+mod redis_tls;
 mod upgrades;
 
 use std::io::{BufRead, BufReader};

@@ -268,8 +268,8 @@ async fn an_older_release_serves_a_newer_schema_with_data_only_credentials() {
     let _ = admin.close().await;
 }
 
-/// A Redis URL the outbox relay cannot use (a scheme this build does not support, as
-/// `rediss://` is without TLS) keeps the service from ever serving: it exits 64 naming the
+/// A Redis URL the outbox relay cannot use (a scheme no Redis client supports) keeps the
+/// service from ever serving: it exits 64 naming the
 /// relay instead of reporting SERVING while change events pile up.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_service_whose_outbox_relay_cannot_start_never_serves() {
