@@ -134,7 +134,7 @@ fn serve_research(db: &str, redis_url: &str, prefix: &str, ca: &Path) -> Running
             .env("GLOCAL_REDIS__KEY_PREFIX", prefix)
             .env("GLOCAL_OUTBOX__POLL_INTERVAL_MS", "100")
             .env("SSL_CERT_FILE", ca)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
@@ -175,25 +175,35 @@ async fn the_outbox_relay_publishes_over_rediss_only_to_a_verified_server() {
 
     // The demo library: its seeding goes through the service, so the outbox holds events.
     let db = TestDatabase::postgres().await;
-    let seeded = glocal()
-        .args(["seed", "research"])
+    let migrated = glocal()
+        .args(["migrate", "research"])
         .env("GLOCAL_LOG__FILTER", "warn")
         .env("GLOCAL_RESEARCH__DATABASE_URL", &db.url)
         .output()
         .unwrap();
     assert!(
-        seeded.status.success(),
+        migrated.status.success(),
         "{}",
-        String::from_utf8_lossy(&seeded.stderr)
+        String::from_utf8_lossy(&migrated.stderr)
     );
+    let conn = sea_orm::Database::connect(&db.url).await.unwrap();
+    assert!(glocal_research::demo::seed_demo(&conn).await.unwrap());
+    let _ = conn.close().await;
 
     // Trusting another CA, the relay cannot verify the server: nothing is published.
-    let distrusting = serve_research(&db.url, &url, &prefix, &other_ca);
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut distrusting = serve_research(&db.url, &url, &prefix, &other_ca);
+    tokio::time::sleep(Duration::from_secs(5)).await;
     assert_eq!(
         stream_length(port, &ca, &prefix).await,
         0,
         "events reached a server whose certificate no trusted CA signed"
+    );
+    let _ = distrusting.0.kill();
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut distrusting.0.stdout.take().unwrap(), &mut log).unwrap();
+    assert!(
+        log.to_lowercase().contains("certificate"),
+        "the relay must try and be refused for the certificate: {log}"
     );
     drop(distrusting);
 

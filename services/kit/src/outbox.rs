@@ -308,10 +308,18 @@ impl Relay {
                 let manager = match conn {
                     Some(manager) => manager.clone(),
                     None => {
-                        let manager =
-                            tokio::time::timeout(PUBLISH_DEADLINE, client.get_connection_manager())
-                                .await
-                                .map_err(|_| timed_out())??;
+                        // One attempt per relay round (the relay's own backoff retries), so
+                        // a refused connection or certificate reports its own error rather
+                        // than the deadline of the manager's internal retries.
+                        let config = redis::aio::ConnectionManagerConfig::new()
+                            .set_number_of_retries(0)
+                            .set_connection_timeout(Some(PUBLISH_DEADLINE));
+                        let manager = tokio::time::timeout(
+                            PUBLISH_DEADLINE,
+                            client.get_connection_manager_with_config(config),
+                        )
+                        .await
+                        .map_err(|_| timed_out())??;
                         *conn = Some(manager.clone());
                         manager
                     }
