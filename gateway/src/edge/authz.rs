@@ -162,6 +162,7 @@ pub const MATRIX: &[Rule] = rules![
     // The Online Bureau and the directory (requests service).
     Query "requests" "serviceRequest" [D S S A D],
     Query "requests" "serviceRequests" [D S S A D],
+    Query "requests" "searchServiceRequests" [D S S A D],
     Query "requests" "departments" [D S A A S],
     Query "requests" "localGovernments" [A A A A A],
     Query "requests" "routingRules" [D D D A D],

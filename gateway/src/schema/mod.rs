@@ -43,6 +43,7 @@ pub struct Query(
     requests::RequestsQuery,
     requests::SlaQuery,
     requests::SurveyQuery,
+    requests::RequestSearchQuery,
     directory::DirectoryQuery,
     me::MeQuery,
     events::EventsQuery,

@@ -21,6 +21,7 @@ use glocal_kit::Caller;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
 use glocal_proto::notifier::v1::notifier_service_client::NotifierServiceClient;
 use glocal_proto::requests::v1::request_attachments_service_client::RequestAttachmentsServiceClient;
+use glocal_proto::requests::v1::request_search_service_client::RequestSearchServiceClient;
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
@@ -128,6 +129,17 @@ impl Service for RequestAttachments {
     type Client = RequestAttachmentsServiceClient<Channel>;
     fn client(self, services: &Services) -> Self::Client {
         RequestAttachmentsServiceClient::new(services.requests_channel.clone())
+    }
+}
+
+/// The requests service's search (ADR 0025).
+#[derive(Clone, Copy, Debug)]
+pub struct RequestSearch;
+
+impl Service for RequestSearch {
+    type Client = RequestSearchServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        RequestSearchServiceClient::new(services.requests_channel.clone())
     }
 }
 

@@ -402,7 +402,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
             draft(
                 "demo-1",
                 "Translate the 2026 tourism brochure into English",
-                "Our 24-page brochure on Seoul's night tourism needs an English version for the ITB Berlin fair.",
+                "Our 24-page brochure on Seoul's night tourism (서울 야간관광 안내 책자) needs an English version for the ITB Berlin fair.",
                 DetailsDraft::InterpretationTranslation(InterpretationDraft {
                     mode: Some(TranslationModeKind::Translation),
                     source_language: "ko".into(),

@@ -18,6 +18,7 @@ use crate::error::RequestsError;
 use crate::service::{self, OnlineBureau};
 
 pub mod attachments;
+pub mod search;
 mod sla;
 mod survey;
 

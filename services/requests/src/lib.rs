@@ -26,6 +26,9 @@ pub const SERVICE_NAME: &str = "glocal.requests.v1.RequestsService";
 /// The gRPC service of request attachments.
 pub const ATTACHMENTS_SERVICE_NAME: &str = "glocal.requests.v1.RequestAttachmentsService";
 
+/// The gRPC service of request search (ADR 0025).
+pub const SEARCH_SERVICE_NAME: &str = "glocal.requests.v1.RequestSearchService";
+
 /// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
 /// lock, so concurrent migrators wait for each other).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), RequestsError> {
@@ -87,12 +90,13 @@ pub async fn serve(
         )
     });
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau.clone()).into_server())
-        .add_service(grpc::attachments::AttachmentsGrpc::new(bureau).into_server());
+        .add_service(grpc::attachments::AttachmentsGrpc::new(bureau.clone()).into_server())
+        .add_service(grpc::search::SearchGrpc::new(bureau).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "requests service listening");
     let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
-        &[SERVICE_NAME, ATTACHMENTS_SERVICE_NAME],
+        &[SERVICE_NAME, ATTACHMENTS_SERVICE_NAME, SEARCH_SERVICE_NAME],
         &settings.grpc,
         probe,
         shutdown,

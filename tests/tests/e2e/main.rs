@@ -18,6 +18,7 @@ mod partner_graph;
 mod portal;
 mod read_through;
 mod replicas;
+mod request_search;
 mod research;
 mod resilience;
 mod sla;

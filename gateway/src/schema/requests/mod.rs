@@ -22,6 +22,7 @@ use crate::upstream::{Requests, call, read};
 mod attachments;
 mod mutation;
 mod query;
+mod search;
 mod sla;
 mod survey;
 #[cfg(test)]
@@ -30,6 +31,7 @@ mod tests;
 pub use attachments::{
     AttachmentLinks, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
 };
+pub use search::RequestSearchQuery;
 use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use sla::{SlaMutation, SlaQuery};
 use survey::ServiceRequestSurvey;

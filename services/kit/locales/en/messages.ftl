@@ -61,3 +61,9 @@ eligibility-one-active = there is already an active application ({ $application 
 
 ## Training: why a participant got no certificate (CertificateSkip.reason).
 certificate-attendance = attended { $attended } of { $counted } sessions (at least { $percent }% needed)
+
+## Requests: a search query that does not parse (BAD_USER_INPUT on `query`).
+search-query-empty = enter at least one word to search for
+search-query-too-long = a search is at most { $max } characters (got { $got })
+search-query-too-many-words = a search has at most { $max } words (got { $got })
+search-query-word-too-short = the word "{ $word }" is too short: each word needs at least { $min } characters

@@ -60,3 +60,9 @@ eligibility-one-active = この回にはすでに進行中の申請（{ $applica
 
 ## 研修：参加者に修了証が発行されなかった理由（CertificateSkip.reason）。
 certificate-attendance = { $counted } 回中 { $attended } 回出席（{ $percent }% 以上の出席が必要）
+
+## 依頼：解釈できない検索語（`query` の BAD_USER_INPUT）。
+search-query-empty = 検索する語を一つ以上入力してください
+search-query-too-long = 検索語は最大 { $max } 文字です（入力: { $got } 文字）
+search-query-too-many-words = 検索語は最大 { $max } 語です（入力: { $got } 語）
+search-query-word-too-short = 「{ $word }」は短すぎます：各語は { $min } 文字以上必要です

@@ -60,3 +60,9 @@ eligibility-one-active = 이 차수에 이미 진행 중인 신청({ $applicatio
 
 ## 연수: 참가자가 수료증을 받지 못한 이유 (CertificateSkip.reason).
 certificate-attendance = { $counted }회 중 { $attended }회 출석 (최소 { $percent }% 필요)
+
+## 요청: 해석할 수 없는 검색어 (`query`의 BAD_USER_INPUT).
+search-query-empty = 검색할 단어를 하나 이상 입력하세요
+search-query-too-long = 검색어는 최대 { $max }자입니다 (입력: { $got }자)
+search-query-too-many-words = 검색어는 최대 { $max }개 단어입니다 (입력: { $got }개)
+search-query-word-too-short = "{ $word }"은(는) 너무 짧습니다: 각 단어는 { $min }자 이상이어야 합니다

@@ -60,3 +60,9 @@ eligibility-one-active = 该期次已有一份进行中的申请（{ $applicatio
 
 ## 培训：参与者未获得证书的原因（CertificateSkip.reason）。
 certificate-attendance = 出席 { $counted } 次中的 { $attended } 次（至少需要 { $percent }%）
+
+## 请求：无法解析的搜索内容（`query` 的 BAD_USER_INPUT）。
+search-query-empty = 请输入至少一个要搜索的词
+search-query-too-long = 搜索内容最多 { $max } 个字符（当前 { $got } 个）
+search-query-too-many-words = 搜索最多 { $max } 个词（当前 { $got } 个）
+search-query-word-too-short = 词“{ $word }”太短：每个词至少需要 { $min } 个字符

@@ -10,6 +10,7 @@ mod calendar;
 mod directory;
 mod reads;
 mod routing;
+mod search;
 mod service_levels;
 mod submit;
 mod survey;
@@ -35,6 +36,7 @@ pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPol
 pub use directory::Directory;
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
 pub use routing::RoutingRuleDraft;
+pub use search::{SearchHitOrder, SearchPage};
 pub use service_levels::{SchedulerRun, spawn_sla_scheduler};
 pub use survey::RATED;
 

@@ -9,7 +9,7 @@ use glocal_kit::domain::InvalidInput;
 pub use glocal_kit::paging::{Page, PageRequest};
 use glocal_kit::paging::{decode_cursor, decode_seq, encode_cursor, seq_cursor};
 
-use super::{DEFAULT_PAGE_SIZE, OnlineBureau, Result};
+use super::{DEFAULT_PAGE_SIZE, OnlineBureau, Result, Viewer};
 use crate::domain::{
     DepartmentCode, LocalGovernmentCode, RequestId, RequestState, RequestType, ServiceRequest,
     StaffId,
@@ -88,6 +88,42 @@ impl OnlineBureau {
         }
     }
 
+    /// The page size asked for (the default for 0), within the configured maximum.
+    pub(super) fn page_size(&self, first: u32) -> u32 {
+        if first == 0 { DEFAULT_PAGE_SIZE } else { first }.min(self.config.max_page_size)
+    }
+
+    /// The viewer's scope and `filter` as a list query (newest first, from the start, one
+    /// row): what a list and a search share.
+    pub(super) async fn list_query(
+        &self,
+        viewer: &Viewer,
+        filter: RequestFilter,
+    ) -> Result<ListQuery> {
+        let assignee = match filter.assignee {
+            Some(a) => Some(self.staff_id_of(&a).await?),
+            None => None,
+        };
+        Ok(ListQuery {
+            scope: Self::scope(viewer),
+            states: filter.states,
+            types: filter.types,
+            department: filter.department,
+            assignee,
+            local_government: filter.local_government,
+            created_from: filter.created_from,
+            created_to: filter.created_to,
+            overdue: filter.overdue,
+            breached: filter.breached,
+            due_before: filter.due_before,
+            open_states: RequestState::open_states(),
+            now: self.now(),
+            order: ListOrder::Newest,
+            after: None,
+            limit: 1,
+        })
+    }
+
     /// One request with its activity; NOT_FOUND when the caller may not see it.
     pub async fn get(&self, caller: Option<&Caller>, id: RequestId) -> Result<ServiceRequest> {
         let (viewer, _) = self.viewer(caller).await?;
@@ -124,42 +160,19 @@ impl OnlineBureau {
         include_activity: bool,
     ) -> Result<RequestPage> {
         let (viewer, _) = self.viewer(caller).await?;
-        let assignee = match filter.assignee {
-            Some(a) => Some(self.staff_id_of(&a).await?),
-            None => None,
-        };
-        let first = if page.first == 0 {
-            DEFAULT_PAGE_SIZE
-        } else {
-            page.first
-        }
-        .min(self.config.max_page_size);
+        let first = self.page_size(page.first);
         let cursor = page.after.as_deref().filter(|a| !a.is_empty());
         let after = match order {
             RequestOrder::Newest => decode_seq(cursor)?.map(After::Seq),
             RequestOrder::DueSoonest => cursor.map(decode_due).transpose()?,
         };
-        let query = ListQuery {
-            scope: Self::scope(&viewer),
-            states: filter.states,
-            types: filter.types,
-            department: filter.department,
-            assignee,
-            local_government: filter.local_government,
-            created_from: filter.created_from,
-            created_to: filter.created_to,
-            overdue: filter.overdue,
-            breached: filter.breached,
-            due_before: filter.due_before,
-            open_states: RequestState::open_states(),
-            now: self.now(),
-            order: match order {
-                RequestOrder::Newest => ListOrder::Newest,
-                RequestOrder::DueSoonest => ListOrder::DueSoonest,
-            },
-            after,
-            limit: u64::from(first) + 1,
+        let mut query = self.list_query(&viewer, filter).await?;
+        query.order = match order {
+            RequestOrder::Newest => ListOrder::Newest,
+            RequestOrder::DueSoonest => ListOrder::DueSoonest,
         };
+        query.after = after;
+        query.limit = u64::from(first) + 1;
         let (mut rows, total_count) = request_store::list(&self.db, &query).await?;
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);

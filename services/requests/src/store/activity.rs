@@ -14,7 +14,7 @@ use crate::error::RequestsError;
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
 
-/// Appends a message to a request.
+/// Appends a message to a request (and rewrites the request's search document).
 pub(crate) async fn insert_message(
     db: &impl ConnectionTrait,
     request: RequestId,
@@ -34,7 +34,7 @@ pub(crate) async fn insert_message(
     request_message::Entity::insert(row)
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    super::search::reindex(db, request).await
 }
 
 /// Appends audit entries to a request's history, in order.

@@ -11,6 +11,7 @@ pub(crate) mod entities;
 pub(crate) mod migration;
 pub(crate) mod requests;
 pub(crate) mod routing;
+pub(crate) mod search;
 pub(crate) mod sla;
 mod sla_migration;
 pub(crate) mod survey;

@@ -213,7 +213,7 @@ fn details_text(details: &RequestDetails) -> Result<String> {
     serde_json::to_string(details).map_err(|e| RequestsError::Corrupt(e.to_string()))
 }
 
-/// Inserts a new request (its `seq` is assigned by the database).
+/// Inserts a new request (its `seq` is assigned by the database) and its search document.
 pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Result<()> {
     let row = service_request::ActiveModel {
         seq: NotSet,
@@ -254,7 +254,7 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Resu
     service_request::Entity::insert(row)
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    super::search::reindex(db, r.id).await
 }
 
 /// Writes the changeable columns of `after` (state, routing, response and due times, the
@@ -430,7 +430,8 @@ impl ListQuery {
             )
     }
 
-    fn condition(&self) -> Condition {
+    /// The scope and filters as one condition on `service_request`.
+    pub(super) fn condition(&self) -> Condition {
         use service_request::Column as C;
         let mut cond = Condition::all().add(self.scope.condition());
         if !self.states.is_empty() {
