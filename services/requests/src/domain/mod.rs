@@ -8,6 +8,7 @@ mod details;
 mod error;
 mod ids;
 mod kinds;
+pub mod relations;
 pub mod sla;
 mod state_machine;
 mod submission;

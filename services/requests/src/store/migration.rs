@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::sla_migration::FirstResponseMarks),
             Box::new(super::attachments::Attachments),
             Box::new(super::depth_migration::Survey),
+            Box::new(super::depth_migration::Relations),
         ]
     }
 
