@@ -363,7 +363,12 @@ fn request_to_pb(r: service::ServiceRequest) -> pb::ServiceRequest {
             .parent
             .map(|id| id.to_string())
             .unwrap_or_default(),
-        child_ids: r.relations.children.iter().map(ToString::to_string).collect(),
+        child_ids: r
+            .relations
+            .children
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
     }
 }
 
@@ -702,17 +707,21 @@ impl RequestsService for GrpcService {
     ) -> GrpcResult<pb::ServiceRequest> {
         let caller = caller(&req)?;
         let m = req.get_ref();
-        let duplicate = RequestId::parse(&m.duplicate_id)
-            .map_err(|e| bad(e.at("duplicateId")))?;
-        let original =
-            RequestId::parse(&m.original_id).map_err(|e| bad(e.at("originalId")))?;
+        let duplicate = RequestId::parse(&m.duplicate_id).map_err(|e| bad(e.at("duplicateId")))?;
+        let original = RequestId::parse(&m.original_id).map_err(|e| bad(e.at("originalId")))?;
         let note = match m.note.trim() {
             "" => None,
             text => Some(Reason::parse(text).map_err(|e| bad(e.at("note")))?),
         };
         reply(
             self.bureau
-                .merge(caller.as_ref(), duplicate, version(m.version)?, original, note)
+                .merge(
+                    caller.as_ref(),
+                    duplicate,
+                    version(m.version)?,
+                    original,
+                    note,
+                )
                 .await,
         )
     }

@@ -161,7 +161,11 @@ async fn a_duplicate_merged_into_its_original_stays_readable_by_both_requesters(
     // The colleague's reply on the duplicate: read later from the original.
     let duplicate = env
         .bureau
-        .reply(Some(&seoul_colleague()), duplicate.id, body("The file follows."))
+        .reply(
+            Some(&seoul_colleague()),
+            duplicate.id,
+            body("The file follows."),
+        )
         .await
         .unwrap();
     let outbox_before = env.count("outbox").await;
@@ -173,7 +177,11 @@ async fn a_duplicate_merged_into_its_original_stays_readable_by_both_requesters(
     );
     // Staff of another department see neither.
     assert_eq!(
-        refused(env.merge(&staff("staff-general-seo"), &duplicate, &original).await).0,
+        refused(
+            env.merge(&staff("staff-general-seo"), &duplicate, &original)
+                .await
+        )
+        .0,
         ErrorCode::NotFound
     );
     // A stale version changes nothing.
@@ -186,7 +194,10 @@ async fn a_duplicate_merged_into_its_original_stays_readable_by_both_requesters(
     assert_eq!(env.count("request_relation").await, 0);
     assert_eq!(env.count("outbox").await, outbox_before);
 
-    let merged = env.merge(&interpreter(), &duplicate, &original).await.unwrap();
+    let merged = env
+        .merge(&interpreter(), &duplicate, &original)
+        .await
+        .unwrap();
     assert_eq!(merged.state, RequestState::Merged);
     assert_eq!(merged.relations.merged_into, Some(original.id));
     assert_eq!(merged.version, duplicate.version.next());
@@ -196,7 +207,11 @@ async fn a_duplicate_merged_into_its_original_stays_readable_by_both_requesters(
     let last = merged.history.last().unwrap();
     assert_eq!(last.action, "merge");
     assert_eq!(last.to_state, RequestState::Merged);
-    assert!(last.note.contains(&original.number.to_string()), "{}", last.note);
+    assert!(
+        last.note.contains(&original.number.to_string()),
+        "{}",
+        last.note
+    );
     // One event for each request, in the same transaction.
     assert_eq!(env.count("outbox").await, outbox_before + 2);
 
@@ -211,8 +226,16 @@ async fn a_duplicate_merged_into_its_original_stays_readable_by_both_requesters(
     let seen = env.get(&seoul(), &original).await.unwrap();
     assert_eq!(seen.state, original.state);
     assert_eq!(seen.relations.merged, [duplicate.id]);
-    let merge_in = seen.history.iter().find(|h| h.action == "merge_in").unwrap();
-    assert!(merge_in.note.contains("Same interpreter booking"), "{}", merge_in.note);
+    let merge_in = seen
+        .history
+        .iter()
+        .find(|h| h.action == "merge_in")
+        .unwrap();
+    assert!(
+        merge_in.note.contains("Same interpreter booking"),
+        "{}",
+        merge_in.note
+    );
     assert!(merge_in.note.contains(&duplicate.number.to_string()));
     // The original keeps its own clocks: thirty days on, the scheduler marked it breached.
     let staff_view = env.get(&admin(), &original).await.unwrap();
@@ -229,14 +252,14 @@ async fn a_duplicate_merged_into_its_original_stays_readable_by_both_requesters(
     assert!(own.messages.iter().any(|m| m.body == "The file follows."));
     // Busan sees neither.
     for r in [&original, &duplicate] {
-        assert_eq!(
-            refused(env.get(&busan(), r).await).0,
-            ErrorCode::NotFound
-        );
+        assert_eq!(refused(env.get(&busan(), r).await).0, ErrorCode::NotFound);
     }
     // Merging again into the same original changes nothing (even with the old version).
     let outbox_now = env.count("outbox").await;
-    let again = env.merge(&interpreter(), &duplicate, &original).await.unwrap();
+    let again = env
+        .merge(&interpreter(), &duplicate, &original)
+        .await
+        .unwrap();
     assert_eq!(again.version, merged.version);
     assert_eq!(env.count("outbox").await, outbox_now);
     assert_eq!(env.count("request_relation").await, 1);
@@ -259,7 +282,11 @@ async fn staff_of_the_original_read_a_duplicate_routed_elsewhere(env: Env) {
     let duplicate = env.submit_as(&seoul_colleague(), inquiry("dup")).await;
     let duplicate = env
         .bureau
-        .reply(Some(&seoul_colleague()), duplicate.id, body("Brochure attached."))
+        .reply(
+            Some(&seoul_colleague()),
+            duplicate.id,
+            body("Brochure attached."),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -283,7 +310,10 @@ async fn staff_of_the_original_read_a_duplicate_routed_elsewhere(env: Env) {
     assert_eq!(listed.len(), 1);
     // Staff of GENERAL still read their own request, and see where it went only if they
     // may see the original (they may not).
-    let general = env.get(&staff("staff-general-seo"), &duplicate).await.unwrap();
+    let general = env
+        .get(&staff("staff-general-seo"), &duplicate)
+        .await
+        .unwrap();
     assert_eq!(general.relations.merged_into, None);
     assert_eq!(general.state, RequestState::Merged);
 }
@@ -293,7 +323,10 @@ async fn merge_rules_refuse_with_stable_reasons_and_write_nothing(env: Env) {
     let b = env.submit_as(&seoul(), translation("b")).await;
     let c = env.submit_as(&seoul(), translation("c")).await;
     let other_town = env.submit_as(&busan(), translation("busan")).await;
-    let before = (env.count("request_relation").await, env.count("outbox").await);
+    let before = (
+        env.count("request_relation").await,
+        env.count("outbox").await,
+    );
     use ErrorCode::{BadUserInput, Conflict};
     assert_eq!(
         refused(env.merge(&admin(), &a, &a).await),
@@ -305,7 +338,10 @@ async fn merge_rules_refuse_with_stable_reasons_and_write_nothing(env: Env) {
     );
     assert_eq!(
         before,
-        (env.count("request_relation").await, env.count("outbox").await)
+        (
+            env.count("request_relation").await,
+            env.count("outbox").await
+        )
     );
 
     // b into a; then nothing into b, b nowhere else, a nowhere (a chain).
@@ -429,7 +465,11 @@ async fn links_are_one_level_deep_recorded_on_both_and_undone(env: Env) {
         reason(Conflict, LINK_NESTED)
     );
     assert_eq!(
-        refused(env.bureau.link(Some(&admin()), visit.id, busan_one.id).await),
+        refused(
+            env.bureau
+                .link(Some(&admin()), visit.id, busan_one.id)
+                .await
+        ),
         reason(BadUserInput, OTHER_LOCAL_GOVERNMENT)
     );
     // Busan's official sees none of it.

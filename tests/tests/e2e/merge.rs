@@ -12,13 +12,16 @@ use serde_json::{Value, json};
 
 use crate::support::{assignee_token, submit};
 
-const MERGE: &str = "mutation($input: MergeServiceRequestInput!) { mergeServiceRequest(input: $input) {
+const MERGE: &str =
+    "mutation($input: MergeServiceRequestInput!) { mergeServiceRequest(input: $input) {
   id number state version mergedInto { id number } history { action note } } }";
 
-const LINK: &str = "mutation($input: LinkServiceRequestsInput!) { linkServiceRequests(input: $input) {
+const LINK: &str =
+    "mutation($input: LinkServiceRequestsInput!) { linkServiceRequests(input: $input) {
   id children { id number parent { id } } history { action note } } }";
 
-const UNLINK: &str = "mutation($input: LinkServiceRequestsInput!) { unlinkServiceRequests(input: $input) {
+const UNLINK: &str =
+    "mutation($input: LinkServiceRequestsInput!) { unlinkServiceRequests(input: $input) {
   id children { id } history { action } } }";
 
 const READ: &str = "query($id: ID!) { serviceRequest(id: $id) {
@@ -85,8 +88,10 @@ async fn a_duplicate_is_merged_read_from_the_original_and_its_requester_told() {
         stack.official_with_contact("official-seoul-2", "11000", "jane@seoul.example.org", "en");
     let busan = stack.official("official-busan", "26000");
 
-    let original = submit(&stack, &kim, "k-merge-orig").await.data()["submitServiceRequest"].clone();
-    let duplicate = submit(&stack, &jane, "k-merge-dup").await.data()["submitServiceRequest"].clone();
+    let original =
+        submit(&stack, &kim, "k-merge-orig").await.data()["submitServiceRequest"].clone();
+    let duplicate =
+        submit(&stack, &jane, "k-merge-dup").await.data()["submitServiceRequest"].clone();
     let (orig_id, dup_id) = (
         original["id"].as_str().unwrap(),
         duplicate["id"].as_str().unwrap(),
@@ -133,8 +138,14 @@ async fn a_duplicate_is_merged_read_from_the_original_and_its_requester_told() {
     );
     // Again: nothing changes.
     let again = stack.gql(Some(&staff), MERGE, input).await;
-    assert_eq!(again.data()["mergeServiceRequest"]["version"], merged["version"]);
-    assert_eq!(actions(&again.data()["mergeServiceRequest"]), actions(&merged));
+    assert_eq!(
+        again.data()["mergeServiceRequest"]["version"],
+        merged["version"]
+    );
+    assert_eq!(
+        actions(&again.data()["mergeServiceRequest"]),
+        actions(&merged)
+    );
 
     // The original's requester reads the duplicate's reply and file from the original.
     let seen = read(&stack, &kim, orig_id).await;

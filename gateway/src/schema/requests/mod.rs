@@ -31,8 +31,8 @@ mod tests;
 pub use attachments::{
     AttachmentLinks, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
 };
-use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use relations::RelationsMutation;
+use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use sla::{SlaMutation, SlaQuery};
 use survey::ServiceRequestSurvey;
 pub use survey::{SurveyMutation, SurveyQuery};

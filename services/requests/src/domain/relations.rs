@@ -95,7 +95,10 @@ fn refuse(code: ErrorCode, reason: &'static str, key: &str, number: &RequestNumb
 /// not one that others were merged into (no chains, hence no cycles), not a linked one, and
 /// only within one local government. Merging it again into the same original is
 /// [`Outcome::AlreadyDone`].
-pub fn check_merge(duplicate: &RelationFacts, original: &RelationFacts) -> Result<Outcome, Refusal> {
+pub fn check_merge(
+    duplicate: &RelationFacts,
+    original: &RelationFacts,
+) -> Result<Outcome, Refusal> {
     use ErrorCode::{BadUserInput, Conflict};
     if duplicate.id == original.id {
         return Err(refuse(
@@ -376,10 +379,7 @@ mod tests {
         );
         let mut merged = other.clone();
         merged.state = RequestState::Merged;
-        assert_eq!(
-            reason(check_link(&visit, &merged)),
-            (Conflict, LINK_MERGED)
-        );
+        assert_eq!(reason(check_link(&visit, &merged)), (Conflict, LINK_MERGED));
         let mut busan = other.clone();
         busan.local_government = "26000".into();
         assert_eq!(
@@ -387,7 +387,10 @@ mod tests {
             (BadUserInput, OTHER_LOCAL_GOVERNMENT)
         );
         assert_eq!(check_unlink(&visit, &interpretation), Ok(Outcome::Apply));
-        assert_eq!(check_unlink(&other, &interpretation), Ok(Outcome::AlreadyDone));
+        assert_eq!(
+            check_unlink(&other, &interpretation),
+            Ok(Outcome::AlreadyDone)
+        );
     }
 
     #[test]

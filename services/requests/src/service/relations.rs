@@ -20,9 +20,9 @@ use crate::domain::relations::{
 };
 use crate::domain::{Action, Reason, RequestId, ServiceRequest, Version, transition};
 use crate::error::RequestsError;
+use crate::store::activity;
 use crate::store::relations::{self as relation_store, Kind};
 use crate::store::requests::{self as request_store, StoredRequest};
-use crate::store::activity;
 
 /// The event of a duplicate merged into its original (the notifier tells its requester).
 pub const MERGED: &str = "ServiceRequestMerged";
@@ -94,15 +94,21 @@ impl OnlineBureau {
         let mut payload = self
             .event_payload(tx, row, Some(row.state), action, None)
             .await?;
-        payload["related"] = json!({ "id": other.id.to_string(), "number": other.number.to_string() });
+        payload["related"] =
+            json!({ "id": other.id.to_string(), "number": other.number.to_string() });
         let touched = request_touches(
             &row.local_government_code,
             row.department_code.as_deref(),
             row.assignee_id.as_deref(),
             None,
         );
-        let change = OutboxChange::new(SERVICE_REQUEST, row.id.as_uuid(), RELATIONS_CHANGED, payload)
-            .touching_all(touched);
+        let change = OutboxChange::new(
+            SERVICE_REQUEST,
+            row.id.as_uuid(),
+            RELATIONS_CHANGED,
+            payload,
+        )
+        .touching_all(touched);
         outbox::append(tx, &change, now).await?;
         Ok(())
     }
@@ -152,8 +158,7 @@ impl OnlineBureau {
                 current,
             });
         }
-        relation_store::insert(&tx, dup.id, Kind::MergedInto, orig.id, now, &actor.subject)
-            .await?;
+        relation_store::insert(&tx, dup.id, Kind::MergedInto, orig.id, now, &actor.subject).await?;
         let note = note.map(|n| n.as_str().to_owned()).unwrap_or_default();
         let with_note = |text: String| {
             if note.is_empty() {

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::entities::request_relation;
@@ -97,7 +96,10 @@ pub(crate) async fn of(
         .await?;
     let mut out: HashMap<RequestId, Relations> = HashMap::new();
     for row in rows {
-        let (request, related) = (RequestId::from(row.request_id), RequestId::from(row.related_id));
+        let (request, related) = (
+            RequestId::from(row.request_id),
+            RequestId::from(row.related_id),
+        );
         let merged = match row.kind.as_str() {
             "MERGED_INTO" => true,
             "CHILD_OF" => false,
