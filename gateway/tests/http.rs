@@ -373,6 +373,24 @@ impl RequestsService for Fake {
     ) -> R<pb::ServiceRequest> {
         Err(Status::unimplemented("fake"))
     }
+    async fn merge_request(
+        &self,
+        _: tonic::Request<pb::MergeRequestRequest>,
+    ) -> R<pb::ServiceRequest> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn link_requests(
+        &self,
+        _: tonic::Request<pb::LinkRequestsRequest>,
+    ) -> R<pb::ServiceRequest> {
+        Err(Status::unimplemented("fake"))
+    }
+    async fn unlink_requests(
+        &self,
+        _: tonic::Request<pb::LinkRequestsRequest>,
+    ) -> R<pb::ServiceRequest> {
+        Err(Status::unimplemented("fake"))
+    }
     async fn get_survey_statistics(
         &self,
         _: tonic::Request<pb::GetSurveyStatisticsRequest>,

@@ -223,6 +223,9 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "requests" "removeHoliday" [D D D A D],
     Mutation "requests" "setSlaPolicy" [D D D A D],
     Mutation "requests" "rateServiceRequest" [D S D D D],
+    Mutation "requests" "mergeServiceRequest" [D D S A D],
+    Mutation "requests" "linkServiceRequests" [D D S A D],
+    Mutation "requests" "unlinkServiceRequests" [D D S A D],
     Mutation "requests" "createRequestAttachmentUpload" [D S S A D],
     // Notice mutations.
     Mutation "notifier" "markNotificationsRead" [D A A A A],

@@ -60,6 +60,7 @@ pub struct Mutation(
     requests::RequestsMutation,
     requests::SlaMutation,
     requests::SurveyMutation,
+    requests::RelationsMutation,
     requests::RequestAttachmentsMutation,
     directory::DirectoryMutation,
     events::EventsMutation,

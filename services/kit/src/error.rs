@@ -197,17 +197,31 @@ pub struct Refusal {
     pub code: ErrorCode,
     /// The stable reason, SCREAMING_SNAKE_CASE.
     pub reason: &'static str,
-    /// What a person reads.
+    /// What a person reads (in English).
     pub message: String,
+    /// The same in the catalogue, to say in the reader's language, when the rule names one.
+    pub said: Option<Message>,
 }
 
 impl Refusal {
-    /// A refusal with `code`, `reason` and `message`.
+    /// A refusal with `code`, `reason` and an English-only `message`.
     pub fn new(code: ErrorCode, reason: &'static str, message: impl Into<String>) -> Self {
         Refusal {
             code,
             reason,
             message: message.into(),
+            said: None,
+        }
+    }
+
+    /// A refusal with `code`, `reason` and the catalogue message `said` (its English text
+    /// is the status message; the gateway says it in the caller's language).
+    pub fn said(code: ErrorCode, reason: &'static str, said: Message) -> Self {
+        Refusal {
+            code,
+            reason,
+            message: said.render(crate::i18n::Lang::En),
+            said: Some(said),
         }
     }
 }
@@ -420,6 +434,7 @@ macro_rules! service_error {
                     $name::Unauthenticated => Some(Message::new("error-unauthenticated")),
                     $name::NotFound(what) => Some(Message::new("error-not-found").arg("what", what)),
                     $name::Invalid(e) => e.catalogue_message().cloned(),
+                    $name::Refused(r) => r.said.clone(),
                     $name::StaleVersion { seen, current } => Some(
                         Message::new("error-stale-version")
                             .arg("seen", seen)

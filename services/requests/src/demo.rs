@@ -395,6 +395,41 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, RequestsError> {
         )
         .await?;
     backdate(db, &tokyo, Duration::days(20)).await?;
+    // A colleague asked for the same interpreter again: the bureau folds the duplicate into
+    // the original (ADR 0024).
+    let again = bureau
+        .submit(
+            Some(&Caller::new(
+                "official-seoul-2",
+                "박서준 (서울특별시)",
+                "11000",
+                [Role::LocalOfficial],
+            )),
+            draft(
+                "demo-7",
+                "Interpreter for the Tokyo delegation (City Hall visit)",
+                "Same visit as the request of our international relations team.",
+                DetailsDraft::InterpretationTranslation(InterpretationDraft {
+                    mode: Some(TranslationModeKind::Interpretation),
+                    source_language: "ko".into(),
+                    target_language: "ja".into(),
+                    start_date: soon.clone(),
+                    end_date: later.clone(),
+                    venue: "Seoul City Hall, Conference Room 3".into(),
+                    ..InterpretationDraft::default()
+                }),
+            )?,
+        )
+        .await?;
+    bureau
+        .merge(
+            Some(&admin),
+            again.id,
+            again.version,
+            tokyo.id,
+            Some(Reason::parse("Same delegation and dates")?),
+        )
+        .await?;
 
     let translation = bureau
         .submit(

@@ -104,6 +104,7 @@ fn state_to_pb(s: RequestState) -> pb::RequestState {
         RequestState::Rejected => pb::RequestState::Rejected,
         RequestState::Reopened => pb::RequestState::Reopened,
         RequestState::AwaitingRequester => pb::RequestState::AwaitingRequester,
+        RequestState::Merged => pb::RequestState::Merged,
     }
 }
 
@@ -352,7 +353,31 @@ fn request_to_pb(r: service::ServiceRequest) -> pb::ServiceRequest {
             })
             .collect(),
         survey: r.survey.map(survey::response_to_pb),
+        merged_into_id: r
+            .relations
+            .merged_into
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        merged_ids: r.relations.merged.iter().map(ToString::to_string).collect(),
+        parent_id: r
+            .relations
+            .parent
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        child_ids: r
+            .relations
+            .children
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
     }
+}
+
+fn link_pair(m: &pb::LinkRequestsRequest) -> Result<(RequestId, RequestId), Status> {
+    Ok((
+        RequestId::parse(&m.parent_id).map_err(|e| bad(e.at("parentId")))?,
+        RequestId::parse(&m.child_id).map_err(|e| bad(e.at("childId")))?,
+    ))
 }
 
 fn reply(r: Result<service::ServiceRequest, RequestsError>) -> GrpcResult<pb::ServiceRequest> {
@@ -675,6 +700,49 @@ impl RequestsService for GrpcService {
         let caller = caller(&req)?;
         let (id, rating, comment) = survey::rate(req.get_ref()).map_err(bad)?;
         reply(self.bureau.rate(caller.as_ref(), id, rating, comment).await)
+    }
+
+    async fn merge_request(
+        &self,
+        req: Request<pb::MergeRequestRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let m = req.get_ref();
+        let duplicate = RequestId::parse(&m.duplicate_id).map_err(|e| bad(e.at("duplicateId")))?;
+        let original = RequestId::parse(&m.original_id).map_err(|e| bad(e.at("originalId")))?;
+        let note = match m.note.trim() {
+            "" => None,
+            text => Some(Reason::parse(text).map_err(|e| bad(e.at("note")))?),
+        };
+        reply(
+            self.bureau
+                .merge(
+                    caller.as_ref(),
+                    duplicate,
+                    version(m.version)?,
+                    original,
+                    note,
+                )
+                .await,
+        )
+    }
+
+    async fn link_requests(
+        &self,
+        req: Request<pb::LinkRequestsRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let (parent, child) = link_pair(req.get_ref())?;
+        reply(self.bureau.link(caller.as_ref(), parent, child).await)
+    }
+
+    async fn unlink_requests(
+        &self,
+        req: Request<pb::LinkRequestsRequest>,
+    ) -> GrpcResult<pb::ServiceRequest> {
+        let caller = caller(&req)?;
+        let (parent, child) = link_pair(req.get_ref())?;
+        reply(self.bureau.unlink(caller.as_ref(), parent, child).await)
     }
 
     async fn get_survey_statistics(

@@ -13,6 +13,7 @@ mod doc_examples;
 mod events;
 mod federation;
 mod graphql_http;
+mod merge;
 mod notices;
 mod partner_graph;
 mod portal;

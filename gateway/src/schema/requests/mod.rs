@@ -23,6 +23,7 @@ mod attachments;
 mod mutation;
 mod query;
 mod search;
+mod relations;
 mod sla;
 mod survey;
 #[cfg(test)]
@@ -32,6 +33,7 @@ pub use attachments::{
     AttachmentLinks, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
 };
 pub use search::RequestSearchQuery;
+pub use relations::RelationsMutation;
 use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use sla::{SlaMutation, SlaQuery};
 use survey::ServiceRequestSurvey;
@@ -101,6 +103,9 @@ pub enum ServiceRequestState {
     /// The bureau asked the requester a question; the service-level clock stands still
     /// until they reply.
     AwaitingRequester,
+    /// Merged into another request, its original (`mergedInto`); done, the answer comes
+    /// on the original.
+    Merged,
 }
 
 impl ServiceRequestState {
@@ -118,6 +123,7 @@ impl ServiceRequestState {
             pb::RequestState::Rejected => Self::Rejected,
             pb::RequestState::Reopened => Self::Reopened,
             pb::RequestState::AwaitingRequester => Self::AwaitingRequester,
+            pb::RequestState::Merged => Self::Merged,
         })
     }
 
@@ -134,6 +140,7 @@ impl ServiceRequestState {
             Self::Rejected => pb::RequestState::Rejected,
             Self::Reopened => pb::RequestState::Reopened,
             Self::AwaitingRequester => pb::RequestState::AwaitingRequester,
+            Self::Merged => pb::RequestState::Merged,
         }
     }
 }
@@ -773,6 +780,29 @@ impl ServiceRequest {
     /// whoever may read the request reads it.
     async fn survey(&self) -> Option<ServiceRequestSurvey> {
         self.survey_view()
+    }
+
+    /// The original this request was merged into (its state is then MERGED); null when
+    /// not merged or when the caller may not see the original.
+    async fn merged_into(&self, ctx: &Context<'_>) -> Result<Option<ServiceRequest>> {
+        relations::one(ctx, &self.0.merged_into_id).await
+    }
+
+    /// The duplicates merged into this request, oldest merge first, with their messages,
+    /// files and history: whoever may read this request reads them.
+    async fn merged_requests(&self, ctx: &Context<'_>) -> Result<Vec<ServiceRequest>> {
+        relations::many(ctx, &self.0.merged_ids).await
+    }
+
+    /// The request this one is linked under (e.g. the visit arrangement of an
+    /// interpretation request); null when none or not visible to the caller.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<ServiceRequest>> {
+        relations::one(ctx, &self.0.parent_id).await
+    }
+
+    /// The requests linked under this one that the caller may see, oldest link first.
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<ServiceRequest>> {
+        relations::many(ctx, &self.0.child_ids).await
     }
 }
 

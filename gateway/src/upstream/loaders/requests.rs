@@ -1,6 +1,7 @@
 //! DataLoaders over batched gRPC calls, one set per GraphQL request (they carry its
-//! caller): local governments by code (`BatchGetLocalGovernments`) and departments with
-//! their staff by code (`ListDepartments`). A page of N requests costs one call for all
+//! caller): local governments by code (`BatchGetLocalGovernments`), departments with
+//! their staff by code (`ListDepartments`) and related service requests by id
+//! (`BatchGetRequests`). A page of N requests costs one call for all
 //! of their local governments.
 //!
 //! Local governments are public directory data, so they are also kept in the shared cache
@@ -59,6 +60,41 @@ impl Loader<String> for LocalGovernmentLoader {
                     .collect())
             })
             .await
+    }
+}
+
+/// Loads service requests by id with their activity (`BatchGetRequests`): the requests a
+/// request is related to (its original, the duplicates merged into it, its parent and
+/// children; ADR 0024). Never cached: what a caller may read of a request is their own.
+pub struct ServiceRequestLoader(Base);
+
+impl Loader<String> for ServiceRequestLoader {
+    type Value = pb::ServiceRequest;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::ServiceRequest>, async_graphql::Error> {
+        let message = pb::BatchGetRequestsRequest {
+            ids: ids.to_vec(),
+            include_activity: true,
+        };
+        let response = self
+            .0
+            .read(
+                "BatchGetRequests",
+                message,
+                |mut client, request| async move { client.batch_get_requests(request).await },
+            )
+            .await
+            .map_err(error::remote)?;
+        Ok(response
+            .into_inner()
+            .requests
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect())
     }
 }
 
@@ -127,6 +163,8 @@ pub struct Loaders {
     pub local_governments: DataLoader<LocalGovernmentLoader, HashMapCache>,
     /// Departments by code.
     pub departments: DataLoader<DepartmentLoader, HashMapCache>,
+    /// Service requests by id (related requests).
+    pub service_requests: DataLoader<ServiceRequestLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -144,7 +182,12 @@ impl Loaders {
                 HashMapCache::default(),
             ),
             departments: DataLoader::with_cache(
-                DepartmentLoader(base),
+                DepartmentLoader(base.clone()),
+                |f| tokio::spawn(f.in_current_span()),
+                HashMapCache::default(),
+            ),
+            service_requests: DataLoader::with_cache(
+                ServiceRequestLoader(base),
                 |f| tokio::spawn(f.in_current_span()),
                 HashMapCache::default(),
             ),

@@ -67,3 +67,17 @@ search-query-empty = enter at least one word to search for
 search-query-too-long = a search is at most { $max } characters (got { $got })
 search-query-too-many-words = a search has at most { $max } words (got { $got })
 search-query-word-too-short = the word "{ $word }" is too short: each word needs at least { $min } characters
+
+## Requests: merging duplicates and linking related requests (extensions.reason MERGE_*, LINK_*).
+relation-merge-into-itself = request { $number } cannot be merged into itself
+relation-merge-already-merged = request { $number } was already merged into another request
+relation-merge-into-merged = request { $number } was itself merged into another request; merge into that one instead
+relation-merge-into-closed = request { $number } is closed, withdrawn or rejected and takes no duplicates
+relation-merge-duplicate-closed = request { $number } is answered or done; only a request still awaiting an answer can be merged
+relation-merge-has-duplicates = other requests were merged into request { $number }; it cannot be merged in turn
+relation-merge-linked = request { $number } is linked to other requests; unlink it before merging
+relation-other-local-government = request { $number } belongs to another local government
+relation-link-to-itself = request { $number } cannot be linked to itself
+relation-link-merged = request { $number } was merged and takes no links
+relation-link-has-parent = request { $number } is already linked under another request
+relation-link-nested = request { $number } is already part of a link; links are one level deep

@@ -66,3 +66,17 @@ search-query-empty = 検索する語を一つ以上入力してください
 search-query-too-long = 検索語は最大 { $max } 文字です（入力: { $got } 文字）
 search-query-too-many-words = 検索語は最大 { $max } 語です（入力: { $got } 語）
 search-query-word-too-short = 「{ $word }」は短すぎます：各語は { $min } 文字以上必要です
+
+## 依頼：重複依頼の統合と関連依頼のリンク（extensions.reason MERGE_*、LINK_*）。
+relation-merge-into-itself = 依頼 { $number } をそれ自身に統合することはできません
+relation-merge-already-merged = 依頼 { $number } はすでに別の依頼に統合されています
+relation-merge-into-merged = 依頼 { $number } 自体が別の依頼に統合されています。そちらに統合してください
+relation-merge-into-closed = 依頼 { $number } は終了・取り下げ・却下済みのため、重複依頼を受け付けません
+relation-merge-duplicate-closed = 依頼 { $number } は回答済みまたは完了しています。統合できるのは回答待ちの依頼だけです
+relation-merge-has-duplicates = 依頼 { $number } には他の依頼が統合されているため、さらに統合することはできません
+relation-merge-linked = 依頼 { $number } は他の依頼とリンクされています。統合の前にリンクを解除してください
+relation-other-local-government = 依頼 { $number } は別の自治体の依頼です
+relation-link-to-itself = 依頼 { $number } をそれ自身にリンクすることはできません
+relation-link-merged = 依頼 { $number } は統合済みのためリンクできません
+relation-link-has-parent = 依頼 { $number } はすでに別の依頼の下にリンクされています
+relation-link-nested = 依頼 { $number } はすでにリンクに含まれています。リンクは一階層までです

@@ -66,3 +66,17 @@ search-query-empty = 검색할 단어를 하나 이상 입력하세요
 search-query-too-long = 검색어는 최대 { $max }자입니다 (입력: { $got }자)
 search-query-too-many-words = 검색어는 최대 { $max }개 단어입니다 (입력: { $got }개)
 search-query-word-too-short = "{ $word }"은(는) 너무 짧습니다: 각 단어는 { $min }자 이상이어야 합니다
+
+## 요청: 중복 요청 병합과 관련 요청 연결 (extensions.reason MERGE_*, LINK_*).
+relation-merge-into-itself = 요청 { $number }을(를) 자기 자신에게 병합할 수 없습니다
+relation-merge-already-merged = 요청 { $number }은(는) 이미 다른 요청에 병합되었습니다
+relation-merge-into-merged = 요청 { $number }은(는) 다른 요청에 병합된 요청입니다. 그 요청에 병합하세요
+relation-merge-into-closed = 요청 { $number }은(는) 종결·철회·반려되어 중복 요청을 받을 수 없습니다
+relation-merge-duplicate-closed = 요청 { $number }은(는) 이미 답변되었거나 끝났습니다. 답변을 기다리는 요청만 병합할 수 있습니다
+relation-merge-has-duplicates = 요청 { $number }에는 다른 요청이 병합되어 있어 다시 병합할 수 없습니다
+relation-merge-linked = 요청 { $number }은(는) 다른 요청과 연결되어 있습니다. 병합하기 전에 연결을 해제하세요
+relation-other-local-government = 요청 { $number }은(는) 다른 지방자치단체의 요청입니다
+relation-link-to-itself = 요청 { $number }을(를) 자기 자신과 연결할 수 없습니다
+relation-link-merged = 요청 { $number }은(는) 병합되어 연결할 수 없습니다
+relation-link-has-parent = 요청 { $number }은(는) 이미 다른 요청 아래에 연결되어 있습니다
+relation-link-nested = 요청 { $number }은(는) 이미 연결에 속해 있습니다. 연결은 한 단계까지만 가능합니다

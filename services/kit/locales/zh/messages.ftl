@@ -66,3 +66,17 @@ search-query-empty = 请输入至少一个要搜索的词
 search-query-too-long = 搜索内容最多 { $max } 个字符（当前 { $got } 个）
 search-query-too-many-words = 搜索最多 { $max } 个词（当前 { $got } 个）
 search-query-word-too-short = 词“{ $word }”太短：每个词至少需要 { $min } 个字符
+
+## 申请：合并重复申请与关联相关申请（extensions.reason MERGE_*、LINK_*）。
+relation-merge-into-itself = 申请 { $number } 不能合并到其自身
+relation-merge-already-merged = 申请 { $number } 已合并到另一申请
+relation-merge-into-merged = 申请 { $number } 本身已合并到另一申请；请合并到该申请
+relation-merge-into-closed = 申请 { $number } 已关闭、撤回或被驳回，不能再接受重复申请
+relation-merge-duplicate-closed = 申请 { $number } 已答复或已结束；只有仍在等待答复的申请才能合并
+relation-merge-has-duplicates = 已有其他申请合并到申请 { $number }，它不能再被合并
+relation-merge-linked = 申请 { $number } 与其他申请相关联；合并前请先解除关联
+relation-other-local-government = 申请 { $number } 属于另一个地方政府
+relation-link-to-itself = 申请 { $number } 不能与其自身关联
+relation-link-merged = 申请 { $number } 已被合并，不能关联
+relation-link-has-parent = 申请 { $number } 已关联在另一申请之下
+relation-link-nested = 申请 { $number } 已属于某个关联；关联只能有一层

@@ -89,6 +89,8 @@ kinds! {
     RequestReply => "REQUEST_REPLY",
     /// The requester got the final response.
     RequestFinalResponse => "REQUEST_FINAL_RESPONSE",
+    /// The requester's request was merged into another one, its original (ADR 0024).
+    RequestMerged => "REQUEST_MERGED",
     /// A request's service level is about to be missed (assignee).
     RequestSlaWarning => "REQUEST_SLA_WARNING",
     /// A request's service level was missed (assignee and department lead).

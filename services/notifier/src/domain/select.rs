@@ -125,6 +125,18 @@ pub fn select(event: &ChangeEvent) -> Vec<Planned> {
                 ("ServiceRequestQuestionAsked", _) => {
                     push(requester, NoticeKind::RequestQuestion, &vars, &path);
                 }
+                ("ServiceRequestMerged", _) => {
+                    let mut vars = vars;
+                    vars.extend(pick(event, &["originalNumber", "note"]));
+                    vars.retain(|k, v| k != "note" || v.as_str().is_some_and(|s| !s.is_empty()));
+                    let original = event
+                        .payload
+                        .get("mergedInto")
+                        .and_then(|m| m.get("id"))
+                        .and_then(Value::as_str);
+                    let path = original.map_or(path.clone(), |id| format!("/requests/{id}"));
+                    push(requester, NoticeKind::RequestMerged, &vars, &path);
+                }
                 ("ServiceRequestReplied", _) => {
                     push(assignee, NoticeKind::RequestReply, &vars, &path);
                 }
@@ -362,6 +374,28 @@ mod tests {
         // No assignee yet: nobody to warn, nothing made.
         let none = json!({ "requester": "kim", "assignee": null });
         assert!(select(&event("requests", "ServiceRequestSlaWarning", none)).is_empty());
+    }
+
+    #[test]
+    fn a_merge_tells_the_duplicates_requester_where_it_went() {
+        let e = event(
+            "requests",
+            "ServiceRequestMerged",
+            json!({ "number": "OB-2026-000002", "requester": "kim", "assignee": "staff-1",
+                    "originalNumber": "OB-2026-000001", "note": "",
+                    "mergedInto": { "id": "r0", "number": "OB-2026-000001" } }),
+        );
+        let plans = select(&e);
+        assert_eq!(who(&plans), [("kim", NoticeKind::RequestMerged)]);
+        assert_eq!(plans[0].vars["originalNumber"], "OB-2026-000001");
+        assert!(!plans[0].vars.contains_key("note"));
+        assert_eq!(plans[0].path, "/requests/r0");
+        let relinked = event(
+            "requests",
+            "ServiceRequestRelationsChanged",
+            json!({ "requester": "kim", "action": "merge_in" }),
+        );
+        assert!(select(&relinked).is_empty());
     }
 
     #[test]

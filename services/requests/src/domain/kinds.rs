@@ -46,6 +46,9 @@ text_enum!(
         /// Staff asked the requester a question; the service-level clock stands still
         /// until the requester replies.
         AwaitingRequester => "AWAITING_REQUESTER",
+        /// Merged into another request, its original (terminal; its messages and files are
+        /// read from the original, see ADR 0024).
+        Merged => "MERGED",
     }
 );
 
@@ -94,12 +97,15 @@ impl HistoryVisibility {
 }
 
 impl RequestState {
-    /// Done: closed, withdrawn or rejected. No work is owed and nothing changes, except that
-    /// a requester may reopen a closed request within the reopen window.
+    /// Done: closed, withdrawn, rejected or merged. No work is owed and nothing changes,
+    /// except that a requester may reopen a closed request within the reopen window.
     pub const fn is_terminal(self) -> bool {
         matches!(
             self,
-            RequestState::Closed | RequestState::Withdrawn | RequestState::Rejected
+            RequestState::Closed
+                | RequestState::Withdrawn
+                | RequestState::Rejected
+                | RequestState::Merged
         )
     }
 
@@ -166,6 +172,12 @@ mod tests {
             "reopen",
             "ask_requester",
             "resume",
+            "merge",
+            "merge_in",
+            "link_parent",
+            "link_child",
+            "unlink_parent",
+            "unlink_child",
         ] {
             assert_eq!(HistoryVisibility::of_action(action), Requester, "{action}");
         }
@@ -175,8 +187,9 @@ mod tests {
     fn open_and_terminal_states() {
         assert_eq!(
             RequestState::ALL.iter().filter(|s| s.is_terminal()).count(),
-            3
+            4
         );
+        assert!(RequestState::Merged.is_terminal() && !RequestState::Merged.is_open());
         assert!(!RequestState::FinalResponded.is_open());
         assert!(RequestState::Reopened.is_open());
         assert_eq!(RequestState::open_states().len(), 7);

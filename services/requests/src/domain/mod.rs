@@ -9,6 +9,7 @@ mod error;
 mod ids;
 mod kinds;
 pub mod search;
+pub mod relations;
 pub mod sla;
 mod state_machine;
 mod submission;

@@ -466,7 +466,7 @@ pub struct Tally {
     pub breached: u64,
     /// Still open and not yet due.
     pub pending: u64,
-    /// Withdrawn or rejected before they were due.
+    /// Withdrawn, rejected or merged into another request before they were due.
     pub cancelled: u64,
     /// First response within its target.
     pub first_response_met: u64,

@@ -10,6 +10,7 @@
 //!   any open state ─withdraw→ WITHDRAWN;  assigned-or-later open state ─reject→ REJECTED
 //!   STAFF_ASSIGNED | MID_RESPONDED | REOPENED ─ask_requester→ AWAITING_REQUESTER
 //!   AWAITING_REQUESTER ─resume (the requester replies)→ the state it was asked from
+//!   any open state ─merge (into an original; ADR 0024)→ MERGED
 //! ```
 //!
 //! `resume` returns to the state the question was asked from, so it is not a fixed edge of
@@ -49,11 +50,14 @@ pub enum Action {
     AskRequester,
     /// The requester answers the question; the clock resumes (see [`resume`]).
     Resume,
+    /// Staff merge the request, a duplicate, into its original (see
+    /// [`super::relations::check_merge`] for the rules about the pair).
+    Merge,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::Register,
         Action::AssignDepartment,
         Action::AssignStaff,
@@ -67,6 +71,7 @@ impl Action {
         Action::Close,
         Action::AskRequester,
         Action::Resume,
+        Action::Merge,
     ];
 
     /// The action's name in history entries.
@@ -84,6 +89,7 @@ impl Action {
             Action::Close => "close",
             Action::AskRequester => "ask_requester",
             Action::Resume => "resume",
+            Action::Merge => "merge",
         }
     }
 }
@@ -128,6 +134,11 @@ pub fn transition(state: RequestState, action: Action) -> Result<RequestState, I
             | AwaitingRequester,
         ) => Rejected,
         (Action::AskRequester, StaffAssigned | MidResponded | Reopened) => AwaitingRequester,
+        (
+            Action::Merge,
+            Submitted | Registered | DepartmentAssigned | StaffAssigned | MidResponded | Reopened
+            | AwaitingRequester,
+        ) => Merged,
         // A requester who closed too early may still reopen within the window.
         (Action::Reopen, FinalResponded | Closed) => Reopened,
         (Action::Close, FinalResponded) => Closed,
@@ -207,6 +218,13 @@ mod tests {
         (StaffAssigned, Action::AskRequester, AwaitingRequester),
         (MidResponded, Action::AskRequester, AwaitingRequester),
         (Reopened, Action::AskRequester, AwaitingRequester),
+        (Submitted, Action::Merge, Merged),
+        (Registered, Action::Merge, Merged),
+        (DepartmentAssigned, Action::Merge, Merged),
+        (StaffAssigned, Action::Merge, Merged),
+        (MidResponded, Action::Merge, Merged),
+        (Reopened, Action::Merge, Merged),
+        (AwaitingRequester, Action::Merge, Merged),
     ];
 
     #[test]
@@ -229,7 +247,7 @@ mod tests {
             }
         }
         assert_eq!(legal, LEGAL.len());
-        assert_eq!(RequestState::ALL.len() * Action::ALL.len(), 143);
+        assert_eq!(RequestState::ALL.len() * Action::ALL.len(), 168);
     }
 
     #[test]

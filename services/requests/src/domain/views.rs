@@ -189,6 +189,8 @@ pub struct ServiceRequest {
     pub history: Vec<HistoryEntry>,
     /// The requester's rating of the answer, if they gave one.
     pub survey: Option<SurveyResponse>,
+    /// Merges and links (only the related requests the caller may read).
+    pub relations: super::relations::Relations,
 }
 
 /// A request's service level as a view shows it.

@@ -213,10 +213,10 @@ impl OnlineBureau {
         ids: &[RequestId],
     ) -> Result<Vec<Attachment>> {
         let (viewer, _) = self.viewer(caller).await?;
-        let visible: Vec<RequestId> = request_store::find_many(&self.db, ids)
+        let visible: Vec<RequestId> = self
+            .readable(&viewer, request_store::find_many(&self.db, ids).await?)
             .await?
             .into_iter()
-            .filter(|row| Self::visible(&viewer, row))
             .map(|row| row.id)
             .collect();
         let mut found = store::of_requests(&self.db, &visible).await?;
@@ -236,7 +236,10 @@ impl OnlineBureau {
         let not_found = || RequestsError::NotFound("attachment");
         let found = store::find(&self.db, id).await?.ok_or_else(not_found)?;
         let request = request_store::find(&self.db, RequestId::from(found.request_id)).await?;
-        Self::visible_row(&viewer, request).map_err(|_| not_found())?;
+        match self.readable_row(&viewer, request).await {
+            Err(RequestsError::NotFound(_)) => return Err(not_found()),
+            found => found?,
+        };
         if found.internal && matches!(viewer, Viewer::Official { .. }) {
             return Err(not_found());
         }

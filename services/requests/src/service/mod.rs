@@ -9,6 +9,7 @@ mod attachments;
 mod calendar;
 mod directory;
 mod reads;
+mod relations;
 mod routing;
 mod search;
 mod service_levels;
@@ -16,6 +17,7 @@ mod submit;
 mod survey;
 mod workflow;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, SubsecRound, Utc};
@@ -27,7 +29,7 @@ pub use crate::domain::{
     Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, Requester,
     RoutingRule, ServiceRequest, StaffMember,
 };
-use crate::domain::{HistoryVisibility, MessageKind, Version};
+use crate::domain::{HistoryVisibility, MessageKind, RequestId, RequestState, Version};
 use crate::error::RequestsError;
 use crate::store::requests::{Scope, StoredRequest};
 use crate::store::{self, directory as dir_store};
@@ -35,6 +37,7 @@ pub use attachments::{UploadTarget, spawn_file_sweeper};
 pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPolicyDraft};
 pub use directory::Directory;
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
+pub use relations::{MERGED, RELATIONS_CHANGED};
 pub use routing::RoutingRuleDraft;
 pub use search::{SearchHitOrder, SearchPage};
 pub use service_levels::{SchedulerRun, spawn_sla_scheduler};
@@ -220,6 +223,56 @@ impl OnlineBureau {
         }
     }
 
+    /// The rows of `found` the viewer may read: those they see, and merged duplicates whose
+    /// original they see (the duplicate's messages and files are read from the original
+    /// by whoever may read the original; ADR 0024).
+    async fn readable(
+        &self,
+        viewer: &Viewer,
+        found: Vec<StoredRequest>,
+    ) -> Result<Vec<StoredRequest>> {
+        let hidden_merged: Vec<RequestId> = found
+            .iter()
+            .filter(|r| r.state == RequestState::Merged && !Self::visible(viewer, r))
+            .map(|r| r.id)
+            .collect();
+        let mut through_original = HashSet::new();
+        if !hidden_merged.is_empty() {
+            let relations = store::relations::of(&self.db, &hidden_merged).await?;
+            let originals: Vec<RequestId> =
+                relations.values().filter_map(|r| r.merged_into).collect();
+            let seen: HashSet<RequestId> = store::requests::find_many(&self.db, &originals)
+                .await?
+                .into_iter()
+                .filter(|o| Self::visible(viewer, o))
+                .map(|o| o.id)
+                .collect();
+            through_original.extend(
+                relations
+                    .into_iter()
+                    .filter(|(_, r)| r.merged_into.is_some_and(|o| seen.contains(&o)))
+                    .map(|(id, _)| id),
+            );
+        }
+        Ok(found
+            .into_iter()
+            .filter(|r| Self::visible(viewer, r) || through_original.contains(&r.id))
+            .collect())
+    }
+
+    /// The request found, when the viewer may read it ([`Self::readable`]); NOT_FOUND
+    /// otherwise.
+    async fn readable_row(
+        &self,
+        viewer: &Viewer,
+        found: Option<StoredRequest>,
+    ) -> Result<StoredRequest> {
+        self.readable(viewer, found.into_iter().collect())
+            .await?
+            .pop()
+            .ok_or(RequestsError::NotFound("service request"))
+    }
+
     /// The request found, when the viewer may see it; NOT_FOUND otherwise.
     fn visible_row(viewer: &Viewer, found: Option<StoredRequest>) -> Result<StoredRequest> {
         match found {
@@ -308,6 +361,7 @@ impl OnlineBureau {
             v.overdue = v.is_overdue_at(now);
             Self::redact(viewer, v);
         }
+        self.scope_relations(viewer, &mut views).await?;
         Ok(views)
     }
 
@@ -320,6 +374,36 @@ impl OnlineBureau {
                 .retain(|h| h.visibility == HistoryVisibility::Requester);
             v.routing.clear();
         }
+    }
+
+    /// Leaves in each view's relations only the requests the viewer sees: its parent, its
+    /// children and its original; the duplicates merged into it stay (whoever reads the
+    /// original reads them).
+    async fn scope_relations(&self, viewer: &Viewer, views: &mut [ServiceRequest]) -> Result<()> {
+        let related: Vec<RequestId> = views
+            .iter()
+            .flat_map(|v| {
+                let r = &v.relations;
+                r.parent.iter().chain(&r.children).chain(&r.merged_into)
+            })
+            .copied()
+            .collect();
+        if related.is_empty() {
+            return Ok(());
+        }
+        let seen: HashSet<RequestId> = store::requests::find_many(&self.db, &related)
+            .await?
+            .into_iter()
+            .filter(|r| Self::visible(viewer, r))
+            .map(|r| r.id)
+            .collect();
+        for v in views {
+            let r = &mut v.relations;
+            r.parent = r.parent.filter(|p| seen.contains(p));
+            r.merged_into = r.merged_into.filter(|o| seen.contains(o));
+            r.children.retain(|c| seen.contains(c));
+        }
+        Ok(())
     }
 
     /// The caller's view of one request.

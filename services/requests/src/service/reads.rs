@@ -127,7 +127,9 @@ impl OnlineBureau {
     /// One request with its activity; NOT_FOUND when the caller may not see it.
     pub async fn get(&self, caller: Option<&Caller>, id: RequestId) -> Result<ServiceRequest> {
         let (viewer, _) = self.viewer(caller).await?;
-        let row = Self::visible_row(&viewer, request_store::find(&self.db, id).await?)?;
+        let row = self
+            .readable_row(&viewer, request_store::find(&self.db, id).await?)
+            .await?;
         self.view(&viewer, row).await
     }
 
@@ -139,11 +141,9 @@ impl OnlineBureau {
         include_activity: bool,
     ) -> Result<Vec<ServiceRequest>> {
         let (viewer, _) = self.viewer(caller).await?;
-        let rows: Vec<_> = request_store::find_many(&self.db, ids)
-            .await?
-            .into_iter()
-            .filter(|r| Self::visible(&viewer, r))
-            .collect();
+        let rows = self
+            .readable(&viewer, request_store::find_many(&self.db, ids).await?)
+            .await?;
         let views = self.views(&viewer, rows, include_activity).await?;
         let by_id: HashMap<RequestId, ServiceRequest> =
             views.into_iter().map(|v| (v.id, v)).collect();

@@ -277,3 +277,26 @@ pub(crate) mod request_survey {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// `request_relation`: a duplicate merged into its original, a child linked under its parent.
+pub(crate) mod request_relation {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "request_relation")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub request_id: Uuid,
+        /// `MERGED_INTO` or `CHILD_OF`.
+        pub kind: String,
+        pub related_id: Uuid,
+        pub created_at: DateTimeUtc,
+        pub created_by: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

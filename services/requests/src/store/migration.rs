@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::attachments::Attachments),
             Box::new(super::depth_migration::Survey),
             Box::new(super::search::RequestSearch),
+            Box::new(super::depth_migration::Relations),
         ]
     }
 

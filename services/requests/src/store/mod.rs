@@ -9,6 +9,7 @@ mod depth_migration;
 pub(crate) mod directory;
 pub(crate) mod entities;
 pub(crate) mod migration;
+pub(crate) mod relations;
 pub(crate) mod requests;
 pub(crate) mod routing;
 pub(crate) mod search;

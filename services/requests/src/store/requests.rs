@@ -296,6 +296,25 @@ pub(crate) async fn update_if_version(
     Ok(result.rows_affected == 1)
 }
 
+/// Takes the row locks of `ids` (in id order, so two callers never wait on each other in
+/// a circle) without changing anything, so that rules read after it see every change
+/// committed before and none made meanwhile: a no-op update on PostgreSQL; SQLite
+/// serialises writers anyway.
+pub(crate) async fn lock(db: &impl ConnectionTrait, ids: &[RequestId]) -> Result<()> {
+    use service_request::Column as C;
+    let mut ids: Vec<uuid::Uuid> = ids.iter().map(RequestId::as_uuid).collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        service_request::Entity::update_many()
+            .col_expr(C::Version, Expr::col(C::Version))
+            .filter(C::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The stored version of a request, if it exists.
 pub(crate) async fn current_version(
     db: &impl ConnectionTrait,

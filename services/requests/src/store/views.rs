@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::ConnectionTrait;
 
 use super::requests::StoredRequest;
-use super::{activity, directory, survey};
+use super::{activity, directory, relations, survey};
 use crate::domain::{
     Department, HistoryEntry, LocalGovernment, RequestId, RequestMessage, RequestSla, Requester,
     ServiceRequest, StaffMember,
@@ -20,7 +20,7 @@ fn distinct(codes: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// The views of `rows` with their local government, department and assignee, and (when
-/// `include_activity`) every message and history entry; the rating always. Nothing is scoped or judged here:
+/// `include_activity`) every message and history entry; the rating and the relations always. Nothing is scoped or judged here:
 /// `overdue` and the service level's judged figures are left for the service to decide,
 /// staff notes are included.
 pub(crate) async fn views(
@@ -49,6 +49,7 @@ pub(crate) async fn views(
 
     let ids: Vec<RequestId> = rows.iter().map(|r| r.id).collect();
     let mut surveys = survey::of(db, &ids).await?;
+    let mut related = relations::of(db, &ids).await?;
     let mut messages: HashMap<RequestId, Vec<RequestMessage>> = HashMap::new();
     let mut history: HashMap<RequestId, Vec<HistoryEntry>> = HashMap::new();
     if include_activity {
@@ -73,6 +74,7 @@ pub(crate) async fn views(
             messages: messages.remove(&r.id).unwrap_or_default(),
             history: history.remove(&r.id).unwrap_or_default(),
             survey: surveys.remove(&r.id),
+            relations: related.remove(&r.id).unwrap_or_default(),
             overdue: false,
             sla: RequestSla {
                 first_response_clock: r.first_response_clock,

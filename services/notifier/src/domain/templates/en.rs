@@ -28,6 +28,10 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] Final response to request {{ number }}",
             "The bureau sent the final response to request {{ number }}.{% if message %}\n\n{{ message }}{% endif %}\n\nRead it: {{ link }}\n",
         ),
+        RequestMerged => (
+            "[Glocal] Request {{ number }} was merged into {{ originalNumber }}",
+            "The bureau found that request {{ number }}{% if title %} ({{ title }}){% endif %} asks for the same as request {{ originalNumber }} and merged it there; the answer will come on {{ originalNumber }}. What you filed stays readable from both.{% if note %}\n\n{{ note }}{% endif %}\n\nSee it: {{ link }}\n",
+        ),
         RequestSlaWarning => (
             "[Glocal] Request {{ number }} is nearly due{% if target == 'FIRST_RESPONSE' %} for its first response{% endif %}",
             "{% if target == 'FIRST_RESPONSE' %}The first response to request {{ number }} is due soon{% else %}Request {{ number }} is due soon{% endif %}{% if dueAt %} ({{ dueAt|when }}){% endif %}.\n\nOpen it: {{ link }}\n",

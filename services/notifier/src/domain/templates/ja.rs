@@ -28,6 +28,10 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 依頼 {{ number }} に最終回答が届きました",
             "依頼 {{ number }} への最終回答です。{% if message %}\n\n{{ message }}{% endif %}\n\n回答を見る：{{ link }}\n",
         ),
+        RequestMerged => (
+            "[Glocal] 依頼 {{ number }} は {{ originalNumber }} に統合されました",
+            "依頼 {{ number }}{% if title %}（{{ title }}）{% endif %}は依頼 {{ originalNumber }} と同じ内容のため、そちらに統合されました。回答は {{ originalNumber }} でお届けします。ご提出の内容はどちらからもご覧いただけます。{% if note %}\n\n{{ note }}{% endif %}\n\n依頼を見る：{{ link }}\n",
+        ),
         RequestSlaWarning => (
             "[Glocal] 依頼 {{ number }} の{% if target == 'FIRST_RESPONSE' %}初回回答{% endif %}期限が迫っています",
             "依頼 {{ number }} の{% if target == 'FIRST_RESPONSE' %}初回回答期限{% else %}対応期限{% endif %}{% if dueAt %}（{{ dueAt|when }}）{% endif %}が近づいています。\n\n依頼を見る：{{ link }}\n",

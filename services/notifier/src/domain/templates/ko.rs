@@ -28,6 +28,10 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 요청 {{ number }}에 최종 답변이 도착했습니다",
             "요청 {{ number }}에 대한 최종 답변입니다.{% if message %}\n\n{{ message }}{% endif %}\n\n답변 보기: {{ link }}\n",
         ),
+        RequestMerged => (
+            "[Glocal] 요청 {{ number }}이(가) {{ originalNumber }}에 병합되었습니다",
+            "요청 {{ number }}{% if title %} ({{ title }}){% endif %}이(가) 요청 {{ originalNumber }}과(와) 같은 내용이어서 그 요청에 병합되었습니다. 답변은 {{ originalNumber }}에서 드립니다. 제출하신 내용은 두 요청 모두에서 볼 수 있습니다.{% if note %}\n\n{{ note }}{% endif %}\n\n요청 보기: {{ link }}\n",
+        ),
         RequestSlaWarning => (
             "[Glocal] 요청 {{ number }}의 {% if target == 'FIRST_RESPONSE' %}첫 응답 기한{% else %}처리 기한{% endif %}이 다가옵니다",
             "요청 {{ number }}의 {% if target == 'FIRST_RESPONSE' %}첫 응답 기한{% else %}처리 기한{% endif %}{% if dueAt %}({{ dueAt|when }}){% endif %}이 곧 지납니다.\n\n요청 보기: {{ link }}\n",

@@ -28,6 +28,10 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 申请 {{ number }} 收到最终答复",
             "关于申请 {{ number }} 的最终答复如下。{% if message %}\n\n{{ message }}{% endif %}\n\n查看答复：{{ link }}\n",
         ),
+        RequestMerged => (
+            "[Glocal] 申请 {{ number }} 已合并到 {{ originalNumber }}",
+            "申请 {{ number }}{% if title %}（{{ title }}）{% endif %}与申请 {{ originalNumber }} 内容相同，已合并到该申请；答复将在 {{ originalNumber }} 中给出。您提交的内容在两处均可查看。{% if note %}\n\n{{ note }}{% endif %}\n\n查看申请：{{ link }}\n",
+        ),
         RequestSlaWarning => (
             "[Glocal] 申请 {{ number }} 的{% if target == 'FIRST_RESPONSE' %}首次答复{% else %}办理{% endif %}期限即将到期",
             "申请 {{ number }} 的{% if target == 'FIRST_RESPONSE' %}首次答复期限{% else %}办理期限{% endif %}{% if dueAt %}（{{ dueAt|when }}）{% endif %}即将到来。\n\n查看申请：{{ link }}\n",
