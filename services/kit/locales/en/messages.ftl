@@ -61,3 +61,12 @@ eligibility-one-active = there is already an active application ({ $application 
 
 ## Training: why a participant got no certificate (CertificateSkip.reason).
 certificate-attendance = attended { $attended } of { $counted } sessions (at least { $percent }% needed)
+
+## Research: partners maintaining their own organisation's profile (extensions.reason in parentheses).
+research-not-own-organisation = a partner may change only its own organisation's profile
+research-profile-change-pending = a change of this profile is already waiting for review
+research-profile-change-decided = this profile change has already been reviewed
+
+## The gateway's rate limits (429).
+limit-rate = too many requests; retry after { $seconds } s
+limit-partner-quota = the partner quota of { $limit } requests per { $window } s is used up; retry after { $seconds } s

@@ -60,3 +60,12 @@ eligibility-one-active = この回にはすでに進行中の申請（{ $applica
 
 ## 研修：参加者に修了証が発行されなかった理由（CertificateSkip.reason）。
 certificate-attendance = { $counted } 回中 { $attended } 回出席（{ $percent }% 以上の出席が必要）
+
+## 研究：パートナーによる自機関のプロフィール管理（括弧内は extensions.reason）。
+research-not-own-organisation = パートナーが変更できるのは自機関のプロフィールだけです
+research-profile-change-pending = このプロフィールの変更はすでに審査待ちです
+research-profile-change-decided = このプロフィールの変更はすでに審査済みです
+
+## ゲートウェイのリクエスト上限（429）。
+limit-rate = リクエストが多すぎます。{ $seconds } 秒後に再試行してください
+limit-partner-quota = パートナーの上限（{ $window } 秒あたり { $limit } 件）を使い切りました。{ $seconds } 秒後に再試行してください

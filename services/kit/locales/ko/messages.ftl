@@ -60,3 +60,12 @@ eligibility-one-active = 이 차수에 이미 진행 중인 신청({ $applicatio
 
 ## 연수: 참가자가 수료증을 받지 못한 이유 (CertificateSkip.reason).
 certificate-attendance = { $counted }회 중 { $attended }회 출석 (최소 { $percent }% 필요)
+
+## 연구: 파트너가 자기 기관의 프로필을 관리 (괄호 안은 extensions.reason).
+research-not-own-organisation = 파트너는 자기 기관의 프로필만 변경할 수 있습니다
+research-profile-change-pending = 이 프로필의 변경 요청이 이미 검토를 기다리고 있습니다
+research-profile-change-decided = 이 프로필 변경 요청은 이미 검토되었습니다
+
+## 게이트웨이의 요청 한도 (429).
+limit-rate = 요청이 너무 많습니다. { $seconds }초 후에 다시 시도하세요
+limit-partner-quota = 파트너 한도({ $window }초에 { $limit }건 요청)를 모두 사용했습니다. { $seconds }초 후에 다시 시도하세요

@@ -60,3 +60,12 @@ eligibility-one-active = 该期次已有一份进行中的申请（{ $applicatio
 
 ## 培训：参与者未获得证书的原因（CertificateSkip.reason）。
 certificate-attendance = 出席 { $counted } 次中的 { $attended } 次（至少需要 { $percent }%）
+
+## 研究：合作伙伴维护本机构的资料（括号内为 extensions.reason）。
+research-not-own-organisation = 合作伙伴只能修改本机构的资料
+research-profile-change-pending = 该资料已有一项修改在等待审核
+research-profile-change-decided = 该资料修改已经审核过
+
+## 网关的请求限额（429）。
+limit-rate = 请求过多，请在 { $seconds } 秒后重试
+limit-partner-quota = 合作伙伴配额（每 { $window } 秒 { $limit } 次请求）已用完，请在 { $seconds } 秒后重试
