@@ -564,7 +564,9 @@ fn token(
     if sub.trim().is_empty() {
         return Err(Failure::Usage("--sub must not be empty".into()));
     }
-    if roles.contains(&Role::Partner) && uuid::Uuid::parse_str(org.trim()).is_err() {
+    if roles.contains(&Role::Partner)
+        && glocal_research::domain::OrganisationId::parse(org.trim(), "org").is_err()
+    {
         return Err(Failure::Usage(
             "--role partner needs --org <the partner organisation's id> (a UUID): it is who the partner is"
                 .into(),
