@@ -14,6 +14,7 @@ mod events;
 mod federation;
 mod graphql_http;
 mod notices;
+mod partner_callers;
 mod partner_graph;
 mod portal;
 mod read_through;
