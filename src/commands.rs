@@ -68,7 +68,8 @@ enum Command {
         /// Role: local_official, bureau_staff, bureau_admin or partner (repeatable).
         #[arg(long, required = true)]
         role: Vec<String>,
-        /// Organisation: a local government's code, or GAOK for the bureau.
+        /// Organisation: a local government's code, GAOK for the bureau, or for a partner
+        /// its organisation id in the partner network (a UUID).
         #[arg(long)]
         org: String,
         /// Subject.
@@ -562,6 +563,14 @@ fn token(
     }
     if sub.trim().is_empty() {
         return Err(Failure::Usage("--sub must not be empty".into()));
+    }
+    if roles.contains(&Role::Partner)
+        && glocal_research::domain::OrganisationId::parse(org.trim(), "org").is_err()
+    {
+        return Err(Failure::Usage(
+            "--role partner needs --org <the partner organisation's id> (a UUID): it is who the partner is"
+                .into(),
+        ));
     }
     let caller = Caller::new(sub, name, org, roles);
     println!(

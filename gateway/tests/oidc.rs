@@ -193,6 +193,63 @@ async fn rs256_and_es256_tokens_of_the_provider_are_accepted() {
     assert_eq!(provider.state.lock().unwrap().discovery_fetches, 1);
 }
 
+/// A partner's client-credentials token as Keycloak issues it: a service account's subject,
+/// no `name` (its `preferred_username`), `partner` among the provider's own roles and the
+/// partner organisation's id as `org` (a hardcoded-claim mapper).
+fn client_credentials(provider: &Provider, client: &str, org: &str) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({
+        "iss": provider.issuer, "aud": ["glocal", "account"], "sub": format!("sa-{client}"),
+        "azp": client, "preferred_username": format!("service-account-{client}"),
+        "iat": now, "exp": now + 300, "org": org,
+        "roles": ["partner", "offline_access", "uma_authorization"],
+    })
+}
+
+#[tokio::test]
+async fn a_partners_client_credentials_token_is_a_partner_counted_per_organisation() {
+    let rsa = rsa1();
+    let provider = Provider::start(&[&rsa]).await;
+    let mut settings = support::settings(&closed_url().await);
+    settings.auth.oidc_issuer = provider.issuer.clone();
+    settings.redis.url = glocal_kit::config::Secret::new(glocal_kit::testing::redis_url());
+    settings.redis.key_prefix = glocal_kit::testing::redis_prefix();
+    settings.gateway.rate_limit_partner_requests = 3;
+    settings.gateway.rate_limit_requests = 100;
+    let gateway = serve(settings).await;
+    let org = "6f1c0d1e-5a0b-4c2e-9a57-2f3e4b5c6d7e";
+
+    let first = mint(&rsa, &client_credentials(&provider, "partner-osaka", org));
+    let r = query(&gateway, ME, Some(&first)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body["data"]["me"],
+        json!({ "subject": "sa-partner-osaka", "name": "service-account-partner-osaka", "org": org, "roles": ["PARTNER"] })
+    );
+    // A second client of the same partner shares the organisation's quota of 3.
+    let second = mint(&rsa, &client_credentials(&provider, "partner-osaka-2", org));
+    for token in [&first, &second] {
+        let r = query(&gateway, ME, Some(token)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = query(&gateway, ME, Some(&second)).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["reason"],
+        "PARTNER_QUOTA_EXCEEDED"
+    );
+    // Another partner organisation is counted apart.
+    let other = mint(
+        &rsa,
+        &client_credentials(
+            &provider,
+            "partner-busan",
+            "0b7e5c4d-1f2a-4d3b-8c9e-7a6b5c4d3e2f",
+        ),
+    );
+    assert_eq!(query(&gateway, ME, Some(&other)).await.status, 200);
+}
+
 #[tokio::test]
 async fn a_rotated_key_is_fetched_once_and_unknown_keys_are_refused() {
     let (old, new, unpublished) = (rsa1(), rsa2(), ec2());

@@ -54,6 +54,41 @@ fn token_mints_a_dev_jwt_the_gateway_accepts() {
 }
 
 #[test]
+fn a_partner_token_names_the_partner_organisation() {
+    let org = "6f1c0d1e-5a0b-4c2e-9a57-2f3e4b5c6d7e";
+    let out = glocal()
+        .args([
+            "token",
+            "--role",
+            "partner",
+            "--org",
+            org,
+            "--sub",
+            "osaka-router",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let caller = DevTokens::new(DEV_JWT_SECRET.as_bytes(), "glocal-dev", "glocal")
+        .verify(String::from_utf8(out.stdout).unwrap().trim())
+        .unwrap();
+    assert_eq!(
+        (caller.org.as_str(), caller.roles),
+        (org, vec![Role::Partner])
+    );
+    let (code, stderr) = exit_of(
+        &["token", "--role", "partner", "--org", "JP", "--sub", "p"],
+        &[],
+    );
+    assert_eq!(code, Some(64), "{stderr}");
+    assert!(stderr.contains("partner organisation's id"), "{stderr}");
+}
+
+#[test]
 fn token_with_an_unknown_role_is_a_usage_error() {
     let out = glocal()
         .args([

@@ -185,6 +185,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "research" "researchAreas" [A A A A A],
     Query "research" "organisations" [S S A A S],
     Query "research" "organisation" [S S A A S],
+    Query "research" "organisationProfileChanges" [D D A A S],
     Query "research" "relationships" [S S A A S],
     Query "research" "opportunities" [S S A A S],
     // Training.
@@ -260,6 +261,9 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "research" "deleteResearchArea" [D D D A D],
     Mutation "research" "createOrganisation" [D D A A D],
     Mutation "research" "addContact" [D D A A D],
+    Mutation "research" "proposeOrganisationProfile" [D D D D S],
+    Mutation "research" "approveOrganisationProfileChange" [D D A A D],
+    Mutation "research" "rejectOrganisationProfileChange" [D D A A D],
     Mutation "research" "createRelationship" [D D A A D],
     Mutation "research" "setRelationshipStatus" [D D A A D],
     Mutation "research" "recordInteraction" [D S A A D],

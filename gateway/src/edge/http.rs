@@ -513,7 +513,7 @@ async fn execute(
 }
 
 /// The language `Accept-Language` asks for (English when none of the four).
-fn request_language(headers: &HeaderMap) -> Language {
+pub(crate) fn request_language(headers: &HeaderMap) -> Language {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

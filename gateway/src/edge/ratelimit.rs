@@ -1,12 +1,19 @@
 //! Rate limiting per caller, in Redis so every gateway replica shares the count: a fixed
-//! window of `rate_limit_window_ms` per caller — the token's subject, or the client's IP
-//! address when anonymous — allowing `rate_limit_requests` (authenticated) or
-//! `rate_limit_anonymous_requests` (anonymous) requests. Over the limit the answer is 429
-//! with `Retry-After` (seconds until the window ends) and a GraphQL error.
+//! window of `rate_limit_window_ms` per caller — the partner organisation of a `partner`
+//! token, else the token's subject, or the client's IP address when anonymous — allowing
+//! the partner's quota (`rate_limit_partner_quotas`, else `rate_limit_partner_requests`),
+//! `rate_limit_requests` (authenticated) or `rate_limit_anonymous_requests` (anonymous)
+//! requests. Over the limit the answer is 429 with `Retry-After` (seconds until the window
+//! ends) and a GraphQL error with `extensions.reason` `PARTNER_QUOTA_EXCEEDED` or
+//! `RATE_LIMITED`, said in the caller's language (ADR 0027).
+//!
+//! Partners' requests are counted in `gateway_partner_requests_total{partner, outcome}`;
+//! `partner` is the organisation id of the partners `rate_limit_partner_quotas` names and
+//! `other` for the rest, so the label's values are bounded by configuration, not traffic.
 //!
 //! One Lua script counts and sets the expiry atomically; keys are
-//! `{redis.key_prefix}gateway:ratelimit:{sub|ip}:{id}`. Redis is an accelerator: when it is
-//! not configured nothing is limited, and when it fails or is slow the request passes
+//! `{redis.key_prefix}gateway:ratelimit:{partner|sub|ip}:{id}`. Redis is an accelerator: when
+//! it is not configured nothing is limited, and when it fails or is slow the request passes
 //! (fail open) and the failure is logged and counted.
 
 use std::net::{IpAddr, SocketAddr};
@@ -16,13 +23,18 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::collections::HashMap;
+
+use glocal_kit::Role;
 use glocal_kit::config::Settings;
 use glocal_kit::error::ErrorCode;
+use glocal_kit::i18n::Message;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use crate::edge::auth::Identity;
-use crate::edge::errors::error_response;
+use crate::edge::errors::{MediaType, json_response, localize};
+use crate::edge::http::request_language;
 
 /// Increments the window's counter, starting its expiry with the first request; returns
 /// the count and the milliseconds left in the window.
@@ -42,6 +54,14 @@ return {count, ttl}
 /// How long the limiter waits for Redis before letting a request pass.
 const REDIS_DEADLINE: Duration = Duration::from_millis(250);
 
+/// `extensions.reason` of a partner over its quota.
+pub const PARTNER_QUOTA_EXCEEDED: &str = "PARTNER_QUOTA_EXCEEDED";
+/// `extensions.reason` of any other caller over its limit.
+pub const RATE_LIMITED: &str = "RATE_LIMITED";
+
+/// The metrics label of partners `rate_limit_partner_quotas` does not name.
+pub const OTHER_PARTNER: &str = "other";
+
 /// What the limiter decided for one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -51,7 +71,20 @@ pub enum Decision {
     Deny {
         /// Time left in the window.
         retry_after: Duration,
+        /// The limit that was exceeded, when it was a partner's quota.
+        partner_quota: Option<u64>,
     },
+}
+
+/// Which count a request goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Bucket {
+    /// A partner organisation (its organisation claim, else its subject).
+    Partner(String),
+    /// Another authenticated caller (its subject).
+    Subject(String),
+    /// An anonymous client (its address).
+    Address(String),
 }
 
 /// The per-caller rate limiter.
@@ -62,6 +95,8 @@ pub struct RateLimiter {
     window: Duration,
     authenticated: u64,
     anonymous: u64,
+    partner: u64,
+    partner_quotas: HashMap<String, u64>,
     ip_header: Option<http::HeaderName>,
 }
 
@@ -72,6 +107,8 @@ impl std::fmt::Debug for RateLimiter {
             .field("window", &self.window)
             .field("authenticated", &self.authenticated)
             .field("anonymous", &self.anonymous)
+            .field("partner", &self.partner)
+            .field("partner_quotas", &self.partner_quotas.len())
             .finish_non_exhaustive()
     }
 }
@@ -116,7 +153,60 @@ impl RateLimiter {
             window: Duration::from_millis(g.rate_limit_window_ms),
             authenticated: g.rate_limit_requests,
             anonymous: g.rate_limit_anonymous_requests,
+            partner: g.rate_limit_partner_requests,
+            // Checked when the settings were loaded (`check_gateway`).
+            partner_quotas: glocal_kit::config::partner_quotas(&g.rate_limit_partner_quotas)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
             ip_header,
+        }
+    }
+
+    /// The window's length.
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
+    /// The bucket `identity`'s request counts in, and that bucket's limit.
+    fn bucket(
+        &self,
+        identity: &Identity,
+        peer: Option<IpAddr>,
+        headers: &HeaderMap,
+    ) -> (Bucket, u64) {
+        match &identity.0 {
+            Some(caller) if caller.has(Role::Partner) => {
+                let org = if caller.org.trim().is_empty() {
+                    &caller.subject
+                } else {
+                    &caller.org
+                };
+                let limit = self
+                    .partner_quotas
+                    .get(org)
+                    .copied()
+                    .unwrap_or(self.partner);
+                (Bucket::Partner(org.clone()), limit)
+            }
+            Some(caller) => (Bucket::Subject(caller.subject.clone()), self.authenticated),
+            None => {
+                let ip = self.client_ip(peer, headers);
+                (
+                    Bucket::Address(ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())),
+                    self.anonymous,
+                )
+            }
+        }
+    }
+
+    /// The metrics label of partner `org`: itself when configured by name, else
+    /// [`OTHER_PARTNER`].
+    fn partner_label(&self, org: &str) -> String {
+        if self.partner_quotas.contains_key(org) {
+            org.to_owned()
+        } else {
+            OTHER_PARTNER.to_owned()
         }
     }
 
@@ -127,23 +217,36 @@ impl RateLimiter {
         peer: Option<IpAddr>,
         headers: &HeaderMap,
     ) -> Decision {
+        let (bucket, limit) = self.bucket(identity, peer, headers);
+        let decision = self.count(&bucket, limit).await;
+        if let Bucket::Partner(org) = &bucket {
+            let outcome = match decision {
+                Decision::Allow => "allowed",
+                Decision::Deny { .. } => "limited",
+            };
+            metrics::counter!(
+                "gateway_partner_requests_total",
+                "partner" => self.partner_label(org),
+                "outcome" => outcome
+            )
+            .increment(1);
+        }
+        decision
+    }
+
+    /// Counts one request in `bucket` against `limit` (0 = unlimited).
+    async fn count(&self, bucket: &Bucket, limit: u64) -> Decision {
         let Some(redis) = &self.redis else {
             return Decision::Allow;
-        };
-        let (kind, id, limit) = match &identity.0 {
-            Some(caller) => ("sub", caller.subject.clone(), self.authenticated),
-            None => {
-                let ip = self.client_ip(peer, headers);
-                (
-                    "ip",
-                    ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
-                    self.anonymous,
-                )
-            }
         };
         if limit == 0 {
             return Decision::Allow;
         }
+        let (kind, id) = match bucket {
+            Bucket::Partner(org) => ("partner", org.clone()),
+            Bucket::Subject(sub) => ("sub", sub.clone()),
+            Bucket::Address(ip) => ("ip", ip.clone()),
+        };
         let id: String = id.chars().take(128).collect();
         let key = format!("{}gateway:ratelimit:{kind}:{id}", self.prefix);
         let window_ms = u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX);
@@ -161,6 +264,7 @@ impl RateLimiter {
                 let ttl = u64::try_from(ttl_ms).unwrap_or(window_ms).max(1);
                 Decision::Deny {
                     retry_after: Duration::from_millis(ttl),
+                    partner_quota: matches!(bucket, Bucket::Partner(_)).then_some(limit),
                 }
             }
             Ok(Ok(_)) => Decision::Allow,
@@ -211,13 +315,35 @@ pub async fn layer(
         .map(|ConnectInfo(addr)| addr.ip());
     match limiter.check(&identity, peer, request.headers()).await {
         Decision::Allow => next.run(request).await,
-        Decision::Deny { retry_after } => {
+        Decision::Deny {
+            retry_after,
+            partner_quota,
+        } => {
             let secs = retry_after.as_millis().div_ceil(1000).max(1);
-            let mut response = error_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::Unavailable,
-                &format!("too many requests; retry after {secs} s"),
-            );
+            let (reason, message) = match partner_quota {
+                Some(limit) => (
+                    PARTNER_QUOTA_EXCEEDED,
+                    Message::new("limit-partner-quota")
+                        .arg("limit", limit)
+                        .arg("window", limiter.window().as_millis().div_ceil(1000))
+                        .arg("seconds", secs),
+                ),
+                None => (
+                    RATE_LIMITED,
+                    Message::new("limit-rate").arg("seconds", secs),
+                ),
+            };
+            let mut body = serde_json::json!({ "errors": [{
+                "message": message.render(glocal_kit::i18n::Lang::En),
+                "extensions": {
+                    "code": ErrorCode::Unavailable.as_str(),
+                    "reason": reason,
+                    "messageKey": message.key,
+                    "messageArgs": message.args,
+                },
+            }]});
+            localize(&mut body, request_language(request.headers()).into());
+            let mut response = json_response(StatusCode::TOO_MANY_REQUESTS, MediaType::Json, &body);
             if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -248,5 +374,49 @@ mod tests {
             Some("203.0.113.7".parse().unwrap())
         );
         assert_eq!(limiter.client_ip(Some(peer), &HeaderMap::new()), Some(peer));
+    }
+
+    #[test]
+    fn partners_count_per_organisation_against_their_own_quota() {
+        let mut settings = Settings::default();
+        settings.gateway.rate_limit_partner_requests = 50;
+        settings.gateway.rate_limit_partner_quotas = "org-a=5, org-c=0".into();
+        let limiter = RateLimiter::new(&settings);
+        let h = HeaderMap::new();
+        let partner = |sub: &str, org: &str| {
+            Identity(Some(glocal_kit::Caller::new(
+                sub,
+                "P",
+                org,
+                [Role::Partner],
+            )))
+        };
+        let a = (Bucket::Partner("org-a".into()), 5);
+        assert_eq!(limiter.bucket(&partner("client-1", "org-a"), None, &h), a);
+        assert_eq!(limiter.bucket(&partner("client-2", "org-a"), None, &h), a);
+        assert_eq!(
+            limiter.bucket(&partner("client-3", "org-b"), None, &h),
+            (Bucket::Partner("org-b".into()), 50)
+        );
+        assert_eq!(
+            limiter.bucket(&partner("client-4", ""), None, &h),
+            (Bucket::Partner("client-4".into()), 50)
+        );
+        assert_eq!(limiter.bucket(&partner("c", "org-c"), None, &h).1, 0);
+        let official = Identity(Some(glocal_kit::Caller::new(
+            "u1",
+            "Kim",
+            "11000",
+            [Role::LocalOfficial],
+        )));
+        assert_eq!(
+            limiter.bucket(&official, None, &h),
+            (
+                Bucket::Subject("u1".into()),
+                settings.gateway.rate_limit_requests
+            )
+        );
+        assert_eq!(limiter.partner_label("org-a"), "org-a");
+        assert_eq!(limiter.partner_label("org-b"), OTHER_PARTNER);
     }
 }

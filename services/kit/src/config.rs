@@ -300,6 +300,13 @@ pub struct GatewaySettings {
     pub rate_limit_anonymous_requests: u64,
     /// Length of the rate-limit window (ms).
     pub rate_limit_window_ms: u64,
+    /// Requests per window allowed to one partner organisation (a `partner` token, counted
+    /// by its organisation claim, every client of the partner together); 0 = unlimited.
+    pub rate_limit_partner_requests: u64,
+    /// Quotas of named partners, overriding `rate_limit_partner_requests`:
+    /// `"<organisation id>=<requests>,…"`. The partners named here are also the only ones
+    /// with a label of their own in the metrics (the rest are `other`).
+    pub rate_limit_partner_quotas: String,
     /// Deadline of each dependency check of `/readyz` (ms), well under the readiness
     /// probe's timeout so one slow service cannot make the probe time out.
     pub readiness_timeout_ms: u64,
@@ -846,6 +853,8 @@ impl Default for GatewaySettings {
             rate_limit_requests: 1_200,
             rate_limit_anonymous_requests: 300,
             rate_limit_window_ms: 60_000,
+            rate_limit_partner_requests: 3_000,
+            rate_limit_partner_quotas: String::new(),
             readiness_timeout_ms: 1_000,
             client_ip_header: String::new(),
             apq_ttl_secs: 86_400,
@@ -1110,6 +1119,7 @@ impl Settings {
                 "gateway.rate_limit_window_ms and gateway.client_lb_refresh_ms must be at least 1",
             ));
         }
+        partner_quotas(&g.rate_limit_partner_quotas).map_err(ConfigError::Invalid)?;
         Ok(())
     }
 
@@ -1120,6 +1130,39 @@ impl Settings {
             Environment::Production => LogFormat::Json,
         })
     }
+}
+
+/// Most partners `gateway.rate_limit_partner_quotas` may name (each is a metrics label).
+pub const MAX_NAMED_PARTNERS: usize = 100;
+
+/// Parses `gateway.rate_limit_partner_quotas` (`"<organisation id>=<requests>,…"`, spaces
+/// allowed, empty = none) into (organisation id, requests per window) pairs.
+pub fn partner_quotas(s: &str) -> Result<Vec<(String, u64)>, String> {
+    let mut out: Vec<(String, u64)> = Vec::new();
+    for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (org, n) = item.split_once('=').ok_or_else(|| {
+            format!(
+                "gateway.rate_limit_partner_quotas: `{item}` is not `<organisation id>=<requests>`"
+            )
+        })?;
+        let org = org.trim();
+        let n: u64 = n.trim().parse().map_err(|_| {
+            format!("gateway.rate_limit_partner_quotas: `{item}` needs a number of requests")
+        })?;
+        if org.is_empty() || out.iter().any(|(o, _)| o == org) {
+            return Err(format!(
+                "gateway.rate_limit_partner_quotas: `{item}` names no partner, or one named before"
+            ));
+        }
+        out.push((org.to_owned(), n));
+    }
+    if out.len() > MAX_NAMED_PARTNERS {
+        return Err(format!(
+            "gateway.rate_limit_partner_quotas names {} partners; at most {MAX_NAMED_PARTNERS}",
+            out.len()
+        ));
+    }
+    Ok(out)
 }
 
 fn merge(into: &mut toml::Table, from: toml::Table) {

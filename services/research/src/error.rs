@@ -1,6 +1,7 @@
 //! `ResearchError`: every failure of the research service, mapped once to the shared code table.
 
-use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::error::{ErrorCode, Refusal, ServiceError};
+use glocal_kit::i18n::Message;
 use sea_orm::DbErr;
 
 use crate::domain::{IllegalTransition, InvalidInput, Revision};
@@ -34,6 +35,10 @@ pub enum ResearchError {
     /// Another conflict with the current state (key reuse, a concept in use, a duplicate tie).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A business rule refused, with a stable reason (`NOT_OWN_ORGANISATION`,
+    /// `PROFILE_CHANGE_PENDING`, `PROFILE_CHANGE_DECIDED`).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// The database failed.
     #[error("database: {0}")]
     Db(#[from] DbErr),
@@ -70,6 +75,7 @@ impl ServiceError for ResearchError {
             ResearchError::IllegalTransition(_)
             | ResearchError::StaleRevision { .. }
             | ResearchError::Conflict(_) => ErrorCode::Conflict,
+            ResearchError::Refused(r) => r.code,
             ResearchError::Db(e) if glocal_kit::db_error::is_unavailable(e) => {
                 ErrorCode::Unavailable
             }
@@ -83,6 +89,20 @@ impl ServiceError for ResearchError {
     fn field(&self) -> Option<&str> {
         match self {
             ResearchError::Invalid(e) => Some(e.field()),
+            _ => None,
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            ResearchError::Refused(r) => Some(r.reason),
+            _ => None,
+        }
+    }
+
+    fn catalogue_message(&self) -> Option<Message> {
+        match self {
+            ResearchError::Refused(r) => Message::of_english(&r.message),
             _ => None,
         }
     }
@@ -125,6 +145,15 @@ mod tests {
         assert_eq!(
             ResearchError::Db(DbErr::Custom("x".into())).code(),
             ErrorCode::Internal
+        );
+        let refused = ResearchError::from(crate::domain::change_pending());
+        assert_eq!(
+            (refused.code(), refused.reason()),
+            (ErrorCode::Conflict, Some("PROFILE_CHANGE_PENDING"))
+        );
+        assert_eq!(
+            refused.catalogue_message().map(|m| m.key),
+            Some("research-profile-change-pending".to_owned())
         );
     }
 }

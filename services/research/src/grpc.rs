@@ -11,8 +11,8 @@ use tonic::{Request, Response, Status};
 use crate::domain::{
     AttachmentDraft, ContactDraft, InteractionKind, InvalidInput, LinkDraft, LocalizedDraft,
     LocalizedText, OpportunityDraft, OpportunityStatus, OrganisationDraft, OrganisationKind,
-    PracticeContent, PracticeDraft, PracticeId, PracticeState, RelationshipKind,
-    RelationshipStatus,
+    PracticeContent, PracticeDraft, PracticeId, PracticeState, ProfileChange, ProfileChangeStatus,
+    ProfileDraft, RelationshipKind, RelationshipStatus,
 };
 use crate::error::ResearchError;
 use crate::service::{
@@ -323,6 +323,80 @@ fn organisation_out(o: service::Organisation) -> pb::Organisation {
             .collect(),
         created_at: Some(ts(o.created_at)),
         revision: o.revision.get(),
+    }
+}
+
+fn profile_in(p: Option<&pb::ProfileInput>) -> ProfileDraft {
+    p.map(|p| ProfileDraft {
+        name: text_in(p.name.as_ref()),
+        original_language: p.original_language.clone(),
+        city: p.city.clone(),
+        languages: p.languages.clone(),
+        website: p.website.clone(),
+        description: text_in(p.description.as_ref()),
+        contacts: p.contacts.iter().map(|c| contact_in(Some(c))).collect(),
+    })
+    .unwrap_or_default()
+}
+
+fn change_status_in(v: i32, field: &str) -> Result<Option<ProfileChangeStatus>, Status> {
+    Ok(match pb::ProfileChangeStatus::try_from(v) {
+        Ok(pb::ProfileChangeStatus::Unspecified) => None,
+        Ok(pb::ProfileChangeStatus::Pending) => Some(ProfileChangeStatus::Pending),
+        Ok(pb::ProfileChangeStatus::Approved) => Some(ProfileChangeStatus::Approved),
+        Ok(pb::ProfileChangeStatus::Rejected) => Some(ProfileChangeStatus::Rejected),
+        Err(_) => {
+            return Err(bad(InvalidInput::new(
+                field,
+                format!("unknown profile change status {v}"),
+            )));
+        }
+    })
+}
+
+fn profile_change_out(c: ProfileChange) -> pb::ProfileChange {
+    let status = match c.status {
+        ProfileChangeStatus::Pending => pb::ProfileChangeStatus::Pending,
+        ProfileChangeStatus::Approved => pb::ProfileChangeStatus::Approved,
+        ProfileChangeStatus::Rejected => pb::ProfileChangeStatus::Rejected,
+    };
+    let p = c.profile.to_draft();
+    let text = |d: &LocalizedDraft| common::LocalizedText {
+        ko: d.ko.clone(),
+        en: d.en.clone(),
+        zh: d.zh.clone(),
+        ja: d.ja.clone(),
+    };
+    pb::ProfileChange {
+        id: c.id.to_key(),
+        organisation_id: c.organisation_id.to_key(),
+        status: status as i32,
+        profile: Some(pb::ProfileInput {
+            name: Some(text(&p.name)),
+            original_language: p.original_language,
+            city: p.city,
+            languages: p.languages,
+            website: p.website,
+            description: Some(text(&p.description)),
+            contacts: p
+                .contacts
+                .into_iter()
+                .map(|c| pb::ContactInput {
+                    name: c.name,
+                    position: c.position,
+                    languages: c.languages,
+                    expertise_area_codes: c.expertise_area_codes,
+                    email: c.email,
+                    phone: c.phone,
+                })
+                .collect(),
+        }),
+        base_revision: c.base_revision.get(),
+        proposed_by_name: c.proposed_by_name,
+        proposed_at: Some(ts(c.proposed_at)),
+        reviewed_by_name: c.reviewed_by_name.unwrap_or_default(),
+        reviewed_at: c.reviewed_at.map(ts),
+        reason: c.reason,
     }
 }
 
@@ -701,6 +775,59 @@ impl ResearchService for GrpcService {
             total_count: page.total_count,
             cursors: page.cursors,
             organisations: page.items.into_iter().map(organisation_out).collect(),
+        }))
+    }
+
+    async fn propose_profile_change(
+        &self,
+        req: Request<pb::ProposeProfileChangeRequest>,
+    ) -> GrpcResult<pb::ProfileChange> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let change = self
+            .research
+            .propose_profile_change(
+                caller.as_ref(),
+                &m.organisation_id,
+                &profile_in(m.profile.as_ref()),
+            )
+            .await
+            .map_err(status)?;
+        Ok(Response::new(profile_change_out(change)))
+    }
+
+    async fn review_profile_change(
+        &self,
+        req: Request<pb::ReviewProfileChangeRequest>,
+    ) -> GrpcResult<pb::ProfileChange> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let change = self
+            .research
+            .review_profile_change(caller.as_ref(), &m.id, m.approve, &m.reason)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(profile_change_out(change)))
+    }
+
+    async fn list_profile_changes(
+        &self,
+        req: Request<pb::ListProfileChangesRequest>,
+    ) -> GrpcResult<pb::ListProfileChangesResponse> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let changes = self
+            .research
+            .list_profile_changes(
+                caller.as_ref(),
+                &m.organisation_id,
+                change_status_in(m.status, "status")?,
+                m.first,
+            )
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListProfileChangesResponse {
+            changes: changes.into_iter().map(profile_change_out).collect(),
         }))
     }
 

@@ -6,7 +6,7 @@ use glocal_kit::{Caller, Role};
 use glocal_research::domain::{
     ContactDraft, InteractionKind, Lang, LocalizedDraft, OpportunityDraft, OpportunityStatus,
     OrganisationDraft, OrganisationKind, PracticeDraft, PracticeId, PracticeState,
-    RelationshipKind, RelationshipStatus,
+    ProfileChangeStatus, ProfileDraft, RelationshipKind, RelationshipStatus,
 };
 use glocal_research::service::{
     InteractionDraft, MAX_BATCH_IDS, OpportunityFilter, OrganisationFilter, PageRequest, Practice,
@@ -1584,7 +1584,250 @@ async fn demo_seeds_once(env: Env) {
     assert_eq!(rels.total_count, 3);
 }
 
+fn partner_of(org: &str) -> Caller {
+    Caller::new(format!("router-{org}"), "Partner", org, [Role::Partner])
+}
+
+fn profile(name: &str, contact: &str) -> ProfileDraft {
+    ProfileDraft {
+        name: LocalizedDraft::of("", name, "", ""),
+        original_language: "en".into(),
+        city: "Osaka".into(),
+        languages: vec!["ja".into(), "en".into()],
+        website: "https://new.example.jp".into(),
+        contacts: vec![ContactDraft {
+            name: contact.into(),
+            email: format!("{}@example.jp", contact.to_lowercase()),
+            expertise_area_codes: vec!["cultural_tourism".into()],
+            ..ContactDraft::default()
+        }],
+        ..ProfileDraft::default()
+    }
+}
+
+async fn partner_profile_changes(env: Env) {
+    let r = &env.research;
+    let osaka = r
+        .create_organisation(Some(&author()), "o1", &foreign_city("大阪市", true))
+        .await
+        .unwrap();
+    let kyoto = r
+        .create_organisation(Some(&author()), "o2", &foreign_city("京都市", true))
+        .await
+        .unwrap();
+    let (osaka_key, kyoto_key) = (osaka.id.to_key(), kyoto.id.to_key());
+    let osaka_partner = partner_of(&osaka_key);
+    let before = env.count("outbox").await;
+
+    // Another partner's organisation, staff, a token without the organisation, bad input:
+    // refused, nothing written.
+    let e = assert_code(
+        r.propose_profile_change(Some(&osaka_partner), &kyoto_key, &profile("Kyoto", "Ito"))
+            .await,
+        ErrorCode::Forbidden,
+    );
+    assert_eq!(e.reason(), Some("NOT_OWN_ORGANISATION"));
+    for caller in [partner(), author()] {
+        assert_code(
+            r.propose_profile_change(Some(&caller), &osaka_key, &profile("Osaka", "Ito"))
+                .await,
+            ErrorCode::Forbidden,
+        );
+    }
+    let mut bad = profile("Osaka", "Ito");
+    bad.contacts[0].expertise_area_codes = vec!["no_such_area".into()];
+    let e = assert_code(
+        r.propose_profile_change(Some(&osaka_partner), &osaka_key, &bad)
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(e.field(), Some("contacts[0].expertiseAreaCodes[0]"));
+    assert_eq!(env.count("profile_change").await, 0);
+    assert_eq!(env.count("outbox").await, before);
+
+    // A pending change: the organisation stays as approved, for everyone.
+    let change = r
+        .propose_profile_change(
+            Some(&osaka_partner),
+            &osaka_key,
+            &profile("Osaka City", "Ito"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(change.status, ProfileChangeStatus::Pending);
+    assert_eq!(change.base_revision, osaka.revision);
+    for caller in [None, Some(&osaka_partner), Some(&author())] {
+        let seen = r
+            .batch_get_organisations(caller, &[osaka_key.clone()])
+            .await
+            .unwrap();
+        assert_eq!(seen[0].name.get(Lang::Ja), "大阪市");
+        assert_eq!(seen[0].contacts[0].name, "Sato");
+    }
+    let e = assert_code(
+        r.propose_profile_change(Some(&osaka_partner), &osaka_key, &profile("Again", "Ito"))
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(e.reason(), Some("PROFILE_CHANGE_PENDING"));
+
+    // Who sees it: staff and the organisation's own partner.
+    let kyoto_partner = partner_of(&kyoto_key);
+    for (caller, n) in [(&author(), 1), (&osaka_partner, 1), (&kyoto_partner, 0)] {
+        let listed = r
+            .list_profile_changes(Some(caller), &osaka_key, None, 0)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), n, "{}", caller.subject);
+    }
+    assert!(
+        r.list_profile_changes(Some(&kyoto_partner), "", None, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_code(
+        r.list_profile_changes(Some(&official("11000")), "", None, 0)
+            .await,
+        ErrorCode::Forbidden,
+    );
+
+    // Only staff review; approval applies the profile and replaces the contacts.
+    let id = change.id.to_key();
+    assert_code(
+        r.review_profile_change(Some(&osaka_partner), &id, true, "")
+            .await,
+        ErrorCode::Forbidden,
+    );
+    let approved = r
+        .review_profile_change(Some(&reviewer()), &id, true, "")
+        .await
+        .unwrap();
+    assert_eq!(approved.status, ProfileChangeStatus::Approved);
+    assert_eq!(approved.reviewed_by_name.as_deref(), Some("Park"));
+    let now = r
+        .batch_get_organisations(None, &[osaka_key.clone()])
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        (
+            now.name.get(Lang::En),
+            now.city.as_str(),
+            now.website.as_str()
+        ),
+        ("Osaka City", "Osaka", "https://new.example.jp")
+    );
+    assert_eq!(now.original_language, Lang::En);
+    assert_eq!(now.country, "JP", "the country is the bureau's");
+    assert!(now.public);
+    assert_eq!(
+        now.contacts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Ito"]
+    );
+    assert_eq!(now.revision.get(), osaka.revision.get() + 1);
+    let e = assert_code(
+        r.review_profile_change(Some(&reviewer()), &id, false, "late")
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(e.reason(), Some("PROFILE_CHANGE_DECIDED"));
+
+    // A rejection needs a reason and changes nothing else.
+    let second = r
+        .propose_profile_change(
+            Some(&osaka_partner),
+            &osaka_key,
+            &profile("Renamed", "Kato"),
+        )
+        .await
+        .unwrap();
+    assert_code(
+        r.review_profile_change(Some(&reviewer()), &second.id.to_key(), false, "")
+            .await,
+        ErrorCode::BadUserInput,
+    );
+    let rejected = r
+        .review_profile_change(
+            Some(&reviewer()),
+            &second.id.to_key(),
+            false,
+            "not our name",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (rejected.status, rejected.reason.as_str()),
+        (ProfileChangeStatus::Rejected, "not our name")
+    );
+    let still = r
+        .batch_get_organisations(None, &[osaka_key.clone()])
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(still.name.get(Lang::En), "Osaka City");
+    let pending = r
+        .list_profile_changes(Some(&author()), "", Some(ProfileChangeStatus::Pending), 0)
+        .await
+        .unwrap();
+    assert!(pending.is_empty());
+    // Kyoto was never touched; every step left an audit row and a change event.
+    let kyoto_now = r
+        .batch_get_organisations(None, &[kyoto_key])
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(kyoto_now, kyoto_view_without_details(kyoto));
+    assert_eq!(env.count("outbox").await, before + 4);
+    assert_eq!(env.count("profile_change").await, 2);
+}
+
+/// `o` as the public sees it (no contact details).
+fn kyoto_view_without_details(
+    mut o: glocal_research::domain::Organisation,
+) -> glocal_research::domain::Organisation {
+    for c in &mut o.contacts {
+        c.email = None;
+        c.phone = None;
+    }
+    o
+}
+
+async fn concurrent_reviews_let_exactly_one_win(env: Env) {
+    let r = &env.research;
+    let osaka = r
+        .create_organisation(Some(&author()), "o1", &foreign_city("大阪市", true))
+        .await
+        .unwrap();
+    let key = osaka.id.to_key();
+    let change = r
+        .propose_profile_change(Some(&partner_of(&key)), &key, &profile("Osaka City", "Ito"))
+        .await
+        .unwrap();
+    let id = change.id.to_key();
+    let (lee, park) = (author(), reviewer());
+    let (a, b) = tokio::join!(
+        r.review_profile_change(Some(&lee), &id, true, ""),
+        r.review_profile_change(Some(&park), &id, false, "no"),
+    );
+    assert_eq!(
+        usize::from(a.is_ok()) + usize::from(b.is_ok()),
+        1,
+        "{a:?} {b:?}"
+    );
+    let loser = a.err().or(b.err()).unwrap();
+    assert!(
+        matches!(code(&loser), ErrorCode::Conflict | ErrorCode::Unavailable),
+        "{loser}"
+    );
+}
+
 glocal_kit::on_both_backends!(
+    partner_profile_changes,
+    concurrent_reviews_let_exactly_one_win,
     workflow_versions_and_history,
     stale_revisions_and_illegal_actions_change_nothing,
     concurrent_transitions_let_exactly_one_win,

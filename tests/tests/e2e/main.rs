@@ -15,6 +15,7 @@ mod federation;
 mod graphql_http;
 mod merge;
 mod notices;
+mod partner_callers;
 mod partner_graph;
 mod portal;
 mod read_through;

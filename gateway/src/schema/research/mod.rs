@@ -123,6 +123,18 @@ macro_rules! gql_enum {
 }
 
 gql_enum!(
+    /// Where a partner's proposed profile change stands.
+    OrganisationProfileChangeStatus, pb::ProfileChangeStatus {
+        /// Waiting for bureau staff; the public sees the approved profile meanwhile.
+        Pending,
+        /// Applied to the organisation.
+        Approved,
+        /// Not applied; `reason` says why.
+        Rejected,
+    }
+);
+
+gql_enum!(
     /// Where a practice is in its workflow.
     PracticeState, pb::PracticeState {
         /// Being written (bureau staff only).

@@ -204,6 +204,66 @@ impl ResearchMutation {
         Ok(Organisation(o, ResearchLoaders::new(ctx)?))
     }
 
+    /// A partner proposes a change of its own organisation's public profile and contacts.
+    /// It waits as a pending revision, invisible to the public, until bureau staff approve
+    /// it. FORBIDDEN (`NOT_OWN_ORGANISATION`) for another organisation, CONFLICT
+    /// (`PROFILE_CHANGE_PENDING`) while a change of the organisation waits.
+    async fn propose_organisation_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: ProposeOrganisationProfileInput,
+    ) -> Result<OrganisationProfileChange> {
+        let (mut client, request) = call(ctx, Research, input.into_proto())?;
+        let c = client
+            .propose_profile_change(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(OrganisationProfileChange(c, ResearchLoaders::new(ctx)?))
+    }
+
+    /// Approves a pending profile change (bureau staff): the organisation's profile and
+    /// contacts become the proposed ones. CONFLICT (`PROFILE_CHANGE_DECIDED`) once reviewed.
+    async fn approve_organisation_profile_change(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<OrganisationProfileChange> {
+        let message = pb::ReviewProfileChangeRequest {
+            id: id.0,
+            approve: true,
+            reason: String::new(),
+        };
+        let (mut client, request) = call(ctx, Research, message)?;
+        let c = client
+            .review_profile_change(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(OrganisationProfileChange(c, ResearchLoaders::new(ctx)?))
+    }
+
+    /// Rejects a pending profile change with a reason (bureau staff); the organisation keeps
+    /// its profile. CONFLICT (`PROFILE_CHANGE_DECIDED`) once reviewed.
+    async fn reject_organisation_profile_change(
+        &self,
+        ctx: &Context<'_>,
+        input: RejectOrganisationProfileChangeInput,
+    ) -> Result<OrganisationProfileChange> {
+        let message = pb::ReviewProfileChangeRequest {
+            id: input.id.0,
+            approve: false,
+            reason: input.reason,
+        };
+        let (mut client, request) = call(ctx, Research, message)?;
+        let c = client
+            .review_profile_change(request)
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(OrganisationProfileChange(c, ResearchLoaders::new(ctx)?))
+    }
+
     /// Records a relationship (bureau staff). One live relationship of a kind per pair.
     async fn create_relationship(
         &self,

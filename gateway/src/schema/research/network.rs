@@ -106,6 +106,136 @@ impl Organisation {
     }
 }
 
+/// A change a partner proposed to its organisation's profile.
+pub struct OrganisationProfileChange(
+    pub(super) pb::ProfileChange,
+    pub(super) Arc<ResearchLoaders>,
+);
+
+/// A change a partner proposed to its own organisation's public profile and contacts: a
+/// pending revision, invisible to the public until bureau staff approve it. Seen by bureau
+/// staff and by the organisation's own partner.
+#[Object]
+impl OrganisationProfileChange {
+    /// Change id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// The organisation, as the caller may see it now (the approved profile).
+    async fn organisation(&self) -> Result<Option<Organisation>> {
+        load_organisation(&self.1, &self.0.organisation_id).await
+    }
+    /// The organisation's id.
+    async fn organisation_id(&self) -> ID {
+        ID(self.0.organisation_id.clone())
+    }
+    /// Where it stands.
+    async fn status(&self) -> Result<OrganisationProfileChangeStatus> {
+        OrganisationProfileChangeStatus::from_proto(self.0.status)
+    }
+    /// Proposed name in `lang`, falling back to the original language, Korean, then English.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+        let p = self.0.profile.clone().unwrap_or_default();
+        pick_original(
+            p.name.as_ref(),
+            language::effective(ctx, lang),
+            &p.original_language,
+        )
+    }
+    /// Proposed description in `lang`, with the same fallback.
+    async fn description(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+        let p = self.0.profile.clone().unwrap_or_default();
+        pick_original(
+            p.description.as_ref(),
+            language::effective(ctx, lang),
+            &p.original_language,
+        )
+    }
+    /// Proposed city.
+    async fn city(&self) -> Option<String> {
+        self.0
+            .profile
+            .as_ref()
+            .and_then(|p| non_empty(&p.city).map(str::to_owned))
+    }
+    /// Proposed working languages (ISO 639-1).
+    async fn languages(&self) -> Vec<String> {
+        self.0
+            .profile
+            .as_ref()
+            .map(|p| p.languages.clone())
+            .unwrap_or_default()
+    }
+    /// Proposed web site.
+    async fn website(&self) -> Option<String> {
+        self.0
+            .profile
+            .as_ref()
+            .and_then(|p| non_empty(&p.website).map(str::to_owned))
+    }
+    /// Proposed contacts (they replace the current ones when approved).
+    async fn contacts(&self) -> Vec<OrganisationProfileContact> {
+        self.0
+            .profile
+            .as_ref()
+            .map(|p| {
+                p.contacts
+                    .iter()
+                    .map(|c| OrganisationProfileContact {
+                        name: c.name.clone(),
+                        position: non_empty(&c.position).map(str::to_owned),
+                        languages: c.languages.clone(),
+                        expertise_area_codes: c.expertise_area_codes.clone(),
+                        email: non_empty(&c.email).map(str::to_owned),
+                        phone: non_empty(&c.phone).map(str::to_owned),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// The organisation's revision the partner saw.
+    async fn base_revision(&self) -> Result<i32> {
+        int(self.0.base_revision, "baseRevision")
+    }
+    /// Who proposed it.
+    async fn proposed_by_name(&self) -> &str {
+        &self.0.proposed_by_name
+    }
+    /// When.
+    async fn proposed_at(&self) -> Option<DateTime<Utc>> {
+        datetime(self.0.proposed_at.as_ref())
+    }
+    /// Who reviewed it.
+    async fn reviewed_by_name(&self) -> Option<&str> {
+        non_empty(&self.0.reviewed_by_name)
+    }
+    /// When it was reviewed.
+    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
+        datetime(self.0.reviewed_at.as_ref())
+    }
+    /// Why it was rejected.
+    async fn reason(&self) -> Option<&str> {
+        non_empty(&self.0.reason)
+    }
+}
+
+/// A contact as a profile change proposes it.
+#[derive(SimpleObject)]
+pub struct OrganisationProfileContact {
+    /// Name.
+    pub name: String,
+    /// Position.
+    pub position: Option<String>,
+    /// ISO 639-1 codes of the languages they speak.
+    pub languages: Vec<String>,
+    /// Research-area codes of their expertise.
+    pub expertise_area_codes: Vec<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+}
+
 /// An entry of a relationship's log.
 pub struct Interaction(pub(super) pb::Interaction);
 
@@ -455,6 +585,59 @@ pub struct AddContactInput {
     pub organisation_id: ID,
     /// The person.
     pub contact: ContactInput,
+}
+
+/// A partner's proposed profile of its own organisation: everything but kind, country and
+/// visibility (the bureau's to set). The contacts replace the current ones when approved.
+#[derive(InputObject)]
+pub struct ProposeOrganisationProfileInput {
+    /// The partner's own organisation.
+    pub organisation_id: ID,
+    /// Name (required in the original language).
+    pub name: LocalizedTextInput,
+    /// Language of the original name.
+    pub original_language: Language,
+    /// City.
+    pub city: Option<String>,
+    /// ISO 639-1 codes of its working languages.
+    pub languages: Option<Vec<String>>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Description.
+    pub description: Option<LocalizedTextInput>,
+    /// Every contact the profile should list.
+    pub contacts: Option<Vec<ContactInput>>,
+}
+
+impl ProposeOrganisationProfileInput {
+    pub(super) fn into_proto(self) -> pb::ProposeProfileChangeRequest {
+        pb::ProposeProfileChangeRequest {
+            organisation_id: self.organisation_id.0,
+            profile: Some(pb::ProfileInput {
+                name: Some(self.name.into_proto()),
+                original_language: lang_code(self.original_language).to_owned(),
+                city: self.city.unwrap_or_default(),
+                languages: self.languages.unwrap_or_default(),
+                website: self.website.unwrap_or_default(),
+                description: text_in(self.description),
+                contacts: self
+                    .contacts
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(ContactInput::into_proto)
+                    .collect(),
+            }),
+        }
+    }
+}
+
+/// Rejects a pending profile change (bureau staff).
+#[derive(InputObject)]
+pub struct RejectOrganisationProfileChangeInput {
+    /// Change id.
+    pub id: ID,
+    /// Why (the partner reads it).
+    pub reason: String,
 }
 
 /// Records a relationship (bureau staff).

@@ -112,6 +112,37 @@ impl ResearchQuery {
         Ok(r.areas.into_iter().map(ResearchArea).collect())
     }
 
+    /// Profile changes partners proposed, oldest first (at most 100): bureau staff see every
+    /// organisation's, a partner its own organisation's only.
+    #[graphql(inaccessible)]
+    async fn organisation_profile_changes(
+        &self,
+        ctx: &Context<'_>,
+        organisation_id: Option<ID>,
+        status: Option<OrganisationProfileChangeStatus>,
+        #[graphql(default = 50)] first: Option<i32>,
+    ) -> Result<Vec<OrganisationProfileChange>> {
+        let message = pb::ListProfileChangesRequest {
+            organisation_id: organisation_id.map(|i| i.0).unwrap_or_default(),
+            status: status.map_or(0, OrganisationProfileChangeStatus::to_proto),
+            first: u32::try_from(first.unwrap_or(50).max(1)).unwrap_or(1),
+        };
+        let r = read(
+            ctx,
+            Research,
+            "ListProfileChanges",
+            message,
+            |mut client, request| async move { client.list_profile_changes(request).await },
+        )
+        .await?
+        .into_inner();
+        let loaders = ResearchLoaders::new(ctx)?;
+        Ok(r.changes
+            .into_iter()
+            .map(|c| OrganisationProfileChange(c, loaders.clone()))
+            .collect())
+    }
+
     /// Partner organisations the caller may see, in the order they were added.
     async fn organisations(
         &self,

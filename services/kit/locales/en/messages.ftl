@@ -81,3 +81,12 @@ relation-link-to-itself = request { $number } cannot be linked to itself
 relation-link-merged = request { $number } was merged and takes no links
 relation-link-has-parent = request { $number } is already linked under another request
 relation-link-nested = request { $number } is already part of a link; links are one level deep
+
+## Research: partners maintaining their own organisation's profile (extensions.reason in parentheses).
+research-not-own-organisation = a partner may change only its own organisation's profile
+research-profile-change-pending = a change of this profile is already waiting for review
+research-profile-change-decided = this profile change has already been reviewed
+
+## The gateway's rate limits (429).
+limit-rate = too many requests; retry after { $seconds } s
+limit-partner-quota = the partner quota of { $limit } requests per { $window } s is used up; retry after { $seconds } s

@@ -80,3 +80,12 @@ relation-link-to-itself = 依頼 { $number } をそれ自身にリンクする�
 relation-link-merged = 依頼 { $number } は統合済みのためリンクできません
 relation-link-has-parent = 依頼 { $number } はすでに別の依頼の下にリンクされています
 relation-link-nested = 依頼 { $number } はすでにリンクに含まれています。リンクは一階層までです
+
+## 研究：パートナーによる自機関のプロフィール管理（括弧内は extensions.reason）。
+research-not-own-organisation = パートナーが変更できるのは自機関のプロフィールだけです
+research-profile-change-pending = このプロフィールの変更はすでに審査待ちです
+research-profile-change-decided = このプロフィールの変更はすでに審査済みです
+
+## ゲートウェイのリクエスト上限（429）。
+limit-rate = リクエストが多すぎます。{ $seconds } 秒後に再試行してください
+limit-partner-quota = パートナーの上限（{ $window } 秒あたり { $limit } 件）を使い切りました。{ $seconds } 秒後に再試行してください

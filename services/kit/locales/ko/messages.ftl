@@ -80,3 +80,12 @@ relation-link-to-itself = 요청 { $number }을(를) 자기 자신과 연결할 
 relation-link-merged = 요청 { $number }은(는) 병합되어 연결할 수 없습니다
 relation-link-has-parent = 요청 { $number }은(는) 이미 다른 요청 아래에 연결되어 있습니다
 relation-link-nested = 요청 { $number }은(는) 이미 연결에 속해 있습니다. 연결은 한 단계까지만 가능합니다
+
+## 연구: 파트너가 자기 기관의 프로필을 관리 (괄호 안은 extensions.reason).
+research-not-own-organisation = 파트너는 자기 기관의 프로필만 변경할 수 있습니다
+research-profile-change-pending = 이 프로필의 변경 요청이 이미 검토를 기다리고 있습니다
+research-profile-change-decided = 이 프로필 변경 요청은 이미 검토되었습니다
+
+## 게이트웨이의 요청 한도 (429).
+limit-rate = 요청이 너무 많습니다. { $seconds }초 후에 다시 시도하세요
+limit-partner-quota = 파트너 한도({ $window }초에 { $limit }건 요청)를 모두 사용했습니다. { $seconds }초 후에 다시 시도하세요

@@ -80,3 +80,12 @@ relation-link-to-itself = 申请 { $number } 不能与其自身关联
 relation-link-merged = 申请 { $number } 已被合并，不能关联
 relation-link-has-parent = 申请 { $number } 已关联在另一申请之下
 relation-link-nested = 申请 { $number } 已属于某个关联；关联只能有一层
+
+## 研究：合作伙伴维护本机构的资料（括号内为 extensions.reason）。
+research-not-own-organisation = 合作伙伴只能修改本机构的资料
+research-profile-change-pending = 该资料已有一项修改在等待审核
+research-profile-change-decided = 该资料修改已经审核过
+
+## 网关的请求限额（429）。
+limit-rate = 请求过多，请在 { $seconds } 秒后重试
+limit-partner-quota = 合作伙伴配额（每 { $window } 秒 { $limit } 次请求）已用完，请在 { $seconds } 秒后重试

@@ -31,6 +31,10 @@ uuid_id!(
     InteractionId, "is not a interaction id"
 );
 uuid_id!(
+    /// A proposed change of an organisation's profile.
+    ProfileChangeId, "is not a profile change id"
+);
+uuid_id!(
     /// An opportunity's id.
     OpportunityId, "is not a opportunity id"
 );

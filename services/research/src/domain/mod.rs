@@ -6,13 +6,14 @@ mod error;
 mod ids;
 mod network;
 mod practice;
+mod profile;
 mod text;
 mod views;
 
 pub use error::InvalidInput;
 pub use ids::{
     AreaCode, ContactId, CountryCode, IdempotencyKey, InteractionId, IsoDate, LocalGovernmentCode,
-    OpportunityId, OrganisationId, PracticeId, RelationshipId, Revision, Tag,
+    OpportunityId, OrganisationId, PracticeId, ProfileChangeId, RelationshipId, Revision, Tag,
 };
 pub use network::{
     ContactDraft, InteractionKind, NewArea, NewContact, NewOpportunity, NewOrganisation,
@@ -23,8 +24,13 @@ pub use practice::{
     Attachment, AttachmentDraft, IllegalTransition, Link, LinkDraft, PracticeAction,
     PracticeContent, PracticeDraft, PracticeState, Stage, transition,
 };
+pub use profile::{
+    NOT_OWN_ORGANISATION, NewProfile, PROFILE_CHANGE_DECIDED, PROFILE_CHANGE_PENDING,
+    ProfileChangeStatus, ProfileDraft, RejectionReason, change_pending, change_reviewed,
+    own_organisation,
+};
 pub use text::{Lang, LocalizedDraft, LocalizedText};
 pub use views::{
     Area, Contact, Interaction, Opportunity, Organisation, Practice, PracticeHistoryEntry,
-    PracticeVersionInfo, Relationship,
+    PracticeVersionInfo, ProfileChange, Relationship,
 };

@@ -180,7 +180,7 @@ fn area_codes(list: &[String], field: &str) -> Result<Vec<String>, InvalidInput>
 }
 
 /// Unchecked contact input.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContactDraft {
     /// Name.
     pub name: String,
@@ -248,6 +248,18 @@ impl NewContact {
     /// Area codes of the contact's expertise.
     pub fn expertise_area_codes(&self) -> &[String] {
         &self.expertise_area_codes
+    }
+
+    /// The draft this contact parses from.
+    pub fn to_draft(&self) -> ContactDraft {
+        ContactDraft {
+            name: self.name.clone(),
+            position: self.position.clone(),
+            languages: self.languages.clone(),
+            expertise_area_codes: self.expertise_area_codes.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+        }
     }
 }
 

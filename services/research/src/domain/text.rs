@@ -69,7 +69,7 @@ pub struct LocalizedText {
 }
 
 /// Unchecked localized input, as it arrives.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizedDraft {
     /// Korean.
     pub ko: String,

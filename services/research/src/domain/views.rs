@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    ContactId, InteractionId, InteractionKind, Lang, LocalizedText, OpportunityId,
+    ContactId, InteractionId, InteractionKind, Lang, LocalizedText, NewProfile, OpportunityId,
     OpportunityStatus, OrganisationId, OrganisationKind, PracticeContent, PracticeId,
-    PracticeState, RelationshipId, RelationshipKind, RelationshipStatus, Revision,
+    PracticeState, ProfileChangeId, ProfileChangeStatus, RelationshipId, RelationshipKind,
+    RelationshipStatus, Revision,
 };
 
 /// A concept of the area vocabulary.
@@ -220,4 +221,31 @@ pub struct Opportunity {
     pub created_at: DateTime<Utc>,
     /// Concurrency token.
     pub revision: Revision,
+}
+
+/// A change a partner proposed to its organisation's profile, and how it was reviewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileChange {
+    /// Id.
+    pub id: ProfileChangeId,
+    /// The organisation it changes.
+    pub organisation_id: OrganisationId,
+    /// Where it stands.
+    pub status: ProfileChangeStatus,
+    /// The profile as proposed (contacts with their e-mail and phone).
+    pub profile: NewProfile,
+    /// The organisation's revision the partner saw.
+    pub base_revision: Revision,
+    /// Who proposed it (token subject).
+    pub proposed_by: String,
+    /// Their display name.
+    pub proposed_by_name: String,
+    /// When.
+    pub proposed_at: DateTime<Utc>,
+    /// The reviewer's display name, once reviewed.
+    pub reviewed_by_name: Option<String>,
+    /// When it was reviewed.
+    pub reviewed_at: Option<DateTime<Utc>>,
+    /// Why it was rejected (empty otherwise).
+    pub reason: String,
 }

@@ -12,6 +12,7 @@ mod areas;
 mod opportunities;
 mod organisations;
 mod practices;
+mod profiles;
 mod relationships;
 mod search;
 
@@ -26,7 +27,7 @@ use glocal_kit::{Caller, Role};
 use crate::domain::changes;
 pub use crate::domain::{
     Area, Contact, Interaction, Opportunity, Organisation, Practice, PracticeHistoryEntry,
-    PracticeVersionInfo, Relationship,
+    PracticeVersionInfo, ProfileChange, Relationship,
 };
 use crate::domain::{
     IdempotencyKey, InteractionKind, OpportunityStatus, OrganisationKind, PracticeState,
@@ -35,6 +36,7 @@ use crate::domain::{
 use crate::error::ResearchError;
 use crate::store::queries::{self, AuditRow};
 use crate::store::{areas as area_store, organisations as org_store};
+pub use profiles::MAX_PROFILE_CHANGES;
 
 type Result<T, E = ResearchError> = std::result::Result<T, E>;
 

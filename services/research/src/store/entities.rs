@@ -151,6 +151,26 @@ entity!(
 );
 
 entity!(
+    /// `profile_change`: profile changes partners propose, pending until reviewed.
+    profile_change, "profile_change", {
+        #[sea_orm(primary_key)]
+        seq: i64,
+        id: String,
+        organisation_id: String,
+        status: String,
+        pending_key: String,
+        proposal: String,
+        base_revision: i64,
+        proposed_by: String,
+        proposed_by_name: String,
+        proposed_at: DateTimeUtc,
+        reviewed_by_name: Option<String>,
+        reviewed_at: Option<DateTimeUtc>,
+        reason: String,
+    }
+);
+
+entity!(
     /// `relationship`: Korean ↔ foreign local-government ties.
     relationship, "relationship", {
         #[sea_orm(primary_key)]

@@ -16,7 +16,11 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(OutboxChangeColumns)]
+        vec![
+            Box::new(Initial),
+            Box::new(OutboxChangeColumns),
+            Box::new(ProfileChanges),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -25,6 +29,63 @@ impl MigratorTrait for Migrator {
 }
 
 struct Initial;
+
+/// `profile_change`: the profile changes partners propose, pending until reviewed (ADR
+/// 0027). `pending_key` is the organisation's id while the change is PENDING and the
+/// change's own id after review, so its unique index lets one change per organisation wait
+/// on both engines, whatever races.
+struct ProfileChanges;
+
+impl MigrationName for ProfileChanges {
+    fn name(&self) -> &str {
+        "m20261203_000001_profile_changes"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for ProfileChanges {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        table(
+            m,
+            "profile_change",
+            vec![
+                seq(),
+                id(),
+                string("organisation_id"),
+                string("status"),
+                string("pending_key"),
+                text("proposal"),
+                big("base_revision"),
+                string("proposed_by"),
+                string("proposed_by_name"),
+                ts("proposed_at"),
+                text_null("reviewed_by_name"),
+                ts_null("reviewed_at"),
+                text("reason"),
+            ],
+        )
+        .await?;
+        m.create_index(index(
+            "profile_change",
+            "profile_change_pending",
+            &["pending_key"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "profile_change",
+            "profile_change_organisation",
+            &["organisation_id"],
+            false,
+        ))
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(a("profile_change")).to_owned())
+            .await
+    }
+}
 
 impl MigrationName for Initial {
     fn name(&self) -> &str {

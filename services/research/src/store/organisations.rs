@@ -44,6 +44,15 @@ pub(crate) async fn kind_of(
         .transpose()
 }
 
+/// The organisation's revision, if it exists.
+pub(crate) async fn revision_of(db: &impl ConnectionTrait, key: &str) -> Result<Option<i64>> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.eq(key))
+        .one(db)
+        .await?
+        .map(|r| r.revision))
+}
+
 /// Adds the organisation (first revision) with its contacts; answers it as stored, its
 /// contacts' personal details included.
 pub(crate) async fn insert(
