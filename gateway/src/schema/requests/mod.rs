@@ -27,8 +27,9 @@ mod survey;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use attachments::links as attachment_links;
 pub use attachments::{
-    AttachmentLinks, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
+    AttachmentLinks, AttachmentUpload, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
 };
 use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use sla::{SlaMutation, SlaQuery};
