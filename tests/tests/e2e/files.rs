@@ -186,7 +186,7 @@ async fn papers_are_scoped_like_the_application() {
     let theirs = stack
         .gql(Some(&minh), APPLICATION_FILES, json!({ "id": id }))
         .await;
-    assert!(theirs.data()["application"].is_null(), "{:#}", theirs.body);
+    assert_eq!(theirs.error_code(), "NOT_FOUND", "{:#}", theirs.body);
     // Staff read but do not add the applicant's papers; the public gets nothing.
     assert_eq!(
         application_link(
