@@ -5,6 +5,7 @@ use prost::Message;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = [
         "glocal/common/v1/common.proto",
+        "glocal/common/v1/files.proto",
         "glocal/requests/v1/requests.proto",
         "glocal/requests/v1/attachments.proto",
         "glocal/requests/v1/search.proto",

@@ -259,7 +259,23 @@ def expected_secret_env(component: str, production: bool, values: dict | None = 
         names.add(DATABASE_URLS[component])
     if component == "notifier":
         names.add("GLOCAL_NOTIFICATIONS__SMTP_URL")
+    if component in FILE_KEEPERS and storage_secret(values):
+        names |= {"GLOCAL_STORAGE__ACCESS_KEY_ID", "GLOCAL_STORAGE__SECRET_ACCESS_KEY"}
     return names
+
+
+# The services that keep uploaded files in object storage (ADR 0022, ADR 0026).
+FILE_KEEPERS = ("requests", "training", "research")
+
+
+def s3_storage(values: dict | None) -> bool:
+    """Whether the files go to an S3-compatible bucket (the services then reach it)."""
+    return str(((values or {}).get("storage") or {}).get("url") or "").startswith("s3://")
+
+
+def storage_secret(values: dict | None) -> bool:
+    """Whether the file-keeping services read the bucket's access key from the Secret."""
+    return s3_storage(values) and ((values or {}).get("storage") or {}).get("credentialsFromSecret", True)
 
 failures: list[str] = []
 
@@ -513,6 +529,8 @@ def check_production(docs: list[dict], label: str) -> None:
     issuer = (data.get("GLOCAL_AUTH__OIDC_ISSUER") or "").strip()
     if environment != "production":
         fail(f"{label}: GLOCAL_ENVIRONMENT is {environment!r}, not production")
+    if not (data.get("GLOCAL_STORAGE__URL") or "").strip():
+        fail(f"{label}: no GLOCAL_STORAGE__URL (requests, training and research refuse to start in production without object storage)")
     if not (data.get("GLOCAL_GRPC__IDENTITY_KEYS") or "").strip():
         fail(f"{label}: no GLOCAL_GRPC__IDENTITY_KEYS (services refuse to start in production without them)")
     parts = urlsplit(issuer)
@@ -595,6 +613,7 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
         ("TCP", values["smtpServer"]["port"]): "SMTP",
     }
     names.setdefault(("TCP", values["backup"]["s3"]["port"]), "object storage")
+    names.setdefault(("TCP", values["storage"]["port"]), "object storage")
     services = {n: s for n, s in values["services"].items() if s.get("enabled")}
     for name, svc in services.items():
         names[("TCP", svc["port"])] = f"{name} gRPC"
@@ -608,6 +627,8 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
         egress |= {external("postgresql"), external("redisServer"), external("otel")}
         if component == "notifier":
             egress.add(external("smtpServer"))
+        if component in FILE_KEEPERS and s3_storage(values):
+            egress.add(external("storage"))
     elif component == "migrate":
         egress |= {external("postgresql"), external("otel")}
     elif component == "backup":
@@ -731,6 +752,29 @@ def check_connection_budget(docs: list[dict], values: dict, label: str) -> None:
         fail(f"{label}: up to {total} PostgreSQL connections ({', '.join(parts)}) exceed max_connections {values['postgresql']['maxConnections']} - {values['postgresql']['reservedConnections']} reserved")
     else:
         print(f"connections ({label}): at most {total} of {limit} ({', '.join(parts)})")
+
+
+def check_files_ingress(docs: list[dict], values: dict, label: str) -> None:
+    """With the Ingress on: the file routes (`/files`) have an Ingress of their own whose
+    ingress-nginx body limit admits the largest file, unbuffered; no other Ingress serves them."""
+    ingresses = [d for d in docs if d.get("kind") == "Ingress"]
+    if not ingresses:
+        return
+    def paths(doc: dict) -> set[str]:
+        return {p["path"] for r in doc["spec"].get("rules") or [] for p in r["http"]["paths"]}
+    files = [d for d in ingresses if paths(d) == {"/files"}]
+    if len(files) != 1 or any("/files" in paths(d) for d in ingresses if d not in files):
+        fail(f"{label}: expected one Ingress serving exactly /files, found {[d['metadata']['name'] for d in ingresses]}")
+        return
+    annotations = files[0]["metadata"].get("annotations") or {}
+    if values["ingress"].get("className") == "nginx":
+        size = annotations.get("nginx.ingress.kubernetes.io/proxy-body-size", "")
+        mib = int(size[:-1]) if size.endswith("m") and size[:-1].isdigit() else 0
+        if mib * 1024 * 1024 < values["storage"]["maxFileBytes"]:
+            fail(f"{label}: the /files Ingress admits bodies of {size!r}, less than storage.maxFileBytes")
+        if annotations.get("nginx.ingress.kubernetes.io/proxy-request-buffering") != "off":
+            fail(f"{label}: the /files Ingress buffers request bodies")
+    print(f"files ingress ({label}): /files on its own Ingress, body limit {annotations.get('nginx.ingress.kubernetes.io/proxy-body-size', '(controller default)')}")
 
 
 def ingress_of(policy: dict, dns: dict) -> set[Egress]:
@@ -1032,6 +1076,7 @@ def main() -> int:
     check_secret_scoping(ops_s3_docs, "helm operations-s3", chart.merge_values(OPS_S3_VALUES))
     check_production(production_docs, "helm production")
     check_production(overlays["prod"], "kustomize prod")
+    check_files_ingress(production_docs, chart.merge_values(production), "helm production")
 
     print("== network policy egress")
     default_values = chart.merge_values({})

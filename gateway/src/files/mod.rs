@@ -1,7 +1,9 @@
-//! The routes files travel over (ADR 0022), beside the edge like the feeds: `PUT
-//! /files/upload/{token}` streams a request's body into the requests service's
-//! `UploadAttachment`, and `GET /files/download/{token}` streams `DownloadAttachment` back,
-//! each as the caller the signed link names (the service checks scoping again). Neither
+//! The routes files travel over (ADR 0022, ADR 0026), beside the edge like the feeds: `PUT
+//! /files/upload/{token}` streams a request's body into the owning service (the requests
+//! service's `UploadAttachment`, or `UploadFile` of training for an application's paper and
+//! of research for a practice's report: the link's purpose says which), and `GET
+//! /files/download/{token}` streams the file back, each as the caller the signed link
+//! names (the service checks scoping again). Neither
 //! holds a whole file: chunks pass through as they come. They run outside the GraphQL
 //! request timeout, bounded by `storage.transfer_timeout_secs` instead.
 //!
@@ -22,8 +24,15 @@ use glocal_kit::identity::LinkVerifier;
 use glocal_proto::requests::v1 as pb;
 use http::{HeaderValue, StatusCode, header};
 
+use glocal_proto::common::v1 as files_pb;
+use glocal_proto::common::v1::files_service_client::FilesServiceClient;
+use tonic::transport::Channel;
+
+use crate::schema::files::{
+    APPLICATION_DOWNLOAD, APPLICATION_UPLOAD, PRACTICE_DOWNLOAD, PRACTICE_UPLOAD,
+};
 use crate::schema::requests::{DOWNLOAD_PURPOSE, UPLOAD_PURPOSE};
-use crate::upstream::{RequestAttachments, Service, Services};
+use crate::upstream::{RequestAttachments, ResearchFiles, Service, Services, TrainingFiles};
 
 /// Largest chunk one upload message carries to the service.
 const CHUNK_BYTES: usize = 256 * 1024;
@@ -109,37 +118,29 @@ fn attachment_json(a: &pb::Attachment) -> serde_json::Value {
     })
 }
 
-/// `PUT /files/upload/{token}`: the body, as it is, becomes the file.
-async fn upload(
-    State(state): State<Arc<FileState>>,
-    Path(token): Path<String>,
+/// The links `PUT /files/upload/{token}` redeems.
+const UPLOADS: [&str; 3] = [UPLOAD_PURPOSE, APPLICATION_UPLOAD, PRACTICE_UPLOAD];
+/// The links `GET /files/download/{token}` redeems.
+const DOWNLOADS: [&str; 3] = [DOWNLOAD_PURPOSE, APPLICATION_DOWNLOAD, PRACTICE_DOWNLOAD];
+
+/// The body's frames as upload messages (`chunk` makes one of at most [`CHUNK_BYTES`]),
+/// and what says that the body broke off. A body that breaks off must not end the call
+/// cleanly (the service would keep a truncated file): the stream then never ends and the
+/// call is dropped, which the service sees as a failed stream and aborts.
+fn body_messages<M: Send + 'static>(
     body: Body,
-) -> Response {
-    use pb::upload_attachment_request::Part;
-    let (caller, target) = match state.links.verify(&token, UPLOAD_PURPOSE) {
-        Ok(found) => found,
-        Err(error) => return bad_link(&error),
-    };
-    let [request_id, message_id, file_name] = <[String; 3]>::try_from(target).unwrap_or_default();
-    let start = pb::UploadAttachmentRequest {
-        part: Some(Part::Start(pb::UploadStart {
-            request_id,
-            message_id,
-            file_name,
-        })),
-    };
-    // A body that breaks off must not end the call cleanly (the service would keep a
-    // truncated file): the stream then never ends and the call is dropped, which the
-    // service sees as a failed stream and aborts.
+    chunk: fn(Vec<u8>) -> M,
+) -> (
+    impl futures::Stream<Item = M> + Send + 'static,
+    tokio::sync::oneshot::Receiver<String>,
+) {
     let (broken_tx, broken_rx) = tokio::sync::oneshot::channel::<String>();
     let mut broken_tx = Some(broken_tx);
-    let chunks = body.into_data_stream().flat_map(move |frame| match frame {
+    let messages = body.into_data_stream().flat_map(move |frame| match frame {
         Ok(bytes) => futures::stream::iter(
             bytes
                 .chunks(CHUNK_BYTES)
-                .map(|c| pb::UploadAttachmentRequest {
-                    part: Some(Part::Chunk(c.to_vec())),
-                })
+                .map(|c| chunk(c.to_vec()))
                 .collect::<Vec<_>>(),
         )
         .left_stream(),
@@ -150,25 +151,118 @@ async fn upload(
             futures::stream::pending().right_stream()
         }
     });
+    (messages, broken_rx)
+}
+
+fn created(attachment: serde_json::Value) -> Response {
+    let body = serde_json::json!({ "data": { "attachment": attachment } });
+    let mut response = (StatusCode::CREATED, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn interrupted(why: &str) -> Response {
+    failure(
+        ErrorCode::BadUserInput,
+        &format!("UPLOAD_INTERRUPTED: the request body broke off: {why}"),
+        Some("file"),
+    )
+}
+
+/// `PUT /files/upload/{token}`: the body, as it is, becomes the file of the request,
+/// application or practice the link names.
+async fn upload(
+    State(state): State<Arc<FileState>>,
+    Path(token): Path<String>,
+    body: Body,
+) -> Response {
+    let (caller, purpose, target) = match state.links.verify_for(&token, &UPLOADS) {
+        Ok(found) => found,
+        Err(error) => return bad_link(&error),
+    };
+    match purpose.as_str() {
+        APPLICATION_UPLOAD => upload_owned(&state, TrainingFiles, caller, target, body).await,
+        PRACTICE_UPLOAD => upload_owned(&state, ResearchFiles, caller, target, body).await,
+        _ => upload_to_request(&state, caller, target, body).await,
+    }
+}
+
+async fn upload_to_request(
+    state: &FileState,
+    caller: glocal_kit::Caller,
+    target: Vec<String>,
+    body: Body,
+) -> Response {
+    use pb::upload_attachment_request::Part;
+    let [request_id, message_id, file_name] = <[String; 3]>::try_from(target).unwrap_or_default();
+    let start = pb::UploadAttachmentRequest {
+        part: Some(Part::Start(pb::UploadStart {
+            request_id,
+            message_id,
+            file_name,
+        })),
+    };
+    let (chunks, broken_rx) = body_messages(body, |c| pb::UploadAttachmentRequest {
+        part: Some(Part::Chunk(c)),
+    });
     let messages = futures::stream::once(async move { start }).chain(chunks);
     let request = glocal_kit::grpc::request(messages, Some(&caller), state.transfer_timeout);
     let mut client = RequestAttachments.client(&state.services);
     tokio::select! {
         answer = client.upload_attachment(request) => match answer {
-            Ok(kept) => {
-                let body = serde_json::json!({ "data": { "attachment": attachment_json(kept.get_ref()) } });
-                let mut response = (StatusCode::CREATED, body.to_string()).into_response();
-                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                response
-            }
+            Ok(kept) => created(attachment_json(kept.get_ref())),
             Err(status) => remote(status),
         },
-        Ok(why) = broken_rx => failure(
-            ErrorCode::BadUserInput,
-            &format!("UPLOAD_INTERRUPTED: the request body broke off: {why}"),
-            Some("file"),
-        ),
+        Ok(why) = broken_rx => interrupted(&why),
     }
+}
+
+async fn upload_owned<S>(
+    state: &FileState,
+    service: S,
+    caller: glocal_kit::Caller,
+    target: Vec<String>,
+    body: Body,
+) -> Response
+where
+    S: Service<Client = FilesServiceClient<Channel>>,
+{
+    use files_pb::upload_file_request::Part;
+    let [owner_id, file_name] = <[String; 2]>::try_from(target).unwrap_or_default();
+    let start = files_pb::UploadFileRequest {
+        part: Some(Part::Start(files_pb::FileUploadStart {
+            owner_id,
+            file_name,
+        })),
+    };
+    let (chunks, broken_rx) = body_messages(body, |c| files_pb::UploadFileRequest {
+        part: Some(Part::Chunk(c)),
+    });
+    let messages = futures::stream::once(async move { start }).chain(chunks);
+    let request = glocal_kit::grpc::request(messages, Some(&caller), state.transfer_timeout);
+    let mut client = service.client(&state.services);
+    tokio::select! {
+        answer = client.upload_file(request) => match answer {
+            Ok(kept) => created(file_json(kept.get_ref())),
+            Err(status) => remote(status),
+        },
+        Ok(why) = broken_rx => interrupted(&why),
+    }
+}
+
+/// A stored file as the upload answers it.
+fn file_json(f: &files_pb::StoredFile) -> serde_json::Value {
+    serde_json::json!({
+        "id": f.id,
+        "ownerId": f.owner_id,
+        "fileName": f.file_name,
+        "sizeBytes": f.size_bytes,
+        "mediaType": f.media_type,
+        "sha256": f.sha256,
+    })
 }
 
 /// `Content-Disposition: attachment` with the file's name, ASCII fallback and RFC 5987
@@ -200,14 +294,34 @@ fn disposition(name: &str) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
+/// What a download's response headers say about the file.
+struct Head {
+    file_name: String,
+    size_bytes: u64,
+    media_type: String,
+    sha256: String,
+}
+
 /// `GET /files/download/{token}`: the file, streamed.
 async fn download(State(state): State<Arc<FileState>>, Path(token): Path<String>) -> Response {
-    use pb::download_attachment_response::Part;
-    let (caller, target) = match state.links.verify(&token, DOWNLOAD_PURPOSE) {
+    let (caller, purpose, target) = match state.links.verify_for(&token, &DOWNLOADS) {
         Ok(found) => found,
         Err(error) => return bad_link(&error),
     };
-    let attachment_id = target.into_iter().next().unwrap_or_default();
+    let id = target.into_iter().next().unwrap_or_default();
+    match purpose.as_str() {
+        APPLICATION_DOWNLOAD => download_owned(&state, TrainingFiles, caller, id).await,
+        PRACTICE_DOWNLOAD => download_owned(&state, ResearchFiles, caller, id).await,
+        _ => download_from_request(&state, caller, id).await,
+    }
+}
+
+async fn download_from_request(
+    state: &FileState,
+    caller: glocal_kit::Caller,
+    attachment_id: String,
+) -> Response {
+    use pb::download_attachment_response::Part;
     let request = glocal_kit::grpc::request(
         pb::DownloadAttachmentRequest { attachment_id },
         Some(&caller),
@@ -221,20 +335,85 @@ async fn download(State(state): State<Arc<FileState>>, Path(token): Path<String>
     let head = match parts.message().await {
         Ok(Some(pb::DownloadAttachmentResponse {
             part: Some(Part::Attachment(head)),
-        })) => head,
+        })) => Head {
+            file_name: head.file_name,
+            size_bytes: head.size_bytes,
+            media_type: head.media_type,
+            sha256: head.sha256,
+        },
         Ok(_) => return failure(ErrorCode::Internal, "internal error", None),
         Err(status) => return remote(status),
     };
-    let body = Body::from_stream(parts.filter_map(|part| async move {
-        match part {
-            Ok(pb::DownloadAttachmentResponse {
-                part: Some(Part::Chunk(bytes)),
-            }) => Some(Ok(axum::body::Bytes::from(bytes))),
-            Ok(_) => None,
-            Err(status) => {
-                tracing::warn!(error = %status, "download broke off");
-                Some(Err(std::io::Error::other(status.message().to_owned())))
+    streamed(
+        head,
+        parts.filter_map(|part| async move {
+            match part {
+                Ok(pb::DownloadAttachmentResponse {
+                    part: Some(Part::Chunk(bytes)),
+                }) => Some(Ok(bytes)),
+                Ok(_) => None,
+                Err(status) => Some(Err(status)),
             }
+        }),
+    )
+}
+
+async fn download_owned<S>(
+    state: &FileState,
+    service: S,
+    caller: glocal_kit::Caller,
+    file_id: String,
+) -> Response
+where
+    S: Service<Client = FilesServiceClient<Channel>>,
+{
+    use files_pb::download_file_response::Part;
+    let request = glocal_kit::grpc::request(
+        files_pb::DownloadFileRequest { file_id },
+        Some(&caller),
+        state.transfer_timeout,
+    );
+    let mut client = service.client(&state.services);
+    let mut parts = match client.download_file(request).await {
+        Ok(answer) => answer.into_inner(),
+        Err(status) => return remote(status),
+    };
+    let head = match parts.message().await {
+        Ok(Some(files_pb::DownloadFileResponse {
+            part: Some(Part::File(head)),
+        })) => Head {
+            file_name: head.file_name,
+            size_bytes: head.size_bytes,
+            media_type: head.media_type,
+            sha256: head.sha256,
+        },
+        Ok(_) => return failure(ErrorCode::Internal, "internal error", None),
+        Err(status) => return remote(status),
+    };
+    streamed(
+        head,
+        parts.filter_map(|part| async move {
+            match part {
+                Ok(files_pb::DownloadFileResponse {
+                    part: Some(Part::Chunk(bytes)),
+                }) => Some(Ok(bytes)),
+                Ok(_) => None,
+                Err(status) => Some(Err(status)),
+            }
+        }),
+    )
+}
+
+/// The response streaming `chunks` of the file `head` describes.
+fn streamed<S>(head: Head, chunks: S) -> Response
+where
+    S: futures::Stream<Item = Result<Vec<u8>, tonic::Status>> + Send + 'static,
+{
+    let body = Body::from_stream(chunks.map(|chunk| match chunk {
+        Ok(bytes) => Ok(axum::body::Bytes::from(bytes)),
+        Err(status) => {
+            tracing::warn!(error = %status, "download broke off");
+            Err(std::io::Error::other(status.message().to_owned()))
         }
     }));
     let mut response = Response::new(body);

@@ -1,6 +1,7 @@
 //! The public GraphQL schema: one module per domain merged into the query and mutation
-//! roots (`requests`, `directory`, `me`, `events`, `research`, `training`, `notifications`, the federation
-//! `_entities` lookups, `subscriptions`), and [`common`] for the types they share.
+//! roots (`requests`, `directory`, `me`, `events`, `research`, `training`, `notifications`,
+//! `files` of applications and practices, the federation `_entities` lookups,
+//! `subscriptions`), and [`common`] for the types they share.
 //!
 //! Resolvers are thin: input → proto, one call through [`crate::upstream`] (a typed
 //! `read`/`call`, or a DataLoader), proto → GraphQL type. Business rules (validation,
@@ -15,6 +16,7 @@ pub mod common;
 pub mod directory;
 pub mod events;
 pub mod federation;
+pub mod files;
 pub mod language;
 pub mod me;
 pub mod notifications;
@@ -62,6 +64,7 @@ pub struct Mutation(
     requests::SurveyMutation,
     requests::RelationsMutation,
     requests::RequestAttachmentsMutation,
+    files::FilesMutation,
     directory::DirectoryMutation,
     events::EventsMutation,
     research::ResearchMutation,

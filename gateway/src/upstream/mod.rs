@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use async_graphql::Context;
 use glocal_kit::Caller;
+use glocal_proto::common::v1::files_service_client::FilesServiceClient;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
 use glocal_proto::notifier::v1::notifier_service_client::NotifierServiceClient;
 use glocal_proto::requests::v1::request_attachments_service_client::RequestAttachmentsServiceClient;
@@ -140,6 +141,28 @@ impl Service for RequestSearch {
     type Client = RequestSearchServiceClient<Channel>;
     fn client(self, services: &Services) -> Self::Client {
         RequestSearchServiceClient::new(services.requests_channel.clone())
+    }
+}
+
+/// The training service's files: applications' papers (ADR 0026).
+#[derive(Clone, Copy, Debug)]
+pub struct TrainingFiles;
+
+impl Service for TrainingFiles {
+    type Client = FilesServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        FilesServiceClient::new(services.training.clone())
+    }
+}
+
+/// The research service's files: practices' reports (ADR 0026).
+#[derive(Clone, Copy, Debug)]
+pub struct ResearchFiles;
+
+impl Service for ResearchFiles {
+    type Client = FilesServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        FilesServiceClient::new(services.research.clone())
     }
 }
 

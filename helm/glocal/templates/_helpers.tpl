@@ -101,6 +101,17 @@ GLOCAL_GATEWAY__REQUEST_TIMEOUT_MS: {{ .Values.gateway.requestTimeoutMs | quote 
 GLOCAL_GATEWAY__READINESS_TIMEOUT_MS: {{ .Values.gateway.readinessTimeoutMs | int64 | quote }}
 GLOCAL_GATEWAY__CLIENT_IP_HEADER: {{ .Values.gateway.clientIpHeader | quote }}
 GLOCAL_METRICS__GATEWAY_LISTEN: {{ printf "0.0.0.0:%v" .Values.gateway.adminPort | quote }}
+GLOCAL_STORAGE__URL: {{ .Values.storage.url | quote }}
+GLOCAL_STORAGE__ENDPOINT: {{ .Values.storage.endpoint | quote }}
+GLOCAL_STORAGE__REGION: {{ .Values.storage.region | quote }}
+GLOCAL_STORAGE__ALLOW_HTTP: {{ .Values.storage.allowHttp | quote }}
+GLOCAL_STORAGE__MAX_FILE_BYTES: {{ .Values.storage.maxFileBytes | int64 | quote }}
+GLOCAL_STORAGE__MAX_OWNER_BYTES: {{ .Values.storage.maxOwnerBytes | int64 | quote }}
+GLOCAL_STORAGE__MAX_OWNER_FILES: {{ .Values.storage.maxOwnerFiles | int64 | quote }}
+GLOCAL_STORAGE__ORPHAN_GRACE_SECS: {{ .Values.storage.orphanGraceSecs | int64 | quote }}
+GLOCAL_STORAGE__SWEEP_INTERVAL_SECS: {{ .Values.storage.sweepIntervalSecs | int64 | quote }}
+GLOCAL_STORAGE__LINK_TTL_SECS: {{ .Values.storage.linkTtlSecs | int64 | quote }}
+GLOCAL_STORAGE__TRANSFER_TIMEOUT_SECS: {{ .Values.storage.transferTimeoutSecs | int64 | quote }}
 GLOCAL_NOTIFICATIONS__FROM: {{ .Values.notifications.from | quote }}
 GLOCAL_NOTIFICATIONS__PORTAL_URL: {{ .Values.notifications.portalUrl | quote }}
 GLOCAL_NOTIFICATIONS__MAX_ATTEMPTS: {{ .Values.notifications.maxAttempts | int64 | quote }}
@@ -135,6 +146,8 @@ Secret environment of one component, each variable a secretKeyRef into `existing
     (`glocal migrate` migrates every service), or with migrations.separateCredentials every
     migration (DDL) URL instead;
   - the notifier: the SMTP URL too (it may hold the mail server's password);
+  - requests, training and research, which keep files: the object storage's access key, when
+    storage.url is an s3:// bucket and storage.credentialsFromSecret is on;
   - the gateway, in production only: its private key signing callers for the services
     (outside production the public development key pair is used).
 */}}
@@ -160,6 +173,10 @@ Secret environment of one component, each variable a secretKeyRef into `existing
 {{- end }}
 {{- if eq $component "notifier" }}
 {{- $vars = append $vars (list "GLOCAL_NOTIFICATIONS__SMTP_URL" "smtpUrl") }}
+{{- end }}
+{{- if and (has $component (list "requests" "training" "research")) (include "glocal.storageSecret" $root) }}
+{{- $vars = append $vars (list "GLOCAL_STORAGE__ACCESS_KEY_ID" "storageAccessKeyId") }}
+{{- $vars = append $vars (list "GLOCAL_STORAGE__SECRET_ACCESS_KEY" "storageSecretAccessKey") }}
 {{- end }}
 {{- range $i, $var := $vars }}
 {{- if $i }}{{ "\n" }}{{ end -}}
@@ -286,4 +303,9 @@ exists).
 {{- with .Values.extraVolumes }}
 {{ toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/* "true" when the services that keep files read object storage credentials from the Secret. */}}
+{{- define "glocal.storageSecret" -}}
+{{- if and (hasPrefix "s3://" .Values.storage.url) .Values.storage.credentialsFromSecret }}true{{ end }}
 {{- end }}

@@ -57,6 +57,8 @@ impl From<object_store::Error> for FilesError {
 pub struct FileStore {
     store: Arc<dyn ObjectStore>,
     description: String,
+    /// The folder of a filesystem store (where multipart staging files live).
+    folder: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for FileStore {
@@ -103,6 +105,7 @@ impl FileStore {
             return Ok(FileStore {
                 store: Arc::new(PrefixStore::new(s3, full.as_str())),
                 description: format!("s3://{bucket}/{full}"),
+                folder: None,
             });
         }
         let folder = match url {
@@ -128,6 +131,7 @@ impl FileStore {
         Ok(FileStore {
             store: Arc::new(local),
             description: folder.display().to_string(),
+            folder: Some(folder.to_path_buf()),
         })
     }
 
@@ -183,6 +187,64 @@ impl FileStore {
         }
         Ok(keys)
     }
+}
+
+impl FileStore {
+    /// Removes the multipart staging files of a folder store (`<key>#<n>`, which
+    /// `object_store` writes a large file into before renaming it into place, and which
+    /// listing never shows) last modified before `cutoff`: what a crash in the middle of an
+    /// upload left behind. An S3 bucket has no such files (an aborted multipart upload
+    /// is the bucket's lifecycle rule's). Answers how many it removed.
+    pub async fn remove_stale_staging(&self, cutoff: DateTime<Utc>) -> Result<usize, FilesError> {
+        let Some(folder) = self.folder.clone() else {
+            return Ok(0);
+        };
+        tokio::task::spawn_blocking(move || remove_staging_under(&folder, cutoff))
+            .await
+            .map_err(|e| FilesError::Unavailable(e.to_string()))?
+    }
+}
+
+/// Whether `name` is a staging file's name: `<name>#<digits>`.
+fn is_staging(name: &str) -> bool {
+    name.rsplit_once('#')
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn remove_staging_under(folder: &Path, cutoff: DateTime<Utc>) -> Result<usize, FilesError> {
+    let io = |e: std::io::Error| FilesError::Unavailable(format!("{}: {e}", folder.display()));
+    let mut removed = 0;
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io(e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(io)?;
+            let meta = entry.metadata().map_err(io)?;
+            if meta.is_dir() {
+                pending.push(entry.path());
+                continue;
+            }
+            let stale = meta
+                .modified()
+                .map(|m| DateTime::<Utc>::from(m) < cutoff)
+                .unwrap_or(false);
+            if stale && is_staging(&entry.file_name().to_string_lossy()) {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => {
+                        removed += 1;
+                        tracing::info!(path = %entry.path().display(), "stale upload staging file removed");
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io(e)),
+                }
+            }
+        }
+    }
+    Ok(removed)
 }
 
 fn join_prefix(root: &str, prefix: &str) -> String {
@@ -434,6 +496,38 @@ mod tests {
         store.delete("r1/a1").await.unwrap();
         store.delete("r1/a1").await.unwrap();
         assert!(store.keys_older_than(future).await.unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn a_crashed_uploads_staging_file_is_swept_after_the_grace() {
+        let dir = std::env::temp_dir().join(format!("glocal-files-{}", uuid::Uuid::new_v4()));
+        let store = FileStore::folder(&dir).unwrap();
+        store
+            .put("r1/kept", Bytes::from_static(b"kept"))
+            .await
+            .unwrap();
+        // What a process killed in the middle of a multipart upload leaves: the staging
+        // file object_store writes into, never listed, never renamed.
+        std::fs::create_dir_all(dir.join("r2")).unwrap();
+        std::fs::write(dir.join("r2/a1#3"), vec![1u8; 1024]).unwrap();
+        std::fs::write(dir.join("r2/a2#notdigits"), b"x").unwrap();
+        assert!(is_staging("a1#3") && !is_staging("a2#notdigits") && !is_staging("a3"));
+        let future = Utc::now() + chrono::Duration::hours(1);
+        let mut listed = store.keys_older_than(future).await.unwrap();
+        listed.sort();
+        assert_eq!(
+            listed,
+            vec!["r1/kept", "r2/a2#notdigits"],
+            "never the staging file"
+        );
+        // Within the grace (an upload may still be writing it) it stays.
+        let past = Utc::now() - chrono::Duration::hours(1);
+        assert_eq!(store.remove_stale_staging(past).await.unwrap(), 0);
+        assert!(dir.join("r2/a1#3").exists());
+        assert_eq!(store.remove_stale_staging(future).await.unwrap(), 1);
+        assert!(!dir.join("r2/a1#3").exists());
+        assert!(dir.join("r2/a2#notdigits").exists() && dir.join("r1/kept").exists());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

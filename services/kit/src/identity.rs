@@ -287,18 +287,30 @@ impl LinkVerifier {
     /// The caller and target of a link for `purpose`; an error for a forged, expired or
     /// other-purpose link.
     pub fn verify(&self, token: &str, purpose: &str) -> Result<(Caller, Vec<String>), CallerError> {
+        let (caller, _, target) = self.verify_for(token, &[purpose])?;
+        Ok((caller, target))
+    }
+
+    /// The caller, purpose and target of a link for any of `purposes` (a route that serves
+    /// several owner kinds); an error for a forged, expired or other-purpose link.
+    pub fn verify_for(
+        &self,
+        token: &str,
+        purposes: &[&str],
+    ) -> Result<(Caller, String, Vec<String>), CallerError> {
         let claims = jsonwebtoken::decode::<LinkClaims>(token, &self.key, &self.validation)
             .map_err(|e| CallerError::InvalidToken(e.to_string()))?
             .claims;
-        if claims.purpose != purpose {
+        if !purposes.contains(&claims.purpose.as_str()) {
             return Err(CallerError::InvalidToken(format!(
-                "a {} link, not a {purpose} link",
-                claims.purpose
+                "a {} link, not a {} link",
+                claims.purpose,
+                purposes.join(" or ")
             )));
         }
         let caller = to_caller(claims.caller)?
             .ok_or_else(|| CallerError::InvalidToken("a link names a caller".into()))?;
-        Ok((caller, claims.target))
+        Ok((caller, claims.purpose, claims.target))
     }
 }
 

@@ -5,7 +5,8 @@
 //! (`audit`), paging and cursors (`paging`), the cache, the gRPC server bootstrap, client
 //! helpers and adapter helpers (`grpc`), graceful shutdown, the caller's identity, the one
 //! error-code table, the domain's input error, parsing macros and ISO code lists (`domain`),
-//! uploaded files in object storage (`files`), the services' shared lifecycle (`component`),
+//! uploaded files in object storage (`files`) and the files a service keeps for its owners
+//! with their gRPC adapter (`attachments`), the services' shared lifecycle (`component`),
 //! the message catalogue in four languages (`i18n`) and test support (`testing`).
 //!
 //! Charter: kit holds plumbing that at least two components need *the same way*, with no
@@ -14,6 +15,7 @@
 //! modules are named by capability (never `utils`/`common`).
 #![warn(missing_docs)]
 
+pub mod attachments;
 pub mod audit;
 pub mod cache;
 pub mod caller;

@@ -51,6 +51,9 @@ pub enum ResearchError {
     /// The gRPC server failed.
     #[error(transparent)]
     Grpc(#[from] glocal_kit::grpc::GrpcError),
+    /// Object storage (practices' files) failed.
+    #[error(transparent)]
+    Files(#[from] glocal_kit::files::FilesError),
 }
 
 impl ResearchError {
@@ -79,7 +82,11 @@ impl ServiceError for ResearchError {
             ResearchError::Db(e) if glocal_kit::db_error::is_unavailable(e) => {
                 ErrorCode::Unavailable
             }
-            ResearchError::Connect(_) => ErrorCode::Unavailable,
+            ResearchError::Connect(_)
+            | ResearchError::Files(glocal_kit::files::FilesError::Unavailable(_)) => {
+                ErrorCode::Unavailable
+            }
+            ResearchError::Files(_) => ErrorCode::Internal,
             ResearchError::Db(_) | ResearchError::Corrupt(_) | ResearchError::Grpc(_) => {
                 ErrorCode::Internal
             }

@@ -24,6 +24,9 @@ pub use service::{Config, Research};
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.research.v1.ResearchService";
 
+/// The gRPC service of practices' files (ADR 0026).
+pub const FILES_SERVICE_NAME: &str = "glocal.common.v1.FilesService";
+
 /// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
 /// lock, so concurrent migrators wait for each other) and makes sure the bureau's area
 /// vocabulary is there.
@@ -59,17 +62,44 @@ pub async fn serve(
 ) -> Result<(), ResearchError> {
     glocal_kit::outbox::spawn("research", db.clone(), settings, shutdown.clone());
     let probe = db.clone();
-    let research = Research::new(db, Config::from_settings(&settings.research));
-    let routes = tonic::service::Routes::new(grpc::GrpcService::new(research).into_server());
+    let storage = &settings.storage;
+    let files = glocal_kit::files::FileStore::open(
+        storage,
+        settings.environment,
+        &settings.dev.data_dir,
+        "research",
+    )?;
+    tracing::info!(store = files.description(), "practice files stored");
+    let shelf = glocal_kit::attachments::Shelf::new(
+        files,
+        glocal_kit::attachments::Limits::of(storage),
+        service::FILE_TABLE,
+    );
+    let sweeper = (storage.sweep_interval_secs > 0).then(|| {
+        shelf.clone().spawn_sweeper(
+            db.clone(),
+            std::time::Duration::from_secs(storage.sweep_interval_secs),
+            chrono::Duration::seconds(i64::try_from(storage.orphan_grace_secs).unwrap_or(i64::MAX)),
+            shutdown.clone(),
+        )
+    });
+    let research = Research::new(db, Config::from_settings(&settings.research)).with_files(shelf);
+    let routes =
+        tonic::service::Routes::new(grpc::GrpcService::new(research.clone()).into_server())
+            .add_service(glocal_kit::attachments::FilesGrpc::new(research).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "research service listening");
-    glocal_kit::grpc::serve_with_database(
+    let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
-        &[SERVICE_NAME],
+        &[SERVICE_NAME, FILES_SERVICE_NAME],
         &settings.grpc,
         probe,
         shutdown,
     )
-    .await?;
+    .await;
+    if let Some(sweeper) = sweeper {
+        sweeper.abort();
+    }
+    served?;
     Ok(())
 }

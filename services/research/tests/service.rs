@@ -1825,9 +1825,248 @@ async fn concurrent_reviews_let_exactly_one_win(env: Env) {
     );
 }
 
+// ---- files (ADR 0026) ----------------------------------------------------------------
+
+/// A store of files for one test: a fresh folder, or a bucket of a fresh S3 server.
+struct Files {
+    store: glocal_kit::files::FileStore,
+    folder: Option<std::path::PathBuf>,
+    _s3: Option<glocal_kit::testing::S3Server>,
+}
+
+impl Files {
+    fn folder() -> Files {
+        let dir =
+            std::env::temp_dir().join(format!("glocal-research-files-{}", uuid::Uuid::new_v4()));
+        Files {
+            store: glocal_kit::files::FileStore::folder(&dir).unwrap(),
+            folder: Some(dir),
+            _s3: None,
+        }
+    }
+
+    async fn s3() -> Files {
+        let s3 = glocal_kit::testing::S3Server::start().await;
+        let store = glocal_kit::files::FileStore::open(
+            &s3.settings(),
+            glocal_kit::config::Environment::Production,
+            std::path::Path::new("/nonexistent"),
+            "research",
+        )
+        .unwrap();
+        Files {
+            store,
+            folder: None,
+            _s3: Some(s3),
+        }
+    }
+
+    async fn objects(&self) -> Vec<String> {
+        self.store
+            .keys_older_than(chrono::Utc::now() + chrono::Duration::days(1))
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for Files {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.folder {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Uploads `bytes` in 64 KiB chunks.
+async fn put_report(
+    research: &Research,
+    who: Option<&Caller>,
+    owner: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<glocal_kit::attachments::StoredFile, ResearchError> {
+    use futures::StreamExt;
+    use glocal_kit::attachments::{FileName, FileOwner};
+    let chunks: Vec<Result<bytes::Bytes, ResearchError>> = bytes
+        .chunks(64 * 1024)
+        .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+        .collect();
+    research
+        .upload(
+            who,
+            owner,
+            FileName::parse(name).unwrap(),
+            futures::stream::iter(chunks).boxed(),
+        )
+        .await
+}
+
+async fn reports_in_a_folder(env: Env) {
+    practice_reports_follow_the_practice(env, Files::folder()).await;
+}
+
+async fn reports_in_s3(env: Env) {
+    practice_reports_follow_the_practice(env, Files::s3().await).await;
+}
+
+async fn practice_reports_follow_the_practice(env: Env, files: Files) {
+    use futures::TryStreamExt;
+    use glocal_kit::attachments::{FileName, FileOwner, Limits, Shelf};
+    let research = env.research.clone().with_files(Shelf::new(
+        files.store.clone(),
+        Limits {
+            max_file_bytes: 8 * 1024 * 1024,
+            max_owner_bytes: 16 * 1024 * 1024,
+            max_owner_files: 5,
+        },
+        glocal_research::service::FILE_TABLE,
+    ));
+    let published = env.publish("k1", &lanes()).await;
+    let draft = research
+        .draft_practice(Some(&author()), "k2", &lanes())
+        .await
+        .unwrap();
+    let (p, d) = (published.id.to_key(), draft.id.to_key());
+    let name = FileName::parse("report.pdf").unwrap();
+
+    // Staff attach, to drafts and published practices alike; nobody else.
+    research
+        .check_upload(Some(&author()), &p, &name)
+        .await
+        .unwrap();
+    for who in [Some(official("26000")), Some(partner()), None] {
+        let refused = research.check_upload(who.as_ref(), &p, &name).await;
+        assert!(
+            matches!(
+                code(&refused.unwrap_err()),
+                ErrorCode::Forbidden | ErrorCode::Unauthenticated
+            ),
+            "{who:?}"
+        );
+    }
+    assert_code(
+        research
+            .check_upload(Some(&author()), &PracticeId::new().to_key(), &name)
+            .await,
+        ErrorCode::NotFound,
+    );
+    let mut content = b"%PDF-1.7\n".to_vec();
+    content.resize(7 * 1024 * 1024, b'r');
+    let report = put_report(&research, Some(&author()), &p, "report.pdf", &content)
+        .await
+        .unwrap();
+    assert_eq!(report.media_type, "application/pdf");
+    put_report(
+        &research,
+        Some(&author()),
+        &d,
+        "notes.txt",
+        "초안 메모".as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_code(
+        put_report(
+            &research,
+            Some(&official("26000")),
+            &p,
+            "x.pdf",
+            b"%PDF-1.4",
+        )
+        .await,
+        ErrorCode::Forbidden,
+    );
+
+    // Whoever reads the practice reads its reports: the public a published one's, staff
+    // a draft's too.
+    let both = [p.clone(), d.clone()];
+    let names = |files: Vec<glocal_kit::attachments::StoredFile>| {
+        files.into_iter().map(|f| f.file_name).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(research.files_of(Some(&reviewer()), &both).await.unwrap()),
+        vec!["report.pdf", "notes.txt"]
+    );
+    for who in [None, Some(partner()), Some(official("26000"))] {
+        assert_eq!(
+            names(research.files_of(who.as_ref(), &both).await.unwrap()),
+            vec!["report.pdf"]
+        );
+    }
+    let (head, body) = research.download(None, report.id).await.unwrap();
+    assert_eq!(head, report);
+    let got: Vec<bytes::Bytes> = body.try_collect().await.unwrap();
+    assert_eq!(got.concat(), content);
+    let notes = research
+        .files_of(Some(&author()), std::slice::from_ref(&d))
+        .await
+        .unwrap();
+    assert_code(
+        research
+            .download(Some(&partner()), notes[0].id)
+            .await
+            .map(|(f, _)| f),
+        ErrorCode::NotFound,
+    );
+
+    // A refused type leaves nothing behind.
+    let before = (
+        env.count("practice_file").await,
+        files.objects().await.len(),
+    );
+    assert_code(
+        put_report(
+            &research,
+            Some(&author()),
+            &p,
+            "tool.pdf",
+            b"\x7fELF\x02\x01",
+        )
+        .await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(
+        (
+            env.count("practice_file").await,
+            files.objects().await.len()
+        ),
+        before
+    );
+
+    // A withdrawn practice: no more reports, and its tombstone shows none (staff still do).
+    let current = research
+        .get_practice(Some(&author()), published.id, None)
+        .await
+        .unwrap();
+    research
+        .withdraw_practice(Some(&reviewer()), &p, current.revision.get(), "Outdated")
+        .await
+        .unwrap();
+    assert_code(
+        research.check_upload(Some(&author()), &p, &name).await,
+        ErrorCode::Conflict,
+    );
+    assert!(research.files_of(None, &both).await.unwrap().is_empty());
+    assert_code(
+        research.download(None, report.id).await.map(|(f, _)| f),
+        ErrorCode::NotFound,
+    );
+    assert_eq!(
+        names(
+            research
+                .files_of(Some(&author()), std::slice::from_ref(&p))
+                .await
+                .unwrap()
+        ),
+        vec!["report.pdf"]
+    );
+}
+
 glocal_kit::on_both_backends!(
     partner_profile_changes,
     concurrent_reviews_let_exactly_one_win,
+    reports_in_a_folder,
+    reports_in_s3,
     workflow_versions_and_history,
     stale_revisions_and_illegal_actions_change_nothing,
     concurrent_transitions_let_exactly_one_win,

@@ -55,6 +55,9 @@ pub enum TrainingError {
     /// The gRPC server failed.
     #[error(transparent)]
     Grpc(#[from] glocal_kit::grpc::GrpcError),
+    /// Object storage (applications' files) failed.
+    #[error(transparent)]
+    Files(#[from] glocal_kit::files::FilesError),
 }
 
 impl TrainingError {
@@ -83,7 +86,11 @@ impl ServiceError for TrainingError {
             TrainingError::Db(e) if glocal_kit::db_error::is_unavailable(e) => {
                 ErrorCode::Unavailable
             }
-            TrainingError::Connect(_) => ErrorCode::Unavailable,
+            TrainingError::Connect(_)
+            | TrainingError::Files(glocal_kit::files::FilesError::Unavailable(_)) => {
+                ErrorCode::Unavailable
+            }
+            TrainingError::Files(_) => ErrorCode::Internal,
             TrainingError::Db(_) | TrainingError::Corrupt(_) | TrainingError::Grpc(_) => {
                 ErrorCode::Internal
             }

@@ -20,6 +20,9 @@ pub use service::{Config, TrainingOffice};
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.training.v1.TrainingService";
 
+/// The gRPC service of applications' files (ADR 0026).
+pub const FILES_SERVICE_NAME: &str = "glocal.common.v1.FilesService";
+
 /// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
 /// lock, so concurrent migrators wait for each other).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), TrainingError> {
@@ -53,17 +56,44 @@ pub async fn serve(
 ) -> Result<(), TrainingError> {
     glocal_kit::outbox::spawn("training", db.clone(), settings, shutdown.clone());
     let probe = db.clone();
-    let office = TrainingOffice::new(db, Config::from_settings(&settings.training));
-    let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());
+    let storage = &settings.storage;
+    let files = glocal_kit::files::FileStore::open(
+        storage,
+        settings.environment,
+        &settings.dev.data_dir,
+        "training",
+    )?;
+    tracing::info!(store = files.description(), "application files stored");
+    let shelf = glocal_kit::attachments::Shelf::new(
+        files,
+        glocal_kit::attachments::Limits::of(storage),
+        service::FILE_TABLE,
+    );
+    let sweeper = (storage.sweep_interval_secs > 0).then(|| {
+        shelf.clone().spawn_sweeper(
+            db.clone(),
+            std::time::Duration::from_secs(storage.sweep_interval_secs),
+            chrono::Duration::seconds(i64::try_from(storage.orphan_grace_secs).unwrap_or(i64::MAX)),
+            shutdown.clone(),
+        )
+    });
+    let office =
+        TrainingOffice::new(db, Config::from_settings(&settings.training)).with_files(shelf);
+    let routes = tonic::service::Routes::new(grpc::GrpcService::new(office.clone()).into_server())
+        .add_service(glocal_kit::attachments::FilesGrpc::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "training service listening");
-    glocal_kit::grpc::serve_with_database(
+    let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
-        &[SERVICE_NAME],
+        &[SERVICE_NAME, FILES_SERVICE_NAME],
         &settings.grpc,
         probe,
         shutdown,
     )
-    .await?;
+    .await;
+    if let Some(sweeper) = sweeper {
+        sweeper.abort();
+    }
+    served?;
     Ok(())
 }

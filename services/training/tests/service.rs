@@ -1728,6 +1728,282 @@ async fn batched_lookups_answer_what_single_lookups_answer(env: Env) {
     );
 }
 
+// ---- files (ADR 0026) ----------------------------------------------------------------
+
+/// A store of files for one test: a fresh folder, or a bucket of a fresh S3 server.
+struct Files {
+    store: glocal_kit::files::FileStore,
+    folder: Option<std::path::PathBuf>,
+    _s3: Option<glocal_kit::testing::S3Server>,
+}
+
+impl Files {
+    fn folder() -> Files {
+        let dir =
+            std::env::temp_dir().join(format!("glocal-training-files-{}", uuid::Uuid::new_v4()));
+        Files {
+            store: glocal_kit::files::FileStore::folder(&dir).unwrap(),
+            folder: Some(dir),
+            _s3: None,
+        }
+    }
+
+    async fn s3() -> Files {
+        let s3 = glocal_kit::testing::S3Server::start().await;
+        let store = glocal_kit::files::FileStore::open(
+            &s3.settings(),
+            glocal_kit::config::Environment::Production,
+            std::path::Path::new("/nonexistent"),
+            "training",
+        )
+        .unwrap();
+        assert!(store.description().starts_with("s3://"));
+        Files {
+            store,
+            folder: None,
+            _s3: Some(s3),
+        }
+    }
+
+    async fn objects(&self) -> Vec<String> {
+        self.store
+            .keys_older_than(Utc::now() + Duration::days(1))
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for Files {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.folder {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+const FILE_LIMITS: glocal_kit::attachments::Limits = glocal_kit::attachments::Limits {
+    max_file_bytes: 8 * 1024 * 1024,
+    max_owner_bytes: 10 * 1024 * 1024,
+    max_owner_files: 3,
+};
+
+fn pdf(len: usize) -> Vec<u8> {
+    let mut v = b"%PDF-1.7\n".to_vec();
+    v.resize(len, b'x');
+    v
+}
+
+/// Uploads `bytes` in 64 KiB chunks (the stream fails at the end when `broken`).
+async fn put_file(
+    office: &TrainingOffice,
+    who: &Caller,
+    owner: ApplicationId,
+    name: &str,
+    bytes: &[u8],
+    broken: bool,
+) -> Result<glocal_kit::attachments::StoredFile, TrainingError> {
+    use futures::StreamExt;
+    use glocal_kit::attachments::{FileName, FileOwner};
+    let mut chunks: Vec<Result<bytes::Bytes, TrainingError>> = bytes
+        .chunks(64 * 1024)
+        .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+        .collect();
+    if broken {
+        chunks.push(Err(TrainingError::invalid(
+            "file",
+            "UPLOAD_INTERRUPTED: the test broke the stream",
+        )));
+    }
+    office
+        .upload(
+            Some(who),
+            &owner.to_string(),
+            FileName::parse(name).unwrap(),
+            futures::stream::iter(chunks).boxed(),
+        )
+        .await
+}
+
+async fn papers_in_a_folder(env: Env) {
+    applications_papers_are_the_applicants_and_scoped(env, Files::folder()).await;
+}
+
+async fn papers_in_s3(env: Env) {
+    applications_papers_are_the_applicants_and_scoped(env, Files::s3().await).await;
+}
+
+async fn applications_papers_are_the_applicants_and_scoped(env: Env, files: Files) {
+    use futures::TryStreamExt;
+    use glocal_kit::attachments::{FileName, FileOwner, Shelf};
+    use sha2::Digest;
+    let office = env.office.clone().with_files(Shelf::new(
+        files.store.clone(),
+        FILE_LIMITS,
+        glocal_training::service::FILE_TABLE,
+    ));
+    let e = env.fellowship(5).await;
+    let (lan, minh) = (official("lan", "VN-DN"), official("minh", "VN-HUE"));
+    let a = env.apply(&lan, "k", &e, foreign("Lan")).await.unwrap();
+    let b = env.apply(&minh, "k", &e, foreign("Minh")).await.unwrap();
+    let name = FileName::parse("passport.pdf").unwrap();
+    let a_id = a.id.to_string();
+
+    // The applicant may attach; staff may read but not attach; others do not see it.
+    let room = office.check_upload(Some(&lan), &a_id, &name).await.unwrap();
+    assert_eq!(room, FILE_LIMITS.max_file_bytes);
+    for (who, expected) in [
+        (staff("kim"), ErrorCode::Forbidden),
+        (minh.clone(), ErrorCode::NotFound),
+        (partner(), ErrorCode::Forbidden),
+    ] {
+        assert_eq!(
+            code(office.check_upload(Some(&who), &a_id, &name).await),
+            expected,
+            "{who:?}"
+        );
+    }
+    assert_eq!(
+        code(office.check_upload(None, &a_id, &name).await),
+        ErrorCode::Unauthenticated
+    );
+    assert_eq!(
+        code(put_file(&office, &minh, a.id, "x.pdf", &pdf(100), false).await),
+        ErrorCode::NotFound
+    );
+
+    // A 7 MiB file: more than one part, a real multipart upload.
+    let content = pdf(7 * 1024 * 1024 + 5);
+    let kept = put_file(&office, &lan, a.id, "passport.pdf", &content, false)
+        .await
+        .unwrap();
+    assert_eq!(kept.media_type, "application/pdf");
+    assert_eq!(kept.size, content.len() as u64);
+    let hex: String = sha2::Sha256::digest(&content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(kept.sha256, hex);
+    put_file(&office, &minh, b.id, "cv.pdf", &pdf(10), false)
+        .await
+        .unwrap();
+
+    // Listing is scoped per caller; one call answers several applications.
+    let both = [a.id.to_string(), b.id.to_string()];
+    let listed = |who: Caller| {
+        let office = office.clone();
+        let both = both.clone();
+        async move {
+            office
+                .files_of(Some(&who), &both)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|f| f.file_name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(lan.clone()).await, vec!["passport.pdf"]);
+    assert_eq!(listed(minh.clone()).await, vec!["cv.pdf"]);
+    assert_eq!(listed(admin()).await, vec!["passport.pdf", "cv.pdf"]);
+    assert_eq!(listed(staff("kim")).await, vec!["passport.pdf", "cv.pdf"]);
+    assert!(listed(partner()).await.is_empty());
+
+    // Download: the applicant and staff get the bytes back; others NOT_FOUND.
+    for who in [lan.clone(), staff("kim")] {
+        let (head, body) = office.download(Some(&who), kept.id).await.unwrap();
+        assert_eq!(head, kept);
+        let got: Vec<bytes::Bytes> = body.try_collect().await.unwrap();
+        assert_eq!(got.concat(), content);
+    }
+    for who in [minh.clone(), partner()] {
+        assert_eq!(
+            code(office.download(Some(&who), kept.id).await.map(|(f, _)| f)),
+            ErrorCode::NotFound
+        );
+    }
+
+    // Refusals leave nothing behind: too large, wrong type, empty, broken stream.
+    let before = (
+        env.count("application_file").await,
+        files.objects().await.len(),
+    );
+    assert_eq!(before, (2, 2));
+    let too_large = put_file(&office, &lan, a.id, "big.pdf", &pdf(3 * 1024 * 1024), false).await;
+    assert!(
+        format!("{too_large:?}").contains("FILE_TOO_LARGE"),
+        "{too_large:?}"
+    );
+    let exe = put_file(&office, &lan, a.id, "cv.pdf", b"MZ\x90\0\x03\0", false).await;
+    assert!(
+        format!("{exe:?}").contains("UNSUPPORTED_MEDIA_TYPE"),
+        "{exe:?}"
+    );
+    let empty = put_file(&office, &lan, a.id, "empty.pdf", b"", false).await;
+    assert!(format!("{empty:?}").contains("EMPTY_FILE"), "{empty:?}");
+    let broken = put_file(&office, &lan, a.id, "cut.pdf", &pdf(2 * 1024 * 1024), true).await;
+    assert_eq!(field(broken), "file");
+    assert_eq!(
+        (
+            env.count("application_file").await,
+            files.objects().await.len()
+        ),
+        before
+    );
+
+    // The count limit: the third file fits, a fourth does not.
+    put_file(
+        &office,
+        &lan,
+        a.id,
+        "letter.txt",
+        "추천서".as_bytes(),
+        false,
+    )
+    .await
+    .unwrap();
+    put_file(&office, &lan, a.id, "photo.pdf", &pdf(10), false)
+        .await
+        .unwrap();
+    let full = office.check_upload(Some(&lan), &a_id, &name).await;
+    assert!(format!("{full:?}").contains("ATTACHMENT_LIMIT"), "{full:?}");
+
+    // A withdrawn application takes no more papers; its papers stay readable.
+    let b = env.get(&minh, b.id).await.unwrap();
+    env.office
+        .withdraw(Some(&minh), b.id, b.version, note("plans changed"))
+        .await
+        .unwrap();
+    assert_eq!(
+        code(
+            office
+                .check_upload(Some(&minh), &b.id.to_string(), &name)
+                .await
+        ),
+        ErrorCode::Conflict
+    );
+    assert_eq!(listed(minh.clone()).await, vec!["cv.pdf"]);
+
+    // The sweeper removes an object a crash left without a row, past the grace only.
+    let orphan = format!("{a_id}/{}", uuid::Uuid::new_v4());
+    files
+        .store
+        .put(&orphan, bytes::Bytes::from_static(b"%PDF-orphan"))
+        .await
+        .unwrap();
+    assert_eq!(
+        office.sweep_orphan_files(Duration::hours(1)).await.unwrap(),
+        0
+    );
+    env.set_now(Utc::now() + Duration::hours(2));
+    assert_eq!(
+        office.sweep_orphan_files(Duration::hours(1)).await.unwrap(),
+        1
+    );
+    assert_eq!(files.objects().await.len(), 4);
+    assert!(!files.objects().await.contains(&orphan));
+    assert_eq!(env.count("application_file").await, 4);
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 2),
     sqlite();
@@ -1745,6 +2021,8 @@ glocal_kit::on_both_backends!(
         applicants_see_their_own_applications_only,
         drafts_are_checked_when_submitted,
         batched_lookups_answer_what_single_lookups_answer,
+        papers_in_a_folder,
+        papers_in_s3,
     ];
     db: [demo_seeds_an_empty_database]
 );

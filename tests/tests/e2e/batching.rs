@@ -396,3 +396,138 @@ async fn a_page_costs_one_call_per_referenced_service() {
         "{counts:?}"
     );
 }
+
+const LIST_ATTACHMENTS: &str = "/glocal.requests.v1.RequestAttachmentsService/ListAttachments";
+const LIST_FILES: &str = "/glocal.common.v1.FilesService/ListFiles";
+
+/// Uploads a small PDF through the signed link `mutation` answers at `field`.
+async fn attach(stack: &Stack, token: &str, mutation: &str, input: Value, field: &str) {
+    let link = stack
+        .gql(Some(token), mutation, json!({ "input": input }))
+        .await;
+    let url = link.data()[field]["url"].as_str().unwrap().to_owned();
+    let (status, answer) = crate::files::put(stack, &url, crate::files::pdf_stream(1000)).await;
+    assert_eq!(status, 201, "{answer:#}");
+}
+
+#[tokio::test]
+async fn the_files_of_a_page_cost_one_call_per_kind() {
+    let (stack, calls) = counted_stack().await;
+    let admin = stack.admin();
+
+    // Five requests from five local governments, each with a file.
+    for (i, code) in ["11000", "11680", "26000", "26350", "27000"]
+        .iter()
+        .enumerate()
+    {
+        let token = stack.official(&format!("files-{code}"), code);
+        let submitted = stack
+            .gql(
+                Some(&token),
+                "mutation($input: SubmitServiceRequestInput!) { submitServiceRequest(input: $input) { id } }",
+                json!({ "input": interpretation_input(&format!("files-{i}")) }),
+            )
+            .await;
+        let id = submitted.data()["submitServiceRequest"]["id"].clone();
+        attach(
+            &stack,
+            &token,
+            "mutation($input: CreateRequestAttachmentUploadInput!) { createRequestAttachmentUpload(input: $input) { url } }",
+            json!({ "requestId": id, "fileName": "a.pdf" }),
+            "createRequestAttachmentUpload",
+        )
+        .await;
+    }
+    let (data, counts) = counted(
+        &stack,
+        &calls,
+        &admin,
+        "{ serviceRequests(first: 10) { edges { node { id attachments { fileName } } } } }",
+    )
+    .await;
+    let requests = nodes(&data, "serviceRequests");
+    assert_eq!(requests.len(), 5);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r["attachments"][0]["fileName"] == "a.pdf"),
+        "{data}"
+    );
+    assert_eq!(counts.get(LIST_ATTACHMENTS), Some(&1), "{counts:?}");
+
+    // Five applications, each with the applicant's paper.
+    let (_, edition) = crate::training::fellowship(&stack, 10).await;
+    for i in 0..5 {
+        let token = crate::training::foreign_official(&stack, &format!("applicant-{i}"));
+        let applied = crate::training::apply(
+            &stack,
+            &token,
+            "files",
+            edition["id"].as_str().unwrap(),
+            crate::training::profile("Lan"),
+        )
+        .await;
+        let id = applied.data()["submitApplication"]["id"].clone();
+        attach(
+            &stack,
+            &token,
+            "mutation($input: CreateApplicationFileUploadInput!) { createApplicationFileUpload(input: $input) { url } }",
+            json!({ "applicationId": id, "fileName": "cv.pdf" }),
+            "createApplicationFileUpload",
+        )
+        .await;
+    }
+    let (data, counts) = counted(
+        &stack,
+        &calls,
+        &admin,
+        "{ applications(first: 10) { edges { node { id files { fileName } } } } }",
+    )
+    .await;
+    let applications = nodes(&data, "applications");
+    assert_eq!(applications.len(), 5);
+    assert!(
+        applications
+            .iter()
+            .all(|a| a["files"][0]["fileName"] == "cv.pdf"),
+        "{data}"
+    );
+    assert_eq!(counts.get(LIST_FILES), Some(&1), "{counts:?}");
+
+    // The library (demo data), two practices with a report.
+    glocal_research::demo::seed_demo(&stack.research_db)
+        .await
+        .expect("seed research");
+    let listed = stack
+        .gql(
+            Some(&admin),
+            "{ practices(first: 2) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    for p in nodes(listed.data(), "practices") {
+        attach(
+            &stack,
+            &admin,
+            "mutation($input: CreatePracticeFileUploadInput!) { createPracticeFileUpload(input: $input) { url } }",
+            json!({ "practiceId": p["id"], "fileName": "report.pdf" }),
+            "createPracticeFileUpload",
+        )
+        .await;
+    }
+    let (data, counts) = counted(
+        &stack,
+        &calls,
+        &admin,
+        "{ practices(first: 30) { edges { node { id files { fileName } } } } }",
+    )
+    .await;
+    let practices = nodes(&data, "practices");
+    assert!(practices.len() >= 5, "{data}");
+    let with_files = practices
+        .iter()
+        .filter(|p| p["files"].as_array().is_some_and(|f| !f.is_empty()))
+        .count();
+    assert_eq!(with_files, 2, "{data}");
+    assert_eq!(counts.get(LIST_FILES), Some(&1), "{counts:?}");
+}

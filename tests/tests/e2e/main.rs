@@ -12,6 +12,7 @@ mod doc_examples;
 
 mod events;
 mod federation;
+mod files;
 mod graphql_http;
 mod merge;
 mod notices;

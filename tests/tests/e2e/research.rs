@@ -15,7 +15,7 @@ const PRACTICE: &str = "id version latestVersion revision state tombstone approv
   versions { version note }
   history { action from to }";
 
-fn content(key: &str) -> Value {
+pub(crate) fn content(key: &str) -> Value {
     json!({
         "idempotencyKey": key,
         "title": { "ko": "대중교통정책 혁신", "en": "Public transport policy reform" },
@@ -29,7 +29,7 @@ fn content(key: &str) -> Value {
     })
 }
 
-async fn draft(stack: &Stack, token: &str, input: Value) -> Value {
+pub(crate) async fn draft(stack: &Stack, token: &str, input: Value) -> Value {
     let q = format!(
         "mutation($input: DraftPracticeInput!) {{ draftPractice(input: $input) {{ {PRACTICE} }} }}"
     );
@@ -63,7 +63,7 @@ async fn search(stack: &Stack, token: Option<&str>, search: &str, filter: Value)
 }
 
 /// Publishes the standard practice through the gateway and returns it.
-async fn publish(stack: &Stack, author: &str, reviewer: &str, key: &str) -> Value {
+pub(crate) async fn publish(stack: &Stack, author: &str, reviewer: &str, key: &str) -> Value {
     let d = draft(stack, author, content(key)).await;
     let p = &d["data"]["draftPractice"];
     let id = p["id"].as_str().unwrap().to_owned();

@@ -12,7 +12,7 @@ const APPLICATION_FIELDS: &str = "id state version currentStage editionTerm prog
   participation { hostCode mentor joinedOn leftOn host { code name(lang: EN) } }
   history { action from to actorSubject note }";
 
-fn foreign_official(stack: &Stack, sub: &str) -> String {
+pub(crate) fn foreign_official(stack: &Stack, sub: &str) -> String {
     stack.token(&Caller::new(
         sub,
         format!("Official {sub}"),
@@ -21,7 +21,7 @@ fn foreign_official(stack: &Stack, sub: &str) -> String {
     ))
 }
 
-fn profile(name: &str) -> Value {
+pub(crate) fn profile(name: &str) -> Value {
     json!({
         "kind": "OFFICIAL",
         "fullName": name,
@@ -34,7 +34,7 @@ fn profile(name: &str) -> Value {
 
 /// A published fellowship whose application window is always open (the tests cannot move
 /// the gateway's clock), running April to September 2100.
-async fn fellowship(stack: &Stack, capacity: i64) -> (String, Value) {
+pub(crate) async fn fellowship(stack: &Stack, capacity: i64) -> (String, Value) {
     let admin = stack.admin();
     let p = stack
         .gql(
@@ -86,7 +86,13 @@ async fn fellowship(stack: &Stack, capacity: i64) -> (String, Value) {
     (programme_id, e.data()["createEdition"].clone())
 }
 
-async fn apply(stack: &Stack, token: &str, key: &str, edition_id: &str, profile: Value) -> Gql {
+pub(crate) async fn apply(
+    stack: &Stack,
+    token: &str,
+    key: &str,
+    edition_id: &str,
+    profile: Value,
+) -> Gql {
     let q = format!(
         "mutation($input: SubmitApplicationInput!) {{ submitApplication(input: $input) {{ {APPLICATION_FIELDS} }} }}"
     );

@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use glocal_proto::requests::v1 as pb;
 
 use super::super::common::{Person, datetime};
-use crate::upstream::{RequestAttachments, call, caller, error, read};
+use crate::upstream::loaders::files::FileLoaders;
+use crate::upstream::{RequestAttachments, call, caller, error};
 
 /// What a signed upload link is for.
 pub const UPLOAD_PURPOSE: &str = "upload";
@@ -33,7 +34,8 @@ impl Default for AttachmentLinks {
     }
 }
 
-fn links(ctx: &Context<'_>) -> AttachmentLinks {
+/// The link settings of the schema (defaults when it has none).
+pub(crate) fn links(ctx: &Context<'_>) -> AttachmentLinks {
     ctx.data_opt::<AttachmentLinks>()
         .copied()
         .unwrap_or_default()
@@ -110,25 +112,18 @@ impl RequestAttachment {
     }
 }
 
-/// The files of a request the caller may see, oldest first.
+/// The files of a request the caller may see, oldest first: through the request's
+/// [`FileLoaders`], so a page of requests costs one `ListAttachments` call.
 pub(super) async fn attachments_of(
     ctx: &Context<'_>,
     request_id: &str,
 ) -> Result<Vec<RequestAttachment>> {
-    let message = pb::ListAttachmentsRequest {
-        request_ids: vec![request_id.to_owned()],
-    };
-    let answer = read(
-        ctx,
-        RequestAttachments,
-        "ListAttachments",
-        message,
-        |mut c, r| async move { c.list_attachments(r).await },
-    )
-    .await?
-    .into_inner();
-    Ok(answer
-        .attachments
+    let loaders = FileLoaders::new(ctx)?;
+    Ok(loaders
+        .requests
+        .load_one(request_id.to_owned())
+        .await?
+        .unwrap_or_default()
         .into_iter()
         .map(RequestAttachment)
         .collect())

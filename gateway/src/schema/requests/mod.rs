@@ -29,8 +29,9 @@ mod survey;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use attachments::links as attachment_links;
 pub use attachments::{
-    AttachmentLinks, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
+    AttachmentLinks, AttachmentUpload, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
 };
 pub use search::RequestSearchQuery;
 pub use relations::RelationsMutation;

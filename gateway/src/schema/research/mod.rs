@@ -412,6 +412,13 @@ impl Practice {
     async fn tombstone(&self) -> bool {
         self.0.tombstone
     }
+    /// Reports uploaded to the practice, oldest first (`attachments` is metadata recorded
+    /// with the content, without the bytes), for whoever may read it in full (none on a
+    /// tombstone), each with a short-lived download link. Portal only.
+    #[graphql(inaccessible)]
+    async fn files(&self, ctx: &Context<'_>) -> Result<Vec<crate::schema::files::AttachedFile>> {
+        crate::schema::files::practice_files(ctx, &self.0.id).await
+    }
     /// A reviewer approved the current content.
     async fn approved(&self) -> bool {
         self.0.approved

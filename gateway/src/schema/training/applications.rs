@@ -315,6 +315,13 @@ impl TrainingApplication {
         (self.0.waitlist_position > 0).then(|| count(self.0.waitlist_position))
     }
 
+    /// The applicant's papers as uploaded files, oldest first (`attachments` is the
+    /// metadata declared at submission, without the bytes): the applicant and the staff who
+    /// may read the application see them, each with a short-lived download link.
+    async fn files(&self, ctx: &Context<'_>) -> Result<Vec<crate::schema::files::AttachedFile>> {
+        crate::schema::files::application_files(ctx, &self.0.id).await
+    }
+
     /// The audit history, oldest first (managers and the applicant).
     async fn history(&self) -> Vec<TrainingHistoryEntry> {
         self.0

@@ -1,6 +1,7 @@
 //! Every DataLoader of the gateway, one module per service (`requests`, `events`,
-//! `research`, `training`), and what they share ([`LoaderBase`]): the service's client,
-//! the request's caller, the deadline, the read-retry policy and the entity cache.
+//! `research`, `training`) and one for the files attached to them (`files`), and what
+//! they share ([`LoaderBase`]): the service's client, the request's caller, the deadline,
+//! the read-retry policy and the entity cache.
 //!
 //! Every by-id lookup goes through a [`LoaderBase`], and [`LoaderBase::of`] is the one
 //! place that decides whether a request may read the entity cache: a request marked
@@ -8,6 +9,7 @@
 //! service.
 
 pub mod events;
+pub mod files;
 pub mod requests;
 pub mod research;
 pub mod training;
@@ -153,6 +155,7 @@ pub struct SharedLoaders {
     pub(crate) events: OnceLock<Arc<events::EventLoaders>>,
     pub(crate) research: OnceLock<Arc<research::ResearchLoaders>>,
     pub(crate) training: OnceLock<Arc<training::TrainingLoaders>>,
+    pub(crate) files: OnceLock<Arc<files::FileLoaders>>,
 }
 
 impl SharedLoaders {

@@ -90,3 +90,11 @@ research-profile-change-decided = this profile change has already been reviewed
 ## The gateway's rate limits (429).
 limit-rate = too many requests; retry after { $seconds } s
 limit-partner-quota = the partner quota of { $limit } requests per { $window } s is used up; retry after { $seconds } s
+
+## Uploaded files (ADR 0022, ADR 0026): the stable reason comes first.
+file-too-large = FILE_TOO_LARGE: the file is larger than the { $max } bytes allowed here
+file-empty = EMPTY_FILE: the file is empty
+file-unsupported-type = UNSUPPORTED_MEDIA_TYPE: accepted are PDF, images (PNG, JPEG, GIF, WebP), office documents (Word, Excel, PowerPoint, HWP, HWPX, OpenDocument), ZIP and plain text; the type is judged by the content, not the name
+file-limit-count = ATTACHMENT_LIMIT: at most { $max } files may be attached here
+file-limit-bytes = ATTACHMENT_LIMIT: the files attached here may add up to at most { $max } bytes
+file-name-path = must be a file name without a path or control characters

@@ -89,3 +89,11 @@ research-profile-change-decided = このプロフィールの変更はすでに�
 ## ゲートウェイのリクエスト上限（429）。
 limit-rate = リクエストが多すぎます。{ $seconds } 秒後に再試行してください
 limit-partner-quota = パートナーの上限（{ $window } 秒あたり { $limit } 件）を使い切りました。{ $seconds } 秒後に再試行してください
+
+## アップロードされたファイル (ADR 0022, ADR 0026)：固定の理由コードが先頭に来ます。
+file-too-large = FILE_TOO_LARGE: ファイルがここで許可される { $max } バイトを超えています
+file-empty = EMPTY_FILE: ファイルが空です
+file-unsupported-type = UNSUPPORTED_MEDIA_TYPE: 受け付けるのは PDF、画像（PNG、JPEG、GIF、WebP）、オフィス文書（Word、Excel、PowerPoint、HWP、HWPX、OpenDocument）、ZIP、プレーンテキストのみです。種類は名前ではなく内容で判断します
+file-limit-count = ATTACHMENT_LIMIT: ここに添付できるファイルは最大 { $max } 件です
+file-limit-bytes = ATTACHMENT_LIMIT: ここに添付するファイルは合計で最大 { $max } バイトです
+file-name-path = パスや制御文字を含まないファイル名にしてください

@@ -89,3 +89,11 @@ research-profile-change-decided = 이 프로필 변경 요청은 이미 검토�
 ## 게이트웨이의 요청 한도 (429).
 limit-rate = 요청이 너무 많습니다. { $seconds }초 후에 다시 시도하세요
 limit-partner-quota = 파트너 한도({ $window }초에 { $limit }건 요청)를 모두 사용했습니다. { $seconds }초 후에 다시 시도하세요
+
+## 업로드한 파일 (ADR 0022, ADR 0026): 고정된 사유 코드가 앞에 옵니다.
+file-too-large = FILE_TOO_LARGE: 파일이 여기에서 허용하는 { $max }바이트보다 큽니다
+file-empty = EMPTY_FILE: 파일이 비어 있습니다
+file-unsupported-type = UNSUPPORTED_MEDIA_TYPE: PDF, 이미지(PNG, JPEG, GIF, WebP), 오피스 문서(Word, Excel, PowerPoint, HWP, HWPX, OpenDocument), ZIP, 일반 텍스트만 받습니다. 형식은 이름이 아니라 내용으로 판단합니다
+file-limit-count = ATTACHMENT_LIMIT: 여기에는 파일을 최대 { $max }개까지 첨부할 수 있습니다
+file-limit-bytes = ATTACHMENT_LIMIT: 여기에 첨부한 파일은 모두 합쳐 최대 { $max }바이트입니다
+file-name-path = 경로나 제어 문자가 없는 파일 이름이어야 합니다

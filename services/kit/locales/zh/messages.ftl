@@ -89,3 +89,11 @@ research-profile-change-decided = 该资料修改已经审核过
 ## 网关的请求限额（429）。
 limit-rate = 请求过多，请在 { $seconds } 秒后重试
 limit-partner-quota = 合作伙伴配额（每 { $window } 秒 { $limit } 次请求）已用完，请在 { $seconds } 秒后重试
+
+## 上传的文件 (ADR 0022, ADR 0026)：固定的原因代码在前。
+file-too-large = FILE_TOO_LARGE: 文件大于此处允许的 { $max } 字节
+file-empty = EMPTY_FILE: 文件为空
+file-unsupported-type = UNSUPPORTED_MEDIA_TYPE: 仅接受 PDF、图片（PNG、JPEG、GIF、WebP）、办公文档（Word、Excel、PowerPoint、HWP、HWPX、OpenDocument）、ZIP 和纯文本；类型按内容而非文件名判断
+file-limit-count = ATTACHMENT_LIMIT: 此处最多可附加 { $max } 个文件
+file-limit-bytes = ATTACHMENT_LIMIT: 此处附加的文件合计最多 { $max } 字节
+file-name-path = 必须是不含路径或控制字符的文件名

@@ -248,11 +248,14 @@ impl OnlineBureau {
     }
 
     /// Removes every object older than `grace` that has no row: what a crash between
-    /// writing an object and committing its row left behind. Answers how many it removed.
+    /// writing an object and committing its row left behind, and a folder store's
+    /// multipart staging files as old. Answers how many it removed.
     pub async fn sweep_orphan_files(&self, grace: Duration) -> Result<usize> {
         let files = self.files()?;
-        let keys = files.keys_older_than(self.now() - grace).await?;
-        let mut removed = 0;
+        let cutoff = self.now() - grace;
+        let keys = files.keys_older_than(cutoff).await?;
+        // A folder store's multipart staging files a crash left mid-upload (ADR 0026).
+        let mut removed = files.remove_stale_staging(cutoff).await?;
         for batch in keys.chunks(200) {
             let ids: Vec<Option<Uuid>> = batch
                 .iter()

@@ -9,6 +9,7 @@
 //! local government's relationships and interaction log, and may record interactions there.
 
 mod areas;
+mod files;
 mod opportunities;
 mod organisations;
 mod practices;
@@ -104,6 +105,7 @@ pub enum PracticeSort {
     Newest,
 }
 
+pub use files::FILE_TABLE;
 pub use glocal_kit::paging::{Page, PageRequest};
 
 /// A search of the library.
@@ -320,6 +322,7 @@ pub struct Research {
     db: Db,
     config: Config,
     clock: Clock,
+    files: Option<glocal_kit::attachments::Shelf>,
 }
 
 impl std::fmt::Debug for Research {
@@ -345,6 +348,7 @@ impl Research {
             db: db.into(),
             config,
             clock: Arc::new(Utc::now),
+            files: None,
         }
     }
 

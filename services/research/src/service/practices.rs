@@ -47,7 +47,7 @@ fn practice_event(
 }
 
 /// May the viewer see this practice, and only as a tombstone?
-fn practice_access(viewer: &Viewer, record: &PracticeRecord) -> Option<bool> {
+pub(super) fn practice_access(viewer: &Viewer, record: &PracticeRecord) -> Option<bool> {
     match (viewer, record.practice.state) {
         (Viewer::Staff, _) => Some(false),
         (_, PracticeState::Published) => Some(false),

@@ -20,6 +20,10 @@ impl MigratorTrait for Migrator {
             Box::new(Initial),
             Box::new(OutboxChangeColumns),
             Box::new(ProfileChanges),
+            Box::new(glocal_kit::attachments::FileTableMigration {
+                name: "m20261203_000301_practice_files",
+                table: crate::service::FILE_TABLE,
+            }),
         ]
     }
 

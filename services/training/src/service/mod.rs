@@ -77,12 +77,14 @@ impl Default for Config {
 mod applications;
 mod certificates;
 mod decisions;
+mod files;
 mod participants;
 mod programmes;
 mod stipends;
 mod views;
 
 pub use crate::domain::views::*;
+pub use files::FILE_TABLE;
 
 // ---- who is calling ---------------------------------------------------------------------
 
@@ -276,6 +278,7 @@ pub struct TrainingOffice {
     db: Db,
     config: Config,
     clock: Clock,
+    files: Option<glocal_kit::attachments::Shelf>,
 }
 
 impl std::fmt::Debug for TrainingOffice {
@@ -293,6 +296,7 @@ impl TrainingOffice {
             db: db.into(),
             config,
             clock: Arc::new(Utc::now),
+            files: None,
         }
     }
 

@@ -13,7 +13,14 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(OutboxChangeColumns)]
+        vec![
+            Box::new(Initial),
+            Box::new(OutboxChangeColumns),
+            Box::new(glocal_kit::attachments::FileTableMigration {
+                name: "m20261203_000201_application_files",
+                table: crate::service::FILE_TABLE,
+            }),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
