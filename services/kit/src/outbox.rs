@@ -150,7 +150,7 @@ pub mod bus {
 /// Where the relay sends events.
 enum Sink {
     Redis {
-        client: redis::Client,
+        client: Box<redis::Client>,
         conn: Option<redis::aio::ConnectionManager>,
         prefix: String,
         maxlen: usize,
@@ -196,7 +196,7 @@ impl Relay {
             Sink::Bus { prefix }
         } else {
             Sink::Redis {
-                client: redis::Client::open(url)?,
+                client: Box::new(redis::Client::open(url)?),
                 conn: None,
                 prefix,
                 maxlen: usize::try_from(settings.outbox.stream_maxlen).unwrap_or(usize::MAX),

@@ -1658,7 +1658,7 @@ async fn partner_profile_changes(env: Env) {
     assert_eq!(change.base_revision, osaka.revision);
     for caller in [None, Some(&osaka_partner), Some(&author())] {
         let seen = r
-            .batch_get_organisations(caller, &[osaka_key.clone()])
+            .batch_get_organisations(caller, std::slice::from_ref(&osaka_key))
             .await
             .unwrap();
         assert_eq!(seen[0].name.get(Lang::Ja), "大阪市");
@@ -1706,7 +1706,7 @@ async fn partner_profile_changes(env: Env) {
     assert_eq!(approved.status, ProfileChangeStatus::Approved);
     assert_eq!(approved.reviewed_by_name.as_deref(), Some("Park"));
     let now = r
-        .batch_get_organisations(None, &[osaka_key.clone()])
+        .batch_get_organisations(None, std::slice::from_ref(&osaka_key))
         .await
         .unwrap()
         .remove(0);
@@ -1764,7 +1764,7 @@ async fn partner_profile_changes(env: Env) {
         (ProfileChangeStatus::Rejected, "not our name")
     );
     let still = r
-        .batch_get_organisations(None, &[osaka_key.clone()])
+        .batch_get_organisations(None, std::slice::from_ref(&osaka_key))
         .await
         .unwrap()
         .remove(0);

@@ -22,8 +22,8 @@ use crate::upstream::{Requests, call, read};
 mod attachments;
 mod mutation;
 mod query;
-mod search;
 mod relations;
+mod search;
 mod sla;
 mod survey;
 #[cfg(test)]
@@ -33,8 +33,8 @@ pub(crate) use attachments::links as attachment_links;
 pub use attachments::{
     AttachmentLinks, AttachmentUpload, DOWNLOAD_PURPOSE, RequestAttachmentsMutation, UPLOAD_PURPOSE,
 };
-pub use search::RequestSearchQuery;
 pub use relations::RelationsMutation;
+pub use search::RequestSearchQuery;
 use sla::{ServiceRequestOrder, ServiceRequestSla};
 pub use sla::{SlaMutation, SlaQuery};
 use survey::ServiceRequestSurvey;

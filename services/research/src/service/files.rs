@@ -39,7 +39,7 @@ impl Research {
     /// for a withdrawn one.
     async fn attachable(
         caller: Option<&Caller>,
-        db: &impl sea_orm::ConnectionTrait,
+        db: &impl glocal_kit::store::Handle,
         id: PracticeId,
     ) -> Result<()> {
         require_staff(caller, "attach reports to practices")?;
