@@ -200,6 +200,17 @@ impl OnlineBureau {
     ) -> Result<(StoredRequest, Vec<HistoryEntry>)> {
         let now = self.now();
         let ty = new.request_type();
+        // Everything the submission reads comes first and the yearly counter last: its row
+        // lock is the one every submission of the year shares, so concurrent submissions
+        // wait on each other only for the inserts and the commit, not for routing and the
+        // calendar (ADR 0032).
+        let rule = Self::route(tx, ty, &new.details).await?;
+        let candidate = match &rule {
+            Some(rule) => Self::least_loaded(tx, rule.department_code.as_str()).await?,
+            None => None,
+        };
+        let policy = sla_store::policy_of(tx, ty).await?;
+        let due = policy.due_times(&self.calendar(tx).await?, now);
         let serial = request_store::next_serial(tx, now.year()).await?;
         let number = RequestNumber::new(now.year(), serial)?;
         let id = RequestId::new();
@@ -230,7 +241,7 @@ impl OnlineBureau {
         let mut routing = String::new();
         let mut department_code = None;
         let mut assignee_id = None;
-        if let Some(rule) = Self::route(tx, ty, &new.details).await? {
+        if let Some(rule) = rule {
             routing = Self::describe_rule(&rule);
             let next = transition(state, Action::AssignDepartment)?;
             history.push(history_entry(
@@ -242,9 +253,7 @@ impl OnlineBureau {
                 &routing,
             ));
             state = next;
-            if let Some((member, load)) =
-                Self::least_loaded(tx, rule.department_code.as_str()).await?
-            {
+            if let Some((member, load)) = candidate {
                 let next = transition(state, Action::AssignStaff)?;
                 let note = format!("{} {} (open load {load})", member.id, member.name);
                 history.push(history_entry(
@@ -261,8 +270,6 @@ impl OnlineBureau {
             department_code = Some(String::from(rule.department_code));
         }
 
-        let policy = sla_store::policy_of(tx, ty).await?;
-        let due = policy.due_times(&self.calendar(tx).await?, now);
         let row = StoredRequest {
             seq: 0,
             id,
