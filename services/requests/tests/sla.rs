@@ -416,6 +416,31 @@ async fn the_scheduler_warns_then_marks_the_breach_once(env: Env) {
     let still = env.get(&paused).await;
     assert_eq!((still.sla.warned_at, still.sla.breached_at), (None, None));
 
+    // The four marks are the bureau's own: staff see them, the requester none of them.
+    let marks: Vec<&str> = breached
+        .history
+        .iter()
+        .map(|h| h.action.as_str())
+        .filter(|a| a.starts_with("sla_"))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            "sla_first_response_warning",
+            "sla_first_response_breach",
+            "sla_warning",
+            "sla_breach"
+        ]
+    );
+    let requester_view = env.bureau.get(Some(&seoul()), q.id).await.unwrap();
+    let seen: Vec<&str> = requester_view
+        .history
+        .iter()
+        .map(|h| h.action.as_str())
+        .filter(|a| a.starts_with("sla_"))
+        .collect();
+    assert!(seen.is_empty(), "the requester sees {seen:?}");
+
     // Answering late keeps the breach on record.
     let seo = staff("staff-general-seo");
     let answered = env

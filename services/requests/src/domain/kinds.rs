@@ -90,6 +90,8 @@ impl HistoryVisibility {
             | "note"
             | "sla_warning"
             | "sla_breach"
+            | "sla_first_response_warning"
+            | "sla_first_response_breach"
             | "attach_internal_file" => HistoryVisibility::Internal,
             _ => HistoryVisibility::Requester,
         }
