@@ -20,6 +20,7 @@ use crate::service::{self, OnlineBureau};
 pub mod attachments;
 pub mod search;
 mod sla;
+mod statistics;
 mod survey;
 
 /// The gRPC face of [`OnlineBureau`].
@@ -841,6 +842,22 @@ impl RequestsService for GrpcService {
             .map_err(status)?;
         Ok(Response::new(pb::GetSlaComplianceResponse {
             rows: rows.into_iter().map(sla::compliance_to_pb).collect(),
+        }))
+    }
+
+    async fn get_request_statistics(
+        &self,
+        req: Request<pb::GetRequestStatisticsRequest>,
+    ) -> GrpcResult<pb::GetRequestStatisticsResponse> {
+        let caller = caller(&req)?;
+        let query = statistics::query(req.get_ref()).map_err(bad)?;
+        let rows = self
+            .bureau
+            .request_statistics(caller.as_ref(), query)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::GetRequestStatisticsResponse {
+            rows: rows.into_iter().map(statistics::figures_to_pb).collect(),
         }))
     }
 

@@ -9,13 +9,14 @@ use chrono::{DateTime, Utc};
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_requests::domain::sla::SlaClock;
+use glocal_requests::domain::statistics::StatisticsDimension;
 use glocal_requests::domain::{
     DetailsDraft, InquiryDraft, InterpretationDraft, LocalizedName, MessageBody, MessageKind,
     RequestState, RequestType, SubmitDraft, TranslationModeKind,
 };
 use glocal_requests::service::{
     HolidayDraft, PageRequest, RequestFilter, RequestOrder, SchedulerRun, ServiceRequest,
-    SlaPolicyDraft,
+    SlaPolicyDraft, StatisticsQuery,
 };
 use glocal_requests::{Config, OnlineBureau, RequestsError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -846,6 +847,107 @@ async fn the_queue_filters_and_sorts_by_due_time_and_breach(env: Env) {
     );
 }
 
+async fn request_statistics_count_and_time_answers_within_scope(env: Env) {
+    // Two inquiries and a translation on Tuesday 1 December (KST); one inquiry is answered
+    // 30 minutes later and in full the next day.
+    let q1 = submit(&env, inquiry("s1")).await;
+    submit(&env, inquiry("s2")).await;
+    submit(&env, translation("s3")).await;
+    let seo = staff("staff-general-seo");
+    env.set(kst("2026-12-01T10:30:00"));
+    let mid = env
+        .bureau
+        .send_mid_response(
+            Some(&seo),
+            q1.id,
+            q1.version,
+            body("Looking."),
+            Some(kst("2026-12-02T18:00:00")),
+        )
+        .await
+        .unwrap();
+    env.set(kst("2026-12-02T10:00:00"));
+    env.bureau
+        .send_final_response(Some(&seo), q1.id, mid.version, body("Done."))
+        .await
+        .unwrap();
+    // Submitted in January: outside December's report.
+    env.set(kst("2027-01-05T10:00:00"));
+    submit(&env, inquiry("s4")).await;
+
+    let december = |group_by: Vec<StatisticsDimension>| StatisticsQuery {
+        from: kst("2026-12-01T00:00:00"),
+        to: kst("2027-01-01T00:00:00"),
+        group_by,
+        ..StatisticsQuery::default()
+    };
+    let all = env
+        .bureau
+        .request_statistics(Some(&admin()), december(vec![]))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    let row = &all[0];
+    assert_eq!((row.submitted, row.open, row.answered), (3, 2, 1));
+    let first = row.first_response.unwrap();
+    assert_eq!((first.count, first.median_minutes), (1, 30));
+    assert_eq!(row.resolution.unwrap().median_minutes, 24 * 60);
+
+    let by_type = env
+        .bureau
+        .request_statistics(
+            Some(&admin()),
+            december(vec![StatisticsDimension::Type, StatisticsDimension::Month]),
+        )
+        .await
+        .unwrap();
+    let counts: Vec<(RequestType, &str, u64)> = by_type
+        .iter()
+        .map(|r| {
+            (
+                r.key.request_type.unwrap(),
+                r.key.month.as_deref().unwrap(),
+                r.submitted,
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (RequestType::InterpretationTranslation, "2026-12", 1),
+            (RequestType::GeneralInquiry, "2026-12", 2),
+        ]
+    );
+
+    // Staff see their department's requests only; officials are refused; a period that
+    // ends before it starts is bad input.
+    let mine = env
+        .bureau
+        .request_statistics(Some(&seo), december(vec![StatisticsDimension::Department]))
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].submitted, 2);
+    assert_eq!(mine[0].key.department_code.as_deref(), Some("GENERAL"));
+    assert_code(
+        env.bureau
+            .request_statistics(Some(&seoul()), december(vec![]))
+            .await,
+        ErrorCode::Forbidden,
+    );
+    let backwards = StatisticsQuery {
+        from: kst("2027-01-01T00:00:00"),
+        to: kst("2026-12-01T00:00:00"),
+        ..StatisticsQuery::default()
+    };
+    assert_code(
+        env.bureau
+            .request_statistics(Some(&admin()), backwards)
+            .await,
+        ErrorCode::BadUserInput,
+    );
+}
+
 glocal_kit::on_both_backends!(
     due_times_follow_the_business_calendar,
     asking_pauses_the_clock_and_the_reply_resumes_it,
@@ -854,6 +956,7 @@ glocal_kit::on_both_backends!(
     the_calendar_is_audited_admin_data,
     policies_are_audited_admin_data,
     the_queue_filters_and_sorts_by_due_time_and_breach,
+    request_statistics_count_and_time_answers_within_scope,
 );
 
 /// Two schedulers, each with its own connection pool, on one PostgreSQL database (as two

@@ -12,6 +12,7 @@ pub mod relations;
 pub mod search;
 pub mod sla;
 mod state_machine;
+pub mod statistics;
 mod submission;
 pub mod survey;
 mod text;

@@ -13,6 +13,7 @@ mod relations;
 mod routing;
 mod search;
 mod service_levels;
+mod statistics;
 mod submit;
 mod survey;
 mod workflow;
@@ -41,6 +42,7 @@ pub use relations::{MERGED, RELATIONS_CHANGED};
 pub use routing::RoutingRuleDraft;
 pub use search::{SearchHitOrder, SearchPage};
 pub use service_levels::{SchedulerRun, spawn_sla_scheduler};
+pub use statistics::StatisticsQuery;
 pub use survey::RATED;
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
