@@ -170,6 +170,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "requests" "slaPolicies" [D A A A D],
     Query "requests" "slaCompliance" [D D S A D],
     Query "requests" "serviceRequestSurveyStatistics" [D D S A D],
+    Query "requests" "serviceRequestStatistics" [D D S A D],
     Query "gateway" "me" [A A A A A],
     // Events.
     Query "events" "events" [S S A A S],

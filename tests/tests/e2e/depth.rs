@@ -1,5 +1,6 @@
 //! Issue 17's depth of the Online Bureau over GraphQL: the satisfaction survey (rating,
-//! stable refusal reasons, the window, statistics and who reads them).
+//! stable refusal reasons, the window, statistics and who reads them), and the bureau's
+//! request report (issue 19).
 
 use glocal_e2e::Stack;
 use sea_orm::{ConnectionTrait, Statement};
@@ -134,7 +135,47 @@ async fn the_requester_rates_the_answer_and_the_bureau_reads_the_figures() {
         .await;
     assert_eq!(none.data()["serviceRequestSurveyStatistics"], json!([]));
     assert_eq!(
-        stack.gql(Some(&official), stats, period).await.error_code(),
+        stack
+            .gql(Some(&official), stats, period.clone())
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+
+    // The request report over the same period, grouped by type and local government, with
+    // the answer times; the same scoping.
+    let report = "query($from: DateTime!, $to: DateTime!) { serviceRequestStatistics(from: $from, to: $to,
+      groupBy: [TYPE, LOCAL_GOVERNMENT]) { type localGovernmentCode department: departmentCode month
+      submitted open answered firstResponse { count medianMinutes } resolution { count p90Minutes } } }";
+    for token in [&staff, &stack.admin()] {
+        let figures = stack.gql(Some(token), report, period.clone()).await;
+        let rows = figures.data()["serviceRequestStatistics"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        let row = &rows[0];
+        assert_eq!(row["type"], "INTERPRETATION_TRANSLATION");
+        assert_eq!(row["localGovernmentCode"], "11000");
+        assert!(
+            row["department"].is_null() && row["month"].is_null(),
+            "{row}"
+        );
+        // The unanswered request and the answered one, both Seoul's translations.
+        let counts = (&row["submitted"], &row["open"], &row["answered"]);
+        assert_eq!(counts, (&json!(2), &json!(1), &json!(1)), "{row}");
+        assert_eq!(row["firstResponse"]["count"], 1);
+        assert_eq!(row["resolution"]["count"], 1);
+    }
+    let none = stack
+        .gql(Some(&other_department), report, period.clone())
+        .await;
+    assert_eq!(none.data()["serviceRequestStatistics"], json!([]));
+    assert_eq!(
+        stack
+            .gql(Some(&official), report, period)
+            .await
+            .error_code(),
         "FORBIDDEN"
     );
 

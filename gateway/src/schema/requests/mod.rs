@@ -25,6 +25,7 @@ mod query;
 mod relations;
 mod search;
 mod sla;
+mod statistics;
 mod survey;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use glocal_proto::common::v1::LocalizedText;
 use glocal_proto::requests::v1 as pb;
 
+use super::statistics::{RequestStatisticsDimension, RequestStatisticsRow};
 use super::{ServiceRequest, ServiceRequestType};
 use crate::schema::common::{datetime, non_empty, timestamp};
 use crate::schema::language::{self, Language};
@@ -402,6 +403,44 @@ impl SlaQuery {
             .into_iter()
             .map(SlaPolicy)
             .collect())
+    }
+
+    /// Volumes and answer times of the requests submitted in `[from, to)`, grouped by
+    /// `groupBy` (none: one row of everything): submitted, open, answered, closed,
+    /// withdrawn, rejected, merged, and the median and 90th percentile of the minutes to the
+    /// first and the final response. Bureau staff see their department's requests (and those
+    /// assigned to them), admins all; officials are refused.
+    #[graphql(inaccessible)]
+    async fn service_request_statistics(
+        &self,
+        ctx: &Context<'_>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        #[graphql(default)] group_by: Vec<RequestStatisticsDimension>,
+        department_code: Option<String>,
+        local_government_code: Option<String>,
+    ) -> Result<Vec<RequestStatisticsRow>> {
+        let message = pb::GetRequestStatisticsRequest {
+            from: Some(timestamp(from)),
+            to: Some(timestamp(to)),
+            group_by: group_by.iter().map(|d| d.to_proto() as i32).collect(),
+            department_code: department_code.unwrap_or_default(),
+            local_government_code: local_government_code.unwrap_or_default(),
+        };
+        let response = read(
+            ctx,
+            Requests,
+            "GetRequestStatistics",
+            message,
+            |mut client, request| async move { client.get_request_statistics(request).await },
+        )
+        .await?;
+        response
+            .into_inner()
+            .rows
+            .into_iter()
+            .map(RequestStatisticsRow::from_proto)
+            .collect()
     }
 
     /// Compliance per department and request type of the requests submitted in
