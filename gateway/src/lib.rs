@@ -41,7 +41,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use edge::{AppState, apq, authz};
-use edge::{auth, http, limits, ops, ratelimit, ws};
+use edge::{auth, exports, http, limits, ops, ratelimit, ws};
 pub use error::GatewayError;
 use schema::{GatewaySchema, PartnerSchema};
 pub use upstream::clients;
@@ -202,13 +202,26 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
         ));
     let subgraph = axum::routing::post(http::subgraph_post)
         .route_layer(axum::middleware::from_fn_with_state(
-            limiter,
+            limiter.clone(),
             ratelimit::layer,
         ))
         .route_layer(axum::middleware::from_fn_with_state(
-            authenticator,
+            authenticator.clone(),
             auth::layer,
         ));
+    // Exports read as the caller, authenticated and rate-limited like `/graphql`.
+    let exports = exports::routes(Arc::new(exports::ExportState {
+        services: services_for_feeds.clone(),
+        read_retry: clients::ReadRetry::from_settings(&gateway),
+    }))
+    .route_layer(axum::middleware::from_fn_with_state(
+        limiter,
+        ratelimit::layer,
+    ))
+    .route_layer(axum::middleware::from_fn_with_state(
+        authenticator,
+        auth::layer,
+    ));
     Ok(Router::new()
         .route("/graphql", graphql)
         .route("/subgraph", subgraph)
@@ -225,8 +238,9 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
             ::http::StatusCode::GATEWAY_TIMEOUT,
             Duration::from_millis(gateway.request_timeout_ms),
         ))
-        // Files stream for longer than a GraphQL request may take.
+        // Files and exports stream for longer than a GraphQL request may take.
         .merge(files::routes(file_state))
+        .merge(exports)
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(ops::http_span)

@@ -9,6 +9,7 @@ pub mod apq;
 pub mod auth;
 pub mod authz;
 pub mod errors;
+pub mod exports;
 pub mod http;
 pub mod limits;
 pub mod oidc;

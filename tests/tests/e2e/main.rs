@@ -11,6 +11,7 @@ mod doc_claims;
 mod doc_examples;
 
 mod events;
+mod exports;
 mod federation;
 mod files;
 mod graphql_http;

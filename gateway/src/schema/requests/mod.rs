@@ -835,7 +835,8 @@ pub struct ServiceRequestFilter {
 }
 
 impl ServiceRequestFilter {
-    fn into_proto(self) -> pb::RequestFilter {
+    /// The filter as the requests service takes it (the list and its exports).
+    pub(crate) fn into_proto(self) -> pb::RequestFilter {
         pb::RequestFilter {
             states: self
                 .states

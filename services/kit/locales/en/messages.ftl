@@ -98,3 +98,17 @@ file-unsupported-type = UNSUPPORTED_MEDIA_TYPE: accepted are PDF, images (PNG, J
 file-limit-count = ATTACHMENT_LIMIT: at most { $max } files may be attached here
 file-limit-bytes = ATTACHMENT_LIMIT: the files attached here may add up to at most { $max } bytes
 file-name-path = must be a file name without a path or control characters
+
+## Column headers of exported lists (CSV, XLSX).
+export-number = Number
+export-type = Type
+export-title = Title
+export-state = State
+export-local-government = Local government
+export-department = Department
+export-assignee = Assignee
+export-requester = Requester
+export-submitted-at = Submitted (KST)
+export-resolution-due-at = Resolution due (KST)
+export-first-response-at = First response (KST)
+export-final-response-at = Final response (KST)

@@ -97,3 +97,17 @@ file-unsupported-type = UNSUPPORTED_MEDIA_TYPE: 受け付けるのは PDF、画�
 file-limit-count = ATTACHMENT_LIMIT: ここに添付できるファイルは最大 { $max } 件です
 file-limit-bytes = ATTACHMENT_LIMIT: ここに添付するファイルは合計で最大 { $max } バイトです
 file-name-path = パスや制御文字を含まないファイル名にしてください
+
+## エクスポートした一覧（CSV、XLSX）の列見出し。
+export-number = 受付番号
+export-type = 種類
+export-title = 件名
+export-state = 状態
+export-local-government = 地方自治体
+export-department = 担当部署
+export-assignee = 担当者
+export-requester = 依頼者
+export-submitted-at = 受付日時 (KST)
+export-resolution-due-at = 処理期限 (KST)
+export-first-response-at = 初回回答 (KST)
+export-final-response-at = 最終回答 (KST)

@@ -97,3 +97,17 @@ file-unsupported-type = UNSUPPORTED_MEDIA_TYPE: PDF, 이미지(PNG, JPEG, GIF, W
 file-limit-count = ATTACHMENT_LIMIT: 여기에는 파일을 최대 { $max }개까지 첨부할 수 있습니다
 file-limit-bytes = ATTACHMENT_LIMIT: 여기에 첨부한 파일은 모두 합쳐 최대 { $max }바이트입니다
 file-name-path = 경로나 제어 문자가 없는 파일 이름이어야 합니다
+
+## 내보낸 목록(CSV, XLSX)의 열 제목.
+export-number = 접수번호
+export-type = 유형
+export-title = 제목
+export-state = 상태
+export-local-government = 지방자치단체
+export-department = 담당 부서
+export-assignee = 담당자
+export-requester = 요청자
+export-submitted-at = 접수 일시 (KST)
+export-resolution-due-at = 처리 기한 (KST)
+export-first-response-at = 최초 응답 (KST)
+export-final-response-at = 최종 응답 (KST)

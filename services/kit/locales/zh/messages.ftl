@@ -97,3 +97,17 @@ file-unsupported-type = UNSUPPORTED_MEDIA_TYPE: 仅接受 PDF、图片（PNG、J
 file-limit-count = ATTACHMENT_LIMIT: 此处最多可附加 { $max } 个文件
 file-limit-bytes = ATTACHMENT_LIMIT: 此处附加的文件合计最多 { $max } 字节
 file-name-path = 必须是不含路径或控制字符的文件名
+
+## 导出列表（CSV、XLSX）的列标题。
+export-number = 编号
+export-type = 类型
+export-title = 标题
+export-state = 状态
+export-local-government = 地方政府
+export-department = 部门
+export-assignee = 负责人
+export-requester = 申请人
+export-submitted-at = 提交时间 (KST)
+export-resolution-due-at = 处理期限 (KST)
+export-first-response-at = 首次答复 (KST)
+export-final-response-at = 最终答复 (KST)

@@ -1,0 +1,473 @@
+//! Lists as files (issue 19): `GET /exports/service-requests.csv` and `.xlsx` export the
+//! requests a caller may list, filtered exactly like `serviceRequests(filter:)` (the same
+//! `ServiceRequestFilter`, given as JSON in the `filter` query parameter) and scoped by the
+//! requests service exactly like the list, because they are read through the same
+//! `ListRequests` call with the caller's identity, page by page. Column headers come in the
+//! caller's language (`lang`, else `Accept-Language`, else Korean); times are Korea
+//! Standard Time. The CSV streams page by page (a failure after the first page ends the
+//! download early, so a cut file is never mistaken for a whole one: its last line is not a
+//! complete row and the body errors); the XLSX workbook is built in memory first. Exports
+//! stop at [`MAX_ROWS`] rows with 400 `BAD_USER_INPUT` asking for a narrower filter.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_graphql::InputType;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, FixedOffset, Utc};
+use glocal_kit::Caller;
+use glocal_kit::error::ErrorCode;
+use glocal_kit::i18n::{self, Lang};
+use glocal_proto::common::v1 as common;
+use glocal_proto::requests::v1 as pb;
+use serde::Deserialize;
+
+use crate::edge::errors::error_response;
+use crate::schema::language::{Language, pick};
+use crate::schema::requests::ServiceRequestFilter;
+use crate::upstream::clients::ReadRetry;
+use crate::upstream::{Identity, Services};
+
+/// The most rows one export holds.
+pub const MAX_ROWS: usize = 50_000;
+
+/// Rows read per `ListRequests` call.
+const PAGE: u32 = 200;
+
+/// What the export routes need: the service clients and how reads are retried.
+pub struct ExportState {
+    /// The service clients.
+    pub services: Services,
+    /// How reads to the services are retried.
+    pub read_retry: ReadRetry,
+}
+
+/// The export routes, with their state. The caller's authentication and rate limit are
+/// layered on by the gateway's router, as for `/graphql`.
+pub fn routes<S>(state: Arc<ExportState>) -> Router<S> {
+    Router::new()
+        .route("/exports/service-requests.csv", get(requests_csv))
+        .route("/exports/service-requests.xlsx", get(requests_xlsx))
+        .with_state(state)
+}
+
+/// The query parameters of an export.
+#[derive(Debug, Deserialize)]
+pub struct ExportParams {
+    /// A `ServiceRequestFilter` as JSON; none: every request the caller may list.
+    filter: Option<String>,
+    /// `ko`, `en`, `zh` or `ja`; none: `Accept-Language`, else Korean.
+    lang: Option<String>,
+}
+
+/// A refusal: its HTTP status, code and message.
+struct Refusal(StatusCode, ErrorCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error_response(self.0, self.1, &self.2)
+    }
+}
+
+fn http_status(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn refused(status: &tonic::Status) -> Refusal {
+    let code = ErrorCode::of_status(status);
+    if matches!(code, ErrorCode::Unavailable | ErrorCode::Internal) {
+        tracing::warn!(error = %status.message(), "export read failed");
+    }
+    Refusal(http_status(code), code, status.message().to_owned())
+}
+
+fn bad_input(message: impl Into<String>) -> Refusal {
+    Refusal(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadUserInput,
+        message.into(),
+    )
+}
+
+/// The filter of `params` as the requests service takes it.
+fn filter_of(params: &ExportParams) -> Result<pb::RequestFilter, Refusal> {
+    let Some(text) = params.filter.as_deref().filter(|f| !f.trim().is_empty()) else {
+        return Ok(pb::RequestFilter::default());
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| bad_input(format!("filter: not JSON ({e})")))?;
+    let value = async_graphql::Value::from_json(json)
+        .map_err(|e| bad_input(format!("filter: not a filter ({e})")))?;
+    let filter = ServiceRequestFilter::parse(Some(value)).map_err(|e| {
+        bad_input(format!(
+            "filter: {}",
+            e.into_server_error(Default::default()).message
+        ))
+    })?;
+    Ok(filter.into_proto())
+}
+
+/// The language of the headers: `lang`, else `Accept-Language`, else Korean.
+fn language_of(params: &ExportParams, headers: &HeaderMap) -> Result<Language, Refusal> {
+    if let Some(tag) = params.lang.as_deref() {
+        return Language::from_tag(tag)
+            .ok_or_else(|| bad_input(format!("lang: `{tag}` is not one of ko, en, zh, ja")));
+    }
+    Ok(headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or_default())
+}
+
+/// Pages of the caller's requests, read one `ListRequests` call at a time.
+struct Pages {
+    state: Arc<ExportState>,
+    caller: Option<Caller>,
+    filter: pb::RequestFilter,
+    after: Option<String>,
+    done: bool,
+    rows: usize,
+}
+
+impl Pages {
+    /// The next page; `None` once the list is exhausted.
+    async fn next(&mut self) -> Result<Option<Vec<pb::ServiceRequest>>, Refusal> {
+        if self.done {
+            return Ok(None);
+        }
+        let message = pb::ListRequestsRequest {
+            filter: Some(self.filter.clone()),
+            page: Some(common::PageRequest {
+                first: PAGE,
+                after: self.after.clone().unwrap_or_default(),
+            }),
+            include_activity: false,
+            order: pb::RequestOrder::Newest as i32,
+        };
+        let services = &self.state.services;
+        let page = self
+            .state
+            .read_retry
+            .read(
+                "ListRequests",
+                &services.requests,
+                message,
+                self.caller.as_ref(),
+                services.timeout,
+                |mut client, request| async move { client.list_requests(request).await },
+            )
+            .await
+            .map_err(|s| refused(&s))?
+            .into_inner();
+        let info = page.page_info.unwrap_or_default();
+        self.done = !info.has_next_page;
+        self.after = Some(info.end_cursor);
+        self.rows += page.requests.len();
+        if self.rows > MAX_ROWS {
+            return Err(bad_input(format!(
+                "filter: more than {MAX_ROWS} requests match; narrow the filter"
+            )));
+        }
+        Ok(Some(page.requests))
+    }
+}
+
+fn pages(
+    state: Arc<ExportState>,
+    identity: Option<axum::Extension<Identity>>,
+    params: &ExportParams,
+) -> Result<Pages, Refusal> {
+    Ok(Pages {
+        state,
+        caller: identity.and_then(|i| i.0.0.clone()),
+        filter: filter_of(params)?,
+        after: None,
+        done: false,
+        rows: 0,
+    })
+}
+
+/// The columns, as catalogue keys of their headers.
+const COLUMNS: [&str; 12] = [
+    "export-number",
+    "export-type",
+    "export-title",
+    "export-state",
+    "export-local-government",
+    "export-department",
+    "export-assignee",
+    "export-requester",
+    "export-submitted-at",
+    "export-resolution-due-at",
+    "export-first-response-at",
+    "export-final-response-at",
+];
+
+fn headers_in(lang: Language) -> Vec<String> {
+    let lang: Lang = lang.into();
+    COLUMNS
+        .iter()
+        .map(|key| i18n::render(lang, key, &BTreeMap::new()).unwrap_or_else(|| (*key).to_owned()))
+        .collect()
+}
+
+/// `YYYY-MM-DD HH:MM` in Korea Standard Time; empty for none.
+fn kst(t: Option<&prost_types::Timestamp>) -> String {
+    let Some(t) = t else { return String::new() };
+    let Some(at) = DateTime::<Utc>::from_timestamp(t.seconds, 0) else {
+        return String::new();
+    };
+    let offset = FixedOffset::east_opt(9 * 3600).expect("UTC+9 is a valid offset");
+    at.with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// An enum value's name without its proto prefix (`REQUEST_STATE_CLOSED` → `CLOSED`).
+fn enum_name(full: &str, prefix: &str) -> String {
+    full.strip_prefix(prefix).unwrap_or(full).to_owned()
+}
+
+/// A request's cells, in [`COLUMNS`] order.
+fn cells(r: &pb::ServiceRequest, lang: Language) -> [String; 12] {
+    let ty = pb::RequestType::try_from(r.r#type).unwrap_or_default();
+    let state = pb::RequestState::try_from(r.state).unwrap_or_default();
+    let named = |code: &str, name: Option<&common::LocalizedText>| {
+        let name = pick(name, lang);
+        if name.is_empty() {
+            code.to_owned()
+        } else {
+            format!("{name} ({code})")
+        }
+    };
+    let lg = r
+        .local_government
+        .as_ref()
+        .map(|l| named(&l.code, l.name.as_ref()))
+        .unwrap_or_default();
+    let department = r
+        .department
+        .as_ref()
+        .filter(|d| !d.code.is_empty())
+        .map(|d| named(&d.code, d.name.as_ref()))
+        .unwrap_or_default();
+    let assignee = r
+        .assignee
+        .as_ref()
+        .filter(|s| !s.id.is_empty())
+        .map(|s| format!("{} ({})", s.name, s.id))
+        .unwrap_or_default();
+    [
+        r.number.clone(),
+        enum_name(ty.as_str_name(), "REQUEST_TYPE_"),
+        r.title.clone(),
+        enum_name(state.as_str_name(), "REQUEST_STATE_"),
+        lg,
+        department,
+        assignee,
+        r.requester
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        kst(r.created_at.as_ref()),
+        kst(r.resolution_due_at.as_ref()),
+        kst(r.first_responded_at.as_ref()),
+        kst(r.final_responded_at.as_ref()),
+    ]
+}
+
+/// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes
+/// doubled; a text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
+/// leading `'`.
+fn csv_field(text: &str, out: &mut String) {
+    let guarded;
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        guarded = format!("'{text}");
+        guarded.as_str()
+    } else {
+        text
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&text.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
+fn csv_line<S: AsRef<str>>(fields: &[S], out: &mut String) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(f.as_ref(), out);
+    }
+    out.push_str("\r\n");
+}
+
+fn attachment(content_type: &'static str, file: &str) -> [(header::HeaderName, HeaderValue); 3] {
+    [
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        (
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
+                .unwrap_or(HeaderValue::from_static("attachment")),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ]
+}
+
+/// `GET /exports/service-requests.csv`: UTF-8 with a byte-order mark (so spreadsheets read
+/// Korean, Chinese and Japanese right), streamed page by page.
+async fn requests_csv(
+    State(state): State<Arc<ExportState>>,
+    identity: Option<axum::Extension<Identity>>,
+    headers: HeaderMap,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, Refusal> {
+    let lang = language_of(&params, &headers)?;
+    let mut pages = pages(state, identity, &params)?;
+    // The first page is read before answering, so a refusal is a proper error response.
+    let first = pages.next().await?.unwrap_or_default();
+    let mut head = String::from("\u{feff}");
+    csv_line(&headers_in(lang), &mut head);
+    for r in &first {
+        csv_line(&cells(r, lang), &mut head);
+    }
+    let rest = futures::stream::unfold(Some(pages), move |pages| async move {
+        let mut pages = pages?;
+        match pages.next().await {
+            Ok(Some(rows)) => {
+                let mut chunk = String::new();
+                for r in &rows {
+                    csv_line(&cells(r, lang), &mut chunk);
+                }
+                Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), Some(pages)))
+            }
+            Ok(None) => None,
+            Err(Refusal(_, code, message)) => Some((
+                Err(std::io::Error::other(format!(
+                    "export cut short: {}: {message}",
+                    code.as_str()
+                ))),
+                None,
+            )),
+        }
+    });
+    let head = futures::stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from(head))]);
+    let body = futures::StreamExt::chain(head, rest);
+    Ok((
+        attachment("text/csv; charset=utf-8", "service-requests.csv"),
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+/// `GET /exports/service-requests.xlsx`: one worksheet, a bold header row, frozen.
+async fn requests_xlsx(
+    State(state): State<Arc<ExportState>>,
+    identity: Option<axum::Extension<Identity>>,
+    headers: HeaderMap,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, Refusal> {
+    let lang = language_of(&params, &headers)?;
+    let mut pages = pages(state, identity, &params)?;
+    let mut rows: Vec<[String; 12]> = Vec::new();
+    while let Some(page) = pages.next().await? {
+        rows.extend(page.iter().map(|r| cells(r, lang)));
+    }
+    let bytes = workbook(&headers_in(lang), &rows).map_err(|e| {
+        tracing::error!(error = %e, "cannot write the workbook");
+        Refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error".into(),
+        )
+    })?;
+    Ok((
+        attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "service-requests.xlsx",
+        ),
+        bytes,
+    )
+        .into_response())
+}
+
+fn workbook(
+    headers: &[String],
+    rows: &[[String; 12]],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32 + 1, c as u16, cell)?;
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        let mut out = String::new();
+        csv_line(
+            &["plain", "a,b", "say \"hi\"", "=1+1", "line\nbreak", "서울"],
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            "plain,\"a,b\",\"say \"\"hi\"\"\",'=1+1,\"line\nbreak\",서울\r\n"
+        );
+    }
+
+    #[test]
+    fn times_are_korea_standard_time() {
+        let t = prost_types::Timestamp {
+            seconds: 1_764_547_200, // 2025-12-01T00:00:00Z
+            nanos: 0,
+        };
+        assert_eq!(kst(Some(&t)), "2025-12-01 09:00");
+        assert_eq!(kst(None), "");
+    }
+
+    #[test]
+    fn every_column_has_a_header_in_every_language() {
+        for lang in [Language::Ko, Language::En, Language::Zh, Language::Ja] {
+            let lang_kit: Lang = lang.into();
+            for key in COLUMNS {
+                assert!(
+                    i18n::render(lang_kit, key, &BTreeMap::new()).is_some(),
+                    "{key} has no {lang:?} text"
+                );
+            }
+        }
+    }
+}
