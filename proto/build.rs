@@ -7,7 +7,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "glocal/common/v1/common.proto",
         "glocal/common/v1/files.proto",
         "glocal/requests/v1/requests.proto",
-        "glocal/requests/v1/attachments.proto",
         "glocal/requests/v1/search.proto",
         "glocal/training/v1/training.proto",
         "glocal/events/v1/events.proto",

@@ -1,7 +1,8 @@
-//! The routes files travel over (ADR 0022, ADR 0026), beside the edge like the feeds: `PUT
-//! /files/upload/{token}` streams a request's body into the owning service (the requests
-//! service's `UploadAttachment`, or `UploadFile` of training for an application's paper and
-//! of research for a practice's report: the link's purpose says which), and `GET
+//! The routes files travel over (ADR 0022, ADR 0026, ADR 0030), beside the edge like the
+//! feeds: `PUT /files/upload/{token}` streams a request's body into the owning service
+//! (`glocal.common.v1.FilesService.UploadFile` of requests for a request's attachment, of
+//! training for an application's paper, of research for a practice's report: the link's
+//! purpose says which), and `GET
 //! /files/download/{token}` streams the file back, each as the caller the signed link
 //! names (the service checks scoping again). Neither
 //! holds a whole file: chunks pass through as they come. They run outside the GraphQL
@@ -21,7 +22,6 @@ use axum::routing::{get, put};
 use futures::StreamExt;
 use glocal_kit::error::{ErrorCode, RemoteError};
 use glocal_kit::identity::LinkVerifier;
-use glocal_proto::requests::v1 as pb;
 use http::{HeaderValue, StatusCode, header};
 
 use glocal_proto::common::v1 as files_pb;
@@ -32,7 +32,7 @@ use crate::schema::files::{
     APPLICATION_DOWNLOAD, APPLICATION_UPLOAD, PRACTICE_DOWNLOAD, PRACTICE_UPLOAD,
 };
 use crate::schema::requests::{DOWNLOAD_PURPOSE, UPLOAD_PURPOSE};
-use crate::upstream::{RequestAttachments, ResearchFiles, Service, Services, TrainingFiles};
+use crate::upstream::{RequestFiles, ResearchFiles, Service, Services, TrainingFiles};
 
 /// Largest chunk one upload message carries to the service.
 const CHUNK_BYTES: usize = 256 * 1024;
@@ -105,12 +105,12 @@ fn bad_link(error: &glocal_kit::caller::CallerError) -> Response {
     )
 }
 
-/// An attachment as the upload answers it.
-fn attachment_json(a: &pb::Attachment) -> serde_json::Value {
+/// A request's attachment as the upload answers it (owner = request, part = message).
+fn attachment_json(a: &files_pb::StoredFile) -> serde_json::Value {
     serde_json::json!({
         "id": a.id,
-        "requestId": a.request_id,
-        "messageId": (!a.message_id.is_empty()).then_some(&a.message_id),
+        "requestId": a.owner_id,
+        "messageId": (!a.part_id.is_empty()).then_some(&a.part_id),
         "fileName": a.file_name,
         "sizeBytes": a.size_bytes,
         "mediaType": a.media_type,
@@ -184,39 +184,13 @@ async fn upload(
         Err(error) => return bad_link(&error),
     };
     match purpose.as_str() {
-        APPLICATION_UPLOAD => upload_owned(&state, TrainingFiles, caller, target, body).await,
-        PRACTICE_UPLOAD => upload_owned(&state, ResearchFiles, caller, target, body).await,
-        _ => upload_to_request(&state, caller, target, body).await,
-    }
-}
-
-async fn upload_to_request(
-    state: &FileState,
-    caller: glocal_kit::Caller,
-    target: Vec<String>,
-    body: Body,
-) -> Response {
-    use pb::upload_attachment_request::Part;
-    let [request_id, message_id, file_name] = <[String; 3]>::try_from(target).unwrap_or_default();
-    let start = pb::UploadAttachmentRequest {
-        part: Some(Part::Start(pb::UploadStart {
-            request_id,
-            message_id,
-            file_name,
-        })),
-    };
-    let (chunks, broken_rx) = body_messages(body, |c| pb::UploadAttachmentRequest {
-        part: Some(Part::Chunk(c)),
-    });
-    let messages = futures::stream::once(async move { start }).chain(chunks);
-    let request = glocal_kit::grpc::request(messages, Some(&caller), state.transfer_timeout);
-    let mut client = RequestAttachments.client(&state.services);
-    tokio::select! {
-        answer = client.upload_attachment(request) => match answer {
-            Ok(kept) => created(attachment_json(kept.get_ref())),
-            Err(status) => remote(status),
-        },
-        Ok(why) = broken_rx => interrupted(&why),
+        APPLICATION_UPLOAD => {
+            upload_owned(&state, TrainingFiles, caller, target, body, file_json).await
+        }
+        PRACTICE_UPLOAD => {
+            upload_owned(&state, ResearchFiles, caller, target, body, file_json).await
+        }
+        _ => upload_owned(&state, RequestFiles, caller, target, body, attachment_json).await,
     }
 }
 
@@ -226,16 +200,25 @@ async fn upload_owned<S>(
     caller: glocal_kit::Caller,
     target: Vec<String>,
     body: Body,
+    json: fn(&files_pb::StoredFile) -> serde_json::Value,
 ) -> Response
 where
     S: Service<Client = FilesServiceClient<Channel>>,
 {
     use files_pb::upload_file_request::Part;
-    let [owner_id, file_name] = <[String; 2]>::try_from(target).unwrap_or_default();
+    // A link names the owner, the part (requests' links) and the file's name.
+    let (owner_id, part_id, file_name) = match <[String; 3]>::try_from(target) {
+        Ok([owner, part, name]) => (owner, part, name),
+        Err(target) => {
+            let [owner, name] = <[String; 2]>::try_from(target).unwrap_or_default();
+            (owner, String::new(), name)
+        }
+    };
     let start = files_pb::UploadFileRequest {
         part: Some(Part::Start(files_pb::FileUploadStart {
             owner_id,
             file_name,
+            part_id,
         })),
     };
     let (chunks, broken_rx) = body_messages(body, |c| files_pb::UploadFileRequest {
@@ -246,7 +229,7 @@ where
     let mut client = service.client(&state.services);
     tokio::select! {
         answer = client.upload_file(request) => match answer {
-            Ok(kept) => created(file_json(kept.get_ref())),
+            Ok(kept) => created(json(kept.get_ref())),
             Err(status) => remote(status),
         },
         Ok(why) = broken_rx => interrupted(&why),
@@ -312,50 +295,8 @@ async fn download(State(state): State<Arc<FileState>>, Path(token): Path<String>
     match purpose.as_str() {
         APPLICATION_DOWNLOAD => download_owned(&state, TrainingFiles, caller, id).await,
         PRACTICE_DOWNLOAD => download_owned(&state, ResearchFiles, caller, id).await,
-        _ => download_from_request(&state, caller, id).await,
+        _ => download_owned(&state, RequestFiles, caller, id).await,
     }
-}
-
-async fn download_from_request(
-    state: &FileState,
-    caller: glocal_kit::Caller,
-    attachment_id: String,
-) -> Response {
-    use pb::download_attachment_response::Part;
-    let request = glocal_kit::grpc::request(
-        pb::DownloadAttachmentRequest { attachment_id },
-        Some(&caller),
-        state.transfer_timeout,
-    );
-    let mut client = RequestAttachments.client(&state.services);
-    let mut parts = match client.download_attachment(request).await {
-        Ok(answer) => answer.into_inner(),
-        Err(status) => return remote(status),
-    };
-    let head = match parts.message().await {
-        Ok(Some(pb::DownloadAttachmentResponse {
-            part: Some(Part::Attachment(head)),
-        })) => Head {
-            file_name: head.file_name,
-            size_bytes: head.size_bytes,
-            media_type: head.media_type,
-            sha256: head.sha256,
-        },
-        Ok(_) => return failure(ErrorCode::Internal, "internal error", None),
-        Err(status) => return remote(status),
-    };
-    streamed(
-        head,
-        parts.filter_map(|part| async move {
-            match part {
-                Ok(pb::DownloadAttachmentResponse {
-                    part: Some(Part::Chunk(bytes)),
-                }) => Some(Ok(bytes)),
-                Ok(_) => None,
-                Err(status) => Some(Err(status)),
-            }
-        }),
-    )
 }
 
 async fn download_owned<S>(

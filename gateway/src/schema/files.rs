@@ -147,12 +147,14 @@ pub struct CreatePracticeFileUploadInput {
 #[derive(Default)]
 pub struct FilesMutation;
 
-/// Asks `service` whether the caller may attach `file_name` to `owner` and signs the link.
-async fn upload_link<S>(
+/// Asks `service` whether the caller may attach `file_name` to `owner` (to its `part`, a
+/// request's message, when not empty) and signs the link, which names all three.
+pub(crate) async fn upload_link<S>(
     ctx: &Context<'_>,
     service: S,
     purpose: &'static str,
     owner: String,
+    part: String,
     file_name: String,
 ) -> Result<AttachmentUpload>
 where
@@ -164,6 +166,7 @@ where
 {
     let message = pb::CheckFileUploadRequest {
         owner_id: owner.clone(),
+        part_id: part.clone(),
         file_name: file_name.clone(),
     };
     let (mut client, request) = call(ctx, service, message)?;
@@ -180,7 +183,8 @@ where
         )
     })?;
     let ttl = attachment_links(ctx).ttl;
-    let token = glocal_kit::identity::signer().link(caller, purpose, vec![owner, file_name], ttl);
+    let token =
+        glocal_kit::identity::signer().link(caller, purpose, vec![owner, part, file_name], ttl);
     Ok(AttachmentUpload {
         url: format!("/files/upload/{token}"),
         method: "PUT".into(),
@@ -207,6 +211,7 @@ impl FilesMutation {
             TrainingFiles,
             APPLICATION_UPLOAD,
             input.application_id.0,
+            String::new(),
             input.file_name,
         )
         .await
@@ -226,6 +231,7 @@ impl FilesMutation {
             ResearchFiles,
             PRACTICE_UPLOAD,
             input.practice_id.0,
+            String::new(),
             input.file_name,
         )
         .await

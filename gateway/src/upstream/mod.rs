@@ -21,7 +21,6 @@ use glocal_kit::Caller;
 use glocal_proto::common::v1::files_service_client::FilesServiceClient;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
 use glocal_proto::notifier::v1::notifier_service_client::NotifierServiceClient;
-use glocal_proto::requests::v1::request_attachments_service_client::RequestAttachmentsServiceClient;
 use glocal_proto::requests::v1::request_search_service_client::RequestSearchServiceClient;
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
@@ -122,14 +121,14 @@ pub trait Service: Copy {
 #[derive(Clone, Copy, Debug)]
 pub struct Requests;
 
-/// The requests service's attachments (ADR 0022).
+/// The requests service's files: requests' attachments (ADR 0022, ADR 0030).
 #[derive(Clone, Copy, Debug)]
-pub struct RequestAttachments;
+pub struct RequestFiles;
 
-impl Service for RequestAttachments {
-    type Client = RequestAttachmentsServiceClient<Channel>;
+impl Service for RequestFiles {
+    type Client = FilesServiceClient<Channel>;
     fn client(self, services: &Services) -> Self::Client {
-        RequestAttachmentsServiceClient::new(services.requests_channel.clone())
+        FilesServiceClient::new(services.requests_channel.clone())
     }
 }
 

@@ -1,5 +1,5 @@
-//! Files a service keeps for its own records (ADR 0026, after ADR 0022): a training
-//! application's papers, a practice's reports. What is the same for every owner kind lives
+//! Files a service keeps for its own records (ADR 0026 and ADR 0030, after ADR 0022): a
+//! request's attachments, a training application's papers, a practice's reports. What is the same for every owner kind lives
 //! here: the file's name ([`FileName`]), the limits ([`Limits`]), the media type judged by
 //! content ([`media_type_of`]), receiving a stream into storage ([`Shelf::receive`]: sniff,
 //! count, hash, abort on any failure), the metadata table (one per service, the same
@@ -9,6 +9,10 @@
 //!
 //! Who may attach, list and fetch is the owning service's rule: it implements
 //! [`FileOwner`] with its own scoping, and NOT_FOUND for an owner the caller may not see.
+//! An owner kind may have parts a file goes with (a request's messages); one without parts
+//! refuses a part ([`no_part`]). A service whose metadata rows carry more than these
+//! columns (requests: the message and whether the file is internal) keeps its own table and
+//! its own queries, and still uses the shelf to receive, read and sweep: those key on `id`.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -138,8 +142,10 @@ pub fn media_type_of(head: &[u8], name: &FileName) -> Result<&'static str, Inval
 pub struct StoredFile {
     /// Id (also the last part of its object key).
     pub id: Uuid,
-    /// The owner (application, practice) in its text form.
+    /// The owner (request, application, practice) in its text form.
     pub owner_id: String,
+    /// The part of the owner it goes with (a request's message); `None`: the owner itself.
+    pub part_id: Option<String>,
     /// The uploader's name for it.
     pub file_name: String,
     /// Bytes.
@@ -204,9 +210,31 @@ impl Shelf {
         }
     }
 
+    /// The shelf of component `service` as `settings` configure it: its files under its
+    /// own prefix of `[storage]`, the limits of `[storage]`, the metadata in `table`.
+    pub fn open(
+        settings: &crate::Settings,
+        service: &str,
+        table: &'static str,
+    ) -> Result<Self, FilesError> {
+        let files = FileStore::open(
+            &settings.storage,
+            settings.environment,
+            &settings.dev.data_dir,
+            service,
+        )?;
+        tracing::info!(store = files.description(), service, "files stored");
+        Ok(Shelf::new(files, Limits::of(&settings.storage), table))
+    }
+
     /// The store.
     pub fn files(&self) -> &FileStore {
         &self.files
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// The metadata table.
@@ -418,6 +446,25 @@ impl Shelf {
         rows.iter().map(|r| r.try_get::<Uuid>("", "id")).collect()
     }
 
+    /// The sweeper `storage` asks for (see [`Shelf::spawn_sweeper`]): every
+    /// `sweep_interval_secs`, removing orphans older than `orphan_grace_secs`; none when the
+    /// interval is 0 (another replica sweeps).
+    pub fn start_sweeper(
+        &self,
+        db: sea_orm::DatabaseConnection,
+        storage: &StorageSettings,
+        shutdown: crate::Shutdown,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        (storage.sweep_interval_secs > 0).then(|| {
+            self.clone().spawn_sweeper(
+                db,
+                std::time::Duration::from_secs(storage.sweep_interval_secs),
+                Duration::seconds(i64::try_from(storage.orphan_grace_secs).unwrap_or(i64::MAX)),
+                shutdown,
+            )
+        })
+    }
+
     /// Sweeps for orphans every `interval` until `shutdown` (see [`Shelf::sweep`]).
     pub fn spawn_sweeper(
         self,
@@ -475,6 +522,7 @@ fn to_file(row: &QueryResult) -> Result<StoredFile, DbErr> {
     Ok(StoredFile {
         id: row.try_get("", "id")?,
         owner_id: row.try_get("", "owner_id")?,
+        part_id: None,
         file_name: row.try_get("", "file_name")?,
         size: u64::try_from(row.try_get::<i64>("", "size_bytes")?).unwrap_or_default(),
         media_type: row.try_get("", "media_type")?,
@@ -571,6 +619,32 @@ pub trait FileOwner: Clone + Send + Sync + 'static {
         chunks: Chunks<Self::Error>,
     ) -> impl Future<Output = Result<StoredFile, Self::Error>> + Send;
 
+    /// [`FileOwner::check_upload`] for a file that goes with `part` of `owner` (a
+    /// request's message). An owner kind without parts keeps the default: BAD_USER_INPUT
+    /// on `partId`.
+    fn check_part_upload(
+        &self,
+        _caller: Option<&Caller>,
+        _owner: &str,
+        _part: &str,
+        _name: &FileName,
+    ) -> impl Future<Output = Result<u64, Self::Error>> + Send {
+        async { Err(no_parts().into()) }
+    }
+
+    /// [`FileOwner::upload`] of a file that goes with `part` of `owner`; the default
+    /// refuses as [`FileOwner::check_part_upload`] does.
+    fn upload_to_part(
+        &self,
+        _caller: Option<&Caller>,
+        _owner: &str,
+        _part: &str,
+        _name: FileName,
+        _chunks: Chunks<Self::Error>,
+    ) -> impl Future<Output = Result<StoredFile, Self::Error>> + Send {
+        async { Err(no_parts().into()) }
+    }
+
     /// The files of the owners in `owners` the caller may see, oldest first.
     fn files_of(
         &self,
@@ -584,6 +658,19 @@ pub trait FileOwner: Clone + Send + Sync + 'static {
         caller: Option<&Caller>,
         id: Uuid,
     ) -> impl Future<Output = Result<(StoredFile, Chunks<Self::Error>), Self::Error>> + Send;
+}
+
+/// The refusal of a part by an owner kind without parts (BAD_USER_INPUT on `partId`).
+pub fn no_parts() -> InvalidInput {
+    InvalidInput::new(
+        "partId",
+        "files of this owner go with the owner itself; leave partId empty",
+    )
+}
+
+/// The part a message names: `None` when empty.
+fn part_of(raw: &str) -> Option<&str> {
+    Some(raw.trim()).filter(|p| !p.is_empty())
 }
 
 /// Parses a file id; field `fileId`.
@@ -629,6 +716,7 @@ mod grpc {
         pb::StoredFile {
             id: f.id.to_string(),
             owner_id: f.owner_id,
+            part_id: f.part_id.unwrap_or_default(),
             file_name: f.file_name,
             size_bytes: f.size,
             media_type: f.media_type,
@@ -650,11 +738,16 @@ mod grpc {
             let caller = caller(&req)?;
             let r = req.get_ref();
             let name = FileName::parse(&r.file_name).map_err(bad)?;
-            let max_bytes = self
-                .owner
-                .check_upload(caller.as_ref(), r.owner_id.trim(), &name)
-                .await
-                .map_err(status)?;
+            let owner = r.owner_id.trim();
+            let max_bytes = match part_of(&r.part_id) {
+                None => self.owner.check_upload(caller.as_ref(), owner, &name).await,
+                Some(part) => {
+                    self.owner
+                        .check_part_upload(caller.as_ref(), owner, part, &name)
+                        .await
+                }
+            }
+            .map_err(status)?;
             Ok(Response::new(pb::CheckFileUploadResponse { max_bytes }))
         }
 
@@ -695,11 +788,20 @@ mod grpc {
                     ))),
                 })
                 .boxed();
-            let kept = self
-                .owner
-                .upload(caller.as_ref(), start.owner_id.trim(), name, chunks)
-                .await
-                .map_err(status)?;
+            let owner = start.owner_id.trim();
+            let kept = match part_of(&start.part_id) {
+                None => {
+                    self.owner
+                        .upload(caller.as_ref(), owner, name, chunks)
+                        .await
+                }
+                Some(part) => {
+                    self.owner
+                        .upload_to_part(caller.as_ref(), owner, part, name, chunks)
+                        .await
+                }
+            }
+            .map_err(status)?;
             Ok(Response::new(file_to_pb(kept)))
         }
 
@@ -766,9 +868,14 @@ mod tests {
             FileName::parse(" 보고서.pdf ").unwrap().as_str(),
             "보고서.pdf"
         );
-        for bad in ["", "../x", "a\\b", "a\u{0}b", ".."] {
-            assert_eq!(FileName::parse(bad).unwrap_err().field(), "fileName");
+        for bad in ["", "  ", "../x", "../etc/passwd", "a\\b", "a\u{0}b", ".."] {
+            assert_eq!(
+                FileName::parse(bad).unwrap_err().field(),
+                "fileName",
+                "{bad:?}"
+            );
         }
+        assert!(FileName::parse(&"가".repeat(256)).is_err());
         let limits = Limits {
             max_file_bytes: 10,
             max_owner_bytes: 25,
@@ -783,6 +890,7 @@ mod tests {
                 .message()
                 .starts_with("ATTACHMENT_LIMIT")
         );
+        assert!(limits.room(1, 25).is_err());
         let name = FileName::parse("a.pdf").unwrap();
         assert_eq!(
             media_type_of(b"%PDF-1.4", &name).unwrap(),
@@ -794,5 +902,14 @@ mod tests {
                 .message()
                 .starts_with("UNSUPPORTED_MEDIA_TYPE")
         );
+        assert!(
+            media_type_of(b"", &name)
+                .unwrap_err()
+                .message()
+                .starts_with("EMPTY_FILE")
+        );
+        assert_eq!(no_parts().field(), "partId");
+        assert_eq!(part_of(" "), None);
+        assert_eq!(part_of(" m "), Some("m"));
     }
 }

@@ -23,8 +23,8 @@ pub use service::{Config, OnlineBureau};
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.requests.v1.RequestsService";
 
-/// The gRPC service of request attachments.
-pub const ATTACHMENTS_SERVICE_NAME: &str = "glocal.requests.v1.RequestAttachmentsService";
+/// The gRPC service of requests' files (attachments), kit's `FilesService` (ADR 0030).
+pub const FILES_SERVICE_NAME: &str = "glocal.common.v1.FilesService";
 
 /// The gRPC service of request search (ADR 0025).
 pub const SEARCH_SERVICE_NAME: &str = "glocal.requests.v1.RequestSearchService";
@@ -64,39 +64,20 @@ pub async fn serve(
     glocal_kit::outbox::spawn("requests", db.clone(), settings, shutdown.clone());
     let probe = db.clone();
     let config = Config::from_settings(&settings.requests);
-    let files = glocal_kit::files::FileStore::open(
-        &settings.storage,
-        settings.environment,
-        &settings.dev.data_dir,
-        "requests",
-    )?;
-    tracing::info!(store = files.description(), "request attachments stored");
-    let storage = &settings.storage;
-    let limits = domain::AttachmentLimits {
-        max_file_bytes: storage.max_file_bytes,
-        max_request_bytes: storage.max_owner_bytes,
-        max_request_files: storage.max_owner_files,
-    };
-    let bureau = OnlineBureau::new(db, config).with_files(files, limits);
+    let shelf = glocal_kit::attachments::Shelf::open(settings, "requests", service::FILE_TABLE)?;
+    let sweeper = shelf.start_sweeper(db.clone(), &settings.storage, shutdown.clone());
+    let bureau = OnlineBureau::new(db, config).with_shelf(shelf);
     let scheduler = config
         .scheduler_interval
         .map(|every| service::spawn_sla_scheduler(bureau.clone(), every, shutdown.clone()));
-    let sweeper = (storage.sweep_interval_secs > 0).then(|| {
-        service::spawn_file_sweeper(
-            bureau.clone(),
-            std::time::Duration::from_secs(storage.sweep_interval_secs),
-            chrono::Duration::seconds(i64::try_from(storage.orphan_grace_secs).unwrap_or(i64::MAX)),
-            shutdown.clone(),
-        )
-    });
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau.clone()).into_server())
-        .add_service(grpc::attachments::AttachmentsGrpc::new(bureau.clone()).into_server())
+        .add_service(grpc::attachments::RequestFiles::new(bureau.clone()).into_server())
         .add_service(grpc::search::SearchGrpc::new(bureau).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "requests service listening");
     let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
-        &[SERVICE_NAME, ATTACHMENTS_SERVICE_NAME, SEARCH_SERVICE_NAME],
+        &[SERVICE_NAME, FILES_SERVICE_NAME, SEARCH_SERVICE_NAME],
         &settings.grpc,
         probe,
         shutdown,

@@ -1705,6 +1705,12 @@ async fn partner_profile_changes(env: Env) {
         .unwrap();
     assert_eq!(approved.status, ProfileChangeStatus::Approved);
     assert_eq!(approved.reviewed_by_name.as_deref(), Some("Park"));
+    // The answer is what was written: the same as a read afterwards.
+    let stored = r
+        .list_profile_changes(Some(&reviewer()), &osaka_key, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(stored.iter().find(|c| c.id == approved.id), Some(&approved));
     let now = r
         .batch_get_organisations(None, std::slice::from_ref(&osaka_key))
         .await

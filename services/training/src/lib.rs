@@ -56,27 +56,8 @@ pub async fn serve(
 ) -> Result<(), TrainingError> {
     glocal_kit::outbox::spawn("training", db.clone(), settings, shutdown.clone());
     let probe = db.clone();
-    let storage = &settings.storage;
-    let files = glocal_kit::files::FileStore::open(
-        storage,
-        settings.environment,
-        &settings.dev.data_dir,
-        "training",
-    )?;
-    tracing::info!(store = files.description(), "application files stored");
-    let shelf = glocal_kit::attachments::Shelf::new(
-        files,
-        glocal_kit::attachments::Limits::of(storage),
-        service::FILE_TABLE,
-    );
-    let sweeper = (storage.sweep_interval_secs > 0).then(|| {
-        shelf.clone().spawn_sweeper(
-            db.clone(),
-            std::time::Duration::from_secs(storage.sweep_interval_secs),
-            chrono::Duration::seconds(i64::try_from(storage.orphan_grace_secs).unwrap_or(i64::MAX)),
-            shutdown.clone(),
-        )
-    });
+    let shelf = glocal_kit::attachments::Shelf::open(settings, "training", service::FILE_TABLE)?;
+    let sweeper = shelf.start_sweeper(db.clone(), &settings.storage, shutdown.clone());
     let office =
         TrainingOffice::new(db, Config::from_settings(&settings.training)).with_files(shelf);
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office.clone()).into_server())

@@ -1112,6 +1112,16 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
         .await
         .unwrap();
     assert_eq!(paid.state, PaymentState::Paid);
+    // The answer is what was written: the same as a read afterwards.
+    let stored = env
+        .office
+        .stipend_schedule(Some(&admin()), a.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.payments.iter().find(|p| p.id == paid.id),
+        Some(&paid)
+    );
     let second = &s.payments[1];
     let approved = env
         .office

@@ -397,7 +397,8 @@ async fn a_page_costs_one_call_per_referenced_service() {
     );
 }
 
-const LIST_ATTACHMENTS: &str = "/glocal.requests.v1.RequestAttachmentsService/ListAttachments";
+/// Requests' attachments are listed by the requests service's `FilesService` (ADR 0030).
+const LIST_ATTACHMENTS: &str = "/glocal.common.v1.FilesService/ListFiles";
 const LIST_FILES: &str = "/glocal.common.v1.FilesService/ListFiles";
 
 /// Uploads a small PDF through the signed link `mutation` answers at `field`.

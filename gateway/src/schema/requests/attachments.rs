@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use glocal_proto::requests::v1 as pb;
+use glocal_proto::common::v1 as pb;
 
 use super::super::common::{Person, datetime};
 use crate::upstream::loaders::files::FileLoaders;
-use crate::upstream::{RequestAttachments, call, caller, error};
+use crate::upstream::{RequestFiles, caller, error};
 
 /// What a signed upload link is for.
 pub const UPLOAD_PURPOSE: &str = "upload";
@@ -41,8 +41,9 @@ pub(crate) fn links(ctx: &Context<'_>) -> AttachmentLinks {
         .unwrap_or_default()
 }
 
-/// A file attached to a request, with the submission, a message or the final response.
-pub struct RequestAttachment(pub(crate) pb::Attachment);
+/// A file attached to a request, with the submission, a message or the final response
+/// (the requests service's `glocal.common.v1.StoredFile`: owner = request, part = message).
+pub struct RequestAttachment(pub(crate) pb::StoredFile);
 
 /// A file attached to a request, with the submission, a message or the final response.
 #[Object]
@@ -54,7 +55,7 @@ impl RequestAttachment {
 
     /// The message (response, reply, note) it goes with; null: the request itself.
     async fn message_id(&self) -> Option<ID> {
-        (!self.0.message_id.is_empty()).then(|| ID(self.0.message_id.clone()))
+        (!self.0.part_id.is_empty()).then(|| ID(self.0.part_id.clone()))
     }
 
     /// The uploader's name for it.
@@ -113,7 +114,7 @@ impl RequestAttachment {
 }
 
 /// The files of a request the caller may see, oldest first: through the request's
-/// [`FileLoaders`], so a page of requests costs one `ListAttachments` call.
+/// [`FileLoaders`], so a page of requests costs one `ListFiles` call.
 pub(super) async fn attachments_of(
     ctx: &Context<'_>,
     request_id: &str,
@@ -170,41 +171,14 @@ impl RequestAttachmentsMutation {
         ctx: &Context<'_>,
         input: CreateRequestAttachmentUploadInput,
     ) -> Result<AttachmentUpload> {
-        let message = pb::CheckAttachmentUploadRequest {
-            request_id: input.request_id.0.clone(),
-            message_id: input
-                .message_id
-                .as_ref()
-                .map(|m| m.0.clone())
-                .unwrap_or_default(),
-            file_name: input.file_name.clone(),
-        };
-        let (mut client, request) = call(ctx, RequestAttachments, message.clone())?;
-        let checked = client
-            .check_attachment_upload(request)
-            .await
-            .map_err(error::remote)?
-            .into_inner();
-        let caller = caller(ctx).ok_or_else(|| {
-            error::coded(
-                glocal_kit::ErrorCode::Unauthenticated,
-                "authentication required",
-                None,
-            )
-        })?;
-        let ttl = links(ctx).ttl;
-        let token = glocal_kit::identity::signer().link(
-            caller,
+        super::super::files::upload_link(
+            ctx,
+            RequestFiles,
             UPLOAD_PURPOSE,
-            vec![message.request_id, message.message_id, message.file_name],
-            ttl,
-        );
-        Ok(AttachmentUpload {
-            url: format!("/files/upload/{token}"),
-            method: "PUT".into(),
-            expires_at: Utc::now()
-                + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(5)),
-            max_bytes: checked.max_bytes as f64,
-        })
+            input.request_id.0,
+            input.message_id.map(|m| m.0).unwrap_or_default(),
+            input.file_name,
+        )
+        .await
     }
 }

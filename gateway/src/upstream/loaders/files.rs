@@ -1,6 +1,6 @@
-//! DataLoaders of the files attached to things (ADR 0022, ADR 0026): a page of N requests,
-//! applications or practices whose `attachments` are selected costs one `ListAttachments`
-//! (requests) or `ListFiles` (training, research) call per kind, not one per item. Files
+//! DataLoaders of the files attached to things (ADR 0022, ADR 0026, ADR 0030): a page of N
+//! requests, applications or practices whose `attachments` are selected costs one
+//! `ListFiles` call of the owning service per kind, not one per item. Files
 //! are never cached (who may see them is the caller's scope, and a link is minted per
 //! read); every call is a read, retried on UNAVAILABLE (see [`LoaderBase`]).
 
@@ -11,47 +11,14 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::common::v1 as files_pb;
 use glocal_proto::common::v1::files_service_client::FilesServiceClient;
-use glocal_proto::requests::v1 as requests_pb;
-use glocal_proto::requests::v1::request_attachments_service_client::RequestAttachmentsServiceClient;
 use tonic::transport::Channel;
 use tracing::Instrument;
 
 use crate::upstream::error;
 use crate::upstream::loaders::LoaderBase;
 
-/// Loads the attachments of requests by request id (`ListAttachments`).
-pub struct RequestFilesLoader(LoaderBase<RequestAttachmentsServiceClient<Channel>>);
-
-impl Loader<String> for RequestFilesLoader {
-    type Value = Vec<requests_pb::Attachment>;
-    type Error = async_graphql::Error;
-
-    async fn load(
-        &self,
-        ids: &[String],
-    ) -> Result<HashMap<String, Vec<requests_pb::Attachment>>, async_graphql::Error> {
-        let message = requests_pb::ListAttachmentsRequest {
-            request_ids: ids.to_vec(),
-        };
-        let answer = self
-            .0
-            .read("ListAttachments", message, |mut c, r| async move {
-                c.list_attachments(r).await
-            })
-            .await
-            .map_err(error::remote)?
-            .into_inner();
-        let mut by_owner: HashMap<String, Vec<requests_pb::Attachment>> =
-            ids.iter().map(|id| (id.clone(), Vec::new())).collect();
-        for a in answer.attachments {
-            by_owner.entry(a.request_id.clone()).or_default().push(a);
-        }
-        Ok(by_owner)
-    }
-}
-
-/// Loads the files of applications or practices by owner id (`ListFiles` of the owning
-/// service).
+/// Loads the files of requests, applications or practices by owner id (`ListFiles` of the
+/// owning service).
 pub struct OwnedFilesLoader(LoaderBase<FilesServiceClient<Channel>>);
 
 impl Loader<String> for OwnedFilesLoader {
@@ -85,7 +52,7 @@ impl Loader<String> for OwnedFilesLoader {
 /// The file loaders of one GraphQL request.
 pub struct FileLoaders {
     /// Requests' attachments.
-    pub requests: DataLoader<RequestFilesLoader, HashMapCache>,
+    pub requests: DataLoader<OwnedFilesLoader, HashMapCache>,
     /// Applications' papers.
     pub applications: DataLoader<OwnedFilesLoader, HashMapCache>,
     /// Practices' reports.
@@ -100,14 +67,13 @@ impl FileLoaders {
 
     fn make(ctx: &Context<'_>) -> Result<Arc<FileLoaders>> {
         let spawn = |f| tokio::spawn(Instrument::in_current_span(f));
-        let requests = LoaderBase::of(ctx, |s| {
-            RequestAttachmentsServiceClient::new(s.requests_channel.clone())
-        })?;
+        let requests =
+            LoaderBase::of(ctx, |s| FilesServiceClient::new(s.requests_channel.clone()))?;
         let training = LoaderBase::of(ctx, |s| FilesServiceClient::new(s.training.clone()))?;
         let research = LoaderBase::of(ctx, |s| FilesServiceClient::new(s.research.clone()))?;
         Ok(Arc::new(FileLoaders {
             requests: DataLoader::with_cache(
-                RequestFilesLoader(requests),
+                OwnedFilesLoader(requests),
                 spawn,
                 HashMapCache::default(),
             ),

@@ -1,14 +1,16 @@
-//! Files attached to a request (ADR 0022): their names, the limits an upload must keep and
-//! the metadata the service answers with. The bytes themselves are object storage's.
+//! Files attached to a request (ADR 0022): their ids, the limits an upload must keep and
+//! the metadata the service answers with. The bytes themselves are object storage's. What
+//! every kind of owner shares (the file's name, the limits' rule, the media type judged by
+//! content) is kit's `attachments` shelf (ADR 0030); a request's file adds the message it
+//! goes with and whether it is the bureau's only.
 
 use chrono::{DateTime, Utc};
-use glocal_kit::files::{SNIFF_BYTES, Sniffed, sniff};
+use glocal_kit::attachments::{Limits, StoredFile};
 use uuid::Uuid;
 
 use super::InvalidInput;
 
-/// Longest file name kept, in characters.
-pub const MAX_FILE_NAME_CHARS: usize = 255;
+pub use glocal_kit::attachments::{FileName, MAX_FILE_NAME_CHARS, media_type_of, too_large};
 
 /// An attachment's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,42 +53,7 @@ impl std::fmt::Display for AttachmentId {
     }
 }
 
-/// A file's name as the uploader gave it: 1 to 255 characters, no path, no control
-/// characters; field `fileName`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileName(String);
-
-impl FileName {
-    /// Parses a name.
-    pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-        let name = s.trim();
-        let bad = |why: &str| InvalidInput::new("fileName", why);
-        if name.is_empty() {
-            return Err(bad("is required"));
-        }
-        if name.chars().count() > MAX_FILE_NAME_CHARS {
-            return Err(bad("is longer than 255 characters"));
-        }
-        if name
-            .chars()
-            .any(|c| c.is_control() || c == '/' || c == '\\')
-            || name == "."
-            || name == ".."
-        {
-            return Err(bad(
-                "must be a file name without a path or control characters",
-            ));
-        }
-        Ok(FileName(name.to_owned()))
-    }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Limits of uploads, from `[storage]`.
+/// Limits of uploads to one request, from `[storage]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttachmentLimits {
     /// Largest file.
@@ -99,64 +66,36 @@ pub struct AttachmentLimits {
 
 impl Default for AttachmentLimits {
     fn default() -> Self {
-        let s = glocal_kit::config::StorageSettings::default();
+        Limits::default().into()
+    }
+}
+
+impl From<Limits> for AttachmentLimits {
+    fn from(l: Limits) -> Self {
         AttachmentLimits {
-            max_file_bytes: s.max_file_bytes,
-            max_request_bytes: s.max_owner_bytes,
-            max_request_files: s.max_owner_files,
+            max_file_bytes: l.max_file_bytes,
+            max_request_bytes: l.max_owner_bytes,
+            max_request_files: l.max_owner_files,
+        }
+    }
+}
+
+impl From<AttachmentLimits> for Limits {
+    fn from(l: AttachmentLimits) -> Self {
+        Limits {
+            max_file_bytes: l.max_file_bytes,
+            max_owner_bytes: l.max_request_bytes,
+            max_owner_files: l.max_request_files,
         }
     }
 }
 
 impl AttachmentLimits {
     /// The most bytes a new file may have on a request that holds `files` files of
-    /// `bytes` bytes: BAD_USER_INPUT on `file` when the request is full.
+    /// `bytes` bytes: BAD_USER_INPUT on `file` when the request is full (kit's rule).
     pub fn room(&self, files: u64, bytes: u64) -> Result<u64, InvalidInput> {
-        if files >= u64::from(self.max_request_files) {
-            return Err(InvalidInput::new(
-                "file",
-                format!(
-                    "ATTACHMENT_LIMIT: a request holds at most {} files",
-                    self.max_request_files
-                ),
-            ));
-        }
-        let left = self.max_request_bytes.saturating_sub(bytes);
-        if left == 0 {
-            return Err(InvalidInput::new(
-                "file",
-                format!(
-                    "ATTACHMENT_LIMIT: the files of a request may add up to at most {} bytes",
-                    self.max_request_bytes
-                ),
-            ));
-        }
-        Ok(left.min(self.max_file_bytes))
+        Limits::from(*self).room(files, bytes)
     }
-}
-
-/// The refusal of a file larger than `max` bytes.
-pub fn too_large(max: u64) -> InvalidInput {
-    InvalidInput::new(
-        "file",
-        format!("FILE_TOO_LARGE: the file is larger than the {max} bytes allowed here"),
-    )
-}
-
-/// The media type of a file whose first bytes are `head` (at least [`SNIFF_BYTES`] of
-/// them, or the whole file when shorter), named `name`: BAD_USER_INPUT on `file` for an
-/// empty file or a type the bureau does not accept.
-pub fn media_type_of(head: &[u8], name: &FileName) -> Result<&'static str, InvalidInput> {
-    if head.is_empty() {
-        return Err(InvalidInput::new("file", "EMPTY_FILE: the file is empty"));
-    }
-    let probe = &head[..head.len().min(SNIFF_BYTES)];
-    sniff(probe).map(|s: Sniffed| s.media_type(name.as_str())).ok_or_else(|| {
-        InvalidInput::new(
-            "file",
-            "UNSUPPORTED_MEDIA_TYPE: accepted are PDF, images (PNG, JPEG, GIF, WebP), office documents (Word, Excel, PowerPoint, HWP, HWPX, OpenDocument), ZIP and plain text; the type is judged by the content, not the name",
-        )
-    })
 }
 
 /// A file attached to a request, as the service answers it.
@@ -193,30 +132,33 @@ impl Attachment {
     }
 }
 
-/// The object key of attachment `id` of request `request`.
+/// The object key of attachment `id` of request `request` (kit's `<owner>/<file>`).
 pub fn object_key(request: Uuid, id: AttachmentId) -> String {
-    format!("{request}/{id}")
+    glocal_kit::attachments::object_key(&request.to_string(), id.as_uuid())
+}
+
+/// A request's file as every owner's file is told (`glocal.common.v1.StoredFile`): the
+/// request is the owner, the message the part.
+impl From<Attachment> for StoredFile {
+    fn from(a: Attachment) -> Self {
+        StoredFile {
+            id: a.id.as_uuid(),
+            owner_id: a.request_id.to_string(),
+            part_id: a.message_id.map(|m| m.to_string()),
+            file_name: a.file_name,
+            size: a.size,
+            media_type: a.media_type,
+            sha256: a.sha256,
+            uploaded_by_subject: a.uploaded_by_subject,
+            uploaded_by_name: a.uploaded_by_name,
+            uploaded_at: a.uploaded_at,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_parse_and_paths_are_refused() {
-        assert_eq!(
-            FileName::parse(" 번역본.pdf ").unwrap().as_str(),
-            "번역본.pdf"
-        );
-        for bad in ["", "  ", "../etc/passwd", "a\\b", "a\u{0}b", ".."] {
-            assert_eq!(
-                FileName::parse(bad).unwrap_err().field(),
-                "fileName",
-                "{bad:?}"
-            );
-        }
-        assert!(FileName::parse(&"가".repeat(256)).is_err());
-    }
 
     #[test]
     fn limits_leave_room_or_refuse() {
@@ -235,22 +177,40 @@ mod tests {
                 .starts_with("ATTACHMENT_LIMIT")
         );
         assert!(limits.room(1, 25).is_err());
+        assert_eq!(AttachmentLimits::from(Limits::from(limits)), limits);
     }
 
     #[test]
-    fn media_types_come_from_the_content() {
+    fn names_and_media_types_are_kits() {
+        assert_eq!(
+            FileName::parse(" 번역본.pdf ").unwrap().as_str(),
+            "번역본.pdf"
+        );
         let name = FileName::parse("report.pdf").unwrap();
         assert_eq!(
             media_type_of(b"%PDF-1.4", &name).unwrap(),
             "application/pdf"
         );
-        let err = media_type_of(b"MZ\x90\0", &name).unwrap_err();
-        assert!(err.message().starts_with("UNSUPPORTED_MEDIA_TYPE"));
-        assert!(
-            media_type_of(b"", &name)
-                .unwrap_err()
-                .message()
-                .starts_with("EMPTY_FILE")
-        );
+    }
+
+    #[test]
+    fn a_request_file_is_told_as_its_owners() {
+        let a = Attachment {
+            id: AttachmentId::new(),
+            request_id: Uuid::new_v4(),
+            message_id: Some(Uuid::new_v4()),
+            file_name: "a.pdf".into(),
+            size: 3,
+            media_type: "application/pdf".into(),
+            sha256: "00".into(),
+            uploaded_by_subject: "s".into(),
+            uploaded_by_name: "n".into(),
+            uploaded_at: Utc::now(),
+            internal: true,
+        };
+        let key = a.object_key();
+        let f = StoredFile::from(a.clone());
+        assert_eq!(f.object_key(), key);
+        assert_eq!(f.part_id, a.message_id.map(|m| m.to_string()));
     }
 }

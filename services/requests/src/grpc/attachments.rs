@@ -1,197 +1,146 @@
-//! The tonic adapter of `glocal.requests.v1.RequestAttachmentsService`: proto ⇄ domain for
-//! attachments, chunk streams in both directions, errors to statuses. No rules live here.
+//! Requests' files over `glocal.common.v1.FilesService` (ADR 0030): kit's adapter
+//! ([`glocal_kit::attachments::FilesGrpc`]) serves the wire, and [`RequestFiles`] turns its
+//! owner and part into the request and message they name (parse at the adapter), calls the
+//! Online Bureau, and tells each attachment as a stored file. No rules live here.
 
-use bytes::Bytes;
-use futures::{StreamExt, TryStreamExt};
-use glocal_kit::grpc::{bad, caller, status, ts};
-use glocal_proto::requests::v1 as pb;
-use glocal_proto::requests::v1::request_attachments_service_server::{
-    RequestAttachmentsService, RequestAttachmentsServiceServer,
-};
-use tonic::{Request, Response, Status, Streaming};
+use futures::StreamExt;
+use glocal_kit::Caller;
+use glocal_kit::attachments::{Chunks, FileName, FileOwner, FilesGrpc, StoredFile};
+use glocal_proto::common::v1::files_service_server::FilesServiceServer;
 use uuid::Uuid;
 
-use crate::domain::{Attachment, AttachmentId, FileName, InvalidInput, RequestId};
+use crate::domain::{AttachmentId, InvalidInput, RequestId};
 use crate::error::RequestsError;
 use crate::service::{OnlineBureau, UploadTarget};
 
-/// Largest chunk a download message carries.
-const CHUNK_BYTES: usize = 64 * 1024;
-
-/// The gRPC face of the attachment operations of [`OnlineBureau`].
+/// The Online Bureau as the owner of requests' files.
 #[derive(Debug, Clone)]
-pub struct AttachmentsGrpc {
+pub struct RequestFiles {
     bureau: OnlineBureau,
 }
 
-impl AttachmentsGrpc {
+impl RequestFiles {
     /// Wraps the service.
     pub fn new(bureau: OnlineBureau) -> Self {
-        AttachmentsGrpc { bureau }
+        RequestFiles { bureau }
     }
 
-    /// The tonic server for this adapter.
-    pub fn into_server(self) -> RequestAttachmentsServiceServer<AttachmentsGrpc> {
-        RequestAttachmentsServiceServer::new(self)
+    /// The tonic server of `glocal.common.v1.FilesService` for requests' files.
+    pub fn into_server(self) -> FilesServiceServer<FilesGrpc<RequestFiles>> {
+        FilesGrpc::new(self).into_server()
     }
 }
 
-fn target(request_id: &str, message_id: &str, file_name: &str) -> Result<UploadTarget, Status> {
-    let request = RequestId::parse(request_id)
-        .map_err(|_| InvalidInput::new("requestId", "must be a request id (UUID)"))
-        .map_err(bad)?;
-    let message = match message_id.trim() {
-        "" => None,
-        m => Some(
-            Uuid::parse_str(m)
+fn request_id(s: &str) -> Result<RequestId, InvalidInput> {
+    RequestId::parse(s).map_err(|_| InvalidInput::new("requestId", "must be a request id (UUID)"))
+}
+
+fn target(
+    request: &str,
+    message: Option<&str>,
+    name: FileName,
+) -> Result<UploadTarget, InvalidInput> {
+    let message = message
+        .map(|m| {
+            Uuid::parse_str(m.trim())
                 .map_err(|_| InvalidInput::new("messageId", "must be a message id (UUID)"))
-                .map_err(bad)?,
-        ),
-    };
-    let name = FileName::parse(file_name).map_err(bad)?;
+        })
+        .transpose()?;
     Ok(UploadTarget {
-        request,
+        request: request_id(request)?,
         message,
         name,
     })
 }
 
-/// An attachment as the wire carries it.
-pub fn attachment_to_pb(a: Attachment) -> pb::Attachment {
-    pb::Attachment {
-        id: a.id.to_string(),
-        request_id: a.request_id.to_string(),
-        message_id: a.message_id.map(|m| m.to_string()).unwrap_or_default(),
-        file_name: a.file_name,
-        size_bytes: a.size,
-        media_type: a.media_type,
-        sha256: a.sha256,
-        uploaded_by_subject: a.uploaded_by_subject,
-        uploaded_by_name: a.uploaded_by_name,
-        uploaded_at: Some(ts(a.uploaded_at)),
+impl RequestFiles {
+    async fn check(
+        &self,
+        caller: Option<&Caller>,
+        owner: &str,
+        part: Option<&str>,
+        name: &FileName,
+    ) -> Result<u64, RequestsError> {
+        let target = target(owner, part, name.clone())?;
+        self.bureau.check_upload(caller, &target).await
+    }
+
+    async fn put(
+        &self,
+        caller: Option<&Caller>,
+        owner: &str,
+        part: Option<&str>,
+        name: FileName,
+        chunks: Chunks<RequestsError>,
+    ) -> Result<StoredFile, RequestsError> {
+        let target = target(owner, part, name)?;
+        let kept = self.bureau.upload(caller, target, chunks).await?;
+        Ok(kept.into())
     }
 }
 
-type Download = std::pin::Pin<
-    Box<dyn futures::Stream<Item = Result<pb::DownloadAttachmentResponse, Status>> + Send>,
->;
+impl FileOwner for RequestFiles {
+    type Error = RequestsError;
 
-#[tonic::async_trait]
-impl RequestAttachmentsService for AttachmentsGrpc {
-    async fn check_attachment_upload(
+    async fn check_upload(
         &self,
-        req: Request<pb::CheckAttachmentUploadRequest>,
-    ) -> Result<Response<pb::CheckAttachmentUploadResponse>, Status> {
-        let caller = caller(&req)?;
-        let r = req.get_ref();
-        let target = target(&r.request_id, &r.message_id, &r.file_name)?;
-        let max_bytes = self
-            .bureau
-            .check_upload(caller.as_ref(), &target)
-            .await
-            .map_err(status)?;
-        Ok(Response::new(pb::CheckAttachmentUploadResponse {
-            max_bytes,
-        }))
+        caller: Option<&Caller>,
+        owner: &str,
+        name: &FileName,
+    ) -> Result<u64, RequestsError> {
+        self.check(caller, owner, None, name).await
     }
 
-    async fn upload_attachment(
+    async fn check_part_upload(
         &self,
-        req: Request<Streaming<pb::UploadAttachmentRequest>>,
-    ) -> Result<Response<pb::Attachment>, Status> {
-        use pb::upload_attachment_request::Part;
-        let caller = caller(&req)?;
-        let mut parts = req.into_inner();
-        let start = match parts.message().await? {
-            Some(pb::UploadAttachmentRequest {
-                part: Some(Part::Start(start)),
-            }) => start,
-            _ => {
-                return Err(bad(InvalidInput::new(
-                    "start",
-                    "the first message of an upload names its request and file",
-                )));
-            }
-        };
-        let target = target(&start.request_id, &start.message_id, &start.file_name)?;
-        let chunks = parts.map(|part| match part {
-            Ok(pb::UploadAttachmentRequest {
-                part: Some(Part::Chunk(chunk)),
-            }) => Ok(Bytes::from(chunk)),
-            Ok(_) => Err(RequestsError::invalid(
-                "chunk",
-                "only the first message of an upload may name its file",
-            )),
-            Err(e) => Err(RequestsError::invalid(
-                "file",
-                format!(
-                    "UPLOAD_INTERRUPTED: the upload stream failed: {}",
-                    e.message()
-                ),
-            )),
-        });
-        let kept = self
-            .bureau
-            .upload(caller.as_ref(), target, chunks)
-            .await
-            .map_err(status)?;
-        Ok(Response::new(attachment_to_pb(kept)))
+        caller: Option<&Caller>,
+        owner: &str,
+        part: &str,
+        name: &FileName,
+    ) -> Result<u64, RequestsError> {
+        self.check(caller, owner, Some(part), name).await
     }
 
-    async fn list_attachments(
+    async fn upload(
         &self,
-        req: Request<pb::ListAttachmentsRequest>,
-    ) -> Result<Response<pb::ListAttachmentsResponse>, Status> {
-        let caller = caller(&req)?;
-        let ids = req
-            .get_ref()
-            .request_ids
+        caller: Option<&Caller>,
+        owner: &str,
+        name: FileName,
+        chunks: Chunks<RequestsError>,
+    ) -> Result<StoredFile, RequestsError> {
+        self.put(caller, owner, None, name, chunks).await
+    }
+
+    async fn upload_to_part(
+        &self,
+        caller: Option<&Caller>,
+        owner: &str,
+        part: &str,
+        name: FileName,
+        chunks: Chunks<RequestsError>,
+    ) -> Result<StoredFile, RequestsError> {
+        self.put(caller, owner, Some(part), name, chunks).await
+    }
+
+    async fn files_of(
+        &self,
+        caller: Option<&Caller>,
+        owners: &[String],
+    ) -> Result<Vec<StoredFile>, RequestsError> {
+        let ids = owners
             .iter()
-            .map(|id| RequestId::parse(id).map_err(bad))
+            .map(|id| RequestId::parse(id))
             .collect::<Result<Vec<_>, _>>()?;
-        let found = self
-            .bureau
-            .attachments_of(caller.as_ref(), &ids)
-            .await
-            .map_err(status)?;
-        Ok(Response::new(pb::ListAttachmentsResponse {
-            attachments: found.into_iter().map(attachment_to_pb).collect(),
-        }))
+        let found = self.bureau.attachments_of(caller, &ids).await?;
+        Ok(found.into_iter().map(StoredFile::from).collect())
     }
 
-    type DownloadAttachmentStream = Download;
-
-    async fn download_attachment(
+    async fn download(
         &self,
-        req: Request<pb::DownloadAttachmentRequest>,
-    ) -> Result<Response<Download>, Status> {
-        use pb::download_attachment_response::Part;
-        let caller = caller(&req)?;
-        let id = AttachmentId::parse(&req.get_ref().attachment_id).map_err(bad)?;
-        let (found, content) = self
-            .bureau
-            .download(caller.as_ref(), id)
-            .await
-            .map_err(status)?;
-        let head = futures::stream::once(async move {
-            Ok(pb::DownloadAttachmentResponse {
-                part: Some(Part::Attachment(attachment_to_pb(found))),
-            })
-        });
-        let body = content
-            .map_err(status)
-            .map_ok(|bytes| {
-                let pieces: Vec<Result<pb::DownloadAttachmentResponse, Status>> = bytes
-                    .chunks(CHUNK_BYTES)
-                    .map(|c| {
-                        Ok(pb::DownloadAttachmentResponse {
-                            part: Some(Part::Chunk(c.to_vec())),
-                        })
-                    })
-                    .collect();
-                futures::stream::iter(pieces)
-            })
-            .try_flatten();
-        Ok(Response::new(Box::pin(head.chain(body))))
+        caller: Option<&Caller>,
+        id: Uuid,
+    ) -> Result<(StoredFile, Chunks<RequestsError>), RequestsError> {
+        let (found, content) = self.bureau.download(caller, AttachmentId::from(id)).await?;
+        Ok((found.into(), content.boxed()))
     }
 }

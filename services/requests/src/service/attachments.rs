@@ -3,26 +3,30 @@
 //! scope, and orphans of a crash swept. A request the caller may not see is NOT_FOUND, and
 //! so are its files; files that go with a staff note are the bureau's only.
 //!
-//! Nothing is half-written: the object is written first (aborted on any failure), then its
-//! row in one transaction with a history entry; a failed transaction removes the object,
-//! and [`OnlineBureau::sweep_orphan_files`] removes objects a crash left without a row.
+//! Nothing is half-written: kit's [`Shelf`] writes the object (aborted on any failure),
+//! then its row goes in one transaction with a history entry; a failed transaction removes
+//! the object, and [`OnlineBureau::sweep_orphan_files`] removes objects a crash left
+//! without a row (ADR 0030: the shelf's receive, read and sweep, over this service's own
+//! `request_attachment` table).
 
 use bytes::Bytes;
 use chrono::Duration;
 use futures::{Stream, StreamExt, TryStreamExt, stream::BoxStream};
 use glocal_kit::Caller;
-use glocal_kit::files::{FileStore, SNIFF_BYTES};
-use uuid::Uuid;
+use glocal_kit::attachments::{Shelf, SweepError};
+use glocal_kit::files::FileStore;
 
 use super::submit::history_entry;
 use super::{OnlineBureau, Result, Viewer};
 use crate::domain::{
-    Attachment, AttachmentId, AttachmentLimits, FileName, MessageKind, RequestId, media_type_of,
-    object_key, too_large,
+    Attachment, AttachmentId, AttachmentLimits, FileName, MessageKind, RequestId, too_large,
 };
 use crate::error::RequestsError;
 use crate::store::requests as request_store;
 use crate::store::{activity, attachments as store};
+
+/// The metadata table of requests' files.
+pub const FILE_TABLE: &str = "request_attachment";
 
 /// Where a new file goes: a request, optionally one of its messages, under a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +34,7 @@ pub struct UploadTarget {
     /// The request.
     pub request: RequestId,
     /// The message it goes with; `None`: the request itself (the submission).
-    pub message: Option<Uuid>,
+    pub message: Option<uuid::Uuid>,
     /// The uploader's name for it.
     pub name: FileName,
 }
@@ -44,14 +48,20 @@ struct Checked {
 impl OnlineBureau {
     /// The same service keeping files in `files` under `limits`.
     #[must_use]
-    pub fn with_files(mut self, files: FileStore, limits: AttachmentLimits) -> Self {
-        self.files = Some(files);
-        self.limits = limits;
+    pub fn with_files(self, files: FileStore, limits: AttachmentLimits) -> Self {
+        self.with_shelf(Shelf::new(files, limits.into(), FILE_TABLE))
+    }
+
+    /// The same service keeping files on `shelf` (over [`FILE_TABLE`]).
+    #[must_use]
+    pub fn with_shelf(mut self, shelf: Shelf) -> Self {
+        self.limits = shelf.limits().into();
+        self.shelf = Some(shelf);
         self
     }
 
-    fn files(&self) -> Result<&FileStore> {
-        self.files.as_ref().ok_or_else(|| {
+    fn shelf(&self) -> Result<&Shelf> {
+        self.shelf.as_ref().ok_or_else(|| {
             RequestsError::Files(glocal_kit::files::FilesError::Unavailable(
                 "no file storage configured".into(),
             ))
@@ -117,52 +127,21 @@ impl OnlineBureau {
         S: Stream<Item = Result<Bytes>> + Send,
     {
         let (viewer, actor) = self.viewer(caller).await?;
-        let files = self.files()?.clone();
+        let shelf = self.shelf()?.clone();
         let checked = self.checked(&viewer, &target, &self.db).await?;
         let id = AttachmentId::new();
-        let key = object_key(target.request.as_uuid(), id);
-        let mut writer = files.writer(&key);
-        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
-        let mut media_type: Option<&'static str> = None;
-        let mut chunks = std::pin::pin!(chunks);
-        let outcome: Result<()> = async {
-            loop {
-                let chunk = chunks.next().await.transpose()?;
-                let done = chunk.is_none();
-                let chunk = chunk.unwrap_or_default();
-                if writer.size() + chunk.len() as u64 > checked.room {
-                    return Err(too_large(checked.room).into());
-                }
-                if media_type.is_none() {
-                    head.extend_from_slice(
-                        &chunk[..chunk.len().min(SNIFF_BYTES - head.len().min(SNIFF_BYTES))],
-                    );
-                    if head.len() >= SNIFF_BYTES || done {
-                        media_type = Some(media_type_of(&head, &target.name)?);
-                    }
-                }
-                if !chunk.is_empty() {
-                    writer.write(chunk).await?;
-                }
-                if done {
-                    return Ok(());
-                }
-            }
-        }
-        .await;
-        if let Err(error) = outcome {
-            writer.abort().await;
-            return Err(error);
-        }
-        let written = writer.finish().await?;
+        let owner = target.request.as_uuid().to_string();
+        let received = shelf
+            .receive(&owner, id.as_uuid(), &target.name, checked.room, chunks)
+            .await?;
         let attachment = Attachment {
             id,
             request_id: target.request.as_uuid(),
             message_id: target.message,
             file_name: target.name.as_str().to_owned(),
-            size: written.size,
-            media_type: media_type.unwrap_or("application/octet-stream").to_owned(),
-            sha256: written.sha256,
+            size: received.size,
+            media_type: received.media_type.to_owned(),
+            sha256: received.sha256,
             uploaded_by_subject: actor.subject.clone(),
             uploaded_by_name: actor.name.clone(),
             uploaded_at: self.now(),
@@ -197,9 +176,7 @@ impl OnlineBureau {
         }
         .await;
         if let Err(error) = recorded {
-            if let Err(cleanup) = files.delete(&key).await {
-                tracing::warn!(%cleanup, key, "removing an unrecorded upload failed; the sweeper will");
-            }
+            shelf.discard(&received.key).await;
             return Err(error);
         }
         Ok(attachment)
@@ -243,63 +220,20 @@ impl OnlineBureau {
         if found.internal && matches!(viewer, Viewer::Official { .. }) {
             return Err(not_found());
         }
-        let content = self.files()?.read(&found.object_key()).await?;
+        let content = self.shelf()?.files().read(&found.object_key()).await?;
         Ok((found, content.map_err(RequestsError::from).boxed()))
     }
 
     /// Removes every object older than `grace` that has no row: what a crash between
     /// writing an object and committing its row left behind, and a folder store's
-    /// multipart staging files as old. Answers how many it removed.
+    /// multipart staging files as old (kit's [`Shelf::sweep`]). Answers how many it removed.
     pub async fn sweep_orphan_files(&self, grace: Duration) -> Result<usize> {
-        let files = self.files()?;
-        let cutoff = self.now() - grace;
-        let keys = files.keys_older_than(cutoff).await?;
-        // A folder store's multipart staging files a crash left mid-upload (ADR 0026).
-        let mut removed = files.remove_stale_staging(cutoff).await?;
-        for batch in keys.chunks(200) {
-            let ids: Vec<Option<Uuid>> = batch
-                .iter()
-                .map(|k| k.rsplit('/').next().and_then(|id| Uuid::parse_str(id).ok()))
-                .collect();
-            let known: Vec<Uuid> = ids.iter().flatten().copied().collect();
-            let kept = store::existing(&self.db, &known).await?;
-            for (key, id) in batch.iter().zip(ids) {
-                if id.is_some_and(|id| kept.contains(&id)) {
-                    continue;
-                }
-                files.delete(key).await?;
-                removed += 1;
-                tracing::info!(key, "orphan file removed");
-            }
-        }
-        Ok(removed)
+        self.shelf()?
+            .sweep(&self.db, self.now(), grace)
+            .await
+            .map_err(|e| match e {
+                SweepError::Files(e) => RequestsError::Files(e),
+                SweepError::Db(e) => RequestsError::from(e),
+            })
     }
-}
-
-/// Sweeps for orphan files every `interval` until `shutdown`.
-pub fn spawn_file_sweeper(
-    bureau: OnlineBureau,
-    interval: std::time::Duration,
-    grace: Duration,
-    shutdown: glocal_kit::Shutdown,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let job = glocal_kit::metrics::Job::new("file_sweeper", interval);
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let stop = shutdown.wait();
-        tokio::pin!(stop);
-        loop {
-            tokio::select! {
-                () = &mut stop => break,
-                _ = tick.tick() => match bureau.sweep_orphan_files(grace).await {
-                    Ok(_) => job.succeeded(),
-                    Err(error) => {
-                        job.failed();
-                        tracing::warn!(%error, "orphan file sweep failed; retrying next tick");
-                    }
-                },
-            }
-        }
-    })
 }

@@ -34,7 +34,7 @@ use crate::domain::{HistoryVisibility, MessageKind, RequestId, RequestState, Ver
 use crate::error::RequestsError;
 use crate::store::requests::{Scope, StoredRequest};
 use crate::store::{self, directory as dir_store};
-pub use attachments::{UploadTarget, spawn_file_sweeper};
+pub use attachments::{FILE_TABLE, UploadTarget};
 pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPolicyDraft};
 pub use directory::Directory;
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
@@ -121,7 +121,7 @@ pub struct OnlineBureau {
     db: Db,
     config: Config,
     clock: Clock,
-    files: Option<glocal_kit::files::FileStore>,
+    shelf: Option<glocal_kit::attachments::Shelf>,
     limits: crate::domain::AttachmentLimits,
 }
 
@@ -141,7 +141,7 @@ impl OnlineBureau {
             db: db.into(),
             config,
             clock: Arc::new(Utc::now),
-            files: None,
+            shelf: None,
             limits: crate::domain::AttachmentLimits::default(),
         }
     }

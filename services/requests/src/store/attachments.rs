@@ -1,5 +1,6 @@
 //! Attachments' metadata (`request_attachment`): its entity, its migration and its
-//! queries. The bytes are in object storage under [`Attachment::object_key`].
+//! queries. The bytes are in object storage under [`Attachment::object_key`]; kit's shelf
+//! receives, reads and sweeps them (its sweep asks this table by `id`, ADR 0030).
 
 use glocal_kit::migration::{a, big, boolean, index, string, table, text, ts, uuid, uuid_null};
 use sea_orm::{
@@ -150,22 +151,5 @@ pub(crate) async fn of_requests(
         .await?
         .into_iter()
         .map(to_view)
-        .collect())
-}
-
-/// Which of `ids` have a row (the sweeper's question about objects it found).
-pub(crate) async fn existing(
-    db: &impl ConnectionTrait,
-    ids: &[uuid::Uuid],
-) -> Result<Vec<uuid::Uuid>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(Entity::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
         .collect())
 }

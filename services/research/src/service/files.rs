@@ -111,6 +111,7 @@ impl FileOwner for Research {
         let file = StoredFile {
             id: file_id,
             owner_id: key,
+            part_id: None,
             file_name: name.as_str().to_owned(),
             size: received.size,
             media_type: received.media_type.to_owned(),

@@ -136,9 +136,14 @@ impl Research {
         )
         .await?;
         tx.commit().await?;
-        change_store::find(&self.db, id)
-            .await?
-            .ok_or(ResearchError::NotFound("profile change"))
+        // Answered from what was written, not read again.
+        Ok(ProfileChange {
+            status,
+            reviewed_by_name: Some(actor.name),
+            reviewed_at: Some(now),
+            reason,
+            ..change
+        })
     }
 
     /// Profile changes, oldest first: bureau staff see every organisation's, a partner its

@@ -193,9 +193,13 @@ impl TrainingOffice {
             .touching("Application", p.application_id);
         outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
-        let row = queries::find_payment(&self.db, p.id)
-            .await?
-            .ok_or(TrainingError::NotFound("payment"))?;
-        payment_of(row)
+        // Answered from what was written, not read again.
+        let before = payment_of(p)?;
+        Ok(StipendPayment {
+            state: to,
+            note: note.as_str().to_owned(),
+            version: before.version.next(),
+            ..before
+        })
     }
 }
