@@ -3,7 +3,7 @@
 //! `ServiceRequestFilter`, given as JSON in the `filter` query parameter) and scoped by the
 //! requests service exactly like the list, because they are read through the same
 //! `ListRequests` call with the caller's identity, page by page. Column headers come in the
-//! caller's language (`lang`, else `Accept-Language`, else Korean); times are Korea
+//! caller's language (`lang`, else `Accept-Language`, else English like the API); times are Korea
 //! Standard Time. The CSV streams page by page (a failure after the first page ends the
 //! download early, so a cut file is never mistaken for a whole one: its last line is not a
 //! complete row and the body errors); the XLSX workbook is built in memory first. Exports
@@ -61,7 +61,7 @@ pub fn routes<S>(state: Arc<ExportState>) -> Router<S> {
 pub struct ExportParams {
     /// A `ServiceRequestFilter` as JSON; none: every request the caller may list.
     filter: Option<String>,
-    /// `ko`, `en`, `zh` or `ja`; none: `Accept-Language`, else Korean.
+    /// `ko`, `en`, `zh` or `ja`; none: `Accept-Language`, else English.
     lang: Option<String>,
 }
 
@@ -120,7 +120,7 @@ fn filter_of(params: &ExportParams) -> Result<pb::RequestFilter, Refusal> {
     Ok(filter.into_proto())
 }
 
-/// The language of the headers: `lang`, else `Accept-Language`, else Korean.
+/// The language of the headers: `lang`, else `Accept-Language`, else English.
 fn language_of(params: &ExportParams, headers: &HeaderMap) -> Result<Language, Refusal> {
     if let Some(tag) = params.lang.as_deref() {
         return Language::from_tag(tag)
