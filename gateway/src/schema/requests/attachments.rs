@@ -6,8 +6,9 @@
 
 use std::time::Duration;
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use glocal_proto::requests::v1 as pb;
 
 use super::super::common::{Person, datetime};
@@ -88,7 +89,7 @@ impl RequestAttachment {
     }
 
     /// When.
-    async fn uploaded_at(&self) -> Option<DateTime<Utc>> {
+    async fn uploaded_at(&self) -> Option<DateTime> {
         datetime(self.0.uploaded_at.as_ref())
     }
 
@@ -150,7 +151,7 @@ pub struct AttachmentUpload {
     /// The HTTP method: `PUT`.
     pub method: String,
     /// When the link stops working.
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: DateTime,
     /// The most bytes the file may have (the per-file limit, or what the request has left).
     pub max_bytes: f64,
 }
@@ -202,8 +203,10 @@ impl RequestAttachmentsMutation {
         Ok(AttachmentUpload {
             url: format!("/files/upload/{token}"),
             method: "PUT".into(),
-            expires_at: Utc::now()
-                + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(5)),
+            expires_at: DateTime(
+                Utc::now()
+                    + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(5)),
+            ),
             max_bytes: checked.max_bytes as f64,
         })
     }
