@@ -204,13 +204,15 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    /// A refusal with `code`, `reason` and an English-only `message`.
+    /// A refusal with `code`, `reason` and an English `message`: the catalogue message
+    /// when the catalogue holds the sentence word for word, else English only.
     pub fn new(code: ErrorCode, reason: &'static str, message: impl Into<String>) -> Self {
+        let message = message.into();
         Refusal {
             code,
             reason,
-            message: message.into(),
-            said: None,
+            said: crate::i18n::Message::of_english(&message),
+            message,
         }
     }
 
@@ -435,6 +437,8 @@ macro_rules! service_error {
                     $name::NotFound(what) => Some(Message::new("error-not-found").arg("what", what)),
                     $name::Invalid(e) => e.catalogue_message().cloned(),
                     $name::Refused(r) => r.said.clone(),
+                    // A rule's English sentence the catalogue holds word for word.
+                    $name::Forbidden(text) | $name::Conflict(text) => Message::of_english(text),
                     $name::StaleVersion { seen, current } => Some(
                         Message::new("error-stale-version")
                             .arg("seen", seen)

@@ -102,7 +102,7 @@ impl EventOffice {
                 writes::insert_registration(txn, id, row.id, &new.party, actor.author(), to, now)
                     .await?;
                 let pending = RegistrationState::Pending.as_str();
-                queries::insert_audit(txn, "registration", id, "register", None, Some(pending), actor.pair(), now, &format!("{seats} seat(s)")).await?;
+                queries::insert_audit(txn, "registration", id, "register", None, Some(pending), actor.pair(), now, &glocal_kit::i18n::Message::new("events-registered-seats").arg("seats", seats).store()).await?;
                 queries::insert_audit(txn, "registration", id, action.as_str(), Some(pending), Some(to.as_str()), SYSTEM, now, "").await?;
                 let payload = json!({
                     "id": id.to_string(),

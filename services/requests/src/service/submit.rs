@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use glocal_kit::Caller;
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::{Handle, Tx};
 use serde_json::json;
@@ -239,14 +240,18 @@ impl OnlineBureau {
                 next,
                 &system,
                 now,
-                &routing,
+                &Self::routing_note(&rule).store(),
             ));
             state = next;
             if let Some((member, load)) =
                 Self::least_loaded(tx, rule.department_code.as_str()).await?
             {
                 let next = transition(state, Action::AssignStaff)?;
-                let note = format!("{} {} (open load {load})", member.id, member.name);
+                let note = Message::new("history-assigned-staff")
+                    .arg("staff", &member.id)
+                    .arg("name", &member.name)
+                    .arg("load", load)
+                    .store();
                 history.push(history_entry(
                     Action::AssignStaff.as_str(),
                     Some(state),

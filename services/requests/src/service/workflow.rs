@@ -2,8 +2,9 @@
 //! reopen, notes and replies. Each checks who may act, asks the state machine, and writes
 //! the change, its history row and its outbox event in one transaction.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use glocal_kit::Caller;
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change as OutboxChange};
 use glocal_kit::store::Tx;
 use serde_json::json;
@@ -159,7 +160,9 @@ impl OnlineBureau {
             let mut after = row.clone();
             after.first_responded_at = Some(row.first_responded_at.unwrap_or(now));
             after.expected_completion_at = Some(expected);
-            let note = format!("expected completion {}", expected.to_rfc3339());
+            let note = Message::new("history-expected-completion")
+                .arg("at", expected.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .store();
             Ok(Change {
                 event_type: STATE_CHANGED,
                 action: Action::MidResponse,
@@ -248,14 +251,18 @@ impl OnlineBureau {
                 Action::ReassignToDepartment
             };
             let to = transition(row.state, action)?;
-            let text = match &member {
-                Some(m) => format!("-> {} / {} {}", department, m.id, m.name),
-                None => format!("-> {department} (no active staff)"),
-            };
+            let said = match &member {
+                Some(m) => Message::new("history-reassigned")
+                    .arg("staff", &m.id)
+                    .arg("name", &m.name),
+                None => Message::new("history-reassigned-unstaffed"),
+            }
+            .arg("department", department.as_str());
             let note = if note.trim().is_empty() {
-                text
+                said.store()
             } else {
-                format!("{text}: {}", note.trim())
+                let key = format!("{}-noted", said.key);
+                Message { key, ..said }.arg("note", note.trim()).store()
             };
             let mut after = row.clone();
             after.department_code = Some(department.as_str().to_owned());

@@ -1,6 +1,8 @@
 //! Screening, scoring, the stage cut and decisions; a freed place goes to the waitlist.
 
 use super::*;
+use glocal_kit::error::{ErrorCode, Refusal};
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
@@ -169,14 +171,20 @@ impl TrainingOffice {
             })
             .collect();
         let outcomes = apply_cut(rule, &tallies).map_err(|unscored| {
-            TrainingError::Conflict(format!(
-                "{} application(s) at stage {stage} have no score yet: {}",
-                unscored.len(),
-                unscored
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            TrainingError::Refused(Refusal::said(
+                ErrorCode::Conflict,
+                "CUT_UNSCORED",
+                Message::new("training-cut-unscored")
+                    .arg("count", unscored.len())
+                    .arg("stage", stage)
+                    .arg(
+                        "ids",
+                        unscored
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
             ))
         })?;
         let now = self.now();
@@ -190,12 +198,12 @@ impl TrainingOffice {
                     current_stage: Some(stage_no + 1),
                     ..Default::default()
                 };
-                let note = format!(
-                    "{}: rank {}, mean {mean}; on to stage {}",
-                    current.name,
-                    o.rank,
-                    stage + 1
-                );
+                let note = Message::new("training-cut-advanced")
+                    .arg("stage-name", &current.name)
+                    .arg("rank", o.rank)
+                    .arg("mean", &mean)
+                    .arg("next", stage + 1)
+                    .store();
                 self.change(
                     &txn,
                     row,
@@ -208,10 +216,11 @@ impl TrainingOffice {
                 )
                 .await?;
             } else {
-                let note = format!(
-                    "not advanced at {}: rank {}, mean {mean}",
-                    current.name, o.rank
-                );
+                let note = Message::new("training-cut-eliminated")
+                    .arg("stage-name", &current.name)
+                    .arg("rank", o.rank)
+                    .arg("mean", &mean)
+                    .store();
                 let set = ApplicationChange {
                     decision_note: Some(note.clone()),
                     ..Default::default()
@@ -230,11 +239,12 @@ impl TrainingOffice {
             }
         }
         let advanced = outcomes.iter().filter(|o| o.advanced).count();
-        let note = format!(
-            "stage {stage} ({}): {advanced} of {} advanced",
-            current.name,
-            outcomes.len()
-        );
+        let note = Message::new("training-cut-applied")
+            .arg("stage", stage)
+            .arg("stage-name", &current.name)
+            .arg("advanced", advanced)
+            .arg("total", outcomes.len())
+            .store();
         writes::insert_history(
             &txn,
             Audit {
@@ -339,7 +349,9 @@ impl TrainingOffice {
                 return Ok(None);
             }
             let to = transition(state_of(&candidate.state)?, Action::Promote)?;
-            let note = format!("place freed by application {freed_by}");
+            let note = Message::new("training-promoted")
+                .arg("freed-by", &freed_by)
+                .store();
             if self
                 .try_change(
                     txn,
