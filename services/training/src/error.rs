@@ -69,6 +69,11 @@ impl TrainingError {
         TrainingError::Invalid(InvalidInput::new(field, message))
     }
 
+    /// A refusal with `code`, the stable `reason` and the catalogue message `said`.
+    pub fn said(code: ErrorCode, reason: &'static str, said: glocal_kit::i18n::Message) -> Self {
+        TrainingError::Refused(glocal_kit::error::Refusal::said(code, reason, said))
+    }
+
     /// Stored data that does not parse.
     pub(crate) fn corrupt(e: impl std::fmt::Display) -> Self {
         TrainingError::Corrupt(e.to_string())

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use glocal_kit::Caller;
+use glocal_kit::error::ErrorCode;
 use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::{Handle, Tx};
@@ -108,9 +109,11 @@ impl OnlineBureau {
                     .await?
                     .is_empty()
                 {
-                    return Err(RequestsError::Forbidden(format!(
-                        "organisation `{org}` is not a known local government"
-                    )));
+                    return Err(RequestsError::said(
+                        ErrorCode::Forbidden,
+                        "ORGANISATION_NOT_A_LOCAL_GOVERNMENT",
+                        Message::new("rule-organisation-not-lg").arg("org", org),
+                    ));
                 }
                 org.clone()
             }
@@ -182,10 +185,12 @@ impl OnlineBureau {
             && existing.local_government_code == lg_code
             && existing.details == new.details;
         if !same {
-            return Err(RequestsError::Conflict(format!(
-                "idempotency key `{}` was already used for a different request",
-                new.idempotency_key.as_str()
-            )));
+            return Err(RequestsError::said(
+                ErrorCode::Conflict,
+                "IDEMPOTENCY_KEY_REUSED",
+                Message::new("rule-idempotency-key-reused")
+                    .arg("key", new.idempotency_key.as_str()),
+            ));
         }
         self.view(viewer, existing).await
     }

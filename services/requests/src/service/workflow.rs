@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use glocal_kit::Caller;
+use glocal_kit::error::ErrorCode;
 use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change as OutboxChange};
 use glocal_kit::store::Tx;
@@ -367,11 +368,16 @@ impl OnlineBureau {
             let to = transition(row.state, Action::Reopen)?;
             let answered = row.final_responded_at.unwrap_or(row.updated_at);
             if now > answered + window {
-                return Err(RequestsError::Conflict(format!(
-                    "the reopen window of {} days closed at {}",
-                    window.num_days(),
-                    (answered + window).to_rfc3339()
-                )));
+                return Err(RequestsError::said(
+                    ErrorCode::Conflict,
+                    "REOPEN_WINDOW_CLOSED",
+                    Message::new("rule-reopen-window-closed")
+                        .arg("days", window.num_days())
+                        .arg(
+                            "at",
+                            (answered + window).to_rfc3339_opts(SecondsFormat::Secs, true),
+                        ),
+                ));
             }
             // A fresh resolution clock under the type's policy and today's calendar.
             let policy = sla_store::policy_of(tx, row.request_type).await?;
@@ -438,9 +444,11 @@ impl OnlineBureau {
             _ => {
                 Self::require_requester(&viewer, "reply")?;
                 if state.is_terminal() {
-                    return Err(RequestsError::Conflict(format!(
-                        "cannot reply to a request in state {state}"
-                    )));
+                    return Err(RequestsError::said(
+                        ErrorCode::Conflict,
+                        "REQUEST_FINISHED",
+                        Message::new("rule-reply-finished").arg("state", state),
+                    ));
                 }
                 if state.is_paused() {
                     let now = self.now();

@@ -71,10 +71,14 @@ impl TrainingOffice {
         }
         let state = state_of(&row.state)?;
         if state != ApplicationState::UnderReview || row.current_stage != stage_no {
-            return Err(TrainingError::Conflict(format!(
-                "the application is {state} at stage {}, not under review at stage {stage}",
-                row.current_stage
-            )));
+            return Err(TrainingError::said(
+                ErrorCode::Conflict,
+                "NOT_UNDER_REVIEW_AT_STAGE",
+                Message::new("rule-not-under-review-at-stage")
+                    .arg("state", state)
+                    .arg("current", row.current_stage)
+                    .arg("stage", stage),
+            ));
         }
         let now = self.now();
         writes::record_review(
@@ -308,10 +312,13 @@ impl TrainingOffice {
             let stages = queries::stages_of(&txn, &[row.edition_id]).await?.len();
             let last = i32::try_from(stages).unwrap_or(i32::MAX);
             if row.current_stage < last {
-                return Err(TrainingError::Conflict(format!(
-                    "the application is at stage {} of {last}: apply the stage's cut first",
-                    row.current_stage
-                )));
+                return Err(TrainingError::said(
+                    ErrorCode::Conflict,
+                    "CUT_FIRST",
+                    Message::new("rule-cut-first")
+                        .arg("current", row.current_stage)
+                        .arg("last", last),
+                ));
             }
         }
         Self::check_version(row.version, version)?;
@@ -319,10 +326,13 @@ impl TrainingOffice {
             let e = queries::find_edition(&txn, row.edition_id)
                 .await?
                 .ok_or(TrainingError::NotFound("edition"))?;
-            return Err(TrainingError::Conflict(format!(
-                "the edition is full ({} of {} places taken): waitlist instead",
-                e.accepted_count, e.capacity
-            )));
+            return Err(TrainingError::said(
+                ErrorCode::Conflict,
+                "EDITION_FULL",
+                Message::new("rule-edition-full")
+                    .arg("taken", e.accepted_count)
+                    .arg("capacity", e.capacity),
+            ));
         }
         set.decision_note = Some(note.as_str().to_owned());
         let now = self.now();
