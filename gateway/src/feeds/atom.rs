@@ -184,7 +184,7 @@ mod tests {
             gateway: "https://api.example.org".into(),
             portal: None,
         };
-        let xml = feed(&[practice.clone()], Language::Ko, &gateway_only).to_string();
+        let xml = feed(std::slice::from_ref(&practice), Language::Ko, &gateway_only).to_string();
         let parsed: Feed = xml.parse().unwrap();
         assert_eq!(
             parsed.links()[0].href(),

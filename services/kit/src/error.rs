@@ -469,10 +469,15 @@ macro_rules! service_error {
 mod tests {
     use super::*;
 
-    crate::service_error!(
-        /// A service's error, for the tests.
-        ExampleError { transition: std::fmt::Error, version: i64 }
-    );
+    /// A service's error type, as every service declares it; the test builds a few variants.
+    #[allow(dead_code)]
+    mod example {
+        crate::service_error!(
+            /// A service's error, for the tests.
+            ExampleError { transition: std::fmt::Error, version: i64 }
+        );
+    }
+    use example::ExampleError;
 
     #[test]
     fn sentences_the_catalogue_holds_are_said_in_every_language() {

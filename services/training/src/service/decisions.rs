@@ -360,7 +360,7 @@ impl TrainingOffice {
             }
             let to = transition(state_of(&candidate.state)?, Action::Promote)?;
             let note = Message::new("training-promoted")
-                .arg("freed-by", &freed_by)
+                .arg("freed-by", freed_by)
                 .store();
             if self
                 .try_change(
