@@ -18,6 +18,9 @@
 //!
 //! This file wires them: the schema with its data, the router, `run`.
 #![warn(missing_docs)]
+// The merged query root (one object per domain) nests deeper than the default 128 when
+// async-graphql's futures are laid out.
+#![recursion_limit = "256"]
 
 pub mod edge;
 pub mod error;
@@ -87,6 +90,7 @@ fn configure<Q, M, S>(
     builder
         .data(services.clone())
         .data(clients::ReadRetry::from_settings(gateway))
+        .data(schema::common::PublicUrls::from_settings(gateway))
         .data(entities.clone())
         .extension(Tracing)
         .extension(http::execution_marker())
@@ -233,6 +237,7 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
         .merge(feeds::routes(Arc::new(feeds::FeedState {
             services: services_for_feeds,
             read_retry: clients::ReadRetry::from_settings(&gateway),
+            urls: schema::common::PublicUrls::from_settings(&gateway),
         })))
         .layer(TimeoutLayer::with_status_code(
             ::http::StatusCode::GATEWAY_TIMEOUT,

@@ -367,6 +367,12 @@ impl RequestsService for Fake {
     ) -> R<pb::GetSlaComplianceResponse> {
         Err(Status::unimplemented("fake"))
     }
+    async fn get_request_statistics(
+        &self,
+        _: tonic::Request<pb::GetRequestStatisticsRequest>,
+    ) -> R<pb::GetRequestStatisticsResponse> {
+        Err(Status::unimplemented("fake"))
+    }
     async fn rate_request(
         &self,
         _: tonic::Request<pb::RateRequestRequest>,
@@ -953,7 +959,7 @@ async fn one_request_with_its_details() {
     let r = send(&app, gql(q, json!({}), None, Some(&token(&official())))).await;
     assert_eq!(
         r.json(),
-        json!({ "data": { "serviceRequest": { "id": "r1", "title": "Request 1", "createdAt": "2026-05-28T20:26:40+00:00",
+        json!({ "data": { "serviceRequest": { "id": "r1", "title": "Request 1", "createdAt": "2026-05-28T20:26:40.000Z",
             "localGovernment": { "name": "Seoul" }, "department": null, "assignee": null, "routing": null } } })
     );
 }

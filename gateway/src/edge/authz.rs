@@ -172,6 +172,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "requests" "serviceRequestSurveyStatistics" [D D S A D],
     Query "requests" "serviceRequestStatistics" [D D S A D],
     Query "gateway" "me" [A A A A A],
+    Query "gateway" "enumLabels" [A A A A A],
     // Events.
     Query "events" "events" [S S A A S],
     Query "events" "event" [S S A A S],

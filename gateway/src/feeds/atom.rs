@@ -15,7 +15,7 @@ use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use serde::Deserialize;
 
 use super::FeedState;
-use crate::schema::common::datetime;
+use crate::schema::common::{PublicUrls, utc as datetime};
 use crate::schema::language::Language;
 use crate::schema::research::pick_original;
 
@@ -33,8 +33,9 @@ fn fixed(at: DateTime<Utc>) -> DateTime<FixedOffset> {
     at.fixed_offset()
 }
 
-/// Builds the feed document from a page of practices.
-pub fn feed(practices: &[pb::Practice], lang: Language) -> Feed {
+/// Builds the feed document from a page of practices; its links are absolute, each
+/// entry's `alternate` the practice's page ([`PublicUrls::practice_page`]).
+pub fn feed(practices: &[pb::Practice], lang: Language, urls: &PublicUrls) -> Feed {
     let entries: Vec<Entry> = practices
         .iter()
         .map(|p| {
@@ -64,10 +65,10 @@ pub fn feed(practices: &[pb::Practice], lang: Language) -> Feed {
             entry.set_authors(vec![author]);
             let mut link = Link::default();
             link.set_rel("alternate");
-            link.set_href(format!(
-                "/graphql?query=%7Bpractice(id%3A%22{}%22)%7Btitle%20summary%20body%7D%7D",
-                p.id
-            ));
+            link.set_href(urls.practice_page(&p.id));
+            if urls.portal.is_some() {
+                link.set_mime_type(Some("text/html".to_owned()));
+            }
             entry.set_links(vec![link]);
             entry
         })
@@ -89,7 +90,7 @@ pub fn feed(practices: &[pb::Practice], lang: Language) -> Feed {
     ));
     let mut link = Link::default();
     link.set_rel("self");
-    link.set_href("/feeds/practices.atom");
+    link.set_href(urls.gateway_url("/feeds/practices.atom"));
     feed.set_links(vec![link]);
     feed.set_lang(Some(
         match lang {
@@ -134,7 +135,7 @@ pub async fn practices_atom(
     );
     match searched.await {
         Ok(response) => {
-            let body = feed(&response.into_inner().practices, lang).to_string();
+            let body = feed(&response.into_inner().practices, lang, &state.urls).to_string();
             (
                 [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
                 body,
@@ -179,8 +180,33 @@ mod tests {
             updated_at: Some(at),
             ..Default::default()
         };
-        let xml = feed(&[practice], Language::Ko).to_string();
+        let gateway_only = PublicUrls {
+            gateway: "https://api.example.org".into(),
+            portal: None,
+        };
+        let xml = feed(std::slice::from_ref(&practice), Language::Ko, &gateway_only).to_string();
         let parsed: Feed = xml.parse().unwrap();
+        assert_eq!(
+            parsed.links()[0].href(),
+            "https://api.example.org/feeds/practices.atom"
+        );
+        assert!(
+            parsed.entries()[0].links()[0]
+                .href()
+                .starts_with("https://api.example.org/graphql?query="),
+            "absolute, the gateway's answer without a portal"
+        );
+        let with_portal = PublicUrls {
+            gateway: "https://api.example.org".into(),
+            portal: Some("https://portal.example.org".into()),
+        };
+        let xml = feed(&[practice], Language::Ko, &with_portal).to_string();
+        let linked: Feed = xml.parse().unwrap();
+        assert_eq!(
+            linked.entries()[0].links()[0].href(),
+            "https://portal.example.org/practices/p1",
+            "the portal's page once a portal is configured"
+        );
         assert_eq!(parsed.entries().len(), 1);
         assert_eq!(
             parsed.entries()[0].title().as_str(),

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use tonic::transport::Channel;
 
 use super::FeedState;
-use crate::schema::common::datetime;
+use crate::schema::common::utc as datetime;
 use crate::schema::language::{self, Language};
 
 /// Largest number of pages of editions a series feed reads.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 
+use crate::schema::common::PublicUrls;
 use crate::upstream::Services;
 use crate::upstream::clients::ReadRetry;
 
@@ -20,6 +21,8 @@ pub struct FeedState {
     pub services: Services,
     /// How reads to the services are retried.
     pub read_retry: ReadRetry,
+    /// Where the feeds' links point.
+    pub urls: PublicUrls,
 }
 
 /// Every feed route, with its state, to merge into the gateway's router.

@@ -3,7 +3,9 @@
 //! strings.
 
 use async_graphql::SimpleObject;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
+
+use super::scalars::DateTime;
 
 /// Relay page information (`@shareable`: partners' subgraphs define it too).
 #[derive(SimpleObject)]
@@ -28,17 +30,61 @@ pub struct Person {
     pub name: String,
 }
 
-/// A protobuf timestamp as a UTC date-time (`None` when absent or out of range).
-pub fn datetime(ts: Option<&prost_types::Timestamp>) -> Option<DateTime<Utc>> {
-    let ts = ts?;
-    DateTime::from_timestamp(ts.seconds, u32::try_from(ts.nanos).ok()?)
+/// A protobuf timestamp as the API's date-time (`None` when absent or out of range).
+pub fn datetime(ts: Option<&prost_types::Timestamp>) -> Option<DateTime> {
+    utc(ts).map(DateTime)
 }
 
-/// A UTC date-time as a protobuf timestamp.
-pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+/// A protobuf timestamp as a UTC date-time (`None` when absent or out of range), for the
+/// feeds, which format their own.
+pub fn utc(ts: Option<&prost_types::Timestamp>) -> Option<chrono::DateTime<Utc>> {
+    let ts = ts?;
+    chrono::DateTime::from_timestamp(ts.seconds, u32::try_from(ts.nanos).ok()?)
+}
+
+/// The API's date-time as a protobuf timestamp.
+pub fn timestamp(at: DateTime) -> prost_types::Timestamp {
+    let at = at.0;
     prost_types::Timestamp {
         seconds: at.timestamp(),
         nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0),
+    }
+}
+
+/// Where the links the API hands out point (schema data and feed state): the gateway's
+/// public base URL and, when configured, the portal's (`gateway.public_url`,
+/// `gateway.portal_url`), both without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrls {
+    /// The gateway's public base URL.
+    pub gateway: String,
+    /// The portal's base URL, if one is configured.
+    pub portal: Option<String>,
+}
+
+impl PublicUrls {
+    /// The URLs `settings` configure.
+    pub fn from_settings(settings: &glocal_kit::config::GatewaySettings) -> Self {
+        PublicUrls {
+            gateway: settings.public_base_url(),
+            portal: settings.portal_base_url(),
+        }
+    }
+
+    /// `path` (starting with `/`) on the gateway, absolute.
+    pub fn gateway_url(&self, path: &str) -> String {
+        format!("{}{path}", self.gateway)
+    }
+
+    /// The page a person reads about a practice: the portal's practice page when a
+    /// portal is configured, else the gateway's GraphQL answer for it.
+    pub fn practice_page(&self, id: &str) -> String {
+        match &self.portal {
+            Some(portal) => format!("{portal}/practices/{id}"),
+            None => self.gateway_url(&format!(
+                "/graphql?query=%7Bpractice(id%3A%22{id}%22)%7Btitle%20summary%20body%7D%7D"
+            )),
+        }
     }
 }
 

@@ -6,8 +6,9 @@
 //! the file and answer a signed upload link. The bytes travel over the gateway's `/files/…`
 //! routes ([`crate::files`]), as for requests (ADR 0022).
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use glocal_kit::Caller;
 use glocal_proto::common::v1 as pb;
 
@@ -75,7 +76,7 @@ impl AttachedFile {
     }
 
     /// When.
-    async fn uploaded_at(&self) -> Option<DateTime<Utc>> {
+    async fn uploaded_at(&self) -> Option<DateTime> {
         datetime(self.file.uploaded_at.as_ref())
     }
 
@@ -188,8 +189,9 @@ where
     Ok(AttachmentUpload {
         url: format!("/files/upload/{token}"),
         method: "PUT".into(),
-        expires_at: Utc::now()
-            + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(5)),
+        expires_at: DateTime(
+            Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(5)),
+        ),
         max_bytes: checked.max_bytes as f64,
     })
 }

@@ -17,6 +17,7 @@ pub mod directory;
 pub mod events;
 pub mod federation;
 pub mod files;
+pub mod labels;
 pub mod language;
 pub mod me;
 pub mod notifications;
@@ -48,6 +49,7 @@ pub struct Query(
     requests::RequestSearchQuery,
     directory::DirectoryQuery,
     me::MeQuery,
+    labels::LabelsQuery,
     events::EventsQuery,
     research::ResearchQuery,
     training::TrainingQuery,
@@ -97,7 +99,7 @@ mod tests {
 
     #[test]
     fn timestamps_round_trip() {
-        let at = DateTime::from_timestamp(1_790_000_000, 123_000_000).unwrap();
+        let at = scalars::DateTime(DateTime::from_timestamp(1_790_000_000, 123_000_000).unwrap());
         assert_eq!(datetime(Some(&timestamp(at))), Some(at));
         assert_eq!(datetime(None), None);
     }

@@ -1,7 +1,7 @@
 //! Scalars of the public schema that async-graphql does not name the way the API does.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, SecondsFormat, Utc};
 
 /// A calendar date without time zone, `YYYY-MM-DD` (e.g. `2026-05-01`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,9 +41,84 @@ impl ScalarType for Date {
     }
 }
 
+/// An instant, written RFC 3339 in UTC with `Z` and milliseconds, always the same shape
+/// (e.g. `2026-05-28T20:26:40.000Z`). Input accepts any RFC 3339 offset and means the same
+/// instant in UTC. The one place every date-time the API returns is formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(pub chrono::DateTime<Utc>);
+
+impl DateTime {
+    /// The API's spelling: RFC 3339, UTC, `Z`, milliseconds.
+    pub fn to_rfc3339(self) -> String {
+        self.0.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+}
+
+impl From<chrono::DateTime<Utc>> for DateTime {
+    fn from(at: chrono::DateTime<Utc>) -> Self {
+        DateTime(at)
+    }
+}
+
+impl From<DateTime> for chrono::DateTime<Utc> {
+    fn from(at: DateTime) -> Self {
+        at.0
+    }
+}
+
+/// An instant in RFC 3339, e.g. `2026-05-28T20:26:40.000Z`: the API always answers in UTC
+/// (`Z`) with milliseconds; input may use any offset.
+#[Scalar(
+    name = "DateTime",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339"
+)]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
+                .map(|at| DateTime(at.with_timezone(&Utc)))
+                .map_err(|_| {
+                    InputValueError::custom(format!(
+                        "`{s}` is not an RFC 3339 date-time (e.g. 2026-05-28T20:26:40Z)"
+                    ))
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(s) if chrono::DateTime::parse_from_rfc3339(s).is_ok())
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.to_rfc3339())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_times_are_written_in_utc_with_z_and_milliseconds() {
+        let at = chrono::DateTime::from_timestamp(1_780_000_000, 123_456_789).unwrap();
+        assert_eq!(
+            DateTime(at).to_value(),
+            Value::from("2026-05-28T20:26:40.123Z")
+        );
+        let whole = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+        assert_eq!(
+            DateTime(whole).to_value(),
+            Value::from("2026-05-28T20:26:40.000Z")
+        );
+        let seoul = <DateTime as ScalarType>::parse(Value::from("2026-05-29T05:26:40+09:00"));
+        assert_eq!(
+            seoul.unwrap(),
+            DateTime(whole),
+            "any offset means the same instant"
+        );
+        assert!(<DateTime as ScalarType>::parse(Value::from("2026-05-29 05:26")).is_err());
+    }
 
     #[test]
     fn dates_round_trip_as_yyyy_mm_dd() {

@@ -100,6 +100,12 @@ GLOCAL_GATEWAY__GRPC_TIMEOUT_MS: {{ .Values.gateway.grpcTimeoutMs | quote }}
 GLOCAL_GATEWAY__REQUEST_TIMEOUT_MS: {{ .Values.gateway.requestTimeoutMs | quote }}
 GLOCAL_GATEWAY__READINESS_TIMEOUT_MS: {{ .Values.gateway.readinessTimeoutMs | int64 | quote }}
 GLOCAL_GATEWAY__CLIENT_IP_HEADER: {{ .Values.gateway.clientIpHeader | quote }}
+{{- with .Values.gateway.publicUrl }}
+GLOCAL_GATEWAY__PUBLIC_URL: {{ . | quote }}
+{{- end }}
+{{- with .Values.gateway.portalUrl }}
+GLOCAL_GATEWAY__PORTAL_URL: {{ . | quote }}
+{{- end }}
 GLOCAL_METRICS__GATEWAY_LISTEN: {{ printf "0.0.0.0:%v" .Values.gateway.adminPort | quote }}
 GLOCAL_STORAGE__URL: {{ .Values.storage.url | quote }}
 GLOCAL_STORAGE__ENDPOINT: {{ .Values.storage.endpoint | quote }}

@@ -204,13 +204,15 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    /// A refusal with `code`, `reason` and an English-only `message`.
+    /// A refusal with `code`, `reason` and an English `message`: the catalogue message
+    /// when the catalogue holds the sentence word for word, else English only.
     pub fn new(code: ErrorCode, reason: &'static str, message: impl Into<String>) -> Self {
+        let message = message.into();
         Refusal {
             code,
             reason,
-            message: message.into(),
-            said: None,
+            said: crate::i18n::Message::of_english(&message),
+            message,
         }
     }
 
@@ -386,6 +388,20 @@ macro_rules! service_error {
             pub fn invalid(field: &str, message: impl Into<String>) -> Self {
                 $name::Invalid($crate::domain::InvalidInput::new(field, message))
             }
+
+            /// A BAD_USER_INPUT error about `field` saying the catalogue message `said`.
+            pub fn invalid_said(field: &str, said: $crate::i18n::Message) -> Self {
+                $name::Invalid($crate::domain::InvalidInput::localized(field, said))
+            }
+
+            /// A refusal with `code`, the stable `reason` and the catalogue message `said`.
+            pub fn said(
+                code: $crate::error::ErrorCode,
+                reason: &'static str,
+                said: $crate::i18n::Message,
+            ) -> Self {
+                $name::Refused($crate::error::Refusal::said(code, reason, said))
+            }
         }
 
         impl $crate::error::ServiceError for $name {
@@ -435,6 +451,8 @@ macro_rules! service_error {
                     $name::NotFound(what) => Some(Message::new("error-not-found").arg("what", what)),
                     $name::Invalid(e) => e.catalogue_message().cloned(),
                     $name::Refused(r) => r.said.clone(),
+                    // A rule's English sentence the catalogue holds word for word.
+                    $name::Forbidden(text) | $name::Conflict(text) => Message::of_english(text),
                     $name::StaleVersion { seen, current } => Some(
                         Message::new("error-stale-version")
                             .arg("seen", seen)
@@ -450,6 +468,52 @@ macro_rules! service_error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A service's error type, as every service declares it; the test builds a few variants.
+    #[allow(dead_code)]
+    mod example {
+        crate::service_error!(
+            /// A service's error, for the tests.
+            ExampleError { transition: std::fmt::Error, version: i64 }
+        );
+    }
+    use example::ExampleError;
+
+    #[test]
+    fn sentences_the_catalogue_holds_are_said_in_every_language() {
+        let refused = Refusal::new(
+            ErrorCode::Conflict,
+            "REGISTRATION_CLOSED",
+            "the relationship has ended",
+        );
+        assert_eq!(
+            refused.said.as_ref().map(|m| m.key.as_str()),
+            Some("rule-relationship-ended")
+        );
+        let conflict = ExampleError::Conflict("the relationship has ended".into());
+        let said = conflict.catalogue_message().expect("a catalogue message");
+        assert_eq!(said.render(crate::i18n::Lang::Ko), "관계가 종료되었습니다");
+        let forbidden = ExampleError::Forbidden("only the applicant may submit".into());
+        assert_eq!(
+            forbidden.catalogue_message().map(|m| m.key),
+            Some("rule-only-applicant-submits".to_owned())
+        );
+        let other = ExampleError::Conflict("a sentence nobody translated".into());
+        assert_eq!(
+            other.catalogue_message(),
+            None,
+            "stays English, generic elsewhere"
+        );
+        let said = ExampleError::said(
+            ErrorCode::Conflict,
+            "EDITION_FULL",
+            crate::i18n::Message::new("rule-edition-full")
+                .arg("taken", 20)
+                .arg("capacity", 20),
+        );
+        assert_eq!(said.reason(), Some("EDITION_FULL"));
+        assert!(said.to_string().contains("20 of 20 places taken"), "{said}");
+    }
 
     #[test]
     fn every_code_round_trips_through_grpc() {

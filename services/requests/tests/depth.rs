@@ -185,7 +185,17 @@ async fn the_requester_rates_the_answer_once_and_may_change_it_within_the_window
     // The requester sees the rating in the history; the version does not move.
     assert_eq!(rated.version, r.version);
     let entry = rated.history.iter().find(|h| h.action == "rate").unwrap();
-    assert_eq!(entry.note, "rating 4");
+    // A keyed message, said in the reader's language.
+    assert_eq!(
+        glocal_kit::i18n::Stored::parse(&entry.note),
+        glocal_kit::i18n::Stored::Message(
+            glocal_kit::i18n::Message::new("history-rated").arg("rating", 4)
+        )
+    );
+    assert_eq!(
+        glocal_kit::i18n::Stored::parse(&entry.note).render(glocal_kit::i18n::Lang::En),
+        "rating 4"
+    );
 
     // Staff of the department read it, and the colleague of the same local government too.
     for who in [staff("staff-interp-kim"), seoul_colleague()] {
@@ -210,7 +220,10 @@ async fn the_requester_rates_the_answer_once_and_may_change_it_within_the_window
     assert_eq!(survey.submitted_at, first_at);
     assert!(survey.updated_at > first_at);
     assert_eq!(changed.state, closed.state);
-    assert!(changed.history.iter().any(|h| h.note == "rating 4 → 5"));
+    assert!(changed.history.iter().any(|h| {
+        glocal_kit::i18n::Stored::parse(&h.note).render(glocal_kit::i18n::Lang::En)
+            == "rating 4 → 5"
+    }));
     assert_eq!(env.count("request_survey").await, 1);
 
     // Past the reopen window (14 days after the final response) it stands.

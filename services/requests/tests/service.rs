@@ -207,7 +207,16 @@ async fn submit_registers_routes_and_assigns(env: Env) {
     );
     assert_eq!(r.history[0].from_state, None);
     assert_eq!(r.history[3].to_state, RequestState::StaffAssigned);
-    assert!(r.history[2].note.contains("RULE 1"));
+    let routed = glocal_kit::i18n::Stored::parse(&r.history[2].note);
+    assert_eq!(
+        routed.render(glocal_kit::i18n::Lang::En),
+        "RULE 1: INTERPRETATION_TRANSLATION -> INTERPRETATION"
+    );
+    assert!(
+        routed
+            .render(glocal_kit::i18n::Lang::Ko)
+            .starts_with("규칙 1")
+    );
     assert!(!r.overdue);
     assert_eq!(env.counts().await, (4, 1, 0, 1));
 
@@ -1202,6 +1211,39 @@ async fn list_filters_paging_and_overdue(env: Env) {
     );
 }
 
+async fn a_nameless_token_takes_the_directory_name_or_is_refused(env: Env) {
+    // An official whose token names nobody: refused with a stable reason, nothing written.
+    let nameless = Caller::new("official-11000", "  ", "11000", [Role::LocalOfficial]);
+    let e = submit(&env.bureau, Some(&nameless), inquiry("nameless"))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), ErrorCode::Unauthenticated);
+    assert_eq!(e.reason(), Some("CALLER_NAME_MISSING"));
+    assert_eq!(
+        e.catalogue_message().map(|m| m.key),
+        Some("error-caller-name-missing".to_owned())
+    );
+    assert_eq!(env.counts().await, (0, 0, 0, 0));
+
+    // Staff without a name in the token act under the directory's name.
+    let seoul = official("11000");
+    let r = submit(&env.bureau, Some(&seoul), translation("named", "en"))
+        .await
+        .unwrap();
+    assert_eq!(r.requester.name, "Official 11000");
+    let kim = Caller::new("staff-interp-kim", "", "GAOK", [Role::BureauStaff]);
+    let r = env
+        .bureau
+        .send_final_response(Some(&kim), r.id, r.version, body("done"))
+        .await
+        .unwrap();
+    let last = r.history.last().unwrap();
+    assert_eq!(
+        (last.actor_subject.as_str(), last.actor_name.as_str()),
+        ("staff-interp-kim", "김서연")
+    );
+}
+
 async fn demo_seeds_once(env: Env) {
     // The directory is already there, so the demo does nothing on top of it.
     assert!(!glocal_requests::demo::seed_demo(&env.db).await.unwrap());
@@ -1266,6 +1308,7 @@ glocal_kit::on_both_backends!(
         bad_input_writes_nothing,
         reopen_window_reassign_reject_withdraw,
         list_filters_paging_and_overdue,
+        a_nameless_token_takes_the_directory_name_or_is_refused,
         demo_seeds_once,
     ];
     db: [demo_seeds_an_empty_database]

@@ -261,11 +261,10 @@ async fn asking_pauses_the_clock_and_the_reply_resumes_it(env: Env) {
     assert_eq!(&actions[actions.len() - 2..], ["ask_requester", "resume"]);
     let resume = resumed.history.last().unwrap();
     assert_eq!(resume.from_state, Some(RequestState::AwaitingRequester));
-    assert!(
-        resume.note.contains("after 2700 business minutes"),
-        "{}",
-        resume.note
-    );
+    let note = glocal_kit::i18n::Stored::parse(&resume.note).render(glocal_kit::i18n::Lang::En);
+    assert!(note.contains("after 2700 business minutes"), "{note}");
+    let ko = glocal_kit::i18n::Stored::parse(&resume.note).render(glocal_kit::i18n::Lang::Ko);
+    assert!(ko.contains("업무 시간 2700분"), "{ko}");
 
     // The change events carry the contract's fields.
     let asked_events = env.events("ServiceRequestQuestionAsked").await;

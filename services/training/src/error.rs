@@ -58,12 +58,20 @@ pub enum TrainingError {
     /// Object storage (applications' files) failed.
     #[error(transparent)]
     Files(#[from] glocal_kit::files::FilesError),
+    /// A business rule refused, with a stable reason (and a catalogue message).
+    #[error(transparent)]
+    Refused(#[from] glocal_kit::error::Refusal),
 }
 
 impl TrainingError {
     /// A BAD_USER_INPUT error about `field`.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         TrainingError::Invalid(InvalidInput::new(field, message))
+    }
+
+    /// A refusal with `code`, the stable `reason` and the catalogue message `said`.
+    pub fn said(code: ErrorCode, reason: &'static str, said: glocal_kit::i18n::Message) -> Self {
+        TrainingError::Refused(glocal_kit::error::Refusal::said(code, reason, said))
     }
 
     /// Stored data that does not parse.
@@ -94,6 +102,36 @@ impl ServiceError for TrainingError {
             TrainingError::Db(_) | TrainingError::Corrupt(_) | TrainingError::Grpc(_) => {
                 ErrorCode::Internal
             }
+            TrainingError::Refused(r) => r.code,
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            TrainingError::Refused(r) => Some(r.reason),
+            _ => None,
+        }
+    }
+
+    fn catalogue_message(&self) -> Option<glocal_kit::i18n::Message> {
+        use glocal_kit::i18n::Message;
+        match self {
+            TrainingError::Unauthenticated => Some(Message::new("error-unauthenticated")),
+            TrainingError::NotFound(what) => {
+                Some(Message::new("error-not-found").arg("what", what))
+            }
+            TrainingError::Invalid(e) => e.catalogue_message().cloned(),
+            TrainingError::Refused(r) => r.said.clone(),
+            // A rule's English sentence the catalogue holds word for word.
+            TrainingError::Forbidden(text) | TrainingError::Conflict(text) => {
+                Message::of_english(text)
+            }
+            TrainingError::StaleVersion { seen, current } => Some(
+                Message::new("error-stale-version")
+                    .arg("seen", seen)
+                    .arg("current", current),
+            ),
+            _ => None,
         }
     }
 

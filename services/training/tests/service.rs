@@ -866,6 +866,11 @@ async fn the_speech_contest_cut_advances_the_top_n_and_ties(env: Env) {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(err.to_string().contains(&apps[3].id.to_string()), "{err}");
+    assert_eq!(err.reason(), Some("CUT_UNSCORED"));
+    assert_eq!(
+        err.catalogue_message().map(|m| m.key),
+        Some("training-cut-unscored".to_owned())
+    );
     // Scoring again replaces the reviewer's score.
     env.office
         .review(Some(&r1), apps[3].id, 1, score(10), comment())
@@ -913,12 +918,14 @@ async fn the_speech_contest_cut_advances_the_top_n_and_ties(env: Env) {
     );
     let choi = env.get(&admin(), apps[3].id).await.unwrap();
     assert_eq!(choi.state, ApplicationState::Rejected);
+    let said = glocal_kit::i18n::Stored::parse(&choi.decision_note);
+    let english = said.render(glocal_kit::i18n::Lang::En);
     assert!(
-        choi.decision_note
-            .contains("not advanced at Preliminaries: rank 4"),
-        "{}",
-        choi.decision_note
+        english.contains("not advanced at Preliminaries: rank 4"),
+        "{english}"
     );
+    let korean = said.render(glocal_kit::i18n::Lang::Ko);
+    assert!(korean.contains("Preliminaries에서 탈락: 4위"), "{korean}");
     let kim = env.get(&admin(), apps[0].id).await.unwrap();
     assert_eq!(
         (kim.state, kim.current_stage),

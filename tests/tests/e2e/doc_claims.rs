@@ -221,7 +221,7 @@ async fn codes_are_checked_against_the_iso_lists_as_the_docs_say() {
     let exchange = "mutation($c: String!, $k: String!) { submitServiceRequest(input: {
         idempotencyKey: $k, type: INTERNATIONAL_EXCHANGE, title: \"Partnership\", description: \"MOU\",
         details: { internationalExchange: { partnerCountry: $c, partnerOrganization: \"City\",
-          exchangeKind: \"MEMORANDUM\" } } }) { id } }";
+          exchangeKind: MEMORANDUM } } }) { id } }";
     let refused = stack
         .gql(Some(&seoul), exchange, json!({ "c": "QQ", "k": "iso-qq" }))
         .await;

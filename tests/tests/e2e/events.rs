@@ -160,6 +160,10 @@ async fn from_publishing_an_event_to_checking_a_delegate_in() {
     assert_eq!(event["edition"], 1);
     assert_eq!(event["series"]["code"], "EXCHANGE-FORUM");
     let id = event["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        event["calendarUrl"],
+        format!("{}/calendar/events/{id}.ics", stack.base_url)
+    );
 
     // 09:00–10:30 in Seoul (00:00–01:30 UTC), then 10:30–12:00 in the same room.
     let s1 = add_session(
@@ -336,7 +340,8 @@ async fn from_publishing_an_event_to_checking_a_delegate_in() {
     let series_id = series["id"].as_str().unwrap();
     assert_eq!(
         series["calendarUrl"],
-        format!("/calendar/series/{series_id}.ics")
+        format!("{}/calendar/series/{series_id}.ics", stack.base_url),
+        "absolute, from gateway.public_url (unset: the listen address)"
     );
     let (status, _, body) = get_text(&stack, &format!("/calendar/series/{series_id}.ics")).await;
     assert_eq!(status, 200);
@@ -594,8 +599,36 @@ async fn rotation_contributions_and_lecture_quota() {
         .await;
     let c = c.data()["submitContribution"].clone();
     assert_eq!(c["state"], "SUBMITTED");
-    let practice = uuid::Uuid::new_v4().to_string();
+    // Linking a practice the research service does not know is refused, nothing written.
     let q = "mutation($input: ReviewContributionInput!) { reviewContribution(input: $input) { state practiceIds practices { id } } }";
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let refused = stack
+        .gql(
+            Some(&staff),
+            q,
+            json!({ "input": { "id": c["id"], "version": c["version"], "decision": "ACCEPT",
+                "practiceIds": [unknown] } }),
+        )
+        .await;
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    let ext = &refused.body["errors"][0]["extensions"];
+    assert_eq!(ext["field"], "practiceIds[0]");
+    assert_eq!(ext["messageKey"], "input-practice-unknown");
+    // A published practice of the library is linked and shown.
+    glocal_research::demo::seed_demo(&stack.research_db)
+        .await
+        .expect("seed research");
+    let library = stack
+        .gql(
+            None,
+            "{ practices(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let practice = library.data()["practices"]["edges"][0]["node"]["id"]
+        .as_str()
+        .expect("a published demo practice")
+        .to_owned();
     let reviewed = stack
         .gql(
             Some(&staff),
@@ -607,8 +640,7 @@ async fn rotation_contributions_and_lecture_quota() {
     let reviewed = &reviewed.data()["reviewContribution"];
     assert_eq!(reviewed["state"], "ACCEPTED");
     assert_eq!(reviewed["practiceIds"][0], practice.as_str());
-    // An unknown (or unpublished) practice is simply not shown.
-    assert_eq!(reviewed["practices"], json!([]));
+    assert_eq!(reviewed["practices"], json!([{ "id": practice }]));
     let public = stack
         .gql(None, "query($id: ID!) { event(id: $id) { contributions { title(lang: EN) abstract state } } }", json!({ "id": event["id"] }))
         .await;

@@ -272,6 +272,89 @@ async fn requesters_never_see_internal_history_staff_do() {
 }
 
 /// Answers `r` in full as its assignee and closes it as `closer`; returns the closed request.
+#[tokio::test]
+async fn history_notes_and_enum_labels_are_said_in_each_language() {
+    let stack = spawn_stack().await;
+    let seoul = stack.official("official-seoul", "11000");
+    let r = submit(&stack, &seoul, "k-said").await.data()["submitServiceRequest"].clone();
+    let staff = assignee_token(&stack, &r).await;
+    let q = "query($id: ID!) { serviceRequest(id: $id) { history { action note noteKey } } }";
+    let mut said = Vec::new();
+    for (tag, expected) in [
+        ("ko", "처리 중"),
+        ("en", "open load"),
+        ("zh", "在办"),
+        ("ja", "対応中"),
+    ] {
+        let seen = stack
+            .gql_in(tag, Some(&staff), q, json!({ "id": r["id"] }))
+            .await;
+        let history = seen.data()["serviceRequest"]["history"].clone();
+        let assigned = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["action"] == "assign_staff")
+            .cloned()
+            .expect("the staff assignment");
+        assert_eq!(assigned["noteKey"], "history-assigned-staff", "{tag}");
+        let note = assigned["note"].as_str().unwrap().to_owned();
+        assert!(note.contains(expected), "{tag}: {note}");
+        assert!(note.contains("STF-"), "the staff id stays: {note}");
+        said.push(note);
+    }
+    said.sort();
+    said.dedup();
+    assert_eq!(said.len(), 4, "four languages, four texts: {said:?}");
+    // The `lang` argument wins over Accept-Language.
+    let q = "query($id: ID!) { serviceRequest(id: $id) { history { action note(lang: JA) } } }";
+    let seen = stack
+        .gql_in("ko", Some(&staff), q, json!({ "id": r["id"] }))
+        .await;
+    let routed = seen.data()["serviceRequest"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["action"] == "assign_department")
+        .cloned()
+        .unwrap();
+    assert!(
+        routed["note"].as_str().unwrap().starts_with("ルール "),
+        "{routed}"
+    );
+
+    // Enum labels: every value of an enum, in the language asked.
+    let q = "query($l: Language) { enumLabels(lang: $l, enums: [\"ServiceRequestState\", \"ExchangeKind\"]) { name values { value label } } }";
+    let ko = stack.gql(None, q, json!({ "l": "KO" })).await;
+    let enums = ko.data()["enumLabels"].as_array().unwrap().clone();
+    assert_eq!(enums[0]["name"], "ServiceRequestState");
+    assert_eq!(enums[0]["values"].as_array().unwrap().len(), 12);
+    let closed = enums[0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["value"] == "CLOSED")
+        .cloned()
+        .unwrap();
+    assert_eq!(closed["label"], "종결");
+    assert_eq!(
+        enums[1]["values"][0],
+        json!({ "value": "SISTER_CITY", "label": "자매도시" })
+    );
+    let ja = stack.gql_in("ja", None, q, json!({})).await;
+    assert_eq!(ja.data()["enumLabels"][1]["values"][0]["label"], "姉妹都市");
+    let all = stack.gql(None, "{ enumLabels { name } }", json!({})).await;
+    assert!(all.data()["enumLabels"].as_array().unwrap().len() > 40);
+    let unknown = stack
+        .gql(
+            None,
+            "{ enumLabels(enums: [\"Nope\"]) { name } }",
+            json!({}),
+        )
+        .await;
+    bad_input_on(&unknown.body, "enums[0]");
+}
+
 async fn answer_and_close(stack: &Stack, r: &Value, closer: &str) -> Value {
     let id = r["id"].as_str().unwrap();
     let staff = assignee_token(stack, r).await;

@@ -430,6 +430,13 @@ async fn vocabulary_search_facets_and_the_feed() {
     );
     assert_eq!(entry.title().as_str(), "대중교통정책 혁신");
     assert_eq!(entry.categories()[0].term(), "transportation");
+    assert!(
+        entry.links()[0]
+            .href()
+            .starts_with(&format!("{}/graphql?query=", stack.base_url)),
+        "absolute; no portal configured, so the gateway's answer: {}",
+        entry.links()[0].href()
+    );
 }
 
 #[tokio::test]

@@ -112,9 +112,9 @@ pub struct CreateEventInput {
     /// Seats.
     pub capacity: i32,
     /// When registration opens.
-    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_opens_at: Option<DateTime>,
     /// When registration closes.
-    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<DateTime>,
 }
 
 /// Moves an event through its life cycle (bureau).
@@ -159,9 +159,9 @@ pub struct AddEventSessionInput {
     #[graphql(default)]
     pub interpretation_languages: Vec<String>,
     /// Start (any offset; stored in UTC).
-    pub starts_at: DateTime<Utc>,
+    pub starts_at: DateTime,
     /// End.
-    pub ends_at: DateTime<Utc>,
+    pub ends_at: DateTime,
 }
 
 /// Registers the caller or a delegation for an event.

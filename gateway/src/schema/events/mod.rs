@@ -12,12 +12,12 @@
 
 use std::sync::Arc;
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use glocal_proto::common::v1::{LocalizedText, PageRequest};
 use glocal_proto::events::v1 as pb;
 
-use super::common::{PageInfo, Person};
+use super::common::{PageInfo, Person, PublicUrls};
 use super::common::{datetime, non_empty, timestamp};
 use super::directory::{LocalGovernment, load_local_government};
 use super::language::{self, Language};
@@ -300,9 +300,11 @@ impl EventSeries {
         non_empty(&self.0.next_host_country)
     }
 
-    /// Path of the series' iCalendar feed (RFC 5545) on this gateway.
-    async fn calendar_url(&self) -> String {
-        format!("/calendar/series/{}.ics", self.0.id)
+    /// Absolute URL of the series' iCalendar feed (RFC 5545) on this gateway
+    /// (`gateway.public_url`).
+    async fn calendar_url(&self, ctx: &Context<'_>) -> Result<String> {
+        let urls = ctx.data::<PublicUrls>()?;
+        Ok(urls.gateway_url(&format!("/calendar/series/{}.ics", self.0.id)))
     }
 }
 
@@ -432,12 +434,12 @@ impl Event {
     }
 
     /// When registration opens (null: as soon as the bureau opens it).
-    async fn registration_opens_at(&self) -> Option<DateTime<Utc>> {
+    async fn registration_opens_at(&self) -> Option<DateTime> {
         datetime(self.data.registration_opens_at.as_ref())
     }
 
     /// When registration closes (null: when the bureau closes it).
-    async fn registration_closes_at(&self) -> Option<DateTime<Utc>> {
+    async fn registration_closes_at(&self) -> Option<DateTime> {
         datetime(self.data.registration_closes_at.as_ref())
     }
 
@@ -462,12 +464,12 @@ impl Event {
     }
 
     /// When it was created.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.data.created_at.as_ref())
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+    async fn updated_at(&self) -> Option<DateTime> {
         datetime(self.data.updated_at.as_ref())
     }
 
@@ -502,9 +504,11 @@ impl Event {
             .collect())
     }
 
-    /// Path of the event's iCalendar feed (RFC 5545) on this gateway.
-    async fn calendar_url(&self) -> String {
-        format!("/calendar/events/{}.ics", self.data.id)
+    /// Absolute URL of the event's iCalendar feed (RFC 5545) on this gateway
+    /// (`gateway.public_url`).
+    async fn calendar_url(&self, ctx: &Context<'_>) -> Result<String> {
+        let urls = ctx.data::<PublicUrls>()?;
+        Ok(urls.gateway_url(&format!("/calendar/events/{}.ics", self.data.id)))
     }
 }
 
@@ -562,12 +566,12 @@ impl EventSession {
     }
 
     /// Start (UTC).
-    async fn starts_at(&self) -> Option<DateTime<Utc>> {
+    async fn starts_at(&self) -> Option<DateTime> {
         datetime(self.0.starts_at.as_ref())
     }
 
     /// End (UTC).
-    async fn ends_at(&self) -> Option<DateTime<Utc>> {
+    async fn ends_at(&self) -> Option<DateTime> {
         datetime(self.0.ends_at.as_ref())
     }
 
@@ -595,7 +599,7 @@ pub struct EventCheckIn {
     /// Who.
     pub attendee: String,
     /// When.
-    pub at: Option<DateTime<Utc>>,
+    pub at: Option<DateTime>,
     /// Subject of the staff member who checked them in.
     pub by: String,
 }
@@ -612,9 +616,13 @@ pub struct EventRegistrationHistoryEntry {
     /// Who acted ("system" for automatic steps).
     pub actor: Person,
     /// When.
-    pub at: Option<DateTime<Utc>>,
-    /// Note.
+    pub at: Option<DateTime>,
+    /// A note: what the system noted, in the language `history(lang:)` asked for, or a
+    /// person's words as written.
     pub note: Option<String>,
+    /// The catalogue key of a note the system wrote (e.g. `events-registered-seats`); null
+    /// for a person's words.
+    pub note_key: Option<String>,
 }
 
 fn reg_state_named(name: &str) -> Option<EventRegistrationState> {
@@ -703,7 +711,7 @@ impl EventRegistration {
     }
 
     /// When the current offer lapses (OFFERED only).
-    async fn offer_expires_at(&self) -> Option<DateTime<Utc>> {
+    async fn offer_expires_at(&self) -> Option<DateTime> {
         datetime(self.data.offer_expires_at.as_ref())
     }
 
@@ -713,12 +721,12 @@ impl EventRegistration {
     }
 
     /// When it was made.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.data.created_at.as_ref())
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+    async fn updated_at(&self) -> Option<DateTime> {
         datetime(self.data.updated_at.as_ref())
     }
 
@@ -736,21 +744,31 @@ impl EventRegistration {
             .collect()
     }
 
-    /// The audit history, oldest first.
-    async fn history(&self) -> Vec<EventRegistrationHistoryEntry> {
+    /// The audit history, oldest first; notes the system wrote in `lang` (default: the
+    /// request's `Accept-Language`, else English).
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        lang: Option<Language>,
+    ) -> Vec<EventRegistrationHistoryEntry> {
+        let lang = language::effective(ctx, lang);
         self.data
             .history
             .iter()
-            .map(|h| EventRegistrationHistoryEntry {
-                action: h.action.clone(),
-                from: reg_state_named(&h.from_state),
-                to: reg_state_named(&h.to_state),
-                actor: Person {
-                    subject: h.actor_subject.clone(),
-                    name: h.actor_name.clone(),
-                },
-                at: datetime(h.at.as_ref()),
-                note: non_empty(&h.note).map(str::to_owned),
+            .map(|h| {
+                let said = non_empty(&h.note).map(|n| language::say(n, lang));
+                EventRegistrationHistoryEntry {
+                    action: h.action.clone(),
+                    from: reg_state_named(&h.from_state),
+                    to: reg_state_named(&h.to_state),
+                    actor: Person {
+                        subject: h.actor_subject.clone(),
+                        name: h.actor_name.clone(),
+                    },
+                    at: datetime(h.at.as_ref()),
+                    note: said.as_ref().map(|(text, _)| text.clone()),
+                    note_key: said.and_then(|(_, key)| key),
+                }
             })
             .collect()
     }
@@ -846,12 +864,12 @@ impl Contribution {
     }
 
     /// When it was submitted.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.data.created_at.as_ref())
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+    async fn updated_at(&self) -> Option<DateTime> {
         datetime(self.data.updated_at.as_ref())
     }
 }
@@ -939,12 +957,12 @@ impl LectureRequest {
     }
 
     /// When it was made.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.data.created_at.as_ref())
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+    async fn updated_at(&self) -> Option<DateTime> {
         datetime(self.data.updated_at.as_ref())
     }
 }

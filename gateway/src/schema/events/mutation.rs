@@ -2,6 +2,39 @@
 
 use super::*;
 
+/// The ids of the best practices a contribution is to draw on, each one the research
+/// service shows the caller (ADR 0029). Cross-service links are ids the gateway resolves,
+/// so the gateway resolves these before the events service records them: an id nobody
+/// can follow is refused (BAD_USER_INPUT on `practiceIds[i]`, `input-practice-unknown`)
+/// and nothing is written. The events service keeps its own rules (shape, at most 20,
+/// accepted contributions only).
+async fn known_practices(ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<String>> {
+    let ids: Vec<String> = ids.into_iter().map(|p| p.0.trim().to_owned()).collect();
+    if ids.is_empty() || ids.len() > 20 {
+        // None to check, or too many: the events service says so.
+        return Ok(ids);
+    }
+    let found = EventLoaders::new(ctx)?
+        .research
+        .load_practices(&ids)
+        .await?;
+    let unknown = ids
+        .iter()
+        .enumerate()
+        .find(|(_, id)| !found.iter().any(|p| p.id.eq_ignore_ascii_case(id)));
+    match unknown {
+        None => Ok(ids),
+        Some((i, id)) => {
+            let said = glocal_kit::i18n::Message::new("input-practice-unknown").arg("id", id);
+            let english = said.render(glocal_kit::i18n::Lang::En);
+            Err(error::with_message(
+                error::bad_input(english, &format!("practiceIds[{i}]")),
+                &said,
+            ))
+        }
+    }
+}
+
 #[Object]
 impl EventsMutation {
     /// Creates a series (bureau). Idempotent per key.
@@ -242,7 +275,7 @@ impl EventsMutation {
             version: version_in(input.version, "version")?,
             decision: input.decision.to_proto(),
             note: input.note.unwrap_or_default(),
-            practice_ids: input.practice_ids.into_iter().map(|p| p.0).collect(),
+            practice_ids: known_practices(ctx, input.practice_ids).await?,
         };
         let (mut client, request) = call(ctx, Events, message)?;
         let data = client
@@ -281,7 +314,7 @@ impl EventsMutation {
         let message = pb::LinkPracticesRequest {
             id: input.id.0,
             version: version_in(input.version, "version")?,
-            practice_ids: input.practice_ids.into_iter().map(|p| p.0).collect(),
+            practice_ids: known_practices(ctx, input.practice_ids).await?,
         };
         let (mut client, request) = call(ctx, Events, message)?;
         let data = client

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use glocal_kit::Caller;
@@ -94,11 +94,11 @@ pub struct EmailDelivery {
     /// The last failed attempt's error; null when none failed.
     pub last_error: Option<String>,
     /// When it was made.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime>,
     /// When it is (or was) next tried.
-    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime>,
     /// When the mail server accepted it; null until then.
-    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime>,
 }
 
 impl From<pb::Delivery> for EmailDelivery {
@@ -189,9 +189,9 @@ pub struct Notification {
     /// The language it is written in.
     pub language: Option<NoticeLanguage>,
     /// When it was made.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime>,
     /// When the caller marked it read; null while unread.
-    pub read_at: Option<DateTime<Utc>>,
+    pub read_at: Option<DateTime>,
     /// Where its e-mail is.
     pub email_status: EmailStatus,
 }

@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use glocal_proto::common::v1 as pb;
 
 use super::super::common::{Person, datetime};
@@ -89,7 +89,7 @@ impl RequestAttachment {
     }
 
     /// When.
-    async fn uploaded_at(&self) -> Option<DateTime<Utc>> {
+    async fn uploaded_at(&self) -> Option<DateTime> {
         datetime(self.0.uploaded_at.as_ref())
     }
 
@@ -151,7 +151,7 @@ pub struct AttachmentUpload {
     /// The HTTP method: `PUT`.
     pub method: String,
     /// When the link stops working.
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: DateTime,
     /// The most bytes the file may have (the per-file limit, or what the request has left).
     pub max_bytes: f64,
 }

@@ -5,16 +5,17 @@
 //! of one request and stay far below 2³¹; a larger one is reported as INTERNAL rather
 //! than silently truncated.
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{
     Context, Enum, ID, InputObject, Object, OneofObject, Result, SimpleObject, Union,
 };
-use chrono::{DateTime, Utc};
 use glocal_proto::common::v1::PageRequest;
 use glocal_proto::requests::v1 as pb;
 use glocal_proto::requests::v1::request_details::Kind;
 
 use super::common::{PageInfo, Person, datetime, non_empty, timestamp};
 use super::directory::{Department, LocalGovernment, Staff, load_local_government};
+use super::language::{Language, effective, say};
 use super::scalars::Date;
 use crate::upstream::error;
 use crate::upstream::{Requests, call, read};
@@ -171,6 +172,48 @@ pub enum InterpretationMode {
     Translation,
 }
 
+/// The kind of an international exchange.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExchangeKind {
+    /// A sister-city relationship.
+    SisterCity,
+    /// A friendship-city relationship.
+    FriendshipCity,
+    /// A memorandum of understanding.
+    Memorandum,
+    /// A joint project.
+    Project,
+    /// Anything else.
+    Other,
+}
+
+impl ExchangeKind {
+    /// The service's name of the kind.
+    fn as_proto(self) -> &'static str {
+        match self {
+            Self::SisterCity => "SISTER_CITY",
+            Self::FriendshipCity => "FRIENDSHIP_CITY",
+            Self::Memorandum => "MEMORANDUM",
+            Self::Project => "PROJECT",
+            Self::Other => "OTHER",
+        }
+    }
+
+    /// The kind the service named (INTERNAL when unknown: the service only stores these).
+    fn from_proto(s: &str) -> Result<Self> {
+        [
+            Self::SisterCity,
+            Self::FriendshipCity,
+            Self::Memorandum,
+            Self::Project,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|k| k.as_proto() == s)
+        .ok_or_else(|| error::internal(format!("unknown exchange kind `{s}`")))
+    }
+}
+
 /// A `YYYY-MM-DD` date from the service; `None` when empty or malformed.
 fn date(s: &str) -> Option<Date> {
     Date::parse(s)
@@ -217,8 +260,8 @@ pub struct InternationalExchangeDetails {
     pub partner_country: String,
     /// The partner organisation.
     pub partner_organization: String,
-    /// SISTER_CITY, FRIENDSHIP_CITY, MEMORANDUM, PROJECT or OTHER.
-    pub exchange_kind: String,
+    /// What kind of exchange.
+    pub exchange_kind: ExchangeKind,
 }
 
 /// A place an overseas visit goes to.
@@ -280,8 +323,8 @@ pub enum ServiceRequestDetails {
 }
 
 impl ServiceRequestDetails {
-    fn from_proto(kind: &Kind) -> Self {
-        match kind {
+    fn from_proto(kind: &Kind) -> Result<Self> {
+        Ok(match kind {
             Kind::InterpretationTranslation(d) => {
                 Self::InterpretationTranslation(InterpretationTranslationDetails {
                     mode: match d.mode() {
@@ -306,7 +349,7 @@ impl ServiceRequestDetails {
                 Self::InternationalExchange(InternationalExchangeDetails {
                     partner_country: d.partner_country.clone(),
                     partner_organization: d.partner_organization.clone(),
-                    exchange_kind: d.exchange_kind.clone(),
+                    exchange_kind: ExchangeKind::from_proto(&d.exchange_kind)?,
                 })
             }
             Kind::OverseasVisit(d) => Self::OverseasVisit(OverseasVisitDetails {
@@ -331,7 +374,7 @@ impl ServiceRequestDetails {
             Kind::GeneralInquiry(d) => Self::GeneralInquiry(GeneralInquiryDetails {
                 topic: d.topic.clone(),
             }),
-        }
+        })
     }
 }
 
@@ -364,8 +407,8 @@ pub struct InternationalExchangeDetailsInput {
     pub partner_country: String,
     /// The partner organisation.
     pub partner_organization: String,
-    /// SISTER_CITY, FRIENDSHIP_CITY, MEMORANDUM, PROJECT or OTHER.
-    pub exchange_kind: String,
+    /// What kind of exchange.
+    pub exchange_kind: ExchangeKind,
 }
 
 /// Details of an overseas visit request.
@@ -446,7 +489,7 @@ impl ServiceRequestDetailsInput {
                 Kind::InternationalExchange(pb::InternationalExchangeDetails {
                     partner_country: d.partner_country,
                     partner_organization: d.partner_organization,
-                    exchange_kind: d.exchange_kind,
+                    exchange_kind: d.exchange_kind.as_proto().to_owned(),
                 })
             }
             Self::OverseasVisit(d) => Kind::OverseasVisit(pb::OverseasVisitDetails {
@@ -542,12 +585,12 @@ impl RequestMessage {
     }
 
     /// When it was written.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.0.created_at.as_ref())
     }
 
     /// Mid-responses only: when the bureau expects to answer in full.
-    async fn expected_completion_at(&self) -> Option<DateTime<Utc>> {
+    async fn expected_completion_at(&self) -> Option<DateTime> {
         datetime(self.0.expected_completion_at.as_ref())
     }
 }
@@ -582,13 +625,21 @@ impl HistoryEntry {
     }
 
     /// When.
-    async fn at(&self) -> Option<DateTime<Utc>> {
+    async fn at(&self) -> Option<DateTime> {
         datetime(self.0.at.as_ref())
     }
 
-    /// A note on the action, if any.
-    async fn note(&self) -> Option<&str> {
-        non_empty(&self.0.note)
+    /// A note on the action, if any: what the bureau's system noted in `lang` (default: the
+    /// request's `Accept-Language`, else English), or a person's words as they wrote them.
+    async fn note(&self, ctx: &Context<'_>, lang: Option<Language>) -> Option<String> {
+        non_empty(&self.0.note).map(|n| say(n, effective(ctx, lang)).0)
+    }
+
+    /// The catalogue key of a note the system wrote (e.g. `history-assigned-staff`), the
+    /// same in every language; null for a person's words and for notes written before
+    /// notes were keyed.
+    async fn note_key(&self) -> Option<String> {
+        non_empty(&self.0.note).and_then(|n| say(n, Language::En).1)
     }
 
     /// Who may read the entry. Requesters only ever receive REQUESTER entries.
@@ -643,12 +694,13 @@ impl ServiceRequest {
     }
 
     /// Typed details, matching `type`.
-    async fn details(&self) -> Option<ServiceRequestDetails> {
+    async fn details(&self) -> Result<Option<ServiceRequestDetails>> {
         self.0
             .details
             .as_ref()
             .and_then(|d| d.kind.as_ref())
             .map(ServiceRequestDetails::from_proto)
+            .transpose()
     }
 
     /// Where the request is in the workflow.
@@ -724,37 +776,37 @@ impl ServiceRequest {
     }
 
     /// When it was submitted.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.0.created_at.as_ref())
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+    async fn updated_at(&self) -> Option<DateTime> {
         datetime(self.0.updated_at.as_ref())
     }
 
     /// When the first response is due.
-    async fn first_response_due_at(&self) -> Option<DateTime<Utc>> {
+    async fn first_response_due_at(&self) -> Option<DateTime> {
         datetime(self.0.first_response_due_at.as_ref())
     }
 
     /// When the final response is due.
-    async fn resolution_due_at(&self) -> Option<DateTime<Utc>> {
+    async fn resolution_due_at(&self) -> Option<DateTime> {
         datetime(self.0.resolution_due_at.as_ref())
     }
 
     /// When the first response (mid or final) was sent.
-    async fn first_responded_at(&self) -> Option<DateTime<Utc>> {
+    async fn first_responded_at(&self) -> Option<DateTime> {
         datetime(self.0.first_responded_at.as_ref())
     }
 
     /// When the final response was sent.
-    async fn final_responded_at(&self) -> Option<DateTime<Utc>> {
+    async fn final_responded_at(&self) -> Option<DateTime> {
         datetime(self.0.final_responded_at.as_ref())
     }
 
     /// When the bureau expects to answer in full (from the mid-response).
-    async fn expected_completion_at(&self) -> Option<DateTime<Utc>> {
+    async fn expected_completion_at(&self) -> Option<DateTime> {
         datetime(self.0.expected_completion_at.as_ref())
     }
 
@@ -823,15 +875,15 @@ pub struct ServiceRequestFilter {
     /// Made for this local government.
     pub local_government_code: Option<String>,
     /// Submitted at or after.
-    pub created_from: Option<DateTime<Utc>>,
+    pub created_from: Option<DateTime>,
     /// Submitted before.
-    pub created_to: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime>,
     /// Only overdue (true) or only not overdue (false) requests.
     pub overdue: Option<bool>,
     /// Only requests whose resolution target is breached (true) or not (false).
     pub breached: Option<bool>,
     /// Only requests whose resolution is due before this instant.
-    pub due_before: Option<DateTime<Utc>>,
+    pub due_before: Option<DateTime>,
 }
 
 impl ServiceRequestFilter {
@@ -910,7 +962,7 @@ pub struct SendMidResponseInput {
     /// The message.
     pub body: String,
     /// When the bureau expects to answer in full.
-    pub expected_completion_at: DateTime<Utc>,
+    pub expected_completion_at: DateTime,
 }
 
 /// Sends the final response.

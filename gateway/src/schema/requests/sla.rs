@@ -1,8 +1,8 @@
 //! Service levels of the Online Bureau: a request's `sla`, the business calendar, the
 //! per-type policies, compliance figures, and the question that pauses a request's clock.
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use glocal_proto::common::v1::LocalizedText;
 use glocal_proto::requests::v1 as pb;
 
@@ -100,12 +100,12 @@ pub struct ServiceRequestSla {
 #[Object]
 impl ServiceRequestSla {
     /// When the first (mid or final) response is due.
-    async fn first_response_due_at(&self) -> Option<DateTime<Utc>> {
+    async fn first_response_due_at(&self) -> Option<DateTime> {
         datetime(self.first_response_due_at.as_ref())
     }
 
     /// When the final response is due.
-    async fn resolution_due_at(&self) -> Option<DateTime<Utc>> {
+    async fn resolution_due_at(&self) -> Option<DateTime> {
         datetime(self.resolution_due_at.as_ref())
     }
 
@@ -120,7 +120,7 @@ impl ServiceRequestSla {
     }
 
     /// Awaiting the requester since then: the clock stands still until they reply.
-    async fn paused_since(&self) -> Option<DateTime<Utc>> {
+    async fn paused_since(&self) -> Option<DateTime> {
         datetime(self.sla.paused_since.as_ref())
     }
 
@@ -142,22 +142,22 @@ impl ServiceRequestSla {
     }
 
     /// When the assignee was warned that the deadline nears.
-    async fn warned_at(&self) -> Option<DateTime<Utc>> {
+    async fn warned_at(&self) -> Option<DateTime> {
         datetime(self.sla.warned_at.as_ref())
     }
 
     /// When the breach was recorded (and the department's lead notified).
-    async fn breached_at(&self) -> Option<DateTime<Utc>> {
+    async fn breached_at(&self) -> Option<DateTime> {
         datetime(self.sla.breached_at.as_ref())
     }
 
     /// When the assignee was warned that the first-response time nears.
-    async fn first_response_warned_at(&self) -> Option<DateTime<Utc>> {
+    async fn first_response_warned_at(&self) -> Option<DateTime> {
         datetime(self.sla.first_response_warned_at.as_ref())
     }
 
     /// When the first response's breach was recorded (and the department's lead notified).
-    async fn first_response_breached_at(&self) -> Option<DateTime<Utc>> {
+    async fn first_response_breached_at(&self) -> Option<DateTime> {
         datetime(self.sla.first_response_breached_at.as_ref())
     }
 }
@@ -414,8 +414,8 @@ impl SlaQuery {
     async fn service_request_statistics(
         &self,
         ctx: &Context<'_>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        from: DateTime,
+        to: DateTime,
         #[graphql(default)] group_by: Vec<RequestStatisticsDimension>,
         department_code: Option<String>,
         local_government_code: Option<String>,
@@ -449,8 +449,8 @@ impl SlaQuery {
     async fn sla_compliance(
         &self,
         ctx: &Context<'_>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        from: DateTime,
+        to: DateTime,
         department_code: Option<String>,
     ) -> Result<Vec<SlaComplianceRow>> {
         let message = pb::GetSlaComplianceRequest {

@@ -1,8 +1,8 @@
 //! The satisfaction survey of the Online Bureau: a request's `survey`, the requester's
 //! `rateServiceRequest`, and the bureau's `serviceRequestSurveyStatistics`.
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use glocal_proto::requests::v1 as pb;
 
 use super::{ServiceRequest, ServiceRequestType};
@@ -35,12 +35,12 @@ impl ServiceRequestSurvey {
     }
 
     /// When the rating was first given.
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+    async fn submitted_at(&self) -> Option<DateTime> {
         datetime(self.0.submitted_at.as_ref())
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+    async fn updated_at(&self) -> Option<DateTime> {
         datetime(self.0.updated_at.as_ref())
     }
 }
@@ -109,8 +109,8 @@ impl SurveyQuery {
     async fn service_request_survey_statistics(
         &self,
         ctx: &Context<'_>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        from: DateTime,
+        to: DateTime,
         department_code: Option<String>,
     ) -> Result<Vec<SurveyStatisticsRow>> {
         let message = pb::GetSurveyStatisticsRequest {

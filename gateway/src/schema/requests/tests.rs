@@ -65,3 +65,20 @@ fn every_state_round_trips() {
     }
     assert_eq!(ServiceRequestState::from_proto(0), None);
 }
+
+#[test]
+fn exchange_kind_is_an_enum_that_round_trips_with_the_service_names() {
+    let sdl = crate::schema::builder().finish().sdl();
+    assert!(
+        sdl.contains("exchangeKind: ExchangeKind!"),
+        "exchangeKind is typed by the enum, not String"
+    );
+    for kind in <ExchangeKind as async_graphql::resolver_utils::EnumType>::items() {
+        assert_eq!(kind.name, kind.value.as_proto(), "the service's spelling");
+        assert_eq!(
+            ExchangeKind::from_proto(kind.value.as_proto()).ok(),
+            Some(kind.value)
+        );
+    }
+    assert!(ExchangeKind::from_proto("PARTY").is_err());
+}

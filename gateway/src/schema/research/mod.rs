@@ -8,8 +8,8 @@
 
 use std::sync::Arc;
 
+use crate::schema::scalars::DateTime;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use glocal_proto::common::v1::{LocalizedText, PageRequest};
 use glocal_proto::research::v1 as pb;
 
@@ -334,7 +334,7 @@ impl PracticeHistoryEntry {
         &self.0.actor_name
     }
     /// When.
-    async fn at(&self) -> Option<DateTime<Utc>> {
+    async fn at(&self) -> Option<DateTime> {
         datetime(self.0.at.as_ref())
     }
     /// Note or reason.
@@ -353,7 +353,7 @@ pub struct PracticeVersion {
     /// Number, from 1.
     pub version: i32,
     /// When it was made.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime>,
     /// Why it changed.
     pub note: Option<String>,
 }
@@ -505,19 +505,19 @@ impl Practice {
         &self.0.author_name
     }
     /// Drafted.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.0.created_at.as_ref())
     }
     /// Last changed.
-    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+    async fn updated_at(&self) -> Option<DateTime> {
         datetime(self.0.updated_at.as_ref())
     }
     /// Last published.
-    async fn published_at(&self) -> Option<DateTime<Utc>> {
+    async fn published_at(&self) -> Option<DateTime> {
         datetime(self.0.published_at.as_ref())
     }
     /// Withdrawn.
-    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+    async fn withdrawn_at(&self) -> Option<DateTime> {
         datetime(self.0.withdrawn_at.as_ref())
     }
     /// Why it was withdrawn.

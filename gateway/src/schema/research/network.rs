@@ -202,7 +202,7 @@ impl OrganisationProfileChange {
         &self.0.proposed_by_name
     }
     /// When.
-    async fn proposed_at(&self) -> Option<DateTime<Utc>> {
+    async fn proposed_at(&self) -> Option<DateTime> {
         datetime(self.0.proposed_at.as_ref())
     }
     /// Who reviewed it.
@@ -210,7 +210,7 @@ impl OrganisationProfileChange {
         non_empty(&self.0.reviewed_by_name)
     }
     /// When it was reviewed.
-    async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
+    async fn reviewed_at(&self) -> Option<DateTime> {
         datetime(self.0.reviewed_at.as_ref())
     }
     /// Why it was rejected.
@@ -263,7 +263,7 @@ impl Interaction {
         &self.0.recorded_by_name
     }
     /// Recorded.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.0.created_at.as_ref())
     }
 }
@@ -441,7 +441,7 @@ impl Opportunity {
         Date::parse(&self.0.deadline)
     }
     /// Proposed.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.0.created_at.as_ref())
     }
     /// Concurrency token.

@@ -80,7 +80,7 @@ pub struct ApplicationReview {
     /// Comment.
     pub comment: String,
     /// When.
-    pub at: Option<DateTime<Utc>>,
+    pub at: Option<DateTime>,
 }
 
 /// An application's mean score at a stage (shown to managers).
@@ -158,13 +158,20 @@ impl TrainingHistoryEntry {
     }
 
     /// When.
-    async fn at(&self) -> Option<DateTime<Utc>> {
+    async fn at(&self) -> Option<DateTime> {
         datetime(self.0.at.as_ref())
     }
 
-    /// A note on the change.
-    async fn note(&self) -> Option<&str> {
-        non_empty(&self.0.note)
+    /// A note on the change: what the system noted (e.g. a review cut's rank) in `lang`
+    /// (default: the request's `Accept-Language`), or a person's words as written.
+    async fn note(&self, ctx: &Context<'_>, lang: Option<Language>) -> Option<String> {
+        non_empty(&self.0.note).map(|n| language::say(n, language::effective(ctx, lang)).0)
+    }
+
+    /// The catalogue key of a note the system wrote (e.g. `training-cut-eliminated`);
+    /// null for a person's words.
+    async fn note_key(&self) -> Option<String> {
+        non_empty(&self.0.note).and_then(|n| language::say(n, Language::En).1)
     }
 }
 
@@ -300,9 +307,16 @@ impl TrainingApplication {
         self.0.participation.clone().map(Participation)
     }
 
-    /// The note of the last screening or decision.
-    async fn decision_note(&self) -> Option<&str> {
-        non_empty(&self.0.decision_note)
+    /// The note of the last screening or decision: a review cut's note in `lang` (default:
+    /// the request's `Accept-Language`), or the reviewer's words as written.
+    async fn decision_note(&self, ctx: &Context<'_>, lang: Option<Language>) -> Option<String> {
+        non_empty(&self.0.decision_note).map(|n| language::say(n, language::effective(ctx, lang)).0)
+    }
+
+    /// The catalogue key of a decision note the system wrote (`training-cut-eliminated`);
+    /// null for a reviewer's words.
+    async fn decision_note_key(&self) -> Option<String> {
+        non_empty(&self.0.decision_note).and_then(|n| language::say(n, Language::En).1)
     }
 
     /// The certificate's verification code, once certified.
@@ -338,17 +352,17 @@ impl TrainingApplication {
     }
 
     /// Created.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.0.created_at.as_ref())
     }
 
     /// Submitted.
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+    async fn submitted_at(&self) -> Option<DateTime> {
         datetime(self.0.submitted_at.as_ref())
     }
 
     /// Last changed.
-    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+    async fn updated_at(&self) -> Option<DateTime> {
         datetime(self.0.updated_at.as_ref())
     }
 }

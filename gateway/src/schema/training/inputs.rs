@@ -437,9 +437,9 @@ pub struct ScheduleSessionInput {
     /// Title.
     pub title: String,
     /// Start.
-    pub starts_at: DateTime<Utc>,
+    pub starts_at: DateTime,
     /// End.
-    pub ends_at: DateTime<Utc>,
+    pub ends_at: DateTime,
     /// Where.
     pub location: Option<String>,
 }

@@ -8,9 +8,9 @@
 //! DataLoader, so a page costs a fixed number of calls. An ineligible application is a
 //! BAD_USER_INPUT whose `extensions.reasons` lists every failed rule.
 
+use crate::schema::scalars::DateTime;
 use async_graphql::resolver_utils::EnumType;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use glocal_proto::common::v1::{LocalizedText, PageRequest};
 use glocal_proto::training::v1 as pb;
 
@@ -373,7 +373,7 @@ impl Programme {
     }
 
     /// When it was created.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
+    async fn created_at(&self) -> Option<DateTime> {
         datetime(self.0.created_at.as_ref())
     }
 }
@@ -656,12 +656,12 @@ impl TrainingSession {
     }
 
     /// Start.
-    async fn starts_at(&self) -> Option<DateTime<Utc>> {
+    async fn starts_at(&self) -> Option<DateTime> {
         datetime(self.0.starts_at.as_ref())
     }
 
     /// End.
-    async fn ends_at(&self) -> Option<DateTime<Utc>> {
+    async fn ends_at(&self) -> Option<DateTime> {
         datetime(self.0.ends_at.as_ref())
     }
 

@@ -207,9 +207,10 @@ impl RegistrationDraft {
                 let organization = bounded(&self.organization, "organization", 1, 200)?;
                 let head = bounded(&self.head_of_delegation, "headOfDelegation", 1, 100)?;
                 if self.members.len() + 1 > MAX_DELEGATION {
-                    return Err(InvalidInput::new(
+                    return Err(InvalidInput::localized(
                         "members",
-                        format!("a delegation has at most {MAX_DELEGATION} people"),
+                        glocal_kit::i18n::Message::new("input-delegation-size")
+                            .arg("max", MAX_DELEGATION),
                     ));
                 }
                 let mut members: Vec<String> = Vec::new();

@@ -2,6 +2,8 @@
 //! (the Korea–China–Japan conference rotates KR → CN → JP → KR …). Cancelled editions do
 //! not take a turn.
 
+use glocal_kit::i18n::Message;
+
 use super::{CountryCode, InvalidInput};
 
 /// The order in which countries host a series' editions; empty when the series does not rotate.
@@ -14,8 +16,20 @@ pub struct Rotation(Vec<CountryCode>);
 pub struct OutOfTurn {
     /// The country whose turn it is.
     pub expected: CountryCode,
-    /// Why, in words.
+    /// Why, in English (logs, the status text).
     pub reason: String,
+    /// Why, as a catalogue message to say in the reader's language.
+    pub said: Message,
+}
+
+impl OutOfTurn {
+    fn new(expected: CountryCode, said: Message) -> Self {
+        OutOfTurn {
+            expected,
+            reason: said.render(glocal_kit::i18n::Lang::En),
+            said,
+        }
+    }
 }
 
 impl Rotation {
@@ -25,17 +39,17 @@ impl Rotation {
         for (i, c) in codes.iter().enumerate() {
             let code = CountryCode::parse(c).map_err(|e| e.at(format!("rotation[{i}]")))?;
             if out.contains(&code) {
-                return Err(InvalidInput::new(
+                return Err(InvalidInput::localized(
                     format!("rotation[{i}]"),
-                    format!("{code} is already in the rotation"),
+                    Message::new("input-rotation-repeated").arg("country", &code),
                 ));
             }
             out.push(code);
         }
         if out.len() == 1 {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "rotation",
-                "a rotation needs at least two countries",
+                Message::new("input-rotation-too-short"),
             ));
         }
         Ok(Rotation(out))
@@ -75,19 +89,22 @@ impl Rotation {
             .collect::<Vec<_>>()
             .join(" → ");
         if !self.0.contains(host) {
-            return Err(OutOfTurn {
-                expected: self.next_after(last).unwrap_or(&self.0[0]).clone(),
-                reason: format!("{host} is not in this series' host rotation ({order})"),
-            });
+            return Err(OutOfTurn::new(
+                self.next_after(last).unwrap_or(&self.0[0]).clone(),
+                Message::new("rotation-not-in-rotation")
+                    .arg("host", host)
+                    .arg("order", &order),
+            ));
         }
         match (last, self.next_after(last)) {
-            (Some(last), Some(expected)) if expected != host => Err(OutOfTurn {
-                expected: expected.clone(),
-                reason: format!(
-                    "out of turn: the previous edition was hosted by {last}, so the next host is \
-                     {expected} (rotation {order}), not {host}"
-                ),
-            }),
+            (Some(last), Some(expected)) if expected != host => Err(OutOfTurn::new(
+                expected.clone(),
+                Message::new("rotation-out-of-turn")
+                    .arg("last", last)
+                    .arg("expected", expected)
+                    .arg("order", &order)
+                    .arg("host", host),
+            )),
             _ => Ok(()),
         }
     }
@@ -123,8 +140,16 @@ mod tests {
         assert_eq!(e.expected, cc("CN"));
         assert!(e.reason.contains("hosted by KR"), "{}", e.reason);
         assert!(e.reason.contains("KR → CN → JP"), "{}", e.reason);
+        assert_eq!(e.said.key, "rotation-out-of-turn");
+        assert!(
+            e.said
+                .render(glocal_kit::i18n::Lang::Ko)
+                .contains("다음 개최국은 CN"),
+            "said in Korean too"
+        );
         let e = r.check_turn(Some(&cc("KR")), &cc("US")).unwrap_err();
         assert!(e.reason.contains("not in this series"), "{}", e.reason);
+        assert_eq!(e.said.key, "rotation-not-in-rotation");
     }
 
     #[test]

@@ -39,9 +39,11 @@ impl EventOffice {
                     .ok_or(EventsError::NotFound("event"))?;
                 let state = event_state(&row)?;
                 if !matches!(state, EventState::Published | EventState::RegistrationOpen) {
-                    return Err(EventsError::Conflict(format!(
-                        "the call for presentations is closed (the event is {state})"
-                    )));
+                    return Err(EventsError::said(
+                        glocal_kit::error::ErrorCode::Conflict,
+                        "CALL_CLOSED",
+                        glocal_kit::i18n::Message::new("rule-call-closed").arg("state", state),
+                    ));
                 }
                 writes::insert_contribution(txn, id, row.id, &new, actor.author(), now).await?;
                 queries::insert_audit(txn, "contribution", id, "submit", None, Some(ContributionState::Submitted.as_str()), actor.pair(), now, "").await?;

@@ -80,7 +80,13 @@ impl EventOffice {
                 let last = views::last_host(&editions, series.id)?;
                 rotation
                     .check_turn(last.as_ref(), &new.host_country)
-                    .map_err(|e| EventsError::Conflict(e.reason))?;
+                    .map_err(|e| {
+                        EventsError::Refused(glocal_kit::error::Refusal::said(
+                            glocal_kit::error::ErrorCode::Conflict,
+                            "HOST_OUT_OF_TURN",
+                            e.said,
+                        ))
+                    })?;
                 let quota = u32_of(series.yearly_quota);
                 if quota > 0 {
                     let year = new.start_date.year();

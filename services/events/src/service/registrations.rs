@@ -18,6 +18,8 @@ use crate::store::writes::{self, OfferDeadline};
 use crate::store::{EventRow, RegistrationRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use glocal_kit::Caller;
+use glocal_kit::error::ErrorCode;
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::Tx;
 use serde_json::json;
@@ -44,30 +46,33 @@ impl EventOffice {
                 self.settle(txn, &row, now).await?;
                 let state = event_state(&row)?;
                 if state != EventState::RegistrationOpen {
-                    return Err(EventsError::Conflict(format!(
-                        "registration for this event is not open (it is {state})"
-                    )));
+                    return Err(EventsError::said(
+                        ErrorCode::Conflict,
+                        "REGISTRATION_NOT_OPEN",
+                        Message::new("rule-registration-not-open").arg("state", state),
+                    ));
                 }
                 if let Some(opens) = row.registration_opens_at.filter(|o| now < *o) {
-                    return Err(EventsError::Conflict(format!(
-                        "registration opens at {}",
-                        opens.to_rfc3339()
-                    )));
+                    return Err(EventsError::said(
+                        ErrorCode::Conflict,
+                        "REGISTRATION_NOT_OPEN",
+                        Message::new("rule-registration-opens-at").arg("at", rfc3339(opens)),
+                    ));
                 }
                 if let Some(closed) = row.registration_closes_at.filter(|c| now >= *c) {
-                    return Err(EventsError::Conflict(format!(
-                        "registration closed at {}",
-                        closed.to_rfc3339()
-                    )));
+                    return Err(EventsError::said(
+                        ErrorCode::Conflict,
+                        "REGISTRATION_CLOSED",
+                        Message::new("rule-registration-closed-at").arg("at", rfc3339(closed)),
+                    ));
                 }
                 let seats = new.party.seats();
                 if seats > u32_of(row.capacity) {
-                    return Err(EventsError::invalid(
+                    return Err(EventsError::invalid_said(
                         "members",
-                        format!(
-                            "the delegation ({seats} people) is larger than the event ({} seats)",
-                            row.capacity
-                        ),
+                        Message::new("input-delegation-larger-than-event")
+                            .arg("seats", seats)
+                            .arg("capacity", row.capacity),
                     ));
                 }
                 let active: Vec<&str> = RegistrationState::ALL
@@ -102,7 +107,7 @@ impl EventOffice {
                 writes::insert_registration(txn, id, row.id, &new.party, actor.author(), to, now)
                     .await?;
                 let pending = RegistrationState::Pending.as_str();
-                queries::insert_audit(txn, "registration", id, "register", None, Some(pending), actor.pair(), now, &format!("{seats} seat(s)")).await?;
+                queries::insert_audit(txn, "registration", id, "register", None, Some(pending), actor.pair(), now, &glocal_kit::i18n::Message::new("events-registered-seats").arg("seats", seats).store()).await?;
                 queries::insert_audit(txn, "registration", id, action.as_str(), Some(pending), Some(to.as_str()), SYSTEM, now, "").await?;
                 let payload = json!({
                     "id": id.to_string(),
@@ -345,12 +350,12 @@ impl EventOffice {
         if from == RegistrationState::Expired {
             // Keep the expiry (and the offer to the next in line) that settling just wrote.
             txn.commit().await?;
-            return Err(EventsError::Conflict(format!(
-                "the offer lapsed at {}",
-                reg.offer_expires_at
-                    .map(|t| t.to_rfc3339())
-                    .unwrap_or_default()
-            )));
+            return Err(EventsError::said(
+                ErrorCode::Conflict,
+                "OFFER_LAPSED",
+                Message::new("rule-offer-lapsed")
+                    .arg("at", reg.offer_expires_at.map(rfc3339).unwrap_or_default()),
+            ));
         }
         let to = registration_transition(from, RegistrationAction::Accept)?;
         check_version(version, reg.version)?;
@@ -393,25 +398,27 @@ impl EventOffice {
             .await?;
         let state = event_state(&event)?;
         if state != EventState::Ongoing {
-            return Err(EventsError::Conflict(format!(
-                "check-in happens while the event is ONGOING (it is {state})"
-            )));
+            return Err(EventsError::said(
+                ErrorCode::Conflict,
+                "CHECK_IN_NOT_ONGOING",
+                Message::new("rule-check-in-not-ongoing").arg("state", state),
+            ));
         }
         if registration_state(&reg)? != RegistrationState::Confirmed {
-            return Err(EventsError::Conflict(format!(
-                "only confirmed registrations check in (this one is {})",
-                reg.state
-            )));
+            return Err(EventsError::said(
+                ErrorCode::Conflict,
+                "CHECK_IN_NOT_CONFIRMED",
+                Message::new("rule-check-in-not-confirmed").arg("state", &reg.state),
+            ));
         }
         let zone = zone_of(&event)?;
         let day = day.unwrap_or_else(|| zone.local_date(now));
         if day < event.start_date || day > event.end_date {
-            return Err(EventsError::invalid(
+            return Err(EventsError::invalid_said(
                 "day",
-                format!(
-                    "must be a day of the event ({} to {})",
-                    event.start_date, event.end_date
-                ),
+                Message::new("input-day-of-event")
+                    .arg("first", event.start_date)
+                    .arg("last", event.end_date),
             ));
         }
         let members: Vec<String> = from_json(&reg.members)?;
@@ -433,14 +440,22 @@ impl EventOffice {
             .into_iter()
             .any(|c| c.day == day && c.attendee == attendee);
         if already {
-            return Err(EventsError::Conflict(format!(
-                "{attendee} is already checked in on {day}"
-            )));
+            return Err(EventsError::said(
+                ErrorCode::Conflict,
+                "ALREADY_CHECKED_IN",
+                Message::new("rule-already-checked-in")
+                    .arg("attendee", &attendee)
+                    .arg("day", day),
+            ));
         }
         if !writes::insert_check_in(&txn, reg.id, day, &attendee, now, &actor.subject).await? {
-            return Err(EventsError::Conflict(format!(
-                "{attendee} is already checked in on {day}"
-            )));
+            return Err(EventsError::said(
+                ErrorCode::Conflict,
+                "ALREADY_CHECKED_IN",
+                Message::new("rule-already-checked-in")
+                    .arg("attendee", &attendee)
+                    .arg("day", day),
+            ));
         }
         let confirmed = RegistrationState::Confirmed.as_str();
         queries::insert_audit(
@@ -537,4 +552,9 @@ fn event_title(event: &EventRow) -> serde_json::Value {
         "zh": event.title_zh,
         "ja": event.title_ja,
     })
+}
+
+/// A time in a message a person reads: RFC 3339, UTC, to the second.
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

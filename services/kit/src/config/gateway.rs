@@ -101,6 +101,14 @@ pub struct GatewaySettings {
     pub client_lb: bool,
     /// How often balanced service names are resolved again (ms).
     pub client_lb_refresh_ms: u64,
+    /// The gateway's public base URL (`https://api.example.org`), from which the links the
+    /// API hands out are made absolute (`calendarUrl`, the Atom feed's links); empty =
+    /// `http://<listen>`, with an unspecified address as 127.0.0.1 (right for `glocal dev`).
+    pub public_url: String,
+    /// The portal's base URL (`https://portal.example.org`); when set, the Atom feed links
+    /// each practice to its page there (`<portal_url>/practices/<id>`). Empty = link the
+    /// gateway's own answer instead.
+    pub portal_url: String,
 }
 
 /// A boolean that may also arrive as a string (`"true"`, `"false"`, `"1"`, `"0"`): an
@@ -153,6 +161,36 @@ impl GatewaySettings {
         self.service_sdl
             .unwrap_or(environment == Environment::Development)
     }
+
+    /// The gateway's public base URL, without a trailing slash: `public_url`, else
+    /// `http://<listen>` with an unspecified listen address as 127.0.0.1.
+    pub fn public_base_url(&self) -> String {
+        let set = self.public_url.trim().trim_end_matches('/');
+        if !set.is_empty() {
+            return set.to_owned();
+        }
+        let mut listen = self.listen;
+        if listen.ip().is_unspecified() {
+            listen.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{listen}")
+    }
+
+    /// The portal's base URL, without a trailing slash; `None` when `portal_url` is unset.
+    pub fn portal_base_url(&self) -> Option<String> {
+        let set = self.portal_url.trim().trim_end_matches('/');
+        (!set.is_empty()).then(|| set.to_owned())
+    }
+}
+
+/// Whether `url` is usable as a public base URL: `http(s)://host…`, without query or
+/// fragment.
+pub(super) fn base_url_ok(url: &str) -> bool {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(['?', '#', ' ']))
 }
 
 impl Default for GatewaySettings {
@@ -191,6 +229,8 @@ impl Default for GatewaySettings {
             retry_backoff_ms: 50,
             client_lb: false,
             client_lb_refresh_ms: 10_000,
+            public_url: String::new(),
+            portal_url: String::new(),
         }
     }
 }

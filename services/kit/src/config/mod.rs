@@ -354,6 +354,13 @@ impl Settings {
             ));
         }
         partner_quotas(&g.rate_limit_partner_quotas).map_err(ConfigError::Invalid)?;
+        for url in [&g.public_url, &g.portal_url] {
+            if !url.trim().is_empty() && !gateway::base_url_ok(url) {
+                return Err(ConfigError::Refused(
+                    "gateway.public_url and gateway.portal_url must be http(s) URLs without query or fragment",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -556,5 +563,33 @@ mod tests {
             Settings::load(None, env(&[("GLOCAL_AUTH__JWT_SECRET", "short")])),
             Err(ConfigError::Refused(_))
         ));
+    }
+
+    #[test]
+    fn public_and_portal_urls_default_to_the_listen_address_and_are_checked() {
+        let s = Settings::default();
+        assert_eq!(s.gateway.public_base_url(), "http://127.0.0.1:8080");
+        assert_eq!(s.gateway.portal_base_url(), None);
+        let s = Settings::load(
+            None,
+            env(&[
+                ("GLOCAL_GATEWAY__PUBLIC_URL", "https://api.example.org/"),
+                ("GLOCAL_GATEWAY__PORTAL_URL", "https://portal.example.org"),
+            ]),
+        )
+        .unwrap();
+        s.check_gateway().unwrap();
+        assert_eq!(s.gateway.public_base_url(), "https://api.example.org");
+        assert_eq!(
+            s.gateway.portal_base_url().as_deref(),
+            Some("https://portal.example.org")
+        );
+        for bad in ["api.example.org", "ftp://x", "https://x/?a=1", "https://"] {
+            let s = Settings::load(None, env(&[("GLOCAL_GATEWAY__PUBLIC_URL", bad)])).unwrap();
+            assert!(
+                matches!(s.check_gateway(), Err(ConfigError::Refused(_))),
+                "{bad}"
+            );
+        }
     }
 }

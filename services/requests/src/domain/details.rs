@@ -287,12 +287,11 @@ impl DetailsDraft {
     /// does not match the type).
     pub fn parse(self, ty: RequestType) -> Result<RequestDetails, InvalidInput> {
         if self.request_type() != ty {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "details",
-                format!(
-                    "details are for {}, but the request type is {ty}",
-                    self.request_type()
-                ),
+                glocal_kit::i18n::Message::new("input-details-type")
+                    .arg("details", self.request_type())
+                    .arg("type", ty),
             ));
         }
         Ok(match self {
@@ -342,9 +341,10 @@ fn parse_interpretation(d: InterpretationDraft) -> Result<InterpretationTranslat
                 ));
             }
             if (end_date - start_date).num_days() >= MAX_INTERPRETATION_DAYS {
-                return Err(InvalidInput::new(
+                return Err(InvalidInput::localized(
                     format!("{P}.endDate"),
-                    format!("interpretation spans at most {MAX_INTERPRETATION_DAYS} days"),
+                    glocal_kit::i18n::Message::new("input-interpretation-days")
+                        .arg("max", MAX_INTERPRETATION_DAYS),
                 ));
             }
             let venue = checked(&d.venue, &format!("{P}.venue"), 0, 300)?;
@@ -424,9 +424,9 @@ fn parse_visit(d: VisitDraft) -> Result<OverseasVisit, InvalidInput> {
         ));
     }
     if (return_date - departure_date).num_days() > MAX_VISIT_DAYS {
-        return Err(InvalidInput::new(
+        return Err(InvalidInput::localized(
             format!("{P}.returnDate"),
-            format!("a visit lasts at most {MAX_VISIT_DAYS} days"),
+            glocal_kit::i18n::Message::new("input-visit-days").arg("max", MAX_VISIT_DAYS),
         ));
     }
     if !(1..=100).contains(&d.delegation_size) {

@@ -101,25 +101,24 @@ pub fn check_rating(
     let answered = match (facts.state, facts.final_responded_at) {
         (RequestState::FinalResponded | RequestState::Closed, Some(at)) => at,
         _ => {
-            return Err(Refusal::new(
+            return Err(Refusal::said(
                 ErrorCode::Conflict,
                 NOT_ANSWERED,
-                format!(
-                    "a request in state {} has no final answer to rate yet",
-                    facts.state
-                ),
+                glocal_kit::i18n::Message::new("rule-survey-not-answered")
+                    .arg("state", facts.state),
             ));
         }
     };
     if facts.rated && now > answered + window {
-        return Err(Refusal::new(
+        return Err(Refusal::said(
             ErrorCode::Conflict,
             WINDOW_CLOSED,
-            format!(
-                "the rating could be changed until {} (the reopen window of {} days)",
-                (answered + window).to_rfc3339(),
-                window.num_days()
-            ),
+            glocal_kit::i18n::Message::new("rule-survey-window-closed")
+                .arg(
+                    "at",
+                    (answered + window).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                )
+                .arg("days", window.num_days()),
         ));
     }
     Ok(())

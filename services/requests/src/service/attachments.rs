@@ -88,10 +88,12 @@ impl OnlineBureau {
     ) -> Result<Checked> {
         let row = Self::visible_row(viewer, request_store::find(db, target.request).await?)?;
         if row.state.is_terminal() {
-            return Err(RequestsError::Conflict(format!(
-                "a {} request takes no more files",
-                row.state.as_str()
-            )));
+            return Err(RequestsError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "REQUEST_FINISHED",
+                glocal_kit::i18n::Message::new("rule-files-finished")
+                    .arg("state", row.state.as_str()),
+            ));
         }
         let internal = match target.message {
             None => false,

@@ -115,6 +115,28 @@ struct Actor {
     name: String,
 }
 
+/// Who acts, by name: the token's name, else the staff directory's name of the same
+/// subject; `None` when neither names the person (ADR 0029: the requests service records
+/// names in history and on requests, and an empty one helps nobody).
+fn actor_named(caller: &Caller, directory_name: Option<&str>) -> Option<Actor> {
+    let name = Some(caller.name.trim())
+        .filter(|n| !n.is_empty())
+        .or(directory_name.map(str::trim).filter(|n| !n.is_empty()))?;
+    Some(Actor {
+        subject: caller.subject.clone(),
+        name: name.to_owned(),
+    })
+}
+
+/// The refusal of a caller whom neither the token nor the directory names.
+fn nameless() -> RequestsError {
+    RequestsError::Refused(glocal_kit::error::Refusal::said(
+        glocal_kit::error::ErrorCode::Unauthenticated,
+        "CALLER_NAME_MISSING",
+        glocal_kit::i18n::Message::new("error-caller-name-missing"),
+    ))
+}
+
 /// The Online Bureau: every operation of the requests service.
 #[derive(Clone)]
 pub struct OnlineBureau {
@@ -164,12 +186,18 @@ impl OnlineBureau {
 
     async fn viewer(&self, caller: Option<&Caller>) -> Result<(Viewer, Actor)> {
         let caller = caller.ok_or(RequestsError::Unauthenticated)?;
-        let actor = Actor {
-            subject: caller.subject.clone(),
-            name: caller.name.clone(),
-        };
+        let actor =
+            |directory_name: Option<&str>| actor_named(caller, directory_name).ok_or_else(nameless);
         if caller.has(Role::BureauAdmin) {
-            return Ok((Viewer::Admin, actor));
+            let staff = if caller.name.trim().is_empty() {
+                dir_store::staff_by_subject(&self.db, &caller.subject).await?
+            } else {
+                None
+            };
+            return Ok((
+                Viewer::Admin,
+                actor(staff.as_ref().map(|s| s.name.as_str()))?,
+            ));
         }
         if caller.has(Role::BureauStaff) {
             return match dir_store::staff_by_subject(&self.db, &caller.subject).await? {
@@ -178,7 +206,7 @@ impl OnlineBureau {
                         id: s.id,
                         department: s.department_code,
                     },
-                    actor,
+                    actor(Some(&s.name))?,
                 )),
                 None => Err(RequestsError::Forbidden(
                     "no bureau staff record for this caller".into(),
@@ -195,7 +223,7 @@ impl OnlineBureau {
                 Viewer::Official {
                     org: caller.org.clone(),
                 },
-                actor,
+                actor(None)?,
             ));
         }
         Err(RequestsError::Forbidden(

@@ -65,6 +65,21 @@ impl OnlineBureau {
         }
     }
 
+    /// The history note of a routing decision: the same facts as [`Self::describe_rule`],
+    /// as a catalogue message (said in the reader's language).
+    pub(super) fn routing_note(rule: &RoutingRule) -> glocal_kit::i18n::Message {
+        let message = match &rule.language {
+            Some(lang) => {
+                glocal_kit::i18n::Message::new("history-routed-language").arg("language", lang)
+            }
+            None => glocal_kit::i18n::Message::new("history-routed"),
+        };
+        message
+            .arg("rule", rule.id)
+            .arg("type", rule.request_type)
+            .arg("department", &rule.department_code)
+    }
+
     /// The department's active staff member with the fewest open requests (ties: lowest id).
     pub(super) async fn least_loaded(
         tx: &Tx,

@@ -4,8 +4,9 @@
 //! resolution) and marks each target's breach at its due time, each exactly once however many replicas run it (a conditional update claims the
 //! mark; only the claimant writes the history row and the change event).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use glocal_kit::Caller;
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change as OutboxChange};
 use glocal_kit::store::Tx;
 use serde_json::json;
@@ -14,7 +15,7 @@ use super::submit::history_entry;
 use super::workflow::{Change, REPLIED};
 use super::{Actor, OnlineBureau, Result};
 use crate::domain::changes::{SERVICE_REQUEST, request_touches};
-use crate::domain::sla::{SlaTargetKind, SlaThreshold, resume_due};
+use crate::domain::sla::{SlaClock, SlaTargetKind, SlaThreshold, resume_due};
 use crate::domain::{
     Action, MessageBody, MessageKind, RequestId, RequestState, ServiceRequest, Version, resume,
     transition,
@@ -102,11 +103,18 @@ impl OnlineBureau {
         after.paused_at = None;
         after.paused_from_state = None;
         let paused = calendar.minutes_between(paused_at, now, row.resolution_clock);
-        let note = format!(
-            "clock resumed after {paused} {} minutes; resolution due {}",
-            row.resolution_clock.as_str().to_ascii_lowercase(),
-            after.resolution_due_at.to_rfc3339()
-        );
+        let note = Message::new(match row.resolution_clock {
+            SlaClock::Business => "history-clock-resumed-business",
+            SlaClock::Calendar => "history-clock-resumed-calendar",
+        })
+        .arg("minutes", paused)
+        .arg(
+            "due",
+            after
+                .resolution_due_at
+                .to_rfc3339_opts(SecondsFormat::Secs, true),
+        )
+        .store();
         let change = Change {
             event_type: REPLIED,
             action: Action::Resume,
@@ -211,21 +219,17 @@ fn sla_action(mark: Mark) -> (&'static str, &'static str) {
 
 /// The history note of a mark.
 fn sla_note(mark: Mark, due: DateTime<Utc>) -> String {
-    let due = due.to_rfc3339();
-    match (mark.target, mark.threshold) {
+    let key = match (mark.target, mark.threshold) {
         (SlaTargetKind::FirstResponse, SlaThreshold::Warning) => {
-            format!("the warning share of the first-response time is used; due {due}")
+            "history-sla-first-response-warning"
         }
-        (SlaTargetKind::FirstResponse, SlaThreshold::Breach) => {
-            format!("the first response was due {due}")
-        }
-        (SlaTargetKind::Resolution, SlaThreshold::Warning) => {
-            format!("the warning share of the resolution time is used; due {due}")
-        }
-        (SlaTargetKind::Resolution, SlaThreshold::Breach) => {
-            format!("the resolution was due {due}")
-        }
-    }
+        (SlaTargetKind::FirstResponse, SlaThreshold::Breach) => "history-sla-first-response-breach",
+        (SlaTargetKind::Resolution, SlaThreshold::Warning) => "history-sla-resolution-warning",
+        (SlaTargetKind::Resolution, SlaThreshold::Breach) => "history-sla-resolution-breach",
+    };
+    Message::new(key)
+        .arg("due", due.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .store()
 }
 
 /// Runs [`OnlineBureau::run_sla_scheduler`] every `interval` until `shutdown` resolves.

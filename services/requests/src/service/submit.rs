@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use glocal_kit::Caller;
+use glocal_kit::error::ErrorCode;
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::{Handle, Tx};
 use serde_json::json;
@@ -107,9 +109,11 @@ impl OnlineBureau {
                     .await?
                     .is_empty()
                 {
-                    return Err(RequestsError::Forbidden(format!(
-                        "organisation `{org}` is not a known local government"
-                    )));
+                    return Err(RequestsError::said(
+                        ErrorCode::Forbidden,
+                        "ORGANISATION_NOT_A_LOCAL_GOVERNMENT",
+                        Message::new("rule-organisation-not-lg").arg("org", org),
+                    ));
                 }
                 org.clone()
             }
@@ -181,10 +185,12 @@ impl OnlineBureau {
             && existing.local_government_code == lg_code
             && existing.details == new.details;
         if !same {
-            return Err(RequestsError::Conflict(format!(
-                "idempotency key `{}` was already used for a different request",
-                new.idempotency_key.as_str()
-            )));
+            return Err(RequestsError::said(
+                ErrorCode::Conflict,
+                "IDEMPOTENCY_KEY_REUSED",
+                Message::new("rule-idempotency-key-reused")
+                    .arg("key", new.idempotency_key.as_str()),
+            ));
         }
         self.view(viewer, existing).await
     }
@@ -250,12 +256,16 @@ impl OnlineBureau {
                 next,
                 &system,
                 now,
-                &routing,
+                &Self::routing_note(&rule).store(),
             ));
             state = next;
             if let Some((member, load)) = candidate {
                 let next = transition(state, Action::AssignStaff)?;
-                let note = format!("{} {} (open load {load})", member.id, member.name);
+                let note = Message::new("history-assigned-staff")
+                    .arg("staff", &member.id)
+                    .arg("name", &member.name)
+                    .arg("load", load)
+                    .store();
                 history.push(history_entry(
                     Action::AssignStaff.as_str(),
                     Some(state),

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use glocal_kit::Caller;
 use glocal_kit::error::{ErrorCode, Refusal};
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change as OutboxChange};
 use serde_json::json;
 
@@ -71,9 +72,12 @@ impl OnlineBureau {
         };
         survey_store::upsert(&tx, id, &survey, before.is_some()).await?;
         let note = match &before {
-            Some(b) => format!("rating {} → {}", b.rating.get(), rating.get()),
-            None => format!("rating {}", rating.get()),
-        };
+            Some(b) => Message::new("history-rerated")
+                .arg("from", b.rating.get())
+                .arg("to", rating.get()),
+            None => Message::new("history-rated").arg("rating", rating.get()),
+        }
+        .store();
         let entry = history_entry("rate", Some(row.state), row.state, &actor, now, &note);
         activity::insert_history(&tx, id, &[entry]).await?;
         let mut payload = self

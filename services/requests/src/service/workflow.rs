@@ -2,8 +2,10 @@
 //! reopen, notes and replies. Each checks who may act, asks the state machine, and writes
 //! the change, its history row and its outbox event in one transaction.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use glocal_kit::Caller;
+use glocal_kit::error::ErrorCode;
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change as OutboxChange};
 use glocal_kit::store::Tx;
 use serde_json::json;
@@ -159,7 +161,9 @@ impl OnlineBureau {
             let mut after = row.clone();
             after.first_responded_at = Some(row.first_responded_at.unwrap_or(now));
             after.expected_completion_at = Some(expected);
-            let note = format!("expected completion {}", expected.to_rfc3339());
+            let note = Message::new("history-expected-completion")
+                .arg("at", expected.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .store();
             Ok(Change {
                 event_type: STATE_CHANGED,
                 action: Action::MidResponse,
@@ -248,14 +252,18 @@ impl OnlineBureau {
                 Action::ReassignToDepartment
             };
             let to = transition(row.state, action)?;
-            let text = match &member {
-                Some(m) => format!("-> {} / {} {}", department, m.id, m.name),
-                None => format!("-> {department} (no active staff)"),
-            };
+            let said = match &member {
+                Some(m) => Message::new("history-reassigned")
+                    .arg("staff", &m.id)
+                    .arg("name", &m.name),
+                None => Message::new("history-reassigned-unstaffed"),
+            }
+            .arg("department", department.as_str());
             let note = if note.trim().is_empty() {
-                text
+                said.store()
             } else {
-                format!("{text}: {}", note.trim())
+                let key = format!("{}-noted", said.key);
+                Message { key, ..said }.arg("note", note.trim()).store()
             };
             let mut after = row.clone();
             after.department_code = Some(department.as_str().to_owned());
@@ -360,11 +368,16 @@ impl OnlineBureau {
             let to = transition(row.state, Action::Reopen)?;
             let answered = row.final_responded_at.unwrap_or(row.updated_at);
             if now > answered + window {
-                return Err(RequestsError::Conflict(format!(
-                    "the reopen window of {} days closed at {}",
-                    window.num_days(),
-                    (answered + window).to_rfc3339()
-                )));
+                return Err(RequestsError::said(
+                    ErrorCode::Conflict,
+                    "REOPEN_WINDOW_CLOSED",
+                    Message::new("rule-reopen-window-closed")
+                        .arg("days", window.num_days())
+                        .arg(
+                            "at",
+                            (answered + window).to_rfc3339_opts(SecondsFormat::Secs, true),
+                        ),
+                ));
             }
             // A fresh resolution clock under the type's policy and today's calendar.
             let policy = sla_store::policy_of(tx, row.request_type).await?;
@@ -431,9 +444,11 @@ impl OnlineBureau {
             _ => {
                 Self::require_requester(&viewer, "reply")?;
                 if state.is_terminal() {
-                    return Err(RequestsError::Conflict(format!(
-                        "cannot reply to a request in state {state}"
-                    )));
+                    return Err(RequestsError::said(
+                        ErrorCode::Conflict,
+                        "REQUEST_FINISHED",
+                        Message::new("rule-reply-finished").arg("state", state),
+                    ));
                 }
                 if state.is_paused() {
                     let now = self.now();

@@ -152,9 +152,9 @@ impl ApplicationDraft {
         let edition_id = EditionId::parse(&self.edition_id, "editionId")?;
         let profile = self.profile.parse()?;
         if self.answers.len() > MAX_ANSWERS {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "answers",
-                format!("at most {MAX_ANSWERS} answers"),
+                glocal_kit::i18n::Message::new("input-at-most-answers").arg("max", MAX_ANSWERS),
             ));
         }
         let answers = self
@@ -169,9 +169,10 @@ impl ApplicationDraft {
             })
             .collect::<Result<Vec<_>, InvalidInput>>()?;
         if self.attachments.len() > MAX_ATTACHMENTS {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "attachments",
-                format!("at most {MAX_ATTACHMENTS} attachments"),
+                glocal_kit::i18n::Message::new("input-at-most-attachments")
+                    .arg("max", MAX_ATTACHMENTS),
             ));
         }
         let attachments = self
@@ -186,9 +187,10 @@ impl ApplicationDraft {
                     return Err(InvalidInput::new(at("contentType"), "must be a MIME type"));
                 }
                 if a.size_bytes == 0 || a.size_bytes > MAX_ATTACHMENT_BYTES {
-                    return Err(InvalidInput::new(
+                    return Err(InvalidInput::localized(
                         at("sizeBytes"),
-                        format!("must be from 1 to {MAX_ATTACHMENT_BYTES} bytes"),
+                        glocal_kit::i18n::Message::new("input-bytes-range")
+                            .arg("max", MAX_ATTACHMENT_BYTES),
                     ));
                 }
                 let sha = a.sha256.trim().to_ascii_lowercase();

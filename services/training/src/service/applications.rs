@@ -132,10 +132,12 @@ impl TrainingOffice {
             || existing.full_name != new.profile.full_name.as_str()
             || existing.applicant_kind != new.profile.kind.as_str()
         {
-            return Err(TrainingError::Conflict(format!(
-                "idempotency key `{}` was already used for another application",
-                new.idempotency_key.as_str()
-            )));
+            return Err(TrainingError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "IDEMPOTENCY_KEY_REUSED",
+                glocal_kit::i18n::Message::new("rule-idempotency-key-reused-application")
+                    .arg("key", new.idempotency_key.as_str()),
+            ));
         }
         self.application_views(who, vec![existing])
             .await?

@@ -1,6 +1,8 @@
 //! Screening, scoring, the stage cut and decisions; a freed place goes to the waitlist.
 
 use super::*;
+use glocal_kit::error::{ErrorCode, Refusal};
+use glocal_kit::i18n::Message;
 use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
@@ -69,10 +71,14 @@ impl TrainingOffice {
         }
         let state = state_of(&row.state)?;
         if state != ApplicationState::UnderReview || row.current_stage != stage_no {
-            return Err(TrainingError::Conflict(format!(
-                "the application is {state} at stage {}, not under review at stage {stage}",
-                row.current_stage
-            )));
+            return Err(TrainingError::said(
+                ErrorCode::Conflict,
+                "NOT_UNDER_REVIEW_AT_STAGE",
+                Message::new("rule-not-under-review-at-stage")
+                    .arg("state", state)
+                    .arg("current", row.current_stage)
+                    .arg("stage", stage),
+            ));
         }
         let now = self.now();
         writes::record_review(
@@ -169,14 +175,20 @@ impl TrainingOffice {
             })
             .collect();
         let outcomes = apply_cut(rule, &tallies).map_err(|unscored| {
-            TrainingError::Conflict(format!(
-                "{} application(s) at stage {stage} have no score yet: {}",
-                unscored.len(),
-                unscored
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            TrainingError::Refused(Refusal::said(
+                ErrorCode::Conflict,
+                "CUT_UNSCORED",
+                Message::new("training-cut-unscored")
+                    .arg("count", unscored.len())
+                    .arg("stage", stage)
+                    .arg(
+                        "ids",
+                        unscored
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
             ))
         })?;
         let now = self.now();
@@ -190,12 +202,12 @@ impl TrainingOffice {
                     current_stage: Some(stage_no + 1),
                     ..Default::default()
                 };
-                let note = format!(
-                    "{}: rank {}, mean {mean}; on to stage {}",
-                    current.name,
-                    o.rank,
-                    stage + 1
-                );
+                let note = Message::new("training-cut-advanced")
+                    .arg("stage-name", &current.name)
+                    .arg("rank", o.rank)
+                    .arg("mean", &mean)
+                    .arg("next", stage + 1)
+                    .store();
                 self.change(
                     &txn,
                     row,
@@ -208,10 +220,11 @@ impl TrainingOffice {
                 )
                 .await?;
             } else {
-                let note = format!(
-                    "not advanced at {}: rank {}, mean {mean}",
-                    current.name, o.rank
-                );
+                let note = Message::new("training-cut-eliminated")
+                    .arg("stage-name", &current.name)
+                    .arg("rank", o.rank)
+                    .arg("mean", &mean)
+                    .store();
                 let set = ApplicationChange {
                     decision_note: Some(note.clone()),
                     ..Default::default()
@@ -230,11 +243,12 @@ impl TrainingOffice {
             }
         }
         let advanced = outcomes.iter().filter(|o| o.advanced).count();
-        let note = format!(
-            "stage {stage} ({}): {advanced} of {} advanced",
-            current.name,
-            outcomes.len()
-        );
+        let note = Message::new("training-cut-applied")
+            .arg("stage", stage)
+            .arg("stage-name", &current.name)
+            .arg("advanced", advanced)
+            .arg("total", outcomes.len())
+            .store();
         writes::insert_history(
             &txn,
             Audit {
@@ -298,10 +312,13 @@ impl TrainingOffice {
             let stages = queries::stages_of(&txn, &[row.edition_id]).await?.len();
             let last = i32::try_from(stages).unwrap_or(i32::MAX);
             if row.current_stage < last {
-                return Err(TrainingError::Conflict(format!(
-                    "the application is at stage {} of {last}: apply the stage's cut first",
-                    row.current_stage
-                )));
+                return Err(TrainingError::said(
+                    ErrorCode::Conflict,
+                    "CUT_FIRST",
+                    Message::new("rule-cut-first")
+                        .arg("current", row.current_stage)
+                        .arg("last", last),
+                ));
             }
         }
         Self::check_version(row.version, version)?;
@@ -309,10 +326,13 @@ impl TrainingOffice {
             let e = queries::find_edition(&txn, row.edition_id)
                 .await?
                 .ok_or(TrainingError::NotFound("edition"))?;
-            return Err(TrainingError::Conflict(format!(
-                "the edition is full ({} of {} places taken): waitlist instead",
-                e.accepted_count, e.capacity
-            )));
+            return Err(TrainingError::said(
+                ErrorCode::Conflict,
+                "EDITION_FULL",
+                Message::new("rule-edition-full")
+                    .arg("taken", e.accepted_count)
+                    .arg("capacity", e.capacity),
+            ));
         }
         set.decision_note = Some(note.as_str().to_owned());
         let now = self.now();
@@ -339,7 +359,9 @@ impl TrainingOffice {
                 return Ok(None);
             }
             let to = transition(state_of(&candidate.state)?, Action::Promote)?;
-            let note = format!("place freed by application {freed_by}");
+            let note = Message::new("training-promoted")
+                .arg("freed-by", freed_by)
+                .store();
             if self
                 .try_change(
                     txn,

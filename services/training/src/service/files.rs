@@ -56,10 +56,11 @@ impl TrainingOffice {
         }
         let state = state_of(&row.state)?;
         if state.is_terminal() {
-            return Err(TrainingError::Conflict(format!(
-                "a {} application takes no more papers",
-                state.as_str()
-            )));
+            return Err(TrainingError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "APPLICATION_FINISHED",
+                glocal_kit::i18n::Message::new("rule-papers-finished").arg("state", state.as_str()),
+            ));
         }
         Ok(row)
     }

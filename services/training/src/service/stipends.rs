@@ -89,7 +89,11 @@ impl TrainingOffice {
             created += 1;
         }
         let accepted = ApplicationState::Accepted.as_str();
-        let note = format!("{created} payment(s) scheduled for {joined} – {left}");
+        let note = glocal_kit::i18n::Message::new("training-stipends-scheduled")
+            .arg("count", created)
+            .arg("from", joined)
+            .arg("to", left)
+            .store();
         writes::insert_history(
             &txn,
             Audit {
