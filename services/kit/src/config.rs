@@ -104,6 +104,39 @@ pub struct Settings {
     pub cache: CacheSettings,
     /// Object storage of uploaded files (attachments): a folder or an S3-compatible bucket.
     pub storage: StorageSettings,
+    /// The portal: the web pages people use, a client of the gateway's `/graphql`.
+    pub portal: PortalSettings,
+}
+
+/// The portal (`[portal]`): server-rendered pages for officials and bureau staff, talking
+/// only to the gateway's public `/graphql` with the signed-in person's token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PortalSettings {
+    /// HTTP listen address.
+    pub listen: SocketAddr,
+    /// Base URL of the gateway (`{gateway_url}/graphql` is called).
+    pub gateway_url: String,
+    /// Key the session cookie is encrypted and authenticated with (at least 32 bytes);
+    /// empty in development = a fixed development key (refused in production).
+    pub cookie_key: Secret,
+    /// The portal's public base URL (links in notices point here; `https://` makes cookies
+    /// `Secure` in development too).
+    pub public_url: String,
+    /// Deadline of each call to the gateway (ms).
+    pub gateway_timeout_ms: u64,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        PortalSettings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 8081)),
+            gateway_url: "http://127.0.0.1:8080".into(),
+            cookie_key: Secret::default(),
+            public_url: "http://127.0.0.1:8081".into(),
+            gateway_timeout_ms: 15_000,
+        }
+    }
 }
 
 /// Object storage of uploaded files (`[storage]`), shared by every service that keeps
@@ -776,6 +809,7 @@ impl Default for Settings {
             outbox: OutboxSettings::default(),
             cache: CacheSettings::default(),
             storage: StorageSettings::default(),
+            portal: PortalSettings::default(),
         }
     }
 }
@@ -1082,6 +1116,28 @@ impl Settings {
         }
         crate::identity::Verifier::new(&self.grpc.identity_keys)
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Rules of the portal's own settings, checked when it starts: production needs its own
+    /// cookie key of at least 32 bytes (the development key is public).
+    pub fn check_portal(&self) -> Result<(), ConfigError> {
+        let key = self.portal.cookie_key.expose();
+        if self.environment == Environment::Production && key.is_empty() {
+            return Err(ConfigError::Refused(
+                "portal.cookie_key must be set in production (the development key is public)",
+            ));
+        }
+        if !key.is_empty() && key.len() < 32 {
+            return Err(ConfigError::Refused(
+                "portal.cookie_key must be at least 32 bytes",
+            ));
+        }
+        if self.portal.gateway_timeout_ms == 0 {
+            return Err(ConfigError::Refused(
+                "portal.gateway_timeout_ms must be at least 1",
+            ));
+        }
         Ok(())
     }
 

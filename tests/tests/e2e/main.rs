@@ -19,6 +19,7 @@ mod notices;
 mod partner_callers;
 mod partner_graph;
 mod portal;
+mod portal_browser;
 mod read_through;
 mod replicas;
 mod request_search;
