@@ -565,14 +565,13 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
 
 async fn migrate(settings: Settings, component: Option<Component>) -> Result<(), Failure> {
     let _guard = telemetry(&settings, "glocal-migrate")?;
-    let services = match component {
-        None => Service::ALL.to_vec(),
-        Some(c) => vec![
-            Service::of(c).ok_or_else(|| {
+    let services =
+        match component {
+            None => Service::ALL.to_vec(),
+            Some(c) => vec![Service::of(c).ok_or_else(|| {
                 Failure::Usage("the gateway and the portal have no database".into())
-            })?,
-        ],
-    };
+            })?],
+        };
     for service in services {
         let db = service.connect_for_migration(&settings).await?;
         service.migrate(&db).await?;

@@ -113,16 +113,22 @@ impl Api {
             .text()
             .await
             .map_err(|e| ApiError::Transport(e.to_string()))?;
-        let parsed: GqlResponse<Q::ResponseData> = serde_json::from_str(&text).map_err(|e| {
-            tracing::warn!(%status, error = %e, "the gateway answered something that is not this operation's response");
+        // Errors first: a failed field may leave `data` with nulls where the schema promises
+        // values, which the typed response cannot hold.
+        let parsed: GqlResponse<serde_json::Value> = serde_json::from_str(&text).map_err(|e| {
+            tracing::warn!(%status, error = %e, "the gateway answered something that is not GraphQL");
             ApiError::Transport(format!("HTTP {status}"))
         })?;
         if let Some(error) = parsed.errors.into_iter().next() {
             return Err(classify(error));
         }
-        parsed
+        let data = parsed
             .data
-            .ok_or_else(|| ApiError::Transport(format!("HTTP {status} without data")))
+            .ok_or_else(|| ApiError::Transport(format!("HTTP {status} without data")))?;
+        serde_json::from_value(data).map_err(|e| {
+            tracing::warn!(%status, error = %e, "the gateway answered something that is not this operation's response");
+            ApiError::Transport(format!("HTTP {status}"))
+        })
     }
 }
 

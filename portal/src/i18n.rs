@@ -137,7 +137,8 @@ mod tests {
                     if let Some(pattern) = &m.value {
                         for element in &pattern.elements {
                             if let PatternElement::Placeable {
-                                expression: Expression::Inline(InlineExpression::VariableReference { id }),
+                                expression:
+                                    Expression::Inline(InlineExpression::VariableReference { id }),
                             } = element
                             {
                                 vars.insert(id.name.to_owned());
@@ -164,7 +165,12 @@ mod tests {
                 lang.as_str()
             );
             for (key, vars) in &korean {
-                assert_eq!(vars, &other[key], "placeables of {key} in {}", lang.as_str());
+                assert_eq!(
+                    vars,
+                    &other[key],
+                    "placeables of {key} in {}",
+                    lang.as_str()
+                );
             }
         }
     }

@@ -81,7 +81,10 @@ impl PortalState {
 pub fn app(state: PortalState) -> Router {
     Router::new()
         .route("/", get(pages::home))
-        .route("/sign-in", get(pages::auth::sign_in_page).post(pages::auth::sign_in))
+        .route(
+            "/sign-in",
+            get(pages::auth::sign_in_page).post(pages::auth::sign_in),
+        )
         .route("/sign-out", post(pages::auth::sign_out))
         .route("/lang/{code}", get(pages::auth::choose_language))
         .route(

@@ -147,8 +147,7 @@ pub async fn layer(State(state): State<PortalState>, request: Request, next: Nex
             .iter()
             .find(|(k, _)| k == CSRF_FIELD)
             .map(|(_, v)| v.as_str());
-        if fresh || !sent.is_some_and(|s| constant_time_eq(s.as_bytes(), session.csrf.as_bytes()))
-        {
+        if fresh || !sent.is_some_and(|s| constant_time_eq(s.as_bytes(), session.csrf.as_bytes())) {
             tracing::info!(path = %parts.uri.path(), "form refused: CSRF token missing or wrong");
             let response = crate::pages::csrf_refused(&state, &visit);
             return (write_session(&state, &headers, &session), response).into_response();

@@ -89,7 +89,8 @@ fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
 }
 
 fn post(path: &str, cookie: Option<&str>, form: &str) -> Request<Body> {
-    let mut r = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let mut r =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
         r = r.header(header::COOKIE, c);
     }
@@ -107,7 +108,10 @@ fn session_cookie(cookies: &[String]) -> (String, String) {
 }
 
 fn csrf_of(html: &str) -> String {
-    let start = html.find("name=\"_csrf\" value=\"").expect("a form with _csrf") + 20;
+    let start = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("a form with _csrf")
+        + 20;
     html[start..].split('"').next().unwrap().to_owned()
 }
 
@@ -136,7 +140,10 @@ async fn production_cookies_are_secure_and_production_has_no_development_sign_in
     let page = send(&app, get("/sign-in", None)).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     let (_, line) = session_cookie(&page.cookies);
-    assert!(line.contains("Secure") && line.contains("HttpOnly"), "{line}");
+    assert!(
+        line.contains("Secure") && line.contains("HttpOnly"),
+        "{line}"
+    );
 
     // No key, or a short one, is refused in production.
     settings.portal.cookie_key = Secret::new("short");
@@ -153,15 +160,38 @@ async fn a_form_without_the_right_csrf_token_is_refused_with_a_page_saying_so() 
     let csrf = csrf_of(&page.body);
 
     for (what, cookie, form) in [
-        ("no token", Some(cookie.as_str()), "subject=official-seoul".to_owned()),
-        ("a wrong token", Some(cookie.as_str()), "subject=official-seoul&_csrf=forged".to_owned()),
-        ("no session", None, format!("subject=official-seoul&_csrf={csrf}")),
-        ("a forged cookie", Some("glocal_session=forged"), format!("subject=official-seoul&_csrf={csrf}")),
+        (
+            "no token",
+            Some(cookie.as_str()),
+            "subject=official-seoul".to_owned(),
+        ),
+        (
+            "a wrong token",
+            Some(cookie.as_str()),
+            "subject=official-seoul&_csrf=forged".to_owned(),
+        ),
+        (
+            "no session",
+            None,
+            format!("subject=official-seoul&_csrf={csrf}"),
+        ),
+        (
+            "a forged cookie",
+            Some("glocal_session=forged"),
+            format!("subject=official-seoul&_csrf={csrf}"),
+        ),
     ] {
         let answer = send(&app, post("/sign-in", cookie, &form)).await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
-        assert!(answer.body.contains("양식이 만료되었습니다"), "{what}: {}", answer.body);
-        assert!(!answer.cookies.iter().any(|c| c.starts_with("lang=")), "{what}");
+        assert!(
+            answer.body.contains("양식이 만료되었습니다"),
+            "{what}: {}",
+            answer.body
+        );
+        assert!(
+            !answer.cookies.iter().any(|c| c.starts_with("lang=")),
+            "{what}"
+        );
     }
     // Sign-out is a form too.
     let answer = send(&app, post("/sign-out", Some(&cookie), "")).await;
@@ -170,7 +200,11 @@ async fn a_form_without_the_right_csrf_token_is_refused_with_a_page_saying_so() 
     // With it, signing in works and rotates the session (and its token).
     let answer = send(
         &app,
-        post("/sign-in", Some(&cookie), &format!("subject=official-seoul&_csrf={csrf}")),
+        post(
+            "/sign-in",
+            Some(&cookie),
+            &format!("subject=official-seoul&_csrf={csrf}"),
+        ),
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
@@ -179,7 +213,11 @@ async fn a_form_without_the_right_csrf_token_is_refused_with_a_page_saying_so() 
     assert_ne!(signed_in, cookie);
     assert!(line.contains("HttpOnly") && line.contains("SameSite=Lax"));
     // The old token no longer signs anyone out.
-    let answer = send(&app, post("/sign-out", Some(&signed_in), &format!("_csrf={csrf}"))).await;
+    let answer = send(
+        &app,
+        post("/sign-out", Some(&signed_in), &format!("_csrf={csrf}")),
+    )
+    .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
 }
 
@@ -191,11 +229,20 @@ async fn an_unknown_person_cannot_sign_in() {
     let csrf = csrf_of(&page.body);
     let answer = send(
         &app,
-        post("/sign-in", Some(&cookie), &format!("subject=admin-impostor&_csrf={csrf}")),
+        post(
+            "/sign-in",
+            Some(&cookie),
+            &format!("subject=admin-impostor&_csrf={csrf}"),
+        ),
     )
     .await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert!(!answer.cookies.iter().any(|c| c.starts_with("glocal_session=")));
+    assert!(
+        !answer
+            .cookies
+            .iter()
+            .any(|c| c.starts_with("glocal_session="))
+    );
 }
 
 #[tokio::test]
@@ -223,7 +270,11 @@ async fn korean_by_default_then_accept_language_then_the_chosen_language() {
     let chosen = send(&app, get("/lang/ja?next=/sign-in", None)).await;
     assert_eq!(chosen.status, StatusCode::SEE_OTHER);
     assert_eq!(chosen.location.as_deref(), Some("/sign-in"));
-    let lang = chosen.cookies.iter().find(|c| c.starts_with("lang=ja")).expect("lang cookie");
+    let lang = chosen
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("lang=ja"))
+        .expect("lang cookie");
     assert!(lang.contains("Max-Age=31536000") && lang.contains("SameSite=Lax"));
     let japanese = send(&app, get("/sign-in", Some("lang=ja"))).await;
     assert!(japanese.body.contains("<html lang=\"ja\">"));
@@ -243,9 +294,14 @@ async fn pages_need_a_signed_in_person_and_carry_security_headers() {
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     assert_eq!(answer.location.as_deref(), Some("/sign-in"));
     let response = app.clone().oneshot(get("/sign-in", None)).await.unwrap();
-    let csp = response.headers()["content-security-policy"].to_str().unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
     let css = send(&app, get("/static/portal.css", None)).await;
     assert!(css.body.contains(":focus-visible"));
-    assert_eq!(send(&app, get("/nowhere", None)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        send(&app, get("/nowhere", None)).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

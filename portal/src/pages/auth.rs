@@ -98,10 +98,12 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let w = Words(visit.lang);
-    let caller = state
-        .dev_sign_in
-        .as_ref()
-        .and_then(|dev| dev.people.iter().find(|c| c.subject == form.subject).map(|c| (dev, c)));
+    let caller = state.dev_sign_in.as_ref().and_then(|dev| {
+        dev.people
+            .iter()
+            .find(|c| c.subject == form.subject)
+            .map(|c| (dev, c))
+    });
     let Some((dev, caller)) = caller else {
         return message(
             &visit,
@@ -121,11 +123,7 @@ pub async fn sign_in(
     };
     tracing::info!(subject = %person.subject, "signed in (development)");
     let session = Session::signed_in(person);
-    (
-        write_session(&state, &headers, &session),
-        Redirect::to("/"),
-    )
-        .into_response()
+    (write_session(&state, &headers, &session), Redirect::to("/")).into_response()
 }
 
 /// `POST /sign-out`.

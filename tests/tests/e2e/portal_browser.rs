@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use glocal_e2e::{Stack, spawn_stack};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 /// A chromedriver of this test's own on a free port, stopped when dropped.
@@ -27,11 +28,16 @@ impl Driver {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("chromedriver must be installed (scripts/test installs Debian's chromium-driver)");
+            .expect(
+                "chromedriver must be installed (scripts/test installs Debian's chromium-driver)",
+            );
         let url = format!("http://127.0.0.1:{port}");
         let status = format!("{url}/status");
         for _ in 0..100 {
-            if reqwest::get(&status).await.is_ok_and(|r| r.status().is_success()) {
+            if reqwest::get(&status)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
                 return Driver { child, url };
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -51,9 +57,9 @@ impl Driver {
                 "prefs": { "intl.accept_languages": lang }
             }),
         );
-        ClientBuilder::rustls()
-            .expect("rustls client")
-            .capabilities(caps)
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(caps);
+        builder
             .connect(&self.url)
             .await
             .expect("a chromium session (is Debian's chromium installed?)")
@@ -84,7 +90,9 @@ fn chromium() -> String {
 }
 
 async fn sign_in(b: &Client, stack: &Stack, subject: &str) {
-    b.goto(&format!("{}/sign-in", stack.portal_url)).await.unwrap();
+    b.goto(&format!("{}/sign-in", stack.portal_url))
+        .await
+        .unwrap();
     b.find(Locator::Id(&format!("sign-in-{subject}")))
         .await
         .unwrap_or_else(|e| panic!("{subject} on the sign-in page: {e}"))
@@ -94,11 +102,17 @@ async fn sign_in(b: &Client, stack: &Stack, subject: &str) {
 }
 
 async fn text_of(b: &Client, css: &str) -> String {
-    b.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    match b.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap(),
+        Err(e) => panic!("{css}: {e}\n{}", source(b).await),
+    }
 }
 
 async fn fill(b: &Client, id: &str, value: &str) {
-    let field = b.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("#{id}: {e}"));
+    let field = b
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
     field.clear().await.unwrap();
     field.send_keys(value).await.unwrap();
 }
@@ -146,13 +160,28 @@ async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers
 
     // The official signs in and submits a Korean–Japanese interpretation request.
     sign_in(&official, &stack, "official-seoul").await;
-    assert!(official.current_url().await.unwrap().path().ends_with("/requests"));
-    official.goto(&format!("{}/requests/new", stack.portal_url)).await.unwrap();
+    assert!(
+        official
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/requests")
+    );
+    official
+        .goto(&format!("{}/requests/new", stack.portal_url))
+        .await
+        .unwrap();
     click(&official, "type-INTERPRETATION_TRANSLATION").await;
     click(&official, "choose-type").await;
     // A bad delegation of languages first: the API's field error appears next to the field.
     fill(&official, "field-title", "오사카 대표단 통역").await;
-    fill(&official, "field-description", "자매도시 회의 한일 통역이 필요합니다.").await;
+    fill(
+        &official,
+        "field-description",
+        "자매도시 회의 한일 통역이 필요합니다.",
+    )
+    .await;
     official
         .find(Locator::Css("#field-mode option[value=INTERPRETATION]"))
         .await
@@ -167,9 +196,18 @@ async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers
     fill(&official, "field-venue", "서울시청").await;
     click(&official, "submit-request").await;
     let error = text_of(&official, "#error-target_language").await;
-    assert!(!error.is_empty(), "the target language's error is shown next to it");
-    let field = official.find(Locator::Id("field-target_language")).await.unwrap();
-    assert_eq!(field.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    assert!(
+        !error.is_empty(),
+        "the target language's error is shown next to it"
+    );
+    let field = official
+        .find(Locator::Id("field-target_language"))
+        .await
+        .unwrap();
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
     fill(&official, "field-target_language", "ja").await;
     click(&official, "submit-request").await;
     wait_for_text(&official, "요청을 보냈습니다").await;
@@ -180,10 +218,20 @@ async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers
 
     // Staff (the Japan desk routes ko→ja interpretation) see it in their queue, with its SLA.
     sign_in(&staff, &stack, "staff-japan-sato").await;
-    assert!(staff.current_url().await.unwrap().path().ends_with("/queue"));
+    assert!(
+        staff
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/queue")
+    );
     wait_for_text(&staff, &number).await;
     let row = text_of(&staff, "table.requests tbody").await;
-    assert!(row.contains("오사카 대표단 통역") && row.contains("남음"), "{row}");
+    assert!(
+        row.contains("오사카 대표단 통역") && row.contains("남음"),
+        "{row}"
+    );
     staff
         .find(Locator::LinkText(&number))
         .await
@@ -202,7 +250,12 @@ async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers
     assert!(official.current_url().await.unwrap().path() == request_path);
 
     // The final response, then the official closes and rates.
-    fill(&staff, "final-response-body", "통역사 두 명을 배정했습니다.").await;
+    fill(
+        &staff,
+        "final-response-body",
+        "통역사 두 명을 배정했습니다.",
+    )
+    .await;
     click(&staff, "do-final-response").await;
     wait_for_text(&staff, "최종 답변을 보냈습니다").await;
 
@@ -258,30 +311,71 @@ async fn switching_language_changes_the_whole_page_and_is_remembered() {
     let b = driver.browser("ko").await;
     sign_in(&b, &stack, "official-seoul").await;
     assert_eq!(
-        b.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap().as_deref(),
+        b.find(Locator::Css("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("ko")
     );
     assert_eq!(text_of(&b, "h1").await, "요청 목록");
-    for (code, link, heading) in [("en", "English", "Requests"), ("zh", "中文", "请求列表"), ("ja", "日本語", "依頼一覧")] {
-        b.find(Locator::LinkText(link)).await.unwrap().click().await.unwrap();
+    for (code, link, heading) in [
+        ("en", "English", "Requests"),
+        ("zh", "中文", "请求列表"),
+        ("ja", "日本語", "依頼一覧"),
+    ] {
+        b.find(Locator::LinkText(link))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         assert_eq!(text_of(&b, "h1").await, heading, "{code}");
         assert_eq!(
-            b.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap().as_deref(),
+            b.find(Locator::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap()
+                .as_deref(),
             Some(code)
         );
         // Remembered on the next page.
-        b.goto(&format!("{}/requests/new", stack.portal_url)).await.unwrap();
+        b.goto(&format!("{}/requests/new", stack.portal_url))
+            .await
+            .unwrap();
         assert_eq!(
-            b.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap().as_deref(),
+            b.find(Locator::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap()
+                .as_deref(),
             Some(code)
         );
         b.back().await.unwrap();
     }
     // The skip link is the first thing the keyboard reaches.
-    b.goto(&format!("{}/requests", stack.portal_url)).await.unwrap();
-    b.execute("document.activeElement.blur();", vec![]).await.unwrap();
-    b.active_element().await.unwrap().send_keys("\u{e004}").await.unwrap();
+    b.goto(&format!("{}/requests", stack.portal_url))
+        .await
+        .unwrap();
+    b.execute("document.activeElement.blur();", vec![])
+        .await
+        .unwrap();
+    b.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e004}")
+        .await
+        .unwrap();
     let focused = b.active_element().await.unwrap();
-    assert_eq!(focused.attr("class").await.unwrap().as_deref(), Some("skip-link"));
+    assert_eq!(
+        focused.attr("class").await.unwrap().as_deref(),
+        Some("skip-link")
+    );
     b.close().await.unwrap();
 }

@@ -96,7 +96,10 @@ fn sla_view(
         Some(m) => {
             let text = w.with(
                 "sla-remaining",
-                &[("hours", (m / 60).to_string()), ("minutes", (m % 60).to_string())],
+                &[
+                    ("hours", (m / 60).to_string()),
+                    ("minutes", (m % 60).to_string()),
+                ],
             );
             (if warned { "warning" } else { "on-track" }, text)
         }
@@ -220,7 +223,11 @@ async fn list_page(
     let state_filter = query.state.clone().filter(|s| !s.is_empty());
     let kind_filter = query.kind.clone().filter(|s| !s.is_empty());
     let (states, department, order) = if queue {
-        let me = match state.api.run::<Me>(token, visit.lang, me::Variables {}).await {
+        let me = match state
+            .api
+            .run::<Me>(token, visit.lang, me::Variables {})
+            .await
+        {
             Ok(m) => m,
             Err(e) => return api_error(visit, uri, &e),
         };
@@ -229,7 +236,11 @@ async fn list_page(
             Some(s) => vec![s.clone()],
             None => OPEN.iter().map(|s| (*s).to_owned()).collect(),
         };
-        (Some(states), department, request_list::ServiceRequestOrder::DUE_SOONEST)
+        (
+            Some(states),
+            department,
+            request_list::ServiceRequestOrder::DUE_SOONEST,
+        )
     } else {
         (
             state_filter.clone().map(|s| vec![s]),
@@ -296,11 +307,29 @@ async fn list_page(
     render(
         StatusCode::OK,
         &ListPage {
-            page: Page::new(visit, uri, if queue { "queue-title" } else { "requests-title" }),
+            page: Page::new(
+                visit,
+                uri,
+                if queue {
+                    "queue-title"
+                } else {
+                    "requests-title"
+                },
+            ),
             rows,
             total: connection.total_count,
-            states: choices(w, "state", &STATES, state_filter.as_deref().unwrap_or_default()),
-            types: choices(w, "type", &TYPES, kind_filter.as_deref().unwrap_or_default()),
+            states: choices(
+                w,
+                "state",
+                &STATES,
+                state_filter.as_deref().unwrap_or_default(),
+            ),
+            types: choices(
+                w,
+                "type",
+                &TYPES,
+                kind_filter.as_deref().unwrap_or_default(),
+            ),
             next,
             queue,
         },
@@ -339,4 +368,3 @@ pub(crate) fn opt(values: &HashMap<String, String>, name: &str) -> Option<String
 pub(crate) fn text(values: &HashMap<String, String>, name: &str) -> String {
     opt(values, name).unwrap_or_default()
 }
-

@@ -19,7 +19,6 @@ use crate::operations::*;
 use crate::pages::{Page, api_error, render, signed_in, url_encode};
 use crate::session::Visit;
 
-
 /// One field of a form.
 pub struct Field {
     /// The form name (`delegation_size`).
@@ -41,7 +40,13 @@ pub struct Field {
 }
 
 /// (form name, API field's last segment, kind, required, select values)
-type Spec = (&'static str, &'static str, &'static str, bool, &'static [&'static str]);
+type Spec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [&'static str],
+);
 
 const COMMON: [Spec; 2] = [
     ("title", "title", "text", true, &[]),
@@ -51,7 +56,13 @@ const COMMON: [Spec; 2] = [
 fn specs(kind: &str) -> &'static [Spec] {
     match kind {
         "INTERPRETATION_TRANSLATION" => &[
-            ("mode", "mode", "select", true, &["INTERPRETATION", "TRANSLATION"]),
+            (
+                "mode",
+                "mode",
+                "select",
+                true,
+                &["INTERPRETATION", "TRANSLATION"],
+            ),
             ("source_language", "sourceLanguage", "text", true, &[]),
             ("target_language", "targetLanguage", "text", true, &[]),
             ("start_date", "startDate", "date", false, &[]),
@@ -62,13 +73,25 @@ fn specs(kind: &str) -> &'static [Spec] {
         ],
         "INTERNATIONAL_EXCHANGE" => &[
             ("partner_country", "partnerCountry", "text", true, &[]),
-            ("partner_organization", "partnerOrganization", "text", true, &[]),
+            (
+                "partner_organization",
+                "partnerOrganization",
+                "text",
+                true,
+                &[],
+            ),
             (
                 "exchange_kind",
                 "exchangeKind",
                 "select",
                 true,
-                &["SISTER_CITY", "FRIENDSHIP_CITY", "MEMORANDUM", "PROJECT", "OTHER"],
+                &[
+                    "SISTER_CITY",
+                    "FRIENDSHIP_CITY",
+                    "MEMORANDUM",
+                    "PROJECT",
+                    "OTHER",
+                ],
             ),
         ],
         "OVERSEAS_VISIT" => &[
@@ -308,12 +331,28 @@ pub async fn submit(
     let values: HashMap<String, String> = form.into_iter().collect();
     let kind = text(&values, "type");
     if !TYPES.contains(&kind.as_str()) {
-        return new_page(&visit, &uri, StatusCode::UNPROCESSABLE_ENTITY, None, &values, &HashMap::new(), Some(w.t("error-choose-type")));
+        return new_page(
+            &visit,
+            &uri,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            &values,
+            &HashMap::new(),
+            Some(w.t("error-choose-type")),
+        );
     }
     let mut errors = HashMap::new();
     let details = details(w, &kind, &values, &mut errors);
     if !errors.is_empty() {
-        return new_page(&visit, &uri, StatusCode::UNPROCESSABLE_ENTITY, Some(kind), &values, &errors, None);
+        return new_page(
+            &visit,
+            &uri,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(kind),
+            &values,
+            &errors,
+            None,
+        );
     }
     let input = submit_request::SubmitServiceRequestInput {
         idempotency_key: text(&values, "idempotency_key"),
@@ -346,7 +385,15 @@ pub async fn submit(
                 }
                 None => Some(message),
             };
-            new_page(&visit, &uri, StatusCode::UNPROCESSABLE_ENTITY, Some(kind), &values, &errors, general)
+            new_page(
+                &visit,
+                &uri,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(kind),
+                &values,
+                &errors,
+                general,
+            )
         }
         Err(e) => api_error(&visit, &uri, &e),
     }
@@ -358,8 +405,17 @@ mod tests {
 
     #[test]
     fn api_field_paths_find_their_form_field() {
-        assert_eq!(form_name("OVERSEAS_VISIT", "details.overseasVisit.delegationSize"), Some("delegation_size"));
-        assert_eq!(form_name("OVERSEAS_VISIT", "details.overseasVisit.destinations[0].city"), Some("destination_city"));
+        assert_eq!(
+            form_name("OVERSEAS_VISIT", "details.overseasVisit.delegationSize"),
+            Some("delegation_size")
+        );
+        assert_eq!(
+            form_name(
+                "OVERSEAS_VISIT",
+                "details.overseasVisit.destinations[0].city"
+            ),
+            Some("destination_city")
+        );
         assert_eq!(form_name("GENERAL_INQUIRY", "title"), Some("title"));
         assert_eq!(form_name("GENERAL_INQUIRY", "localGovernmentCode"), None);
     }

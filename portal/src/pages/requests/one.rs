@@ -20,7 +20,6 @@ use crate::pages::{Page, api_error, render, signed_in, url_encode};
 use crate::session::Visit;
 use crate::time::{from_kst_input, kst_opt};
 
-
 /// One message on a request's page.
 pub struct MessageView {
     /// The kind's wire name (CSS).
@@ -166,7 +165,13 @@ fn actions(bureau: bool, state: &str) -> Vec<&'static str> {
     let mut a = Vec::new();
     if bureau {
         if open {
-            a.extend(["mid-response", "final-response", "ask", "reassign", "reject"]);
+            a.extend([
+                "mid-response",
+                "final-response",
+                "ask",
+                "reassign",
+                "reject",
+            ]);
         }
         if state != "MERGED" {
             a.push("note");
@@ -185,26 +190,40 @@ fn actions(bureau: bool, state: &str) -> Vec<&'static str> {
     a
 }
 
-fn details_view(w: Words, d: Option<request_page::RequestPageServiceRequestDetails>) -> Vec<(String, String)> {
+fn details_view(
+    w: Words,
+    d: Option<request_page::RequestPageServiceRequestDetails>,
+) -> Vec<(String, String)> {
     use request_page::RequestPageServiceRequestDetails as D;
     let l = |k: &str| w.t(&format!("field-{k}"));
     let yes = |b: bool| w.t(if b { "yes" } else { "no" });
     let o = |v: Option<String>| v.unwrap_or_default();
     let mut rows = match d {
         Some(D::InterpretationTranslationDetails(x)) => vec![
-            (l("mode"), x.mode.map(|m| w.t(&format!("option-{}", code(&m)))).unwrap_or_default()),
+            (
+                l("mode"),
+                x.mode
+                    .map(|m| w.t(&format!("option-{}", code(&m))))
+                    .unwrap_or_default(),
+            ),
             (l("source_language"), x.source_language),
             (l("target_language"), x.target_language),
             (l("start_date"), o(x.start_date)),
             (l("end_date"), o(x.end_date)),
             (l("venue"), o(x.venue)),
             (l("online"), yes(x.online)),
-            (l("document_pages"), x.document_pages.map(|p| p.to_string()).unwrap_or_default()),
+            (
+                l("document_pages"),
+                x.document_pages.map(|p| p.to_string()).unwrap_or_default(),
+            ),
         ],
         Some(D::InternationalExchangeDetails(x)) => vec![
             (l("partner_country"), x.partner_country),
             (l("partner_organization"), x.partner_organization),
-            (l("exchange_kind"), w.t(&format!("option-{}", x.exchange_kind))),
+            (
+                l("exchange_kind"),
+                w.t(&format!("option-{}", x.exchange_kind)),
+            ),
         ],
         Some(D::OverseasVisitDetails(x)) => vec![
             (
@@ -250,7 +269,16 @@ pub async fn show(
         .done
         .filter(|d| d.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
         .map(|d| Words(visit.lang).t(&format!("done-{d}")));
-    request_page(&state, &visit, &uri, &id, StatusCode::OK, done, Forms::default()).await
+    request_page(
+        &state,
+        &visit,
+        &uri,
+        &id,
+        StatusCode::OK,
+        done,
+        Forms::default(),
+    )
+    .await
 }
 
 async fn request_page(
@@ -270,7 +298,11 @@ async fn request_page(
     let token = Some(person.token.as_str());
     let data = match state
         .api
-        .run::<RequestPage>(token, visit.lang, request_page::Variables { id: id.to_owned() })
+        .run::<RequestPage>(
+            token,
+            visit.lang,
+            request_page::Variables { id: id.to_owned() },
+        )
         .await
     {
         Ok(d) => d,
@@ -280,18 +312,25 @@ async fn request_page(
         return api_error(visit, uri, &ApiError::NotFound(id.to_owned()));
     };
     let staff = if person.bureau {
-        match state.api.run::<Departments>(token, visit.lang, departments::Variables {}).await {
+        match state
+            .api
+            .run::<Departments>(token, visit.lang, departments::Variables {})
+            .await
+        {
             Ok(d) => d
                 .departments
                 .into_iter()
                 .flat_map(|dep| {
                     let (code, name) = (dep.code, dep.name);
-                    dep.staff.into_iter().filter(|s| s.active).map(move |s| StaffChoice {
-                        department: code.clone(),
-                        department_name: name.clone(),
-                        id: s.id,
-                        name: s.name,
-                    })
+                    dep.staff
+                        .into_iter()
+                        .filter(|s| s.active)
+                        .map(move |s| StaffChoice {
+                            department: code.clone(),
+                            department_name: name.clone(),
+                            id: s.id,
+                            name: s.name,
+                        })
                 })
                 .collect(),
             Err(e) => return api_error(visit, uri, &e),
@@ -400,14 +439,18 @@ pub async fn act(
     let result: Result<(), ApiError> = match action.as_str() {
         "mid-response" => match from_kst_input(&text(&v, "expected")) {
             Some(expected) => api
-                .run::<SendMidResponse>(token, lang, send_mid_response::Variables {
-                    input: send_mid_response::SendMidResponseInput {
-                        id: id.clone(),
-                        version,
-                        body,
-                        expected_completion_at: expected,
+                .run::<SendMidResponse>(
+                    token,
+                    lang,
+                    send_mid_response::Variables {
+                        input: send_mid_response::SendMidResponseInput {
+                            id: id.clone(),
+                            version,
+                            body,
+                            expected_completion_at: expected,
+                        },
                     },
-                })
+                )
                 .await
                 .map(drop),
             None => {
@@ -416,15 +459,30 @@ pub async fn act(
             }
         },
         "final-response" => api
-            .run::<SendFinalResponse>(token, lang, send_final_response::Variables {
-                input: send_final_response::SendFinalResponseInput { id: id.clone(), version, body },
-            })
+            .run::<SendFinalResponse>(
+                token,
+                lang,
+                send_final_response::Variables {
+                    input: send_final_response::SendFinalResponseInput {
+                        id: id.clone(),
+                        version,
+                        body,
+                    },
+                },
+            )
             .await
             .map(drop),
         "note" => api
-            .run::<AddNote>(token, lang, add_note::Variables {
-                input: add_note::AddRequestNoteInput { id: id.clone(), body },
-            })
+            .run::<AddNote>(
+                token,
+                lang,
+                add_note::Variables {
+                    input: add_note::AddRequestNoteInput {
+                        id: id.clone(),
+                        body,
+                    },
+                },
+            )
             .await
             .map(drop),
         "reassign" => {
@@ -432,59 +490,117 @@ pub async fn act(
                 Some((d, s)) => (d.to_owned(), Some(s.to_owned()).filter(|s| !s.is_empty())),
                 None => (text(&v, "target"), None),
             };
-            api.run::<Reassign>(token, lang, reassign::Variables {
-                input: reassign::ReassignServiceRequestInput {
-                    id: id.clone(),
-                    version,
-                    department_code: department,
-                    staff_id: staff,
-                    note: opt(&v, "note"),
+            api.run::<Reassign>(
+                token,
+                lang,
+                reassign::Variables {
+                    input: reassign::ReassignServiceRequestInput {
+                        id: id.clone(),
+                        version,
+                        department_code: department,
+                        staff_id: staff,
+                        note: opt(&v, "note"),
+                    },
                 },
-            })
+            )
             .await
             .map(drop)
         }
         "reject" => api
-            .run::<Reject>(token, lang, reject::Variables {
-                input: reject::RejectServiceRequestInput { id: id.clone(), version, reason: text(&v, "reason") },
-            })
+            .run::<Reject>(
+                token,
+                lang,
+                reject::Variables {
+                    input: reject::RejectServiceRequestInput {
+                        id: id.clone(),
+                        version,
+                        reason: text(&v, "reason"),
+                    },
+                },
+            )
             .await
             .map(drop),
         "ask" => api
-            .run::<AskRequester>(token, lang, ask_requester::Variables {
-                input: ask_requester::AskRequesterInput { id: id.clone(), version, body },
-            })
+            .run::<AskRequester>(
+                token,
+                lang,
+                ask_requester::Variables {
+                    input: ask_requester::AskRequesterInput {
+                        id: id.clone(),
+                        version,
+                        body,
+                    },
+                },
+            )
             .await
             .map(drop),
         "reply" => api
-            .run::<Reply>(token, lang, reply::Variables {
-                input: reply::ReplyToServiceRequestInput { id: id.clone(), body },
-            })
+            .run::<Reply>(
+                token,
+                lang,
+                reply::Variables {
+                    input: reply::ReplyToServiceRequestInput {
+                        id: id.clone(),
+                        body,
+                    },
+                },
+            )
             .await
             .map(drop),
         "close" => api
-            .run::<Close>(token, lang, close::Variables {
-                input: close::CloseServiceRequestInput { id: id.clone(), version },
-            })
+            .run::<Close>(
+                token,
+                lang,
+                close::Variables {
+                    input: close::CloseServiceRequestInput {
+                        id: id.clone(),
+                        version,
+                    },
+                },
+            )
             .await
             .map(drop),
         "reopen" => api
-            .run::<Reopen>(token, lang, reopen::Variables {
-                input: reopen::ReopenServiceRequestInput { id: id.clone(), version, reason: opt(&v, "reason") },
-            })
+            .run::<Reopen>(
+                token,
+                lang,
+                reopen::Variables {
+                    input: reopen::ReopenServiceRequestInput {
+                        id: id.clone(),
+                        version,
+                        reason: opt(&v, "reason"),
+                    },
+                },
+            )
             .await
             .map(drop),
         "withdraw" => api
-            .run::<Withdraw>(token, lang, withdraw::Variables {
-                input: withdraw::WithdrawServiceRequestInput { id: id.clone(), version, reason: opt(&v, "reason") },
-            })
+            .run::<Withdraw>(
+                token,
+                lang,
+                withdraw::Variables {
+                    input: withdraw::WithdrawServiceRequestInput {
+                        id: id.clone(),
+                        version,
+                        reason: opt(&v, "reason"),
+                    },
+                },
+            )
             .await
             .map(drop),
         "rate" => match text(&v, "rating").parse::<i64>() {
             Ok(rating) => api
-                .run::<Rate>(token, lang, rate::Variables {
-                    input: rate::RateServiceRequestInput { id: id.clone(), rating, comment: opt(&v, "comment") },
-                })
+                .run::<Rate>(
+                    token,
+                    lang,
+                    rate::Variables {
+                        input: rate::RateServiceRequestInput {
+                            id: id.clone(),
+                            rating,
+                            comment: opt(&v, "comment"),
+                        },
+                    },
+                )
                 .await
                 .map(drop),
             Err(_) => {
@@ -501,13 +617,20 @@ pub async fn act(
         general: None,
     };
     match result {
-        Ok(()) if forms.errors.is_empty() => Redirect::to(&format!(
-            "/requests/{}?done={action}",
-            url_encode(&id)
-        ))
-        .into_response(),
+        Ok(()) if forms.errors.is_empty() => {
+            Redirect::to(&format!("/requests/{}?done={action}", url_encode(&id))).into_response()
+        }
         Ok(()) => {
-            request_page(&state, &visit, &uri, &id, StatusCode::UNPROCESSABLE_ENTITY, None, forms).await
+            request_page(
+                &state,
+                &visit,
+                &uri,
+                &id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                forms,
+            )
+            .await
         }
         Err(ApiError::BadInput { field, message }) => {
             match field {
@@ -516,7 +639,16 @@ pub async fn act(
                 }
                 None => forms.general = Some(message),
             }
-            request_page(&state, &visit, &uri, &id, StatusCode::UNPROCESSABLE_ENTITY, None, forms).await
+            request_page(
+                &state,
+                &visit,
+                &uri,
+                &id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                forms,
+            )
+            .await
         }
         Err(e @ (ApiError::Conflict(_) | ApiError::Other { .. })) => {
             forms.general = Some(e.message().to_owned());
