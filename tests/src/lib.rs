@@ -236,7 +236,6 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
     );
 
     // portal (a client of the gateway over HTTP, like a browser's)
-    let mut settings = settings;
     let portal_l = listener().await;
     settings.portal.listen = addr(&portal_l);
     settings.portal.gateway_url = format!("http://{}", settings.gateway.listen);

@@ -209,13 +209,14 @@ pub fn api_error(visit: &Visit, uri: &Uri, error: &ApiError) -> Response {
     }
 }
 
-/// The person signed in, or a redirect to the sign-in page.
-pub fn signed_in(visit: &Visit) -> Result<&Person, Response> {
-    visit
-        .session
-        .person
-        .as_ref()
-        .ok_or_else(|| Redirect::to("/sign-in").into_response())
+/// The person signed in, if anyone is.
+pub fn signed_in(visit: &Visit) -> Option<&Person> {
+    visit.session.person.as_ref()
+}
+
+/// The redirect to the sign-in page, for a page that needs a signed-in person.
+pub fn to_sign_in() -> Response {
+    Redirect::to("/sign-in").into_response()
 }
 
 /// `/`: officials to their requests, staff to their queue, everyone else to sign in.

@@ -31,17 +31,21 @@ impl Driver {
             .expect(
                 "chromedriver must be installed (scripts/test installs Debian's chromium-driver)",
             );
-        let url = format!("http://127.0.0.1:{port}");
-        let status = format!("{url}/status");
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let status = format!("{}/status", driver.url);
         for _ in 0..100 {
             if reqwest::get(&status)
                 .await
                 .is_ok_and(|r| r.status().is_success())
             {
-                return Driver { child, url };
+                return driver;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        drop(driver);
         panic!("chromedriver did not start on port {port}");
     }
 

@@ -12,7 +12,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use super::{Page, api_error, render, signed_in};
+use super::{Page, api_error, render, signed_in, to_sign_in};
 use crate::PortalState;
 use crate::i18n::Words;
 use crate::operations::*;
@@ -214,9 +214,8 @@ async fn list_page(
     query: ListQuery,
     queue: bool,
 ) -> Response {
-    let person = match signed_in(visit) {
-        Ok(p) => p,
-        Err(r) => return r,
+    let Some(person) = signed_in(visit) else {
+        return to_sign_in();
     };
     let w = Words(visit.lang);
     let token = Some(person.token.as_str());

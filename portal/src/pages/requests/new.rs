@@ -16,7 +16,7 @@ use crate::PortalState;
 use crate::api::ApiError;
 use crate::i18n::Words;
 use crate::operations::*;
-use crate::pages::{Page, api_error, render, signed_in, url_encode};
+use crate::pages::{Page, api_error, render, signed_in, to_sign_in, url_encode};
 use crate::session::Visit;
 
 /// One field of a form.
@@ -190,8 +190,8 @@ pub async fn new_form(
     uri: Uri,
     Query(query): Query<NewQuery>,
 ) -> Response {
-    if let Err(r) = signed_in(&visit) {
-        return r;
+    if signed_in(&visit).is_none() {
+        return to_sign_in();
     }
     let kind = query.kind.filter(|k| TYPES.contains(&k.as_str()));
     new_page(
@@ -323,9 +323,8 @@ pub async fn submit(
     uri: Uri,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let person = match signed_in(&visit) {
-        Ok(p) => p,
-        Err(r) => return r,
+    let Some(person) = signed_in(&visit) else {
+        return to_sign_in();
     };
     let w = Words(visit.lang);
     let values: HashMap<String, String> = form.into_iter().collect();

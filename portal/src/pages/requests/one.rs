@@ -16,7 +16,7 @@ use crate::PortalState;
 use crate::api::ApiError;
 use crate::i18n::Words;
 use crate::operations::*;
-use crate::pages::{Page, api_error, render, signed_in, url_encode};
+use crate::pages::{Page, api_error, render, signed_in, to_sign_in, url_encode};
 use crate::session::Visit;
 use crate::time::{from_kst_input, kst_opt};
 
@@ -290,9 +290,8 @@ async fn request_page(
     done: Option<String>,
     forms: Forms,
 ) -> Response {
-    let person = match signed_in(visit) {
-        Ok(p) => p,
-        Err(r) => return r,
+    let Some(person) = signed_in(visit) else {
+        return to_sign_in();
     };
     let w = Words(visit.lang);
     let token = Some(person.token.as_str());
@@ -424,9 +423,8 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let person = match signed_in(&visit) {
-        Ok(p) => p.clone(),
-        Err(r) => return r,
+    let Some(person) = signed_in(&visit).cloned() else {
+        return to_sign_in();
     };
     let w = Words(visit.lang);
     let v: HashMap<String, String> = form.into_iter().collect();
