@@ -163,6 +163,19 @@ fn production_gateway_without_an_oidc_issuer_exits_64() {
 }
 
 #[test]
+fn production_portal_without_its_own_cookie_key_exits_64() {
+    let (code, stderr) = exit_of(
+        &["serve", "portal"],
+        &[
+            ("GLOCAL_ENVIRONMENT", "production"),
+            ("GLOCAL_PORTAL__LISTEN", "127.0.0.1:0"),
+        ],
+    );
+    assert_eq!(code, Some(64), "{stderr}");
+    assert!(stderr.contains("portal.cookie_key"), "{stderr}");
+}
+
+#[test]
 fn production_components_without_caller_identity_keys_exit_64() {
     let production = ("GLOCAL_ENVIRONMENT", "production");
     let (code, stderr) = exit_of(
