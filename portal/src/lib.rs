@@ -95,6 +95,7 @@ pub fn app(state: PortalState) -> Router {
         .route("/requests/{id}", get(pages::requests::show))
         .route("/requests/{id}/{action}", post(pages::requests::act))
         .route("/queue", get(pages::requests::queue))
+        .route("/events/{id}", get(pages::events::show))
         .route("/static/portal.css", get(pages::assets::css))
         .route("/static/portal.js", get(pages::assets::js))
         .route("/healthz", get(|| async { "ok" }))

@@ -41,3 +41,4 @@ operation!(Close);
 operation!(Reopen);
 operation!(Rate);
 operation!(Withdraw);
+operation!(EventPage);

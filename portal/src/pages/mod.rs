@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod events;
 pub mod requests;
 
 use askama::Template;
