@@ -42,6 +42,9 @@ enum Command {
         /// Gateway address (default 127.0.0.1:8080).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Portal address (default 127.0.0.1:8081).
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        portal_listen: SocketAddr,
     },
     /// One component, as deployed on Kubernetes. Never migrates: a service exits 75 when its
     /// database lacks migrations (run `glocal migrate` first) and tolerates newer ones.
@@ -91,6 +94,8 @@ enum Command {
 enum Component {
     /// The GraphQL gateway.
     Gateway,
+    /// The portal: web pages for officials and bureau staff (a client of the gateway).
+    Portal,
     /// The requests service (Online Bureau).
     Requests,
     /// The training programmes service.
@@ -124,7 +129,7 @@ impl Service {
 
     fn of(component: Component) -> Option<Service> {
         match component {
-            Component::Gateway => None,
+            Component::Gateway | Component::Portal => None,
             Component::Requests => Some(Service::Requests),
             Component::Training => Some(Service::Training),
             Component::Events => Some(Service::Events),
@@ -244,7 +249,11 @@ pub async fn run(cli: Cli) -> ExitCode {
         Err(e) => return config_error(&e),
     };
     let result = match cli.command {
-        Command::Dev { data_dir, listen } => dev(settings, data_dir, listen).await,
+        Command::Dev {
+            data_dir,
+            listen,
+            portal_listen,
+        } => dev(settings, data_dir, listen, portal_listen).await,
         Command::Serve { component } => serve(settings, component).await,
         Command::Migrate { component } => migrate(settings, component).await,
         Command::Seed => seed(settings).await,
@@ -305,6 +314,10 @@ fn is_configuration(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause.downcast_ref::<ConfigError>().is_some()
             || matches!(
+                cause.downcast_ref::<glocal_portal::PortalError>(),
+                Some(glocal_portal::PortalError::Config(_))
+            )
+            || matches!(
                 cause.downcast_ref::<glocal_gateway::GatewayError>(),
                 Some(glocal_gateway::GatewayError::Config(_))
             )
@@ -358,6 +371,7 @@ async fn dev(
     mut settings: Settings,
     data_dir: Option<PathBuf>,
     listen: SocketAddr,
+    portal_listen: SocketAddr,
 ) -> Result<(), Failure> {
     let _guard = telemetry(&settings, "glocal")?;
     let data_dir = data_dir.unwrap_or_else(|| settings.dev.data_dir.clone());
@@ -394,6 +408,13 @@ async fn dev(
     }
     let gateway_listener = bind(listen).await?;
     settings.gateway.listen = gateway_listener.local_addr()?;
+    let portal_listener = bind(portal_listen).await?;
+    settings.portal.listen = portal_listener.local_addr()?;
+    settings.portal.gateway_url = format!("http://{}", loopback(settings.gateway.listen));
+    let portal_url = format!("http://{}", loopback(settings.portal.listen));
+    settings.portal.public_url = portal_url.clone();
+    // Notices link to the pages people use.
+    settings.notifications.portal_url = portal_url;
 
     print_welcome(&settings, &data_dir);
     let shutdown = Shutdown::on_signal();
@@ -404,7 +425,15 @@ async fn dev(
             tokio::spawn(service.serve(db, settings.clone(), listener, shutdown.clone()))
         })
         .collect();
+    let portal = {
+        let (settings, shutdown) = (settings.clone(), shutdown.clone());
+        let dev_sign_in = dev_sign_in(&settings);
+        tokio::spawn(async move {
+            glocal_portal::run(&settings, portal_listener, shutdown, Some(dev_sign_in)).await
+        })
+    };
     let gateway = glocal_gateway::run(&settings, gateway_listener, shutdown).await;
+    portal.await??;
     for task in tasks {
         task.await??;
     }
@@ -412,17 +441,35 @@ async fn dev(
     Ok(())
 }
 
+/// `addr` with an unspecified IP (`0.0.0.0`) replaced by loopback, for URLs to print or call.
+fn loopback(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    }
+}
+
+/// The portal's development sign-in: the demo people, with tokens of the development secret.
+fn dev_sign_in(settings: &Settings) -> glocal_portal::DevSignIn {
+    glocal_portal::DevSignIn {
+        people: glocal_requests::demo::demo_callers(),
+        tokens: dev_tokens(settings),
+    }
+}
+
 fn print_welcome(settings: &Settings, data_dir: &std::path::Path) {
     let tokens = dev_tokens(settings);
-    let addr = settings.gateway.listen;
-    let host = if addr.ip().is_unspecified() {
-        "127.0.0.1".to_owned()
-    } else {
-        addr.ip().to_string()
-    };
     println!();
     println!("Glocal is running (data in {}).", data_dir.display());
-    println!("  GraphiQL:  http://{host}:{}/graphql", addr.port());
+    println!(
+        "  Portal:    http://{}/   (sign in as a demo person)",
+        loopback(settings.portal.listen)
+    );
+    println!(
+        "  GraphiQL:  http://{}/graphql",
+        loopback(settings.gateway.listen)
+    );
     for service in Service::ALL {
         println!(
             "  {:<9}  gRPC on {}",
@@ -464,6 +511,16 @@ fn dev_tokens(settings: &Settings) -> glocal_kit::caller::DevTokens {
 
 async fn serve(settings: Settings, component: Component) -> Result<(), Failure> {
     let shutdown = Shutdown::on_signal();
+    if component == Component::Portal {
+        let _guard = telemetry(&settings, "glocal-portal")?;
+        let listener = bind(settings.portal.listen).await?;
+        // Development deployments (kind, compose) sign in as the demo people; production
+        // refuses that (and has no sign-in until OpenID Connect lands).
+        let dev = (settings.environment == glocal_kit::config::Environment::Development)
+            .then(|| dev_sign_in(&settings));
+        glocal_portal::run(&settings, listener, shutdown, dev).await?;
+        return Ok(());
+    }
     match Service::of(component) {
         None => {
             let _guard = telemetry(&settings, "glocal-gateway")?;
@@ -508,12 +565,13 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
 
 async fn migrate(settings: Settings, component: Option<Component>) -> Result<(), Failure> {
     let _guard = telemetry(&settings, "glocal-migrate")?;
-    let services = match component {
-        None => Service::ALL.to_vec(),
-        Some(c) => vec![
-            Service::of(c).ok_or_else(|| Failure::Usage("the gateway has no database".into()))?,
-        ],
-    };
+    let services =
+        match component {
+            None => Service::ALL.to_vec(),
+            Some(c) => vec![Service::of(c).ok_or_else(|| {
+                Failure::Usage("the gateway and the portal have no database".into())
+            })?],
+        };
     for service in services {
         let db = service.connect_for_migration(&settings).await?;
         service.migrate(&db).await?;

@@ -163,6 +163,19 @@ fn production_gateway_without_an_oidc_issuer_exits_64() {
 }
 
 #[test]
+fn production_portal_without_its_own_cookie_key_exits_64() {
+    let (code, stderr) = exit_of(
+        &["serve", "portal"],
+        &[
+            ("GLOCAL_ENVIRONMENT", "production"),
+            ("GLOCAL_PORTAL__LISTEN", "127.0.0.1:0"),
+        ],
+    );
+    assert_eq!(code, Some(64), "{stderr}");
+    assert!(stderr.contains("portal.cookie_key"), "{stderr}");
+}
+
+#[test]
 fn production_components_without_caller_identity_keys_exit_64() {
     let production = ("GLOCAL_ENVIRONMENT", "production");
     let (code, stderr) = exit_of(
@@ -319,7 +332,14 @@ impl Drop for Dev {
 async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
     let data_dir = std::env::temp_dir().join(format!("glocal-dev-{}", uuid::Uuid::new_v4()));
     let child = glocal()
-        .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
+        .args([
+            "dev",
+            "--listen",
+            "127.0.0.1:0",
+            "--portal-listen",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
         .arg(&data_dir)
         .env("GLOCAL_LOG__FILTER", "warn")
         // README: `glocal dev` sets up its own topology whatever the configuration says: the
@@ -350,13 +370,17 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
     });
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut url = None;
+    let mut portal = None;
     let mut official_token = None;
     let mut expect_token = false;
     while Instant::now() < deadline && (url.is_none() || official_token.is_none()) {
         let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) else {
             continue;
         };
-        if let Some(u) = line.trim().strip_prefix("GraphiQL:") {
+        if let Some(u) = line.trim().strip_prefix("Portal:") {
+            portal = u.split_whitespace().next().map(str::to_owned);
+        } else if let Some(u) = line.trim().strip_prefix("GraphiQL:") {
+            assert!(portal.is_some(), "dev prints the portal's URL first");
             url = Some(u.trim().to_owned());
         } else if expect_token {
             official_token = Some(line.trim().to_owned());
@@ -371,6 +395,16 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
         "dev listens on --listen, not gateway.listen: {url}"
     );
     let token = official_token.expect("dev prints a demo token for a Seoul official");
+
+    // The portal answers at the URL printed first, offering the demo people, in Korean.
+    let portal = portal.expect("dev prints the portal's URL");
+    let sign_in = reqwest::get(format!("{}sign-in", portal)).await.unwrap();
+    assert_eq!(sign_in.status(), 200);
+    let html = sign_in.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"ko\">") && html.contains("official-seoul"),
+        "{html}"
+    );
 
     let http = reqwest::Client::new();
     let page = http
@@ -446,7 +480,14 @@ async fn sigterm_turns_not_ready_and_finishes_in_flight_requests() {
 
     let data_dir = std::env::temp_dir().join(format!("glocal-drain-{}", uuid::Uuid::new_v4()));
     let child = glocal()
-        .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
+        .args([
+            "dev",
+            "--listen",
+            "127.0.0.1:0",
+            "--portal-listen",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
         .arg(&data_dir)
         .env("GLOCAL_LOG__FILTER", "warn")
         .env("GLOCAL_GRPC__SHUTDOWN_DELAY_MS", "2000")

@@ -17,6 +17,9 @@ use serde_json::{Value, json};
 pub struct Stack {
     /// `http://127.0.0.1:<port>` of the gateway.
     pub base_url: String,
+    /// `http://127.0.0.1:<port>` of the portal (a client of the gateway, with the development
+    /// sign-in offering the demo people).
+    pub portal_url: String,
     /// The requests service's own database, for asserting what was (not) written.
     pub requests_db: DatabaseConnection,
     /// The training service's own database.
@@ -231,8 +234,28 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
         &settings.auth.issuer,
         &settings.auth.audience,
     );
+
+    // portal (a client of the gateway over HTTP, like a browser's)
+    let portal_l = listener().await;
+    settings.portal.listen = addr(&portal_l);
+    settings.portal.gateway_url = format!("http://{}", settings.gateway.listen);
+    {
+        let settings = settings.clone();
+        let shutdown = shutdown.clone();
+        let dev = glocal_portal::DevSignIn {
+            people: glocal_requests::demo::demo_callers(),
+            tokens: tokens.clone(),
+        };
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = glocal_portal::run(&settings, portal_l, shutdown, Some(dev)).await {
+                panic!("portal failed: {e}");
+            }
+        }));
+    }
+
     let stack = Stack {
         base_url: format!("http://{}", settings.gateway.listen),
+        portal_url: format!("http://{}", settings.portal.listen),
         requests_db,
         training_db,
         events_db,

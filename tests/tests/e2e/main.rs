@@ -20,6 +20,8 @@ mod notices;
 mod partner_callers;
 mod partner_graph;
 mod portal;
+mod portal_browser;
+mod portal_pages;
 mod read_through;
 mod replicas;
 mod request_search;

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 mod gateway;
 mod layers;
 mod platform;
+mod portal;
 mod secret;
 mod services;
 
@@ -25,6 +26,7 @@ pub use platform::{
     LogSettings, MetricsSettings, OutboxSettings, RedisSettings, StorageSettings,
     TelemetrySettings,
 };
+pub use portal::PortalSettings;
 pub use secret::Secret;
 pub use services::{
     EventsSettings, NotificationSettings, NotifierSettings, PoolSettings, RequestsSettings,
@@ -96,6 +98,8 @@ pub struct Settings {
     pub cache: CacheSettings,
     /// Object storage of uploaded files (attachments): a folder or an S3-compatible bucket.
     pub storage: StorageSettings,
+    /// The portal: the web pages people use, a client of the gateway's `/graphql`.
+    pub portal: PortalSettings,
 }
 
 impl Default for Settings {
@@ -119,6 +123,7 @@ impl Default for Settings {
             outbox: OutboxSettings::default(),
             cache: CacheSettings::default(),
             storage: StorageSettings::default(),
+            portal: PortalSettings::default(),
         }
     }
 }
@@ -316,6 +321,28 @@ impl Settings {
         }
         crate::identity::Verifier::new(&self.grpc.identity_keys)
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Rules of the portal's own settings, checked when it starts: production needs its own
+    /// cookie key of at least 32 bytes (the development key is public).
+    pub fn check_portal(&self) -> Result<(), ConfigError> {
+        let key = self.portal.cookie_key.expose();
+        if self.environment == Environment::Production && key.is_empty() {
+            return Err(ConfigError::Refused(
+                "portal.cookie_key must be set in production (the development key is public)",
+            ));
+        }
+        if !key.is_empty() && key.len() < 32 {
+            return Err(ConfigError::Refused(
+                "portal.cookie_key must be at least 32 bytes",
+            ));
+        }
+        if self.portal.gateway_timeout_ms == 0 {
+            return Err(ConfigError::Refused(
+                "portal.gateway_timeout_ms must be at least 1",
+            ));
+        }
         Ok(())
     }
 

@@ -1,0 +1,126 @@
+//! The portal: server-rendered pages for local officials and bureau staff (issue 20). It is a
+//! client of the gateway's public `/graphql` like any local government's own portal could be:
+//! every page is a handler that runs typed operations ([`operations`]) with the signed-in
+//! person's token and renders a compiled template. Every flow works without JavaScript.
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod i18n;
+mod operations;
+mod pages;
+pub mod session;
+pub mod time;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::Key;
+use glocal_kit::caller::DevTokens;
+use glocal_kit::config::{ConfigError, Environment, Settings};
+use glocal_kit::{Caller, Shutdown};
+
+/// Signing in without an identity provider, in development: the people listed may be chosen
+/// on the sign-in page, and the portal mints their token with the development secret.
+#[derive(Clone)]
+pub struct DevSignIn {
+    /// The people offered (`glocal dev`'s demo people).
+    pub people: Vec<Caller>,
+    /// Mints their tokens.
+    pub tokens: DevTokens,
+}
+
+/// Why the portal could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    /// Its settings are refused.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Its HTTP client could not be built.
+    #[error("cannot build the gateway client: {0}")]
+    Client(#[from] reqwest::Error),
+    /// Serving failed.
+    #[error("portal stopped: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct PortalState {
+    pub(crate) api: api::Api,
+    pub(crate) key: Key,
+    pub(crate) secure_cookies: bool,
+    pub(crate) dev_sign_in: Option<Arc<DevSignIn>>,
+}
+
+impl PortalState {
+    /// The state of a portal with `settings`, offering `dev_sign_in` (refused in production).
+    pub fn new(settings: &Settings, dev_sign_in: Option<DevSignIn>) -> Result<Self, PortalError> {
+        settings.check_portal()?;
+        let production = settings.environment == Environment::Production;
+        if production && dev_sign_in.is_some() {
+            return Err(ConfigError::Refused(
+                "the portal's development sign-in is refused in production",
+            )
+            .into());
+        }
+        Ok(PortalState {
+            api: api::Api::new(
+                &settings.portal.gateway_url,
+                Duration::from_millis(settings.portal.gateway_timeout_ms),
+            )?,
+            key: session::cookie_key(settings.portal.cookie_key.expose()),
+            secure_cookies: production || settings.portal.public_url.starts_with("https://"),
+            dev_sign_in: dev_sign_in.map(Arc::new),
+        })
+    }
+}
+
+/// The portal's routes.
+pub fn app(state: PortalState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route(
+            "/sign-in",
+            get(pages::auth::sign_in_page).post(pages::auth::sign_in),
+        )
+        .route("/sign-out", post(pages::auth::sign_out))
+        .route("/lang/{code}", get(pages::auth::choose_language))
+        .route(
+            "/requests",
+            get(pages::requests::list).post(pages::requests::submit),
+        )
+        .route("/requests/new", get(pages::requests::new_form))
+        .route("/requests/{id}", get(pages::requests::show))
+        .route("/requests/{id}/{action}", post(pages::requests::act))
+        .route("/queue", get(pages::requests::queue))
+        .route("/events/{id}", get(pages::events::show))
+        .route("/static/portal.css", get(pages::assets::css))
+        .route("/static/portal.js", get(pages::assets::js))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::layer,
+        ))
+        .layer(axum::middleware::map_response(pages::security_headers))
+        .with_state(state)
+}
+
+/// Serves the portal on `listener` until `shutdown` resolves.
+pub async fn run(
+    settings: &Settings,
+    listener: tokio::net::TcpListener,
+    shutdown: Shutdown,
+    dev_sign_in: Option<DevSignIn>,
+) -> Result<(), PortalError> {
+    let state = PortalState::new(settings, dev_sign_in)?;
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "portal listening");
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown.wait())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! The portal's section (`[portal]`): the web pages people use, a client of the gateway.
+
+use std::net::SocketAddr;
+
+use serde::{Deserialize, Serialize};
+
+use super::Secret;
+
+/// The portal (`[portal]`): server-rendered pages for officials and bureau staff, talking
+/// only to the gateway's public `/graphql` with the signed-in person's token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PortalSettings {
+    /// HTTP listen address.
+    pub listen: SocketAddr,
+    /// Base URL of the gateway (`{gateway_url}/graphql` is called).
+    pub gateway_url: String,
+    /// Key the session cookie is encrypted and authenticated with (at least 32 bytes);
+    /// empty in development = a fixed development key (refused in production).
+    pub cookie_key: Secret,
+    /// The portal's public base URL (links in notices point here; `https://` makes cookies
+    /// `Secure` in development too).
+    pub public_url: String,
+    /// Deadline of each call to the gateway (ms).
+    pub gateway_timeout_ms: u64,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        PortalSettings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 8081)),
+            gateway_url: "http://127.0.0.1:8080".into(),
+            cookie_key: Secret::default(),
+            public_url: "http://127.0.0.1:8081".into(),
+            gateway_timeout_ms: 15_000,
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! The portal in a real browser (issue 20): headless Chromium from Debian driven over
+//! WebDriver by Debian's chromedriver, against a real stack with the portal in front of the
+//! gateway. An official and a staff member work one request in two browser sessions; a Busan
+//! official cannot open a Seoul request by URL; switching language changes the page.
+//!
+//! These tests FAIL (never skip) when chromium or chromedriver is missing: `scripts/test`
+//! installs both with apt-get.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use glocal_e2e::{Stack, spawn_stack};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+/// A chromedriver of this test's own on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let port = glocal_e2e::free_port();
+        let child = Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "chromedriver must be installed (scripts/test installs Debian's chromium-driver)",
+            );
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let status = format!("{}/status", driver.url);
+        for _ in 0..100 {
+            if reqwest::get(&status)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return driver;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        drop(driver);
+        panic!("chromedriver did not start on port {port}");
+    }
+
+    /// A new browser session of its own (own cookies), headless, asking for `lang` first.
+    async fn browser(&self, lang: &str) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium(),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--window-size=1280,1000", format!("--lang={lang}")],
+                "prefs": { "intl.accept_languages": lang }
+            }),
+        );
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(caps);
+        builder
+            .connect(&self.url)
+            .await
+            .expect("a chromium session (is Debian's chromium installed?)")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromedriver() -> String {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("chromedriver")
+        .to_owned()
+}
+
+fn chromium() -> String {
+    ["/usr/bin/chromium", "/usr/lib/chromium/chromium"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("chromium")
+        .to_owned()
+}
+
+async fn sign_in(b: &Client, stack: &Stack, subject: &str) {
+    b.goto(&format!("{}/sign-in", stack.portal_url))
+        .await
+        .unwrap();
+    b.find(Locator::Id(&format!("sign-in-{subject}")))
+        .await
+        .unwrap_or_else(|e| panic!("{subject} on the sign-in page: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text_of(b: &Client, css: &str) -> String {
+    match b.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap(),
+        Err(e) => panic!("{css}: {e}\n{}", source(b).await),
+    }
+}
+
+async fn fill(b: &Client, id: &str, value: &str) {
+    let field = b
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+/// Sets an `<input type=date|datetime-local>` by script (typing into them depends on locale).
+async fn set_value(b: &Client, id: &str, value: &str) {
+    b.execute(
+        "document.getElementById(arguments[0]).value = arguments[1];",
+        vec![json!(id), json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+async fn click(b: &Client, id: &str) {
+    b.find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn source(b: &Client) -> String {
+    b.source().await.unwrap()
+}
+
+/// Waits (up to 10 s) until the page's text holds `needle`.
+async fn wait_for_text(b: &Client, needle: &str) {
+    for _ in 0..100 {
+        if source(b).await.contains(needle) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {needle:?}:\n{}", source(b).await);
+}
+
+#[tokio::test]
+async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers() {
+    let stack = spawn_stack().await;
+    let driver = Driver::start().await;
+    let official = driver.browser("ko").await;
+    let staff = driver.browser("ko").await;
+
+    // The official signs in and submits a Korean–Japanese interpretation request.
+    sign_in(&official, &stack, "official-seoul").await;
+    assert!(
+        official
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/requests")
+    );
+    official
+        .goto(&format!("{}/requests/new", stack.portal_url))
+        .await
+        .unwrap();
+    click(&official, "type-INTERPRETATION_TRANSLATION").await;
+    click(&official, "choose-type").await;
+    // A bad delegation of languages first: the API's field error appears next to the field.
+    fill(&official, "field-title", "오사카 대표단 통역").await;
+    fill(
+        &official,
+        "field-description",
+        "자매도시 회의 한일 통역이 필요합니다.",
+    )
+    .await;
+    official
+        .find(Locator::Css("#field-mode option[value=INTERPRETATION]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&official, "field-source_language", "ko").await;
+    fill(&official, "field-target_language", "ko").await;
+    set_value(&official, "field-start_date", "2030-12-10").await;
+    set_value(&official, "field-end_date", "2030-12-11").await;
+    fill(&official, "field-venue", "서울시청").await;
+    click(&official, "submit-request").await;
+    let error = text_of(&official, "#error-target_language").await;
+    assert!(
+        !error.is_empty(),
+        "the target language's error is shown next to it"
+    );
+    let field = official
+        .find(Locator::Id("field-target_language"))
+        .await
+        .unwrap();
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    fill(&official, "field-target_language", "ja").await;
+    click(&official, "submit-request").await;
+    wait_for_text(&official, "요청을 보냈습니다").await;
+    let request_url = official.current_url().await.unwrap();
+    let request_path = request_url.path().to_owned();
+    let number = text_of(&official, ".summary .number").await;
+    assert!(number.starts_with("OB-"), "{number}");
+
+    // Staff (the Japan desk routes ko→ja interpretation) see it in their queue, with its SLA.
+    sign_in(&staff, &stack, "staff-japan-sato").await;
+    assert!(
+        staff
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/queue")
+    );
+    wait_for_text(&staff, &number).await;
+    let row = text_of(&staff, "table.requests tbody").await;
+    assert!(
+        row.contains("오사카 대표단 통역") && row.contains("남음"),
+        "{row}"
+    );
+    staff
+        .find(Locator::LinkText(&number))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&staff, "mid-response-body", "통역사를 섭외하고 있습니다.").await;
+    set_value(&staff, "mid-response-expected", "2030-12-01T10:00").await;
+    click(&staff, "do-mid-response").await;
+    wait_for_text(&staff, "중간 답변을 보냈습니다").await;
+    assert!(source(&staff).await.contains("2030-12-01 10:00 KST"));
+
+    // The official's open page shows the mid-response without reloading (the script polls).
+    wait_for_text(&official, "통역사를 섭외하고 있습니다.").await;
+    assert!(official.current_url().await.unwrap().path() == request_path);
+
+    // The final response, then the official closes and rates.
+    fill(
+        &staff,
+        "final-response-body",
+        "통역사 두 명을 배정했습니다.",
+    )
+    .await;
+    click(&staff, "do-final-response").await;
+    wait_for_text(&staff, "최종 답변을 보냈습니다").await;
+
+    official.goto(request_url.as_str()).await.unwrap();
+    wait_for_text(&official, "통역사 두 명을 배정했습니다.").await;
+    click(&official, "do-close").await;
+    wait_for_text(&official, "요청을 종결했습니다").await;
+    assert_eq!(text_of(&official, "#request-state").await, "종결");
+    click(&official, "rate-5").await;
+    fill(&official, "rate-comment", "빠르고 정확했습니다.").await;
+    click(&official, "do-rate").await;
+    wait_for_text(&official, "만족도를 보냈습니다").await;
+    assert!(source(&official).await.contains("5 / 5"));
+
+    // What the browser did is what the API holds.
+    let id = request_path.rsplit('/').next().unwrap().to_owned();
+    let token = stack.official("official-seoul", "11000");
+    let body = stack
+        .gql(
+            Some(&token),
+            "query($id: ID!) { serviceRequest(id: $id) { state survey { rating } responses { kind } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let r = &body.data()["serviceRequest"];
+    assert_eq!(r["state"], "CLOSED");
+    assert_eq!(r["survey"]["rating"], 5);
+    let kinds: Vec<&str> = r["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["MID_RESPONSE", "FINAL_RESPONSE"]);
+
+    // A Busan official opening the Seoul request by its URL sees "not found", nothing of it.
+    let busan = driver.browser("ko").await;
+    sign_in(&busan, &stack, "official-busan").await;
+    busan.goto(request_url.as_str()).await.unwrap();
+    let page = source(&busan).await;
+    assert!(page.contains("찾을 수 없습니다"), "{page}");
+    assert!(!page.contains("오사카 대표단 통역") && !page.contains(&number));
+
+    for b in [official, staff, busan] {
+        b.close().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn switching_language_changes_the_whole_page_and_is_remembered() {
+    let stack = spawn_stack().await;
+    let driver = Driver::start().await;
+    let b = driver.browser("ko").await;
+    sign_in(&b, &stack, "official-seoul").await;
+    assert_eq!(
+        b.find(Locator::Css("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("ko")
+    );
+    assert_eq!(text_of(&b, "h1").await, "요청 목록");
+    for (code, link, heading) in [
+        ("en", "English", "Requests"),
+        ("zh", "中文", "请求列表"),
+        ("ja", "日本語", "依頼一覧"),
+    ] {
+        b.find(Locator::LinkText(link))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        assert_eq!(text_of(&b, "h1").await, heading, "{code}");
+        assert_eq!(
+            b.find(Locator::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(code)
+        );
+        // Remembered on the next page.
+        b.goto(&format!("{}/requests/new", stack.portal_url))
+            .await
+            .unwrap();
+        assert_eq!(
+            b.find(Locator::Css("html"))
+                .await
+                .unwrap()
+                .attr("lang")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(code)
+        );
+        b.back().await.unwrap();
+    }
+    // The skip link is the first thing the keyboard reaches.
+    b.goto(&format!("{}/requests", stack.portal_url))
+        .await
+        .unwrap();
+    b.execute("document.activeElement.blur();", vec![])
+        .await
+        .unwrap();
+    b.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e004}")
+        .await
+        .unwrap();
+    let focused = b.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("class").await.unwrap().as_deref(),
+        Some("skip-link")
+    );
+    b.close().await.unwrap();
+}
