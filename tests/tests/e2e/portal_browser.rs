@@ -103,6 +103,19 @@ async fn sign_in(b: &Client, stack: &Stack, subject: &str) {
         .click()
         .await
         .unwrap();
+    // The click submits a form: wait until the browser has left the sign-in page (on a
+    // loaded machine the next command can otherwise still see it).
+    for _ in 0..100 {
+        let url = b.current_url().await.unwrap();
+        if !url.path().ends_with("/sign-in") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{subject} never left the sign-in page:\n{}",
+        source(b).await
+    );
 }
 
 async fn text_of(b: &Client, css: &str) -> String {
