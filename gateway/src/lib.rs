@@ -214,18 +214,21 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
             auth::layer,
         ));
     // Exports read as the caller, authenticated and rate-limited like `/graphql`.
-    let exports = exports::routes(Arc::new(exports::ExportState {
-        services: services_for_feeds.clone(),
+    // The feeds and the exports read the services alike and share one state.
+    let feed_state = Arc::new(feeds::FeedState {
+        services: services_for_feeds,
         read_retry: clients::ReadRetry::from_settings(&gateway),
-    }))
-    .route_layer(axum::middleware::from_fn_with_state(
-        limiter,
-        ratelimit::layer,
-    ))
-    .route_layer(axum::middleware::from_fn_with_state(
-        authenticator,
-        auth::layer,
-    ));
+        urls: schema::common::PublicUrls::from_settings(&gateway),
+    });
+    let exports = exports::routes(feed_state.clone())
+        .route_layer(axum::middleware::from_fn_with_state(
+            limiter,
+            ratelimit::layer,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            authenticator,
+            auth::layer,
+        ));
     Ok(Router::new()
         .route("/graphql", graphql)
         .route("/subgraph", subgraph)
@@ -234,11 +237,7 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
         .route("/metrics", get(ops::metrics))
         .with_state(state)
         .layer(axum::Extension(draining))
-        .merge(feeds::routes(Arc::new(feeds::FeedState {
-            services: services_for_feeds,
-            read_retry: clients::ReadRetry::from_settings(&gateway),
-            urls: schema::common::PublicUrls::from_settings(&gateway),
-        })))
+        .merge(feeds::routes(feed_state))
         .layer(TimeoutLayer::with_status_code(
             ::http::StatusCode::GATEWAY_TIMEOUT,
             Duration::from_millis(gateway.request_timeout_ms),

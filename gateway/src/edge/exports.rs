@@ -28,10 +28,10 @@ use glocal_proto::requests::v1 as pb;
 use serde::Deserialize;
 
 use crate::edge::errors::error_response;
+use crate::feeds::FeedState;
 use crate::schema::language::{Language, pick};
 use crate::schema::requests::ServiceRequestFilter;
-use crate::upstream::clients::ReadRetry;
-use crate::upstream::{Identity, Services};
+use crate::upstream::Identity;
 
 /// The most rows one export holds.
 pub const MAX_ROWS: usize = 50_000;
@@ -39,17 +39,10 @@ pub const MAX_ROWS: usize = 50_000;
 /// Rows read per `ListRequests` call.
 const PAGE: u32 = 200;
 
-/// What the export routes need: the service clients and how reads are retried.
-pub struct ExportState {
-    /// The service clients.
-    pub services: Services,
-    /// How reads to the services are retried.
-    pub read_retry: ReadRetry,
-}
-
-/// The export routes, with their state. The caller's authentication and rate limit are
-/// layered on by the gateway's router, as for `/graphql`.
-pub fn routes<S>(state: Arc<ExportState>) -> Router<S> {
+/// The export routes, with the state they share with the feeds (the service clients and
+/// how reads are retried). The caller's authentication and rate limit are layered on by the
+/// gateway's router, as for `/graphql`.
+pub fn routes<S>(state: Arc<FeedState>) -> Router<S> {
     Router::new()
         .route("/exports/service-requests.csv", get(requests_csv))
         .route("/exports/service-requests.xlsx", get(requests_xlsx))
@@ -135,7 +128,7 @@ fn language_of(params: &ExportParams, headers: &HeaderMap) -> Result<Language, R
 
 /// Pages of the caller's requests, read one `ListRequests` call at a time.
 struct Pages {
-    state: Arc<ExportState>,
+    state: Arc<FeedState>,
     caller: Option<Caller>,
     filter: pb::RequestFilter,
     after: Option<String>,
@@ -187,7 +180,7 @@ impl Pages {
 }
 
 fn pages(
-    state: Arc<ExportState>,
+    state: Arc<FeedState>,
     identity: Option<axum::Extension<Identity>>,
     params: &ExportParams,
 ) -> Result<Pages, Refusal> {
@@ -335,7 +328,7 @@ fn attachment(content_type: &'static str, file: &str) -> [(header::HeaderName, H
 /// `GET /exports/service-requests.csv`: UTF-8 with a byte-order mark (so spreadsheets read
 /// Korean, Chinese and Japanese right), streamed page by page.
 async fn requests_csv(
-    State(state): State<Arc<ExportState>>,
+    State(state): State<Arc<FeedState>>,
     identity: Option<axum::Extension<Identity>>,
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
@@ -380,7 +373,7 @@ async fn requests_csv(
 
 /// `GET /exports/service-requests.xlsx`: one worksheet, a bold header row, frozen.
 async fn requests_xlsx(
-    State(state): State<Arc<ExportState>>,
+    State(state): State<Arc<FeedState>>,
     identity: Option<axum::Extension<Identity>>,
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
