@@ -181,6 +181,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "events" "eventRegistrations" [D S A A S],
     Query "events" "myContributions" [D S S S S],
     Query "events" "lectureRequests" [D S A A D],
+    Query "events" "eventStatistics" [D D A A D],
     // Research: the best-practice library and the partner network.
     Query "research" "practices" [S S A A S],
     Query "research" "practice" [S S A A S],
@@ -199,6 +200,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "training" "checkEligibility" [S S A A S],
     Query "training" "stipendSchedule" [D S S A D],
     Query "training" "verifyCertificate" [A A A A A],
+    Query "training" "trainingStatistics" [D D A A D],
     // Notices: each person's own inbox, preferences and contact (notifier).
     Query "notifier" "notifications" [D A A A A],
     Query "notifier" "notificationPreferences" [D A A A A],

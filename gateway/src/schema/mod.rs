@@ -51,8 +51,10 @@ pub struct Query(
     me::MeQuery,
     labels::LabelsQuery,
     events::EventsQuery,
+    events::EventStatisticsQuery,
     research::ResearchQuery,
     training::TrainingQuery,
+    training::TrainingStatisticsQuery,
     notifications::NotificationsQuery,
     federation::EntitiesQuery,
 );

@@ -37,6 +37,8 @@ impl GrpcService {
     }
 }
 
+mod statistics;
+
 type GrpcResult<T> = Result<Response<T>, Status>;
 
 fn id(s: &str, field: &str) -> Result<EntityId, Status> {
@@ -833,6 +835,20 @@ impl EventsService for GrpcService {
                 total_count: page.total_count,
                 cursors: page.cursors,
                 lecture_requests: page.items.into_iter().map(lecture_out).collect(),
+            },
+        )
+    }
+
+    async fn get_event_statistics(
+        &self,
+        req: Request<pb::GetEventStatisticsRequest>,
+    ) -> GrpcResult<pb::GetEventStatisticsResponse> {
+        let caller = caller(&req)?;
+        let query = req.into_inner().try_into()?;
+        reply(
+            self.office.event_statistics(caller.as_ref(), query).await,
+            |rows| pb::GetEventStatisticsResponse {
+                rows: rows.into_iter().map(statistics::figures_out).collect(),
             },
         )
     }

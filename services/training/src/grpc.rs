@@ -46,6 +46,8 @@ impl GrpcService {
     }
 }
 
+mod statistics;
+
 type GrpcResult<T> = Result<Response<T>, Status>;
 
 fn status(e: TrainingError) -> Status {
@@ -1071,6 +1073,22 @@ impl TrainingService for GrpcService {
                 programme_kind: kind_to_pb(c.programme_kind),
                 edition_term: c.edition_term,
                 issued_on: date(c.issued_on),
+            },
+        )
+    }
+
+    async fn get_training_statistics(
+        &self,
+        req: Request<pb::GetTrainingStatisticsRequest>,
+    ) -> GrpcResult<pb::GetTrainingStatisticsResponse> {
+        let caller = caller(&req)?;
+        let query = req.into_inner().try_into()?;
+        reply(
+            self.office
+                .training_statistics(caller.as_ref(), query)
+                .await,
+            |rows| pb::GetTrainingStatisticsResponse {
+                rows: rows.into_iter().map(statistics::figures_to_pb).collect(),
             },
         )
     }

@@ -2021,6 +2021,78 @@ async fn applications_papers_are_the_applicants_and_scoped(env: Env, files: File
     assert_eq!(env.count("application_file").await, 4);
 }
 
+async fn the_training_report_counts_applications_per_edition(env: Env) {
+    use glocal_training::domain::statistics::TrainingStatisticsQuery;
+    let e = env.fellowship(1).await;
+    let other = env.fellowship(5).await;
+    let mut apps = Vec::new();
+    for name in ["a", "b", "c", "d"] {
+        let who = official(name, "VN-DN");
+        let a = env.apply(&who, "k", &e, foreign(name)).await.unwrap();
+        apps.push((who, a));
+    }
+    let accepted = env.to_review(&apps[0].1).await;
+    env.decide(&accepted, Decision::Accept).await.unwrap();
+    let waiting = env.to_review(&apps[1].1).await;
+    env.decide(&waiting, Decision::Waitlist).await.unwrap();
+    let rejected = env.to_review(&apps[2].1).await;
+    env.decide(&rejected, Decision::Reject).await.unwrap();
+    // The fourth is still in review; one more is only a draft.
+    let mut draft = application("draft", &e, foreign("e"));
+    draft.as_draft = true;
+    env.office
+        .submit_application(Some(&official("e", "VN-DN")), draft)
+        .await
+        .unwrap();
+
+    let query =
+        |from: &str, to: &str| TrainingStatisticsQuery::new(day(from), day(to), None).unwrap();
+    let rows = env
+        .office
+        .training_statistics(
+            Some(&staff("staff-training")),
+            query("2026-01-01", "2026-12-31"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2, "both editions start in April 2026");
+    let row = rows.iter().find(|r| r.edition_id == e.id).unwrap();
+    assert_eq!(row.capacity, 1);
+    assert_eq!(
+        (
+            row.in_review,
+            row.accepted,
+            row.waitlisted,
+            row.rejected,
+            row.withdrawn
+        ),
+        (1, 1, 1, 1, 0)
+    );
+    assert_eq!(
+        (row.applied(), row.drafts),
+        (4, 1),
+        "a draft is not an application"
+    );
+    let empty = rows.iter().find(|r| r.edition_id == other.id).unwrap();
+    assert_eq!(empty.applied(), 0);
+    // Outside the period: nothing; applicants and partners are refused.
+    assert!(
+        env.office
+            .training_statistics(Some(&admin()), query("2027-01-01", "2027-12-31"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        code(
+            env.office
+                .training_statistics(Some(&apps[0].0), query("2026-01-01", "2026-12-31"))
+                .await
+        ),
+        ErrorCode::Forbidden
+    );
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 2),
     sqlite();
@@ -2040,6 +2112,7 @@ glocal_kit::on_both_backends!(
         batched_lookups_answer_what_single_lookups_answer,
         papers_in_a_folder,
         papers_in_s3,
+        the_training_report_counts_applications_per_edition,
     ];
     db: [demo_seeds_an_empty_database]
 );

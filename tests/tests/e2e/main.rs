@@ -24,6 +24,7 @@ mod portal_browser;
 mod portal_pages;
 mod read_through;
 mod replicas;
+mod reports;
 mod request_search;
 mod research;
 mod resilience;

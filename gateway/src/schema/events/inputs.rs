@@ -46,6 +46,22 @@ pub struct EventRegistrationFilter {
     pub mine: bool,
 }
 
+impl EventRegistrationFilter {
+    /// The filter as the events service takes it (also the exports').
+    pub(crate) fn into_proto(self) -> pb::RegistrationFilter {
+        pb::RegistrationFilter {
+            event_id: self.event_id.map(|e| e.0).unwrap_or_default(),
+            states: self
+                .states
+                .unwrap_or_default()
+                .into_iter()
+                .map(EventRegistrationState::to_proto)
+                .collect(),
+            mine: self.mine,
+        }
+    }
+}
+
 /// Which lecture requests to list.
 #[derive(InputObject, Default)]
 pub struct LectureRequestFilter {

@@ -30,10 +30,12 @@ use crate::upstream::{Events, call, read};
 mod inputs;
 mod mutation;
 mod query;
+mod statistics;
 #[cfg(test)]
 mod tests;
 
 pub use inputs::*;
+pub use statistics::{EventStatisticsQuery, EventStatisticsRow};
 
 /// A GraphQL enum mirrored by name on a proto enum (`PREFIX_` + the GraphQL name).
 macro_rules! proto_enum {

@@ -118,18 +118,8 @@ impl EventsQuery {
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> Result<EventRegistrationConnection> {
-        let f = filter.unwrap_or_default();
         let message = pb::ListRegistrationsRequest {
-            filter: Some(pb::RegistrationFilter {
-                event_id: f.event_id.map(|e| e.0).unwrap_or_default(),
-                states: f
-                    .states
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(EventRegistrationState::to_proto)
-                    .collect(),
-                mine: f.mine,
-            }),
+            filter: Some(filter.unwrap_or_default().into_proto()),
             page: Some(PageRequest {
                 first: first_in(first)?,
                 after: after.unwrap_or_default(),

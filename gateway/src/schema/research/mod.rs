@@ -644,7 +644,8 @@ pub struct PracticeFilter {
 }
 
 impl PracticeFilter {
-    fn into_proto(self) -> pb::PracticeFilter {
+    /// The filter as the research service takes it (also the exports').
+    pub(crate) fn into_proto(self) -> pb::PracticeFilter {
         pb::PracticeFilter {
             area_codes: self.area_codes.unwrap_or_default(),
             countries: self.countries.unwrap_or_default(),

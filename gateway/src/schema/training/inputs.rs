@@ -351,6 +351,22 @@ pub struct TrainingApplicationFilter {
     pub stage: Option<i32>,
 }
 
+impl TrainingApplicationFilter {
+    /// The filter as the training service takes it (also the exports').
+    pub(crate) fn into_proto(self) -> Result<pb::ApplicationFilter> {
+        Ok(pb::ApplicationFilter {
+            edition_id: self.edition_id.map(|e| e.0).unwrap_or_default(),
+            states: self
+                .states
+                .unwrap_or_default()
+                .into_iter()
+                .map(ProtoEnum::to_proto)
+                .collect(),
+            stage: unsigned(self.stage.unwrap_or(0), "filter.stage")?,
+        })
+    }
+}
+
 /// Screens an application.
 #[derive(InputObject)]
 pub struct ScreenApplicationInput {

@@ -28,10 +28,12 @@ mod applications;
 mod inputs;
 mod mutation;
 mod query;
+mod statistics;
 #[cfg(test)]
 mod tests;
 
 pub use applications::*;
+pub use statistics::{TrainingStatisticsQuery, TrainingStatisticsRow};
 
 pub use inputs::*;
 

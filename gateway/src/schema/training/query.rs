@@ -71,18 +71,8 @@ impl TrainingQuery {
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> Result<TrainingApplicationConnection> {
-        let f = filter.unwrap_or_default();
         let message = pb::ListApplicationsRequest {
-            filter: Some(pb::ApplicationFilter {
-                edition_id: f.edition_id.map(|e| e.0).unwrap_or_default(),
-                states: f
-                    .states
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(ProtoEnum::to_proto)
-                    .collect(),
-                stage: unsigned(f.stage.unwrap_or(0), "filter.stage")?,
-            }),
+            filter: Some(filter.unwrap_or_default().into_proto()?),
             page: Some(page_request(first, after)?),
         };
         let r = read(

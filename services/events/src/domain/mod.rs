@@ -17,6 +17,7 @@ mod lecture;
 mod registration;
 mod rotation;
 mod series;
+pub mod statistics;
 mod timetable;
 mod values;
 pub mod views;

@@ -84,6 +84,7 @@ mod events;
 mod lectures;
 mod registrations;
 mod series;
+mod statistics;
 mod timetable;
 
 pub use crate::domain::views::{

@@ -163,7 +163,15 @@ pub(crate) mod check_in {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        /// The registration checked in (the event report joins it).
+        #[sea_orm(
+            belongs_to = "super::registration::Entity",
+            from = "Column::RegistrationId",
+            to = "super::registration::Column::Id"
+        )]
+        Registration,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

@@ -5,6 +5,7 @@
 pub(crate) mod entities;
 pub(crate) mod migration;
 pub(crate) mod queries;
+pub(crate) mod statistics;
 pub(crate) mod views;
 pub(crate) mod writes;
 

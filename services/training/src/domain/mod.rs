@@ -12,6 +12,7 @@ mod kinds;
 mod programme;
 mod review;
 mod state_machine;
+pub mod statistics;
 mod stipend;
 mod text;
 pub mod views;

@@ -80,6 +80,7 @@ mod decisions;
 mod files;
 mod participants;
 mod programmes;
+mod statistics;
 mod stipends;
 mod views;
 

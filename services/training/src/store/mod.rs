@@ -7,6 +7,7 @@ pub(crate) mod codec;
 pub(crate) mod entities;
 pub(crate) mod migration;
 pub(crate) mod queries;
+pub(crate) mod statistics;
 pub(crate) mod writes;
 
 /// A stored application, as the queries return it.

@@ -1,21 +1,21 @@
-//! Lists as files (issue 19): `GET /exports/service-requests.csv` and `.xlsx` export the
-//! requests a caller may list, filtered exactly like `serviceRequests(filter:)` (the same
-//! `ServiceRequestFilter`, given as JSON in the `filter` query parameter) and scoped by the
-//! requests service exactly like the list, because they are read through the same
-//! `ListRequests` call with the caller's identity, page by page. Column headers come in the
-//! caller's language (`lang`, else `Accept-Language`, else English like the API); times are Korea
-//! Standard Time. The CSV streams page by page (a failure after the first page ends the
-//! download early, so a cut file is never mistaken for a whole one: its last line is not a
-//! complete row and the body errors); the XLSX workbook is built in memory first. Exports
-//! stop at [`MAX_ROWS`] rows with 400 `BAD_USER_INPUT` asking for a narrower filter.
+//! Lists as files (issue 19): `GET /exports/<list>.csv` and `.xlsx` export what a caller may
+//! list — `service-requests`, `training-applications`, `event-registrations` and
+//! `practices` — filtered exactly like the GraphQL list (the same filter input, given as JSON
+//! in the `filter` query parameter; `search` for practices) and scoped by the owning service
+//! exactly like the list, because they are read through the same list call with the caller's
+//! identity, page by page. Column headers come in the caller's language (`lang`, else
+//! `Accept-Language`, else English like the API); times are Korea Standard Time. The CSV
+//! streams page by page (a failure after the first page ends the download early, so a cut
+//! file is never mistaken for a whole one: the body errors); the XLSX workbook is built in
+//! memory first. Exports stop at [`MAX_ROWS`] rows with 400 `BAD_USER_INPUT` asking for a
+//! narrower filter. What each list's columns are lives in [`lists`].
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use async_graphql::InputType;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -23,20 +23,21 @@ use chrono::{DateTime, FixedOffset, Utc};
 use glocal_kit::Caller;
 use glocal_kit::error::ErrorCode;
 use glocal_kit::i18n::{self, Lang};
-use glocal_proto::common::v1 as common;
-use glocal_proto::requests::v1 as pb;
 use serde::Deserialize;
 
 use crate::edge::errors::error_response;
 use crate::feeds::FeedState;
-use crate::schema::language::{Language, pick};
-use crate::schema::requests::ServiceRequestFilter;
+use crate::schema::language::Language;
 use crate::upstream::Identity;
+
+mod lists;
+
+use lists::{List, Selection};
 
 /// The most rows one export holds.
 pub const MAX_ROWS: usize = 50_000;
 
-/// Rows read per `ListRequests` call.
+/// Rows read per list call.
 const PAGE: u32 = 200;
 
 /// The export routes, with the state they share with the feeds (the service clients and
@@ -44,16 +45,18 @@ const PAGE: u32 = 200;
 /// gateway's router, as for `/graphql`.
 pub fn routes<S>(state: Arc<FeedState>) -> Router<S> {
     Router::new()
-        .route("/exports/service-requests.csv", get(requests_csv))
-        .route("/exports/service-requests.xlsx", get(requests_xlsx))
+        .route("/exports/{file}", get(export))
         .with_state(state)
 }
 
 /// The query parameters of an export.
 #[derive(Debug, Deserialize)]
 pub struct ExportParams {
-    /// A `ServiceRequestFilter` as JSON; none: every request the caller may list.
+    /// The list's filter input as JSON (e.g. a `ServiceRequestFilter`); none: every row the
+    /// caller may list.
     filter: Option<String>,
+    /// Practices only: the search words, as `practices(search:)` takes them.
+    search: Option<String>,
     /// `ko`, `en`, `zh` or `ja`; none: `Accept-Language`, else English.
     lang: Option<String>,
 }
@@ -95,22 +98,21 @@ fn bad_input(message: impl Into<String>) -> Refusal {
     )
 }
 
-/// The filter of `params` as the requests service takes it.
-fn filter_of(params: &ExportParams) -> Result<pb::RequestFilter, Refusal> {
+/// `filter` parsed as the GraphQL input `T`; none when absent or blank.
+fn parse_filter<T: async_graphql::InputType>(params: &ExportParams) -> Result<Option<T>, Refusal> {
     let Some(text) = params.filter.as_deref().filter(|f| !f.trim().is_empty()) else {
-        return Ok(pb::RequestFilter::default());
+        return Ok(None);
     };
     let json: serde_json::Value =
         serde_json::from_str(text).map_err(|e| bad_input(format!("filter: not JSON ({e})")))?;
     let value = async_graphql::Value::from_json(json)
         .map_err(|e| bad_input(format!("filter: not a filter ({e})")))?;
-    let filter = ServiceRequestFilter::parse(Some(value)).map_err(|e| {
+    T::parse(Some(value)).map(Some).map_err(|e| {
         bad_input(format!(
             "filter: {}",
             e.into_server_error(Default::default()).message
         ))
-    })?;
-    Ok(filter.into_proto())
+    })
 }
 
 /// The language of the headers: `lang`, else `Accept-Language`, else English.
@@ -126,93 +128,55 @@ fn language_of(params: &ExportParams, headers: &HeaderMap) -> Result<Language, R
         .unwrap_or_default())
 }
 
-/// Pages of the caller's requests, read one `ListRequests` call at a time.
+/// One page of rows, already as cells in the list's column order.
+struct Page {
+    rows: Vec<Vec<String>>,
+    has_next: bool,
+    end_cursor: String,
+}
+
+/// The pages of one export, read one list call at a time.
 struct Pages {
     state: Arc<FeedState>,
     caller: Option<Caller>,
-    filter: pb::RequestFilter,
-    after: Option<String>,
+    selection: Selection,
+    lang: Language,
+    after: String,
     done: bool,
     rows: usize,
 }
 
 impl Pages {
-    /// The next page; `None` once the list is exhausted.
-    async fn next(&mut self) -> Result<Option<Vec<pb::ServiceRequest>>, Refusal> {
+    /// The next page's rows; `None` once the list is exhausted.
+    async fn next(&mut self) -> Result<Option<Vec<Vec<String>>>, Refusal> {
         if self.done {
             return Ok(None);
         }
-        let message = pb::ListRequestsRequest {
-            filter: Some(self.filter.clone()),
-            page: Some(common::PageRequest {
-                first: PAGE,
-                after: self.after.clone().unwrap_or_default(),
-            }),
-            include_activity: false,
-            order: pb::RequestOrder::Newest as i32,
-        };
-        let services = &self.state.services;
         let page = self
-            .state
-            .read_retry
-            .read(
-                "ListRequests",
-                &services.requests,
-                message,
+            .selection
+            .page(
+                &self.state,
                 self.caller.as_ref(),
-                services.timeout,
-                |mut client, request| async move { client.list_requests(request).await },
+                self.after.clone(),
+                self.lang,
             )
-            .await
-            .map_err(|s| refused(&s))?
-            .into_inner();
-        let info = page.page_info.unwrap_or_default();
-        self.done = !info.has_next_page;
-        self.after = Some(info.end_cursor);
-        self.rows += page.requests.len();
+            .await?;
+        self.done = !page.has_next;
+        self.after = page.end_cursor;
+        self.rows += page.rows.len();
         if self.rows > MAX_ROWS {
             return Err(bad_input(format!(
-                "filter: more than {MAX_ROWS} requests match; narrow the filter"
+                "filter: more than {MAX_ROWS} rows match; narrow the filter"
             )));
         }
-        Ok(Some(page.requests))
+        Ok(Some(page.rows))
     }
 }
 
-fn pages(
-    state: Arc<FeedState>,
-    identity: Option<axum::Extension<Identity>>,
-    params: &ExportParams,
-) -> Result<Pages, Refusal> {
-    Ok(Pages {
-        state,
-        caller: identity.and_then(|i| i.0.0.clone()),
-        filter: filter_of(params)?,
-        after: None,
-        done: false,
-        rows: 0,
-    })
-}
-
-/// The columns, as catalogue keys of their headers.
-const COLUMNS: [&str; 12] = [
-    "export-number",
-    "export-type",
-    "export-title",
-    "export-state",
-    "export-local-government",
-    "export-department",
-    "export-assignee",
-    "export-requester",
-    "export-submitted-at",
-    "export-resolution-due-at",
-    "export-first-response-at",
-    "export-final-response-at",
-];
-
-fn headers_in(lang: Language) -> Vec<String> {
+/// The headers of `list` in `lang`.
+fn headers_in(list: List, lang: Language) -> Vec<String> {
     let lang: Lang = lang.into();
-    COLUMNS
+    list.columns()
         .iter()
         .map(|key| i18n::render(lang, key, &BTreeMap::new()).unwrap_or_else(|| (*key).to_owned()))
         .collect()
@@ -233,54 +197,6 @@ fn kst(t: Option<&prost_types::Timestamp>) -> String {
 /// An enum value's name without its proto prefix (`REQUEST_STATE_CLOSED` → `CLOSED`).
 fn enum_name(full: &str, prefix: &str) -> String {
     full.strip_prefix(prefix).unwrap_or(full).to_owned()
-}
-
-/// A request's cells, in [`COLUMNS`] order.
-fn cells(r: &pb::ServiceRequest, lang: Language) -> [String; 12] {
-    let ty = pb::RequestType::try_from(r.r#type).unwrap_or_default();
-    let state = pb::RequestState::try_from(r.state).unwrap_or_default();
-    let named = |code: &str, name: Option<&common::LocalizedText>| {
-        let name = pick(name, lang);
-        if name.is_empty() {
-            code.to_owned()
-        } else {
-            format!("{name} ({code})")
-        }
-    };
-    let lg = r
-        .local_government
-        .as_ref()
-        .map(|l| named(&l.code, l.name.as_ref()))
-        .unwrap_or_default();
-    let department = r
-        .department
-        .as_ref()
-        .filter(|d| !d.code.is_empty())
-        .map(|d| named(&d.code, d.name.as_ref()))
-        .unwrap_or_default();
-    let assignee = r
-        .assignee
-        .as_ref()
-        .filter(|s| !s.id.is_empty())
-        .map(|s| format!("{} ({})", s.name, s.id))
-        .unwrap_or_default();
-    [
-        r.number.clone(),
-        enum_name(ty.as_str_name(), "REQUEST_TYPE_"),
-        r.title.clone(),
-        enum_name(state.as_str_name(), "REQUEST_STATE_"),
-        lg,
-        department,
-        assignee,
-        r.requester
-            .as_ref()
-            .map(|p| p.name.clone())
-            .unwrap_or_default(),
-        kst(r.created_at.as_ref()),
-        kst(r.resolution_due_at.as_ref()),
-        kst(r.first_responded_at.as_ref()),
-        kst(r.final_responded_at.as_ref()),
-    ]
 }
 
 /// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes
@@ -325,30 +241,71 @@ fn attachment(content_type: &'static str, file: &str) -> [(header::HeaderName, H
     ]
 }
 
-/// `GET /exports/service-requests.csv`: UTF-8 with a byte-order mark (so spreadsheets read
-/// Korean, Chinese and Japanese right), streamed page by page.
-async fn requests_csv(
+/// The two file formats.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// `GET /exports/{file}`: `<list>.csv` or `<list>.xlsx`; any other name is 404.
+async fn export(
     State(state): State<Arc<FeedState>>,
+    Path(file): Path<String>,
     identity: Option<axum::Extension<Identity>>,
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
 ) -> Result<Response, Refusal> {
+    let (name, format) = match file.rsplit_once('.') {
+        Some((name, "csv")) => (name, Format::Csv),
+        Some((name, "xlsx")) => (name, Format::Xlsx),
+        _ => return Err(not_found(&file)),
+    };
+    let list = List::of(name).ok_or_else(|| not_found(&file))?;
     let lang = language_of(&params, &headers)?;
-    let mut pages = pages(state, identity, &params)?;
+    let pages = Pages {
+        state,
+        caller: identity.and_then(|i| i.0.0.clone()),
+        selection: list.select(&params)?,
+        lang,
+        after: String::new(),
+        done: false,
+        rows: 0,
+    };
+    match format {
+        Format::Csv => csv(list, lang, pages).await,
+        Format::Xlsx => xlsx(list, lang, pages).await,
+    }
+}
+
+fn not_found(file: &str) -> Refusal {
+    Refusal(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        format!(
+            "no export `{file}`: one of {} as .csv or .xlsx",
+            List::ALL.map(List::name).join(", ")
+        ),
+    )
+}
+
+/// A CSV file: UTF-8 with a byte-order mark (so spreadsheets read Korean, Chinese and
+/// Japanese right), streamed page by page.
+async fn csv(list: List, lang: Language, mut pages: Pages) -> Result<Response, Refusal> {
     // The first page is read before answering, so a refusal is a proper error response.
     let first = pages.next().await?.unwrap_or_default();
     let mut head = String::from("\u{feff}");
-    csv_line(&headers_in(lang), &mut head);
-    for r in &first {
-        csv_line(&cells(r, lang), &mut head);
+    csv_line(&headers_in(list, lang), &mut head);
+    for row in &first {
+        csv_line(row, &mut head);
     }
     let rest = futures::stream::unfold(Some(pages), move |pages| async move {
         let mut pages = pages?;
         match pages.next().await {
             Ok(Some(rows)) => {
                 let mut chunk = String::new();
-                for r in &rows {
-                    csv_line(&cells(r, lang), &mut chunk);
+                for row in &rows {
+                    csv_line(row, &mut chunk);
                 }
                 Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), Some(pages)))
             }
@@ -365,26 +322,19 @@ async fn requests_csv(
     let head = futures::stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from(head))]);
     let body = futures::StreamExt::chain(head, rest);
     Ok((
-        attachment("text/csv; charset=utf-8", "service-requests.csv"),
+        attachment("text/csv; charset=utf-8", &format!("{}.csv", list.name())),
         Body::from_stream(body),
     )
         .into_response())
 }
 
-/// `GET /exports/service-requests.xlsx`: one worksheet, a bold header row, frozen.
-async fn requests_xlsx(
-    State(state): State<Arc<FeedState>>,
-    identity: Option<axum::Extension<Identity>>,
-    headers: HeaderMap,
-    Query(params): Query<ExportParams>,
-) -> Result<Response, Refusal> {
-    let lang = language_of(&params, &headers)?;
-    let mut pages = pages(state, identity, &params)?;
-    let mut rows: Vec<[String; 12]> = Vec::new();
+/// An XLSX workbook: one worksheet, a bold header row, frozen.
+async fn xlsx(list: List, lang: Language, mut pages: Pages) -> Result<Response, Refusal> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
     while let Some(page) = pages.next().await? {
-        rows.extend(page.iter().map(|r| cells(r, lang)));
+        rows.extend(page);
     }
-    let bytes = workbook(&headers_in(lang), &rows).map_err(|e| {
+    let bytes = workbook(&headers_in(list, lang), &rows).map_err(|e| {
         tracing::error!(error = %e, "cannot write the workbook");
         Refusal(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -395,7 +345,7 @@ async fn requests_xlsx(
     Ok((
         attachment(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "service-requests.xlsx",
+            &format!("{}.xlsx", list.name()),
         ),
         bytes,
     )
@@ -404,7 +354,7 @@ async fn requests_xlsx(
 
 fn workbook(
     headers: &[String],
-    rows: &[[String; 12]],
+    rows: &[Vec<String>],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
@@ -452,15 +402,25 @@ mod tests {
     }
 
     #[test]
-    fn every_column_has_a_header_in_every_language() {
-        for lang in [Language::Ko, Language::En, Language::Zh, Language::Ja] {
-            let lang_kit: Lang = lang.into();
-            for key in COLUMNS {
-                assert!(
-                    i18n::render(lang_kit, key, &BTreeMap::new()).is_some(),
-                    "{key} has no {lang:?} text"
-                );
+    fn every_column_of_every_list_has_a_header_in_every_language() {
+        for list in List::ALL {
+            for lang in [Language::Ko, Language::En, Language::Zh, Language::Ja] {
+                let lang_kit: Lang = lang.into();
+                for key in list.columns() {
+                    assert!(
+                        i18n::render(lang_kit, key, &BTreeMap::new()).is_some(),
+                        "{key} has no {lang:?} text"
+                    );
+                }
             }
         }
+    }
+
+    #[test]
+    fn file_names_are_the_lists_names() {
+        for list in List::ALL {
+            assert_eq!(List::of(list.name()), Some(list));
+        }
+        assert_eq!(List::of("secrets"), None);
     }
 }
