@@ -54,7 +54,7 @@ async fn reports_agree_with_the_lists_and_only_the_bureau_reads_them() {
     let events = stack
         .gql(
             Some(&staff),
-            "{ eventStatistics(from: \"2020-01-01\", to: \"2030-12-31\") { eventId title(lang: KO) startDate capacity registrations confirmed confirmedSeats waitlisted cancelled attended checkIns } }",
+            "{ eventStatistics(from: \"2021-01-01\", to: \"2030-12-31\") { eventId title(lang: KO) startDate capacity registrations confirmed confirmedSeats waitlisted cancelled attended checkIns } }",
             json!({}),
         )
         .await;
@@ -87,7 +87,7 @@ async fn reports_agree_with_the_lists_and_only_the_bureau_reads_them() {
     let training = stack
         .gql(
             Some(&admin),
-            "{ trainingStatistics(from: \"2020-01-01\", to: \"2030-12-31\") { programmeTitle(lang: EN) programmeKind editionId term capacity applied drafts inReview accepted waitlisted rejected withdrawn } }",
+            "{ trainingStatistics(from: \"2021-01-01\", to: \"2030-12-31\") { programmeTitle(lang: EN) programmeKind editionId term capacity applied drafts inReview accepted waitlisted rejected withdrawn } }",
             json!({}),
         )
         .await;
