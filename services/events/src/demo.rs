@@ -83,7 +83,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 ),
                 rotation: vec!["KR".into(), "CN".into(), "JP".into()],
                 yearly_quota: 1,
-            },
+            }.parse()?,
         )
         .await?;
     let workshop = series(
@@ -190,7 +190,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                     "釜山・福岡・上海の港湾都市による共同事業。",
                 ),
                 presenter_name: String::new(),
-            },
+            }
+            .parse(&busan().name)?,
         )
         .await?;
     office
@@ -215,7 +216,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 head_of_delegation: "田中 優子".into(),
                 members: vec!["佐藤 健".into(), "鈴木 花子".into()],
                 ..RegistrationDraft::default()
-            },
+            }
+            .parse(&fukuoka().name)?,
         )
         .await?;
     office
@@ -226,7 +228,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 idempotency_key: "demo-registration-seoul".into(),
                 kind: Some(RegistrationKind::Individual),
                 ..RegistrationDraft::default()
-            },
+            }
+            .parse(&seoul().name)?,
         )
         .await?;
 
@@ -263,7 +266,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 "Sejong Convention Center",
                 "Sejong",
                 120,
-            ),
+            )
+            .parse()?,
         )
         .await?;
     let actions: &[EventAction] = if march + Duration::days(1) < now.date_naive() {
@@ -297,7 +301,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 "Korea Press Center, 20F",
                 "Seoul",
                 80,
-            ),
+            )
+            .parse()?,
         )
         .await?;
     let forum = walk(
@@ -356,7 +361,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 preferred_dates: vec![future(40), future(47)],
                 venue: "부산시청 대회의실".into(),
                 local_government_code: String::new(),
-            },
+            }
+            .parse(office.bureau_today())?,
         )
         .await?;
     office
@@ -382,7 +388,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 preferred_dates: vec![future(60)],
                 venue: "Seoul City Hall, Seosomun Annex".into(),
                 local_government_code: String::new(),
-            },
+            }
+            .parse(office.bureau_today())?,
         )
         .await?;
     tracing::info!("events demo data loaded");
@@ -408,7 +415,8 @@ async fn series(
                 title,
                 rotation: Vec::new(),
                 yearly_quota: quota,
-            },
+            }
+            .parse()?,
         )
         .await
 }
@@ -487,7 +495,7 @@ async fn edition(
                 interpretation_languages: vec!["ko".into(), "zh".into(), "ja".into(), "en".into()],
                 capacity: 300,
                 ..EventDraft::default()
-            },
+            }.parse()?,
         )
         .await
 }
@@ -534,7 +542,8 @@ async fn session(
                 interpretation_languages: vec!["en".into()],
                 starts_at: Some(starts),
                 ends_at: Some(starts + Duration::minutes(minutes)),
-            },
+            }
+            .parse()?,
         )
         .await?;
     Ok(())

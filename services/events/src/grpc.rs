@@ -68,6 +68,15 @@ fn opt_text(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.to_owned())
 }
 
+/// The caller's display name, which stands in for a missing attendee or presenter name: a
+/// registration or contribution cannot be read without knowing who sends it, so an anonymous
+/// one is UNAUTHENTICATED before its fields are looked at (as the service would answer).
+fn caller_name(caller: Option<&glocal_kit::Caller>) -> Result<&str, Status> {
+    caller
+        .map(|c| c.name.as_str())
+        .ok_or_else(|| status(EventsError::Unauthenticated))
+}
+
 fn text_in(t: Option<common::LocalizedText>) -> TextDraft {
     let t = t.unwrap_or_default();
     TextDraft {
@@ -354,7 +363,7 @@ impl EventsService for GrpcService {
     async fn create_series(&self, req: Request<pb::CreateSeriesRequest>) -> GrpcResult<pb::Series> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let draft = SeriesDraft {
+        let new = SeriesDraft {
             idempotency_key: m.idempotency_key,
             code: m.code,
             kind: kind_in(m.kind, "kind")?,
@@ -362,9 +371,11 @@ impl EventsService for GrpcService {
             description: text_in(m.description),
             rotation: m.rotation,
             yearly_quota: m.yearly_quota,
-        };
+        }
+        .parse()
+        .map_err(bad)?;
         reply(
-            self.office.create_series(caller.as_ref(), draft).await,
+            self.office.create_series(caller.as_ref(), new).await,
             series_out,
         )
     }
@@ -372,7 +383,7 @@ impl EventsService for GrpcService {
     async fn create_event(&self, req: Request<pb::CreateEventRequest>) -> GrpcResult<pb::Event> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let draft = EventDraft {
+        let new = EventDraft {
             idempotency_key: m.idempotency_key,
             series_id: m.series_id,
             kind: kind_in(m.kind, "kind")?,
@@ -397,9 +408,11 @@ impl EventsService for GrpcService {
                 m.registration_closes_at.as_ref(),
                 "registrationClosesAt",
             )?,
-        };
+        }
+        .parse()
+        .map_err(bad)?;
         reply(
-            self.office.create_event(caller.as_ref(), draft).await,
+            self.office.create_event(caller.as_ref(), new).await,
             event_out,
         )
     }
@@ -482,7 +495,7 @@ impl EventsService for GrpcService {
         let caller = caller(&req)?;
         let m = req.into_inner();
         let event_id = id(&m.event_id, "eventId")?;
-        let draft = SessionDraft {
+        let new = SessionDraft {
             idempotency_key: m.idempotency_key,
             kind: session_kind_in(m.kind, "kind")?,
             title: text_in(m.title),
@@ -498,10 +511,12 @@ impl EventsService for GrpcService {
             interpretation_languages: m.interpretation_languages,
             starts_at: from_opt_ts(m.starts_at.as_ref(), "startsAt")?,
             ends_at: from_opt_ts(m.ends_at.as_ref(), "endsAt")?,
-        };
+        }
+        .parse()
+        .map_err(bad)?;
         reply(
             self.office
-                .add_session(caller.as_ref(), event_id, draft)
+                .add_session(caller.as_ref(), event_id, new)
                 .await,
             session_out,
         )
@@ -536,7 +551,7 @@ impl EventsService for GrpcService {
         let caller = caller(&req)?;
         let m = req.into_inner();
         let event_id = id(&m.event_id, "eventId")?;
-        let draft = RegistrationDraft {
+        let new = RegistrationDraft {
             idempotency_key: m.idempotency_key,
             kind: reg_kind_in(m.kind, "kind")?,
             attendee_name: m.attendee_name,
@@ -544,9 +559,11 @@ impl EventsService for GrpcService {
             organization: m.organization,
             head_of_delegation: m.head_of_delegation,
             members: m.members,
-        };
+        }
+        .parse(caller_name(caller.as_ref())?)
+        .map_err(bad)?;
         reply(
-            self.office.register(caller.as_ref(), event_id, draft).await,
+            self.office.register(caller.as_ref(), event_id, new).await,
             registration_out,
         )
     }
@@ -646,15 +663,17 @@ impl EventsService for GrpcService {
         let caller = caller(&req)?;
         let m = req.into_inner();
         let event_id = id(&m.event_id, "eventId")?;
-        let draft = ContributionDraft {
+        let new = ContributionDraft {
             idempotency_key: m.idempotency_key,
             title: text_in(m.title),
             abstract_text: text_in(m.abstract_text),
             presenter_name: m.presenter_name,
-        };
+        }
+        .parse(caller_name(caller.as_ref())?)
+        .map_err(bad)?;
         reply(
             self.office
-                .submit_contribution(caller.as_ref(), event_id, draft)
+                .submit_contribution(caller.as_ref(), event_id, new)
                 .await,
             contribution_out,
         )
@@ -749,15 +768,17 @@ impl EventsService for GrpcService {
     ) -> GrpcResult<pb::LectureRequest> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let draft = LectureDraft {
+        let new = LectureDraft {
             idempotency_key: m.idempotency_key,
             theme: m.theme,
             preferred_dates: m.preferred_dates,
             venue: m.venue,
             local_government_code: m.local_government_code,
-        };
+        }
+        .parse(self.office.bureau_today())
+        .map_err(bad)?;
         reply(
-            self.office.request_lecture(caller.as_ref(), draft).await,
+            self.office.request_lecture(caller.as_ref(), new).await,
             lecture_out,
         )
     }

@@ -11,13 +11,115 @@ use glocal_events::domain::{
     TextDraft, Version,
 };
 use glocal_events::service::{
-    EventFilter, EventView, PageRequest, RegistrationFilter, RegistrationView, ScheduleDraft,
-    SeriesView,
+    ContributionView, EventFilter, EventView, LectureView, PageRequest, RegistrationFilter,
+    RegistrationView, ScheduleDraft, SeriesView, SessionView,
 };
 use glocal_events::{Config, EventOffice, EventsError};
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+/// The service's writes as the gRPC adapter makes them: the draft parsed first (bad input
+/// is BAD_USER_INPUT naming its field, before the service runs; a registration or
+/// contribution of nobody is UNAUTHENTICATED first), then the service called with domain
+/// types.
+trait AsTheAdapterCalls {
+    async fn create_series_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: SeriesDraft,
+    ) -> Result<SeriesView, EventsError>;
+    async fn create_event_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: EventDraft,
+    ) -> Result<EventView, EventsError>;
+    async fn add_session_from(
+        &self,
+        caller: Option<&Caller>,
+        event: EntityId,
+        draft: SessionDraft,
+    ) -> Result<SessionView, EventsError>;
+    async fn register_from(
+        &self,
+        caller: Option<&Caller>,
+        event: EntityId,
+        draft: RegistrationDraft,
+    ) -> Result<RegistrationView, EventsError>;
+    async fn submit_contribution_from(
+        &self,
+        caller: Option<&Caller>,
+        event: EntityId,
+        draft: ContributionDraft,
+    ) -> Result<ContributionView, EventsError>;
+    async fn request_lecture_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: LectureDraft,
+    ) -> Result<LectureView, EventsError>;
+}
+
+fn caller_name(caller: Option<&Caller>) -> Result<&str, EventsError> {
+    caller
+        .map(|c| c.name.as_str())
+        .ok_or(EventsError::Unauthenticated)
+}
+
+impl AsTheAdapterCalls for EventOffice {
+    async fn create_series_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: SeriesDraft,
+    ) -> Result<SeriesView, EventsError> {
+        self.create_series(caller, draft.parse()?).await
+    }
+
+    async fn create_event_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: EventDraft,
+    ) -> Result<EventView, EventsError> {
+        self.create_event(caller, draft.parse()?).await
+    }
+
+    async fn add_session_from(
+        &self,
+        caller: Option<&Caller>,
+        event: EntityId,
+        draft: SessionDraft,
+    ) -> Result<SessionView, EventsError> {
+        self.add_session(caller, event, draft.parse()?).await
+    }
+
+    async fn register_from(
+        &self,
+        caller: Option<&Caller>,
+        event: EntityId,
+        draft: RegistrationDraft,
+    ) -> Result<RegistrationView, EventsError> {
+        let new = draft.parse(caller_name(caller)?)?;
+        self.register(caller, event, new).await
+    }
+
+    async fn submit_contribution_from(
+        &self,
+        caller: Option<&Caller>,
+        event: EntityId,
+        draft: ContributionDraft,
+    ) -> Result<ContributionView, EventsError> {
+        let new = draft.parse(caller_name(caller)?)?;
+        self.submit_contribution(caller, event, new).await
+    }
+
+    async fn request_lecture_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: LectureDraft,
+    ) -> Result<LectureView, EventsError> {
+        let new = draft.parse(self.bureau_today())?;
+        self.request_lecture(caller, new).await
+    }
+}
 
 struct Env {
     db: DatabaseConnection,
@@ -97,7 +199,7 @@ impl Env {
         quota: u32,
     ) -> SeriesView {
         self.office
-            .create_series(
+            .create_series_from(
                 Some(&staff()),
                 SeriesDraft {
                     idempotency_key: format!("series-{code}"),
@@ -117,7 +219,7 @@ impl Env {
     async fn open_event(&self, key: &str, capacity: u32) -> EventView {
         let e = self
             .office
-            .create_event(Some(&staff()), forum(key, capacity))
+            .create_event_from(Some(&staff()), forum(key, capacity))
             .await
             .unwrap();
         self.walk(&e, &[EventAction::Publish, EventAction::OpenRegistration])
@@ -138,7 +240,7 @@ impl Env {
 
     async fn register(&self, who: &Caller, event: &EventView, key: &str) -> RegistrationView {
         self.office
-            .register(Some(who), event.id, individual(key))
+            .register_from(Some(who), event.id, individual(key))
             .await
             .unwrap()
     }
@@ -253,7 +355,7 @@ async fn rotation_rule(env: Env) {
     assert_eq!(kcj.next_host_country, None);
     let first = env
         .office
-        .create_event(Some(&staff()), edition("e1", &kcj, "KR", 2025))
+        .create_event_from(Some(&staff()), edition("e1", &kcj, "KR", 2025))
         .await
         .unwrap();
     assert_eq!(first.edition, 1);
@@ -265,7 +367,7 @@ async fn rotation_rule(env: Env) {
     let before = env.counts().await;
     let e = assert_code(
         env.office
-            .create_event(Some(&staff()), edition("e2", &kcj, "JP", 2026))
+            .create_event_from(Some(&staff()), edition("e2", &kcj, "JP", 2026))
             .await,
         ErrorCode::Conflict,
     );
@@ -277,7 +379,7 @@ async fn rotation_rule(env: Env) {
     // A country outside the rotation is refused too.
     let e = assert_code(
         env.office
-            .create_event(Some(&staff()), edition("e2", &kcj, "US", 2026))
+            .create_event_from(Some(&staff()), edition("e2", &kcj, "US", 2026))
             .await,
         ErrorCode::Conflict,
     );
@@ -285,7 +387,7 @@ async fn rotation_rule(env: Env) {
 
     let second = env
         .office
-        .create_event(Some(&staff()), edition("e3", &kcj, "CN", 2026))
+        .create_event_from(Some(&staff()), edition("e3", &kcj, "CN", 2026))
         .await
         .unwrap();
     assert_eq!(second.edition, 2);
@@ -303,13 +405,13 @@ async fn rotation_rule(env: Env) {
         .unwrap();
     assert_code(
         env.office
-            .create_event(Some(&staff()), edition("e4", &kcj, "JP", 2026))
+            .create_event_from(Some(&staff()), edition("e4", &kcj, "JP", 2026))
             .await,
         ErrorCode::Conflict,
     );
     let third = env
         .office
-        .create_event(Some(&staff()), edition("e5", &kcj, "CN", 2026))
+        .create_event_from(Some(&staff()), edition("e5", &kcj, "CN", 2026))
         .await
         .unwrap();
     assert_eq!(third.edition, 3);
@@ -320,7 +422,7 @@ async fn rotation_rule(env: Env) {
     let mut wrong = edition("e6", &kcj, "JP", 2027);
     wrong.kind = Some(EventKind::Lecture);
     let e = assert_code(
-        env.office.create_event(Some(&staff()), wrong).await,
+        env.office.create_event_from(Some(&staff()), wrong).await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(field(&e), Some("kind"));
@@ -340,7 +442,8 @@ async fn capacity_holds_under_concurrent_registrations(env: Env) {
             } else {
                 individual(&format!("k{i}"))
             };
-            office.register(Some(&who), id, draft).await
+            let new = draft.parse(&who.name).unwrap();
+            office.register(Some(&who), id, new).await
         }));
     }
     let mut results = Vec::new();
@@ -498,7 +601,7 @@ async fn timetable_overlaps_and_time_zones(env: Env) {
     // 09:00–10:30 in Seoul on the first day.
     let s1 = env
         .office
-        .add_session(
+        .add_session_from(
             Some(&staff()),
             event.id,
             session(
@@ -518,7 +621,7 @@ async fn timetable_overlaps_and_time_zones(env: Env) {
     let before = env.counts().await;
     let e = assert_code(
         env.office
-            .add_session(
+            .add_session_from(
                 Some(&staff()),
                 event.id,
                 session(
@@ -540,7 +643,7 @@ async fn timetable_overlaps_and_time_zones(env: Env) {
 
     // Another room at the same time, and the same room right after, are fine.
     env.office
-        .add_session(
+        .add_session_from(
             Some(&staff()),
             event.id,
             session(
@@ -553,7 +656,7 @@ async fn timetable_overlaps_and_time_zones(env: Env) {
         .await
         .unwrap();
     env.office
-        .add_session(
+        .add_session_from(
             Some(&staff()),
             event.id,
             session(
@@ -567,7 +670,7 @@ async fn timetable_overlaps_and_time_zones(env: Env) {
         .unwrap();
     // 23:30 UTC on the 25th is 08:30 on the 26th in Seoul: inside the event.
     env.office
-        .add_session(
+        .add_session_from(
             Some(&staff()),
             event.id,
             session(
@@ -582,7 +685,7 @@ async fn timetable_overlaps_and_time_zones(env: Env) {
     // 14:00 UTC on the 25th is 23:00 on the 25th in Seoul: outside.
     let e = assert_code(
         env.office
-            .add_session(
+            .add_session_from(
                 Some(&staff()),
                 event.id,
                 session(
@@ -609,11 +712,15 @@ async fn timetable_overlaps_and_time_zones(env: Env) {
     let mut ny = forum("ny", 10);
     ny.time_zone = "America/New_York".into();
     ny.host_country = "US".into();
-    let ny = env.office.create_event(Some(&staff()), ny).await.unwrap();
+    let ny = env
+        .office
+        .create_event_from(Some(&staff()), ny)
+        .await
+        .unwrap();
     assert_eq!(ny.utc_offset, "-04:00");
     let s = env
         .office
-        .add_session(
+        .add_session_from(
             Some(&staff()),
             ny.id,
             session(
@@ -630,7 +737,7 @@ async fn timetable_overlaps_and_time_zones(env: Env) {
     // Only the bureau edits timetables.
     assert_code(
         env.office
-            .add_session(
+            .add_session_from(
                 Some(&official("o", "11000")),
                 event.id,
                 session(
@@ -658,7 +765,7 @@ async fn delegations_and_check_in(env: Env) {
     let fukuoka = partner("fukuoka");
     let r = env
         .office
-        .register(
+        .register_from(
             Some(&fukuoka),
             event.id,
             delegation("d1", &["Sato", "Suzuki"]),
@@ -685,7 +792,7 @@ async fn delegations_and_check_in(env: Env) {
     let big: Vec<&str> = big.iter().map(String::as_str).collect();
     let e = assert_code(
         env.office
-            .register(Some(&partner("big")), event.id, delegation("d2", &big))
+            .register_from(Some(&partner("big")), event.id, delegation("d2", &big))
             .await,
         ErrorCode::BadUserInput,
     );
@@ -694,7 +801,7 @@ async fn delegations_and_check_in(env: Env) {
     // One active registration per registrant and event.
     assert_code(
         env.office
-            .register(Some(&fukuoka), event.id, individual("d3"))
+            .register_from(Some(&fukuoka), event.id, individual("d3"))
             .await,
         ErrorCode::Conflict,
     );
@@ -795,7 +902,7 @@ async fn delegations_and_check_in(env: Env) {
 async fn scoping(env: Env) {
     let draft = env
         .office
-        .create_event(Some(&staff()), forum("draft", 10))
+        .create_event_from(Some(&staff()), forum("draft", 10))
         .await
         .unwrap();
     let open = env.open_event("open", 10).await;
@@ -833,13 +940,15 @@ async fn scoping(env: Env) {
 
     // Registering needs a caller; a draft cannot be registered for (it is not there).
     assert_code(
-        env.office.register(None, open.id, individual("k")).await,
+        env.office
+            .register_from(None, open.id, individual("k"))
+            .await,
         ErrorCode::Unauthenticated,
     );
     let seoul = official("seoul", "11000");
     assert_code(
         env.office
-            .register(Some(&seoul), draft.id, individual("k"))
+            .register_from(Some(&seoul), draft.id, individual("k"))
             .await,
         ErrorCode::NotFound,
     );
@@ -883,7 +992,9 @@ async fn scoping(env: Env) {
 
     // Only the bureau manages events.
     assert_code(
-        env.office.create_event(Some(&seoul), forum("x", 1)).await,
+        env.office
+            .create_event_from(Some(&seoul), forum("x", 1))
+            .await,
         ErrorCode::Forbidden,
     );
     assert_code(
@@ -905,7 +1016,7 @@ async fn bad_input_idempotency_and_versions(env: Env) {
     let mut bad = forum("bad", 10);
     bad.time_zone = "Seoul".into();
     let e = assert_code(
-        env.office.create_event(Some(&staff()), bad).await,
+        env.office.create_event_from(Some(&staff()), bad).await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(field(&e), Some("timeZone"));
@@ -914,18 +1025,18 @@ async fn bad_input_idempotency_and_versions(env: Env) {
     // The same key and input: the same event; the same key, other input: CONFLICT.
     let a = env
         .office
-        .create_event(Some(&staff()), forum("same", 10))
+        .create_event_from(Some(&staff()), forum("same", 10))
         .await
         .unwrap();
     let b = env
         .office
-        .create_event(Some(&staff()), forum("same", 10))
+        .create_event_from(Some(&staff()), forum("same", 10))
         .await
         .unwrap();
     assert_eq!(a.id, b.id);
     assert_code(
         env.office
-            .create_event(Some(&staff()), forum("same", 11))
+            .create_event_from(Some(&staff()), forum("same", 11))
             .await,
         ErrorCode::Conflict,
     );
@@ -939,9 +1050,9 @@ async fn bad_input_idempotency_and_versions(env: Env) {
     for _ in 0..8 {
         let office = env.office.clone();
         tasks.push(tokio::spawn(async move {
-            office
-                .register(Some(&official("retry", "11000")), open.id, individual("r1"))
-                .await
+            let who = official("retry", "11000");
+            let new = individual("r1").parse(&who.name).unwrap();
+            office.register(Some(&who), open.id, new).await
         }));
     }
     let mut ids = Vec::new();
@@ -1011,7 +1122,7 @@ async fn bad_input_idempotency_and_versions(env: Env) {
     // Registration is refused once closed.
     assert_code(
         env.office
-            .register(
+            .register_from(
                 Some(&official("late", "11000")),
                 open.id,
                 individual("late"),
@@ -1022,7 +1133,7 @@ async fn bad_input_idempotency_and_versions(env: Env) {
     // Paging is stable and complete.
     for i in 0..5 {
         env.office
-            .create_event(Some(&staff()), forum(&format!("p{i}"), 10))
+            .create_event_from(Some(&staff()), forum(&format!("p{i}"), 10))
             .await
             .unwrap();
     }
@@ -1070,7 +1181,7 @@ async fn contributions_and_practices(env: Env) {
     let busan = official("busan", "26000");
     let c = env
         .office
-        .submit_contribution(
+        .submit_contribution_from(
             Some(&busan),
             event.id,
             ContributionDraft {
@@ -1186,7 +1297,7 @@ async fn contributions_and_practices(env: Env) {
     .await;
     assert_code(
         env.office
-            .submit_contribution(
+            .submit_contribution_from(
                 Some(&busan),
                 event.id,
                 ContributionDraft {
@@ -1218,7 +1329,7 @@ async fn lecture_requests_respect_the_yearly_quota(env: Env) {
     for (i, who) in [&seoul, &busan, &seoul].into_iter().enumerate() {
         requests.push(
             env.office
-                .request_lecture(
+                .request_lecture_from(
                     Some(who),
                     lecture(&format!("l{i}"), &format!("2026-09-0{}", i + 1)),
                 )
@@ -1231,14 +1342,14 @@ async fn lecture_requests_respect_the_yearly_quota(env: Env) {
     // Past dates are bad input; partners do not request lectures.
     let e = assert_code(
         env.office
-            .request_lecture(Some(&seoul), lecture("past", "2026-01-01"))
+            .request_lecture_from(Some(&seoul), lecture("past", "2026-01-01"))
             .await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(field(&e), Some("preferredDates[0]"));
     assert_code(
         env.office
-            .request_lecture(Some(&partner("p")), lecture("p", "2026-09-09"))
+            .request_lecture_from(Some(&partner("p")), lecture("p", "2026-09-09"))
             .await,
         ErrorCode::Forbidden,
     );
@@ -1303,7 +1414,7 @@ async fn lecture_requests_respect_the_yearly_quota(env: Env) {
     assert_eq!(next.start_date, date("2027-03-10"));
     let declined = env
         .office
-        .request_lecture(Some(&busan), lecture("l9", "2026-10-01"))
+        .request_lecture_from(Some(&busan), lecture("l9", "2026-10-01"))
         .await
         .unwrap();
     let declined = env

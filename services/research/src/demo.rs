@@ -9,8 +9,9 @@ use glocal_kit::{Caller, Role};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::domain::{
-    ContactDraft, InteractionKind, LinkDraft, LocalizedDraft, OpportunityDraft, OpportunityStatus,
-    OrganisationDraft, OrganisationKind, PracticeDraft, RelationshipKind, RelationshipStatus,
+    ContactDraft, IdempotencyKey, InteractionKind, LinkDraft, LocalizedDraft, NewOpportunity,
+    NewOrganisation, OpportunityDraft, OpportunityStatus, OrganisationDraft, OrganisationKind,
+    PracticeContent, PracticeDraft, RelationshipKind, RelationshipStatus,
 };
 use crate::error::ResearchError;
 use crate::service::{Config, InteractionDraft, RelationshipDraft, Research};
@@ -931,7 +932,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
     let mut ids = std::collections::HashMap::new();
     for (key, draft) in &orgs {
         let o = research
-            .create_organisation(Some(&author), key, draft)
+            .create_organisation(
+                Some(&author),
+                IdempotencyKey::parse(key)?,
+                NewOrganisation::parse(draft)?,
+            )
             .await?;
         ids.insert(*key, o.id.to_key());
     }
@@ -966,32 +971,30 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
             attachments: vec![],
         };
         let d = research
-            .draft_practice(Some(&author), &format!("demo-practice-{i}"), &draft)
+            .draft_practice(
+                Some(&author),
+                IdempotencyKey::parse(&format!("demo-practice-{i}"))?,
+                PracticeContent::parse(&draft)?,
+            )
             .await?;
-        let id = d.id.to_key();
+        let id = d.id;
         // The last two stay in the workflow, so the queue is not empty.
         if i + 2 >= PRACTICES.len() {
             if i + 1 == PRACTICES.len() {
                 research
-                    .submit_practice(Some(&author), &id, d.revision.get())
+                    .submit_practice(Some(&author), id, d.revision)
                     .await?;
             }
             continue;
         }
         let s = research
-            .submit_practice(Some(&author), &id, d.revision.get())
+            .submit_practice(Some(&author), id, d.revision)
             .await?;
         let a = research
-            .review_practice(
-                Some(&reviewer),
-                &id,
-                s.revision.get(),
-                true,
-                "Sources checked.",
-            )
+            .review_practice(Some(&reviewer), id, s.revision, true, "Sources checked.")
             .await?;
         let published = research
-            .publish_practice(Some(&reviewer), &id, a.revision.get())
+            .publish_practice(Some(&reviewer), id, a.revision)
             .await?;
         if i == 0 {
             let mut v2 = draft.clone();
@@ -999,9 +1002,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
             research
                 .update_practice(
                     Some(&author),
-                    &id,
-                    published.revision.get(),
-                    &v2,
+                    id,
+                    published.revision,
+                    PracticeContent::parse(&v2)?,
                     "Added the 2023 garage.",
                 )
                 .await?;
@@ -1010,8 +1013,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
             research
                 .withdraw_practice(
                     Some(&reviewer),
-                    &id,
-                    published.revision.get(),
+                    id,
+                    published.revision,
                     "Superseded by a newer study.",
                 )
                 .await?;
@@ -1086,8 +1089,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
     let opportunity = research
         .propose_opportunity(
             Some(&author),
-            "demo-opportunity-1",
-            &OpportunityDraft {
+            IdempotencyKey::parse("demo-opportunity-1")?,
+            NewOpportunity::parse(&OpportunityDraft {
                 title: text([
                     "한일 청년 기후행동 교류",
                     "Korea–Japan youth climate exchange",
@@ -1105,14 +1108,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
                 countries: vec!["JP".into()],
                 organisation_id: ids["org-clair"].clone(),
                 deadline: "2027-03-31".into(),
-            },
+            })?,
         )
         .await?;
     research
         .set_opportunity_status(
             Some(&reviewer),
-            &opportunity.id.to_key(),
-            opportunity.revision.get(),
+            opportunity.id,
+            opportunity.revision,
             Some(OpportunityStatus::Open),
         )
         .await?;

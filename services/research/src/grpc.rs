@@ -9,10 +9,12 @@ use glocal_proto::research::v1::research_service_server::{ResearchService, Resea
 use tonic::{Request, Response, Status};
 
 use crate::domain::{
-    AttachmentDraft, ContactDraft, InteractionKind, InvalidInput, LinkDraft, LocalizedDraft,
-    LocalizedText, OpportunityDraft, OpportunityStatus, OrganisationDraft, OrganisationKind,
-    PracticeContent, PracticeDraft, PracticeId, PracticeState, ProfileChange, ProfileChangeStatus,
-    ProfileDraft, RelationshipKind, RelationshipStatus,
+    AreaCode, AttachmentDraft, ContactDraft, IdempotencyKey, InteractionKind, InvalidInput,
+    LinkDraft, LocalizedDraft, LocalizedText, NewArea, NewContact, NewOpportunity, NewOrganisation,
+    NewProfile, OpportunityDraft, OpportunityId, OpportunityStatus, OrganisationDraft,
+    OrganisationId, OrganisationKind, PracticeContent, PracticeDraft, PracticeId, PracticeState,
+    ProfileChange, ProfileChangeId, ProfileChangeStatus, ProfileDraft, RelationshipKind,
+    RelationshipStatus, Revision,
 };
 use crate::error::ResearchError;
 use crate::service::{
@@ -42,6 +44,19 @@ type GrpcResult<T> = Result<Response<T>, Status>;
 
 fn status(e: ResearchError) -> Status {
     to_status(&e)
+}
+
+/// A parsed input, its bad input as BAD_USER_INPUT naming the field.
+fn parsed<T>(r: Result<T, InvalidInput>) -> Result<T, Status> {
+    r.map_err(|e| status(e.into()))
+}
+
+/// A practice's id and the revision the caller saw.
+fn practice_at(id: &str, revision: i64) -> Result<(PracticeId, Revision), Status> {
+    Ok((
+        parsed(PracticeId::parse(id, "id"))?,
+        parsed(Revision::parse(revision))?,
+    ))
 }
 
 fn text_in(t: Option<&common::LocalizedText>) -> LocalizedDraft {
@@ -495,7 +510,10 @@ impl ResearchService for GrpcService {
         let m = req.into_inner();
         let a = self
             .research
-            .create_area(caller.as_ref(), &m.code, &text_in(m.label.as_ref()))
+            .create_area(
+                caller.as_ref(),
+                parsed(NewArea::parse(&m.code, &text_in(m.label.as_ref())))?,
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(pb::Area {
@@ -512,7 +530,10 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::DeleteAreaResponse> {
         let caller = caller(&req)?;
         self.research
-            .delete_area(caller.as_ref(), &req.into_inner().code)
+            .delete_area(
+                caller.as_ref(),
+                parsed(AreaCode::parse(&req.get_ref().code, "code"))?,
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(pb::DeleteAreaResponse {}))
@@ -528,8 +549,8 @@ impl ResearchService for GrpcService {
             .research
             .draft_practice(
                 caller.as_ref(),
-                &m.idempotency_key,
-                &content_in(m.content.as_ref()),
+                parsed(IdempotencyKey::parse(&m.idempotency_key))?,
+                parsed(PracticeContent::parse(&content_in(m.content.as_ref())))?,
             )
             .await
             .map_err(status)?;
@@ -542,13 +563,14 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::Practice> {
         let caller = caller(&req)?;
         let m = req.into_inner();
+        let (id, revision) = practice_at(&m.id, m.revision)?;
         let p = self
             .research
             .update_practice(
                 caller.as_ref(),
-                &m.id,
-                m.revision,
-                &content_in(m.content.as_ref()),
+                id,
+                revision,
+                parsed(PracticeContent::parse(&content_in(m.content.as_ref())))?,
                 &m.note,
             )
             .await
@@ -562,9 +584,10 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::Practice> {
         let caller = caller(&req)?;
         let m = req.into_inner();
+        let (id, revision) = practice_at(&m.id, m.revision)?;
         let p = self
             .research
-            .submit_practice(caller.as_ref(), &m.id, m.revision)
+            .submit_practice(caller.as_ref(), id, revision)
             .await
             .map_err(status)?;
         Ok(Response::new(practice_out(p)))
@@ -576,9 +599,10 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::Practice> {
         let caller = caller(&req)?;
         let m = req.into_inner();
+        let (id, revision) = practice_at(&m.id, m.revision)?;
         let p = self
             .research
-            .review_practice(caller.as_ref(), &m.id, m.revision, m.approve, &m.note)
+            .review_practice(caller.as_ref(), id, revision, m.approve, &m.note)
             .await
             .map_err(status)?;
         Ok(Response::new(practice_out(p)))
@@ -590,9 +614,10 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::Practice> {
         let caller = caller(&req)?;
         let m = req.into_inner();
+        let (id, revision) = practice_at(&m.id, m.revision)?;
         let p = self
             .research
-            .publish_practice(caller.as_ref(), &m.id, m.revision)
+            .publish_practice(caller.as_ref(), id, revision)
             .await
             .map_err(status)?;
         Ok(Response::new(practice_out(p)))
@@ -604,9 +629,10 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::Practice> {
         let caller = caller(&req)?;
         let m = req.into_inner();
+        let (id, revision) = practice_at(&m.id, m.revision)?;
         let p = self
             .research
-            .withdraw_practice(caller.as_ref(), &m.id, m.revision, &m.reason)
+            .withdraw_practice(caller.as_ref(), id, revision, &m.reason)
             .await
             .map_err(status)?;
         Ok(Response::new(practice_out(p)))
@@ -710,7 +736,11 @@ impl ResearchService for GrpcService {
         };
         let o = self
             .research
-            .create_organisation(caller.as_ref(), &m.idempotency_key, &draft)
+            .create_organisation(
+                caller.as_ref(),
+                parsed(IdempotencyKey::parse(&m.idempotency_key))?,
+                parsed(NewOrganisation::parse(&draft))?,
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(organisation_out(o)))
@@ -726,8 +756,11 @@ impl ResearchService for GrpcService {
             .research
             .add_contact(
                 caller.as_ref(),
-                &m.organisation_id,
-                &contact_in(m.contact.as_ref()),
+                parsed(OrganisationId::parse(&m.organisation_id, "organisationId"))?,
+                parsed(NewContact::parse(
+                    &contact_in(m.contact.as_ref()),
+                    "contact",
+                ))?,
             )
             .await
             .map_err(status)?;
@@ -788,8 +821,8 @@ impl ResearchService for GrpcService {
             .research
             .propose_profile_change(
                 caller.as_ref(),
-                &m.organisation_id,
-                &profile_in(m.profile.as_ref()),
+                parsed(OrganisationId::parse(&m.organisation_id, "organisationId"))?,
+                parsed(NewProfile::parse(&profile_in(m.profile.as_ref())))?,
             )
             .await
             .map_err(status)?;
@@ -804,7 +837,12 @@ impl ResearchService for GrpcService {
         let m = req.into_inner();
         let change = self
             .research
-            .review_profile_change(caller.as_ref(), &m.id, m.approve, &m.reason)
+            .review_profile_change(
+                caller.as_ref(),
+                parsed(ProfileChangeId::parse(&m.id, "id"))?,
+                m.approve,
+                &m.reason,
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(profile_change_out(change)))
@@ -995,7 +1033,11 @@ impl ResearchService for GrpcService {
         };
         let o = self
             .research
-            .propose_opportunity(caller.as_ref(), &m.idempotency_key, &draft)
+            .propose_opportunity(
+                caller.as_ref(),
+                parsed(IdempotencyKey::parse(&m.idempotency_key))?,
+                parsed(NewOpportunity::parse(&draft))?,
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(opportunity_out(o)))
@@ -1011,8 +1053,8 @@ impl ResearchService for GrpcService {
             .research
             .set_opportunity_status(
                 caller.as_ref(),
-                &m.id,
-                m.revision,
+                parsed(OpportunityId::parse(&m.id, "id"))?,
+                parsed(Revision::parse(m.revision))?,
                 opp_status_in(m.status, "status")?,
             )
             .await

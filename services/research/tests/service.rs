@@ -4,9 +4,11 @@
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_research::domain::{
-    ContactDraft, InteractionKind, Lang, LocalizedDraft, OpportunityDraft, OpportunityStatus,
-    OrganisationDraft, OrganisationKind, PracticeDraft, PracticeId, PracticeState,
-    ProfileChangeStatus, ProfileDraft, RelationshipKind, RelationshipStatus,
+    AreaCode, ContactDraft, IdempotencyKey, InteractionKind, Lang, LocalizedDraft, NewArea,
+    NewOpportunity, NewOrganisation, NewProfile, OpportunityDraft, OpportunityId,
+    OpportunityStatus, OrganisationDraft, OrganisationId, OrganisationKind, PracticeContent,
+    PracticeDraft, PracticeId, PracticeState, ProfileChangeId, ProfileChangeStatus, ProfileDraft,
+    RelationshipKind, RelationshipStatus, Revision,
 };
 use glocal_research::service::{
     InteractionDraft, MAX_BATCH_IDS, OpportunityFilter, OrganisationFilter, PageRequest, Practice,
@@ -14,6 +16,246 @@ use glocal_research::service::{
 };
 use glocal_research::{Config, Research, ResearchError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+/// The service's writes as the gRPC adapter makes them: ids, revisions, keys and drafts
+/// parsed first (bad input is BAD_USER_INPUT naming its field, before the service runs),
+/// then the service called with domain types.
+trait AsTheAdapterCalls {
+    async fn draft_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &PracticeDraft,
+    ) -> Result<Practice, ResearchError>;
+    async fn update_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        draft: &PracticeDraft,
+        note: &str,
+    ) -> Result<Practice, ResearchError>;
+    async fn submit_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+    ) -> Result<Practice, ResearchError>;
+    async fn review_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        approve: bool,
+        note: &str,
+    ) -> Result<Practice, ResearchError>;
+    async fn publish_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+    ) -> Result<Practice, ResearchError>;
+    async fn withdraw_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        reason: &str,
+    ) -> Result<Practice, ResearchError>;
+    async fn create_area_from(
+        &self,
+        caller: Option<&Caller>,
+        code: &str,
+        label: &LocalizedDraft,
+    ) -> Result<glocal_research::domain::Area, ResearchError>;
+    async fn delete_area_from(
+        &self,
+        caller: Option<&Caller>,
+        code: &str,
+    ) -> Result<(), ResearchError>;
+    async fn create_organisation_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &OrganisationDraft,
+    ) -> Result<glocal_research::domain::Organisation, ResearchError>;
+    async fn propose_profile_change_from(
+        &self,
+        caller: Option<&Caller>,
+        organisation_id: &str,
+        draft: &ProfileDraft,
+    ) -> Result<glocal_research::domain::ProfileChange, ResearchError>;
+    async fn review_profile_change_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        approve: bool,
+        reason: &str,
+    ) -> Result<glocal_research::domain::ProfileChange, ResearchError>;
+    async fn propose_opportunity_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &OpportunityDraft,
+    ) -> Result<glocal_research::domain::Opportunity, ResearchError>;
+    async fn set_opportunity_status_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        status: Option<OpportunityStatus>,
+    ) -> Result<glocal_research::domain::Opportunity, ResearchError>;
+}
+
+fn practice_at(id: &str, revision: i64) -> Result<(PracticeId, Revision), ResearchError> {
+    Ok((PracticeId::parse(id, "id")?, Revision::parse(revision)?))
+}
+
+impl AsTheAdapterCalls for Research {
+    async fn draft_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &PracticeDraft,
+    ) -> Result<Practice, ResearchError> {
+        let key = IdempotencyKey::parse(key)?;
+        self.draft_practice(caller, key, PracticeContent::parse(draft)?)
+            .await
+    }
+
+    async fn update_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        draft: &PracticeDraft,
+        note: &str,
+    ) -> Result<Practice, ResearchError> {
+        let (id, revision) = practice_at(id, revision)?;
+        let content = PracticeContent::parse(draft)?;
+        self.update_practice(caller, id, revision, content, note)
+            .await
+    }
+
+    async fn submit_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+    ) -> Result<Practice, ResearchError> {
+        let (id, revision) = practice_at(id, revision)?;
+        self.submit_practice(caller, id, revision).await
+    }
+
+    async fn review_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        approve: bool,
+        note: &str,
+    ) -> Result<Practice, ResearchError> {
+        let (id, revision) = practice_at(id, revision)?;
+        self.review_practice(caller, id, revision, approve, note)
+            .await
+    }
+
+    async fn publish_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+    ) -> Result<Practice, ResearchError> {
+        let (id, revision) = practice_at(id, revision)?;
+        self.publish_practice(caller, id, revision).await
+    }
+
+    async fn withdraw_practice_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        reason: &str,
+    ) -> Result<Practice, ResearchError> {
+        let (id, revision) = practice_at(id, revision)?;
+        self.withdraw_practice(caller, id, revision, reason).await
+    }
+
+    async fn create_area_from(
+        &self,
+        caller: Option<&Caller>,
+        code: &str,
+        label: &LocalizedDraft,
+    ) -> Result<glocal_research::domain::Area, ResearchError> {
+        self.create_area(caller, NewArea::parse(code, label)?).await
+    }
+
+    async fn delete_area_from(
+        &self,
+        caller: Option<&Caller>,
+        code: &str,
+    ) -> Result<(), ResearchError> {
+        self.delete_area(caller, AreaCode::parse(code, "code")?)
+            .await
+    }
+
+    async fn create_organisation_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &OrganisationDraft,
+    ) -> Result<glocal_research::domain::Organisation, ResearchError> {
+        let key = IdempotencyKey::parse(key)?;
+        self.create_organisation(caller, key, NewOrganisation::parse(draft)?)
+            .await
+    }
+
+    async fn propose_profile_change_from(
+        &self,
+        caller: Option<&Caller>,
+        organisation_id: &str,
+        draft: &ProfileDraft,
+    ) -> Result<glocal_research::domain::ProfileChange, ResearchError> {
+        let id = OrganisationId::parse(organisation_id, "organisationId")?;
+        self.propose_profile_change(caller, id, NewProfile::parse(draft)?)
+            .await
+    }
+
+    async fn review_profile_change_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        approve: bool,
+        reason: &str,
+    ) -> Result<glocal_research::domain::ProfileChange, ResearchError> {
+        let id = ProfileChangeId::parse(id, "id")?;
+        self.review_profile_change(caller, id, approve, reason)
+            .await
+    }
+
+    async fn propose_opportunity_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &OpportunityDraft,
+    ) -> Result<glocal_research::domain::Opportunity, ResearchError> {
+        let key = IdempotencyKey::parse(key)?;
+        self.propose_opportunity(caller, key, NewOpportunity::parse(draft)?)
+            .await
+    }
+
+    async fn set_opportunity_status_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        status: Option<OpportunityStatus>,
+    ) -> Result<glocal_research::domain::Opportunity, ResearchError> {
+        let id = OpportunityId::parse(id, "id")?;
+        self.set_opportunity_status(caller, id, Revision::parse(revision)?, status)
+            .await
+    }
+}
 
 struct Env {
     db: DatabaseConnection,
@@ -39,7 +281,7 @@ impl Env {
             self.count("practice_version").await,
             self.count("practice_history").await,
             self.count("outbox").await,
-            self.count("audit_log").await,
+            self.count("audit").await,
             self.count("idempotency").await,
         ]
     }
@@ -47,17 +289,20 @@ impl Env {
     /// Drafts, submits, approves (as another staff member) and publishes.
     async fn publish(&self, key: &str, draft: &PracticeDraft) -> Practice {
         let r = &self.research;
-        let d = r.draft_practice(Some(&author()), key, draft).await.unwrap();
+        let d = r
+            .draft_practice_from(Some(&author()), key, draft)
+            .await
+            .unwrap();
         let id = d.id.to_key();
         let s = r
-            .submit_practice(Some(&author()), &id, d.revision.get())
+            .submit_practice_from(Some(&author()), &id, d.revision.get())
             .await
             .unwrap();
         let a = r
-            .review_practice(Some(&reviewer()), &id, s.revision.get(), true, "")
+            .review_practice_from(Some(&reviewer()), &id, s.revision.get(), true, "")
             .await
             .unwrap();
-        r.publish_practice(Some(&reviewer()), &id, a.revision.get())
+        r.publish_practice_from(Some(&reviewer()), &id, a.revision.get())
             .await
             .unwrap()
     }
@@ -174,7 +419,7 @@ fn lanes() -> PracticeDraft {
 async fn workflow_versions_and_history(env: Env) {
     let r = &env.research;
     let d = r
-        .draft_practice(Some(&author()), "k1", &lanes())
+        .draft_practice_from(Some(&author()), "k1", &lanes())
         .await
         .unwrap();
     assert_eq!(
@@ -193,45 +438,49 @@ async fn workflow_versions_and_history(env: Env) {
     let mut edited = lanes();
     edited.summary.en = "Protected lanes, now with signals.".into();
     let e = r
-        .update_practice(Some(&author()), &id, 1, &edited, "typo")
+        .update_practice_from(Some(&author()), &id, 1, &edited, "typo")
         .await
         .unwrap();
     assert_eq!((e.version, e.revision.get()), (1, 2));
 
-    let s = r.submit_practice(Some(&author()), &id, 2).await.unwrap();
+    let s = r
+        .submit_practice_from(Some(&author()), &id, 2)
+        .await
+        .unwrap();
     assert_eq!(s.state, PracticeState::InReview);
     // Four eyes: the author may not review; publishing needs an approval.
     assert_code(
-        r.review_practice(Some(&author()), &id, 3, true, "").await,
+        r.review_practice_from(Some(&author()), &id, 3, true, "")
+            .await,
         ErrorCode::Forbidden,
     );
     assert_code(
-        r.publish_practice(Some(&reviewer()), &id, 3).await,
+        r.publish_practice_from(Some(&reviewer()), &id, 3).await,
         ErrorCode::Conflict,
     );
     // Requesting changes needs a note and goes back to DRAFT.
     let e = assert_code(
-        r.review_practice(Some(&reviewer()), &id, 3, false, " ")
+        r.review_practice_from(Some(&reviewer()), &id, 3, false, " ")
             .await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(e.field(), Some("note"));
     let back = r
-        .review_practice(Some(&reviewer()), &id, 3, false, "Cite the source")
+        .review_practice_from(Some(&reviewer()), &id, 3, false, "Cite the source")
         .await
         .unwrap();
     assert_eq!(back.state, PracticeState::Draft);
     let s = r
-        .submit_practice(Some(&author()), &id, back.revision.get())
+        .submit_practice_from(Some(&author()), &id, back.revision.get())
         .await
         .unwrap();
     let a = r
-        .review_practice(Some(&reviewer()), &id, s.revision.get(), true, "ok")
+        .review_practice_from(Some(&reviewer()), &id, s.revision.get(), true, "ok")
         .await
         .unwrap();
     assert!(a.approved);
     let p = r
-        .publish_practice(Some(&reviewer()), &id, a.revision.get())
+        .publish_practice_from(Some(&reviewer()), &id, a.revision.get())
         .await
         .unwrap();
     assert_eq!(p.state, PracticeState::Published);
@@ -249,7 +498,7 @@ async fn workflow_versions_and_history(env: Env) {
     let mut v2 = edited.clone();
     v2.summary.en = "Protected lanes and a bike highway.".into();
     let p2 = r
-        .update_practice(
+        .update_practice_from(
             Some(&author()),
             &id,
             p.revision.get(),
@@ -316,32 +565,33 @@ async fn stale_revisions_and_illegal_actions_change_nothing(env: Env) {
     let id = p.id.to_key();
     let before = env.counts().await;
     assert_code(
-        r.update_practice(Some(&author()), &id, p.revision.get() - 1, &lanes(), "")
+        r.update_practice_from(Some(&author()), &id, p.revision.get() - 1, &lanes(), "")
             .await,
         ErrorCode::Conflict,
     );
     assert_code(
-        r.submit_practice(Some(&author()), &id, p.revision.get())
+        r.submit_practice_from(Some(&author()), &id, p.revision.get())
             .await,
         ErrorCode::Conflict,
     );
     assert_code(
-        r.publish_practice(Some(&author()), &id, p.revision.get())
+        r.publish_practice_from(Some(&author()), &id, p.revision.get())
             .await,
         ErrorCode::Conflict,
     );
     assert_code(
-        r.withdraw_practice(Some(&author()), &id, p.revision.get(), "")
+        r.withdraw_practice_from(Some(&author()), &id, p.revision.get(), "")
             .await,
         ErrorCode::BadUserInput,
     );
     assert_code(
-        r.withdraw_practice(Some(&official("11000")), &id, p.revision.get(), "no")
+        r.withdraw_practice_from(Some(&official("11000")), &id, p.revision.get(), "no")
             .await,
         ErrorCode::Forbidden,
     );
     assert_code(
-        r.withdraw_practice(None, &id, p.revision.get(), "no").await,
+        r.withdraw_practice_from(None, &id, p.revision.get(), "no")
+            .await,
         ErrorCode::Unauthenticated,
     );
     assert_eq!(env.counts().await, before);
@@ -354,7 +604,7 @@ async fn stale_revisions_and_illegal_actions_change_nothing(env: Env) {
 async fn concurrent_transitions_let_exactly_one_win(env: Env) {
     let r = env.research.clone();
     let d = r
-        .draft_practice(Some(&author()), "k1", &lanes())
+        .draft_practice_from(Some(&author()), "k1", &lanes())
         .await
         .unwrap();
     let id = d.id.to_key();
@@ -362,7 +612,7 @@ async fn concurrent_transitions_let_exactly_one_win(env: Env) {
     for _ in 0..8 {
         let (r, id) = (r.clone(), id.clone());
         calls.push(tokio::spawn(async move {
-            r.submit_practice(Some(&author()), &id, 1).await
+            r.submit_practice_from(Some(&author()), &id, 1).await
         }));
     }
     let mut ok = 0;
@@ -382,7 +632,7 @@ async fn tombstone_after_withdrawal(env: Env) {
     let r = &env.research;
     let p = env.publish("k1", &lanes()).await;
     let w = r
-        .withdraw_practice(
+        .withdraw_practice_from(
             Some(&reviewer()),
             &p.id.to_key(),
             p.revision.get(),
@@ -418,10 +668,10 @@ async fn tombstone_after_withdrawal(env: Env) {
     assert!(batch[0].tombstone);
     // A draft that was never published leaves nothing public behind.
     let d = r
-        .draft_practice(Some(&author()), "k2", &lanes())
+        .draft_practice_from(Some(&author()), "k2", &lanes())
         .await
         .unwrap();
-    r.withdraw_practice(Some(&author()), &d.id.to_key(), 1, "duplicate")
+    r.withdraw_practice_from(Some(&author()), &d.id.to_key(), 1, "duplicate")
         .await
         .unwrap();
     assert_code(r.get_practice(None, d.id, None).await, ErrorCode::NotFound);
@@ -433,7 +683,8 @@ async fn tombstone_after_withdrawal(env: Env) {
     );
     // Withdrawn is final.
     assert_code(
-        r.submit_practice(Some(&author()), &d.id.to_key(), 2).await,
+        r.submit_practice_from(Some(&author()), &d.id.to_key(), 2)
+            .await,
         ErrorCode::Conflict,
     );
 }
@@ -454,11 +705,12 @@ async fn vocabulary_in_four_languages(env: Env) {
     );
     let label = LocalizedDraft::of("스마트시티", "Smart city", "智慧城市", "スマートシティ");
     assert_code(
-        r.create_area(Some(&author()), "smart_city", &label).await,
+        r.create_area_from(Some(&author()), "smart_city", &label)
+            .await,
         ErrorCode::Forbidden,
     );
     let e = assert_code(
-        r.create_area(
+        r.create_area_from(
             Some(&admin()),
             "smart_city",
             &LocalizedDraft::of("스마트시티", "Smart city", "智慧城市", ""),
@@ -468,12 +720,13 @@ async fn vocabulary_in_four_languages(env: Env) {
     );
     assert_eq!(e.field(), Some("label.ja"));
     let created = r
-        .create_area(Some(&admin()), "smart_city", &label)
+        .create_area_from(Some(&admin()), "smart_city", &label)
         .await
         .unwrap();
     assert_eq!(created.position, 18);
     assert_code(
-        r.create_area(Some(&admin()), "smart_city", &label).await,
+        r.create_area_from(Some(&admin()), "smart_city", &label)
+            .await,
         ErrorCode::Conflict,
     );
 
@@ -484,7 +737,7 @@ async fn vocabulary_in_four_languages(env: Env) {
     )
     .await;
     assert_code(
-        r.delete_area(Some(&admin()), "smart_city").await,
+        r.delete_area_from(Some(&admin()), "smart_city").await,
         ErrorCode::Conflict,
     );
     assert_eq!(
@@ -497,11 +750,11 @@ async fn vocabulary_in_four_languages(env: Env) {
             .practice_count,
         1
     );
-    r.delete_area(Some(&admin()), "fire_prevention")
+    r.delete_area_from(Some(&admin()), "fire_prevention")
         .await
         .unwrap();
     assert_code(
-        r.delete_area(Some(&admin()), "fire_prevention").await,
+        r.delete_area_from(Some(&admin()), "fire_prevention").await,
         ErrorCode::NotFound,
     );
     assert_eq!(r.list_areas().await.unwrap().len(), 17);
@@ -519,11 +772,11 @@ async fn vocabulary_in_four_languages(env: Env) {
         }],
         ..OrganisationDraft::default()
     };
-    r.create_organisation(Some(&author()), "o1", &org)
+    r.create_organisation_from(Some(&author()), "o1", &org)
         .await
         .unwrap();
     assert_code(
-        r.delete_area(Some(&admin()), "welfare").await,
+        r.delete_area_from(Some(&admin()), "welfare").await,
         ErrorCode::Conflict,
     );
 }
@@ -533,20 +786,22 @@ async fn concurrent_deletion_never_orphans_a_practice(env: Env) {
     let label = LocalizedDraft::of("가", "A", "甲", "あ");
     for round in 0..4 {
         let code = format!("temp_{round}");
-        r.create_area(Some(&admin()), &code, &label).await.unwrap();
+        r.create_area_from(Some(&admin()), &code, &label)
+            .await
+            .unwrap();
         let mut calls = Vec::new();
         for i in 0..4 {
             let (r, code) = (r.clone(), code.clone());
             calls.push(tokio::spawn(async move {
                 let d = practice("en", "Temp", "", &code, "KR", 2024);
-                r.draft_practice(Some(&author()), &format!("k-{code}-{i}"), &d)
+                r.draft_practice_from(Some(&author()), &format!("k-{code}-{i}"), &d)
                     .await
                     .map(|_| ())
             }));
         }
         let (r2, code2) = (r.clone(), code.clone());
         calls.push(tokio::spawn(async move {
-            r2.delete_area(Some(&admin()), &code2).await
+            r2.delete_area_from(Some(&admin()), &code2).await
         }));
         for c in calls {
             if let Err(e) = c.await.unwrap() {
@@ -709,7 +964,7 @@ async fn facets_match_the_results_and_pages_cover_them(env: Env) {
     }
     // One draft that search must not count.
     env.research
-        .draft_practice(
+        .draft_practice_from(
             Some(&author()),
             "draft",
             &practice("en", "transport draft", "", "transportation", "NL", 2018),
@@ -870,23 +1125,23 @@ async fn facets_match_the_results_and_pages_cover_them(env: Env) {
 async fn idempotent_drafts(env: Env) {
     let r = env.research.clone();
     let a = r
-        .draft_practice(Some(&author()), "same", &lanes())
+        .draft_practice_from(Some(&author()), "same", &lanes())
         .await
         .unwrap();
     let b = r
-        .draft_practice(Some(&author()), "same", &lanes())
+        .draft_practice_from(Some(&author()), "same", &lanes())
         .await
         .unwrap();
     assert_eq!(a.id, b.id);
     let mut other = lanes();
     other.year = 2021;
     assert_code(
-        r.draft_practice(Some(&author()), "same", &other).await,
+        r.draft_practice_from(Some(&author()), "same", &other).await,
         ErrorCode::Conflict,
     );
     // Another caller's key space is separate.
     let c = r
-        .draft_practice(Some(&reviewer()), "same", &lanes())
+        .draft_practice_from(Some(&reviewer()), "same", &lanes())
         .await
         .unwrap();
     assert_ne!(c.id, a.id);
@@ -895,7 +1150,8 @@ async fn idempotent_drafts(env: Env) {
     for _ in 0..6 {
         let r = r.clone();
         calls.push(tokio::spawn(async move {
-            r.draft_practice(Some(&author()), "burst", &lanes()).await
+            r.draft_practice_from(Some(&author()), "burst", &lanes())
+                .await
         }));
     }
     let mut ids = Vec::new();
@@ -954,23 +1210,23 @@ async fn bad_input_writes_nothing(env: Env) {
     ];
     for (draft, field) in cases {
         let e = assert_code(
-            r.draft_practice(Some(&author()), "k", &draft).await,
+            r.draft_practice_from(Some(&author()), "k", &draft).await,
             ErrorCode::BadUserInput,
         );
         assert_eq!(e.field(), Some(field));
     }
     let e = assert_code(
-        r.draft_practice(Some(&author()), " ", &lanes()).await,
+        r.draft_practice_from(Some(&author()), " ", &lanes()).await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(e.field(), Some("idempotencyKey"));
     assert_code(
-        r.draft_practice(Some(&partner()), "k", &lanes()).await,
+        r.draft_practice_from(Some(&partner()), "k", &lanes()).await,
         ErrorCode::Forbidden,
     );
     assert_eq!(env.counts().await, before);
     // The key is still free after a failed attempt.
-    r.draft_practice(Some(&author()), "k", &lanes())
+    r.draft_practice_from(Some(&author()), "k", &lanes())
         .await
         .unwrap();
 }
@@ -998,15 +1254,15 @@ fn foreign_city(name: &str, public: bool) -> OrganisationDraft {
 async fn partner_network_scoping(env: Env) {
     let r = &env.research;
     let osaka = r
-        .create_organisation(Some(&author()), "o1", &foreign_city("大阪市", true))
+        .create_organisation_from(Some(&author()), "o1", &foreign_city("大阪市", true))
         .await
         .unwrap();
     let hidden = r
-        .create_organisation(Some(&author()), "o2", &foreign_city("非公開市", false))
+        .create_organisation_from(Some(&author()), "o2", &foreign_city("非公開市", false))
         .await
         .unwrap();
     assert_code(
-        r.create_organisation(Some(&partner()), "o3", &foreign_city("x", true))
+        r.create_organisation_from(Some(&partner()), "o3", &foreign_city("x", true))
             .await,
         ErrorCode::Forbidden,
     );
@@ -1104,7 +1360,7 @@ async fn partner_network_scoping(env: Env) {
     );
     let mut not_city = draft.clone();
     not_city.partner_organisation_id = r
-        .create_organisation(
+        .create_organisation_from(
             Some(&author()),
             "o4",
             &OrganisationDraft {
@@ -1278,7 +1534,7 @@ async fn relationship(
 async fn batched_logs_answer_like_single_lists(env: Env) {
     let r = &env.research;
     let osaka = r
-        .create_organisation(Some(&author()), "o1", &foreign_city("大阪市", true))
+        .create_organisation_from(Some(&author()), "o1", &foreign_city("大阪市", true))
         .await
         .unwrap()
         .id
@@ -1461,11 +1717,11 @@ async fn opportunities_are_screened(env: Env) {
         ..OpportunityDraft::default()
     };
     assert_code(
-        r.propose_opportunity(None, "p1", &draft).await,
+        r.propose_opportunity_from(None, "p1", &draft).await,
         ErrorCode::Unauthenticated,
     );
     let e = assert_code(
-        r.propose_opportunity(
+        r.propose_opportunity_from(
             Some(&partner()),
             "p1",
             &OpportunityDraft {
@@ -1478,7 +1734,7 @@ async fn opportunities_are_screened(env: Env) {
     );
     assert_eq!(e.field(), Some("areaCodes[0]"));
     let o = r
-        .propose_opportunity(Some(&partner()), "p1", &draft)
+        .propose_opportunity_from(Some(&partner()), "p1", &draft)
         .await
         .unwrap();
     assert_eq!(
@@ -1501,7 +1757,7 @@ async fn opportunities_are_screened(env: Env) {
         1
     );
     assert_code(
-        r.set_opportunity_status(
+        r.set_opportunity_status_from(
             Some(&partner()),
             &o.id.to_key(),
             1,
@@ -1510,7 +1766,7 @@ async fn opportunities_are_screened(env: Env) {
         .await,
         ErrorCode::Forbidden,
     );
-    r.set_opportunity_status(
+    r.set_opportunity_status_from(
         Some(&author()),
         &o.id.to_key(),
         1,
@@ -1519,7 +1775,7 @@ async fn opportunities_are_screened(env: Env) {
     .await
     .unwrap();
     assert_code(
-        r.set_opportunity_status(
+        r.set_opportunity_status_from(
             Some(&author()),
             &o.id.to_key(),
             1,
@@ -1556,7 +1812,7 @@ async fn opportunities_are_screened(env: Env) {
     );
     // The environment area is now in use.
     assert_code(
-        r.delete_area(Some(&admin()), "environment").await,
+        r.delete_area_from(Some(&admin()), "environment").await,
         ErrorCode::Conflict,
     );
 }
@@ -1608,11 +1864,11 @@ fn profile(name: &str, contact: &str) -> ProfileDraft {
 async fn partner_profile_changes(env: Env) {
     let r = &env.research;
     let osaka = r
-        .create_organisation(Some(&author()), "o1", &foreign_city("大阪市", true))
+        .create_organisation_from(Some(&author()), "o1", &foreign_city("大阪市", true))
         .await
         .unwrap();
     let kyoto = r
-        .create_organisation(Some(&author()), "o2", &foreign_city("京都市", true))
+        .create_organisation_from(Some(&author()), "o2", &foreign_city("京都市", true))
         .await
         .unwrap();
     let (osaka_key, kyoto_key) = (osaka.id.to_key(), kyoto.id.to_key());
@@ -1622,14 +1878,14 @@ async fn partner_profile_changes(env: Env) {
     // Another partner's organisation, staff, a token without the organisation, bad input:
     // refused, nothing written.
     let e = assert_code(
-        r.propose_profile_change(Some(&osaka_partner), &kyoto_key, &profile("Kyoto", "Ito"))
+        r.propose_profile_change_from(Some(&osaka_partner), &kyoto_key, &profile("Kyoto", "Ito"))
             .await,
         ErrorCode::Forbidden,
     );
     assert_eq!(e.reason(), Some("NOT_OWN_ORGANISATION"));
     for caller in [partner(), author()] {
         assert_code(
-            r.propose_profile_change(Some(&caller), &osaka_key, &profile("Osaka", "Ito"))
+            r.propose_profile_change_from(Some(&caller), &osaka_key, &profile("Osaka", "Ito"))
                 .await,
             ErrorCode::Forbidden,
         );
@@ -1637,7 +1893,7 @@ async fn partner_profile_changes(env: Env) {
     let mut bad = profile("Osaka", "Ito");
     bad.contacts[0].expertise_area_codes = vec!["no_such_area".into()];
     let e = assert_code(
-        r.propose_profile_change(Some(&osaka_partner), &osaka_key, &bad)
+        r.propose_profile_change_from(Some(&osaka_partner), &osaka_key, &bad)
             .await,
         ErrorCode::BadUserInput,
     );
@@ -1647,7 +1903,7 @@ async fn partner_profile_changes(env: Env) {
 
     // A pending change: the organisation stays as approved, for everyone.
     let change = r
-        .propose_profile_change(
+        .propose_profile_change_from(
             Some(&osaka_partner),
             &osaka_key,
             &profile("Osaka City", "Ito"),
@@ -1665,7 +1921,7 @@ async fn partner_profile_changes(env: Env) {
         assert_eq!(seen[0].contacts[0].name, "Sato");
     }
     let e = assert_code(
-        r.propose_profile_change(Some(&osaka_partner), &osaka_key, &profile("Again", "Ito"))
+        r.propose_profile_change_from(Some(&osaka_partner), &osaka_key, &profile("Again", "Ito"))
             .await,
         ErrorCode::Conflict,
     );
@@ -1695,12 +1951,12 @@ async fn partner_profile_changes(env: Env) {
     // Only staff review; approval applies the profile and replaces the contacts.
     let id = change.id.to_key();
     assert_code(
-        r.review_profile_change(Some(&osaka_partner), &id, true, "")
+        r.review_profile_change_from(Some(&osaka_partner), &id, true, "")
             .await,
         ErrorCode::Forbidden,
     );
     let approved = r
-        .review_profile_change(Some(&reviewer()), &id, true, "")
+        .review_profile_change_from(Some(&reviewer()), &id, true, "")
         .await
         .unwrap();
     assert_eq!(approved.status, ProfileChangeStatus::Approved);
@@ -1736,7 +1992,7 @@ async fn partner_profile_changes(env: Env) {
     );
     assert_eq!(now.revision.get(), osaka.revision.get() + 1);
     let e = assert_code(
-        r.review_profile_change(Some(&reviewer()), &id, false, "late")
+        r.review_profile_change_from(Some(&reviewer()), &id, false, "late")
             .await,
         ErrorCode::Conflict,
     );
@@ -1744,7 +2000,7 @@ async fn partner_profile_changes(env: Env) {
 
     // A rejection needs a reason and changes nothing else.
     let second = r
-        .propose_profile_change(
+        .propose_profile_change_from(
             Some(&osaka_partner),
             &osaka_key,
             &profile("Renamed", "Kato"),
@@ -1752,12 +2008,12 @@ async fn partner_profile_changes(env: Env) {
         .await
         .unwrap();
     assert_code(
-        r.review_profile_change(Some(&reviewer()), &second.id.to_key(), false, "")
+        r.review_profile_change_from(Some(&reviewer()), &second.id.to_key(), false, "")
             .await,
         ErrorCode::BadUserInput,
     );
     let rejected = r
-        .review_profile_change(
+        .review_profile_change_from(
             Some(&reviewer()),
             &second.id.to_key(),
             false,
@@ -1805,19 +2061,19 @@ fn kyoto_view_without_details(
 async fn concurrent_reviews_let_exactly_one_win(env: Env) {
     let r = &env.research;
     let osaka = r
-        .create_organisation(Some(&author()), "o1", &foreign_city("大阪市", true))
+        .create_organisation_from(Some(&author()), "o1", &foreign_city("大阪市", true))
         .await
         .unwrap();
     let key = osaka.id.to_key();
     let change = r
-        .propose_profile_change(Some(&partner_of(&key)), &key, &profile("Osaka City", "Ito"))
+        .propose_profile_change_from(Some(&partner_of(&key)), &key, &profile("Osaka City", "Ito"))
         .await
         .unwrap();
     let id = change.id.to_key();
     let (lee, park) = (author(), reviewer());
     let (a, b) = tokio::join!(
-        r.review_profile_change(Some(&lee), &id, true, ""),
-        r.review_profile_change(Some(&park), &id, false, "no"),
+        r.review_profile_change_from(Some(&lee), &id, true, ""),
+        r.review_profile_change_from(Some(&park), &id, false, "no"),
     );
     assert_eq!(
         usize::from(a.is_ok()) + usize::from(b.is_ok()),
@@ -1929,7 +2185,7 @@ async fn practice_reports_follow_the_practice(env: Env, files: Files) {
     ));
     let published = env.publish("k1", &lanes()).await;
     let draft = research
-        .draft_practice(Some(&author()), "k2", &lanes())
+        .draft_practice_from(Some(&author()), "k2", &lanes())
         .await
         .unwrap();
     let (p, d) = (published.id.to_key(), draft.id.to_key());
@@ -2045,7 +2301,7 @@ async fn practice_reports_follow_the_practice(env: Env, files: Files) {
         .await
         .unwrap();
     research
-        .withdraw_practice(Some(&reviewer()), &p, current.revision.get(), "Outdated")
+        .withdraw_practice_from(Some(&reviewer()), &p, current.revision.get(), "Outdated")
         .await
         .unwrap();
     assert_code(

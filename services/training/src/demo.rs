@@ -10,9 +10,10 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::domain::{
     Answer, ApplicantKind, ApplicationDraft, AttendanceDraft, AttendanceStatus, CostDraft, CutKind,
-    Decision, EditionDraft, EligibilityDraft, NationalityRule, Note, OrganisationType,
-    ParticipantDraft, Payer, ProfileDraft, ProgrammeDraft, ProgrammeKind, ScreeningOutcome,
-    SessionDraft, SessionKind, StageDraft, StipendDraft, TextDraft, format_date,
+    Decision, EditionDraft, EligibilityDraft, NationalityRule, NewApplication, Note,
+    OrganisationType, ParticipantDraft, Payer, ProfileDraft, ProgrammeDraft, ProgrammeKind,
+    ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft, TextDraft, format_date,
+    parse_attendance,
 };
 use crate::error::TrainingError;
 use crate::service::{Config, Edition, Programme, TrainingOffice};
@@ -284,7 +285,8 @@ async fn create(
                         title: spec.title,
                         description: spec.description,
                         published: true,
-                    },
+                    }
+                    .parse()?,
                 )
                 .await?
         }
@@ -309,7 +311,8 @@ async fn create(
                 host_codes: spec.hosts.iter().map(|h| (*h).to_owned()).collect(),
                 stages: spec.stages,
                 published: true,
-            },
+            }
+            .parse()?,
         )
         .await?;
     Ok((programme, edition))
@@ -339,8 +342,13 @@ fn danang_profile() -> ProfileDraft {
     }
 }
 
-fn apply(key: &str, edition: &Edition, profile: ProfileDraft, why: &str) -> ApplicationDraft {
-    ApplicationDraft {
+fn apply(
+    key: &str,
+    edition: &Edition,
+    profile: ProfileDraft,
+    why: &str,
+) -> Result<NewApplication, TrainingError> {
+    Ok(ApplicationDraft {
         idempotency_key: key.into(),
         edition_id: edition.id.to_string(),
         profile,
@@ -351,6 +359,7 @@ fn apply(key: &str, edition: &Edition, profile: ProfileDraft, why: &str) -> Appl
         attachments: vec![],
         as_draft: false,
     }
+    .parse()?)
 }
 
 fn note(s: &str) -> Result<Note, TrainingError> {
@@ -396,7 +405,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
                 by_kind(ProgrammeKind::Academy)?,
                 korean_profile("김민지", "서울특별시 국제협력과", 7, &["ko", "en"]),
                 "I coordinate our sister-city exchanges.",
-            ),
+            )?,
         )
         .await?;
     let contest = office
@@ -407,7 +416,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
                 by_kind(ProgrammeKind::SpeechContest)?,
                 korean_profile("박성호", "부산광역시 국제교류과", 6, &["ja"]),
                 "Speech: Busan and Fukuoka, thirty years of friendship.",
-            ),
+            )?,
         )
         .await?;
     let contest = office
@@ -437,7 +446,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
                 by_kind(ProgrammeKind::InvitationFellowship)?,
                 danang_profile(),
                 "Da Nang and Busan plan a joint smart-port project.",
-            ),
+            )?,
         )
         .await?;
     let fellow = office
@@ -484,7 +493,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
                     ..danang_profile()
                 },
                 "Heritage tourism exchange with Gyeongju.",
-            ),
+            )?,
         )
         .await?;
     let app = past
@@ -523,7 +532,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
                 host_code: "26000".into(),
                 mentor: "정하늘 (부산광역시 국제협력과)".into(),
                 ..ParticipantDraft::default()
-            },
+            }
+            .parse()?,
         )
         .await?;
     let (_, _, starts, ends) = dates;
@@ -551,17 +561,18 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
                     starts_at: Some(at(day, 1)),
                     ends_at: Some(at(day, 8)),
                     location: String::new(),
-                },
+                }
+                .parse()?,
             )
             .await?;
         past.record_attendance(
             Some(&admin),
             s.id,
-            vec![AttendanceDraft {
+            parse_attendance(vec![AttendanceDraft {
                 application_id: app.id.to_string(),
                 status: Some(AttendanceStatus::Present),
                 note: String::new(),
-            }],
+            }])?,
         )
         .await?;
     }

@@ -14,12 +14,13 @@ use tonic::{Request, Response, Status};
 
 use crate::domain::{
     Answer, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, Attachment,
-    AttendanceDraft, AttendanceStatus, Comment, CostDraft, CutKind, CutRule, Decision,
-    EditionDraft, EditionId, EligibilityDraft, EligibilityRule, InvalidInput, LocalizedText, Money,
-    NationalityRule, Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentId,
-    PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeId, ProgrammeKind, Score,
-    ScreeningOutcome, SessionDraft, SessionId, SessionKind, StageDraft, StipendDraft, TextDraft,
-    Version, format_date,
+    AttendanceDraft, AttendanceStatus, CertificateCode, Comment, CostDraft, CutKind, CutRule,
+    Decision, EditionDraft, EditionId, EligibilityDraft, EligibilityRule, InvalidInput,
+    LocalizedText, Money, NationalityRule, NewApplication, NewEdition, NewProgramme, NewSession,
+    Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentId, PaymentState,
+    ProfileDraft, ProgrammeDraft, ProgrammeId, ProgrammeKind, Score, ScreeningOutcome,
+    SessionDraft, SessionId, SessionKind, StageDraft, StipendDraft, TextDraft, Version,
+    format_date, parse_attendance,
 };
 use crate::error::TrainingError;
 use crate::service::{self, TrainingOffice};
@@ -484,6 +485,80 @@ fn profile_from_pb(p: Option<pb::ApplicantProfile>) -> Result<ProfileDraft, Stat
     })
 }
 
+impl TryFrom<pb::CreateProgrammeRequest> for NewProgramme {
+    type Error = Status;
+
+    fn try_from(m: pb::CreateProgrammeRequest) -> Result<Self, Status> {
+        ProgrammeDraft {
+            idempotency_key: m.idempotency_key,
+            kind: kind_from_pb(m.kind, "kind")?,
+            title: text_from_pb(m.title),
+            description: text_from_pb(m.description),
+            published: m.published,
+        }
+        .parse()
+        .map_err(bad)
+    }
+}
+
+impl TryFrom<pb::CreateEditionRequest> for NewEdition {
+    type Error = Status;
+
+    fn try_from(m: pb::CreateEditionRequest) -> Result<Self, Status> {
+        edition_draft(m)?.parse().map_err(bad)
+    }
+}
+
+impl TryFrom<pb::SubmitApplicationRequest> for NewApplication {
+    type Error = Status;
+
+    fn try_from(m: pb::SubmitApplicationRequest) -> Result<Self, Status> {
+        ApplicationDraft {
+            idempotency_key: m.idempotency_key,
+            edition_id: m.edition_id,
+            profile: profile_from_pb(m.profile)?,
+            answers: m
+                .answers
+                .into_iter()
+                .map(|a| Answer {
+                    question: a.question,
+                    answer: a.answer,
+                })
+                .collect(),
+            attachments: m
+                .attachments
+                .into_iter()
+                .map(|a| Attachment {
+                    name: a.name,
+                    content_type: a.content_type,
+                    size_bytes: a.size_bytes,
+                    sha256: a.sha256,
+                })
+                .collect(),
+            as_draft: m.as_draft,
+        }
+        .parse()
+        .map_err(bad)
+    }
+}
+
+impl TryFrom<pb::ScheduleSessionRequest> for NewSession {
+    type Error = Status;
+
+    fn try_from(m: pb::ScheduleSessionRequest) -> Result<Self, Status> {
+        SessionDraft {
+            edition_id: m.edition_id,
+            kind: session_kind_from_pb(m.kind, "kind")?,
+            title: m.title,
+            starts_at: from_opt_ts(m.starts_at.as_ref(), "startsAt")?,
+            ends_at: from_opt_ts(m.ends_at.as_ref(), "endsAt")?,
+            location: m.location,
+        }
+        .parse()
+        .map_err(bad)
+    }
+}
+
 fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
     let elig = m.eligibility.unwrap_or_default();
     let policy = m.cost_policy.unwrap_or_default();
@@ -568,16 +643,9 @@ impl TrainingService for GrpcService {
         req: Request<pb::CreateProgrammeRequest>,
     ) -> GrpcResult<pb::Programme> {
         let caller = caller(&req)?;
-        let m = req.into_inner();
-        let draft = ProgrammeDraft {
-            idempotency_key: m.idempotency_key,
-            kind: kind_from_pb(m.kind, "kind")?,
-            title: text_from_pb(m.title),
-            description: text_from_pb(m.description),
-            published: m.published,
-        };
+        let new = NewProgramme::try_from(req.into_inner())?;
         reply(
-            self.office.create_programme(caller.as_ref(), draft).await,
+            self.office.create_programme(caller.as_ref(), new).await,
             programme_to_pb,
         )
     }
@@ -641,9 +709,9 @@ impl TrainingService for GrpcService {
         req: Request<pb::CreateEditionRequest>,
     ) -> GrpcResult<pb::Edition> {
         let caller = caller(&req)?;
-        let draft = edition_draft(req.into_inner())?;
+        let new = NewEdition::try_from(req.into_inner())?;
         reply(
-            self.office.create_edition(caller.as_ref(), draft).await,
+            self.office.create_edition(caller.as_ref(), new).await,
             edition_to_pb,
         )
     }
@@ -697,7 +765,7 @@ impl TrainingService for GrpcService {
         let caller = caller(&req)?;
         let m = req.into_inner();
         let edition = EditionId::parse(&m.edition_id, "editionId").map_err(bad)?;
-        let profile = profile_from_pb(m.profile)?;
+        let profile = profile_from_pb(m.profile)?.parse().map_err(bad)?;
         reply(
             self.office
                 .check_eligibility(caller.as_ref(), edition, profile)
@@ -721,33 +789,9 @@ impl TrainingService for GrpcService {
         req: Request<pb::SubmitApplicationRequest>,
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
-        let m = req.into_inner();
-        let draft = ApplicationDraft {
-            idempotency_key: m.idempotency_key,
-            edition_id: m.edition_id,
-            profile: profile_from_pb(m.profile)?,
-            answers: m
-                .answers
-                .into_iter()
-                .map(|a| Answer {
-                    question: a.question,
-                    answer: a.answer,
-                })
-                .collect(),
-            attachments: m
-                .attachments
-                .into_iter()
-                .map(|a| Attachment {
-                    name: a.name,
-                    content_type: a.content_type,
-                    size_bytes: a.size_bytes,
-                    sha256: a.sha256,
-                })
-                .collect(),
-            as_draft: m.as_draft,
-        };
+        let new = NewApplication::try_from(req.into_inner())?;
         reply(
-            self.office.submit_application(caller.as_ref(), draft).await,
+            self.office.submit_application(caller.as_ref(), new).await,
             application_to_pb,
         )
     }
@@ -919,15 +963,17 @@ impl TrainingService for GrpcService {
         let m = req.into_inner();
         let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
-        let draft = ParticipantDraft {
+        let update = ParticipantDraft {
             host_code: m.host_code,
             mentor: m.mentor,
             joined_on: m.joined_on,
             left_on: m.left_on,
-        };
+        }
+        .parse()
+        .map_err(bad)?;
         reply(
             self.office
-                .update_participant(caller.as_ref(), id, v, draft)
+                .update_participant(caller.as_ref(), id, v, update)
                 .await,
             application_to_pb,
         )
@@ -938,17 +984,9 @@ impl TrainingService for GrpcService {
         req: Request<pb::ScheduleSessionRequest>,
     ) -> GrpcResult<pb::Session> {
         let caller = caller(&req)?;
-        let m = req.into_inner();
-        let draft = SessionDraft {
-            edition_id: m.edition_id,
-            kind: session_kind_from_pb(m.kind, "kind")?,
-            title: m.title,
-            starts_at: from_opt_ts(m.starts_at.as_ref(), "startsAt")?,
-            ends_at: from_opt_ts(m.ends_at.as_ref(), "endsAt")?,
-            location: m.location,
-        };
+        let new = NewSession::try_from(req.into_inner())?;
         reply(
-            self.office.schedule_session(caller.as_ref(), draft).await,
+            self.office.schedule_session(caller.as_ref(), new).await,
             session_to_pb,
         )
     }
@@ -972,6 +1010,7 @@ impl TrainingService for GrpcService {
                 })
             })
             .collect::<Result<Vec<_>, Status>>()?;
+        let entries = parse_attendance(entries).map_err(bad)?;
         reply(
             self.office
                 .record_attendance(caller.as_ref(), session, entries)
@@ -1064,17 +1103,17 @@ impl TrainingService for GrpcService {
         &self,
         req: Request<pb::VerifyCertificateRequest>,
     ) -> GrpcResult<pb::VerifiedCertificate> {
-        reply(
-            self.office.verify_certificate(&req.get_ref().code).await,
-            |c| pb::VerifiedCertificate {
+        let code = CertificateCode::parse(&req.get_ref().code).map_err(bad)?;
+        reply(self.office.verify_certificate(code).await, |c| {
+            pb::VerifiedCertificate {
                 code: c.code,
                 holder_name: c.holder_name,
                 programme_title: Some(text_to_pb(c.programme_title)),
                 programme_kind: kind_to_pb(c.programme_kind),
                 edition_term: c.edition_term,
                 issued_on: date(c.issued_on),
-            },
-        )
+            }
+        })
     }
 
     async fn get_training_statistics(

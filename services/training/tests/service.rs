@@ -9,12 +9,15 @@ use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_training::domain::{
     Answer, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, AttendanceDraft,
-    AttendanceStatus, CostDraft, CutKind, Decision, EditionDraft, EditionId, EligibilityDraft,
-    EligibilityRule, NationalityRule, Note, OrganisationType, ParticipantDraft, Payer,
-    PaymentAction, PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeKind, Score,
-    ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft, TextDraft, Version,
+    AttendanceStatus, CertificateCode, CostDraft, CutKind, Decision, EditionDraft, EditionId,
+    EligibilityDraft, EligibilityFailure, EligibilityRule, NationalityRule, Note, OrganisationType,
+    ParticipantDraft, Payer, PaymentAction, PaymentState, ProfileDraft, ProgrammeDraft,
+    ProgrammeKind, Score, ScreeningOutcome, SessionDraft, SessionId, SessionKind, StageDraft,
+    StipendDraft, TextDraft, Version, parse_attendance,
 };
-use glocal_training::service::{Application, ApplicationFilter, Edition, PageRequest, Programme};
+use glocal_training::service::{
+    Application, ApplicationFilter, Edition, PageRequest, Programme, Session, VerifiedCertificate,
+};
 use glocal_training::{Config, TrainingError, TrainingOffice};
 use sea_orm::DatabaseConnection;
 
@@ -22,6 +25,140 @@ struct Env {
     db: DatabaseConnection,
     office: TrainingOffice,
     now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+/// The service's writes as the gRPC adapter makes them: the draft parsed first (bad input
+/// is BAD_USER_INPUT naming its field, before the service runs), then the service called
+/// with domain types.
+trait AsTheAdapterCalls {
+    async fn create_programme_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: ProgrammeDraft,
+    ) -> Result<Programme, TrainingError>;
+    async fn create_edition_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: EditionDraft,
+    ) -> Result<Edition, TrainingError>;
+    async fn submit_application_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: ApplicationDraft,
+    ) -> Result<Application, TrainingError>;
+    async fn check_eligibility_from(
+        &self,
+        caller: Option<&Caller>,
+        edition: EditionId,
+        profile: ProfileDraft,
+    ) -> Result<Vec<EligibilityFailure>, TrainingError>;
+    async fn update_participant_from(
+        &self,
+        caller: Option<&Caller>,
+        id: ApplicationId,
+        version: Version,
+        draft: ParticipantDraft,
+    ) -> Result<Application, TrainingError>;
+    async fn schedule_session_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: SessionDraft,
+    ) -> Result<Session, TrainingError>;
+    async fn record_attendance_from(
+        &self,
+        caller: Option<&Caller>,
+        session: SessionId,
+        entries: Vec<AttendanceDraft>,
+    ) -> Result<Session, TrainingError>;
+    async fn verify_certificate_from(
+        &self,
+        code: &str,
+    ) -> Result<VerifiedCertificate, TrainingError>;
+}
+
+impl AsTheAdapterCalls for TrainingOffice {
+    async fn create_programme_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: ProgrammeDraft,
+    ) -> Result<Programme, TrainingError> {
+        self.create_programme(caller, draft.parse()?).await
+    }
+
+    async fn create_edition_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: EditionDraft,
+    ) -> Result<Edition, TrainingError> {
+        self.create_edition(caller, draft.parse()?).await
+    }
+
+    async fn submit_application_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: ApplicationDraft,
+    ) -> Result<Application, TrainingError> {
+        self.submit_application(caller, draft.parse()?).await
+    }
+
+    async fn check_eligibility_from(
+        &self,
+        caller: Option<&Caller>,
+        edition: EditionId,
+        profile: ProfileDraft,
+    ) -> Result<Vec<EligibilityFailure>, TrainingError> {
+        self.check_eligibility(caller, edition, profile.parse()?)
+            .await
+    }
+
+    async fn update_participant_from(
+        &self,
+        caller: Option<&Caller>,
+        id: ApplicationId,
+        version: Version,
+        draft: ParticipantDraft,
+    ) -> Result<Application, TrainingError> {
+        self.update_participant(caller, id, version, draft.parse()?)
+            .await
+    }
+
+    async fn schedule_session_from(
+        &self,
+        caller: Option<&Caller>,
+        draft: SessionDraft,
+    ) -> Result<Session, TrainingError> {
+        self.schedule_session(caller, draft.parse()?).await
+    }
+
+    async fn record_attendance_from(
+        &self,
+        caller: Option<&Caller>,
+        session: SessionId,
+        entries: Vec<AttendanceDraft>,
+    ) -> Result<Session, TrainingError> {
+        self.record_attendance(caller, session, parse_attendance(entries)?)
+            .await
+    }
+
+    async fn verify_certificate_from(
+        &self,
+        code: &str,
+    ) -> Result<VerifiedCertificate, TrainingError> {
+        self.verify_certificate(CertificateCode::parse(code)?).await
+    }
+}
+
+fn academy_draft() -> ProgrammeDraft {
+    ProgrammeDraft {
+        idempotency_key: "academy-2".into(),
+        kind: Some(ProgrammeKind::Academy),
+        title: TextDraft {
+            en: "Academy".into(),
+            ..TextDraft::default()
+        },
+        description: TextDraft::default(),
+        published: true,
+    }
 }
 
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -62,7 +199,7 @@ impl Env {
 
     async fn programme(&self, kind: ProgrammeKind) -> Programme {
         self.office
-            .create_programme(
+            .create_programme_from(
                 Some(&admin()),
                 ProgrammeDraft {
                     idempotency_key: format!("p-{kind}"),
@@ -82,7 +219,7 @@ impl Env {
 
     async fn edition(&self, draft: EditionDraft) -> Edition {
         self.office
-            .create_edition(Some(&admin()), draft)
+            .create_edition_from(Some(&admin()), draft)
             .await
             .unwrap()
     }
@@ -100,7 +237,7 @@ impl Env {
         profile: ProfileDraft,
     ) -> Result<Application, TrainingError> {
         self.office
-            .submit_application(Some(who), application(key, edition, profile))
+            .submit_application_from(Some(who), application(key, edition, profile))
             .await
     }
 
@@ -294,7 +431,7 @@ fn actions(a: &Application) -> Vec<&str> {
 async fn the_public_sees_published_programmes_only(env: Env) {
     let p = env
         .office
-        .create_programme(
+        .create_programme_from(
             Some(&staff("staff-1")),
             ProgrammeDraft {
                 idempotency_key: "academy".into(),
@@ -320,13 +457,13 @@ async fn the_public_sees_published_programmes_only(env: Env) {
     }];
     let e = env
         .office
-        .create_edition(Some(&staff("staff-1")), draft.clone())
+        .create_edition_from(Some(&staff("staff-1")), draft.clone())
         .await
         .unwrap();
     // The same key again is the same edition.
     let again = env
         .office
-        .create_edition(Some(&staff("staff-1")), draft)
+        .create_edition_from(Some(&staff("staff-1")), draft)
         .await
         .unwrap();
     assert_eq!(again.id, e.id);
@@ -416,7 +553,7 @@ async fn the_public_sees_published_programmes_only(env: Env) {
     assert_eq!(
         code(
             env.office
-                .create_programme(None, ProgrammeDraft::default())
+                .create_programme_from(None, academy_draft())
                 .await
         ),
         ErrorCode::Unauthenticated
@@ -424,7 +561,7 @@ async fn the_public_sees_published_programmes_only(env: Env) {
     assert_eq!(
         code(
             env.office
-                .create_programme(Some(&seoul), ProgrammeDraft::default())
+                .create_programme_from(Some(&seoul), academy_draft())
                 .await
         ),
         ErrorCode::Forbidden
@@ -472,7 +609,7 @@ async fn eligibility_failures_name_every_rule(env: Env) {
     // The same answer before applying.
     let preview = env
         .office
-        .check_eligibility(Some(&seoul), contest.id, p1)
+        .check_eligibility_from(Some(&seoul), contest.id, p1)
         .await
         .unwrap();
     assert_eq!(preview.len(), 4);
@@ -504,7 +641,7 @@ async fn eligibility_failures_name_every_rule(env: Env) {
     );
     let preview = env
         .office
-        .check_eligibility(Some(&seoul), contest.id, korean("Kim", 9, &["ja"]))
+        .check_eligibility_from(Some(&seoul), contest.id, korean("Kim", 9, &["ja"]))
         .await
         .unwrap();
     assert_eq!(preview[0].rule, EligibilityRule::OneActiveApplication);
@@ -583,24 +720,28 @@ async fn bad_input_writes_nothing(env: Env) {
     let mut d = application("k", &e, foreign("Lan"));
     d.edition_id = "nope".into();
     assert_eq!(
-        field(env.office.submit_application(Some(&danang), d).await),
+        field(env.office.submit_application_from(Some(&danang), d).await),
         "editionId"
     );
     let mut d = application("k", &e, foreign("Lan"));
     d.answers[0].question = String::new();
     assert_eq!(
-        field(env.office.submit_application(Some(&danang), d).await),
+        field(env.office.submit_application_from(Some(&danang), d).await),
         "answers[0].question"
     );
     let mut d = fellowship_draft(&env.programme(ProgrammeKind::Academy).await, 0);
     assert_eq!(
-        field(env.office.create_edition(Some(&admin()), d.clone()).await),
+        field(
+            env.office
+                .create_edition_from(Some(&admin()), d.clone())
+                .await
+        ),
         "capacity"
     );
     d.capacity = 5;
     d.ends_on = "2026-03-01".into();
     assert_eq!(
-        field(env.office.create_edition(Some(&admin()), d).await),
+        field(env.office.create_edition_from(Some(&admin()), d).await),
         "endsOn"
     );
     let bad_cursor = env
@@ -637,7 +778,7 @@ async fn submit_is_idempotent_also_under_concurrent_retries(env: Env) {
     for _ in 0..6 {
         let office = env.office.clone();
         let minh = official("minh", "VN-HUE");
-        let draft = application("race", &e, foreign("Minh"));
+        let draft = application("race", &e, foreign("Minh")).parse().unwrap();
         tasks.push(tokio::spawn(async move {
             office.submit_application(Some(&minh), draft).await
         }));
@@ -1001,7 +1142,7 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
     assert_eq!(
         field(
             env.office
-                .update_participant(Some(&admin()), a.id, a.version, bad)
+                .update_participant_from(Some(&admin()), a.id, a.version, bad)
                 .await
         ),
         "hostCode"
@@ -1013,14 +1154,14 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
     assert_eq!(
         field(
             env.office
-                .update_participant(Some(&admin()), a.id, a.version, bad)
+                .update_participant_from(Some(&admin()), a.id, a.version, bad)
                 .await
         ),
         "leftOn"
     );
     let a = env
         .office
-        .update_participant(
+        .update_participant_from(
             Some(&admin()),
             a.id,
             a.version,
@@ -1168,7 +1309,7 @@ async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
     // Staying to the end: regenerating keeps what was paid or approved.
     let a = env.get(&admin(), a.id).await.unwrap();
     env.office
-        .update_participant(
+        .update_participant_from(
             Some(&admin()),
             a.id,
             a.version,
@@ -1241,7 +1382,7 @@ async fn attendance_completion_and_verified_certificates(env: Env) {
         let start = at(2026, 4, 1) + Duration::days(30 * i as i64);
         sessions.push(
             env.office
-                .schedule_session(
+                .schedule_session_from(
                     Some(&admin()),
                     SessionDraft {
                         edition_id: e.id.to_string(),
@@ -1260,7 +1401,7 @@ async fn attendance_completion_and_verified_certificates(env: Env) {
     let before = env.count("attendance").await;
     let err = env
         .office
-        .record_attendance(
+        .record_attendance_from(
             Some(&admin()),
             sessions[0].id,
             vec![
@@ -1298,7 +1439,7 @@ async fn attendance_completion_and_verified_certificates(env: Env) {
     for (i, s) in sessions.iter().enumerate() {
         let recorded = env
             .office
-            .record_attendance(
+            .record_attendance_from(
                 Some(&admin()),
                 s.id,
                 vec![
@@ -1357,7 +1498,7 @@ async fn attendance_completion_and_verified_certificates(env: Env) {
     let certificate = &issued.issued[0];
     let verified = env
         .office
-        .verify_certificate(certificate.code.as_str())
+        .verify_certificate_from(certificate.code.as_str())
         .await
         .unwrap();
     assert_eq!(verified.holder_name, "Nguyen Thi Lan");
@@ -1375,18 +1516,25 @@ async fn attendance_completion_and_verified_certificates(env: Env) {
         .to_ascii_lowercase()
         .replace('-', " ");
     assert_eq!(
-        env.office.verify_certificate(&sloppy).await.unwrap().code,
+        env.office
+            .verify_certificate_from(&sloppy)
+            .await
+            .unwrap()
+            .code,
         certificate.code.as_str()
     );
     assert_eq!(
         code(
             env.office
-                .verify_certificate("GLC-0000-0000-0000-0000-0000")
+                .verify_certificate_from("GLC-0000-0000-0000-0000-0000")
                 .await
         ),
         ErrorCode::NotFound
     );
-    assert_eq!(field(env.office.verify_certificate("hello").await), "code");
+    assert_eq!(
+        field(env.office.verify_certificate_from("hello").await),
+        "code"
+    );
     // The participant sees their code on the application.
     let mine = env.get(&lan, participants[0].id).await.unwrap();
     assert_eq!(
@@ -1592,7 +1740,11 @@ async fn drafts_are_checked_when_submitted(env: Env) {
     let lan = official("lan", "VN-DN");
     let mut d = application("draft", &e, foreign("Lan"));
     d.as_draft = true;
-    let draft = env.office.submit_application(Some(&lan), d).await.unwrap();
+    let draft = env
+        .office
+        .submit_application_from(Some(&lan), d)
+        .await
+        .unwrap();
     assert_eq!(draft.state, ApplicationState::Draft);
     assert_eq!(actions(&draft), ["save_draft"]);
     // A draft holds the edition: no second application.
@@ -1661,7 +1813,11 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
         .find_map(|a| a.certificate_code.clone())
         .expect("a certified alumnus");
     assert_eq!(
-        office.verify_certificate(&code).await.unwrap().holder_name,
+        office
+            .verify_certificate_from(&code)
+            .await
+            .unwrap()
+            .holder_name,
         "Tran Van Minh"
     );
 }
@@ -1670,7 +1826,7 @@ async fn batched_lookups_answer_what_single_lookups_answer(env: Env) {
     let published = env.fellowship(10).await;
     let p = env
         .office
-        .create_programme(
+        .create_programme_from(
             Some(&admin()),
             ProgrammeDraft {
                 idempotency_key: "hidden".into(),

@@ -219,7 +219,7 @@ async fn audit_actions(stack: &Stack, org: &str) -> Vec<(String, String)> {
     db.query_all_raw(Statement::from_string(
         db.get_database_backend(),
         format!(
-            "SELECT action, actor_subject FROM audit_log WHERE aggregate_id = '{org}' \
+            "SELECT action, actor_subject FROM audit WHERE aggregate_id = '{org}' \
              AND action LIKE 'ProfileChange%' ORDER BY seq"
         ),
     ))

@@ -5,7 +5,7 @@ use super::{
     contribution_visible, event_visible, member, stale, viewer,
 };
 use crate::domain::{
-    ContributionAction, ContributionDraft, ContributionState, EntityId, EventState, PracticeIds,
+    ContributionAction, ContributionState, EntityId, EventState, NewContribution, PracticeIds,
     Version, bounded, contribution_transition,
 };
 use crate::error::EventsError;
@@ -26,10 +26,9 @@ impl EventOffice {
         &self,
         caller: Option<&Caller>,
         event_id: EntityId,
-        draft: ContributionDraft,
+        new: NewContribution,
     ) -> Result<ContributionView> {
         let actor = member(caller)?;
-        let new = draft.parse(&actor.name)?;
         let fingerprint = format!("{event_id} {new:?}");
         let id = self
             .idempotent(&actor, "contribution", &new.idempotency_key, fingerprint, async |txn, now, id| {

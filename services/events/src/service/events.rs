@@ -5,8 +5,7 @@ use super::{
     check_version, decode_event_cursor, event_cursor, event_visible, is_bureau, stale, viewer,
 };
 use crate::domain::{
-    EntityId, EventAction, EventDraft, EventState, NewEvent, Version, bounded, event_transition,
-    quota_allows,
+    EntityId, EventAction, EventState, NewEvent, Version, bounded, event_transition, quota_allows,
 };
 use crate::error::EventsError;
 use crate::store::EventRow;
@@ -25,13 +24,8 @@ impl EventOffice {
     /// Creates an event in DRAFT (bureau only). An edition of a rotating series must be
     /// hosted by the country whose turn it is; a series' yearly quota is respected.
     /// Idempotent per key.
-    pub async fn create_event(
-        &self,
-        caller: Option<&Caller>,
-        draft: EventDraft,
-    ) -> Result<EventView> {
+    pub async fn create_event(&self, caller: Option<&Caller>, new: NewEvent) -> Result<EventView> {
         let actor = bureau(caller, "create events")?;
-        let new = draft.parse()?;
         let fingerprint = format!("{new:?}");
         let id = self
             .idempotent(

@@ -6,8 +6,8 @@ use super::{
     seq_cursor, stale,
 };
 use crate::domain::{
-    EntityId, EventDraft, EventKind, EventState, InvalidInput, LectureAction, LectureDraft,
-    LectureState, TextDraft, TimeZone, Version, bounded, lecture_transition,
+    EntityId, EventDraft, EventKind, EventState, InvalidInput, LectureAction, LectureState,
+    NewLectureRequest, TextDraft, TimeZone, Version, bounded, lecture_transition,
 };
 use crate::error::EventsError;
 use crate::store::queries::{self, LectureQuery};
@@ -20,7 +20,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 impl EventOffice {
-    pub(super) fn bureau_today(&self) -> NaiveDate {
+    /// Today in the bureau's time zone, by the service's clock (a lecture request's preferred
+    /// dates are parsed against it).
+    pub fn bureau_today(&self) -> NaiveDate {
         TimeZone::parse(BUREAU_TIME_ZONE)
             .map_or_else(|_| self.now().date_naive(), |z| z.local_date(self.now()))
     }
@@ -30,10 +32,9 @@ impl EventOffice {
     pub async fn request_lecture(
         &self,
         caller: Option<&Caller>,
-        draft: LectureDraft,
+        new: NewLectureRequest,
     ) -> Result<LectureView> {
         let actor = member(caller)?;
-        let new = draft.parse(self.bureau_today())?;
         let lg = match (&new.local_government_code, actor.bureau, actor.official) {
             (Some(code), true, _) => code.as_str().to_owned(),
             (None, true, _) => {

@@ -6,8 +6,8 @@ use super::{
     stale,
 };
 use crate::domain::{
-    EntityId, EventState, RegistrationAction, RegistrationDraft, RegistrationState, Version,
-    bounded, registration_transition,
+    EntityId, EventState, NewRegistration, RegistrationAction, RegistrationState, Version, bounded,
+    registration_transition,
 };
 use crate::error::EventsError;
 use crate::store::queries::{self, RegistrationQuery};
@@ -32,10 +32,9 @@ impl EventOffice {
         &self,
         caller: Option<&Caller>,
         event_id: EntityId,
-        draft: RegistrationDraft,
+        new: NewRegistration,
     ) -> Result<RegistrationView> {
         let actor = member(caller)?;
-        let new = draft.parse(&actor.name)?;
         let fingerprint = format!("{event_id} {new:?}");
         let id = self
             .idempotent(&actor, "registration", &new.idempotency_key, fingerprint, async |txn, now, id| {

@@ -1,7 +1,7 @@
 //! Series: create a series and list them with whose turn it is to host next.
 
 use super::{EventOffice, Result, SeriesView, bureau};
-use crate::domain::{EntityId, SeriesDraft};
+use crate::domain::{EntityId, NewSeries};
 use crate::error::EventsError;
 use crate::store::queries;
 use crate::store::views;
@@ -15,10 +15,9 @@ impl EventOffice {
     pub async fn create_series(
         &self,
         caller: Option<&Caller>,
-        draft: SeriesDraft,
+        new: NewSeries,
     ) -> Result<SeriesView> {
         let actor = bureau(caller, "create series")?;
-        let new = draft.parse()?;
         let fingerprint = format!("{new:?}");
         let id = self
             .idempotent(&actor, "series", &new.idempotency_key, fingerprint, async |txn, now, id| {

@@ -1,7 +1,7 @@
 //! Timetable: an event's sessions.
 
 use super::{EventOffice, Result, SessionView, bureau, event_visible, viewer};
-use crate::domain::{EntityId, SessionDraft, TimeZone, overlaps, same_room};
+use crate::domain::{EntityId, NewSession, TimeZone, overlaps, same_room};
 use crate::error::EventsError;
 use crate::store::queries;
 use crate::store::views::{self, event_state, text_of, zone_of};
@@ -19,10 +19,9 @@ impl EventOffice {
         &self,
         caller: Option<&Caller>,
         event_id: EntityId,
-        draft: SessionDraft,
+        new: NewSession,
     ) -> Result<SessionView> {
         let actor = bureau(caller, "edit timetables")?;
-        let new = draft.parse()?;
         let fingerprint = format!("{event_id} {new:?}");
         let id = self
             .idempotent(&actor, "session", &new.idempotency_key, fingerprint, async |txn, now, id| {

@@ -4,7 +4,7 @@ use glocal_kit::Caller;
 use serde_json::json;
 
 use super::{Research, Result, area_store, require_admin};
-use crate::domain::{Area, AreaCode, LocalizedDraft, NewArea};
+use crate::domain::{Area, AreaCode, NewArea};
 use crate::error::ResearchError;
 use crate::store::queries;
 
@@ -15,14 +15,8 @@ impl Research {
     }
 
     /// Adds a concept (bureau admin). CONFLICT when the code exists.
-    pub async fn create_area(
-        &self,
-        caller: Option<&Caller>,
-        code: &str,
-        label: &LocalizedDraft,
-    ) -> Result<Area> {
+    pub async fn create_area(&self, caller: Option<&Caller>, area: NewArea) -> Result<Area> {
         let actor = require_admin(caller, "change the area vocabulary")?;
-        let area = NewArea::parse(code, label)?;
         let now = self.now();
         let exists =
             || ResearchError::Conflict(format!("area `{}` already exists", area.code.as_str()));
@@ -50,9 +44,8 @@ impl Research {
 
     /// Deletes a concept nothing uses (bureau admin); CONFLICT when a practice, contact or
     /// opportunity uses it. Safe against concurrent writes that start using it.
-    pub async fn delete_area(&self, caller: Option<&Caller>, code: &str) -> Result<()> {
+    pub async fn delete_area(&self, caller: Option<&Caller>, code: AreaCode) -> Result<()> {
         let actor = require_admin(caller, "change the area vocabulary")?;
-        let code = AreaCode::parse(code, "code")?;
         let now = self.now();
         let tx = self.db.begin().await?;
         if !queries::lock_area(&tx, code.as_str(), true).await? {

@@ -20,6 +20,7 @@ mod search;
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
+use glocal_kit::audit::AuditEntry;
 use glocal_kit::outbox::{self, Change, EntityRef};
 use glocal_kit::paging;
 use glocal_kit::store::{Db, Tx};
@@ -35,7 +36,7 @@ use crate::domain::{
     RelationshipKind, RelationshipStatus, Revision,
 };
 use crate::error::ResearchError;
-use crate::store::queries::{self, AuditRow};
+use crate::store::queries;
 use crate::store::{areas as area_store, organisations as org_store};
 pub use profiles::MAX_PROFILE_CHANGES;
 
@@ -463,19 +464,18 @@ impl Research {
     ) -> Result<()> {
         let change = Change::new(changes::aggregate_type(kind), id, action, detail.clone())
             .touching_all(touched);
-        queries::insert_audit(
-            tx,
-            AuditRow {
-                aggregate_type: kind,
-                aggregate_id: id,
-                action,
-                actor_subject: &actor.subject,
-                actor_name: &actor.name,
-                at,
-                detail,
-            },
-        )
-        .await?;
+        let entry = AuditEntry {
+            aggregate_type: kind.to_owned(),
+            aggregate_id: id.into(),
+            action: action.to_owned(),
+            from_state: None,
+            to_state: None,
+            actor_subject: actor.subject.clone(),
+            actor_name: actor.name.clone(),
+            at,
+            note: detail.to_string(),
+        };
+        queries::insert_audit(tx, &entry).await?;
         outbox::append(tx, &change, at).await?;
         Ok(())
     }

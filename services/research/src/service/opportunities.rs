@@ -12,8 +12,8 @@ use super::{
     viewer_of,
 };
 use crate::domain::{
-    AreaCode, IdempotencyKey, NewOpportunity, Opportunity, OpportunityDraft, OpportunityId,
-    OpportunityStatus, Revision,
+    AreaCode, IdempotencyKey, NewOpportunity, Opportunity, OpportunityId, OpportunityStatus,
+    Revision,
 };
 use crate::error::ResearchError;
 use crate::store::opportunities::{self as store, OpportunityQuery};
@@ -28,12 +28,10 @@ impl Research {
     pub async fn propose_opportunity(
         &self,
         caller: Option<&Caller>,
-        idempotency_key: &str,
-        draft: &OpportunityDraft,
+        key: IdempotencyKey,
+        new: NewOpportunity,
     ) -> Result<Opportunity> {
         let actor = actor_of(caller)?;
-        let key = IdempotencyKey::parse(idempotency_key)?;
-        let new = NewOpportunity::parse(draft)?;
         let id = OpportunityId::new();
         let tx = match self
             .claim(
@@ -75,13 +73,11 @@ impl Research {
     pub async fn set_opportunity_status(
         &self,
         caller: Option<&Caller>,
-        id: &str,
-        revision: i64,
+        id: OpportunityId,
+        seen: Revision,
         status: Option<OpportunityStatus>,
     ) -> Result<Opportunity> {
         let actor = require_staff(caller, "screen opportunities")?;
-        let id = OpportunityId::parse(id, "id")?;
-        let seen = Revision::parse(revision)?;
         let to = status.ok_or_else(|| ResearchError::invalid("status", "is required"))?;
         let key = id.to_key();
         let row = store::find(&self.db, &key)

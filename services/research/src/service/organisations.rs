@@ -11,8 +11,7 @@ use super::{
     require_staff, viewer_of,
 };
 use crate::domain::{
-    ContactDraft, CountryCode, IdempotencyKey, NewContact, NewOrganisation, Organisation,
-    OrganisationDraft, OrganisationId,
+    CountryCode, IdempotencyKey, NewContact, NewOrganisation, Organisation, OrganisationId,
 };
 use crate::error::ResearchError;
 use crate::store::organisations::OrganisationQuery;
@@ -22,12 +21,10 @@ impl Research {
     pub async fn create_organisation(
         &self,
         caller: Option<&Caller>,
-        idempotency_key: &str,
-        draft: &OrganisationDraft,
+        key: IdempotencyKey,
+        org: NewOrganisation,
     ) -> Result<Organisation> {
         let actor = require_staff(caller, "add organisations")?;
-        let key = IdempotencyKey::parse(idempotency_key)?;
-        let org = NewOrganisation::parse(draft)?;
         let id = OrganisationId::new();
         let tx = match self
             .claim(
@@ -63,12 +60,10 @@ impl Research {
     pub async fn add_contact(
         &self,
         caller: Option<&Caller>,
-        organisation_id: &str,
-        draft: &ContactDraft,
+        org_id: OrganisationId,
+        new: NewContact,
     ) -> Result<Organisation> {
         let actor = require_staff(caller, "add contacts")?;
-        let org_id = OrganisationId::parse(organisation_id, "organisationId")?;
-        let new = NewContact::parse(draft, "contact")?;
         let now = self.now();
         let tx = self.db.begin().await?;
         org_store::kind_of(&tx, &org_id.to_key())

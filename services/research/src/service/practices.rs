@@ -9,8 +9,8 @@ use serde_json::json;
 use super::{Actor, Research, Result, Viewer, bounded, require_staff, viewer_of};
 use crate::domain::changes::{PRACTICE, practice_touches};
 use crate::domain::{
-    IdempotencyKey, Practice, PracticeAction, PracticeContent, PracticeDraft, PracticeId,
-    PracticeState, Revision, Stage, transition,
+    IdempotencyKey, Practice, PracticeAction, PracticeContent, PracticeId, PracticeState, Revision,
+    Stage, transition,
 };
 use crate::error::ResearchError;
 use crate::store::practices::{
@@ -70,12 +70,10 @@ impl Research {
     pub async fn draft_practice(
         &self,
         caller: Option<&Caller>,
-        idempotency_key: &str,
-        draft: &PracticeDraft,
+        key: IdempotencyKey,
+        content: PracticeContent,
     ) -> Result<Practice> {
         let actor = require_staff(caller, "draft practices")?;
-        let key = IdempotencyKey::parse(idempotency_key)?;
-        let content = PracticeContent::parse(draft)?;
         let id = PracticeId::new();
         let fingerprint = format!("{content:?}");
         let tx = match self
@@ -136,15 +134,12 @@ impl Research {
     pub async fn update_practice(
         &self,
         caller: Option<&Caller>,
-        id: &str,
-        revision: i64,
-        draft: &PracticeDraft,
+        id: PracticeId,
+        seen: Revision,
+        content: PracticeContent,
         note: &str,
     ) -> Result<Practice> {
         let actor = require_staff(caller, "edit practices")?;
-        let id = PracticeId::parse(id, "id")?;
-        let seen = Revision::parse(revision)?;
-        let content = PracticeContent::parse(draft)?;
         let note = bounded(note, "note", 0, 2_000)?;
         let row = self.practice_record(id).await?.practice;
         Self::check_revision(row.revision.get(), seen)?;
@@ -209,8 +204,8 @@ impl Research {
     pub async fn submit_practice(
         &self,
         caller: Option<&Caller>,
-        id: &str,
-        revision: i64,
+        id: PracticeId,
+        revision: Revision,
     ) -> Result<Practice> {
         self.act(caller, id, revision, PracticeAction::Submit, "")
             .await
@@ -221,8 +216,8 @@ impl Research {
     pub async fn review_practice(
         &self,
         caller: Option<&Caller>,
-        id: &str,
-        revision: i64,
+        id: PracticeId,
+        revision: Revision,
         approve: bool,
         note: &str,
     ) -> Result<Practice> {
@@ -239,8 +234,8 @@ impl Research {
     pub async fn publish_practice(
         &self,
         caller: Option<&Caller>,
-        id: &str,
-        revision: i64,
+        id: PracticeId,
+        revision: Revision,
     ) -> Result<Practice> {
         self.act(caller, id, revision, PracticeAction::Publish, "")
             .await
@@ -251,8 +246,8 @@ impl Research {
     pub async fn withdraw_practice(
         &self,
         caller: Option<&Caller>,
-        id: &str,
-        revision: i64,
+        id: PracticeId,
+        revision: Revision,
         reason: &str,
     ) -> Result<Practice> {
         self.act(caller, id, revision, PracticeAction::Withdraw, reason)
@@ -262,14 +257,13 @@ impl Research {
     async fn act(
         &self,
         caller: Option<&Caller>,
-        id: &str,
-        revision: i64,
+        id: PracticeId,
+        revision: Revision,
         action: PracticeAction,
         note: &str,
     ) -> Result<Practice> {
         let actor = require_staff(caller, &format!("{action} practices"))?;
-        let id = PracticeId::parse(id, "id")?;
-        let seen = Revision::parse(revision)?;
+        let seen = revision;
         let note = match action {
             PracticeAction::RequestChanges => bounded(note, "note", 1, 2_000)?,
             PracticeAction::Withdraw => bounded(note, "reason", 1, 2_000)?,

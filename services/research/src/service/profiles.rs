@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{Research, Result, Viewer, actor_of, org_store, require_staff, viewer_of};
 use crate::domain::{
-    NewProfile, OrganisationId, ProfileChange, ProfileChangeId, ProfileChangeStatus, ProfileDraft,
+    NewProfile, OrganisationId, ProfileChange, ProfileChangeId, ProfileChangeStatus,
     RejectionReason, Revision, change_pending, change_reviewed, own_organisation,
 };
 use crate::error::ResearchError;
@@ -26,12 +26,10 @@ impl Research {
     pub async fn propose_profile_change(
         &self,
         caller: Option<&Caller>,
-        organisation_id: &str,
-        draft: &ProfileDraft,
+        org_id: OrganisationId,
+        profile: NewProfile,
     ) -> Result<ProfileChange> {
         let actor = actor_of(caller)?;
-        let org_id = OrganisationId::parse(organisation_id, "organisationId")?;
-        let profile = NewProfile::parse(draft)?;
         let caller = caller.ok_or(ResearchError::Unauthenticated)?;
         if !caller.has(Role::Partner) {
             return Err(ResearchError::Forbidden(
@@ -86,12 +84,11 @@ impl Research {
     pub async fn review_profile_change(
         &self,
         caller: Option<&Caller>,
-        change_id: &str,
+        id: ProfileChangeId,
         approve: bool,
         reason: &str,
     ) -> Result<ProfileChange> {
         let actor = require_staff(caller, "review profile changes")?;
-        let id = ProfileChangeId::parse(change_id, "id")?;
         let reason = if approve {
             String::new()
         } else {

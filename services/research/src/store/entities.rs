@@ -247,21 +247,6 @@ entity!(
     }
 );
 
-entity!(
-    /// `audit_log`: who changed what in the partner network and the vocabulary.
-    audit_log, "audit_log", {
-        #[sea_orm(primary_key)]
-        seq: i64,
-        aggregate_type: String,
-        aggregate_id: String,
-        action: String,
-        actor_subject: String,
-        actor_name: String,
-        at: DateTimeUtc,
-        detail: String,
-    }
-);
-
 /// `,a,b,`: a list as stored.
 pub(crate) fn join_list<S: AsRef<str>>(items: &[S]) -> String {
     if items.is_empty() {

@@ -4,8 +4,8 @@
 //! FTS5 tables, one with the trigram tokenizer and one with the porter stemmer.
 
 use glocal_kit::migration::{
-    OutboxChangeColumns, OutboxKeys, a, big, boolean, create_outbox, index, int, seq, string, text,
-    text_null, ts, ts_null,
+    OutboxChangeColumns, OutboxKeys, a, big, boolean, create_outbox, index, int, seq, string,
+    string_null, text, text_null, ts, ts_null,
 };
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
                 name: "m20261203_000301_practice_files",
                 table: crate::service::FILE_TABLE,
             }),
+            Box::new(AuditOnKitShape),
         ]
     }
 
@@ -33,6 +34,62 @@ impl MigratorTrait for Migrator {
 }
 
 struct Initial;
+
+/// `audit`: research's audit rows in kit's one shape (`glocal_kit::audit`, ADR 0033), with
+/// every row of the old `audit_log` copied over in order (its JSON `detail` becomes the
+/// note; it had no states). Expand only: `audit_log` stays for a release that still writes
+/// it (ADR 0020); dropping it is the next release's contract step.
+struct AuditOnKitShape;
+
+impl MigrationName for AuditOnKitShape {
+    fn name(&self) -> &str {
+        "m20261203_003301_audit_on_kit_shape"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AuditOnKitShape {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        table(
+            m,
+            "audit",
+            vec![
+                seq(),
+                string("aggregate_type"),
+                string("aggregate_id"),
+                string("action"),
+                string_null("from_state"),
+                string_null("to_state"),
+                string("actor_subject"),
+                string("actor_name"),
+                ts("at"),
+                text("note"),
+            ],
+        )
+        .await?;
+        m.create_index(index(
+            "audit",
+            "audit_aggregate",
+            &["aggregate_type", "aggregate_id"],
+            false,
+        ))
+        .await?;
+        m.get_connection()
+            .execute_unprepared(
+                "INSERT INTO audit (aggregate_type, aggregate_id, action, from_state, to_state, \
+                 actor_subject, actor_name, at, note) \
+                 SELECT aggregate_type, aggregate_id, action, NULL, NULL, actor_subject, \
+                 actor_name, at, detail FROM audit_log ORDER BY seq",
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(a("audit")).to_owned())
+            .await
+    }
+}
 
 /// `profile_change`: the profile changes partners propose, pending until reviewed (ADR
 /// 0027). `pending_key` is the organisation's id while the change is PENDING and the
@@ -413,4 +470,143 @@ impl MigrationTrait for Initial {
         }
         Ok(())
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use glocal_kit::audit::AuditEntry;
+    use sea_orm_migration::sea_orm::{DatabaseConnection, Statement};
+
+    use super::*;
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(secs, 0).unwrap()
+    }
+
+    /// Rows the old shape wrote before the migration read back, in order and in full, from
+    /// the new shape after it; and a row written afterwards lands behind them.
+    async fn audit_rows_survive_the_move_to_kit_shape(db: DatabaseConnection) {
+        // Every migration before this one.
+        let before = <u32 as TryFrom<usize>>::try_from(Migrator::migrations().len() - 1).unwrap();
+        Migrator::up(&db, Some(before)).await.unwrap();
+        let old = [
+            (
+                "organisation",
+                "org-1",
+                "OrganisationCreated",
+                "u1",
+                "Kim",
+                100,
+                r#"{"name":"Kyoto"}"#,
+            ),
+            ("area", "transport", "AreaDeleted", "u2", "Lee", 200, "{}"),
+        ];
+        for (kind, id, action, subject, name, secs, detail) in old {
+            let insert = Query::insert()
+                .into_table(a("audit_log"))
+                .columns(
+                    [
+                        "aggregate_type",
+                        "aggregate_id",
+                        "action",
+                        "actor_subject",
+                        "actor_name",
+                        "at",
+                        "detail",
+                    ]
+                    .map(a),
+                )
+                .values_panic([
+                    kind.into(),
+                    id.into(),
+                    action.into(),
+                    subject.into(),
+                    name.into(),
+                    at(secs).into(),
+                    detail.into(),
+                ])
+                .to_owned();
+            db.execute_raw(db.get_database_backend().build(&insert))
+                .await
+                .unwrap();
+        }
+
+        Migrator::up(&db, None).await.unwrap();
+        crate::store::queries::insert_audit(
+            &db,
+            &AuditEntry {
+                aggregate_type: "relationship".into(),
+                aggregate_id: "rel-1".into(),
+                action: "RelationshipSigned".into(),
+                from_state: None,
+                to_state: None,
+                actor_subject: "u3".into(),
+                actor_name: "Park".into(),
+                at: at(300),
+                note: "{}".into(),
+            },
+        )
+        .await
+        .unwrap();
+
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT aggregate_type, aggregate_id, action, from_state, to_state, \
+                 actor_subject, actor_name, at, note FROM audit ORDER BY seq",
+            ))
+            .await
+            .unwrap();
+        let read: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                let s = |c: &str| r.try_get::<String>("", c).unwrap();
+                (
+                    s("aggregate_type"),
+                    s("aggregate_id"),
+                    s("action"),
+                    r.try_get::<Option<String>>("", "from_state").unwrap(),
+                    r.try_get::<Option<String>>("", "to_state").unwrap(),
+                    s("actor_subject"),
+                    s("actor_name"),
+                    r.try_get::<DateTime<Utc>>("", "at").unwrap(),
+                    s("note"),
+                )
+            })
+            .collect();
+        let new = (
+            "relationship",
+            "rel-1",
+            "RelationshipSigned",
+            "u3",
+            "Park",
+            300,
+            "{}",
+        );
+        let expected: Vec<_> = old
+            .into_iter()
+            .chain([new])
+            .map(|(kind, id, action, subject, name, secs, note)| {
+                (
+                    String::from(kind),
+                    String::from(id),
+                    String::from(action),
+                    None,
+                    None,
+                    String::from(subject),
+                    String::from(name),
+                    at(secs),
+                    String::from(note),
+                )
+            })
+            .collect();
+        assert_eq!(read, expected);
+    }
+
+    glocal_kit::on_both_backends!(
+        postgres(flavor = "multi_thread", worker_threads = 2), sqlite();
+        env: [];
+        db: [audit_rows_survive_the_move_to_kit_shape]
+    );
 }

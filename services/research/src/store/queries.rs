@@ -8,7 +8,7 @@ use sea_orm::{
     Statement,
 };
 
-use super::entities::{audit_log, idempotency, interaction};
+use super::entities::{idempotency, interaction};
 use super::search::{Sql, contains_pattern};
 use crate::error::ResearchError;
 
@@ -86,36 +86,15 @@ pub(crate) async fn latest_interactions<C: ConnectionTrait>(
         .await
 }
 
-/// One audit row of the partner network or the vocabulary.
-pub(crate) struct AuditRow<'a> {
-    pub aggregate_type: &'a str,
-    pub aggregate_id: &'a str,
-    pub action: &'a str,
-    pub actor_subject: &'a str,
-    pub actor_name: &'a str,
-    pub at: DateTime<Utc>,
-    pub detail: serde_json::Value,
-}
+/// The table of research's audit rows (kit's one audit shape, ADR 0033).
+pub(crate) const AUDIT_TABLE: &str = "audit";
 
-/// Appends an audit row.
+/// Appends an audit row of the partner network or the vocabulary.
 pub(crate) async fn insert_audit<C: ConnectionTrait>(
     c: &C,
-    row: AuditRow<'_>,
+    entry: &glocal_kit::audit::AuditEntry,
 ) -> Result<(), DbErr> {
-    let active = audit_log::ActiveModel {
-        aggregate_type: Set(row.aggregate_type.to_owned()),
-        aggregate_id: Set(row.aggregate_id.to_owned()),
-        action: Set(row.action.to_owned()),
-        actor_subject: Set(row.actor_subject.to_owned()),
-        actor_name: Set(row.actor_name.to_owned()),
-        at: Set(row.at),
-        detail: Set(row.detail.to_string()),
-        ..Default::default()
-    };
-    audit_log::Entity::insert(active)
-        .exec_without_returning(c)
-        .await
-        .map(|_| ())
+    glocal_kit::audit::insert(c, AUDIT_TABLE, entry).await
 }
 
 /// An idempotency ledger entry: what a key made, and from which input.

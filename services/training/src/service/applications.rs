@@ -11,12 +11,11 @@ impl TrainingOffice {
         &self,
         caller: Option<&Caller>,
         edition_id: EditionId,
-        profile: ProfileDraft,
+        profile: ApplicantProfile,
     ) -> Result<Vec<EligibilityFailure>> {
         let who = self.who(caller).await?;
         let e =
             who.visible_edition(queries::find_edition(&self.db, edition_id.as_uuid()).await?)?;
-        let profile = profile.parse()?;
         let active = match &who.viewer {
             Viewer::Applicant { subject, org } => {
                 let key = active_key(e.id, profile.kind, subject, org);
@@ -43,7 +42,7 @@ impl TrainingOffice {
     pub async fn submit_application(
         &self,
         caller: Option<&Caller>,
-        draft: ApplicationDraft,
+        new: NewApplication,
     ) -> Result<Application> {
         let who = self.who(caller).await?;
         who.require_authenticated()?;
@@ -52,7 +51,6 @@ impl TrainingOffice {
                 "applications are made by local officials".into(),
             ));
         };
-        let new = draft.parse()?;
         if let Some(existing) =
             queries::application_by_key(&self.db, &subject, new.idempotency_key.as_str()).await?
         {

@@ -128,8 +128,7 @@ impl TrainingOffice {
 
     /// Anyone verifies a certificate by its code and learns the holder's name, the
     /// programme, the edition and the date — nothing more. NOT_FOUND for unknown codes.
-    pub async fn verify_certificate(&self, code: &str) -> Result<VerifiedCertificate> {
-        let code = CertificateCode::parse(code)?;
+    pub async fn verify_certificate(&self, code: CertificateCode) -> Result<VerifiedCertificate> {
         let c = queries::certificate_by_code(&self.db, code.as_str())
             .await?
             .ok_or(TrainingError::NotFound("certificate"))?;

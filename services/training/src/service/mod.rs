@@ -25,12 +25,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::{
-    Action, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, AttendanceStatus,
-    CertificateCode, Completion, Decision, EditionDraft, EditionId, EligibilityFailure, Money,
-    NewApplication, Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentId,
-    PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeId, ProgrammeKind, ReviewStage, Score,
-    ScreeningOutcome, SessionDraft, SessionId, SessionRecord, Tally, Version, apply_cut,
-    check_eligibility, parse_attendance, payment_transition, schedule, transition,
+    Action, ApplicantKind, ApplicantProfile, ApplicationId, ApplicationState, AttendanceEntry,
+    AttendanceStatus, CertificateCode, Completion, Decision, EditionId, EligibilityFailure, Money,
+    NewApplication, NewEdition, NewProgramme, NewSession, Note, OrganisationType,
+    ParticipantUpdate, Payer, PaymentAction, PaymentId, PaymentState, ProgrammeId, ProgrammeKind,
+    ReviewStage, Score, ScreeningOutcome, SessionId, SessionRecord, Tally, Version, apply_cut,
+    check_eligibility, payment_transition, schedule, transition,
 };
 use crate::error::TrainingError;
 use crate::store::codec::*;

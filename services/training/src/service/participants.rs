@@ -13,10 +13,9 @@ impl TrainingOffice {
         caller: Option<&Caller>,
         id: ApplicationId,
         version: Version,
-        draft: ParticipantDraft,
+        update: ParticipantUpdate,
     ) -> Result<Application> {
         let who = self.who(caller).await?;
-        let update = draft.parse()?;
         let txn = self.db.begin().await?;
         let row = who.application(&txn, id).await?;
         who.require_manager(row.edition_id, "manage participants")?;
@@ -87,11 +86,10 @@ impl TrainingOffice {
     pub async fn schedule_session(
         &self,
         caller: Option<&Caller>,
-        draft: SessionDraft,
+        new: NewSession,
     ) -> Result<Session> {
         let who = self.who(caller).await?;
         who.require_bureau("schedule sessions")?;
-        let new = draft.parse()?;
         who.require_manager(new.edition_id.as_uuid(), "schedule sessions")?;
         let e =
             who.visible_edition(queries::find_edition(&self.db, new.edition_id.as_uuid()).await?)?;
@@ -152,11 +150,10 @@ impl TrainingOffice {
         &self,
         caller: Option<&Caller>,
         session_id: SessionId,
-        entries: Vec<crate::domain::AttendanceDraft>,
+        entries: Vec<AttendanceEntry>,
     ) -> Result<Session> {
         let who = self.who(caller).await?;
         who.require_bureau("record attendance")?;
-        let entries = parse_attendance(entries)?;
         let s = queries::find_session(&self.db, session_id.as_uuid())
             .await?
             .ok_or(TrainingError::NotFound("session"))?;

@@ -11,11 +11,10 @@ impl TrainingOffice {
     pub async fn create_programme(
         &self,
         caller: Option<&Caller>,
-        draft: ProgrammeDraft,
+        new: NewProgramme,
     ) -> Result<Programme> {
         let who = self.who(caller).await?;
         who.require_bureau("create programmes")?;
-        let new = draft.parse()?;
         let existing =
             queries::programme_by_key(&self.db, &who.actor.subject, new.idempotency_key.as_str())
                 .await?;
@@ -156,11 +155,10 @@ impl TrainingOffice {
     pub async fn create_edition(
         &self,
         caller: Option<&Caller>,
-        draft: EditionDraft,
+        new: NewEdition,
     ) -> Result<Edition> {
         let who = self.who(caller).await?;
         who.require_bureau("create editions")?;
-        let new = draft.parse()?;
         if queries::find_programme(&self.db, new.programme_id.as_uuid())
             .await?
             .is_none()
