@@ -1,8 +1,9 @@
 //! Tests of the `glocal` binary as a newcomer uses it: `glocal token` and `glocal dev`
 //! (a real process on SQLite files, queried over HTTP, stopped with SIGTERM); `upgrades`:
 //! migrate, serve, upgrade and rollback on PostgreSQL; `redis_tls`: the outbox relay over
-//! `rediss://`.
+//! `rediss://`; `import`: `glocal import local-governments`.
 
+mod import;
 mod redis_tls;
 mod upgrades;
 
