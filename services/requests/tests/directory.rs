@@ -525,7 +525,7 @@ async fn the_import_is_idempotent_and_refuses_bad_files(env: Env) {
         .await
         .unwrap();
     assert_eq!((dry.added.len(), dry.changed.len(), dry.unchanged), (1, 1, 242));
-    assert!(!dry.written);
+    assert!(dry.dry_run);
     let text = dry.to_string();
     assert!(text.contains("add     11999"), "{text}");
     assert!(
@@ -538,7 +538,7 @@ async fn the_import_is_idempotent_and_refuses_bad_files(env: Env) {
         .import_local_governments(&edited, false)
         .await
         .unwrap();
-    assert!(done.written);
+    assert!(!done.dry_run);
     let after = env.counts().await;
     assert_eq!((after.0 - before.0, after.2 - before.2), (2, 1));
     let again = env

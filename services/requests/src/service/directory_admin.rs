@@ -56,8 +56,8 @@ pub struct ImportReport {
     pub changed: Vec<(LocalGovernment, LocalGovernment)>,
     /// How many lines match the directory already.
     pub unchanged: usize,
-    /// Whether the changes were written.
-    pub written: bool,
+    /// Whether this was a dry run (nothing written).
+    pub dry_run: bool,
 }
 
 impl fmt::Display for ImportReport {
@@ -72,10 +72,10 @@ impl fmt::Display for ImportReport {
         for (before, after) in &self.changed {
             writeln!(f, "change  {} {}", after.code, describe_change(before, after))?;
         }
-        let verb = if self.written {
-            "imported"
-        } else {
+        let verb = if self.dry_run {
             "dry run, nothing written"
+        } else {
+            "imported"
         };
         writeln!(
             f,
@@ -601,7 +601,10 @@ impl OnlineBureau {
                 .map(|l| (l.code.clone(), l))
                 .collect();
         let lines = parse_csv(text, &|code| existing.get(code).cloned())?;
-        let mut report = ImportReport::default();
+        let mut report = ImportReport {
+            dry_run,
+            ..ImportReport::default()
+        };
         for l in &lines {
             let after = l.draft.to_view();
             match existing.get(&after.code) {
@@ -653,7 +656,6 @@ impl OnlineBureau {
             .await?;
         }
         tx.commit().await.map_err(RequestsError::from)?;
-        report.written = true;
         tracing::info!(
             added = report.added.len(),
             changed = report.changed.len(),
