@@ -633,9 +633,10 @@ async fn import_local_governments(
             print!("{report}");
             Ok(())
         }
-        Err(glocal_requests::service::ImportError::File(e)) => {
-            Err(Failure::Usage(format!("{}: {e}; nothing written", file.display())))
-        }
+        Err(glocal_requests::service::ImportError::File(e)) => Err(Failure::Usage(format!(
+            "{}: {e}; nothing written",
+            file.display()
+        ))),
         Err(glocal_requests::service::ImportError::Service(e)) => Err(Failure::Run(e.into())),
     }
 }

@@ -18,7 +18,11 @@ impl Db {
         let dir = std::env::temp_dir().join(format!("glocal-import-{}", uuid::Uuid::new_v4()));
         let db = Db { dir };
         let out = db.run(&["migrate", "requests"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         db
     }
 
@@ -82,14 +86,23 @@ fn the_import_dry_runs_upserts_once_and_refuses_bad_files_by_line() {
     }
     let (code, out, err) = db.import(shipped, false);
     assert_eq!(code, Some(0), "{err}");
-    assert!(out.ends_with("imported: 243 added, 0 changed, 0 unchanged\n"), "{out}");
+    assert!(
+        out.ends_with("imported: 243 added, 0 changed, 0 unchanged\n"),
+        "{out}"
+    );
     let (code, out, _) = db.import(shipped, false);
     assert_eq!(code, Some(0));
-    assert_eq!(out, "imported: 0 added, 0 changed, 243 unchanged\n", "idempotent");
+    assert_eq!(
+        out, "imported: 0 added, 0 changed, 243 unchanged\n",
+        "idempotent"
+    );
 
     // A change is printed field by field.
     let text = std::fs::read_to_string(shipped).unwrap();
-    let renamed = db.file("renamed.csv", &text.replace("Gangnam-gu, Seoul", "Gangnam District, Seoul"));
+    let renamed = db.file(
+        "renamed.csv",
+        &text.replace("Gangnam-gu, Seoul", "Gangnam District, Seoul"),
+    );
     let (_, out, _) = db.import(&renamed, true);
     assert!(
         out.contains("change  11680 name_en: \"Gangnam-gu, Seoul\" -> \"Gangnam District, Seoul\""),
@@ -100,11 +113,31 @@ fn the_import_dry_runs_upserts_once_and_refuses_bad_files_by_line() {
     // Bad files: exit 64, the line named, nothing written (even the good lines before it).
     let header = "code,level,parent,name_ko,name_en\n";
     let bad = [
-        ("missing.csv", "code,level,name_ko,name_en\n11000,METROPOLITAN,서울,Seoul\n".to_owned(), "line 1: missing column `parent`"),
-        ("code.csv", format!("{header}11000,METROPOLITAN,,서울,Seoul\n1168,DISTRICT,11000,강남구,Gangnam\n"), "line 3: code"),
-        ("parent.csv", format!("{header}11998,DISTRICT,11000,가,A\n11997,DISTRICT,99999,나,B\n"), "line 3: unknown parent local government 99999"),
-        ("duplicate.csv", format!("{header}11998,DISTRICT,11000,가,A\n\n11998,DISTRICT,11000,가,A\n"), "line 4: duplicate code 11998 (first on line 2)"),
-        ("level.csv", format!("{header}11998,VILLAGE,11000,가,A\n"), "line 2: level"),
+        (
+            "missing.csv",
+            "code,level,name_ko,name_en\n11000,METROPOLITAN,서울,Seoul\n".to_owned(),
+            "line 1: missing column `parent`",
+        ),
+        (
+            "code.csv",
+            format!("{header}11000,METROPOLITAN,,서울,Seoul\n1168,DISTRICT,11000,강남구,Gangnam\n"),
+            "line 3: code",
+        ),
+        (
+            "parent.csv",
+            format!("{header}11998,DISTRICT,11000,가,A\n11997,DISTRICT,99999,나,B\n"),
+            "line 3: unknown parent local government 99999",
+        ),
+        (
+            "duplicate.csv",
+            format!("{header}11998,DISTRICT,11000,가,A\n\n11998,DISTRICT,11000,가,A\n"),
+            "line 4: duplicate code 11998 (first on line 2)",
+        ),
+        (
+            "level.csv",
+            format!("{header}11998,VILLAGE,11000,가,A\n"),
+            "line 2: level",
+        ),
     ];
     for (name, text, says) in bad {
         let path = db.file(name, &text);
@@ -114,5 +147,8 @@ fn the_import_dry_runs_upserts_once_and_refuses_bad_files_by_line() {
         assert!(err.contains("nothing written"), "{name}: {err}");
     }
     let (_, out, _) = db.import(shipped, true);
-    assert!(out.ends_with("0 added, 0 changed, 243 unchanged\n"), "{out}");
+    assert!(
+        out.ends_with("0 added, 0 changed, 243 unchanged\n"),
+        "{out}"
+    );
 }

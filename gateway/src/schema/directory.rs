@@ -5,9 +5,9 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use glocal_proto::requests::v1 as pb;
 
 use super::common::{datetime, non_empty};
-use super::scalars::{Date, DateTime};
 use super::language::{self, Language};
 use super::requests::ServiceRequestType;
+use super::scalars::{Date, DateTime};
 use crate::upstream::error;
 use crate::upstream::loaders::requests::{Loaders, group_staff};
 use crate::upstream::{Requests, call, read};

@@ -270,9 +270,7 @@ impl DirectoryAdminMutation {
             id: input.id.0,
             name: input.name,
             department_code: input.department_code,
-            languages: input
-                .languages
-                .map(|values| pb::StaffLanguages { values }),
+            languages: input.languages.map(|values| pb::StaffLanguages { values }),
             request_types: input.request_types.map(|types| pb::StaffRequestTypes {
                 values: types.into_iter().map(|t| t.to_proto() as i32).collect(),
             }),

@@ -10,8 +10,8 @@ use sea_orm::DatabaseConnection;
 use crate::domain::directory::{Availability, parse_csv};
 use crate::domain::{
     DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
-    InterpretationDraft, LanguageCode, LocalizedName, MessageBody, NewRequest,
-    Reason, RequestType, SubmitDraft, TranslationModeKind, VisitDraft,
+    InterpretationDraft, LanguageCode, LocalizedName, MessageBody, NewRequest, Reason, RequestType,
+    SubmitDraft, TranslationModeKind, VisitDraft,
 };
 use crate::error::RequestsError;
 use crate::service::{Config, Department, OnlineBureau, ServiceRequest, StaffMember};

@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_requests::domain::directory::{
-    Absence, DepartmentDraft, LocalGovernmentDraft, LocalGovernmentLevel, StaffChanges,
-    StaffDraft, parse_csv,
+    Absence, DepartmentDraft, LocalGovernmentDraft, LocalGovernmentLevel, StaffChanges, StaffDraft,
+    parse_csv,
 };
 use glocal_requests::domain::{
     DepartmentCode, DetailsDraft, InterpretationDraft, LocalGovernmentCode, LocalizedName,
@@ -97,12 +97,7 @@ fn staff(subject: &str) -> Caller {
 }
 
 fn seoul() -> Caller {
-    Caller::new(
-        "official-11000",
-        "Official",
-        "11000",
-        [Role::LocalOfficial],
-    )
+    Caller::new("official-11000", "Official", "11000", [Role::LocalOfficial])
 }
 
 fn reason(e: &RequestsError) -> Option<&'static str> {
@@ -177,7 +172,11 @@ async fn local_governments_are_admins_to_change(env: Env) {
     // Not an admin: FORBIDDEN, nothing written.
     let e = env
         .bureau
-        .save_local_government(Some(&staff("staff-interp-kim")), lg("11999", District, Some("11000")), true)
+        .save_local_government(
+            Some(&staff("staff-interp-kim")),
+            lg("11999", District, Some("11000")),
+            true,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Forbidden);
@@ -185,10 +184,22 @@ async fn local_governments_are_admins_to_change(env: Env) {
     for (draft, create, expected) in [
         (lg("11999", District, Some("99000")), true, "UNKNOWN_PARENT"),
         (lg("11999", District, None), true, "PARENT_REQUIRED"),
-        (lg("11999", District, Some("11680")), true, "PARENT_NOT_UPPER_TIER"),
-        (lg("99000", Metropolitan, Some("11000")), true, "PARENT_NOT_ALLOWED"),
+        (
+            lg("11999", District, Some("11680")),
+            true,
+            "PARENT_NOT_UPPER_TIER",
+        ),
+        (
+            lg("99000", Metropolitan, Some("11000")),
+            true,
+            "PARENT_NOT_ALLOWED",
+        ),
         (lg("11680", District, Some("11000")), true, "DUPLICATE_CODE"),
-        (lg("11000", District, Some("26000")), false, "HAS_BASIC_GOVERNMENTS"),
+        (
+            lg("11000", District, Some("26000")),
+            false,
+            "HAS_BASIC_GOVERNMENTS",
+        ),
     ] {
         let e = env
             .bureau
@@ -213,7 +224,10 @@ async fn local_governments_are_admins_to_change(env: Env) {
         .await
         .unwrap();
     assert_eq!(created.parent_code.as_deref(), Some("11000"));
-    assert_eq!(created.name.zh, "Test-gu, Seoul", "Chinese falls back to English");
+    assert_eq!(
+        created.name.zh, "Test-gu, Seoul",
+        "Chinese falls back to English"
+    );
     let mut renamed = lg("11999", District, Some("11000"));
     renamed.name.en = "Renamed-gu, Seoul".into();
     env.bureau
@@ -221,8 +235,15 @@ async fn local_governments_are_admins_to_change(env: Env) {
         .await
         .unwrap();
     let after = env.counts().await;
-    assert_eq!((after.0 - before.0, after.1 - before.1, after.2 - before.2), (2, 2, 1));
-    let found = env.bureau.local_governments(&["11999".into()]).await.unwrap();
+    assert_eq!(
+        (after.0 - before.0, after.1 - before.1, after.2 - before.2),
+        (2, 2, 1)
+    );
+    let found = env
+        .bureau
+        .local_governments(&["11999".into()])
+        .await
+        .unwrap();
     assert_eq!(found[0].name.en, "Renamed-gu, Seoul");
     assert_eq!(env.events("LocalGovernmentSaved").await.len(), 2);
 }
@@ -232,13 +253,21 @@ async fn departments_and_staff_are_validated_and_audited(env: Env) {
     let dept = DepartmentCode::parse("AMERICAS").unwrap();
     let e = env
         .bureau
-        .create_department(Some(&staff("staff-interp-kim")), dept.clone(), names("미주팀", "Americas"))
+        .create_department(
+            Some(&staff("staff-interp-kim")),
+            dept.clone(),
+            names("미주팀", "Americas"),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Forbidden);
     let e = env
         .bureau
-        .create_department(Some(&admin()), DepartmentCode::parse("GENERAL").unwrap(), names("총무", "General"))
+        .create_department(
+            Some(&admin()),
+            DepartmentCode::parse("GENERAL").unwrap(),
+            names("총무", "General"),
+        )
         .await
         .unwrap_err();
     assert_eq!(reason(&e), Some("DUPLICATE_CODE"));
@@ -335,7 +364,10 @@ async fn departments_and_staff_are_validated_and_audited(env: Env) {
     assert!(updated.availability.request_types.is_empty());
     let listed = env.bureau.directory(Some(&admin())).await.unwrap();
     let listed = listed.staff.iter().find(|s| s.id == "STF-701").unwrap();
-    assert_eq!(listed.availability, updated.availability, "read back as written");
+    assert_eq!(
+        listed.availability, updated.availability,
+        "read back as written"
+    );
     let after = env.counts().await;
     // Audit: create dept, onboard, lead, update staff = 4 rows and 4 events.
     assert_eq!((after.0 - before.0, after.1 - before.1), (4, 4));
@@ -352,7 +384,9 @@ async fn routing_passes_over_absent_staff_in_korea_time(env: Env) {
             Some(&admin()),
             sid("STF-101"),
             StaffChanges {
-                absences: Some(vec![Absence::new(day("2026-12-02"), day("2026-12-02")).unwrap()]),
+                absences: Some(vec![
+                    Absence::new(day("2026-12-02"), day("2026-12-02")).unwrap(),
+                ]),
                 ..StaffChanges::default()
             },
         )
@@ -361,7 +395,11 @@ async fn routing_passes_over_absent_staff_in_korea_time(env: Env) {
     env.set_now("2026-12-01T23:30:00Z");
     for key in ["b", "c"] {
         let r = submit(&env, key).await;
-        assert_eq!(assignee(&r), Some("STF-102"), "STF-101 is away on 2 December KST");
+        assert_eq!(
+            assignee(&r),
+            Some("STF-102"),
+            "STF-101 is away on 2 December KST"
+        );
     }
     // The next Korean day they are back and, with the least load, take the next one.
     env.set_now("2026-12-02T15:30:00Z");
@@ -392,7 +430,11 @@ async fn a_departure_hands_open_requests_on(env: Env) {
     );
     let e = env
         .bureau
-        .depart_staff(Some(&staff("staff-interp-kim")), sid("STF-102"), String::new())
+        .depart_staff(
+            Some(&staff("staff-interp-kim")),
+            sid("STF-102"),
+            String::new(),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Forbidden);
@@ -401,7 +443,11 @@ async fn a_departure_hands_open_requests_on(env: Env) {
     // and the change event a manual reassignment writes (the notifier tells the assignee).
     let gone = env
         .bureau
-        .depart_staff(Some(&admin()), sid("STF-102"), "moved to another agency".into())
+        .depart_staff(
+            Some(&admin()),
+            sid("STF-102"),
+            "moved to another agency".into(),
+        )
         .await
         .unwrap();
     assert!(!gone.member.active);
@@ -472,7 +518,9 @@ async fn a_departure_with_the_lead_away_goes_by_load(env: Env) {
             Some(&admin()),
             sid("STF-101"),
             StaffChanges {
-                absences: Some(vec![Absence::new(day("2026-11-30"), day("2026-12-04")).unwrap()]),
+                absences: Some(vec![
+                    Absence::new(day("2026-11-30"), day("2026-12-04")).unwrap(),
+                ]),
                 ..StaffChanges::default()
             },
         )
@@ -524,12 +572,17 @@ async fn the_import_is_idempotent_and_refuses_bad_files(env: Env) {
         .import_local_governments(&edited, true)
         .await
         .unwrap();
-    assert_eq!((dry.added.len(), dry.changed.len(), dry.unchanged), (1, 1, 242));
+    assert_eq!(
+        (dry.added.len(), dry.changed.len(), dry.unchanged),
+        (1, 1, 242)
+    );
     assert!(dry.dry_run);
     let text = dry.to_string();
     assert!(text.contains("add     11999"), "{text}");
     assert!(
-        text.contains("change  11680 name_en: \"Gangnam-gu, Seoul\" -> \"Gangnam District, Seoul\""),
+        text.contains(
+            "change  11680 name_en: \"Gangnam-gu, Seoul\" -> \"Gangnam District, Seoul\""
+        ),
         "{text}"
     );
     assert_eq!(env.counts().await, before);
@@ -553,9 +606,21 @@ async fn the_import_is_idempotent_and_refuses_bad_files(env: Env) {
     let header = "code,level,parent,name_ko,name_en\n";
     for (file, line, says) in [
         ("code,level,name_ko,name_en\n".to_owned(), 1, "parent"),
-        (format!("{header}1100,METROPOLITAN,,서울,Seoul\n"), 2, "code"),
-        (format!("{header}11998,DISTRICT,11000,가,A\n11998,DISTRICT,11000,가,A\n"), 3, "duplicate"),
-        (format!("{header}11998,DISTRICT,11000,가,A\n11997,DISTRICT,99999,나,B\n"), 3, "99999"),
+        (
+            format!("{header}1100,METROPOLITAN,,서울,Seoul\n"),
+            2,
+            "code",
+        ),
+        (
+            format!("{header}11998,DISTRICT,11000,가,A\n11998,DISTRICT,11000,가,A\n"),
+            3,
+            "duplicate",
+        ),
+        (
+            format!("{header}11998,DISTRICT,11000,가,A\n11997,DISTRICT,99999,나,B\n"),
+            3,
+            "99999",
+        ),
     ] {
         let e = env
             .bureau
@@ -597,7 +662,11 @@ fn the_shipped_list_has_every_local_government_once() {
     codes.dedup();
     assert_eq!(codes.len(), 243, "unique codes");
     for b in &basic {
-        let parent = b.draft.parent_code.as_ref().expect("a basic one has a parent");
+        let parent = b
+            .draft
+            .parent_code
+            .as_ref()
+            .expect("a basic one has a parent");
         assert!(
             upper.iter().any(|u| u.draft.code == *parent),
             "{} names {} as parent",
@@ -616,12 +685,15 @@ fn the_shipped_list_has_every_local_government_once() {
     );
     // The demo's codes (and so its tokens and data) are kept, and the 2023–2024 changes are in.
     for code in [
-        "11000", "11680", "26000", "26350", "27000", "28000", "29000", "30000", "31000",
-        "36110", "41000", "41110", "47130", "50000", "51000", "52000", "27720",
+        "11000", "11680", "26000", "26350", "27000", "28000", "29000", "30000", "31000", "36110",
+        "41000", "41110", "47130", "50000", "51000", "52000", "27720",
     ] {
         assert!(codes.contains(&code), "{code}");
     }
-    let gunwi = lines.iter().find(|l| l.draft.code.as_str() == "27720").unwrap();
+    let gunwi = lines
+        .iter()
+        .find(|l| l.draft.code.as_str() == "27720")
+        .unwrap();
     assert_eq!(gunwi.draft.parent_code.as_ref().unwrap().as_str(), "27000");
 }
 

@@ -34,7 +34,13 @@ async fn an_admin_runs_the_directory_and_a_departure_hands_requests_on() {
     let staff = stack.staff("staff-japan-sato");
 
     // Local governments: the full list is there; staff may not add one, an admin may.
-    let all = run(&stack, &admin, "{ localGovernments { code level parentCode } }", json!({})).await;
+    let all = run(
+        &stack,
+        &admin,
+        "{ localGovernments { code level parentCode } }",
+        json!({}),
+    )
+    .await;
     let all = all.data()["localGovernments"].as_array().unwrap().clone();
     assert_eq!(all.len(), 243);
     assert!(all.contains(&json!({ "code": "27720", "level": "COUNTY", "parentCode": "27000" })));
@@ -43,7 +49,12 @@ async fn an_admin_runs_the_directory_and_a_departure_hands_requests_on() {
         json!({ "i": { "code": "11999", "level": "DISTRICT", "parentCode": parent,
                        "name": { "ko": "서울특별시 시험구", "en": "Test-gu, Seoul" } } })
     };
-    assert_eq!(run(&stack, &staff, create, input("11000")).await.error_code(), "FORBIDDEN");
+    assert_eq!(
+        run(&stack, &staff, create, input("11000"))
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
     let refused = run(&stack, &admin, create, input("99000")).await;
     assert_eq!(refused.error_code(), "BAD_USER_INPUT");
     assert_eq!(reason(&refused), "UNKNOWN_PARENT");
@@ -60,7 +71,10 @@ async fn an_admin_runs_the_directory_and_a_departure_hands_requests_on() {
 
     // A department, a member onboarded, then made its lead.
     let dept = "mutation { createDepartment(input: { code: \"AMERICAS\", name: { ko: \"미주팀\", en: \"Americas\" } }) { code leadStaffId } }";
-    assert_eq!(run(&stack, &staff, dept, json!({})).await.error_code(), "FORBIDDEN");
+    assert_eq!(
+        run(&stack, &staff, dept, json!({})).await.error_code(),
+        "FORBIDDEN"
+    );
     run(&stack, &admin, dept, json!({})).await.data();
     let onboarded = run(
         &stack,
@@ -82,26 +96,43 @@ async fn an_admin_runs_the_directory_and_a_departure_hands_requests_on() {
         "LEAD_NOT_IN_DEPARTMENT"
     );
     assert_eq!(
-        run(&stack, &admin, lead, json!({ "l": "STF-701" })).await.data()["updateDepartment"]
-            ["leadStaffId"],
+        run(&stack, &admin, lead, json!({ "l": "STF-701" }))
+            .await
+            .data()["updateDepartment"]["leadStaffId"],
         "STF-701"
     );
 
     // An absence whose end comes before its start is refused; a real one routes around
     // the member: the Japan desk has one interpreter, so while they are away a new request
     // waits in the department's queue.
-    let absence = |from: &str, to: &str| {
-        json!({ "i": { "id": "STF-151", "absences": [{ "from": from, "to": to }] } })
-    };
-    let refused = run(&stack, &admin, UPDATE_STAFF, absence("2026-12-10", "2026-12-01")).await;
+    let absence = |from: &str, to: &str| json!({ "i": { "id": "STF-151", "absences": [{ "from": from, "to": to }] } });
+    let refused = run(
+        &stack,
+        &admin,
+        UPDATE_STAFF,
+        absence("2026-12-10", "2026-12-01"),
+    )
+    .await;
     assert_eq!(reason(&refused), "ABSENCE_ENDS_BEFORE_START");
     let official = stack.official("official-seoul", "11000");
     let first = submit(&stack, &official, "before-absence").await;
     let first = first.data()["submitServiceRequest"].clone();
     assert_eq!(first["assignee"]["id"], "STF-151");
     // Away from long before to long after today (in Korea time, whatever the date).
-    let away = run(&stack, &admin, UPDATE_STAFF, absence("2000-01-01", "2099-12-31")).await;
-    assert_eq!(away.data()["updateStaff"]["absences"].as_array().unwrap().len(), 1);
+    let away = run(
+        &stack,
+        &admin,
+        UPDATE_STAFF,
+        absence("2000-01-01", "2099-12-31"),
+    )
+    .await;
+    assert_eq!(
+        away.data()["updateStaff"]["absences"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let second = submit(&stack, &official, "during-absence").await;
     let second = second.data()["submitServiceRequest"].clone();
     assert_eq!(second["department"]["code"], "JAPAN_DESK");
@@ -119,7 +150,9 @@ async fn an_admin_runs_the_directory_and_a_departure_hands_requests_on() {
     .await
     .data();
     assert_eq!(
-        run(&stack, &staff, DEPART, json!({ "id": "STF-151" })).await.error_code(),
+        run(&stack, &staff, DEPART, json!({ "id": "STF-151" }))
+            .await
+            .error_code(),
         "FORBIDDEN"
     );
     let departed = run(&stack, &admin, DEPART, json!({ "id": "STF-151" })).await;
@@ -167,7 +200,11 @@ async fn an_admin_runs_the_directory_and_a_departure_hands_requests_on() {
         if told {
             break;
         }
-        assert!(Instant::now() < deadline, "no assignment notice: {:#}", inbox.body);
+        assert!(
+            Instant::now() < deadline,
+            "no assignment notice: {:#}",
+            inbox.body
+        );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     // Every change above is audited: local government, department, onboarding ×2, lead,

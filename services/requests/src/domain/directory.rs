@@ -492,7 +492,11 @@ mod tests {
         let e = parse_csv(&text, &none).unwrap_err();
         assert_eq!(e.line, 4);
         assert!(e.message.contains("duplicate"), "{e}");
-        let e = parse_csv(&format!("{HEAD}11110,DISTRICT,11000,종로구,Jongno\n"), &none).unwrap_err();
+        let e = parse_csv(
+            &format!("{HEAD}11110,DISTRICT,11000,종로구,Jongno\n"),
+            &none,
+        )
+        .unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("11000"), "{e}");
     }
@@ -512,6 +516,9 @@ mod tests {
         );
         let lines = parse_csv(&text, &known).unwrap();
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[2].draft.name.zh, "Haeundae-gu, Busan", "falls back to English");
+        assert_eq!(
+            lines[2].draft.name.zh, "Haeundae-gu, Busan",
+            "falls back to English"
+        );
     }
 }

@@ -13,8 +13,8 @@ use tonic::{Request, Response, Status};
 
 use super::{dept_to_pb, lg_to_pb, request_type, staff_to_pb};
 use crate::domain::directory::{
-    Absence, DepartmentDraft, LocalGovernmentDraft, LocalGovernmentLevel, StaffChanges,
-    StaffDraft, staff_name, staff_subject,
+    Absence, DepartmentDraft, LocalGovernmentDraft, LocalGovernmentLevel, StaffChanges, StaffDraft,
+    staff_name, staff_subject,
 };
 use crate::domain::{
     DepartmentCode, InvalidInput, LanguageCode, LocalGovernmentCode, LocalizedName, RequestType,
@@ -100,7 +100,9 @@ fn absences(values: &[pb::StaffAbsence]) -> Result<Vec<Absence>, RequestsError> 
         .collect()
 }
 
-fn local_government(m: pb::SaveLocalGovernmentRequest) -> Result<(LocalGovernmentDraft, bool), InvalidInput> {
+fn local_government(
+    m: pb::SaveLocalGovernmentRequest,
+) -> Result<(LocalGovernmentDraft, bool), InvalidInput> {
     let code = LocalGovernmentCode::parse(m.code.trim()).map_err(|e| e.at("code"))?;
     let level = LocalGovernmentLevel::parse(m.level.trim())?;
     let parent = match m.parent_code.trim() {
@@ -111,6 +113,17 @@ fn local_government(m: pb::SaveLocalGovernmentRequest) -> Result<(LocalGovernmen
         LocalGovernmentDraft::new(code, names(m.name), level, parent)?,
         m.create,
     ))
+}
+
+fn staff_draft(m: &pb::OnboardStaffRequest) -> Result<StaffDraft, InvalidInput> {
+    Ok(StaffDraft {
+        id: staff_id(&m.id, "id")?,
+        subject: staff_subject(&m.subject)?,
+        name: staff_name(&m.name)?,
+        department_code: department(&m.department_code, "departmentCode")?,
+        languages: languages(&m.languages)?,
+        request_types: types(&m.request_types)?,
+    })
 }
 
 fn staff_changes(m: &pb::UpdateStaffRequest) -> Result<StaffChanges, RequestsError> {
@@ -192,23 +205,10 @@ impl DirectoryAdminService for DirectoryGrpc {
         Ok(Response::new(dept_to_pb(dept)))
     }
 
-    async fn onboard_staff(
-        &self,
-        req: Request<pb::OnboardStaffRequest>,
-    ) -> GrpcResult<pb::Staff> {
+    async fn onboard_staff(&self, req: Request<pb::OnboardStaffRequest>) -> GrpcResult<pb::Staff> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let draft = (|| {
-            Ok::<_, InvalidInput>(StaffDraft {
-                id: staff_id(&m.id, "id")?,
-                subject: staff_subject(&m.subject)?,
-                name: staff_name(&m.name)?,
-                department_code: department(&m.department_code, "departmentCode")?,
-                languages: languages(&m.languages)?,
-                request_types: types(&m.request_types)?,
-            })
-        })()
-        .map_err(bad)?;
+        let draft = staff_draft(&m).map_err(bad)?;
         let member = self
             .bureau
             .onboard_staff(caller.as_ref(), draft)

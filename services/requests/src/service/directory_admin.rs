@@ -70,7 +70,12 @@ impl fmt::Display for ImportReport {
             )?;
         }
         for (before, after) in &self.changed {
-            writeln!(f, "change  {} {}", after.code, describe_change(before, after))?;
+            writeln!(
+                f,
+                "change  {} {}",
+                after.code,
+                describe_change(before, after)
+            )?;
         }
         let verb = if self.dry_run {
             "dry run, nothing written"
@@ -147,8 +152,8 @@ impl OnlineBureau {
             note,
         );
         audit::insert(tx, AUDIT_TABLE, &entry).await?;
-        let change = OutboxChange::new(DIRECTORY, DIRECTORY_ID, event_type, payload)
-            .touching(aggregate, id);
+        let change =
+            OutboxChange::new(DIRECTORY, DIRECTORY_ID, event_type, payload).touching(aggregate, id);
         outbox::append(tx, &change, now).await?;
         Ok(())
     }
@@ -359,7 +364,11 @@ impl OnlineBureau {
             department_code: draft.department_code.as_str().to_owned(),
             active: true,
             availability: crate::domain::directory::Availability {
-                languages: draft.languages.iter().map(|l| l.as_str().to_owned()).collect(),
+                languages: draft
+                    .languages
+                    .iter()
+                    .map(|l| l.as_str().to_owned())
+                    .collect(),
                 request_types: draft.request_types,
                 ..Default::default()
             },
@@ -530,7 +539,8 @@ impl OnlineBureau {
             json!({ "id": member.id, "department": member.department_code, "actor": actor.subject }),
         )
         .await?;
-        let open = request_store::assigned_to(&tx, &member.id, &RequestState::open_states()).await?;
+        let open =
+            request_store::assigned_to(&tx, &member.id, &RequestState::open_states()).await?;
         let today = kst_date(now);
         let mut reassigned = Vec::new();
         for row in open {
@@ -594,12 +604,11 @@ impl OnlineBureau {
         text: &str,
         dry_run: bool,
     ) -> Result<ImportReport, ImportError> {
-        let existing: HashMap<String, LocalGovernment> =
-            dir_store::all_local_governments(&self.db)
-                .await?
-                .into_iter()
-                .map(|l| (l.code.clone(), l))
-                .collect();
+        let existing: HashMap<String, LocalGovernment> = dir_store::all_local_governments(&self.db)
+            .await?
+            .into_iter()
+            .map(|l| (l.code.clone(), l))
+            .collect();
         let lines = parse_csv(text, &|code| existing.get(code).cloned())?;
         let mut report = ImportReport {
             dry_run,

@@ -397,7 +397,10 @@ pub(crate) async fn staff_exists(
 pub(crate) async fn update_staff(db: &impl ConnectionTrait, m: &StaffMember) -> Result<()> {
     staff::Entity::update_many()
         .col_expr(staff::Column::Name, m.name.clone().into())
-        .col_expr(staff::Column::DepartmentCode, m.department_code.clone().into())
+        .col_expr(
+            staff::Column::DepartmentCode,
+            m.department_code.clone().into(),
+        )
         .col_expr(staff::Column::Active, m.active.into())
         .col_expr(
             staff::Column::Languages,

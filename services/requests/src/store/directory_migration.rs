@@ -2,7 +2,9 @@
 //! member's languages, request types and departure, absence periods, and the directory's
 //! audit table. Additive only: new nullable columns and new tables.
 
-use glocal_kit::migration::{a, date, index, string, string_null, table, text, text_null, ts, ts_null};
+use glocal_kit::migration::{
+    a, date, index, string, string_null, table, text, text_null, ts, ts_null,
+};
 use sea_orm_migration::prelude::*;
 
 /// Adds the columns and tables directory administration needs.
