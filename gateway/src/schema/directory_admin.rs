@@ -328,7 +328,7 @@ impl DirectoryAdminMutation {
                 .into_iter()
                 .map(|r| StaffReassignment {
                     request_id: ID(r.request_id),
-                    assignee_id: (!r.assignee_id.is_empty()).then(|| ID(r.assignee_id)),
+                    assignee_id: (!r.assignee_id.is_empty()).then_some(ID(r.assignee_id)),
                 })
                 .collect(),
         })
