@@ -8,6 +8,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "glocal/common/v1/files.proto",
         "glocal/requests/v1/requests.proto",
         "glocal/requests/v1/search.proto",
+        "glocal/requests/v1/directory.proto",
         "glocal/training/v1/training.proto",
         "glocal/events/v1/events.proto",
         "glocal/research/v1/research.proto",

@@ -60,6 +60,12 @@ enum Command {
     },
     /// Load demo data into the configured databases (only where they are empty).
     Seed,
+    /// Load reference data into the configured databases.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        what: Import,
+    },
     /// Print the public GraphQL schema (SDL).
     Schema {
         /// Print the partner graph's subgraph SDL (`/subgraph`'s `_service { sdl }`) instead.
@@ -88,6 +94,20 @@ enum Command {
     /// Generate a key pair for signed caller identity: the private key for the gateway's
     /// `grpc.identity_signing_key`, the public key for the services' `grpc.identity_keys`.
     Keygen,
+}
+
+/// What `glocal import` loads.
+#[derive(Debug, Subcommand)]
+enum Import {
+    /// Upsert the local-government list (CSV, see data/README.md) into the requests
+    /// service's directory: idempotent; a bad file is refused naming its line, unwritten.
+    LocalGovernments {
+        /// The CSV file, e.g. data/local-governments.csv.
+        file: PathBuf,
+        /// Print the changes without writing them.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -257,6 +277,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve { component } => serve(settings, component).await,
         Command::Migrate { component } => migrate(settings, component).await,
         Command::Seed => seed(settings).await,
+        Command::Import {
+            what: Import::LocalGovernments { file, dry_run },
+        } => import_local_governments(settings, &file, dry_run).await,
         Command::Schema { partner } => {
             if partner {
                 print!("{}", glocal_gateway::partner_sdl());
@@ -593,6 +616,29 @@ async fn seed(settings: Settings) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+async fn import_local_governments(
+    settings: Settings,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> Result<(), Failure> {
+    let _guard = telemetry(&settings, "glocal-import")?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?;
+    let db = Service::Requests.connect(&settings).await?;
+    Service::Requests.check_schema(&db).await?;
+    match glocal_requests::import_local_governments(db, &text, dry_run).await {
+        Ok(report) => {
+            print!("{report}");
+            Ok(())
+        }
+        Err(glocal_requests::service::ImportError::File(e)) => Err(Failure::Usage(format!(
+            "{}: {e}; nothing written",
+            file.display()
+        ))),
+        Err(glocal_requests::service::ImportError::Service(e)) => Err(Failure::Run(e.into())),
+    }
 }
 
 fn keygen() -> Result<(), Failure> {

@@ -177,6 +177,7 @@ fn fake_request(i: usize, lg: &str) -> pb::ServiceRequest {
             code: lg.into(),
             name: text("옛이름", "stale"),
             level: String::new(),
+            parent_code: String::new(),
         }),
         details: Some(pb::RequestDetails {
             kind: Some(pb::request_details::Kind::InterpretationTranslation(
@@ -211,6 +212,7 @@ fn local_government(code: &str) -> pb::LocalGovernment {
         code: code.into(),
         name: text(ko, en),
         level: "METROPOLITAN".into(),
+        parent_code: String::new(),
     }
 }
 
@@ -425,12 +427,14 @@ impl RequestsService for Fake {
                     name: "Lee".into(),
                     department_code: "D1".into(),
                     active: true,
+                    ..Default::default()
                 },
                 pb::Staff {
                     id: "s2".into(),
                     name: "Park".into(),
                     department_code: "D1".into(),
                     active: false,
+                    ..Default::default()
                 },
             ],
         }))

@@ -1,8 +1,9 @@
 //! Tests of the `glocal` binary as a newcomer uses it: `glocal token` and `glocal dev`
 //! (a real process on SQLite files, queried over HTTP, stopped with SIGTERM); `upgrades`:
 //! migrate, serve, upgrade and rollback on PostgreSQL; `redis_tls`: the outbox relay over
-//! `rediss://`.
+//! `rediss://`; `import`: `glocal import local-governments`.
 
+mod import;
 mod redis_tls;
 mod upgrades;
 
@@ -425,7 +426,7 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
     let resp: serde_json::Value = http
         .post(&url)
         .bearer_auth(&token)
-        .json(&serde_json::json!({ "query": "{ serviceRequests(first: 50) { totalCount edges { node { number localGovernment { code } } } } departments { code } }" }))
+        .json(&serde_json::json!({ "query": "{ serviceRequests(first: 50) { totalCount edges { node { number localGovernment { code } } } } departments { code } localGovernments { code } }" }))
         .send()
         .await
         .unwrap()
@@ -436,6 +437,11 @@ async fn dev_starts_everything_with_demo_data_and_stops_on_sigterm() {
     assert!(
         resp["data"]["departments"].as_array().unwrap().len() >= 3,
         "demo departments: {resp:#}"
+    );
+    assert_eq!(
+        resp["data"]["localGovernments"].as_array().unwrap().len(),
+        243,
+        "dev loads data/local-governments.csv"
     );
     let edges = resp["data"]["serviceRequests"]["edges"].as_array().unwrap();
     assert!(!edges.is_empty(), "demo requests for Seoul: {resp:#}");

@@ -1,12 +1,13 @@
 //! The bureau's directory and routing table: local governments, departments with their
 //! staff, and the rules that route a new request to a department.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use glocal_proto::requests::v1 as pb;
 
-use super::common::non_empty;
+use super::common::{datetime, non_empty};
 use super::language::{self, Language};
 use super::requests::ServiceRequestType;
+use super::scalars::{Date, DateTime};
 use crate::upstream::error;
 use crate::upstream::loaders::requests::{Loaders, group_staff};
 use crate::upstream::{Requests, call, read};
@@ -28,9 +29,15 @@ impl LocalGovernment {
         language::pick(self.0.name.as_ref(), language::effective(ctx, lang))
     }
 
-    /// METROPOLITAN, PROVINCE, CITY, COUNTY or DISTRICT.
+    /// METROPOLITAN, PROVINCE (the upper tier), CITY, COUNTY or DISTRICT (basic).
     async fn level(&self) -> &str {
         &self.0.level
+    }
+
+    /// Code of the metropolitan or provincial government a basic one belongs to; null for
+    /// the upper tier.
+    async fn parent_code(&self) -> Option<&str> {
+        non_empty(&self.0.parent_code)
     }
 }
 
@@ -116,10 +123,54 @@ impl Staff {
         &self.0.department_code
     }
 
-    /// False for staff who no longer take new requests.
+    /// False for staff who no longer take new requests (departed).
     async fn active(&self) -> bool {
         self.0.active
     }
+
+    /// ISO 639-1 languages they work in.
+    async fn languages(&self) -> &[String] {
+        &self.0.languages
+    }
+
+    /// Request types they take; empty takes every type.
+    async fn request_types(&self) -> Result<Vec<ServiceRequestType>> {
+        self.0
+            .request_types
+            .iter()
+            .map(|&t| ServiceRequestType::from_proto(t))
+            .collect()
+    }
+
+    /// Absence periods (Korea-time dates, both included), earliest first: routing and
+    /// least-load assignment pass them over on those days.
+    async fn absences(&self) -> Vec<StaffAbsence> {
+        self.0
+            .absences
+            .iter()
+            .filter_map(|a| {
+                Some(StaffAbsence {
+                    from: Date::parse(&a.from)?,
+                    to: Date::parse(&a.to)?,
+                })
+            })
+            .collect()
+    }
+
+    /// When they left the bureau; null while they work here.
+    async fn departed_at(&self) -> Option<DateTime> {
+        datetime(self.0.departed_at.as_ref())
+    }
+}
+
+/// A period a staff member is away, both days included (Korea time).
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "StaffAbsenceInput")]
+pub struct StaffAbsence {
+    /// First day away.
+    pub from: Date,
+    /// Last day away.
+    pub to: Date,
 }
 
 /// A routing rule: requests of a type (and language) go to a department.

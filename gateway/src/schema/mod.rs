@@ -14,6 +14,7 @@
 
 pub mod common;
 pub mod directory;
+pub mod directory_admin;
 pub mod events;
 pub mod federation;
 pub mod files;
@@ -70,6 +71,7 @@ pub struct Mutation(
     requests::RequestAttachmentsMutation,
     files::FilesMutation,
     directory::DirectoryMutation,
+    directory_admin::DirectoryAdminMutation,
     events::EventsMutation,
     research::ResearchMutation,
     training::TrainingMutation,

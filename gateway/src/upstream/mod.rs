@@ -21,6 +21,7 @@ use glocal_kit::Caller;
 use glocal_proto::common::v1::files_service_client::FilesServiceClient;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
 use glocal_proto::notifier::v1::notifier_service_client::NotifierServiceClient;
+use glocal_proto::requests::v1::directory_admin_service_client::DirectoryAdminServiceClient;
 use glocal_proto::requests::v1::request_search_service_client::RequestSearchServiceClient;
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
@@ -140,6 +141,17 @@ impl Service for RequestSearch {
     type Client = RequestSearchServiceClient<Channel>;
     fn client(self, services: &Services) -> Self::Client {
         RequestSearchServiceClient::new(services.requests_channel.clone())
+    }
+}
+
+/// The requests service's directory administration (ADR 0035).
+#[derive(Clone, Copy, Debug)]
+pub struct DirectoryAdmin;
+
+impl Service for DirectoryAdmin {
+    type Client = DirectoryAdminServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        DirectoryAdminServiceClient::new(services.requests_channel.clone())
     }
 }
 

@@ -7,10 +7,11 @@ use glocal_kit::store::Db;
 use glocal_kit::{Caller, Role};
 use sea_orm::DatabaseConnection;
 
+use crate::domain::directory::{Availability, parse_csv};
 use crate::domain::{
     DepartmentCode, DestinationDraft, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
-    InterpretationDraft, LanguageCode, LocalGovernment, LocalizedName, MessageBody, NewRequest,
-    Reason, RequestType, SubmitDraft, TranslationModeKind, VisitDraft,
+    InterpretationDraft, LanguageCode, LocalizedName, MessageBody, NewRequest, Reason, RequestType,
+    SubmitDraft, TranslationModeKind, VisitDraft,
 };
 use crate::error::RequestsError;
 use crate::service::{Config, Department, OnlineBureau, ServiceRequest, StaffMember};
@@ -19,120 +20,10 @@ use crate::store::{directory as dir_store, routing as rule_store};
 /// The bureau's own organisation code in demo tokens.
 pub const BUREAU_ORG: &str = "GAOK";
 
-const LOCAL_GOVERNMENTS: &[(&str, &str, &str, &str, &str, &str)] = &[
-    (
-        "11000",
-        "서울특별시",
-        "Seoul Metropolitan Government",
-        "首尔特别市",
-        "ソウル特別市",
-        "METROPOLITAN",
-    ),
-    (
-        "11680",
-        "서울특별시 강남구",
-        "Gangnam-gu, Seoul",
-        "首尔特别市江南区",
-        "ソウル特別市江南区",
-        "DISTRICT",
-    ),
-    (
-        "26000",
-        "부산광역시",
-        "Busan Metropolitan City",
-        "釜山广域市",
-        "釜山広域市",
-        "METROPOLITAN",
-    ),
-    (
-        "26350",
-        "부산광역시 해운대구",
-        "Haeundae-gu, Busan",
-        "釜山广域市海云台区",
-        "釜山広域市海雲台区",
-        "DISTRICT",
-    ),
-    (
-        "27000",
-        "대구광역시",
-        "Daegu Metropolitan City",
-        "大邱广域市",
-        "大邱広域市",
-        "METROPOLITAN",
-    ),
-    (
-        "28000",
-        "인천광역시",
-        "Incheon Metropolitan City",
-        "仁川广域市",
-        "仁川広域市",
-        "METROPOLITAN",
-    ),
-    (
-        "29000",
-        "광주광역시",
-        "Gwangju Metropolitan City",
-        "光州广域市",
-        "光州広域市",
-        "METROPOLITAN",
-    ),
-    (
-        "30000",
-        "대전광역시",
-        "Daejeon Metropolitan City",
-        "大田广域市",
-        "大田広域市",
-        "METROPOLITAN",
-    ),
-    (
-        "31000",
-        "울산광역시",
-        "Ulsan Metropolitan City",
-        "蔚山广域市",
-        "蔚山広域市",
-        "METROPOLITAN",
-    ),
-    (
-        "36110",
-        "세종특별자치시",
-        "Sejong Special Self-Governing City",
-        "世宗特别自治市",
-        "世宗特別自治市",
-        "METROPOLITAN",
-    ),
-    (
-        "41000",
-        "경기도",
-        "Gyeonggi Province",
-        "京畿道",
-        "京畿道",
-        "PROVINCE",
-    ),
-    (
-        "41110",
-        "경기도 수원시",
-        "Suwon-si, Gyeonggi",
-        "京畿道水原市",
-        "京畿道水原市",
-        "CITY",
-    ),
-    (
-        "47130",
-        "경상북도 경주시",
-        "Gyeongju-si, Gyeongsangbuk-do",
-        "庆尚北道庆州市",
-        "慶尚北道慶州市",
-        "CITY",
-    ),
-    (
-        "50000",
-        "제주특별자치도",
-        "Jeju Special Self-Governing Province",
-        "济州特别自治道",
-        "済州特別自治道",
-        "PROVINCE",
-    ),
-];
+/// Every local government with its standard administrative code (`data/local-governments.csv`,
+/// source and date in `data/README.md`): what `glocal dev` and `glocal seed` load, and the
+/// file `glocal import local-governments` keeps a deployment's directory in step with.
+pub const LOCAL_GOVERNMENTS_CSV: &str = include_str!("../../../data/local-governments.csv");
 
 const DEPARTMENTS: &[(&str, &str, &str, &str, &str)] = &[
     (
@@ -288,13 +179,10 @@ pub async fn seed_directory(db: &DatabaseConnection) -> Result<bool, RequestsErr
         ja: ja.into(),
     };
     let tx = db.begin().await?;
-    for (code, ko, en, zh, ja, level) in LOCAL_GOVERNMENTS {
-        let lg = LocalGovernment {
-            code: (*code).into(),
-            name: names(ko, en, zh, ja),
-            level: (*level).into(),
-        };
-        dir_store::insert_local_government(&tx, &lg).await?;
+    let lines = parse_csv(LOCAL_GOVERNMENTS_CSV, &|_| None)
+        .map_err(|e| RequestsError::Corrupt(format!("data/local-governments.csv: {e}")))?;
+    for line in lines {
+        dir_store::insert_local_government(&tx, &line.draft.to_view()).await?;
     }
     for (code, ko, en, zh, ja) in DEPARTMENTS {
         let dept = Department {
@@ -310,6 +198,7 @@ pub async fn seed_directory(db: &DatabaseConnection) -> Result<bool, RequestsErr
             name: (*name).into(),
             department_code: (*dept).into(),
             active: *active,
+            availability: Availability::default(),
         };
         dir_store::insert_staff(&tx, &member, subject).await?;
     }

@@ -18,6 +18,7 @@ use crate::error::RequestsError;
 use crate::service::{self, OnlineBureau};
 
 pub mod attachments;
+pub mod directory;
 pub mod search;
 mod sla;
 mod statistics;
@@ -261,6 +262,7 @@ fn lg_to_pb(l: service::LocalGovernment) -> pb::LocalGovernment {
         code: l.code,
         name: Some(name_to_pb(l.name)),
         level: l.level,
+        parent_code: l.parent_code.unwrap_or_default(),
     }
 }
 
@@ -273,11 +275,27 @@ fn dept_to_pb(d: service::Department) -> pb::Department {
 }
 
 fn staff_to_pb(s: service::StaffMember) -> pb::Staff {
+    let a = s.availability;
     pb::Staff {
         id: s.id,
         name: s.name,
         department_code: s.department_code,
         active: s.active,
+        languages: a.languages,
+        request_types: a
+            .request_types
+            .into_iter()
+            .map(|t| type_to_pb(t) as i32)
+            .collect(),
+        absences: a
+            .absences
+            .iter()
+            .map(|x| pb::StaffAbsence {
+                from: x.from().to_string(),
+                to: x.to().to_string(),
+            })
+            .collect(),
+        departed_at: a.departed_at.map(ts),
     }
 }
 

@@ -29,6 +29,22 @@ pub const FILES_SERVICE_NAME: &str = "glocal.common.v1.FilesService";
 /// The gRPC service of request search (ADR 0025).
 pub const SEARCH_SERVICE_NAME: &str = "glocal.requests.v1.RequestSearchService";
 
+/// The gRPC service of the directory's administration (ADR 0035).
+pub const DIRECTORY_SERVICE_NAME: &str = "glocal.requests.v1.DirectoryAdminService";
+
+/// Imports the local-government list (`glocal import local-governments`, ADR 0035) into
+/// an already migrated database: the changes made, or on a dry run the changes it would
+/// make.
+pub async fn import_local_governments(
+    db: DatabaseConnection,
+    csv: &str,
+    dry_run: bool,
+) -> Result<service::ImportReport, service::ImportError> {
+    OnlineBureau::new(db, Config::default())
+        .import_local_governments(csv, dry_run)
+        .await
+}
+
 /// Brings the database schema up to date (idempotent; on PostgreSQL under the migration
 /// lock, so concurrent migrators wait for each other).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), RequestsError> {
@@ -72,12 +88,18 @@ pub async fn serve(
         .map(|every| service::spawn_sla_scheduler(bureau.clone(), every, shutdown.clone()));
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau.clone()).into_server())
         .add_service(grpc::attachments::RequestFiles::new(bureau.clone()).into_server())
-        .add_service(grpc::search::SearchGrpc::new(bureau).into_server());
+        .add_service(grpc::search::SearchGrpc::new(bureau.clone()).into_server())
+        .add_service(grpc::directory::DirectoryGrpc::new(bureau).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "requests service listening");
     let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
-        &[SERVICE_NAME, FILES_SERVICE_NAME, SEARCH_SERVICE_NAME],
+        &[
+            SERVICE_NAME,
+            FILES_SERVICE_NAME,
+            SEARCH_SERVICE_NAME,
+            DIRECTORY_SERVICE_NAME,
+        ],
         &settings.grpc,
         probe,
         shutdown,

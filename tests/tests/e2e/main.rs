@@ -7,6 +7,7 @@ mod batching;
 mod caching;
 mod dashboards;
 mod depth;
+mod directory;
 mod doc_claims;
 mod doc_examples;
 

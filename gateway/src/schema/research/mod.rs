@@ -683,7 +683,7 @@ pub struct LocalizedTextInput {
 }
 
 impl LocalizedTextInput {
-    fn into_proto(self) -> LocalizedText {
+    pub(crate) fn into_proto(self) -> LocalizedText {
         LocalizedText {
             ko: self.ko.unwrap_or_default(),
             en: self.en.unwrap_or_default(),

@@ -564,3 +564,23 @@ rule-papers-finished = a { $state } application takes no more papers
 rule-not-under-review-at-stage = the application is { $state } at stage { $current }, not under review at stage { $stage }
 rule-cut-first = the application is at stage { $current } of { $last }: apply the stage's cut first
 rule-edition-full = the edition is full ({ $taken } of { $capacity } places taken): waitlist instead
+
+## The directory's administration (ADR 0035; extensions.reason in parentheses)
+label-LocalGovernmentLevel-METROPOLITAN = Metropolitan city
+label-LocalGovernmentLevel-PROVINCE = Province
+label-LocalGovernmentLevel-CITY = City
+label-LocalGovernmentLevel-COUNTY = County
+label-LocalGovernmentLevel-DISTRICT = Autonomous district
+directory-parent-not-allowed = { $code } is a metropolitan or provincial government: it has no parent
+directory-parent-required = { $code } is a basic local government: name its metropolitan or provincial government as parent
+directory-unknown-parent = unknown parent local government { $parent }
+directory-parent-not-upper = { $parent } is not a metropolitan or provincial government
+directory-duplicate-code = { $code } exists already
+directory-has-children = basic local governments belong to { $code }: it stays metropolitan or provincial
+directory-lead-not-in-department = { $staff } is not a member of { $department }
+directory-lead-departed = { $staff } has left the bureau
+directory-duplicate-subject = another staff member signs in as { $subject }
+directory-already-departed = { $staff } has already left the bureau
+directory-absence-ends-before-start = the absence ends ({ $to }) before it starts ({ $from })
+history-reassigned-departed = { $departed } left: -> { $department } / { $staff } { $name }
+history-reassigned-departed-unstaffed = { $departed } left: -> { $department } (no available staff)

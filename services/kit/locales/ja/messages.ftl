@@ -563,3 +563,23 @@ rule-papers-finished = { $state } の状態の申請にはこれ以上書類を�
 rule-not-under-review-at-stage = この申請は第 { $current } 段階で { $state } の状態で、第 { $stage } 段階の審査中ではありません
 rule-cut-first = この申請は全 { $last } 段階のうち第 { $current } 段階です。先にこの段階の選抜を適用してください
 rule-edition-full = 定員に達しています（{ $capacity } 枠中 { $taken } 枠）。補欠にしてください
+
+## 組織名簿の管理 (ADR 0035)
+label-LocalGovernmentLevel-METROPOLITAN = 広域市・特別市
+label-LocalGovernmentLevel-PROVINCE = 道
+label-LocalGovernmentLevel-CITY = 市
+label-LocalGovernmentLevel-COUNTY = 郡
+label-LocalGovernmentLevel-DISTRICT = 自治区
+directory-parent-not-allowed = { $code } は広域自治体のため、上位の自治体はありません
+directory-parent-required = { $code } は基礎自治体のため、上位の広域自治体を指定してください
+directory-unknown-parent = 不明な上位自治体 { $parent }
+directory-parent-not-upper = { $parent } は広域自治体ではありません
+directory-duplicate-code = { $code } は既に存在します
+directory-has-children = { $code } には基礎自治体が属しているため、広域自治体のままにする必要があります
+directory-lead-not-in-department = { $staff } は { $department } の所属ではありません
+directory-lead-departed = { $staff } は退職しました
+directory-duplicate-subject = 別の職員が既に { $subject } でログインしています
+directory-already-departed = { $staff } は既に退職しています
+directory-absence-ends-before-start = 不在期間の終了日（{ $to }）が開始日（{ $from }）より前です
+history-reassigned-departed = { $departed } 退職：-> { $department } / { $staff } { $name }
+history-reassigned-departed-unstaffed = { $departed } 退職：-> { $department }（対応可能な職員なし）

@@ -563,3 +563,23 @@ rule-papers-finished = { $state } 상태의 신청에는 더 이상 서류를 �
 rule-not-under-review-at-stage = 신청은 { $current }단계에서 { $state } 상태이며 { $stage }단계 심사 중이 아닙니다
 rule-cut-first = 신청이 { $last }단계 중 { $current }단계에 있습니다. 먼저 이 단계의 컷을 적용하세요
 rule-edition-full = 정원이 찼습니다({ $capacity }자리 중 { $taken }자리). 예비 선발로 처리하세요
+
+## 조직 관리 (ADR 0035)
+label-LocalGovernmentLevel-METROPOLITAN = 광역시·특별시
+label-LocalGovernmentLevel-PROVINCE = 도
+label-LocalGovernmentLevel-CITY = 시
+label-LocalGovernmentLevel-COUNTY = 군
+label-LocalGovernmentLevel-DISTRICT = 자치구
+directory-parent-not-allowed = { $code }은(는) 광역자치단체이므로 상위 자치단체가 없습니다
+directory-parent-required = { $code }은(는) 기초자치단체이므로 상위 광역자치단체를 지정해야 합니다
+directory-unknown-parent = 알 수 없는 상위 자치단체 { $parent }
+directory-parent-not-upper = { $parent }은(는) 광역자치단체가 아닙니다
+directory-duplicate-code = { $code }이(가) 이미 있습니다
+directory-has-children = { $code }에 기초자치단체가 속해 있으므로 광역자치단체로 남아야 합니다
+directory-lead-not-in-department = { $staff }은(는) { $department } 소속이 아닙니다
+directory-lead-departed = { $staff }은(는) 퇴직했습니다
+directory-duplicate-subject = 다른 직원이 이미 { $subject }(으)로 로그인합니다
+directory-already-departed = { $staff }은(는) 이미 퇴직했습니다
+directory-absence-ends-before-start = 부재 기간의 종료일({ $to })이 시작일({ $from })보다 앞섭니다
+history-reassigned-departed = { $departed } 퇴직: -> { $department } / { $staff } { $name }
+history-reassigned-departed-unstaffed = { $departed } 퇴직: -> { $department } (가능한 담당자 없음)

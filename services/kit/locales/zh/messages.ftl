@@ -563,3 +563,23 @@ rule-papers-finished = 处于 { $state } 状态的申请不能再添加材料
 rule-not-under-review-at-stage = 该申请处于第 { $current } 阶段的 { $state } 状态，不在第 { $stage } 阶段评审中
 rule-cut-first = 该申请处于共 { $last } 个阶段中的第 { $current } 阶段：请先执行该阶段的淘汰
 rule-edition-full = 该期次已满（{ $capacity } 个名额已占 { $taken } 个）：请改为候补
+
+## 机构目录管理 (ADR 0035)
+label-LocalGovernmentLevel-METROPOLITAN = 广域市·特别市
+label-LocalGovernmentLevel-PROVINCE = 道
+label-LocalGovernmentLevel-CITY = 市
+label-LocalGovernmentLevel-COUNTY = 郡
+label-LocalGovernmentLevel-DISTRICT = 自治区
+directory-parent-not-allowed = { $code } 是广域自治团体，没有上级自治团体
+directory-parent-required = { $code } 是基层自治团体，须指定其上级广域自治团体
+directory-unknown-parent = 未知的上级自治团体 { $parent }
+directory-parent-not-upper = { $parent } 不是广域自治团体
+directory-duplicate-code = { $code } 已存在
+directory-has-children = { $code } 下属有基层自治团体，须保持为广域自治团体
+directory-lead-not-in-department = { $staff } 不是 { $department } 的成员
+directory-lead-departed = { $staff } 已离职
+directory-duplicate-subject = 已有其他职员以 { $subject } 登录
+directory-already-departed = { $staff } 已经离职
+directory-absence-ends-before-start = 缺勤结束日（{ $to }）早于开始日（{ $from }）
+history-reassigned-departed = { $departed } 离职：-> { $department } / { $staff } { $name }
+history-reassigned-departed-unstaffed = { $departed } 离职：-> { $department }（无可用职员）

@@ -5,6 +5,7 @@
 mod attachments;
 pub mod changes;
 mod details;
+pub mod directory;
 mod error;
 mod ids;
 mod kinds;

@@ -34,6 +34,8 @@ pub struct LocalGovernment {
     pub name: LocalizedName,
     /// METROPOLITAN, PROVINCE, CITY, COUNTY or DISTRICT.
     pub level: String,
+    /// The metropolitan or provincial government a basic one belongs to.
+    pub parent_code: Option<String>,
 }
 
 /// A bureau department.
@@ -79,8 +81,20 @@ pub struct StaffMember {
     pub name: String,
     /// Department.
     pub department_code: String,
-    /// Takes new work.
+    /// Takes new work (false once departed).
     pub active: bool,
+    /// Languages, request types, absences and departure.
+    pub availability: super::directory::Availability,
+}
+
+impl StaffMember {
+    /// Whether routing and least-load assignment may give them a request of `ty` on
+    /// `today` (Korea time): active (not departed), not away, and taking that type.
+    pub fn available_for(&self, ty: Option<super::RequestType>, today: chrono::NaiveDate) -> bool {
+        self.active
+            && !self.availability.absent_on(today)
+            && ty.is_none_or(|ty| self.availability.takes(ty))
+    }
 }
 
 /// Who submitted a request.

@@ -8,6 +8,7 @@
 mod attachments;
 mod calendar;
 mod directory;
+mod directory_admin;
 mod reads;
 mod relations;
 mod routing;
@@ -37,6 +38,7 @@ use crate::store::{self, directory as dir_store};
 pub use attachments::{FILE_TABLE, UploadTarget};
 pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPolicyDraft};
 pub use directory::Directory;
+pub use directory_admin::{Departure, ImportError, ImportReport};
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
 pub use relations::{MERGED, RELATIONS_CHANGED};
 pub use routing::RoutingRuleDraft;

@@ -80,12 +80,19 @@ impl OnlineBureau {
             .arg("department", &rule.department_code)
     }
 
-    /// The department's active staff member with the fewest open requests (ties: lowest id).
+    /// The department's available staff member (active, not away on `today` in Korea
+    /// time, taking requests of `ty`) with the fewest open requests (ties: lowest id).
     pub(super) async fn least_loaded(
         tx: &Tx,
         department: &str,
+        ty: Option<RequestType>,
+        today: chrono::NaiveDate,
     ) -> Result<Option<(StaffMember, i64)>> {
-        let members = dir_store::active_staff_of(tx, department).await?;
+        let members: Vec<StaffMember> = dir_store::active_staff_of(tx, department)
+            .await?
+            .into_iter()
+            .filter(|m| m.available_for(ty, today))
+            .collect();
         let ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
         let loads = request_store::loads(tx, &ids, &RequestState::open_states()).await?;
         Ok(members

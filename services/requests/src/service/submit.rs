@@ -212,7 +212,15 @@ impl OnlineBureau {
         // calendar (ADR 0032).
         let rule = Self::route(tx, ty, &new.details).await?;
         let candidate = match &rule {
-            Some(rule) => Self::least_loaded(tx, rule.department_code.as_str()).await?,
+            Some(rule) => {
+                Self::least_loaded(
+                    tx,
+                    rule.department_code.as_str(),
+                    Some(ty),
+                    crate::domain::sla::kst_date(now),
+                )
+                .await?
+            }
             None => None,
         };
         let policy = sla_store::policy_of(tx, ty).await?;

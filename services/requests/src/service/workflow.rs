@@ -216,7 +216,7 @@ impl OnlineBureau {
         staff_id: Option<StaffId>,
         note: String,
     ) -> Result<ServiceRequest> {
-        self.act(caller, id, version, async |tx, viewer, row, _| {
+        self.act(caller, id, version, async |tx, viewer, row, now| {
             Self::require_handler(viewer, row, "reassign")?;
             if !dir_store::department_exists(tx, department.as_str()).await? {
                 return Err(RequestsError::invalid(
@@ -242,9 +242,14 @@ impl OnlineBureau {
                         }
                     }
                 }
-                None => Self::least_loaded(tx, department.as_str())
-                    .await?
-                    .map(|(m, _)| m),
+                None => Self::least_loaded(
+                    tx,
+                    department.as_str(),
+                    Some(row.request_type),
+                    crate::domain::sla::kst_date(now),
+                )
+                .await?
+                .map(|(m, _)| m),
             };
             let action = if member.is_some() {
                 Action::Reassign

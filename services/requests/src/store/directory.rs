@@ -1,13 +1,18 @@
-//! The bureau's directory: local governments, departments (with their leads) and staff,
-//! read as views and written by the demo seed and the admins' lead changes.
+//! The bureau's directory: local governments, departments (with their leads) and staff
+//! (with their languages, request types, absences and departure), read as views and written
+//! by the demo seed, the import and the admins' changes (ADR 0035).
+
+use std::collections::HashMap;
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
 
-use super::entities::{department, local_government, staff};
-use crate::domain::{Department, LocalGovernment, LocalizedName, StaffMember};
+use super::entities::{department, local_government, staff, staff_absence};
+use super::requests::corrupt;
+use crate::domain::directory::{Absence, Availability};
+use crate::domain::{Department, LocalGovernment, LocalizedName, RequestType, StaffMember};
 use crate::error::RequestsError;
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
@@ -21,6 +26,7 @@ fn lg_view(m: local_government::Model) -> LocalGovernment {
         name: names(m.name_ko, m.name_en, m.name_zh, m.name_ja),
         code: m.code,
         level: m.level,
+        parent_code: m.parent_code,
     }
 }
 
@@ -32,13 +38,56 @@ fn dept_view(m: department::Model) -> Department {
     }
 }
 
-fn staff_view(m: staff::Model) -> StaffMember {
-    StaffMember {
+fn list(text: Option<&str>) -> impl Iterator<Item = &str> {
+    text.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+fn staff_view(m: staff::Model, absences: Vec<Absence>) -> Result<StaffMember> {
+    let request_types = list(m.request_types.as_deref())
+        .map(|t| RequestType::parse(t).map_err(corrupt))
+        .collect::<Result<_>>()?;
+    Ok(StaffMember {
+        availability: Availability {
+            languages: list(m.languages.as_deref()).map(str::to_owned).collect(),
+            request_types,
+            absences,
+            departed_at: m.departed_at,
+        },
         id: m.id,
         name: m.name,
         department_code: m.department_code,
         active: m.active,
+    })
+}
+
+/// Staff views of `rows`, with their absences (one more query).
+async fn with_absences(
+    db: &impl ConnectionTrait,
+    rows: Vec<staff::Model>,
+) -> Result<Vec<StaffMember>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
+    let mut absences: HashMap<String, Vec<Absence>> = HashMap::new();
+    for a in staff_absence::Entity::find()
+        .filter(staff_absence::Column::StaffId.is_in(rows.iter().map(|r| r.id.clone())))
+        .order_by_asc(staff_absence::Column::StartsOn)
+        .all(db)
+        .await?
+    {
+        let absence = Absence::new(a.starts_on, a.ends_on)
+            .map_err(|e| RequestsError::Corrupt(e.to_string()))?;
+        absences.entry(a.staff_id).or_default().push(absence);
+    }
+    rows.into_iter()
+        .map(|m| {
+            let mine = absences.remove(&m.id).unwrap_or_default();
+            staff_view(m, mine)
+        })
+        .collect()
 }
 
 /// Local governments by code (one query), in no particular order.
@@ -125,24 +174,20 @@ pub(crate) async fn staff_by_ids(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(staff::Entity::find()
+    let rows = staff::Entity::find()
         .filter(staff::Column::Id.is_in(ids.iter().cloned()))
         .all(db)
-        .await?
-        .into_iter()
-        .map(staff_view)
-        .collect())
+        .await?;
+    with_absences(db, rows).await
 }
 
 /// Every staff member, by id.
 pub(crate) async fn all_staff(db: &impl ConnectionTrait) -> Result<Vec<StaffMember>> {
-    Ok(staff::Entity::find()
+    let rows = staff::Entity::find()
         .order_by_asc(staff::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(staff_view)
-        .collect())
+        .await?;
+    with_absences(db, rows).await
 }
 
 /// The staff member a caller's subject belongs to.
@@ -150,11 +195,11 @@ pub(crate) async fn staff_by_subject(
     db: &impl ConnectionTrait,
     subject: &str,
 ) -> Result<Option<StaffMember>> {
-    Ok(staff::Entity::find()
+    let rows = staff::Entity::find()
         .filter(staff::Column::Subject.eq(subject))
         .one(db)
-        .await?
-        .map(staff_view))
+        .await?;
+    Ok(with_absences(db, rows.into_iter().collect()).await?.pop())
 }
 
 /// A department's active staff, by id.
@@ -162,15 +207,13 @@ pub(crate) async fn active_staff_of(
     db: &impl ConnectionTrait,
     department: &str,
 ) -> Result<Vec<StaffMember>> {
-    Ok(staff::Entity::find()
+    let rows = staff::Entity::find()
         .filter(staff::Column::DepartmentCode.eq(department))
         .filter(staff::Column::Active.eq(true))
         .order_by_asc(staff::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(staff_view)
-        .collect())
+        .await?;
+    with_absences(db, rows).await
 }
 
 /// Adds a local government.
@@ -185,6 +228,7 @@ pub(crate) async fn insert_local_government(
         name_zh: Set(lg.name.zh.clone()),
         name_ja: Set(lg.name.ja.clone()),
         level: Set(lg.level.clone()),
+        parent_code: Set(lg.parent_code.clone()),
     };
     local_government::Entity::insert(row)
         .exec_without_returning(db)
@@ -220,6 +264,9 @@ pub(crate) async fn insert_staff(
         name: Set(member.name.clone()),
         department_code: Set(member.department_code.clone()),
         active: Set(member.active),
+        languages: Set(Some(member.availability.languages.join(","))),
+        request_types: Set(Some(types_text(&member.availability.request_types))),
+        departed_at: Set(member.availability.departed_at),
     };
     staff::Entity::insert(row)
         .exec_without_returning(db)
@@ -275,4 +322,145 @@ pub(crate) async fn people_of(
             .map(|r| r.subject.clone())
     };
     Ok((subject_of(assignee_id), subject_of(lead_id.as_deref())))
+}
+
+fn types_text(types: &[RequestType]) -> String {
+    types
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A local government by code.
+pub(crate) async fn local_government(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<LocalGovernment>> {
+    Ok(local_governments(db, &[code.to_owned()]).await?.pop())
+}
+
+/// Rewrites a local government's names, level and parent.
+pub(crate) async fn update_local_government(
+    db: &impl ConnectionTrait,
+    lg: &LocalGovernment,
+) -> Result<()> {
+    let row = local_government::ActiveModel {
+        code: Set(lg.code.clone()),
+        name_ko: Set(lg.name.ko.clone()),
+        name_en: Set(lg.name.en.clone()),
+        name_zh: Set(lg.name.zh.clone()),
+        name_ja: Set(lg.name.ja.clone()),
+        level: Set(lg.level.clone()),
+        parent_code: Set(lg.parent_code.clone()),
+    };
+    local_government::Entity::update(row).exec(db).await?;
+    Ok(())
+}
+
+/// Rewrites a department's names and lead.
+pub(crate) async fn update_department(db: &impl ConnectionTrait, d: &Department) -> Result<()> {
+    let row = department::ActiveModel {
+        code: Set(d.code.clone()),
+        name_ko: Set(d.name.ko.clone()),
+        name_en: Set(d.name.en.clone()),
+        name_zh: Set(d.name.zh.clone()),
+        name_ja: Set(d.name.ja.clone()),
+        lead_staff_id: Set(d.lead_staff_id.clone()),
+    };
+    department::Entity::update(row).exec(db).await?;
+    Ok(())
+}
+
+/// Whether a staff id or token subject is taken already.
+pub(crate) async fn staff_exists(
+    db: &impl ConnectionTrait,
+    id: &str,
+    subject: &str,
+) -> Result<(bool, bool)> {
+    let rows = staff::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(staff::Column::Id.eq(id))
+                .add(staff::Column::Subject.eq(subject)),
+        )
+        .all(db)
+        .await?;
+    Ok((
+        rows.iter().any(|r| r.id == id),
+        rows.iter().any(|r| r.subject == subject),
+    ))
+}
+
+/// Rewrites a staff member's name, department, active flag, languages, request types and
+/// departure (not their subject).
+pub(crate) async fn update_staff(db: &impl ConnectionTrait, m: &StaffMember) -> Result<()> {
+    staff::Entity::update_many()
+        .col_expr(staff::Column::Name, m.name.clone().into())
+        .col_expr(
+            staff::Column::DepartmentCode,
+            m.department_code.clone().into(),
+        )
+        .col_expr(staff::Column::Active, m.active.into())
+        .col_expr(
+            staff::Column::Languages,
+            Some(m.availability.languages.join(",")).into(),
+        )
+        .col_expr(
+            staff::Column::RequestTypes,
+            Some(types_text(&m.availability.request_types)).into(),
+        )
+        .col_expr(staff::Column::DepartedAt, m.availability.departed_at.into())
+        .filter(staff::Column::Id.eq(m.id.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Replaces a staff member's absence periods.
+pub(crate) async fn replace_absences(
+    db: &impl ConnectionTrait,
+    staff_id: &str,
+    absences: &[Absence],
+) -> Result<()> {
+    staff_absence::Entity::delete_many()
+        .filter(staff_absence::Column::StaffId.eq(staff_id))
+        .exec(db)
+        .await?;
+    if absences.is_empty() {
+        return Ok(());
+    }
+    let rows = absences.iter().map(|a| staff_absence::ActiveModel {
+        seq: sea_orm::ActiveValue::NotSet,
+        staff_id: Set(staff_id.to_owned()),
+        starts_on: Set(a.from()),
+        ends_on: Set(a.to()),
+    });
+    staff_absence::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The departments `staff_id` leads.
+pub(crate) async fn departments_led_by(
+    db: &impl ConnectionTrait,
+    staff_id: &str,
+) -> Result<Vec<Department>> {
+    Ok(department::Entity::find()
+        .filter(department::Column::LeadStaffId.eq(staff_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(dept_view)
+        .collect())
+}
+
+/// Whether any local government names `code` as its parent.
+pub(crate) async fn has_children(db: &impl ConnectionTrait, code: &str) -> Result<bool> {
+    Ok(local_government::Entity::find()
+        .filter(local_government::Column::ParentCode.eq(code))
+        .count(db)
+        .await?
+        > 0)
 }

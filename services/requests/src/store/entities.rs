@@ -14,6 +14,8 @@ pub(crate) mod local_government {
         pub name_zh: String,
         pub name_ja: String,
         pub level: String,
+        /// The metropolitan or provincial government of a basic one.
+        pub parent_code: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -59,6 +61,32 @@ pub(crate) mod staff {
         pub name: String,
         pub department_code: String,
         pub active: bool,
+        /// ISO 639-1 codes, comma-separated.
+        pub languages: Option<String>,
+        /// Request types taken, comma-separated; empty or null takes every type.
+        pub request_types: Option<String>,
+        /// When the member left the bureau.
+        pub departed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `staff_absence`: a staff member's absence periods (Korea-time dates, both included).
+pub(crate) mod staff_absence {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_absence")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub staff_id: String,
+        pub starts_on: Date,
+        pub ends_on: Date,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::depth_migration::Survey),
             Box::new(super::search::RequestSearch),
             Box::new(super::depth_migration::Relations),
+            Box::new(super::directory_migration::DirectoryAdministration),
         ]
     }
 

@@ -7,6 +7,7 @@ pub(crate) mod activity;
 pub(crate) mod attachments;
 mod depth_migration;
 pub(crate) mod directory;
+mod directory_migration;
 pub(crate) mod entities;
 pub(crate) mod migration;
 pub(crate) mod relations;

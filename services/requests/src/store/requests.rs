@@ -352,6 +352,21 @@ pub(crate) async fn loads(
         .collect())
 }
 
+/// The requests in `states` assigned to `staff_id`, oldest first (a departure hands them on).
+pub(crate) async fn assigned_to(
+    db: &impl ConnectionTrait,
+    staff_id: &str,
+    states: &[RequestState],
+) -> Result<Vec<StoredRequest>> {
+    let rows = service_request::Entity::find()
+        .filter(service_request::Column::AssigneeId.eq(staff_id))
+        .filter(service_request::Column::State.is_in(states.iter().map(|s| s.as_str())))
+        .order_by_asc(service_request::Column::Seq)
+        .all(db)
+        .await?;
+    parse_all(rows)
+}
+
 /// Which requests a caller may see.
 #[derive(Debug, Clone)]
 pub(crate) enum Scope {

@@ -1,0 +1,712 @@
+//! The directory's administration on real databases (PostgreSQL and SQLite, ADR 0035): only
+//! admins change it, bad input is refused with a stable reason and writes nothing, routing
+//! and least-load assignment pass over absent and departed staff, a departure hands the
+//! open requests on, and the local-government import is idempotent.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::{Caller, Role};
+use glocal_requests::domain::directory::{
+    Absence, DepartmentDraft, LocalGovernmentDraft, LocalGovernmentLevel, StaffChanges, StaffDraft,
+    parse_csv,
+};
+use glocal_requests::domain::{
+    DepartmentCode, DetailsDraft, InterpretationDraft, LocalGovernmentCode, LocalizedName,
+    RequestState, RequestType, StaffId, SubmitDraft, TranslationModeKind,
+};
+use glocal_requests::service::{ImportError, ServiceRequest};
+use glocal_requests::{Config, OnlineBureau, RequestsError};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::Value;
+
+struct Env {
+    db: DatabaseConnection,
+    bureau: OnlineBureau,
+    now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+impl Env {
+    async fn new(db: DatabaseConnection) -> Env {
+        glocal_kit::telemetry::init_for_test();
+        glocal_requests::migrate(&db).await.unwrap();
+        assert!(glocal_requests::demo::seed_directory(&db).await.unwrap());
+        // Tuesday 1 December 2026, 10:00 KST.
+        let start = DateTime::parse_from_rfc3339("2026-12-01T10:00:00+09:00").unwrap();
+        let now = Arc::new(Mutex::new(start.with_timezone(&Utc)));
+        let clock = now.clone();
+        let bureau = OnlineBureau::new(db.clone(), Config::default())
+            .with_clock(Arc::new(move || *clock.lock().unwrap()));
+        Env { db, bureau, now }
+    }
+
+    fn set_now(&self, rfc3339: &str) {
+        *self.now.lock().unwrap() = DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .with_timezone(&Utc);
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        glocal_kit::testing::count_rows(&self.db, table).await
+    }
+
+    /// (directory audit rows, outbox rows, local governments, staff, absences)
+    async fn counts(&self) -> (i64, i64, i64, i64, i64) {
+        (
+            self.count("directory_audit").await,
+            self.count("outbox").await,
+            self.count("local_government").await,
+            self.count("staff").await,
+            self.count("staff_absence").await,
+        )
+    }
+
+    async fn events(&self, event_type: &str) -> Vec<Value> {
+        let backend = self.db.get_database_backend();
+        let sql = match backend {
+            sea_orm::DbBackend::Postgres => {
+                "SELECT payload FROM outbox WHERE event_type = $1 ORDER BY seq"
+            }
+            _ => "SELECT payload FROM outbox WHERE event_type = ? ORDER BY seq",
+        };
+        self.db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [event_type.into()],
+            ))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| serde_json::from_str(&r.try_get::<String>("", "payload").unwrap()).unwrap())
+            .collect()
+    }
+
+    async fn get(&self, r: &ServiceRequest) -> ServiceRequest {
+        self.bureau.get(Some(&admin()), r.id).await.unwrap()
+    }
+}
+
+fn admin() -> Caller {
+    Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin])
+}
+
+fn staff(subject: &str) -> Caller {
+    Caller::new(subject, subject, "GAOK", [Role::BureauStaff])
+}
+
+fn seoul() -> Caller {
+    Caller::new("official-11000", "Official", "11000", [Role::LocalOfficial])
+}
+
+fn reason(e: &RequestsError) -> Option<&'static str> {
+    match e {
+        RequestsError::Refused(r) => Some(r.reason),
+        _ => None,
+    }
+}
+
+fn names(ko: &str, en: &str) -> LocalizedName {
+    LocalizedName {
+        ko: ko.into(),
+        en: en.into(),
+        ..LocalizedName::default()
+    }
+}
+
+fn lg(code: &str, level: LocalGovernmentLevel, parent: Option<&str>) -> LocalGovernmentDraft {
+    LocalGovernmentDraft::new(
+        LocalGovernmentCode::parse(code).unwrap(),
+        names("테스트구", "Test-gu, Seoul"),
+        level,
+        parent.map(|p| LocalGovernmentCode::parse(p).unwrap()),
+    )
+    .unwrap()
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn translation(key: &str) -> SubmitDraft {
+    SubmitDraft {
+        idempotency_key: key.into(),
+        request_type: Some(RequestType::InterpretationTranslation),
+        title: format!("Translate {key}"),
+        description: "A brochure".into(),
+        details: Some(DetailsDraft::InterpretationTranslation(
+            InterpretationDraft {
+                mode: Some(TranslationModeKind::Translation),
+                source_language: "ko".into(),
+                target_language: "en".into(),
+                document_pages: 10,
+                ..InterpretationDraft::default()
+            },
+        )),
+        local_government_code: String::new(),
+    }
+}
+
+async fn submit(env: &Env, key: &str) -> ServiceRequest {
+    env.bureau
+        .submit(Some(&seoul()), translation(key).parse().unwrap())
+        .await
+        .unwrap()
+}
+
+fn assignee(r: &ServiceRequest) -> Option<&str> {
+    r.assignee.as_ref().map(|a| a.id.as_str())
+}
+
+fn sid(s: &str) -> StaffId {
+    StaffId::parse(s).unwrap()
+}
+
+async fn local_governments_are_admins_to_change(env: Env) {
+    use LocalGovernmentLevel::*;
+    // The demo loads the shipped list.
+    assert_eq!(env.count("local_government").await, 243);
+    let before = env.counts().await;
+
+    // Not an admin: FORBIDDEN, nothing written.
+    let e = env
+        .bureau
+        .save_local_government(
+            Some(&staff("staff-interp-kim")),
+            lg("11999", District, Some("11000")),
+            true,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Forbidden);
+    // The parent rule and duplicates, each with its stable reason.
+    for (draft, create, expected) in [
+        (lg("11999", District, Some("99000")), true, "UNKNOWN_PARENT"),
+        (lg("11999", District, None), true, "PARENT_REQUIRED"),
+        (
+            lg("11999", District, Some("11680")),
+            true,
+            "PARENT_NOT_UPPER_TIER",
+        ),
+        (
+            lg("99000", Metropolitan, Some("11000")),
+            true,
+            "PARENT_NOT_ALLOWED",
+        ),
+        (lg("11680", District, Some("11000")), true, "DUPLICATE_CODE"),
+        (
+            lg("11000", District, Some("26000")),
+            false,
+            "HAS_BASIC_GOVERNMENTS",
+        ),
+    ] {
+        let e = env
+            .bureau
+            .save_local_government(Some(&admin()), draft, create)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::BadUserInput, "{e}");
+        assert_eq!(reason(&e), Some(expected), "{e}");
+    }
+    let e = env
+        .bureau
+        .save_local_government(Some(&admin()), lg("11999", District, Some("11000")), false)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    assert_eq!(env.counts().await, before, "refusals write nothing");
+
+    // Created, then updated: one audit row and one change event each.
+    let created = env
+        .bureau
+        .save_local_government(Some(&admin()), lg("11999", District, Some("11000")), true)
+        .await
+        .unwrap();
+    assert_eq!(created.parent_code.as_deref(), Some("11000"));
+    assert_eq!(
+        created.name.zh, "Test-gu, Seoul",
+        "Chinese falls back to English"
+    );
+    let mut renamed = lg("11999", District, Some("11000"));
+    renamed.name.en = "Renamed-gu, Seoul".into();
+    env.bureau
+        .save_local_government(Some(&admin()), renamed, false)
+        .await
+        .unwrap();
+    let after = env.counts().await;
+    assert_eq!(
+        (after.0 - before.0, after.1 - before.1, after.2 - before.2),
+        (2, 2, 1)
+    );
+    let found = env
+        .bureau
+        .local_governments(&["11999".into()])
+        .await
+        .unwrap();
+    assert_eq!(found[0].name.en, "Renamed-gu, Seoul");
+    assert_eq!(env.events("LocalGovernmentSaved").await.len(), 2);
+}
+
+async fn departments_and_staff_are_validated_and_audited(env: Env) {
+    let before = env.counts().await;
+    let dept = DepartmentCode::parse("AMERICAS").unwrap();
+    let e = env
+        .bureau
+        .create_department(
+            Some(&staff("staff-interp-kim")),
+            dept.clone(),
+            names("미주팀", "Americas"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Forbidden);
+    let e = env
+        .bureau
+        .create_department(
+            Some(&admin()),
+            DepartmentCode::parse("GENERAL").unwrap(),
+            names("총무", "General"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&e), Some("DUPLICATE_CODE"));
+    let created = env
+        .bureau
+        .create_department(Some(&admin()), dept.clone(), names("미주팀", "Americas"))
+        .await
+        .unwrap();
+    assert_eq!(created.name.ja, "Americas");
+
+    let draft = |id: &str, subject: &str| StaffDraft {
+        id: sid(id),
+        subject: subject.into(),
+        name: "Alex Kim".into(),
+        department_code: dept.clone(),
+        languages: vec![glocal_requests::domain::LanguageCode::parse("es").unwrap()],
+        request_types: vec![RequestType::OverseasVisit],
+    };
+    let member = env
+        .bureau
+        .onboard_staff(Some(&admin()), draft("STF-701", "staff-americas-kim"))
+        .await
+        .unwrap();
+    assert!(member.active);
+    assert_eq!(member.availability.languages, ["es"]);
+    let e = env
+        .bureau
+        .onboard_staff(Some(&admin()), draft("STF-701", "someone-else"))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&e), Some("DUPLICATE_STAFF_ID"));
+    let e = env
+        .bureau
+        .onboard_staff(Some(&admin()), draft("STF-702", "staff-americas-kim"))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&e), Some("DUPLICATE_SUBJECT"));
+
+    // The lead must be an active member of the department.
+    let lead = |id: &str| DepartmentDraft {
+        code: dept.clone(),
+        name: None,
+        lead_staff_id: Some(sid(id)),
+    };
+    let e = env
+        .bureau
+        .update_department(Some(&admin()), lead("STF-101"))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&e), Some("LEAD_NOT_IN_DEPARTMENT"));
+    let led = env
+        .bureau
+        .update_department(Some(&admin()), lead("STF-701"))
+        .await
+        .unwrap();
+    assert_eq!(led.lead_staff_id.as_deref(), Some("STF-701"));
+
+    // Absences: `to` before `from` is refused and writes nothing; a good list replaces.
+    let mid = env.counts().await;
+    let e = Absence::new(day("2026-12-10"), day("2026-12-09")).unwrap_err();
+    assert_eq!(e.reason, "ABSENCE_ENDS_BEFORE_START");
+    let e = env
+        .bureau
+        .update_staff(
+            Some(&staff("staff-interp-kim")),
+            sid("STF-701"),
+            StaffChanges {
+                name: Some("Someone".into()),
+                ..StaffChanges::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Forbidden);
+    assert_eq!(env.counts().await, mid);
+    let updated = env
+        .bureau
+        .update_staff(
+            Some(&admin()),
+            sid("STF-701"),
+            StaffChanges {
+                absences: Some(vec![
+                    Absence::new(day("2026-12-20"), day("2026-12-31")).unwrap(),
+                    Absence::new(day("2026-12-01"), day("2026-12-02")).unwrap(),
+                ]),
+                request_types: Some(vec![]),
+                ..StaffChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.availability.absences.len(), 2);
+    assert_eq!(updated.availability.absences[0].from(), day("2026-12-01"));
+    assert!(updated.availability.request_types.is_empty());
+    let listed = env.bureau.directory(Some(&admin())).await.unwrap();
+    let listed = listed.staff.iter().find(|s| s.id == "STF-701").unwrap();
+    assert_eq!(
+        listed.availability, updated.availability,
+        "read back as written"
+    );
+    let after = env.counts().await;
+    // Audit: create dept, onboard, lead, update staff = 4 rows and 4 events.
+    assert_eq!((after.0 - before.0, after.1 - before.1), (4, 4));
+    assert_eq!(after.4, 2);
+}
+
+async fn routing_passes_over_absent_staff_in_korea_time(env: Env) {
+    // STF-101 has the lowest id of the available interpreters: they win a tie.
+    let r = submit(&env, "a").await;
+    assert_eq!(assignee(&r), Some("STF-101"));
+    // 23:30 UTC on 1 December is 08:30 on 2 December in Korea: STF-101 is away that day.
+    env.bureau
+        .update_staff(
+            Some(&admin()),
+            sid("STF-101"),
+            StaffChanges {
+                absences: Some(vec![
+                    Absence::new(day("2026-12-02"), day("2026-12-02")).unwrap(),
+                ]),
+                ..StaffChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    env.set_now("2026-12-01T23:30:00Z");
+    for key in ["b", "c"] {
+        let r = submit(&env, key).await;
+        assert_eq!(
+            assignee(&r),
+            Some("STF-102"),
+            "STF-101 is away on 2 December KST"
+        );
+    }
+    // The next Korean day they are back and, with the least load, take the next one.
+    env.set_now("2026-12-02T15:30:00Z");
+    let r = submit(&env, "d").await;
+    assert_eq!(assignee(&r), Some("STF-101"));
+    // A member who takes only other request types is passed over too.
+    env.bureau
+        .update_staff(
+            Some(&admin()),
+            sid("STF-101"),
+            StaffChanges {
+                request_types: Some(vec![RequestType::OverseasVisit]),
+                ..StaffChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    let r = submit(&env, "e").await;
+    assert_eq!(assignee(&r), Some("STF-102"));
+}
+
+async fn a_departure_hands_open_requests_on(env: Env) {
+    let first = submit(&env, "a").await; // STF-101 (lead of INTERPRETATION)
+    let second = submit(&env, "b").await; // STF-102
+    assert_eq!(
+        (assignee(&first), assignee(&second)),
+        (Some("STF-101"), Some("STF-102"))
+    );
+    let e = env
+        .bureau
+        .depart_staff(
+            Some(&staff("staff-interp-kim")),
+            sid("STF-102"),
+            String::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Forbidden);
+
+    // STF-102 leaves: their request goes to the department's lead, with a history entry
+    // and the change event a manual reassignment writes (the notifier tells the assignee).
+    let gone = env
+        .bureau
+        .depart_staff(
+            Some(&admin()),
+            sid("STF-102"),
+            "moved to another agency".into(),
+        )
+        .await
+        .unwrap();
+    assert!(!gone.member.active);
+    assert!(gone.member.availability.departed_at.is_some());
+    assert_eq!(gone.reassigned, [(second.id, Some("STF-101".to_owned()))]);
+    let second = env.get(&second).await;
+    assert_eq!(assignee(&second), Some("STF-101"));
+    let last = second.history.last().unwrap();
+    assert_eq!(last.action, "reassign");
+    let changed = env.events("ServiceRequestStateChanged").await;
+    let event = changed.last().unwrap();
+    assert_eq!(event["action"], "reassign");
+    assert_eq!(event["assignee"], "staff-interp-kim");
+    // New work skips the departed member.
+    let third = submit(&env, "c").await;
+    assert_eq!(assignee(&third), Some("STF-101"));
+
+    // The lead leaves: the lead role ends, and with nobody left available their requests
+    // go back to the department's queue.
+    let gone = env
+        .bureau
+        .depart_staff(Some(&admin()), sid("STF-101"), String::new())
+        .await
+        .unwrap();
+    assert_eq!(gone.reassigned.len(), 3);
+    assert!(gone.reassigned.iter().all(|(_, to)| to.is_none()));
+    let first = env.get(&first).await;
+    assert_eq!(first.state, RequestState::DepartmentAssigned);
+    assert_eq!(first.assignee, None);
+    let dir = env.bureau.directory(Some(&admin())).await.unwrap();
+    let interp = dir
+        .departments
+        .iter()
+        .find(|d| d.code == "INTERPRETATION")
+        .unwrap();
+    assert_eq!(interp.lead_staff_id, None);
+
+    // Leaving twice: CONFLICT, nothing written.
+    let before = env.counts().await;
+    let e = env
+        .bureau
+        .depart_staff(Some(&admin()), sid("STF-101"), String::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+    assert_eq!(reason(&e), Some("ALREADY_DEPARTED"));
+    assert_eq!(env.counts().await, before);
+}
+
+async fn a_departure_with_the_lead_away_goes_by_load(env: Env) {
+    let r = submit(&env, "a").await;
+    assert_eq!(assignee(&r), Some("STF-101"));
+    // Move the request to STF-102 by hand, then make the lead STF-101 absent today.
+    let r = env
+        .bureau
+        .reassign(
+            Some(&admin()),
+            r.id,
+            r.version,
+            DepartmentCode::parse("INTERPRETATION").unwrap(),
+            Some(sid("STF-102")),
+            String::new(),
+        )
+        .await
+        .unwrap();
+    env.bureau
+        .update_staff(
+            Some(&admin()),
+            sid("STF-101"),
+            StaffChanges {
+                absences: Some(vec![
+                    Absence::new(day("2026-11-30"), day("2026-12-04")).unwrap(),
+                ]),
+                ..StaffChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Onboard a colleague who is there.
+    env.bureau
+        .onboard_staff(
+            Some(&admin()),
+            StaffDraft {
+                id: sid("STF-103"),
+                subject: "staff-interp-new".into(),
+                name: "New Interpreter".into(),
+                department_code: DepartmentCode::parse("INTERPRETATION").unwrap(),
+                languages: vec![],
+                request_types: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let gone = env
+        .bureau
+        .depart_staff(Some(&admin()), sid("STF-102"), String::new())
+        .await
+        .unwrap();
+    assert_eq!(gone.reassigned, [(r.id, Some("STF-103".to_owned()))]);
+}
+
+async fn the_import_is_idempotent_and_refuses_bad_files(env: Env) {
+    let shipped = glocal_requests::demo::LOCAL_GOVERNMENTS_CSV;
+    let before = env.counts().await;
+    let report = env
+        .bureau
+        .import_local_governments(shipped, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.added.len(), report.changed.len(), report.unchanged),
+        (0, 0, 243),
+        "the demo loaded the same file"
+    );
+    assert_eq!(env.counts().await, before);
+
+    // One renamed, one added: a dry run reports them and writes nothing.
+    let edited = shipped.replace("Gangnam-gu, Seoul", "Gangnam District, Seoul")
+        + "11999,DISTRICT,11000,서울특별시 테스트구,\"Test-gu, Seoul\",,\n";
+    let dry = env
+        .bureau
+        .import_local_governments(&edited, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (dry.added.len(), dry.changed.len(), dry.unchanged),
+        (1, 1, 242)
+    );
+    assert!(dry.dry_run);
+    let text = dry.to_string();
+    assert!(text.contains("add     11999"), "{text}");
+    assert!(
+        text.contains(
+            "change  11680 name_en: \"Gangnam-gu, Seoul\" -> \"Gangnam District, Seoul\""
+        ),
+        "{text}"
+    );
+    assert_eq!(env.counts().await, before);
+    let done = env
+        .bureau
+        .import_local_governments(&edited, false)
+        .await
+        .unwrap();
+    assert!(!done.dry_run);
+    let after = env.counts().await;
+    assert_eq!((after.0 - before.0, after.2 - before.2), (2, 1));
+    let again = env
+        .bureau
+        .import_local_governments(&edited, false)
+        .await
+        .unwrap();
+    assert_eq!((again.added.len(), again.changed.len()), (0, 0));
+    assert_eq!(env.counts().await, after, "a second run changes nothing");
+
+    // Bad files are refused with the line at fault; nothing is written.
+    let header = "code,level,parent,name_ko,name_en\n";
+    for (file, line, says) in [
+        ("code,level,name_ko,name_en\n".to_owned(), 1, "parent"),
+        (
+            format!("{header}1100,METROPOLITAN,,서울,Seoul\n"),
+            2,
+            "code",
+        ),
+        (
+            format!("{header}11998,DISTRICT,11000,가,A\n11998,DISTRICT,11000,가,A\n"),
+            3,
+            "duplicate",
+        ),
+        (
+            format!("{header}11998,DISTRICT,11000,가,A\n11997,DISTRICT,99999,나,B\n"),
+            3,
+            "99999",
+        ),
+    ] {
+        let e = env
+            .bureau
+            .import_local_governments(&file, false)
+            .await
+            .unwrap_err();
+        let ImportError::File(e) = e else {
+            panic!("{e}")
+        };
+        assert_eq!(e.line, line, "{e}");
+        assert!(e.message.contains(says), "{e}");
+    }
+    assert_eq!(env.counts().await, after);
+}
+
+async fn demo_seeds_the_full_list(db: DatabaseConnection) {
+    glocal_requests::migrate(&db).await.unwrap();
+    assert!(glocal_requests::demo::seed_directory(&db).await.unwrap());
+    assert_eq!(
+        glocal_kit::testing::count_rows(&db, "local_government").await,
+        243
+    );
+}
+
+#[test]
+fn the_shipped_list_has_every_local_government_once() {
+    let lines = parse_csv(glocal_requests::demo::LOCAL_GOVERNMENTS_CSV, &|_| None).unwrap();
+    let upper: Vec<_> = lines
+        .iter()
+        .filter(|l| l.draft.level.is_upper_tier())
+        .collect();
+    let basic: Vec<_> = lines
+        .iter()
+        .filter(|l| !l.draft.level.is_upper_tier())
+        .collect();
+    assert_eq!((upper.len(), basic.len()), (17, 226));
+    let mut codes: Vec<&str> = lines.iter().map(|l| l.draft.code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), 243, "unique codes");
+    for b in &basic {
+        let parent = b
+            .draft
+            .parent_code
+            .as_ref()
+            .expect("a basic one has a parent");
+        assert!(
+            upper.iter().any(|u| u.draft.code == *parent),
+            "{} names {} as parent",
+            b.draft.code.as_str(),
+            parent.as_str()
+        );
+    }
+    let count = |level| basic.iter().filter(|l| l.draft.level == level).count();
+    assert_eq!(
+        (
+            count(LocalGovernmentLevel::City),
+            count(LocalGovernmentLevel::County),
+            count(LocalGovernmentLevel::District)
+        ),
+        (75, 82, 69)
+    );
+    // The demo's codes (and so its tokens and data) are kept, and the 2023–2024 changes are in.
+    for code in [
+        "11000", "11680", "26000", "26350", "27000", "28000", "29000", "30000", "31000", "36110",
+        "41000", "41110", "47130", "50000", "51000", "52000", "27720",
+    ] {
+        assert!(codes.contains(&code), "{code}");
+    }
+    let gunwi = lines
+        .iter()
+        .find(|l| l.draft.code.as_str() == "27720")
+        .unwrap();
+    assert_eq!(gunwi.draft.parent_code.as_ref().unwrap().as_str(), "27000");
+}
+
+glocal_kit::on_both_backends!(
+    postgres(flavor = "multi_thread", worker_threads = 2),
+    sqlite();
+    env: [
+        local_governments_are_admins_to_change,
+        departments_and_staff_are_validated_and_audited,
+        routing_passes_over_absent_staff_in_korea_time,
+        a_departure_hands_open_requests_on,
+        a_departure_with_the_lead_away_goes_by_load,
+        the_import_is_idempotent_and_refuses_bad_files,
+    ];
+    db: [demo_seeds_the_full_list]
+);
