@@ -55,7 +55,9 @@ impl Env {
                     working_languages: vec!["ko".into()],
                     capacity,
                     ..EventDraft::default()
-                },
+                }
+                .parse()
+                .unwrap(),
             )
             .await
             .unwrap();
@@ -122,17 +124,27 @@ async fn registrations_and_attendance_per_event(env: Env) {
         .register(
             Some(&person("fukuoka")),
             forum.id,
-            registration("r1", &["Sato", "Suzuki"]),
+            registration("r1", &["Sato", "Suzuki"])
+                .parse("Person fukuoka")
+                .unwrap(),
         )
         .await
         .unwrap();
     let solo = office
-        .register(Some(&person("p2")), forum.id, registration("r2", &[]))
+        .register(
+            Some(&person("p2")),
+            forum.id,
+            registration("r2", &[]).parse("Person p2").unwrap(),
+        )
         .await
         .unwrap();
     for (sub, key) in [("p3", "r3"), ("p4", "r4")] {
         office
-            .register(Some(&person(sub)), forum.id, registration(key, &[]))
+            .register(
+                Some(&person(sub)),
+                forum.id,
+                registration(key, &[]).parse("Person").unwrap(),
+            )
             .await
             .unwrap();
     }

@@ -2197,7 +2197,7 @@ async fn the_training_report_counts_applications_per_edition(env: Env) {
     let mut draft = application("draft", &e, foreign("e"));
     draft.as_draft = true;
     env.office
-        .submit_application(Some(&official("e", "VN-DN")), draft)
+        .submit_application_from(Some(&official("e", "VN-DN")), draft)
         .await
         .unwrap();
 
