@@ -1,7 +1,7 @@
 //! The one `glocal` binary: `dev`, `serve <component>`, `migrate`, `seed`, `token`.
 //! Only wiring lives here; every component is a library.
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 mod commands;
 

@@ -20,7 +20,7 @@
 #![warn(missing_docs)]
 // The merged query root (one object per domain) nests deeper than the default 128 when
 // async-graphql's futures are laid out.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod edge;
 pub mod error;
