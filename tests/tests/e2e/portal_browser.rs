@@ -118,16 +118,26 @@ async fn sign_in(b: &Client, stack: &Stack, subject: &str) {
     );
 }
 
+/// Finds an element, waiting (up to 10 s) for it to appear: after a click that submits a form
+/// the browser may still show the previous page, which does not have it.
+async fn find(b: &Client, locator: Locator<'_>) -> Result<fantoccini::elements::Element, String> {
+    b.wait()
+        .at_most(Duration::from_secs(10))
+        .every(Duration::from_millis(100))
+        .for_element(locator)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 async fn text_of(b: &Client, css: &str) -> String {
-    match b.find(Locator::Css(css)).await {
+    match find(b, Locator::Css(css)).await {
         Ok(e) => e.text().await.unwrap(),
         Err(e) => panic!("{css}: {e}\n{}", source(b).await),
     }
 }
 
 async fn fill(b: &Client, id: &str, value: &str) {
-    let field = b
-        .find(Locator::Id(id))
+    let field = find(b, Locator::Id(id))
         .await
         .unwrap_or_else(|e| panic!("#{id}: {e}"));
     field.clear().await.unwrap();
@@ -145,7 +155,7 @@ async fn set_value(b: &Client, id: &str, value: &str) {
 }
 
 async fn click(b: &Client, id: &str) {
-    b.find(Locator::Id(id))
+    find(b, Locator::Id(id))
         .await
         .unwrap_or_else(|e| panic!("#{id}: {e}"))
         .click()
@@ -199,9 +209,11 @@ async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers
         "자매도시 회의 한일 통역이 필요합니다.",
     )
     .await;
-    official
-        .find(Locator::Css("#field-mode option[value=INTERPRETATION]"))
-        .await
+    find(
+        &official,
+        Locator::Css("#field-mode option[value=INTERPRETATION]"),
+    )
+    .await
         .unwrap()
         .click()
         .await
@@ -349,17 +361,21 @@ async fn switching_language_changes_the_whole_page_and_is_remembered() {
             .click()
             .await
             .unwrap();
+        // The link loads the page again: wait for the new one before reading it.
+        let mut lang = None;
+        for _ in 0..100 {
+            // Mid-navigation the element can go stale: read again on the next turn.
+            lang = match b.find(Locator::Css("html")).await {
+                Ok(html) => html.attr("lang").await.ok().flatten(),
+                Err(_) => None,
+            };
+            if lang.as_deref() == Some(code) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(lang.as_deref(), Some(code));
         assert_eq!(text_of(&b, "h1").await, heading, "{code}");
-        assert_eq!(
-            b.find(Locator::Css("html"))
-                .await
-                .unwrap()
-                .attr("lang")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some(code)
-        );
         // Remembered on the next page.
         b.goto(&format!("{}/requests/new", stack.portal_url))
             .await
