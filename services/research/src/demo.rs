@@ -13,8 +13,9 @@ use crate::domain::{
     NewOrganisation, OpportunityDraft, OpportunityStatus, OrganisationDraft, OrganisationKind,
     PracticeContent, PracticeDraft, RelationshipKind, RelationshipStatus,
 };
+use crate::domain::{InteractionDraft, NewInteraction, NewRelationship, RelationshipDraft};
 use crate::error::ResearchError;
-use crate::service::{Config, InteractionDraft, RelationshipDraft, Research};
+use crate::service::{Config, Research};
 use crate::store::entities::{practice, research_area};
 
 /// The bureau's research areas: code, then the label in ko, en, zh, ja.
@@ -1060,14 +1061,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
             .create_relationship(
                 Some(&author),
                 key,
-                &RelationshipDraft {
+                &NewRelationship::parse(&RelationshipDraft {
                     kind: Some(kind),
                     local_government_code: lg.into(),
                     partner_organisation_id: ids[org].clone(),
                     status: Some(status),
                     signed_on: signed.into(),
                     note: String::new(),
-                },
+                })?,
             )
             .await?;
         if status == RelationshipStatus::Active {
@@ -1075,12 +1076,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
                 .record_interaction(
                     Some(&author),
                     &format!("{key}-visit"),
-                    &InteractionDraft {
+                    &NewInteraction::parse(&InteractionDraft {
                         relationship_id: rel.id.to_key(),
                         kind: Some(InteractionKind::Visit),
                         occurred_on: "2025-10-15".into(),
                         summary: "Mayoral delegation visit and youth exchange agreement.".into(),
-                    },
+                    })?,
                 )
                 .await?;
         }

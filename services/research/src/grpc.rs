@@ -9,17 +9,18 @@ use glocal_proto::research::v1::research_service_server::{ResearchService, Resea
 use tonic::{Request, Response, Status};
 
 use crate::domain::{
-    AreaCode, AttachmentDraft, ContactDraft, IdempotencyKey, InteractionKind, InvalidInput,
-    LinkDraft, LocalizedDraft, LocalizedText, NewArea, NewContact, NewOpportunity, NewOrganisation,
-    NewProfile, OpportunityDraft, OpportunityId, OpportunityStatus, OrganisationDraft,
-    OrganisationId, OrganisationKind, PracticeContent, PracticeDraft, PracticeId, PracticeState,
-    ProfileChange, ProfileChangeId, ProfileChangeStatus, ProfileDraft, RelationshipKind,
+    AreaCode, AttachmentDraft, ContactDraft, IdempotencyKey, InteractionDraft, InteractionKind,
+    InvalidInput, LinkDraft, LocalizedDraft, LocalizedText, NewArea, NewContact, NewInteraction,
+    NewOpportunity, NewOrganisation, NewProfile, NewRelationship, OpportunityDraft, OpportunityId,
+    OpportunityStatus, OrganisationDraft, OrganisationId, OrganisationKind, PracticeContent,
+    PracticeDraft, PracticeId, PracticeState, ProfileChange, ProfileChangeId, ProfileChangeStatus,
+    ProfileDraft, RelationshipDraft, RelationshipFilter, RelationshipKind, RelationshipMove,
     RelationshipStatus, Revision,
 };
 use crate::error::ResearchError;
 use crate::service::{
-    self, Facets, InteractionDraft, InteractionLog, OpportunityFilter, OrganisationFilter,
-    PracticeFilter, PracticeSearch, PracticeSort, RelationshipDraft, RelationshipFilter, Research,
+    self, Facets, InteractionLog, OpportunityFilter, OrganisationFilter, PracticeFilter,
+    PracticeSearch, PracticeSort, Research,
 };
 
 /// The gRPC face of [`Research`].
@@ -875,17 +876,17 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::Relationship> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let draft = RelationshipDraft {
+        let new = parsed(NewRelationship::parse(&RelationshipDraft {
             kind: rel_kind_in(m.kind, "kind")?,
             local_government_code: m.local_government_code,
             partner_organisation_id: m.partner_organisation_id,
             status: rel_status_in(m.status, "status")?,
             signed_on: m.signed_on,
             note: m.note,
-        };
+        }))?;
         let r = self
             .research
-            .create_relationship(caller.as_ref(), &m.idempotency_key, &draft)
+            .create_relationship(caller.as_ref(), &m.idempotency_key, &new)
             .await
             .map_err(status)?;
         Ok(Response::new(relationship_out(r)))
@@ -901,11 +902,13 @@ impl ResearchService for GrpcService {
             .research
             .set_relationship_status(
                 caller.as_ref(),
-                &m.id,
-                m.revision,
-                rel_status_in(m.status, "status")?,
-                &m.on,
-                &m.note,
+                &parsed(RelationshipMove::parse(
+                    &m.id,
+                    m.revision,
+                    rel_status_in(m.status, "status")?,
+                    &m.on,
+                    &m.note,
+                ))?,
             )
             .await
             .map_err(status)?;
@@ -934,12 +937,12 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::ListRelationshipsResponse> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let filter = RelationshipFilter {
-            local_government_code: m.local_government_code,
-            partner_organisation_id: m.partner_organisation_id,
-            kinds: list_in(&m.kinds, "filter.kinds", rel_kind_in)?,
-            statuses: list_in(&m.statuses, "filter.statuses", rel_status_in)?,
-        };
+        let filter = parsed(RelationshipFilter::parse(
+            &m.local_government_code,
+            &m.partner_organisation_id,
+            list_in(&m.kinds, "filter.kinds", rel_kind_in)?,
+            list_in(&m.statuses, "filter.statuses", rel_status_in)?,
+        ))?;
         let page = self
             .research
             .list_relationships(
@@ -963,15 +966,15 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::Interaction> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let draft = InteractionDraft {
+        let new = parsed(NewInteraction::parse(&InteractionDraft {
             relationship_id: m.relationship_id,
             kind: interaction_kind_in(m.kind, "kind")?,
             occurred_on: m.occurred_on,
             summary: m.summary,
-        };
+        }))?;
         let i = self
             .research
-            .record_interaction(caller.as_ref(), &m.idempotency_key, &draft)
+            .record_interaction(caller.as_ref(), &m.idempotency_key, &new)
             .await
             .map_err(status)?;
         Ok(Response::new(interaction_out(i)))

@@ -4,15 +4,16 @@
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_research::domain::{
-    AreaCode, ContactDraft, IdempotencyKey, InteractionKind, Lang, LocalizedDraft, NewArea,
-    NewOpportunity, NewOrganisation, NewProfile, OpportunityDraft, OpportunityId,
-    OpportunityStatus, OrganisationDraft, OrganisationId, OrganisationKind, PracticeContent,
-    PracticeDraft, PracticeId, PracticeState, ProfileChangeId, ProfileChangeStatus, ProfileDraft,
-    RelationshipKind, RelationshipStatus, Revision,
+    AreaCode, ContactDraft, IdempotencyKey, Interaction, InteractionKind, Lang, LocalizedDraft,
+    NewArea, NewInteraction, NewOpportunity, NewOrganisation, NewProfile, NewRelationship,
+    OpportunityDraft, OpportunityId, OpportunityStatus, OrganisationDraft, OrganisationId,
+    OrganisationKind, PracticeContent, PracticeDraft, PracticeId, PracticeState, ProfileChangeId,
+    ProfileChangeStatus, ProfileDraft, RelationshipKind, RelationshipMove, RelationshipStatus,
+    Revision,
 };
 use glocal_research::service::{
     InteractionDraft, MAX_BATCH_IDS, OpportunityFilter, OrganisationFilter, PageRequest, Practice,
-    PracticeFilter, PracticeSearch, RelationshipDraft, RelationshipFilter,
+    PracticeFilter, PracticeSearch, Relationship, RelationshipDraft, RelationshipFilter,
 };
 use glocal_research::{Config, Research, ResearchError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -105,6 +106,27 @@ trait AsTheAdapterCalls {
         revision: i64,
         status: Option<OpportunityStatus>,
     ) -> Result<glocal_research::domain::Opportunity, ResearchError>;
+    async fn create_relationship_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &RelationshipDraft,
+    ) -> Result<Relationship, ResearchError>;
+    async fn set_relationship_status_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        status: Option<RelationshipStatus>,
+        on: &str,
+        note: &str,
+    ) -> Result<Relationship, ResearchError>;
+    async fn record_interaction_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &InteractionDraft,
+    ) -> Result<Interaction, ResearchError>;
 }
 
 fn practice_at(id: &str, revision: i64) -> Result<(PracticeId, Revision), ResearchError> {
@@ -112,6 +134,39 @@ fn practice_at(id: &str, revision: i64) -> Result<(PracticeId, Revision), Resear
 }
 
 impl AsTheAdapterCalls for Research {
+    async fn create_relationship_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &RelationshipDraft,
+    ) -> Result<Relationship, ResearchError> {
+        self.create_relationship(caller, key, &NewRelationship::parse(draft)?)
+            .await
+    }
+
+    async fn set_relationship_status_from(
+        &self,
+        caller: Option<&Caller>,
+        id: &str,
+        revision: i64,
+        status: Option<RelationshipStatus>,
+        on: &str,
+        note: &str,
+    ) -> Result<Relationship, ResearchError> {
+        let change = RelationshipMove::parse(id, revision, status, on, note)?;
+        self.set_relationship_status(caller, &change).await
+    }
+
+    async fn record_interaction_from(
+        &self,
+        caller: Option<&Caller>,
+        key: &str,
+        draft: &InteractionDraft,
+    ) -> Result<Interaction, ResearchError> {
+        self.record_interaction(caller, key, &NewInteraction::parse(draft)?)
+            .await
+    }
+
     async fn draft_practice_from(
         &self,
         caller: Option<&Caller>,
@@ -1330,7 +1385,7 @@ async fn partner_network_scoping(env: Env) {
         note: String::new(),
     };
     let rel = r
-        .create_relationship(Some(&author()), "r1", &draft)
+        .create_relationship_from(Some(&author()), "r1", &draft)
         .await
         .unwrap();
     assert_eq!(rel.status, RelationshipStatus::Proposed);
@@ -1355,7 +1410,8 @@ async fn partner_network_scoping(env: Env) {
     );
     // One live relationship of a kind per pair.
     assert_code(
-        r.create_relationship(Some(&author()), "r2", &draft).await,
+        r.create_relationship_from(Some(&author()), "r2", &draft)
+            .await,
         ErrorCode::Conflict,
     );
     let mut not_city = draft.clone();
@@ -1373,14 +1429,14 @@ async fn partner_network_scoping(env: Env) {
         .id
         .to_key();
     let e = assert_code(
-        r.create_relationship(Some(&author()), "r3", &not_city)
+        r.create_relationship_from(Some(&author()), "r3", &not_city)
             .await,
         ErrorCode::BadUserInput,
     );
     assert_eq!(e.field(), Some("partnerOrganisationId"));
 
     let active = r
-        .set_relationship_status(
+        .set_relationship_status_from(
             Some(&author()),
             &rel.id.to_key(),
             1,
@@ -1395,7 +1451,7 @@ async fn partner_network_scoping(env: Env) {
         (RelationshipStatus::Active, Some("2026-05-01"))
     );
     assert_code(
-        r.set_relationship_status(
+        r.set_relationship_status_from(
             Some(&author()),
             &rel.id.to_key(),
             1,
@@ -1407,7 +1463,7 @@ async fn partner_network_scoping(env: Env) {
         ErrorCode::Conflict,
     );
     assert_code(
-        r.set_relationship_status(
+        r.set_relationship_status_from(
             Some(&author()),
             &rel.id.to_key(),
             2,
@@ -1421,10 +1477,7 @@ async fn partner_network_scoping(env: Env) {
     let public = r
         .list_relationships(
             None,
-            &RelationshipFilter {
-                local_government_code: "26000".into(),
-                ..RelationshipFilter::default()
-            },
+            &RelationshipFilter::parse("26000", "", Vec::new(), Vec::new()).unwrap(),
             &PageRequest::default(),
         )
         .await
@@ -1439,17 +1492,17 @@ async fn partner_network_scoping(env: Env) {
         summary: "Mayor's visit".into(),
     };
     let i = r
-        .record_interaction(Some(&official("26000")), "i1", &visit)
+        .record_interaction_from(Some(&official("26000")), "i1", &visit)
         .await
         .unwrap();
     assert_eq!(i.recorded_by_subject, "official-26000");
     assert_code(
-        r.record_interaction(Some(&official("11000")), "i1", &visit)
+        r.record_interaction_from(Some(&official("11000")), "i1", &visit)
             .await,
         ErrorCode::Forbidden,
     );
     assert_code(
-        r.record_interaction(None, "i1", &visit).await,
+        r.record_interaction_from(None, "i1", &visit).await,
         ErrorCode::Unauthenticated,
     );
     assert_code(
@@ -1463,7 +1516,7 @@ async fn partner_network_scoping(env: Env) {
         .unwrap();
     assert_eq!(log.items.len(), 1);
     let e = assert_code(
-        r.record_interaction(
+        r.record_interaction_from(
             Some(&author()),
             "i2",
             &InteractionDraft {
@@ -1485,7 +1538,7 @@ async fn partner_network_scoping(env: Env) {
 
     // Once ended, a new relationship of the same kind may start.
     let ended = r
-        .set_relationship_status(
+        .set_relationship_status_from(
             Some(&author()),
             &rel.id.to_key(),
             2,
@@ -1496,11 +1549,12 @@ async fn partner_network_scoping(env: Env) {
         .await
         .unwrap();
     assert_eq!(ended.ended_on.as_deref(), Some("2030-01-01"));
-    r.create_relationship(Some(&author()), "r4", &draft)
+    r.create_relationship_from(Some(&author()), "r4", &draft)
         .await
         .unwrap();
     assert_code(
-        r.record_interaction(Some(&author()), "i3", &visit).await,
+        r.record_interaction_from(Some(&author()), "i3", &visit)
+            .await,
         ErrorCode::Conflict,
     );
 }
@@ -1513,7 +1567,7 @@ async fn relationship(
     partner: &str,
     status: RelationshipStatus,
 ) -> String {
-    r.create_relationship(
+    r.create_relationship_from(
         Some(&author()),
         key,
         &RelationshipDraft {
@@ -1562,7 +1616,7 @@ async fn batched_logs_answer_like_single_lists(env: Env) {
             occurred_on: (*on).into(),
             summary: format!("entry {i}"),
         };
-        r.record_interaction(Some(&author()), &format!("i{i}"), &draft)
+        r.record_interaction_from(Some(&author()), &format!("i{i}"), &draft)
             .await
             .unwrap();
     }

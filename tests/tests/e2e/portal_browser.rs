@@ -214,10 +214,10 @@ async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers
         Locator::Css("#field-mode option[value=INTERPRETATION]"),
     )
     .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     fill(&official, "field-source_language", "ko").await;
     fill(&official, "field-target_language", "ko").await;
     set_value(&official, "field-start_date", "2030-12-10").await;

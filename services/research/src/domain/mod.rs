@@ -7,6 +7,7 @@ mod ids;
 mod network;
 mod practice;
 mod profile;
+mod relationship;
 mod text;
 mod views;
 
@@ -28,6 +29,10 @@ pub use profile::{
     NOT_OWN_ORGANISATION, NewProfile, PROFILE_CHANGE_DECIDED, PROFILE_CHANGE_PENDING,
     ProfileChangeStatus, ProfileDraft, RejectionReason, change_pending, change_reviewed,
     own_organisation,
+};
+pub use relationship::{
+    InteractionDraft, NewInteraction, NewRelationship, RelationshipDraft, RelationshipFilter,
+    RelationshipMove,
 };
 pub use text::{Lang, LocalizedDraft, LocalizedText};
 pub use views::{

@@ -28,13 +28,11 @@ use glocal_kit::{Caller, Role};
 
 use crate::domain::changes;
 pub use crate::domain::{
-    Area, Contact, Interaction, Opportunity, Organisation, Practice, PracticeHistoryEntry,
-    PracticeVersionInfo, ProfileChange, Relationship,
+    Area, Contact, Interaction, InteractionDraft, Opportunity, Organisation, Practice,
+    PracticeHistoryEntry, PracticeVersionInfo, ProfileChange, Relationship, RelationshipDraft,
+    RelationshipFilter,
 };
-use crate::domain::{
-    IdempotencyKey, InteractionKind, OpportunityStatus, OrganisationKind, PracticeState,
-    RelationshipKind, RelationshipStatus, Revision,
-};
+use crate::domain::{IdempotencyKey, OpportunityStatus, OrganisationKind, PracticeState, Revision};
 use crate::error::ResearchError;
 use crate::store::queries;
 use crate::store::{areas as area_store, organisations as org_store};
@@ -162,49 +160,6 @@ pub struct OrganisationFilter {
     pub country: String,
     /// Substring of the name in any language.
     pub name_contains: String,
-}
-
-/// A new relationship, as it arrives.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RelationshipDraft {
-    /// Kind.
-    pub kind: Option<RelationshipKind>,
-    /// Korean local government.
-    pub local_government_code: String,
-    /// Foreign local government (organisation id).
-    pub partner_organisation_id: String,
-    /// PROPOSED (default) or ACTIVE.
-    pub status: Option<RelationshipStatus>,
-    /// Signing date.
-    pub signed_on: String,
-    /// Note.
-    pub note: String,
-}
-
-/// Filters of the relationship list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RelationshipFilter {
-    /// Of this Korean local government.
-    pub local_government_code: String,
-    /// With this foreign local government.
-    pub partner_organisation_id: String,
-    /// Any of these kinds.
-    pub kinds: Vec<RelationshipKind>,
-    /// Any of these statuses.
-    pub statuses: Vec<RelationshipStatus>,
-}
-
-/// A new interaction, as it arrives.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InteractionDraft {
-    /// The relationship.
-    pub relationship_id: String,
-    /// Kind.
-    pub kind: Option<InteractionKind>,
-    /// YYYY-MM-DD.
-    pub occurred_on: String,
-    /// What happened.
-    pub summary: String,
 }
 
 /// One relationship's answer in [`Research::batch_list_interactions`].

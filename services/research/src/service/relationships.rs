@@ -9,18 +9,15 @@ use glocal_kit::Caller;
 use serde_json::json;
 
 use super::{
-    Claim, InteractionDraft, InteractionLog, MAX_BATCH_IDS, Page, PageRequest, RelationshipDraft,
-    RelationshipFilter, Research, Result, Viewer, actor_of, bounded, distinct, require_staff,
-    viewer_of,
+    Claim, InteractionLog, MAX_BATCH_IDS, Page, PageRequest, RelationshipFilter, Research, Result,
+    Viewer, actor_of, distinct, require_staff, viewer_of,
 };
 use crate::domain::{
-    IdempotencyKey, Interaction, InteractionId, IsoDate, LocalGovernmentCode, OrganisationId,
-    OrganisationKind, Relationship, RelationshipId, RelationshipStatus, Revision,
+    IdempotencyKey, Interaction, InteractionId, NewInteraction, NewRelationship, OrganisationKind,
+    Relationship, RelationshipId, RelationshipMove, RelationshipStatus,
 };
 use crate::error::ResearchError;
-use crate::store::relationships::{
-    self as store, NewRelationship, RelationshipQuery, StatusChange,
-};
+use crate::store::relationships::{self as store, RelationshipQuery, StatusChange};
 
 fn relationship_visible(viewer: &Viewer, r: &Relationship) -> bool {
     match viewer {
@@ -30,8 +27,8 @@ fn relationship_visible(viewer: &Viewer, r: &Relationship) -> bool {
     }
 }
 
-/// The first checks of [`Research::log_access`], before any read: a signed-in caller and a
-/// relationship id that parses (its stored key).
+/// The first checks of [`Research::log_access`] for an id as asked (a read): a signed-in
+/// caller and a relationship id that parses (its stored key).
 fn log_key(caller: Option<&Caller>, id: &str) -> Result<String> {
     if caller.is_none() {
         return Err(ResearchError::Unauthenticated);
@@ -60,28 +57,18 @@ impl Research {
         &self,
         caller: Option<&Caller>,
         idempotency_key: &str,
-        draft: &RelationshipDraft,
+        new: &NewRelationship,
     ) -> Result<Relationship> {
         let actor = require_staff(caller, "record relationships")?;
         let key = IdempotencyKey::parse(idempotency_key)?;
-        let kind = draft
-            .kind
-            .ok_or_else(|| ResearchError::invalid("kind", "is required"))?;
-        let lg = LocalGovernmentCode::parse(&draft.local_government_code, "localGovernmentCode")?;
-        let partner =
-            OrganisationId::parse(&draft.partner_organisation_id, "partnerOrganisationId")?;
-        let status = draft.status.unwrap_or(RelationshipStatus::Proposed);
-        if !matches!(
+        let NewRelationship {
+            kind,
+            local_government_code: lg,
+            partner,
             status,
-            RelationshipStatus::Proposed | RelationshipStatus::Active
-        ) {
-            return Err(ResearchError::invalid(
-                "status",
-                "a new relationship is PROPOSED or ACTIVE",
-            ));
-        }
-        let signed_on = IsoDate::parse_optional(&draft.signed_on, "signedOn")?;
-        let note = bounded(&draft.note, "note", 0, 2_000)?;
+            signed_on,
+            note,
+        } = new.clone();
         let fingerprint = format!("{kind:?}|{lg:?}|{partner}|{status:?}|{signed_on:?}|{note}");
         let id = RelationshipId::new();
         let tx = match self
@@ -106,7 +93,7 @@ impl Research {
             ));
         }
         let now = self.now();
-        let new = NewRelationship {
+        let new = store::NewRelationship {
             id,
             kind,
             status,
@@ -146,18 +133,16 @@ impl Research {
     pub async fn set_relationship_status(
         &self,
         caller: Option<&Caller>,
-        id: &str,
-        revision: i64,
-        status: Option<RelationshipStatus>,
-        on: &str,
-        note: &str,
+        change: &RelationshipMove,
     ) -> Result<Relationship> {
         let actor = require_staff(caller, "change relationships")?;
-        let id = RelationshipId::parse(id, "id")?;
-        let seen = Revision::parse(revision)?;
-        let to = status.ok_or_else(|| ResearchError::invalid("status", "is required"))?;
-        let on = IsoDate::parse_optional(on, "on")?;
-        let note = bounded(note, "note", 0, 2_000)?;
+        let RelationshipMove {
+            id,
+            seen,
+            to,
+            on,
+            note,
+        } = change.clone();
         let key = id.to_key();
         let row = store::find(&self.db, &key)
             .await?
@@ -268,30 +253,11 @@ impl Research {
             Viewer::Official(org) => (Some(public), Some(org.as_str())),
             _ => (Some(public), None),
         };
-        let lg = if filter.local_government_code.trim().is_empty() {
-            None
-        } else {
-            Some(LocalGovernmentCode::parse(
-                &filter.local_government_code,
-                "filter.localGovernmentCode",
-            )?)
-        };
-        let partner = if filter.partner_organisation_id.trim().is_empty() {
-            None
-        } else {
-            Some(
-                OrganisationId::parse(
-                    &filter.partner_organisation_id,
-                    "filter.partnerOrganisationId",
-                )?
-                .to_key(),
-            )
-        };
         let query = RelationshipQuery {
             visible_statuses,
             also_of,
-            local_government_code: lg.as_ref().map(|c| c.as_str()),
-            partner_organisation_id: partner,
+            local_government_code: filter.local_government_code.as_ref().map(|c| c.as_str()),
+            partner_organisation_id: filter.partner.as_ref().map(|p| p.to_key()),
             kinds: &filter.kinds,
             statuses: &filter.statuses,
         };
@@ -322,22 +288,36 @@ impl Research {
         log_readable(&viewer_of(caller), row)
     }
 
+    /// [`Self::log_access`] for a relationship id the adapter has parsed.
+    async fn log_access_to(
+        &self,
+        caller: Option<&Caller>,
+        id: &RelationshipId,
+    ) -> Result<Relationship> {
+        if caller.is_none() {
+            return Err(ResearchError::Unauthenticated);
+        }
+        let row = store::find(&self.db, &id.to_key()).await?;
+        log_readable(&viewer_of(caller), row)
+    }
+
     /// Records a meeting, visit or exchange in a relationship's log (bureau staff, or an
     /// official of its Korean local government). Idempotent per key.
     pub async fn record_interaction(
         &self,
         caller: Option<&Caller>,
         idempotency_key: &str,
-        draft: &InteractionDraft,
+        new: &NewInteraction,
     ) -> Result<Interaction> {
         let actor = actor_of(caller)?;
         let key = IdempotencyKey::parse(idempotency_key)?;
-        let kind = draft
-            .kind
-            .ok_or_else(|| ResearchError::invalid("kind", "is required"))?;
-        let occurred_on = IsoDate::parse(&draft.occurred_on, "occurredOn")?;
-        let summary = bounded(&draft.summary, "summary", 1, 5_000)?;
-        let rel = self.log_access(caller, &draft.relationship_id).await?;
+        let NewInteraction {
+            relationship_id,
+            kind,
+            occurred_on,
+            summary,
+        } = new.clone();
+        let rel = self.log_access_to(caller, &relationship_id).await?;
         if rel.status == RelationshipStatus::Ended {
             return Err(ResearchError::Conflict("the relationship has ended".into()));
         }
