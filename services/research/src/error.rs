@@ -109,7 +109,21 @@ impl ServiceError for ResearchError {
 
     fn catalogue_message(&self) -> Option<Message> {
         match self {
-            ResearchError::Refused(r) => Message::of_english(&r.message),
+            ResearchError::Unauthenticated => Some(Message::new("error-unauthenticated")),
+            ResearchError::NotFound(what) => {
+                Some(Message::new("error-not-found").arg("what", what))
+            }
+            ResearchError::Invalid(e) => e.catalogue_message().cloned(),
+            ResearchError::Refused(r) => r.said.clone().or_else(|| Message::of_english(&r.message)),
+            // A rule's English sentence the catalogue holds word for word.
+            ResearchError::Forbidden(text) | ResearchError::Conflict(text) => {
+                Message::of_english(text)
+            }
+            ResearchError::StaleRevision { seen, current } => Some(
+                Message::new("error-stale-revision")
+                    .arg("seen", seen)
+                    .arg("current", current),
+            ),
             _ => None,
         }
     }

@@ -47,6 +47,14 @@ fn status(e: ResearchError) -> Status {
     to_status(&e)
 }
 
+/// BAD_USER_INPUT on `field`: a number that names no value of its proto enum.
+fn unknown_value(field: &str, v: i32) -> InvalidInput {
+    InvalidInput::localized(
+        field,
+        glocal_kit::i18n::Message::new("input-unknown-value").arg("value", v),
+    )
+}
+
 /// A parsed input, its bad input as BAD_USER_INPUT naming the field.
 fn parsed<T>(r: Result<T, InvalidInput>) -> Result<T, Status> {
     r.map_err(|e| status(e.into()))
@@ -83,10 +91,7 @@ fn state_in(v: i32, field: &str) -> Result<Option<PracticeState>, Status> {
         Ok(pb::PracticeState::Published) => Some(PracticeState::Published),
         Ok(pb::PracticeState::Withdrawn) => Some(PracticeState::Withdrawn),
         Err(_) => {
-            return Err(bad(InvalidInput::new(
-                field,
-                format!("unknown practice state {v}"),
-            )));
+            return Err(bad(unknown_value(field, v)));
         }
     })
 }
@@ -106,7 +111,7 @@ macro_rules! enum_map {
             match <$pb>::try_from(v) {
                 Ok(<$pb>::Unspecified) => Ok(None),
                 $(Ok(<$pb>::$p) => Ok(Some(<$domain>::$d)),)*
-                Err(_) => Err(bad(InvalidInput::new(field, format!(concat!("unknown ", $what, " {}"), v)))),
+                Err(_) => Err(bad(unknown_value(field, v))),
             }
         }
 
@@ -362,10 +367,7 @@ fn change_status_in(v: i32, field: &str) -> Result<Option<ProfileChangeStatus>, 
         Ok(pb::ProfileChangeStatus::Approved) => Some(ProfileChangeStatus::Approved),
         Ok(pb::ProfileChangeStatus::Rejected) => Some(ProfileChangeStatus::Rejected),
         Err(_) => {
-            return Err(bad(InvalidInput::new(
-                field,
-                format!("unknown profile change status {v}"),
-            )));
+            return Err(bad(unknown_value(field, v)));
         }
     })
 }
@@ -695,10 +697,7 @@ impl ResearchService for GrpcService {
                 Ok(pb::PracticeSort::Relevance) => PracticeSort::Relevance,
                 Ok(pb::PracticeSort::Newest) => PracticeSort::Newest,
                 Err(_) => {
-                    return Err(bad(InvalidInput::new(
-                        "sort",
-                        format!("unknown sort {}", m.sort),
-                    )));
+                    return Err(bad(unknown_value("sort", m.sort)));
                 }
             },
         };

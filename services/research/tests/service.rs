@@ -1409,10 +1409,16 @@ async fn partner_network_scoping(env: Env) {
         1
     );
     // One live relationship of a kind per pair.
-    assert_code(
+    let e = assert_code(
         r.create_relationship_from(Some(&author()), "r2", &draft)
             .await,
         ErrorCode::Conflict,
+    );
+    assert_eq!(e.reason(), Some("RELATIONSHIP_EXISTS"));
+    assert_eq!(
+        e.catalogue_message()
+            .map(|m| m.render(glocal_kit::i18n::Lang::Ko)),
+        Some("26000은(는) 이 상대와 이미 유효한 SISTER_CITY 관계가 있습니다".to_owned())
     );
     let mut not_city = draft.clone();
     not_city.partner_organisation_id = r
@@ -1450,6 +1456,7 @@ async fn partner_network_scoping(env: Env) {
         (active.status, active.signed_on.as_deref()),
         (RelationshipStatus::Active, Some("2026-05-01"))
     );
+    // A stale revision and an illegal move are both CONFLICT; the move says which.
     assert_code(
         r.set_relationship_status_from(
             Some(&author()),
@@ -1462,7 +1469,7 @@ async fn partner_network_scoping(env: Env) {
         .await,
         ErrorCode::Conflict,
     );
-    assert_code(
+    let e = assert_code(
         r.set_relationship_status_from(
             Some(&author()),
             &rel.id.to_key(),
@@ -1474,6 +1481,7 @@ async fn partner_network_scoping(env: Env) {
         .await,
         ErrorCode::Conflict,
     );
+    assert_eq!(e.reason(), Some("ILLEGAL_STATUS_MOVE"));
     let public = r
         .list_relationships(
             None,

@@ -26,6 +26,7 @@ input-version = must be the version you saw (at least 1)
 error-unauthenticated = authentication required
 error-not-found = { $what } not found
 error-stale-version = version { $seen } is stale; current is { $current }
+error-stale-revision = revision { $seen } is stale; current is { $current }
 
 ## The gateway's limits on documents.
 limit-depth = the query is nested too deep; at most { $max } levels are allowed
@@ -496,6 +497,9 @@ input-new-relationship-status = a new relationship is PROPOSED or ACTIVE
 input-foreign-lg = is not a foreign local government
 rule-interaction-log-audience = the interaction log is for bureau staff and the local government concerned
 rule-relationship-ended = the relationship has ended
+rule-relationship-move = cannot move a relationship from { $from } to { $to }
+rule-relationship-duplicate = { $lg } already has a live { $kind } relationship with this partner
+input-batch-ids = at most { $max } ids per call
 input-at-most-10-words = at most 10 words
 rule-unpublished-staff-only = only bureau staff may list unpublished practices
 input-working-language = name at least one working language

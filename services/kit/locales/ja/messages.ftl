@@ -25,6 +25,7 @@ input-version = 参照したバージョンを指定してください（1 以�
 error-unauthenticated = 認証が必要です
 error-not-found = { $what } が見つかりません
 error-stale-version = バージョン { $seen } は古くなっています。現在のバージョンは { $current } です
+error-stale-revision = リビジョン { $seen } は古くなっています。現在は { $current } です
 
 ## ゲートウェイのドキュメント制限。
 limit-depth = クエリのネストが深すぎます。最大 { $max } 階層まで許可されています
@@ -495,6 +496,9 @@ input-new-relationship-status = 新しい関係は PROPOSED または ACTIVE で
 input-foreign-lg = 外国の地方政府ではありません
 rule-interaction-log-audience = 交流記録は事務局職員と当該自治体のためのものです
 rule-relationship-ended = この関係は終了しています
+rule-relationship-move = 関係を { $from } から { $to } に変更できません
+rule-relationship-duplicate = { $lg } はこの相手と既に有効な { $kind } 関係があります
+input-batch-ids = 1 回の呼び出しで送れる ID は最大 { $max } 件です
 input-at-most-10-words = 最大 10 語です
 rule-unpublished-staff-only = 未公開の優良事例を一覧できるのは事務局職員だけです
 input-working-language = 業務言語を 1 つ以上指定してください

@@ -25,6 +25,7 @@ input-version = 조회한 버전이어야 합니다 (1 이상)
 error-unauthenticated = 인증이 필요합니다
 error-not-found = { $what }을(를) 찾을 수 없습니다
 error-stale-version = 버전 { $seen }은(는) 최신이 아닙니다. 현재 버전은 { $current }입니다
+error-stale-revision = 리비전 { $seen }은(는) 최신이 아닙니다. 현재 리비전은 { $current }입니다
 
 ## 게이트웨이의 문서 제한.
 limit-depth = 쿼리 중첩이 너무 깊습니다. 최대 { $max }단계까지 허용됩니다
@@ -495,6 +496,9 @@ input-new-relationship-status = 새 관계는 PROPOSED 또는 ACTIVE입니다
 input-foreign-lg = 외국 지방정부가 아닙니다
 rule-interaction-log-audience = 교류 기록은 사무국 직원과 해당 지방자치단체만 볼 수 있습니다
 rule-relationship-ended = 관계가 종료되었습니다
+rule-relationship-move = 관계를 { $from }에서 { $to }(으)로 바꿀 수 없습니다
+rule-relationship-duplicate = { $lg }은(는) 이 상대와 이미 유효한 { $kind } 관계가 있습니다
+input-batch-ids = 한 번에 최대 { $max }개의 ID를 보낼 수 있습니다
 input-at-most-10-words = 최대 10단어입니다
 rule-unpublished-staff-only = 발간되지 않은 우수사례는 사무국 직원만 볼 수 있습니다
 input-working-language = 업무 언어를 하나 이상 지정하세요

@@ -25,6 +25,7 @@ input-version = 必须是您看到的版本（至少为 1）
 error-unauthenticated = 需要身份验证
 error-not-found = 未找到 { $what }
 error-stale-version = 版本 { $seen } 已过期；当前版本为 { $current }
+error-stale-revision = 修订版本 { $seen } 已过期；当前为 { $current }
 
 ## 网关对文档的限制。
 limit-depth = 查询嵌套过深；最多允许 { $max } 层
@@ -495,6 +496,9 @@ input-new-relationship-status = 新关系必须是 PROPOSED 或 ACTIVE
 input-foreign-lg = 不是外国地方政府
 rule-interaction-log-audience = 交流记录仅供事务局职员和相关地方政府查看
 rule-relationship-ended = 该关系已终止
+rule-relationship-move = 无法将关系从 { $from } 改为 { $to }
+rule-relationship-duplicate = { $lg } 与该伙伴已有有效的 { $kind } 关系
+input-batch-ids = 每次调用最多 { $max } 个 ID
 input-at-most-10-words = 最多 10 个词
 rule-unpublished-staff-only = 只有事务局职员可以列出未发布的优秀案例
 input-working-language = 请至少指定一种工作语言

@@ -6,6 +6,8 @@ use glocal_kit::outbox::EntityRef;
 use std::collections::HashMap;
 
 use glocal_kit::Caller;
+use glocal_kit::error::{ErrorCode, Refusal};
+use glocal_kit::i18n::Message;
 use serde_json::json;
 
 use super::{
@@ -13,8 +15,8 @@ use super::{
     Viewer, actor_of, distinct, require_staff, viewer_of,
 };
 use crate::domain::{
-    IdempotencyKey, Interaction, InteractionId, NewInteraction, NewRelationship, OrganisationKind,
-    Relationship, RelationshipId, RelationshipMove, RelationshipStatus,
+    IdempotencyKey, Interaction, InteractionId, InvalidInput, NewInteraction, NewRelationship,
+    OrganisationKind, Relationship, RelationshipId, RelationshipMove, RelationshipStatus,
 };
 use crate::error::ResearchError;
 use crate::store::relationships::{self as store, RelationshipQuery, StatusChange};
@@ -103,9 +105,12 @@ impl Research {
             note,
         };
         let Some(created) = store::insert(&tx, new, now).await? else {
-            return Err(ResearchError::Conflict(format!(
-                "{lg} already has a live {kind} relationship with this partner",
-                lg = lg.as_str()
+            return Err(ResearchError::Refused(Refusal::said(
+                ErrorCode::Conflict,
+                "RELATIONSHIP_EXISTS",
+                Message::new("rule-relationship-duplicate")
+                    .arg("lg", lg.as_str())
+                    .arg("kind", kind),
             )));
         };
         Self::audit(
@@ -149,8 +154,12 @@ impl Research {
             .ok_or(ResearchError::NotFound("relationship"))?;
         let from = row.status;
         if !from.can_become(to) {
-            return Err(ResearchError::Conflict(format!(
-                "cannot move a relationship from {from} to {to}"
+            return Err(ResearchError::Refused(Refusal::said(
+                ErrorCode::Conflict,
+                "ILLEGAL_STATUS_MOVE",
+                Message::new("rule-relationship-move")
+                    .arg("from", from)
+                    .arg("to", to),
             )));
         }
         let current = row.revision.get();
@@ -389,10 +398,10 @@ impl Research {
         first: u32,
     ) -> Result<Vec<InteractionLog>> {
         if relationship_ids.len() > MAX_BATCH_IDS {
-            return Err(ResearchError::invalid(
+            return Err(ResearchError::Invalid(InvalidInput::localized(
                 "relationshipIds",
-                format!("at most {MAX_BATCH_IDS} ids per call"),
-            ));
+                Message::new("input-batch-ids").arg("max", MAX_BATCH_IDS),
+            )));
         }
         let (offset, first) = self.window(&PageRequest { first, after: None })?;
         let viewer = viewer_of(caller);
