@@ -1293,6 +1293,107 @@ async fn demo_seeds_an_empty_database(db: DatabaseConnection) {
     }
 }
 
+/// Retention (ADR 0038): a finished request keeps its requester's names for the period, then
+/// one pseudonym replaces them everywhere the request names them; staff names, states,
+/// history actions and the rating stay, an open request is never touched, and a second run
+/// changes nothing.
+async fn finished_requests_forget_their_requester_after_the_retention_period(env: Env) {
+    let seoul = official("11000");
+    let kim = staff("staff-interp-kim");
+    let r = submit(&env.bureau, Some(&seoul), translation("kept", "en"))
+        .await
+        .unwrap();
+    let expected = *env.now.lock().unwrap() + Duration::days(2);
+    let r = env
+        .bureau
+        .send_mid_response(
+            Some(&kim),
+            r.id,
+            r.version,
+            body("working on it"),
+            Some(expected),
+        )
+        .await
+        .unwrap();
+    env.bureau
+        .reply(Some(&seoul), r.id, body("thank you, 10 pages"))
+        .await
+        .unwrap();
+    let r = env.bureau.get(Some(&kim), r.id).await.unwrap();
+    let r = env
+        .bureau
+        .send_final_response(Some(&kim), r.id, r.version, body("here it is"))
+        .await
+        .unwrap();
+    let r = env
+        .bureau
+        .close(Some(&seoul), r.id, r.version)
+        .await
+        .unwrap();
+    env.bureau
+        .rate(
+            Some(&seoul),
+            r.id,
+            glocal_requests::domain::survey::Rating::parse(5).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let open = submit(&env.bureau, Some(&seoul), inquiry("still-open"))
+        .await
+        .unwrap();
+    let before = env.bureau.get(Some(&kim), r.id).await.unwrap();
+    let actions_before: Vec<String> = before.history.iter().map(|h| h.action.clone()).collect();
+
+    // Within the period nothing expires.
+    env.advance(Duration::days(300));
+    assert_eq!(env.bureau.expire_personal_data(365).await.unwrap(), 0);
+    let outbox = env.count("outbox").await;
+
+    env.advance(Duration::days(100));
+    assert_eq!(env.bureau.expire_personal_data(365).await.unwrap(), 1);
+    let after = env.bureau.get(Some(&kim), r.id).await.unwrap();
+    let alias = after.requester.name.clone();
+    assert!(glocal_kit::privacy::is_pseudonym(&alias), "{alias}");
+    assert_eq!(after.requester.subject, alias);
+    assert_eq!(after.requester.local_government_code, "11000");
+    assert_eq!(after.state, RequestState::Closed);
+    for m in &after.messages {
+        if m.kind == MessageKind::RequesterReply {
+            assert_eq!(
+                (m.author_subject.as_str(), m.author_name.as_str()),
+                (alias.as_str(), alias.as_str())
+            );
+        } else {
+            assert_eq!(m.author_subject, "staff-interp-kim");
+        }
+    }
+    let history = &after.history;
+    assert_eq!(
+        history.iter().map(|h| h.action.clone()).collect::<Vec<_>>(),
+        actions_before
+    );
+    assert!(
+        history
+            .iter()
+            .all(|h| h.actor_subject != "official-11000" && h.actor_name != "Official 11000")
+    );
+    assert!(history.iter().any(|h| h.actor_subject == alias));
+    let survey = after.survey.as_ref().unwrap();
+    assert_eq!(
+        (survey.rating.get(), survey.respondent_name.as_str()),
+        (5, alias.as_str())
+    );
+    // The local government still has its request; the open one still names its requester.
+    assert_eq!(env.bureau.get(Some(&seoul), r.id).await.unwrap().id, r.id);
+    let still = env.bureau.get(Some(&seoul), open.id).await.unwrap();
+    assert_eq!(still.requester.name, "Official 11000");
+    // One change event, for the caches; a second run finds nothing.
+    assert_eq!(env.count("outbox").await, outbox + 1);
+    assert_eq!(env.bureau.expire_personal_data(365).await.unwrap(), 0);
+    assert_eq!(env.count("outbox").await, outbox + 1);
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 2),
     sqlite();
@@ -1309,6 +1410,7 @@ glocal_kit::on_both_backends!(
         reopen_window_reassign_reject_withdraw,
         list_filters_paging_and_overdue,
         a_nameless_token_takes_the_directory_name_or_is_refused,
+        finished_requests_forget_their_requester_after_the_retention_period,
         demo_seeds_once,
     ];
     db: [demo_seeds_an_empty_database]

@@ -23,7 +23,7 @@ pub use gateway::{GatewaySettings, MAX_NAMED_PARTNERS, partner_quotas};
 use layers::{merge, set_path, typed_env_value};
 pub use platform::{
     AuthSettings, CacheSettings, DEFAULT_TRACE_FILTER, DEV_JWT_SECRET, DevSettings, GrpcSettings,
-    LogSettings, MetricsSettings, OutboxSettings, RedisSettings, StorageSettings,
+    LogSettings, MetricsSettings, OutboxSettings, PrivacySettings, RedisSettings, StorageSettings,
     TelemetrySettings,
 };
 pub use portal::PortalSettings;
@@ -100,6 +100,8 @@ pub struct Settings {
     pub storage: StorageSettings,
     /// The portal: the web pages people use, a client of the gateway's `/graphql`.
     pub portal: PortalSettings,
+    /// Retention of personal data.
+    pub privacy: PrivacySettings,
 }
 
 impl Default for Settings {
@@ -124,6 +126,7 @@ impl Default for Settings {
             cache: CacheSettings::default(),
             storage: StorageSettings::default(),
             portal: PortalSettings::default(),
+            privacy: PrivacySettings::default(),
         }
     }
 }

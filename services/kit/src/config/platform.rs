@@ -8,6 +8,36 @@ use serde::{Deserialize, Serialize};
 
 use super::{LogFormat, Secret};
 
+/// How long personal data is kept (`[privacy]`, the Personal Information Protection Act's
+/// retention periods): each service's retention job pseudonymises what has expired once a
+/// day, keeping aggregates and audit trails (ADR 0038).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// Seconds between two runs of each service's retention job; `0` = no job in this
+    /// process.
+    pub retention_interval_secs: u64,
+    /// Days a finished request (closed, rejected, withdrawn, merged) keeps the names of its
+    /// requester and of the people who wrote on it.
+    pub finished_request_days: u32,
+    /// Days a rejected or withdrawn application keeps its applicant's name, grade, answers and
+    /// documents.
+    pub rejected_application_days: u32,
+    /// Days after an event's last day its registrants' names and party members are kept.
+    pub past_event_registrant_days: u32,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        PrivacySettings {
+            retention_interval_secs: 86_400,
+            finished_request_days: 1_095,
+            rejected_application_days: 365,
+            past_event_registrant_days: 365,
+        }
+    }
+}
+
 /// Object storage of uploaded files (`[storage]`), shared by every service that keeps
 /// files; each writes under its own prefix (`requests/`, …).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

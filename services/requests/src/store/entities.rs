@@ -160,6 +160,7 @@ pub(crate) mod service_request {
         pub first_response_warning_at: Option<DateTimeUtc>,
         pub first_response_warned_at: Option<DateTimeUtc>,
         pub first_response_breached_at: Option<DateTimeUtc>,
+        pub personal_data_expired_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::search::RequestSearch),
             Box::new(super::depth_migration::Relations),
             Box::new(super::directory_migration::DirectoryAdministration),
+            Box::new(super::privacy::PersonalDataExpiry),
         ]
     }
 

@@ -10,6 +10,7 @@ pub(crate) mod directory;
 mod directory_migration;
 pub(crate) mod entities;
 pub(crate) mod migration;
+pub(crate) mod privacy;
 pub(crate) mod relations;
 pub(crate) mod requests;
 pub(crate) mod routing;

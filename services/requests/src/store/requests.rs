@@ -250,6 +250,7 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Resu
         first_response_warning_at: Set(r.first_response_warning_at),
         first_response_warned_at: Set(r.first_response_warned_at),
         first_response_breached_at: Set(r.first_response_breached_at),
+        personal_data_expired_at: NotSet,
     };
     service_request::Entity::insert(row)
         .exec_without_returning(db)

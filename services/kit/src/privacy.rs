@@ -1,0 +1,61 @@
+//! Personal data past its retention period (ADR 0038): the rules every service's retention
+//! job shares. A person's name and subject are replaced by one pseudonym per record, the same
+//! wherever that record names them, so the record still reads as a whole ("the requester
+//! replied twice") while nobody can tell who it was; what aggregates count (states, dates,
+//! local governments, kinds) is kept.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// The prefix of every pseudonym: `anon-` and 12 hexadecimal digits.
+pub const PSEUDONYM_PREFIX: &str = "anon-";
+
+/// A fresh pseudonym, unrelated to the person it replaces (random, not derived from them).
+pub fn pseudonym() -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    format!("{PSEUDONYM_PREFIX}{}", &id[..12])
+}
+
+/// Whether `name` is a pseudonym this module made.
+pub fn is_pseudonym(name: &str) -> bool {
+    name.strip_prefix(PSEUDONYM_PREFIX)
+        .is_some_and(|rest| rest.len() == 12 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The instant before which a record finished `days` days ago has expired, at `now`; never
+/// less than `at_least` (a period a rule still needs the data for, e.g. the reopen window).
+pub fn retention_cutoff(now: DateTime<Utc>, days: u32, at_least: Duration) -> DateTime<Utc> {
+    now - Duration::days(i64::from(days)).max(at_least)
+}
+
+/// How many records one transaction of a retention job handles at most.
+pub const RETENTION_BATCH: u64 = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudonyms_are_fresh_and_recognisable() {
+        let a = pseudonym();
+        let b = pseudonym();
+        assert_ne!(a, b);
+        assert!(is_pseudonym(&a), "{a}");
+        assert!(!is_pseudonym("김민수"));
+        assert!(!is_pseudonym("anon-xyz"));
+    }
+
+    #[test]
+    fn the_cutoff_never_undercuts_a_period_still_needed() {
+        let now = DateTime::parse_from_rfc3339("2026-12-03T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            retention_cutoff(now, 365, Duration::days(7)),
+            now - Duration::days(365)
+        );
+        assert_eq!(
+            retention_cutoff(now, 0, Duration::days(7)),
+            now - Duration::days(7)
+        );
+    }
+}
