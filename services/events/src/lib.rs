@@ -50,7 +50,8 @@ glocal_kit::component!(
 );
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves, with the
-/// sweeper that expires lapsed offers running beside it (stopped by the same signal).
+/// sweeper that expires lapsed offers and the retention job of personal data running beside
+/// it (stopped by the same signal).
 pub async fn serve(
     db: DatabaseConnection,
     settings: &glocal_kit::Settings,
@@ -62,6 +63,7 @@ pub async fn serve(
     let config = Config::from_settings(&settings.events);
     let office = EventOffice::new(db, config);
     let sweeper = service::spawn_sweeper(office.clone(), config.sweep_interval, shutdown.clone());
+    let retention = service::spawn_retention(office.clone(), &settings.privacy, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "events service listening");
     let served = glocal_kit::grpc::serve_with_database(
@@ -77,6 +79,9 @@ pub async fn serve(
         sweeper.abort();
     }
     let _ = sweeper.await;
+    if let Some(retention) = retention {
+        retention.abort();
+    }
     served?;
     Ok(())
 }

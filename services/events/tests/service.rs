@@ -897,6 +897,77 @@ async fn delegations_and_check_in(env: Env) {
             .await,
         ErrorCode::Forbidden,
     );
+
+    // Retention (ADR 0038): the people stay named for the period after the event's last day
+    // (2026-08-27), then pseudonyms replace them everywhere; seats, country, organisation,
+    // check-in days and who checked in whom stay, and a second run changes nothing.
+    let before = env
+        .office
+        .get_registration(Some(&staff()), r.id)
+        .await
+        .unwrap();
+    env.advance(Duration::days(300));
+    assert_eq!(env.office.expire_personal_data(365).await.unwrap(), 0);
+    env.advance(Duration::days(200));
+    let outbox = env.count("outbox").await;
+    assert_eq!(env.office.expire_personal_data(365).await.unwrap(), 1);
+    let after = env
+        .office
+        .get_registration(Some(&staff()), r.id)
+        .await
+        .unwrap();
+    use glocal_kit::privacy::is_pseudonym;
+    assert!(
+        is_pseudonym(&after.registrant_name),
+        "{}",
+        after.registrant_name
+    );
+    assert_eq!(after.registrant_subject, after.registrant_name);
+    assert!(is_pseudonym(&after.attendee_name));
+    assert_eq!(after.members.len(), 2);
+    assert!(after.members.iter().all(|m| is_pseudonym(m)));
+    let mut everyone = after.members.clone();
+    everyone.push(after.attendee_name.clone());
+    everyone.push(after.registrant_name.clone());
+    everyone.sort();
+    everyone.dedup();
+    assert_eq!(everyone.len(), 4, "one pseudonym per person");
+    assert_eq!(
+        (
+            after.seats,
+            after.country.clone(),
+            after.organization.clone(),
+            after.state
+        ),
+        (
+            before.seats,
+            before.country.clone(),
+            before.organization.clone(),
+            before.state
+        )
+    );
+    let days: Vec<(String, String)> = after
+        .check_ins
+        .iter()
+        .map(|c| (c.day.to_string(), c.attendee.clone()))
+        .collect();
+    let sato = after.members[0].clone();
+    assert_eq!(
+        days,
+        [
+            ("2026-08-26".to_owned(), sato.clone()),
+            ("2026-08-26".to_owned(), after.attendee_name.clone()),
+            ("2026-08-27".to_owned(), sato),
+        ]
+    );
+    assert_eq!(
+        after.history.iter().map(|h| &h.action).collect::<Vec<_>>(),
+        before.history.iter().map(|h| &h.action).collect::<Vec<_>>()
+    );
+    assert!(after.history.iter().all(|h| h.actor_subject != "fukuoka"));
+    assert_eq!(env.count("outbox").await, outbox + 1);
+    assert_eq!(env.office.expire_personal_data(365).await.unwrap(), 0);
+    assert_eq!(env.count("outbox").await, outbox + 1);
 }
 
 async fn scoping(env: Env) {

@@ -82,6 +82,7 @@ impl Default for Config {
 mod contributions;
 mod events;
 mod lectures;
+mod privacy;
 mod registrations;
 mod series;
 mod statistics;
@@ -91,6 +92,7 @@ pub use crate::domain::views::{
     CheckInView, ContributionView, EventView, HistoryEntry, LectureView, Page, PageRequest,
     RegistrationView, SeriesView, SessionView,
 };
+pub use privacy::PERSONAL_DATA_EXPIRED;
 
 /// Which events to list; empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -393,29 +395,31 @@ pub fn spawn_sweeper(
     interval: std::time::Duration,
     shutdown: glocal_kit::Shutdown,
 ) -> tokio::task::JoinHandle<()> {
-    let job = glocal_kit::metrics::Job::new("offer_sweeper", interval);
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let stop = shutdown.wait();
-        tokio::pin!(stop);
-        loop {
-            tokio::select! {
-                () = &mut stop => break,
-                _ = tick.tick() => match office.expire_lapsed_offers().await {
-                    Ok(0) => job.succeeded(),
-                    Ok(events) => {
-                        job.succeeded();
-                        tracing::info!(events, "lapsed offers expired");
-                    }
-                    Err(error) => {
-                        job.failed();
-                        tracing::warn!(%error, "offer sweep failed; retrying next tick");
-                    }
-                },
-            }
-        }
-        tracing::debug!("offer sweeper stopped");
+    glocal_kit::jobs::spawn_every("offer_sweeper", interval, shutdown, move || {
+        let office = office.clone();
+        async move { office.expire_lapsed_offers().await.map(|n| n as u64) }
+    })
+}
+
+/// Runs [`EventOffice::expire_personal_data`] every `privacy.retention_interval_secs` (the
+/// job `events_retention`) until `shutdown`, unless that interval is 0.
+pub fn spawn_retention(
+    office: EventOffice,
+    privacy: &glocal_kit::config::PrivacySettings,
+    shutdown: glocal_kit::Shutdown,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let days = privacy.past_event_registrant_days;
+    let every = privacy.retention_interval_secs;
+    (every > 0).then(|| {
+        glocal_kit::jobs::spawn_every(
+            "events_retention",
+            std::time::Duration::from_secs(every),
+            shutdown,
+            move || {
+                let office = office.clone();
+                async move { office.expire_personal_data(days).await }
+            },
+        )
     })
 }
 

@@ -4,6 +4,7 @@
 
 pub(crate) mod entities;
 pub(crate) mod migration;
+pub(crate) mod privacy;
 pub(crate) mod queries;
 pub(crate) mod statistics;
 pub(crate) mod views;

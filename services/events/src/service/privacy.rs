@@ -1,0 +1,63 @@
+//! The events service's retention job (ADR 0038): the people of a registration (who
+//! registered, the attendee or a delegation's head and members, their check-ins) are named
+//! for `privacy.past_event_registrant_days` days after the event's last day, then pseudonyms
+//! replace them. Seats, states, countries, organisations and check-in days stay, so the
+//! event report counts as before.
+
+use glocal_kit::outbox::{self, Change};
+use glocal_kit::privacy::{RETENTION_BATCH, pseudonym, retention_cutoff};
+use serde_json::json;
+
+use super::{EventOffice, Result};
+use crate::store::privacy::{self as store, Aliases};
+
+/// The change event of a registration whose people were pseudonymised.
+pub const PERSONAL_DATA_EXPIRED: &str = "RegistrationPersonalDataExpired";
+
+impl EventOffice {
+    /// Pseudonymises the people of every registration of an event that ended more than
+    /// `days` days ago and still names them; answers how many registrations. Each in its own
+    /// transaction with its change event, so a failure loses nothing and the next run goes
+    /// on where this one stopped.
+    pub async fn expire_personal_data(&self, days: u32) -> Result<u64> {
+        let now = self.now();
+        let before = retention_cutoff(now, days, chrono::Duration::zero()).date_naive();
+        let mut expired = 0;
+        loop {
+            let batch = store::expiring(&self.db, before, RETENTION_BATCH).await?;
+            let last = (batch.len() as u64) < RETENTION_BATCH;
+            for reg in &batch {
+                let aliases = Aliases {
+                    registrant: pseudonym(),
+                    attendee: pseudonym(),
+                    members: reg.members.iter().map(|_| pseudonym()).collect(),
+                };
+                let txn = self.db.begin().await?;
+                if !store::pseudonymise(&txn, reg, &aliases, now).await? {
+                    continue;
+                }
+                let change = Change::new(
+                    "Registration",
+                    reg.id,
+                    PERSONAL_DATA_EXPIRED,
+                    json!({
+                        "id": reg.id.to_string(),
+                        "eventId": reg.event_id.to_string(),
+                        "expiredAt": now.to_rfc3339(),
+                    }),
+                )
+                .touching("Event", reg.event_id);
+                outbox::append(&txn, &change, now).await?;
+                txn.commit().await?;
+                expired += 1;
+            }
+            if last {
+                break;
+            }
+        }
+        if expired > 0 {
+            tracing::info!(expired, "past events' registrants pseudonymised");
+        }
+        Ok(expired)
+    }
+}
