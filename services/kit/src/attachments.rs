@@ -372,6 +372,28 @@ impl Shelf {
         rows.iter().map(to_file).collect()
     }
 
+    /// Removes the rows of every file of `owners` (in the caller's transaction) and answers
+    /// the files they named: once that transaction commits, [`Shelf::discard`] each object
+    /// (what it fails to remove, the sweeper removes as an orphan).
+    pub async fn forget_owners(
+        &self,
+        db: &impl ConnectionTrait,
+        owners: &[String],
+    ) -> Result<Vec<StoredFile>, DbErr> {
+        let files = self.of_owners(db, owners).await?;
+        if files.is_empty() {
+            return Ok(files);
+        }
+        use sea_orm::sea_query::ExprTrait;
+        let delete = Query::delete()
+            .from_table(a(self.table))
+            .and_where(Expr::col(a("id")).is_in(files.iter().map(|f| f.id)))
+            .to_owned();
+        db.execute_raw(db.get_database_backend().build(&delete))
+            .await?;
+        Ok(files)
+    }
+
     /// One file by id.
     pub async fn find(
         &self,

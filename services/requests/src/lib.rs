@@ -86,7 +86,7 @@ pub async fn serve(
     let scheduler = config
         .scheduler_interval
         .map(|every| service::spawn_sla_scheduler(bureau.clone(), every, shutdown.clone()));
-    let retention = retention_job(&bureau, &settings.privacy, shutdown.clone());
+    let retention = service::spawn_retention(bureau.clone(), &settings.privacy, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(bureau.clone()).into_server())
         .add_service(grpc::attachments::RequestFiles::new(bureau.clone()).into_server())
         .add_service(grpc::search::SearchGrpc::new(bureau.clone()).into_server())
@@ -120,26 +120,4 @@ pub async fn serve(
     }
     served?;
     Ok(())
-}
-
-/// The daily retention job of personal data (`privacy.*`), unless its interval is 0.
-fn retention_job(
-    bureau: &OnlineBureau,
-    privacy: &glocal_kit::config::PrivacySettings,
-    shutdown: glocal_kit::Shutdown,
-) -> Option<tokio::task::JoinHandle<()>> {
-    let every = privacy.retention_interval_secs;
-    let days = privacy.finished_request_days;
-    let bureau = bureau.clone();
-    (every > 0).then(|| {
-        glocal_kit::jobs::spawn_every(
-            "requests_retention",
-            std::time::Duration::from_secs(every),
-            shutdown,
-            move || {
-                let bureau = bureau.clone();
-                async move { bureau.expire_personal_data(days).await }
-            },
-        )
-    })
 }

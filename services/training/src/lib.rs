@@ -60,6 +60,7 @@ pub async fn serve(
     let sweeper = shelf.start_sweeper(db.clone(), &settings.storage, shutdown.clone());
     let office =
         TrainingOffice::new(db, Config::from_settings(&settings.training)).with_files(shelf);
+    let retention = service::spawn_retention(office.clone(), &settings.privacy, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office.clone()).into_server())
         .add_service(glocal_kit::attachments::FilesGrpc::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "training service listening");
@@ -74,6 +75,9 @@ pub async fn serve(
     .await;
     if let Some(sweeper) = sweeper {
         sweeper.abort();
+    }
+    if let Some(retention) = retention {
+        retention.abort();
     }
     served?;
     Ok(())

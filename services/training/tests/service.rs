@@ -2175,6 +2175,36 @@ async fn applications_papers_are_the_applicants_and_scoped(env: Env, files: File
     assert_eq!(files.objects().await.len(), 4);
     assert!(!files.objects().await.contains(&orphan));
     assert_eq!(env.count("application_file").await, 4);
+
+    // Retention (ADR 0038): a year after it was withdrawn, Minh's application loses its
+    // applicant's name, answers and papers (row and object); Lan's open one keeps all.
+    let withdrawn = env.get(&admin(), b.id).await.unwrap();
+    env.set_now(withdrawn.updated_at + Duration::days(300));
+    assert_eq!(office.expire_personal_data(365).await.unwrap(), 0);
+    env.set_now(withdrawn.updated_at + Duration::days(400));
+    assert_eq!(office.expire_personal_data(365).await.unwrap(), 1);
+    assert_eq!(env.count("application_file").await, 3);
+    assert_eq!(files.objects().await.len(), 3);
+    let gone = env.get(&admin(), b.id).await.unwrap();
+    assert!(
+        glocal_kit::privacy::is_pseudonym(&gone.profile.full_name),
+        "{}",
+        gone.profile.full_name
+    );
+    assert_eq!(gone.applicant_subject, gone.profile.full_name);
+    assert_eq!(gone.profile.grade, None);
+    assert!(gone.answers.is_empty() && gone.attachments.is_empty());
+    assert_eq!(
+        (gone.state, gone.profile.nationality.as_str()),
+        (ApplicationState::Withdrawn, "VN")
+    );
+    assert!(gone.history.iter().all(|h| h.actor_subject != minh.subject));
+    assert_eq!(
+        env.get(&admin(), a.id).await.unwrap().profile.full_name,
+        "Lan"
+    );
+    assert_eq!(listed(lan.clone()).await.len(), 3);
+    assert_eq!(office.expire_personal_data(365).await.unwrap(), 0);
 }
 
 async fn the_training_report_counts_applications_per_edition(env: Env) {

@@ -72,3 +72,25 @@ impl OnlineBureau {
         Ok(expired)
     }
 }
+
+/// Runs [`OnlineBureau::expire_personal_data`] every `privacy.retention_interval_secs` (the
+/// job `requests_retention`) until `shutdown`, unless that interval is 0.
+pub fn spawn_retention(
+    bureau: OnlineBureau,
+    privacy: &glocal_kit::config::PrivacySettings,
+    shutdown: glocal_kit::Shutdown,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let days = privacy.finished_request_days;
+    let every = privacy.retention_interval_secs;
+    (every > 0).then(|| {
+        glocal_kit::jobs::spawn_every(
+            "requests_retention",
+            std::time::Duration::from_secs(every),
+            shutdown,
+            move || {
+                let bureau = bureau.clone();
+                async move { bureau.expire_personal_data(days).await }
+            },
+        )
+    })
+}

@@ -79,6 +79,7 @@ mod certificates;
 mod decisions;
 mod files;
 mod participants;
+mod privacy;
 mod programmes;
 mod statistics;
 mod stipends;
@@ -86,6 +87,7 @@ mod views;
 
 pub use crate::domain::views::*;
 pub use files::FILE_TABLE;
+pub use privacy::{PERSONAL_DATA_EXPIRED, spawn_retention};
 
 // ---- who is calling ---------------------------------------------------------------------
 

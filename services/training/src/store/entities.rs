@@ -139,6 +139,7 @@ entity!(
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub version: i64,
+        pub personal_data_expired_at: Option<DateTimeUtc>,
     }
 );
 

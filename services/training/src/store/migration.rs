@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
                 name: "m20261203_000201_application_files",
                 table: crate::service::FILE_TABLE,
             }),
+            Box::new(super::privacy::PersonalDataExpiry),
         ]
     }
 

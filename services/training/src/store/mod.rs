@@ -6,6 +6,7 @@
 pub(crate) mod codec;
 pub(crate) mod entities;
 pub(crate) mod migration;
+pub(crate) mod privacy;
 pub(crate) mod queries;
 pub(crate) mod statistics;
 pub(crate) mod writes;

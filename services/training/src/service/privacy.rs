@@ -1,0 +1,95 @@
+//! The training service's retention job (ADR 0038): a rejected or withdrawn application
+//! keeps its applicant's name, grade, answers and documents for
+//! `privacy.rejected_application_days` days after its last change; then a pseudonym replaces
+//! the name (also on the audit rows the applicant wrote) and the grade, answers and documents
+//! go. Nationality, organisation type, local government, state and the reviews' scores stay,
+//! so the training report counts as before.
+
+use glocal_kit::outbox::{self, Change};
+use glocal_kit::privacy::{RETENTION_BATCH, pseudonym, retention_cutoff};
+use serde_json::json;
+
+use super::{Result, TrainingOffice};
+use crate::domain::ApplicationState;
+use crate::store::privacy as store;
+
+/// The change event of an application whose personal data was removed.
+pub const PERSONAL_DATA_EXPIRED: &str = "ApplicationPersonalDataExpired";
+
+/// The states whose applications expire: the ones that did not become participants.
+const EXPIRING: [ApplicationState; 2] = [ApplicationState::Rejected, ApplicationState::Withdrawn];
+
+impl TrainingOffice {
+    /// Removes the personal data of every application rejected or withdrawn more than `days`
+    /// days ago that still holds it; answers how many. Each application in its own
+    /// transaction with its change event; its documents' objects are removed after the
+    /// commit (what fails there, the storage sweeper removes as orphans).
+    pub async fn expire_personal_data(&self, days: u32) -> Result<u64> {
+        let now = self.now();
+        let cutoff = retention_cutoff(now, days, chrono::Duration::zero());
+        let states = EXPIRING.map(ApplicationState::as_str);
+        let mut expired = 0;
+        loop {
+            let batch = store::expiring(&self.db, &states, cutoff, RETENTION_BATCH).await?;
+            let last = (batch.len() as u64) < RETENTION_BATCH;
+            for app in &batch {
+                let txn = self.db.begin().await?;
+                if !store::pseudonymise(&txn, app, &pseudonym(), now).await? {
+                    continue;
+                }
+                let documents = match &self.files {
+                    Some(shelf) => shelf.forget_owners(&txn, &[app.id.to_string()]).await?,
+                    None => Vec::new(),
+                };
+                let change = Change::new(
+                    "Application",
+                    app.id,
+                    PERSONAL_DATA_EXPIRED,
+                    json!({
+                        "id": app.id.to_string(),
+                        "editionId": app.edition_id.to_string(),
+                        "expiredAt": now.to_rfc3339(),
+                    }),
+                )
+                .touching("Edition", app.edition_id);
+                outbox::append(&txn, &change, now).await?;
+                txn.commit().await?;
+                if let Some(shelf) = &self.files {
+                    for file in &documents {
+                        shelf.discard(&file.object_key()).await;
+                    }
+                }
+                expired += 1;
+            }
+            if last {
+                break;
+            }
+        }
+        if expired > 0 {
+            tracing::info!(expired, "rejected applications' personal data removed");
+        }
+        Ok(expired)
+    }
+}
+
+/// Runs [`TrainingOffice::expire_personal_data`] every `privacy.retention_interval_secs`
+/// (the job `training_retention`) until `shutdown`, unless that interval is 0.
+pub fn spawn_retention(
+    office: TrainingOffice,
+    privacy: &glocal_kit::config::PrivacySettings,
+    shutdown: glocal_kit::Shutdown,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let days = privacy.rejected_application_days;
+    let every = privacy.retention_interval_secs;
+    (every > 0).then(|| {
+        glocal_kit::jobs::spawn_every(
+            "training_retention",
+            std::time::Duration::from_secs(every),
+            shutdown,
+            move || {
+                let office = office.clone();
+                async move { office.expire_personal_data(days).await }
+            },
+        )
+    })
+}
