@@ -36,6 +36,10 @@ pub use services::{
 /// Prefix of the environment variables read.
 pub const ENV_PREFIX: &str = "GLOCAL_";
 
+/// Prefix of the test harness's variables (`GLOCAL_TEST_DATABASE_URL`, …), which share
+/// [`ENV_PREFIX`] but are not settings: the loader passes over them.
+pub const TEST_ENV_PREFIX: &str = "GLOCAL_TEST_";
+
 /// Where the process runs; production turns on JSON logs and refuses dev-only settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -173,9 +177,10 @@ impl Settings {
     where
         I: IntoIterator<Item = (String, String)>,
     {
+        // `GLOCAL_TEST_*` configure the test harness (its servers), not a component.
         let env: Vec<(String, String)> = env
             .into_iter()
-            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+            .filter(|(k, _)| k.starts_with(ENV_PREFIX) && !k.starts_with(TEST_ENV_PREFIX))
             .collect();
         let defaults = toml::Table::try_from(Settings::default())
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
@@ -452,6 +457,24 @@ mod tests {
         let file = dir.join("glocal.toml");
         std::fs::write(&file, "[nonsense]\nx = 1\n").unwrap();
         assert!(Settings::load(Some(&file), env(&[])).is_err());
+    }
+
+    #[test]
+    fn the_test_harness_variables_are_not_settings() {
+        let s = Settings::load(
+            None,
+            env(&[
+                (
+                    "GLOCAL_TEST_DATABASE_URL",
+                    "postgres://postgres@127.0.0.1/postgres",
+                ),
+                ("GLOCAL_TEST_REDIS_URL", "redis://127.0.0.1:6379"),
+                ("GLOCAL_PRIVACY__FINISHED_REQUEST_DAYS", "30"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.privacy.finished_request_days, 30);
+        assert_eq!(s.privacy.rejected_application_days, 365);
     }
 
     #[test]
