@@ -495,23 +495,13 @@ impl Shelf {
         grace: Duration,
         shutdown: crate::Shutdown,
     ) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let job = crate::metrics::Job::new("file_sweeper", interval);
-            let mut tick = tokio::time::interval(interval);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let stop = shutdown.wait();
-            tokio::pin!(stop);
-            loop {
-                tokio::select! {
-                    () = &mut stop => break,
-                    _ = tick.tick() => match self.sweep(&db, Utc::now(), grace).await {
-                        Ok(_) => job.succeeded(),
-                        Err(error) => {
-                            job.failed();
-                            tracing::warn!(%error, table = self.table, "orphan file sweep failed; retrying next tick");
-                        }
-                    },
-                }
+        crate::jobs::spawn_every("file_sweeper", interval, shutdown, move || {
+            let (shelf, db) = (self.clone(), db.clone());
+            async move {
+                shelf
+                    .sweep(&db, Utc::now(), grace)
+                    .await
+                    .map(|removed| removed as u64)
             }
         })
     }

@@ -126,6 +126,30 @@ impl std::fmt::Display for Version {
     }
 }
 
+/// The longest period one report covers, in days (ten years).
+pub const MAX_REPORT_DAYS: i64 = 3_660;
+
+/// Checks a report's period `[from, to]` (both inclusive): `to` before `from`, or more than
+/// [`MAX_REPORT_DAYS`], is refused on `to`.
+pub fn report_period(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), InvalidInput> {
+    if to < from {
+        return Err(InvalidInput::localized(
+            "to",
+            Message::new("input-not-before-from"),
+        ));
+    }
+    if (to - from).num_days() > MAX_REPORT_DAYS {
+        return Err(InvalidInput::localized(
+            "to",
+            Message::new("input-report-ten-years"),
+        ));
+    }
+    Ok((from, to))
+}
+
 /// Trims `s` and checks its length in characters: at least `min` ("is required" when
 /// `min` is 1), at most `max`; control characters other than tab and line breaks (NUL, escape,
 /// …) are refused.

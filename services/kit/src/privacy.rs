@@ -27,8 +27,38 @@ pub fn retention_cutoff(now: DateTime<Utc>, days: u32, at_least: Duration) -> Da
     now - Duration::days(i64::from(days)).max(at_least)
 }
 
-/// How many records one transaction of a retention job handles at most.
+/// How many records one retention query fetches at most (each is then changed in its own
+/// transaction).
 pub const RETENTION_BATCH: u64 = 100;
+
+/// The column a service's retention job marks a record with once it expired its personal
+/// data (NULL: not yet), and claims the record by.
+pub const EXPIRED_AT_COLUMN: &str = "personal_data_expired_at";
+
+/// The migration that adds [`EXPIRED_AT_COLUMN`] to a service's `table`.
+pub struct ExpiryColumnMigration {
+    /// The table of the records that expire.
+    pub table: &'static str,
+}
+
+impl sea_orm_migration::MigrationName for ExpiryColumnMigration {
+    fn name(&self) -> &str {
+        "m20261204_000001_personal_data_expiry"
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm_migration::MigrationTrait for ExpiryColumnMigration {
+    async fn up(&self, m: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm::DbErr> {
+        m.alter_table(
+            sea_orm::sea_query::Table::alter()
+                .table(crate::migration::a(self.table))
+                .add_column(&mut crate::migration::ts_null(EXPIRED_AT_COLUMN))
+                .to_owned(),
+        )
+        .await
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{EntityId, EventKind, EventState, InvalidInput, LocalizedText, RegistrationState};
 
 /// The longest period one report covers, in days (ten years).
-pub const MAX_PERIOD_DAYS: i64 = 3_660;
+pub use glocal_kit::domain::MAX_REPORT_DAYS as MAX_PERIOD_DAYS;
 
 /// What the report covers: events starting between `from` and `to` (both inclusive), of one
 /// series when given.
@@ -29,12 +29,7 @@ impl EventStatisticsQuery {
         to: NaiveDate,
         series_id: Option<EntityId>,
     ) -> Result<Self, InvalidInput> {
-        if to < from {
-            return Err(InvalidInput::new("to", "must not be before `from`"));
-        }
-        if (to - from).num_days() > MAX_PERIOD_DAYS {
-            return Err(InvalidInput::new("to", "a report covers at most ten years"));
-        }
+        let (from, to) = glocal_kit::domain::report_period(from, to)?;
         Ok(EventStatisticsQuery {
             from,
             to,

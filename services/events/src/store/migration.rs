@@ -16,7 +16,9 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(Initial),
             Box::new(OutboxChangeColumns),
-            Box::new(super::privacy::PersonalDataExpiry),
+            Box::new(glocal_kit::privacy::ExpiryColumnMigration {
+                table: "registration",
+            }),
         ]
     }
 

@@ -3,39 +3,13 @@
 //! registration names them (the registration, its party, its check-ins, its audit rows).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Query, Table};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use sea_orm_migration::prelude::*;
 use uuid::Uuid;
 
 use super::entities::{audit, check_in, event, registration};
-
-/// `registration.personal_data_expired_at`: when the retention job pseudonymised the
-/// registration's people (NULL: not yet).
-pub(crate) struct PersonalDataExpiry;
-
-impl MigrationName for PersonalDataExpiry {
-    fn name(&self) -> &str {
-        "m20261204_000001_personal_data_expiry"
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for PersonalDataExpiry {
-    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(glocal_kit::migration::a("registration"))
-                .add_column(&mut glocal_kit::migration::ts_null(
-                    "personal_data_expired_at",
-                ))
-                .to_owned(),
-        )
-        .await
-    }
-}
 
 /// A registration of a past event that still names its people.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -238,28 +238,18 @@ pub fn spawn_sla_scheduler(
     interval: std::time::Duration,
     shutdown: glocal_kit::Shutdown,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let job = glocal_kit::metrics::Job::new("sla_scheduler", interval);
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let stop = shutdown.wait();
-        tokio::pin!(stop);
-        loop {
-            tokio::select! {
-                () = &mut stop => break,
-                _ = tick.tick() => match bureau.run_sla_scheduler().await {
-                    Ok(SchedulerRun { warned: 0, breached: 0 }) => job.succeeded(),
-                    Ok(run) => {
-                        job.succeeded();
-                        tracing::info!(warned = run.warned, breached = run.breached, "service levels checked");
-                    }
-                    Err(error) => {
-                        job.failed();
-                        tracing::warn!(%error, "service-level scheduler run failed; retrying next tick");
-                    }
-                },
+    glocal_kit::jobs::spawn_every("sla_scheduler", interval, shutdown, move || {
+        let bureau = bureau.clone();
+        async move {
+            let run = bureau.run_sla_scheduler().await?;
+            if run.warned + run.breached > 0 {
+                tracing::info!(
+                    warned = run.warned,
+                    breached = run.breached,
+                    "service levels checked"
+                );
             }
+            Ok::<u64, super::RequestsError>(0)
         }
-        tracing::debug!("service-level scheduler stopped");
     })
 }

@@ -23,7 +23,9 @@ impl MigratorTrait for Migrator {
             Box::new(super::search::RequestSearch),
             Box::new(super::depth_migration::Relations),
             Box::new(super::directory_migration::DirectoryAdministration),
-            Box::new(super::privacy::PersonalDataExpiry),
+            Box::new(glocal_kit::privacy::ExpiryColumnMigration {
+                table: "service_request",
+            }),
         ]
     }
 

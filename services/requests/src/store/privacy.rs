@@ -3,40 +3,14 @@
 //! them (the request, the requester's messages, history rows and rating).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Table};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use sea_orm_migration::prelude::*;
 
 use super::entities::{request_history, request_message, request_survey, service_request};
 use crate::domain::{RequestId, RequestState};
 use crate::error::RequestsError;
 
 type Result<T> = std::result::Result<T, RequestsError>;
-
-/// `service_request.personal_data_expired_at`: when the retention job pseudonymised the
-/// request's requester (NULL: not yet).
-pub(crate) struct PersonalDataExpiry;
-
-impl MigrationName for PersonalDataExpiry {
-    fn name(&self) -> &str {
-        "m20261204_000001_personal_data_expiry"
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for PersonalDataExpiry {
-    async fn up(&self, m: &SchemaManager) -> std::result::Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(glocal_kit::migration::a("service_request"))
-                .add_column(&mut glocal_kit::migration::ts_null(
-                    "personal_data_expired_at",
-                ))
-                .to_owned(),
-        )
-        .await
-    }
-}
 
 /// A finished request that still names its requester.
 #[derive(Debug, Clone, PartialEq, Eq)]

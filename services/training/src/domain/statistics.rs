@@ -9,7 +9,7 @@ use super::views::ProgrammeSummary;
 use super::{ApplicationState, EditionId, InvalidInput, ProgrammeId};
 
 /// The longest period one report covers, in days (ten years).
-pub const MAX_PERIOD_DAYS: i64 = 3_660;
+pub use glocal_kit::domain::MAX_REPORT_DAYS as MAX_PERIOD_DAYS;
 
 /// What the report covers: editions starting between `from` and `to` (both inclusive), of
 /// one programme when given.
@@ -31,12 +31,7 @@ impl TrainingStatisticsQuery {
         to: NaiveDate,
         programme_id: Option<ProgrammeId>,
     ) -> Result<Self, InvalidInput> {
-        if to < from {
-            return Err(InvalidInput::new("to", "must not be before `from`"));
-        }
-        if (to - from).num_days() > MAX_PERIOD_DAYS {
-            return Err(InvalidInput::new("to", "a report covers at most ten years"));
-        }
+        let (from, to) = glocal_kit::domain::report_period(from, to)?;
         Ok(TrainingStatisticsQuery {
             from,
             to,

@@ -20,7 +20,9 @@ impl MigratorTrait for Migrator {
                 name: "m20261203_000201_application_files",
                 table: crate::service::FILE_TABLE,
             }),
-            Box::new(super::privacy::PersonalDataExpiry),
+            Box::new(glocal_kit::privacy::ExpiryColumnMigration {
+                table: "application",
+            }),
         ]
     }
 

@@ -4,39 +4,13 @@
 //! wrote; no grade, answers or documents).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Table};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use sea_orm_migration::prelude::*;
 use uuid::Uuid;
 
 use super::entities::{application, history};
-
-/// `application.personal_data_expired_at`: when the retention job removed the applicant's
-/// personal data (NULL: not yet).
-pub(crate) struct PersonalDataExpiry;
-
-impl MigrationName for PersonalDataExpiry {
-    fn name(&self) -> &str {
-        "m20261204_000001_personal_data_expiry"
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for PersonalDataExpiry {
-    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(glocal_kit::migration::a("application"))
-                .add_column(&mut glocal_kit::migration::ts_null(
-                    "personal_data_expired_at",
-                ))
-                .to_owned(),
-        )
-        .await
-    }
-}
 
 /// An application past its period that still holds its applicant's personal data.
 #[derive(Debug, Clone, PartialEq, Eq)]
