@@ -48,3 +48,19 @@ where
         tracing::debug!(job = name, "job stopped");
     })
 }
+
+/// [`spawn_every`] with the interval in seconds as settings give it; `0` means the job does
+/// not run in this process (`None`).
+pub fn spawn_every_secs<F, Fut, E>(
+    name: &'static str,
+    secs: u64,
+    shutdown: Shutdown,
+    step: F,
+) -> Option<tokio::task::JoinHandle<()>>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<u64, E>> + Send,
+    E: Display + Send,
+{
+    (secs > 0).then(|| spawn_every(name, Duration::from_secs(secs), shutdown, step))
+}

@@ -409,18 +409,15 @@ pub fn spawn_retention(
     shutdown: glocal_kit::Shutdown,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let days = privacy.past_event_registrant_days;
-    let every = privacy.retention_interval_secs;
-    (every > 0).then(|| {
-        glocal_kit::jobs::spawn_every(
-            "events_retention",
-            std::time::Duration::from_secs(every),
-            shutdown,
-            move || {
-                let office = office.clone();
-                async move { office.expire_personal_data(days).await }
-            },
-        )
-    })
+    glocal_kit::jobs::spawn_every_secs(
+        "events_retention",
+        privacy.retention_interval_secs,
+        shutdown,
+        move || {
+            let office = office.clone();
+            async move { office.expire_personal_data(days).await }
+        },
+    )
 }
 
 #[cfg(test)]

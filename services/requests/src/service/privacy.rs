@@ -81,16 +81,13 @@ pub fn spawn_retention(
     shutdown: glocal_kit::Shutdown,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let days = privacy.finished_request_days;
-    let every = privacy.retention_interval_secs;
-    (every > 0).then(|| {
-        glocal_kit::jobs::spawn_every(
-            "requests_retention",
-            std::time::Duration::from_secs(every),
-            shutdown,
-            move || {
-                let bureau = bureau.clone();
-                async move { bureau.expire_personal_data(days).await }
-            },
-        )
-    })
+    glocal_kit::jobs::spawn_every_secs(
+        "requests_retention",
+        privacy.retention_interval_secs,
+        shutdown,
+        move || {
+            let bureau = bureau.clone();
+            async move { bureau.expire_personal_data(days).await }
+        },
+    )
 }

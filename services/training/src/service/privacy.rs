@@ -80,16 +80,13 @@ pub fn spawn_retention(
     shutdown: glocal_kit::Shutdown,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let days = privacy.rejected_application_days;
-    let every = privacy.retention_interval_secs;
-    (every > 0).then(|| {
-        glocal_kit::jobs::spawn_every(
-            "training_retention",
-            std::time::Duration::from_secs(every),
-            shutdown,
-            move || {
-                let office = office.clone();
-                async move { office.expire_personal_data(days).await }
-            },
-        )
-    })
+    glocal_kit::jobs::spawn_every_secs(
+        "training_retention",
+        privacy.retention_interval_secs,
+        shutdown,
+        move || {
+            let office = office.clone();
+            async move { office.expire_personal_data(days).await }
+        },
+    )
 }
