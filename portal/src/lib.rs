@@ -96,6 +96,7 @@ pub fn app(state: PortalState) -> Router {
         .route("/requests/{id}/{action}", post(pages::requests::act))
         .route("/queue", get(pages::requests::queue))
         .route("/events/{id}", get(pages::events::show))
+        .route("/certificates/verify", get(pages::certificates::verify))
         .route("/static/portal.css", get(pages::assets::css))
         .route("/static/portal.js", get(pages::assets::js))
         .route("/healthz", get(|| async { "ok" }))

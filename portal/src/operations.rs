@@ -42,3 +42,4 @@ operation!(Reopen);
 operation!(Rate);
 operation!(Withdraw);
 operation!(EventPage);
+operation!(VerifyCertificate);

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod certificates;
 pub mod events;
 pub mod requests;
 

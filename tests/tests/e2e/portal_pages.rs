@@ -1,5 +1,6 @@
 //! The portal's public pages over plain HTTP against a real stack with demo data: an event's
-//! page at `/events/<id>` (where the events feed links), in the language asked.
+//! page at `/events/<id>` (where the events feed links), in the language asked, and the
+//! verification of a certificate by its code.
 
 use glocal_e2e::spawn_demo_stack;
 use serde_json::json;
@@ -48,4 +49,87 @@ async fn an_event_page_shows_the_event_in_the_language_asked_and_an_unknown_one_
         .unwrap();
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("찾을 수 없습니다"));
+}
+
+#[tokio::test]
+async fn a_certificate_code_is_verified_in_the_language_asked_and_an_unknown_one_is_not() {
+    let stack = spawn_demo_stack().await;
+    // The demo's issued certificate, as the bureau sees it.
+    let body = stack
+        .gql(
+            Some(&stack.admin()),
+            "{ applications(first: 100) { edges { node { certificateCode } } } }",
+            json!({}),
+        )
+        .await;
+    let code = body.data()["applications"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|e| e["node"]["certificateCode"].as_str())
+        .expect("the demo issues a certificate")
+        .to_owned();
+    let verified = stack
+        .gql(
+            None,
+            "query($c: String!) { verifyCertificate(code: $c) { holderName programmeTitle(lang: JA) } }",
+            json!({ "c": code }),
+        )
+        .await;
+    let holder = verified.data()["verifyCertificate"]["holderName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let programme = verified.data()["verifyCertificate"]["programmeTitle"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Anyone, signed in or not, in Japanese; the code as typed, with spaces around it.
+    let page = stack
+        .http()
+        .get(format!("{}/certificates/verify", stack.portal_url))
+        .query(&[("code", format!("  {code} "))])
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"ja\">"), "{html}");
+    assert!(html.contains("この修了証は有効です"), "{html}");
+    assert!(
+        html.contains(&format!("<dd id=\"certificate-holder\">{holder}</dd>")),
+        "{html}"
+    );
+    assert!(html.contains(&programme), "{html}");
+
+    // The empty form, then a code no certificate has and one too long to be one: 404 with
+    // the reason next to the field, in Korean by default.
+    let form = stack
+        .http()
+        .get(format!("{}/certificates/verify", stack.portal_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let form = form.text().await.unwrap();
+    assert!(
+        form.contains("수료증 진위 확인") && !form.contains("certificate-error"),
+        "{form}"
+    );
+    for bad in ["NOPE-0000-0000".to_owned(), "X".repeat(200)] {
+        let page = stack
+            .http()
+            .get(format!("{}/certificates/verify", stack.portal_url))
+            .query(&[("code", bad.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 404, "{bad}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("이 코드의 수료증이 없습니다"), "{html}");
+        assert!(html.contains("aria-invalid=\"true\""), "{html}");
+        assert!(!html.contains(&holder), "{html}");
+    }
 }
