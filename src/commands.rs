@@ -436,7 +436,10 @@ async fn dev(
     settings.portal.gateway_url = format!("http://{}", loopback(settings.gateway.listen));
     let portal_url = format!("http://{}", loopback(settings.portal.listen));
     settings.portal.public_url = portal_url.clone();
-    // Notices link to the pages people use.
+    // Notices and the Atom feed's entries link to the pages people use.
+    if settings.gateway.portal_url.trim().is_empty() {
+        settings.gateway.portal_url = portal_url.clone();
+    }
     settings.notifications.portal_url = portal_url;
 
     print_welcome(&settings, &data_dir);

@@ -97,6 +97,8 @@ pub fn app(state: PortalState) -> Router {
         .route("/queue", get(pages::requests::queue))
         .route("/events/{id}", get(pages::events::show))
         .route("/certificates/verify", get(pages::certificates::verify))
+        .route("/practices", get(pages::library::list))
+        .route("/practices/{id}", get(pages::library::show))
         .route("/static/portal.css", get(pages::assets::css))
         .route("/static/portal.js", get(pages::assets::js))
         .route("/healthz", get(|| async { "ok" }))

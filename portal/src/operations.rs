@@ -43,3 +43,5 @@ operation!(Rate);
 operation!(Withdraw);
 operation!(EventPage);
 operation!(VerifyCertificate);
+operation!(Library);
+operation!(PracticePage);

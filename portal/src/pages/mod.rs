@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod certificates;
 pub mod events;
+pub mod library;
 pub mod requests;
 
 use askama::Template;

@@ -1,6 +1,6 @@
 //! The portal's public pages over plain HTTP against a real stack with demo data: an event's
 //! page at `/events/<id>` (where the events feed links), in the language asked, and the
-//! verification of a certificate by its code.
+//! verification of a certificate by its code, and the library of best practices.
 
 use glocal_e2e::spawn_demo_stack;
 use serde_json::json;
@@ -132,4 +132,90 @@ async fn a_certificate_code_is_verified_in_the_language_asked_and_an_unknown_one
         assert!(html.contains("aria-invalid=\"true\""), "{html}");
         assert!(!html.contains(&holder), "{html}");
     }
+}
+
+#[tokio::test]
+async fn the_library_searches_and_shows_practices_in_the_language_asked() {
+    let stack = spawn_demo_stack().await;
+    let body = stack
+        .gql(
+            None,
+            r#"{ practices(search: "교통", first: 50) { totalCount edges { node { id title(lang: KO) en: title(lang: EN) } } } }"#,
+            json!({}),
+        )
+        .await;
+    let found = &body.data()["practices"];
+    let total = found["totalCount"].as_i64().unwrap();
+    assert!(total > 0, "the demo has a practice about 교통: {body:?}");
+    let first = &found["edges"][0]["node"];
+    let (id, ko, en) = (
+        first["id"].as_str().unwrap(),
+        first["title"].as_str().unwrap(),
+        first["en"].as_str().unwrap(),
+    );
+
+    // The search, in Korean by default: the same count as the API, the practice linked.
+    let page = stack
+        .http()
+        .get(format!("{}/practices", stack.portal_url))
+        .query(&[("search", "교통")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("사례 {total}건")), "{html}");
+    assert!(
+        html.contains(&format!("<a href=\"/practices/{id}\">{}</a>", escaped(ko))),
+        "{html}"
+    );
+    // Words nothing has: an empty list that says so.
+    let none = stack
+        .http()
+        .get(format!("{}/practices", stack.portal_url))
+        .query(&[("search", "zzqxjvw")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("일치하는 사례가 없습니다"), "{none}");
+
+    // The practice's page (where the Atom feed links), in English.
+    let page = stack
+        .http()
+        .get(format!("{}/practices/{id}", stack.portal_url))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("<h1>{}</h1>", escaped(en))),
+        "{html}"
+    );
+    assert!(html.contains("Back to the library"), "{html}");
+
+    // No such practice, and an id that is not one: not found, nothing else.
+    for missing in [uuid::Uuid::new_v4().to_string(), "not-an-id".to_owned()] {
+        let page = stack
+            .http()
+            .get(format!("{}/practices/{missing}", stack.portal_url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 404, "{missing}");
+        assert!(page.text().await.unwrap().contains("찾을 수 없습니다"));
+    }
+}
+
+/// `text` as the portal's templates write it into HTML.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
