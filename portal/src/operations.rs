@@ -45,3 +45,5 @@ operation!(EventPage);
 operation!(VerifyCertificate);
 operation!(Library);
 operation!(PracticePage);
+operation!(EventList);
+operation!(ProgrammeList);

@@ -1,16 +1,17 @@
-//! An event's public page (`/events/<id>`, where the events feed's links point): what, where,
-//! when in the event's own time zone, and whether seats are open. Registration is a later slice.
+//! The events for everyone: the list of those not yet over (`/events`) and an event's page
+//! (`/events/<id>`, where the events feed's links point): what, where, when in the event's own
+//! time zone, whether seats are open, and its iCalendar file. Registration is a later slice.
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::{Page, api_error, render};
 use crate::PortalState;
 use crate::api::ApiError;
-use crate::operations::{EventPage, event_page};
+use crate::operations::{EventList as EventListQuery, EventPage, event_list, event_page};
 use crate::session::Visit;
 
 /// The event's page.
@@ -33,6 +34,115 @@ pub struct EventView {
     pub seats: String,
     /// Whether registration is open now.
     pub open: bool,
+    /// The event's iCalendar file (absolute, on the gateway).
+    pub calendar: String,
+}
+
+/// One event in the list.
+pub struct EventRow {
+    /// Its id.
+    pub id: String,
+    /// Title in the page's language.
+    pub title: String,
+    /// First and last day.
+    pub dates: String,
+    /// City and country.
+    pub place: String,
+    /// Whether registration is open now.
+    pub open: bool,
+}
+
+/// The list of events not yet over.
+#[derive(Template)]
+#[template(path = "events.html")]
+pub struct EventList {
+    /// The frame.
+    pub page: Page,
+    /// How many.
+    pub total: i64,
+    /// This page of them.
+    pub rows: Vec<EventRow>,
+    /// The next page's link.
+    pub next: Option<String>,
+}
+
+/// `a – b`, or `a` alone when the event lasts a day.
+fn dates(start: Option<String>, end: Option<String>) -> String {
+    match (start, end) {
+        (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+        (Some(a), _) => a,
+        _ => String::new(),
+    }
+}
+
+/// `?after=`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    /// The cursor of the page before.
+    #[serde(default)]
+    pub after: String,
+}
+
+/// `GET /events[?after=…]`: anyone; the published events ending today (KST) or later.
+pub async fn list(
+    State(state): State<PortalState>,
+    Extension(visit): Extension<Visit>,
+    uri: Uri,
+    axum::extract::Query(query): axum::extract::Query<ListQuery>,
+) -> Response {
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Seoul)
+        .date_naive()
+        .to_string();
+    let after = query.after.trim().to_owned();
+    let token = visit.session.person.as_ref().map(|p| p.token.as_str());
+    let data = match state
+        .api
+        .run::<EventListQuery>(
+            token,
+            visit.lang,
+            event_list::Variables {
+                from: today,
+                after: (!after.is_empty()).then_some(after),
+            },
+        )
+        .await
+    {
+        Ok(d) => d,
+        Err(ApiError::BadInput { .. }) => {
+            return axum::response::Redirect::to("/events").into_response();
+        }
+        Err(e) => return api_error(&visit, &uri, &e),
+    };
+    let list = data.events;
+    let rows = list
+        .edges
+        .into_iter()
+        .map(|e| {
+            let n = e.node;
+            EventRow {
+                id: n.id,
+                title: n.title,
+                dates: dates(n.start_date, n.end_date),
+                place: format!("{} ({})", n.host_city, n.host_country),
+                open: n.registration_open_now,
+            }
+        })
+        .collect();
+    let next = list
+        .page_info
+        .end_cursor
+        .filter(|_| list.page_info.has_next_page)
+        .map(|c| format!("/events?after={}", super::url_encode(&c)));
+    render(
+        StatusCode::OK,
+        &EventList {
+            page: Page::new(&visit, &uri, "events-title"),
+            total: list.total_count,
+            rows,
+            next,
+        },
+    )
 }
 
 /// `GET /events/{id}`: anyone may read a published event (signed in or not).
@@ -57,11 +167,7 @@ pub async fn show(
     let mut page = Page::new(&visit, &uri, "event-title");
     // The heading is the event's title, in the page's language (the API's fallback otherwise).
     page.title = e.title;
-    let dates = match (e.start_date, e.end_date) {
-        (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
-        (Some(a), _) => a,
-        _ => String::new(),
-    };
+    let dates = dates(e.start_date, e.end_date);
     render(
         StatusCode::OK,
         &EventView {
@@ -76,6 +182,7 @@ pub async fn show(
             time_zone: format!("{} (UTC{})", e.time_zone, e.utc_offset),
             seats: format!("{} / {}", e.seats_available, e.capacity),
             open: e.registration_open_now,
+            calendar: e.calendar_url,
         },
     )
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod certificates;
 pub mod events;
 pub mod library;
+pub mod programmes;
 pub mod requests;
 
 use askama::Template;

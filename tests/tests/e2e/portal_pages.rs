@@ -1,6 +1,7 @@
 //! The portal's public pages over plain HTTP against a real stack with demo data: an event's
 //! page at `/events/<id>` (where the events feed links), in the language asked, and the
-//! verification of a certificate by its code, and the library of best practices.
+//! verification of a certificate by its code, the library of best practices, the events not
+//! yet over and the training programmes.
 
 use glocal_e2e::spawn_demo_stack;
 use serde_json::json;
@@ -218,4 +219,83 @@ fn escaped(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+#[tokio::test]
+async fn events_ahead_and_programmes_are_listed_for_everyone() {
+    let stack = spawn_demo_stack().await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Seoul)
+        .date_naive()
+        .to_string();
+    let body = stack
+        .gql(
+            None,
+            "query($d: Date!) { events(filter: { fromDate: $d }, first: 20) { totalCount edges { node { id title(lang: KO) calendarUrl } } } programmes(first: 50) { edges { node { title(lang: KO) editions { term } } } } }",
+            json!({ "d": today }),
+        )
+        .await;
+    let events = &body.data()["events"];
+    let total = events["totalCount"].as_i64().unwrap();
+    assert!(total > 0, "the demo plans an event ahead: {body:?}");
+    let first = &events["edges"][0]["node"];
+    let (id, title, calendar) = (
+        first["id"].as_str().unwrap(),
+        first["title"].as_str().unwrap(),
+        first["calendarUrl"].as_str().unwrap(),
+    );
+
+    let html = stack
+        .http()
+        .get(format!("{}/events", stack.portal_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("예정된 행사 {total}건")), "{html}");
+    assert!(
+        html.contains(&format!("<a href=\"/events/{id}\">{}</a>", escaped(title))),
+        "{html}"
+    );
+    // The event's page offers its iCalendar file, absolute, as the API gives it.
+    let page = stack
+        .http()
+        .get(format!("{}/events/{id}", stack.portal_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(calendar.starts_with("http"), "{calendar}");
+    assert!(
+        page.contains(&format!("href=\"{}\"", escaped(calendar))),
+        "{page}"
+    );
+    let ics = stack.http().get(calendar).send().await.unwrap();
+    assert_eq!(ics.status(), 200);
+    assert!(ics.text().await.unwrap().starts_with("BEGIN:VCALENDAR"));
+
+    // Every published programme, with its editions' terms.
+    let html = stack
+        .http()
+        .get(format!("{}/programmes", stack.portal_url))
+        .header("accept-language", "ko")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let programmes = body.data()["programmes"]["edges"].as_array().unwrap();
+    assert!(!programmes.is_empty());
+    for p in programmes {
+        let title = p["node"]["title"].as_str().unwrap();
+        assert!(html.contains(&escaped(title)), "{title}: {html}");
+        for e in p["node"]["editions"].as_array().unwrap() {
+            assert!(html.contains(&format!("<td>{}</td>", e["term"].as_str().unwrap())));
+        }
+    }
 }
