@@ -47,3 +47,5 @@ operation!(Library);
 operation!(PracticePage);
 operation!(EventList);
 operation!(ProgrammeList);
+operation!(MyEventRegistrations);
+operation!(RegisterForEvent);

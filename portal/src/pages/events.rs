@@ -11,7 +11,11 @@ use axum::response::{IntoResponse, Response};
 use super::{Page, api_error, render};
 use crate::PortalState;
 use crate::api::ApiError;
-use crate::operations::{EventList as EventListQuery, EventPage, event_list, event_page};
+use crate::i18n::Words;
+use crate::operations::{
+    EventList as EventListQuery, EventPage, MyEventRegistrations, RegisterForEvent, event_list,
+    event_page, my_event_registrations, register_for_event,
+};
 use crate::session::Visit;
 
 /// The event's page.
@@ -36,6 +40,32 @@ pub struct EventView {
     pub open: bool,
     /// The event's iCalendar file (absolute, on the gateway).
     pub calendar: String,
+    /// The event's id (the form's target).
+    pub page_id: String,
+    /// The signed-in person's registrations for it.
+    pub mine: Vec<MyRegistration>,
+    /// Whether the registration form is shown: signed in, open, not yet registered.
+    pub can_register: bool,
+    /// The form's fields: a fresh idempotency key and the attendee (the person's name).
+    pub key: String,
+    /// The attendee's name as typed.
+    pub attendee: String,
+    /// The API's refusal of the registration, next to the form.
+    pub error: Option<String>,
+    /// What the last action did (after a redirect).
+    pub notice: Option<String>,
+}
+
+/// One of the signed-in person's registrations for the event.
+pub struct MyRegistration {
+    /// Its state (`CONFIRMED`, …).
+    pub state: String,
+    /// The state in the page's language.
+    pub label: String,
+    /// Who attends.
+    pub attendee: String,
+    /// Its place on the waitlist.
+    pub waitlist: Option<i64>,
 }
 
 /// One event in the list.
@@ -145,13 +175,87 @@ pub async fn list(
     )
 }
 
+/// `?registered=1` after a registration.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ShowQuery {
+    /// Set after a successful registration.
+    #[serde(default)]
+    pub registered: Option<String>,
+}
+
 /// `GET /events/{id}`: anyone may read a published event (signed in or not).
 pub async fn show(
     State(state): State<PortalState>,
     Extension(visit): Extension<Visit>,
     uri: Uri,
     Path(id): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<ShowQuery>,
 ) -> Response {
+    let notice = query
+        .registered
+        .is_some()
+        .then(|| Words(visit.lang).t("event-registered"));
+    event_page_with(&state, &visit, &uri, id, None, notice).await
+}
+
+/// `POST /events/{id}/register`: a signed-in person registers (one attendee).
+pub async fn register(
+    State(state): State<PortalState>,
+    Extension(visit): Extension<Visit>,
+    uri: Uri,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(person) = super::signed_in(&visit).cloned() else {
+        return super::to_sign_in();
+    };
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let attendee = field("attendee");
+    let answer = state
+        .api
+        .run::<RegisterForEvent>(
+            Some(person.token.as_str()),
+            visit.lang,
+            register_for_event::Variables {
+                input: register_for_event::RegisterForEventInput {
+                    idempotency_key: field("idempotency_key"),
+                    event_id: id.clone(),
+                    kind: register_for_event::EventRegistrationKind::INDIVIDUAL,
+                    attendee_name: Some(attendee.clone()).filter(|a| !a.is_empty()),
+                    country: None,
+                    organization: None,
+                    head_of_delegation: None,
+                    members: Vec::new(),
+                },
+            },
+        )
+        .await;
+    match answer {
+        Ok(_) => {
+            axum::response::Redirect::to(&format!("/events/{id}?registered=1")).into_response()
+        }
+        Err(ApiError::BadInput { message, .. } | ApiError::Conflict(message)) => {
+            event_page_with(&state, &visit, &uri, id, Some((attendee, message)), None).await
+        }
+        Err(e) => api_error(&visit, &uri, &e),
+    }
+}
+
+/// The event's page; `refused` is the attendee as typed and the API's refusal of it.
+async fn event_page_with(
+    state: &PortalState,
+    visit: &Visit,
+    uri: &Uri,
+    id: String,
+    refused: Option<(String, String)>,
+    notice: Option<String>,
+) -> Response {
+    let (visit, uri) = (visit.clone(), uri.clone());
     let token = visit.session.person.as_ref().map(|p| p.token.as_str());
     let data = match state
         .api
@@ -163,6 +267,51 @@ pub async fn show(
     };
     let Some(e) = data.event else {
         return api_error(&visit, &uri, &ApiError::NotFound(id));
+    };
+    let w = Words(visit.lang);
+    let person = visit.session.person.clone();
+    let mine: Vec<MyRegistration> = match &person {
+        Some(p) => match state
+            .api
+            .run::<MyEventRegistrations>(
+                Some(p.token.as_str()),
+                visit.lang,
+                my_event_registrations::Variables {
+                    event_id: id.clone(),
+                },
+            )
+            .await
+        {
+            Ok(d) => d
+                .event_registrations
+                .edges
+                .into_iter()
+                .map(|e| {
+                    let r = e.node;
+                    let state = format!("{:?}", r.state);
+                    MyRegistration {
+                        label: w.t(&format!("registration-state-{state}")),
+                        state,
+                        attendee: r.attendee_name,
+                        waitlist: r.waitlist_position,
+                    }
+                })
+                .collect(),
+            // Someone who may not register (e.g. bureau staff listing all) sees the page.
+            Err(_) => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    let active = mine
+        .iter()
+        .any(|r| !matches!(r.state.as_str(), "CANCELLED" | "EXPIRED"));
+    let can_register = person.is_some() && e.registration_open_now && !active;
+    let (attendee, error) = match refused {
+        Some((attendee, message)) => (attendee, Some(message)),
+        None => (
+            person.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            None,
+        ),
     };
     let mut page = Page::new(&visit, &uri, "event-title");
     // The heading is the event's title, in the page's language (the API's fallback otherwise).
@@ -183,6 +332,13 @@ pub async fn show(
             seats: format!("{} / {}", e.seats_available, e.capacity),
             open: e.registration_open_now,
             calendar: e.calendar_url,
+            page_id: id,
+            mine,
+            can_register,
+            key: uuid::Uuid::new_v4().to_string(),
+            attendee,
+            error,
+            notice,
         },
     )
 }

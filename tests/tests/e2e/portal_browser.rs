@@ -1,7 +1,8 @@
 //! The portal in a real browser (issue 20): headless Chromium from Debian driven over
 //! WebDriver by Debian's chromedriver, against a real stack with the portal in front of the
 //! gateway. An official and a staff member work one request in two browser sessions; a Busan
-//! official cannot open a Seoul request by URL; switching language changes the page.
+//! official cannot open a Seoul request by URL; switching language changes the page; an
+//! official registers for an event from its page.
 //!
 //! These tests FAIL (never skip) when chromium or chromedriver is missing: `scripts/test`
 //! installs both with apt-get.
@@ -10,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use glocal_e2e::{Stack, spawn_stack};
+use glocal_e2e::{Stack, spawn_demo_stack, spawn_stack};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
@@ -410,5 +411,70 @@ async fn switching_language_changes_the_whole_page_and_is_remembered() {
         focused.attr("class").await.unwrap().as_deref(),
         Some("skip-link")
     );
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_official_registers_for_an_event_from_its_page() {
+    let stack = spawn_demo_stack().await;
+    let token = stack.official("official-busan", "26000");
+    let body = stack
+        .gql(
+            Some(&token),
+            "{ events(first: 50) { edges { node { id title(lang: KO) registrationOpenNow } } } }",
+            json!({}),
+        )
+        .await;
+    let open = body.data()["events"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["registrationOpenNow"] == true)
+        .expect("the demo has an event open for registration")
+        .clone();
+    let id = open["id"].as_str().unwrap();
+
+    let driver = Driver::start().await;
+    let b = driver.browser("ko").await;
+    // Signed out, the page shows no form.
+    b.goto(&format!("{}/events/{id}", stack.portal_url))
+        .await
+        .unwrap();
+    assert!(!source(&b).await.contains("do-register"));
+    sign_in(&b, &stack, "official-busan").await;
+    b.goto(&format!("{}/events/{id}", stack.portal_url))
+        .await
+        .unwrap();
+    // A name over 100 characters is refused next to the field, in Korean.
+    fill(&b, "attendee", &"가".repeat(101)).await;
+    click(&b, "do-register").await;
+    let error = text_of(&b, "#attendee-error").await;
+    assert!(!error.is_empty());
+    fill(&b, "attendee", "김부산").await;
+    click(&b, "do-register").await;
+    wait_for_text(&b, "참가 신청이 접수되었습니다").await;
+    let state = text_of(&b, "#registration-state").await;
+    assert!(
+        ["확정", "대기", "처리 중"].contains(&state.as_str()),
+        "{state}"
+    );
+    // Registered: no second form.
+    assert!(!source(&b).await.contains("do-register"));
+
+    let mine = stack
+        .gql(
+            Some(&token),
+            "query($id: ID!) { eventRegistrations(filter: { eventId: $id, mine: true }) { edges { node { attendeeName } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let names: Vec<&str> = mine.data()["eventRegistrations"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["attendeeName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["김부산"]);
     b.close().await.unwrap();
 }
