@@ -87,7 +87,7 @@ impl Research {
         if !from.can_become(to) {
             return Err(ResearchError::said(
                 glocal_kit::error::ErrorCode::Conflict,
-                "ILLEGAL_TRANSITION",
+                "ILLEGAL_STATUS_MOVE",
                 glocal_kit::i18n::Message::new("rule-opportunity-move")
                     .arg("from", from)
                     .arg("to", to),

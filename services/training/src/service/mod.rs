@@ -415,7 +415,7 @@ fn batch_ids(ids: &[String], parse: impl Fn(&str) -> Option<Uuid>) -> Result<Vec
     if ids.len() > MAX_BATCH_IDS {
         return Err(TrainingError::invalid_said(
             "ids",
-            glocal_kit::i18n::Message::new("input-ids-per-call").arg("max", MAX_BATCH_IDS),
+            glocal_kit::i18n::Message::new("input-batch-ids").arg("max", MAX_BATCH_IDS),
         ));
     }
     let mut seen = std::collections::HashSet::with_capacity(ids.len());
