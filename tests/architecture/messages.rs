@@ -24,13 +24,6 @@ const CONSTRUCTORS: [(&str, usize); 8] = [
     ("InputValueError::custom(", 0),
 ];
 
-/// Files another change is rewriting now; each must still hold what it is excused for (so
-/// the excuse goes once the rewrite lands: delete its line then).
-const PENDING: [&str; 2] = [
-    "services/research/src/service/relationships.rs",
-    "services/research/src/grpc.rs",
-];
-
 /// The source text with comments and the contents of string and character literals blanked
 /// (same length, line breaks kept), so that what looks like code is code.
 fn code_only(text: &str) -> String {
@@ -206,17 +199,10 @@ fn relative(file: &Path) -> String {
 #[test]
 fn no_message_a_person_reads_is_built_with_format() {
     let mut offenders = Vec::new();
-    let mut excused = BTreeSet::new();
     for file in sources() {
         let path = relative(&file);
         let text = std::fs::read_to_string(&file).unwrap();
         let found = formatted_messages(&text);
-        if PENDING.contains(&path.as_str()) {
-            if !found.is_empty() {
-                excused.insert(path);
-            }
-            continue;
-        }
         offenders.extend(
             found
                 .into_iter()
@@ -228,15 +214,6 @@ fn no_message_a_person_reads_is_built_with_format() {
         "messages built with format! stay English in every language; name a catalogue key \
          with arguments instead (services/kit/locales):\n{}",
         offenders.join("\n")
-    );
-    let stale: Vec<&str> = PENDING
-        .iter()
-        .copied()
-        .filter(|p| !excused.contains(*p))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "no longer builds messages with format!; delete it from PENDING: {stale:?}"
     );
 }
 
