@@ -49,8 +49,14 @@ impl FileName {
         if name.is_empty() {
             return Err(bad("is required"));
         }
-        if name.chars().count() > MAX_FILE_NAME_CHARS {
-            return Err(bad("is longer than 255 characters"));
+        let chars = name.chars().count();
+        if chars > MAX_FILE_NAME_CHARS {
+            return Err(InvalidInput::localized(
+                "fileName",
+                Message::new("input-too-long")
+                    .arg("max", MAX_FILE_NAME_CHARS)
+                    .arg("got", chars),
+            ));
         }
         if name
             .chars()
