@@ -145,8 +145,7 @@ impl FileOwner for Research {
         if owners.len() > super::MAX_BATCH_IDS {
             return Err(ResearchError::invalid_said(
                 "ownerIds",
-                glocal_kit::i18n::Message::new("input-batch-ids")
-                    .arg("max", super::MAX_BATCH_IDS),
+                glocal_kit::i18n::Message::new("input-batch-ids").arg("max", super::MAX_BATCH_IDS),
             ));
         }
         let viewer = viewer_of(caller);

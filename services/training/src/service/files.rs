@@ -150,8 +150,7 @@ impl FileOwner for TrainingOffice {
         if owners.len() > super::MAX_BATCH_IDS {
             return Err(TrainingError::invalid_said(
                 "ownerIds",
-                glocal_kit::i18n::Message::new("input-batch-ids")
-                    .arg("max", super::MAX_BATCH_IDS),
+                glocal_kit::i18n::Message::new("input-batch-ids").arg("max", super::MAX_BATCH_IDS),
             ));
         }
         let ids: Vec<Uuid> = owners
