@@ -136,4 +136,31 @@ mod tests {
         assert!(<Date as ScalarType>::parse(Value::from("01/05/2026")).is_err());
         assert!(<Date as ScalarType>::parse(Value::from(20260501)).is_err());
     }
+
+    #[test]
+    fn a_text_that_is_not_a_date_names_its_catalogue_message() {
+        let error = <Date as ScalarType>::parse(Value::from("01/05/2026"))
+            .unwrap_err()
+            .into_server_error(async_graphql::Pos::default());
+        assert!(
+            error
+                .message
+                .ends_with("`01/05/2026` is not a date (YYYY-MM-DD)"),
+            "{}",
+            error.message
+        );
+        let extensions = error.extensions.expect("extensions");
+        assert_eq!(
+            extensions.get("messageKey"),
+            Some(&Value::from("input-not-a-date"))
+        );
+        let error = <DateTime as ScalarType>::parse(Value::from("tomorrow"))
+            .unwrap_err()
+            .into_server_error(async_graphql::Pos::default());
+        let extensions = error.extensions.expect("extensions");
+        assert_eq!(
+            extensions.get("messageKey"),
+            Some(&Value::from("input-not-a-date-time"))
+        );
+    }
 }

@@ -83,8 +83,7 @@ impl OnlineBureau {
             Some(member) => Ok(StaffId::parse(&member.id)?),
             None => Err(RequestsError::invalid_said(
                 "filter.assigneeId",
-                glocal_kit::i18n::Message::new("input-not-staff-id-or-subject")
-                    .arg("given", &given),
+                glocal_kit::i18n::Message::new("input-not-staff-id-or-subject").arg("given", given),
             )),
         }
     }
