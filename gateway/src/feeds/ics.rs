@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{Duration, NaiveDate};
 use glocal_kit::error::{ErrorCode, RemoteError};
+use glocal_kit::i18n::Message;
 use glocal_proto::common::v1::PageRequest;
 use glocal_proto::events::v1 as pb;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
@@ -50,7 +51,12 @@ fn lang(params: &FeedParams) -> Language {
         .unwrap_or_default()
 }
 
-fn failure(status: tonic::Status) -> Response {
+/// A plain-text answer with `status` saying `message` in `lang`.
+fn refusal(status: StatusCode, message: &Message, lang: Language) -> Response {
+    (status, message.render(lang.into())).into_response()
+}
+
+fn failure(status: tonic::Status, lang: Language) -> Response {
     let remote = RemoteError::from(status);
     let code = match remote.code {
         ErrorCode::NotFound | ErrorCode::BadUserInput => StatusCode::NOT_FOUND,
@@ -60,7 +66,10 @@ fn failure(status: tonic::Status) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
-    (code, remote.message).into_response()
+    match &remote.localized {
+        Some(said) => refusal(code, said, lang),
+        None => (code, remote.message).into_response(),
+    }
 }
 
 fn calendar_response(calendar: &Calendar) -> Response {
@@ -160,13 +169,18 @@ fn session_entry(s: &pb::Session, e: &pb::Event, lang: Language) -> Option<icale
         })
         .collect();
     let mut description = language::pick(e.title.as_ref(), lang);
+    let said = |m: Message| m.render(lang.into());
     if !speakers.is_empty() {
-        description.push_str(&format!("\nSpeakers: {}", speakers.join(", ")));
+        description.push('\n');
+        description.push_str(&said(
+            Message::new("feed-speakers").arg("speakers", speakers.join(", ")),
+        ));
     }
     if !s.interpretation_languages.is_empty() {
-        description.push_str(&format!(
-            "\nInterpretation: {}",
-            s.interpretation_languages.join(", ")
+        description.push('\n');
+        description.push_str(&said(
+            Message::new("feed-interpretation")
+                .arg("languages", s.interpretation_languages.join(", ")),
         ));
     }
     let mut entry = icalendar::Event::new();
@@ -190,10 +204,10 @@ pub async fn event_feed(
     Path(file): Path<String>,
     Query(params): Query<FeedParams>,
 ) -> Response {
-    let Some(id) = file.strip_suffix(".ics") else {
-        return (StatusCode::NOT_FOUND, "feeds end in .ics").into_response();
-    };
     let lang = lang(&params);
+    let Some(id) = file.strip_suffix(".ics") else {
+        return refusal(StatusCode::NOT_FOUND, &Message::new("feed-not-ics"), lang);
+    };
     let message = pb::GetEventRequest { id: id.to_owned() };
     let event = match read(
         &state,
@@ -204,7 +218,7 @@ pub async fn event_feed(
     .await
     {
         Ok(r) => r.into_inner(),
-        Err(status) => return failure(status),
+        Err(status) => return failure(status, lang),
     };
     let message = pb::ListSessionsRequest {
         event_ids: vec![event.id.clone()],
@@ -218,7 +232,7 @@ pub async fn event_feed(
     .await
     {
         Ok(r) => r.into_inner().sessions,
-        Err(status) => return failure(status),
+        Err(status) => return failure(status, lang),
     };
     let mut calendar = named_calendar(&language::pick(event.title.as_ref(), lang));
     calendar.timezone(event.time_zone.as_str());
@@ -237,10 +251,10 @@ pub async fn series_feed(
     Path(file): Path<String>,
     Query(params): Query<FeedParams>,
 ) -> Response {
-    let Some(id) = file.strip_suffix(".ics") else {
-        return (StatusCode::NOT_FOUND, "feeds end in .ics").into_response();
-    };
     let lang = lang(&params);
+    let Some(id) = file.strip_suffix(".ics") else {
+        return refusal(StatusCode::NOT_FOUND, &Message::new("feed-not-ics"), lang);
+    };
     let message = pb::ListSeriesRequest {};
     let series = match read(
         &state,
@@ -251,10 +265,14 @@ pub async fn series_feed(
     .await
     {
         Ok(r) => r.into_inner().series.into_iter().find(|s| s.id == id),
-        Err(status) => return failure(status),
+        Err(status) => return failure(status, lang),
     };
     let Some(series) = series else {
-        return (StatusCode::NOT_FOUND, "no such series").into_response();
+        return refusal(
+            StatusCode::NOT_FOUND,
+            &Message::new("feed-unknown-series"),
+            lang,
+        );
     };
     let mut calendar = named_calendar(&language::pick(series.title.as_ref(), lang));
     let mut after = String::new();
@@ -277,7 +295,7 @@ pub async fn series_feed(
         );
         let page = match listed.await {
             Ok(r) => r.into_inner(),
-            Err(status) => return failure(status),
+            Err(status) => return failure(status, lang),
         };
         calendar.extend(page.events.iter().filter_map(|e| event_entry(e, lang)));
         let info = page.page_info.unwrap_or_default();
@@ -312,5 +330,37 @@ mod tests {
             );
         }
         assert!(text.contains(r"LOCATION:Hall A\, Seoul"), "{text}");
+    }
+
+    #[test]
+    fn a_session_is_described_in_the_calendar_s_language() {
+        let at = |seconds| prost_types::Timestamp { seconds, nanos: 0 };
+        let session = pb::Session {
+            id: "s1".into(),
+            starts_at: Some(at(1_900_000_000)),
+            ends_at: Some(at(1_900_003_600)),
+            speakers: vec![pb::Speaker {
+                name: "Kim".into(),
+                affiliation: "Seoul".into(),
+            }],
+            interpretation_languages: vec!["en".into(), "ja".into()],
+            ..Default::default()
+        };
+        let event = pb::Event::default();
+        let described = |lang| {
+            session_entry(&session, &event, lang)
+                .and_then(|e| e.get_description().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        let english = described(Language::En);
+        assert!(english.contains("Speakers: Kim (Seoul)"), "{english}");
+        assert!(english.contains("Interpretation: en, ja"), "{english}");
+        let korean = described(Language::Ko);
+        assert!(!korean.contains("Speakers"), "{korean}");
+        assert!(korean.contains("Kim (Seoul)"), "{korean}");
+        for lang in [Language::Zh, Language::Ja] {
+            let text = described(lang);
+            assert!(!text.contains("Interpretation"), "{text}");
+        }
     }
 }

@@ -21,8 +21,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use futures::StreamExt;
 use glocal_kit::error::{ErrorCode, RemoteError};
+use glocal_kit::i18n::{Lang, Message};
 use glocal_kit::identity::LinkVerifier;
-use http::{HeaderValue, StatusCode, header};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
 
 use glocal_proto::common::v1 as files_pb;
 use glocal_proto::common::v1::files_service_client::FilesServiceClient;
@@ -31,6 +32,7 @@ use tonic::transport::Channel;
 use crate::schema::files::{
     APPLICATION_DOWNLOAD, APPLICATION_UPLOAD, PRACTICE_DOWNLOAD, PRACTICE_UPLOAD,
 };
+use crate::schema::language::Language;
 use crate::schema::requests::{DOWNLOAD_PURPOSE, UPLOAD_PURPOSE};
 use crate::upstream::{RequestFiles, ResearchFiles, Service, Services, TrainingFiles};
 
@@ -67,11 +69,29 @@ fn status_of(code: ErrorCode) -> StatusCode {
     }
 }
 
-fn failure(code: ErrorCode, message: &str, field: Option<&str>) -> Response {
+/// An error response: `said` in `lang` when the catalogue words it (after `field: `, with
+/// its key as `extensions.messageKey`), else the English `message`.
+fn failure(
+    code: ErrorCode,
+    message: &str,
+    field: Option<&str>,
+    said: Option<&Message>,
+    lang: Lang,
+) -> Response {
     let mut extensions = serde_json::json!({ "code": code.as_str() });
     if let Some(field) = field {
         extensions["field"] = field.into();
     }
+    let message = match said {
+        Some(said) => {
+            extensions["messageKey"] = said.key.as_str().into();
+            match field {
+                Some(field) => format!("{field}: {}", said.render(lang)),
+                None => said.render(lang),
+            }
+        }
+        None => message.to_owned(),
+    };
     let body = serde_json::json!({ "errors": [{ "message": message, "extensions": extensions }] });
     let mut response = (status_of(code), body.to_string()).into_response();
     response.headers_mut().insert(
@@ -81,7 +101,7 @@ fn failure(code: ErrorCode, message: &str, field: Option<&str>) -> Response {
     response
 }
 
-fn remote(status: tonic::Status) -> Response {
+fn remote(status: tonic::Status, lang: Lang) -> Response {
     let e = RemoteError::from(status);
     match e.code {
         ErrorCode::Internal => tracing::error!(error = %e, "file transfer failed"),
@@ -93,16 +113,35 @@ fn remote(status: tonic::Status) -> Response {
     } else {
         e.message.as_str()
     };
-    failure(e.code, message, e.field.as_deref())
+    failure(
+        e.code,
+        message,
+        e.field.as_deref(),
+        e.localized.as_ref(),
+        lang,
+    )
 }
 
-fn bad_link(error: &glocal_kit::caller::CallerError) -> Response {
+fn bad_link(error: &glocal_kit::caller::CallerError, lang: Lang) -> Response {
     tracing::debug!(%error, "file link refused");
+    let said = Message::new("file-link-invalid");
     failure(
         ErrorCode::Unauthenticated,
-        "the link is invalid or has expired; ask for a new one",
+        &said.render(Lang::En),
         None,
+        Some(&said),
+        lang,
     )
+}
+
+/// The language of a file route's errors: `Accept-Language`, else English.
+fn language_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or_default()
+        .into()
 }
 
 /// A request's attachment as the upload answers it (owner = request, part = message).
@@ -164,11 +203,14 @@ fn created(attachment: serde_json::Value) -> Response {
     response
 }
 
-fn interrupted(why: &str) -> Response {
+fn interrupted(why: &str, lang: Lang) -> Response {
+    let said = Message::new("file-body-interrupted").arg("why", why);
     failure(
         ErrorCode::BadUserInput,
-        &format!("UPLOAD_INTERRUPTED: the request body broke off: {why}"),
+        &said.render(Lang::En),
         Some("file"),
+        Some(&said),
+        lang,
     )
 }
 
@@ -177,34 +219,50 @@ fn interrupted(why: &str) -> Response {
 async fn upload(
     State(state): State<Arc<FileState>>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let lang = language_of(&headers);
     let (caller, purpose, target) = match state.links.verify_for(&token, &UPLOADS) {
         Ok(found) => found,
-        Err(error) => return bad_link(&error),
+        Err(error) => return bad_link(&error, lang),
+    };
+    let upload = Upload {
+        caller,
+        target,
+        body,
+        lang,
     };
     match purpose.as_str() {
-        APPLICATION_UPLOAD => {
-            upload_owned(&state, TrainingFiles, caller, target, body, file_json).await
-        }
-        PRACTICE_UPLOAD => {
-            upload_owned(&state, ResearchFiles, caller, target, body, file_json).await
-        }
-        _ => upload_owned(&state, RequestFiles, caller, target, body, attachment_json).await,
+        APPLICATION_UPLOAD => upload_owned(&state, TrainingFiles, upload, file_json).await,
+        PRACTICE_UPLOAD => upload_owned(&state, ResearchFiles, upload, file_json).await,
+        _ => upload_owned(&state, RequestFiles, upload, attachment_json).await,
     }
+}
+
+/// One upload: who sends it, what the link names, the body and the language of its errors.
+struct Upload {
+    caller: glocal_kit::Caller,
+    target: Vec<String>,
+    body: Body,
+    lang: Lang,
 }
 
 async fn upload_owned<S>(
     state: &FileState,
     service: S,
-    caller: glocal_kit::Caller,
-    target: Vec<String>,
-    body: Body,
+    upload: Upload,
     json: fn(&files_pb::StoredFile) -> serde_json::Value,
 ) -> Response
 where
     S: Service<Client = FilesServiceClient<Channel>>,
 {
+    let Upload {
+        caller,
+        target,
+        body,
+        lang,
+    } = upload;
     use files_pb::upload_file_request::Part;
     // A link names the owner, the part (requests' links) and the file's name.
     let (owner_id, part_id, file_name) = match <[String; 3]>::try_from(target) {
@@ -230,9 +288,9 @@ where
     tokio::select! {
         answer = client.upload_file(request) => match answer {
             Ok(kept) => created(json(kept.get_ref())),
-            Err(status) => remote(status),
+            Err(status) => remote(status, lang),
         },
-        Ok(why) = broken_rx => interrupted(&why),
+        Ok(why) = broken_rx => interrupted(&why, lang),
     }
 }
 
@@ -286,16 +344,21 @@ struct Head {
 }
 
 /// `GET /files/download/{token}`: the file, streamed.
-async fn download(State(state): State<Arc<FileState>>, Path(token): Path<String>) -> Response {
+async fn download(
+    State(state): State<Arc<FileState>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = language_of(&headers);
     let (caller, purpose, target) = match state.links.verify_for(&token, &DOWNLOADS) {
         Ok(found) => found,
-        Err(error) => return bad_link(&error),
+        Err(error) => return bad_link(&error, lang),
     };
     let id = target.into_iter().next().unwrap_or_default();
     match purpose.as_str() {
-        APPLICATION_DOWNLOAD => download_owned(&state, TrainingFiles, caller, id).await,
-        PRACTICE_DOWNLOAD => download_owned(&state, ResearchFiles, caller, id).await,
-        _ => download_owned(&state, RequestFiles, caller, id).await,
+        APPLICATION_DOWNLOAD => download_owned(&state, TrainingFiles, caller, id, lang).await,
+        PRACTICE_DOWNLOAD => download_owned(&state, ResearchFiles, caller, id, lang).await,
+        _ => download_owned(&state, RequestFiles, caller, id, lang).await,
     }
 }
 
@@ -304,6 +367,7 @@ async fn download_owned<S>(
     service: S,
     caller: glocal_kit::Caller,
     file_id: String,
+    lang: Lang,
 ) -> Response
 where
     S: Service<Client = FilesServiceClient<Channel>>,
@@ -317,7 +381,7 @@ where
     let mut client = service.client(&state.services);
     let mut parts = match client.download_file(request).await {
         Ok(answer) => answer.into_inner(),
-        Err(status) => return remote(status),
+        Err(status) => return remote(status, lang),
     };
     let head = match parts.message().await {
         Ok(Some(files_pb::DownloadFileResponse {
@@ -328,8 +392,8 @@ where
             media_type: head.media_type,
             sha256: head.sha256,
         },
-        Ok(_) => return failure(ErrorCode::Internal, "internal error", None),
-        Err(status) => return remote(status),
+        Ok(_) => return failure(ErrorCode::Internal, "internal error", None, None, lang),
+        Err(status) => return remote(status, lang),
     };
     streamed(
         head,

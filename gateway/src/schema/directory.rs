@@ -238,8 +238,12 @@ pub struct SetRoutingRuleInput {
 
 /// A routing-rule id from GraphQL.
 fn rule_id(id: &ID, field: &str) -> Result<i64> {
-    id.parse::<i64>()
-        .map_err(|_| error::bad_input(format!("`{}` is not a routing rule id", id.as_str()), field))
+    id.parse::<i64>().map_err(|_| {
+        error::bad_input_said(
+            &glocal_kit::i18n::Message::new("input-not-a-routing-rule-id").arg("id", id.as_str()),
+            field,
+        )
+    })
 }
 
 /// Directory queries.

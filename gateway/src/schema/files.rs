@@ -12,7 +12,7 @@ use chrono::Utc;
 use glocal_kit::Caller;
 use glocal_proto::common::v1 as pb;
 
-use super::common::{Person, datetime};
+use super::common::{Person, PublicUrls, datetime};
 use super::requests::{AttachmentUpload, attachment_links};
 use crate::upstream::loaders::files::FileLoaders;
 use crate::upstream::{ResearchFiles, Service, TrainingFiles, call, caller, error};
@@ -80,9 +80,9 @@ impl AttachedFile {
         datetime(self.file.uploaded_at.as_ref())
     }
 
-    /// A link that downloads the file as the caller (`GET`, no token needed), valid for a
-    /// few minutes (`storage.link_ttl_secs`); relative to the gateway's origin. The owning
-    /// service checks again that the caller may read it.
+    /// An absolute link on this gateway (`gateway.public_url`) that downloads the file as
+    /// the caller (`GET`, no token needed), valid for a few minutes
+    /// (`storage.link_ttl_secs`). The owning service checks again that the caller may read it.
     async fn download_url(&self, ctx: &Context<'_>) -> Result<String> {
         let anonymous;
         let acting = match caller(ctx) {
@@ -98,7 +98,8 @@ impl AttachedFile {
             vec![self.file.id.clone()],
             attachment_links(ctx).ttl,
         );
-        Ok(format!("/files/download/{token}"))
+        let urls = ctx.data::<PublicUrls>()?;
+        Ok(urls.gateway_url(&format!("/files/download/{token}")))
     }
 }
 
@@ -186,8 +187,9 @@ where
     let ttl = attachment_links(ctx).ttl;
     let token =
         glocal_kit::identity::signer().link(caller, purpose, vec![owner, part, file_name], ttl);
+    let urls = ctx.data::<PublicUrls>()?;
     Ok(AttachmentUpload {
-        url: format!("/files/upload/{token}"),
+        url: urls.gateway_url(&format!("/files/upload/{token}")),
         method: "PUT".into(),
         expires_at: DateTime(
             Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(5)),

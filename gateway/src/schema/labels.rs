@@ -108,8 +108,8 @@ impl LabelsQuery {
         let mut chosen = Vec::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             let found = all.iter().find(|(n, _)| n == name).ok_or_else(|| {
-                error::bad_input(
-                    format!("no enum `{name}` in the schema"),
+                error::bad_input_said(
+                    &i18n::Message::new("input-no-such-enum").arg("name", name),
                     &format!("enums[{i}]"),
                 )
             })?;

@@ -2,6 +2,21 @@
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{NaiveDate, SecondsFormat, Utc};
+use glocal_kit::i18n::{Lang, Message};
+
+/// The error of a scalar's text `s` that does not parse: the catalogue message `key` (with
+/// `text`) in English, and its key and arguments as extensions, so that the edge says it in
+/// the caller's language like any other error.
+fn not_parsed<T: async_graphql::InputType>(key: &str, s: &str) -> InputValueError<T> {
+    let said = Message::new(key).arg("text", s);
+    let args: async_graphql::indexmap::IndexMap<async_graphql::Name, Value> =
+        [(async_graphql::Name::new("text"), Value::from(s))]
+            .into_iter()
+            .collect();
+    InputValueError::custom(said.render(Lang::En))
+        .with_extension("messageKey", key)
+        .with_extension("messageArgs", Value::Object(args))
+}
 
 /// A calendar date without time zone, `YYYY-MM-DD` (e.g. `2026-05-01`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,9 +40,7 @@ impl std::fmt::Display for Date {
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => Date::parse(s).ok_or_else(|| {
-                InputValueError::custom(format!("`{s}` is not a date (YYYY-MM-DD)"))
-            }),
+            Value::String(s) => Date::parse(s).ok_or_else(|| not_parsed("input-not-a-date", s)),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -77,11 +90,7 @@ impl ScalarType for DateTime {
         match &value {
             Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
                 .map(|at| DateTime(at.with_timezone(&Utc)))
-                .map_err(|_| {
-                    InputValueError::custom(format!(
-                        "`{s}` is not an RFC 3339 date-time (e.g. 2026-05-28T20:26:40Z)"
-                    ))
-                }),
+                .map_err(|_| not_parsed("input-not-a-date-time", s)),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -126,5 +135,32 @@ mod tests {
         assert_eq!(d.to_value(), Value::from("2026-05-01"));
         assert!(<Date as ScalarType>::parse(Value::from("01/05/2026")).is_err());
         assert!(<Date as ScalarType>::parse(Value::from(20260501)).is_err());
+    }
+
+    #[test]
+    fn a_text_that_is_not_a_date_names_its_catalogue_message() {
+        let error = <Date as ScalarType>::parse(Value::from("01/05/2026"))
+            .unwrap_err()
+            .into_server_error(async_graphql::Pos::default());
+        assert!(
+            error
+                .message
+                .ends_with("`01/05/2026` is not a date (YYYY-MM-DD)"),
+            "{}",
+            error.message
+        );
+        let extensions = error.extensions.expect("extensions");
+        assert_eq!(
+            extensions.get("messageKey"),
+            Some(&Value::from("input-not-a-date"))
+        );
+        let error = <DateTime as ScalarType>::parse(Value::from("tomorrow"))
+            .unwrap_err()
+            .into_server_error(async_graphql::Pos::default());
+        let extensions = error.extensions.expect("extensions");
+        assert_eq!(
+            extensions.get("messageKey"),
+            Some(&Value::from("input-not-a-date-time"))
+        );
     }
 }

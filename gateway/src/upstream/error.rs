@@ -56,6 +56,15 @@ pub fn bad_input(message: impl Into<String>, field: &str) -> async_graphql::Erro
     coded(ErrorCode::BadUserInput, message, Some(field))
 }
 
+/// Invalid input caught in the gateway, saying the catalogue message `said` (in English
+/// here, in the caller's language at the edge).
+pub fn bad_input_said(said: &glocal_kit::i18n::Message, field: &str) -> async_graphql::Error {
+    with_message(
+        bad_input(said.render(glocal_kit::i18n::Lang::En), field),
+        said,
+    )
+}
+
 /// The service answered something the gateway cannot represent (a bug on one side).
 pub fn internal(message: impl Into<String>) -> async_graphql::Error {
     let message = message.into();

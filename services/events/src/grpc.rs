@@ -122,7 +122,12 @@ macro_rules! enum_map {
                 .copied()
                 .find(|d| $to(*d) == v)
                 .map(Some)
-                .ok_or_else(|| bad(InvalidInput::new(field, format!("unknown value {v}"))))
+                .ok_or_else(|| {
+                    bad(InvalidInput::localized(
+                        field,
+                        glocal_kit::i18n::Message::new("input-unknown-value").arg("value", v),
+                    ))
+                })
         }
     };
 }

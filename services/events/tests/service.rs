@@ -970,6 +970,43 @@ async fn delegations_and_check_in(env: Env) {
     assert_eq!(env.count("outbox").await, outbox + 1);
 }
 
+/// A token without a name reads like any other, but a write that records who acted is
+/// refused (the events service has no directory to take a name from) and writes nothing.
+async fn a_nameless_caller_reads_but_does_not_write(env: Env) {
+    let open = env.open_event("open", 10).await;
+    let before = env.counts().await;
+    let nameless_staff = Caller::new("staff-nameless", " ", "GAOK", [Role::BureauStaff]);
+    let nameless_partner = Caller::new("partner-nameless", "", "JP-FUKUOKA", [Role::Partner]);
+    let refused = [
+        assert_code(
+            env.office
+                .create_event_from(Some(&nameless_staff), forum("nameless", 10))
+                .await,
+            ErrorCode::Unauthenticated,
+        ),
+        assert_code(
+            env.office
+                .register_from(
+                    Some(&nameless_partner),
+                    open.id,
+                    delegation("nameless-delegation", &["Sato"]),
+                )
+                .await,
+            ErrorCode::Unauthenticated,
+        ),
+    ];
+    for e in &refused {
+        assert_eq!(e.reason(), Some("CALLER_NAME_MISSING"), "{e}");
+        assert_eq!(
+            e.catalogue_message().map(|m| m.key),
+            Some("error-caller-name-missing".to_owned())
+        );
+    }
+    assert_eq!(env.counts().await, before, "a refused write writes nothing");
+    let read = env.office.get_event(Some(&nameless_staff), open.id).await;
+    assert_eq!(read.unwrap().id, open.id);
+}
+
 async fn scoping(env: Env) {
     let draft = env
         .office
@@ -1542,6 +1579,7 @@ glocal_kit::on_both_backends!(
         timetable_overlaps_and_time_zones,
         delegations_and_check_in,
         scoping,
+        a_nameless_caller_reads_but_does_not_write,
         bad_input_idempotency_and_versions,
         contributions_and_practices,
         lecture_requests_respect_the_yearly_quota,

@@ -49,8 +49,14 @@ impl FileName {
         if name.is_empty() {
             return Err(bad("is required"));
         }
-        if name.chars().count() > MAX_FILE_NAME_CHARS {
-            return Err(bad("is longer than 255 characters"));
+        let chars = name.chars().count();
+        if chars > MAX_FILE_NAME_CHARS {
+            return Err(InvalidInput::localized(
+                "fileName",
+                Message::new("input-too-long")
+                    .arg("max", MAX_FILE_NAME_CHARS)
+                    .arg("got", chars),
+            ));
         }
         if name
             .chars()
@@ -674,10 +680,7 @@ pub trait FileOwner: Clone + Send + Sync + 'static {
 
 /// The refusal of a part by an owner kind without parts (BAD_USER_INPUT on `partId`).
 pub fn no_parts() -> InvalidInput {
-    InvalidInput::new(
-        "partId",
-        "files of this owner go with the owner itself; leave partId empty",
-    )
+    InvalidInput::localized("partId", crate::i18n::Message::new("file-no-parts"))
 }
 
 /// The part a message names: `None` when empty.
@@ -791,12 +794,10 @@ mod grpc {
                         "chunk",
                         "only the first message of an upload may name its file",
                     ))),
-                    Err(e) => Err(O::Error::from(InvalidInput::new(
+                    Err(e) => Err(O::Error::from(InvalidInput::localized(
                         "file",
-                        format!(
-                            "UPLOAD_INTERRUPTED: the upload stream failed: {}",
-                            e.message()
-                        ),
+                        crate::i18n::Message::new("file-upload-interrupted")
+                            .arg("why", e.message()),
                     ))),
                 })
                 .boxed();

@@ -44,6 +44,14 @@ impl InvalidInput {
         }
     }
 
+    /// An error about `field`: `value` is none of the values it takes (`input-unknown-value`).
+    pub fn unknown_value(field: impl Into<String>, value: impl ToString) -> Self {
+        InvalidInput::localized(
+            field,
+            Message::new("input-unknown-value").arg("value", value),
+        )
+    }
+
     /// The catalogue message, when the error has one.
     pub fn catalogue_message(&self) -> Option<&Message> {
         self.localized.as_ref()

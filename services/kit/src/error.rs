@@ -402,6 +402,18 @@ macro_rules! service_error {
             ) -> Self {
                 $name::Refused($crate::error::Refusal::said(code, reason, said))
             }
+
+            /// FORBIDDEN with the stable `reason`, saying the catalogue rule `rule`
+            /// ("only bureau staff may { $action }") of the action `what` (an `action-…` key
+            /// or its English phrase, [`$crate::i18n::action`]).
+            pub fn only(reason: &'static str, rule: &str, what: &str) -> Self {
+                $name::said(
+                    $crate::error::ErrorCode::Forbidden,
+                    reason,
+                    $crate::i18n::Message::new(rule)
+                        .arg_said("action", &$crate::i18n::action(what)),
+                )
+            }
         }
 
         impl $crate::error::ServiceError for $name {

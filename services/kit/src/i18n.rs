@@ -104,7 +104,17 @@ pub fn render(lang: Lang, key: &str, args: &BTreeMap<String, String>) -> Option<
     let pattern = bundle.get_message(key)?.value()?;
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        fluent_args.set(name.clone(), FluentValue::from(value.clone()));
+        // An argument that is itself a message ([`Message::store`], e.g. the action a rule
+        // names) is said in the same language.
+        let value = match Stored::parse(value) {
+            Stored::Message(inner)
+                if inner.args.values().all(|v| !v.starts_with(STORED_PREFIX)) =>
+            {
+                inner.render(lang)
+            }
+            _ => value.clone(),
+        };
+        fluent_args.set(name.clone(), FluentValue::from(value));
     }
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
@@ -133,6 +143,26 @@ pub fn key_of_english(text: &str) -> Option<&'static str> {
     })
     .get(text)
     .map(String::as_str)
+}
+
+/// The action a rule names (`only bureau staff may …`): the catalogue key `what` (an
+/// `action-…` key), else the key its English phrase makes (`create events` →
+/// `action-create-events`), else the phrase itself, untranslated (`action-verbatim`).
+pub fn action(what: &str) -> Message {
+    if what.starts_with("action-") && has(what) {
+        return Message::new(what);
+    }
+    let slug: Vec<String> = what
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let key = format!("action-{}", slug.join("-"));
+    if has(&key) {
+        Message::new(key)
+    } else {
+        Message::new("action-verbatim").arg("text", what)
+    }
 }
 
 /// Something to tell a person: a catalogue key and its arguments (all text).
@@ -175,6 +205,13 @@ impl Message {
     /// ([`key_of_english`]).
     pub fn of_english(text: &str) -> Option<Message> {
         key_of_english(text).map(Message::new)
+    }
+
+    /// The same message with the placeable `name` set to the message `value`, said in the
+    /// reader's language too (e.g. the action a rule refuses: "only bureau staff may …").
+    #[must_use]
+    pub fn arg_said(self, name: &str, value: &Message) -> Self {
+        self.arg(name, value.store())
     }
 
     /// The message as JSON bytes (for gRPC binary metadata).
@@ -333,6 +370,26 @@ mod tests {
             Stored::Text("STF-151 assigned".into())
         );
         assert_eq!(Message::from_bytes(&m.to_bytes()), Some(m));
+    }
+
+    #[test]
+    fn a_message_as_an_argument_is_said_in_the_same_language() {
+        let m = Message::new("rule-only-bureau-staff")
+            .arg_said("action", &Message::new("action-create-events"));
+        assert_eq!(m.render(Lang::En), "only bureau staff may create events");
+        for lang in Lang::ALL {
+            let action = Message::new("action-create-events").render(lang);
+            assert!(m.render(lang).contains(&action), "{}", m.render(lang));
+        }
+        assert_eq!(
+            action("create events"),
+            Message::new("action-create-events")
+        );
+        assert_eq!(
+            action("action-create-events"),
+            Message::new("action-create-events")
+        );
+        assert_eq!(action("juggle").render(Lang::Ko), "juggle");
     }
 
     #[test]

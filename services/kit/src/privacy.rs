@@ -53,7 +53,7 @@ impl sea_orm_migration::MigrationTrait for ExpiryColumnMigration {
         m.alter_table(
             sea_orm::sea_query::Table::alter()
                 .table(crate::migration::a(self.table))
-                .add_column(&mut crate::migration::ts_null(EXPIRED_AT_COLUMN))
+                .add_column(crate::migration::ts_null(EXPIRED_AT_COLUMN))
                 .to_owned(),
         )
         .await

@@ -1,7 +1,8 @@
 //! `NotifierError`: every failure of the notifier, mapped once to the shared code table.
 
 use glocal_kit::domain::InvalidInput;
-use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::error::{ErrorCode, Refusal, ServiceError};
+use glocal_kit::i18n::Message;
 use sea_orm::DbErr;
 
 use crate::domain::render::RenderError;
@@ -36,6 +37,9 @@ pub enum NotifierError {
     /// The gRPC server failed.
     #[error(transparent)]
     Serve(#[from] glocal_kit::grpc::GrpcError),
+    /// A rule refused, with a stable reason and its catalogue message.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// The mail transport could not be set up from `notifications.smtp_url`.
     #[error("notifications.smtp_url: {0}")]
     Transport(String),
@@ -49,6 +53,7 @@ impl ServiceError for NotifierError {
             NotifierError::Forbidden(_) => ErrorCode::Forbidden,
             NotifierError::Conflict(_) => ErrorCode::Conflict,
             NotifierError::Invalid(_) => ErrorCode::BadUserInput,
+            NotifierError::Refused(r) => r.code,
             NotifierError::Database(e) if glocal_kit::db_error::is_unavailable(e) => {
                 ErrorCode::Unavailable
             }
@@ -65,6 +70,36 @@ impl ServiceError for NotifierError {
             NotifierError::Invalid(e) => Some(e.field()),
             _ => None,
         }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            NotifierError::Refused(r) => Some(r.reason),
+            _ => None,
+        }
+    }
+
+    fn catalogue_message(&self) -> Option<Message> {
+        match self {
+            NotifierError::Unauthenticated => Some(Message::new("error-unauthenticated")),
+            NotifierError::NotFound(what) => {
+                Some(Message::new("error-not-found").arg("what", what))
+            }
+            NotifierError::Invalid(e) => e.catalogue_message().cloned(),
+            NotifierError::Refused(r) => r.said.clone(),
+            // A rule's English sentence the catalogue holds word for word.
+            NotifierError::Forbidden(text) | NotifierError::Conflict(text) => {
+                Message::of_english(text)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl NotifierError {
+    /// A refusal with `code`, the stable `reason` and the catalogue message `said`.
+    pub fn said(code: ErrorCode, reason: &'static str, said: Message) -> Self {
+        NotifierError::Refused(Refusal::said(code, reason, said))
     }
 }
 

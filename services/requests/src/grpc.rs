@@ -75,9 +75,9 @@ fn request_type(v: i32, field: &str) -> Result<Option<RequestType>, InvalidInput
         Ok(pb::RequestType::InformationRequest) => Some(RequestType::InformationRequest),
         Ok(pb::RequestType::GeneralInquiry) => Some(RequestType::GeneralInquiry),
         Err(_) => {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 field,
-                format!("unknown request type {v}"),
+                glocal_kit::i18n::Message::new("input-unknown-value").arg("value", v),
             ));
         }
     })
@@ -114,7 +114,12 @@ fn state_from_pb(v: i32) -> Result<RequestState, InvalidInput> {
     let s = pb::RequestState::try_from(v)
         .ok()
         .filter(|s| *s != pb::RequestState::Unspecified);
-    let s = s.ok_or_else(|| InvalidInput::new("filter.states", format!("unknown state {v}")))?;
+    let s = s.ok_or_else(|| {
+        InvalidInput::localized(
+            "filter.states",
+            glocal_kit::i18n::Message::new("input-unknown-value").arg("value", v),
+        )
+    })?;
     RequestState::ALL
         .iter()
         .copied()

@@ -62,6 +62,26 @@ impl ResearchError {
         ResearchError::Invalid(InvalidInput::new(field, message))
     }
 
+    /// A BAD_USER_INPUT error about `field` saying the catalogue message `said`.
+    pub fn invalid_said(field: &str, said: Message) -> Self {
+        ResearchError::Invalid(InvalidInput::localized(field, said))
+    }
+
+    /// A refusal with `code`, the stable `reason` and the catalogue message `said`.
+    pub fn said(code: ErrorCode, reason: &'static str, said: Message) -> Self {
+        ResearchError::Refused(Refusal::said(code, reason, said))
+    }
+
+    /// FORBIDDEN with the stable `reason`, saying the catalogue rule `rule` ("only bureau
+    /// staff may { $action }") of the action `what` ([`glocal_kit::i18n::action`]).
+    pub fn only(reason: &'static str, rule: &str, what: &str) -> Self {
+        ResearchError::said(
+            ErrorCode::Forbidden,
+            reason,
+            Message::new(rule).arg_said("action", &glocal_kit::i18n::action(what)),
+        )
+    }
+
     /// Stored data that does not parse.
     pub(crate) fn corrupt(e: impl std::fmt::Display) -> Self {
         ResearchError::Corrupt(e.to_string())

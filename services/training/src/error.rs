@@ -69,6 +69,22 @@ impl TrainingError {
         TrainingError::Invalid(InvalidInput::new(field, message))
     }
 
+    /// A BAD_USER_INPUT error about `field` saying the catalogue message `said`.
+    pub fn invalid_said(field: &str, said: glocal_kit::i18n::Message) -> Self {
+        TrainingError::Invalid(InvalidInput::localized(field, said))
+    }
+
+    /// FORBIDDEN with the stable `reason`, saying the catalogue rule `rule` ("only bureau
+    /// staff may { $action }") of the action `what` ([`glocal_kit::i18n::action`]).
+    pub fn only(reason: &'static str, rule: &str, what: &str) -> Self {
+        TrainingError::said(
+            ErrorCode::Forbidden,
+            reason,
+            glocal_kit::i18n::Message::new(rule)
+                .arg_said("action", &glocal_kit::i18n::action(what)),
+        )
+    }
+
     /// A refusal with `code`, the stable `reason` and the catalogue message `said`.
     pub fn said(code: ErrorCode, reason: &'static str, said: glocal_kit::i18n::Message) -> Self {
         TrainingError::Refused(glocal_kit::error::Refusal::said(code, reason, said))

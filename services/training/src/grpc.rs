@@ -102,7 +102,7 @@ macro_rules! enum_bridge {
         /// `None` for UNSPECIFIED; BAD_USER_INPUT on `field` for unknown numbers.
         #[cfg_attr(not(test), allow(dead_code))]
         fn $from(v: i32, field: &str) -> Result<Option<$dom>, Status> {
-            let unknown = || bad(InvalidInput::new(field, format!("unknown value {v}")));
+            let unknown = || bad(InvalidInput::unknown_value(field, v));
             let e = <$pb>::try_from(v).map_err(|_| unknown())?;
             match e.as_str_name().strip_prefix($prefix) {
                 Some("UNSPECIFIED") | None => Ok(None),
@@ -216,7 +216,7 @@ fn cut_from_pb(v: i32, field: &str) -> Result<Option<CutKind>, Status> {
         Ok(pb::CutKind::None) => Some(CutKind::None),
         Ok(pb::CutKind::TopN) => Some(CutKind::TopN),
         Ok(pb::CutKind::Threshold) => Some(CutKind::Threshold),
-        Err(_) => return Err(bad(InvalidInput::new(field, format!("unknown cut {v}")))),
+        Err(_) => return Err(bad(InvalidInput::unknown_value(field, v))),
     })
 }
 

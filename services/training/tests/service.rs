@@ -697,6 +697,51 @@ async fn eligibility_failures_name_every_rule(env: Env) {
     );
 }
 
+/// A token without a name reads like any other, but a write that records who acted is
+/// refused (the training service has no directory to take a name from) and writes nothing.
+async fn a_nameless_caller_reads_but_does_not_write(env: Env) {
+    let e = env.fellowship(60).await;
+    let before = (env.counts().await, env.count("programme").await);
+    let nameless_admin = Caller::new("admin-nameless", "", "GAOK", [Role::BureauAdmin]);
+    let nameless_official = Caller::new("lan-nameless", "  ", "VN-DN", [Role::LocalOfficial]);
+    let programme = env
+        .office
+        .create_programme_from(
+            Some(&nameless_admin),
+            ProgrammeDraft {
+                idempotency_key: "p-nameless".into(),
+                kind: Some(ProgrammeKind::Academy),
+                title: TextDraft {
+                    en: "Nameless".into(),
+                    ..TextDraft::default()
+                },
+                description: TextDraft::default(),
+                published: true,
+            },
+        )
+        .await;
+    let application = env.apply(&nameless_official, "k", &e, foreign("Lan")).await;
+    for refused in [programme.map(|_| ()), application.map(|_| ())] {
+        let err = refused.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Unauthenticated, "{err}");
+        assert_eq!(err.reason(), Some("CALLER_NAME_MISSING"), "{err}");
+        assert_eq!(
+            err.catalogue_message().map(|m| m.key),
+            Some("error-caller-name-missing".to_owned())
+        );
+    }
+    assert_eq!(
+        (env.counts().await, env.count("programme").await),
+        before,
+        "a refused write writes nothing"
+    );
+    let read = env
+        .office
+        .get_edition(Some(&nameless_official), e.id, false)
+        .await;
+    assert_eq!(read.unwrap().id, e.id);
+}
+
 async fn bad_input_writes_nothing(env: Env) {
     let e = env.fellowship(60).await;
     let danang = official("lan", "VN-DN");
@@ -2285,6 +2330,7 @@ glocal_kit::on_both_backends!(
     env: [
         the_public_sees_published_programmes_only,
         eligibility_failures_name_every_rule,
+        a_nameless_caller_reads_but_does_not_write,
         bad_input_writes_nothing,
         submit_is_idempotent_also_under_concurrent_retries,
         capacity_holds_under_concurrent_accepts,

@@ -48,10 +48,11 @@ async fn upload_link(stack: &Stack, token: &str, request_id: &str, name: &str) -
         .await
 }
 
+/// `PUT` to `url`, an absolute link the API answered.
 async fn put(stack: &Stack, url: &str, body: reqwest::Body) -> (u16, Value) {
     let resp = stack
         .http()
-        .put(format!("{}{url}", stack.base_url))
+        .put(url)
         .body(body)
         .send()
         .await
@@ -74,7 +75,10 @@ async fn round_trip(stack: &Stack, size: usize) {
     assert_eq!(link["method"], "PUT");
     assert_eq!(link["maxBytes"], 100.0 * 1024.0 * 1024.0);
     let url = link["url"].as_str().unwrap();
-    assert!(url.starts_with("/files/upload/"), "{url}");
+    assert!(
+        url.starts_with(&format!("{}/files/upload/", stack.base_url)),
+        "absolute, from gateway.public_url (unset: the listen address): {url}"
+    );
 
     let (status, kept) = put(stack, url, pdf_stream(size)).await;
     assert_eq!(status, 201, "{kept:#}");
@@ -94,11 +98,7 @@ async fn round_trip(stack: &Stack, size: usize) {
         assert!(file["messageId"].is_null());
         let resp = stack
             .http()
-            .get(format!(
-                "{}{}",
-                stack.base_url,
-                file["downloadUrl"].as_str().unwrap()
-            ))
+            .get(file["downloadUrl"].as_str().unwrap())
             .send()
             .await
             .unwrap();
@@ -186,8 +186,10 @@ async fn a_busan_official_neither_lists_nor_fetches_nor_adds_a_seoul_file() {
         .as_str()
         .unwrap()
         .to_owned();
-    let token = download.trim_start_matches("/files/download/");
-    let (status, answer) = put(&stack, &format!("/files/upload/{token}"), pdf_stream(10)).await;
+    let (origin, token) = download.split_once("/files/download/").unwrap();
+    assert_eq!(origin, stack.base_url, "absolute, on this gateway");
+    let upload = format!("{origin}/files/upload/{token}");
+    let (status, answer) = put(&stack, &upload, pdf_stream(10)).await;
     assert_eq!(
         (status, answer["errors"][0]["extensions"]["code"].as_str()),
         (401, Some("UNAUTHENTICATED"))
@@ -198,10 +200,20 @@ async fn a_busan_official_neither_lists_nor_fetches_nor_adds_a_seoul_file() {
     let resp = stack
         .http()
         .get(format!("{}/files/download/{forged}", stack.base_url))
+        .header("accept-language", "ko")
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 401);
+    let refused: Value = resp.json().await.unwrap();
+    assert_eq!(
+        refused["errors"][0]["extensions"]["messageKey"], "file-link-invalid",
+        "the file routes say their refusals in the caller's language: {refused}"
+    );
+    assert_eq!(
+        refused["errors"][0]["message"],
+        "링크가 잘못되었거나 만료되었습니다. 새 링크를 요청하세요"
+    );
     assert_eq!(stack.count_rows("request_attachment").await, 1);
 }
 

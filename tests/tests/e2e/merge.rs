@@ -69,7 +69,7 @@ async fn attach(stack: &Stack, token: &str, id: &str, name: &str) {
         .to_owned();
     let resp = stack
         .http()
-        .put(format!("{}{url}", stack.base_url))
+        .put(&url)
         .body(b"%PDF-1.7\nthe brochure".to_vec())
         .send()
         .await
@@ -159,7 +159,7 @@ async fn a_duplicate_is_merged_read_from_the_original_and_its_requester_told() {
     let download = folded["attachments"][0]["downloadUrl"].as_str().unwrap();
     let bytes = stack
         .http()
-        .get(format!("{}{download}", stack.base_url))
+        .get(download)
         .send()
         .await
         .unwrap()

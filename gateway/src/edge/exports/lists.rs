@@ -14,7 +14,7 @@ use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use glocal_proto::training::v1 as training;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 
-use super::{ExportParams, PAGE, Page, Refusal, enum_name, kst, parse_filter, refused};
+use super::{ExportParams, PAGE, Page, Refusal, bad_filter, enum_name, kst, parse_filter, refused};
 use crate::feeds::FeedState;
 use crate::schema::events::EventRegistrationFilter;
 use crate::schema::language::{Language, pick};
@@ -134,10 +134,7 @@ impl List {
                 parse_filter::<TrainingApplicationFilter>(params)?
                     .map(|f| {
                         f.into_proto().map_err(|e| {
-                            super::bad_input(format!(
-                                "filter: {}",
-                                e.into_server_error(Default::default()).message
-                            ))
+                            bad_filter(e.into_server_error(Default::default()).message)
                         })
                     })
                     .transpose()?

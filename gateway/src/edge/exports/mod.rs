@@ -22,10 +22,10 @@ use axum::routing::get;
 use chrono::{DateTime, FixedOffset, Utc};
 use glocal_kit::Caller;
 use glocal_kit::error::ErrorCode;
-use glocal_kit::i18n::{self, Lang};
+use glocal_kit::i18n::{self, Lang, Message};
 use serde::Deserialize;
 
-use crate::edge::errors::error_response;
+use crate::edge::errors::{MediaType, error_response, json_response};
 use crate::feeds::FeedState;
 use crate::schema::language::Language;
 use crate::upstream::Identity;
@@ -61,12 +61,39 @@ pub struct ExportParams {
     lang: Option<String>,
 }
 
-/// A refusal: its HTTP status, code and message.
-struct Refusal(StatusCode, ErrorCode, String);
+/// A refusal: its HTTP status, code, English message and, when the catalogue words it, the
+/// message to say in the reader's language (after the input `field` it is about).
+struct Refusal {
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    field: Option<&'static str>,
+    said: Option<Message>,
+}
 
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        error_response(self.0, self.1, &self.2)
+impl Refusal {
+    /// The error response in `lang`: the catalogue message when there is one (keeping the
+    /// leading `field: `), else the English text.
+    fn response(self, lang: Lang) -> Response {
+        let message = match &self.said {
+            Some(said) => match self.field {
+                Some(field) => format!("{field}: {}", said.render(lang)),
+                None => said.render(lang),
+            },
+            None => self.message,
+        };
+        let Some(said) = &self.said else {
+            return error_response(self.status, self.code, &message);
+        };
+        // The shape of a GraphQL error: the key beside the code (and the field).
+        let mut extensions =
+            serde_json::json!({ "code": self.code.as_str(), "messageKey": said.key });
+        if let Some(field) = self.field {
+            extensions["field"] = field.into();
+        }
+        let body =
+            serde_json::json!({ "errors": [{ "message": message, "extensions": extensions }] });
+        json_response(self.status, MediaType::Json, &body)
     }
 }
 
@@ -87,14 +114,32 @@ fn refused(status: &tonic::Status) -> Refusal {
     if matches!(code, ErrorCode::Unavailable | ErrorCode::Internal) {
         tracing::warn!(error = %status.message(), "export read failed");
     }
-    Refusal(http_status(code), code, status.message().to_owned())
+    let said = glocal_kit::error::RemoteError::from(status.clone()).localized;
+    Refusal {
+        status: http_status(code),
+        code,
+        message: status.message().to_owned(),
+        field: None,
+        said,
+    }
 }
 
-fn bad_input(message: impl Into<String>) -> Refusal {
-    Refusal(
-        StatusCode::BAD_REQUEST,
-        ErrorCode::BadUserInput,
-        message.into(),
+/// BAD_USER_INPUT on the query parameter `field`, saying the catalogue message `said`.
+fn bad_input(field: &'static str, said: Message) -> Refusal {
+    Refusal {
+        status: StatusCode::BAD_REQUEST,
+        code: ErrorCode::BadUserInput,
+        message: format!("{field}: {}", said.render(Lang::En)),
+        field: Some(field),
+        said: Some(said),
+    }
+}
+
+/// A filter that does not convert, with async-graphql's `detail`.
+fn bad_filter(detail: String) -> Refusal {
+    bad_input(
+        "filter",
+        Message::new("export-filter-invalid").arg("detail", detail),
     )
 }
 
@@ -103,23 +148,32 @@ fn parse_filter<T: async_graphql::InputType>(params: &ExportParams) -> Result<Op
     let Some(text) = params.filter.as_deref().filter(|f| !f.trim().is_empty()) else {
         return Ok(None);
     };
-    let json: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| bad_input(format!("filter: not JSON ({e})")))?;
-    let value = async_graphql::Value::from_json(json)
-        .map_err(|e| bad_input(format!("filter: not a filter ({e})")))?;
-    T::parse(Some(value)).map(Some).map_err(|e| {
-        bad_input(format!(
-            "filter: {}",
-            e.into_server_error(Default::default()).message
-        ))
-    })
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        bad_input(
+            "filter",
+            Message::new("export-filter-not-json").arg("detail", e),
+        )
+    })?;
+    let value = async_graphql::Value::from_json(json).map_err(|e| {
+        bad_input(
+            "filter",
+            Message::new("export-filter-not-a-filter").arg("detail", e),
+        )
+    })?;
+    T::parse(Some(value))
+        .map(Some)
+        .map_err(|e| bad_filter(e.into_server_error(Default::default()).message))
 }
 
 /// The language of the headers: `lang`, else `Accept-Language`, else English.
 fn language_of(params: &ExportParams, headers: &HeaderMap) -> Result<Language, Refusal> {
     if let Some(tag) = params.lang.as_deref() {
-        return Language::from_tag(tag)
-            .ok_or_else(|| bad_input(format!("lang: `{tag}` is not one of ko, en, zh, ja")));
+        return Language::from_tag(tag).ok_or_else(|| {
+            bad_input(
+                "lang",
+                Message::new("input-not-a-bureau-language").arg("text", tag),
+            )
+        });
     }
     Ok(headers
         .get(header::ACCEPT_LANGUAGE)
@@ -165,9 +219,10 @@ impl Pages {
         self.after = page.end_cursor;
         self.rows += page.rows.len();
         if self.rows > MAX_ROWS {
-            return Err(bad_input(format!(
-                "filter: more than {MAX_ROWS} rows match; narrow the filter"
-            )));
+            return Err(bad_input(
+                "filter",
+                Message::new("export-too-many-rows").arg("max", MAX_ROWS),
+            ));
         }
         Ok(Some(page.rows))
     }
@@ -248,25 +303,51 @@ enum Format {
     Xlsx,
 }
 
-/// `GET /exports/{file}`: `<list>.csv` or `<list>.xlsx`; any other name is 404.
+/// `GET /exports/{file}`: `<list>.csv` or `<list>.xlsx`; any other name is 404. A refusal
+/// is said in the caller's language (`lang` when it is one of the four, else
+/// `Accept-Language`).
 async fn export(
     State(state): State<Arc<FeedState>>,
     Path(file): Path<String>,
     identity: Option<axum::Extension<Identity>>,
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
+) -> Response {
+    let lang = params
+        .lang
+        .as_deref()
+        .and_then(Language::from_tag)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Language::from_accept_language)
+        })
+        .unwrap_or_default();
+    match export_file(state, &file, identity, &headers, &params).await {
+        Ok(response) => response,
+        Err(refusal) => refusal.response(lang.into()),
+    }
+}
+
+async fn export_file(
+    state: Arc<FeedState>,
+    file: &str,
+    identity: Option<axum::Extension<Identity>>,
+    headers: &HeaderMap,
+    params: &ExportParams,
 ) -> Result<Response, Refusal> {
     let (name, format) = match file.rsplit_once('.') {
         Some((name, "csv")) => (name, Format::Csv),
         Some((name, "xlsx")) => (name, Format::Xlsx),
-        _ => return Err(not_found(&file)),
+        _ => return Err(not_found(file)),
     };
-    let list = List::of(name).ok_or_else(|| not_found(&file))?;
-    let lang = language_of(&params, &headers)?;
+    let list = List::of(name).ok_or_else(|| not_found(file))?;
+    let lang = language_of(params, headers)?;
     let pages = Pages {
         state,
         caller: identity.and_then(|i| i.0.0.clone()),
-        selection: list.select(&params)?,
+        selection: list.select(params)?,
         lang,
         after: String::new(),
         done: false,
@@ -279,14 +360,16 @@ async fn export(
 }
 
 fn not_found(file: &str) -> Refusal {
-    Refusal(
-        StatusCode::NOT_FOUND,
-        ErrorCode::NotFound,
-        format!(
-            "no export `{file}`: one of {} as .csv or .xlsx",
-            List::ALL.map(List::name).join(", ")
-        ),
-    )
+    let said = Message::new("export-unknown")
+        .arg("file", file)
+        .arg("lists", List::ALL.map(List::name).join(", "));
+    Refusal {
+        status: StatusCode::NOT_FOUND,
+        code: ErrorCode::NotFound,
+        message: said.render(Lang::En),
+        field: None,
+        said: Some(said),
+    }
 }
 
 /// A CSV file: UTF-8 with a byte-order mark (so spreadsheets read Korean, Chinese and
@@ -310,7 +393,7 @@ async fn csv(list: List, lang: Language, mut pages: Pages) -> Result<Response, R
                 Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), Some(pages)))
             }
             Ok(None) => None,
-            Err(Refusal(_, code, message)) => Some((
+            Err(Refusal { code, message, .. }) => Some((
                 Err(std::io::Error::other(format!(
                     "export cut short: {}: {message}",
                     code.as_str()
@@ -336,11 +419,13 @@ async fn xlsx(list: List, lang: Language, mut pages: Pages) -> Result<Response, 
     }
     let bytes = workbook(&headers_in(list, lang), &rows).map_err(|e| {
         tracing::error!(error = %e, "cannot write the workbook");
-        Refusal(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::Internal,
-            "internal error".into(),
-        )
+        Refusal {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: ErrorCode::Internal,
+            message: "internal error".into(),
+            field: None,
+            said: None,
+        }
     })?;
     Ok((
         attachment(

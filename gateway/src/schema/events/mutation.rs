@@ -26,11 +26,7 @@ async fn known_practices(ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<String>>
         None => Ok(ids),
         Some((i, id)) => {
             let said = glocal_kit::i18n::Message::new("input-practice-unknown").arg("id", id);
-            let english = said.render(glocal_kit::i18n::Lang::En);
-            Err(error::with_message(
-                error::bad_input(english, &format!("practiceIds[{i}]")),
-                &said,
-            ))
+            Err(error::bad_input_said(&said, &format!("practiceIds[{i}]")))
         }
     }
 }

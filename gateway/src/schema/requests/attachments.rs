@@ -10,7 +10,7 @@ use crate::schema::scalars::DateTime;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use glocal_proto::common::v1 as pb;
 
-use super::super::common::{Person, datetime};
+use super::super::common::{Person, PublicUrls, datetime};
 use crate::upstream::loaders::files::FileLoaders;
 use crate::upstream::{RequestFiles, caller, error};
 
@@ -93,8 +93,9 @@ impl RequestAttachment {
         datetime(self.0.uploaded_at.as_ref())
     }
 
-    /// A link that downloads the file as the caller (`GET`, no token needed), valid for a
-    /// few minutes (`storage.link_ttl_secs`); relative to the gateway's origin.
+    /// An absolute link on this gateway (`gateway.public_url`) that downloads the file as
+    /// the caller (`GET`, no token needed), valid for a few minutes
+    /// (`storage.link_ttl_secs`).
     async fn download_url(&self, ctx: &Context<'_>) -> Result<String> {
         let caller = caller(ctx).ok_or_else(|| {
             error::coded(
@@ -109,7 +110,8 @@ impl RequestAttachment {
             vec![self.0.id.clone()],
             links(ctx).ttl,
         );
-        Ok(format!("/files/download/{token}"))
+        let urls = ctx.data::<PublicUrls>()?;
+        Ok(urls.gateway_url(&format!("/files/download/{token}")))
     }
 }
 
@@ -146,7 +148,7 @@ pub struct CreateRequestAttachmentUploadInput {
 /// base64), before `expiresAt`.
 #[derive(SimpleObject)]
 pub struct AttachmentUpload {
-    /// Relative to the gateway's origin: `/files/upload/<token>`.
+    /// Absolute, on this gateway (`gateway.public_url`): `<public_url>/files/upload/<token>`.
     pub url: String,
     /// The HTTP method: `PUT`.
     pub method: String,

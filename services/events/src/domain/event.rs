@@ -241,9 +241,9 @@ impl EventDraft {
             8,
         )?;
         if !(1..=MAX_CAPACITY).contains(&self.capacity) {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "capacity",
-                format!("must be between 1 and {MAX_CAPACITY}"),
+                glocal_kit::i18n::Message::new("input-between-1-and").arg("max", MAX_CAPACITY),
             ));
         }
         if let (Some(opens), Some(closes)) =

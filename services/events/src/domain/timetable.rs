@@ -148,21 +148,21 @@ impl NewSession {
         // A session ending exactly at midnight still belongs to the day before.
         let end = zone.local_date(self.ends_at - Duration::seconds(1));
         if start < first_day || start > last_day {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "startsAt",
-                format!(
-                    "falls on {start} in {}, outside the event ({first_day} to {last_day})",
-                    zone.name()
-                ),
+                glocal_kit::i18n::Message::new("input-session-outside-event")
+                    .arg("date", start)
+                    .arg("zone", zone.name())
+                    .arg("first", first_day)
+                    .arg("last", last_day),
             ));
         }
         if end > last_day {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "endsAt",
-                format!(
-                    "falls after the event's last day ({last_day}) in {}",
-                    zone.name()
-                ),
+                glocal_kit::i18n::Message::new("input-session-after-event")
+                    .arg("last", last_day)
+                    .arg("zone", zone.name()),
             ));
         }
         Ok(())

@@ -122,15 +122,15 @@ pub(crate) fn languages(
         }
     }
     if out.len() < min {
-        return Err(InvalidInput::new(
+        return Err(InvalidInput::localized(
             field,
-            format!("needs at least {min} language(s)"),
+            glocal_kit::i18n::Message::new("input-languages-at-least").arg("min", min),
         ));
     }
     if out.len() > max {
-        return Err(InvalidInput::new(
+        return Err(InvalidInput::localized(
             field,
-            format!("takes at most {max} languages"),
+            glocal_kit::i18n::Message::new("input-languages-at-most").arg("max", max),
         ));
     }
     Ok(out)

@@ -44,8 +44,8 @@ impl EventOffice {
                         glocal_kit::i18n::Message::new("rule-call-closed").arg("state", state),
                     ));
                 }
-                writes::insert_contribution(txn, id, row.id, &new, actor.author(), now).await?;
-                queries::insert_audit(txn, "contribution", id, "submit", None, Some(ContributionState::Submitted.as_str()), actor.pair(), now, "").await?;
+                writes::insert_contribution(txn, id, row.id, &new, actor.author()?, now).await?;
+                queries::insert_audit(txn, "contribution", id, "submit", None, Some(ContributionState::Submitted.as_str()), actor.pair()?, now, "").await?;
                 let payload = json!({ "id": id.to_string(), "eventId": row.id.to_string(), "state": "SUBMITTED" });
                 outbox::append(txn, &Change::new("Contribution", id, "ContributionSubmitted", payload).touching("Event", row.id), now).await?;
                 Ok(())
@@ -115,7 +115,7 @@ impl EventOffice {
             action.as_str(),
             Some(from.as_str()),
             Some(to.as_str()),
-            actor.pair(),
+            actor.pair()?,
             now,
             note.as_deref().unwrap_or_default(),
         )
@@ -149,7 +149,7 @@ impl EventOffice {
         note: String,
         practices: PracticeIds,
     ) -> Result<ContributionView> {
-        let actor = bureau(caller, "review contributions")?;
+        let actor = bureau(caller, "action-review-contributions")?;
         let note = bounded(&note, "note", 0, 2_000)?;
         let practices = match decision {
             ContributionAction::Accept => Some(practices),
@@ -193,7 +193,7 @@ impl EventOffice {
         version: Version,
         practices: PracticeIds,
     ) -> Result<ContributionView> {
-        let actor = bureau(caller, "link best practices")?;
+        let actor = bureau(caller, "action-link-best-practices")?;
         self.change_contribution(
             &actor,
             id,

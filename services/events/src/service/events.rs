@@ -25,7 +25,7 @@ impl EventOffice {
     /// hosted by the country whose turn it is; a series' yearly quota is respected.
     /// Idempotent per key.
     pub async fn create_event(&self, caller: Option<&Caller>, new: NewEvent) -> Result<EventView> {
-        let actor = bureau(caller, "create events")?;
+        let actor = bureau(caller, "action-create-events")?;
         let fingerprint = format!("{new:?}");
         let id = self
             .idempotent(
@@ -64,9 +64,9 @@ impl EventOffice {
                     .ok_or_else(|| EventsError::invalid("seriesId", "unknown series"))?;
                 let kind = views::series_kind(&series)?;
                 if new.kind.is_some_and(|k| k != kind) {
-                    return Err(EventsError::invalid(
+                    return Err(EventsError::invalid_said(
                         "kind",
-                        format!("must be the series' kind, {kind}"),
+                        glocal_kit::i18n::Message::new("input-series-kind").arg("kind", kind),
                     ));
                 }
                 let editions = queries::editions_of(txn, &[series.id]).await?;
@@ -95,10 +95,14 @@ impl EventOffice {
                     )
                     .await?;
                     if !quota_allows(used, quota) {
-                        return Err(EventsError::Conflict(format!(
-                            "the yearly quota of {quota} events of series {} for {year} is used up",
-                            series.code
-                        )));
+                        return Err(EventsError::said(
+                            glocal_kit::error::ErrorCode::Conflict,
+                            "YEARLY_QUOTA_USED",
+                            glocal_kit::i18n::Message::new("rule-yearly-quota-used")
+                                .arg("quota", quota)
+                                .arg("series", &series.code)
+                                .arg("year", year),
+                        ));
                     }
                 }
                 let edition = editions.iter().map(|e| e.edition).max().unwrap_or(0) + 1;
@@ -118,7 +122,7 @@ impl EventOffice {
             "create",
             None,
             Some(state.as_str()),
-            actor.pair(),
+            actor.pair()?,
             now,
             &note,
         )
@@ -228,7 +232,7 @@ impl EventOffice {
         action: EventAction,
         reason: Option<String>,
     ) -> Result<EventView> {
-        let actor = bureau(caller, "change events")?;
+        let actor = bureau(caller, "action-change-events")?;
         let reason = match (
             action,
             reason.as_deref().map(str::trim).filter(|r| !r.is_empty()),
@@ -262,7 +266,7 @@ impl EventOffice {
             action.as_str(),
             Some(from.as_str()),
             Some(to.as_str()),
-            actor.pair(),
+            actor.pair()?,
             now,
             reason.as_deref().unwrap_or_default(),
         )

@@ -63,8 +63,8 @@ impl EventOffice {
         let fingerprint = format!("{lg} {new:?}");
         let id = self
             .idempotent(&actor, "lecture", &new.idempotency_key, fingerprint, async |txn, now, id| {
-                writes::insert_lecture(txn, id, &lg, &new, actor.author(), now).await?;
-                queries::insert_audit(txn, "lecture_request", id, "request", None, Some(LectureState::Requested.as_str()), actor.pair(), now, &new.theme).await?;
+                writes::insert_lecture(txn, id, &lg, &new, actor.author()?, now).await?;
+                queries::insert_audit(txn, "lecture_request", id, "request", None, Some(LectureState::Requested.as_str()), actor.pair()?, now, &new.theme).await?;
                 let payload = json!({ "id": id.to_string(), "localGovernmentCode": lg, "year": new.year(), "state": "REQUESTED" });
                 outbox::append(txn, &Change::new("LectureRequest", id, "LectureRequested", payload).touching("LocalGovernment", &lg), now).await?;
                 Ok(())
@@ -90,7 +90,7 @@ impl EventOffice {
         version: Version,
         draft: ScheduleDraft,
     ) -> Result<(LectureView, EventView)> {
-        let actor = bureau(caller, "schedule lectures")?;
+        let actor = bureau(caller, "action-schedule-lectures")?;
         let txn = self.db.begin().await?;
         let row = queries::find_lecture(&txn, id.as_uuid())
             .await?
@@ -167,7 +167,7 @@ impl EventOffice {
             LectureAction::Schedule.as_str(),
             Some(from.as_str()),
             Some(to.as_str()),
-            actor.pair(),
+            actor.pair()?,
             now,
             &format!("event {event_id} on {date}"),
         )
@@ -199,7 +199,7 @@ impl EventOffice {
         version: Version,
         reason: String,
     ) -> Result<LectureView> {
-        let actor = bureau(caller, "decline lectures")?;
+        let actor = bureau(caller, "action-decline-lectures")?;
         let reason = bounded(&reason, "reason", 1, 2_000)?;
         let txn = self.db.begin().await?;
         let row = queries::find_lecture(&txn, id.as_uuid())
@@ -221,7 +221,7 @@ impl EventOffice {
             LectureAction::Decline.as_str(),
             Some(from.as_str()),
             Some(to.as_str()),
-            actor.pair(),
+            actor.pair()?,
             now,
             &reason,
         )

@@ -157,16 +157,34 @@ struct Actor {
 }
 
 impl Actor {
-    fn pair(&self) -> (&str, &str) {
-        (&self.subject, &self.name)
+    /// The name recorded beside the subject; a caller the token does not name is refused
+    /// (UNAUTHENTICATED `CALLER_NAME_MISSING`): the events service has no directory to
+    /// look the name up in, and an empty name in an audit row or a registration helps nobody.
+    fn name(&self) -> Result<&str> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err(EventsError::said(
+                glocal_kit::error::ErrorCode::Unauthenticated,
+                "CALLER_NAME_MISSING",
+                glocal_kit::i18n::Message::new("error-caller-name-missing"),
+            ));
+        }
+        Ok(name)
     }
 
-    fn author(&self) -> Author<'_> {
-        Author {
+    /// Subject and name, for an audit row (refused without a name, see [`Actor::name`]).
+    fn pair(&self) -> Result<(&str, &str)> {
+        Ok((&self.subject, self.name()?))
+    }
+
+    /// The author of a contribution, lecture request or registration (refused without a
+    /// name, see [`Actor::name`]).
+    fn author(&self) -> Result<Author<'_>> {
+        Ok(Author {
             subject: &self.subject,
-            name: &self.name,
+            name: self.name()?,
             org: &self.org,
-        }
+        })
     }
 }
 
@@ -198,9 +216,11 @@ fn member(caller: Option<&Caller>) -> Result<Actor> {
 fn bureau(caller: Option<&Caller>, what: &str) -> Result<Actor> {
     let actor = member(caller)?;
     if !actor.bureau {
-        return Err(EventsError::Forbidden(format!(
-            "only bureau staff may {what}"
-        )));
+        return Err(EventsError::only(
+            "BUREAU_STAFF_ONLY",
+            "rule-only-bureau-staff",
+            what,
+        ));
     }
     Ok(actor)
 }
@@ -347,10 +367,12 @@ impl EventOffice {
             if row.fingerprint == fingerprint {
                 Ok(row.aggregate_id)
             } else {
-                Err(EventsError::Conflict(format!(
-                    "idempotency key `{}` was already used for a different {operation}",
-                    key.as_str()
-                )))
+                Err(EventsError::said(
+                    glocal_kit::error::ErrorCode::Conflict,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    glocal_kit::i18n::Message::new("rule-idempotency-key-other-input")
+                        .arg("key", key.as_str()),
+                ))
             }
         };
         if let Some(row) =

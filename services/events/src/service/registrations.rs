@@ -103,10 +103,10 @@ impl EventOffice {
                     let to = registration_transition(RegistrationState::Pending, RegistrationAction::Waitlist)?;
                     (RegistrationAction::Waitlist, to)
                 };
-                writes::insert_registration(txn, id, row.id, &new.party, actor.author(), to, now)
+                writes::insert_registration(txn, id, row.id, &new.party, actor.author()?, to, now)
                     .await?;
                 let pending = RegistrationState::Pending.as_str();
-                queries::insert_audit(txn, "registration", id, "register", None, Some(pending), actor.pair(), now, &glocal_kit::i18n::Message::new("events-registered-seats").arg("seats", seats).store()).await?;
+                queries::insert_audit(txn, "registration", id, "register", None, Some(pending), actor.pair()?, now, &glocal_kit::i18n::Message::new("events-registered-seats").arg("seats", seats).store()).await?;
                 queries::insert_audit(txn, "registration", id, action.as_str(), Some(pending), Some(to.as_str()), SYSTEM, now, "").await?;
                 let payload = json!({
                     "id": id.to_string(),
@@ -318,7 +318,7 @@ impl EventOffice {
             &reg,
             RegistrationAction::Cancel,
             to,
-            actor.pair(),
+            actor.pair()?,
             now,
             reason.as_deref().unwrap_or_default(),
         )
@@ -369,7 +369,7 @@ impl EventOffice {
             &reg,
             RegistrationAction::Accept,
             to,
-            actor.pair(),
+            actor.pair()?,
             now,
             "",
         )
@@ -388,7 +388,7 @@ impl EventOffice {
         day: Option<NaiveDate>,
         attendee: Option<String>,
     ) -> Result<RegistrationView> {
-        let actor = bureau(caller, "check attendees in")?;
+        let actor = bureau(caller, "action-check-attendees-in")?;
         let viewer = Some(actor.clone());
         let txn = self.db.begin().await?;
         let now = self.now();
@@ -464,7 +464,7 @@ impl EventOffice {
             "check_in",
             Some(confirmed),
             Some(confirmed),
-            actor.pair(),
+            actor.pair()?,
             now,
             &format!("{attendee} on {day}"),
         )

@@ -17,7 +17,7 @@ impl EventOffice {
         caller: Option<&Caller>,
         new: NewSeries,
     ) -> Result<SeriesView> {
-        let actor = bureau(caller, "create series")?;
+        let actor = bureau(caller, "action-create-series")?;
         let fingerprint = format!("{new:?}");
         let id = self
             .idempotent(&actor, "series", &new.idempotency_key, fingerprint, async |txn, now, id| {
@@ -25,13 +25,14 @@ impl EventOffice {
                     .await?
                     .is_some()
                 {
-                    return Err(EventsError::Conflict(format!(
-                        "a series with code {} exists already",
-                        new.code
-                    )));
+                    return Err(EventsError::said(
+                        glocal_kit::error::ErrorCode::Conflict,
+                        "DUPLICATE_CODE",
+                        glocal_kit::i18n::Message::new("rule-series-code-taken").arg("code", &new.code),
+                    ));
                 }
                 writes::insert_series(txn, id, &new, now).await?;
-                queries::insert_audit(txn, "series", id, "create", None, None, actor.pair(), now, new.code.as_str()).await?;
+                queries::insert_audit(txn, "series", id, "create", None, None, actor.pair()?, now, new.code.as_str()).await?;
                 let payload = json!({ "id": id.to_string(), "code": new.code.as_str(), "kind": new.kind.as_str() });
                 outbox::append(txn, &Change::new("Series", id, "SeriesCreated", payload).touching("Series", new.code.as_str()), now).await?;
                 Ok(())

@@ -15,7 +15,7 @@ impl EventOffice {
         caller: Option<&Caller>,
         query: EventStatisticsQuery,
     ) -> Result<Vec<EventFigures>> {
-        bureau(caller, "read event statistics")?;
+        bureau(caller, "action-read-event-statistics")?;
         statistics_store::event_figures(&self.db, &query).await
     }
 }

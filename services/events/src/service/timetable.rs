@@ -21,7 +21,7 @@ impl EventOffice {
         event_id: EntityId,
         new: NewSession,
     ) -> Result<SessionView> {
-        let actor = bureau(caller, "edit timetables")?;
+        let actor = bureau(caller, "action-edit-timetables")?;
         let fingerprint = format!("{event_id} {new:?}");
         let id = self
             .idempotent(&actor, "session", &new.idempotency_key, fingerprint, async |txn, now, id| {
@@ -30,9 +30,7 @@ impl EventOffice {
                     .ok_or(EventsError::NotFound("event"))?;
                 let state = event_state(&row)?;
                 if state.is_terminal() {
-                    return Err(EventsError::Conflict(format!(
-                        "the timetable of an event in state {state} cannot change"
-                    )));
+                    return Err(timetable_closed(state));
                 }
                 let zone = zone_of(&row)?;
                 new.check_within(zone, row.start_date, row.end_date)?;
@@ -42,16 +40,18 @@ impl EventOffice {
                         && overlaps((s.starts_at, s.ends_at), (new.starts_at, new.ends_at))
                 }) {
                     let title = text_of(&clash.title_ko, &clash.title_en, &clash.title_zh, &clash.title_ja);
-                    return Err(EventsError::Conflict(format!(
-                        "room {} is taken by \"{}\" from {} to {}",
-                        clash.room,
-                        title.any(),
-                        zone.format_local(clash.starts_at),
-                        zone.format_local(clash.ends_at)
-                    )));
+                    return Err(EventsError::said(
+                        glocal_kit::error::ErrorCode::Conflict,
+                        "ROOM_TAKEN",
+                        glocal_kit::i18n::Message::new("rule-room-taken")
+                            .arg("room", &clash.room)
+                            .arg("session", title.any())
+                            .arg("from", zone.format_local(clash.starts_at))
+                            .arg("to", zone.format_local(clash.ends_at)),
+                    ));
                 }
                 writes::insert_session(txn, id, row.id, &new).await?;
-                queries::insert_audit(txn, "event", row.id, "add_session", None, None, actor.pair(), now, &format!("{id} {}", new.title.any())).await?;
+                queries::insert_audit(txn, "event", row.id, "add_session", None, None, actor.pair()?, now, &format!("{id} {}", new.title.any())).await?;
                 let payload = json!({ "id": id.to_string(), "eventId": row.id.to_string(), "room": new.room });
                 outbox::append(txn, &Change::new("Event", row.id, "SessionAdded", payload).touching("EventSession", id), now).await?;
                 Ok(())
@@ -68,7 +68,7 @@ impl EventOffice {
 
     /// Removes a session (bureau only).
     pub async fn remove_session(&self, caller: Option<&Caller>, id: EntityId) -> Result<()> {
-        let actor = bureau(caller, "edit timetables")?;
+        let actor = bureau(caller, "action-edit-timetables")?;
         let txn = self.db.begin().await?;
         let session = queries::find_session(&txn, id.as_uuid())
             .await?
@@ -76,11 +76,9 @@ impl EventOffice {
         let row = queries::find_event(&txn, session.event_id, true)
             .await?
             .ok_or(EventsError::NotFound("event"))?;
-        if event_state(&row)?.is_terminal() {
-            return Err(EventsError::Conflict(format!(
-                "the timetable of an event in state {} cannot change",
-                row.state
-            )));
+        let state = event_state(&row)?;
+        if state.is_terminal() {
+            return Err(timetable_closed(state));
         }
         let now = self.now();
         queries::delete_session(&txn, session.id).await?;
@@ -91,7 +89,7 @@ impl EventOffice {
             "remove_session",
             None,
             None,
-            actor.pair(),
+            actor.pair()?,
             now,
             &session.id.to_string(),
         )
@@ -129,4 +127,13 @@ impl EventOffice {
             })
             .collect()
     }
+}
+
+/// CONFLICT `EVENT_ENDED`: an event in the terminal `state` keeps its timetable.
+fn timetable_closed(state: impl std::fmt::Display) -> EventsError {
+    EventsError::said(
+        glocal_kit::error::ErrorCode::Conflict,
+        "EVENT_ENDED",
+        glocal_kit::i18n::Message::new("rule-timetable-closed").arg("state", state),
+    )
 }

@@ -8,6 +8,7 @@
 pub mod deliver;
 
 use chrono::{DateTime, Utc};
+use glocal_kit::error::ErrorCode;
 use glocal_kit::outbox::{self, Change};
 use glocal_kit::paging::{Page, PageRequest, decode_seq, seq_cursor};
 use glocal_kit::store::{Db, Tx};
@@ -385,10 +386,12 @@ impl Notifier {
             .await?
             .ok_or(NotifierError::NotFound("e-mail delivery"))?;
         if !found.status.may_resend() {
-            return Err(NotifierError::Conflict(format!(
-                "only a FAILED delivery can be resent; this one is {}",
-                found.status.as_str()
-            )));
+            return Err(NotifierError::said(
+                ErrorCode::Conflict,
+                "DELIVERY_NOT_FAILED",
+                glocal_kit::i18n::Message::new("rule-resend-failed-only")
+                    .arg("status", found.status.as_str()),
+            ));
         }
         let now = Utc::now();
         if !store::requeue_failed(&tx, seq, found.notice_id, now).await? {

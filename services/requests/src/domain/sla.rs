@@ -98,8 +98,12 @@ pub const DEFAULT_HOURS: (&str, &str) = ("09:00", "18:00");
 
 /// Parses `HH:MM`; `field` names the setting or input in the error.
 pub fn parse_time_of_day(text: &str, field: &str) -> Result<NaiveTime, InvalidInput> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M")
-        .map_err(|_| InvalidInput::new(field, format!("`{text}` is not a time of day (HH:MM)")))
+    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+        InvalidInput::localized(
+            field,
+            glocal_kit::i18n::Message::new("input-not-a-time-of-day").arg("text", text),
+        )
+    })
 }
 
 /// Longest span a due-time search walks (a guard: every week has working days).

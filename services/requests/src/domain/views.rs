@@ -54,18 +54,19 @@ impl Department {
     /// breach notice goes to someone who works the department's queue).
     pub fn check_lead(&self, member: &StaffMember) -> Result<(), super::InvalidInput> {
         if member.department_code != self.code {
-            return Err(super::InvalidInput::new(
+            return Err(super::InvalidInput::localized(
                 "staffId",
-                format!(
-                    "{} is a member of department {}, not {}",
-                    member.id, member.department_code, self.code
-                ),
+                glocal_kit::i18n::Message::new("input-staff-in-other-department")
+                    .arg("staff", &member.id)
+                    .arg("member-of", &member.department_code)
+                    .arg("department", &self.code),
             ));
         }
         if !member.active {
-            return Err(super::InvalidInput::new(
+            return Err(super::InvalidInput::localized(
                 "staffId",
-                format!("{} no longer takes requests", member.id),
+                glocal_kit::i18n::Message::new("input-staff-no-longer-takes")
+                    .arg("staff", &member.id),
             ));
         }
         Ok(())

@@ -75,8 +75,12 @@ fn languages(values: &[String]) -> Result<Vec<LanguageCode>, InvalidInput> {
 fn types(values: &[i32]) -> Result<Vec<RequestType>, InvalidInput> {
     let mut out = Vec::new();
     for &v in values {
-        let t = request_type(v, "requestTypes")?
-            .ok_or_else(|| InvalidInput::new("requestTypes", "a request type is required"))?;
+        let t = request_type(v, "requestTypes")?.ok_or_else(|| {
+            InvalidInput::localized(
+                "requestTypes",
+                glocal_kit::i18n::Message::new("input-request-type-required"),
+            )
+        })?;
         if !out.contains(&t) {
             out.push(t);
         }

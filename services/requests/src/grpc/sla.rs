@@ -32,7 +32,10 @@ pub(super) fn order(v: i32) -> Result<RequestOrder, InvalidInput> {
     match pb::RequestOrder::try_from(v) {
         Ok(pb::RequestOrder::Unspecified | pb::RequestOrder::Newest) => Ok(RequestOrder::Newest),
         Ok(pb::RequestOrder::DueSoonest) => Ok(RequestOrder::DueSoonest),
-        Err(_) => Err(InvalidInput::new("order", format!("unknown order {v}"))),
+        Err(_) => Err(InvalidInput::localized(
+            "order",
+            glocal_kit::i18n::Message::new("input-unknown-value").arg("value", v),
+        )),
     }
 }
 

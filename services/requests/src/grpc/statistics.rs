@@ -22,9 +22,9 @@ pub(super) fn query(m: &pb::GetRequestStatisticsRequest) -> Result<StatisticsQue
             Ok(pb::StatisticsDimension::Department) => StatisticsDimension::Department,
             Ok(pb::StatisticsDimension::Month) => StatisticsDimension::Month,
             Ok(pb::StatisticsDimension::Unspecified) | Err(_) => {
-                return Err(InvalidInput::new(
+                return Err(InvalidInput::localized(
                     "groupBy",
-                    format!("unknown dimension {d}"),
+                    glocal_kit::i18n::Message::new("input-unknown-value").arg("value", d),
                 ));
             }
         };

@@ -80,17 +80,21 @@ pub struct ComplianceFigures {
 const NAME_MAX: usize = 100;
 
 fn parse_date(text: &str) -> Result<NaiveDate, InvalidInput> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| InvalidInput::new("date", format!("`{text}` is not a date (YYYY-MM-DD)")))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        InvalidInput::localized(
+            "date",
+            glocal_kit::i18n::Message::new("input-not-a-date").arg("text", text),
+        )
+    })
 }
 
 fn parse_name(name: &LocalizedName) -> Result<LocalizedName, InvalidInput> {
     let one = |text: &str, field: &str| {
         let t = text.trim();
         if t.is_empty() || t.chars().count() > NAME_MAX {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 field,
-                format!("is required, at most {NAME_MAX} characters"),
+                glocal_kit::i18n::Message::new("input-required-at-most").arg("max", NAME_MAX),
             ));
         }
         Ok(t.to_owned())
@@ -175,9 +179,11 @@ impl OnlineBureau {
     pub(super) fn require_bureau_admin(viewer: &Viewer, what: &str) -> Result<()> {
         match viewer {
             Viewer::Admin => Ok(()),
-            _ => Err(RequestsError::Forbidden(format!(
-                "only bureau administrators may {what}"
-            ))),
+            _ => Err(RequestsError::only(
+                "BUREAU_ADMIN_ONLY",
+                "rule-only-bureau-admins",
+                what,
+            )),
         }
     }
 
@@ -220,7 +226,7 @@ impl OnlineBureau {
         draft: HolidayDraft,
     ) -> Result<Holiday> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "change the business calendar")?;
+        Self::require_bureau_admin(&viewer, "action-change-the-business-calendar")?;
         let holiday = draft.parse()?;
         let tx = self.db.begin().await?;
         let before = sla_store::holiday_on(&tx, holiday.date).await?;
@@ -247,7 +253,7 @@ impl OnlineBureau {
     /// Removes the holiday on `date` (bureau admins); NOT_FOUND when there is none.
     pub async fn remove_holiday(&self, caller: Option<&Caller>, date: &str) -> Result<Holiday> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "change the business calendar")?;
+        Self::require_bureau_admin(&viewer, "action-change-the-business-calendar")?;
         let date = parse_date(date)?;
         let tx = self.db.begin().await?;
         let Some(before) = sla_store::holiday_on(&tx, date).await? else {
@@ -309,7 +315,7 @@ impl OnlineBureau {
         draft: SlaPolicyDraft,
     ) -> Result<SlaPolicy> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "change service-level policies")?;
+        Self::require_bureau_admin(&viewer, "action-change-service-level-policies")?;
         let policy = draft.parse()?;
         let tx = self.db.begin().await?;
         let before = sla_store::policy_of(&tx, policy.request_type).await?;
@@ -351,7 +357,7 @@ impl OnlineBureau {
         department: Option<DepartmentCode>,
     ) -> Result<Vec<ComplianceFigures>> {
         let (viewer, _) = self.viewer(caller).await?;
-        Self::require_bureau(&viewer, "read compliance figures")?;
+        Self::require_bureau(&viewer, "action-read-compliance-figures")?;
         if to <= from {
             return Err(RequestsError::invalid("to", "must be after `from`"));
         }

@@ -76,7 +76,7 @@ impl OnlineBureau {
         staff_id: StaffId,
     ) -> Result<Department> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "choose department leads")?;
+        Self::require_bureau_admin(&viewer, "action-choose-department-leads")?;
         let tx = self.db.begin().await?;
         let mut dept = dir_store::department(&tx, department.as_str())
             .await?

@@ -168,7 +168,7 @@ impl OnlineBureau {
         create: bool,
     ) -> Result<LocalGovernment> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "change local governments")?;
+        Self::require_bureau_admin(&viewer, "action-change-local-governments")?;
         let tx = self.db.begin().await?;
         let code = draft.code.as_str();
         let before = dir_store::local_government(&tx, code).await?;
@@ -233,7 +233,7 @@ impl OnlineBureau {
         name: LocalizedName,
     ) -> Result<Department> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "create departments")?;
+        Self::require_bureau_admin(&viewer, "action-create-departments")?;
         let name = check_names(name)?;
         let tx = self.db.begin().await?;
         if dir_store::department_exists(&tx, code.as_str()).await? {
@@ -272,7 +272,7 @@ impl OnlineBureau {
         draft: DepartmentDraft,
     ) -> Result<Department> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "change departments")?;
+        Self::require_bureau_admin(&viewer, "action-change-departments")?;
         let name = draft.name.map(check_names).transpose()?;
         let tx = self.db.begin().await?;
         let before = dir_store::department(&tx, draft.code.as_str())
@@ -336,7 +336,7 @@ impl OnlineBureau {
         draft: StaffDraft,
     ) -> Result<StaffMember> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "onboard staff")?;
+        Self::require_bureau_admin(&viewer, "action-onboard-staff")?;
         let tx = self.db.begin().await?;
         if !dir_store::department_exists(&tx, draft.department_code.as_str()).await? {
             return Err(RequestsError::invalid(
@@ -400,7 +400,7 @@ impl OnlineBureau {
         changes: StaffChanges,
     ) -> Result<StaffMember> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "change staff")?;
+        Self::require_bureau_admin(&viewer, "action-change-staff")?;
         let tx = self.db.begin().await?;
         let before = dir_store::staff_by_ids(&tx, &[id.as_str().to_owned()])
             .await?
@@ -509,7 +509,7 @@ impl OnlineBureau {
         note: String,
     ) -> Result<Departure> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau_admin(&viewer, "record departures")?;
+        Self::require_bureau_admin(&viewer, "action-record-departures")?;
         let tx = self.db.begin().await?;
         let mut member = dir_store::staff_by_ids(&tx, &[id.as_str().to_owned()])
             .await?

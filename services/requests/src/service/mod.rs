@@ -317,9 +317,11 @@ impl OnlineBureau {
 
     fn require_bureau(viewer: &Viewer, what: &str) -> Result<()> {
         match viewer {
-            Viewer::Official { .. } => Err(RequestsError::Forbidden(format!(
-                "only bureau staff may {what}"
-            ))),
+            Viewer::Official { .. } => Err(RequestsError::only(
+                "BUREAU_STAFF_ONLY",
+                "rule-only-bureau-staff",
+                what,
+            )),
             _ => Ok(()),
         }
     }
@@ -327,9 +329,11 @@ impl OnlineBureau {
     fn require_requester(viewer: &Viewer, what: &str) -> Result<()> {
         match viewer {
             Viewer::Official { .. } => Ok(()),
-            _ => Err(RequestsError::Forbidden(format!(
-                "only the requesting local government may {what}"
-            ))),
+            _ => Err(RequestsError::only(
+                "REQUESTER_ONLY",
+                "rule-only-requesting-local-government",
+                what,
+            )),
         }
     }
 
@@ -339,9 +343,11 @@ impl OnlineBureau {
             let handles = row.department_code.as_deref() == Some(department.as_str())
                 || row.assignee_id.as_deref() == Some(id.as_str());
             if !handles {
-                return Err(RequestsError::Forbidden(format!(
-                    "only staff of the request's department may {what}"
-                )));
+                return Err(RequestsError::only(
+                    "DEPARTMENT_STAFF_ONLY",
+                    "rule-only-department-staff",
+                    what,
+                ));
             }
         }
         Ok(())

@@ -81,9 +81,9 @@ impl OnlineBureau {
         }
         match dir_store::staff_by_subject(&self.db, given.as_str()).await? {
             Some(member) => Ok(StaffId::parse(&member.id)?),
-            None => Err(RequestsError::invalid(
+            None => Err(RequestsError::invalid_said(
                 "filter.assigneeId",
-                format!("`{given}` is neither a staff id nor a staff member's token subject"),
+                glocal_kit::i18n::Message::new("input-not-staff-id-or-subject").arg("given", given),
             )),
         }
     }

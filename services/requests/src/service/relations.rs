@@ -129,7 +129,7 @@ impl OnlineBureau {
         note: Option<Reason>,
     ) -> Result<ServiceRequest> {
         let (viewer, actor) = self.viewer(caller).await?;
-        Self::require_bureau(&viewer, "merge requests")?;
+        Self::require_bureau(&viewer, "action-merge-requests")?;
         let tx = self.db.begin().await?;
         let pair = self
             .pair(&tx, &viewer, duplicate, original, "merge requests")

@@ -51,7 +51,7 @@ impl OnlineBureau {
         question: MessageBody,
     ) -> Result<ServiceRequest> {
         self.act(caller, id, version, async |_, viewer, row, now| {
-            Self::require_handler(viewer, row, "ask the requester")?;
+            Self::require_handler(viewer, row, "action-ask-the-requester")?;
             let to = transition(row.state, Action::AskRequester)?;
             let mut after = row.clone();
             after.paused_at = Some(now);

@@ -35,7 +35,7 @@ impl OnlineBureau {
         query: StatisticsQuery,
     ) -> Result<Vec<RequestFigures>> {
         let (viewer, _) = self.viewer(caller).await?;
-        Self::require_bureau(&viewer, "read request statistics")?;
+        Self::require_bureau(&viewer, "action-read-request-statistics")?;
         if query.to <= query.from {
             return Err(RequestsError::invalid("to", "must be after `from`"));
         }

@@ -111,7 +111,7 @@ impl OnlineBureau {
         department: Option<DepartmentCode>,
     ) -> Result<Vec<SurveyFigures>> {
         let (viewer, _) = self.viewer(caller).await?;
-        Self::require_bureau(&viewer, "read survey statistics")?;
+        Self::require_bureau(&viewer, "action-read-survey-statistics")?;
         if to <= from {
             return Err(RequestsError::invalid("to", "must be after `from`"));
         }

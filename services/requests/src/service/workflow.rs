@@ -147,7 +147,7 @@ impl OnlineBureau {
         expected_completion_at: Option<DateTime<Utc>>,
     ) -> Result<ServiceRequest> {
         self.act(caller, id, version, async |_, viewer, row, now| {
-            Self::require_handler(viewer, row, "send a mid-response")?;
+            Self::require_handler(viewer, row, "action-send-a-mid-response")?;
             let to = transition(row.state, Action::MidResponse)?;
             let expected = expected_completion_at
                 .ok_or_else(|| RequestsError::invalid("expectedCompletionAt", "is required"))?;
@@ -189,7 +189,7 @@ impl OnlineBureau {
         body: MessageBody,
     ) -> Result<ServiceRequest> {
         self.act(caller, id, version, async |_, viewer, row, now| {
-            Self::require_handler(viewer, row, "send the final response")?;
+            Self::require_handler(viewer, row, "action-send-the-final-response")?;
             let to = transition(row.state, Action::FinalResponse)?;
             let mut after = row.clone();
             after.first_responded_at = Some(row.first_responded_at.unwrap_or(now));
@@ -217,7 +217,7 @@ impl OnlineBureau {
         note: String,
     ) -> Result<ServiceRequest> {
         self.act(caller, id, version, async |tx, viewer, row, now| {
-            Self::require_handler(viewer, row, "reassign")?;
+            Self::require_handler(viewer, row, "action-reassign")?;
             if !dir_store::department_exists(tx, department.as_str()).await? {
                 return Err(RequestsError::invalid(
                     "departmentCode",
@@ -294,7 +294,7 @@ impl OnlineBureau {
         reason: Option<Reason>,
     ) -> Result<ServiceRequest> {
         self.act(caller, id, version, async |_, viewer, row, _| {
-            Self::require_requester(viewer, "withdraw")?;
+            Self::require_requester(viewer, "action-withdraw")?;
             let to = transition(row.state, Action::Withdraw)?;
             let note = reason.map(|r| r.as_str().to_owned()).unwrap_or_default();
             Ok(Change {
@@ -318,7 +318,7 @@ impl OnlineBureau {
         reason: Reason,
     ) -> Result<ServiceRequest> {
         self.act(caller, id, version, async |_, viewer, row, _| {
-            Self::require_handler(viewer, row, "reject")?;
+            Self::require_handler(viewer, row, "action-reject")?;
             let to = transition(row.state, Action::Reject)?;
             let mut after = row.clone();
             after.reject_reason = Some(reason.as_str().to_owned());
@@ -343,7 +343,7 @@ impl OnlineBureau {
     ) -> Result<ServiceRequest> {
         self.act(caller, id, version, async |_, viewer, row, _| {
             if !matches!(viewer, Viewer::Official { .. }) {
-                Self::require_handler(viewer, row, "close")?;
+                Self::require_handler(viewer, row, "action-close")?;
             }
             let to = transition(row.state, Action::Close)?;
             Ok(Change {
@@ -369,7 +369,7 @@ impl OnlineBureau {
     ) -> Result<ServiceRequest> {
         let window = self.config.reopen_window;
         self.act(caller, id, version, async |tx, viewer, row, now| {
-            Self::require_requester(viewer, "reopen")?;
+            Self::require_requester(viewer, "action-reopen")?;
             let to = transition(row.state, Action::Reopen)?;
             let answered = row.final_responded_at.unwrap_or(row.updated_at);
             if now > answered + window {
@@ -443,11 +443,11 @@ impl OnlineBureau {
         let state = row.state;
         let (action, event_type) = match kind {
             MessageKind::StaffNote => {
-                Self::require_handler(&viewer, &row, "add notes")?;
+                Self::require_handler(&viewer, &row, "action-add-notes")?;
                 ("note", "ServiceRequestMessageAdded")
             }
             _ => {
-                Self::require_requester(&viewer, "reply")?;
+                Self::require_requester(&viewer, "action-reply")?;
                 if state.is_terminal() {
                     return Err(RequestsError::said(
                         ErrorCode::Conflict,

@@ -213,7 +213,12 @@ impl IsoDate {
         }
         NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(IsoDate)
-            .map_err(|_| InvalidInput::new(field, format!("`{s}` is not a YYYY-MM-DD date")))
+            .map_err(|_| {
+                InvalidInput::localized(
+                    field,
+                    glocal_kit::i18n::Message::new("input-not-a-date").arg("text", s),
+                )
+            })
     }
 
     /// Parses an optional date: empty is `None`.

@@ -32,7 +32,12 @@ macro_rules! string_enum {
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == s)
-                    .ok_or_else(|| InvalidInput::new($what, format!("unknown value `{s}`")))
+                    .ok_or_else(|| {
+                        InvalidInput::localized(
+                            $what,
+                            glocal_kit::i18n::Message::new("input-unknown-value").arg("value", s),
+                        )
+                    })
             }
         }
 

@@ -54,7 +54,12 @@ impl PracticeState {
         PracticeState::ALL
             .into_iter()
             .find(|st| st.as_str() == s)
-            .ok_or_else(|| InvalidInput::new("state", format!("unknown practice state `{s}`")))
+            .ok_or_else(|| {
+                InvalidInput::localized(
+                    "state",
+                    glocal_kit::i18n::Message::new("input-unknown-value").arg("value", s),
+                )
+            })
     }
 }
 
@@ -295,9 +300,9 @@ impl PracticeContent {
             ("attachments", d.attachments.len()),
         ] {
             if n > LIST_MAX {
-                return Err(InvalidInput::new(
+                return Err(InvalidInput::localized(
                     field,
-                    format!("at most {LIST_MAX} items"),
+                    glocal_kit::i18n::Message::new("input-at-most-items").arg("max", LIST_MAX),
                 ));
             }
         }

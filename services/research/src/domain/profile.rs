@@ -55,7 +55,12 @@ impl ProfileChangeStatus {
         Self::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| InvalidInput::new("status", format!("unknown value `{s}`")))
+            .ok_or_else(|| {
+                InvalidInput::localized(
+                    "status",
+                    glocal_kit::i18n::Message::new("input-unknown-value").arg("value", s),
+                )
+            })
     }
 
     /// The status a review gives a change in this status: APPROVED or REJECTED from

@@ -47,7 +47,11 @@ impl Lang {
                 if lower.is_empty() {
                     InvalidInput::new(field, "is required")
                 } else {
-                    InvalidInput::new(field, format!("`{s}` is not one of ko, en, zh, ja"))
+                    InvalidInput::localized(
+                        field,
+                        glocal_kit::i18n::Message::new("input-not-a-bureau-language")
+                            .arg("text", s),
+                    )
                 }
             })
     }

@@ -16,10 +16,15 @@ impl Research {
 
     /// Adds a concept (bureau admin). CONFLICT when the code exists.
     pub async fn create_area(&self, caller: Option<&Caller>, area: NewArea) -> Result<Area> {
-        let actor = require_admin(caller, "change the area vocabulary")?;
+        let actor = require_admin(caller, "action-change-the-area-vocabulary")?;
         let now = self.now();
-        let exists =
-            || ResearchError::Conflict(format!("area `{}` already exists", area.code.as_str()));
+        let exists = || {
+            ResearchError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "DUPLICATE_CODE",
+                glocal_kit::i18n::Message::new("rule-area-exists").arg("code", area.code.as_str()),
+            )
+        };
         let tx = self.db.begin().await?;
         if queries::lock_area(&tx, area.code.as_str(), true).await? {
             return Err(exists());
@@ -45,7 +50,7 @@ impl Research {
     /// Deletes a concept nothing uses (bureau admin); CONFLICT when a practice, contact or
     /// opportunity uses it. Safe against concurrent writes that start using it.
     pub async fn delete_area(&self, caller: Option<&Caller>, code: AreaCode) -> Result<()> {
-        let actor = require_admin(caller, "change the area vocabulary")?;
+        let actor = require_admin(caller, "action-change-the-area-vocabulary")?;
         let now = self.now();
         let tx = self.db.begin().await?;
         if !queries::lock_area(&tx, code.as_str(), true).await? {
@@ -53,10 +58,13 @@ impl Research {
         }
         let used = queries::area_usage(&tx, code.as_str()).await?;
         if used > 0 {
-            return Err(ResearchError::Conflict(format!(
-                "area `{}` is in use ({used} practices, contacts or opportunities)",
-                code.as_str()
-            )));
+            return Err(ResearchError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "AREA_IN_USE",
+                glocal_kit::i18n::Message::new("rule-area-in-use")
+                    .arg("code", code.as_str())
+                    .arg("used", used),
+            ));
         }
         area_store::delete(&tx, code.as_str()).await?;
         Self::audit(

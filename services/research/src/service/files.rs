@@ -42,7 +42,7 @@ impl Research {
         db: &impl glocal_kit::store::Handle,
         id: PracticeId,
     ) -> Result<()> {
-        require_staff(caller, "attach reports to practices")?;
+        require_staff(caller, "action-attach-reports-to-practices")?;
         let record = store::find(db, id)
             .await?
             .ok_or(ResearchError::NotFound("practice"))?;
@@ -100,7 +100,7 @@ impl FileOwner for Research {
         name: FileName,
         chunks: Chunks<ResearchError>,
     ) -> Result<StoredFile> {
-        let actor = require_staff(caller, "attach reports to practices")?;
+        let actor = require_staff(caller, "action-attach-reports-to-practices")?;
         let id = owner_id(owner)?;
         let shelf = self.shelf()?.clone();
         Self::attachable(caller, &self.db, id).await?;
@@ -143,9 +143,9 @@ impl FileOwner for Research {
         owners: &[String],
     ) -> Result<Vec<StoredFile>> {
         if owners.len() > super::MAX_BATCH_IDS {
-            return Err(ResearchError::invalid(
+            return Err(ResearchError::invalid_said(
                 "ownerIds",
-                format!("at most {} ids per call", super::MAX_BATCH_IDS),
+                glocal_kit::i18n::Message::new("input-batch-ids").arg("max", super::MAX_BATCH_IDS),
             ));
         }
         let viewer = viewer_of(caller);

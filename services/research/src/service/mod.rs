@@ -218,9 +218,11 @@ fn actor_of(caller: Option<&Caller>) -> Result<Actor> {
 fn require_staff(caller: Option<&Caller>, what: &str) -> Result<Actor> {
     let actor = actor_of(caller)?;
     if viewer_of(caller) != Viewer::Staff {
-        return Err(ResearchError::Forbidden(format!(
-            "only bureau staff may {what}"
-        )));
+        return Err(ResearchError::only(
+            "BUREAU_STAFF_ONLY",
+            "rule-only-bureau-staff",
+            what,
+        ));
     }
     Ok(actor)
 }
@@ -228,9 +230,11 @@ fn require_staff(caller: Option<&Caller>, what: &str) -> Result<Actor> {
 fn require_admin(caller: Option<&Caller>, what: &str) -> Result<Actor> {
     let actor = actor_of(caller)?;
     if !caller.is_some_and(|c| c.has(Role::BureauAdmin)) {
-        return Err(ResearchError::Forbidden(format!(
-            "only bureau admins may {what}"
-        )));
+        return Err(ResearchError::only(
+            "BUREAU_ADMIN_ONLY",
+            "rule-only-bureau-admins",
+            what,
+        ));
     }
     Ok(actor)
 }
@@ -264,9 +268,11 @@ fn bounded(s: &str, field: &str, min: usize, max: usize) -> Result<String> {
         return Err(ResearchError::invalid(field, "is required"));
     }
     if n > max {
-        return Err(ResearchError::invalid(
+        return Err(ResearchError::invalid_said(
             field,
-            format!("must be at most {max} characters (got {n})"),
+            glocal_kit::i18n::Message::new("input-too-long")
+                .arg("max", max)
+                .arg("got", n),
         ));
     }
     Ok(t.to_owned())
@@ -396,10 +402,12 @@ impl Research {
     ) -> Result<Option<String>> {
         match queries::find_idempotency(&self.db, &actor.subject, operation, key.as_str()).await? {
             Some(row) if row.fingerprint == fingerprint => Ok(Some(row.resource_id)),
-            Some(_) => Err(ResearchError::Conflict(format!(
-                "idempotency key `{}` was already used with a different input",
-                key.as_str()
-            ))),
+            Some(_) => Err(ResearchError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "IDEMPOTENCY_KEY_REUSED",
+                glocal_kit::i18n::Message::new("rule-idempotency-key-other-input")
+                    .arg("key", key.as_str()),
+            )),
             None => Ok(None),
         }
     }
@@ -443,9 +451,9 @@ impl Research {
                 } else {
                     format!("{field}[{i}]")
                 };
-                return Err(ResearchError::invalid(
+                return Err(ResearchError::invalid_said(
                     &path,
-                    format!("unknown research area `{code}`"),
+                    glocal_kit::i18n::Message::new("input-unknown-area").arg("code", code),
                 ));
             }
         }

@@ -77,7 +77,7 @@ impl Research {
         seen: Revision,
         status: Option<OpportunityStatus>,
     ) -> Result<Opportunity> {
-        let actor = require_staff(caller, "screen opportunities")?;
+        let actor = require_staff(caller, "action-screen-opportunities")?;
         let to = status.ok_or_else(|| ResearchError::invalid("status", "is required"))?;
         let key = id.to_key();
         let row = store::find(&self.db, &key)
@@ -85,9 +85,13 @@ impl Research {
             .ok_or(ResearchError::NotFound("opportunity"))?;
         let from = row.status;
         if !from.can_become(to) {
-            return Err(ResearchError::Conflict(format!(
-                "cannot move an opportunity from {from} to {to}"
-            )));
+            return Err(ResearchError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "ILLEGAL_STATUS_MOVE",
+                glocal_kit::i18n::Message::new("rule-opportunity-move")
+                    .arg("from", from)
+                    .arg("to", to),
+            ));
         }
         let current = row.revision.get();
         Self::check_revision(current, seen)?;

@@ -24,7 +24,7 @@ impl Research {
         key: IdempotencyKey,
         org: NewOrganisation,
     ) -> Result<Organisation> {
-        let actor = require_staff(caller, "add organisations")?;
+        let actor = require_staff(caller, "action-add-organisations")?;
         let id = OrganisationId::new();
         let tx = match self
             .claim(
@@ -63,7 +63,7 @@ impl Research {
         org_id: OrganisationId,
         new: NewContact,
     ) -> Result<Organisation> {
-        let actor = require_staff(caller, "add contacts")?;
+        let actor = require_staff(caller, "action-add-contacts")?;
         let now = self.now();
         let tx = self.db.begin().await?;
         org_store::kind_of(&tx, &org_id.to_key())

@@ -73,7 +73,7 @@ impl Research {
         key: IdempotencyKey,
         content: PracticeContent,
     ) -> Result<Practice> {
-        let actor = require_staff(caller, "draft practices")?;
+        let actor = require_staff(caller, "action-draft-practices")?;
         let id = PracticeId::new();
         let fingerprint = format!("{content:?}");
         let tx = match self
@@ -139,7 +139,7 @@ impl Research {
         content: PracticeContent,
         note: &str,
     ) -> Result<Practice> {
-        let actor = require_staff(caller, "edit practices")?;
+        let actor = require_staff(caller, "action-edit-practices")?;
         let note = bounded(note, "note", 0, 2_000)?;
         let row = self.practice_record(id).await?.practice;
         Self::check_revision(row.revision.get(), seen)?;
@@ -262,7 +262,15 @@ impl Research {
         action: PracticeAction,
         note: &str,
     ) -> Result<Practice> {
-        let actor = require_staff(caller, &format!("{action} practices"))?;
+        let what = match action {
+            PracticeAction::Edit => "action-edit-practices",
+            PracticeAction::Submit => "action-submit-practices",
+            PracticeAction::Approve => "action-approve-practices",
+            PracticeAction::RequestChanges => "action-request-changes-to-practices",
+            PracticeAction::Publish => "action-publish-practices",
+            PracticeAction::Withdraw => "action-withdraw-practices",
+        };
+        let actor = require_staff(caller, what)?;
         let seen = revision;
         let note = match action {
             PracticeAction::RequestChanges => bounded(note, "note", 1, 2_000)?,

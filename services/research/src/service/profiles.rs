@@ -88,7 +88,7 @@ impl Research {
         approve: bool,
         reason: &str,
     ) -> Result<ProfileChange> {
-        let actor = require_staff(caller, "review profile changes")?;
+        let actor = require_staff(caller, "action-review-profile-changes")?;
         let reason = if approve {
             String::new()
         } else {

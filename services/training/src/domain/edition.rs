@@ -392,9 +392,9 @@ impl EditionDraft {
             return Err(InvalidInput::new("endsOn", "must be on or after startsOn"));
         }
         if !(1..=MAX_CAPACITY).contains(&self.capacity) {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "capacity",
-                format!("must be from 1 to {MAX_CAPACITY}"),
+                glocal_kit::i18n::Message::new("input-from-1-to").arg("max", MAX_CAPACITY),
             ));
         }
         let languages = parse_languages(&self.languages, "languages")?;
@@ -448,9 +448,9 @@ impl EditionDraft {
         }
 
         if self.stages.len() > MAX_STAGES {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 "stages",
-                format!("at most {MAX_STAGES} review stages"),
+                glocal_kit::i18n::Message::new("input-review-stages").arg("max", MAX_STAGES),
             ));
         }
         let drafts = if self.stages.is_empty() {

@@ -183,9 +183,10 @@ pub fn parse_attendance(
         ));
     }
     if drafts.len() > MAX_ATTENDANCE_ENTRIES {
-        return Err(InvalidInput::new(
+        return Err(InvalidInput::localized(
             "entries",
-            format!("at most {MAX_ATTENDANCE_ENTRIES} entries per call"),
+            glocal_kit::i18n::Message::new("input-entries-per-call")
+                .arg("max", MAX_ATTENDANCE_ENTRIES),
         ));
     }
     let mut out: Vec<AttendanceEntry> = Vec::with_capacity(drafts.len());

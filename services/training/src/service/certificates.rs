@@ -14,7 +14,7 @@ impl TrainingOffice {
         edition_id: EditionId,
     ) -> Result<IssueOutcome> {
         let who = self.who(caller).await?;
-        who.require_manager(edition_id.as_uuid(), "issue certificates")?;
+        who.require_manager(edition_id.as_uuid(), "action-issue-certificates")?;
         let txn = self.db.begin().await?;
         who.visible_edition(queries::find_edition(&txn, edition_id.as_uuid()).await?)?;
         let participants = queries::applications_in(
@@ -90,7 +90,7 @@ impl TrainingOffice {
                     from: Some(accepted),
                     to: Some(accepted),
                     actor_subject: &who.actor.subject,
-                    actor_name: &who.actor.name,
+                    actor_name: who.actor.name()?,
                     at: now,
                     note: &completion.to_string(),
                 },

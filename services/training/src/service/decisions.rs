@@ -19,7 +19,7 @@ impl TrainingOffice {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
         let row = who.application(&txn, id).await?;
-        who.require_manager(row.edition_id, "screen applications")?;
+        who.require_manager(row.edition_id, "action-screen-applications")?;
         let state = state_of(&row.state)?;
         let (action, mut set) = match outcome {
             ScreeningOutcome::Start => (Action::StartScreening, ApplicationChange::default()),
@@ -65,9 +65,11 @@ impl TrainingOffice {
         let row = who.application(&txn, id).await?;
         let stage_no = i32::try_from(stage).unwrap_or(i32::MAX);
         if !who.stages_reviewed(row.edition_id).contains(&stage_no) {
-            return Err(TrainingError::Forbidden(format!(
-                "only the reviewers of stage {stage} of this edition may score it"
-            )));
+            return Err(TrainingError::said(
+                ErrorCode::Forbidden,
+                "NOT_STAGE_REVIEWER",
+                Message::new("rule-only-stage-reviewers").arg("stage", stage),
+            ));
         }
         let state = state_of(&row.state)?;
         if state != ApplicationState::UnderReview || row.current_stage != stage_no {
@@ -87,7 +89,7 @@ impl TrainingOffice {
                 application_id: row.id,
                 stage: stage_no,
                 reviewer_subject: &who.actor.subject,
-                reviewer_name: &who.actor.name,
+                reviewer_name: who.actor.name()?,
                 score: score.get(),
                 comment: comment.as_str(),
                 at: now,
@@ -103,7 +105,7 @@ impl TrainingOffice {
                 from: Some(state.as_str()),
                 to: Some(state.as_str()),
                 actor_subject: &who.actor.subject,
-                actor_name: &who.actor.name,
+                actor_name: who.actor.name()?,
                 at: now,
                 note: &format!("stage {stage}: score {}", score.get()),
             },
@@ -133,7 +135,7 @@ impl TrainingOffice {
         stage: u32,
     ) -> Result<CutResult> {
         let who = self.who(caller).await?;
-        who.require_manager(edition_id.as_uuid(), "apply review cuts")?;
+        who.require_manager(edition_id.as_uuid(), "action-apply-review-cuts")?;
         let txn = self.db.begin().await?;
         who.visible_edition(queries::find_edition(&txn, edition_id.as_uuid()).await?)?;
         let stages = queries::stages_of(&txn, &[edition_id.as_uuid()]).await?;
@@ -258,7 +260,7 @@ impl TrainingOffice {
                 from: None,
                 to: None,
                 actor_subject: &who.actor.subject,
-                actor_name: &who.actor.name,
+                actor_name: who.actor.name()?,
                 at: now,
                 note: &note,
             },
@@ -294,7 +296,7 @@ impl TrainingOffice {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
         let row = who.application(&txn, id).await?;
-        who.require_manager(row.edition_id, "decide on applications")?;
+        who.require_manager(row.edition_id, "action-decide-on-applications")?;
         let state = state_of(&row.state)?;
         let (action, mut set) = match decision {
             Decision::Accept => (Action::Accept, ApplicationChange::default()),

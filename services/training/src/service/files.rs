@@ -120,7 +120,7 @@ impl FileOwner for TrainingOffice {
             media_type: received.media_type.to_owned(),
             sha256: received.sha256,
             uploaded_by_subject: who.actor.subject.clone(),
-            uploaded_by_name: who.actor.name.clone(),
+            uploaded_by_name: who.actor.name()?.to_owned(),
             uploaded_at: self.now(),
         };
         let recorded: Result<()> = async {
@@ -148,9 +148,9 @@ impl FileOwner for TrainingOffice {
         let who = self.who(caller).await?;
         who.require_authenticated()?;
         if owners.len() > super::MAX_BATCH_IDS {
-            return Err(TrainingError::invalid(
+            return Err(TrainingError::invalid_said(
                 "ownerIds",
-                format!("at most {} ids per call", super::MAX_BATCH_IDS),
+                glocal_kit::i18n::Message::new("input-batch-ids").arg("max", super::MAX_BATCH_IDS),
             ));
         }
         let ids: Vec<Uuid> = owners

@@ -105,6 +105,23 @@ struct Actor {
     name: String,
 }
 
+impl Actor {
+    /// The name a write records beside the subject; a caller the token does not name is
+    /// refused (UNAUTHENTICATED `CALLER_NAME_MISSING`): the training service has no
+    /// directory to look the name up in, and an empty name in a history row helps nobody.
+    fn name(&self) -> Result<&str> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err(TrainingError::said(
+                glocal_kit::error::ErrorCode::Unauthenticated,
+                "CALLER_NAME_MISSING",
+                glocal_kit::i18n::Message::new("error-caller-name-missing"),
+            ));
+        }
+        Ok(name)
+    }
+}
+
 /// The caller, with the (edition, stage) pairs they review when they are staff.
 #[derive(Debug, Clone)]
 struct Who {
@@ -151,9 +168,11 @@ impl Who {
         if self.is_bureau() {
             Ok(())
         } else {
-            Err(TrainingError::Forbidden(format!(
-                "only bureau staff may {what}"
-            )))
+            Err(TrainingError::only(
+                "BUREAU_STAFF_ONLY",
+                "rule-only-bureau-staff",
+                what,
+            ))
         }
     }
 
@@ -162,9 +181,11 @@ impl Who {
         if self.manages(edition) {
             Ok(())
         } else {
-            Err(TrainingError::Forbidden(format!(
-                "reviewers of an edition may not {what} in it"
-            )))
+            Err(TrainingError::only(
+                "EDITION_MANAGER_ONLY",
+                "rule-reviewers-may-not",
+                what,
+            ))
         }
     }
 
@@ -392,9 +413,9 @@ impl TrainingOffice {
 /// [`MAX_BATCH_IDS`] ids is an error.
 fn batch_ids(ids: &[String], parse: impl Fn(&str) -> Option<Uuid>) -> Result<Vec<Uuid>> {
     if ids.len() > MAX_BATCH_IDS {
-        return Err(TrainingError::invalid(
+        return Err(TrainingError::invalid_said(
             "ids",
-            format!("at most {MAX_BATCH_IDS} ids per call"),
+            glocal_kit::i18n::Message::new("input-batch-ids").arg("max", MAX_BATCH_IDS),
         ));
     }
     let mut seen = std::collections::HashSet::with_capacity(ids.len());

@@ -18,7 +18,7 @@ impl TrainingOffice {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
         let row = who.application(&txn, id).await?;
-        who.require_manager(row.edition_id, "manage participants")?;
+        who.require_manager(row.edition_id, "action-manage-participants")?;
         let to = transition(state_of(&row.state)?, Action::UpdateParticipation)?;
         Self::check_version(row.version, version)?;
         let e = queries::find_edition(&txn, row.edition_id)
@@ -29,9 +29,10 @@ impl TrainingOffice {
             && !hosts.is_empty()
             && !hosts.iter().any(|h| h == host.as_str())
         {
-            return Err(TrainingError::invalid(
+            return Err(TrainingError::invalid_said(
                 "hostCode",
-                format!("is not a host of this edition ({})", hosts.join(", ")),
+                glocal_kit::i18n::Message::new("input-not-edition-host")
+                    .arg("hosts", hosts.join(", ")),
             ));
         }
         let joined = update.joined_on.or(row.joined_on).unwrap_or(e.starts_on);
@@ -89,8 +90,8 @@ impl TrainingOffice {
         new: NewSession,
     ) -> Result<Session> {
         let who = self.who(caller).await?;
-        who.require_bureau("schedule sessions")?;
-        who.require_manager(new.edition_id.as_uuid(), "schedule sessions")?;
+        who.require_bureau("action-schedule-sessions")?;
+        who.require_manager(new.edition_id.as_uuid(), "action-schedule-sessions")?;
         let e =
             who.visible_edition(queries::find_edition(&self.db, new.edition_id.as_uuid()).await?)?;
         let now = self.now();
@@ -106,7 +107,7 @@ impl TrainingOffice {
                 from: None,
                 to: None,
                 actor_subject: &who.actor.subject,
-                actor_name: &who.actor.name,
+                actor_name: who.actor.name()?,
                 at: now,
                 note: new.title.as_str(),
             },
@@ -153,11 +154,11 @@ impl TrainingOffice {
         entries: Vec<AttendanceEntry>,
     ) -> Result<Session> {
         let who = self.who(caller).await?;
-        who.require_bureau("record attendance")?;
+        who.require_bureau("action-record-attendance")?;
         let s = queries::find_session(&self.db, session_id.as_uuid())
             .await?
             .ok_or(TrainingError::NotFound("session"))?;
-        who.require_manager(s.edition_id, "record attendance")?;
+        who.require_manager(s.edition_id, "action-record-attendance")?;
         let ids: Vec<Uuid> = entries.iter().map(|e| e.application_id.as_uuid()).collect();
         let participants: HashMap<Uuid, ApplicationRow> =
             queries::applications_by_ids(&self.db, &ids)
@@ -201,7 +202,7 @@ impl TrainingOffice {
                     from: Some(accepted),
                     to: Some(accepted),
                     actor_subject: &who.actor.subject,
-                    actor_name: &who.actor.name,
+                    actor_name: who.actor.name()?,
                     at: now,
                     note: &format!("{}: {}", s.title, entry.status),
                 },

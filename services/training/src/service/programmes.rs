@@ -14,7 +14,7 @@ impl TrainingOffice {
         new: NewProgramme,
     ) -> Result<Programme> {
         let who = self.who(caller).await?;
-        who.require_bureau("create programmes")?;
+        who.require_bureau("action-create-programmes")?;
         let existing =
             queries::programme_by_key(&self.db, &who.actor.subject, new.idempotency_key.as_str())
                 .await?;
@@ -24,10 +24,12 @@ impl TrainingOffice {
                     || p.title_en != new.title.en
                     || p.title_ko != new.title.ko
                 {
-                    return Err(TrainingError::Conflict(format!(
-                        "idempotency key `{}` was already used for another programme",
-                        new.idempotency_key.as_str()
-                    )));
+                    return Err(TrainingError::said(
+                        glocal_kit::error::ErrorCode::Conflict,
+                        "IDEMPOTENCY_KEY_REUSED",
+                        glocal_kit::i18n::Message::new("rule-idempotency-key-other-programme")
+                            .arg("key", new.idempotency_key.as_str()),
+                    ));
                 }
                 self.programme_views(&who, vec![p])
                     .await?
@@ -48,7 +50,7 @@ impl TrainingOffice {
                         from: None,
                         to: None,
                         actor_subject: &who.actor.subject,
-                        actor_name: &who.actor.name,
+                        actor_name: who.actor.name()?,
                         at: now,
                         note: new.title.best(),
                     },
@@ -158,7 +160,7 @@ impl TrainingOffice {
         new: NewEdition,
     ) -> Result<Edition> {
         let who = self.who(caller).await?;
-        who.require_bureau("create editions")?;
+        who.require_bureau("action-create-editions")?;
         if queries::find_programme(&self.db, new.programme_id.as_uuid())
             .await?
             .is_none()
@@ -170,10 +172,12 @@ impl TrainingOffice {
                 .await?
         {
             if e.programme_id != new.programme_id.as_uuid() || e.term != new.term.as_str() {
-                return Err(TrainingError::Conflict(format!(
-                    "idempotency key `{}` was already used for another edition",
-                    new.idempotency_key.as_str()
-                )));
+                return Err(TrainingError::said(
+                    glocal_kit::error::ErrorCode::Conflict,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    glocal_kit::i18n::Message::new("rule-idempotency-key-other-edition")
+                        .arg("key", new.idempotency_key.as_str()),
+                ));
             }
             return self.edition_view(&who, e.id, false).await;
         }
@@ -190,7 +194,7 @@ impl TrainingOffice {
                 from: None,
                 to: None,
                 actor_subject: &who.actor.subject,
-                actor_name: &who.actor.name,
+                actor_name: who.actor.name()?,
                 at: now,
                 note: new.term.as_str(),
             },
@@ -226,7 +230,7 @@ impl TrainingOffice {
         version: Version,
     ) -> Result<Edition> {
         let who = self.who(caller).await?;
-        who.require_manager(id.as_uuid(), "publish editions")?;
+        who.require_manager(id.as_uuid(), "action-publish-editions")?;
         let txn = self.db.begin().await?;
         let e = queries::find_edition(&txn, id.as_uuid())
             .await?
@@ -254,7 +258,7 @@ impl TrainingOffice {
                 from: None,
                 to: None,
                 actor_subject: &who.actor.subject,
-                actor_name: &who.actor.name,
+                actor_name: who.actor.name()?,
                 at: now,
                 note: &e.term,
             },

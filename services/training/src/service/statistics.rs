@@ -17,7 +17,7 @@ impl TrainingOffice {
     ) -> Result<Vec<EditionFigures>> {
         self.who(caller)
             .await?
-            .require_bureau("read training statistics")?;
+            .require_bureau("action-read-training-statistics")?;
         statistics_store::edition_figures(&self.db, &query).await
     }
 }

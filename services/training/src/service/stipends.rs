@@ -38,12 +38,14 @@ impl TrainingOffice {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
         let row = who.application(&txn, id).await?;
-        who.require_manager(row.edition_id, "manage stipends")?;
+        who.require_manager(row.edition_id, "action-manage-stipends")?;
         if row.state != ApplicationState::Accepted.as_str() {
-            return Err(TrainingError::Conflict(format!(
-                "only accepted participants have stipends; the application is {}",
-                row.state
-            )));
+            return Err(TrainingError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "NOT_ACCEPTED",
+                glocal_kit::i18n::Message::new("rule-stipends-accepted-only")
+                    .arg("state", &row.state),
+            ));
         }
         let e = queries::find_edition(&txn, row.edition_id)
             .await?
@@ -60,9 +62,10 @@ impl TrainingOffice {
             .any(|s| s.payer == Payer::HostLocalGovernment)
             && row.host_code.is_none()
         {
-            return Err(TrainingError::Conflict(
-                "a host local government pays part of the stipend: assign the placement first"
-                    .into(),
+            return Err(TrainingError::said(
+                glocal_kit::error::ErrorCode::Conflict,
+                "PLACEMENT_MISSING",
+                glocal_kit::i18n::Message::new("rule-stipend-needs-placement"),
             ));
         }
         let joined = row.joined_on.unwrap_or(e.starts_on);
@@ -103,7 +106,7 @@ impl TrainingOffice {
                 from: Some(accepted),
                 to: Some(accepted),
                 actor_subject: &who.actor.subject,
-                actor_name: &who.actor.name,
+                actor_name: who.actor.name()?,
                 at: now,
                 note: &note,
             },
@@ -147,7 +150,7 @@ impl TrainingOffice {
         note: Note,
     ) -> Result<StipendPayment> {
         let who = self.who(caller).await?;
-        who.require_bureau("manage stipends")?;
+        who.require_bureau("action-manage-stipends")?;
         let txn = self.db.begin().await?;
         let p = queries::find_payment(&txn, id.as_uuid())
             .await?
@@ -155,7 +158,7 @@ impl TrainingOffice {
         let app = queries::find_application(&txn, p.application_id)
             .await?
             .ok_or(TrainingError::NotFound("payment"))?;
-        who.require_manager(app.edition_id, "manage stipends")?;
+        who.require_manager(app.edition_id, "action-manage-stipends")?;
         let from = PaymentState::parse(&p.state).map_err(TrainingError::corrupt)?;
         let to = payment_transition(from, action)?;
         Self::check_version(p.version, version)?;
@@ -177,7 +180,7 @@ impl TrainingOffice {
                 from: Some(from.as_str()),
                 to: Some(to.as_str()),
                 actor_subject: &who.actor.subject,
-                actor_name: &who.actor.name,
+                actor_name: who.actor.name()?,
                 at: now,
                 note: note.as_str(),
             },
