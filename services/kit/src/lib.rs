@@ -7,7 +7,9 @@
 //! error-code table, the domain's input error, parsing macros and ISO code lists (`domain`),
 //! uploaded files in object storage (`files`) and the files a service keeps for its owners
 //! with their gRPC adapter (`attachments`), the services' shared lifecycle (`component`),
-//! the message catalogue in four languages (`i18n`) and test support (`testing`).
+//! periodic jobs beside a server (`jobs`), pseudonyms and retention periods of personal data
+//! (`privacy`), the message catalogue in four languages (`i18n`) and test support
+//! (`testing`).
 //!
 //! Charter: kit holds plumbing that at least two components need *the same way*, with no
 //! knowledge of any one service's domain. It does not hold a service's business rules,
