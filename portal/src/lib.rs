@@ -98,6 +98,7 @@ pub fn app(state: PortalState) -> Router {
         .route("/events", get(pages::events::list))
         .route("/events/{id}", get(pages::events::show))
         .route("/events/{id}/register", post(pages::events::register))
+        .route("/events/{id}/cancel", post(pages::events::cancel))
         .route("/programmes", get(pages::programmes::list))
         .route("/certificates/verify", get(pages::certificates::verify))
         .route("/practices", get(pages::library::list))

@@ -49,3 +49,4 @@ operation!(EventList);
 operation!(ProgrammeList);
 operation!(MyEventRegistrations);
 operation!(RegisterForEvent);
+operation!(CancelRegistration);

@@ -240,3 +240,5 @@ registration-state-WAITLISTED = On the waitlist
 registration-state-OFFERED = Seat offered
 registration-state-EXPIRED = Offer expired
 registration-state-CANCELLED = Cancelled
+event-cancel = Cancel my registration
+event-cancelled = Your registration is cancelled.

@@ -240,3 +240,5 @@ registration-state-WAITLISTED = キャンセル待ち
 registration-state-OFFERED = 席の案内あり
 registration-state-EXPIRED = 案内の期限切れ
 registration-state-CANCELLED = 取消
+event-cancel = 参加申込を取り消す
+event-cancelled = 参加申込を取り消しました。

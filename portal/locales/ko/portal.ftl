@@ -240,3 +240,5 @@ registration-state-WAITLISTED = 대기
 registration-state-OFFERED = 좌석 제안됨
 registration-state-EXPIRED = 제안 만료
 registration-state-CANCELLED = 취소
+event-cancel = 참가 신청 취소
+event-cancelled = 참가 신청을 취소했습니다.

@@ -240,3 +240,5 @@ registration-state-WAITLISTED = 候补
 registration-state-OFFERED = 已提供名额
 registration-state-EXPIRED = 名额已过期
 registration-state-CANCELLED = 已取消
+event-cancel = 取消我的报名
+event-cancelled = 您的报名已取消。

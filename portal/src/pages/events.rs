@@ -13,8 +13,9 @@ use crate::PortalState;
 use crate::api::ApiError;
 use crate::i18n::Words;
 use crate::operations::{
-    EventList as EventListQuery, EventPage, MyEventRegistrations, RegisterForEvent, event_list,
-    event_page, my_event_registrations, register_for_event,
+    CancelRegistration, EventList as EventListQuery, EventPage, MyEventRegistrations,
+    RegisterForEvent, cancel_registration, event_list, event_page, my_event_registrations,
+    register_for_event,
 };
 use crate::session::Visit;
 
@@ -58,6 +59,10 @@ pub struct EventView {
 
 /// One of the signed-in person's registrations for the event.
 pub struct MyRegistration {
+    /// Its id (the cancel form's).
+    pub id: String,
+    /// Its version (the cancel form's).
+    pub version: i64,
     /// Its state (`CONFIRMED`, …).
     pub state: String,
     /// The state in the page's language.
@@ -175,12 +180,15 @@ pub async fn list(
     )
 }
 
-/// `?registered=1` after a registration.
+/// `?registered=1` after a registration, `?cancelled=1` after a cancellation.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ShowQuery {
     /// Set after a successful registration.
     #[serde(default)]
     pub registered: Option<String>,
+    /// Set after a successful cancellation.
+    #[serde(default)]
+    pub cancelled: Option<String>,
 }
 
 /// `GET /events/{id}`: anyone may read a published event (signed in or not).
@@ -191,10 +199,12 @@ pub async fn show(
     Path(id): Path<String>,
     axum::extract::Query(query): axum::extract::Query<ShowQuery>,
 ) -> Response {
-    let notice = query
-        .registered
-        .is_some()
-        .then(|| Words(visit.lang).t("event-registered"));
+    let w = Words(visit.lang);
+    let notice = if query.registered.is_some() {
+        Some(w.t("event-registered"))
+    } else {
+        query.cancelled.is_some().then(|| w.t("event-cancelled"))
+    };
     event_page_with(&state, &visit, &uri, id, None, notice).await
 }
 
@@ -246,6 +256,47 @@ pub async fn register(
     }
 }
 
+/// `POST /events/{id}/cancel`: the signed-in person cancels one of their registrations.
+pub async fn cancel(
+    State(state): State<PortalState>,
+    Extension(visit): Extension<Visit>,
+    uri: Uri,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(person) = super::signed_in(&visit).cloned() else {
+        return super::to_sign_in();
+    };
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let answer = state
+        .api
+        .run::<CancelRegistration>(
+            Some(person.token.as_str()),
+            visit.lang,
+            cancel_registration::Variables {
+                input: cancel_registration::CancelRegistrationInput {
+                    id: field("registration"),
+                    version: field("version").parse().unwrap_or_default(),
+                    reason: None,
+                },
+            },
+        )
+        .await;
+    match answer {
+        Ok(_) => axum::response::Redirect::to(&format!("/events/{id}?cancelled=1")).into_response(),
+        // Changed meanwhile (or not cancellable any more): the page as it is now says so.
+        Err(ApiError::Conflict(message) | ApiError::BadInput { message, .. }) => {
+            event_page_with(&state, &visit, &uri, id, None, Some(message)).await
+        }
+        Err(e) => api_error(&visit, &uri, &e),
+    }
+}
+
 /// The event's page; `refused` is the attendee as typed and the API's refusal of it.
 async fn event_page_with(
     state: &PortalState,
@@ -290,6 +341,8 @@ async fn event_page_with(
                     let r = e.node;
                     let state = format!("{:?}", r.state);
                     MyRegistration {
+                        id: r.id,
+                        version: r.version,
                         label: w.t(&format!("registration-state-{state}")),
                         state,
                         attendee: r.attendee_name,

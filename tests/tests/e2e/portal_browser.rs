@@ -476,5 +476,22 @@ async fn an_official_registers_for_an_event_from_its_page() {
         .map(|e| e["node"]["attendeeName"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["김부산"]);
+
+    // Cancelling shows the cancelled state and the form again.
+    click(&b, "do-cancel").await;
+    wait_for_text(&b, "참가 신청을 취소했습니다").await;
+    assert_eq!(text_of(&b, "#registration-state").await, "취소");
+    find(&b, Locator::Id("do-register")).await.unwrap();
+    let states = stack
+        .gql(
+            Some(&token),
+            "query($id: ID!) { eventRegistrations(filter: { eventId: $id, mine: true }) { edges { node { state } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        states.data()["eventRegistrations"]["edges"][0]["node"]["state"],
+        "CANCELLED"
+    );
     b.close().await.unwrap();
 }
