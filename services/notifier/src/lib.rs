@@ -79,6 +79,17 @@ pub async fn serve(
         None => tracing::warn!("no notifications.smtp_url nor mail_dir: e-mail stays pending"),
     }
     consumer::spawn(notifier.clone(), settings, shutdown.clone());
+    let days = settings.privacy.notice_days;
+    let retained = notifier.clone();
+    glocal_kit::jobs::spawn_every_secs(
+        "notifier_retention",
+        settings.privacy.retention_interval_secs,
+        shutdown.clone(),
+        move || {
+            let notifier = retained.clone();
+            async move { notifier.expire_notices(days, chrono::Utc::now()).await }
+        },
+    );
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(notifier).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "notifier listening");
     glocal_kit::grpc::serve_with_database(

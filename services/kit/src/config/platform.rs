@@ -25,6 +25,8 @@ pub struct PrivacySettings {
     pub rejected_application_days: u32,
     /// Days after an event's last day its registrants' names and party members are kept.
     pub past_event_registrant_days: u32,
+    /// Days a notice (and the e-mail address it was delivered to) is kept.
+    pub notice_days: u32,
 }
 
 impl Default for PrivacySettings {
@@ -34,6 +36,7 @@ impl Default for PrivacySettings {
             finished_request_days: 1_095,
             rejected_application_days: 365,
             past_event_registrant_days: 365,
+            notice_days: 365,
         }
     }
 }

@@ -416,6 +416,34 @@ impl Notifier {
         Ok(resent)
     }
 
+    /// Deletes the notices made more than `days` days before `now` whose e-mail is settled,
+    /// with their deliveries and so the e-mail addresses they went to (ADR 0038: the
+    /// notifier's personal data past its retention period); answers how many. One
+    /// transaction per batch; a notice still being delivered waits for the next run.
+    pub async fn expire_notices(&self, days: u32, now: DateTime<Utc>) -> Result<u64> {
+        let cutoff = glocal_kit::privacy::retention_cutoff(now, days, chrono::Duration::zero());
+        let mut expired = 0;
+        loop {
+            let ids =
+                store::expired_notices(&self.db, cutoff, glocal_kit::privacy::RETENTION_BATCH)
+                    .await?;
+            if ids.is_empty() {
+                break;
+            }
+            let tx = self.db.begin().await?;
+            let gone = store::delete_notices(&tx, &ids).await?;
+            tx.commit().await?;
+            expired += gone;
+            if (ids.len() as u64) < glocal_kit::privacy::RETENTION_BATCH || gone == 0 {
+                break;
+            }
+        }
+        if expired > 0 {
+            tracing::info!(expired, "old notices and their delivery addresses deleted");
+        }
+        Ok(expired)
+    }
+
     /// The stored position of `stream` (`None` before its first entry was handled).
     pub async fn position(&self, stream: &str) -> Result<Option<String>> {
         Ok(store::position(&*self.db, stream).await?)

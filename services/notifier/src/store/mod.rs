@@ -583,3 +583,38 @@ pub(crate) async fn set_position(
     db.execute_raw(statement).await?;
     Ok(())
 }
+
+/// Up to `limit` notices made before `cutoff` whose e-mail is settled (none, sent or failed:
+/// never one still being delivered), oldest first (ADR 0038).
+pub(crate) async fn expired_notices(
+    db: &impl ConnectionTrait,
+    cutoff: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Uuid>, DbErr> {
+    let rows = notice::Entity::find()
+        .filter(notice::Column::CreatedAt.lt(cutoff))
+        .filter(notice::Column::EmailStatus.ne(EmailStatus::Pending.as_str()))
+        .order_by_asc(notice::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|n| n.id).collect())
+}
+
+/// Deletes the notices `ids` with their deliveries (the e-mail addresses they went to);
+/// answers how many notices went.
+pub(crate) async fn delete_notices(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    delivery::Entity::delete_many()
+        .filter(delivery::Column::NoticeId.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
+    let gone = notice::Entity::delete_many()
+        .filter(notice::Column::Id.is_in(ids.iter().copied()))
+        .filter(notice::Column::EmailStatus.ne(EmailStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    Ok(gone.rows_affected)
+}
