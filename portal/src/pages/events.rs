@@ -306,7 +306,6 @@ async fn event_page_with(
     refused: Option<(String, String)>,
     notice: Option<String>,
 ) -> Response {
-    let (visit, uri) = (visit.clone(), uri.clone());
     let token = visit.session.person.as_ref().map(|p| p.token.as_str());
     let data = match state
         .api
@@ -314,10 +313,10 @@ async fn event_page_with(
         .await
     {
         Ok(d) => d,
-        Err(e) => return api_error(&visit, &uri, &e),
+        Err(e) => return api_error(visit, uri, &e),
     };
     let Some(e) = data.event else {
-        return api_error(&visit, &uri, &ApiError::NotFound(id));
+        return api_error(visit, uri, &ApiError::NotFound(id));
     };
     let w = Words(visit.lang);
     let person = visit.session.person.clone();
@@ -366,7 +365,7 @@ async fn event_page_with(
             None,
         ),
     };
-    let mut page = Page::new(&visit, &uri, "event-title");
+    let mut page = Page::new(visit, uri, "event-title");
     // The heading is the event's title, in the page's language (the API's fallback otherwise).
     page.title = e.title;
     let dates = dates(e.start_date, e.end_date);
