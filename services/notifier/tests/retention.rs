@@ -97,7 +97,10 @@ async fn old_notices_go_with_their_delivery_addresses(env: Env) {
     // A second run finds nothing; a new notice is kept by a run today.
     assert_eq!(env.notifier.expire_notices(365, later).await.unwrap(), 0);
     env.registered("000003", "official-lee").await;
-    assert_eq!(env.notifier.expire_notices(365, Utc::now()).await.unwrap(), 0);
+    assert_eq!(
+        env.notifier.expire_notices(365, Utc::now()).await.unwrap(),
+        0
+    );
     assert_eq!(env.count("notice").await, 1);
 }
 
