@@ -163,6 +163,15 @@ fn localize_error(error: &mut serde_json::Value, lang: Lang) {
             args,
         }
     });
+    // A placeable that is itself a message (`Message::arg_said`, e.g. the action a rule
+    // refuses) reads as its text in the caller's language, never as its stored form.
+    if let Some(args) = ext.get_mut("messageArgs").and_then(|a| a.as_object_mut()) {
+        for value in args.values_mut() {
+            if let Some(i18n::Stored::Message(m)) = value.as_str().map(i18n::Stored::parse) {
+                *value = m.render(lang).into();
+            }
+        }
+    }
     let prefix = field
         .as_deref()
         .map(|f| format!("{f}: "))
@@ -209,6 +218,28 @@ fn localize_error(error: &mut serde_json::Value, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_placeable_reads_in_the_callers_language_in_the_args_too() {
+        let stored = Message::new("action-add-notes").store();
+        let mut body = serde_json::json!({ "errors": [
+            { "message": "only bureau staff may add notes", "extensions": {
+                "code": "FORBIDDEN", "messageKey": "rule-only-bureau-staff",
+                "messageArgs": { "action": stored } } },
+        ]});
+        localize(&mut body, Lang::Ko);
+        let ext = &body["errors"][0]["extensions"];
+        let action = ext["messageArgs"]["action"].as_str().unwrap();
+        assert_eq!(action, Message::new("action-add-notes").render(Lang::Ko));
+        assert!(!action.contains('\u{1f}'), "{action}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(action),
+            "{body}"
+        );
+    }
 
     #[test]
     fn named_messages_render_and_others_fall_back_to_their_code() {
