@@ -219,12 +219,8 @@ pub async fn register(
     let Some(person) = super::signed_in(&visit).cloned() else {
         return super::to_sign_in();
     };
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let form: std::collections::HashMap<String, String> = form.into_iter().collect();
+    let field = |name: &str| super::requests::text(&form, name);
     let attendee = field("attendee");
     let answer = state
         .api
@@ -267,12 +263,8 @@ pub async fn cancel(
     let Some(person) = super::signed_in(&visit).cloned() else {
         return super::to_sign_in();
     };
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let form: std::collections::HashMap<String, String> = form.into_iter().collect();
+    let field = |name: &str| super::requests::text(&form, name);
     let answer = state
         .api
         .run::<CancelRegistration>(
