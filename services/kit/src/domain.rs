@@ -418,6 +418,24 @@ macro_rules! uuid_id {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_report_period_ends_on_or_after_its_start_and_spans_at_most_ten_years() {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(report_period(day("2026-01-01"), day("2026-01-01")).is_ok());
+        let before = report_period(day("2026-02-01"), day("2026-01-01")).unwrap_err();
+        assert_eq!(before.field(), "to");
+        assert_eq!(
+            before.catalogue_message().map(|m| m.key.as_str()),
+            Some("input-not-before-from")
+        );
+        assert!(report_period(day("2016-01-01"), day("2026-01-01")).is_ok());
+        let long = report_period(day("2010-01-01"), day("2026-01-01")).unwrap_err();
+        assert_eq!(
+            long.catalogue_message().map(|m| m.key.as_str()),
+            Some("input-report-ten-years")
+        );
+    }
+
     crate::uuid_id!(
         /// An id whose empty text has its own message.
         StrictId, "must be a strict id (UUID)", empty: "must be a strict id (UUID)"
