@@ -289,6 +289,48 @@ pub async fn cancel(
     }
 }
 
+/// The signed-in person's registrations for event `id`; none when signed out (or when the
+/// list cannot be read: the event's page is shown all the same).
+async fn my_registrations(state: &PortalState, visit: &Visit, id: &str) -> Vec<MyRegistration> {
+    let Some(person) = &visit.session.person else {
+        return Vec::new();
+    };
+    let w = Words(visit.lang);
+    match state
+        .api
+        .run::<MyEventRegistrations>(
+            Some(person.token.as_str()),
+            visit.lang,
+            my_event_registrations::Variables {
+                event_id: id.to_owned(),
+            },
+        )
+        .await
+    {
+        Ok(d) => d
+            .event_registrations
+            .edges
+            .into_iter()
+            .map(|e| {
+                let r = e.node;
+                let state = format!("{:?}", r.state);
+                MyRegistration {
+                    id: r.id,
+                    version: r.version,
+                    label: w.t(&format!("registration-state-{state}")),
+                    state,
+                    attendee: r.attendee_name,
+                    waitlist: r.waitlist_position,
+                }
+            })
+            .collect(),
+        Err(error) => {
+            tracing::warn!(%error, "the person's registrations could not be read");
+            Vec::new()
+        }
+    }
+}
+
 /// The event's page; `refused` is the attendee as typed and the API's refusal of it.
 async fn event_page_with(
     state: &PortalState,
@@ -299,53 +341,21 @@ async fn event_page_with(
     notice: Option<String>,
 ) -> Response {
     let token = visit.session.person.as_ref().map(|p| p.token.as_str());
-    let data = match state
-        .api
-        .run::<EventPage>(token, visit.lang, event_page::Variables { id: id.clone() })
-        .await
-    {
+    // The event and the person's registrations for it, asked at the same time.
+    let (data, mine) = tokio::join!(
+        state
+            .api
+            .run::<EventPage>(token, visit.lang, event_page::Variables { id: id.clone() }),
+        my_registrations(state, visit, &id),
+    );
+    let data = match data {
         Ok(d) => d,
         Err(e) => return api_error(visit, uri, &e),
     };
     let Some(e) = data.event else {
         return api_error(visit, uri, &ApiError::NotFound(id));
     };
-    let w = Words(visit.lang);
     let person = visit.session.person.clone();
-    let mine: Vec<MyRegistration> = match &person {
-        Some(p) => match state
-            .api
-            .run::<MyEventRegistrations>(
-                Some(p.token.as_str()),
-                visit.lang,
-                my_event_registrations::Variables {
-                    event_id: id.clone(),
-                },
-            )
-            .await
-        {
-            Ok(d) => d
-                .event_registrations
-                .edges
-                .into_iter()
-                .map(|e| {
-                    let r = e.node;
-                    let state = format!("{:?}", r.state);
-                    MyRegistration {
-                        id: r.id,
-                        version: r.version,
-                        label: w.t(&format!("registration-state-{state}")),
-                        state,
-                        attendee: r.attendee_name,
-                        waitlist: r.waitlist_position,
-                    }
-                })
-                .collect(),
-            // Someone who may not register (e.g. bureau staff listing all) sees the page.
-            Err(_) => Vec::new(),
-        },
-        None => Vec::new(),
-    };
     let active = mine
         .iter()
         .any(|r| !matches!(r.state.as_str(), "CANCELLED" | "EXPIRED"));
