@@ -92,7 +92,7 @@ pub use crate::domain::views::{
     CheckInView, ContributionView, EventView, HistoryEntry, LectureView, Page, PageRequest,
     RegistrationView, SeriesView, SessionView,
 };
-pub use privacy::PERSONAL_DATA_EXPIRED;
+pub use privacy::{PERSONAL_DATA_EXPIRED, spawn_retention};
 
 /// Which events to list; empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -421,25 +421,6 @@ pub fn spawn_sweeper(
         let office = office.clone();
         async move { office.expire_lapsed_offers().await.map(|n| n as u64) }
     })
-}
-
-/// Runs [`EventOffice::expire_personal_data`] every `privacy.retention_interval_secs` (the
-/// job `events_retention`) until `shutdown`, unless that interval is 0.
-pub fn spawn_retention(
-    office: EventOffice,
-    privacy: &glocal_kit::config::PrivacySettings,
-    shutdown: glocal_kit::Shutdown,
-) -> Option<tokio::task::JoinHandle<()>> {
-    let days = privacy.past_event_registrant_days;
-    glocal_kit::jobs::spawn_every_secs(
-        "events_retention",
-        privacy.retention_interval_secs,
-        shutdown,
-        move || {
-            let office = office.clone();
-            async move { office.expire_personal_data(days).await }
-        },
-    )
 }
 
 #[cfg(test)]

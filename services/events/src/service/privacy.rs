@@ -61,3 +61,22 @@ impl EventOffice {
         Ok(expired)
     }
 }
+
+/// Runs [`EventOffice::expire_personal_data`] every `privacy.retention_interval_secs` (the
+/// job `events_retention`) until `shutdown`, unless that interval is 0.
+pub fn spawn_retention(
+    office: EventOffice,
+    privacy: &glocal_kit::config::PrivacySettings,
+    shutdown: glocal_kit::Shutdown,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let days = privacy.past_event_registrant_days;
+    glocal_kit::jobs::spawn_every_secs(
+        "events_retention",
+        privacy.retention_interval_secs,
+        shutdown,
+        move || {
+            let office = office.clone();
+            async move { office.expire_personal_data(days).await }
+        },
+    )
+}
