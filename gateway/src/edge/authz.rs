@@ -206,6 +206,8 @@ pub const MATRIX: &[Rule] = rules![
     Query "notifier" "notificationPreferences" [D A A A A],
     Query "notifier" "myContact" [D A A A A],
     Query "notifier" "emailDeliveries" [D D D A D],
+    Query "notifier" "myPersonalData" [D S S S S],
+    Query "notifier" "personalDataErasureRequests" [D S S A S],
     // Apollo Federation: the SDL, and entities resolved as the caller (public data).
     Query "gateway" "_service" [A A A A A],
     Query "gateway" "_entities" [S S S S S],
@@ -244,6 +246,8 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "notifier" "setNotificationPreferences" [D A A A A],
     Mutation "notifier" "setMyContact" [D A A A A],
     Mutation "notifier" "resendEmailDelivery" [D D D A D],
+    Mutation "notifier" "requestPersonalDataErasure" [D A A A A],
+    Mutation "notifier" "decidePersonalDataErasure" [D D D A D],
     // Events mutations.
     Mutation "events" "createEventSeries" [D D A A D],
     Mutation "events" "createEvent" [D D A A D],

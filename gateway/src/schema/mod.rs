@@ -22,6 +22,7 @@ pub mod labels;
 pub mod language;
 pub mod me;
 pub mod notifications;
+pub mod personal_data;
 pub mod requests;
 pub mod research;
 pub mod scalars;
@@ -57,6 +58,7 @@ pub struct Query(
     training::TrainingQuery,
     training::TrainingStatisticsQuery,
     notifications::NotificationsQuery,
+    personal_data::PersonalDataQuery,
     federation::EntitiesQuery,
 );
 
@@ -76,6 +78,7 @@ pub struct Mutation(
     research::ResearchMutation,
     training::TrainingMutation,
     notifications::NotificationsMutation,
+    personal_data::PersonalDataMutation,
 );
 
 /// A schema builder with every type registered and no data attached, serving Apollo

@@ -165,6 +165,12 @@ pub fn change_stream_error(consumer: &'static str) {
     metrics::counter!("change_stream_read_errors_total", "consumer" => consumer).increment(1);
 }
 
+/// Records that `consumer` found a gap in a stream it follows: entries it never handled are
+/// gone (`change_stream_gaps_total`).
+pub fn change_stream_gap(consumer: &'static str) {
+    metrics::counter!("change_stream_gaps_total", "consumer" => consumer).increment(1);
+}
+
 /// Creates `consumer`'s read-error counter at 0 when it starts reading.
 pub fn change_stream_started(consumer: &'static str) {
     let _ = prometheus();

@@ -30,6 +30,7 @@ use crate::config::{OutboxSettings, Settings};
 use crate::shutdown::Shutdown;
 
 pub mod actor;
+pub mod follow;
 mod write;
 pub use actor::ActorLayer;
 pub use write::{AggregateId, Change, EntityRef, append, entity};

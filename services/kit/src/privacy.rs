@@ -27,6 +27,66 @@ pub fn retention_cutoff(now: DateTime<Utc>, days: u32, at_least: Duration) -> Da
     now - Duration::days(i64::from(days)).max(at_least)
 }
 
+/// The change event the notifier writes when an administrator approved a person's erasure
+/// (ADR 0039); every service that holds personal data follows it and erases the person.
+/// Its aggregate is the `ErasureRequest`; it touches `Person` (the subject), and its
+/// payload names the subject (`{"subject": "…"}`).
+pub const PERSON_ERASED: &str = "PersonErased";
+
+/// The service whose stream carries [`PERSON_ERASED`].
+pub const ERASURE_SOURCE: &str = "notifier";
+
+/// The subject a [`PERSON_ERASED`] event erases (`None` for any other event or a malformed
+/// one).
+pub fn erased_subject(event: &crate::outbox::OutboxEvent) -> Option<String> {
+    if event.event_type != PERSON_ERASED {
+        return None;
+    }
+    let subject = event.payload_json()["subject"].as_str()?.trim().to_owned();
+    (!subject.is_empty()).then_some(subject)
+}
+
+/// Follows the notifier's [`PERSON_ERASED`] events for `follower` (a service's name) and
+/// calls `erase` with each erased subject (ADR 0039), keeping the position in `db`, until
+/// `shutdown`. `erase` must be idempotent: an event is handled again after a crash.
+pub fn follow_erasures<F, Fut, E>(
+    follower: &'static str,
+    db: sea_orm::DatabaseConnection,
+    settings: &crate::config::Settings,
+    shutdown: crate::Shutdown,
+    erase: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(String) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<u64, E>> + Send,
+    E: std::fmt::Display + Send,
+{
+    let erase = std::sync::Arc::new(erase);
+    crate::outbox::follow::spawn(
+        db,
+        settings,
+        crate::outbox::follow::Follow {
+            follower,
+            source: ERASURE_SOURCE,
+            kinds: &[PERSON_ERASED],
+        },
+        shutdown,
+        move |event| {
+            let erase = erase.clone();
+            async move {
+                match erased_subject(&event) {
+                    Some(subject) => {
+                        let erased = erase(subject).await?;
+                        tracing::info!(follower, erased, "person erased");
+                        Ok::<(), E>(())
+                    }
+                    None => Ok(()),
+                }
+            }
+        },
+    )
+}
+
 /// How many records one retention query fetches at most (each is then changed in its own
 /// transaction).
 pub const RETENTION_BATCH: u64 = 100;

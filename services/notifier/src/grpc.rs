@@ -11,6 +11,7 @@ use tonic::{Request, Response, Status};
 use crate::domain::{Contact, DeliveryView, NoticeView, Preference};
 use crate::error::NotifierError;
 use crate::service::Notifier;
+use crate::service::erasure::ErasureView;
 
 /// The gRPC face of [`Notifier`].
 #[derive(Debug, Clone)]
@@ -230,5 +231,66 @@ impl NotifierService for GrpcService {
             .await
             .map_err(status)?;
         Ok(Response::new(delivery_out(d)))
+    }
+
+    async fn request_erasure(
+        &self,
+        req: Request<pb::RequestErasureRequest>,
+    ) -> GrpcResult<pb::ErasureRequest> {
+        let who = caller(&req)?;
+        let e = self
+            .notifier
+            .ask_erasure(who.as_ref(), &req.get_ref().reason)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(erasure_out(e)))
+    }
+
+    async fn list_erasure_requests(
+        &self,
+        req: Request<pb::ListErasureRequestsRequest>,
+    ) -> GrpcResult<pb::ListErasureRequestsResponse> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let page = PageRequest::from(r.page.unwrap_or_default());
+        let found = self
+            .notifier
+            .erasure_requests(who.as_ref(), Some(r.state.as_str()), &page)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListErasureRequestsResponse {
+            page_info: Some(found.info()),
+            total_count: found.total_count,
+            cursors: found.cursors,
+            requests: found.items.into_iter().map(erasure_out).collect(),
+        }))
+    }
+
+    async fn decide_erasure_request(
+        &self,
+        req: Request<pb::DecideErasureRequestRequest>,
+    ) -> GrpcResult<pb::ErasureRequest> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let e = self
+            .notifier
+            .decide_erasure(who.as_ref(), &r.id, r.approve, &r.note)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(erasure_out(e)))
+    }
+}
+
+fn erasure_out(e: ErasureView) -> pb::ErasureRequest {
+    pb::ErasureRequest {
+        id: e.id.to_string(),
+        subject: e.subject,
+        name: e.name,
+        reason: e.reason,
+        state: e.state.as_str().to_owned(),
+        requested_at: Some(ts(e.requested_at)),
+        decided_at: e.decided_at.map(ts),
+        decided_by: e.decided_by.unwrap_or_default(),
+        decision_note: e.decision_note.unwrap_or_default(),
     }
 }

@@ -471,6 +471,7 @@ impl TryFrom<pb::RequestFilter> for service::RequestFilter {
                 .as_ref()
                 .map(|t| from_ts(t, "filter.dueBefore"))
                 .transpose()?,
+            mine: f.mine,
         })
     }
 }

@@ -842,6 +842,7 @@ impl TrainingService for GrpcService {
                 .flatten()
                 .collect(),
             stage: (f.stage > 0).then_some(f.stage),
+            mine: f.mine,
         };
         reply(
             self.office

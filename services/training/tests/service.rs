@@ -897,6 +897,7 @@ async fn capacity_holds_under_concurrent_accepts(env: Env) {
                 edition_id: Some(e.id),
                 states: vec![ApplicationState::Accepted],
                 stage: None,
+                mine: false,
             },
             PageRequest::default(),
         )

@@ -66,14 +66,14 @@ async fn change(stack: &Stack, token: &str, event: &Value, action: &str) -> Valu
     r.data()["changeEventState"].clone()
 }
 
-async fn open_event(stack: &Stack, staff: &str, key: &str, capacity: i64) -> Value {
+pub(crate) async fn open_event(stack: &Stack, staff: &str, key: &str, capacity: i64) -> Value {
     let created = create_event(stack, staff, key, capacity).await;
     let e = created.data()["createEvent"].clone();
     let e = change(stack, staff, &e, "PUBLISH").await;
     change(stack, staff, &e, "OPEN_REGISTRATION").await
 }
 
-async fn register(stack: &Stack, token: &str, input: Value) -> Gql {
+pub(crate) async fn register(stack: &Stack, token: &str, input: Value) -> Gql {
     let q = format!(
         "mutation($input: RegisterForEventInput!) {{ registerForEvent(input: $input) {{ {REGISTRATION_FIELDS} }} }}"
     );

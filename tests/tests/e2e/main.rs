@@ -23,6 +23,7 @@ mod partner_graph;
 mod portal;
 mod portal_browser;
 mod portal_pages;
+mod privacy;
 mod read_through;
 mod replicas;
 mod reports;

@@ -111,7 +111,7 @@ impl EventsQuery {
 
     /// Registrations, oldest first: the caller's own, or (bureau) any.
     #[graphql(inaccessible)]
-    async fn event_registrations(
+    pub(crate) async fn event_registrations(
         &self,
         ctx: &Context<'_>,
         filter: Option<EventRegistrationFilter>,
@@ -158,7 +158,7 @@ impl EventsQuery {
 
     /// The caller's own contributions, in every state.
     #[graphql(inaccessible)]
-    async fn my_contributions(&self, ctx: &Context<'_>) -> Result<Vec<Contribution>> {
+    pub(crate) async fn my_contributions(&self, ctx: &Context<'_>) -> Result<Vec<Contribution>> {
         let message = pb::ListContributionsRequest {
             event_ids: Vec::new(),
             mine: true,

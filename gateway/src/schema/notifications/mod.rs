@@ -300,7 +300,7 @@ pub struct NotificationsQuery;
 impl NotificationsQuery {
     /// The caller's notices, newest first (`unreadOnly` for the unread ones).
     #[graphql(inaccessible)]
-    async fn notifications(
+    pub(crate) async fn notifications(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
@@ -413,7 +413,7 @@ impl NotificationsQuery {
     /// How notices reach the caller: from their token's `email` and `locale` claims until
     /// they set their own.
     #[graphql(inaccessible)]
-    async fn my_contact(&self, ctx: &Context<'_>) -> Result<ContactInfo> {
+    pub(crate) async fn my_contact(&self, ctx: &Context<'_>) -> Result<ContactInfo> {
         let r = read(
             ctx,
             Notifier,

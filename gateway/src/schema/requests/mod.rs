@@ -37,7 +37,8 @@ pub use attachments::{
 };
 pub use relations::RelationsMutation;
 pub use search::RequestSearchQuery;
-use sla::{ServiceRequestOrder, ServiceRequestSla};
+pub use sla::ServiceRequestOrder;
+use sla::ServiceRequestSla;
 pub use sla::{SlaMutation, SlaQuery};
 use survey::ServiceRequestSurvey;
 pub use survey::{SurveyMutation, SurveyQuery};
@@ -884,6 +885,9 @@ pub struct ServiceRequestFilter {
     pub breached: Option<bool>,
     /// Only requests whose resolution is due before this instant.
     pub due_before: Option<DateTime>,
+    /// Only the requests the caller submitted (not the rest of their local government's).
+    #[graphql(default)]
+    pub mine: bool,
 }
 
 impl ServiceRequestFilter {
@@ -910,6 +914,7 @@ impl ServiceRequestFilter {
             overdue: self.overdue,
             breached: self.breached,
             due_before: self.due_before.map(timestamp),
+            mine: self.mine,
         }
     }
 }

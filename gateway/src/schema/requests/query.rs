@@ -22,7 +22,7 @@ impl RequestsQuery {
     /// The requests the caller may see, as a Relay connection: newest first, or for the
     /// staff queue the resolution due soonest first (`orderBy: DUE_SOONEST`).
     #[graphql(inaccessible)]
-    async fn service_requests(
+    pub(crate) async fn service_requests(
         &self,
         ctx: &Context<'_>,
         filter: Option<ServiceRequestFilter>,

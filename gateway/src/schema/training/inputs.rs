@@ -349,6 +349,9 @@ pub struct TrainingApplicationFilter {
     pub states: Option<Vec<TrainingApplicationState>>,
     /// At this review stage.
     pub stage: Option<i32>,
+    /// Only the caller's own applications (not their local government's).
+    #[graphql(default)]
+    pub mine: bool,
 }
 
 impl TrainingApplicationFilter {
@@ -363,6 +366,7 @@ impl TrainingApplicationFilter {
                 .map(ProtoEnum::to_proto)
                 .collect(),
             stage: unsigned(self.stage.unwrap_or(0), "filter.stage")?,
+            mine: self.mine,
         })
     }
 }

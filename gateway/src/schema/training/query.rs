@@ -64,7 +64,7 @@ impl TrainingQuery {
     /// The applications the caller may see, newest first: applicants their own, managers
     /// everything, reviewers those at their stages and those they scored.
     #[graphql(inaccessible)]
-    async fn applications(
+    pub(crate) async fn applications(
         &self,
         ctx: &Context<'_>,
         filter: Option<TrainingApplicationFilter>,

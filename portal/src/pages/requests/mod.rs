@@ -204,6 +204,7 @@ fn filter(
         overdue: None,
         breached: None,
         due_before: None,
+        mine: false,
     }
 }
 

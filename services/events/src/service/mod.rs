@@ -92,7 +92,9 @@ pub use crate::domain::views::{
     CheckInView, ContributionView, EventView, HistoryEntry, LectureView, Page, PageRequest,
     RegistrationView, SeriesView, SessionView,
 };
-pub use privacy::{PERSONAL_DATA_EXPIRED, spawn_retention};
+pub use privacy::{
+    PERSONAL_DATA_EXPIRED, REGISTRANT_ERASED, spawn_erasure_follower, spawn_retention,
+};
 
 /// Which events to list; empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

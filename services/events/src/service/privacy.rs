@@ -14,6 +14,9 @@ use crate::store::privacy::{self as store, Aliases};
 /// The change event of a registration whose people were pseudonymised.
 pub const PERSONAL_DATA_EXPIRED: &str = "RegistrationPersonalDataExpired";
 
+/// The change event of a registration whose registrant was erased on their request.
+pub const REGISTRANT_ERASED: &str = "RegistrationRegistrantErased";
+
 impl EventOffice {
     /// Pseudonymises the people of every registration of an event that ended more than
     /// `days` days ago and still names them; answers how many registrations. Each in its own
@@ -26,31 +29,9 @@ impl EventOffice {
         loop {
             let batch = store::expiring(&self.db, before, RETENTION_BATCH).await?;
             let last = (batch.len() as u64) < RETENTION_BATCH;
-            for reg in &batch {
-                let aliases = Aliases {
-                    registrant: pseudonym(),
-                    attendee: pseudonym(),
-                    members: reg.members.iter().map(|_| pseudonym()).collect(),
-                };
-                let txn = self.db.begin().await?;
-                if !store::pseudonymise(&txn, reg, &aliases, now).await? {
-                    continue;
-                }
-                let change = Change::new(
-                    "Registration",
-                    reg.id,
-                    PERSONAL_DATA_EXPIRED,
-                    json!({
-                        "id": reg.id.to_string(),
-                        "eventId": reg.event_id.to_string(),
-                        "expiredAt": now.to_rfc3339(),
-                    }),
-                )
-                .touching("Event", reg.event_id);
-                outbox::append(&txn, &change, now).await?;
-                txn.commit().await?;
-                expired += 1;
-            }
+            expired += self
+                .pseudonymise_each(&batch, PERSONAL_DATA_EXPIRED)
+                .await?;
             if last {
                 break;
             }
@@ -60,6 +41,75 @@ impl EventOffice {
         }
         Ok(expired)
     }
+
+    /// Erases `subject` (an approved erasure, ADR 0039): every registration they made, of
+    /// any event, gets pseudonyms as retention would give them, each in its own transaction
+    /// with its change event; then one more pseudonym replaces them wherever else they are
+    /// named (contributions, lecture requests, check-ins they recorded, audit rows).
+    /// Idempotent: answers how many records changed.
+    pub async fn erase_person(&self, subject: &str) -> Result<u64> {
+        let mut erased = 0;
+        loop {
+            let batch = store::of_person(&self.db, subject, RETENTION_BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let changed = self.pseudonymise_each(&batch, REGISTRANT_ERASED).await?;
+            erased += changed;
+            if changed == 0 {
+                break;
+            }
+        }
+        erased += store::pseudonymise_elsewhere(&self.db, subject, &pseudonym()).await?;
+        Ok(erased)
+    }
+
+    /// Pseudonymises the people of each registration of `batch` in its own transaction with
+    /// a `kind` change event; answers how many it changed.
+    async fn pseudonymise_each(&self, batch: &[store::Expiring], kind: &str) -> Result<u64> {
+        let now = self.now();
+        let mut changed = 0;
+        for reg in batch {
+            let aliases = Aliases {
+                registrant: pseudonym(),
+                attendee: pseudonym(),
+                members: reg.members.iter().map(|_| pseudonym()).collect(),
+            };
+            let txn = self.db.begin().await?;
+            if !store::pseudonymise(&txn, reg, &aliases, now).await? {
+                continue;
+            }
+            let change = Change::new(
+                "Registration",
+                reg.id,
+                kind,
+                json!({
+                    "id": reg.id.to_string(),
+                    "eventId": reg.event_id.to_string(),
+                    "expiredAt": now.to_rfc3339(),
+                }),
+            )
+            .touching("Event", reg.event_id);
+            outbox::append(&txn, &change, now).await?;
+            txn.commit().await?;
+            changed += 1;
+        }
+        Ok(changed)
+    }
+}
+
+/// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
+/// events service, until `shutdown`; its position is kept in `db` (the service's database).
+pub fn spawn_erasure_follower(
+    office: EventOffice,
+    db: sea_orm::DatabaseConnection,
+    settings: &glocal_kit::config::Settings,
+    shutdown: glocal_kit::Shutdown,
+) -> tokio::task::JoinHandle<()> {
+    glocal_kit::privacy::follow_erasures("events", db, settings, shutdown, move |subject| {
+        let office = office.clone();
+        async move { office.erase_person(&subject).await }
+    })
 }
 
 /// Runs [`EventOffice::expire_personal_data`] every `privacy.retention_interval_secs` (the

@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(glocal_kit::privacy::ExpiryColumnMigration {
                 table: "registration",
             }),
+            Box::new(glocal_kit::outbox::follow::PositionsMigration),
         ]
     }
 

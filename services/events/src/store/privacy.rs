@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entities::{audit, check_in, event, registration};
+use super::entities::{audit, check_in, contribution, event, lecture_request, registration};
 
 /// A registration of a past event that still names its people.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,80 @@ pub(crate) async fn expiring(
             })
         })
         .collect()
+}
+
+/// Up to `limit` registrations `subject` made (of any event) that still name their people,
+/// in the order they were made: what an approved erasure pseudonymises (ADR 0039).
+pub(crate) async fn of_person(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    limit: u64,
+) -> Result<Vec<Expiring>, DbErr> {
+    use registration::Column as R;
+    let rows = registration::Entity::find()
+        .filter(R::RegistrantSubject.eq(subject))
+        .filter(R::PersonalDataExpiredAt.is_null())
+        .order_by_asc(R::Seq)
+        .limit(limit)
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Expiring {
+                id: r.id,
+                event_id: r.event_id,
+                registrant_subject: r.registrant_subject,
+                attendee_name: r.attendee_name,
+                members: serde_json::from_str(&r.members)
+                    .map_err(|e| DbErr::Custom(format!("registration {}: members: {e}", r.id)))?,
+            })
+        })
+        .collect()
+}
+
+/// Replaces `subject` by `pseudonym` wherever else the events service names them: the
+/// contributions they submitted, the lecture requests they made, the check-ins they
+/// recorded and the audit rows of their actions; answers how many rows changed.
+pub(crate) async fn pseudonymise_elsewhere(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    pseudonym: &str,
+) -> Result<u64, DbErr> {
+    let contributions = contribution::Entity::update_many()
+        .col_expr(
+            contribution::Column::SubmitterSubject,
+            Expr::value(pseudonym),
+        )
+        .filter(contribution::Column::SubmitterSubject.eq(subject))
+        .exec(db)
+        .await?;
+    let lectures = lecture_request::Entity::update_many()
+        .col_expr(
+            lecture_request::Column::RequesterSubject,
+            Expr::value(pseudonym),
+        )
+        .col_expr(
+            lecture_request::Column::RequesterName,
+            Expr::value(pseudonym),
+        )
+        .filter(lecture_request::Column::RequesterSubject.eq(subject))
+        .exec(db)
+        .await?;
+    let check_ins = check_in::Entity::update_many()
+        .col_expr(check_in::Column::BySubject, Expr::value(pseudonym))
+        .filter(check_in::Column::BySubject.eq(subject))
+        .exec(db)
+        .await?;
+    let audits = audit::Entity::update_many()
+        .col_expr(audit::Column::ActorSubject, Expr::value(pseudonym))
+        .col_expr(audit::Column::ActorName, Expr::value(pseudonym))
+        .filter(audit::Column::ActorSubject.eq(subject))
+        .exec(db)
+        .await?;
+    Ok(contributions.rows_affected
+        + lectures.rows_affected
+        + check_ins.rows_affected
+        + audits.rows_affected)
 }
 
 /// The pseudonyms of one registration: its registrant, its attendee (or head) and each

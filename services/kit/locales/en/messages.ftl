@@ -164,6 +164,9 @@ label-EligibilityRule-ONE_ACTIVE_APPLICATION = One active application
 label-EmailDeliveryStatus-PENDING = Waiting to be sent
 label-EmailDeliveryStatus-SENT = Sent
 label-EmailDeliveryStatus-FAILED = Failed
+label-ErasureRequestState-PENDING = Waiting for a decision
+label-ErasureRequestState-APPROVED = Approved and erased
+label-ErasureRequestState-REJECTED = Rejected
 label-EmailStatus-NONE = No email
 label-EmailStatus-PENDING = Waiting to be sent
 label-EmailStatus-SENT = Sent
@@ -706,3 +709,9 @@ feed-unknown-series = no such series
 file-no-parts = files of this owner go with the owner itself; leave partId empty
 input-request-type-required = a request type is required
 rule-stipend-needs-placement = a host local government pays part of the stipend: assign the placement first
+
+## Erasure of a person's data (ADR 0039).
+rule-erasure-already-pending = you already asked for erasure; an administrator has not decided it yet
+rule-erasure-already-decided = this erasure request was already decided ({ $state })
+rule-erasure-rejection-needs-reason = say why the erasure is rejected: the person reads it
+rule-erasure-for-admins = only bureau administrators decide erasure requests

@@ -163,6 +163,9 @@ label-EligibilityRule-ONE_ACTIVE_APPLICATION = 有効な申請は1件のみ
 label-EmailDeliveryStatus-PENDING = 送信待ち
 label-EmailDeliveryStatus-SENT = 送信済み
 label-EmailDeliveryStatus-FAILED = 送信失敗
+label-ErasureRequestState-PENDING = 決定待ち
+label-ErasureRequestState-APPROVED = 承認・削除済み
+label-ErasureRequestState-REJECTED = 却下
 label-EmailStatus-NONE = メールなし
 label-EmailStatus-PENDING = 送信待ち
 label-EmailStatus-SENT = 送信済み
@@ -705,3 +708,9 @@ feed-unknown-series = そのようなシリーズはありません
 file-no-parts = この対象のファイルは対象そのものに添付されます。partId は空にしてください
 input-request-type-required = 依頼の種類は必須です
 rule-stipend-needs-placement = 手当の一部を主催自治体が負担します。先に受け入れ先を指定してください
+
+## Erasure of a person's data (ADR 0039).
+rule-erasure-already-pending = すでに削除を申請しています。管理者はまだ決定していません
+rule-erasure-already-decided = この削除申請はすでに決定されています（{ $state }）
+rule-erasure-rejection-needs-reason = 削除を却下する理由を書いてください。申請者が読みます
+rule-erasure-for-admins = 削除申請を決定できるのは事務局の管理者だけです

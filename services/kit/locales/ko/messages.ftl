@@ -163,6 +163,9 @@ label-EligibilityRule-ONE_ACTIVE_APPLICATION = 진행 중인 신청 1건
 label-EmailDeliveryStatus-PENDING = 발송 대기
 label-EmailDeliveryStatus-SENT = 발송됨
 label-EmailDeliveryStatus-FAILED = 발송 실패
+label-ErasureRequestState-PENDING = 결정 대기
+label-ErasureRequestState-APPROVED = 승인되어 삭제됨
+label-ErasureRequestState-REJECTED = 거절됨
 label-EmailStatus-NONE = 이메일 없음
 label-EmailStatus-PENDING = 발송 대기
 label-EmailStatus-SENT = 발송됨
@@ -705,3 +708,9 @@ feed-unknown-series = 그런 시리즈는 없습니다
 file-no-parts = 이 대상의 파일은 대상 자체에 첨부됩니다. partId는 비워 두세요
 input-request-type-required = 요청 유형은 필수입니다
 rule-stipend-needs-placement = 지원금 일부를 주관 지방자치단체가 부담합니다. 먼저 배치 지방자치단체를 지정하세요
+
+## Erasure of a person's data (ADR 0039).
+rule-erasure-already-pending = 이미 삭제를 요청했습니다. 관리자가 아직 결정하지 않았습니다
+rule-erasure-already-decided = 이 삭제 요청은 이미 결정되었습니다({ $state })
+rule-erasure-rejection-needs-reason = 삭제를 거절하는 이유를 적어 주십시오. 요청자가 읽습니다
+rule-erasure-for-admins = 삭제 요청은 사무국 관리자만 결정할 수 있습니다

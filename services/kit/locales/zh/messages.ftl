@@ -163,6 +163,9 @@ label-EligibilityRule-ONE_ACTIVE_APPLICATION = 仅一份有效申请
 label-EmailDeliveryStatus-PENDING = 等待发送
 label-EmailDeliveryStatus-SENT = 已发送
 label-EmailDeliveryStatus-FAILED = 发送失败
+label-ErasureRequestState-PENDING = 等待决定
+label-ErasureRequestState-APPROVED = 已批准并删除
+label-ErasureRequestState-REJECTED = 已拒绝
 label-EmailStatus-NONE = 无邮件
 label-EmailStatus-PENDING = 等待发送
 label-EmailStatus-SENT = 已发送
@@ -705,3 +708,9 @@ feed-unknown-series = 没有该系列
 file-no-parts = 此对象的文件直接附加在对象本身；请将 partId 留空
 input-request-type-required = 必须指定申请类型
 rule-stipend-needs-placement = 承办地方政府承担部分补贴：请先指定派驻单位
+
+## Erasure of a person's data (ADR 0039).
+rule-erasure-already-pending = 您已申请删除，管理员尚未作出决定
+rule-erasure-already-decided = 此删除申请已有决定（{ $state }）
+rule-erasure-rejection-needs-reason = 请说明拒绝删除的理由：申请人会看到
+rule-erasure-for-admins = 只有事务局管理员可以决定删除申请

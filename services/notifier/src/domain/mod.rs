@@ -2,6 +2,7 @@
 //! ([`Language`]), contacts and preferences, who gets which notice for a change event
 //! ([`select`]), and how a notice reads in each language ([`render`]). Pure: no I/O.
 
+pub mod erasure;
 pub mod render;
 pub mod select;
 mod templates;

@@ -6,6 +6,7 @@
 //! Sending is [`deliver`]'s.
 
 pub mod deliver;
+pub mod erasure;
 
 use chrono::{DateTime, Utc};
 use glocal_kit::error::ErrorCode;

@@ -14,7 +14,11 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(OutboxChangeColumns)]
+        vec![
+            Box::new(Initial),
+            Box::new(OutboxChangeColumns),
+            Box::new(super::erasure::ErasureRequests),
+        ]
     }
 
     fn migration_table_name() -> DynIden {

@@ -3,6 +3,7 @@
 //! idempotency key use `ON CONFLICT DO NOTHING` and report whether they inserted.
 
 mod entities;
+pub(crate) mod erasure;
 pub(crate) mod migration;
 
 use chrono::{DateTime, Utc};

@@ -40,7 +40,9 @@ pub use attachments::{FILE_TABLE, UploadTarget};
 pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPolicyDraft};
 pub use directory::Directory;
 pub use directory_admin::{Departure, ImportError, ImportReport};
-pub use privacy::{PERSONAL_DATA_EXPIRED, spawn_retention};
+pub use privacy::{
+    PERSONAL_DATA_EXPIRED, REQUESTER_ERASED, spawn_erasure_follower, spawn_retention,
+};
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
 pub use relations::{MERGED, RELATIONS_CHANGED};
 pub use routing::RoutingRuleDraft;

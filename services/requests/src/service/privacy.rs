@@ -16,6 +16,9 @@ use crate::store::privacy as store;
 /// The change event of a request whose requester was pseudonymised.
 pub const PERSONAL_DATA_EXPIRED: &str = "ServiceRequestPersonalDataExpired";
 
+/// The change event of a request whose requester was erased on their request (ADR 0039).
+pub const REQUESTER_ERASED: &str = "ServiceRequestRequesterErased";
+
 /// The states in which a request is finished for retention.
 const FINISHED: [RequestState; 4] = [
     RequestState::Closed,
@@ -36,32 +39,9 @@ impl OnlineBureau {
         loop {
             let batch = store::expiring(&self.db, &FINISHED, cutoff, RETENTION_BATCH).await?;
             let last = (batch.len() as u64) < RETENTION_BATCH;
-            for request in &batch {
-                let tx = self.db.begin().await?;
-                let alias = pseudonym();
-                if !store::pseudonymise(&tx, request, &alias, now).await? {
-                    continue;
-                }
-                let change = OutboxChange::new(
-                    SERVICE_REQUEST,
-                    request.id.as_uuid(),
-                    PERSONAL_DATA_EXPIRED,
-                    json!({
-                        "id": request.id.as_uuid().to_string(),
-                        "localGovernmentCode": request.local_government_code,
-                        "expiredAt": now.to_rfc3339(),
-                    }),
-                )
-                .touching_all(request_touches(
-                    &request.local_government_code,
-                    request.department_code.as_deref(),
-                    request.assignee_id.as_deref(),
-                    None,
-                ));
-                outbox::append(&tx, &change, now).await?;
-                tx.commit().await?;
-                expired += 1;
-            }
+            expired += self
+                .pseudonymise_each(&batch, PERSONAL_DATA_EXPIRED)
+                .await?;
             if last {
                 break;
             }
@@ -71,6 +51,76 @@ impl OnlineBureau {
         }
         Ok(expired)
     }
+
+    /// Erases `subject` (an approved erasure, ADR 0039): every request they made, in any
+    /// state, gets a pseudonym for them as retention would give it, each in its own
+    /// transaction with its change event; then one more pseudonym replaces them wherever
+    /// they still appear (messages, history rows and ratings on other requests).
+    /// Idempotent: answers how many records changed (0 the second time).
+    pub async fn erase_person(&self, subject: &str) -> Result<u64> {
+        let mut erased = 0;
+        loop {
+            let batch = store::of_person(&self.db, subject, RETENTION_BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let changed = self.pseudonymise_each(&batch, REQUESTER_ERASED).await?;
+            erased += changed;
+            if changed == 0 {
+                break;
+            }
+        }
+        erased += store::pseudonymise_elsewhere(&self.db, subject, &pseudonym()).await?;
+        Ok(erased)
+    }
+
+    /// Pseudonymises each request of `batch` in its own transaction with a `kind` change
+    /// event; answers how many it changed (one changed meanwhile is skipped).
+    async fn pseudonymise_each(&self, batch: &[store::Expiring], kind: &str) -> Result<u64> {
+        let now = self.now();
+        let mut changed = 0;
+        for request in batch {
+            let tx = self.db.begin().await?;
+            let alias = pseudonym();
+            if !store::pseudonymise(&tx, request, &alias, now).await? {
+                continue;
+            }
+            let change = OutboxChange::new(
+                SERVICE_REQUEST,
+                request.id.as_uuid(),
+                kind,
+                json!({
+                    "id": request.id.as_uuid().to_string(),
+                    "localGovernmentCode": request.local_government_code,
+                    "expiredAt": now.to_rfc3339(),
+                }),
+            )
+            .touching_all(request_touches(
+                &request.local_government_code,
+                request.department_code.as_deref(),
+                request.assignee_id.as_deref(),
+                None,
+            ));
+            outbox::append(&tx, &change, now).await?;
+            tx.commit().await?;
+            changed += 1;
+        }
+        Ok(changed)
+    }
+}
+
+/// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
+/// requests service, until `shutdown`; its position is kept in `db` (the service's database).
+pub fn spawn_erasure_follower(
+    bureau: OnlineBureau,
+    db: sea_orm::DatabaseConnection,
+    settings: &glocal_kit::config::Settings,
+    shutdown: glocal_kit::Shutdown,
+) -> tokio::task::JoinHandle<()> {
+    glocal_kit::privacy::follow_erasures("requests", db, settings, shutdown, move |subject| {
+        let bureau = bureau.clone();
+        async move { bureau.erase_person(&subject).await }
+    })
 }
 
 /// Runs [`OnlineBureau::expire_personal_data`] every `privacy.retention_interval_secs` (the

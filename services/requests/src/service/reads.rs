@@ -56,6 +56,8 @@ pub struct RequestFilter {
     pub breached: Option<bool>,
     /// Only with the resolution due before this instant.
     pub due_before: Option<DateTime<Utc>>,
+    /// Only the requests the caller submitted.
+    pub mine: bool,
 }
 
 /// The order of a list.
@@ -98,6 +100,7 @@ impl OnlineBureau {
     pub(super) async fn list_query(
         &self,
         viewer: &Viewer,
+        caller: Option<&Caller>,
         filter: RequestFilter,
     ) -> Result<ListQuery> {
         let assignee = match filter.assignee {
@@ -116,6 +119,9 @@ impl OnlineBureau {
             overdue: filter.overdue,
             breached: filter.breached,
             due_before: filter.due_before,
+            requester: filter
+                .mine
+                .then(|| caller.map(|c| c.subject.clone()).unwrap_or_default()),
             open_states: RequestState::open_states(),
             now: self.now(),
             order: ListOrder::Newest,
@@ -166,7 +172,7 @@ impl OnlineBureau {
             RequestOrder::Newest => decode_seq(cursor)?.map(After::Seq),
             RequestOrder::DueSoonest => cursor.map(decode_due).transpose()?,
         };
-        let mut query = self.list_query(&viewer, filter).await?;
+        let mut query = self.list_query(&viewer, caller, filter).await?;
         query.order = match order {
             RequestOrder::Newest => ListOrder::Newest,
             RequestOrder::DueSoonest => ListOrder::DueSoonest,

@@ -65,7 +65,7 @@ impl OnlineBureau {
         let (viewer, _) = self.viewer(caller).await?;
         let first = self.page_size(page.first);
         let after = decode_after(order, page.after.as_deref().filter(|a| !a.is_empty()))?;
-        let list = self.list_query(&viewer, filter).await?;
+        let list = self.list_query(&viewer, caller, filter).await?;
         let requester = matches!(viewer, Viewer::Official { .. });
         let query = SearchQuery {
             list: &list,

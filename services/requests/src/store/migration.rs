@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(glocal_kit::privacy::ExpiryColumnMigration {
                 table: "service_request",
             }),
+            Box::new(glocal_kit::outbox::follow::PositionsMigration),
         ]
     }
 

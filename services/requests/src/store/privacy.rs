@@ -56,6 +56,73 @@ pub(crate) async fn expiring(
         .collect())
 }
 
+/// Up to `limit` requests of `subject` (any state) that still name them, oldest first: what
+/// an approved erasure pseudonymises (ADR 0039).
+pub(crate) async fn of_person(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    limit: u64,
+) -> Result<Vec<Expiring>> {
+    use service_request::Column as C;
+    let rows = service_request::Entity::find()
+        .filter(C::RequesterSubject.eq(subject))
+        .filter(C::PersonalDataExpiredAt.is_null())
+        .order_by_asc(C::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Expiring {
+            id: RequestId::from(r.id),
+            requester_subject: r.requester_subject,
+            local_government_code: r.local_government_code,
+            department_code: r.department_code,
+            assignee_id: r.assignee_id,
+        })
+        .collect())
+}
+
+/// Replaces `subject` by `pseudonym` wherever it is still named outside their own requests
+/// (messages, history rows and ratings on other requests); answers how many rows changed.
+pub(crate) async fn pseudonymise_elsewhere(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    pseudonym: &str,
+) -> Result<u64> {
+    let messages = request_message::Entity::update_many()
+        .col_expr(
+            request_message::Column::AuthorSubject,
+            Expr::value(pseudonym),
+        )
+        .col_expr(request_message::Column::AuthorName, Expr::value(pseudonym))
+        .filter(request_message::Column::AuthorSubject.eq(subject))
+        .exec(db)
+        .await?;
+    let history = request_history::Entity::update_many()
+        .col_expr(
+            request_history::Column::ActorSubject,
+            Expr::value(pseudonym),
+        )
+        .col_expr(request_history::Column::ActorName, Expr::value(pseudonym))
+        .filter(request_history::Column::ActorSubject.eq(subject))
+        .exec(db)
+        .await?;
+    let ratings = request_survey::Entity::update_many()
+        .col_expr(
+            request_survey::Column::RespondentSubject,
+            Expr::value(pseudonym),
+        )
+        .col_expr(
+            request_survey::Column::RespondentName,
+            Expr::value(pseudonym),
+        )
+        .filter(request_survey::Column::RespondentSubject.eq(subject))
+        .exec(db)
+        .await?;
+    Ok(messages.rows_affected + history.rows_affected + ratings.rows_affected)
+}
+
 /// Replaces the requester of `request` by `pseudonym` (as subject and as name) on the
 /// request, their messages, their history rows and their rating, and marks the request
 /// expired at `now`; only if nobody did it first (false then, and nothing is written).

@@ -436,6 +436,8 @@ pub(crate) struct ListQuery {
     pub breached: Option<bool>,
     /// Only requests whose resolution is due before this instant.
     pub due_before: Option<DateTime<Utc>>,
+    /// Only requests this subject submitted.
+    pub requester: Option<String>,
     pub open_states: Vec<RequestState>,
     pub now: DateTime<Utc>,
     pub order: ListOrder,
@@ -492,6 +494,9 @@ impl ListQuery {
         }
         if let Some(before) = self.due_before {
             cond = cond.add(C::ResolutionDueAt.lt(before));
+        }
+        if let Some(requester) = &self.requester {
+            cond = cond.add(C::RequesterSubject.eq(requester.as_str()));
         }
         if let Some(overdue) = self.overdue {
             let is_overdue = Condition::any().add(self.late(C::ResolutionDueAt)).add(

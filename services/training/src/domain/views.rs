@@ -350,6 +350,8 @@ pub struct ApplicationFilter {
     pub states: Vec<ApplicationState>,
     /// At this review stage.
     pub stage: Option<u32>,
+    /// Only the caller's own applications.
+    pub mine: bool,
 }
 
 /// What a stage cut did.

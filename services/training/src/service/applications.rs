@@ -373,6 +373,9 @@ impl TrainingOffice {
                 .map(|s| s.as_str().to_owned())
                 .collect(),
             stage: filter.stage.map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
+            applicant: filter
+                .mine
+                .then(|| caller.map(|c| c.subject.clone()).unwrap_or_default()),
             after_seq,
             limit: u64::from(first) + 1,
         };

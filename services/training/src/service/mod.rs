@@ -87,7 +87,9 @@ mod views;
 
 pub use crate::domain::views::*;
 pub use files::FILE_TABLE;
-pub use privacy::{PERSONAL_DATA_EXPIRED, spawn_retention};
+pub use privacy::{
+    APPLICANT_ERASED, PERSONAL_DATA_EXPIRED, spawn_erasure_follower, spawn_retention,
+};
 
 // ---- who is calling ---------------------------------------------------------------------
 

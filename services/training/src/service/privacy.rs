@@ -16,6 +16,9 @@ use crate::store::privacy as store;
 /// The change event of an application whose personal data was removed.
 pub const PERSONAL_DATA_EXPIRED: &str = "ApplicationPersonalDataExpired";
 
+/// The change event of an application whose applicant was erased on their request.
+pub const APPLICANT_ERASED: &str = "ApplicationApplicantErased";
+
 /// The states whose applications expire: the ones that did not become participants.
 const EXPIRING: [ApplicationState; 2] = [ApplicationState::Rejected, ApplicationState::Withdrawn];
 
@@ -32,35 +35,7 @@ impl TrainingOffice {
         loop {
             let batch = store::expiring(&self.db, &states, cutoff, RETENTION_BATCH).await?;
             let last = (batch.len() as u64) < RETENTION_BATCH;
-            for app in &batch {
-                let txn = self.db.begin().await?;
-                if !store::pseudonymise(&txn, app, &pseudonym(), now).await? {
-                    continue;
-                }
-                let documents = match &self.files {
-                    Some(shelf) => shelf.forget_owners(&txn, &[app.id.to_string()]).await?,
-                    None => Vec::new(),
-                };
-                let change = Change::new(
-                    "Application",
-                    app.id,
-                    PERSONAL_DATA_EXPIRED,
-                    json!({
-                        "id": app.id.to_string(),
-                        "editionId": app.edition_id.to_string(),
-                        "expiredAt": now.to_rfc3339(),
-                    }),
-                )
-                .touching("Edition", app.edition_id);
-                outbox::append(&txn, &change, now).await?;
-                txn.commit().await?;
-                if let Some(shelf) = &self.files {
-                    for file in &documents {
-                        shelf.discard(&file.object_key()).await;
-                    }
-                }
-                expired += 1;
-            }
+            expired += self.remove_each(&batch, PERSONAL_DATA_EXPIRED).await?;
             if last {
                 break;
             }
@@ -70,6 +45,79 @@ impl TrainingOffice {
         }
         Ok(expired)
     }
+
+    /// Erases `subject` (an approved erasure, ADR 0039): every application they made, in
+    /// any state, loses its personal data as retention would remove it, each in its own
+    /// transaction with its change event; then a pseudonym replaces them on the audit rows
+    /// that still name them. Idempotent: answers how many records changed.
+    pub async fn erase_person(&self, subject: &str) -> Result<u64> {
+        let mut erased = 0;
+        loop {
+            let batch = store::of_person(&self.db, subject, RETENTION_BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let changed = self.remove_each(&batch, APPLICANT_ERASED).await?;
+            erased += changed;
+            if changed == 0 {
+                break;
+            }
+        }
+        erased += store::pseudonymise_elsewhere(&self.db, subject, &pseudonym()).await?;
+        Ok(erased)
+    }
+
+    /// Removes the personal data of each application of `batch` in its own transaction
+    /// with a `kind` change event, its documents' objects after the commit (what fails
+    /// there, the storage sweeper removes as orphans); answers how many it changed.
+    async fn remove_each(&self, batch: &[store::Expiring], kind: &str) -> Result<u64> {
+        let now = self.now();
+        let mut changed = 0;
+        for app in batch {
+            let txn = self.db.begin().await?;
+            if !store::pseudonymise(&txn, app, &pseudonym(), now).await? {
+                continue;
+            }
+            let documents = match &self.files {
+                Some(shelf) => shelf.forget_owners(&txn, &[app.id.to_string()]).await?,
+                None => Vec::new(),
+            };
+            let change = Change::new(
+                "Application",
+                app.id,
+                kind,
+                json!({
+                    "id": app.id.to_string(),
+                    "editionId": app.edition_id.to_string(),
+                    "expiredAt": now.to_rfc3339(),
+                }),
+            )
+            .touching("Edition", app.edition_id);
+            outbox::append(&txn, &change, now).await?;
+            txn.commit().await?;
+            if let Some(shelf) = &self.files {
+                for file in &documents {
+                    shelf.discard(&file.object_key()).await;
+                }
+            }
+            changed += 1;
+        }
+        Ok(changed)
+    }
+}
+
+/// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
+/// training service, until `shutdown`; its position is kept in `db` (the service's database).
+pub fn spawn_erasure_follower(
+    office: TrainingOffice,
+    db: sea_orm::DatabaseConnection,
+    settings: &glocal_kit::config::Settings,
+    shutdown: glocal_kit::Shutdown,
+) -> tokio::task::JoinHandle<()> {
+    glocal_kit::privacy::follow_erasures("training", db, settings, shutdown, move |subject| {
+        let office = office.clone();
+        async move { office.erase_person(&subject).await }
+    })
 }
 
 /// Runs [`TrainingOffice::expire_personal_data`] every `privacy.retention_interval_secs`

@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(glocal_kit::privacy::ExpiryColumnMigration {
                 table: "application",
             }),
+            Box::new(glocal_kit::outbox::follow::PositionsMigration),
         ]
     }
 

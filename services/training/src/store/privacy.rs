@@ -50,6 +50,47 @@ pub(crate) async fn expiring(
         .collect())
 }
 
+/// Up to `limit` applications of `subject` (any state) that still hold their personal
+/// data, oldest first: what an approved erasure removes (ADR 0039).
+pub(crate) async fn of_person(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    limit: u64,
+) -> Result<Vec<Expiring>, DbErr> {
+    use application::Column as C;
+    let rows = application::Entity::find()
+        .filter(C::ApplicantSubject.eq(subject))
+        .filter(C::PersonalDataExpiredAt.is_null())
+        .order_by_asc(C::UpdatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Expiring {
+            id: r.id,
+            edition_id: r.edition_id,
+            applicant_subject: r.applicant_subject,
+        })
+        .collect())
+}
+
+/// Replaces `subject` by `pseudonym` on every audit row that still names them (actions on
+/// other aggregates); answers how many rows changed.
+pub(crate) async fn pseudonymise_elsewhere(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    pseudonym: &str,
+) -> Result<u64, DbErr> {
+    Ok(history::Entity::update_many()
+        .col_expr(history::Column::ActorSubject, Expr::value(pseudonym))
+        .col_expr(history::Column::ActorName, Expr::value(pseudonym))
+        .filter(history::Column::ActorSubject.eq(subject))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Replaces the applicant of `app` by `pseudonym` (subject, name, full name, also on the
 /// audit rows they wrote on it), removes the grade, answers and documents, and marks it
 /// expired at `now`; only if nobody did it first (false then, and nothing is written).

@@ -442,6 +442,8 @@ pub(crate) struct AppListQuery {
     pub edition_id: Option<Uuid>,
     pub states: Vec<String>,
     pub stage: Option<i32>,
+    /// Only this applicant's applications.
+    pub applicant: Option<String>,
     pub after_seq: Option<i64>,
     pub limit: u64,
 }
@@ -455,6 +457,9 @@ pub(crate) async fn list_applications<C: ConnectionTrait>(
     let mut cond = Condition::all().add(q.scope.condition());
     if let Some(e) = q.edition_id {
         cond = cond.add(A::EditionId.eq(e));
+    }
+    if let Some(applicant) = &q.applicant {
+        cond = cond.add(A::ApplicantSubject.eq(applicant.as_str()));
     }
     if !q.states.is_empty() {
         cond = cond.add(A::State.is_in(q.states.iter().cloned()));
