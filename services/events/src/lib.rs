@@ -61,10 +61,8 @@ pub async fn serve(
     glocal_kit::outbox::spawn("events", db.clone(), settings, shutdown.clone());
     let probe = db.clone();
     let config = Config::from_settings(&settings.events);
-    let follower_db = db.clone();
     let office = EventOffice::new(db, config);
-    let erasures =
-        service::spawn_erasure_follower(office.clone(), follower_db, settings, shutdown.clone());
+    let erasures = service::spawn_erasure_follower(office.clone(), settings, shutdown.clone());
     let sweeper = service::spawn_sweeper(office.clone(), config.sweep_interval, shutdown.clone());
     let retention = service::spawn_retention(office.clone(), &settings.privacy, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office).into_server());

@@ -47,11 +47,12 @@ pub fn erased_subject(event: &crate::outbox::OutboxEvent) -> Option<String> {
 }
 
 /// Follows the notifier's [`PERSON_ERASED`] events for `follower` (a service's name) and
-/// calls `erase` with each erased subject (ADR 0039), keeping the position in `db`, until
+/// calls `erase` with each erased subject (ADR 0039), keeping the position in `db` (the
+/// service's database), until
 /// `shutdown`. `erase` must be idempotent: an event is handled again after a crash.
 pub fn follow_erasures<F, Fut, E>(
     follower: &'static str,
-    db: sea_orm::DatabaseConnection,
+    db: crate::store::Db,
     settings: &crate::config::Settings,
     shutdown: crate::Shutdown,
     erase: F,
@@ -63,7 +64,7 @@ where
 {
     let erase = std::sync::Arc::new(erase);
     crate::outbox::follow::spawn(
-        db,
+        db.connection().clone(),
         settings,
         crate::outbox::follow::Follow {
             follower,

@@ -82,10 +82,8 @@ pub async fn serve(
     let config = Config::from_settings(&settings.requests);
     let shelf = glocal_kit::attachments::Shelf::open(settings, "requests", service::FILE_TABLE)?;
     let sweeper = shelf.start_sweeper(db.clone(), &settings.storage, shutdown.clone());
-    let follower_db = db.clone();
     let bureau = OnlineBureau::new(db, config).with_shelf(shelf);
-    let erasures =
-        service::spawn_erasure_follower(bureau.clone(), follower_db, settings, shutdown.clone());
+    let erasures = service::spawn_erasure_follower(bureau.clone(), settings, shutdown.clone());
     let scheduler = config
         .scheduler_interval
         .map(|every| service::spawn_sla_scheduler(bureau.clone(), every, shutdown.clone()));

@@ -58,11 +58,9 @@ pub async fn serve(
     let probe = db.clone();
     let shelf = glocal_kit::attachments::Shelf::open(settings, "training", service::FILE_TABLE)?;
     let sweeper = shelf.start_sweeper(db.clone(), &settings.storage, shutdown.clone());
-    let follower_db = db.clone();
     let office =
         TrainingOffice::new(db, Config::from_settings(&settings.training)).with_files(shelf);
-    let erasures =
-        service::spawn_erasure_follower(office.clone(), follower_db, settings, shutdown.clone());
+    let erasures = service::spawn_erasure_follower(office.clone(), settings, shutdown.clone());
     let retention = service::spawn_retention(office.clone(), &settings.privacy, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office.clone()).into_server())
         .add_service(glocal_kit::attachments::FilesGrpc::new(office).into_server());

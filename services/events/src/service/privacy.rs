@@ -99,13 +99,13 @@ impl EventOffice {
 }
 
 /// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
-/// events service, until `shutdown`; its position is kept in `db` (the service's database).
+/// events service, until `shutdown`; its position is kept in the service's database.
 pub fn spawn_erasure_follower(
     office: EventOffice,
-    db: sea_orm::DatabaseConnection,
     settings: &glocal_kit::config::Settings,
     shutdown: glocal_kit::Shutdown,
 ) -> tokio::task::JoinHandle<()> {
+    let db = office.db.clone();
     glocal_kit::privacy::follow_erasures("events", db, settings, shutdown, move |subject| {
         let office = office.clone();
         async move { office.erase_person(&subject).await }

@@ -110,13 +110,13 @@ impl OnlineBureau {
 }
 
 /// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
-/// requests service, until `shutdown`; its position is kept in `db` (the service's database).
+/// requests service, until `shutdown`; its position is kept in the service's database.
 pub fn spawn_erasure_follower(
     bureau: OnlineBureau,
-    db: sea_orm::DatabaseConnection,
     settings: &glocal_kit::config::Settings,
     shutdown: glocal_kit::Shutdown,
 ) -> tokio::task::JoinHandle<()> {
+    let db = bureau.db.clone();
     glocal_kit::privacy::follow_erasures("requests", db, settings, shutdown, move |subject| {
         let bureau = bureau.clone();
         async move { bureau.erase_person(&subject).await }

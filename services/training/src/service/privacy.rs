@@ -107,13 +107,13 @@ impl TrainingOffice {
 }
 
 /// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
-/// training service, until `shutdown`; its position is kept in `db` (the service's database).
+/// training service, until `shutdown`; its position is kept in the service's database.
 pub fn spawn_erasure_follower(
     office: TrainingOffice,
-    db: sea_orm::DatabaseConnection,
     settings: &glocal_kit::config::Settings,
     shutdown: glocal_kit::Shutdown,
 ) -> tokio::task::JoinHandle<()> {
+    let db = office.db.clone();
     glocal_kit::privacy::follow_erasures("training", db, settings, shutdown, move |subject| {
         let office = office.clone();
         async move { office.erase_person(&subject).await }
