@@ -1394,6 +1394,76 @@ async fn finished_requests_forget_their_requester_after_the_retention_period(env
     assert_eq!(env.count("outbox").await, outbox + 1);
 }
 
+async fn an_erased_requester_is_pseudonymised_in_every_state(env: Env) {
+    let seoul = official("11000");
+    let colleague = Caller::new(
+        "official-11000-b",
+        "Colleague",
+        "11000",
+        [Role::LocalOfficial],
+    );
+    let kim = admin();
+    let open = submit(&env.bureau, Some(&seoul), inquiry("erase-open"))
+        .await
+        .unwrap();
+    let theirs = submit(&env.bureau, Some(&colleague), inquiry("erase-colleague"))
+        .await
+        .unwrap();
+    let list = |caller: Caller, mine: bool| {
+        let bureau = env.bureau.clone();
+        async move {
+            bureau
+                .list(
+                    Some(&caller),
+                    RequestFilter {
+                        mine,
+                        ..RequestFilter::default()
+                    },
+                    RequestOrder::Newest,
+                    PageRequest::default(),
+                    false,
+                )
+                .await
+                .unwrap()
+                .total_count
+        }
+    };
+    assert_eq!(
+        list(seoul.clone(), false).await,
+        2,
+        "the local government's"
+    );
+    assert_eq!(list(seoul.clone(), true).await, 1, "her own");
+
+    let outbox = env.count("outbox").await;
+    assert!(env.bureau.erase_person("official-11000").await.unwrap() >= 1);
+    let after = env.bureau.get(Some(&kim), open.id).await.unwrap();
+    assert!(glocal_kit::privacy::is_pseudonym(&after.requester.name));
+    assert_eq!(after.requester.subject, after.requester.name);
+    assert_eq!(after.state, open.state, "an open request stays open");
+    assert!(
+        after
+            .history
+            .iter()
+            .all(|h| h.actor_subject != "official-11000" && h.actor_name != "Official 11000")
+    );
+    assert_eq!(
+        list(seoul.clone(), true).await,
+        0,
+        "nothing names her any more"
+    );
+    assert_eq!(
+        env.count("outbox").await,
+        outbox + 1,
+        "one change event for the caches"
+    );
+    let untouched = env.bureau.get(Some(&kim), theirs.id).await.unwrap();
+    assert_eq!(untouched.requester.subject, "official-11000-b");
+    // Handling the event again changes nothing.
+    assert_eq!(env.bureau.erase_person("official-11000").await.unwrap(), 0);
+    assert_eq!(env.count("outbox").await, outbox + 1);
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 2),
     sqlite();
@@ -1411,6 +1481,7 @@ glocal_kit::on_both_backends!(
         list_filters_paging_and_overdue,
         a_nameless_token_takes_the_directory_name_or_is_refused,
         finished_requests_forget_their_requester_after_the_retention_period,
+        an_erased_requester_is_pseudonymised_in_every_state,
         demo_seeds_once,
     ];
     db: [demo_seeds_an_empty_database]
