@@ -1,4 +1,4 @@
-//! A person's own data and its erasure (ADR 0039): `myPersonalData` gathers every record
+//! A person's own data and its erasure (ADR 0040): `myPersonalData` gathers every record
 //! the bureau holds about the caller (their contact, notices, the requests they submitted,
 //! their applications, registrations and contributions, their erasure requests), each
 //! fetched only when asked for, from the service that owns it, scoped to the caller; a
@@ -346,7 +346,7 @@ impl PersonalDataMutation {
 
     /// A bureau administrator approves or rejects a pending erasure request. Approval
     /// erases the person: the notifier's data at once, every other service's records
-    /// within moments (pseudonyms replace them; ADR 0039). A rejection needs a `note`
+    /// within moments (pseudonyms replace them; ADR 0040). A rejection needs a `note`
     /// (BAD_USER_INPUT `ERASURE_REJECTION_NEEDS_REASON`); a decided request is CONFLICT
     /// `ERASURE_ALREADY_DECIDED`.
     async fn decide_personal_data_erasure(

@@ -28,7 +28,7 @@ pub fn retention_cutoff(now: DateTime<Utc>, days: u32, at_least: Duration) -> Da
 }
 
 /// The change event the notifier writes when an administrator approved a person's erasure
-/// (ADR 0039); every service that holds personal data follows it and erases the person.
+/// (ADR 0040); every service that holds personal data follows it and erases the person.
 /// Its aggregate is the `ErasureRequest`; it touches `Person` (the subject), and its
 /// payload names the subject (`{"subject": "…"}`).
 pub const PERSON_ERASED: &str = "PersonErased";
@@ -47,7 +47,7 @@ pub fn erased_subject(event: &crate::outbox::OutboxEvent) -> Option<String> {
 }
 
 /// Follows the notifier's [`PERSON_ERASED`] events for `follower` (a service's name) and
-/// calls `erase` with each erased subject (ADR 0039), keeping the position in `db` (the
+/// calls `erase` with each erased subject (ADR 0040), keeping the position in `db` (the
 /// service's database), until
 /// `shutdown`. `erase` must be idempotent: an event is handled again after a crash.
 pub fn follow_erasures<F, Fut, E>(

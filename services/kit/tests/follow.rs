@@ -1,4 +1,4 @@
-//! Following another service's change events (ADR 0039) against the real Redis server, with
+//! Following another service's change events (ADR 0040) against the real Redis server, with
 //! the position on PostgreSQL and on SQLite: only the kinds followed reach the handler, in
 //! order; a handler that fails is retried and nothing after it is handled meanwhile; a
 //! restarted follower resumes after the last entry it handled (nothing twice); a stream

@@ -1,4 +1,4 @@
-//! Erasure requests in the notifier (ADR 0039) on real databases, PostgreSQL and SQLite: a
+//! Erasure requests in the notifier (ADR 0040) on real databases, PostgreSQL and SQLite: a
 //! person asks once at a time and sees only their own requests; only a bureau administrator
 //! decides; approval deletes the person's contact, preferences and notices (not anyone
 //! else's) and writes the `PersonErased` event in the same transaction; a decision is final.

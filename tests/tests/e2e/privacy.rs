@@ -1,4 +1,4 @@
-//! A person's own data and its erasure, end to end (ADR 0039): an official sees every record
+//! A person's own data and its erasure, end to end (ADR 0040): an official sees every record
 //! the bureau holds about them in one query (their own requests, not their colleagues'; their
 //! application; their registration; their contact); they ask for erasure; only a bureau
 //! administrator decides, a rejection says why, a decision is final; approval erases them

@@ -42,7 +42,7 @@ impl EventOffice {
         Ok(expired)
     }
 
-    /// Erases `subject` (an approved erasure, ADR 0039): every registration they made, of
+    /// Erases `subject` (an approved erasure, ADR 0040): every registration they made, of
     /// any event, gets pseudonyms as retention would give them, each in its own transaction
     /// with its change event; then one more pseudonym replaces them wherever else they are
     /// named (contributions, lecture requests, check-ins they recorded, audit rows).
@@ -98,7 +98,7 @@ impl EventOffice {
     }
 }
 
-/// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
+/// Follows the notifier's `PersonErased` events (ADR 0040) and erases each person from the
 /// events service, until `shutdown`; its position is kept in the service's database.
 pub fn spawn_erasure_follower(
     office: EventOffice,

@@ -61,7 +61,7 @@ pub(crate) async fn expiring(
 }
 
 /// Up to `limit` registrations `subject` made (of any event) that still name their people,
-/// in the order they were made: what an approved erasure pseudonymises (ADR 0039).
+/// in the order they were made: what an approved erasure pseudonymises (ADR 0040).
 pub(crate) async fn of_person(
     db: &impl ConnectionTrait,
     subject: &str,

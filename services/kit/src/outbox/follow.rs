@@ -1,4 +1,4 @@
-//! Following another service's change events (ADR 0039): a service that must act on what
+//! Following another service's change events (ADR 0040): a service that must act on what
 //! another one decided (every service erasing a person once the notifier approved the
 //! erasure) reads that service's stream `{redis.key_prefix}events:{source}` with `XREAD
 //! BLOCK`, from the position stored in its own database (table `stream_position`, one row

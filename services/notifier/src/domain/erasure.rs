@@ -1,4 +1,4 @@
-//! Erasure of a person's data (ADR 0039): a person asks the bureau to erase what it holds
+//! Erasure of a person's data (ADR 0040): a person asks the bureau to erase what it holds
 //! about them; a bureau administrator approves or rejects the request; an approved request
 //! erases the person everywhere (the notifier's own data at once, every other service on the
 //! `PersonErased` event). Pure rules: no I/O.

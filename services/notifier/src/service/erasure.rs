@@ -1,4 +1,4 @@
-//! Erasure requests (ADR 0039): a person asks, a bureau administrator decides. Approval, in
+//! Erasure requests (ADR 0040): a person asks, a bureau administrator decides. Approval, in
 //! one transaction: the request's decision (who, when, why: the audit record), the notifier's
 //! own data about the person deleted, and the `PersonErased` change event, which every
 //! other service follows to pseudonymise its records of the person and which drops the

@@ -1,4 +1,4 @@
-//! Erasure requests (ADR 0039): their table, its migration, and the writes that erase the
+//! Erasure requests (ADR 0040): their table, its migration, and the writes that erase the
 //! notifier's own data about a person (contact, preferences, notices and their deliveries).
 
 use chrono::{DateTime, Utc};

@@ -16,7 +16,7 @@ use crate::store::privacy as store;
 /// The change event of a request whose requester was pseudonymised.
 pub const PERSONAL_DATA_EXPIRED: &str = "ServiceRequestPersonalDataExpired";
 
-/// The change event of a request whose requester was erased on their request (ADR 0039).
+/// The change event of a request whose requester was erased on their request (ADR 0040).
 pub const REQUESTER_ERASED: &str = "ServiceRequestRequesterErased";
 
 /// The states in which a request is finished for retention.
@@ -52,7 +52,7 @@ impl OnlineBureau {
         Ok(expired)
     }
 
-    /// Erases `subject` (an approved erasure, ADR 0039): every request they made, in any
+    /// Erases `subject` (an approved erasure, ADR 0040): every request they made, in any
     /// state, gets a pseudonym for them as retention would give it, each in its own
     /// transaction with its change event; then one more pseudonym replaces them wherever
     /// they still appear (messages, history rows and ratings on other requests).
@@ -109,7 +109,7 @@ impl OnlineBureau {
     }
 }
 
-/// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
+/// Follows the notifier's `PersonErased` events (ADR 0040) and erases each person from the
 /// requests service, until `shutdown`; its position is kept in the service's database.
 pub fn spawn_erasure_follower(
     bureau: OnlineBureau,

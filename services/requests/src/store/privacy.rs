@@ -57,7 +57,7 @@ pub(crate) async fn expiring(
 }
 
 /// Up to `limit` requests of `subject` (any state) that still name them, oldest first: what
-/// an approved erasure pseudonymises (ADR 0039).
+/// an approved erasure pseudonymises (ADR 0040).
 pub(crate) async fn of_person(
     db: &impl ConnectionTrait,
     subject: &str,

@@ -46,7 +46,7 @@ impl TrainingOffice {
         Ok(expired)
     }
 
-    /// Erases `subject` (an approved erasure, ADR 0039): every application they made, in
+    /// Erases `subject` (an approved erasure, ADR 0040): every application they made, in
     /// any state, loses its personal data as retention would remove it, each in its own
     /// transaction with its change event; then a pseudonym replaces them on the audit rows
     /// that still name them. Idempotent: answers how many records changed.
@@ -106,7 +106,7 @@ impl TrainingOffice {
     }
 }
 
-/// Follows the notifier's `PersonErased` events (ADR 0039) and erases each person from the
+/// Follows the notifier's `PersonErased` events (ADR 0040) and erases each person from the
 /// training service, until `shutdown`; its position is kept in the service's database.
 pub fn spawn_erasure_follower(
     office: TrainingOffice,

@@ -51,7 +51,7 @@ pub(crate) async fn expiring(
 }
 
 /// Up to `limit` applications of `subject` (any state) that still hold their personal
-/// data, oldest first: what an approved erasure removes (ADR 0039).
+/// data, oldest first: what an approved erasure removes (ADR 0040).
 pub(crate) async fn of_person(
     db: &impl ConnectionTrait,
     subject: &str,
