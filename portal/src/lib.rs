@@ -100,6 +100,10 @@ pub fn app(state: PortalState) -> Router {
         .route("/events/{id}/register", post(pages::events::register))
         .route("/events/{id}/cancel", post(pages::events::cancel))
         .route("/programmes", get(pages::programmes::list))
+        .route(
+            "/editions/{id}/apply",
+            get(pages::apply::show).post(pages::apply::apply),
+        )
         .route("/certificates/verify", get(pages::certificates::verify))
         .route("/practices", get(pages::library::list))
         .route("/practices/{id}", get(pages::library::show))

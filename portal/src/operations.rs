@@ -50,3 +50,7 @@ operation!(ProgrammeList);
 operation!(MyEventRegistrations);
 operation!(RegisterForEvent);
 operation!(CancelRegistration);
+operation!(ApplyPage);
+operation!(MyApplications);
+operation!(CheckEligibility);
+operation!(SubmitApplication);

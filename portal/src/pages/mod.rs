@@ -1,6 +1,7 @@
 //! One handler per page, each rendering a compiled template (`templates/`) with the common
 //! [`Page`] frame: language, signed-in person, CSRF token, language links.
 
+pub mod apply;
 pub mod assets;
 pub mod auth;
 pub mod certificates;

@@ -1,6 +1,6 @@
 //! The training programmes for everyone (`/programmes`): each published programme with its
-//! description and its editions (term, dates, application window, places). Applying is a
-//! later slice.
+//! description and its editions (term, dates, application window, places), each with its
+//! apply link (`/editions/<id>/apply`).
 
 use askama::Template;
 use axum::Extension;
@@ -15,6 +15,8 @@ use crate::session::Visit;
 
 /// One edition of a programme.
 pub struct EditionRow {
+    /// Its id (the apply link's).
+    pub id: String,
     /// Its term (e.g. `2026-1`).
     pub term: String,
     /// First and last day.
@@ -85,6 +87,7 @@ pub async fn list(
                     .editions
                     .into_iter()
                     .map(|ed| EditionRow {
+                        id: ed.id,
                         term: ed.term,
                         dates: span(ed.starts_on, ed.ends_on),
                         window: span(ed.applications_open_on, ed.applications_close_on),
