@@ -706,3 +706,14 @@ feed-unknown-series = no such series
 file-no-parts = files of this owner go with the owner itself; leave partId empty
 input-request-type-required = a request type is required
 rule-stipend-needs-placement = a host local government pays part of the stipend: assign the placement first
+
+## The log of staff reads of personal data (ADR 0039)
+input-at-most-reads = at most { $max } records in one batch
+input-entity-id-needs-type = needs `entityType` too
+rule-personal-data-reads-staff = only reads by bureau staff are recorded
+rule-personal-data-reads-admins = the log of reads of personal data is for bureau administrators
+label-PersonalDataEntity-TRAINING_APPLICATION = Training application
+label-PersonalDataEntity-PARTNER_CONTACT = Partner contact
+label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = Proposed organisation profile
+label-PersonalDataEntity-EVENT_REGISTRATION = Event registration
+label-PersonalDataEntity-EMAIL_DELIVERY = E-mail delivery

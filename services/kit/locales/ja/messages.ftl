@@ -705,3 +705,14 @@ feed-unknown-series = そのようなシリーズはありません
 file-no-parts = この対象のファイルは対象そのものに添付されます。partId は空にしてください
 input-request-type-required = 依頼の種類は必須です
 rule-stipend-needs-placement = 手当の一部を主催自治体が負担します。先に受け入れ先を指定してください
+
+## The log of staff reads of personal data (ADR 0039)
+input-at-most-reads = 一度に記録できるのは { $max } 件までです
+input-entity-id-needs-type = `entityType` も指定してください
+rule-personal-data-reads-staff = 記録されるのは事務局職員の閲覧のみです
+rule-personal-data-reads-admins = 個人情報の閲覧記録は事務局管理者のためのものです
+label-PersonalDataEntity-TRAINING_APPLICATION = 研修申請
+label-PersonalDataEntity-PARTNER_CONTACT = 協力機関の担当者
+label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 機関プロフィールの変更提案
+label-PersonalDataEntity-EVENT_REGISTRATION = イベント参加登録
+label-PersonalDataEntity-EMAIL_DELIVERY = メール送信

@@ -705,3 +705,14 @@ feed-unknown-series = 그런 시리즈는 없습니다
 file-no-parts = 이 대상의 파일은 대상 자체에 첨부됩니다. partId는 비워 두세요
 input-request-type-required = 요청 유형은 필수입니다
 rule-stipend-needs-placement = 지원금 일부를 주관 지방자치단체가 부담합니다. 먼저 배치 지방자치단체를 지정하세요
+
+## The log of staff reads of personal data (ADR 0039)
+input-at-most-reads = 한 번에 최대 { $max }건까지 기록할 수 있습니다
+input-entity-id-needs-type = `entityType`도 함께 지정하세요
+rule-personal-data-reads-staff = 사무국 직원의 열람만 기록됩니다
+rule-personal-data-reads-admins = 개인정보 열람 기록은 사무국 관리자만 볼 수 있습니다
+label-PersonalDataEntity-TRAINING_APPLICATION = 연수 신청서
+label-PersonalDataEntity-PARTNER_CONTACT = 협력기관 담당자
+label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 기관 프로필 변경 제안
+label-PersonalDataEntity-EVENT_REGISTRATION = 행사 참가 신청
+label-PersonalDataEntity-EMAIL_DELIVERY = 이메일 발송

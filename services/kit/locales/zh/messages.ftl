@@ -705,3 +705,14 @@ feed-unknown-series = 没有该系列
 file-no-parts = 此对象的文件直接附加在对象本身；请将 partId 留空
 input-request-type-required = 必须指定申请类型
 rule-stipend-needs-placement = 承办地方政府承担部分补贴：请先指定派驻单位
+
+## The log of staff reads of personal data (ADR 0039)
+input-at-most-reads = 每批最多 { $max } 条记录
+input-entity-id-needs-type = 还需要指定 `entityType`
+rule-personal-data-reads-staff = 只记录事务局职员的查阅
+rule-personal-data-reads-admins = 个人信息查阅记录仅供事务局管理员查看
+label-PersonalDataEntity-TRAINING_APPLICATION = 研修申请
+label-PersonalDataEntity-PARTNER_CONTACT = 合作机构联系人
+label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 机构资料变更提议
+label-PersonalDataEntity-EVENT_REGISTRATION = 活动报名
+label-PersonalDataEntity-EMAIL_DELIVERY = 邮件发送
