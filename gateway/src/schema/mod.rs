@@ -1,7 +1,8 @@
 //! The public GraphQL schema: one module per domain merged into the query and mutation
 //! roots (`requests`, `directory`, `me`, `events`, `research`, `training`, `notifications`,
 //! `files` of applications and practices, the federation `_entities` lookups,
-//! `subscriptions`), and [`common`] for the types they share.
+//! `subscriptions`, the log of staff reads of `personal_data`), and [`common`] for the types
+//! they share.
 //!
 //! Resolvers are thin: input → proto, one call through [`crate::upstream`] (a typed
 //! `read`/`call`, or a DataLoader), proto → GraphQL type. Business rules (validation,
@@ -22,6 +23,7 @@ pub mod labels;
 pub mod language;
 pub mod me;
 pub mod notifications;
+pub mod personal_data;
 pub mod requests;
 pub mod research;
 pub mod scalars;
@@ -58,6 +60,7 @@ pub struct Query(
     training::TrainingStatisticsQuery,
     notifications::NotificationsQuery,
     federation::EntitiesQuery,
+    personal_data::PersonalDataQuery,
 );
 
 /// The mutation root (POST only). Not part of the partners' federated graph.

@@ -638,6 +638,17 @@ pub struct EventRegistration {
     loaders: Arc<EventLoaders>,
 }
 
+impl EventRegistration {
+    /// The registration as a holder of its people's personal data (ADR 0039).
+    fn holder(&self) -> crate::schema::personal_data::Holder {
+        crate::schema::personal_data::Holder::new(
+            crate::schema::personal_data::PersonalDataEntity::EventRegistration,
+            &self.data.id,
+            Some(&self.data.registrant_subject),
+        )
+    }
+}
+
 /// A registration for an event.
 #[Object]
 impl EventRegistration {
@@ -670,7 +681,9 @@ impl EventRegistration {
     }
 
     /// Who registered.
-    async fn registrant(&self) -> Person {
+    async fn registrant(&self, ctx: &Context<'_>) -> Person {
+        self.holder()
+            .read(ctx, "registrant", &*self.data.registrant_subject);
         Person {
             subject: self.data.registrant_subject.clone(),
             name: self.data.registrant_name.clone(),
@@ -683,8 +696,9 @@ impl EventRegistration {
     }
 
     /// The attendee, or the head of delegation.
-    async fn attendee_name(&self) -> &str {
-        &self.data.attendee_name
+    async fn attendee_name(&self, ctx: &Context<'_>) -> &str {
+        self.holder()
+            .read(ctx, "attendeeName", self.data.attendee_name.as_str())
     }
 
     /// Delegations: ISO 3166-1 alpha-2 country.
@@ -698,8 +712,9 @@ impl EventRegistration {
     }
 
     /// Delegations: members other than the head.
-    async fn members(&self) -> &[String] {
-        &self.data.members
+    async fn members(&self, ctx: &Context<'_>) -> &[String] {
+        self.holder()
+            .read(ctx, "members", self.data.members.as_slice())
     }
 
     /// Seats it holds or asks for (one per person).
@@ -733,8 +748,9 @@ impl EventRegistration {
     }
 
     /// Check-ins, oldest first.
-    async fn check_ins(&self) -> Vec<EventCheckIn> {
-        self.data
+    async fn check_ins(&self, ctx: &Context<'_>) -> Vec<EventCheckIn> {
+        let check_ins = self
+            .data
             .check_ins
             .iter()
             .map(|c| EventCheckIn {
@@ -743,7 +759,8 @@ impl EventRegistration {
                 at: datetime(c.at.as_ref()),
                 by: c.by_subject.clone(),
             })
-            .collect()
+            .collect::<Vec<_>>();
+        self.holder().read(ctx, "checkIns", check_ins)
     }
 
     /// The audit history, oldest first; notes the system wrote in `lang` (default: the
