@@ -399,6 +399,75 @@ mod tests {
         assert!(reads.take().is_empty());
     }
 
+    struct Root;
+
+    #[Object]
+    impl Root {
+        async fn full_name(&self, ctx: &Context<'_>) -> Option<&str> {
+            applicants().read(ctx, "profile.fullName", Some("Nguyen Thi Lan"))
+        }
+
+        async fn grade(&self, ctx: &Context<'_>) -> Option<i32> {
+            applicants().read(ctx, "profile.grade", None)
+        }
+    }
+
+    fn applicants() -> Holder {
+        Holder::new(
+            PersonalDataEntity::TrainingApplication,
+            "app-1",
+            Some("official-danang"),
+        )
+    }
+
+    /// What `{ fullName grade }` notes for `caller`.
+    async fn noted(caller: Option<Caller>) -> Vec<pb::PersonalDataRead> {
+        let schema = async_graphql::Schema::new(
+            Root,
+            async_graphql::EmptyMutation,
+            async_graphql::EmptySubscription,
+        );
+        let reads = Arc::new(OperationReads::default());
+        let request = Request::new("{ fullName grade }")
+            .data(Identity(caller))
+            .data(reads.clone());
+        let response = schema.execute(request).await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        reads.take()
+    }
+
+    #[tokio::test]
+    async fn staff_reads_of_someone_elses_data_with_a_value_are_noted() {
+        let staff = Caller::new("staff-park", "Park", "GAOK", [Role::BureauStaff]);
+        let noted_for_staff = noted(Some(staff)).await;
+        assert_eq!(noted_for_staff.len(), 1);
+        assert_eq!(noted_for_staff[0].entity_id, "app-1");
+        assert_eq!(
+            noted_for_staff[0].fields,
+            ["profile.fullName"],
+            "grade is empty"
+        );
+        let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
+        assert_eq!(noted(Some(admin)).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn own_data_and_other_callers_are_not_noted() {
+        let applicant = Caller::new("official-danang", "Lan", "VN-DN", [Role::LocalOfficial]);
+        assert!(noted(Some(applicant)).await.is_empty());
+        // Their own data, even for someone who is also bureau staff.
+        let own = Caller::new(
+            "official-danang",
+            "Lan",
+            "GAOK",
+            [Role::BureauStaff, Role::LocalOfficial],
+        );
+        assert!(noted(Some(own)).await.is_empty());
+        let partner = Caller::new("partner-osaka", "Osaka", "ORG-1", [Role::Partner]);
+        assert!(noted(Some(partner)).await.is_empty());
+        assert!(noted(None).await.is_empty());
+    }
+
     #[test]
     fn entity_names_round_trip() {
         for e in [
