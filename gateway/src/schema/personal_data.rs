@@ -10,6 +10,7 @@
 //! background. Other callers (officials, partners, the public) cost one lookup per personal
 //! field and nothing else.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -71,12 +72,13 @@ impl PersonalDataEntity {
     }
 }
 
-/// Whose data a record is: what a GraphQL object with personal fields keeps beside them.
+/// Whose data a record is: what a GraphQL object with personal fields keeps beside them
+/// (borrowed from the object while it resolves, so answering a field allocates nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
+pub struct Holder<'a> {
     entity: PersonalDataEntity,
-    id: String,
-    owner: Option<String>,
+    id: Cow<'a, str>,
+    owner: Option<Cow<'a, str>>,
 }
 
 /// A value that may or may not carry data (a read of nothing is not logged).
@@ -109,14 +111,23 @@ impl Carries for &str {
     }
 }
 
-impl Holder {
+impl<'a> Holder<'a> {
     /// Record `id` of `entity`, the personal data of the person with subject `owner` (empty
     /// or `None` when it names no caller, e.g. a partner's contact).
-    pub fn new(entity: PersonalDataEntity, id: &str, owner: Option<&str>) -> Holder {
+    pub fn new(entity: PersonalDataEntity, id: &'a str, owner: Option<&'a str>) -> Holder<'a> {
         Holder {
             entity,
-            id: id.to_owned(),
-            owner: owner.filter(|o| !o.is_empty()).map(str::to_owned),
+            id: Cow::Borrowed(id),
+            owner: owner.filter(|o| !o.is_empty()).map(Cow::Borrowed),
+        }
+    }
+
+    /// The same holder owning its id and owner, to keep in an object of its own.
+    pub fn into_owned(self) -> Holder<'static> {
+        Holder {
+            entity: self.entity,
+            id: Cow::Owned(self.id.into_owned()),
+            owner: self.owner.map(|o| Cow::Owned(o.into_owned())),
         }
     }
 
@@ -412,7 +423,7 @@ mod tests {
         }
     }
 
-    fn applicants() -> Holder {
+    fn applicants() -> Holder<'static> {
         Holder::new(
             PersonalDataEntity::TrainingApplication,
             "app-1",

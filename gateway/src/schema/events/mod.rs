@@ -21,6 +21,7 @@ use super::common::{PageInfo, Person, PublicUrls};
 use super::common::{datetime, non_empty, timestamp};
 use super::directory::{LocalGovernment, load_local_government};
 use super::language::{self, Language};
+use super::personal_data::{Holder, PersonalDataEntity};
 use super::research::Practice;
 use super::scalars::Date;
 use crate::upstream::error;
@@ -640,9 +641,9 @@ pub struct EventRegistration {
 
 impl EventRegistration {
     /// The registration as a holder of its people's personal data (ADR 0039).
-    fn holder(&self) -> crate::schema::personal_data::Holder {
-        crate::schema::personal_data::Holder::new(
-            crate::schema::personal_data::PersonalDataEntity::EventRegistration,
+    fn holder(&self) -> Holder<'_> {
+        Holder::new(
+            PersonalDataEntity::EventRegistration,
             &self.data.id,
             Some(&self.data.registrant_subject),
         )

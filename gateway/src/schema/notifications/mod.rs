@@ -121,7 +121,7 @@ impl EmailDelivery {
 }
 
 impl EmailDelivery {
-    fn holder(&self) -> Holder {
+    fn holder(&self) -> Holder<'_> {
         Holder::new(
             PersonalDataEntity::EmailDelivery,
             &self.id.0,

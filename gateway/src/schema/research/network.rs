@@ -8,7 +8,7 @@ pub struct Contact(pub(super) pb::Contact, pub(super) Arc<ResearchLoaders>);
 
 impl Contact {
     /// The contact as a holder of personal data (ADR 0039).
-    fn holder(&self) -> Holder {
+    fn holder(&self) -> Holder<'_> {
         Holder::new(PersonalDataEntity::PartnerContact, &self.0.id, None)
     }
 }
@@ -200,7 +200,8 @@ impl OrganisationProfileChange {
                             PersonalDataEntity::OrganisationProfileChange,
                             &self.0.id,
                             None,
-                        ),
+                        )
+                        .into_owned(),
                     })
                     .collect()
             })
@@ -240,7 +241,7 @@ pub struct OrganisationProfileContact {
     expertise_area_codes: Vec<String>,
     email: Option<String>,
     phone: Option<String>,
-    holder: Holder,
+    holder: Holder<'static>,
 }
 
 /// A contact as a profile change proposes it.

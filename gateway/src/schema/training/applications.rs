@@ -5,7 +5,7 @@ use crate::schema::personal_data::{Holder, PersonalDataEntity};
 
 /// Who applied; identity fields are empty for a blind reviewer. Its personal fields are
 /// logged when bureau staff read them (ADR 0039).
-pub struct ApplicantProfile(pub(super) pb::ApplicantProfile, pub(super) Holder);
+pub struct ApplicantProfile(pub(super) pb::ApplicantProfile, pub(super) Holder<'static>);
 
 /// Who applied; identity fields are empty for a blind reviewer.
 #[Object]
@@ -187,7 +187,7 @@ pub struct TrainingApplication(pub(crate) pb::Application);
 
 impl TrainingApplication {
     /// The application as a holder of its applicant's personal data (ADR 0039).
-    fn holder(&self) -> Holder {
+    fn holder(&self) -> Holder<'_> {
         Holder::new(
             PersonalDataEntity::TrainingApplication,
             &self.0.id,
@@ -242,7 +242,10 @@ impl TrainingApplication {
 
     /// Who applied.
     async fn profile(&self) -> ApplicantProfile {
-        ApplicantProfile(self.0.profile.clone().unwrap_or_default(), self.holder())
+        ApplicantProfile(
+            self.0.profile.clone().unwrap_or_default(),
+            self.holder().into_owned(),
+        )
     }
 
     /// The applicant's subject (empty for a blind reviewer).
