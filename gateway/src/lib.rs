@@ -59,6 +59,12 @@ fn build_schemas(
     entities: entity_cache::EntityCache,
     hub: changes::ChangeHub,
 ) -> (GatewaySchema, PartnerSchema) {
+    // What bureau staff read of people's personal data, logged after each operation (ADR 0039).
+    let read_log = upstream::read_log::ReadLog::start(
+        services.notifier.clone(),
+        services.timeout,
+        upstream::read_log::QUEUE,
+    );
     let portal = configure(settings, services, &entities, schema::builder())
         .data(hub)
         .data(schema::requests::AttachmentLinks {
@@ -68,9 +74,11 @@ fn build_schemas(
             authz::require_subscription,
         ))
         .data(schema::me::PermissionsOf(authz::permissions))
+        .extension(schema::personal_data::ReadLogExtension(read_log.clone()))
         // The whole schema is never handed out as a subgraph (`/subgraph` is).
         .extension(schema::federation::WithoutServiceSdl::PORTAL);
-    let partner = configure(settings, services, &entities, schema::partner_builder());
+    let partner = configure(settings, services, &entities, schema::partner_builder())
+        .extension(schema::personal_data::ReadLogExtension(read_log));
     let partner = if settings.gateway.service_sdl_enabled(settings.environment) {
         partner
     } else {

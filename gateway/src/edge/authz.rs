@@ -309,6 +309,8 @@ pub const MATRIX: &[Rule] = rules![
     Subscription "requests" "serviceRequestUpdated" [D S S A D],
     Subscription "requests" "serviceRequestQueue" [D D S A D],
     Subscription "notifier" "notificationReceived" [D A A A A],
+    // The log of staff reads of personal data (ADR 0039).
+    Query "notifier" "personalDataReads" [D D D A D],
 ];
 
 /// The rule of `root`'s field `field`, when the matrix has one.

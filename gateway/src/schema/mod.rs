@@ -1,7 +1,8 @@
 //! The public GraphQL schema: one module per domain merged into the query and mutation
 //! roots (`requests`, `directory`, `me`, `events`, `research`, `training`, `notifications`,
 //! `files` of applications and practices, the federation `_entities` lookups,
-//! `subscriptions`), and [`common`] for the types they share.
+//! `subscriptions`, the log of staff reads of `personal_data`), and [`common`] for the types
+//! they share.
 //!
 //! Resolvers are thin: input → proto, one call through [`crate::upstream`] (a typed
 //! `read`/`call`, or a DataLoader), proto → GraphQL type. Business rules (validation,
@@ -15,6 +16,7 @@
 pub mod common;
 pub mod directory;
 pub mod directory_admin;
+pub mod erasure;
 pub mod events;
 pub mod federation;
 pub mod files;
@@ -58,8 +60,9 @@ pub struct Query(
     training::TrainingQuery,
     training::TrainingStatisticsQuery,
     notifications::NotificationsQuery,
-    personal_data::PersonalDataQuery,
+    erasure::ErasureQuery,
     federation::EntitiesQuery,
+    personal_data::PersonalDataQuery,
 );
 
 /// The mutation root (POST only). Not part of the partners' federated graph.
@@ -78,7 +81,7 @@ pub struct Mutation(
     research::ResearchMutation,
     training::TrainingMutation,
     notifications::NotificationsMutation,
-    personal_data::PersonalDataMutation,
+    erasure::ErasureMutation,
 );
 
 /// A schema builder with every type registered and no data attached, serving Apollo

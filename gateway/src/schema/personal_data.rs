@@ -1,371 +1,494 @@
-//! A person's own data and its erasure (ADR 0040): `myPersonalData` gathers every record
-//! the bureau holds about the caller (their contact, notices, the requests they submitted,
-//! their applications, registrations and contributions, their erasure requests), each
-//! fetched only when asked for, from the service that owns it, scoped to the caller; a
-//! person asks for erasure (`requestPersonalDataErasure`) and a bureau administrator
-//! decides (`personalDataErasureRequests`, `decidePersonalDataErasure`). The notifier keeps
-//! the requests and announces an approved one; the resolvers convert.
+//! Staff reads of personal data (ADR 0039): which fields of the graph are someone's personal
+//! data, noting when bureau staff read them, and the log bureau admins read
+//! (`personalDataReads`).
+//!
+//! A resolver of a personal field answers through [`Holder::read`]: when the caller is bureau
+//! staff or an admin, the field carries a value and the data is not the caller's own, the
+//! read is noted in the operation's [`OperationReads`]. Nothing else happens while the
+//! operation runs; after it, [`ReadLogExtension`] hands the operation's reads as one batch to
+//! the writer ([`crate::upstream::read_log`]), which sends it to the notifier in the
+//! background. Other callers (officials, partners, the public) cost one lookup per personal
+//! field and nothing else.
 
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
-use glocal_kit::Role;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest,
+};
+use async_graphql::{
+    Context, Enum, ID, InputObject, Object, Request, Response, Result, ServerResult, SimpleObject,
+};
+use glocal_kit::{Caller, Role};
 use glocal_proto::common::v1 as common;
 use glocal_proto::notifier::v1 as pb;
 
-use super::common::{PageInfo, datetime, non_empty};
-use super::events::{
-    Contribution, EventRegistrationConnection, EventRegistrationFilter, EventsQuery,
-};
-use super::notifications::{ContactInfo, NotificationConnection, NotificationsQuery};
-use super::requests::{
-    RequestsQuery, ServiceRequestConnection, ServiceRequestFilter, ServiceRequestOrder,
-};
+use super::common::{PageInfo, Person, datetime, non_empty, timestamp};
 use super::scalars::DateTime;
-use super::training::{TrainingApplicationConnection, TrainingApplicationFilter, TrainingQuery};
-use crate::upstream::{Notifier, call, caller, error, read};
+use crate::upstream::read_log::{ReadBatch, ReadLog};
+use crate::upstream::{Identity, Notifier, caller, read};
 
-/// Where an erasure request stands.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErasureRequestState {
-    /// Asked; an administrator has not decided yet.
-    Pending,
-    /// Approved: the person's data is erased in every service.
-    Approved,
-    /// Rejected, with the administrator's reason.
-    Rejected,
+/// What holds personal data in the graph (and which of its fields are personal).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PersonalDataEntity {
+    /// A training application: its applicant's profile (`profile.fullName`,
+    /// `profile.nationality`, `profile.organisation`, `profile.grade`,
+    /// `profile.languages`), `answers` and papers (`files`).
+    TrainingApplication,
+    /// A contact of a partner organisation (`Contact`): `email`, `phone`.
+    PartnerContact,
+    /// A partner's proposed profile change: its contacts' `contacts.email`,
+    /// `contacts.phone`.
+    OrganisationProfileChange,
+    /// An event registration: `registrant`, `attendeeName`, `members`, `checkIns`.
+    EventRegistration,
+    /// An e-mail delivery of a notice: `recipient`, `address`.
+    EmailDelivery,
 }
 
-impl ErasureRequestState {
-    fn of(name: &str) -> ErasureRequestState {
-        match name {
-            "APPROVED" => ErasureRequestState::Approved,
-            "REJECTED" => ErasureRequestState::Rejected,
-            _ => ErasureRequestState::Pending,
-        }
-    }
-
-    fn name(self) -> &'static str {
+impl PersonalDataEntity {
+    /// The notifier's name of the type.
+    pub fn name(self) -> &'static str {
         match self {
-            ErasureRequestState::Pending => "PENDING",
-            ErasureRequestState::Approved => "APPROVED",
-            ErasureRequestState::Rejected => "REJECTED",
+            PersonalDataEntity::TrainingApplication => "TRAINING_APPLICATION",
+            PersonalDataEntity::PartnerContact => "PARTNER_CONTACT",
+            PersonalDataEntity::OrganisationProfileChange => "ORGANISATION_PROFILE_CHANGE",
+            PersonalDataEntity::EventRegistration => "EVENT_REGISTRATION",
+            PersonalDataEntity::EmailDelivery => "EMAIL_DELIVERY",
         }
+    }
+
+    fn of(name: &str) -> Option<PersonalDataEntity> {
+        [
+            PersonalDataEntity::TrainingApplication,
+            PersonalDataEntity::PartnerContact,
+            PersonalDataEntity::OrganisationProfileChange,
+            PersonalDataEntity::EventRegistration,
+            PersonalDataEntity::EmailDelivery,
+        ]
+        .into_iter()
+        .find(|e| e.name() == name)
     }
 }
 
-/// A person's request that the bureau erase what it holds about them.
+/// Whose data a record is: what a GraphQL object with personal fields keeps beside them
+/// (borrowed from the object while it resolves, so answering a field allocates nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder<'a> {
+    entity: PersonalDataEntity,
+    id: Cow<'a, str>,
+    owner: Option<Cow<'a, str>>,
+}
+
+/// A value that may or may not carry data (a read of nothing is not logged).
+pub trait Carries {
+    /// True when the value holds something.
+    fn carries(&self) -> bool;
+}
+
+impl<T> Carries for Option<T> {
+    fn carries(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T> Carries for &[T] {
+    fn carries(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T> Carries for Vec<T> {
+    fn carries(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl Carries for &str {
+    fn carries(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<'a> Holder<'a> {
+    /// Record `id` of `entity`, the personal data of the person with subject `owner` (empty
+    /// or `None` when it names no caller, e.g. a partner's contact).
+    pub fn new(entity: PersonalDataEntity, id: &'a str, owner: Option<&'a str>) -> Holder<'a> {
+        Holder {
+            entity,
+            id: Cow::Borrowed(id),
+            owner: owner.filter(|o| !o.is_empty()).map(Cow::Borrowed),
+        }
+    }
+
+    /// The same holder owning its id and owner, to keep in an object of its own.
+    pub fn into_owned(self) -> Holder<'static> {
+        Holder {
+            entity: self.entity,
+            id: Cow::Owned(self.id.into_owned()),
+            owner: self.owner.map(|o| Cow::Owned(o.into_owned())),
+        }
+    }
+
+    /// `value`, the personal field `field` of this record, noting the read when the
+    /// caller is bureau staff reading someone else's data and it carries a value.
+    pub fn read<T: Carries>(&self, ctx: &Context<'_>, field: &'static str, value: T) -> T {
+        if value.carries() {
+            self.note(ctx, field);
+        }
+        value
+    }
+
+    fn note(&self, ctx: &Context<'_>, field: &'static str) {
+        let Some(reads) = ctx.data_opt::<Arc<OperationReads>>() else {
+            return;
+        };
+        let Some(reader) = caller(ctx) else {
+            return;
+        };
+        if !is_staff(reader) || self.owner.as_deref() == Some(reader.subject.as_str()) {
+            return;
+        }
+        reads.note(self.entity, &self.id, field);
+    }
+}
+
+/// Whose reads are logged: bureau staff and admins.
+fn is_staff(caller: &Caller) -> bool {
+    caller.has(Role::BureauStaff) || caller.has(Role::BureauAdmin)
+}
+
+/// The personal fields one operation read, by record (request data).
+#[derive(Debug, Default)]
+pub struct OperationReads(Mutex<BTreeMap<(PersonalDataEntity, String), Vec<&'static str>>>);
+
+impl OperationReads {
+    fn note(&self, entity: PersonalDataEntity, id: &str, field: &'static str) {
+        let Ok(mut reads) = self.0.lock() else {
+            return;
+        };
+        let fields = reads.entry((entity, id.to_owned())).or_default();
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+    }
+
+    /// The reads noted so far, as the notifier takes them; empties the set.
+    fn take(&self) -> Vec<pb::PersonalDataRead> {
+        let Ok(mut reads) = self.0.lock() else {
+            return Vec::new();
+        };
+        std::mem::take(&mut *reads)
+            .into_iter()
+            .map(|((entity, id), mut fields)| {
+                fields.sort_unstable();
+                pb::PersonalDataRead {
+                    entity_type: entity.name().to_owned(),
+                    entity_id: id,
+                    fields: fields.into_iter().map(str::to_owned).collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The schema extension that gives every operation its [`OperationReads`] and, once it ran,
+/// hands what staff read to the [`ReadLog`] writer.
+pub struct ReadLogExtension(pub ReadLog);
+
+impl ExtensionFactory for ReadLogExtension {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ReadLogOperation {
+            log: self.0.clone(),
+            reads: Arc::default(),
+        })
+    }
+}
+
+struct ReadLogOperation {
+    log: ReadLog,
+    reads: Arc<OperationReads>,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ReadLogOperation {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        next.run(ctx, request.data(self.reads.clone())).await
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let response = next.run(ctx, operation_name).await;
+        let reads = self.reads.take();
+        let reader = ctx.data_opt::<Identity>().and_then(|i| i.0.as_ref());
+        if let (false, Some(reader)) = (reads.is_empty(), reader) {
+            self.log.submit(ReadBatch {
+                reader: reader.clone(),
+                message: pb::RecordPersonalDataReadsRequest {
+                    batch_id: uuid::Uuid::now_v7().to_string(),
+                    operation: operation_name.unwrap_or_default().to_owned(),
+                    read_at: Some(timestamp(DateTime(chrono::Utc::now()))),
+                    reads,
+                },
+            });
+        }
+        response
+    }
+}
+
+/// Which reads `personalDataReads` lists; every part optional.
+#[derive(InputObject, Default)]
+pub struct PersonalDataReadFilter {
+    /// Reads by this staff member (their subject).
+    pub actor_subject: Option<String>,
+    /// Reads of this kind of record.
+    pub entity_type: Option<PersonalDataEntity>,
+    /// Reads of this one record (with `entityType`).
+    pub entity_id: Option<ID>,
+    /// Reads at or after this time.
+    pub from: Option<DateTime>,
+    /// Reads before this time.
+    pub to: Option<DateTime>,
+}
+
+/// One record of personal data one operation of a staff member read.
 #[derive(SimpleObject)]
-pub struct ErasureRequest {
+pub struct PersonalDataRead {
     /// Its id.
     pub id: ID,
-    /// Whose data (their token subject).
-    pub subject: String,
-    /// Their name when they asked.
-    pub name: String,
-    /// Why they asked; null when they did not say.
-    pub reason: Option<String>,
-    /// Where it stands.
-    pub state: ErasureRequestState,
-    /// When they asked.
-    pub requested_at: Option<DateTime>,
-    /// When an administrator decided; null while pending.
-    pub decided_at: Option<DateTime>,
-    /// The deciding administrator's name; null while pending.
-    pub decided_by: Option<String>,
-    /// The administrator's note (a rejection's reason); null when none.
-    pub decision_note: Option<String>,
+    /// Who read (subject and name as their token said).
+    pub actor: Person,
+    /// What holds the data.
+    pub entity_type: Option<PersonalDataEntity>,
+    /// The record's id.
+    pub entity_id: ID,
+    /// The personal fields read, e.g. `profile.fullName` (paths as the schema names them).
+    pub fields: Vec<String>,
+    /// The GraphQL operation's name; null when it had none.
+    pub operation: Option<String>,
+    /// When.
+    pub read_at: Option<DateTime>,
 }
 
-impl From<pb::ErasureRequest> for ErasureRequest {
-    fn from(e: pb::ErasureRequest) -> Self {
-        ErasureRequest {
-            id: ID(e.id),
-            subject: e.subject,
-            name: e.name,
-            reason: non_empty(&e.reason).map(str::to_owned),
-            state: ErasureRequestState::of(&e.state),
-            requested_at: datetime(e.requested_at.as_ref()),
-            decided_at: datetime(e.decided_at.as_ref()),
-            decided_by: non_empty(&e.decided_by).map(str::to_owned),
-            decision_note: non_empty(&e.decision_note).map(str::to_owned),
+impl From<pb::PersonalDataReadEntry> for PersonalDataRead {
+    fn from(r: pb::PersonalDataReadEntry) -> Self {
+        PersonalDataRead {
+            id: ID(r.id),
+            actor: Person {
+                subject: r.actor_subject,
+                name: r.actor_name,
+            },
+            entity_type: PersonalDataEntity::of(&r.entity_type),
+            entity_id: ID(r.entity_id),
+            fields: r.fields,
+            operation: non_empty(&r.operation).map(str::to_owned),
+            read_at: datetime(r.read_at.as_ref()),
         }
     }
 }
 
-/// One erasure request in a page, with its cursor.
+/// One read in a page, with its cursor.
 #[derive(SimpleObject)]
-pub struct ErasureRequestEdge {
+pub struct PersonalDataReadEdge {
     /// Opaque cursor.
     pub cursor: String,
-    /// The request.
-    pub node: ErasureRequest,
+    /// The read.
+    pub node: PersonalDataRead,
 }
 
-/// A page of erasure requests.
+/// A page of recorded reads, newest first.
 #[derive(SimpleObject)]
-pub struct ErasureRequestConnection {
-    /// The requests of this page.
-    pub edges: Vec<ErasureRequestEdge>,
-    /// Where the page ends.
+pub struct PersonalDataReadConnection {
+    /// The reads of this page.
+    pub edges: Vec<PersonalDataReadEdge>,
+    /// Where this page ends.
     pub page_info: PageInfo,
     /// How many match in all.
     pub total_count: i32,
 }
 
-fn count(n: u64) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-/// The erasure requests the caller may see (their own, or every one for an administrator).
-async fn erasure_requests(
-    ctx: &Context<'_>,
-    state: Option<ErasureRequestState>,
-    first: Option<i32>,
-    after: Option<String>,
-) -> Result<ErasureRequestConnection> {
-    let message = pb::ListErasureRequestsRequest {
-        page: Some(common::PageRequest {
-            first: u32::try_from(first.unwrap_or(20))
-                .map_err(|_| error::bad_input("`first` must not be negative", "first"))?,
-            after: after.unwrap_or_default(),
-        }),
-        state: state.map(|s| s.name().to_owned()).unwrap_or_default(),
-    };
-    let r = read(
-        ctx,
-        Notifier,
-        "ListErasureRequests",
-        message,
-        |mut c, req| async move { c.list_erasure_requests(req).await },
-    )
-    .await?
-    .into_inner();
-    let info = r.page_info.unwrap_or_default();
-    Ok(ErasureRequestConnection {
-        page_info: PageInfo {
-            has_next_page: info.has_next_page,
-            has_previous_page: false,
-            start_cursor: r.cursors.first().cloned(),
-            end_cursor: non_empty(&info.end_cursor).map(str::to_owned),
-        },
-        edges: r
-            .requests
-            .into_iter()
-            .zip(r.cursors)
-            .map(|(e, cursor)| ErasureRequestEdge {
-                cursor,
-                node: e.into(),
-            })
-            .collect(),
-        total_count: count(r.total_count),
-    })
-}
-
-/// Everything the bureau holds about the signed-in person, each part read from the service
-/// that owns it when asked for.
-pub struct MyPersonalData {
-    subject: String,
-    name: String,
-}
-
-#[Object]
-impl MyPersonalData {
-    /// The person's token subject: the key every record below is held under.
-    async fn subject(&self) -> &str {
-        &self.subject
-    }
-
-    /// Their name as their token gives it.
-    async fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// How notices reach them (e-mail address and language).
-    async fn contact(&self, ctx: &Context<'_>) -> Result<ContactInfo> {
-        NotificationsQuery.my_contact(ctx).await
-    }
-
-    /// Their notices, newest first.
-    async fn notifications(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = 20)] first: Option<i32>,
-        after: Option<String>,
-    ) -> Result<NotificationConnection> {
-        NotificationsQuery
-            .notifications(ctx, first, after, None)
-            .await
-    }
-
-    /// The service requests they submitted, newest first; null for a partner organisation
-    /// (it cannot submit any).
-    async fn service_requests(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = 20)] first: Option<i32>,
-        after: Option<String>,
-    ) -> Result<Option<ServiceRequestConnection>> {
-        if !self.bureau_user(ctx) {
-            return Ok(None);
-        }
-        let mine = ServiceRequestFilter {
-            mine: true,
-            ..ServiceRequestFilter::default()
-        };
-        RequestsQuery
-            .service_requests(ctx, Some(mine), ServiceRequestOrder::Newest, first, after)
-            .await
-            .map(Some)
-    }
-
-    /// Their applications to training programmes, newest first; null for a partner
-    /// organisation (it cannot apply).
-    async fn applications(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = 20)] first: Option<i32>,
-        after: Option<String>,
-    ) -> Result<Option<TrainingApplicationConnection>> {
-        if !self.bureau_user(ctx) {
-            return Ok(None);
-        }
-        let mine = TrainingApplicationFilter {
-            mine: true,
-            ..TrainingApplicationFilter::default()
-        };
-        TrainingQuery
-            .applications(ctx, Some(mine), first, after)
-            .await
-            .map(Some)
-    }
-
-    /// Their registrations for events, oldest first.
-    async fn event_registrations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = 20)] first: Option<i32>,
-        after: Option<String>,
-    ) -> Result<EventRegistrationConnection> {
-        let mine = EventRegistrationFilter {
-            mine: true,
-            ..EventRegistrationFilter::default()
-        };
-        EventsQuery
-            .event_registrations(ctx, Some(mine), first, after)
-            .await
-    }
-
-    /// The contributions they submitted to events' calls, in every state.
-    async fn contributions(&self, ctx: &Context<'_>) -> Result<Vec<Contribution>> {
-        EventsQuery.my_contributions(ctx).await
-    }
-
-    /// Their erasure requests, newest first.
-    async fn erasure_requests(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = 20)] first: Option<i32>,
-        after: Option<String>,
-    ) -> Result<ErasureRequestConnection> {
-        erasure_requests(ctx, None, first, after).await
-    }
-}
-
-impl MyPersonalData {
-    /// Whether the caller is a local official or bureau staff (who may hold requests and
-    /// applications), not only a partner organisation.
-    fn bureau_user(&self, ctx: &Context<'_>) -> bool {
-        caller(ctx).is_some_and(|c| {
-            [Role::LocalOfficial, Role::BureauStaff, Role::BureauAdmin]
-                .iter()
-                .any(|r| c.has(*r))
-        })
-    }
-}
-
-/// A person's own data.
+/// The log of staff reads of personal data.
 #[derive(Default)]
 pub struct PersonalDataQuery;
 
 #[Object]
 impl PersonalDataQuery {
-    /// Everything the bureau holds about the signed-in person (UNAUTHENTICATED without a
-    /// token).
+    /// Who of the bureau's staff read whose personal data, newest first (bureau
+    /// administrators): one entry per operation and record, with the fields read. Kept
+    /// `privacy.read_log_days` days.
     #[graphql(inaccessible)]
-    async fn my_personal_data(&self, ctx: &Context<'_>) -> Result<MyPersonalData> {
-        let me = caller(ctx).ok_or_else(|| {
-            error::coded(
-                glocal_kit::ErrorCode::Unauthenticated,
-                "authentication required",
-                None,
-            )
-        })?;
-        Ok(MyPersonalData {
-            subject: me.subject.clone(),
-            name: me.name.clone(),
-        })
-    }
-
-    /// Erasure requests, newest first, in `state` when given: every person's for bureau
-    /// administrators (the ones to decide are PENDING), the caller's own for anyone else.
-    #[graphql(inaccessible)]
-    async fn personal_data_erasure_requests(
+    async fn personal_data_reads(
         &self,
         ctx: &Context<'_>,
-        state: Option<ErasureRequestState>,
-        #[graphql(default = 20)] first: Option<i32>,
+        filter: Option<PersonalDataReadFilter>,
+        #[graphql(default = 50)] first: Option<i32>,
         after: Option<String>,
-    ) -> Result<ErasureRequestConnection> {
-        erasure_requests(ctx, state, first, after).await
+    ) -> Result<PersonalDataReadConnection> {
+        let filter = filter.unwrap_or_default();
+        let message = pb::ListPersonalDataReadsRequest {
+            page: Some(common::PageRequest {
+                first: u32::try_from(first.unwrap_or(50).max(0)).unwrap_or(0),
+                after: after.unwrap_or_default(),
+            }),
+            actor_subject: filter.actor_subject.unwrap_or_default(),
+            entity_type: filter
+                .entity_type
+                .map(|e| e.name().to_owned())
+                .unwrap_or_default(),
+            entity_id: filter.entity_id.map(|i| i.0).unwrap_or_default(),
+            from: filter.from.map(timestamp),
+            to: filter.to.map(timestamp),
+        };
+        let r = read(
+            ctx,
+            Notifier,
+            "ListPersonalDataReads",
+            message,
+            |mut c, req| async move { c.list_personal_data_reads(req).await },
+        )
+        .await?
+        .into_inner();
+        let info = r.page_info.unwrap_or_default();
+        Ok(PersonalDataReadConnection {
+            page_info: PageInfo {
+                has_next_page: info.has_next_page,
+                has_previous_page: false,
+                start_cursor: r.cursors.first().cloned(),
+                end_cursor: non_empty(&info.end_cursor).map(str::to_owned),
+            },
+            edges: r
+                .reads
+                .into_iter()
+                .zip(r.cursors)
+                .map(|(n, cursor)| PersonalDataReadEdge {
+                    cursor,
+                    node: n.into(),
+                })
+                .collect(),
+            total_count: i32::try_from(r.total_count).unwrap_or(i32::MAX),
+        })
     }
 }
 
-/// Erasure of a person's data.
-#[derive(Default)]
-pub struct PersonalDataMutation;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[Object]
-impl PersonalDataMutation {
-    /// The caller asks the bureau to erase everything it holds about them; `reason` is
-    /// optional (at most 2,000 characters). CONFLICT `ERASURE_ALREADY_PENDING` while an
-    /// earlier request of theirs is pending.
-    async fn request_personal_data_erasure(
-        &self,
-        ctx: &Context<'_>,
-        reason: Option<String>,
-    ) -> Result<ErasureRequest> {
-        let message = pb::RequestErasureRequest {
-            reason: reason.unwrap_or_default(),
-        };
-        let (mut client, request) = call(ctx, Notifier, message)?;
-        let r = client
-            .request_erasure(request)
-            .await
-            .map_err(error::remote)?;
-        Ok(r.into_inner().into())
+    #[test]
+    fn reads_of_one_record_gather_their_fields() {
+        let reads = OperationReads::default();
+        reads.note(
+            PersonalDataEntity::TrainingApplication,
+            "a1",
+            "profile.grade",
+        );
+        reads.note(PersonalDataEntity::PartnerContact, "c1", "email");
+        reads.note(
+            PersonalDataEntity::TrainingApplication,
+            "a1",
+            "profile.fullName",
+        );
+        reads.note(
+            PersonalDataEntity::TrainingApplication,
+            "a1",
+            "profile.grade",
+        );
+        let taken = reads.take();
+        assert_eq!(taken.len(), 2);
+        assert_eq!(taken[0].entity_type, "TRAINING_APPLICATION");
+        assert_eq!(taken[0].fields, ["profile.fullName", "profile.grade"]);
+        assert!(reads.take().is_empty());
     }
 
-    /// A bureau administrator approves or rejects a pending erasure request. Approval
-    /// erases the person: the notifier's data at once, every other service's records
-    /// within moments (pseudonyms replace them; ADR 0040). A rejection needs a `note`
-    /// (BAD_USER_INPUT `ERASURE_REJECTION_NEEDS_REASON`); a decided request is CONFLICT
-    /// `ERASURE_ALREADY_DECIDED`.
-    async fn decide_personal_data_erasure(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        approve: bool,
-        note: Option<String>,
-    ) -> Result<ErasureRequest> {
-        let message = pb::DecideErasureRequestRequest {
-            id: id.0,
-            approve,
-            note: note.unwrap_or_default(),
-        };
-        let (mut client, request) = call(ctx, Notifier, message)?;
-        let r = client
-            .decide_erasure_request(request)
-            .await
-            .map_err(error::remote)?;
-        Ok(r.into_inner().into())
+    struct Root;
+
+    #[Object]
+    impl Root {
+        async fn full_name(&self, ctx: &Context<'_>) -> Option<&str> {
+            applicants().read(ctx, "profile.fullName", Some("Nguyen Thi Lan"))
+        }
+
+        async fn grade(&self, ctx: &Context<'_>) -> Option<i32> {
+            applicants().read(ctx, "profile.grade", None)
+        }
+    }
+
+    fn applicants() -> Holder<'static> {
+        Holder::new(
+            PersonalDataEntity::TrainingApplication,
+            "app-1",
+            Some("official-danang"),
+        )
+    }
+
+    /// What `{ fullName grade }` notes for `caller`.
+    async fn noted(caller: Option<Caller>) -> Vec<pb::PersonalDataRead> {
+        let schema = async_graphql::Schema::new(
+            Root,
+            async_graphql::EmptyMutation,
+            async_graphql::EmptySubscription,
+        );
+        let reads = Arc::new(OperationReads::default());
+        let request = Request::new("{ fullName grade }")
+            .data(Identity(caller))
+            .data(reads.clone());
+        let response = schema.execute(request).await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        reads.take()
+    }
+
+    #[tokio::test]
+    async fn staff_reads_of_someone_elses_data_with_a_value_are_noted() {
+        let staff = Caller::new("staff-park", "Park", "GAOK", [Role::BureauStaff]);
+        let noted_for_staff = noted(Some(staff)).await;
+        assert_eq!(noted_for_staff.len(), 1);
+        assert_eq!(noted_for_staff[0].entity_id, "app-1");
+        assert_eq!(
+            noted_for_staff[0].fields,
+            ["profile.fullName"],
+            "grade is empty"
+        );
+        let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
+        assert_eq!(noted(Some(admin)).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn own_data_and_other_callers_are_not_noted() {
+        let applicant = Caller::new("official-danang", "Lan", "VN-DN", [Role::LocalOfficial]);
+        assert!(noted(Some(applicant)).await.is_empty());
+        // Their own data, even for someone who is also bureau staff.
+        let own = Caller::new(
+            "official-danang",
+            "Lan",
+            "GAOK",
+            [Role::BureauStaff, Role::LocalOfficial],
+        );
+        assert!(noted(Some(own)).await.is_empty());
+        let partner = Caller::new("partner-osaka", "Osaka", "ORG-1", [Role::Partner]);
+        assert!(noted(Some(partner)).await.is_empty());
+        assert!(noted(None).await.is_empty());
+    }
+
+    #[test]
+    fn entity_names_round_trip() {
+        for e in [
+            PersonalDataEntity::TrainingApplication,
+            PersonalDataEntity::PartnerContact,
+            PersonalDataEntity::OrganisationProfileChange,
+            PersonalDataEntity::EventRegistration,
+            PersonalDataEntity::EmailDelivery,
+        ] {
+            assert_eq!(PersonalDataEntity::of(e.name()), Some(e));
+        }
     }
 }

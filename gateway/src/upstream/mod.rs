@@ -3,7 +3,8 @@
 //! read retries), the typed per-service [`read`] and [`call`] (caller, trace context and
 //! deadline in every request; reads retried on UNAVAILABLE; failures as GraphQL errors by
 //! the one mapping in [`error`]), the [`entity_cache`], the change-stream consumer
-//! ([`changes`]) and every DataLoader ([`loaders`]).
+//! ([`changes`]), every DataLoader ([`loaders`]) and the writer of the log of staff reads of
+//! personal data ([`read_log`]).
 //!
 //! Nothing here imports the schema or the edge.
 
@@ -12,6 +13,7 @@ pub mod clients;
 pub mod entity_cache;
 pub mod error;
 pub mod loaders;
+pub mod read_log;
 
 use std::future::Future;
 use std::time::Duration;

@@ -2,12 +2,13 @@
 //! status. Every call acts for the caller in the metadata.
 
 use glocal_kit::error::to_status;
-use glocal_kit::grpc::{caller, ts};
+use glocal_kit::grpc::{bad, caller, from_opt_ts, from_ts, ts};
 use glocal_kit::paging::PageRequest;
 use glocal_proto::notifier::v1 as pb;
 use glocal_proto::notifier::v1::notifier_service_server::{NotifierService, NotifierServiceServer};
 use tonic::{Request, Response, Status};
 
+use crate::domain::reads::{PersonalDataRead, ReadBatch, ReadFilter, ReadView};
 use crate::domain::{Contact, DeliveryView, NoticeView, Preference};
 use crate::error::NotifierError;
 use crate::service::Notifier;
@@ -95,6 +96,39 @@ fn contact_out(c: Option<Contact>) -> pb::Contact {
             ..Default::default()
         },
     }
+}
+
+fn read_out(r: ReadView) -> pb::PersonalDataReadEntry {
+    pb::PersonalDataReadEntry {
+        id: r.seq.to_string(),
+        actor_subject: r.actor_subject,
+        actor_name: r.actor_name,
+        entity_type: r.entity_type.as_str().to_owned(),
+        entity_id: r.entity_id,
+        fields: r.fields,
+        operation: r.operation,
+        read_at: Some(ts(r.read_at)),
+    }
+}
+
+/// The batch of a `RecordPersonalDataReads` request (BAD_USER_INPUT naming the field).
+fn batch_in(r: pb::RecordPersonalDataReadsRequest) -> Result<ReadBatch, Status> {
+    let read_at = from_ts(&r.read_at.unwrap_or_default(), "readAt")?;
+    let reads = r
+        .reads
+        .iter()
+        .enumerate()
+        .map(|(i, read)| {
+            PersonalDataRead::parse(
+                &format!("reads[{i}]"),
+                &read.entity_type,
+                &read.entity_id,
+                &read.fields,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    ReadBatch::parse(&r.batch_id, &r.operation, read_at, reads).map_err(bad)
 }
 
 #[tonic::async_trait]
@@ -231,6 +265,50 @@ impl NotifierService for GrpcService {
             .await
             .map_err(status)?;
         Ok(Response::new(delivery_out(d)))
+    }
+
+    async fn record_personal_data_reads(
+        &self,
+        req: Request<pb::RecordPersonalDataReadsRequest>,
+    ) -> GrpcResult<pb::RecordPersonalDataReadsResponse> {
+        let who = caller(&req)?;
+        let batch = batch_in(req.into_inner())?;
+        let recorded = self
+            .notifier
+            .record_reads(who.as_ref(), &batch)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::RecordPersonalDataReadsResponse {
+            recorded,
+        }))
+    }
+
+    async fn list_personal_data_reads(
+        &self,
+        req: Request<pb::ListPersonalDataReadsRequest>,
+    ) -> GrpcResult<pb::ListPersonalDataReadsResponse> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let filter = ReadFilter::parse(
+            &r.actor_subject,
+            &r.entity_type,
+            &r.entity_id,
+            from_opt_ts(r.from.as_ref(), "from")?,
+            from_opt_ts(r.to.as_ref(), "to")?,
+        )
+        .map_err(bad)?;
+        let page = PageRequest::from(r.page.unwrap_or_default());
+        let found = self
+            .notifier
+            .personal_data_reads(who.as_ref(), &filter, &page)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListPersonalDataReadsResponse {
+            page_info: Some(found.info()),
+            total_count: found.total_count,
+            cursors: found.cursors,
+            reads: found.items.into_iter().map(read_out).collect(),
+        }))
     }
 
     async fn request_erasure(

@@ -80,6 +80,7 @@ pub async fn serve(
     }
     consumer::spawn(notifier.clone(), settings, shutdown.clone());
     let days = settings.privacy.notice_days;
+    let read_log_days = settings.privacy.read_log_days;
     let retained = notifier.clone();
     glocal_kit::jobs::spawn_every_secs(
         "notifier_retention",
@@ -87,7 +88,11 @@ pub async fn serve(
         shutdown.clone(),
         move || {
             let notifier = retained.clone();
-            async move { notifier.expire_notices(days, chrono::Utc::now()).await }
+            async move {
+                let now = chrono::Utc::now();
+                let notices = notifier.expire_notices(days, now).await?;
+                Ok::<_, NotifierError>(notices + notifier.expire_reads(read_log_days, now).await?)
+            }
         },
     );
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(notifier).into_server());

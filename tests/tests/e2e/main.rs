@@ -20,6 +20,7 @@ mod merge;
 mod notices;
 mod partner_callers;
 mod partner_graph;
+mod personal_data_reads;
 mod portal;
 mod portal_browser;
 mod portal_pages;

@@ -21,6 +21,7 @@ use super::common::{PageInfo, Person, PublicUrls};
 use super::common::{datetime, non_empty, timestamp};
 use super::directory::{LocalGovernment, load_local_government};
 use super::language::{self, Language};
+use super::personal_data::{Holder, PersonalDataEntity};
 use super::research::Practice;
 use super::scalars::Date;
 use crate::upstream::error;
@@ -638,6 +639,17 @@ pub struct EventRegistration {
     loaders: Arc<EventLoaders>,
 }
 
+impl EventRegistration {
+    /// The registration as a holder of its people's personal data (ADR 0039).
+    fn holder(&self) -> Holder<'_> {
+        Holder::new(
+            PersonalDataEntity::EventRegistration,
+            &self.data.id,
+            Some(&self.data.registrant_subject),
+        )
+    }
+}
+
 /// A registration for an event.
 #[Object]
 impl EventRegistration {
@@ -670,7 +682,9 @@ impl EventRegistration {
     }
 
     /// Who registered.
-    async fn registrant(&self) -> Person {
+    async fn registrant(&self, ctx: &Context<'_>) -> Person {
+        self.holder()
+            .read(ctx, "registrant", &*self.data.registrant_subject);
         Person {
             subject: self.data.registrant_subject.clone(),
             name: self.data.registrant_name.clone(),
@@ -683,8 +697,9 @@ impl EventRegistration {
     }
 
     /// The attendee, or the head of delegation.
-    async fn attendee_name(&self) -> &str {
-        &self.data.attendee_name
+    async fn attendee_name(&self, ctx: &Context<'_>) -> &str {
+        self.holder()
+            .read(ctx, "attendeeName", self.data.attendee_name.as_str())
     }
 
     /// Delegations: ISO 3166-1 alpha-2 country.
@@ -698,8 +713,9 @@ impl EventRegistration {
     }
 
     /// Delegations: members other than the head.
-    async fn members(&self) -> &[String] {
-        &self.data.members
+    async fn members(&self, ctx: &Context<'_>) -> &[String] {
+        self.holder()
+            .read(ctx, "members", self.data.members.as_slice())
     }
 
     /// Seats it holds or asks for (one per person).
@@ -733,8 +749,9 @@ impl EventRegistration {
     }
 
     /// Check-ins, oldest first.
-    async fn check_ins(&self) -> Vec<EventCheckIn> {
-        self.data
+    async fn check_ins(&self, ctx: &Context<'_>) -> Vec<EventCheckIn> {
+        let check_ins = self
+            .data
             .check_ins
             .iter()
             .map(|c| EventCheckIn {
@@ -743,7 +760,8 @@ impl EventRegistration {
                 at: datetime(c.at.as_ref()),
                 by: c.by_subject.clone(),
             })
-            .collect()
+            .collect::<Vec<_>>();
+        self.holder().read(ctx, "checkIns", check_ins)
     }
 
     /// The audit history, oldest first; notes the system wrote in `lang` (default: the

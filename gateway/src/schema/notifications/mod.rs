@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::schema::scalars::DateTime;
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use glocal_kit::Caller;
@@ -17,6 +17,7 @@ use glocal_proto::notifier::v1 as pb;
 use tokio::sync::broadcast;
 
 use super::common::{PageInfo, datetime, non_empty};
+use super::personal_data::{Holder, PersonalDataEntity};
 use crate::upstream::changes::ChangeHub;
 use crate::upstream::clients::ReadRetry;
 use crate::upstream::{Notifier, Services, call, error, read};
@@ -76,16 +77,19 @@ impl EmailDeliveryStatus {
 
 /// One e-mail of a notice, as bureau administrators watch them.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct EmailDelivery {
     /// Its id.
     pub id: ID,
     /// The notice it sends.
     pub notification_id: ID,
     /// The recipient's subject (as their token names them).
+    #[graphql(skip)]
     pub recipient: String,
     /// The notice's kind, e.g. `REQUEST_SLA_BREACHED`.
     pub kind: String,
     /// The address it goes to.
+    #[graphql(skip)]
     pub address: String,
     /// Where it is.
     pub status: EmailDeliveryStatus,
@@ -99,6 +103,31 @@ pub struct EmailDelivery {
     pub next_attempt_at: Option<DateTime>,
     /// When the mail server accepted it; null until then.
     pub sent_at: Option<DateTime>,
+}
+
+/// The recipient and the address are personal data: reading them is logged (ADR 0039).
+#[ComplexObject]
+impl EmailDelivery {
+    /// The recipient's subject (as their token names them).
+    async fn recipient(&self, ctx: &Context<'_>) -> &str {
+        self.holder()
+            .read(ctx, "recipient", self.recipient.as_str())
+    }
+
+    /// The address it goes to.
+    async fn address(&self, ctx: &Context<'_>) -> &str {
+        self.holder().read(ctx, "address", self.address.as_str())
+    }
+}
+
+impl EmailDelivery {
+    fn holder(&self) -> Holder<'_> {
+        Holder::new(
+            PersonalDataEntity::EmailDelivery,
+            &self.id.0,
+            Some(&self.recipient),
+        )
+    }
 }
 
 impl From<pb::Delivery> for EmailDelivery {

@@ -1,9 +1,17 @@
 //! The partner network's GraphQL types: organisations, contacts, relationships, their interactions and opportunities, and their inputs.
 
 use super::*;
+use crate::schema::personal_data::{Holder, PersonalDataEntity};
 
 /// A person at a partner organisation.
 pub struct Contact(pub(super) pb::Contact, pub(super) Arc<ResearchLoaders>);
+
+impl Contact {
+    /// The contact as a holder of personal data (ADR 0039).
+    fn holder(&self) -> Holder<'_> {
+        Holder::new(PersonalDataEntity::PartnerContact, &self.0.id, None)
+    }
+}
 
 /// A person at a partner organisation. Personal details only reach bureau staff.
 #[Object]
@@ -29,12 +37,12 @@ impl Contact {
         load_areas(&self.1, &self.0.expertise_area_codes).await
     }
     /// E-mail (bureau staff only).
-    async fn email(&self) -> Option<&str> {
-        non_empty(&self.0.email)
+    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.holder().read(ctx, "email", non_empty(&self.0.email))
     }
     /// Phone (bureau staff only).
-    async fn phone(&self) -> Option<&str> {
-        non_empty(&self.0.phone)
+    async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.holder().read(ctx, "phone", non_empty(&self.0.phone))
     }
 }
 
@@ -188,6 +196,12 @@ impl OrganisationProfileChange {
                         expertise_area_codes: c.expertise_area_codes.clone(),
                         email: non_empty(&c.email).map(str::to_owned),
                         phone: non_empty(&c.phone).map(str::to_owned),
+                        holder: Holder::new(
+                            PersonalDataEntity::OrganisationProfileChange,
+                            &self.0.id,
+                            None,
+                        )
+                        .into_owned(),
                     })
                     .collect()
             })
@@ -220,20 +234,45 @@ impl OrganisationProfileChange {
 }
 
 /// A contact as a profile change proposes it.
-#[derive(SimpleObject)]
 pub struct OrganisationProfileContact {
+    name: String,
+    position: Option<String>,
+    languages: Vec<String>,
+    expertise_area_codes: Vec<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    holder: Holder<'static>,
+}
+
+/// A contact as a profile change proposes it.
+#[Object]
+impl OrganisationProfileContact {
     /// Name.
-    pub name: String,
+    async fn name(&self) -> &str {
+        &self.name
+    }
     /// Position.
-    pub position: Option<String>,
+    async fn position(&self) -> Option<&str> {
+        self.position.as_deref()
+    }
     /// ISO 639-1 codes of the languages they speak.
-    pub languages: Vec<String>,
+    async fn languages(&self) -> &[String] {
+        &self.languages
+    }
     /// Research-area codes of their expertise.
-    pub expertise_area_codes: Vec<String>,
+    async fn expertise_area_codes(&self) -> &[String] {
+        &self.expertise_area_codes
+    }
     /// E-mail.
-    pub email: Option<String>,
+    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.holder
+            .read(ctx, "contacts.email", self.email.as_deref())
+    }
     /// Phone.
-    pub phone: Option<String>,
+    async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.holder
+            .read(ctx, "contacts.phone", self.phone.as_deref())
+    }
 }
 
 /// An entry of a relationship's log.

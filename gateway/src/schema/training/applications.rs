@@ -1,9 +1,11 @@
 //! Applications' GraphQL types: the applicant's profile, answers, attachments, reviews, participation and history.
 
 use super::*;
+use crate::schema::personal_data::{Holder, PersonalDataEntity};
 
-/// Who applied; identity fields are empty for a blind reviewer.
-pub struct ApplicantProfile(pub(super) pb::ApplicantProfile);
+/// Who applied; identity fields are empty for a blind reviewer. Its personal fields are
+/// logged when bureau staff read them (ADR 0039).
+pub struct ApplicantProfile(pub(super) pb::ApplicantProfile, pub(super) Holder<'static>);
 
 /// Who applied; identity fields are empty for a blind reviewer.
 #[Object]
@@ -14,13 +16,15 @@ impl ApplicantProfile {
     }
 
     /// Full name (a local government's contact person).
-    async fn full_name(&self) -> Option<&str> {
-        non_empty(&self.0.full_name)
+    async fn full_name(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.1
+            .read(ctx, "profile.fullName", non_empty(&self.0.full_name))
     }
 
     /// ISO 3166-1 alpha-2 nationality.
-    async fn nationality(&self) -> Option<&str> {
-        non_empty(&self.0.nationality)
+    async fn nationality(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.1
+            .read(ctx, "profile.nationality", non_empty(&self.0.nationality))
     }
 
     /// Kind of organisation.
@@ -29,18 +33,21 @@ impl ApplicantProfile {
     }
 
     /// Organisation name.
-    async fn organisation(&self) -> Option<&str> {
-        non_empty(&self.0.organisation)
+    async fn organisation(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.1
+            .read(ctx, "profile.organisation", non_empty(&self.0.organisation))
     }
 
     /// Administrative grade (1–9), when stated.
-    async fn grade(&self) -> Option<i32> {
-        (self.0.grade > 0).then(|| count(self.0.grade))
+    async fn grade(&self, ctx: &Context<'_>) -> Option<i32> {
+        let grade = (self.0.grade > 0).then(|| count(self.0.grade));
+        self.1.read(ctx, "profile.grade", grade)
     }
 
     /// Working languages (ISO 639-1).
-    async fn languages(&self) -> &[String] {
-        &self.0.languages
+    async fn languages(&self, ctx: &Context<'_>) -> &[String] {
+        self.1
+            .read(ctx, "profile.languages", self.0.languages.as_slice())
     }
 }
 
@@ -178,6 +185,17 @@ impl TrainingHistoryEntry {
 /// An application to an edition.
 pub struct TrainingApplication(pub(crate) pb::Application);
 
+impl TrainingApplication {
+    /// The application as a holder of its applicant's personal data (ADR 0039).
+    fn holder(&self) -> Holder<'_> {
+        Holder::new(
+            PersonalDataEntity::TrainingApplication,
+            &self.0.id,
+            Some(&self.0.applicant_subject),
+        )
+    }
+}
+
 /// An application to an edition.
 #[Object]
 impl TrainingApplication {
@@ -224,7 +242,10 @@ impl TrainingApplication {
 
     /// Who applied.
     async fn profile(&self) -> ApplicantProfile {
-        ApplicantProfile(self.0.profile.clone().unwrap_or_default())
+        ApplicantProfile(
+            self.0.profile.clone().unwrap_or_default(),
+            self.holder().into_owned(),
+        )
     }
 
     /// The applicant's subject (empty for a blind reviewer).
@@ -248,15 +269,17 @@ impl TrainingApplication {
     }
 
     /// Answers to the call's questions.
-    async fn answers(&self) -> Vec<ApplicationAnswer> {
-        self.0
+    async fn answers(&self, ctx: &Context<'_>) -> Vec<ApplicationAnswer> {
+        let answers = self
+            .0
             .answers
             .iter()
             .map(|a| ApplicationAnswer {
                 question: a.question.clone(),
                 answer: a.answer.clone(),
             })
-            .collect()
+            .collect::<Vec<_>>();
+        self.holder().read(ctx, "answers", answers)
     }
 
     /// Attached files' metadata.
@@ -333,7 +356,8 @@ impl TrainingApplication {
     /// metadata declared at submission, without the bytes): the applicant and the staff who
     /// may read the application see them, each with a short-lived download link.
     async fn files(&self, ctx: &Context<'_>) -> Result<Vec<crate::schema::files::AttachedFile>> {
-        crate::schema::files::application_files(ctx, &self.0.id).await
+        let files = crate::schema::files::application_files(ctx, &self.0.id).await?;
+        Ok(self.holder().read(ctx, "files", files))
     }
 
     /// The audit history, oldest first (managers and the applicant).

@@ -715,3 +715,13 @@ rule-erasure-already-pending = you already asked for erasure; an administrator h
 rule-erasure-already-decided = this erasure request was already decided ({ $state })
 rule-erasure-rejection-needs-reason = say why the erasure is rejected: the person reads it
 rule-erasure-for-admins = only bureau administrators decide erasure requests
+## The log of staff reads of personal data (ADR 0039)
+input-at-most-reads = at most { $max } records in one batch
+input-entity-id-needs-type = needs `entityType` too
+rule-personal-data-reads-staff = only reads by bureau staff are recorded
+rule-personal-data-reads-admins = the log of reads of personal data is for bureau administrators
+label-PersonalDataEntity-TRAINING_APPLICATION = Training application
+label-PersonalDataEntity-PARTNER_CONTACT = Partner contact
+label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = Proposed organisation profile
+label-PersonalDataEntity-EVENT_REGISTRATION = Event registration
+label-PersonalDataEntity-EMAIL_DELIVERY = E-mail delivery

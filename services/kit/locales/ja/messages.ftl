@@ -714,3 +714,13 @@ rule-erasure-already-pending = すでに削除を申請しています。管理�
 rule-erasure-already-decided = この削除申請はすでに決定されています（{ $state }）
 rule-erasure-rejection-needs-reason = 削除を却下する理由を書いてください。申請者が読みます
 rule-erasure-for-admins = 削除申請を決定できるのは事務局の管理者だけです
+## The log of staff reads of personal data (ADR 0039)
+input-at-most-reads = 一度に記録できるのは { $max } 件までです
+input-entity-id-needs-type = `entityType` も指定してください
+rule-personal-data-reads-staff = 記録されるのは事務局職員の閲覧のみです
+rule-personal-data-reads-admins = 個人情報の閲覧記録は事務局管理者のためのものです
+label-PersonalDataEntity-TRAINING_APPLICATION = 研修申請
+label-PersonalDataEntity-PARTNER_CONTACT = 協力機関の担当者
+label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 機関プロフィールの変更提案
+label-PersonalDataEntity-EVENT_REGISTRATION = イベント参加登録
+label-PersonalDataEntity-EMAIL_DELIVERY = メール送信

@@ -714,3 +714,13 @@ rule-erasure-already-pending = 이미 삭제를 요청했습니다. 관리자가
 rule-erasure-already-decided = 이 삭제 요청은 이미 결정되었습니다({ $state })
 rule-erasure-rejection-needs-reason = 삭제를 거절하는 이유를 적어 주십시오. 요청자가 읽습니다
 rule-erasure-for-admins = 삭제 요청은 사무국 관리자만 결정할 수 있습니다
+## The log of staff reads of personal data (ADR 0039)
+input-at-most-reads = 한 번에 최대 { $max }건까지 기록할 수 있습니다
+input-entity-id-needs-type = `entityType`도 함께 지정하세요
+rule-personal-data-reads-staff = 사무국 직원의 열람만 기록됩니다
+rule-personal-data-reads-admins = 개인정보 열람 기록은 사무국 관리자만 볼 수 있습니다
+label-PersonalDataEntity-TRAINING_APPLICATION = 연수 신청서
+label-PersonalDataEntity-PARTNER_CONTACT = 협력기관 담당자
+label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 기관 프로필 변경 제안
+label-PersonalDataEntity-EVENT_REGISTRATION = 행사 참가 신청
+label-PersonalDataEntity-EMAIL_DELIVERY = 이메일 발송

@@ -714,3 +714,13 @@ rule-erasure-already-pending = 您已申请删除，管理员尚未作出决定
 rule-erasure-already-decided = 此删除申请已有决定（{ $state }）
 rule-erasure-rejection-needs-reason = 请说明拒绝删除的理由：申请人会看到
 rule-erasure-for-admins = 只有事务局管理员可以决定删除申请
+## The log of staff reads of personal data (ADR 0039)
+input-at-most-reads = 每批最多 { $max } 条记录
+input-entity-id-needs-type = 还需要指定 `entityType`
+rule-personal-data-reads-staff = 只记录事务局职员的查阅
+rule-personal-data-reads-admins = 个人信息查阅记录仅供事务局管理员查看
+label-PersonalDataEntity-TRAINING_APPLICATION = 研修申请
+label-PersonalDataEntity-PARTNER_CONTACT = 合作机构联系人
+label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 机构资料变更提议
+label-PersonalDataEntity-EVENT_REGISTRATION = 活动报名
+label-PersonalDataEntity-EMAIL_DELIVERY = 邮件发送

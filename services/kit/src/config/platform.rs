@@ -27,6 +27,8 @@ pub struct PrivacySettings {
     pub past_event_registrant_days: u32,
     /// Days a notice (and the e-mail address it was delivered to) is kept.
     pub notice_days: u32,
+    /// Days a record of a staff member's read of personal data is kept (ADR 0039).
+    pub read_log_days: u32,
 }
 
 impl Default for PrivacySettings {
@@ -37,6 +39,7 @@ impl Default for PrivacySettings {
             rejected_application_days: 365,
             past_event_registrant_days: 365,
             notice_days: 365,
+            read_log_days: 730,
         }
     }
 }

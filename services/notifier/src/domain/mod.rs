@@ -1,8 +1,10 @@
 //! The notifier's domain: the kinds of notice ([`NoticeKind`]), the four languages
 //! ([`Language`]), contacts and preferences, who gets which notice for a change event
-//! ([`select`]), and how a notice reads in each language ([`render`]). Pure: no I/O.
+//! ([`select`]), how a notice reads in each language ([`render`]), and the rules of the log
+//! of staff reads of personal data ([`reads`]). Pure: no I/O.
 
 pub mod erasure;
+pub mod reads;
 pub mod render;
 pub mod select;
 mod templates;

@@ -3,10 +3,11 @@
 //! language, an inbox entry if they want one and an e-mail delivery if they have an
 //! address and want it, all keyed by change, recipient and channel, in one transaction
 //! with the stream position), and the person's own inbox, preferences and contact.
-//! Sending is [`deliver`]'s.
+//! Sending is [`deliver`]'s; the log of staff reads of personal data is [`reads`]'.
 
 pub mod deliver;
 pub mod erasure;
+pub mod reads;
 
 use chrono::{DateTime, Utc};
 use glocal_kit::error::ErrorCode;

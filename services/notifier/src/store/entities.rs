@@ -118,3 +118,29 @@ pub(crate) mod stream_position {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// One record whose personal fields one operation of a staff member read (ADR 0039).
+pub(crate) mod personal_data_reads {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "personal_data_reads")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub batch_id: String,
+        pub actor_subject: String,
+        pub actor_name: String,
+        pub entity_type: String,
+        pub entity_id: String,
+        /// The fields read, as a JSON array of strings.
+        pub fields: String,
+        pub operation: String,
+        pub read_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,6 +1,7 @@
 //! The notifier's schema (PostgreSQL and SQLite): contacts, preferences, notices (the
 //! inbox; unique per change, recipient and channel), e-mail deliveries (unique likewise,
-//! with their attempts and state), the stored stream positions, and the outbox.
+//! with their attempts and state), the stored stream positions, the outbox, and the log of
+//! staff reads of personal data (ADR 0039).
 
 use glocal_kit::migration::{
     OutboxChangeColumns, OutboxKeys, boolean, create_outbox, index, int, string, string_null,
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(Initial),
             Box::new(OutboxChangeColumns),
             Box::new(super::erasure::ErasureRequests),
+            Box::new(PersonalDataReads),
         ]
     }
 
@@ -139,5 +141,64 @@ impl MigrationTrait for Initial {
         ))
         .await?;
         create_outbox(m, OutboxKeys::Uuid).await
+    }
+}
+
+/// The log of staff reads of personal data (ADR 0039): one row per operation and record,
+/// unique per batch and record (a retried batch adds nothing), listed newest first by reader,
+/// by record, and deleted by age.
+struct PersonalDataReads;
+
+impl MigrationName for PersonalDataReads {
+    fn name(&self) -> &str {
+        "m20261203_003901_personal_data_reads"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for PersonalDataReads {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(table(
+            "personal_data_reads",
+            vec![
+                string("batch_id"),
+                string("actor_subject"),
+                string("actor_name"),
+                string("entity_type"),
+                string("entity_id"),
+                text("fields"),
+                string("operation"),
+                ts("read_at"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "personal_data_reads",
+            "personal_data_reads_batch",
+            &["batch_id", "entity_type", "entity_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "personal_data_reads",
+            "personal_data_reads_actor",
+            &["actor_subject", "seq"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "personal_data_reads",
+            "personal_data_reads_entity",
+            &["entity_type", "entity_id", "seq"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "personal_data_reads",
+            "personal_data_reads_read_at",
+            &["read_at"],
+            false,
+        ))
+        .await
     }
 }

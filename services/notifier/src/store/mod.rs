@@ -5,6 +5,7 @@
 mod entities;
 pub(crate) mod erasure;
 pub(crate) mod migration;
+pub(crate) mod reads;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
