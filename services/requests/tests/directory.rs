@@ -697,6 +697,58 @@ fn the_shipped_list_has_every_local_government_once() {
     assert_eq!(gunwi.draft.parent_code.as_ref().unwrap().as_str(), "27000");
 }
 
+#[test]
+fn the_shipped_list_names_every_local_government_in_chinese_and_japanese() {
+    let lines = parse_csv(glocal_requests::demo::LOCAL_GOVERNMENTS_CSV, &|_| None).unwrap();
+    // An empty name_zh or name_ja reads as the English name, so a missing one shows as Latin
+    // letters; Hangul would be the Korean name copied in.
+    let not_cjk = |text: &str| {
+        text.is_empty()
+            || text.chars().any(|c| {
+                c.is_ascii_alphabetic()
+                    || ('\u{1100}'..='\u{11FF}').contains(&c)
+                    || ('\u{3130}'..='\u{318F}').contains(&c)
+                    || ('\u{AC00}'..='\u{D7AF}').contains(&c)
+            })
+    };
+    let mut faults = Vec::new();
+    for l in &lines {
+        let code = l.draft.code.as_str();
+        let name = &l.draft.name;
+        for (lang, text) in [("name_zh", &name.zh), ("name_ja", &name.ja)] {
+            if not_cjk(text) {
+                faults.push(format!("{code} {lang} {text:?}"));
+            }
+        }
+        // A basic one's name is its upper tier's followed by its own, ending in 市, 郡 or 区.
+        let Some(parent) = &l.draft.parent_code else {
+            continue;
+        };
+        let upper = &lines
+            .iter()
+            .find(|u| u.draft.code == *parent)
+            .expect("the parent is in the file")
+            .draft
+            .name;
+        let suffix = match l.draft.level {
+            LocalGovernmentLevel::City => '市',
+            LocalGovernmentLevel::County => '郡',
+            _ => '区',
+        };
+        for (lang, text, up) in [
+            ("name_zh", &name.zh, &upper.zh),
+            ("name_ja", &name.ja, &upper.ja),
+        ] {
+            if !text.starts_with(up.as_str()) || !text.ends_with(suffix) || text.len() <= up.len() {
+                faults.push(format!(
+                    "{code} {lang} {text:?} (upper tier {up:?}, {suffix})"
+                ));
+            }
+        }
+    }
+    assert!(faults.is_empty(), "{faults:#?}");
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 2),
     sqlite();
