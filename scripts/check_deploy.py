@@ -8,12 +8,13 @@
    --write-k8s-base); the kustomize overlays render with `kubectl kustomize`.
 3. Every rendered manifest validates against the Kubernetes schema (kubernetes-validate,
    strict; a kind without a schema fails, except the two CRD kinds checked below).
-4. Each workload references only its own secret keys (the JWT secret: the gateway only,
-   and not in production); production renders (Helm production values, the prod overlay)
+4. Each workload references only its own secret keys (the JWT secret: the gateway and the
+   portal only, and not in production; the portal's cookie key: the portal only); production renders (Helm production values, the prod overlay)
    run environment=production with an https OIDC issuer that the gateway may reach.
 5. NetworkPolicy egress is exactly what each component needs (default deny underneath):
    the gateway reaches the services' gRPC ports, Redis, the collector, DNS and (with an OIDC
-   issuer) the provider, never PostgreSQL; each service PostgreSQL, Redis, the collector and
+   issuer) the provider, never PostgreSQL; the portal the gateway's HTTP port, the collector
+   and DNS only; each service PostgreSQL, Redis, the collector and
    DNS; the migration Job PostgreSQL, the collector and DNS, never Redis.
 6. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
 7. Operations renders (alerts, dashboards, backups on; backups to a volume and to S3): the
@@ -203,6 +204,27 @@ REJECTED = [
     ({"networkPolicy": {"extraIngress": {"nobody": []}}}, "extra ingress for an unknown component"),
     ({"services": {"requests": {"pool": {"maxConnections": 0, "minConnections": 0, "connectTimeoutMs": 1, "acquireTimeoutMs": 1}}}}, "an empty pool"),
     ({"migrations": {"activeDeadlineSeconds": 600}}, "a hook deadline beyond Helm's default timeout"),
+    ({"portal": {"port": 0}}, "portal port out of range"),
+    ({"portal": {"publicUrl": "glocal.example.org"}}, "portal public URL that is not a URL"),
+    ({"portal": {"publicUrl": ""}}, "portal without a public URL"),
+    ({"portal": {"hosts": []}}, "portal without a host"),
+    ({"portal": {"hosts": ["https://glocal.example.org/"]}}, "portal host that is a URL"),
+    ({"portal": {"gatewayTimeoutMs": 0}}, "portal calls without a deadline"),
+    ({"portal": {"enabled": "yes"}}, "portal switch that is not a boolean"),
+    ({"portal": {"cookieKey": "not-in-values"}}, "portal secret in values (unknown key)"),
+    ({"secretKeys": {"portalCookieKey": ""}}, "no Secret key for the portal's cookie key"),
+    ({"notifications": {"portalUrl": "glocal.example.org"}}, "notices' portal URL that is not a URL"),
+    ({"networkPolicy": {"extraIngress": {"portal": {}}}}, "portal extra ingress that is not a list"),
+    (
+        {
+            "environment": "production",
+            "auth": {"oidcIssuer": "https://id.example.org/realms/glocal"},
+            "grpc": {"identityKeys": ["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]},
+            "storage": {"url": "s3://glocal-files"},
+            "portal": {"publicUrl": "http://glocal.example.org"},
+        },
+        "production portal over plain http",
+    ),
 ]
 
 # Values of the operations renders (over the defaults; values-production.yaml turns alerts,
@@ -230,9 +252,10 @@ PROMETHEUS_TESTS = ROOT / "deploy" / "prometheus-tests"
 OPERATIONS_DOC = ROOT / "docs" / "operations.md"
 
 # The secret environment each workload may have (by `app.kubernetes.io/component`), all
-# `secretKeyRef`s with optional: false: the JWT secret for the gateway only and only outside
-# production (it checks development tokens, which production neither accepts nor mints; no
-# other process uses it), the caller-signing key for the gateway only and only in production, Redis for the gateway and the services' outbox relays, a service's
+# `secretKeyRef`s with optional: false: the JWT secret for the gateway and the portal only and
+# only outside production (the gateway checks development tokens, the portal's development
+# sign-in mints them; production neither accepts nor mints them), the portal's cookie key for
+# the portal only (and nothing else: no Redis), the caller-signing key for the gateway only and only in production, Redis for the gateway and the services' outbox relays, a service's
 # own database URL (and the SMTP URL for the notifier), and every database URL for the
 # migration Job.
 SERVICES = ("requests", "training", "events", "research", "notifier")
@@ -250,6 +273,8 @@ def expected_secret_env(component: str, production: bool, values: dict | None = 
         backup = (values or {}).get("backup") or {}
         names = {DATABASE_URLS[s] for s in backup.get("services", SERVICES)}
         return names | ({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} if backup.get("s3", {}).get("enabled") else set())
+    if component == "portal":
+        return {"GLOCAL_PORTAL__COOKIE_KEY"} | (set() if production else {"GLOCAL_AUTH__JWT_SECRET"})
     names = {"GLOCAL_REDIS__URL"}
     if component == "gateway" and not production:
         names.add("GLOCAL_AUTH__JWT_SECRET")
@@ -610,6 +635,7 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
         ("TCP", values["otel"]["port"]): "OTLP collector",
         ("TCP", values["oidcProvider"]["port"]): "OIDC provider",
         ("TCP", values["gateway"]["port"]): "gateway HTTP",
+        ("TCP", values["portal"]["port"]): "portal HTTP",
         ("TCP", values["smtpServer"]["port"]): "SMTP",
     }
     names.setdefault(("TCP", values["backup"]["s3"]["port"]), "object storage")
@@ -637,8 +663,12 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
             s3 = values["backup"]["s3"]
             cidrs = s3.get("cidrs") or []
             egress.add(("TCP", s3["port"], ",".join(sorted(f"cidr:{c}" for c in cidrs)) if cidrs else ANYWHERE))
+    elif component == "portal":
+        egress |= {("TCP", values["gateway"]["port"], "pods:gateway"), external("otel")}
     elif component == "test":
         egress.add(("TCP", values["gateway"]["port"], "pods:gateway"))
+        if values["portal"]["enabled"]:
+            egress.add(("TCP", values["portal"]["port"], "pods:portal"))
     else:
         return set(), names
     return egress, names
@@ -678,7 +708,7 @@ def check_egress(docs: list[dict], values: dict, label: str) -> None:
         )
 
     rows: dict[str, list[str]] = {}
-    order = ["gateway", *SERVICES, "migrate", "backup", "test"]
+    order = ["gateway", "portal", *SERVICES, "migrate", "backup", "test"]
     for component, found in sorted(policies.items(), key=lambda kv: (order + [kv[0]]).index(kv[0])):
         expected, names = expected_egress(component, values, bool(issuer))
         extra = (values["networkPolicy"].get("extraEgress") or {}).get(component) or []
@@ -792,8 +822,9 @@ def ingress_of(policy: dict, dns: dict) -> set[Egress]:
 
 def check_ingress(docs: list[dict], values: dict, label: str) -> None:
     """Ingress per component: the gateway's HTTP port from networkPolicy.gatewayFrom and, when
-    that is restricted, also from the release's `helm test` pods, the metrics scrapers and (with
-    an HTTPRoute) the Gateway API data plane; each service's gRPC port from the gateway pods and
+    that is restricted, also from the portal's pods, the release's `helm test` pods, the metrics
+    scrapers and (with an HTTPRoute) the Gateway API data plane; the portal's HTTP port likewise,
+    without the scrapers (it has no metrics); each service's gRPC port from the gateway pods and
     its metrics port from metricsFrom; nothing into the Jobs and test pods; plus extraIngress."""
     np = values["networkPolicy"]
     dns = np["dns"]
@@ -810,12 +841,15 @@ def check_ingress(docs: list[dict], values: dict, label: str) -> None:
         if component is None:
             continue
         expected: set[Egress] = set()
-        if component == "gateway":
-            port = values["gateway"]["port"]
+        if component in ("gateway", "portal"):
+            port = values[component]["port"]
             expected.add(("TCP", port, peers(np["gatewayFrom"])))
             if np["gatewayFrom"]:
                 expected.add(("TCP", port, "pods:test"))
-                expected.add(("TCP", port, peers(np["metricsFrom"])))
+                if component == "gateway":
+                    expected.add(("TCP", port, peers(np["metricsFrom"])))
+                    if values["portal"]["enabled"]:
+                        expected.add(("TCP", port, "pods:portal"))
                 if values["httpRoute"]["enabled"]:
                     expected.add(("TCP", port, peers(np.get("gatewayApiFrom") or [])))
         elif component in SERVICES:
@@ -830,7 +864,8 @@ def check_ingress(docs: list[dict], values: dict, label: str) -> None:
             fail(f"{label}: {component} NetworkPolicy ingress {sorted(actual, key=str)} is not {sorted(expected, key=str)}")
         checked += 1
     if values["httpRoute"]["enabled"] and np["gatewayFrom"]:
-        print(f"ingress ({label}): {checked} policies; the gateway admits the ingress controller, the Gateway API data plane, scrapers and test pods")
+        portal = "the portal, " if values["portal"]["enabled"] else ""
+        print(f"ingress ({label}): {checked} policies; the gateway admits the ingress controller, the Gateway API data plane, {portal}scrapers and test pods")
     else:
         print(f"ingress ({label}): {checked} policies as expected")
 
@@ -863,6 +898,79 @@ def check_balanced_urls(docs: list[dict], values: dict, label: str) -> None:
             continue
         checked += 1
     print(f"balanced gRPC ({label}): {checked} services reached through dns+http:// on headless Services")
+
+
+def check_portal(docs: list[dict], values: dict, label: str) -> None:
+    """The portal (portal.enabled): `glocal serve portal` probed on /healthz on its HTTP port,
+    a Service on that port, the gateway's Service as its gateway_url, notices linking to its
+    public URL unless notifications.portalUrl is set, and (with an Ingress or an HTTPRoute)
+    every path of portal.hosts routed to it, hosts the gateway's routes do not serve. Without
+    portal.enabled nothing of the portal is rendered."""
+    portal = values["portal"]
+    component = lambda d: (d["metadata"].get("labels") or {}).get("app.kubernetes.io/component")
+    mine = [d for d in docs if component(d) == "portal"]
+    config = settings_config_maps(docs)
+    data = (config[0].get("data") or {}) if len(config) == 1 else {}
+    if not portal["enabled"]:
+        names = [f"{d['kind']}/{d['metadata']['name']}" for d in mine]
+        names += [k for k in data if k.startswith("GLOCAL_PORTAL__")]
+        if names:
+            fail(f"{label}: portal.enabled is false but the render has {names}")
+        print(f"portal ({label}): disabled, nothing of it rendered")
+        return
+    port, name = portal["port"], f"{RELEASE}-portal"
+    deployments = [d for d in mine if d["kind"] == "Deployment"]
+    if len(deployments) != 1:
+        fail(f"{label}: expected one portal Deployment, found {len(deployments)}")
+        return
+    (container,) = pod_spec(deployments[0])["containers"]
+    if container.get("args") != ["serve", "portal"]:
+        fail(f"{label}: the portal runs {container.get('args')}, not `glocal serve portal`")
+    if [(p["name"], p["containerPort"]) for p in container.get("ports") or []] != [("http", port)]:
+        fail(f"{label}: the portal's container ports are {container.get('ports')}, not http {port}")
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        if (container.get(probe) or {}).get("httpGet") != {"path": "/healthz", "port": "http"}:
+            fail(f"{label}: the portal's {probe} is not GET /healthz on its http port")
+    services = [d for d in mine if d["kind"] == "Service" and d["metadata"]["name"] == name]
+    if len(services) != 1 or [(p["port"], p["targetPort"]) for p in services[0]["spec"]["ports"]] != [(port, "http")]:
+        fail(f"{label}: no Service {name} on {port} -> http")
+    expected = {
+        "GLOCAL_PORTAL__LISTEN": f"0.0.0.0:{port}",
+        "GLOCAL_PORTAL__GATEWAY_URL": f"http://{RELEASE}-gateway:{values['gateway']['port']}",
+        "GLOCAL_PORTAL__PUBLIC_URL": portal["publicUrl"],
+        "GLOCAL_NOTIFICATIONS__PORTAL_URL": values["notifications"]["portalUrl"] or portal["publicUrl"],
+        "GLOCAL_GATEWAY__PORTAL_URL": values["gateway"]["portalUrl"] or portal["publicUrl"],
+    }
+    for key, value in expected.items():
+        if data.get(key) != value:
+            fail(f"{label}: ConfigMap {key} is {data.get(key)!r}, not {value!r}")
+    hosts = set(portal["hosts"])
+    routed = []
+    for doc in docs:
+        if doc.get("kind") == "Ingress":
+            for rule in doc["spec"].get("rules") or []:
+                backends = {p["backend"]["service"]["name"] for p in rule["http"]["paths"]}
+                if component(doc) == "portal":
+                    paths = [(p["path"], p["pathType"]) for p in rule["http"]["paths"]]
+                    if rule.get("host") not in hosts or paths != [("/", "Prefix")] or backends != {name}:
+                        fail(f"{label}: Ingress/{doc['metadata']['name']} rule {rule} is not `/` of a portal host to {name}")
+                    routed.append(rule.get("host"))
+                elif rule.get("host") in hosts or name in backends:
+                    fail(f"{label}: Ingress/{doc['metadata']['name']} serves the portal's host or Service")
+        if doc.get("kind") == "HTTPRoute":
+            spec = doc["spec"]
+            refs = {(r["name"], r["port"]) for rule in spec["rules"] for r in rule.get("backendRefs") or []}
+            if component(doc) == "portal":
+                if set(spec.get("hostnames") or []) != hosts or refs != {(name, port)}:
+                    fail(f"{label}: HTTPRoute/{doc['metadata']['name']} does not route {sorted(hosts)} to {name}:{port}")
+                routed.append("HTTPRoute")
+            elif not spec.get("hostnames") or hosts & set(spec["hostnames"]) or any(r[0] == name for r in refs):
+                fail(f"{label}: HTTPRoute/{doc['metadata']['name']} may serve the portal's hosts (give it the API's hostnames)")
+    if values["ingress"]["enabled"] and sorted(h for h in routed if h != "HTTPRoute") != sorted(hosts):
+        fail(f"{label}: the portal's Ingress serves {routed}, not {sorted(hosts)}")
+    if values["httpRoute"]["enabled"] and "HTTPRoute" not in routed:
+        fail(f"{label}: no HTTPRoute for the portal")
+    print(f"portal ({label}): Deployment probed on /healthz, Service :{port}, gateway {expected['GLOCAL_PORTAL__GATEWAY_URL']}, routes {sorted(set(routed)) or 'none'}")
 
 
 def check_render_refused(values: dict, why: str) -> None:
@@ -1130,6 +1238,21 @@ def main() -> int:
         deep_merge(production, {"networkPolicy": {"gatewayApiFrom": []}}),
         "an HTTPRoute behind a restricted gateway without the Gateway API data plane's peers",
     )
+
+    print("== portal")
+    check_portal(default_docs, default_values, "helm default")
+    check_portal(production_docs, production_values, "helm production")
+    for overlay, docs in overlays.items():
+        check_portal(docs, overlay_values[overlay], f"kustomize {overlay}")
+    # Without the portal: nothing of it, and the gateway and the test pods as before it.
+    no_portal = deep_merge(production, {"portal": {"enabled": False}})
+    no_portal_docs = render(no_portal, "production-no-portal")
+    no_portal_values = chart.merge_values(no_portal)
+    validate(no_portal_docs, "helm production-no-portal")
+    check_portal(no_portal_docs, no_portal_values, "helm production-no-portal")
+    check_secret_scoping(no_portal_docs, "helm production-no-portal", no_portal_values)
+    check_egress(no_portal_docs, no_portal_values, "helm production-no-portal")
+    check_ingress(no_portal_docs, no_portal_values, "helm production-no-portal")
 
     print("== gRPC balancing")
     check_balanced_urls(default_docs, default_values, "helm default")

@@ -46,13 +46,18 @@ app.kubernetes.io/part-of: glocal
 {{- end }}
 
 {{/*
-The components as one map: name -> settings plus `kind` (gateway or service). Only enabled
-services are listed.
+The components as one map: name -> settings plus `kind` (gateway, portal or service). The
+portal and the services are listed only when enabled.
 */}}
 {{- define "glocal.components" -}}
 gateway:
   kind: gateway
   {{- toYaml .Values.gateway | nindent 2 }}
+{{- if .Values.portal.enabled }}
+portal:
+  kind: portal
+  {{- toYaml .Values.portal | nindent 2 }}
+{{- end }}
 {{- range $name, $svc := .Values.services }}
 {{- if $svc.enabled }}
 {{ $name }}:
@@ -103,7 +108,7 @@ GLOCAL_GATEWAY__CLIENT_IP_HEADER: {{ .Values.gateway.clientIpHeader | quote }}
 {{- with .Values.gateway.publicUrl }}
 GLOCAL_GATEWAY__PUBLIC_URL: {{ . | quote }}
 {{- end }}
-{{- with .Values.gateway.portalUrl }}
+{{- with (include "glocal.gatewayPortalUrl" .) }}
 GLOCAL_GATEWAY__PORTAL_URL: {{ . | quote }}
 {{- end }}
 GLOCAL_METRICS__GATEWAY_LISTEN: {{ printf "0.0.0.0:%v" .Values.gateway.adminPort | quote }}
@@ -119,7 +124,7 @@ GLOCAL_STORAGE__SWEEP_INTERVAL_SECS: {{ .Values.storage.sweepIntervalSecs | int6
 GLOCAL_STORAGE__LINK_TTL_SECS: {{ .Values.storage.linkTtlSecs | int64 | quote }}
 GLOCAL_STORAGE__TRANSFER_TIMEOUT_SECS: {{ .Values.storage.transferTimeoutSecs | int64 | quote }}
 GLOCAL_NOTIFICATIONS__FROM: {{ .Values.notifications.from | quote }}
-GLOCAL_NOTIFICATIONS__PORTAL_URL: {{ .Values.notifications.portalUrl | quote }}
+GLOCAL_NOTIFICATIONS__PORTAL_URL: {{ .Values.notifications.portalUrl | default .Values.portal.publicUrl | quote }}
 GLOCAL_NOTIFICATIONS__MAX_ATTEMPTS: {{ .Values.notifications.maxAttempts | int64 | quote }}
 GLOCAL_NOTIFICATIONS__RETRY_BASE_MS: {{ .Values.notifications.retryBaseMs | int64 | quote }}
 GLOCAL_NOTIFICATIONS__RETRY_MAX_MS: {{ .Values.notifications.retryMaxMs | int64 | quote }}
@@ -134,18 +139,36 @@ GLOCAL_{{ $upper }}__POOL__MIN_CONNECTIONS: {{ $svc.pool.minConnections | int64 
 GLOCAL_{{ $upper }}__POOL__CONNECT_TIMEOUT_MS: {{ $svc.pool.connectTimeoutMs | int64 | quote }}
 GLOCAL_{{ $upper }}__POOL__ACQUIRE_TIMEOUT_MS: {{ $svc.pool.acquireTimeoutMs | int64 | quote }}
 {{- end }}
+{{- if .Values.portal.enabled }}
+GLOCAL_PORTAL__LISTEN: {{ printf "0.0.0.0:%v" .Values.portal.port | quote }}
+GLOCAL_PORTAL__GATEWAY_URL: {{ printf "http://%s-gateway:%v" (include "glocal.fullname" .) .Values.gateway.port | quote }}
+GLOCAL_PORTAL__PUBLIC_URL: {{ .Values.portal.publicUrl | quote }}
+GLOCAL_PORTAL__GATEWAY_TIMEOUT_MS: {{ .Values.portal.gatewayTimeoutMs | int64 | quote }}
+{{- end }}
 {{- with .Values.otel.endpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The portal URL the gateway's Atom feed links practices to: gateway.portalUrl, else
+portal.publicUrl when this release runs the portal, else none. */}}
+{{- define "glocal.gatewayPortalUrl" -}}
+{{- if .Values.gateway.portalUrl }}
+{{- .Values.gateway.portalUrl }}
+{{- else if .Values.portal.enabled }}
+{{- .Values.portal.publicUrl }}
 {{- end }}
 {{- end }}
 
 {{/*
 Secret environment of one component, each variable a secretKeyRef into `existingSecret`
 (optional: false, so a missing key keeps the pod from starting). Called with
-(dict "root" $ "component" <gateway|requests|training|events|research|notifier|migrate>):
-  - the gateway, outside production only: the JWT secret, which checks development (HS256)
-    tokens. Services and the migration never use it; in production development tokens are
+(dict "root" $ "component" <gateway|portal|requests|training|events|research|notifier|migrate>):
+  - the gateway and the portal, outside production only: the JWT secret, with which the
+    gateway checks development (HS256) tokens and the portal's development sign-in mints
+    them. Services and the migration never use it; in production development tokens are
     neither accepted nor minted, so no workload references it (the Secret needn't hold it);
+  - the portal: its cookie key (and no Redis: it holds no state);
   - the gateway and each service: the Redis URL (entity cache, rate limits and change
     streams in the gateway; the outbox relay in every service);
   - each service: its own database URL only; the migration Job: every database URL
@@ -161,13 +184,16 @@ Secret environment of one component, each variable a secretKeyRef into `existing
 {{- $root := .root }}
 {{- $component := .component }}
 {{- $vars := list }}
-{{- if and (eq $component "gateway") (ne $root.Values.environment "production") }}
+{{- if and (has $component (list "gateway" "portal")) (ne $root.Values.environment "production") }}
 {{- $vars = append $vars (list "GLOCAL_AUTH__JWT_SECRET" "jwtSecret") }}
+{{- end }}
+{{- if eq $component "portal" }}
+{{- $vars = append $vars (list "GLOCAL_PORTAL__COOKIE_KEY" "portalCookieKey") }}
 {{- end }}
 {{- if and (eq $component "gateway") (eq $root.Values.environment "production") }}
 {{- $vars = append $vars (list "GLOCAL_GRPC__IDENTITY_SIGNING_KEY" "identitySigningKey") }}
 {{- end }}
-{{- if ne $component "migrate" }}
+{{- if not (has $component (list "migrate" "portal")) }}
 {{- $vars = append $vars (list "GLOCAL_REDIS__URL" "redisUrl") }}
 {{- end }}
 {{- range $service := list "requests" "training" "events" "research" "notifier" }}
