@@ -2,7 +2,8 @@
 //! WebDriver by Debian's chromedriver, against a real stack with the portal in front of the
 //! gateway. An official and a staff member work one request in two browser sessions; a Busan
 //! official cannot open a Seoul request by URL; switching language changes the page; an
-//! official registers for an event from its page.
+//! official registers for an event from its page; an official applies to a programme, first with
+//! a profile the edition does not take (its reasons shown by the fields), then with one it does.
 //!
 //! These tests FAIL (never skip) when chromium or chromedriver is missing: `scripts/test`
 //! installs both with apt-get.
@@ -493,5 +494,63 @@ async fn an_official_registers_for_an_event_from_its_page() {
         states.data()["eventRegistrations"]["edges"][0]["node"]["state"],
         "CANCELLED"
     );
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_official_applies_to_a_programme_and_sees_why_a_profile_is_not_eligible() {
+    let stack = spawn_demo_stack().await;
+    // A fellowship for foreign local governments' officials, open for applications.
+    let (_, edition) = crate::training::fellowship(&stack, 5).await;
+    let edition_id = edition["id"].as_str().unwrap().to_owned();
+    let token = stack.official("official-busan", "26000");
+    let mine = "query($id: ID!) { applications(filter: { editionId: $id, mine: true }) {
+        totalCount edges { node { state profile { nationality organisationType } } } } }";
+
+    let driver = Driver::start().await;
+    let b = driver.browser("en").await;
+    sign_in(&b, &stack, "official-busan").await;
+    b.goto(&format!("{}/programmes", stack.portal_url))
+        .await
+        .unwrap();
+    click(&b, &format!("apply-{edition_id}")).await;
+    let rules = text_of(&b, "#apply-rules").await;
+    assert!(rules.contains("foreign nationals only"), "{rules}");
+
+    // A Korean local government's official is not eligible: each failed rule is said next
+    // to its field, and nothing is submitted.
+    fill(&b, "field-nationality", "KR").await;
+    set_value(&b, "field-organisation_type", "KOREAN_LOCAL_GOVERNMENT").await;
+    fill(&b, "field-organisation", "Busan Metropolitan City").await;
+    fill(&b, "field-languages", "ko").await;
+    click(&b, "do-apply").await;
+    let nationality = text_of(&b, "#error-nationality").await;
+    assert!(!nationality.is_empty());
+    let organisation = text_of(&b, "#error-organisation_type").await;
+    assert!(!organisation.is_empty());
+    let none = stack
+        .gql(Some(&token), mine, json!({ "id": edition_id }))
+        .await;
+    assert_eq!(none.data()["applications"]["totalCount"], 0);
+
+    // An eligible profile is sent; the page then shows the application's state.
+    fill(&b, "field-nationality", "VN").await;
+    set_value(&b, "field-organisation_type", "FOREIGN_LOCAL_GOVERNMENT").await;
+    fill(&b, "field-organisation", "Da Nang City People's Committee").await;
+    fill(&b, "field-languages", "en, ko").await;
+    fill(&b, "field-answer", "A smart-port exchange with Busan.").await;
+    click(&b, "do-apply").await;
+    wait_for_text(&b, "Your application was received").await;
+    assert_eq!(text_of(&b, "#application-state").await, "Submitted");
+    assert!(
+        !source(&b).await.contains("do-apply"),
+        "one active application"
+    );
+    let sent = stack
+        .gql(Some(&token), mine, json!({ "id": edition_id }))
+        .await;
+    let apps = &sent.data()["applications"];
+    assert_eq!(apps["totalCount"], 1);
+    assert_eq!(apps["edges"][0]["node"]["profile"]["nationality"], "VN");
     b.close().await.unwrap();
 }
