@@ -65,6 +65,7 @@ pub async fn serve(
     let shelf = glocal_kit::attachments::Shelf::open(settings, "research", service::FILE_TABLE)?;
     let sweeper = shelf.start_sweeper(db.clone(), &settings.storage, shutdown.clone());
     let research = Research::new(db, Config::from_settings(&settings.research)).with_files(shelf);
+    let erasures = service::spawn_erasure_follower(research.clone(), settings, shutdown.clone());
     let routes =
         tonic::service::Routes::new(grpc::GrpcService::new(research.clone()).into_server())
             .add_service(glocal_kit::attachments::FilesGrpc::new(research).into_server());
@@ -81,6 +82,7 @@ pub async fn serve(
     if let Some(sweeper) = sweeper {
         sweeper.abort();
     }
+    erasures.abort();
     served?;
     Ok(())
 }

@@ -2386,7 +2386,53 @@ async fn practice_reports_follow_the_practice(env: Env, files: Files) {
     );
 }
 
+async fn an_erased_author_is_pseudonymised_everywhere(env: Env) {
+    let r = &env.research;
+    let d = r
+        .draft_practice_from(Some(&author()), "erase-1", &lanes())
+        .await
+        .unwrap();
+    let outbox = env.count("outbox").await;
+    assert!(r.erase_person("staff-lee").await.unwrap() >= 2);
+    let after = r.get_practice(Some(&admin()), d.id, None).await.unwrap();
+    assert!(glocal_kit::privacy::is_pseudonym(&after.author_name));
+    assert_eq!(after.author_subject, after.author_name);
+    assert_eq!(
+        (after.state, after.version),
+        (d.state, d.version),
+        "the practice itself stays"
+    );
+    assert_eq!(
+        env.count("outbox").await,
+        outbox + 1,
+        "one change for the caches"
+    );
+    for (table, column) in [
+        ("practice", "author_subject"),
+        ("practice_version", "editor_subject"),
+        ("practice_history", "actor_subject"),
+        ("audit", "actor_subject"),
+    ] {
+        let backend = env.db.get_database_backend();
+        let n = env
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = 'staff-lee'"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(n, 0, "{table}.{column}");
+    }
+    // Handling the event again changes nothing.
+    assert_eq!(r.erase_person("staff-lee").await.unwrap(), 0);
+}
+
 glocal_kit::on_both_backends!(
+    an_erased_author_is_pseudonymised_everywhere,
     partner_profile_changes,
     concurrent_reviews_let_exactly_one_win,
     reports_in_a_folder,

@@ -13,6 +13,7 @@ mod files;
 mod opportunities;
 mod organisations;
 mod practices;
+mod privacy;
 mod profiles;
 mod relationships;
 mod search;
@@ -36,6 +37,7 @@ use crate::domain::{IdempotencyKey, OpportunityStatus, OrganisationKind, Practic
 use crate::error::ResearchError;
 use crate::store::queries;
 use crate::store::{areas as area_store, organisations as org_store};
+pub use privacy::{AUTHOR_ERASED, spawn_erasure_follower};
 pub use profiles::MAX_PROFILE_CHANGES;
 
 type Result<T, E = ResearchError> = std::result::Result<T, E>;

@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
                 table: crate::service::FILE_TABLE,
             }),
             Box::new(AuditOnKitShape),
+            Box::new(glocal_kit::outbox::follow::PositionsMigration),
         ]
     }
 

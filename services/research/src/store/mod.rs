@@ -10,6 +10,7 @@ pub(crate) mod migration;
 pub(crate) mod opportunities;
 pub(crate) mod organisations;
 pub(crate) mod practices;
+pub(crate) mod privacy;
 pub(crate) mod profile_changes;
 pub(crate) mod queries;
 pub(crate) mod relationships;
