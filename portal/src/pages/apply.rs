@@ -260,17 +260,29 @@ async fn my_applications(
     }
 }
 
-/// The apply page of edition `id` with `form` as typed and `errors` beside it.
+/// What the apply page shows beside the edition: the form as typed (a fresh one when
+/// `None`), the refusals next to its fields, and what the last action did.
+#[derive(Default)]
+struct Shown {
+    form: Option<ApplyForm>,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+}
+
+/// The apply page of edition `id` with `shown`.
 async fn page_with(
     state: &PortalState,
     visit: &Visit,
     uri: &Uri,
     person: &Person,
     id: String,
-    form: Option<ApplyForm>,
-    errors: Vec<FieldError>,
-    notice: Option<String>,
+    shown: Shown,
 ) -> Response {
+    let Shown {
+        form,
+        errors,
+        notice,
+    } = shown;
     let w = Words(visit.lang);
     let (data, mine) = tokio::join!(
         state.api.run::<ApplyPage>(
@@ -348,7 +360,11 @@ pub async fn show(
         .applied
         .is_some()
         .then(|| Words(visit.lang).t("apply-applied"));
-    page_with(&state, &visit, &uri, &person, id, None, Vec::new(), notice).await
+    let shown = Shown {
+        notice,
+        ..Shown::default()
+    };
+    page_with(&state, &visit, &uri, &person, id, shown).await
 }
 
 fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
@@ -459,7 +475,14 @@ pub async fn apply(
     let refused = |errors: Vec<FieldError>| {
         let (state, visit, uri, person, id, form) =
             (&state, &visit, &uri, &person, id.clone(), form.clone());
-        async move { page_with(state, visit, uri, person, id, Some(form), errors, None).await }
+        async move {
+            let shown = Shown {
+                form: Some(form),
+                errors,
+                notice: None,
+            };
+            page_with(state, visit, uri, person, id, shown).await
+        }
     };
     let profile = match profile_of(w, &form) {
         Ok(p) => p,
