@@ -283,3 +283,13 @@ application-state-ACCEPTED = Accepted
 application-state-WAITLISTED = On the waitlist
 application-state-REJECTED = Not accepted
 application-state-WITHDRAWN = Withdrawn
+
+## Registering a delegation.
+event-register-as = Register
+event-kind-individual = one person (the attendee below)
+event-kind-delegation = a delegation (the fields below)
+event-delegation = A delegation
+event-delegation-country = Country (two letters, e.g. JP)
+event-delegation-organization = Organisation
+event-delegation-head = Head of the delegation
+event-delegation-members = The other members, one per line

@@ -283,3 +283,13 @@ application-state-ACCEPTED = 採用
 application-state-WAITLISTED = 補欠
 application-state-REJECTED = 不採用
 application-state-WITHDRAWN = 取り下げ
+
+## Registering a delegation.
+event-register-as = 申込区分
+event-kind-individual = 個人（下記の参加者）
+event-kind-delegation = 代表団（下記の項目）
+event-delegation = 代表団
+event-delegation-country = 国（英字2文字、例: JP）
+event-delegation-organization = 機関
+event-delegation-head = 団長
+event-delegation-members = その他の団員（1行に1人）

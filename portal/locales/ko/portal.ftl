@@ -283,3 +283,13 @@ application-state-ACCEPTED = 선발
 application-state-WAITLISTED = 대기
 application-state-REJECTED = 미선발
 application-state-WITHDRAWN = 취소
+
+## Registering a delegation.
+event-register-as = 신청 구분
+event-kind-individual = 개인(아래 참석자)
+event-kind-delegation = 대표단(아래 항목)
+event-delegation = 대표단
+event-delegation-country = 국가(영문 두 글자, 예: JP)
+event-delegation-organization = 기관
+event-delegation-head = 대표단장
+event-delegation-members = 그 밖의 단원(한 줄에 한 명)

@@ -283,3 +283,13 @@ application-state-ACCEPTED = 已录取
 application-state-WAITLISTED = 候补
 application-state-REJECTED = 未录取
 application-state-WITHDRAWN = 已撤回
+
+## Registering a delegation.
+event-register-as = 报名方式
+event-kind-individual = 个人（下方参会者）
+event-kind-delegation = 代表团（下方各项）
+event-delegation = 代表团
+event-delegation-country = 国家（两个字母，例如 JP）
+event-delegation-organization = 机构
+event-delegation-head = 团长
+event-delegation-members = 其他团员（每行一人）

@@ -1,6 +1,7 @@
 //! The events for everyone: the list of those not yet over (`/events`) and an event's page
 //! (`/events/<id>`, where the events feed's links point): what, where, when in the event's own
-//! time zone, whether seats are open, and its iCalendar file. Registration is a later slice.
+//! time zone, whether seats are open, and its iCalendar file; a signed-in person registers
+//! one attendee or a delegation, sees their registration's state and cancels it.
 
 use askama::Template;
 use axum::Extension;
@@ -49,12 +50,68 @@ pub struct EventView {
     pub can_register: bool,
     /// The form's fields: a fresh idempotency key and the attendee (the person's name).
     pub key: String,
-    /// The attendee's name as typed.
-    pub attendee: String,
-    /// The API's refusal of the registration, next to the form.
-    pub error: Option<String>,
+    /// The registration form as typed (or as first offered).
+    pub form: RegistrationForm,
+    /// The API's refusal of the registration: the form field it names (empty: the whole
+    /// form) and its message.
+    pub refusal: Option<(String, String)>,
     /// What the last action did (after a redirect).
     pub notice: Option<String>,
+}
+
+/// The registration form: one attendee, or a delegation with its head and members.
+#[derive(Debug, Clone, Default)]
+pub struct RegistrationForm {
+    /// `INDIVIDUAL` or `DELEGATION`.
+    pub kind: String,
+    /// The attendee (an individual).
+    pub attendee: String,
+    /// The delegation's country (ISO 3166-1 alpha-2).
+    pub country: String,
+    /// The delegation's organisation.
+    pub organization: String,
+    /// Its head.
+    pub head: String,
+    /// The other members, one per line.
+    pub members: String,
+}
+
+impl EventView {
+    /// The refusal's message when it names `field`.
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.refusal
+            .as_ref()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// The refusal's message when it names no field of the form.
+    pub fn general_error(&self) -> Option<&str> {
+        const FIELDS: [&str; 5] = ["attendee", "country", "organization", "head", "members"];
+        self.refusal
+            .as_ref()
+            .filter(|(f, _)| !FIELDS.contains(&f.as_str()))
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// The form field an API input path names (`input.headOfDelegation` → `head`); empty for
+/// none of them.
+fn form_field(api_field: Option<&str>) -> String {
+    match api_field
+        .unwrap_or_default()
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+    {
+        "attendeeName" => "attendee",
+        "country" => "country",
+        "organization" => "organization",
+        "headOfDelegation" => "head",
+        "members" => "members",
+        _ => "",
+    }
+    .to_owned()
 }
 
 /// One of the signed-in person's registrations for the event.
@@ -208,7 +265,7 @@ pub async fn show(
     event_page_with(&state, &visit, &uri, id, None, notice).await
 }
 
-/// `POST /events/{id}/register`: a signed-in person registers (one attendee).
+/// `POST /events/{id}/register`: a signed-in person registers one attendee or a delegation.
 pub async fn register(
     State(state): State<PortalState>,
     Extension(visit): Extension<Visit>,
@@ -221,32 +278,68 @@ pub async fn register(
     };
     let form: std::collections::HashMap<String, String> = form.into_iter().collect();
     let field = |name: &str| super::requests::text(&form, name);
-    let attendee = field("attendee");
+    let typed = RegistrationForm {
+        kind: field("kind"),
+        attendee: field("attendee"),
+        country: field("country").to_uppercase(),
+        organization: field("organization"),
+        head: field("head"),
+        members: form.get("members").cloned().unwrap_or_default(),
+    };
+    let delegation = typed.kind == "DELEGATION";
+    let given = |v: &str| Some(v.to_owned()).filter(|v| !v.is_empty());
+    let input = if delegation {
+        register_for_event::RegisterForEventInput {
+            idempotency_key: field("idempotency_key"),
+            event_id: id.clone(),
+            kind: register_for_event::EventRegistrationKind::DELEGATION,
+            attendee_name: None,
+            country: given(&typed.country),
+            organization: given(&typed.organization),
+            head_of_delegation: given(&typed.head),
+            members: typed
+                .members
+                .lines()
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }
+    } else {
+        register_for_event::RegisterForEventInput {
+            idempotency_key: field("idempotency_key"),
+            event_id: id.clone(),
+            kind: register_for_event::EventRegistrationKind::INDIVIDUAL,
+            attendee_name: given(&typed.attendee),
+            country: None,
+            organization: None,
+            head_of_delegation: None,
+            members: Vec::new(),
+        }
+    };
     let answer = state
         .api
         .run::<RegisterForEvent>(
             Some(person.token.as_str()),
             visit.lang,
-            register_for_event::Variables {
-                input: register_for_event::RegisterForEventInput {
-                    idempotency_key: field("idempotency_key"),
-                    event_id: id.clone(),
-                    kind: register_for_event::EventRegistrationKind::INDIVIDUAL,
-                    attendee_name: Some(attendee.clone()).filter(|a| !a.is_empty()),
-                    country: None,
-                    organization: None,
-                    head_of_delegation: None,
-                    members: Vec::new(),
-                },
-            },
+            register_for_event::Variables { input },
         )
         .await;
     match answer {
         Ok(_) => {
             axum::response::Redirect::to(&format!("/events/{id}?registered=1")).into_response()
         }
-        Err(ApiError::BadInput { message, .. } | ApiError::Conflict(message)) => {
-            event_page_with(&state, &visit, &uri, id, Some((attendee, message)), None).await
+        Err(ApiError::BadInput { field, message }) => {
+            let mut at = form_field(field.as_deref());
+            if at.is_empty() && !delegation {
+                at = "attendee".into();
+            }
+            let refused = Some((typed, (at, message)));
+            event_page_with(&state, &visit, &uri, id, refused, None).await
+        }
+        Err(ApiError::Conflict(message)) => {
+            let refused = Some((typed, (String::new(), message)));
+            event_page_with(&state, &visit, &uri, id, refused, None).await
         }
         Err(e) => api_error(&visit, &uri, &e),
     }
@@ -331,13 +424,14 @@ async fn my_registrations(state: &PortalState, visit: &Visit, id: &str) -> Vec<M
     }
 }
 
-/// The event's page; `refused` is the attendee as typed and the API's refusal of it.
+/// The event's page; `refused` is the form as typed and the API's refusal of it (the form
+/// field it names and its message).
 async fn event_page_with(
     state: &PortalState,
     visit: &Visit,
     uri: &Uri,
     id: String,
-    refused: Option<(String, String)>,
+    refused: Option<(RegistrationForm, (String, String))>,
     notice: Option<String>,
 ) -> Response {
     let token = visit.session.person.as_ref().map(|p| p.token.as_str());
@@ -360,10 +454,14 @@ async fn event_page_with(
         .iter()
         .any(|r| !matches!(r.state.as_str(), "CANCELLED" | "EXPIRED"));
     let can_register = person.is_some() && e.registration_open_now && !active;
-    let (attendee, error) = match refused {
-        Some((attendee, message)) => (attendee, Some(message)),
+    let (form, refusal) = match refused {
+        Some((form, refusal)) => (form, Some(refusal)),
         None => (
-            person.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            RegistrationForm {
+                kind: "INDIVIDUAL".into(),
+                attendee: person.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                ..RegistrationForm::default()
+            },
             None,
         ),
     };
@@ -390,8 +488,8 @@ async fn event_page_with(
             mine,
             can_register,
             key: uuid::Uuid::new_v4().to_string(),
-            attendee,
-            error,
+            form,
+            refusal,
             notice,
         },
     )

@@ -2,7 +2,7 @@
 //! WebDriver by Debian's chromedriver, against a real stack with the portal in front of the
 //! gateway. An official and a staff member work one request in two browser sessions; a Busan
 //! official cannot open a Seoul request by URL; switching language changes the page; an
-//! official registers for an event from its page; an official applies to a programme, first with
+//! official registers for an event from its page, and a delegation; an official applies to a programme, first with
 //! a profile the edition does not take (its reasons shown by the fields), then with one it does.
 //!
 //! These tests FAIL (never skip) when chromium or chromedriver is missing: `scripts/test`
@@ -552,5 +552,72 @@ async fn an_official_applies_to_a_programme_and_sees_why_a_profile_is_not_eligib
     let apps = &sent.data()["applications"];
     assert_eq!(apps["totalCount"], 1);
     assert_eq!(apps["edges"][0]["node"]["profile"]["nationality"], "VN");
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_delegation_is_registered_from_the_event_page() {
+    let stack = spawn_demo_stack().await;
+    let token = stack.official("official-busan", "26000");
+    let body = stack
+        .gql(
+            Some(&token),
+            "{ events(first: 50) { edges { node { id registrationOpenNow } } } }",
+            json!({}),
+        )
+        .await;
+    let id = body.data()["events"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["registrationOpenNow"] == true)
+        .expect("the demo has an event open for registration")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let driver = Driver::start().await;
+    let b = driver.browser("en").await;
+    sign_in(&b, &stack, "official-busan").await;
+    b.goto(&format!("{}/events/{id}", stack.portal_url))
+        .await
+        .unwrap();
+    click(&b, "kind-delegation").await;
+    // A country off the ISO list is refused next to its field.
+    fill(&b, "country", "XX").await;
+    fill(&b, "organization", "Busan Metropolitan City").await;
+    fill(&b, "head", "Park Busan").await;
+    fill(&b, "members", "Kim One\nLee Two").await;
+    click(&b, "do-register").await;
+    let error = text_of(&b, "#country-error").await;
+    assert!(!error.is_empty());
+    // The delegation as typed is still there; with a real country it is registered.
+    assert_eq!(
+        find(&b, Locator::Id("head"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Park Busan")
+    );
+    fill(&b, "country", "KR").await;
+    click(&b, "do-register").await;
+    wait_for_text(&b, "You are registered").await;
+    let mine = stack
+        .gql(
+            Some(&token),
+            "query($id: ID!) { eventRegistrations(filter: { eventId: $id, mine: true }) {
+                edges { node { kind seats members attendeeName country } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let r = &mine.data()["eventRegistrations"]["edges"][0]["node"];
+    assert_eq!(r["kind"], "DELEGATION");
+    assert_eq!(r["seats"], 3);
+    assert_eq!(r["members"], json!(["Kim One", "Lee Two"]));
+    assert_eq!(r["attendeeName"], "Park Busan");
     b.close().await.unwrap();
 }
