@@ -293,3 +293,10 @@ event-delegation-country = Country (two letters, e.g. JP)
 event-delegation-organization = Organisation
 event-delegation-head = Head of the delegation
 event-delegation-members = The other members, one per line
+
+## The library's facets.
+library-facets = Narrow the list
+library-facet-area = Research area
+library-facet-country = Country
+library-facet-year = Year
+library-facet-remove = Remove the filter:

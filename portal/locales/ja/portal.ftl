@@ -293,3 +293,10 @@ event-delegation-country = 国（英字2文字、例: JP）
 event-delegation-organization = 機関
 event-delegation-head = 団長
 event-delegation-members = その他の団員（1行に1人）
+
+## The library's facets.
+library-facets = 一覧を絞り込む
+library-facet-area = 研究分野
+library-facet-country = 国
+library-facet-year = 年
+library-facet-remove = 条件を外す:

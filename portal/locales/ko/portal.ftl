@@ -293,3 +293,10 @@ event-delegation-country = 국가(영문 두 글자, 예: JP)
 event-delegation-organization = 기관
 event-delegation-head = 대표단장
 event-delegation-members = 그 밖의 단원(한 줄에 한 명)
+
+## The library's facets.
+library-facets = 목록 좁히기
+library-facet-area = 연구 분야
+library-facet-country = 국가
+library-facet-year = 연도
+library-facet-remove = 조건 해제:

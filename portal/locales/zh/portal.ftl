@@ -293,3 +293,10 @@ event-delegation-country = 国家（两个字母，例如 JP）
 event-delegation-organization = 机构
 event-delegation-head = 团长
 event-delegation-members = 其他团员（每行一人）
+
+## The library's facets.
+library-facets = 筛选列表
+library-facet-area = 研究领域
+library-facet-country = 国家
+library-facet-year = 年份
+library-facet-remove = 取消筛选：

@@ -212,6 +212,80 @@ async fn the_library_searches_and_shows_practices_in_the_language_asked() {
     }
 }
 
+#[tokio::test]
+async fn the_library_narrows_by_its_facets_with_the_apis_counts() {
+    let stack = spawn_demo_stack().await;
+    let body = stack
+        .gql(
+            None,
+            "{ practices(first: 1) { totalCount facets { countries { value count } years { value count } } } }",
+            json!({}),
+        )
+        .await;
+    let all = body.data()["practices"]["totalCount"].as_i64().unwrap();
+    let country = &body.data()["practices"]["facets"]["countries"][0];
+    let (code, in_country) = (
+        country["value"].as_str().unwrap().to_owned(),
+        country["count"].as_i64().unwrap(),
+    );
+    assert!(
+        in_country < all,
+        "the demo's practices come from more than one country"
+    );
+
+    // Every page lists the facets as links with their counts.
+    let html = stack
+        .http()
+        .get(format!("{}/practices", stack.portal_url))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let link = format!("<a href=\"/practices?country={code}\">{code} ({in_country})</a>");
+    assert!(html.contains(&link), "{link} in {html}");
+
+    // Following it narrows the list to the API's count; the chosen value links back.
+    let page = stack
+        .http()
+        .get(format!("{}/practices", stack.portal_url))
+        .query(&[("country", code.as_str())])
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("{in_country} practices")), "{html}");
+    assert!(html.contains("aria-current=\"true\""), "{html}");
+    assert!(
+        html.contains("<a href=\"/practices\" aria-current"),
+        "{html}"
+    );
+    // A search keeps the filter (a hidden field of the form).
+    assert!(
+        html.contains(&format!(
+            "<input type=\"hidden\" name=\"country\" value=\"{code}\">"
+        )),
+        "{html}"
+    );
+    // A country code the API refuses starts the list over rather than failing.
+    let bad = stack
+        .http()
+        .get(format!("{}/practices?country=1", stack.portal_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 200);
+    assert_eq!(
+        bad.url().query(),
+        Some("search="),
+        "redirected to the whole list"
+    );
+}
+
 /// `text` as the portal's templates write it into HTML.
 fn escaped(text: &str) -> String {
     text.replace('&', "&amp;")
