@@ -101,6 +101,11 @@ pub fn app(state: PortalState) -> Router {
         .route("/events/{id}/cancel", post(pages::events::cancel))
         .route("/programmes", get(pages::programmes::list))
         .route(
+            "/admin/routing",
+            get(pages::routing::show).post(pages::routing::add),
+        )
+        .route("/admin/routing/{id}/delete", post(pages::routing::delete))
+        .route(
             "/editions/{id}/apply",
             get(pages::apply::show).post(pages::apply::apply),
         )

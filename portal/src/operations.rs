@@ -54,3 +54,6 @@ operation!(ApplyPage);
 operation!(MyApplications);
 operation!(CheckEligibility);
 operation!(SubmitApplication);
+operation!(RoutingPage);
+operation!(SetRoutingRule);
+operation!(DeleteRoutingRule);

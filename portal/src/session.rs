@@ -33,6 +33,9 @@ pub struct Person {
     pub org: String,
     /// Whether they act for the bureau (staff or administrator).
     pub bureau: bool,
+    /// Whether they are a bureau administrator (the routing rules' page is theirs).
+    #[serde(default)]
+    pub admin: bool,
     /// The bearer token sent to the gateway.
     pub token: String,
 }

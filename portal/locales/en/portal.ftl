@@ -300,3 +300,19 @@ library-facet-area = Research area
 library-facet-country = Country
 library-facet-year = Year
 library-facet-remove = Remove the filter:
+
+## The routing rules (bureau administrators).
+routing-title = Routing rules
+routing-intro = Each new request goes to the department of the best-matching rule: its type and, for interpretation and translation, its target language; among equal matches the lower priority wins.
+routing-empty = No rule is set.
+routing-type = Request type
+routing-language = Language
+routing-language-field = Target language (two letters, e.g. ja; empty for any)
+routing-any-language = any
+routing-department = Department
+routing-priority = Priority (lower wins)
+routing-priority-number = Give a whole number.
+routing-delete = Delete
+routing-add = Add a rule
+routing-saved = The rule is saved; new requests follow it.
+routing-deleted = The rule is deleted.

@@ -300,3 +300,19 @@ library-facet-area = 研究分野
 library-facet-country = 国
 library-facet-year = 年
 library-facet-remove = 条件を外す:
+
+## The routing rules (bureau administrators).
+routing-title = 振り分けルール
+routing-intro = 新しい依頼は、最もよく合うルールの部署に振り分けられます。ルールは依頼の種類と、通訳・翻訳の場合は目標言語で照合します。同じ程度に合う場合は優先度の数字が小さいほうが優先です。
+routing-empty = ルールは設定されていません。
+routing-type = 依頼の種類
+routing-language = 言語
+routing-language-field = 目標言語（英字2文字、例: ja。すべての言語なら空欄）
+routing-any-language = すべて
+routing-department = 部署
+routing-priority = 優先度（小さいほど優先）
+routing-priority-number = 整数を入力してください。
+routing-delete = 削除
+routing-add = ルールを追加
+routing-saved = ルールを保存しました。新しい依頼から適用されます。
+routing-deleted = ルールを削除しました。

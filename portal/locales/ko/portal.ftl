@@ -300,3 +300,19 @@ library-facet-area = 연구 분야
 library-facet-country = 국가
 library-facet-year = 연도
 library-facet-remove = 조건 해제:
+
+## The routing rules (bureau administrators).
+routing-title = 배정 규칙
+routing-intro = 새 요청은 가장 잘 맞는 규칙의 부서로 갑니다. 규칙은 요청 유형과, 통·번역의 경우 목표 언어로 맞춥니다. 똑같이 맞으면 우선순위 숫자가 작은 규칙이 이깁니다.
+routing-empty = 설정된 규칙이 없습니다.
+routing-type = 요청 유형
+routing-language = 언어
+routing-language-field = 목표 언어(영문 두 글자, 예: ja, 모든 언어는 비움)
+routing-any-language = 모든 언어
+routing-department = 부서
+routing-priority = 우선순위(작을수록 우선)
+routing-priority-number = 정수를 입력해 주십시오.
+routing-delete = 삭제
+routing-add = 규칙 추가
+routing-saved = 규칙을 저장했습니다. 새 요청부터 적용됩니다.
+routing-deleted = 규칙을 삭제했습니다.

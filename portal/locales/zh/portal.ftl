@@ -300,3 +300,19 @@ library-facet-area = 研究领域
 library-facet-country = 国家
 library-facet-year = 年份
 library-facet-remove = 取消筛选：
+
+## The routing rules (bureau administrators).
+routing-title = 分派规则
+routing-intro = 每个新申请分派给最匹配规则的部门：按申请类型，口笔译还按目标语言匹配；匹配程度相同时，优先级数字较小者优先。
+routing-empty = 尚未设置规则。
+routing-type = 申请类型
+routing-language = 语言
+routing-language-field = 目标语言（两个字母，例如 ja；留空表示任意）
+routing-any-language = 任意
+routing-department = 部门
+routing-priority = 优先级（越小越优先）
+routing-priority-number = 请填写整数。
+routing-delete = 删除
+routing-add = 添加规则
+routing-saved = 规则已保存，新申请将按此分派。
+routing-deleted = 规则已删除。

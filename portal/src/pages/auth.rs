@@ -119,6 +119,7 @@ pub async fn sign_in(
         name: caller.name.clone(),
         org: caller.org.clone(),
         bureau: caller.has(Role::BureauStaff) || caller.has(Role::BureauAdmin),
+        admin: caller.has(Role::BureauAdmin),
         token: dev.tokens.mint(caller, DEV_SESSION),
     };
     tracing::info!(subject = %person.subject, "signed in (development)");

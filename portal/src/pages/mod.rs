@@ -9,6 +9,7 @@ pub mod events;
 pub mod library;
 pub mod programmes;
 pub mod requests;
+pub mod routing;
 
 use askama::Template;
 use axum::Extension;

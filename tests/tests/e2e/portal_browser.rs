@@ -3,7 +3,8 @@
 //! gateway. An official and a staff member work one request in two browser sessions; a Busan
 //! official cannot open a Seoul request by URL; switching language changes the page; an
 //! official registers for an event from its page, and a delegation; an official applies to a programme, first with
-//! a profile the edition does not take (its reasons shown by the fields), then with one it does.
+//! a profile the edition does not take (its reasons shown by the fields), then with one it does;
+//! an administrator adds and deletes a routing rule.
 //!
 //! These tests FAIL (never skip) when chromium or chromedriver is missing: `scripts/test`
 //! installs both with apt-get.
@@ -619,5 +620,73 @@ async fn a_delegation_is_registered_from_the_event_page() {
     assert_eq!(r["seats"], 3);
     assert_eq!(r["members"], json!(["Kim One", "Lee Two"]));
     assert_eq!(r["attendeeName"], "Park Busan");
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_administrator_adds_and_deletes_a_routing_rule() {
+    let stack = spawn_demo_stack().await;
+    let admin = stack.admin();
+    let rules = "{ routingRules { id type language departmentCode priority } }";
+    let before = stack.gql(Some(&admin), rules, json!({})).await;
+    let before = before.data()["routingRules"].as_array().unwrap().len();
+    let departments = stack
+        .gql(Some(&admin), "{ departments { code } }", json!({}))
+        .await;
+    let department = departments.data()["departments"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let driver = Driver::start().await;
+    // Staff see neither the link nor the page.
+    let staff = driver.browser("en").await;
+    sign_in(&staff, &stack, "staff-interp-kim").await;
+    assert!(!source(&staff).await.contains("nav-routing"));
+    staff
+        .goto(&format!("{}/admin/routing", stack.portal_url))
+        .await
+        .unwrap();
+    assert!(!source(&staff).await.contains("do-add-rule"));
+    staff.close().await.unwrap();
+
+    let b = driver.browser("en").await;
+    sign_in(&b, &stack, "admin").await;
+    click(&b, "nav-routing").await;
+    find(&b, Locator::Id("routing-rules")).await.unwrap();
+    // A language off the ISO list is refused next to its field; nothing is saved.
+    set_value(&b, "rule-type", "INTERPRETATION_TRANSLATION").await;
+    fill(&b, "rule-language", "qq").await;
+    set_value(&b, "rule-department", &department).await;
+    fill(&b, "rule-priority", "5").await;
+    click(&b, "do-add-rule").await;
+    assert!(!text_of(&b, "#rule-language-error").await.is_empty());
+    let same = stack.gql(Some(&admin), rules, json!({})).await;
+    assert_eq!(
+        same.data()["routingRules"].as_array().unwrap().len(),
+        before
+    );
+    // A real language is saved.
+    fill(&b, "rule-language", "vi").await;
+    click(&b, "do-add-rule").await;
+    wait_for_text(&b, "The rule is saved").await;
+    let after = stack.gql(Some(&admin), rules, json!({})).await;
+    let added = after.data()["routingRules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["language"] == "vi")
+        .expect("the new rule")
+        .clone();
+    assert_eq!(added["departmentCode"], department.as_str());
+    assert_eq!(added["priority"], 5);
+    // And deleted again.
+    click(&b, &format!("delete-{}", added["id"].as_str().unwrap())).await;
+    wait_for_text(&b, "The rule is deleted").await;
+    let last = stack.gql(Some(&admin), rules, json!({})).await;
+    assert_eq!(
+        last.data()["routingRules"].as_array().unwrap().len(),
+        before
+    );
     b.close().await.unwrap();
 }
