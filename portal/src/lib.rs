@@ -100,6 +100,8 @@ pub fn app(state: PortalState) -> Router {
         .route("/events/{id}/register", post(pages::events::register))
         .route("/events/{id}/cancel", post(pages::events::cancel))
         .route("/programmes", get(pages::programmes::list))
+        .route("/me", get(pages::my_data::show))
+        .route("/me/erasure", post(pages::my_data::ask_erasure))
         .route(
             "/admin/routing",
             get(pages::routing::show).post(pages::routing::add),

@@ -57,3 +57,5 @@ operation!(SubmitApplication);
 operation!(RoutingPage);
 operation!(SetRoutingRule);
 operation!(DeleteRoutingRule);
+operation!(MyData);
+operation!(RequestErasure);

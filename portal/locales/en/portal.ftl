@@ -316,3 +316,22 @@ routing-delete = Delete
 routing-add = Add a rule
 routing-saved = The rule is saved; new requests follow it.
 routing-deleted = The rule is deleted.
+
+## A person's own data (ADR 0040).
+my-data-title = My data
+my-data-intro = Everything the bureau holds about you, as each of its services keeps it.
+my-data-subject = Your sign-in identifier
+my-data-email = E-mail address for notices
+my-data-notices = Notices kept for you
+my-data-none = None.
+my-data-requests = Requests you submitted
+my-data-applications = Your applications to programmes
+my-data-registrations = Your registrations for events
+my-data-erasure = Erasure of your data
+my-data-erasure-intro = You may ask the bureau to erase what it holds about you. An administrator decides; once approved, your name is replaced by a pseudonym on every record in every service, and your notices and e-mail address are deleted.
+my-data-reason = Why (optional)
+my-data-ask = Ask for erasure
+my-data-asked = Your request for erasure was sent. An administrator will decide it.
+erasure-state-PENDING = Waiting for a decision
+erasure-state-APPROVED = Approved: erased
+erasure-state-REJECTED = Rejected

@@ -316,3 +316,22 @@ routing-delete = 削除
 routing-add = ルールを追加
 routing-saved = ルールを保存しました。新しい依頼から適用されます。
 routing-deleted = ルールを削除しました。
+
+## A person's own data (ADR 0040).
+my-data-title = 自分の情報
+my-data-intro = 事務局が保有するあなたに関するすべての情報を、各サービスが保管しているとおりに表示します。
+my-data-subject = サインイン識別子
+my-data-email = 通知を受け取るメールアドレス
+my-data-notices = 保管中の通知
+my-data-none = なし。
+my-data-requests = 提出した依頼
+my-data-applications = プログラムへの申し込み
+my-data-registrations = 行事への参加申し込み
+my-data-erasure = 個人情報の削除
+my-data-erasure-intro = 事務局が保有するあなたの情報の削除を申請できます。管理者が決定し、承認されるとすべてのサービスのすべての記録で氏名が仮名に置き換えられ、通知とメールアドレスは削除されます。
+my-data-reason = 理由（任意）
+my-data-ask = 削除を申請
+my-data-asked = 削除の申請を送りました。管理者が決定します。
+erasure-state-PENDING = 決定待ち
+erasure-state-APPROVED = 承認：削除済み
+erasure-state-REJECTED = 却下

@@ -316,3 +316,22 @@ routing-delete = 삭제
 routing-add = 규칙 추가
 routing-saved = 규칙을 저장했습니다. 새 요청부터 적용됩니다.
 routing-deleted = 규칙을 삭제했습니다.
+
+## A person's own data (ADR 0040).
+my-data-title = 내 정보
+my-data-intro = 사무국이 보유한 나에 관한 모든 정보를, 각 서비스가 보관한 그대로 보여 줍니다.
+my-data-subject = 로그인 식별자
+my-data-email = 알림을 받을 전자우편
+my-data-notices = 보관 중인 알림
+my-data-none = 없음.
+my-data-requests = 내가 제출한 요청
+my-data-applications = 프로그램 신청
+my-data-registrations = 행사 참가 신청
+my-data-erasure = 개인정보 삭제
+my-data-erasure-intro = 사무국이 보유한 나에 관한 정보의 삭제를 요청할 수 있습니다. 관리자가 결정하며, 승인되면 모든 서비스의 모든 기록에서 이름이 가명으로 바뀌고 알림과 전자우편 주소는 삭제됩니다.
+my-data-reason = 사유(선택)
+my-data-ask = 삭제 요청
+my-data-asked = 삭제 요청을 보냈습니다. 관리자가 결정합니다.
+erasure-state-PENDING = 결정 대기
+erasure-state-APPROVED = 승인: 삭제됨
+erasure-state-REJECTED = 거절됨

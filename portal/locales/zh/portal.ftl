@@ -316,3 +316,22 @@ routing-delete = 删除
 routing-add = 添加规则
 routing-saved = 规则已保存，新申请将按此分派。
 routing-deleted = 规则已删除。
+
+## A person's own data (ADR 0040).
+my-data-title = 我的信息
+my-data-intro = 事务局所持有的关于您的全部信息，按各服务保存的原样显示。
+my-data-subject = 登录标识
+my-data-email = 接收通知的电子邮箱
+my-data-notices = 保存的通知
+my-data-none = 无。
+my-data-requests = 您提交的申请
+my-data-applications = 您的项目报名
+my-data-registrations = 您的活动报名
+my-data-erasure = 删除个人信息
+my-data-erasure-intro = 您可以要求事务局删除其持有的关于您的信息。由管理员决定；批准后，各服务所有记录中的姓名将替换为假名，您的通知和电子邮箱将被删除。
+my-data-reason = 理由（可选）
+my-data-ask = 申请删除
+my-data-asked = 已发送删除申请，管理员将作出决定。
+erasure-state-PENDING = 等待决定
+erasure-state-APPROVED = 已批准：已删除
+erasure-state-REJECTED = 已拒绝

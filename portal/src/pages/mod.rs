@@ -7,6 +7,7 @@ pub mod auth;
 pub mod certificates;
 pub mod events;
 pub mod library;
+pub mod my_data;
 pub mod programmes;
 pub mod requests;
 pub mod routing;

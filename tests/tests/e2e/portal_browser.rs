@@ -4,7 +4,8 @@
 //! official cannot open a Seoul request by URL; switching language changes the page; an
 //! official registers for an event from its page, and a delegation; an official applies to a programme, first with
 //! a profile the edition does not take (its reasons shown by the fields), then with one it does;
-//! an administrator adds and deletes a routing rule.
+//! an administrator adds and deletes a routing rule; a person sees their data and asks for its
+//! erasure, which an administrator approves.
 //!
 //! These tests FAIL (never skip) when chromium or chromedriver is missing: `scripts/test`
 //! installs both with apt-get.
@@ -688,5 +689,76 @@ async fn an_administrator_adds_and_deletes_a_routing_rule() {
         last.data()["routingRules"].as_array().unwrap().len(),
         before
     );
+    b.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_person_sees_their_data_and_asks_for_its_erasure() {
+    let stack = spawn_demo_stack().await;
+    let token = stack.official("official-seoul", "11000");
+    let held = stack
+        .gql(
+            Some(&token),
+            "{ myPersonalData { serviceRequests { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    let requests = held.data()["myPersonalData"]["serviceRequests"]["totalCount"]
+        .as_i64()
+        .unwrap();
+    assert!(requests > 0, "the demo's Seoul official has requests");
+
+    let driver = Driver::start().await;
+    let b = driver.browser("en").await;
+    sign_in(&b, &stack, "official-seoul").await;
+    click(&b, "nav-my-data").await;
+    assert_eq!(text_of(&b, "#my-data-subject").await, "official-seoul");
+    assert_eq!(
+        text_of(&b, "#held-requests-count").await,
+        format!("({requests})")
+    );
+    fill(&b, "erasure-reason", "I left the city hall.").await;
+    click(&b, "do-ask-erasure").await;
+    wait_for_text(&b, "Your request for erasure was sent").await;
+    assert!(
+        text_of(&b, "#erasure-requests")
+            .await
+            .contains("Waiting for a decision")
+    );
+    assert!(
+        !source(&b).await.contains("do-ask-erasure"),
+        "one pending request"
+    );
+
+    // An administrator approves; the page then shows nothing held but the decision.
+    let admin = stack.admin();
+    let pending = stack
+        .gql(
+            Some(&admin),
+            "{ personalDataErasureRequests(state: PENDING) { edges { node { id subject } } } }",
+            json!({}),
+        )
+        .await;
+    let request = &pending.data()["personalDataErasureRequests"]["edges"][0]["node"];
+    assert_eq!(request["subject"], "official-seoul");
+    stack
+        .gql(
+            Some(&admin),
+            "mutation($id: ID!) { decidePersonalDataErasure(id: $id, approve: true) { state } }",
+            json!({ "id": request["id"] }),
+        )
+        .await
+        .data();
+    let mut count = String::new();
+    for _ in 0..100 {
+        b.goto(&format!("{}/me", stack.portal_url)).await.unwrap();
+        count = text_of(&b, "#held-requests-count").await;
+        if count == "(0)" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(count, "(0)");
+    assert!(text_of(&b, "#erasure-requests").await.contains("Approved"));
     b.close().await.unwrap();
 }
