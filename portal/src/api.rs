@@ -88,6 +88,18 @@ impl Api {
         })
     }
 
+    /// The gateway's GraphQL endpoint as a WebSocket URL (`ws://…/graphql`), where its
+    /// subscriptions are served.
+    pub fn ws_url(&self) -> String {
+        if let Some(rest) = self.url.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else if let Some(rest) = self.url.strip_prefix("http://") {
+            format!("ws://{rest}")
+        } else {
+            self.url.clone()
+        }
+    }
+
     /// Runs operation `Q` with `variables` as the holder of `token`, asking for `lang`.
     pub async fn run<Q: GraphQLQuery>(
         &self,

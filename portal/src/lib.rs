@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod i18n;
+mod live;
 mod operations;
 mod pages;
 pub mod session;
@@ -94,6 +95,7 @@ pub fn app(state: PortalState) -> Router {
         .route("/requests/new", get(pages::requests::new_form))
         .route("/requests/{id}", get(pages::requests::show))
         .route("/requests/{id}/{action}", post(pages::requests::act))
+        .route("/requests/{id}/live", get(live::request_live))
         .route("/queue", get(pages::requests::queue))
         .route("/events", get(pages::events::list))
         .route("/events/{id}", get(pages::events::show))

@@ -171,6 +171,26 @@ async fn source(b: &Client) -> String {
     b.source().await.unwrap()
 }
 
+/// How the request page's script gets updates once it has settled (up to 10 s): `socket`
+/// (the portal's WebSocket) or `polling`.
+async fn live_channel(b: &Client) -> String {
+    let mut channel = String::new();
+    for _ in 0..100 {
+        channel = b
+            .execute("return document.body.dataset.live || '';", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if !channel.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    channel
+}
+
 /// Waits (up to 10 s) until the page's text holds `needle`.
 async fn wait_for_text(b: &Client, needle: &str) {
     for _ in 0..100 {
@@ -272,15 +292,20 @@ async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers
         .click()
         .await
         .unwrap();
+    // The official's page listens on the portal's WebSocket (the gateway's subscription),
+    // not by polling.
+    assert_eq!(live_channel(&official).await, "socket");
     fill(&staff, "mid-response-body", "통역사를 섭외하고 있습니다.").await;
     set_value(&staff, "mid-response-expected", "2030-12-01T10:00").await;
     click(&staff, "do-mid-response").await;
     wait_for_text(&staff, "중간 답변을 보냈습니다").await;
     assert!(source(&staff).await.contains("2030-12-01 10:00 KST"));
 
-    // The official's open page shows the mid-response without reloading (the script polls).
+    // The official's open page shows the mid-response without reloading, pushed through the
+    // socket (the script polls only when the socket is closed).
     wait_for_text(&official, "통역사를 섭외하고 있습니다.").await;
     assert!(official.current_url().await.unwrap().path() == request_path);
+    assert_eq!(live_channel(&official).await, "socket");
 
     // The final response, then the official closes and rates.
     fill(
