@@ -1,7 +1,8 @@
 //! Erasure requests in the notifier (ADR 0040) on real databases, PostgreSQL and SQLite: a
 //! person asks once at a time and sees only their own requests; only a bureau administrator
 //! decides; approval deletes the person's contact, preferences and notices (not anyone
-//! else's) and writes the `PersonErased` event in the same transaction; a decision is final.
+//! else's) and writes the `PersonErased` event in the same transaction; a decision is final;
+//! an event published before the approval makes no notice for the erased person.
 
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::paging::PageRequest;
@@ -9,6 +10,7 @@ use glocal_kit::{Caller, Role};
 use glocal_notifier::domain::Language;
 use glocal_notifier::domain::erasure::ErasureState;
 use glocal_notifier::domain::select::ChangeEvent;
+use glocal_notifier::service::StreamEntry;
 use glocal_notifier::{Config, Notifier};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::json;
@@ -156,6 +158,43 @@ async fn approval_erases_the_person_and_announces_it(env: Env) {
     assert_eq!(
         (twice.code(), twice.reason()),
         (ErrorCode::Conflict, Some("ERASURE_ALREADY_DECIDED"))
+    );
+    // An event published before the approval but handled after it makes nothing for her;
+    // one published afterwards (she came back) does.
+    let event = |id: &str| ChangeEvent {
+        id: format!("evt-late-{id}"),
+        service: "requests".into(),
+        event_type: "ServiceRequestStateChanged".into(),
+        aggregate_id: id.into(),
+        payload: json!({
+            "action": "register", "requester": "official-kim",
+            "number": format!("OB-2026-{id}"), "title": "Interpretation", "state": "REGISTERED",
+        }),
+    };
+    let decided_ms = decided.decided_at.unwrap().timestamp_millis();
+    let before = format!("{}-0", decided_ms - 1_000);
+    let in_flight = StreamEntry {
+        stream: "test:events:requests",
+        id: &before,
+    };
+    assert_eq!(
+        env.notifier
+            .ingest(&event("000003"), Some(in_flight))
+            .await
+            .unwrap(),
+        0
+    );
+    let after = format!("{}-0", decided_ms + 1_000);
+    let later = StreamEntry {
+        stream: "test:events:requests",
+        id: &after,
+    };
+    assert_eq!(
+        env.notifier
+            .ingest(&event("000004"), Some(later))
+            .await
+            .unwrap(),
+        1
     );
     let unknown = env
         .notifier

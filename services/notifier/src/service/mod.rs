@@ -116,6 +116,12 @@ impl Notifier {
         entry: Option<StreamEntry<'_>>,
     ) -> Result<usize> {
         let now = Utc::now();
+        // When the event was published (its stream entry's time; now from the bus): a person
+        // erased after that learns nothing from it (ADR 0040).
+        let published = entry
+            .and_then(|e| e.id.split('-').next()?.parse::<i64>().ok())
+            .and_then(DateTime::from_timestamp_millis)
+            .unwrap_or(now);
         let tx = self.db.begin().await?;
         if let Some(actor) = event.actor() {
             let learned = Contact {
@@ -127,12 +133,16 @@ impl Notifier {
                 language: actor.locale.as_deref().and_then(Language::from_tag),
                 source: ContactSource::Claims,
             };
-            if learned.email.is_some() || learned.language.is_some() {
+            let erased = store::erasure::erased_since(&tx, &actor.subject, published).await?;
+            if (learned.email.is_some() || learned.language.is_some()) && !erased {
                 store::learn_contact(&tx, &actor.subject, &learned, now).await?;
             }
         }
         let mut made = 0;
         for plan in select(event) {
+            if store::erasure::erased_since(&tx, &plan.recipient, published).await? {
+                continue;
+            }
             if self.make(&tx, event, &plan, now).await? {
                 made += 1;
             }

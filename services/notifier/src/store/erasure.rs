@@ -119,6 +119,22 @@ pub(crate) async fn has_pending(db: &impl ConnectionTrait, subject: &str) -> Res
         > 0)
 }
 
+/// Whether `subject` was erased (an approved request) at or after `since`: an event
+/// published before the erasure but handled after it makes nothing for them.
+pub(crate) async fn erased_since(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    since: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(erasure_request::Entity::find()
+        .filter(erasure_request::Column::Subject.eq(subject))
+        .filter(erasure_request::Column::State.eq(ErasureState::Approved.as_str()))
+        .filter(erasure_request::Column::DecidedAt.gte(since))
+        .count(db)
+        .await?
+        > 0)
+}
+
 /// Request `id`, if it exists.
 pub(crate) async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Row>, DbErr> {
     erasure_request::Entity::find()
