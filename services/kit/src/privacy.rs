@@ -88,6 +88,32 @@ where
     )
 }
 
+/// Erases a person batch by batch (ADR 0040): takes the `next` batch of their records still
+/// naming them and hands it to `erase`, until a batch is empty or changes nothing (records
+/// changed meanwhile by someone else are skipped, never fetched forever); answers how many
+/// records changed.
+pub async fn in_batches<T, E, N, NF, H, HF>(mut next: N, mut erase: H) -> Result<u64, E>
+where
+    N: FnMut() -> NF,
+    NF: std::future::Future<Output = Result<Vec<T>, E>>,
+    H: FnMut(Vec<T>) -> HF,
+    HF: std::future::Future<Output = Result<u64, E>>,
+{
+    let mut erased = 0;
+    loop {
+        let batch = next().await?;
+        if batch.is_empty() {
+            break;
+        }
+        let changed = erase(batch).await?;
+        erased += changed;
+        if changed == 0 {
+            break;
+        }
+    }
+    Ok(erased)
+}
+
 /// How many records one retention query fetches at most (each is then changed in its own
 /// transaction).
 pub const RETENTION_BATCH: u64 = 100;

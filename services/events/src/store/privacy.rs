@@ -26,6 +26,20 @@ pub(crate) struct Expiring {
     pub members: Vec<String>,
 }
 
+impl Expiring {
+    /// The registration `r` as one to expire (its members parsed).
+    fn of(r: registration::Model) -> Result<Expiring, DbErr> {
+        Ok(Expiring {
+            id: r.id,
+            event_id: r.event_id,
+            registrant_subject: r.registrant_subject,
+            attendee_name: r.attendee_name,
+            members: serde_json::from_str(&r.members)
+                .map_err(|e| DbErr::Custom(format!("registration {}: members: {e}", r.id)))?,
+        })
+    }
+}
+
 /// Up to `limit` registrations of events whose last day is before `last_day_before` that
 /// still name their people, in the order they were made.
 pub(crate) async fn expiring(
@@ -46,18 +60,7 @@ pub(crate) async fn expiring(
         .limit(limit)
         .all(db)
         .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Expiring {
-                id: r.id,
-                event_id: r.event_id,
-                registrant_subject: r.registrant_subject,
-                attendee_name: r.attendee_name,
-                members: serde_json::from_str(&r.members)
-                    .map_err(|e| DbErr::Custom(format!("registration {}: members: {e}", r.id)))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(Expiring::of).collect()
 }
 
 /// Up to `limit` registrations `subject` made (of any event) that still name their people,
@@ -75,18 +78,7 @@ pub(crate) async fn of_person(
         .limit(limit)
         .all(db)
         .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Expiring {
-                id: r.id,
-                event_id: r.event_id,
-                registrant_subject: r.registrant_subject,
-                attendee_name: r.attendee_name,
-                members: serde_json::from_str(&r.members)
-                    .map_err(|e| DbErr::Custom(format!("registration {}: members: {e}", r.id)))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(Expiring::of).collect()
 }
 
 /// Replaces `subject` by `pseudonym` wherever else the events service names them: the

@@ -58,18 +58,11 @@ impl OnlineBureau {
     /// they still appear (messages, history rows and ratings on other requests).
     /// Idempotent: answers how many records changed (0 the second time).
     pub async fn erase_person(&self, subject: &str) -> Result<u64> {
-        let mut erased = 0;
-        loop {
-            let batch = store::of_person(&self.db, subject, RETENTION_BATCH).await?;
-            if batch.is_empty() {
-                break;
-            }
-            let changed = self.pseudonymise_each(&batch, REQUESTER_ERASED).await?;
-            erased += changed;
-            if changed == 0 {
-                break;
-            }
-        }
+        let mut erased = glocal_kit::privacy::in_batches(
+            || async { Ok(store::of_person(&self.db, subject, RETENTION_BATCH).await?) },
+            |batch| async move { self.pseudonymise_each(&batch, REQUESTER_ERASED).await },
+        )
+        .await?;
         erased += store::pseudonymise_elsewhere(&self.db, subject, &pseudonym()).await?;
         Ok(erased)
     }

@@ -27,6 +27,18 @@ pub(crate) struct Expiring {
     pub assignee_id: Option<String>,
 }
 
+impl From<service_request::Model> for Expiring {
+    fn from(r: service_request::Model) -> Self {
+        Expiring {
+            id: RequestId::from(r.id),
+            requester_subject: r.requester_subject,
+            local_government_code: r.local_government_code,
+            department_code: r.department_code,
+            assignee_id: r.assignee_id,
+        }
+    }
+}
+
 /// Up to `limit` requests in a state of `finished`, last changed before `cutoff`, whose
 /// requester is still named, oldest first.
 pub(crate) async fn expiring(
@@ -44,16 +56,7 @@ pub(crate) async fn expiring(
         .limit(limit)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Expiring {
-            id: RequestId::from(r.id),
-            requester_subject: r.requester_subject,
-            local_government_code: r.local_government_code,
-            department_code: r.department_code,
-            assignee_id: r.assignee_id,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Expiring::from).collect())
 }
 
 /// Up to `limit` requests of `subject` (any state) that still name them, oldest first: what
@@ -71,16 +74,7 @@ pub(crate) async fn of_person(
         .limit(limit)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Expiring {
-            id: RequestId::from(r.id),
-            requester_subject: r.requester_subject,
-            local_government_code: r.local_government_code,
-            department_code: r.department_code,
-            assignee_id: r.assignee_id,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Expiring::from).collect())
 }
 
 /// Replaces `subject` by `pseudonym` wherever it is still named outside their own requests

@@ -51,18 +51,11 @@ impl TrainingOffice {
     /// transaction with its change event; then a pseudonym replaces them on the audit rows
     /// that still name them. Idempotent: answers how many records changed.
     pub async fn erase_person(&self, subject: &str) -> Result<u64> {
-        let mut erased = 0;
-        loop {
-            let batch = store::of_person(&self.db, subject, RETENTION_BATCH).await?;
-            if batch.is_empty() {
-                break;
-            }
-            let changed = self.remove_each(&batch, APPLICANT_ERASED).await?;
-            erased += changed;
-            if changed == 0 {
-                break;
-            }
-        }
+        let mut erased = glocal_kit::privacy::in_batches(
+            || async { Ok(store::of_person(&self.db, subject, RETENTION_BATCH).await?) },
+            |batch| async move { self.remove_each(&batch, APPLICANT_ERASED).await },
+        )
+        .await?;
         erased += store::pseudonymise_elsewhere(&self.db, subject, &pseudonym()).await?;
         Ok(erased)
     }

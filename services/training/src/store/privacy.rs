@@ -23,6 +23,16 @@ pub(crate) struct Expiring {
     pub applicant_subject: String,
 }
 
+impl From<application::Model> for Expiring {
+    fn from(r: application::Model) -> Self {
+        Expiring {
+            id: r.id,
+            edition_id: r.edition_id,
+            applicant_subject: r.applicant_subject,
+        }
+    }
+}
+
 /// Up to `limit` applications in a state of `states`, last changed before `cutoff`, that
 /// still hold personal data, oldest first.
 pub(crate) async fn expiring(
@@ -40,14 +50,7 @@ pub(crate) async fn expiring(
         .limit(limit)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Expiring {
-            id: r.id,
-            edition_id: r.edition_id,
-            applicant_subject: r.applicant_subject,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Expiring::from).collect())
 }
 
 /// Up to `limit` applications of `subject` (any state) that still hold their personal
@@ -65,14 +68,7 @@ pub(crate) async fn of_person(
         .limit(limit)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Expiring {
-            id: r.id,
-            edition_id: r.edition_id,
-            applicant_subject: r.applicant_subject,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Expiring::from).collect())
 }
 
 /// Replaces `subject` by `pseudonym` on every audit row that still names them (actions on
