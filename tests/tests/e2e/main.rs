@@ -22,6 +22,7 @@ mod partner_callers;
 mod partner_graph;
 mod personal_data_reads;
 mod portal;
+mod portal_audit;
 mod portal_browser;
 mod portal_pages;
 mod privacy;
