@@ -25,6 +25,7 @@ mod portal;
 mod portal_audit;
 mod portal_browser;
 mod portal_pages;
+mod portal_screenshots;
 mod privacy;
 mod read_through;
 mod replicas;

@@ -57,17 +57,14 @@ impl Driver {
             .await
     }
 
-    /// A session like [`Driver::browser`] whose page is `width` × `height` CSS pixels, as on a
-    /// phone (Chromium's mobile emulation, device pixel ratio 1) when `phone`: what the
-    /// screenshots in docs/portal.md are taken with.
+    /// A session like [`Driver::browser`] whose page (viewport) is exactly `width` × `height`
+    /// CSS pixels at a device pixel ratio of 1 (Chromium's device emulation), as on a phone
+    /// (mobile viewport, touch) when `phone`: what the screenshots in docs/portal.md and the
+    /// accessibility audit use.
     pub(crate) async fn sized(&self, lang: &str, width: u32, height: u32, phone: bool) -> Client {
-        let emulation = if phone {
-            json!({ "mobileEmulation": { "deviceMetrics": {
-                "width": width, "height": height, "pixelRatio": 1.0, "touch": true, "mobile": true
-            } } })
-        } else {
-            json!({})
-        };
+        let emulation = json!({ "mobileEmulation": { "deviceMetrics": {
+            "width": width, "height": height, "pixelRatio": 1.0, "touch": phone, "mobile": phone
+        } } });
         self.session(lang, emulation, &format!("--window-size={width},{height}"))
             .await
     }
