@@ -19,13 +19,13 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 /// A chromedriver of this test's own on a free port, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
 
 impl Driver {
-    async fn start() -> Driver {
+    pub(crate) async fn start() -> Driver {
         let port = glocal_e2e::free_port();
         let child = Command::new(chromedriver())
             .arg(format!("--port={port}"))
@@ -54,17 +54,35 @@ impl Driver {
     }
 
     /// A new browser session of its own (own cookies), headless, asking for `lang` first.
-    async fn browser(&self, lang: &str) -> Client {
+    pub(crate) async fn browser(&self, lang: &str) -> Client {
+        self.session(lang, json!({}), "--window-size=1280,1000")
+            .await
+    }
+
+    /// A session like [`Driver::browser`] whose page (viewport) is exactly `width` × `height`
+    /// CSS pixels at a device pixel ratio of 1 (Chromium's device emulation), as on a phone
+    /// (mobile viewport, touch) when `phone`: what the screenshots in docs/portal.md and the
+    /// accessibility audit use.
+    pub(crate) async fn sized(&self, lang: &str, width: u32, height: u32, phone: bool) -> Client {
+        let emulation = json!({ "mobileEmulation": { "deviceMetrics": {
+            "width": width, "height": height, "pixelRatio": 1.0, "touch": phone, "mobile": phone
+        } } });
+        self.session(lang, emulation, &format!("--window-size={width},{height}"))
+            .await
+    }
+
+    async fn session(&self, lang: &str, extra: serde_json::Value, window: &str) -> Client {
+        let mut options = json!({
+            "binary": chromium(),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--hide-scrollbars", window, format!("--lang={lang}")],
+            "prefs": { "intl.accept_languages": lang }
+        });
+        if let (Some(o), Some(e)) = (options.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium(),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--window-size=1280,1000", format!("--lang={lang}")],
-                "prefs": { "intl.accept_languages": lang }
-            }),
-        );
+        caps.insert("goog:chromeOptions".into(), options);
         let mut builder = ClientBuilder::new(HttpConnector::new());
         builder.capabilities(caps);
         builder
@@ -97,7 +115,7 @@ fn chromium() -> String {
         .to_owned()
 }
 
-async fn sign_in(b: &Client, stack: &Stack, subject: &str) {
+pub(crate) async fn sign_in(b: &Client, stack: &Stack, subject: &str) {
     b.goto(&format!("{}/sign-in", stack.portal_url))
         .await
         .unwrap();
@@ -124,7 +142,10 @@ async fn sign_in(b: &Client, stack: &Stack, subject: &str) {
 
 /// Finds an element, waiting (up to 10 s) for it to appear: after a click that submits a form
 /// the browser may still show the previous page, which does not have it.
-async fn find(b: &Client, locator: Locator<'_>) -> Result<fantoccini::elements::Element, String> {
+pub(crate) async fn find(
+    b: &Client,
+    locator: Locator<'_>,
+) -> Result<fantoccini::elements::Element, String> {
     b.wait()
         .at_most(Duration::from_secs(10))
         .every(Duration::from_millis(100))
@@ -133,14 +154,14 @@ async fn find(b: &Client, locator: Locator<'_>) -> Result<fantoccini::elements::
         .map_err(|e| e.to_string())
 }
 
-async fn text_of(b: &Client, css: &str) -> String {
+pub(crate) async fn text_of(b: &Client, css: &str) -> String {
     match find(b, Locator::Css(css)).await {
         Ok(e) => e.text().await.unwrap(),
         Err(e) => panic!("{css}: {e}\n{}", source(b).await),
     }
 }
 
-async fn fill(b: &Client, id: &str, value: &str) {
+pub(crate) async fn fill(b: &Client, id: &str, value: &str) {
     let field = find(b, Locator::Id(id))
         .await
         .unwrap_or_else(|e| panic!("#{id}: {e}"));
@@ -149,7 +170,7 @@ async fn fill(b: &Client, id: &str, value: &str) {
 }
 
 /// Sets an `<input type=date|datetime-local>` by script (typing into them depends on locale).
-async fn set_value(b: &Client, id: &str, value: &str) {
+pub(crate) async fn set_value(b: &Client, id: &str, value: &str) {
     b.execute(
         "document.getElementById(arguments[0]).value = arguments[1];",
         vec![json!(id), json!(value)],
@@ -158,7 +179,7 @@ async fn set_value(b: &Client, id: &str, value: &str) {
     .unwrap();
 }
 
-async fn click(b: &Client, id: &str) {
+pub(crate) async fn click(b: &Client, id: &str) {
     find(b, Locator::Id(id))
         .await
         .unwrap_or_else(|e| panic!("#{id}: {e}"))
@@ -167,7 +188,7 @@ async fn click(b: &Client, id: &str) {
         .unwrap();
 }
 
-async fn source(b: &Client) -> String {
+pub(crate) async fn source(b: &Client) -> String {
     b.source().await.unwrap()
 }
 
@@ -192,7 +213,7 @@ async fn live_channel(b: &Client) -> String {
 }
 
 /// Waits (up to 10 s) until the page's text holds `needle`.
-async fn wait_for_text(b: &Client, needle: &str) {
+pub(crate) async fn wait_for_text(b: &Client, needle: &str) {
     for _ in 0..100 {
         if source(b).await.contains(needle) {
             return;
