@@ -59,7 +59,7 @@ impl OnlineBureau {
     /// Idempotent: answers how many records changed (0 the second time).
     pub async fn erase_person(&self, subject: &str) -> Result<u64> {
         let mut erased = glocal_kit::privacy::in_batches(
-            || async { Ok(store::of_person(&self.db, subject, RETENTION_BATCH).await?) },
+            || store::of_person(&self.db, subject, RETENTION_BATCH),
             |batch| async move { self.pseudonymise_each(&batch, REQUESTER_ERASED).await },
         )
         .await?;
