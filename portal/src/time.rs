@@ -11,6 +11,38 @@ pub fn kst(instant: &str) -> String {
     }
 }
 
+/// `text` with every RFC 3339 instant in it (a word, perhaps in brackets or before a full
+/// stop) shown as [`kst`] does: the API's notes name instants in UTC.
+pub fn kst_in_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, tail) = rest.split_at(word_end);
+        let start = word
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(word.len());
+        let end = word
+            .rfind(|c: char| c.is_ascii_alphanumeric())
+            .map_or(start, |i| i + 1)
+            .max(start);
+        let core = &word[start..end];
+        if core.len() >= 20 && DateTime::parse_from_rfc3339(core).is_ok() {
+            out.push_str(&word[..start]);
+            out.push_str(&kst(core));
+            out.push_str(&word[end..]);
+        } else {
+            out.push_str(word);
+        }
+        let space_end = tail
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(tail.len());
+        out.push_str(&tail[..space_end]);
+        rest = &tail[space_end..];
+    }
+    out
+}
+
 /// [`kst`] of an optional instant; empty when absent.
 pub fn kst_opt(instant: Option<&String>) -> String {
     instant.map(|t| kst(t)).unwrap_or_default()
@@ -34,6 +66,20 @@ pub fn from_kst_input(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_in_a_note_are_shown_in_korean_time() {
+        assert_eq!(
+            kst_in_text("완료 예정 2026-12-09T03:57:40Z"),
+            "완료 예정 2026-12-09 12:57 KST"
+        );
+        assert_eq!(
+            kst_in_text("expected (2026-12-09T03:57:40.000Z)."),
+            "expected (2026-12-09 12:57 KST)."
+        );
+        assert_eq!(kst_in_text("no time here  at all"), "no time here  at all");
+        assert_eq!(kst_in_text("2026-12-09 and 7"), "2026-12-09 and 7");
+    }
 
     #[test]
     fn instants_are_shown_in_korean_time() {

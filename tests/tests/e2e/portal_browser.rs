@@ -327,6 +327,9 @@ async fn an_official_and_staff_work_a_request_through_the_portal_in_two_browsers
     wait_for_text(&official, "통역사를 섭외하고 있습니다.").await;
     assert!(official.current_url().await.unwrap().path() == request_path);
     assert_eq!(live_channel(&official).await, "socket");
+    // The history's note names the expected completion in Korean time, not the API's UTC.
+    let page = source(&official).await;
+    assert!(!page.contains("2030-12-01T01:00"), "{page}");
 
     // The final response, then the official closes and rates.
     fill(

@@ -18,7 +18,7 @@ use crate::i18n::Words;
 use crate::operations::*;
 use crate::pages::{Page, api_error, render, signed_in, to_sign_in, url_encode};
 use crate::session::Visit;
-use crate::time::{from_kst_input, kst_opt};
+use crate::time::{from_kst_input, kst_in_text, kst_opt};
 
 /// One message on a request's page.
 pub struct MessageView {
@@ -389,7 +389,7 @@ async fn request_page(
                     .unwrap_or_default(),
                 actor: h.actor.name,
                 at: kst_opt(h.at.as_ref()),
-                note: h.note.unwrap_or_default(),
+                note: h.note.as_deref().map(kst_in_text).unwrap_or_default(),
             })
             .collect(),
         rating: r.survey.as_ref().map(|s| s.rating),
