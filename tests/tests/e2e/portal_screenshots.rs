@@ -5,14 +5,15 @@
 //! the staff queue, the events and the library. Each is the window's fixed viewport, not the
 //! whole page, so the files stay small.
 //!
-//! Not part of every run (`#[ignore]`): it writes files. Re-take them with
+//! Every run takes them (so the pages they show keep rendering) into a temporary folder and
+//! checks each is a PNG; to re-take the committed ones, name the folder:
 //!
 //! ```sh
-//! scripts/test --test e2e -- --ignored portal_screenshots
+//! GLOCAL_PORTAL_SCREENSHOTS=docs/portal scripts/test --test e2e -- portal_screenshots
 //! ```
 //!
-//! which writes `docs/portal/<page>-<phone|desktop>.png`; `GLOCAL_PORTAL_SCREENSHOTS` names
-//! another folder (relative to the workspace).
+//! which writes `docs/portal/<page>-<phone|desktop>.png` (the folder is relative to the
+//! workspace).
 
 use std::path::PathBuf;
 
@@ -21,12 +22,13 @@ use glocal_e2e::{Stack, spawn_demo_stack};
 
 use crate::portal_browser::{Driver, click, find, sign_in};
 
-/// Where the PNGs go: `GLOCAL_PORTAL_SCREENSHOTS`, or the workspace's docs/portal.
+/// Where the PNGs go: `GLOCAL_PORTAL_SCREENSHOTS` (relative to the workspace), or a
+/// temporary folder of this run.
 fn out_dir() -> PathBuf {
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = match std::env::var("GLOCAL_PORTAL_SCREENSHOTS") {
         Ok(d) if !d.is_empty() => workspace.join(d),
-        _ => workspace.join("docs/portal"),
+        _ => std::env::temp_dir().join(format!("glocal-screenshots-{}", std::process::id())),
     };
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     dir
@@ -41,6 +43,11 @@ async fn shoot(b: &Client, name: &str, suffix: &str) {
     .await
     .unwrap();
     let png = b.screenshot().await.expect("a screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1024,
+        "{name}-{suffix}: not a PNG of a page ({} bytes)",
+        png.len()
+    );
     let path = out_dir().join(format!("{name}-{suffix}.png"));
     std::fs::write(&path, &png).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     eprintln!("{} ({} KB)", path.display(), png.len() / 1024);
@@ -107,10 +114,12 @@ async fn take(stack: &Stack, driver: &Driver, suffix: &str, width: u32, height: 
 }
 
 #[tokio::test]
-#[ignore = "writes docs/portal/*.png: scripts/test --test e2e -- --ignored portal_screenshots"]
 async fn portal_screenshots() {
     let stack = spawn_demo_stack().await;
     let driver = Driver::start().await;
     take(&stack, &driver, "phone", 390, 844, true).await;
     take(&stack, &driver, "desktop", 1280, 900, false).await;
+    if std::env::var("GLOCAL_PORTAL_SCREENSHOTS").is_err() {
+        let _ = std::fs::remove_dir_all(out_dir());
+    }
 }
