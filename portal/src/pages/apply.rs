@@ -13,7 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::requests::{opt, text};
+use super::programmes::span;
+use super::requests::{opt, parse_enum, text};
 use super::{Page, api_error, render};
 use crate::PortalState;
 use crate::api::ApiError;
@@ -157,15 +158,6 @@ fn form_field(api_field: &str) -> String {
         "answers" | "answer" => "answer".into(),
         "kind" | "nationality" | "organisation" | "grade" | "languages" => last.into(),
         _ => String::new(),
-    }
-}
-
-fn span(a: Option<String>, b: Option<String>) -> String {
-    match (a, b) {
-        (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
-        (Some(a), _) => a,
-        (None, Some(b)) => format!("– {b}"),
-        (None, None) => String::new(),
     }
 }
 
@@ -365,10 +357,6 @@ pub async fn show(
         ..Shown::default()
     };
     page_with(&state, &visit, &uri, &person, id, shown).await
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
 
 fn form_of(values: &HashMap<String, String>) -> ApplyForm {

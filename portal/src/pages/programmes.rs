@@ -49,7 +49,8 @@ pub struct ProgrammesView {
     pub rows: Vec<ProgrammeRow>,
 }
 
-fn span(a: Option<String>, b: Option<String>) -> String {
+/// `a – b` of two dates (either may be missing); one date when both are the same.
+pub(crate) fn span(a: Option<String>, b: Option<String>) -> String {
     match (a, b) {
         (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
         (Some(a), _) => a,

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::requests::{opt, text};
+use super::requests::{opt, parse_enum, text};
 use super::{Page, api_error, render};
 use crate::PortalState;
 use crate::api::ApiError;
@@ -219,10 +219,6 @@ pub async fn show(
         ..RuleForm::default()
     };
     page_with(&state, &visit, &uri, &person, form, None, notice).await
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
 
 /// `POST /admin/routing`: adds a rule.

@@ -70,7 +70,7 @@ fn code<T: Serialize>(value: &T) -> String {
 }
 
 /// A generated enum from its wire name.
-fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
 
