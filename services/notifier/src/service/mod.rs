@@ -148,7 +148,7 @@ impl Notifier {
             }
         }
         if let Some(entry) = entry {
-            store::set_position(&tx, entry.stream, entry.id, now).await?;
+            store::set_position(&tx, entry.stream, entry.id).await?;
         }
         tx.commit().await?;
         if made > 0 {
@@ -463,7 +463,7 @@ impl Notifier {
 
     /// Stores `stream` as read up to `id` (entries that are skipped).
     pub async fn set_position(&self, stream: &str, id: &str) -> Result<()> {
-        Ok(store::set_position(&*self.db, stream, id, Utc::now()).await?)
+        Ok(store::set_position(&*self.db, stream, id).await?)
     }
 
     /// The database (for the sender).

@@ -99,26 +99,6 @@ pub(crate) mod delivery {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// How far one change stream has been read.
-pub(crate) mod stream_position {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "stream_position")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub seq: i64,
-        pub stream: String,
-        pub last_id: String,
-        pub updated_at: DateTimeUtc,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
 /// One record whose personal fields one operation of a staff member read (ADR 0039).
 pub(crate) mod personal_data_reads {
     use sea_orm::entity::prelude::*;

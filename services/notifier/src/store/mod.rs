@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::domain::{
     Contact, ContactSource, DeliveryView, EmailStatus, Language, NoticeKind, NoticeView, Preference,
 };
-use entities::{contact, delivery, notice, preference, stream_position};
+use entities::{contact, delivery, notice, preference};
 
 fn a(name: &str) -> Alias {
     Alias::new(name)
@@ -552,39 +552,9 @@ pub(crate) async fn requeue_failed(
 
 // ---- stream positions ----
 
-/// The id of the last entry of `stream` already handled.
-pub(crate) async fn position(
-    db: &impl ConnectionTrait,
-    stream: &str,
-) -> Result<Option<String>, DbErr> {
-    Ok(stream_position::Entity::find()
-        .filter(stream_position::Column::Stream.eq(stream))
-        .one(db)
-        .await?
-        .map(|m| m.last_id))
-}
-
-/// Records that `stream` has been handled up to entry `id`.
-pub(crate) async fn set_position(
-    db: &impl ConnectionTrait,
-    stream: &str,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let insert = Query::insert()
-        .into_table(a("stream_position"))
-        .columns([a("stream"), a("last_id"), a("updated_at")])
-        .values_panic([stream.into(), id.into(), now.into()])
-        .on_conflict(
-            OnConflict::column(a("stream"))
-                .update_columns([a("last_id"), a("updated_at")])
-                .to_owned(),
-        )
-        .to_owned();
-    let statement = db.get_database_backend().build(&insert);
-    db.execute_raw(statement).await?;
-    Ok(())
-}
+/// Where each stream was read to: the kit's positions table, which the notifier shares with
+/// every service that follows a stream (written in the transaction of the entry's notices).
+pub(crate) use glocal_kit::outbox::follow::{position, set_position};
 
 /// Up to `limit` notices made before `cutoff` whose e-mail is settled (none, sent or failed:
 /// never one still being delivered), oldest first (ADR 0038).
