@@ -9,12 +9,15 @@
 3. Every rendered manifest validates against the Kubernetes schema (kubernetes-validate,
    strict; a kind without a schema fails, except the two CRD kinds checked below).
 4. Each workload references only its own secret keys (the JWT secret: the gateway and the
-   portal only, and not in production; the portal's cookie key: the portal only); production renders (Helm production values, the prod overlay)
-   run environment=production with an https OIDC issuer that the gateway may reach.
+   portal only, and not in production; the portal's cookie key and, when
+   secretKeys.portalOidcClientSecret names one, its OIDC client secret: the portal only); production renders (Helm production values, the prod overlay)
+   run environment=production with an https OIDC issuer that the gateway may reach, and
+   give the portal its OIDC client id.
 5. NetworkPolicy egress is exactly what each component needs (default deny underneath):
    the gateway reaches the services' gRPC ports, Redis, the collector, DNS and (with an OIDC
-   issuer) the provider, never PostgreSQL; the portal the gateway's HTTP port, the collector
-   and DNS only; each service PostgreSQL, Redis, the collector and
+   issuer) the provider, never PostgreSQL; the portal the gateway's HTTP port, the collector,
+   DNS and (with an issuer and portal.oidc.clientId) the provider only; each service
+   PostgreSQL, Redis, the collector and
    DNS; the migration Job PostgreSQL, the collector and DNS, never Redis.
 6. checkov scans every rendered manifest (skips are justified in scripts/checkov.yaml).
 7. Operations renders (alerts, dashboards, backups on; backups to a volume and to S3): the
@@ -213,6 +216,9 @@ REJECTED = [
     ({"portal": {"enabled": "yes"}}, "portal switch that is not a boolean"),
     ({"portal": {"cookieKey": "not-in-values"}}, "portal secret in values (unknown key)"),
     ({"secretKeys": {"portalCookieKey": ""}}, "no Secret key for the portal's cookie key"),
+    ({"portal": {"oidc": {"clientSecret": "not-in-values"}}}, "portal client secret in values (unknown key)"),
+    ({"portal": {"oidc": {"clientId": "glocal portal"}}}, "portal client id with a space"),
+    ({"portal": {"oidc": {"scopes": ""}}}, "portal asking for no scope"),
     ({"notifications": {"portalUrl": "glocal.example.org"}}, "notices' portal URL that is not a URL"),
     ({"networkPolicy": {"extraIngress": {"portal": {}}}}, "portal extra ingress that is not a list"),
     (
@@ -224,6 +230,15 @@ REJECTED = [
             "portal": {"publicUrl": "http://glocal.example.org"},
         },
         "production portal over plain http",
+    ),
+    (
+        {
+            "environment": "production",
+            "auth": {"oidcIssuer": "https://id.example.org/realms/glocal"},
+            "grpc": {"identityKeys": ["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]},
+            "storage": {"url": "s3://glocal-files"},
+        },
+        "production portal without its OpenID Connect client id",
     ),
 ]
 
@@ -274,7 +289,10 @@ def expected_secret_env(component: str, production: bool, values: dict | None = 
         names = {DATABASE_URLS[s] for s in backup.get("services", SERVICES)}
         return names | ({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} if backup.get("s3", {}).get("enabled") else set())
     if component == "portal":
-        return {"GLOCAL_PORTAL__COOKIE_KEY"} | (set() if production else {"GLOCAL_AUTH__JWT_SECRET"})
+        names = {"GLOCAL_PORTAL__COOKIE_KEY"} | (set() if production else {"GLOCAL_AUTH__JWT_SECRET"})
+        if ((values or {}).get("secretKeys") or {}).get("portalOidcClientSecret"):
+            names.add("GLOCAL_PORTAL__OIDC_CLIENT_SECRET")
+        return names
     names = {"GLOCAL_REDIS__URL"}
     if component == "gateway" and not production:
         names.add("GLOCAL_AUTH__JWT_SECRET")
@@ -665,6 +683,8 @@ def expected_egress(component: str, values: dict, oidc: bool) -> tuple[set[Egres
             egress.add(("TCP", s3["port"], ",".join(sorted(f"cidr:{c}" for c in cidrs)) if cidrs else ANYWHERE))
     elif component == "portal":
         egress |= {("TCP", values["gateway"]["port"], "pods:gateway"), external("otel")}
+        if oidc and values["portal"]["oidc"]["clientId"]:
+            egress.add(external("oidcProvider"))
     elif component == "test":
         egress.add(("TCP", values["gateway"]["port"], "pods:gateway"))
         if values["portal"]["enabled"]:
@@ -940,10 +960,14 @@ def check_portal(docs: list[dict], values: dict, label: str) -> None:
         "GLOCAL_PORTAL__PUBLIC_URL": portal["publicUrl"],
         "GLOCAL_NOTIFICATIONS__PORTAL_URL": values["notifications"]["portalUrl"] or portal["publicUrl"],
         "GLOCAL_GATEWAY__PORTAL_URL": values["gateway"]["portalUrl"] or portal["publicUrl"],
+        "GLOCAL_PORTAL__OIDC_CLIENT_ID": portal["oidc"]["clientId"],
+        "GLOCAL_PORTAL__OIDC_SCOPES": portal["oidc"]["scopes"],
     }
     for key, value in expected.items():
         if data.get(key) != value:
             fail(f"{label}: ConfigMap {key} is {data.get(key)!r}, not {value!r}")
+    if data.get("GLOCAL_ENVIRONMENT") == "production" and not (data.get("GLOCAL_PORTAL__OIDC_CLIENT_ID") or "").strip():
+        fail(f"{label}: no GLOCAL_PORTAL__OIDC_CLIENT_ID (the portal refuses to start in production without it)")
     hosts = set(portal["hosts"])
     routed = []
     for doc in docs:
@@ -1238,6 +1262,7 @@ def main() -> int:
         deep_merge(production, {"networkPolicy": {"gatewayApiFrom": []}}),
         "an HTTPRoute behind a restricted gateway without the Gateway API data plane's peers",
     )
+    check_render_refused({"portal": {"oidc": {"clientId": "glocal-portal"}}}, "a portal client id without auth.oidcIssuer")
 
     print("== portal")
     check_portal(default_docs, default_values, "helm default")

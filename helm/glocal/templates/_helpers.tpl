@@ -144,6 +144,8 @@ GLOCAL_PORTAL__LISTEN: {{ printf "0.0.0.0:%v" .Values.portal.port | quote }}
 GLOCAL_PORTAL__GATEWAY_URL: {{ printf "http://%s-gateway:%v" (include "glocal.fullname" .) .Values.gateway.port | quote }}
 GLOCAL_PORTAL__PUBLIC_URL: {{ .Values.portal.publicUrl | quote }}
 GLOCAL_PORTAL__GATEWAY_TIMEOUT_MS: {{ .Values.portal.gatewayTimeoutMs | int64 | quote }}
+GLOCAL_PORTAL__OIDC_CLIENT_ID: {{ .Values.portal.oidc.clientId | quote }}
+GLOCAL_PORTAL__OIDC_SCOPES: {{ .Values.portal.oidc.scopes | quote }}
 {{- end }}
 {{- with .Values.otel.endpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
@@ -168,7 +170,9 @@ Secret environment of one component, each variable a secretKeyRef into `existing
     gateway checks development (HS256) tokens and the portal's development sign-in mints
     them. Services and the migration never use it; in production development tokens are
     neither accepted nor minted, so no workload references it (the Secret needn't hold it);
-  - the portal: its cookie key (and no Redis: it holds no state);
+  - the portal: its cookie key (and no Redis: it holds no state) and, when
+    secretKeys.portalOidcClientSecret names a key, its client secret at the OpenID Connect
+    provider (empty: a public client, nothing referenced);
   - the gateway and each service: the Redis URL (entity cache, rate limits and change
     streams in the gateway; the outbox relay in every service);
   - each service: its own database URL only; the migration Job: every database URL
@@ -189,6 +193,9 @@ Secret environment of one component, each variable a secretKeyRef into `existing
 {{- end }}
 {{- if eq $component "portal" }}
 {{- $vars = append $vars (list "GLOCAL_PORTAL__COOKIE_KEY" "portalCookieKey") }}
+{{- if get $root.Values.secretKeys "portalOidcClientSecret" }}
+{{- $vars = append $vars (list "GLOCAL_PORTAL__OIDC_CLIENT_SECRET" "portalOidcClientSecret") }}
+{{- end }}
 {{- end }}
 {{- if and (eq $component "gateway") (eq $root.Values.environment "production") }}
 {{- $vars = append $vars (list "GLOCAL_GRPC__IDENTITY_SIGNING_KEY" "identitySigningKey") }}
