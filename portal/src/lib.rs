@@ -7,6 +7,7 @@
 pub mod api;
 pub mod i18n;
 mod live;
+pub mod oidc;
 mod operations;
 mod pages;
 pub mod session;
@@ -41,6 +42,9 @@ pub enum PortalError {
     /// Its HTTP client could not be built.
     #[error("cannot build the gateway client: {0}")]
     Client(#[from] reqwest::Error),
+    /// The OpenID Connect client could not be set up.
+    #[error(transparent)]
+    Oidc(#[from] oidc::OidcError),
     /// Serving failed.
     #[error("portal stopped: {0}")]
     Serve(#[from] std::io::Error),
@@ -53,6 +57,7 @@ pub struct PortalState {
     pub(crate) key: Key,
     pub(crate) secure_cookies: bool,
     pub(crate) dev_sign_in: Option<Arc<DevSignIn>>,
+    pub(crate) oidc: Option<Arc<oidc::Oidc>>,
 }
 
 impl PortalState {
@@ -74,6 +79,7 @@ impl PortalState {
             key: session::cookie_key(settings.portal.cookie_key.expose()),
             secure_cookies: production || settings.portal.public_url.starts_with("https://"),
             dev_sign_in: dev_sign_in.map(Arc::new),
+            oidc: oidc::Oidc::from_settings(settings)?.map(Arc::new),
         })
     }
 }
@@ -86,6 +92,8 @@ pub fn app(state: PortalState) -> Router {
             "/sign-in",
             get(pages::auth::sign_in_page).post(pages::auth::sign_in),
         )
+        .route("/sign-in/oidc", get(pages::auth::oidc_start))
+        .route("/auth/callback", get(pages::auth::oidc_callback))
         .route("/sign-out", post(pages::auth::sign_out))
         .route("/lang/{code}", get(pages::auth::choose_language))
         .route(

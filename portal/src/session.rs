@@ -38,6 +38,12 @@ pub struct Person {
     pub admin: bool,
     /// The bearer token sent to the gateway.
     pub token: String,
+    /// The refresh token of an OpenID Connect sign-in, when the provider gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<String>,
+    /// When `token` expires (seconds since the epoch), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 /// What the session cookie holds.
@@ -125,7 +131,8 @@ pub async fn layer(State(state): State<PortalState>, request: Request, next: Nex
         .get(SESSION_COOKIE)
         .and_then(|c| serde_json::from_str::<Session>(c.value()).ok());
     let fresh = existing.is_none();
-    let session = existing.unwrap_or_else(Session::anonymous);
+    let mut session = existing.unwrap_or_else(Session::anonymous);
+    let renewed = renew(&state, &mut session, request.uri().path()).await;
     let plain = CookieJar::from_headers(&headers);
     let lang = negotiate(
         plain.get(LANG_COOKIE).map(|c| c.value()),
@@ -161,15 +168,67 @@ pub async fn layer(State(state): State<PortalState>, request: Request, next: Nex
     };
     parts.extensions.insert(visit);
     let response = next.run(Request::from_parts(parts, body)).await;
-    if fresh && !response.headers().contains_key(http::header::SET_COOKIE) {
+    if (fresh || renewed) && !sets_session(&response) {
         (write_session(&state, &headers, &session), response).into_response()
     } else {
         response
     }
 }
 
+/// Renew the access token this long before it expires (seconds).
+const RENEW_BEFORE_SECS: i64 = 30;
+
+/// Renews the signed-in person's access token when it expires within
+/// [`RENEW_BEFORE_SECS`], with their refresh token; signs them out when it cannot be
+/// renewed. Whether the session changed (and its cookie must be written).
+async fn renew(state: &PortalState, session: &mut Session, path: &str) -> bool {
+    if path.starts_with("/static/") || path == "/healthz" {
+        return false;
+    }
+    let Some(person) = session.person.as_mut() else {
+        return false;
+    };
+    let Some(expires_at) = person.expires_at else {
+        return false;
+    };
+    if chrono::Utc::now().timestamp() + RENEW_BEFORE_SECS < expires_at {
+        return false;
+    }
+    let renewed = match (&state.oidc, &person.refresh) {
+        (Some(oidc), Some(refresh)) => match oidc.refresh(refresh).await {
+            Ok(tokens) => Some(tokens),
+            Err(e) => {
+                tracing::info!(subject = %person.subject, error = %e, "signed out: the access token could not be renewed");
+                None
+            }
+        },
+        _ => None,
+    };
+    match renewed {
+        Some(tokens) => {
+            person.token = tokens.access;
+            person.refresh = tokens.refresh;
+            person.expires_at = tokens.expires_at;
+        }
+        None => session.person = None,
+    }
+    true
+}
+
+/// Whether `response` writes the session cookie itself (signing in or out).
+fn sets_session(response: &Response) -> bool {
+    response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .any(|v| {
+            let v = v.as_bytes();
+            v.starts_with(SESSION_COOKIE.as_bytes()) && v.get(SESSION_COOKIE.len()) == Some(&b'=')
+        })
+}
+
 /// Equality that takes the same time wherever the first difference is.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

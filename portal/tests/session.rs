@@ -135,10 +135,17 @@ async fn production_cookies_are_secure_and_production_has_no_development_sign_in
     let mut settings = dev_settings();
     settings.environment = Environment::Production;
     settings.portal.cookie_key = Secret::new("a-production-cookie-key-of-enough-bytes-0123456789");
+    settings.auth.oidc_issuer = "https://id.example.org/realms/glocal".into();
+    settings.portal.public_url = "https://glocal.example.org".into();
+    // Production signs people in through the OpenID Connect provider, so it needs a client.
+    assert!(PortalState::new(&settings, None).is_err());
+    settings.portal.oidc_client_id = "glocal-portal".into();
     let state = PortalState::new(&settings, None).expect("portal state");
     let app = app(state);
     let page = send(&app, get("/sign-in", None)).await;
-    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"sign-in-oidc\""), "{}", page.body);
+    assert!(!page.body.contains("sign-in-official"), "{}", page.body);
     let (_, line) = session_cookie(&page.cookies);
     assert!(
         line.contains("Secure") && line.contains("HttpOnly"),
@@ -149,6 +156,14 @@ async fn production_cookies_are_secure_and_production_has_no_development_sign_in
     settings.portal.cookie_key = Secret::new("short");
     assert!(PortalState::new(&settings, None).is_err());
     settings.portal.cookie_key = Secret::default();
+    assert!(PortalState::new(&settings, None).is_err());
+    // The provider sends the sign-in's code to the public URL: never over plain HTTP there.
+    settings.portal.cookie_key = Secret::new("a-production-cookie-key-of-enough-bytes-0123456789");
+    settings.portal.public_url = "http://glocal.example.org".into();
+    assert!(PortalState::new(&settings, None).is_err());
+    // A client without an issuer is refused anywhere.
+    let mut settings = dev_settings();
+    settings.portal.oidc_client_id = "glocal-portal".into();
     assert!(PortalState::new(&settings, None).is_err());
 }
 

@@ -76,6 +76,11 @@ pub async fn spawn_demo_stack() -> Stack {
     spawn(|_| {}, true).await
 }
 
+/// Like [`spawn_demo_stack`], with a hook to adjust the settings first.
+pub async fn spawn_demo_stack_with(adjust: impl FnOnce(&mut Settings)) -> Stack {
+    spawn(adjust, true).await
+}
+
 async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
     glocal_kit::telemetry::init_for_test();
     let mut databases = Vec::new();
@@ -239,15 +244,21 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
     let portal_l = listener().await;
     settings.portal.listen = addr(&portal_l);
     settings.portal.gateway_url = format!("http://{}", settings.gateway.listen);
+    settings.portal.public_url = format!("http://{}", settings.portal.listen);
     {
         let settings = settings.clone();
         let shutdown = shutdown.clone();
-        let dev = glocal_portal::DevSignIn {
-            people: glocal_requests::demo::demo_callers(),
-            tokens: tokens.clone(),
-        };
+        // With an OpenID Connect client configured, people sign in only through the provider.
+        let dev = settings
+            .portal
+            .oidc_client_id
+            .is_empty()
+            .then(|| glocal_portal::DevSignIn {
+                people: glocal_requests::demo::demo_callers(),
+                tokens: tokens.clone(),
+            });
         tasks.push(tokio::spawn(async move {
-            if let Err(e) = glocal_portal::run(&settings, portal_l, shutdown, Some(dev)).await {
+            if let Err(e) = glocal_portal::run(&settings, portal_l, shutdown, dev).await {
                 panic!("portal failed: {e}");
             }
         }));

@@ -188,7 +188,10 @@ pub async fn not_found(Extension(visit): Extension<Visit>, uri: Uri) -> Response
 pub fn api_error(visit: &Visit, uri: &Uri, error: &ApiError) -> Response {
     let w = Words(visit.lang);
     match error {
-        ApiError::Unauthenticated(_) => Redirect::to("/sign-in").into_response(),
+        ApiError::Unauthenticated(reason) => {
+            tracing::info!(%reason, "the gateway refused the person's token: to sign in");
+            Redirect::to("/sign-in").into_response()
+        }
         ApiError::NotFound(_) | ApiError::Forbidden(_) => message(
             visit,
             uri,

@@ -24,6 +24,7 @@ mod personal_data_reads;
 mod portal;
 mod portal_audit;
 mod portal_browser;
+mod portal_oidc;
 mod portal_pages;
 mod portal_screenshots;
 mod privacy;

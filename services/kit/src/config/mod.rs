@@ -351,6 +351,27 @@ impl Settings {
                 "portal.gateway_timeout_ms must be at least 1",
             ));
         }
+        let client_id = self.portal.oidc_client_id.trim();
+        if self.environment == Environment::Production && client_id.is_empty() {
+            return Err(ConfigError::Refused(
+                "portal.oidc_client_id must be set in production (people sign in through the OpenID Connect provider of auth.oidc_issuer)",
+            ));
+        }
+        if !client_id.is_empty() {
+            let issuer = self.auth.oidc_issuer.trim();
+            if !issuer.starts_with("https://") && !issuer.starts_with("http://") {
+                return Err(ConfigError::Refused(
+                    "portal.oidc_client_id needs auth.oidc_issuer, the provider's http(s) URL",
+                ));
+            }
+            if self.environment == Environment::Production
+                && !self.portal.public_url.starts_with("https://")
+            {
+                return Err(ConfigError::Refused(
+                    "portal.public_url must be https:// in production (the provider redirects to it with the sign-in's code)",
+                ));
+            }
+        }
         Ok(())
     }
 

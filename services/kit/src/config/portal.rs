@@ -23,6 +23,15 @@ pub struct PortalSettings {
     pub public_url: String,
     /// Deadline of each call to the gateway (ms).
     pub gateway_timeout_ms: u64,
+    /// The portal's client id at the OpenID Connect provider of `auth.oidc_issuer`; empty =
+    /// no OpenID Connect sign-in (required in production). The provider redirects back to
+    /// `{public_url}/auth/callback`.
+    pub oidc_client_id: String,
+    /// The client's secret (sent with HTTP Basic to the token endpoint); empty = a public
+    /// client, protected by PKCE alone.
+    pub oidc_client_secret: Secret,
+    /// Scopes asked for, space-separated (`openid` is always asked).
+    pub oidc_scopes: String,
 }
 
 impl Default for PortalSettings {
@@ -33,6 +42,9 @@ impl Default for PortalSettings {
             cookie_key: Secret::default(),
             public_url: "http://127.0.0.1:8081".into(),
             gateway_timeout_ms: 15_000,
+            oidc_client_id: String::new(),
+            oidc_client_secret: Secret::default(),
+            oidc_scopes: "openid profile email".into(),
         }
     }
 }
