@@ -1,7 +1,7 @@
 //! The portal's public pages over plain HTTP against a real stack with demo data: an event's
 //! page at `/events/<id>` (where the events feed links), in the language asked, and the
 //! verification of a certificate by its code, the library of best practices, the events not
-//! yet over and the training programmes.
+//! yet over and the training programmes; and a staff form's refusal, shown next to its field.
 
 use glocal_e2e::spawn_demo_stack;
 use serde_json::json;
@@ -372,4 +372,117 @@ async fn events_ahead_and_programmes_are_listed_for_everyone() {
             assert!(html.contains(&format!("<td>{}</td>", e["term"].as_str().unwrap())));
         }
     }
+}
+
+/// The `name=value` pairs a response sets, as one `Cookie` header (the portal's session).
+fn cookies_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The value of the first `_csrf` field of a page.
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 20;
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_refused_reassignment_says_why_next_to_the_select_once() {
+    let stack = spawn_demo_stack().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // Staff of the interpretation department sign in (the development sign-in form).
+    let page = http
+        .get(format!("{}/sign-in", stack.portal_url))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let cookie = cookies_of(&page);
+    let csrf = csrf_of(&page.text().await.unwrap());
+    let signed_in = http
+        .post(format!("{}/sign-in", stack.portal_url))
+        .header("cookie", &cookie)
+        .form(&[("_csrf", csrf.as_str()), ("subject", "staff-interp-kim")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let cookie = cookies_of(&signed_in);
+    let queue = http
+        .get(format!("{}/queue", stack.portal_url))
+        .header("cookie", &cookie)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = queue
+        .find("href=\"/requests/")
+        .expect("a request in the queue")
+        + 16;
+    let id = queue[at..].split('"').next().unwrap().to_owned();
+    let request = http
+        .get(format!("{}/requests/{id}", stack.portal_url))
+        .header("cookie", &cookie)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(request.contains("id=\"do-reassign\""), "{request}");
+    let version = {
+        let at = request
+            .find("name=\"version\" value=\"")
+            .expect("the version")
+            + 22;
+        request[at..].split('"').next().unwrap().to_owned()
+    };
+
+    // A department that does not exist (as a tampered or stale form would send).
+    let refused = http
+        .post(format!("{}/requests/{id}/reassign", stack.portal_url))
+        .header("cookie", &cookie)
+        .header("accept-language", "en")
+        .form(&[
+            ("_csrf", csrf_of(&request).as_str()),
+            ("version", version.as_str()),
+            ("target", "NO-SUCH-DEPARTMENT/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    let errors: Vec<&str> = ["reassign-department-error", "reassign-staff-error"]
+        .into_iter()
+        .filter(|id| html.contains(&format!("id=\"{id}\"")))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error shown:\n{html}");
+    assert_eq!(
+        html.matches(&format!("id=\"{}\"", errors[0])).count(),
+        1,
+        "its id is unique:\n{html}"
+    );
+    let select = &html[html.find("<select id=\"reassign-target\"").unwrap()..];
+    let select = &select[..select.find('>').unwrap()];
+    assert!(select.contains("aria-invalid=\"true\""), "{select}");
+    assert!(
+        select.contains(&format!("aria-describedby=\"{}", errors[0])),
+        "{select}"
+    );
 }
