@@ -110,6 +110,8 @@ pub fn app(state: PortalState) -> Router {
         .route("/events/{id}/register", post(pages::events::register))
         .route("/events/{id}/cancel", post(pages::events::cancel))
         .route("/programmes", get(pages::programmes::list))
+        .route("/notices", get(pages::notices::show))
+        .route("/notices/read", post(pages::notices::mark_read))
         .route("/me", get(pages::my_data::show))
         .route("/me/erasure", post(pages::my_data::ask_erasure))
         .route(

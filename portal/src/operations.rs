@@ -59,3 +59,5 @@ operation!(SetRoutingRule);
 operation!(DeleteRoutingRule);
 operation!(MyData);
 operation!(RequestErasure);
+operation!(MyNotices);
+operation!(MarkNoticesRead);

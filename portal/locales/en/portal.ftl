@@ -341,3 +341,16 @@ my-data-asked = Your request for erasure was sent. An administrator will decide 
 erasure-state-PENDING = Waiting for a decision
 erasure-state-APPROVED = Approved: erased
 erasure-state-REJECTED = Rejected
+
+# Notices (/notices)
+notices-title = Notices
+notices-count = { $total } in all
+notices-unread-count = { $unread } unread
+notices-all = Show all notices
+notices-unread-only = Show unread notices only
+notices-mark-all = Mark all as read
+notices-mark-read = Mark as read
+notices-none = No notices here.
+notices-new = New
+notices-more = Older notices
+notices-marked = Marked as read: { $count }.

@@ -341,3 +341,16 @@ my-data-asked = 削除の申請を送りました。管理者が決定します�
 erasure-state-PENDING = 決定待ち
 erasure-state-APPROVED = 承認：削除済み
 erasure-state-REJECTED = 却下
+
+# Notices (/notices)
+notices-title = お知らせ
+notices-count = 全 { $total } 件
+notices-unread-count = 未読 { $unread } 件
+notices-all = すべてのお知らせを表示
+notices-unread-only = 未読のお知らせのみ表示
+notices-mark-all = すべて既読にする
+notices-mark-read = 既読にする
+notices-none = お知らせはありません。
+notices-new = 新着
+notices-more = 以前のお知らせ
+notices-marked = 既読にしました：{ $count } 件。

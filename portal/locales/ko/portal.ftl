@@ -341,3 +341,16 @@ my-data-asked = 삭제 요청을 보냈습니다. 관리자가 결정합니다.
 erasure-state-PENDING = 결정 대기
 erasure-state-APPROVED = 승인: 삭제됨
 erasure-state-REJECTED = 거절됨
+
+# Notices (/notices)
+notices-title = 알림
+notices-count = 모두 { $total }건
+notices-unread-count = 읽지 않음 { $unread }건
+notices-all = 모든 알림 보기
+notices-unread-only = 읽지 않은 알림만 보기
+notices-mark-all = 모두 읽음으로 표시
+notices-mark-read = 읽음으로 표시
+notices-none = 알림이 없습니다.
+notices-new = 새 알림
+notices-more = 이전 알림
+notices-marked = 읽음으로 표시함: { $count }건.

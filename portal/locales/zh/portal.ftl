@@ -341,3 +341,16 @@ my-data-asked = 已发送删除申请，管理员将作出决定。
 erasure-state-PENDING = 等待决定
 erasure-state-APPROVED = 已批准：已删除
 erasure-state-REJECTED = 已拒绝
+
+# Notices (/notices)
+notices-title = 通知
+notices-count = 共 { $total } 条
+notices-unread-count = 未读 { $unread } 条
+notices-all = 显示全部通知
+notices-unread-only = 仅显示未读通知
+notices-mark-all = 全部标为已读
+notices-mark-read = 标为已读
+notices-none = 这里没有通知。
+notices-new = 新
+notices-more = 更早的通知
+notices-marked = 已标为已读：{ $count } 条。

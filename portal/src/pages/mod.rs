@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod events;
 pub mod library;
 pub mod my_data;
+pub mod notices;
 pub mod programmes;
 pub mod requests;
 pub mod routing;

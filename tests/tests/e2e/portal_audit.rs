@@ -292,6 +292,16 @@ impl Pass<'_> {
         visit(&b, stack, &queued).await;
         find(&b, Locator::Id("do-final-response")).await.unwrap();
         check(&b, "a request, staff").await;
+        // Their notices (the demo assignments, once the notifier has read them).
+        for _ in 0..50 {
+            visit(&b, stack, "/notices").await;
+            if b.find(Locator::Css("ol.notices")).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        find(&b, Locator::Css("ol.notices")).await.unwrap();
+        check(&b, "notices").await;
         b.close().await.unwrap();
 
         (found, audited)

@@ -394,14 +394,13 @@ fn csrf_of(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn a_refused_reassignment_says_why_next_to_the_select_once() {
-    let stack = spawn_demo_stack().await;
+/// A client that does not follow redirects, and the session cookie of `subject` signed in
+/// through the development sign-in form.
+async fn signed_in(stack: &glocal_e2e::Stack, subject: &str) -> (reqwest::Client, String) {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    // Staff of the interpretation department sign in (the development sign-in form).
     let page = http
         .get(format!("{}/sign-in", stack.portal_url))
         .header("accept-language", "en")
@@ -413,12 +412,19 @@ async fn a_refused_reassignment_says_why_next_to_the_select_once() {
     let signed_in = http
         .post(format!("{}/sign-in", stack.portal_url))
         .header("cookie", &cookie)
-        .form(&[("_csrf", csrf.as_str()), ("subject", "staff-interp-kim")])
+        .form(&[("_csrf", csrf.as_str()), ("subject", subject)])
         .send()
         .await
         .unwrap();
     assert_eq!(signed_in.status(), 303);
     let cookie = cookies_of(&signed_in);
+    (http, cookie)
+}
+
+#[tokio::test]
+async fn a_refused_reassignment_says_why_next_to_the_select_once() {
+    let stack = spawn_demo_stack().await;
+    let (http, cookie) = signed_in(&stack, "staff-interp-kim").await;
     let queue = http
         .get(format!("{}/queue", stack.portal_url))
         .header("cookie", &cookie)
@@ -485,4 +491,112 @@ async fn a_refused_reassignment_says_why_next_to_the_select_once() {
         select.contains(&format!("aria-describedby=\"{}", errors[0])),
         "{select}"
     );
+}
+
+/// A number in a page's text after `prefix` (e.g. `"notices-count">`).
+fn number_after(html: &str, prefix: &str) -> i64 {
+    let at = html
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} in:\n{html}"))
+        + prefix.len();
+    html[at..]
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_person_reads_their_notices_and_marks_them_read() {
+    let stack = spawn_demo_stack().await;
+    let (http, cookie) = signed_in(&stack, "staff-interp-kim").await;
+    let get = |path: &str| {
+        http.get(format!("{}{path}", stack.portal_url))
+            .header("cookie", &cookie)
+            .header("accept-language", "en")
+            .send()
+    };
+    // The demo requests assigned to them become notices as the notifier reads the events.
+    let mut html = String::new();
+    for _ in 0..100 {
+        html = get("/notices").await.unwrap().text().await.unwrap();
+        if html.contains("<ol class=\"notices\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(html.contains("<ol class=\"notices\""), "{html}");
+    let unread = number_after(&html, "in all · ");
+    assert!(unread >= 1, "{html}");
+    // Each links to its page in this portal, whatever the configured public URL.
+    assert!(html.contains("<a href=\"/requests/"), "{html}");
+    assert!(
+        !html.contains("href=\"https://portal.glocal.test"),
+        "{html}"
+    );
+
+    // One marked read: one fewer unread, said on the page.
+    let marker = "name=\"id\" value=\"";
+    let at = html.find(marker).unwrap() + marker.len();
+    let id = html[at..].split('"').next().unwrap().to_owned();
+    let marked = http
+        .post(format!("{}/notices/read", stack.portal_url))
+        .header("cookie", &cookie)
+        .form(&[("_csrf", csrf_of(&html).as_str()), ("id", id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(marked.status(), 303);
+    assert_eq!(marked.headers()["location"], "/notices?marked=1");
+    let html = get("/notices?marked=1")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Marked as read: 1."), "{html}");
+    assert_eq!(number_after(&html, "in all · "), unread - 1);
+    assert!(!html.contains(&format!("id=\"mark-{id}\"")), "{html}");
+
+    // All marked read: none unread, the unread filter shows none.
+    let marked = http
+        .post(format!("{}/notices/read", stack.portal_url))
+        .header("cookie", &cookie)
+        .form(&[
+            ("_csrf", csrf_of(&html).as_str()),
+            ("all", "1"),
+            ("unread", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(marked.status(), 303);
+    assert_eq!(
+        marked.headers()["location"],
+        format!("/notices?unread=1&marked={}", unread - 1).as_str()
+    );
+    let html = get("/notices?unread=1")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"notices-none\""), "{html}");
+    assert!(!html.contains("id=\"notices-mark-all\""), "{html}");
+    // The bureau's data about them says the same: nothing unread.
+    let staff = glocal_requests::demo::demo_callers()
+        .into_iter()
+        .find(|c| c.subject == "staff-interp-kim")
+        .unwrap();
+    let token = stack.token(&staff);
+    let body = stack
+        .gql(
+            Some(&token),
+            "{ notifications(first: 1) { unreadCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body.data()["notifications"]["unreadCount"], 0);
 }
