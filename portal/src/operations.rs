@@ -60,4 +60,6 @@ operation!(DeleteRoutingRule);
 operation!(MyData);
 operation!(RequestErasure);
 operation!(MyNotices);
+operation!(MergeCandidates);
+operation!(Merge);
 operation!(MarkNoticesRead);

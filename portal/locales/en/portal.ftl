@@ -354,3 +354,12 @@ notices-none = No notices here.
 notices-new = New
 notices-more = Older notices
 notices-marked = Marked as read: { $count }.
+
+# Merging a duplicate
+action-merge = Merge into another request
+hint-merge = For a duplicate: it ends merged, pointing at the original, and its requester is told.
+field-merge-original = The original request
+merge-none = No other open request of this local government to merge into.
+done-merge = The request was merged into the original.
+col-merged-into = Merged into
+col-merged-requests = Duplicates merged into it

@@ -354,3 +354,12 @@ notices-none = お知らせはありません。
 notices-new = 新着
 notices-more = 以前のお知らせ
 notices-marked = 既読にしました：{ $count } 件。
+
+# Merging a duplicate
+action-merge = 別の依頼に統合
+hint-merge = 重複した依頼に使います。この依頼は元の依頼を指す「統合済み」となり、依頼者に通知されます。
+field-merge-original = 元の依頼
+merge-none = この自治体には統合先となる他の処理中の依頼がありません。
+done-merge = 依頼を元の依頼に統合しました。
+col-merged-into = 統合先
+col-merged-requests = 統合された重複依頼

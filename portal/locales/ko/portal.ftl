@@ -354,3 +354,12 @@ notices-none = 알림이 없습니다.
 notices-new = 새 알림
 notices-more = 이전 알림
 notices-marked = 읽음으로 표시함: { $count }건.
+
+# Merging a duplicate
+action-merge = 다른 요청에 병합
+hint-merge = 중복 요청일 때 사용합니다. 이 요청은 원래 요청을 가리키는 병합됨 상태가 되고, 요청자에게 알림이 갑니다.
+field-merge-original = 원래 요청
+merge-none = 이 지방정부의 다른 진행 중인 요청이 없어 병합할 수 없습니다.
+done-merge = 요청을 원래 요청에 병합했습니다.
+col-merged-into = 병합된 요청
+col-merged-requests = 병합된 중복 요청

@@ -354,3 +354,12 @@ notices-none = 这里没有通知。
 notices-new = 新
 notices-more = 更早的通知
 notices-marked = 已标为已读：{ $count } 条。
+
+# Merging a duplicate
+action-merge = 合并到另一项请求
+hint-merge = 用于重复请求：本请求将变为已合并并指向原请求，并通知请求人。
+field-merge-original = 原请求
+merge-none = 该地方政府没有其他处理中的请求可供合并。
+done-merge = 已将本请求合并到原请求。
+col-merged-into = 已合并到
+col-merged-requests = 合并进来的重复请求

@@ -600,3 +600,106 @@ async fn a_person_reads_their_notices_and_marks_them_read() {
         .await;
     assert_eq!(body.data()["notifications"]["unreadCount"], 0);
 }
+
+#[tokio::test]
+async fn staff_merge_a_duplicate_into_an_open_request_of_the_same_local_government() {
+    let stack = spawn_demo_stack().await;
+    let (http, cookie) = signed_in(&stack, "admin").await;
+    let get = |path: String| {
+        http.get(format!("{}{path}", stack.portal_url))
+            .header("cookie", &cookie)
+            .header("accept-language", "en")
+            .send()
+    };
+    // A Seoul request in the queue, and the open Seoul requests it may be merged into.
+    // (One that is no original itself: the demo has merged duplicates into some.)
+    let queue = get("/queue".into()).await.unwrap().text().await.unwrap();
+    let mut chosen = None;
+    for part in queue.split("href=\"/requests/").skip(1) {
+        let id = part.split('"').next().unwrap().to_owned();
+        let page = get(format!("/requests/{id}"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if page.contains("id=\"do-merge\"") && !page.contains("id=\"merged-requests\"") {
+            chosen = Some((id, page));
+            break;
+        }
+    }
+    let (duplicate, page) = chosen.expect("a request to merge in the queue");
+    let select = &page[page.find("<select id=\"merge-original\"").unwrap()..];
+    let select = &select[..select.find("</select>").unwrap()];
+    assert!(
+        !select.contains(&format!("value=\"{duplicate}\"")),
+        "not into itself:\n{select}"
+    );
+    let at = select.find("value=\"").expect("a candidate") + 7;
+    let original = select[at..].split('"').next().unwrap().to_owned();
+    let version = {
+        let marker = "name=\"version\" value=\"";
+        let at = page.find(marker).unwrap() + marker.len();
+        page[at..].split('"').next().unwrap().to_owned()
+    };
+    let merge = |original: String, version: String, csrf: String| {
+        http.post(format!("{}/requests/{duplicate}/merge", stack.portal_url))
+            .header("cookie", &cookie)
+            .header("accept-language", "en")
+            .form(&[
+                ("_csrf", csrf),
+                ("version", version),
+                ("original", original),
+                ("note", "The same delegation, asked twice.".to_owned()),
+            ])
+            .send()
+    };
+
+    // Into itself (a tampered form): the API's refusal, next to the select.
+    let refused = merge(duplicate.clone(), version.clone(), csrf_of(&page))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"merge-original-error\""), "{html}");
+    assert!(
+        html.contains("aria-describedby=\"merge-original-error\""),
+        "{html}"
+    );
+
+    // Into the original: merged, pointing at it; the original lists it.
+    let merged = merge(original.clone(), version, csrf_of(&page))
+        .await
+        .unwrap();
+    let status = merged.status();
+    assert_eq!(status, 303, "{}", merged.text().await.unwrap_or_default());
+    let html = get(format!("/requests/{duplicate}?done=merge"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("The request was merged into the original."),
+        "{html}"
+    );
+    assert!(html.contains("state-MERGED"), "{html}");
+    assert!(
+        html.contains(&format!(
+            "<a href=\"/requests/{original}\" id=\"merged-into\""
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"do-merge\""), "{html}");
+    let html = get(format!("/requests/{original}"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let list = &html[html.find("id=\"merged-requests\"").expect("its duplicates")..];
+    assert!(
+        list.contains(&format!("href=\"/requests/{duplicate}\"")),
+        "{list}"
+    );
+}

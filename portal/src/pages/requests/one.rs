@@ -11,7 +11,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{OPEN, SlaView, code, opt, sla_view, text};
+use super::{OPEN, SlaView, code, opt, parse_enum, sla_view, text};
 use crate::PortalState;
 use crate::api::ApiError;
 use crate::i18n::Words;
@@ -60,6 +60,16 @@ pub struct StaffChoice {
     pub id: String,
     /// Staff name.
     pub name: String,
+}
+
+/// Another request: its page, number and title.
+pub struct RequestLink {
+    /// Id (its page is `/requests/<id>`).
+    pub id: String,
+    /// Number.
+    pub number: String,
+    /// Title.
+    pub title: String,
 }
 
 /// What an action form had typed and the errors it got, to show them again.
@@ -147,6 +157,12 @@ pub struct RequestPageView {
     pub actions: Vec<&'static str>,
     /// Staff to reassign to (staff only).
     pub staff: Vec<StaffChoice>,
+    /// The open requests of the same local government this one may be merged into (staff).
+    pub merge_candidates: Vec<RequestLink>,
+    /// The original this request was merged into.
+    pub merged_into: Option<RequestLink>,
+    /// The duplicates merged into this request.
+    pub merged_requests: Vec<RequestLink>,
     /// What the last action said ("mid-response sent").
     pub done: Option<String>,
     /// The form to show again with its errors.
@@ -171,6 +187,7 @@ fn actions(bureau: bool, state: &str) -> Vec<&'static str> {
                 "ask",
                 "reassign",
                 "reject",
+                "merge",
             ]);
         }
         if state != "MERGED" {
@@ -310,12 +327,63 @@ async fn request_page(
     let Some(r) = data.service_request else {
         return api_error(visit, uri, &ApiError::NotFound(id.to_owned()));
     };
-    let staff = if person.bureau {
-        match state
-            .api
-            .run::<Departments>(token, visit.lang, departments::Variables {})
-            .await
-        {
+    let open = OPEN.contains(&code(&r.state).as_str());
+    let (departments, candidates) = if person.bureau {
+        let lg = r.local_government.as_ref().map(|l| l.code.clone());
+        let candidates = async {
+            match lg.filter(|_| open) {
+                Some(lg) => state
+                    .api
+                    .run::<MergeCandidates>(
+                        token,
+                        visit.lang,
+                        merge_candidates::Variables {
+                            filter: Some(merge_candidates::ServiceRequestFilter {
+                                local_government_code: Some(lg),
+                                states: Some(OPEN.iter().filter_map(|s| parse_enum(s)).collect()),
+                                types: None,
+                                department_code: None,
+                                assignee_id: None,
+                                created_from: None,
+                                created_to: None,
+                                overdue: None,
+                                breached: None,
+                                due_before: None,
+                                mine: false,
+                            }),
+                        },
+                    )
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
+        };
+        let (departments, candidates) = tokio::join!(
+            state
+                .api
+                .run::<Departments>(token, visit.lang, departments::Variables {}),
+            candidates
+        );
+        (Some(departments), candidates)
+    } else {
+        (None, Ok(None))
+    };
+    let merge_candidates = match candidates {
+        Ok(c) => c
+            .map(|c| c.service_requests.edges)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e.node.id != r.id)
+            .map(|e| RequestLink {
+                id: e.node.id,
+                number: e.node.number,
+                title: e.node.title,
+            })
+            .collect(),
+        Err(e) => return api_error(visit, uri, &e),
+    };
+    let staff = if let Some(departments) = departments {
+        match departments {
             Ok(d) => d
                 .departments
                 .into_iter()
@@ -395,6 +463,21 @@ async fn request_page(
         rating: r.survey.as_ref().map(|s| s.rating),
         rating_comment: r.survey.and_then(|s| s.comment).unwrap_or_default(),
         staff,
+        merge_candidates,
+        merged_into: r.merged_into.map(|m| RequestLink {
+            id: m.id,
+            number: m.number,
+            title: m.title,
+        }),
+        merged_requests: r
+            .merged_requests
+            .into_iter()
+            .map(|m| RequestLink {
+                id: m.id,
+                number: m.number,
+                title: m.title,
+            })
+            .collect(),
         done,
         forms,
         id: r.id,
@@ -411,6 +494,7 @@ fn action_field(api_field: &str) -> &str {
         "expectedCompletionAt" => "expected",
         "departmentCode" => "department",
         "staffId" => "staff",
+        "originalId" | "duplicateId" => "original",
         other => other,
     }
 }
@@ -586,6 +670,21 @@ pub async fn act(
             )
             .await
             .map(drop),
+        "merge" => api
+            .run::<Merge>(
+                token,
+                lang,
+                merge::Variables {
+                    input: merge::MergeServiceRequestInput {
+                        duplicate_id: id.clone(),
+                        version,
+                        original_id: text(&v, "original"),
+                        note: opt(&v, "note"),
+                    },
+                },
+            )
+            .await
+            .map(drop),
         "rate" => match text(&v, "rating").parse::<i64>() {
             Ok(rating) => api
                 .run::<Rate>(
@@ -635,6 +734,11 @@ pub async fn act(
                 Some(f) => {
                     forms.errors.insert(action_field(&f).to_owned(), message);
                 }
+                // A merge's refusals are about the original chosen (into itself, another
+                // local government's).
+                None if action == "merge" => {
+                    forms.errors.insert("original".to_owned(), message);
+                }
                 None => forms.general = Some(message),
             }
             request_page(
@@ -666,6 +770,9 @@ mod tests {
         assert!(!actions(false, "MID_RESPONDED").contains(&"close"));
         assert!(actions(true, "STAFF_ASSIGNED").contains(&"mid-response"));
         assert!(!actions(true, "CLOSED").contains(&"final-response"));
+        assert!(actions(true, "REGISTERED").contains(&"merge"));
+        assert!(!actions(true, "MERGED").contains(&"merge"));
+        assert!(!actions(false, "REGISTERED").contains(&"merge"));
     }
 
     #[test]
