@@ -79,6 +79,9 @@ struct GqlResponse<T> {
     errors: Vec<GqlError>,
 }
 
+/// Deadline of one file's upload through the portal (large files over slow links).
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+
 impl Api {
     /// A client of `{gateway_url}/graphql` with a deadline per call.
     pub fn new(gateway_url: &str, timeout: Duration) -> Result<Api, reqwest::Error> {
@@ -97,6 +100,47 @@ impl Api {
             format!("ws://{rest}")
         } else {
             self.url.clone()
+        }
+    }
+
+    /// Sends a file's bytes to an upload link of the gateway (an `AttachmentUpload`'s `url`),
+    /// at the link's path on the gateway this portal calls: the public URL the link names
+    /// need not be reachable from where the portal runs. The gateway's refusal (too large,
+    /// a type it does not take, an expired link) comes back like an operation's.
+    pub async fn upload(
+        &self,
+        link: &str,
+        media_type: &str,
+        lang: Lang,
+        body: reqwest::Body,
+    ) -> Result<(), ApiError> {
+        let path = reqwest::Url::parse(link)
+            .ok()
+            .map(|u| u.path().to_owned())
+            .filter(|p| p.starts_with("/files/upload/"))
+            .ok_or_else(|| ApiError::Transport("not an upload link of the gateway".into()))?;
+        let base = self.url.trim_end_matches("/graphql");
+        let response = self
+            .http
+            .put(format!("{base}{path}"))
+            .timeout(UPLOAD_TIMEOUT)
+            .header(http::header::CONTENT_TYPE, media_type)
+            .header(http::header::ACCEPT_LANGUAGE, lang.as_str())
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| ApiError::Transport(e.to_string()))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let text = response.text().await.unwrap_or_default();
+        match serde_json::from_str::<GqlResponse<serde_json::Value>>(&text)
+            .ok()
+            .and_then(|r| r.errors.into_iter().next())
+        {
+            Some(error) => Err(classify(error)),
+            None => Err(ApiError::Transport(format!("HTTP {status}"))),
         }
     }
 

@@ -104,6 +104,7 @@ pub fn app(state: PortalState) -> Router {
         .route("/requests/{id}", get(pages::requests::show))
         .route("/requests/{id}/{action}", post(pages::requests::act))
         .route("/requests/{id}/live", get(live::request_live))
+        .route("/requests/{id}/attach", post(pages::requests::attach))
         .route("/queue", get(pages::requests::queue))
         .route("/events", get(pages::events::list))
         .route("/events/{id}", get(pages::events::show))

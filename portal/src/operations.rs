@@ -62,4 +62,5 @@ operation!(RequestErasure);
 operation!(MyNotices);
 operation!(MergeCandidates);
 operation!(Merge);
+operation!(CreateAttachmentUpload);
 operation!(MarkNoticesRead);

@@ -146,7 +146,21 @@ pub async fn layer(State(state): State<PortalState>, request: Request, next: Nex
     };
 
     let (mut parts, body) = request.into_parts();
-    let body = if parts.method == http::Method::POST {
+    let multipart = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let body = if parts.method == http::Method::POST && multipart {
+        // A file's form is not read here (it may be large): its handler checks the CSRF
+        // token, the form's first part, before it reads the file. Only those routes take one.
+        if fresh || !takes_files(parts.uri.path()) {
+            tracing::info!(path = %parts.uri.path(), "form refused: a file form where none is taken, or without a session");
+            let response = crate::pages::csrf_refused(&state, &visit);
+            return (write_session(&state, &headers, &session), response).into_response();
+        }
+        body
+    } else if parts.method == http::Method::POST {
         let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
             Ok(b) => b,
             Err(_) => return crate::pages::too_large(&state, &visit),
@@ -173,6 +187,18 @@ pub async fn layer(State(state): State<PortalState>, request: Request, next: Nex
     } else {
         response
     }
+}
+
+/// Whether `path` takes a file form (`multipart/form-data`): a request's attachments,
+/// `/requests/{id}/attach`.
+fn takes_files(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(parts.as_slice(), ["", "requests", id, "attach"] if !id.is_empty())
+}
+
+/// The first part of a file form must be the CSRF token: whether `sent` is this session's.
+pub fn csrf_matches(session: &Session, sent: &str) -> bool {
+    constant_time_eq(sent.as_bytes(), session.csrf.as_bytes())
 }
 
 /// Renew the access token this long before it expires (seconds).
@@ -241,6 +267,15 @@ mod tests {
         let (a, b) = (random_token(), random_token());
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
+    }
+
+    #[test]
+    fn only_the_attachment_route_takes_files() {
+        assert!(takes_files("/requests/abc/attach"));
+        assert!(!takes_files("/requests//attach"));
+        assert!(!takes_files("/requests/abc/reply"));
+        assert!(!takes_files("/requests/abc/attach/x"));
+        assert!(!takes_files("/me/erasure"));
     }
 
     #[test]

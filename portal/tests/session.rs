@@ -320,3 +320,75 @@ async fn pages_need_a_signed_in_person_and_carry_security_headers() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A `multipart/form-data` POST of `parts` (name, value; a part named `file` is a file).
+fn multipart(path: &str, cookie: &str, parts: &[(&str, &str)]) -> Request<Body> {
+    let boundary = "glocal-test-boundary";
+    let mut body = String::new();
+    for (name, value) in parts {
+        body.push_str(&format!("--{boundary}\r\n"));
+        if *name == "file" {
+            body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n{value}\r\n"
+            ));
+        } else {
+            body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_file_form_is_taken_only_where_files_are_and_only_with_the_csrf_token_first() {
+    let app = dev_app();
+    let page = send(&app, get("/sign-in", None)).await;
+    let (cookie, _) = session_cookie(&page.cookies);
+    let csrf = csrf_of(&page.body);
+    let answer = send(
+        &app,
+        post(
+            "/sign-in",
+            Some(&cookie),
+            &format!("subject=official-seoul&_csrf={csrf}"),
+        ),
+    )
+    .await;
+    let (cookie, _) = session_cookie(&answer.cookies);
+    let page = send(&app, get("/sign-in", Some(&cookie))).await;
+    let csrf = csrf_of(&page.body);
+
+    // A file form sent to a route that takes none, even with the right token: refused.
+    let answer = send(
+        &app,
+        multipart(
+            "/requests/abc/reply",
+            &cookie,
+            &[("_csrf", &csrf), ("body", "hello")],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    // To the attachment route: a wrong token, or a token that is not the first part.
+    for (what, parts) in [
+        ("a wrong token", vec![("_csrf", "forged"), ("file", "x")]),
+        ("no token", vec![("file", "x")]),
+        (
+            "the token after the file",
+            vec![("file", "x"), ("_csrf", csrf.as_str())],
+        ),
+    ] {
+        let answer = send(&app, multipart("/requests/abc/attach", &cookie, &parts)).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
+        assert!(answer.body.contains("양식이 만료되었습니다"), "{what}");
+    }
+}

@@ -363,3 +363,12 @@ merge-none = No other open request of this local government to merge into.
 done-merge = The request was merged into the original.
 col-merged-into = Merged into
 col-merged-requests = Duplicates merged into it
+
+# Files of a request
+files-heading = Files
+files-empty = No files attached.
+field-file = A file to attach
+action-attach = Attach
+error-choose-file = Choose a file to attach.
+done-attach = The file was attached.
+attach-heading = Attach a file

@@ -363,3 +363,12 @@ merge-none = この自治体には統合先となる他の処理中の依頼が�
 done-merge = 依頼を元の依頼に統合しました。
 col-merged-into = 統合先
 col-merged-requests = 統合された重複依頼
+
+# Files of a request
+files-heading = 添付ファイル
+files-empty = 添付ファイルはありません。
+field-file = 添付するファイル
+action-attach = 添付
+error-choose-file = 添付するファイルを選んでください。
+done-attach = ファイルを添付しました。
+attach-heading = ファイルを添付

@@ -363,3 +363,12 @@ merge-none = 이 지방정부의 다른 진행 중인 요청이 없어 병합할
 done-merge = 요청을 원래 요청에 병합했습니다.
 col-merged-into = 병합된 요청
 col-merged-requests = 병합된 중복 요청
+
+# Files of a request
+files-heading = 첨부 파일
+files-empty = 첨부된 파일이 없습니다.
+field-file = 첨부할 파일
+action-attach = 첨부
+error-choose-file = 첨부할 파일을 선택하세요.
+done-attach = 파일을 첨부했습니다.
+attach-heading = 파일 첨부

@@ -363,3 +363,12 @@ merge-none = 该地方政府没有其他处理中的请求可供合并。
 done-merge = 已将本请求合并到原请求。
 col-merged-into = 已合并到
 col-merged-requests = 合并进来的重复请求
+
+# Files of a request
+files-heading = 附件
+files-empty = 没有附件。
+field-file = 要附加的文件
+action-attach = 附加
+error-choose-file = 请选择要附加的文件。
+done-attach = 文件已附加。
+attach-heading = 附加文件

@@ -811,3 +811,80 @@ async fn a_person_sees_their_data_and_asks_for_its_erasure() {
     assert!(text_of(&b, "#erasure-requests").await.contains("Approved"));
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_official_attaches_a_file_to_their_request_and_a_refused_file_says_why() {
+    let stack = spawn_demo_stack().await;
+    let seoul = glocal_requests::demo::demo_callers()
+        .into_iter()
+        .find(|c| c.subject == "official-seoul")
+        .unwrap();
+    let token = stack.token(&seoul);
+    let submitted = crate::support::submit(&stack, &token, "portal-attach-1").await;
+    let id = submitted.data()["submitServiceRequest"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Two files on disk: a text, and a Windows executable the bureau does not take.
+    let folder = std::env::temp_dir().join(format!("glocal-e2e-attach-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let text = "Osaka delegation, day 1: Seoul City Hall, 10:00.\n".repeat(40);
+    let programme = folder.join("programme.txt");
+    std::fs::write(&programme, &text).unwrap();
+    let tool = folder.join("tool.exe");
+    std::fs::write(&tool, b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0").unwrap();
+
+    let driver = Driver::start().await;
+    let b = driver.browser("en").await;
+    sign_in(&b, &stack, "official-seoul").await;
+    b.goto(&format!("{}/requests/{id}", stack.portal_url))
+        .await
+        .unwrap();
+    assert!(source(&b).await.contains("No files attached."));
+    find(&b, Locator::Id("attach-file"))
+        .await
+        .unwrap()
+        .send_keys(programme.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&b, "do-attach").await;
+    wait_for_text(&b, "The file was attached.").await;
+    let files = text_of(&b, "#files").await;
+    assert!(files.contains("programme.txt"), "{files}");
+    assert!(files.contains("2 KB"), "{files}");
+
+    // The executable: refused by the gateway's check of its bytes, said next to the field.
+    find(&b, Locator::Id("attach-file"))
+        .await
+        .unwrap()
+        .send_keys(tool.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&b, "do-attach").await;
+    let error = text_of(&b, "#attach-file-error").await;
+    assert!(!error.is_empty());
+    assert!(
+        source(&b)
+            .await
+            .contains("aria-describedby=\"attach-file-error\""),
+        "the error is linked to the field"
+    );
+    b.close().await.unwrap();
+
+    // What the API holds: the text, whole; not the executable.
+    let body = stack
+        .gql(
+            Some(&token),
+            "query($id: ID!) { serviceRequest(id: $id) { attachments { fileName sizeBytes mediaType } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let attachments = body.data()["serviceRequest"]["attachments"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(attachments.len(), 1, "{attachments:?}");
+    assert_eq!(attachments[0]["fileName"], "programme.txt");
+    assert_eq!(attachments[0]["sizeBytes"], text.len());
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -55,9 +55,11 @@ const OPEN: [&str; 7] = [
     "REOPENED",
 ];
 
+pub mod files;
 pub mod new;
 pub mod one;
 
+pub use files::attach;
 pub use new::{new_form, submit};
 pub use one::{act, show};
 

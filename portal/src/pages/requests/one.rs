@@ -62,6 +62,29 @@ pub struct StaffChoice {
     pub name: String,
 }
 
+/// A file attached to the request.
+pub struct AttachmentView {
+    /// The file's name.
+    pub name: String,
+    /// Its size, in words ("12 KB").
+    pub size: String,
+    /// Who attached it.
+    pub by: String,
+    /// When (KST).
+    pub at: String,
+    /// Its signed download link.
+    pub href: String,
+}
+
+/// A size in bytes for people: bytes, KB or MB (1,024 each).
+fn size_text(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{} KB", (b + 1023) / 1024),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
 /// Another request: its page, number and title.
 pub struct RequestLink {
     /// Id (its page is `/requests/<id>`).
@@ -163,6 +186,10 @@ pub struct RequestPageView {
     pub merged_into: Option<RequestLink>,
     /// The duplicates merged into this request.
     pub merged_requests: Vec<RequestLink>,
+    /// Files attached to it, oldest first.
+    pub attachments: Vec<AttachmentView>,
+    /// Whether files may still be attached (not closed, withdrawn, rejected or merged).
+    pub can_attach: bool,
     /// What the last action said ("mid-response sent").
     pub done: Option<String>,
     /// The form to show again with its errors.
@@ -298,7 +325,7 @@ pub async fn show(
     .await
 }
 
-async fn request_page(
+pub(super) async fn request_page(
     state: &PortalState,
     visit: &Visit,
     uri: &Uri,
@@ -469,6 +496,21 @@ async fn request_page(
             number: m.number,
             title: m.title,
         }),
+        attachments: r
+            .attachments
+            .into_iter()
+            .map(|a| AttachmentView {
+                size: size_text(a.size_bytes),
+                by: a.uploaded_by.name,
+                at: kst_opt(a.uploaded_at.as_ref()),
+                href: a.download_url,
+                name: a.file_name,
+            })
+            .collect(),
+        can_attach: !matches!(
+            code(&r.state).as_str(),
+            "CLOSED" | "WITHDRAWN" | "REJECTED" | "MERGED"
+        ),
         merged_requests: r
             .merged_requests
             .into_iter()
@@ -773,6 +815,13 @@ mod tests {
         assert!(actions(true, "REGISTERED").contains(&"merge"));
         assert!(!actions(true, "MERGED").contains(&"merge"));
         assert!(!actions(false, "REGISTERED").contains(&"merge"));
+    }
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(size_text(512), "512 B");
+        assert_eq!(size_text(2048), "2 KB");
+        assert_eq!(size_text(3 * 1024 * 1024 + 1024 * 1024 / 2), "3.5 MB");
     }
 
     #[test]
