@@ -703,3 +703,85 @@ async fn staff_merge_a_duplicate_into_an_open_request_of_the_same_local_governme
         "{list}"
     );
 }
+
+#[tokio::test]
+async fn an_overseas_visit_is_submitted_with_several_destinations_and_a_bad_one_is_shown_by_its_fields()
+ {
+    let stack = spawn_demo_stack().await;
+    let (http, cookie) = signed_in(&stack, "official-seoul").await;
+    let form = http
+        .get(format!(
+            "{}/requests/new?type=OVERSEAS_VISIT",
+            stack.portal_url
+        ))
+        .header("cookie", &cookie)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("id=\"field-destination_city_3\""), "{form}");
+    let csrf = csrf_of(&form);
+    let submit = |third_city: &'static str, key: &'static str| {
+        http.post(format!("{}/requests", stack.portal_url))
+            .header("cookie", &cookie)
+            .header("accept-language", "en")
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("type", "OVERSEAS_VISIT"),
+                ("idempotency_key", key),
+                ("title", "Benchmarking visit to Lyon and Turin"),
+                ("description", "Urban regeneration projects."),
+                ("destination_country", "fr"),
+                ("destination_city", "Lyon"),
+                ("destination_country_2", "IT"),
+                ("destination_city_2", "Turin"),
+                ("destination_country_3", "DE"),
+                ("destination_city_3", third_city),
+                ("departure_date", "2030-05-10"),
+                ("return_date", "2030-05-16"),
+                ("delegation_size", "6"),
+                ("purpose", "Benchmarking"),
+            ])
+            .send()
+    };
+    // A third destination without its city: said next to that row's city.
+    let refused = submit("", "portal-visit-bad").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"error-destination_city_3\""), "{html}");
+    assert!(!html.contains("id=\"error-destination_city\""), "{html}");
+
+    // Three destinations, in order.
+    let made = submit("Munich", "portal-visit-ok").await.unwrap();
+    assert_eq!(made.status(), 303);
+    let id = made.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/requests/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let seoul = glocal_requests::demo::demo_callers()
+        .into_iter()
+        .find(|c| c.subject == "official-seoul")
+        .unwrap();
+    let body = stack
+        .gql(
+            Some(&stack.token(&seoul)),
+            "query($id: ID!) { serviceRequest(id: $id) { details { ... on OverseasVisitDetails { destinations { country city } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        body.data()["serviceRequest"]["details"]["destinations"],
+        json!([
+            { "country": "FR", "city": "Lyon" },
+            { "country": "IT", "city": "Turin" },
+            { "country": "DE", "city": "Munich" }
+        ])
+    );
+}

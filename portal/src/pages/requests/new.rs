@@ -97,6 +97,10 @@ fn specs(kind: &str) -> &'static [Spec] {
         "OVERSEAS_VISIT" => &[
             ("destination_country", "country", "text", true, &[]),
             ("destination_city", "city", "text", true, &[]),
+            ("destination_country_2", "country", "text", false, &[]),
+            ("destination_city_2", "city", "text", false, &[]),
+            ("destination_country_3", "country", "text", false, &[]),
+            ("destination_city_3", "city", "text", false, &[]),
             ("departure_date", "departureDate", "date", true, &[]),
             ("return_date", "returnDate", "date", true, &[]),
             ("delegation_size", "delegationSize", "number", true, &[]),
@@ -139,8 +143,27 @@ fn fields(
         .collect()
 }
 
+/// The destinations a visit's form offers: the first is required, the others optional.
+const DESTINATIONS: [(&str, &str); 3] = [
+    ("destination_country", "destination_city"),
+    ("destination_country_2", "destination_city_2"),
+    ("destination_country_3", "destination_city_3"),
+];
+
 /// The form name of the API's field path (`details.overseasVisit.destinations[0].city`).
 fn form_name(kind: &str, api_field: &str) -> Option<&'static str> {
+    // A destination's field: by its index among the filled-in destinations' rows.
+    if let Some(rest) = api_field.split("destinations[").nth(1)
+        && let Some((index, field)) = rest.split_once("].")
+        && let Ok(index) = index.parse::<usize>()
+    {
+        let (country, city) = DESTINATIONS.get(index)?;
+        return match field {
+            "country" => Some(country),
+            "city" => Some(city),
+            _ => None,
+        };
+    }
     let last = api_field
         .rsplit('.')
         .next()
@@ -289,10 +312,24 @@ fn details(
         ),
         "OVERSEAS_VISIT" => {
             s::ServiceRequestDetailsInput::OverseasVisit(s::OverseasVisitDetailsInput {
-                destinations: vec![s::DestinationInput {
-                    country: text(v, "destination_country").to_uppercase(),
-                    city: text(v, "destination_city"),
-                }],
+                // Every row up to the last one filled in (the first always): rows keep their
+                // places, so an error on `destinations[i]` finds row i's fields, and an empty
+                // row before a filled one is the API's to refuse.
+                destinations: DESTINATIONS
+                    .iter()
+                    .take(
+                        DESTINATIONS
+                            .iter()
+                            .rposition(|(country, city)| {
+                                !text(v, country).is_empty() || !text(v, city).is_empty()
+                            })
+                            .map_or(1, |last| last + 1),
+                    )
+                    .map(|(country, city)| s::DestinationInput {
+                        country: text(v, country).to_uppercase(),
+                        city: text(v, city),
+                    })
+                    .collect(),
                 departure_date: text(v, "departure_date"),
                 return_date: text(v, "return_date"),
                 delegation_size: number(w, v, "delegation_size", errors).unwrap_or(0),
@@ -415,6 +452,20 @@ mod tests {
                 "details.overseasVisit.destinations[0].city"
             ),
             Some("destination_city")
+        );
+        assert_eq!(
+            form_name(
+                "OVERSEAS_VISIT",
+                "details.overseasVisit.destinations[2].country"
+            ),
+            Some("destination_country_3")
+        );
+        assert_eq!(
+            form_name(
+                "OVERSEAS_VISIT",
+                "details.overseasVisit.destinations[7].city"
+            ),
+            None
         );
         assert_eq!(form_name("GENERAL_INQUIRY", "title"), Some("title"));
         assert_eq!(form_name("GENERAL_INQUIRY", "localGovernmentCode"), None);
