@@ -376,6 +376,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 title: None,
                 capacity: Some(150),
                 host_city: "Busan".into(),
+                beyond_target: false,
             },
         )
         .await?;

@@ -806,6 +806,7 @@ impl EventsService for GrpcService {
             }),
             capacity: (m.capacity > 0).then_some(m.capacity),
             host_city: m.host_city,
+            beyond_target: m.beyond_target,
         };
         reply(
             self.office

@@ -170,6 +170,24 @@ impl Env {
         ]
     }
 
+    /// The notes of the audit rows of entity `id`, oldest first.
+    async fn audit_notes(&self, id: uuid::Uuid) -> Vec<String> {
+        let backend = self.db.get_database_backend();
+        let sql = match backend {
+            sea_orm::DatabaseBackend::Postgres => {
+                "SELECT note FROM audit WHERE aggregate_id = $1 ORDER BY seq"
+            }
+            _ => "SELECT note FROM audit WHERE aggregate_id = ? ORDER BY seq",
+        };
+        self.db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String>("", "note").unwrap_or_default())
+            .collect()
+    }
+
     /// A registration's stored state, read without going through the service (which would
     /// settle lapsed offers first).
     async fn stored_state(&self, id: EntityId) -> String {
@@ -1420,7 +1438,7 @@ async fn contributions_and_practices(env: Env) {
     );
 }
 
-async fn lecture_requests_respect_the_yearly_quota(env: Env) {
+async fn lecture_requests_respect_the_yearly_target_of_local_governments(env: Env) {
     let series = env
         .series("GLOCAL-LECTURE", EventKind::Lecture, &[], 2)
         .await;
@@ -1433,8 +1451,9 @@ async fn lecture_requests_respect_the_yearly_quota(env: Env) {
     };
     let seoul = official("seoul", "11000");
     let busan = official("busan", "26000");
+    let daegu = official("daegu", "27000");
     let mut requests = Vec::new();
-    for (i, who) in [&seoul, &busan, &seoul].into_iter().enumerate() {
+    for (i, who) in [&seoul, &busan, &seoul, &daegu].into_iter().enumerate() {
         requests.push(
             env.office
                 .request_lecture_from(
@@ -1475,6 +1494,7 @@ async fn lecture_requests_respect_the_yearly_quota(env: Env) {
         title: None,
         capacity: None,
         host_city: host.into(),
+        beyond_target: false,
     };
     for r in &requests[..2] {
         let (l, e) = env
@@ -1491,31 +1511,86 @@ async fn lecture_requests_respect_the_yearly_quota(env: Env) {
             Some(r.local_government_code.as_str())
         );
     }
-    let before = env.counts().await;
-    let e = assert_code(
-        env.office
-            .schedule_lecture(
-                Some(&staff()),
-                requests[2].id,
-                requests[2].version,
-                schedule("Seoul"),
-            )
-            .await,
-        ErrorCode::Conflict,
-    );
-    assert!(e.to_string().contains("quota of 2"), "{e}");
-    assert_eq!(env.counts().await, before);
-    // Next year has its own quota.
-    let (_, next) = env
+    // The target counts local governments: Seoul's second lecture of the year fits.
+    let (_, again) = env
         .office
         .schedule_lecture(
             Some(&staff()),
             requests[2].id,
             requests[2].version,
-            ScheduleDraft {
-                date: Some(date("2027-03-10")),
-                ..schedule("Seoul")
-            },
+            schedule("Seoul"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.host_local_government_code.as_deref(), Some("11000"));
+    // A third local government does not: nothing is written.
+    let before = env.counts().await;
+    let e = assert_code(
+        env.office
+            .schedule_lecture(
+                Some(&staff()),
+                requests[3].id,
+                requests[3].version,
+                schedule("Daegu"),
+            )
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert!(
+        e.to_string().contains("target of 2 local governments"),
+        "{e}"
+    );
+    assert_eq!(env.counts().await, before);
+    // Beyond the target is an administrator's decision ("flexible depending on the
+    // demand"): staff may not take it; an administrator may, and it is audited.
+    let beyond = ScheduleDraft {
+        beyond_target: true,
+        ..schedule("Daegu")
+    };
+    let e = assert_code(
+        env.office
+            .schedule_lecture(
+                Some(&staff()),
+                requests[3].id,
+                requests[3].version,
+                beyond.clone(),
+            )
+            .await,
+        ErrorCode::Forbidden,
+    );
+    assert!(e.to_string().contains("administrators"), "{e}");
+    assert_eq!(env.counts().await, before);
+    let admin = Caller::new("admin-events", "Park", "GAOK", [Role::BureauAdmin]);
+    let (scheduled, daegu_event) = env
+        .office
+        .schedule_lecture(Some(&admin), requests[3].id, requests[3].version, beyond)
+        .await
+        .unwrap();
+    assert_eq!(scheduled.state, LectureState::Scheduled);
+    assert_eq!(
+        daegu_event.host_local_government_code.as_deref(),
+        Some("27000")
+    );
+    let notes = env.audit_notes(daegu_event.id.as_uuid()).await;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("beyond the series' yearly target")),
+        "{notes:?}"
+    );
+    // Next year has its own target.
+    let next_year = env
+        .office
+        .request_lecture_from(Some(&daegu), lecture("l8", "2027-03-10"))
+        .await
+        .unwrap();
+    let (_, next) = env
+        .office
+        .schedule_lecture(
+            Some(&staff()),
+            next_year.id,
+            next_year.version,
+            schedule("Daegu"),
         )
         .await
         .unwrap();
@@ -1537,6 +1612,61 @@ async fn lecture_requests_respect_the_yearly_quota(env: Env) {
         .unwrap();
     assert_eq!(declined.state, LectureState::Declined);
     assert_eq!(declined.decline_reason.as_deref(), Some("Quota used up"));
+}
+
+/// Ten local governments' lectures scheduled at once against a target of three: exactly
+/// three local governments get one (the series' row lock orders the checks).
+async fn the_lecture_target_holds_under_concurrent_scheduling(env: Env) {
+    let series = env.series("GLOCAL-RUSH", EventKind::Lecture, &[], 3).await;
+    let mut requests = Vec::new();
+    for i in 0..10 {
+        let who = official(&format!("lg{i}"), &format!("{}", 11000 + i * 1000));
+        requests.push(
+            env.office
+                .request_lecture_from(
+                    Some(&who),
+                    LectureDraft {
+                        idempotency_key: format!("rush{i}"),
+                        theme: "International protocol".into(),
+                        preferred_dates: vec!["2026-09-01".into()],
+                        venue: "City Hall".into(),
+                        local_government_code: String::new(),
+                    },
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    let mut tasks = Vec::new();
+    for r in requests {
+        let office = env.office.clone();
+        let series_id = series.id;
+        tasks.push(tokio::spawn(async move {
+            office
+                .schedule_lecture(
+                    Some(&staff()),
+                    r.id,
+                    r.version,
+                    ScheduleDraft {
+                        series_id,
+                        date: None,
+                        title: None,
+                        capacity: None,
+                        host_city: "City".into(),
+                        beyond_target: false,
+                    },
+                )
+                .await
+        }));
+    }
+    let mut scheduled = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => scheduled += 1,
+            Err(e) => assert!(e.to_string().contains("target of 3"), "{e}"),
+        }
+    }
+    assert_eq!(scheduled, 3);
 }
 
 async fn demo_seeds_once(env: Env) {
@@ -1582,7 +1712,8 @@ glocal_kit::on_both_backends!(
         a_nameless_caller_reads_but_does_not_write,
         bad_input_idempotency_and_versions,
         contributions_and_practices,
-        lecture_requests_respect_the_yearly_quota,
+        lecture_requests_respect_the_yearly_target_of_local_governments,
+        the_lecture_target_holds_under_concurrent_scheduling,
         demo_seeds_once,
     ]
 );

@@ -649,7 +649,7 @@ async fn rotation_contributions_and_lecture_quota() {
         "Busan, Fukuoka, Shanghai"
     );
 
-    // Lecture requests: the official asks, the bureau schedules within the yearly quota.
+    // Lecture requests: the official asks, the bureau schedules within the yearly target.
     let q = "mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id } }";
     let lectures = stack
         .gql(
@@ -690,7 +690,8 @@ async fn rotation_contributions_and_lecture_quota() {
     assert_eq!(s["event"]["state"], "PUBLISHED");
     assert_eq!(s["event"]["hostLocalGovernment"]["code"], "26000");
     assert_eq!(s["event"]["startDate"], "2030-05-13");
-    let over = stack
+    // The quota of a lecture series counts local governments: Busan's second lecture fits.
+    let again = stack
         .gql(
             Some(&staff),
             q,
@@ -698,7 +699,10 @@ async fn rotation_contributions_and_lecture_quota() {
                 "seriesId": lectures_id, "hostCity": "Busan" } }),
         )
         .await;
-    assert_eq!(over.error_code(), "CONFLICT");
+    assert_eq!(
+        again.data()["scheduleLecture"]["lectureRequest"]["state"],
+        "SCHEDULED"
+    );
     let own = stack
         .gql(
             Some(&busan),
@@ -707,6 +711,34 @@ async fn rotation_contributions_and_lecture_quota() {
         )
         .await;
     assert_eq!(own.data()["lectureRequests"]["totalCount"], 2);
+    // Seoul would be a second local government: refused, unless an administrator decides.
+    let seoul = stack.official("official-seoul", "11000");
+    let asked = stack
+        .gql(
+            Some(&seoul),
+            "mutation($input: RequestLectureInput!) { requestLecture(input: $input) { id version } }",
+            json!({ "input": { "idempotencyKey": "l3", "theme": "Local festivals",
+                "preferredDates": ["2030-07-01"], "venue": "Seoul City Hall" } }),
+        )
+        .await;
+    let asked = asked.data()["requestLecture"].clone();
+    let input = json!({ "input": { "id": asked["id"], "version": asked["version"],
+        "seriesId": lectures_id, "hostCity": "Seoul" } });
+    let over = stack.gql(Some(&staff), q, input.clone()).await;
+    assert_eq!(over.error_code(), "CONFLICT");
+    assert_eq!(
+        over.body["errors"][0]["extensions"]["reason"],
+        "YEARLY_QUOTA_USED"
+    );
+    let mut beyond = input;
+    beyond["input"]["beyondTarget"] = json!(true);
+    let staff_beyond = stack.gql(Some(&staff), q, beyond.clone()).await;
+    assert_eq!(staff_beyond.error_code(), "FORBIDDEN");
+    let decided = stack.gql(Some(&stack.admin()), q, beyond).await;
+    assert_eq!(
+        decided.data()["scheduleLecture"]["event"]["hostLocalGovernment"]["code"],
+        "11000"
+    );
 }
 
 #[tokio::test]

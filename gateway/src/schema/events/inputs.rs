@@ -300,7 +300,8 @@ pub struct RequestLectureInput {
     pub local_government_code: Option<String>,
 }
 
-/// Schedules a lecture request as an event (bureau), within the series' yearly quota.
+/// Schedules a lecture request as an event (bureau), within the series' yearly target of
+/// local governments.
 #[derive(InputObject)]
 pub struct ScheduleLectureInput {
     /// Lecture request id.
@@ -317,6 +318,12 @@ pub struct ScheduleLectureInput {
     pub capacity: Option<i32>,
     /// City of the venue.
     pub host_city: String,
+    /// Schedule it even when the series' yearly target of local governments is reached
+    /// (the target is "flexible depending on the demand"): bureau administrators only
+    /// (FORBIDDEN `BUREAU_ADMIN_ONLY` otherwise), noted in the lecture's and the event's
+    /// audit.
+    #[graphql(default = false)]
+    pub beyond_target: bool,
 }
 
 /// Declines a lecture request (bureau).

@@ -347,8 +347,11 @@ impl EventsMutation {
         Ok(lecture(data, &EventLoaders::new(ctx)?))
     }
 
-    /// Schedules a lecture request as a published lecture event (bureau), within the
-    /// series' yearly quota.
+    /// Schedules a lecture request as a published lecture event (bureau). A lecture
+    /// series' yearly quota is a target of distinct local governments: another lecture for
+    /// a local government already reached that year always fits; one more local
+    /// government past the target is CONFLICT `YEARLY_QUOTA_USED`, unless an administrator
+    /// schedules it `beyondTarget`.
     async fn schedule_lecture(
         &self,
         ctx: &Context<'_>,
@@ -362,6 +365,7 @@ impl EventsMutation {
             title: input.title.and_then(text_in),
             capacity: count_in(input.capacity, "capacity")?,
             host_city: input.host_city,
+            beyond_target: input.beyond_target,
         };
         let (mut client, request) = call(ctx, Events, message)?;
         let response = client

@@ -54,6 +54,18 @@ pub fn quota_allows(used: u64, quota: u32) -> bool {
     quota == 0 || used < u64::from(quota)
 }
 
+/// Whether a lecture series whose yearly target is `target` local governments (0 = none)
+/// may hold one more lecture for `local_government`, when the year's lectures already
+/// reach `reached`: the target counts distinct local governments ("12 local governments"),
+/// so another lecture for one already reached always fits.
+pub fn lecture_target_allows(
+    reached: &std::collections::BTreeSet<String>,
+    local_government: &str,
+    target: u32,
+) -> bool {
+    target == 0 || reached.contains(local_government) || reached.len() < target as usize
+}
+
 /// A lecture request as a client sends it, unvalidated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LectureDraft {
@@ -156,6 +168,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_lecture_target_counts_local_governments() {
+        let reached: std::collections::BTreeSet<String> =
+            ["11000", "26000"].into_iter().map(str::to_owned).collect();
+        assert!(lecture_target_allows(&reached, "11000", 2), "one reached");
+        assert!(!lecture_target_allows(&reached, "27000", 2), "a third");
+        assert!(lecture_target_allows(&reached, "27000", 3));
+        assert!(lecture_target_allows(&reached, "27000", 0), "no target");
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub use contribution::{
 pub use error::{IllegalTransition, InvalidInput};
 pub use event::{EventAction, EventDraft, EventKind, EventState, NewEvent, event_transition};
 pub use lecture::{
-    LectureAction, LectureDraft, LectureState, NewLectureRequest, lecture_transition, quota_allows,
+    LectureAction, LectureDraft, LectureState, NewLectureRequest, lecture_target_allows,
+    lecture_transition, quota_allows,
 };
 pub use registration::{
     NewRegistration, Party, RegistrationAction, RegistrationDraft, RegistrationKind,

@@ -5,7 +5,8 @@ use super::{
     check_version, decode_event_cursor, event_cursor, event_visible, is_bureau, stale, viewer,
 };
 use crate::domain::{
-    EntityId, EventAction, EventState, NewEvent, Version, bounded, event_transition, quota_allows,
+    EntityId, EventAction, EventKind, EventState, NewEvent, Version, bounded, event_transition,
+    lecture_target_allows, quota_allows,
 };
 use crate::error::EventsError;
 use crate::store::EventRow;
@@ -34,15 +35,20 @@ impl EventOffice {
                 &new.idempotency_key,
                 fingerprint,
                 async |txn, now, id| {
-                    self.insert_event(txn, &actor, &new, now, id, EventState::Draft)
+                    self.insert_event(txn, &actor, &new, now, id, EventState::Draft, false)
                         .await
+                        .map(drop)
                 },
             )
             .await?;
         self.event_as(&Some(actor), EntityId::from(id)).await
     }
 
-    /// Inserts an event (rotation, kind and quota checked under the series' row lock).
+    /// Inserts an event (rotation, kind and quota checked under the series' row lock). A
+    /// lecture series' quota is its yearly target of local governments
+    /// ([`lecture_target_allows`]); `beyond_target` (an administrator's decision) lets a
+    /// lecture past it. Whether the event went beyond its series' target.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn insert_event(
         &self,
         txn: &Tx,
@@ -51,7 +57,9 @@ impl EventOffice {
         now: DateTime<Utc>,
         id: Uuid,
         state: EventState,
-    ) -> Result<()> {
+        beyond_target: bool,
+    ) -> Result<bool> {
+        let mut went_beyond = false;
         let (kind, edition) = match new.series_id {
             None => (
                 new.kind
@@ -82,10 +90,37 @@ impl EventOffice {
                         ))
                     })?;
                 let quota = u32_of(series.yearly_quota);
-                if quota > 0 {
-                    let year = new.start_date.year();
-                    let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(new.start_date);
-                    let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(new.start_date);
+                let year = new.start_date.year();
+                let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(new.start_date);
+                let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(new.start_date);
+                if quota > 0 && kind == EventKind::Lecture {
+                    let reached = queries::series_local_governments_between(
+                        txn,
+                        series.id,
+                        first,
+                        last,
+                        EventState::Cancelled.as_str(),
+                    )
+                    .await?;
+                    let host = new
+                        .host_local_government_code
+                        .as_ref()
+                        .map(|c| c.as_str().to_owned())
+                        .unwrap_or_default();
+                    if !lecture_target_allows(&reached, &host, quota) {
+                        if !beyond_target {
+                            return Err(EventsError::said(
+                                glocal_kit::error::ErrorCode::Conflict,
+                                "YEARLY_QUOTA_USED",
+                                glocal_kit::i18n::Message::new("rule-lecture-target-reached")
+                                    .arg("quota", quota)
+                                    .arg("series", &series.code)
+                                    .arg("year", year),
+                            ));
+                        }
+                        went_beyond = true;
+                    }
+                } else if quota > 0 {
                     let used = queries::count_series_events_between(
                         txn,
                         series.id,
@@ -110,11 +145,17 @@ impl EventOffice {
             }
         };
         writes::insert_event(txn, id, new, kind, edition, state, now).await?;
-        let note = if edition > 0 {
+        let mut note = if edition > 0 {
             format!("edition {edition}, hosted by {}", new.host_country)
         } else {
             String::new()
         };
+        if went_beyond {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            note.push_str("beyond the series' yearly target of local governments, by an administrator's decision");
+        }
         queries::insert_audit(
             txn,
             "event",
@@ -138,8 +179,8 @@ impl EventOffice {
         let change = Change::new("Event", id, "EventCreated", payload)
             .touching_all(new.series_id.map(|s| EntityRef::new("Series", s)));
         outbox::append(txn, &change, now).await?;
-        tracing::info!(event_id = %id, kind = %kind, edition, "event created");
-        Ok(())
+        tracing::info!(event_id = %id, kind = %kind, edition, went_beyond, "event created");
+        Ok(went_beyond)
     }
 
     /// One event the caller may see; NOT_FOUND otherwise (drafts are the bureau's).

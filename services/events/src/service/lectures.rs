@@ -91,6 +91,13 @@ impl EventOffice {
         draft: ScheduleDraft,
     ) -> Result<(LectureView, EventView)> {
         let actor = bureau(caller, "action-schedule-lectures")?;
+        if draft.beyond_target && !actor.admin {
+            return Err(EventsError::only(
+                "BUREAU_ADMIN_ONLY",
+                "rule-only-bureau-admins",
+                "action-schedule-beyond-target",
+            ));
+        }
         let txn = self.db.begin().await?;
         let row = queries::find_lecture(&txn, id.as_uuid())
             .await?
@@ -146,15 +153,17 @@ impl EventOffice {
         })?;
         let now = self.now();
         let event_id = Uuid::new_v4();
-        self.insert_event(
-            &txn,
-            &actor,
-            &new_event,
-            now,
-            event_id,
-            EventState::Published,
-        )
-        .await?;
+        let went_beyond = self
+            .insert_event(
+                &txn,
+                &actor,
+                &new_event,
+                now,
+                event_id,
+                EventState::Published,
+                draft.beyond_target,
+            )
+            .await?;
         let Some(written) =
             writes::change_lecture(&txn, &row, to, Some(event_id), None, now).await?
         else {
@@ -169,7 +178,11 @@ impl EventOffice {
             Some(to.as_str()),
             actor.pair()?,
             now,
-            &format!("event {event_id} on {date}"),
+            &if went_beyond {
+                format!("event {event_id} on {date}, beyond the series' yearly target")
+            } else {
+                format!("event {event_id} on {date}")
+            },
         )
         .await?;
         let payload = json!({

@@ -146,6 +146,9 @@ pub struct ScheduleDraft {
     pub capacity: Option<u32>,
     /// City of the venue.
     pub host_city: String,
+    /// Schedule it even beyond the series' yearly target of local governments (the
+    /// target is "flexible depending on the demand"): an administrator's decision, audited.
+    pub beyond_target: bool,
 }
 
 /// Who acts.
@@ -155,6 +158,7 @@ struct Actor {
     name: String,
     org: String,
     bureau: bool,
+    admin: bool,
     official: bool,
 }
 
@@ -203,6 +207,7 @@ fn actor_of(caller: &Caller) -> Actor {
         name: caller.name.clone(),
         org: caller.org.clone(),
         bureau: caller.has(Role::BureauStaff) || caller.has(Role::BureauAdmin),
+        admin: caller.has(Role::BureauAdmin),
         official: caller.has(Role::LocalOfficial),
     }
 }

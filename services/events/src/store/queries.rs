@@ -162,6 +162,33 @@ pub(crate) async fn count_series_events_between<C: ConnectionTrait>(
         .await
 }
 
+/// The local governments hosting the series' events that start between `from` and `to`
+/// and are not in `except_state` (a lecture series' yearly target counts them).
+pub(crate) async fn series_local_governments_between<C: ConnectionTrait>(
+    c: &C,
+    series_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    except_state: &str,
+) -> Result<std::collections::BTreeSet<String>, DbErr> {
+    let codes: Vec<Option<String>> = event::Entity::find()
+        .select_only()
+        .column(event::Column::HostLocalGovernmentCode)
+        .distinct()
+        .filter(event::Column::SeriesId.eq(series_id))
+        .filter(event::Column::StartDate.gte(from))
+        .filter(event::Column::StartDate.lte(to))
+        .filter(event::Column::State.ne(except_state))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(codes
+        .into_iter()
+        .flatten()
+        .filter(|c| !c.is_empty())
+        .collect())
+}
+
 /// An event by id; `lock` takes its row lock (PostgreSQL) for the rest of the transaction,
 /// which serializes every seat change of the event. SQLite runs one writer at a time anyway.
 pub(crate) async fn find_event<C: ConnectionTrait>(
