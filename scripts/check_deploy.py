@@ -962,6 +962,7 @@ def check_portal(docs: list[dict], values: dict, label: str) -> None:
         "GLOCAL_GATEWAY__PORTAL_URL": values["gateway"]["portalUrl"] or portal["publicUrl"],
         "GLOCAL_PORTAL__OIDC_CLIENT_ID": portal["oidc"]["clientId"],
         "GLOCAL_PORTAL__OIDC_SCOPES": portal["oidc"]["scopes"],
+        "GLOCAL_PORTAL__CLIENT_IP_HEADER": portal["clientIpHeader"],
     }
     for key, value in expected.items():
         if data.get(key) != value:

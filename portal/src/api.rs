@@ -7,6 +7,18 @@ use glocal_kit::i18n::Lang;
 use graphql_client::GraphQLQuery;
 use serde::Deserialize;
 
+tokio::task_local! {
+    /// The address of the visitor a request of the portal serves: every call to the gateway
+    /// made while serving it says so in `x-forwarded-for` (the gateway's anonymous rate
+    /// limit then counts visitors, not portal pods).
+    pub static VISITOR: Option<std::net::IpAddr>;
+}
+
+/// The visitor's address, when serving one.
+pub(crate) fn visitor() -> Option<std::net::IpAddr> {
+    VISITOR.try_with(|v| *v).ok().flatten()
+}
+
 /// A client of the gateway's `/graphql`.
 #[derive(Clone)]
 pub struct Api {
@@ -37,6 +49,9 @@ pub enum ApiError {
     /// The request changed meanwhile or the action does not fit its state.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The gateway's rate limit: too many requests from this visitor for now.
+    #[error("rate limited: {0}")]
+    RateLimited(String),
     /// Any other error the gateway answered, with its code.
     #[error("{code}: {message}")]
     Other {
@@ -59,6 +74,7 @@ impl ApiError {
             | ApiError::Forbidden(message)
             | ApiError::NotFound(message)
             | ApiError::Conflict(message)
+            | ApiError::RateLimited(message)
             | ApiError::Other { message, .. }
             | ApiError::Transport(message) => message,
         }
@@ -120,12 +136,16 @@ impl Api {
             .filter(|p| p.starts_with("/files/upload/"))
             .ok_or_else(|| ApiError::Transport("not an upload link of the gateway".into()))?;
         let base = self.url.trim_end_matches("/graphql");
-        let response = self
+        let mut request = self
             .http
             .put(format!("{base}{path}"))
             .timeout(UPLOAD_TIMEOUT)
             .header(http::header::CONTENT_TYPE, media_type)
-            .header(http::header::ACCEPT_LANGUAGE, lang.as_str())
+            .header(http::header::ACCEPT_LANGUAGE, lang.as_str());
+        if let Some(ip) = visitor() {
+            request = request.header("x-forwarded-for", ip.to_string());
+        }
+        let response = request
             .body(body)
             .send()
             .await
@@ -157,6 +177,9 @@ impl Api {
             .post(&self.url)
             .header(http::header::ACCEPT_LANGUAGE, lang.as_str())
             .json(&body);
+        if let Some(ip) = visitor() {
+            request = request.header("x-forwarded-for", ip.to_string());
+        }
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -191,6 +214,9 @@ impl Api {
 fn classify(error: GqlError) -> ApiError {
     let ext = error.extensions.unwrap_or_default();
     let code = ext["code"].as_str().unwrap_or("INTERNAL").to_owned();
+    if ext["reason"].as_str() == Some("RATE_LIMITED") {
+        return ApiError::RateLimited(error.message);
+    }
     let field = ext["field"].as_str().map(str::to_owned);
     let message = error.message;
     match code.as_str() {

@@ -58,6 +58,7 @@ pub struct PortalState {
     pub(crate) secure_cookies: bool,
     pub(crate) dev_sign_in: Option<Arc<DevSignIn>>,
     pub(crate) oidc: Option<Arc<oidc::Oidc>>,
+    pub(crate) client_ip_header: Option<http::HeaderName>,
 }
 
 impl PortalState {
@@ -80,6 +81,14 @@ impl PortalState {
             secure_cookies: production || settings.portal.public_url.starts_with("https://"),
             dev_sign_in: dev_sign_in.map(Arc::new),
             oidc: oidc::Oidc::from_settings(settings)?.map(Arc::new),
+            client_ip_header: Some(settings.portal.client_ip_header.trim())
+                .filter(|h| !h.is_empty())
+                .map(|h| {
+                    http::HeaderName::from_bytes(h.to_ascii_lowercase().as_bytes()).map_err(|_| {
+                        ConfigError::Refused("portal.client_ip_header must be an HTTP header name")
+                    })
+                })
+                .transpose()?,
         })
     }
 }
@@ -150,8 +159,11 @@ pub async fn run(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "portal listening");
     }
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown.wait())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown.wait())
+    .await?;
     Ok(())
 }

@@ -40,8 +40,10 @@ pub async fn request_live(
         return StatusCode::UNAUTHORIZED.into_response();
     };
     let url = state.api.ws_url();
+    // The upgraded socket runs in a task of its own: take the visitor's address along.
+    let visitor = crate::api::visitor();
     ws.on_upgrade(move |socket| async move {
-        if let Err(error) = relay(socket, &url, &person.token, &id).await {
+        if let Err(error) = relay(socket, &url, &person.token, &id, visitor).await {
             tracing::debug!(%error, "live updates ended");
         }
     })
@@ -50,11 +52,22 @@ pub async fn request_live(
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Subscribes upstream and passes each update's version on until either side closes.
-async fn relay(mut browser: WebSocket, url: &str, token: &str, id: &str) -> Result<(), BoxError> {
+async fn relay(
+    mut browser: WebSocket,
+    url: &str,
+    token: &str,
+    id: &str,
+    visitor: Option<std::net::IpAddr>,
+) -> Result<(), BoxError> {
     let mut request = url.into_client_request()?;
     request
         .headers_mut()
         .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
+    if let Some(ip) = visitor {
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", ip.to_string().parse()?);
+    }
     let (mut upstream, _) =
         tokio::time::timeout(HANDSHAKE, tokio_tungstenite::connect_async(request)).await??;
     let send = |v: Value| Upstream::Text(v.to_string().into());

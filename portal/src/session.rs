@@ -180,13 +180,37 @@ pub async fn layer(State(state): State<PortalState>, request: Request, next: Nex
     } else {
         body
     };
+    let ip = visitor_ip(&state, &parts);
     parts.extensions.insert(visit);
-    let response = next.run(Request::from_parts(parts, body)).await;
+    let response = crate::api::VISITOR
+        .scope(ip, next.run(Request::from_parts(parts, body)))
+        .await;
     if (fresh || renewed) && !sets_session(&response) {
         (write_session(&state, &headers, &session), response).into_response()
     } else {
         response
     }
+}
+
+/// The visitor's address: the last entry of the configured header (the one the portal's
+/// own proxy added), else the TCP peer.
+fn visitor_ip(state: &PortalState, parts: &http::request::Parts) -> Option<std::net::IpAddr> {
+    let forwarded = state.client_ip_header.as_ref().and_then(|name| {
+        parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|v| v.trim().parse::<std::net::IpAddr>().ok())
+            .next_back()
+    });
+    forwarded.or_else(|| {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+    })
 }
 
 /// Whether `path` takes a file form (`multipart/form-data`): a request's attachments,

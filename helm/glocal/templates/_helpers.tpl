@@ -146,6 +146,7 @@ GLOCAL_PORTAL__PUBLIC_URL: {{ .Values.portal.publicUrl | quote }}
 GLOCAL_PORTAL__GATEWAY_TIMEOUT_MS: {{ .Values.portal.gatewayTimeoutMs | int64 | quote }}
 GLOCAL_PORTAL__OIDC_CLIENT_ID: {{ .Values.portal.oidc.clientId | quote }}
 GLOCAL_PORTAL__OIDC_SCOPES: {{ .Values.portal.oidc.scopes | quote }}
+GLOCAL_PORTAL__CLIENT_IP_HEADER: {{ .Values.portal.clientIpHeader | quote }}
 {{- end }}
 {{- with .Values.otel.endpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}

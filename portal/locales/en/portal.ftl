@@ -376,3 +376,4 @@ action-attach = Attach
 error-choose-file = Choose a file to attach.
 done-attach = The file was attached.
 attach-heading = Attach a file
+rate-limited-title = Too many requests

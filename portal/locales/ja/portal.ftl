@@ -376,3 +376,4 @@ action-attach = 添付
 error-choose-file = 添付するファイルを選んでください。
 done-attach = ファイルを添付しました。
 attach-heading = ファイルを添付
+rate-limited-title = リクエストが多すぎます

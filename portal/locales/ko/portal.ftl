@@ -376,3 +376,4 @@ action-attach = 첨부
 error-choose-file = 첨부할 파일을 선택하세요.
 done-attach = 파일을 첨부했습니다.
 attach-heading = 파일 첨부
+rate-limited-title = 요청이 너무 많습니다

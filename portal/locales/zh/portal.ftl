@@ -376,3 +376,4 @@ action-attach = 附加
 error-choose-file = 请选择要附加的文件。
 done-attach = 文件已附加。
 attach-heading = 附加文件
+rate-limited-title = 请求过多

@@ -201,6 +201,14 @@ pub fn api_error(visit: &Visit, uri: &Uri, error: &ApiError) -> Response {
             w.t("not-found-message"),
             Some(("/".into(), w.t("go-home"))),
         ),
+        ApiError::RateLimited(said) => message(
+            visit,
+            uri,
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited-title",
+            said.clone(),
+            None,
+        ),
         ApiError::Transport(_) => message(
             visit,
             uri,

@@ -785,3 +785,37 @@ async fn an_overseas_visit_is_submitted_with_several_destinations_and_a_bad_one_
         ])
     );
 }
+
+#[tokio::test]
+async fn the_gateway_counts_each_visitor_of_the_portal_not_the_portal() {
+    let stack = glocal_e2e::spawn_stack_with(|s| {
+        s.gateway.client_ip_header = "x-forwarded-for".into();
+        s.gateway.rate_limit_anonymous_requests = 3;
+        s.portal.client_ip_header = "x-forwarded-for".into();
+    })
+    .await;
+    let visit = |ip: &'static str| {
+        stack
+            .http()
+            .get(format!("{}/events", stack.portal_url))
+            // What the portal's own proxy adds last; a visitor's own entries come first.
+            .header("x-forwarded-for", format!("198.51.100.7, {ip}"))
+            .header("accept-language", "en")
+            .send()
+    };
+    // One visitor goes over the anonymous limit: told so, with a 429.
+    let mut limited = None;
+    for _ in 0..10 {
+        let page = visit("203.0.113.1").await.unwrap();
+        if page.status() == 429 {
+            limited = Some(page.text().await.unwrap());
+            break;
+        }
+        assert_eq!(page.status(), 200);
+    }
+    let limited = limited.expect("the first visitor is limited");
+    assert!(limited.contains("Too many requests"), "{limited}");
+    // Another visitor of the same portal is not.
+    let other = visit("203.0.113.2").await.unwrap();
+    assert_eq!(other.status(), 200, "{}", other.text().await.unwrap());
+}

@@ -32,6 +32,11 @@ pub struct PortalSettings {
     pub oidc_client_secret: Secret,
     /// Scopes asked for, space-separated (`openid` is always asked).
     pub oidc_scopes: String,
+    /// Header that carries the visitor's address when the portal is behind a proxy (e.g.
+    /// `x-forwarded-for`, its last entry is used); empty = the TCP peer. The portal passes
+    /// the visitor's address on to the gateway (`x-forwarded-for`), so that the gateway's
+    /// anonymous rate limit counts each visitor, not each portal pod.
+    pub client_ip_header: String,
 }
 
 impl Default for PortalSettings {
@@ -45,6 +50,7 @@ impl Default for PortalSettings {
             oidc_client_id: String::new(),
             oidc_client_secret: Secret::default(),
             oidc_scopes: "openid profile email".into(),
+            client_ip_header: String::new(),
         }
     }
 }
