@@ -921,7 +921,7 @@ def check_balanced_urls(docs: list[dict], values: dict, label: str) -> None:
 
 
 def check_portal(docs: list[dict], values: dict, label: str) -> None:
-    """The portal (portal.enabled): `glocal serve portal` probed on /healthz on its HTTP port,
+    """The portal (portal.enabled): `glocal serve portal` probed on /healthz (and /readyz) on its HTTP port,
     a Service on that port, the gateway's Service as its gateway_url, notices linking to its
     public URL unless notifications.portalUrl is set, and (with an Ingress or an HTTPRoute)
     every path of portal.hosts routed to it, hosts the gateway's routes do not serve. Without
@@ -948,9 +948,11 @@ def check_portal(docs: list[dict], values: dict, label: str) -> None:
         fail(f"{label}: the portal runs {container.get('args')}, not `glocal serve portal`")
     if [(p["name"], p["containerPort"]) for p in container.get("ports") or []] != [("http", port)]:
         fail(f"{label}: the portal's container ports are {container.get('ports')}, not http {port}")
-    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
-        if (container.get(probe) or {}).get("httpGet") != {"path": "/healthz", "port": "http"}:
-            fail(f"{label}: the portal's {probe} is not GET /healthz on its http port")
+    # Liveness on /healthz; readiness on /readyz, which turns 503 from SIGTERM for
+    # grpc.shutdownDelayMs before the listener closes.
+    for probe, path in (("startupProbe", "/healthz"), ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+        if (container.get(probe) or {}).get("httpGet") != {"path": path, "port": "http"}:
+            fail(f"{label}: the portal's {probe} is not GET {path} on its http port")
     services = [d for d in mine if d["kind"] == "Service" and d["metadata"]["name"] == name]
     if len(services) != 1 or [(p["port"], p["targetPort"]) for p in services[0]["spec"]["ports"]] != [(port, "http")]:
         fail(f"{label}: no Service {name} on {port} -> http")
@@ -995,7 +997,7 @@ def check_portal(docs: list[dict], values: dict, label: str) -> None:
         fail(f"{label}: the portal's Ingress serves {routed}, not {sorted(hosts)}")
     if values["httpRoute"]["enabled"] and "HTTPRoute" not in routed:
         fail(f"{label}: no HTTPRoute for the portal")
-    print(f"portal ({label}): Deployment probed on /healthz, Service :{port}, gateway {expected['GLOCAL_PORTAL__GATEWAY_URL']}, routes {sorted(set(routed)) or 'none'}")
+    print(f"portal ({label}): Deployment probed on /healthz and /readyz, Service :{port}, gateway {expected['GLOCAL_PORTAL__GATEWAY_URL']}, routes {sorted(set(routed)) or 'none'}")
 
 
 def check_render_refused(values: dict, why: str) -> None:

@@ -59,6 +59,8 @@ pub struct PortalState {
     pub(crate) dev_sign_in: Option<Arc<DevSignIn>>,
     pub(crate) oidc: Option<Arc<oidc::Oidc>>,
     pub(crate) client_ip_header: Option<http::HeaderName>,
+    /// Set once shutdown began: `/readyz` answers 503 so load balancers stop sending.
+    pub(crate) draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl PortalState {
@@ -89,6 +91,7 @@ impl PortalState {
                     })
                 })
                 .transpose()?,
+            draining: Arc::default(),
         })
     }
 }
@@ -139,6 +142,7 @@ pub fn app(state: PortalState) -> Router {
         .route("/static/portal.css", get(pages::assets::css))
         .route("/static/portal.js", get(pages::assets::js))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -148,7 +152,20 @@ pub fn app(state: PortalState) -> Router {
         .with_state(state)
 }
 
-/// Serves the portal on `listener` until `shutdown` resolves.
+/// `GET /readyz`: 200 while serving, 503 once shutdown began.
+async fn readyz(
+    axum::extract::State(state): axum::extract::State<PortalState>,
+) -> (http::StatusCode, &'static str) {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        (http::StatusCode::SERVICE_UNAVAILABLE, "shutting down")
+    } else {
+        (http::StatusCode::OK, "ok")
+    }
+}
+
+/// Serves the portal on `listener` until `shutdown` resolves; then `/readyz` answers 503
+/// for `grpc.shutdown_delay_ms` (so load balancers stop sending new visitors) before the
+/// listener closes and in-flight requests finish, as the gateway does.
 pub async fn run(
     settings: &Settings,
     listener: tokio::net::TcpListener,
@@ -159,11 +176,22 @@ pub async fn run(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "portal listening");
     }
+    let draining = state.draining.clone();
+    let delay = Duration::from_millis(settings.grpc.shutdown_delay_ms);
+    let stop = async move {
+        shutdown.wait().await;
+        draining.store(true, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!(
+            delay_ms = delay.as_millis() as u64,
+            "portal shutting down: reporting not ready"
+        );
+        tokio::time::sleep(delay).await;
+    };
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown.wait())
+    .with_graceful_shutdown(stop)
     .await?;
     Ok(())
 }
