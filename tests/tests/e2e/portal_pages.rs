@@ -394,6 +394,28 @@ fn csrf_of(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
+/// The text of the page at `url`, in English, with the session `cookie`.
+async fn page(http: &reqwest::Client, cookie: &str, url: String) -> String {
+    http.get(url)
+        .header("cookie", cookie)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The text in `html` between `marker` and the next `"` (an attribute's value).
+fn value_after(html: &str, marker: &str) -> String {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in:\n{html}"))
+        + marker.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
 /// A client that does not follow redirects, and the session cookie of `subject` signed in
 /// through the development sign-in form.
 async fn signed_in(stack: &glocal_e2e::Stack, subject: &str) -> (reqwest::Client, String) {
@@ -425,39 +447,20 @@ async fn signed_in(stack: &glocal_e2e::Stack, subject: &str) -> (reqwest::Client
 async fn a_refused_reassignment_says_why_next_to_the_select_once() {
     let stack = spawn_demo_stack().await;
     let (http, cookie) = signed_in(&stack, "staff-interp-kim").await;
-    let queue = http
-        .get(format!("{}/queue", stack.portal_url))
-        .header("cookie", &cookie)
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let queue = page(&http, &cookie, format!("{}/queue", stack.portal_url)).await;
     let at = queue
         .find("href=\"/requests/")
         .expect("a request in the queue")
         + 16;
     let id = queue[at..].split('"').next().unwrap().to_owned();
-    let request = http
-        .get(format!("{}/requests/{id}", stack.portal_url))
-        .header("cookie", &cookie)
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let request = page(
+        &http,
+        &cookie,
+        format!("{}/requests/{id}", stack.portal_url),
+    )
+    .await;
     assert!(request.contains("id=\"do-reassign\""), "{request}");
-    let version = {
-        let at = request
-            .find("name=\"version\" value=\"")
-            .expect("the version")
-            + 22;
-        request[at..].split('"').next().unwrap().to_owned()
-    };
+    let version = value_after(&request, "name=\"version\" value=\"");
 
     // A department that does not exist (as a tampered or stale form would send).
     let refused = http
@@ -512,16 +515,10 @@ fn number_after(html: &str, prefix: &str) -> i64 {
 async fn a_person_reads_their_notices_and_marks_them_read() {
     let stack = spawn_demo_stack().await;
     let (http, cookie) = signed_in(&stack, "staff-interp-kim").await;
-    let get = |path: &str| {
-        http.get(format!("{}{path}", stack.portal_url))
-            .header("cookie", &cookie)
-            .header("accept-language", "en")
-            .send()
-    };
     // The demo requests assigned to them become notices as the notifier reads the events.
     let mut html = String::new();
     for _ in 0..100 {
-        html = get("/notices").await.unwrap().text().await.unwrap();
+        html = page(&http, &cookie, format!("{}/notices", stack.portal_url)).await;
         if html.contains("<ol class=\"notices\"") {
             break;
         }
@@ -538,9 +535,7 @@ async fn a_person_reads_their_notices_and_marks_them_read() {
     );
 
     // One marked read: one fewer unread, said on the page.
-    let marker = "name=\"id\" value=\"";
-    let at = html.find(marker).unwrap() + marker.len();
-    let id = html[at..].split('"').next().unwrap().to_owned();
+    let id = value_after(&html, "name=\"id\" value=\"");
     let marked = http
         .post(format!("{}/notices/read", stack.portal_url))
         .header("cookie", &cookie)
@@ -550,12 +545,12 @@ async fn a_person_reads_their_notices_and_marks_them_read() {
         .unwrap();
     assert_eq!(marked.status(), 303);
     assert_eq!(marked.headers()["location"], "/notices?marked=1");
-    let html = get("/notices?marked=1")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(
+        &http,
+        &cookie,
+        format!("{}/notices?marked=1", stack.portal_url),
+    )
+    .await;
     assert!(html.contains("Marked as read: 1."), "{html}");
     assert_eq!(number_after(&html, "in all · "), unread - 1);
     assert!(!html.contains(&format!("id=\"mark-{id}\"")), "{html}");
@@ -577,12 +572,12 @@ async fn a_person_reads_their_notices_and_marks_them_read() {
         marked.headers()["location"],
         format!("/notices?unread=1&marked={}", unread - 1).as_str()
     );
-    let html = get("/notices?unread=1")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(
+        &http,
+        &cookie,
+        format!("{}/notices?unread=1", stack.portal_url),
+    )
+    .await;
     assert!(html.contains("id=\"notices-none\""), "{html}");
     assert!(!html.contains("id=\"notices-mark-all\""), "{html}");
     // The bureau's data about them says the same: nothing unread.
@@ -605,43 +600,32 @@ async fn a_person_reads_their_notices_and_marks_them_read() {
 async fn staff_merge_a_duplicate_into_an_open_request_of_the_same_local_government() {
     let stack = spawn_demo_stack().await;
     let (http, cookie) = signed_in(&stack, "admin").await;
-    let get = |path: String| {
-        http.get(format!("{}{path}", stack.portal_url))
-            .header("cookie", &cookie)
-            .header("accept-language", "en")
-            .send()
-    };
     // A Seoul request in the queue, and the open Seoul requests it may be merged into.
     // (One that is no original itself: the demo has merged duplicates into some.)
-    let queue = get("/queue".into()).await.unwrap().text().await.unwrap();
+    let queue = page(&http, &cookie, format!("{}/queue", stack.portal_url)).await;
     let mut chosen = None;
     for part in queue.split("href=\"/requests/").skip(1) {
         let id = part.split('"').next().unwrap().to_owned();
-        let page = get(format!("/requests/{id}"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if page.contains("id=\"do-merge\"") && !page.contains("id=\"merged-requests\"") {
-            chosen = Some((id, page));
+        let html = page(
+            &http,
+            &cookie,
+            format!("{}/requests/{id}", stack.portal_url),
+        )
+        .await;
+        if html.contains("id=\"do-merge\"") && !html.contains("id=\"merged-requests\"") {
+            chosen = Some((id, html));
             break;
         }
     }
-    let (duplicate, page) = chosen.expect("a request to merge in the queue");
-    let select = &page[page.find("<select id=\"merge-original\"").unwrap()..];
+    let (duplicate, form) = chosen.expect("a request to merge in the queue");
+    let select = &form[form.find("<select id=\"merge-original\"").unwrap()..];
     let select = &select[..select.find("</select>").unwrap()];
     assert!(
         !select.contains(&format!("value=\"{duplicate}\"")),
         "not into itself:\n{select}"
     );
-    let at = select.find("value=\"").expect("a candidate") + 7;
-    let original = select[at..].split('"').next().unwrap().to_owned();
-    let version = {
-        let marker = "name=\"version\" value=\"";
-        let at = page.find(marker).unwrap() + marker.len();
-        page[at..].split('"').next().unwrap().to_owned()
-    };
+    let original = value_after(select, "value=\"");
+    let version = value_after(&form, "name=\"version\" value=\"");
     let merge = |original: String, version: String, csrf: String| {
         http.post(format!("{}/requests/{duplicate}/merge", stack.portal_url))
             .header("cookie", &cookie)
@@ -656,7 +640,7 @@ async fn staff_merge_a_duplicate_into_an_open_request_of_the_same_local_governme
     };
 
     // Into itself (a tampered form): the API's refusal, next to the select.
-    let refused = merge(duplicate.clone(), version.clone(), csrf_of(&page))
+    let refused = merge(duplicate.clone(), version.clone(), csrf_of(&form))
         .await
         .unwrap();
     assert_eq!(refused.status(), 422);
@@ -668,17 +652,17 @@ async fn staff_merge_a_duplicate_into_an_open_request_of_the_same_local_governme
     );
 
     // Into the original: merged, pointing at it; the original lists it.
-    let merged = merge(original.clone(), version, csrf_of(&page))
+    let merged = merge(original.clone(), version, csrf_of(&form))
         .await
         .unwrap();
     let status = merged.status();
     assert_eq!(status, 303, "{}", merged.text().await.unwrap_or_default());
-    let html = get(format!("/requests/{duplicate}?done=merge"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(
+        &http,
+        &cookie,
+        format!("{}/requests/{duplicate}?done=merge", stack.portal_url),
+    )
+    .await;
     assert!(
         html.contains("The request was merged into the original."),
         "{html}"
@@ -691,12 +675,12 @@ async fn staff_merge_a_duplicate_into_an_open_request_of_the_same_local_governme
         "{html}"
     );
     assert!(!html.contains("id=\"do-merge\""), "{html}");
-    let html = get(format!("/requests/{original}"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(
+        &http,
+        &cookie,
+        format!("{}/requests/{original}", stack.portal_url),
+    )
+    .await;
     let list = &html[html.find("id=\"merged-requests\"").expect("its duplicates")..];
     assert!(
         list.contains(&format!("href=\"/requests/{duplicate}\"")),
@@ -709,19 +693,12 @@ async fn an_overseas_visit_is_submitted_with_several_destinations_and_a_bad_one_
  {
     let stack = spawn_demo_stack().await;
     let (http, cookie) = signed_in(&stack, "official-seoul").await;
-    let form = http
-        .get(format!(
-            "{}/requests/new?type=OVERSEAS_VISIT",
-            stack.portal_url
-        ))
-        .header("cookie", &cookie)
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = page(
+        &http,
+        &cookie,
+        format!("{}/requests/new?type=OVERSEAS_VISIT", stack.portal_url),
+    )
+    .await;
     assert!(form.contains("id=\"field-destination_city_3\""), "{form}");
     let csrf = csrf_of(&form);
     let submit = |third_city: &'static str, key: &'static str| {
