@@ -132,16 +132,7 @@ pub async fn sign_in(
             Some(("/sign-in".into(), w.t("sign-in-title"))),
         );
     };
-    let person = Person {
-        subject: caller.subject.clone(),
-        name: caller.name.clone(),
-        org: caller.org.clone(),
-        bureau: caller.has(Role::BureauStaff) || caller.has(Role::BureauAdmin),
-        admin: caller.has(Role::BureauAdmin),
-        token: dev.tokens.mint(caller, DEV_SESSION),
-        refresh: None,
-        expires_at: None,
-    };
+    let person = person_of(caller, dev.tokens.mint(caller, DEV_SESSION), None, None);
     tracing::info!(subject = %person.subject, "signed in (development)");
     let session = Session::signed_in(person);
     (
@@ -158,6 +149,25 @@ pub async fn sign_out(State(state): State<PortalState>, headers: HeaderMap) -> R
         Redirect::to("/sign-in"),
     )
         .into_response()
+}
+
+/// The session's person for `caller`, signed in with `token`.
+fn person_of(
+    caller: &glocal_kit::Caller,
+    token: String,
+    refresh: Option<String>,
+    expires_at: Option<i64>,
+) -> Person {
+    Person {
+        subject: caller.subject.clone(),
+        name: caller.name.clone(),
+        org: caller.org.clone(),
+        bureau: caller.has(Role::BureauStaff) || caller.has(Role::BureauAdmin),
+        admin: caller.has(Role::BureauAdmin),
+        token,
+        refresh,
+        expires_at,
+    }
 }
 
 /// The encrypted cookies of a request.
@@ -270,16 +280,7 @@ pub async fn oidc_callback(
             return (jar, sign_in_failed(&visit, &uri, status, "sign-in-failed")).into_response();
         }
     };
-    let person = Person {
-        subject: caller.subject.clone(),
-        name: caller.name.clone(),
-        org: caller.org.clone(),
-        bureau: caller.has(Role::BureauStaff) || caller.has(Role::BureauAdmin),
-        admin: caller.has(Role::BureauAdmin),
-        token: tokens.access,
-        refresh: tokens.refresh,
-        expires_at: tokens.expires_at,
-    };
+    let person = person_of(&caller, tokens.access, tokens.refresh, tokens.expires_at);
     let session = Session::signed_in(person);
     let cookie = session_cookie(&state, &session);
     let jar = jar.add(cookie);
