@@ -27,6 +27,39 @@ pub fn retention_cutoff(now: DateTime<Utc>, days: u32, at_least: Duration) -> Da
     now - Duration::days(i64::from(days)).max(at_least)
 }
 
+/// The first half of a person's lock key (`pg_advisory_xact_lock(int, int)`): "PERS".
+const PERSON_LOCK_CLASS: i32 = 0x5045_5253;
+
+/// Holds the lock of each person in `subjects` until `tx` ends, taken in one order (sorted)
+/// so two holders never wait on each other. An erasure takes its person's lock before it
+/// deletes, and whatever writes data about a person takes it before checking that the person
+/// was not erased: whichever commits second sees the other's work, so nothing written for an
+/// erased person survives the erasure. On PostgreSQL a transaction-scoped advisory lock; on
+/// SQLite nothing (one writer at a time already).
+pub async fn lock_people<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    subjects: &[&str],
+) -> Result<(), sea_orm::DbErr> {
+    if tx.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut keys: Vec<i32> = subjects
+        .iter()
+        .map(|s| crate::schema::lock_key(s))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        tx.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            [PERSON_LOCK_CLASS.into(), key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// The change event the notifier writes when an administrator approved a person's erasure
 /// (ADR 0040); every service that holds personal data follows it and erases the person.
 /// Its aggregate is the `ErasureRequest`; it touches `Person` (the subject), and its

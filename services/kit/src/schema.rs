@@ -52,8 +52,9 @@ pub enum SchemaError {
     },
 }
 
-/// The advisory-lock key of `service`'s migrations (a stable FNV-1a hash of its name).
-fn lock_key(service: &str) -> i32 {
+/// The advisory-lock key of `service`'s migrations (a stable FNV-1a hash of its name), or
+/// of any other name (a person's, [`crate::privacy::lock_people`]).
+pub(crate) fn lock_key(service: &str) -> i32 {
     let hash = service.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     });

@@ -162,6 +162,9 @@ impl Notifier {
         }
         let subject = found.subject.clone();
         let change = if state == ErasureState::Approved {
+            // Waits for any notice being made for them right now (it then goes too); any
+            // made later sees this decision and is not made.
+            glocal_kit::privacy::lock_people(&tx, &[subject.as_str()]).await?;
             let notices = store::erase_person(&tx, &subject).await?;
             tracing::info!(erasure = %id, notices, "person erased from the notifier");
             Change::new(

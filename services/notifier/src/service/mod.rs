@@ -123,7 +123,18 @@ impl Notifier {
             .and_then(DateTime::from_timestamp_millis)
             .unwrap_or(now);
         let tx = self.db.begin().await?;
-        if let Some(actor) = event.actor() {
+        let plans = select(event);
+        // The people this event may write about, locked against their erasure (ADR 0040):
+        // an erasure deciding now waits for this transaction, or this one sees it.
+        let actor = event.actor();
+        let people: Vec<&str> = actor
+            .as_ref()
+            .map(|a| a.subject.as_str())
+            .into_iter()
+            .chain(plans.iter().map(|p| p.recipient.as_str()))
+            .collect();
+        glocal_kit::privacy::lock_people(&tx, &people).await?;
+        if let Some(actor) = actor {
             let learned = Contact {
                 email: actor
                     .email
@@ -139,7 +150,7 @@ impl Notifier {
             }
         }
         let mut made = 0;
-        for plan in select(event) {
+        for plan in plans {
             if store::erasure::erased_since(&tx, &plan.recipient, published).await? {
                 continue;
             }
