@@ -213,11 +213,12 @@ fn visitor_ip(state: &PortalState, parts: &http::request::Parts) -> Option<std::
     })
 }
 
-/// Whether `path` takes a file form (`multipart/form-data`): a request's attachments,
-/// `/requests/{id}/attach`.
+/// Whether `path` takes a file form (`multipart/form-data`): a new request with its files,
+/// `/requests`, and a request's attachments, `/requests/{id}/attach`.
 fn takes_files(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
-    matches!(parts.as_slice(), ["", "requests", id, "attach"] if !id.is_empty())
+    matches!(parts.as_slice(), ["", "requests"])
+        || matches!(parts.as_slice(), ["", "requests", id, "attach"] if !id.is_empty())
 }
 
 /// The first part of a file form must be the CSRF token: whether `sent` is this session's.
@@ -294,8 +295,11 @@ mod tests {
     }
 
     #[test]
-    fn only_the_attachment_route_takes_files() {
+    fn only_the_submission_and_attachment_routes_take_files() {
+        assert!(takes_files("/requests"));
         assert!(takes_files("/requests/abc/attach"));
+        assert!(!takes_files("/requests/new"));
+        assert!(!takes_files("/requests/"));
         assert!(!takes_files("/requests//attach"));
         assert!(!takes_files("/requests/abc/reply"));
         assert!(!takes_files("/requests/abc/attach/x"));

@@ -387,8 +387,29 @@ async fn a_file_form_is_taken_only_where_files_are_and_only_with_the_csrf_token_
             vec![("file", "x"), ("_csrf", csrf.as_str())],
         ),
     ] {
-        let answer = send(&app, multipart("/requests/abc/attach", &cookie, &parts)).await;
-        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
-        assert!(answer.body.contains("양식이 만료되었습니다"), "{what}");
+        // Both routes that take files: a request's attachments and a new request's form.
+        for path in ["/requests/abc/attach", "/requests"] {
+            let answer = send(&app, multipart(path, &cookie, &parts)).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what} to {path}");
+            assert!(
+                answer.body.contains("양식이 만료되었습니다"),
+                "{what} to {path}"
+            );
+        }
     }
+    // A new request's text parts with a forged token: refused before anything is submitted.
+    let answer = send(
+        &app,
+        multipart(
+            "/requests",
+            &cookie,
+            &[
+                ("_csrf", "forged"),
+                ("type", "GENERAL_INQUIRY"),
+                ("title", "t"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
 }

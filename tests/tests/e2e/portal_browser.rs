@@ -888,3 +888,131 @@ async fn an_official_attaches_a_file_to_their_request_and_a_refused_file_says_wh
     assert_eq!(attachments[0]["sizeBytes"], text.len());
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+#[tokio::test]
+async fn an_official_sends_files_with_a_new_request_and_a_refused_one_keeps_the_request() {
+    let stack = spawn_demo_stack().await;
+    let seoul = glocal_requests::demo::demo_callers()
+        .into_iter()
+        .find(|c| c.subject == "official-seoul")
+        .unwrap();
+    let token = stack.token(&seoul);
+    let folder =
+        std::env::temp_dir().join(format!("glocal-e2e-new-files-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let agenda = folder.join("agenda.txt");
+    std::fs::write(&agenda, "Day 1: Seoul City Hall.\n".repeat(20)).unwrap();
+    let minutes = folder.join("minutes.txt");
+    std::fs::write(&minutes, "Minutes of the preparatory call.\n").unwrap();
+    let tool = folder.join("tool.exe");
+    std::fs::write(&tool, b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0").unwrap();
+    let both = format!("{}\n{}", agenda.display(), minutes.display());
+
+    let driver = Driver::start().await;
+    let b = driver.browser("en").await;
+    sign_in(&b, &stack, "official-seoul").await;
+    let form = format!("{}/requests/new?type=GENERAL_INQUIRY", stack.portal_url);
+
+    // A missing title: the form comes back with its error, and asks for the files again.
+    b.goto(&form).await.unwrap();
+    fill(
+        &b,
+        "field-description",
+        "Our delegation's programme, for review.",
+    )
+    .await;
+    fill(&b, "field-topic", "Programme review").await;
+    find(&b, Locator::Id("field-files"))
+        .await
+        .unwrap()
+        .send_keys(&both)
+        .await
+        .unwrap();
+    click(&b, "submit-request").await;
+    assert!(!text_of(&b, "#error-title").await.is_empty());
+    assert!(!text_of(&b, "#error-files").await.is_empty());
+
+    // Both files with the request: on its page once it is sent.
+    fill(&b, "field-title", "Programme of the Osaka delegation").await;
+    find(&b, Locator::Id("field-files"))
+        .await
+        .unwrap()
+        .send_keys(&both)
+        .await
+        .unwrap();
+    click(&b, "submit-request").await;
+    wait_for_text(&b, "Your request was sent.").await;
+    let files = text_of(&b, "#files").await;
+    assert!(
+        files.contains("agenda.txt") && files.contains("minutes.txt"),
+        "{files}"
+    );
+    let first = shown_request(&b).await;
+
+    // An executable among the files: the request is sent, the file refused by name.
+    b.goto(&form).await.unwrap();
+    fill(&b, "field-title", "Tool for the visit").await;
+    fill(&b, "field-description", "A tool we use.").await;
+    fill(&b, "field-topic", "Tools").await;
+    find(&b, Locator::Id("field-files"))
+        .await
+        .unwrap()
+        .send_keys(tool.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&b, "submit-request").await;
+    wait_for_text(&b, "Your request was sent.").await;
+    let error = text_of(&b, "#attach-file-error").await;
+    assert!(error.contains("tool.exe"), "{error}");
+    // The page answers the form's POST: its request is the one its file form attaches to.
+    let second = shown_request(&b).await;
+    b.close().await.unwrap();
+
+    // What the API holds: two whole files on the first request, the second without any.
+    let read =
+        "query($id: ID!) { serviceRequest(id: $id) { title attachments { fileName sizeBytes } } }";
+    let one = stack.gql(Some(&token), read, json!({ "id": first })).await;
+    let mut names: Vec<(String, u64)> = one.data()["serviceRequest"]["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["fileName"].as_str().unwrap().to_owned(),
+                a["sizeBytes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            (
+                "agenda.txt".to_owned(),
+                std::fs::metadata(&agenda).unwrap().len()
+            ),
+            (
+                "minutes.txt".to_owned(),
+                std::fs::metadata(&minutes).unwrap().len()
+            ),
+        ]
+    );
+    let two = stack.gql(Some(&token), read, json!({ "id": second })).await;
+    assert_eq!(two.data()["serviceRequest"]["title"], "Tool for the visit");
+    assert_eq!(two.data()["serviceRequest"]["attachments"], json!([]));
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// The id of the request whose page `b` shows (its file form's action).
+async fn shown_request(b: &Client) -> String {
+    let form = find(b, Locator::Css("form[action$='/attach']"))
+        .await
+        .unwrap_or_else(|e| panic!("a request page with its file form: {e}"));
+    let action = form.attr("action").await.unwrap().unwrap_or_default();
+    action
+        .trim_end_matches("/attach")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned()
+}

@@ -6,18 +6,21 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Extension;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequest, Query, Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::files::{Refused, base_name, open_form, refused_file, upload};
 use super::{Choice, TYPES, choices, opt, parse_enum, text};
 use crate::PortalState;
 use crate::api::ApiError;
 use crate::i18n::Words;
 use crate::operations::*;
-use crate::pages::{Page, api_error, render, signed_in, to_sign_in, url_encode};
-use crate::session::Visit;
+use crate::pages::{
+    Page, api_error, csrf_refused, render, signed_in, to_sign_in, too_large, url_encode,
+};
+use crate::session::{Person, Visit};
 
 /// One field of a form.
 pub struct Field {
@@ -140,6 +143,17 @@ fn fields(
                 value,
             }
         })
+        .chain(std::iter::once(Field {
+            // Files go with the form (its last part): streamed to the request once it exists.
+            name: "files",
+            kind: "file",
+            label: w.t("field-files"),
+            hint: w.t("hint-files"),
+            required: false,
+            value: String::new(),
+            error: errors.get("files").cloned(),
+            options: Vec::new(),
+        }))
         .collect()
 }
 
@@ -354,48 +368,148 @@ fn details(
 }
 
 /// `POST /requests`: submits the form; its page on success, the form with the errors next
-/// to their fields otherwise.
+/// to their fields otherwise. The portal's form is a file form (`multipart/form-data`): its
+/// text parts come first and are submitted as soon as the first file part arrives, then each
+/// chosen file is streamed to the new request (as `POST /requests/{id}/attach` does). A file
+/// the API refuses is said next to the request page's file field, the request kept. A plain
+/// form (`application/x-www-form-urlencoded`) submits without files.
 pub async fn submit(
     State(state): State<PortalState>,
     Extension(visit): Extension<Visit>,
     uri: Uri,
-    Form(form): Form<Vec<(String, String)>>,
+    request: Request,
 ) -> Response {
-    let Some(person) = signed_in(&visit) else {
+    let Some(person) = signed_in(&visit).cloned() else {
         return to_sign_in();
     };
+    let multipart = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !multipart {
+        let values = match Form::<Vec<(String, String)>>::from_request(request, &state).await {
+            Ok(Form(form)) => form.into_iter().collect(),
+            Err(e) => return e.into_response(),
+        };
+        return match submission(&state, &visit, &uri, &person, &values, false).await {
+            Ok(id) => submitted(&id),
+            Err(page) => page,
+        };
+    }
+
+    let Some(mut form) = open_form(&visit, &uri, request).await else {
+        return csrf_refused(&state, &visit);
+    };
+    // The text parts, up to the first file part.
+    let mut values = HashMap::new();
+    let mut file = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.file_name().is_some() => {
+                file = Some(field);
+                break;
+            }
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.text().await {
+                    Ok(value) => values.insert(name, value),
+                    Err(_) => return too_large(&state, &visit),
+                };
+            }
+            Ok(None) => break,
+            Err(_) => return too_large(&state, &visit),
+        }
+    }
+    let chosen = file
+        .as_ref()
+        .is_some_and(|f| !f.file_name().unwrap_or_default().is_empty());
+    let id = match submission(&state, &visit, &uri, &person, &values, chosen).await {
+        Ok(id) => id,
+        Err(page) => return page,
+    };
+    // Each chosen file, in the order sent; an input left empty sends a part without a name.
+    while let Some(field) = file.take() {
+        if !field.file_name().unwrap_or_default().is_empty() {
+            let name = base_name(field.file_name().unwrap_or_default()).to_owned();
+            match upload(&state, &visit, &person.token, &id, field).await {
+                Ok(()) => {}
+                Err(Refused::Field(message)) => {
+                    let done = Words(visit.lang).t("done-submitted");
+                    let message = format!("{name}: {message}");
+                    return refused_file(&state, &visit, &uri, &id, Some(done), message).await;
+                }
+                Err(Refused::Api(e)) => return api_error(&visit, &uri, &e),
+            }
+        }
+        file = loop {
+            match form.next_field().await {
+                Ok(Some(field)) if field.file_name().is_some() => break Some(field),
+                Ok(Some(_)) => continue,
+                Ok(None) => break None,
+                Err(e) => {
+                    tracing::info!(error = %e, "file form could not be read to its end");
+                    break None;
+                }
+            }
+        };
+    }
+    submitted(&id)
+}
+
+/// The new request's page, saying it was sent.
+fn submitted(id: &str) -> Response {
+    Redirect::to(&format!("/requests/{}?done=submitted", url_encode(id))).into_response()
+}
+
+/// Submits the form's `values`: the new request's id, or the form again with the errors
+/// next to their fields. `files_chosen`: the form came with files, which a browser drops
+/// when the form comes back, so the file field asks for them again.
+async fn submission(
+    state: &PortalState,
+    visit: &Visit,
+    uri: &Uri,
+    person: &Person,
+    values: &HashMap<String, String>,
+    files_chosen: bool,
+) -> Result<String, Response> {
     let w = Words(visit.lang);
-    let values: HashMap<String, String> = form.into_iter().collect();
-    let kind = text(&values, "type");
+    let again = |mut errors: HashMap<String, String>| {
+        if files_chosen && !errors.is_empty() {
+            errors.insert("files".into(), w.t("error-choose-files-again"));
+        }
+        errors
+    };
+    let kind = text(values, "type");
     if !TYPES.contains(&kind.as_str()) {
-        return new_page(
-            &visit,
-            &uri,
+        return Err(new_page(
+            visit,
+            uri,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
-            &values,
+            values,
             &HashMap::new(),
             Some(w.t("error-choose-type")),
-        );
+        ));
     }
     let mut errors = HashMap::new();
-    let details = details(w, &kind, &values, &mut errors);
+    let details = details(w, &kind, values, &mut errors);
     if !errors.is_empty() {
-        return new_page(
-            &visit,
-            &uri,
+        return Err(new_page(
+            visit,
+            uri,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(kind),
-            &values,
-            &errors,
+            values,
+            &again(errors),
             None,
-        );
+        ));
     }
     let input = submit_request::SubmitServiceRequestInput {
-        idempotency_key: text(&values, "idempotency_key"),
+        idempotency_key: text(values, "idempotency_key"),
         type_: parse_enum(&kind).unwrap_or(submit_request::ServiceRequestType::Other(kind.clone())),
-        title: text(&values, "title"),
-        description: text(&values, "description"),
+        title: text(values, "title"),
+        description: text(values, "description"),
         details,
         local_government_code: None,
     };
@@ -408,11 +522,7 @@ pub async fn submit(
         )
         .await;
     match result {
-        Ok(data) => Redirect::to(&format!(
-            "/requests/{}?done=submitted",
-            url_encode(&data.submit_service_request.id)
-        ))
-        .into_response(),
+        Ok(data) => Ok(data.submit_service_request.id),
         Err(ApiError::BadInput { field, message }) => {
             let mut errors = HashMap::new();
             let general = match field.as_deref().and_then(|f| form_name(&kind, f)) {
@@ -422,17 +532,22 @@ pub async fn submit(
                 }
                 None => Some(message),
             };
-            new_page(
-                &visit,
-                &uri,
+            let errors = if general.is_some() && errors.is_empty() && files_chosen {
+                HashMap::from([("files".to_owned(), w.t("error-choose-files-again"))])
+            } else {
+                again(errors)
+            };
+            Err(new_page(
+                visit,
+                uri,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(kind),
-                &values,
+                values,
                 &errors,
                 general,
-            )
+            ))
         }
-        Err(e) => api_error(&visit, &uri, &e),
+        Err(e) => Err(api_error(visit, uri, &e)),
     }
 }
 
