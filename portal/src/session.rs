@@ -181,10 +181,26 @@ pub async fn layer(State(state): State<PortalState>, request: Request, next: Nex
         body
     };
     let ip = visitor_ip(&state, &parts);
+    // A page read by someone who must sign in first: where to come back to afterwards.
+    let asked = (parts.method == http::Method::GET)
+        .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_owned()))
+        .flatten()
+        .filter(|p| crate::pages::return_path(p).is_some());
     parts.extensions.insert(visit);
-    let response = crate::api::VISITOR
+    let mut response = crate::api::VISITOR
         .scope(ip, next.run(Request::from_parts(parts, body)))
         .await;
+    if let Some(asked) = asked
+        && response
+            .extensions()
+            .get::<crate::pages::NeedsSignIn>()
+            .is_some()
+        && let Ok(location) = format!("/sign-in?next={}", crate::pages::url_encode(&asked)).parse()
+    {
+        response
+            .headers_mut()
+            .insert(http::header::LOCATION, location);
+    }
     if (fresh || renewed) && !sets_session(&response) {
         (write_session(&state, &headers, &session), response).into_response()
     } else {

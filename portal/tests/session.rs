@@ -307,7 +307,7 @@ async fn pages_need_a_signed_in_person_and_carry_security_headers() {
     let app = dev_app();
     let answer = send(&app, get("/requests", None)).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
-    assert_eq!(answer.location.as_deref(), Some("/sign-in"));
+    assert_eq!(answer.location.as_deref(), Some("/sign-in?next=/requests"));
     let response = app.clone().oneshot(get("/sign-in", None)).await.unwrap();
     let csp = response.headers()["content-security-policy"]
         .to_str()
@@ -412,4 +412,83 @@ async fn a_file_form_is_taken_only_where_files_are_and_only_with_the_csrf_token_
     )
     .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn sign_in_comes_back_to_the_page_asked_for_and_only_to_a_page_of_the_portal() {
+    let app = dev_app();
+    // A page that needs a person: to sign in, with the page (and its query) to come back to.
+    let answer = send(&app, get("/requests/abc?done=submitted", None)).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/sign-in?next=/requests/abc%3Fdone%3Dsubmitted")
+    );
+    let (cookie, _) = session_cookie(&answer.cookies);
+    let page = send(
+        &app,
+        get(answer.location.as_deref().unwrap(), Some(&cookie)),
+    )
+    .await;
+    assert!(
+        page.body
+            .contains(r#"<input type="hidden" name="next" value="/requests/abc?done=submitted">"#),
+        "each demo person's form carries the page"
+    );
+    let csrf = csrf_of(&page.body);
+    let signed_in = send(
+        &app,
+        post(
+            "/sign-in",
+            Some(&cookie),
+            &format!(
+                "subject=official-seoul&next=%2Frequests%2Fabc%3Fdone%3Dsubmitted&_csrf={csrf}"
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    assert_eq!(
+        signed_in.location.as_deref(),
+        Some("/requests/abc?done=submitted")
+    );
+
+    // Anything else lands on the start page: another site, the sign-in itself, nothing.
+    for next in [
+        "%2F%2Fevil.example%2F",
+        "https%3A%2F%2Fevil.example%2F",
+        "%2Fsign-in",
+        "%2F%5Cevil.example",
+        "",
+    ] {
+        let page = send(&app, get("/sign-in", None)).await;
+        let (cookie, _) = session_cookie(&page.cookies);
+        let csrf = csrf_of(&page.body);
+        let answer = send(
+            &app,
+            post(
+                "/sign-in",
+                Some(&cookie),
+                &format!("subject=official-seoul&next={next}&_csrf={csrf}"),
+            ),
+        )
+        .await;
+        assert_eq!(answer.location.as_deref(), Some("/"), "next={next}");
+    }
+    // A form posted without a person is not a page to come back to.
+    let answer = send(&app, post("/requests/abc/reply", None, "body=x")).await;
+    assert!(
+        !answer
+            .location
+            .as_deref()
+            .unwrap_or_default()
+            .contains("next="),
+        "{:?}",
+        answer.location
+    );
 }

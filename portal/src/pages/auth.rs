@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
 use glocal_kit::Role;
 use glocal_kit::i18n::Lang;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Page, message, render};
+use super::{Page, local_path, message, render, return_path};
 use crate::PortalState;
 use crate::i18n::{LANG_COOKIE, Words};
 use crate::oidc::Pending;
@@ -55,13 +55,16 @@ pub struct SignInPage {
     pub people: Vec<DemoPerson>,
     /// Whether signing in through the OpenID Connect provider is offered.
     pub oidc: bool,
+    /// The page to come back to once signed in.
+    pub next: Option<String>,
 }
 
-/// `GET /sign-in`.
+/// `GET /sign-in?next=/page`.
 pub async fn sign_in_page(
     State(state): State<PortalState>,
     Extension(visit): Extension<Visit>,
     uri: Uri,
+    Query(next): Query<Next>,
 ) -> Response {
     let w = Words(visit.lang);
     if state.dev_sign_in.is_none() && state.oidc.is_none() {
@@ -97,6 +100,7 @@ pub async fn sign_in_page(
             page: Page::new(&visit, &uri, "sign-in-title"),
             people,
             oidc: state.oidc.is_some(),
+            next: next.back().map(str::to_owned),
         },
     )
 }
@@ -105,6 +109,7 @@ pub async fn sign_in_page(
 #[derive(Deserialize)]
 pub struct SignInForm {
     subject: String,
+    next: Option<String>,
 }
 
 /// `POST /sign-in`: signs in as one of the demo people (development only).
@@ -135,9 +140,10 @@ pub async fn sign_in(
     let person = person_of(caller, dev.tokens.mint(caller, DEV_SESSION), None, None);
     tracing::info!(subject = %person.subject, "signed in (development)");
     let session = Session::signed_in(person);
+    let back = form.next.as_deref().and_then(return_path).unwrap_or("/");
     (
         jar(&state, &headers).add(session_cookie(&state, &session)),
-        Redirect::to("/"),
+        Redirect::to(back),
     )
         .into_response()
 }
@@ -196,6 +202,7 @@ pub async fn oidc_start(
     Extension(visit): Extension<Visit>,
     headers: HeaderMap,
     uri: Uri,
+    Query(next): Query<Next>,
 ) -> Response {
     let Some(oidc) = &state.oidc else {
         return sign_in_failed(&visit, &uri, StatusCode::NOT_FOUND, "sign-in-unavailable");
@@ -206,6 +213,10 @@ pub async fn oidc_start(
             tracing::warn!(error = %e, "sign-in could not start");
             return sign_in_failed(&visit, &uri, StatusCode::BAD_GATEWAY, "sign-in-failed");
         }
+    };
+    let pending = PendingSignIn {
+        pending,
+        next: next.back().map(str::to_owned),
     };
     let cookie = Cookie::build((
         PENDING_COOKIE,
@@ -244,7 +255,7 @@ pub async fn oidc_callback(
     let jar = jar(&state, &headers);
     let pending = jar
         .get(PENDING_COOKIE)
-        .and_then(|c| serde_json::from_str::<Pending>(c.value()).ok());
+        .and_then(|c| serde_json::from_str::<PendingSignIn>(c.value()).ok());
     let jar = jar.remove(Cookie::build(PENDING_COOKIE).path("/auth"));
     let Some(pending) = pending else {
         tracing::info!("sign-in callback without a started sign-in (expired or another browser)");
@@ -269,7 +280,7 @@ pub async fn oidc_callback(
         )
             .into_response();
     };
-    let (caller, tokens) = match oidc.finish(&pending, &code, &returned_state).await {
+    let (caller, tokens) = match oidc.finish(&pending.pending, &code, &returned_state).await {
         Ok(done) => done,
         Err(e) => {
             tracing::warn!(error = %e, "sign-in failed");
@@ -301,12 +312,28 @@ pub async fn oidc_callback(
             .into_response();
     }
     tracing::info!(subject = %caller.subject, "signed in (OpenID Connect)");
-    (jar, Redirect::to("/")).into_response()
+    let back = pending.next.as_deref().and_then(return_path).unwrap_or("/");
+    (jar, Redirect::to(back)).into_response()
 }
 
-/// Where to go after choosing a language.
+/// Where to go next: after choosing a language, or after signing in.
 #[derive(Deserialize)]
 pub struct Next {
+    next: Option<String>,
+}
+
+impl Next {
+    /// The page to come back to after signing in, when it is one ([`return_path`]).
+    fn back(&self) -> Option<&str> {
+        self.next.as_deref().and_then(return_path)
+    }
+}
+
+/// A started sign-in as kept in its cookie: the provider's side, and the page to come back to.
+#[derive(Serialize, Deserialize)]
+struct PendingSignIn {
+    #[serde(flatten)]
+    pending: Pending,
     next: Option<String>,
 }
 
@@ -322,7 +349,7 @@ pub async fn choose_language(
     };
     let next = next
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| local_path(n).is_some())
         .unwrap_or_else(|| "/".into());
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let cookie = format!(

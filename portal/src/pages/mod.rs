@@ -191,7 +191,7 @@ pub fn api_error(visit: &Visit, uri: &Uri, error: &ApiError) -> Response {
     match error {
         ApiError::Unauthenticated(reason) => {
             tracing::info!(%reason, "the gateway refused the person's token: to sign in");
-            Redirect::to("/sign-in").into_response()
+            to_sign_in()
         }
         ApiError::NotFound(_) | ApiError::Forbidden(_) => message(
             visit,
@@ -233,10 +233,35 @@ pub fn signed_in(visit: &Visit) -> Option<&Person> {
     visit.session.person.as_ref()
 }
 
-/// The redirect to the sign-in page, for a page that needs a signed-in person.
-pub fn to_sign_in() -> Response {
-    Redirect::to("/sign-in").into_response()
+/// `next` when it is a path of this portal: local, never `//host` or with a backslash (which
+/// browsers may read as another site).
+pub fn local_path(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
 }
+
+/// `next` when it is a page to come back to after signing in: a [`local_path`] that is not
+/// the sign-in itself nor the start page (which chooses by role).
+pub fn return_path(next: &str) -> Option<&str> {
+    let path = local_path(next)?
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default();
+    let signing_in =
+        path == "/sign-in" || path.starts_with("/sign-in/") || path.starts_with("/auth/");
+    (path != "/" && !signing_in).then_some(next)
+}
+
+/// The redirect to the sign-in page, for a page that needs a signed-in person (the session
+/// layer adds the page asked for as `next`).
+pub fn to_sign_in() -> Response {
+    let mut response = Redirect::to("/sign-in").into_response();
+    response.extensions_mut().insert(NeedsSignIn);
+    response
+}
+
+/// Marks [`to_sign_in`]'s redirect, which the session layer sends on with the page asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct NeedsSignIn;
 
 /// `/`: officials to their requests, staff to their queue, everyone else to sign in.
 pub async fn home(Extension(visit): Extension<Visit>) -> Response {

@@ -204,7 +204,7 @@ async fn an_official_signs_in_through_the_provider_stays_signed_in_and_is_signed
     let b = driver.browser("ko").await;
 
     // A page that needs a person sends them to sign in; there is no demo person to choose.
-    b.goto(&format!("{}/requests", stack.portal_url))
+    b.goto(&format!("{}/notices", stack.portal_url))
         .await
         .unwrap();
     wait_for_path(&b, "/sign-in").await;
@@ -221,8 +221,12 @@ async fn an_official_signs_in_through_the_provider_stays_signed_in_and_is_signed
         .unwrap();
     log_in_at_provider(&b, &provider, "official-seoul").await;
 
-    // Back at the portal, signed in as the provider said, and the gateway accepts the
-    // provider's access token: Seoul's requests are listed.
+    // Back at the page she asked for, signed in as the provider said; the gateway accepts
+    // the provider's access token: Seoul's requests are listed.
+    wait_for_path(&b, "/notices").await;
+    b.goto(&format!("{}/requests", stack.portal_url))
+        .await
+        .unwrap();
     wait_for_path(&b, "/requests").await;
     wait_for_text(&b, "김민지 (서울특별시)").await;
     assert_eq!(provider.grants("authorization_code"), 1);
