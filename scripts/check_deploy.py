@@ -844,8 +844,9 @@ def check_ingress(docs: list[dict], values: dict, label: str) -> None:
     """Ingress per component: the gateway's HTTP port from networkPolicy.gatewayFrom and, when
     that is restricted, also from the portal's pods, the release's `helm test` pods, the metrics
     scrapers and (with an HTTPRoute) the Gateway API data plane; the portal's HTTP port likewise,
-    without the scrapers (it has no metrics); each service's gRPC port from the gateway pods and
-    its metrics port from metricsFrom; nothing into the Jobs and test pods; plus extraIngress."""
+    without the scrapers, and its metrics port from metricsFrom; each service's gRPC port from
+    the gateway pods and its metrics port from metricsFrom; nothing into the Jobs and test pods;
+    plus extraIngress."""
     np = values["networkPolicy"]
     dns = np["dns"]
     own = {"app.kubernetes.io/name": "glocal", "app.kubernetes.io/instance": RELEASE}
@@ -872,6 +873,8 @@ def check_ingress(docs: list[dict], values: dict, label: str) -> None:
                         expected.add(("TCP", port, "pods:portal"))
                 if values["httpRoute"]["enabled"]:
                     expected.add(("TCP", port, peers(np.get("gatewayApiFrom") or [])))
+            if component == "portal":
+                expected.add(("TCP", values["portal"]["metricsPort"], peers(np["metricsFrom"])))
         elif component in SERVICES:
             svc = values["services"][component]
             expected.add(("TCP", svc["port"], "pods:gateway"))
@@ -922,7 +925,7 @@ def check_balanced_urls(docs: list[dict], values: dict, label: str) -> None:
 
 def check_portal(docs: list[dict], values: dict, label: str) -> None:
     """The portal (portal.enabled): `glocal serve portal` probed on /healthz (and /readyz) on its HTTP port,
-    a Service on that port, the gateway's Service as its gateway_url, notices linking to its
+    a Service on that port and its metrics port (scraped like the services'), the gateway's Service as its gateway_url, notices linking to its
     public URL unless notifications.portalUrl is set, and (with an Ingress or an HTTPRoute)
     every path of portal.hosts routed to it, hosts the gateway's routes do not serve. Without
     portal.enabled nothing of the portal is rendered."""
@@ -939,6 +942,7 @@ def check_portal(docs: list[dict], values: dict, label: str) -> None:
         print(f"portal ({label}): disabled, nothing of it rendered")
         return
     port, name = portal["port"], f"{RELEASE}-portal"
+    metrics = portal["metricsPort"]
     deployments = [d for d in mine if d["kind"] == "Deployment"]
     if len(deployments) != 1:
         fail(f"{label}: expected one portal Deployment, found {len(deployments)}")
@@ -946,18 +950,19 @@ def check_portal(docs: list[dict], values: dict, label: str) -> None:
     (container,) = pod_spec(deployments[0])["containers"]
     if container.get("args") != ["serve", "portal"]:
         fail(f"{label}: the portal runs {container.get('args')}, not `glocal serve portal`")
-    if [(p["name"], p["containerPort"]) for p in container.get("ports") or []] != [("http", port)]:
-        fail(f"{label}: the portal's container ports are {container.get('ports')}, not http {port}")
+    if [(p["name"], p["containerPort"]) for p in container.get("ports") or []] != [("http", port), ("metrics", metrics)]:
+        fail(f"{label}: the portal's container ports are {container.get('ports')}, not http {port} and metrics {metrics}")
     # Liveness on /healthz; readiness on /readyz, which turns 503 from SIGTERM for
     # grpc.shutdownDelayMs before the listener closes.
     for probe, path in (("startupProbe", "/healthz"), ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
         if (container.get(probe) or {}).get("httpGet") != {"path": path, "port": "http"}:
             fail(f"{label}: the portal's {probe} is not GET {path} on its http port")
     services = [d for d in mine if d["kind"] == "Service" and d["metadata"]["name"] == name]
-    if len(services) != 1 or [(p["port"], p["targetPort"]) for p in services[0]["spec"]["ports"]] != [(port, "http")]:
-        fail(f"{label}: no Service {name} on {port} -> http")
+    if len(services) != 1 or [(p["port"], p["targetPort"]) for p in services[0]["spec"]["ports"]] != [(port, "http"), (metrics, "metrics")]:
+        fail(f"{label}: no Service {name} on {port} -> http and {metrics} -> metrics")
     expected = {
         "GLOCAL_PORTAL__LISTEN": f"0.0.0.0:{port}",
+        "GLOCAL_METRICS__PORTAL_LISTEN": f"0.0.0.0:{metrics}",
         "GLOCAL_PORTAL__GATEWAY_URL": f"http://{RELEASE}-gateway:{values['gateway']['port']}",
         "GLOCAL_PORTAL__PUBLIC_URL": portal["publicUrl"],
         "GLOCAL_NOTIFICATIONS__PORTAL_URL": values["notifications"]["portalUrl"] or portal["publicUrl"],

@@ -541,10 +541,18 @@ async fn serve(settings: Settings, component: Component) -> Result<(), Failure> 
         let _guard = telemetry(&settings, "glocal-portal")?;
         let listener = bind(settings.portal.listen).await?;
         // Development deployments (kind, compose) sign in as the demo people; production
-        // refuses that (and has no sign-in until OpenID Connect lands).
+        // refuses that (people sign in through OpenID Connect).
         let dev = (settings.environment == glocal_kit::config::Environment::Development)
             .then(|| dev_sign_in(&settings));
-        glocal_portal::run(&settings, listener, shutdown, dev).await?;
+        let state = glocal_portal::PortalState::new(&settings, dev)?;
+        let _ = glocal_kit::metrics::prometheus();
+        if settings.metrics.enabled {
+            let addr = settings.metrics.portal_listen;
+            glocal_kit::metrics::spawn_server(addr, shutdown.clone())
+                .await
+                .map_err(|e| Failure::Usage(format!("cannot listen on {addr} (metrics): {e}")))?;
+        }
+        glocal_portal::serve(&settings, state, listener, shutdown).await?;
         return Ok(());
     }
     match Service::of(component) {

@@ -79,6 +79,26 @@ impl ApiError {
             | ApiError::Transport(message) => message,
         }
     }
+
+    /// The error's code as the portal's metrics count it: the gateway's `extensions.code`
+    /// (`UNAVAILABLE`, `INTERNAL`; any other unexpected code is `OTHER`), or `TRANSPORT` when
+    /// the gateway was not reached or did not answer GraphQL.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadInput { .. } => "BAD_USER_INPUT",
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::RateLimited(_) => "RATE_LIMITED",
+            ApiError::Other { code, .. } => match code.as_str() {
+                "UNAVAILABLE" => "UNAVAILABLE",
+                "INTERNAL" => "INTERNAL",
+                _ => "OTHER",
+            },
+            ApiError::Transport(_) => "TRANSPORT",
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -172,6 +192,19 @@ impl Api {
         variables: Q::Variables,
     ) -> Result<Q::ResponseData, ApiError> {
         let body = Q::build_query(variables);
+        let operation = body.operation_name;
+        let started = std::time::Instant::now();
+        let result = self.call::<Q>(token, lang, body).await;
+        crate::metrics::gateway_call(operation, started, &result);
+        result
+    }
+
+    async fn call<Q: GraphQLQuery>(
+        &self,
+        token: Option<&str>,
+        lang: Lang,
+        body: graphql_client::QueryBody<Q::Variables>,
+    ) -> Result<Q::ResponseData, ApiError> {
         let mut request = self
             .http
             .post(&self.url)

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod i18n;
 mod live;
+pub mod metrics;
 pub mod oidc;
 mod operations;
 mod pages;
@@ -149,6 +150,7 @@ pub fn app(state: PortalState) -> Router {
             session::layer,
         ))
         .layer(axum::middleware::map_response(pages::security_headers))
+        .layer(axum::middleware::from_fn(metrics::record))
         .with_state(state)
 }
 
@@ -173,6 +175,16 @@ pub async fn run(
     dev_sign_in: Option<DevSignIn>,
 ) -> Result<(), PortalError> {
     let state = PortalState::new(settings, dev_sign_in)?;
+    serve(settings, state, listener, shutdown).await
+}
+
+/// Serves the portal of `state` (already checked by [`PortalState::new`]) as [`run`] does.
+pub async fn serve(
+    settings: &Settings,
+    state: PortalState,
+    listener: tokio::net::TcpListener,
+    shutdown: Shutdown,
+) -> Result<(), PortalError> {
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "portal listening");
     }

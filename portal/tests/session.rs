@@ -492,3 +492,25 @@ async fn sign_in_comes_back_to_the_page_asked_for_and_only_to_a_page_of_the_port
         answer.location
     );
 }
+
+#[tokio::test]
+async fn pages_are_counted_by_route_pattern_and_status() {
+    let _ = glocal_kit::metrics::prometheus();
+    let app = dev_app();
+    send(&app, get("/requests/4f1c2a", None)).await;
+    send(&app, get("/no/such/page", None)).await;
+    let text = glocal_kit::metrics::render();
+    assert!(
+        text.contains(r#"portal_http_requests_total{route="/requests/{id}",status="303"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"portal_http_requests_total{route="other",status="404"}"#),
+        "{text}"
+    );
+    assert!(
+        !text.contains("4f1c2a"),
+        "a path's id never becomes a label"
+    );
+    assert!(text.contains("portal_http_request_duration_seconds_bucket{route=\"/requests/{id}\""));
+}

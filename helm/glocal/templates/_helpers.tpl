@@ -141,6 +141,7 @@ GLOCAL_{{ $upper }}__POOL__ACQUIRE_TIMEOUT_MS: {{ $svc.pool.acquireTimeoutMs | i
 {{- end }}
 {{- if .Values.portal.enabled }}
 GLOCAL_PORTAL__LISTEN: {{ printf "0.0.0.0:%v" .Values.portal.port | quote }}
+GLOCAL_METRICS__PORTAL_LISTEN: {{ printf "0.0.0.0:%v" .Values.portal.metricsPort | quote }}
 GLOCAL_PORTAL__GATEWAY_URL: {{ printf "http://%s-gateway:%v" (include "glocal.fullname" .) .Values.gateway.port | quote }}
 GLOCAL_PORTAL__PUBLIC_URL: {{ .Values.portal.publicUrl | quote }}
 GLOCAL_PORTAL__GATEWAY_TIMEOUT_MS: {{ .Values.portal.gatewayTimeoutMs | int64 | quote }}

@@ -2,9 +2,9 @@
 //! components export: a stack runs on PostgreSQL and Redis with what `glocal serve <service>`
 //! adds around each service (the database sampler and the metrics port), takes some traffic
 //! (reads through the entity cache, a write whose change event travels outbox → relay →
-//! Redis Stream → gateway), and then every metric name in every dashboard query must appear on
-//! the gateway's `/metrics` or the services' metrics port (histograms as `_bucket`, `_sum`,
-//! `_count`). That promtool parses every query is checked by scripts/check-deploy.
+//! Redis Stream → gateway, the portal's pages), and then every metric name in every dashboard
+//! query must appear on the gateway's `/metrics` or the metrics port of the portal and the
+//! services, which share this process's recorder (histograms as `_bucket`, `_sum`, `_count`). That promtool parses every query is checked by scripts/check-deploy.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -240,6 +240,15 @@ async fn dashboards_query_only_metrics_the_components_export() {
         .as_str()
         .expect("organisation id")
         .to_owned();
+
+    // The portal's traffic: a page (which calls the gateway) and a path it does not have.
+    let http = reqwest::Client::new();
+    for path in ["/practices", "/nowhere"] {
+        http.get(format!("{}{path}", stack.portal_url))
+            .send()
+            .await
+            .expect("the portal answers");
+    }
 
     let queries = dashboard_queries();
     assert!(queries.len() > 50, "{} queries", queries.len());

@@ -198,6 +198,8 @@ pub struct MetricsSettings {
     pub research_listen: SocketAddr,
     /// Metrics address of the notifier.
     pub notifier_listen: SocketAddr,
+    /// Metrics address of `glocal serve portal` (its pages and its calls to the gateway).
+    pub portal_listen: SocketAddr,
     /// How often database pool gauges and outbox lag are sampled (ms).
     pub sample_interval_ms: u64,
 }
@@ -212,6 +214,7 @@ impl Default for MetricsSettings {
             events_listen: SocketAddr::from(([0, 0, 0, 0], 9093)),
             research_listen: SocketAddr::from(([0, 0, 0, 0], 9094)),
             notifier_listen: SocketAddr::from(([0, 0, 0, 0], 9095)),
+            portal_listen: SocketAddr::from(([0, 0, 0, 0], 9096)),
             sample_interval_ms: 15_000,
         }
     }
