@@ -219,6 +219,35 @@ impl PeriodRule {
     }
 }
 
+/// The column a period rule is stored in (nullable text: NULL = no rule).
+pub const PERIOD_COLUMN: &str = "period";
+
+/// The migration that adds [`PERIOD_COLUMN`] to a service's `table` (the events service's
+/// `series`, the training service's `programme`); existing rows have no rule.
+pub struct PeriodColumnMigration {
+    /// The table whose rows carry a period rule.
+    pub table: &'static str,
+}
+
+impl sea_orm_migration::MigrationName for PeriodColumnMigration {
+    fn name(&self) -> &str {
+        "m20261204_100001_period_rules"
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm_migration::MigrationTrait for PeriodColumnMigration {
+    async fn up(&self, m: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm::DbErr> {
+        m.alter_table(
+            sea_orm::sea_query::Table::alter()
+                .table(crate::migration::a(self.table))
+                .add_column(crate::migration::text_null(PERIOD_COLUMN))
+                .to_owned(),
+        )
+        .await
+    }
+}
+
 impl std::fmt::Display for PeriodRule {
     /// E.g. `months 8–9, at most 4 days` (for audit notes and logs).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
