@@ -2454,6 +2454,47 @@ async fn programme_period_rules_refuse_editions_outside_them(env: Env) {
     );
 }
 
+/// Six editions of a twice-a-year programme created at once for one year: exactly two are
+/// created (the programme's row lock orders the counts).
+async fn editions_per_year_hold_under_concurrent_creation(env: Env) {
+    let p = env
+        .office
+        .create_programme_from(
+            Some(&admin()),
+            ProgrammeDraft {
+                period: Some(PeriodDraft {
+                    from_month: 1,
+                    to_month: 12,
+                    max_days: 0,
+                    per_year: 2,
+                }),
+                ..academy_draft()
+            },
+        )
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let office = env.office.clone();
+        let draft = EditionDraft {
+            idempotency_key: format!("rush-{i}"),
+            term: format!("2026-{i}"),
+            ..fellowship_draft(&p, 10)
+        };
+        tasks.push(tokio::spawn(async move {
+            office.create_edition_from(Some(&admin()), draft).await
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => created += 1,
+            Err(e) => assert_eq!(e.reason(), Some("OUTSIDE_PERIOD"), "{e}"),
+        }
+    }
+    assert_eq!(created, 2);
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 2),
     sqlite();
@@ -2476,6 +2517,7 @@ glocal_kit::on_both_backends!(
         papers_in_s3,
         the_training_report_counts_applications_per_edition,
         programme_period_rules_refuse_editions_outside_them,
+        editions_per_year_hold_under_concurrent_creation,
     ];
     db: [demo_seeds_an_empty_database]
 );
