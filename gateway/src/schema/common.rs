@@ -145,7 +145,10 @@ impl PeriodRuleInput {
     ) -> async_graphql::Result<glocal_proto::common::v1::PeriodRule> {
         let count = |v: i32, name: &str| {
             u32::try_from(v).map_err(|_| {
-                crate::upstream::error::bad_input("must not be negative", &format!("{field}.{name}"))
+                crate::upstream::error::bad_input(
+                    "must not be negative",
+                    &format!("{field}.{name}"),
+                )
             })
         };
         Ok(glocal_proto::common::v1::PeriodRule {

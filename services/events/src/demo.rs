@@ -5,8 +5,8 @@
 //! Everything is made through the service itself, so the demo follows the same rules.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use glocal_kit::{Caller, Role};
 use glocal_kit::domain::period::PeriodDraft;
+use glocal_kit::{Caller, Role};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::domain::{

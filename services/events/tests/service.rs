@@ -1741,7 +1741,9 @@ async fn series_period_rules_refuse_events_outside_them(env: Env) {
         ..edition("p3", &kcj, "CN", 2027)
     };
     let e = assert_code(
-        env.office.create_event_from(Some(&staff()), five_days).await,
+        env.office
+            .create_event_from(Some(&staff()), five_days)
+            .await,
         ErrorCode::Conflict,
     );
     assert_eq!(e.reason(), Some("OUTSIDE_PERIOD"), "{e}");

@@ -2437,9 +2437,7 @@ async fn programme_period_rules_refuse_editions_outside_them(env: Env) {
         outside_period: true,
         ..february
     };
-    let err = refused(aside.clone(), staff("staff-1"))
-        .await
-        .unwrap_err();
+    let err = refused(aside.clone(), staff("staff-1")).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
     assert_eq!(err.reason(), Some("BUREAU_ADMIN_ONLY"));
     assert_eq!(env.count("edition").await, editions);

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use glocal_kit::domain::period::PeriodRule;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
-use glocal_kit::domain::period::PeriodRule;
 
 use super::entities::{contribution, event, lecture_request, registration, series, session};
 use super::queries;

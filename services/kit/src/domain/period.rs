@@ -301,12 +301,15 @@ mod tests {
             "period.fromMonth"
         );
         assert_eq!(bad(PeriodDraft { to_month: 13, ..ok }), "period.toMonth");
-        assert_eq!(bad(PeriodDraft { max_days: 367, ..ok }), "period.maxDays");
         assert_eq!(
             bad(PeriodDraft {
-                per_year: 53,
+                max_days: 367,
                 ..ok
             }),
+            "period.maxDays"
+        );
+        assert_eq!(
+            bad(PeriodDraft { per_year: 53, ..ok }),
             "period.editionsPerYear"
         );
     }

@@ -58,9 +58,7 @@ pub fn from_opt_ts(
 }
 
 /// A period rule on the wire (0 = no limit).
-pub fn period_out(
-    p: &crate::domain::period::PeriodRule,
-) -> glocal_proto::common::v1::PeriodRule {
+pub fn period_out(p: &crate::domain::period::PeriodRule) -> glocal_proto::common::v1::PeriodRule {
     let d = p.draft();
     glocal_proto::common::v1::PeriodRule {
         from_month: d.from_month,

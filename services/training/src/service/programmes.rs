@@ -197,8 +197,8 @@ impl TrainingOffice {
             .await?
             .ok_or_else(|| TrainingError::invalid("programmeId", "unknown programme"))?;
         let mut note = new.term.as_str().to_owned();
-        if let Some(rule) = PeriodRule::from_stored(programme.period.as_deref())
-            .map_err(TrainingError::corrupt)?
+        if let Some(rule) =
+            PeriodRule::from_stored(programme.period.as_deref()).map_err(TrainingError::corrupt)?
         {
             let year = new.starts_on.year();
             let held = match rule.per_year() {
@@ -218,7 +218,12 @@ impl TrainingOffice {
                     return Err(TrainingError::said(
                         glocal_kit::error::ErrorCode::Conflict,
                         "OUTSIDE_PERIOD",
-                        rule.refusal(breach, programme_name(&programme), new.starts_on, new.ends_on),
+                        rule.refusal(
+                            breach,
+                            programme_name(&programme),
+                            new.starts_on,
+                            new.ends_on,
+                        ),
                     ));
                 }
                 note.push_str(&format!(
