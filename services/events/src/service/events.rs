@@ -151,17 +151,17 @@ impl EventOffice {
                         ));
                     }
                 }
-                if let Some(rule) = views::series_period(&series)? {
-                    if let Err(breach) = rule.check(new.start_date, new.end_date, 0) {
-                        if !new.outside_period {
-                            return Err(EventsError::said(
-                                glocal_kit::error::ErrorCode::Conflict,
-                                "OUTSIDE_PERIOD",
-                                rule.refusal(breach, &series.code, new.start_date, new.end_date),
-                            ));
-                        }
-                        outside_period = Some(rule);
+                if let Some(rule) = views::series_period(&series)?
+                    && let Err(breach) = rule.check(new.start_date, new.end_date, 0)
+                {
+                    if !new.outside_period {
+                        return Err(EventsError::said(
+                            glocal_kit::error::ErrorCode::Conflict,
+                            "OUTSIDE_PERIOD",
+                            rule.refusal(breach, &series.code, new.start_date, new.end_date),
+                        ));
                     }
+                    outside_period = Some(rule);
                 }
                 let edition = editions.iter().map(|e| e.edition).max().unwrap_or(0) + 1;
                 (kind, edition)
