@@ -1,8 +1,8 @@
 //! GraphQL types and conversions every domain of the schema shares: Relay's [`PageInfo`],
-//! a [`Person`], and the proto ↔ GraphQL conversions of timestamps and proto3's empty
-//! strings.
+//! a [`Person`], a [`PeriodRule`] (a series' or programme's period), and the proto ↔ GraphQL
+//! conversions of timestamps and proto3's empty strings.
 
-use async_graphql::SimpleObject;
+use async_graphql::{InputObject, SimpleObject};
 use chrono::Utc;
 
 use super::scalars::DateTime;
@@ -91,4 +91,71 @@ impl PublicUrls {
 /// `None` for the empty string (proto3's "unset").
 pub fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
+}
+
+/// When a programme's editions or a series' events may be held, e.g. the KCJ conference's
+/// August–September for at most four days; outside it is CONFLICT `OUTSIDE_PERIOD` unless a
+/// bureau administrator sets the rule aside (`outsidePeriod`, audited).
+#[derive(SimpleObject)]
+pub struct PeriodRule {
+    /// First month (1–12).
+    pub from_month: i32,
+    /// Last month (1–12); before `fromMonth` when the period wraps over the new year.
+    pub to_month: i32,
+    /// Longest duration in days, first and last day counted (null: no limit).
+    pub max_days: Option<i32>,
+    /// Most editions starting in one calendar year (null: no limit; programmes only).
+    pub editions_per_year: Option<i32>,
+}
+
+impl PeriodRule {
+    /// The rule from the wire (0 = no limit).
+    pub fn from_proto(p: &glocal_proto::common::v1::PeriodRule) -> Self {
+        let int = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+        let limit = |v: u32| (v > 0).then(|| int(v));
+        PeriodRule {
+            from_month: int(p.from_month),
+            to_month: int(p.to_month),
+            max_days: limit(p.max_days),
+            editions_per_year: limit(p.editions_per_year),
+        }
+    }
+}
+
+/// When a programme's editions or a series' events may be held: months from–to (1–12, may
+/// wrap over the new year), optionally a longest duration and (programmes) editions per year.
+#[derive(InputObject)]
+pub struct PeriodRuleInput {
+    /// First month (1–12).
+    pub from_month: i32,
+    /// Last month (1–12); before `fromMonth` to wrap over the new year (e.g. 11 to 2).
+    pub to_month: i32,
+    /// Longest duration in days, first and last day counted.
+    pub max_days: Option<i32>,
+    /// Most editions starting in one calendar year (programmes only).
+    pub editions_per_year: Option<i32>,
+}
+
+impl PeriodRuleInput {
+    /// The rule for the wire, its fields named under `field` when negative (the service
+    /// checks the rest).
+    pub fn to_proto(
+        self,
+        field: &str,
+    ) -> async_graphql::Result<glocal_proto::common::v1::PeriodRule> {
+        let count = |v: i32, name: &str| {
+            u32::try_from(v).map_err(|_| {
+                crate::upstream::error::bad_input(
+                    "must not be negative",
+                    &format!("{field}.{name}"),
+                )
+            })
+        };
+        Ok(glocal_proto::common::v1::PeriodRule {
+            from_month: count(self.from_month, "fromMonth")?,
+            to_month: count(self.to_month, "toMonth")?,
+            max_days: count(self.max_days.unwrap_or(0), "maxDays")?,
+            editions_per_year: count(self.editions_per_year.unwrap_or(0), "editionsPerYear")?,
+        })
+    }
 }

@@ -5,6 +5,7 @@
 //! Everything is made through the service itself, so the demo follows the same rules.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use glocal_kit::domain::period::PeriodDraft;
 use glocal_kit::{Caller, Role};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
@@ -83,6 +84,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
                 ),
                 rotation: vec!["KR".into(), "CN".into(), "JP".into()],
                 yearly_quota: 1,
+                // "August ~ September (Four days) / Annually".
+                period: Some(PeriodDraft {
+                    from_month: 8,
+                    to_month: 9,
+                    max_days: 4,
+                    per_year: 0,
+                }),
             }.parse()?,
         )
         .await?;
@@ -98,6 +106,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
             "国際交流担当職員ワークショップ",
         ),
         1,
+        // "the workshop in March".
+        Some(PeriodDraft {
+            from_month: 3,
+            to_month: 3,
+            max_days: 0,
+            per_year: 0,
+        }),
     )
     .await?;
     let forums = series(
@@ -112,6 +127,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
             "国際交流活性化フォーラム",
         ),
         0,
+        None,
     )
     .await?;
     let lectures = series(
@@ -126,6 +142,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
             "グローカル化巡回講演",
         ),
         12,
+        None,
     )
     .await?;
 
@@ -404,6 +421,7 @@ async fn series(
     kind: EventKind,
     title: TextDraft,
     quota: u32,
+    period: Option<PeriodDraft>,
 ) -> Result<SeriesView, EventsError> {
     office
         .create_series(
@@ -416,6 +434,7 @@ async fn series(
                 title,
                 rotation: Vec::new(),
                 yearly_quota: quota,
+                period,
             }
             .parse()?,
         )

@@ -2,7 +2,7 @@
 //! the service, domain → proto, error → status. No rules live here.
 
 use chrono::NaiveDate;
-use glocal_kit::grpc::{bad, caller, from_opt_ts, status, ts};
+use glocal_kit::grpc::{bad, caller, from_opt_ts, period_in, period_out, status, ts};
 use glocal_proto::common::v1 as common;
 use glocal_proto::events::v1 as pb;
 use glocal_proto::events::v1::events_service_server::{EventsService, EventsServiceServer};
@@ -207,6 +207,7 @@ fn series_out(s: service::SeriesView) -> pb::Series {
         description: text_out(&s.description),
         rotation: s.rotation,
         yearly_quota: s.yearly_quota,
+        period: s.period.map(|p| period_out(&p)),
         next_host_country: s.next_host_country.unwrap_or_default(),
         created_at: Some(ts(s.created_at)),
     }
@@ -376,6 +377,7 @@ impl EventsService for GrpcService {
             description: text_in(m.description),
             rotation: m.rotation,
             yearly_quota: m.yearly_quota,
+            period: m.period.map(period_in),
         }
         .parse()
         .map_err(bad)?;
@@ -413,6 +415,7 @@ impl EventsService for GrpcService {
                 m.registration_closes_at.as_ref(),
                 "registrationClosesAt",
             )?,
+            outside_period: m.outside_period,
         }
         .parse()
         .map_err(bad)?;

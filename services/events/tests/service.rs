@@ -15,6 +15,7 @@ use glocal_events::service::{
     RegistrationView, ScheduleDraft, SeriesView, SessionView,
 };
 use glocal_events::{Config, EventOffice, EventsError};
+use glocal_kit::domain::period::PeriodDraft;
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -227,6 +228,7 @@ impl Env {
                     description: TextDraft::new("", "A series", "", ""),
                     rotation: rotation.iter().map(|s| s.to_string()).collect(),
                     yearly_quota: quota,
+                    period: None,
                 },
             )
             .await
@@ -1669,6 +1671,125 @@ async fn the_lecture_target_holds_under_concurrent_scheduling(env: Env) {
     assert_eq!(scheduled, 3);
 }
 
+/// A series' period rule ("August ~ September (Four days)"): an event outside its months or
+/// longer than its longest duration is refused with nothing written; staff may not set the
+/// rule aside, an administrator may, and the event's audit says so.
+async fn series_period_rules_refuse_events_outside_them(env: Env) {
+    let draft = SeriesDraft {
+        idempotency_key: "series-kcj-period".into(),
+        code: "KCJ-PERIOD".into(),
+        kind: Some(EventKind::Conference),
+        title: TextDraft::new("한중일", "KCJ", "", ""),
+        description: TextDraft::new("", "Annual", "", ""),
+        rotation: Vec::new(),
+        yearly_quota: 0,
+        period: Some(PeriodDraft {
+            from_month: 8,
+            to_month: 9,
+            max_days: 4,
+            per_year: 0,
+        }),
+    };
+    let bad = SeriesDraft {
+        idempotency_key: "series-bad-period".into(),
+        period: Some(PeriodDraft {
+            to_month: 13,
+            ..draft.period.unwrap()
+        }),
+        ..draft.clone()
+    };
+    let e = assert_code(
+        env.office.create_series_from(Some(&staff()), bad).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(field(&e), Some("period.toMonth"));
+    let kcj = env
+        .office
+        .create_series_from(Some(&staff()), draft)
+        .await
+        .unwrap();
+    let rule = kcj.period.expect("the series keeps its rule");
+    assert_eq!((rule.from_month(), rule.to_month()), (8, 9));
+    assert_eq!(rule.max_days(), Some(4));
+    assert_eq!(
+        env.office.list_series().await.unwrap()[0].period,
+        Some(rule),
+        "read back from the store"
+    );
+    // Four days in August fit.
+    env.office
+        .create_event_from(Some(&staff()), edition("p1", &kcj, "KR", 2026))
+        .await
+        .unwrap();
+    let before = env.counts().await;
+    let october = EventDraft {
+        start_date: "2027-09-29".into(),
+        end_date: "2027-10-01".into(),
+        ..edition("p2", &kcj, "CN", 2027)
+    };
+    let e = assert_code(
+        env.office
+            .create_event_from(Some(&staff()), october.clone())
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(e.reason(), Some("OUTSIDE_PERIOD"), "{e}");
+    assert!(e.to_string().contains("months 8–9"), "{e}");
+    let five_days = EventDraft {
+        start_date: "2027-08-25".into(),
+        end_date: "2027-08-29".into(),
+        ..edition("p3", &kcj, "CN", 2027)
+    };
+    let e = assert_code(
+        env.office
+            .create_event_from(Some(&staff()), five_days)
+            .await,
+        ErrorCode::Conflict,
+    );
+    assert_eq!(e.reason(), Some("OUTSIDE_PERIOD"), "{e}");
+    assert!(e.to_string().contains("at most 4 days"), "{e}");
+    assert_eq!(env.counts().await, before);
+    // Setting the rule aside is an administrator's decision.
+    let aside = EventDraft {
+        outside_period: true,
+        ..october
+    };
+    let e = assert_code(
+        env.office
+            .create_event_from(Some(&staff()), aside.clone())
+            .await,
+        ErrorCode::Forbidden,
+    );
+    assert_eq!(e.reason(), Some("BUREAU_ADMIN_ONLY"), "{e}");
+    assert_eq!(env.counts().await, before);
+    let admin = Caller::new("admin-events", "Park", "GAOK", [Role::BureauAdmin]);
+    let held = env
+        .office
+        .create_event_from(Some(&admin), aside)
+        .await
+        .unwrap();
+    assert_eq!(held.start_date, date("2027-09-29"));
+    let notes = env.audit_notes(held.id.as_uuid()).await;
+    assert!(
+        notes.iter().any(|n| n.contains(
+            "outside the series' period rule (months 8–9, at most 4 days), by an administrator's decision"
+        )),
+        "{notes:?}"
+    );
+    // An event within the rule, even created with the flag, is not marked.
+    let within = EventDraft {
+        outside_period: true,
+        ..edition("p4", &kcj, "JP", 2028)
+    };
+    let fits = env
+        .office
+        .create_event_from(Some(&admin), within)
+        .await
+        .unwrap();
+    let notes = env.audit_notes(fits.id.as_uuid()).await;
+    assert!(notes.iter().all(|n| !n.contains("period")), "{notes:?}");
+}
+
 async fn demo_seeds_once(env: Env) {
     assert!(glocal_events::demo::seed_demo(&env.db).await.unwrap());
     assert!(!glocal_events::demo::seed_demo(&env.db).await.unwrap());
@@ -1714,6 +1835,7 @@ glocal_kit::on_both_backends!(
         contributions_and_practices,
         lecture_requests_respect_the_yearly_target_of_local_governments,
         the_lecture_target_holds_under_concurrent_scheduling,
+        series_period_rules_refuse_events_outside_them,
         demo_seeds_once,
     ]
 );

@@ -7,6 +7,7 @@
 //! ISO lists in [`iso`].
 
 pub mod iso;
+pub mod period;
 
 use crate::error::{ErrorCode, ServiceError};
 use crate::i18n::{Lang, Message};

@@ -23,7 +23,7 @@ use crate::config::GrpcSettings;
 use crate::shutdown::Shutdown;
 
 pub mod adapter;
-pub use adapter::{bad, caller, from_opt_ts, from_ts, parse_ts, status, ts};
+pub use adapter::{bad, caller, from_opt_ts, from_ts, parse_ts, period_in, period_out, status, ts};
 
 /// Errors of the gRPC bootstrap.
 #[derive(Debug, thiserror::Error)]

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
+use glocal_kit::domain::period::PeriodDraft;
 use glocal_kit::{Caller, Role};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
@@ -92,6 +93,18 @@ struct Spec {
     costs: Vec<CostDraft>,
     hosts: &'static [&'static str],
     stages: Vec<StageDraft>,
+    /// The programme's period rule, from the bureau's text.
+    period: Option<PeriodDraft>,
+}
+
+/// Months `from`–`to`, at most `per_year` editions a year (0 = no limit).
+fn period(from: u32, to: u32, per_year: u32) -> Option<PeriodDraft> {
+    Some(PeriodDraft {
+        from_month: from,
+        to_month: to,
+        max_days: 0,
+        per_year,
+    })
 }
 
 fn specs(year: i32) -> Vec<Spec> {
@@ -140,6 +153,8 @@ fn specs(year: i32) -> Vec<Spec> {
                 reviewers: vec!["staff-interp-kim".into()],
                 ..StageDraft::default()
             }],
+            // K2H: "April ~ October (6 months)", once a year.
+            period: period(4, 10, 1),
         },
         Spec {
             key: "demo-overseas",
@@ -165,6 +180,7 @@ fn specs(year: i32) -> Vec<Spec> {
             costs: vec![cost(Payer::Association, "travel and accommodation abroad")],
             hosts: &[],
             stages: vec![],
+            period: None,
         },
         Spec {
             key: "demo-academy",
@@ -190,6 +206,8 @@ fn specs(year: i32) -> Vec<Spec> {
             costs: vec![],
             hosts: &[],
             stages: vec![],
+            // "twice a year".
+            period: period(1, 12, 2),
         },
         Spec {
             key: "demo-contest",
@@ -232,6 +250,7 @@ fn specs(year: i32) -> Vec<Spec> {
                     ..StageDraft::default()
                 },
             ],
+            period: None,
         },
         Spec {
             key: "demo-coaching",
@@ -261,6 +280,8 @@ fn specs(year: i32) -> Vec<Spec> {
             costs: vec![cost(Payer::Association, "the expert's fee")],
             hosts: &[],
             stages: vec![],
+            // "Period : twice a year".
+            period: period(1, 12, 2),
         },
     ]
 }
@@ -285,6 +306,7 @@ async fn create(
                         title: spec.title,
                         description: spec.description,
                         published: true,
+                        period: spec.period,
                     }
                     .parse()?,
                 )
@@ -311,6 +333,10 @@ async fn create(
                 host_codes: spec.hosts.iter().map(|h| (*h).to_owned()).collect(),
                 stages: spec.stages,
                 published: true,
+                // The demo's editions sit around today, whatever the month: the
+                // administrator sets a period rule aside when they fall outside it, which
+                // the edition's history notes (nothing is noted when they fit).
+                outside_period: true,
             }
             .parse()?,
         )

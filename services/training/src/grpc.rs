@@ -332,6 +332,7 @@ fn programme_to_pb(p: service::Programme) -> pb::Programme {
         description: Some(text_to_pb(p.description)),
         published: p.published,
         editions: p.editions.into_iter().map(edition_to_pb).collect(),
+        period: p.period.map(|r| glocal_kit::grpc::period_out(&r)),
         version: p.version.get(),
         created_at: Some(ts(p.created_at)),
     }
@@ -495,6 +496,7 @@ impl TryFrom<pb::CreateProgrammeRequest> for NewProgramme {
             title: text_from_pb(m.title),
             description: text_from_pb(m.description),
             published: m.published,
+            period: m.period.map(glocal_kit::grpc::period_in),
         }
         .parse()
         .map_err(bad)
@@ -633,6 +635,7 @@ fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
             })
             .collect::<Result<_, Status>>()?,
         published: m.published,
+        outside_period: m.outside_period,
     })
 }
 

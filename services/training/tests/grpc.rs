@@ -51,6 +51,7 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
         }),
         description: None,
         published: true,
+        period: None,
     };
     let err = client
         .create_programme(with_caller(programme.clone(), None))

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use glocal_kit::domain::period::PeriodDraft;
 use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_training::domain::{
@@ -158,6 +159,7 @@ fn academy_draft() -> ProgrammeDraft {
         },
         description: TextDraft::default(),
         published: true,
+        period: None,
     }
 }
 
@@ -211,6 +213,7 @@ impl Env {
                     },
                     description: TextDraft::default(),
                     published: true,
+                    period: None,
                 },
             )
             .await
@@ -370,6 +373,7 @@ fn fellowship_draft(p: &Programme, capacity: u32) -> EditionDraft {
         host_codes: vec!["26000".into(), "11000".into()],
         stages: vec![],
         published: true,
+        outside_period: false,
     }
 }
 
@@ -409,6 +413,7 @@ fn contest_draft(p: &Programme, reviewers: [&str; 3]) -> EditionDraft {
             },
         ],
         published: true,
+        outside_period: false,
     }
 }
 
@@ -442,6 +447,7 @@ async fn the_public_sees_published_programmes_only(env: Env) {
                 },
                 description: TextDraft::default(),
                 published: false,
+                period: None,
             },
         )
         .await
@@ -717,6 +723,7 @@ async fn a_nameless_caller_reads_but_does_not_write(env: Env) {
                 },
                 description: TextDraft::default(),
                 published: true,
+                period: None,
             },
         )
         .await;
@@ -1883,6 +1890,7 @@ async fn batched_lookups_answer_what_single_lookups_answer(env: Env) {
                 },
                 description: TextDraft::default(),
                 published: false,
+                period: None,
             },
         )
         .await
@@ -2325,6 +2333,166 @@ async fn the_training_report_counts_applications_per_edition(env: Env) {
     );
 }
 
+/// The history notes of entity `id`, oldest first.
+async fn history_notes(db: &DatabaseConnection, id: uuid::Uuid) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "SELECT note FROM history WHERE aggregate_id = $1 ORDER BY seq"
+        }
+        _ => "SELECT note FROM history WHERE aggregate_id = ? ORDER BY seq",
+    };
+    db.query_all_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "note").unwrap_or_default())
+        .collect()
+}
+
+/// A programme's period rule (K2H: "April ~ October", here once a year): an edition
+/// outside its months or one more in a start year is refused with nothing written; staff
+/// may not set the rule aside, an administrator may, and the edition's history says so.
+async fn programme_period_rules_refuse_editions_outside_them(env: Env) {
+    let k2h = ProgrammeDraft {
+        idempotency_key: "p-k2h-period".into(),
+        kind: Some(ProgrammeKind::InvitationFellowship),
+        title: TextDraft {
+            en: "K2H".into(),
+            ..TextDraft::default()
+        },
+        description: TextDraft::default(),
+        published: true,
+        period: Some(PeriodDraft {
+            from_month: 4,
+            to_month: 10,
+            max_days: 0,
+            per_year: 1,
+        }),
+    };
+    let bad = ProgrammeDraft {
+        idempotency_key: "p-bad-period".into(),
+        period: Some(PeriodDraft {
+            from_month: 0,
+            ..k2h.period.unwrap()
+        }),
+        ..k2h.clone()
+    };
+    let err = env
+        .office
+        .create_programme_from(Some(&admin()), bad)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BadUserInput, "{err}");
+    assert_eq!(err.field(), Some("period.fromMonth"));
+    let p = env
+        .office
+        .create_programme_from(Some(&admin()), k2h)
+        .await
+        .unwrap();
+    let rule = p.period.expect("the programme keeps its rule");
+    assert_eq!((rule.from_month(), rule.to_month()), (4, 10));
+    assert_eq!(rule.per_year(), Some(1));
+    let read = env.office.get_programme(None, p.id).await.unwrap();
+    assert_eq!(read.period, Some(rule), "read back from the store");
+    // April to September fits.
+    env.edition(fellowship_draft(&p, 60)).await;
+    let editions = env.count("edition").await;
+    let history = env.count("history").await;
+    let refused = |draft: EditionDraft, caller: Caller| {
+        let office = env.office.clone();
+        async move { office.create_edition_from(Some(&caller), draft).await }
+    };
+    // A second edition starting in 2026 is one more than once a year.
+    let second = EditionDraft {
+        idempotency_key: "k2h-second".into(),
+        term: "2026-2".into(),
+        starts_on: "2026-05-01".into(),
+        ends_on: "2026-06-30".into(),
+        ..fellowship_draft(&p, 60)
+    };
+    let err = refused(second, staff("staff-1")).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
+    assert_eq!(err.reason(), Some("OUTSIDE_PERIOD"));
+    assert!(err.to_string().contains("1 editions a year"), "{err}");
+    // February to July 2027 is outside April–October.
+    let february = EditionDraft {
+        idempotency_key: "k2h-february".into(),
+        term: "2027".into(),
+        starts_on: "2027-02-01".into(),
+        ends_on: "2027-07-31".into(),
+        applications_open_on: "2026-11-01".into(),
+        applications_close_on: "2026-12-31".into(),
+        ..fellowship_draft(&p, 60)
+    };
+    let err = refused(february.clone(), staff("staff-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
+    assert_eq!(err.reason(), Some("OUTSIDE_PERIOD"));
+    assert!(err.to_string().contains("months 4–10"), "{err}");
+    // Setting the rule aside is an administrator's decision.
+    let aside = EditionDraft {
+        outside_period: true,
+        ..february
+    };
+    let err = refused(aside.clone(), staff("staff-1")).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert_eq!(err.reason(), Some("BUREAU_ADMIN_ONLY"));
+    assert_eq!(env.count("edition").await, editions);
+    assert_eq!(env.count("history").await, history);
+    let held = env.edition(aside).await;
+    let notes = history_notes(&env.db, held.id.as_uuid()).await;
+    assert!(
+        notes.iter().any(|n| n.contains(
+            "outside the programme's period rule (months 4–10, 1 a year), by an administrator's decision"
+        )),
+        "{notes:?}"
+    );
+}
+
+/// Six editions of a twice-a-year programme created at once for one year: exactly two are
+/// created (the programme's row lock orders the counts).
+async fn editions_per_year_hold_under_concurrent_creation(env: Env) {
+    let p = env
+        .office
+        .create_programme_from(
+            Some(&admin()),
+            ProgrammeDraft {
+                period: Some(PeriodDraft {
+                    from_month: 1,
+                    to_month: 12,
+                    max_days: 0,
+                    per_year: 2,
+                }),
+                ..academy_draft()
+            },
+        )
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let office = env.office.clone();
+        let draft = EditionDraft {
+            idempotency_key: format!("rush-{i}"),
+            term: format!("2026-{i}"),
+            ..fellowship_draft(&p, 10)
+        };
+        tasks.push(tokio::spawn(async move {
+            office.create_edition_from(Some(&admin()), draft).await
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => created += 1,
+            Err(e) => assert_eq!(e.reason(), Some("OUTSIDE_PERIOD"), "{e}"),
+        }
+    }
+    assert_eq!(created, 2);
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 2),
     sqlite();
@@ -2346,6 +2514,8 @@ glocal_kit::on_both_backends!(
         papers_in_a_folder,
         papers_in_s3,
         the_training_report_counts_applications_per_edition,
+        programme_period_rules_refuse_editions_outside_them,
+        editions_per_year_hold_under_concurrent_creation,
     ];
     db: [demo_seeds_an_empty_database]
 );

@@ -773,3 +773,97 @@ async fn codes_off_the_iso_lists_are_refused_with_their_field() {
     }
     assert_eq!(count_rows_in(&stack.events_db, "event").await, 0);
 }
+
+/// A series' period rule through GraphQL: the KCJ conference's "August ~ September (Four
+/// days)" is kept with the series; an edition in October is CONFLICT `OUTSIDE_PERIOD` with
+/// the rule in the caller's language; staff may not set it aside, an administrator may, and
+/// the event's audit row says so.
+#[tokio::test]
+async fn a_series_period_rule_refuses_events_outside_it() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let stack = spawn_stack().await;
+    let staff = stack.staff("staff-events");
+    let q = "mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) {
+        id period { fromMonth toMonth maxDays editionsPerYear } } }";
+    let series_input = |period: Value| {
+        json!({ "input": {
+            "idempotencyKey": "kcj-period", "code": "KCJ-CONFERENCE", "kind": "CONFERENCE",
+            "title": { "en": "Korea–China–Japan Local Governments Conference" },
+            "description": { "en": "Annual, four days" }, "period": period
+        } })
+    };
+    let bad = stack
+        .gql(
+            Some(&staff),
+            q,
+            series_input(json!({ "fromMonth": 8, "toMonth": 13 })),
+        )
+        .await;
+    assert_eq!(bad.error_code(), "BAD_USER_INPUT");
+    assert_eq!(
+        bad.body["errors"][0]["extensions"]["field"],
+        "period.toMonth"
+    );
+    let kcj = stack
+        .gql(
+            Some(&staff),
+            q,
+            series_input(json!({ "fromMonth": 8, "toMonth": 9, "maxDays": 4 })),
+        )
+        .await;
+    let kcj = kcj.data()["createEventSeries"].clone();
+    assert_eq!(
+        kcj["period"],
+        json!({ "fromMonth": 8, "toMonth": 9, "maxDays": 4, "editionsPerYear": null })
+    );
+    let mut input = event_input("kcj-october", 300);
+    input["seriesId"] = kcj["id"].clone();
+    input["kind"] = Value::Null;
+    input["startDate"] = json!("2030-10-05");
+    input["endDate"] = json!("2030-10-07");
+    let q = "mutation($input: CreateEventInput!) { createEvent(input: $input) { id startDate } }";
+    let refused = stack
+        .gql_in("ko", Some(&staff), q, json!({ "input": input.clone() }))
+        .await;
+    assert_eq!(refused.error_code(), "CONFLICT");
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["reason"],
+        "OUTSIDE_PERIOD"
+    );
+    let message = refused.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("8월–9월"), "{message}");
+    input["outsidePeriod"] = json!(true);
+    let staff_aside = stack
+        .gql(Some(&staff), q, json!({ "input": input.clone() }))
+        .await;
+    assert_eq!(staff_aside.error_code(), "FORBIDDEN");
+    assert_eq!(
+        staff_aside.body["errors"][0]["extensions"]["reason"],
+        "BUREAU_ADMIN_ONLY"
+    );
+    let held = stack
+        .gql(Some(&stack.admin()), q, json!({ "input": input }))
+        .await;
+    let held = held.data()["createEvent"].clone();
+    assert_eq!(held["startDate"], "2030-10-05");
+    let db = &stack.events_db;
+    let backend = db.get_database_backend();
+    let id: uuid::Uuid = held["id"].as_str().unwrap().parse().unwrap();
+    let notes: Vec<String> = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT note FROM audit WHERE aggregate_id = $1",
+            [id.into()],
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "note").unwrap_or_default())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("outside the series' period rule (months 8–9, at most 4 days)")),
+        "{notes:?}"
+    );
+}

@@ -621,3 +621,79 @@ async fn eligibility_reasons_and_bad_input_are_said_in_the_callers_language() {
     }
     assert_eq!(seen.len(), 4, "{seen:?}");
 }
+
+/// A programme's period rule through GraphQL (K2H: April–October, once a year): an edition
+/// in February is CONFLICT `OUTSIDE_PERIOD`, staff may not set the rule aside, an
+/// administrator may, and the edition's history row says so.
+#[tokio::test]
+async fn a_programme_period_rule_refuses_editions_outside_it() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let stack = spawn_stack().await;
+    let admin = stack.admin();
+    let staff = stack.staff("staff-training");
+    let p = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) {
+                id period { fromMonth toMonth maxDays editionsPerYear } } }",
+            json!({ "input": {
+                "idempotencyKey": "k2h-period", "kind": "INVITATION_FELLOWSHIP",
+                "title": { "en": "K2H" }, "published": true,
+                "period": { "fromMonth": 4, "toMonth": 10, "editionsPerYear": 1 },
+            } }),
+        )
+        .await;
+    let p = p.data()["createProgramme"].clone();
+    assert_eq!(
+        p["period"],
+        json!({ "fromMonth": 4, "toMonth": 10, "maxDays": null, "editionsPerYear": 1 })
+    );
+    let mut input = json!({
+        "idempotencyKey": "k2h-february", "programmeId": p["id"], "term": "2101",
+        "startsOn": "2101-02-01", "endsOn": "2101-07-31",
+        "applicationsOpenOn": "2000-01-01", "applicationsCloseOn": "2101-01-15",
+        "capacity": 10, "languages": ["en"],
+    });
+    let q = "mutation($input: CreateEditionInput!) { createEdition(input: $input) { id term } }";
+    let refused = stack
+        .gql(Some(&staff), q, json!({ "input": input.clone() }))
+        .await;
+    assert_eq!(refused.error_code(), "CONFLICT");
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["reason"],
+        "OUTSIDE_PERIOD"
+    );
+    input["outsidePeriod"] = json!(true);
+    let staff_aside = stack
+        .gql(Some(&staff), q, json!({ "input": input.clone() }))
+        .await;
+    assert_eq!(staff_aside.error_code(), "FORBIDDEN");
+    assert_eq!(
+        staff_aside.body["errors"][0]["extensions"]["reason"],
+        "BUREAU_ADMIN_ONLY"
+    );
+    let held = stack.gql(Some(&admin), q, json!({ "input": input })).await;
+    let id: uuid::Uuid = held.data()["createEdition"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let db = &stack.training_db;
+    let notes: Vec<String> = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT note FROM history WHERE aggregate_id = $1",
+            [id.into()],
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "note").unwrap_or_default())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("outside the programme's period rule (months 4–10, 1 a year)")),
+        "{notes:?}"
+    );
+}

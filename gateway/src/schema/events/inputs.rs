@@ -1,6 +1,7 @@
 //! The events input objects.
 
 use super::*;
+use crate::schema::common::PeriodRuleInput;
 
 // ----- inputs ---------------------------------------------------------------------------
 
@@ -89,6 +90,9 @@ pub struct CreateEventSeriesInput {
     pub rotation: Vec<String>,
     /// Largest number of events a year (e.g. 12 lectures); none when absent.
     pub yearly_quota: Option<i32>,
+    /// When its events may be held (e.g. August–September, at most 4 days); any time when
+    /// absent. A series counts its events with `yearlyQuota`, not `editionsPerYear`.
+    pub period: Option<PeriodRuleInput>,
 }
 
 /// Creates an event in DRAFT (bureau).
@@ -131,6 +135,10 @@ pub struct CreateEventInput {
     pub registration_opens_at: Option<DateTime>,
     /// When registration closes.
     pub registration_closes_at: Option<DateTime>,
+    /// Create it even outside its series' period rule: bureau administrators only
+    /// (FORBIDDEN `BUREAU_ADMIN_ONLY` otherwise), noted in the event's audit.
+    #[graphql(default = false)]
+    pub outside_period: bool,
 }
 
 /// Moves an event through its life cycle (bureau).

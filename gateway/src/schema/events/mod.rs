@@ -17,7 +17,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use glocal_proto::common::v1::{LocalizedText, PageRequest};
 use glocal_proto::events::v1 as pb;
 
-use super::common::{PageInfo, Person, PublicUrls};
+use super::common::{PageInfo, PeriodRule, Person, PublicUrls};
 use super::common::{datetime, non_empty, timestamp};
 use super::directory::{LocalGovernment, load_local_government};
 use super::language::{self, Language};
@@ -296,6 +296,11 @@ impl EventSeries {
     /// Largest number of events a year (null: no quota).
     async fn yearly_quota(&self) -> Option<i32> {
         (self.0.yearly_quota > 0).then(|| int_out(self.0.yearly_quota))
+    }
+
+    /// When its events may be held (null: any time).
+    async fn period(&self) -> Option<PeriodRule> {
+        self.0.period.as_ref().map(PeriodRule::from_proto)
     }
 
     /// The country whose turn it is to host the next edition.

@@ -47,6 +47,7 @@ impl EventsMutation {
             description: text_in(input.description),
             rotation: input.rotation,
             yearly_quota: count_in(input.yearly_quota, "yearlyQuota")?,
+            period: input.period.map(|p| p.to_proto("period")).transpose()?,
         };
         let (mut client, request) = call(ctx, Events, message)?;
         Ok(EventSeries(
@@ -58,7 +59,9 @@ impl EventsMutation {
         ))
     }
 
-    /// Creates an event in DRAFT (bureau). Idempotent per key.
+    /// Creates an event in DRAFT (bureau). Idempotent per key. An edition outside its
+    /// series' period rule is CONFLICT `OUTSIDE_PERIOD`, unless an administrator creates it
+    /// `outsidePeriod`.
     async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> Result<Event> {
         let message = pb::CreateEventRequest {
             idempotency_key: input.idempotency_key,
@@ -79,6 +82,7 @@ impl EventsMutation {
             capacity: count_in(Some(input.capacity), "capacity")?,
             registration_opens_at: input.registration_opens_at.map(timestamp),
             registration_closes_at: input.registration_closes_at.map(timestamp),
+            outside_period: input.outside_period,
         };
         let (mut client, request) = call(ctx, Events, message)?;
         let data = client

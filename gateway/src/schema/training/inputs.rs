@@ -1,6 +1,7 @@
 //! The training input objects.
 
 use super::*;
+use crate::schema::common::PeriodRuleInput;
 
 // ---- inputs -----------------------------------------------------------------------------
 
@@ -42,6 +43,9 @@ pub struct CreateProgrammeInput {
     /// Visible to the public at once.
     #[graphql(default)]
     pub published: bool,
+    /// When its editions may be held (e.g. K2H: April–October, one a year); any time when
+    /// absent.
+    pub period: Option<PeriodRuleInput>,
 }
 
 /// Who may apply.
@@ -137,6 +141,10 @@ pub struct CreateEditionInput {
     /// Visible to the public at once.
     #[graphql(default)]
     pub published: bool,
+    /// Create it even outside its programme's period rule: bureau administrators only
+    /// (FORBIDDEN `BUREAU_ADMIN_ONLY` otherwise), noted in the edition's history.
+    #[graphql(default = false)]
+    pub outside_period: bool,
 }
 
 impl CreateEditionInput {
@@ -209,6 +217,7 @@ impl CreateEditionInput {
                 })
                 .collect::<Result<_>>()?,
             published: self.published,
+            outside_period: self.outside_period,
         })
     }
 }

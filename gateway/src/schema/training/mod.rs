@@ -14,7 +14,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use glocal_proto::common::v1::{LocalizedText, PageRequest};
 use glocal_proto::training::v1 as pb;
 
-use super::common::PageInfo;
+use super::common::{PageInfo, PeriodRule};
 use super::common::{datetime, non_empty, timestamp};
 use super::directory::{LocalGovernment, load_local_government};
 use super::language::{self, Language};
@@ -357,6 +357,11 @@ impl Programme {
     /// Visible to the public.
     async fn published(&self) -> bool {
         self.0.published
+    }
+
+    /// When its editions may be held (null: any time).
+    async fn period(&self) -> Option<PeriodRule> {
+        self.0.period.as_ref().map(PeriodRule::from_proto)
     }
 
     /// The editions the caller may see, newest start first.

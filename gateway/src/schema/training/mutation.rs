@@ -16,6 +16,7 @@ impl TrainingMutation {
             title: Some(input.title.into_proto()),
             description: input.description.map(TrainingTextInput::into_proto),
             published: input.published,
+            period: input.period.map(|p| p.to_proto("period")).transpose()?,
         };
         let (mut client, request) = call(ctx, Training, message)?;
         Ok(Programme(
@@ -23,7 +24,10 @@ impl TrainingMutation {
         ))
     }
 
-    /// Creates an edition with its stages (bureau staff). Idempotent per key.
+    /// Creates an edition with its stages (bureau staff). Idempotent per key. An edition
+    /// outside its programme's period rule (months, longest duration, editions per start
+    /// year) is CONFLICT `OUTSIDE_PERIOD`, unless an administrator creates it
+    /// `outsidePeriod`.
     async fn create_edition(
         &self,
         ctx: &Context<'_>,

@@ -64,6 +64,7 @@ fn a_negative_capacity_names_its_field() {
         host_codes: vec![],
         stages: vec![],
         published: false,
+        outside_period: false,
     };
     let err = input.into_proto().unwrap_err();
     let field = err.extensions.and_then(|e| e.get("field").cloned());

@@ -145,6 +145,9 @@ pub struct EventDraft {
     pub registration_opens_at: Option<DateTime<Utc>>,
     /// Registration closes (optional).
     pub registration_closes_at: Option<DateTime<Utc>>,
+    /// Create it even outside its series' period rule: a bureau administrator's decision,
+    /// audited.
+    pub outside_period: bool,
 }
 
 /// A validated new event.
@@ -186,6 +189,8 @@ pub struct NewEvent {
     pub registration_opens_at: Option<DateTime<Utc>>,
     /// Registration closes (after it opens).
     pub registration_closes_at: Option<DateTime<Utc>>,
+    /// Hold it even outside its series' period rule (an administrator's decision).
+    pub outside_period: bool,
 }
 
 /// Largest number of seats an event may have.
@@ -274,6 +279,7 @@ impl EventDraft {
             capacity: self.capacity,
             registration_opens_at: self.registration_opens_at,
             registration_closes_at: self.registration_closes_at,
+            outside_period: self.outside_period,
         })
     }
 }

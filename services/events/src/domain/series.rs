@@ -1,5 +1,7 @@
 //! A series as a client sends it, and the validated series it parses into.
 
+use glocal_kit::domain::period::{PeriodDraft, PeriodRule};
+
 use super::{
     EventKind, IdempotencyKey, InvalidInput, LocalizedText, Rotation, SeriesCode, TextDraft,
 };
@@ -21,6 +23,8 @@ pub struct SeriesDraft {
     pub rotation: Vec<String>,
     /// Largest number of events per year; 0 = no quota.
     pub yearly_quota: u32,
+    /// When its events may be held; `None` = any time.
+    pub period: Option<PeriodDraft>,
 }
 
 /// A validated series.
@@ -40,6 +44,8 @@ pub struct NewSeries {
     pub rotation: Rotation,
     /// 0..=1000 events a year (0 = no quota).
     pub yearly_quota: u32,
+    /// When its events may be held (months, longest duration); `None` = any time.
+    pub period: Option<PeriodRule>,
 }
 
 impl SeriesDraft {
@@ -56,6 +62,13 @@ impl SeriesDraft {
         if self.yearly_quota > 1000 {
             return Err(InvalidInput::new("yearlyQuota", "must be at most 1000"));
         }
+        let period = self.period.map(|p| p.parse("period")).transpose()?;
+        if period.is_some_and(|p| p.per_year().is_some()) {
+            return Err(InvalidInput::new(
+                "period.editionsPerYear",
+                "a series counts its events with yearlyQuota",
+            ));
+        }
         Ok(NewSeries {
             idempotency_key,
             code,
@@ -64,6 +77,7 @@ impl SeriesDraft {
             description,
             rotation,
             yearly_quota: self.yearly_quota,
+            period,
         })
     }
 }
@@ -82,6 +96,12 @@ mod tests {
             description: TextDraft::new("", "Annual", "", ""),
             rotation: vec!["KR".into(), "CN".into(), "JP".into()],
             yearly_quota: 0,
+            period: Some(PeriodDraft {
+                from_month: 8,
+                to_month: 9,
+                max_days: 4,
+                per_year: 0,
+            }),
         };
         assert_eq!(d.parse().unwrap().rotation.countries().len(), 3);
         let bad = SeriesDraft {
@@ -89,6 +109,26 @@ mod tests {
             ..d.clone()
         };
         assert_eq!(bad.parse().unwrap_err().field(), "yearlyQuota");
+        let bad = SeriesDraft {
+            period: Some(PeriodDraft {
+                from_month: 13,
+                to_month: 9,
+                max_days: 0,
+                per_year: 0,
+            }),
+            ..d.clone()
+        };
+        assert_eq!(bad.parse().unwrap_err().field(), "period.fromMonth");
+        let bad = SeriesDraft {
+            period: Some(PeriodDraft {
+                from_month: 8,
+                to_month: 9,
+                max_days: 0,
+                per_year: 2,
+            }),
+            ..d.clone()
+        };
+        assert_eq!(bad.parse().unwrap_err().field(), "period.editionsPerYear");
         let bad = SeriesDraft { kind: None, ..d };
         assert_eq!(bad.parse().unwrap_err().field(), "kind");
     }

@@ -25,6 +25,8 @@ pub struct SeriesView {
     pub rotation: Vec<String>,
     /// Events per year at most (0 = no quota).
     pub yearly_quota: u32,
+    /// When its events may be held; `None` = any time.
+    pub period: Option<glocal_kit::domain::period::PeriodRule>,
     /// Whose turn it is to host the next edition (rotating series with editions).
     pub next_host_country: Option<String>,
     /// Created.

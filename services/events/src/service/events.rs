@@ -23,10 +23,18 @@ use uuid::Uuid;
 
 impl EventOffice {
     /// Creates an event in DRAFT (bureau only). An edition of a rotating series must be
-    /// hosted by the country whose turn it is; a series' yearly quota is respected.
-    /// Idempotent per key.
+    /// hosted by the country whose turn it is; a series' yearly quota and period rule are
+    /// respected (an administrator may hold it outside the period: `outside_period`,
+    /// audited). Idempotent per key.
     pub async fn create_event(&self, caller: Option<&Caller>, new: NewEvent) -> Result<EventView> {
         let actor = bureau(caller, "action-create-events")?;
+        if new.outside_period && !actor.admin {
+            return Err(EventsError::only(
+                "BUREAU_ADMIN_ONLY",
+                "rule-only-bureau-admins",
+                "action-override-period",
+            ));
+        }
         let fingerprint = format!("{new:?}");
         let id = self
             .idempotent(
@@ -47,7 +55,9 @@ impl EventOffice {
     /// Inserts an event (rotation, kind and quota checked under the series' row lock). A
     /// lecture series' quota is its yearly target of local governments
     /// ([`lecture_target_allows`]); `beyond_target` (an administrator's decision) lets a
-    /// lecture past it. Whether the event went beyond its series' target.
+    /// lecture past it. The series' period rule (months, longest duration) holds unless
+    /// `new.outside_period` (an administrator's decision, checked by the caller), and the
+    /// audit row says when it was set aside. Whether the event went beyond its series' target.
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn insert_event(
         &self,
@@ -60,6 +70,7 @@ impl EventOffice {
         beyond_target: bool,
     ) -> Result<bool> {
         let mut went_beyond = false;
+        let mut outside_period = None;
         let (kind, edition) = match new.series_id {
             None => (
                 new.kind
@@ -140,6 +151,18 @@ impl EventOffice {
                         ));
                     }
                 }
+                if let Some(rule) = views::series_period(&series)?
+                    && let Err(breach) = rule.check(new.start_date, new.end_date, 0)
+                {
+                    if !new.outside_period {
+                        return Err(EventsError::said(
+                            glocal_kit::error::ErrorCode::Conflict,
+                            "OUTSIDE_PERIOD",
+                            rule.refusal(breach, &series.code, new.start_date, new.end_date),
+                        ));
+                    }
+                    outside_period = Some(rule);
+                }
                 let edition = editions.iter().map(|e| e.edition).max().unwrap_or(0) + 1;
                 (kind, edition)
             }
@@ -155,6 +178,14 @@ impl EventOffice {
                 note.push_str("; ");
             }
             note.push_str("beyond the series' yearly target of local governments, by an administrator's decision");
+        }
+        if let Some(rule) = outside_period {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            note.push_str(&format!(
+                "outside the series' period rule ({rule}), by an administrator's decision"
+            ));
         }
         queries::insert_audit(
             txn,
@@ -179,7 +210,14 @@ impl EventOffice {
         let change = Change::new("Event", id, "EventCreated", payload)
             .touching_all(new.series_id.map(|s| EntityRef::new("Series", s)));
         outbox::append(txn, &change, now).await?;
-        tracing::info!(event_id = %id, kind = %kind, edition, went_beyond, "event created");
+        tracing::info!(
+            event_id = %id,
+            kind = %kind,
+            edition,
+            went_beyond,
+            outside_period = outside_period.is_some(),
+            "event created"
+        );
         Ok(went_beyond)
     }
 

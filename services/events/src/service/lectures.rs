@@ -143,6 +143,7 @@ impl EventOffice {
             capacity: draft.capacity.unwrap_or(100),
             registration_opens_at: None,
             registration_closes_at: None,
+            outside_period: false,
         };
         let new_event = event_draft.parse().map_err(|e: InvalidInput| {
             let field = match e.field() {

@@ -25,6 +25,8 @@ pub(crate) mod series {
         pub rotation: String,
         pub yearly_quota: i32,
         pub created_at: DateTimeUtc,
+        /// The period rule as JSON ([`glocal_kit::domain::period::PeriodRule::to_stored`]).
+        pub period: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
                 table: "registration",
             }),
             Box::new(glocal_kit::outbox::follow::PositionsMigration),
+            Box::new(glocal_kit::domain::period::PeriodColumnMigration { table: "series" }),
         ]
     }
 

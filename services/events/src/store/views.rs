@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use glocal_kit::domain::period::PeriodRule;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
@@ -62,6 +63,11 @@ pub(crate) fn series_kind(row: &series::Model) -> Result<EventKind> {
     EventKind::parse(&row.kind).map_err(corrupt)
 }
 
+/// A series row's period rule, if it has one.
+pub(crate) fn series_period(row: &series::Model) -> Result<Option<PeriodRule>> {
+    PeriodRule::from_stored(row.period.as_deref()).map_err(corrupt)
+}
+
 /// A series row's host rotation.
 pub(crate) fn series_rotation(row: &series::Model) -> Result<(Vec<String>, Rotation)> {
     let rotation: Vec<String> = from_json(&row.rotation)?;
@@ -105,6 +111,7 @@ pub(crate) async fn series_views(
                     .map(|c| c.as_str().to_owned()),
                 rotation,
                 yearly_quota: u32_of(r.yearly_quota),
+                period: series_period(&r)?,
                 created_at: r.created_at,
                 code: r.code,
             })

@@ -83,6 +83,7 @@ pub(crate) async fn insert_series(
         rotation: Set(to_json(&rotation)),
         yearly_quota: Set(i32_of(new.yearly_quota)),
         created_at: Set(now),
+        period: Set(new.period.map(|p| p.to_stored())),
         ..Default::default()
     };
     series::Entity::insert(row)

@@ -1,6 +1,7 @@
 //! What every service's gRPC adapter repeats: an error to a `Status` ([`status`], [`bad`]),
 //! the caller from the request's metadata ([`caller`]), and timestamps both ways ([`ts`],
-//! [`from_ts`], [`from_opt_ts`], [`parse_ts`]).
+//! [`from_ts`], [`from_opt_ts`], [`parse_ts`]), and period rules both ways ([`period_in`],
+//! [`period_out`]).
 
 use chrono::{DateTime, Utc};
 use tonic::{Request, Status};
@@ -54,6 +55,27 @@ pub fn from_opt_ts(
     field: &str,
 ) -> Result<Option<DateTime<Utc>>, Status> {
     t.map(|t| from_ts(t, field)).transpose()
+}
+
+/// A period rule on the wire (0 = no limit).
+pub fn period_out(p: &crate::domain::period::PeriodRule) -> glocal_proto::common::v1::PeriodRule {
+    let d = p.draft();
+    glocal_proto::common::v1::PeriodRule {
+        from_month: d.from_month,
+        to_month: d.to_month,
+        max_days: d.max_days,
+        editions_per_year: d.per_year,
+    }
+}
+
+/// A period rule from the wire, still to parse (0 = no limit).
+pub fn period_in(p: glocal_proto::common::v1::PeriodRule) -> crate::domain::period::PeriodDraft {
+    crate::domain::period::PeriodDraft {
+        from_month: p.from_month,
+        to_month: p.to_month,
+        max_days: p.max_days,
+        per_year: p.editions_per_year,
+    }
 }
 
 #[cfg(test)]

@@ -262,6 +262,9 @@ pub struct EditionDraft {
     pub stages: Vec<StageDraft>,
     /// Visible to the public at once.
     pub published: bool,
+    /// Create it even outside its programme's period rule: a bureau administrator's
+    /// decision, audited.
+    pub outside_period: bool,
 }
 
 /// A validated new edition.
@@ -295,6 +298,8 @@ pub struct NewEdition {
     pub stages: Vec<ReviewStage>,
     /// Published.
     pub published: bool,
+    /// Hold it even outside its programme's period rule (an administrator's decision).
+    pub outside_period: bool,
 }
 
 /// Largest number of places of one edition.
@@ -507,6 +512,7 @@ impl EditionDraft {
             host_codes,
             stages,
             published: self.published,
+            outside_period: self.outside_period,
         })
     }
 }
@@ -550,6 +556,7 @@ mod tests {
             host_codes: vec!["26000".into()],
             stages: vec![],
             published: true,
+            outside_period: false,
         }
     }
 

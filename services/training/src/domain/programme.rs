@@ -41,6 +41,8 @@ pub struct ProgrammeDraft {
     pub description: TextDraft,
     /// Visible to the public at once.
     pub published: bool,
+    /// When its editions may be held; `None` = any time.
+    pub period: Option<glocal_kit::domain::period::PeriodDraft>,
 }
 
 /// A validated new programme.
@@ -56,6 +58,8 @@ pub struct NewProgramme {
     pub description: LocalizedText,
     /// Published.
     pub published: bool,
+    /// When its editions may be held (months, longest duration, editions per year).
+    pub period: Option<glocal_kit::domain::period::PeriodRule>,
 }
 
 impl ProgrammeDraft {
@@ -75,12 +79,14 @@ impl ProgrammeDraft {
         } else {
             d.parse("description", 10_000)?
         };
+        let period = self.period.map(|p| p.parse("period")).transpose()?;
         Ok(NewProgramme {
             idempotency_key,
             kind,
             title,
             description,
             published: self.published,
+            period,
         })
     }
 }

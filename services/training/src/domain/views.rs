@@ -38,6 +38,8 @@ pub struct Programme {
     pub published: bool,
     /// Editions, newest start first.
     pub editions: Vec<Edition>,
+    /// When its editions may be held; `None` = any time.
+    pub period: Option<glocal_kit::domain::period::PeriodRule>,
     /// Version.
     pub version: Version,
     /// Created.

@@ -165,6 +165,19 @@ impl Who {
         }
     }
 
+    /// Only bureau administrators may `what` (`BUREAU_ADMIN_ONLY`).
+    fn require_admin(&self, what: &str) -> Result<()> {
+        if matches!(self.viewer, Viewer::Admin) {
+            Ok(())
+        } else {
+            Err(TrainingError::only(
+                "BUREAU_ADMIN_ONLY",
+                "rule-only-bureau-admins",
+                what,
+            ))
+        }
+    }
+
     fn require_bureau(&self, what: &str) -> Result<()> {
         self.require_authenticated()?;
         if self.is_bureau() {

@@ -1,6 +1,8 @@
 //! Programmes and their editions: creation, publication and lookups.
 
 use super::*;
+use chrono::Datelike;
+use glocal_kit::domain::period::PeriodRule;
 use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
@@ -72,6 +74,7 @@ impl TrainingOffice {
                     description: new.description,
                     published: new.published,
                     editions: Vec::new(),
+                    period: new.period,
                     version: Version::FIRST,
                     created_at: now,
                 })
@@ -153,7 +156,10 @@ impl TrainingOffice {
     }
 
     /// Creates an edition of a programme (bureau staff), with its stages and reviewers.
-    /// Idempotent per key.
+    /// The programme's period rule holds (months, longest duration, editions per start
+    /// year, counted under the programme's row lock): outside it is CONFLICT
+    /// `OUTSIDE_PERIOD` unless an administrator sets it aside (`outside_period`), which the
+    /// edition's history notes. Idempotent per key.
     pub async fn create_edition(
         &self,
         caller: Option<&Caller>,
@@ -161,6 +167,9 @@ impl TrainingOffice {
     ) -> Result<Edition> {
         let who = self.who(caller).await?;
         who.require_bureau("action-create-editions")?;
+        if new.outside_period {
+            who.require_admin("action-override-period")?;
+        }
         if queries::find_programme(&self.db, new.programme_id.as_uuid())
             .await?
             .is_none()
@@ -184,6 +193,44 @@ impl TrainingOffice {
         let now = self.now();
         let id = Uuid::new_v4();
         let txn = self.db.begin().await?;
+        let programme = queries::lock_programme(&txn, new.programme_id.as_uuid())
+            .await?
+            .ok_or_else(|| TrainingError::invalid("programmeId", "unknown programme"))?;
+        let mut note = new.term.as_str().to_owned();
+        if let Some(rule) =
+            PeriodRule::from_stored(programme.period.as_deref()).map_err(TrainingError::corrupt)?
+        {
+            let year = new.starts_on.year();
+            let held = match rule.per_year() {
+                Some(_) => {
+                    queries::count_editions_starting_between(
+                        &txn,
+                        programme.id,
+                        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(new.starts_on),
+                        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(new.starts_on),
+                    )
+                    .await?
+                }
+                None => 0,
+            };
+            if let Err(breach) = rule.check(new.starts_on, new.ends_on, held) {
+                if !new.outside_period {
+                    return Err(TrainingError::said(
+                        glocal_kit::error::ErrorCode::Conflict,
+                        "OUTSIDE_PERIOD",
+                        rule.refusal(
+                            breach,
+                            programme_name(&programme),
+                            new.starts_on,
+                            new.ends_on,
+                        ),
+                    ));
+                }
+                note.push_str(&format!(
+                    "; outside the programme's period rule ({rule}), by an administrator's decision"
+                ));
+            }
+        }
         writes::insert_edition(&txn, id, &new, &who.actor.subject, now).await?;
         writes::insert_history(
             &txn,
@@ -196,7 +243,7 @@ impl TrainingOffice {
                 actor_subject: &who.actor.subject,
                 actor_name: who.actor.name()?,
                 at: now,
-                note: new.term.as_str(),
+                note: &note,
             },
         )
         .await?;
@@ -311,4 +358,12 @@ impl TrainingOffice {
         let views = self.edition_views(&who, rows, include_sessions).await?;
         Ok(in_order(&ids, views, |e| e.id.as_uuid()))
     }
+}
+
+/// A programme's name in a refusal: its English title, or the first title it has.
+fn programme_name(p: &ProgrammeRow) -> &str {
+    [&p.title_en, &p.title_ko, &p.title_zh, &p.title_ja]
+        .into_iter()
+        .find(|t| !t.trim().is_empty())
+        .map_or("", |t| t.as_str())
 }

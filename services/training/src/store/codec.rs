@@ -312,6 +312,8 @@ pub(crate) fn programme_of(p: programme::Model, editions: Vec<Edition>) -> Resul
         },
         published: p.published,
         editions,
+        period: glocal_kit::domain::period::PeriodRule::from_stored(p.period.as_deref())
+            .map_err(TrainingError::corrupt)?,
         version: version_of(p.version)?,
         created_at: p.created_at,
     })

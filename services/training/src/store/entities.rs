@@ -43,6 +43,8 @@ entity!(
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub version: i64,
+        /// The period rule as JSON ([`glocal_kit::domain::period::PeriodRule::to_stored`]).
+        pub period: Option<String>,
     }
 );
 

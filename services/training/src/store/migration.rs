@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
                 table: "application",
             }),
             Box::new(glocal_kit::outbox::follow::PositionsMigration),
+            Box::new(glocal_kit::domain::period::PeriodColumnMigration { table: "programme" }),
         ]
     }
 

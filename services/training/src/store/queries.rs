@@ -27,6 +27,34 @@ pub(crate) async fn find_programme<C: ConnectionTrait>(
         .await
 }
 
+/// A programme by id, its row locked for the rest of the transaction (PostgreSQL; SQLite
+/// runs one writer at a time): the editions-per-year check of its period rule runs under it.
+pub(crate) async fn lock_programme<C: ConnectionTrait>(
+    c: &C,
+    id: Uuid,
+) -> Result<Option<programme::Model>, DbErr> {
+    programme::Entity::find()
+        .filter(programme::Column::Id.eq(id))
+        .lock_exclusive()
+        .one(c)
+        .await
+}
+
+/// How many editions of a programme start between `from` and `to` (inclusive).
+pub(crate) async fn count_editions_starting_between<C: ConnectionTrait>(
+    c: &C,
+    programme_id: Uuid,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<u64, DbErr> {
+    edition::Entity::find()
+        .filter(edition::Column::ProgrammeId.eq(programme_id))
+        .filter(edition::Column::StartsOn.gte(from))
+        .filter(edition::Column::StartsOn.lte(to))
+        .count(c)
+        .await
+}
+
 /// Programmes by id (one query).
 pub(crate) async fn programmes_by_ids<C: ConnectionTrait>(
     c: &C,

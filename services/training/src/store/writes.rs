@@ -83,6 +83,7 @@ pub(crate) async fn insert_programme(
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(Version::FIRST.get()),
+            period: Set(new.period.map(|p| p.to_stored())),
             ..Default::default()
         },
     )
