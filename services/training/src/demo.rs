@@ -10,10 +10,10 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::domain::{
     Answer, ApplicantKind, ApplicationDraft, AttendanceDraft, AttendanceStatus, CostDraft, CutKind,
-    Decision, EditionDraft, EligibilityDraft, NationalityRule, NewApplication, Note,
-    OrganisationType, ParticipantDraft, Payer, ProfileDraft, ProgrammeDraft, ProgrammeKind,
-    ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft, TextDraft, format_date,
-    parse_attendance,
+    Decision, DivisionReviewerDraft, EditionDraft, EligibilityDraft, NationalityRule,
+    NewApplication, Note, OrganisationType, ParticipantDraft, Payer, ProfileDraft, ProgrammeDraft,
+    ProgrammeKind, ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft,
+    TextDraft, format_date, parse_attendance,
 };
 use crate::error::TrainingError;
 use crate::service::{Config, Edition, Programme, TrainingOffice};
@@ -87,6 +87,7 @@ struct Spec {
     months: u32,
     capacity: u32,
     languages: &'static [&'static str],
+    divisions: &'static [&'static str],
     eligibility: EligibilityDraft,
     stipends: Vec<StipendDraft>,
     costs: Vec<CostDraft>,
@@ -140,6 +141,7 @@ fn specs(year: i32) -> Vec<Spec> {
                 reviewers: vec!["staff-interp-kim".into()],
                 ..StageDraft::default()
             }],
+            divisions: &[],
         },
         Spec {
             key: "demo-overseas",
@@ -165,6 +167,7 @@ fn specs(year: i32) -> Vec<Spec> {
             costs: vec![cost(Payer::Association, "travel and accommodation abroad")],
             hosts: &[],
             stages: vec![],
+            divisions: &[],
         },
         Spec {
             key: "demo-academy",
@@ -190,6 +193,7 @@ fn specs(year: i32) -> Vec<Spec> {
             costs: vec![],
             hosts: &[],
             stages: vec![],
+            divisions: &[],
         },
         Spec {
             key: "demo-contest",
@@ -225,6 +229,10 @@ fn specs(year: i32) -> Vec<Spec> {
                     cut_value: 10,
                     blind: true,
                     reviewers: vec!["staff-exchange-choi".into()],
+                    division_reviewers: vec![DivisionReviewerDraft {
+                        subject: "staff-japan-sato".into(),
+                        division: "ja".into(),
+                    }],
                 },
                 StageDraft {
                     name: "Finals".into(),
@@ -232,6 +240,7 @@ fn specs(year: i32) -> Vec<Spec> {
                     ..StageDraft::default()
                 },
             ],
+            divisions: &["en", "zh", "ja"],
         },
         Spec {
             key: "demo-coaching",
@@ -261,6 +270,7 @@ fn specs(year: i32) -> Vec<Spec> {
             costs: vec![cost(Payer::Association, "the expert's fee")],
             hosts: &[],
             stages: vec![],
+            divisions: &[],
         },
     ]
 }
@@ -305,6 +315,7 @@ async fn create(
                 applications_close_on: format_date(close),
                 capacity: spec.capacity,
                 languages: spec.languages.iter().map(|l| (*l).to_owned()).collect(),
+                divisions: spec.divisions.iter().map(|l| (*l).to_owned()).collect(),
                 eligibility: spec.eligibility,
                 stipends: spec.stipends,
                 costs: spec.costs,
@@ -348,6 +359,16 @@ fn apply(
     profile: ProfileDraft,
     why: &str,
 ) -> Result<NewApplication, TrainingError> {
+    apply_in(key, edition, profile, why, "")
+}
+
+fn apply_in(
+    key: &str,
+    edition: &Edition,
+    profile: ProfileDraft,
+    why: &str,
+    division: &str,
+) -> Result<NewApplication, TrainingError> {
     Ok(ApplicationDraft {
         idempotency_key: key.into(),
         edition_id: edition.id.to_string(),
@@ -358,6 +379,7 @@ fn apply(
         }],
         attachments: vec![],
         as_draft: false,
+        division: division.into(),
     }
     .parse()?)
 }
@@ -411,11 +433,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
     let contest = office
         .submit_application(
             Some(&busan),
-            apply(
+            apply_in(
                 "demo-contest-busan",
                 by_kind(ProgrammeKind::SpeechContest)?,
                 korean_profile("박성호", "부산광역시 국제교류과", 6, &["ja"]),
                 "Speech: Busan and Fukuoka, thirty years of friendship.",
+                "ja",
             )?,
         )
         .await?;

@@ -15,12 +15,12 @@ use tonic::{Request, Response, Status};
 use crate::domain::{
     Answer, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, Attachment,
     AttendanceDraft, AttendanceStatus, CertificateCode, Comment, CostDraft, CutKind, CutRule,
-    Decision, EditionDraft, EditionId, EligibilityDraft, EligibilityRule, InvalidInput,
-    LocalizedText, Money, NationalityRule, NewApplication, NewEdition, NewProgramme, NewSession,
-    Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentId, PaymentState,
-    ProfileDraft, ProgrammeDraft, ProgrammeId, ProgrammeKind, Score, ScreeningOutcome,
-    SessionDraft, SessionId, SessionKind, StageDraft, StipendDraft, TextDraft, Version,
-    format_date, parse_attendance,
+    Decision, DivisionReviewerDraft, EditionDraft, EditionId, EligibilityDraft, EligibilityRule,
+    InvalidInput, LocalizedText, Money, NationalityRule, NewApplication, NewEdition, NewProgramme,
+    NewSession, Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentId,
+    PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeId, ProgrammeKind, Score,
+    ScreeningOutcome, SessionDraft, SessionId, SessionKind, StageDraft, StipendDraft, TextDraft,
+    Version, format_date, parse_attendance,
 };
 use crate::error::TrainingError;
 use crate::service::{self, TrainingOffice};
@@ -268,6 +268,7 @@ fn edition_to_pb(e: service::Edition) -> pb::Edition {
         accepted_count: e.accepted_count,
         waitlisted_count: e.waitlisted_count,
         languages: e.languages,
+        divisions: e.divisions,
         eligibility: Some(pb::Eligibility {
             applicant_kinds: e
                 .eligibility
@@ -316,6 +317,14 @@ fn edition_to_pb(e: service::Edition) -> pb::Edition {
                 cut_value: s.cut.value(),
                 blind: s.blind,
                 reviewer_subjects: s.reviewers,
+                division_reviewers: s
+                    .division_reviewers
+                    .into_iter()
+                    .map(|r| pb::DivisionReviewer {
+                        subject: r.subject,
+                        division: r.division.into(),
+                    })
+                    .collect(),
             })
             .collect(),
         published: e.published,
@@ -444,6 +453,7 @@ fn application_to_pb(a: service::Application) -> pb::Application {
         submitted_at: a.submitted_at.map(ts),
         updated_at: Some(ts(a.updated_at)),
         waitlist_position: a.waitlist_position.unwrap_or(0),
+        division: a.division.unwrap_or_default(),
     }
 }
 
@@ -536,6 +546,7 @@ impl TryFrom<pb::SubmitApplicationRequest> for NewApplication {
                 })
                 .collect(),
             as_draft: m.as_draft,
+            division: m.division,
         }
         .parse()
         .map_err(bad)
@@ -572,6 +583,7 @@ fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
         applications_close_on: m.applications_close_on,
         capacity: m.capacity,
         languages: m.languages,
+        divisions: m.divisions,
         eligibility: EligibilityDraft {
             applicant_kinds: elig
                 .applicant_kinds
@@ -629,6 +641,14 @@ fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
                     cut_value: s.cut_value,
                     blind: s.blind,
                     reviewers: s.reviewer_subjects,
+                    division_reviewers: s
+                        .division_reviewers
+                        .into_iter()
+                        .map(|r| DivisionReviewerDraft {
+                            subject: r.subject,
+                            division: r.division,
+                        })
+                        .collect(),
                 })
             })
             .collect::<Result<_, Status>>()?,
@@ -916,6 +936,7 @@ impl TrainingService for GrpcService {
                         mean_centi: o.mean_centi,
                         rank: o.rank,
                         advanced: o.advanced,
+                        division: o.division.map(String::from).unwrap_or_default(),
                     })
                     .collect(),
                 edition: Some(edition_to_pb(r.edition)),

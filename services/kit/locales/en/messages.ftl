@@ -599,6 +599,7 @@ rule-only-requesting-local-government = only the requesting local government may
 rule-only-department-staff = only staff of the request's department may { $action }
 rule-reviewers-may-not = reviewers of an edition may not { $action } in it
 rule-only-stage-reviewers = only the reviewers of stage { $stage } of this edition may score it
+rule-only-division-reviewers = only the reviewers of stage { $stage } for division { $division } may score this application
 action-verbatim = { $text }
 action-add-contacts = add contacts
 action-add-notes = add notes

@@ -598,6 +598,7 @@ rule-only-requesting-local-government = { $action }は依頼した自治体だ�
 rule-only-department-staff = { $action }は依頼の担当部署の職員だけが行えます
 rule-reviewers-may-not = 回の審査員はその回で{ $action }を行えません
 rule-only-stage-reviewers = この回の第 { $stage } 段階の審査員だけが採点できます
+rule-only-division-reviewers = 第 { $stage } 段階の部門 { $division } の審査員だけがこの応募を採点できます
 action-verbatim = { $text }
 action-add-contacts = 連絡先の追加
 action-add-notes = メモの追加

@@ -598,6 +598,7 @@ rule-only-requesting-local-government = { $action }은(는) 요청한 지방자�
 rule-only-department-staff = { $action }은(는) 요청 담당 부서의 직원만 할 수 있습니다
 rule-reviewers-may-not = 차수의 심사위원은 그 차수에서 { $action }을(를) 할 수 없습니다
 rule-only-stage-reviewers = 이 차수의 { $stage }단계 심사위원만 점수를 매길 수 있습니다
+rule-only-division-reviewers = { $stage }단계 { $division } 부문의 심사위원만 이 지원서에 점수를 매길 수 있습니다
 action-verbatim = { $text }
 action-add-contacts = 연락처 추가
 action-add-notes = 메모 추가

@@ -598,6 +598,7 @@ rule-only-requesting-local-government = 只有提出申请的地方政府可以{
 rule-only-department-staff = 只有该申请所属部门的职员可以{ $action }
 rule-reviewers-may-not = 期次的评审员不能在该期次中{ $action }
 rule-only-stage-reviewers = 只有本期次第 { $stage } 阶段的评审员可以评分
+rule-only-division-reviewers = 只有第 { $stage } 阶段 { $division } 组的评审员可以为此申请评分
 action-verbatim = { $text }
 action-add-contacts = 添加联系人
 action-add-notes = 添加备注
