@@ -15,12 +15,12 @@ use tonic::{Request, Response, Status};
 use crate::domain::{
     Answer, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, Attachment,
     AttendanceDraft, AttendanceStatus, CertificateCode, Comment, CostDraft, CutKind, CutRule,
-    Decision, DivisionReviewerDraft, EditionDraft, EditionId, EligibilityDraft, EligibilityRule,
-    InvalidInput, LocalizedText, Money, NationalityRule, NewApplication, NewEdition, NewProgramme,
-    NewSession, Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentId,
-    PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeId, ProgrammeKind, Score,
-    ScreeningOutcome, SessionDraft, SessionId, SessionKind, StageDraft, StipendDraft, TextDraft,
-    Version, format_date, parse_attendance,
+    Decision, EditionDraft, EditionId, EligibilityDraft, EligibilityRule, InvalidInput,
+    LocalizedText, Money, NationalityRule, NewApplication, NewEdition, NewProgramme, NewSession,
+    Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentId, PaymentState,
+    ProfileDraft, ProgrammeDraft, ProgrammeId, ProgrammeKind, Score, ScreeningOutcome,
+    SessionDraft, SessionId, SessionKind, StageDraft, StipendDraft, TextDraft, Version,
+    format_date, parse_attendance,
 };
 use crate::error::TrainingError;
 use crate::service::{self, TrainingOffice};
@@ -47,6 +47,7 @@ impl GrpcService {
     }
 }
 
+mod divisions;
 mod statistics;
 
 type GrpcResult<T> = Result<Response<T>, Status>;
@@ -317,14 +318,7 @@ fn edition_to_pb(e: service::Edition) -> pb::Edition {
                 cut_value: s.cut.value(),
                 blind: s.blind,
                 reviewer_subjects: s.reviewers,
-                division_reviewers: s
-                    .division_reviewers
-                    .into_iter()
-                    .map(|r| pb::DivisionReviewer {
-                        subject: r.subject,
-                        division: r.division.into(),
-                    })
-                    .collect(),
+                division_reviewers: divisions::reviewers_to_pb(s.division_reviewers),
             })
             .collect(),
         published: e.published,
@@ -641,14 +635,7 @@ fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
                     cut_value: s.cut_value,
                     blind: s.blind,
                     reviewers: s.reviewer_subjects,
-                    division_reviewers: s
-                        .division_reviewers
-                        .into_iter()
-                        .map(|r| DivisionReviewerDraft {
-                            subject: r.subject,
-                            division: r.division,
-                        })
-                        .collect(),
+                    division_reviewers: divisions::reviewers_from_pb(s.division_reviewers),
                 })
             })
             .collect::<Result<_, Status>>()?,

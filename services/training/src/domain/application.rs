@@ -1,6 +1,8 @@
 //! An application as an applicant sends it: who they are (the profile the eligibility
 //! rules read), their answers and the metadata of their attachments.
 
+use glocal_kit::i18n::Message;
+
 use super::edition::parse_languages;
 use super::text::bounded;
 use super::{
@@ -153,28 +155,20 @@ impl NewApplication {
     /// Checks the division against the edition's `divisions`: an edition with divisions
     /// needs one of them, an edition without refuses one; field `division`.
     pub fn check_division(&self, divisions: &[LanguageCode]) -> Result<(), InvalidInput> {
-        let listed = || {
-            divisions
+        let say = |message: Message| {
+            let listed = divisions
                 .iter()
                 .map(LanguageCode::as_str)
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", ");
+            InvalidInput::localized("division", message.arg("divisions", listed))
         };
         match &self.division {
             None if divisions.is_empty() => Ok(()),
-            None => Err(InvalidInput::new(
-                "division",
-                format!("is required: the edition has divisions {}", listed()),
-            )),
-            Some(_) if divisions.is_empty() => Err(InvalidInput::new(
-                "division",
-                "must be empty: the edition has no divisions",
-            )),
+            None => Err(say(Message::new("input-division-required"))),
+            Some(_) if divisions.is_empty() => Err(say(Message::new("input-division-none"))),
             Some(d) if divisions.contains(d) => Ok(()),
-            Some(_) => Err(InvalidInput::new(
-                "division",
-                format!("must be one of the edition's divisions: {}", listed()),
-            )),
+            Some(_) => Err(say(Message::new("input-division-not-listed"))),
         }
     }
 }
