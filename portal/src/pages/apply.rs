@@ -528,6 +528,9 @@ pub async fn apply(
                     profile: submitted(&profile),
                     answers,
                     attachments: Vec::new(),
+                    // The portal's form has no division choice yet (issue 25.4): an edition
+                    // with divisions refuses this with the field `division`.
+                    division: None,
                 },
             },
         )

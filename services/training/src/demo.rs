@@ -11,10 +11,10 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::domain::{
     Answer, ApplicantKind, ApplicationDraft, AttendanceDraft, AttendanceStatus, CostDraft, CutKind,
-    Decision, EditionDraft, EligibilityDraft, NationalityRule, NewApplication, Note,
-    OrganisationType, ParticipantDraft, Payer, ProfileDraft, ProgrammeDraft, ProgrammeKind,
-    ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft, TextDraft, format_date,
-    parse_attendance,
+    Decision, DivisionReviewerDraft, EditionDraft, EligibilityDraft, NationalityRule,
+    NewApplication, Note, OrganisationType, ParticipantDraft, Payer, ProfileDraft, ProgrammeDraft,
+    ProgrammeKind, ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft,
+    TextDraft, format_date, parse_attendance,
 };
 use crate::error::TrainingError;
 use crate::service::{Config, Edition, Programme, TrainingOffice};
@@ -88,6 +88,7 @@ struct Spec {
     months: u32,
     capacity: u32,
     languages: &'static [&'static str],
+    divisions: &'static [&'static str],
     eligibility: EligibilityDraft,
     stipends: Vec<StipendDraft>,
     costs: Vec<CostDraft>,
@@ -155,6 +156,7 @@ fn specs(year: i32) -> Vec<Spec> {
             }],
             // K2H: "April ~ October (6 months)", once a year.
             period: period(4, 10, 1),
+            divisions: &[],
         },
         Spec {
             key: "demo-overseas",
@@ -181,6 +183,7 @@ fn specs(year: i32) -> Vec<Spec> {
             hosts: &[],
             stages: vec![],
             period: None,
+            divisions: &[],
         },
         Spec {
             key: "demo-academy",
@@ -208,6 +211,7 @@ fn specs(year: i32) -> Vec<Spec> {
             stages: vec![],
             // "twice a year".
             period: period(1, 12, 2),
+            divisions: &[],
         },
         Spec {
             key: "demo-contest",
@@ -243,6 +247,10 @@ fn specs(year: i32) -> Vec<Spec> {
                     cut_value: 10,
                     blind: true,
                     reviewers: vec!["staff-exchange-choi".into()],
+                    division_reviewers: vec![DivisionReviewerDraft {
+                        subject: "staff-japan-sato".into(),
+                        division: "ja".into(),
+                    }],
                 },
                 StageDraft {
                     name: "Finals".into(),
@@ -251,6 +259,7 @@ fn specs(year: i32) -> Vec<Spec> {
                 },
             ],
             period: None,
+            divisions: &["en", "zh", "ja"],
         },
         Spec {
             key: "demo-coaching",
@@ -282,6 +291,7 @@ fn specs(year: i32) -> Vec<Spec> {
             stages: vec![],
             // "Period : twice a year".
             period: period(1, 12, 2),
+            divisions: &[],
         },
     ]
 }
@@ -327,6 +337,7 @@ async fn create(
                 applications_close_on: format_date(close),
                 capacity: spec.capacity,
                 languages: spec.languages.iter().map(|l| (*l).to_owned()).collect(),
+                divisions: spec.divisions.iter().map(|l| (*l).to_owned()).collect(),
                 eligibility: spec.eligibility,
                 stipends: spec.stipends,
                 costs: spec.costs,
@@ -374,6 +385,16 @@ fn apply(
     profile: ProfileDraft,
     why: &str,
 ) -> Result<NewApplication, TrainingError> {
+    apply_in(key, edition, profile, why, "")
+}
+
+fn apply_in(
+    key: &str,
+    edition: &Edition,
+    profile: ProfileDraft,
+    why: &str,
+    division: &str,
+) -> Result<NewApplication, TrainingError> {
     Ok(ApplicationDraft {
         idempotency_key: key.into(),
         edition_id: edition.id.to_string(),
@@ -384,6 +405,7 @@ fn apply(
         }],
         attachments: vec![],
         as_draft: false,
+        division: division.into(),
     }
     .parse()?)
 }
@@ -437,11 +459,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
     let contest = office
         .submit_application(
             Some(&busan),
-            apply(
+            apply_in(
                 "demo-contest-busan",
                 by_kind(ProgrammeKind::SpeechContest)?,
                 korean_profile("박성호", "부산광역시 국제교류과", 6, &["ja"]),
                 "Speech: Busan and Fukuoka, thirty years of friendship.",
+                "ja",
             )?,
         )
         .await?;

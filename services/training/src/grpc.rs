@@ -47,7 +47,11 @@ impl GrpcService {
     }
 }
 
+mod divisions;
 mod statistics;
+mod stipends;
+
+use stipends::{payment_to_pb, schedule_to_pb};
 
 type GrpcResult<T> = Result<Response<T>, Status>;
 
@@ -268,6 +272,7 @@ fn edition_to_pb(e: service::Edition) -> pb::Edition {
         accepted_count: e.accepted_count,
         waitlisted_count: e.waitlisted_count,
         languages: e.languages,
+        divisions: e.divisions,
         eligibility: Some(pb::Eligibility {
             applicant_kinds: e
                 .eligibility
@@ -316,6 +321,7 @@ fn edition_to_pb(e: service::Edition) -> pb::Edition {
                 cut_value: s.cut.value(),
                 blind: s.blind,
                 reviewer_subjects: s.reviewers,
+                division_reviewers: divisions::reviewers_to_pb(s.division_reviewers),
             })
             .collect(),
         published: e.published,
@@ -445,31 +451,7 @@ fn application_to_pb(a: service::Application) -> pb::Application {
         submitted_at: a.submitted_at.map(ts),
         updated_at: Some(ts(a.updated_at)),
         waitlist_position: a.waitlist_position.unwrap_or(0),
-    }
-}
-
-fn payment_to_pb(p: service::StipendPayment) -> pb::StipendPayment {
-    pb::StipendPayment {
-        id: p.id.to_string(),
-        application_id: p.application_id.to_string(),
-        payer: payer_to_pb(p.payer),
-        period: p.period,
-        period_start: date(p.period_start),
-        period_end: date(p.period_end),
-        days_present: p.days_present,
-        days_in_period: p.days_in_period,
-        amount: Some(money_to_pb(&p.amount)),
-        state: payment_state_to_pb(p.state),
-        note: p.note,
-        version: p.version.get(),
-    }
-}
-
-fn schedule_to_pb(s: service::StipendSchedule) -> pb::StipendSchedule {
-    pb::StipendSchedule {
-        application_id: s.application_id.to_string(),
-        totals: s.totals.iter().map(money_to_pb).collect(),
-        payments: s.payments.into_iter().map(payment_to_pb).collect(),
+        division: a.division.unwrap_or_default(),
     }
 }
 
@@ -538,6 +520,7 @@ impl TryFrom<pb::SubmitApplicationRequest> for NewApplication {
                 })
                 .collect(),
             as_draft: m.as_draft,
+            division: m.division,
         }
         .parse()
         .map_err(bad)
@@ -574,6 +557,7 @@ fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
         applications_close_on: m.applications_close_on,
         capacity: m.capacity,
         languages: m.languages,
+        divisions: m.divisions,
         eligibility: EligibilityDraft {
             applicant_kinds: elig
                 .applicant_kinds
@@ -631,6 +615,7 @@ fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
                     cut_value: s.cut_value,
                     blind: s.blind,
                     reviewers: s.reviewer_subjects,
+                    division_reviewers: divisions::reviewers_from_pb(s.division_reviewers),
                 })
             })
             .collect::<Result<_, Status>>()?,
@@ -919,6 +904,7 @@ impl TrainingService for GrpcService {
                         mean_centi: o.mean_centi,
                         rank: o.rank,
                         advanced: o.advanced,
+                        division: o.division.map(String::from).unwrap_or_default(),
                     })
                     .collect(),
                 edition: Some(edition_to_pb(r.edition)),

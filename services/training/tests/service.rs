@@ -10,11 +10,11 @@ use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_training::domain::{
     Answer, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, AttendanceDraft,
-    AttendanceStatus, CertificateCode, CostDraft, CutKind, Decision, EditionDraft, EditionId,
-    EligibilityDraft, EligibilityFailure, EligibilityRule, NationalityRule, Note, OrganisationType,
-    ParticipantDraft, Payer, PaymentAction, PaymentState, ProfileDraft, ProgrammeDraft,
-    ProgrammeKind, Score, ScreeningOutcome, SessionDraft, SessionId, SessionKind, StageDraft,
-    StipendDraft, TextDraft, Version, parse_attendance,
+    AttendanceStatus, CertificateCode, CostDraft, CutKind, Decision, DivisionReviewerDraft,
+    EditionDraft, EditionId, EligibilityDraft, EligibilityFailure, EligibilityRule,
+    NationalityRule, Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentState,
+    ProfileDraft, ProgrammeDraft, ProgrammeKind, Score, ScreeningOutcome, SessionDraft, SessionId,
+    SessionKind, StageDraft, StipendDraft, TextDraft, Version, parse_attendance,
 };
 use glocal_training::service::{
     Application, ApplicationFilter, Edition, PageRequest, Programme, Session, VerifiedCertificate,
@@ -335,6 +335,7 @@ fn application(key: &str, edition: &Edition, profile: ProfileDraft) -> Applicati
         }],
         attachments: vec![],
         as_draft: false,
+        division: String::new(),
     }
 }
 
@@ -349,6 +350,7 @@ fn fellowship_draft(p: &Programme, capacity: u32) -> EditionDraft {
         applications_close_on: "2026-03-31".into(),
         capacity,
         languages: vec!["en".into(), "ko".into()],
+        divisions: vec![],
         eligibility: EligibilityDraft {
             organisation_types: vec![OrganisationType::ForeignLocalGovernment],
             nationality: Some(NationalityRule::Foreign),
@@ -388,6 +390,7 @@ fn contest_draft(p: &Programme, reviewers: [&str; 3]) -> EditionDraft {
         applications_close_on: "2026-03-31".into(),
         capacity: 3,
         languages: vec!["en".into(), "zh".into(), "ja".into()],
+        divisions: vec![],
         eligibility: EligibilityDraft {
             organisation_types: vec![OrganisationType::KoreanLocalGovernment],
             nationality: Some(NationalityRule::Korean),
@@ -405,6 +408,7 @@ fn contest_draft(p: &Programme, reviewers: [&str; 3]) -> EditionDraft {
                 cut_value: 2,
                 blind: true,
                 reviewers: vec![reviewers[0].into(), reviewers[1].into()],
+                ..StageDraft::default()
             },
             StageDraft {
                 name: "Finals".into(),
@@ -1162,6 +1166,173 @@ async fn the_speech_contest_cut_advances_the_top_n_and_ties(env: Env) {
     let park = env.get(&admin(), apps[2].id).await.unwrap();
     let park = env.decide(&park, Decision::Accept).await.unwrap();
     assert_eq!(park.state, ApplicationState::Accepted);
+}
+
+async fn each_division_has_its_own_review_cut_and_ranking(env: Env) {
+    let p = env.programme(ProgrammeKind::SpeechContest).await;
+    let mut draft = contest_draft(&p, ["chair", "unused", "r3"]);
+    draft.divisions = vec!["en".into(), "zh".into()];
+    draft.stages[0].cut_value = 1;
+    draft.stages[0].reviewers = vec!["chair".into()];
+    draft.stages[0].division_reviewers = vec![
+        DivisionReviewerDraft {
+            subject: "r-en".into(),
+            division: "en".into(),
+        },
+        DivisionReviewerDraft {
+            subject: "r-zh".into(),
+            division: "zh".into(),
+        },
+    ];
+    let contest = env.edition(draft).await;
+    assert_eq!(contest.divisions, ["en", "zh"]);
+    assert_eq!(contest.stages[0].division_reviewers.len(), 2);
+    assert_eq!(
+        contest.stages[0].division_reviewers[1].division.as_str(),
+        "zh"
+    );
+
+    // An application names one of the edition's divisions; nothing is written otherwise.
+    let fellowship = env.fellowship(5).await;
+    let who = official("o-none", "11000");
+    let before = env.counts().await;
+    assert_eq!(
+        field(
+            env.apply(&who, "none", &contest, korean("Nobody", 6, &["en"]))
+                .await
+        ),
+        "division"
+    );
+    let mut ja = application("ja", &contest, korean("Nobody", 6, &["ja"]));
+    ja.division = "ja".into();
+    assert_eq!(
+        field(env.office.submit_application_from(Some(&who), ja).await),
+        "division"
+    );
+    // An edition without divisions refuses one.
+    let mut divided = application("f", &fellowship, foreign("Lan"));
+    divided.division = "en".into();
+    assert_eq!(
+        field(
+            env.office
+                .submit_application_from(Some(&official("o-f", "VN-DN")), divided)
+                .await
+        ),
+        "division"
+    );
+    assert_eq!(env.counts().await, before);
+
+    // en: Kim 90, Lee 80; zh: Park 70, Choi 60. One ranking across languages would pass
+    // no zh speaker with TOP_N 1; per division, Kim and Park pass.
+    let mut apps = Vec::new();
+    for (i, (name, division)) in [("Kim", "en"), ("Park", "zh"), ("Lee", "en"), ("Choi", "zh")]
+        .iter()
+        .enumerate()
+    {
+        let who = official(&format!("o{i}"), "11000");
+        let mut d = application("k", &contest, korean(name, 6, &[division]));
+        d.division = (*division).into();
+        let a = env
+            .office
+            .submit_application_from(Some(&who), d)
+            .await
+            .unwrap();
+        assert_eq!(a.division.as_deref(), Some(*division));
+        apps.push(env.to_review(&a).await);
+    }
+    let (kim, park, lee, choi) = (&apps[0], &apps[1], &apps[2], &apps[3]);
+    let (chair, r_en, r_zh) = (staff("chair"), staff("r-en"), staff("r-zh"));
+    let score = |s: u32| Score::parse(s).unwrap();
+    let comment = || glocal_training::domain::Comment::parse("").unwrap();
+
+    // A division's reviewer sees and scores that division only; the chair sees all.
+    let listed = |who: Caller| {
+        let office = env.office.clone();
+        async move {
+            office
+                .list_applications(
+                    Some(&who),
+                    ApplicationFilter::default(),
+                    PageRequest::default(),
+                )
+                .await
+                .unwrap()
+                .total_count
+        }
+    };
+    assert_eq!(listed(r_en.clone()).await, 2);
+    assert_eq!(listed(r_zh.clone()).await, 2);
+    assert_eq!(listed(chair.clone()).await, 4);
+    assert!(env.get(&r_en, kim.id).await.unwrap().blind);
+    assert_eq!(code(env.get(&r_en, park.id).await), ErrorCode::NotFound);
+    assert_eq!(
+        code(
+            env.office
+                .review(Some(&r_en), park.id, 1, score(100), comment())
+                .await
+        ),
+        ErrorCode::NotFound
+    );
+    for (who, a, s) in [
+        (&r_en, kim, 90),
+        (&r_en, lee, 80),
+        (&r_zh, park, 70),
+        (&chair, park, 70),
+    ] {
+        env.office
+            .review(Some(who), a.id, 1, score(s), comment())
+            .await
+            .unwrap();
+    }
+    // Choi (zh) has no score: the cut waits for every division.
+    let err = env
+        .office
+        .apply_cut(Some(&admin()), contest.id, 1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("CUT_UNSCORED"));
+    assert!(err.to_string().contains(&choi.id.to_string()), "{err}");
+    env.office
+        .review(Some(&r_zh), choi.id, 1, score(60), comment())
+        .await
+        .unwrap();
+
+    let cut = env
+        .office
+        .apply_cut(Some(&admin()), contest.id, 1)
+        .await
+        .unwrap();
+    let ranks: Vec<(ApplicationId, &str, u32, bool)> = cut
+        .outcomes
+        .iter()
+        .map(|o| {
+            (
+                o.id,
+                o.division.as_ref().map_or("", |d| d.as_str()),
+                o.rank,
+                o.advanced,
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranks,
+        [
+            (kim.id, "en", 1, true),
+            (lee.id, "en", 2, false),
+            (park.id, "zh", 1, true),
+            (choi.id, "zh", 2, false),
+        ]
+    );
+    let choi = env.get(&admin(), choi.id).await.unwrap();
+    assert_eq!(choi.state, ApplicationState::Rejected);
+    let english =
+        glocal_kit::i18n::Stored::parse(&choi.decision_note).render(glocal_kit::i18n::Lang::En);
+    assert!(english.contains("rank 2"), "{english}");
+    let park = env.get(&admin(), park.id).await.unwrap();
+    assert_eq!(
+        (park.state, park.current_stage),
+        (ApplicationState::UnderReview, 2)
+    );
 }
 
 async fn stipends_follow_the_policy_with_pro_rating(env: Env) {
@@ -2505,6 +2676,7 @@ glocal_kit::on_both_backends!(
         capacity_holds_under_concurrent_accepts,
         the_first_waitlisted_is_promoted_when_a_participant_withdraws,
         the_speech_contest_cut_advances_the_top_n_and_ties,
+        each_division_has_its_own_review_cut_and_ranking,
         stipends_follow_the_policy_with_pro_rating,
         attendance_completion_and_verified_certificates,
         illegal_transitions_and_stale_versions_change_nothing,

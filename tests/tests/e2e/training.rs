@@ -697,3 +697,171 @@ async fn a_programme_period_rule_refuses_editions_outside_it() {
         "{notes:?}"
     );
 }
+
+/// Issue 25.4: the speech contest's divisions. Each division has its own reviewers, ranking
+/// and cut: TOP_N 1 advances the best of each division, a reviewer limited to one division
+/// does not reach the other's applications, and an application must name its division.
+#[tokio::test]
+async fn contest_divisions_have_their_own_review_cut_and_ranking() {
+    let stack = spawn_stack().await;
+    let admin = stack.admin();
+    let p = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { id } }",
+            json!({ "input": {
+                "idempotencyKey": "contest",
+                "kind": "SPEECH_CONTEST",
+                "title": { "en": "Foreign Language Speech Contest" },
+                "published": true,
+            } }),
+        )
+        .await;
+    let e = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateEditionInput!) { createEdition(input: $input) {
+                id divisions stages { number divisionReviewers { subject division } } } }",
+            json!({ "input": {
+                "idempotencyKey": "contest-2100",
+                "programmeId": p.data()["createProgramme"]["id"],
+                "term": "2100",
+                "startsOn": "2100-05-01",
+                "endsOn": "2100-06-30",
+                "applicationsOpenOn": "2000-01-01",
+                "applicationsCloseOn": "2100-03-31",
+                "capacity": 4,
+                "languages": ["en", "zh"],
+                "divisions": ["en", "zh"],
+                "eligibility": { "organisationTypes": ["KOREAN_LOCAL_GOVERNMENT"], "nationality": "KOREAN" },
+                "stages": [
+                    { "name": "Preliminaries", "cut": "TOP_N", "cutValue": 1, "divisionReviewers": [
+                        { "subject": "staff-en", "division": "en" },
+                        { "subject": "staff-zh", "division": "zh" },
+                    ] },
+                    { "name": "Finals", "reviewerSubjects": ["staff-finals"] },
+                ],
+                "published": true,
+            } }),
+        )
+        .await;
+    let edition = &e.data()["createEdition"];
+    assert_eq!(edition["divisions"], json!(["en", "zh"]));
+    assert_eq!(
+        edition["stages"][0]["divisionReviewers"][1],
+        json!({ "subject": "staff-zh", "division": "zh" })
+    );
+    let edition_id = edition["id"].as_str().unwrap();
+
+    let submit = |sub: &'static str, name: &'static str, division: Option<&'static str>| {
+        let stack = &stack;
+        async move {
+            let token = stack.official(sub, "11000");
+            let mut input = json!({
+                "idempotencyKey": sub,
+                "editionId": edition_id,
+                "profile": {
+                    "kind": "OFFICIAL", "fullName": name, "nationality": "KR",
+                    "organisationType": "KOREAN_LOCAL_GOVERNMENT", "organisation": "Seoul",
+                    "languages": ["en", "zh"],
+                },
+            });
+            if let Some(d) = division {
+                input["division"] = json!(d);
+            }
+            act(
+                stack,
+                &token,
+                "submitApplication",
+                "SubmitApplicationInput",
+                input,
+            )
+            .await
+        }
+    };
+    // Without its division, an application is refused with the field and writes nothing.
+    let refused = submit("official-none", "Nobody", None).await;
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT", "{:#}", refused.body);
+    assert_eq!(refused.body["errors"][0]["extensions"]["field"], "division");
+    assert_eq!(count_rows_in(&stack.training_db, "application").await, 0);
+
+    // en: Kim 90, Lee 80; zh: Wang 70, Zhao 60.
+    let mut apps = Vec::new();
+    for (sub, name, division) in [
+        ("official-kim", "Kim", "en"),
+        ("official-wang", "Wang", "zh"),
+        ("official-lee", "Lee", "en"),
+        ("official-zhao", "Zhao", "zh"),
+    ] {
+        let r = submit(sub, name, Some(division)).await;
+        let mut app = field(&r, "submitApplication").clone();
+        for outcome in ["START", "PASS"] {
+            let r = act(
+                &stack,
+                &admin,
+                "screenApplication",
+                "ScreenApplicationInput",
+                json!({ "id": app["id"], "version": version(&app), "outcome": outcome }),
+            )
+            .await;
+            app = field(&r, "screenApplication").clone();
+        }
+        apps.push(app);
+    }
+    let (en, zh) = (stack.staff("staff-en"), stack.staff("staff-zh"));
+    async fn review(stack: &Stack, token: &str, app: &Value, score: i64) -> Gql {
+        act(
+            stack,
+            token,
+            "reviewApplication",
+            "ReviewApplicationInput",
+            json!({ "id": app["id"], "stage": 1, "score": score }),
+        )
+        .await
+    }
+    // The English reviewer cannot score (nor see) a Chinese speech.
+    let other = review(&stack, &en, &apps[1], 100).await;
+    assert_eq!(other.error_code(), "NOT_FOUND", "{:#}", other.body);
+    for (token, app, score) in [
+        (&en, &apps[0], 90),
+        (&zh, &apps[1], 70),
+        (&en, &apps[2], 80),
+        (&zh, &apps[3], 60),
+    ] {
+        let r = review(&stack, token, app, score).await;
+        assert!(r.body["errors"].is_null(), "{:#}", r.body);
+    }
+
+    let cut = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: ApplyReviewCutInput!) { applyReviewCut(input: $input) {
+                outcomes { applicationId division rank advanced } } }",
+            json!({ "input": { "editionId": edition_id, "stage": 1 } }),
+        )
+        .await;
+    let outcomes: Vec<(String, String, i64, bool)> = cut.data()["applyReviewCut"]["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["applicationId"].as_str().unwrap().to_owned(),
+                o["division"].as_str().unwrap().to_owned(),
+                o["rank"].as_i64().unwrap(),
+                o["advanced"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let id = |i: usize| apps[i]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        outcomes,
+        [
+            (id(0), "en".to_owned(), 1, true),
+            (id(2), "en".to_owned(), 2, false),
+            (id(1), "zh".to_owned(), 1, true),
+            (id(3), "zh".to_owned(), 2, false),
+        ],
+        "one advances per division"
+    );
+}

@@ -240,6 +240,11 @@ impl TrainingApplication {
         count(self.0.current_stage)
     }
 
+    /// The division applied to (ISO 639-1); null when the edition has none.
+    async fn division(&self) -> Option<&str> {
+        non_empty(&self.0.division)
+    }
+
     /// Who applied.
     async fn profile(&self) -> ApplicantProfile {
         ApplicantProfile(

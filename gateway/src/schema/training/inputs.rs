@@ -97,9 +97,21 @@ pub struct ReviewStageInput {
     /// Reviewers do not see who applied.
     #[graphql(default)]
     pub blind: bool,
-    /// Subjects of the bureau staff who score at this stage.
+    /// Subjects of the bureau staff who score at this stage, in every division.
     #[graphql(default)]
     pub reviewer_subjects: Vec<String>,
+    /// Bureau staff who score at this stage only in one of the edition's divisions.
+    #[graphql(default)]
+    pub division_reviewers: Vec<DivisionReviewerInput>,
+}
+
+/// A reviewer who sees and scores only one division's applications at a stage.
+#[derive(InputObject)]
+pub struct DivisionReviewerInput {
+    /// The staff member's subject.
+    pub subject: String,
+    /// One of the edition's divisions (ISO 639-1, e.g. "zh").
+    pub division: String,
 }
 
 /// Creates an edition of a programme.
@@ -124,6 +136,10 @@ pub struct CreateEditionInput {
     /// ISO 639-1 codes of the working languages.
     #[graphql(default)]
     pub languages: Vec<String>,
+    /// Divisions by language (ISO 639-1, e.g. "en", "zh", "ja"), each with its own review,
+    /// cut and ranking; applications then name their division. Default: none.
+    #[graphql(default)]
+    pub divisions: Vec<String>,
     /// Who may apply.
     pub eligibility: Option<EditionEligibilityInput>,
     /// Monthly stipends.
@@ -161,6 +177,7 @@ impl CreateEditionInput {
             applications_close_on: self.applications_close_on.to_string(),
             capacity: unsigned(self.capacity, "capacity")?,
             languages: self.languages,
+            divisions: self.divisions,
             eligibility: Some(pb::Eligibility {
                 applicant_kinds: e
                     .applicant_kinds
@@ -213,6 +230,14 @@ impl CreateEditionInput {
                         )?,
                         blind: s.blind,
                         reviewer_subjects: s.reviewer_subjects,
+                        division_reviewers: s
+                            .division_reviewers
+                            .into_iter()
+                            .map(|r| pb::DivisionReviewer {
+                                subject: r.subject,
+                                division: r.division,
+                            })
+                            .collect(),
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -301,6 +326,9 @@ pub struct SubmitApplicationInput {
     /// Attached files' metadata.
     #[graphql(default)]
     pub attachments: Vec<ApplicationAttachmentInput>,
+    /// The division applied to (ISO 639-1): required, and one of them, when the edition
+    /// has divisions; refused when it has none.
+    pub division: Option<String>,
 }
 
 impl SubmitApplicationInput {
@@ -308,6 +336,7 @@ impl SubmitApplicationInput {
         Ok(pb::SubmitApplicationRequest {
             idempotency_key: self.idempotency_key,
             edition_id: self.edition_id.0,
+            division: self.division.unwrap_or_default(),
             profile: Some(self.profile.into_proto()?),
             answers: self
                 .answers

@@ -440,9 +440,22 @@ pub struct ReviewStage {
     pub cut_value: i32,
     /// Reviewers do not see who applied.
     pub blind: bool,
-    /// Subjects of the staff reviewing at this stage (shown to the edition's managers).
+    /// Subjects of the staff reviewing at this stage in every division (shown to the
+    /// edition's managers).
     #[graphql(inaccessible)]
     pub reviewer_subjects: Vec<String>,
+    /// Staff reviewing at this stage in one division only (shown to the edition's managers).
+    #[graphql(inaccessible)]
+    pub division_reviewers: Vec<DivisionReviewer>,
+}
+
+/// A reviewer who sees and scores only one division's applications at a stage.
+#[derive(SimpleObject)]
+pub struct DivisionReviewer {
+    /// The staff member's subject.
+    pub subject: String,
+    /// The division (ISO 639-1).
+    pub division: String,
 }
 
 /// One run of a programme.
@@ -522,6 +535,12 @@ impl ProgrammeEdition {
         &self.0.languages
     }
 
+    /// Divisions by language (ISO 639-1), each with its own review, cut and ranking; empty
+    /// when the edition has none.
+    async fn divisions(&self) -> &[String] {
+        &self.0.divisions
+    }
+
     /// Who may apply.
     async fn eligibility(&self) -> EditionEligibility {
         let e = self.0.eligibility.clone().unwrap_or_default();
@@ -598,6 +617,14 @@ impl ProgrammeEdition {
                 cut_value: count(s.cut_value),
                 blind: s.blind,
                 reviewer_subjects: s.reviewer_subjects.clone(),
+                division_reviewers: s
+                    .division_reviewers
+                    .iter()
+                    .map(|r| DivisionReviewer {
+                        subject: r.subject.clone(),
+                        division: r.division.clone(),
+                    })
+                    .collect(),
             })
             .collect()
     }
@@ -815,16 +842,18 @@ pub struct ReviewCutOutcome {
     pub application_id: ID,
     /// Mean score in hundredths.
     pub mean_centi: i64,
-    /// Rank (ties share a rank).
+    /// Rank within the application's division (ties share a rank).
     pub rank: i32,
     /// Moved on to the next stage.
     pub advanced: bool,
+    /// The application's division; null when the edition has none.
+    pub division: Option<String>,
 }
 
 /// What a stage cut did.
 #[derive(SimpleObject)]
 pub struct ReviewCutResult {
-    /// Every application at the stage, best first.
+    /// Every application at the stage, division by division, best first in each.
     pub outcomes: Vec<ReviewCutOutcome>,
     /// The edition after the cut.
     pub edition: Option<ProgrammeEdition>,

@@ -186,6 +186,7 @@ impl TrainingMutation {
                     mean_centi: o.mean_centi,
                     rank: count(o.rank),
                     advanced: o.advanced,
+                    division: non_empty(&o.division).map(str::to_owned),
                 })
                 .collect(),
             edition: r.edition.map(ProgrammeEdition),

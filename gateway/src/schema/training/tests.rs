@@ -58,6 +58,7 @@ fn a_negative_capacity_names_its_field() {
         applications_close_on: Date::parse("2026-03-31").unwrap(),
         capacity: -1,
         languages: vec![],
+        divisions: vec![],
         eligibility: None,
         stipends: vec![],
         costs: vec![],

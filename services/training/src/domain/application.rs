@@ -1,6 +1,8 @@
 //! An application as an applicant sends it: who they are (the profile the eligibility
 //! rules read), their answers and the metadata of their attachments.
 
+use glocal_kit::i18n::Message;
+
 use super::edition::parse_languages;
 use super::text::bounded;
 use super::{
@@ -126,6 +128,8 @@ pub struct ApplicationDraft {
     pub attachments: Vec<Attachment>,
     /// Save as a draft (no eligibility check yet) instead of submitting.
     pub as_draft: bool,
+    /// The division applied to (ISO 639-1); empty = none.
+    pub division: String,
 }
 
 /// A validated new application.
@@ -143,6 +147,30 @@ pub struct NewApplication {
     pub attachments: Vec<Attachment>,
     /// Saved as a draft.
     pub as_draft: bool,
+    /// The division applied to.
+    pub division: Option<LanguageCode>,
+}
+
+impl NewApplication {
+    /// Checks the division against the edition's `divisions`: an edition with divisions
+    /// needs one of them, an edition without refuses one; field `division`.
+    pub fn check_division(&self, divisions: &[LanguageCode]) -> Result<(), InvalidInput> {
+        let say = |message: Message| {
+            let listed = divisions
+                .iter()
+                .map(LanguageCode::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            InvalidInput::localized("division", message.arg("divisions", listed))
+        };
+        match &self.division {
+            None if divisions.is_empty() => Ok(()),
+            None => Err(say(Message::new("input-division-required"))),
+            Some(_) if divisions.is_empty() => Err(say(Message::new("input-division-none"))),
+            Some(d) if divisions.contains(d) => Ok(()),
+            Some(_) => Err(say(Message::new("input-division-not-listed"))),
+        }
+    }
 }
 
 impl ApplicationDraft {
@@ -205,7 +233,12 @@ impl ApplicationDraft {
                 })
             })
             .collect::<Result<Vec<_>, InvalidInput>>()?;
+        let division = match self.division.trim() {
+            "" => None,
+            d => Some(LanguageCode::parse(d).map_err(|e| e.at("division"))?),
+        };
         Ok(NewApplication {
+            division,
             idempotency_key,
             edition_id,
             profile,
@@ -248,6 +281,7 @@ mod tests {
                 sha256: "A".repeat(64),
             }],
             as_draft: false,
+            division: String::new(),
         }
     }
 
@@ -301,5 +335,32 @@ mod tests {
             }),
             "editionId"
         );
+    }
+
+    #[test]
+    fn a_division_is_one_of_the_editions() {
+        let codes = |cs: &[&str]| {
+            cs.iter()
+                .map(|c| LanguageCode::parse(c).unwrap())
+                .collect::<Vec<_>>()
+        };
+        let contest = codes(&["en", "zh", "ja"]);
+        let mut d = draft();
+        d.division = "zh".into();
+        let a = d.clone().parse().unwrap();
+        assert!(a.check_division(&contest).is_ok());
+        assert_eq!(a.check_division(&[]).unwrap_err().field(), "division");
+        assert_eq!(
+            a.check_division(&codes(&["en"])).unwrap_err().field(),
+            "division"
+        );
+        let none = draft().parse().unwrap();
+        assert!(none.check_division(&[]).is_ok());
+        assert_eq!(
+            none.check_division(&contest).unwrap_err().field(),
+            "division"
+        );
+        d.division = "Chinese".into();
+        assert_eq!(field(d), "division");
     }
 }

@@ -175,8 +175,28 @@ pub struct ReviewStage {
     pub cut: CutRule,
     /// Reviewers do not see who applied.
     pub blind: bool,
-    /// Subjects of the staff who score at this stage.
+    /// Subjects of the staff who score at this stage, in every division.
     pub reviewers: Vec<String>,
+    /// Staff who score at this stage only in one division.
+    pub division_reviewers: Vec<DivisionReviewer>,
+}
+
+/// A reviewer who sees and scores only one division's applications at a stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DivisionReviewer {
+    /// The reviewer's subject.
+    pub subject: String,
+    /// One of the edition's divisions.
+    pub division: LanguageCode,
+}
+
+/// A division-limited reviewer as a client sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DivisionReviewerDraft {
+    /// The reviewer's subject.
+    pub subject: String,
+    /// The division (ISO 639-1).
+    pub division: String,
 }
 
 /// A stage as a client sends it.
@@ -190,8 +210,10 @@ pub struct StageDraft {
     pub cut_value: u32,
     /// Blind review.
     pub blind: bool,
-    /// Reviewer subjects.
+    /// Reviewer subjects (every division).
     pub reviewers: Vec<String>,
+    /// Reviewers limited to one division.
+    pub division_reviewers: Vec<DivisionReviewerDraft>,
 }
 
 /// Eligibility as a client sends it.
@@ -250,6 +272,8 @@ pub struct EditionDraft {
     pub capacity: u32,
     /// Working languages (ISO 639-1).
     pub languages: Vec<String>,
+    /// Divisions (ISO 639-1), each with its own review, cut and ranking; empty = none.
+    pub divisions: Vec<String>,
     /// Who may apply.
     pub eligibility: EligibilityDraft,
     /// Stipends.
@@ -288,6 +312,8 @@ pub struct NewEdition {
     pub capacity: u32,
     /// Working languages.
     pub languages: Vec<LanguageCode>,
+    /// Divisions by language; empty = one division for all.
+    pub divisions: Vec<LanguageCode>,
     /// Who may apply.
     pub eligibility: Eligibility,
     /// Costs.
@@ -403,6 +429,7 @@ impl EditionDraft {
             ));
         }
         let languages = parse_languages(&self.languages, "languages")?;
+        let divisions = parse_languages(&self.divisions, "divisions")?;
         let eligibility = self.eligibility.parse()?;
 
         let mut stipends: Vec<StipendLine> = Vec::new();
@@ -488,12 +515,35 @@ impl EditionDraft {
                     reviewers.push(subject);
                 }
             }
+            let mut division_reviewers: Vec<DivisionReviewer> = Vec::new();
+            for (j, r) in d.division_reviewers.iter().enumerate() {
+                let at = |f: &str| at(&format!("divisionReviewers[{j}].{f}"));
+                let subject = parse_subject(&r.subject, &at("subject"))?;
+                let division =
+                    LanguageCode::parse(&r.division).map_err(|e| e.at(at("division")))?;
+                if !divisions.contains(&division) {
+                    return Err(InvalidInput::new(
+                        at("division"),
+                        "must be one of the edition's divisions",
+                    ));
+                }
+                if reviewers.contains(&subject)
+                    || division_reviewers.iter().any(|d| d.subject == subject)
+                {
+                    return Err(InvalidInput::new(
+                        at("subject"),
+                        "reviews this stage already (a reviewer has one division or all)",
+                    ));
+                }
+                division_reviewers.push(DivisionReviewer { subject, division });
+            }
             stages.push(ReviewStage {
                 number: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 name,
                 cut,
                 blind: d.blind,
                 reviewers,
+                division_reviewers,
             });
         }
 
@@ -507,6 +557,7 @@ impl EditionDraft {
             applications_close_on: close,
             capacity: self.capacity,
             languages,
+            divisions,
             eligibility,
             cost_policy: CostPolicy { stipends, costs },
             host_codes,
@@ -532,6 +583,7 @@ mod tests {
             applications_close_on: "2026-02-28".into(),
             capacity: 60,
             languages: vec!["en".into(), "ko".into(), "en".into()],
+            divisions: vec![],
             eligibility: EligibilityDraft {
                 organisation_types: vec![OrganisationType::ForeignLocalGovernment],
                 nationality: Some(NationalityRule::Foreign),
@@ -644,6 +696,7 @@ mod tests {
                 cut_value: 10,
                 blind: true,
                 reviewers: vec!["r1".into(), "r2".into(), "r1".into()],
+                ..StageDraft::default()
             },
             StageDraft {
                 name: "Finals".into(),
@@ -663,6 +716,37 @@ mod tests {
         d.stages[0].cut_value = 10;
         d.stages[0].reviewers = vec!["a b".into()];
         assert_eq!(field(d), "stages[0].reviewers[0]");
+    }
+
+    #[test]
+    fn division_reviewers_review_one_of_the_editions_divisions() {
+        let mut d = fellowship();
+        d.divisions = vec!["en".into(), "zh".into(), "ja".into(), "en".into()];
+        d.stages = vec![StageDraft {
+            name: "Preliminaries".into(),
+            reviewers: vec!["chair".into()],
+            division_reviewers: vec![
+                DivisionReviewerDraft {
+                    subject: "r-en".into(),
+                    division: "en".into(),
+                },
+                DivisionReviewerDraft {
+                    subject: "r-zh".into(),
+                    division: "zh".into(),
+                },
+            ],
+            ..StageDraft::default()
+        }];
+        let e = d.clone().parse().unwrap();
+        assert_eq!(e.divisions.len(), 3);
+        assert_eq!(e.stages[0].division_reviewers[1].division.as_str(), "zh");
+        d.stages[0].division_reviewers[1].division = "ko".into();
+        assert_eq!(field(d.clone()), "stages[0].divisionReviewers[1].division");
+        d.stages[0].division_reviewers[1].division = "zh".into();
+        d.stages[0].division_reviewers[1].subject = "chair".into();
+        assert_eq!(field(d.clone()), "stages[0].divisionReviewers[1].subject");
+        d.divisions = vec!["EN".into()];
+        assert_eq!(field(d), "divisions[0]");
     }
 
     #[test]

@@ -22,9 +22,9 @@ pub use application::{
 };
 pub use completion::{COMPLETION_PERCENT, CertificateCode, Completion, SessionRecord};
 pub use edition::{
-    CostDraft, CostPolicy, CostShare, CutKind, CutRule, EditionDraft, Eligibility,
-    EligibilityDraft, Money, NewEdition, ReviewStage, StageDraft, StipendDraft, StipendLine,
-    parse_languages,
+    CostDraft, CostPolicy, CostShare, CutKind, CutRule, DivisionReviewer, DivisionReviewerDraft,
+    EditionDraft, Eligibility, EligibilityDraft, Money, NewEdition, ReviewStage, StageDraft,
+    StipendDraft, StipendLine, parse_languages,
 };
 pub use eligibility::{
     EditionFacts, EligibilityFailure, check as check_eligibility, one_active as one_active_failure,

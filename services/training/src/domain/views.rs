@@ -71,6 +71,8 @@ pub struct Edition {
     pub waitlisted_count: u32,
     /// Working languages.
     pub languages: Vec<String>,
+    /// Divisions by language (empty = none).
+    pub divisions: Vec<String>,
     /// Who may apply.
     pub eligibility: Eligibility,
     /// Cost split and stipends.
@@ -181,6 +183,8 @@ pub struct Application {
     pub state: ApplicationState,
     /// 1-based review stage (0 before review).
     pub current_stage: u32,
+    /// The division applied to, when the edition has divisions.
+    pub division: Option<String>,
     /// Who applied (identity hidden when `blind`).
     pub profile: ProfileView,
     /// Applicant's subject (empty when blind).

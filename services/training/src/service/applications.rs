@@ -58,6 +58,7 @@ impl TrainingOffice {
         }
         let e =
             who.visible_edition(queries::find_edition(&self.db, new.edition_id.as_uuid()).await?)?;
+        new.check_division(&divisions_of(&e)?)?;
         let key = active_key(e.id, new.profile.kind, &subject, &org);
         let active = queries::active_application(&self.db, &key)
             .await?

@@ -71,6 +71,19 @@ impl TrainingOffice {
                 Message::new("rule-only-stage-reviewers").arg("stage", stage),
             ));
         }
+        if !who
+            .assignments
+            .iter()
+            .any(|a| a.covers(row.edition_id, stage_no, row.division.as_deref()))
+        {
+            return Err(TrainingError::said(
+                ErrorCode::Forbidden,
+                "NOT_DIVISION_REVIEWER",
+                Message::new("rule-only-division-reviewers")
+                    .arg("stage", stage)
+                    .arg("division", row.division.as_deref().unwrap_or("-")),
+            ));
+        }
         let state = state_of(&row.state)?;
         if state != ApplicationState::UnderReview || row.current_stage != stage_no {
             return Err(TrainingError::said(
@@ -137,7 +150,9 @@ impl TrainingOffice {
         let who = self.who(caller).await?;
         who.require_manager(edition_id.as_uuid(), "action-apply-review-cuts")?;
         let txn = self.db.begin().await?;
-        who.visible_edition(queries::find_edition(&txn, edition_id.as_uuid()).await?)?;
+        let edition =
+            who.visible_edition(queries::find_edition(&txn, edition_id.as_uuid()).await?)?;
+        let divisions = divisions_of(&edition)?;
         let stages = queries::stages_of(&txn, &[edition_id.as_uuid()]).await?;
         let stage_no = i32::try_from(stage).unwrap_or(i32::MAX);
         let Some(current) = stages.iter().find(|s| s.number == stage_no) else {
@@ -163,19 +178,31 @@ impl TrainingOffice {
         .collect();
         let ids: Vec<Uuid> = apps.iter().map(|a| a.id).collect();
         let reviews = queries::reviews_of(&txn, &ids).await?;
-        let tallies: Vec<Tally<ApplicationId>> = apps
+        let mut tallies: Vec<Tally<ApplicationId>> = apps
             .iter()
             .map(|a| {
                 let mine = reviews
                     .iter()
                     .filter(|r| r.application_id == a.id && r.stage == stage_no);
-                Tally {
+                Ok(Tally {
                     id: ApplicationId::from(a.id),
+                    division: a
+                        .division
+                        .as_deref()
+                        .map(LanguageCode::parse)
+                        .transpose()
+                        .map_err(TrainingError::corrupt)?,
                     total: mine.clone().map(|r| i64::from(r.score)).sum(),
                     count: i64::try_from(mine.count()).unwrap_or(0),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
+        // Divisions in the edition's order (a stable sort keeps submission order in each).
+        tallies.sort_by_key(|t| {
+            t.division
+                .as_ref()
+                .and_then(|d| divisions.iter().position(|x| x == d))
+        });
         let outcomes = apply_cut(rule, &tallies).map_err(|unscored| {
             TrainingError::Refused(Refusal::said(
                 ErrorCode::Conflict,

@@ -26,15 +26,15 @@ use uuid::Uuid;
 
 use crate::domain::{
     Action, ApplicantKind, ApplicantProfile, ApplicationId, ApplicationState, AttendanceEntry,
-    AttendanceStatus, CertificateCode, Completion, Decision, EditionId, EligibilityFailure, Money,
-    NewApplication, NewEdition, NewProgramme, NewSession, Note, OrganisationType,
-    ParticipantUpdate, Payer, PaymentAction, PaymentId, PaymentState, ProgrammeId, ProgrammeKind,
-    ReviewStage, Score, ScreeningOutcome, SessionId, SessionRecord, Tally, Version, apply_cut,
-    check_eligibility, payment_transition, schedule, transition,
+    AttendanceStatus, CertificateCode, Completion, Decision, DivisionReviewer, EditionId,
+    EligibilityFailure, LanguageCode, Money, NewApplication, NewEdition, NewProgramme, NewSession,
+    Note, OrganisationType, ParticipantUpdate, Payer, PaymentAction, PaymentId, PaymentState,
+    ProgrammeId, ProgrammeKind, ReviewStage, Score, ScreeningOutcome, SessionId, SessionRecord,
+    Tally, Version, apply_cut, check_eligibility, payment_transition, schedule, transition,
 };
 use crate::error::TrainingError;
 use crate::store::codec::*;
-use crate::store::queries::{self, AppListQuery, AppScope};
+use crate::store::queries::{self, AppListQuery, AppScope, Assignment};
 use crate::store::writes::{self, Applicant, ApplicationChange, Audit, NewCertificate, NewReview};
 use crate::store::{ApplicationRow, EditionRow, ProgrammeRow, ReviewRow, SessionRow};
 
@@ -124,12 +124,12 @@ impl Actor {
     }
 }
 
-/// The caller, with the (edition, stage) pairs they review when they are staff.
+/// The caller, with the stages (and divisions) they review when they are staff.
 #[derive(Debug, Clone)]
 struct Who {
     viewer: Viewer,
     actor: Actor,
-    assignments: Vec<(Uuid, i32)>,
+    assignments: Vec<Assignment>,
 }
 
 impl Who {
@@ -143,9 +143,19 @@ impl Who {
         }
         self.assignments
             .iter()
-            .filter(|(e, _)| *e == edition)
-            .map(|(_, s)| *s)
+            .filter(|a| a.edition == edition)
+            .map(|a| a.stage)
             .collect()
+    }
+
+    /// Reviews `row` at its current stage: a reviewer of that stage, in every division or
+    /// in the application's own.
+    fn reviews_at_current_stage(&self, row: &ApplicationRow) -> bool {
+        matches!(self.viewer, Viewer::Staff { .. })
+            && self
+                .assignments
+                .iter()
+                .any(|a| a.covers(row.edition_id, row.current_stage, row.division.as_deref()))
     }
 
     fn manages(&self, edition: Uuid) -> bool {
@@ -225,7 +235,7 @@ impl Who {
                 stages.is_empty()
                     || scored_it
                     || (row.state == ApplicationState::UnderReview.as_str()
-                        && stages.contains(&row.current_stage))
+                        && self.reviews_at_current_stage(row))
             }
             Viewer::Public { .. } => false,
         }
@@ -236,7 +246,7 @@ impl Who {
         if !matches!(self.viewer, Viewer::Staff { .. }) {
             return Vec::new();
         }
-        unique_ids(self.assignments.iter().map(|(e, _)| *e))
+        unique_ids(self.assignments.iter().map(|a| a.edition))
     }
 
     /// The edition `found` if the caller may see it (published, or bureau).

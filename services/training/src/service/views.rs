@@ -27,6 +27,7 @@ impl TrainingOffice {
                 cut: cut_of(&s)?,
                 blind: s.blind,
                 reviewers: Vec::new(),
+                division_reviewers: Vec::new(),
             });
         }
         for r in queries::reviewers_of(&self.db, &edition_ids).await? {
@@ -37,7 +38,13 @@ impl TrainingOffice {
                 .get_mut(&r.edition_id)
                 .and_then(|s| s.iter_mut().find(|s| s.number == count(r.stage)))
             {
-                stage.reviewers.push(r.reviewer_subject);
+                match r.division {
+                    None => stage.reviewers.push(r.reviewer_subject),
+                    Some(d) => stage.division_reviewers.push(DivisionReviewer {
+                        subject: r.reviewer_subject,
+                        division: LanguageCode::parse(&d).map_err(TrainingError::corrupt)?,
+                    }),
+                }
             }
         }
         let mut waitlisted: HashMap<Uuid, u32> = HashMap::new();
@@ -250,6 +257,7 @@ impl TrainingOffice {
                         .ok_or_else(|| TrainingError::corrupt("edition without programme"))?,
                     state,
                     current_stage: count(a.current_stage),
+                    division: a.division,
                     profile: ProfileView {
                         kind: ApplicantKind::parse(&a.applicant_kind)
                             .map_err(TrainingError::corrupt)?,

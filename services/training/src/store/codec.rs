@@ -203,6 +203,13 @@ pub(crate) fn languages_of(e: &edition::Model) -> Result<Vec<LanguageCode>> {
         .collect()
 }
 
+pub(crate) fn divisions_of(e: &edition::Model) -> Result<Vec<LanguageCode>> {
+    split(&e.divisions)
+        .iter()
+        .map(|l| LanguageCode::parse(l).map_err(TrainingError::corrupt))
+        .collect()
+}
+
 pub(crate) fn cut_of(s: &review_stage::Model) -> Result<CutRule> {
     let kind = match s.cut_kind.as_str() {
         "NONE" => CutKind::None,
@@ -267,6 +274,7 @@ pub(crate) fn edition_of(
         eligibility: eligibility_of(&e)?,
         cost_policy: policy_from_text(&e.cost_policy)?,
         languages: split(&e.languages),
+        divisions: split(&e.divisions),
         host_codes: split(&e.host_codes),
         stages,
         waitlisted_count,

@@ -65,6 +65,8 @@ entity!(
         pub capacity: i32,
         pub accepted_count: i32,
         pub languages: String,
+        /// Divisions by language, comma-separated; empty = none.
+        pub divisions: String,
         pub applicant_kinds: String,
         pub organisation_types: String,
         pub nationality: String,
@@ -103,6 +105,8 @@ entity!(
         pub edition_id: Uuid,
         pub stage: i32,
         pub reviewer_subject: String,
+        /// The one division the reviewer scores; `None` = every division.
+        pub division: Option<String>,
     }
 );
 
@@ -125,6 +129,7 @@ entity!(
         pub organisation: String,
         pub grade: Option<i32>,
         pub languages: String,
+        pub division: Option<String>,
         pub answers: String,
         pub attachments: String,
         pub state: String,

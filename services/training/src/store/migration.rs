@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
             }),
             Box::new(glocal_kit::outbox::follow::PositionsMigration),
             Box::new(glocal_kit::domain::period::PeriodColumnMigration { table: "programme" }),
+            Box::new(Divisions),
         ]
     }
 
@@ -347,6 +348,39 @@ impl MigrationTrait for Initial {
         .await?;
 
         create_outbox(m, OutboxKeys::Uuid).await?;
+        Ok(())
+    }
+}
+
+/// Divisions by language (the speech contest): the edition's list, the division an
+/// application names, and the one division a reviewer is limited to. One column per ALTER
+/// TABLE, as SQLite wants.
+struct Divisions;
+
+impl MigrationName for Divisions {
+    fn name(&self) -> &str {
+        "m20261204_000301_divisions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Divisions {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let mut divisions = string("divisions");
+        divisions.default("");
+        for (t, mut column) in [
+            ("edition", divisions),
+            ("application", string_null("division")),
+            ("stage_reviewer", string_null("division")),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new(t))
+                    .add_column(&mut column)
+                    .to_owned(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

@@ -284,17 +284,41 @@ pub(crate) async fn reviewers_of<C: ConnectionTrait>(
         .await
 }
 
-/// Every (edition, stage) a subject reviews.
+/// A stage a reviewer scores at, in one division or all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Assignment {
+    /// The edition.
+    pub edition: Uuid,
+    /// The stage.
+    pub stage: i32,
+    /// The one division they score; `None` = every division.
+    pub division: Option<String>,
+}
+
+impl Assignment {
+    /// Covers an application of `edition` at `stage` in `division`.
+    pub fn covers(&self, edition: Uuid, stage: i32, division: Option<&str>) -> bool {
+        self.edition == edition
+            && self.stage == stage
+            && self.division.as_deref().is_none_or(|d| Some(d) == division)
+    }
+}
+
+/// Every (edition, stage, division) a subject reviews.
 pub(crate) async fn assignments_of<C: ConnectionTrait>(
     c: &C,
     subject: &str,
-) -> Result<Vec<(Uuid, i32)>, DbErr> {
+) -> Result<Vec<Assignment>, DbErr> {
     Ok(stage_reviewer::Entity::find()
         .filter(stage_reviewer::Column::ReviewerSubject.eq(subject))
         .all(c)
         .await?
         .into_iter()
-        .map(|r| (r.edition_id, r.stage))
+        .map(|r| Assignment {
+            edition: r.edition_id,
+            stage: r.stage,
+            division: r.division,
+        })
         .collect())
 }
 
@@ -411,10 +435,11 @@ pub(crate) enum AppScope {
     /// An applicant's own, and their local government's organisational applications.
     Applicant { subject: String, org: String },
     /// Bureau staff: every edition they do not review, and in those they do, the
-    /// applications at their stages and those they scored.
+    /// applications at their stages (in their division, when limited to one) and those they
+    /// scored.
     Staff {
         subject: String,
-        assignments: Vec<(Uuid, i32)>,
+        assignments: Vec<Assignment>,
     },
 }
 
@@ -437,17 +462,19 @@ impl AppScope {
                 if assignments.is_empty() {
                     return Condition::all();
                 }
-                let mut reviewed: Vec<Uuid> = assignments.iter().map(|(e, _)| *e).collect();
+                let mut reviewed: Vec<Uuid> = assignments.iter().map(|a| a.edition).collect();
                 reviewed.sort();
                 reviewed.dedup();
                 let mut any = Condition::any().add(A::EditionId.is_not_in(reviewed));
-                for (edition, stage) in assignments {
-                    any = any.add(
-                        Condition::all()
-                            .add(A::EditionId.eq(*edition))
-                            .add(A::CurrentStage.eq(*stage))
-                            .add(A::State.eq("UNDER_REVIEW")),
-                    );
+                for a in assignments {
+                    let mut at_stage = Condition::all()
+                        .add(A::EditionId.eq(a.edition))
+                        .add(A::CurrentStage.eq(a.stage))
+                        .add(A::State.eq("UNDER_REVIEW"));
+                    if let Some(division) = &a.division {
+                        at_stage = at_stage.add(A::Division.eq(division.as_str()));
+                    }
+                    any = any.add(at_stage);
                 }
                 any.add(
                     A::Id.in_subquery(

@@ -112,6 +112,7 @@ pub(crate) async fn insert_edition(
         .collect();
     let langs: Vec<&str> = new.languages.iter().map(LanguageCode::as_str).collect();
     let hosts: Vec<&str> = new.host_codes.iter().map(|h| h.as_str()).collect();
+    let divisions: Vec<&str> = new.divisions.iter().map(LanguageCode::as_str).collect();
     queries::insert(
         db,
         edition::ActiveModel {
@@ -125,6 +126,7 @@ pub(crate) async fn insert_edition(
             capacity: Set(i32::try_from(new.capacity).unwrap_or(i32::MAX)),
             accepted_count: Set(0),
             languages: Set(join(&langs)),
+            divisions: Set(join(&divisions)),
             applicant_kinds: Set(join(&kinds)),
             organisation_types: Set(join(&types)),
             nationality: Set(new.eligibility.nationality.as_str().to_owned()),
@@ -164,6 +166,20 @@ pub(crate) async fn insert_edition(
                     edition_id: Set(id),
                     stage: Set(number),
                     reviewer_subject: Set(r.clone()),
+                    division: Set(None),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        for r in &stage.division_reviewers {
+            queries::insert(
+                db,
+                stage_reviewer::ActiveModel {
+                    edition_id: Set(id),
+                    stage: Set(number),
+                    reviewer_subject: Set(r.subject.clone()),
+                    division: Set(Some(r.division.as_str().to_owned())),
                     ..Default::default()
                 },
             )
@@ -228,6 +244,7 @@ pub(crate) async fn insert_application(
             organisation: Set(p.organisation.clone()),
             grade: Set(p.grade.map(|g| i32::from(g.get()))),
             languages: Set(join(&langs)),
+            division: Set(new.division.as_ref().map(|d| d.as_str().to_owned())),
             answers: Set(answers_to_text(&new.answers)),
             attachments: Set(attachments_to_text(&new.attachments)),
             state: Set(state.as_str().to_owned()),
