@@ -44,6 +44,8 @@ pub struct ApplyForm {
     pub grade: String,
     /// ISO 639-1 codes, comma-separated.
     pub languages: String,
+    /// The division (a language of the edition's divisions), when it has divisions.
+    pub division: String,
     /// Why they apply.
     pub answer: String,
 }
@@ -101,6 +103,16 @@ pub struct ApplyView {
     pub kinds: Vec<Choice>,
     /// The kinds of organisation.
     pub organisation_types: Vec<Choice>,
+    /// The edition's divisions to choose one of (empty: it has none).
+    pub divisions: Vec<Division>,
+}
+
+/// A division of the edition: its language code and name.
+pub struct Division {
+    /// The code sent (`en`).
+    pub value: String,
+    /// Its name in the page's language (the code when the portal has no name for it).
+    pub label: String,
 }
 
 impl ApplyView {
@@ -114,7 +126,8 @@ impl ApplyView {
 
     /// The refusals not tied to a field of the form.
     pub fn general_errors(&self) -> Vec<&str> {
-        const FIELDS: [&str; 8] = [
+        const FIELDS: [&str; 9] = [
+            "division",
             "kind",
             "full_name",
             "nationality",
@@ -156,7 +169,7 @@ fn form_field(api_field: &str) -> String {
         "fullName" => "full_name".into(),
         "organisationType" => "organisation_type".into(),
         "answers" | "answer" => "answer".into(),
-        "kind" | "nationality" | "organisation" | "grade" | "languages" => last.into(),
+        "kind" | "nationality" | "organisation" | "grade" | "languages" | "division" => last.into(),
         _ => String::new(),
     }
 }
@@ -325,6 +338,16 @@ async fn page_with(
             notice,
             kinds: choices(w, "applicant-kind", &KINDS),
             organisation_types: choices(w, "organisation-type", &ORGANISATION_TYPES),
+            divisions: edition
+                .divisions
+                .iter()
+                .map(|code| Division {
+                    label: w
+                        .get(&format!("language-{code}"))
+                        .unwrap_or_else(|| code.to_uppercase()),
+                    value: code.clone(),
+                })
+                .collect(),
         },
     )
 }
@@ -369,6 +392,7 @@ fn form_of(values: &HashMap<String, String>) -> ApplyForm {
         organisation: text(values, "organisation"),
         grade: text(values, "grade"),
         languages: text(values, "languages"),
+        division: text(values, "division"),
         answer: text(values, "answer"),
     }
 }
@@ -528,9 +552,7 @@ pub async fn apply(
                     profile: submitted(&profile),
                     answers,
                     attachments: Vec::new(),
-                    // The portal's form has no division choice yet (issue 25.4): an edition
-                    // with divisions refuses this with the field `division`.
-                    division: None,
+                    division: (!form.division.is_empty()).then(|| form.division.clone()),
                 },
             },
         )

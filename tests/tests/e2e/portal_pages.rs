@@ -796,3 +796,86 @@ async fn the_gateway_counts_each_visitor_of_the_portal_not_the_portal() {
     let other = visit("203.0.113.2").await.unwrap();
     assert_eq!(other.status(), 200, "{}", other.text().await.unwrap());
 }
+
+#[tokio::test]
+async fn an_application_to_a_contest_names_its_division_from_the_apply_page() {
+    let stack = spawn_demo_stack().await;
+    let admin = stack.admin();
+    let programme = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { id } }",
+            json!({ "input": {
+                "idempotencyKey": "portal-contest", "kind": "SPEECH_CONTEST",
+                "title": { "en": "Speech contest" }, "published": true,
+            } }),
+        )
+        .await;
+    let edition = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateEditionInput!) { createEdition(input: $input) { id } }",
+            json!({ "input": {
+                "idempotencyKey": "portal-contest-2100",
+                "programmeId": programme.data()["createProgramme"]["id"],
+                "term": "2100", "startsOn": "2100-10-01", "endsOn": "2100-10-02",
+                "applicationsOpenOn": "2000-01-01", "applicationsCloseOn": "2100-09-01",
+                "capacity": 10, "languages": ["en", "zh"], "divisions": ["en", "zh"],
+                "published": true,
+            } }),
+        )
+        .await;
+    let id = edition.data()["createEdition"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (http, cookie) = signed_in(&stack, "official-busan").await;
+    let url = format!("{}/editions/{id}/apply", stack.portal_url);
+    let form = page(&http, &cookie, url.clone()).await;
+    assert!(form.contains("id=\"field-division\""), "{form}");
+    assert!(
+        form.contains("<option value=\"zh\">Chinese</option>"),
+        "{form}"
+    );
+    let csrf = csrf_of(&form);
+    let key = value_after(&form, "name=\"idempotency_key\" value=\"");
+    let apply = |division: &'static str| {
+        http.post(&url)
+            .header("cookie", &cookie)
+            .header("accept-language", "en")
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("idempotency_key", key.as_str()),
+                ("kind", "OFFICIAL"),
+                ("full_name", "Park Sungho"),
+                ("nationality", "KR"),
+                ("organisation_type", "KOREAN_LOCAL_GOVERNMENT"),
+                ("organisation", "Busan Metropolitan City"),
+                ("grade", ""),
+                ("languages", "zh"),
+                ("answer", "Busan and Shanghai."),
+                ("division", division),
+            ])
+            .send()
+    };
+    // No division chosen: the API's refusal next to the division's select.
+    let refused = apply("").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"error-division\""), "{html}");
+    // Chosen: applied, in that division.
+    let applied = apply("zh").await.unwrap();
+    assert_eq!(applied.status(), 303);
+    let busan = stack.official("official-busan", "26000");
+    let mine = stack
+        .gql(
+            Some(&busan),
+            "query($id: ID!) { applications(filter: { editionId: $id, mine: true }) { edges { node { division state } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        mine.data()["applications"]["edges"][0]["node"],
+        json!({ "division": "zh", "state": "SUBMITTED" })
+    );
+}
