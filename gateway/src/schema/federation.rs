@@ -281,7 +281,7 @@ impl EntitiesQuery {
     #[graphql(entity)]
     async fn find_practice_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Practice>> {
         let loaders = ResearchLoaders::new(ctx)?;
-        let found = loaders.practices.load_one(id.0).await?;
+        let found = loaders.practices().load_one(id.0).await?;
         Ok(found.map(|p| Practice(p, loaders)))
     }
 
@@ -293,7 +293,7 @@ impl EntitiesQuery {
         id: ID,
     ) -> Result<Option<Organisation>> {
         let loaders = ResearchLoaders::new(ctx)?;
-        let found = loaders.organisations.load_one(id.0).await?;
+        let found = loaders.organisations().load_one(id.0).await?;
         Ok(found.map(|o| Organisation(o, loaders)))
     }
 
@@ -311,7 +311,7 @@ impl EntitiesQuery {
     #[graphql(entity)]
     async fn find_programme_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
         let loaders = TrainingLoaders::new(ctx)?;
-        Ok(loaders.programmes.load_one(id.0).await?.map(Programme))
+        Ok(loaders.programmes().load_one(id.0).await?.map(Programme))
     }
 
     /// An edition of a training programme by id (`BatchGetEditions`, with its sessions).
