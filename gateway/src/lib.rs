@@ -32,7 +32,6 @@ pub mod upstream;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::extensions::Tracing;
 use async_graphql::{ObjectType, Schema, SchemaBuilder, SubscriptionType};
 use axum::Router;
 use axum::routing::get;
@@ -44,7 +43,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use edge::{AppState, apq, authz};
-use edge::{auth, exports, http, limits, ops, ratelimit, ws};
+use edge::{auth, exports, http, limits, ops, ratelimit, spans, ws};
 pub use error::GatewayError;
 use schema::{GatewaySchema, PartnerSchema};
 pub use upstream::clients;
@@ -95,19 +94,26 @@ fn configure<Q, M, S>(
     builder: SchemaBuilder<Q, M, S>,
 ) -> SchemaBuilder<Q, M, S> {
     let gateway = &settings.gateway;
-    builder
+    let builder = builder
         .data(services.clone())
         .data(clients::ReadRetry::from_settings(gateway))
         .data(schema::common::PublicUrls::from_settings(gateway))
         .data(entities.clone())
-        .extension(Tracing)
         .extension(http::execution_marker())
         .extension(authz::EdgeAuthorization)
         .extension(limits::DocumentLimits(limits::Limits::from_settings(
             gateway,
         )))
+        // One span per operation (after the limits, which parse the document it is named
+        // from); per field only when debugging asks for it.
+        .extension(spans::OperationSpans)
         .limit_depth(gateway.max_depth)
-        .limit_complexity(gateway.max_complexity)
+        .limit_complexity(gateway.max_complexity);
+    if settings.telemetry.field_spans {
+        builder.extension(spans::FieldSpans)
+    } else {
+        builder
+    }
 }
 
 /// Suggestions and introspection as `settings` say, then the schema.

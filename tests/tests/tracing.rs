@@ -1,6 +1,7 @@
 //! One trace per GraphQL operation, end to end: a real request over HTTP to the gateway,
-//! through DataLoader batches and gRPC to the requests service, down to its SQL statements
-//! and the gateway's Redis reads, exported over OTLP to an in-process collector.
+//! its one operation span, through DataLoader batches and gRPC to the requests service, down
+//! to its SQL statements and the gateway's Redis reads, exported over OTLP to an in-process
+//! collector.
 //!
 //! This binary installs the process-wide subscriber with OTLP export, so it is a test
 //! binary of its own (the other end-to-end tests log without export).
@@ -17,6 +18,9 @@ use serde_json::json;
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 /// The client's own span id (the parent of the gateway's root span).
 const CLIENT_SPAN_ID: &str = "00f067aa0ba902b7";
+
+/// The span of the traced GraphQL operation (`query Traced`).
+const OPERATION: &str = "query Traced";
 
 /// Spans of one trace, by span id.
 struct Trace<'a>(HashMap<&'a str, &'a ExportedSpan>);
@@ -63,11 +67,21 @@ impl<'a> Trace<'a> {
     /// Whether every span the test expects has arrived.
     fn complete(&self) -> bool {
         !self.named("POST /graphql").is_empty()
+            && !self.named(OPERATION).is_empty()
             && !self.grpc_server("ListRequests").is_empty()
             && !self.grpc_server("BatchGetLocalGovernments").is_empty()
             && self.0.values().any(|s| is_sql(s))
             && self.0.values().any(|s| is_redis(s))
     }
+}
+
+/// The string attribute `key` of `span` (the collector keeps each value in its `Debug` form,
+/// `Some(AnyValue { value: Some(StringValue("…")) })`).
+fn text<'a>(span: &'a ExportedSpan, key: &str) -> Option<&'a str> {
+    let value = span.attributes.get(key)?;
+    let start = value.find("StringValue(\"")? + "StringValue(\"".len();
+    let end = start + value[start..].find('"')?;
+    Some(&value[start..end])
 }
 
 /// The client span of one Redis command (the entity cache reads with GET or MGET).
@@ -118,7 +132,7 @@ async fn one_graphql_operation_is_one_trace_from_gateway_to_sql_and_redis() {
         .post(stack.graphql_url())
         .bearer_auth(&official)
         .header("traceparent", format!("00-{TRACE_ID}-{CLIENT_SPAN_ID}-01"))
-        .json(&json!({ "query": "{ serviceRequests(first: 5) { totalCount edges { node { number localGovernment { code name } } } } }" }))
+        .json(&json!({ "query": "query Traced { serviceRequests(first: 5) { totalCount edges { node { number localGovernment { code name } } } } }" }))
         .send()
         .await
         .expect("gateway reachable");
@@ -155,13 +169,38 @@ async fn one_graphql_operation_is_one_trace_from_gateway_to_sql_and_redis() {
     assert_eq!(root.parent_span_id, CLIENT_SPAN_ID);
     assert_eq!(root.kind, "SPAN_KIND_SERVER");
 
+    // Under it, one span for the GraphQL operation: named after it, with its type and
+    // outcome; no span per resolved field (`telemetry.field_spans` is off by default), nor
+    // the parse/validation/execute spans of async-graphql's own extension, nor a span per
+    // DataLoader load.
+    let operations = trace.named(OPERATION);
+    assert_eq!(operations.len(), 1, "spans: {names:?}");
+    let operation = operations[0];
+    assert_eq!(operation.parent_span_id, root.span_id);
+    assert_eq!(text(operation, "graphql.operation.name"), Some("Traced"));
+    assert_eq!(text(operation, "graphql.operation.type"), Some("query"));
+    assert_eq!(text(operation, "graphql.outcome"), Some("ok"));
+    for name in [
+        "graphql.field",
+        "field",
+        "parse",
+        "validation",
+        "execute",
+        "request",
+    ] {
+        assert!(
+            trace.named(name).is_empty(),
+            "a `{name}` span in the trace; spans: {names:?}"
+        );
+    }
+
     // gateway → gRPC → requests service, also through the DataLoader's spawned batch.
     for method in ["ListRequests", "BatchGetLocalGovernments"] {
         for server in trace.grpc_server(method) {
             assert_eq!(server.kind, "SPAN_KIND_SERVER");
             assert!(
-                trace.descends_from(server, root),
-                "{method} server span is not under the gateway's span; spans: {names:?}"
+                trace.descends_from(server, operation),
+                "{method} server span is not under the operation's span; spans: {names:?}"
             );
         }
     }
@@ -179,7 +218,7 @@ async fn one_graphql_operation_is_one_trace_from_gateway_to_sql_and_redis() {
     // → Redis, from the gateway's local-government cache.
     for redis in trace.0.values().filter(|s| is_redis(s)) {
         assert_eq!(redis.kind, "SPAN_KIND_CLIENT");
-        assert!(trace.descends_from(redis, root));
+        assert!(trace.descends_from(redis, operation));
     }
 
     // An operation without a client context is a trace of its own, rooted at the gateway.

@@ -2,26 +2,33 @@
 //! mutations of every service) and every role, whether the caller is allowed, allowed with
 //! scoping (the service narrows what they see or may change), or denied.
 //!
-//! The gateway enforces it at the edge ([`EdgeAuthorization`]): a denied root field fails
-//! before any service is called, with `UNAUTHENTICATED` for the anonymous public and
-//! `FORBIDDEN` for everyone else; only that field fails. Services enforce the same rules
+//! The gateway enforces it at the edge ([`EdgeAuthorization`]), once per operation from its
+//! root fields: a denied root field fails before any service is called, with
+//! `UNAUTHENTICATED` for the anonymous public and `FORBIDDEN` for everyone else; only that
+//! field fails. Services enforce the same rules
 //! again (and do the scoping). A root field missing from [`MATRIX`] is denied (fail closed);
 //! tests make sure none is missing. `docs/api.md` renders the matrix ([`markdown`]).
 //!
-//! Subscription root fields are rows of the same matrix; async-graphql runs no resolve hook
+//! Subscription root fields are rows of the same matrix; async-graphql runs no execute hook
 //! for them, so each subscription resolver asks [`require`] before it subscribes (and then
 //! checks the subscriber may see each event it would deliver).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
 };
-use async_graphql::{PathSegment, ServerError, ServerResult, Value};
+use async_graphql::parser::types::{
+    Directive, ExecutableDocument, OperationType as DocumentOperation, Selection, SelectionSet,
+};
+use async_graphql::{
+    Data, PathSegment, Positioned, Response, ServerError, ServerResult, Value, Variables,
+};
 use glocal_kit::error::ErrorCode;
 use glocal_kit::{Caller, Role as KitRole};
 
 use crate::edge::auth::Identity;
+use crate::schema::gate::RootRefusals;
 use crate::schema::me::{OperationType, Permission};
 
 /// The roles of the matrix, in column order: the anonymous public and the four token roles.
@@ -380,7 +387,7 @@ fn refusal(field: &str, caller: Option<&Caller>) -> (ErrorCode, String) {
     }
 }
 
-/// Checks the matrix for a root field whose resolver runs without [`EdgeAuthorization`]
+/// Checks the matrix for a root field [`EdgeAuthorization`] does not decide
 /// (subscriptions): the refusal as a GraphQL error when `caller` is denied.
 pub fn require(root: Root, field: &str, caller: Option<&Caller>) -> async_graphql::Result<Access> {
     match decide(root, field, caller) {
@@ -398,56 +405,183 @@ pub fn require_subscription(field: &str, caller: Option<&Caller>) -> async_graph
     require(Root::Subscription, field, caller).map(|_| ())
 }
 
-/// The schema extension that enforces [`MATRIX`] on root fields of queries and mutations.
+/// The schema extension that enforces [`MATRIX`] on the root fields of queries and
+/// mutations, once per operation: when the document is parsed it walks each operation's root
+/// selection set as async-graphql will execute it ([`root_fields`]: aliases, fragments
+/// spread or inline on the root, `@skip`/`@include`), decides every root field for the
+/// caller, and, once the document passed validation and runs, hands the refusals to the
+/// schema's root types as [`RootRefusals`]. A refused field fails there, before its resolver
+/// runs, with the error it would have got from a resolve hook: only that field, at its
+/// response key. Nothing runs per resolved field.
 pub struct EdgeAuthorization;
 
 impl ExtensionFactory for EdgeAuthorization {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(EdgeAuthorization)
+        Arc::new(OperationAuthorization::default())
     }
 }
 
+/// The refusals of one request's operations, decided when its document parsed.
+#[derive(Default)]
+struct OperationAuthorization {
+    /// (operation name, its refused root fields), for the operations with any.
+    refused: Mutex<Vec<(Option<String>, RootRefusals)>>,
+}
+
 #[async_graphql::async_trait::async_trait]
-impl Extension for EdgeAuthorization {
-    async fn resolve(
+impl Extension for OperationAuthorization {
+    async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        let root = match info.parent_type {
-            "Query" => Some(Root::Query),
-            "Mutation" => Some(Root::Mutation),
-            _ => None,
-        };
-        let Some(root) = root.filter(|_| {
-            info.path_node.parent.is_none()
-                && !info.is_for_introspection
-                && !info.name.starts_with("__")
-        }) else {
-            return next.run(ctx, info).await;
-        };
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
         let caller = ctx.data_opt::<Identity>().and_then(|i| i.0.as_ref());
-        if decide(root, info.name, caller) != Access::Denied {
-            return next.run(ctx, info).await;
+        let mut refused = Vec::new();
+        for (name, operation) in doc.operations.iter() {
+            let root = match operation.node.ty {
+                DocumentOperation::Query => Root::Query,
+                DocumentOperation::Mutation => Root::Mutation,
+                // Each subscription resolver asks `require` itself.
+                DocumentOperation::Subscription => continue,
+            };
+            let refusals = refusals(
+                root,
+                root_fields(&doc, &operation.node.selection_set, variables),
+                caller,
+            );
+            if !refusals.is_empty() {
+                refused.push((name.map(|n| n.to_string()), refusals));
+            }
         }
-        if rule(root, info.name).is_none() {
+        if !refused.is_empty() {
+            *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = refused;
+        }
+        Ok(doc)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let refusals = {
+            let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+            refused
+                .iter()
+                .position(|(name, _)| name.as_deref() == operation_name)
+                .map(|i| refused.swap_remove(i).1)
+        };
+        match refusals {
+            None => next.run(ctx, operation_name).await,
+            Some(refusals) => {
+                let mut data = Data::default();
+                data.insert(refusals);
+                next.run_with_data(ctx, operation_name, data).await
+            }
+        }
+    }
+}
+
+/// The root fields `set` selects, in document order, as async-graphql executes them: each
+/// as (response key, field name), following fragment spreads and inline fragments on the
+/// root and leaving out selections `@skip`/`@include` turn off for `variables`. A field
+/// selected twice under one response key appears twice (it resolves twice).
+pub fn root_fields<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a Positioned<SelectionSet>,
+    variables: &Variables,
+) -> Vec<(&'a str, &'a str)> {
+    fn walk<'a>(
+        doc: &'a ExecutableDocument,
+        set: &'a Positioned<SelectionSet>,
+        variables: &Variables,
+        open: &mut Vec<&'a str>,
+        out: &mut Vec<(&'a str, &'a str)>,
+    ) {
+        for selection in &set.node.items {
+            if skipped(selection.node.directives(), variables) {
+                continue;
+            }
+            match &selection.node {
+                Selection::Field(field) => out.push((
+                    field.node.response_key().node.as_str(),
+                    field.node.name.node.as_str(),
+                )),
+                Selection::InlineFragment(fragment) => {
+                    walk(doc, &fragment.node.selection_set, variables, open, out);
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    // A fragment within itself never validates; never follow one forever.
+                    let Some(fragment) = doc.fragments.get(name).filter(|_| !open.contains(&name))
+                    else {
+                        continue;
+                    };
+                    open.push(name);
+                    walk(doc, &fragment.node.selection_set, variables, open, out);
+                    open.pop();
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, set, variables, &mut Vec::new(), &mut out);
+    out
+}
+
+/// Whether `@skip` or `@include` in `directives` leaves a selection out, as async-graphql
+/// decides it before executing: the `if` argument, its variable missing or not a boolean
+/// reading as `false`.
+fn skipped(directives: &[Positioned<Directive>], variables: &Variables) -> bool {
+    directives.iter().any(|directive| {
+        let include = match directive.node.name.node.as_str() {
+            "skip" => false,
+            "include" => true,
+            _ => return false,
+        };
+        let Some(condition) = directive.node.get_argument("if") else {
+            return false;
+        };
+        let value = condition
+            .node
+            .clone()
+            .into_const_with(|name| variables.get(&name).cloned().ok_or(()))
+            .unwrap_or_default();
+        include != matches!(value, Value::Boolean(true))
+    })
+}
+
+/// The refusals of the `fields` of `root` (from [`root_fields`]) `caller` may not use, each
+/// with the error its field fails with; introspection fields pass.
+fn refusals(root: Root, fields: Vec<(&str, &str)>, caller: Option<&Caller>) -> RootRefusals {
+    let mut refused = RootRefusals::default();
+    for (key, name) in fields {
+        if name.starts_with("__") || refused.get(key).is_some() {
+            continue;
+        }
+        if decide(root, name, caller) != Access::Denied {
+            continue;
+        }
+        if rule(root, name).is_none() {
             tracing::error!(
-                field = info.name,
+                field = name,
                 "root field missing from the authorization matrix"
             );
         }
-        let (code, message) = refusal(info.name, caller);
+        let (code, message) = refusal(name, caller);
         let mut error = ServerError::new(message, None);
-        error.path = vec![PathSegment::Field(
-            info.alias.unwrap_or(info.name).to_owned(),
-        )];
+        error.path = vec![PathSegment::Field(key.to_owned())];
         error
             .extensions
             .get_or_insert_with(Default::default)
             .set("code", code.as_str());
-        Err(error)
+        refused.refuse(key, error);
     }
+    refused
 }
 
 /// The private types: the types of the portal's schema that only root fields closed to the
@@ -699,6 +833,113 @@ pub(crate) mod tests {
         assert_eq!(
             decide(Root::Query, "noSuchField", Some(&admin)),
             Access::Denied
+        );
+    }
+
+    #[test]
+    fn root_fields_follow_aliases_fragments_and_skips() {
+        let doc = async_graphql::parser::parse_query(
+            "query($no: Boolean!, $yes: Boolean!) {
+                a: me { subject }
+                ...F
+                ... on Query { c: series { __typename } d: events @skip(if: $yes) { __typename } }
+                e: practices @include(if: $no) { __typename }
+                f: practices @include(if: $missing) { __typename }
+                ...G @skip(if: $no)
+                __typename
+            }
+            fragment F on Query { b: routingRules { __typename } ...F }
+            fragment G on Query { g: slaPolicies { __typename } }",
+        )
+        .unwrap();
+        let variables = Variables::from_json(serde_json::json!({ "no": false, "yes": true }));
+        let (_, operation) = doc.operations.iter().next().unwrap();
+        assert_eq!(
+            super::root_fields(&doc, &operation.node.selection_set, &variables),
+            [
+                ("a", "me"),
+                ("b", "routingRules"),
+                ("c", "series"),
+                ("g", "slaPolicies"),
+                ("__typename", "__typename"),
+            ]
+        );
+    }
+
+    /// Runs `query` on the portal's schema with the matrix enforced, as `caller`.
+    async fn as_caller(query: &str, caller: Option<Caller>) -> async_graphql::Response {
+        let schema = crate::schema::builder()
+            .extension(EdgeAuthorization)
+            .finish();
+        schema
+            .execute(async_graphql::Request::new(query).data(Identity(caller)))
+            .await
+    }
+
+    fn refused(response: &async_graphql::Response) -> Vec<(String, String, String)> {
+        response
+            .errors
+            .iter()
+            .map(|e| {
+                let path = serde_json::to_value(&e.path).unwrap().to_string();
+                let code = e.extensions.as_ref().and_then(|x| x.get("code")).cloned();
+                (
+                    path,
+                    code.map(|c| c.to_string()).unwrap_or_default(),
+                    e.message.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn denied_root_fields_fail_alone_under_their_response_key() {
+        let response = as_caller(
+            "query { labels: enumLabels(enums: [\"Language\"]) { name } \
+               hidden: routingRules { __typename } ...F ... on Query { slaPolicies { __typename } } } \
+             fragment F on Query { again: routingRules { __typename } }",
+            None,
+        )
+        .await;
+        let mut errors = refused(&response);
+        errors.sort();
+        assert_eq!(
+            errors,
+            [
+                (
+                    r#"["again"]"#.to_owned(),
+                    "\"UNAUTHENTICATED\"".to_owned(),
+                    "`routingRules` needs a bearer token".to_owned()
+                ),
+                (
+                    r#"["hidden"]"#.to_owned(),
+                    "\"UNAUTHENTICATED\"".to_owned(),
+                    "`routingRules` needs a bearer token".to_owned()
+                ),
+                (
+                    r#"["slaPolicies"]"#.to_owned(),
+                    "\"UNAUTHENTICATED\"".to_owned(),
+                    "`slaPolicies` needs a bearer token".to_owned()
+                ),
+            ]
+        );
+        let data = response.data.into_json().unwrap();
+        assert_eq!(data["labels"][0]["name"], "Language", "{data}");
+
+        // A mutation too, for a caller with a token: FORBIDDEN, nothing runs.
+        let official = Caller::new("o", "O", "11000", [KitRole::LocalOfficial]);
+        let response = as_caller(
+            "mutation { gone: deleteRoutingRule(id: \"00000000-0000-4000-8000-000000000000\") }",
+            Some(official),
+        )
+        .await;
+        assert_eq!(
+            refused(&response),
+            [(
+                r#"["gone"]"#.to_owned(),
+                "\"FORBIDDEN\"".to_owned(),
+                "your role may not use `deleteRoutingRule`".to_owned()
+            )]
         );
     }
 

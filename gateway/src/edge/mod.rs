@@ -1,9 +1,9 @@
 //! The floor a request meets first: the GraphQL endpoints over HTTP ([`http`]) and
 //! WebSocket ([`ws`]), authentication ([`auth`], [`oidc`]), the authorization matrix
 //! ([`authz`]), per-caller rate limits ([`ratelimit`]), document limits ([`limits`]),
-//! automatic persisted queries ([`apq`]), the edge's own error responses ([`errors`]) and
-//! the operational routes ([`ops`]). It uses the schema and the upstream floor, never the
-//! other way round.
+//! automatic persisted queries ([`apq`]), the edge's own error responses ([`errors`]), the
+//! spans of GraphQL operations ([`spans`]) and the operational routes ([`ops`]). It uses the
+//! schema and the upstream floor, never the other way round.
 
 pub mod apq;
 pub mod auth;
@@ -15,6 +15,7 @@ pub mod limits;
 pub mod oidc;
 pub mod ops;
 pub mod ratelimit;
+pub mod spans;
 pub mod ws;
 
 use std::sync::Arc;

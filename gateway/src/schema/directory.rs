@@ -51,7 +51,7 @@ pub(crate) async fn load_local_government(
     }
     let loaders = Loaders::new(ctx)?;
     Ok(loaders
-        .local_governments
+        .local_governments()
         .load_one(code.to_owned())
         .await?
         .map(LocalGovernment))
@@ -93,7 +93,7 @@ impl Department {
         }
         let loaders = Loaders::new(ctx)?;
         let entry = loaders
-            .departments
+            .departments()
             .load_one(self.department.code.clone())
             .await?;
         Ok(entry
@@ -204,7 +204,7 @@ impl RoutingRule {
     async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
         let loaders = Loaders::new(ctx)?;
         let entry = loaders
-            .departments
+            .departments()
             .load_one(self.0.department_code.clone())
             .await?;
         Ok(entry.map(|e| Department {

@@ -100,6 +100,7 @@ impl<const PARTNER: bool> OutputType for Root<PARTNER> {
 
 impl<const PARTNER: bool> ContainerType for Root<PARTNER> {
     async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
+        crate::schema::gate::check(ctx)?;
         self.0.resolve_field(ctx).await
     }
 
@@ -108,6 +109,8 @@ impl<const PARTNER: bool> ContainerType for Root<PARTNER> {
     /// entity (malformed or missing key, no `__typename`, not an entity type) or its
     /// lookup failed. Never an error for the whole list.
     async fn find_entity(&self, ctx: &Context<'_>, params: &Value) -> ServerResult<Option<Value>> {
+        // `_entities` resolves here, not through `resolve_field`.
+        crate::schema::gate::check(ctx)?;
         let found = match malformed(params) {
             Some(error) => Err(error.into_server_error(ctx.item.pos)),
             None => self.0.find_entity(ctx, params).await,
@@ -281,7 +284,7 @@ impl EntitiesQuery {
     #[graphql(entity)]
     async fn find_practice_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Practice>> {
         let loaders = ResearchLoaders::new(ctx)?;
-        let found = loaders.practices.load_one(id.0).await?;
+        let found = loaders.practices().load_one(id.0).await?;
         Ok(found.map(|p| Practice(p, loaders)))
     }
 
@@ -293,7 +296,7 @@ impl EntitiesQuery {
         id: ID,
     ) -> Result<Option<Organisation>> {
         let loaders = ResearchLoaders::new(ctx)?;
-        let found = loaders.organisations.load_one(id.0).await?;
+        let found = loaders.organisations().load_one(id.0).await?;
         Ok(found.map(|o| Organisation(o, loaders)))
     }
 
@@ -311,7 +314,7 @@ impl EntitiesQuery {
     #[graphql(entity)]
     async fn find_programme_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
         let loaders = TrainingLoaders::new(ctx)?;
-        Ok(loaders.programmes.load_one(id.0).await?.map(Programme))
+        Ok(loaders.programmes().load_one(id.0).await?.map(Programme))
     }
 
     /// An edition of a training programme by id (`BatchGetEditions`, with its sessions).

@@ -106,14 +106,14 @@ impl AttachedFile {
 /// The files of application `id` the caller may see, oldest first.
 pub(crate) async fn application_files(ctx: &Context<'_>, id: &str) -> Result<Vec<AttachedFile>> {
     let loaders = FileLoaders::new(ctx)?;
-    let files = loaders.applications.load_one(id.to_owned()).await?;
+    let files = loaders.applications().load_one(id.to_owned()).await?;
     Ok(wrap(files.unwrap_or_default(), APPLICATION_DOWNLOAD))
 }
 
 /// The files of practice `id` the caller may see, oldest first (none for a tombstone).
 pub(crate) async fn practice_files(ctx: &Context<'_>, id: &str) -> Result<Vec<AttachedFile>> {
     let loaders = FileLoaders::new(ctx)?;
-    let files = loaders.practices.load_one(id.to_owned()).await?;
+    let files = loaders.practices().load_one(id.to_owned()).await?;
     Ok(wrap(files.unwrap_or_default(), PRACTICE_DOWNLOAD))
 }
 

@@ -1,8 +1,8 @@
 //! The public GraphQL schema: one module per domain merged into the query and mutation
 //! roots (`requests`, `directory`, `me`, `events`, `research`, `training`, `notifications`,
 //! `files` of applications and practices, the federation `_entities` lookups,
-//! `subscriptions`, the log of staff reads of `personal_data`), and [`common`] for the types
-//! they share.
+//! `subscriptions`, the log of staff reads of `personal_data`), [`common`] for the types
+//! they share, and the [`gate`] where the edge's refusals of root fields take effect.
 //!
 //! Resolvers are thin: input → proto, one call through [`crate::upstream`] (a typed
 //! `read`/`call`, or a DataLoader), proto → GraphQL type. Business rules (validation,
@@ -20,6 +20,7 @@ pub mod erasure;
 pub mod events;
 pub mod federation;
 pub mod files;
+pub mod gate;
 pub mod labels;
 pub mod language;
 pub mod me;
@@ -36,7 +37,7 @@ use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, Sche
 use federation::{PartnerQuery, PortalQuery};
 
 /// The gateway's schema type (the portal's `/graphql`).
-pub type GatewaySchema = Schema<PortalQuery, Mutation, subscriptions::Subscription>;
+pub type GatewaySchema = Schema<PortalQuery, gate::MutationRoot, subscriptions::Subscription>;
 
 /// The partner graph's schema type (`/subgraph`): queries of public data only.
 pub type PartnerSchema = Schema<PartnerQuery, EmptyMutation, EmptySubscription>;
@@ -86,10 +87,10 @@ pub struct Mutation(
 
 /// A schema builder with every type registered and no data attached, serving Apollo
 /// Federation's `_service` and `_entities`.
-pub fn builder() -> SchemaBuilder<PortalQuery, Mutation, subscriptions::Subscription> {
+pub fn builder() -> SchemaBuilder<PortalQuery, gate::MutationRoot, subscriptions::Subscription> {
     Schema::build(
         PortalQuery::default(),
-        Mutation::default(),
+        gate::MutationRoot::default(),
         subscriptions::Subscription,
     )
     .enable_federation()

@@ -189,8 +189,42 @@ impl Env {
             .collect()
     }
 
-    /// A registration's stored state, read without going through the service (which would
-    /// settle lapsed offers first).
+    /// Every stored row a read of registrations could change (registrations, events,
+    /// audit, outbox), as text, in a fixed order.
+    async fn stored_rows(&self) -> Vec<String> {
+        let backend = self.db.get_database_backend();
+        let mut rows = Vec::new();
+        for sql in [
+            "SELECT CAST(seq AS TEXT) AS a, state AS b, CAST(version AS TEXT) AS c, \
+             CAST(offer_expires_at AS TEXT) AS d, CAST(updated_at AS TEXT) AS e \
+             FROM registration ORDER BY seq",
+            "SELECT CAST(seq AS TEXT) AS a, state AS b, CAST(version AS TEXT) AS c, \
+             CAST(seats_taken AS TEXT) AS d, CAST(updated_at AS TEXT) AS e FROM event ORDER BY seq",
+            "SELECT CAST(COUNT(*) AS TEXT) AS a, '' AS b, '' AS c, '' AS d, '' AS e FROM audit",
+            "SELECT CAST(COUNT(*) AS TEXT) AS a, '' AS b, '' AS c, '' AS d, '' AS e FROM outbox",
+        ] {
+            for row in self
+                .db
+                .query_all_raw(Statement::from_string(backend, sql))
+                .await
+                .unwrap()
+            {
+                let cells: Vec<String> = ["a", "b", "c", "d", "e"]
+                    .iter()
+                    .map(|c| {
+                        row.try_get::<Option<String>>("", c)
+                            .unwrap()
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                rows.push(cells.join("|"));
+            }
+        }
+        rows
+    }
+
+    /// A registration's stored state, read without going through the service (which shows
+    /// a lapsed offer as expired).
     async fn stored_state(&self, id: EntityId) -> String {
         let backend = self.db.get_database_backend();
         let sql = match backend {
@@ -540,15 +574,20 @@ async fn waitlist_offer_expiry_chain(env: Env) {
         1
     );
 
-    // B lets it lapse. No sweeper runs: the next read expires it and offers C the seat.
+    // B lets it lapse. No sweeper runs: reads show it expired at once, and the next write
+    // on the event (B's late acceptance, refused) persists that and offers C the seat.
     env.advance(Duration::hours(24) + Duration::seconds(1));
+    let late = env.office.get_registration(Some(&b), rb.id).await.unwrap();
+    assert_eq!(late.state, RegistrationState::Expired);
     let rc = env.office.get_registration(Some(&c), rc.id).await.unwrap();
-    assert_eq!(rc.state, RegistrationState::Offered);
+    assert_eq!(rc.state, RegistrationState::Waitlisted);
     let e = assert_code(
         env.office.accept_offer(Some(&b), rb.id, rb.version).await,
         ErrorCode::Conflict,
     );
     assert!(e.to_string().contains("lapsed"), "{e}");
+    let rc = env.office.get_registration(Some(&c), rc.id).await.unwrap();
+    assert_eq!(rc.state, RegistrationState::Offered);
     let rb = env.office.get_registration(Some(&b), rb.id).await.unwrap();
     assert_eq!(rb.state, RegistrationState::Expired);
     let actions: Vec<&str> = rb.history.iter().map(|h| h.action.as_str()).collect();
@@ -575,6 +614,115 @@ async fn waitlist_offer_expiry_chain(env: Env) {
     );
 }
 
+/// Every read of a lapsed offer (the registration, lists filtered by state, the event's
+/// seats, the report) shows it expired from its deadline, and none changes a row: the
+/// offer stays stored as open until the next write on the event persists the expiry and
+/// offers the seat to the next in line.
+async fn a_lapsed_offer_reads_expired_without_a_write(env: Env) {
+    use glocal_events::domain::statistics::EventStatisticsQuery;
+
+    let event = env.open_event("lapsing", 2).await;
+    let (a, b, c, d) = (
+        official("a", "11000"),
+        official("b", "26000"),
+        partner("c"),
+        partner("d"),
+    );
+    let ra = env.register(&a, &event, "ka").await;
+    env.register(&d, &event, "kd").await;
+    let rb = env.register(&b, &event, "kb").await;
+    let rc = env.register(&c, &event, "kc").await;
+    env.office
+        .cancel_registration(Some(&a), ra.id, ra.version, None)
+        .await
+        .unwrap();
+    let offered = env.office.get_registration(Some(&b), rb.id).await.unwrap();
+    assert_eq!(offered.state, RegistrationState::Offered);
+    let deadline = offered.offer_expires_at.expect("an offer has a deadline");
+
+    // Just before the deadline it is open; from the deadline on it reads as expired.
+    env.advance(Duration::hours(24) - Duration::seconds(1));
+    let open = env.office.get_registration(Some(&b), rb.id).await.unwrap();
+    assert_eq!(open.state, RegistrationState::Offered);
+    env.advance(Duration::seconds(1));
+    assert_eq!(*env.now.lock().unwrap(), deadline);
+    let before = env.stored_rows().await;
+
+    let read = env.office.get_registration(Some(&b), rb.id).await.unwrap();
+    assert_eq!(read.state, RegistrationState::Expired);
+    assert_eq!(read.version, offered.version, "the stored version");
+    assert_eq!(read.offer_expires_at, Some(deadline));
+    let bureau = staff();
+    let in_state = |states: Vec<RegistrationState>| {
+        env.office.list_registrations(
+            Some(&bureau),
+            RegistrationFilter {
+                event_id: Some(event.id),
+                states,
+                ..RegistrationFilter::default()
+            },
+            PageRequest::default(),
+        )
+    };
+    let expired = in_state(vec![RegistrationState::Expired]).await.unwrap();
+    assert_eq!(expired.total_count, 1);
+    assert_eq!(expired.items[0].id, rb.id);
+    assert_eq!(expired.items[0].state, RegistrationState::Expired);
+    let open = in_state(vec![RegistrationState::Offered]).await.unwrap();
+    assert_eq!(open.total_count, 0);
+    let waiting = in_state(vec![RegistrationState::Waitlisted]).await.unwrap();
+    assert_eq!(waiting.items.len(), 1);
+    assert_eq!(waiting.items[0].id, rc.id);
+    // The lapsed offer's seat is free, C still waits for the next write to offer it.
+    let shown = env.office.get_event(None, event.id).await.unwrap();
+    assert_eq!((shown.seats_taken, shown.waitlist_length), (1, 1));
+    let listed = env
+        .office
+        .list_events(None, EventFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    let listed = listed.items.iter().find(|e| e.id == event.id).unwrap();
+    assert_eq!(listed.seats_taken, 1);
+    let batch = env
+        .office
+        .batch_get_events(None, &[event.id])
+        .await
+        .unwrap();
+    assert_eq!(batch[0].seats_taken, 1);
+    let report = env
+        .office
+        .event_statistics(
+            Some(&staff()),
+            EventStatisticsQuery::new(date("2026-01-01"), date("2026-12-31"), None).unwrap(),
+        )
+        .await
+        .unwrap();
+    let figures = report.iter().find(|f| f.event_id == event.id).unwrap();
+    assert_eq!((figures.offered, figures.expired), (0, 1));
+
+    assert_eq!(env.stored_rows().await, before, "a read changed a row");
+    assert_eq!(env.stored_state(rb.id).await, "OFFERED");
+
+    // The next write on the event (a registration) persists the expiry and offers C the
+    // seat, before it decides about the newcomer, who waits for the next free seat.
+    let e = partner("e");
+    let re = env.register(&e, &event, "ke").await;
+    assert_eq!(env.stored_state(rb.id).await, "EXPIRED");
+    assert_eq!(env.stored_state(rc.id).await, "OFFERED");
+    assert_eq!(re.state, RegistrationState::Waitlisted);
+    let persisted = env.office.get_registration(Some(&b), rb.id).await.unwrap();
+    assert_eq!(persisted.state, RegistrationState::Expired);
+    assert_eq!(persisted.version, offered.version.next());
+    let actions: Vec<&str> = persisted
+        .history
+        .iter()
+        .map(|h| h.action.as_str())
+        .collect();
+    assert_eq!(actions, ["register", "waitlist", "offer", "expire"]);
+    let shown = env.office.get_event(None, event.id).await.unwrap();
+    assert_eq!((shown.seats_taken, shown.waitlist_length), (2, 1));
+}
+
 async fn sweeper_expires_offers_on_its_own_and_stops_on_shutdown(env: Env) {
     let event = env.open_event("swept", 1).await;
     let (a, b, c) = (
@@ -592,6 +740,11 @@ async fn sweeper_expires_offers_on_its_own_and_stops_on_shutdown(env: Env) {
     assert_eq!(env.stored_state(rb.id).await, "OFFERED");
     env.advance(Duration::hours(25));
     assert_eq!(env.stored_state(rb.id).await, "OFFERED", "nothing ran yet");
+    // A read shows the offer expired and writes nothing: only the sweeper moves the line.
+    let read = env.office.get_registration(Some(&b), rb.id).await.unwrap();
+    assert_eq!(read.state, RegistrationState::Expired);
+    assert_eq!(env.stored_state(rb.id).await, "OFFERED");
+    assert_eq!(env.stored_state(rc.id).await, "WAITLISTED");
 
     let (trigger, shutdown) = glocal_kit::shutdown::channel();
     let sweeper = glocal_events::service::spawn_sweeper(
@@ -1826,6 +1979,7 @@ glocal_kit::on_both_backends!(
         rotation_rule,
         capacity_holds_under_concurrent_registrations,
         waitlist_offer_expiry_chain,
+        a_lapsed_offer_reads_expired_without_a_write,
         sweeper_expires_offers_on_its_own_and_stops_on_shutdown,
         timetable_overlaps_and_time_zones,
         delegations_and_check_in,

@@ -246,3 +246,151 @@ async fn every_role_meets_the_matrix_on_every_root_field() {
         failures.join("\n")
     );
 }
+
+/// `(path, code, message, detail)` of every error of `body`, sorted.
+fn refusals(body: &Value) -> Vec<(String, String, String, String)> {
+    let mut found: Vec<_> = body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                    (
+                        e["path"].to_string(),
+                        text(&e["extensions"]["code"]),
+                        text(&e["message"]),
+                        text(&e["extensions"]["detail"]),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// The matrix is checked once per operation from the root fields it executes: a denied
+/// root field is refused under its alias, when a fragment spreads it onto the root and in an
+/// inline fragment, alone (the permitted field beside it answers), with the same code and
+/// message in each of the four languages; in a mutation too.
+#[tokio::test]
+async fn denied_root_fields_are_refused_through_aliases_and_fragments() {
+    use glocal_kit::i18n::{Lang, Message};
+
+    let stack = spawn_stack().await;
+    let partner = stack.token(&Caller::new(
+        "alias-partner",
+        "Partner",
+        "JP",
+        [KitRole::Partner],
+    ));
+    let query = "query Mixed { open: localGovernments { code } \
+                   hidden: serviceRequests(first: 1) { totalCount } ...Private \
+                   ... on Query { rules: routingRules { __typename } } } \
+                 fragment Private on Query { queue: serviceRequests(first: 2) { totalCount } }";
+    for (tag, lang) in [
+        ("en", Lang::En),
+        ("ko", Lang::Ko),
+        ("zh", Lang::Zh),
+        ("ja", Lang::Ja),
+    ] {
+        let answer = stack.gql_in(tag, Some(&partner), query, json!({})).await;
+        let body = &answer.body;
+        assert_eq!(answer.status, 200, "{body}");
+        assert!(
+            body["data"]["open"]
+                .as_array()
+                .is_some_and(|l| !l.is_empty()),
+            "{body}"
+        );
+        for key in ["hidden", "queue", "rules"] {
+            assert!(body["data"][key].is_null(), "{key}: {body}");
+        }
+        let said = |field: &str| {
+            let english = format!("your role may not use `{field}`");
+            match lang {
+                Lang::En => (english, String::new()),
+                _ => (Message::new("code-forbidden").render(lang), english),
+            }
+        };
+        let expected: Vec<_> = [
+            ("hidden", "serviceRequests"),
+            ("queue", "serviceRequests"),
+            ("rules", "routingRules"),
+        ]
+        .into_iter()
+        .map(|(key, field)| {
+            let (message, detail) = said(field);
+            (
+                format!("[\"{key}\"]"),
+                "FORBIDDEN".to_owned(),
+                message,
+                detail,
+            )
+        })
+        .collect();
+        assert_eq!(refusals(body), expected, "{tag}: {body}");
+    }
+
+    // A mutation, anonymously: under an alias and through a fragment; nothing runs.
+    let id = "00000000-0000-4000-8000-000000000000";
+    let answer = stack
+        .gql(
+            None,
+            &format!(
+                "mutation {{ gone: deleteRoutingRule(id: \"{id}\") ...M }} \
+                 fragment M on Mutation {{ deleteRoutingRule(id: \"{id}\") }}"
+            ),
+            json!({}),
+        )
+        .await;
+    let unauthenticated = |key: &str| {
+        (
+            format!("[\"{key}\"]"),
+            "UNAUTHENTICATED".to_owned(),
+            "`deleteRoutingRule` needs a bearer token".to_owned(),
+            String::new(),
+        )
+    };
+    assert_eq!(
+        refusals(&answer.body),
+        [
+            unauthenticated("deleteRoutingRule"),
+            unauthenticated("gone")
+        ],
+        "{}",
+        answer.body
+    );
+}
+
+/// A permitted operation runs whole: no nested field is refused, whatever its name, and
+/// fragments below the root are not the matrix's business.
+#[tokio::test]
+async fn a_permitted_operation_runs_every_nested_field() {
+    let stack = spawn_stack().await;
+    let official = stack.official("nested-official", "11000");
+    stack
+        .gql(
+            Some(&official),
+            "mutation($input: SubmitServiceRequestInput!) { submitServiceRequest(input: $input) { id } }",
+            json!({ "input": crate::support::interpretation_input("nested-1") }),
+        )
+        .await
+        .data();
+    let answer = stack
+        .gql(
+            Some(&official),
+            "query Mine { me { subject permissions { field } } \
+               requests: serviceRequests(first: 5) { totalCount edges { node { ...Request } } } } \
+             fragment Request on ServiceRequest { id number \
+               localGovernment { code name(lang: EN) } requester { localGovernment { code } } }",
+            json!({}),
+        )
+        .await;
+    let data = answer.data();
+    assert_eq!(data["me"]["subject"], "nested-official");
+    let node = &data["requests"]["edges"][0]["node"];
+    assert_eq!(node["localGovernment"]["code"], "11000", "{data}");
+    assert_eq!(node["requester"]["localGovernment"]["code"], "11000");
+}

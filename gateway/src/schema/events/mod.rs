@@ -337,7 +337,7 @@ impl Event {
         }
         Ok(self
             .loaders
-            .series
+            .series()
             .load_one(self.data.series_id.clone())
             .await?
             .map(EventSeries))
@@ -485,7 +485,7 @@ impl Event {
     async fn sessions(&self) -> Result<Vec<EventSession>> {
         Ok(self
             .loaders
-            .sessions
+            .sessions()
             .load_one(self.data.id.clone())
             .await?
             .unwrap_or_default()
@@ -500,7 +500,7 @@ impl Event {
     async fn contributions(&self) -> Result<Vec<Contribution>> {
         Ok(self
             .loaders
-            .contributions
+            .contributions()
             .load_one(self.data.id.clone())
             .await?
             .unwrap_or_default()
@@ -667,7 +667,7 @@ impl EventRegistration {
     async fn event(&self) -> Result<Option<Event>> {
         Ok(self
             .loaders
-            .events
+            .events()
             .load_one(self.data.event_id.clone())
             .await?
             .map(|data| Event {
@@ -817,7 +817,7 @@ impl Contribution {
     async fn event(&self) -> Result<Option<Event>> {
         Ok(self
             .loaders
-            .events
+            .events()
             .load_one(self.data.event_id.clone())
             .await?
             .map(|data| Event {
@@ -867,14 +867,13 @@ impl Contribution {
 
     /// Those best practices, as the research service shows them to the caller (ones the
     /// caller may not see are left out); loaded in one call for all contributions.
-    async fn practices(&self) -> Result<Vec<Practice>> {
-        Ok(self
-            .loaders
-            .research
+    async fn practices(&self, ctx: &Context<'_>) -> Result<Vec<Practice>> {
+        let research = self.loaders.research(ctx)?;
+        Ok(research
             .load_practices(&self.data.practice_ids)
             .await?
             .into_iter()
-            .map(|p| Practice(p, self.loaders.research.clone()))
+            .map(|p| Practice(p, research.clone()))
             .collect())
     }
 
@@ -962,7 +961,7 @@ impl LectureRequest {
         }
         Ok(self
             .loaders
-            .events
+            .events()
             .load_one(self.data.event_id.clone())
             .await?
             .map(|data| Event {
@@ -1074,7 +1073,7 @@ fn event(data: pb::Event, loaders: &Arc<EventLoaders>) -> Event {
 /// entities); `None` when the caller may not see it.
 pub(crate) async fn load_event(ctx: &Context<'_>, id: String) -> Result<Option<Event>> {
     let loaders = EventLoaders::new(ctx)?;
-    let found = loaders.events.load_one(id).await?;
+    let found = loaders.events().load_one(id).await?;
     Ok(found.map(|data| event(data, &loaders)))
 }
 

@@ -1,6 +1,7 @@
 //! The events mutation root's resolvers (POST only).
 
 use super::*;
+use crate::upstream::loaders::research::ResearchLoaders;
 
 /// The ids of the best practices a contribution is to draw on, each one the research
 /// service shows the caller (ADR 0029). Cross-service links are ids the gateway resolves,
@@ -14,10 +15,7 @@ async fn known_practices(ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<String>>
         // None to check, or too many: the events service says so.
         return Ok(ids);
     }
-    let found = EventLoaders::new(ctx)?
-        .research
-        .load_practices(&ids)
-        .await?;
+    let found = ResearchLoaders::new(ctx)?.load_practices(&ids).await?;
     let unknown = ids
         .iter()
         .enumerate()

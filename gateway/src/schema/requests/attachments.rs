@@ -123,7 +123,7 @@ pub(super) async fn attachments_of(
 ) -> Result<Vec<RequestAttachment>> {
     let loaders = FileLoaders::new(ctx)?;
     Ok(loaders
-        .requests
+        .requests()
         .load_one(request_id.to_owned())
         .await?
         .unwrap_or_default()

@@ -17,7 +17,7 @@ pub(super) async fn one(ctx: &Context<'_>, id: &str) -> Result<Option<ServiceReq
     }
     let loaders = Loaders::new(ctx)?;
     Ok(loaders
-        .service_requests
+        .service_requests()
         .load_one(id.to_owned())
         .await?
         .map(ServiceRequest))
@@ -29,7 +29,7 @@ pub(super) async fn many(ctx: &Context<'_>, ids: &[String]) -> Result<Vec<Servic
         return Ok(Vec::new());
     }
     let loaders = Loaders::new(ctx)?;
-    let mut found = loaders.service_requests.load_many(ids.to_vec()).await?;
+    let mut found = loaders.service_requests().load_many(ids.to_vec()).await?;
     Ok(ids
         .iter()
         .filter_map(|id| found.remove(id))

@@ -257,14 +257,14 @@ async fn load_area(loaders: &ResearchLoaders, code: &str) -> Result<Option<Resea
         return Ok(None);
     }
     Ok(loaders
-        .areas
+        .areas()
         .load_one(code.to_owned())
         .await?
         .map(ResearchArea))
 }
 
 async fn load_areas(loaders: &ResearchLoaders, codes: &[String]) -> Result<Vec<ResearchArea>> {
-    let found = loaders.areas.load_many(codes.iter().cloned()).await?;
+    let found = loaders.areas().load_many(codes.iter().cloned()).await?;
     Ok(codes
         .iter()
         .filter_map(|c| found.get(c).cloned().map(ResearchArea))
@@ -279,7 +279,7 @@ async fn load_organisation(
         return Ok(None);
     }
     Ok(loaders
-        .organisations
+        .organisations()
         .load_one(id.to_owned())
         .await?
         .map(|o| Organisation(o, loaders.clone())))

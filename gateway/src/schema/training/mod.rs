@@ -589,7 +589,7 @@ impl ProgrammeEdition {
     async fn hosts(&self, ctx: &Context<'_>) -> Result<Vec<LocalGovernment>> {
         let loaders = Loaders::new(ctx)?;
         let found = loaders
-            .local_governments
+            .local_governments()
             .load_many(self.0.host_codes.iter().cloned())
             .await?;
         Ok(self

@@ -48,7 +48,7 @@ impl TrainingQuery {
     /// One programme the caller may see (null when there is none), with its editions.
     async fn programme(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Programme>> {
         let loaders = TrainingLoaders::new(ctx)?;
-        Ok(loaders.programmes.load_one(id.0).await?.map(Programme))
+        Ok(loaders.programmes().load_one(id.0).await?.map(Programme))
     }
 
     /// One edition the caller may see (null when there is none), with its sessions.

@@ -3,32 +3,26 @@
 //! loaders the events' linked practices use.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::events::v1 as pb;
 use glocal_proto::events::v1::events_service_client::EventsServiceClient;
 use tonic::transport::Channel;
-use tracing::Instrument;
 
-use super::LoaderBase;
 use super::research::ResearchLoaders;
+use super::{LoaderBase, spawn};
 use crate::upstream::entity_cache::EntityKind;
 use crate::upstream::error;
 
-/// The DataLoaders shared by the objects of one root field (they carry its caller).
+/// The events loaders of one request (they carry its caller), each made on its first load.
 pub struct EventLoaders {
-    /// An event's sessions by event id.
-    pub sessions: DataLoader<SessionLoader>,
-    /// An event's contributions by event id.
-    pub contributions: DataLoader<ContributionLoader>,
-    /// Events by id.
-    pub events: DataLoader<EventLoader>,
-    /// Series by id.
-    pub series: DataLoader<SeriesLoader>,
-    /// The research loaders (linked practices).
-    pub research: Arc<ResearchLoaders>,
+    sessions: OnceLock<DataLoader<SessionLoader>>,
+    contributions: OnceLock<DataLoader<ContributionLoader>>,
+    events: OnceLock<DataLoader<EventLoader>>,
+    series: OnceLock<DataLoader<SeriesLoader>>,
+    research: OnceLock<Arc<ResearchLoaders>>,
     base: Base,
 }
 
@@ -39,23 +33,61 @@ impl EventLoaders {
     }
 
     fn make(ctx: &Context<'_>) -> Result<Arc<EventLoaders>> {
-        let base = Base::of(ctx, |s| EventsServiceClient::new(s.events.clone()))?;
         Ok(Arc::new(EventLoaders {
-            sessions: DataLoader::new(SessionLoader(base.clone()), |f| {
-                tokio::spawn(f.in_current_span())
-            }),
-            contributions: DataLoader::new(ContributionLoader(base.clone()), |f| {
-                tokio::spawn(f.in_current_span())
-            }),
-            events: DataLoader::new(EventLoader(base.clone()), |f| {
-                tokio::spawn(f.in_current_span())
-            }),
-            series: DataLoader::new(SeriesLoader(base.clone()), |f| {
-                tokio::spawn(f.in_current_span())
-            }),
-            research: ResearchLoaders::new(ctx)?,
-            base,
+            sessions: OnceLock::new(),
+            contributions: OnceLock::new(),
+            events: OnceLock::new(),
+            series: OnceLock::new(),
+            research: OnceLock::new(),
+            base: Base::of(ctx, |s| EventsServiceClient::new(s.events.clone()))?,
         }))
+    }
+
+    /// An event's sessions by event id.
+    pub fn sessions(&self) -> &DataLoader<SessionLoader> {
+        self.sessions
+            .get_or_init(|| DataLoader::new(SessionLoader(self.base.clone()), spawn))
+    }
+
+    /// An event's contributions by event id.
+    pub fn contributions(&self) -> &DataLoader<ContributionLoader> {
+        self.contributions
+            .get_or_init(|| DataLoader::new(ContributionLoader(self.base.clone()), spawn))
+    }
+
+    /// Events by id.
+    pub fn events(&self) -> &DataLoader<EventLoader> {
+        self.events
+            .get_or_init(|| DataLoader::new(EventLoader(self.base.clone()), spawn))
+    }
+
+    /// Series by id.
+    pub fn series(&self) -> &DataLoader<SeriesLoader> {
+        self.series
+            .get_or_init(|| DataLoader::new(SeriesLoader(self.base.clone()), spawn))
+    }
+
+    /// The research loaders of the events' linked practices: the request's shared set, or
+    /// (outside a query) one set for every node of this one, made on first use.
+    pub fn research(&self, ctx: &Context<'_>) -> Result<Arc<ResearchLoaders>> {
+        if let Some(loaders) = self.research.get() {
+            return Ok(loaders.clone());
+        }
+        let made = ResearchLoaders::new(ctx)?;
+        Ok(self.research.get_or_init(|| made).clone())
+    }
+
+    /// How many of its DataLoaders were made (each is on its first load).
+    pub fn made(&self) -> usize {
+        [
+            self.sessions.get().is_some(),
+            self.contributions.get().is_some(),
+            self.events.get().is_some(),
+            self.series.get().is_some(),
+        ]
+        .into_iter()
+        .filter(|made| *made)
+        .count()
     }
 
     /// One event with its timetable (`GetEvent`, NOT_FOUND when the caller may not see

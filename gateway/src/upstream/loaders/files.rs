@@ -5,21 +5,23 @@
 //! read); every call is a read, retried on UNAVAILABLE (see [`LoaderBase`]).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::common::v1 as files_pb;
 use glocal_proto::common::v1::files_service_client::FilesServiceClient;
 use tonic::transport::Channel;
-use tracing::Instrument;
 
 use crate::upstream::error;
-use crate::upstream::loaders::LoaderBase;
+use crate::upstream::loaders::{LoaderBase, spawn};
 
 /// Loads the files of requests, applications or practices by owner id (`ListFiles` of the
 /// owning service).
-pub struct OwnedFilesLoader(LoaderBase<FilesServiceClient<Channel>>);
+pub struct OwnedFilesLoader(Base);
+
+/// A files client with the request's caller and retry policy (files are never cached).
+type Base = LoaderBase<FilesServiceClient<Channel>>;
 
 impl Loader<String> for OwnedFilesLoader {
     type Value = Vec<files_pb::StoredFile>;
@@ -49,14 +51,13 @@ impl Loader<String> for OwnedFilesLoader {
     }
 }
 
-/// The file loaders of one GraphQL request.
+/// The file loaders of one GraphQL request, each made on its first load.
 pub struct FileLoaders {
-    /// Requests' attachments.
-    pub requests: DataLoader<OwnedFilesLoader, HashMapCache>,
-    /// Applications' papers.
-    pub applications: DataLoader<OwnedFilesLoader, HashMapCache>,
-    /// Practices' reports.
-    pub practices: DataLoader<OwnedFilesLoader, HashMapCache>,
+    requests: OnceLock<DataLoader<OwnedFilesLoader, HashMapCache>>,
+    applications: OnceLock<DataLoader<OwnedFilesLoader, HashMapCache>>,
+    practices: OnceLock<DataLoader<OwnedFilesLoader, HashMapCache>>,
+    /// The files clients of the requests, training and research services.
+    bases: [Base; 3],
 }
 
 impl FileLoaders {
@@ -66,27 +67,43 @@ impl FileLoaders {
     }
 
     fn make(ctx: &Context<'_>) -> Result<Arc<FileLoaders>> {
-        let spawn = |f| tokio::spawn(Instrument::in_current_span(f));
-        let requests =
-            LoaderBase::of(ctx, |s| FilesServiceClient::new(s.requests_channel.clone()))?;
-        let training = LoaderBase::of(ctx, |s| FilesServiceClient::new(s.training.clone()))?;
-        let research = LoaderBase::of(ctx, |s| FilesServiceClient::new(s.research.clone()))?;
         Ok(Arc::new(FileLoaders {
-            requests: DataLoader::with_cache(
-                OwnedFilesLoader(requests),
-                spawn,
-                HashMapCache::default(),
-            ),
-            applications: DataLoader::with_cache(
-                OwnedFilesLoader(training),
-                spawn,
-                HashMapCache::default(),
-            ),
-            practices: DataLoader::with_cache(
-                OwnedFilesLoader(research),
-                spawn,
-                HashMapCache::default(),
-            ),
+            requests: OnceLock::new(),
+            applications: OnceLock::new(),
+            practices: OnceLock::new(),
+            bases: [
+                LoaderBase::of(ctx, |s| FilesServiceClient::new(s.requests_channel.clone()))?,
+                LoaderBase::of(ctx, |s| FilesServiceClient::new(s.training.clone()))?,
+                LoaderBase::of(ctx, |s| FilesServiceClient::new(s.research.clone()))?,
+            ],
         }))
+    }
+
+    fn loader<'a>(
+        slot: &'a OnceLock<DataLoader<OwnedFilesLoader, HashMapCache>>,
+        base: &Base,
+    ) -> &'a DataLoader<OwnedFilesLoader, HashMapCache> {
+        slot.get_or_init(|| {
+            DataLoader::with_cache(
+                OwnedFilesLoader(base.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Requests' attachments.
+    pub fn requests(&self) -> &DataLoader<OwnedFilesLoader, HashMapCache> {
+        Self::loader(&self.requests, &self.bases[0])
+    }
+
+    /// Applications' papers.
+    pub fn applications(&self) -> &DataLoader<OwnedFilesLoader, HashMapCache> {
+        Self::loader(&self.applications, &self.bases[1])
+    }
+
+    /// Practices' reports.
+    pub fn practices(&self) -> &DataLoader<OwnedFilesLoader, HashMapCache> {
+        Self::loader(&self.practices, &self.bases[2])
     }
 }

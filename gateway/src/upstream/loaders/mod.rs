@@ -7,6 +7,10 @@
 //! place that decides whether a request may read the entity cache: a request marked
 //! [`ReadThrough`] (a mutation, anything over WebSocket) reads every entity from its
 //! service.
+//!
+//! Nothing is built before it is used: a request's [`SharedLoaders`] is a row of empty
+//! slots, a service's set of loaders is made when a resolver first asks for it, and each
+//! DataLoader of a set when it first loads. `{ __typename }` makes none.
 
 pub mod events;
 pub mod files;
@@ -20,7 +24,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_graphql::{Context, Result};
+use futures::future::BoxFuture;
 use glocal_kit::Caller;
+use tracing::Instrument;
 
 use super::clients::ReadRetry;
 use super::entity_cache::{EntityCache, EntityKind, ReadThrough};
@@ -146,9 +152,15 @@ impl<C: Clone> LoaderBase<C> {
     }
 }
 
+/// How every DataLoader runs a batch: as a task of its own, in the span of the load that
+/// started it (the operation's), so its gRPC calls join the operation's trace.
+pub(crate) fn spawn(batch: BoxFuture<'static, ()>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(batch.in_current_span())
+}
+
 /// DataLoaders shared by every root field of one query (request data, set by
 /// the HTTP endpoint for queries only: each mutation's fields read fresh state). Without it,
-/// each root field makes its own.
+/// each root field makes its own. Empty until a resolver asks for a service's set.
 #[derive(Default)]
 pub struct SharedLoaders {
     pub(crate) requests: OnceLock<Arc<requests::Loaders>>,
@@ -175,5 +187,96 @@ impl SharedLoaders {
         }
         let made = make()?;
         Ok(slot.get_or_init(|| made).clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{EmptySubscription, Object, Schema};
+
+    use super::*;
+
+    /// Which of the request's shared sets exist: requests, events, research, training, files.
+    fn slots(ctx: &Context<'_>) -> Vec<bool> {
+        let shared = ctx.data_unchecked::<SharedLoaders>();
+        vec![
+            shared.requests.get().is_some(),
+            shared.events.get().is_some(),
+            shared.research.get().is_some(),
+            shared.training.get().is_some(),
+            shared.files.get().is_some(),
+        ]
+    }
+
+    struct Probe;
+
+    #[Object]
+    impl Probe {
+        /// The shared sets made so far.
+        async fn slots(&self, ctx: &Context<'_>) -> Vec<bool> {
+            slots(ctx)
+        }
+
+        /// Takes the events and research sets; with `load`, loads one practice (the
+        /// service is unreachable: the load fails, its DataLoader is made all the same).
+        /// Answers how many DataLoaders each set made.
+        async fn take(&self, ctx: &Context<'_>, load: bool) -> Result<Vec<usize>> {
+            let events = events::EventLoaders::new(ctx)?;
+            let research = events.research(ctx)?;
+            if load {
+                let _ = research.practices().load_one("p".to_owned()).await;
+            }
+            Ok(vec![
+                requests::Loaders::new(ctx)?.made(),
+                events.made(),
+                research.made(),
+            ])
+        }
+    }
+
+    fn schema() -> Schema<Probe, Probe, EmptySubscription> {
+        let settings = glocal_kit::config::GatewaySettings {
+            requests_url: "http://127.0.0.1:1".into(),
+            training_url: "http://127.0.0.1:1".into(),
+            events_url: "http://127.0.0.1:1".into(),
+            research_url: "http://127.0.0.1:1".into(),
+            notifier_url: "http://127.0.0.1:1".into(),
+            ..Default::default()
+        };
+        Schema::build(Probe, Probe, EmptySubscription)
+            .data(Services::connect(&settings).expect("lazy channels"))
+            .finish()
+    }
+
+    async fn run(query: &str) -> serde_json::Value {
+        let request = async_graphql::Request::new(query).data(SharedLoaders::default());
+        let response = schema().execute(request).await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        response.data.into_json().unwrap()
+    }
+
+    #[tokio::test]
+    async fn nothing_is_made_before_it_is_used() {
+        // `{ __typename }` makes no set at all.
+        let data = run("{ __typename slots }").await;
+        assert_eq!(
+            data["slots"],
+            serde_json::json!([false, false, false, false, false])
+        );
+
+        // A set is made when a resolver asks for it, its DataLoaders when they load.
+        let data = run("mutation { idle: take(load: false) slots }").await;
+        assert_eq!(data["idle"], serde_json::json!([0, 0, 0]));
+        assert_eq!(
+            data["slots"],
+            serde_json::json!([true, true, true, false, false])
+        );
+        let data = run("mutation { loaded: take(load: true) again: take(load: true) }").await;
+        assert_eq!(data["loaded"], serde_json::json!([0, 0, 1]));
+        assert_eq!(
+            data["again"],
+            serde_json::json!([0, 0, 1]),
+            "one set per request"
+        );
     }
 }

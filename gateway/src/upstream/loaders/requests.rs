@@ -11,16 +11,15 @@
 //! are reads, retried on UNAVAILABLE by the request's read-retry policy.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use glocal_proto::requests::v1 as pb;
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use tonic::transport::Channel;
-use tracing::Instrument;
 
-use super::LoaderBase;
+use super::{LoaderBase, spawn};
 use crate::upstream::entity_cache::EntityKind;
 use crate::upstream::error;
 
@@ -157,14 +156,12 @@ pub fn group_staff(response: pb::ListDepartmentsResponse) -> Vec<DepartmentEntry
     entries
 }
 
-/// The loaders of one GraphQL request.
+/// The requests service's loaders of one GraphQL request, each made on its first load.
 pub struct Loaders {
-    /// Local governments by code.
-    pub local_governments: DataLoader<LocalGovernmentLoader, HashMapCache>,
-    /// Departments by code.
-    pub departments: DataLoader<DepartmentLoader, HashMapCache>,
-    /// Service requests by id (related requests).
-    pub service_requests: DataLoader<ServiceRequestLoader, HashMapCache>,
+    local_governments: OnceLock<DataLoader<LocalGovernmentLoader, HashMapCache>>,
+    departments: OnceLock<DataLoader<DepartmentLoader, HashMapCache>>,
+    service_requests: OnceLock<DataLoader<ServiceRequestLoader, HashMapCache>>,
+    base: Base,
 }
 
 impl Loaders {
@@ -174,23 +171,56 @@ impl Loaders {
     }
 
     fn make(ctx: &Context<'_>) -> async_graphql::Result<Arc<Loaders>> {
-        let base = Base::of(ctx, |s| s.requests.clone())?;
         Ok(Arc::new(Loaders {
-            local_governments: DataLoader::with_cache(
-                LocalGovernmentLoader(base.clone()),
-                |f| tokio::spawn(f.in_current_span()),
-                HashMapCache::default(),
-            ),
-            departments: DataLoader::with_cache(
-                DepartmentLoader(base.clone()),
-                |f| tokio::spawn(f.in_current_span()),
-                HashMapCache::default(),
-            ),
-            service_requests: DataLoader::with_cache(
-                ServiceRequestLoader(base),
-                |f| tokio::spawn(f.in_current_span()),
-                HashMapCache::default(),
-            ),
+            local_governments: OnceLock::new(),
+            departments: OnceLock::new(),
+            service_requests: OnceLock::new(),
+            base: Base::of(ctx, |s| s.requests.clone())?,
         }))
+    }
+
+    /// Local governments by code.
+    pub fn local_governments(&self) -> &DataLoader<LocalGovernmentLoader, HashMapCache> {
+        self.local_governments.get_or_init(|| {
+            DataLoader::with_cache(
+                LocalGovernmentLoader(self.base.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Departments by code.
+    pub fn departments(&self) -> &DataLoader<DepartmentLoader, HashMapCache> {
+        self.departments.get_or_init(|| {
+            DataLoader::with_cache(
+                DepartmentLoader(self.base.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Service requests by id (related requests).
+    pub fn service_requests(&self) -> &DataLoader<ServiceRequestLoader, HashMapCache> {
+        self.service_requests.get_or_init(|| {
+            DataLoader::with_cache(
+                ServiceRequestLoader(self.base.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// How many of its DataLoaders were made (each is on its first load).
+    pub fn made(&self) -> usize {
+        [
+            self.local_governments.get().is_some(),
+            self.departments.get().is_some(),
+            self.service_requests.get().is_some(),
+        ]
+        .into_iter()
+        .filter(|made| *made)
+        .count()
     }
 }

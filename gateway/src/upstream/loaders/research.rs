@@ -12,19 +12,18 @@
 //! `ResearchLoaders::new(ctx)?` in the parent resolver, then `load_practices` on the children.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::research::v1 as pb;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
-use tracing::Instrument;
 
 use tonic::transport::Channel;
 
 use crate::upstream::entity_cache::EntityKind;
 use crate::upstream::error;
-use crate::upstream::loaders::LoaderBase;
+use crate::upstream::loaders::{LoaderBase, spawn};
 
 /// The research client with the request's caller, retry policy and entity cache (public
 /// views only, see [`crate::upstream::entity_cache::EntityCache`]).
@@ -202,16 +201,13 @@ impl Loader<LogPageKey> for InteractionPageLoader {
     }
 }
 
-/// The research loaders of one resolver's subtree, as the current caller.
+/// The research loaders of one request, as its caller, each made on its first load.
 pub struct ResearchLoaders {
-    /// Practices by id.
-    pub practices: DataLoader<PracticeLoader, HashMapCache>,
-    /// Organisations by id.
-    pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
-    /// Areas by code.
-    pub areas: DataLoader<AreaLoader, HashMapCache>,
-    /// First pages of relationships' logs by relationship and page size.
-    pub interactions: DataLoader<InteractionPageLoader, HashMapCache>,
+    practices: OnceLock<DataLoader<PracticeLoader, HashMapCache>>,
+    organisations: OnceLock<DataLoader<OrganisationLoader, HashMapCache>>,
+    areas: OnceLock<DataLoader<AreaLoader, HashMapCache>>,
+    interactions: OnceLock<DataLoader<InteractionPageLoader, HashMapCache>>,
+    remote: Remote,
 }
 
 impl ResearchLoaders {
@@ -222,31 +218,71 @@ impl ResearchLoaders {
     }
 
     fn make(ctx: &Context<'_>) -> Result<Arc<ResearchLoaders>> {
-        let remote = Remote::of(ctx, |s| ResearchServiceClient::new(s.research.clone()))?;
-        let spawn = |f: futures::future::BoxFuture<'static, ()>| tokio::spawn(f.in_current_span());
         Ok(Arc::new(ResearchLoaders {
-            practices: DataLoader::with_cache(
-                PracticeLoader(remote.clone()),
-                spawn,
-                HashMapCache::default(),
-            ),
-            organisations: DataLoader::with_cache(
-                OrganisationLoader(remote.clone()),
-                spawn,
-                HashMapCache::default(),
-            ),
-            areas: DataLoader::with_cache(
-                AreaLoader(remote.clone()),
-                spawn,
-                HashMapCache::default(),
-            ),
-            interactions: DataLoader::with_cache(
-                InteractionPageLoader(remote),
+            practices: OnceLock::new(),
+            organisations: OnceLock::new(),
+            areas: OnceLock::new(),
+            interactions: OnceLock::new(),
+            remote: Remote::of(ctx, |s| ResearchServiceClient::new(s.research.clone()))?,
+        }))
+    }
+
+    /// Practices by id.
+    pub fn practices(&self) -> &DataLoader<PracticeLoader, HashMapCache> {
+        self.practices.get_or_init(|| {
+            DataLoader::with_cache(
+                PracticeLoader(self.remote.clone()),
                 spawn,
                 HashMapCache::default(),
             )
-            .max_batch_size(MAX_LOG_BATCH),
-        }))
+        })
+    }
+
+    /// Organisations by id.
+    pub fn organisations(&self) -> &DataLoader<OrganisationLoader, HashMapCache> {
+        self.organisations.get_or_init(|| {
+            DataLoader::with_cache(
+                OrganisationLoader(self.remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Areas by code.
+    pub fn areas(&self) -> &DataLoader<AreaLoader, HashMapCache> {
+        self.areas.get_or_init(|| {
+            DataLoader::with_cache(
+                AreaLoader(self.remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// First pages of relationships' logs by relationship and page size.
+    pub fn interactions(&self) -> &DataLoader<InteractionPageLoader, HashMapCache> {
+        self.interactions.get_or_init(|| {
+            DataLoader::with_cache(
+                InteractionPageLoader(self.remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+            .max_batch_size(MAX_LOG_BATCH)
+        })
+    }
+
+    /// How many of its DataLoaders were made (each is on its first load).
+    pub fn made(&self) -> usize {
+        [
+            self.practices.get().is_some(),
+            self.organisations.get().is_some(),
+            self.areas.get().is_some(),
+            self.interactions.get().is_some(),
+        ]
+        .into_iter()
+        .filter(|made| *made)
+        .count()
     }
 
     /// The first page of `first` entries of the relationship's log (batched with every other
@@ -257,7 +293,7 @@ impl ResearchLoaders {
         first: u32,
     ) -> Result<pb::InteractionPage> {
         let page = self
-            .interactions
+            .interactions()
             .load_one(LogPageKey {
                 relationship_id,
                 first,
@@ -272,7 +308,7 @@ impl ResearchLoaders {
 
     /// The practices of `ids` the caller may see, in the order asked.
     pub async fn load_practices(&self, ids: &[String]) -> Result<Vec<pb::Practice>> {
-        let found = self.practices.load_many(ids.iter().cloned()).await?;
+        let found = self.practices().load_many(ids.iter().cloned()).await?;
         Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
     }
 }

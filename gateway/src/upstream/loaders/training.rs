@@ -8,18 +8,17 @@
 //! schema's [`crate::upstream::clients::ReadRetry`] (see [`LoaderBase`]).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::training::v1 as pb;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
-use tracing::Instrument;
 
 use crate::upstream::entity_cache::EntityKind;
 use crate::upstream::error;
-use crate::upstream::loaders::LoaderBase;
+use crate::upstream::loaders::{LoaderBase, spawn};
 
 /// The training client with the request's caller, retry policy and entity cache.
 type Remote = LoaderBase<TrainingServiceClient<Channel>>;
@@ -112,14 +111,12 @@ impl Loader<String> for EditionLoader {
     }
 }
 
-/// The training loaders of one request, as its caller.
+/// The training loaders of one request, as its caller, each made on its first load.
 pub struct TrainingLoaders {
-    /// Programmes by id.
-    pub programmes: DataLoader<ProgrammeLoader, HashMapCache>,
-    /// Editions by id, without sessions (through the entity cache).
-    pub editions: DataLoader<EditionLoader, HashMapCache>,
-    /// Editions by id with their sessions and attendance (never cached).
-    pub editions_with_sessions: DataLoader<EditionLoader, HashMapCache>,
+    programmes: OnceLock<DataLoader<ProgrammeLoader, HashMapCache>>,
+    editions: OnceLock<DataLoader<EditionLoader, HashMapCache>>,
+    editions_with_sessions: OnceLock<DataLoader<EditionLoader, HashMapCache>>,
+    remote: Remote,
 }
 
 impl TrainingLoaders {
@@ -129,35 +126,59 @@ impl TrainingLoaders {
     }
 
     fn make(ctx: &Context<'_>) -> Result<Arc<TrainingLoaders>> {
-        let remote = Remote::of(ctx, |s| TrainingServiceClient::new(s.training.clone()))?;
-        let spawn = |f: futures::future::BoxFuture<'static, ()>| tokio::spawn(f.in_current_span());
-        let editions = |include_sessions| {
+        Ok(Arc::new(TrainingLoaders {
+            programmes: OnceLock::new(),
+            editions: OnceLock::new(),
+            editions_with_sessions: OnceLock::new(),
+            remote: Remote::of(ctx, |s| TrainingServiceClient::new(s.training.clone()))?,
+        }))
+    }
+
+    /// Programmes by id.
+    pub fn programmes(&self) -> &DataLoader<ProgrammeLoader, HashMapCache> {
+        self.programmes.get_or_init(|| {
+            DataLoader::with_cache(
+                ProgrammeLoader(self.remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Editions by id, without sessions (through the entity cache) or, with
+    /// `include_sessions`, with their sessions and attendance (never cached).
+    fn editions(&self, include_sessions: bool) -> &DataLoader<EditionLoader, HashMapCache> {
+        let slot = if include_sessions {
+            &self.editions_with_sessions
+        } else {
+            &self.editions
+        };
+        slot.get_or_init(|| {
             DataLoader::with_cache(
                 EditionLoader {
-                    remote: remote.clone(),
+                    remote: self.remote.clone(),
                     include_sessions,
                 },
                 spawn,
                 HashMapCache::default(),
             )
-        };
-        Ok(Arc::new(TrainingLoaders {
-            editions: editions(false),
-            editions_with_sessions: editions(true),
-            programmes: DataLoader::with_cache(
-                ProgrammeLoader(remote.clone()),
-                spawn,
-                HashMapCache::default(),
-            ),
-        }))
+        })
+    }
+
+    /// How many of its DataLoaders were made (each is on its first load).
+    pub fn made(&self) -> usize {
+        [
+            self.programmes.get().is_some(),
+            self.editions.get().is_some(),
+            self.editions_with_sessions.get().is_some(),
+        ]
+        .into_iter()
+        .filter(|made| *made)
+        .count()
     }
 
     /// The edition of `id`, with its sessions when `include_sessions`.
     pub async fn edition(&self, id: String, include_sessions: bool) -> Result<Option<pb::Edition>> {
-        if include_sessions {
-            self.editions_with_sessions.load_one(id).await
-        } else {
-            self.editions.load_one(id).await
-        }
+        self.editions(include_sessions).load_one(id).await
     }
 }

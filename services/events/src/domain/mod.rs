@@ -34,7 +34,7 @@ pub use lecture::{
 };
 pub use registration::{
     NewRegistration, Party, RegistrationAction, RegistrationDraft, RegistrationKind,
-    RegistrationState, registration_transition,
+    RegistrationState, offer_lapsed, registration_transition,
 };
 pub use rotation::{OutOfTurn, Rotation};
 pub use series::{NewSeries, SeriesDraft};

@@ -10,6 +10,13 @@
 //! ```
 //! CONFIRMED and OFFERED registrations hold their seats; the sum of seats held never
 //! exceeds the event's capacity.
+//!
+//! An offer lapses at its deadline ([`offer_lapsed`]). Reads write nothing: from that moment
+//! the registration reads as EXPIRED ([`RegistrationState::as_of`]) and its seats as free,
+//! while the row still says OFFERED until the sweeper or the next write on the event
+//! persists the expiry (and offers the seats to the next in line).
+
+use chrono::{DateTime, Utc};
 
 use super::values::bounded;
 use super::{CountryCode, IdempotencyKey, IllegalTransition, InvalidInput};
@@ -51,6 +58,22 @@ impl RegistrationState {
         )
     }
 
+    /// The state as of `now` of a registration stored in this state with the offer deadline
+    /// `offer_expires_at`: an offer past its deadline reads as EXPIRED (what the sweeper or
+    /// the next write will persist); every other state reads as stored.
+    pub fn as_of(
+        self,
+        offer_expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> RegistrationState {
+        match self {
+            RegistrationState::Offered if offer_lapsed(offer_expires_at, now) => {
+                RegistrationState::Expired
+            }
+            state => state,
+        }
+    }
+
     /// True while the registration is alive (counts as the registrant's registration).
     pub fn is_active(self) -> bool {
         !matches!(
@@ -77,6 +100,11 @@ text_enum!(
         Cancel => "cancel",
     }
 );
+
+/// Whether an offer open until `expires_at` has lapsed at `now`: at its deadline it has.
+pub fn offer_lapsed(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    expires_at.is_some_and(|deadline| deadline <= now)
+}
 
 /// The state `action` leads to from `state`, or why it may not be taken.
 pub fn registration_transition(
@@ -291,6 +319,23 @@ mod tests {
             .filter(|s| s.holds_seats())
             .collect();
         assert_eq!(holding, [&Confirmed, &Offered]);
+    }
+
+    #[test]
+    fn an_offer_reads_as_expired_from_its_deadline_on() {
+        let deadline = DateTime::parse_from_rfc3339("2026-06-02T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let before = deadline - chrono::Duration::microseconds(1);
+        assert_eq!(Offered.as_of(Some(deadline), before), Offered);
+        assert_eq!(Offered.as_of(Some(deadline), deadline), Expired);
+        assert!(!offer_lapsed(None, deadline));
+        // Only an open offer lapses; every other state reads as stored.
+        for &state in RegistrationState::ALL {
+            if state != Offered {
+                assert_eq!(state.as_of(Some(before), deadline), state);
+            }
+        }
     }
 
     fn delegation() -> RegistrationDraft {

@@ -223,7 +223,6 @@ impl EventOffice {
 
     /// One event the caller may see; NOT_FOUND otherwise (drafts are the bureau's).
     pub async fn get_event(&self, caller: Option<&Caller>, id: EntityId) -> Result<EventView> {
-        self.expire_lapsed_offers().await?;
         self.event_as(&viewer(caller), id).await
     }
 
@@ -244,7 +243,6 @@ impl EventOffice {
         caller: Option<&Caller>,
         ids: &[EntityId],
     ) -> Result<Vec<EventView>> {
-        self.expire_lapsed_offers().await?;
         let viewer = viewer(caller);
         let uuids: Vec<Uuid> = ids.iter().map(EntityId::as_uuid).collect();
         let rows: Vec<EventRow> = queries::find_events(&self.db, &uuids)
@@ -268,7 +266,6 @@ impl EventOffice {
         filter: EventFilter,
         page: PageRequest,
     ) -> Result<Page<EventView>> {
-        self.expire_lapsed_offers().await?;
         let viewer = viewer(caller);
         let first = self.page_size(page.first);
         let query = EventQuery {

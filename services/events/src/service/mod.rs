@@ -417,8 +417,9 @@ impl EventOffice {
 
 /// Runs [`EventOffice::expire_lapsed_offers`] every `interval` until `shutdown` resolves,
 /// reporting each run as the job `offer_sweeper` ([`glocal_kit::metrics::Job`]).
-/// Correctness does not depend on it (reads and writes settle lapsed offers first); it
-/// makes the next in line get their offer without waiting for someone to look.
+/// Correctness does not depend on it (writes settle lapsed offers first, and reads show
+/// them expired from their deadline); it persists the expiry and makes the next in line get
+/// their offer without waiting for a write on the event.
 pub fn spawn_sweeper(
     office: EventOffice,
     interval: std::time::Duration,

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::domain::{
     EntityId, EventState, NewRegistration, RegistrationAction, RegistrationState, Version, bounded,
-    registration_transition,
+    offer_lapsed, registration_transition,
 };
 use crate::error::EventsError;
 use crate::store::queries::{self, RegistrationQuery};
@@ -133,7 +133,7 @@ impl EventOffice {
                 .await?;
         for reg in offered
             .into_iter()
-            .filter(|r| r.offer_expires_at.is_some_and(|t| t <= now))
+            .filter(|r| offer_lapsed(r.offer_expires_at, now))
         {
             let to =
                 registration_transition(RegistrationState::Offered, RegistrationAction::Expire)?;
@@ -244,7 +244,8 @@ impl EventOffice {
 
     /// Expires every lapsed offer and offers the freed seats to the next in line, one
     /// transaction per event; returns how many events it settled. The sweeper calls this
-    /// periodically, and reads call it first, so no lapsed offer is ever shown as open.
+    /// periodically. Reads never do (they write nothing): they show a lapsed offer as
+    /// expired already, from its deadline ([`RegistrationState::as_of`]).
     pub async fn expire_lapsed_offers(&self) -> Result<usize> {
         let now = self.now();
         let events = queries::events_with_lapsed_offers(&self.db, now).await?;
@@ -489,7 +490,6 @@ impl EventOffice {
         id: EntityId,
     ) -> Result<RegistrationView> {
         let actor = member(caller)?;
-        self.expire_lapsed_offers().await?;
         self.registration_as(&Some(actor), id).await
     }
 
@@ -502,7 +502,7 @@ impl EventOffice {
             .await?
             .filter(|r| registration_visible(viewer, r))
             .ok_or(EventsError::NotFound("registration"))?;
-        views::registration_views(&self.db, vec![row])
+        views::registration_views(&self.db, vec![row], self.now())
             .await?
             .pop()
             .ok_or(EventsError::NotFound("registration"))
@@ -516,16 +516,13 @@ impl EventOffice {
         page: PageRequest,
     ) -> Result<Page<RegistrationView>> {
         let actor = member(caller)?;
-        self.expire_lapsed_offers().await?;
         let first = self.page_size(page.first);
+        let now = self.now();
         let query = RegistrationQuery {
             registrant: (filter.mine || !actor.bureau).then(|| actor.subject.clone()),
             event_id: filter.event_id.map(|e| e.as_uuid()),
-            states: filter
-                .states
-                .iter()
-                .map(|s| s.as_str().to_owned())
-                .collect(),
+            states: filter.states,
+            as_of: now,
             after_seq: decode_seq(page.after.as_deref())?,
             limit: u64::from(first) + 1,
         };
@@ -534,7 +531,7 @@ impl EventOffice {
         rows.truncate(first as usize);
         let cursors = rows.iter().map(|r| seq_cursor(r.seq)).collect();
         Ok(Page {
-            items: views::registration_views(&self.db, rows).await?,
+            items: views::registration_views(&self.db, rows, now).await?,
             cursors,
             has_next_page,
             total_count,

@@ -15,6 +15,7 @@ use super::entities::{
     audit, check_in, contribution, event, idempotency, lecture_request, registration, series,
     session,
 };
+use crate::domain::RegistrationState;
 
 /// Appends an audit row (kit's one audit shape).
 #[allow(clippy::too_many_arguments)]
@@ -354,25 +355,90 @@ pub(crate) async fn list_events<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
-/// Waitlisted registrations per event (one grouped query); events with none are absent.
-pub(crate) async fn waitlist_counts<C: ConnectionTrait>(
+/// What reading an event needs from its registrations besides its stored counter, as of a
+/// moment: how many wait, and the seats of offers that lapsed while still stored as open
+/// (a read shows those seats free: [`RegistrationState::as_of`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    /// Registrations waitlisted.
+    pub waitlisted: i64,
+    /// Seats held by offers stored as open that lapsed.
+    pub lapsed_offer_seats: i64,
+}
+
+/// The [`Tally`] of each event at `now` (one grouped query); events with nothing to count
+/// are absent.
+pub(crate) async fn registration_tallies<C: ConnectionTrait>(
     c: &C,
     event_ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, DbErr> {
+    now: DateTime<Utc>,
+) -> Result<HashMap<Uuid, Tally>, DbErr> {
+    use registration::Column as R;
     if event_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(Uuid, i64)> = registration::Entity::find()
+    let waitlisted = RegistrationState::Waitlisted.as_str();
+    let rows: Vec<(Uuid, String, i64, Option<i64>)> = registration::Entity::find()
         .select_only()
-        .column(registration::Column::EventId)
-        .column_as(registration::Column::Seq.count(), "n")
-        .filter(registration::Column::EventId.is_in(event_ids.iter().copied()))
-        .filter(registration::Column::State.eq("WAITLISTED"))
-        .group_by(registration::Column::EventId)
+        .column(R::EventId)
+        .column(R::State)
+        .column_as(R::Seq.count(), "n")
+        .column_as(Expr::col(R::Seats).sum(), "seats")
+        .filter(R::EventId.is_in(event_ids.iter().copied()))
+        .filter(
+            Condition::any()
+                .add(R::State.eq(waitlisted))
+                .add(lapsed_offers(now)),
+        )
+        .group_by(R::EventId)
+        .group_by(R::State)
         .into_tuple()
         .all(c)
         .await?;
-    Ok(rows.into_iter().collect())
+    let mut tallies: HashMap<Uuid, Tally> = HashMap::new();
+    for (event_id, state, n, seats) in rows {
+        let tally = tallies.entry(event_id).or_default();
+        if state == waitlisted {
+            tally.waitlisted = n;
+        } else {
+            tally.lapsed_offer_seats = seats.unwrap_or(0);
+        }
+    }
+    Ok(tallies)
+}
+
+/// Registrations stored as OFFERED whose offer lapsed at `now` ([`crate::domain::offer_lapsed`] in SQL).
+pub(crate) fn lapsed_offers(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(registration::Column::State.eq(RegistrationState::Offered.as_str()))
+        .add(registration::Column::OfferExpiresAt.lte(now))
+}
+
+/// Registrations that read as stored at `now`: all but the offers that lapsed.
+pub(crate) fn not_lapsed(now: DateTime<Utc>) -> Condition {
+    use registration::Column as R;
+    Condition::any()
+        .add(R::State.ne(RegistrationState::Offered.as_str()))
+        .add(R::OfferExpiresAt.is_null())
+        .add(R::OfferExpiresAt.gt(now))
+}
+
+/// Registrations that read as `state` at `now` ([`RegistrationState::as_of`] in SQL): an
+/// open offer's deadline is still ahead; an expired registration is stored so or is an
+/// offer that lapsed.
+fn reading_as(state: RegistrationState, now: DateTime<Utc>) -> Condition {
+    use registration::Column as R;
+    match state {
+        RegistrationState::Offered => Condition::all().add(R::State.eq(state.as_str())).add(
+            Condition::any()
+                .add(R::OfferExpiresAt.is_null())
+                .add(R::OfferExpiresAt.gt(now)),
+        ),
+        RegistrationState::Expired => Condition::any()
+            .add(R::State.eq(state.as_str()))
+            .add(lapsed_offers(now)),
+        _ => Condition::all().add(R::State.eq(state.as_str())),
+    }
 }
 
 /// The sessions of several events (one query), by start.
@@ -460,8 +526,7 @@ pub(crate) async fn events_with_lapsed_offers<C: ConnectionTrait>(
         .select_only()
         .column(registration::Column::EventId)
         .distinct()
-        .filter(registration::Column::State.eq("OFFERED"))
-        .filter(registration::Column::OfferExpiresAt.lte(now))
+        .filter(lapsed_offers(now))
         .into_tuple()
         .all(c)
         .await
@@ -492,7 +557,10 @@ pub(crate) async fn waitlist_order<C: ConnectionTrait>(
 pub(crate) struct RegistrationQuery {
     pub registrant: Option<String>,
     pub event_id: Option<Uuid>,
-    pub states: Vec<String>,
+    /// Any of these states, as registrations read at `as_of`.
+    pub states: Vec<RegistrationState>,
+    /// The moment the states are read at (a lapsed offer reads as expired).
+    pub as_of: DateTime<Utc>,
     pub after_seq: Option<i64>,
     pub limit: u64,
 }
@@ -511,7 +579,11 @@ pub(crate) async fn list_registrations<C: ConnectionTrait>(
         cond = cond.add(R::EventId.eq(e));
     }
     if !q.states.is_empty() {
-        cond = cond.add(R::State.is_in(q.states.iter().cloned()));
+        let states = q
+            .states
+            .iter()
+            .fold(Condition::any(), |any, s| any.add(reading_as(*s, q.as_of)));
+        cond = cond.add(states);
     }
     let total = registration::Entity::find()
         .filter(cond.clone())

@@ -1,10 +1,11 @@
-//! The event report's queries (issue 19): the events a report covers, then two grouped
-//! queries over all of them — registrations per event and state (with their seats), and
-//! check-ins per event — so the database counts and nothing but one row per event and state
-//! leaves it.
+//! The event report's queries (issue 19): the events a report covers, then grouped queries
+//! over all of them — registrations per event and state (with their seats; offers that
+//! lapsed count as expired, persisted or not), and check-ins per event — so the database
+//! counts and nothing but one row per event and state leaves it.
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
@@ -13,6 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{check_in, event, registration};
+use super::queries;
 use super::views::{corrupt, event_state, text_of, u32_of};
 use crate::domain::statistics::{EventFigures, EventStatisticsQuery, StateCount};
 use crate::domain::{EntityId, EventKind, RegistrationState};
@@ -24,10 +26,11 @@ fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(if n < 0 { 0 } else { u32::MAX })
 }
 
-/// The figures of every event `query` covers, by start date.
+/// The figures of every event `query` covers at `now`, by start date.
 pub(crate) async fn event_figures(
     db: &impl ConnectionTrait,
     query: &EventStatisticsQuery,
+    now: DateTime<Utc>,
 ) -> Result<Vec<EventFigures>> {
     let mut events = event::Entity::find()
         .filter(event::Column::StartDate.gte(query.from))
@@ -67,6 +70,7 @@ pub(crate) async fn event_figures(
         .column_as(registration::Column::Seq.count(), "registrations")
         .column_as(Expr::col(registration::Column::Seats).sum(), "seats")
         .filter(registration::Column::EventId.is_in(ids.iter().copied()))
+        .filter(queries::not_lapsed(now))
         .group_by(registration::Column::EventId)
         .group_by(registration::Column::State)
         .into_tuple()
@@ -76,6 +80,27 @@ pub(crate) async fn event_figures(
         if let Some(i) = index(event_id) {
             figures[i].count(StateCount {
                 state: RegistrationState::parse(&state).map_err(corrupt)?,
+                registrations: count(registrations),
+                seats: count(seats.unwrap_or(0)),
+            });
+        }
+    }
+    // Offers that lapsed and are not yet persisted as such count as expired.
+    let lapsed: Vec<(Uuid, i64, Option<i64>)> = registration::Entity::find()
+        .select_only()
+        .column(registration::Column::EventId)
+        .column_as(registration::Column::Seq.count(), "registrations")
+        .column_as(Expr::col(registration::Column::Seats).sum(), "seats")
+        .filter(registration::Column::EventId.is_in(ids.iter().copied()))
+        .filter(queries::lapsed_offers(now))
+        .group_by(registration::Column::EventId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (event_id, registrations, seats) in lapsed {
+        if let Some(i) = index(event_id) {
+            figures[i].count(StateCount {
+                state: RegistrationState::Expired,
                 registrations: count(registrations),
                 seats: count(seats.unwrap_or(0)),
             });

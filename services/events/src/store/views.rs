@@ -38,6 +38,11 @@ pub(crate) fn u32_of(v: i32) -> u32 {
     u32::try_from(v).unwrap_or(0)
 }
 
+/// A counted number as `u32` (negative reads as 0, too many as `u32::MAX`).
+fn u32_of_count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(if n < 0 { 0 } else { u32::MAX })
+}
+
 /// Stored text in the four languages.
 pub(crate) fn text_of(ko: &str, en: &str, zh: &str, ja: &str) -> LocalizedText {
     LocalizedText::from_stored(ko.to_owned(), en.to_owned(), zh.to_owned(), ja.to_owned())
@@ -119,16 +124,18 @@ pub(crate) async fn series_views(
         .collect()
 }
 
-/// Event rows as views at `now` (one query for the waitlist lengths).
+/// Event rows as views at `now` (one query for the waitlist lengths and the seats of lapsed
+/// offers, which read as free).
 pub(crate) async fn event_views(
     db: &impl ConnectionTrait,
     rows: Vec<event::Model>,
     now: DateTime<Utc>,
 ) -> Result<Vec<EventView>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let waiting = queries::waitlist_counts(db, &ids).await?;
+    let tallies = queries::registration_tallies(db, &ids, now).await?;
     rows.into_iter()
         .map(|r| {
+            let tally = tallies.get(&r.id).copied().unwrap_or_default();
             let state = event_state(&r)?;
             let zone = zone_of(&r)?;
             let open_now = state == EventState::RegistrationOpen
@@ -149,10 +156,10 @@ pub(crate) async fn event_views(
                 working_languages: from_json(&r.working_languages)?,
                 interpretation_languages: from_json(&r.interpretation_languages)?,
                 capacity: u32_of(r.capacity),
-                seats_taken: u32_of(r.seats_taken),
-                waitlist_length: waiting
-                    .get(&r.id)
-                    .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
+                // Seats of lapsed offers are free from the deadline on, persisted or not.
+                seats_taken: u32_of(r.seats_taken)
+                    .saturating_sub(u32_of_count(tally.lapsed_offer_seats)),
+                waitlist_length: u32_of_count(tally.waitlisted),
                 utc_offset: zone.offset_on(r.start_date),
                 version: Version::parse(r.version).map_err(corrupt)?,
                 registration_open_now: open_now,
@@ -194,11 +201,12 @@ pub(crate) fn session_view(s: session::Model, zone: TimeZone) -> Result<SessionV
     })
 }
 
-/// Registration rows as views, with waitlist positions, check-ins and history (one query
-/// each).
+/// Registration rows as views at `now`, with waitlist positions, check-ins and history (one
+/// query each); an offer past its deadline reads as expired, persisted or not.
 pub(crate) async fn registration_views(
     db: &impl ConnectionTrait,
     rows: Vec<registration::Model>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<RegistrationView>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut event_ids: Vec<Uuid> = rows.iter().map(|r| r.event_id).collect();
@@ -244,7 +252,7 @@ pub(crate) async fn registration_views(
                 id: EntityId::from(r.id),
                 event_id: EntityId::from(r.event_id),
                 kind: RegistrationKind::parse(&r.kind).map_err(corrupt)?,
-                state: registration_state(&r)?,
+                state: registration_state(&r)?.as_of(r.offer_expires_at, now),
                 members: from_json(&r.members)?,
                 seats: u32_of(r.seats),
                 waitlist_position: positions.get(&r.id).copied(),

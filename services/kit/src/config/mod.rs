@@ -469,6 +469,16 @@ mod tests {
     }
 
     #[test]
+    fn field_spans_are_off_unless_turned_on() {
+        assert!(!Settings::default().telemetry.field_spans);
+        let s = Settings::load(None, env(&[("GLOCAL_TELEMETRY__FIELD_SPANS", "true")])).unwrap();
+        assert!(s.telemetry.field_spans);
+        let err = Settings::load(None, env(&[("GLOCAL_TELEMETRY__FIELD_SPANS", "sometimes")]))
+            .unwrap_err();
+        assert!(err.to_string().contains("FIELD_SPANS"), "{err}");
+    }
+
+    #[test]
     fn unknown_keys_are_rejected_from_env_and_file() {
         let err = Settings::load(None, env(&[("GLOCAL_GATEWAY__LISTN", "0.0.0.0:1")])).unwrap_err();
         assert!(err.to_string().contains("listn"), "{err}");

@@ -227,6 +227,10 @@ pub struct TelemetrySettings {
     /// `tracing` filter of the spans exported over OTLP (independent of `log.filter`): the
     /// default adds one span per SQL statement and transaction from sea-orm.
     pub trace_filter: String,
+    /// One span per resolved GraphQL field in the gateway, under the operation's span: for
+    /// debugging only (each costs CPU on every field of every operation). Off by default:
+    /// the gateway then traces each operation as one span.
+    pub field_spans: bool,
 }
 
 /// The outbox relay: each service publishes its unpublished outbox rows, in order, to the
@@ -302,6 +306,7 @@ impl Default for TelemetrySettings {
     fn default() -> Self {
         TelemetrySettings {
             trace_filter: DEFAULT_TRACE_FILTER.into(),
+            field_spans: false,
         }
     }
 }
