@@ -63,24 +63,24 @@ impl PeriodDraft {
             if (1..=12).contains(&v) {
                 Ok(v)
             } else {
-                Err(InvalidInput::new(
+                Err(InvalidInput::localized(
                     format!("{prefix}.{f}"),
-                    "must be a month from 1 to 12",
+                    Message::new("input-month"),
                 ))
             }
         };
         let from_month = month(self.from_month, "fromMonth")?;
         let to_month = month(self.to_month, "toMonth")?;
         if self.max_days > MAX_DAYS {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 format!("{prefix}.maxDays"),
-                format!("must be at most {MAX_DAYS}"),
+                Message::new("input-at-most").arg("max", MAX_DAYS),
             ));
         }
         if self.per_year > MAX_PER_YEAR {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::localized(
                 format!("{prefix}.editionsPerYear"),
-                format!("must be at most {MAX_PER_YEAR}"),
+                Message::new("input-at-most").arg("max", MAX_PER_YEAR),
             ));
         }
         Ok(PeriodRule {
@@ -134,8 +134,10 @@ impl PeriodRule {
         match text.map(str::trim) {
             None | Some("") => Ok(None),
             Some(t) => {
-                let stored: PeriodRule = serde_json::from_str(t)
-                    .map_err(|e| InvalidInput::new("period", format!("stored rule: {e}")))?;
+                let stored: PeriodRule = serde_json::from_str(t).map_err(|e| {
+                    tracing::error!(error = %e, "a stored period rule does not parse");
+                    InvalidInput::localized("period", Message::new("input-period-stored"))
+                })?;
                 stored.draft().parse("period").map(Some)
             }
         }
