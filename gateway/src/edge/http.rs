@@ -554,15 +554,21 @@ async fn execute_in(
             serde_json::to_value(&message.args).unwrap_or_default();
         return answer;
     }
+    // Parsed once per process for every text (the document cache); a document that does not
+    // parse is left to the schema, which reports why.
+    let (document, _) = state.documents.document(&query);
     let mut request =
         async_graphql::Request::new(query).variables(params.variables.unwrap_or_default());
     if let Some(name) = &params.operation_name {
         request = request.operation_name(name.clone());
     }
-    let selected = request
-        .parsed_query()
+    let selected = document
+        .as_ref()
         .ok()
         .and_then(|doc| selected_operation(doc, params.operation_name.as_deref()));
+    if let Ok(doc) = &document {
+        request.set_parsed_query(ExecutableDocument::clone(doc));
+    }
     let is_query = matches!(selected, Some((_, OperationType::Query)));
     if method == Method::GET && matches!(selected, Some((_, OperationType::Mutation))) {
         let mut answer = Answer::error(

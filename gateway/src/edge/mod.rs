@@ -1,13 +1,15 @@
 //! The floor a request meets first: the GraphQL endpoints over HTTP ([`http`]) and
 //! WebSocket ([`ws`]), authentication ([`auth`], [`oidc`]), the authorization matrix
 //! ([`authz`]), per-caller rate limits ([`ratelimit`]), document limits ([`limits`]),
-//! automatic persisted queries ([`apq`]), the edge's own error responses ([`errors`]), the
+//! automatic persisted queries ([`apq`]), parsed documents kept by their text
+//! ([`documents`]), the edge's own error responses ([`errors`]), the
 //! spans of GraphQL operations ([`spans`]) and the operational routes ([`ops`]). It uses the
 //! schema and the upstream floor, never the other way round.
 
 pub mod apq;
 pub mod auth;
 pub mod authz;
+pub mod documents;
 pub mod errors;
 pub mod exports;
 pub mod http;
@@ -44,6 +46,8 @@ pub struct AppState {
     pub graphiql: bool,
     /// Automatic persisted queries (in `cache`).
     pub persisted_queries: apq::PersistedQueries,
+    /// Parsed documents by their text (`gateway.document_cache_bytes`).
+    pub documents: documents::DocumentCache,
     /// How reads to the services are retried.
     pub read_retry: ReadRetry,
     /// Verifies bearer tokens (also those in a WebSocket's `connection_init`).

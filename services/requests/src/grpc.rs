@@ -550,9 +550,24 @@ impl RequestsService for GrpcService {
             .unwrap_or_default();
         let page = m.page.map(service::PageRequest::from).unwrap_or_default();
         let order = sla::order(m.order).map_err(bad)?;
+        let mask = m.mask.unwrap_or_default();
+        let parts = crate::domain::Parts {
+            activity: m.include_activity,
+            sla: !mask.skip_sla,
+            survey: !mask.skip_survey,
+            relations: !mask.skip_relations,
+            people: !mask.skip_people,
+        };
         let page = self
             .bureau
-            .list(caller.as_ref(), filter, order, page, m.include_activity)
+            .list_parts(
+                caller.as_ref(),
+                filter,
+                order,
+                page,
+                parts,
+                !mask.skip_total_count,
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(pb::ListRequestsResponse {

@@ -165,6 +165,7 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
                 }),
                 include_activity: false,
                 order: pb::RequestOrder::Newest as i32,
+                mask: None,
             },
             Some(&seoul),
         ))
@@ -173,6 +174,47 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
         .into_inner();
     assert_eq!(page.total_count, 1);
     assert_eq!(page.cursors.len(), 1);
+    let full = &page.requests[0];
+    assert!(full.department.is_some(), "routed: {full:?}");
+    assert!(full.sla.as_ref().unwrap().remaining_minutes.is_some());
+
+    // A caller that shows less asks for less: the same page with every part masked.
+    let masked = client
+        .list_requests(with_caller(
+            pb::ListRequestsRequest {
+                filter: Some(pb::RequestFilter {
+                    overdue: Some(false),
+                    ..Default::default()
+                }),
+                page: Some(glocal_proto::common::v1::PageRequest {
+                    first: 1,
+                    after: String::new(),
+                }),
+                include_activity: false,
+                order: pb::RequestOrder::Newest as i32,
+                mask: Some(pb::RequestListMask {
+                    skip_total_count: true,
+                    skip_sla: true,
+                    skip_survey: true,
+                    skip_relations: true,
+                    skip_people: true,
+                }),
+            },
+            Some(&seoul),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(masked.total_count, 0, "not counted");
+    assert_eq!(masked.cursors, page.cursors);
+    let lean = &masked.requests[0];
+    assert_eq!(
+        (&lean.id, &lean.number, &lean.title, lean.state),
+        (&full.id, &full.number, &full.title, full.state)
+    );
+    assert_eq!(lean.local_government, full.local_government);
+    assert!(lean.department.is_none() && lean.assignee.is_none());
+    assert!(lean.sla.as_ref().unwrap().remaining_minutes.is_none());
     let lgs = client
         .batch_get_local_governments(with_caller(
             pb::BatchGetLocalGovernmentsRequest {

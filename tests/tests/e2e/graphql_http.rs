@@ -1,7 +1,7 @@
 //! The gateway's HTTP surface against the real stack: GraphQL-over-HTTP negotiation, GET
-//! queries, mutations refused over GET, health and readiness.
+//! queries, mutations refused over GET, health and readiness, and the document cache.
 
-use glocal_e2e::{Stack, spawn_stack};
+use glocal_e2e::{Stack, spawn_stack, spawn_stack_with};
 use serde_json::json;
 
 #[tokio::test]
@@ -125,4 +125,93 @@ async fn health_and_readiness() {
         .await
         .unwrap();
     assert_eq!(metrics.status(), 200);
+}
+
+/// The `gateway_document_cache_total` sample with `result`, from the gateway's `/metrics`.
+async fn document_cache_count(stack: &Stack, result: &str) -> f64 {
+    let metrics = stack
+        .http()
+        .get(format!("{}/metrics", stack.base_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let label = format!("result=\"{result}\"");
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("gateway_document_cache_total{") && l.contains(&label))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// A document sent again is taken from the gateway's document cache, parsed once, and is
+/// still answered for each request's own variables and caller: the root fields are
+/// authorized for whoever sends it, not for whoever sent it first. A document that does not
+/// parse is never kept and is refused every time. With the cache off the answers are the
+/// same.
+#[tokio::test]
+async fn a_cached_document_answers_each_requests_variables_and_caller() {
+    let stack = spawn_stack().await;
+    // A text no other test sends, so its first use here is a miss.
+    let query = "query DocumentCacheProbe($lang: Language!) {
+        enumLabels(lang: $lang, enums: [\"ServiceRequestState\"]) { name values { value label } }
+        serviceRequests(first: 1) { totalCount } }";
+    let label = |r: &glocal_e2e::Gql| {
+        r.body["data"]["enumLabels"][0]["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["value"] == "SUBMITTED")
+            .map(|v| v["label"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let admin = stack.admin();
+    let hits_before = document_cache_count(&stack, "hit").await;
+
+    let first = stack
+        .gql(Some(&admin), query, json!({ "lang": "KO" }))
+        .await;
+    assert!(first.data()["serviceRequests"]["totalCount"].is_number());
+    let again = stack
+        .gql(Some(&admin), query, json!({ "lang": "EN" }))
+        .await;
+    assert!(again.data()["serviceRequests"]["totalCount"].is_number());
+    assert_ne!(
+        label(&first),
+        label(&again),
+        "the cached document runs with this request's variables"
+    );
+
+    let anonymous = stack.gql(None, query, json!({ "lang": "EN" })).await;
+    assert_eq!(label(&anonymous), label(&again));
+    assert!(
+        anonymous.body["data"]["serviceRequests"].is_null(),
+        "{:#}",
+        anonymous.body
+    );
+    assert_eq!(
+        anonymous.body["errors"][0]["path"],
+        json!(["serviceRequests"])
+    );
+    assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
+
+    let hits = document_cache_count(&stack, "hit").await - hits_before;
+    assert!(hits >= 2.0, "two of the three were hits: {hits}");
+
+    let broken = "query DocumentCacheBroken { enumLabels { name ";
+    for _ in 0..2 {
+        let r = stack.gql(None, broken, json!({})).await;
+        assert_eq!(r.status, 400, "{:#}", r.body);
+        assert_eq!(r.error_code(), "BAD_USER_INPUT");
+    }
+
+    // The cache off: the same answers.
+    let off = spawn_stack_with(|s| s.gateway.document_cache_bytes = 0).await;
+    let admin = off.admin();
+    let ko = off.gql(Some(&admin), query, json!({ "lang": "KO" })).await;
+    assert_eq!(label(&ko), label(&first));
+    let anonymous = off.gql(None, query, json!({ "lang": "EN" })).await;
+    assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
 }

@@ -356,6 +356,40 @@ async fn lists_are_scoped_filtered_and_paged() {
 
     // Staff of the routed department see both local governments' requests; admins see all.
     let admin = stack.admin();
+
+    // A page leaves out of its query only what no field of it asks for: each part selected
+    // (here through a fragment) reads on the page as on the request's own page.
+    const PARTS: &str = "fragment Parts on ServiceRequest { id number department { code }
+        assignee { id } sla { remainingMinutes resolutionBreached } survey { rating }
+        parent { id } children { id } mergedInto { id } }";
+    let listed = stack
+        .gql(
+            Some(&admin),
+            &format!("{{ serviceRequests(first: 50) {{ totalCount edges {{ node {{ ...Parts }} }} }} }} {PARTS}"),
+            json!({}),
+        )
+        .await;
+    let edges = listed.data()["serviceRequests"]["edges"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(edges.len(), 6);
+    assert_eq!(listed.data()["serviceRequests"]["totalCount"], 6);
+    for edge in &edges {
+        let one = stack
+            .gql(
+                Some(&admin),
+                &format!("query($id: ID!) {{ serviceRequest(id: $id) {{ ...Parts }} }} {PARTS}"),
+                json!({ "id": edge["node"]["id"] }),
+            )
+            .await;
+        assert_eq!(edge["node"], one.data()["serviceRequest"]);
+        assert!(edge["node"]["department"]["code"].is_string(), "{edge:#}");
+        assert!(
+            edge["node"]["sla"]["remainingMinutes"].is_number(),
+            "{edge:#}"
+        );
+    }
     let all = stack.gql(Some(&admin), "{ serviceRequests(first: 50, filter: { localGovernmentCode: \"26000\" }) { totalCount } }", json!({})).await;
     assert_eq!(all.data()["serviceRequests"]["totalCount"], 1);
     let by_state = stack

@@ -184,6 +184,7 @@ impl Selection {
                     page,
                     include_activity: false,
                     order: requests::RequestOrder::Newest as i32,
+                    mask: None,
                 };
                 let r = state
                     .read_retry

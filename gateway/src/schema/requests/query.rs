@@ -32,7 +32,8 @@ impl RequestsQuery {
     ) -> Result<ServiceRequestConnection> {
         let first = u32::try_from(first.unwrap_or(20))
             .map_err(|_| error::bad_input("`first` must not be negative", "first"))?;
-        let node = ctx.look_ahead().field("edges").field("node");
+        let connection = ctx.look_ahead();
+        let node = connection.field("edges").field("node");
         let include_activity = node.field("responses").exists() || node.field("history").exists();
         let message = pb::ListRequestsRequest {
             filter: Some(filter.unwrap_or_default().into_proto()),
@@ -42,6 +43,7 @@ impl RequestsQuery {
             }),
             include_activity,
             order: order_by.to_proto() as i32,
+            mask: Some(list_mask(&connection)),
         };
         let response = read(
             ctx,
@@ -79,5 +81,22 @@ impl RequestsQuery {
             edges,
             total_count: i32::try_from(response.total_count).unwrap_or(i32::MAX),
         })
+    }
+}
+
+/// What a `serviceRequests` selection leaves out, so the requests service does not query it:
+/// the total when `totalCount` is not selected, and of each node the judged service level
+/// (`sla`), the `survey`, the relations (`mergedInto`, `mergedRequests`, `parent`,
+/// `children`) and the people (`department`, `assignee`) when none of their fields is.
+/// Fragments count as selected wherever they are spread.
+pub(crate) fn list_mask(connection: &async_graphql::Lookahead<'_>) -> pb::RequestListMask {
+    let node = connection.field("edges").field("node");
+    let none_of = |fields: &[&str]| !fields.iter().any(|f| node.field(f).exists());
+    pb::RequestListMask {
+        skip_total_count: !connection.field("totalCount").exists(),
+        skip_sla: none_of(&["sla"]),
+        skip_survey: none_of(&["survey"]),
+        skip_relations: none_of(&["mergedInto", "mergedRequests", "parent", "children"]),
+        skip_people: none_of(&["department", "assignee"]),
     }
 }

@@ -92,6 +92,9 @@ pub struct GatewaySettings {
     pub client_ip_header: String,
     /// How long an automatic persisted query stays stored (seconds).
     pub apq_ttl_secs: u64,
+    /// Bytes of document text whose parsed form the gateway keeps (an LRU of parsed
+    /// documents by their text); 0 parses every request's document.
+    pub document_cache_bytes: usize,
     /// Extra attempts of a failed idempotent read (UNAVAILABLE) to a service.
     pub read_retries: u32,
     /// First backoff before a retried read (ms); doubles each attempt, with jitter.
@@ -225,6 +228,7 @@ impl Default for GatewaySettings {
             readiness_timeout_ms: 1_000,
             client_ip_header: String::new(),
             apq_ttl_secs: 86_400,
+            document_cache_bytes: 4 * 1024 * 1024,
             read_retries: 2,
             retry_backoff_ms: 50,
             client_lb: false,

@@ -39,6 +39,6 @@ pub use state_machine::{Action, IllegalTransition, resume, transition};
 pub use submission::{NewRequest, SubmitDraft};
 pub use text::{Description, MessageBody, Reason, Title};
 pub use views::{
-    Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, RequestSla,
+    Department, HistoryEntry, LocalGovernment, LocalizedName, Parts, RequestMessage, RequestSla,
     Requester, RoutingRule, ServiceRequest, StaffMember,
 };

@@ -149,6 +149,44 @@ pub struct HistoryEntry {
     pub visibility: HistoryVisibility,
 }
 
+/// The parts of a request's view a read fills, so a read whose caller does not show them
+/// does not query them (issue 14, a field mask). What is left out reads empty: no messages
+/// or history, no judged service-level figures (`remaining_minutes` none; the stored marks
+/// stay), no survey, no relations, no department or assignee. The request's own columns and
+/// its local government are always there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// Messages and history.
+    pub activity: bool,
+    /// The service level judged now (reads the business calendar).
+    pub sla: bool,
+    /// The satisfaction survey.
+    pub survey: bool,
+    /// Parent, children, merged-into and merged requests.
+    pub relations: bool,
+    /// The department and the assignee.
+    pub people: bool,
+}
+
+impl Parts {
+    /// Every part.
+    pub const ALL: Parts = Parts {
+        activity: true,
+        sla: true,
+        survey: true,
+        relations: true,
+        people: true,
+    };
+
+    /// Every part, messages and history only when `activity`.
+    pub fn with_activity(activity: bool) -> Parts {
+        Parts {
+            activity,
+            ..Parts::ALL
+        }
+    }
+}
+
 /// A service request as the caller may see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceRequest {

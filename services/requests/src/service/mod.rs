@@ -29,7 +29,7 @@ use glocal_kit::{Caller, Role};
 
 use crate::domain::sla::{self, BusinessCalendar, SlaFacts, SlaStatus};
 pub use crate::domain::{
-    Department, HistoryEntry, LocalGovernment, LocalizedName, RequestMessage, Requester,
+    Department, HistoryEntry, LocalGovernment, LocalizedName, Parts, RequestMessage, Requester,
     RoutingRule, ServiceRequest, StaffMember,
 };
 use crate::domain::{HistoryVisibility, MessageKind, RequestId, RequestState, Version};
@@ -372,19 +372,28 @@ impl OnlineBureau {
         Ok(BusinessCalendar::new(opens, closes, holidays)?)
     }
 
-    /// The caller's view of `rows`: the store's views, judged overdue and measured against
-    /// their service level now, with staff notes, internal history entries and the routing
-    /// rule hidden from local officials.
+    /// The caller's view of `rows` with the `parts` asked for: the store's views, judged
+    /// overdue and (with `parts.sla`) measured against their service level now, with staff
+    /// notes, internal history entries and the routing rule hidden from local officials.
     async fn views(
         &self,
         viewer: &Viewer,
         rows: Vec<StoredRequest>,
-        include_activity: bool,
+        parts: Parts,
     ) -> Result<Vec<ServiceRequest>> {
         let now = self.now();
-        let calendar = self.calendar(&self.db).await?;
-        let mut views = store::views::views(&self.db, rows, include_activity).await?;
+        let calendar = if parts.sla {
+            Some(self.calendar(&self.db).await?)
+        } else {
+            None
+        };
+        let mut views = store::views::views(&self.db, rows, parts).await?;
         for v in &mut views {
+            v.overdue = v.is_overdue_at(now);
+            Self::redact(viewer, v);
+            let Some(calendar) = &calendar else {
+                continue;
+            };
             let facts = SlaFacts {
                 open: v.state.is_open(),
                 first_response_due_at: v.first_response_due_at,
@@ -396,12 +405,10 @@ impl OnlineBureau {
                 first_response_breached_at: v.sla.first_response_breached_at,
                 resolution_clock: v.sla.resolution_clock,
             };
-            let status = SlaStatus::at(&calendar, &facts, now);
+            let status = SlaStatus::at(calendar, &facts, now);
             v.sla.remaining_minutes = status.remaining_minutes;
             v.sla.first_response_breached = status.first_response_breached;
             v.sla.resolution_breached = status.resolution_breached;
-            v.overdue = v.is_overdue_at(now);
-            Self::redact(viewer, v);
         }
         self.scope_relations(viewer, &mut views).await?;
         Ok(views)
@@ -450,7 +457,7 @@ impl OnlineBureau {
 
     /// The caller's view of one request.
     async fn view(&self, viewer: &Viewer, row: StoredRequest) -> Result<ServiceRequest> {
-        self.views(viewer, vec![row], true)
+        self.views(viewer, vec![row], Parts::ALL)
             .await?
             .pop()
             .ok_or(RequestsError::NotFound("service request"))

@@ -8,7 +8,7 @@ use glocal_kit::paging::{decode_cursor, decode_seq, encode_cursor, seq_cursor};
 
 use super::{OnlineBureau, PageRequest, RequestFilter, Result, Viewer};
 use crate::domain::search::{SearchHit, SearchText, highlights};
-use crate::domain::{MessageKind, RequestId};
+use crate::domain::{MessageKind, Parts, RequestId};
 use crate::store::activity;
 use crate::store::search::{self as search_store, SearchAfter, SearchOrder, SearchQuery};
 
@@ -111,7 +111,7 @@ impl OnlineBureau {
             .views(
                 &viewer,
                 rows.into_iter().map(|r| r.request).collect(),
-                include_activity,
+                Parts::with_activity(include_activity),
             )
             .await?;
         let items = views

@@ -12,8 +12,8 @@ use serde_json::json;
 use super::{Actor, OnlineBureau, Result, Viewer};
 use crate::domain::changes::{SERVICE_REQUEST, request_touches};
 use crate::domain::{
-    Action, HistoryEntry, HistoryVisibility, MessageKind, NewRequest, RequestId, RequestNumber,
-    RequestState, ServiceRequest, Version, transition,
+    Action, HistoryEntry, HistoryVisibility, MessageKind, NewRequest, Parts, RequestId,
+    RequestNumber, RequestState, ServiceRequest, Version, transition,
 };
 use crate::error::RequestsError;
 use crate::store::requests::{self as request_store, StoredRequest};
@@ -153,7 +153,7 @@ impl OnlineBureau {
                     return Err(RequestsError::NotFound("service request"));
                 }
                 let mut view = self
-                    .views(&viewer, vec![row], false)
+                    .views(&viewer, vec![row], Parts::with_activity(false))
                     .await?
                     .pop()
                     .ok_or(RequestsError::NotFound("service request"))?;

@@ -534,13 +534,18 @@ impl ListQuery {
 pub(crate) async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,
+    count_total: bool,
 ) -> Result<(Vec<StoredRequest>, u64)> {
     use service_request::Column as C;
     let cond = q.condition();
-    let total = service_request::Entity::find()
-        .filter(cond.clone())
-        .count(db)
-        .await?;
+    let total = if count_total {
+        service_request::Entity::find()
+            .filter(cond.clone())
+            .count(db)
+            .await?
+    } else {
+        0
+    };
     let mut select = service_request::Entity::find().filter(cond);
     select = match q.after {
         Some(After::Seq(after)) => select.filter(C::Seq.lt(after)),

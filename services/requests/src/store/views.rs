@@ -7,8 +7,8 @@ use sea_orm::ConnectionTrait;
 use super::requests::StoredRequest;
 use super::{activity, directory, relations, survey};
 use crate::domain::{
-    Department, HistoryEntry, LocalGovernment, RequestId, RequestMessage, RequestSla, Requester,
-    ServiceRequest, StaffMember,
+    Department, HistoryEntry, LocalGovernment, Parts, RequestId, RequestMessage, RequestSla,
+    Requester, ServiceRequest, StaffMember,
 };
 use crate::error::RequestsError;
 
@@ -19,18 +19,25 @@ fn distinct(codes: impl Iterator<Item = String>) -> Vec<String> {
     codes
 }
 
-/// The views of `rows` with their local government, department and assignee, and (when
-/// `include_activity`) every message and history entry; the rating and the relations always. Nothing is scoped or judged here:
+/// The views of `rows` with their local government and the `parts` asked for: department
+/// and assignee, every message and history entry, the rating, the relations (each part left
+/// out is not queried and reads empty). Nothing is scoped or judged here:
 /// `overdue` and the service level's judged figures are left for the service to decide,
 /// staff notes are included.
 pub(crate) async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<StoredRequest>,
-    include_activity: bool,
+    parts: Parts,
 ) -> Result<Vec<ServiceRequest>, RequestsError> {
     let lg_codes = distinct(rows.iter().map(|r| r.local_government_code.clone()));
-    let dept_codes = distinct(rows.iter().filter_map(|r| r.department_code.clone()));
-    let staff_ids = distinct(rows.iter().filter_map(|r| r.assignee_id.clone()));
+    let (dept_codes, staff_ids) = if parts.people {
+        (
+            distinct(rows.iter().filter_map(|r| r.department_code.clone())),
+            distinct(rows.iter().filter_map(|r| r.assignee_id.clone())),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let lgs: HashMap<String, LocalGovernment> = directory::local_governments(db, &lg_codes)
         .await?
         .into_iter()
@@ -48,11 +55,19 @@ pub(crate) async fn views(
         .collect();
 
     let ids: Vec<RequestId> = rows.iter().map(|r| r.id).collect();
-    let mut surveys = survey::of(db, &ids).await?;
-    let mut related = relations::of(db, &ids).await?;
+    let mut surveys = if parts.survey {
+        survey::of(db, &ids).await?
+    } else {
+        HashMap::new()
+    };
+    let mut related = if parts.relations {
+        relations::of(db, &ids).await?
+    } else {
+        HashMap::new()
+    };
     let mut messages: HashMap<RequestId, Vec<RequestMessage>> = HashMap::new();
     let mut history: HashMap<RequestId, Vec<HistoryEntry>> = HashMap::new();
-    if include_activity {
+    if parts.activity {
         for (id, m) in activity::messages_of(db, &ids).await? {
             messages.entry(id).or_default().push(m);
         }
