@@ -505,7 +505,12 @@ mod tests {
         // Sunday 23:30 in Korea is still that week; Monday 00:00 ends it.
         assert!(week.contains(at("2026-12-06T14:30:00Z")));
         assert!(!week.contains(at("2026-12-06T15:00:00Z")));
-        assert_eq!(DigestWeek::last_complete(at("2026-12-06T15:00:00Z")).start, week.end);
+        // It is the last complete week from its end on; a minute earlier, the one before.
+        assert_eq!(DigestWeek::last_complete(at("2026-12-06T15:00:00Z")), week);
+        assert_eq!(
+            DigestWeek::last_complete(at("2026-12-06T14:59:00Z")).end,
+            week.start
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::{Notifier, Result, subject};
 use crate::domain::select::{ChangeEvent, Planned};
+use crate::domain::{Contact, ContactSource, EmailAddress, Language};
 use crate::domain::subscriptions::{
     DigestWeek, Frequency, Publication, Subscription, SubscriptionDraft, digest_plans,
     immediate_plans, may_add, may_subscribe, withdrawn_practice,
@@ -55,9 +56,9 @@ impl Notifier {
         Ok(store::of(&**self.db(), subject(caller)?).await?)
     }
 
-    /// Subscribes the caller (a local official or bureau staff) as `draft` says; the area
-    /// codes were checked to exist before (the gateway asks research). CONFLICT
-    /// `RESEARCH_SUBSCRIPTION_LIMIT` past the limit.
+    /// Subscribes the caller (a local official or bureau staff) as `draft` says, learning
+    /// their contact from their token's claims; the area codes were checked to exist before
+    /// (the gateway asks research). CONFLICT `RESEARCH_SUBSCRIPTION_LIMIT` past the limit.
     pub async fn subscribe_to_research(
         &self,
         caller: Option<&Caller>,
@@ -71,7 +72,22 @@ impl Notifier {
         glocal_kit::privacy::lock_people(&tx, &[caller.subject.as_str()]).await?;
         let existing = store::count(&tx, &caller.subject).await?;
         may_add(usize::try_from(existing).unwrap_or(usize::MAX))?;
-        let made = store::insert(&tx, &caller.subject, draft, Utc::now()).await?;
+        let now = Utc::now();
+        // Where and in which language to reach them: their token's claims, as on any change
+        // they make (never over their own edit).
+        let claims = Contact {
+            email: caller
+                .email
+                .as_deref()
+                .and_then(|e| EmailAddress::parse("email", e).ok())
+                .map(|e| e.as_str().to_owned()),
+            language: caller.locale.as_deref().and_then(Language::from_tag),
+            source: ContactSource::Claims,
+        };
+        if claims.email.is_some() || claims.language.is_some() {
+            crate::store::learn_contact(&tx, &caller.subject, &claims, now).await?;
+        }
+        let made = store::insert(&tx, &caller.subject, draft, now).await?;
         tx.commit().await?;
         tracing::info!(subscription = %made.id, frequency = made.frequency.as_str(), "research subscription made");
         Ok(made)
