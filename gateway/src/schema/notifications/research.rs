@@ -73,7 +73,7 @@ impl ResearchSubscription {
         if self.0.area_codes.is_empty() {
             return Ok(Vec::new());
         }
-        load_areas(&ResearchLoaders::new(ctx)?, &self.0.area_codes).await
+        load_areas(&*ResearchLoaders::new(ctx)?, &self.0.area_codes).await
     }
 
     /// Languages a practice has text in (one of them is enough); empty: every language.
@@ -139,7 +139,7 @@ async fn known_areas(ctx: &Context<'_>, codes: Vec<String>) -> Result<Vec<String
         // None to check, or too many: the notifier says so.
         return Ok(codes);
     }
-    let found = load_areas(&ResearchLoaders::new(ctx)?, &codes).await?;
+    let found = load_areas(&*ResearchLoaders::new(ctx)?, &codes).await?;
     let unknown = codes
         .iter()
         .enumerate()
