@@ -84,11 +84,17 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, NotifierError> {
     for (subject, areas, languages, frequency) in DEMO_SUBSCRIPTIONS {
         let draft = SubscriptionDraft::parse(
             &areas.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
-            &languages.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>(),
+            &languages
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect::<Vec<_>>(),
             frequency,
         )?;
-        let official = glocal_kit::Caller::new(subject, subject, "", [glocal_kit::Role::LocalOfficial]);
-        notifier.subscribe_to_research(Some(&official), &draft).await?;
+        let official =
+            glocal_kit::Caller::new(subject, subject, "", [glocal_kit::Role::LocalOfficial]);
+        notifier
+            .subscribe_to_research(Some(&official), &draft)
+            .await?;
     }
     Ok(true)
 }

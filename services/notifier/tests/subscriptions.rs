@@ -10,9 +10,7 @@ use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_notifier::domain::Language;
 use glocal_notifier::domain::select::ChangeEvent;
-use glocal_notifier::domain::subscriptions::{
-    Frequency, MAX_SUBSCRIPTIONS, SubscriptionDraft,
-};
+use glocal_notifier::domain::subscriptions::{Frequency, MAX_SUBSCRIPTIONS, SubscriptionDraft};
 use glocal_notifier::{Config, Notifier};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::json;
@@ -74,7 +72,10 @@ impl Env {
     async fn subscribe(&self, who: &Caller, areas: &[&str], languages: &[&str], f: &str) -> String {
         let draft = SubscriptionDraft::parse(
             &areas.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
-            &languages.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>(),
+            &languages
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect::<Vec<_>>(),
             f,
         )
         .unwrap();
@@ -97,13 +98,23 @@ async fn publications_notify_matching_immediate_subscribers_once(env: Env) {
         .seed_contact("official-kim", "kim@example.org", Language::Ko)
         .await
         .unwrap();
-    env.subscribe(&kim, &["transportation"], &["ko"], "IMMEDIATE").await;
+    env.subscribe(&kim, &["transportation"], &["ko"], "IMMEDIATE")
+        .await;
     env.subscribe(&kim, &[], &[], "IMMEDIATE").await;
-    env.subscribe(&lee, &["welfare"], &["ja"], "IMMEDIATE").await;
+    env.subscribe(&lee, &["welfare"], &["ja"], "IMMEDIATE")
+        .await;
 
     assert_eq!(env.publish("p1", "transportation", &["ko", "en"]).await, 1);
-    assert_eq!(env.notices_of("official-kim", "RESEARCH_PRACTICE_PUBLISHED").await, 1);
-    assert_eq!(env.notices_of("official-lee", "RESEARCH_PRACTICE_PUBLISHED").await, 0);
+    assert_eq!(
+        env.notices_of("official-kim", "RESEARCH_PRACTICE_PUBLISHED")
+            .await,
+        1
+    );
+    assert_eq!(
+        env.notices_of("official-lee", "RESEARCH_PRACTICE_PUBLISHED")
+            .await,
+        0
+    );
     let (subject, link): (String, String) = {
         let backend = env.db.get_database_backend();
         let row = env
@@ -115,32 +126,57 @@ async fn publications_notify_matching_immediate_subscribers_once(env: Env) {
             .await
             .unwrap()
             .unwrap();
-        (row.try_get("", "subject").unwrap(), row.try_get("", "link").unwrap())
+        (
+            row.try_get("", "subject").unwrap(),
+            row.try_get("", "link").unwrap(),
+        )
     };
     assert_eq!(subject, "[Glocal] 새 우수사례(교통): 우수사례 p1");
     assert_eq!(link, "http://portal.test/practices/p1");
     assert_eq!(
-        env.count("SELECT COUNT(*) AS n FROM delivery WHERE idempotency_key = 'evt-p1:official-kim:email'")
-            .await,
+        env.count(
+            "SELECT COUNT(*) AS n FROM delivery WHERE idempotency_key = 'evt-p1:official-kim:email'"
+        )
+        .await,
         1
     );
     // Read again (the relay publishes at least once): nothing new.
     assert_eq!(env.publish("p1", "transportation", &["ko", "en"]).await, 0);
     // Another area and language: only Lee.
-    assert_eq!(env.publish("p2", "welfare", &["ja"]).await, 2, "kim follows every area too");
-    assert_eq!(env.notices_of("official-lee", "RESEARCH_PRACTICE_PUBLISHED").await, 1);
+    assert_eq!(
+        env.publish("p2", "welfare", &["ja"]).await,
+        2,
+        "kim follows every area too"
+    );
+    assert_eq!(
+        env.notices_of("official-lee", "RESEARCH_PRACTICE_PUBLISHED")
+            .await,
+        1
+    );
     assert_eq!(env.publish("p3", "welfare", &["en"]).await, 1);
-    assert_eq!(env.notices_of("official-lee", "RESEARCH_PRACTICE_PUBLISHED").await, 1);
+    assert_eq!(
+        env.notices_of("official-lee", "RESEARCH_PRACTICE_PUBLISHED")
+            .await,
+        1
+    );
 }
 
 async fn the_weekly_digest_lists_the_weeks_matches_once(env: Env) {
     let (park, choi) = (official("official-park"), official("official-choi"));
-    env.subscribe(&park, &["transportation"], &[], "WEEKLY").await;
+    env.subscribe(&park, &["transportation"], &[], "WEEKLY")
+        .await;
     env.subscribe(&choi, &["culture"], &[], "WEEKLY").await;
     // Nothing published: no digest.
     let next_week = Utc::now() + Duration::days(7);
-    assert_eq!(env.notifier.send_research_digests(next_week).await.unwrap(), 0);
-    assert_eq!(env.publish("w1", "transportation", &["ko"]).await, 0, "weekly: nothing now");
+    assert_eq!(
+        env.notifier.send_research_digests(next_week).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        env.publish("w1", "transportation", &["ko"]).await,
+        0,
+        "weekly: nothing now"
+    );
     env.publish("w2", "transportation", &["en"]).await;
     env.publish("w3", "welfare", &["en"]).await;
     env.publish("gone", "transportation", &["en"]).await;
@@ -153,10 +189,21 @@ async fn the_weekly_digest_lists_the_weeks_matches_once(env: Env) {
     };
     env.notifier.ingest(&withdrawn, None).await.unwrap();
 
-    assert_eq!(env.notifier.send_research_digests(next_week).await.unwrap(), 1);
-    assert_eq!(env.notifier.send_research_digests(next_week).await.unwrap(), 0, "once");
+    assert_eq!(
+        env.notifier.send_research_digests(next_week).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        env.notifier.send_research_digests(next_week).await.unwrap(),
+        0,
+        "once"
+    );
     assert_eq!(env.notices_of("official-park", "RESEARCH_DIGEST").await, 1);
-    assert_eq!(env.notices_of("official-choi", "RESEARCH_DIGEST").await, 0, "empty for her");
+    assert_eq!(
+        env.notices_of("official-choi", "RESEARCH_DIGEST").await,
+        0,
+        "empty for her"
+    );
     let backend = env.db.get_database_backend();
     let body: String = env
         .db
@@ -169,7 +216,11 @@ async fn the_weekly_digest_lists_the_weeks_matches_once(env: Env) {
         .unwrap()
         .try_get("", "body")
         .unwrap();
-    for listed in ["우수사례 w1", "우수사례 w2", "http://portal.test/practices/w2"] {
+    for listed in [
+        "우수사례 w1",
+        "우수사례 w2",
+        "http://portal.test/practices/w2",
+    ] {
         assert!(body.contains(listed), "{listed} in {body}");
     }
     for left_out in ["w3", "gone"] {
@@ -182,7 +233,9 @@ async fn the_weekly_digest_lists_the_weeks_matches_once(env: Env) {
 
 async fn a_person_reads_and_changes_only_their_own(env: Env) {
     let (kim, lee) = (official("official-kim"), official("official-lee"));
-    let id = env.subscribe(&kim, &["transportation"], &["ko"], "IMMEDIATE").await;
+    let id = env
+        .subscribe(&kim, &["transportation"], &["ko"], "IMMEDIATE")
+        .await;
     let weekly = SubscriptionDraft::parse(&["welfare".into()], &[], "WEEKLY").unwrap();
     let not_found = env
         .notifier
@@ -196,23 +249,43 @@ async fn a_person_reads_and_changes_only_their_own(env: Env) {
         .await
         .unwrap_err();
     assert_eq!(not_found.code(), ErrorCode::NotFound);
-    assert!(env.notifier.research_subscriptions(Some(&lee)).await.unwrap().is_empty());
+    assert!(
+        env.notifier
+            .research_subscriptions(Some(&lee))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let changed = env
         .notifier
         .update_research_subscription(Some(&kim), &id, &weekly)
         .await
         .unwrap();
     assert_eq!(
-        (changed.frequency, changed.areas.clone(), changed.languages.len()),
+        (
+            changed.frequency,
+            changed.areas.clone(),
+            changed.languages.len()
+        ),
         (Frequency::Weekly, vec!["welfare".to_owned()], 0)
     );
-    let mine = env.notifier.research_subscriptions(Some(&kim)).await.unwrap();
+    let mine = env
+        .notifier
+        .research_subscriptions(Some(&kim))
+        .await
+        .unwrap();
     assert_eq!(mine, vec![changed]);
     env.notifier
         .unsubscribe_from_research(Some(&kim), &id)
         .await
         .unwrap();
-    assert!(env.notifier.research_subscriptions(Some(&kim)).await.unwrap().is_empty());
+    assert!(
+        env.notifier
+            .research_subscriptions(Some(&kim))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let partner = Caller::new("org-1", "Osaka", "o1", [Role::Partner]);
     let refused = env
@@ -222,7 +295,10 @@ async fn a_person_reads_and_changes_only_their_own(env: Env) {
         .unwrap_err();
     assert_eq!(
         (refused.code(), refused.reason()),
-        (ErrorCode::Forbidden, Some("RESEARCH_SUBSCRIPTIONS_AUDIENCE"))
+        (
+            ErrorCode::Forbidden,
+            Some("RESEARCH_SUBSCRIPTIONS_AUDIENCE")
+        )
     );
     for _ in 0..MAX_SUBSCRIPTIONS {
         env.subscribe(&lee, &[], &[], "WEEKLY").await;
@@ -237,8 +313,10 @@ async fn a_person_reads_and_changes_only_their_own(env: Env) {
 
 async fn erasure_deletes_the_persons_subscriptions(env: Env) {
     let (kim, lee) = (official("official-kim"), official("official-lee"));
-    env.subscribe(&kim, &["transportation"], &["ko"], "IMMEDIATE").await;
-    env.subscribe(&lee, &["transportation"], &["ko"], "IMMEDIATE").await;
+    env.subscribe(&kim, &["transportation"], &["ko"], "IMMEDIATE")
+        .await;
+    env.subscribe(&lee, &["transportation"], &["ko"], "IMMEDIATE")
+        .await;
     let asked = env.notifier.ask_erasure(Some(&kim), "").await.unwrap();
     let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
     env.notifier
@@ -246,13 +324,17 @@ async fn erasure_deletes_the_persons_subscriptions(env: Env) {
         .await
         .unwrap();
     assert_eq!(
-        env.count("SELECT COUNT(*) AS n FROM research_subscription WHERE subscriber = 'official-kim'")
-            .await,
+        env.count(
+            "SELECT COUNT(*) AS n FROM research_subscription WHERE subscriber = 'official-kim'"
+        )
+        .await,
         0
     );
     assert_eq!(
-        env.count("SELECT COUNT(*) AS n FROM research_subscription WHERE subscriber = 'official-lee'")
-            .await,
+        env.count(
+            "SELECT COUNT(*) AS n FROM research_subscription WHERE subscriber = 'official-lee'"
+        )
+        .await,
         1
     );
 }

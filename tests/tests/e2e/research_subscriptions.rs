@@ -39,16 +39,33 @@ async fn publish(stack: &Stack, author: &str, reviewer: &str, input: Value) -> S
     let id = p["id"].as_str().expect("drafted").to_owned();
     let mut revision = p["revision"].clone();
     for (who, name, input_type, extra) in [
-        (author, "submitPractice", "PracticeTransitionInput", json!({})),
-        (reviewer, "reviewPractice", "ReviewPracticeInput", json!({ "approve": true })),
-        (reviewer, "publishPractice", "PracticeTransitionInput", json!({})),
+        (
+            author,
+            "submitPractice",
+            "PracticeTransitionInput",
+            json!({}),
+        ),
+        (
+            reviewer,
+            "reviewPractice",
+            "ReviewPracticeInput",
+            json!({ "approve": true }),
+        ),
+        (
+            reviewer,
+            "publishPractice",
+            "PracticeTransitionInput",
+            json!({}),
+        ),
     ] {
         let mut input = json!({ "id": id, "revision": revision });
         input
             .as_object_mut()
             .unwrap()
             .extend(extra.as_object().unwrap().clone());
-        let q = format!("mutation($input: {input_type}!) {{ {name}(input: $input) {{ revision state }} }}");
+        let q = format!(
+            "mutation($input: {input_type}!) {{ {name}(input: $input) {{ revision state }} }}"
+        );
         let r = stack.gql(Some(who), &q, json!({ "input": input })).await;
         revision = r.data()[name]["revision"].clone();
     }
@@ -132,13 +149,23 @@ async fn subscribers_hear_of_new_practices_immediately_or_weekly() {
 
     // Scoping: Jane sees only hers and cannot change or end Kim's.
     let hers = stack
-        .gql(Some(&jane), "{ myResearchSubscriptions { id frequency } }", json!({}))
+        .gql(
+            Some(&jane),
+            "{ myResearchSubscriptions { id frequency } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
-        hers.data()["myResearchSubscriptions"].as_array().unwrap().len(),
+        hers.data()["myResearchSubscriptions"]
+            .as_array()
+            .unwrap()
+            .len(),
         1
     );
-    assert_ne!(hers.data()["myResearchSubscriptions"][0]["id"], kims_id.as_str());
+    assert_ne!(
+        hers.data()["myResearchSubscriptions"][0]["id"],
+        kims_id.as_str()
+    );
     let update = "mutation($input: UpdateResearchSubscriptionInput!) { updateResearchSubscription(input: $input) { id } }";
     let stolen = stack
         .gql(
@@ -174,7 +201,10 @@ async fn subscribers_hear_of_new_practices_immediately_or_weekly() {
     let messages = sink.wait_for(1).await;
     assert_eq!(messages.len(), 1, "{messages:#?}");
     assert!(messages[0].to.contains("minji@seoul.example.kr"));
-    assert_eq!(messages[0].subject, "[Glocal] 새 우수사례(교통): 버스 준공영제");
+    assert_eq!(
+        messages[0].subject,
+        "[Glocal] 새 우수사례(교통): 버스 준공영제"
+    );
     let link = format!("https://portal.glocal.test/practices/{bus}");
     assert!(messages[0].body.contains(&link), "{}", messages[0].body);
     assert_eq!(kinds(&stack, &kim).await, ["RESEARCH_PRACTICE_PUBLISHED"]);

@@ -241,8 +241,11 @@ impl ResearchSubscriptionsMutation {
 
     /// Ends one of the caller's subscriptions (NOT_FOUND for anyone else's); true when done.
     async fn unsubscribe_from_research(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        let (mut client, request) =
-            call(ctx, Notifier, pb::DeleteResearchSubscriptionRequest { id: id.0 })?;
+        let (mut client, request) = call(
+            ctx,
+            Notifier,
+            pb::DeleteResearchSubscriptionRequest { id: id.0 },
+        )?;
         let r = client
             .delete_research_subscription(request)
             .await

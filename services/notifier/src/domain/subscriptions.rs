@@ -354,7 +354,8 @@ pub fn digest_plans(
         .iter()
         .filter(|p| week.contains(p.published_at))
         .collect();
-    week_pubs.sort_by(|a, b| (a.published_at, &a.practice_id).cmp(&(b.published_at, &b.practice_id)));
+    week_pubs
+        .sort_by(|a, b| (a.published_at, &a.practice_id).cmp(&(b.published_at, &b.practice_id)));
     let (from, to) = week.days();
     let mut out: Vec<Planned> = Vec::new();
     for s in subscriptions {
@@ -441,7 +442,12 @@ mod tests {
     #[test]
     fn a_subscription_matches_its_areas_and_languages_or_all() {
         use Frequency::Immediate;
-        let ko_transport = published("p1", "transportation", &["ko", "en"], "2026-12-02T01:00:00Z");
+        let ko_transport = published(
+            "p1",
+            "transportation",
+            &["ko", "en"],
+            "2026-12-02T01:00:00Z",
+        );
         let ja_welfare = published("p2", "welfare", &["ja"], "2026-12-02T01:00:00Z");
         let kim = sub("kim", &["transportation"], &[Language::Ko], Immediate);
         assert!(kim.matches(&ko_transport));
@@ -458,7 +464,12 @@ mod tests {
     fn a_publication_tells_each_immediate_subscriber_once() {
         let p = published("p1", "transportation", &["ko"], "2026-12-02T01:00:00Z");
         let subs = [
-            sub("kim", &["transportation"], &[Language::Ko], Frequency::Immediate),
+            sub(
+                "kim",
+                &["transportation"],
+                &[Language::Ko],
+                Frequency::Immediate,
+            ),
             sub("kim", &[], &[], Frequency::Immediate),
             sub("lee", &[], &[], Frequency::Weekly),
             sub("park", &["welfare"], &[], Frequency::Immediate),
@@ -518,14 +529,24 @@ mod tests {
         let week = DigestWeek::last_complete(at("2026-12-08T00:00:00Z"));
         let pubs = [
             published("p2", "transportation", &["ko"], "2026-12-03T01:00:00Z"),
-            published("p1", "transportation", &["ko", "en"], "2026-12-01T01:00:00Z"),
+            published(
+                "p1",
+                "transportation",
+                &["ko", "en"],
+                "2026-12-01T01:00:00Z",
+            ),
             published("p3", "welfare", &["ja"], "2026-12-02T01:00:00Z"),
             published("old", "transportation", &["ko"], "2026-11-20T01:00:00Z"),
         ];
         let mut late = sub("late", &[], &[], Frequency::Weekly);
         late.created_at = at("2026-12-07T00:00:00Z");
         let subs = [
-            sub("kim", &["transportation"], &[Language::Ko], Frequency::Weekly),
+            sub(
+                "kim",
+                &["transportation"],
+                &[Language::Ko],
+                Frequency::Weekly,
+            ),
             sub("kim", &["transportation"], &[], Frequency::Weekly),
             sub("lee", &["culture"], &[], Frequency::Weekly),
             sub("park", &[], &[], Frequency::Immediate),
@@ -534,7 +555,10 @@ mod tests {
         let plans = digest_plans(&week, &pubs, &subs, "https://portal.test/");
         assert_eq!(plans.len(), 1, "{plans:?}");
         let kim = &plans[0];
-        assert_eq!((kim.recipient.as_str(), kim.kind), ("kim", NoticeKind::ResearchDigest));
+        assert_eq!(
+            (kim.recipient.as_str(), kim.kind),
+            ("kim", NoticeKind::ResearchDigest)
+        );
         let links: Vec<&str> = kim.vars["practices"]
             .as_array()
             .unwrap()
@@ -543,7 +567,10 @@ mod tests {
             .collect();
         assert_eq!(
             links,
-            ["https://portal.test/practices/p1", "https://portal.test/practices/p2"]
+            [
+                "https://portal.test/practices/p1",
+                "https://portal.test/practices/p2"
+            ]
         );
         assert_eq!(kim.vars["from"], "2026-11-30");
         let rendered = super::super::render::render(
@@ -553,7 +580,11 @@ mod tests {
             "https://portal.test/practices",
         )
         .unwrap();
-        assert!(rendered.body.contains("- Practice p1 (Transportation)"), "{}", rendered.body);
+        assert!(
+            rendered.body.contains("- Practice p1 (Transportation)"),
+            "{}",
+            rendered.body
+        );
         let next = DigestWeek::last_complete(at("2026-12-15T00:00:00Z"));
         assert!(digest_plans(&next, &pubs, &subs, "https://portal.test").is_empty());
     }

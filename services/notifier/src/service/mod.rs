@@ -238,7 +238,12 @@ impl Notifier {
             .touching("Person", &plan.recipient);
             outbox::append(tx, &change, now).await?;
         }
-        tracing::info!(event_id, kind = plan.kind.as_str(), language = language.as_str(), "notice made");
+        tracing::info!(
+            event_id,
+            kind = plan.kind.as_str(),
+            language = language.as_str(),
+            "notice made"
+        );
         Ok(true)
     }
 

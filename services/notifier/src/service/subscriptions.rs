@@ -10,11 +10,11 @@ use uuid::Uuid;
 
 use super::{Notifier, Result, subject};
 use crate::domain::select::{ChangeEvent, Planned};
-use crate::domain::{Contact, ContactSource, EmailAddress, Language};
 use crate::domain::subscriptions::{
     DigestWeek, Frequency, Publication, Subscription, SubscriptionDraft, digest_plans,
     immediate_plans, may_add, may_subscribe, withdrawn_practice,
 };
+use crate::domain::{Contact, ContactSource, EmailAddress, Language};
 use crate::error::NotifierError;
 use crate::store::subscriptions as store;
 

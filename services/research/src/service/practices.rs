@@ -6,9 +6,7 @@ use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::Tx;
 use serde_json::json;
 
-use super::{
-    Actor, Research, Result, Viewer, area_store, bounded, require_staff, viewer_of,
-};
+use super::{Actor, Research, Result, Viewer, area_store, bounded, require_staff, viewer_of};
 use crate::domain::changes::{PRACTICE, practice_touches};
 use crate::domain::{
     IdempotencyKey, Practice, PracticeAction, PracticeContent, PracticeId, PracticeState, Revision,
@@ -64,7 +62,11 @@ fn publication_details(
             .map(|l| (l.as_str().to_owned(), json!(t.get(l))))
             .collect::<serde_json::Map<_, _>>()
     };
-    let languages: Vec<&str> = content.languages().into_iter().map(|l| l.as_str()).collect();
+    let languages: Vec<&str> = content
+        .languages()
+        .into_iter()
+        .map(|l| l.as_str())
+        .collect();
     payload["title"] = json!(texts(content.title()));
     payload["languages"] = json!(languages);
     payload["originalLanguage"] = json!(content.original_language().as_str());
