@@ -3,7 +3,7 @@
 //! and nobody else; the weekly digest lists the week's matching practices (a withdrawn one
 //! left out) once however often it runs, and nothing is made for an empty week; a person
 //! reads and changes only their own subscriptions, partners may not subscribe, the limit
-//! holds; erasure deletes a person's subscriptions.
+//! holds (under concurrent subscribes too); erasure deletes a person's subscriptions.
 
 use chrono::{Duration, Utc};
 use glocal_kit::error::{ErrorCode, ServiceError};
@@ -311,6 +311,36 @@ async fn a_person_reads_and_changes_only_their_own(env: Env) {
     assert_eq!(limit.reason(), Some("RESEARCH_SUBSCRIPTION_LIMIT"));
 }
 
+/// Concurrent subscribes of one person never pass the limit (the person's lock serialises
+/// them on PostgreSQL; SQLite has one writer).
+async fn the_limit_holds_under_concurrent_subscribes(env: Env) {
+    let kim = official("official-kim");
+    let draft = SubscriptionDraft::parse(&[], &[], "WEEKLY").unwrap();
+    let mut tries = tokio::task::JoinSet::new();
+    for _ in 0..MAX_SUBSCRIPTIONS + 4 {
+        let (notifier, kim, draft) = (env.notifier.clone(), kim.clone(), draft.clone());
+        tries.spawn(async move { notifier.subscribe_to_research(Some(&kim), &draft).await });
+    }
+    let (mut made, mut refused) = (0, 0);
+    while let Some(outcome) = tries.join_next().await {
+        match outcome.unwrap() {
+            Ok(_) => made += 1,
+            Err(e) => {
+                assert_eq!(e.reason(), Some("RESEARCH_SUBSCRIPTION_LIMIT"), "{e}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((made, refused), (MAX_SUBSCRIPTIONS, 4));
+    assert_eq!(
+        env.count(
+            "SELECT COUNT(*) AS n FROM research_subscription WHERE subscriber = 'official-kim'"
+        )
+        .await,
+        i64::try_from(MAX_SUBSCRIPTIONS).unwrap()
+    );
+}
+
 async fn erasure_deletes_the_persons_subscriptions(env: Env) {
     let (kim, lee) = (official("official-kim"), official("official-lee"));
     env.subscribe(&kim, &["transportation"], &["ko"], "IMMEDIATE")
@@ -346,6 +376,7 @@ glocal_kit::on_both_backends!(
         publications_notify_matching_immediate_subscribers_once,
         the_weekly_digest_lists_the_weeks_matches_once,
         a_person_reads_and_changes_only_their_own,
+        the_limit_holds_under_concurrent_subscribes,
         erasure_deletes_the_persons_subscriptions
     ]
 );
