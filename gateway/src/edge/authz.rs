@@ -215,6 +215,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "notifier" "emailDeliveries" [D D D A D],
     Query "notifier" "myPersonalData" [D S S S S],
     Query "notifier" "personalDataErasureRequests" [D S S A S],
+    Query "notifier" "myResearchSubscriptions" [D A A A D],
     // Apollo Federation: the SDL, and entities resolved as the caller (public data).
     Query "gateway" "_service" [A A A A A],
     Query "gateway" "_entities" [S S S S S],
@@ -255,6 +256,9 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "notifier" "resendEmailDelivery" [D D D A D],
     Mutation "notifier" "requestPersonalDataErasure" [D A A A A],
     Mutation "notifier" "decidePersonalDataErasure" [D D D A D],
+    Mutation "notifier" "subscribeToResearch" [D A A A D],
+    Mutation "notifier" "updateResearchSubscription" [D A A A D],
+    Mutation "notifier" "unsubscribeFromResearch" [D A A A D],
     // Events mutations.
     Mutation "events" "createEventSeries" [D D A A D],
     Mutation "events" "createEvent" [D D A A D],

@@ -61,6 +61,7 @@ pub struct Query(
     training::TrainingQuery,
     training::TrainingStatisticsQuery,
     notifications::NotificationsQuery,
+    notifications::research::ResearchSubscriptionsQuery,
     erasure::ErasureQuery,
     federation::EntitiesQuery,
     personal_data::PersonalDataQuery,
@@ -82,6 +83,7 @@ pub struct Mutation(
     research::ResearchMutation,
     training::TrainingMutation,
     notifications::NotificationsMutation,
+    notifications::research::ResearchSubscriptionsMutation,
     erasure::ErasureMutation,
 );
 

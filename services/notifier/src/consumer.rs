@@ -1,6 +1,6 @@
 //! Reading the services' change events: with Redis, `XREAD BLOCK` on the streams of the
 //! services that notices come from (`{prefix}events:requests`, `…:training`,
-//! `…:events`), each from the position stored in the notifier's database with the
+//! `…:events`, and `…:research` for research subscriptions, ADR 0045), each from the position stored in the notifier's database with the
 //! notices of the entry before it (so a restart resumes exactly where the last committed
 //! entry ended, never from `$`); without Redis (`glocal dev`) the in-process bus.
 //!
@@ -22,7 +22,7 @@ use crate::domain::select::ChangeEvent;
 use crate::service::{Notifier, StreamEntry};
 
 /// The services whose events make notices.
-pub const SOURCES: [&str; 3] = ["requests", "training", "events"];
+pub const SOURCES: [&str; 4] = ["requests", "training", "events", "research"];
 
 /// Most entries taken per read.
 const READ_COUNT: usize = 100;

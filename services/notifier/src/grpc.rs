@@ -9,6 +9,7 @@ use glocal_proto::notifier::v1::notifier_service_server::{NotifierService, Notif
 use tonic::{Request, Response, Status};
 
 use crate::domain::reads::{PersonalDataRead, ReadBatch, ReadFilter, ReadView};
+use crate::domain::subscriptions::{Subscription, SubscriptionDraft};
 use crate::domain::{Contact, DeliveryView, NoticeView, Preference};
 use crate::error::NotifierError;
 use crate::service::Notifier;
@@ -108,6 +109,17 @@ fn read_out(r: ReadView) -> pb::PersonalDataReadEntry {
         fields: r.fields,
         operation: r.operation,
         read_at: Some(ts(r.read_at)),
+    }
+}
+
+fn subscription_out(s: Subscription) -> pb::ResearchSubscription {
+    pb::ResearchSubscription {
+        id: s.id.to_string(),
+        area_codes: s.areas,
+        languages: s.languages.iter().map(|l| l.as_str().to_owned()).collect(),
+        frequency: s.frequency.as_str().to_owned(),
+        created_at: Some(ts(s.created_at)),
+        updated_at: Some(ts(s.updated_at)),
     }
 }
 
@@ -356,6 +368,67 @@ impl NotifierService for GrpcService {
             .await
             .map_err(status)?;
         Ok(Response::new(erasure_out(e)))
+    }
+
+    async fn list_research_subscriptions(
+        &self,
+        req: Request<pb::ListResearchSubscriptionsRequest>,
+    ) -> GrpcResult<pb::ListResearchSubscriptionsResponse> {
+        let who = caller(&req)?;
+        let found = self
+            .notifier
+            .research_subscriptions(who.as_ref())
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListResearchSubscriptionsResponse {
+            subscriptions: found.into_iter().map(subscription_out).collect(),
+        }))
+    }
+
+    async fn create_research_subscription(
+        &self,
+        req: Request<pb::CreateResearchSubscriptionRequest>,
+    ) -> GrpcResult<pb::ResearchSubscription> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let draft =
+            SubscriptionDraft::parse(&r.area_codes, &r.languages, &r.frequency).map_err(bad)?;
+        let made = self
+            .notifier
+            .subscribe_to_research(who.as_ref(), &draft)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(subscription_out(made)))
+    }
+
+    async fn update_research_subscription(
+        &self,
+        req: Request<pb::UpdateResearchSubscriptionRequest>,
+    ) -> GrpcResult<pb::ResearchSubscription> {
+        let who = caller(&req)?;
+        let r = req.into_inner();
+        let draft =
+            SubscriptionDraft::parse(&r.area_codes, &r.languages, &r.frequency).map_err(bad)?;
+        let changed = self
+            .notifier
+            .update_research_subscription(who.as_ref(), &r.id, &draft)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(subscription_out(changed)))
+    }
+
+    async fn delete_research_subscription(
+        &self,
+        req: Request<pb::DeleteResearchSubscriptionRequest>,
+    ) -> GrpcResult<pb::DeleteResearchSubscriptionResponse> {
+        let who = caller(&req)?;
+        self.notifier
+            .unsubscribe_from_research(who.as_ref(), &req.get_ref().id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::DeleteResearchSubscriptionResponse {
+            deleted: true,
+        }))
     }
 }
 

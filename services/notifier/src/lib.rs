@@ -53,7 +53,7 @@ glocal_kit::component!(
 );
 
 /// Serves gRPC over an already migrated database until `shutdown` resolves, reading the
-/// change streams and sending e-mail meanwhile.
+/// change streams, sending e-mail and making the weekly research digests meanwhile.
 pub async fn serve(
     db: DatabaseConnection,
     settings: &glocal_kit::Settings,
@@ -93,6 +93,16 @@ pub async fn serve(
                 let notices = notifier.expire_notices(days, now).await?;
                 Ok::<_, NotifierError>(notices + notifier.expire_reads(read_log_days, now).await?)
             }
+        },
+    );
+    let digests = notifier.clone();
+    glocal_kit::jobs::spawn_every_secs(
+        "notifier_research_digest",
+        settings.notifications.digest_interval_secs,
+        shutdown.clone(),
+        move || {
+            let notifier = digests.clone();
+            async move { notifier.send_research_digests(chrono::Utc::now()).await }
         },
     );
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(notifier).into_server());

@@ -33,6 +33,7 @@ mod replicas;
 mod reports;
 mod request_search;
 mod research;
+mod research_subscriptions;
 mod resilience;
 mod sla;
 mod subscriptions;

@@ -2,7 +2,10 @@
 //! `notificationReceived` subscription), their preferences per kind of notice, and their
 //! contact (`myContact`, `setMyContact`: e-mail address and language), each the caller's
 //! own; and for bureau administrators the e-mail deliveries (`emailDeliveries`,
-//! `resendEmailDelivery`). The notifier decides, the resolvers convert.
+//! `resendEmailDelivery`). The notifier decides, the resolvers convert. Research
+//! subscriptions are [`research`]'s.
+
+pub mod research;
 
 use std::sync::Arc;
 

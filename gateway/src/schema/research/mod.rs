@@ -263,7 +263,12 @@ async fn load_area(loaders: &ResearchLoaders, code: &str) -> Result<Option<Resea
         .map(ResearchArea))
 }
 
-async fn load_areas(loaders: &ResearchLoaders, codes: &[String]) -> Result<Vec<ResearchArea>> {
+/// The concepts of `codes` the vocabulary has, in the order asked (one `ListAreas` per
+/// batch).
+pub(crate) async fn load_areas(
+    loaders: &ResearchLoaders,
+    codes: &[String],
+) -> Result<Vec<ResearchArea>> {
     let found = loaders.areas().load_many(codes.iter().cloned()).await?;
     Ok(codes
         .iter()

@@ -738,3 +738,11 @@ label-PersonalDataEntity-PARTNER_CONTACT = Partner contact
 label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = Proposed organisation profile
 label-PersonalDataEntity-EVENT_REGISTRATION = Event registration
 label-PersonalDataEntity-EMAIL_DELIVERY = E-mail delivery
+
+## Research subscriptions (ADR 0045)
+input-research-area-code = must be a research area code (2 to 40 lower-case letters, digits or underscores, starting with a letter): `{ $code }`
+input-research-area-unknown = no research area `{ $code }`
+rule-research-subscriptions-audience = only local officials and bureau staff subscribe to new best practices
+rule-research-subscription-limit = at most { $max } subscriptions to new best practices per person
+label-ResearchSubscriptionFrequency-IMMEDIATE = As soon as published
+label-ResearchSubscriptionFrequency-WEEKLY = Weekly digest

@@ -737,3 +737,11 @@ label-PersonalDataEntity-PARTNER_CONTACT = 協力機関の担当者
 label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 機関プロフィールの変更提案
 label-PersonalDataEntity-EVENT_REGISTRATION = イベント参加登録
 label-PersonalDataEntity-EMAIL_DELIVERY = メール送信
+
+## Research subscriptions (ADR 0045)
+input-research-area-code = 研究分野のコード（英小文字で始まる 2～40 文字の英小文字・数字・下線）である必要があります：`{ $code }`
+input-research-area-unknown = 研究分野 `{ $code }` はありません
+rule-research-subscriptions-audience = 新しい優良事例を購読できるのは自治体職員と事務局職員だけです
+rule-research-subscription-limit = 新しい優良事例の購読は 1 人 { $max } 件までです
+label-ResearchSubscriptionFrequency-IMMEDIATE = 公開後すぐに
+label-ResearchSubscriptionFrequency-WEEKLY = 週間まとめ

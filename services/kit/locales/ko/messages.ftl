@@ -737,3 +737,11 @@ label-PersonalDataEntity-PARTNER_CONTACT = 협력기관 담당자
 label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 기관 프로필 변경 제안
 label-PersonalDataEntity-EVENT_REGISTRATION = 행사 참가 신청
 label-PersonalDataEntity-EMAIL_DELIVERY = 이메일 발송
+
+## Research subscriptions (ADR 0045)
+input-research-area-code = 연구 분야 코드여야 합니다(영문 소문자로 시작하는 2~40자의 영문 소문자·숫자·밑줄): `{ $code }`
+input-research-area-unknown = `{ $code }` 연구 분야가 없습니다
+rule-research-subscriptions-audience = 새 우수사례 구독은 지방자치단체 공무원과 사무국 직원만 할 수 있습니다
+rule-research-subscription-limit = 새 우수사례 구독은 1인당 최대 { $max }건까지입니다
+label-ResearchSubscriptionFrequency-IMMEDIATE = 게시 즉시
+label-ResearchSubscriptionFrequency-WEEKLY = 주간 요약

@@ -737,3 +737,11 @@ label-PersonalDataEntity-PARTNER_CONTACT = 合作机构联系人
 label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 机构资料变更提议
 label-PersonalDataEntity-EVENT_REGISTRATION = 活动报名
 label-PersonalDataEntity-EMAIL_DELIVERY = 邮件发送
+
+## Research subscriptions (ADR 0045)
+input-research-area-code = 必须是研究领域代码（以小写字母开头的 2 至 40 个小写字母、数字或下划线）：`{ $code }`
+input-research-area-unknown = 没有研究领域 `{ $code }`
+rule-research-subscriptions-audience = 只有地方政府公务员和事务局职员可以订阅新的优秀案例
+rule-research-subscription-limit = 每人最多订阅 { $max } 项新的优秀案例
+label-ResearchSubscriptionFrequency-IMMEDIATE = 发布后立即
+label-ResearchSubscriptionFrequency-WEEKLY = 每周摘要

@@ -229,6 +229,10 @@ pub struct NotificationSettings {
     /// Events older than this (hours) when first read start no notice (a new notifier
     /// does not mail the streams' whole history).
     pub max_event_age_hours: u64,
+    /// How often the notifier makes the weekly research digests of the last complete
+    /// week (s; idempotent, so each week's go out on the first run after it ends); `0`
+    /// turns the job off in this process.
+    pub digest_interval_secs: u64,
 }
 
 impl Default for NotificationSettings {
@@ -244,6 +248,7 @@ impl Default for NotificationSettings {
             poll_interval_ms: 1_000,
             attempt_lease_ms: 60_000,
             max_event_age_hours: 24,
+            digest_interval_secs: 3_600,
         }
     }
 }

@@ -1,12 +1,14 @@
 //! The notifier's domain: the kinds of notice ([`NoticeKind`]), the four languages
 //! ([`Language`]), contacts and preferences, who gets which notice for a change event
-//! ([`select`]), how a notice reads in each language ([`render`]), and the rules of the log
-//! of staff reads of personal data ([`reads`]). Pure: no I/O.
+//! ([`select`]), research subscriptions and what they match ([`subscriptions`]), how a
+//! notice reads in each language ([`render`]), and the rules of the log of staff reads of
+//! personal data ([`reads`]). Pure: no I/O.
 
 pub mod erasure;
 pub mod reads;
 pub mod render;
 pub mod select;
+pub mod subscriptions;
 mod templates;
 
 use glocal_kit::domain::InvalidInput;
@@ -110,6 +112,11 @@ kinds! {
     ApplicationRefused => "APPLICATION_REFUSED",
     /// A training certificate was issued to the recipient.
     CertificateIssued => "CERTIFICATE_ISSUED",
+    /// A best practice matching one of the recipient's IMMEDIATE research subscriptions
+    /// was published.
+    ResearchPracticePublished => "RESEARCH_PRACTICE_PUBLISHED",
+    /// The week's best practices matching the recipient's WEEKLY research subscriptions.
+    ResearchDigest => "RESEARCH_DIGEST",
 }
 
 impl NoticeKind {

@@ -74,23 +74,40 @@ pub fn link(portal_url: &str, path: &str) -> String {
 }
 
 /// A text given in the four languages (`{"ko": …, "en": …, "zh": …, "ja": …}`) in
-/// `language`, falling back to English, Korean, then any language that has one; any other
-/// value as it is.
+/// `language`, falling back to English, Korean, then any language that has one; a list or
+/// another object (a digest's practices) with its texts so read; any other value as it is.
 fn localize(value: &Value, language: Language) -> Value {
-    let Some(texts) = value.as_object() else {
-        return value.clone();
-    };
-    let text = |code: &str| {
-        texts
-            .get(code)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-    };
-    [language.as_str(), "en", "ko", "zh", "ja"]
-        .into_iter()
-        .find_map(text)
-        .map_or(Value::Null, |t| Value::String(t.to_owned()))
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(|v| localize(v, language)).collect()),
+        Value::Object(texts) if is_text(texts) || texts.is_empty() => {
+            let text = |code: &str| {
+                texts
+                    .get(code)
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+            };
+            [language.as_str(), "en", "ko", "zh", "ja"]
+                .into_iter()
+                .find_map(text)
+                .map_or(Value::Null, |t| Value::String(t.to_owned()))
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), localize(v, language)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Whether `map` is a text in languages: every key a language code.
+fn is_text(map: &Map<String, Value>) -> bool {
+    !map.is_empty()
+        && map
+            .keys()
+            .all(|k| Language::ALL.iter().any(|l| l.as_str() == k))
 }
 
 /// `kind` in `language` with `vars` (a text in four languages read in `language`), linking

@@ -3,11 +3,13 @@
 //! language, an inbox entry if they want one and an e-mail delivery if they have an
 //! address and want it, all keyed by change, recipient and channel, in one transaction
 //! with the stream position), and the person's own inbox, preferences and contact.
-//! Sending is [`deliver`]'s; the log of staff reads of personal data is [`reads`]'.
+//! Sending is [`deliver`]'s; the log of staff reads of personal data is [`reads`]';
+//! research subscriptions and their weekly digest are [`subscriptions`]'.
 
 pub mod deliver;
 pub mod erasure;
 pub mod reads;
+pub mod subscriptions;
 
 use chrono::{DateTime, Utc};
 use glocal_kit::error::ErrorCode;
@@ -123,7 +125,12 @@ impl Notifier {
             .and_then(DateTime::from_timestamp_millis)
             .unwrap_or(now);
         let tx = self.db.begin().await?;
-        let plans = select(event);
+        let mut plans = select(event);
+        for plan in subscriptions::research_plans(&tx, event, published).await? {
+            if !plans.iter().any(|p| p.recipient == plan.recipient) {
+                plans.push(plan);
+            }
+        }
         // The people this event may write about, locked against their erasure (ADR 0040):
         // an erasure deciding now waits for this transaction, or this one sees it.
         let actor = event.actor();
@@ -154,7 +161,7 @@ impl Notifier {
             if store::erasure::erased_since(&tx, &plan.recipient, published).await? {
                 continue;
             }
-            if self.make(&tx, event, &plan, now).await? {
+            if self.make(&tx, &event.id, &plan, now).await? {
                 made += 1;
             }
         }
@@ -168,11 +175,12 @@ impl Notifier {
         Ok(made)
     }
 
-    /// Stores one planned notice (and its delivery); false when it existed already.
+    /// Stores one planned notice of change `event_id` (and its delivery), keyed
+    /// `{event_id}:{recipient}:{channel}`; false when it existed already.
     async fn make(
         &self,
         tx: &Tx,
-        event: &ChangeEvent,
+        event_id: &str,
         plan: &crate::domain::select::Planned,
         now: DateTime<Utc>,
     ) -> Result<bool> {
@@ -190,13 +198,13 @@ impl Notifier {
         let link = link(&self.config.portal_url, &plan.path);
         let text = render::render(language, plan.kind, &plan.vars, &link)?;
         let id = Uuid::now_v7();
-        let inbox_key = format!("{}:{}:inbox", event.id, plan.recipient);
+        let inbox_key = format!("{event_id}:{}:inbox", plan.recipient);
         let stored = store::insert_notice(
             tx,
             &store::NewNotice {
                 id,
                 key: &inbox_key,
-                event_id: &event.id,
+                event_id,
                 recipient: &plan.recipient,
                 kind: plan.kind,
                 language,
@@ -217,7 +225,7 @@ impl Notifier {
             return Ok(false);
         }
         if let Some(address) = address {
-            let key = format!("{}:{}:email", event.id, plan.recipient);
+            let key = format!("{event_id}:{}:email", plan.recipient);
             store::insert_delivery(tx, &key, id, &address, now).await?;
         }
         if preference.inbox {
@@ -230,7 +238,12 @@ impl Notifier {
             .touching("Person", &plan.recipient);
             outbox::append(tx, &change, now).await?;
         }
-        tracing::info!(event_id = %event.id, kind = plan.kind.as_str(), language = language.as_str(), "notice made");
+        tracing::info!(
+            event_id,
+            kind = plan.kind.as_str(),
+            language = language.as_str(),
+            "notice made"
+        );
         Ok(true)
     }
 

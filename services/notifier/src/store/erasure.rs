@@ -1,5 +1,6 @@
 //! Erasure requests (ADR 0040): their table, its migration, and the writes that erase the
-//! notifier's own data about a person (contact, preferences, notices and their deliveries).
+//! notifier's own data about a person (contact, preferences, research subscriptions, notices
+//! and their deliveries).
 
 use chrono::{DateTime, Utc};
 use glocal_kit::migration::{
@@ -203,10 +204,11 @@ pub(crate) async fn decide(
     Ok(done.rows_affected == 1)
 }
 
-/// Deletes what the notifier holds about `subject`: their contact, preferences, notices and
-/// the deliveries of those notices (the addresses they went to); answers how many notices
-/// went.
+/// Deletes what the notifier holds about `subject`: their contact, preferences, research
+/// subscriptions, notices and the deliveries of those notices (the addresses they went to);
+/// answers how many notices went.
 pub(crate) async fn erase_person(db: &impl ConnectionTrait, subject: &str) -> Result<u64, DbErr> {
+    super::subscriptions::delete_all_of(db, subject).await?;
     contact::Entity::delete_many()
         .filter(contact::Column::Subject.eq(subject))
         .exec(db)

@@ -1,7 +1,8 @@
 //! The notifier's schema (PostgreSQL and SQLite): contacts, preferences, notices (the
 //! inbox; unique per change, recipient and channel), e-mail deliveries (unique likewise,
-//! with their attempts and state), the stored stream positions, the outbox, and the log of
-//! staff reads of personal data (ADR 0039).
+//! with their attempts and state), the stored stream positions, the outbox, the log of
+//! staff reads of personal data (ADR 0039), and research subscriptions with the
+//! publications they match (ADR 0045, `store::subscriptions`).
 
 use glocal_kit::migration::{
     OutboxChangeColumns, OutboxKeys, boolean, create_outbox, index, int, string, string_null,
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(OutboxChangeColumns),
             Box::new(super::erasure::ErasureRequests),
             Box::new(PersonalDataReads),
+            Box::new(super::subscriptions::ResearchSubscriptions),
         ]
     }
 

@@ -6,6 +6,7 @@ mod entities;
 pub(crate) mod erasure;
 pub(crate) mod migration;
 pub(crate) mod reads;
+pub(crate) mod subscriptions;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};

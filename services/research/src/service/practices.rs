@@ -6,7 +6,7 @@ use glocal_kit::outbox::{self, Change};
 use glocal_kit::store::Tx;
 use serde_json::json;
 
-use super::{Actor, Research, Result, Viewer, bounded, require_staff, viewer_of};
+use super::{Actor, Research, Result, Viewer, area_store, bounded, require_staff, viewer_of};
 use crate::domain::changes::{PRACTICE, practice_touches};
 use crate::domain::{
     IdempotencyKey, Practice, PracticeAction, PracticeContent, PracticeId, PracticeState, Revision,
@@ -44,6 +44,36 @@ fn practice_event(
         "areaCode": before.content.area_code(),
         "country": before.content.country(),
     })
+}
+
+/// What a publication adds to its event, for the notifier's research subscriptions
+/// (docs/api.md, *Notices*): the title in every language it has, the languages the practice
+/// has text in, its original language, the area's label in the four languages, and when.
+fn publication_details(
+    payload: &mut serde_json::Value,
+    content: &PracticeContent,
+    area_label: Option<&crate::domain::LocalizedText>,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let texts = |t: &crate::domain::LocalizedText| {
+        crate::domain::Lang::ALL
+            .into_iter()
+            .filter(|l| !t.get(*l).is_empty())
+            .map(|l| (l.as_str().to_owned(), json!(t.get(l))))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    let languages: Vec<&str> = content
+        .languages()
+        .into_iter()
+        .map(|l| l.as_str())
+        .collect();
+    payload["title"] = json!(texts(content.title()));
+    payload["languages"] = json!(languages);
+    payload["originalLanguage"] = json!(content.original_language().as_str());
+    if let Some(label) = area_label {
+        payload["areaLabel"] = json!(texts(label));
+    }
+    payload["publishedAt"] = json!(at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
 }
 
 /// May the viewer see this practice, and only as a tombstone?
@@ -338,13 +368,17 @@ impl Research {
             now,
         )
         .await?;
-        let payload = practice_event(
+        let mut payload = practice_event(
             row,
             action.as_str(),
             next.state,
             row.version,
             row.revision.get() + 1,
         );
+        if action == PracticeAction::Publish {
+            let label = area_store::label(&tx, row.content.area_code()).await?;
+            publication_details(&mut payload, &row.content, label.as_ref(), now);
+        }
         let change = Change::new(PRACTICE, key.as_str(), event, payload)
             .touching_all(practice_touches(&row.content));
         outbox::append(&tx, &change, now).await?;

@@ -44,6 +44,17 @@ pub(crate) async fn list(db: &impl ConnectionTrait) -> Result<Vec<Area>> {
         .collect())
 }
 
+/// The label of concept `code` in the four languages, if it exists.
+pub(crate) async fn label(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<crate::domain::LocalizedText>> {
+    Ok(research_area::Entity::find_by_id(code.to_owned())
+        .one(db)
+        .await?
+        .map(|r| super::localized(&r.label_ko, &r.label_en, &r.label_zh, &r.label_ja)))
+}
+
 /// Adds the concept after the last one; `None` when its code is taken (a unique violation).
 /// A new concept has no practices yet.
 pub(crate) async fn insert(

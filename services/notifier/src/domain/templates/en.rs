@@ -64,5 +64,13 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] Your certificate has been issued{% if title %}: {{ title }}{% endif %}",
             "Your certificate{% if title %} for {{ title }}{% endif %}{% if code %} ({{ code }}){% endif %} has been issued.\n\nSee it: {{ link }}\n",
         ),
+        ResearchPracticePublished => (
+            "[Glocal] New best practice{% if area %} in {{ area }}{% endif %}{% if title %}: {{ title }}{% endif %}",
+            "A best practice matching your subscription was published in the library.{% if title %}\n\n{{ title }}{% endif %}{% if area %}\nResearch area: {{ area }}{% endif %}\n\nRead it: {{ link }}\n\nYou subscribed to new best practices; change or end your subscriptions in the portal.\n",
+        ),
+        ResearchDigest => (
+            "[Glocal] New best practices this week{% if from %} ({{ from }} – {{ to }}){% endif %}",
+            "{% if practices %}Best practices published in the library{% if from %} from {{ from }} to {{ to }}{% endif %} that match your subscriptions:\n{% for p in practices %}\n- {{ p.title }}{% if p.area %} ({{ p.area }}){% endif %}\n  {{ p.link }}{% endfor %}{% else %}No new best practices this week.{% endif %}\n\nThe library: {{ link }}\n",
+        ),
     }
 }

@@ -64,5 +64,13 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 修了証が発行されました{% if title %}：{{ title }}{% endif %}",
             "{% if title %}「{{ title }}」の{% endif %}修了証{% if code %}（{{ code }}）{% endif %}が発行されました。\n\n修了証を見る：{{ link }}\n",
         ),
+        ResearchPracticePublished => (
+            "[Glocal] 新しい優良事例{% if area %}（{{ area }}）{% endif %}{% if title %}：{{ title }}{% endif %}",
+            "購読条件に合う優良事例がライブラリに公開されました。{% if title %}\n\n{{ title }}{% endif %}{% if area %}\n研究分野：{{ area }}{% endif %}\n\n事例を見る：{{ link }}\n\n新しい優良事例を購読されているため、このお知らせをお送りしています。購読はポータルで変更・解除できます。\n",
+        ),
+        ResearchDigest => (
+            "[Glocal] 今週の新しい優良事例{% if from %}（{{ from }} – {{ to }}）{% endif %}",
+            "{% if practices %}{% if from %}{{ from }}から{{ to }}までに{% endif %}ライブラリに公開された、購読条件に合う優良事例です。\n{% for p in practices %}\n- {{ p.title }}{% if p.area %}（{{ p.area }}）{% endif %}\n  {{ p.link }}{% endfor %}{% else %}今週は新しい優良事例はありません。{% endif %}\n\nライブラリ：{{ link }}\n",
+        ),
     }
 }

@@ -64,5 +64,13 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 수료증이 발급되었습니다{% if title %}: {{ title }}{% endif %}",
             "{% if title %}{{ title }} {% endif %}수료증{% if code %}({{ code }}){% endif %}이 발급되었습니다.\n\n수료증 보기: {{ link }}\n",
         ),
+        ResearchPracticePublished => (
+            "[Glocal] 새 우수사례{% if area %}({{ area }}){% endif %}{% if title %}: {{ title }}{% endif %}",
+            "구독하신 조건에 맞는 우수사례가 라이브러리에 게시되었습니다.{% if title %}\n\n{{ title }}{% endif %}{% if area %}\n연구 분야: {{ area }}{% endif %}\n\n사례 보기: {{ link }}\n\n새 우수사례 구독을 신청하셔서 보내 드리는 알림입니다. 구독은 포털에서 변경하거나 해지할 수 있습니다.\n",
+        ),
+        ResearchDigest => (
+            "[Glocal] 이번 주 새 우수사례{% if from %} ({{ from }} – {{ to }}){% endif %}",
+            "{% if practices %}{% if from %}{{ from }}부터 {{ to }}까지 {% endif %}라이브러리에 게시된 우수사례 중 구독 조건에 맞는 사례입니다.\n{% for p in practices %}\n- {{ p.title }}{% if p.area %} ({{ p.area }}){% endif %}\n  {{ p.link }}{% endfor %}{% else %}이번 주에는 새 우수사례가 없습니다.{% endif %}\n\n라이브러리: {{ link }}\n",
+        ),
     }
 }

@@ -64,5 +64,13 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 结业证书已签发{% if title %}：{{ title }}{% endif %}",
             "您的{% if title %}“{{ title }}”{% endif %}结业证书{% if code %}（{{ code }}）{% endif %}已签发。\n\n查看证书：{{ link }}\n",
         ),
+        ResearchPracticePublished => (
+            "[Glocal] 新的优秀案例{% if area %}（{{ area }}）{% endif %}{% if title %}：{{ title }}{% endif %}",
+            "符合您订阅条件的优秀案例已在案例库中发布。{% if title %}\n\n{{ title }}{% endif %}{% if area %}\n研究领域：{{ area }}{% endif %}\n\n查看案例：{{ link }}\n\n您订阅了新发布的优秀案例，因此收到此通知；可在门户网站中修改或取消订阅。\n",
+        ),
+        ResearchDigest => (
+            "[Glocal] 本周新的优秀案例{% if from %}（{{ from }} – {{ to }}）{% endif %}",
+            "{% if practices %}{% if from %}{{ from }}至{{ to }}期间{% endif %}案例库中发布的、符合您订阅条件的优秀案例：\n{% for p in practices %}\n- {{ p.title }}{% if p.area %}（{{ p.area }}）{% endif %}\n  {{ p.link }}{% endfor %}{% else %}本周没有新的优秀案例。{% endif %}\n\n案例库：{{ link }}\n",
+        ),
     }
 }
