@@ -1,7 +1,9 @@
 //! DataLoaders over the research service's batched lookups: practices
 //! (`BatchGetPractices`), organisations (`BatchGetOrganisations`), the area vocabulary
-//! (`ListAreas`, once per batch) and the first pages of relationships' interaction logs
-//! (`BatchListInteractions`). The first three go through the [`crate::upstream::entity_cache::EntityCache`] for callers who
+//! (`ListAreas`, once per batch), the first pages of relationships' interaction logs
+//! (`BatchListInteractions`), opportunities (`BatchGetOpportunities`) and exchange projects
+//! (`ExchangeProjectService.BatchGetExchangeProjects`); the last two, whose visibility
+//! depends on the caller, are never cached beyond the request. The first three go through the [`crate::upstream::entity_cache::EntityCache`] for callers who
 //! get the public view, so only the misses reach the service; logs, which depend on the
 //! caller, never do. Every one retries on UNAVAILABLE by the schema's [`crate::upstream::clients::ReadRetry`].
 //!
@@ -17,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::research::v1 as pb;
+use glocal_proto::research::v1::exchange_project_service_client::ExchangeProjectServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 
 use tonic::transport::Channel;
@@ -28,6 +31,73 @@ use crate::upstream::loaders::{LoaderBase, spawn};
 /// The research client with the request's caller, retry policy and entity cache (public
 /// views only, see [`crate::upstream::entity_cache::EntityCache`]).
 type Remote = LoaderBase<ResearchServiceClient<Channel>>;
+
+/// The exchange-project client of the research service, likewise.
+type ProjectsRemote = LoaderBase<ExchangeProjectServiceClient<Channel>>;
+
+/// Loads opportunities by id; ids the caller may not see are absent. Not cached beyond the
+/// request (a PROPOSED opportunity is its proposer's).
+pub struct OpportunityLoader(Remote);
+
+impl Loader<String> for OpportunityLoader {
+    type Value = pb::Opportunity;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::Opportunity>, async_graphql::Error> {
+        let message = pb::BatchGetOpportunitiesRequest { ids: ids.to_vec() };
+        let response = self
+            .0
+            .read(
+                "BatchGetOpportunities",
+                message,
+                |mut client, request| async move { client.batch_get_opportunities(request).await },
+            )
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(response
+            .opportunities
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect())
+    }
+}
+
+/// Loads exchange projects by id; ids the caller may not see are absent. Not cached beyond
+/// the request (officials of the local governments involved see more than the public).
+pub struct ExchangeProjectLoader(ProjectsRemote);
+
+impl Loader<String> for ExchangeProjectLoader {
+    type Value = pb::ExchangeProject;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::ExchangeProject>, async_graphql::Error> {
+        let message = pb::BatchGetExchangeProjectsRequest { ids: ids.to_vec() };
+        let response = self
+            .0
+            .read(
+                "BatchGetExchangeProjects",
+                message,
+                |mut client, request| async move {
+                    client.batch_get_exchange_projects(request).await
+                },
+            )
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(response
+            .projects
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect())
+    }
+}
 
 /// Loads practices (current versions) by id; ids the caller may not see are absent.
 pub struct PracticeLoader(Remote);
@@ -207,7 +277,10 @@ pub struct ResearchLoaders {
     organisations: OnceLock<DataLoader<OrganisationLoader, HashMapCache>>,
     areas: OnceLock<DataLoader<AreaLoader, HashMapCache>>,
     interactions: OnceLock<DataLoader<InteractionPageLoader, HashMapCache>>,
+    opportunities: OnceLock<DataLoader<OpportunityLoader, HashMapCache>>,
+    projects: OnceLock<DataLoader<ExchangeProjectLoader, HashMapCache>>,
     remote: Remote,
+    projects_remote: ProjectsRemote,
 }
 
 impl ResearchLoaders {
@@ -223,7 +296,12 @@ impl ResearchLoaders {
             organisations: OnceLock::new(),
             areas: OnceLock::new(),
             interactions: OnceLock::new(),
+            opportunities: OnceLock::new(),
+            projects: OnceLock::new(),
             remote: Remote::of(ctx, |s| ResearchServiceClient::new(s.research.clone()))?,
+            projects_remote: ProjectsRemote::of(ctx, |s| {
+                ExchangeProjectServiceClient::new(s.research.clone())
+            })?,
         }))
     }
 
@@ -272,6 +350,28 @@ impl ResearchLoaders {
         })
     }
 
+    /// Opportunities by id.
+    pub fn opportunities(&self) -> &DataLoader<OpportunityLoader, HashMapCache> {
+        self.opportunities.get_or_init(|| {
+            DataLoader::with_cache(
+                OpportunityLoader(self.remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Exchange projects by id.
+    pub fn projects(&self) -> &DataLoader<ExchangeProjectLoader, HashMapCache> {
+        self.projects.get_or_init(|| {
+            DataLoader::with_cache(
+                ExchangeProjectLoader(self.projects_remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
     /// How many of its DataLoaders were made (each is on its first load).
     pub fn made(&self) -> usize {
         [
@@ -279,6 +379,8 @@ impl ResearchLoaders {
             self.organisations.get().is_some(),
             self.areas.get().is_some(),
             self.interactions.get().is_some(),
+            self.opportunities.get().is_some(),
+            self.projects.get().is_some(),
         ]
         .into_iter()
         .filter(|made| *made)

@@ -738,3 +738,19 @@ label-PersonalDataEntity-PARTNER_CONTACT = Partner contact
 label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = Proposed organisation profile
 label-PersonalDataEntity-EVENT_REGISTRATION = Event registration
 label-PersonalDataEntity-EMAIL_DELIVERY = E-mail delivery
+
+## Exchange projects grown from opportunities (ADR 0046; extensions.reason in parentheses)
+rule-project-move = cannot move an exchange project from { $from } to { $to }
+rule-project-finished = a { $status } exchange project no longer changes
+rule-project-opportunity-not-open = an exchange project grows from an OPEN opportunity; this one is { $status }
+input-project-participant = give exactly one of localGovernmentCode and organisationId
+rule-project-participant-exists = { $participant } already takes part in the project
+rule-project-participants-max = a project has at most { $max } participants of each kind
+rule-project-not-a-participant = { $participant } does not take part in the project
+rule-project-last-local-government = a project keeps at least one Korean local government
+input-project-one-local-government = name at least one Korean local government
+input-project-unknown-opportunity = no opportunity `{ $id }`
+input-project-unknown-organisation = no partner organisation `{ $id }`
+input-project-unknown-local-government = no local government `{ $code }` in the directory
+rule-project-log-audience = the project's interaction log is for bureau staff and the local governments involved
+action-manage-exchange-projects = manage exchange projects

@@ -737,3 +737,19 @@ label-PersonalDataEntity-PARTNER_CONTACT = 協力機関の担当者
 label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 機関プロフィールの変更提案
 label-PersonalDataEntity-EVENT_REGISTRATION = イベント参加登録
 label-PersonalDataEntity-EMAIL_DELIVERY = メール送信
+
+## Exchange projects grown from opportunities (ADR 0046; extensions.reason in parentheses)
+rule-project-move = 交流事業を { $from } から { $to } に移すことはできません
+rule-project-finished = { $status } の交流事業はもう変更できません
+rule-project-opportunity-not-open = 交流事業は OPEN の協力機会からのみ作成できます。この協力機会は { $status } です
+input-project-participant = localGovernmentCode と organisationId のどちらか一方だけを指定してください
+rule-project-participant-exists = { $participant } はすでに事業に参加しています
+rule-project-participants-max = 事業の参加者は種類ごとに最大 { $max } です
+rule-project-not-a-participant = { $participant } は事業に参加していません
+rule-project-last-local-government = 事業には韓国の地方自治体が少なくとも一つ必要です
+input-project-one-local-government = 韓国の地方自治体を少なくとも一つ指定してください
+input-project-unknown-opportunity = 協力機会 `{ $id }` はありません
+input-project-unknown-organisation = 協力機関 `{ $id }` はありません
+input-project-unknown-local-government = 自治体名簿に `{ $code }` はありません
+rule-project-log-audience = 事業の交流記録は事務局職員と参加自治体だけが閲覧できます
+action-manage-exchange-projects = 交流事業の管理

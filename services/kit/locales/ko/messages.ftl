@@ -737,3 +737,19 @@ label-PersonalDataEntity-PARTNER_CONTACT = 협력기관 담당자
 label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 기관 프로필 변경 제안
 label-PersonalDataEntity-EVENT_REGISTRATION = 행사 참가 신청
 label-PersonalDataEntity-EMAIL_DELIVERY = 이메일 발송
+
+## Exchange projects grown from opportunities (ADR 0046; extensions.reason in parentheses)
+rule-project-move = 교류 사업을 { $from }에서 { $to }(으)로 바꿀 수 없습니다
+rule-project-finished = { $status } 상태인 교류 사업은 더 이상 바꿀 수 없습니다
+rule-project-opportunity-not-open = 교류 사업은 OPEN 상태인 협력 기회에서만 만들 수 있습니다. 이 협력 기회는 { $status } 상태입니다
+input-project-participant = localGovernmentCode와 organisationId 중 하나만 입력하세요
+rule-project-participant-exists = { $participant }은(는) 이미 사업에 참여하고 있습니다
+rule-project-participants-max = 사업 참여자는 종류별로 최대 { $max }개입니다
+rule-project-not-a-participant = { $participant }은(는) 사업에 참여하고 있지 않습니다
+rule-project-last-local-government = 사업에는 한국 지방자치단체가 하나 이상 있어야 합니다
+input-project-one-local-government = 한국 지방자치단체를 하나 이상 지정하세요
+input-project-unknown-opportunity = 협력 기회 `{ $id }`이(가) 없습니다
+input-project-unknown-organisation = 협력 기관 `{ $id }`이(가) 없습니다
+input-project-unknown-local-government = 지방자치단체 목록에 `{ $code }`이(가) 없습니다
+rule-project-log-audience = 사업의 교류 기록은 사무국 직원과 참여 지방자치단체만 볼 수 있습니다
+action-manage-exchange-projects = 교류 사업 관리

@@ -737,3 +737,19 @@ label-PersonalDataEntity-PARTNER_CONTACT = 合作机构联系人
 label-PersonalDataEntity-ORGANISATION_PROFILE_CHANGE = 机构资料变更提议
 label-PersonalDataEntity-EVENT_REGISTRATION = 活动报名
 label-PersonalDataEntity-EMAIL_DELIVERY = 邮件发送
+
+## Exchange projects grown from opportunities (ADR 0046; extensions.reason in parentheses)
+rule-project-move = 交流项目不能从 { $from } 变为 { $to }
+rule-project-finished = 状态为 { $status } 的交流项目不能再修改
+rule-project-opportunity-not-open = 交流项目只能由 OPEN 状态的合作机会产生；该合作机会的状态为 { $status }
+input-project-participant = 请只填写 localGovernmentCode 和 organisationId 之一
+rule-project-participant-exists = { $participant } 已参与该项目
+rule-project-participants-max = 每类参与方最多 { $max } 个
+rule-project-not-a-participant = { $participant } 未参与该项目
+rule-project-last-local-government = 项目至少要有一个韩国地方政府
+input-project-one-local-government = 请至少指定一个韩国地方政府
+input-project-unknown-opportunity = 没有合作机会 `{ $id }`
+input-project-unknown-organisation = 没有合作机构 `{ $id }`
+input-project-unknown-local-government = 地方政府名录中没有 `{ $code }`
+rule-project-log-audience = 项目的交流记录仅供事务局职员和参与的地方政府查看
+action-manage-exchange-projects = 管理交流项目

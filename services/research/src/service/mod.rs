@@ -15,6 +15,7 @@ mod organisations;
 mod practices;
 mod privacy;
 mod profiles;
+mod projects;
 mod relationships;
 mod search;
 
