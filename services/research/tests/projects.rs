@@ -50,8 +50,8 @@ impl Env {
         let org = r
             .create_organisation(
                 Some(&staff()),
-                key,
-                &NewOrganisation::parse(&OrganisationDraft {
+                IdempotencyKey::parse(key).unwrap(),
+                NewOrganisation::parse(&OrganisationDraft {
                     kind: Some(OrganisationKind::ForeignLocalGovernment),
                     name: LocalizedDraft::of("", "", "", "福岡市"),
                     original_language: "ja".into(),
@@ -507,9 +507,10 @@ async fn concurrent_moves_let_exactly_one_win(env: Env) {
         .create(&staff(), "p", &draft(&open, &["26000"], &[]))
         .await
         .unwrap();
+    let who = staff();
     let (a, b) = tokio::join!(
-        env.move_to(&staff(), &p, 1, ProjectStatus::Agreed, ""),
-        env.move_to(&staff(), &p, 1, ProjectStatus::Cancelled, "No."),
+        env.move_to(&who, &p, 1, ProjectStatus::Agreed, ""),
+        env.move_to(&who, &p, 1, ProjectStatus::Cancelled, "No."),
     );
     assert_eq!(
         usize::from(a.is_ok()) + usize::from(b.is_ok()),
