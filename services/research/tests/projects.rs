@@ -80,7 +80,9 @@ impl Env {
         let mut revision = o.revision;
         let path: &[OpportunityStatus] = match status {
             Some(OpportunityStatus::Open) => &[OpportunityStatus::Open],
-            Some(OpportunityStatus::Closed) => &[OpportunityStatus::Open, OpportunityStatus::Closed],
+            Some(OpportunityStatus::Closed) => {
+                &[OpportunityStatus::Open, OpportunityStatus::Closed]
+            }
             Some(OpportunityStatus::Declined) => &[OpportunityStatus::Declined],
             _ => &[],
         };
@@ -118,7 +120,9 @@ impl Env {
         reason: &str,
     ) -> Result<ExchangeProject, ResearchError> {
         let change = ProjectMove::parse(&p.id.to_key(), revision, Some(to), reason)?;
-        self.research.move_exchange_project(Some(caller), &change).await
+        self.research
+            .move_exchange_project(Some(caller), &change)
+            .await
     }
 
     async fn participant(
@@ -200,7 +204,8 @@ async fn links_are_checked(env: Env) {
         let (opp, _) = env.network(key, status).await;
         let before = env.counts().await;
         refused(
-            env.create(&staff(), key, &draft(&opp, &["26000"], &[])).await,
+            env.create(&staff(), key, &draft(&opp, &["26000"], &[]))
+                .await,
             ErrorCode::Conflict,
             Some("OPPORTUNITY_NOT_OPEN"),
         );
@@ -235,7 +240,8 @@ async fn links_are_checked(env: Env) {
     );
     assert_eq!(env.counts().await, before_unknown);
     refused(
-        env.create(&official("26000"), "k3", &draft(&open, &["26000"], &[])).await,
+        env.create(&official("26000"), "k3", &draft(&open, &["26000"], &[]))
+            .await,
         ErrorCode::Forbidden,
         Some("BUREAU_STAFF_ONLY"),
     );
@@ -255,7 +261,8 @@ async fn links_are_checked(env: Env) {
         .unwrap();
     assert_eq!(again.id, p.id);
     refused(
-        env.create(&staff(), "k4", &draft(&open, &["26000"], &[])).await,
+        env.create(&staff(), "k4", &draft(&open, &["26000"], &[]))
+            .await,
         ErrorCode::Conflict,
         Some("IDEMPOTENCY_KEY_REUSED"),
     );
@@ -271,7 +278,8 @@ async fn the_lifecycle(env: Env) {
         .unwrap();
     let before = env.counts().await;
     refused(
-        env.move_to(&staff(), &p, 1, ProjectStatus::Running, "").await,
+        env.move_to(&staff(), &p, 1, ProjectStatus::Running, "")
+            .await,
         ErrorCode::Conflict,
         Some("ILLEGAL_STATUS_MOVE"),
     );
@@ -286,15 +294,22 @@ async fn the_lifecycle(env: Env) {
         .move_to(&staff(), &p, 1, ProjectStatus::Agreed, "")
         .await
         .unwrap();
-    assert_eq!((agreed.status, agreed.revision.get()), (ProjectStatus::Agreed, 2));
+    assert_eq!(
+        (agreed.status, agreed.revision.get()),
+        (ProjectStatus::Agreed, 2)
+    );
     assert!(agreed.agreed_at.is_some());
     let before = env.counts().await;
     let stale = refused(
-        env.move_to(&staff(), &p, 1, ProjectStatus::Running, "").await,
+        env.move_to(&staff(), &p, 1, ProjectStatus::Running, "")
+            .await,
         ErrorCode::Conflict,
         None,
     );
-    assert!(matches!(stale, ResearchError::StaleRevision { .. }), "{stale}");
+    assert!(
+        matches!(stale, ResearchError::StaleRevision { .. }),
+        "{stale}"
+    );
     assert_eq!(env.counts().await, before);
     let with_org = env.participant(&p, 2, "", &org, true).await.unwrap();
     assert_eq!(with_org.participants.organisation_ids, vec![org.clone()]);
@@ -303,20 +318,33 @@ async fn the_lifecycle(env: Env) {
         .await
         .unwrap();
     let closed = env
-        .move_to(&staff(), &p, running.revision.get(), ProjectStatus::Closed, "")
+        .move_to(
+            &staff(),
+            &p,
+            running.revision.get(),
+            ProjectStatus::Closed,
+            "",
+        )
         .await
         .unwrap();
     assert_eq!(closed.status, ProjectStatus::Closed);
     assert!(closed.started_at.is_some() && closed.ended_at.is_some());
     let before = env.counts().await;
     refused(
-        env.move_to(&staff(), &p, closed.revision.get(), ProjectStatus::Cancelled, "late")
-            .await,
+        env.move_to(
+            &staff(),
+            &p,
+            closed.revision.get(),
+            ProjectStatus::Cancelled,
+            "late",
+        )
+        .await,
         ErrorCode::Conflict,
         Some("ILLEGAL_STATUS_MOVE"),
     );
     refused(
-        env.participant(&p, closed.revision.get(), "11000", "", true).await,
+        env.participant(&p, closed.revision.get(), "11000", "", true)
+            .await,
         ErrorCode::Conflict,
         Some("PROJECT_FINISHED"),
     );
@@ -327,13 +355,20 @@ async fn the_lifecycle(env: Env) {
         .await
         .unwrap();
     let e = refused(
-        env.move_to(&staff(), &q, 1, ProjectStatus::Cancelled, " ").await,
+        env.move_to(&staff(), &q, 1, ProjectStatus::Cancelled, " ")
+            .await,
         ErrorCode::BadUserInput,
         None,
     );
     assert_eq!(e.field(), Some("reason"));
     let cancelled = env
-        .move_to(&staff(), &q, 1, ProjectStatus::Cancelled, "No budget this year.")
+        .move_to(
+            &staff(),
+            &q,
+            1,
+            ProjectStatus::Cancelled,
+            "No budget this year.",
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -377,7 +412,10 @@ async fn participants(env: Env) {
     assert_eq!(e.field(), Some("organisationId"));
     assert_eq!(env.counts().await, before);
     let two = env.participant(&p, 1, "11000", "", true).await.unwrap();
-    let three = env.participant(&p, two.revision.get(), "", &org, true).await.unwrap();
+    let three = env
+        .participant(&p, two.revision.get(), "", &org, true)
+        .await
+        .unwrap();
     let one = env
         .participant(&p, three.revision.get(), "26000", "", false)
         .await
@@ -487,7 +525,13 @@ async fn scoping_and_the_log(env: Env) {
         None,
     );
     let cancelled = env
-        .move_to(&staff(), &p, agreed.revision.get(), ProjectStatus::Cancelled, "Dropped.")
+        .move_to(
+            &staff(),
+            &p,
+            agreed.revision.get(),
+            ProjectStatus::Cancelled,
+            "Dropped.",
+        )
         .await
         .unwrap();
     assert!(!env.visible(Some(&seoul), &cancelled).await);

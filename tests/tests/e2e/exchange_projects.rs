@@ -38,7 +38,10 @@ async fn network(stack: &Stack, staff: &str, key: &str, status: &str) -> (String
                 "name": { "ja": "福岡市" }, "originalLanguage": "JA", "country": "JP", "public": true } }),
         )
         .await;
-    let org = org.data()["createOrganisation"]["id"].as_str().unwrap().to_owned();
+    let org = org.data()["createOrganisation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let o = stack
         .gql(
             Some(staff),
@@ -47,8 +50,12 @@ async fn network(stack: &Stack, staff: &str, key: &str, status: &str) -> (String
                 "originalLanguage": "EN", "areaCodes": ["environment"], "organisationId": org } }),
         )
         .await;
-    let id = o.data()["proposeOpportunity"]["id"].as_str().unwrap().to_owned();
-    let set = "mutation($i: SetOpportunityStatusInput!) { setOpportunityStatus(input: $i) { revision } }";
+    let id = o.data()["proposeOpportunity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let set =
+        "mutation($i: SetOpportunityStatusInput!) { setOpportunityStatus(input: $i) { revision } }";
     let mut revision = 1;
     let path: &[&str] = match status {
         "OPEN" => &["OPEN"],
@@ -57,15 +64,28 @@ async fn network(stack: &Stack, staff: &str, key: &str, status: &str) -> (String
     };
     for s in path {
         let r = stack
-            .gql(Some(staff), set, json!({ "i": { "id": id, "revision": revision, "status": s } }))
+            .gql(
+                Some(staff),
+                set,
+                json!({ "i": { "id": id, "revision": revision, "status": s } }),
+            )
             .await;
-        revision = r.data()["setOpportunityStatus"]["revision"].as_i64().unwrap();
+        revision = r.data()["setOpportunityStatus"]["revision"]
+            .as_i64()
+            .unwrap();
     }
     (id, org)
 }
 
 async fn create(stack: &Stack, token: &str, input: Value) -> Gql {
-    mutate(stack, token, "createExchangeProject", "CreateExchangeProjectInput", input).await
+    mutate(
+        stack,
+        token,
+        "createExchangeProject",
+        "CreateExchangeProjectInput",
+        input,
+    )
+    .await
 }
 
 fn create_input(key: &str, opportunity: &str, codes: &[&str], orgs: &[&str]) -> Value {
@@ -98,30 +118,58 @@ async fn exchange_projects_from_opportunity_to_closing() {
             "UNKNOWN_OPPORTUNITY",
         ),
     ] {
-        let r = create(&stack, &staff, create_input("x", opportunity, &["26000"], &[])).await;
+        let r = create(
+            &stack,
+            &staff,
+            create_input("x", opportunity, &["26000"], &[]),
+        )
+        .await;
         assert_eq!((r.error_code(), reason(&r)), (code, why), "{:#}", r.body);
     }
     let r = create(
         &stack,
         &staff,
-        create_input("x", &open, &["26000"], &[&org, "00000000-0000-4000-8000-000000000001"]),
+        create_input(
+            "x",
+            &open,
+            &["26000"],
+            &[&org, "00000000-0000-4000-8000-000000000001"],
+        ),
     )
     .await;
     assert_eq!(
         (r.error_code(), reason(&r), field(&r)),
-        ("BAD_USER_INPUT", "UNKNOWN_ORGANISATION", "organisationIds[1]")
+        (
+            "BAD_USER_INPUT",
+            "UNKNOWN_ORGANISATION",
+            "organisationIds[1]"
+        )
     );
-    let r = create(&stack, &staff, create_input("x", &open, &["26000", "99999"], &[])).await;
+    let r = create(
+        &stack,
+        &staff,
+        create_input("x", &open, &["26000", "99999"], &[]),
+    )
+    .await;
     assert_eq!(
         (r.error_code(), reason(&r), field(&r)),
-        ("BAD_USER_INPUT", "UNKNOWN_LOCAL_GOVERNMENT", "localGovernmentCodes[1]")
+        (
+            "BAD_USER_INPUT",
+            "UNKNOWN_LOCAL_GOVERNMENT",
+            "localGovernmentCodes[1]"
+        )
     );
     let r = create(&stack, &busan, create_input("x", &open, &["26000"], &[])).await;
     assert_eq!(r.error_code(), "FORBIDDEN");
     assert_eq!(rows().await, before);
 
     // Created from the OPEN opportunity, in PROPOSAL, the link kept.
-    let r = create(&stack, &staff, create_input("camp", &open, &["26000"], &[&org])).await;
+    let r = create(
+        &stack,
+        &staff,
+        create_input("camp", &open, &["26000"], &[&org]),
+    )
+    .await;
     let p = r.data()["createExchangeProject"].clone();
     assert_eq!(p["status"], "PROPOSAL");
     assert_eq!(p["opportunity"], json!({ "id": open, "status": "OPEN" }));
@@ -139,39 +187,71 @@ async fn exchange_projects_from_opportunity_to_closing() {
         (Some(&seoul), false),
         (None, false),
     ] {
-        let g = stack.gql(token.map(String::as_str), one, json!({ "id": id })).await;
+        let g = stack
+            .gql(token.map(String::as_str), one, json!({ "id": id }))
+            .await;
         assert_eq!(!g.data()["exchangeProject"].is_null(), sees, "{:#}", g.body);
         let l = stack.gql(token.map(String::as_str), list, json!({})).await;
         assert_eq!(l.data()["exchangeProjects"]["totalCount"], i32::from(sees));
     }
     let by_lg = stack
-        .gql(Some(&staff), "{ exchangeProjects(filter: { localGovernmentCode: \"11000\" }) { totalCount } }", json!({}))
+        .gql(
+            Some(&staff),
+            "{ exchangeProjects(filter: { localGovernmentCode: \"11000\" }) { totalCount } }",
+            json!({}),
+        )
         .await;
     assert_eq!(by_lg.data()["exchangeProjects"]["totalCount"], 0);
 
     // Participants: Seoul joins (known to the directory), an unknown code is refused.
     let join = |input: Value| {
-        mutate(&stack, &staff, "addExchangeProjectParticipant", "ExchangeProjectParticipantInput", input)
+        mutate(
+            &stack,
+            &staff,
+            "addExchangeProjectParticipant",
+            "ExchangeProjectParticipantInput",
+            input,
+        )
     };
     let r = join(json!({ "id": id, "revision": 1, "localGovernmentCode": "99999" })).await;
     assert_eq!(reason(&r), "UNKNOWN_LOCAL_GOVERNMENT");
     let r = join(json!({ "id": id, "revision": 1, "localGovernmentCode": "26000" })).await;
-    assert_eq!((r.error_code(), reason(&r)), ("CONFLICT", "ALREADY_A_PARTICIPANT"));
+    assert_eq!(
+        (r.error_code(), reason(&r)),
+        ("CONFLICT", "ALREADY_A_PARTICIPANT")
+    );
     let r = join(json!({ "id": id, "revision": 1, "localGovernmentCode": "11000" })).await;
     assert_eq!(
         r.data()["addExchangeProjectParticipant"]["localGovernmentCodes"],
         json!(["26000", "11000"])
     );
-    let r = mutate(&stack, &staff, "removeExchangeProjectParticipant", "ExchangeProjectParticipantInput",
-        json!({ "id": id, "revision": 2, "localGovernmentCode": "11000" })).await;
+    let r = mutate(
+        &stack,
+        &staff,
+        "removeExchangeProjectParticipant",
+        "ExchangeProjectParticipantInput",
+        json!({ "id": id, "revision": 2, "localGovernmentCode": "11000" }),
+    )
+    .await;
     assert_eq!(r.data()["removeExchangeProjectParticipant"]["revision"], 3);
 
     // An illegal move and a stale revision are CONFLICT and write nothing.
-    let moves = |input: Value| mutate(&stack, &staff, "moveExchangeProject", "MoveExchangeProjectInput", input);
+    let moves = |input: Value| {
+        mutate(
+            &stack,
+            &staff,
+            "moveExchangeProject",
+            "MoveExchangeProjectInput",
+            input,
+        )
+    };
     let audit = || count_rows_in(&stack.research_db, "audit");
     let before = audit().await;
     let r = moves(json!({ "id": id, "revision": 3, "status": "CLOSED" })).await;
-    assert_eq!((r.error_code(), reason(&r)), ("CONFLICT", "ILLEGAL_STATUS_MOVE"));
+    assert_eq!(
+        (r.error_code(), reason(&r)),
+        ("CONFLICT", "ILLEGAL_STATUS_MOVE")
+    );
     let r = moves(json!({ "id": id, "revision": 1, "status": "AGREED" })).await;
     assert_eq!(r.error_code(), "CONFLICT");
     assert_eq!(audit().await, before);
@@ -181,11 +261,23 @@ async fn exchange_projects_from_opportunity_to_closing() {
     // Interactions: Busan's official and staff log; Seoul's (no longer involved) may not.
     let record = "mutation($i: RecordExchangeProjectInteractionInput!) { recordExchangeProjectInteraction(input: $i) { id kind occurredOn recordedByName } }";
     let entry = |key: &str, summary: &str| json!({ "i": { "idempotencyKey": key, "projectId": id, "kind": "MEETING", "occurredOn": "2026-05-20", "summary": summary } });
-    let r = stack.gql(Some(&busan), record, entry("b1", "Kick-off in Busan.")).await;
-    assert_eq!(r.data()["recordExchangeProjectInteraction"]["kind"], "MEETING");
-    let r = stack.gql(Some(&staff), record, entry("s1", "Budget call.")).await;
-    assert_eq!(r.data()["recordExchangeProjectInteraction"]["occurredOn"], "2026-05-20");
-    let r = stack.gql(Some(&seoul), record, entry("x1", "Not ours.")).await;
+    let r = stack
+        .gql(Some(&busan), record, entry("b1", "Kick-off in Busan."))
+        .await;
+    assert_eq!(
+        r.data()["recordExchangeProjectInteraction"]["kind"],
+        "MEETING"
+    );
+    let r = stack
+        .gql(Some(&staff), record, entry("s1", "Budget call."))
+        .await;
+    assert_eq!(
+        r.data()["recordExchangeProjectInteraction"]["occurredOn"],
+        "2026-05-20"
+    );
+    let r = stack
+        .gql(Some(&seoul), record, entry("x1", "Not ours."))
+        .await;
     assert_eq!(r.error_code(), "NOT_FOUND");
 
     // The full lifecycle.
@@ -199,20 +291,43 @@ async fn exchange_projects_from_opportunity_to_closing() {
     let log = "query($id: ID!) { exchangeProject(id: $id) { status interactionCount interactions { totalCount edges { node { summary recordedByName } } } } }";
     let r = stack.gql(Some(&busan), log, json!({ "id": id })).await;
     let p = &r.data()["exchangeProject"];
-    assert_eq!((p["status"].as_str(), p["interactionCount"].as_i64()), (Some("CLOSED"), Some(2)));
+    assert_eq!(
+        (p["status"].as_str(), p["interactionCount"].as_i64()),
+        (Some("CLOSED"), Some(2))
+    );
     assert_eq!(p["interactions"]["totalCount"], 2);
     // Closed projects are public, their log is not: the field fails alone.
     let r = stack.gql(Some(&seoul), log, json!({ "id": id })).await;
-    assert_eq!(r.body["data"]["exchangeProject"]["status"], "CLOSED", "{:#}", r.body);
+    assert_eq!(
+        r.body["data"]["exchangeProject"]["status"], "CLOSED",
+        "{:#}",
+        r.body
+    );
     assert_eq!(r.error_code(), "FORBIDDEN");
-    let r = stack.gql(Some(&busan), record, entry("b2", "After closing.")).await;
-    assert_eq!((r.error_code(), reason(&r)), ("CONFLICT", "PROJECT_FINISHED"));
+    let r = stack
+        .gql(Some(&busan), record, entry("b2", "After closing."))
+        .await;
+    assert_eq!(
+        (r.error_code(), reason(&r)),
+        ("CONFLICT", "PROJECT_FINISHED")
+    );
 
     // Cancelling needs a reason and keeps it.
-    let r = create(&stack, &staff, create_input("second", &open, &["26000"], &[])).await;
-    let second = r.data()["createExchangeProject"]["id"].as_str().unwrap().to_owned();
+    let r = create(
+        &stack,
+        &staff,
+        create_input("second", &open, &["26000"], &[]),
+    )
+    .await;
+    let second = r.data()["createExchangeProject"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let r = moves(json!({ "id": second, "revision": 1, "status": "CANCELLED" })).await;
     assert_eq!((r.error_code(), field(&r)), ("BAD_USER_INPUT", "reason"));
     let r = moves(json!({ "id": second, "revision": 1, "status": "CANCELLED", "reason": "No budget this year." })).await;
-    assert_eq!(r.data()["moveExchangeProject"]["cancelReason"], "No budget this year.");
+    assert_eq!(
+        r.data()["moveExchangeProject"]["cancelReason"],
+        "No budget this year."
+    );
 }

@@ -73,7 +73,10 @@ async fn known_local_governments(
 }
 
 /// An exchange project.
-pub struct ExchangeProject(pub(crate) pb::ExchangeProject, pub(crate) Arc<ResearchLoaders>);
+pub struct ExchangeProject(
+    pub(crate) pb::ExchangeProject,
+    pub(crate) Arc<ResearchLoaders>,
+);
 
 /// An international project grown from an opportunity of the partner network, with the
 /// Korean local governments and partner organisations involved. Everyone sees it once
@@ -140,10 +143,19 @@ impl ExchangeProject {
     /// The partner organisations involved, as the caller may see them.
     async fn partners(&self) -> Result<Vec<Organisation>> {
         let ids = &self.0.organisation_ids;
-        let found = self.1.organisations().load_many(ids.iter().cloned()).await?;
+        let found = self
+            .1
+            .organisations()
+            .load_many(ids.iter().cloned())
+            .await?;
         Ok(ids
             .iter()
-            .filter_map(|i| found.get(i).cloned().map(|o| Organisation(o, self.1.clone())))
+            .filter_map(|i| {
+                found
+                    .get(i)
+                    .cloned()
+                    .map(|o| Organisation(o, self.1.clone()))
+            })
             .collect())
     }
     /// Their ids.
@@ -442,8 +454,13 @@ impl ExchangeProjectMutation {
         ctx: &Context<'_>,
         input: CreateExchangeProjectInput,
     ) -> Result<ExchangeProject> {
-        known_local_governments(ctx, &input.local_government_codes, "localGovernmentCodes", true)
-            .await?;
+        known_local_governments(
+            ctx,
+            &input.local_government_codes,
+            "localGovernmentCodes",
+            true,
+        )
+        .await?;
         let message = pb::CreateExchangeProjectRequest {
             idempotency_key: input.idempotency_key,
             opportunity_id: input.opportunity_id.0,
@@ -498,8 +515,13 @@ impl ExchangeProjectMutation {
         input: ExchangeProjectParticipantInput,
     ) -> Result<ExchangeProject> {
         if let Some(code) = &input.local_government_code {
-            known_local_governments(ctx, std::slice::from_ref(code), "localGovernmentCode", false)
-                .await?;
+            known_local_governments(
+                ctx,
+                std::slice::from_ref(code),
+                "localGovernmentCode",
+                false,
+            )
+            .await?;
         }
         change_participant(ctx, input, true).await
     }

@@ -79,18 +79,18 @@ impl Loader<String> for ExchangeProjectLoader {
         ids: &[String],
     ) -> Result<HashMap<String, pb::ExchangeProject>, async_graphql::Error> {
         let message = pb::BatchGetExchangeProjectsRequest { ids: ids.to_vec() };
-        let response = self
-            .0
-            .read(
-                "BatchGetExchangeProjects",
-                message,
-                |mut client, request| async move {
-                    client.batch_get_exchange_projects(request).await
-                },
-            )
-            .await
-            .map_err(error::remote)?
-            .into_inner();
+        let response =
+            self.0
+                .read(
+                    "BatchGetExchangeProjects",
+                    message,
+                    |mut client, request| async move {
+                        client.batch_get_exchange_projects(request).await
+                    },
+                )
+                .await
+                .map_err(error::remote)?
+                .into_inner();
         Ok(response
             .projects
             .into_iter()

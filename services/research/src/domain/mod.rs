@@ -14,9 +14,9 @@ mod views;
 
 pub use error::InvalidInput;
 pub use ids::{
-    AreaCode, ContactId, CountryCode, ExchangeProjectId, IdempotencyKey, InteractionId, IsoDate, LocalGovernmentCode,
-    OpportunityId, OrganisationId, PracticeId, ProfileChangeId, ProjectInteractionId, RelationshipId,
-    Revision, Tag,
+    AreaCode, ContactId, CountryCode, ExchangeProjectId, IdempotencyKey, InteractionId, IsoDate,
+    LocalGovernmentCode, OpportunityId, OrganisationId, PracticeId, ProfileChangeId,
+    ProjectInteractionId, RelationshipId, Revision, Tag,
 };
 pub use network::{
     ContactDraft, InteractionKind, NewArea, NewContact, NewOpportunity, NewOrganisation,
@@ -45,6 +45,6 @@ pub use relationship::{
 };
 pub use text::{Lang, LocalizedDraft, LocalizedText};
 pub use views::{
-    Area, Contact, ExchangeProject, Interaction, Opportunity, Organisation, Practice, PracticeHistoryEntry,
-    PracticeVersionInfo, ProfileChange, ProjectInteraction, Relationship,
+    Area, Contact, ExchangeProject, Interaction, Opportunity, Organisation, Practice,
+    PracticeHistoryEntry, PracticeVersionInfo, ProfileChange, ProjectInteraction, Relationship,
 };

@@ -89,7 +89,10 @@ impl ProjectStatus {
             .copied()
             .find(|v| v.as_str() == s)
             .ok_or_else(|| {
-                InvalidInput::localized("status", Message::new("input-unknown-value").arg("value", s))
+                InvalidInput::localized(
+                    "status",
+                    Message::new("input-unknown-value").arg("value", s),
+                )
             })
     }
 
@@ -99,7 +102,9 @@ impl ProjectStatus {
         use ProjectStatus::*;
         matches!(
             (self, to),
-            (Proposal, Agreed | Cancelled) | (Agreed, Running | Cancelled) | (Running, Closed | Cancelled)
+            (Proposal, Agreed | Cancelled)
+                | (Agreed, Running | Cancelled)
+                | (Running, Closed | Cancelled)
         )
     }
 
@@ -315,7 +320,8 @@ impl NewProject {
     pub fn parse(d: &ProjectDraft) -> Result<Self, InvalidInput> {
         let opportunity_id = OpportunityId::parse(&d.opportunity_id, "opportunityId")?;
         let original_language = Lang::parse(&d.original_language, "originalLanguage")?;
-        let title = LocalizedText::parse_requiring(&d.title, "title", TITLE_MAX, &[original_language])?;
+        let title =
+            LocalizedText::parse_requiring(&d.title, "title", TITLE_MAX, &[original_language])?;
         let description = LocalizedText::parse(&d.description, "description", DESCRIPTION_MAX)?;
         if d.local_government_codes.is_empty() {
             return Err(InvalidInput::localized(
@@ -325,7 +331,11 @@ impl NewProject {
         }
         let mut participants = Participants::default();
         for (list, field, max) in [
-            (&d.local_government_codes, "localGovernmentCodes", MAX_PARTICIPANTS),
+            (
+                &d.local_government_codes,
+                "localGovernmentCodes",
+                MAX_PARTICIPANTS,
+            ),
             (&d.organisation_ids, "organisationIds", MAX_PARTICIPANTS),
         ] {
             if list.len() > max {
@@ -338,7 +348,9 @@ impl NewProject {
         for (i, c) in d.local_government_codes.iter().enumerate() {
             let code = LocalGovernmentCode::parse(c, &format!("localGovernmentCodes[{i}]"))?;
             if !participants.involves_local_government(code.as_str()) {
-                participants.local_government_codes.push(code.as_str().to_owned());
+                participants
+                    .local_government_codes
+                    .push(code.as_str().to_owned());
             }
         }
         for (i, o) in d.organisation_ids.iter().enumerate() {
@@ -503,11 +515,18 @@ mod tests {
         ];
         for &from in ProjectStatus::ALL {
             for &to in ProjectStatus::ALL {
-                assert_eq!(from.can_become(to), legal.contains(&(from, to)), "{from} -> {to}");
+                assert_eq!(
+                    from.can_become(to),
+                    legal.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
                 let refused = from.check_move(to).err();
                 assert_eq!(refused.is_none(), legal.contains(&(from, to)));
                 if let Some(r) = refused {
-                    assert_eq!((r.code, r.reason), (ErrorCode::Conflict, ILLEGAL_STATUS_MOVE));
+                    assert_eq!(
+                        (r.code, r.reason),
+                        (ErrorCode::Conflict, ILLEGAL_STATUS_MOVE)
+                    );
                     assert_eq!(r.said.unwrap().key, "rule-project-move");
                 }
             }
@@ -529,7 +548,10 @@ mod tests {
             OpportunityStatus::Closed,
             OpportunityStatus::Declined,
         ] {
-            assert_eq!(check_opportunity_open(s).unwrap_err().reason, OPPORTUNITY_NOT_OPEN);
+            assert_eq!(
+                check_opportunity_open(s).unwrap_err().reason,
+                OPPORTUNITY_NOT_OPEN
+            );
         }
     }
 
@@ -555,7 +577,10 @@ mod tests {
                 .field(),
             "participant"
         );
-        assert_eq!(Participant::parse("", "x").unwrap_err().field(), "organisationId");
+        assert_eq!(
+            Participant::parse("", "x").unwrap_err().field(),
+            "organisationId"
+        );
     }
 
     #[test]
@@ -569,14 +594,23 @@ mod tests {
             ..ProjectDraft::default()
         };
         let p = NewProject::parse(&draft).unwrap();
-        assert_eq!(p.participants.local_government_codes, vec!["26000".to_owned()]);
+        assert_eq!(
+            p.participants.local_government_codes,
+            vec!["26000".to_owned()]
+        );
         let field = |d: ProjectDraft| NewProject::parse(&d).unwrap_err().field().to_owned();
         assert_eq!(
-            field(ProjectDraft { opportunity_id: "x".into(), ..draft.clone() }),
+            field(ProjectDraft {
+                opportunity_id: "x".into(),
+                ..draft.clone()
+            }),
             "opportunityId"
         );
         assert_eq!(
-            field(ProjectDraft { local_government_codes: vec![], ..draft.clone() }),
+            field(ProjectDraft {
+                local_government_codes: vec![],
+                ..draft.clone()
+            }),
             "localGovernmentCodes"
         );
         assert_eq!(
@@ -587,11 +621,17 @@ mod tests {
             "localGovernmentCodes[1]"
         );
         assert_eq!(
-            field(ProjectDraft { organisation_ids: vec!["nope".into()], ..draft.clone() }),
+            field(ProjectDraft {
+                organisation_ids: vec!["nope".into()],
+                ..draft.clone()
+            }),
             "organisationIds[0]"
         );
         assert_eq!(
-            field(ProjectDraft { title: LocalizedDraft::of("", "Camp", "", ""), ..draft }),
+            field(ProjectDraft {
+                title: LocalizedDraft::of("", "Camp", "", ""),
+                ..draft
+            }),
             "title.ko"
         );
         let id = ExchangeProjectId::new().to_key();
@@ -603,7 +643,9 @@ mod tests {
         );
         assert!(ProjectMove::parse(&id, 1, Some(ProjectStatus::Agreed), "").is_ok());
         assert_eq!(
-            ProjectMove::parse(&id, 0, Some(ProjectStatus::Agreed), "").unwrap_err().field(),
+            ProjectMove::parse(&id, 0, Some(ProjectStatus::Agreed), "")
+                .unwrap_err()
+                .field(),
             "revision"
         );
         assert_eq!(
@@ -613,7 +655,9 @@ mod tests {
             "occurredOn"
         );
         assert_eq!(
-            ProjectFilter::parse(vec![], "busan", "").unwrap_err().field(),
+            ProjectFilter::parse(vec![], "busan", "")
+                .unwrap_err()
+                .field(),
             "filter.localGovernmentCode"
         );
     }

@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    ContactId, ExchangeProjectId, Participants, ProjectInteractionId, ProjectStatus, InteractionId, InteractionKind, Lang, LocalizedText, NewProfile, OpportunityId,
-    OpportunityStatus, OrganisationId, OrganisationKind, PracticeContent, PracticeId,
-    PracticeState, ProfileChangeId, ProfileChangeStatus, RelationshipId, RelationshipKind,
-    RelationshipStatus, Revision,
+    ContactId, ExchangeProjectId, InteractionId, InteractionKind, Lang, LocalizedText, NewProfile,
+    OpportunityId, OpportunityStatus, OrganisationId, OrganisationKind, Participants,
+    PracticeContent, PracticeId, PracticeState, ProfileChangeId, ProfileChangeStatus,
+    ProjectInteractionId, ProjectStatus, RelationshipId, RelationshipKind, RelationshipStatus,
+    Revision,
 };
 
 /// A concept of the area vocabulary.

@@ -9,11 +9,13 @@ use glocal_proto::research::v1::exchange_project_service_server::{
 };
 use tonic::{Request, Response};
 
-use super::{GrpcResult, interaction_kind_in, interaction_kind_out, list_in, parsed, status, text_in, text_out, unknown_value};
+use super::{
+    GrpcResult, interaction_kind_in, interaction_kind_out, list_in, parsed, status, text_in,
+    text_out, unknown_value,
+};
 use crate::domain::{
     ExchangeProject, ExchangeProjectId, IdempotencyKey, NewProject, NewProjectInteraction,
-    ParticipantChange, ProjectDraft, ProjectFilter, ProjectInteraction, ProjectMove,
-    ProjectStatus,
+    ParticipantChange, ProjectDraft, ProjectFilter, ProjectInteraction, ProjectMove, ProjectStatus,
 };
 use crate::service::Research;
 

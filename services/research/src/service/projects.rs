@@ -17,9 +17,8 @@ use super::{
 use crate::domain::changes;
 use crate::domain::{
     ExchangeProject, ExchangeProjectId, IdempotencyKey, NewProject, NewProjectInteraction,
-    ParticipantChange, Participant, ProjectFilter, ProjectInteraction, ProjectInteractionId,
-    ProjectMove, ProjectStatus, UNKNOWN_OPPORTUNITY, UNKNOWN_ORGANISATION,
-    check_opportunity_open,
+    Participant, ParticipantChange, ProjectFilter, ProjectInteraction, ProjectInteractionId,
+    ProjectMove, ProjectStatus, UNKNOWN_OPPORTUNITY, UNKNOWN_ORGANISATION, check_opportunity_open,
 };
 use crate::error::ResearchError;
 use crate::store::opportunities as opportunity_store;
