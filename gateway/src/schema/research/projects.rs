@@ -200,7 +200,7 @@ impl ExchangeProject {
         ctx: &Context<'_>,
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
-    ) -> Result<ExchangeProjectInteractionConnection> {
+    ) -> Result<Option<ExchangeProjectInteractionConnection>> {
         let message = pb::ListProjectInteractionsRequest {
             project_id: self.0.id.clone(),
             page: page(first, after)?,
@@ -214,7 +214,7 @@ impl ExchangeProject {
         )
         .await?
         .into_inner();
-        Ok(ExchangeProjectInteractionConnection {
+        Ok(Some(ExchangeProjectInteractionConnection {
             page_info: page_info(r.page_info, &r.cursors),
             total_count: total(r.total_count),
             edges: r
@@ -226,7 +226,7 @@ impl ExchangeProject {
                     node: ExchangeProjectInteraction(node),
                 })
                 .collect(),
-        })
+        }))
     }
 }
 
