@@ -563,7 +563,88 @@ async fn concurrent_moves_let_exactly_one_win(env: Env) {
     );
 }
 
+/// The batched first pages answer what single lists answer, item by item, in at most three
+/// queries, and a log the caller may not read fails its own entry only.
+async fn batched_logs_answer_like_single_lists(env: Env) {
+    let (open, _) = env.network("open", Some(OpportunityStatus::Open)).await;
+    let mut ids = Vec::new();
+    for (i, code) in ["26000", "11000"].iter().enumerate() {
+        let p = env
+            .create(&staff(), &format!("p{i}"), &draft(&open, &[code], &[]))
+            .await
+            .unwrap();
+        for n in 0..3 {
+            env.research
+                .record_project_interaction(
+                    Some(&staff()),
+                    IdempotencyKey::parse(&format!("p{i}-{n}")).unwrap(),
+                    &NewProjectInteraction::parse(
+                        &p.id.to_key(),
+                        Some(InteractionKind::Visit),
+                        &format!("2026-05-2{n}"),
+                        "Visit.",
+                    )
+                    .unwrap(),
+                )
+                .await
+                .unwrap();
+        }
+        env.move_to(&staff(), &p, 1, ProjectStatus::Agreed, "")
+            .await
+            .unwrap();
+        ids.push(p.id.to_key());
+    }
+    let mut asked = ids.clone();
+    asked.push(ExchangeProjectId::new().to_key());
+    asked.push("not-an-id".into());
+    asked.push(ids[0].clone());
+    let busan = official("26000");
+    let logs = env
+        .research
+        .batch_list_project_interactions(Some(&busan), &asked, 2)
+        .await
+        .unwrap();
+    assert_eq!(logs.len(), asked.len());
+    for (log, id) in logs.iter().zip(&asked) {
+        assert_eq!(&log.project_id, id);
+        let single = match ExchangeProjectId::parse(id, "projectId") {
+            Ok(pid) => {
+                env.research
+                    .list_project_interactions(
+                        Some(&busan),
+                        &pid,
+                        &PageRequest {
+                            first: 2,
+                            after: None,
+                        },
+                    )
+                    .await
+            }
+            Err(e) => Err(e.into()),
+        };
+        match (&log.page, single) {
+            (Ok(a), Ok(b)) => assert_eq!(*a, b),
+            (Err(a), Err(b)) => assert_eq!((a.code(), a.field()), (b.code(), b.field())),
+            (a, b) => panic!("{id}: batch {a:?}, single {b:?}"),
+        }
+    }
+    let first = logs[0].page.as_ref().unwrap();
+    assert_eq!((first.items.len(), first.total_count, first.has_next_page), (2, 3, true));
+    assert_eq!(logs[1].page.as_ref().unwrap_err().code(), ErrorCode::Forbidden);
+    assert_eq!(logs[2].page.as_ref().unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(logs[3].page.as_ref().unwrap_err().code(), ErrorCode::BadUserInput);
+    let too_many = vec![ids[0].clone(); 101];
+    refused(
+        env.research
+            .batch_list_project_interactions(Some(&busan), &too_many, 2)
+            .await,
+        ErrorCode::BadUserInput,
+        None,
+    );
+}
+
 glocal_kit::on_both_backends!(
+    batched_logs_answer_like_single_lists,
     links_are_checked,
     the_lifecycle,
     participants,

@@ -2,6 +2,7 @@
 //! ADR 0046): proto → domain inputs (bad input is BAD_USER_INPUT naming its field, before
 //! the service runs), call [`Research`], domain → proto, error → status. No rules live here.
 
+use glocal_kit::error::{ServiceError as _, to_status};
 use glocal_kit::grpc::{bad, caller, ts};
 use glocal_proto::research::v1 as pb;
 use glocal_proto::research::v1::exchange_project_service_server::{
@@ -17,7 +18,7 @@ use crate::domain::{
     ExchangeProject, ExchangeProjectId, IdempotencyKey, NewProject, NewProjectInteraction,
     ParticipantChange, ProjectDraft, ProjectFilter, ProjectInteraction, ProjectMove, ProjectStatus,
 };
-use crate::service::Research;
+use crate::service::{ProjectLog, Research};
 
 /// The gRPC face of [`Research`]'s exchange projects.
 #[derive(Debug, Clone)]
@@ -91,6 +92,30 @@ fn interaction_out(i: ProjectInteraction) -> pb::ProjectInteraction {
         summary: i.summary,
         recorded_by_name: i.recorded_by_name,
         created_at: Some(ts(i.created_at)),
+    }
+}
+
+/// One project's first page, or the error ListProjectInteractions would have failed with
+/// for it (the same code, message and field as its status).
+fn page_out(log: ProjectLog) -> pb::ProjectInteractionPage {
+    match log.page {
+        Ok(page) => pb::ProjectInteractionPage {
+            project_id: log.project_id,
+            page_info: Some(page.info()),
+            total_count: page.total_count,
+            cursors: page.cursors,
+            interactions: page.items.into_iter().map(interaction_out).collect(),
+            error: None,
+        },
+        Err(e) => pb::ProjectInteractionPage {
+            project_id: log.project_id,
+            error: Some(pb::PageError {
+                code: e.code().as_str().to_owned(),
+                message: to_status(&e).message().to_owned(),
+                field: e.field().unwrap_or_default().to_owned(),
+            }),
+            ..pb::ProjectInteractionPage::default()
+        },
     }
 }
 
@@ -242,6 +267,22 @@ impl ExchangeProjectService for ProjectsGrpc {
             total_count: page.total_count,
             cursors: page.cursors,
             interactions: page.items.into_iter().map(interaction_out).collect(),
+        }))
+    }
+
+    async fn batch_list_project_interactions(
+        &self,
+        req: Request<pb::BatchListProjectInteractionsRequest>,
+    ) -> GrpcResult<pb::BatchListProjectInteractionsResponse> {
+        let caller = caller(&req)?;
+        let m = req.into_inner();
+        let logs = self
+            .research
+            .batch_list_project_interactions(caller.as_ref(), &m.project_ids, m.first)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::BatchListProjectInteractionsResponse {
+            pages: logs.into_iter().map(page_out).collect(),
         }))
     }
 }

@@ -12,7 +12,8 @@ use glocal_kit::outbox::EntityRef;
 use serde_json::json;
 
 use super::{
-    Actor, Claim, Page, PageRequest, Research, Result, Viewer, actor_of, require_staff, viewer_of,
+    Actor, Claim, MAX_BATCH_IDS, Page, PageRequest, Research, Result, Viewer, actor_of, distinct,
+    require_staff, viewer_of,
 };
 use crate::domain::changes;
 use crate::domain::{
@@ -433,4 +434,68 @@ impl Research {
             store::list_interactions(&self.db, &project.id.to_key(), offset, first + 1).await?;
         Ok(Self::paged(items, offset, first, total))
     }
+
+    /// The first page of several projects' logs (each what `list_project_interactions`
+    /// without `after` answers), one entry per id in the order asked; a log the caller may
+    /// not read carries that error in its entry alone. At most three queries however many
+    /// ids: the projects, one window query for every page and one grouped count. More than
+    /// [`MAX_BATCH_IDS`] ids is BAD_USER_INPUT.
+    pub async fn batch_list_project_interactions(
+        &self,
+        caller: Option<&Caller>,
+        project_ids: &[String],
+        first: u32,
+    ) -> Result<Vec<ProjectLog>> {
+        if project_ids.len() > MAX_BATCH_IDS {
+            return Err(ResearchError::invalid_said(
+                "projectIds",
+                Message::new("input-batch-ids").arg("max", MAX_BATCH_IDS),
+            ));
+        }
+        let (offset, first) = self.window(&PageRequest { first, after: None })?;
+        let viewer = viewer_of(caller);
+        let keys: Vec<Result<String>> = project_ids
+            .iter()
+            .map(|id| {
+                if caller.is_none() {
+                    return Err(ResearchError::Unauthenticated);
+                }
+                Ok(ExchangeProjectId::parse(id, "projectId")?.to_key())
+            })
+            .collect();
+        let wanted = distinct(keys.iter().filter_map(|k| k.as_ref().ok()));
+        let rows: HashMap<String, ExchangeProject> = store::find_many(&self.db, &wanted)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.to_key(), p))
+            .collect();
+        let access: Vec<Result<String>> = keys
+            .into_iter()
+            .map(|key| log_readable(&viewer, rows.get(&key?).cloned()).map(|p| p.id.to_key()))
+            .collect();
+        let readable = distinct(access.iter().filter_map(|k| k.as_ref().ok()));
+        let entries = store::latest_interactions(&self.db, &readable, first + 1).await?;
+        let counts = store::interaction_counts(&self.db, &readable).await?;
+        Ok(project_ids
+            .iter()
+            .zip(access)
+            .map(|(asked, access)| ProjectLog {
+                project_id: asked.clone(),
+                page: access.map(|key| {
+                    let items = entries.get(&key).cloned().unwrap_or_default();
+                    let total = counts.get(&key).copied().unwrap_or(0);
+                    Self::paged(items, offset, first, total)
+                }),
+            })
+            .collect())
+    }
+}
+
+/// One project's answer in [`Research::batch_list_project_interactions`].
+#[derive(Debug)]
+pub struct ProjectLog {
+    /// The project id, as asked.
+    pub project_id: String,
+    /// The first page of its log, or the error `list_project_interactions` gives for it.
+    pub page: Result<Page<ProjectInteraction>>,
 }

@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::Result;
 use super::entities::{exchange_project as project, join_list, project_interaction, split_list};
-use super::search::contains_pattern;
+use super::search::{Sql, contains_pattern};
 use crate::domain::{
     ExchangeProject, ExchangeProjectId, InteractionKind, Lang, NewProject, Participants,
     ProjectInteraction, ProjectInteractionId, ProjectStatus, Revision,
@@ -352,4 +352,39 @@ pub(crate) async fn list_interactions(
         .map(interaction_view)
         .collect::<Result<_>>()?;
     Ok((total, items))
+}
+
+/// The newest `per` entries of each of the projects' logs, grouped by project key, in the
+/// order of [`list_interactions`] within each: one window query however many projects.
+pub(crate) async fn latest_interactions(
+    db: &impl ConnectionTrait,
+    project_keys: &[String],
+    per: u64,
+) -> Result<HashMap<String, Vec<ProjectInteraction>>> {
+    let mut entries: HashMap<String, Vec<ProjectInteraction>> = HashMap::new();
+    if project_keys.is_empty() {
+        return Ok(entries);
+    }
+    let mut sql = Sql::new(
+        db.get_database_backend(),
+        "SELECT seq, id, project_id, kind, occurred_on, summary, recorded_by_subject, \
+         recorded_by_name, created_at FROM (SELECT exchange_project_interaction.*, \
+         ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY occurred_on DESC, seq DESC) AS rn \
+         FROM exchange_project_interaction WHERE project_id IN ",
+    );
+    sql.bind_list(project_keys);
+    sql.push(") ranked WHERE rn <= ");
+    sql.bind(i64::try_from(per).unwrap_or(i64::MAX));
+    sql.push(" ORDER BY project_id, rn");
+    let rows = project_interaction::Entity::find()
+        .from_raw_sql(sql.statement())
+        .all(db)
+        .await?;
+    for row in rows {
+        entries
+            .entry(row.project_id.clone())
+            .or_default()
+            .push(interaction_view(row)?);
+    }
+    Ok(entries)
 }
