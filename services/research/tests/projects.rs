@@ -629,10 +629,22 @@ async fn batched_logs_answer_like_single_lists(env: Env) {
         }
     }
     let first = logs[0].page.as_ref().unwrap();
-    assert_eq!((first.items.len(), first.total_count, first.has_next_page), (2, 3, true));
-    assert_eq!(logs[1].page.as_ref().unwrap_err().code(), ErrorCode::Forbidden);
-    assert_eq!(logs[2].page.as_ref().unwrap_err().code(), ErrorCode::NotFound);
-    assert_eq!(logs[3].page.as_ref().unwrap_err().code(), ErrorCode::BadUserInput);
+    assert_eq!(
+        (first.items.len(), first.total_count, first.has_next_page),
+        (2, 3, true)
+    );
+    assert_eq!(
+        logs[1].page.as_ref().unwrap_err().code(),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        logs[2].page.as_ref().unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        logs[3].page.as_ref().unwrap_err().code(),
+        ErrorCode::BadUserInput
+    );
     let too_many = vec![ids[0].clone(); 101];
     refused(
         env.research

@@ -296,6 +296,21 @@ async fn exchange_projects_from_opportunity_to_closing() {
         (Some("CLOSED"), Some(2))
     );
     assert_eq!(p["interactions"]["totalCount"], 2);
+    // Paging: the first page comes batched, the next one by its cursor.
+    let paged = "query($id: ID!, $after: String) { exchangeProject(id: $id) { interactions(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { summary } } } } }";
+    let r = stack.gql(Some(&busan), paged, json!({ "id": id })).await;
+    let page = r.data()["exchangeProject"]["interactions"].clone();
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let r = stack
+        .gql(
+            Some(&busan),
+            paged,
+            json!({ "id": id, "after": page["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    let next = &r.data()["exchangeProject"]["interactions"];
+    assert_eq!(next["pageInfo"]["hasNextPage"], false);
+    assert_ne!(next["edges"][0], page["edges"][0]);
     // Closed projects are public, their log is not: the field fails alone.
     let r = stack.gql(Some(&seoul), log, json!({ "id": id })).await;
     assert_eq!(

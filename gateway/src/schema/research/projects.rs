@@ -201,19 +201,40 @@ impl ExchangeProject {
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> Result<Option<ExchangeProjectInteractionConnection>> {
-        let message = pb::ListProjectInteractionsRequest {
-            project_id: self.0.id.clone(),
-            page: page(first, after)?,
+        let r = match after.filter(|a| !a.is_empty()) {
+            // The first page: one BatchListProjectInteractions for every project of the request.
+            None => {
+                self.1
+                    .first_project_interactions(self.0.id.clone(), self::first(first)?)
+                    .await?
+            }
+            Some(after) => {
+                let message = pb::ListProjectInteractionsRequest {
+                    project_id: self.0.id.clone(),
+                    page: page(first, Some(after))?,
+                };
+                let r =
+                    read(
+                        ctx,
+                        ResearchProjects,
+                        "ListProjectInteractions",
+                        message,
+                        |mut client, request| async move {
+                            client.list_project_interactions(request).await
+                        },
+                    )
+                    .await?
+                    .into_inner();
+                pb::ProjectInteractionPage {
+                    project_id: self.0.id.clone(),
+                    interactions: r.interactions,
+                    cursors: r.cursors,
+                    page_info: r.page_info,
+                    total_count: r.total_count,
+                    error: None,
+                }
+            }
         };
-        let r = read(
-            ctx,
-            ResearchProjects,
-            "ListProjectInteractions",
-            message,
-            |mut client, request| async move { client.list_project_interactions(request).await },
-        )
-        .await?
-        .into_inner();
         Ok(Some(ExchangeProjectInteractionConnection {
             page_info: page_info(r.page_info, &r.cursors),
             total_count: total(r.total_count),

@@ -207,10 +207,11 @@ impl Loader<String> for AreaLoader {
 /// DataLoader batch is split into several calls.
 pub const MAX_LOG_BATCH: usize = 100;
 
-/// The first page of `first` entries (0: the service's default) of a relationship's log.
+/// The first page of `first` entries (0: the service's default) of a relationship's log (or,
+/// for [`ProjectLogLoader`], of an exchange project's).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LogPageKey {
-    /// The relationship.
+    /// The relationship (or exchange project).
     pub relationship_id: String,
     /// Page size, as `ListInteractions` takes it.
     pub first: u32,
@@ -271,6 +272,57 @@ impl Loader<LogPageKey> for InteractionPageLoader {
     }
 }
 
+/// Loads the first pages of exchange projects' logs (`BatchListProjectInteractions`, one call
+/// per page size in the batch), keyed like [`InteractionPageLoader`] by project id and page
+/// size. A page the caller may not read comes with the error `ListProjectInteractions` would
+/// have given; never cached beyond the request.
+pub struct ProjectLogLoader(ProjectsRemote);
+
+impl Loader<LogPageKey> for ProjectLogLoader {
+    type Value = pb::ProjectInteractionPage;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[LogPageKey],
+    ) -> Result<HashMap<LogPageKey, pb::ProjectInteractionPage>, async_graphql::Error> {
+        let mut by_first: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        for key in keys {
+            by_first
+                .entry(key.first)
+                .or_default()
+                .push(key.relationship_id.clone());
+        }
+        let calls = by_first.into_iter().map(|(first, project_ids)| async move {
+            let message = pb::BatchListProjectInteractionsRequest { project_ids, first };
+            let response = self
+                .0
+                .read(
+                    "BatchListProjectInteractions",
+                    message,
+                    |mut client, request| async move {
+                        client.batch_list_project_interactions(request).await
+                    },
+                )
+                .await
+                .map_err(error::remote)?
+                .into_inner();
+            Ok::<_, async_graphql::Error>(response.pages.into_iter().map(move |page| {
+                let key = LogPageKey {
+                    relationship_id: page.project_id.clone(),
+                    first,
+                };
+                (key, page)
+            }))
+        });
+        Ok(futures::future::try_join_all(calls)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+}
+
 /// The research loaders of one request, as its caller, each made on its first load.
 pub struct ResearchLoaders {
     practices: OnceLock<DataLoader<PracticeLoader, HashMapCache>>,
@@ -279,6 +331,7 @@ pub struct ResearchLoaders {
     interactions: OnceLock<DataLoader<InteractionPageLoader, HashMapCache>>,
     opportunities: OnceLock<DataLoader<OpportunityLoader, HashMapCache>>,
     projects: OnceLock<DataLoader<ExchangeProjectLoader, HashMapCache>>,
+    project_logs: OnceLock<DataLoader<ProjectLogLoader, HashMapCache>>,
     remote: Remote,
     projects_remote: ProjectsRemote,
 }
@@ -298,6 +351,7 @@ impl ResearchLoaders {
             interactions: OnceLock::new(),
             opportunities: OnceLock::new(),
             projects: OnceLock::new(),
+            project_logs: OnceLock::new(),
             remote: Remote::of(ctx, |s| ResearchServiceClient::new(s.research.clone()))?,
             projects_remote: ProjectsRemote::of(ctx, |s| {
                 ExchangeProjectServiceClient::new(s.research.clone())
@@ -372,6 +426,39 @@ impl ResearchLoaders {
         })
     }
 
+    /// First pages of exchange projects' logs by project (in `relationship_id`) and page size.
+    pub fn project_logs(&self) -> &DataLoader<ProjectLogLoader, HashMapCache> {
+        self.project_logs.get_or_init(|| {
+            DataLoader::with_cache(
+                ProjectLogLoader(self.projects_remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+            .max_batch_size(MAX_LOG_BATCH)
+        })
+    }
+
+    /// The first page of `first` entries of the project's log (batched with every other
+    /// project's of the request), or the error `ListProjectInteractions` gives the caller.
+    pub async fn first_project_interactions(
+        &self,
+        project_id: String,
+        first: u32,
+    ) -> Result<pb::ProjectInteractionPage> {
+        let page = self
+            .project_logs()
+            .load_one(LogPageKey {
+                relationship_id: project_id,
+                first,
+            })
+            .await?
+            .ok_or_else(|| error::internal("BatchListProjectInteractions left out a project"))?;
+        match page.error {
+            Some(e) => Err(error::reported(&e.code, e.message, &e.field)),
+            None => Ok(page),
+        }
+    }
+
     /// How many of its DataLoaders were made (each is on its first load).
     pub fn made(&self) -> usize {
         [
@@ -381,6 +468,7 @@ impl ResearchLoaders {
             self.interactions.get().is_some(),
             self.opportunities.get().is_some(),
             self.projects.get().is_some(),
+            self.project_logs.get().is_some(),
         ]
         .into_iter()
         .filter(|made| *made)
