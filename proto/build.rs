@@ -12,6 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "glocal/training/v1/training.proto",
         "glocal/events/v1/events.proto",
         "glocal/research/v1/research.proto",
+        "glocal/research/v1/projects.proto",
         "glocal/notifier/v1/notifier.proto",
     ];
     for f in &files {

@@ -198,6 +198,8 @@ pub const MATRIX: &[Rule] = rules![
     Query "research" "organisationProfileChanges" [D D A A S],
     Query "research" "relationships" [S S A A S],
     Query "research" "opportunities" [S S A A S],
+    Query "research" "exchangeProjects" [S S A A S],
+    Query "research" "exchangeProject" [S S A A S],
     // Training.
     Query "training" "programmes" [S S A A S],
     Query "training" "programme" [S S A A S],
@@ -296,6 +298,11 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "research" "recordInteraction" [D S A A D],
     Mutation "research" "proposeOpportunity" [D A A A A],
     Mutation "research" "setOpportunityStatus" [D D A A D],
+    Mutation "research" "createExchangeProject" [D D A A D],
+    Mutation "research" "moveExchangeProject" [D D A A D],
+    Mutation "research" "addExchangeProjectParticipant" [D D A A D],
+    Mutation "research" "removeExchangeProjectParticipant" [D D A A D],
+    Mutation "research" "recordExchangeProjectInteraction" [D S A A D],
     // Training mutations.
     Mutation "training" "createProgramme" [D D A A D],
     Mutation "training" "createEdition" [D D A A D],

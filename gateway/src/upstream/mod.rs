@@ -26,6 +26,7 @@ use glocal_proto::notifier::v1::notifier_service_client::NotifierServiceClient;
 use glocal_proto::requests::v1::directory_admin_service_client::DirectoryAdminServiceClient;
 use glocal_proto::requests::v1::request_search_service_client::RequestSearchServiceClient;
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
+use glocal_proto::research::v1::exchange_project_service_client::ExchangeProjectServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
@@ -186,6 +187,17 @@ pub struct Events;
 /// The research service.
 #[derive(Clone, Copy, Debug)]
 pub struct Research;
+
+/// The research service's exchange projects (ADR 0046).
+#[derive(Clone, Copy, Debug)]
+pub struct ResearchProjects;
+
+impl Service for ResearchProjects {
+    type Client = ExchangeProjectServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        ExchangeProjectServiceClient::new(services.research.clone())
+    }
+}
 
 /// The training service.
 #[derive(Clone, Copy, Debug)]

@@ -1,7 +1,8 @@
 //! Reference and demo data. [`seed_areas`] loads the bureau's area vocabulary into an empty
 //! vocabulary (every start); [`seed_demo`] loads, into an empty library, a few dozen
 //! practices across areas and languages, partner organisations with contacts, and
-//! sister-city relationships of the demo local governments, through the service itself
+//! sister-city relationships of the demo local governments and exchange projects
+//! (module `projects`), through the service itself
 //! (so history, versions, search documents and the outbox are all there).
 
 use chrono::Utc;
@@ -17,6 +18,8 @@ use crate::domain::{InteractionDraft, NewInteraction, NewRelationship, Relations
 use crate::error::ResearchError;
 use crate::service::{Config, Research};
 use crate::store::entities::{practice, research_area};
+
+mod projects;
 
 /// The bureau's research areas: code, then the label in ko, en, zh, ja.
 pub const AREAS: [(&str, [&str; 4]); 17] = [
@@ -1120,6 +1123,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
             Some(OpportunityStatus::Open),
         )
         .await?;
+    projects::seed(&research, &reviewer, opportunity.id, &ids).await?;
     tracing::info!(
         practices = PRACTICES.len(),
         organisations = orgs.len(),

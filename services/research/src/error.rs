@@ -39,6 +39,17 @@ pub enum ResearchError {
     /// `PROFILE_CHANGE_PENDING`, `PROFILE_CHANGE_DECIDED`).
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// A link to another entity that names none (an unknown opportunity or organisation):
+    /// BAD_USER_INPUT on `field`, with a stable `reason` and the catalogue message `said`.
+    #[error("{field}: {}", said.render(glocal_kit::i18n::Lang::En))]
+    Unlinked {
+        /// The input field holding the link.
+        field: String,
+        /// The stable reason, e.g. `UNKNOWN_ORGANISATION`.
+        reason: &'static str,
+        /// What a person reads.
+        said: Message,
+    },
     /// The database failed.
     #[error("database: {0}")]
     Db(#[from] DbErr),
@@ -82,6 +93,15 @@ impl ResearchError {
         )
     }
 
+    /// BAD_USER_INPUT on `field`: a link that names nothing, with the stable `reason`.
+    pub fn unlinked(field: impl Into<String>, reason: &'static str, said: Message) -> Self {
+        ResearchError::Unlinked {
+            field: field.into(),
+            reason,
+            said,
+        }
+    }
+
     /// Stored data that does not parse.
     pub(crate) fn corrupt(e: impl std::fmt::Display) -> Self {
         ResearchError::Corrupt(e.to_string())
@@ -94,7 +114,7 @@ impl ServiceError for ResearchError {
             ResearchError::Unauthenticated => ErrorCode::Unauthenticated,
             ResearchError::Forbidden(_) => ErrorCode::Forbidden,
             ResearchError::NotFound(_) => ErrorCode::NotFound,
-            ResearchError::Invalid(_) => ErrorCode::BadUserInput,
+            ResearchError::Invalid(_) | ResearchError::Unlinked { .. } => ErrorCode::BadUserInput,
             ResearchError::IllegalTransition(_)
             | ResearchError::StaleRevision { .. }
             | ResearchError::Conflict(_) => ErrorCode::Conflict,
@@ -116,6 +136,7 @@ impl ServiceError for ResearchError {
     fn field(&self) -> Option<&str> {
         match self {
             ResearchError::Invalid(e) => Some(e.field()),
+            ResearchError::Unlinked { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -123,6 +144,7 @@ impl ServiceError for ResearchError {
     fn reason(&self) -> Option<&str> {
         match self {
             ResearchError::Refused(r) => Some(r.reason),
+            ResearchError::Unlinked { reason, .. } => Some(reason),
             _ => None,
         }
     }
@@ -134,6 +156,7 @@ impl ServiceError for ResearchError {
                 Some(Message::new("error-not-found").arg("what", what))
             }
             ResearchError::Invalid(e) => e.catalogue_message().cloned(),
+            ResearchError::Unlinked { said, .. } => Some(said.clone()),
             ResearchError::Refused(r) => r.said.clone().or_else(|| Message::of_english(&r.message)),
             // A rule's English sentence the catalogue holds word for word.
             ResearchError::Forbidden(text) | ResearchError::Conflict(text) => {

@@ -1107,3 +1107,5 @@ impl ResearchService for GrpcService {
         }))
     }
 }
+
+pub mod projects;

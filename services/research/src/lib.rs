@@ -2,7 +2,8 @@
 //! Chinese and Japanese (a controlled area vocabulary, a review workflow with versions and
 //! tombstones, ranked multilingual search with facets) and its partner network
 //! (organisations and contacts, sister/friendship-city relationships with an interaction
-//! log, opportunities). Served over gRPC (`glocal.research.v1.ResearchService`).
+//! log, opportunities, and the exchange projects grown from them). Served over gRPC
+//! (`glocal.research.v1.ResearchService` and `ExchangeProjectService`).
 //!
 //! Layers, as in glocal-requests: [`domain`] (types that parse, state machines) ←
 //! [`service`] (operations, scoping, transactions) ← [`grpc`] (the tonic adapter); storage
@@ -23,6 +24,9 @@ pub use service::{Config, Research};
 
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.research.v1.ResearchService";
+
+/// The gRPC service of exchange projects (ADR 0046).
+pub const PROJECTS_SERVICE_NAME: &str = "glocal.research.v1.ExchangeProjectService";
 
 /// The gRPC service of practices' files (ADR 0026).
 pub const FILES_SERVICE_NAME: &str = "glocal.common.v1.FilesService";
@@ -68,12 +72,13 @@ pub async fn serve(
     let erasures = service::spawn_erasure_follower(research.clone(), settings, shutdown.clone());
     let routes =
         tonic::service::Routes::new(grpc::GrpcService::new(research.clone()).into_server())
+            .add_service(grpc::projects::ProjectsGrpc::new(research.clone()).into_server())
             .add_service(glocal_kit::attachments::FilesGrpc::new(research).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "research service listening");
     let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
-        &[SERVICE_NAME, FILES_SERVICE_NAME],
+        &[SERVICE_NAME, PROJECTS_SERVICE_NAME, FILES_SERVICE_NAME],
         &settings.grpc,
         probe,
         shutdown,

@@ -12,6 +12,7 @@ mod doc_claims;
 mod doc_examples;
 
 mod events;
+mod exchange_projects;
 mod exports;
 mod federation;
 mod files;

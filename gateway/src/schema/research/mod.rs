@@ -1,6 +1,7 @@
 //! The research domain: the best-practice library (search with facets, versions,
 //! tombstones, the review workflow), the area vocabulary, and the partner network
-//! (organisations, relationships with their interaction log, opportunities).
+//! (organisations, relationships with their interaction log, opportunities, and the
+//! exchange projects grown from them, in `projects`).
 //!
 //! Localized fields take `lang` and fall back: asked language → the original language →
 //! Korean → English → any. `revision` is the optimistic-concurrency token every change
@@ -229,6 +230,9 @@ gql_enum!(
         Declined,
     }
 );
+
+mod projects;
+pub use projects::*;
 
 /// A concept of the research-area vocabulary.
 pub struct ResearchArea(pub(crate) pb::Area);

@@ -1,7 +1,9 @@
 //! DataLoaders over the research service's batched lookups: practices
 //! (`BatchGetPractices`), organisations (`BatchGetOrganisations`), the area vocabulary
-//! (`ListAreas`, once per batch) and the first pages of relationships' interaction logs
-//! (`BatchListInteractions`). The first three go through the [`crate::upstream::entity_cache::EntityCache`] for callers who
+//! (`ListAreas`, once per batch), the first pages of relationships' interaction logs
+//! (`BatchListInteractions`), opportunities (`BatchGetOpportunities`) and exchange projects
+//! (`ExchangeProjectService.BatchGetExchangeProjects`); the last two, whose visibility
+//! depends on the caller, are never cached beyond the request. The first three go through the [`crate::upstream::entity_cache::EntityCache`] for callers who
 //! get the public view, so only the misses reach the service; logs, which depend on the
 //! caller, never do. Every one retries on UNAVAILABLE by the schema's [`crate::upstream::clients::ReadRetry`].
 //!
@@ -17,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::research::v1 as pb;
+use glocal_proto::research::v1::exchange_project_service_client::ExchangeProjectServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 
 use tonic::transport::Channel;
@@ -28,6 +31,73 @@ use crate::upstream::loaders::{LoaderBase, spawn};
 /// The research client with the request's caller, retry policy and entity cache (public
 /// views only, see [`crate::upstream::entity_cache::EntityCache`]).
 type Remote = LoaderBase<ResearchServiceClient<Channel>>;
+
+/// The exchange-project client of the research service, likewise.
+type ProjectsRemote = LoaderBase<ExchangeProjectServiceClient<Channel>>;
+
+/// Loads opportunities by id; ids the caller may not see are absent. Not cached beyond the
+/// request (a PROPOSED opportunity is its proposer's).
+pub struct OpportunityLoader(Remote);
+
+impl Loader<String> for OpportunityLoader {
+    type Value = pb::Opportunity;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::Opportunity>, async_graphql::Error> {
+        let message = pb::BatchGetOpportunitiesRequest { ids: ids.to_vec() };
+        let response = self
+            .0
+            .read(
+                "BatchGetOpportunities",
+                message,
+                |mut client, request| async move { client.batch_get_opportunities(request).await },
+            )
+            .await
+            .map_err(error::remote)?
+            .into_inner();
+        Ok(response
+            .opportunities
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect())
+    }
+}
+
+/// Loads exchange projects by id; ids the caller may not see are absent. Not cached beyond
+/// the request (officials of the local governments involved see more than the public).
+pub struct ExchangeProjectLoader(ProjectsRemote);
+
+impl Loader<String> for ExchangeProjectLoader {
+    type Value = pb::ExchangeProject;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, pb::ExchangeProject>, async_graphql::Error> {
+        let message = pb::BatchGetExchangeProjectsRequest { ids: ids.to_vec() };
+        let response =
+            self.0
+                .read(
+                    "BatchGetExchangeProjects",
+                    message,
+                    |mut client, request| async move {
+                        client.batch_get_exchange_projects(request).await
+                    },
+                )
+                .await
+                .map_err(error::remote)?
+                .into_inner();
+        Ok(response
+            .projects
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect())
+    }
+}
 
 /// Loads practices (current versions) by id; ids the caller may not see are absent.
 pub struct PracticeLoader(Remote);
@@ -137,10 +207,11 @@ impl Loader<String> for AreaLoader {
 /// DataLoader batch is split into several calls.
 pub const MAX_LOG_BATCH: usize = 100;
 
-/// The first page of `first` entries (0: the service's default) of a relationship's log.
+/// The first page of `first` entries (0: the service's default) of a relationship's log (or,
+/// for [`ProjectLogLoader`], of an exchange project's).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LogPageKey {
-    /// The relationship.
+    /// The relationship (or exchange project).
     pub relationship_id: String,
     /// Page size, as `ListInteractions` takes it.
     pub first: u32,
@@ -201,13 +272,68 @@ impl Loader<LogPageKey> for InteractionPageLoader {
     }
 }
 
+/// Loads the first pages of exchange projects' logs (`BatchListProjectInteractions`, one call
+/// per page size in the batch), keyed like [`InteractionPageLoader`] by project id and page
+/// size. A page the caller may not read comes with the error `ListProjectInteractions` would
+/// have given; never cached beyond the request.
+pub struct ProjectLogLoader(ProjectsRemote);
+
+impl Loader<LogPageKey> for ProjectLogLoader {
+    type Value = pb::ProjectInteractionPage;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[LogPageKey],
+    ) -> Result<HashMap<LogPageKey, pb::ProjectInteractionPage>, async_graphql::Error> {
+        let mut by_first: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        for key in keys {
+            by_first
+                .entry(key.first)
+                .or_default()
+                .push(key.relationship_id.clone());
+        }
+        let calls = by_first.into_iter().map(|(first, project_ids)| async move {
+            let message = pb::BatchListProjectInteractionsRequest { project_ids, first };
+            let response = self
+                .0
+                .read(
+                    "BatchListProjectInteractions",
+                    message,
+                    |mut client, request| async move {
+                        client.batch_list_project_interactions(request).await
+                    },
+                )
+                .await
+                .map_err(error::remote)?
+                .into_inner();
+            Ok::<_, async_graphql::Error>(response.pages.into_iter().map(move |page| {
+                let key = LogPageKey {
+                    relationship_id: page.project_id.clone(),
+                    first,
+                };
+                (key, page)
+            }))
+        });
+        Ok(futures::future::try_join_all(calls)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+}
+
 /// The research loaders of one request, as its caller, each made on its first load.
 pub struct ResearchLoaders {
     practices: OnceLock<DataLoader<PracticeLoader, HashMapCache>>,
     organisations: OnceLock<DataLoader<OrganisationLoader, HashMapCache>>,
     areas: OnceLock<DataLoader<AreaLoader, HashMapCache>>,
     interactions: OnceLock<DataLoader<InteractionPageLoader, HashMapCache>>,
+    opportunities: OnceLock<DataLoader<OpportunityLoader, HashMapCache>>,
+    projects: OnceLock<DataLoader<ExchangeProjectLoader, HashMapCache>>,
+    project_logs: OnceLock<DataLoader<ProjectLogLoader, HashMapCache>>,
     remote: Remote,
+    projects_remote: ProjectsRemote,
 }
 
 impl ResearchLoaders {
@@ -223,7 +349,13 @@ impl ResearchLoaders {
             organisations: OnceLock::new(),
             areas: OnceLock::new(),
             interactions: OnceLock::new(),
+            opportunities: OnceLock::new(),
+            projects: OnceLock::new(),
+            project_logs: OnceLock::new(),
             remote: Remote::of(ctx, |s| ResearchServiceClient::new(s.research.clone()))?,
+            projects_remote: ProjectsRemote::of(ctx, |s| {
+                ExchangeProjectServiceClient::new(s.research.clone())
+            })?,
         }))
     }
 
@@ -272,6 +404,61 @@ impl ResearchLoaders {
         })
     }
 
+    /// Opportunities by id.
+    pub fn opportunities(&self) -> &DataLoader<OpportunityLoader, HashMapCache> {
+        self.opportunities.get_or_init(|| {
+            DataLoader::with_cache(
+                OpportunityLoader(self.remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Exchange projects by id.
+    pub fn projects(&self) -> &DataLoader<ExchangeProjectLoader, HashMapCache> {
+        self.projects.get_or_init(|| {
+            DataLoader::with_cache(
+                ExchangeProjectLoader(self.projects_remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// First pages of exchange projects' logs by project (in `relationship_id`) and page size.
+    pub fn project_logs(&self) -> &DataLoader<ProjectLogLoader, HashMapCache> {
+        self.project_logs.get_or_init(|| {
+            DataLoader::with_cache(
+                ProjectLogLoader(self.projects_remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+            .max_batch_size(MAX_LOG_BATCH)
+        })
+    }
+
+    /// The first page of `first` entries of the project's log (batched with every other
+    /// project's of the request), or the error `ListProjectInteractions` gives the caller.
+    pub async fn first_project_interactions(
+        &self,
+        project_id: String,
+        first: u32,
+    ) -> Result<pb::ProjectInteractionPage> {
+        let page = self
+            .project_logs()
+            .load_one(LogPageKey {
+                relationship_id: project_id,
+                first,
+            })
+            .await?
+            .ok_or_else(|| error::internal("BatchListProjectInteractions left out a project"))?;
+        match page.error {
+            Some(e) => Err(error::reported(&e.code, e.message, &e.field)),
+            None => Ok(page),
+        }
+    }
+
     /// How many of its DataLoaders were made (each is on its first load).
     pub fn made(&self) -> usize {
         [
@@ -279,6 +466,9 @@ impl ResearchLoaders {
             self.organisations.get().is_some(),
             self.areas.get().is_some(),
             self.interactions.get().is_some(),
+            self.opportunities.get().is_some(),
+            self.projects.get().is_some(),
+            self.project_logs.get().is_some(),
         ]
         .into_iter()
         .filter(|made| *made)

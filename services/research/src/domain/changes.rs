@@ -14,13 +14,14 @@ pub const ORGANISATION: &str = "Organisation";
 pub const RESEARCH_AREA: &str = "ResearchArea";
 
 /// The aggregate type of the change events of an audit `kind` (`organisation`,
-/// `research_area`, `relationship`, `opportunity`).
+/// `research_area`, `relationship`, `opportunity`, `exchange_project`).
 pub fn aggregate_type(kind: &str) -> &'static str {
     match kind {
         "organisation" => ORGANISATION,
         "research_area" => RESEARCH_AREA,
         "relationship" => "Relationship",
         "opportunity" => "Opportunity",
+        "exchange_project" => "ExchangeProject",
         _ => PRACTICE,
     }
 }

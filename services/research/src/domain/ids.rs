@@ -38,6 +38,14 @@ uuid_id!(
     /// An opportunity's id.
     OpportunityId, "is not a opportunity id"
 );
+uuid_id!(
+    /// An exchange project's id.
+    ExchangeProjectId, "is not an exchange project id"
+);
+uuid_id!(
+    /// An entry of an exchange project's interaction log.
+    ProjectInteractionId, "is not a project interaction id"
+);
 
 /// A client-chosen key that makes a create idempotent: 1..=100 printable characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -7,14 +7,16 @@ mod ids;
 mod network;
 mod practice;
 mod profile;
+mod project;
 mod relationship;
 mod text;
 mod views;
 
 pub use error::InvalidInput;
 pub use ids::{
-    AreaCode, ContactId, CountryCode, IdempotencyKey, InteractionId, IsoDate, LocalGovernmentCode,
-    OpportunityId, OrganisationId, PracticeId, ProfileChangeId, RelationshipId, Revision, Tag,
+    AreaCode, ContactId, CountryCode, ExchangeProjectId, IdempotencyKey, InteractionId, IsoDate,
+    LocalGovernmentCode, OpportunityId, OrganisationId, PracticeId, ProfileChangeId,
+    ProjectInteractionId, RelationshipId, Revision, Tag,
 };
 pub use network::{
     ContactDraft, InteractionKind, NewArea, NewContact, NewOpportunity, NewOrganisation,
@@ -30,12 +32,19 @@ pub use profile::{
     ProfileChangeStatus, ProfileDraft, RejectionReason, change_pending, change_reviewed,
     own_organisation,
 };
+pub use project::{
+    ALREADY_A_PARTICIPANT, ILLEGAL_STATUS_MOVE, LAST_LOCAL_GOVERNMENT, MAX_PARTICIPANTS,
+    NOT_A_PARTICIPANT, NewProject, NewProjectInteraction, OPPORTUNITY_NOT_OPEN, PROJECT_FINISHED,
+    Participant, ParticipantChange, Participants, ProjectDraft, ProjectFilter, ProjectMove,
+    ProjectStatus, UNKNOWN_LOCAL_GOVERNMENT, UNKNOWN_OPPORTUNITY, UNKNOWN_ORGANISATION,
+    check_opportunity_open,
+};
 pub use relationship::{
     InteractionDraft, NewInteraction, NewRelationship, RelationshipDraft, RelationshipFilter,
     RelationshipMove,
 };
 pub use text::{Lang, LocalizedDraft, LocalizedText};
 pub use views::{
-    Area, Contact, Interaction, Opportunity, Organisation, Practice, PracticeHistoryEntry,
-    PracticeVersionInfo, ProfileChange, Relationship,
+    Area, Contact, ExchangeProject, Interaction, Opportunity, Organisation, Practice,
+    PracticeHistoryEntry, PracticeVersionInfo, ProfileChange, ProjectInteraction, Relationship,
 };

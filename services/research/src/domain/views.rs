@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    ContactId, InteractionId, InteractionKind, Lang, LocalizedText, NewProfile, OpportunityId,
-    OpportunityStatus, OrganisationId, OrganisationKind, PracticeContent, PracticeId,
-    PracticeState, ProfileChangeId, ProfileChangeStatus, RelationshipId, RelationshipKind,
-    RelationshipStatus, Revision,
+    ContactId, ExchangeProjectId, InteractionId, InteractionKind, Lang, LocalizedText, NewProfile,
+    OpportunityId, OpportunityStatus, OrganisationId, OrganisationKind, Participants,
+    PracticeContent, PracticeId, PracticeState, ProfileChangeId, ProfileChangeStatus,
+    ProjectInteractionId, ProjectStatus, RelationshipId, RelationshipKind, RelationshipStatus,
+    Revision,
 };
 
 /// A concept of the area vocabulary.
@@ -248,4 +249,62 @@ pub struct ProfileChange {
     pub reviewed_at: Option<DateTime<Utc>>,
     /// Why it was rejected (empty otherwise).
     pub reason: String,
+}
+
+/// An exchange project grown from an opportunity, as the caller may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeProject {
+    /// Id.
+    pub id: ExchangeProjectId,
+    /// The opportunity it grew from.
+    pub opportunity_id: String,
+    /// Title.
+    pub title: LocalizedText,
+    /// Description.
+    pub description: LocalizedText,
+    /// Original language.
+    pub original_language: Lang,
+    /// Status.
+    pub status: ProjectStatus,
+    /// The Korean local governments and partner organisations involved.
+    pub participants: Participants,
+    /// Why it was cancelled (empty otherwise).
+    pub cancel_reason: String,
+    /// Who created it (token subject).
+    pub created_by: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Agreed.
+    pub agreed_at: Option<DateTime<Utc>>,
+    /// Started running.
+    pub started_at: Option<DateTime<Utc>>,
+    /// Closed or cancelled.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Concurrency token.
+    pub revision: Revision,
+    /// Entries in its log.
+    pub interaction_count: u64,
+}
+
+/// One entry of an exchange project's interaction log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectInteraction {
+    /// Id.
+    pub id: ProjectInteractionId,
+    /// The project.
+    pub project_id: String,
+    /// Kind.
+    pub kind: InteractionKind,
+    /// When.
+    pub occurred_on: String,
+    /// What happened.
+    pub summary: String,
+    /// Who recorded it.
+    pub recorded_by_subject: String,
+    /// Their name.
+    pub recorded_by_name: String,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
 }

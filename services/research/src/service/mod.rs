@@ -15,6 +15,7 @@ mod organisations;
 mod practices;
 mod privacy;
 mod profiles;
+mod projects;
 mod relationships;
 mod search;
 
@@ -39,6 +40,7 @@ use crate::store::queries;
 use crate::store::{areas as area_store, organisations as org_store};
 pub use privacy::{AUTHOR_ERASED, spawn_erasure_follower};
 pub use profiles::MAX_PROFILE_CHANGES;
+pub use projects::ProjectLog;
 
 type Result<T, E = ResearchError> = std::result::Result<T, E>;
 

@@ -234,6 +234,53 @@ entity!(
 );
 
 entity!(
+    /// `exchange_project`: projects grown from an opportunity, with their participants
+    /// stored as `,a,b,` lists.
+    exchange_project, "exchange_project", {
+        #[sea_orm(primary_key)]
+        seq: i64,
+        id: String,
+        opportunity_id: String,
+        title_ko: String,
+        title_en: String,
+        title_zh: String,
+        title_ja: String,
+        description_ko: String,
+        description_en: String,
+        description_zh: String,
+        description_ja: String,
+        original_language: String,
+        status: String,
+        local_government_codes: String,
+        organisation_ids: String,
+        cancel_reason: String,
+        created_by: String,
+        created_at: DateTimeUtc,
+        updated_at: DateTimeUtc,
+        agreed_at: Option<DateTimeUtc>,
+        started_at: Option<DateTimeUtc>,
+        ended_at: Option<DateTimeUtc>,
+        revision: i64,
+    }
+);
+
+entity!(
+    /// `exchange_project_interaction`: the log of an exchange project.
+    project_interaction, "exchange_project_interaction", {
+        #[sea_orm(primary_key)]
+        seq: i64,
+        id: String,
+        project_id: String,
+        kind: String,
+        occurred_on: String,
+        summary: String,
+        recorded_by_subject: String,
+        recorded_by_name: String,
+        created_at: DateTimeUtc,
+    }
+);
+
+entity!(
     /// `idempotency`: which resource a (caller, operation, key) created.
     idempotency, "idempotency", {
         #[sea_orm(primary_key)]

@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             }),
             Box::new(AuditOnKitShape),
             Box::new(glocal_kit::outbox::follow::PositionsMigration),
+            Box::new(ExchangeProjects),
         ]
     }
 
@@ -35,6 +36,85 @@ impl MigratorTrait for Migrator {
 }
 
 struct Initial;
+
+/// `exchange_project` and its interaction log `exchange_project_interaction` (ADR 0046):
+/// projects grown from an opportunity, their participants as `,a,b,` lists (a membership
+/// test is one portable `LIKE`), on both engines through the schema builder. Expand only.
+struct ExchangeProjects;
+
+impl MigrationName for ExchangeProjects {
+    fn name(&self) -> &str {
+        "m20261204_004601_exchange_projects"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for ExchangeProjects {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let mut cols = vec![seq(), id(), string("opportunity_id")];
+        cols.extend(localized("title"));
+        cols.extend(localized("description"));
+        cols.extend([
+            string("original_language"),
+            string("status"),
+            text("local_government_codes"),
+            text("organisation_ids"),
+            text("cancel_reason"),
+            string("created_by"),
+            ts("created_at"),
+            ts("updated_at"),
+            ts_null("agreed_at"),
+            ts_null("started_at"),
+            ts_null("ended_at"),
+            big("revision"),
+        ]);
+        table(m, "exchange_project", cols).await?;
+        m.create_index(index(
+            "exchange_project",
+            "exchange_project_opportunity",
+            &["opportunity_id"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "exchange_project",
+            "exchange_project_status",
+            &["status"],
+            false,
+        ))
+        .await?;
+        table(
+            m,
+            "exchange_project_interaction",
+            vec![
+                seq(),
+                id(),
+                string("project_id"),
+                string("kind"),
+                string("occurred_on"),
+                text("summary"),
+                string("recorded_by_subject"),
+                string("recorded_by_name"),
+                ts("created_at"),
+            ],
+        )
+        .await?;
+        m.create_index(index(
+            "exchange_project_interaction",
+            "exchange_project_interaction_project",
+            &["project_id", "occurred_on"],
+            false,
+        ))
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["exchange_project_interaction", "exchange_project"] {
+            m.drop_table(Table::drop().table(a(t)).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
 
 /// `audit`: research's audit rows in kit's one shape (`glocal_kit::audit`, ADR 0033), with
 /// every row of the old `audit_log` copied over in order (its JSON `detail` becomes the

@@ -12,6 +12,7 @@ pub(crate) mod organisations;
 pub(crate) mod practices;
 pub(crate) mod privacy;
 pub(crate) mod profile_changes;
+pub(crate) mod projects;
 pub(crate) mod queries;
 pub(crate) mod relationships;
 pub(crate) mod search;
