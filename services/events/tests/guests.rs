@@ -163,8 +163,9 @@ async fn register_then_confirm(env: Env) {
     assert_eq!(env.count("registration").await, 0);
     // The change event carries what the notifier needs; the database only the token's hash.
     let payload = env.requested(&req).await;
-    assert_eq!(payload["guestEmail"], "park@uni.ac.kr");
-    assert_eq!(payload["guestLanguage"], "ja");
+    assert_eq!(payload["guest"]["email"], "park@uni.ac.kr");
+    assert_eq!(payload["guest"]["locale"], "ja");
+    assert_eq!(payload["guest"]["subject"].as_str(), req.guest_subject.as_deref());
     assert_eq!(payload["eventTitle"]["ja"], "国際交流フォーラム");
     let token = env.token_of(&req).await;
     let backend = env.db.get_database_backend();
@@ -186,6 +187,7 @@ async fn register_then_confirm(env: Env) {
     assert_eq!(done.registration_state, Some(RegistrationState::Confirmed));
     let subject = done.guest_subject.clone().unwrap();
     assert!(subject.starts_with("guest:"), "{subject}");
+    assert_eq!(req.guest_subject.as_deref(), Some(subject.as_str()));
     let e = env.office.get_event(None, forum.id).await.unwrap();
     assert_eq!(e.seats_taken, 1);
     // The bureau sees an ordinary registration of the guest.
@@ -227,6 +229,7 @@ async fn register_then_confirm(env: Env) {
         .confirm_guest(&env.token_of(&req2).await)
         .await
         .unwrap();
+    assert_eq!(req2.guest_subject.as_deref(), Some(subject.as_str()));
     assert_eq!(done2.guest_subject.as_deref(), Some(subject.as_str()));
     assert_eq!(env.count("guest").await, 1);
 }

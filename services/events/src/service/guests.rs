@@ -39,7 +39,7 @@ pub struct GuestRequestView {
     pub registration_id: Option<EntityId>,
     /// That registration's state (CONFIRMED or WAITLISTED) when just confirmed.
     pub registration_state: Option<RegistrationState>,
-    /// The guest's subject (`guest:<uuid>`) once confirmed.
+    /// The guest's subject (`guest:<uuid>`, the same for every request of one address).
     pub guest_subject: Option<String>,
 }
 
@@ -95,7 +95,12 @@ impl EventOffice {
             .map_err(|r| self.guest_refusal(r))?;
         let id = Uuid::now_v7();
         let expires_at = now + self.guests.token_ttl;
-        guests::insert_request(&txn, id, row.id, &guest, &token.hash(), expires_at, now).await?;
+        let subject = match guests::guest_by_email(&txn, email).await? {
+            Some(g) => g.subject,
+            None => format!("guest:{}", Uuid::new_v4()),
+        };
+        guests::insert_request(&txn, id, row.id, &subject, &guest, &token.hash(), expires_at, now)
+            .await?;
         let pending = GuestState::PendingConfirmation.as_str();
         queries::insert_audit(&txn, "guest_registration", id, "request", None, Some(pending), SYSTEM, now, "").await?;
         let payload = json!({
@@ -104,8 +109,7 @@ impl EventOffice {
             "state": pending,
             "eventTitle": event_title(&row),
             "guestName": guest.name,
-            "guestEmail": email,
-            "guestLanguage": guest.language,
+            "guest": { "subject": subject, "email": email, "locale": guest.language },
             "token": token.expose(),
             "expiresAt": expires_at.to_rfc3339(),
         });
@@ -121,7 +125,7 @@ impl EventOffice {
             expires_at,
             registration_id: None,
             registration_state: None,
-            guest_subject: None,
+            guest_subject: Some(subject),
         })
     }
 
@@ -194,7 +198,7 @@ impl EventOffice {
 
     /// The audit rows and change events of a confirmation: the request's, and the new
     /// registration's (`RegistrationCreated`, with the guest's address and language so the
-    /// notifier can tell them without a token of theirs).
+    /// notifier can tell them: `guest {subject, email, locale}`).
     #[allow(clippy::too_many_arguments)]
     async fn guest_confirmed(
         &self,
@@ -223,8 +227,7 @@ impl EventOffice {
             "registrantSubject": subject,
             "eventTitle": event_title(row),
             "guestRegistrationId": req.id.to_string(),
-            "guestEmail": req.email,
-            "guestLanguage": req.language,
+            "guest": { "subject": subject, "email": req.email, "locale": req.language },
         });
         let change = Change::new("Registration", reg_id, "RegistrationCreated", payload)
             .touching("Event", row.id);

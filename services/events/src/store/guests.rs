@@ -53,6 +53,9 @@ pub(crate) mod guest_registration {
         #[sea_orm(unique)]
         pub id: Uuid,
         pub event_id: Uuid,
+        /// The guest's subject: theirs if the address confirmed before, else the one the
+        /// guest record gets on confirmation.
+        pub guest_subject: String,
         pub email: String,
         pub name: String,
         pub affiliation: String,
@@ -113,6 +116,7 @@ impl MigrationTrait for GuestsMigration {
                 .col(seq())
                 .col(col("id").uuid().unique_key().to_owned())
                 .col(col("event_id").uuid())
+                .col(col("guest_subject").string())
                 .col(col("email").string())
                 .col(col("name").string())
                 .col(col("affiliation").string())
@@ -151,6 +155,7 @@ pub(crate) async fn insert_request(
     c: &impl ConnectionTrait,
     id: Uuid,
     event_id: Uuid,
+    guest_subject: &str,
     guest: &NewGuest,
     token_hash: &str,
     expires_at: DateTime<Utc>,
@@ -159,6 +164,7 @@ pub(crate) async fn insert_request(
     let row = guest_registration::ActiveModel {
         id: Set(id),
         event_id: Set(event_id),
+        guest_subject: Set(guest_subject.to_owned()),
         email: Set(guest.email.as_str().to_owned()),
         name: Set(guest.name.clone()),
         affiliation: Set(guest.affiliation.clone()),
@@ -301,8 +307,8 @@ pub(crate) async fn guest_by_email(
         .await
 }
 
-/// The guest with this address, created (with a fresh `guest:<uuid>` subject) if there is
-/// none; a guest confirming twice at once still ends as one person.
+/// The guest with this address, created (with the request's `guest:<uuid>` subject) if
+/// there is none; a guest confirming twice at once still ends as one person.
 pub(crate) async fn guest_for(
     c: &impl ConnectionTrait,
     req: &GuestRequestRow,
@@ -312,7 +318,7 @@ pub(crate) async fn guest_for(
         return Ok(g);
     }
     let row = guest::ActiveModel {
-        subject: Set(format!("guest:{}", Uuid::new_v4())),
+        subject: Set(req.guest_subject.clone()),
         email: Set(req.email.clone()),
         name: Set(req.name.clone()),
         affiliation: Set(req.affiliation.clone()),
@@ -343,10 +349,19 @@ pub(crate) async fn erase_guest(c: &impl ConnectionTrait, subject: &str) -> Resu
         .one(c)
         .await?
     else {
-        return Ok(0);
+        // Never confirmed: only requests, by subject.
+        let r = guest_registration::Entity::delete_many()
+            .filter(guest_registration::Column::GuestSubject.eq(subject))
+            .exec(c)
+            .await?;
+        return Ok(r.rows_affected);
     };
     let r = guest_registration::Entity::delete_many()
-        .filter(guest_registration::Column::Email.eq(g.email.as_str()))
+        .filter(
+            guest_registration::Column::Email
+                .eq(g.email.as_str())
+                .or(guest_registration::Column::GuestSubject.eq(subject)),
+        )
         .exec(c)
         .await?;
     guest::Entity::delete_many()
