@@ -80,6 +80,7 @@ pub struct Mutation(
     directory::DirectoryMutation,
     directory_admin::DirectoryAdminMutation,
     events::EventsMutation,
+    events::GuestsMutation,
     research::ResearchMutation,
     training::TrainingMutation,
     notifications::NotificationsMutation,
