@@ -410,6 +410,25 @@ async fn erasure_covers_guests(env: Env) {
     }
 }
 
+async fn demo_has_a_confirmed_and_a_pending_guest(env: Env) {
+    assert!(glocal_events::demo::seed_demo(&env.db).await.unwrap());
+    let backend = env.db.get_database_backend();
+    let row = env
+        .db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT \
+             (SELECT COUNT(*) FROM guest_registration WHERE state = 'CONFIRMED') AS confirmed, \
+             (SELECT COUNT(*) FROM guest_registration WHERE state = 'PENDING_CONFIRMATION') AS pending, \
+             (SELECT COUNT(*) FROM registration WHERE registrant_subject LIKE 'guest:%') AS regs",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let n = |c: &str| row.try_get::<i64>("", c).unwrap();
+    assert_eq!((n("confirmed"), n("pending"), n("regs")), (1, 1, 1));
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 4),
     sqlite(flavor = "multi_thread", worker_threads = 2);
@@ -419,5 +438,6 @@ glocal_kit::on_both_backends!(
         refusals_write_nothing,
         guests_confirming_for_the_last_seats_never_overbook,
         erasure_covers_guests,
+        demo_has_a_confirmed_and_a_pending_guest,
     ]
 );

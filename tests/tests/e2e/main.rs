@@ -15,6 +15,7 @@ mod events;
 mod exports;
 mod federation;
 mod files;
+mod forum_guests;
 mod graphql_http;
 mod merge;
 mod notices;

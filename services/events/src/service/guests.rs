@@ -70,6 +70,16 @@ impl EventOffice {
         event_id: EntityId,
         guest: NewGuest,
     ) -> Result<GuestRequestView> {
+        Ok(self.request_guest_seat(event_id, guest).await?.0)
+    }
+
+    /// [`EventOffice::register_guest`], also answering the token (the demo data confirms
+    /// one guest with it; callers never see it).
+    pub(crate) async fn request_guest_seat(
+        &self,
+        event_id: EntityId,
+        guest: NewGuest,
+    ) -> Result<(GuestRequestView, GuestToken)> {
         let token = GuestToken::generate()
             .map_err(|e| EventsError::Corrupt(format!("no randomness: {e}")))?;
         let txn = self.db.begin().await?;
@@ -118,7 +128,7 @@ impl EventOffice {
         outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         tracing::info!(guest_registration_id = %id, event_id = %row.id, "guest registration requested");
-        Ok(GuestRequestView {
+        let view = GuestRequestView {
             id: EntityId::from(id),
             event_id: EntityId::from(row.id),
             state: GuestState::PendingConfirmation,
@@ -126,7 +136,8 @@ impl EventOffice {
             registration_id: None,
             registration_state: None,
             guest_subject: Some(subject),
-        })
+        };
+        Ok((view, token))
     }
 
     /// Confirms a guest's request with the token they were e-mailed: under the event's lock
