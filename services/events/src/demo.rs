@@ -373,14 +373,24 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
     let (_, token) = office
         .request_guest_seat(
             forum.id,
-            guest_draft("Dr. Choi Min-ji", "minji.choi@demo-univ.ac.kr", "Demo University", "ko")?,
+            guest_draft(
+                "Dr. Choi Min-ji",
+                "minji.choi@demo-univ.ac.kr",
+                "Demo University",
+                "ko",
+            )?,
         )
         .await?;
     office.confirm_guest(&token).await?;
     office
         .register_guest(
             forum.id,
-            guest_draft("Sato Haruka", "haruka.sato@demo-npo.jp", "Demo Civic Network", "ja")?,
+            guest_draft(
+                "Sato Haruka",
+                "haruka.sato@demo-npo.jp",
+                "Demo Civic Network",
+                "ja",
+            )?,
         )
         .await?;
 
@@ -658,6 +668,8 @@ fn guest_draft(
         language: language.into(),
         website: String::new(),
     };
-    let parsed = draft.parse().map_err(|r| EventsError::Conflict(r.reason().into()))?;
+    let parsed = draft
+        .parse()
+        .map_err(|r| EventsError::Conflict(r.reason().into()))?;
     Ok(parsed?)
 }

@@ -90,7 +90,12 @@ impl Env {
         let draft = EventDraft {
             idempotency_key: key.into(),
             kind: Some(kind),
-            title: TextDraft::new("국제교류 포럼", "Exchange forum", "国际交流论坛", "国際交流フォーラム"),
+            title: TextDraft::new(
+                "국제교류 포럼",
+                "Exchange forum",
+                "国际交流论坛",
+                "国際交流フォーラム",
+            ),
             description: TextDraft::new("", "Experts and citizens", "", ""),
             host_country: "KR".into(),
             host_city: "Seoul".into(),
@@ -156,7 +161,10 @@ async fn register_then_confirm(env: Env) {
     let forum = env.open("forum", EventKind::Forum, 10).await;
     let req = env.guest(&forum, " Park@Uni.AC.kr ").await.unwrap();
     assert_eq!(req.state, GuestState::PendingConfirmation);
-    assert_eq!(req.expires_at, *env.now.lock().unwrap() + Duration::hours(48));
+    assert_eq!(
+        req.expires_at,
+        *env.now.lock().unwrap() + Duration::hours(48)
+    );
     // Pending holds no seat and makes no registration.
     let e = env.office.get_event(None, forum.id).await.unwrap();
     assert_eq!(e.seats_taken, 0);
@@ -165,7 +173,10 @@ async fn register_then_confirm(env: Env) {
     let payload = env.requested(&req).await;
     assert_eq!(payload["guest"]["email"], "park@uni.ac.kr");
     assert_eq!(payload["guest"]["locale"], "ja");
-    assert_eq!(payload["guest"]["subject"].as_str(), req.guest_subject.as_deref());
+    assert_eq!(
+        payload["guest"]["subject"].as_str(),
+        req.guest_subject.as_deref()
+    );
     assert_eq!(payload["eventTitle"]["ja"], "国際交流フォーラム");
     let token = env.token_of(&req).await;
     let backend = env.db.get_database_backend();
@@ -338,7 +349,9 @@ async fn refusals_write_nothing(env: Env) {
 
     // Per event: thirty pending at most.
     for i in 0..29 {
-        env.guest(&forum3, &format!("g{i}@uni.ac.kr")).await.unwrap();
+        env.guest(&forum3, &format!("g{i}@uni.ac.kr"))
+            .await
+            .unwrap();
     }
     let full = env.counts().await;
     refused(

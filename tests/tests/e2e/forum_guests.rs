@@ -23,9 +23,8 @@ async fn ask(stack: &Stack, event: &Value, email: &str, language: &str, website:
 }
 
 async fn confirm(stack: &Stack, token: &str) -> Gql {
-    let q = format!(
-        "mutation($t: String!) {{ confirmGuestRegistration(token: $t) {{ {GUEST} }} }}"
-    );
+    let q =
+        format!("mutation($t: String!) {{ confirmGuestRegistration(token: $t) {{ {GUEST} }} }}");
     stack.gql(None, &q, json!({ "t": token })).await
 }
 
@@ -71,15 +70,29 @@ async fn an_anonymous_guest_confirms_by_the_emailed_code() {
 
     // The code arrives by e-mail, in Japanese.
     let mails = sink.wait_for(1).await;
-    assert!(mails[0].to.contains("sato@demo-npo.jp"), "{:?}", mails[0].to);
     assert!(
-        mails[0].subject.starts_with("[Glocal] 登録の確認をお願いします"),
+        mails[0].to.contains("sato@demo-npo.jp"),
+        "{:?}",
+        mails[0].to
+    );
+    assert!(
+        mails[0]
+            .subject
+            .starts_with("[Glocal] 登録の確認をお願いします"),
         "{}",
         mails[0].subject
     );
-    assert!(mails[0].body.contains("Forum on local festivals"), "{}", mails[0].body);
+    assert!(
+        mails[0].body.contains("Forum on local festivals"),
+        "{}",
+        mails[0].body
+    );
     let sato = code_in(&mails[0].body);
-    assert!(mails[0].body.contains(&format!("guest-confirmation?token={sato}")));
+    assert!(
+        mails[0]
+            .body
+            .contains(&format!("guest-confirmation?token={sato}"))
+    );
 
     // Confirming takes the only seat.
     let done = confirm(&stack, &sato).await;
@@ -99,13 +112,20 @@ async fn an_anonymous_guest_confirms_by_the_emailed_code() {
 
     // A Korean-speaking guest after the forum is full: waitlisted.
     let asked = ask(&stack, &forum, "kim@uni.ac.kr", "ko", "").await;
-    assert_eq!(asked.data()["registerAsGuest"]["state"], "PENDING_CONFIRMATION");
+    assert_eq!(
+        asked.data()["registerAsGuest"]["state"],
+        "PENDING_CONFIRMATION"
+    );
     let mails = sink.wait_for(3).await; // Sato's code, Sato's confirmation, Kim's code
     let kims = mails
         .iter()
         .find(|m| m.to.contains("kim@uni.ac.kr"))
         .expect("Kim's code");
-    assert!(kims.subject.starts_with("[Glocal] 등록을 확인해 주십시오"), "{}", kims.subject);
+    assert!(
+        kims.subject.starts_with("[Glocal] 등록을 확인해 주십시오"),
+        "{}",
+        kims.subject
+    );
     let kim = code_in(&kims.body);
     let waiting = confirm(&stack, &kim).await;
     assert_eq!(
@@ -123,7 +143,14 @@ async fn an_anonymous_guest_confirms_by_the_emailed_code() {
     let again = ask(&stack, &forum, "SATO@demo-npo.jp", "ja", "").await;
     assert_eq!(again.error_code(), "CONFLICT");
     assert_eq!(reason(&again), "GUEST_ALREADY_REGISTERED");
-    let bot = ask(&stack, &forum, "bot@spam.example", "en", "http://cheap.example").await;
+    let bot = ask(
+        &stack,
+        &forum,
+        "bot@spam.example",
+        "en",
+        "http://cheap.example",
+    )
+    .await;
     assert_eq!(bot.error_code(), "BAD_USER_INPUT");
     assert_eq!(reason(&bot), "GUEST_REJECTED");
     assert_eq!(written(&stack).await, before);
@@ -131,7 +158,8 @@ async fn an_anonymous_guest_confirms_by_the_emailed_code() {
     // Per address: three pending requests at most.
     let mut forums = Vec::new();
     for i in 0..4 {
-        forums.push(crate::events::open_event(&stack, &staff, &format!("guest-forum-{i}"), 5).await);
+        forums
+            .push(crate::events::open_event(&stack, &staff, &format!("guest-forum-{i}"), 5).await);
     }
     for f in &forums[..3] {
         let r = ask(&stack, f, "busy@uni.ac.kr", "en", "").await;
@@ -145,13 +173,22 @@ async fn an_anonymous_guest_confirms_by_the_emailed_code() {
 
     // An expired code (its deadline moved into the past): refused, nothing written.
     let late = ask(&stack, &forums[3], "late@uni.ac.kr", "en", "").await;
-    assert_eq!(late.data()["registerAsGuest"]["state"], "PENDING_CONFIRMATION");
+    assert_eq!(
+        late.data()["registerAsGuest"]["state"],
+        "PENDING_CONFIRMATION"
+    );
     let mails = sink.wait_for(7).await;
     let lates = mails
         .iter()
         .find(|m| m.to.contains("late@uni.ac.kr"))
         .expect("the late guest's code");
-    assert!(lates.subject.starts_with("[Glocal] Confirm your registration"), "{}", lates.subject);
+    assert!(
+        lates
+            .subject
+            .starts_with("[Glocal] Confirm your registration"),
+        "{}",
+        lates.subject
+    );
     let late_code = code_in(&lates.body);
     let backend = stack.events_db.get_database_backend();
     stack

@@ -64,7 +64,7 @@ fn guest_registration(g: pb::GuestRegistration) -> Result<GuestRegistration> {
         event_id: ID(g.event_id),
         state: GuestRegistrationState::from_proto(g.state)?,
         expires_at: datetime(g.expires_at.as_ref()),
-        registration_id: (!g.registration_id.is_empty()).then(|| ID(g.registration_id)),
+        registration_id: (!g.registration_id.is_empty()).then_some(ID(g.registration_id)),
         registration_state: (g.registration_state != 0)
             .then(|| EventRegistrationState::from_proto(g.registration_state))
             .transpose()?,

@@ -186,7 +186,10 @@ impl GuestEmail {
         if ok {
             Ok(GuestEmail(t))
         } else {
-            Err(InvalidInput::localized("email", Message::new("input-email")))
+            Err(InvalidInput::localized(
+                "email",
+                Message::new("input-email"),
+            ))
         }
     }
 
@@ -292,11 +295,41 @@ mod tests {
     #[test]
     fn bad_fields_name_their_field() {
         for (d, field) in [
-            (GuestDraft { name: " ".into(), ..draft() }, "name"),
-            (GuestDraft { email: "no-at".into(), ..draft() }, "email"),
-            (GuestDraft { email: "a@b".into(), ..draft() }, "email"),
-            (GuestDraft { email: "a b@c.kr".into(), ..draft() }, "email"),
-            (GuestDraft { language: "fr".into(), ..draft() }, "language"),
+            (
+                GuestDraft {
+                    name: " ".into(),
+                    ..draft()
+                },
+                "name",
+            ),
+            (
+                GuestDraft {
+                    email: "no-at".into(),
+                    ..draft()
+                },
+                "email",
+            ),
+            (
+                GuestDraft {
+                    email: "a@b".into(),
+                    ..draft()
+                },
+                "email",
+            ),
+            (
+                GuestDraft {
+                    email: "a b@c.kr".into(),
+                    ..draft()
+                },
+                "email",
+            ),
+            (
+                GuestDraft {
+                    language: "fr".into(),
+                    ..draft()
+                },
+                "language",
+            ),
         ] {
             assert_eq!(d.parse().unwrap().unwrap_err().field(), field);
         }
@@ -334,7 +367,10 @@ mod tests {
         assert_eq!(a.expose().len(), 64);
         assert_eq!(a.hash().len(), 64);
         assert_ne!(a.hash(), a.expose());
-        assert_eq!(GuestToken::from_text(&format!(" {} ", a.expose())).hash(), a.hash());
+        assert_eq!(
+            GuestToken::from_text(&format!(" {} ", a.expose())).hash(),
+            a.hash()
+        );
         assert_eq!(format!("{a:?}"), "GuestToken(…)");
     }
 

@@ -28,11 +28,11 @@ pub use contribution::{
     contribution_transition,
 };
 pub use error::{IllegalTransition, InvalidInput};
+pub use event::{EventAction, EventDraft, EventKind, EventState, NewEvent, event_transition};
 pub use guest::{
     GUEST_LANGUAGES, GuestDraft, GuestEmail, GuestLimits, GuestRefusal, GuestState, GuestToken,
     NewGuest, open_to_guests,
 };
-pub use event::{EventAction, EventDraft, EventKind, EventState, NewEvent, event_transition};
 pub use lecture::{
     LectureAction, LectureDraft, LectureState, NewLectureRequest, lecture_target_allows,
     lecture_transition, quota_allows,

@@ -15,8 +15,8 @@ use uuid::Uuid;
 use super::registrations::{admit, check_open, event_title};
 use super::{EventOffice, Result, SYSTEM, event_visible};
 use crate::domain::{
-    EntityId, EventKind, GuestRefusal, GuestState, GuestToken, NewGuest, Party,
-    RegistrationState, open_to_guests,
+    EntityId, EventKind, GuestRefusal, GuestState, GuestToken, NewGuest, Party, RegistrationState,
+    open_to_guests,
 };
 use crate::error::EventsError;
 use crate::store::EventRow;
@@ -109,10 +109,30 @@ impl EventOffice {
             Some(g) => g.subject,
             None => format!("guest:{}", Uuid::new_v4()),
         };
-        guests::insert_request(&txn, id, row.id, &subject, &guest, &token.hash(), expires_at, now)
-            .await?;
+        guests::insert_request(
+            &txn,
+            id,
+            row.id,
+            &subject,
+            &guest,
+            &token.hash(),
+            expires_at,
+            now,
+        )
+        .await?;
         let pending = GuestState::PendingConfirmation.as_str();
-        queries::insert_audit(&txn, "guest_registration", id, "request", None, Some(pending), SYSTEM, now, "").await?;
+        queries::insert_audit(
+            &txn,
+            "guest_registration",
+            id,
+            "request",
+            None,
+            Some(pending),
+            SYSTEM,
+            now,
+            "",
+        )
+        .await?;
         let payload = json!({
             "id": id.to_string(),
             "eventId": row.id.to_string(),
@@ -123,8 +143,13 @@ impl EventOffice {
             "token": token.expose(),
             "expiresAt": expires_at.to_rfc3339(),
         });
-        let change = Change::new("GuestRegistration", id, "GuestRegistrationRequested", payload)
-            .touching("Event", row.id);
+        let change = Change::new(
+            "GuestRegistration",
+            id,
+            "GuestRegistrationRequested",
+            payload,
+        )
+        .touching("Event", row.id);
         outbox::append(&txn, &change, now).await?;
         txn.commit().await?;
         tracing::info!(guest_registration_id = %id, event_id = %row.id, "guest registration requested");
@@ -193,8 +218,17 @@ impl EventOffice {
         if !guests::mark_confirmed(&txn, req.id, reg_id, now).await? {
             return Err(self.guest_refusal(GuestRefusal::TokenUnknown));
         }
-        self.guest_confirmed(&txn, &row, &req, &guest.subject, reg_id, action.as_str(), to, now)
-            .await?;
+        self.guest_confirmed(
+            &txn,
+            &row,
+            &req,
+            &guest.subject,
+            reg_id,
+            action.as_str(),
+            to,
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(GuestRequestView {
             id: EntityId::from(req.id),
@@ -225,10 +259,43 @@ impl EventOffice {
         let pending = GuestState::PendingConfirmation.as_str();
         let confirmed = GuestState::Confirmed.as_str();
         let guest = (subject, req.name.as_str());
-        queries::insert_audit(txn, "guest_registration", req.id, "confirm", Some(pending), Some(confirmed), guest, now, "").await?;
+        queries::insert_audit(
+            txn,
+            "guest_registration",
+            req.id,
+            "confirm",
+            Some(pending),
+            Some(confirmed),
+            guest,
+            now,
+            "",
+        )
+        .await?;
         let before = RegistrationState::Pending.as_str();
-        queries::insert_audit(txn, "registration", reg_id, "register", None, Some(before), guest, now, "").await?;
-        queries::insert_audit(txn, "registration", reg_id, action, Some(before), Some(to.as_str()), SYSTEM, now, "").await?;
+        queries::insert_audit(
+            txn,
+            "registration",
+            reg_id,
+            "register",
+            None,
+            Some(before),
+            guest,
+            now,
+            "",
+        )
+        .await?;
+        queries::insert_audit(
+            txn,
+            "registration",
+            reg_id,
+            action,
+            Some(before),
+            Some(to.as_str()),
+            SYSTEM,
+            now,
+            "",
+        )
+        .await?;
         let payload = json!({
             "id": reg_id.to_string(),
             "eventId": row.id.to_string(),

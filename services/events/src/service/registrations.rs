@@ -507,27 +507,27 @@ impl EventOffice {
 /// unless the event takes registrations at `now`.
 pub(super) fn check_open(row: &EventRow, now: DateTime<Utc>) -> Result<()> {
     let state = event_state(row)?;
-        if state != EventState::RegistrationOpen {
-            return Err(EventsError::said(
-                ErrorCode::Conflict,
-                "REGISTRATION_NOT_OPEN",
-                Message::new("rule-registration-not-open").arg("state", state),
-            ));
-        }
-        if let Some(opens) = row.registration_opens_at.filter(|o| now < *o) {
-            return Err(EventsError::said(
-                ErrorCode::Conflict,
-                "REGISTRATION_NOT_OPEN",
-                Message::new("rule-registration-opens-at").arg("at", rfc3339(opens)),
-            ));
-        }
-        if let Some(closed) = row.registration_closes_at.filter(|c| now >= *c) {
-            return Err(EventsError::said(
-                ErrorCode::Conflict,
-                "REGISTRATION_CLOSED",
-                Message::new("rule-registration-closed-at").arg("at", rfc3339(closed)),
-            ));
-        }
+    if state != EventState::RegistrationOpen {
+        return Err(EventsError::said(
+            ErrorCode::Conflict,
+            "REGISTRATION_NOT_OPEN",
+            Message::new("rule-registration-not-open").arg("state", state),
+        ));
+    }
+    if let Some(opens) = row.registration_opens_at.filter(|o| now < *o) {
+        return Err(EventsError::said(
+            ErrorCode::Conflict,
+            "REGISTRATION_NOT_OPEN",
+            Message::new("rule-registration-opens-at").arg("at", rfc3339(opens)),
+        ));
+    }
+    if let Some(closed) = row.registration_closes_at.filter(|c| now >= *c) {
+        return Err(EventsError::said(
+            ErrorCode::Conflict,
+            "REGISTRATION_CLOSED",
+            Message::new("rule-registration-closed-at").arg("at", rfc3339(closed)),
+        ));
+    }
     Ok(())
 }
 
@@ -538,22 +538,21 @@ pub(super) async fn admit(
     row: &EventRow,
     seats: u32,
 ) -> Result<(RegistrationAction, RegistrationState)> {
-    let nobody_waits = queries::registrations_in_state(
-        txn,
-        row.id,
-        RegistrationState::Waitlisted.as_str(),
+    let nobody_waits =
+        queries::registrations_in_state(txn, row.id, RegistrationState::Waitlisted.as_str())
+            .await?
+            .is_empty();
+    Ok(
+        if nobody_waits && writes::take_seats(txn, row.id, seats).await? {
+            let to =
+                registration_transition(RegistrationState::Pending, RegistrationAction::Confirm)?;
+            (RegistrationAction::Confirm, to)
+        } else {
+            let to =
+                registration_transition(RegistrationState::Pending, RegistrationAction::Waitlist)?;
+            (RegistrationAction::Waitlist, to)
+        },
     )
-    .await?
-    .is_empty();
-    Ok(if nobody_waits
-        && writes::take_seats(txn, row.id, seats).await?
-    {
-        let to = registration_transition(RegistrationState::Pending, RegistrationAction::Confirm)?;
-        (RegistrationAction::Confirm, to)
-    } else {
-        let to = registration_transition(RegistrationState::Pending, RegistrationAction::Waitlist)?;
-        (RegistrationAction::Waitlist, to)
-    })
 }
 
 /// The event's title in the four languages, as registration change events carry it

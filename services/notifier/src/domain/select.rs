@@ -435,10 +435,17 @@ mod tests {
             ("guest:1", Some("p@uni.ac.kr"), Some("ja"))
         );
         let plans = select(&requested);
-        assert_eq!(who(&plans), [("guest:1", NoticeKind::EventGuestConfirmation)]);
+        assert_eq!(
+            who(&plans),
+            [("guest:1", NoticeKind::EventGuestConfirmation)]
+        );
         assert_eq!(plans[0].vars["token"], "abc123");
         assert_eq!(plans[0].path, "/events/ev1/guest-confirmation?token=abc123");
-        let nobody = event("events", "GuestRegistrationRequested", json!({ "token": "x" }));
+        let nobody = event(
+            "events",
+            "GuestRegistrationRequested",
+            json!({ "token": "x" }),
+        );
         assert!(select(&nobody).is_empty());
         assert!(!super::super::Preference::default_for(NoticeKind::EventGuestConfirmation).inbox);
     }
