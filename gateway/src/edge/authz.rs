@@ -268,6 +268,8 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "events" "addEventSession" [D D A A D],
     Mutation "events" "removeEventSession" [D D A A D],
     Mutation "events" "registerForEvent" [D S A A S],
+    Mutation "events" "registerAsGuest" [A A A A A],
+    Mutation "events" "confirmGuestRegistration" [A A A A A],
     Mutation "events" "cancelRegistration" [D S A A S],
     Mutation "events" "acceptOffer" [D S S S S],
     Mutation "events" "checkIn" [D D A A D],

@@ -81,6 +81,7 @@ pub struct Mutation(
     directory::DirectoryMutation,
     directory_admin::DirectoryAdminMutation,
     events::EventsMutation,
+    events::GuestsMutation,
     research::ResearchMutation,
     research::ExchangeProjectMutation,
     training::TrainingMutation,

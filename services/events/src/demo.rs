@@ -1,7 +1,8 @@
 //! Demo data for `glocal dev`: the bureau's four series (the Korea–China–Japan conference
 //! rotating KR → CN → JP, the March workshop, the forums, the glocalization lectures), this
 //! year's conference with its timetable, registrations (a delegation among them) and an
-//! accepted contribution, this year's workshop, an upcoming forum, and lecture requests.
+//! accepted contribution, this year's workshop, an upcoming forum (with a confirmed and a
+//! pending guest), and lecture requests.
 //! Everything is made through the service itself, so the demo follows the same rules.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -367,6 +368,32 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, EventsError> {
     )
     .await?;
 
+    // Two guests of the forum (ADR 0049): a researcher who confirmed, a civic expert who
+    // has not yet.
+    let (_, token) = office
+        .request_guest_seat(
+            forum.id,
+            guest_draft(
+                "Dr. Choi Min-ji",
+                "minji.choi@demo-univ.ac.kr",
+                "Demo University",
+                "ko",
+            )?,
+        )
+        .await?;
+    office.confirm_guest(&token).await?;
+    office
+        .register_guest(
+            forum.id,
+            guest_draft(
+                "Sato Haruka",
+                "haruka.sato@demo-npo.jp",
+                "Demo Civic Network",
+                "ja",
+            )?,
+        )
+        .await?;
+
     // Lecture requests: Busan's is scheduled, Seoul's waits.
     let future = |days: i64| (now + Duration::days(days)).date_naive().to_string();
     let busan_lecture = office
@@ -625,4 +652,24 @@ async fn timetable(office: &EventOffice, conference: &EventView) -> Result<(), E
         session(office, conference, key, kind, title, room, starts, minutes).await?;
     }
     Ok(())
+}
+
+/// A demo guest's parsed request.
+fn guest_draft(
+    name: &str,
+    email: &str,
+    affiliation: &str,
+    language: &str,
+) -> Result<crate::domain::NewGuest, EventsError> {
+    let draft = crate::domain::GuestDraft {
+        name: name.into(),
+        email: email.into(),
+        affiliation: affiliation.into(),
+        language: language.into(),
+        website: String::new(),
+    };
+    let parsed = draft
+        .parse()
+        .map_err(|r| EventsError::Conflict(r.reason().into()))?;
+    Ok(parsed?)
 }

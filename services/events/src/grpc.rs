@@ -37,6 +37,7 @@ impl GrpcService {
     }
 }
 
+mod guests;
 mod statistics;
 
 type GrpcResult<T> = Result<Response<T>, Status>;
@@ -881,6 +882,20 @@ impl EventsService for GrpcService {
                 rows: rows.into_iter().map(statistics::figures_out).collect(),
             },
         )
+    }
+
+    async fn register_as_guest(
+        &self,
+        req: Request<pb::RegisterAsGuestRequest>,
+    ) -> GrpcResult<pb::GuestRegistration> {
+        guests::register(&self.office, req.into_inner()).await
+    }
+
+    async fn confirm_guest_registration(
+        &self,
+        req: Request<pb::ConfirmGuestRegistrationRequest>,
+    ) -> GrpcResult<pb::GuestRegistration> {
+        guests::confirm(&self.office, req.into_inner()).await
     }
 }
 

@@ -16,6 +16,7 @@ mod exchange_projects;
 mod exports;
 mod federation;
 mod files;
+mod forum_guests;
 mod graphql_http;
 mod merge;
 mod notices;

@@ -35,6 +35,7 @@ mod statistics;
 #[cfg(test)]
 mod tests;
 
+pub use guests::{GuestRegistration, GuestRegistrationState, GuestsMutation, RegisterAsGuestInput};
 pub use inputs::*;
 pub use statistics::{EventStatisticsQuery, EventStatisticsRow};
 
@@ -69,6 +70,9 @@ macro_rules! proto_enum {
         }
     };
 }
+
+// After `proto_enum!`, which it uses.
+mod guests;
 
 proto_enum!(
     /// What kind of gathering an event is.

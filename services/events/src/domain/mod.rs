@@ -13,6 +13,7 @@ macro_rules! text_enum {
 mod contribution;
 mod error;
 mod event;
+mod guest;
 mod lecture;
 mod registration;
 mod rotation;
@@ -28,6 +29,10 @@ pub use contribution::{
 };
 pub use error::{IllegalTransition, InvalidInput};
 pub use event::{EventAction, EventDraft, EventKind, EventState, NewEvent, event_transition};
+pub use guest::{
+    GUEST_LANGUAGES, GuestDraft, GuestEmail, GuestLimits, GuestRefusal, GuestState, GuestToken,
+    NewGuest, open_to_guests,
+};
 pub use lecture::{
     LectureAction, LectureDraft, LectureState, NewLectureRequest, lecture_target_allows,
     lecture_transition, quota_allows,

@@ -81,6 +81,7 @@ impl Default for Config {
 
 mod contributions;
 mod events;
+mod guests;
 mod lectures;
 mod privacy;
 mod registrations;
@@ -92,6 +93,7 @@ pub use crate::domain::views::{
     CheckInView, ContributionView, EventView, HistoryEntry, LectureView, Page, PageRequest,
     RegistrationView, SeriesView, SessionView,
 };
+pub use guests::GuestRequestView;
 pub use privacy::{
     PERSONAL_DATA_EXPIRED, REGISTRANT_ERASED, spawn_erasure_follower, spawn_retention,
 };
@@ -310,6 +312,7 @@ fn lecture_visible(viewer: &Viewer, row: &LectureRow) -> bool {
 pub struct EventOffice {
     db: Db,
     config: Config,
+    guests: crate::domain::GuestLimits,
     clock: Clock,
 }
 
@@ -327,8 +330,16 @@ impl EventOffice {
         EventOffice {
             db: db.into(),
             config,
+            guests: crate::domain::GuestLimits::default(),
             clock: Arc::new(Utc::now),
         }
+    }
+
+    /// The same service with other guest limits (ADR 0049).
+    #[must_use]
+    pub fn with_guest_limits(mut self, limits: crate::domain::GuestLimits) -> Self {
+        self.guests = limits;
+        self
     }
 
     /// The same service reading the time from `clock`.
@@ -415,7 +426,8 @@ impl EventOffice {
     }
 }
 
-/// Runs [`EventOffice::expire_lapsed_offers`] every `interval` until `shutdown` resolves,
+/// Runs [`EventOffice::expire_lapsed_offers`] and [`EventOffice::expire_guest_requests`]
+/// every `interval` until `shutdown` resolves,
 /// reporting each run as the job `offer_sweeper` ([`glocal_kit::metrics::Job`]).
 /// Correctness does not depend on it (writes settle lapsed offers first, and reads show
 /// them expired from their deadline); it persists the expiry and makes the next in line get
@@ -427,7 +439,10 @@ pub fn spawn_sweeper(
 ) -> tokio::task::JoinHandle<()> {
     glocal_kit::jobs::spawn_every("offer_sweeper", interval, shutdown, move || {
         let office = office.clone();
-        async move { office.expire_lapsed_offers().await.map(|n| n as u64) }
+        async move {
+            let offers = office.expire_lapsed_offers().await? as u64;
+            Ok::<u64, EventsError>(offers + office.expire_guest_requests().await?)
+        }
     })
 }
 

@@ -45,7 +45,8 @@ impl EventOffice {
     /// Erases `subject` (an approved erasure, ADR 0040): every registration they made, of
     /// any event, gets pseudonyms as retention would give them, each in its own transaction
     /// with its change event; then one more pseudonym replaces them wherever else they are
-    /// named (contributions, lecture requests, check-ins they recorded, audit rows).
+    /// named (contributions, lecture requests, check-ins they recorded, audit rows); a
+    /// guest's person record and requests are deleted.
     /// Idempotent: answers how many records changed.
     pub async fn erase_person(&self, subject: &str) -> Result<u64> {
         let mut erased = glocal_kit::privacy::in_batches(
@@ -54,6 +55,8 @@ impl EventOffice {
         )
         .await?;
         erased += store::pseudonymise_elsewhere(&self.db, subject, &pseudonym()).await?;
+        // A guest (ADR 0049): their person record and their requests, by address.
+        erased += crate::store::guests::erase_guest(&self.db, subject).await?;
         Ok(erased)
     }
 

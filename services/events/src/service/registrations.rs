@@ -43,28 +43,7 @@ impl EventOffice {
                     .filter(|r| event_visible(&Some(actor.clone()), r))
                     .ok_or(EventsError::NotFound("event"))?;
                 self.settle(txn, &row, now).await?;
-                let state = event_state(&row)?;
-                if state != EventState::RegistrationOpen {
-                    return Err(EventsError::said(
-                        ErrorCode::Conflict,
-                        "REGISTRATION_NOT_OPEN",
-                        Message::new("rule-registration-not-open").arg("state", state),
-                    ));
-                }
-                if let Some(opens) = row.registration_opens_at.filter(|o| now < *o) {
-                    return Err(EventsError::said(
-                        ErrorCode::Conflict,
-                        "REGISTRATION_NOT_OPEN",
-                        Message::new("rule-registration-opens-at").arg("at", rfc3339(opens)),
-                    ));
-                }
-                if let Some(closed) = row.registration_closes_at.filter(|c| now >= *c) {
-                    return Err(EventsError::said(
-                        ErrorCode::Conflict,
-                        "REGISTRATION_CLOSED",
-                        Message::new("rule-registration-closed-at").arg("at", rfc3339(closed)),
-                    ));
-                }
+                check_open(&row, now)?;
                 let seats = new.party.seats();
                 if seats > u32_of(row.capacity) {
                     return Err(EventsError::invalid_said(
@@ -87,22 +66,7 @@ impl EventOffice {
                         "you already have a registration for this event".into(),
                     ));
                 }
-                let nobody_waits = queries::registrations_in_state(
-                    txn,
-                    row.id,
-                    RegistrationState::Waitlisted.as_str(),
-                )
-                .await?
-                .is_empty();
-                let (action, to) = if nobody_waits
-                    && writes::take_seats(txn, row.id, seats).await?
-                {
-                    let to = registration_transition(RegistrationState::Pending, RegistrationAction::Confirm)?;
-                    (RegistrationAction::Confirm, to)
-                } else {
-                    let to = registration_transition(RegistrationState::Pending, RegistrationAction::Waitlist)?;
-                    (RegistrationAction::Waitlist, to)
-                };
+                let (action, to) = admit(txn, &row, seats).await?;
                 writes::insert_registration(txn, id, row.id, &new.party, actor.author()?, to, now)
                     .await?;
                 let pending = RegistrationState::Pending.as_str();
@@ -539,9 +503,61 @@ impl EventOffice {
     }
 }
 
+/// Refuses a registration (CONFLICT `REGISTRATION_NOT_OPEN` / `REGISTRATION_CLOSED`)
+/// unless the event takes registrations at `now`.
+pub(super) fn check_open(row: &EventRow, now: DateTime<Utc>) -> Result<()> {
+    let state = event_state(row)?;
+    if state != EventState::RegistrationOpen {
+        return Err(EventsError::said(
+            ErrorCode::Conflict,
+            "REGISTRATION_NOT_OPEN",
+            Message::new("rule-registration-not-open").arg("state", state),
+        ));
+    }
+    if let Some(opens) = row.registration_opens_at.filter(|o| now < *o) {
+        return Err(EventsError::said(
+            ErrorCode::Conflict,
+            "REGISTRATION_NOT_OPEN",
+            Message::new("rule-registration-opens-at").arg("at", rfc3339(opens)),
+        ));
+    }
+    if let Some(closed) = row.registration_closes_at.filter(|c| now >= *c) {
+        return Err(EventsError::said(
+            ErrorCode::Conflict,
+            "REGISTRATION_CLOSED",
+            Message::new("rule-registration-closed-at").arg("at", rfc3339(closed)),
+        ));
+    }
+    Ok(())
+}
+
+/// Decides a new registration of `seats` under the event's lock: CONFIRMED (taking the
+/// seats with the conditional UPDATE) when they are free and nobody waits, else WAITLISTED.
+pub(super) async fn admit(
+    txn: &Tx,
+    row: &EventRow,
+    seats: u32,
+) -> Result<(RegistrationAction, RegistrationState)> {
+    let nobody_waits =
+        queries::registrations_in_state(txn, row.id, RegistrationState::Waitlisted.as_str())
+            .await?
+            .is_empty();
+    Ok(
+        if nobody_waits && writes::take_seats(txn, row.id, seats).await? {
+            let to =
+                registration_transition(RegistrationState::Pending, RegistrationAction::Confirm)?;
+            (RegistrationAction::Confirm, to)
+        } else {
+            let to =
+                registration_transition(RegistrationState::Pending, RegistrationAction::Waitlist)?;
+            (RegistrationAction::Waitlist, to)
+        },
+    )
+}
+
 /// The event's title in the four languages, as registration change events carry it
 /// (`eventTitle`, docs/events.md).
-fn event_title(event: &EventRow) -> serde_json::Value {
+pub(super) fn event_title(event: &EventRow) -> serde_json::Value {
     json!({
         "ko": event.title_ko,
         "en": event.title_en,

@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             }),
             Box::new(glocal_kit::outbox::follow::PositionsMigration),
             Box::new(glocal_kit::domain::period::PeriodColumnMigration { table: "series" }),
+            Box::new(super::guests::GuestsMigration),
         ]
     }
 

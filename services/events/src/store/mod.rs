@@ -3,6 +3,7 @@
 //! about callers or the rules.
 
 pub(crate) mod entities;
+pub(crate) mod guests;
 pub(crate) mod migration;
 pub(crate) mod privacy;
 pub(crate) mod queries;

@@ -104,6 +104,9 @@ kinds! {
     EventSeatOffered => "EVENT_SEAT_OFFERED",
     /// The recipient's event registration is confirmed.
     EventRegistrationConfirmed => "EVENT_REGISTRATION_CONFIRMED",
+    /// A guest asked for a seat at a forum: the confirmation code (`token`) and link, by
+    /// e-mail only (ADR 0049).
+    EventGuestConfirmation => "EVENT_GUEST_CONFIRMATION",
     /// The recipient's training application was accepted.
     ApplicationAccepted => "APPLICATION_ACCEPTED",
     /// The recipient's training application is on the waitlist.
@@ -221,12 +224,13 @@ pub struct Preference {
 }
 
 impl Preference {
-    /// The default: e-mail and inbox.
+    /// The default: e-mail and inbox; a guest's confirmation code only by e-mail (a guest
+    /// has no inbox, and the code should not wait in one).
     pub const fn default_for(kind: NoticeKind) -> Preference {
         Preference {
             kind,
             email: true,
-            inbox: true,
+            inbox: !matches!(kind, NoticeKind::EventGuestConfirmation),
         }
     }
 }

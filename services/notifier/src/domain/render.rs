@@ -233,6 +233,32 @@ mod tests {
     }
 
     #[test]
+    fn a_guests_code_reads_in_their_language() {
+        let mut v = Map::new();
+        v.insert("token".into(), json!("c0ffee"));
+        v.insert("expiresAt".into(), json!("2026-12-06T00:00:00Z"));
+        v.insert(
+            "title".into(),
+            json!({ "ko": "포럼", "en": "Forum", "zh": "论坛", "ja": "フォーラム" }),
+        );
+        let l = "https://p/events/e1/guest-confirmation?token=c0ffee";
+        for (language, words) in [
+            (Language::Ko, "확인 코드는 2026-12-06 00:00 UTC까지"),
+            (Language::En, "valid until 2026-12-06 00:00 UTC"),
+            (Language::Zh, "确认码有效期至 2026-12-06 00:00 UTC"),
+            (Language::Ja, "「フォーラム」の参加"),
+        ] {
+            let r = render(language, NoticeKind::EventGuestConfirmation, &v, l).unwrap();
+            assert!(
+                r.body.contains("\n\nc0ffee\n") && r.body.contains(l),
+                "{}",
+                r.body
+            );
+            assert!(r.body.contains(words), "{language:?}: {}", r.body);
+        }
+    }
+
+    #[test]
     fn service_level_notices_name_the_target() {
         let mut v = vars();
         v.insert("target".into(), json!("FIRST_RESPONSE"));

@@ -2,7 +2,8 @@
 //! payload. Fields are read as the services write them (the requests contract: `number`,
 //! `title`, `state`, `action`, `requester`, `assignee`, `departmentLead`, `dueAt`,
 //! `message`, and on service-level events `target`, `targetDueAt`; events'
-//! `registrantSubject`, `offerExpiresAt`, `eventTitle`; training's `applicantSubject`,
+//! `registrantSubject`, `offerExpiresAt`, `eventTitle`, and on guest registrations `guest`,
+//! `token`, `expiresAt`; training's `applicantSubject`,
 //! `programmeTitle`)
 //! and every missing field is tolerated: a notice whose recipient is unknown is not made,
 //! a missing detail is left out of the text.
@@ -60,7 +61,17 @@ impl ChangeEvent {
 
     /// The acting caller's contact, when the event carries one (see kit's `outbox::actor`).
     pub fn actor(&self) -> Option<ActorContact> {
-        let actor = self.payload.get("actor")?;
+        self.contact("actor")
+    }
+
+    /// A guest's contact (ADR 0049): the events service's guest registrations carry
+    /// `guest {subject, email, locale}`, as no token states them.
+    pub fn guest(&self) -> Option<ActorContact> {
+        self.contact("guest")
+    }
+
+    fn contact(&self, key: &str) -> Option<ActorContact> {
+        let actor = self.payload.get(key)?;
         let text = |k: &str| {
             actor
                 .get(k)
@@ -165,6 +176,17 @@ pub fn select(event: &ChangeEvent) -> Vec<Planned> {
             match (event.event_type.as_str(), state) {
                 ("RegistrationStateChanged", Some("OFFERED")) => {
                     push(registrant, NoticeKind::EventSeatOffered, &vars, &path);
+                }
+                ("GuestRegistrationRequested", _) => {
+                    // Only the guest's e-mail reaches them (ADR 0049): the code and a link
+                    // that carries it.
+                    let mut vars = vars.clone();
+                    vars.extend(pick(event, &["token", "expiresAt"]));
+                    let token = event.text("token").unwrap_or_default();
+                    let path = format!("{path}/guest-confirmation?token={token}");
+                    let guest = event.guest().map(|g| g.subject);
+                    let kind = NoticeKind::EventGuestConfirmation;
+                    push(guest.as_deref(), kind, &vars, &path);
                 }
                 ("RegistrationStateChanged" | "RegistrationCreated", Some("CONFIRMED")) => {
                     push(
@@ -396,6 +418,36 @@ mod tests {
             json!({ "requester": "kim", "action": "merge_in" }),
         );
         assert!(select(&relinked).is_empty());
+    }
+
+    #[test]
+    fn a_guest_gets_their_confirmation_code_by_its_own_contact() {
+        let requested = event(
+            "events",
+            "GuestRegistrationRequested",
+            json!({ "eventId": "ev1", "token": "abc123", "expiresAt": "2026-12-06T00:00:00Z",
+                    "eventTitle": { "ko": "포럼", "en": "Forum", "zh": "", "ja": "" },
+                    "guest": { "subject": "guest:1", "email": "p@uni.ac.kr", "locale": "ja" } }),
+        );
+        let g = requested.guest().unwrap();
+        assert_eq!(
+            (g.subject.as_str(), g.email.as_deref(), g.locale.as_deref()),
+            ("guest:1", Some("p@uni.ac.kr"), Some("ja"))
+        );
+        let plans = select(&requested);
+        assert_eq!(
+            who(&plans),
+            [("guest:1", NoticeKind::EventGuestConfirmation)]
+        );
+        assert_eq!(plans[0].vars["token"], "abc123");
+        assert_eq!(plans[0].path, "/events/ev1/guest-confirmation?token=abc123");
+        let nobody = event(
+            "events",
+            "GuestRegistrationRequested",
+            json!({ "token": "x" }),
+        );
+        assert!(select(&nobody).is_empty());
+        assert!(!super::super::Preference::default_for(NoticeKind::EventGuestConfirmation).inbox);
     }
 
     #[test]

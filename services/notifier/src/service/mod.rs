@@ -133,15 +133,15 @@ impl Notifier {
         }
         // The people this event may write about, locked against their erasure (ADR 0040):
         // an erasure deciding now waits for this transaction, or this one sees it.
-        let actor = event.actor();
-        let people: Vec<&str> = actor
-            .as_ref()
+        // The actor's contact as their token states it; a guest's as their request gave it.
+        let contacts: Vec<_> = event.actor().into_iter().chain(event.guest()).collect();
+        let people: Vec<&str> = contacts
+            .iter()
             .map(|a| a.subject.as_str())
-            .into_iter()
             .chain(plans.iter().map(|p| p.recipient.as_str()))
             .collect();
         glocal_kit::privacy::lock_people(&tx, &people).await?;
-        if let Some(actor) = actor {
+        for actor in contacts {
             let learned = Contact {
                 email: actor
                     .email

@@ -48,6 +48,10 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] Your registration is confirmed{% if title %}: {{ title }}{% endif %}",
             "{% if title %}Your seat at {{ title }} is confirmed.{% else %}Your event registration is confirmed.{% endif %}\n\nSee the event: {{ link }}\n",
         ),
+        EventGuestConfirmation => (
+            "[Glocal] Confirm your registration{% if title %} for {{ title }}{% endif %}",
+            "You asked for a seat{% if title %} at {{ title }}{% endif %} as a guest. To confirm your registration, open the link below or enter this code:\n\n{{ token }}\n{% if expiresAt %}\nThe code is valid until {{ expiresAt|when }}.{% endif %} If you did not ask for it, ignore this e-mail.\n\nConfirm: {{ link }}\n",
+        ),
         ApplicationAccepted => (
             "[Glocal] Your training application was accepted{% if title %}: {{ title }}{% endif %}",
             "Congratulations: your application{% if title %} to {{ title }}{% endif %} was accepted.\n\nSee it: {{ link }}\n",

@@ -48,6 +48,10 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 行事の参加登録が確定しました{% if title %}：{{ title }}{% endif %}",
             "{% if title %}「{{ title }}」のお席が確定しました。{% else %}行事の参加登録が確定しました。{% endif %}\n\n行事を見る：{{ link }}\n",
         ),
+        EventGuestConfirmation => (
+            "[Glocal] 登録の確認をお願いします{% if title %}：{{ title }}{% endif %}",
+            "ゲストとして{% if title %}「{{ title }}」の{% endif %}参加を申し込まれました。下のリンクを開くか、次の確認コードを入力して登録を確定してください。\n\n{{ token }}\n{% if expiresAt %}\n確認コードは {{ expiresAt|when }} まで有効です。{% endif %}お申し込みに心当たりがない場合は、このメールを無視してください。\n\n確認する：{{ link }}\n",
+        ),
         ApplicationAccepted => (
             "[Glocal] 研修への応募が承認されました{% if title %}：{{ title }}{% endif %}",
             "おめでとうございます。{% if title %}「{{ title }}」{% endif %}研修への応募が承認されました。\n\n応募を見る：{{ link }}\n",

@@ -48,6 +48,10 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 행사 등록이 확정되었습니다{% if title %}: {{ title }}{% endif %}",
             "{% if title %}{{ title }} 참가 자리가 확정되었습니다.{% else %}행사 등록이 확정되었습니다.{% endif %}\n\n행사 보기: {{ link }}\n",
         ),
+        EventGuestConfirmation => (
+            "[Glocal] 등록을 확인해 주십시오{% if title %}: {{ title }}{% endif %}",
+            "{% if title %}{{ title }}에 {% endif %}비회원으로 참가 신청하셨습니다. 아래 링크를 열거나 다음 확인 코드를 입력하여 등록을 확정해 주십시오.\n\n{{ token }}\n{% if expiresAt %}\n확인 코드는 {{ expiresAt|when }}까지 유효합니다.{% endif %} 신청하지 않으셨다면 이 메일을 무시하십시오.\n\n확인하기: {{ link }}\n",
+        ),
         ApplicationAccepted => (
             "[Glocal] 연수 신청이 승인되었습니다{% if title %}: {{ title }}{% endif %}",
             "축하합니다. {% if title %}{{ title }} {% endif %}연수 신청이 승인되었습니다.\n\n신청 보기: {{ link }}\n",

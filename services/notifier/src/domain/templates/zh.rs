@@ -48,6 +48,10 @@ pub(super) fn source(kind: NoticeKind) -> (&'static str, &'static str) {
             "[Glocal] 活动报名已确认{% if title %}：{{ title }}{% endif %}",
             "{% if title %}您在“{{ title }}”的席位已确认。{% else %}您的活动报名已确认。{% endif %}\n\n查看活动：{{ link }}\n",
         ),
+        EventGuestConfirmation => (
+            "[Glocal] 请确认您的报名{% if title %}：{{ title }}{% endif %}",
+            "您以访客身份申请了{% if title %}“{{ title }}”的{% endif %}席位。请打开下面的链接或输入以下确认码以确认报名：\n\n{{ token }}\n{% if expiresAt %}\n确认码有效期至 {{ expiresAt|when }}。{% endif %}如果您没有提出申请，请忽略此邮件。\n\n确认：{{ link }}\n",
+        ),
         ApplicationAccepted => (
             "[Glocal] 研修申请已获批准{% if title %}：{{ title }}{% endif %}",
             "恭喜：您的{% if title %}“{{ title }}”{% endif %}研修申请已获批准。\n\n查看申请：{{ link }}\n",
