@@ -45,6 +45,7 @@ GW_CACHED = 18080
 GW_NOCACHE = 18081
 GW_CALLGRIND = 18082
 FLOOR = 18090
+ENGINE = 18091
 PGL_REQUESTS = 18100
 PGL_EVENTS = 18101
 APOLLO = 18110
@@ -199,7 +200,10 @@ def token(role, org, sub, name):
 
 
 def start_gateway(name, port, cached, wrapper=()):
+    # Each gateway's admin port (liveness, metrics) beside its traffic port: the default 9090
+    # would be taken by the first.
     env = stack_env(GLOCAL_GATEWAY__LISTEN=f"127.0.0.1:{port}",
+                    GLOCAL_METRICS__GATEWAY_LISTEN=f"127.0.0.1:{port + 1000}",
                     GLOCAL_CACHE__ENABLED="true" if cached else "false")
     start(name, [*wrapper, str(GLOCAL), "serve", "gateway"], env=env)
     wait_http(f"http://127.0.0.1:{port}/healthz", name, timeout=300 if wrapper else 60)
@@ -370,6 +374,35 @@ def cpu_snapshot(group):
 def psql(sql, db="postgres"):
     r = sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-tAc", sql], capture=True, check=False)
     return r.stdout.strip() if r.returncode == 0 else None
+
+
+WAIT_SQL = ("SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, 'running'), count(*) "
+            "FROM pg_stat_activity WHERE datname = 'glocal_bench_requests' AND state = 'active' "
+            "AND pid <> pg_backend_pid() GROUP BY 1")
+LOCK_SQL = ("SELECT l.locktype || ' ' || coalesce(l.relation::regclass::text, '') || ' ' || l.mode, count(*) "
+            "FROM pg_locks l WHERE NOT l.granted GROUP BY 1")
+
+
+def wait_profile(target, seconds, conns, threads, lua_dir):
+    """What the submissions of scenario 5 wait on (issue 14, item 7): `pg_stat_activity`'s wait
+    events of the requests database's active backends and the ungranted `pg_locks`, sampled every
+    100 ms during a separate wrk run of the target. Not a measured run: the sampler's own
+    connections would count in PostgreSQL's CPU."""
+    lua = lua_dir / f"{target['name']}-waits.lua"
+    write_lua(lua, target, f"bench-waits-{int(time.time() * 1000)}")
+    wrk = subprocess.Popen(["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{seconds}s",
+                            "-s", str(lua), target["url"]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    waits, locks, samples = {}, {}, 0
+    while wrk.poll() is None:
+        for sql, into in ((WAIT_SQL, waits), (LOCK_SQL, locks)):
+            for line in (psql(sql, db="glocal_bench_requests") or "").splitlines():
+                key, _, n = line.rpartition("|")
+                if key:
+                    into[key] = into.get(key, 0) + int(n)
+        samples += 1
+        time.sleep(0.1)
+    mean = lambda d: {k: round(v / max(samples, 1), 2) for k, v in sorted(d.items(), key=lambda kv: -kv[1])}
+    return {"samples": samples, "active_backends_by_wait": mean(waits), "ungranted_locks": mean(locks)}
 
 
 def pg_statements_ready():
@@ -694,6 +727,10 @@ S3_QUERY = ("query FanOut { events(first: 20) { totalCount edges { cursor node {
             "startDate contributions { title(lang: EN) practices { id title(lang: EN) country } } } } } }")
 S4_QUERY = ("query Mine { serviceRequests(first: 20) { totalCount pageInfo { hasNextPage endCursor } "
             "edges { cursor node { id number title state type createdAt localGovernment { code name } } } } }")
+S6_QUERY = ("query Upcoming { events(first: 20) { edges { cursor node { id title(lang: EN) kind "
+            "startDate endDate hostCity } } } }")
+S7_QUERY = ("query One($id: ID!) { serviceRequest(id: $id) { id number title state type createdAt "
+            "localGovernment { code name } } }")
 S5_MUTATION = ("mutation Submit { submitServiceRequest(input: { idempotencyKey: \"@KEY@\", "
                "type: GENERAL_INQUIRY, title: \"Benchmark inquiry\", description: \"Load test of the submission path.\", "
                "details: { generalInquiry: { topic: \"benchmark\" } } }) { id number state version } }")
@@ -711,11 +748,25 @@ PGL_S5_MUTATION = ("mutation Submit { createServiceRequest(input: { serviceReque
 OURS = ["gateway", "requests", "training", "events", "research", "postgres", "redis"]
 
 
-def targets(tokens, event_id, s2_body):
+def engine_body(s2_body):
+    """Scenario 2's answer as async-graphql writes it: the same values, the keys in the order the
+    query selects them (the gateway's answer has them sorted: its body goes through a
+    serde_json map)."""
+    event = json.loads(s2_body)["data"]["event"]
+    order = ["id", "title", "kind", "state", "hostCountry", "hostCity", "venue", "startDate", "endDate",
+             "capacity", "seatsTaken"]
+    return json.dumps({"data": {"event": {k: event[k] for k in order}}}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def targets(tokens, event_id, s2_body, own_request_id):
     s2 = {"query": S2_QUERY, "variables": {"id": event_id}}
     return [
         {"name": "floor", "scenario": "1 floor (bare axum, scenario 2's bytes)",
          "url": f"http://127.0.0.1:{FLOOR}/graphql", "body": s2, "exact": s2_body, "stack": ["floor"]},
+        {"name": "engine-floor", "scenario": "1b engine floor (async-graphql over in-memory data, scenario 2's query)",
+         "url": f"http://127.0.0.1:{ENGINE}/graphql", "body": s2, "exact": engine_body(s2_body),
+         "stack": ["engine-floor"]},
         {"name": "s2-cached-read", "scenario": "2 cached hot read: event(id)",
          "url": f"http://127.0.0.1:{GW_CACHED}/graphql", "body": s2, "exact": s2_body,
          "stack": OURS, "ops_port": GW_CACHED, "count_grpc": True},
@@ -734,6 +785,14 @@ def targets(tokens, event_id, s2_body):
          "url": f"http://127.0.0.1:{GW_CACHED}/graphql", "body": {"query": S4_QUERY}, "token": tokens["official"],
          "count_pattern": '"cursor":', "count_n": 20, "expect": '"localGovernment":{"code":"11000"',
          "stack": OURS, "ops_port": GW_CACHED, "count_grpc": True},
+        {"name": "s6-cached-list", "scenario": "6 public list read: first page of 20 events (entity cache on)",
+         "url": f"http://127.0.0.1:{GW_CACHED}/graphql", "body": {"query": S6_QUERY},
+         "count_pattern": '"cursor":', "count_n": 20, "expect": '"hostCity":',
+         "stack": OURS, "ops_port": GW_CACHED, "count_grpc": True},
+        {"name": "s7-private-one", "scenario": "7 private read repeated: an official's own request by id",
+         "url": f"http://127.0.0.1:{GW_CACHED}/graphql",
+         "body": {"query": S7_QUERY, "variables": {"id": own_request_id}}, "token": tokens["official"],
+         "expect": '"localGovernment":{"code":"11000"', "stack": OURS, "ops_port": GW_CACHED, "count_grpc": True},
         {"name": "s5-mutation", "scenario": "5 mutation: submitServiceRequest (idempotency key, audit, outbox)",
          "url": f"http://127.0.0.1:{GW_CACHED}/graphql", "body": {"query": S5_MUTATION}, "token": tokens["submitter"],
          "mutation": True, "expect": '"state":"STAFF_ASSIGNED"',
@@ -895,6 +954,18 @@ def write_report(out_dir, result):
         L.append(f"| {name} | {r.get('rate')} | {fmt(r.get('rps'), 0)} | {fmt(r.get('p50_ms'))} | "
                  f"{fmt(r.get('p99_ms'))} | {fmt(r.get('p999_ms'))} | {fmt(r.get('max_ms'))} | "
                  f"{'VOID: ' + r['why'] if r.get('void') else 'no'} |")
+    w = result.get("s5_waits") or {}
+    L.append("\n## What scenario 5's submissions wait on (pg_stat_activity, pg_locks; a separate run)\n")
+    L.append(f"Mean over {w.get('samples', 0)} samples, 100 ms apart, of the requests database's active "
+             "backends by wait event, and of the locks not granted.\n")
+    L.append("| active backends: wait | mean |")
+    L.append("| --- | --: |")
+    for k, v in (w.get("active_backends_by_wait") or {}).items():
+        L.append(f"| {k} | {v} |")
+    L.append("\n| ungranted lock | mean |")
+    L.append("| --- | --: |")
+    for k, v in (w.get("ungranted_locks") or {}).items():
+        L.append(f"| {k} | {v} |")
     L.append("\n## gRPC alone (glocal-bench grpc-load, closed loop, hdrhistogram)\n")
     L.append("| call | concurrency | req/s | p50 µs | p90 µs | p99 µs | max µs |")
     L.append("| --- | --: | --: | --: | --: | --: | --: |")
@@ -1021,9 +1092,14 @@ def main():
         start("floor", [str(BENCH), "floor", "--listen", f"127.0.0.1:{FLOOR}", "--body",
                         str(out_dir / "scenario2-body.json")])
         wait_http(f"http://127.0.0.1:{FLOOR}/graphql", "floor")
+        start("engine-floor", [str(BENCH), "engine", "--listen", f"127.0.0.1:{ENGINE}", "--body",
+                               str(out_dir / "scenario2-body.json")])
+        wait_http(f"http://127.0.0.1:{ENGINE}/healthz", "engine-floor")
         log("starting the peers (PostGraphile ×2, Apollo Gateway)")
         start_peers()
-        tgts = targets(tokens, event_id, s2_body)
+        status, resp = gql(GW_CACHED, S4_QUERY, token=tokens["official"])
+        own_request_id = json.loads(resp)["data"]["serviceRequests"]["edges"][0]["node"]["id"]
+        tgts = targets(tokens, event_id, s2_body, own_request_id)
         for t in tgts:  # one clean answer each, before any load
             status, resp = gql_url(t["url"], t["body"], t.get("token"), mutation=t.get("mutation"))
             if status != 200 or b'"errors"' in resp:
@@ -1044,6 +1120,10 @@ def main():
                     + (f" VOID {r['why']}" if r.get("void") else ""))
         open_loop = {}
         by_name = {t["name"]: t for t in tgts}
+        log("scenario 5's waits (pg_stat_activity, pg_locks), a separate unmeasured run")
+        s5_waits = wait_profile(by_name["s5-mutation"], 3 if args.quick else 6, args.connections,
+                                args.threads, lua_dir)
+        log(f"scenario 5 waits: {s5_waits}")
 
         def median_rps(name):
             good = [r["rps"] for r in runs[name] if not r.get("void")]
@@ -1051,7 +1131,7 @@ def main():
 
         # One fixed rate per group, the same for every member: half what the slowest member
         # sustained closed-loop (or --rate), so each runs at a steady, unsaturated load.
-        for group in (("floor", "s2-cached-read", "s2-via-apollo"), ("s3-fanout", "s3-postgraphile")):
+        for group in (("floor", "engine-floor", "s2-cached-read", "s2-via-apollo"), ("s3-fanout", "s3-postgraphile")):
             rate = args.rate or max(5, int(0.5 * min(median_rps(n) for n in group)))
             log(f"open loop at {rate} req/s: {', '.join(group)}")
             for name in group:
@@ -1087,6 +1167,10 @@ def main():
             "scenario 2 / floor, req/s": ratio(m("s2-cached-read", "rps"), m("floor", "rps")),
             "scenario 2 / floor, CPU per request": ratio(m("s2-cached-read", "cpu_ms_per_req_total"),
                                                         m("floor", "cpu_ms_per_req_total")),
+            "scenario 2 / engine floor, CPU per request": ratio(m("s2-cached-read", "cpu_ms_per_req_total"),
+                                                               m("engine-floor", "cpu_ms_per_req_total")),
+            "engine floor / floor, CPU per request": ratio(m("engine-floor", "cpu_ms_per_req_total"),
+                                                          m("floor", "cpu_ms_per_req_total")),
             "via Apollo Gateway / direct, CPU per request (scenario 2)":
                 ratio(m("s2-via-apollo", "cpu_ms_per_req_total"), m("s2-cached-read", "cpu_ms_per_req_total")),
             "via Apollo Gateway / direct, req/s (scenario 2)":
@@ -1112,7 +1196,7 @@ def main():
                         "postgraphile_s3": PGL_S3_QUERY, "postgraphile_s5": PGL_S5_MUTATION},
             "targets": [{"name": t["name"], "scenario": t["scenario"], "url": t["url"]} for t in tgts],
             "runs": runs, "summary": summary, "ratios": ratios, "open_loop": open_loop,
-            "grpc_load": grpc_load, "peak_rss_mb": peak, "callgrind": cg,
+            "grpc_load": grpc_load, "peak_rss_mb": peak, "callgrind": cg, "s5_waits": s5_waits,
             "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
         }
         result["wall_seconds"] = round(time.time() - t_start, 1)

@@ -6,11 +6,14 @@
 //!   hundreds of published forums, each with an accepted contribution linked to practices.
 //! - `floor`: a bare axum handler answering `/graphql` with fixed bytes (the floor of what
 //!   any HTTP GraphQL answer can cost on this machine).
+//! - `engine`: async-graphql over in-memory data answering scenario 2's query with the same
+//!   bytes (the floor of an async-graphql server for that document).
 //! - `grpc-load`: a closed-loop tonic client hammering one read RPC, with latencies in an
 //!   HDR histogram, printed as JSON.
 //!
 //! Nothing here asserts timings; see `docs/benchmarks.md`.
 
+mod engine;
 mod floor;
 mod grpc;
 mod grpc_load;
@@ -32,6 +35,8 @@ enum Command {
     Seed(seed::Args),
     /// Serve fixed bytes on /graphql (the floor scenario).
     Floor(floor::Args),
+    /// Answer scenario 2's query with async-graphql over in-memory data (the engine floor).
+    Engine(engine::Args),
     /// Hammer one read RPC and print latency percentiles as JSON.
     GrpcLoad(grpc_load::Args),
 }
@@ -41,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Seed(args) => seed::run(args).await,
         Command::Floor(args) => floor::run(args).await,
+        Command::Engine(args) => engine::run(args).await,
         Command::GrpcLoad(args) => grpc_load::run(args).await,
     }
 }
