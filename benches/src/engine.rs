@@ -93,7 +93,8 @@ fn event_of(answer: &Value) -> anyhow::Result<Event> {
 /// Serves until killed.
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let answer: Value = serde_json::from_slice(&std::fs::read(&args.body)?)?;
-    let schema = Schema::build(Query(event_of(&answer)?), EmptyMutation, EmptySubscription).finish();
+    let schema =
+        Schema::build(Query(event_of(&answer)?), EmptyMutation, EmptySubscription).finish();
     let app = Router::new()
         .route("/graphql", post_service(GraphQL::new(schema)))
         .route("/healthz", get(|| async { "ok" }));

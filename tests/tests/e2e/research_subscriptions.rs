@@ -14,11 +14,23 @@ use serde_json::{Value, json};
 
 const SUB: &str = "id areaCodes areas { code label(lang: KO) } languages frequency createdAt";
 
+/// Subscribes as a client should: an UNAVAILABLE answer (the notifier busy, under the whole
+/// suite's load) is tried again after its `retryAfterMs`, at most three times.
 async fn subscribe(stack: &Stack, token: &str, input: Value) -> glocal_e2e::Gql {
     let q = format!(
         "mutation($input: SubscribeToResearchInput!) {{ subscribeToResearch(input: $input) {{ {SUB} }} }}"
     );
-    stack.gql(Some(token), &q, json!({ "input": input })).await
+    let mut answer = stack.gql(Some(token), &q, json!({ "input": input })).await;
+    for _ in 0..3 {
+        let ext = &answer.body["errors"][0]["extensions"];
+        if ext["code"] != "UNAVAILABLE" {
+            break;
+        }
+        let wait = ext["retryAfterMs"].as_u64().unwrap_or(1000);
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+        answer = stack.gql(Some(token), &q, json!({ "input": input })).await;
+    }
+    answer
 }
 
 /// A practice in `area` with its title only in `lang` (a `ko`, `en`, `zh` or `ja` key).
