@@ -181,7 +181,18 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
     let _ = glocal_kit::metrics::prometheus();
     let cache = cache(settings).await;
     let entities = entity_cache::EntityCache::from_settings(cache.clone(), &settings.cache);
-    let (hub, consumer) = changes::start(settings, entities.clone(), draining.signal());
+    let responses = Arc::new(upstream::responses::ResponseCache::new(
+        cache.clone(),
+        Duration::from_secs(gateway.response_cache_ttl_secs),
+        gateway.response_cache_bytes,
+        Duration::from_millis(settings.cache.local_ttl_ms),
+    ));
+    let (hub, consumer) = changes::start(
+        settings,
+        entities.clone(),
+        responses.clone(),
+        draining.signal(),
+    );
     let services_for_feeds = services.clone();
     let file_state = Arc::new(files::FileState {
         services: services.clone(),
@@ -191,6 +202,9 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
         transfer_timeout: Duration::from_secs(settings.storage.transfer_timeout_secs),
     });
     let (schema, partner_schema) = build_schemas(settings, &services, entities.clone(), hub);
+    responses.set_public_graph(upstream::responses::PublicGraph::from_sdl(
+        &partner_schema.sdl(),
+    ));
     let state = Arc::new(AppState {
         schema,
         partner_schema,
@@ -200,6 +214,7 @@ async fn router(settings: &Settings, draining: ops::Draining) -> Result<Router, 
             Duration::from_secs(gateway.apq_ttl_secs),
         ),
         documents: edge::documents::DocumentCache::new(gateway.document_cache_bytes),
+        responses,
         entities,
         read_retry: clients::ReadRetry::from_settings(&gateway),
         settings: gateway.clone(),

@@ -32,6 +32,7 @@ use async_graphql::{PathSegment, ServerError, ServerResult, Variables};
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::response::{Html, IntoResponse, Response};
+use bytes::Bytes;
 use glocal_kit::error::ErrorCode;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::Deserialize;
@@ -46,6 +47,7 @@ use crate::edge::limits;
 use crate::schema::language::{Language, RequestLanguage};
 use crate::upstream::entity_cache::ReadThrough;
 use crate::upstream::loaders::SharedLoaders;
+use crate::upstream::responses::{self, Collector, Pending, ResponseCache, Stored};
 
 /// The parameters of one GraphQL request, from a POST body or GET query string.
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +91,23 @@ struct Answer {
     status: StatusCode,
     body: serde_json::Value,
     headers: HeaderMap,
+    /// The body as sent, when it is already bytes (a stored answer, or one just stored).
+    raw: Option<Bytes>,
+    /// What the response cache did.
+    cache: CacheState,
+    /// Where a candidate's answer goes once it is said in its language.
+    pending: Option<Pending>,
+}
+
+/// What the response cache ([`crate::upstream::responses`]) did with one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CacheState {
+    /// Not a candidate (a mutation, a caller with a token, a private root field…).
+    Bypass,
+    /// Served from the cache; its ETag.
+    Hit(String),
+    /// Executed: the ETag when the answer is public (stored), else `None`.
+    Miss(Option<String>),
 }
 
 impl Answer {
@@ -98,6 +117,9 @@ impl Answer {
             status,
             body: serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
             headers: HeaderMap::new(),
+            raw: None,
+            cache: CacheState::Bypass,
+            pending: None,
         }
     }
 
@@ -112,10 +134,115 @@ impl Answer {
         Answer::error(status, code, message)
     }
 
+    /// A stored answer.
+    fn stored(stored: Stored) -> Answer {
+        Answer {
+            status: StatusCode::OK,
+            body: serde_json::Value::Null,
+            headers: HeaderMap::new(),
+            raw: Some(stored.body),
+            cache: CacheState::Hit(stored.etag),
+            pending: None,
+        }
+    }
+
+    /// The body as JSON (a stored one read back: only in batches).
+    fn into_body(self) -> serde_json::Value {
+        match self.raw {
+            Some(raw) => serde_json::from_slice(&raw).unwrap_or(serde_json::Value::Null),
+            None => self.body,
+        }
+    }
+
     fn into_response(self, media: MediaType) -> Response {
-        let mut response = json_response(self.status, media, &self.body);
+        let mut response = match self.raw {
+            Some(raw) => {
+                let mut response = (self.status, raw).into_response();
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(media.as_str()),
+                );
+                response
+            }
+            None => json_response(self.status, media, &self.body),
+        };
         response.headers_mut().extend(self.headers);
+        let (state, etag) = match &self.cache {
+            CacheState::Bypass => ("bypass", None),
+            CacheState::Hit(etag) => ("hit", Some(etag)),
+            CacheState::Miss(etag) => ("miss", etag.as_ref()),
+        };
+        let headers = response.headers_mut();
+        headers.insert(CACHE_STATE_HEADER, HeaderValue::from_static(state));
+        if let Some(etag) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
+            headers.insert(header::ETAG, etag);
+        }
         response
+    }
+
+    /// The answer to a GET: `Cache-Control` (public with its ETag when the answer is one
+    /// the cache keeps, else `no-store`), and `304 Not Modified` when the client's
+    /// `If-None-Match` names its ETag.
+    fn into_get_response(self, media: MediaType, request: &HeaderMap, max_age: u64) -> Response {
+        let etag = match &self.cache {
+            CacheState::Hit(etag) | CacheState::Miss(Some(etag)) => Some(etag.clone()),
+            _ => None,
+        };
+        let not_modified = etag.as_deref().is_some_and(|etag| {
+            request
+                .get_all(header::IF_NONE_MATCH)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(|v| v.trim().trim_start_matches("W/"))
+                .any(|v| v == etag || v == "*")
+        });
+        let state = self.cache.clone();
+        let mut response = if not_modified {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            if let Some(etag) = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
+                response.headers_mut().insert(header::ETAG, etag);
+            }
+            let label = if matches!(state, CacheState::Hit(_)) {
+                "hit"
+            } else {
+                "miss"
+            };
+            response
+                .headers_mut()
+                .insert(CACHE_STATE_HEADER, HeaderValue::from_static(label));
+            response
+        } else {
+            self.into_response(media)
+        };
+        let control = if etag.is_some() {
+            HeaderValue::from_str(&public_cache_control(max_age)).unwrap_or(
+                HeaderValue::from_static("public, max-age=0, must-revalidate"),
+            )
+        } else {
+            HeaderValue::from_static("private, no-store")
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, control);
+        if etag.is_some() {
+            response.headers_mut().insert(
+                header::VARY,
+                HeaderValue::from_static("Accept, Accept-Language"),
+            );
+        }
+        response
+    }
+}
+
+/// The header that says what the response cache did: `hit`, `miss` or `bypass`.
+pub const CACHE_STATE_HEADER: &str = "glocal-cache";
+
+fn public_cache_control(max_age: u64) -> String {
+    if max_age == 0 {
+        "public, max-age=0, must-revalidate".to_owned()
+    } else {
+        ["public, max-age=", &max_age.to_string()].concat()
     }
 }
 
@@ -198,7 +325,7 @@ pub async fn graphql_get(State(state): State<Arc<AppState>>, request: Request) -
         media,
     )
     .await
-    .into_response(media)
+    .into_get_response(media, &headers, state.settings.response_cache_max_age_secs)
 }
 
 /// Which schema a request runs against.
@@ -208,6 +335,16 @@ pub enum Graph {
     Portal,
     /// The partner graph (`/subgraph`): public data, no mutations.
     Partner,
+}
+
+impl Graph {
+    /// Its name in response-cache keys.
+    const fn label(self) -> &'static str {
+        match self {
+            Graph::Portal => "portal",
+            Graph::Partner => "partner",
+        }
+    }
 }
 
 /// `POST /graphql`: a JSON body.
@@ -331,7 +468,7 @@ async fn post(state: &AppState, request: Request, graph: Graph) -> Response {
         )
     }))
     .await;
-    let bodies = answers.into_iter().map(|a| a.body).collect();
+    let bodies = answers.into_iter().map(Answer::into_body).collect();
     json_response(StatusCode::OK, media, &serde_json::Value::Array(bodies))
 }
 
@@ -435,7 +572,17 @@ impl Extension for ExecutionMarker {
         next: NextResolve<'_>,
     ) -> ServerResult<Option<async_graphql::Value>> {
         let arguments = info.field;
-        next.run(ctx, info).await.map_err(|mut error| {
+        // A response-cache candidate records what it shows (public fields only, entities).
+        let collector = ctx.data_opt::<Arc<Collector>>();
+        let key = collector.and_then(|c| {
+            c.field(
+                info.parent_type,
+                info.name,
+                info.return_type,
+                info.path_node,
+            )
+        });
+        let result = next.run(ctx, info).await.map_err(|mut error| {
             if is_argument_error(&error, arguments) {
                 error
                     .extensions
@@ -443,7 +590,11 @@ impl Extension for ExecutionMarker {
                     .set("code", ErrorCode::BadUserInput.as_str());
             }
             error
-        })
+        });
+        if let (Some(collector), Some(key), Ok(Some(value))) = (collector, key, &result) {
+            collector.key(key, value);
+        }
+        result
     }
 }
 
@@ -508,7 +659,31 @@ async fn execute(
 ) -> Answer {
     let language = request_language(headers);
     let mut answer = execute_in(state, graph, identity, language, params, method, media).await;
+    if answer.raw.is_some() {
+        return answer;
+    }
     localize(&mut answer.body, language.into());
+    if let Some(pending) = answer.pending.take() {
+        let tags = if answer.body.get("errors").is_some() {
+            ResponseCache::not_stored("error");
+            None
+        } else {
+            pending.tags()
+        };
+        match tags {
+            Some(tags) => {
+                let body = Bytes::from(serde_json::to_vec(&answer.body).unwrap_or_default());
+                let stored = Stored {
+                    etag: responses::etag(&body),
+                    body,
+                };
+                state.responses.store(pending, tags, &stored).await;
+                answer.cache = CacheState::Miss(Some(stored.etag));
+                answer.raw = Some(stored.body);
+            }
+            None => answer.cache = CacheState::Miss(None),
+        }
+    }
     answer
 }
 
@@ -557,15 +732,40 @@ async fn execute_in(
     // Parsed once per process for every text (the document cache); a document that does not
     // parse is left to the schema, which reports why.
     let (document, _) = state.documents.document(&query);
-    let mut request =
-        async_graphql::Request::new(query).variables(params.variables.unwrap_or_default());
-    if let Some(name) = &params.operation_name {
-        request = request.operation_name(name.clone());
-    }
     let selected = document
         .as_ref()
         .ok()
         .and_then(|doc| selected_operation(doc, params.operation_name.as_deref()));
+    let variables = params.variables.unwrap_or_default();
+    // An anonymous query of public fields only may be answered from the response cache.
+    let pending = match &document {
+        Ok(doc)
+            if matches!(selected, Some((_, OperationType::Query)))
+                && identity.0.is_none()
+                && state.responses.enabled()
+                && responses::public_roots(doc, params.operation_name.as_deref()) =>
+        {
+            let key = ResponseCache::key(
+                graph.label(),
+                language.code(),
+                params.operation_name.as_deref(),
+                &query,
+                &variables,
+            );
+            if let Some((stored, _)) = state.responses.lookup(&key).await {
+                return Answer::stored(stored);
+            }
+            state.responses.begin(key)
+        }
+        _ => {
+            ResponseCache::bypass();
+            None
+        }
+    };
+    let mut request = async_graphql::Request::new(query).variables(variables);
+    if let Some(name) = &params.operation_name {
+        request = request.operation_name(name.clone());
+    }
     if let Ok(doc) = &document {
         request.set_parsed_query(ExecutableDocument::clone(doc));
     }
@@ -593,6 +793,9 @@ async fn execute_in(
         .data(identity)
         .data(RequestLanguage(language))
         .data(executed.clone());
+    if let Some(pending) = &pending {
+        request = request.data(pending.collector());
+    }
     if is_query {
         // One set of loaders for every root field of a query.
         request = request.data(SharedLoaders::default());
@@ -647,6 +850,13 @@ async fn execute_in(
         status,
         body: serde_json::Value::Object(body),
         headers: std::mem::take(&mut response.http_headers),
+        raw: None,
+        cache: if pending.is_some() {
+            CacheState::Miss(None)
+        } else {
+            CacheState::Bypass
+        },
+        pending,
     }
 }
 

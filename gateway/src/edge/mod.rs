@@ -48,6 +48,9 @@ pub struct AppState {
     pub persisted_queries: apq::PersistedQueries,
     /// Parsed documents by their text (`gateway.document_cache_bytes`).
     pub documents: documents::DocumentCache,
+    /// Whole answers of public reads (`gateway.response_cache_*`), invalidated by the
+    /// change events.
+    pub responses: Arc<crate::upstream::responses::ResponseCache>,
     /// How reads to the services are retried.
     pub read_retry: ReadRetry,
     /// Verifies bearer tokens (also those in a WebSocket's `connection_init`).

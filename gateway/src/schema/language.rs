@@ -31,6 +31,16 @@ impl Language {
         }
     }
 
+    /// Its ISO 639-1 code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Language::Ko => "ko",
+            Language::En => "en",
+            Language::Zh => "zh",
+            Language::Ja => "ja",
+        }
+    }
+
     /// The most preferred supported language of an `Accept-Language` header value.
     pub fn from_accept_language(header: &str) -> Option<Language> {
         let mut best: Option<(f32, Language)> = None;

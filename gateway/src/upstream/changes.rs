@@ -3,8 +3,8 @@
 //! the last entry it saw), or the in-process bus when there is no Redis (`glocal dev`),
 //! and turns each event into
 //!
-//! - cache invalidations ([`EntityCache::invalidate`]), so an edit is visible on the
-//!   next read, on every replica (each reads every stream);
+//! - cache invalidations ([`EntityCache::invalidate`], [`ResponseCache::invalidate`]), so
+//!   an edit is visible on the next read, on every replica (each reads every stream);
 //! - a message on the [`ChangeHub`], which live subscriptions listen to.
 //!
 //! Reading resumes where the replicas left off: after each batch a replica records the last
@@ -39,6 +39,7 @@ use tokio::sync::broadcast;
 use tracing::Instrument;
 
 use crate::upstream::entity_cache::EntityCache;
+use crate::upstream::responses::ResponseCache;
 
 /// Events a slow subscriber may fall behind by before it misses some.
 const HUB_CAPACITY: usize = 1_024;
@@ -95,6 +96,7 @@ pub fn applied_key(prefix: &str) -> String {
 pub fn start(
     settings: &Settings,
     entities: EntityCache,
+    responses: Arc<ResponseCache>,
     closing: Shutdown,
 ) -> (ChangeHub, ConsumerHandle) {
     let (trigger, stop) = glocal_kit::shutdown::channel();
@@ -106,6 +108,7 @@ pub fn start(
     let consumer = Consumer {
         hub: hub.clone(),
         entities,
+        responses,
         seen: Dedupe::default(),
         stale: false,
     };
@@ -150,6 +153,7 @@ impl Dedupe {
 struct Consumer {
     hub: ChangeHub,
     entities: EntityCache,
+    responses: Arc<ResponseCache>,
     seen: Dedupe,
     /// Events may have been missed: drop every cached entity before resuming.
     stale: bool,
@@ -165,6 +169,7 @@ impl Consumer {
         metrics::counter!("gateway_change_events_total", "service" => event.service.clone(), "result" => "applied").increment(1);
         tracing::debug!(service = %event.service, event_type = %event.event_type, aggregate_id = %event.aggregate_id, "change event");
         self.entities.invalidate(&event).await;
+        self.responses.invalidate(&event).await;
         self.hub.publish(Arc::new(event));
     }
 
@@ -289,6 +294,7 @@ impl Consumer {
         *connected = true;
         if self.stale {
             self.entities.flush().await?;
+            self.responses.flush().await;
             self.stale = false;
         }
         tracing::info!(streams = keys.len(), "reading change events");

@@ -4,7 +4,8 @@
 //! deadline in every request; reads retried on UNAVAILABLE; failures as GraphQL errors by
 //! the one mapping in [`error`]), the [`entity_cache`], the change-stream consumer
 //! ([`changes`]), every DataLoader ([`loaders`]) and the writer of the log of staff reads of
-//! personal data ([`read_log`]).
+//! personal data ([`read_log`]), and the cache of whole public answers ([`responses`]),
+//! which the edge reads and the change-stream consumer invalidates.
 //!
 //! Nothing here imports the schema or the edge.
 
@@ -14,6 +15,7 @@ pub mod entity_cache;
 pub mod error;
 pub mod loaders;
 pub mod read_log;
+pub mod responses;
 
 use std::future::Future;
 use std::time::Duration;

@@ -37,6 +37,7 @@ mod request_search;
 mod research;
 mod research_subscriptions;
 mod resilience;
+mod response_cache;
 mod sla;
 mod subscriptions;
 mod support;

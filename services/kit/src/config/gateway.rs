@@ -95,6 +95,15 @@ pub struct GatewaySettings {
     /// Bytes of document text whose parsed form the gateway keeps (an LRU of parsed
     /// documents by their text); 0 parses every request's document.
     pub document_cache_bytes: usize,
+    /// How long a whole response of a public read stays in the response cache (seconds);
+    /// 0 turns the response cache off.
+    pub response_cache_ttl_secs: u64,
+    /// Bytes of response bodies each gateway keeps in its in-process tier of the response
+    /// cache (in front of Redis; the only tier without Redis).
+    pub response_cache_bytes: usize,
+    /// `max-age` of the `Cache-Control` header on a cacheable GET response (seconds): how
+    /// long a browser or CDN may reuse it without asking; 0 makes them revalidate (ETag).
+    pub response_cache_max_age_secs: u64,
     /// Extra attempts of a failed idempotent read (UNAVAILABLE) to a service.
     pub read_retries: u32,
     /// First backoff before a retried read (ms); doubles each attempt, with jitter.
@@ -229,6 +238,9 @@ impl Default for GatewaySettings {
             client_ip_header: String::new(),
             apq_ttl_secs: 86_400,
             document_cache_bytes: 4 * 1024 * 1024,
+            response_cache_ttl_secs: 60,
+            response_cache_bytes: 16 * 1024 * 1024,
+            response_cache_max_age_secs: 0,
             read_retries: 2,
             retry_backoff_ms: 50,
             client_lb: false,
