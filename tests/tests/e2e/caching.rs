@@ -175,6 +175,9 @@ async fn public_entities_are_cached_invalidated_by_change_events_and_never_share
     let calls = Calls::default();
     let stack = spawn_stack_with(|s| {
         s.gateway.research_url = counting_proxy(s.research.listen, &calls);
+        // The entity cache alone: whole answers kept in front of it (ADR 0053, tested in
+        // response_cache.rs) would hide the calls this test counts.
+        s.gateway.response_cache_ttl_secs = 0;
     })
     .await;
     let staff = stack.staff("staff-network");
