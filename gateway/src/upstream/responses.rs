@@ -53,24 +53,26 @@ use lru::LruCache;
 use sha2::{Digest, Sha256};
 
 /// The public query fields whose answers may be stored (the partner graph's query fields
-/// but `verifyCertificate`, a lookup by a secret code).
-pub const PUBLIC_ROOTS: &[&str] = &[
-    "localGovernments",
-    "events",
-    "event",
-    "series",
-    "practices",
-    "practice",
-    "researchAreas",
-    "organisations",
-    "organisation",
-    "relationships",
-    "opportunities",
-    "exchangeProjects",
-    "exchangeProject",
-    "programmes",
-    "programme",
-    "edition",
+/// but `verifyCertificate`, a lookup by a secret code), each with the aggregate type of what
+/// it reads: a list field's answer is tagged with its type even when it shows no entity (a
+/// `totalCount`, facets, an empty page).
+pub const PUBLIC_ROOTS: &[(&str, &str)] = &[
+    ("localGovernments", "LocalGovernment"),
+    ("events", "Event"),
+    ("event", "Event"),
+    ("series", "Series"),
+    ("practices", "Practice"),
+    ("practice", "Practice"),
+    ("researchAreas", "ResearchArea"),
+    ("organisations", "Organisation"),
+    ("organisation", "Organisation"),
+    ("relationships", "Relationship"),
+    ("opportunities", "Opportunity"),
+    ("exchangeProjects", "ExchangeProject"),
+    ("exchangeProject", "ExchangeProject"),
+    ("programmes", "Programme"),
+    ("programme", "Programme"),
+    ("edition", "Edition"),
 ];
 
 /// Public entity types: (GraphQL type, the change events' aggregate type, key field).
@@ -163,7 +165,7 @@ pub fn public_roots(doc: &ExecutableDocument, operation_name: Option<&str>) -> b
             .all(|item| match &item.node {
                 Selection::Field(field) => {
                     let name = field.node.name.node.as_str();
-                    name == "__typename" || PUBLIC_ROOTS.contains(&name)
+                    name == "__typename" || PUBLIC_ROOTS.iter().any(|(root, _)| *root == name)
                 }
                 Selection::FragmentSpread(_) | Selection::InlineFragment(_) => true,
             })
@@ -251,7 +253,20 @@ impl Collector {
             return None;
         }
         let named = named_type(return_type);
-        if let Some(entity) = self.graph.entities.get(named) {
+        let entity = self.graph.entities.get(named);
+        if parent_type == "Query" && entity.is_none() {
+            // A list (a connection): every change of its type may change it.
+            match PUBLIC_ROOTS.iter().find(|(root, _)| *root == name) {
+                Some((_, aggregate)) => {
+                    state.tags.insert(type_tag(aggregate));
+                }
+                None => {
+                    state.uncacheable = true;
+                    return None;
+                }
+            }
+        }
+        if let Some(entity) = entity {
             let Some((aggregate, _)) = entity else {
                 state.uncacheable = true;
                 return None;
@@ -899,6 +914,14 @@ mod tests {
     }
 
     #[test]
+    fn a_list_that_shows_no_entity_is_still_tagged_with_its_type() {
+        let collector = Collector::new(Arc::new(PublicGraph::from_sdl(SDL)));
+        let events = node(None, QueryPathSegment::Name("events"));
+        collector.field("Query", "events", "EventConnection!", &events);
+        assert_eq!(collector.finish().expect("cacheable"), vec!["Event*"]);
+    }
+
+    #[test]
     fn a_field_outside_the_public_graph_or_an_unmapped_entity_is_never_stored() {
         let graph = Arc::new(PublicGraph::from_sdl(SDL));
         let private = Collector::new(graph.clone());
@@ -980,10 +1003,14 @@ mod tests {
             unmapped.is_empty(),
             "public entity types without a change type in ENTITIES (their answers are never cached): {unmapped:?}"
         );
-        for root in PUBLIC_ROOTS {
+        for (root, aggregate) in PUBLIC_ROOTS {
             assert!(
                 graph.is_public("Query", root),
                 "{root} is a public query field"
+            );
+            assert!(
+                ENTITIES.iter().any(|(_, a, _)| a == aggregate),
+                "{root} reads a mapped type"
             );
         }
     }
