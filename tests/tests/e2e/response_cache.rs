@@ -79,6 +79,22 @@ async fn until(
     }
 }
 
+/// Waits until the events service relayed its outbox, then a little longer so the change
+/// events reach the gateways: an answer stored before a late event would be dropped by it.
+async fn settled(stack: &Stack) {
+    for _ in 0..200 {
+        let (unpublished, _) = glocal_kit::metrics::outbox_lag(&stack.events_db)
+            .await
+            .expect("outbox lag");
+        if unpublished == 0 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the events outbox was not relayed");
+}
+
 fn ids(body: &Value) -> Vec<String> {
     body["data"]["events"]["edges"]
         .as_array()
@@ -100,8 +116,9 @@ async fn a_change_through_another_replica_drops_exactly_the_answers_that_showed_
     let other = open_event(&stack, &staff, "cache-other", 20).await;
     let id = json!({ "id": shown["id"] });
     let other_id = json!({ "id": other["id"] });
+    settled(&stack).await;
 
-    // Filled on the first replica once the events' creation reached it, then served.
+    // Filled on the first replica, then served.
     let (first, body) = until(&stack, &stack.base_url, EVENT, &id, |_, b| {
         b["data"]["event"]["state"] == "REGISTRATION_OPEN"
     })
@@ -248,6 +265,7 @@ async fn with_redis_down_the_in_process_tier_still_serves() {
     let staff = stack.staff("staff-events");
     let event = open_event(&stack, &staff, "cache-down", 20).await;
     let id = json!({ "id": event["id"] });
+    settled(&stack).await;
     until(&stack, &stack.base_url, EVENT, &id, |h, b| {
         header(h, "glocal-cache") == "hit" && b["data"]["event"]["state"] == "REGISTRATION_OPEN"
     })
