@@ -776,3 +776,16 @@ input-project-unknown-organisation = no partner organisation `{ $id }`
 input-project-unknown-local-government = no local government `{ $code }` in the directory
 rule-project-log-audience = the project's interaction log is for bureau staff and the local governments involved
 action-manage-exchange-projects = manage exchange projects
+## Coaching on international exchange (ADR 0050; extensions.reason in parentheses)
+rule-coaching-basic-only = coaching on international exchange is for cities, counties and districts; a { $level } local government is not eligible
+rule-coaching-edition = coaching engagements belong to editions of a COACHING programme; this edition's programme is { $kind }
+rule-coaching-engagement-exists = local government { $code } already has a coaching engagement in this edition
+rule-coaching-coach-exists = this advisor is already registered as a coach
+input-coaching-unknown-coach = no coach `{ $id }`
+rule-coaching-move = cannot move a coaching engagement from { $from } to { $to }
+rule-coaching-finished = a { $status } coaching engagement no longer changes
+rule-coaching-coach-required = choose a coach before the coaching starts
+input-coaching-move-status = must be IN_PROGRESS or CANCELLED; the plan is delivered with deliverCoachingPlan
+input-coaching-session-ends = must not be before the start
+input-coaching-not-an-advisor = partner organisation `{ $id }` is not a foreign advisor
+action-manage-coaching = manage coaching on international exchange

@@ -775,3 +775,16 @@ input-project-unknown-organisation = 協力機関 `{ $id }` はありません
 input-project-unknown-local-government = 自治体名簿に `{ $code }` はありません
 rule-project-log-audience = 事業の交流記録は事務局職員と参加自治体だけが閲覧できます
 action-manage-exchange-projects = 交流事業の管理
+## Coaching on international exchange (ADR 0050)
+rule-coaching-basic-only = 国際交流コンサルティングは市・郡・区が対象です。{ $level } の自治体は対象外です
+rule-coaching-edition = コンサルティングは COACHING プログラムの回にのみ登録できます。この回のプログラムは { $kind } です
+rule-coaching-engagement-exists = 自治体 { $code } はこの回ですでにコンサルティングを受けています
+rule-coaching-coach-exists = この顧問機関はすでにコンサルタントとして登録されています
+input-coaching-unknown-coach = コンサルタント `{ $id }` はありません
+rule-coaching-move = コンサルティングを { $from } から { $to } に移すことはできません
+rule-coaching-finished = { $status } のコンサルティングはもう変更できません
+rule-coaching-coach-required = コンサルティングを始める前にコンサルタントを決めてください
+input-coaching-move-status = IN_PROGRESS または CANCELLED を指定してください。計画は deliverCoachingPlan で渡します
+input-coaching-session-ends = 開始より前にはできません
+input-coaching-not-an-advisor = 協力機関 `{ $id }` は海外顧問ではありません
+action-manage-coaching = 国際交流コンサルティングの管理

@@ -775,3 +775,16 @@ input-project-unknown-organisation = 협력 기관 `{ $id }`이(가) 없습니�
 input-project-unknown-local-government = 지방자치단체 목록에 `{ $code }`이(가) 없습니다
 rule-project-log-audience = 사업의 교류 기록은 사무국 직원과 참여 지방자치단체만 볼 수 있습니다
 action-manage-exchange-projects = 교류 사업 관리
+## Coaching on international exchange (ADR 0050)
+rule-coaching-basic-only = 국제교류 컨설팅은 시·군·구를 위한 사업입니다. { $level } 지방자치단체는 대상이 아닙니다
+rule-coaching-edition = 컨설팅은 COACHING 프로그램의 회차에만 등록할 수 있습니다. 이 회차의 프로그램은 { $kind }입니다
+rule-coaching-engagement-exists = 지방자치단체 { $code }은(는) 이 회차에 이미 컨설팅이 있습니다
+rule-coaching-coach-exists = 이 자문기관은 이미 컨설턴트로 등록되어 있습니다
+input-coaching-unknown-coach = 컨설턴트 `{ $id }`이(가) 없습니다
+rule-coaching-move = 컨설팅을 { $from }에서 { $to }(으)로 바꿀 수 없습니다
+rule-coaching-finished = { $status } 상태의 컨설팅은 더 이상 바꿀 수 없습니다
+rule-coaching-coach-required = 컨설팅을 시작하기 전에 컨설턴트를 정하세요
+input-coaching-move-status = IN_PROGRESS 또는 CANCELLED여야 합니다. 계획은 deliverCoachingPlan으로 전달합니다
+input-coaching-session-ends = 시작 시각보다 앞설 수 없습니다
+input-coaching-not-an-advisor = 협력 기관 `{ $id }`은(는) 해외 자문기관이 아닙니다
+action-manage-coaching = 국제교류 컨설팅 관리

@@ -775,3 +775,16 @@ input-project-unknown-organisation = 没有合作机构 `{ $id }`
 input-project-unknown-local-government = 地方政府名录中没有 `{ $code }`
 rule-project-log-audience = 项目的交流记录仅供事务局职员和参与的地方政府查看
 action-manage-exchange-projects = 管理交流项目
+## Coaching on international exchange (ADR 0050)
+rule-coaching-basic-only = 国际交流咨询面向市、郡、区；{ $level } 级地方政府不符合条件
+rule-coaching-edition = 咨询只能属于 COACHING 项目的期次；此期次的项目是 { $kind }
+rule-coaching-engagement-exists = 地方政府 { $code } 在此期次已有咨询
+rule-coaching-coach-exists = 该顾问机构已登记为咨询专家
+input-coaching-unknown-coach = 没有咨询专家 `{ $id }`
+rule-coaching-move = 咨询不能从 { $from } 变为 { $to }
+rule-coaching-finished = { $status } 状态的咨询不能再更改
+rule-coaching-coach-required = 开始咨询前请先选定咨询专家
+input-coaching-move-status = 必须是 IN_PROGRESS 或 CANCELLED；方案通过 deliverCoachingPlan 提交
+input-coaching-session-ends = 不能早于开始时间
+input-coaching-not-an-advisor = 合作机构 `{ $id }` 不是海外顾问
+action-manage-coaching = 管理国际交流咨询
