@@ -789,3 +789,7 @@ input-coaching-move-status = must be IN_PROGRESS or CANCELLED; the plan is deliv
 input-coaching-session-ends = must not be before the start
 input-coaching-not-an-advisor = partner organisation `{ $id }` is not a foreign advisor
 action-manage-coaching = manage coaching on international exchange
+label-CoachingStatus-PLANNED = Planned
+label-CoachingStatus-IN_PROGRESS = In progress
+label-CoachingStatus-PLAN_DELIVERED = Plan delivered
+label-CoachingStatus-CANCELLED = Cancelled

@@ -788,3 +788,7 @@ input-coaching-move-status = IN_PROGRESS または CANCELLED を指定してく�
 input-coaching-session-ends = 開始より前にはできません
 input-coaching-not-an-advisor = 協力機関 `{ $id }` は海外顧問ではありません
 action-manage-coaching = 国際交流コンサルティングの管理
+label-CoachingStatus-PLANNED = 予定
+label-CoachingStatus-IN_PROGRESS = 進行中
+label-CoachingStatus-PLAN_DELIVERED = 計画提出済み
+label-CoachingStatus-CANCELLED = 取消

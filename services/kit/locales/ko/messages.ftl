@@ -788,3 +788,7 @@ input-coaching-move-status = IN_PROGRESS 또는 CANCELLED여야 합니다. 계�
 input-coaching-session-ends = 시작 시각보다 앞설 수 없습니다
 input-coaching-not-an-advisor = 협력 기관 `{ $id }`은(는) 해외 자문기관이 아닙니다
 action-manage-coaching = 국제교류 컨설팅 관리
+label-CoachingStatus-PLANNED = 예정
+label-CoachingStatus-IN_PROGRESS = 진행 중
+label-CoachingStatus-PLAN_DELIVERED = 계획 전달
+label-CoachingStatus-CANCELLED = 취소

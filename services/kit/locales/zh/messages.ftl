@@ -788,3 +788,7 @@ input-coaching-move-status = 必须是 IN_PROGRESS 或 CANCELLED；方案通过 
 input-coaching-session-ends = 不能早于开始时间
 input-coaching-not-an-advisor = 合作机构 `{ $id }` 不是海外顾问
 action-manage-coaching = 管理国际交流咨询
+label-CoachingStatus-PLANNED = 已计划
+label-CoachingStatus-IN_PROGRESS = 进行中
+label-CoachingStatus-PLAN_DELIVERED = 方案已提交
+label-CoachingStatus-CANCELLED = 已取消
