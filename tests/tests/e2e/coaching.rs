@@ -31,7 +31,7 @@ async fn organisation(stack: &Stack, staff: &str, key: &str, kind: &str) -> Stri
             "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { id } }",
             json!({ "i": { "idempotencyKey": key, "kind": kind,
                 "name": { "en": "Hanoi Institute for Urban Exchange" }, "originalLanguage": "EN",
-                "country": "VN", "languages": ["vi", "en"], "public": false } }),
+                "country": "VN", "languages": ["vi", "en"], "public": true } }),
         )
         .await;
     r.data()["createOrganisation"]["id"]
@@ -311,4 +311,27 @@ async fn coaching_from_advisor_to_delivered_plan() {
         .gql(Some(&jongno), "query { coaches { id } }", json!({}))
         .await;
     assert_eq!(coaches.error_code(), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn the_demo_coach_is_the_networks_advisor() {
+    let stack = glocal_e2e::spawn_demo_stack().await;
+    let admin = stack.admin();
+    let r = stack
+        .gql(
+            Some(&admin),
+            "query { coachingEngagements(filter: { statuses: [PLAN_DELIVERED] }) { totalCount
+                edges { node { localGovernmentCode plan { alternatives }
+                  coach { languages areaCodes organisation { kind } } } } } }",
+            json!({}),
+        )
+        .await;
+    let page = r.data()["coachingEngagements"].clone();
+    assert_eq!(page["totalCount"], 1, "{page:#}");
+    let node = &page["edges"][0]["node"];
+    assert_eq!(node["localGovernmentCode"], "41110");
+    assert_eq!(node["coach"]["organisation"]["kind"], "FOREIGN_ADVISOR");
+    let languages = node["coach"]["languages"].as_array().unwrap();
+    assert!(languages.contains(&json!("en")), "{languages:?}");
+    assert_eq!(node["plan"]["alternatives"].as_array().unwrap().len(), 2);
 }
