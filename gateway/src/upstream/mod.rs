@@ -30,6 +30,7 @@ use glocal_proto::requests::v1::request_search_service_client::RequestSearchServ
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::exchange_project_service_client::ExchangeProjectServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
+use glocal_proto::training::v1::coaching_service_client::CoachingServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 
@@ -204,6 +205,17 @@ impl Service for ResearchProjects {
 /// The training service.
 #[derive(Clone, Copy, Debug)]
 pub struct Training;
+
+/// The training service's coaching (ADR 0050).
+#[derive(Clone, Copy, Debug)]
+pub struct TrainingCoaching;
+
+impl Service for TrainingCoaching {
+    type Client = CoachingServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        CoachingServiceClient::new(services.training.clone())
+    }
+}
 
 /// The notifier.
 #[derive(Clone, Copy, Debug)]

@@ -11,8 +11,8 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait}
 
 use crate::domain::{
     ContactDraft, IdempotencyKey, InteractionKind, LinkDraft, LocalizedDraft, NewOpportunity,
-    NewOrganisation, OpportunityDraft, OpportunityStatus, OrganisationDraft, OrganisationKind,
-    PracticeContent, PracticeDraft, RelationshipKind, RelationshipStatus,
+    NewOrganisation, OpportunityDraft, OpportunityStatus, OrganisationDraft, OrganisationId,
+    OrganisationKind, PracticeContent, PracticeDraft, RelationshipKind, RelationshipStatus,
 };
 use crate::domain::{InteractionDraft, NewInteraction, NewRelationship, RelationshipDraft};
 use crate::error::ResearchError;
@@ -20,6 +20,12 @@ use crate::service::{Config, Research};
 use crate::store::entities::{practice, research_area};
 
 mod projects;
+
+/// The id of the demo's foreign advisor ("Maria Schmidt, urban mobility advisor"), which the
+/// training demo registers as a coach (its `DEMO_ADVISOR_ORGANISATION_ID`; keep the two in
+/// step).
+pub const DEMO_ADVISOR_ID: uuid::Uuid =
+    uuid::Uuid::from_u128(0x5c0ac4e1_8f3a_4d0e_9b6e_2a7d4f1c0a50);
 
 /// The bureau's research areas: code, then the label in ko, en, zh, ja.
 pub const AREAS: [(&str, [&str; 4]); 17] = [
@@ -935,11 +941,17 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
     ];
     let mut ids = std::collections::HashMap::new();
     for (key, draft) in &orgs {
+        // The advisor keeps a fixed id: the training demo registers it as a coach.
+        let id = match *key {
+            "org-advisor" => OrganisationId::from(DEMO_ADVISOR_ID),
+            _ => OrganisationId::new(),
+        };
         let o = research
-            .create_organisation(
+            .create_organisation_with_id(
                 Some(&author),
                 IdempotencyKey::parse(key)?,
                 NewOrganisation::parse(draft)?,
+                id,
             )
             .await?;
         ids.insert(*key, o.id.to_key());

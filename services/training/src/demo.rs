@@ -20,6 +20,10 @@ use crate::error::TrainingError;
 use crate::service::{Config, Edition, Programme, TrainingOffice};
 use crate::store::entities::programme;
 
+mod coaching;
+
+pub use coaching::DEMO_ADVISOR_ORGANISATION_ID;
+
 /// The administrator the demo acts as.
 pub fn demo_admin() -> Caller {
     Caller::new("admin", "관리자", "GAOK", [Role::BureauAdmin])
@@ -441,6 +445,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
             .find(|e| e.programme.kind == k)
             .ok_or(TrainingError::NotFound("demo edition"))
     };
+
+    // Coaching: a coach from the partner network and three local governments (ADR 0050).
+    coaching::seed(&office, &admin, by_kind(ProgrammeKind::Coaching)?).await?;
 
     // Applications to the current editions.
     let seoul = official("official-seoul", "김민지 (서울특별시)", "11000");

@@ -47,6 +47,7 @@ impl GrpcService {
     }
 }
 
+pub mod coaching;
 mod divisions;
 mod statistics;
 mod stipends;

@@ -259,3 +259,241 @@ async fn the_grpc_api_maps_input_rules_and_codes() {
     trigger.trigger();
     server.await.unwrap().unwrap();
 }
+
+fn reason_of(status: &tonic::Status) -> String {
+    status
+        .metadata()
+        .get(glocal_kit::error::REASON_METADATA)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// Coaching (ADR 0050) over `CoachingService`: bad input names its field, rules answer their
+/// reason, and the batch reads answer in the order asked.
+#[tokio::test]
+async fn the_coaching_service_over_grpc() {
+    use glocal_proto::training::v1::coaching_service_client::CoachingServiceClient;
+    glocal_kit::telemetry::init_for_test();
+    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+    glocal_training::migrate(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = glocal_kit::Settings::default();
+    let (trigger, shutdown) = glocal_kit::shutdown::channel();
+    let server =
+        tokio::spawn(
+            async move { glocal_training::serve(db, &settings, listener, shutdown).await },
+        );
+    let url = format!("http://{addr}");
+    let mut training = TrainingServiceClient::connect(url.clone()).await.unwrap();
+    let mut coaching = CoachingServiceClient::connect(url.clone()).await.unwrap();
+    let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
+    let jongno = Caller::new("o-1", "Official", "11110", [Role::LocalOfficial]);
+
+    let p = training
+        .create_programme(with_caller(
+            pb::CreateProgrammeRequest {
+                idempotency_key: "coaching".into(),
+                kind: pb::ProgrammeKind::Coaching as i32,
+                title: Some(LocalizedText {
+                    en: "Coaching on international exchange".into(),
+                    ..LocalizedText::default()
+                }),
+                published: true,
+                ..pb::CreateProgrammeRequest::default()
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let e = training
+        .create_edition(with_caller(
+            pb::CreateEditionRequest {
+                idempotency_key: "coaching-2099".into(),
+                programme_id: p.id.clone(),
+                term: "2099-1".into(),
+                starts_on: "2099-05-01".into(),
+                ends_on: "2099-06-30".into(),
+                applications_open_on: "2099-01-01".into(),
+                applications_close_on: "2099-04-30".into(),
+                capacity: 10,
+                languages: vec!["ko".into()],
+                published: true,
+                ..pb::CreateEditionRequest::default()
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+
+    let register = pb::RegisterCoachRequest {
+        organisation_id: "8d0c6a8e-3d42-4f4e-9d59-3b1f1f5f2a10".into(),
+        area_codes: vec!["youth".into(), "Not An Area".into()],
+        note: "fee agreed".into(),
+    };
+    let err = coaching
+        .register_coach(with_caller(register.clone(), Some(&admin)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), field(&err).as_str()),
+        (Code::InvalidArgument, "areaCodes[1]")
+    );
+    let coach = coaching
+        .register_coach(with_caller(
+            pb::RegisterCoachRequest {
+                area_codes: vec!["youth".into()],
+                ..register
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(coach.note, "fee agreed");
+
+    let create = pb::CreateCoachingEngagementRequest {
+        edition_id: e.id.clone(),
+        local_government_code: "11000".into(),
+        local_government_level: "METROPOLITAN".into(),
+        theme: "Youth exchange".into(),
+        coach_id: coach.id.clone(),
+    };
+    let err = coaching
+        .create_coaching_engagement(with_caller(create.clone(), Some(&admin)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason_of(&err).as_str()),
+        (Code::InvalidArgument, "NOT_A_BASIC_LOCAL_GOVERNMENT")
+    );
+    let created = coaching
+        .create_coaching_engagement(with_caller(
+            pb::CreateCoachingEngagementRequest {
+                local_government_code: "11110".into(),
+                local_government_level: "DISTRICT".into(),
+                ..create
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(created.status, pb::CoachingStatus::Planned as i32);
+    assert_eq!(created.coach_id, coach.id);
+
+    // A session without a start names it; a plan before coaching starts is refused.
+    let err = coaching
+        .add_coaching_session(with_caller(
+            pb::AddCoachingSessionRequest {
+                id: created.id.clone(),
+                version: created.version,
+                online: true,
+                ..pb::AddCoachingSessionRequest::default()
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&err), "startsAt");
+    let plan = pb::CoachingPlan {
+        area: "Youth exchange".into(),
+        method: "Pen-pal classes".into(),
+        content: "Two schools".into(),
+        alternatives: vec!["Sports exchange".into()],
+    };
+    let err = coaching
+        .deliver_coaching_plan(with_caller(
+            pb::DeliverCoachingPlanRequest {
+                id: created.id.clone(),
+                version: created.version,
+                plan: Some(plan.clone()),
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason_of(&err).as_str()),
+        (Code::FailedPrecondition, "ILLEGAL_COACHING_MOVE")
+    );
+    let started = coaching
+        .move_coaching_engagement(with_caller(
+            pb::MoveCoachingEngagementRequest {
+                id: created.id.clone(),
+                version: created.version,
+                status: pb::CoachingStatus::InProgress as i32,
+                reason: String::new(),
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let delivered = coaching
+        .deliver_coaching_plan(with_caller(
+            pb::DeliverCoachingPlanRequest {
+                id: created.id.clone(),
+                version: started.version,
+                plan: Some(plan.clone()),
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(delivered.status, pb::CoachingStatus::PlanDelivered as i32);
+    assert_eq!(delivered.plan, Some(plan));
+
+    // The local government's official reads it; the coach without its note.
+    let got = coaching
+        .batch_get_coaching_engagements(with_caller(
+            pb::BatchGetCoachingEngagementsRequest {
+                ids: vec![created.id.clone(), "not-an-id".into()],
+            },
+            Some(&jongno),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(got.engagements, vec![delivered]);
+    let coaches = coaching
+        .batch_get_coaches(with_caller(
+            pb::BatchGetCoachesRequest {
+                ids: vec![coach.id.clone()],
+            },
+            Some(&jongno),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(coaches.coaches[0].note, "");
+    let page = coaching
+        .list_coaching_engagements(with_caller(
+            pb::ListCoachingEngagementsRequest::default(),
+            Some(&jongno),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.total_count, 1);
+
+    let channel = tonic::transport::Endpoint::from_shared(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = HealthClient::new(channel);
+    let served = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: glocal_training::COACHING_SERVICE_NAME.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(served.status, ServingStatus::Serving as i32);
+    trigger.trigger();
+    server.await.unwrap().unwrap();
+}

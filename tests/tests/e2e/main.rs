@@ -5,6 +5,7 @@ mod attachments;
 mod authorization;
 mod batching;
 mod caching;
+mod coaching;
 mod dashboards;
 mod depth;
 mod directory;

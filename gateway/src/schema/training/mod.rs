@@ -33,6 +33,7 @@ mod statistics;
 mod tests;
 
 pub use applications::*;
+pub use coaching::*;
 pub use statistics::{TrainingStatisticsQuery, TrainingStatisticsRow};
 
 pub use inputs::*;
@@ -104,6 +105,9 @@ macro_rules! proto_enum {
         }
     };
 }
+
+// After `proto_enum!`, which it uses.
+mod coaching;
 
 proto_enum!(
     /// The bureau's programmes.

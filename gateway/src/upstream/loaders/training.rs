@@ -13,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::training::v1 as pb;
+use glocal_proto::training::v1::coaching_service_client::CoachingServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 
@@ -61,6 +62,67 @@ impl Remote {
         Ok(response
             .into_inner()
             .editions
+            .into_iter()
+            .map(|e| (e.id.clone(), e))
+            .collect())
+    }
+}
+
+/// The coaching client (ADR 0050) with the request's caller and retry policy.
+type CoachingRemote = LoaderBase<CoachingServiceClient<Channel>>;
+
+/// Loads coaches by id (`BatchGetCoaches`); never cached, as the private note depends on
+/// the caller.
+pub struct CoachLoader(CoachingRemote);
+
+impl Loader<String> for CoachLoader {
+    type Value = pb::Coach;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Coach>> {
+        let message = pb::BatchGetCoachesRequest { ids: ids.to_vec() };
+        let response = self
+            .0
+            .read(
+                "BatchGetCoaches",
+                message,
+                |mut client, request| async move { client.batch_get_coaches(request).await },
+            )
+            .await
+            .map_err(error::remote)?;
+        Ok(response
+            .into_inner()
+            .coaches
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect())
+    }
+}
+
+/// Loads coaching engagements by id (`BatchGetCoachingEngagements`); ids the caller may not
+/// see are absent. Never cached: who sees one depends on the caller.
+pub struct EngagementLoader(CoachingRemote);
+
+impl Loader<String> for EngagementLoader {
+    type Value = pb::CoachingEngagement;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::CoachingEngagement>> {
+        let message = pb::BatchGetCoachingEngagementsRequest { ids: ids.to_vec() };
+        let response = self
+            .0
+            .read(
+                "BatchGetCoachingEngagements",
+                message,
+                |mut client, request| async move {
+                    client.batch_get_coaching_engagements(request).await
+                },
+            )
+            .await
+            .map_err(error::remote)?;
+        Ok(response
+            .into_inner()
+            .engagements
             .into_iter()
             .map(|e| (e.id.clone(), e))
             .collect())
@@ -116,7 +178,10 @@ pub struct TrainingLoaders {
     programmes: OnceLock<DataLoader<ProgrammeLoader, HashMapCache>>,
     editions: OnceLock<DataLoader<EditionLoader, HashMapCache>>,
     editions_with_sessions: OnceLock<DataLoader<EditionLoader, HashMapCache>>,
+    coaches: OnceLock<DataLoader<CoachLoader, HashMapCache>>,
+    engagements: OnceLock<DataLoader<EngagementLoader, HashMapCache>>,
     remote: Remote,
+    coaching: CoachingRemote,
 }
 
 impl TrainingLoaders {
@@ -130,7 +195,10 @@ impl TrainingLoaders {
             programmes: OnceLock::new(),
             editions: OnceLock::new(),
             editions_with_sessions: OnceLock::new(),
+            coaches: OnceLock::new(),
+            engagements: OnceLock::new(),
             remote: Remote::of(ctx, |s| TrainingServiceClient::new(s.training.clone()))?,
+            coaching: CoachingRemote::of(ctx, |s| CoachingServiceClient::new(s.training.clone()))?,
         }))
     }
 
@@ -139,6 +207,28 @@ impl TrainingLoaders {
         self.programmes.get_or_init(|| {
             DataLoader::with_cache(
                 ProgrammeLoader(self.remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Coaches by id (ADR 0050).
+    pub fn coaches(&self) -> &DataLoader<CoachLoader, HashMapCache> {
+        self.coaches.get_or_init(|| {
+            DataLoader::with_cache(
+                CoachLoader(self.coaching.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
+    /// Coaching engagements by id (ADR 0050).
+    pub fn engagements(&self) -> &DataLoader<EngagementLoader, HashMapCache> {
+        self.engagements.get_or_init(|| {
+            DataLoader::with_cache(
+                EngagementLoader(self.coaching.clone()),
                 spawn,
                 HashMapCache::default(),
             )
@@ -171,6 +261,8 @@ impl TrainingLoaders {
             self.programmes.get().is_some(),
             self.editions.get().is_some(),
             self.editions_with_sessions.get().is_some(),
+            self.coaches.get().is_some(),
+            self.engagements.get().is_some(),
         ]
         .into_iter()
         .filter(|made| *made)

@@ -24,8 +24,20 @@ impl Research {
         key: IdempotencyKey,
         org: NewOrganisation,
     ) -> Result<Organisation> {
+        self.create_organisation_with_id(caller, key, org, OrganisationId::new())
+            .await
+    }
+
+    /// [`Research::create_organisation`] with the id chosen by the caller: the demo's
+    /// advisor, whose id the training demo's coach names (`glocal dev` links the two).
+    pub async fn create_organisation_with_id(
+        &self,
+        caller: Option<&Caller>,
+        key: IdempotencyKey,
+        org: NewOrganisation,
+        id: OrganisationId,
+    ) -> Result<Organisation> {
         let actor = require_staff(caller, "action-add-organisations")?;
-        let id = OrganisationId::new();
         let tx = match self
             .claim(
                 &actor,

@@ -3,6 +3,7 @@
 //! the review cut, stipend arithmetic, completion). No I/O, no proto, no SQL.
 
 mod application;
+mod coaching;
 mod completion;
 mod edition;
 mod eligibility;
@@ -19,6 +20,14 @@ pub mod views;
 
 pub use application::{
     Answer, ApplicantProfile, ApplicationDraft, Attachment, NewApplication, ProfileDraft,
+};
+pub use coaching::{
+    AdvisorOrganisationId, COACH_EXISTS, COACH_REQUIRED, COACHING_FINISHED, CoachDraft, CoachId,
+    CoachingPlan, CoachingSessionDraft, ENGAGEMENT_EXISTS, EngagementDraft, EngagementId,
+    EngagementMove, EngagementStatus, ILLEGAL_COACHING_MOVE, LocalGovernmentLevel,
+    NOT_A_BASIC_LOCAL_GOVERNMENT, NOT_A_COACHING_EDITION, NewCoach, NewCoachingSession,
+    NewEngagement, PlanDraft, UNKNOWN_COACH, check_coaching_eligibility, check_coaching_programme,
+    check_engagement_move, coach_exists, engagement_exists, optional_coach, unknown_coach,
 };
 pub use completion::{COMPLETION_PERCENT, CertificateCode, Completion, SessionRecord};
 pub use edition::{

@@ -76,6 +76,7 @@ impl Default for Config {
 
 mod applications;
 mod certificates;
+mod coaching;
 mod decisions;
 mod files;
 mod participants;
@@ -86,6 +87,7 @@ mod stipends;
 mod views;
 
 pub use crate::domain::views::*;
+pub use coaching::{Coach, CoachingEngagement, CoachingSession, EngagementFilter};
 pub use files::FILE_TABLE;
 pub use privacy::{
     APPLICANT_ERASED, PERSONAL_DATA_EXPIRED, spawn_erasure_follower, spawn_retention,

@@ -253,3 +253,66 @@ entity!(
         pub note: String,
     }
 );
+
+entity!(
+    /// `coach`: a foreign advisor of the partner network registered as a coach (ADR 0050);
+    /// one per organisation. `note` is the bureau's private note.
+    coach, "coach", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub organisation_id: Uuid,
+        pub area_codes: String,
+        pub note: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+);
+
+entity!(
+    /// `coaching_engagement`: the coaching of one local government in one edition (unique);
+    /// the plan's alternatives are a JSON array.
+    coaching_engagement, "coaching_engagement", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub edition_id: Uuid,
+        pub local_government_code: String,
+        pub local_government_level: String,
+        pub theme: String,
+        pub coach_id: Option<Uuid>,
+        pub status: String,
+        pub plan_area: String,
+        pub plan_method: String,
+        pub plan_content: String,
+        pub plan_alternatives: String,
+        pub cancel_reason: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub delivered_at: Option<DateTimeUtc>,
+        pub version: i64,
+    }
+);
+
+entity!(
+    /// `coaching_session`: one session of an engagement.
+    coaching_session, "coaching_session", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub engagement_id: Uuid,
+        pub starts_at: DateTimeUtc,
+        pub ends_at: DateTimeUtc,
+        pub place: String,
+        pub online: bool,
+        pub notes: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+    }
+);

@@ -3,7 +3,7 @@
 
 use glocal_kit::migration::{
     OutboxChangeColumns, OutboxKeys, big, boolean, create_outbox, date, date_null, index, int,
-    int_null, string, string_null, table, text, ts, ts_null, uuid,
+    int_null, string, string_null, table, text, ts, ts_null, uuid, uuid_null,
 };
 use sea_orm_migration::prelude::*;
 
@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(glocal_kit::outbox::follow::PositionsMigration),
             Box::new(glocal_kit::domain::period::PeriodColumnMigration { table: "programme" }),
             Box::new(Divisions),
+            Box::new(Coaching),
         ]
     }
 
@@ -381,6 +382,97 @@ impl MigrationTrait for Divisions {
             )
             .await?;
         }
+        Ok(())
+    }
+}
+
+/// Coaching on international exchange (ADR 0050): coaches (foreign advisors of the partner
+/// network with their areas and the bureau's private note), engagements (one per local
+/// government and edition: a unique index) and their sessions.
+struct Coaching;
+
+impl MigrationName for Coaching {
+    fn name(&self) -> &str {
+        "m20261205_000001_coaching"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Coaching {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(table(
+            "coach",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("organisation_id"),
+                text("area_codes"),
+                text("note"),
+                string("created_by"),
+                ts("created_at"),
+                ts("updated_at"),
+                big("version"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "coach",
+            "coach_organisation",
+            &["organisation_id"],
+            true,
+        ))
+        .await?;
+        m.create_table(table(
+            "coaching_engagement",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("edition_id"),
+                string("local_government_code"),
+                string("local_government_level"),
+                text("theme"),
+                uuid_null("coach_id"),
+                string("status"),
+                text("plan_area"),
+                text("plan_method"),
+                text("plan_content"),
+                text("plan_alternatives"),
+                text("cancel_reason"),
+                string("created_by"),
+                ts("created_at"),
+                ts("updated_at"),
+                ts_null("delivered_at"),
+                big("version"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "coaching_engagement",
+            "coaching_engagement_one_per_edition",
+            &["edition_id", "local_government_code"],
+            true,
+        ))
+        .await?;
+        m.create_table(table(
+            "coaching_session",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("engagement_id"),
+                ts("starts_at"),
+                ts("ends_at"),
+                text("place"),
+                boolean("online"),
+                text("notes"),
+                string("created_by"),
+                ts("created_at"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "coaching_session",
+            "coaching_session_engagement",
+            &["engagement_id"],
+            false,
+        ))
+        .await?;
         Ok(())
     }
 }

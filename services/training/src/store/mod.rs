@@ -3,6 +3,7 @@
 //! values (`writes`) and the mapping between rows and domain values (`codec`). Nothing here
 //! knows about callers or rules; the `service` modules never name a sea-orm type.
 
+pub(crate) mod coaching;
 pub(crate) mod codec;
 pub(crate) mod entities;
 pub(crate) mod migration;
