@@ -48,9 +48,11 @@ impl GrpcService {
 }
 
 mod divisions;
+mod itinerary;
 mod statistics;
 mod stipends;
 
+pub use itinerary::ItineraryGrpc;
 use stipends::{payment_to_pb, schedule_to_pb};
 
 type GrpcResult<T> = Result<Response<T>, Status>;

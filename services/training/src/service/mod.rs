@@ -78,6 +78,7 @@ mod applications;
 mod certificates;
 mod decisions;
 mod files;
+mod itinerary;
 mod participants;
 mod privacy;
 mod programmes;

@@ -5,6 +5,7 @@
 
 pub(crate) mod codec;
 pub(crate) mod entities;
+pub(crate) mod itinerary;
 pub(crate) mod migration;
 pub(crate) mod privacy;
 pub(crate) mod queries;
