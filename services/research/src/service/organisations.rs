@@ -24,8 +24,20 @@ impl Research {
         key: IdempotencyKey,
         org: NewOrganisation,
     ) -> Result<Organisation> {
+        self.create_organisation_as(caller, key, org, OrganisationId::new())
+            .await
+    }
+
+    /// [`Self::create_organisation`] with the id chosen by the caller: the demo's
+    /// well-known organisations, which other services' demo data link to.
+    pub(crate) async fn create_organisation_as(
+        &self,
+        caller: Option<&Caller>,
+        key: IdempotencyKey,
+        org: NewOrganisation,
+        id: OrganisationId,
+    ) -> Result<Organisation> {
         let actor = require_staff(caller, "action-add-organisations")?;
-        let id = OrganisationId::new();
         let tx = match self
             .claim(
                 &actor,
