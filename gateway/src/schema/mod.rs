@@ -85,6 +85,7 @@ pub struct Mutation(
     research::ResearchMutation,
     research::ExchangeProjectMutation,
     training::TrainingMutation,
+    training::ItineraryMutation,
     notifications::NotificationsMutation,
     notifications::research::ResearchSubscriptionsMutation,
     erasure::ErasureMutation,

@@ -28,6 +28,7 @@ use glocal_proto::requests::v1::request_search_service_client::RequestSearchServ
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::exchange_project_service_client::ExchangeProjectServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
+use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 
@@ -202,6 +203,17 @@ impl Service for ResearchProjects {
 /// The training service.
 #[derive(Clone, Copy, Debug)]
 pub struct Training;
+
+/// The training service's itineraries and trip reports (ADR 0052).
+#[derive(Clone, Copy, Debug)]
+pub struct TrainingItinerary;
+
+impl Service for TrainingItinerary {
+    type Client = ItineraryServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        ItineraryServiceClient::new(services.training.clone())
+    }
+}
 
 /// The notifier.
 #[derive(Clone, Copy, Debug)]

@@ -1,5 +1,7 @@
 //! DataLoaders over the training service's batched lookups: programmes
-//! (`BatchGetProgrammes`, each with its editions) and editions (`BatchGetEditions`), so
+//! (`BatchGetProgrammes`, each with its editions), editions (`BatchGetEditions`) and
+//! editions' itineraries (`ItineraryService.BatchGetItineraries`, never cached: who sees one
+//! depends on the caller), so
 //! `programme(id)`, `edition(id)` and Apollo Federation's `_entities` cost one call per kind
 //! however many of them a request asks for. Public views go through the
 //! [`crate::upstream::entity_cache::EntityCache`]
@@ -13,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::training::v1 as pb;
+use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 
@@ -111,12 +114,44 @@ impl Loader<String> for EditionLoader {
     }
 }
 
+/// Loads editions' itineraries (visits and trip reports) by edition id, as the caller may
+/// see them; one `BatchGetItineraries` per batch. Not cached beyond the request.
+pub struct ItineraryLoader(LoaderBase<ItineraryServiceClient<Channel>>);
+
+impl Loader<String> for ItineraryLoader {
+    type Value = pb::Itinerary;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Itinerary>> {
+        let message = pb::BatchGetItinerariesRequest {
+            edition_ids: ids.to_vec(),
+        };
+        let response = self
+            .0
+            .read(
+                "BatchGetItineraries",
+                message,
+                |mut client, request| async move { client.batch_get_itineraries(request).await },
+            )
+            .await
+            .map_err(error::remote)?;
+        Ok(response
+            .into_inner()
+            .itineraries
+            .into_iter()
+            .map(|i| (i.edition_id.clone(), i))
+            .collect())
+    }
+}
+
 /// The training loaders of one request, as its caller, each made on its first load.
 pub struct TrainingLoaders {
     programmes: OnceLock<DataLoader<ProgrammeLoader, HashMapCache>>,
     editions: OnceLock<DataLoader<EditionLoader, HashMapCache>>,
     editions_with_sessions: OnceLock<DataLoader<EditionLoader, HashMapCache>>,
+    itineraries: OnceLock<DataLoader<ItineraryLoader, HashMapCache>>,
     remote: Remote,
+    itinerary_remote: LoaderBase<ItineraryServiceClient<Channel>>,
 }
 
 impl TrainingLoaders {
@@ -130,7 +165,11 @@ impl TrainingLoaders {
             programmes: OnceLock::new(),
             editions: OnceLock::new(),
             editions_with_sessions: OnceLock::new(),
+            itineraries: OnceLock::new(),
             remote: Remote::of(ctx, |s| TrainingServiceClient::new(s.training.clone()))?,
+            itinerary_remote: LoaderBase::of(ctx, |s| {
+                ItineraryServiceClient::new(s.training.clone())
+            })?,
         }))
     }
 
@@ -165,12 +204,24 @@ impl TrainingLoaders {
         })
     }
 
+    /// Editions' itineraries by edition id.
+    pub fn itineraries(&self) -> &DataLoader<ItineraryLoader, HashMapCache> {
+        self.itineraries.get_or_init(|| {
+            DataLoader::with_cache(
+                ItineraryLoader(self.itinerary_remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
     /// How many of its DataLoaders were made (each is on its first load).
     pub fn made(&self) -> usize {
         [
             self.programmes.get().is_some(),
             self.editions.get().is_some(),
             self.editions_with_sessions.get().is_some(),
+            self.itineraries.get().is_some(),
         ]
         .into_iter()
         .filter(|made| *made)
