@@ -570,7 +570,7 @@ impl MigrationTrait for PracticeOrigin {
         m.alter_table(
             Table::alter()
                 .table(a("practice"))
-                .add_column(&mut string_null("origin"))
+                .add_column(string_null("origin"))
                 .to_owned(),
         )
         .await?;

@@ -74,7 +74,7 @@ fn research_ids(
     for (i, raw) in ids.iter().enumerate() {
         let id = Uuid::parse_str(raw.trim()).map_err(|_| {
             InvalidInput::localized(
-                &format!("{field}[{i}]"),
+                format!("{field}[{i}]"),
                 Message::new("input-unknown-value").arg("value", raw.trim()),
             )
         })?;
@@ -342,7 +342,7 @@ impl TripReportText {
         };
         if in_original.is_empty() {
             return Err(InvalidInput::localized(
-                &format!("title.{lang}"),
+                format!("title.{lang}"),
                 Message::new("input-required"),
             ));
         }
