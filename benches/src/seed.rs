@@ -248,6 +248,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                         rs::DraftPracticeRequest {
                             idempotency_key: format!("bench-practice-{i}"),
                             content: Some(content),
+                            origin: String::new(),
                         },
                         &author,
                     ))

@@ -333,6 +333,13 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "training" "moveCoachingEngagement" [D D S A D],
     Mutation "training" "addCoachingSession" [D D S A D],
     Mutation "training" "deliverCoachingPlan" [D D S A D],
+    Mutation "training" "addItineraryVisit" [D D S A D],
+    Mutation "training" "changeItineraryVisit" [D D S A D],
+    Mutation "training" "removeItineraryVisit" [D D S A D],
+    Mutation "training" "writeTripReport" [D S S A D],
+    Mutation "training" "updateTripReport" [D S S A D],
+    Mutation "training" "submitTripReport" [D S S A D],
+    Mutation "training" "publishTripReportAsPractice" [D D S A D],
     // Live updates (graphql-transport-ws): a request's own changes for whoever may read it,
     // the bureau's queue for bureau staff (the events of requests they may see).
     Subscription "requests" "serviceRequestUpdated" [D S S A D],

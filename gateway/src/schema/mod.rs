@@ -87,6 +87,7 @@ pub struct Mutation(
     research::ExchangeProjectMutation,
     training::TrainingMutation,
     training::CoachingMutation,
+    training::ItineraryMutation,
     notifications::NotificationsMutation,
     notifications::research::ResearchSubscriptionsMutation,
     erasure::ErasureMutation,

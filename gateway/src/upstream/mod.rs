@@ -31,6 +31,7 @@ use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::exchange_project_service_client::ExchangeProjectServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use glocal_proto::training::v1::coaching_service_client::CoachingServiceClient;
+use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 
@@ -214,6 +215,17 @@ impl Service for TrainingCoaching {
     type Client = CoachingServiceClient<Channel>;
     fn client(self, services: &Services) -> Self::Client {
         CoachingServiceClient::new(services.training.clone())
+    }
+}
+
+/// The training service's itineraries and trip reports (ADR 0052).
+#[derive(Clone, Copy, Debug)]
+pub struct TrainingItinerary;
+
+impl Service for TrainingItinerary {
+    type Client = ItineraryServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        ItineraryServiceClient::new(services.training.clone())
     }
 }
 

@@ -117,6 +117,18 @@ impl PublicGraph {
             let TypeSystemDefinition::Type(ty) = definition else {
                 continue;
             };
+            // `@inaccessible` is in the subgraph's SDL but never in a supergraph's API: not
+            // public.
+            let inaccessible = |directives: &[async_graphql::Positioned<
+                async_graphql::parser::types::ConstDirective,
+            >]| {
+                directives
+                    .iter()
+                    .any(|d| d.node.name.node.as_str() == "inaccessible")
+            };
+            if inaccessible(&ty.node.directives) {
+                continue;
+            }
             let name = ty.node.name.node.to_string();
             let fields = match &ty.node.kind {
                 TypeKind::Object(object) => &object.fields,
@@ -125,6 +137,7 @@ impl PublicGraph {
             };
             let names: HashSet<String> = fields
                 .iter()
+                .filter(|f| !inaccessible(&f.node.directives))
                 .map(|f| f.node.name.node.to_string())
                 .collect();
             let mapped = ENTITIES

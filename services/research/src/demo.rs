@@ -739,6 +739,27 @@ fn text([ko, en, zh, ja]: [&str; 4]) -> LocalizedDraft {
     LocalizedDraft::of(ko, en, zh, ja)
 }
 
+/// Organisations whose ids are fixed, so that other services' demo data can link to them:
+/// the training service's overseas training itinerary visits these (its demo holds the same
+/// ids).
+pub const DEMO_ORGANISATION_IDS: [(&str, &str); 3] = [
+    ("org-osaka", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a001"),
+    ("org-fukuoka", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a002"),
+    ("org-clair", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a003"),
+];
+
+/// Practices (by city) whose ids are fixed for the same reason.
+pub const DEMO_PRACTICE_IDS: [(&str, &str); 2] = [
+    ("Yokohama", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000b001"),
+    ("Tokyo", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000b002"),
+];
+
+fn fixed<T>(ids: &[(&str, &str)], key: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    ids.iter()
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, id)| parse(id))
+}
+
 /// Loads the demo library and network when there are no practices yet; returns whether it did.
 pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
     seed_areas(db).await?;
@@ -941,20 +962,28 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
     ];
     let mut ids = std::collections::HashMap::new();
     for (key, draft) in &orgs {
-        // The advisor keeps a fixed id: the training demo registers it as a coach.
-        let id = match *key {
-            "org-advisor" => OrganisationId::from(DEMO_ADVISOR_ID),
-            _ => OrganisationId::new(),
+        // Fixed ids where other services' demo data link to them: the advisor (the training
+        // demo's coach) and the organisations an overseas training visits.
+        let (name, key, org) = (
+            *key,
+            IdempotencyKey::parse(key)?,
+            NewOrganisation::parse(draft)?,
+        );
+        let id = match name {
+            "org-advisor" => Some(OrganisationId::from(DEMO_ADVISOR_ID)),
+            _ => fixed(&DEMO_ORGANISATION_IDS, name, |s| {
+                OrganisationId::parse(s, "id").ok()
+            }),
         };
         let o = research
             .create_organisation_with_id(
                 Some(&author),
-                IdempotencyKey::parse(key)?,
-                NewOrganisation::parse(draft)?,
-                id,
+                key,
+                org,
+                id.unwrap_or_else(OrganisationId::new),
             )
             .await?;
-        ids.insert(*key, o.id.to_key());
+        ids.insert(name, o.id.to_key());
     }
 
     for (i, p) in PRACTICES.iter().enumerate() {
@@ -986,13 +1015,18 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
             }],
             attachments: vec![],
         };
-        let d = research
-            .draft_practice(
-                Some(&author),
-                IdempotencyKey::parse(&format!("demo-practice-{i}"))?,
-                PracticeContent::parse(&draft)?,
-            )
-            .await?;
+        let key = IdempotencyKey::parse(&format!("demo-practice-{i}"))?;
+        let content = PracticeContent::parse(&draft)?;
+        let d = match fixed(&DEMO_PRACTICE_IDS, p.city, |s| {
+            crate::domain::PracticeId::parse(s, "id").ok()
+        }) {
+            Some(id) => {
+                research
+                    .draft_practice_as(Some(&author), key, content, id)
+                    .await?
+            }
+            None => research.draft_practice(Some(&author), key, content).await?,
+        };
         let id = d.id;
         // The last two stay in the workflow, so the queue is not empty.
         if i + 2 >= PRACTICES.len() {

@@ -255,6 +255,7 @@ fn practice_out(p: service::Practice) -> pb::Practice {
         published_at: p.published_at.map(ts),
         withdrawn_at: p.withdrawn_at.map(ts),
         withdrawal_reason: p.withdrawal_reason.unwrap_or_default(),
+        origin: p.origin.unwrap_or_default(),
         languages: p
             .content
             .languages()
@@ -548,15 +549,19 @@ impl ResearchService for GrpcService {
     ) -> GrpcResult<pb::Practice> {
         let caller = caller(&req)?;
         let m = req.into_inner();
-        let p = self
-            .research
-            .draft_practice(
-                caller.as_ref(),
-                parsed(IdempotencyKey::parse(&m.idempotency_key))?,
-                parsed(PracticeContent::parse(&content_in(m.content.as_ref())))?,
-            )
-            .await
-            .map_err(status)?;
+        let key = parsed(IdempotencyKey::parse(&m.idempotency_key))?;
+        let content = parsed(PracticeContent::parse(&content_in(m.content.as_ref())))?;
+        let p = if m.origin.trim().is_empty() {
+            self.research
+                .draft_practice(caller.as_ref(), key, content)
+                .await
+        } else {
+            let origin = parsed(crate::domain::PracticeOrigin::parse(&m.origin))?;
+            self.research
+                .draft_practice_from_origin(caller.as_ref(), key, content, &origin)
+                .await
+        }
+        .map_err(status)?;
         Ok(Response::new(practice_out(p)))
     }
 

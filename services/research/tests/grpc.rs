@@ -56,6 +56,7 @@ async fn grpc_round_trip_errors_carry_code_and_field_and_health_is_serving() {
             pb::DraftPracticeRequest {
                 idempotency_key: "k".into(),
                 content: Some(bad),
+                origin: String::new(),
             },
             Some(&author),
         ))
@@ -76,6 +77,7 @@ async fn grpc_round_trip_errors_carry_code_and_field_and_health_is_serving() {
             pb::DraftPracticeRequest {
                 idempotency_key: "k".into(),
                 content: Some(content("富山")),
+                origin: String::new(),
             },
             None,
         ))
@@ -88,6 +90,7 @@ async fn grpc_round_trip_errors_carry_code_and_field_and_health_is_serving() {
             pb::DraftPracticeRequest {
                 idempotency_key: "k".into(),
                 content: Some(content("富山市のLRT")),
+                origin: String::new(),
             },
             Some(&author),
         ))

@@ -7,9 +7,9 @@ use glocal_research::domain::{
     AreaCode, ContactDraft, IdempotencyKey, Interaction, InteractionKind, Lang, LocalizedDraft,
     NewArea, NewInteraction, NewOpportunity, NewOrganisation, NewProfile, NewRelationship,
     OpportunityDraft, OpportunityId, OpportunityStatus, OrganisationDraft, OrganisationId,
-    OrganisationKind, PracticeContent, PracticeDraft, PracticeId, PracticeState, ProfileChangeId,
-    ProfileChangeStatus, ProfileDraft, RelationshipKind, RelationshipMove, RelationshipStatus,
-    Revision,
+    OrganisationKind, PracticeContent, PracticeDraft, PracticeId, PracticeOrigin, PracticeState,
+    ProfileChangeId, ProfileChangeStatus, ProfileDraft, RelationshipKind, RelationshipMove,
+    RelationshipStatus, Revision,
 };
 use glocal_research::service::{
     InteractionDraft, MAX_BATCH_IDS, OpportunityFilter, OrganisationFilter, PageRequest, Practice,
@@ -2431,6 +2431,59 @@ async fn an_erased_author_is_pseudonymised_everywhere(env: Env) {
     assert_eq!(r.erase_person("staff-lee").await.unwrap(), 0);
 }
 
+async fn one_origin_drafts_one_practice_whoever_asks(env: Env) {
+    // ADR 0052: a training trip report published as a practice names its origin; drafting
+    // again from it — another caller, another key, other content, concurrently — answers
+    // the practice drafted first.
+    let r = env.research.clone();
+    let origin = PracticeOrigin::parse("training-trip-report:8f1d").unwrap();
+    let draft = |caller: Caller, key: &'static str, year: i32| {
+        let r = r.clone();
+        let origin = origin.clone();
+        async move {
+            let mut d = lanes();
+            d.year = year;
+            r.draft_practice_from_origin(
+                Some(&caller),
+                IdempotencyKey::parse(key).unwrap(),
+                PracticeContent::parse(&d).unwrap(),
+                &origin,
+            )
+            .await
+        }
+    };
+    let mut calls = Vec::new();
+    for (i, caller) in [author(), reviewer(), admin(), author()]
+        .into_iter()
+        .enumerate()
+    {
+        let key = ["k1", "k2", "k3", "k1"][i];
+        calls.push(tokio::spawn(draft(caller, key, 2020 + i as i32)));
+    }
+    let mut ids = Vec::new();
+    for c in calls {
+        let p = c.await.unwrap().unwrap();
+        assert_eq!(p.origin.as_deref(), Some("training-trip-report:8f1d"));
+        assert_eq!(p.state, PracticeState::Draft);
+        ids.push(p.id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one practice: {ids:?}");
+    assert_eq!(env.count("practice").await, 1);
+    let again = draft(reviewer(), "k9", 2030).await.unwrap();
+    assert_eq!(again.id, ids[0]);
+    assert_eq!(env.count("practice").await, 1);
+    // Officials may not draft, origin or not; a draft without origin has none.
+    let err = draft(official("11000"), "k", 2020).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::Forbidden);
+    let plain = r
+        .draft_practice_from(Some(&author()), "plain", &lanes())
+        .await
+        .unwrap();
+    assert_eq!(plain.origin, None);
+    assert!(PracticeOrigin::parse("two words").is_err());
+}
+
 glocal_kit::on_both_backends!(
     an_erased_author_is_pseudonymised_everywhere,
     partner_profile_changes,
@@ -2451,4 +2504,5 @@ glocal_kit::on_both_backends!(
     batched_logs_answer_like_single_lists,
     opportunities_are_screened,
     demo_seeds_once,
+    one_origin_drafts_one_practice_whoever_asks,
 );

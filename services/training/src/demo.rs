@@ -1,6 +1,7 @@
 //! Demo data for `glocal dev`: a current, published edition of each of the bureau's five
 //! programmes (dates around today), a few applications walked through the workflow by the
-//! service itself, and last year's fellowship with a verifiable certificate.
+//! service itself, the overseas training's itinerary with a trip report (`itinerary`), and
+//! last year's fellowship with a verifiable certificate.
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ use crate::store::entities::programme;
 mod coaching;
 
 pub use coaching::DEMO_ADVISOR_ORGANISATION_ID;
+mod itinerary;
 
 /// The administrator the demo acts as.
 pub fn demo_admin() -> Caller {
@@ -523,6 +525,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
             note("documents complete")?,
         )
         .await?;
+
+    itinerary::seed(&office, &admin, by_kind(ProgrammeKind::OverseasTraining)?).await?;
 
     // Last year's fellowship, run on a clock set back a year: accepted, placed in Busan,
     // attended, paid and certified.

@@ -49,9 +49,11 @@ impl GrpcService {
 
 pub mod coaching;
 mod divisions;
+mod itinerary;
 mod statistics;
 mod stipends;
 
+pub use itinerary::ItineraryGrpc;
 use stipends::{payment_to_pb, schedule_to_pb};
 
 type GrpcResult<T> = Result<Response<T>, Status>;

@@ -22,6 +22,8 @@ pub const SERVICE_NAME: &str = "glocal.training.v1.TrainingService";
 
 /// The gRPC service of coaching on international exchange (ADR 0050).
 pub const COACHING_SERVICE_NAME: &str = "glocal.training.v1.CoachingService";
+/// The gRPC service of overseas training's itineraries and trip reports (ADR 0052).
+pub const ITINERARY_SERVICE_NAME: &str = "glocal.training.v1.ItineraryService";
 
 /// The gRPC service of applications' files (ADR 0026).
 pub const FILES_SERVICE_NAME: &str = "glocal.common.v1.FilesService";
@@ -67,12 +69,18 @@ pub async fn serve(
     let retention = service::spawn_retention(office.clone(), &settings.privacy, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office.clone()).into_server())
         .add_service(grpc::coaching::CoachingGrpc::new(office.clone()).into_server())
+        .add_service(grpc::ItineraryGrpc::new(office.clone()).into_server())
         .add_service(glocal_kit::attachments::FilesGrpc::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "training service listening");
     let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
-        &[SERVICE_NAME, COACHING_SERVICE_NAME, FILES_SERVICE_NAME],
+        &[
+            SERVICE_NAME,
+            COACHING_SERVICE_NAME,
+            ITINERARY_SERVICE_NAME,
+            FILES_SERVICE_NAME,
+        ],
         &settings.grpc,
         probe,
         shutdown,

@@ -497,3 +497,283 @@ async fn the_coaching_service_over_grpc() {
     trigger.trigger();
     server.await.unwrap().unwrap();
 }
+
+/// The itinerary service (ADR 0052) on the training server: input rules name their field,
+/// rules answer their reason, a visit and a report round-trip, and the publication's two
+/// training steps answer what the gateway needs.
+#[tokio::test]
+async fn the_itinerary_service_maps_fields_reasons_and_the_publication_steps() {
+    use glocal_kit::error::REASON_METADATA;
+    use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
+
+    glocal_kit::telemetry::init_for_test();
+    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+    glocal_training::migrate(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = glocal_kit::Settings::default();
+    let (trigger, shutdown) = glocal_kit::shutdown::channel();
+    let server =
+        tokio::spawn(
+            async move { glocal_training::serve(db, &settings, listener, shutdown).await },
+        );
+    let url = format!("http://{addr}");
+    let mut training = TrainingServiceClient::connect(url.clone()).await.unwrap();
+    let mut client = ItineraryServiceClient::connect(url.clone()).await.unwrap();
+    let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
+    let reason = |s: &tonic::Status| {
+        s.metadata()
+            .get(REASON_METADATA)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+
+    let mut editions = Vec::new();
+    for (key, kind) in [
+        ("overseas", pb::ProgrammeKind::OverseasTraining),
+        ("academy", pb::ProgrammeKind::Academy),
+    ] {
+        let p = training
+            .create_programme(with_caller(
+                pb::CreateProgrammeRequest {
+                    idempotency_key: key.into(),
+                    kind: kind as i32,
+                    title: Some(LocalizedText {
+                        en: key.into(),
+                        ..LocalizedText::default()
+                    }),
+                    published: true,
+                    ..pb::CreateProgrammeRequest::default()
+                },
+                Some(&admin),
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        let e = training
+            .create_edition(with_caller(
+                pb::CreateEditionRequest {
+                    idempotency_key: key.into(),
+                    programme_id: p.id,
+                    term: "2099".into(),
+                    starts_on: "2099-10-04".into(),
+                    ends_on: "2099-10-10".into(),
+                    applications_open_on: "2000-01-01".into(),
+                    applications_close_on: "2099-04-30".into(),
+                    capacity: 10,
+                    languages: vec!["ko".into()],
+                    published: true,
+                    ..pb::CreateEditionRequest::default()
+                },
+                Some(&admin),
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        editions.push(e.id);
+    }
+    let visit = pb::VisitInput {
+        day: "2099-10-05".into(),
+        time: "09:30".into(),
+        city: "Osaka".into(),
+        country: "JP".into(),
+        organisation_ids: vec!["5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a001".into()],
+        practice_ids: vec![],
+        purpose: "Benchmark".into(),
+    };
+    let add = |edition: &str, key: &str, visit: pb::VisitInput| pb::AddVisitRequest {
+        idempotency_key: key.into(),
+        edition_id: edition.into(),
+        visit: Some(visit),
+    };
+
+    for (bad, at) in [
+        (
+            pb::VisitInput {
+                time: "9.30".into(),
+                ..visit.clone()
+            },
+            "time",
+        ),
+        (
+            pb::VisitInput {
+                organisation_ids: vec![],
+                ..visit.clone()
+            },
+            "organisationIds",
+        ),
+        (
+            pb::VisitInput {
+                day: "2099-10-11".into(),
+                ..visit.clone()
+            },
+            "day",
+        ),
+    ] {
+        let err = client
+            .add_visit(with_caller(add(&editions[0], "bad", bad), Some(&admin)))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), field(&err).as_str()),
+            (Code::InvalidArgument, at)
+        );
+    }
+    let err = client
+        .add_visit(with_caller(
+            add(&editions[1], "a", visit.clone()),
+            Some(&admin),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::FailedPrecondition, "NOT_OVERSEAS_TRAINING")
+    );
+    let err = client
+        .add_visit(with_caller(add(&editions[0], "v", visit.clone()), None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated);
+
+    let v = client
+        .add_visit(with_caller(
+            add(&editions[0], "v", visit.clone()),
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((v.day.as_str(), v.time.as_str()), ("2099-10-05", "09:30"));
+    assert_eq!(v.version, 1);
+
+    let text = |s: &str| {
+        Some(LocalizedText {
+            en: s.into(),
+            ..LocalizedText::default()
+        })
+    };
+    let report = pb::TripReportInput {
+        title: text("Osaka's care teams"),
+        summary: text("Neighbourhood teams."),
+        findings: text("Teams of nurses and carers per school district."),
+        original_language: "en".into(),
+        area_code: "welfare".into(),
+    };
+    let err = client
+        .write_trip_report(with_caller(
+            pb::WriteTripReportRequest {
+                idempotency_key: "r".into(),
+                visit_id: v.id.clone(),
+                report: Some(pb::TripReportInput {
+                    original_language: "ko".into(),
+                    ..report.clone()
+                }),
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&err), "title.ko");
+    let r = client
+        .write_trip_report(with_caller(
+            pb::WriteTripReportRequest {
+                idempotency_key: "r".into(),
+                visit_id: v.id.clone(),
+                report: Some(report),
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.state, pb::TripReportState::Draft as i32);
+    let r = client
+        .submit_trip_report(with_caller(
+            pb::SubmitTripReportRequest {
+                id: r.id.clone(),
+                version: r.version,
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let prepared = client
+        .prepare_trip_report_practice(with_caller(
+            pb::PrepareTripReportPracticeRequest {
+                id: r.id.clone(),
+                version: r.version,
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(prepared.origin, format!("training-trip-report:{}", r.id));
+    assert_eq!(
+        (
+            prepared.country.as_str(),
+            prepared.city.as_str(),
+            prepared.year
+        ),
+        ("JP", "Osaka", 2099)
+    );
+    assert_eq!(
+        prepared.source_organisation_id,
+        "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a001"
+    );
+    assert!(prepared.practice_id.is_empty());
+    let record = pb::RecordTripReportPracticeRequest {
+        id: r.id.clone(),
+        version: r.version,
+        practice_id: "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000c001".into(),
+    };
+    let done = client
+        .record_trip_report_practice(with_caller(record.clone(), Some(&admin)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(done.state, pb::TripReportState::PublishedAsPractice as i32);
+    let again = client
+        .prepare_trip_report_practice(with_caller(
+            pb::PrepareTripReportPracticeRequest {
+                id: r.id.clone(),
+                version: r.version,
+            },
+            Some(&admin),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(again.practice_id, record.practice_id);
+    assert_eq!(
+        again.report.unwrap().state,
+        pb::TripReportState::PublishedAsPractice as i32
+    );
+
+    // The batch answers each edition asked, in order; the public sees no itinerary.
+    let asked = pb::BatchGetItinerariesRequest {
+        edition_ids: vec![editions[1].clone(), editions[0].clone()],
+    };
+    let list = client
+        .batch_get_itineraries(with_caller(asked.clone(), Some(&admin)))
+        .await
+        .unwrap()
+        .into_inner()
+        .itineraries;
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[1].edition_id, editions[0]);
+    assert_eq!((list[1].visits.len(), list[1].reports.len()), (1, 1));
+    assert!(list[0].visible && list[0].visits.is_empty());
+    let public = client
+        .batch_get_itineraries(with_caller(asked, None))
+        .await
+        .unwrap()
+        .into_inner()
+        .itineraries;
+    assert!(public.iter().all(|i| !i.visible && i.visits.is_empty()));
+
+    trigger.trigger();
+    server.await.unwrap().unwrap();
+}

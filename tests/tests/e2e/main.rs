@@ -19,6 +19,7 @@ mod federation;
 mod files;
 mod forum_guests;
 mod graphql_http;
+mod itinerary;
 mod merge;
 mod notices;
 mod partner_callers;

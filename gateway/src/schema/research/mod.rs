@@ -533,6 +533,12 @@ impl Practice {
     async fn withdrawal_reason(&self) -> Option<&str> {
         non_empty(&self.0.withdrawal_reason)
     }
+    /// Where it was drafted from, e.g. `training-trip-report:<id>` for a trip report
+    /// published as a practice (ADR 0052).
+    #[graphql(inaccessible)]
+    async fn origin(&self) -> Option<&str> {
+        non_empty(&self.0.origin)
+    }
     /// Audit trail (bureau staff, on `practice(id)`).
     #[graphql(inaccessible)]
     async fn history(&self) -> Vec<PracticeHistoryEntry> {

@@ -13,6 +13,7 @@ impl ResearchMutation {
         let message = pb::DraftPracticeRequest {
             idempotency_key: input.idempotency_key,
             content: Some(input.content.into_proto()?),
+            origin: String::new(),
         };
         let (mut client, request) = call(ctx, Research, message)?;
         let p = client

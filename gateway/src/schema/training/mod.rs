@@ -34,6 +34,11 @@ mod tests;
 
 pub use applications::*;
 pub use coaching::*;
+pub use itinerary::{
+    AddItineraryVisitInput, ChangeItineraryVisitInput, ItineraryMutation, ItineraryVisit,
+    RemoveItineraryVisitInput, TripReport, TripReportState, TripReportTextInput,
+    TripReportVersionInput, UpdateTripReportInput, WriteTripReportInput,
+};
 pub use statistics::{TrainingStatisticsQuery, TrainingStatisticsRow};
 
 pub use inputs::*;
@@ -108,6 +113,8 @@ macro_rules! proto_enum {
 
 // After `proto_enum!`, which it uses.
 mod coaching;
+// After the macro, which it uses.
+mod itinerary;
 
 proto_enum!(
     /// The bureau's programmes.
@@ -651,6 +658,19 @@ impl ProgrammeEdition {
     /// Optimistic-concurrency version: pass it to `publishEdition`.
     async fn version(&self) -> Result<i32> {
         version_out(self.0.version)
+    }
+
+    /// The visits of an overseas training edition, by day and time: for bureau staff and
+    /// the edition's accepted participants, null for anyone else (ADR 0052).
+    #[graphql(inaccessible)]
+    async fn itinerary(&self, ctx: &Context<'_>) -> Result<Option<Vec<ItineraryVisit>>> {
+        itinerary::visits(ctx, &self.0.id).await
+    }
+
+    /// The trip reports written about its visits, oldest first (same audience).
+    #[graphql(inaccessible)]
+    async fn trip_reports(&self, ctx: &Context<'_>) -> Result<Option<Vec<TripReport>>> {
+        itinerary::reports(ctx, &self.0.id).await
     }
 }
 

@@ -1,5 +1,7 @@
 //! DataLoaders over the training service's batched lookups: programmes
-//! (`BatchGetProgrammes`, each with its editions) and editions (`BatchGetEditions`), so
+//! (`BatchGetProgrammes`, each with its editions), editions (`BatchGetEditions`) and
+//! editions' itineraries (`ItineraryService.BatchGetItineraries`, never cached: who sees one
+//! depends on the caller), so
 //! `programme(id)`, `edition(id)` and Apollo Federation's `_entities` cost one call per kind
 //! however many of them a request asks for. Public views go through the
 //! [`crate::upstream::entity_cache::EntityCache`]
@@ -14,6 +16,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 use glocal_proto::training::v1 as pb;
 use glocal_proto::training::v1::coaching_service_client::CoachingServiceClient;
+use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 
@@ -173,6 +176,36 @@ impl Loader<String> for EditionLoader {
     }
 }
 
+/// Loads editions' itineraries (visits and trip reports) by edition id, as the caller may
+/// see them; one `BatchGetItineraries` per batch. Not cached beyond the request.
+pub struct ItineraryLoader(LoaderBase<ItineraryServiceClient<Channel>>);
+
+impl Loader<String> for ItineraryLoader {
+    type Value = pb::Itinerary;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[String]) -> Result<HashMap<String, pb::Itinerary>> {
+        let message = pb::BatchGetItinerariesRequest {
+            edition_ids: ids.to_vec(),
+        };
+        let response = self
+            .0
+            .read(
+                "BatchGetItineraries",
+                message,
+                |mut client, request| async move { client.batch_get_itineraries(request).await },
+            )
+            .await
+            .map_err(error::remote)?;
+        Ok(response
+            .into_inner()
+            .itineraries
+            .into_iter()
+            .map(|i| (i.edition_id.clone(), i))
+            .collect())
+    }
+}
+
 /// The training loaders of one request, as its caller, each made on its first load.
 pub struct TrainingLoaders {
     programmes: OnceLock<DataLoader<ProgrammeLoader, HashMapCache>>,
@@ -182,6 +215,8 @@ pub struct TrainingLoaders {
     engagements: OnceLock<DataLoader<EngagementLoader, HashMapCache>>,
     remote: Remote,
     coaching: CoachingRemote,
+    itineraries: OnceLock<DataLoader<ItineraryLoader, HashMapCache>>,
+    itinerary_remote: LoaderBase<ItineraryServiceClient<Channel>>,
 }
 
 impl TrainingLoaders {
@@ -199,6 +234,10 @@ impl TrainingLoaders {
             engagements: OnceLock::new(),
             remote: Remote::of(ctx, |s| TrainingServiceClient::new(s.training.clone()))?,
             coaching: CoachingRemote::of(ctx, |s| CoachingServiceClient::new(s.training.clone()))?,
+            itineraries: OnceLock::new(),
+            itinerary_remote: LoaderBase::of(ctx, |s| {
+                ItineraryServiceClient::new(s.training.clone())
+            })?,
         }))
     }
 
@@ -255,6 +294,17 @@ impl TrainingLoaders {
         })
     }
 
+    /// Editions' itineraries by edition id.
+    pub fn itineraries(&self) -> &DataLoader<ItineraryLoader, HashMapCache> {
+        self.itineraries.get_or_init(|| {
+            DataLoader::with_cache(
+                ItineraryLoader(self.itinerary_remote.clone()),
+                spawn,
+                HashMapCache::default(),
+            )
+        })
+    }
+
     /// How many of its DataLoaders were made (each is on its first load).
     pub fn made(&self) -> usize {
         [
@@ -263,6 +313,7 @@ impl TrainingLoaders {
             self.editions_with_sessions.get().is_some(),
             self.coaches.get().is_some(),
             self.engagements.get().is_some(),
+            self.itineraries.get().is_some(),
         ]
         .into_iter()
         .filter(|made| *made)

@@ -25,7 +25,7 @@ pub use network::{
 };
 pub use practice::{
     Attachment, AttachmentDraft, IllegalTransition, Link, LinkDraft, PracticeAction,
-    PracticeContent, PracticeDraft, PracticeState, Stage, transition,
+    PracticeContent, PracticeDraft, PracticeOrigin, PracticeState, Stage, transition,
 };
 pub use profile::{
     NOT_OWN_ORGANISATION, NewProfile, PROFILE_CHANGE_DECIDED, PROFILE_CHANGE_PENDING,

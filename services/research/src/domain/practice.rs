@@ -442,6 +442,30 @@ impl PracticeContent {
     }
 }
 
+/// Where a practice draft came from, e.g. `training-trip-report:<id>` (ADR 0052): 1..=200
+/// characters of one line, without spaces; one practice per origin.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PracticeOrigin(String);
+
+impl PracticeOrigin {
+    /// Parses an origin; field `origin`.
+    pub fn parse(s: &str) -> Result<Self, InvalidInput> {
+        let s = s.trim();
+        if s.is_empty() || s.chars().count() > 200 || s.chars().any(char::is_whitespace) {
+            return Err(InvalidInput::localized(
+                "origin",
+                glocal_kit::i18n::Message::new("input-unknown-value").arg("value", s),
+            ));
+        }
+        Ok(PracticeOrigin(s.to_owned()))
+    }
+
+    /// The origin.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,6 +91,8 @@ pub struct Practice {
     pub withdrawn_at: Option<DateTime<Utc>>,
     /// Why it was withdrawn.
     pub withdrawal_reason: Option<String>,
+    /// Where it was drafted from (e.g. `training-trip-report:<id>`, ADR 0052).
+    pub origin: Option<String>,
     /// Audit trail (bureau staff, on `get_practice`).
     pub history: Vec<PracticeHistoryEntry>,
     /// Every version (on `get_practice`).

@@ -9,8 +9,8 @@ use serde_json::json;
 use super::{Actor, Research, Result, Viewer, area_store, bounded, require_staff, viewer_of};
 use crate::domain::changes::{PRACTICE, practice_touches};
 use crate::domain::{
-    IdempotencyKey, Practice, PracticeAction, PracticeContent, PracticeId, PracticeState, Revision,
-    Stage, transition,
+    IdempotencyKey, Practice, PracticeAction, PracticeContent, PracticeId, PracticeOrigin,
+    PracticeState, Revision, Stage, transition,
 };
 use crate::error::ResearchError;
 use crate::store::practices::{
@@ -103,8 +103,59 @@ impl Research {
         key: IdempotencyKey,
         content: PracticeContent,
     ) -> Result<Practice> {
+        self.draft(caller, key, content, None, PracticeId::new())
+            .await
+    }
+
+    /// [`Self::draft_practice`] with the id chosen by the caller: the demo's well-known
+    /// practices, which other services' demo data link to.
+    pub(crate) async fn draft_practice_as(
+        &self,
+        caller: Option<&Caller>,
+        key: IdempotencyKey,
+        content: PracticeContent,
+        id: PracticeId,
+    ) -> Result<Practice> {
+        self.draft(caller, key, content, None, id).await
+    }
+
+    /// Drafts a practice from `origin` (bureau staff), e.g. a training trip report (ADR
+    /// 0052): one practice per origin, so drafting again — whoever asks, whatever the
+    /// content, also concurrently — answers the practice drafted first.
+    pub async fn draft_practice_from_origin(
+        &self,
+        caller: Option<&Caller>,
+        key: IdempotencyKey,
+        content: PracticeContent,
+        origin: &PracticeOrigin,
+    ) -> Result<Practice> {
+        require_staff(caller, "action-draft-practices")?;
+        if let Some(id) = store::find_by_origin(&self.db, origin.as_str()).await? {
+            return self.get_practice(caller, id, None).await;
+        }
+        match self
+            .draft(caller, key, content, Some(origin), PracticeId::new())
+            .await
+        {
+            // Lost a race (the origin's unique index, or the key claimed by a concurrent
+            // call of the same caller): the winner's practice is the answer.
+            Err(e) => match store::find_by_origin(&self.db, origin.as_str()).await? {
+                Some(id) => self.get_practice(caller, id, None).await,
+                None => Err(e),
+            },
+            done => done,
+        }
+    }
+
+    async fn draft(
+        &self,
+        caller: Option<&Caller>,
+        key: IdempotencyKey,
+        content: PracticeContent,
+        origin: Option<&PracticeOrigin>,
+        id: PracticeId,
+    ) -> Result<Practice> {
         let actor = require_staff(caller, "action-draft-practices")?;
-        let id = PracticeId::new();
         let fingerprint = format!("{content:?}");
         let tx = match self
             .claim(&actor, "draft_practice", &key, &fingerprint, &id.to_key())
@@ -120,6 +171,9 @@ impl Research {
         let now = self.now();
         let editor = actor.editor();
         store::insert_draft(&tx, id, &content, &editor, now).await?;
+        if let Some(origin) = origin {
+            store::set_origin(&tx, id, origin.as_str()).await?;
+        }
         store::insert_version(&tx, &id.to_key(), 1, &content, &editor, "", now).await?;
         store::insert_history(
             &tx,

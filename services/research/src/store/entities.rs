@@ -72,6 +72,8 @@ entity!(
         published_at: Option<DateTimeUtc>,
         withdrawn_at: Option<DateTimeUtc>,
         withdrawal_reason: Option<String>,
+        /// Where the draft came from (e.g. `training-trip-report:<id>`); unique.
+        origin: Option<String>,
     }
 );
 

@@ -27,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(AuditOnKitShape),
             Box::new(glocal_kit::outbox::follow::PositionsMigration),
             Box::new(ExchangeProjects),
+            Box::new(PracticeOrigin),
         ]
     }
 
@@ -550,6 +551,31 @@ impl MigrationTrait for Initial {
             }
         }
         Ok(())
+    }
+}
+
+/// A practice's origin (ADR 0052): where a draft came from, e.g. a training trip report;
+/// unique, so one origin drafts one practice whoever asks.
+struct PracticeOrigin;
+
+impl MigrationName for PracticeOrigin {
+    fn name(&self) -> &str {
+        "m20261205_000202_practice_origin"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for PracticeOrigin {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(a("practice"))
+                .add_column(string_null("origin"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("practice", "practice_origin", &["origin"], true))
+            .await
     }
 }
 

@@ -127,6 +127,7 @@ fn record(row: practice::Model) -> Result<PracticeRecord> {
             published_at: row.published_at,
             withdrawn_at: row.withdrawn_at,
             withdrawal_reason: row.withdrawal_reason,
+            origin: row.origin,
             history: Vec::new(),
             versions: Vec::new(),
         },
@@ -219,6 +220,34 @@ pub(crate) async fn insert_draft(
     content_columns(&mut row, content)?;
     practice::Entity::insert(row)
         .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The practice drafted from `origin`, if any.
+pub(crate) async fn find_by_origin(
+    db: &impl ConnectionTrait,
+    origin: &str,
+) -> Result<Option<PracticeId>> {
+    practice::Entity::find()
+        .filter(practice::Column::Origin.eq(origin))
+        .one(db)
+        .await?
+        .map(|row| PracticeId::parse(&row.id, "id").map_err(ResearchError::corrupt))
+        .transpose()
+}
+
+/// Records where a new draft came from; a second practice of the same origin violates the
+/// unique index.
+pub(crate) async fn set_origin(
+    db: &impl ConnectionTrait,
+    id: PracticeId,
+    origin: &str,
+) -> Result<()> {
+    practice::Entity::update_many()
+        .col_expr(practice::Column::Origin, Expr::value(origin))
+        .filter(practice::Column::Id.eq(id.to_key()))
+        .exec(db)
         .await?;
     Ok(())
 }

@@ -41,6 +41,14 @@ training_id!(
     /// A stipend payment's id (field `id` unless named otherwise).
     PaymentId, "a payment"
 );
+training_id!(
+    /// An itinerary visit's id (field `id` unless named otherwise).
+    VisitId, "a visit"
+);
+training_id!(
+    /// A trip report's id (field `id` unless named otherwise).
+    TripReportId, "a trip report"
+);
 
 pub use glocal_kit::domain::Version;
 

@@ -9,6 +9,7 @@ mod edition;
 mod eligibility;
 mod error;
 mod ids;
+mod itinerary;
 mod kinds;
 mod programme;
 mod review;
@@ -41,7 +42,15 @@ pub use eligibility::{
 pub use error::InvalidInput;
 pub use ids::{
     ApplicationId, CountryCode, EditionId, Grade, IdempotencyKey, LanguageCode,
-    LocalGovernmentCode, PaymentId, ProgrammeId, SessionId, Term, Version, format_date, parse_date,
+    LocalGovernmentCode, PaymentId, ProgrammeId, SessionId, Term, TripReportId, Version, VisitId,
+    format_date, parse_date,
+};
+pub use itinerary::{
+    Itinerary, MAX_VISIT_ORGANISATIONS, MAX_VISIT_PRACTICES, NewVisit, PracticeDraftContent,
+    PracticePreparation, ReportedVisit, TripReport, TripReportAction, TripReportDraft,
+    TripReportState, TripReportText, Visit, VisitDraft, VisitMisfit, VisitedEdition, check_visit,
+    practice_from_report, practice_origin, require_overseas_training, trip_report_transition,
+    visit_order,
 };
 pub use kinds::{
     ApplicantKind, ApplicationState, AttendanceStatus, Decision, EligibilityRule, NationalityRule,

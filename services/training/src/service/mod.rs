@@ -79,6 +79,7 @@ mod certificates;
 mod coaching;
 mod decisions;
 mod files;
+mod itinerary;
 mod participants;
 mod privacy;
 mod programmes;

@@ -316,3 +316,54 @@ entity!(
         pub created_at: DateTimeUtc,
     }
 );
+
+entity!(
+    /// `itinerary_visit`: one visit of an overseas training edition's itinerary (ADR 0052);
+    /// research's organisation and practice ids comma-separated.
+    itinerary_visit, "itinerary_visit", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub edition_id: Uuid,
+        pub day: Date,
+        /// `HH:MM`, or none.
+        pub time: Option<String>,
+        pub city: String,
+        pub country: String,
+        pub organisation_ids: String,
+        pub practice_ids: String,
+        pub purpose: String,
+        pub created_by: String,
+        pub idempotency_key: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+);
+
+entity!(
+    /// `trip_report`: a report about one visit (ADR 0052); texts as JSON `{ko, en, zh, ja}`;
+    /// `practice_id` once published as a practice.
+    trip_report, "trip_report", {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        #[sea_orm(unique)]
+        pub id: Uuid,
+        pub edition_id: Uuid,
+        pub visit_id: Uuid,
+        pub title: String,
+        pub summary: String,
+        pub findings: String,
+        pub original_language: String,
+        pub area_code: String,
+        pub state: String,
+        pub author_subject: String,
+        pub author_name: String,
+        pub practice_id: Option<String>,
+        pub idempotency_key: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+);

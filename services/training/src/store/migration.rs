@@ -27,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(glocal_kit::domain::period::PeriodColumnMigration { table: "programme" }),
             Box::new(Divisions),
             Box::new(Coaching),
+            Box::new(Itinerary),
         ]
     }
 
@@ -473,6 +474,95 @@ impl MigrationTrait for Coaching {
             false,
         ))
         .await?;
+        Ok(())
+    }
+}
+
+/// Overseas training's itinerary and trip reports (ADR 0052): `itinerary_visit` (the visits
+/// of an edition, idempotent per creator and key) and `trip_report` (reports about a visit,
+/// idempotent per author and key).
+struct Itinerary;
+
+impl MigrationName for Itinerary {
+    fn name(&self) -> &str {
+        "m20261205_000201_itinerary_and_trip_reports"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Itinerary {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(table(
+            "itinerary_visit",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("edition_id"),
+                date("day"),
+                string_null("time"),
+                string("city"),
+                string("country"),
+                text("organisation_ids"),
+                text("practice_ids"),
+                text("purpose"),
+                string("created_by"),
+                string("idempotency_key"),
+                ts("created_at"),
+                ts("updated_at"),
+                big("version"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "itinerary_visit",
+            "itinerary_visit_idempotency",
+            &["created_by", "idempotency_key"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "itinerary_visit",
+            "itinerary_visit_edition",
+            &["edition_id"],
+            false,
+        ))
+        .await?;
+
+        m.create_table(table(
+            "trip_report",
+            vec![
+                uuid("id").unique_key().to_owned(),
+                uuid("edition_id"),
+                uuid("visit_id"),
+                text("title"),
+                text("summary"),
+                text("findings"),
+                string("original_language"),
+                string("area_code"),
+                string("state"),
+                string("author_subject"),
+                string("author_name"),
+                string_null("practice_id"),
+                string("idempotency_key"),
+                ts("created_at"),
+                ts("updated_at"),
+                big("version"),
+            ],
+        ))
+        .await?;
+        m.create_index(index(
+            "trip_report",
+            "trip_report_idempotency",
+            &["author_subject", "idempotency_key"],
+            true,
+        ))
+        .await?;
+        for (name, column) in [
+            ("trip_report_edition", "edition_id"),
+            ("trip_report_visit", "visit_id"),
+        ] {
+            m.create_index(index("trip_report", name, &[column], false))
+                .await?;
+        }
         Ok(())
     }
 }

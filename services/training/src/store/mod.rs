@@ -6,6 +6,7 @@
 pub(crate) mod coaching;
 pub(crate) mod codec;
 pub(crate) mod entities;
+pub(crate) mod itinerary;
 pub(crate) mod migration;
 pub(crate) mod privacy;
 pub(crate) mod queries;
