@@ -10,6 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "glocal/requests/v1/search.proto",
         "glocal/requests/v1/directory.proto",
         "glocal/training/v1/training.proto",
+        "glocal/training/v1/fellowship.proto",
         "glocal/events/v1/events.proto",
         "glocal/research/v1/research.proto",
         "glocal/research/v1/projects.proto",

@@ -28,6 +28,7 @@ use glocal_proto::requests::v1::request_search_service_client::RequestSearchServ
 use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::exchange_project_service_client::ExchangeProjectServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
+use glocal_proto::training::v1::fellowship_service_client::FellowshipServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 
@@ -202,6 +203,17 @@ impl Service for ResearchProjects {
 /// The training service.
 #[derive(Clone, Copy, Debug)]
 pub struct Training;
+
+/// The training service's invitation-fellowship operations (ADR 0051).
+#[derive(Clone, Copy, Debug)]
+pub struct TrainingFellowship;
+
+impl Service for TrainingFellowship {
+    type Client = FellowshipServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        FellowshipServiceClient::new(services.training.clone())
+    }
+}
 
 /// The notifier.
 #[derive(Clone, Copy, Debug)]

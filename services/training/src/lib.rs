@@ -1,5 +1,5 @@
 //! glocal-training: Training programmes: from call for applicants to verified certificate.
-//! Served over gRPC (`glocal.training.v1.TrainingService`).
+//! Served over gRPC (`glocal.training.v1.TrainingService`, `FellowshipService`).
 //!
 //! Layers, as in glocal-requests: `domain` (types that parse, state machines) ← `service`
 //! (operations, scoping, transactions) ← `grpc` (the tonic adapter); storage in `store`.
@@ -19,6 +19,9 @@ pub use service::{Config, TrainingOffice};
 
 /// The gRPC service name, as health checks and reflection report it.
 pub const SERVICE_NAME: &str = "glocal.training.v1.TrainingService";
+
+/// The gRPC service of the invitation fellowship's own operations (ADR 0051).
+pub const FELLOWSHIP_SERVICE_NAME: &str = "glocal.training.v1.FellowshipService";
 
 /// The gRPC service of applications' files (ADR 0026).
 pub const FILES_SERVICE_NAME: &str = "glocal.common.v1.FilesService";
@@ -63,12 +66,13 @@ pub async fn serve(
     let erasures = service::spawn_erasure_follower(office.clone(), settings, shutdown.clone());
     let retention = service::spawn_retention(office.clone(), &settings.privacy, shutdown.clone());
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office.clone()).into_server())
+        .add_service(grpc::FellowshipGrpc::new(office.clone()).into_server())
         .add_service(glocal_kit::attachments::FilesGrpc::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "training service listening");
     let served = glocal_kit::grpc::serve_with_database(
         listener,
         routes,
-        &[SERVICE_NAME, FILES_SERVICE_NAME],
+        &[SERVICE_NAME, FELLOWSHIP_SERVICE_NAME, FILES_SERVICE_NAME],
         &settings.grpc,
         probe,
         shutdown,

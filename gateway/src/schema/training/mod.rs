@@ -25,6 +25,7 @@ use crate::upstream::loaders::training::TrainingLoaders;
 use crate::upstream::{Training, call, read, read_status};
 
 mod applications;
+mod fellowship;
 mod inputs;
 mod mutation;
 mod query;
@@ -33,6 +34,7 @@ mod statistics;
 mod tests;
 
 pub use applications::*;
+pub use fellowship::*;
 pub use statistics::{TrainingStatisticsQuery, TrainingStatisticsRow};
 
 pub use inputs::*;
@@ -421,9 +423,11 @@ pub struct CostShare {
 /// How an edition's costs are split.
 #[derive(SimpleObject)]
 pub struct CostPolicy {
-    /// Monthly stipends, per payer.
+    /// Each payer's share per item and participant, monthly or once (ADR 0051).
+    pub shares: Vec<PayerShare>,
+    /// The monthly LIVING_EXPENSES shares, per payer: the stipends.
     pub stipends: Vec<StipendLine>,
-    /// Other costs and who covers them.
+    /// Costs noted in free text without amounts (editions created before shares).
     pub costs: Vec<CostShare>,
 }
 
@@ -566,6 +570,7 @@ impl ProgrammeEdition {
     async fn cost_policy(&self) -> CostPolicy {
         let p = self.0.cost_policy.clone().unwrap_or_default();
         CostPolicy {
+            shares: p.shares.iter().map(PayerShare::from_proto).collect(),
             stipends: p
                 .stipends
                 .iter()

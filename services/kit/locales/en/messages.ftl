@@ -776,3 +776,16 @@ input-project-unknown-organisation = no partner organisation `{ $id }`
 input-project-unknown-local-government = no local government `{ $code }` in the directory
 rule-project-log-audience = the project's interaction log is for bureau staff and the local governments involved
 action-manage-exchange-projects = manage exchange projects
+
+## The invitation fellowship (K2H): relationship rule and cost shares (ADR 0051)
+input-partner-organisation-fellowship-only = only applications to the invitation fellowship name a partner organisation
+input-partner-organisation-id = must be the id of an organisation of the partner network
+input-partner-not-foreign-local-government = the partner organisation `{ $id }` is not a foreign local government
+input-living-expenses-monthly = living expenses are paid monthly: they are the stipend
+input-cost-share-twice = { $payer } has a { $item } share already
+input-relationship-note-required = say why you confirm the relationship
+rule-relationship-unconfirmed = the partner network shows no current or intended relationship of the applicant's local government with a Korean local government: confirm it first
+rule-relationship-not-held = only an application held for relationship confirmation can be confirmed
+rule-participant-costs-audience = participants' costs are for bureau staff, the host local governments' officials and the participants
+training-relationship-standing = relationship with Korean local governments: { $standing }
+action-confirm-relationships = confirm fellowship relationships

@@ -775,3 +775,16 @@ input-project-unknown-organisation = 協力機関 `{ $id }` はありません
 input-project-unknown-local-government = 自治体名簿に `{ $code }` はありません
 rule-project-log-audience = 事業の交流記録は事務局職員と参加自治体だけが閲覧できます
 action-manage-exchange-projects = 交流事業の管理
+
+## 外国地方公務員招へい研修（K2H）：交流関係の規則と費用分担（ADR 0051）
+input-partner-organisation-fellowship-only = 協力機関を指定するのは招へい研修の申請だけです
+input-partner-organisation-id = 協力ネットワークの機関の ID でなければなりません
+input-partner-not-foreign-local-government = 協力機関 `{ $id }` は外国の地方政府ではありません
+input-living-expenses-monthly = 生活費は毎月支給します（手当）
+input-cost-share-twice = { $payer } の { $item } の分担はすでにあります
+input-relationship-note-required = 交流関係を確認する理由を書いてください
+rule-relationship-unconfirmed = 協力ネットワークに申請者の地方政府と韓国の自治体との現在の、または予定された交流関係がありません。先に確認してください
+rule-relationship-not-held = 交流関係の確認待ちの申請だけを確認できます
+rule-participant-costs-audience = 参加者の費用は事務局職員、受け入れ自治体の職員と参加者本人だけが閲覧できます
+training-relationship-standing = 韓国の自治体との交流関係：{ $standing }
+action-confirm-relationships = 招へい研修の交流関係の確認

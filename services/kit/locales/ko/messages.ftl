@@ -775,3 +775,16 @@ input-project-unknown-organisation = 협력 기관 `{ $id }`이(가) 없습니�
 input-project-unknown-local-government = 지방자치단체 목록에 `{ $code }`이(가) 없습니다
 rule-project-log-audience = 사업의 교류 기록은 사무국 직원과 참여 지방자치단체만 볼 수 있습니다
 action-manage-exchange-projects = 교류 사업 관리
+
+## 외국 지방공무원 초청 연수(K2H): 교류 관계 규칙과 비용 분담 (ADR 0051)
+input-partner-organisation-fellowship-only = 협력 기관은 초청 연수 신청에만 지정합니다
+input-partner-organisation-id = 협력 네트워크 기관의 ID여야 합니다
+input-partner-not-foreign-local-government = 협력 기관 `{ $id }`은(는) 외국 지방정부가 아닙니다
+input-living-expenses-monthly = 생활비는 매월 지급합니다(지원금)
+input-cost-share-twice = { $payer }의 { $item } 분담이 이미 있습니다
+input-relationship-note-required = 교류 관계를 확인하는 이유를 적으세요
+rule-relationship-unconfirmed = 협력 네트워크에 신청자 지방정부와 한국 지방자치단체 사이의 현재 또는 추진 중인 교류 관계가 없습니다. 먼저 확인하세요
+rule-relationship-not-held = 교류 관계 확인을 기다리는 신청만 확인할 수 있습니다
+rule-participant-costs-audience = 참가자 비용은 사무국 직원, 주관 지방자치단체 공무원과 참가자 본인만 볼 수 있습니다
+training-relationship-standing = 한국 지방자치단체와의 교류 관계: { $standing }
+action-confirm-relationships = 초청 연수 교류 관계 확인

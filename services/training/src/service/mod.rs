@@ -32,6 +32,7 @@ use crate::domain::{
     ProgrammeId, ProgrammeKind, ReviewStage, Score, ScreeningOutcome, SessionId, SessionRecord,
     Tally, Version, apply_cut, check_eligibility, payment_transition, schedule, transition,
 };
+use crate::domain::{PartnerRelationshipStatus, RelationshipStanding, fellowship};
 use crate::error::TrainingError;
 use crate::store::codec::*;
 use crate::store::queries::{self, AppListQuery, AppScope, Assignment};
@@ -78,6 +79,7 @@ mod applications;
 mod certificates;
 mod decisions;
 mod files;
+mod invitation;
 mod participants;
 mod privacy;
 mod programmes;

@@ -14,7 +14,7 @@ use super::entities::{
 use super::queries;
 use crate::domain::{
     ApplicationState, AttendanceStatus, LanguageCode, NewApplication, NewEdition, NewProgramme,
-    NewSession, PaymentState, PlannedPayment, Version,
+    NewSession, PaymentState, PlannedPayment, RelationshipStanding, Version,
 };
 
 /// One audit row: who did what to which aggregate, and the state before and after.
@@ -225,6 +225,7 @@ pub(crate) async fn insert_application(
     applicant: Applicant<'_>,
     key: &str,
     now: DateTime<Utc>,
+    relationship: Option<RelationshipStanding>,
 ) -> Result<(), DbErr> {
     let (subject, org) = (applicant.subject, applicant.org);
     let p = &new.profile;
@@ -245,6 +246,8 @@ pub(crate) async fn insert_application(
             grade: Set(p.grade.map(|g| i32::from(g.get()))),
             languages: Set(join(&langs)),
             division: Set(new.division.as_ref().map(|d| d.as_str().to_owned())),
+            partner_organisation_id: Set(new.partner_organisation_id.clone()),
+            relationship: Set(relationship.map(|r| r.as_str().to_owned())),
             answers: Set(answers_to_text(&new.answers)),
             attachments: Set(attachments_to_text(&new.attachments)),
             state: Set(state.as_str().to_owned()),
@@ -286,6 +289,8 @@ pub(crate) struct ApplicationChange {
     pub joined_on: Option<NaiveDate>,
     /// Last day present.
     pub left_on: Option<NaiveDate>,
+    /// Where it stands on the fellowship's relationship rule.
+    pub relationship: Option<RelationshipStanding>,
 }
 
 /// Moves an application to `to` with `change`, if it is still at `version`; a terminal state
@@ -329,6 +334,9 @@ pub(crate) async fn change_application_if_version(
     }
     if let Some(d) = change.left_on {
         set.left_on = Set(Some(d));
+    }
+    if let Some(r) = change.relationship {
+        set.relationship = Set(Some(r.as_str().to_owned()));
     }
     queries::update_application_if_version(db, id, version, set).await
 }
