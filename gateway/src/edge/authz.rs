@@ -210,6 +210,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "training" "stipendSchedule" [D S S A D],
     Query "training" "verifyCertificate" [A A A A A],
     Query "training" "trainingStatistics" [D D A A D],
+    Query "training" "participantCosts" [D S S A D],
     // Notices: each person's own inbox, preferences and contact (notifier).
     Query "notifier" "notifications" [D A A A A],
     Query "notifier" "notificationPreferences" [D A A A A],
@@ -324,6 +325,7 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "training" "generateStipendSchedule" [D D S A D],
     Mutation "training" "updateStipendPayment" [D D S A D],
     Mutation "training" "issueCertificates" [D D S A D],
+    Mutation "training" "confirmRelationship" [D D S A D],
     // Live updates (graphql-transport-ws): a request's own changes for whoever may read it,
     // the bureau's queue for bureau staff (the events of requests they may see).
     Subscription "requests" "serviceRequestUpdated" [D S S A D],

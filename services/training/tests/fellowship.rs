@@ -279,7 +279,7 @@ async fn a_current_or_intended_relationship_passes_and_none_is_held_for_staff(en
         let n = note(text);
         async move {
             office
-                .confirm_relationship(Some(&who), held_id, version, n)
+                .confirm_relationship(Some(&who), held_id, version, n, None)
                 .await
         }
     };
@@ -333,6 +333,7 @@ async fn a_current_or_intended_relationship_passes_and_none_is_held_for_staff(en
         current.id,
         current.version,
         note("not needed"),
+        None,
     );
     assert_eq!(reason(other.await), "RELATIONSHIP_NOT_HELD");
     // Now screening passes it.
@@ -356,7 +357,14 @@ async fn concurrent_confirmations_record_one_decision(env: Env) {
             let staff = Caller::new(format!("staff-{i}"), "Staff", "GAOK", [Role::BureauStaff]);
             tokio::spawn(async move {
                 office
-                    .confirm_relationship(Some(&staff), held.id, held.version, note("agreed"))
+                    .confirm_relationship(
+                        Some(&staff),
+                        held.id,
+                        held.version,
+                        note("the MOU under negotiation with Busan"),
+                        // Staff see the proposed relationship the applicant could not.
+                        Some(vec![PartnerRelationshipStatus::Proposed]),
+                    )
                     .await
             })
         })
@@ -371,6 +379,12 @@ async fn concurrent_confirmations_record_one_decision(env: Env) {
     assert_eq!(ok, 1);
     let after = env.counts().await;
     assert_eq!((after.1, after.2), (before.1 + 1, before.2 + 1));
+    let a = env
+        .office
+        .get_application(Some(&admin()), held.id)
+        .await
+        .unwrap();
+    assert_eq!(a.relationship, Some(RelationshipStanding::Intended));
 }
 
 async fn only_fellowship_applications_name_a_partner_and_drafts_are_judged_on_submit(env: Env) {
@@ -787,6 +801,7 @@ mod grpc {
                     id: a.id.clone(),
                     version,
                     note: note.into(),
+                    relationships: None,
                 },
                 Some(who),
             )

@@ -15,6 +15,7 @@ use glocal_kit::i18n::Message;
 use glocal_proto::research::v1 as rpb;
 
 use super::*;
+use crate::schema::personal_data::{Holder, PersonalDataEntity};
 use crate::schema::research::Organisation;
 use crate::upstream::loaders::research::ResearchLoaders;
 use crate::upstream::{Research, TrainingFellowship};
@@ -151,11 +152,12 @@ fn totals(t: &[pb::PayerTotal]) -> Vec<PayerCostTotal> {
 
 /// One accepted participant's costs.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ParticipantCosts {
     /// The participant's application.
     pub application_id: ID,
-    /// Their name.
-    pub full_name: String,
+    #[graphql(skip)]
+    pub(super) name: String,
     /// Their host local government's code, once placed.
     pub host_code: Option<String>,
     /// First day of the stay priced.
@@ -166,6 +168,19 @@ pub struct ParticipantCosts {
     pub costs: Vec<ParticipantCost>,
     /// Per payer and currency.
     pub totals: Vec<PayerCostTotal>,
+}
+
+#[async_graphql::ComplexObject]
+impl ParticipantCosts {
+    /// Their name (a read by bureau staff is logged, ADR 0039).
+    async fn full_name(&self, ctx: &Context<'_>) -> &str {
+        Holder::new(
+            PersonalDataEntity::TrainingApplication,
+            &self.application_id,
+            None,
+        )
+        .read(ctx, "profile.fullName", self.name.as_str())
+    }
 }
 
 /// An edition's costs for the participants the caller may see, with totals per payer.
@@ -189,7 +204,7 @@ impl ParticipantCostSheet {
                 .into_iter()
                 .map(|p| ParticipantCosts {
                     application_id: ID(p.application_id),
-                    full_name: p.full_name,
+                    name: p.full_name,
                     host_code: non_empty(&p.host_code).map(str::to_owned),
                     joined_on: date(&p.joined_on),
                     left_on: date(&p.left_on),
@@ -261,18 +276,38 @@ pub struct FellowshipMutation;
 #[Object]
 impl FellowshipMutation {
     /// Confirms the relationship of a fellowship application held as UNCONFIRMED (bureau
-    /// staff who manage the edition), quoting its version, with a note kept in its history:
-    /// it becomes CONFIRMED_BY_STAFF and screening may pass it. Another standing is
-    /// CONFLICT `RELATIONSHIP_NOT_HELD`; an empty note BAD_USER_INPUT on `note`.
+    /// staff who manage the edition), quoting its version, with a note kept in its history.
+    /// Its partner organisation's relationships are read again as the staff member sees
+    /// them (proposed ones included): an active or proposed one makes it CURRENT or
+    /// INTENDED, otherwise it becomes CONFIRMED_BY_STAFF; screening may pass it then.
+    /// Another standing is CONFLICT `RELATIONSHIP_NOT_HELD`; an empty note BAD_USER_INPUT
+    /// on `note`.
     async fn confirm_relationship(
         &self,
         ctx: &Context<'_>,
         input: ConfirmRelationshipInput,
     ) -> Result<TrainingApplication> {
+        let application = read(
+            ctx,
+            Training,
+            "GetApplication",
+            pb::GetApplicationRequest {
+                id: input.id.0.clone(),
+            },
+            |mut client, request| async move { client.get_application(request).await },
+        )
+        .await?
+        .into_inner();
+        let relationships = if application.partner_organisation_id.is_empty() {
+            None
+        } else {
+            relationship_facts(ctx, &application.partner_organisation_id, true).await?
+        };
         let message = pb::ConfirmRelationshipRequest {
             id: input.id.0,
             version: i64::from(input.version),
             note: input.note,
+            relationships,
         };
         let (mut client, request) = call(ctx, TrainingFellowship, message)?;
         Ok(TrainingApplication(

@@ -25,7 +25,6 @@ use crate::upstream::loaders::training::TrainingLoaders;
 use crate::upstream::{Training, call, read, read_status};
 
 mod applications;
-mod fellowship;
 mod inputs;
 mod mutation;
 mod query;
@@ -106,6 +105,9 @@ macro_rules! proto_enum {
         }
     };
 }
+
+// After the macro: the fellowship's enums are `proto_enum!`s too.
+mod fellowship;
 
 proto_enum!(
     /// The bureau's programmes.

@@ -141,13 +141,20 @@ pub fn relationship_standing(
     }
 }
 
-/// Staff confirm a held application's relationship: only an `Unconfirmed` one, else the
-/// standing it has (CONFLICT `RELATIONSHIP_NOT_HELD` for the caller).
+/// Staff confirm a held application's relationship, only an `Unconfirmed` one (else the
+/// standing it has: CONFLICT `RELATIONSHIP_NOT_HELD` for the caller). `statuses` are the
+/// partner organisation's relationships as the confirming staff see them (they see
+/// proposed ones the applicant does not): an active or proposed one makes it `Current` or
+/// `Intended`; otherwise staff vouch for it (`ConfirmedByStaff`).
 pub fn confirm_relationship(
     standing: Option<RelationshipStanding>,
+    statuses: Option<&[PartnerRelationshipStatus]>,
 ) -> Result<RelationshipStanding, Option<RelationshipStanding>> {
     match standing {
-        Some(RelationshipStanding::Unconfirmed) => Ok(RelationshipStanding::ConfirmedByStaff),
+        Some(RelationshipStanding::Unconfirmed) => Ok(match relationship_standing(statuses) {
+            RelationshipStanding::Unconfirmed => RelationshipStanding::ConfirmedByStaff,
+            seen => seen,
+        }),
         other => Err(other),
     }
 }
@@ -380,19 +387,29 @@ mod tests {
     }
 
     #[test]
-    fn staff_confirm_only_a_held_application() {
+    fn staff_confirm_only_a_held_application_with_what_they_see() {
+        let held = Some(RelationshipStanding::Unconfirmed);
         assert_eq!(
-            confirm_relationship(Some(RelationshipStanding::Unconfirmed)),
+            confirm_relationship(held, None),
             Ok(RelationshipStanding::ConfirmedByStaff)
+        );
+        assert_eq!(
+            confirm_relationship(held, Some(&[PartnerRelationshipStatus::Ended])),
+            Ok(RelationshipStanding::ConfirmedByStaff)
+        );
+        // Staff see the negotiation the applicant could not: intended.
+        assert_eq!(
+            confirm_relationship(held, Some(&[PartnerRelationshipStatus::Proposed])),
+            Ok(RelationshipStanding::Intended)
         );
         for s in [
             RelationshipStanding::Current,
             RelationshipStanding::Intended,
             RelationshipStanding::ConfirmedByStaff,
         ] {
-            assert_eq!(confirm_relationship(Some(s)), Err(Some(s)));
+            assert_eq!(confirm_relationship(Some(s), None), Err(Some(s)));
         }
-        assert_eq!(confirm_relationship(None), Err(None));
+        assert_eq!(confirm_relationship(None, None), Err(None));
     }
 
     #[test]

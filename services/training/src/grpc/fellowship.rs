@@ -38,9 +38,10 @@ impl FellowshipService for FellowshipGrpc {
         let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
         let n = note(&m.note, "note")?;
+        let facts = super::costs::facts_from_pb(m.relationships)?;
         reply(
             self.office
-                .confirm_relationship(caller.as_ref(), id, v, n)
+                .confirm_relationship(caller.as_ref(), id, v, n, facts)
                 .await,
             application_to_pb,
         )

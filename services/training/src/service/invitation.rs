@@ -10,15 +10,18 @@ use glocal_kit::outbox::{self, Change};
 
 impl TrainingOffice {
     /// Managers of the edition confirm the relationship of a fellowship application the
-    /// partner network did not show a current or intended relationship for (`UNCONFIRMED`
-    /// → `CONFIRMED_BY_STAFF`), quoting its version, with a note that the history keeps.
-    /// The state does not change; screening may pass the application afterwards.
+    /// partner network did not show a current or intended relationship for, quoting its
+    /// version, with a note that the history keeps: `UNCONFIRMED` → `CURRENT` or
+    /// `INTENDED` when `relationships` (its partner organisation's, as the staff member
+    /// sees them) show one, else `CONFIRMED_BY_STAFF`. The state does not change;
+    /// screening may pass the application afterwards.
     pub async fn confirm_relationship(
         &self,
         caller: Option<&Caller>,
         id: ApplicationId,
         version: Version,
         note: Note,
+        relationships: Option<Vec<PartnerRelationshipStatus>>,
     ) -> Result<Application> {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
@@ -30,13 +33,15 @@ impl TrainingOffice {
                 Message::new("input-relationship-note-required"),
             ));
         }
-        let standing = fellowship::confirm_relationship(relationship_of(&row)?).map_err(|_| {
-            TrainingError::said(
-                ErrorCode::Conflict,
-                "RELATIONSHIP_NOT_HELD",
-                Message::new("rule-relationship-not-held"),
-            )
-        })?;
+        let standing =
+            fellowship::confirm_relationship(relationship_of(&row)?, relationships.as_deref())
+                .map_err(|_| {
+                    TrainingError::said(
+                        ErrorCode::Conflict,
+                        "RELATIONSHIP_NOT_HELD",
+                        Message::new("rule-relationship-not-held"),
+                    )
+                })?;
         Self::check_version(row.version, version)?;
         let state = state_of(&row.state)?;
         let now = self.now();
