@@ -248,6 +248,7 @@ impl FellowshipQuery {
     /// payer: bureau staff who manage the edition see every participant, officials of a
     /// host local government the participants placed with it, a participant their own.
     /// UNAUTHENTICATED without a token, FORBIDDEN for partners.
+    #[graphql(inaccessible)]
     async fn participant_costs(
         &self,
         ctx: &Context<'_>,

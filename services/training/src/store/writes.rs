@@ -217,6 +217,7 @@ pub(crate) struct Applicant<'a> {
 
 /// Stores a new application at version 1 in `state` (DRAFT or SUBMITTED), holding the
 /// edition's one-active-application key `key`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_application(
     db: &impl ConnectionTrait,
     id: Uuid,
