@@ -12,6 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "glocal/training/v1/training.proto",
         "glocal/training/v1/coaching.proto",
         "glocal/training/v1/itinerary.proto",
+        "glocal/training/v1/fellowship.proto",
         "glocal/events/v1/events.proto",
         "glocal/research/v1/research.proto",
         "glocal/research/v1/projects.proto",

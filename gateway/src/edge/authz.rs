@@ -213,6 +213,7 @@ pub const MATRIX: &[Rule] = rules![
     Query "training" "coaches" [D D A A D],
     Query "training" "coachingEngagements" [D S A A D],
     Query "training" "coachingEngagement" [D S A A D],
+    Query "training" "participantCosts" [D S S A D],
     // Notices: each person's own inbox, preferences and contact (notifier).
     Query "notifier" "notifications" [D A A A A],
     Query "notifier" "notificationPreferences" [D A A A A],
@@ -340,6 +341,7 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "training" "updateTripReport" [D S S A D],
     Mutation "training" "submitTripReport" [D S S A D],
     Mutation "training" "publishTripReportAsPractice" [D D S A D],
+    Mutation "training" "confirmRelationship" [D D S A D],
     // Live updates (graphql-transport-ws): a request's own changes for whoever may read it,
     // the bureau's queue for bureau staff (the events of requests they may see).
     Subscription "requests" "serviceRequestUpdated" [D S S A D],

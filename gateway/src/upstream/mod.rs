@@ -32,6 +32,7 @@ use glocal_proto::research::v1::exchange_project_service_client::ExchangeProject
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use glocal_proto::training::v1::coaching_service_client::CoachingServiceClient;
 use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
+use glocal_proto::training::v1::fellowship_service_client::FellowshipServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 
@@ -226,6 +227,17 @@ impl Service for TrainingItinerary {
     type Client = ItineraryServiceClient<Channel>;
     fn client(self, services: &Services) -> Self::Client {
         ItineraryServiceClient::new(services.training.clone())
+    }
+}
+
+/// The training service's invitation-fellowship operations (ADR 0051).
+#[derive(Clone, Copy, Debug)]
+pub struct TrainingFellowship;
+
+impl Service for TrainingFellowship {
+    type Client = FellowshipServiceClient<Channel>;
+    fn client(self, services: &Services) -> Self::Client {
+        FellowshipServiceClient::new(services.training.clone())
     }
 }
 

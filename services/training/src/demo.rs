@@ -11,9 +11,10 @@ use glocal_kit::{Caller, Role};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::domain::{
-    Answer, ApplicantKind, ApplicationDraft, AttendanceDraft, AttendanceStatus, CostDraft, CutKind,
-    Decision, DivisionReviewerDraft, EditionDraft, EligibilityDraft, NationalityRule,
-    NewApplication, Note, OrganisationType, ParticipantDraft, Payer, ProfileDraft, ProgrammeDraft,
+    Answer, ApplicantKind, ApplicationDraft, AttendanceDraft, AttendanceStatus, CostDraft,
+    CostFrequency, CostItem, CostShareDraft, CutKind, Decision, DivisionReviewerDraft,
+    EditionDraft, EligibilityDraft, NationalityRule, NewApplication, Note, OrganisationType,
+    ParticipantDraft, PartnerRelationshipStatus, Payer, ProfileDraft, ProgrammeDraft,
     ProgrammeKind, ScreeningOutcome, SessionDraft, SessionKind, StageDraft, StipendDraft,
     TextDraft, format_date, parse_attendance,
 };
@@ -54,11 +55,14 @@ fn text(ko: &str, en: &str, zh: &str, ja: &str) -> TextDraft {
     }
 }
 
-fn krw(payer: Payer, amount: i64) -> StipendDraft {
-    StipendDraft {
+/// A share of `amount` won per participant.
+fn share(payer: Payer, item: CostItem, frequency: CostFrequency, amount: i64) -> CostShareDraft {
+    CostShareDraft {
         payer: Some(payer),
+        item: Some(item),
         amount_minor: amount,
         currency: "KRW".into(),
+        frequency: Some(frequency),
     }
 }
 
@@ -96,6 +100,7 @@ struct Spec {
     languages: &'static [&'static str],
     divisions: &'static [&'static str],
     eligibility: EligibilityDraft,
+    shares: Vec<CostShareDraft>,
     stipends: Vec<StipendDraft>,
     costs: Vec<CostDraft>,
     hosts: &'static [&'static str],
@@ -145,15 +150,44 @@ fn specs(year: i32) -> Vec<Spec> {
                 nationality: Some(NationalityRule::Foreign),
                 ..EligibilityDraft::default()
             },
-            stipends: vec![
-                krw(Payer::Association, 400_000),
-                krw(Payer::HostLocalGovernment, 400_000),
+            // The bureau's split: the association pays pre-training, medical and accident
+            // insurance and 400,000 won a month; the host local government accommodation
+            // and 400,000 won a month. The pre-training, insurance and accommodation
+            // amounts are the demo's own figures (the bureau's text names no amount).
+            shares: vec![
+                share(
+                    Payer::Association,
+                    CostItem::PreTraining,
+                    CostFrequency::OneOff,
+                    1_200_000,
+                ),
+                share(
+                    Payer::Association,
+                    CostItem::Insurance,
+                    CostFrequency::OneOff,
+                    350_000,
+                ),
+                share(
+                    Payer::Association,
+                    CostItem::LivingExpenses,
+                    CostFrequency::Monthly,
+                    400_000,
+                ),
+                share(
+                    Payer::HostLocalGovernment,
+                    CostItem::Accommodation,
+                    CostFrequency::Monthly,
+                    650_000,
+                ),
+                share(
+                    Payer::HostLocalGovernment,
+                    CostItem::LivingExpenses,
+                    CostFrequency::Monthly,
+                    400_000,
+                ),
             ],
-            costs: vec![
-                cost(Payer::Association, "pre-training"),
-                cost(Payer::Association, "medical and accident insurance"),
-                cost(Payer::HostLocalGovernment, "accommodation"),
-            ],
+            stipends: vec![],
+            costs: vec![],
             hosts: &["11000", "26000", "41000"],
             stages: vec![StageDraft {
                 name: "Selection".into(),
@@ -184,6 +218,7 @@ fn specs(year: i32) -> Vec<Spec> {
             capacity: 20,
             languages: &["ko", "en"],
             eligibility: korean_officials.clone(),
+            shares: vec![],
             stipends: vec![],
             costs: vec![cost(Payer::Association, "travel and accommodation abroad")],
             hosts: &[],
@@ -211,6 +246,7 @@ fn specs(year: i32) -> Vec<Spec> {
             capacity: 40,
             languages: &["ko"],
             eligibility: korean_officials.clone(),
+            shares: vec![],
             stipends: vec![],
             costs: vec![],
             hosts: &[],
@@ -243,6 +279,7 @@ fn specs(year: i32) -> Vec<Spec> {
                 max_grade: 9,
                 ..korean_officials
             },
+            shares: vec![],
             stipends: vec![],
             costs: vec![],
             hosts: &[],
@@ -291,6 +328,7 @@ fn specs(year: i32) -> Vec<Spec> {
                 organisation_types: vec![OrganisationType::KoreanLocalGovernment],
                 ..EligibilityDraft::default()
             },
+            shares: vec![],
             stipends: vec![],
             costs: vec![cost(Payer::Association, "the expert's fee")],
             hosts: &[],
@@ -345,6 +383,7 @@ async fn create(
                 languages: spec.languages.iter().map(|l| (*l).to_owned()).collect(),
                 divisions: spec.divisions.iter().map(|l| (*l).to_owned()).collect(),
                 eligibility: spec.eligibility,
+                shares: spec.shares,
                 stipends: spec.stipends,
                 costs: spec.costs,
                 host_codes: spec.hosts.iter().map(|h| (*h).to_owned()).collect(),
@@ -412,8 +451,33 @@ fn apply_in(
         attachments: vec![],
         as_draft: false,
         division: division.into(),
+        ..ApplicationDraft::default()
     }
     .parse()?)
+}
+
+/// The demo's partner-network ids of the fellows' foreign local governments (the research
+/// demo's organisations of kind FOREIGN_LOCAL_GOVERNMENT with these ids).
+pub const DEMO_PARTNER_DANANG: &str = "0d5a0a6e-0000-4000-8000-000000000001";
+/// Hue, Viet Nam.
+pub const DEMO_PARTNER_HUE: &str = "0d5a0a6e-0000-4000-8000-000000000002";
+/// Vientiane, Laos: no relationship with a Korean local government yet.
+pub const DEMO_PARTNER_VIENTIANE: &str = "0d5a0a6e-0000-4000-8000-000000000003";
+
+/// A fellowship application naming its foreign local government, with the statuses of its
+/// relationships as the gateway would have found them.
+fn apply_fellow(
+    key: &str,
+    edition: &Edition,
+    profile: ProfileDraft,
+    why: &str,
+    partner: &str,
+    relationships: &[PartnerRelationshipStatus],
+) -> Result<NewApplication, TrainingError> {
+    let mut new = apply(key, edition, profile, why)?;
+    new.partner_organisation_id = Some(partner.to_owned());
+    new.relationships = Some(relationships.to_vec());
+    Ok(new)
 }
 
 fn note(s: &str) -> Result<Note, TrainingError> {
@@ -499,11 +563,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
     let fellow = office
         .submit_application(
             Some(&danang),
-            apply(
+            apply_fellow(
                 "demo-fellowship-danang",
                 by_kind(ProgrammeKind::InvitationFellowship)?,
                 danang_profile(),
                 "Da Nang and Busan plan a joint smart-port project.",
+                DEMO_PARTNER_DANANG,
+                // Busan–Da Nang: a memorandum under negotiation (intended cooperation).
+                &[PartnerRelationshipStatus::Proposed],
             )?,
         )
         .await?;
@@ -527,6 +594,27 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
         .await?;
 
     itinerary::seed(&office, &admin, by_kind(ProgrammeKind::OverseasTraining)?).await?;
+    // A fellow whose city has no relationship in the partner network yet: held for staff
+    // confirmation (`confirmRelationship`), which the demo leaves to the bureau.
+    let vientiane = official("official-vientiane", "Souksavanh Phommachanh", "LA-VT");
+    office
+        .submit_application(
+            Some(&vientiane),
+            apply_fellow(
+                "demo-fellowship-vientiane",
+                by_kind(ProgrammeKind::InvitationFellowship)?,
+                ProfileDraft {
+                    full_name: "Souksavanh Phommachanh".into(),
+                    nationality: "LA".into(),
+                    organisation: "Vientiane Capital Administration".into(),
+                    ..danang_profile()
+                },
+                "Vientiane wants to start an urban-water partnership with a Korean city.",
+                DEMO_PARTNER_VIENTIANE,
+                &[],
+            )?,
+        )
+        .await?;
 
     // Last year's fellowship, run on a clock set back a year: accepted, placed in Busan,
     // attended, paid and certified.
@@ -544,7 +632,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
     let app = past
         .submit_application(
             Some(&alumnus),
-            apply(
+            apply_fellow(
                 "demo-fellowship-hue",
                 &old,
                 ProfileDraft {
@@ -553,6 +641,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, TrainingError> {
                     ..danang_profile()
                 },
                 "Heritage tourism exchange with Gyeongju.",
+                DEMO_PARTNER_HUE,
+                &[PartnerRelationshipStatus::Active],
             )?,
         )
         .await?;

@@ -205,6 +205,11 @@ enum_bridge!(
     "ELIGIBILITY_RULE_"
 );
 
+mod costs;
+mod fellowship;
+
+pub use fellowship::FellowshipGrpc;
+
 fn required<T>(v: Option<T>, field: &str) -> Result<T, Status> {
     v.ok_or_else(|| bad(InvalidInput::new(field, "is required")))
 }
@@ -293,26 +298,7 @@ fn edition_to_pb(e: service::Edition) -> pb::Edition {
             min_grade: e.eligibility.min_grade.map_or(0, u32::from),
             max_grade: e.eligibility.max_grade.map_or(0, u32::from),
         }),
-        cost_policy: Some(pb::CostPolicy {
-            stipends: e
-                .cost_policy
-                .stipends
-                .iter()
-                .map(|s| pb::StipendLine {
-                    payer: payer_to_pb(s.payer),
-                    monthly: Some(money_to_pb(&s.monthly)),
-                })
-                .collect(),
-            costs: e
-                .cost_policy
-                .costs
-                .into_iter()
-                .map(|c| pb::CostShare {
-                    payer: payer_to_pb(c.payer),
-                    item: c.item,
-                })
-                .collect(),
-        }),
+        cost_policy: Some(costs::policy_to_pb(e.cost_policy)),
         host_codes: e.host_codes,
         stages: e
             .stages
@@ -455,6 +441,8 @@ fn application_to_pb(a: service::Application) -> pb::Application {
         updated_at: Some(ts(a.updated_at)),
         waitlist_position: a.waitlist_position.unwrap_or(0),
         division: a.division.unwrap_or_default(),
+        partner_organisation_id: a.partner_organisation_id.unwrap_or_default(),
+        relationship: a.relationship.map_or(0, costs::standing_out),
     }
 }
 
@@ -524,6 +512,8 @@ impl TryFrom<pb::SubmitApplicationRequest> for NewApplication {
                 .collect(),
             as_draft: m.as_draft,
             division: m.division,
+            partner_organisation_id: m.partner_organisation_id,
+            relationships: costs::facts_from_pb(m.relationships)?,
         }
         .parse()
         .map_err(bad)
@@ -549,7 +539,7 @@ impl TryFrom<pb::ScheduleSessionRequest> for NewSession {
 
 fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
     let elig = m.eligibility.unwrap_or_default();
-    let policy = m.cost_policy.unwrap_or_default();
+    let (shares, stipends, costs) = costs::policy_drafts(m.cost_policy.unwrap_or_default())?;
     Ok(EditionDraft {
         idempotency_key: m.idempotency_key,
         programme_id: m.programme_id,
@@ -582,30 +572,9 @@ fn edition_draft(m: pb::CreateEditionRequest) -> Result<EditionDraft, Status> {
             min_grade: elig.min_grade,
             max_grade: elig.max_grade,
         },
-        stipends: policy
-            .stipends
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let monthly = s.monthly.unwrap_or_default();
-                Ok(StipendDraft {
-                    payer: payer_from_pb(s.payer, &format!("costPolicy.stipends[{i}].payer"))?,
-                    amount_minor: monthly.amount_minor,
-                    currency: monthly.currency,
-                })
-            })
-            .collect::<Result<_, Status>>()?,
-        costs: policy
-            .costs
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                Ok(CostDraft {
-                    payer: payer_from_pb(c.payer, &format!("costPolicy.costs[{i}].payer"))?,
-                    item: c.item,
-                })
-            })
-            .collect::<Result<_, Status>>()?,
+        shares,
+        stipends,
+        costs,
         host_codes: m.host_codes,
         stages: m
             .stages
@@ -792,11 +761,14 @@ impl TrainingService for GrpcService {
         req: Request<pb::SubmitDraftRequest>,
     ) -> GrpcResult<pb::Application> {
         let caller = caller(&req)?;
-        let m = req.get_ref();
+        let m = req.into_inner();
         let id = ApplicationId::parse(&m.id, "id").map_err(bad)?;
         let v = version(m.version)?;
+        let facts = costs::facts_from_pb(m.relationships)?;
         reply(
-            self.office.submit_draft(caller.as_ref(), id, v).await,
+            self.office
+                .submit_draft(caller.as_ref(), id, v, facts)
+                .await,
             application_to_pb,
         )
     }

@@ -1,5 +1,5 @@
 //! glocal-training: Training programmes: from call for applicants to verified certificate.
-//! Served over gRPC (`glocal.training.v1.TrainingService`).
+//! Served over gRPC (`glocal.training.v1.TrainingService`, `FellowshipService`).
 //!
 //! Layers, as in glocal-requests: `domain` (types that parse, state machines) ← `service`
 //! (operations, scoping, transactions) ← `grpc` (the tonic adapter); storage in `store`.
@@ -24,6 +24,8 @@ pub const SERVICE_NAME: &str = "glocal.training.v1.TrainingService";
 pub const COACHING_SERVICE_NAME: &str = "glocal.training.v1.CoachingService";
 /// The gRPC service of overseas training's itineraries and trip reports (ADR 0052).
 pub const ITINERARY_SERVICE_NAME: &str = "glocal.training.v1.ItineraryService";
+/// The gRPC service of the invitation fellowship's own operations (ADR 0051).
+pub const FELLOWSHIP_SERVICE_NAME: &str = "glocal.training.v1.FellowshipService";
 
 /// The gRPC service of applications' files (ADR 0026).
 pub const FILES_SERVICE_NAME: &str = "glocal.common.v1.FilesService";
@@ -70,6 +72,7 @@ pub async fn serve(
     let routes = tonic::service::Routes::new(grpc::GrpcService::new(office.clone()).into_server())
         .add_service(grpc::coaching::CoachingGrpc::new(office.clone()).into_server())
         .add_service(grpc::ItineraryGrpc::new(office.clone()).into_server())
+        .add_service(grpc::FellowshipGrpc::new(office.clone()).into_server())
         .add_service(glocal_kit::attachments::FilesGrpc::new(office).into_server());
     tracing::info!(addr = ?listener.local_addr().ok(), "training service listening");
     let served = glocal_kit::grpc::serve_with_database(
@@ -79,6 +82,7 @@ pub async fn serve(
             SERVICE_NAME,
             COACHING_SERVICE_NAME,
             ITINERARY_SERVICE_NAME,
+            FELLOWSHIP_SERVICE_NAME,
             FILES_SERVICE_NAME,
         ],
         &settings.grpc,

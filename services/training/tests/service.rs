@@ -12,9 +12,10 @@ use glocal_training::domain::{
     Answer, ApplicantKind, ApplicationDraft, ApplicationId, ApplicationState, AttendanceDraft,
     AttendanceStatus, CertificateCode, CostDraft, CutKind, Decision, DivisionReviewerDraft,
     EditionDraft, EditionId, EligibilityDraft, EligibilityFailure, EligibilityRule,
-    NationalityRule, Note, OrganisationType, ParticipantDraft, Payer, PaymentAction, PaymentState,
-    ProfileDraft, ProgrammeDraft, ProgrammeKind, Score, ScreeningOutcome, SessionDraft, SessionId,
-    SessionKind, StageDraft, StipendDraft, TextDraft, Version, parse_attendance,
+    NationalityRule, Note, OrganisationType, ParticipantDraft, PartnerRelationshipStatus, Payer,
+    PaymentAction, PaymentState, ProfileDraft, ProgrammeDraft, ProgrammeKind, Score,
+    ScreeningOutcome, SessionDraft, SessionId, SessionKind, StageDraft, StipendDraft, TextDraft,
+    Version, parse_attendance,
 };
 use glocal_training::service::{
     Application, ApplicationFilter, Edition, PageRequest, Programme, Session, VerifiedCertificate,
@@ -324,8 +325,17 @@ fn korean(name: &str, grade: u32, langs: &[&str]) -> ProfileDraft {
     }
 }
 
+/// A fellowship application names Da Nang in the partner network, whose relationship with
+/// a Korean local government is active (as the gateway would have found it).
 fn application(key: &str, edition: &Edition, profile: ProfileDraft) -> ApplicationDraft {
+    let fellowship = edition.programme.kind == ProgrammeKind::InvitationFellowship;
     ApplicationDraft {
+        partner_organisation_id: if fellowship {
+            "5d0a0a6e-0000-4000-8000-0000000000aa".into()
+        } else {
+            String::new()
+        },
+        relationships: fellowship.then(|| vec![PartnerRelationshipStatus::Active]),
         idempotency_key: key.into(),
         edition_id: edition.id.to_string(),
         profile,
@@ -356,6 +366,7 @@ fn fellowship_draft(p: &Programme, capacity: u32) -> EditionDraft {
             nationality: Some(NationalityRule::Foreign),
             ..EligibilityDraft::default()
         },
+        shares: vec![],
         stipends: vec![
             StipendDraft {
                 payer: Some(Payer::Association),
@@ -398,6 +409,7 @@ fn contest_draft(p: &Programme, reviewers: [&str; 3]) -> EditionDraft {
             max_grade: 9,
             ..EligibilityDraft::default()
         },
+        shares: vec![],
         stipends: vec![],
         costs: vec![],
         host_codes: vec![],
@@ -1983,7 +1995,7 @@ async fn drafts_are_checked_when_submitted(env: Env) {
     env.set_now(at(2026, 4, 2));
     let err = env
         .office
-        .submit_draft(Some(&lan), draft.id, draft.version)
+        .submit_draft(Some(&lan), draft.id, draft.version, None)
         .await
         .unwrap_err();
     assert!(
@@ -1992,7 +2004,7 @@ async fn drafts_are_checked_when_submitted(env: Env) {
     env.set_now(at(2026, 3, 20));
     let submitted = env
         .office
-        .submit_draft(Some(&lan), draft.id, draft.version)
+        .submit_draft(Some(&lan), draft.id, draft.version, None)
         .await
         .unwrap();
     assert_eq!(submitted.state, ApplicationState::Submitted);

@@ -16,6 +16,7 @@ mod events;
 mod exchange_projects;
 mod exports;
 mod federation;
+mod fellowship;
 mod files;
 mod forum_guests;
 mod graphql_http;

@@ -6,7 +6,8 @@ use glocal_e2e::{Gql, Stack, count_rows_in, spawn_stack};
 use glocal_kit::{Caller, Role};
 use serde_json::{Value, json};
 
-const APPLICATION_FIELDS: &str = "id state version currentStage editionTerm programmeKind
+const APPLICATION_FIELDS: &str =
+    "id state version currentStage editionTerm programmeKind relationship
   programmeTitle(lang: EN) certificateCode waitlistPosition
   profile { fullName nationality grade }
   participation { hostCode mentor joinedOn leftOn host { code name(lang: EN) } }
@@ -126,22 +127,47 @@ fn version(app: &Value) -> i64 {
     app["version"].as_i64().unwrap()
 }
 
+/// Screened into review: a fellowship application naming no partner organisation is held
+/// by the relationship rule (ADR 0051), so staff confirm it between start and pass.
+async fn screened(stack: &Stack, admin: &str, app: Value) -> Value {
+    let start = |app: &Value, outcome: &str| json!({ "id": app["id"], "version": version(app), "outcome": outcome });
+    let r = act(
+        stack,
+        admin,
+        "screenApplication",
+        "ScreenApplicationInput",
+        start(&app, "START"),
+    )
+    .await;
+    let mut app = field(&r, "screenApplication").clone();
+    if app["relationship"] == "UNCONFIRMED" {
+        let r = act(
+            stack,
+            admin,
+            "confirmRelationship",
+            "ConfirmRelationshipInput",
+            json!({ "id": app["id"], "version": version(&app), "note": "cooperation with Busan confirmed" }),
+        )
+        .await;
+        app = field(&r, "confirmRelationship").clone();
+    }
+    let r = act(
+        stack,
+        admin,
+        "screenApplication",
+        "ScreenApplicationInput",
+        start(&app, "PASS"),
+    )
+    .await;
+    field(&r, "screenApplication").clone()
+}
+
 /// Applied, screened and accepted; returns the accepted application.
 async fn accepted(stack: &Stack, token: &str, key: &str, edition_id: &str, name: &str) -> Value {
     let admin = stack.admin();
     let a = apply(stack, token, key, edition_id, profile(name)).await;
     let mut app = field(&a, "submitApplication").clone();
-    for outcome in ["START", "PASS"] {
-        let r = act(
-            stack,
-            &admin,
-            "screenApplication",
-            "ScreenApplicationInput",
-            json!({ "id": app["id"], "version": version(&app), "outcome": outcome }),
-        )
-        .await;
-        app = field(&r, "screenApplication").clone();
-    }
+    app = screened(stack, &admin, app).await;
     let r = act(
         stack,
         &admin,
@@ -203,7 +229,13 @@ async fn an_applicant_goes_from_application_to_a_verified_certificate() {
         .collect();
     assert_eq!(
         actions,
-        ["submit", "start_screening", "pass_screening", "accept"]
+        [
+            "submit",
+            "start_screening",
+            "confirm_relationship",
+            "pass_screening",
+            "accept"
+        ]
     );
 
     // Placement in Busan with a mentor, joining two weeks late.
@@ -419,18 +451,7 @@ async fn eligibility_scoping_capacity_and_versions() {
     assert_eq!(first["state"], "ACCEPTED");
     let minh = foreign_official(&stack, "official-hue");
     let second = apply(&stack, &minh, "minh", edition_id, profile("Minh")).await;
-    let mut app = field(&second, "submitApplication").clone();
-    for outcome in ["START", "PASS"] {
-        let r = act(
-            &stack,
-            &admin,
-            "screenApplication",
-            "ScreenApplicationInput",
-            json!({ "id": app["id"], "version": version(&app), "outcome": outcome }),
-        )
-        .await;
-        app = field(&r, "screenApplication").clone();
-    }
+    let app = screened(&stack, &admin, field(&second, "submitApplication").clone()).await;
     let full = act(
         &stack,
         &admin,

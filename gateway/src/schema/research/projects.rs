@@ -34,7 +34,7 @@ gql_enum!(
 /// The codes of `codes` the directory does not know, refused at `field` (with `[i]` when
 /// `indexed`): BAD_USER_INPUT, `extensions.reason` `UNKNOWN_LOCAL_GOVERNMENT`. Nothing is
 /// written when one is unknown.
-async fn known_local_governments(
+pub(crate) async fn known_local_governments(
     ctx: &Context<'_>,
     codes: &[String],
     field: &str,

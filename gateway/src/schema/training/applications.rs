@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::schema::personal_data::{Holder, PersonalDataEntity};
+use crate::schema::research::Organisation;
 
 /// Who applied; identity fields are empty for a blind reviewer. Its personal fields are
 /// logged when bureau staff read them (ADR 0039).
@@ -243,6 +244,23 @@ impl TrainingApplication {
     /// The division applied to (ISO 639-1); null when the edition has none.
     async fn division(&self) -> Option<&str> {
         non_empty(&self.0.division)
+    }
+
+    /// The foreign local government a fellowship application names (an organisation of the
+    /// partner network; null otherwise, and for blind reviewers).
+    async fn partner_organisation_id(&self) -> Option<ID> {
+        non_empty(&self.0.partner_organisation_id).map(|s| ID(s.to_owned()))
+    }
+
+    /// That organisation, as the caller may see it in the partner network.
+    async fn partner_organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        partner_organisation(ctx, &self.0.partner_organisation_id).await
+    }
+
+    /// Where a fellowship application stands on the relationship rule (null for other
+    /// programmes and for drafts): UNCONFIRMED is held until staff `confirmRelationship`.
+    async fn relationship(&self) -> Option<RelationshipStanding> {
+        RelationshipStanding::from_proto(self.0.relationship)
     }
 
     /// Who applied.

@@ -142,10 +142,15 @@ pub struct CreateEditionInput {
     pub divisions: Vec<String>,
     /// Who may apply.
     pub eligibility: Option<EditionEligibilityInput>,
-    /// Monthly stipends.
+    /// Each payer's share per item and participant, monthly or once: at most one per
+    /// payer and item; the monthly LIVING_EXPENSES shares are the stipends.
+    #[graphql(default)]
+    pub shares: Vec<PayerShareInput>,
+    /// Monthly stipends (deprecated: give `shares` with LIVING_EXPENSES; each line becomes
+    /// such a share).
     #[graphql(default)]
     pub stipends: Vec<StipendLineInput>,
-    /// Other costs and who covers them.
+    /// Costs in free text without amounts (deprecated: give `shares`; kept as notes).
     #[graphql(default)]
     pub costs: Vec<CostShareInput>,
     /// Standard codes of the host local governments.
@@ -194,6 +199,11 @@ impl CreateEditionInput {
                 max_grade: grade(e.max_grade, "eligibility.maxGrade")?,
             }),
             cost_policy: Some(pb::CostPolicy {
+                shares: self
+                    .shares
+                    .into_iter()
+                    .map(PayerShareInput::into_proto)
+                    .collect(),
                 stipends: self
                     .stipends
                     .into_iter()
@@ -329,6 +339,10 @@ pub struct SubmitApplicationInput {
     /// The division applied to (ISO 639-1): required, and one of them, when the edition
     /// has divisions; refused when it has none.
     pub division: Option<String>,
+    /// The applicant's foreign local government in the partner network (an organisation of
+    /// kind FOREIGN_LOCAL_GOVERNMENT): required for the invitation fellowship, refused for
+    /// other programmes.
+    pub partner_organisation_id: Option<ID>,
 }
 
 impl SubmitApplicationInput {
@@ -337,6 +351,11 @@ impl SubmitApplicationInput {
             idempotency_key: self.idempotency_key,
             edition_id: self.edition_id.0,
             division: self.division.unwrap_or_default(),
+            partner_organisation_id: self
+                .partner_organisation_id
+                .map(|i| i.0)
+                .unwrap_or_default(),
+            relationships: None,
             profile: Some(self.profile.into_proto()?),
             answers: self
                 .answers

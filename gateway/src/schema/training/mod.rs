@@ -39,6 +39,7 @@ pub use itinerary::{
     RemoveItineraryVisitInput, TripReport, TripReportState, TripReportTextInput,
     TripReportVersionInput, UpdateTripReportInput, WriteTripReportInput,
 };
+pub use fellowship::*;
 pub use statistics::{TrainingStatisticsQuery, TrainingStatisticsRow};
 
 pub use inputs::*;
@@ -115,6 +116,8 @@ macro_rules! proto_enum {
 mod coaching;
 // After the macro, which it uses.
 mod itinerary;
+// After the macro: the fellowship's enums are `proto_enum!`s too.
+mod fellowship;
 
 proto_enum!(
     /// The bureau's programmes.
@@ -432,9 +435,11 @@ pub struct CostShare {
 /// How an edition's costs are split.
 #[derive(SimpleObject)]
 pub struct CostPolicy {
-    /// Monthly stipends, per payer.
+    /// Each payer's share per item and participant, monthly or once (ADR 0051).
+    pub shares: Vec<PayerShare>,
+    /// The monthly LIVING_EXPENSES shares, per payer: the stipends.
     pub stipends: Vec<StipendLine>,
-    /// Other costs and who covers them.
+    /// Costs noted in free text without amounts (editions created before shares).
     pub costs: Vec<CostShare>,
 }
 
@@ -577,6 +582,7 @@ impl ProgrammeEdition {
     async fn cost_policy(&self) -> CostPolicy {
         let p = self.0.cost_policy.clone().unwrap_or_default();
         CostPolicy {
+            shares: p.shares.iter().map(PayerShare::from_proto).collect(),
             stipends: p
                 .stipends
                 .iter()

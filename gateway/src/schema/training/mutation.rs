@@ -1,6 +1,7 @@
 //! The training mutation root's resolvers (POST only).
 
 use super::*;
+use crate::schema::research::known_local_governments;
 
 #[Object]
 impl TrainingMutation {
@@ -33,6 +34,7 @@ impl TrainingMutation {
         ctx: &Context<'_>,
         input: CreateEditionInput,
     ) -> Result<ProgrammeEdition> {
+        known_local_governments(ctx, &input.host_codes, "hostCodes", true).await?;
         let (mut client, request) = call(ctx, Training, input.into_proto()?)?;
         Ok(ProgrammeEdition(
             client
@@ -64,13 +66,21 @@ impl TrainingMutation {
     }
 
     /// Applies to an edition (local officials). Every eligibility rule is checked; a
-    /// failure is BAD_USER_INPUT with `extensions.reasons`. Idempotent per key.
+    /// failure is BAD_USER_INPUT with `extensions.reasons`. Idempotent per key. A
+    /// fellowship application names its foreign local government
+    /// (`partnerOrganisationId`; unknown: BAD_USER_INPUT `UNKNOWN_ORGANISATION`, another
+    /// kind: `NOT_FOREIGN_LOCAL_GOVERNMENT`); without an active or proposed relationship
+    /// with a Korean local government it is held for staff confirmation (`relationship`
+    /// UNCONFIRMED).
     async fn submit_application(
         &self,
         ctx: &Context<'_>,
         input: SubmitApplicationInput,
     ) -> Result<TrainingApplication> {
-        let (mut client, request) = call(ctx, Training, input.into_proto(false)?)?;
+        let mut message = input.into_proto(false)?;
+        message.relationships =
+            relationship_facts(ctx, &message.partner_organisation_id, true).await?;
+        let (mut client, request) = call(ctx, Training, message)?;
         Ok(TrainingApplication(
             client
                 .submit_application(request)
@@ -86,7 +96,9 @@ impl TrainingMutation {
         ctx: &Context<'_>,
         input: SubmitApplicationInput,
     ) -> Result<TrainingApplication> {
-        let (mut client, request) = call(ctx, Training, input.into_proto(true)?)?;
+        let message = input.into_proto(true)?;
+        relationship_facts(ctx, &message.partner_organisation_id, false).await?;
+        let (mut client, request) = call(ctx, Training, message)?;
         Ok(TrainingApplication(
             client
                 .submit_application(request)
@@ -96,15 +108,33 @@ impl TrainingMutation {
         ))
     }
 
-    /// Submits a draft: the eligibility rules are checked now.
+    /// Submits a draft: the eligibility rules are checked now, and a fellowship draft's
+    /// relationship rule against its partner organisation's relationships.
     async fn submit_application_draft(
         &self,
         ctx: &Context<'_>,
         input: SubmitApplicationDraftInput,
     ) -> Result<TrainingApplication> {
+        let draft = read(
+            ctx,
+            Training,
+            "GetApplication",
+            pb::GetApplicationRequest {
+                id: input.id.0.clone(),
+            },
+            |mut client, request| async move { client.get_application(request).await },
+        )
+        .await?
+        .into_inner();
+        let relationships = if draft.partner_organisation_id.is_empty() {
+            None
+        } else {
+            relationship_facts(ctx, &draft.partner_organisation_id, true).await?
+        };
         let message = pb::SubmitDraftRequest {
             id: input.id.0,
             version: i64::from(input.version),
+            relationships,
         };
         let (mut client, request) = call(ctx, Training, message)?;
         Ok(TrainingApplication(
@@ -243,6 +273,9 @@ impl TrainingMutation {
         ctx: &Context<'_>,
         input: UpdateParticipantInput,
     ) -> Result<TrainingApplication> {
+        if let Some(code) = &input.host_code {
+            known_local_governments(ctx, std::slice::from_ref(code), "hostCode", false).await?;
+        }
         let message = pb::UpdateParticipantRequest {
             id: input.id.0,
             version: i64::from(input.version),

@@ -60,6 +60,7 @@ fn a_negative_capacity_names_its_field() {
         languages: vec![],
         divisions: vec![],
         eligibility: None,
+        shares: vec![],
         stipends: vec![],
         costs: vec![],
         host_codes: vec![],

@@ -806,3 +806,26 @@ rule-trip-report-published = the trip report is published as practice `{ $id }` 
 action-manage-itineraries = manage itineraries
 action-write-trip-reports = write trip reports
 action-publish-trip-reports = publish trip reports as practices
+
+## The invitation fellowship (K2H): relationship rule and cost shares (ADR 0051)
+input-partner-organisation-fellowship-only = only applications to the invitation fellowship name a partner organisation
+input-partner-organisation-id = must be the id of an organisation of the partner network
+input-partner-not-foreign-local-government = the partner organisation `{ $id }` is not a foreign local government
+input-living-expenses-monthly = living expenses are paid monthly: they are the stipend
+input-cost-share-twice = { $payer } has a { $item } share already
+input-relationship-note-required = say why you confirm the relationship
+rule-relationship-unconfirmed = the partner network shows no current or intended relationship of the applicant's local government with a Korean local government: confirm it first
+rule-relationship-not-held = only an application held for relationship confirmation can be confirmed
+rule-participant-costs-audience = participants' costs are for bureau staff, the host local governments' officials and the participants
+training-relationship-standing = relationship with Korean local governments: { $standing }
+action-confirm-relationships = confirm fellowship relationships
+label-CostFrequency-MONTHLY = Monthly
+label-CostFrequency-ONE_OFF = One-off
+label-CostItem-PRE_TRAINING = Pre-training
+label-CostItem-INSURANCE = Medical and accident insurance
+label-CostItem-ACCOMMODATION = Accommodation
+label-CostItem-LIVING_EXPENSES = Living expenses
+label-RelationshipStanding-CURRENT = Current relationship
+label-RelationshipStanding-INTENDED = Intended relationship
+label-RelationshipStanding-UNCONFIRMED = Awaiting staff confirmation
+label-RelationshipStanding-CONFIRMED_BY_STAFF = Confirmed by staff

@@ -805,3 +805,26 @@ rule-trip-report-published = 視察報告はすでに優良事例 `{ $id }` と�
 action-manage-itineraries = 日程の管理
 action-write-trip-reports = 視察報告の作成
 action-publish-trip-reports = 視察報告を優良事例として公開
+
+## 外国地方公務員招へい研修（K2H）：交流関係の規則と費用分担（ADR 0051）
+input-partner-organisation-fellowship-only = 協力機関を指定するのは招へい研修の申請だけです
+input-partner-organisation-id = 協力ネットワークの機関の ID でなければなりません
+input-partner-not-foreign-local-government = 協力機関 `{ $id }` は外国の地方政府ではありません
+input-living-expenses-monthly = 生活費は毎月支給します（手当）
+input-cost-share-twice = { $payer } の { $item } の分担はすでにあります
+input-relationship-note-required = 交流関係を確認する理由を書いてください
+rule-relationship-unconfirmed = 協力ネットワークに申請者の地方政府と韓国の自治体との現在の、または予定された交流関係がありません。先に確認してください
+rule-relationship-not-held = 交流関係の確認待ちの申請だけを確認できます
+rule-participant-costs-audience = 参加者の費用は事務局職員、受け入れ自治体の職員と参加者本人だけが閲覧できます
+training-relationship-standing = 韓国の自治体との交流関係：{ $standing }
+action-confirm-relationships = 招へい研修の交流関係の確認
+label-CostFrequency-MONTHLY = 毎月
+label-CostFrequency-ONE_OFF = 1回
+label-CostItem-PRE_TRAINING = 事前研修
+label-CostItem-INSURANCE = 医療・傷害保険
+label-CostItem-ACCOMMODATION = 宿泊
+label-CostItem-LIVING_EXPENSES = 生活費
+label-RelationshipStanding-CURRENT = 現在の交流関係
+label-RelationshipStanding-INTENDED = 予定の交流関係
+label-RelationshipStanding-UNCONFIRMED = 事務局の確認待ち
+label-RelationshipStanding-CONFIRMED_BY_STAFF = 事務局が確認

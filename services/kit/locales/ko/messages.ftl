@@ -805,3 +805,26 @@ rule-trip-report-published = 출장 보고서가 이미 우수사례 `{ $id }`(�
 action-manage-itineraries = 일정 관리
 action-write-trip-reports = 출장 보고서 작성
 action-publish-trip-reports = 출장 보고서를 우수사례로 게시
+
+## 외국 지방공무원 초청 연수(K2H): 교류 관계 규칙과 비용 분담 (ADR 0051)
+input-partner-organisation-fellowship-only = 협력 기관은 초청 연수 신청에만 지정합니다
+input-partner-organisation-id = 협력 네트워크 기관의 ID여야 합니다
+input-partner-not-foreign-local-government = 협력 기관 `{ $id }`은(는) 외국 지방정부가 아닙니다
+input-living-expenses-monthly = 생활비는 매월 지급합니다(지원금)
+input-cost-share-twice = { $payer }의 { $item } 분담이 이미 있습니다
+input-relationship-note-required = 교류 관계를 확인하는 이유를 적으세요
+rule-relationship-unconfirmed = 협력 네트워크에 신청자 지방정부와 한국 지방자치단체 사이의 현재 또는 추진 중인 교류 관계가 없습니다. 먼저 확인하세요
+rule-relationship-not-held = 교류 관계 확인을 기다리는 신청만 확인할 수 있습니다
+rule-participant-costs-audience = 참가자 비용은 사무국 직원, 주관 지방자치단체 공무원과 참가자 본인만 볼 수 있습니다
+training-relationship-standing = 한국 지방자치단체와의 교류 관계: { $standing }
+action-confirm-relationships = 초청 연수 교류 관계 확인
+label-CostFrequency-MONTHLY = 매월
+label-CostFrequency-ONE_OFF = 1회
+label-CostItem-PRE_TRAINING = 사전 연수
+label-CostItem-INSURANCE = 상해·의료 보험
+label-CostItem-ACCOMMODATION = 숙소
+label-CostItem-LIVING_EXPENSES = 생활비
+label-RelationshipStanding-CURRENT = 현재 교류 중
+label-RelationshipStanding-INTENDED = 교류 추진 중
+label-RelationshipStanding-UNCONFIRMED = 사무국 확인 대기
+label-RelationshipStanding-CONFIRMED_BY_STAFF = 사무국 확인

@@ -805,3 +805,26 @@ rule-trip-report-published = 考察报告已发布为优秀案例 `{ $id }`
 action-manage-itineraries = 管理行程
 action-write-trip-reports = 撰写考察报告
 action-publish-trip-reports = 将考察报告发布为优秀案例
+
+## 外国地方公务员邀请研修（K2H）：交流关系规则与费用分担（ADR 0051）
+input-partner-organisation-fellowship-only = 只有邀请研修的申请才注明合作机构
+input-partner-organisation-id = 必须是合作网络中机构的 ID
+input-partner-not-foreign-local-government = 合作机构 `{ $id }` 不是外国地方政府
+input-living-expenses-monthly = 生活费按月支付：即补贴
+input-cost-share-twice = { $payer } 已有 { $item } 的分担
+input-relationship-note-required = 请说明确认交流关系的理由
+rule-relationship-unconfirmed = 合作网络中没有申请人所在地方政府与韩国地方政府之间现有或拟议的交流关系：请先确认
+rule-relationship-not-held = 只有等待交流关系确认的申请才能确认
+rule-participant-costs-audience = 参加者费用仅供事务局职员、承办地方政府的公务员和参加者本人查看
+training-relationship-standing = 与韩国地方政府的交流关系：{ $standing }
+action-confirm-relationships = 确认邀请研修的交流关系
+label-CostFrequency-MONTHLY = 每月
+label-CostFrequency-ONE_OFF = 一次性
+label-CostItem-PRE_TRAINING = 事前研修
+label-CostItem-INSURANCE = 医疗和意外保险
+label-CostItem-ACCOMMODATION = 住宿
+label-CostItem-LIVING_EXPENSES = 生活费
+label-RelationshipStanding-CURRENT = 现有交流关系
+label-RelationshipStanding-INTENDED = 拟议交流关系
+label-RelationshipStanding-UNCONFIRMED = 等待事务局确认
+label-RelationshipStanding-CONFIRMED_BY_STAFF = 事务局已确认

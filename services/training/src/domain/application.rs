@@ -7,8 +7,24 @@ use super::edition::parse_languages;
 use super::text::bounded;
 use super::{
     ApplicantKind, CountryCode, EditionId, FullName, Grade, IdempotencyKey, InvalidInput,
-    LanguageCode, OrganisationType,
+    LanguageCode, OrganisationType, PartnerRelationshipStatus,
 };
+
+/// A partner-network organisation id (a UUID, lower case); empty = none. Field
+/// `partnerOrganisationId`.
+pub fn parse_partner(id: &str) -> Result<Option<String>, InvalidInput> {
+    match id.trim() {
+        "" => Ok(None),
+        id => uuid::Uuid::parse_str(id)
+            .map(|u| Some(u.to_string()))
+            .map_err(|_| {
+                InvalidInput::localized(
+                    "partnerOrganisationId",
+                    Message::new("input-partner-organisation-id"),
+                )
+            }),
+    }
+}
 
 /// Who applies, as the eligibility rules see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +146,12 @@ pub struct ApplicationDraft {
     pub as_draft: bool,
     /// The division applied to (ISO 639-1); empty = none.
     pub division: String,
+    /// The applicant's foreign local government in the partner network (an organisation
+    /// id of the research service): required by the invitation fellowship, empty otherwise.
+    pub partner_organisation_id: String,
+    /// The statuses of that organisation's relationships with Korean local governments, as
+    /// the gateway found them; `None` = not looked up (the application is then held).
+    pub relationships: Option<Vec<PartnerRelationshipStatus>>,
 }
 
 /// A validated new application.
@@ -149,6 +171,10 @@ pub struct NewApplication {
     pub as_draft: bool,
     /// The division applied to.
     pub division: Option<LanguageCode>,
+    /// The partner-network organisation named (a UUID).
+    pub partner_organisation_id: Option<String>,
+    /// Its relationships' statuses as looked up; `None` = not looked up.
+    pub relationships: Option<Vec<PartnerRelationshipStatus>>,
 }
 
 impl NewApplication {
@@ -237,8 +263,11 @@ impl ApplicationDraft {
             "" => None,
             d => Some(LanguageCode::parse(d).map_err(|e| e.at("division"))?),
         };
+        let partner_organisation_id = parse_partner(&self.partner_organisation_id)?;
         Ok(NewApplication {
             division,
+            partner_organisation_id,
+            relationships: self.relationships,
             idempotency_key,
             edition_id,
             profile,
@@ -282,11 +311,32 @@ mod tests {
             }],
             as_draft: false,
             division: String::new(),
+            ..ApplicationDraft::default()
         }
     }
 
     fn field(d: ApplicationDraft) -> String {
         d.parse().unwrap_err().field().to_owned()
+    }
+
+    #[test]
+    fn a_partner_organisation_is_a_uuid() {
+        let id = uuid::Uuid::new_v4().to_string().to_uppercase();
+        let a = ApplicationDraft {
+            partner_organisation_id: format!(" {id} "),
+            ..draft()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(a.partner_organisation_id, Some(id.to_lowercase()));
+        assert_eq!(draft().parse().unwrap().partner_organisation_id, None);
+        assert_eq!(
+            field(ApplicationDraft {
+                partner_organisation_id: "danang".into(),
+                ..draft()
+            }),
+            "partnerOrganisationId"
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 
 use super::text::bounded;
 use super::{
-    ApplicantKind, IdempotencyKey, InvalidInput, LanguageCode, LocalGovernmentCode,
-    NationalityRule, OrganisationType, Payer, ProgrammeId, Term, parse_date,
+    ApplicantKind, CostFrequency, CostItem, IdempotencyKey, InvalidInput, LanguageCode,
+    LocalGovernmentCode, NationalityRule, OrganisationType, Payer, ProgrammeId, Term, parse_date,
 };
 
 /// An amount in integer minor units of a currency (KRW has no minor unit: 1 = ₩1).
@@ -64,22 +64,53 @@ pub struct StipendLine {
     pub monthly: Money,
 }
 
-/// A cost one payer covers.
+/// A share of an edition's costs: one payer's amount for one item per participant,
+/// monthly or once. The monthly living-expense shares are the stipends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CostShare {
+    /// Who pays.
+    pub payer: Payer,
+    /// What for.
+    pub item: CostItem,
+    /// Per month or once, per participant (positive, integer minor units).
+    pub amount: Money,
+    /// Monthly or one-off.
+    pub frequency: CostFrequency,
+}
+
+/// A cost in free text, without an amount: what editions held before cost shares were
+/// structured (and the deprecated `costs` input still gives).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostNote {
     /// Who pays.
     pub payer: Payer,
     /// What, e.g. "medical and accident insurance".
     pub item: String,
 }
 
-/// How an edition's costs are split; at most one stipend line per payer.
+/// How an edition's costs are split: at most one share per payer and item.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CostPolicy {
-    /// Monthly stipends.
-    pub stipends: Vec<StipendLine>,
-    /// Other costs and who covers them.
-    pub costs: Vec<CostShare>,
+    /// The structured shares.
+    pub shares: Vec<CostShare>,
+    /// Free-text costs of older editions (no amounts).
+    pub notes: Vec<CostNote>,
+}
+
+impl CostPolicy {
+    /// The stipend lines: the monthly living-expense shares, one per payer.
+    pub fn stipends(&self) -> Vec<StipendLine> {
+        super::fellowship::stipend_lines(&self.shares)
+    }
+
+    /// Whether the host local government pays any share or noted cost.
+    pub fn host_pays(&self) -> bool {
+        self.shares
+            .iter()
+            .map(|s| s.payer)
+            .chain(self.notes.iter().map(|n| n.payer))
+            .any(|p| p == Payer::HostLocalGovernment)
+    }
 }
 
 /// Who may apply.
@@ -242,7 +273,22 @@ pub struct StipendDraft {
     pub currency: String,
 }
 
-/// A cost share as a client sends it.
+/// A structured cost share as a client sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CostShareDraft {
+    /// Who pays (`None` = missing).
+    pub payer: Option<Payer>,
+    /// What for (`None` = missing).
+    pub item: Option<CostItem>,
+    /// Per month or once, in minor units.
+    pub amount_minor: i64,
+    /// ISO 4217.
+    pub currency: String,
+    /// `None` = missing.
+    pub frequency: Option<CostFrequency>,
+}
+
+/// A free-text cost as a client sends it (deprecated: give a [`CostShareDraft`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CostDraft {
     /// Who pays.
@@ -276,9 +322,11 @@ pub struct EditionDraft {
     pub divisions: Vec<String>,
     /// Who may apply.
     pub eligibility: EligibilityDraft,
-    /// Stipends.
+    /// Cost shares per payer and item.
+    pub shares: Vec<CostShareDraft>,
+    /// Stipends (deprecated: a monthly `LIVING_EXPENSES` share each).
     pub stipends: Vec<StipendDraft>,
-    /// Other costs.
+    /// Free-text costs (deprecated: kept as notes without amounts).
     pub costs: Vec<CostDraft>,
     /// Host local governments' codes.
     pub host_codes: Vec<String>,
@@ -397,6 +445,97 @@ fn parse_subject(s: &str, field: &str) -> Result<String, InvalidInput> {
     Ok(s.to_owned())
 }
 
+/// The cost policy from structured shares plus the deprecated inputs: each stipend line
+/// becomes a monthly `LIVING_EXPENSES` share, each free-text cost a note. At most one share
+/// per payer and item; living expenses are monthly; amounts are positive.
+fn parse_costs(
+    shares: Vec<CostShareDraft>,
+    stipends: Vec<StipendDraft>,
+    costs: Vec<CostDraft>,
+) -> Result<CostPolicy, InvalidInput> {
+    let money = |amount_minor: i64, currency: &str, at: &dyn Fn(&str) -> String| {
+        let m = Money::new(amount_minor, currency).map_err(|e| {
+            let f = at(e.field());
+            e.at(f)
+        })?;
+        if m.amount_minor() == 0 {
+            return Err(InvalidInput::new(at("amountMinor"), "must be positive"));
+        }
+        Ok(m)
+    };
+    let mut out: Vec<CostShare> = Vec::new();
+    let drafts = shares
+        .into_iter()
+        .map(|d| (d, "shares"))
+        .chain(stipends.into_iter().map(|s| {
+            (
+                CostShareDraft {
+                    payer: s.payer,
+                    item: Some(CostItem::LivingExpenses),
+                    amount_minor: s.amount_minor,
+                    currency: s.currency,
+                    frequency: Some(CostFrequency::Monthly),
+                },
+                "stipends",
+            )
+        }));
+    let (mut shares_seen, mut stipends_seen) = (0usize, 0usize);
+    for (d, list) in drafts {
+        let i = if list == "shares" {
+            shares_seen += 1;
+            shares_seen - 1
+        } else {
+            stipends_seen += 1;
+            stipends_seen - 1
+        };
+        let at = |f: &str| format!("costPolicy.{list}[{i}].{f}");
+        let payer = d
+            .payer
+            .ok_or_else(|| InvalidInput::new(at("payer"), "is required"))?;
+        let item = d
+            .item
+            .ok_or_else(|| InvalidInput::new(at("item"), "is required"))?;
+        let frequency = d
+            .frequency
+            .ok_or_else(|| InvalidInput::new(at("frequency"), "is required"))?;
+        if item == CostItem::LivingExpenses && frequency != CostFrequency::Monthly {
+            return Err(InvalidInput::localized(
+                at("frequency"),
+                glocal_kit::i18n::Message::new("input-living-expenses-monthly"),
+            ));
+        }
+        if out.iter().any(|s| s.payer == payer && s.item == item) {
+            let field = if list == "stipends" {
+                at("payer")
+            } else {
+                at("item")
+            };
+            return Err(InvalidInput::localized(
+                field,
+                glocal_kit::i18n::Message::new("input-cost-share-twice")
+                    .arg("payer", payer.as_str())
+                    .arg("item", item.as_str()),
+            ));
+        }
+        let amount = money(d.amount_minor, &d.currency, &at)?;
+        out.push(CostShare {
+            payer,
+            item,
+            amount,
+            frequency,
+        });
+    }
+    let mut notes = Vec::new();
+    for (i, c) in costs.into_iter().enumerate() {
+        let payer = c.payer.ok_or_else(|| {
+            InvalidInput::new(format!("costPolicy.costs[{i}].payer"), "is required")
+        })?;
+        let item = bounded(&c.item, &format!("costPolicy.costs[{i}].item"), 1, 200)?;
+        notes.push(CostNote { payer, item });
+    }
+    Ok(CostPolicy { shares: out, notes })
+}
+
 impl EditionDraft {
     /// Validates every field, reporting the first one at fault.
     pub fn parse(self) -> Result<NewEdition, InvalidInput> {
@@ -432,32 +571,7 @@ impl EditionDraft {
         let divisions = parse_languages(&self.divisions, "divisions")?;
         let eligibility = self.eligibility.parse()?;
 
-        let mut stipends: Vec<StipendLine> = Vec::new();
-        for (i, s) in self.stipends.into_iter().enumerate() {
-            let at = |f: &str| format!("costPolicy.stipends[{i}].{f}");
-            let payer = s
-                .payer
-                .ok_or_else(|| InvalidInput::new(at("payer"), "is required"))?;
-            if stipends.iter().any(|l| l.payer == payer) {
-                return Err(InvalidInput::new(at("payer"), "has a stipend line already"));
-            }
-            let monthly = Money::new(s.amount_minor, &s.currency).map_err(|e| {
-                let f = at(e.field());
-                e.at(f)
-            })?;
-            if monthly.amount_minor() == 0 {
-                return Err(InvalidInput::new(at("amountMinor"), "must be positive"));
-            }
-            stipends.push(StipendLine { payer, monthly });
-        }
-        let mut costs = Vec::new();
-        for (i, c) in self.costs.into_iter().enumerate() {
-            let payer = c.payer.ok_or_else(|| {
-                InvalidInput::new(format!("costPolicy.costs[{i}].payer"), "is required")
-            })?;
-            let item = bounded(&c.item, &format!("costPolicy.costs[{i}].item"), 1, 200)?;
-            costs.push(CostShare { payer, item });
-        }
+        let cost_policy = parse_costs(self.shares, self.stipends, self.costs)?;
 
         let mut host_codes: Vec<LocalGovernmentCode> = Vec::new();
         for (i, c) in self.host_codes.iter().enumerate() {
@@ -467,12 +581,7 @@ impl EditionDraft {
                 host_codes.push(code);
             }
         }
-        let host_pays = stipends
-            .iter()
-            .map(|s| s.payer)
-            .chain(costs.iter().map(|c| c.payer))
-            .any(|p| p == Payer::HostLocalGovernment);
-        if host_pays && host_codes.is_empty() {
+        if cost_policy.host_pays() && host_codes.is_empty() {
             return Err(InvalidInput::new(
                 "hostCodes",
                 "are required when a host local government pays",
@@ -559,7 +668,7 @@ impl EditionDraft {
             languages,
             divisions,
             eligibility,
-            cost_policy: CostPolicy { stipends, costs },
+            cost_policy,
             host_codes,
             stages,
             published: self.published,
@@ -601,6 +710,22 @@ mod tests {
                     currency: "KRW".into(),
                 },
             ],
+            shares: vec![
+                CostShareDraft {
+                    payer: Some(Payer::Association),
+                    item: Some(CostItem::PreTraining),
+                    amount_minor: 1_500_000,
+                    currency: "KRW".into(),
+                    frequency: Some(CostFrequency::OneOff),
+                },
+                CostShareDraft {
+                    payer: Some(Payer::Association),
+                    item: Some(CostItem::Insurance),
+                    amount_minor: 300_000,
+                    currency: "KRW".into(),
+                    frequency: Some(CostFrequency::OneOff),
+                },
+            ],
             costs: vec![CostDraft {
                 payer: Some(Payer::Association),
                 item: "medical and accident insurance".into(),
@@ -624,7 +749,24 @@ mod tests {
         assert_eq!(e.stages.len(), 1);
         assert_eq!(e.stages[0].name, "Review");
         assert_eq!(e.stages[0].cut, CutRule::None);
-        assert_eq!(e.cost_policy.stipends[1].monthly.amount_minor(), 400_000);
+        // Shares first, then the stipend lines as monthly living-expense shares.
+        let items: Vec<_> = e.cost_policy.shares.iter().map(|s| s.item).collect();
+        assert_eq!(
+            items,
+            [
+                CostItem::PreTraining,
+                CostItem::Insurance,
+                CostItem::LivingExpenses,
+                CostItem::LivingExpenses
+            ]
+        );
+        let stipends = e.cost_policy.stipends();
+        assert_eq!(stipends[1].payer, Payer::HostLocalGovernment);
+        assert_eq!(stipends[1].monthly.amount_minor(), 400_000);
+        assert_eq!(
+            e.cost_policy.notes[0].item,
+            "medical and accident insurance"
+        );
     }
 
     #[test]
@@ -674,6 +816,16 @@ mod tests {
         let mut d = fellowship();
         d.stipends[1].payer = Some(Payer::Association);
         assert_eq!(field(d), "costPolicy.stipends[1].payer");
+        let mut d = fellowship();
+        d.shares[0].frequency = Some(CostFrequency::OneOff);
+        d.shares[0].item = Some(CostItem::LivingExpenses);
+        assert_eq!(field(d), "costPolicy.shares[0].frequency");
+        let mut d = fellowship();
+        d.shares[1].item = Some(CostItem::PreTraining);
+        assert_eq!(field(d), "costPolicy.shares[1].item");
+        let mut d = fellowship();
+        d.shares[0].amount_minor = 0;
+        assert_eq!(field(d), "costPolicy.shares[0].amountMinor");
         let mut d = fellowship();
         d.stipends[0].amount_minor = -1;
         assert_eq!(field(d), "costPolicy.stipends[0].amountMinor");

@@ -8,6 +8,7 @@ mod completion;
 mod edition;
 mod eligibility;
 mod error;
+pub mod fellowship;
 mod ids;
 mod itinerary;
 mod kinds;
@@ -32,14 +33,18 @@ pub use coaching::{
 };
 pub use completion::{COMPLETION_PERCENT, CertificateCode, Completion, SessionRecord};
 pub use edition::{
-    CostDraft, CostPolicy, CostShare, CutKind, CutRule, DivisionReviewer, DivisionReviewerDraft,
-    EditionDraft, Eligibility, EligibilityDraft, Money, NewEdition, ReviewStage, StageDraft,
-    StipendDraft, StipendLine, parse_languages,
+    CostDraft, CostNote, CostPolicy, CostShare, CostShareDraft, CutKind, CutRule, DivisionReviewer,
+    DivisionReviewerDraft, EditionDraft, Eligibility, EligibilityDraft, Money, NewEdition,
+    ReviewStage, StageDraft, StipendDraft, StipendLine, parse_languages,
 };
 pub use eligibility::{
     EditionFacts, EligibilityFailure, check as check_eligibility, one_active as one_active_failure,
 };
 pub use error::InvalidInput;
+pub use fellowship::{
+    CostAmount, CostFrequency, CostItem, CostSheet, ParticipantCosts, PartnerRelationshipStatus,
+    PayerTotal, RelationshipStanding,
+};
 pub use ids::{
     ApplicationId, CountryCode, EditionId, Grade, IdempotencyKey, LanguageCode,
     LocalGovernmentCode, PaymentId, ProgrammeId, SessionId, Term, TripReportId, Version, VisitId,

@@ -185,6 +185,10 @@ pub struct Application {
     pub current_stage: u32,
     /// The division applied to, when the edition has divisions.
     pub division: Option<String>,
+    /// The partner-network organisation a fellowship application names (empty when blind).
+    pub partner_organisation_id: Option<String>,
+    /// Where a fellowship application stands on the relationship rule.
+    pub relationship: Option<super::RelationshipStanding>,
     /// Who applied (identity hidden when `blind`).
     pub profile: ProfileView,
     /// Applicant's subject (empty when blind).

@@ -59,6 +59,8 @@ impl TrainingOffice {
         let e =
             who.visible_edition(queries::find_edition(&self.db, new.edition_id.as_uuid()).await?)?;
         new.check_division(&divisions_of(&e)?)?;
+        let kind = programme_kind_of(&self.db, e.id).await?;
+        fellowship::check_partner(kind, new.partner_organisation_id.as_deref())?;
         let key = active_key(e.id, new.profile.kind, &subject, &org);
         let active = queries::active_application(&self.db, &key)
             .await?
@@ -90,8 +92,17 @@ impl TrainingOffice {
         }
 
         let txn = self.db.begin().await?;
+        // The relationship rule: a fellowship application is held (UNCONFIRMED) when the
+        // partner network shows no current or intended relationship; a draft is judged
+        // when it is submitted.
+        let relationship = (fellowship::requires_partner(kind) && !new.as_draft).then(|| {
+            fellowship::standing_on_submit(
+                new.partner_organisation_id.as_deref(),
+                new.relationships.as_deref(),
+            )
+        });
         match self
-            .insert_application(&txn, &who, &new, &subject, &org, &key)
+            .insert_application(&txn, &who, &new, &subject, &org, &key, relationship)
             .await
         {
             Ok(id) => {
@@ -144,6 +155,7 @@ impl TrainingOffice {
             .ok_or(TrainingError::NotFound("application"))
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn insert_application(
         &self,
         txn: &Tx,
@@ -152,6 +164,7 @@ impl TrainingOffice {
         subject: &str,
         org: &str,
         key: &str,
+        relationship: Option<RelationshipStanding>,
     ) -> Result<Uuid> {
         let now = self.now();
         let id = Uuid::new_v4();
@@ -172,9 +185,11 @@ impl TrainingOffice {
             },
             key,
             now,
+            relationship,
         )
         .await?;
         let action = if new.as_draft { "save_draft" } else { "submit" };
+        let note = relationship_note(relationship);
         writes::insert_history(
             txn,
             Audit {
@@ -186,7 +201,7 @@ impl TrainingOffice {
                 actor_subject: &who.actor.subject,
                 actor_name: who.actor.name()?,
                 at: now,
-                note: "",
+                note: &note,
             },
         )
         .await?;
@@ -199,6 +214,7 @@ impl TrainingOffice {
             "applicantSubject": subject,
             "orgCode": org,
             "programmeTitle": programme_title(txn, new.edition_id.as_uuid()).await?,
+            "relationship": relationship.map(|r| r.as_str()),
         });
         let event = if new.as_draft {
             "ApplicationDrafted"
@@ -298,12 +314,15 @@ impl TrainingOffice {
         })
     }
 
-    /// Submits a draft: the eligibility rules are checked now.
+    /// Submits a draft: the eligibility rules are checked now, and a fellowship draft's
+    /// relationship rule against `relationships` (the statuses the gateway found for its
+    /// partner organisation; `None` = not looked up).
     pub async fn submit_draft(
         &self,
         caller: Option<&Caller>,
         id: ApplicationId,
         version: Version,
+        relationships: Option<Vec<PartnerRelationshipStatus>>,
     ) -> Result<Application> {
         let who = self.who(caller).await?;
         let txn = self.db.begin().await?;
@@ -330,11 +349,20 @@ impl TrainingOffice {
             return Err(TrainingError::Ineligible(failures));
         }
         let now = self.now();
+        let kind = programme_kind_of(&txn, row.edition_id).await?;
+        let relationship = fellowship::requires_partner(kind).then(|| {
+            fellowship::standing_on_submit(
+                row.partner_organisation_id.as_deref(),
+                relationships.as_deref(),
+            )
+        });
         let set = ApplicationChange {
             submitted_at: Some(now),
+            relationship,
             ..Default::default()
         };
-        self.change(&txn, &row, &who.actor, now, Action::Submit, to, set, "")
+        let note = relationship_note(relationship);
+        self.change(&txn, &row, &who.actor, now, Action::Submit, to, set, &note)
             .await?;
         txn.commit().await?;
         self.application_view(&who, row.id).await
@@ -452,4 +480,24 @@ pub(super) async fn programme_title(
             serde_json::Value::Null,
             |p| json!({ "ko": p.title_ko, "en": p.title_en, "zh": p.title_zh, "ja": p.title_ja }),
         ))
+}
+
+/// The history note of a submission that judged the relationship rule: which standing it
+/// gave (stored as a catalogue message, said in the reader's language).
+fn relationship_note(relationship: Option<RelationshipStanding>) -> String {
+    relationship
+        .map(|r| {
+            glocal_kit::i18n::Message::new("training-relationship-standing")
+                .arg("standing", r.as_str())
+                .store()
+        })
+        .unwrap_or_default()
+}
+
+/// The kind of the programme an edition belongs to.
+pub(super) async fn programme_kind_of(db: &impl Handle, edition: Uuid) -> Result<ProgrammeKind> {
+    let p = queries::programme_of_edition(db, edition)
+        .await?
+        .ok_or(TrainingError::NotFound("edition"))?;
+    ProgrammeKind::parse(&p.kind).map_err(TrainingError::corrupt)
 }

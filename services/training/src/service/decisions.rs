@@ -33,6 +33,15 @@ impl TrainingOffice {
             ScreeningOutcome::Fail => (Action::FailScreening, ApplicationChange::default()),
         };
         let to = transition(state, action)?;
+        if outcome == ScreeningOutcome::Pass
+            && !crate::domain::fellowship::may_pass_screening(relationship_of(&row)?)
+        {
+            return Err(TrainingError::said(
+                ErrorCode::Conflict,
+                "RELATIONSHIP_UNCONFIRMED",
+                Message::new("rule-relationship-unconfirmed"),
+            ));
+        }
         if outcome == ScreeningOutcome::Fail && note.as_str().is_empty() {
             return Err(TrainingError::invalid(
                 "note",

@@ -32,6 +32,7 @@ use crate::domain::{
     ProgrammeId, ProgrammeKind, ReviewStage, Score, ScreeningOutcome, SessionId, SessionRecord,
     Tally, Version, apply_cut, check_eligibility, payment_transition, schedule, transition,
 };
+use crate::domain::{PartnerRelationshipStatus, RelationshipStanding, fellowship};
 use crate::error::TrainingError;
 use crate::store::codec::*;
 use crate::store::queries::{self, AppListQuery, AppScope, Assignment};
@@ -80,6 +81,7 @@ mod coaching;
 mod decisions;
 mod files;
 mod itinerary;
+mod invitation;
 mod participants;
 mod privacy;
 mod programmes;

@@ -25,15 +25,8 @@ impl TrainingOffice {
             .await?
             .ok_or(TrainingError::NotFound("edition"))?;
         let hosts = split(&e.host_codes);
-        if let Some(host) = &update.host_code
-            && !hosts.is_empty()
-            && !hosts.iter().any(|h| h == host.as_str())
-        {
-            return Err(TrainingError::invalid_said(
-                "hostCode",
-                glocal_kit::i18n::Message::new("input-not-edition-host")
-                    .arg("hosts", hosts.join(", ")),
-            ));
+        if let Some(host) = &update.host_code {
+            fellowship::check_host(&hosts, host)?;
         }
         let joined = update.joined_on.or(row.joined_on).unwrap_or(e.starts_on);
         let left = update.left_on.or(row.left_on).unwrap_or(e.ends_on);

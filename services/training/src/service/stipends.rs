@@ -50,18 +50,14 @@ impl TrainingOffice {
         let e = queries::find_edition(&txn, row.edition_id)
             .await?
             .ok_or(TrainingError::NotFound("edition"))?;
-        let policy = policy_from_text(&e.cost_policy)?;
-        if policy.stipends.is_empty() {
+        // The stipends are the edition's monthly living-expense shares.
+        let lines = policy_from_text(&e.cost_policy)?.stipends();
+        if lines.is_empty() {
             return Err(TrainingError::Conflict(
                 "the edition has no stipend policy".into(),
             ));
         }
-        if policy
-            .stipends
-            .iter()
-            .any(|s| s.payer == Payer::HostLocalGovernment)
-            && row.host_code.is_none()
-        {
+        if lines.iter().any(|s| s.payer == Payer::HostLocalGovernment) && row.host_code.is_none() {
             return Err(TrainingError::said(
                 glocal_kit::error::ErrorCode::Conflict,
                 "PLACEMENT_MISSING",
@@ -70,7 +66,7 @@ impl TrainingOffice {
         }
         let joined = row.joined_on.unwrap_or(e.starts_on);
         let left = row.left_on.unwrap_or(e.ends_on);
-        let planned = schedule(&policy.stipends, e.starts_on, e.ends_on, joined, left);
+        let planned = schedule(&lines, e.starts_on, e.ends_on, joined, left);
         let kept: Vec<(String, i32)> = queries::payments_of(&txn, row.id)
             .await?
             .into_iter()

@@ -257,6 +257,8 @@ impl TrainingOffice {
                         .ok_or_else(|| TrainingError::corrupt("edition without programme"))?,
                     state,
                     current_stage: count(a.current_stage),
+                    relationship: relationship_of(&a)?,
+                    partner_organisation_id: a.partner_organisation_id.clone().filter(|_| !blind),
                     division: a.division,
                     profile: ProfileView {
                         kind: ApplicantKind::parse(&a.applicant_kind)

@@ -9,10 +9,10 @@ use crate::domain::views::{
 };
 use crate::domain::{
     Answer, ApplicantKind, ApplicantProfile, ApplicationId, ApplicationState, Attachment,
-    CostPolicy, CostShare, CutKind, CutRule, EditionFacts, EditionId, Eligibility, LanguageCode,
-    LocalizedText, Money, NationalityRule, OrganisationType, Payer, PaymentId, PaymentState,
-    ProfileDraft, ProgrammeId, ProgrammeKind, ReviewStage, SessionId, SessionKind, StipendLine,
-    Version,
+    CostFrequency, CostItem, CostNote, CostPolicy, CostShare, CutKind, CutRule, EditionFacts,
+    EditionId, Eligibility, LanguageCode, LocalizedText, Money, NationalityRule, OrganisationType,
+    Payer, PaymentId, PaymentState, ProfileDraft, ProgrammeId, ProgrammeKind, RelationshipStanding,
+    ReviewStage, SessionId, SessionKind, Version,
 };
 use crate::error::TrainingError;
 use crate::store::entities::{
@@ -34,10 +34,28 @@ pub(crate) struct StoredCost {
     item: String,
 }
 
+#[derive(Serialize, Deserialize)]
+pub(crate) struct StoredShare {
+    payer: String,
+    item: String,
+    amount_minor: i64,
+    currency: String,
+    frequency: String,
+}
+
+/// The `cost_policy` column (JSON). Editions stored before cost shares were structured
+/// have `stipends` and free-text `costs` only: their stipends read as monthly
+/// `LIVING_EXPENSES` shares, their costs as notes. New rows carry `shares` and keep
+/// writing `stipends` (the living-expense shares) so that the release before can still
+/// schedule stipends after a rollback.
 #[derive(Serialize, Deserialize, Default)]
 pub(crate) struct StoredPolicy {
+    #[serde(default)]
     stipends: Vec<StoredStipend>,
+    #[serde(default)]
     costs: Vec<StoredCost>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shares: Option<Vec<StoredShare>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -72,7 +90,7 @@ pub(crate) fn split(s: &str) -> Vec<String> {
 pub(crate) fn policy_to_text(p: &CostPolicy) -> String {
     let stored = StoredPolicy {
         stipends: p
-            .stipends
+            .stipends()
             .iter()
             .map(|s| StoredStipend {
                 payer: s.payer.as_str().to_owned(),
@@ -81,42 +99,82 @@ pub(crate) fn policy_to_text(p: &CostPolicy) -> String {
             })
             .collect(),
         costs: p
-            .costs
+            .notes
             .iter()
             .map(|c| StoredCost {
                 payer: c.payer.as_str().to_owned(),
                 item: c.item.clone(),
             })
             .collect(),
+        shares: Some(
+            p.shares
+                .iter()
+                .map(|s| StoredShare {
+                    payer: s.payer.as_str().to_owned(),
+                    item: s.item.as_str().to_owned(),
+                    amount_minor: s.amount.amount_minor(),
+                    currency: s.amount.currency().to_owned(),
+                    frequency: s.frequency.as_str().to_owned(),
+                })
+                .collect(),
+        ),
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
 
 pub(crate) fn policy_from_text(s: &str) -> Result<CostPolicy> {
     let stored: StoredPolicy = serde_json::from_str(s).map_err(TrainingError::corrupt)?;
-    Ok(CostPolicy {
-        stipends: stored
-            .stipends
+    let money =
+        |amount: i64, currency: &str| Money::new(amount, currency).map_err(TrainingError::corrupt);
+    let payer = |p: &str| Payer::parse(p).map_err(TrainingError::corrupt);
+    let shares = match stored.shares {
+        Some(shares) => shares
             .into_iter()
             .map(|s| {
-                Ok(StipendLine {
-                    payer: Payer::parse(&s.payer).map_err(TrainingError::corrupt)?,
-                    monthly: Money::new(s.amount_minor, &s.currency)
+                Ok(CostShare {
+                    payer: payer(&s.payer)?,
+                    item: CostItem::parse(&s.item).map_err(TrainingError::corrupt)?,
+                    amount: money(s.amount_minor, &s.currency)?,
+                    frequency: CostFrequency::parse(&s.frequency)
                         .map_err(TrainingError::corrupt)?,
                 })
             })
             .collect::<Result<_>>()?,
-        costs: stored
+        // Stored before cost shares: the stipend lines are the living expenses.
+        None => stored
+            .stipends
+            .into_iter()
+            .map(|s| {
+                Ok(CostShare {
+                    payer: payer(&s.payer)?,
+                    item: CostItem::LivingExpenses,
+                    amount: money(s.amount_minor, &s.currency)?,
+                    frequency: CostFrequency::Monthly,
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    Ok(CostPolicy {
+        shares,
+        notes: stored
             .costs
             .into_iter()
             .map(|c| {
-                Ok(CostShare {
-                    payer: Payer::parse(&c.payer).map_err(TrainingError::corrupt)?,
+                Ok(CostNote {
+                    payer: payer(&c.payer)?,
                     item: c.item,
                 })
             })
             .collect::<Result<_>>()?,
     })
+}
+
+/// Where a stored application stands on the fellowship's relationship rule.
+pub(crate) fn relationship_of(a: &application::Model) -> Result<Option<RelationshipStanding>> {
+    a.relationship
+        .as_deref()
+        .map(|s| RelationshipStanding::parse(s).map_err(TrainingError::corrupt))
+        .transpose()
 }
 
 pub(crate) fn answers_to_text(answers: &[Answer]) -> String {
@@ -383,17 +441,44 @@ mod tests {
     #[test]
     fn stored_policies_round_trip() {
         let policy = CostPolicy {
-            stipends: vec![StipendLine {
-                payer: Payer::HostLocalGovernment,
-                monthly: Money::new(400_000, "KRW").unwrap(),
-            }],
-            costs: vec![CostShare {
+            shares: vec![
+                CostShare {
+                    payer: Payer::HostLocalGovernment,
+                    item: CostItem::LivingExpenses,
+                    amount: Money::new(400_000, "KRW").unwrap(),
+                    frequency: CostFrequency::Monthly,
+                },
+                CostShare {
+                    payer: Payer::Association,
+                    item: CostItem::Insurance,
+                    amount: Money::new(300_000, "KRW").unwrap(),
+                    frequency: CostFrequency::OneOff,
+                },
+            ],
+            notes: vec![CostNote {
                 payer: Payer::Association,
                 item: "insurance".into(),
             }],
         };
-        assert_eq!(policy_from_text(&policy_to_text(&policy)).unwrap(), policy);
+        let text = policy_to_text(&policy);
+        assert_eq!(policy_from_text(&text).unwrap(), policy);
+        // The release before reads the living expenses as its stipend lines.
+        let old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(old["stipends"][0]["amount_minor"], 400_000);
+        assert_eq!(old["stipends"].as_array().unwrap().len(), 1);
         assert!(policy_from_text("{").is_err());
+        // A row stored before cost shares stays readable: stipends become monthly
+        // living-expense shares, free-text costs notes.
+        let stored = r#"{"stipends":[{"payer":"ASSOCIATION","amount_minor":400000,"currency":"KRW"}],
+            "costs":[{"payer":"HOST_LOCAL_GOVERNMENT","item":"accommodation"}]}"#;
+        let old = policy_from_text(stored).unwrap();
+        assert_eq!(old.shares.len(), 1);
+        assert_eq!(
+            (old.shares[0].item, old.shares[0].frequency),
+            (CostItem::LivingExpenses, CostFrequency::Monthly)
+        );
+        assert_eq!(old.stipends()[0].monthly.amount_minor(), 400_000);
+        assert_eq!(old.notes[0].item, "accommodation");
         assert_eq!(split(&join(&["en", "ko"])), ["en", "ko"]);
         assert!(split("").is_empty());
     }

@@ -130,6 +130,11 @@ entity!(
         pub grade: Option<i32>,
         pub languages: String,
         pub division: Option<String>,
+        /// The partner-network organisation (foreign local government) a fellowship
+        /// application names.
+        pub partner_organisation_id: Option<String>,
+        /// Where it stands on the relationship rule (`RelationshipStanding`).
+        pub relationship: Option<String>,
         pub answers: String,
         pub attachments: String,
         pub state: String,

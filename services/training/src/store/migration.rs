@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(Divisions),
             Box::new(Coaching),
             Box::new(Itinerary),
+            Box::new(FellowshipRelationship),
         ]
     }
 
@@ -562,6 +563,37 @@ impl MigrationTrait for Itinerary {
         ] {
             m.create_index(index("trip_report", name, &[column], false))
                 .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The invitation fellowship's relationship rule (ADR 0051): the partner-network
+/// organisation an application names and where it stands (`CURRENT`, `INTENDED`,
+/// `UNCONFIRMED`, `CONFIRMED_BY_STAFF`; null outside the fellowship). One column per ALTER
+/// TABLE, as SQLite wants.
+struct FellowshipRelationship;
+
+impl MigrationName for FellowshipRelationship {
+    fn name(&self) -> &str {
+        "m20261205_000101_fellowship_relationship"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for FellowshipRelationship {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for mut column in [
+            string_null("partner_organisation_id"),
+            string_null("relationship"),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new("application"))
+                    .add_column(&mut column)
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }

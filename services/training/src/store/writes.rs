@@ -14,7 +14,7 @@ use super::entities::{
 use super::queries;
 use crate::domain::{
     ApplicationState, AttendanceStatus, LanguageCode, NewApplication, NewEdition, NewProgramme,
-    NewSession, PaymentState, PlannedPayment, Version,
+    NewSession, PaymentState, PlannedPayment, RelationshipStanding, Version,
 };
 
 /// One audit row: who did what to which aggregate, and the state before and after.
@@ -217,6 +217,7 @@ pub(crate) struct Applicant<'a> {
 
 /// Stores a new application at version 1 in `state` (DRAFT or SUBMITTED), holding the
 /// edition's one-active-application key `key`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_application(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -225,6 +226,7 @@ pub(crate) async fn insert_application(
     applicant: Applicant<'_>,
     key: &str,
     now: DateTime<Utc>,
+    relationship: Option<RelationshipStanding>,
 ) -> Result<(), DbErr> {
     let (subject, org) = (applicant.subject, applicant.org);
     let p = &new.profile;
@@ -245,6 +247,8 @@ pub(crate) async fn insert_application(
             grade: Set(p.grade.map(|g| i32::from(g.get()))),
             languages: Set(join(&langs)),
             division: Set(new.division.as_ref().map(|d| d.as_str().to_owned())),
+            partner_organisation_id: Set(new.partner_organisation_id.clone()),
+            relationship: Set(relationship.map(|r| r.as_str().to_owned())),
             answers: Set(answers_to_text(&new.answers)),
             attachments: Set(attachments_to_text(&new.attachments)),
             state: Set(state.as_str().to_owned()),
@@ -286,6 +290,8 @@ pub(crate) struct ApplicationChange {
     pub joined_on: Option<NaiveDate>,
     /// Last day present.
     pub left_on: Option<NaiveDate>,
+    /// Where it stands on the fellowship's relationship rule.
+    pub relationship: Option<RelationshipStanding>,
 }
 
 /// Moves an application to `to` with `change`, if it is still at `version`; a terminal state
@@ -329,6 +335,9 @@ pub(crate) async fn change_application_if_version(
     }
     if let Some(d) = change.left_on {
         set.left_on = Set(Some(d));
+    }
+    if let Some(r) = change.relationship {
+        set.relationship = Set(Some(r.as_str().to_owned()));
     }
     queries::update_application_if_version(db, id, version, set).await
 }
