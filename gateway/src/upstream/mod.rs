@@ -31,8 +31,8 @@ use glocal_proto::requests::v1::requests_service_client::RequestsServiceClient;
 use glocal_proto::research::v1::exchange_project_service_client::ExchangeProjectServiceClient;
 use glocal_proto::research::v1::research_service_client::ResearchServiceClient;
 use glocal_proto::training::v1::coaching_service_client::CoachingServiceClient;
-use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
 use glocal_proto::training::v1::fellowship_service_client::FellowshipServiceClient;
+use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
 use glocal_proto::training::v1::training_service_client::TrainingServiceClient;
 use tonic::transport::Channel;
 

@@ -34,12 +34,12 @@ mod tests;
 
 pub use applications::*;
 pub use coaching::*;
+pub use fellowship::*;
 pub use itinerary::{
     AddItineraryVisitInput, ChangeItineraryVisitInput, ItineraryMutation, ItineraryVisit,
     RemoveItineraryVisitInput, TripReport, TripReportState, TripReportTextInput,
     TripReportVersionInput, UpdateTripReportInput, WriteTripReportInput,
 };
-pub use fellowship::*;
 pub use statistics::{TrainingStatisticsQuery, TrainingStatisticsRow};
 
 pub use inputs::*;
