@@ -553,6 +553,9 @@ pub async fn apply(
                     answers,
                     attachments: Vec::new(),
                     division: (!form.division.is_empty()).then(|| form.division.clone()),
+                    // The form does not ask for it yet: a fellowship application from the
+                    // portal is held until staff confirm its relationship (ADR 0051).
+                    partner_organisation_id: None,
                 },
             },
         )
