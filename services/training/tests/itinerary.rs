@@ -145,6 +145,7 @@ impl Env {
             },
             stipends: vec![],
             costs: vec![],
+            shares: vec![],
             host_codes: vec![],
             stages: vec![StageDraft {
                 name: "Selection".into(),
@@ -164,6 +165,8 @@ impl Env {
     async fn participant(&self, who: &Caller, e: &Edition) {
         let draft = ApplicationDraft {
             idempotency_key: format!("apply-{}", who.subject),
+            partner_organisation_id: String::new(),
+            relationships: None,
             edition_id: e.id.to_string(),
             profile: ProfileDraft {
                 kind: Some(ApplicantKind::Official),
@@ -402,6 +405,8 @@ async fn staff_and_accepted_participants_see_the_itinerary(env: Env) {
             Some(&applied_only),
             ApplicationDraft {
                 idempotency_key: "a".into(),
+                partner_organisation_id: String::new(),
+                relationships: None,
                 edition_id: e.id.to_string(),
                 profile: ProfileDraft {
                     kind: Some(ApplicantKind::Official),
