@@ -742,10 +742,14 @@ fn text([ko, en, zh, ja]: [&str; 4]) -> LocalizedDraft {
 /// Organisations whose ids are fixed, so that other services' demo data can link to them:
 /// the training service's overseas training itinerary visits these (its demo holds the same
 /// ids).
-pub const DEMO_ORGANISATION_IDS: [(&str, &str); 3] = [
+pub const DEMO_ORGANISATION_IDS: [(&str, &str); 6] = [
     ("org-osaka", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a001"),
     ("org-fukuoka", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a002"),
     ("org-clair", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a003"),
+    // The K2H fellows' cities (the training demo's `DEMO_PARTNER_*`).
+    ("org-danang", "0d5a0a6e-0000-4000-8000-000000000001"),
+    ("org-hue", "0d5a0a6e-0000-4000-8000-000000000002"),
+    ("org-vientiane", "0d5a0a6e-0000-4000-8000-000000000003"),
 ];
 
 /// Practices (by city) whose ids are fixed for the same reason.
@@ -959,6 +963,42 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
                 vec![],
             ),
         ),
+        (
+            "org-danang",
+            org(
+                OrganisationKind::ForeignLocalGovernment,
+                ["다낭시", "Da Nang City", "岘港市", "ダナン市"],
+                "en",
+                "VN",
+                "Da Nang",
+                true,
+                vec![],
+            ),
+        ),
+        (
+            "org-hue",
+            org(
+                OrganisationKind::ForeignLocalGovernment,
+                ["후에시", "Hue City", "顺化市", "フエ市"],
+                "en",
+                "VN",
+                "Hue",
+                true,
+                vec![],
+            ),
+        ),
+        (
+            "org-vientiane",
+            org(
+                OrganisationKind::ForeignLocalGovernment,
+                ["비엔티안", "Vientiane Capital", "万象市", "ビエンチャン"],
+                "en",
+                "LA",
+                "Vientiane",
+                true,
+                vec![],
+            ),
+        ),
     ];
     let mut ids = std::collections::HashMap::new();
     for (key, draft) in &orgs {
@@ -1103,6 +1143,24 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
             RelationshipKind::Memorandum,
             RelationshipStatus::Proposed,
             "",
+        ),
+        // The K2H fellows' cities: Busan–Da Nang under negotiation, Gyeongju–Hue signed;
+        // Vientiane has none yet (its fellow is held for staff confirmation).
+        (
+            "rel-busan-danang",
+            "26000",
+            "org-danang",
+            RelationshipKind::Memorandum,
+            RelationshipStatus::Proposed,
+            "",
+        ),
+        (
+            "rel-gyeongju-hue",
+            "47130",
+            "org-hue",
+            RelationshipKind::FriendshipCity,
+            RelationshipStatus::Active,
+            "2019-05-20",
         ),
     ];
     for (key, lg, org, kind, status, signed) in ties {

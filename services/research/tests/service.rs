@@ -1899,7 +1899,7 @@ async fn demo_seeds_once(env: Env) {
         )
         .await
         .unwrap();
-    assert_eq!(rels.total_count, 3);
+    assert_eq!(rels.total_count, 4);
 }
 
 fn partner_of(org: &str) -> Caller {
