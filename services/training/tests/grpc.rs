@@ -9,6 +9,32 @@ use tonic::Code;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
+/// The training server on a port of its own over an in-memory database.
+struct Served {
+    url: String,
+    trigger: glocal_kit::shutdown::ShutdownTrigger,
+    server: tokio::task::JoinHandle<Result<(), glocal_training::TrainingError>>,
+}
+
+async fn serve() -> Served {
+    glocal_kit::telemetry::init_for_test();
+    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
+    glocal_training::migrate(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = glocal_kit::Settings::default();
+    let (trigger, shutdown) = glocal_kit::shutdown::channel();
+    let server =
+        tokio::spawn(
+            async move { glocal_training::serve(db, &settings, listener, shutdown).await },
+        );
+    Served {
+        url: format!("http://{addr}"),
+        trigger,
+        server,
+    }
+}
+
 fn with_caller<T>(message: T, caller: Option<&Caller>) -> tonic::Request<T> {
     let mut req = tonic::Request::new(message);
     glocal_kit::grpc::sign_caller(req.metadata_mut(), caller);
@@ -25,18 +51,11 @@ fn field(status: &tonic::Status) -> String {
 
 #[tokio::test]
 async fn the_grpc_api_maps_input_rules_and_codes() {
-    glocal_kit::telemetry::init_for_test();
-    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-    glocal_training::migrate(&db).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let settings = glocal_kit::Settings::default();
-    let (trigger, shutdown) = glocal_kit::shutdown::channel();
-    let server =
-        tokio::spawn(
-            async move { glocal_training::serve(db, &settings, listener, shutdown).await },
-        );
-    let url = format!("http://{addr}");
+    let Served {
+        url,
+        trigger,
+        server,
+    } = serve().await;
     let mut client = TrainingServiceClient::connect(url.clone()).await.unwrap();
     let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
     let applicant = Caller::new("lan", "Lan", "VN-DN", [Role::LocalOfficial]);
@@ -273,18 +292,11 @@ fn reason_of(status: &tonic::Status) -> String {
 #[tokio::test]
 async fn the_coaching_service_over_grpc() {
     use glocal_proto::training::v1::coaching_service_client::CoachingServiceClient;
-    glocal_kit::telemetry::init_for_test();
-    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-    glocal_training::migrate(&db).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let settings = glocal_kit::Settings::default();
-    let (trigger, shutdown) = glocal_kit::shutdown::channel();
-    let server =
-        tokio::spawn(
-            async move { glocal_training::serve(db, &settings, listener, shutdown).await },
-        );
-    let url = format!("http://{addr}");
+    let Served {
+        url,
+        trigger,
+        server,
+    } = serve().await;
     let mut training = TrainingServiceClient::connect(url.clone()).await.unwrap();
     let mut coaching = CoachingServiceClient::connect(url.clone()).await.unwrap();
     let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
@@ -503,30 +515,17 @@ async fn the_coaching_service_over_grpc() {
 /// training steps answer what the gateway needs.
 #[tokio::test]
 async fn the_itinerary_service_maps_fields_reasons_and_the_publication_steps() {
-    use glocal_kit::error::REASON_METADATA;
     use glocal_proto::training::v1::itinerary_service_client::ItineraryServiceClient;
 
-    glocal_kit::telemetry::init_for_test();
-    let db = glocal_kit::db::connect("sqlite::memory:").await.unwrap();
-    glocal_training::migrate(&db).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let settings = glocal_kit::Settings::default();
-    let (trigger, shutdown) = glocal_kit::shutdown::channel();
-    let server =
-        tokio::spawn(
-            async move { glocal_training::serve(db, &settings, listener, shutdown).await },
-        );
-    let url = format!("http://{addr}");
+    let Served {
+        url,
+        trigger,
+        server,
+    } = serve().await;
     let mut training = TrainingServiceClient::connect(url.clone()).await.unwrap();
     let mut client = ItineraryServiceClient::connect(url.clone()).await.unwrap();
     let admin = Caller::new("admin", "Admin", "GAOK", [Role::BureauAdmin]);
-    let reason = |s: &tonic::Status| {
-        s.metadata()
-            .get(REASON_METADATA)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default()
-    };
+    let reason = reason_of;
 
     let mut editions = Vec::new();
     for (key, kind) in [
