@@ -109,9 +109,15 @@ impl EntityKind {
 /// The cache key of one entity (a UUID in its canonical lower-case form, so an id asked in
 /// another spelling meets the invalidations of the one the services send).
 pub fn key(kind: EntityKind, id: &str) -> String {
+    format!("entity:{}:{}", kind.name(), canonical_id(id))
+}
+
+/// An id in its canonical form: a UUID lower-case (so an id asked in another spelling meets
+/// the ids the services' change events carry), anything else as it is.
+pub fn canonical_id(id: &str) -> std::borrow::Cow<'_, str> {
     match uuid::Uuid::parse_str(id) {
-        Ok(uuid) => format!("entity:{}:{uuid}", kind.name()),
-        Err(_) => format!("entity:{}:{id}", kind.name()),
+        Ok(uuid) => std::borrow::Cow::Owned(uuid.to_string()),
+        Err(_) => std::borrow::Cow::Borrowed(id),
     }
 }
 

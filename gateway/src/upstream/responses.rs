@@ -50,6 +50,8 @@ use bytes::Bytes;
 use glocal_kit::cache::{Cache, FillTicket, Tier};
 use glocal_kit::outbox::OutboxEvent;
 use lru::LruCache;
+
+use crate::upstream::entity_cache::canonical_id;
 use sha2::{Digest, Sha256};
 
 /// The public query fields whose answers may be stored (the partner graph's query fields
@@ -221,15 +223,6 @@ fn in_list(path: &QueryPathNode<'_>) -> bool {
     false
 }
 
-/// A key or id in its canonical form (a UUID lower-case, so every spelling meets the
-/// events' ids).
-fn canonical(id: &str) -> String {
-    match uuid::Uuid::parse_str(id) {
-        Ok(uuid) => uuid.to_string(),
-        Err(_) => id.to_owned(),
-    }
-}
-
 impl Collector {
     fn new(graph: Arc<PublicGraph>) -> Collector {
         Collector {
@@ -301,7 +294,9 @@ impl Collector {
     /// The value of the key field `slot` was given for.
     pub fn key(&self, slot: KeySlot, value: &async_graphql::Value) {
         if let async_graphql::Value::String(id) = value {
-            self.state().keys.insert(slot.0, canonical(id));
+            self.state()
+                .keys
+                .insert(slot.0, canonical_id(id).into_owned());
         }
     }
 
@@ -349,7 +344,7 @@ pub fn stale_tags(event: &OutboxEvent) -> Vec<String> {
             continue;
         }
         if !entity.id.is_empty() {
-            tags.push(entity_tag(&entity.entity_type, &canonical(&entity.id)));
+            tags.push(entity_tag(&entity.entity_type, &canonical_id(&entity.id)));
         }
         tags.push(type_tag(&entity.entity_type));
     }

@@ -19,13 +19,11 @@ use crate::error::ResearchError;
 use crate::service::{Config, Research};
 use crate::store::entities::{practice, research_area};
 
+mod ids;
 mod projects;
 
-/// The id of the demo's foreign advisor ("Maria Schmidt, urban mobility advisor"), which the
-/// training demo registers as a coach (its `DEMO_ADVISOR_ORGANISATION_ID`; keep the two in
-/// step).
-pub const DEMO_ADVISOR_ID: uuid::Uuid =
-    uuid::Uuid::from_u128(0x5c0ac4e1_8f3a_4d0e_9b6e_2a7d4f1c0a50);
+use ids::fixed;
+pub use ids::{DEMO_ADVISOR_ID, DEMO_ORGANISATION_IDS, DEMO_PRACTICE_IDS};
 
 /// The bureau's research areas: code, then the label in ko, en, zh, ja.
 pub const AREAS: [(&str, [&str; 4]); 17] = [
@@ -739,31 +737,6 @@ fn text([ko, en, zh, ja]: [&str; 4]) -> LocalizedDraft {
     LocalizedDraft::of(ko, en, zh, ja)
 }
 
-/// Organisations whose ids are fixed, so that other services' demo data can link to them:
-/// the training service's overseas training itinerary visits these (its demo holds the same
-/// ids).
-pub const DEMO_ORGANISATION_IDS: [(&str, &str); 6] = [
-    ("org-osaka", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a001"),
-    ("org-fukuoka", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a002"),
-    ("org-clair", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000a003"),
-    // The K2H fellows' cities (the training demo's `DEMO_PARTNER_*`).
-    ("org-danang", "0d5a0a6e-0000-4000-8000-000000000001"),
-    ("org-hue", "0d5a0a6e-0000-4000-8000-000000000002"),
-    ("org-vientiane", "0d5a0a6e-0000-4000-8000-000000000003"),
-];
-
-/// Practices (by city) whose ids are fixed for the same reason.
-pub const DEMO_PRACTICE_IDS: [(&str, &str); 2] = [
-    ("Yokohama", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000b001"),
-    ("Tokyo", "5d1f0c2a-7e4b-4c1e-9a2f-0a5a0000b002"),
-];
-
-fn fixed<T>(ids: &[(&str, &str)], key: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
-    ids.iter()
-        .find(|(k, _)| *k == key)
-        .and_then(|(_, id)| parse(id))
-}
-
 /// Loads the demo library and network when there are no practices yet; returns whether it did.
 pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
     seed_areas(db).await?;
@@ -963,45 +936,34 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
                 vec![],
             ),
         ),
+    ];
+    // The K2H fellows' cities (the training demo's `DEMO_PARTNER_*`).
+    let fellows_cities = [
         (
             "org-danang",
-            org(
-                OrganisationKind::ForeignLocalGovernment,
-                ["다낭시", "Da Nang City", "岘港市", "ダナン市"],
-                "en",
-                "VN",
-                "Da Nang",
-                true,
-                vec![],
-            ),
+            ["다낭시", "Da Nang City", "岘港市", "ダナン市"],
+            "VN",
+            "Da Nang",
         ),
         (
             "org-hue",
-            org(
-                OrganisationKind::ForeignLocalGovernment,
-                ["후에시", "Hue City", "顺化市", "フエ市"],
-                "en",
-                "VN",
-                "Hue",
-                true,
-                vec![],
-            ),
+            ["후에시", "Hue City", "顺化市", "フエ市"],
+            "VN",
+            "Hue",
         ),
         (
             "org-vientiane",
-            org(
-                OrganisationKind::ForeignLocalGovernment,
-                ["비엔티안", "Vientiane Capital", "万象市", "ビエンチャン"],
-                "en",
-                "LA",
-                "Vientiane",
-                true,
-                vec![],
-            ),
+            ["비엔티안", "Vientiane Capital", "万象市", "ビエンチャン"],
+            "LA",
+            "Vientiane",
         ),
-    ];
+    ]
+    .map(|(key, name, country, city)| {
+        let kind = OrganisationKind::ForeignLocalGovernment;
+        (key, org(kind, name, "en", country, city, true, vec![]))
+    });
     let mut ids = std::collections::HashMap::new();
-    for (key, draft) in &orgs {
+    for (key, draft) in orgs.iter().chain(&fellows_cities) {
         // Fixed ids where other services' demo data link to them: the advisor (the training
         // demo's coach) and the organisations an overseas training visits.
         let (name, key, org) = (
@@ -1144,8 +1106,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<bool, ResearchError> {
             RelationshipStatus::Proposed,
             "",
         ),
-        // The K2H fellows' cities: Busan–Da Nang under negotiation, Gyeongju–Hue signed;
-        // Vientiane has none yet (its fellow is held for staff confirmation).
+        // The K2H fellows' cities: Busan–Da Nang under negotiation, Gyeongju–Hue signed.
         (
             "rel-busan-danang",
             "26000",
