@@ -532,6 +532,30 @@ impl Stack {
         Self::read(req.send().await.expect("gateway reachable")).await
     }
 
+    /// Asks the public (no token) `query` until `settled` holds for its answer, for at most
+    /// ten seconds: the public's answers are cached whole (ADR 0053) and a change shows once
+    /// its change event has reached the gateway. Panics with `what` when it never does.
+    pub async fn public_eventually(
+        &self,
+        query: &str,
+        variables: Value,
+        what: &str,
+        settled: impl Fn(&Gql) -> bool,
+    ) -> Gql {
+        let started = std::time::Instant::now();
+        loop {
+            let answer = self.gql(None, query, variables.clone()).await;
+            if settled(&answer) {
+                return answer;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "{what} within the change stream's delay: {answer:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// [`Stack::gql`] with `Accept-Language: accept_language`.
     pub async fn gql_in(
         &self,

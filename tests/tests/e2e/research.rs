@@ -50,13 +50,14 @@ async fn step(
     stack.gql(Some(token), &q, json!({ "input": input })).await
 }
 
-async fn search(stack: &Stack, token: Option<&str>, search: &str, filter: Value) -> Value {
-    let q = "query($s: String, $f: PracticeFilter) { practices(search: $s, filter: $f, first: 10) {
+const SEARCH: &str = "query($s: String, $f: PracticeFilter) { practices(search: $s, filter: $f, first: 10) {
         totalCount pageInfo { hasNextPage endCursor }
         edges { cursor node { id title(lang: EN) } }
         facets { areas { value count area { label(lang: JA) } } countries { value count } years { value count } languages { value count } } } }";
+
+async fn search(stack: &Stack, token: Option<&str>, search: &str, filter: Value) -> Value {
     stack
-        .gql(token, q, json!({ "s": search, "f": filter }))
+        .gql(token, SEARCH, json!({ "s": search, "f": filter }))
         .await
         .data()["practices"]
         .clone()
@@ -318,10 +319,13 @@ async fn the_library_from_draft_to_tombstone() {
         t["history"].as_array().unwrap().is_empty(),
         "history is for bureau staff"
     );
-    assert_eq!(
-        search(&stack, None, "정책", json!(null)).await["totalCount"],
-        0
-    );
+    // The public's search answer is cached whole: the withdrawal drops it once its change
+    // event has reached the gateway.
+    stack
+        .public_eventually(SEARCH, json!({ "s": "정책", "f": null }), "the withdrawn practice leaves the search", |r| {
+            r.data()["practices"]["totalCount"] == 0
+        })
+        .await;
     // Every change left an audit and an outbox row.
     assert_eq!(count_rows_in(&stack.research_db, "outbox").await, 6);
     assert_eq!(
@@ -539,14 +543,11 @@ async fn the_partner_network_with_references_across_services() {
     assert_eq!(open.data()["setOpportunityStatus"]["status"], "OPEN");
     // The public's answers are cached whole (ADR 0053): the change shows once its event has
     // reached the gateway.
-    let started = std::time::Instant::now();
-    while stack.gql(None, count, json!({})).await.data()["opportunities"]["totalCount"] != 1 {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "the opened opportunity is counted within the change stream's delay"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    stack
+        .public_eventually(count, json!({}), "the opened opportunity is counted", |r| {
+            r.data()["opportunities"]["totalCount"] == 1
+        })
+        .await;
 }
 
 #[tokio::test]

@@ -327,8 +327,11 @@ impl PracticeHistoryEntry {
         &self.0.action
     }
     /// State before (null for the draft itself).
-    async fn from(&self) -> Option<PracticeState> {
-        PracticeState::from_proto(self.0.from_state).ok()
+    async fn from(&self) -> Result<Option<PracticeState>> {
+        if self.0.from_state == pb::PracticeState::Unspecified as i32 {
+            return Ok(None);
+        }
+        PracticeState::from_proto(self.0.from_state).map(Some)
     }
     /// State after.
     async fn to(&self) -> Result<PracticeState> {
