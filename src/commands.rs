@@ -479,7 +479,10 @@ fn loopback(addr: SocketAddr) -> SocketAddr {
 /// The portal's development sign-in: the demo people, with tokens of the development secret.
 fn dev_sign_in(settings: &Settings) -> glocal_portal::DevSignIn {
     glocal_portal::DevSignIn {
-        people: glocal_requests::demo::demo_callers(),
+        people: glocal_requests::demo::demo_callers()
+            .into_iter()
+            .chain([glocal_training::demo::demo_fellowship_candidate()])
+            .collect(),
         tokens: dev_tokens(settings),
     }
 }

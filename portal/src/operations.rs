@@ -51,6 +51,7 @@ operation!(MyEventRegistrations);
 operation!(RegisterForEvent);
 operation!(CancelRegistration);
 operation!(ApplyPage);
+operation!(FellowshipPartners);
 operation!(MyApplications);
 operation!(CheckEligibility);
 operation!(SubmitApplication);

@@ -254,7 +254,10 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), demo: bool) -> Stack {
             .oidc_client_id
             .is_empty()
             .then(|| glocal_portal::DevSignIn {
-                people: glocal_requests::demo::demo_callers(),
+                people: glocal_requests::demo::demo_callers()
+                    .into_iter()
+                    .chain([glocal_training::demo::demo_fellowship_candidate()])
+                    .collect(),
                 tokens: tokens.clone(),
             });
         tasks.push(tokio::spawn(async move {

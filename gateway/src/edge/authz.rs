@@ -334,6 +334,7 @@ pub const MATRIX: &[Rule] = rules![
     Mutation "training" "moveCoachingEngagement" [D D S A D],
     Mutation "training" "addCoachingSession" [D D S A D],
     Mutation "training" "deliverCoachingPlan" [D D S A D],
+    Mutation "training" "createCoachingPlanFileUpload" [D D S A D],
     Mutation "training" "addItineraryVisit" [D D S A D],
     Mutation "training" "changeItineraryVisit" [D D S A D],
     Mutation "training" "removeItineraryVisit" [D D S A D],

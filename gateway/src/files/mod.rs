@@ -1,7 +1,8 @@
 //! The routes files travel over (ADR 0022, ADR 0026, ADR 0030), beside the edge like the
 //! feeds: `PUT /files/upload/{token}` streams a request's body into the owning service
 //! (`glocal.common.v1.FilesService.UploadFile` of requests for a request's attachment, of
-//! training for an application's paper, of research for a practice's report: the link's
+//! training for an application's paper or a coaching plan's document, of research for a
+//! practice's report: the link's
 //! purpose says which), and `GET
 //! /files/download/{token}` streams the file back, each as the caller the signed link
 //! names (the service checks scoping again). Neither
@@ -30,7 +31,8 @@ use glocal_proto::common::v1::files_service_client::FilesServiceClient;
 use tonic::transport::Channel;
 
 use crate::schema::files::{
-    APPLICATION_DOWNLOAD, APPLICATION_UPLOAD, PRACTICE_DOWNLOAD, PRACTICE_UPLOAD,
+    APPLICATION_DOWNLOAD, APPLICATION_UPLOAD, COACHING_PLAN_DOWNLOAD, COACHING_PLAN_UPLOAD,
+    PRACTICE_DOWNLOAD, PRACTICE_UPLOAD,
 };
 use crate::schema::language::Language;
 use crate::schema::requests::{DOWNLOAD_PURPOSE, UPLOAD_PURPOSE};
@@ -158,9 +160,19 @@ fn attachment_json(a: &files_pb::StoredFile) -> serde_json::Value {
 }
 
 /// The links `PUT /files/upload/{token}` redeems.
-const UPLOADS: [&str; 3] = [UPLOAD_PURPOSE, APPLICATION_UPLOAD, PRACTICE_UPLOAD];
+const UPLOADS: [&str; 4] = [
+    UPLOAD_PURPOSE,
+    APPLICATION_UPLOAD,
+    COACHING_PLAN_UPLOAD,
+    PRACTICE_UPLOAD,
+];
 /// The links `GET /files/download/{token}` redeems.
-const DOWNLOADS: [&str; 3] = [DOWNLOAD_PURPOSE, APPLICATION_DOWNLOAD, PRACTICE_DOWNLOAD];
+const DOWNLOADS: [&str; 4] = [
+    DOWNLOAD_PURPOSE,
+    APPLICATION_DOWNLOAD,
+    COACHING_PLAN_DOWNLOAD,
+    PRACTICE_DOWNLOAD,
+];
 
 /// The body's frames as upload messages (`chunk` makes one of at most [`CHUNK_BYTES`]),
 /// and what says that the body broke off. A body that breaks off must not end the call
@@ -234,7 +246,9 @@ async fn upload(
         lang,
     };
     match purpose.as_str() {
-        APPLICATION_UPLOAD => upload_owned(&state, TrainingFiles, upload, file_json).await,
+        APPLICATION_UPLOAD | COACHING_PLAN_UPLOAD => {
+            upload_owned(&state, TrainingFiles, upload, file_json).await
+        }
         PRACTICE_UPLOAD => upload_owned(&state, ResearchFiles, upload, file_json).await,
         _ => upload_owned(&state, RequestFiles, upload, attachment_json).await,
     }
@@ -356,7 +370,9 @@ async fn download(
     };
     let id = target.into_iter().next().unwrap_or_default();
     match purpose.as_str() {
-        APPLICATION_DOWNLOAD => download_owned(&state, TrainingFiles, caller, id, lang).await,
+        APPLICATION_DOWNLOAD | COACHING_PLAN_DOWNLOAD => {
+            download_owned(&state, TrainingFiles, caller, id, lang).await
+        }
         PRACTICE_DOWNLOAD => download_owned(&state, ResearchFiles, caller, id, lang).await,
         _ => download_owned(&state, RequestFiles, caller, id, lang).await,
     }

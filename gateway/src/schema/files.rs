@@ -1,7 +1,9 @@
-//! Files attached to training applications (the applicant's papers) and practices
-//! (reports), ADR 0026: `TrainingApplication.attachments` and `Practice.attachments`
-//! (through [`FileLoaders`]: one `ListFiles` call per kind for a whole page), each file with
-//! a short-lived signed download link, and `createApplicationFileUpload` /
+//! Files attached to training applications (the applicant's papers), coaching engagements
+//! (the plan's documents, ADR 0054) and practices (reports), ADR 0026:
+//! `TrainingApplication.attachments`, `CoachingEngagement.planDocuments` and
+//! `Practice.attachments` (through [`FileLoaders`]: one `ListFiles` call per service for a
+//! whole page), each file with a short-lived signed download link, and
+//! `createApplicationFileUpload` / `createCoachingPlanFileUpload` /
 //! `createPracticeFileUpload`, which ask the owning service whether the caller may attach
 //! the file and answer a signed upload link. The bytes travel over the gateway's `/files/…`
 //! routes ([`crate::files`]), as for requests (ADR 0022).
@@ -21,6 +23,10 @@ use crate::upstream::{ResearchFiles, Service, TrainingFiles, call, caller, error
 pub const APPLICATION_UPLOAD: &str = "upload:application";
 /// What a signed link to download an application's file is for.
 pub const APPLICATION_DOWNLOAD: &str = "download:application";
+/// What a signed link to upload a coaching plan's document is for.
+pub const COACHING_PLAN_UPLOAD: &str = "upload:coaching-plan";
+/// What a signed link to download a coaching plan's document is for.
+pub const COACHING_PLAN_DOWNLOAD: &str = "download:coaching-plan";
 /// What a signed link to upload a practice's file is for.
 pub const PRACTICE_UPLOAD: &str = "upload:practice";
 /// What a signed link to download a practice's file is for.
@@ -30,14 +36,14 @@ pub const PRACTICE_DOWNLOAD: &str = "download:practice";
 /// anonymous: a caller without roles, whom the research service treats as the public.
 const ANONYMOUS_READER: &str = "anonymous";
 
-/// A file attached to a training application or a practice.
+/// A file attached to a training application, a coaching engagement or a practice.
 pub struct AttachedFile {
     file: pb::StoredFile,
     download_purpose: &'static str,
 }
 
-/// A file attached to a training application (the applicant's papers) or a practice (a
-/// report).
+/// A file attached to a training application (the applicant's papers), a coaching
+/// engagement (its plan's documents) or a practice (a report).
 #[Object]
 impl AttachedFile {
     /// File id.
@@ -110,6 +116,13 @@ pub(crate) async fn application_files(ctx: &Context<'_>, id: &str) -> Result<Vec
     Ok(wrap(files.unwrap_or_default(), APPLICATION_DOWNLOAD))
 }
 
+/// The plan documents of coaching engagement `id` the caller may see, oldest first.
+pub(crate) async fn coaching_plan_files(ctx: &Context<'_>, id: &str) -> Result<Vec<AttachedFile>> {
+    let loaders = FileLoaders::new(ctx)?;
+    let files = loaders.applications().load_one(id.to_owned()).await?;
+    Ok(wrap(files.unwrap_or_default(), COACHING_PLAN_DOWNLOAD))
+}
+
 /// The files of practice `id` the caller may see, oldest first (none for a tombstone).
 pub(crate) async fn practice_files(ctx: &Context<'_>, id: &str) -> Result<Vec<AttachedFile>> {
     let loaders = FileLoaders::new(ctx)?;
@@ -136,6 +149,15 @@ pub struct CreateApplicationFileUploadInput {
     pub file_name: String,
 }
 
+/// A new document of a coaching engagement's plan.
+#[derive(InputObject)]
+pub struct CreateCoachingPlanFileUploadInput {
+    /// The engagement.
+    pub engagement_id: ID,
+    /// The file's name (1–255 characters, no path).
+    pub file_name: String,
+}
+
 /// A new report for a practice.
 #[derive(InputObject)]
 pub struct CreatePracticeFileUploadInput {
@@ -145,7 +167,7 @@ pub struct CreatePracticeFileUploadInput {
     pub file_name: String,
 }
 
-/// Mutations of applications' and practices' files.
+/// Mutations of applications', coaching plans' and practices' files.
 #[derive(Default)]
 pub struct FilesMutation;
 
@@ -215,6 +237,28 @@ impl FilesMutation {
             TrainingFiles,
             APPLICATION_UPLOAD,
             input.application_id.0,
+            String::new(),
+            input.file_name,
+        )
+        .await
+    }
+
+    /// A signed link to upload a document of a coaching engagement's plan (a draft while
+    /// coaching runs, the delivered plan after), if the caller may: a manager of its
+    /// edition, unless it was cancelled. NOT_FOUND for an engagement the caller may not
+    /// see, FORBIDDEN for anyone but its edition's managers, CONFLICT `COACHING_CANCELLED`
+    /// for a cancelled one, BAD_USER_INPUT for a bad name or a full engagement. The upload
+    /// itself checks size and type again.
+    async fn create_coaching_plan_file_upload(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCoachingPlanFileUploadInput,
+    ) -> Result<AttachmentUpload> {
+        upload_link(
+            ctx,
+            TrainingFiles,
+            COACHING_PLAN_UPLOAD,
+            input.engagement_id.0,
             String::new(),
             input.file_name,
         )

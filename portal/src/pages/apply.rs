@@ -3,7 +3,9 @@
 //! submitted form is first checked against the edition's rules (`checkEligibility`): each
 //! failed rule is shown with the API's reason next to its field and nothing is sent; an
 //! eligible profile is submitted (`submitApplication`), and a refusal then is shown the same
-//! way.
+//! way. A fellowship's form (K2H, ADR 0051) also asks for the applicant's local government
+//! in the partner network, so the bureau sees its relationships; "not listed" sends none
+//! and the application is held until staff confirm a relationship.
 
 use std::collections::HashMap;
 
@@ -20,8 +22,8 @@ use crate::PortalState;
 use crate::api::ApiError;
 use crate::i18n::Words;
 use crate::operations::{
-    ApplyPage, CheckEligibility, MyApplications, SubmitApplication, apply_page, check_eligibility,
-    my_applications, submit_application,
+    ApplyPage, CheckEligibility, FellowshipPartners, MyApplications, SubmitApplication, apply_page,
+    check_eligibility, fellowship_partners, my_applications, submit_application,
 };
 use crate::session::{Person, Visit};
 
@@ -46,6 +48,8 @@ pub struct ApplyForm {
     pub languages: String,
     /// The division (a language of the edition's divisions), when it has divisions.
     pub division: String,
+    /// A fellowship's partner organisation (its id; empty: not listed).
+    pub partner_organisation: String,
     /// Why they apply.
     pub answer: String,
 }
@@ -105,6 +109,9 @@ pub struct ApplyView {
     pub organisation_types: Vec<Choice>,
     /// The edition's divisions to choose one of (empty: it has none).
     pub divisions: Vec<Division>,
+    /// A fellowship's foreign local governments of the partner network to choose from
+    /// (`None`: the edition is not a fellowship and the form does not ask).
+    pub partners: Option<Vec<Division>>,
 }
 
 /// A division of the edition: its language code and name.
@@ -126,8 +133,9 @@ impl ApplyView {
 
     /// The refusals not tied to a field of the form.
     pub fn general_errors(&self) -> Vec<&str> {
-        const FIELDS: [&str; 9] = [
+        const FIELDS: [&str; 10] = [
             "division",
+            "partner_organisation",
             "kind",
             "full_name",
             "nationality",
@@ -169,6 +177,7 @@ fn form_field(api_field: &str) -> String {
         "fullName" => "full_name".into(),
         "organisationType" => "organisation_type".into(),
         "answers" | "answer" => "answer".into(),
+        "partnerOrganisationId" => "partner_organisation".into(),
         "kind" | "nationality" | "organisation" | "grade" | "languages" | "division" => last.into(),
         _ => String::new(),
     }
@@ -265,6 +274,38 @@ async fn my_applications(
     }
 }
 
+/// The partner network's foreign local governments, by name (`Name (VN)`), for a
+/// fellowship's form; none when they cannot be read (the form still offers "not listed").
+async fn fellowship_partners(state: &PortalState, visit: &Visit, person: &Person) -> Vec<Division> {
+    match state
+        .api
+        .run::<FellowshipPartners>(
+            Some(person.token.as_str()),
+            visit.lang,
+            fellowship_partners::Variables,
+        )
+        .await
+    {
+        Ok(d) => {
+            let mut partners: Vec<Division> = d
+                .organisations
+                .edges
+                .into_iter()
+                .map(|e| Division {
+                    label: format!("{} ({})", e.node.name, e.node.country),
+                    value: e.node.id,
+                })
+                .collect();
+            partners.sort_by(|a, b| a.label.cmp(&b.label));
+            partners
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the partner network's local governments could not be read");
+            Vec::new()
+        }
+    }
+}
+
 /// What the apply page shows beside the edition: the form as typed (a fresh one when
 /// `None`), the refusals next to its fields, and what the last action did.
 #[derive(Default)]
@@ -303,6 +344,14 @@ async fn page_with(
     };
     let Some(edition) = data.edition else {
         return api_error(visit, uri, &ApiError::NotFound(id));
+    };
+    let partners = if matches!(
+        edition.programme_kind,
+        Some(apply_page::ProgrammeKind::INVITATION_FELLOWSHIP)
+    ) {
+        Some(fellowship_partners(state, visit, person).await)
+    } else {
+        None
     };
     let active = mine
         .iter()
@@ -348,6 +397,7 @@ async fn page_with(
                     value: code.clone(),
                 })
                 .collect(),
+            partners,
         },
     )
 }
@@ -393,6 +443,7 @@ fn form_of(values: &HashMap<String, String>) -> ApplyForm {
         grade: text(values, "grade"),
         languages: text(values, "languages"),
         division: text(values, "division"),
+        partner_organisation: text(values, "partner_organisation"),
         answer: text(values, "answer"),
     }
 }
@@ -553,9 +604,9 @@ pub async fn apply(
                     answers,
                     attachments: Vec::new(),
                     division: (!form.division.is_empty()).then(|| form.division.clone()),
-                    // The form does not ask for it yet: a fellowship application from the
-                    // portal is held until staff confirm its relationship (ADR 0051).
-                    partner_organisation_id: None,
+                    // Not listed: held until staff confirm a relationship (ADR 0051).
+                    partner_organisation_id: (!form.partner_organisation.is_empty())
+                        .then(|| form.partner_organisation.clone()),
                 },
             },
         )
@@ -586,6 +637,7 @@ mod tests {
         assert_eq!(form_field("profile.grade"), "grade");
         assert_eq!(form_field("profile.fullName"), "full_name");
         assert_eq!(form_field("profile.organisationType"), "organisation_type");
+        assert_eq!(form_field("partnerOrganisationId"), "partner_organisation");
         assert_eq!(form_field("editionId"), "");
     }
 }

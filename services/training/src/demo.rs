@@ -42,6 +42,17 @@ pub fn demo_foreign_official() -> Caller {
     )
 }
 
+/// A second official of Hue, Viet Nam, who has not applied yet: the portal's development
+/// sign-in offers them, so a fellowship application can be made from the apply form.
+pub fn demo_fellowship_candidate() -> Caller {
+    Caller::new(
+        "official-hue-candidate",
+        "Le Thi Hoa",
+        "VN-HUE",
+        [Role::LocalOfficial],
+    )
+}
+
 fn official(sub: &str, name: &str, org: &str) -> Caller {
     Caller::new(sub, name, org, [Role::LocalOfficial])
 }

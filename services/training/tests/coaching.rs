@@ -634,6 +634,155 @@ async fn an_advisor_is_registered_once(env: Env) {
     );
 }
 
+/// Uploads `bytes` as `who` to `owner` (one chunk).
+async fn put_document(
+    office: &TrainingOffice,
+    who: &Caller,
+    owner: &str,
+    bytes: Vec<u8>,
+) -> Result<glocal_kit::attachments::StoredFile, TrainingError> {
+    use futures::StreamExt;
+    use glocal_kit::attachments::{FileName, FileOwner};
+    let chunks = vec![Ok(bytes::Bytes::from(bytes))];
+    office
+        .upload(
+            Some(who),
+            owner,
+            FileName::parse("coaching-plan.pdf").unwrap(),
+            futures::stream::iter(chunks).boxed(),
+        )
+        .await
+}
+
+/// The plan as a document (ADR 0054) on a real S3-compatible server: the managers of the
+/// edition attach it (also after delivery), the coached district's officials and staff list
+/// and fetch it, anyone else sees nothing, and a cancelled engagement takes none.
+async fn a_plan_document_is_the_managers_to_attach_and_the_districts_to_read(env: Env) {
+    use futures::TryStreamExt;
+    use glocal_kit::attachments::{FileName, FileOwner, Limits, Shelf};
+    let s3 = glocal_kit::testing::S3Server::start().await;
+    let store = glocal_kit::files::FileStore::open(
+        &s3.settings(),
+        glocal_kit::config::Environment::Production,
+        std::path::Path::new("/nonexistent"),
+        "training",
+    )
+    .unwrap();
+    let limits = Limits {
+        max_file_bytes: 1024 * 1024,
+        max_owner_bytes: 2 * 1024 * 1024,
+        max_owner_files: 3,
+    };
+    let office = env.office.clone().with_files(Shelf::new(
+        store,
+        limits,
+        glocal_training::service::FILE_TABLE,
+    ));
+    let edition = env.edition(ProgrammeKind::Coaching, None).await;
+    let coach = env.coach("").await;
+    let e = env
+        .engage(&admin(), &edition, "11110", "DISTRICT", Some(&coach))
+        .await
+        .unwrap();
+    let owner = e.id.to_key();
+    let (jongno, seoul) = (official("jongno", "11110"), official("seoul", "11000"));
+    let name = FileName::parse("coaching-plan.pdf").unwrap();
+
+    let code = |r: Result<u64, TrainingError>| r.unwrap_err().code();
+    assert_eq!(
+        code(office.check_upload(Some(&jongno), &owner, &name).await),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        code(office.check_upload(Some(&seoul), &owner, &name).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        office
+            .check_upload(Some(&staff("staff-1")), &owner, &name)
+            .await
+            .unwrap(),
+        1024 * 1024
+    );
+    assert_eq!(
+        put_document(&office, &jongno, &owner, pdf(1000))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(env.count("application_file").await, 0);
+
+    // A draft while coaching runs, the final document after delivery.
+    let e = env
+        .move_to(&e, EngagementStatus::InProgress, "")
+        .await
+        .unwrap();
+    let draft = put_document(&office, &staff("staff-1"), &owner, pdf(2000))
+        .await
+        .unwrap();
+    assert_eq!(draft.owner_id, owner);
+    office
+        .deliver_plan(Some(&admin()), e.id, e.version, plan())
+        .await
+        .unwrap();
+    let fin = put_document(&office, &admin(), &owner, pdf(3000))
+        .await
+        .unwrap();
+
+    let listed = |who: Caller| {
+        let office = office.clone();
+        let owner = owner.clone();
+        async move {
+            office
+                .files_of(Some(&who), &[owner])
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|f| f.size)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(jongno.clone()).await, [2000, 3000]);
+    assert_eq!(listed(staff("staff-2")).await, [2000, 3000]);
+    assert!(listed(seoul.clone()).await.is_empty());
+    assert!(listed(partner()).await.is_empty());
+
+    let (found, content) = office.download(Some(&jongno), fin.id).await.unwrap();
+    assert_eq!(found.file_name, "coaching-plan.pdf");
+    let bytes: Vec<bytes::Bytes> = content.try_collect().await.unwrap();
+    assert_eq!(bytes.concat(), pdf(3000));
+    assert_eq!(
+        office
+            .download(Some(&seoul), draft.id)
+            .await
+            .map(|_| ())
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+
+    // Cancelled: no document, nothing written.
+    let other = env
+        .engage(&admin(), &edition, "11140", "DISTRICT", None)
+        .await
+        .unwrap();
+    env.move_to(&other, EngagementStatus::Cancelled, "The district withdrew")
+        .await
+        .unwrap();
+    assert_eq!(
+        reason(put_document(&office, &admin(), &other.id.to_key(), pdf(100)).await),
+        (ErrorCode::Conflict, "COACHING_CANCELLED".into())
+    );
+    assert_eq!(env.count("application_file").await, 2);
+}
+
+fn pdf(len: usize) -> Vec<u8> {
+    let mut bytes = vec![b'p'; len];
+    bytes[..9].copy_from_slice(b"%PDF-1.7\n");
+    bytes
+}
+
 glocal_kit::on_both_backends!(
     postgres(flavor = "multi_thread", worker_threads = 2),
     sqlite();
@@ -644,5 +793,6 @@ glocal_kit::on_both_backends!(
         one_engagement_per_local_government_also_under_concurrent_creation,
         officials_read_their_own_and_staff_manage,
         an_advisor_is_registered_once,
+        a_plan_document_is_the_managers_to_attach_and_the_districts_to_read,
     ];
 );

@@ -3,7 +3,7 @@
 //! that is not a FOREIGN_ADVISOR and an unknown area, writing nothing); an engagement of a
 //! district in an edition of a COACHING programme (the gateway looks the level up in the
 //! directory and the training service refuses an upper-tier local government); the whole
-//! lifecycle to a delivered plan; and who reads what.
+//! lifecycle to a delivered plan and its document (ADR 0054); and who reads what.
 
 use glocal_e2e::{Gql, Stack, count_rows_in, spawn_stack};
 use serde_json::{Value, json};
@@ -311,6 +311,105 @@ async fn coaching_from_advisor_to_delivered_plan() {
         .gql(Some(&jongno), "query { coaches { id } }", json!({}))
         .await;
     assert_eq!(coaches.error_code(), "FORBIDDEN");
+
+    // The plan as a document: staff attach it after delivery, the district's officials
+    // fetch it, nobody else sees or attaches one.
+    let upload = "mutation($i: CreateCoachingPlanFileUploadInput!) { createCoachingPlanFileUpload(input: $i) { url maxBytes } }";
+    let link = |token: String, engagement: Value| {
+        let stack = &stack;
+        async move {
+            stack
+                .gql(
+                    Some(&token),
+                    upload,
+                    json!({ "i": { "engagementId": engagement, "fileName": "plan-2100.pdf" } }),
+                )
+                .await
+        }
+    };
+    assert_eq!(
+        link(jongno.clone(), id.clone()).await.error_code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        link(seoul.clone(), id.clone()).await.error_code(),
+        "FORBIDDEN"
+    );
+    let nothing = json!("00000000-0000-4000-8000-000000000000");
+    assert_eq!(link(staff.clone(), nothing).await.error_code(), "NOT_FOUND");
+    let l = link(staff.clone(), id.clone()).await;
+    let url = l.data()["createCoachingPlanFileUpload"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, kept) = crate::files::put(&stack, &url, crate::files::pdf_stream(70_000)).await;
+    assert_eq!(status, 201, "{kept:#}");
+    let documents = "query($id: ID!) { coachingEngagement(id: $id) { planDocuments { fileName sizeBytes mediaType uploadedBy { subject } downloadUrl } } }";
+    let theirs = stack
+        .gql(Some(&jongno), documents, json!({ "id": id }))
+        .await;
+    let files = theirs.data()["coachingEngagement"]["planDocuments"].clone();
+    assert_eq!(files.as_array().unwrap().len(), 1, "{files:#}");
+    assert_eq!(
+        (
+            &files[0]["fileName"],
+            &files[0]["sizeBytes"],
+            &files[0]["mediaType"]
+        ),
+        (
+            &json!("plan-2100.pdf"),
+            &json!(70_000),
+            &json!("application/pdf")
+        )
+    );
+    let got = stack
+        .http()
+        .get(files[0]["downloadUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status().as_u16(), 200);
+    assert_eq!(got.bytes().await.unwrap().len(), 70_000);
+    // Seoul's officials see no engagement, so no document and no link to one.
+    let other = stack
+        .gql(Some(&seoul), documents, json!({ "id": id }))
+        .await;
+    assert_eq!(other.data()["coachingEngagement"], Value::Null);
+    // The document's row sits in the training service's one file table.
+    assert_eq!(
+        count_rows_in(&stack.training_db, "application_file").await,
+        1
+    );
+
+    // A cancelled engagement takes no plan document, and nothing is kept.
+    let r = mutate(
+        &stack,
+        &staff,
+        "createCoachingEngagement",
+        "CreateCoachingEngagementInput",
+        create("11140"),
+    )
+    .await;
+    let jung = r.data()["createCoachingEngagement"].clone();
+    let r = mutate(
+        &stack,
+        &staff,
+        "moveCoachingEngagement",
+        "MoveCoachingEngagementInput",
+        json!({ "id": jung["id"], "version": jung["version"], "status": "CANCELLED",
+            "reason": "The district withdrew" }),
+    )
+    .await;
+    assert_eq!(r.data()["moveCoachingEngagement"]["status"], "CANCELLED");
+    let refused = link(staff.clone(), jung["id"].clone()).await;
+    assert_eq!(
+        (refused.error_code(), reason(&refused)),
+        ("CONFLICT", "COACHING_CANCELLED")
+    );
+    assert_eq!(
+        count_rows_in(&stack.training_db, "application_file").await,
+        1
+    );
 }
 
 #[tokio::test]

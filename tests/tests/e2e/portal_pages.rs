@@ -834,6 +834,10 @@ async fn an_application_to_a_contest_names_its_division_from_the_apply_page() {
     let form = page(&http, &cookie, url.clone()).await;
     assert!(form.contains("id=\"field-division\""), "{form}");
     assert!(
+        !form.contains("field-partner_organisation"),
+        "only a fellowship asks for the partner organisation"
+    );
+    assert!(
         form.contains("<option value=\"zh\">Chinese</option>"),
         "{form}"
     );
@@ -877,5 +881,86 @@ async fn an_application_to_a_contest_names_its_division_from_the_apply_page() {
     assert_eq!(
         mine.data()["applications"]["edges"][0]["node"],
         json!({ "division": "zh", "state": "SUBMITTED" })
+    );
+}
+
+#[tokio::test]
+async fn a_fellowship_application_names_its_partner_local_government_from_the_apply_page() {
+    let stack = spawn_demo_stack().await;
+    let admin = stack.admin();
+    let programme = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { id } }",
+            json!({ "input": {
+                "idempotencyKey": "portal-k2h", "kind": "INVITATION_FELLOWSHIP",
+                "title": { "en": "K2H" }, "published": true,
+            } }),
+        )
+        .await;
+    let edition = stack
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateEditionInput!) { createEdition(input: $input) { id } }",
+            json!({ "input": {
+                "idempotencyKey": "portal-k2h-2100",
+                "programmeId": programme.data()["createProgramme"]["id"],
+                "term": "2100", "startsOn": "2100-04-01", "endsOn": "2100-09-30",
+                "applicationsOpenOn": "2000-01-01", "applicationsCloseOn": "2100-03-01",
+                "capacity": 60, "languages": ["en"],
+                "eligibility": { "organisationTypes": ["FOREIGN_LOCAL_GOVERNMENT"], "nationality": "FOREIGN" },
+                "hostCodes": ["47130"], "published": true,
+            } }),
+        )
+        .await;
+    let id = edition.data()["createEdition"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The demo's candidate from Hue, whose city and Gyeongju signed a partnership.
+    let candidate = glocal_training::demo::demo_fellowship_candidate();
+    let (http, cookie) = signed_in(&stack, &candidate.subject).await;
+    let url = format!("{}/editions/{id}/apply", stack.portal_url);
+    let form = page(&http, &cookie, url.clone()).await;
+    let hue = glocal_training::demo::DEMO_PARTNER_HUE;
+    assert!(
+        form.contains(&format!("<option value=\"{hue}\">Hue City (VN)</option>")),
+        "{form}"
+    );
+    assert!(form.contains("<option value=\"\">Not listed"), "{form}");
+    let csrf = csrf_of(&form);
+    let key = value_after(&form, "name=\"idempotency_key\" value=\"");
+    let applied = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("accept-language", "en")
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("idempotency_key", key.as_str()),
+            ("kind", "OFFICIAL"),
+            ("full_name", "Le Thi Hoa"),
+            ("nationality", "VN"),
+            ("organisation_type", "FOREIGN_LOCAL_GOVERNMENT"),
+            ("organisation", "Hue City People's Committee"),
+            ("grade", ""),
+            ("languages", "en"),
+            ("answer", "Heritage tourism with Gyeongju."),
+            ("partner_organisation", hue),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(applied.status(), 303, "{}", applied.text().await.unwrap());
+    // Named from the form, the signed partnership is seen at once: not held for staff.
+    let mine = stack
+        .gql(
+            Some(&stack.token(&candidate)),
+            "query($id: ID!) { applications(filter: { editionId: $id, mine: true }) { edges { node { relationship partnerOrganisation { name(lang: EN) } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        mine.data()["applications"]["edges"][0]["node"],
+        json!({ "relationship": "CURRENT", "partnerOrganisation": { "name": "Hue City" } })
     );
 }

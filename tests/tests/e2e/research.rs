@@ -322,9 +322,12 @@ async fn the_library_from_draft_to_tombstone() {
     // The public's search answer is cached whole: the withdrawal drops it once its change
     // event has reached the gateway.
     stack
-        .public_eventually(SEARCH, json!({ "s": "정책", "f": null }), "the withdrawn practice leaves the search", |r| {
-            r.data()["practices"]["totalCount"] == 0
-        })
+        .public_eventually(
+            SEARCH,
+            json!({ "s": "정책", "f": null }),
+            "the withdrawn practice leaves the search",
+            |r| r.data()["practices"]["totalCount"] == 0,
+        )
         .await;
     // Every change left an audit and an outbox row.
     assert_eq!(count_rows_in(&stack.research_db, "outbox").await, 6);

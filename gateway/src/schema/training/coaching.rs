@@ -14,6 +14,7 @@ use glocal_kit::i18n::Message;
 use glocal_proto::research::v1 as research_pb;
 
 use super::*;
+use crate::schema::files::{AttachedFile, coaching_plan_files};
 use crate::schema::research::{Organisation, ResearchArea, load_areas};
 use crate::upstream::TrainingCoaching;
 use crate::upstream::loaders::research::ResearchLoaders;
@@ -205,6 +206,11 @@ impl CoachingEngagement {
     /// The delivered plan (PLAN_DELIVERED only).
     async fn plan(&self) -> Option<CoachingPlan> {
         self.0.plan.clone().map(CoachingPlan)
+    }
+    /// The plan's documents (drafts while coaching runs, the delivered plan after), oldest
+    /// first, each with a short-lived download link.
+    async fn plan_documents(&self, ctx: &Context<'_>) -> Result<Vec<AttachedFile>> {
+        coaching_plan_files(ctx, &self.0.id).await
     }
     /// Why it was cancelled.
     async fn cancel_reason(&self) -> Option<&str> {

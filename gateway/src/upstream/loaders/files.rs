@@ -97,7 +97,8 @@ impl FileLoaders {
         Self::loader(&self.requests, &self.bases[0])
     }
 
-    /// Applications' papers.
+    /// Training's files: applications' papers and coaching plans' documents (one
+    /// `ListFiles` call of the training service for both; ids never collide).
     pub fn applications(&self) -> &DataLoader<OwnedFilesLoader, HashMapCache> {
         Self::loader(&self.applications, &self.bases[1])
     }

@@ -787,6 +787,7 @@ rule-coaching-coach-exists = this advisor is already registered as a coach
 input-coaching-unknown-coach = no coach `{ $id }`
 rule-coaching-move = cannot move a coaching engagement from { $from } to { $to }
 rule-coaching-finished = a { $status } coaching engagement no longer changes
+rule-coaching-plan-cancelled = a cancelled coaching engagement takes no plan documents
 rule-coaching-coach-required = choose a coach before the coaching starts
 input-coaching-move-status = must be IN_PROGRESS or CANCELLED; the plan is delivered with deliverCoachingPlan
 input-coaching-session-ends = must not be before the start

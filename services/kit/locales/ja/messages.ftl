@@ -786,6 +786,7 @@ rule-coaching-coach-exists = この顧問機関はすでにコンサルタント
 input-coaching-unknown-coach = コンサルタント `{ $id }` はありません
 rule-coaching-move = コンサルティングを { $from } から { $to } に移すことはできません
 rule-coaching-finished = { $status } のコンサルティングはもう変更できません
+rule-coaching-plan-cancelled = 中止されたコンサルティングには計画書を添付できません
 rule-coaching-coach-required = コンサルティングを始める前にコンサルタントを決めてください
 input-coaching-move-status = IN_PROGRESS または CANCELLED を指定してください。計画は deliverCoachingPlan で渡します
 input-coaching-session-ends = 開始より前にはできません

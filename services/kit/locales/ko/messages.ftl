@@ -786,6 +786,7 @@ rule-coaching-coach-exists = 이 자문기관은 이미 컨설턴트로 등록�
 input-coaching-unknown-coach = 컨설턴트 `{ $id }`이(가) 없습니다
 rule-coaching-move = 컨설팅을 { $from }에서 { $to }(으)로 바꿀 수 없습니다
 rule-coaching-finished = { $status } 상태의 컨설팅은 더 이상 바꿀 수 없습니다
+rule-coaching-plan-cancelled = 취소된 컨설팅에는 계획 문서를 첨부할 수 없습니다
 rule-coaching-coach-required = 컨설팅을 시작하기 전에 컨설턴트를 정하세요
 input-coaching-move-status = IN_PROGRESS 또는 CANCELLED여야 합니다. 계획은 deliverCoachingPlan으로 전달합니다
 input-coaching-session-ends = 시작 시각보다 앞설 수 없습니다

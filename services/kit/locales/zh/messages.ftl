@@ -786,6 +786,7 @@ rule-coaching-coach-exists = 该顾问机构已登记为咨询专家
 input-coaching-unknown-coach = 没有咨询专家 `{ $id }`
 rule-coaching-move = 咨询不能从 { $from } 变为 { $to }
 rule-coaching-finished = { $status } 状态的咨询不能再更改
+rule-coaching-plan-cancelled = 已取消的咨询不能附加计划文件
 rule-coaching-coach-required = 开始咨询前请先选定咨询专家
 input-coaching-move-status = 必须是 IN_PROGRESS 或 CANCELLED；方案通过 deliverCoachingPlan 提交
 input-coaching-session-ends = 不能早于开始时间

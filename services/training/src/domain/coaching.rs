@@ -41,6 +41,8 @@ pub const ILLEGAL_COACHING_MOVE: &str = "ILLEGAL_COACHING_MOVE";
 pub const COACH_REQUIRED: &str = "COACH_REQUIRED";
 /// The stable reason of a change to a delivered or cancelled engagement (CONFLICT).
 pub const COACHING_FINISHED: &str = "COACHING_FINISHED";
+/// The stable reason of attaching a plan document to a cancelled engagement (CONFLICT).
+pub const COACHING_CANCELLED: &str = "COACHING_CANCELLED";
 /// The stable reason of registering an organisation that is a coach already (CONFLICT).
 pub const COACH_EXISTS: &str = "COACH_EXISTS";
 /// The stable reason of a coach id that names none (BAD_USER_INPUT).
@@ -243,6 +245,23 @@ impl EngagementStatus {
             ErrorCode::Conflict,
             COACHING_FINISHED,
             Message::new("rule-coaching-finished").arg("status", self.as_str()),
+        ))
+    }
+}
+
+impl EngagementStatus {
+    /// Refuses a plan document for a cancelled engagement (CONFLICT `COACHING_CANCELLED`).
+    /// The plan's documents (drafts while coaching runs, the final one after delivery) may
+    /// be attached in every other status: the coach often sends the document after the
+    /// plan was recorded as delivered.
+    pub fn check_plan_attachable(self) -> Result<(), Refusal> {
+        if self != EngagementStatus::Cancelled {
+            return Ok(());
+        }
+        Err(Refusal::said(
+            ErrorCode::Conflict,
+            COACHING_CANCELLED,
+            Message::new("rule-coaching-plan-cancelled"),
         ))
     }
 }
@@ -581,6 +600,20 @@ mod tests {
             COACHING_FINISHED
         );
         assert!(Planned.check_changeable().is_ok() && InProgress.check_changeable().is_ok());
+    }
+
+    #[test]
+    fn plan_documents_go_to_every_engagement_but_a_cancelled_one() {
+        use EngagementStatus::*;
+        for status in [Planned, InProgress, PlanDelivered] {
+            assert!(status.check_plan_attachable().is_ok(), "{status}");
+        }
+        let refused = Cancelled.check_plan_attachable().unwrap_err();
+        assert_eq!(
+            (refused.code, refused.reason),
+            (ErrorCode::Conflict, COACHING_CANCELLED)
+        );
+        assert_eq!(refused.said.unwrap().key, "rule-coaching-plan-cancelled");
     }
 
     #[test]

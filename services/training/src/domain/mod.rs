@@ -24,9 +24,9 @@ pub use application::{
     Answer, ApplicantProfile, ApplicationDraft, Attachment, NewApplication, ProfileDraft,
 };
 pub use coaching::{
-    AdvisorOrganisationId, COACH_EXISTS, COACH_REQUIRED, COACHING_FINISHED, CoachDraft, CoachId,
-    CoachingPlan, CoachingSessionDraft, ENGAGEMENT_EXISTS, EngagementDraft, EngagementId,
-    EngagementMove, EngagementStatus, ILLEGAL_COACHING_MOVE, LocalGovernmentLevel,
+    AdvisorOrganisationId, COACH_EXISTS, COACH_REQUIRED, COACHING_CANCELLED, COACHING_FINISHED,
+    CoachDraft, CoachId, CoachingPlan, CoachingSessionDraft, ENGAGEMENT_EXISTS, EngagementDraft,
+    EngagementId, EngagementMove, EngagementStatus, ILLEGAL_COACHING_MOVE, LocalGovernmentLevel,
     NOT_A_BASIC_LOCAL_GOVERNMENT, NOT_A_COACHING_EDITION, NewCoach, NewCoachingSession,
     NewEngagement, PlanDraft, UNKNOWN_COACH, check_coaching_eligibility, check_coaching_programme,
     check_engagement_move, coach_exists, engagement_exists, optional_coach, unknown_coach,

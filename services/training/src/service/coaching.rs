@@ -9,6 +9,8 @@
 //! [`crate::domain`] (`check_coaching_eligibility`, `check_engagement_move`, …); every write
 //! checks the version, and writes its audit row and outbox event in one transaction.
 
+use std::collections::HashSet;
+
 use super::*;
 use glocal_kit::outbox::{self, Change};
 
@@ -574,6 +576,51 @@ impl TrainingOffice {
             has_next_page,
             total_count,
         })
+    }
+
+    /// The engagement `id` if there is one (files name their owner by id alone), checked for
+    /// a plan document from the caller: NOT_FOUND when they may not see it, FORBIDDEN for
+    /// anyone but a manager of its edition, CONFLICT `COACHING_CANCELLED` when it was
+    /// cancelled. `None` when no engagement has this id.
+    pub(super) async fn plan_attachable(
+        &self,
+        who: &Who,
+        db: &impl Handle,
+        id: Uuid,
+    ) -> Result<Option<EngagementRow>> {
+        let Some(row) = store::find_engagement(db, id).await? else {
+            return Ok(None);
+        };
+        if !who.sees_engagement(&row) {
+            return Err(TrainingError::NotFound("coaching engagement"));
+        }
+        who.require_manager(row.edition_id, ACTION)?;
+        status_of(&row)?.check_plan_attachable()?;
+        Ok(Some(row))
+    }
+
+    /// Of `ids`, the engagements the caller may see (their plan documents are theirs to
+    /// read), and every engagement id among `ids` (one query).
+    pub(super) async fn visible_engagements(
+        &self,
+        who: &Who,
+        ids: &[Uuid],
+    ) -> Result<(Vec<Uuid>, HashSet<Uuid>)> {
+        let rows = store::engagements_by_ids(&self.db, ids).await?;
+        let all = rows.iter().map(|r| r.id).collect();
+        let visible = rows
+            .iter()
+            .filter(|r| who.sees_engagement(r))
+            .map(|r| r.id)
+            .collect();
+        Ok((visible, all))
+    }
+
+    /// Whether `id` names an engagement, and whether the caller may see it.
+    pub(super) async fn engagement_seen(&self, who: &Who, id: Uuid) -> Result<Option<bool>> {
+        Ok(store::find_engagement(&self.db, id)
+            .await?
+            .map(|row| who.sees_engagement(&row)))
     }
 
     async fn engagement(&self, who: &Who, id: Uuid) -> Result<CoachingEngagement> {

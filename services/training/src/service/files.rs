@@ -1,9 +1,16 @@
-//! An application's papers (ADR 0026): the applicant attaches them while the application is
-//! open; the applicant and the staff who may read the application list and fetch them;
-//! anyone else gets NOT_FOUND, as for the application. The bytes go to object storage and
-//! the metadata to `application_file` through kit's [`Shelf`], which aborts a failed upload;
-//! the row is written in one transaction that checks the application again, and a failed
-//! transaction removes the object.
+//! Files of two owners in one table (ADR 0026, ADR 0054): an application's papers and a
+//! coaching engagement's plan documents. Both are named by their id alone; an id that names
+//! an engagement is one, any other is read as an application's.
+//!
+//! An application's papers: the applicant attaches them while the application is open; the
+//! applicant and the staff who may read the application list and fetch them; anyone else
+//! gets NOT_FOUND, as for the application. A coaching plan's documents: the managers of the
+//! engagement's edition attach them unless it was cancelled; bureau staff and the officials
+//! of the coached local government list and fetch them.
+//!
+//! The bytes go to object storage and the metadata to `application_file` through kit's
+//! [`Shelf`], which aborts a failed upload; the row is written in one transaction that checks
+//! the owner again, and a failed transaction removes the object.
 
 use std::collections::HashSet;
 
@@ -21,7 +28,7 @@ use crate::store::ApplicationRow;
 use crate::store::codec::state_of;
 use crate::store::queries;
 
-/// The metadata table of applications' files.
+/// The metadata table of applications' and coaching plans' files.
 pub const FILE_TABLE: &str = "application_file";
 
 impl TrainingOffice {
@@ -65,6 +72,17 @@ impl TrainingOffice {
         Ok(row)
     }
 
+    /// The owner `owner` names if the caller may attach a file to it now (see
+    /// [`TrainingOffice::attachable`] and [`TrainingOffice::plan_attachable`]), as its key.
+    async fn attachable_owner(&self, who: &Who, db: &impl Handle, owner: &str) -> Result<String> {
+        let id = owner_id(owner)?;
+        if let Some(row) = self.plan_attachable(who, db, id.as_uuid()).await? {
+            return Ok(row.id.to_string());
+        }
+        self.attachable(who, db, id).await?;
+        Ok(id.to_key())
+    }
+
     /// Removes objects a crash left without a row (see [`Shelf::sweep`]).
     pub async fn sweep_orphan_files(&self, grace: chrono::Duration) -> Result<usize> {
         self.shelf()?
@@ -91,9 +109,8 @@ impl FileOwner for TrainingOffice {
         _name: &FileName,
     ) -> Result<u64> {
         let who = self.who(caller).await?;
-        let id = owner_id(owner)?;
-        self.attachable(&who, &self.db, id).await?;
-        self.shelf()?.room(&self.db, &id.to_key()).await
+        let key = self.attachable_owner(&who, &self.db, owner).await?;
+        self.shelf()?.room(&self.db, &key).await
     }
 
     async fn upload(
@@ -104,10 +121,8 @@ impl FileOwner for TrainingOffice {
         chunks: Chunks<TrainingError>,
     ) -> Result<StoredFile> {
         let who = self.who(caller).await?;
-        let id = owner_id(owner)?;
         let shelf = self.shelf()?.clone();
-        self.attachable(&who, &self.db, id).await?;
-        let key = id.to_key();
+        let key = self.attachable_owner(&who, &self.db, owner).await?;
         let room = shelf.room::<TrainingError>(&self.db, &key).await?;
         let file_id = Uuid::new_v4();
         let received = shelf.receive(&key, file_id, &name, room, chunks).await?;
@@ -125,8 +140,9 @@ impl FileOwner for TrainingOffice {
         };
         let recorded: Result<()> = async {
             let tx = self.db.begin().await?;
-            // The application may have been withdrawn while the bytes were on their way.
-            self.attachable(&who, &tx, id).await?;
+            // The application may have been withdrawn (the engagement cancelled) while the
+            // bytes were on their way.
+            self.attachable_owner(&who, &tx, owner).await?;
             shelf.record::<TrainingError>(&tx, &file).await?;
             tx.commit().await?;
             Ok(())
@@ -136,7 +152,7 @@ impl FileOwner for TrainingOffice {
             shelf.discard(&received.key).await;
             return Err(error);
         }
-        tracing::info!(application_id = %id, file_id = %file.id, size = file.size, "application file kept");
+        tracing::info!(owner_id = %file.owner_id, file_id = %file.id, size = file.size, "training file kept");
         Ok(file)
     }
 
@@ -158,6 +174,11 @@ impl FileOwner for TrainingOffice {
             .filter_map(|o| ApplicationId::parse(o, "ownerIds").ok())
             .map(|id| id.as_uuid())
             .collect();
+        let (engagements, of_engagements) = self.visible_engagements(&who, &ids).await?;
+        let ids: Vec<Uuid> = ids
+            .into_iter()
+            .filter(|id| !of_engagements.contains(id))
+            .collect();
         let rows = queries::applications_by_ids(&self.db, &ids).await?;
         let reviewed = who.reviewed_editions();
         let scored: HashSet<Uuid> = if reviewed.is_empty() {
@@ -174,6 +195,7 @@ impl FileOwner for TrainingOffice {
             .iter()
             .filter(|row| who.sees_application(row, scored.contains(&row.id)))
             .map(|row| row.id.to_string())
+            .chain(engagements.iter().map(Uuid::to_string))
             .collect();
         Ok(self.shelf()?.of_owners(&self.db, &visible).await?)
     }
@@ -189,9 +211,15 @@ impl FileOwner for TrainingOffice {
         let not_found = || TrainingError::NotFound("file");
         let found = shelf.find(&self.db, id).await?.ok_or_else(not_found)?;
         let owner = owner_id(&found.owner_id).map_err(|_| not_found())?;
-        who.application(&self.db, owner)
-            .await
-            .map_err(|_| not_found())?;
+        match self.engagement_seen(&who, owner.as_uuid()).await? {
+            Some(true) => {}
+            Some(false) => return Err(not_found()),
+            None => {
+                who.application(&self.db, owner)
+                    .await
+                    .map_err(|_| not_found())?;
+            }
+        }
         let content = shelf.read(&found).await?;
         Ok((found, Box::pin(content.map_err(TrainingError::from))))
     }
