@@ -204,7 +204,10 @@ def start_gateway(name, port, cached, wrapper=()):
     # would be taken by the first.
     env = stack_env(GLOCAL_GATEWAY__LISTEN=f"127.0.0.1:{port}",
                     GLOCAL_METRICS__GATEWAY_LISTEN=f"127.0.0.1:{port + 1000}",
-                    GLOCAL_CACHE__ENABLED="true" if cached else "false")
+                    GLOCAL_CACHE__ENABLED="true" if cached else "false",
+                    # The uncached gateway keeps no whole answers either (ADR 0053): scenario
+                    # 3 measures the fan-out, not a lookup.
+                    GLOCAL_GATEWAY__RESPONSE_CACHE_TTL_SECS="60" if cached else "0")
     start(name, [*wrapper, str(GLOCAL), "serve", "gateway"], env=env)
     wait_http(f"http://127.0.0.1:{port}/healthz", name, timeout=300 if wrapper else 60)
 
