@@ -416,6 +416,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                         kind: Some(details),
                     }),
                     local_government_code: String::new(),
+                    mask: None,
                 };
                 client
                     .submit_request(req(message, &caller))

@@ -408,6 +408,17 @@ fn reply(r: Result<service::ServiceRequest, RequestsError>) -> GrpcResult<pb::Se
     r.map(|r| Response::new(request_to_pb(r))).map_err(status)
 }
 
+/// The parts of a view `mask` keeps (ADR 0048), messages and history only with `activity`.
+fn parts_of(mask: pb::RequestListMask, activity: bool) -> crate::domain::Parts {
+    crate::domain::Parts {
+        activity,
+        sla: !mask.skip_sla,
+        survey: !mask.skip_survey,
+        relations: !mask.skip_relations,
+        people: !mask.skip_people,
+    }
+}
+
 impl TryFrom<pb::SubmitRequestRequest> for NewRequest {
     type Error = InvalidInput;
 
@@ -502,8 +513,10 @@ impl RequestsService for GrpcService {
         req: Request<pb::SubmitRequestRequest>,
     ) -> GrpcResult<pb::ServiceRequest> {
         let caller = caller(&req)?;
-        let new = NewRequest::try_from(req.into_inner()).map_err(bad)?;
-        reply(self.bureau.submit(caller.as_ref(), new).await)
+        let mut m = req.into_inner();
+        let parts = parts_of(m.mask.take().unwrap_or_default(), false);
+        let new = NewRequest::try_from(m).map_err(bad)?;
+        reply(self.bureau.submit_parts(caller.as_ref(), new, parts).await)
     }
 
     async fn get_request(
@@ -551,13 +564,7 @@ impl RequestsService for GrpcService {
         let page = m.page.map(service::PageRequest::from).unwrap_or_default();
         let order = sla::order(m.order).map_err(bad)?;
         let mask = m.mask.unwrap_or_default();
-        let parts = crate::domain::Parts {
-            activity: m.include_activity,
-            sla: !mask.skip_sla,
-            survey: !mask.skip_survey,
-            relations: !mask.skip_relations,
-            people: !mask.skip_people,
-        };
+        let parts = parts_of(mask, m.include_activity);
         let page = self
             .bureau
             .list_parts(

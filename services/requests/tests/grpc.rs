@@ -35,6 +35,7 @@ fn submit(key: &str, title: &str) -> pb::SubmitRequestRequest {
             )),
         }),
         local_government_code: String::new(),
+        mask: None,
     }
 }
 
@@ -215,6 +216,38 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
     assert_eq!(lean.local_government, full.local_government);
     assert!(lean.department.is_none() && lean.assignee.is_none());
     assert!(lean.sla.as_ref().unwrap().remaining_minutes.is_none());
+
+    // A submission answers with what its caller shows, too: masked, the routed request's
+    // department and judged service level are not read; its history is what was written.
+    let mut lean_submit = submit("k-lean", "A masked submission");
+    lean_submit.mask = Some(pb::RequestListMask {
+        skip_total_count: true,
+        skip_sla: true,
+        skip_survey: true,
+        skip_relations: true,
+        skip_people: true,
+    });
+    let lean = client
+        .submit_request(with_caller(lean_submit, Some(&seoul)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(lean.department.is_none() && lean.assignee.is_none());
+    assert!(lean.sla.as_ref().unwrap().remaining_minutes.is_none());
+    assert!(!lean.history.is_empty(), "the written history: {lean:?}");
+    assert_eq!(lean.local_government, full.local_government);
+    let whole = client
+        .get_request(with_caller(
+            pb::GetRequestRequest {
+                id: lean.id.clone(),
+            },
+            Some(&seoul),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(whole.number, lean.number);
+    assert!(whole.department.is_some(), "routed all the same: {whole:?}");
     let lgs = client
         .batch_get_local_governments(with_caller(
             pb::BatchGetLocalGovernmentsRequest {

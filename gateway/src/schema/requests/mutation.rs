@@ -17,6 +17,8 @@ impl RequestsMutation {
             description: input.description,
             details: Some(input.details.into_proto()?),
             local_government_code: input.local_government_code.unwrap_or_default(),
+            // The answer reads only what the operation selects (ADR 0048).
+            mask: Some(super::query::node_mask(&ctx.look_ahead())),
         };
         let (mut client, request) = call(ctx, Requests, message)?;
         Ok(ServiceRequest(

@@ -90,10 +90,18 @@ impl RequestsQuery {
 /// `children`) and the people (`department`, `assignee`) when none of their fields is.
 /// Fragments count as selected wherever they are spread.
 pub(crate) fn list_mask(connection: &async_graphql::Lookahead<'_>) -> pb::RequestListMask {
-    let node = connection.field("edges").field("node");
-    let none_of = |fields: &[&str]| !fields.iter().any(|f| node.field(f).exists());
     pb::RequestListMask {
         skip_total_count: !connection.field("totalCount").exists(),
+        ..node_mask(&connection.field("edges").field("node"))
+    }
+}
+
+/// What a selection of one `ServiceRequest` (`node`) leaves out: [`list_mask`]'s parts of a
+/// node (a mutation's answer, ADR 0048).
+pub(crate) fn node_mask(node: &async_graphql::Lookahead<'_>) -> pb::RequestListMask {
+    let none_of = |fields: &[&str]| !fields.iter().any(|f| node.field(f).exists());
+    pb::RequestListMask {
+        skip_total_count: true,
         skip_sla: none_of(&["sla"]),
         skip_survey: none_of(&["survey"]),
         skip_relations: none_of(&["mergedInto", "mergedRequests", "parent", "children"]),

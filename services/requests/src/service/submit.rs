@@ -97,6 +97,19 @@ impl OnlineBureau {
     /// Submits a request and, in the same transaction, registers and routes it.
     /// A retry with the same idempotency key returns the first request.
     pub async fn submit(&self, caller: Option<&Caller>, new: NewRequest) -> Result<ServiceRequest> {
+        self.submit_parts(caller, new, Parts::with_activity(false))
+            .await
+    }
+
+    /// [`OnlineBureau::submit`], answering with the `parts` of the new request's view the
+    /// caller shows (ADR 0048: each part left out is not read after the commit; its history
+    /// is what the submission wrote). A retry answers the first request's whole view.
+    pub async fn submit_parts(
+        &self,
+        caller: Option<&Caller>,
+        new: NewRequest,
+        parts: Parts,
+    ) -> Result<ServiceRequest> {
         let (viewer, actor) = self.viewer(caller).await?;
         let lg_code = match (&viewer, &new.local_government_code) {
             (Viewer::Official { org }, Some(code)) if code.as_str() != org => {
@@ -152,8 +165,12 @@ impl OnlineBureau {
                 if !Self::visible(&viewer, &row) {
                     return Err(RequestsError::NotFound("service request"));
                 }
+                let parts = Parts {
+                    activity: false,
+                    ..parts
+                };
                 let mut view = self
-                    .views(&viewer, vec![row], Parts::with_activity(false))
+                    .views(&viewer, vec![row], parts)
                     .await?
                     .pop()
                     .ok_or(RequestsError::NotFound("service request"))?;
