@@ -60,7 +60,10 @@ impl Feed {
             .read(
                 "GetRequest",
                 &self.services.requests,
-                pb::GetRequestRequest { id: id.to_owned() },
+                pb::GetRequestRequest {
+                    id: id.to_owned(),
+                    ..Default::default()
+                },
                 Some(&self.caller),
                 self.services.timeout,
                 |mut client, request| async move { client.get_request(request).await },
@@ -157,7 +160,10 @@ impl Subscription {
         let caller = subscriber(ctx, "serviceRequestUpdated")?;
         let feed = Feed::new(ctx, caller)?;
         // Refuse at once what the subscriber may not see (the service decides).
-        let message = pb::GetRequestRequest { id: id.0.clone() };
+        let message = pb::GetRequestRequest {
+            id: id.0.clone(),
+            ..Default::default()
+        };
         read(
             ctx,
             Requests,

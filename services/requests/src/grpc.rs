@@ -524,8 +524,10 @@ impl RequestsService for GrpcService {
         req: Request<pb::GetRequestRequest>,
     ) -> GrpcResult<pb::ServiceRequest> {
         let caller = caller(&req)?;
-        let id = id(&req.get_ref().id)?;
-        reply(self.bureau.get(caller.as_ref(), id).await)
+        let m = req.into_inner();
+        let id = id(&m.id)?;
+        let parts = parts_of(m.mask.unwrap_or_default(), !m.skip_activity);
+        reply(self.bureau.get_parts(caller.as_ref(), id, parts).await)
     }
 
     async fn batch_get_requests(

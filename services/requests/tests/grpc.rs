@@ -119,6 +119,7 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
         .get_request(with_caller(
             pb::GetRequestRequest {
                 id: created.id.clone(),
+                ..Default::default()
             },
             Some(&busan),
         ))
@@ -127,7 +128,10 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
     assert_eq!(err.code(), Code::NotFound);
     let err = client
         .get_request(with_caller(
-            pb::GetRequestRequest { id: "nope".into() },
+            pb::GetRequestRequest {
+                id: "nope".into(),
+                ..Default::default()
+            },
             Some(&seoul),
         ))
         .await
@@ -240,6 +244,7 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
         .get_request(with_caller(
             pb::GetRequestRequest {
                 id: lean.id.clone(),
+                ..Default::default()
             },
             Some(&seoul),
         ))
@@ -248,6 +253,29 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
         .into_inner();
     assert_eq!(whole.number, lean.number);
     assert!(whole.department.is_some(), "routed all the same: {whole:?}");
+    assert!(!whole.history.is_empty(), "no mask: the whole view");
+    // One request read with a mask: neither its people nor its activity are read.
+    let one = client
+        .get_request(with_caller(
+            pb::GetRequestRequest {
+                id: lean.id.clone(),
+                mask: Some(pb::RequestListMask {
+                    skip_total_count: true,
+                    skip_sla: true,
+                    skip_survey: true,
+                    skip_relations: true,
+                    skip_people: true,
+                }),
+                skip_activity: true,
+            },
+            Some(&seoul),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((&one.number, &one.title), (&whole.number, &whole.title));
+    assert_eq!(one.local_government, whole.local_government);
+    assert!(one.department.is_none() && one.history.is_empty() && one.messages.is_empty());
     let lgs = client
         .batch_get_local_governments(with_caller(
             pb::BatchGetLocalGovernmentsRequest {

@@ -7,7 +7,14 @@ impl RequestsQuery {
     /// One request the caller may see, with its responses and history.
     #[graphql(inaccessible)]
     async fn service_request(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ServiceRequest>> {
-        let message = pb::GetRequestRequest { id: id.0 };
+        // The answer reads only what the operation selects (ADR 0048); it is not shared
+        // with any loader, so no other selection sees a lean view.
+        let look = ctx.look_ahead();
+        let message = pb::GetRequestRequest {
+            id: id.0,
+            mask: Some(node_mask(&look)),
+            skip_activity: !look.field("responses").exists() && !look.field("history").exists(),
+        };
         let response = read(
             ctx,
             Requests,

@@ -132,11 +132,25 @@ impl OnlineBureau {
 
     /// One request with its activity; NOT_FOUND when the caller may not see it.
     pub async fn get(&self, caller: Option<&Caller>, id: RequestId) -> Result<ServiceRequest> {
+        self.get_parts(caller, id, Parts::ALL).await
+    }
+
+    /// [`OnlineBureau::get`] with only the `parts` of the view the caller shows (ADR 0048:
+    /// each part left out is not read).
+    pub async fn get_parts(
+        &self,
+        caller: Option<&Caller>,
+        id: RequestId,
+        parts: Parts,
+    ) -> Result<ServiceRequest> {
         let (viewer, _) = self.viewer(caller).await?;
         let row = self
             .readable_row(&viewer, request_store::find(&self.db, id).await?)
             .await?;
-        self.view(&viewer, row).await
+        self.views(&viewer, vec![row], parts)
+            .await?
+            .pop()
+            .ok_or(RequestsError::NotFound("service request"))
     }
 
     /// Several requests, in the order asked, leaving out those the caller may not see.
