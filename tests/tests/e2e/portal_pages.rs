@@ -797,38 +797,55 @@ async fn the_gateway_counts_each_visitor_of_the_portal_not_the_portal() {
     assert_eq!(other.status(), 200, "{}", other.text().await.unwrap());
 }
 
-#[tokio::test]
-async fn an_application_to_a_contest_names_its_division_from_the_apply_page() {
-    let stack = spawn_demo_stack().await;
+/// A published programme of `kind` with one published edition (the admin's), by the
+/// edition's id: `edition` holds the edition's input but its programme.
+async fn programme_edition(
+    stack: &glocal_e2e::Stack,
+    kind: &str,
+    title: &str,
+    mut edition: serde_json::Value,
+) -> String {
     let admin = stack.admin();
     let programme = stack
         .gql(
             Some(&admin),
             "mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { id } }",
             json!({ "input": {
-                "idempotencyKey": "portal-contest", "kind": "SPEECH_CONTEST",
-                "title": { "en": "Speech contest" }, "published": true,
+                "idempotencyKey": format!("portal-{kind}"), "kind": kind,
+                "title": { "en": title }, "published": true,
             } }),
         )
         .await;
-    let edition = stack
+    edition["programmeId"] = programme.data()["createProgramme"]["id"].clone();
+    let made = stack
         .gql(
             Some(&admin),
             "mutation($input: CreateEditionInput!) { createEdition(input: $input) { id } }",
-            json!({ "input": {
-                "idempotencyKey": "portal-contest-2100",
-                "programmeId": programme.data()["createProgramme"]["id"],
-                "term": "2100", "startsOn": "2100-10-01", "endsOn": "2100-10-02",
-                "applicationsOpenOn": "2000-01-01", "applicationsCloseOn": "2100-09-01",
-                "capacity": 10, "languages": ["en", "zh"], "divisions": ["en", "zh"],
-                "published": true,
-            } }),
+            json!({ "input": edition }),
         )
         .await;
-    let id = edition.data()["createEdition"]["id"]
+    made.data()["createEdition"]["id"]
         .as_str()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_application_to_a_contest_names_its_division_from_the_apply_page() {
+    let stack = spawn_demo_stack().await;
+    let id = programme_edition(
+        &stack,
+        "SPEECH_CONTEST",
+        "Speech contest",
+        json!({
+            "idempotencyKey": "portal-contest-2100",
+            "term": "2100", "startsOn": "2100-10-01", "endsOn": "2100-10-02",
+            "applicationsOpenOn": "2000-01-01", "applicationsCloseOn": "2100-09-01",
+            "capacity": 10, "languages": ["en", "zh"], "divisions": ["en", "zh"],
+            "published": true,
+        }),
+    )
+    .await;
     let (http, cookie) = signed_in(&stack, "official-busan").await;
     let url = format!("{}/editions/{id}/apply", stack.portal_url);
     let form = page(&http, &cookie, url.clone()).await;
@@ -887,36 +904,20 @@ async fn an_application_to_a_contest_names_its_division_from_the_apply_page() {
 #[tokio::test]
 async fn a_fellowship_application_names_its_partner_local_government_from_the_apply_page() {
     let stack = spawn_demo_stack().await;
-    let admin = stack.admin();
-    let programme = stack
-        .gql(
-            Some(&admin),
-            "mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { id } }",
-            json!({ "input": {
-                "idempotencyKey": "portal-k2h", "kind": "INVITATION_FELLOWSHIP",
-                "title": { "en": "K2H" }, "published": true,
-            } }),
-        )
-        .await;
-    let edition = stack
-        .gql(
-            Some(&admin),
-            "mutation($input: CreateEditionInput!) { createEdition(input: $input) { id } }",
-            json!({ "input": {
-                "idempotencyKey": "portal-k2h-2100",
-                "programmeId": programme.data()["createProgramme"]["id"],
-                "term": "2100", "startsOn": "2100-04-01", "endsOn": "2100-09-30",
-                "applicationsOpenOn": "2000-01-01", "applicationsCloseOn": "2100-03-01",
-                "capacity": 60, "languages": ["en"],
-                "eligibility": { "organisationTypes": ["FOREIGN_LOCAL_GOVERNMENT"], "nationality": "FOREIGN" },
-                "hostCodes": ["47130"], "published": true,
-            } }),
-        )
-        .await;
-    let id = edition.data()["createEdition"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = programme_edition(
+        &stack,
+        "INVITATION_FELLOWSHIP",
+        "K2H",
+        json!({
+            "idempotencyKey": "portal-k2h-2100",
+            "term": "2100", "startsOn": "2100-04-01", "endsOn": "2100-09-30",
+            "applicationsOpenOn": "2000-01-01", "applicationsCloseOn": "2100-03-01",
+            "capacity": 60, "languages": ["en"],
+            "eligibility": { "organisationTypes": ["FOREIGN_LOCAL_GOVERNMENT"], "nationality": "FOREIGN" },
+            "hostCodes": ["47130"], "published": true,
+        }),
+    )
+    .await;
     // The demo's candidate from Hue, whose city and Gyeongju signed a partnership.
     let candidate = glocal_training::demo::demo_fellowship_candidate();
     let (http, cookie) = signed_in(&stack, &candidate.subject).await;
