@@ -14,6 +14,17 @@ fn with_caller<T>(message: T, caller: Option<&Caller>) -> tonic::Request<T> {
     req
 }
 
+/// A mask that leaves out every part it can.
+fn every_part_skipped() -> pb::RequestListMask {
+    pb::RequestListMask {
+        skip_total_count: true,
+        skip_sla: true,
+        skip_survey: true,
+        skip_relations: true,
+        skip_people: true,
+    }
+}
+
 fn submit(key: &str, title: &str) -> pb::SubmitRequestRequest {
     pb::SubmitRequestRequest {
         idempotency_key: key.into(),
@@ -197,13 +208,7 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
                 }),
                 include_activity: false,
                 order: pb::RequestOrder::Newest as i32,
-                mask: Some(pb::RequestListMask {
-                    skip_total_count: true,
-                    skip_sla: true,
-                    skip_survey: true,
-                    skip_relations: true,
-                    skip_people: true,
-                }),
+                mask: Some(every_part_skipped()),
             },
             Some(&seoul),
         ))
@@ -224,13 +229,7 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
     // A submission answers with what its caller shows, too: masked, the routed request's
     // department and judged service level are not read; its history is what was written.
     let mut lean_submit = submit("k-lean", "A masked submission");
-    lean_submit.mask = Some(pb::RequestListMask {
-        skip_total_count: true,
-        skip_sla: true,
-        skip_survey: true,
-        skip_relations: true,
-        skip_people: true,
-    });
+    lean_submit.mask = Some(every_part_skipped());
     let lean = client
         .submit_request(with_caller(lean_submit, Some(&seoul)))
         .await
@@ -259,13 +258,7 @@ async fn grpc_errors_carry_code_and_field_and_health_is_serving() {
         .get_request(with_caller(
             pb::GetRequestRequest {
                 id: lean.id.clone(),
-                mask: Some(pb::RequestListMask {
-                    skip_total_count: true,
-                    skip_sla: true,
-                    skip_survey: true,
-                    skip_relations: true,
-                    skip_people: true,
-                }),
+                mask: Some(every_part_skipped()),
                 skip_activity: true,
             },
             Some(&seoul),
