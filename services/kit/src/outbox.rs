@@ -31,6 +31,7 @@ use crate::shutdown::Shutdown;
 
 pub mod actor;
 pub mod follow;
+pub mod tail;
 mod write;
 pub use actor::ActorLayer;
 pub use write::{AggregateId, Change, EntityRef, append, entity};

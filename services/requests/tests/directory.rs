@@ -636,6 +636,102 @@ async fn the_import_is_idempotent_and_refuses_bad_files(env: Env) {
     assert_eq!(env.counts().await, after);
 }
 
+/// Waits up to 10 s for `check`.
+async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check().await {
+        assert!(std::time::Instant::now() < until, "{what} within 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Each replica caches its callers' staff records (ADR 0055): a change made through
+/// another replica reaches it within the change stream's delay, the replica that made it
+/// sees it at once, and while the stream cannot be read (Redis down) nothing is served
+/// from the cache.
+async fn staff_records_are_cached_per_replica_and_dropped_by_change_events(env: Env) {
+    let mut redis = glocal_kit::testing::RedisServer::started(false);
+    let mut settings = glocal_kit::Settings::default();
+    settings.redis.url = glocal_kit::config::Secret::new(redis.url());
+    settings.redis.key_prefix = glocal_kit::testing::redis_prefix();
+    settings.outbox.consumer_block_ms = 100;
+    settings.outbox.retry_max_backoff_ms = 200;
+    let (_stop, shutdown) = glocal_kit::shutdown::channel();
+    glocal_kit::outbox::spawn("requests", env.db.clone(), &settings, shutdown.clone());
+    let replica = |_: ()| {
+        let bureau = OnlineBureau::new(env.db.clone(), Config::default());
+        glocal_requests::service::spawn_staff_watch(&bureau, &settings, shutdown.clone());
+        bureau
+    };
+    let (a, b) = (replica(()), replica(()));
+    let uncached = OnlineBureau::new(env.db.clone(), Config::default());
+    assert!(!uncached.staff_cache_serving());
+    eventually("both replicas read the change events", async || {
+        a.staff_cache_serving() && b.staff_cache_serving()
+    })
+    .await;
+
+    // A translation goes to INTERPRETATION; the colleague it is not assigned to sees it
+    // through their department only.
+    let r = submit(&env, "cache-1").await;
+    let colleague = if assignee(&r) == Some("STF-101") {
+        ("STF-102", "staff-interp-lee")
+    } else {
+        ("STF-101", "staff-interp-kim")
+    };
+    let caller = staff(colleague.1);
+    let sees = async |bureau: &OnlineBureau| bureau.get(Some(&caller), r.id).await.is_ok();
+    assert!(sees(&a).await && sees(&b).await);
+
+    // Cached: a change behind the service's back (no change event) is not seen by the
+    // replicas, but is by a service without the cache.
+    let move_to = async |department: &str| {
+        env.db
+            .execute_unprepared(&format!(
+                "UPDATE staff SET department_code = '{department}' WHERE id = '{}'",
+                colleague.0
+            ))
+            .await
+            .unwrap();
+    };
+    move_to("GENERAL").await;
+    assert!(!sees(&uncached).await);
+    assert!(sees(&a).await && sees(&b).await, "served from the cache");
+    move_to("INTERPRETATION").await;
+
+    // A change through replica b: b sees it at once, a within the stream's delay.
+    b.update_staff(
+        Some(&admin()),
+        sid(colleague.0),
+        StaffChanges {
+            department_code: Some(DepartmentCode::parse("EXCHANGE").unwrap()),
+            ..StaffChanges::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!sees(&b).await, "the replica that made the change");
+    eventually("the other replica sees the move", async || !sees(&a).await).await;
+
+    // Redis down: the replicas stop serving from the cache at once.
+    redis.kill();
+    eventually("the cache is bypassed", async || {
+        !a.staff_cache_serving() && !b.staff_cache_serving()
+    })
+    .await;
+    move_to("INTERPRETATION").await;
+    assert!(sees(&a).await && sees(&b).await, "read from the database");
+    // Back up: they serve again, starting empty.
+    redis.start();
+    eventually("the replicas read the change events again", async || {
+        a.staff_cache_serving() && b.staff_cache_serving()
+    })
+    .await;
+    assert!(sees(&a).await);
+    move_to("GENERAL").await;
+    assert!(sees(&a).await, "served from the cache again");
+}
+
 async fn demo_seeds_the_full_list(db: DatabaseConnection) {
     glocal_requests::migrate(&db).await.unwrap();
     assert!(glocal_requests::demo::seed_directory(&db).await.unwrap());
@@ -759,6 +855,7 @@ glocal_kit::on_both_backends!(
         a_departure_hands_open_requests_on,
         a_departure_with_the_lead_away_goes_by_load,
         the_import_is_idempotent_and_refuses_bad_files,
+        staff_records_are_cached_per_replica_and_dropped_by_change_events,
     ];
     db: [demo_seeds_the_full_list]
 );

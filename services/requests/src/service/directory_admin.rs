@@ -387,6 +387,7 @@ impl OnlineBureau {
         )
         .await?;
         tx.commit().await?;
+        self.staff.forget();
         tracing::info!(staff = %member.id, "staff member onboarded");
         Ok(member)
     }
@@ -472,6 +473,7 @@ impl OnlineBureau {
         )
         .await?;
         tx.commit().await?;
+        self.staff.forget();
         Ok(after)
     }
 
@@ -590,6 +592,7 @@ impl OnlineBureau {
             reassigned.push((row.id, target.map(|t| t.id)));
         }
         tx.commit().await?;
+        self.staff.forget();
         tracing::info!(staff = %member.id, handed_on = reassigned.len(), "staff member departed");
         Ok(Departure { member, reassigned })
     }

@@ -15,6 +15,7 @@ mod relations;
 mod routing;
 mod search;
 mod service_levels;
+mod staff_cache;
 mod statistics;
 mod submit;
 mod survey;
@@ -34,8 +35,8 @@ pub use crate::domain::{
 };
 use crate::domain::{HistoryVisibility, MessageKind, RequestId, RequestState, Version};
 use crate::error::RequestsError;
+use crate::store;
 use crate::store::requests::{Scope, StoredRequest};
-use crate::store::{self, directory as dir_store};
 pub use attachments::{FILE_TABLE, UploadTarget};
 pub use calendar::{BusinessCalendarView, ComplianceFigures, HolidayDraft, SlaPolicyDraft};
 pub use directory::Directory;
@@ -48,6 +49,7 @@ pub use relations::{MERGED, RELATIONS_CHANGED};
 pub use routing::RoutingRuleDraft;
 pub use search::{SearchHitOrder, SearchPage};
 pub use service_levels::{SchedulerRun, spawn_sla_scheduler};
+pub use staff_cache::spawn_staff_watch;
 pub use statistics::StatisticsQuery;
 pub use survey::RATED;
 
@@ -151,6 +153,7 @@ pub struct OnlineBureau {
     clock: Clock,
     shelf: Option<glocal_kit::attachments::Shelf>,
     limits: crate::domain::AttachmentLimits,
+    staff: staff_cache::StaffCache,
 }
 
 impl std::fmt::Debug for OnlineBureau {
@@ -171,6 +174,7 @@ impl OnlineBureau {
             clock: Arc::new(Utc::now),
             shelf: None,
             limits: crate::domain::AttachmentLimits::default(),
+            staff: staff_cache::StaffCache::default(),
         }
     }
 
@@ -196,7 +200,7 @@ impl OnlineBureau {
             |directory_name: Option<&str>| actor_named(caller, directory_name).ok_or_else(nameless);
         if caller.has(Role::BureauAdmin) {
             let staff = if caller.name.trim().is_empty() {
-                dir_store::staff_by_subject(&self.db, &caller.subject).await?
+                self.staff_identity(&caller.subject).await?
             } else {
                 None
             };
@@ -206,11 +210,11 @@ impl OnlineBureau {
             ));
         }
         if caller.has(Role::BureauStaff) {
-            return match dir_store::staff_by_subject(&self.db, &caller.subject).await? {
+            return match self.staff_identity(&caller.subject).await? {
                 Some(s) => Ok((
                     Viewer::Staff {
                         id: s.id,
-                        department: s.department_code,
+                        department: s.department,
                     },
                     actor(Some(&s.name))?,
                 )),

@@ -190,6 +190,19 @@ pub(crate) async fn all_staff(db: &impl ConnectionTrait) -> Result<Vec<StaffMemb
     with_absences(db, rows).await
 }
 
+/// The id, department and name of the staff member a caller's subject belongs to: one
+/// statement, what a call's scope needs (ADR 0055).
+pub(crate) async fn staff_identity(
+    db: &impl ConnectionTrait,
+    subject: &str,
+) -> Result<Option<(String, String, String)>> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::Subject.eq(subject))
+        .one(db)
+        .await?
+        .map(|m| (m.id, m.department_code, m.name)))
+}
+
 /// The staff member a caller's subject belongs to.
 pub(crate) async fn staff_by_subject(
     db: &impl ConnectionTrait,

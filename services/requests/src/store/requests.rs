@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use super::entities::{request_counter, service_request};
@@ -530,7 +530,12 @@ impl ListQuery {
     }
 }
 
-/// One page of requests in the query's order, and how many match in all.
+/// The column a first page's statement carries the number of all matches in.
+const TOTAL_COLUMN: &str = "glocal_total_count";
+
+/// One page of requests in the query's order, and how many match in all (0 unless
+/// `count_total`). A first page counts in the same statement (`COUNT(*) OVER ()`, computed
+/// before the limit); a later one, whose keyset condition narrows the rows, counts apart.
 pub(crate) async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,
@@ -538,7 +543,8 @@ pub(crate) async fn list(
 ) -> Result<(Vec<StoredRequest>, u64)> {
     use service_request::Column as C;
     let cond = q.condition();
-    let total = if count_total {
+    let counted_apart = count_total && q.after.is_some();
+    let total = if counted_apart {
         service_request::Entity::find()
             .filter(cond.clone())
             .count(db)
@@ -562,7 +568,23 @@ pub(crate) async fn list(
         ListOrder::Newest => select.order_by_desc(C::Seq),
         ListOrder::DueSoonest => select.order_by_asc(C::ResolutionDueAt).order_by_asc(C::Seq),
     };
-    let rows = select.limit(q.limit).all(db).await?;
+    let select = select.limit(q.limit);
+    if !count_total || counted_apart {
+        let rows = select.all(db).await?;
+        return Ok((parse_all(rows)?, total));
+    }
+    let statement = select
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), TOTAL_COLUMN)
+        .build(db.get_database_backend());
+    let results = db.query_all_raw(statement).await?;
+    let total = match results.first() {
+        Some(first) => u64::try_from(first.try_get::<i64>("", TOTAL_COLUMN)?).unwrap_or(0),
+        None => 0,
+    };
+    let rows = results
+        .iter()
+        .map(|r| service_request::Model::from_query_result(r, ""))
+        .collect::<Result<Vec<_>, DbErr>>()?;
     Ok((parse_all(rows)?, total))
 }
 
