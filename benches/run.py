@@ -3,8 +3,8 @@
 
 Builds the release binaries, starts the stack (four services on PostgreSQL, two gateways
 on Redis: one with the entity cache, one without), seeds a realistic data set, starts the
-floor server and the peers (PostGraphile over the same tables, Apollo Gateway in front of
-ours), warms up, then runs every target in each of several interleaved rounds with wrk
+floor server and the peers (PostGraphile over the same tables, Apollo Gateway and Hive Gateway
+in front of ours), warms up, then runs every target in each of several interleaved rounds with wrk
 (closed loop, every response checked by a Lua script), an open-loop pass with oha at a
 fixed rate (latency corrected for coordinated omission), the gRPC load client, and a
 callgrind count of the gateway's hot path. Writes results.json and results.md into
@@ -49,6 +49,7 @@ ENGINE = 18091
 PGL_REQUESTS = 18100
 PGL_EVENTS = 18101
 APOLLO = 18110
+HIVE = 18111
 
 PROCS = {}  # name -> Popen
 RUN_INDEX = 0  # wrk runs so far: gives the PostGraphile inserts a number space each
@@ -81,8 +82,10 @@ def ensure_tools(need_oha):
     if need_oha and not oha.exists():
         log("installing oha (cargo install --locked) into .bench/tools; first time only")
         sh(["cargo", "install", "oha", "--locked", "--root", str(TOOLS)])
-    # Two folders: PostGraphile 4 needs graphql 15, Apollo's packages graphql 16.
-    for peer, probe in (("postgraphile", "postgraphile"), ("federation", "@apollo/gateway")):
+    # Three folders: PostGraphile 4 needs graphql 15, Apollo's packages graphql 16, and Hive
+    # Gateway's tree is kept apart from Apollo's.
+    for peer, probe in (("postgraphile", "postgraphile"), ("federation", "@apollo/gateway"),
+                        ("hive", "@graphql-hive/gateway-runtime")):
         dest = PEERS / peer
         dest.mkdir(parents=True, exist_ok=True)
         for f in (ROOT / "benches" / "peers" / peer).iterdir():
@@ -269,9 +272,12 @@ def start_peers():
                                   *common], cwd=PEERS / "postgraphile")
     start("apollo-gateway", [node, str(PEERS / "federation" / "federation-gateway.mjs"),
                              f"http://127.0.0.1:{GW_CACHED}/subgraph", str(APOLLO)], cwd=PEERS / "federation")
+    start("hive-gateway", [node, str(PEERS / "hive" / "hive-gateway.mjs"),
+                           f"http://127.0.0.1:{GW_CACHED}/subgraph", str(HIVE)], cwd=PEERS / "hive")
     for name, url in (("postgraphile-requests", f"http://127.0.0.1:{PGL_REQUESTS}/graphql"),
                       ("postgraphile-events", f"http://127.0.0.1:{PGL_EVENTS}/graphql"),
-                      ("apollo-gateway", f"http://127.0.0.1:{APOLLO}/")):
+                      ("apollo-gateway", f"http://127.0.0.1:{APOLLO}/"),
+                      ("hive-gateway", f"http://127.0.0.1:{HIVE}/graphql")):
         deadline = time.time() + 90
         while True:
             if PROCS[name].poll() is not None:
@@ -781,6 +787,9 @@ def targets(tokens, event_id, s2_body, own_request_id):
         {"name": "s2-via-apollo", "scenario": "2 via Apollo Gateway (federation peer)",
          "url": f"http://127.0.0.1:{APOLLO}/", "body": s2, "expect": f'"id":"{event_id}"',
          "stack": ["apollo-gateway", *OURS], "ops_port": GW_CACHED, "count_grpc": True},
+        {"name": "s2-via-hive", "scenario": "2 via Hive Gateway (federation peer)",
+         "url": f"http://127.0.0.1:{HIVE}/graphql", "body": s2, "expect": f'"id":"{event_id}"',
+         "stack": ["hive-gateway", *OURS], "ops_port": GW_CACHED, "count_grpc": True},
         {"name": "s3-fanout", "scenario": "3 uncached fan-out: events page of 20 → contributions → practices",
          "url": f"http://127.0.0.1:{GW_NOCACHE}/graphql", "body": {"query": S3_QUERY},
          "count_pattern": '"cursor":', "count_n": 20, "expect": '"practices":[{',
@@ -1046,6 +1055,7 @@ def versions():
         "postgraphile": pkg("postgraphile", "postgraphile"),
         "@apollo/gateway": pkg("@apollo/gateway", "federation"),
         "@apollo/server": pkg("@apollo/server", "federation"),
+        "@graphql-hive/gateway-runtime": pkg("@graphql-hive/gateway-runtime", "hive"),
     }
 
 
@@ -1103,7 +1113,7 @@ def main():
         start("engine-floor", [str(BENCH), "engine", "--listen", f"127.0.0.1:{ENGINE}", "--body",
                                str(out_dir / "scenario2-body.json")])
         wait_http(f"http://127.0.0.1:{ENGINE}/healthz", "engine-floor")
-        log("starting the peers (PostGraphile ×2, Apollo Gateway)")
+        log("starting the peers (PostGraphile ×2, Apollo Gateway, Hive Gateway)")
         start_peers()
         status, resp = gql(GW_CACHED, S4_QUERY, token=tokens["official"])
         own_request_id = json.loads(resp)["data"]["serviceRequests"]["edges"][0]["node"]["id"]
@@ -1139,12 +1149,13 @@ def main():
 
         # One fixed rate per group, the same for every member: half what the slowest member
         # sustained closed-loop (or --rate), so each runs at a steady, unsaturated load.
-        for group in (("floor", "engine-floor", "s2-cached-read", "s2-via-apollo"), ("s3-fanout", "s3-postgraphile")):
+        for group in (("floor", "engine-floor", "s2-cached-read", "s2-via-apollo", "s2-via-hive"),
+                      ("s3-fanout", "s3-postgraphile")):
             rate = args.rate or max(5, int(0.5 * min(median_rps(n) for n in group)))
             log(f"open loop at {rate} req/s: {', '.join(group)}")
             for name in group:
                 open_loop[name] = run_oha(by_name[name], rate, 3 if args.quick else 8, args.connections)
-            log(f"open loop {name}: p99 {open_loop[name].get('p99_ms', 0):.2f} ms"
+                log(f"open loop {name}: p99 {open_loop[name].get('p99_ms', 0):.2f} ms"
                 + (f" VOID {open_loop[name]['why']}" if open_loop[name].get("void") else ""))
         log("gRPC alone")
         grpc_load = []
@@ -1183,6 +1194,10 @@ def main():
                 ratio(m("s2-via-apollo", "cpu_ms_per_req_total"), m("s2-cached-read", "cpu_ms_per_req_total")),
             "via Apollo Gateway / direct, req/s (scenario 2)":
                 ratio(m("s2-via-apollo", "rps"), m("s2-cached-read", "rps")),
+            "via Hive Gateway / direct, CPU per request (scenario 2)":
+                ratio(m("s2-via-hive", "cpu_ms_per_req_total"), m("s2-cached-read", "cpu_ms_per_req_total")),
+            "via Hive Gateway / direct, req/s (scenario 2)":
+                ratio(m("s2-via-hive", "rps"), m("s2-cached-read", "rps")),
             "ours / PostGraphile, CPU per request (scenario 3)":
                 ratio(m("s3-fanout", "cpu_ms_per_req_total"), m("s3-postgraphile", "cpu_ms_per_req_total")),
             "ours / PostGraphile, req/s (scenario 3)": ratio(m("s3-fanout", "rps"), m("s3-postgraphile", "rps")),
@@ -1191,6 +1206,8 @@ def main():
             "ours / PostGraphile, req/s (scenario 5)": ratio(m("s5-mutation", "rps"), m("s5-postgraphile", "rps")),
             "open-loop p99 ms: ours scenario 2 / via Apollo":
                 ratio(open_loop["s2-cached-read"].get("p99_ms"), open_loop["s2-via-apollo"].get("p99_ms")),
+            "open-loop p99 ms: ours scenario 2 / via Hive":
+                ratio(open_loop["s2-cached-read"].get("p99_ms"), open_loop["s2-via-hive"].get("p99_ms")),
             "open-loop p99 ms: ours scenario 3 / PostGraphile":
                 ratio(open_loop["s3-fanout"].get("p99_ms"), open_loop["s3-postgraphile"].get("p99_ms")),
         }
