@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use super::entities::{request_counter, service_request};
@@ -467,6 +467,15 @@ impl ListQuery {
             )
     }
 
+    /// The one local government every row of the list belongs to, when the scope or a
+    /// filter names one.
+    fn one_local_government(&self) -> Option<&str> {
+        match &self.scope {
+            Scope::LocalGovernment(code) => Some(code.as_str()),
+            _ => self.local_government.as_ref().map(|c| c.as_str()),
+        }
+    }
+
     /// The scope and filters as one condition on `service_request`.
     pub(super) fn condition(&self) -> Condition {
         use service_request::Column as C;
@@ -530,12 +539,14 @@ impl ListQuery {
     }
 }
 
-/// The column a first page's statement carries the number of all matches in.
-const TOTAL_COLUMN: &str = "glocal_total_count";
-
 /// One page of requests in the query's order, and how many match in all (0 unless
-/// `count_total`). A first page counts in the same statement (`COUNT(*) OVER ()`, computed
-/// before the limit); a later one, whose keyset condition narrows the rows, counts apart.
+/// `count_total`).
+///
+/// A list whose rows all belong to one local government (an official's scope, or a filter)
+/// is ordered by that code first: the same order, but one the index
+/// `(local_government_code, seq)` gives as it is, so the page reads its rows and no more
+/// (ordered by `seq` alone, PostgreSQL may walk the whole table backwards past other local
+/// governments' newer rows). The count then reads that index alone.
 pub(crate) async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,
@@ -543,8 +554,7 @@ pub(crate) async fn list(
 ) -> Result<(Vec<StoredRequest>, u64)> {
     use service_request::Column as C;
     let cond = q.condition();
-    let counted_apart = count_total && q.after.is_some();
-    let total = if counted_apart {
+    let total = if count_total {
         service_request::Entity::find()
             .filter(cond.clone())
             .count(db)
@@ -564,27 +574,14 @@ pub(crate) async fn list(
         ),
         None => select,
     };
-    select = match q.order {
-        ListOrder::Newest => select.order_by_desc(C::Seq),
-        ListOrder::DueSoonest => select.order_by_asc(C::ResolutionDueAt).order_by_asc(C::Seq),
+    select = match (q.order, q.one_local_government()) {
+        (ListOrder::Newest, Some(_)) => select
+            .order_by_desc(C::LocalGovernmentCode)
+            .order_by_desc(C::Seq),
+        (ListOrder::Newest, None) => select.order_by_desc(C::Seq),
+        (ListOrder::DueSoonest, _) => select.order_by_asc(C::ResolutionDueAt).order_by_asc(C::Seq),
     };
-    let select = select.limit(q.limit);
-    if !count_total || counted_apart {
-        let rows = select.all(db).await?;
-        return Ok((parse_all(rows)?, total));
-    }
-    let statement = select
-        .expr_as(Expr::cust("COUNT(*) OVER ()"), TOTAL_COLUMN)
-        .build(db.get_database_backend());
-    let results = db.query_all_raw(statement).await?;
-    let total = match results.first() {
-        Some(first) => u64::try_from(first.try_get::<i64>("", TOTAL_COLUMN)?).unwrap_or(0),
-        None => 0,
-    };
-    let rows = results
-        .iter()
-        .map(|r| service_request::Model::from_query_result(r, ""))
-        .collect::<Result<Vec<_>, DbErr>>()?;
+    let rows = select.limit(q.limit).all(db).await?;
     Ok((parse_all(rows)?, total))
 }
 
