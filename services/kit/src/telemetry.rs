@@ -6,7 +6,8 @@
 //! Spans always get OpenTelemetry ids, exported or not, so log lines of one GraphQL
 //! operation share a trace id across the gateway and the services. Exported spans have
 //! their own filter (`telemetry.trace_filter`), independent of `log.filter`: by default it
-//! adds sea-orm's span of every SQL statement and transaction.
+//! adds sea-orm's span of every SQL statement and transaction, which are made only while
+//! spans are exported.
 
 use std::sync::{Arc, OnceLock};
 
@@ -63,6 +64,9 @@ pub enum TelemetryError {
     AlreadyInitialised,
 }
 
+/// The spans left out when nothing is exported (they override the trace filter's own).
+const UNEXPORTED_OFF: &str = "sea_orm::driver=off,sea_orm::database::transaction=off";
+
 /// Where finished spans go.
 enum Export<'a> {
     /// Nowhere: spans still get ids for the logs.
@@ -107,7 +111,15 @@ fn install(
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     let log_filter = EnvFilter::try_new(&settings.log.filter)
         .map_err(|e| TelemetryError::Filter(e.to_string()))?;
-    let trace_filter = EnvFilter::try_new(&settings.telemetry.trace_filter)
+    let exporting = !matches!(export, Export::Nowhere);
+    // Spans nobody exports only lend their ids to log lines: without an exporter no span is
+    // made per SQL statement or transaction (issue 14: they cost every service call CPU).
+    let trace_filter = if exporting {
+        settings.telemetry.trace_filter.clone()
+    } else {
+        format!("{},{UNEXPORTED_OFF}", settings.telemetry.trace_filter)
+    };
+    let trace_filter = EnvFilter::try_new(&trace_filter)
         .map_err(|e| TelemetryError::TraceFilter(e.to_string()))?;
     let dispatch = DispatchSlot::default();
     let fmt = match settings.log_format() {
@@ -131,7 +143,6 @@ fn install(
         .with_service_name(service_name.to_owned())
         .build();
     let mut builder = SdkTracerProvider::builder().with_resource(resource);
-    let exporting = !matches!(export, Export::Nowhere);
     match export {
         Export::Nowhere => {}
         Export::FromEnvironment => {

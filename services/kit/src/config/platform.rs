@@ -225,7 +225,8 @@ impl Default for MetricsSettings {
 #[serde(default, deny_unknown_fields)]
 pub struct TelemetrySettings {
     /// `tracing` filter of the spans exported over OTLP (independent of `log.filter`): the
-    /// default adds one span per SQL statement and transaction from sea-orm.
+    /// default adds one span per SQL statement and transaction from sea-orm (made only when
+    /// spans are exported).
     pub trace_filter: String,
     /// One span per resolved GraphQL field in the gateway, under the operation's span: for
     /// debugging only (each costs CPU on every field of every operation). Off by default:
