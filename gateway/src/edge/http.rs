@@ -659,7 +659,7 @@ async fn execute(
 ) -> Answer {
     let language = request_language(headers);
     let mut answer = execute_in(state, graph, identity, language, params, method, media).await;
-    if answer.raw.is_some() {
+    if matches!(answer.cache, CacheState::Hit(_)) {
         return answer;
     }
     localize(&mut answer.body, language.into());
@@ -672,7 +672,9 @@ async fn execute(
         };
         match tags {
             Some(tags) => {
-                let body = Bytes::from(serde_json::to_vec(&answer.body).unwrap_or_default());
+                let body = answer.raw.take().unwrap_or_else(|| {
+                    Bytes::from(serde_json::to_vec(&answer.body).unwrap_or_default())
+                });
                 let stored = Stored {
                     etag: responses::etag(&body),
                     body,
@@ -820,6 +822,29 @@ async fn execute_in(
     metrics::histogram!("graphql_operation_duration_seconds", "operation" => operation)
         .record(started.elapsed().as_secs_f64());
 
+    let cache = if pending.is_some() {
+        CacheState::Miss(None)
+    } else {
+        CacheState::Bypass
+    };
+    if executed && response.errors.is_empty() {
+        // Said as it is: no error to localize or null out, so the value tree goes straight
+        // to bytes (in the order the operation selected its fields), not through a copy.
+        return Answer {
+            status: StatusCode::OK,
+            body: serde_json::Value::Null,
+            headers: std::mem::take(&mut response.http_headers),
+            raw: Some(Bytes::from(
+                serde_json::to_vec(&Executed200 {
+                    data: &response.data,
+                    extensions: &response.extensions,
+                })
+                .unwrap_or_default(),
+            )),
+            cache,
+            pending,
+        };
+    }
     fill_codes(&mut response.errors, executed);
     let mut body = serde_json::Map::new();
     if executed {
@@ -851,13 +876,17 @@ async fn execute_in(
         body: serde_json::Value::Object(body),
         headers: std::mem::take(&mut response.http_headers),
         raw: None,
-        cache: if pending.is_some() {
-            CacheState::Miss(None)
-        } else {
-            CacheState::Bypass
-        },
+        cache,
         pending,
     }
+}
+
+/// The body of an operation that ran without an error.
+#[derive(serde::Serialize)]
+struct Executed200<'a> {
+    data: &'a async_graphql::Value,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
 /// Puts the `null` the specification requires where a failed field was left out of

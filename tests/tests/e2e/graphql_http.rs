@@ -215,3 +215,50 @@ async fn a_cached_document_answers_each_requests_variables_and_caller() {
     let anonymous = off.gql(None, query, json!({ "lang": "EN" })).await;
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
 }
+
+/// The keys of an object in an answer come in the order the operation selected them
+/// (GraphQL's response format; `name` before `code` is not alphabetical), for an answer
+/// executed for a caller and for one the response cache stores and serves again. (The root's
+/// keys follow async-graphql's merged query objects instead: noted for an issue.)
+#[tokio::test]
+async fn an_answers_keys_follow_the_selection() {
+    let stack = spawn_stack().await;
+    let in_order = |text: &str, keys: &[&str]| {
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| {
+                text.find(&format!("\"{k}\":"))
+                    .unwrap_or_else(|| panic!("{k} in {text}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{keys:?} in {text}");
+    };
+    let post = async |token: Option<&str>, query: &str| {
+        let mut request = stack
+            .http()
+            .post(stack.graphql_url())
+            .header("accept", "application/json")
+            .json(&json!({ "query": query }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let resp = request.send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        resp.text().await.unwrap()
+    };
+
+    let admin = stack.admin();
+    let private = post(
+        Some(&admin),
+        "{ serviceRequests(first: 1) { totalCount pageInfo { hasNextPage } } \
+           localGovernments { name(lang: EN) level code } }",
+    )
+    .await;
+    in_order(&private, &["totalCount", "pageInfo", "hasNextPage"]);
+    in_order(&private, &["name", "level", "code"]);
+
+    let query = "{ localGovernments { name(lang: EN) level code } }";
+    let (miss, hit) = (post(None, query).await, post(None, query).await);
+    assert_eq!(miss, hit, "served again as stored");
+    in_order(&hit, &["name", "level", "code"]);
+}
