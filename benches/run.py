@@ -73,11 +73,11 @@ def sh(cmd, check=True, capture=False, env=None, cwd=None):
 # ---------------------------------------------------------------- tools and build
 
 def ensure_tools(need_oha):
-    missing = [p for p in ("wrk", "valgrind") if not shutil.which(p)]
+    missing = [p for p in ("wrk", "valgrind", "perf") if not shutil.which(p)]
     if missing:
         log(f"installing {' '.join(missing)} from Debian")
         sh(["apt-get", "update", "-qq"], check=False)
-        sh(["apt-get", "install", "-y", "-qq", *missing])
+        sh(["apt-get", "install", "-y", "-qq", *["linux-perf" if p == "perf" else p for p in missing]])
     oha = TOOLS / "bin" / "oha"
     if need_oha and not oha.exists():
         log("installing oha (cargo install --locked) into .bench/tools; first time only")
@@ -106,7 +106,9 @@ def build():
 # ---------------------------------------------------------------- the stack
 
 def db_url(service):
-    return f"{PG}/glocal_bench_{service}"
+    # Plaintext over loopback for every client, ours and the peers' alike: sqlx's default
+    # (`sslmode=prefer`) negotiates TLS with a server that offers it, node-postgres's does not.
+    return f"{PG}/glocal_bench_{service}?sslmode=disable"
 
 
 def stack_env(**extra):
@@ -1059,6 +1061,40 @@ def versions():
     }
 
 
+# ---------------------------------------------------------------- profile
+
+def profile(target, args, lua_dir, out_dir):
+    """A flat CPU profile of the whole machine while `target` is under load: perf samples
+    every process (999 Hz) during one wrk run; the report groups self time by process and
+    symbol (release binaries keep their symbol tables)."""
+    name = target["name"]
+    run_wrk(target, 2, args.connections, args.threads, lua_dir, "warmup")
+    data = out_dir / f"perf-{name}.data"
+    rec = subprocess.Popen(["perf", "record", "-F", "999", "-a", "-q", "-o", str(data), "--",
+                            "sleep", str(args.seconds + 1)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    r = run_wrk(target, args.seconds, args.connections, args.threads, lua_dir, "profile")
+    rec.wait()
+    head = (f"# {name}: {r.get('rps', 0):.0f} req/s, CPU {r.get('cpu_ms_per_req_total', 0):.3f} ms/req "
+            f"({', '.join(f'{k} {v:.3f}' for k, v in r.get('cpu_ms_per_req', {}).items())})"
+            + (f" VOID {r['why']}" if r.get("void") else "") + "\n")
+    parts = [head]
+    for role in target["stack"]:
+        pids = role_pids(role)
+        if not pids or r.get("cpu_ms_per_req", {}).get(role, 0) < 0.01:
+            continue
+        report = sh(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--sort", "dso,sym",
+                     "--pid", ",".join(str(p) for p in pids), "--percentage", "relative",
+                     "--percent-limit", "0.4"],
+                    capture=True, check=False).stdout
+        rows = [re.sub(r"\s+", " ", line).strip()[:160] for line in report.splitlines()
+                if line.strip() and not line.startswith("#")]
+        parts.append(f"\n## {role}: {r['cpu_ms_per_req'][role]:.3f} ms/req; share of its samples by symbol\n")
+        parts.extend(f"    {row}\n" for row in rows)
+    (out_dir / f"profile-{name}.txt").write_text("".join(parts))
+    data.unlink(missing_ok=True)
+    log(f"profile of {name}: {out_dir / f'profile-{name}.txt'}")
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -1073,6 +1109,9 @@ def main():
     ap.add_argument("--callgrind-requests", type=int, default=200)
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--out", help="results folder (default bench-results/<UTC timestamp>)")
+    ap.add_argument("--profile", metavar="TARGETS",
+                    help="instead of the rounds: a CPU profile (perf, every process, by symbol) of each named "
+                         "target under load, e.g. s4-private-read,s3-fanout; writes profile-<target>.txt")
     args = ap.parse_args()
     if args.quick:
         args.rounds, args.seconds, args.callgrind_requests = 1, 2, 30
@@ -1122,6 +1161,13 @@ def main():
             status, resp = gql_url(t["url"], t["body"], t.get("token"), mutation=t.get("mutation"))
             if status != 200 or b'"errors"' in resp:
                 raise SystemExit(f"target {t['name']} answers badly: {status} {resp[:500]!r}")
+        if args.profile:
+            for name in args.profile.split(","):
+                target = next((t for t in tgts if t["name"] == name.strip()), None)
+                if target is None:
+                    raise SystemExit(f"--profile: no target {name!r}; targets: {', '.join(t['name'] for t in tgts)}")
+                profile(target, args, lua_dir, out_dir)
+            return
         log("warming up every target")
         for t in tgts:
             run_wrk(t, 1 if args.quick else 2, args.connections, args.threads, lua_dir, "warmup")
