@@ -246,6 +246,7 @@ mod tests {
     #[test]
     fn staff_notes_never_wake_requesters() {
         let note = OutboxEvent {
+            occurred_at: None,
             service: "requests".into(),
             id: "e".into(),
             aggregate_type: "ServiceRequest".into(),

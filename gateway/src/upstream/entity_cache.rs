@@ -352,6 +352,7 @@ mod tests {
 
     fn event(service: &str, aggregate: (&str, &str), touched: &[(&str, &str)]) -> OutboxEvent {
         OutboxEvent {
+            occurred_at: None,
             service: service.into(),
             id: "e1".into(),
             aggregate_type: aggregate.0.into(),

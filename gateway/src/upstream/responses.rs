@@ -948,6 +948,7 @@ mod tests {
     #[test]
     fn an_event_makes_its_aggregate_and_what_it_touched_stale() {
         let event = OutboxEvent {
+            occurred_at: None,
             service: "events".into(),
             id: "e1".into(),
             aggregate_type: "Registration".into(),
@@ -1074,6 +1075,7 @@ mod tests {
         cache.store(pending, tags, &body("list")).await;
         assert!(cache.lookup("a").await.is_some());
         let change = OutboxEvent {
+            occurred_at: None,
             service: "events".into(),
             id: "x".into(),
             aggregate_type: "Event".into(),

@@ -16,6 +16,8 @@
 //! doubling backoff (up to `outbox.retry_max_backoff_ms`): nothing is lost.
 
 use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 use redis::streams::StreamMaxlen;
@@ -54,11 +56,15 @@ pub struct OutboxEvent {
     pub touched: Vec<EntityRef>,
     /// JSON text with the event's details.
     pub payload: String,
+    /// When the service wrote the change (its outbox row's time), which may be well before
+    /// the relay published it; `None` for entries written before streams carried it.
+    pub occurred_at: Option<DateTime<Utc>>,
 }
 
 impl OutboxEvent {
-    /// The stream fields of this event, in the order written.
-    pub fn fields(&self) -> [(&'static str, String); 6] {
+    /// The stream fields of this event, in the order written (`occurred_at` in RFC 3339
+    /// with microseconds, empty when unknown).
+    pub fn fields(&self) -> [(&'static str, String); 7] {
         [
             ("id", self.id.clone()),
             ("aggregate_type", self.aggregate_type.clone()),
@@ -66,6 +72,12 @@ impl OutboxEvent {
             ("event_type", self.event_type.clone()),
             ("touched", EntityRef::list_json(&self.touched)),
             ("payload", self.payload.clone()),
+            (
+                "occurred_at",
+                self.occurred_at
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+                    .unwrap_or_default(),
+            ),
         ]
     }
 
@@ -80,6 +92,10 @@ impl OutboxEvent {
             event_type: entry.get("event_type")?,
             touched: EntityRef::parse_list(&entry.get::<String>("touched").unwrap_or_default()),
             payload: entry.get("payload")?,
+            occurred_at: entry
+                .get::<String>("occurred_at")
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc)),
         })
     }
 
@@ -224,7 +240,7 @@ impl Relay {
                         backend,
                         format!(
                             "SELECT seq, CAST(id AS TEXT) AS id, aggregate_type, \
-                             CAST(aggregate_id AS TEXT) AS aggregate_id, event_type, touched, payload FROM outbox WHERE published_at IS NULL \
+                             CAST(aggregate_id AS TEXT) AS aggregate_id, event_type, touched, payload, created_at FROM outbox WHERE published_at IS NULL \
                              ORDER BY seq LIMIT {limit} FOR UPDATE SKIP LOCKED"
                         ),
                     ))
@@ -246,7 +262,7 @@ impl Relay {
                     .query_all_raw(Statement::from_string(
                         backend,
                         format!(
-                            "SELECT seq, id, aggregate_type, aggregate_id, event_type, touched, payload FROM outbox \
+                            "SELECT seq, id, aggregate_type, aggregate_id, event_type, touched, payload, created_at FROM outbox \
                              WHERE published_at IS NULL ORDER BY seq LIMIT {limit}"
                         ),
                     ))
@@ -287,6 +303,10 @@ impl Relay {
                         payload: row
                             .try_get::<String>("", "payload")
                             .map_err(|e| RelayError::Row(e.to_string()))?,
+                        occurred_at: Some(
+                            row.try_get::<DateTime<Utc>>("", "created_at")
+                                .map_err(|e| RelayError::Row(e.to_string()))?,
+                        ),
                     },
                 ))
             })
@@ -544,7 +564,15 @@ mod tests {
             serde_json::json!({ "n": n }),
         )
         .touching("Event", format!("ev{n}"));
-        append(db, &change, chrono::Utc::now()).await.unwrap();
+        append(db, &change, written_at(n)).await.unwrap();
+    }
+
+    /// When the test's row `n` was written (its service's time).
+    fn written_at(n: i32) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339("2026-12-01T01:00:00.123456Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+            + chrono::Duration::seconds(i64::from(n))
     }
 
     fn settings(redis: &str, prefix: &str) -> Settings {
@@ -597,6 +625,12 @@ mod tests {
             .collect();
         assert_eq!(ns, [0, 1, 2]);
         assert!(events.iter().all(|e| e.aggregate_type == "Thing"));
+        // Each carries when its service wrote it, not when it was relayed.
+        let written: Vec<_> = events.iter().map(|e| e.occurred_at).collect();
+        assert_eq!(
+            written,
+            (0..3).map(|n| Some(written_at(n))).collect::<Vec<_>>()
+        );
         let touched: Vec<Vec<EntityRef>> = events.iter().map(|e| e.touched.clone()).collect();
         assert_eq!(
             touched,
@@ -673,6 +707,7 @@ mod tests {
         assert_eq!(message.event.payload_json()["n"], 7);
         assert_eq!(message.event.aggregate_type, "Thing");
         assert_eq!(message.event.event_type, "ThingChanged");
+        assert_eq!(message.event.occurred_at, Some(written_at(7)));
         assert_eq!(message.event.touched, [EntityRef::new("Event", "ev7")]);
         assert_eq!(
             message.event.touches().collect::<Vec<_>>(),

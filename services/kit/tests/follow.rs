@@ -56,6 +56,7 @@ impl Env {
     /// relay would; answers the entry id.
     async fn publish(&mut self, kind: &str, subject: &str) -> String {
         let event = OutboxEvent {
+            occurred_at: None,
             service: "notifier".into(),
             id: uuid::Uuid::new_v4().to_string(),
             aggregate_type: "ErasureRequest".into(),

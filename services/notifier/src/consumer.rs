@@ -34,6 +34,7 @@ fn change(event: &OutboxEvent) -> ChangeEvent {
         event_type: event.event_type.clone(),
         aggregate_id: event.aggregate_id.clone(),
         payload: event.payload_json(),
+        occurred_at: event.occurred_at,
     }
 }
 

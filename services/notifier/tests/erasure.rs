@@ -48,6 +48,7 @@ impl Env {
     /// A request of `requester` registered: one notice for them.
     async fn registered(&self, id: &str, requester: &str) {
         let event = ChangeEvent {
+            occurred_at: None,
             id: format!("evt-{id}"),
             service: "requests".into(),
             event_type: "ServiceRequestStateChanged".into(),
@@ -162,6 +163,7 @@ async fn approval_erases_the_person_and_announces_it(env: Env) {
     // An event published before the approval but handled after it makes nothing for her;
     // one published afterwards (she came back) does.
     let event = |id: &str| ChangeEvent {
+        occurred_at: None,
         id: format!("evt-late-{id}"),
         service: "requests".into(),
         event_type: "ServiceRequestStateChanged".into(),
@@ -195,6 +197,21 @@ async fn approval_erases_the_person_and_announces_it(env: Env) {
             .await
             .unwrap(),
         1
+    );
+    // A change she made before the approval, still in its service's outbox then and
+    // published after: its own time decides, so it makes nothing for her.
+    let relayed_late = StreamEntry {
+        stream: "test:events:requests",
+        id: &after,
+    };
+    let mut committed_before = event("000005");
+    committed_before.occurred_at = Some(decided.decided_at.unwrap() - chrono::Duration::seconds(1));
+    assert_eq!(
+        env.notifier
+            .ingest(&committed_before, Some(relayed_late))
+            .await
+            .unwrap(),
+        0
     );
     let unknown = env
         .notifier

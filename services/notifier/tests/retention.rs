@@ -35,6 +35,7 @@ impl Env {
     /// A request of `requester` registered: one notice for them.
     async fn registered(&self, id: &str, requester: &str) {
         let event = ChangeEvent {
+            occurred_at: None,
             id: format!("evt-{id}"),
             service: "requests".into(),
             event_type: "ServiceRequestStateChanged".into(),

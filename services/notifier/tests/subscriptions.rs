@@ -55,6 +55,7 @@ impl Env {
     /// Research publishes practice `id` in `area` with text in `languages`.
     async fn publish(&self, id: &str, area: &str, languages: &[&str]) -> usize {
         let event = ChangeEvent {
+            occurred_at: None,
             id: format!("evt-{id}"),
             service: "research".into(),
             event_type: "PracticePublished".into(),
@@ -181,6 +182,7 @@ async fn the_weekly_digest_lists_the_weeks_matches_once(env: Env) {
     env.publish("w3", "welfare", &["en"]).await;
     env.publish("gone", "transportation", &["en"]).await;
     let withdrawn = ChangeEvent {
+        occurred_at: None,
         id: "evt-gone-withdrawn".into(),
         service: "research".into(),
         event_type: "PracticeWithdrawn".into(),

@@ -605,6 +605,7 @@ mod tests {
     #[test]
     fn only_the_recipients_notices_wake_them() {
         let e = OutboxEvent {
+            occurred_at: None,
             service: "notifier".into(),
             id: "e".into(),
             aggregate_type: "Notification".into(),

@@ -25,6 +25,9 @@ pub struct ChangeEvent {
     pub aggregate_id: String,
     /// The details.
     pub payload: Value,
+    /// When the service wrote the change (its outbox row's time, carried on the stream);
+    /// `None` when the entry does not say.
+    pub occurred_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The contact of the person who made the change, as their token stated it.
@@ -269,6 +272,7 @@ mod tests {
 
     fn event(service: &str, event_type: &str, payload: Value) -> ChangeEvent {
         ChangeEvent {
+            occurred_at: None,
             id: "e1".into(),
             service: service.into(),
             event_type: event_type.into(),

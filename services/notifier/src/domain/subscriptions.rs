@@ -426,6 +426,7 @@ mod tests {
 
     fn published(id: &str, area: &str, languages: &[&str], when: &str) -> Publication {
         let event = ChangeEvent {
+            occurred_at: None,
             id: format!("e-{id}"),
             service: "research".into(),
             event_type: PRACTICE_PUBLISHED.into(),
@@ -486,6 +487,7 @@ mod tests {
     #[test]
     fn only_research_publications_are_publications() {
         let mut e = ChangeEvent {
+            occurred_at: None,
             id: "e".into(),
             service: "research".into(),
             event_type: "PracticeEdited".into(),

@@ -118,11 +118,17 @@ impl Notifier {
         entry: Option<StreamEntry<'_>>,
     ) -> Result<usize> {
         let now = Utc::now();
-        // When the event was published (its stream entry's time; now from the bus): a person
-        // erased after that learns nothing from it (ADR 0040).
-        let published = entry
-            .and_then(|e| e.id.split('-').next()?.parse::<i64>().ok())
-            .and_then(DateTime::from_timestamp_millis)
+        // When the change happened: its service's own time when the stream carries it, else
+        // when it was published (the stream entry's time; now from the bus). A person erased
+        // after that learns nothing from it (ADR 0040), even when the relay published it
+        // after the erasure.
+        let published = event
+            .occurred_at
+            .or_else(|| {
+                entry
+                    .and_then(|e| e.id.split('-').next()?.parse::<i64>().ok())
+                    .and_then(DateTime::from_timestamp_millis)
+            })
             .unwrap_or(now);
         let tx = self.db.begin().await?;
         let mut plans = select(event);
