@@ -72,8 +72,8 @@ def sh(cmd, check=True, capture=False, env=None, cwd=None):
 
 # ---------------------------------------------------------------- tools and build
 
-def ensure_tools(need_oha):
-    missing = [p for p in ("wrk", "valgrind", "perf") if not shutil.which(p)]
+def ensure_tools(need_oha, need_perf=False):
+    missing = [p for p in ("wrk", "valgrind", *(("perf",) if need_perf else ())) if not shutil.which(p)]
     if missing:
         log(f"installing {' '.join(missing)} from Debian")
         sh(["apt-get", "update", "-qq"], check=False)
@@ -1122,7 +1122,7 @@ def main():
     lua_dir.mkdir(exist_ok=True)
     t_start = time.time()
     mach = machine()
-    ensure_tools(need_oha=True)
+    ensure_tools(need_oha=True, need_perf=bool(args.profile))
     if not args.no_build:
         build()
     mach["pg_stat_statements"] = pg_statements_ready()

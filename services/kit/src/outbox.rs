@@ -303,10 +303,9 @@ impl Relay {
                         payload: row
                             .try_get::<String>("", "payload")
                             .map_err(|e| RelayError::Row(e.to_string()))?,
-                        occurred_at: Some(
-                            row.try_get::<DateTime<Utc>>("", "created_at")
-                                .map_err(|e| RelayError::Row(e.to_string()))?,
-                        ),
+                        // Unreadable, the event still goes (consumers then use its
+                        // stream entry's time): one odd row must not stop the relay.
+                        occurred_at: row.try_get::<DateTime<Utc>>("", "created_at").ok(),
                     },
                 ))
             })

@@ -261,4 +261,23 @@ async fn an_answers_keys_follow_the_selection() {
     let (miss, hit) = (post(None, query).await, post(None, query).await);
     assert_eq!(miss, hit, "served again as stored");
     in_order(&hit, &["name", "level", "code"]);
+
+    // A batch: each item as it would be alone, in its place.
+    let batch = stack
+        .http()
+        .post(stack.graphql_url())
+        .header("accept", "application/json")
+        .json(&json!([{ "query": "{ nope }" }, { "query": query }]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let items: Vec<serde_json::Value> = serde_json::from_str(&batch).unwrap();
+    assert_eq!(
+        items[0]["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+    assert!(batch.ends_with(&format!(",{hit}]")), "{batch}");
 }

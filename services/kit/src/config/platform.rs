@@ -251,7 +251,8 @@ pub struct OutboxSettings {
     /// Longest wait between two attempts while Redis or the database fails (ms); the wait
     /// starts at `poll_interval_ms` and doubles.
     pub retry_max_backoff_ms: u64,
-    /// How long the gateway's `XREAD BLOCK` waits for new entries (ms).
+    /// How long each `XREAD BLOCK` on the change streams waits for new entries (ms): the
+    /// gateway's, the services' followers' and their cache watchers'.
     pub consumer_block_ms: u64,
     /// Hours a published outbox row is kept before the relay deletes it (about once an
     /// hour); 0 keeps them for ever.

@@ -56,6 +56,7 @@ where
         if url.is_empty() {
             read_bus(&prefix, source, shutdown, &handle).await;
         } else {
+            crate::metrics::change_stream_started(watcher);
             let key = stream_key(&prefix, source);
             let mut backoff = Duration::from_millis(100);
             let mut failing = false;

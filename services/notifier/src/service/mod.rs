@@ -118,18 +118,18 @@ impl Notifier {
         entry: Option<StreamEntry<'_>>,
     ) -> Result<usize> {
         let now = Utc::now();
-        // When the change happened: its service's own time when the stream carries it, else
-        // when it was published (the stream entry's time; now from the bus). A person erased
+        // When the change happened: the earlier of its service's own time (when the stream
+        // carries it) and when it was published (the stream entry's time; now from the bus),
+        // so a service's clock running ahead never makes it look newer. A person erased
         // after that learns nothing from it (ADR 0040), even when the relay published it
         // after the erasure.
+        let entry_time = entry
+            .and_then(|e| e.id.split('-').next()?.parse::<i64>().ok())
+            .and_then(DateTime::from_timestamp_millis)
+            .unwrap_or(now);
         let published = event
             .occurred_at
-            .or_else(|| {
-                entry
-                    .and_then(|e| e.id.split('-').next()?.parse::<i64>().ok())
-                    .and_then(DateTime::from_timestamp_millis)
-            })
-            .unwrap_or(now);
+            .map_or(entry_time, |at| at.min(entry_time));
         let tx = self.db.begin().await?;
         let mut plans = select(event);
         for plan in subscriptions::research_plans(&tx, event, published).await? {

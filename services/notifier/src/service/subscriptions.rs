@@ -28,8 +28,8 @@ fn subscription_id(id: &str) -> Result<Uuid> {
 
 /// The notices a research change calls for beyond [`crate::domain::select::select`]'s: a
 /// publication is kept for the digest and tells its IMMEDIATE subscribers; a withdrawal
-/// takes the practice out of digests not yet made. `published` is when the event was
-/// published (the payload's own time wins).
+/// takes the practice out of digests not yet made. `published` is when the change happened,
+/// as [`super::Notifier::ingest`] judges it (the payload's own time wins).
 pub(super) async fn research_plans(
     tx: &Tx,
     event: &ChangeEvent,

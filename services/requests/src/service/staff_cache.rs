@@ -10,14 +10,17 @@
 //! - forgets everything on every directory change event (a change made through any replica
 //!   is seen within the stream's delay), on a change this process made itself (at once), and
 //!   whenever reading (re)starts;
+//! - keeps no record longer than [`MAX_AGE`]: the backstop when events cannot be published
+//!   although the stream can be read (a relay failing, Redis refusing writes);
 //! - never stores a record read before a change it has since been told about (a lookup
 //!   remembers the cache's generation and stores only if no change came in between).
 //!
 //! A service built without the watcher ([`OnlineBureau::new`] alone, as tests and
-//! one-shot commands do) never serves from the cache.
+//! one-shot commands do), or whose outbox relay is off, never serves from the cache.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use glocal_kit::outbox::tail::{self, Tail};
 
@@ -27,6 +30,9 @@ use crate::store::directory as dir_store;
 
 /// Most subjects remembered; past it the cache starts over (staff are dozens).
 const CAPACITY: usize = 4_096;
+
+/// The longest a record is served from the cache, whatever the stream says.
+pub(super) const MAX_AGE: Duration = Duration::from_secs(30);
 
 /// What a caller's staff record says about them, as calls need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +46,7 @@ pub(super) struct StaffIdentity {
 struct State {
     live: bool,
     generation: u64,
-    by_subject: HashMap<String, Option<StaffIdentity>>,
+    by_subject: HashMap<String, (Instant, Option<StaffIdentity>)>,
 }
 
 impl State {
@@ -69,8 +75,8 @@ impl StaffCache {
             return Err(None);
         }
         match state.by_subject.get(subject) {
-            Some(found) => Ok(found.clone()),
-            None => Err(Some(state.generation)),
+            Some((at, found)) if at.elapsed() < MAX_AGE => Ok(found.clone()),
+            _ => Err(Some(state.generation)),
         }
     }
 
@@ -80,7 +86,9 @@ impl StaffCache {
             if state.by_subject.len() >= CAPACITY {
                 state.by_subject.clear();
             }
-            state.by_subject.insert(subject.to_owned(), found);
+            state
+                .by_subject
+                .insert(subject.to_owned(), (Instant::now(), found));
         }
     }
 
@@ -135,12 +143,17 @@ impl OnlineBureau {
     }
 }
 
-/// Starts the watcher that lets `bureau`'s staff cache serve (ADR 0055), until `shutdown`.
+/// Starts the watcher that lets `bureau`'s staff cache serve (ADR 0055), until `shutdown`;
+/// with the outbox relay off (no change event is published) it does nothing and the cache
+/// never serves.
 pub fn spawn_staff_watch(
     bureau: &OnlineBureau,
     settings: &glocal_kit::Settings,
     shutdown: glocal_kit::Shutdown,
 ) -> tokio::task::JoinHandle<()> {
+    if !settings.outbox.enabled {
+        return tokio::spawn(async {});
+    }
     let cache = bureau.staff.clone();
     tail::spawn(
         "requests-staff",

@@ -546,7 +546,8 @@ impl ListQuery {
 /// is ordered by that code first: the same order, but one the index
 /// `(local_government_code, seq)` gives as it is, so the page reads its rows and no more
 /// (ordered by `seq` alone, PostgreSQL may walk the whole table backwards past other local
-/// governments' newer rows). The count then reads that index alone.
+/// governments' newer rows). The count reads that index too (and, under other filters, the
+/// rows it names).
 pub(crate) async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,
