@@ -251,13 +251,7 @@ impl Consumer {
         block: Duration,
         connected: &mut bool,
     ) -> redis::RedisResult<()> {
-        let client = redis::Client::open(url)?;
-        let config = redis::AsyncConnectionConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(block + Duration::from_secs(5)));
-        let mut conn = client
-            .get_multiplexed_async_connection_with_config(&config)
-            .await?;
+        let mut conn = outbox::stream_connection(url, block).await?;
         let applied = applied_key(prefix);
         let recorded: HashMap<String, String> = conn.hgetall(&applied).await?;
         // No record at all: the first replica ever, or Redis lost its data.

@@ -122,6 +122,21 @@ fn timed_out() -> redis::RedisError {
 /// The services that relay an outbox, by the name their stream carries.
 pub const SERVICES: [&str; 5] = ["requests", "training", "events", "research", "notifier"];
 
+/// A connection for reading change streams with `XREAD BLOCK` of `block`: it gives up
+/// connecting after 2 s and waiting for an answer 5 s after the block, so a hung Redis
+/// surfaces as an error the reader retries.
+pub async fn stream_connection(
+    url: &str,
+    block: Duration,
+) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
+    let config = redis::AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(2)))
+        .set_response_timeout(Some(block + Duration::from_secs(5)));
+    redis::Client::open(url)?
+        .get_multiplexed_async_connection_with_config(&config)
+        .await
+}
+
 /// The Redis Stream of `service`'s events under `prefix`.
 pub fn stream_key(prefix: &str, service: &str) -> String {
     format!("{prefix}events:{service}")

@@ -246,13 +246,7 @@ where
         let mut last = position(&self.db, &key)
             .await?
             .unwrap_or_else(|| "0-0".to_owned());
-        let client = redis::Client::open(self.url.as_str())?;
-        let config = redis::AsyncConnectionConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(self.block + Duration::from_secs(5)));
-        let mut conn = client
-            .get_multiplexed_async_connection_with_config(&config)
-            .await?;
+        let mut conn = super::stream_connection(&self.url, self.block).await?;
         self.check_gap(&mut conn, &key, &last).await?;
         crate::metrics::change_stream_started(self.follow.follower);
         tracing::info!(

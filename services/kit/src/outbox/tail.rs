@@ -125,13 +125,7 @@ async fn read_redis<H>(
 where
     H: Fn(Tail<'_>),
 {
-    let client = redis::Client::open(url)?;
-    let config = redis::AsyncConnectionConfig::new()
-        .set_connection_timeout(Some(Duration::from_secs(2)))
-        .set_response_timeout(Some(block + Duration::from_secs(5)));
-    let mut conn = client
-        .get_multiplexed_async_connection_with_config(&config)
-        .await?;
+    let mut conn = super::stream_connection(url, block).await?;
     let newest: StreamRangeReply = conn.xrevrange_count(key, "+", "-", 1).await?;
     let mut last = newest
         .ids
