@@ -233,12 +233,13 @@ async fn an_answers_keys_follow_the_selection() {
             .collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{keys:?} in {text}");
     };
-    let post = async |token: Option<&str>, query: &str| {
+    // The answer's text to `body` (one operation or a batch), as sent.
+    let post = async |token: Option<&str>, body: serde_json::Value| {
         let mut request = stack
             .http()
             .post(stack.graphql_url())
             .header("accept", "application/json")
-            .json(&json!({ "query": query }));
+            .json(&body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -250,30 +251,21 @@ async fn an_answers_keys_follow_the_selection() {
     let admin = stack.admin();
     let private = post(
         Some(&admin),
-        "{ serviceRequests(first: 1) { totalCount pageInfo { hasNextPage } } \
-           localGovernments { name(lang: EN) level code } }",
+        json!({ "query": "{ serviceRequests(first: 1) { totalCount pageInfo { hasNextPage } } \
+           localGovernments { name(lang: EN) level code } }" }),
     )
     .await;
     in_order(&private, &["totalCount", "pageInfo", "hasNextPage"]);
     in_order(&private, &["name", "level", "code"]);
 
     let query = "{ localGovernments { name(lang: EN) level code } }";
-    let (miss, hit) = (post(None, query).await, post(None, query).await);
+    let one = json!({ "query": query });
+    let (miss, hit) = (post(None, one.clone()).await, post(None, one.clone()).await);
     assert_eq!(miss, hit, "served again as stored");
     in_order(&hit, &["name", "level", "code"]);
 
     // A batch: each item as it would be alone, in its place.
-    let batch = stack
-        .http()
-        .post(stack.graphql_url())
-        .header("accept", "application/json")
-        .json(&json!([{ "query": "{ nope }" }, { "query": query }]))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let batch = post(None, json!([{ "query": "{ nope }" }, one])).await;
     let items: Vec<serde_json::Value> = serde_json::from_str(&batch).unwrap();
     assert_eq!(
         items[0]["errors"][0]["extensions"]["code"],
