@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DerivePartialModel, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::Result;
@@ -106,7 +107,30 @@ fn parse_state(s: &str) -> Result<PracticeState> {
     PracticeState::parse(s).map_err(ResearchError::corrupt)
 }
 
-fn record(row: practice::Model) -> Result<PracticeRecord> {
+/// What a read of a practice takes from its row: everything but the columns derived from
+/// its content for filters, facets and search (the search documents alone are about a third of
+/// a row, and no read shows them).
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "practice::Entity")]
+struct PracticeRow {
+    id: String,
+    state: String,
+    approved: bool,
+    was_published: bool,
+    version: i32,
+    revision: i64,
+    content: String,
+    author_subject: String,
+    author_name: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    published_at: Option<DateTime<Utc>>,
+    withdrawn_at: Option<DateTime<Utc>>,
+    withdrawal_reason: Option<String>,
+    origin: Option<String>,
+}
+
+fn record(row: PracticeRow) -> Result<PracticeRecord> {
     let content: PracticeContent =
         serde_json::from_str(&row.content).map_err(ResearchError::corrupt)?;
     Ok(PracticeRecord {
@@ -141,6 +165,7 @@ pub(crate) async fn find(
 ) -> Result<Option<PracticeRecord>> {
     practice::Entity::find()
         .filter(practice::Column::Id.eq(id.to_key()))
+        .into_partial_model::<PracticeRow>()
         .one(db)
         .await?
         .map(record)
@@ -157,6 +182,7 @@ pub(crate) async fn find_many(
     }
     practice::Entity::find()
         .filter(practice::Column::Id.is_in(keys.to_vec()))
+        .into_partial_model::<PracticeRow>()
         .all(db)
         .await?
         .into_iter()
