@@ -286,6 +286,11 @@ pub async fn series_feed(
                 first: 100,
                 after: after.clone(),
             }),
+            // A calendar shows neither a total nor seats.
+            mask: Some(pb::EventListMask {
+                skip_total_count: true,
+                skip_tallies: true,
+            }),
         };
         let listed = read(
             &state,

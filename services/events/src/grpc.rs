@@ -16,7 +16,8 @@ use crate::domain::{
 };
 use crate::error::EventsError;
 use crate::service::{
-    self, EventFilter, EventOffice, LectureFilter, PageRequest, RegistrationFilter, ScheduleDraft,
+    self, EventFilter, EventListParts, EventOffice, LectureFilter, PageRequest, RegistrationFilter,
+    ScheduleDraft,
 };
 
 /// The gRPC face of [`EventOffice`].
@@ -465,9 +466,13 @@ impl EventsService for GrpcService {
             from_date: opt_date(&f.from_date, "filter.fromDate")?,
             to_date: opt_date(&f.to_date, "filter.toDate")?,
         };
+        let parts = m.mask.map_or(EventListParts::ALL, |mask| EventListParts {
+            total_count: !mask.skip_total_count,
+            tallies: !mask.skip_tallies,
+        });
         reply(
             self.office
-                .list_events(caller.as_ref(), filter, page_in(m.page))
+                .list_events(caller.as_ref(), filter, page_in(m.page), parts)
                 .await,
             |page| pb::ListEventsResponse {
                 page_info: Some(page.info()),

@@ -11,8 +11,8 @@ use glocal_events::domain::{
     TextDraft, Version,
 };
 use glocal_events::service::{
-    ContributionView, EventFilter, EventView, LectureView, PageRequest, RegistrationFilter,
-    RegistrationView, ScheduleDraft, SeriesView, SessionView,
+    ContributionView, EventFilter, EventListParts, EventView, LectureView, PageRequest,
+    RegistrationFilter, RegistrationView, ScheduleDraft, SeriesView, SessionView,
 };
 use glocal_events::{Config, EventOffice, EventsError};
 use glocal_kit::domain::period::PeriodDraft;
@@ -678,11 +678,40 @@ async fn a_lapsed_offer_reads_expired_without_a_write(env: Env) {
     assert_eq!((shown.seats_taken, shown.waitlist_length), (1, 1));
     let listed = env
         .office
-        .list_events(None, EventFilter::default(), PageRequest::default())
+        .list_events(
+            None,
+            EventFilter::default(),
+            PageRequest::default(),
+            EventListParts::ALL,
+        )
         .await
         .unwrap();
-    let listed = listed.items.iter().find(|e| e.id == event.id).unwrap();
-    assert_eq!(listed.seats_taken, 1);
+    assert_eq!(listed.total_count, listed.items.len() as u64);
+    let shown_in_list = listed.items.iter().find(|e| e.id == event.id).unwrap();
+    assert_eq!(
+        (shown_in_list.seats_taken, shown_in_list.waitlist_length),
+        (1, 1)
+    );
+    // A caller that shows neither the total nor the seats leaves both unread: the same page,
+    // no total, and the stored seat counter (the lapsed offer's seat still in it).
+    let lean = env
+        .office
+        .list_events(
+            None,
+            EventFilter::default(),
+            PageRequest::default(),
+            EventListParts {
+                total_count: false,
+                tallies: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(lean.total_count, 0);
+    assert_eq!(lean.cursors, listed.cursors);
+    let lean_event = lean.items.iter().find(|e| e.id == event.id).unwrap();
+    assert_eq!((lean_event.seats_taken, lean_event.waitlist_length), (2, 0));
+    assert_eq!(lean_event.title, shown_in_list.title);
     let batch = env
         .office
         .batch_get_events(None, &[event.id])
@@ -1198,7 +1227,12 @@ async fn scoping(env: Env) {
     );
     let public = env
         .office
-        .list_events(None, EventFilter::default(), PageRequest::default())
+        .list_events(
+            None,
+            EventFilter::default(),
+            PageRequest::default(),
+            EventListParts::ALL,
+        )
         .await
         .unwrap();
     assert_eq!(public.total_count, 1);
@@ -1208,6 +1242,7 @@ async fn scoping(env: Env) {
             Some(&staff()),
             EventFilter::default(),
             PageRequest::default(),
+            EventListParts::ALL,
         )
         .await
         .unwrap();
@@ -1430,6 +1465,7 @@ async fn bad_input_idempotency_and_versions(env: Env) {
                     first: 2,
                     after: after_cursor.clone(),
                 },
+                EventListParts::ALL,
             )
             .await
             .unwrap();
@@ -1450,6 +1486,7 @@ async fn bad_input_idempotency_and_versions(env: Env) {
                     first: 2,
                     after: Some("nonsense".into()),
                 },
+                EventListParts::ALL,
             )
             .await,
         ErrorCode::BadUserInput,
@@ -1952,7 +1989,12 @@ async fn demo_seeds_once(env: Env) {
     let kcj = series.iter().find(|s| s.code == "KCJ-CONFERENCE").unwrap();
     assert_eq!(kcj.next_host_country.as_deref(), Some("CN"));
     let events = office
-        .list_events(None, EventFilter::default(), PageRequest::default())
+        .list_events(
+            None,
+            EventFilter::default(),
+            PageRequest::default(),
+            EventListParts::ALL,
+        )
         .await
         .unwrap();
     let kinds: Vec<EventKind> = events.items.iter().map(|e| e.kind).collect();

@@ -471,6 +471,27 @@ async fn scoping_bad_input_and_conflicts() {
     let waiting = waiting.data()["registerForEvent"].clone();
     assert_eq!(waiting["state"], "WAITLISTED");
     assert_eq!(waiting["waitlistPosition"], 1);
+    // A list shows the waitlist when its nodes select it, here through a fragment (the
+    // gateway asks the service for the registration tallies only then).
+    let listed = stack
+        .gql(
+            None,
+            "{ events(first: 20) { edges { node { id ...Seats } } } } \
+             fragment Seats on Event { waitlistLength seatsAvailable }",
+            json!({}),
+        )
+        .await;
+    let listed = listed.data()["events"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["id"] == id)
+        .expect("the open event is listed")["node"]
+        .clone();
+    assert_eq!(
+        (&listed["waitlistLength"], &listed["seatsAvailable"]),
+        (&json!(1), &json!(0))
+    );
     let q = format!(
         "mutation($input: CancelRegistrationInput!) {{ cancelRegistration(input: $input) {{ {REGISTRATION_FIELDS} }} }}"
     );

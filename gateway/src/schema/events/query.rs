@@ -36,6 +36,7 @@ impl EventsQuery {
                 first: first_in(first)?,
                 after: after.unwrap_or_default(),
             }),
+            mask: Some(list_mask(&ctx.look_ahead())),
         };
         let response = read(
             ctx,
@@ -232,5 +233,19 @@ impl EventsQuery {
             page_info,
             total_count: i32::try_from(response.total_count).unwrap_or(i32::MAX),
         })
+    }
+}
+
+/// What an `events` selection leaves out, so the events service does not query it: the total
+/// when `totalCount` is not selected, the registration tallies when no node selects a seat
+/// figure (`seatsTaken`, `seatsAvailable`, `waitlistLength`). Fragments count as selected
+/// wherever they are spread.
+fn list_mask(connection: &async_graphql::Lookahead<'_>) -> pb::EventListMask {
+    let node = connection.field("edges").field("node");
+    pb::EventListMask {
+        skip_total_count: !connection.field("totalCount").exists(),
+        skip_tallies: !["seatsTaken", "seatsAvailable", "waitlistLength"]
+            .iter()
+            .any(|f| node.field(f).exists()),
     }
 }

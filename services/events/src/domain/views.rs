@@ -33,6 +33,25 @@ pub struct SeriesView {
     pub created_at: DateTime<Utc>,
 }
 
+/// Parts of a list of events a caller may leave out, so they are not queried: each `true`
+/// part is read ([`EventListParts::ALL`] reads everything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventListParts {
+    /// How many events match in all (else `total_count` is 0).
+    pub total_count: bool,
+    /// The registration tallies: the waitlist's length and the seats of lapsed offers (else
+    /// `waitlist_length` is 0 and `seats_taken` the stored figure).
+    pub tallies: bool,
+}
+
+impl EventListParts {
+    /// Every part.
+    pub const ALL: EventListParts = EventListParts {
+        total_count: true,
+        tallies: true,
+    };
+}
+
 /// An event as callers see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventView {

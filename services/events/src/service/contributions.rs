@@ -2,21 +2,19 @@
 
 use super::{
     Actor, ContributionView, EventOffice, Result, Viewer, bureau, check_version,
-    contribution_visible, event_visible, member, stale, viewer,
+    contribution_visible, event_visible, is_bureau, member, stale, viewer,
 };
 use crate::domain::{
     ContributionAction, ContributionState, EntityId, EventState, NewContribution, PracticeIds,
     Version, bounded, contribution_transition,
 };
 use crate::error::EventsError;
-use crate::store::EventRow;
 use crate::store::queries;
 use crate::store::views::{self, corrupt, event_state};
 use crate::store::writes;
 use glocal_kit::Caller;
 use glocal_kit::outbox::{self, Change, EntityRef};
 use serde_json::json;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 impl EventOffice {
@@ -63,7 +61,7 @@ impl EventOffice {
             .await?
             .ok_or(EventsError::NotFound("contribution"))?;
         let event = queries::find_event(&self.db, row.event_id, false).await?;
-        if !contribution_visible(viewer, &row, event.as_ref()) {
+        if !contribution_visible(viewer, &row, event.as_ref().map(|e| e.state.as_str())) {
             return Err(EventsError::NotFound("contribution"));
         }
         views::contribution_view(row)
@@ -85,7 +83,7 @@ impl EventOffice {
             .await?
             .ok_or(EventsError::NotFound("contribution"))?;
         let event = queries::find_event(&txn, row.event_id, false).await?;
-        if !contribution_visible(&viewer, &row, event.as_ref()) {
+        if !contribution_visible(&viewer, &row, event.as_ref().map(|e| e.state.as_str())) {
             return Err(EventsError::NotFound("contribution"));
         }
         if action == ContributionAction::Withdraw && row.submitter_subject != actor.subject {
@@ -231,16 +229,24 @@ impl EventOffice {
         }
         let uuids: Vec<Uuid> = event_ids.iter().map(EntityId::as_uuid).collect();
         let rows = queries::contributions_of(&self.db, &uuids, submitter.as_deref()).await?;
-        let mut ids: Vec<Uuid> = rows.iter().map(|r| r.event_id).collect();
+        // Only an accepted contribution of someone else's needs its event's state (the bureau
+        // sees every one): read the states of those events alone.
+        let mut ids: Vec<Uuid> = if is_bureau(&viewer) {
+            Vec::new()
+        } else {
+            rows.iter()
+                .filter(|r| r.state == ContributionState::Accepted.as_str())
+                .map(|r| r.event_id)
+                .collect()
+        };
         ids.sort();
         ids.dedup();
-        let events: HashMap<Uuid, EventRow> = queries::find_events(&self.db, &ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
+        let states = queries::event_states(&self.db, &ids).await?;
         rows.into_iter()
-            .filter(|r| contribution_visible(&viewer, r, events.get(&r.event_id)))
+            .filter(|r| {
+                let state = states.get(&r.event_id).map(String::as_str);
+                contribution_visible(&viewer, r, state)
+            })
             .map(views::contribution_view)
             .collect()
     }

@@ -1,8 +1,9 @@
 //! Events: create, read, list and move events through their life cycle.
 
 use super::{
-    Actor, EventFilter, EventOffice, EventView, Page, PageRequest, Result, Viewer, bureau,
-    check_version, decode_event_cursor, event_cursor, event_visible, is_bureau, stale, viewer,
+    Actor, EventFilter, EventListParts, EventOffice, EventView, Page, PageRequest, Result, Viewer,
+    bureau, check_version, decode_event_cursor, event_cursor, event_visible, is_bureau, stale,
+    viewer,
 };
 use crate::domain::{
     EntityId, EventAction, EventKind, EventState, NewEvent, Version, bounded, event_transition,
@@ -265,6 +266,7 @@ impl EventOffice {
         caller: Option<&Caller>,
         filter: EventFilter,
         page: PageRequest,
+        parts: EventListParts,
     ) -> Result<Page<EventView>> {
         let viewer = viewer(caller);
         let first = self.page_size(page.first);
@@ -282,13 +284,14 @@ impl EventOffice {
             to_date: filter.to_date,
             after: decode_event_cursor(page.after.as_deref())?,
             limit: u64::from(first) + 1,
+            count: parts.total_count,
         };
         let (mut rows, total_count) = queries::list_events(&self.db, &query).await?;
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
         let cursors = rows.iter().map(event_cursor).collect();
         Ok(Page {
-            items: self.event_views(rows).await?,
+            items: views::event_views(&self.db, rows, self.now(), parts.tallies).await?,
             cursors,
             has_next_page,
             total_count,
@@ -296,7 +299,7 @@ impl EventOffice {
     }
 
     pub(super) async fn event_views(&self, rows: Vec<EventRow>) -> Result<Vec<EventView>> {
-        views::event_views(&self.db, rows, self.now()).await
+        views::event_views(&self.db, rows, self.now(), true).await
     }
 
     /// Moves an event through its life cycle (bureau only); `reason` is required to cancel.

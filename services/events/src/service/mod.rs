@@ -90,8 +90,8 @@ mod statistics;
 mod timetable;
 
 pub use crate::domain::views::{
-    CheckInView, ContributionView, EventView, HistoryEntry, LectureView, Page, PageRequest,
-    RegistrationView, SeriesView, SessionView,
+    CheckInView, ContributionView, EventListParts, EventView, HistoryEntry, LectureView, Page,
+    PageRequest, RegistrationView, SeriesView, SessionView,
 };
 pub use guests::GuestRequestView;
 pub use privacy::{
@@ -276,7 +276,12 @@ fn check_version(seen: Version, stored: i64) -> Result<()> {
 }
 
 fn event_visible(viewer: &Viewer, row: &EventRow) -> bool {
-    is_bureau(viewer) || row.state != EventState::Draft.as_str()
+    state_visible(viewer, &row.state)
+}
+
+/// Whether an event in the stored `state` is visible to `viewer`.
+fn state_visible(viewer: &Viewer, state: &str) -> bool {
+    is_bureau(viewer) || state != EventState::Draft.as_str()
 }
 
 fn registration_visible(viewer: &Viewer, row: &RegistrationRow) -> bool {
@@ -286,7 +291,9 @@ fn registration_visible(viewer: &Viewer, row: &RegistrationRow) -> bool {
     }
 }
 
-fn contribution_visible(viewer: &Viewer, row: &ContributionRow, event: Option<&EventRow>) -> bool {
+/// Whether `viewer` may see the contribution `row`, whose event is in the stored
+/// `event_state` (`None`: the event does not exist).
+fn contribution_visible(viewer: &Viewer, row: &ContributionRow, event_state: Option<&str>) -> bool {
     if is_bureau(viewer) {
         return true;
     }
@@ -297,7 +304,7 @@ fn contribution_visible(viewer: &Viewer, row: &ContributionRow, event: Option<&E
         return true;
     }
     row.state == ContributionState::Accepted.as_str()
-        && event.is_some_and(|e| event_visible(viewer, e))
+        && event_state.is_some_and(|state| state_visible(viewer, state))
 }
 
 fn lecture_visible(viewer: &Viewer, row: &LectureRow) -> bool {

@@ -218,6 +218,25 @@ pub(crate) async fn find_events<C: ConnectionTrait>(
         .await
 }
 
+/// The stored state of each of these events that exists (one query of two columns).
+pub(crate) async fn event_states<C: ConnectionTrait>(
+    c: &C,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .column(event::Column::State)
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Takes `n` seats of an event if they are free: one conditional UPDATE, so the seats held
 /// never exceed the capacity whatever runs concurrently. False when they are not free.
 pub(crate) async fn take_seats<C: ConnectionTrait>(c: &C, id: Uuid, n: i32) -> Result<bool, DbErr> {
@@ -305,9 +324,11 @@ pub(crate) struct EventQuery {
     pub to_date: Option<NaiveDate>,
     pub after: Option<(NaiveDate, i64)>,
     pub limit: u64,
+    /// Count the matches (else the total is 0).
+    pub count: bool,
 }
 
-/// One page of events by (start date, seq), and how many match in all.
+/// One page of events by (start date, seq), and how many match in all (when asked).
 pub(crate) async fn list_events<C: ConnectionTrait>(
     c: &C,
     q: &EventQuery,
@@ -335,7 +356,11 @@ pub(crate) async fn list_events<C: ConnectionTrait>(
     if let Some(to) = q.to_date {
         cond = cond.add(E::StartDate.lte(to));
     }
-    let total = event::Entity::find().filter(cond.clone()).count(c).await?;
+    let total = if q.count {
+        event::Entity::find().filter(cond.clone()).count(c).await?
+    } else {
+        0
+    };
     if let Some((date, seq)) = q.after {
         cond = cond.add(
             Condition::any().add(E::StartDate.gt(date)).add(

@@ -130,9 +130,14 @@ pub(crate) async fn event_views(
     db: &impl ConnectionTrait,
     rows: Vec<event::Model>,
     now: DateTime<Utc>,
+    tallies: bool,
 ) -> Result<Vec<EventView>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let tallies = queries::registration_tallies(db, &ids, now).await?;
+    let tallies = if tallies {
+        queries::registration_tallies(db, &ids, now).await?
+    } else {
+        HashMap::new()
+    };
     rows.into_iter()
         .map(|r| {
             let tally = tallies.get(&r.id).copied().unwrap_or_default();
