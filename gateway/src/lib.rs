@@ -64,6 +64,10 @@ fn build_schemas(
         services.timeout,
         upstream::read_log::QUEUE,
     );
+    let hooks = edge::operation::OperationHooks::default()
+        .authorize()
+        .limits(limits::Limits::from_settings(&settings.gateway))
+        .read_log(read_log);
     let portal = configure(settings, services, &entities, schema::builder())
         .data(hub)
         .data(schema::requests::AttachmentLinks {
@@ -73,15 +77,17 @@ fn build_schemas(
             authz::require_subscription,
         ))
         .data(schema::me::PermissionsOf(authz::permissions))
-        .extension(schema::personal_data::ReadLogExtension(read_log.clone()))
         // The whole schema is never handed out as a subgraph (`/subgraph` is).
-        .extension(schema::federation::WithoutServiceSdl::PORTAL);
-    let partner = configure(settings, services, &entities, schema::partner_builder())
-        .extension(schema::personal_data::ReadLogExtension(read_log));
+        .extension(
+            hooks
+                .clone()
+                .without_service_sdl(schema::federation::WithoutServiceSdl::PORTAL),
+        );
+    let partner = configure(settings, services, &entities, schema::partner_builder());
     let partner = if settings.gateway.service_sdl_enabled(settings.environment) {
-        partner
+        partner.extension(hooks)
     } else {
-        partner.extension(schema::federation::WithoutServiceSdl::OFF)
+        partner.extension(hooks.without_service_sdl(schema::federation::WithoutServiceSdl::OFF))
     };
     (finish(settings, portal), finish(settings, partner))
 }
@@ -99,16 +105,9 @@ fn configure<Q, M, S>(
         .data(clients::ReadRetry::from_settings(gateway))
         .data(schema::common::PublicUrls::from_settings(gateway))
         .data(entities.clone())
-        .extension(http::execution_marker())
-        .extension(authz::EdgeAuthorization)
-        .extension(limits::DocumentLimits(limits::Limits::from_settings(
-            gateway,
-        )))
-        // One span per operation (after the limits, which parse the document it is named
-        // from); per field only when debugging asks for it.
-        .extension(spans::OperationSpans)
         .limit_depth(gateway.max_depth)
         .limit_complexity(gateway.max_complexity);
+    // Spans per field only when debugging asks for them (children of the operation's span).
     if settings.telemetry.field_spans {
         builder.extension(spans::FieldSpans)
     } else {

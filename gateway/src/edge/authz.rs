@@ -2,7 +2,7 @@
 //! mutations of every service) and every role, whether the caller is allowed, allowed with
 //! scoping (the service narrows what they see or may change), or denied.
 //!
-//! The gateway enforces it at the edge ([`EdgeAuthorization`]), once per operation from its
+//! The gateway enforces it at the edge ([`OperationAuthorization`]), once per operation from its
 //! root fields: a denied root field fails before any service is called, with
 //! `UNAUTHENTICATED` for the anonymous public and `FORBIDDEN` for everyone else; only that
 //! field fails. Services enforce the same rules
@@ -13,21 +13,15 @@
 //! for them, so each subscription resolver asks [`require`] before it subscribes (and then
 //! checks the subscriber may see each event it would deliver).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
-};
 use async_graphql::parser::types::{
     Directive, ExecutableDocument, OperationType as DocumentOperation, Selection, SelectionSet,
 };
-use async_graphql::{
-    Data, PathSegment, Positioned, Response, ServerError, ServerResult, Value, Variables,
-};
+use async_graphql::{Data, PathSegment, Positioned, ServerError, Value, Variables};
 use glocal_kit::error::ErrorCode;
 use glocal_kit::{Caller, Role as KitRole};
 
-use crate::edge::auth::Identity;
 use crate::schema::gate::RootRefusals;
 use crate::schema::me::{OperationType, Permission};
 
@@ -419,7 +413,7 @@ fn refusal(field: &str, caller: Option<&Caller>) -> (ErrorCode, String) {
     }
 }
 
-/// Checks the matrix for a root field [`EdgeAuthorization`] does not decide
+/// Checks the matrix for a root field [`OperationAuthorization`] does not decide
 /// (subscriptions): the refusal as a GraphQL error when `caller` is denied.
 pub fn require(root: Root, field: &str, caller: Option<&Caller>) -> async_graphql::Result<Access> {
     match decide(root, field, caller) {
@@ -437,40 +431,29 @@ pub fn require_subscription(field: &str, caller: Option<&Caller>) -> async_graph
     require(Root::Subscription, field, caller).map(|_| ())
 }
 
-/// The schema extension that enforces [`MATRIX`] on the root fields of queries and
-/// mutations, once per operation: when the document is parsed it walks each operation's root
-/// selection set as async-graphql will execute it ([`root_fields`]: aliases, fragments
-/// spread or inline on the root, `@skip`/`@include`), decides every root field for the
-/// caller, and, once the document passed validation and runs, hands the refusals to the
-/// schema's root types as [`RootRefusals`]. A refused field fails there, before its resolver
-/// runs, with the error it would have got from a resolve hook: only that field, at its
-/// response key. Nothing runs per resolved field.
-pub struct EdgeAuthorization;
-
-impl ExtensionFactory for EdgeAuthorization {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(OperationAuthorization::default())
-    }
-}
-
-/// The refusals of one request's operations, decided when its document parsed.
+/// The matrix enforced on the root fields of queries and mutations, once per operation (the
+/// authorization part of [`crate::edge::operation::OperationHooks`]): when the document is
+/// parsed, [`OperationAuthorization::decide`] walks each operation's root selection set as
+/// async-graphql will execute it ([`root_fields`]: aliases, fragments spread or inline on
+/// the root, `@skip`/`@include`) and decides every root field for the caller; once the
+/// document passed validation and runs, [`OperationAuthorization::take`] hands the refusals
+/// to the schema's root types as [`RootRefusals`]. A refused field fails there, before its
+/// resolver runs, with the error it would have got from a resolve hook: only that field, at
+/// its response key. Nothing runs per resolved field.
 #[derive(Default)]
-struct OperationAuthorization {
+pub(crate) struct OperationAuthorization {
     /// (operation name, its refused root fields), for the operations with any.
     refused: Mutex<Vec<(Option<String>, RootRefusals)>>,
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for OperationAuthorization {
-    async fn parse_query(
+impl OperationAuthorization {
+    /// Decides the root fields of every query and mutation of `doc` for `caller`.
+    pub(crate) fn decide(
         &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
+        doc: &ExecutableDocument,
         variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let caller = ctx.data_opt::<Identity>().and_then(|i| i.0.as_ref());
+        caller: Option<&Caller>,
+    ) {
         let mut refused = Vec::new();
         for (name, operation) in doc.operations.iter() {
             let root = match operation.node.ty {
@@ -481,7 +464,7 @@ impl Extension for OperationAuthorization {
             };
             let refusals = refusals(
                 root,
-                root_fields(&doc, &operation.node.selection_set, variables),
+                root_fields(doc, &operation.node.selection_set, variables),
                 caller,
             );
             if !refusals.is_empty() {
@@ -491,30 +474,21 @@ impl Extension for OperationAuthorization {
         if !refused.is_empty() {
             *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = refused;
         }
-        Ok(doc)
     }
 
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
+    /// The refusals of the operation `operation_name` names, as the data its execution
+    /// needs; `None` when it has none.
+    pub(crate) fn take(&self, operation_name: Option<&str>) -> Option<Data> {
         let refusals = {
             let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
             refused
                 .iter()
                 .position(|(name, _)| name.as_deref() == operation_name)
                 .map(|i| refused.swap_remove(i).1)
-        };
-        match refusals {
-            None => next.run(ctx, operation_name).await,
-            Some(refusals) => {
-                let mut data = Data::default();
-                data.insert(refusals);
-                next.run_with_data(ctx, operation_name, data).await
-            }
-        }
+        }?;
+        let mut data = Data::default();
+        data.insert(refusals);
+        Some(data)
     }
 }
 
@@ -724,6 +698,7 @@ pub fn markdown() -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::edge::auth::Identity;
 
     #[tokio::test]
     async fn no_private_type_is_in_the_partner_graph() {
@@ -901,7 +876,7 @@ pub(crate) mod tests {
     /// Runs `query` on the portal's schema with the matrix enforced, as `caller`.
     async fn as_caller(query: &str, caller: Option<Caller>) -> async_graphql::Response {
         let schema = crate::schema::builder()
-            .extension(EdgeAuthorization)
+            .extension(crate::edge::operation::OperationHooks::default().authorize())
             .finish();
         schema
             .execute(async_graphql::Request::new(query).data(Identity(caller)))

@@ -10,7 +10,7 @@
 //!   answer with a GraphQL-shaped error.
 //! - Every error carries `extensions.code`: request errors (parse, validation, limits) get
 //!   BAD_USER_INPUT, an argument that fails to coerce gets BAD_USER_INPUT where it is
-//!   coerced (see [`execution_marker`]), service errors theirs
+//!   coerced (see [`resolve_field`]), service errors theirs
 //!   ([`crate::upstream::error`]), and a resolver error without a code INTERNAL.
 //! - `GET /graphql` from a browser without a query serves GraphiQL (when enabled).
 //! - A POST body may be a JSON array of requests (a batch, at most `gateway.max_batch`),
@@ -24,9 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo,
-};
+use async_graphql::extensions::{ExtensionContext, NextResolve, ResolveInfo};
 use async_graphql::parser::types::{ExecutableDocument, Field, OperationType};
 use async_graphql::{PathSegment, ServerError, ServerResult, Variables};
 use axum::body::Body;
@@ -551,66 +549,51 @@ fn selected_operation<'a>(
     }
 }
 
-/// Set by [`ExecutionMarker`] once an operation passed parsing and validation.
+/// Set by [`mark_executed`] once an operation passed parsing and validation.
 #[derive(Debug, Default)]
 struct Executed(AtomicBool);
 
-/// Records in the request data that execution started, which tells request errors
-/// (no `data`) from field errors; and gives an argument that fails to coerce while a field
-/// executes (a variable's value a scalar or an input validator refuses) BAD_USER_INPUT.
-struct ExecutionMarker;
-
-impl ExtensionFactory for ExecutionMarker {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ExecutionMarker)
+/// Records in the request data that execution started ([`Executed`]), which tells request
+/// errors (no `data`) from field errors: the execute step of
+/// [`crate::edge::operation::OperationHooks`].
+pub(crate) fn mark_executed(ctx: &ExtensionContext<'_>) {
+    if let Some(executed) = ctx.data_opt::<Arc<Executed>>() {
+        executed.0.store(true, Ordering::Relaxed);
     }
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ExecutionMarker {
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> async_graphql::Response {
-        if let Some(executed) = ctx.data_opt::<Arc<Executed>>() {
-            executed.0.store(true, Ordering::Relaxed);
-        }
-        next.run(ctx, operation_name).await
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<async_graphql::Value>> {
-        let arguments = info.field;
-        // A response-cache candidate records what it shows (public fields only, entities).
-        let collector = ctx.data_opt::<Arc<Collector>>();
-        let key = collector.and_then(|c| {
-            c.field(
-                info.parent_type,
-                info.name,
-                info.return_type,
-                info.path_node,
-            )
-        });
-        let result = next.run(ctx, info).await.map_err(|mut error| {
-            if is_argument_error(&error, arguments) {
-                error
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", ErrorCode::BadUserInput.as_str());
-            }
+/// Resolves one field (the per-field step of [`crate::edge::operation::OperationHooks`],
+/// the only one): gives an argument that fails to coerce while the field executes (a
+/// variable's value a scalar or an input validator refuses) BAD_USER_INPUT, and lets a
+/// response-cache candidate record what it shows (public fields only, entities).
+pub(crate) async fn resolve_field(
+    ctx: &ExtensionContext<'_>,
+    info: ResolveInfo<'_>,
+    next: NextResolve<'_>,
+) -> ServerResult<Option<async_graphql::Value>> {
+    let arguments = info.field;
+    let collector = ctx.data_opt::<Arc<Collector>>();
+    let key = collector.and_then(|c| {
+        c.field(
+            info.parent_type,
+            info.name,
+            info.return_type,
+            info.path_node,
+        )
+    });
+    let result = next.run(ctx, info).await.map_err(|mut error| {
+        if is_argument_error(&error, arguments) {
             error
-        });
-        if let (Some(collector), Some(key), Ok(Some(value))) = (collector, key, &result) {
-            collector.key(key, value);
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", ErrorCode::BadUserInput.as_str());
         }
-        result
+        error
+    });
+    if let (Some(collector), Some(key), Ok(Some(value))) = (collector, key, &result) {
+        collector.key(key, value);
     }
+    result
 }
 
 /// Whether `error` was raised coercing one of `field`'s arguments: async-graphql places
@@ -627,12 +610,6 @@ fn is_argument_error(error: &ServerError, field: &Field) -> bool {
             .locations
             .iter()
             .all(|at| field.arguments.iter().any(|(_, value)| value.pos == *at))
-}
-
-/// The extension the schema needs for [`execute`] to tell request errors from field
-/// errors, and to code argument errors.
-pub fn execution_marker() -> impl ExtensionFactory {
-    ExecutionMarker
 }
 
 /// The query `params` stand for: theirs, or the persisted one their hash names.
@@ -940,7 +917,7 @@ fn metric_label(name: Option<&str>) -> String {
 
 /// Gives every error an `extensions.code`: request errors (before execution) are
 /// BAD_USER_INPUT; an executed field's error without a code (argument errors got theirs
-/// from [`ExecutionMarker`], service errors theirs from [`crate::upstream::error`]) is
+/// from [`resolve_field`], service errors theirs from [`crate::upstream::error`]) is
 /// INTERNAL.
 fn fill_codes(errors: &mut [ServerError], executed: bool) {
     for error in errors {
@@ -1086,7 +1063,7 @@ mod tests {
             async_graphql::EmptyMutation,
             async_graphql::EmptySubscription,
         )
-        .extension(execution_marker())
+        .extension(crate::edge::operation::OperationHooks::default())
         .finish();
         let executed = Arc::new(Executed::default());
         let request = async_graphql::Request::new(

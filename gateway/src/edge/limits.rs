@@ -13,16 +13,12 @@
 //!   2^30. Validation and execution then only ever meet documents whose expansion is
 //!   bounded by `max_complexity`.
 //!
-//! [`DocumentLimits`] applies them to every operation (HTTP and WebSocket alike), before
+//! [`check_request`] applies them to every operation (HTTP and WebSocket alike), before
 //! async-graphql's own parse step. A
 //! refused document is a request error (no `data`, `BAD_USER_INPUT`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Positioned, Request, ServerError, ServerResult};
 use glocal_kit::config::GatewaySettings;
@@ -392,17 +388,6 @@ pub fn check(
     Ok(analysis)
 }
 
-/// Applies [`check_size`], [`check_nesting`] and [`check`] to every document the schema
-/// parses (a schema extension, so HTTP and WebSocket operations alike).
-#[derive(Debug, Clone, Copy)]
-pub struct DocumentLimits(pub Limits);
-
-impl ExtensionFactory for DocumentLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
-}
-
 /// The request error for a broken limit, carrying its catalogue message
 /// (`extensions.messageKey`, `messageArgs`) for the edge to render in the caller's language.
 fn refuse(limit: &'static str, message: Message) -> ServerError {
@@ -425,28 +410,20 @@ fn refuse(limit: &'static str, message: Message) -> ServerError {
     error
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for DocumentLimits {
-    /// Before async-graphql's own parse step, whose recursion check
-    /// (`limit_recursive_depth`) follows every spread path by path: the document is parsed
-    /// here (the schema reuses it) and measured first.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        check_size(&request.query, self.0.document_bytes)
-            .map_err(|m| refuse("document_bytes", m))?;
-        check_nesting(&request.query, MAX_NESTING, self.0.depth)
-            .map_err(|m| refuse("nesting", m))?;
-        let sent = request.variables.len();
-        // A document that does not parse is left to the schema, which reports why.
-        if let Ok(doc) = request.parsed_query() {
-            check(doc, sent, &self.0).map_err(|r| refuse(r.limit, r.message))?;
-        }
-        next.run(ctx, request).await
+/// Applies [`check_size`], [`check_nesting`] and [`check`] to `request`, the part of
+/// [`crate::edge::operation::OperationHooks`] every document the schema runs passes (HTTP
+/// and WebSocket alike). It runs before async-graphql's own parse step, whose recursion
+/// check (`limit_recursive_depth`) follows every spread path by path: the document is parsed
+/// here (the schema reuses it) and measured first.
+pub(crate) fn check_request(limits: &Limits, request: &mut Request) -> ServerResult<()> {
+    check_size(&request.query, limits.document_bytes).map_err(|m| refuse("document_bytes", m))?;
+    check_nesting(&request.query, MAX_NESTING, limits.depth).map_err(|m| refuse("nesting", m))?;
+    let sent = request.variables.len();
+    // A document that does not parse is left to the schema, which reports why.
+    if let Ok(doc) = request.parsed_query() {
+        check(doc, sent, limits).map_err(|r| refuse(r.limit, r.message))?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! ([`authz`]), per-caller rate limits ([`ratelimit`]), document limits ([`limits`]),
 //! automatic persisted queries ([`apq`]), parsed documents kept by their text
 //! ([`documents`]), the edge's own error responses ([`errors`]), the
-//! spans of GraphQL operations ([`spans`]) and the operational routes ([`ops`]). It uses the
+//! spans of GraphQL operations ([`spans`]), the one schema extension that does the
+//! gateway's work around each operation ([`operation`]) and the operational routes
+//! ([`ops`]). It uses the
 //! schema and the upstream floor, never the other way round.
 
 pub mod apq;
@@ -15,6 +17,7 @@ pub mod exports;
 pub mod http;
 pub mod limits;
 pub mod oidc;
+pub mod operation;
 pub mod ops;
 pub mod ratelimit;
 pub mod spans;

@@ -1,4 +1,4 @@
-//! The gateway's spans of GraphQL work: one per operation ([`OperationSpans`]), named and
+//! The gateway's spans of GraphQL work: one per operation ([`OperationSpan`]), named and
 //! typed as OpenTelemetry's GraphQL conventions say (`query GetEvent`,
 //! `graphql.operation.name`, `graphql.operation.type`) with its outcome
 //! (`graphql.outcome`: `ok`, `error` when a field failed, `rejected` when it never ran), the
@@ -14,31 +14,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
-    NextRequest, NextResolve, NextValidation, ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{
-    Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
-};
+use async_graphql::{Request, Response, ServerResult, Value};
 use tracing::Instrument;
 use tracing::field::Empty;
 
-/// The schema extension that traces each query and mutation as one span. It must come
-/// after [`crate::edge::limits::DocumentLimits`], which parses the document once it passed
-/// the checks that keep the parser safe: the span is named after the operation the parsed
-/// document selects.
-pub struct OperationSpans;
-
-impl ExtensionFactory for OperationSpans {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(OperationSpan::default())
-    }
-}
-
-/// One operation's span, from the moment its document is known.
+/// One operation's span, from the moment its document is known: the part of
+/// [`crate::edge::operation::OperationHooks`] that traces each query and mutation as one
+/// span. It is named once the document passed the checks that keep the parser safe
+/// ([`OperationSpan::start`], after the document limits): the span is named after the
+/// operation the parsed document selects.
 #[derive(Default)]
-struct OperationSpan {
+pub(crate) struct OperationSpan {
     span: OnceLock<tracing::Span>,
     /// Whether the outcome is recorded.
     finished: AtomicBool,
@@ -47,7 +36,7 @@ struct OperationSpan {
 impl OperationSpan {
     /// Records how the operation ended, once: `rejected` before it ran, else `ok` or
     /// `error`.
-    fn finish(&self, outcome: &'static str) {
+    pub(crate) fn finish(&self, outcome: &'static str) {
         if self.finished.swap(true, Ordering::Relaxed) {
             return;
         }
@@ -59,8 +48,27 @@ impl OperationSpan {
         }
     }
 
+    /// Opens the span of the operation `request` selects (none for a subscription).
+    pub(crate) fn start(&self, request: &mut Request) {
+        let name = request.operation_name.clone();
+        if let Some((ty, name, span_name)) = describe(request.parsed_query().ok(), name.as_deref())
+        {
+            let _ = self.span.set(tracing::info_span!(
+                "graphql.operation",
+                otel.name = span_name.as_str(),
+                graphql.operation.name = name,
+                graphql.operation.type = ty,
+                graphql.outcome = Empty,
+                otel.status_code = Empty,
+            ));
+        }
+    }
+
     /// `fut` inside the operation's span, if it has one; a failure rejects the operation.
-    async fn within<T>(&self, fut: impl Future<Output = ServerResult<T>>) -> ServerResult<T> {
+    pub(crate) async fn within<T, E>(
+        &self,
+        fut: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
         let result = match self.span.get() {
             Some(span) => fut.instrument(span.clone()).await,
             None => fut.await,
@@ -69,6 +77,21 @@ impl OperationSpan {
             self.finish("rejected");
         }
         result
+    }
+
+    /// The execution `fut` inside the operation's span; its outcome is `ok` without errors,
+    /// else `error`.
+    pub(crate) async fn execute(&self, fut: impl Future<Output = Response>) -> Response {
+        let Some(span) = self.span.get() else {
+            return fut.await;
+        };
+        let response = fut.instrument(span.clone()).await;
+        self.finish(if response.errors.is_empty() {
+            "ok"
+        } else {
+            "error"
+        });
+        response
     }
 }
 
@@ -102,81 +125,6 @@ fn describe<'a>(
         (None, _) => "GraphQL operation".to_owned(),
     };
     Some((ty, name, span_name))
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for OperationSpan {
-    /// Over HTTP, the whole request: an operation that ended without an outcome (e.g. an
-    /// unknown operation name, refused between validation and execution) was rejected.
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let response = next.run(ctx).await;
-        self.finish("rejected");
-        response
-    }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let name = request.operation_name.clone();
-        if let Some((ty, name, span_name)) = describe(request.parsed_query().ok(), name.as_deref())
-        {
-            let _ = self.span.set(tracing::info_span!(
-                "graphql.operation",
-                otel.name = span_name.as_str(),
-                graphql.operation.name = name,
-                graphql.operation.type = ty,
-                graphql.outcome = Empty,
-                otel.status_code = Empty,
-            ));
-        }
-        self.within(next.run(ctx, request)).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        self.within(next.run(ctx, query, variables)).await
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = match self.span.get() {
-            Some(span) => next.run(ctx).instrument(span.clone()).await,
-            None => next.run(ctx).await,
-        };
-        if result.is_err() {
-            self.finish("rejected");
-        }
-        result
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let Some(span) = self.span.get() else {
-            return next.run(ctx, operation_name).await;
-        };
-        let response = next.run(ctx, operation_name).instrument(span.clone()).await;
-        self.finish(if response.errors.is_empty() {
-            "ok"
-        } else {
-            "error"
-        });
-        response
-    }
 }
 
 /// The schema extension that traces every resolved field as a span of its own, named by

@@ -23,15 +23,13 @@
 //!   selects `_service`), so the whole schema is never handed out as a subgraph.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::resolver_utils::{ContainerType, resolve_container};
 use async_graphql::{
     Any, Context, ContextSelectionSet, ErrorExtensions, ID, Object, ObjectType, OutputType,
-    PathSegment, Positioned, Result, ServerError, ServerResult, Value, Variables,
+    PathSegment, Positioned, Result, ServerError, ServerResult, Value,
 };
 use glocal_kit::error::ErrorCode;
 
@@ -344,12 +342,6 @@ impl WithoutServiceSdl {
         WithoutServiceSdl("`_service` is not served here (gateway.service_sdl is off)");
 }
 
-impl ExtensionFactory for WithoutServiceSdl {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
-}
-
 fn selects_service(set: &Positioned<SelectionSet>) -> bool {
     set.node.items.iter().any(|item| match &item.node {
         Selection::Field(field) => {
@@ -360,16 +352,9 @@ fn selects_service(set: &Positioned<SelectionSet>) -> bool {
     })
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for WithoutServiceSdl {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
+impl WithoutServiceSdl {
+    /// Refuses `doc` when it selects `_service` anywhere, saying why.
+    pub fn check(&self, doc: &ExecutableDocument) -> ServerResult<()> {
         let asked = doc
             .operations
             .iter()
@@ -381,7 +366,7 @@ impl Extension for WithoutServiceSdl {
         if asked {
             return Err(ServerError::new(self.0, None));
         }
-        Ok(doc)
+        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@
 //! A resolver of a personal field answers through [`Holder::read`]: when the caller is bureau
 //! staff or an admin, the field carries a value and the data is not the caller's own, the
 //! read is noted in the operation's [`OperationReads`]. Nothing else happens while the
-//! operation runs; after it, [`ReadLogExtension`] hands the operation's reads as one batch to
+//! operation runs; after it, [`OperationReadLog`] hands the operation's reads as one batch to
 //! the writer ([`crate::upstream::read_log`]), which sends it to the notifier in the
 //! background. Other callers (officials, partners, the public) cost one lookup per personal
 //! field and nothing else.
@@ -14,12 +14,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest,
-};
-use async_graphql::{
-    Context, Enum, ID, InputObject, Object, Request, Response, Result, ServerResult, SimpleObject,
-};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Request, Result, SimpleObject};
 use glocal_kit::{Caller, Role};
 use glocal_proto::common::v1 as common;
 use glocal_proto::notifier::v1 as pb;
@@ -27,7 +22,7 @@ use glocal_proto::notifier::v1 as pb;
 use super::common::{PageInfo, Person, datetime, non_empty, timestamp};
 use super::scalars::DateTime;
 use crate::upstream::read_log::{ReadBatch, ReadLog};
-use crate::upstream::{Identity, Notifier, caller, read};
+use crate::upstream::{Notifier, caller, read};
 
 /// What holds personal data in the graph (and which of its fields are personal).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -193,44 +188,32 @@ impl OperationReads {
     }
 }
 
-/// The schema extension that gives every operation its [`OperationReads`] and, once it ran,
-/// hands what staff read to the [`ReadLog`] writer.
-pub struct ReadLogExtension(pub ReadLog);
-
-impl ExtensionFactory for ReadLogExtension {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ReadLogOperation {
-            log: self.0.clone(),
-            reads: Arc::default(),
-        })
-    }
-}
-
-struct ReadLogOperation {
+/// One operation's personal-data reads and where they go once it ran: the read-log part of
+/// the gateway's per-operation extension (`edge::operation::OperationHooks`).
+pub struct OperationReadLog {
     log: ReadLog,
     reads: Arc<OperationReads>,
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ReadLogOperation {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        next.run(ctx, request.data(self.reads.clone())).await
+impl OperationReadLog {
+    /// A new operation's, for `log`.
+    pub fn new(log: ReadLog) -> Self {
+        OperationReadLog {
+            log,
+            reads: Arc::default(),
+        }
     }
 
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let response = next.run(ctx, operation_name).await;
+    /// `request` with the operation's [`OperationReads`] in its data, for the resolvers to
+    /// note what they show.
+    pub fn prepare(&self, request: Request) -> Request {
+        request.data(self.reads.clone())
+    }
+
+    /// Hands what `reader` read in the operation `operation_name` (if any, and if anyone)
+    /// to the [`ReadLog`] writer.
+    pub fn submit(&self, reader: Option<&Caller>, operation_name: Option<&str>) {
         let reads = self.reads.take();
-        let reader = ctx.data_opt::<Identity>().and_then(|i| i.0.as_ref());
         if let (false, Some(reader)) = (reads.is_empty(), reader) {
             self.log.submit(ReadBatch {
                 reader: reader.clone(),
@@ -242,7 +225,6 @@ impl Extension for ReadLogOperation {
                 },
             });
         }
-        response
     }
 }
 
@@ -383,6 +365,7 @@ impl PersonalDataQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::upstream::Identity;
 
     #[test]
     fn reads_of_one_record_gather_their_fields() {
