@@ -329,6 +329,9 @@ pub(crate) async fn current_version(
 }
 
 /// Requests in `states` per staff member (one grouped query); members with none are absent.
+/// It counts rows (`COUNT(*)`), not a column, so PostgreSQL answers from the
+/// `(assignee_id, state)` index alone (an index-only scan) instead of visiting every open
+/// request's row.
 pub(crate) async fn loads(
     db: &impl ConnectionTrait,
     staff_ids: &[String],
@@ -340,7 +343,7 @@ pub(crate) async fn loads(
     let rows: Vec<(Option<String>, i64)> = service_request::Entity::find()
         .select_only()
         .column(service_request::Column::AssigneeId)
-        .column_as(service_request::Column::Seq.count(), "load")
+        .column_as(Expr::cust("COUNT(*)"), "load")
         .filter(service_request::Column::AssigneeId.is_in(staff_ids.iter().cloned()))
         .filter(service_request::Column::State.is_in(states.iter().map(|s| s.as_str())))
         .group_by(service_request::Column::AssigneeId)
