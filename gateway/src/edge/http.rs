@@ -703,8 +703,9 @@ async fn execute_in(
         Ok(query) => query,
         Err(answer) => return answer,
     };
-    // Before the operation's type is read below (which parses it): the schema's
-    // `DocumentLimits` checks the same again for every other way in.
+    // Before the operation's type is read below (which parses it): the schema's extension
+    // (`limits::check_request`, in `OperationHooks`) checks the same again for every other
+    // way in.
     let unparsable = limits::check_size(&query, state.settings.max_document_bytes)
         .map_err(|m| ("document_bytes", m))
         .and_then(|()| {

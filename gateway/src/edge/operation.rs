@@ -12,7 +12,7 @@
 //! The parts run in this order: limits, then the span (named from the document the limits
 //! parsed), then the read log's data, around parsing (inside the span: `_service`, then the
 //! root fields' authorization), validation (inside the span) and execution (marked as
-//! started, with the refusals, inside the span; the read log submitted after it).
+//! started, with the refusals, inside the span, the read log submitted at its end).
 
 use std::sync::Arc;
 
@@ -165,20 +165,21 @@ impl Extension for Operation {
             .authorization
             .as_ref()
             .and_then(|a| a.take(operation_name));
-        let response = self
-            .span
+        self.span
             .execute(async {
-                match refusals {
+                let response = match refusals {
                     None => next.run(ctx, operation_name).await,
                     Some(data) => next.run_with_data(ctx, operation_name, data).await,
+                };
+                // Inside the operation's span, as its own extension was: a full queue's
+                // warning belongs to the operation's trace.
+                if let Some(reads) = &self.reads {
+                    let reader = ctx.data_opt::<Identity>().and_then(|i| i.0.as_ref());
+                    reads.submit(reader, operation_name);
                 }
+                response
             })
-            .await;
-        if let Some(reads) = &self.reads {
-            let reader = ctx.data_opt::<Identity>().and_then(|i| i.0.as_ref());
-            reads.submit(reader, operation_name);
-        }
-        response
+            .await
     }
 
     async fn resolve(
