@@ -2,7 +2,7 @@
 
 use super::{
     Actor, ContributionView, EventOffice, Result, Viewer, bureau, check_version,
-    contribution_visible, event_visible, is_bureau, member, stale, viewer,
+    contribution_needs_event, contribution_visible, event_visible, member, stale, viewer,
 };
 use crate::domain::{
     ContributionAction, ContributionState, EntityId, EventState, NewContribution, PracticeIds,
@@ -229,16 +229,12 @@ impl EventOffice {
         }
         let uuids: Vec<Uuid> = event_ids.iter().map(EntityId::as_uuid).collect();
         let rows = queries::contributions_of(&self.db, &uuids, submitter.as_deref()).await?;
-        // Only an accepted contribution of someone else's needs its event's state (the bureau
-        // sees every one): read the states of those events alone.
-        let mut ids: Vec<Uuid> = if is_bureau(&viewer) {
-            Vec::new()
-        } else {
-            rows.iter()
-                .filter(|r| r.state == ContributionState::Accepted.as_str())
-                .map(|r| r.event_id)
-                .collect()
-        };
+        // Read the states of the events visibility depends on, and only those.
+        let mut ids: Vec<Uuid> = rows
+            .iter()
+            .filter(|r| contribution_needs_event(&viewer, r))
+            .map(|r| r.event_id)
+            .collect();
         ids.sort();
         ids.dedup();
         let states = queries::event_states(&self.db, &ids).await?;

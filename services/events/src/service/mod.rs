@@ -291,6 +291,16 @@ fn registration_visible(viewer: &Viewer, row: &RegistrationRow) -> bool {
     }
 }
 
+/// Whether [`contribution_visible`] needs the state of `row`'s event to decide for `viewer`:
+/// only for someone else's accepted contribution, and never for the bureau.
+fn contribution_needs_event(viewer: &Viewer, row: &ContributionRow) -> bool {
+    !is_bureau(viewer)
+        && viewer
+            .as_ref()
+            .is_none_or(|a| a.subject != row.submitter_subject)
+        && row.state == ContributionState::Accepted.as_str()
+}
+
 /// Whether `viewer` may see the contribution `row`, whose event is in the stored
 /// `event_state` (`None`: the event does not exist).
 fn contribution_visible(viewer: &Viewer, row: &ContributionRow, event_state: Option<&str>) -> bool {
