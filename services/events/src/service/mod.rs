@@ -291,30 +291,30 @@ fn registration_visible(viewer: &Viewer, row: &RegistrationRow) -> bool {
     }
 }
 
+/// Whether `viewer` sees the contribution `row` whatever its event: the bureau sees every
+/// one, a submitter their own.
+fn sees_any_contribution_of(viewer: &Viewer, row: &ContributionRow) -> bool {
+    is_bureau(viewer)
+        || viewer
+            .as_ref()
+            .is_some_and(|a| a.subject == row.submitter_subject)
+}
+
 /// Whether [`contribution_visible`] needs the state of `row`'s event to decide for `viewer`:
 /// only for someone else's accepted contribution, and never for the bureau.
 fn contribution_needs_event(viewer: &Viewer, row: &ContributionRow) -> bool {
-    !is_bureau(viewer)
-        && viewer
-            .as_ref()
-            .is_none_or(|a| a.subject != row.submitter_subject)
-        && row.state == ContributionState::Accepted.as_str()
+    !sees_any_contribution_of(viewer, row) && row.state == ContributionState::Accepted.as_str()
 }
 
 /// Whether `viewer` may see the contribution `row`, whose event is in the stored
-/// `event_state` (`None`: the event does not exist).
+/// `event_state` (`None`: the event does not exist): their own or any for the bureau, else an
+/// accepted one of a visible event.
 fn contribution_visible(viewer: &Viewer, row: &ContributionRow, event_state: Option<&str>) -> bool {
-    if is_bureau(viewer) {
-        return true;
+    if contribution_needs_event(viewer, row) {
+        event_state.is_some_and(|state| state_visible(viewer, state))
+    } else {
+        sees_any_contribution_of(viewer, row)
     }
-    if viewer
-        .as_ref()
-        .is_some_and(|a| a.subject == row.submitter_subject)
-    {
-        return true;
-    }
-    row.state == ContributionState::Accepted.as_str()
-        && event_state.is_some_and(|state| state_visible(viewer, state))
 }
 
 fn lecture_visible(viewer: &Viewer, row: &LectureRow) -> bool {
