@@ -9,6 +9,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Every component's allocator: mimalloc instead of glibc's malloc, whose `malloc`, `free` and
+/// `malloc_consolidate` were a fifth of the gateway's CPU and two fifths of the research
+/// service's under load (ADR 0056, docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match commands::Cli::try_parse() {
         Ok(cli) => cli,

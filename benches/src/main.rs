@@ -21,6 +21,10 @@ mod seed;
 
 use clap::{Parser, Subcommand};
 
+/// The allocator of the `glocal` binary (ADR 0056): the floors are measured on the same one.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Glocal's benchmark helpers.
 #[derive(Debug, Parser)]
 #[command(name = "glocal-bench", about)]
