@@ -66,6 +66,52 @@ impl Env {
     async fn exec(&self, sql: &str) {
         self.db.execute_unprepared(sql).await.unwrap();
     }
+
+    /// (first column, second column) of every row of `sql`.
+    async fn pairs(&self, sql: &str) -> Vec<(String, i64)> {
+        self.db
+            .query_all_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get_by_index(0).unwrap(),
+                    r.try_get_by_index(1).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// Each staff member's stored load (ADR 0057) is the number of open requests assigned
+    /// to them; answers the loads.
+    async fn loads_match_the_requests(&self) -> Vec<(String, i64)> {
+        let open: Vec<String> = RequestState::open_states()
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        let counted = self
+            .pairs(&format!(
+                "SELECT assignee_id, COUNT(*) FROM service_request WHERE assignee_id IS NOT NULL \
+                 AND state IN ({}) GROUP BY assignee_id ORDER BY assignee_id",
+                open.join(", ")
+            ))
+            .await;
+        let stored = self
+            .pairs(
+                "SELECT staff_id, open_requests FROM staff_load WHERE open_requests <> 0 \
+                 ORDER BY staff_id",
+            )
+            .await;
+        assert_eq!(
+            stored, counted,
+            "stored loads against a count of the requests"
+        );
+        stored
+    }
 }
 
 fn official(org: &str) -> Caller {
@@ -903,6 +949,11 @@ async fn reopen_window_reassign_reject_withdraw(env: Env) {
         .unwrap();
     assert_eq!(a.state, RequestState::Reopened);
     assert_eq!(a.assignee.as_ref().unwrap().id, "STF-101");
+    // Reopened, `a` counts against STF-101 again; `b` is STF-102's.
+    assert_eq!(
+        env.loads_match_the_requests().await,
+        [("STF-101".to_owned(), 1), ("STF-102".to_owned(), 1)]
+    );
     assert!(
         !a.overdue,
         "a reopened request gets a fresh resolution time"
@@ -936,6 +987,11 @@ async fn reopen_window_reassign_reject_withdraw(env: Env) {
         .unwrap();
     assert_eq!(b.state, RequestState::StaffAssigned);
     assert_eq!(b.assignee.as_ref().unwrap().id, "STF-201");
+    // The reassignment moved `b`'s load from STF-102 to STF-201 (`a` is answered again).
+    assert_eq!(
+        env.loads_match_the_requests().await,
+        [("STF-201".to_owned(), 1)]
+    );
     assert_eq!(b.history.last().unwrap().action, "reassign");
     // The old department can no longer see it; the new one can.
     assert_code(env.bureau.get(Some(&lee), b.id).await, ErrorCode::NotFound);
@@ -1013,6 +1069,25 @@ async fn reopen_window_reassign_reject_withdraw(env: Env) {
         .await
         .unwrap();
     assert_eq!(c.state, RequestState::Withdrawn);
+    // Rejected, withdrawn and answered requests are nobody's load.
+    assert_eq!(
+        env.loads_match_the_requests().await,
+        Vec::<(String, i64)>::new()
+    );
+
+    // A database migrated before the loads were kept gets them from its requests.
+    let d = submit(&env.bureau, Some(&seoul), translation("rd", "en"))
+        .await
+        .unwrap();
+    assert_eq!(d.assignee.as_ref().unwrap().id, "STF-101");
+    env.exec("DROP TABLE staff_load").await;
+    env.exec("DELETE FROM requests_migrations WHERE version = 'm20261205_100001_staff_loads'")
+        .await;
+    glocal_requests::migrate(&env.db).await.unwrap();
+    assert_eq!(
+        env.loads_match_the_requests().await,
+        [("STF-101".to_owned(), 1)]
+    );
 }
 
 async fn list_filters_paging_and_overdue(env: Env) {

@@ -149,7 +149,7 @@ impl OnlineBureau {
         // A merged request waits for nobody: its pause ends with it.
         after.paused_at = None;
         after.paused_from_state = None;
-        if !request_store::update_if_version(&tx, &after, dup.version).await? {
+        if !request_store::update_if_version(&tx, dup, &after).await? {
             let current = request_store::current_version(&tx, dup.id)
                 .await?
                 .unwrap_or(dup.version.get());

@@ -6,11 +6,10 @@ use glocal_kit::{Caller, Role};
 
 use super::{OnlineBureau, Result};
 use crate::domain::{
-    DepartmentCode, LanguageCode, RequestDetails, RequestState, RequestType, RoutingRule,
-    StaffMember,
+    DepartmentCode, LanguageCode, RequestDetails, RequestType, RoutingRule, StaffMember,
 };
 use crate::error::RequestsError;
-use crate::store::{directory as dir_store, requests as request_store, routing as rule_store};
+use crate::store::{directory as dir_store, loads as load_store, routing as rule_store};
 
 /// A rule to create (`id` `None`) or replace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +93,7 @@ impl OnlineBureau {
             .filter(|m| m.available_for(ty, today))
             .collect();
         let ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
-        let loads = request_store::loads(tx, &ids, &RequestState::open_states()).await?;
+        let loads = load_store::loads(tx, &ids).await?;
         Ok(members
             .into_iter()
             .map(|m| {

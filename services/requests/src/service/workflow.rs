@@ -72,7 +72,7 @@ impl OnlineBureau {
         after.state = change.to;
         after.updated_at = now;
         after.version = row.version.next();
-        if !request_store::update_if_version(tx, &after, row.version).await? {
+        if !request_store::update_if_version(tx, row, &after).await? {
             let current = request_store::current_version(tx, row.id)
                 .await?
                 .unwrap_or(row.version.get());

@@ -329,3 +329,22 @@ pub(crate) mod request_relation {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// `staff_load`: how many open requests each staff member holds (ADR 0057), kept by every
+/// write of a request's state or assignee in the same transaction.
+pub(crate) mod staff_load {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_load")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub staff_id: String,
+        pub open_requests: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

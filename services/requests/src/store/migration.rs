@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             }),
             Box::new(glocal_kit::outbox::follow::PositionsMigration),
             Box::new(LocalGovernmentPages),
+            Box::new(super::loads::StaffLoads),
         ]
     }
 

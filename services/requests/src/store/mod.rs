@@ -9,6 +9,7 @@ mod depth_migration;
 pub(crate) mod directory;
 mod directory_migration;
 pub(crate) mod entities;
+pub(crate) mod loads;
 pub(crate) mod migration;
 pub(crate) mod privacy;
 pub(crate) mod relations;

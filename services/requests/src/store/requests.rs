@@ -1,7 +1,6 @@
 //! The `service_request` table: the stored request in domain types, its reads and versioned
-//! writes, the yearly request counter, staff's open loads and the scoped list query.
-
-use std::collections::HashMap;
+//! writes (which move staff loads, see [`super::loads`]), the yearly request counter and the
+//! scoped list query.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
@@ -12,6 +11,7 @@ use sea_orm::{
 };
 
 use super::entities::{request_counter, service_request};
+use super::loads::holder;
 use crate::domain::sla::{SlaClock, SlaTargetKind, SlaThreshold};
 use crate::domain::{
     DepartmentCode, InvalidInput, LocalGovernmentCode, RequestDetails, RequestId, RequestNumber,
@@ -255,16 +255,18 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Resu
     service_request::Entity::insert(row)
         .exec_without_returning(db)
         .await?;
+    super::loads::shift(db, None, holder(r.assignee_id.as_deref(), r.state)).await?;
     super::search::reindex(db, r.id).await
 }
 
 /// Writes the changeable columns of `after` (state, routing, response and due times, the
-/// pause, the warning and breach marks, reason, version) only if the stored version is still `stored`; false when someone else changed
-/// the row first.
+/// pause, the warning and breach marks, reason, version) only if the stored version is
+/// still `before`'s, and moves the request's load when its assignee or openness changed
+/// (ADR 0057); false when someone else changed the row first (and nothing is written).
 pub(crate) async fn update_if_version(
     db: &impl ConnectionTrait,
+    before: &StoredRequest,
     after: &StoredRequest,
-    stored: Version,
 ) -> Result<bool> {
     let changes = service_request::ActiveModel {
         state: Set(after.state.as_str().to_owned()),
@@ -291,10 +293,19 @@ pub(crate) async fn update_if_version(
     let result = service_request::Entity::update_many()
         .set(changes)
         .filter(service_request::Column::Id.eq(after.id.as_uuid()))
-        .filter(service_request::Column::Version.eq(stored.get()))
+        .filter(service_request::Column::Version.eq(before.version.get()))
         .exec(db)
         .await?;
-    Ok(result.rows_affected == 1)
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    super::loads::shift(
+        db,
+        holder(before.assignee_id.as_deref(), before.state),
+        holder(after.assignee_id.as_deref(), after.state),
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Takes the row locks of `ids` (in id order, so two callers never wait on each other in
@@ -326,34 +337,6 @@ pub(crate) async fn current_version(
         .one(db)
         .await?
         .map(|r| r.version))
-}
-
-/// Requests in `states` per staff member (one grouped query); members with none are absent.
-/// It counts rows (`COUNT(*)`), not a column, so PostgreSQL answers from the
-/// `(assignee_id, state)` index alone (an index-only scan) instead of visiting every open
-/// request's row.
-pub(crate) async fn loads(
-    db: &impl ConnectionTrait,
-    staff_ids: &[String],
-    states: &[RequestState],
-) -> Result<HashMap<String, i64>> {
-    if staff_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(Option<String>, i64)> = service_request::Entity::find()
-        .select_only()
-        .column(service_request::Column::AssigneeId)
-        .column_as(Expr::cust("COUNT(*)"), "load")
-        .filter(service_request::Column::AssigneeId.is_in(staff_ids.iter().cloned()))
-        .filter(service_request::Column::State.is_in(states.iter().map(|s| s.as_str())))
-        .group_by(service_request::Column::AssigneeId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, n)| id.map(|id| (id, n)))
-        .collect())
 }
 
 /// The requests in `states` assigned to `staff_id`, oldest first (a departure hands them on).
