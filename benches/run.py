@@ -387,6 +387,20 @@ def psql(sql, db="postgres"):
     return r.stdout.strip() if r.returncode == 0 else None
 
 
+def vacuum(args):
+    """What autovacuum does to a live database between bursts: `VACUUM (ANALYZE)` of every
+    bench database (ours and the PostGraphile peers' alike, they share them) before each
+    measured run, outside its window. The machine's PostgreSQL runs with `autovacuum = off`
+    (its CI configuration), and a run's inserts and updates left unvacuumed turn index-only
+    scans into heap visits and leave the outbox's published rows in its index: a database no
+    deployment has. `--no-vacuum` measures that database instead."""
+    if args.no_vacuum:
+        return
+    for s in SERVICES:
+        psql("VACUUM (ANALYZE)", db=f"glocal_bench_{s}")
+    time.sleep(0.2)  # the vacuuming backends exit, and their CPU is reaped, before the window
+
+
 WAIT_SQL = ("SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, 'running'), count(*) "
             "FROM pg_stat_activity WHERE datname = 'glocal_bench_requests' AND state = 'active' "
             "AND pid <> pg_backend_pid() GROUP BY 1")
@@ -925,6 +939,10 @@ def write_report(out_dir, result):
     L.append(f"Rounds: {result['config']['rounds']} interleaved × {len(result['summary'])} targets × "
              f"{result['config']['seconds']} s, wrk -t{result['config']['threads']} -c{result['config']['connections']} "
              "(closed loop). Medians, min–max over rounds.\n")
+    cfg = result["config"]
+    L.append(f"PostgreSQL autovacuum: {cfg.get('autovacuum')}; "
+             + ("every bench database vacuumed (`VACUUM (ANALYZE)`) before each measured run, outside its window.\n"
+                if cfg.get("vacuum_before_each_run") else "no vacuum between runs (`--no-vacuum`).\n"))
     L.append("Data: " + ", ".join(f"{k} {v}" for k, v in result["data"].items()) + ".\n")
     L.append("| target | scenario | req/s | p50 ms | p99 ms | CPU ms/req (stack) | gRPC calls/req | void |")
     L.append("| --- | --- | --: | --: | --: | --: | --: | --: |")
@@ -1069,6 +1087,7 @@ def profile(target, args, lua_dir, out_dir):
     symbol (release binaries keep their symbol tables)."""
     name = target["name"]
     run_wrk(target, 2, args.connections, args.threads, lua_dir, "warmup")
+    vacuum(args)
     data = out_dir / f"perf-{name}.data"
     rec = subprocess.Popen(["perf", "record", "-F", "999", "-a", "-q", "-o", str(data), "--",
                             "sleep", str(args.seconds + 1)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -1108,6 +1127,9 @@ def main():
                     help="open-loop requests per second (default: half the slowest closed-loop rate of each group)")
     ap.add_argument("--callgrind-requests", type=int, default=200)
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--no-vacuum", action="store_true",
+                    help="do not VACUUM (ANALYZE) the bench databases before each measured run "
+                         "(the machine's PostgreSQL runs without autovacuum)")
     ap.add_argument("--out", help="results folder (default bench-results/<UTC timestamp>)")
     ap.add_argument("--profile", metavar="TARGETS",
                     help="instead of the rounds: a CPU profile (perf, every process, by symbol) of each named "
@@ -1175,6 +1197,7 @@ def main():
         for rnd in range(args.rounds):
             order = tgts[rnd % len(tgts):] + tgts[:rnd % len(tgts)]
             for t in order:
+                vacuum(args)
                 r = run_wrk(t, args.seconds, args.connections, args.threads, lua_dir, f"r{rnd}")
                 r["round"] = rnd + 1
                 runs[t["name"]].append(r)
@@ -1200,6 +1223,7 @@ def main():
             rate = args.rate or max(5, int(0.5 * min(median_rps(n) for n in group)))
             log(f"open loop at {rate} req/s: {', '.join(group)}")
             for name in group:
+                vacuum(args)
                 open_loop[name] = run_oha(by_name[name], rate, 3 if args.quick else 8, args.connections)
                 log(f"open loop {name}: p99 {open_loop[name].get('p99_ms', 0):.2f} ms"
                 + (f" VOID {open_loop[name]['why']}" if open_loop[name].get("void") else ""))
@@ -1262,7 +1286,9 @@ def main():
             "wall_seconds": None,
             "machine": mach, "versions": versions(), "data": data,
             "config": {"rounds": args.rounds, "seconds": args.seconds, "connections": args.connections,
-                       "threads": args.threads, "rate": args.rate, "quick": args.quick},
+                       "threads": args.threads, "rate": args.rate, "quick": args.quick,
+                       "vacuum_before_each_run": not args.no_vacuum,
+                       "autovacuum": psql("SHOW autovacuum")},
             "queries": {"s2": S2_QUERY, "s3": S3_QUERY, "s4": S4_QUERY, "s5": S5_MUTATION,
                         "postgraphile_s3": PGL_S3_QUERY, "postgraphile_s5": PGL_S5_MUTATION},
             "targets": [{"name": t["name"], "scenario": t["scenario"], "url": t["url"]} for t in tgts],
