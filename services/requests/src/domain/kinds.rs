@@ -117,6 +117,12 @@ impl RequestState {
         !self.is_terminal() && !matches!(self, RequestState::FinalResponded)
     }
 
+    /// Whose load a request in this state is, given its assignee (ADR 0057): the
+    /// assignee's while it is open, nobody's otherwise.
+    pub fn load_holder(self, assignee: Option<&str>) -> Option<&str> {
+        assignee.filter(|_| self.is_open())
+    }
+
     /// The clock is paused: the bureau waits for the requester.
     pub const fn is_paused(self) -> bool {
         matches!(self, RequestState::AwaitingRequester)

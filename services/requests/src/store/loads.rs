@@ -1,8 +1,9 @@
-//! Staff members' loads: how many open requests each holds (ADR 0057). Routing picks the
-//! least-loaded member of a department by reading one row per candidate instead of counting
-//! every open request they hold; every write of a request's state or assignee
-//! ([`super::requests::insert`], [`super::requests::update_if_version`]) moves the counts in
-//! its own transaction, so they never differ from what a count of the requests would say.
+//! Staff members' loads: how many open requests each holds (ADR 0057; whose load a request
+//! is, is [`RequestState::load_holder`]). Routing picks the least-loaded member of a
+//! department by reading one row per candidate instead of counting every open request they
+//! hold; every write of a request's state or assignee ([`super::requests::insert`],
+//! [`super::requests::update_if_version`]) moves the counts in its own transaction, so they
+//! never differ from what a count of the requests would say.
 
 use std::collections::HashMap;
 
@@ -18,11 +19,6 @@ use crate::error::RequestsError;
 use glocal_kit::migration::a;
 
 type Result<T, E = RequestsError> = std::result::Result<T, E>;
-
-/// Whose load a request is: its assignee's while it is open, nobody's otherwise.
-pub(crate) fn holder(assignee: Option<&str>, state: RequestState) -> Option<&str> {
-    assignee.filter(|_| state.is_open())
-}
 
 /// Open requests per staff member of `staff_ids` (one statement, one row per member);
 /// members holding none are absent.
@@ -43,10 +39,10 @@ pub(crate) async fn loads(
         .collect())
 }
 
-/// Moves one request's load from `before` to `after` (see [`holder`]; either may be
-/// nobody); nothing when both are the same. The two rows are written in staff-id order, so
-/// two transactions moving loads between the same members never wait on each other in a
-/// circle.
+/// Moves one request's load from `before` to `after` (see [`RequestState::load_holder`];
+/// either may be nobody); nothing when both are the same. The two rows are written in
+/// staff-id order, so two transactions moving loads between the same members never wait on
+/// each other in a circle.
 pub(crate) async fn shift(
     db: &impl ConnectionTrait,
     before: Option<&str>,

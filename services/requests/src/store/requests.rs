@@ -11,7 +11,6 @@ use sea_orm::{
 };
 
 use super::entities::{request_counter, service_request};
-use super::loads::holder;
 use crate::domain::sla::{SlaClock, SlaTargetKind, SlaThreshold};
 use crate::domain::{
     DepartmentCode, InvalidInput, LocalGovernmentCode, RequestDetails, RequestId, RequestNumber,
@@ -255,7 +254,7 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, r: &StoredRequest) -> Resu
     service_request::Entity::insert(row)
         .exec_without_returning(db)
         .await?;
-    super::loads::shift(db, None, holder(r.assignee_id.as_deref(), r.state)).await?;
+    super::loads::shift(db, None, r.state.load_holder(r.assignee_id.as_deref())).await?;
     super::search::reindex(db, r.id).await
 }
 
@@ -301,8 +300,8 @@ pub(crate) async fn update_if_version(
     }
     super::loads::shift(
         db,
-        holder(before.assignee_id.as_deref(), before.state),
-        holder(after.assignee_id.as_deref(), after.state),
+        before.state.load_holder(before.assignee_id.as_deref()),
+        after.state.load_holder(after.assignee_id.as_deref()),
     )
     .await?;
     Ok(true)
