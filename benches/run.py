@@ -396,9 +396,18 @@ def vacuum(args):
     deployment has. `--no-vacuum` measures that database instead."""
     if args.no_vacuum:
         return
-    for s in SERVICES:
-        psql("VACUUM (ANALYZE)", db=f"glocal_bench_{s}")
-    time.sleep(0.2)  # the vacuuming backends exit, and their CPU is reaped, before the window
+    for s in SERVICES:  # a failed VACUUM stops the run with psql's error
+        sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", f"glocal_bench_{s}", "-qc",
+            "VACUUM (ANALYZE)"], capture=True)
+    # Its backends must be gone before the window opens: a backend's transactions reach
+    # pg_stat_database, and its CPU the postmaster's reaped time, when it exits (otherwise a
+    # run that touches no table counts VACUUM's transactions and is void as SUSPECT).
+    for _ in range(100):
+        if psql("SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'glocal_bench_%' "
+                "AND query ILIKE 'VACUUM%' AND pid <> pg_backend_pid()") == "0":
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
 
 
 WAIT_SQL = ("SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, 'running'), count(*) "
