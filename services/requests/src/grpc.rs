@@ -321,7 +321,7 @@ fn request_to_pb(r: service::ServiceRequest) -> pb::ServiceRequest {
         r#type: type_to_pb(r.request_type) as i32,
         title: r.title,
         description: r.description,
-        details: Some(details_to_pb(r.details)),
+        details: r.details.map(details_to_pb),
         state: state_to_pb(r.state) as i32,
         requester: Some(pb::Requester {
             subject: r.requester.subject,
@@ -416,6 +416,8 @@ fn parts_of(mask: pb::RequestListMask, activity: bool) -> crate::domain::Parts {
         survey: !mask.skip_survey,
         relations: !mask.skip_relations,
         people: !mask.skip_people,
+        texts: !mask.skip_texts,
+        local_government: !mask.skip_local_government,
     }
 }
 

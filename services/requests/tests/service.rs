@@ -8,8 +8,8 @@ use glocal_kit::error::{ErrorCode, ServiceError};
 use glocal_kit::{Caller, Role};
 use glocal_requests::domain::{
     DepartmentCode, DetailsDraft, ExchangeDraft, InformationDraft, InquiryDraft,
-    InterpretationDraft, LocalGovernmentCode, MessageBody, MessageKind, Reason, RequestState,
-    RequestType, StaffId, SubmitDraft, TranslationModeKind, Version,
+    InterpretationDraft, LocalGovernmentCode, MessageBody, MessageKind, Parts, Reason,
+    RequestState, RequestType, StaffId, SubmitDraft, TranslationModeKind, Version,
 };
 use glocal_requests::service::{
     PageRequest, RequestFilter, RequestOrder, RoutingRuleDraft, ServiceRequest,
@@ -1172,6 +1172,44 @@ async fn list_filters_paging_and_overdue(env: Env) {
     assert_eq!((p2.total_count, p3.total_count), (5, 5));
     assert_eq!(all(0, None).await.unwrap().items.len(), 5);
     assert!(p1.items[0].history.is_empty(), "activity only when asked");
+    // A page that shows neither texts nor the local government's entry does not read them;
+    // everything else on it is the whole page's.
+    let lean = env
+        .bureau
+        .list_parts(
+            Some(&admin),
+            RequestFilter::default(),
+            RequestOrder::Newest,
+            PageRequest {
+                first: 5,
+                after: None,
+            },
+            Parts {
+                texts: false,
+                local_government: false,
+                ..Parts::with_activity(false)
+            },
+            true,
+        )
+        .await
+        .unwrap();
+    let whole = all(5, None).await.unwrap();
+    assert_eq!(lean.total_count, 5);
+    assert_eq!(lean.cursors, whole.cursors);
+    for (lean, whole) in lean.items.iter().zip(&whole.items) {
+        assert!(!whole.description.is_empty() && whole.details.is_some());
+        assert!(whole.local_government.is_some());
+        assert_eq!(
+            ServiceRequest {
+                description: String::new(),
+                details: None,
+                local_government: None,
+                ..whole.clone()
+            },
+            *lean,
+            "a lean row is the whole row without its texts and local government"
+        );
+    }
 
     let ids = |f: RequestFilter| {
         let admin = admin.clone();

@@ -361,7 +361,8 @@ async fn lists_are_scoped_filtered_and_paged() {
     // (here through a fragment) reads on the page as on the request's own page.
     const PARTS: &str = "fragment Parts on ServiceRequest { id number department { code }
         assignee { id } sla { remainingMinutes resolutionBreached } survey { rating }
-        parent { id } children { id } mergedInto { id } }";
+        parent { id } children { id } mergedInto { id } description details { __typename }
+        localGovernment { code name(lang: EN) } }";
     let listed = stack
         .gql(
             Some(&admin),
@@ -387,6 +388,19 @@ async fn lists_are_scoped_filtered_and_paged() {
         assert!(edge["node"]["department"]["code"].is_string(), "{edge:#}");
         assert!(
             edge["node"]["sla"]["remainingMinutes"].is_number(),
+            "{edge:#}"
+        );
+        assert!(
+            edge["node"]["details"]["__typename"].is_string(),
+            "{edge:#}"
+        );
+        assert!(
+            !edge["node"]["description"].as_str().unwrap().is_empty(),
+            "{edge:#}"
+        );
+        assert!(
+            edge["node"]["localGovernment"]["name"] == "Seoul Metropolitan Government"
+                || edge["node"]["localGovernment"]["name"] == "Busan Metropolitan City",
             "{edge:#}"
         );
     }

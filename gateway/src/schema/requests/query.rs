@@ -94,8 +94,10 @@ impl RequestsQuery {
 /// What a `serviceRequests` selection leaves out, so the requests service does not query it:
 /// the total when `totalCount` is not selected, and of each node the judged service level
 /// (`sla`), the `survey`, the relations (`mergedInto`, `mergedRequests`, `parent`,
-/// `children`) and the people (`department`, `assignee`) when none of their fields is.
-/// Fragments count as selected wherever they are spread.
+/// `children`), the people (`department`, `assignee`) and the texts (`description`,
+/// `details`) when none of their fields is. The local government is never asked for: its
+/// resolver loads it by code through the entity cache. Fragments count as selected
+/// wherever they are spread.
 pub(crate) fn list_mask(connection: &async_graphql::Lookahead<'_>) -> pb::RequestListMask {
     pb::RequestListMask {
         skip_total_count: !connection.field("totalCount").exists(),
@@ -113,5 +115,7 @@ pub(crate) fn node_mask(node: &async_graphql::Lookahead<'_>) -> pb::RequestListM
         skip_survey: none_of(&["survey"]),
         skip_relations: none_of(&["mergedInto", "mergedRequests", "parent", "children"]),
         skip_people: none_of(&["department", "assignee"]),
+        skip_texts: none_of(&["description", "details"]),
+        skip_local_government: true,
     }
 }

@@ -152,8 +152,9 @@ pub struct HistoryEntry {
 /// The parts of a request's view a read fills, so a read whose caller does not show them
 /// does not query them (issue 14, a field mask). What is left out reads empty: no messages
 /// or history, no judged service-level figures (`remaining_minutes` none; the stored marks
-/// stay), no survey, no relations, no department or assignee. The request's own columns and
-/// its local government are always there.
+/// stay), no survey, no relations, no department or assignee, an empty description and no
+/// details, no local government (its code stays in `requester`). The request's other
+/// columns are always there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parts {
     /// Messages and history.
@@ -166,6 +167,10 @@ pub struct Parts {
     pub relations: bool,
     /// The department and the assignee.
     pub people: bool,
+    /// The description and the details, the request's long texts.
+    pub texts: bool,
+    /// The requesting local government's directory entry.
+    pub local_government: bool,
 }
 
 impl Parts {
@@ -176,6 +181,8 @@ impl Parts {
         survey: true,
         relations: true,
         people: true,
+        texts: true,
+        local_government: true,
     };
 
     /// Every part, messages and history only when `activity`.
@@ -198,10 +205,10 @@ pub struct ServiceRequest {
     pub request_type: RequestType,
     /// Title.
     pub title: String,
-    /// Description.
+    /// Description (empty when the read left the texts out, [`Parts::texts`]).
     pub description: String,
-    /// Typed details.
-    pub details: RequestDetails,
+    /// Typed details (none only when the read left the texts out).
+    pub details: Option<RequestDetails>,
     /// State.
     pub state: RequestState,
     /// Who asked.

@@ -213,7 +213,8 @@ impl OnlineBureau {
         };
         query.after = after;
         query.limit = u64::from(first) + 1;
-        let (mut rows, total_count) = request_store::list(&self.db, &query, count_total).await?;
+        let (mut rows, total_count) =
+            request_store::list(&self.db, &query, count_total, parts.texts).await?;
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
         let cursors: Vec<String> = rows

@@ -200,7 +200,7 @@ impl OnlineBureau {
             && existing.title == new.title.as_str()
             && existing.description == new.description.as_str()
             && existing.local_government_code == lg_code
-            && existing.details == new.details;
+            && existing.details.as_ref() == Some(&new.details);
         if !same {
             return Err(RequestsError::said(
                 ErrorCode::Conflict,
@@ -312,7 +312,7 @@ impl OnlineBureau {
             request_type: ty,
             title: new.title.as_str().to_owned(),
             description: new.description.as_str().to_owned(),
-            details: new.details.clone(),
+            details: Some(new.details.clone()),
             state,
             requester_subject: actor.subject.clone(),
             requester_name: actor.name.clone(),

@@ -375,6 +375,45 @@ pub(crate) async fn reindex(db: &impl ConnectionTrait, id: RequestId) -> Result<
     Ok(())
 }
 
+/// Writes the search document of a request just inserted (no messages yet) from `title`
+/// and `description`, taking its `seq` from the row in the same statement: what
+/// [`reindex`] would write, without reading the request and its messages back.
+pub(crate) async fn index_new(
+    db: &impl ConnectionTrait,
+    id: RequestId,
+    title: &str,
+    description: &str,
+) -> Result<()> {
+    let backend = db.get_database_backend();
+    let doc = format!("{title}\n{description}\n");
+    let mut f = Frag::new(backend);
+    f.push(
+        "INSERT INTO request_search (request_id, request_seq, title, description, messages, \
+         notes, doc) SELECT id, seq, title, description, '', '', ",
+    );
+    f.bind(doc).push(" FROM service_request WHERE id = ");
+    f.bind(id.as_uuid());
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend, f.sql, f.values,
+    ))
+    .await?;
+    if backend == DbBackend::Postgres {
+        return Ok(());
+    }
+    for fts in ["request_fts_tri", "request_fts_en"] {
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            format!(
+                "INSERT INTO {fts} (rowid, title, description, messages, notes) \
+                 SELECT seq, title, description, '', '' FROM service_request WHERE id = ?"
+            ),
+            [id.as_uuid().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// `request_search` with its indexes (pg_trgm and English full text on PostgreSQL, two FTS5
 /// tables on SQLite), filled from the requests and messages already stored.
 pub(crate) struct RequestSearch;

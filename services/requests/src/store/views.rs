@@ -19,9 +19,9 @@ fn distinct(codes: impl Iterator<Item = String>) -> Vec<String> {
     codes
 }
 
-/// The views of `rows` with their local government and the `parts` asked for: department
-/// and assignee, every message and history entry, the rating, the relations (each part left
-/// out is not queried and reads empty). Nothing is scoped or judged here:
+/// The views of `rows` with the `parts` asked for: local government, department and
+/// assignee, every message and history entry, the rating, the relations, the texts (each
+/// part left out is not queried and reads empty). Nothing is scoped or judged here:
 /// `overdue` and the service level's judged figures are left for the service to decide,
 /// staff notes are included.
 pub(crate) async fn views(
@@ -29,7 +29,11 @@ pub(crate) async fn views(
     rows: Vec<StoredRequest>,
     parts: Parts,
 ) -> Result<Vec<ServiceRequest>, RequestsError> {
-    let lg_codes = distinct(rows.iter().map(|r| r.local_government_code.clone()));
+    let lg_codes = if parts.local_government {
+        distinct(rows.iter().map(|r| r.local_government_code.clone()))
+    } else {
+        Vec::new()
+    };
     let (dept_codes, staff_ids) = if parts.people {
         (
             distinct(rows.iter().filter_map(|r| r.department_code.clone())),
@@ -107,8 +111,12 @@ pub(crate) async fn views(
             number: r.number,
             request_type: r.request_type,
             title: r.title,
-            description: r.description,
-            details: r.details,
+            description: if parts.texts {
+                r.description
+            } else {
+                String::new()
+            },
+            details: r.details.filter(|_| parts.texts),
             state: r.state,
             requester: Requester {
                 subject: r.requester_subject,
