@@ -84,7 +84,7 @@ pub async fn serve(
     let sweeper = shelf.start_sweeper(db.clone(), &settings.storage, shutdown.clone());
     let bureau = OnlineBureau::new(db, config).with_shelf(shelf);
     let erasures = service::spawn_erasure_follower(bureau.clone(), settings, shutdown.clone());
-    let staff_watch = service::spawn_staff_watch(&bureau, settings, shutdown.clone());
+    let reference_watch = service::spawn_reference_watch(&bureau, settings, shutdown.clone());
     let scheduler = config
         .scheduler_interval
         .map(|every| service::spawn_sla_scheduler(bureau.clone(), every, shutdown.clone()));
@@ -121,7 +121,7 @@ pub async fn serve(
         retention.abort();
     }
     erasures.abort();
-    staff_watch.abort();
+    reference_watch.abort();
     served?;
     Ok(())
 }

@@ -16,7 +16,7 @@ use glocal_requests::domain::{
     DepartmentCode, DetailsDraft, InterpretationDraft, LocalGovernmentCode, LocalizedName,
     RequestState, RequestType, StaffId, SubmitDraft, TranslationModeKind,
 };
-use glocal_requests::service::{ImportError, ServiceRequest};
+use glocal_requests::service::{HolidayDraft, ImportError, ServiceRequest, SlaPolicyDraft};
 use glocal_requests::{Config, OnlineBureau, RequestsError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
@@ -649,27 +649,62 @@ async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
 /// another replica reaches it within the change stream's delay, the replica that made it
 /// sees it at once, and while the stream cannot be read (Redis down) nothing is served
 /// from the cache.
+/// Two replicas of the service on `env`'s database and clock, reading the change events of
+/// a Redis of the test's own (ADR 0055), and a third without the cache.
+struct Replicas {
+    redis: glocal_kit::testing::RedisServer,
+    _stop: glocal_kit::shutdown::ShutdownTrigger,
+    a: OnlineBureau,
+    b: OnlineBureau,
+    uncached: OnlineBureau,
+}
+
+impl Replicas {
+    /// Starts them and waits until both replicas serve from their caches.
+    async fn start(env: &Env) -> Replicas {
+        let redis = glocal_kit::testing::RedisServer::started(false);
+        let mut settings = glocal_kit::Settings::default();
+        settings.redis.url = glocal_kit::config::Secret::new(redis.url());
+        settings.redis.key_prefix = glocal_kit::testing::redis_prefix();
+        settings.outbox.consumer_block_ms = 100;
+        settings.outbox.retry_max_backoff_ms = 200;
+        let (stop, shutdown) = glocal_kit::shutdown::channel();
+        glocal_kit::outbox::spawn("requests", env.db.clone(), &settings, shutdown.clone());
+        let clock = env.now.clone();
+        let bureau = || {
+            let clock = clock.clone();
+            OnlineBureau::new(env.db.clone(), Config::default())
+                .with_clock(Arc::new(move || *clock.lock().unwrap()))
+        };
+        let replica = || {
+            let bureau = bureau();
+            glocal_requests::service::spawn_reference_watch(&bureau, &settings, shutdown.clone());
+            bureau
+        };
+        let (a, b, uncached) = (replica(), replica(), bureau());
+        assert!(!uncached.reference_cache_serving());
+        eventually("both replicas read the change events", async || {
+            a.reference_cache_serving() && b.reference_cache_serving()
+        })
+        .await;
+        Replicas {
+            redis,
+            _stop: stop,
+            a,
+            b,
+            uncached,
+        }
+    }
+}
+
 async fn staff_records_are_cached_per_replica_and_dropped_by_change_events(env: Env) {
-    let mut redis = glocal_kit::testing::RedisServer::started(false);
-    let mut settings = glocal_kit::Settings::default();
-    settings.redis.url = glocal_kit::config::Secret::new(redis.url());
-    settings.redis.key_prefix = glocal_kit::testing::redis_prefix();
-    settings.outbox.consumer_block_ms = 100;
-    settings.outbox.retry_max_backoff_ms = 200;
-    let (_stop, shutdown) = glocal_kit::shutdown::channel();
-    glocal_kit::outbox::spawn("requests", env.db.clone(), &settings, shutdown.clone());
-    let replica = |_: ()| {
-        let bureau = OnlineBureau::new(env.db.clone(), Config::default());
-        glocal_requests::service::spawn_staff_watch(&bureau, &settings, shutdown.clone());
-        bureau
-    };
-    let (a, b) = (replica(()), replica(()));
-    let uncached = OnlineBureau::new(env.db.clone(), Config::default());
-    assert!(!uncached.staff_cache_serving());
-    eventually("both replicas read the change events", async || {
-        a.staff_cache_serving() && b.staff_cache_serving()
-    })
-    .await;
+    let Replicas {
+        mut redis,
+        _stop,
+        a,
+        b,
+        uncached,
+    } = Replicas::start(&env).await;
 
     // A translation goes to INTERPRETATION; the colleague it is not assigned to sees it
     // through their department only.
@@ -716,7 +751,7 @@ async fn staff_records_are_cached_per_replica_and_dropped_by_change_events(env: 
     // Redis down: the replicas stop serving from the cache at once.
     redis.kill();
     eventually("the cache is bypassed", async || {
-        !a.staff_cache_serving() && !b.staff_cache_serving()
+        !a.reference_cache_serving() && !b.reference_cache_serving()
     })
     .await;
     move_to("INTERPRETATION").await;
@@ -724,12 +759,160 @@ async fn staff_records_are_cached_per_replica_and_dropped_by_change_events(env: 
     // Back up: they serve again, starting empty.
     redis.start();
     eventually("the replicas read the change events again", async || {
-        a.staff_cache_serving() && b.staff_cache_serving()
+        a.reference_cache_serving() && b.reference_cache_serving()
     })
     .await;
     assert!(sees(&a).await);
     move_to("GENERAL").await;
     assert!(sees(&a).await, "served from the cache again");
+}
+
+/// The reference data every submission reads (ADR 0058) is cached per replica like the
+/// staff records: whether a local government exists, a type's service-level policy, the
+/// business calendar and the people a change event names. A change through one replica
+/// reaches the other within the change stream's delay; one behind the service's back is
+/// not seen by the replicas (so they do serve from their caches) but is by a service
+/// without the cache.
+async fn reference_data_is_cached_per_replica_and_dropped_by_change_events(env: Env) {
+    let Replicas {
+        redis: _redis,
+        _stop,
+        a,
+        b,
+        uncached,
+    } = Replicas::start(&env).await;
+    let keys = std::sync::atomic::AtomicUsize::new(0);
+    let submit_as = async |bureau: &OnlineBureau, official: &Caller| {
+        let key = format!(
+            "ref-{}",
+            keys.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        bureau
+            .submit(Some(official), translation(&key).parse().unwrap())
+            .await
+    };
+    let resolution = async |bureau: &OnlineBureau| {
+        let r = submit_as(bureau, &seoul()).await.unwrap();
+        (r.resolution_due_at - r.created_at).num_minutes()
+    };
+    let policy = |clock: &str, resolution_minutes: i64| SlaPolicyDraft {
+        request_type: RequestType::InterpretationTranslation,
+        first_response_minutes: 60,
+        first_response_clock: clock.into(),
+        resolution_minutes,
+        resolution_clock: clock.into(),
+        warning_percent: 50,
+    };
+
+    // A policy set through b: b at once, a within the stream's delay.
+    b.set_sla_policy(Some(&admin()), policy("CALENDAR", 600))
+        .await
+        .unwrap();
+    assert_eq!(
+        resolution(&b).await,
+        600,
+        "the replica that made the change"
+    );
+    eventually("the other replica applies the new policy", async || {
+        resolution(&a).await == 600
+    })
+    .await;
+    // Behind the service's back: the replicas keep their cached policy.
+    env.db
+        .execute_unprepared("UPDATE sla_policy SET resolution_minutes = 1200")
+        .await
+        .unwrap();
+    assert_eq!(resolution(&uncached).await, 1200);
+    assert_eq!(resolution(&a).await, 600, "served from the cache");
+    assert_eq!(resolution(&b).await, 600, "served from the cache");
+
+    // The calendar: a working day's resolution (Tuesday 10:00 KST, due Wednesday 10:00);
+    // a holiday on the Wednesday set through b moves it to Thursday, on a too.
+    b.set_sla_policy(Some(&admin()), policy("BUSINESS", 540))
+        .await
+        .unwrap();
+    let due = async |bureau: &OnlineBureau| {
+        submit_as(bureau, &seoul())
+            .await
+            .unwrap()
+            .resolution_due_at
+            .to_rfc3339()
+    };
+    eventually(
+        "the other replica applies the business-hours policy",
+        async || due(&a).await == "2026-12-02T01:00:00+00:00",
+    )
+    .await;
+    let holiday = HolidayDraft {
+        date: "2026-12-02".into(),
+        kind: "ONE_OFF".into(),
+        name: LocalizedName {
+            ko: "임시 휴일".into(),
+            en: "Day off".into(),
+            zh: "休息日".into(),
+            ja: "休日".into(),
+        },
+    };
+    b.set_holiday(Some(&admin()), holiday).await.unwrap();
+    assert_eq!(due(&b).await, "2026-12-03T01:00:00+00:00");
+    eventually("the other replica skips the holiday", async || {
+        due(&a).await == "2026-12-03T01:00:00+00:00"
+    })
+    .await;
+    env.db
+        .execute_unprepared("DELETE FROM business_holiday")
+        .await
+        .unwrap();
+    assert_eq!(due(&uncached).await, "2026-12-02T01:00:00+00:00");
+    assert_eq!(
+        due(&a).await,
+        "2026-12-03T01:00:00+00:00",
+        "served from the cache"
+    );
+
+    // A local government created through b: its officials may submit through a, once the
+    // change has reached it, although a had found no such local government before.
+    let newcomer = Caller::new("official-11999", "Official", "11999", [Role::LocalOfficial]);
+    let refused = submit_as(&a, &newcomer).await.unwrap_err();
+    assert_eq!(
+        reason(&refused),
+        Some("ORGANISATION_NOT_A_LOCAL_GOVERNMENT")
+    );
+    b.save_local_government(
+        Some(&admin()),
+        lg("11999", LocalGovernmentLevel::District, Some("11000")),
+        true,
+    )
+    .await
+    .unwrap();
+    submit_as(&b, &newcomer).await.unwrap();
+    eventually(
+        "the other replica knows the new local government",
+        async || submit_as(&a, &newcomer).await.is_ok(),
+    )
+    .await;
+
+    // The department lead a change event names: set through b, named by a's next event.
+    let lead_of_last_event = async || {
+        env.events("ServiceRequestSubmitted").await.last().unwrap()["departmentLead"].clone()
+    };
+    for (lead, subject) in [
+        ("STF-102", "staff-interp-lee"),
+        ("STF-101", "staff-interp-kim"),
+    ] {
+        b.set_department_lead(
+            Some(&admin()),
+            DepartmentCode::parse("INTERPRETATION").unwrap(),
+            sid(lead),
+        )
+        .await
+        .unwrap();
+        eventually("the other replica names the new lead", async || {
+            submit_as(&a, &seoul()).await.unwrap();
+            lead_of_last_event().await == subject
+        })
+        .await;
+    }
 }
 
 async fn demo_seeds_the_full_list(db: DatabaseConnection) {
@@ -856,6 +1039,7 @@ glocal_kit::on_both_backends!(
         a_departure_with_the_lead_away_goes_by_load,
         the_import_is_idempotent_and_refuses_bad_files,
         staff_records_are_cached_per_replica_and_dropped_by_change_events,
+        reference_data_is_cached_per_replica_and_dropped_by_change_events,
     ];
     db: [demo_seeds_the_full_list]
 );

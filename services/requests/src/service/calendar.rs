@@ -16,7 +16,8 @@ use crate::domain::changes::{
     BUSINESS_CALENDAR, BUSINESS_CALENDAR_ID, SLA_POLICIES, SLA_POLICIES_ID,
 };
 use crate::domain::sla::{
-    Holiday, HolidayKind, SlaClock, SlaFacts, SlaPolicy, SlaStatus, SlaTarget, Tally,
+    BusinessCalendar, Holiday, HolidayKind, SlaClock, SlaFacts, SlaPolicy, SlaStatus, SlaTarget,
+    Tally,
 };
 use crate::domain::{DepartmentCode, InvalidInput, LocalizedName, RequestType};
 use crate::error::RequestsError;
@@ -202,8 +203,11 @@ impl OnlineBureau {
         }
         let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January");
         let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December");
+        // Read as it stands (not through the reference cache): an administrator changing the
+        // calendar sees the change in this view at once, on every replica.
         let holidays = sla_store::holidays_between(&self.db, first, last).await?;
-        let calendar = self.calendar(&self.db).await?;
+        let (opens, closes) = self.config.workday;
+        let calendar = BusinessCalendar::new(opens, closes, holidays.iter().map(|h| h.date))?;
         let working_days = first
             .iter_days()
             .take_while(|d| d.year() == year)
@@ -247,6 +251,7 @@ impl OnlineBureau {
         self.calendar_changed(&tx, &entry, Some(&holiday), now)
             .await?;
         tx.commit().await?;
+        self.reference.forget();
         Ok(holiday)
     }
 
@@ -272,6 +277,7 @@ impl OnlineBureau {
         );
         self.calendar_changed(&tx, &entry, None, now).await?;
         tx.commit().await?;
+        self.reference.forget();
         Ok(before)
     }
 
@@ -343,6 +349,7 @@ impl OnlineBureau {
         let change = OutboxChange::new(SLA_POLICIES, SLA_POLICIES_ID, "SlaPolicyChanged", payload);
         outbox::append(&tx, &change, now).await?;
         tx.commit().await?;
+        self.reference.forget();
         Ok(policy)
     }
 

@@ -112,6 +112,7 @@ impl OnlineBureau {
             .touching(DEPARTMENT, &dept.code);
         outbox::append(&tx, &change, now).await?;
         tx.commit().await?;
+        self.reference.forget();
         tracing::info!(department = %dept.code, lead = %member.id, "department lead set");
         Ok(dept)
     }

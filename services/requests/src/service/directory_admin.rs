@@ -220,6 +220,7 @@ impl OnlineBureau {
         )
         .await?;
         tx.commit().await?;
+        self.reference.forget();
         tracing::info!(code, create, "local government saved");
         Ok(after)
     }
@@ -261,6 +262,7 @@ impl OnlineBureau {
         )
         .await?;
         tx.commit().await?;
+        self.reference.forget();
         Ok(dept)
     }
 
@@ -325,6 +327,7 @@ impl OnlineBureau {
         )
         .await?;
         tx.commit().await?;
+        self.reference.forget();
         Ok(after)
     }
 
@@ -387,7 +390,7 @@ impl OnlineBureau {
         )
         .await?;
         tx.commit().await?;
-        self.staff.forget();
+        self.reference.forget();
         tracing::info!(staff = %member.id, "staff member onboarded");
         Ok(member)
     }
@@ -473,7 +476,7 @@ impl OnlineBureau {
         )
         .await?;
         tx.commit().await?;
-        self.staff.forget();
+        self.reference.forget();
         Ok(after)
     }
 
@@ -592,7 +595,7 @@ impl OnlineBureau {
             reassigned.push((row.id, target.map(|t| t.id)));
         }
         tx.commit().await?;
-        self.staff.forget();
+        self.reference.forget();
         tracing::info!(staff = %member.id, handed_on = reassigned.len(), "staff member departed");
         Ok(Departure { member, reassigned })
     }
@@ -668,6 +671,7 @@ impl OnlineBureau {
             .await?;
         }
         tx.commit().await.map_err(RequestsError::from)?;
+        self.reference.forget();
         tracing::info!(
             added = report.added.len(),
             changed = report.changed.len(),

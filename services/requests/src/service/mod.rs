@@ -11,11 +11,11 @@ mod directory;
 mod directory_admin;
 mod privacy;
 mod reads;
+mod reference_cache;
 mod relations;
 mod routing;
 mod search;
 mod service_levels;
-mod staff_cache;
 mod statistics;
 mod submit;
 mod survey;
@@ -28,7 +28,7 @@ use chrono::{DateTime, Duration, NaiveTime, SubsecRound, Utc};
 use glocal_kit::store::Db;
 use glocal_kit::{Caller, Role};
 
-use crate::domain::sla::{self, BusinessCalendar, SlaFacts, SlaStatus};
+use crate::domain::sla::{self, SlaFacts, SlaStatus};
 pub use crate::domain::{
     Department, HistoryEntry, LocalGovernment, LocalizedName, Parts, RequestMessage, Requester,
     RoutingRule, ServiceRequest, StaffMember,
@@ -45,11 +45,11 @@ pub use privacy::{
     PERSONAL_DATA_EXPIRED, REQUESTER_ERASED, spawn_erasure_follower, spawn_retention,
 };
 pub use reads::{Page, PageRequest, RequestFilter, RequestOrder, RequestPage};
+pub use reference_cache::spawn_reference_watch;
 pub use relations::{MERGED, RELATIONS_CHANGED};
 pub use routing::RoutingRuleDraft;
 pub use search::{SearchHitOrder, SearchPage};
 pub use service_levels::{SchedulerRun, spawn_sla_scheduler};
-pub use staff_cache::spawn_staff_watch;
 pub use statistics::StatisticsQuery;
 pub use survey::RATED;
 
@@ -153,7 +153,7 @@ pub struct OnlineBureau {
     clock: Clock,
     shelf: Option<glocal_kit::attachments::Shelf>,
     limits: crate::domain::AttachmentLimits,
-    staff: staff_cache::StaffCache,
+    reference: reference_cache::ReferenceCache,
 }
 
 impl std::fmt::Debug for OnlineBureau {
@@ -174,7 +174,7 @@ impl OnlineBureau {
             clock: Arc::new(Utc::now),
             shelf: None,
             limits: crate::domain::AttachmentLimits::default(),
-            staff: staff_cache::StaffCache::default(),
+            reference: reference_cache::ReferenceCache::default(),
         }
     }
 
@@ -367,13 +367,6 @@ impl OnlineBureau {
             });
         }
         Ok(())
-    }
-
-    /// The business calendar as it stands: the configured working day and every holiday.
-    async fn calendar(&self, db: &impl glocal_kit::store::Handle) -> Result<BusinessCalendar> {
-        let (opens, closes) = self.config.workday;
-        let holidays = store::sla::holiday_dates(db).await?;
-        Ok(BusinessCalendar::new(opens, closes, holidays)?)
     }
 
     /// The caller's view of `rows` with the `parts` asked for: the store's views, judged

@@ -16,8 +16,8 @@ use crate::domain::{
     RequestNumber, RequestState, ServiceRequest, Version, transition,
 };
 use crate::error::RequestsError;
+use crate::store::activity;
 use crate::store::requests::{self as request_store, StoredRequest};
-use crate::store::{activity, directory as dir_store, sla as sla_store};
 
 pub(super) const SYSTEM_SUBJECT: &str = "system";
 pub(super) const SYSTEM_NAME: &str = "Online Bureau";
@@ -35,12 +35,13 @@ impl OnlineBureau {
         action: &str,
         message: Option<(MessageKind, &str)>,
     ) -> Result<serde_json::Value> {
-        let (assignee, lead) = dir_store::people_of(
-            db,
-            row.assignee_id.as_deref(),
-            row.department_code.as_deref(),
-        )
-        .await?;
+        let (assignee, lead) = self
+            .people_of(
+                db,
+                row.assignee_id.as_deref(),
+                row.department_code.as_deref(),
+            )
+            .await?;
         let rfc = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339());
         let owed = row.state.is_open();
         let mut payload = json!({
@@ -118,10 +119,7 @@ impl OnlineBureau {
                 ));
             }
             (Viewer::Official { org }, _) => {
-                if dir_store::local_governments(&self.db, std::slice::from_ref(org))
-                    .await?
-                    .is_empty()
-                {
+                if !self.local_government_exists(org).await? {
                     return Err(RequestsError::said(
                         ErrorCode::Forbidden,
                         "ORGANISATION_NOT_A_LOCAL_GOVERNMENT",
@@ -131,10 +129,7 @@ impl OnlineBureau {
                 org.clone()
             }
             (_, Some(code)) => {
-                if dir_store::local_governments(&self.db, &[code.as_str().to_owned()])
-                    .await?
-                    .is_empty()
-                {
+                if !self.local_government_exists(code.as_str()).await? {
                     return Err(RequestsError::invalid(
                         "localGovernmentCode",
                         "unknown local government",
@@ -240,7 +235,7 @@ impl OnlineBureau {
             }
             None => None,
         };
-        let policy = sla_store::policy_of(tx, ty).await?;
+        let policy = self.policy(tx, ty).await?;
         let due = policy.due_times(&self.calendar(tx).await?, now);
         let serial = request_store::next_serial(tx, now.year()).await?;
         let number = RequestNumber::new(now.year(), serial)?;

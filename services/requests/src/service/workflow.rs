@@ -20,7 +20,7 @@ use crate::domain::{
 };
 use crate::error::RequestsError;
 use crate::store::requests::{self as request_store, StoredRequest};
-use crate::store::{activity, directory as dir_store, sla as sla_store};
+use crate::store::{activity, directory as dir_store};
 
 /// A state change about to be written.
 pub(super) struct Change {
@@ -385,7 +385,7 @@ impl OnlineBureau {
                 ));
             }
             // A fresh resolution clock under the type's policy and today's calendar.
-            let policy = sla_store::policy_of(tx, row.request_type).await?;
+            let policy = self.policy(tx, row.request_type).await?;
             let due = policy.due_times(&self.calendar(tx).await?, now);
             let mut after = row.clone();
             after.resolution_due_at = due.resolution_due_at;
