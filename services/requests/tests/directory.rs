@@ -817,14 +817,27 @@ async fn reference_data_is_cached_per_replica_and_dropped_by_change_events(env: 
         resolution(&a).await == 600
     })
     .await;
-    // Behind the service's back: the replicas keep their cached policy.
-    env.db
-        .execute_unprepared("UPDATE sla_policy SET resolution_minutes = 1200")
-        .await
-        .unwrap();
-    assert_eq!(resolution(&uncached).await, 1200);
-    assert_eq!(resolution(&a).await, 600, "served from the cache");
-    assert_eq!(resolution(&b).await, 600, "served from the cache");
+    // Behind the service's back (no event): a replica serves the policy it read from its
+    // cache, once its own read came after the change's event (which empties the cache
+    // whenever it arrives), while a service without the cache reads the database.
+    let behind = async |minutes: i64| {
+        env.db
+            .execute_unprepared(&format!(
+                "UPDATE sla_policy SET resolution_minutes = {minutes}"
+            ))
+            .await
+            .unwrap();
+    };
+    for replica in [&a, &b] {
+        eventually("the replica serves the policy from its cache", async || {
+            behind(600).await;
+            let read = resolution(replica).await;
+            behind(1200).await;
+            read == 600 && resolution(replica).await == 600
+        })
+        .await;
+        assert_eq!(resolution(&uncached).await, 1200);
+    }
 
     // The calendar: a working day's resolution (Tuesday 10:00 KST, due Wednesday 10:00);
     // a holiday on the Wednesday set through b moves it to Thursday, on a too.
@@ -859,16 +872,29 @@ async fn reference_data_is_cached_per_replica_and_dropped_by_change_events(env: 
         due(&a).await == "2026-12-03T01:00:00+00:00"
     })
     .await;
-    env.db
-        .execute_unprepared("DELETE FROM business_holiday")
-        .await
-        .unwrap();
+    let holiday_behind = async |present: bool| {
+        env.db
+            .execute_unprepared(if present {
+                "INSERT INTO business_holiday (day, kind, name_ko, name_en, name_zh, name_ja) \
+                 VALUES ('2026-12-02', 'ONE_OFF', '휴일', 'Day off', '休息日', '休日') \
+                 ON CONFLICT (day) DO NOTHING"
+            } else {
+                "DELETE FROM business_holiday WHERE day = '2026-12-02'"
+            })
+            .await
+            .unwrap();
+    };
+    eventually(
+        "the replica serves the calendar from its cache",
+        async || {
+            holiday_behind(true).await;
+            let read = due(&a).await;
+            holiday_behind(false).await;
+            read == "2026-12-03T01:00:00+00:00" && due(&a).await == read
+        },
+    )
+    .await;
     assert_eq!(due(&uncached).await, "2026-12-02T01:00:00+00:00");
-    assert_eq!(
-        due(&a).await,
-        "2026-12-03T01:00:00+00:00",
-        "served from the cache"
-    );
 
     // A local government created through b: its officials may submit through a, once the
     // change has reached it, although a had found no such local government before.

@@ -302,6 +302,18 @@ pub(crate) async fn page(
     Ok((out, u64::try_from(total).unwrap_or(0)))
 }
 
+/// The SQLite FTS5 tables that mirror `request_search` (PostgreSQL indexes the table itself).
+const FTS_TABLES: [&str; 2] = ["request_fts_tri", "request_fts_en"];
+
+/// Runs the statement `f` holds.
+async fn run(db: &impl ConnectionTrait, f: Frag) -> Result<()> {
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        f.backend, f.sql, f.values,
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Rewrites the search document of request `id` from the request and its messages (and,
 /// on SQLite, its rows in the FTS tables); call it in the transaction that wrote them.
 pub(crate) async fn reindex(db: &impl ConnectionTrait, id: RequestId) -> Result<()> {
@@ -343,14 +355,11 @@ pub(crate) async fn reindex(db: &impl ConnectionTrait, id: RequestId) -> Result<
          description = excluded.description, messages = excluded.messages, \
          notes = excluded.notes, doc = excluded.doc",
     );
-    db.execute_raw(sea_orm::Statement::from_sql_and_values(
-        backend, f.sql, f.values,
-    ))
-    .await?;
+    run(db, f).await?;
     if backend == DbBackend::Postgres {
         return Ok(());
     }
-    for fts in ["request_fts_tri", "request_fts_en"] {
+    for fts in FTS_TABLES {
         db.execute_raw(sea_orm::Statement::from_sql_and_values(
             backend,
             format!("DELETE FROM {fts} WHERE rowid = ?"),
@@ -393,23 +402,18 @@ pub(crate) async fn index_new(
     );
     f.bind(doc).push(" FROM service_request WHERE id = ");
     f.bind(id.as_uuid());
-    db.execute_raw(sea_orm::Statement::from_sql_and_values(
-        backend, f.sql, f.values,
-    ))
-    .await?;
+    run(db, f).await?;
     if backend == DbBackend::Postgres {
         return Ok(());
     }
-    for fts in ["request_fts_tri", "request_fts_en"] {
-        db.execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            format!(
-                "INSERT INTO {fts} (rowid, title, description, messages, notes) \
-                 SELECT seq, title, description, '', '' FROM service_request WHERE id = ?"
-            ),
-            [id.as_uuid().into()],
-        ))
-        .await?;
+    for fts in FTS_TABLES {
+        let mut f = Frag::new(backend);
+        f.push(&format!(
+            "INSERT INTO {fts} (rowid, title, description, messages, notes) \
+             SELECT seq, title, description, '', '' FROM service_request WHERE id = "
+        ));
+        f.bind(id.as_uuid());
+        run(db, f).await?;
     }
     Ok(())
 }
