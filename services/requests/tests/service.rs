@@ -1168,8 +1168,30 @@ async fn list_filters_paging_and_overdue(env: Env) {
     let p3 = all(2, p2.end_cursor().map(str::to_owned)).await.unwrap();
     assert_eq!(p3.items.iter().map(|r| r.id).collect::<Vec<_>>(), [a.id]);
     assert!(!p3.has_next_page);
-    // The first page counts in its own statement, later ones apart: the same total.
+    // Every page carries the count of all matches, whatever its cursor; a page past the
+    // last match (no row to carry it) is counted apart, and a page of nothing counts 0.
     assert_eq!((p2.total_count, p3.total_count), (5, 5));
+    let past = all(2, p3.end_cursor().map(str::to_owned)).await.unwrap();
+    assert!(past.items.is_empty() && !past.has_next_page);
+    assert_eq!(past.total_count, 5);
+    let none = env
+        .bureau
+        .list(
+            Some(&admin),
+            RequestFilter {
+                local_government: Some(LocalGovernmentCode::parse("99999").unwrap()),
+                ..RequestFilter::default()
+            },
+            RequestOrder::Newest,
+            PageRequest {
+                first: 2,
+                after: None,
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!((none.items.len(), none.total_count), (0, 0));
     assert_eq!(all(0, None).await.unwrap().items.len(), 5);
     assert!(p1.items[0].history.is_empty(), "activity only when asked");
     // A page that shows neither texts nor the local government's entry does not read them;

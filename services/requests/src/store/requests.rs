@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use super::entities::{request_counter, service_request};
@@ -382,13 +382,24 @@ pub(crate) enum Scope {
     },
 }
 
+/// Rows of local government `code`, said as the range `code ..= code` rather than as an
+/// equality, for PostgreSQL's generic plans: a prepared statement run often gets a plan made
+/// without its parameters' values, where `local_government_code = $1` is a constant that
+/// drops out of the order `(local_government_code, seq)`. That plan walks the primary key
+/// (`seq`) backwards and filters, expecting an average local government's share of the rows
+/// among the newest; for a local government without recent requests it reads the whole
+/// table (measured: 10–20 ms for a page of 20 in 18,000 rows, against 0.2 ms). A range keeps
+/// the order on the index `(local_government_code, seq)`, whatever the plan. The same rows:
+/// a code is five ASCII digits, equal to no other string in any collation.
+fn of_local_government(code: &str) -> sea_orm::sea_query::Expr {
+    service_request::Column::LocalGovernmentCode.between(code, code)
+}
+
 impl Scope {
     fn condition(&self) -> Condition {
         match self {
             Scope::All => Condition::all(),
-            Scope::LocalGovernment(code) => {
-                Condition::all().add(service_request::Column::LocalGovernmentCode.eq(code.as_str()))
-            }
+            Scope::LocalGovernment(code) => Condition::all().add(of_local_government(code)),
             Scope::Department {
                 department,
                 staff_id,
@@ -491,7 +502,7 @@ impl ListQuery {
             cond = cond.add(C::AssigneeId.eq(a.as_str()));
         }
         if let Some(l) = &self.local_government {
-            cond = cond.add(C::LocalGovernmentCode.eq(l.as_str()));
+            cond = cond.add(of_local_government(l.as_str()));
         }
         if let Some(from) = self.created_from {
             cond = cond.add(C::CreatedAt.gte(from));
@@ -548,6 +559,10 @@ impl ListQuery {
 /// (ordered by `seq` alone, PostgreSQL may walk the whole table backwards past other local
 /// governments' newer rows). The count reads that index too (and, under other filters, the
 /// rows it names).
+///
+/// The count rides in the page's own statement, as a scalar sub-select every row carries
+/// (one round trip instead of two); only a page past the last match, which has no row to
+/// carry it, is counted apart.
 pub(crate) async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,
@@ -556,15 +571,7 @@ pub(crate) async fn list(
 ) -> Result<(Vec<StoredRequest>, u64)> {
     use service_request::Column as C;
     let cond = q.condition();
-    let total = if count_total {
-        service_request::Entity::find()
-            .filter(cond.clone())
-            .count(db)
-            .await?
-    } else {
-        0
-    };
-    let mut select = service_request::Entity::find().filter(cond);
+    let mut select = service_request::Entity::find().filter(cond.clone());
     if !texts {
         select = select
             .select_only()
@@ -590,9 +597,41 @@ pub(crate) async fn list(
         (ListOrder::Newest, None) => select.order_by_desc(C::Seq),
         (ListOrder::DueSoonest, _) => select.order_by_asc(C::ResolutionDueAt).order_by_asc(C::Seq),
     };
-    let rows = select.limit(q.limit).all(db).await?;
-    Ok((parse_all(rows)?, total))
+    if count_total {
+        let count = Query::select()
+            .expr(Expr::col(C::Seq).count())
+            .from(service_request::Entity)
+            .cond_where(cond.clone())
+            .to_owned();
+        select = select.column_as(Expr::from(count), TOTAL);
+    }
+    let rows = db.query_all(&select.limit(q.limit).into_query()).await?;
+    let mut total = None;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if count_total {
+            total = Some(row.try_get::<i64>("", TOTAL)?);
+        }
+        out.push(StoredRequest::try_from(
+            service_request::Model::from_query_result(&row, "")?,
+        )?);
+    }
+    let total = match total {
+        Some(n) => u64::try_from(n).unwrap_or(0),
+        // A page past the last match (or with nothing to match) carries no count.
+        None if count_total && q.after.is_some() => {
+            service_request::Entity::find()
+                .filter(cond)
+                .count(db)
+                .await?
+        }
+        None => 0,
+    };
+    Ok((out, total))
 }
+
+/// The alias of the count a page's rows carry ([`list`]).
+const TOTAL: &str = "total_count";
 
 /// Requests of `states` that have reached `threshold` of `target` and were not marked for
 /// it yet (not paused; a first response only while none was sent; a warning only before
