@@ -18,7 +18,9 @@ use super::directory::{Department, LocalGovernment, Staff, load_local_government
 use super::language::{Language, effective, say};
 use super::scalars::Date;
 use crate::upstream::error;
+use crate::upstream::loaders::requests::Loaders;
 use crate::upstream::{Requests, call, read};
+use async_graphql::dataloader::Loader as _;
 
 mod attachments;
 mod mutation;
@@ -662,6 +664,58 @@ pub enum HistoryVisibility {
     Internal,
 }
 
+/// The code of the local government `request` is for: its entry's, else its requester's.
+fn local_government_code(request: &pb::ServiceRequest) -> &str {
+    match &request.local_government {
+        Some(lg) if !lg.code.is_empty() => lg.code.as_str(),
+        _ => request
+            .requester
+            .as_ref()
+            .map_or("", |r| r.local_government_code.as_str()),
+    }
+}
+
+/// Puts each request's local government entry in place when `node` (a `ServiceRequest`
+/// selection) shows it: one batched read through the entity cache for the distinct codes of
+/// `requests`, made at once rather than by each row's resolver through the DataLoader (which
+/// waits out its batching delay and answers each row apart), and fed to the request's
+/// DataLoader for the rest of the operation. A failed read leaves the rows as they are; each
+/// row's resolver then loads its entry and reports the failure on its field.
+pub(crate) async fn fill_local_governments(
+    ctx: &Context<'_>,
+    node: &async_graphql::Lookahead<'_>,
+    requests: &mut [pb::ServiceRequest],
+) {
+    if !node.field("localGovernment").exists() {
+        return;
+    }
+    let mut codes: Vec<String> = requests
+        .iter()
+        .map(local_government_code)
+        .filter(|code| !code.is_empty())
+        .map(str::to_owned)
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if codes.is_empty() {
+        return;
+    }
+    let Ok(loaders) = Loaders::new(ctx) else {
+        return;
+    };
+    let loader = loaders.local_governments();
+    let Ok(found) = loader.loader().load(&codes).await else {
+        return;
+    };
+    for request in requests {
+        if let Some(lg) = found.get(local_government_code(request)) {
+            request.local_government = Some(lg.clone());
+        }
+    }
+    // Whatever else on the page loads them (a requester's local government) finds them.
+    loader.feed_many(found).await;
+}
+
 /// A service request from a local government to the bureau.
 pub struct ServiceRequest(pub(crate) pb::ServiceRequest);
 
@@ -717,15 +771,12 @@ impl ServiceRequest {
 
     /// The local government the request is for.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        let code = match &self.0.local_government {
-            Some(lg) if !lg.code.is_empty() => lg.code.as_str(),
-            _ => self
-                .0
-                .requester
-                .as_ref()
-                .map_or("", |r| r.local_government_code.as_str()),
-        };
-        load_local_government(ctx, code).await
+        // The whole entry when the request carries it (the service's, or the one a page's
+        // resolver put in place for all its rows at once); else loaded by code.
+        match &self.0.local_government {
+            Some(lg) if lg.name.is_some() => Ok(Some(LocalGovernment(lg.clone()))),
+            _ => load_local_government(ctx, local_government_code(&self.0)).await,
+        }
     }
 
     /// The department handling it, once routed.

@@ -23,7 +23,9 @@ impl RequestsQuery {
             |mut client, request| async move { client.get_request(request).await },
         )
         .await?;
-        Ok(Some(ServiceRequest(response.into_inner())))
+        let mut request = response.into_inner();
+        fill_local_governments(ctx, &look, std::slice::from_mut(&mut request)).await;
+        Ok(Some(ServiceRequest(request)))
     }
 
     /// The requests the caller may see, as a Relay connection: newest first, or for the
@@ -52,7 +54,7 @@ impl RequestsQuery {
             order: order_by.to_proto() as i32,
             mask: Some(list_mask(&connection)),
         };
-        let response = read(
+        let mut response = read(
             ctx,
             Requests,
             "ListRequests",
@@ -61,6 +63,7 @@ impl RequestsQuery {
         )
         .await?
         .into_inner();
+        fill_local_governments(ctx, &node, &mut response.requests).await;
         if response.cursors.len() != response.requests.len() {
             return Err(error::internal(
                 "ListRequests returned a cursor count unlike its request count",
@@ -95,9 +98,9 @@ impl RequestsQuery {
 /// the total when `totalCount` is not selected, and of each node the judged service level
 /// (`sla`), the `survey`, the relations (`mergedInto`, `mergedRequests`, `parent`,
 /// `children`), the people (`department`, `assignee`) and the texts (`description`,
-/// `details`) when none of their fields is. The local government is never asked for: its
-/// resolver loads it by code through the entity cache. Fragments count as selected
-/// wherever they are spread.
+/// `details`) when none of their fields is. The local government is never asked for: the
+/// page's resolver reads the entries of its rows by code through the entity cache
+/// ([`fill_local_governments`]). Fragments count as selected wherever they are spread.
 pub(crate) fn list_mask(connection: &async_graphql::Lookahead<'_>) -> pb::RequestListMask {
     pb::RequestListMask {
         skip_total_count: !connection.field("totalCount").exists(),
