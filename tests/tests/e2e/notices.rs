@@ -277,11 +277,21 @@ async fn a_notifier_killed_mid_batch_and_restarted_sends_no_duplicate() {
     sink.wait_for(N).await;
     wait_deliveries(&stack, N, "SENT").await;
     let messages = sink.messages();
-    assert_eq!(messages.len(), N, "{messages:#?}");
     let mut ids: Vec<&str> = messages.iter().map(|m| m.message_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), N, "no message twice");
+    assert_eq!(ids.len(), N, "one message per submission: {messages:#?}");
+    // E-mail is at least once (ADR 0008): the one message the kill may catch between the
+    // server's 250 and its record is sent again when its lease ends, as the same message
+    // (same Message-ID, so a mail client shows it once). Nothing else is sent twice.
+    assert!(
+        messages.len() <= N + 1,
+        "only the message in flight at the kill may repeat: {messages:#?}"
+    );
+    for copy in &messages {
+        let first = messages.iter().find(|m| m.message_id == copy.message_id);
+        assert_eq!(first, Some(copy), "a repeat is the same message");
+    }
     // One notice per submission for the requester (the assigned staff get their own, in
     // their inbox only: they have no e-mail address on record here).
     assert_eq!(
