@@ -238,7 +238,7 @@ async fn the_six_steps_notify_each_requester_in_their_language() {
 }
 
 #[tokio::test]
-async fn a_notifier_killed_mid_batch_and_restarted_sends_no_duplicate() {
+async fn a_notifier_killed_mid_batch_and_restarted_repeats_at_most_the_message_in_flight() {
     let sink = SmtpSink::start().await;
     let url = sink.url();
     let mut stack = spawn_stack_with(move |s| {
