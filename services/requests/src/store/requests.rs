@@ -618,7 +618,8 @@ pub(crate) async fn list(
     }
     let total = match total {
         Some(n) => u64::try_from(n).unwrap_or(0),
-        // A page past the last match (or with nothing to match) carries no count.
+        // A page past the last match has no row to carry the count: counted apart. A
+        // first page without a row has nothing to count.
         None if count_total && q.after.is_some() => {
             service_request::Entity::find()
                 .filter(cond)
