@@ -951,6 +951,121 @@ async fn reference_data_is_cached_per_replica_and_dropped_by_change_events(env: 
     }
 }
 
+/// A staff member's list is their department's requests and those assigned to them in any
+/// other: after a move, what they kept from their old department. Newest first, it is read
+/// from two indexes (`store::requests::department_rows`); the pages hold what the rule says,
+/// newest first, each request once (one both in the department and assigned to them too),
+/// every page counting all of them, and the filters apply to both parts.
+async fn a_moved_staff_members_list_keeps_what_is_assigned_to_them(env: Env) {
+    let mut submitted = Vec::new();
+    for i in 0..10 {
+        submitted.push(submit(&env, &format!("moved-{i}")).await);
+    }
+    let kim = staff("staff-interp-kim");
+    env.bureau
+        .update_staff(
+            Some(&admin()),
+            sid("STF-101"),
+            StaffChanges {
+                department_code: Some(DepartmentCode::parse("EXCHANGE").unwrap()),
+                ..StaffChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Three of the others' go to EXCHANGE, one of them to kim.
+    let others: Vec<_> = submitted
+        .iter()
+        .filter(|r| assignee(r) != Some("STF-101"))
+        .collect();
+    let kims = submitted.len() - others.len();
+    assert!(kims >= 2 && others.len() >= 3, "both were assigned some");
+    for (r, to) in others.iter().take(3).zip(["STF-201", "STF-101", "STF-202"]) {
+        env.bureau
+            .reassign(
+                Some(&admin()),
+                r.id,
+                r.version,
+                DepartmentCode::parse("EXCHANGE").unwrap(),
+                Some(sid(to)),
+                "moved".into(),
+            )
+            .await
+            .unwrap();
+    }
+
+    let (mut expected, mut mine) = (Vec::new(), Vec::new());
+    for r in submitted.iter().rev() {
+        let now = env.get(r).await;
+        let department = now.department.as_ref().map(|d| d.code.as_str());
+        if department == Some("EXCHANGE") || assignee(&now) == Some("STF-101") {
+            expected.push(r.id);
+        }
+        if assignee(&now) == Some("STF-101") {
+            mine.push(r.id);
+        }
+    }
+    assert_eq!((expected.len(), mine.len()), (kims + 3, kims + 1));
+    let list = async |types: Vec<RequestType>, assigned: Option<&str>, first: u32| {
+        let (mut ids, mut after, mut totals) = (Vec::new(), None, Vec::new());
+        loop {
+            let page = env
+                .bureau
+                .list(
+                    Some(&kim),
+                    glocal_requests::service::RequestFilter {
+                        types: types.clone(),
+                        assignee: assigned.map(sid),
+                        ..Default::default()
+                    },
+                    glocal_requests::service::RequestOrder::Newest,
+                    glocal_requests::service::PageRequest { first, after },
+                    false,
+                )
+                .await
+                .unwrap();
+            ids.extend(page.items.iter().map(|r| r.id));
+            totals.push(page.total_count);
+            if !page.has_next_page {
+                return (ids, totals);
+            }
+            after = page.end_cursor().map(str::to_owned);
+        }
+    };
+    for first in [2, 3, 50] {
+        let (ids, totals) = list(vec![], None, first).await;
+        assert_eq!(ids, expected, "pages of {first}");
+        assert!(
+            totals.iter().all(|&n| n == expected.len() as u64),
+            "{totals:?}"
+        );
+    }
+    // A filter applies to both parts: kim's own, in either department.
+    let (ids, totals) = list(vec![], Some("STF-101"), 2).await;
+    assert_eq!(ids, mine);
+    assert!(totals.iter().all(|&n| n == mine.len() as u64), "{totals:?}");
+    // A filter matching none of them on either part.
+    let (ids, totals) = list(vec![RequestType::GeneralInquiry], None, 2).await;
+    assert!(ids.is_empty());
+    assert_eq!(totals, [0]);
+    // The staff member who stayed sees the department without what went to EXCHANGE.
+    let lee = env
+        .bureau
+        .list(
+            Some(&staff("staff-interp-lee")),
+            glocal_requests::service::RequestFilter::default(),
+            glocal_requests::service::RequestOrder::Newest,
+            glocal_requests::service::PageRequest {
+                first: 50,
+                after: None,
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(lee.items.len(), submitted.len() - 3);
+}
+
 async fn demo_seeds_the_full_list(db: DatabaseConnection) {
     glocal_requests::migrate(&db).await.unwrap();
     assert!(glocal_requests::demo::seed_directory(&db).await.unwrap());
@@ -1076,6 +1191,7 @@ glocal_kit::on_both_backends!(
         the_import_is_idempotent_and_refuses_bad_files,
         staff_records_are_cached_per_replica_and_dropped_by_change_events,
         reference_data_is_cached_per_replica_and_dropped_by_change_events,
+        a_moved_staff_members_list_keeps_what_is_assigned_to_them,
     ];
     db: [demo_seeds_the_full_list]
 );
