@@ -3,13 +3,16 @@
 //! functions take either one (`db: &impl ConnectionTrait`), while the `service/` modules only
 //! pass them along and begin and commit transactions: they never name an ORM type or call an
 //! ORM API (a helper that works on either bounds its argument by [`Handle`]). Dropping a [`Tx`]
-//! without [`Tx::commit`] rolls it back.
+//! without [`Tx::commit`] rolls it back. [`page_with_total`] reads a page and its total count
+//! in one statement, for every service's lists.
 
 use std::ops::Deref;
 
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, Statement, TransactionTrait,
+    Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    EntityTrait, ExecResult, FromQueryResult, PaginatorTrait, QueryFilter, QueryResult,
+    QuerySelect, QueryTrait, Select, Statement, TransactionTrait,
 };
 
 /// A service's database pool.
@@ -107,6 +110,52 @@ macro_rules! delegate_connection {
 delegate_connection!(Db);
 delegate_connection!(Tx);
 
+/// The alias of the count a page's rows carry ([`page_with_total`]).
+const TOTAL: &str = "total_count";
+
+/// One page of `select` (its filters, window and order as given, at most `limit` rows) and,
+/// when `count` is the condition every match meets (the page's window left out), how many
+/// match in all: one statement, where the count is a scalar sub-select every row carries,
+/// instead of a count and a page (one round trip instead of two; issue 14 item 6, ADR 0048).
+/// A page without rows has no row to carry it: on the `first_page` nothing matches (0); past
+/// the last match (a cursor after it) the matches are counted apart. Without `count` the
+/// total is 0.
+pub async fn page_with_total<E>(
+    db: &impl ConnectionTrait,
+    mut select: Select<E>,
+    count: Option<Condition>,
+    first_page: bool,
+    limit: u64,
+) -> Result<(Vec<E::Model>, u64), DbErr>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    if let Some(condition) = &count {
+        let total = Query::select()
+            .expr(Expr::col(Asterisk).count())
+            .from(E::default())
+            .cond_where(condition.clone())
+            .to_owned();
+        select = select.column_as(Expr::from(total), TOTAL);
+    }
+    let rows = db.query_all(&select.limit(limit).into_query()).await?;
+    let mut total = None;
+    let mut models = Vec::with_capacity(rows.len());
+    for row in rows {
+        if count.is_some() {
+            total = Some(row.try_get::<i64>("", TOTAL)?);
+        }
+        models.push(E::Model::from_query_result(&row, "")?);
+    }
+    let total = match (count, total) {
+        (Some(_), Some(n)) => u64::try_from(n).unwrap_or(0),
+        (Some(condition), None) if !first_page => E::find().filter(condition).count(db).await?,
+        _ => 0,
+    };
+    Ok((models, total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +171,56 @@ mod tests {
             .unwrap()
             .unwrap();
         row.try_get::<i64>("", "n").unwrap()
+    }
+
+    mod item {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "item")]
+        pub struct Model {
+            #[sea_orm(primary_key)]
+            pub seq: i64,
+            pub kind: String,
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+
+    #[tokio::test]
+    async fn a_page_carries_the_count_of_every_match_and_a_page_past_the_end_counts_apart() {
+        use sea_orm::{ColumnTrait, QueryOrder};
+        let db = Db::new(crate::db::connect("sqlite::memory:").await.unwrap());
+        db.execute_unprepared(
+            "CREATE TABLE item (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL); \
+             INSERT INTO item (seq, kind) VALUES \
+             (1, 'a'), (2, 'b'), (3, 'a'), (4, 'a'), (5, 'b'), (6, 'a'), (7, 'a'), (8, 'b')",
+        )
+        .await
+        .unwrap();
+        let of = |kind: &str| Condition::all().add(item::Column::Kind.eq(kind));
+        let page = async |kind: &str, after: Option<i64>, count: bool| {
+            let mut select = item::Entity::find()
+                .filter(of(kind))
+                .order_by_desc(item::Column::Seq);
+            if let Some(after) = after {
+                select = select.filter(item::Column::Seq.lt(after));
+            }
+            let (rows, total) =
+                page_with_total(&db, select, count.then(|| of(kind)), after.is_none(), 2)
+                    .await
+                    .unwrap();
+            (rows.iter().map(|r| r.seq).collect::<Vec<_>>(), total)
+        };
+        assert_eq!(page("a", None, true).await, (vec![7, 6], 5));
+        assert_eq!(page("a", Some(6), true).await, (vec![4, 3], 5));
+        assert_eq!(page("a", Some(1), true).await, (vec![], 5), "past the end");
+        assert_eq!(page("b", Some(5), true).await, (vec![2], 3));
+        assert_eq!(page("c", None, true).await, (vec![], 0));
+        assert_eq!(page("a", None, false).await, (vec![7, 6], 0), "not counted");
     }
 
     #[tokio::test]

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 
 use super::entities::{request_counter, service_request};
@@ -580,9 +580,7 @@ impl ListQuery {
 /// rows it names). A department's list newest first is read from the department's newest
 /// rows and the staff member's ([`department_rows`]).
 ///
-/// The count rides in the page's own statement, as a scalar sub-select every row carries
-/// (one round trip instead of two); only a page past the last match, which has no row to
-/// carry it, is counted apart.
+/// The count rides in the page's own statement ([`glocal_kit::store::page_with_total`]).
 pub(crate) async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,
@@ -636,38 +634,19 @@ pub(crate) async fn list(
         (ListOrder::Newest, None) => select.order_by_desc(C::Seq),
         (ListOrder::DueSoonest, _) => select.order_by_asc(C::ResolutionDueAt).order_by_asc(C::Seq),
     };
-    if count_total {
-        let count = Query::select()
-            .expr(Expr::col(C::Seq).count())
-            .from(service_request::Entity)
-            .cond_where(cond.clone())
-            .to_owned();
-        select = select.column_as(Expr::from(count), TOTAL);
-    }
-    let rows = db.query_all(&select.limit(q.limit).into_query()).await?;
-    let mut total = None;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        if count_total {
-            total = Some(row.try_get::<i64>("", TOTAL)?);
-        }
-        out.push(StoredRequest::try_from(
-            service_request::Model::from_query_result(&row, "")?,
-        )?);
-    }
-    let total = match total {
-        Some(n) => u64::try_from(n).unwrap_or(0),
-        // A page past the last match has no row to carry the count: counted apart. A
-        // first page without a row has nothing to count.
-        None if count_total && q.after.is_some() => {
-            service_request::Entity::find()
-                .filter(cond)
-                .count(db)
-                .await?
-        }
-        None => 0,
-    };
-    Ok((out, total))
+    let (models, total) = glocal_kit::store::page_with_total(
+        db,
+        select,
+        count_total.then_some(cond),
+        q.after.is_none(),
+        q.limit,
+    )
+    .await?;
+    let rows = models
+        .into_iter()
+        .map(StoredRequest::try_from)
+        .collect::<Result<_>>()?;
+    Ok((rows, total))
 }
 
 /// The rows a department's page newest first is taken from ([`list`]): the newest `limit`
@@ -713,9 +692,6 @@ fn department_rows(
     );
     rows
 }
-
-/// The alias of the count a page's rows carry ([`list`]).
-const TOTAL: &str = "total_count";
 
 /// Requests of `states` that have reached `threshold` of `target` and were not marked for
 /// it yet (not paused; a first response only while none was sent; a warning only before
