@@ -328,7 +328,8 @@ pub(crate) struct EventQuery {
     pub count: bool,
 }
 
-/// One page of events by (start date, seq), and how many match in all (when asked).
+/// One page of events by (start date, seq), and how many match in all (when asked), in one
+/// statement ([`glocal_kit::store::page_with_total`]).
 pub(crate) async fn list_events<C: ConnectionTrait>(
     c: &C,
     q: &EventQuery,
@@ -356,13 +357,12 @@ pub(crate) async fn list_events<C: ConnectionTrait>(
     if let Some(to) = q.to_date {
         cond = cond.add(E::StartDate.lte(to));
     }
-    let total = if q.count {
-        event::Entity::find().filter(cond.clone()).count(c).await?
-    } else {
-        0
-    };
+    let mut select = event::Entity::find()
+        .filter(cond.clone())
+        .order_by_asc(E::StartDate)
+        .order_by_asc(E::Seq);
     if let Some((date, seq)) = q.after {
-        cond = cond.add(
+        select = select.filter(
             Condition::any().add(E::StartDate.gt(date)).add(
                 Condition::all()
                     .add(E::StartDate.eq(date))
@@ -370,14 +370,14 @@ pub(crate) async fn list_events<C: ConnectionTrait>(
             ),
         );
     }
-    let rows = event::Entity::find()
-        .filter(cond)
-        .order_by_asc(E::StartDate)
-        .order_by_asc(E::Seq)
-        .limit(q.limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+    glocal_kit::store::page_with_total(
+        c,
+        select,
+        q.count.then_some(cond),
+        q.after.is_none(),
+        q.limit,
+    )
+    .await
 }
 
 /// What reading an event needs from its registrations besides its stored counter, as of a
