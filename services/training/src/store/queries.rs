@@ -82,7 +82,8 @@ pub(crate) async fn programme_by_key<C: ConnectionTrait>(
         .await
 }
 
-/// One page of programmes in creation order, and how many match in all.
+/// One page of programmes in creation order, and how many match in all, in one statement
+/// ([`glocal_kit::store::page_with_total`]).
 pub(crate) async fn list_programmes<C: ConnectionTrait>(
     c: &C,
     published_only: bool,
@@ -97,20 +98,13 @@ pub(crate) async fn list_programmes<C: ConnectionTrait>(
     if !kinds.is_empty() {
         cond = cond.add(programme::Column::Kind.is_in(kinds.iter().cloned()));
     }
-    let total = programme::Entity::find()
+    let mut select = programme::Entity::find()
         .filter(cond.clone())
-        .count(c)
-        .await?;
-    let mut select = programme::Entity::find().filter(cond);
+        .order_by_asc(programme::Column::Seq);
     if let Some(after) = after_seq {
         select = select.filter(programme::Column::Seq.gt(after));
     }
-    let rows = select
-        .order_by_asc(programme::Column::Seq)
-        .limit(limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+    glocal_kit::store::page_with_total(c, select, Some(cond), after_seq.is_none(), limit).await
 }
 
 /// Publishes a programme (when it is not already).
@@ -503,7 +497,8 @@ pub(crate) struct AppListQuery {
     pub limit: u64,
 }
 
-/// One page of applications, newest first, and how many match in all.
+/// One page of applications, newest first, and how many match in all, in one statement
+/// ([`glocal_kit::store::page_with_total`]).
 pub(crate) async fn list_applications<C: ConnectionTrait>(
     c: &C,
     q: &AppListQuery,
@@ -522,16 +517,13 @@ pub(crate) async fn list_applications<C: ConnectionTrait>(
     if let Some(s) = q.stage {
         cond = cond.add(A::CurrentStage.eq(s));
     }
-    let total = application::Entity::find()
+    let mut select = application::Entity::find()
         .filter(cond.clone())
-        .count(c)
-        .await?;
-    let mut select = application::Entity::find().filter(cond);
+        .order_by_desc(A::Seq);
     if let Some(after) = q.after_seq {
         select = select.filter(A::Seq.lt(after));
     }
-    let rows = select.order_by_desc(A::Seq).limit(q.limit).all(c).await?;
-    Ok((rows, total))
+    glocal_kit::store::page_with_total(c, select, Some(cond), q.after_seq.is_none(), q.limit).await
 }
 
 // ---- reviews ----------------------------------------------------------------------------
