@@ -290,6 +290,7 @@ pub async fn series_feed(
             mask: Some(pb::EventListMask {
                 skip_total_count: true,
                 skip_tallies: true,
+                with_contributions: false,
             }),
         };
         let listed = read(

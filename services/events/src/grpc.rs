@@ -469,16 +469,23 @@ impl EventsService for GrpcService {
         let parts = m.mask.map_or(EventListParts::ALL, |mask| EventListParts {
             total_count: !mask.skip_total_count,
             tallies: !mask.skip_tallies,
+            contributions: mask.with_contributions,
         });
         reply(
             self.office
-                .list_events(caller.as_ref(), filter, page_in(m.page), parts)
+                .event_list(caller.as_ref(), filter, page_in(m.page), parts)
                 .await,
-            |page| pb::ListEventsResponse {
-                page_info: Some(page.info()),
-                total_count: page.total_count,
-                cursors: page.cursors,
-                events: page.items.into_iter().map(event_out).collect(),
+            |list| pb::ListEventsResponse {
+                with_contributions: parts.contributions,
+                page_info: Some(list.page.info()),
+                total_count: list.page.total_count,
+                cursors: list.page.cursors,
+                events: list.page.items.into_iter().map(event_out).collect(),
+                contributions: list
+                    .contributions
+                    .into_iter()
+                    .map(contribution_out)
+                    .collect(),
             },
         )
     }

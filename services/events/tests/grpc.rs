@@ -173,6 +173,44 @@ async fn grpc_errors_carry_code_and_field_and_the_flow_works() {
     assert_eq!(page.total_count, 1);
     assert_eq!(page.events[0].seats_taken, 2);
     assert_eq!(page.cursors.len(), 1);
+    // Contributions come with the page only when asked for, and the answer says so (a
+    // caller falls back to ListContributions when it does not).
+    assert!(page.contributions.is_empty() && !page.with_contributions);
+    let talk = client
+        .submit_contribution(with_caller(
+            pb::SubmitContributionRequest {
+                idempotency_key: "talk".into(),
+                event_id: event.id.clone(),
+                title: text("Port cities"),
+                abstract_text: text("Busan and Fukuoka"),
+                presenter_name: String::new(),
+            },
+            Some(&seoul),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let ask = async |caller: Option<&Caller>| {
+        let message = pb::ListEventsRequest {
+            mask: Some(pb::EventListMask {
+                with_contributions: true,
+                ..pb::EventListMask::default()
+            }),
+            ..pb::ListEventsRequest::default()
+        };
+        client
+            .clone()
+            .list_events(with_caller(message, caller))
+            .await
+            .unwrap()
+            .into_inner()
+    };
+    let own = ask(Some(&seoul)).await;
+    assert!(own.with_contributions);
+    assert_eq!(own.contributions.len(), 1);
+    assert_eq!(own.contributions[0].id, talk.id);
+    let public = ask(None).await;
+    assert!(public.with_contributions && public.contributions.is_empty());
 
     let channel = tonic::transport::Endpoint::from_shared(url)
         .unwrap()

@@ -703,6 +703,7 @@ async fn a_lapsed_offer_reads_expired_without_a_write(env: Env) {
             EventListParts {
                 total_count: false,
                 tallies: false,
+                contributions: false,
             },
         )
         .await
@@ -1502,6 +1503,95 @@ async fn bad_input_idempotency_and_versions(env: Env) {
     assert_eq!(field(&e), Some("after"));
 }
 
+/// A page of events asked for with its contributions carries, for each caller, exactly what
+/// the contributions call answers for the page's events: accepted ones for everyone, their
+/// own for submitters, all for the bureau; asked for without, none.
+async fn a_page_of_events_carries_the_contributions_each_caller_may_see(env: Env) {
+    let busy = env.open_event("with-talks", 10).await;
+    let quiet = env.open_event("without-talks", 10).await;
+    let (busan, daegu, bureau) = (
+        official("busan", "26000"),
+        official("daegu", "27000"),
+        staff(),
+    );
+    let submit = async |who: &Caller, key: &str| {
+        env.office
+            .submit_contribution_from(
+                Some(who),
+                busy.id,
+                ContributionDraft {
+                    idempotency_key: key.into(),
+                    title: TextDraft::new("", key, "", ""),
+                    abstract_text: TextDraft::new("", "abstract", "", ""),
+                    presenter_name: String::new(),
+                },
+            )
+            .await
+            .unwrap()
+    };
+    let accepted = submit(&busan, "accepted").await;
+    env.office
+        .review_contribution(
+            Some(&bureau),
+            accepted.id,
+            accepted.version,
+            ContributionAction::Accept,
+            String::new(),
+            PracticeIds::parse(&["bp-1".into()]).unwrap(),
+        )
+        .await
+        .unwrap();
+    let pending = submit(&busan, "pending").await;
+    let other = submit(&daegu, "other").await;
+    let list = async |caller: Option<&Caller>, parts: EventListParts| {
+        env.office
+            .event_list(
+                caller,
+                EventFilter::default(),
+                PageRequest {
+                    first: 10,
+                    after: None,
+                },
+                parts,
+            )
+            .await
+            .unwrap()
+    };
+    let with = EventListParts {
+        contributions: true,
+        ..EventListParts::ALL
+    };
+    for (caller, expected) in [
+        (None, vec![accepted.id]),
+        (Some(&busan), vec![accepted.id, pending.id]),
+        (Some(&daegu), vec![accepted.id, other.id]),
+        (Some(&bureau), vec![accepted.id, pending.id, other.id]),
+    ] {
+        let listed = list(caller, with).await;
+        let page: Vec<EntityId> = listed.page.items.iter().map(|e| e.id).collect();
+        assert!(
+            page.contains(&busy.id) && page.contains(&quiet.id),
+            "{page:?}"
+        );
+        let ids: Vec<EntityId> = listed.contributions.iter().map(|c| c.id).collect();
+        assert_eq!(ids, expected, "as {:?}", caller.map(|c| &c.subject));
+        assert!(listed.contributions.iter().all(|c| c.event_id == busy.id));
+        assert_eq!(
+            listed.contributions,
+            env.office
+                .contributions(caller, &page, false)
+                .await
+                .unwrap()
+        );
+        assert!(
+            list(caller, EventListParts::ALL)
+                .await
+                .contributions
+                .is_empty()
+        );
+    }
+}
+
 async fn contributions_and_practices(env: Env) {
     let event = env.open_event("cfp", 10).await;
     let busan = official("busan", "26000");
@@ -2037,6 +2127,7 @@ glocal_kit::on_both_backends!(
         a_nameless_caller_reads_but_does_not_write,
         bad_input_idempotency_and_versions,
         contributions_and_practices,
+        a_page_of_events_carries_the_contributions_each_caller_may_see,
         lecture_requests_respect_the_yearly_target_of_local_governments,
         the_lecture_target_holds_under_concurrent_scheduling,
         series_period_rules_refuse_events_outside_them,

@@ -322,12 +322,22 @@ async fn a_page_costs_one_call_per_referenced_service() {
     .await;
     let events = nodes(&data, "events");
     assert!(events.len() >= 5, "{data}");
-    // Sessions and series are read here for the first time; contributions and practices
-    // may come from a cache by now (at most one call each, as for every method).
+    // Sessions and series are read here for the first time; practices may come from a
+    // cache by now (at most one call each, as for every method). Contributions come with
+    // the page of events: no call of their own.
     for method in ["ListSessions", "ListSeries"] {
         let path = format!("/glocal.events.v1.EventsService/{method}");
         assert_eq!(counts.get(&path), Some(&1), "{counts:?}");
     }
+    assert_eq!(
+        counts.get("/glocal.events.v1.EventsService/ListEvents"),
+        Some(&1),
+        "{counts:?}"
+    );
+    assert!(
+        !counts.contains_key("/glocal.events.v1.EventsService/ListContributions"),
+        "{counts:?}"
+    );
     let linked = events
         .iter()
         .flat_map(|e| e["contributions"].as_array().cloned().unwrap_or_default())

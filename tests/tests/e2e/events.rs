@@ -669,6 +669,38 @@ async fn rotation_contributions_and_lecture_quota() {
         public.data()["event"]["contributions"][0]["abstract"],
         "Busan, Fukuoka, Shanghai"
     );
+    // A page of events brings its contributions with it, each caller seeing what
+    // `event(id)` shows them: the public the accepted one, its submitter their pending one too.
+    let q =
+        "mutation($input: SubmitContributionInput!) { submitContribution(input: $input) { id } }";
+    let pending = stack
+        .gql(
+            Some(&busan),
+            q,
+            json!({ "input": { "idempotencyKey": "c2", "eventId": event["id"],
+                "title": { "en": "Ferry links" }, "abstract": { "en": "Busan and Fukuoka" } } }),
+        )
+        .await;
+    let pending = pending.data()["submitContribution"]["id"].clone();
+    let page = "{ events(first: 100) { edges { node { id contributions { id state } } } } }";
+    let one = "query($id: ID!) { event(id: $id) { contributions { id state } } }";
+    for (who, expected) in [
+        (None, json!([{ "id": c["id"], "state": "ACCEPTED" }])),
+        (
+            Some(busan.as_str()),
+            json!([{ "id": c["id"], "state": "ACCEPTED" }, { "id": pending, "state": "SUBMITTED" }]),
+        ),
+    ] {
+        let listed = stack.gql(who, page, json!({})).await;
+        let node = listed.data()["events"]["edges"]
+            .as_array()
+            .and_then(|edges| edges.iter().find(|e| e["node"]["id"] == event["id"]))
+            .map(|e| e["node"].clone())
+            .expect("the event on the page");
+        assert_eq!(node["contributions"], expected, "{node}");
+        let alone = stack.gql(who, one, json!({ "id": event["id"] })).await;
+        assert_eq!(alone.data()["event"]["contributions"], expected);
+    }
 
     // Lecture requests: the official asks, the bureau schedules within the yearly target.
     let q = "mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id } }";

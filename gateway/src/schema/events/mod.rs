@@ -504,10 +504,8 @@ impl Event {
     async fn contributions(&self) -> Result<Vec<Contribution>> {
         Ok(self
             .loaders
-            .contributions()
-            .load_one(self.data.id.clone())
+            .contributions_of(&self.data.id)
             .await?
-            .unwrap_or_default()
             .into_iter()
             .map(|data| Contribution {
                 data,

@@ -51,6 +51,12 @@ impl EventsQuery {
             return Err(error::internal("ListEvents returned mismatched cursors"));
         }
         let loaders = EventLoaders::new(ctx)?;
+        // An events service older than the flag sends none and says so: then each event's
+        // contributions load as before.
+        if response.with_contributions {
+            let ids = response.events.iter().map(|e| e.id.clone());
+            loaders.prime_contributions(ids, response.contributions);
+        }
         let page_info = page_info(response.page_info, &response.cursors);
         Ok(EventConnection {
             edges: response
@@ -238,8 +244,9 @@ impl EventsQuery {
 
 /// What an `events` selection leaves out, so the events service does not query it: the total
 /// when `totalCount` is not selected, the registration tallies when no node selects a seat
-/// figure (`seatsTaken`, `seatsAvailable`, `waitlistLength`). Fragments count as selected
-/// wherever they are spread.
+/// figure (`seatsTaken`, `seatsAvailable`, `waitlistLength`); and it asks for the page's
+/// contributions with the page when a node selects `contributions`. Fragments count as
+/// selected wherever they are spread.
 fn list_mask(connection: &async_graphql::Lookahead<'_>) -> pb::EventListMask {
     let node = connection.field("edges").field("node");
     pb::EventListMask {
@@ -247,5 +254,7 @@ fn list_mask(connection: &async_graphql::Lookahead<'_>) -> pb::EventListMask {
         skip_tallies: !["seatsTaken", "seatsAvailable", "waitlistLength"]
             .iter()
             .any(|f| node.field(f).exists()),
+        // Read with the page, they cost one query instead of a call and two.
+        with_contributions: node.field("contributions").exists(),
     }
 }

@@ -1,9 +1,11 @@
 //! The events service's DataLoaders for one request: sessions and contributions by event,
 //! events and series by id (through the entity cache, see [`LoaderBase`]), and the research
-//! loaders the events' linked practices use.
+//! loaders the events' linked practices use. A page of events that came with its
+//! contributions (`ListEvents` with `with_contributions`) primes them, so its events'
+//! contributions cost no call of their own.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Result};
@@ -20,6 +22,8 @@ use crate::upstream::error;
 pub struct EventLoaders {
     sessions: OnceLock<DataLoader<SessionLoader>>,
     contributions: OnceLock<DataLoader<ContributionLoader>>,
+    /// Contributions that came with a page of events, by event id, each taken once.
+    primed: Mutex<HashMap<String, Vec<pb::Contribution>>>,
     events: OnceLock<DataLoader<EventLoader>>,
     series: OnceLock<DataLoader<SeriesLoader>>,
     research: OnceLock<Arc<ResearchLoaders>>,
@@ -36,6 +40,7 @@ impl EventLoaders {
         Ok(Arc::new(EventLoaders {
             sessions: OnceLock::new(),
             contributions: OnceLock::new(),
+            primed: Mutex::new(HashMap::new()),
             events: OnceLock::new(),
             series: OnceLock::new(),
             research: OnceLock::new(),
@@ -53,6 +58,45 @@ impl EventLoaders {
     pub fn contributions(&self) -> &DataLoader<ContributionLoader> {
         self.contributions
             .get_or_init(|| DataLoader::new(ContributionLoader(self.base.clone()), spawn))
+    }
+
+    /// The contributions the caller may see of the events `event_ids`, read with their page:
+    /// every one of these events is primed, those without contributions with none.
+    pub fn prime_contributions(
+        &self,
+        event_ids: impl IntoIterator<Item = String>,
+        contributions: Vec<pb::Contribution>,
+    ) {
+        let mut by_event: HashMap<String, Vec<pb::Contribution>> =
+            event_ids.into_iter().map(|id| (id, Vec::new())).collect();
+        for c in contributions {
+            if let Some(list) = by_event.get_mut(&c.event_id) {
+                list.push(c);
+            }
+        }
+        self.primed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(by_event);
+    }
+
+    /// The contributions the caller may see of the event `event_id`: the primed ones (taken,
+    /// so a second resolution of the same event loads them), else through the batched
+    /// `ListContributions` loader.
+    pub async fn contributions_of(&self, event_id: &str) -> Result<Vec<pb::Contribution>> {
+        let primed = self
+            .primed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(event_id);
+        match primed {
+            Some(list) => Ok(list),
+            None => Ok(self
+                .contributions()
+                .load_one(event_id.to_owned())
+                .await?
+                .unwrap_or_default()),
+        }
     }
 
     /// Events by id.

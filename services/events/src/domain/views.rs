@@ -34,7 +34,7 @@ pub struct SeriesView {
 }
 
 /// Parts of a list of events a caller may leave out, so they are not queried: each `true`
-/// part is read ([`EventListParts::ALL`] reads everything).
+/// part is read ([`EventListParts::ALL`] reads every part of the events).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EventListParts {
     /// How many events match in all (else `total_count` is 0).
@@ -42,14 +42,29 @@ pub struct EventListParts {
     /// The registration tallies: the waitlist's length and the seats of lapsed offers (else
     /// `waitlist_length` is 0 and `seats_taken` the stored figure).
     pub tallies: bool,
+    /// The contributions the caller may see of the page's events, read with the page (one
+    /// query, the events' states at hand) instead of a `contributions` call after it.
+    pub contributions: bool,
 }
 
 impl EventListParts {
-    /// Every part.
+    /// Every part of the events; their contributions, which are not part of an event, are
+    /// asked for apart.
     pub const ALL: EventListParts = EventListParts {
         total_count: true,
         tallies: true,
+        contributions: false,
     };
+}
+
+/// A page of events and, when asked for ([`EventListParts::contributions`]), the
+/// contributions the caller may see of its events, in the order `contributions` gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventList {
+    /// The events.
+    pub page: Page<EventView>,
+    /// Their contributions (empty unless asked for).
+    pub contributions: Vec<ContributionView>,
 }
 
 /// An event as callers see it.

@@ -9,9 +9,9 @@ use crate::domain::{
     Version, bounded, contribution_transition,
 };
 use crate::error::EventsError;
-use crate::store::queries;
 use crate::store::views::{self, corrupt, event_state};
 use crate::store::writes;
+use crate::store::{ContributionRow, EventRow, queries};
 use glocal_kit::Caller;
 use glocal_kit::outbox::{self, Change, EntityRef};
 use serde_json::json;
@@ -238,12 +238,41 @@ impl EventOffice {
         ids.sort();
         ids.dedup();
         let states = queries::event_states(&self.db, &ids).await?;
-        rows.into_iter()
-            .filter(|r| {
-                let state = states.get(&r.event_id).map(String::as_str);
-                contribution_visible(&viewer, r, state)
-            })
-            .map(views::contribution_view)
-            .collect()
+        visible_contributions(&viewer, rows, |event| {
+            states.get(&event).map(String::as_str)
+        })
     }
+
+    /// The contributions `viewer` may see of a page of events the viewer may see, whose
+    /// stored states are at hand: one query.
+    pub(super) async fn contributions_of_page(
+        &self,
+        viewer: &Viewer,
+        events: &[EventRow],
+    ) -> Result<Vec<ContributionView>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+        let rows = queries::contributions_of(&self.db, &ids, None).await?;
+        visible_contributions(viewer, rows, |event| {
+            events
+                .iter()
+                .find(|e| e.id == event)
+                .map(|e| e.state.as_str())
+        })
+    }
+}
+
+/// The rows `viewer` may see, as views, in their order; `state_of` gives an event's stored
+/// state (`None`: it does not exist).
+fn visible_contributions<'s>(
+    viewer: &Viewer,
+    rows: Vec<ContributionRow>,
+    state_of: impl Fn(Uuid) -> Option<&'s str>,
+) -> Result<Vec<ContributionView>> {
+    rows.into_iter()
+        .filter(|r| contribution_visible(viewer, r, state_of(r.event_id)))
+        .map(views::contribution_view)
+        .collect()
 }

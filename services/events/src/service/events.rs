@@ -1,9 +1,9 @@
 //! Events: create, read, list and move events through their life cycle.
 
 use super::{
-    Actor, EventFilter, EventListParts, EventOffice, EventView, Page, PageRequest, Result, Viewer,
-    bureau, check_version, decode_event_cursor, event_cursor, event_visible, is_bureau, stale,
-    viewer,
+    Actor, EventFilter, EventList, EventListParts, EventOffice, EventView, Page, PageRequest,
+    Result, Viewer, bureau, check_version, decode_event_cursor, event_cursor, event_visible,
+    is_bureau, stale, viewer,
 };
 use crate::domain::{
     EntityId, EventAction, EventKind, EventState, NewEvent, Version, bounded, event_transition,
@@ -268,6 +268,23 @@ impl EventOffice {
         page: PageRequest,
         parts: EventListParts,
     ) -> Result<Page<EventView>> {
+        let parts = EventListParts {
+            contributions: false,
+            ..parts
+        };
+        Ok(self.event_list(caller, filter, page, parts).await?.page)
+    }
+
+    /// A page of the events the caller may see, by start date, with the contributions the
+    /// caller may see of them when `parts` asks (as [`EventOffice::contributions`] would
+    /// answer for the page's events, without reading their states again).
+    pub async fn event_list(
+        &self,
+        caller: Option<&Caller>,
+        filter: EventFilter,
+        page: PageRequest,
+        parts: EventListParts,
+    ) -> Result<EventList> {
         let viewer = viewer(caller);
         let first = self.page_size(page.first);
         let query = EventQuery {
@@ -290,11 +307,20 @@ impl EventOffice {
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
         let cursors = rows.iter().map(event_cursor).collect();
-        Ok(Page {
+        let contributions = if parts.contributions {
+            self.contributions_of_page(&viewer, &rows).await?
+        } else {
+            Vec::new()
+        };
+        let page = Page {
             items: views::event_views(&self.db, rows, self.now(), parts.tallies).await?,
             cursors,
             has_next_page,
             total_count,
+        };
+        Ok(EventList {
+            page,
+            contributions,
         })
     }
 

@@ -90,8 +90,8 @@ mod statistics;
 mod timetable;
 
 pub use crate::domain::views::{
-    CheckInView, ContributionView, EventListParts, EventView, HistoryEntry, LectureView, Page,
-    PageRequest, RegistrationView, SeriesView, SessionView,
+    CheckInView, ContributionView, EventList, EventListParts, EventView, HistoryEntry, LectureView,
+    Page, PageRequest, RegistrationView, SeriesView, SessionView,
 };
 pub use guests::GuestRequestView;
 pub use privacy::{
