@@ -17,6 +17,7 @@ use glocal_events::service::{
 use glocal_events::{Config, EventOffice, EventsError};
 use glocal_kit::domain::period::PeriodDraft;
 use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::testing::assert_every_page_counts;
 use glocal_kit::{Caller, Role};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
@@ -1306,6 +1307,17 @@ async fn scoping(env: Env) {
         .await
         .unwrap();
     assert_eq!(all.total_count, 2);
+    assert_every_page_counts(2, async |page| {
+        let of_the_event = RegistrationFilter {
+            event_id: Some(open.id),
+            ..RegistrationFilter::default()
+        };
+        env.office
+            .list_registrations(Some(&staff()), of_the_event, page)
+            .await
+            .unwrap()
+    })
+    .await;
 
     // Only the bureau manages events.
     assert_code(
@@ -1777,6 +1789,13 @@ async fn lecture_requests_respect_the_yearly_target_of_local_governments(env: En
         .await
         .unwrap();
     assert_eq!(own.total_count, 1);
+    assert_every_page_counts(1, async |page| {
+        env.office
+            .lecture_requests(Some(&busan), Default::default(), page)
+            .await
+            .unwrap()
+    })
+    .await;
 
     let schedule = |host: &str| ScheduleDraft {
         series_id: series.id,

@@ -7,6 +7,8 @@
 
 use sea_orm::{ConnectionTrait, Database};
 
+use crate::paging::{Page, PageRequest};
+
 /// Prefix of every database the tests create, so a test run can sweep leftovers.
 pub const TEST_DB_PREFIX: &str = "glocal_test_";
 
@@ -24,6 +26,45 @@ pub fn redis_url() -> String {
 /// A key prefix no other test uses.
 pub fn redis_prefix() -> String {
     format!("glocal-test:{}:", uuid::Uuid::new_v4().simple())
+}
+
+/// Pages through a list one item at a time, then once past its end, and asserts that every
+/// page, the empty one past the end included, counts all `expected` matches and that the
+/// pages hold `expected` items in all. A page's count rides in its own statement and past
+/// the last match is counted apart ([`crate::store::page_with_total`]), so both are asked.
+///
+/// # Panics
+/// When a page counts otherwise, or the pages hold another number of items.
+pub async fn assert_every_page_counts<T>(
+    expected: u64,
+    list: impl AsyncFn(PageRequest) -> Page<T>,
+) {
+    let mut after = None;
+    let mut seen = 0_u64;
+    loop {
+        let page = list(PageRequest {
+            first: 1,
+            after: after.clone(),
+        })
+        .await;
+        assert_eq!(page.total_count, expected, "the page after {after:?}");
+        seen += page.items.len() as u64;
+        let Some(last) = page.cursors.last().cloned() else {
+            break;
+        };
+        after = Some(last);
+        if !page.has_next_page {
+            let past = list(PageRequest {
+                first: 1,
+                after: after.clone(),
+            })
+            .await;
+            assert!(past.items.is_empty(), "nothing past the last page");
+            assert_eq!(past.total_count, expected, "past the last page");
+            break;
+        }
+    }
+    assert_eq!(seen, expected, "items on all pages");
 }
 
 /// How many rows `table` holds (tests count audit, outbox and entity rows with it).

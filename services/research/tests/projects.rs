@@ -3,6 +3,7 @@
 //! adapter calls it (inputs parsed first).
 
 use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::testing::assert_every_page_counts;
 use glocal_kit::{Caller, Role};
 use glocal_research::domain::{
     ExchangeProject, ExchangeProjectId, IdempotencyKey, InteractionKind, LocalizedDraft,
@@ -469,6 +470,14 @@ async fn scoping_and_the_log(env: Env) {
         .await
         .unwrap();
     assert_eq!(by_status.total_count, 1);
+    assert_every_page_counts(1, async |page| {
+        let proposals = ProjectFilter::parse(vec![ProjectStatus::Proposal], "", &open).unwrap();
+        env.research
+            .list_exchange_projects(Some(&staff()), &proposals, &page)
+            .await
+            .unwrap()
+    })
+    .await;
 
     let entry = |summary: &str| {
         NewProjectInteraction::parse(

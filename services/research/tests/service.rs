@@ -2,6 +2,7 @@
 //! test) and on SQLite in memory.
 
 use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::testing::assert_every_page_counts;
 use glocal_kit::{Caller, Role};
 use glocal_research::domain::{
     AreaCode, ContactDraft, IdempotencyKey, Interaction, InteractionKind, Lang, LocalizedDraft,
@@ -1374,6 +1375,12 @@ async fn partner_network_scoping(env: Env) {
         .total_count,
         2
     );
+    assert_every_page_counts(2, async |page| {
+        r.list_organisations(Some(&admin()), &OrganisationFilter::default(), &page)
+            .await
+            .unwrap()
+    })
+    .await;
 
     // Relationships: a proposed one is for staff and its own local government only.
     let draft = RelationshipDraft {
@@ -1818,6 +1825,12 @@ async fn opportunities_are_screened(env: Env) {
             .total_count,
         1
     );
+    assert_every_page_counts(1, async |page| {
+        r.list_opportunities(Some(&partner()), &all, &page)
+            .await
+            .unwrap()
+    })
+    .await;
     assert_code(
         r.set_opportunity_status_from(
             Some(&partner()),
@@ -1900,6 +1913,13 @@ async fn demo_seeds_once(env: Env) {
         .await
         .unwrap();
     assert_eq!(rels.total_count, 4);
+    assert_every_page_counts(4, async |page| {
+        env.research
+            .list_relationships(None, &RelationshipFilter::default(), &page)
+            .await
+            .unwrap()
+    })
+    .await;
 }
 
 fn partner_of(org: &str) -> Caller {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
 use glocal_kit::error::{ErrorCode, ServiceError};
+use glocal_kit::testing::assert_every_page_counts;
 use glocal_kit::{Caller, Role};
 use glocal_training::domain::{
     AdvisorOrganisationId, CoachDraft, CoachingPlan, CoachingSessionDraft, EditionDraft,
@@ -597,6 +598,17 @@ async fn officials_read_their_own_and_staff_manage(env: Env) {
         .await
         .unwrap();
     assert_eq!(next.items[0].id, suwon.id);
+    assert_every_page_counts(2, async |page| {
+        let of_the_edition = EngagementFilter {
+            edition_id: Some(edition.id),
+            ..EngagementFilter::default()
+        };
+        env.office
+            .list_engagements(Some(&staff("staff-2")), of_the_edition, page)
+            .await
+            .unwrap()
+    })
+    .await;
 }
 
 async fn an_advisor_is_registered_once(env: Env) {

@@ -610,20 +610,15 @@ pub(crate) async fn list_registrations<C: ConnectionTrait>(
             .fold(Condition::any(), |any, s| any.add(reading_as(*s, q.as_of)));
         cond = cond.add(states);
     }
-    let total = registration::Entity::find()
-        .filter(cond.clone())
-        .count(c)
-        .await?;
+    let every_match = cond.clone();
     if let Some(after) = q.after_seq {
         cond = cond.add(R::Seq.gt(after));
     }
-    let rows = registration::Entity::find()
+    let select = registration::Entity::find()
         .filter(cond)
-        .order_by_asc(R::Seq)
-        .limit(q.limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+        .order_by_asc(R::Seq);
+    let first_page = q.after_seq.is_none();
+    glocal_kit::store::page_with_total(c, select, Some(every_match), first_page, q.limit).await
 }
 
 /// The check-ins of several registrations (one query), oldest first.
@@ -705,18 +700,13 @@ pub(crate) async fn list_lectures<C: ConnectionTrait>(
     if let Some(y) = q.year {
         cond = cond.add(L::Year.eq(y));
     }
-    let total = lecture_request::Entity::find()
-        .filter(cond.clone())
-        .count(c)
-        .await?;
+    let every_match = cond.clone();
     if let Some(after) = q.after_seq {
         cond = cond.add(L::Seq.gt(after));
     }
-    let rows = lecture_request::Entity::find()
+    let select = lecture_request::Entity::find()
         .filter(cond)
-        .order_by_asc(L::Seq)
-        .limit(q.limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+        .order_by_asc(L::Seq);
+    let first_page = q.after_seq.is_none();
+    glocal_kit::store::page_with_total(c, select, Some(every_match), first_page, q.limit).await
 }

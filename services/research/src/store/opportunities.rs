@@ -3,9 +3,11 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _, LikeExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
+
+use glocal_kit::store::page_with_total;
 
 use super::Result;
 use super::entities::{join_list, opportunity, split_list};
@@ -104,17 +106,11 @@ pub(crate) async fn list(
                 .like(LikeExpr::new(contains_pattern(&format!(",{area},"))).escape('!')),
         );
     }
-    let total = opportunity::Entity::find()
+    let select = opportunity::Entity::find()
         .filter(cond.clone())
-        .count(db)
-        .await?;
-    let rows = opportunity::Entity::find()
-        .filter(cond)
         .order_by_desc(opportunity::Column::Seq)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+        .offset(offset);
+    let (rows, total) = page_with_total(db, select, Some(cond), offset == 0, limit).await?;
     Ok((total, rows.into_iter().map(view).collect::<Result<_>>()?))
 }
 

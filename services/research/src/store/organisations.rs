@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
+
+use glocal_kit::store::page_with_total;
 
 use super::Result;
 use super::entities::{contact, join_list, organisation, split_list};
@@ -205,17 +207,11 @@ pub(crate) async fn list(
         }
         cond = cond.add(any);
     }
-    let total = organisation::Entity::find()
+    let select = organisation::Entity::find()
         .filter(cond.clone())
-        .count(db)
-        .await?;
-    let rows = organisation::Entity::find()
-        .filter(cond)
         .order_by_asc(organisation::Column::Seq)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+        .offset(offset);
+    let (rows, total) = page_with_total(db, select, Some(cond), offset == 0, limit).await?;
     Ok((total, views(db, rows, with_personal_details).await?))
 }
 

@@ -10,6 +10,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
+use glocal_kit::store::page_with_total;
+
 use super::Result;
 use super::entities::{exchange_project as project, join_list, project_interaction, split_list};
 use super::search::{Sql, contains_pattern};
@@ -133,17 +135,11 @@ pub(crate) async fn list(
     if let Some(o) = &query.opportunity_id {
         cond = cond.add(project::Column::OpportunityId.eq(o.clone()));
     }
-    let total = project::Entity::find()
+    let select = project::Entity::find()
         .filter(cond.clone())
-        .count(db)
-        .await?;
-    let rows = project::Entity::find()
-        .filter(cond)
         .order_by_desc(project::Column::Seq)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+        .offset(offset);
+    let (rows, total) = page_with_total(db, select, Some(cond), offset == 0, limit).await?;
     Ok((total, rows.into_iter().map(view).collect::<Result<_>>()?))
 }
 

@@ -9,6 +9,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
+use glocal_kit::store::page_with_total;
+
 use super::Result;
 use super::entities::{interaction, relationship};
 use super::queries;
@@ -144,17 +146,11 @@ pub(crate) async fn list(
         cond =
             cond.add(relationship::Column::Status.is_in(query.statuses.iter().map(|s| s.as_str())));
     }
-    let total = relationship::Entity::find()
+    let select = relationship::Entity::find()
         .filter(cond.clone())
-        .count(db)
-        .await?;
-    let rows = relationship::Entity::find()
-        .filter(cond)
         .order_by_asc(relationship::Column::Seq)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+        .offset(offset);
+    let (rows, total) = page_with_total(db, select, Some(cond), offset == 0, limit).await?;
     Ok((total, rows.into_iter().map(view).collect::<Result<_>>()?))
 }
 

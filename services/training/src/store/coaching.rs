@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use uuid::Uuid;
@@ -222,26 +222,25 @@ pub(crate) async fn list_engagements(
     db: &impl ConnectionTrait,
     q: &EngagementQuery,
 ) -> Result<(Vec<EngagementRow>, u64), DbErr> {
-    let mut find = coaching_engagement::Entity::find();
+    let mut every_match = Condition::all();
     if let Some(e) = q.edition_id {
-        find = find.filter(coaching_engagement::Column::EditionId.eq(e));
+        every_match = every_match.add(coaching_engagement::Column::EditionId.eq(e));
     }
     if let Some(c) = &q.local_government_code {
-        find = find.filter(coaching_engagement::Column::LocalGovernmentCode.eq(c.as_str()));
+        every_match =
+            every_match.add(coaching_engagement::Column::LocalGovernmentCode.eq(c.as_str()));
     }
     if !q.statuses.is_empty() {
-        find = find.filter(coaching_engagement::Column::Status.is_in(q.statuses.iter().copied()));
+        every_match =
+            every_match.add(coaching_engagement::Column::Status.is_in(q.statuses.iter().copied()));
     }
-    let total = find.clone().count(db).await?;
+    let mut find = coaching_engagement::Entity::find().filter(every_match.clone());
     if let Some(after) = q.after_seq {
         find = find.filter(coaching_engagement::Column::Seq.gt(after));
     }
-    let rows = find
-        .order_by_asc(coaching_engagement::Column::Seq)
-        .limit(q.limit)
-        .all(db)
-        .await?;
-    Ok((rows, total))
+    let select = find.order_by_asc(coaching_engagement::Column::Seq);
+    let first_page = q.after_seq.is_none();
+    glocal_kit::store::page_with_total(db, select, Some(every_match), first_page, q.limit).await
 }
 
 /// Stores a session of the engagement `engagement_id`.
