@@ -322,9 +322,8 @@ async fn a_page_costs_one_call_per_referenced_service() {
     .await;
     let events = nodes(&data, "events");
     assert!(events.len() >= 5, "{data}");
-    // Sessions and series are read here for the first time; practices may come from a
-    // cache by now (at most one call each, as for every method). Contributions come with
-    // the page of events: no call of their own.
+    // Sessions and series are read here for the first time (at most one call each, as for
+    // every method). Contributions come with the page of events: no call of their own.
     for method in ["ListSessions", "ListSeries"] {
         let path = format!("/glocal.events.v1.EventsService/{method}");
         assert_eq!(counts.get(&path), Some(&1), "{counts:?}");
@@ -338,12 +337,72 @@ async fn a_page_costs_one_call_per_referenced_service() {
         !counts.contains_key("/glocal.events.v1.EventsService/ListContributions"),
         "{counts:?}"
     );
+    // Their practices: one call for the page, made as soon as the page arrived.
+    assert_eq!(
+        counts.get("/glocal.research.v1.ResearchService/BatchGetPractices"),
+        Some(&1),
+        "{counts:?}"
+    );
     let linked = events
         .iter()
         .flat_map(|e| e["contributions"].as_array().cloned().unwrap_or_default())
         .filter(|c| c["practices"].as_array().is_some_and(|p| p.len() == 2))
         .count();
     assert_eq!(linked, contributions.len(), "{data}");
+    // A practice the reader may not see (a draft) linked beside those two: the page's one
+    // call leaves it out, and no contribution asks for it again.
+    let draft = stack
+        .gql(
+            Some(&admin),
+            "mutation($i: DraftPracticeInput!) { draftPractice(input: $i) { id } }",
+            json!({ "i": { "idempotencyKey": "batch-draft", "title": { "en": "Unpublished" },
+                "originalLanguage": "EN", "areaCode": "environment", "country": "JP",
+                "year": 2024 } }),
+        )
+        .await;
+    let draft = draft.data()["draftPractice"]["id"].clone();
+    let listed = stack
+        .gql(
+            Some(&admin),
+            "{ events(first: 20) { edges { node { contributions { id version } } } } }",
+            json!({}),
+        )
+        .await;
+    for c in nodes(listed.data(), "events")
+        .iter()
+        .flat_map(|e| e["contributions"].as_array().cloned().unwrap_or_default())
+    {
+        let input = json!({ "id": c["id"], "version": c["version"],
+            "practiceIds": [ids[0], ids[1], draft] });
+        stack
+            .gql(
+                Some(&admin),
+                "mutation($input: LinkPracticesInput!) { linkContributionPractices(input: $input) { id } }",
+                json!({ "input": input }),
+            )
+            .await
+            .data();
+    }
+    let reader = stack.official("batch-reader", "11000");
+    let (data, _) = counted(
+        &stack,
+        &calls,
+        &reader,
+        "{ events(first: 20) { edges { node { contributions { practices { id } } } } } }",
+    )
+    .await;
+    let shown: Vec<Value> = nodes(&data, "events")
+        .iter()
+        .flat_map(|e| e["contributions"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(shown.len(), contributions.len(), "{data}");
+    for c in &shown {
+        assert_eq!(
+            c["practices"],
+            json!([{ "id": ids[0] }, { "id": ids[1] }]),
+            "{data}"
+        );
+    }
 
     // Training (demo data): applications' local governments and placements' hosts (the
     // directory answers from the shared cache by now, so at most one call).

@@ -669,8 +669,9 @@ async fn rotation_contributions_and_lecture_quota() {
         public.data()["event"]["contributions"][0]["abstract"],
         "Busan, Fukuoka, Shanghai"
     );
-    // A page of events brings its contributions with it, each caller seeing what
-    // `event(id)` shows them: the public the accepted one, its submitter their pending one too.
+    // A page of events brings its contributions with it, and their practices, each caller
+    // seeing what `event(id)` shows them: the public the accepted one, its submitter their
+    // pending one too.
     let q =
         "mutation($input: SubmitContributionInput!) { submitContribution(input: $input) { id } }";
     let pending = stack
@@ -682,13 +683,14 @@ async fn rotation_contributions_and_lecture_quota() {
         )
         .await;
     let pending = pending.data()["submitContribution"]["id"].clone();
-    let page = "{ events(first: 100) { edges { node { id contributions { id state } } } } }";
-    let one = "query($id: ID!) { event(id: $id) { contributions { id state } } }";
+    let page = "{ events(first: 100) { edges { node { id contributions { id state practices { id } } } } } }";
+    let one = "query($id: ID!) { event(id: $id) { contributions { id state practices { id } } } }";
+    let accepted = json!({ "id": c["id"], "state": "ACCEPTED", "practices": [{ "id": practice }] });
     for (who, expected) in [
-        (None, json!([{ "id": c["id"], "state": "ACCEPTED" }])),
+        (None, json!([accepted])),
         (
             Some(busan.as_str()),
-            json!([{ "id": c["id"], "state": "ACCEPTED" }, { "id": pending, "state": "SUBMITTED" }]),
+            json!([accepted, { "id": pending, "state": "SUBMITTED", "practices": [] }]),
         ),
     ] {
         let listed = stack.gql(who, page, json!({})).await;

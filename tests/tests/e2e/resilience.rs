@@ -144,6 +144,103 @@ async fn a_service_killed_with_calls_in_flight_is_unavailable_never_internal() {
     assert_eq!(r.body["data"]["me"]["subject"], "u-kill");
 }
 
+#[tokio::test]
+async fn research_down_fails_only_the_practices_of_an_events_page() {
+    let mut proxy = None;
+    let stack = spawn_stack_with(|settings| {
+        let p = killable(settings.research.listen);
+        settings.gateway.research_url = format!("http://{}", p.addr);
+        proxy = Some(p);
+    })
+    .await;
+    let proxy = proxy.expect("proxy started");
+    glocal_events::demo::seed_demo(&stack.events_db)
+        .await
+        .expect("seed events");
+    glocal_research::demo::seed_demo(&stack.research_db)
+        .await
+        .expect("seed research");
+    let admin = stack.admin();
+    // Every demo contribution draws on two practices of the library.
+    let library = stack
+        .gql(
+            None,
+            "{ practices(first: 2) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let ids: Vec<serde_json::Value> = library.data()["practices"]["edges"]
+        .as_array()
+        .expect("practices")
+        .iter()
+        .map(|e| e["node"]["id"].clone())
+        .collect();
+    assert_eq!(ids.len(), 2, "{}", library.body);
+    let page =
+        "{ events(first: 20) { edges { node { id contributions { id practices { id } } } } } }";
+    let contributions = |answer: &Gql| -> Vec<serde_json::Value> {
+        answer.data()["events"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .flat_map(|e| {
+                e["node"]["contributions"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let listed = stack
+        .gql(
+            Some(&admin),
+            "{ events(first: 20) { edges { node { contributions { id version } } } } }",
+            json!({}),
+        )
+        .await;
+    let linked = contributions(&listed);
+    assert!(!linked.is_empty(), "the demo has contributions");
+    for c in &linked {
+        let input = json!({ "id": c["id"], "version": c["version"], "practiceIds": ids });
+        stack
+            .gql(
+                Some(&admin),
+                "mutation($input: LinkPracticesInput!) { linkContributionPractices(input: $input) { id } }",
+                json!({ "input": input }),
+            )
+            .await
+            .data();
+    }
+    let shown = stack.gql(Some(&admin), page, json!({})).await;
+    assert!(codes(&shown).is_empty(), "{}", shown.body);
+    for c in contributions(&shown) {
+        assert_eq!(c["practices"].as_array().map(Vec::len), Some(2), "{c}");
+    }
+
+    // Research goes away: the page of events and its contributions still arrive, and each
+    // contribution's practices fail alone, UNAVAILABLE.
+    proxy.kill.send(true).expect("kill");
+    let answer = stack.gql(Some(&admin), page, json!({})).await;
+    let after = contributions(&answer);
+    assert_eq!(after.len(), linked.len(), "{}", answer.body);
+    for c in &after {
+        assert!(c["practices"].is_null(), "{c}");
+    }
+    assert_eq!(codes(&answer).len(), after.len(), "{}", answer.body);
+    assert!(
+        codes(&answer).iter().all(|c| c == "UNAVAILABLE"),
+        "{}",
+        answer.body
+    );
+    for error in answer.body["errors"].as_array().expect("errors") {
+        assert_eq!(
+            error["path"].as_array().and_then(|p| p.last()),
+            Some(&json!("practices")),
+            "{error}"
+        );
+    }
+}
+
 /// The name of the database in a PostgreSQL URL.
 fn database_name(url: &str) -> String {
     let path = url.rsplit('/').next().unwrap_or_default();

@@ -54,6 +54,15 @@ impl EventsQuery {
         // An events service older than the flag sends none and says so: then each event's
         // contributions load as before.
         if response.with_contributions {
+            // Their practices are known now: one call for the page, before its nodes resolve.
+            if shows_contribution_practices(&ctx.look_ahead()) {
+                let ids = response
+                    .contributions
+                    .iter()
+                    .flat_map(|c| c.practice_ids.iter().cloned())
+                    .collect();
+                loaders.research(ctx)?.prefetch_practices(ids).await;
+            }
             let ids = response.events.iter().map(|e| e.id.clone());
             loaders.prime_contributions(ids, response.contributions);
         }
@@ -257,4 +266,14 @@ fn list_mask(connection: &async_graphql::Lookahead<'_>) -> pb::EventListMask {
         // Read with the page, they cost one query instead of a call and two.
         with_contributions: node.field("contributions").exists(),
     }
+}
+
+/// Whether an `events` selection shows its nodes' contributions' practices.
+fn shows_contribution_practices(connection: &async_graphql::Lookahead<'_>) -> bool {
+    connection
+        .field("edges")
+        .field("node")
+        .field("contributions")
+        .field("practices")
+        .exists()
 }

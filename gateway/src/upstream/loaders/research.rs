@@ -13,8 +13,8 @@
 //! refer to practices or organisations by id (e.g. an event's related practices) do the same:
 //! `ResearchLoaders::new(ctx)?` in the parent resolver, then `load_practices` on the children.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
@@ -332,6 +332,8 @@ pub struct ResearchLoaders {
     opportunities: OnceLock<DataLoader<OpportunityLoader, HashMapCache>>,
     projects: OnceLock<DataLoader<ExchangeProjectLoader, HashMapCache>>,
     project_logs: OnceLock<DataLoader<ProjectLogLoader, HashMapCache>>,
+    /// Practices a prefetch asked for that the caller may not see: not asked again.
+    hidden_practices: Mutex<HashSet<String>>,
     remote: Remote,
     projects_remote: ProjectsRemote,
 }
@@ -352,6 +354,7 @@ impl ResearchLoaders {
             opportunities: OnceLock::new(),
             projects: OnceLock::new(),
             project_logs: OnceLock::new(),
+            hidden_practices: Mutex::default(),
             remote: Remote::of(ctx, |s| ResearchServiceClient::new(s.research.clone()))?,
             projects_remote: ProjectsRemote::of(ctx, |s| {
                 ExchangeProjectServiceClient::new(s.research.clone())
@@ -368,6 +371,32 @@ impl ResearchLoaders {
                 HashMapCache::default(),
             )
         })
+    }
+
+    /// Loads the practices of `ids` now, in one call, into the request's practice loader, so
+    /// the nodes that show them find them there without a batch of their own (and without
+    /// its wait): for a page whose children's practice ids are known before the children
+    /// resolve. Best effort: when the call fails nothing is fed, and each node loads as
+    /// before and reports its own error.
+    pub async fn prefetch_practices(&self, mut ids: Vec<String>) {
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return;
+        }
+        let loader = self.practices();
+        match loader.loader().load(&ids).await {
+            Ok(found) => {
+                self.hidden_practices
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .extend(ids.into_iter().filter(|id| !found.contains_key(id)));
+                loader.feed_many(found).await;
+            }
+            Err(error) => {
+                tracing::debug!(error = %error.message, "practices not prefetched; their nodes load them");
+            }
+        }
     }
 
     /// Organisations by id.
@@ -498,7 +527,17 @@ impl ResearchLoaders {
 
     /// The practices of `ids` the caller may see, in the order asked.
     pub async fn load_practices(&self, ids: &[String]) -> Result<Vec<pb::Practice>> {
-        let found = self.practices().load_many(ids.iter().cloned()).await?;
+        let wanted: Vec<String> = {
+            let hidden = self
+                .hidden_practices
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            ids.iter()
+                .filter(|id| !hidden.contains(*id))
+                .cloned()
+                .collect()
+        };
+        let found = self.practices().load_many(wanted).await?;
         Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
     }
 }
