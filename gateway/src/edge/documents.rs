@@ -2,12 +2,14 @@
 //! bounded LRU, so a document a client sends again (every portal page, every persisted query)
 //! is parsed once per gateway process, not once per request.
 //!
-//! Only parsing is skipped. Everything that depends on the request still runs on every
-//! request: the document limits (variables sent), validation (variables, operation name),
-//! authorization of the root fields for this caller, `@skip`/`@include`. A document that does
-//! not parse is never stored, so its error is reported every time. The text is the key (the
-//! map hashes it and compares it whole), so two documents can never share an entry; a
-//! persisted query's text is the one its hash named.
+//! Parsing is skipped, and so are the limits on the text itself (its size and how deep its
+//! brackets nest), which the text met before it was first parsed: the limits are the
+//! process's settings and the text is the key. Everything that depends on the request still
+//! runs on every request: the document limits (variables sent), validation (variables,
+//! operation name), authorization of the root fields for this caller, `@skip`/`@include`. A
+//! document that does not parse, or whose text a limit refuses, is never stored, so its error
+//! is reported every time. The text is the key (the map hashes it and compares it whole), so
+//! two documents can never share an entry; a persisted query's text is the one its hash named.
 //!
 //! The cache is bounded by the bytes of the texts it keeps (`gateway.document_cache_bytes`;
 //! each text is at most `gateway.max_document_bytes`), least recently used out first; `0`
@@ -70,20 +72,37 @@ impl DocumentCache {
         Result<Arc<ExecutableDocument>, async_graphql::parser::Error>,
         Lookup,
     ) {
-        if self.capacity_bytes == 0 {
-            let parsed = async_graphql::parser::parse_query(query).map(Arc::new);
-            return (parsed, Lookup::Miss);
+        match self.cached(query) {
+            Some(doc) => (Ok(doc), Lookup::Hit),
+            None => (self.parse(query), Lookup::Miss),
         }
-        if let Some(doc) = self.entries().documents.get(query) {
-            metrics::counter!("gateway_document_cache_total", "result" => "hit").increment(1);
-            return (Ok(doc.clone()), Lookup::Hit);
+    }
+
+    /// The parsed form of `query` if the cache holds it (a hit); `None` otherwise, and then
+    /// [`DocumentCache::parse`] counts the miss.
+    pub fn cached(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+        if self.capacity_bytes == 0 {
+            return None;
+        }
+        let doc = self.entries().documents.get(query).cloned()?;
+        metrics::counter!("gateway_document_cache_total", "result" => "hit").increment(1);
+        Some(doc)
+    }
+
+    /// `query` parsed now, and kept when it parses and fits (a miss).
+    pub fn parse(
+        &self,
+        query: &str,
+    ) -> Result<Arc<ExecutableDocument>, async_graphql::parser::Error> {
+        let parsed = async_graphql::parser::parse_query(query).map(Arc::new);
+        if self.capacity_bytes == 0 {
+            return parsed;
         }
         metrics::counter!("gateway_document_cache_total", "result" => "miss").increment(1);
-        let parsed = async_graphql::parser::parse_query(query).map(Arc::new);
         if let Ok(doc) = &parsed {
             self.keep(query, doc.clone());
         }
-        (parsed, Lookup::Miss)
+        parsed
     }
 
     /// How many documents and how many bytes of text the cache holds.
@@ -132,6 +151,19 @@ mod tests {
         // Another text is another entry, even when it means the same.
         assert_eq!(cache.document("{a}").1, Lookup::Miss);
         assert_eq!(cache.usage(), (2, "{ a }".len() + "{a}".len()));
+    }
+
+    #[test]
+    fn only_a_parsed_text_is_held_and_a_cache_of_zero_holds_none() {
+        let cache = DocumentCache::new(1024);
+        assert!(cache.cached("{ a }").is_none());
+        let parsed = cache.parse("{ a }").unwrap();
+        assert!(Arc::ptr_eq(&parsed, &cache.cached("{ a }").unwrap()));
+        assert!(cache.parse("{ b ").is_err());
+        assert!(cache.cached("{ b ").is_none());
+        let off = DocumentCache::new(0);
+        assert!(off.parse("{ a }").is_ok());
+        assert!(off.cached("{ a }").is_none());
     }
 
     #[test]

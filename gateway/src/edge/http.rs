@@ -412,27 +412,30 @@ async fn post(state: &AppState, request: Request, graph: Graph) -> Response {
             media,
         )
     };
-    let batch = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Array(items)) => items,
-        Ok(single) => {
-            let params: Params = match serde_json::from_value(single) {
-                Ok(params) => params,
-                Err(error) => {
-                    return bad_request(&format!("the body is not a GraphQL request: {error}"));
-                }
-            };
-            return execute(
-                state,
-                graph,
-                identity,
-                &parts.headers,
-                params,
-                &Method::POST,
-                media,
-            )
-            .await
-            .into_response(media);
-        }
+    // One request is read straight into its parameters; only a batch (an array) goes
+    // through a JSON tree first, to say which of its items is malformed.
+    let is_batch = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    if !is_batch {
+        let params: Params = match serde_json::from_slice(&bytes) {
+            Ok(params) => params,
+            Err(error) => {
+                return bad_request(&format!("the body is not a GraphQL request: {error}"));
+            }
+        };
+        return execute(
+            state,
+            graph,
+            identity,
+            &parts.headers,
+            params,
+            &Method::POST,
+            media,
+        )
+        .await
+        .into_response(media);
+    }
+    let batch = match serde_json::from_slice::<Vec<serde_json::Value>>(&bytes) {
+        Ok(items) => items,
         Err(error) => return bad_request(&format!("the body is not a GraphQL request: {error}")),
     };
     let max = state.settings.max_batch;
@@ -703,30 +706,22 @@ async fn execute_in(
         Ok(query) => query,
         Err(answer) => return answer,
     };
-    // Before the operation's type is read below (which parses it): the schema's extension
-    // (`limits::check_request`, in `OperationHooks`) checks the same again for every other
-    // way in.
-    let unparsable = limits::check_size(&query, state.settings.max_document_bytes)
-        .map_err(|m| ("document_bytes", m))
-        .and_then(|()| {
-            limits::check_nesting(&query, limits::MAX_NESTING, state.settings.max_depth)
-                .map_err(|m| ("nesting", m))
-        });
-    if let Err((limit, message)) = unparsable {
-        metrics::counter!("gateway_limit_refusals_total", "limit" => limit).increment(1);
-        let mut answer = Answer::request_error(
-            media,
-            ErrorCode::BadUserInput.as_str(),
-            &message.render(glocal_kit::i18n::Lang::En),
-        );
-        answer.body["errors"][0]["extensions"]["messageKey"] = message.key.clone().into();
-        answer.body["errors"][0]["extensions"]["messageArgs"] =
-            serde_json::to_value(&message.args).unwrap_or_default();
-        return answer;
-    }
     // Parsed once per process for every text (the document cache); a document that does not
-    // parse is left to the schema, which reports why.
-    let (document, _) = state.documents.document(&query);
+    // parse is left to the schema, which reports why. A text the cache holds passed the
+    // text limits below when it was parsed (they are the process's settings, and the text is
+    // the key), so only a new text is checked, before it is parsed.
+    let document = match state.documents.cached(&query) {
+        Some(document) => Ok(document),
+        None => {
+            // Before the operation's type is read below (which parses it): the schema's
+            // extension (`limits::check_request`, in `OperationHooks`) checks the same again
+            // for every other way in.
+            if let Some(refusal) = check_text(state, &query, media) {
+                return refusal;
+            }
+            state.documents.parse(&query)
+        }
+    };
     let selected = document
         .as_ref()
         .ok()
@@ -763,6 +758,7 @@ async fn execute_in(
     }
     if let Ok(doc) = &document {
         request.set_parsed_query(ExecutableDocument::clone(doc));
+        request = request.data(limits::TextChecked);
     }
     let is_query = matches!(selected, Some((_, OperationType::Query)));
     if method == Method::GET && matches!(selected, Some((_, OperationType::Mutation))) {
@@ -872,6 +868,30 @@ async fn execute_in(
         cache,
         pending,
     }
+}
+
+/// The limits a document's text must meet before it is parsed: its size, and how deep its
+/// brackets nest (the parser's stack). The answer refusing it, if one refuses it.
+fn check_text(state: &AppState, query: &str, media: MediaType) -> Option<Answer> {
+    let unparsable = limits::check_size(query, state.settings.max_document_bytes)
+        .map_err(|m| ("document_bytes", m))
+        .and_then(|()| {
+            limits::check_nesting(query, limits::MAX_NESTING, state.settings.max_depth)
+                .map_err(|m| ("nesting", m))
+        });
+    let Err((limit, message)) = unparsable else {
+        return None;
+    };
+    metrics::counter!("gateway_limit_refusals_total", "limit" => limit).increment(1);
+    let mut answer = Answer::request_error(
+        media,
+        ErrorCode::BadUserInput.as_str(),
+        &message.render(glocal_kit::i18n::Lang::En),
+    );
+    answer.body["errors"][0]["extensions"]["messageKey"] = message.key.clone().into();
+    answer.body["errors"][0]["extensions"]["messageArgs"] =
+        serde_json::to_value(&message.args).unwrap_or_default();
+    Some(answer)
 }
 
 /// The body of an operation that ran without an error.

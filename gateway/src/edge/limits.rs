@@ -410,14 +410,29 @@ fn refuse(limit: &'static str, message: Message) -> ServerError {
     error
 }
 
-/// Applies [`check_size`], [`check_nesting`] and [`check`] to `request`, the part of
+/// Request data that says the document's text already met the text limits (size and
+/// nesting) under this process' settings: the HTTP endpoint checked it before parsing it,
+/// now or when the document cache first took it. [`check_request`] then checks only the
+/// parsed document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextChecked;
+
+/// Applies [`check_size`], [`check_nesting`] and [`check`] to `request` (the first two only
+/// when it carries no [`TextChecked`]), the part of
 /// [`crate::edge::operation::OperationHooks`] every document the schema runs passes (HTTP
 /// and WebSocket alike). It runs before async-graphql's own parse step, whose recursion
 /// check (`limit_recursive_depth`) follows every spread path by path: the document is parsed
 /// here (the schema reuses it) and measured first.
 pub(crate) fn check_request(limits: &Limits, request: &mut Request) -> ServerResult<()> {
-    check_size(&request.query, limits.document_bytes).map_err(|m| refuse("document_bytes", m))?;
-    check_nesting(&request.query, MAX_NESTING, limits.depth).map_err(|m| refuse("nesting", m))?;
+    if !request
+        .data
+        .contains_key(&std::any::TypeId::of::<TextChecked>())
+    {
+        check_size(&request.query, limits.document_bytes)
+            .map_err(|m| refuse("document_bytes", m))?;
+        check_nesting(&request.query, MAX_NESTING, limits.depth)
+            .map_err(|m| refuse("nesting", m))?;
+    }
     let sent = request.variables.len();
     // A document that does not parse is left to the schema, which reports why.
     if let Ok(doc) = request.parsed_query() {
