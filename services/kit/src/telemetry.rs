@@ -15,6 +15,7 @@ use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing::{Event, Subscriber};
+use tracing_subscriber::filter::FilterExt as _;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::layer::SubscriberExt;
@@ -163,9 +164,11 @@ fn install(
         }
     }
     let provider = builder.build();
-    let otel = tracing_opentelemetry::layer()
-        .with_tracer(provider.tracer(service_name.to_owned()))
-        .with_filter(trace_filter);
+    let otel = otel_layer(
+        provider.tracer(service_name.to_owned()),
+        trace_filter,
+        exporting,
+    );
     tracing_subscriber::registry()
         .with(fmt)
         .with(otel)
@@ -178,6 +181,34 @@ fn install(
     Ok(TelemetryGuard {
         provider: Some(provider),
     })
+}
+
+/// The OpenTelemetry layer, filtered by `trace_filter`. When nothing is `exporting`, it
+/// records only what log lines take from it (each span's ids, ADR 0060): events do not become
+/// span events (it sees spans alone, so an event no log line shows, such as the access log's
+/// `INFO` line under `warn`, costs nothing), and spans keep no busy and idle times or end
+/// (taken at every poll of an instrumented future), no code location or thread, and make no
+/// OpenTelemetry context current on each entry (nothing of ours reads it: propagation takes a
+/// span's context from the span).
+fn otel_layer<S>(
+    tracer: opentelemetry_sdk::trace::SdkTracer,
+    trace_filter: EnvFilter,
+    exporting: bool,
+) -> impl Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    tracing_opentelemetry::layer()
+        .with_tracer(tracer)
+        .with_tracked_inactivity(exporting)
+        .with_context_activation(exporting)
+        .with_location(exporting)
+        .with_threads(exporting)
+        .with_filter(
+            trace_filter.and(tracing_subscriber::filter::filter_fn(move |meta| {
+                exporting || meta.is_span()
+            })),
+        )
 }
 
 /// Makes `span` a child of the W3C trace context in `headers` (`traceparent`), when there
@@ -318,7 +349,12 @@ mod tests {
                     })
                     .with_writer(move || writer.clone()),
             )
-            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")))
+            // As `install` builds it when nothing exports (ADR 0060): ids only.
+            .with(otel_layer(
+                provider.tracer("test"),
+                EnvFilter::new("info"),
+                false,
+            ))
             .with(dispatch);
         let expected = tracing::subscriber::with_default(subscriber, || {
             tracing::info!("outside any span");
