@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use glocal_e2e::{Stack, spawn_stack_with};
 use serde_json::{Value, json};
 
-use crate::support::{Calls, counting_proxy, interpretation_input};
+use crate::support::{Calls, counting_proxy, interpretation_input, link_every_contribution};
 
 /// A stack whose gateway reaches every service through one counting proxy.
 async fn counted_stack() -> (Stack, Calls) {
@@ -288,29 +288,8 @@ async fn a_page_costs_one_call_per_referenced_service() {
         .expect("seed events");
     // Link every demo contribution to two practices of the library.
     let ids: Vec<&Value> = practices.iter().take(2).map(|p| &p["id"]).collect();
-    let listed = stack
-        .gql(
-            Some(&admin),
-            "{ events(first: 20) { edges { node { contributions { id version } } } } }",
-            json!({}),
-        )
-        .await;
-    let contributions: Vec<Value> = nodes(listed.data(), "events")
-        .iter()
-        .flat_map(|e| e["contributions"].as_array().cloned().unwrap_or_default())
-        .collect();
+    let contributions = link_every_contribution(&stack, &admin, &json!(ids)).await;
     assert!(!contributions.is_empty(), "the demo has contributions");
-    for c in &contributions {
-        let input = json!({ "id": c["id"], "version": c["version"], "practiceIds": ids });
-        stack
-            .gql(
-                Some(&admin),
-                "mutation($input: LinkPracticesInput!) { linkContributionPractices(input: $input) { id } }",
-                json!({ "input": input }),
-            )
-            .await
-            .data();
-    }
     let (data, counts) = counted(
         &stack,
         &calls,
@@ -361,28 +340,7 @@ async fn a_page_costs_one_call_per_referenced_service() {
         )
         .await;
     let draft = draft.data()["draftPractice"]["id"].clone();
-    let listed = stack
-        .gql(
-            Some(&admin),
-            "{ events(first: 20) { edges { node { contributions { id version } } } } }",
-            json!({}),
-        )
-        .await;
-    for c in nodes(listed.data(), "events")
-        .iter()
-        .flat_map(|e| e["contributions"].as_array().cloned().unwrap_or_default())
-    {
-        let input = json!({ "id": c["id"], "version": c["version"],
-            "practiceIds": [ids[0], ids[1], draft] });
-        stack
-            .gql(
-                Some(&admin),
-                "mutation($input: LinkPracticesInput!) { linkContributionPractices(input: $input) { id } }",
-                json!({ "input": input }),
-            )
-            .await
-            .data();
-    }
+    link_every_contribution(&stack, &admin, &json!([ids[0], ids[1], draft])).await;
     let reader = stack.official("batch-reader", "11000");
     let (data, _) = counted(
         &stack,

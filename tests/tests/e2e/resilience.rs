@@ -10,7 +10,7 @@ use glocal_e2e::{Gql, Stack, spawn_stack, spawn_stack_with};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-use crate::support::{interpretation_input, submit};
+use crate::support::{interpretation_input, link_every_contribution, page_contributions, submit};
 
 /// Every `extensions.code` of a response.
 fn codes(r: &Gql) -> Vec<String> {
@@ -179,39 +179,9 @@ async fn research_down_fails_only_the_practices_of_an_events_page() {
     let page =
         "{ events(first: 20) { edges { node { id contributions { id practices { id } } } } } }";
     // Read from the body: the answer after the kill has errors beside its data.
-    let contributions = |answer: &Gql| -> Vec<serde_json::Value> {
-        answer.body["data"]["events"]["edges"]
-            .as_array()
-            .expect("edges")
-            .iter()
-            .flat_map(|e| {
-                e["node"]["contributions"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .collect()
-    };
-    let listed = stack
-        .gql(
-            Some(&admin),
-            "{ events(first: 20) { edges { node { contributions { id version } } } } }",
-            json!({}),
-        )
-        .await;
-    let linked = contributions(&listed);
+    let contributions = |answer: &Gql| page_contributions(&answer.body["data"]);
+    let linked = link_every_contribution(&stack, &admin, &json!(ids)).await;
     assert!(!linked.is_empty(), "the demo has contributions");
-    for c in &linked {
-        let input = json!({ "id": c["id"], "version": c["version"], "practiceIds": ids });
-        stack
-            .gql(
-                Some(&admin),
-                "mutation($input: LinkPracticesInput!) { linkContributionPractices(input: $input) { id } }",
-                json!({ "input": input }),
-            )
-            .await
-            .data();
-    }
     let shown = stack.gql(Some(&admin), page, json!({})).await;
     assert!(codes(&shown).is_empty(), "{}", shown.body);
     for c in contributions(&shown) {

@@ -50,6 +50,46 @@ pub fn interpretation_input(key: &str) -> Value {
     })
 }
 
+/// Every contribution of the `events` page in `data`, event after event.
+pub fn page_contributions(data: &Value) -> Vec<Value> {
+    data["events"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .flat_map(|e| {
+            e["node"]["contributions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Links every contribution on the first page of events (as `admin` sees it) to the
+/// practices `ids`, and returns those contributions (`id`, `version` before the link).
+pub async fn link_every_contribution(stack: &Stack, admin: &str, ids: &Value) -> Vec<Value> {
+    let listed = stack
+        .gql(
+            Some(admin),
+            "{ events(first: 20) { edges { node { contributions { id version } } } } }",
+            json!({}),
+        )
+        .await;
+    let contributions = page_contributions(listed.data());
+    for c in &contributions {
+        let input = json!({ "id": c["id"], "version": c["version"], "practiceIds": ids });
+        stack
+            .gql(
+                Some(admin),
+                "mutation($input: LinkPracticesInput!) { linkContributionPractices(input: $input) { id } }",
+                json!({ "input": input }),
+            )
+            .await
+            .data();
+    }
+    contributions
+}
+
 /// Runs a workflow mutation `name(input: $input)` and returns the response.
 pub async fn act(stack: &Stack, token: &str, name: &str, input: Value) -> Gql {
     let q = format!(
